@@ -1,0 +1,42 @@
+# Two commands: `make run` and `make test`. Both create .venv on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $(TEST_STAMP)
+
+run: $(STAMP)
+	$(BIN)/saywho
+
+test: $(TEST_STAMP)
+	@command -v tmux >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq tmux) || echo "tmux unavailable: the e2e test will be skipped"
+	$(BIN)/ruff check annotations tui tests bench
+	$(BIN)/python -m pytest -q -n 2 tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/store.py
+	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/stance.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/tui.py
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check annotations tui tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,94 @@
+"""Word lists the rule detector ships with, loaded once from ``annotations/detect/data``.
+
+Cue verbs are listed by lemma; regular inflections are generated here so the data file stays
+short. Everything is lowercase; lookups are plain set/dict membership.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for raw in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def inflections(lemma: str) -> list[str]:
+    """Regular -s, -ed and -ing forms of an English verb lemma (good enough for cue lists)."""
+    forms = [lemma]
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        forms.append(lemma + "es")
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms.append(lemma[:-1] + "ies")
+    else:
+        forms.append(lemma + "s")
+    if lemma.endswith("e"):
+        forms += [lemma + "d", lemma[:-1] + "ing"]
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms += [lemma[:-1] + "ied", lemma + "ing"]
+    else:
+        forms += [lemma + "ed", lemma + "ing"]
+    return forms
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All word lists: cue verb forms to lemma, strength, titles, pronouns, nouns, org words."""
+
+    cue_lemma: dict[str, str]
+    strong: frozenset[str]
+    titles: frozenset[str]
+    pronouns: dict[str, frozenset[str]]
+    noun_kind: dict[str, str]
+    org_words: frozenset[str]
+
+    def is_cue(self, word: str) -> bool:
+        """True when ``word`` (lowercase) is a form of a cue verb."""
+        return word in self.cue_lemma
+
+    def is_strong(self, word: str) -> bool:
+        """True for speech verbs ("said"), false for attitude verbs ("believes")."""
+        return self.cue_lemma.get(word, "") in self.strong
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """The shipped lexicon (cached)."""
+    cue_lemma: dict[str, str] = {}
+    strong: set[str] = set()
+    section = "strong"
+    for line in _lines("cue_verbs.txt"):
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        lemma, *irregular = line.lower().split()
+        forms = irregular if irregular else inflections(lemma)
+        for form in [lemma, *forms]:
+            cue_lemma.setdefault(form, lemma)
+        if section == "strong":
+            strong.add(lemma)
+    raw = json.loads((DATA_DIR / "pronouns.json").read_text(encoding="utf-8"))
+    pronouns = {k: frozenset(v) for k, v in raw.items()}
+    noun_kind: dict[str, str] = {}
+    for line in _lines("person_nouns.txt"):
+        kind, *words = line.split()
+        for w in words:
+            noun_kind.setdefault(w.lower(), kind)
+    return Lexicon(
+        cue_lemma=cue_lemma,
+        strong=frozenset(strong),
+        titles=frozenset(w.lower() for w in _lines("titles.txt")),
+        pronouns=pronouns,
+        noun_kind=noun_kind,
+        org_words=frozenset(w.lower() for w in _lines("org_words.txt")),
+    )

@@ -1,0 +1,443 @@
+"""Every correction as a reversible command.
+
+An ``Edit`` names what the user did (accept this quote, move that end by a word). Given the
+current layer it computes a ``LayerChange``: the records it touches, before and after. The
+store applies the change, writes it, and journals it; undo applies the same change backwards.
+Because a change holds whole records, undo and redo need nothing but the journal, also after a
+restart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+from annotations.errors import InputError, SpanError
+from annotations.model import (
+    QUOTE_TYPES,
+    SPEAKER_KINDS,
+    Layer,
+    Mention,
+    Quote,
+    Speaker,
+    now_iso,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerChange:
+    """The records one edit touches: id -> record before and after (``None`` = absent)."""
+
+    quotes_before: Mapping[str, Quote | None] = field(default_factory=dict)
+    quotes_after: Mapping[str, Quote | None] = field(default_factory=dict)
+    speakers_before: Mapping[str, Speaker | None] = field(default_factory=dict)
+    speakers_after: Mapping[str, Speaker | None] = field(default_factory=dict)
+
+    def inverted(self) -> LayerChange:
+        """The change that undoes this one."""
+        return LayerChange(
+            self.quotes_after, self.quotes_before, self.speakers_after, self.speakers_before
+        )
+
+    def apply_to(self, layer: Layer) -> Layer:
+        """``layer`` with this change's after-records in place."""
+        quotes = dict(layer.quotes)
+        for qid, quote in self.quotes_after.items():
+            if quote is None:
+                quotes.pop(qid, None)
+            else:
+                quotes[qid] = quote
+        speakers = dict(layer.speakers)
+        for sid, speaker in self.speakers_after.items():
+            if speaker is None:
+                speakers.pop(sid, None)
+            else:
+                speakers[sid] = speaker
+        return Layer(layer.name, quotes, speakers)
+
+    @property
+    def quote_ids(self) -> tuple[str, ...]:
+        """Ids of the quotes this change touches."""
+        return tuple(self.quotes_after)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict for the journal."""
+
+        def dump(records: Mapping[str, Any]) -> dict[str, Any]:
+            return {k: (v.to_dict() if v is not None else None) for k, v in records.items()}
+
+        return {
+            "quotes_before": dump(self.quotes_before),
+            "quotes_after": dump(self.quotes_after),
+            "speakers_before": dump(self.speakers_before),
+            "speakers_after": dump(self.speakers_after),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LayerChange:
+        """The inverse of ``to_dict``."""
+
+        def load(records: Mapping[str, Any], kind: Any) -> dict[str, Any]:
+            return {k: (kind.from_dict(v) if v is not None else None) for k, v in records.items()}
+
+        return cls(
+            load(data.get("quotes_before", {}), Quote),
+            load(data.get("quotes_after", {}), Quote),
+            load(data.get("speakers_before", {}), Speaker),
+            load(data.get("speakers_after", {}), Speaker),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EditContext:
+    """Who makes the edit and when."""
+
+    annotator: str
+    now: str = field(default_factory=now_iso)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Base of all corrections: which document and layer (``None``: the annotator's own)."""
+
+    doc_id: str
+    layer: str | None = field(default=None, kw_only=True)
+    name: ClassVar[str] = "edit"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        """The change this edit makes to ``layer``; raises ``InputError`` if it cannot apply."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """A short human description for the status bar and the journal."""
+        return self.name
+
+    def _quote(self, layer: Layer, quote_id: str) -> Quote:
+        try:
+            return layer.quotes[quote_id]
+        except KeyError:
+            raise InputError(f"no quote {quote_id!r} in {self.doc_id!r}") from None
+
+    def _speaker(self, layer: Layer, speaker_id: str) -> Speaker:
+        try:
+            return layer.speakers[speaker_id]
+        except KeyError:
+            raise InputError(f"no speaker {speaker_id!r} in {self.doc_id!r}") from None
+
+
+def _quote_change(before: Quote, after: Quote) -> LayerChange:
+    return LayerChange({before.id: before}, {after.id: after})
+
+
+def _touch(quote: Quote, ctx: EditContext, **changes: Any) -> Quote:
+    return replace(quote, updated=ctx.now, **changes)
+
+
+def _confirmed(quote: Quote, *fields: str) -> dict[str, float]:
+    confidence = dict(quote.confidence)
+    for name in fields:
+        confidence[name] = 1.0
+    return confidence
+
+
+@dataclass(frozen=True)
+class SetStatus(Edit):
+    """Set a quote's review status."""
+
+    quote_id: str
+    status: str = "accepted"
+    name: ClassVar[str] = "set status"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        return _quote_change(quote, _touch(quote, ctx, status=self.status))
+
+    def describe(self) -> str:
+        return f"{self.status} {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class AcceptQuote(SetStatus):
+    """Accept a suggested quote as it stands."""
+
+    status: str = "accepted"
+    name: ClassVar[str] = "accept"
+
+
+@dataclass(frozen=True)
+class RejectQuote(SetStatus):
+    """Reject a suggestion: it is not a quote."""
+
+    status: str = "rejected"
+    name: ClassVar[str] = "reject"
+
+
+@dataclass(frozen=True)
+class ResetQuote(SetStatus):
+    """Put a quote back to 'suggested' (unreviewed)."""
+
+    status: str = "suggested"
+    name: ClassVar[str] = "reset"
+
+
+@dataclass(frozen=True)
+class SetStance(Edit):
+    """Set (or clear, with ``None``) a quote's stance label."""
+
+    quote_id: str
+    stance: str | None
+    name: ClassVar[str] = "set stance"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        return _quote_change(
+            quote,
+            _touch(quote, ctx, stance=self.stance, confidence=_confirmed(quote, "stance")),
+        )
+
+    def describe(self) -> str:
+        return f"stance {self.stance or '—'} on {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class SetQuoteType(Edit):
+    """Change a quote's type (direct, indirect, mixed)."""
+
+    quote_id: str
+    type: str
+    name: ClassVar[str] = "set type"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        if self.type not in QUOTE_TYPES:
+            raise InputError(f"quote type must be one of {', '.join(QUOTE_TYPES)}")
+        quote = self._quote(layer, self.quote_id)
+        return _quote_change(
+            quote, _touch(quote, ctx, type=self.type, confidence=_confirmed(quote, "type"))
+        )
+
+    def describe(self) -> str:
+        return f"type {self.type} on {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class SetSpan(Edit):
+    """Move a quote's start and end (character offsets into the text)."""
+
+    quote_id: str
+    start: int
+    end: int
+    name: ClassVar[str] = "set span"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        if self.start >= self.end:
+            raise SpanError("a quote cannot be empty")
+        moved = _touch(quote.with_span(text, self.start, self.end), ctx)
+        moved = replace(moved, confidence=_confirmed(moved, "span"))
+        return _quote_change(quote, moved)
+
+    def describe(self) -> str:
+        return f"span {self.start}-{self.end} on {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class NewQuote(Edit):
+    """Add a quote the detector missed."""
+
+    start: int
+    end: int
+    type: str = "direct"
+    speaker_id: str | None = None
+    quote_id: str | None = None
+    name: ClassVar[str] = "new quote"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        if self.start >= self.end:
+            raise SpanError("a quote cannot be empty")
+        if self.speaker_id is not None:
+            self._speaker(layer, self.speaker_id)
+        quote_id = self.quote_id or next_id("q", layer.quotes)
+        if quote_id in layer.quotes:
+            raise InputError(f"quote {quote_id!r} already exists")
+        quote = Quote(
+            id=quote_id,
+            start=self.start,
+            end=self.end,
+            text=text[self.start : self.end],
+            type=self.type,
+            speaker_id=self.speaker_id,
+            confidence={"span": 1.0},
+            status="accepted",
+            origin=ctx.annotator,
+            created=ctx.now,
+            updated=ctx.now,
+        ).check(text)
+        return LayerChange({quote_id: None}, {quote_id: quote})
+
+    def describe(self) -> str:
+        return f"new quote {self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class DeleteQuote(Edit):
+    """Remove a quote from the layer altogether (rejecting keeps it, greyed)."""
+
+    quote_id: str
+    name: ClassVar[str] = "delete"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        return LayerChange({quote.id: quote}, {quote.id: None})
+
+    def describe(self) -> str:
+        return f"delete {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class SetNote(Edit):
+    """Attach a free-text note to a quote."""
+
+    quote_id: str
+    note: str
+    name: ClassVar[str] = "note"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        return _quote_change(quote, _touch(quote, ctx, note=self.note))
+
+    def describe(self) -> str:
+        return f"note on {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class SetSpeaker(Edit):
+    """Attribute a quote to another (existing) speaker, or to nobody with ``None``."""
+
+    quote_id: str
+    speaker_id: str | None
+    name: ClassVar[str] = "set speaker"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        if self.speaker_id is not None:
+            self._speaker(layer, self.speaker_id)
+        mention = quote.speaker_mention
+        if mention is not None and self.speaker_id is not None:
+            speaker = layer.speakers[self.speaker_id]
+            if not any(m.start == mention.start for m in speaker.mentions):
+                mention = None
+        return _quote_change(
+            quote,
+            _touch(
+                quote,
+                ctx,
+                speaker_id=self.speaker_id,
+                speaker_mention=mention,
+                confidence=_confirmed(quote, "speaker"),
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"speaker {self.speaker_id or '—'} on {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class CreateSpeaker(Edit):
+    """Add a new speaker, optionally attributing a quote to them at once."""
+
+    speaker_name: str
+    kind: str = "person"
+    speaker_id: str | None = None
+    assign_to: str | None = None
+    name: ClassVar[str] = "new speaker"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        clean = " ".join(self.speaker_name.split())
+        if not clean:
+            raise InputError("a speaker needs a name")
+        if self.kind not in SPEAKER_KINDS:
+            raise InputError(f"speaker kind must be one of {', '.join(SPEAKER_KINDS)}")
+        speaker_id = self.speaker_id or next_id("s", layer.speakers)
+        mentions = tuple(
+            Mention(m.start(), m.end(), m.group())
+            for m in re.finditer(rf"\b{re.escape(clean)}\b", text)
+        )
+        speaker = Speaker(speaker_id, clean, self.kind, (), mentions)
+        change = LayerChange({}, {}, {speaker_id: None}, {speaker_id: speaker})
+        if self.assign_to is not None:
+            quote = self._quote(layer, self.assign_to)
+            after = _touch(
+                quote,
+                ctx,
+                speaker_id=speaker_id,
+                speaker_mention=None,
+                confidence=_confirmed(quote, "speaker"),
+            )
+            change = replace(change, quotes_before={quote.id: quote}, quotes_after={quote.id: after})
+        return change
+
+    def describe(self) -> str:
+        return f"new speaker {self.speaker_name}"
+
+
+@dataclass(frozen=True)
+class RenameSpeaker(Edit):
+    """Change a speaker's canonical name (the old one is kept as an alias)."""
+
+    speaker_id: str
+    new_name: str
+    name: ClassVar[str] = "rename speaker"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        speaker = self._speaker(layer, self.speaker_id)
+        clean = " ".join(self.new_name.split())
+        if not clean:
+            raise InputError("a speaker needs a name")
+        aliases = tuple(dict.fromkeys((*speaker.aliases, speaker.name)))
+        after = replace(speaker, name=clean, aliases=tuple(a for a in aliases if a != clean))
+        return LayerChange({}, {}, {speaker.id: speaker}, {speaker.id: after})
+
+    def describe(self) -> str:
+        return f"rename {self.speaker_id} to {self.new_name}"
+
+
+@dataclass(frozen=True)
+class MergeSpeakers(Edit):
+    """Fold speaker ``merge_id`` into ``keep_id``: its quotes, mentions and names move over."""
+
+    keep_id: str
+    merge_id: str
+    name: ClassVar[str] = "merge speakers"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        if self.keep_id == self.merge_id:
+            raise InputError("cannot merge a speaker into itself")
+        keep = self._speaker(layer, self.keep_id)
+        gone = self._speaker(layer, self.merge_id)
+        names = tuple(
+            n for n in dict.fromkeys((*keep.aliases, gone.name, *gone.aliases)) if n != keep.name
+        )
+        mentions = tuple(sorted({*keep.mentions, *gone.mentions}, key=lambda m: (m.start, m.end)))
+        merged = replace(keep, aliases=names, mentions=mentions)
+        before_q = {q.id: q for q in layer.quotes.values() if q.speaker_id == gone.id}
+        after_q = {qid: _touch(q, ctx, speaker_id=keep.id) for qid, q in before_q.items()}
+        return LayerChange(
+            before_q,
+            after_q,
+            {keep.id: keep, gone.id: gone},
+            {keep.id: merged, gone.id: None},
+        )
+
+    def describe(self) -> str:
+        return f"merge {self.merge_id} into {self.keep_id}"
+
+
+def next_id(prefix: str, existing: Mapping[str, Any]) -> str:
+    """The next free id ``<prefix><n>`` after the highest numbered one in ``existing``."""
+    highest = 0
+    for key in existing:
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            highest = max(highest, int(key[len(prefix) :]))
+    return f"{prefix}{highest + 1}"

@@ -1,0 +1,52 @@
+"""Typed errors with a title and a plain message, shown to users as one line.
+
+The CLI turns any ``SaywhoError`` into exit code 1 and one line on stderr; the TUI shows
+the title and message in a notification. Nothing else should reach a user as a traceback.
+"""
+
+from __future__ import annotations
+
+
+class SaywhoError(Exception):
+    """An error the user can act on: a short title and a one-line message."""
+
+    title = "Error"
+
+    def __init__(self, message: str, *, title: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if title is not None:
+            self.title = title
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(SaywhoError):
+    """The user's input (a file, a line, an argument) cannot be used."""
+
+    title = "Bad input"
+
+
+class SpanError(InputError):
+    """A span does not fit its text (out of range, reversed, or text mismatch)."""
+
+    title = "Bad span"
+
+
+class ProjectError(SaywhoError):
+    """The project folder cannot be opened or written."""
+
+    title = "Project"
+
+
+class ReadOnlyError(ProjectError):
+    """A write was attempted on a project opened read-only (another instance holds it)."""
+
+    title = "Read-only"
+
+
+class DamagedFileError(ProjectError):
+    """A project file did not parse; it was moved aside with its bytes kept."""
+
+    title = "Damaged file"

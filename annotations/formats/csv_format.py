@@ -1,0 +1,77 @@
+"""CSV out: one row per quote, for spreadsheets and statistics packages (R, pandas, Stata).
+
+UTF-8 without a byte-order mark, RFC 4180 quoting by the ``csv`` module (quote texts with
+commas, quote marks and line breaks survive). Offsets are Python character offsets; a split
+quote lists its pieces in ``parts`` as ``start-end;start-end``. Empty cells mean "none".
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotations.formats.export_common import (
+    DocLayer,
+    ExportReport,
+    atomic_output,
+    speaker_fields,
+)
+from annotations.formats.interchange import quote_confidence
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "document",
+    "quote_id",
+    "quote",
+    "start",
+    "end",
+    "parts",
+    "type",
+    "speaker",
+    "speaker_mention",
+    "speaker_kind",
+    "cue",
+    "stance",
+    "status",
+    "annotator",
+    "confidence",
+)
+
+
+def write_csv(items: Iterable[DocLayer], out: Path, *, annotator: str | None = None) -> ExportReport:
+    """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming."""
+    docs = quotes = 0
+    with atomic_output(Path(out), "w") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        rows = []
+        for doc, layer in items:
+            docs += 1
+            for q in layer.sorted_quotes():
+                name, mention, kind = speaker_fields(layer, q)
+                conf = quote_confidence(q)
+                rows.append(
+                    (
+                        doc.id,
+                        q.id,
+                        q.text,
+                        q.start,
+                        q.end,
+                        ";".join(f"{s}-{e}" for s, e in q.parts),
+                        q.type,
+                        name or "",
+                        mention or "",
+                        kind or "",
+                        q.cue.text if q.cue else "",
+                        q.stance or "",
+                        q.status,
+                        annotator or q.origin or layer.name,
+                        "" if conf is None else f"{conf:.4g}",
+                    )
+                )
+            quotes += len(layer.quotes)
+            if len(rows) >= 4096:
+                writer.writerows(rows)
+                rows.clear()
+        writer.writerows(rows)
+    return ExportReport(docs, quotes, str(out))

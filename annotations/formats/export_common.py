@@ -1,0 +1,128 @@
+"""What every export writer shares: the report it returns, status filtering, safe file names,
+UTF-16 offsets (for tools written in Java or JavaScript) and the quote's speaker fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from annotations.model import Document, Layer, Quote
+
+DocLayer = tuple[Document, Layer]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What a writer wrote: how many documents and quotes, and where."""
+
+    docs: int
+    quotes: int
+    path: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict for ``--json`` output."""
+        return {"docs": self.docs, "quotes": self.quotes, "path": self.path}
+
+
+def filter_layer(layer: Layer, statuses: Collection[str] | None) -> Layer:
+    """``layer`` with only the quotes whose status is in ``statuses`` (``None``: all).
+
+    Speakers are kept whole: a speaker with mentions but no remaining quote is still a
+    speaker of the document.
+    """
+    if not statuses:
+        return layer
+    wanted = set(statuses)
+    return replace(layer, quotes={k: q for k, q in layer.quotes.items() if q.status in wanted})
+
+
+def filter_items(items: Iterable[DocLayer], statuses: Collection[str] | None) -> Iterable[DocLayer]:
+    """Apply ``filter_layer`` lazily to a stream of ``(Document, Layer)`` pairs."""
+    for doc, layer in items:
+        yield doc, filter_layer(layer, statuses)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(doc_id: str, taken: set[str] | None = None) -> str:
+    """A file-system-safe, unique (within ``taken``) file stem for ``doc_id``.
+
+    Safe ids stay as they are; others get their unsafe runs replaced by ``_`` and a short hash
+    of the original id appended, so ``a:b`` and ``a/b`` never collide.
+    """
+    stem = _UNSAFE.sub("_", doc_id).strip("._") or "doc"
+    if stem != doc_id or len(stem) > 100:
+        digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        stem = f"{stem[:100]}-{digest}"
+    if taken is not None:
+        base, n = stem, 2
+        while stem.lower() in taken:
+            stem = f"{base}-{n}"
+            n += 1
+        taken.add(stem.lower())
+    return stem
+
+
+class Utf16Offsets:
+    """Maps Python (code point) offsets of one text to UTF-16 code-unit offsets.
+
+    WebAnno TSV (Java) and Label Studio (JavaScript) count UTF-16 units: a character outside
+    the Basic Multilingual Plane (an emoji) counts twice.
+    """
+
+    __slots__ = ("_prefix",)
+
+    def __init__(self, text: str) -> None:
+        self._prefix: list[int] | None = None
+        if any(ord(c) > 0xFFFF for c in text):
+            prefix = [0]
+            total = 0
+            for c in text:
+                total += 2 if ord(c) > 0xFFFF else 1
+                prefix.append(total)
+            self._prefix = prefix
+
+    def __call__(self, offset: int) -> int:
+        return offset if self._prefix is None else self._prefix[offset]
+
+
+def speaker_fields(layer: Layer, quote: Quote) -> tuple[str | None, str | None, str | None]:
+    """The quote's speaker as ``(canonical name, surface mention, kind)``; ``None`` if unknown."""
+    speaker = layer.speakers.get(quote.speaker_id or "")
+    mention = quote.speaker_mention.text if quote.speaker_mention else None
+    if speaker is None:
+        return None, mention, None
+    return speaker.name, mention, speaker.kind
+
+
+@contextmanager
+def atomic_output(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Open a temp file next to ``path`` and move it over ``path`` only when the block succeeds.
+
+    A failed or interrupted export never leaves a half-written file under the target name.
+    Text mode writes UTF-8 with ``\\n`` line ends, whatever the platform.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if "b" in mode:
+            handle: IO[Any] = os.fdopen(fd, mode, buffering=1 << 20)
+        else:
+            handle = os.fdopen(fd, mode, encoding="utf-8", newline="", buffering=1 << 20)
+        with handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,46 @@
+"""Interchange JSONL out (and back in): one document per line, the shape in DESIGN.md."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import orjson
+
+from annotations.errors import InputError
+from annotations.formats.export_common import DocLayer, ExportReport, atomic_output
+from annotations.formats.interchange import document_to_interchange, layer_from_interchange
+from annotations.model import Document
+
+
+def write_jsonl(
+    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+) -> ExportReport:
+    """Write each ``(Document, Layer)`` as one interchange line (UTF-8, orjson), streaming."""
+    docs = quotes = 0
+    dumps = orjson.dumps
+    with atomic_output(Path(out), "wb") as fh:
+        write = fh.write
+        for doc, layer in items:
+            write(dumps(document_to_interchange(doc, layer, annotator=annotator)))
+            write(b"\n")
+            docs += 1
+            quotes += len(layer.quotes)
+    return ExportReport(docs, quotes, str(out))
+
+
+def read_jsonl(path: Path, *, layer: str) -> Iterator[DocLayer]:
+    """Read interchange JSONL back as ``(Document, Layer)`` pairs named ``layer``.
+
+    Raises ``InputError`` naming the line for a line that is not JSON or lacks id/text.
+    """
+    with open(path, "rb") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                data = orjson.loads(line)
+                doc = Document(str(data["id"]), str(data.get("title") or ""), str(data["text"]))
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{n}: not an interchange line ({exc})") from exc
+            yield doc, layer_from_interchange(data, doc.text, name=layer)

@@ -1,0 +1,341 @@
+"""The data model: documents, quotes, speakers, mentions, stance schemes and layers.
+
+Character offsets into the document's text are the one coordinate system. Every record is a
+frozen dataclass; changes build a new record with ``dataclasses.replace``. Every span is
+checked against its text by ``Span.check`` / ``Quote.check``.
+
+Records convert to and from plain dicts (``to_dict``/``from_dict``) for storage and to the
+interchange JSONL shape (``annotations.formats.interchange``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from annotations.errors import SpanError
+
+QuoteType = Literal["direct", "indirect", "mixed"]
+QuoteStatus = Literal["suggested", "accepted", "rejected"]
+SpeakerKind = Literal["person", "organization", "group", "unknown"]
+
+QUOTE_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
+QUOTE_STATUSES: tuple[str, ...] = ("suggested", "accepted", "rejected")
+SPEAKER_KINDS: tuple[str, ...] = ("person", "organization", "group", "unknown")
+SUGGESTIONS_LAYER = "suggestions"
+FINAL_LAYER = "final"
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sha256_text(text: str) -> str:
+    """The hex sha256 of a text's UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) into a document's text."""
+
+    start: int
+    end: int
+
+    def check(self, text: str, expected: str | None = None) -> Span:
+        """Raise ``SpanError`` unless the span lies inside ``text`` (and matches ``expected``)."""
+        if not (isinstance(self.start, int) and isinstance(self.end, int)):
+            raise SpanError(f"span offsets must be integers, got {self.start!r}, {self.end!r}")
+        if not 0 <= self.start <= self.end <= len(text):
+            raise SpanError(f"span {self.start}-{self.end} lies outside a text of {len(text)} chars")
+        if expected is not None and text[self.start : self.end] != expected:
+            raise SpanError(
+                f"span {self.start}-{self.end} reads {text[self.start:self.end]!r}, "
+                f"not {expected!r}"
+            )
+        return self
+
+    def overlaps(self, other: Span) -> bool:
+        """True when the two spans share at least one character."""
+        return self.start < other.end and other.start < self.end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place in the text where a speaker is named or referred to (pronouns included)."""
+
+    start: int
+    end: int
+    text: str
+
+    def check(self, text: str) -> Mention:
+        """Raise ``SpanError`` unless the mention's offsets read its text."""
+        Span(self.start, self.end).check(text, self.text)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The reporting verb or phrase of a quote ("said", "according to") and its lemma."""
+
+    start: int
+    end: int
+    text: str
+    lemma: str = ""
+
+    def check(self, text: str) -> Cue:
+        """Raise ``SpanError`` unless the cue's offsets read its text."""
+        Span(self.start, self.end).check(text, self.text)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A person, organization or group that says things, with its mentions in one document.
+
+    ``id`` is stable within the project: the corpus registry maps the same canonical name in
+    several documents to one speaker id.
+    """
+
+    id: str
+    name: str
+    kind: str = "unknown"
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+    def check(self, text: str) -> Speaker:
+        """Check the kind and every mention against ``text``."""
+        if self.kind not in SPEAKER_KINDS:
+            raise SpanError(f"speaker kind {self.kind!r} is not one of {', '.join(SPEAKER_KINDS)}")
+        for mention in self.mentions:
+            mention.check(text)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict for storage."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "mentions": [[m.start, m.end, m.text] for m in self.mentions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Speaker:
+        """The inverse of ``to_dict``."""
+        return cls(
+            id=str(data["id"]),
+            name=str(data.get("name") or ""),
+            kind=str(data.get("kind") or "unknown"),
+            aliases=tuple(data.get("aliases") or ()),
+            mentions=tuple(Mention(int(m[0]), int(m[1]), str(m[2])) for m in data.get("mentions") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation: what was said (``start``-``end``), how, by whom, and its review state.
+
+    For direct quotes the quote marks are not part of the span. A split quote
+    (``"A," he said, "B"``) is one quote whose ``parts`` list each quoted piece; ``start`` and
+    ``end`` then run from the first part's start to the last part's end.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    type: str = "direct"
+    parts: tuple[tuple[int, int], ...] = ()
+    cue: Cue | None = None
+    speaker_id: str | None = None
+    speaker_mention: Mention | None = None
+    stance: str | None = None
+    confidence: Mapping[str, float] = field(default_factory=dict)
+    status: str = "suggested"
+    origin: str = ""
+    note: str = ""
+    created: str = ""
+    updated: str = ""
+
+    @property
+    def span(self) -> Span:
+        """The quote's extent as a ``Span``."""
+        return Span(self.start, self.end)
+
+    def part_spans(self) -> tuple[tuple[int, int], ...]:
+        """The quoted pieces; a continuous quote has one."""
+        return self.parts or ((self.start, self.end),)
+
+    def check(self, text: str) -> Quote:
+        """Raise ``SpanError`` unless every span of the quote fits ``text``."""
+        if self.start >= self.end:
+            raise SpanError(f"quote {self.id} is empty ({self.start}-{self.end})")
+        Span(self.start, self.end).check(text, self.text)
+        if self.type not in QUOTE_TYPES:
+            raise SpanError(f"quote type {self.type!r} is not one of {', '.join(QUOTE_TYPES)}")
+        if self.status not in QUOTE_STATUSES:
+            raise SpanError(f"quote status {self.status!r} is not one of {', '.join(QUOTE_STATUSES)}")
+        last = self.start
+        for s, e in self.parts:
+            Span(s, e).check(text)
+            if s < last or e > self.end:
+                raise SpanError(f"quote {self.id}: parts must be ordered and inside the quote")
+            last = e
+        if self.cue is not None:
+            self.cue.check(text)
+        if self.speaker_mention is not None:
+            self.speaker_mention.check(text)
+        return self
+
+    def with_span(self, text: str, start: int, end: int) -> Quote:
+        """A copy covering ``start``-``end`` of ``text`` (parts dropped), checked."""
+        moved = replace(self, start=start, end=end, text=text[start:end], parts=())
+        return moved.check(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict for storage."""
+        data = asdict(self)
+        data["parts"] = [list(p) for p in self.parts]
+        data["cue"] = asdict(self.cue) if self.cue else None
+        data["speaker_mention"] = asdict(self.speaker_mention) if self.speaker_mention else None
+        data["confidence"] = dict(self.confidence)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Quote:
+        """The inverse of ``to_dict``."""
+        cue = data.get("cue")
+        mention = data.get("speaker_mention")
+        return cls(
+            id=str(data["id"]),
+            start=int(data["start"]),
+            end=int(data["end"]),
+            text=str(data.get("text") or ""),
+            type=str(data.get("type") or "direct"),
+            parts=tuple((int(p[0]), int(p[1])) for p in data.get("parts") or ()),
+            cue=Cue(**cue) if cue else None,
+            speaker_id=data.get("speaker_id"),
+            speaker_mention=Mention(**mention) if mention else None,
+            stance=data.get("stance"),
+            confidence=dict(data.get("confidence") or {}),
+            status=str(data.get("status") or "suggested"),
+            origin=str(data.get("origin") or ""),
+            note=str(data.get("note") or ""),
+            created=str(data.get("created") or ""),
+            updated=str(data.get("updated") or ""),
+        )
+
+
+DEFAULT_STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unclear")
+
+
+@dataclass(frozen=True, slots=True)
+class StanceLabel:
+    """One stance label with the key that sets it and optional example statements."""
+
+    name: str
+    key: str
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StanceScheme:
+    """What stance is about (the target) and the labels a quote can take."""
+
+    target: str = "the article's main issue"
+    labels: tuple[StanceLabel, ...] = tuple(
+        StanceLabel(name, str(i + 1)) for i, name in enumerate(DEFAULT_STANCE_LABELS)
+    )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The label names in order."""
+        return tuple(label.name for label in self.labels)
+
+    def by_key(self, key: str) -> str | None:
+        """The label bound to ``key``, if any."""
+        for label in self.labels:
+            if label.key == key:
+                return label.name
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict for the project file."""
+        return {
+            "target": self.target,
+            "labels": [
+                {"name": lb.name, "key": lb.key, "examples": list(lb.examples)} for lb in self.labels
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> StanceScheme:
+        """The inverse of ``to_dict``; ``None`` gives the default scheme."""
+        if not data:
+            return cls()
+        return cls(
+            target=str(data.get("target") or cls.target),
+            labels=tuple(
+                StanceLabel(str(lb["name"]), str(lb.get("key") or ""), tuple(lb.get("examples") or ()))
+                for lb in data.get("labels") or ()
+            )
+            or cls().labels,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An imported article. Its text is never edited after import."""
+
+    id: str
+    title: str
+    text: str
+    sha256: str = ""
+    source: str = ""
+    imported: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", sha256_text(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One annotator's (or the detector's, or the adjudicated) annotations of one document."""
+
+    name: str
+    quotes: Mapping[str, Quote] = field(default_factory=dict)
+    speakers: Mapping[str, Speaker] = field(default_factory=dict)
+
+    def sorted_quotes(self) -> list[Quote]:
+        """Quotes in reading order."""
+        return sorted(self.quotes.values(), key=lambda q: (q.start, q.end, q.id))
+
+    def speaker_name(self, quote: Quote) -> str | None:
+        """The canonical name of a quote's speaker, if it has one."""
+        speaker = self.speakers.get(quote.speaker_id or "")
+        return speaker.name if speaker else None
+
+    def check(self, text: str) -> Layer:
+        """Check every record of the layer against ``text``."""
+        for quote in self.quotes.values():
+            quote.check(text)
+        for speaker in self.speakers.values():
+            speaker.check(text)
+        return self
+
+
+def layer_from_records(
+    name: str, quotes: Iterable[Quote], speakers: Iterable[Speaker]
+) -> Layer:
+    """Build a ``Layer`` from record lists, keyed by id."""
+    return Layer(name, {q.id: q for q in quotes}, {s.id: s for s in speakers})

@@ -1,0 +1,57 @@
+"""The append-only journal: every edit, undo and redo with who, when, before and after.
+
+One JSON object per line, appended with ``O_APPEND`` and fsynced. A kill mid-append can leave a
+torn last line; readers skip any line that does not parse, so the journal always reads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+JOURNAL_NAME = "journal.jsonl"
+
+
+class Journal:
+    """Appends entries to and reads entries from a project's ``journal.jsonl``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / JOURNAL_NAME
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Append one entry durably."""
+        line = orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS) + b"\n"
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if size:
+                # A torn last line from a killed writer: start ours on a fresh line.
+                with open(self.path, "rb") as fh:
+                    fh.seek(size - 1)
+                    if fh.read(1) != b"\n":
+                        line = b"\n" + line
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Every entry that parses, oldest first."""
+        try:
+            fh = open(self.path, "rb")
+        except FileNotFoundError:
+            return
+        with fh:
+            for raw in fh:
+                if not raw.strip():
+                    continue
+                try:
+                    entry = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(entry, dict):
+                    yield entry

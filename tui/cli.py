@@ -1,0 +1,72 @@
+"""The ``saywho`` command line: argparse over the subcommand modules in ``tui.commands``.
+
+Exit codes: 0 done; 1 the input or the project was at fault (one plain line on stderr, no
+traceback); 2 usage. ``--project`` and ``--annotator`` are accepted before or after the
+subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from annotations import __version__
+from annotations.errors import SaywhoError
+from tui.commands import COMMAND_MODULES
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """The options every command takes; on subparsers they never override a top-level value."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        default=default,
+        help="project folder (default: $SAYWHO_PROJECT, else the per-user data folder)",
+    )
+    parser.add_argument(
+        "--annotator",
+        metavar="NAME",
+        default=default,
+        help="whose layer to open and write (default: your login name)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: top-level options plus one subparser per command module."""
+    parser = argparse.ArgumentParser(
+        prog="saywho",
+        description="Read, detect and annotate who said what in news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"saywho {__version__}")
+    add_common_options(parser, top=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"tui.commands.{name}")
+        sub = module.register(subparsers)
+        add_common_options(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``saywho`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["open", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        return int(args.func(args) or 0)
+    except SaywhoError as exc:
+        print(f"saywho: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("saywho: interrupted", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""``saywho import``: add articles (files, folders, JSONL) and other annotators' layers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from annotations.errors import SaywhoError
+from annotations.formats.interchange import layer_from_interchange
+from annotations.formats.readers import DEFAULT_MAX_BYTES, ReadResult, read_documents
+from annotations.model import Document
+from annotations.store import ImportReport, Project
+from tui.commands._common import open_project
+
+PROGRESS_AFTER = 20
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``import`` command."""
+    parser = subparsers.add_parser(
+        "import",
+        help="add .txt/.md/.html files, folders or JSONL to the project",
+        description="Add articles to the project and store the detector's suggestions. "
+        "Interchange JSONL that carries quotes is loaded as layer NAME with --layer. "
+        "Re-importing unchanged text does nothing; changed text under a known id is refused.",
+        epilog="example: saywho import articles/ gold.jsonl --layer gold",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument("--layer", metavar="NAME", help="load quotes in JSONL as this layer")
+    parser.add_argument(
+        "--max-mb",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1e6,
+        help="largest article file to accept, in MB (default: %(default).0f)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read every path, import what reads, report every problem, exit 1 if any failed."""
+    err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False, quiet=args.quiet)
+    results = list(read_documents(args.paths, max_bytes=int(args.max_mb * 1e6)))
+    problems = [r for r in results if not r.ok]
+    good = [r for r in results if r.ok]
+    project = open_project(args)
+    try:
+        if project.read_only:
+            raise SaywhoError(project.read_only_reason or "project is read-only")
+        report = _import(project, good, out, args.layer)
+        layer_failures = _load_layers(project, good, args.layer) if args.layer else []
+        ignored = sum(1 for r in good if r.record is not None) if not args.layer else 0
+    finally:
+        project.close()
+    for result in problems:
+        err.print(f"[bold]{'skipped' if result.skipped else 'error'}:[/] {result.error}", markup=True,
+                  soft_wrap=True)
+    for _doc_id, message in report.failed + layer_failures:
+        err.print(f"[bold]error:[/] {message}", soft_wrap=True)
+    if ignored:
+        err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
+    table = Table(title="import", show_header=True)
+    table.add_column("added", justify="right")
+    table.add_column("unchanged", justify="right")
+    table.add_column("failed", justify="right")
+    table.add_column("skipped", justify="right")
+    failed = [r for r in problems if not r.skipped]
+    table.add_row(
+        str(len(report.added)),
+        str(len(report.unchanged)),
+        str(len(failed) + len(report.failed) + len(layer_failures)),
+        str(len(problems) - len(failed)),
+    )
+    out.print(table)
+    return 1 if failed or report.failed or layer_failures else 0
+
+
+def _import(project: Project, good: list[ReadResult], out: Console, layer: str | None) -> ImportReport:
+    docs: Iterator[Document] = (r.document for r in good if r.document is not None)
+    if len(good) < PROGRESS_AFTER or not sys.stderr.isatty():
+        return project.add_documents(docs)
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("import", total=len(good))
+        return project.add_documents(docs, progress=lambda _doc: progress.advance(task))
+
+
+def _load_layers(project: Project, good: list[ReadResult], name: str) -> list[tuple[str, str]]:
+    failures = []
+    for result in good:
+        if result.record is None or result.document is None:
+            continue
+        doc = result.document
+        try:
+            text = project.document(doc.id).text
+            layer = layer_from_interchange(result.record, text, name=name, origin=name)
+            project.put_layer(doc.id, layer)
+        except SaywhoError as exc:
+            failures.append((doc.id, f"{result.source}: {exc.message}"))
+    return failures

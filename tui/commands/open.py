@@ -1,0 +1,32 @@
+"""``saywho open`` (also plain ``saywho``): the TUI on the project, seeded when new."""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.commands._common import open_project, seed_if_empty
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``open`` command."""
+    parser = subparsers.add_parser(
+        "open",
+        help="open the reader and annotator (the default command)",
+        description="Open the TUI on the project. A new project is seeded with the sample "
+        "article from seeds/.",
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the project and run the app until the user quits."""
+    project = open_project(args)
+    try:
+        seed_if_empty(project)
+        from tui.app import SaywhoApp
+
+        SaywhoApp(project).run()
+    finally:
+        project.close()
+    return 0
