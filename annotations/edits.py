@@ -375,7 +375,9 @@ class CreateSpeaker(Edit):
                 speaker_mention=None,
                 confidence=_confirmed(quote, "speaker"),
             )
-            change = replace(change, quotes_before={quote.id: quote}, quotes_after={quote.id: after})
+            change = replace(
+                change, quotes_before={quote.id: quote}, quotes_after={quote.id: after}
+            )
         return change
 
     def describe(self) -> str:

@@ -24,10 +24,10 @@ from typing import Any
 TRIM = frozenset(" \t\r\n\"\u201c\u201d\u201e\u00ab\u00bb,.;:!?\u2014-")
 WORD = re.compile(r"\w+")
 POSSESSIVE = re.compile(r"['\u2019]s\b")
-STOP = frozenset(
-    "the a an of and for in on at to mr mrs ms dr he she they it we i you him her them his "
-    "their".split()
-)
+STOP = frozenset({
+    "the", "a", "an", "of", "and", "for", "in", "on", "at", "to", "mr", "mrs", "ms", "dr",
+    "he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "their",
+})
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "him", "her"})
 GOLD_TYPES: tuple[str, ...] = ("direct", "mixed", "indirect", "unknown")
 

@@ -51,10 +51,12 @@ class Span:
         if not (isinstance(self.start, int) and isinstance(self.end, int)):
             raise SpanError(f"span offsets must be integers, got {self.start!r}, {self.end!r}")
         if not 0 <= self.start <= self.end <= len(text):
-            raise SpanError(f"span {self.start}-{self.end} lies outside a text of {len(text)} chars")
+            raise SpanError(
+                f"span {self.start}-{self.end} lies outside a text of {len(text)} chars"
+            )
         if expected is not None and text[self.start : self.end] != expected:
             raise SpanError(
-                f"span {self.start}-{self.end} reads {text[self.start:self.end]!r}, "
+                f"span {self.start}-{self.end} reads {text[self.start : self.end]!r}, "
                 f"not {expected!r}"
             )
         return self
@@ -136,7 +138,9 @@ class Speaker:
             name=str(data.get("name") or ""),
             kind=str(data.get("kind") or "unknown"),
             aliases=tuple(data.get("aliases") or ()),
-            mentions=tuple(Mention(int(m[0]), int(m[1]), str(m[2])) for m in data.get("mentions") or ()),
+            mentions=tuple(
+                Mention(int(m[0]), int(m[1]), str(m[2])) for m in data.get("mentions") or ()
+            ),
         )
 
 
@@ -183,7 +187,9 @@ class Quote:
         if self.type not in QUOTE_TYPES:
             raise SpanError(f"quote type {self.type!r} is not one of {', '.join(QUOTE_TYPES)}")
         if self.status not in QUOTE_STATUSES:
-            raise SpanError(f"quote status {self.status!r} is not one of {', '.join(QUOTE_STATUSES)}")
+            raise SpanError(
+                f"quote status {self.status!r} is not one of {', '.join(QUOTE_STATUSES)}"
+            )
         last = self.start
         for s, e in self.parts:
             Span(s, e).check(text)
@@ -273,7 +279,8 @@ class StanceScheme:
         return {
             "target": self.target,
             "labels": [
-                {"name": lb.name, "key": lb.key, "examples": list(lb.examples)} for lb in self.labels
+                {"name": lb.name, "key": lb.key, "examples": list(lb.examples)}
+                for lb in self.labels
             ],
         }
 
@@ -285,7 +292,9 @@ class StanceScheme:
         return cls(
             target=str(data.get("target") or cls.target),
             labels=tuple(
-                StanceLabel(str(lb["name"]), str(lb.get("key") or ""), tuple(lb.get("examples") or ()))
+                StanceLabel(
+                    str(lb["name"]), str(lb.get("key") or ""), tuple(lb.get("examples") or ())
+                )
                 for lb in data.get("labels") or ()
             )
             or cls().labels,
@@ -334,8 +343,6 @@ class Layer:
         return self
 
 
-def layer_from_records(
-    name: str, quotes: Iterable[Quote], speakers: Iterable[Speaker]
-) -> Layer:
+def layer_from_records(name: str, quotes: Iterable[Quote], speakers: Iterable[Speaker]) -> Layer:
     """Build a ``Layer`` from record lists, keyed by id."""
     return Layer(name, {q.id: q for q in quotes}, {s.id: s for s in speakers})

@@ -14,11 +14,13 @@ PARA_RE = re.compile(r"[^\n]+")
 TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*\.?|[^\w\s]", re.UNICODE)
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
 # candidate sentence ends: terminal punctuation, optional closing marks, then space
-END_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)|(?<=[\"”»])(?=\s+[\"“«A-Z])")
+END_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sen rep gov lt gen col sgt capt maj adm rev st jr sr inc ltd co corp
-    no vs etc jan feb mar apr jun jul aug sep sept oct nov dec mt ft u.s u.k e.g i.e a.m p.m
-    approx dept est fig al ave blvd""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "sgt", "capt", "maj", "adm", "rev", "st", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m", "approx", "dept", "est", "fig", "al", "ave", "blvd"]
+)
+
+SENTENCE_STARTERS = frozenset(
+    ["the", "a", "an", "but", "and", "in", "on", "at", "he", "she", "it", "they", "we", "i", "this", "that", "these", "those", "his", "her", "their", "its", "our", "there", "here", "when", "while", "if", "as", "after", "before", "since", "so", "for", "with", "by", "to", "from", "what", "who", "how", "why", "where", "however", "meanwhile", "still", "yet", "also", "then", "now"]
 )
 
 
@@ -37,9 +39,23 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Word and punctuation tokens of ``text[start:end]`` as absolute (start, end)."""
+    """Word and punctuation tokens of ``text[start:end]`` as absolute (start, end).
+
+    A final period stays on abbreviations, initials and dotted acronyms ("Mr.", "J.", "U.S.")
+    and is split off otherwise.
+    """
     end = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in TOKEN_RE.finditer(text, start, end)]
+    out = []
+    for m in TOKEN_RE.finditer(text, start, end):
+        s, e = m.span()
+        if e - s > 1 and text[e - 1] == ".":
+            core = text[s : e - 1]
+            if not (len(core) == 1 or "." in core or core.lower() in ABBREVIATIONS):
+                out.append((s, e - 1))
+                out.append((e - 1, e))
+                continue
+        out.append((s, e))
+    return out
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -78,8 +94,9 @@ def sentences(
                 nxt += 1
             # "U.S. officials" continues; "in the U.S. The" may end: only break before a
             # capitalised word that is not a name-like continuation after a title.
-            if not (nxt < end and text[nxt].isupper() and text[m.start() - 1].isupper()
-                    and "." in text[max(start, m.start() - 4):m.start()]):
+            nxt_word = text[nxt : nxt + 12].split(" ", 1)[0].lower()
+            if not (nxt < end and text[nxt].isupper() and nxt_word in SENTENCE_STARTERS
+                    and text[m.start() - 1].isupper()):
                 continue
         nxt = cut
         while nxt < end and text[nxt].isspace():

@@ -38,7 +38,9 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def write_csv(items: Iterable[DocLayer], out: Path, *, annotator: str | None = None) -> ExportReport:
+def write_csv(
+    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+) -> ExportReport:
     """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming."""
     docs = quotes = 0
     with atomic_output(Path(out), "w") as fh:

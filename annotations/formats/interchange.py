@@ -29,7 +29,9 @@ def quote_confidence(quote: Quote) -> float | None:
     return float(quote.confidence.get("span", min(quote.confidence.values())))
 
 
-def document_to_interchange(doc: Document, layer: Layer, *, annotator: str | None = None) -> dict[str, Any]:
+def document_to_interchange(
+    doc: Document, layer: Layer, *, annotator: str | None = None
+) -> dict[str, Any]:
     """One interchange line (as a dict) for ``doc`` annotated by ``layer``."""
     quotes = []
     for q in layer.sorted_quotes():
@@ -73,7 +75,13 @@ def document_to_interchange(doc: Document, layer: Layer, *, annotator: str | Non
         }
         for s in sorted(layer.speakers.values(), key=lambda s: s.id)
     ]
-    return {"id": doc.id, "title": doc.title, "text": doc.text, "quotes": quotes, "speakers": speakers}
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "text": doc.text,
+        "quotes": quotes,
+        "speakers": speakers,
+    }
 
 
 def _opt_int(value: Any) -> int | None:
@@ -91,7 +99,8 @@ def layer_from_interchange(
     speakers: dict[str, Speaker] = {}
     for raw in data.get("speakers") or ():
         mentions = tuple(
-            Mention(int(m[0]), int(m[1]), text[int(m[0]) : int(m[1])]) for m in raw.get("mentions") or ()
+            Mention(int(m[0]), int(m[1]), text[int(m[0]) : int(m[1])])
+            for m in raw.get("mentions") or ()
         )
         sp = Speaker(
             id=str(raw.get("id") or raw.get("name")),
@@ -109,13 +118,15 @@ def layer_from_interchange(
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"quote {i} of {data.get('id')!r} has no valid start/end") from exc
         speaker_id = raw.get("speaker_id")
-        name = raw.get("speaker_name") or raw.get("speaker_ref") or raw.get("speaker")
-        if speaker_id is None and name:
-            speaker_id = by_name.get(str(name).lower())
+        spk_name = raw.get("speaker_name") or raw.get("speaker_ref") or raw.get("speaker")
+        if speaker_id is None and spk_name:
+            speaker_id = by_name.get(str(spk_name).lower())
             if speaker_id is None:
-                speaker_id = "spk-" + "-".join(str(name).lower().split())
-                speakers[speaker_id] = Speaker(speaker_id, str(name), "unknown")
-                by_name[str(name).lower()] = speaker_id
+                speaker_id = "spk-" + "-".join(str(spk_name).lower().split())
+                speakers[speaker_id] = Speaker(speaker_id, str(spk_name), "unknown")
+                by_name[str(spk_name).lower()] = speaker_id
+        if speaker_id is not None and speaker_id not in speakers:
+            speakers[speaker_id] = Speaker(str(speaker_id), str(spk_name or speaker_id), "unknown")
         mention = None
         if raw.get("speaker_start") is not None and raw.get("speaker_end") is not None:
             ms, me = int(raw["speaker_start"]), int(raw["speaker_end"])
@@ -132,7 +143,9 @@ def layer_from_interchange(
             start=start,
             end=end,
             text=text[start:end],
-            type=str(raw.get("type") or "direct") if raw.get("type") in ("direct", "indirect", "mixed") else "direct",
+            type=str(raw.get("type") or "direct")
+            if raw.get("type") in ("direct", "indirect", "mixed")
+            else "direct",
             parts=tuple((int(p[0]), int(p[1])) for p in raw.get("parts") or ()),
             cue=cue,
             speaker_id=speaker_id,
@@ -147,7 +160,8 @@ def layer_from_interchange(
         )
         if raw.get("text") is not None and raw["text"] != quote.text:
             raise InputError(
-                f"quote {quote.id} of {data.get('id')!r}: offsets {start}-{end} do not read its text"
+                f"quote {quote.id} of {data.get('id')!r}: "
+                f"offsets {start}-{end} do not read its text"
             )
         quotes.append(quote)
     return layer_from_records(name, quotes, speakers.values()).check(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -43,4 +44,6 @@ def read_jsonl(path: Path, *, layer: str) -> Iterator[DocLayer]:
                 doc = Document(str(data["id"]), str(data.get("title") or ""), str(data["text"]))
             except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                 raise InputError(f"{path}:{n}: not an interchange line ({exc})") from exc
-            yield doc, layer_from_interchange(data, doc.text, name=layer)
+            built = layer_from_interchange(data, doc.text, name=layer)
+            # layer_from_interchange can return another name (its loop reuses ``name``)
+            yield doc, built if built.name == layer else replace(built, name=layer)

@@ -83,7 +83,9 @@ def _unique(results: Iterable[ReadResult], seen: dict[str, int]) -> Iterator[Rea
             n = seen.get(doc.id, 0) + 1
             seen[doc.id] = n
             if n > 1:
-                doc = Document(f"{doc.id}-{n}", doc.title, doc.text, doc.sha256, doc.source, doc.imported)
+                doc = Document(
+                    f"{doc.id}-{n}", doc.title, doc.text, doc.sha256, doc.source, doc.imported
+                )
                 result = ReadResult(result.source, doc, record=result.record)
         yield result
 
@@ -91,8 +93,11 @@ def _unique(results: Iterable[ReadResult], seen: dict[str, int]) -> Iterator[Rea
 def _read_path(path: Path, max_bytes: int) -> Iterator[ReadResult]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        yield ReadResult(str(path), error=f"{path}: unsupported file type {suffix or '(none)'}; "
-                                          "use .txt, .md, .html or .jsonl")
+        yield ReadResult(
+            str(path),
+            error=f"{path}: unsupported file type {suffix or '(none)'}; "
+            "use .txt, .md, .html or .jsonl",
+        )
         return
     try:
         size = path.stat().st_size
@@ -124,7 +129,8 @@ def _read_path(path: Path, max_bytes: int) -> Iterator[ReadResult]:
         yield ReadResult(str(path), error=f"{path}: no article text (empty file)")
         return
     yield ReadResult(
-        str(path), Document(path.stem, title or path.stem, text, source=str(path), imported=now_iso())
+        str(path),
+        Document(path.stem, title or path.stem, text, source=str(path), imported=now_iso()),
     )
 
 
@@ -185,14 +191,18 @@ def html_to_text(html: str) -> tuple[str, str]:
         if piece:
             blocks.append(piece)
     if not blocks:
-        blocks = [" ".join(line.split()) for line in root.get_text("\n").splitlines() if line.strip()]
+        blocks = [
+            " ".join(line.split()) for line in root.get_text("\n").splitlines() if line.strip()
+        ]
     if not title:
         h1 = soup.find("h1")
         title = h1.get_text(" ", strip=True) if h1 else (blocks[0][:120] if blocks else "")
     return title, "\n\n".join(blocks)
 
 
-def read_jsonl_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ReadResult]:
+def read_jsonl_bytes(
+    data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[ReadResult]:
     """One ``ReadResult`` per JSONL line with ``id`` and ``text``; a bad line gets a message."""
     if not data.strip():
         yield ReadResult(source, error=f"{source}: empty file")
@@ -211,7 +221,7 @@ def read_jsonl_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_B
             continue
         doc_id, text = record.get("id"), record.get("text")
         if doc_id is None or not isinstance(text, str):
-            yield ReadResult(where, error=f"{where}: needs an \"id\" and a string \"text\"")
+            yield ReadResult(where, error=f'{where}: needs an "id" and a string "text"')
             continue
         if not text.strip():
             yield ReadResult(where, error=f"{where}: empty text for id {doc_id!r}")

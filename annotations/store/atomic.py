@@ -33,8 +33,12 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically and durably."""
+def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically and durably.
+
+    ``sync_dir=False`` leaves the folder fsync to the caller, for bulk writes that fsync the
+    folder once at the end of a batch.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
@@ -50,7 +54,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
     os.close(fd)
     os.replace(tmp, path)
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def dumps(data: Any) -> bytes:
@@ -98,9 +103,9 @@ class AtomicJSONStorage(Storage):
             self._data = data
         return self._data
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: dict[str, Any], *, sync_dir: bool = True) -> None:
         payload = dumps(data)
-        atomic_write_bytes(self.path, payload)
+        atomic_write_bytes(self.path, payload, sync_dir=sync_dir)
         self._data = orjson.loads(payload)
 
     def close(self) -> None:

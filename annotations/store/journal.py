@@ -41,11 +41,9 @@ class Journal:
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every entry that parses, oldest first."""
-        try:
-            fh = open(self.path, "rb")
-        except FileNotFoundError:
+        if not self.path.exists():
             return
-        with fh:
+        with open(self.path, "rb") as fh:
             for raw in fh:
                 if not raw.strip():
                     continue

@@ -17,7 +17,7 @@ import getpass
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,12 @@ from annotations.model import (
     now_iso,
     sha256_text,
 )
-from annotations.store.atomic import AtomicJSONStorage, atomic_write_bytes, remove_orphan_temps
+from annotations.store.atomic import (
+    AtomicJSONStorage,
+    atomic_write_bytes,
+    fsync_dir,
+    remove_orphan_temps,
+)
 from annotations.store.journal import Journal
 from annotations.store.lock import SessionLock
 from annotations.store.migrations import (
@@ -339,7 +344,9 @@ class Project:
             try:
                 text = path.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise DamagedFileError(f"text of {doc_id!r} cannot be read: {_short(exc)}") from None
+                raise DamagedFileError(
+                    f"text of {doc_id!r} cannot be read: {_short(exc)}"
+                ) from None
             if sha256_text(text) != info.sha256:
                 raise DamagedFileError(f"text of {doc_id!r} changed on disk since import")
             self._texts[doc_id] = text
@@ -387,7 +394,11 @@ class Project:
 
     def _write_document(self, doc: Document) -> DocumentInfo:
         file = self._unique_file(doc.id)
-        atomic_write_bytes(self.folder / TEXTS_DIR / f"{file}.txt", doc.text.encode("utf-8", "surrogatepass"))
+        atomic_write_bytes(
+            self.folder / TEXTS_DIR / f"{file}.txt",
+            doc.text.encode("utf-8", "surrogatepass"),
+            sync_dir=False,
+        )
         info = DocumentInfo(
             id=doc.id,
             title=doc.title,
@@ -401,7 +412,7 @@ class Project:
         self._texts[doc.id] = doc.text
         suggestions = self._detect(doc.text) if self._detect else Layer(SUGGESTIONS_LAYER)
         layer = Layer(SUGGESTIONS_LAYER, suggestions.quotes, suggestions.speakers).check(doc.text)
-        self._write_layers(doc.id, {SUGGESTIONS_LAYER: layer}, fresh=True)
+        self._write_layers(doc.id, {SUGGESTIONS_LAYER: layer}, fresh=True, sync_dir=False)
         return info
 
     def _unique_file(self, doc_id: str) -> str:
@@ -416,8 +427,8 @@ class Project:
     def _flush_documents(self, infos: list[DocumentInfo]) -> None:
         if not infos:
             return
-        from dataclasses import asdict
-
+        fsync_dir(self.folder / TEXTS_DIR)
+        fsync_dir(self.folder / ANNOTATIONS_DIR)
         self._db.table("documents").insert_multiple(asdict(i) for i in infos)
 
     # ----------------------------------------------------------------- layers
@@ -487,17 +498,26 @@ class Project:
         layer.check(self.document(doc_id).text)
         self._write_layers(doc_id, {layer.name: layer})
 
-    def _write_layers(self, doc_id: str, layers: dict[str, Layer], *, fresh: bool = False) -> None:
+    def _write_layers(
+        self, doc_id: str, layers: dict[str, Layer], *, fresh: bool = False, sync_dir: bool = True
+    ) -> None:
         db = self._doc_db(doc_id) if not fresh else None
         if db is None:
             info = self._docs[doc_id]
-            db = TinyDB(self.folder / ANNOTATIONS_DIR / f"{info.file}.json", storage=AtomicJSONStorage)
+            db = TinyDB(
+                self.folder / ANNOTATIONS_DIR / f"{info.file}.json", storage=AtomicJSONStorage
+            )
             self._doc_dbs[doc_id] = db
         storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
         data = storage.read() or {}
         data = dict(data)
-        data["_meta"] = {"1": {"schema_version": SCHEMA_VERSION, "doc_id": doc_id,
-                               "sha256": self._docs[doc_id].sha256}}
+        data["_meta"] = {
+            "1": {
+                "schema_version": SCHEMA_VERSION,
+                "doc_id": doc_id,
+                "sha256": self._docs[doc_id].sha256,
+            }
+        }
         rows = dict(data.get("layers") or {})
         by_name = {row["layer"]: key for key, row in rows.items()}
         for name, layer in layers.items():
@@ -509,8 +529,12 @@ class Project:
             }
             by_name[name] = key
         data["layers"] = rows
-        storage.write(data)
+        storage.write(data, sync_dir=sync_dir)
         db.clear_cache()
+        if fresh:
+            # a bulk import keeps one TinyDB handle per document only while it needs it
+            db.close()
+            self._doc_dbs.pop(doc_id, None)
 
     # ----------------------------------------------------------------- edits, undo, redo
     def apply(self, edit: Edit) -> EditReceipt:
@@ -543,7 +567,9 @@ class Project:
         """True when there is an undone edit to redo."""
         return bool(self._undo.redo)
 
-    def _step(self, source: list[dict[str, Any]], target: list[dict[str, Any]], op: str) -> EditReceipt | None:
+    def _step(
+        self, source: list[dict[str, Any]], target: list[dict[str, Any]], op: str
+    ) -> EditReceipt | None:
         self._require_writable()
         if not source:
             return None
@@ -553,8 +579,9 @@ class Project:
             change = change.inverted()
         doc_id, layer_name = original["doc"], original["layer"]
         layer = self.layer(doc_id, layer_name)
-        entry = self._commit(doc_id, layer_name, layer, change, op, f"{op} {original['what']}",
-                             ref=original["id"])
+        entry = self._commit(
+            doc_id, layer_name, layer, change, op, f"{op} {original['what']}", ref=original["id"]
+        )
         source.pop()
         target.append(original)
         return self._receipt(entry, change)

@@ -21,7 +21,9 @@ def project_dir(args: argparse.Namespace) -> Path:
     return Path(user_data_dir("saywho")) / "project"
 
 
-def open_project(args: argparse.Namespace, *, read_only: bool = False, create: bool = True) -> Project:
+def open_project(
+    args: argparse.Namespace, *, read_only: bool = False, create: bool = True
+) -> Project:
     """Open the project the arguments name, for ``--annotator`` (default: the login name)."""
     return Project.open(
         project_dir(args),

@@ -35,11 +35,17 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         epilog="example: saywho export --format csv --out quotes.csv --status accepted",
     )
     parser.add_argument("--format", required=True, choices=sorted(WRITERS))
-    parser.add_argument("--out", required=True, type=Path, metavar="PATH",
-                        help="output file (a folder for brat)")
+    parser.add_argument(
+        "--out", required=True, type=Path, metavar="PATH", help="output file (a folder for brat)"
+    )
     parser.add_argument("--layer", metavar="NAME", help="layer to export (default: yours)")
-    parser.add_argument("--status", action="append", choices=QUOTE_STATUSES, metavar="S",
-                        help="only quotes with this status (repeatable)")
+    parser.add_argument(
+        "--status",
+        action="append",
+        choices=QUOTE_STATUSES,
+        metavar="S",
+        help="only quotes with this status (repeatable)",
+    )
     parser.set_defaults(func=run)
     return parser
 

@@ -60,8 +60,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for result in problems:
-        err.print(f"[bold]{'skipped' if result.skipped else 'error'}:[/] {result.error}", markup=True,
-                  soft_wrap=True)
+        err.print(
+            f"[bold]{'skipped' if result.skipped else 'error'}:[/] {result.error}",
+            markup=True,
+            soft_wrap=True,
+        )
     for _doc_id, message in report.failed + layer_failures:
         err.print(f"[bold]error:[/] {message}", soft_wrap=True)
     if ignored:
@@ -82,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed or report.failed or layer_failures else 0
 
 
-def _import(project: Project, good: list[ReadResult], out: Console, layer: str | None) -> ImportReport:
+def _import(
+    project: Project, good: list[ReadResult], out: Console, layer: str | None
+) -> ImportReport:
     docs: Iterator[Document] = (r.document for r in good if r.document is not None)
     if len(good) < PROGRESS_AFTER or not sys.stderr.isatty():
         return project.add_documents(docs)

@@ -1,0 +1,285 @@
+"""Inter-annotator agreement between layers of the same documents.
+
+Quotes are matched with the rules of ``evaluate`` (and ``../shared/eval/score.py``): spans
+trimmed of quote marks and edge punctuation, EXACT = identical trimmed spans, OVERLAP = at
+least 50 % of the word tokens of each, matched one-to-one, best first. On top of that:
+
+- **pairwise span agreement** for every pair of layers: F1 = 2·matched / (|A| + |B|), for
+  exact and for 50 % overlap (symmetric: it is the F1 of either layer scored against the other);
+- **speaker agreement** on overlap-matched pairs: both without a speaker, or canonical names
+  that match as in score.py (same words, or one's last word among the other's words);
+- **Cohen's kappa** on stance (and on quote type) over overlap-matched pairs where both quotes
+  carry a label;
+- **Krippendorff's alpha** (nominal, any number of layers, missing values allowed, computed by
+  the ``krippendorff`` package) over *units* = clusters of matching quotes across layers: each
+  layer's quotes are matched one-to-one against the clusters built so far (best overlap with
+  any member, >= 50 %); unmatched quotes open new clusters. Alpha is given for stance, type,
+  speaker (normalised canonical name) and presence (1 if the layer has a quote in the cluster,
+  0 if it annotated the document but not this quote: a detection-agreement proxy).
+
+A layer absent from a document did not annotate it: it is missing there, not "no quotes".
+Rejected quotes are left out by default. Everything is reported per document and overall
+(pooled over documents).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from annotations.evaluate import SpanIndex, exact, greedy_match, overlap, words
+from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
+
+ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "presence")
+
+Item = dict[str, Any]
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
+    """Cohen's kappa of two raters' paired labels; ``None`` when undefined (no pairs, or
+    both raters used one and the same label throughout)."""
+    if len(a) != len(b):
+        raise ValueError("the two label lists must be paired")
+    n = len(a)
+    if n == 0:
+        return None
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[label] * cb[label] for label in ca.keys() | cb.keys()) / (n * n)
+    if expected == 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def krippendorff_alpha(matrix: Sequence[Sequence[Hashable | None]]) -> float | None:
+    """Nominal Krippendorff's alpha of a layers x units table (``None`` = missing), via the
+    ``krippendorff`` package; ``None`` when undefined (fewer than two values in the data, or no
+    unit coded by two layers)."""
+    import krippendorff
+    import numpy as np
+
+    codes: dict[Hashable, int] = {}
+    rows = [
+        [math.nan if v is None else float(codes.setdefault(v, len(codes))) for v in row]
+        for row in matrix
+    ]
+    if len(rows) < 2 or not rows[0] or len(codes) < 2:
+        return None
+    try:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = krippendorff.alpha(reliability_data=np.array(rows, dtype=float),
+                                       level_of_measurement="nominal")
+    except ValueError:
+        return None
+    return None if math.isnan(value) else float(value)
+
+
+def speaker_key(name: str | None) -> str | None:
+    """A speaker's canonical name normalised for comparison (lower-case words)."""
+    w = words(name)
+    return " ".join(w) if w else None
+
+
+def same_speaker(a: str | None, b: str | None) -> bool:
+    """score.py's lenient speaker rule between two canonical names (``None`` = no speaker)."""
+    if a is None or b is None:
+        return a is None and b is None
+    aw, bw = a.split(), b.split()
+    return bool(aw and bw and (aw == bw or aw[-1] in bw or bw[-1] in aw))
+
+
+def _items(text: str, layer: Layer, index: SpanIndex, exclude_rejected: bool) -> list[Item]:
+    out = []
+    for q in layer.sorted_quotes():
+        if exclude_rejected and q.status == "rejected":
+            continue
+        item = index.prepare({"start": q.start, "end": q.end})
+        item["quote"] = q
+        item["speaker"] = speaker_key(layer.speaker_name(q))
+        out.append(item)
+    return out
+
+
+@dataclass
+class PairCounts:
+    """Agreement counts between two layers, summable over documents."""
+
+    docs: int = 0
+    quotes_a: int = 0
+    quotes_b: int = 0
+    exact: int = 0
+    overlap: int = 0
+    speaker_n: int = 0
+    speaker_agree: int = 0
+    stance: list[tuple[str, str]] = field(default_factory=list)
+    types: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, other: PairCounts) -> None:
+        """Add another document's counts."""
+        self.docs += other.docs
+        self.quotes_a += other.quotes_a
+        self.quotes_b += other.quotes_b
+        self.exact += other.exact
+        self.overlap += other.overlap
+        self.speaker_n += other.speaker_n
+        self.speaker_agree += other.speaker_agree
+        self.stance += other.stance
+        self.types += other.types
+
+    def to_dict(self, a: str, b: str) -> dict[str, Any]:
+        """The pair's figures: counts, F1s in percent, kappas."""
+        total = self.quotes_a + self.quotes_b
+
+        def f1(tp: int) -> float:
+            return round(100 * 2 * tp / total, 1) if total else 100.0
+
+        def kappa(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+            k = cohen_kappa([x for x, _ in pairs], [y for _, y in pairs])
+            return {"n": len(pairs), "kappa": None if k is None else round(k, 4)}
+
+        return {
+            "a": a, "b": b, "docs": self.docs,
+            "quotes_a": self.quotes_a, "quotes_b": self.quotes_b,
+            "exact": {"matched": self.exact, "F1": f1(self.exact)},
+            "overlap50": {"matched": self.overlap, "F1": f1(self.overlap)},
+            "speaker": {
+                "n": self.speaker_n, "agree": self.speaker_agree,
+                "pct": round(100 * self.speaker_agree / self.speaker_n, 1)
+                if self.speaker_n else None,
+            },
+            "stance_kappa": kappa(self.stance),
+            "type_kappa": kappa(self.types),
+        }
+
+
+def _pair(a: list[Item], b: list[Item]) -> PairCounts:
+    pc = PairCounts(docs=1, quotes_a=len(a), quotes_b=len(b))
+    pc.exact = len(greedy_match(a, b, exact, 1.0))
+    for i, j in greedy_match(a, b, overlap, 0.5):
+        pc.overlap += 1
+        qa: Quote = a[i]["quote"]
+        qb: Quote = b[j]["quote"]
+        pc.speaker_n += 1
+        pc.speaker_agree += same_speaker(a[i]["speaker"], b[j]["speaker"])
+        if qa.stance and qb.stance:
+            pc.stance.append((qa.stance, qb.stance))
+        pc.types.append((qa.type, qb.type))
+    return pc
+
+
+def _clusters(per_layer: Mapping[str, list[Item]]) -> list[dict[str, Item]]:
+    """Units: one-to-one matched quotes across layers (one quote per layer at most)."""
+    clusters: list[dict[str, Item]] = []
+
+    def score(c: dict[str, Item], p: Item) -> float:
+        return max(overlap(m, p) for m in c.values())
+
+    for name, items in per_layer.items():
+        pairs = greedy_match(clusters, items, score, 0.5)
+        matched = set()
+        for ci, j in pairs:
+            clusters[ci][name] = items[j]
+            matched.add(j)
+        clusters.extend({name: it} for j, it in enumerate(items) if j not in matched)
+    return clusters
+
+
+def _unit_value(item: Item | None, what: str, annotated: bool) -> Hashable | None:
+    if what == "presence":
+        return (1 if item is not None else 0) if annotated else None
+    if item is None:
+        return None
+    q: Quote = item["quote"]
+    if what == "stance":
+        return q.stance
+    if what == "type":
+        return q.type
+    return item["speaker"] or "(none)"
+
+
+@dataclass
+class _Units:
+    """Alpha input pooled over documents: per field, one column per unit."""
+
+    layers: Sequence[str]
+    columns: dict[str, list[list[Hashable | None]]] = field(default_factory=dict)
+
+    def add(self, clusters: list[dict[str, Item]], annotated: set[str]) -> None:
+        for what in ALPHA_FIELDS:
+            cols = self.columns.setdefault(what, [])
+            for c in clusters:
+                cols.append([_unit_value(c.get(n), what, n in annotated) for n in self.layers])
+
+    def extend(self, other: _Units) -> None:
+        for what, cols in other.columns.items():
+            self.columns.setdefault(what, []).extend(cols)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for what in ALPHA_FIELDS:
+            cols = self.columns.get(what, [])
+            matrix = [[col[r] for col in cols] for r in range(len(self.layers))]
+            alpha = krippendorff_alpha(matrix) if cols else None
+            out[what] = {"units": len(cols), "alpha": None if alpha is None else round(alpha, 4)}
+        return out
+
+
+@dataclass
+class AgreementReport:
+    """Agreement between ``layers``: per document and overall."""
+
+    layers: list[str]
+    per_document: dict[str, dict[str, Any]]
+    overall: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``layers``, ``docs``, ``overall``, ``per_document``."""
+        return {"layers": self.layers, "docs": len(self.per_document),
+                "overall": self.overall, "per_document": self.per_document}
+
+
+def default_layers(docs: Mapping[str, tuple[str, Mapping[str, Layer]]]) -> list[str]:
+    """All annotators' layer names in ``docs`` (suggestions and final left out if others
+    exist), sorted."""
+    names = sorted({n for _, layers in docs.values() for n in layers})
+    people = [n for n in names if n not in (SUGGESTIONS_LAYER, FINAL_LAYER)]
+    return people if len(people) >= 2 else names
+
+
+def agreement(
+    docs: Mapping[str, tuple[str, Mapping[str, Layer]]],
+    layers: Sequence[str] | None = None,
+    *,
+    exclude_rejected: bool = True,
+) -> AgreementReport:
+    """Agreement between ``layers`` (default: ``default_layers``) over ``docs``:
+    doc id -> (text, layer name -> Layer)."""
+    names = list(layers) if layers else default_layers(docs)
+    pair_names = list(combinations(names, 2))
+    total_pairs = {p: PairCounts() for p in pair_names}
+    total_units = _Units(names)
+    per_document: dict[str, dict[str, Any]] = {}
+    for doc_id, (text, doc_layers) in docs.items():
+        index = SpanIndex(text)
+        present = {n: _items(text, doc_layers[n], index, exclude_rejected)
+                   for n in names if n in doc_layers}
+        pairs = []
+        for a, b in pair_names:
+            if a in present and b in present:
+                pc = _pair(present[a], present[b])
+                total_pairs[(a, b)].add(pc)
+                pairs.append(pc.to_dict(a, b))
+        units = _Units(names)
+        units.add(_clusters(present), set(present))
+        total_units.extend(units)
+        per_document[doc_id] = {"layers": sorted(present), "pairs": pairs,
+                                "alpha": units.to_dict()}
+    overall = {
+        "pairs": [total_pairs[(a, b)].to_dict(a, b) for a, b in pair_names],
+        "alpha": total_units.to_dict(),
+    }
+    return AgreementReport(names, per_document, overall)

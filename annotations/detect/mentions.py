@@ -1,0 +1,281 @@
+"""Speaker mentions: the noun phrase before or after a cue, named mentions, and their kind.
+
+Works on a token list (``(start, end)`` offsets) of one sentence. ``subject_before`` walks left
+from a cue over auxiliaries, adverbs and an appositive to the speaker phrase;
+``subject_after`` reads an inverted speaker ("..., said Jorge Field, the ..."). ``find_names``
+lists capitalised name mentions across a text for alias clustering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from annotations.detect.lexicon import Lexicon
+
+AUX = frozenset(
+    ["has", "have", "had", "also", "would", "will", "could", "may", "might", "should", "did", "does", "do", "is", "was", "were", "are", "be", "been", "not", "never", "later", "previously", "then", "again", "recently", "further", "repeatedly", "once", "already", "publicly", "reportedly", "allegedly", "often", "frequently", "still", "now", "just", "even", "only", "first", "last", "n't", "had", "has", "once", "ultimately"]
+)
+STOP = frozenset(
+    ["that", "which", "who", "whom", "whose", "and", "but", "or", "nor", "when", "while", "because", "as", "if", "after", "before", "since", "so", "with", "by", "to", "in", "on", "at", "from", "for", "into", "than", "where", "what", "how", "why", "whether", "though", "although", "unless", "until", "about", "over", "under", "between", "against", "during", "without", "within", "via", "per", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "do", "does", "did", "not", "this", "these", "those", "there", "here", "it's", "its", "said", "says", "also", "according"]
+)
+DETERMINERS = frozenset(
+    ["the", "a", "an", "some", "many", "several", "most", "few", "other", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "his", "her", "their", "its", "our", "my", "your", "one", "both", "all", "any", "each", "another", "more"]
+)
+TIME_WORDS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "on", "last", "this", "week", "weekend", "month", "year", "morning", "afternoon", "evening", "night", "earlier", "later", "recently", "previously", "again", "also", "then", "once", "in", "an", "a", "statement", "interview", "email", "e-mail", "conference", "news", "release", "tweet", "post", "video", "letter", "speech", "press", "briefing", "at", "the", "during"]
+)
+NOT_NAMES = frozenset(
+    ["the", "a", "an", "but", "and", "or", "in", "on", "at", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those", "his", "her", "their", "its", "our", "my", "your", "there", "here", "when", "while", "if", "as", "after", "before", "since", "so", "for", "with", "by", "to", "from", "of", "what", "who", "how", "why", "where", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "yet", "still", "however", "meanwhile", "also", "then", "now", "today", "yesterday", "both", "all", "some", "many", "most", "one", "two", "three", "mr", "mrs", "ms", "dr", "story", "continues", "below", "advertisement"]
+)
+PRONOUN_KIND = {
+    "he": "person", "she": "person", "i": "person", "they": "group", "we": "group",
+    "it": "organization", "you": "unknown",
+}
+BE_FORMS = frozenset({"was", "were", "been", "is", "are", "be", "being"})
+CAP_RE = re.compile(r"[A-Z][\w’'.\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class NP:
+    """A speaker phrase: offsets, text and a guessed kind (person/organization/group/unknown)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    pronoun: bool = False
+
+
+def _low(text: str, tok: tuple[int, int]) -> str:
+    return text[tok[0] : tok[1]].lower()
+
+
+def _is_cap(text: str, tok: tuple[int, int]) -> bool:
+    c = text[tok[0]]
+    return c.isupper() and text[tok[0] : tok[1]].lower() not in NOT_NAMES
+
+
+def classify(words: list[str], lex: Lexicon) -> str:
+    """Kind of a phrase from its words (original case)."""
+    if not words:
+        return "unknown"
+    low = [w.lower().rstrip(".") for w in words]
+    head = low[-1]
+    if len(low) == 1 and head in PRONOUN_KIND:
+        return PRONOUN_KIND[head]
+    if any(w in lex.org_words for w in low) or (words[-1].isupper() and len(words[-1]) >= 2):
+        return "organization"
+    kind = lex.noun_kind.get(head)
+    if kind:
+        return kind
+    if words[-1][:1].isupper():
+        return "person"
+    return "unknown"
+
+
+def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
+    # drop a leading "But"/"And"/adverb and trailing possessive junk
+    while toks and _low(text, toks[0]) in {"but", "and", "so", "yet", "then", "still", "now"}:
+        toks = toks[1:]
+    if not toks:
+        return None
+    head = text[toks[-1][0] : toks[-1][1]]
+    hl = head.lower()
+    words = [text[s:e] for s, e in toks]
+    if len(toks) == 1 and hl in lex.pronouns["subject"]:
+        return NP(toks[0][0], toks[0][1], head, PRONOUN_KIND.get(hl, "unknown"), True)
+    if hl in STOP or hl in DETERMINERS or hl in lex.pronouns["subject"]:
+        return None
+    if hl.endswith(("’s", "'s", "s’", "s'")):
+        return None
+    det = words[0].lower() in DETERMINERS and len(words) <= 5
+    if not (head[:1].isupper() or hl in lex.noun_kind or hl.rstrip("s") in lex.noun_kind
+            or (det and len(words) >= 2 and hl.isalpha())):
+        return None
+    if head[:1].isupper() and hl in NOT_NAMES:
+        return None
+    s, e = toks[0][0], toks[-1][1]
+    return NP(s, e, text[s:e], classify(words, lex))
+
+
+def subject_before(
+    text: str, toks: list[tuple[int, int]], i: int, lo: int, lex: Lexicon
+) -> tuple[NP | None, int]:
+    """The speaker phrase ending before token ``i`` (not before token ``lo``).
+
+    Returns the phrase and the index of its first token (``i`` when none was found).
+    """
+    j = i - 1
+    passive = False
+    cue_word = _low(text, toks[i]) if i < len(toks) else ""
+    while j >= lo and (_low(text, toks[j]) in AUX or _low(text, toks[j]).endswith("ly")
+                       and text[toks[j][0]].islower()):
+        if _low(text, toks[j]) in BE_FORMS and not cue_word.endswith("ing"):
+            passive = True
+        j -= 1
+    if passive:
+        return None, i
+    if j >= lo and text[toks[j][0]] == ",":
+        j = _skip_appositives(text, toks, j, lo, lex)
+        if j < lo:
+            return None, i
+    end = j
+    words = 0
+    while j >= lo and words < 9:
+        tok = toks[j]
+        w = _low(text, tok)
+        ch = text[tok[0]]
+        if not (ch.isalnum()):
+            if w in {"-", "&"} and words:
+                j -= 1
+                continue
+            break
+        if w in STOP and w not in {"and", "of", "for"}:
+            break
+        if w in {"and", "of", "for"}:
+            # only inside names: "Immigration and Customs Enforcement", "Court of Ontario"
+            if not (j - 1 >= lo and text[toks[j - 1][0]].isupper() and words
+                    and text[toks[j + 1][0]].isupper()):
+                break
+        elif ch.islower() and words and w not in DETERMINERS and w not in lex.titles:
+            # lowercase modifiers are fine ("longtime Democratic pollster")
+            if w.endswith("ed") or w in lex.cue_lemma or len(w) <= 2:
+                break
+        if w in lex.pronouns["subject"] and words:
+            break
+        words += 1
+        if w in lex.pronouns["subject"]:
+            j -= 1
+            break
+        j -= 1
+    if end <= j:
+        return None, i
+    np = _trim(text, toks[j + 1 : end + 1], lex)
+    return np, (j + 1 if np else i)
+
+
+def _appositive_start(text: str, tok: tuple[int, int], lex: Lexicon) -> bool:
+    w = text[tok[0] : tok[1]].lower()
+    return (w in {"who", "which", "whose", "a", "an", "the", "both", "now", "then"}
+            or w[0].isdigit() or text[tok[0]].islower() or w in lex.titles)
+
+
+def _skip_appositives(
+    text: str, toks: list[tuple[int, int]], j: int, lo: int, lex: Lexicon
+) -> int:
+    """From the comma at ``j`` closing an appositive, the index of the token before it.
+
+    Tries the nearest opening comma first, then earlier ones (an appositive may hold commas:
+    "Will Young, a mechanic based in Kansas City, Mo., and an organizer, said"). Returns
+    ``lo - 1`` when no appositive fits.
+    """
+    commas = []
+    k = j - 1
+    depth = 0
+    while k >= lo and k > j - 50:
+        ch = text[toks[k][0]]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth -= 1
+        elif ch in "\"“”.!?;:" and depth == 0 and toks[k][1] - toks[k][0] == 1:
+            break
+        elif ch == "," and depth == 0:
+            commas.append(k)
+        k -= 1
+    for c in commas:
+        if c + 1 < j and _appositive_start(text, toks[c + 1], lex):
+            b = c - 1
+            if b >= lo and (text[toks[b][0]].isupper() or text[toks[b][0]].isdigit()
+                            or _low(text, toks[b]) in lex.noun_kind):
+                # the name before the appositive; skip "Kansas City, Mo." style chunks
+                before = c - 1
+                while before >= lo and text[toks[before][0]].isalnum():
+                    before -= 1
+                if before < lo or text[toks[before][0]] in ",;:—–\"“”" or \
+                        _low(text, toks[before]) in STOP:
+                    return c - 1
+    return lo - 1
+
+
+def subject_after(
+    text: str, toks: list[tuple[int, int]], i: int, hi: int, lex: Lexicon
+) -> tuple[NP | None, int]:
+    """The inverted speaker phrase starting at token ``i`` ("said Jorge Field, ...").
+
+    Returns the phrase and the index just past it.
+    """
+    j = i
+    while j < hi and _low(text, toks[j]) in {"on", "last", "this"} | {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "today", "yesterday",
+    }:
+        j += 1
+    start = j
+    while j < hi and j - start < 10:
+        tok = toks[j]
+        w = _low(text, tok)
+        ch = text[tok[0]]
+        if not ch.isalnum():
+            if w in {"-", "&"} and j > start:
+                j += 1
+                continue
+            break
+        if w in {"of", "for", "and"} and j > start and j + 1 < hi and text[toks[j + 1][0]].isupper():
+            j += 1
+            continue
+        if ch.isupper() or w in DETERMINERS or w in lex.titles or w in lex.noun_kind:
+            j += 1
+            continue
+        if w in lex.pronouns["subject"] and j == start:
+            j += 1
+            break
+        if ch.islower() and j > start and w not in STOP and w.isalpha() and \
+                _low(text, toks[j - 1]) in DETERMINERS and (
+                    j + 1 >= hi or not text[toks[j + 1][0]].isalpha()):
+            j += 1
+            continue
+        if ch.islower() and j > start and w not in STOP and not w.endswith("ed"):
+            ahead = [_low(text, t) for t in toks[j + 1 : min(hi, j + 4)]]
+            if any(a in lex.noun_kind or a.rstrip("s") in lex.noun_kind for a in ahead):
+                j += 1
+                continue
+        break
+    if j == start:
+        return None, i
+    # do not swallow time words at the end ("said Smith Friday")
+    while j > start + 1 and _low(text, toks[j - 1]) in TIME_WORDS:
+        j -= 1
+    np = _trim(text, toks[start:j], lex)
+    return np, (j if np else i)
+
+
+NAME_RE = re.compile(
+    r"(?<![\w’'])(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?)(?:\s+(?:(?:of|and|for|de|van|von|der|du|"
+    r"la|le|al)\s+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?))*"
+)
+
+
+def find_names(text: str) -> list[tuple[int, int]]:
+    """Spans of capitalised word sequences (candidate names), leading function words dropped."""
+    out = []
+    for m in NAME_RE.finditer(text):
+        s, e = m.start(), m.end()
+        words = m.group().split()
+        while words and words[0].lower().rstrip(".") in NOT_NAMES:
+            s = text.index(words[0], s) + len(words[0])
+            while s < e and text[s].isspace():
+                s += 1
+            words = words[1:]
+        while e > s and text[e - 1] in ".’'":
+            if text[e - 1] == "." and len(words[-1]) <= 3:
+                break
+            e -= 1
+        if words and words[0][:2] in ("I’", "I'"):
+            continue
+        if words and s < e:
+            if text[e - 2 : e] in ("’s", "'s"):
+                e -= 2
+            out.append((s, e))
+    return out

@@ -1,0 +1,419 @@
+"""Quote finding: direct, mixed and indirect quotations with their cue and speaker phrase.
+
+Works sentence by sentence over quote-aware sentences. For each cue verb outside quote marks
+it decides the construction:
+
+- post-posed (``"...," he said`` / ``..., said X, the Y of Z`` / ``..., X said``): the content is
+  the text before the comma; a following ``, "..."`` becomes a second part of the same quote;
+- pre-posed (``X said (that) ...`` / ``X said: "..."``): the content runs to the end of the
+  sentence (or to a following ``, adding that ...`` which starts its own quote);
+- participial (``..., adding that ...``): the speaker is inherited from the sentence;
+- ``according to X``: the rest of the sentence, on either side.
+
+Quoted passages that no cue claims become direct quotes whose speaker is inherited later
+(``attribution``); short quoted phrases without a cue (scare quotes, titles) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from annotations.detect.lexicon import Lexicon
+from annotations.detect.mentions import NP, STOP, TIME_WORDS, subject_after, subject_before
+from annotations.detect.quotemarks import MarkPair
+from annotations.detect.segment import WORD_RE, tokens
+
+EDGE = " \t\r\n\"“”„«»‘’',.;:!?—–-"
+CLOSE_MARKS = frozenset("\"”»’'")
+OPEN_MARKS = frozenset("\"“«„‘'")
+DASHES = frozenset("—–")
+OBJECT_CUES = frozenset({"tell", "ask", "inform", "assure", "urge", "remind", "notify", "advise"})
+CLAUSE_WEAK = frozenset({"believe", "think", "feel", "hope", "fear", "expect", "know", "worry"})
+DAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"]
+)
+LEADS = frozenset(
+    ["in", "on", "at", "after", "before", "when", "while", "if", "as", "during", "asked", "when", "following", "speaking", "writing", "addressing", "responding", "referring", "since", "though", "although", "but", "and"]
+)
+TAIL_WORDS = frozenset({"by", "from", "to", "with", "via", "phone", "email", "reporters",
+                        "out", "up", "back"})
+PREPOSITIONS = frozenset({"about", "of", "with", "for", "on", "in", "at", "from", "by", "into",
+                          "over", "out", "up", "off", "down", "around"})
+FINITE = frozenset("""is was were are has have had will would can could should must may might
+does did do 's 're won't can't didn't doesn't don't isn't wasn't aren't weren't hasn't haven't
+shall""".split())
+SAY_LIKE = frozenset({"say", "tell", "write", "state", "claim", "insist", "argue", "assert",
+                      "contend", "warn", "add", "admit", "acknowledge", "note", "explain",
+                      "announce", "allege", "believe", "think", "feel", "hope", "fear", "know",
+                      "predict", "reply", "respond", "concede", "confirm", "deny", "maintain",
+                      "stress", "emphasize", "report", "tweet", "suggest", "agree", "estimate"})
+MODALS = frozenset(["will", "would", "could", "can", "to", "did", "do", "does", "may", "might", "should", "must"])
+SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also", "previously",
+                         "recently", "then", "once", ",", ":", "—", "–"}
+
+
+@dataclass
+class RawQuote:
+    """A quote before speaker resolution: content parts, type, cue and speaker phrase."""
+
+    parts: list[tuple[int, int]]
+    type: str
+    cue: tuple[int, int, str] | None
+    speaker: NP | None
+    paragraph: int
+    sentence: int
+    inherit: bool = False
+    strong: bool = True
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Strip whitespace, quote marks and edge punctuation from both ends."""
+    while s < e and text[s] in EDGE:
+        s += 1
+    while e > s and text[e - 1] in EDGE:
+        e -= 1
+    return s, e
+
+
+def n_words(text: str, s: int, e: int) -> int:
+    """Number of words in ``text[s:e]``."""
+    return sum(1 for _ in WORD_RE.finditer(text, s, e))
+
+
+def is_quote_like(text: str, pair: MarkPair, has_cue: bool) -> bool:
+    """A quoted passage (not a scare quote, a title or a single term)."""
+    s, e = trim(text, pair.start, pair.end)
+    words = WORD_RE.findall(text, s, e)
+    if not words:
+        return False
+    if len(words) <= 3 and not has_cue:
+        return False
+    inner = text[pair.start : pair.end]
+    sentence_like = any(c in inner for c in ".!?,;") or pair.paragraphs > 1
+    if not has_cue and len(words) <= 6 and not sentence_like:
+        caps = sum(1 for w in words if w[:1].isupper())
+        if caps >= len(words) - 1:
+            return False  # "Sanctuary City", a book title
+    return len(words) >= 4 or (has_cue and len(words) >= 2)
+
+
+class SentenceQuotes:
+    """Finds the quotes of one sentence (``find``), given the document-level quote pairs."""
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+
+    def _content(
+        self, s: int, e: int, pairs: list[MarkPair]
+    ) -> tuple[list[tuple[int, int]], str] | None:
+        text = self.text
+        ts, te = trim(text, s, e)
+        if ts >= te or n_words(text, ts, te) < 2:
+            return None
+        inside = [p for p in pairs if p.open_at < te and p.close_at >= ts]
+        if len(inside) == 1:
+            p = inside[0]
+            ps, pe = trim(text, p.start, p.end)
+            if ps <= ts + 1 and pe >= te - 1 and ts >= p.open_at and te <= p.close_at + 1:
+                return [(p.start, p.end)], "direct"
+        if inside:
+            # include a closing mark cut off by the trim
+            last = inside[-1]
+            if last.close_at >= te - 1 and last.close_at < e:
+                te = max(te, last.close_at + 1)
+            if inside[0].open_at < ts and inside[0].open_at >= s:
+                ts = inside[0].open_at
+            return [(ts, te)], "mixed"
+        return [(ts, te)], "indirect"
+
+    def find(
+        self, ss: int, se: int, pairs: list[MarkPair], para: int, sent: int
+    ) -> list[RawQuote]:
+        """Quotes of the sentence ``text[ss:se]``; ``pairs`` are its top-level quotations."""
+        text, lex = self.text, self.lex
+        toks = tokens(text, ss, se)
+        in_q = [any(p.open_at <= t[0] <= p.close_at for p in pairs) for t in toks]
+        out: list[RawQuote] = []
+        used: list[tuple[int, int]] = []  # content already claimed in this sentence
+        subject_np: NP | None = None
+        k = 0
+        nt = len(toks)
+        while k < nt:
+            if in_q[k]:
+                k += 1
+                continue
+            w = text[toks[k][0] : toks[k][1]].lower()
+            rq: RawQuote | None = None
+            if w == "according" and k + 1 < nt and text[toks[k + 1][0] : toks[k + 1][1]] == "to":
+                rq = self._according(toks, k, ss, se, pairs, para, sent, used)
+            elif w in lex.cue_lemma and text[toks[k][0]].islower():
+                inside = any(s <= toks[k][0] < e for s, e in used)
+                if not inside or self._new_clause(toks, k):
+                    rq = self._verb(toks, in_q, k, ss, se, pairs, para, sent, used, subject_np,
+                                    out)
+            if rq is not None:
+                # a later cue inside an earlier pre-posed content cuts it at the comma
+                for prev in out:
+                    ps, pe = prev.parts[-1]
+                    if ps < rq.start < pe and prev.extra.get("preposed"):
+                        cut = text.rfind(",", ps, toks[k][0])
+                        cut = cut if cut > ps else toks[k][0]
+                        ns, ne = trim(text, ps, cut)
+                        if ne > ns:
+                            prev.parts[-1] = (ns, ne)
+                out.append(rq)
+                used.extend(rq.parts)
+                if rq.speaker is not None and subject_np is None:
+                    subject_np = rq.speaker
+                k = int(rq.extra.get("resume", k + 1))  # type: ignore[arg-type]
+                continue
+            k += 1
+        # leftover quoted passages
+        for p in pairs:
+            if any(s <= p.start < e or p.start <= s < p.end for s, e in used):
+                continue
+            if is_quote_like(text, p, has_cue=False):
+                out.append(RawQuote([(p.start, p.end)], "direct", None, None, para, sent, True))
+        out.sort(key=lambda q: q.start)
+        return out
+
+    def _new_clause(self, toks, k) -> bool:
+        """A cue inside earlier content that starts its own clause (", adding", ", but X say")."""
+        text = self.text
+        w = text[toks[k][0] : toks[k][1]].lower()
+        if w.endswith("ing") and k > 0 and text[toks[k - 1][0]] == ",":
+            return True
+        np, b = subject_before(text, toks, k, 0, self.lex)
+        if np is None or b == 0:
+            return False
+        prev = text[toks[b - 1][0] : toks[b - 1][1]].lower()
+        return prev in {",", "but", "while", "whereas", "—", "–", ";", "although", "though"}
+
+    def _clause_end(self, start: int, end: int, pairs: list[MarkPair]) -> int:
+        """Where reported content starting at ``start`` stops: a dash aside, ", which", or
+        right after a leading quotation followed by "and"/"," (the rest is narration)."""
+        text = self.text
+        lead = next((p for p in pairs if start - 1 <= p.open_at <= start), None)
+        if lead is not None:
+            rest = text[lead.close_at + 1 : lead.close_at + 12].lstrip()
+            if rest[:1] in {",", "—", "–", "("} or rest.split(" ", 1)[0] in CONTINUE_WORDS:
+                return lead.close_at + 1
+        m = CLAUSE_STOP_RE.search(text, start, end)
+        while m is not None and any(p.open_at < m.start() < p.close_at for p in pairs):
+            m = CLAUSE_STOP_RE.search(text, m.end(), end)
+        return m.start() if m else end
+
+    def _finite_soon(self, toks, j, lemma) -> bool:
+        """A reported clause (not a noun object) starts at ``j``: a finite verb comes soon."""
+        text = self.text
+        if lemma in {"say", "tell"}:
+            return True
+        for m in range(j, min(len(toks), j + 10)):
+            tw = text[toks[m][0] : toks[m][1]].lower()
+            if tw in FINITE or tw.endswith(("n't", "’s", "'s")) and m > j or (
+                    tw.endswith("ed") and m > j) or tw in self.lex.cue_lemma and m > j:
+                return lemma in SAY_LIKE or tw in FINITE
+            if tw in {",", ".", ";", ":"}:
+                return False
+        return False
+
+    def _modal_before(self, toks, k) -> bool:
+        w = self.text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
+        return w in MODALS
+
+    def _sentence_ends(self, toks, in_q, j) -> bool:
+        """Only a short tail (time, place, "in a statement") follows the cue."""
+        text = self.text
+        for m in range(j, min(len(toks), j + 8)):
+            tw = text[toks[m][0] : toks[m][1]]
+            if tw in {".", "!", "?"}:
+                return True
+            if tw == "," and m + 1 < len(toks) and in_q[m + 1]:
+                return True
+            if in_q[m] or tw.lower() == "that" or tw == ",":
+                return False
+            if not (tw.lower() in TIME_WORDS or tw[:1].isupper() or tw.lower() in TAIL_WORDS):
+                return False
+        return len(toks) <= j
+
+    def _clause_follows(self, toks, in_q, j) -> bool:
+        """True when a reported clause follows the cue ("..., Homan said that ICE was")."""
+        text = self.text
+        n = 0
+        for m in range(j, len(toks)):
+            if in_q[m]:
+                return n >= 3
+            tw = text[toks[m][0] : toks[m][1]].lower()
+            if tw == "that" and n <= 3:
+                return True
+            if not tw[0].isalnum():
+                return n >= 4
+            if tw in TIME_WORDS and n == 0:
+                continue
+            n += 1
+        return n >= 4
+
+    def _according(self, toks, k, ss, se, pairs, para, sent, used) -> RawQuote | None:
+        text = self.text
+        np, after = subject_after(text, toks, k + 2, len(toks), self.lex)
+        if np is None:
+            return None
+        cue = (toks[k][0], toks[k + 1][1], "according to")
+        before = max([ss] + [e for s, e in used if e <= toks[k][0]])
+        if n_words(text, before, toks[k][0]) >= 2:
+            content = self._content(before, toks[k][0], pairs)
+        else:
+            content = self._content(toks[after][0] if after < len(toks) else se, se, pairs)
+        if content is None:
+            return None
+        parts, typ = content
+        rq = RawQuote(parts, typ, cue, np, para, sent)
+        rq.extra["resume"] = after
+        return rq
+
+    def _verb(self, toks, in_q, k, ss, se, pairs, para, sent, used, subject_np, out):
+        text, lex = self.text, self.lex
+        w = text[toks[k][0] : toks[k][1]].lower()
+        lemma = lex.cue_lemma[w]
+        strong = lex.is_strong(w)
+        cue = (toks[k][0], toks[k][1], lemma)
+        nt = len(toks)
+        np_b, bstart = subject_before(text, toks, k, 0, lex)
+        prev_i = (bstart if np_b else k) - 1
+        while not np_b and prev_i >= 0 and text[toks[prev_i][0] : toks[prev_i][1]].lower() in {
+            "also", "has", "had", "have", "would", "will", "later", "then", "again"
+        }:
+            prev_i -= 1
+        prev = text[toks[prev_i][0]] if prev_i >= 0 else ""
+        words_before = n_words(text, ss, toks[prev_i][0]) if prev_i >= 0 else 0
+        nxt_i = k + 1
+        while nxt_i < nt and text[toks[nxt_i][0] : toks[nxt_i][1]].lower() in DAYS | {"on"}:
+            nxt_i += 1
+        nxt = text[toks[nxt_i][0] : toks[nxt_i][1]].lower() if nxt_i < nt else ""
+        if not strong or words_before < 2:
+            postposed = False
+        elif prev in CLOSE_MARKS:
+            postposed = nxt != "that"
+        elif prev in ",—–":
+            lead = text[ss : toks[prev_i][0]].split()
+            if nxt in {":", "that"} or (nxt_i < nt and in_q[nxt_i]) or lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS and len(lead) <= 8:
+                postposed = False
+            else:
+                postposed = not self._clause_follows(toks, in_q, k + 1)
+        else:
+            postposed = bool(np_b) and words_before >= 4 and self._sentence_ends(toks, in_q, k + 1)
+            if postposed:
+                prev_i = bstart - 1
+                if prev_i < 0 or in_q[prev_i] and text[toks[prev_i][0]] not in CLOSE_MARKS:
+                    postposed = False
+        speaker, resume = np_b, k + 1
+        inherit = False
+        if (not strong and w.endswith("ing")) or (w == lemma and np_b is not None and not (
+                np_b.pronoun or np_b.text.endswith("s") or self._modal_before(toks, k))):
+            if not (w.endswith("ing") and prev == ","):
+                return None
+        if w.endswith("ing") and prev == "," and not np_b:
+            # ", adding that ..." / ", saying ...": the sentence's subject speaks
+            speaker = subject_np or (out[-1].speaker if out else None)
+            if speaker is None:
+                first, _ = subject_after(text, toks, 0, k, lex)
+                speaker = first
+            inherit = speaker is None
+            postposed = False
+        elif postposed and not np_b:
+            np_a, after = subject_after(text, toks, k + 1, nt, lex)
+            if np_a is None:
+                return None
+            speaker, resume = np_a, after
+        elif not np_b:
+            return None
+        if postposed:
+            start = max([ss] + [e for s, e in used if e <= toks[prev_i][0]])
+            content = self._content(start, toks[prev_i][0] + (1 if prev in CLOSE_MARKS else 0),
+                                    pairs)
+            if content is None:
+                return None
+            parts, typ = content
+            last = next((p for p in pairs if p.close_at in (toks[prev_i][0], toks[prev_i][0] - 1)
+                         and p.open_at > start), None)
+            if typ == "mixed" and last is not None:
+                lead = text[start : last.open_at].rstrip()
+                if not lead or lead[-1] in ".!?:;":
+                    parts, typ = [(last.start, last.end)], "direct"
+            # split quote: '"A," he said, "B"'
+            j = resume
+            while j < nt and text[toks[j][0] : toks[j][1]].lower() in TIME_WORDS - {"a", "an"}:
+                j += 1
+            if j + 1 < nt and text[toks[j][0]] == "," and text[toks[j + 1][0]] in OPEN_MARKS:
+                nxt = next((p for p in pairs if p.open_at == toks[j + 1][0]), None)
+                if nxt is not None and typ == "direct":
+                    parts = [*parts, (nxt.start, nxt.end)]
+                    resume = j + 2
+                    while resume < nt and in_q[resume]:
+                        resume += 1
+            rq = RawQuote(parts, typ, cue, speaker, para, sent, inherit, strong)
+            rq.extra["resume"] = resume
+            return rq
+        # pre-posed: content after the cue
+        j = k + 1
+        if lemma in OBJECT_CUES:
+            _, j = subject_after(text, toks, j, nt, lex)
+            while j < nt and text[toks[j][0] : toks[j][1]].lower() in DAYS | {"on", "last"}:
+                j += 1
+            nw = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
+            if j > k + 1 and not (nw in {"that", "to", "if", "whether", ":", ",", "about"}
+                                  or (j < nt and in_q[j])):
+                return None
+        that_at = None
+        for m in range(j, min(nt, j + 9)):
+            tw = text[toks[m][0] : toks[m][1]].lower()
+            if in_q[m]:
+                break
+            if tw == "that":
+                that_at = m
+                break
+            if tw in STOP and tw not in {"in", "on", "at", "to", "with", "by", "for", "during"}:
+                break
+            if tw in {".", ";", "!", "?", ","}:
+                break
+        if that_at is not None:
+            j = that_at + 1
+        else:
+            that_at = None
+            while j < nt and text[toks[j][0] : toks[j][1]].lower() in SKIP_AFTER_CUE:
+                j += 1
+        if not strong:
+            nxt = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
+            if that_at is None and not (lemma in CLAUSE_WEAK and (
+                    nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"})):
+                return None
+        if j >= nt:
+            return None
+        first = text[toks[j][0] : toks[j][1]].lower()
+        if first in PREPOSITIONS or (first == "to" and strong):
+            return None
+        if that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma):
+            return None
+        content = self._content(toks[j][0], self._clause_end(toks[j][0], se, pairs), pairs)
+        if content is None:
+            return None
+        parts, typ = content
+        rq = RawQuote(parts, typ, cue, speaker, para, sent, inherit, strong)
+        rq.extra["preposed"] = True
+        rq.extra["resume"] = j
+        return rq
+
+
+CLAUSE_STOP_RE = re.compile(r"\s+(?:—|–|--)\s+|,\s+which\b|;\s")
+CONTINUE_WORDS = frozenset({"and", "but", "then", "before", "after", "as", "while", "when"})

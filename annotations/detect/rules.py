@@ -1,0 +1,190 @@
+"""The default rule detector: pure standard library, deterministic, no model download.
+
+Pipeline: quote-mark pairing -> paragraph units (multi-paragraph quotations joined) ->
+quote-aware sentences -> quote finding per sentence -> colon-introduced paragraphs ->
+speaker inheritance -> alias clustering and pronoun resolution -> model records.
+"""
+
+from __future__ import annotations
+
+from annotations.detect.attribution import inherit_speakers
+from annotations.detect.coref import Entity, Resolver
+from annotations.detect.lexicon import Lexicon, load
+from annotations.detect.mentions import NP, find_names
+from annotations.detect.quotemarks import MarkPair, pair_marks
+from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
+from annotations.detect.segment import paragraphs, sentences
+from annotations.detect.suggestions import Suggestions
+from annotations.model import Cue, Mention, Quote, Speaker
+
+VERSION = "0.1"
+
+
+def units(text: str, pairs: list[MarkPair]) -> list[tuple[int, int, int]]:
+    """Paragraphs as (start, end, paragraph index), joined where a quotation spans several."""
+    paras = paragraphs(text)
+    out: list[tuple[int, int, int]] = []
+    multi = [p for p in pairs if p.paragraphs > 1]
+    mi = 0
+    for idx, (s, e) in enumerate(paras):
+        while mi < len(multi) and multi[mi].close_at < s:
+            mi += 1
+        if out and mi < len(multi) and multi[mi].open_at < s <= multi[mi].close_at:
+            ps, _, pidx = out[-1]
+            out[-1] = (ps, e, pidx)
+            continue
+        out.append((s, e, idx))
+    return out
+
+
+def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
+    """Every quote of ``text`` with its cue and speaker phrase (speaker may be inherited)."""
+    pairs = pair_marks(text)
+    top = [p for p in pairs if p.depth == 0 and (p.double or _single_top(text, p, pairs))]
+    finder = SentenceQuotes(text, lex)
+    out: list[RawQuote] = []
+    claimed_until = -1
+    sent_no = 0
+    ti = 0
+    for us, ue, pidx in units(text, pairs):
+        while ti < len(top) and top[ti].open_at < us:
+            ti += 1
+        tj = ti
+        while tj < len(top) and top[tj].open_at < ue:
+            tj += 1
+        upairs = top[ti:tj]
+        if us < claimed_until:
+            continue
+        prot = [(p.open_at, p.close_at + 1) for p in upairs]
+        for ss, se in sentences(text, us, ue, prot):
+            spairs = [p for p in upairs if ss <= p.open_at and p.close_at < se]
+            found = finder.find(ss, se, spairs, pidx, sent_no)
+            out.extend(found)
+            sent_no += 1
+        # "X said:" closing a paragraph introduces the next paragraph
+        tail = text[us:ue].rstrip()
+        if tail.endswith(":") and out and out[-1].speaker is not None and (
+            out[-1].end >= ue - 2 or trim(text, out[-1].start, out[-1].end)[1] >= ue - 2
+        ):
+            last = out.pop() if out[-1].start >= ue - 2 else None
+            src = last or out[-1]
+            nxt = _next_unit(text, ue)
+            if nxt is not None and src.cue is not None:
+                ns, ne = nxt
+                qs, qe = trim(text, ns, ne)
+                if qe > qs:
+                    inner = [p for p in top if ns <= p.open_at and p.close_at < ne]
+                    typ = "direct" if inner and inner[0].open_at <= ns + 1 and \
+                        inner[-1].close_at >= ne - 2 else ("mixed" if inner else "indirect")
+                    rq = RawQuote([(qs, qe)], typ, src.cue, src.speaker, pidx + 1, sent_no)
+                    out.append(rq)
+                    claimed_until = ne
+        elif tail.endswith(":") and out and out[-1].cue and out[-1].end >= ue - 1:
+            pass
+    out.sort(key=lambda q: q.start)
+    # drop overlaps (keep the earlier, longer one)
+    kept: list[RawQuote] = []
+    for q in out:
+        if kept and q.start < kept[-1].end:
+            if q.end - q.start > kept[-1].end - kept[-1].start and kept[-1].speaker is None:
+                kept[-1] = q
+            continue
+        kept.append(q)
+    return kept
+
+
+def _single_top(text: str, p: MarkPair, pairs: list[MarkPair]) -> bool:
+    """A top-level single-quoted passage that reads as a quotation (British style)."""
+    return is_quote_like(text, p, has_cue=False) and not any(
+        d.double and d.open_at < p.open_at < d.close_at for d in pairs
+    )
+
+
+def _next_unit(text: str, pos: int) -> tuple[int, int] | None:
+    for s, e in paragraphs(text[pos:]):
+        return pos + s, pos + e
+    return None
+
+
+class RuleDetector:
+    """Rules and word lists only; ``detect(text)`` is deterministic and per-document."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lex = lexicon or load()
+        self.version = f"saywho-rules@{VERSION}"
+
+    def detect(self, text: str) -> Suggestions:
+        """Suggested quotes and speakers for ``text``."""
+        lex = self.lex
+        raw = find_quotes(text, lex)
+        resolver = Resolver(text, lex, find_names(text))
+        ents: list[Entity | None] = []
+        for q in raw:
+            if q.speaker is not None and not q.speaker.pronoun:
+                ents.append(resolver.entity_for(q.speaker))
+            else:
+                ents.append(None)
+        resolver.learn_gender()
+        for i, q in enumerate(raw):
+            if q.speaker is not None and q.speaker.pronoun:
+                ent = resolver.resolve_pronoun(q.speaker)
+                if ent is None:
+                    key = "u:" + q.speaker.text.lower()
+                    ent = resolver.by_key.get(key) or resolver._new(
+                        key, q.speaker.text, "unknown", q.speaker.start)
+                ent.mentions.append((q.speaker.start, q.speaker.end))
+                ents[i] = ent
+        links = inherit_speakers(raw)
+        mentions: list[NP | None] = [q.speaker for q in raw]
+        kind_of: list[str] = ["named" if q.speaker and not q.speaker.pronoun else
+                              ("pronoun" if q.speaker else "none") for q in raw]
+        for i, src in links.items():
+            ents[i] = ents[src]
+            mentions[i] = mentions[src]
+            kind_of[i] = "inherited"
+        return self._build(text, raw, ents, mentions, kind_of)
+
+    def _build(self, text, raw, ents, mentions, kind_of) -> Suggestions:
+        order: dict[int, str] = {}
+        used = [e for e in ents if e is not None]
+        for ent in sorted({id(e): e for e in used}.values(), key=lambda e: e.first):
+            order[id(ent)] = f"s{len(order) + 1}"
+        speakers = []
+        for ent in sorted({id(e): e for e in used}.values(), key=lambda e: order[id(e)]):
+            ms = sorted(set(ent.mentions))
+            speakers.append(Speaker(
+                id=order[id(ent)],
+                name=ent.name,
+                kind=ent.kind if ent.kind in ("person", "organization", "group") else "unknown",
+                aliases=tuple(s for s in ent.surfaces if s != ent.name),
+                mentions=tuple(Mention(s, e, text[s:e]) for s, e in ms),
+            ))
+        origin = self.version
+        quotes = []
+        for n, (q, ent, np, how) in enumerate(zip(raw, ents, mentions, kind_of, strict=True)):
+            start, end = q.start, q.end
+            parts = tuple(q.parts) if len(q.parts) > 1 else ()
+            cue = Cue(q.cue[0], q.cue[1], text[q.cue[0]:q.cue[1]], q.cue[2]) if q.cue else None
+            span_conf = {"direct": 0.9, "mixed": 0.8, "indirect": 0.65}[q.type]
+            if q.cue is None:
+                span_conf -= 0.2
+            if not q.strong:
+                span_conf -= 0.2
+            spk_conf = {"named": 0.9, "pronoun": 0.7, "inherited": 0.6, "none": 0.0}[how]
+            if ent is None:
+                spk_conf = 0.0
+            quotes.append(Quote(
+                id=f"q{n + 1}",
+                start=start,
+                end=end,
+                text=text[start:end],
+                type=q.type,
+                parts=parts,
+                cue=cue,
+                speaker_id=order[id(ent)] if ent is not None else None,
+                speaker_mention=Mention(np.start, np.end, np.text) if np is not None else None,
+                confidence={"span": round(span_conf, 2), "speaker": spk_conf},
+                status="suggested",
+                origin=origin,
+            ))
+        return Suggestions(tuple(quotes), tuple(speakers), origin)

@@ -1,0 +1,438 @@
+"""brat standoff out and in: a folder of ``<doc>.txt`` + ``<doc>.ann`` and an ``annotation.conf``.
+
+What the ``.ann`` holds (brat's own line kinds, https://brat.nlplab.org/standoff.html):
+
+- ``T`` text-bound annotations: ``Quote`` (a split quote is one discontinuous annotation,
+  ``start end;start end``), ``Speaker`` (every mention of a speaker, pronouns included) and
+  ``Cue`` (the reporting verb or phrase). Offsets are Python character offsets (code points),
+  as brat counts them; a fragment that would cross a line break is cut there, because brat
+  cannot show a span over a newline.
+- ``R`` relations, read left to right as a sentence: ``Said Arg1:<Speaker> Arg2:<Quote>``
+  ("speaker said quote", from the quote's speaker mention) and ``Cues Arg1:<Cue> Arg2:<Quote>``.
+- ``A`` attributes: ``QuoteType`` (direct/indirect/mixed), ``Stance``, ``Status`` on quotes,
+  ``Kind`` on speakers. Attribute values cannot hold spaces in brat; spaces become ``_``.
+- ``N`` normalizations: ``Reference <Speaker> saywho:<speaker id>`` with the canonical name,
+  so all mentions of one person share a reference.
+- ``#`` ``AnnotatorNotes``: one JSON object per quote (its saywho id, speaker id, exact stance,
+  parts, origin, confidence, note, times) and per speaker's first mention (id, name, kind,
+  aliases), so a saywho export reads back without loss.
+
+File names are made safe (``safe_name``); ``saywho-ids.tsv`` maps each file stem back to the
+document id. Files written by brat users without notes read back too: quote ids become the
+``T`` ids and the status defaults to ``accepted``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote as urlquote
+from urllib.parse import unquote
+
+from annotations.errors import InputError
+from annotations.formats.export_common import DocLayer, ExportReport, safe_name
+from annotations.model import (
+    DEFAULT_STANCE_LABELS,
+    QUOTE_STATUSES,
+    QUOTE_TYPES,
+    SPEAKER_KINDS,
+    Cue,
+    Layer,
+    Mention,
+    Quote,
+    Speaker,
+    layer_from_records,
+)
+
+IDS_FILE = "saywho-ids.tsv"
+CONF_FILE = "annotation.conf"
+REFERENCE_DB = "saywho"
+
+
+def attr_value(value: str) -> str:
+    """``value`` as a brat attribute value: no whitespace, ``|``, ``,``, ``:`` or ``=``."""
+    return re.sub(r"[\s|,:=]+", "_", value.strip()) or "_"
+
+
+# every character Python's str.splitlines breaks at: none may appear inside an .ann line
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAK = re.compile("[" + "".join(sorted(LINE_BREAKS)) + "]")
+_JSON_UNSAFE = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``start``-``end`` cut at line breaks into non-empty pieces without line breaks (a span
+    of line breaks only becomes one empty fragment at its start)."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if end > pos:
+        out.append((pos, end))
+    return out or [(start, start)]
+
+
+@dataclass
+class _AnnWriter:
+    """Builds the ``.ann`` lines of one document."""
+
+    text: str
+    lines: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    # exact extents of annotations whose fragments lose a leading or trailing line break
+    lossy: dict[str, list[int]] = field(default_factory=dict)
+    noted: set[str] = field(default_factory=set)
+
+    def next_id(self, prefix: str) -> str:
+        self.counts[prefix] = self.counts.get(prefix, 0) + 1
+        return f"{prefix}{self.counts[prefix]}"
+
+    def textbound(self, label: str, spans: Iterable[tuple[int, int]]) -> str:
+        spans = list(spans)
+        frags = [f for s, e in spans for f in fragments(self.text, s, e)]
+        tid = self.next_id("T")
+        if _merge_newline_gaps(self.text, frags) != _merge_newline_gaps(self.text, spans):
+            self.lossy[tid] = [spans[0][0], spans[-1][1]]
+        offsets = ";".join(f"{s} {e}" for s, e in frags)
+        covered = " ".join(self.text[s:e] for s, e in frags)
+        self.lines.append(f"{tid}\t{label} {offsets}\t{covered}")
+        return tid
+
+    def attribute(self, name: str, target: str, value: str) -> None:
+        self.lines.append(f"{self.next_id('A')}\t{name} {target} {attr_value(value)}")
+
+    def relation(self, name: str, arg1: str, arg2: str) -> None:
+        self.lines.append(f"{self.next_id('R')}\t{name} Arg1:{arg1} Arg2:{arg2}")
+
+    def reference(self, target: str, speaker: Speaker) -> None:
+        rid = f"{REFERENCE_DB}:{urlquote(speaker.id, safe='')}"
+        name = " ".join(speaker.name.split())
+        self.lines.append(f"{self.next_id('N')}\tReference {target} {rid}\t{name}")
+
+    def note(self, target: str, data: dict[str, Any]) -> None:
+        if target in self.lossy:
+            data = {**data, "span": self.lossy[target]}
+        self.noted.add(target)
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        for raw, esc in _JSON_UNSAFE.items():
+            payload = payload.replace(raw, esc)
+        self.lines.append(f"{self.next_id('#')}\tAnnotatorNotes {target}\t{payload}")
+
+    def finish(self) -> str:
+        """All lines, with a note for each lossy annotation that has none yet."""
+        for tid, span in list(self.lossy.items()):
+            if tid not in self.noted:
+                self.note(tid, {"span": span})
+        return "".join(line + "\n" for line in self.lines)
+
+
+def document_to_ann(text: str, layer: Layer) -> tuple[str, set[str]]:
+    """The ``.ann`` content for one document's layer, and the stance values it used."""
+    w = _AnnWriter(text)
+    stances: set[str] = set()
+    mention_tid: dict[tuple[str | None, int, int], str] = {}
+    for sp in sorted(layer.speakers.values(), key=lambda s: s.id):
+        for n, m in enumerate(sorted(set(sp.mentions), key=lambda m: (m.start, m.end))):
+            tid = w.textbound("Speaker", [(m.start, m.end)])
+            mention_tid[(sp.id, m.start, m.end)] = tid
+            w.attribute("Kind", tid, sp.kind)
+            w.reference(tid, sp)
+            if n == 0:
+                w.note(tid, {"speaker_id": sp.id, "name": sp.name, "kind": sp.kind,
+                             "aliases": list(sp.aliases)})
+    cue_tid: dict[tuple[int, int], str] = {}
+    for q in layer.sorted_quotes():
+        qtid = w.textbound("Quote", q.part_spans())
+        w.attribute("QuoteType", qtid, q.type)
+        w.attribute("Status", qtid, q.status)
+        if q.stance:
+            stances.add(attr_value(q.stance))
+            w.attribute("Stance", qtid, q.stance)
+        speaker = layer.speakers.get(q.speaker_id or "")
+        m = q.speaker_mention
+        if m is not None:
+            key = (q.speaker_id, m.start, m.end)
+            if key not in mention_tid:
+                # a mention the quote names but the speaker does not list
+                tid = mention_tid[key] = w.textbound("Speaker", [(m.start, m.end)])
+                unlisted: dict[str, Any] = {"listed": False, "speaker_id": q.speaker_id}
+                if speaker is not None:
+                    w.attribute("Kind", tid, speaker.kind)
+                    w.reference(tid, speaker)
+                    unlisted.update(name=speaker.name, kind=speaker.kind,
+                                    aliases=list(speaker.aliases))
+                w.note(tid, unlisted)
+            w.relation("Said", mention_tid[key], qtid)
+        if q.cue is not None:
+            ckey = (q.cue.start, q.cue.end)
+            if ckey not in cue_tid:
+                cue_tid[ckey] = w.textbound("Cue", [ckey])
+            w.relation("Cues", cue_tid[ckey], qtid)
+        meta: dict[str, Any] = {
+            "id": q.id,
+            "speaker_id": q.speaker_id,
+            "stance": q.stance,
+            "parts": [list(p) for p in q.parts],
+            "cue_lemma": q.cue.lemma if q.cue else None,
+            "origin": q.origin,
+            "confidence": dict(q.confidence),
+            "note": q.note,
+            "created": q.created,
+            "updated": q.updated,
+        }
+        if speaker is not None and not speaker.mentions:
+            meta["speaker"] = {"name": speaker.name, "kind": speaker.kind,
+                               "aliases": list(speaker.aliases)}
+        w.note(qtid, meta)
+    return w.finish(), stances
+
+
+def annotation_conf(stances: Iterable[str] = ()) -> str:
+    """brat's ``annotation.conf`` for saywho exports (stance values: defaults plus ``stances``)."""
+    stance_values = list(DEFAULT_STANCE_LABELS)
+    stance_values += sorted(set(stances) - set(stance_values))
+    return (
+        "# saywho export: who said what\n"
+        "[entities]\n"
+        "Quote\n"
+        "Speaker\n"
+        "Cue\n"
+        "\n[relations]\n"
+        "Said\tArg1:Speaker, Arg2:Quote\n"
+        "Cues\tArg1:Cue, Arg2:Quote\n"
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"
+        "\n[events]\n"
+        "\n[attributes]\n"
+        f"QuoteType\tArg:Quote, Value:{'|'.join(QUOTE_TYPES)}\n"
+        f"Stance\tArg:Quote, Value:{'|'.join(stance_values)}\n"
+        f"Status\tArg:Quote, Value:{'|'.join(QUOTE_STATUSES)}\n"
+        f"Kind\tArg:Speaker, Value:{'|'.join(SPEAKER_KINDS)}\n"
+    )
+
+
+def write_brat(
+    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+) -> ExportReport:
+    """Write a brat folder at ``out`` (created if needed): one ``.txt``/``.ann`` pair per document.
+
+    ``annotator`` is accepted for a uniform writer signature; brat has no annotator field, so
+    it goes nowhere (each quote's origin rides in its note).
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    ids: list[tuple[str, str]] = []
+    stances: set[str] = set()
+    docs = quotes = 0
+    for doc, layer in items:
+        stem = safe_name(doc.id, taken)
+        ann, used = document_to_ann(doc.text, layer)
+        stances |= used
+        with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as fh:
+            fh.write(doc.text)
+        with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="") as fh:
+            fh.write(ann)
+        ids.append((stem, doc.id))
+        docs += 1
+        quotes += len(layer.quotes)
+    with open(folder / IDS_FILE, "w", encoding="utf-8", newline="") as fh:
+        fh.write("file\tdocument_id\n")
+        for stem, doc_id in ids:
+            fh.write(f"{stem}\t{json.dumps(doc_id, ensure_ascii=False)}\n")
+    (folder / CONF_FILE).write_text(annotation_conf(stances), encoding="utf-8")
+    return ExportReport(docs, quotes, str(folder))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+_T = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t(.*)$")
+_A = re.compile(r"^([AM]\d+)\t(\S+) (T\d+)(?: (\S+))?$")
+_R = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
+_N = re.compile(r"^(N\d+)\tReference (T\d+) ([^\t]+)\t?(.*)$")
+_NOTE = re.compile(r"^(#\d+)\tAnnotatorNotes (T\d+)\t(.*)$")
+
+
+@dataclass
+class _Ann:
+    """The parsed lines of one ``.ann`` file."""
+
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = field(default_factory=dict)
+    attrs: dict[str, dict[str, str]] = field(default_factory=dict)
+    rels: list[tuple[str, str, str]] = field(default_factory=list)
+    refs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def parse_ann(content: str, where: str = "") -> _Ann:
+    """Parse brat standoff lines; unknown line kinds (events, equivalences) are skipped."""
+    ann = _Ann()
+    for n, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        if m := _T.match(line):
+            try:
+                frags = [tuple(int(x) for x in f.split()) for f in m.group(3).split(";")]
+                spans = [(s, e) for s, e in frags]
+            except ValueError as exc:
+                raise InputError(f"{where}:{n}: bad offsets {m.group(3)!r}") from exc
+            ann.spans[m.group(1)] = (m.group(2), spans)
+        elif m := _A.match(line):
+            ann.attrs.setdefault(m.group(3), {})[m.group(2)] = m.group(4) or "true"
+        elif m := _R.match(line):
+            ann.rels.append((m.group(2), m.group(3), m.group(4)))
+        elif m := _N.match(line):
+            ann.refs[m.group(2)] = (m.group(3), m.group(4))
+        elif m := _NOTE.match(line):
+            try:
+                data = json.loads(m.group(3))
+            except json.JSONDecodeError:
+                data = {"note": m.group(3)}
+            ann.notes[m.group(2)] = data if isinstance(data, dict) else {"note": m.group(3)}
+    return ann
+
+
+def _merge_newline_gaps(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo the writer's cuts at line breaks: join fragments separated only by line breaks."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(frags):
+        gap = text[merged[-1][1] : s] if merged else ""
+        if gap and all(c in LINE_BREAKS for c in gap):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _extent(ann: _Ann, tid: str) -> tuple[int, int]:
+    """The full extent of a text-bound annotation (its note's exact span when it has one)."""
+    span = ann.notes.get(tid, {}).get("span")
+    if span:
+        return int(span[0]), int(span[1])
+    frags = ann.spans[tid][1]
+    return frags[0][0], frags[-1][1]
+
+
+def ann_to_layer(text: str, ann: _Ann, *, name: str) -> Layer:
+    """Build a checked ``Layer`` from a parsed ``.ann`` over ``text``."""
+    speakers: dict[str, Speaker] = {}
+    mention_speaker: dict[str, str] = {}
+    for tid, (label, _frags) in ann.spans.items():
+        if label != "Speaker":
+            continue
+        note = ann.notes.get(tid, {})
+        s, e = _extent(ann, tid)
+        ref = ann.refs.get(tid)
+        if ref:
+            sid = unquote(ref[0].split(":", 1)[1]) if ":" in ref[0] else ref[0]
+            sname = ref[1] or text[s:e]
+        else:
+            sid, sname = f"spk-{tid}", text[s:e]
+        if "speaker_id" in note and note["speaker_id"] is None:
+            continue  # a quote's mention without a speaker
+        sid = str(note.get("speaker_id") or sid)
+        mention_speaker[tid] = sid
+        old = speakers.get(sid)
+        kind = ann.attrs.get(tid, {}).get("Kind", old.kind if old else "unknown")
+        mentions = old.mentions if old else ()
+        if note.get("listed", True):
+            mentions += (Mention(s, e, text[s:e]),)
+        speakers[sid] = Speaker(
+            sid,
+            str(note.get("name") or (old.name if old else sname)),
+            str(note.get("kind") or kind),
+            tuple(note.get("aliases") or (old.aliases if old else ())),
+            tuple(sorted(set(mentions), key=lambda m: (m.start, m.end))),
+        )
+    said = {arg2: arg1 for rel, arg1, arg2 in ann.rels if rel == "Said"}
+    cues = {arg2: arg1 for rel, arg1, arg2 in ann.rels if rel == "Cues"}
+    quotes: list[Quote] = []
+    for tid, (label, spans) in ann.spans.items():
+        if label != "Quote":
+            continue
+        meta = ann.notes.get(tid, {})
+        attrs = ann.attrs.get(tid, {})
+        parts = [(int(p[0]), int(p[1])) for p in meta.get("parts") or ()]
+        if not parts and "span" in meta:
+            parts = [_extent(ann, tid)]
+        parts = parts or _merge_newline_gaps(text, spans)
+        start, end = parts[0][0], parts[-1][1]
+        mention = None
+        speaker_id = meta.get("speaker_id")
+        if tid in said and said[tid] in ann.spans:
+            ms, me = _extent(ann, said[tid])
+            mention = Mention(ms, me, text[ms:me])
+            speaker_id = speaker_id or mention_speaker.get(said[tid])
+        if speaker_id and speaker_id not in speakers:
+            extra = meta.get("speaker") or {}
+            speakers[speaker_id] = Speaker(
+                speaker_id,
+                str(extra.get("name") or speaker_id),
+                str(extra.get("kind") or "unknown"),
+                tuple(extra.get("aliases") or ()),
+            )
+        cue = None
+        if tid in cues and cues[tid] in ann.spans:
+            cs, ce = _extent(ann, cues[tid])
+            cue = Cue(cs, ce, text[cs:ce], str(meta.get("cue_lemma") or ""))
+        stance = meta.get("stance") if "stance" in meta else attrs.get("Stance")
+        quotes.append(
+            Quote(
+                id=str(meta.get("id") or tid),
+                start=start,
+                end=end,
+                text=text[start:end],
+                type=attrs.get("QuoteType", "direct"),
+                parts=tuple(parts) if len(parts) > 1 else (),
+                cue=cue,
+                speaker_id=speaker_id,
+                speaker_mention=mention,
+                stance=stance,
+                confidence=dict(meta.get("confidence") or {}),
+                status=attrs.get("Status", "accepted"),
+                origin=str(meta.get("origin") or ""),
+                note=str(meta.get("note") or ""),
+                created=str(meta.get("created") or ""),
+                updated=str(meta.get("updated") or ""),
+            )
+        )
+    return layer_from_records(name, quotes, speakers.values()).check(text)
+
+
+def read_brat(folder: Path, *, layer: str = "brat") -> list[tuple[str, str, Layer]]:
+    """Read every ``<doc>.txt`` + ``<doc>.ann`` of ``folder`` as ``(doc_id, text, Layer)``.
+
+    Document ids come from ``saywho-ids.tsv`` when present, else from the file stems. A
+    ``.txt`` without an ``.ann`` reads as a document without quotes. Raises ``InputError``
+    for a folder without ``.txt`` files or an annotation that does not fit its text.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder")
+    names: dict[str, str] = {}
+    ids_path = folder / IDS_FILE
+    if ids_path.exists():
+        for line in ids_path.read_text("utf-8").splitlines()[1:]:
+            stem, _, raw = line.partition("\t")
+            if stem and raw:
+                names[stem] = json.loads(raw)
+    out: list[tuple[str, str, Layer]] = []
+    txts = sorted(folder.glob("*.txt"))
+    if not txts:
+        raise InputError(f"{folder} holds no brat .txt files")
+    for txt in txts:
+        with open(txt, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+        ann_path = txt.with_suffix(".ann")
+        content = ann_path.read_text("utf-8") if ann_path.exists() else ""
+        try:
+            built = ann_to_layer(text, parse_ann(content, str(ann_path)), name=layer)
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise InputError(f"{ann_path}: cannot read ({exc})") from exc
+        out.append((names.get(txt.stem, txt.stem), text, built))
+    return out

@@ -1,0 +1,56 @@
+"""The export formats by name, for ``saywho export --format NAME`` and the export screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
+
+from annotations.errors import InputError
+from annotations.formats.brat import write_brat
+from annotations.formats.conll import write_conll
+from annotations.formats.csv_format import write_csv
+from annotations.formats.export_common import DocLayer, ExportReport, filter_items
+from annotations.formats.jsonl import write_jsonl
+from annotations.formats.labelstudio import write_labelstudio
+from annotations.formats.webanno import write_webanno
+
+Writer = Callable[..., ExportReport]
+
+WRITERS: dict[str, Writer] = {
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+    "brat": write_brat,
+    "webanno": write_webanno,
+    "labelstudio": write_labelstudio,
+    "conll": write_conll,
+}
+# formats whose ``out`` is a folder (one file per document) rather than one file
+FOLDER_FORMATS: frozenset[str] = frozenset({"brat", "webanno"})
+SUFFIXES: dict[str, str] = {
+    "jsonl": ".jsonl", "csv": ".csv", "brat": "", "webanno": "",
+    "labelstudio": ".json", "conll": ".conll",
+}
+
+
+def export(
+    fmt: str,
+    items: Iterable[DocLayer],
+    out: Path,
+    *,
+    annotator: str | None = None,
+    statuses: Collection[str] | None = None,
+) -> ExportReport:
+    """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``.
+
+    Raises ``InputError`` for an unknown format, or when ``out`` is an existing file for a
+    folder format (or an existing folder for a file format).
+    """
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise InputError(f"unknown export format {fmt!r}: choose one of {', '.join(WRITERS)}")
+    out = Path(out)
+    if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; the {fmt} export writes a folder")
+    if fmt not in FOLDER_FORMATS and out.is_dir():
+        raise InputError(f"{out} is a folder; the {fmt} export writes one file")
+    return writer(filter_items(items, statuses), out, annotator=annotator)

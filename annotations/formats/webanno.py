@@ -1,0 +1,202 @@
+"""WebAnno TSV 3.3 export, the tab-separated format INCEpTION and WebAnno import.
+
+Follows the published format description (INCEpTION user guide, "WebAnno TSV 3.3 File
+format", and its serializer ``Tsv3XSerializer``):
+
+- header ``#FORMAT=WebAnno TSV 3.3``, one ``#T_SP=`` line per custom span layer with its
+  features, then two empty lines; each sentence is preceded by one empty line;
+- ``#Text=`` holds the sentence (text-escaped: backslash, tab, CR, control characters);
+- token rows ``<sent>-<tok> TAB <begin>-<end> TAB <token>`` then one column per feature, each
+  followed by a TAB. Offsets count **UTF-16 code units** (an emoji counts 2), as INCEpTION does;
+- ``_`` = no annotation on the token, ``*`` = annotation with an empty feature; values are
+  escaped (``\\ [ ] | _ -> ; * TAB LF``); an annotation over several tokens carries a
+  disambiguation id ``[N]`` on every token, stacked annotations are joined by ``|``.
+
+Layers: ``webanno.custom.Quote`` (quoteId, quoteType, speaker, speakerId, stance, status) and
+``webanno.custom.Speaker`` (one span per mention: name, kind, speakerId). A split quote is one
+Quote span per part, sharing its ``quoteId``. The quote-speaker link is the ``speakerId``
+feature on both layers rather than a ``#T_RL`` relation, because INCEpTION relation layers
+connect spans of one and the same layer. Create the two layers with these feature names (all
+strings) in the INCEpTION project before importing. Sentences are the simple ones of
+``segment``; tokens are split at annotation boundaries so every span is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotations.formats.export_common import (
+    DocLayer,
+    ExportReport,
+    Utf16Offsets,
+    atomic_output,
+    safe_name,
+)
+from annotations.formats.segment import annotation_cuts, sentences, tokens
+from annotations.model import Layer
+
+FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
+QUOTE_LAYER = "webanno.custom.Quote"
+QUOTE_FEATURES = ("quoteId", "quoteType", "speaker", "speakerId", "stance", "status")
+SPEAKER_LAYER = "webanno.custom.Speaker"
+SPEAKER_FEATURES = ("name", "kind", "speakerId")
+
+_VALUE_ESCAPES = (
+    ("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("|", "\\|"), ("_", "\\_"), ("->", "\\->"),
+    (";", "\\;"), ("\t", "\\t"), ("\n", "\\n"), ("*", "\\*"),
+)
+
+
+def escape_value(value: str) -> str:
+    """A feature value escaped as ``Escaping.escapeValue`` does."""
+    for raw, esc in _VALUE_ESCAPES:
+        value = value.replace(raw, esc)
+    return value
+
+
+def escape_text(text: str) -> str:
+    """A ``#Text=`` line escaped as ``Escaping.escapeText`` does (3.2+)."""
+    out = []
+    for c in text:
+        code = ord(c)
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "\t":
+            out.append("\\t")
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\f":
+            out.append("\\f")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == "\b":
+            out.append("\\b")
+        elif code < 32:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """One span annotation of a layer, its feature values and its disambiguation id."""
+
+    layer: int
+    start: int
+    end: int
+    values: tuple[str | None, ...]
+
+
+def header() -> str:
+    """The file header, two empty lines included."""
+    return (
+        f"{FORMAT_LINE}\n"
+        f"#T_SP={QUOTE_LAYER}|{'|'.join(QUOTE_FEATURES)}\n"
+        f"#T_SP={SPEAKER_LAYER}|{'|'.join(SPEAKER_FEATURES)}\n"
+        "\n"
+    )
+
+
+def _spans(layer: Layer) -> list[_Span]:
+    spans: list[_Span] = []
+    for q in layer.sorted_quotes():
+        sp = layer.speakers.get(q.speaker_id or "")
+        values = (q.id, q.type, sp.name if sp else None, q.speaker_id, q.stance, q.status)
+        spans.extend(_Span(0, s, e, values) for s, e in q.part_spans())
+    seen: set[tuple[int, int, str]] = set()
+    for sp in sorted(layer.speakers.values(), key=lambda s: s.id):
+        for m in sp.mentions:
+            if (m.start, m.end, sp.id) not in seen:
+                seen.add((m.start, m.end, sp.id))
+                spans.append(_Span(1, m.start, m.end, (sp.name, sp.kind, sp.id)))
+    for q in layer.sorted_quotes():
+        m = q.speaker_mention
+        sp = layer.speakers.get(q.speaker_id or "")
+        key = (m.start, m.end, q.speaker_id or "") if m else None
+        if m is not None and key not in seen:
+            seen.add(key)  # type: ignore[arg-type]
+            values = (sp.name, sp.kind, sp.id) if sp else (None, None, q.speaker_id)
+            spans.append(_Span(1, m.start, m.end, values))
+    return sorted(spans, key=lambda a: (a.layer, a.start, -a.end))
+
+
+def document_to_tsv(text: str, layer: Layer) -> str:
+    """The complete WebAnno TSV 3.3 file for one document."""
+    annotations = [a for a in _spans(layer) if a.end > a.start]
+    cuts = annotation_cuts([(a.start, a.end) for a in annotations])
+    sents = [tokens(text, s, e, cuts) for s, e in sentences(text)]
+    sents = [toks for toks in sents if toks]
+    flat = [t for toks in sents for t in toks]
+    # which tokens each annotation covers
+    covered: dict[int, list[int]] = {}
+    by_token: dict[int, list[int]] = {}
+    for n, a in enumerate(annotations):
+        idx = [i for i, (s, e) in enumerate(flat) if a.start <= s and e <= a.end]
+        covered[n] = idx
+        for i in idx:
+            by_token.setdefault(i, []).append(n)
+    disamb: dict[int, int] = {}
+    next_id = 1
+    for n, a in enumerate(annotations):
+        stacked = any(
+            len([m for m in by_token[i] if annotations[m].layer == a.layer]) > 1
+            for i in covered[n]
+        )
+        if len(covered[n]) > 1 or stacked:
+            disamb[n] = next_id
+            next_id += 1
+    u16 = Utf16Offsets(text)
+    widths = (len(QUOTE_FEATURES), len(SPEAKER_FEATURES))
+    out = [header()]
+    i = 0
+    for sent_no, toks in enumerate(sents, 1):
+        out.append("\n")
+        first, last = toks[0][0], toks[-1][1]
+        out.append(f"#Text={escape_text(text[first:last])}\n")
+        for tok_no, (s, e) in enumerate(toks, 1):
+            cols = [f"{sent_no}-{tok_no}", f"{u16(s)}-{u16(e)}", text[s:e]]
+            here = by_token.get(i, [])
+            for lay, width in enumerate(widths):
+                mine = [n for n in here if annotations[n].layer == lay]
+                cols.extend(_feature_cells(annotations, mine, disamb, width))
+            out.append("\t".join(cols) + "\t\n")
+            i += 1
+    return "".join(out)
+
+
+def _feature_cells(
+    annotations: Sequence[_Span], mine: list[int], disamb: dict[int, int], width: int
+) -> list[str]:
+    if not mine:
+        return ["_"] * width
+    cells = []
+    for f in range(width):
+        values = []
+        for n in mine:
+            v = annotations[n].values[f]
+            cell = "*" if v is None or v == "" else escape_value(str(v))
+            if n in disamb:
+                cell += f"[{disamb[n]}]"
+            values.append(cell)
+        cells.append("|".join(values))
+    return cells
+
+
+def write_webanno(
+    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+) -> ExportReport:
+    """Write one ``<doc>.tsv`` per document into the folder ``out`` (INCEpTION imports one
+    file per document). ``annotator`` is accepted for a uniform signature and unused."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    docs = quotes = 0
+    for doc, layer in items:
+        with atomic_output(folder / f"{safe_name(doc.id, taken)}.tsv", "w") as fh:
+            fh.write(document_to_tsv(doc.text, layer))
+        docs += 1
+        quotes += len(layer.quotes)
+    return ExportReport(docs, quotes, str(folder))

@@ -1,0 +1,88 @@
+"""Quality of the default detector on the shared gold sets, scored by ../shared/eval/score.py.
+
+Runs ``DEFAULT_DETECTOR`` on ggt-dev and polnear-dev, writes predictions (interchange JSONL;
+the parts of a split quote are written as separate items, the way the gold files store
+discontinuous quotes) to a temporary file, scores them with ``score.py --json`` and prints
+one JSON object per file, then a last line with everything. Skips (exit 0, message) when the
+shared data folder is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotations.detect import DEFAULT_DETECTOR  # noqa: E402
+from annotations.formats.interchange import document_to_interchange  # noqa: E402
+from annotations.model import Document, layer_from_records  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DATA = SHARED / "data"
+SCORER = SHARED / "eval" / "score.py"
+FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl")
+
+
+def predict_line(doc_id: str, text: str) -> dict:
+    """One prediction line; split quotes become one item per part."""
+    sugg = DEFAULT_DETECTOR.detect(text)
+    layer = layer_from_records("suggestions", sugg.quotes, sugg.speakers)
+    line = document_to_interchange(Document(doc_id, "", text), layer)
+    items = []
+    for q in line["quotes"]:
+        if len(q["parts"]) > 1:
+            for n, (s, e) in enumerate(q["parts"]):
+                items.append(dict(q, id=f"{q['id']}.{n + 1}", start=s, end=e, text=text[s:e]))
+        else:
+            items.append(q)
+    line["quotes"] = items
+    return line
+
+
+def run(name: str) -> dict:
+    """Predict and score one gold file."""
+    gold = DATA / name
+    docs = [json.loads(x) for x in gold.read_text(encoding="utf-8").splitlines() if x.strip()]
+    t0 = time.perf_counter()
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(predict_line(d["id"], d["text"]), ensure_ascii=False) + "\n")
+        pred = f.name
+    secs = time.perf_counter() - t0
+    out = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), pred, "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    Path(pred).unlink()
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["file"] = name
+    res["articles_per_s"] = round(len(docs) / secs, 1)
+    return res
+
+
+def main() -> int:
+    if not DATA.is_dir() or not SCORER.is_file():
+        print(json.dumps({"skipped": f"shared data not found at {DATA}"}))
+        return 0
+    summary = {}
+    for name in FILES:
+        res = run(name)
+        print(json.dumps(res))
+        summary[name] = {
+            "span_f1_overlap50": res["span_overlap50"]["F1"],
+            "span_f1_exact": res["span_exact"]["F1"],
+            "end_to_end_f1": res["end_to_end_overlap50_plus_speaker"]["F1"],
+            "resolved_to_ref": res["speaker_acc_on_matched"]["resolved_to_ref"],
+        }
+    print(json.dumps({"detector": DEFAULT_DETECTOR.version, "quality": summary}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

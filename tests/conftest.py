@@ -1,0 +1,81 @@
+"""Shared fixtures: small projects built from known text, never from detector output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotations.model import Document, Layer, Mention, Quote, Speaker
+from annotations.store import Project
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+SEED = REPO / "seeds" / "ice-sanctuary-cities.txt"
+
+ARTICLE = (
+    'Mayor Jane Roe said the plan "will not work for anyone here." She added that the '
+    'council would vote again.\n\n"We are ready," said Tom Poe, the head of the union.'
+)
+
+
+def sample_layer(text: str = ARTICLE) -> Layer:
+    """Two quotes and two speakers over ``ARTICLE``, built by hand."""
+    q1s = text.index("will not")
+    q1e = text.index('."')
+    q2s = text.index("We are")
+    q2e = q2s + len("We are ready,")
+    jane = text.index("Jane Roe")
+    tom = text.index("Tom Poe")
+    speakers = {
+        "s1": Speaker(
+            "s1", "Jane Roe", "person", ("Mayor Jane Roe",), (Mention(jane, jane + 8, "Jane Roe"),)
+        ),
+        "s2": Speaker("s2", "Tom Poe", "person", (), (Mention(tom, tom + 7, "Tom Poe"),)),
+    }
+    quotes = {
+        "q1": Quote(
+            "q1",
+            q1s,
+            q1e,
+            text[q1s:q1e],
+            "direct",
+            speaker_id="s1",
+            speaker_mention=Mention(jane, jane + 8, "Jane Roe"),
+            confidence={"span": 0.9, "speaker": 0.8},
+            origin="test@1",
+        ),
+        "q2": Quote(
+            "q2",
+            q2s,
+            q2e,
+            text[q2s:q2e],
+            "direct",
+            speaker_id="s2",
+            speaker_mention=Mention(tom, tom + 7, "Tom Poe"),
+            confidence={"span": 0.6, "speaker": 0.7},
+            origin="test@1",
+        ),
+    }
+    return Layer("suggestions", quotes, speakers).check(text)
+
+
+def fixed_detect(text: str) -> Layer:
+    """A stand-in detector: the hand-built layer for ``ARTICLE``, nothing for other texts."""
+    return sample_layer(text) if text == ARTICLE else Layer("suggestions")
+
+
+def make_project(folder: Path, n_docs: int = 1, annotator: str = "ann") -> Project:
+    """A project with ``n_docs`` copies of ``ARTICLE`` (ids d0, d1, ...) and their suggestions."""
+    project = Project.open(folder, annotator, detect=fixed_detect)
+    project.add_documents(Document(f"d{i}", f"Doc {i}", ARTICLE) for i in range(n_docs))
+    return project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    """A one-document project opened for annotator 'ann'."""
+    proj = make_project(tmp_path / "proj")
+    yield proj
+    proj.close()

@@ -1,0 +1,157 @@
+"""Agreement: Cohen's kappa against a hand-worked example, Krippendorff's alpha against the
+``krippendorff`` package, span and speaker agreement, on layers built from interchange dicts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import krippendorff
+import numpy as np
+import pytest
+
+from annotations.agreement import agreement, cohen_kappa, krippendorff_alpha
+from annotations.formats.interchange import layer_from_interchange
+from annotations.model import Layer
+
+NAMES = ["Ana Diaz", "Bo Chen", "Cy Young"]
+TEXT = "".join(
+    f"“Statement number {i} is here and now,” said {NAMES[i % 3]}.\n" for i in range(10)
+)
+
+
+def quote_span(i: int) -> tuple[int, int]:
+    start = TEXT.index(f"Statement number {i} ")
+    return start, TEXT.index("”", start)
+
+
+def layer(name: str, stances: list[str | None], *, skip: tuple[int, ...] = (),
+          speakers: dict[int, str] | None = None, shift: dict[int, int] | None = None,
+          extra: bool = False) -> Layer:
+    """A layer over TEXT built from an interchange dict: quote i with stance ``stances[i]``."""
+    quotes = []
+    for i, stance in enumerate(stances):
+        if i in skip:
+            continue
+        s, e = quote_span(i)
+        e -= (shift or {}).get(i, 0)
+        quotes.append({"id": f"{name}{i}", "start": s, "end": e, "type": "direct",
+                       "speaker": (speakers or {}).get(i, NAMES[i % 3]), "stance": stance,
+                       "status": "accepted"})
+    if extra:
+        s = TEXT.index("said Bo Chen")
+        quotes.append({"id": f"{name}x", "start": s, "end": s + 12, "type": "indirect",
+                       "speaker": None, "stance": "neutral", "status": "accepted"})
+    return layer_from_interchange({"id": "d", "quotes": quotes}, TEXT, name=name)
+
+
+# The hand-worked example: 10 items, two coders, labels s(upport), o(ppose), n(eutral).
+A = ["support"] * 5 + ["oppose"] * 3 + ["neutral"] * 2
+B = ["support"] * 4 + ["oppose"] * 3 + ["neutral"] * 3
+# observed agreement: items 0-3, 5-6, 8-9 agree -> po = 8/10 = 0.8
+# marginals A: s 5, o 3, n 2; B: s 4, o 3, n 3 -> pe = (5*4 + 3*3 + 2*3) / 100 = 0.35
+# kappa = (0.8 - 0.35) / (1 - 0.35) = 0.45 / 0.65 = 9/13
+HAND_KAPPA = 9 / 13
+
+
+def test_cohen_kappa_matches_the_hand_worked_example() -> None:
+    assert cohen_kappa(A, B) == pytest.approx(HAND_KAPPA)
+    sklearn = pytest.importorskip("sklearn.metrics")
+    assert cohen_kappa(A, B) == pytest.approx(sklearn.cohen_kappa_score(A, B))
+
+
+def test_cohen_kappa_edge_cases() -> None:
+    assert cohen_kappa([], []) is None
+    assert cohen_kappa(["x", "x"], ["x", "x"]) is None  # undefined: one label only
+    assert cohen_kappa(["x", "y"], ["y", "x"]) == pytest.approx(-1.0)
+
+
+def test_stance_kappa_on_matched_quotes_of_two_layers() -> None:
+    docs = {"d": (TEXT, {"ann1": layer("ann1", A), "ann2": layer("ann2", B)})}
+    report = agreement(docs, ["ann1", "ann2"]).to_dict()
+    [pair] = report["overall"]["pairs"]
+    assert pair["stance_kappa"] == {"n": 10, "kappa": round(HAND_KAPPA, 4)}
+    assert pair["exact"] == {"matched": 10, "F1": 100.0}
+    assert pair["speaker"]["pct"] == 100.0
+    assert report["per_document"]["d"]["pairs"][0]["stance_kappa"]["kappa"] == round(HAND_KAPPA, 4)
+
+
+def test_alpha_equals_the_krippendorff_package_with_missing_values() -> None:
+    c_stances = ["support", None, "oppose", "oppose", "support",
+                 "oppose", "neutral", "oppose", "neutral", "support"]
+    layers = {
+        "ann1": layer("ann1", A),
+        "ann2": layer("ann2", B, skip=(9,), extra=True),
+        "ann3": layer("ann3", c_stances, skip=(4,)),
+    }
+    report = agreement({"d": (TEXT, layers)}).to_dict()
+    assert report["layers"] == ["ann1", "ann2", "ann3"]
+    # units: the 10 quotes, then ann2's extra quote (no match) -> 11 units
+    nan = np.nan
+    code = {"support": 0, "oppose": 1, "neutral": 2}
+
+    def row(labels: list[str | None], missing: tuple[int, ...], extra: str | None) -> list:
+        vals = [nan if i in missing or v is None else code[v] for i, v in enumerate(labels)]
+        return vals + [nan if extra is None else code[extra]]
+
+    stance = np.array([row(A, (), None), row(B, (9,), "neutral"), row(c_stances, (4,), None)])
+    expected = krippendorff.alpha(reliability_data=stance, level_of_measurement="nominal")
+    got = report["overall"]["alpha"]["stance"]
+    assert got["units"] == 11
+    assert got["alpha"] == pytest.approx(expected, abs=1e-4)
+    # presence: each layer annotated the doc, so absence is 0, not missing
+    presence = np.array([[1] * 10 + [0], [1] * 9 + [0, 1], [1, 1, 1, 1, 0] + [1] * 5 + [0]])
+    expected_p = krippendorff.alpha(reliability_data=presence, level_of_measurement="nominal")
+    assert report["overall"]["alpha"]["presence"]["alpha"] == pytest.approx(expected_p, abs=1e-4)
+    # the pair scores see the extra quote and the missing ones
+    pair12 = report["overall"]["pairs"][0]
+    assert (pair12["quotes_a"], pair12["quotes_b"], pair12["exact"]["matched"]) == (10, 10, 9)
+    assert pair12["exact"]["F1"] == 90.0
+
+
+def test_alpha_wrapper_agrees_with_the_package_on_strings() -> None:
+    table = [["a", "b", None, "a"], ["a", "b", "b", None], [None, "a", "b", "a"]]
+    nan = np.nan
+    numeric = np.array([[0, 1, nan, 0], [0, 1, 1, nan], [nan, 0, 1, 0]])
+    expected = krippendorff.alpha(reliability_data=numeric, level_of_measurement="nominal")
+    assert krippendorff_alpha(table) == pytest.approx(expected)
+    assert krippendorff_alpha([["a", "a"], ["a", "a"]]) is None
+
+
+def test_overlap_and_speaker_agreement() -> None:
+    stances = ["support"] * 10
+    one = layer("one", stances)
+    # two quotes cut short (still >= 50 % overlap), one speaker changed, one quote missing
+    two = layer("two", stances, shift={0: 10, 1: 12}, speakers={2: "Dee Ortiz"}, skip=(3,))
+    report = agreement({"d": (TEXT, {"one": one, "two": two})}).to_dict()
+    [pair] = report["overall"]["pairs"]
+    assert pair["exact"]["matched"] == 7
+    assert pair["overlap50"]["matched"] == 9
+    assert pair["overlap50"]["F1"] == round(100 * 2 * 9 / 19, 1)
+    assert pair["speaker"] == {"n": 9, "agree": 8, "pct": round(100 * 8 / 9, 1)}
+    assert pair["stance_kappa"]["kappa"] is None  # one label only: undefined
+    assert math.isclose(report["overall"]["alpha"]["type"]["units"], 10)
+
+
+def test_a_layer_absent_from_a_document_is_missing_there() -> None:
+    docs = {
+        "d1": (TEXT, {"one": layer("one", A), "two": layer("two", B)}),
+        "d2": (TEXT, {"one": layer("one", A)}),
+    }
+    report = agreement(docs, ["one", "two"]).to_dict()
+    [pair] = report["overall"]["pairs"]
+    assert pair["docs"] == 1 and pair["quotes_a"] == 10
+    assert report["per_document"]["d2"]["pairs"] == []
+    assert report["per_document"]["d2"]["alpha"]["presence"]["alpha"] is None
+
+
+def test_rejected_quotes_are_left_out_by_default() -> None:
+    one = layer("one", A)
+    base = layer("two", A)
+    two = replace(base, quotes={k: replace(q, status="rejected") if k == "two0" else q
+                                for k, q in base.quotes.items()})
+    [pair] = agreement({"d": (TEXT, {"one": one, "two": two})}).to_dict()["overall"]["pairs"]
+    assert (pair["quotes_a"], pair["quotes_b"]) == (10, 9)
+    [pair] = agreement({"d": (TEXT, {"one": one, "two": two})},
+                       exclude_rejected=False).to_dict()["overall"]["pairs"]
+    assert pair["quotes_b"] == 10

@@ -1,0 +1,164 @@
+"""``saywho import`` and ``export`` from the command line: bad input, exit codes, round trips."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.store import Project
+from tests.conftest import REPO
+from tui.cli import main
+
+GOOD = 'The mayor said "we will keep going" on Monday.\n'
+
+
+def saywho(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_bad_inputs_each_get_a_message_and_the_rest_is_imported(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "good.txt").write_text(GOOD)
+    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (src / "latin1.txt").write_bytes('caf\xe9 said "non"'.encode("latin-1"))
+    (src / "empty.txt").write_bytes(b"")
+    (src / "crlf.txt").write_bytes(b'\xef\xbb\xbfLine one said "x".\r\nLine two.\r\n')
+    (src / "sub" / "page.html").write_text(
+        "<html><head><title>T</title><script>x()</script></head><body><nav>menu</nav>"
+        '<article><h1>Head</h1><p>She said "yes".</p><p>Second.</p></article></body></html>'
+    )
+    (src / "sub" / "notes.md").write_text('# Title\n\nHe said "fine".\n')
+    (src / "image.png").write_bytes(b"\x89PNG\x00")
+    (src / "lines.jsonl").write_text(
+        json.dumps({"id": "j1", "text": GOOD}) + "\n{not json\n" + json.dumps({"id": "j2"}) + "\n"
+    )
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"word " * (4 * 1024 * 1024))  # 20 MB
+    result = saywho("import", str(src), str(huge), "--project", str(tmp_path / "p"))
+    assert result.returncode == 1
+    err = result.stderr
+    assert "Traceback" not in err
+    for needle in (
+        "binary.txt: binary file",
+        "latin1.txt: not valid UTF-8",
+        "empty.txt: empty file",
+        "lines.jsonl line 2: not JSON",
+        'lines.jsonl line 3: needs an "id"',
+        "huge.txt: too large",
+        "image.png: skipped",
+    ):
+        assert needle in err, needle
+    with Project.open(tmp_path / "p", "ann", read_only=True) as project:
+        ids = set(project.document_ids())
+        assert ids == {"good", "crlf", "page", "notes", "j1"}
+        crlf = project.document("crlf").text
+        assert crlf == 'Line one said "x".\nLine two.\n'
+        page = project.document("page").text
+        assert "She said" in page and "menu" not in page and "x()" not in page
+
+
+def test_reimport_is_a_noop_and_exit_zero(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(GOOD)
+    proj = str(tmp_path / "p")
+    assert main(["import", str(f), "--project", proj]) == 0
+    assert main(["--project", proj, "import", str(f)]) == 0
+    f.write_text(GOOD + "More.\n")
+    assert main(["import", str(f), "--project", proj]) == 1
+
+
+def test_import_export_import_is_lossless(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    text = 'Ann Lee said "we will win." Critics, according to the union, disagree.'
+    s = text.index("we will")
+    line = {
+        "id": "g1",
+        "title": "G",
+        "text": text,
+        "quotes": [
+            {
+                "id": "q1",
+                "start": s,
+                "end": s + len("we will win."),
+                "type": "direct",
+                "speaker": "Ann Lee",
+                "speaker_start": 0,
+                "speaker_end": 7,
+                "speaker_name": "Ann Lee",
+                "cue": "said",
+                "cue_start": 8,
+                "cue_end": 12,
+                "stance": "support",
+                "confidence": 0.5,
+                "status": "accepted",
+            }
+        ],
+    }
+    gold.write_text(json.dumps(line) + "\n")
+    p1, p2 = str(tmp_path / "p1"), str(tmp_path / "p2")
+    assert main(["import", str(gold), "--layer", "gold", "--project", p1]) == 0
+    out1 = tmp_path / "out1.jsonl"
+    assert (
+        main(
+            ["export", "--format", "jsonl", "--out", str(out1), "--layer", "gold", "--project", p1]
+        )
+        == 0
+    )
+    assert main(["import", str(out1), "--layer", "gold", "--project", p2]) == 0
+    out2 = tmp_path / "out2.jsonl"
+    assert (
+        main(
+            ["export", "--format", "jsonl", "--out", str(out2), "--layer", "gold", "--project", p2]
+        )
+        == 0
+    )
+    first, second = json.loads(out1.read_text()), json.loads(out2.read_text())
+    assert first == second
+    q = first["quotes"][0]
+    assert (q["text"], q["speaker_name"], q["cue"], q["stance"], q["status"]) == (
+        "we will win.",
+        "Ann Lee",
+        "said",
+        "support",
+        "accepted",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (
+            ["export", "--format", "jsonl", "--out", "x.jsonl", "--project", "{tmp}/missing"],
+            1,
+            "no project",
+        ),
+        (["import", "{tmp}/nope.txt", "--project", "{tmp}/p"], 1, "no such file"),
+        (["export", "--format", "bogus", "--out", "x"], 2, "invalid choice"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_exit_codes_and_one_plain_line(
+    tmp_path: Path, args: list[str], code: int, needle: str
+) -> None:
+    result = saywho(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.returncode == code
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_and_version() -> None:
+    assert "saywho" in saywho("--version").stdout
+    for command in ("import", "export", "open"):
+        result = saywho(command, "--help")
+        assert result.returncode == 0 and "usage: saywho" in result.stdout

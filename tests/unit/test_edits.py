@@ -1,0 +1,108 @@
+"""Every correction applies, persists, journals, and undoes to exactly the state before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.edits import (
+    AcceptQuote,
+    CreateSpeaker,
+    DeleteQuote,
+    Edit,
+    MergeSpeakers,
+    NewQuote,
+    RejectQuote,
+    RenameSpeaker,
+    ResetQuote,
+    SetNote,
+    SetQuoteType,
+    SetSpan,
+    SetSpeaker,
+    SetStance,
+)
+from annotations.errors import InputError, SpanError
+from annotations.model import Layer
+from annotations.store import Project
+from tests.conftest import ARTICLE
+
+EDITS: list[tuple[Edit, object]] = [
+    (AcceptQuote("d0", quote_id="q1"), lambda L: L.quotes["q1"].status == "accepted"),
+    (RejectQuote("d0", quote_id="q1"), lambda L: L.quotes["q1"].status == "rejected"),
+    (ResetQuote("d0", quote_id="q1", layer=None), lambda L: L.quotes["q1"].status == "suggested"),
+    (
+        SetStance("d0", quote_id="q2", stance="support"),
+        lambda L: L.quotes["q2"].stance == "support",
+    ),
+    (SetQuoteType("d0", quote_id="q1", type="mixed"), lambda L: L.quotes["q1"].type == "mixed"),
+    (
+        SetSpan("d0", quote_id="q1", start=10, end=20),
+        lambda L: L.quotes["q1"].text == ARTICLE[10:20],
+    ),
+    (NewQuote("d0", start=0, end=4), lambda L: L.quotes["q3"].text == ARTICLE[:4]),
+    (DeleteQuote("d0", quote_id="q2"), lambda L: "q2" not in L.quotes),
+    (SetNote("d0", quote_id="q1", note="check"), lambda L: L.quotes["q1"].note == "check"),
+    (SetSpeaker("d0", quote_id="q1", speaker_id="s2"), lambda L: L.quotes["q1"].speaker_id == "s2"),
+    (
+        CreateSpeaker("d0", speaker_name="City Council", kind="organization", assign_to="q1"),
+        lambda L: L.speakers[L.quotes["q1"].speaker_id].name == "City Council",
+    ),
+    (
+        RenameSpeaker("d0", speaker_id="s1", new_name="Jane A. Roe"),
+        lambda L: L.speakers["s1"].name == "Jane A. Roe" and "Jane Roe" in L.speakers["s1"].aliases,
+    ),
+    (
+        MergeSpeakers("d0", keep_id="s1", merge_id="s2"),
+        lambda L: (
+            "s2" not in L.speakers
+            and L.quotes["q2"].speaker_id == "s1"
+            and "Tom Poe" in L.speakers["s1"].aliases
+        ),
+    ),
+]
+
+
+def _snapshot(layer: Layer) -> tuple[dict, dict]:
+    return dict(layer.quotes), dict(layer.speakers)
+
+
+@pytest.mark.parametrize(("edit", "holds"), EDITS, ids=[type(e).__name__ for e, _ in EDITS])
+def test_edit_persists_and_undoes(project: Project, tmp_path: Path, edit: Edit, holds) -> None:
+    if isinstance(edit, ResetQuote):
+        project.apply(AcceptQuote("d0", quote_id="q1"))
+    before = _snapshot(project.layer("d0"))
+    project.apply(edit)
+    folder = project.folder
+    project.close()
+    with Project.open(folder, "reader", read_only=True) as fresh:
+        assert holds(fresh.layer("d0", "ann")), "the edit is on disk"
+    with Project.open(folder, "ann") as again:
+        again.undo()
+        assert _snapshot(again.layer("d0")) == before
+        again.redo()
+        assert holds(again.layer("d0"))
+
+
+def test_create_speaker_finds_mentions_of_the_name(project: Project) -> None:
+    project.apply(CreateSpeaker("d0", speaker_name="Tom Poe", kind="person"))
+    created = [s for s in project.layer("d0").speakers.values() if s.id == "s3"][0]
+    assert [m.text for m in created.mentions] == ["Tom Poe"]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        SetSpan("d0", quote_id="q1", start=20, end=10),
+        SetSpan("d0", quote_id="q1", start=0, end=len(ARTICLE) + 1),
+        SetQuoteType("d0", quote_id="q1", type="sarcastic"),
+        SetSpeaker("d0", quote_id="q1", speaker_id="s99"),
+        MergeSpeakers("d0", keep_id="s1", merge_id="s1"),
+        CreateSpeaker("d0", speaker_name="   "),
+    ],
+)
+def test_invalid_edits_are_refused_with_a_message(project: Project, edit: Edit) -> None:
+    with pytest.raises((InputError, SpanError)) as info:
+        project.apply(edit)
+    assert info.value.message
+    assert not project.can_undo

@@ -1,0 +1,40 @@
+"""ActionCommands: the command palette lists every described binding of the current screen."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ActionCommands(Provider):
+    """Every action of the screen the palette was opened on (and the app's)."""
+
+    def _actions(self) -> list[tuple[str, str, object]]:
+        screen = self.screen
+        seen: dict[str, tuple[str, str, object]] = {}
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            display = binding.key_display or self.app.get_key_display(binding)
+            seen[binding.description] = (binding.description, display or key,
+                                         partial(self._run, binding.action, active.node))
+        return list(seen.values())
+
+    async def _run(self, action: str, node: object) -> None:
+        await self.app.run_action(action, node)  # type: ignore[arg-type]
+
+    async def discover(self) -> Hits:
+        """All actions, for the empty palette."""
+        for description, key, run in self._actions():
+            yield DiscoveryHit(description, run, help=f"key: {key}")  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        """Actions whose description matches ``query``."""
+        matcher = self.matcher(query)
+        for description, key, run in self._actions():
+            score = matcher.match(description)
+            if score > 0:
+                yield Hit(score, matcher.highlight(description), run,  # type: ignore[arg-type]
+                          help=f"key: {key}")

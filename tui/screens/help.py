@@ -1,0 +1,66 @@
+"""HelpScreen: every key of the screen underneath, generated from its active bindings."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from tui.actions import spec_for
+
+GROUP_ORDER = ("Navigate", "Review", "Stance", "Edit", "Span", "Select", "Speakers", "View",
+               "Library", "General")
+
+
+def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(group, keys, description) for every described binding active on ``screen``."""
+    by_action: dict[tuple[str, str], list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description:
+            continue
+        spec = spec_for(binding.id)
+        group = spec.group if spec else ("Stance" if (binding.id or "").startswith("stance.")
+                                         else "General")
+        display = screen.app.get_key_display(Binding(key, binding.action,
+                                                     key_display=binding.key_display))
+        by_action.setdefault((group, binding.description), []).append(display)
+    order = {g: i for i, g in enumerate(GROUP_ORDER)}
+    rows = [(g, " ".join(dict.fromkeys(keys)), d) for (g, d), keys in by_action.items()]
+    return sorted(rows, key=lambda r: (order.get(r[0], 99), r[0]))
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of keys grouped by what they do; Esc, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss_help", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        """Title and the table."""
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        last = None
+        for group, keys, description in self.rows:
+            table.add_row(Text(group if group != last else "", "italic"), keys, description)
+            last = group
+        with Vertical(id="help-dialog"):
+            yield Label(" Keys (Ctrl+P: command palette for every action) · Esc closes",
+                        id="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(table)
+
+    def action_dismiss_help(self) -> None:
+        """Close."""
+        self.dismiss(None)

@@ -1,0 +1,158 @@
+"""LibraryScreen: the project's documents with review progress; search, filter, open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Input, Static
+
+from annotations.store.project import Project
+from tui.actions import LIBRARY, bindings
+from tui.screens.base import SaywhoScreen
+from tui.widgets.rowlist import RowList
+from tui.widgets.status import Banner, StatusBar
+
+FILTERS = ("all", "to review", "done")
+
+
+@dataclass(frozen=True, slots=True)
+class DocStats:
+    """One document's row: title and review progress of the annotator's layer."""
+
+    doc_id: str
+    title: str
+    quotes: int
+    reviewed: int
+
+    @property
+    def done(self) -> bool:
+        """Every quote reviewed (and there is at least one)."""
+        return self.quotes > 0 and self.reviewed == self.quotes
+
+
+def document_stats(project: Project) -> list[DocStats]:
+    """Review progress per document: reviewed = status other than suggested."""
+    stats = []
+    for info in project.documents():
+        layer = project.layer(info.id)
+        total = len(layer.quotes)
+        reviewed = sum(1 for q in layer.quotes.values() if q.status != "suggested")
+        stats.append(DocStats(info.id, info.title or info.id, total, reviewed))
+    return stats
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """A text bar such as ``██████░░░░``."""
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+class LibraryScreen(SaywhoScreen):
+    """Every document with its progress; Enter opens one in the reader."""
+
+    BINDINGS = bindings(LIBRARY)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: list[DocStats] = []
+        self.shown: list[DocStats] = []
+        self.filter = "all"
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        """Header, banner, search field, document list, status, footer."""
+        yield Header(show_clock=False, icon="❝")
+        yield Banner(id="banner")
+        yield Static(id="library-head")
+        yield Input(placeholder="search titles…", id="search")
+        yield RowList(id="docs")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load progress and focus the list."""
+        super().on_mount()
+        self.app.sub_title = "library"
+        self.reload()
+        self.query_one("#docs", RowList).focus()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a reader: progress may have changed."""
+        self.app.sub_title = "library"
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read every document's progress."""
+        self.stats = self.saywho.editor.read(document_stats)
+        self._refill()
+
+    def _refill(self) -> None:
+        needle = self.query_text.casefold().strip()
+        shown = [
+            s for s in self.stats
+            if (not needle or needle in s.title.casefold() or needle in s.doc_id.casefold())
+            and (self.filter == "all" or (self.filter == "done") == s.done)
+        ]
+        self.shown = shown
+        rows = []
+        for s in shown:
+            row = Text(no_wrap=True)
+            pct = f"{100 * s.reviewed // s.quotes:>3}%" if s.quotes else "  —"
+            row.append("✓ " if s.done else "  ", "bold")
+            row.append(f"{progress_bar(s.reviewed, s.quotes)} {pct} ")
+            row.append(f"{s.reviewed:>4}/{s.quotes:<4} ", "dim")
+            row.append(s.title, "bold")
+            rows.append(row)
+        docs = self.query_one("#docs", RowList)
+        docs.set_rows(rows)
+        docs.border_title = "Documents"
+        docs.border_subtitle = f"{len(shown)} of {len(self.stats)}"
+        total = sum(s.quotes for s in self.stats)
+        reviewed = sum(s.reviewed for s in self.stats)
+        head = f"{len(self.stats)} documents · {reviewed}/{total} quotes reviewed · " \
+               f"filter: {self.filter}" + (f" · search: {self.query_text}" if needle else "")
+        self.query_one("#library-head", Static).update(head)
+        self.query_one(StatusBar).set_position(f"annotator: {self.saywho.project.annotator} ")
+
+    def action_open_doc(self) -> None:
+        """Open the highlighted document."""
+        docs = self.query_one("#docs", RowList)
+        if self.shown:
+            self.saywho.open_reader(self.shown[docs.index].doc_id)
+
+    def on_row_list_chosen(self, event: RowList.Chosen) -> None:
+        """Enter or click opens a document."""
+        event.stop()
+        if event.index < len(self.shown):
+            self.saywho.open_reader(self.shown[event.index].doc_id)
+
+    def action_search(self) -> None:
+        """Show and focus the search field."""
+        search = self.query_one("#search", Input)
+        search.add_class("-shown")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filter as the user types."""
+        self.query_text = event.value
+        self._refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search field goes to the list."""
+        self.query_one("#docs", RowList).focus()
+
+    def action_clear_search(self) -> None:
+        """Clear and hide the search."""
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.remove_class("-shown")
+        self.query_text = ""
+        self._refill()
+        self.query_one("#docs", RowList).focus()
+
+    def action_cycle_filter(self) -> None:
+        """All → to review → done."""
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self._refill()

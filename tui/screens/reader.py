@@ -1,0 +1,596 @@
+"""ReaderScreen: one article with its quotes, speakers and stance, and every correction.
+
+Each correction builds an ``Edit``, shows its effect at once (the edit is computed against the
+screen's copy of the layer) and queues it on the app's ``Editor``, which saves it through
+``Project.apply`` in a worker thread. The status bar says "saved" only when that returned.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from annotations import textnav
+from annotations.edits import (
+    AcceptQuote,
+    CreateSpeaker,
+    DeleteQuote,
+    Edit,
+    EditContext,
+    MergeSpeakers,
+    NewQuote,
+    RejectQuote,
+    RenameSpeaker,
+    ResetQuote,
+    SetNote,
+    SetQuoteType,
+    SetSpan,
+    SetSpeaker,
+    SetStance,
+    next_id,
+)
+from annotations.errors import SaywhoError
+from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
+from tui.actions import READER, bindings
+from tui.editor import Outcome
+from tui.screens.base import SaywhoScreen
+from tui.screens.prompts import TextPrompt
+from tui.screens.speaker_picker import Candidate, Pick, SpeakerPicker
+from tui.widgets.article import ArticleView
+from tui.widgets.colours import STATUS_GLYPH, speaker_style, stance_style
+from tui.widgets.quotes import QuoteList, confidence_of
+from tui.widgets.speakers import SpeakerList
+from tui.widgets.stance import StancePanel
+from tui.widgets.status import Banner, StatusBar
+
+
+class ReaderScreen(SaywhoScreen):
+    """The article with its quotes highlighted, side panels, and the correction keys."""
+
+    BINDINGS = bindings(READER)
+
+    def __init__(
+        self, doc_id: str, quote_id: str | None = None, *, scheme: StanceScheme | None = None
+    ) -> None:
+        super().__init__()
+        self.scheme = scheme or StanceScheme()
+        self.doc_id = doc_id
+        self.start_quote = quote_id
+        self.doc: Document | None = None
+        self.layer: Layer | None = None
+        self.quotes: list[Quote] = []
+        self.current_id: str | None = None
+        self.colour_by = "speaker"
+        self._speaker_order: list[str] = []
+        self._bind_stance_keys()
+
+    # ------------------------------------------------------------------ layout
+    def _bind_stance_keys(self) -> None:
+        for label in self.scheme.labels:
+            if not label.key:
+                continue
+            binding = Binding(
+                label.key,
+                f"stance({label.name!r})",
+                f"Stance: {label.name}",
+                show=False,
+                id=f"stance.{label.name}",
+            )
+            keys = self._bindings.key_to_bindings
+            keys[binding.key] = [*keys.get(binding.key, []), binding]
+
+    def compose(self) -> ComposeResult:
+        """Header, banner, article + sidebar, status bar, footer."""
+        yield Header(show_clock=False, icon="❝")
+        yield Banner(id="banner")
+        yield from self.compose_head()
+        with Horizontal(id="body"):
+            with Vertical(id="article-column"):
+                yield ArticleView(id="article")
+                yield Static(id="detail")
+            with Vertical(id="sidebar"):
+                yield QuoteList(id="quotes")
+                yield SpeakerList(id="speakers")
+                yield StancePanel(id="stance")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def compose_head(self) -> ComposeResult:
+        """Extra rows above the article (the review queue's progress)."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        """Load the document and show the first (or requested) quote."""
+        super().on_mount()
+        self.article.underline_quotes = self.app.no_color
+        self.load(self.doc_id, self.start_quote)
+        self.article.focus()
+
+    @property
+    def article(self) -> ArticleView:
+        """The article widget."""
+        return self.query_one(ArticleView)
+
+    # ------------------------------------------------------------------ loading and showing
+    def load(self, doc_id: str, quote_id: str | None = None) -> None:
+        """Show a document (reads its text and the annotator's layer)."""
+        editor = self.saywho.editor
+        self.doc_id = doc_id
+        self.doc = editor.read(lambda p: p.document(doc_id))
+        layer = editor.read(lambda p: p.layer(doc_id))
+        self.sub_title = self.doc.title
+        self.app.sub_title = self.doc.title
+        self.article.set_text(self.doc.text)
+        self.set_layer(layer, quote_id or self.current_id, scroll=True)
+
+    def set_layer(self, layer: Layer, current: str | None, *, scroll: bool = False) -> None:
+        """Show ``layer`` and make ``current`` the current quote (or the first one)."""
+        self.layer = layer
+        self.quotes = layer.sorted_quotes()
+        mentions = {}
+        for sid, speaker in layer.speakers.items():
+            firsts = [m.start for m in speaker.mentions]
+            firsts += [q.start for q in self.quotes if q.speaker_id == sid]
+            mentions[sid] = min(firsts) if firsts else 10**12
+        self._speaker_order = sorted(layer.speakers, key=lambda s: (mentions[s], s))
+        if current not in layer.quotes:
+            current = self.quotes[0].id if self.quotes else None
+        self.current_id = current
+        article = self.article
+        article.styler = self._styler()
+        article.current_id = current
+        article.set_quotes(self.quotes)
+        self.query_one(QuoteList).show(self.quotes, layer, current)
+        self.query_one(SpeakerList).show(layer, self._speaker_order)
+        self._refresh_details()
+        if scroll and current is not None:
+            article.scroll_to_offset(layer.quotes[current].start)
+
+    def _styler(self):  # noqa: ANN202
+        index = {sid: i for i, sid in enumerate(self._speaker_order)}
+        names = self.scheme.names
+        if self.colour_by == "stance":
+            return lambda q: stance_style(q.stance, names) + _status_style(q)
+        return lambda q: speaker_style(index.get(q.speaker_id or "")) + _status_style(q)
+
+    @property
+    def current(self) -> Quote | None:
+        """The current quote."""
+        if self.layer is None or self.current_id is None:
+            return None
+        return self.layer.quotes.get(self.current_id)
+
+    def select_quote(self, quote_id: str | None, *, scroll: bool = True) -> None:
+        """Make ``quote_id`` current in the article and the panels."""
+        if self.layer is None or quote_id not in self.layer.quotes:
+            return
+        self.current_id = quote_id
+        self.article.current_id = quote_id
+        self.article.invalidate()
+        quotes = self.query_one(QuoteList)
+        if quote_id in quotes.ids:
+            quotes.select(quotes.ids.index(quote_id))
+        if scroll:
+            self.article.scroll_to_offset(self.layer.quotes[quote_id].start)
+        self._refresh_details()
+
+    def _refresh_details(self) -> None:
+        layer = self.layer
+        if layer is None:
+            return
+        quote = self.current
+        self.query_one(StancePanel).show(
+            self.scheme, layer, quote.stance if quote else None
+        )
+        detail = Text(no_wrap=False, overflow="ellipsis")
+        if quote is None:
+            detail.append("No quotes in this document. Select text with m … m to add one.")
+        else:
+            conf = confidence_of(quote)
+            detail.append(f"{STATUS_GLYPH.get(quote.status, '?')} {quote.status} ", "bold")
+            detail.append(f"· {quote.type} · {layer.speaker_name(quote) or 'no speaker'} ")
+            detail.append(f"· stance {quote.stance or '—'} ")
+            if conf is not None:
+                detail.append(f"· conf {conf:.2f} ")
+            if quote.cue is not None:
+                detail.append(f"· cue “{quote.cue.text}” ")
+            if quote.note:
+                detail.append(f"· note: {quote.note}", "italic")
+        if self.article.mark is not None:
+            detail = Text("Selecting: w/b word, (/) sentence, m to make a quote, Esc to cancel",
+                          "bold")
+        self.query_one("#detail", Static).update(detail)
+        self._refresh_position()
+
+    def _refresh_position(self) -> None:
+        layer = self.layer
+        if layer is None:
+            return
+        total = len(self.quotes)
+        reviewed = sum(1 for q in self.quotes if q.status != "suggested")
+        pos = next((i for i, q in enumerate(self.quotes) if q.id == self.current_id), -1) + 1
+        self.query_one(StatusBar).set_position(
+            f"q {pos}/{total} · reviewed {reviewed}/{total} · colour: {self.colour_by} "
+        )
+
+    # ------------------------------------------------------------------ panel events
+    def on_row_list_highlighted(self, event: QuoteList.Highlighted) -> None:
+        """Moving in the quote list moves the article."""
+        if isinstance(event.rows, QuoteList) and event.index < len(event.rows.ids):
+            self.select_quote(event.rows.ids[event.index])
+
+    def on_row_list_chosen(self, event: QuoteList.Chosen) -> None:
+        """Enter on a quote jumps to it; on a speaker toggles highlighting their quotes."""
+        if isinstance(event.rows, QuoteList) and event.index < len(event.rows.ids):
+            self.select_quote(event.rows.ids[event.index])
+            self.article.focus()
+        elif isinstance(event.rows, SpeakerList):
+            self.toggle_speaker_focus(event.rows.highlighted_id)
+
+    def toggle_speaker_focus(self, speaker_id: str | None) -> None:
+        """Highlight one speaker's quotes (dim the rest); again to clear."""
+        speakers = self.query_one(SpeakerList)
+        new = None if speakers.focused_speaker == speaker_id else speaker_id
+        speakers.focused_speaker = new
+        self.article.focus_speaker = new
+        self.article.invalidate()
+        if self.layer is not None:
+            index = speakers.index
+            speakers.show(self.layer, self._speaker_order)
+            speakers.select(index)
+            if new is not None:
+                first = next((q for q in self.quotes if q.speaker_id == new), None)
+                if first is not None:
+                    self.select_quote(first.id)
+
+    def on_article_view_clicked(self, event: ArticleView.Clicked) -> None:
+        """A click on a quote makes it current; elsewhere it places the caret."""
+        quote = self.article.quote_at(event.offset)
+        self.article.mark = None
+        if quote is not None:
+            self.article.caret = None
+            self.select_quote(quote.id, scroll=False)
+        else:
+            self.article.caret = event.offset
+            self.article.invalidate()
+
+    def on_article_view_selected(self, event: ArticleView.Selected) -> None:
+        """A mouse drag leaves a pending selection: `m` makes it a quote."""
+        self.notify("Press m to make the selection a quote, Esc to cancel.", timeout=3)
+        self._refresh_details()
+
+    # ------------------------------------------------------------------ editing core
+    def submit(self, edit: Edit, follow: str | None = None) -> bool:
+        """Show an edit's effect now and queue it for saving; False if it cannot apply."""
+        project = self.saywho.project
+        if project.read_only:
+            self.notify(project.read_only_reason or "read-only", title="Read-only",
+                        severity="error")
+            return False
+        if self.layer is None or self.doc is None:
+            return False
+        try:
+            change = edit.compute(self.layer, self.doc.text, EditContext(project.annotator))
+        except SaywhoError as exc:
+            self.notify(exc.message, title=exc.title, severity="warning")
+            return False
+        layer = change.apply_to(self.layer)
+        self.saywho.editor_submit(edit)
+        speakers_changed = bool(change.speakers_after)
+        if speakers_changed or set(change.quotes_after) - set(self.layer.quotes) or any(
+            v is None for v in change.quotes_after.values()
+        ):
+            self.set_layer(layer, follow or self.current_id)
+        else:
+            self._patch(layer, change.quotes_after)
+            if follow:
+                self.select_quote(follow)
+        return True
+
+    def _patch(self, layer: Layer, changed: dict) -> None:
+        """Cheap redraw after edits that touch existing quotes only."""
+        self.layer = layer
+        moved = False
+        for i, quote in enumerate(self.quotes):
+            new = layer.quotes.get(quote.id)
+            if quote.id in changed and new is not None:
+                moved = moved or (new.start, new.end) != (quote.start, quote.end)
+                self.quotes[i] = new
+        if moved:
+            self.quotes.sort(key=lambda q: (q.start, q.end, q.id))
+            self.query_one(QuoteList).show(self.quotes, layer, self.current_id)
+        else:
+            ql = self.query_one(QuoteList)
+            for qid in changed:
+                if qid in layer.quotes:
+                    ql.update_quote(layer.quotes[qid], layer)
+        self.article.set_quotes(self.quotes)
+        self._refresh_details()
+
+    def edit_finished(self, outcome: Outcome) -> None:
+        """Take the saved layer once the queue is empty; undo/redo move to what they touched."""
+        if outcome.doc_id != self.doc_id or not self.is_mounted:
+            return
+        editor = self.saywho.editor
+        if not outcome.ok:
+            self.set_layer(editor.read(lambda p: p.layer(self.doc_id)), self.current_id)
+            return
+        if outcome.op in ("undo", "redo") and outcome.layer is not None:
+            touched = outcome.receipt.change.quote_ids if outcome.receipt else ()
+            follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
+            self.set_layer(outcome.layer, follow, scroll=True)
+        elif editor.pending == 0 and outcome.layer is not None:
+            self.layer = outcome.layer
+
+    # ------------------------------------------------------------------ navigation actions
+    def action_next_quote(self) -> None:
+        """Go to the next quote in reading order."""
+        self._step(1)
+
+    def action_prev_quote(self) -> None:
+        """Go to the previous quote."""
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self.quotes:
+            return
+        ids = [q.id for q in self.quotes]
+        i = ids.index(self.current_id) if self.current_id in ids else -1
+        self.select_quote(ids[min(max(i + delta, 0), len(ids) - 1)])
+
+    def action_toggle_colour(self) -> None:
+        """Colour quotes by speaker or by stance."""
+        self.colour_by = "stance" if self.colour_by == "speaker" else "speaker"
+        self.article.styler = self._styler()
+        self.article.invalidate()
+        self._refresh_position()
+
+    def action_back(self) -> None:
+        """Cancel a selection, else clear the speaker focus, else go back."""
+        article = self.article
+        if article.mark is not None or article.caret is not None:
+            article.mark = article.caret = None
+            article.invalidate()
+            self._refresh_details()
+        elif article.focus_speaker is not None:
+            self.toggle_speaker_focus(article.focus_speaker)
+        elif len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    # ------------------------------------------------------------------ status and stance
+    def _need_quote(self) -> Quote | None:
+        quote = self.current
+        if quote is None:
+            self.notify("No quote selected.", severity="warning")
+        return quote
+
+    def action_accept(self) -> None:
+        """Accept the current quote."""
+        if (q := self._need_quote()) is not None:
+            self.submit(AcceptQuote(self.doc_id, q.id))
+
+    def action_reject(self) -> None:
+        """Reject the current quote."""
+        if (q := self._need_quote()) is not None:
+            self.submit(RejectQuote(self.doc_id, q.id))
+
+    def action_reset(self) -> None:
+        """Put the current quote back to suggested."""
+        if (q := self._need_quote()) is not None:
+            self.submit(ResetQuote(self.doc_id, q.id))
+
+    def action_accept_next(self) -> None:
+        """Accept the current quote and move to the next."""
+        if (q := self._need_quote()) is not None and self.submit(AcceptQuote(self.doc_id, q.id)):
+            self._step(1)
+
+    def action_stance(self, label: str) -> None:
+        """Set the current quote's stance to ``label``."""
+        if (q := self._need_quote()) is not None:
+            self.submit(SetStance(self.doc_id, q.id, label))
+
+    def action_clear_stance(self) -> None:
+        """Remove the current quote's stance."""
+        if (q := self._need_quote()) is not None:
+            self.submit(SetStance(self.doc_id, q.id, None))
+
+    def action_cycle_type(self) -> None:
+        """Direct → indirect → mixed → direct."""
+        if (q := self._need_quote()) is not None:
+            i = QUOTE_TYPES.index(q.type) if q.type in QUOTE_TYPES else -1
+            self.submit(SetQuoteType(self.doc_id, q.id, QUOTE_TYPES[(i + 1) % len(QUOTE_TYPES)]))
+
+    def action_delete_quote(self) -> None:
+        """Delete the current quote (undo brings it back)."""
+        if (q := self._need_quote()) is None:
+            return
+        ids = [x.id for x in self.quotes]
+        i = ids.index(q.id)
+        follow = ids[i + 1] if i + 1 < len(ids) else (ids[i - 1] if i else None)
+        self.submit(DeleteQuote(self.doc_id, q.id), follow=follow)
+
+    def action_edit_note(self) -> None:
+        """Write or change the note on the current quote."""
+        if (q := self._need_quote()) is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None and text != q.note:
+                self.submit(SetNote(self.doc_id, q.id, text))
+
+        self.app.push_screen(TextPrompt(f"Note on {q.id}", q.note), done)
+
+    # ------------------------------------------------------------------ spans and selection
+    def action_span(self, edge: str, unit: str, grow: int) -> None:
+        """Move the start or end of the current quote by a word or a sentence."""
+        if (q := self._need_quote()) is None or self.doc is None:
+            return
+        start, end = textnav.move_edge(self.doc.text, q.start, q.end, edge, unit, bool(grow))
+        if (start, end) == (q.start, q.end):
+            self.notify("The span cannot move further that way.", severity="warning", timeout=2)
+            return
+        self.submit(SetSpan(self.doc_id, q.id, start, end))
+
+    def _caret_home(self) -> int:
+        q = self.current
+        text = self.doc.text if self.doc else ""
+        if q is not None:
+            return textnav.next_word_start(text, q.end)
+        lines = self.article._lines
+        top = min(round(self.article.scroll_y), max(len(lines) - 1, 0))
+        return lines[top].start if lines else 0
+
+    def action_mark(self) -> None:
+        """First press: start a selection at the caret. Second: make it a new quote."""
+        article = self.article
+        if article.mark is None:
+            article.caret = article.caret if article.caret is not None else self._caret_home()
+            article.mark = article.caret
+            article.invalidate()
+            self._refresh_details()
+            return
+        start, end = sorted((article.mark, article.caret or article.mark))
+        article.mark = article.caret = None
+        article.invalidate()
+        if self.layer is None or self.doc is None:
+            return
+        text = self.doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            self.notify("Empty selection: move the caret with w/b or (/) first.",
+                        severity="warning")
+            self._refresh_details()
+            return
+        quote_id = next_id("q", self.layer.quotes)
+        self.submit(NewQuote(self.doc_id, start, end, quote_id=quote_id), follow=quote_id)
+
+    def action_caret(self, unit: str, direction: int) -> None:
+        """Move the selection caret by a word or a sentence."""
+        if self.doc is None:
+            return
+        article = self.article
+        text = self.doc.text
+        pos = article.caret if article.caret is not None else self._caret_home()
+        if unit == "word":
+            pos = textnav.next_word_end(text, pos) if direction > 0 else \
+                textnav.prev_word_start(text, pos)
+        else:
+            pos = textnav.next_sentence_end(text, pos) if direction > 0 else \
+                textnav.prev_sentence_start(text, pos)
+        article.caret = pos
+        article.invalidate()
+        article.scroll_to_offset(pos)
+        self._refresh_details()
+
+    # ------------------------------------------------------------------ speakers
+    def _candidates(self, *, corpus: bool, exclude: str | None = None) -> list[Candidate]:
+        layer = self.layer
+        assert layer is not None
+        counts: dict[str, int] = {}
+        for q in layer.quotes.values():
+            if q.speaker_id:
+                counts[q.speaker_id] = counts.get(q.speaker_id, 0) + 1
+        found = [
+            Candidate(s.id, s.name, s.aliases, s.kind, True, counts.get(s.id, 0))
+            for s in layer.speakers.values()
+            if s.id != exclude
+        ]
+        if corpus:
+            here = {c.speaker_id for c in found} | ({exclude} if exclude else set())
+            names = {c.name.casefold() for c in found}
+            for cand in self.saywho.corpus_speakers():
+                if cand.speaker_id not in here and cand.name.casefold() not in names:
+                    found.append(cand)
+                    names.add(cand.name.casefold())
+        return found
+
+    def action_pick_speaker(self) -> None:
+        """Reassign the current quote's speaker (fuzzy picker; the last row makes a new one)."""
+        if (q := self._need_quote()) is None:
+            return
+
+        def done(pick: Pick | None) -> None:
+            if pick is None:
+                return
+            if pick.candidate is None:
+                self.submit(CreateSpeaker(self.doc_id, pick.new_name or "", assign_to=q.id))
+            elif pick.candidate.in_document:
+                self.submit(SetSpeaker(self.doc_id, q.id, pick.candidate.speaker_id))
+            else:
+                c = pick.candidate
+                self.submit(CreateSpeaker(self.doc_id, c.name, kind=_kind(c.kind),
+                                          speaker_id=c.speaker_id, assign_to=q.id))
+
+        self.app.push_screen(SpeakerPicker(f"Who said {q.id}?", self._candidates(corpus=True)),
+                             done)
+
+    def action_new_speaker(self) -> None:
+        """Create a speaker by name and attribute the current quote to them."""
+        if (q := self._need_quote()) is None:
+            return
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                self.submit(CreateSpeaker(self.doc_id, name, assign_to=q.id))
+
+        self.app.push_screen(TextPrompt(f"New speaker for {q.id}"), done)
+
+    def _target_speaker(self) -> str | None:
+        speakers = self.query_one(SpeakerList)
+        if speakers.has_focus and speakers.highlighted_id:
+            return speakers.highlighted_id
+        quote = self.current
+        if quote is None or not quote.speaker_id:
+            self.notify("The current quote has no speaker; pick one in the Speakers panel.",
+                        severity="warning")
+            return None
+        return quote.speaker_id
+
+    def action_rename_speaker(self) -> None:
+        """Rename the current (or highlighted) speaker; the old name becomes an alias."""
+        sid = self._target_speaker()
+        if sid is None or self.layer is None:
+            return
+        old = self.layer.speakers[sid].name
+
+        def done(name: str | None) -> None:
+            if name and name.strip() and name.strip() != old:
+                self.submit(RenameSpeaker(self.doc_id, sid, name))
+
+        self.app.push_screen(TextPrompt(f"Rename {old}", old), done)
+
+    def action_merge_speaker(self) -> None:
+        """Merge the current (or highlighted) speaker into another one of this document."""
+        sid = self._target_speaker()
+        if sid is None or self.layer is None:
+            return
+        name = self.layer.speakers[sid].name
+
+        def done(pick: Pick | None) -> None:
+            if pick is not None and pick.candidate is not None:
+                self.submit(MergeSpeakers(self.doc_id, pick.candidate.speaker_id, sid))
+
+        self.app.push_screen(
+            SpeakerPicker(f"Merge {name} into…", self._candidates(corpus=False, exclude=sid),
+                          allow_new=False),
+            done,
+        )
+
+
+def _status_style(quote: Quote) -> Style:
+    if quote.status == "rejected":
+        return Style(strike=True, dim=True)
+    if quote.status == "accepted":
+        return Style(bold=True)
+    return Style()
+
+
+def _kind(kind: str) -> str:
+    return kind if kind in ("person", "organization", "group", "unknown") else "person"

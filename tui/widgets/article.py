@@ -1,0 +1,265 @@
+"""ArticleView: the article on Textual's Line API, with quotes, cue, speaker and selection.
+
+A ``ScrollView`` that wraps the text to its width (``textlayout.wrap``) and renders only the
+lines on screen in ``render_line``. Rendered lines are cached; the cache is keyed by width and
+a version number that every change of quotes, colours or selection bumps, so moving to the next
+quote re-renders a screenful, never the whole article.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.model import Quote
+from tui.widgets.textlayout import Line, visible, wrap
+
+QuoteStyler = Callable[[Quote], Style]
+
+CURRENT = Style(reverse=True, bold=True)
+CUE = Style(italic=True, underline=True, bold=True)
+MENTION = Style(underline=True, bold=True)
+SELECTION = Style(reverse=True, underline=True)
+CARET = Style(reverse=True, blink=False, underline=True)
+DIMMED = Style(dim=True)
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The article text, wrapped, with quote highlights drawn line by line."""
+
+    DEFAULT_CSS = """
+    ArticleView { overflow-x: hidden; }
+    """
+
+    @dataclass
+    class Clicked(Message):
+        """The user clicked at a character offset (no drag)."""
+
+        article: ArticleView
+        offset: int
+
+    @dataclass
+    class Selected(Message):
+        """The user dragged the mouse over ``start``..``end`` (a pending new quote)."""
+
+        article: ArticleView
+        start: int
+        end: int
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.text = ""
+        self._shown = ""
+        self.quotes: list[Quote] = []
+        self._starts: list[int] = []
+        self._max_len = 0
+        self.styler: QuoteStyler = lambda q: Style()
+        self.current_id: str | None = None
+        self.focus_speaker: str | None = None
+        self.mark: int | None = None
+        self.caret: int | None = None
+        self.underline_quotes = False
+        self._lines: list[Line] = []
+        self._line_starts: list[int] = []
+        self._wrap_width = 0
+        self._version = 0
+        self._cache: dict[int, Strip] = {}
+        self._cache_key: tuple[int, int] = (0, 0)
+        self._dragging = False
+
+    # ------------------------------------------------------------------ content
+    def set_text(self, text: str) -> None:
+        """Show a new article (drops the layout and the cache)."""
+        self.text = text
+        self._shown = visible(text)
+        self._wrap_width = 0
+        self.mark = self.caret = None
+        self._relayout()
+
+    def set_quotes(self, quotes: Sequence[Quote]) -> None:
+        """Replace the quotes drawn over the text."""
+        self.quotes = sorted(quotes, key=lambda q: (q.start, q.end, q.id))
+        self._starts = [q.start for q in self.quotes]
+        self._max_len = max((q.end - q.start for q in self.quotes), default=0)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Re-render the visible lines (after a change of quotes, colours or selection)."""
+        self._version += 1
+        self._cache.clear()
+        self.refresh()
+
+    def quote_at(self, offset: int) -> Quote | None:
+        """The innermost quote covering ``offset``, if any."""
+        found = [q for q in self._near(offset, offset + 1) if q.start <= offset < q.end]
+        return min(found, key=lambda q: q.end - q.start) if found else None
+
+    def _near(self, start: int, end: int) -> list[Quote]:
+        lo = bisect_left(self._starts, start - self._max_len)
+        hi = bisect_left(self._starts, end)
+        return [q for q in self.quotes[lo:hi] if q.end > start and q.start < end]
+
+    # ------------------------------------------------------------------ layout
+    def _content_width(self) -> int:
+        return max(self.scrollable_content_region.width, 10)
+
+    def _relayout(self) -> None:
+        width = self._content_width()
+        if width == self._wrap_width and self._lines:
+            return
+        self._wrap_width = width
+        self._lines = wrap(self._shown, width)
+        self._line_starts = [line.start for line in self._lines]
+        self.virtual_size = Size(width, len(self._lines))
+        self.invalidate()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Rewrap when the width changes."""
+        self._relayout()
+
+    def line_of(self, offset: int) -> int:
+        """The wrapped line index that shows character ``offset``."""
+        return max(bisect_right(self._line_starts, offset) - 1, 0)
+
+    def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
+        """Scroll so that ``offset`` is on screen (a third down the view when it was not)."""
+        self._relayout()
+        line = self.line_of(offset)
+        top = round(self.scroll_y)
+        height = max(self.scrollable_content_region.height, 1)
+        if center or not top <= line < top + height - 1:
+            self.scroll_to(y=max(line - height // 3, 0), animate=False, immediate=True)
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The character offset under content cell ``x``, ``y`` (scroll included)."""
+        idx = y + round(self.scroll_y)
+        if not self._lines:
+            return None
+        idx = min(max(idx, 0), len(self._lines) - 1)
+        line = self._lines[idx]
+        col = 0
+        target = x + round(self.scroll_x)
+        for pos in range(line.start, line.end):
+            col += cell_len(self._shown[pos])
+            if col > target:
+                return pos
+        return line.end
+
+    # ------------------------------------------------------------------ rendering
+    def render_line(self, y: int) -> Strip:
+        """One screen line: the wrapped text line at ``y`` plus scroll offset."""
+        self._relayout()
+        width = self._content_width()
+        key = (width, self._version)
+        if key != self._cache_key:
+            self._cache.clear()
+            self._cache_key = key
+        idx = y + round(self.scroll_y)
+        strip = self._cache.get(idx)
+        if strip is None:
+            strip = self._render_text_line(idx, width)
+            self._cache[idx] = strip
+        return strip
+
+    def _render_text_line(self, idx: int, width: int) -> Strip:
+        base = self.rich_style
+        if idx >= len(self._lines):
+            return Strip([Segment(" " * width, base)], width)
+        line = self._lines[idx]
+        ls, le = line.start, line.end
+        decor = self._decorations(ls, le)
+        cuts = {ls, le}
+        for s, e, _ in decor:
+            cuts.add(max(s, ls))
+            cuts.add(min(e, le))
+        points = sorted(c for c in cuts if ls <= c <= le)
+        segments: list[Segment] = []
+        for a, b in zip(points, points[1:], strict=False):
+            if a >= b:
+                continue
+            style = base
+            for s, e, st in decor:
+                if s <= a and b <= e:
+                    style = style + st
+            segments.append(Segment(self._shown[a:b], style))
+        if self.caret is not None and self.caret == le and self.mark is not None:
+            segments.append(Segment(" ", base + CARET))
+        strip = Strip(segments)
+        return strip.extend_cell_length(width, base).crop(0, width)
+
+    def _decorations(self, ls: int, le: int) -> list[tuple[int, int, Style]]:
+        decor: list[tuple[int, int, Style]] = []
+        current: Quote | None = None
+        end = le + 1 if le == ls else le
+        for quote in self._near(ls, end):
+            style = self.styler(quote)
+            if self.underline_quotes:
+                style = style + Style(underline=True)
+            if self.focus_speaker and quote.speaker_id != self.focus_speaker:
+                style = style + DIMMED
+            for s, e in quote.part_spans():
+                decor.append((s, e, style))
+            if quote.id == self.current_id:
+                current = quote
+        if current is None and self.current_id:
+            current = next((q for q in self.quotes if q.id == self.current_id), None)
+        if current is not None:
+            for s, e in current.part_spans():
+                if s < le and e > ls:
+                    decor.append((s, e, CURRENT))
+            for extra, st in ((current.cue, CUE), (current.speaker_mention, MENTION)):
+                if extra is not None and extra.start < le and extra.end > ls:
+                    decor.append((extra.start, extra.end, st))
+        if self.mark is not None and self.caret is not None:
+            s, e = sorted((self.mark, self.caret))
+            if s < le and e > ls:
+                decor.append((s, e, SELECTION))
+            if ls <= self.caret < le:
+                decor.append((self.caret, self.caret + 1, CARET))
+        return decor
+
+    # ------------------------------------------------------------------ mouse
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Start a click or a drag selection."""
+        pos = event.get_content_offset(self)
+        if pos is None:
+            return
+        offset = self.offset_at(pos.x, pos.y)
+        if offset is None:
+            return
+        self._dragging = True
+        self._drag_from = offset
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Extend a drag selection."""
+        if not self._dragging:
+            return
+        pos = event.get_content_offset_capture(self)
+        offset = self.offset_at(pos.x, pos.y)
+        if offset is None or offset == self._drag_from:
+            return
+        self.mark, self.caret = self._drag_from, offset
+        self.invalidate()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """A click selects the quote under the pointer; a drag offers a new quote."""
+        if not self._dragging:
+            return
+        self._dragging = False
+        self.release_mouse()
+        if self.mark is not None and self.caret is not None and self.mark != self.caret:
+            s, e = sorted((self.mark, self.caret))
+            self.post_message(self.Selected(self, s, e))
+        else:
+            self.post_message(self.Clicked(self, self._drag_from))

@@ -1,0 +1,57 @@
+"""QuoteList: the quotes of the open document, one row each (status, type, speaker, stance,
+confidence), in reading order."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from annotations.model import Layer, Quote
+from tui.widgets.colours import STATUS_GLYPH, STATUS_STYLE, TYPE_LETTER
+from tui.widgets.rowlist import RowList
+
+
+def confidence_of(quote: Quote) -> float | None:
+    """The lowest per-field confidence of a quote (``None`` when it has none)."""
+    values = [v for v in quote.confidence.values() if isinstance(v, int | float)]
+    return min(values) if values else None
+
+
+def quote_row(quote: Quote, layer: Layer) -> Text:
+    """One list row: ``✓ D Kenney        support  .82``."""
+    speaker = layer.speaker_name(quote) or "—"
+    conf = confidence_of(quote)
+    conf_text = f"{conf:.2f}".lstrip("0") if conf is not None and conf < 1 else " 1 " if conf else " - "
+    row = Text(no_wrap=True)
+    row.append(STATUS_GLYPH.get(quote.status, "?"), STATUS_STYLE.get(quote.status))
+    row.append(f" {TYPE_LETTER.get(quote.type, '?')} ")
+    row.append(f"{speaker[:14]:<14} ", "bold" if quote.speaker_id else "dim")
+    row.append(f"{(quote.stance or '—')[:8]:<8} ")
+    row.append(conf_text, "dim")
+    if quote.note:
+        row.append(" ✎")
+    return row
+
+
+class QuoteList(RowList):
+    """The document's quotes; the cursor follows the current quote."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Quotes"
+        self.ids: list[str] = []
+
+    def show(self, quotes: list[Quote], layer: Layer, current: str | None) -> None:
+        """Show ``quotes`` (already in reading order) and put the cursor on ``current``."""
+        self.ids = [q.id for q in quotes]
+        index = self.ids.index(current) if current in self.ids else 0
+        self.set_rows([quote_row(q, layer) for q in quotes], index)
+        self.border_subtitle = f"{len(quotes)}"
+
+    def update_quote(self, quote: Quote, layer: Layer) -> bool:
+        """Redraw one quote's row; False when the quote is not listed."""
+        try:
+            i = self.ids.index(quote.id)
+        except ValueError:
+            return False
+        self.set_row(i, quote_row(quote, layer))
+        return True

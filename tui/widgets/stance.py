@@ -1,0 +1,36 @@
+"""StancePanel: the scheme's labels with their keys and how often each is used."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotations.model import Layer, StanceScheme
+from tui.widgets.colours import stance_style
+
+
+class StancePanel(Static):
+    """The stance target, each label with its key, and the label distribution."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Stance"
+
+    def show(self, scheme: StanceScheme, layer: Layer, current: str | None) -> None:
+        """Redraw for the layer's quotes; ``current`` is the current quote's label."""
+        counts = Counter(q.stance for q in layer.quotes.values() if q.status != "rejected")
+        total = sum(counts.values()) or 1
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for label in scheme.labels:
+            n = counts.get(label.name, 0)
+            mark = "●" if label.name == current else " "
+            text.append(f"{mark}{label.key} ", "bold")
+            text.append(f"{label.name:<9}", stance_style(label.name, scheme.names))
+            bar = "█" * round(8 * n / total)
+            text.append(f" {n:>3} {bar}\n")
+        unset = counts.get(None, 0)
+        text.append(f"{'●' if current is None else ' '}0 {'(none)':<9} {unset:>3}", "dim")
+        self.border_subtitle = scheme.target[:30]
+        self.update(text)

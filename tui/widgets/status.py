@@ -1,0 +1,56 @@
+"""StatusBar and Banner: whether the last edit is saved, where you are, and warnings.
+
+The save state only says "saved" once ``Project.apply`` has returned; while an edit is in the
+worker it says "saving", and a failure says "error" with the message. Each state has its own
+glyph, so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+SAVE_GLYPH = {"idle": "·", "saving": "…", "saved": "✓", "error": "✗"}
+
+
+class StatusBar(Static):
+    """One line: save state on the left, position and mode on the right."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = "idle"
+        self.message = "no edits yet"
+        self.position = ""
+
+    def set_save(self, state: str, message: str) -> None:
+        """Show the state of the last edit: idle, saving, saved or error."""
+        self.state, self.message = state, message
+        self._redraw()
+
+    def set_position(self, text: str) -> None:
+        """Show where the user is (quote n of m, progress, colour mode)."""
+        self.position = text
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.set_classes(f"-{self.state}")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {SAVE_GLYPH[self.state]} {self.state}", "bold")
+        text.append(f": {self.message}" if self.message else "")
+        width = max(self.size.width, 40)
+        gap = max(width - text.cell_len - len(self.position) - 1, 1)
+        text.append(" " * gap + self.position)
+        self.update(text)
+
+    def on_resize(self) -> None:
+        """Re-justify on resize."""
+        self._redraw()
+
+
+class Banner(Static):
+    """A warning band: read-only project, damaged files. Hidden when there is nothing to say."""
+
+    def show_messages(self, lines: list[str]) -> None:
+        """Show ``lines`` (or hide the banner when empty)."""
+        self.display = bool(lines)
+        self.update("\n".join(lines))
