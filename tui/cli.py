@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from annotations import __version__
+from annotations.display import visible
 from annotations.errors import SaywhoError
 from tui.commands import COMMAND_MODULES
 
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SaywhoError as exc:
-        print(f"saywho: {exc.message}", file=sys.stderr)
+        print(f"saywho: {visible(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("saywho: interrupted", file=sys.stderr)

@@ -14,6 +14,11 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
+def wordset(words: str) -> frozenset[str]:
+    """A frozen set of the whitespace-separated words of ``words``."""
+    return frozenset(words.split())
+
+
 def _lines(name: str) -> list[str]:
     out = []
     for raw in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():

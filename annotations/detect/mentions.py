@@ -11,22 +11,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from annotations.detect.lexicon import Lexicon
+from annotations.detect.lexicon import Lexicon, wordset
 
-AUX = frozenset(
-    ["has", "have", "had", "also", "would", "will", "could", "may", "might", "should", "did", "does", "do", "is", "was", "were", "are", "be", "been", "not", "never", "later", "previously", "then", "again", "recently", "further", "repeatedly", "once", "already", "publicly", "reportedly", "allegedly", "often", "frequently", "still", "now", "just", "even", "only", "first", "last", "n't", "had", "has", "once", "ultimately"]
+AUX = wordset(
+    """has have had also would will could may might should did does do is was were are be been not
+    never later previously then again recently further repeatedly once already publicly
+    reportedly allegedly often frequently still now just even only first last n't had has once
+    ultimately"""
 )
-STOP = frozenset(
-    ["that", "which", "who", "whom", "whose", "and", "but", "or", "nor", "when", "while", "because", "as", "if", "after", "before", "since", "so", "with", "by", "to", "in", "on", "at", "from", "for", "into", "than", "where", "what", "how", "why", "whether", "though", "although", "unless", "until", "about", "over", "under", "between", "against", "during", "without", "within", "via", "per", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "do", "does", "did", "not", "this", "these", "those", "there", "here", "it's", "its", "said", "says", "also", "according"]
+STOP = wordset(
+    """that which who whom whose and but or nor when while because as if after before since so with
+    by to in on at from for into than where what how why whether though although unless until
+    about over under between against during without within via per is was were are be been being
+    has have had do does did not this these those there here it's its said says also according"""
 )
-DETERMINERS = frozenset(
-    ["the", "a", "an", "some", "many", "several", "most", "few", "other", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "his", "her", "their", "its", "our", "my", "your", "one", "both", "all", "any", "each", "another", "more"]
+DETERMINERS = wordset(
+    """the a an some many several most few other two three four five six seven eight nine ten his
+    her their its our my your one both all any each another more"""
 )
-TIME_WORDS = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "on", "last", "this", "week", "weekend", "month", "year", "morning", "afternoon", "evening", "night", "earlier", "later", "recently", "previously", "again", "also", "then", "once", "in", "an", "a", "statement", "interview", "email", "e-mail", "conference", "news", "release", "tweet", "post", "video", "letter", "speech", "press", "briefing", "at", "the", "during"]
+TIME_WORDS = wordset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight on last
+    this week weekend month year morning afternoon evening night earlier later recently
+    previously again also then once in an a statement interview email e-mail conference news
+    release tweet post video letter speech press briefing at the during"""
 )
-NOT_NAMES = frozenset(
-    ["the", "a", "an", "but", "and", "or", "in", "on", "at", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those", "his", "her", "their", "its", "our", "my", "your", "there", "here", "when", "while", "if", "as", "after", "before", "since", "so", "for", "with", "by", "to", "from", "of", "what", "who", "how", "why", "where", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "yet", "still", "however", "meanwhile", "also", "then", "now", "today", "yesterday", "both", "all", "some", "many", "most", "one", "two", "three", "mr", "mrs", "ms", "dr", "story", "continues", "below", "advertisement"]
+NOT_NAMES = wordset(
+    """the a an but and or in on at he she it they we i you this that these those his her their its
+    our my your there here when while if as after before since so for with by to from of what
+    who how why where monday tuesday wednesday thursday friday saturday sunday january february
+    march april june july august september october november december yet still however meanwhile
+    also then now today yesterday both all some many most one two three mr mrs ms dr story
+    continues below advertisement"""
 )
 PRONOUN_KIND = {
     "he": "person", "she": "person", "i": "person", "they": "group", "we": "group",
@@ -138,10 +153,9 @@ def subject_before(
             if not (j - 1 >= lo and text[toks[j - 1][0]].isupper() and words
                     and text[toks[j + 1][0]].isupper()):
                 break
-        elif ch.islower() and words and w not in DETERMINERS and w not in lex.titles:
-            # lowercase modifiers are fine ("longtime Democratic pollster")
-            if w.endswith("ed") or w in lex.cue_lemma or len(w) <= 2:
-                break
+        elif (ch.islower() and words and w not in DETERMINERS and w not in lex.titles
+              and (w.endswith("ed") or w in lex.cue_lemma or len(w) <= 2)):
+            break  # other lowercase modifiers are fine ("longtime Democratic pollster")
         if w in lex.pronouns["subject"] and words:
             break
         words += 1
@@ -222,7 +236,8 @@ def subject_after(
                 j += 1
                 continue
             break
-        if w in {"of", "for", "and"} and j > start and j + 1 < hi and text[toks[j + 1][0]].isupper():
+        if (w in {"of", "for", "and"} and j > start and j + 1 < hi
+                and text[toks[j + 1][0]].isupper()):
             j += 1
             continue
         if ch.isupper() or w in DETERMINERS or w in lex.titles or w in lex.noun_kind:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from annotations.detect.lexicon import Lexicon
+from annotations.detect.lexicon import Lexicon, wordset
 from annotations.detect.mentions import NP, STOP, TIME_WORDS, subject_after, subject_before
 from annotations.detect.quotemarks import MarkPair
 from annotations.detect.segment import WORD_RE, tokens
@@ -30,25 +30,28 @@ OPEN_MARKS = frozenset("\"“«„‘'")
 DASHES = frozenset("—–")
 OBJECT_CUES = frozenset({"tell", "ask", "inform", "assure", "urge", "remind", "notify", "advise"})
 CLAUSE_WEAK = frozenset({"believe", "think", "feel", "hope", "fear", "expect", "know", "worry"})
-DAYS = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"]
+DAYS = wordset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday"""
 )
-LEADS = frozenset(
-    ["in", "on", "at", "after", "before", "when", "while", "if", "as", "during", "asked", "when", "following", "speaking", "writing", "addressing", "responding", "referring", "since", "though", "although", "but", "and"]
+LEADS = wordset(
+    """in on at after before when while if as during asked when following speaking writing
+    addressing responding referring since though although but and"""
 )
 TAIL_WORDS = frozenset({"by", "from", "to", "with", "via", "phone", "email", "reporters",
                         "out", "up", "back"})
 PREPOSITIONS = frozenset({"about", "of", "with", "for", "on", "in", "at", "from", "by", "into",
                           "over", "out", "up", "off", "down", "around"})
-FINITE = frozenset("""is was were are has have had will would can could should must may might
+FINITE = wordset(
+    """is was were are has have had will would can could should must may might
 does did do 's 're won't can't didn't doesn't don't isn't wasn't aren't weren't hasn't haven't
-shall""".split())
+shall"""
+)
 SAY_LIKE = frozenset({"say", "tell", "write", "state", "claim", "insist", "argue", "assert",
                       "contend", "warn", "add", "admit", "acknowledge", "note", "explain",
                       "announce", "allege", "believe", "think", "feel", "hope", "fear", "know",
                       "predict", "reply", "respond", "concede", "confirm", "deny", "maintain",
                       "stress", "emphasize", "report", "tweet", "suggest", "agree", "estimate"})
-MODALS = frozenset(["will", "would", "could", "can", "to", "did", "do", "does", "may", "might", "should", "must"])
+MODALS = wordset("will would could can to did do does may might should must")
 SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also", "previously",
                          "recently", "then", "once", ",", ":", "—", "–"}
 
@@ -307,7 +310,9 @@ class SentenceQuotes:
             postposed = nxt != "that"
         elif prev in ",—–":
             lead = text[ss : toks[prev_i][0]].split()
-            if nxt in {":", "that"} or (nxt_i < nt and in_q[nxt_i]) or lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS and len(lead) <= 8:
+            if nxt in {":", "that"} or (nxt_i < nt and in_q[nxt_i]) or (
+                    lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS
+                    and len(lead) <= 8):
                 postposed = False
             else:
                 postposed = not self._clause_follows(toks, in_q, k + 1)
@@ -319,10 +324,11 @@ class SentenceQuotes:
                     postposed = False
         speaker, resume = np_b, k + 1
         inherit = False
-        if (not strong and w.endswith("ing")) or (w == lemma and np_b is not None and not (
-                np_b.pronoun or np_b.text.endswith("s") or self._modal_before(toks, k))):
-            if not (w.endswith("ing") and prev == ","):
-                return None
+        bare = w == lemma and np_b is not None and not (
+            np_b.pronoun or np_b.text.endswith("s") or self._modal_before(toks, k))
+        if ((not strong and w.endswith("ing")) or bare) and not (
+                w.endswith("ing") and prev == ","):
+            return None
         if w.endswith("ing") and prev == "," and not np_b:
             # ", adding that ..." / ", saying ...": the sentence's subject speaks
             speaker = subject_np or (out[-1].speaker if out else None)

@@ -10,17 +10,23 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from annotations.detect.lexicon import wordset
+
 PARA_RE = re.compile(r"[^\n]+")
 TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*\.?|[^\w\s]", re.UNICODE)
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*", re.UNICODE)
 # candidate sentence ends: terminal punctuation, optional closing marks, then space
 END_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
-ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "lt", "gen", "col", "sgt", "capt", "maj", "adm", "rev", "st", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m", "approx", "dept", "est", "fig", "al", "ave", "blvd"]
+ABBREVIATIONS = wordset(
+    """mr mrs ms dr prof sen rep gov lt gen col sgt capt maj adm rev st jr sr inc ltd co corp no vs
+    etc jan feb mar apr jun jul aug sep sept oct nov dec mt ft u.s u.k e.g i.e a.m p.m approx
+    dept est fig al ave blvd"""
 )
 
-SENTENCE_STARTERS = frozenset(
-    ["the", "a", "an", "but", "and", "in", "on", "at", "he", "she", "it", "they", "we", "i", "this", "that", "these", "those", "his", "her", "their", "its", "our", "there", "here", "when", "while", "if", "as", "after", "before", "since", "so", "for", "with", "by", "to", "from", "what", "who", "how", "why", "where", "however", "meanwhile", "still", "yet", "also", "then", "now"]
+SENTENCE_STARTERS = wordset(
+    """the a an but and in on at he she it they we i this that these those his her their its our
+    there here when while if as after before since so for with by to from what who how why where
+    however meanwhile still yet also then now"""
 )
 
 

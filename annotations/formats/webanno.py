@@ -73,7 +73,7 @@ def escape_text(text: str) -> str:
             out.append("\\r")
         elif c == "\b":
             out.append("\\b")
-        elif code < 32:
+        elif code < 32 and code != 11:  # Java's table skips 8-13; 11 (VT) stays raw
             out.append("\\" + c)
         else:
             out.append(c)

@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         done, errors = _write_all(args.paths, sys.stdout)
         sys.stdout.flush()
     if errors and not done:
-        raise InputError(errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(errors[0] + more)
     for err in errors:
         print(f"saywho: {err}", file=sys.stderr)
     return 1 if errors else 0

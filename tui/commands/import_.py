@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from annotations.display import visible
 from annotations.errors import SaywhoError
 from annotations.formats.interchange import layer_from_interchange
 from annotations.formats.readers import DEFAULT_MAX_BYTES, ReadResult, read_documents
@@ -60,13 +61,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for result in problems:
-        err.print(
-            f"[bold]{'skipped' if result.skipped else 'error'}:[/] {result.error}",
-            markup=True,
-            soft_wrap=True,
-        )
+        label = "skipped" if result.skipped else "error"
+        err.print(f"{label}: {visible(result.error or '')}", markup=False, soft_wrap=True)
     for _doc_id, message in report.failed + layer_failures:
-        err.print(f"[bold]error:[/] {message}", soft_wrap=True)
+        err.print(f"error: {visible(message)}", markup=False, soft_wrap=True)
     if ignored:
         err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
     table = Table(title="import", show_header=True)

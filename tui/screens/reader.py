@@ -61,7 +61,7 @@ class ReaderScreen(SaywhoScreen):
         self.doc_id = doc_id
         self.start_quote = quote_id
         self.doc: Document | None = None
-        self.layer: Layer | None = None
+        self.anno: Layer | None = None
         self.quotes: list[Quote] = []
         self.current_id: str | None = None
         self.colour_by = "speaker"
@@ -129,7 +129,7 @@ class ReaderScreen(SaywhoScreen):
 
     def set_layer(self, layer: Layer, current: str | None, *, scroll: bool = False) -> None:
         """Show ``layer`` and make ``current`` the current quote (or the first one)."""
-        self.layer = layer
+        self.anno = layer
         self.quotes = layer.sorted_quotes()
         mentions = {}
         for sid, speaker in layer.speakers.items():
@@ -160,13 +160,13 @@ class ReaderScreen(SaywhoScreen):
     @property
     def current(self) -> Quote | None:
         """The current quote."""
-        if self.layer is None or self.current_id is None:
+        if self.anno is None or self.current_id is None:
             return None
-        return self.layer.quotes.get(self.current_id)
+        return self.anno.quotes.get(self.current_id)
 
     def select_quote(self, quote_id: str | None, *, scroll: bool = True) -> None:
         """Make ``quote_id`` current in the article and the panels."""
-        if self.layer is None or quote_id not in self.layer.quotes:
+        if self.anno is None or quote_id not in self.anno.quotes:
             return
         self.current_id = quote_id
         self.article.current_id = quote_id
@@ -175,11 +175,11 @@ class ReaderScreen(SaywhoScreen):
         if quote_id in quotes.ids:
             quotes.select(quotes.ids.index(quote_id))
         if scroll:
-            self.article.scroll_to_offset(self.layer.quotes[quote_id].start)
+            self.article.scroll_to_offset(self.anno.quotes[quote_id].start)
         self._refresh_details()
 
     def _refresh_details(self) -> None:
-        layer = self.layer
+        layer = self.anno
         if layer is None:
             return
         quote = self.current
@@ -207,7 +207,7 @@ class ReaderScreen(SaywhoScreen):
         self._refresh_position()
 
     def _refresh_position(self) -> None:
-        layer = self.layer
+        layer = self.anno
         if layer is None:
             return
         total = len(self.quotes)
@@ -238,9 +238,9 @@ class ReaderScreen(SaywhoScreen):
         speakers.focused_speaker = new
         self.article.focus_speaker = new
         self.article.invalidate()
-        if self.layer is not None:
+        if self.anno is not None:
             index = speakers.index
-            speakers.show(self.layer, self._speaker_order)
+            speakers.show(self.anno, self._speaker_order)
             speakers.select(index)
             if new is not None:
                 first = next((q for q in self.quotes if q.speaker_id == new), None)
@@ -271,17 +271,17 @@ class ReaderScreen(SaywhoScreen):
             self.notify(project.read_only_reason or "read-only", title="Read-only",
                         severity="error")
             return False
-        if self.layer is None or self.doc is None:
+        if self.anno is None or self.doc is None:
             return False
         try:
-            change = edit.compute(self.layer, self.doc.text, EditContext(project.annotator))
+            change = edit.compute(self.anno, self.doc.text, EditContext(project.annotator))
         except SaywhoError as exc:
             self.notify(exc.message, title=exc.title, severity="warning")
             return False
-        layer = change.apply_to(self.layer)
+        layer = change.apply_to(self.anno)
         self.saywho.editor_submit(edit)
         speakers_changed = bool(change.speakers_after)
-        if speakers_changed or set(change.quotes_after) - set(self.layer.quotes) or any(
+        if speakers_changed or set(change.quotes_after) - set(self.anno.quotes) or any(
             v is None for v in change.quotes_after.values()
         ):
             self.set_layer(layer, follow or self.current_id)
@@ -293,7 +293,7 @@ class ReaderScreen(SaywhoScreen):
 
     def _patch(self, layer: Layer, changed: dict) -> None:
         """Cheap redraw after edits that touch existing quotes only."""
-        self.layer = layer
+        self.anno = layer
         moved = False
         for i, quote in enumerate(self.quotes):
             new = layer.quotes.get(quote.id)
@@ -324,7 +324,7 @@ class ReaderScreen(SaywhoScreen):
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
             self.set_layer(outcome.layer, follow, scroll=True)
         elif editor.pending == 0 and outcome.layer is not None:
-            self.layer = outcome.layer
+            self.anno = outcome.layer
 
     # ------------------------------------------------------------------ navigation actions
     def action_next_quote(self) -> None:
@@ -456,7 +456,7 @@ class ReaderScreen(SaywhoScreen):
         start, end = sorted((article.mark, article.caret or article.mark))
         article.mark = article.caret = None
         article.invalidate()
-        if self.layer is None or self.doc is None:
+        if self.anno is None or self.doc is None:
             return
         text = self.doc.text
         while start < end and text[start].isspace():
@@ -468,7 +468,7 @@ class ReaderScreen(SaywhoScreen):
                         severity="warning")
             self._refresh_details()
             return
-        quote_id = next_id("q", self.layer.quotes)
+        quote_id = next_id("q", self.anno.quotes)
         self.submit(NewQuote(self.doc_id, start, end, quote_id=quote_id), follow=quote_id)
 
     def action_caret(self, unit: str, direction: int) -> None:
@@ -491,7 +491,7 @@ class ReaderScreen(SaywhoScreen):
 
     # ------------------------------------------------------------------ speakers
     def _candidates(self, *, corpus: bool, exclude: str | None = None) -> list[Candidate]:
-        layer = self.layer
+        layer = self.anno
         assert layer is not None
         counts: dict[str, int] = {}
         for q in layer.quotes.values():
@@ -556,9 +556,9 @@ class ReaderScreen(SaywhoScreen):
     def action_rename_speaker(self) -> None:
         """Rename the current (or highlighted) speaker; the old name becomes an alias."""
         sid = self._target_speaker()
-        if sid is None or self.layer is None:
+        if sid is None or self.anno is None:
             return
-        old = self.layer.speakers[sid].name
+        old = self.anno.speakers[sid].name
 
         def done(name: str | None) -> None:
             if name and name.strip() and name.strip() != old:
@@ -569,9 +569,9 @@ class ReaderScreen(SaywhoScreen):
     def action_merge_speaker(self) -> None:
         """Merge the current (or highlighted) speaker into another one of this document."""
         sid = self._target_speaker()
-        if sid is None or self.layer is None:
+        if sid is None or self.anno is None:
             return
-        name = self.layer.speakers[sid].name
+        name = self.anno.speakers[sid].name
 
         def done(pick: Pick | None) -> None:
             if pick is not None and pick.candidate is not None:

@@ -90,7 +90,7 @@ class ReviewScreen(ReaderScreen):
     def __init__(self, *, scheme=None, filter_text: str = DEFAULT_FILTER) -> None:  # noqa: ANN001
         super().__init__("", scheme=scheme)
         self.filter_text = filter_text
-        self.layers: dict[str, Layer] = {}
+        self.doc_layers: dict[str, Layer] = {}
         self.queue: list[tuple[str, str]] = []
         self.pos = 0
 
@@ -111,21 +111,21 @@ class ReviewScreen(ReaderScreen):
     def rebuild(self) -> None:
         """Re-read every layer and rebuild the queue from the filter."""
         editor = self.saywho.editor
-        self.layers = editor.read(lambda p: {d: p.layer(d) for d in p.document_ids()})
-        self.queue = build_queue(self.layers, QueueFilter.parse(self.filter_text))
+        self.doc_layers = editor.read(lambda p: {d: p.layer(d) for d in p.document_ids()})
+        self.queue = build_queue(self.doc_layers, QueueFilter.parse(self.filter_text))
         self.pos = 0
         if self.queue:
             doc_id, qid = self.queue[0]
             self.load(doc_id, qid)
-        elif self.layers:
-            self.load(next(iter(self.layers)))
+        elif self.doc_layers:
+            self.load(next(iter(self.doc_layers)))
             self.notify("Nothing to review with this filter.", timeout=3)
         self._refresh_progress()
 
     def _refresh_progress(self) -> None:
         done = 0
         for doc_id, qid in self.queue:
-            quote = self.layers.get(doc_id, Layer("")).quotes.get(qid)
+            quote = self.doc_layers.get(doc_id, Layer("")).quotes.get(qid)
             if quote is None or quote.status != "suggested":
                 done += 1
         total = len(self.queue)
@@ -155,23 +155,23 @@ class ReviewScreen(ReaderScreen):
     def submit(self, edit: Edit, follow: str | None = None) -> bool:
         """Apply as the reader does, then update the queue's view of that document."""
         ok = super().submit(edit, follow)
-        if ok and self.layer is not None:
-            self.layers[self.doc_id] = self.layer
+        if ok and self.anno is not None:
+            self.doc_layers[self.doc_id] = self.anno
             self._refresh_progress()
         return ok
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Keep the per-document layers current (undo may touch any document)."""
         super().edit_finished(outcome)
-        if outcome.ok and outcome.layer is not None and outcome.doc_id in self.layers:
+        if outcome.ok and outcome.layer is not None and outcome.doc_id in self.doc_layers:
             if outcome.op != "edit" or self.saywho.editor.pending == 0:
-                self.layers[outcome.doc_id] = outcome.layer
+                self.doc_layers[outcome.doc_id] = outcome.layer
             self._refresh_progress()
 
     def _next_unreviewed(self) -> None:
         for pos in range(self.pos + 1, len(self.queue)):
             doc_id, qid = self.queue[pos]
-            quote = self.layers.get(doc_id, Layer("")).quotes.get(qid)
+            quote = self.doc_layers.get(doc_id, Layer("")).quotes.get(qid)
             if quote is not None and quote.status == "suggested":
                 self.goto(pos)
                 return

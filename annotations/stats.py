@@ -1,0 +1,83 @@
+"""Corpus statistics: quotes per speaker, stance by speaker, quotes per document, kinds.
+
+Plain data (dicts and lists) for ``saywho stats --json``, the rich tables and the TUI's stats
+screen alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from annotations.errors import DamagedFileError
+from annotations.registry import build_registry, registry_key
+from annotations.store import Project
+
+
+def corpus_stats(project: Project, layer: str | None = None) -> dict[str, Any]:
+    """Counts over one layer (default: the annotator's) of every readable document."""
+    pairs = []
+    per_doc = []
+    status: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    stance: Counter[str] = Counter()
+    damaged = []
+    for doc_id in project.document_ids():
+        try:
+            info = project.info(doc_id)
+            data = project.layer(doc_id, layer)
+        except DamagedFileError as exc:
+            damaged.append(exc.message)
+            continue
+        pairs.append((doc_id, data))
+        quotes = list(data.quotes.values())
+        live = [q for q in quotes if q.status != "rejected"]
+        per_doc.append(
+            {
+                "id": doc_id,
+                "title": info.title,
+                "quotes": len(live),
+                "reviewed": sum(q.status != "suggested" for q in quotes),
+                "total": len(quotes),
+            }
+        )
+        status.update(q.status for q in quotes)
+        types.update(q.type for q in live)
+        stance.update(q.stance or "none" for q in live)
+    registry = build_registry(pairs)
+    stance_by_speaker: dict[str, Counter[str]] = {}
+    for _doc_id, data in pairs:
+        for quote in data.quotes.values():
+            if quote.status == "rejected":
+                continue
+            speaker = data.speakers.get(quote.speaker_id or "")
+            name = speaker.name if speaker else "(no speaker)"
+            key = registry_key(name) if speaker else name
+            shown = registry[key].name if key in registry else name
+            stance_by_speaker.setdefault(shown, Counter())[quote.stance or "none"] += 1
+    speakers = sorted(registry.values(), key=lambda s: (-s.quotes, s.name))
+    kinds = Counter(s.kind for s in registry.values())
+    return {
+        "layer": layer or project.annotator,
+        "documents": len(per_doc),
+        "quotes": sum(d["quotes"] for d in per_doc),
+        "reviewed": sum(d["reviewed"] for d in per_doc),
+        "total": sum(d["total"] for d in per_doc),
+        "status": dict(status),
+        "types": dict(types),
+        "stance": dict(stance),
+        "speaker_kinds": dict(kinds),
+        "speakers": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "quotes": s.quotes,
+                "documents": len(s.documents),
+                "aliases": sorted(s.aliases),
+            }
+            for s in speakers
+        ],
+        "stance_by_speaker": {k: dict(v) for k, v in stance_by_speaker.items()},
+        "per_document": per_doc,
+        "damaged": damaged + list(project.damaged),
+    }

@@ -1,0 +1,100 @@
+"""``saywho stats``: corpus counts as rich tables with bar plots, or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotations.display import visible
+from annotations.stats import corpus_stats
+from tui.commands._common import open_project
+
+BAR_WIDTH = 30
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``stats`` command."""
+    parser = subparsers.add_parser(
+        "stats",
+        help="counts per speaker, stance, type and document",
+        description="Corpus statistics over one layer (default: yours).",
+        epilog="example: saywho stats --json > stats.json",
+    )
+    parser.add_argument("--layer", metavar="NAME", help="layer to count (default: yours)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--top", type=int, default=15, help="speakers to show (default: 15)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def bar(value: int, highest: int, width: int = BAR_WIDTH) -> Text:
+    """A horizontal bar of block characters, scaled to ``highest``."""
+    cells = 0 if highest <= 0 else round(width * value / highest)
+    return Text("█" * cells + ("▏" if value and not cells else ""), style="bold")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the statistics."""
+    project = open_project(args, read_only=True, create=False)
+    try:
+        project.verify()
+        stats = corpus_stats(project, args.layer)
+    finally:
+        project.close()
+    if args.json:
+        print(orjson.dumps(stats).decode())
+        return 0
+    console = Console(highlight=False)
+    console.print(
+        f"layer [bold]{stats['layer']}[/]: {stats['documents']} documents, "
+        f"{stats['quotes']} quotes, {stats['reviewed']}/{stats['total']} reviewed"
+    )
+    speakers = stats["speakers"][: args.top]
+    top = max((s["quotes"] for s in speakers), default=0)
+    table = Table(title="quotes per speaker")
+    for column in ("speaker", "kind", "quotes", "docs", ""):
+        table.add_column(column, justify="right" if column in ("quotes", "docs") else "left")
+    for s in speakers:
+        table.add_row(
+            Text(visible(s["name"])),
+            s["kind"],
+            str(s["quotes"]),
+            str(s["documents"]),
+            bar(s["quotes"], top),
+        )
+    console.print(table)
+    for title, counts in (
+        ("stance", stats["stance"]),
+        ("type", stats["types"]),
+        ("speaker kinds", stats["speaker_kinds"]),
+        ("status", stats["status"]),
+    ):
+        highest = max(counts.values(), default=0)
+        t = Table(title=title)
+        t.add_column(title)
+        t.add_column("n", justify="right")
+        t.add_column("")
+        for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+            t.add_row(Text(visible(name)), str(n), bar(n, highest))
+        console.print(t)
+    docs = Table(title="quotes per document")
+    docs.add_column("document")
+    docs.add_column("quotes", justify="right")
+    docs.add_column("reviewed", justify="right")
+    docs.add_column("")
+    most = max((d["quotes"] for d in stats["per_document"]), default=0)
+    for d in stats["per_document"][:30]:
+        docs.add_row(
+            Text(visible(d["title"][:50])),
+            str(d["quotes"]),
+            f"{d['reviewed']}/{d['total']}",
+            bar(d["quotes"], most),
+        )
+    console.print(docs)
+    for message in stats["damaged"]:
+        console.print(Text(visible(f"damaged: {message}")))
+    return 0
