@@ -283,3 +283,24 @@ def agreement(
         "alpha": total_units.to_dict(),
     }
     return AgreementReport(names, per_document, overall)
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def summary_lines(report: AgreementReport) -> list[str]:
+    """A short plain-text summary of the overall figures, one line per pair and per alpha."""
+    overall = report.overall
+    lines = [f"agreement between {', '.join(report.layers)} over "
+             f"{len(report.per_document)} documents"]
+    for p in overall["pairs"]:
+        lines.append(
+            f"{p['a']} vs {p['b']} ({p['docs']} docs, {p['quotes_a']}/{p['quotes_b']} quotes): "
+            f"span F1 exact {p['exact']['F1']:.1f}, overlap {p['overlap50']['F1']:.1f}; "
+            f"speaker {_fmt(p['speaker']['pct'], 1)} % of {p['speaker']['n']}; "
+            f"stance kappa {_fmt(p['stance_kappa']['kappa'])} (n={p['stance_kappa']['n']})"
+        )
+    for what, a in overall["alpha"].items():
+        lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} units)")
+    return lines

@@ -24,6 +24,9 @@ from annotations.detect.mentions import NP, STOP, TIME_WORDS, subject_after, sub
 from annotations.detect.quotemarks import MarkPair
 from annotations.detect.segment import WORD_RE, tokens
 
+import os  # noqa: E402
+
+_EXP = {k: True for k in os.environ.get("SAYWHO_EXP", "").split(",") if k}
 EDGE = " \t\r\n\"“”„«»‘’',.;:!?—–-"
 CLOSE_MARKS = frozenset("\"”»’'")
 OPEN_MARKS = frozenset("\"“«„‘'")
@@ -401,7 +404,7 @@ class SentenceQuotes:
                 j += 1
         if not strong:
             nxt = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
-            if that_at is None and not (lemma in CLAUSE_WEAK and (
+            if that_at is None and not _EXP.get("weakobj") and not (lemma in CLAUSE_WEAK and (
                     nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"})):
                 return None
         if j >= nt:
@@ -409,7 +412,8 @@ class SentenceQuotes:
         first = text[toks[j][0] : toks[j][1]].lower()
         if first in PREPOSITIONS or (first == "to" and strong):
             return None
-        if that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma):
+        if that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma) and not (
+                _EXP.get("npobj") and (strong or _EXP.get("weakobj"))):
             return None
         content = self._content(toks[j][0], self._clause_end(toks[j][0], se, pairs), pairs)
         if content is None:
