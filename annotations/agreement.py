@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from annotations.evaluate import SpanIndex, exact, greedy_match, overlap, words
+from annotations.evaluate import (
+    SpanIndex,
+    exact_match,
+    greedy_match,
+    overlap,
+    overlap_match,
+    words,
+)
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
 
 ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "presence")
@@ -56,26 +63,56 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
 
 
 def krippendorff_alpha(matrix: Sequence[Sequence[Hashable | None]]) -> float | None:
-    """Nominal Krippendorff's alpha of a layers x units table (``None`` = missing), via the
-    ``krippendorff`` package; ``None`` when undefined (fewer than two values in the data, or no
-    unit coded by two layers)."""
+    """Nominal Krippendorff's alpha of a layers x units table (``None`` = missing); ``None``
+    when undefined (fewer than two values in the data, or no unit coded by two layers).
+
+    Computed by the ``krippendorff`` package; when its dense units x values x values table
+    would be large (many distinct speaker names over many units) the same coefficient comes
+    from the closed form in ``nominal_alpha`` instead, which needs no such table.
+    """
+    codes: dict[Hashable, int] = {}
+    rows = [[None if v is None else codes.setdefault(v, len(codes)) for v in row]
+            for row in matrix]
+    if len(rows) < 2 or not rows[0] or len(codes) < 2:
+        return None
+    if len(rows[0]) * len(codes) ** 2 > DENSE_LIMIT:
+        return nominal_alpha(rows)
     import krippendorff
     import numpy as np
 
-    codes: dict[Hashable, int] = {}
-    rows = [
-        [math.nan if v is None else float(codes.setdefault(v, len(codes))) for v in row]
-        for row in matrix
-    ]
-    if len(rows) < 2 or not rows[0] or len(codes) < 2:
-        return None
+    data = np.array([[math.nan if v is None else float(v) for v in row] for row in rows])
     try:
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = krippendorff.alpha(reliability_data=np.array(rows, dtype=float),
-                                       level_of_measurement="nominal")
+            value = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     except ValueError:
         return None
     return None if math.isnan(value) else float(value)
+
+
+DENSE_LIMIT = 4_000_000
+
+
+def nominal_alpha(rows: Sequence[Sequence[Hashable | None]]) -> float | None:
+    """Nominal Krippendorff's alpha by its closed form (Krippendorff 2011, "Computing
+    Krippendorff's alpha-reliability", section on nominal data):
+    alpha = 1 - (n - 1) * sum_u (m_u**2 - sum_c n_uc**2) / (m_u - 1) / (n**2 - sum_c n_c**2),
+    over units coded by at least two coders (m_u values), n values in all."""
+    totals: Counter[Hashable] = Counter()
+    observed = 0.0
+    n = 0
+    for unit in zip(*rows, strict=True):
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        counts = Counter(values)
+        observed += (m * m - sum(c * c for c in counts.values())) / (m - 1)
+        totals.update(counts)
+        n += m
+    expected = n * n - sum(c * c for c in totals.values())
+    if n == 0 or expected == 0:
+        return None
+    return 1.0 - (n - 1) * observed / expected
 
 
 def speaker_key(name: str | None) -> str | None:
@@ -158,8 +195,8 @@ class PairCounts:
 
 def _pair(a: list[Item], b: list[Item]) -> PairCounts:
     pc = PairCounts(docs=1, quotes_a=len(a), quotes_b=len(b))
-    pc.exact = len(greedy_match(a, b, exact, 1.0))
-    for i, j in greedy_match(a, b, overlap, 0.5):
+    pc.exact = len(exact_match(a, b))
+    for i, j in overlap_match(a, b):
         pc.overlap += 1
         qa: Quote = a[i]["quote"]
         qb: Quote = b[j]["quote"]
@@ -179,7 +216,14 @@ def _clusters(per_layer: Mapping[str, list[Item]]) -> list[dict[str, Item]]:
         return max(overlap(m, p) for m in c.values())
 
     for name, items in per_layer.items():
-        pairs = greedy_match(clusters, items, score, 0.5)
+        by_token: dict[int, set[int]] = {}
+        for ci, c in enumerate(clusters):
+            for m in c.values():
+                for t in m["_t"]:
+                    by_token.setdefault(t, set()).add(ci)
+        cands = {(ci, j) for j, p in enumerate(items) for t in p["_t"]
+                 for ci in by_token.get(t, ())}
+        pairs = greedy_match(clusters, items, score, 0.5, cands)
         matched = set()
         for ci, j in pairs:
             clusters[ci][name] = items[j]

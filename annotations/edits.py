@@ -443,3 +443,56 @@ def next_id(prefix: str, existing: Mapping[str, Any]) -> str:
         if key.startswith(prefix) and key[len(prefix) :].isdigit():
             highest = max(highest, int(key[len(prefix) :]))
     return f"{prefix}{highest + 1}"
+
+
+@dataclass(frozen=True)
+class AdoptQuote(Edit):
+    """Copy one layer's version of a quote (with its speaker) into this layer (adjudication).
+
+    ``replaces`` names quotes of this layer that the adopted one supersedes; they are removed.
+    The speaker is matched by canonical name to one already in the layer, else added.
+    """
+
+    quote: Quote
+    speaker: Speaker | None = None
+    replaces: tuple[str, ...] = ()
+    name: ClassVar[str] = "adopt"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quotes_before: dict[str, Quote | None] = {}
+        quotes_after: dict[str, Quote | None] = {}
+        speakers_before: dict[str, Speaker | None] = {}
+        speakers_after: dict[str, Speaker | None] = {}
+        for qid in self.replaces:
+            if qid in layer.quotes:
+                quotes_before[qid] = layer.quotes[qid]
+                quotes_after[qid] = None
+        speaker_id = None
+        if self.speaker is not None:
+            same = [s for s in layer.speakers.values() if s.name == self.speaker.name]
+            if same:
+                speaker_id = same[0].id
+            else:
+                speaker_id = (
+                    self.speaker.id
+                    if self.speaker.id not in layer.speakers
+                    else next_id("s", layer.speakers)
+                )
+                speakers_before[speaker_id] = None
+                speakers_after[speaker_id] = replace(self.speaker, id=speaker_id)
+        quote_id = self.quote.id
+        if quote_id in layer.quotes and quote_id not in self.replaces:
+            quote_id = next_id("q", {**layer.quotes, **quotes_after})
+        adopted = replace(
+            self.quote,
+            id=quote_id,
+            speaker_id=speaker_id,
+            status="accepted" if self.quote.status == "suggested" else self.quote.status,
+            updated=ctx.now,
+        ).check(text)
+        quotes_before.setdefault(quote_id, layer.quotes.get(quote_id))
+        quotes_after[quote_id] = adopted
+        return LayerChange(quotes_before, quotes_after, speakers_before, speakers_after)
+
+    def describe(self) -> str:
+        return f"adopt {self.quote.id} into {self.layer or 'layer'}"

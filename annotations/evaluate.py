@@ -76,16 +76,22 @@ def resolved_to_ref(gold: Item, pred: Item) -> bool:
 
 
 def greedy_match(
-    gold: Sequence[Item], pred: Sequence[Item], score: Callable[[Item, Item], float], thr: float
+    gold: Sequence[Item],
+    pred: Sequence[Item],
+    score: Callable[[Item, Item], float],
+    thr: float,
+    candidates: Iterable[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int]]:
-    """One-to-one pairs (gold index, pred index) scoring >= ``thr``, best first."""
-    cands = [
-        (sc, i, j)
-        for i, g in enumerate(gold)
-        for j, p in enumerate(pred)
-        if (sc := score(g, p)) >= thr
-    ]
-    cands.sort(key=lambda c: -c[0])  # stable: ties keep gold-then-pred order, as score.py
+    """One-to-one pairs (gold index, pred index) scoring >= ``thr``, best first; ties go to
+    the lower gold index, then the lower pred index (score.py's stable sort).
+
+    ``candidates`` limits the pairs scored (all pairs when ``None``); it must hold every pair
+    that can reach ``thr``, e.g. ``shared_token_pairs`` for ``overlap``.
+    """
+    pairs = candidates if candidates is not None else (
+        (i, j) for i in range(len(gold)) for j in range(len(pred)))
+    cands = [(sc, i, j) for i, j in pairs if (sc := score(gold[i], pred[j])) >= thr]
+    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_g: set[int] = set()
     used_p: set[int] = set()
     pairs = []
@@ -113,6 +119,36 @@ class SpanIndex:
             range(bisect.bisect_left(self.starts, s), bisect.bisect_left(self.starts, e))
         )
         return item
+
+
+def shared_token_pairs(
+    gold: Sequence[Item], pred: Sequence[Item]
+) -> set[tuple[int, int]]:
+    """Pairs (gold index, pred index) sharing at least one token: the only pairs whose
+    ``overlap`` can be above zero."""
+    by_token: dict[int, list[int]] = {}
+    for i, g in enumerate(gold):
+        for t in g["_t"]:
+            by_token.setdefault(t, []).append(i)
+    return {(i, j) for j, p in enumerate(pred) for t in p["_t"] for i in by_token.get(t, ())}
+
+
+def same_span_pairs(gold: Sequence[Item], pred: Sequence[Item]) -> list[tuple[int, int]]:
+    """Pairs (gold index, pred index) with identical trimmed spans (``exact`` = 1)."""
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for i, g in enumerate(gold):
+        by_span.setdefault(g["_n"], []).append(i)
+    return [(i, j) for j, p in enumerate(pred) for i in by_span.get(p["_n"], ())]
+
+
+def overlap_match(gold: Sequence[Item], pred: Sequence[Item]) -> list[tuple[int, int]]:
+    """score.py's OVERLAP matching (>= 50 % of the tokens of each side, one-to-one)."""
+    return greedy_match(gold, pred, overlap, 0.5, shared_token_pairs(gold, pred))
+
+
+def exact_match(gold: Sequence[Item], pred: Sequence[Item]) -> list[tuple[int, int]]:
+    """score.py's EXACT matching (identical trimmed spans, one-to-one)."""
+    return greedy_match(gold, pred, exact, 1.0, same_span_pairs(gold, pred))
 
 
 def overlap(g: Item, p: Item) -> float:
@@ -143,11 +179,11 @@ def _score_doc(gold: list[Item], pred: list[Item], c: Counter[str], by_type: Cou
     c["pred"] += len(pred)
     for g in gold:
         by_type["gold_" + g["type"]] += 1
-    ex = greedy_match(gold, pred, exact, 1.0)
+    ex = exact_match(gold, pred)
     c["tp_exact"] += len(ex)
     for i, _ in ex:
         by_type["exact_" + gold[i]["type"]] += 1
-    for i, j in greedy_match(gold, pred, overlap, 0.5):
+    for i, j in overlap_match(gold, pred):
         g, p = gold[i], pred[j]
         c["tp_overlap"] += 1
         by_type["overlap_" + g["type"]] += 1
@@ -172,9 +208,9 @@ def _drop_other_type(
     """Keep gold of ``only_type``; drop preds that match only a gold item of another type."""
     other = [g for g in gold if g["type"] != only_type]
     kept = [g for g in gold if g["type"] == only_type]
-    matched = {j for _, j in greedy_match(kept, pred, overlap, 0.5)}
+    matched = {j for _, j in overlap_match(kept, pred)}
     rest = [p for j, p in enumerate(pred) if j not in matched]
-    drop = {id(rest[j]) for _, j in greedy_match(other, rest, overlap, 0.5)}
+    drop = {id(rest[j]) for _, j in overlap_match(other, rest)}
     c["pred_dropped_as_other_type"] += len(drop)
     return kept, [p for p in pred if id(p) not in drop]
 

@@ -56,6 +56,7 @@ class Lexicon:
     pronouns: dict[str, frozenset[str]]
     noun_kind: dict[str, str]
     org_words: frozenset[str]
+    object_cues: frozenset[str] = frozenset()
 
     def is_cue(self, word: str) -> bool:
         """True when ``word`` (lowercase) is a form of a cue verb."""
@@ -96,4 +97,5 @@ def load() -> Lexicon:
         pronouns=pronouns,
         noun_kind=noun_kind,
         org_words=frozenset(w.lower() for w in _lines("org_words.txt")),
+        object_cues=frozenset(w.lower() for w in _lines("object_cues.txt")),
     )

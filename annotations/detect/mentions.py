@@ -104,7 +104,7 @@ def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
         return None
     if hl.endswith(("’s", "'s", "s’", "s'")):
         return None
-    det = words[0].lower() in DETERMINERS and len(words) <= 5
+    det = (words[0].lower() in DETERMINERS or words[0].endswith(("’s", "'s"))) and len(words) <= 5
     if not (head[:1].isupper() or hl in lex.noun_kind or hl.rstrip("s") in lex.noun_kind
             or (det and len(words) >= 2 and hl.isalpha())):
         return None
@@ -131,7 +131,21 @@ def subject_before(
         j -= 1
     if passive:
         return None, i
-    if j >= lo and text[toks[j][0]] == ",":
+    if j >= lo and text[toks[j][0]] == ")":
+        # "Gov. Pat McCrory (R) said"
+        k = j - 1
+        while k >= lo and k > j - 8 and text[toks[k][0]] != "(":
+            k -= 1
+        if k >= lo and text[toks[k][0]] == "(":
+            j = k - 1
+    if j >= lo and _low(text, toks[j]) == "who":
+        # "Ted Cruz endorses Trump, who says ..." / "veteran MPs who say ..."
+        j -= 1
+        if j >= lo and text[toks[j][0]] == ",":
+            j -= 1
+        if j < lo or not text[toks[j][0]].isalnum():
+            return None, i
+    elif j >= lo and text[toks[j][0]] == ",":
         j = _skip_appositives(text, toks, j, lo, lex)
         if j < lo:
             return None, i

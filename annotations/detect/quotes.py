@@ -24,9 +24,6 @@ from annotations.detect.mentions import NP, STOP, TIME_WORDS, subject_after, sub
 from annotations.detect.quotemarks import MarkPair
 from annotations.detect.segment import WORD_RE, tokens
 
-import os  # noqa: E402
-
-_EXP = {k: True for k in os.environ.get("SAYWHO_EXP", "").split(",") if k}
 EDGE = " \t\r\n\"“”„«»‘’',.;:!?—–-"
 CLOSE_MARKS = frozenset("\"”»’'")
 OPEN_MARKS = frozenset("\"“«„‘'")
@@ -187,8 +184,11 @@ class SentenceQuotes:
             k += 1
         # leftover quoted passages
         for p in pairs:
-            if any(s <= p.start < e or p.start <= s < p.end for s, e in used):
+            if any(s <= p.start < e or p.start <= s < p.end for s, e in used) or not p.double:
                 continue
+            at_start = not text[ss : p.open_at].strip()
+            if not at_start and n_words(text, p.start, p.end) < 8:
+                continue  # a term or a scare-quoted phrase inside narration
             if is_quote_like(text, p, has_cue=False):
                 out.append(RawQuote([(p.start, p.end)], "direct", None, None, para, sent, True))
         out.sort(key=lambda q: q.start)
@@ -233,6 +233,11 @@ class SentenceQuotes:
             if tw in {",", ".", ";", ":"}:
                 return False
         return False
+
+    def _starts_clause_cue(self, toks, j) -> bool:
+        w = self.text[toks[j][0] : toks[j][1]].lower()
+        return w.endswith("ing") or w in {"according", "who", "which", "though", "although",
+                                          "but", "and"}
 
     def _modal_before(self, toks, k) -> bool:
         w = self.text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
@@ -328,9 +333,13 @@ class SentenceQuotes:
         speaker, resume = np_b, k + 1
         inherit = False
         bare = w == lemma and np_b is not None and not (
-            np_b.pronoun or np_b.text.endswith("s") or self._modal_before(toks, k))
+            np_b.pronoun or np_b.text.endswith("s") or " and " in np_b.text
+            or self._modal_before(toks, k))
         if ((not strong and w.endswith("ing")) or bare) and not (
                 w.endswith("ing") and prev == ","):
+            return None
+        if lemma == "call" and np_b is not None and not (
+                np_b.pronoun or np_b.text[:1].isupper() and np_b.kind != "unknown"):
             return None
         if w.endswith("ing") and prev == "," and not np_b:
             # ", adding that ..." / ", saying ...": the sentence's subject speaks
@@ -371,6 +380,17 @@ class SentenceQuotes:
                     resume = j + 2
                     while resume < nt and in_q[resume]:
                         resume += 1
+            elif (np_b is not None and j + 1 < nt and text[toks[j][0]] == "," and typ != "direct"
+                  and not in_q[j + 1] and not self._starts_clause_cue(toks, j + 1)):
+                # "The museum, Mr. Obama said, would make visitors face ..."
+                tail = self._content(toks[j + 1][0], self._clause_end(toks[j + 1][0], se, pairs),
+                                     pairs)
+                if tail is not None and n_words(text, *tail[0][0]) >= 3:
+                    head_words = n_words(text, *parts[0])
+                    parts = [*parts, *tail[0]] if head_words > 4 else tail[0]
+                    if tail[1] == "mixed":
+                        typ = "mixed"
+                    resume = j + 1
             rq = RawQuote(parts, typ, cue, speaker, para, sent, inherit, strong)
             rq.extra["resume"] = resume
             return rq
@@ -381,7 +401,8 @@ class SentenceQuotes:
             while j < nt and text[toks[j][0] : toks[j][1]].lower() in DAYS | {"on", "last"}:
                 j += 1
             nw = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
-            if j > k + 1 and not (nw in {"that", "to", "if", "whether", ":", ",", "about"}
+            if j > k + 1 and not (nw in {"that", "to", "if", "whether", ":", ",", "about", "how",
+                                         "what", "why", "when", "where"}
                                   or (j < nt and in_q[j])):
                 return None
         that_at = None
@@ -394,7 +415,7 @@ class SentenceQuotes:
                 break
             if tw in STOP and tw not in {"in", "on", "at", "to", "with", "by", "for", "during"}:
                 break
-            if tw in {".", ";", "!", "?", ","}:
+            if tw in {".", ";", "!", "?"}:
                 break
         if that_at is not None:
             j = that_at + 1
@@ -404,7 +425,7 @@ class SentenceQuotes:
                 j += 1
         if not strong:
             nxt = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
-            if that_at is None and not _EXP.get("weakobj") and not (lemma in CLAUSE_WEAK and (
+            if that_at is None and lemma not in lex.object_cues and not (lemma in CLAUSE_WEAK and (
                     nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"})):
                 return None
         if j >= nt:
@@ -413,7 +434,7 @@ class SentenceQuotes:
         if first in PREPOSITIONS or (first == "to" and strong):
             return None
         if that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma) and not (
-                _EXP.get("npobj") and (strong or _EXP.get("weakobj"))):
+                lemma in lex.object_cues):
             return None
         content = self._content(toks[j][0], self._clause_end(toks[j][0], se, pairs), pairs)
         if content is None:

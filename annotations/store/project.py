@@ -27,6 +27,7 @@ from tinydb import Query, TinyDB
 from annotations.edits import Edit, EditContext, LayerChange
 from annotations.errors import DamagedFileError, InputError, ProjectError, ReadOnlyError
 from annotations.model import (
+    FINAL_LAYER,
     SUGGESTIONS_LAYER,
     Document,
     Layer,
@@ -475,14 +476,17 @@ class Project:
         return name in self.layer_names(doc_id)
 
     def layer(self, doc_id: str, name: str | None = None) -> Layer:
-        """A document's layer; the annotator's own layer starts as a copy of the suggestions."""
+        """A document's layer; an annotator's layer starts as a copy of the suggestions.
+
+        The ``final`` (adjudicated) layer starts empty.
+        """
         name = name or self.annotator
         db = self._doc_db(doc_id)
         if db is None:
             return Layer(name)
         row = db.table("layers").get(Query().layer == name)
         if row is None:
-            if name == SUGGESTIONS_LAYER:
+            if name in (SUGGESTIONS_LAYER, FINAL_LAYER):
                 return Layer(name)
             seed = self.layer(doc_id, SUGGESTIONS_LAYER)
             return Layer(name, seed.quotes, seed.speakers)
@@ -638,6 +642,20 @@ class Project:
                 if src and src[-1]["id"] == entry.get("ref"):
                     dst.append(src.pop())
         return state
+
+    def record(self, op: str, what: str, data: dict[str, Any]) -> None:
+        """Journal a project-level change that is not a layer edit (a scheme change)."""
+        self._require_writable()
+        self._journal.append(
+            {
+                "id": uuid.uuid4().hex,
+                "ts": now_iso(),
+                "annotator": self.annotator,
+                "op": op,
+                "what": what,
+                "data": data,
+            }
+        )
 
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""

@@ -10,7 +10,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotations.agreement import agreement, cohen_kappa, krippendorff_alpha
+from annotations.agreement import agreement, cohen_kappa, krippendorff_alpha, nominal_alpha
 from annotations.formats.interchange import layer_from_interchange
 from annotations.model import Layer
 
@@ -155,3 +155,17 @@ def test_rejected_quotes_are_left_out_by_default() -> None:
     [pair] = agreement({"d": (TEXT, {"one": one, "two": two})},
                        exclude_rejected=False).to_dict()["overall"]["pairs"]
     assert pair["quotes_b"] == 10
+
+
+def test_closed_form_alpha_equals_the_package_on_random_tables() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        coders, units, values = rng.integers(2, 5), rng.integers(5, 60), rng.integers(2, 6)
+        data = rng.integers(0, values, size=(coders, units)).astype(float)
+        data[rng.random(data.shape) < 0.25] = np.nan
+        rows = [[None if np.isnan(v) else int(v) for v in row] for row in data]
+        try:
+            expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        except ValueError:
+            continue
+        assert nominal_alpha(rows) == pytest.approx(expected)

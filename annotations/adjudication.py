@@ -1,0 +1,129 @@
+"""Adjudication: line up several annotators' layers of one document and build a final layer.
+
+Quotes of the layers are grouped into *units*: quotes that overlap by at least half of their
+words (the agreement rule) stand for the same quotation. A unit where the layers differ (one
+lacks it, or span, type, speaker or stance differ) is a disagreement; disagreements come
+first. Picking a layer's version of a unit copies it into the ``final`` layer through the
+``AdoptQuote`` edit, so it is saved, journaled and undoable like any correction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from annotations.edits import AdoptQuote
+from annotations.model import FINAL_LAYER, Layer, Quote, Speaker
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One layer's version of a unit: the quote and its speaker."""
+
+    layer: str
+    quote: Quote
+    speaker_record: Speaker | None
+
+    @property
+    def speaker(self) -> str | None:
+        """The speaker's canonical name."""
+        return self.speaker_record.name if self.speaker_record else None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One quotation as the layers saw it; ``versions`` holds at most one per layer."""
+
+    start: int
+    end: int
+    versions: Mapping[str, Version]
+    layers: tuple[str, ...]
+
+    @property
+    def agreed(self) -> bool:
+        """True when every layer has the quote with the same span, type, speaker and stance."""
+        if len(self.versions) != len(self.layers):
+            return False
+        keys = {
+            (v.quote.start, v.quote.end, v.quote.type, (v.speaker or "").casefold(), v.quote.stance)
+            for v in self.versions.values()
+        }
+        return len(keys) == 1
+
+    def differences(self) -> list[str]:
+        """What the layers disagree on, in words."""
+        if len(self.versions) != len(self.layers):
+            missing = [n for n in self.layers if n not in self.versions]
+            return [f"missing in {', '.join(missing)}"]
+        out = []
+        vs = list(self.versions.values())
+        if len({(v.quote.start, v.quote.end) for v in vs}) > 1:
+            out.append("span")
+        if len({v.quote.type for v in vs}) > 1:
+            out.append("type")
+        if len({(v.speaker or "").casefold() for v in vs}) > 1:
+            out.append("speaker")
+        if len({v.quote.stance for v in vs}) > 1:
+            out.append("stance")
+        return out
+
+
+def _tokens(text: str, quote: Quote) -> set[int]:
+    return {m.start() for m in _WORD.finditer(text, quote.start, quote.end)}
+
+
+def units(text: str, layers: Mapping[str, Layer], names: Sequence[str]) -> list[Unit]:
+    """Group the named layers' non-rejected quotes into units; disagreements first."""
+    clusters: list[dict[str, Version]] = []
+    spans: list[set[int]] = []
+    for name in names:
+        layer = layers.get(name)
+        if layer is None:
+            continue
+        for quote in layer.sorted_quotes():
+            if quote.status == "rejected":
+                continue
+            toks = _tokens(text, quote)
+            best, best_score = None, 0.0
+            for i, cluster in enumerate(clusters):
+                if name in cluster:
+                    continue
+                inter = len(toks & spans[i])
+                score = inter / max(len(toks), len(spans[i]), 1)
+                if score >= 0.5 and score > best_score:
+                    best, best_score = i, score
+            version = Version(name, quote, layer.speakers.get(quote.speaker_id or ""))
+            if best is None:
+                clusters.append({name: version})
+                spans.append(toks)
+            else:
+                clusters[best][name] = version
+    result = [
+        Unit(
+            min(v.quote.start for v in c.values()),
+            max(v.quote.end for v in c.values()),
+            c,
+            tuple(names),
+        )
+        for c in clusters
+    ]
+    result.sort(key=lambda u: (u.agreed, u.start))
+    return result
+
+
+def adopt(doc_id: str, unit: Unit, layer_name: str, final: Layer) -> AdoptQuote:
+    """The edit that puts ``layer_name``'s version of ``unit`` into the final layer."""
+    version = unit.versions[layer_name]
+    replaces = tuple(
+        q.id for q in final.quotes.values() if q.start < unit.end and unit.start < q.end
+    )
+    return AdoptQuote(
+        doc_id,
+        quote=version.quote,
+        speaker=version.speaker_record,
+        replaces=replaces,
+        layer=FINAL_LAYER,
+    )

@@ -1,0 +1,116 @@
+"""Editing a project's stance scheme without losing a single annotation.
+
+Renaming a label carries its annotations to the new name in every layer of every document;
+removing a label that is in use needs an explicit replacement (or ``None``, to clear it) and
+reports how many quotes it touched; every change is journaled. Each step keeps the project
+consistent if it is killed midway: a renamed label is added to the scheme before any quote
+moves to it, and the old one leaves the scheme only after the last quote has moved.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from annotations.errors import InputError
+from annotations.model import StanceLabel, StanceScheme
+from annotations.store import Project
+
+
+def label_usage(project: Project) -> Counter[str]:
+    """How many quotes carry each stance label, over every layer of every document."""
+    counts: Counter[str] = Counter()
+    for doc_id in project.document_ids():
+        for name in project.layer_names(doc_id):
+            counts.update(q.stance for q in project.layer(doc_id, name).quotes.values() if q.stance)
+    return counts
+
+
+def _relabel(project: Project, old: str, new: str | None) -> int:
+    moved = 0
+    for doc_id in project.document_ids():
+        for name in project.layer_names(doc_id):
+            layer = project.layer(doc_id, name)
+            hits = {k: q for k, q in layer.quotes.items() if q.stance == old}
+            if not hits:
+                continue
+            quotes = dict(layer.quotes)
+            for k, q in hits.items():
+                quotes[k] = replace(q, stance=new)
+            project.put_layer(doc_id, replace(layer, quotes=quotes))
+            moved += len(hits)
+    return moved
+
+
+def add_label(project: Project, name: str, key: str | None = None) -> StanceScheme:
+    """Add a label (with the next free number key unless one is given)."""
+    scheme = project.scheme
+    clean = name.strip()
+    if not clean:
+        raise InputError("a stance label needs a name")
+    if clean in scheme.names:
+        raise InputError(f"the scheme already has a label {clean!r}")
+    taken = {lb.key for lb in scheme.labels}
+    key = key or next((str(i) for i in range(1, 10) if str(i) not in taken), "")
+    updated = replace(scheme, labels=(*scheme.labels, StanceLabel(clean, key)))
+    project.set_scheme(updated)
+    project.record("scheme", f"add label {clean}", {"scheme": updated.to_dict()})
+    return updated
+
+
+def rename_label(project: Project, old: str, new: str) -> int:
+    """Rename a label and carry every annotation with it; return how many quotes moved."""
+    scheme = project.scheme
+    new = new.strip()
+    if old not in scheme.names:
+        raise InputError(f"the scheme has no label {old!r}")
+    if not new or new in scheme.names:
+        raise InputError(f"cannot rename {old!r} to {new!r}: empty or already a label")
+    label = next(lb for lb in scheme.labels if lb.name == old)
+    both = replace(scheme, labels=(*scheme.labels, replace(label, name=new, key="")))
+    project.set_scheme(both)
+    moved = _relabel(project, old, new)
+    final = replace(
+        scheme,
+        labels=tuple(replace(lb, name=new) if lb.name == old else lb for lb in scheme.labels),
+    )
+    project.set_scheme(final)
+    project.record(
+        "scheme", f"rename label {old} to {new}", {"old": old, "new": new, "moved": moved}
+    )
+    return moved
+
+
+def remove_label(
+    project: Project, name: str, *, replace_with: str | None = None, confirm: bool = False
+) -> int:
+    """Remove a label. In use, it needs ``confirm=True``; its quotes get ``replace_with``.
+
+    Returns how many quotes changed. Raises ``InputError`` (with the count) when the label is
+    in use and not confirmed: the caller asks the user first.
+    """
+    scheme = project.scheme
+    if name not in scheme.names:
+        raise InputError(f"the scheme has no label {name!r}")
+    if replace_with is not None and (replace_with not in scheme.names or replace_with == name):
+        raise InputError(f"cannot move {name!r} quotes to {replace_with!r}")
+    used = label_usage(project)[name]
+    if used and not confirm:
+        raise InputError(
+            f"{used} quotes are labelled {name!r}; confirm to move them to "
+            f"{replace_with or 'no stance'}"
+        )
+    moved = _relabel(project, name, replace_with) if used else 0
+    updated = replace(scheme, labels=tuple(lb for lb in scheme.labels if lb.name != name))
+    project.set_scheme(updated)
+    project.record(
+        "scheme", f"remove label {name}", {"name": name, "moved_to": replace_with, "moved": moved}
+    )
+    return moved
+
+
+def set_target(project: Project, target: str) -> None:
+    """Change what stance is about."""
+    updated = replace(project.scheme, target=target.strip() or project.scheme.target)
+    project.set_scheme(updated)
+    project.record("scheme", "set target", {"target": updated.target})

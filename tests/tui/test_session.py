@@ -1,0 +1,148 @@
+"""Undo/redo (also across a restart), the review queue, read-only, help, palette, library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import settle
+from seedproject import build_project, saved_layer
+
+
+async def test_undo_redo_round_trip(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("a", "2")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        q1 = saved_layer(folder).quotes["q1"]
+        assert (q1.status, q1.stance) == ("accepted", None)
+        await pilot.press("u")
+        await settle(pilot)
+        assert saved_layer(folder).quotes["q1"].status == "suggested"
+        await pilot.press("ctrl+r", "U")
+    q1 = saved_layer(folder).quotes["q1"]
+    assert (q1.status, q1.stance) == ("accepted", "oppose")
+
+
+async def test_undo_after_restart(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("x")
+    assert saved_layer(folder).quotes["q1"].status == "rejected"
+    async with run_app(folder) as pilot:  # a new app on the same folder
+        await pilot.press("u")
+        await settle(pilot)
+        assert saved_layer(folder).quotes["q1"].status == "suggested"
+        await pilot.press("ctrl+r")
+    assert saved_layer(folder).quotes["q1"].status == "rejected"
+
+
+async def test_review_queue_progress(folder, run_app):
+    from tui.screens.review import ReviewScreen
+
+    async with run_app(folder) as pilot:
+        await pilot.press("v")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert [qid for _, qid in screen.queue] == ["q5", "q4", "q1", "q3", "q2"]
+        assert screen.current_id == "q5"
+        await pilot.press("enter")  # accept and next
+        assert screen.current_id == "q4"
+        await pilot.press("X")  # reject and next
+        assert screen.current_id == "q1"
+        await settle(pilot)
+        assert screen.reviewed == 2
+        label = str(screen.query_one("#review-label").render())
+        assert "reviewed 2/5" in label
+    quotes = saved_layer(folder).quotes
+    assert quotes["q5"].status == "accepted"
+    assert quotes["q4"].status == "rejected"
+
+
+async def test_review_filter(folder, run_app):
+    from textual.widgets import Input
+
+    async with run_app(folder) as pilot:
+        await pilot.press("v", "slash")
+        pilot.app.screen.query_one(Input).value = "status:suggested speaker:kenney"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [qid for _, qid in pilot.app.screen.queue] == ["q3", "q2"]
+
+
+async def test_read_only_banner_refuses_edits(folder, run_app):
+    async with run_app(folder, read_only=True) as pilot:
+        banner = pilot.app.screen.query_one("#banner")
+        assert banner.display
+        assert "READ-ONLY" in str(banner.render())
+        await pilot.press("a")
+    assert saved_layer(folder).quotes["q1"].status == "suggested"
+
+
+async def test_control_characters_are_rendered_visibly(tmp_path: Path, run_app):
+    text = "Evil \x1b[31mred\x1b[0m title \x1b]0;pwned\x07 and a bell \x07 here.\n\nMore text."
+    folder = build_project(tmp_path / "p", text=text)
+    async with run_app(folder, size=(80, 24)) as pilot:
+        strips = pilot.app.screen._compositor.render_strips()
+        shown = "\n".join(strip.text for strip in strips)
+        assert "␛[31mred" in shown and "␇" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        for strip in strips:
+            for segment in strip:
+                assert "\x1b" not in segment.text and "\x07" not in segment.text
+
+
+async def test_help_is_generated_from_bindings(folder, run_app):
+    from tui.screens.help import HelpScreen
+
+    async with run_app(folder) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        descriptions = {d for _, _, d in pilot.app.screen.rows}
+        for wanted in ("Accept the quote", "Stance: oppose", "End one word later",
+                       "Reassign speaker…", "Undo the last edit"):
+            assert wanted in descriptions
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_command_palette_runs_actions(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"accept the")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+    assert saved_layer(folder).quotes["q1"].status == "accepted"
+
+
+async def test_library_search_and_open(tmp_path: Path, run_app):
+    from tui.screens.library import LibraryScreen
+    from tui.screens.reader import ReaderScreen
+
+    folder = build_project(tmp_path / "p", extra_docs=2)
+    async with run_app(folder) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert len(screen.shown) == 3
+        await pilot.press("slash", *"second article 2", "enter")
+        assert [s.doc_id for s in screen.shown] == ["extra-2"]
+        await pilot.press("escape", "f")  # filter: to review
+        assert [s.doc_id for s in screen.shown] == ["ice"]
+        await pilot.press("enter")
+        assert isinstance(pilot.app.screen, ReaderScreen)
+        await pilot.press("escape")
+        assert pilot.app.screen is screen
+
+
+async def test_speaker_panel_focus(folder, run_app):
+    from tui.widgets.article import ArticleView
+    from tui.widgets.speakers import SpeakerList
+
+    async with run_app(folder) as pilot:
+        speakers = pilot.app.screen.query_one(SpeakerList)
+        speakers.focus()
+        await pilot.press("down", "enter")  # second speaker in reading order: Kenney
+        article = pilot.app.screen.query_one(ArticleView)
+        assert article.focus_speaker == "s1"
+        assert pilot.app.screen.current_id == "q2"

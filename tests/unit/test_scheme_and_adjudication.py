@@ -1,0 +1,68 @@
+"""Scheme edits keep every annotation; adjudication builds a final layer on disk."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotations.adjudication import adopt, units
+from annotations.edits import SetSpan, SetSpeaker, SetStance
+from annotations.errors import InputError
+from annotations.model import FINAL_LAYER
+from annotations.scheme import add_label, label_usage, remove_label, rename_label, set_target
+from annotations.store import Project
+
+
+def test_rename_carries_annotations_in_every_layer(project: Project) -> None:
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose"))
+    project.apply(SetStance("d0", quote_id="q2", stance="oppose", layer="ben"))
+    moved = rename_label(project, "oppose", "against")
+    assert moved == 2
+    assert "against" in project.scheme.names and "oppose" not in project.scheme.names
+    assert project.scheme.by_key("2") == "against"
+    assert project.layer("d0").quotes["q1"].stance == "against"
+    assert project.layer("d0", "ben").quotes["q2"].stance == "against"
+    assert label_usage(project) == {"against": 2}
+
+
+def test_remove_in_use_label_asks_first_and_loses_nothing(project: Project) -> None:
+    project.apply(SetStance("d0", quote_id="q1", stance="unclear"))
+    with pytest.raises(InputError, match="1 quotes"):
+        remove_label(project, "unclear")
+    assert project.layer("d0").quotes["q1"].stance == "unclear"
+    assert remove_label(project, "unclear", replace_with="neutral", confirm=True) == 1
+    assert project.layer("d0").quotes["q1"].stance == "neutral"
+    assert "unclear" not in project.scheme.names
+    add_label(project, "mixed feelings")
+    set_target(project, "sanctuary-city policies")
+    assert project.scheme.target == "sanctuary-city policies"
+    assert project.scheme.by_key("4") == "mixed feelings"
+    assert [e["what"] for e in project.journal() if e["op"] == "scheme"][-2:] == [
+        "add label mixed feelings",
+        "set target",
+    ]
+
+
+def test_adjudication_picks_versions_into_final(project: Project) -> None:
+    q1 = project.layer("d0").quotes["q1"]
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="ana"))
+    project.apply(SetStance("d0", quote_id="q1", stance="support", layer="ben"))
+    project.apply(SetSpan("d0", quote_id="q2", start=q1.end + 5, end=q1.end + 20, layer="ben"))
+    project.apply(SetSpeaker("d0", quote_id="q1", speaker_id="s2", layer="ben"))
+    text = project.document("d0").text
+    layers = {n: project.layer("d0", n) for n in ("ana", "ben")}
+    found = units(text, layers, ["ana", "ben"])
+    assert not found[0].agreed and set(found[0].differences()) >= {"speaker", "stance"}
+    first = found[0]
+    project.apply(adopt("d0", first, "ana", project.layer("d0", FINAL_LAYER)))
+    for unit in found[1:]:
+        if "ben" in unit.versions:
+            project.apply(adopt("d0", unit, "ben", project.layer("d0", FINAL_LAYER)))
+    folder = project.folder
+    project.close()
+    with Project.open(folder, "reader", read_only=True) as again:
+        final = again.layer("d0", FINAL_LAYER)
+        stances = sorted(q.stance or "-" for q in final.quotes.values())
+        assert "oppose" in stances
+        adopted = [q for q in final.quotes.values() if q.stance == "oppose"][0]
+        assert final.speakers[adopted.speaker_id].name == "Jane Roe"
+        assert all(q.status == "accepted" for q in final.quotes.values())

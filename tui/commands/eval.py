@@ -1,0 +1,112 @@
+"""``saywho eval``: a layer (or the suggestions) scored against a gold interchange file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from annotations.errors import DamagedFileError, InputError
+from annotations.evaluate import evaluate
+from annotations.formats.interchange import document_to_interchange
+from annotations.model import SUGGESTIONS_LAYER
+from tui.commands._common import open_project
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``eval`` command."""
+    parser = subparsers.add_parser(
+        "eval",
+        help="score a layer against gold quotes (same rules as shared/eval/score.py)",
+        description="Score a layer (default: the suggestions) against gold interchange JSONL. "
+        "Gold documents must be in the project with the same text; those missing count as "
+        "no predictions.",
+        epilog="example: saywho import gold.jsonl && saywho eval --gold gold.jsonl --json",
+    )
+    parser.add_argument("--gold", required=True, type=Path, metavar="FILE")
+    parser.add_argument(
+        "--layer", metavar="NAME", help=f"layer to score (default: {SUGGESTIONS_LAYER})"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def read_gold(path: Path) -> list[dict[str, Any]]:
+    """The gold file's lines; ``InputError`` naming the first bad line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    lines = []
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            raise InputError(f"{path} line {n}: not JSON") from None
+        if not isinstance(record, dict) or "id" not in record or "text" not in record:
+            raise InputError(f'{path} line {n}: needs "id", "text" and "quotes"')
+        lines.append(record)
+    if not lines:
+        raise InputError(f"{path}: no gold documents")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score and print."""
+    gold = read_gold(args.gold)
+    layer_name = args.layer or SUGGESTIONS_LAYER
+    preds: dict[str, dict[str, Any]] = {}
+    missing = 0
+    project = open_project(args, read_only=True, create=False)
+    try:
+        known = set(project.document_ids())
+        for line in gold:
+            doc_id = str(line["id"])
+            if doc_id not in known:
+                missing += 1
+                continue
+            try:
+                doc = project.document(doc_id)
+            except DamagedFileError:
+                missing += 1
+                continue
+            if doc.text != line["text"]:
+                raise InputError(f"{doc_id}: the project's text differs from the gold text")
+            preds[doc_id] = document_to_interchange(doc, project.layer(doc_id, layer_name))
+    finally:
+        project.close()
+    result = evaluate(gold, preds)
+    result["layer"] = layer_name
+    result["gold_docs_missing_from_project"] = missing
+    if args.json:
+        print(orjson.dumps(result).decode())
+        return 0
+    console = Console(highlight=False)
+    table = Table(title=f"layer {layer_name} against {args.gold.name} ({result['docs']} documents)")
+    for column in ("measure", "P", "R", "F1", "tp", "pred", "gold"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    for label, key in (
+        ("span exact", "span_exact"),
+        ("span ≥50% overlap", "span_overlap50"),
+        ("end-to-end (span + speaker)", "end_to_end_overlap50_plus_speaker"),
+    ):
+        r = result[key]
+        table.add_row(label, *(str(r[k]) for k in ("P", "R", "F1", "tp", "pred", "gold")))
+    console.print(table)
+    spk = result["speaker_acc_on_matched"]
+    console.print(
+        f"speaker on matched quotes: {spk['plus_ref']} % (surface {spk['surface_or_head']} %); "
+        f"resolved to the right person: {spk['resolved_to_ref']} % of {spk['resolved_to_ref_n']}"
+    )
+    if missing:
+        console.print(
+            f"{missing} gold documents are not in the project (counted as no predictions)"
+        )
+    return 0
