@@ -1,8 +1,9 @@
 """Benchmark: export 10,000 synthetic documents with 100,000 quotes as JSONL and as CSV.
 
 Builds everything in memory first (not timed), then times each writer once into a temp folder.
-Prints JSON; the last line is one object with ``jsonl_s`` and ``csv_s`` (targets: <= 10 s each).
-Usage: python bench/export.py [--docs N] [--quotes-per-doc K]
+Prints JSON; the last line is one object with ``jsonl_s`` and ``csv_s`` (targets: <= 10 s each)
+and ``<format>_s`` for any other format asked for with ``--formats``.
+Usage: python bench/export.py [--docs N] [--quotes-per-doc K] [--formats jsonl,csv,brat,...|all]
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotations.formats.csv_format import write_csv  # noqa: E402
-from annotations.formats.jsonl import write_jsonl  # noqa: E402
+from annotations.formats.exporters import SUFFIXES, WRITERS  # noqa: E402
 from annotations.model import (  # noqa: E402
     Cue,
     Document,
@@ -83,22 +83,28 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--quotes-per-doc", type=int, default=10)
+    ap.add_argument("--formats", default="jsonl,csv", help="comma-separated, or 'all'")
     args = ap.parse_args()
+    formats = list(WRITERS) if args.formats == "all" else args.formats.split(",")
+    for required in ("jsonl", "csv"):
+        if required not in formats:
+            formats.insert(0, required)
     t0 = time.perf_counter()
     items = synth(args.docs, args.quotes_per_doc)
     build_s = time.perf_counter() - t0
     result: dict[str, float | int] = {"docs": args.docs, "quotes": args.docs * args.quotes_per_doc}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, writer, suffix in (("jsonl", write_jsonl, ".jsonl"), ("csv", write_csv, ".csv")):
-            out = Path(tmp) / f"export{suffix}"
+        for name in formats:
+            out = Path(tmp) / f"export-{name}{SUFFIXES[name]}"
             t0 = time.perf_counter()
-            report = writer(items, out)
+            report = WRITERS[name](items, out)
             elapsed = time.perf_counter() - t0
             assert report.quotes == result["quotes"], report
+            size = sum(p.stat().st_size for p in out.rglob("*")) if out.is_dir() else (
+                out.stat().st_size)
             result[f"{name}_s"] = round(elapsed, 3)
-            result[f"{name}_mb"] = round(out.stat().st_size / 1e6, 1)
-            print(json.dumps({"format": name, "seconds": round(elapsed, 3),
-                              "bytes": out.stat().st_size}))
+            result[f"{name}_mb"] = round(size / 1e6, 1)
+            print(json.dumps({"format": name, "seconds": round(elapsed, 3), "bytes": size}))
     result["build_s"] = round(build_s, 3)
     print(json.dumps(result))
     return 0

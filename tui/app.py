@@ -7,6 +7,7 @@ are imported when first shown.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from textual.app import App
@@ -61,10 +62,9 @@ class SaywhoApp(App[None]):
 
     def _deliver(self, outcome: Outcome) -> None:
         """From the worker thread: hand the outcome to the UI thread."""
-        try:
+        # RuntimeError: the app has stopped; the edit is on disk all the same
+        with contextlib.suppress(RuntimeError):
             self.call_from_thread(self._delivered, outcome)
-        except RuntimeError:  # the app has stopped; the edit is on disk all the same
-            pass
 
     def _delivered(self, outcome: Outcome) -> None:
         self.editor.done(outcome)
@@ -88,10 +88,9 @@ class SaywhoApp(App[None]):
 
     def _set_save(self, state: str, message: str) -> None:
         self.save_state = (state, message)
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_save_state", None)
-            if refresh is not None and screen.is_mounted:
-                refresh()
+        refresh = getattr(self.screen, "refresh_save_state", None)
+        if refresh is not None and self.screen.is_mounted:  # others catch up on resume
+            refresh()
 
     # ------------------------------------------------------------------ shared data
     def corpus_speakers(self) -> list[Candidate]:

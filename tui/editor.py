@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,13 +50,16 @@ class Outcome:
 class Editor:
     """Serializes project access: writes in a worker thread, reads under the same lock."""
 
-    def __init__(self, project: Project, deliver: Callable[[Outcome], None]) -> None:
+    def __init__(
+        self, project: Project, deliver: Callable[[Outcome], None], settle_delay: float = 0.02
+    ) -> None:
         self.project = project
         self._deliver = deliver
         self._lock = threading.RLock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saywho-save")
         self.pending = 0
         self.last: Outcome | None = None
+        self.settle_delay = settle_delay
 
     def read(self, fn: Callable[[Project], T]) -> T:
         """Run a read on the UI thread (waits for an edit in flight)."""
@@ -79,6 +83,8 @@ class Editor:
         self._pool.submit(self._run, op, edit)
 
     def _run(self, op: str, edit: Edit | None) -> None:
+        if self.settle_delay:  # let the UI paint the change before saving competes for the GIL
+            time.sleep(self.settle_delay)
         outcome = self.run_now(op, edit)
         self._deliver(outcome)
 
@@ -93,9 +99,9 @@ class Editor:
                     receipt = self.project.undo()
                 else:
                     receipt = self.project.redo()
-                layer = (
-                    self.project.layer(receipt.doc_id, receipt.layer) if receipt is not None else None
-                )
+                layer = None
+                if receipt is not None:
+                    layer = self.project.layer(receipt.doc_id, receipt.layer)
                 return Outcome(op, edit, receipt, layer)
             except SaywhoError as exc:
                 return Outcome(op, edit, None, None, exc)

@@ -43,10 +43,14 @@ def inflections(lemma: str) -> list[str]:
         forms += [lemma[:-1] + "ied", lemma + "ing"]
     else:
         forms += [lemma + "ed", lemma + "ing"]
+    if (len(lemma) >= 3 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou"
+            and lemma[-3] not in "aeiou"):
+        # consonant doubling (admitted, quipped, regretted); extra forms are harmless
+        forms += [lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"]
     return forms
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     """All word lists: cue verb forms to lemma, strength, titles, pronouns, nouns, org words."""
 
@@ -57,6 +61,7 @@ class Lexicon:
     noun_kind: dict[str, str]
     org_words: frozenset[str]
     object_cues: frozenset[str] = frozenset()
+    report_nouns: frozenset[str] = frozenset()
 
     def is_cue(self, word: str) -> bool:
         """True when ``word`` (lowercase) is a form of a cue verb."""
@@ -98,4 +103,5 @@ def load() -> Lexicon:
         noun_kind=noun_kind,
         org_words=frozenset(w.lower() for w in _lines("org_words.txt")),
         object_cues=frozenset(w.lower() for w in _lines("object_cues.txt")),
+        report_nouns=frozenset(w.lower() for w in _lines("report_nouns.txt")),
     )

@@ -41,12 +41,22 @@ NOT_NAMES = wordset(
     who how why where monday tuesday wednesday thursday friday saturday sunday january february
     march april june july august september october november december yet still however meanwhile
     also then now today yesterday both all some many most one two three mr mrs ms dr story
-    continues below advertisement"""
+    continues below advertisement perhaps maybe please seriously instead indeed certainly probably
+    often sometimes finally recently earlier later keeps"""
 )
 PRONOUN_KIND = {
     "he": "person", "she": "person", "i": "person", "they": "group", "we": "group",
     "it": "organization", "you": "unknown",
 }
+TAIL_TIME = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+     "yesterday", "tonight", "morning", "afternoon", "evening", "night", "earlier", "later"}
+)
+TIME_NAMES = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "morning", "afternoon", "evening", "night", "week", "month"}
+)
 BE_FORMS = frozenset({"was", "were", "been", "is", "are", "be", "being"})
 CAP_RE = re.compile(r"[A-Z][\w’'.\-]*")
 
@@ -131,6 +141,21 @@ def subject_before(
         j -= 1
     if passive:
         return None, i
+    while j - 1 >= lo and _low(text, toks[j]) in TIME_NAMES and _low(text, toks[j - 1]) in {
+            "on", "in", "last", "this", "early", "late"}:
+        j -= 2  # "Sanders on Tuesday said"
+    if j >= lo and text[toks[j][0]] in "—–-" and j - 1 >= lo:
+        # "Kall -- co-editor of Debating The Donald -- said"
+        k = j - 1
+        while k >= lo and text[toks[k][0]] == "-":
+            k -= 1
+        m = k
+        while m >= lo and k - m < 40 and text[toks[m][0]] not in "—–-\"“”.":
+            m -= 1
+        if m >= lo and text[toks[m][0]] in "—–-" and m < k:
+            j = m - 1
+            while j >= lo and text[toks[j][0]] == "-":
+                j -= 1
     if j >= lo and text[toks[j][0]] == ")":
         # "Gov. Pat McCrory (R) said"
         k = j - 1
@@ -146,6 +171,11 @@ def subject_before(
         if j < lo or not text[toks[j][0]].isalnum():
             return None, i
     elif j >= lo and text[toks[j][0]] == ",":
+        named = _name_appositive(text, toks, j, lo)
+        if named is not None:
+            np = _trim(text, toks[named : j], lex)
+            if np is not None and np.kind in ("person", "unknown"):
+                return np, named
         j = _skip_appositives(text, toks, j, lo, lex)
         if j < lo:
             return None, i
@@ -168,7 +198,7 @@ def subject_before(
                     and text[toks[j + 1][0]].isupper()):
                 break
         elif (ch.islower() and words and w not in DETERMINERS and w not in lex.titles
-              and (w.endswith("ed") or w in lex.cue_lemma or len(w) <= 2)):
+              and (w.endswith(("ed", "ing")) or w in lex.cue_lemma or len(w) <= 2)):
             break  # other lowercase modifiers are fine ("longtime Democratic pollster")
         if w in lex.pronouns["subject"] and words:
             break
@@ -189,6 +219,23 @@ def _appositive_start(text: str, tok: tuple[int, int], lex: Lexicon) -> bool:
             or w[0].isdigit() or text[tok[0]].islower() or w in lex.titles)
 
 
+def _role_chunk(text: str, toks: list[tuple[int, int]], a: int, b: int, lex: Lexicon) -> bool:
+    """True when tokens a..b-1 hold a role noun ("Alberta-based health education manager")."""
+    return any(_low(text, t) in lex.titles or _low(text, t) in lex.noun_kind for t in toks[a:b])
+
+
+def _name_appositive(text: str, toks: list[tuple[int, int]], j: int, lo: int) -> int | None:
+    """Start of a name set off by commas after a role: "the director of EHS, Jeff Fraser, says"."""
+    k = j - 1
+    while k >= lo and j - k <= 4 and text[toks[k][0]].isupper():
+        k -= 1
+    if k == j - 1 or k < lo or text[toks[k][0]] != "," or j - k > 4:
+        return None
+    if k - 1 < lo or not text[toks[k - 1][0]].isalpha():
+        return None
+    return k + 1
+
+
 def _skip_appositives(
     text: str, toks: list[tuple[int, int]], j: int, lo: int, lex: Lexicon
 ) -> int:
@@ -207,21 +254,21 @@ def _skip_appositives(
             depth += 1
         elif ch == "(":
             depth -= 1
-        elif ch in "\"“”.!?;:" and depth == 0 and toks[k][1] - toks[k][0] == 1:
+        elif ch in ".!?;:" and depth == 0 and toks[k][1] - toks[k][0] == 1:
             break
         elif ch == "," and depth == 0:
             commas.append(k)
         k -= 1
-    for c in commas:
-        if c + 1 < j and _appositive_start(text, toks[c + 1], lex):
+    for c in reversed(commas):
+        if c + 1 < j and (_appositive_start(text, toks[c + 1], lex)
+                          or _role_chunk(text, toks, c + 1, j, lex)):
             b = c - 1
-            if b >= lo and (text[toks[b][0]].isupper() or text[toks[b][0]].isdigit()
-                            or _low(text, toks[b]) in lex.noun_kind):
+            if b >= lo and text[toks[b][0]].isalnum() and _low(text, toks[b]) not in STOP:
                 # the name before the appositive; skip "Kansas City, Mo." style chunks
                 before = c - 1
                 while before >= lo and text[toks[before][0]].isalnum():
                     before -= 1
-                if before < lo or text[toks[before][0]] in ",;:—–\"“”" or \
+                if before < lo or text[toks[before][0]] in ",;:—–\"“”()" or \
                         _low(text, toks[before]) in STOP:
                     return c - 1
     return lo - 1
@@ -274,7 +321,7 @@ def subject_after(
     if j == start:
         return None, i
     # do not swallow time words at the end ("said Smith Friday")
-    while j > start + 1 and _low(text, toks[j - 1]) in TIME_WORDS:
+    while j > start + 1 and _low(text, toks[j - 1]) in TAIL_TIME:
         j -= 1
     np = _trim(text, toks[start:j], lex)
     return np, (j if np else i)

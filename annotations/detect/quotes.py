@@ -18,12 +18,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from annotations.detect.lexicon import Lexicon, wordset
-from annotations.detect.mentions import NP, STOP, TIME_WORDS, subject_after, subject_before
+from annotations.detect.mentions import (
+    DETERMINERS,
+    NP,
+    STOP,
+    TIME_WORDS,
+    classify,
+    subject_after,
+    subject_before,
+)
 from annotations.detect.quotemarks import MarkPair
 from annotations.detect.segment import WORD_RE, tokens
 
+LETTERS_RE = re.compile(r"[A-Za-z]+")
 EDGE = " \t\r\n\"“”„«»‘’',.;:!?—–-"
 CLOSE_MARKS = frozenset("\"”»’'")
 OPEN_MARKS = frozenset("\"“«„‘'")
@@ -39,8 +49,8 @@ LEADS = wordset(
 )
 TAIL_WORDS = frozenset({"by", "from", "to", "with", "via", "phone", "email", "reporters",
                         "out", "up", "back"})
-PREPOSITIONS = frozenset({"about", "of", "with", "for", "on", "in", "at", "from", "by", "into",
-                          "over", "out", "up", "off", "down", "around"})
+PREPOSITIONS = frozenset({"about", "of", "with", "for", "into", "over", "out", "up", "off",
+                          "down", "around", "from", "by"})
 FINITE = wordset(
     """is was were are has have had will would can could should must may might
 does did do 's 're won't can't didn't doesn't don't isn't wasn't aren't weren't hasn't haven't
@@ -51,6 +61,25 @@ SAY_LIKE = frozenset({"say", "tell", "write", "state", "claim", "insist", "argue
                       "announce", "allege", "believe", "think", "feel", "hope", "fear", "know",
                       "predict", "reply", "respond", "concede", "confirm", "deny", "maintain",
                       "stress", "emphasize", "report", "tweet", "suggest", "agree", "estimate"})
+_DAY = (r"(?:on\s+|last\s+|this\s+|early\s+|late\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+        r"|Saturday|Sunday|today|yesterday|last week|this week|earlier this week|last month"
+        r"|earlier)(?:\s+(?:morning|afternoon|evening|night))?")
+_MEDIUM = (r"(?:statement|interview|email|e-mail|release|news release|press release|letter|post"
+           r"|tweet|video|speech|phone call|phone interview|conference call|news conference"
+           r"|press conference|report|message|text message|briefing|appearance|court documents?"
+           r"|court filings?|filing|op-ed|column|book|memo|blog post|podcast|radio interview"
+           r"|television interview|town hall|hearing|testimony|affidavit|ruling|decision)")
+ADJUNCT_RE = re.compile(
+    r"(?:\s*,?\s*(?:" + _DAY + r"|(?:in|during|at|via|through|on|with|over)\s+(?:an?|the|his|her"
+    r"|their|its|this|that)?\s*(?:[\w'’.-]+\s+){0,3}?" + _MEDIUM + r"s?"
+    r"(?:\s+(?:on|to|with|from)\s+(?:[A-Z][\w.'’-]*\s*)+)?"
+    r"|(?:by|via|over)\s+(?:text message|email|e-mail|phone|telephone|text)"
+    r"|to\s+(?:reporters|journalists|the media|the press|supporters|the crowd|(?:The\s+)?"
+    r"(?:[A-Z][\w.'’-]*\s*)+)"
+    r")(?=[\s,.;:]))+\s*,?"
+)
+INTENT_VERBS = wordset("pledge promise vow threaten propose vote want")
+BE_ING = wordset("is was were are be been am keep keeps kept started began continued 's 're")
 MODALS = wordset("will would could can to did do does may might should must")
 SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also", "previously",
                          "recently", "then", "once", ",", ":", "—", "–"}
@@ -90,7 +119,29 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def n_words(text: str, s: int, e: int) -> int:
     """Number of words in ``text[s:e]``."""
-    return sum(1 for _ in WORD_RE.finditer(text, s, e))
+    return len(WORD_RE.findall(text, s, e))
+
+
+@lru_cache(maxsize=4)
+def noun_regex(lex: Lexicon) -> re.Pattern[str]:
+    """ "X's claim that" / "the claim that": group ``who`` (possessor name), ``noun``."""
+    nouns = "|".join(sorted(lex.report_nouns, key=len, reverse=True))
+    return re.compile(
+        r"(?:(?P<who>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)[’']s|\b(?:the|his|her|their|its))"
+        r"\s+(?P<noun>" + nouns + r")\s+that\s+"
+    )
+
+
+def _inside(toks: list[tuple[int, int]], pairs: list[MarkPair]) -> list[bool]:
+    """For each token, whether it lies inside (or on the marks of) a quotation."""
+    out = []
+    i = 0
+    n = len(pairs)
+    for s, _ in toks:
+        while i < n and pairs[i].close_at < s:
+            i += 1
+        out.append(i < n and pairs[i].open_at <= s)
+    return out
 
 
 def is_quote_like(text: str, pair: MarkPair, has_cue: bool) -> bool:
@@ -116,14 +167,21 @@ class SentenceQuotes:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.lex = lex
+        self.cues = lex.cue_lemma.keys() | {"According", "according"}
+        self.noun_re = noun_regex(lex)
 
     def _content(
         self, s: int, e: int, pairs: list[MarkPair]
     ) -> tuple[list[tuple[int, int]], str] | None:
         text = self.text
         ts, te = trim(text, s, e)
-        if ts >= te or n_words(text, ts, te) < 2:
+        if ts >= te:
             return None
+        if n_words(text, ts, te) < 2:
+            one = [p for p in pairs if p.open_at < te and p.close_at >= ts]
+            if not (len(one) == 1 and n_words(text, one[0].start, one[0].end) == 1
+                    and text[one[0].start : one[0].end].rstrip()[-1:] in "?!"):
+                return None
         inside = [p for p in pairs if p.open_at < te and p.close_at >= ts]
         if len(inside) == 1:
             p = inside[0]
@@ -145,17 +203,26 @@ class SentenceQuotes:
     ) -> list[RawQuote]:
         """Quotes of the sentence ``text[ss:se]``; ``pairs`` are its top-level quotations."""
         text, lex = self.text, self.lex
-        toks = tokens(text, ss, se)
-        in_q = [any(p.open_at <= t[0] <= p.close_at for p in pairs) for t in toks]
         out: list[RawQuote] = []
+        cues = self.cues
+        if not any(w in cues for w in LETTERS_RE.findall(text, ss, se)):
+            toks: list[tuple[int, int]] = []
+            in_q: list[bool] = []
+        else:
+            toks = tokens(text, ss, se)
+            in_q = _inside(toks, pairs)
         used: list[tuple[int, int]] = []  # content already claimed in this sentence
         subject_np: NP | None = None
-        k = 0
         nt = len(toks)
-        while k < nt:
-            if in_q[k]:
-                k += 1
+        cands = [i for i, (a, b) in enumerate(toks) if not in_q[i] and text[a:b] in cues]
+        ci = 0
+        k = 0
+        while ci < len(cands):
+            if cands[ci] < k:
+                ci += 1
                 continue
+            k = cands[ci]
+            ci += 1
             w = text[toks[k][0] : toks[k][1]].lower()
             rq: RawQuote | None = None
             if w == "according" and k + 1 < nt and text[toks[k + 1][0] : toks[k + 1][1]] == "to":
@@ -182,6 +249,24 @@ class SentenceQuotes:
                 k = int(rq.extra.get("resume", k + 1))  # type: ignore[arg-type]
                 continue
             k += 1
+        # reporting nouns: "Trump's claim that ...", "the warning that ..."
+        if "that" in text[ss:se]:
+            for m in self.noun_re.finditer(text, ss, se):
+                cs = m.end()
+                if any(s <= cs < e or s <= m.start() < e for s, e in used):
+                    continue
+                content = self._content(cs, self._clause_end(cs, se, pairs), pairs)
+                if content is None:
+                    continue
+                spk = None
+                if m.group("who"):
+                    ws, we = m.span("who")
+                    spk = NP(ws, we, text[ws:we], classify(text[ws:we].split(), lex))
+                ns, ne = m.span("noun")
+                rq = RawQuote(content[0], content[1], (ns, ne, m.group("noun").lower()), spk,
+                              para, sent, inherit=False, strong=False)
+                out.append(rq)
+                used.extend(rq.parts)
         # leftover quoted passages
         for p in pairs:
             if any(s <= p.start < e or p.start <= s < p.end for s, e in used) or not p.double:
@@ -199,6 +284,8 @@ class SentenceQuotes:
         text = self.text
         w = text[toks[k][0] : toks[k][1]].lower()
         if w.endswith("ing") and k > 0 and text[toks[k - 1][0]] == ",":
+            return True
+        if k > 1 and self._coordinated(toks, k):
             return True
         np, b = subject_before(text, toks, k, 0, self.lex)
         if np is None or b == 0:
@@ -218,7 +305,11 @@ class SentenceQuotes:
         m = CLAUSE_STOP_RE.search(text, start, end)
         while m is not None and any(p.open_at < m.start() < p.close_at for p in pairs):
             m = CLAUSE_STOP_RE.search(text, m.end(), end)
-        return m.start() if m else end
+        stop = m.start() if m else end
+        t = TRAILING_ADJUNCT_RE.search(text[start:stop].rstrip(" .,;:!?"))
+        if t is not None and t.start() > 0:
+            stop = start + t.start()
+        return stop
 
     def _finite_soon(self, toks, j, lemma) -> bool:
         """A reported clause (not a noun object) starts at ``j``: a finite verb comes soon."""
@@ -234,10 +325,21 @@ class SentenceQuotes:
                 return False
         return False
 
+    def _skip_adjuncts(self, toks, j) -> int:
+        """Skip "in a statement", "by text message", "to CBC News", "on Friday" after a cue."""
+        text = self.text
+        pos = toks[j][0] if j < len(toks) else len(text)
+        m = ADJUNCT_RE.match(text, pos)
+        if not m or m.end() == pos:
+            return j
+        end = m.end()
+        while j < len(toks) and toks[j][0] < end:
+            j += 1
+        return j
+
     def _starts_clause_cue(self, toks, j) -> bool:
         w = self.text[toks[j][0] : toks[j][1]].lower()
-        return w.endswith("ing") or w in {"according", "who", "which", "though", "although",
-                                          "but", "and"}
+        return w.endswith("ing") or w in {"according", "who", "which", "though", "although"}
 
     def _modal_before(self, toks, k) -> bool:
         w = self.text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
@@ -257,6 +359,21 @@ class SentenceQuotes:
             if not (tw.lower() in TIME_WORDS or tw[:1].isupper() or tw.lower() in TAIL_WORDS):
                 return False
         return len(toks) <= j
+
+    def _sentence_subject(self, toks, k) -> NP | None:
+        """The noun phrase opening the sentence when it is a person, group or organisation."""
+        first, _ = subject_after(self.text, toks, 0, k, self.lex)
+        if first is None or first.kind not in ("person", "group", "organization"):
+            return None
+        return first
+
+    def _coordinated(self, toks, k) -> bool:
+        """ "... and said ..." / "... but also noted ...": a second verb of the same subject."""
+        text = self.text
+        j = k - 1
+        if text[toks[j][0] : toks[j][1]].lower() in {"also", "later", "then"}:
+            j -= 1
+        return j > 0 and text[toks[j][0] : toks[j][1]].lower() in {"and", "but"}
 
     def _clause_follows(self, toks, in_q, j) -> bool:
         """True when a reported clause follows the cue ("..., Homan said that ICE was")."""
@@ -279,11 +396,30 @@ class SentenceQuotes:
         text = self.text
         np, after = subject_after(text, toks, k + 2, len(toks), self.lex)
         if np is None:
-            return None
+            # any source phrase up to the punctuation: "according to the post-debate analysis"
+            j = k + 2
+            while j < len(toks) and j - k < 14 and text[toks[j][0]].isalnum() and text[
+                    toks[j][0] : toks[j][1]].lower() not in {"who", "which", "whose", "that"}:
+                j += 1
+            if j == k + 2:
+                return None
+            ns, ne = toks[k + 2][0], toks[j - 1][1]
+            words = text[ns:ne].split()
+            np, after = NP(ns, ne, text[ns:ne], classify(words, self.lex)), j
         cue = (toks[k][0], toks[k + 1][1], "according to")
         before = max([ss] + [e for s, e in used if e <= toks[k][0]])
         if n_words(text, before, toks[k][0]) >= 2:
             content = self._content(before, toks[k][0], pairs)
+            j = after
+            if (content is not None and j + 2 < len(toks) and text[toks[j][0]] == ","
+                    and text[toks[j + 1][0] : toks[j + 1][1]] in {"and", "but"}):
+                # "X paid 25 percent, according to the CBO, and the top 10 percent paid 69"
+                tail = self._content(toks[j + 2][0], self._clause_end(toks[j + 2][0], se, pairs),
+                                     pairs)
+                if tail is not None and n_words(text, *tail[0][0]) >= 3:
+                    content = ([*content[0], *tail[0]],
+                               "mixed" if "mixed" in (content[1], tail[1]) else content[1])
+                    after = j + 2
         else:
             content = self._content(toks[after][0] if after < len(toks) else se, se, pairs)
         if content is None:
@@ -301,6 +437,12 @@ class SentenceQuotes:
         cue = (toks[k][0], toks[k][1], lemma)
         nt = len(toks)
         np_b, bstart = subject_before(text, toks, k, 0, lex)
+        if w.endswith("ing") and k > 0:
+            before = text[toks[k - 1][0] : toks[k - 1][1]].lower()
+            if before not in BE_ING and before != "," and not before.endswith("ly"):
+                return None  # "the court ruling could", "a tweet attacking"
+        via_who = np_b is not None and bstart < k and "who" in {
+            text[t[0] : t[1]].lower() for t in toks[bstart:k]}
         prev_i = (bstart if np_b else k) - 1
         while not np_b and prev_i >= 0 and text[toks[prev_i][0] : toks[prev_i][1]].lower() in {
             "also", "has", "had", "have", "would", "will", "later", "then", "again"
@@ -312,18 +454,28 @@ class SentenceQuotes:
         while nxt_i < nt and text[toks[nxt_i][0] : toks[nxt_i][1]].lower() in DAYS | {"on"}:
             nxt_i += 1
         nxt = text[toks[nxt_i][0] : toks[nxt_i][1]].lower() if nxt_i < nt else ""
-        if not strong or words_before < 2:
+        if not strong or words_before < 2 or via_who:
             postposed = False
         elif prev in CLOSE_MARKS:
-            postposed = nxt != "that"
+            lead = text[ss : toks[prev_i][0]].split()
+            postposed = nxt != "that" and not (
+                lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS)
         elif prev in ",—–":
             lead = text[ss : toks[prev_i][0]].split()
-            if nxt in {":", "that"} or (nxt_i < nt and in_q[nxt_i]) or (
+            quote_before = prev_i > 0 and text[toks[prev_i - 1][0]] in CLOSE_MARKS
+            quote_next = not quote_before and (nxt_i < nt and in_q[nxt_i] or (
+                nxt == "," and nxt_i + 1 < nt and in_q[nxt_i + 1]
+                and text[toks[nxt_i + 1][0]] in OPEN_MARKS))
+            if nxt in {":", "that"} or quote_next or (
                     lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS
                     and len(lead) <= 8):
                 postposed = False
             else:
-                postposed = not self._clause_follows(toks, in_q, k + 1)
+                np_a, after = subject_after(text, toks, k + 1, nt, lex)
+                if np_a is not None and (after >= nt or text[toks[after][0]] in ".,!?;"):
+                    postposed = True  # "..., said police Chief Joseph Boinnet."
+                else:
+                    postposed = not self._clause_follows(toks, in_q, k + 1)
         else:
             postposed = bool(np_b) and words_before >= 4 and self._sentence_ends(toks, in_q, k + 1)
             if postposed:
@@ -354,8 +506,21 @@ class SentenceQuotes:
             if np_a is None:
                 return None
             speaker, resume = np_a, after
+        elif not np_b and self._coordinated(toks, k) and (
+                out and out[-1].speaker is not None or self._sentence_subject(toks, k)):
+            # "X claimed vast wealth and said it ensured ..."
+            speaker = out[-1].speaker if out and out[-1].speaker else self._sentence_subject(
+                toks, k)
         elif not np_b:
-            return None
+            # "Colton laughed and stuttered, ..." / "she picked it up and crowed, ..."
+            if not (strong and k > 1 and text[toks[k - 1][0] : toks[k - 1][1]] in {"and", "then"}
+                    and k + 1 < nt and (in_q[k + 1] or k + 2 < nt and in_q[k + 2]
+                                        and text[toks[k + 1][0]] in ",:")):
+                return None
+            first, _ = subject_after(text, toks, 0, k, lex)
+            if first is None or first.kind not in ("person", "group", "organization"):
+                return None
+            speaker = first
         if postposed:
             start = max([ss] + [e for s, e in used if e <= toks[prev_i][0]])
             content = self._content(start, toks[prev_i][0] + (1 if prev in CLOSE_MARKS else 0),
@@ -386,8 +551,7 @@ class SentenceQuotes:
                 tail = self._content(toks[j + 1][0], self._clause_end(toks[j + 1][0], se, pairs),
                                      pairs)
                 if tail is not None and n_words(text, *tail[0][0]) >= 3:
-                    head_words = n_words(text, *parts[0])
-                    parts = [*parts, *tail[0]] if head_words > 4 else tail[0]
+                    parts = [*parts, *tail[0]]
                     if tail[1] == "mixed":
                         typ = "mixed"
                     resume = j + 1
@@ -403,8 +567,14 @@ class SentenceQuotes:
             nw = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
             if j > k + 1 and not (nw in {"that", "to", "if", "whether", ":", ",", "about", "how",
                                          "what", "why", "when", "where"}
-                                  or (j < nt and in_q[j])):
+                                  or (j < nt and in_q[j])
+                                  or ((nw in lex.pronouns["subject"] or nw in DETERMINERS)
+                                      and self._finite_soon(toks, j, "claim"))):
                 return None
+            if nw == "to":
+                j = k + 1  # "urged people to send a message": the object is part of it
+        else:
+            j = self._skip_adjuncts(toks, j)
         that_at = None
         for m in range(j, min(nt, j + 9)):
             tw = text[toks[m][0] : toks[m][1]].lower()
@@ -425,16 +595,24 @@ class SentenceQuotes:
                 j += 1
         if not strong:
             nxt = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
-            if that_at is None and lemma not in lex.object_cues and not (lemma in CLAUSE_WEAK and (
-                    nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"})):
+            if nxt == "to" and lemma in INTENT_VERBS:
+                pass
+            elif that_at is None and lemma not in lex.object_cues and not (
+                    lemma in CLAUSE_WEAK and (
+                        nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"})):
                 return None
         if j >= nt:
             return None
         first = text[toks[j][0] : toks[j][1]].lower()
-        if first in PREPOSITIONS or (first == "to" and strong):
+        if lemma == "call" and first in {"for", "on"} and j + 1 < nt:
+            j += 1  # "called for steep new tariffs" / "called on Congress to act"
+        elif first == "to" and lemma in INTENT_VERBS:
+            pass  # "wants to make tuition free", "pledged to cut taxes"
+        elif first in PREPOSITIONS or first == "to" or (
+                lemma in lex.object_cues and that_at is None and first in {"in", "on", "at"}):
             return None
-        if that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma) and not (
-                lemma in lex.object_cues):
+        if (that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma)
+                and lemma not in lex.object_cues and not (first == "to" and lemma in INTENT_VERBS)):
             return None
         content = self._content(toks[j][0], self._clause_end(toks[j][0], se, pairs), pairs)
         if content is None:
@@ -446,5 +624,19 @@ class SentenceQuotes:
         return rq
 
 
-CLAUSE_STOP_RE = re.compile(r"\s+(?:—|–|--)\s+|,\s+which\b|;\s")
+CLAUSE_STOP_RE = re.compile(
+    r"\s+(?:—|–|--)\s+|,\s+which\b|;\s|,?\s+and then\s+"
+    r"|,\s+(?:but|and|while|although|though|whereas|yet)\s+"
+    r"(?=(?:the|a|an|he|she|they|it|we|i|his|her|their|its|[A-Z]\w*)\b)"
+    r"|,\s+(?:meaning|saying|adding|noting|arguing|citing|calling|suggesting|explaining"
+    r"|insisting|warning|claiming|describing|referring|prompting|leaving|sending|asking)\b"
+    r"|\s+(?:and|but)\s+(?:also\s+)?(?:said|says|told|noted|added|argued|insisted|warned"
+    r"|called|urged|vowed|promised|pledged|claimed)\b"
+)
+TRAILING_ADJUNCT_RE = re.compile(
+    r"\s+(?:in|during|at|on|via)\s+(?:an?|the|his|her|their|its)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:statement|interview|email|e-mail|release|letter|post|tweet|video|speech|appearance"
+    r"|diatribe|op-ed|column|briefing|news conference|press conference|rally|debate|hearing)s?"
+    r"(?:\s+(?:on|last|this)\s+\w+)?(?:\s+(?:morning|afternoon|evening|night))?\s*$"
+)
 CONTINUE_WORDS = frozenset({"and", "but", "then", "before", "after", "as", "while", "when"})

@@ -7,10 +7,13 @@ speaker inheritance -> alias clustering and pronoun resolution -> model records.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from annotations.detect.attribution import inherit_speakers
 from annotations.detect.coref import Entity, Resolver
 from annotations.detect.lexicon import Lexicon, load
-from annotations.detect.mentions import NP, find_names
+from annotations.detect.mentions import NP, classify, find_names
 from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
 from annotations.detect.segment import paragraphs, sentences
@@ -37,9 +40,21 @@ def units(text: str, pairs: list[MarkPair]) -> list[tuple[int, int, int]]:
     return out
 
 
+@lru_cache(maxsize=4)
+def attribution_re(lex: Lexicon) -> re.Pattern[str]:
+    """A short post-posed attribution clause: "Lincicome asked." / "Mayor Jo Li said Friday."."""
+    forms = sorted((f for f in lex.cue_lemma if lex.is_strong(f) and not f.endswith("ing")),
+                   key=len, reverse=True)
+    cue = "|".join(re.escape(f) for f in forms)
+    return re.compile(
+        r"(?:[A-Z][\w.'’-]*\s+){1,5}(?:" + cue + r")\b[^.!?\"“”\n]{0,60}[.!?]"
+    )
+
+
 def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
     """Every quote of ``text`` with its cue and speaker phrase (speaker may be inherited)."""
     pairs = pair_marks(text)
+    attr = attribution_re(lex)
     top = [p for p in pairs if p.depth == 0 and (p.double or _single_top(text, p, pairs))]
     finder = SentenceQuotes(text, lex)
     out: list[RawQuote] = []
@@ -56,7 +71,7 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
         if us < claimed_until:
             continue
         prot = [(p.open_at, p.close_at + 1) for p in upairs]
-        for ss, se in sentences(text, us, ue, prot):
+        for ss, se in sentences(text, us, ue, prot, attr):
             spairs = [p for p in upairs if ss <= p.open_at and p.close_at < se]
             found = finder.find(ss, se, spairs, pidx, sent_no)
             out.extend(found)
@@ -79,8 +94,10 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
                     rq = RawQuote([(qs, qe)], typ, src.cue, src.speaker, pidx + 1, sent_no)
                     out.append(rq)
                     claimed_until = ne
-        elif tail.endswith(":") and out and out[-1].cue and out[-1].end >= ue - 1:
-            pass
+        headline = headline_quote(text, us, ue, pidx, sent_no, lex)
+        if headline is not None and not any(q.start < headline.end and headline.start < q.end
+                                            for q in out):
+            out.append(headline)
     out.sort(key=lambda q: q.start)
     # drop overlaps (keep the earlier, longer one)
     kept: list[RawQuote] = []
@@ -98,6 +115,38 @@ def _single_top(text: str, p: MarkPair, pairs: list[MarkPair]) -> bool:
     return is_quote_like(text, p, has_cue=False) and not any(
         d.double and d.open_at < p.open_at < d.close_at for d in pairs
     )
+
+
+HEADLINE_RE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*):\s+(?=\S)")
+HEADLINE_STOP = frozenset(
+    """read more watch related photo photos video update updated note editor editor's correction
+    source credit q a file listen also see opinion analysis exclusive breaking live warning
+    spoiler click sign subscribe advertisement story chart map graphic caption earlier relevant
+    reading previously next coming inside now top latest recommended trending popular""".split()
+)
+
+
+def headline_quote(
+    text: str, s: int, e: int, para: int, sent: int, lex: Lexicon
+) -> RawQuote | None:
+    """A short headline-like paragraph "Name: what they said" ("Graham: Trump's Rhetoric ...")."""
+    if e - s > 160:
+        return None
+    m = HEADLINE_RE.match(text, s, e)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    if any(w.lower().rstrip(":") in HEADLINE_STOP for w in words):
+        return None
+    qs, qe = trim(text, m.end(), e)
+    if qe - qs < 8 or len(text[qs:qe].split()) < 3:
+        return None
+    ns, ne = m.start(1), m.end(1)
+    speaker = NP(ns, ne, text[ns:ne], classify(words, lex))
+    colon = text.index(":", ne)
+    typ = "direct" if text[m.end()] in "\"“‘'" and text[qe:e].strip()[:1] in "\"”’'" else (
+        "indirect")
+    return RawQuote([(qs, qe)], typ, (colon, colon + 1, ":"), speaker, para, sent)
 
 
 def _next_unit(text: str, pos: int) -> tuple[int, int] | None:

@@ -51,9 +51,11 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     and is split off otherwise.
     """
     end = len(text) if end is None else end
+    spans = [m.span() for m in TOKEN_RE.finditer(text, start, end)]
+    if "." not in text[start:end]:
+        return spans
     out = []
-    for m in TOKEN_RE.finditer(text, start, end):
-        s, e = m.span()
+    for s, e in spans:
         if e - s > 1 and text[e - 1] == ".":
             core = text[s : e - 1]
             if not (len(core) == 1 or "." in core or core.lower() in ABBREVIATIONS):
@@ -80,9 +82,17 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def sentences(
-    text: str, start: int, end: int, protected: Sequence[tuple[int, int]] = ()
+    text: str,
+    start: int,
+    end: int,
+    protected: Sequence[tuple[int, int]] = (),
+    attribution: re.Pattern[str] | None = None,
 ) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` into sentences; no break falls strictly inside ``protected``."""
+    """Split ``text[start:end]`` into sentences; no break falls strictly inside ``protected``.
+
+    ``attribution`` matches a short attribution clause ("Lincicome asked."): a quotation ending
+    in ?/!/. followed by such a clause stays in one sentence with it.
+    """
     starts = [s for s, _ in protected]
     out = []
     cur = start
@@ -108,6 +118,9 @@ def sentences(
         while nxt < end and text[nxt].isspace():
             nxt += 1
         if nxt < end and (text[nxt].islower() or text[nxt] in ",;:"):
+            continue
+        if (attribution is not None and text[cut - 1] in "\"”»’'"
+                and attribution.match(text, nxt, end)):
             continue
         out.append((cur, cut))
         cur = nxt

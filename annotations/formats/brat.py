@@ -318,6 +318,26 @@ def _extent(ann: _Ann, tid: str) -> tuple[int, int]:
     return frags[0][0], frags[-1][1]
 
 
+def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    """``value`` lower-cased if it is one of ``allowed``, else ``default`` (files from brat
+    users may say ``Direct`` or leave the attribute out)."""
+    low = (value or "").lower()
+    return low if low in allowed else default
+
+
+def _links(ann: _Ann, relation: str) -> dict[str, str]:
+    """Quote T id -> the other argument's T id for ``relation``, in either direction."""
+    out: dict[str, str] = {}
+    for rel, arg1, arg2 in ann.rels:
+        if rel != relation:
+            continue
+        if ann.spans.get(arg1, ("",))[0] == "Quote":
+            out[arg1] = arg2
+        else:
+            out[arg2] = arg1
+    return out
+
+
 def ann_to_layer(text: str, ann: _Ann, *, name: str) -> Layer:
     """Build a checked ``Layer`` from a parsed ``.ann`` over ``text``."""
     speakers: dict[str, Speaker] = {}
@@ -338,7 +358,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str) -> Layer:
         sid = str(note.get("speaker_id") or sid)
         mention_speaker[tid] = sid
         old = speakers.get(sid)
-        kind = ann.attrs.get(tid, {}).get("Kind", old.kind if old else "unknown")
+        kind = _choice(ann.attrs.get(tid, {}).get("Kind"), SPEAKER_KINDS,
+                       old.kind if old else "unknown")
         mentions = old.mentions if old else ()
         if note.get("listed", True):
             mentions += (Mention(s, e, text[s:e]),)
@@ -349,8 +370,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str) -> Layer:
             tuple(note.get("aliases") or (old.aliases if old else ())),
             tuple(sorted(set(mentions), key=lambda m: (m.start, m.end))),
         )
-    said = {arg2: arg1 for rel, arg1, arg2 in ann.rels if rel == "Said"}
-    cues = {arg2: arg1 for rel, arg1, arg2 in ann.rels if rel == "Cues"}
+    said = _links(ann, "Said")
+    cues = _links(ann, "Cues")
     quotes: list[Quote] = []
     for tid, (label, spans) in ann.spans.items():
         if label != "Quote":
@@ -387,14 +408,14 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str) -> Layer:
                 start=start,
                 end=end,
                 text=text[start:end],
-                type=attrs.get("QuoteType", "direct"),
+                type=_choice(attrs.get("QuoteType"), QUOTE_TYPES, "direct"),
                 parts=tuple(parts) if len(parts) > 1 else (),
                 cue=cue,
                 speaker_id=speaker_id,
                 speaker_mention=mention,
                 stance=stance,
                 confidence=dict(meta.get("confidence") or {}),
-                status=attrs.get("Status", "accepted"),
+                status=_choice(attrs.get("Status"), QUOTE_STATUSES, "accepted"),
                 origin=str(meta.get("origin") or ""),
                 note=str(meta.get("note") or ""),
                 created=str(meta.get("created") or ""),

@@ -19,6 +19,7 @@ Tokens are split at annotation boundaries, so tags are exact. A blank line ends 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,27 +49,31 @@ def document_to_conll(doc_id: str, text: str, layer: Layer) -> str:
             key = (q.speaker_mention.start, q.speaker_mention.end)
             mentions.setdefault(key, []).append(q.id)
     cuts = annotation_cuts([(s, e) for s, e, _, _ in quote_spans] + list(mentions))
+    sents = [(ss, se, tokens(text, ss, se, cuts)) for ss, se in sentences(text)]
+    starts = [ts for _, _, toks in sents for ts, _ in toks]
+    # tags by token index; tokens are cut at every boundary, so a token starting inside a
+    # span ends inside it. The earlier quote wins where quotes nest.
+    qtags: dict[int, tuple[str, str]] = {}
+    for s, e, typ, quote_id in quote_spans:
+        for i in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)):
+            if i not in qtags:
+                qtags[i] = (("B-" if _first_token(text, s, starts[i]) else "I-") + typ, quote_id)
+    stags: dict[int, tuple[str, str]] = {}
+    for (ms, me), ids in sorted(mentions.items()):
+        for i in range(bisect.bisect_left(starts, ms), bisect.bisect_left(starts, me)):
+            if i not in stags:
+                tag = "B-SPEAKER" if _first_token(text, ms, starts[i]) else "I-SPEAKER"
+                stags[i] = (tag, ",".join(ids) or "_")
     lines = [f"# newdoc id = {_one_line(doc_id)}"]
-    sorted_mentions = sorted(mentions.items())
-    for n, (ss, se) in enumerate(sentences(text), 1):
+    i = 0
+    for n, (ss, se, toks) in enumerate(sents, 1):
         lines.append(f"# sent_id = {_one_line(doc_id)}-{n}")
         lines.append(f"# text = {_one_line(text[ss:se])}")
-        for ts, te in tokens(text, ss, se, cuts):
-            qtag = stag = "O"
-            qid = said = "_"
-            for s, e, typ, quote_id in quote_spans:
-                if s <= ts and te <= e:
-                    qtag = ("B-" if _first_token(text, s, ts) else "I-") + typ
-                    qid = quote_id
-                    break
-            for (ms, me), ids in sorted_mentions:
-                if ms <= ts and te <= me:
-                    stag = "B-SPEAKER" if _first_token(text, ms, ts) else "I-SPEAKER"
-                    said = ",".join(ids) or "_"
-                    break
-                if ms > ts:
-                    break
+        for ts, te in toks:
+            qtag, qid = qtags.get(i, ("O", "_"))
+            stag, said = stags.get(i, ("O", "_"))
             lines.append(f"{text[ts:te]}\t{ts}\t{te}\t{qtag}\t{stag}\t{qid}\t{said}")
+            i += 1
         lines.append("")
     return "\n".join(lines) + "\n"
 

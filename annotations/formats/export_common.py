@@ -50,6 +50,7 @@ def filter_items(items: Iterable[DocLayer], statuses: Collection[str] | None) ->
         yield doc, filter_layer(layer, statuses)
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -83,7 +84,7 @@ class Utf16Offsets:
 
     def __init__(self, text: str) -> None:
         self._prefix: list[int] | None = None
-        if any(ord(c) > 0xFFFF for c in text):
+        if not text.isascii() and _ASTRAL.search(text):
             prefix = [0]
             total = 0
             for c in text:

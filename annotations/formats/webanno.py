@@ -18,12 +18,16 @@ Quote span per part, sharing its ``quoteId``. The quote-speaker link is the ``sp
 feature on both layers rather than a ``#T_RL`` relation, because INCEpTION relation layers
 connect spans of one and the same layer. Create the two layers with these feature names (all
 strings) in the INCEpTION project before importing. Sentences are the simple ones of
-``segment``; tokens are split at annotation boundaries so every span is exact.
+``segment``; tokens are split at annotation boundaries so every span is exact, except that
+(as the format itself requires) a span is cut to the tokens it covers: leading or trailing
+white space is dropped, and a span over white space only is left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import bisect
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +53,14 @@ _VALUE_ESCAPES = (
 )
 
 
+_NEEDS_VALUE_ESCAPE = re.compile(r"[\\\[\]|_;\t\n*]|->")
+_NEEDS_TEXT_ESCAPE = re.compile(r"[\x00-\x1f\\]")
+
+
 def escape_value(value: str) -> str:
     """A feature value escaped as ``Escaping.escapeValue`` does."""
+    if not _NEEDS_VALUE_ESCAPE.search(value):
+        return value
     for raw, esc in _VALUE_ESCAPES:
         value = value.replace(raw, esc)
     return value
@@ -58,6 +68,8 @@ def escape_value(value: str) -> str:
 
 def escape_text(text: str) -> str:
     """A ``#Text=`` line escaped as ``Escaping.escapeText`` does (3.2+)."""
+    if not _NEEDS_TEXT_ESCAPE.search(text):
+        return text
     out = []
     for c in text:
         code = ord(c)
@@ -129,12 +141,13 @@ def document_to_tsv(text: str, layer: Layer) -> str:
     cuts = annotation_cuts([(a.start, a.end) for a in annotations])
     sents = [tokens(text, s, e, cuts) for s, e in sentences(text)]
     sents = [toks for toks in sents if toks]
-    flat = [t for toks in sents for t in toks]
-    # which tokens each annotation covers
-    covered: dict[int, list[int]] = {}
+    starts = [s for toks in sents for s, _ in toks]
+    # which tokens each annotation covers (tokens are cut at every annotation boundary, so a
+    # token starting inside an annotation ends inside it)
+    covered: dict[int, range] = {}
     by_token: dict[int, list[int]] = {}
     for n, a in enumerate(annotations):
-        idx = [i for i, (s, e) in enumerate(flat) if a.start <= s and e <= a.end]
+        idx = range(bisect.bisect_left(starts, a.start), bisect.bisect_left(starts, a.end))
         covered[n] = idx
         for i in idx:
             by_token.setdefault(i, []).append(n)
@@ -150,6 +163,7 @@ def document_to_tsv(text: str, layer: Layer) -> str:
             next_id += 1
     u16 = Utf16Offsets(text)
     widths = (len(QUOTE_FEATURES), len(SPEAKER_FEATURES))
+    cells = [_cells(a, disamb.get(n)) for n, a in enumerate(annotations)]
     out = [header()]
     i = 0
     for sent_no, toks in enumerate(sents, 1):
@@ -160,29 +174,23 @@ def document_to_tsv(text: str, layer: Layer) -> str:
             cols = [f"{sent_no}-{tok_no}", f"{u16(s)}-{u16(e)}", text[s:e]]
             here = by_token.get(i, [])
             for lay, width in enumerate(widths):
-                mine = [n for n in here if annotations[n].layer == lay]
-                cols.extend(_feature_cells(annotations, mine, disamb, width))
+                mine = [cells[n] for n in here if annotations[n].layer == lay]
+                if not mine:
+                    cols.extend(["_"] * width)
+                elif len(mine) == 1:
+                    cols.extend(mine[0])
+                else:  # stacked annotations: values joined by | in each column
+                    cols.extend("|".join(vals) for vals in zip(*mine, strict=True))
             out.append("\t".join(cols) + "\t\n")
             i += 1
     return "".join(out)
 
 
-def _feature_cells(
-    annotations: Sequence[_Span], mine: list[int], disamb: dict[int, int], width: int
-) -> list[str]:
-    if not mine:
-        return ["_"] * width
-    cells = []
-    for f in range(width):
-        values = []
-        for n in mine:
-            v = annotations[n].values[f]
-            cell = "*" if v is None or v == "" else escape_value(str(v))
-            if n in disamb:
-                cell += f"[{disamb[n]}]"
-            values.append(cell)
-        cells.append("|".join(values))
-    return cells
+def _cells(annotation: _Span, disambiguation: int | None) -> list[str]:
+    """The annotation's feature cells: escaped values (``*`` for none) with its id suffix."""
+    suffix = "" if disambiguation is None else f"[{disambiguation}]"
+    return [("*" if v is None or v == "" else escape_value(str(v))) + suffix
+            for v in annotation.values]
 
 
 def write_webanno(

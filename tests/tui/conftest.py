@@ -12,8 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from seedproject import build_project, open_project  # noqa: E402
-
 from textual.pilot import Pilot  # noqa: E402
+
 from tui.app import SaywhoApp  # noqa: E402
 
 

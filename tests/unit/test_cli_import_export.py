@@ -162,3 +162,66 @@ def test_help_and_version() -> None:
     for command in ("import", "export", "open"):
         result = saywho(command, "--help")
         assert result.returncode == 0 and "usage: saywho" in result.stdout
+
+
+def test_brat_export_imports_back_as_a_layer(tmp_path: Path) -> None:
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    p1, p2 = str(tmp_path / "p1"), str(tmp_path / "p2")
+    assert main(["import", str(gold), "--layer", "gold", "--project", p1]) == 0
+    brat = tmp_path / "brat"
+    assert (
+        main(["export", "--format", "brat", "--out", str(brat), "--layer", "gold", "--project", p1])
+        == 0
+    )
+    assert main(["import", str(brat), "--project", p2]) == 1  # a brat folder needs --layer
+    assert main(["import", str(brat), "--layer", "gold", "--project", p2]) == 0
+    outs = []
+    for proj in (p1, p2):
+        out = tmp_path / f"{Path(proj).name}.jsonl"
+        assert (
+            main(
+                [
+                    "export",
+                    "--format",
+                    "jsonl",
+                    "--out",
+                    str(out),
+                    "--layer",
+                    "gold",
+                    "--project",
+                    proj,
+                ]
+            )
+            == 0
+        )
+        outs.append({d["id"]: d for d in map(json.loads, out.read_text().splitlines())})
+    assert outs[0].keys() == outs[1].keys()
+    for doc_id, doc in outs[0].items():
+        keep = ("start", "end", "text", "type", "speaker_name", "stance", "status")
+        first = [{k: q[k] for k in keep} for q in doc["quotes"]]
+        second = [{k: q[k] for k in keep} for q in outs[1][doc_id]["quotes"]]
+        assert first == second, doc_id
+
+
+def test_webanno_export_writes_a_folder(tmp_path: Path) -> None:
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    proj = str(tmp_path / "p")
+    assert main(["import", str(gold), "--layer", "gold", "--project", proj]) == 0
+    out = tmp_path / "tsv"
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "webanno",
+                "--out",
+                str(out),
+                "--layer",
+                "gold",
+                "--project",
+                proj,
+            ]
+        )
+        == 0
+    )
+    assert any(out.glob("*.tsv"))

@@ -394,3 +394,17 @@ def test_export_by_name_filters_statuses_and_checks_the_target(tmp_path: Path) -
         export("xml", sample(), tmp_path / "a.xml")
     with pytest.raises(InputError):
         export("brat", sample(), tmp_path / "a.csv")
+
+
+def test_brat_reader_is_lenient_with_hand_made_files(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("“Go,” Bo said.", encoding="utf-8")
+    (tmp_path / "b.ann").write_text(
+        "T1\tQuote 1 3\tGo\nT2\tSpeaker 6 8\tBo\nR1\tSaid Arg1:T1 Arg2:T2\n"
+        "A1\tQuoteType T1 Direct\nA2\tStatus T1 Maybe\nA3\tKind T2 Human\nE1\tEvent:T1\n",
+        encoding="utf-8",
+    )
+    [(_, _, layer)] = read_brat(tmp_path)
+    quote = layer.quotes["T1"]
+    assert (quote.type, quote.status) == ("direct", "accepted")
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == "Bo"
+    assert layer.speakers[quote.speaker_id].kind == "unknown"

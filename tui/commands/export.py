@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 
-from annotations.errors import DamagedFileError, InputError
-from annotations.formats.export_common import DocLayer, filter_layer
+from annotations.errors import DamagedFileError
+from annotations.formats.export_common import DocLayer
+from annotations.formats.exporters import WRITERS, export
 from annotations.model import QUOTE_STATUSES
 from annotations.store import Project
 from tui.commands._common import open_project
-
-WRITERS: dict[str, tuple[str, str]] = {
-    "jsonl": ("annotations.formats.jsonl", "write_jsonl"),
-    "csv": ("annotations.formats.csv_format", "write_csv"),
-    "brat": ("annotations.formats.brat", "write_brat"),
-    "webanno": ("annotations.formats.webanno", "write_webanno"),
-    "labelstudio": ("annotations.formats.labelstudio", "write_labelstudio"),
-    "conll": ("annotations.formats.conll", "write_conll"),
-}
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -36,7 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--format", required=True, choices=sorted(WRITERS))
     parser.add_argument(
-        "--out", required=True, type=Path, metavar="PATH", help="output file (a folder for brat)"
+        "--out",
+        required=True,
+        type=Path,
+        metavar="PATH",
+        help="output file (a folder for brat and webanno)",
     )
     parser.add_argument("--layer", metavar="NAME", help="layer to export (default: yours)")
     parser.add_argument(
@@ -52,14 +47,16 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Export and print a one-line summary."""
-    module_name, function_name = WRITERS[args.format]
-    writer = getattr(importlib.import_module(module_name), function_name)
     project = open_project(args, read_only=True, create=False)
     try:
         layer_name = args.layer or project.annotator
-        if args.out.exists() and args.out.is_dir() and args.format != "brat":
-            raise InputError(f"{args.out} is a folder; give a file path")
-        report = writer(_items(project, layer_name, args.status), args.out, annotator=layer_name)
+        report = export(
+            args.format,
+            _items(project, layer_name),
+            args.out,
+            annotator=layer_name,
+            statuses=args.status,
+        )
     finally:
         project.close()
     Console(stderr=True, highlight=False).print(
@@ -68,10 +65,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _items(project: Project, layer_name: str, statuses: list[str] | None) -> Iterator[DocLayer]:
+def _items(project: Project, layer_name: str) -> Iterator[DocLayer]:
     for doc_id in project.document_ids():
         try:
             doc = project.document(doc_id)
         except DamagedFileError:
             continue
-        yield doc, filter_layer(project.layer(doc_id, layer_name), statuses)
+        yield doc, project.layer(doc_id, layer_name)

@@ -5,15 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from annotations.display import visible
-from annotations.errors import SaywhoError
+from annotations.errors import InputError, SaywhoError
+from annotations.formats.brat import read_brat
 from annotations.formats.interchange import layer_from_interchange
-from annotations.formats.readers import DEFAULT_MAX_BYTES, ReadResult, read_documents
+from annotations.formats.readers import (
+    DEFAULT_MAX_BYTES,
+    ReadResult,
+    first_line_title,
+    read_documents,
+)
 from annotations.model import Document
 from annotations.store import ImportReport, Project
 from tui.commands._common import open_project
@@ -31,7 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "Re-importing unchanged text does nothing; changed text under a known id is refused.",
         epilog="example: saywho import articles/ gold.jsonl --layer gold",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders (a folder of brat .txt/.ann files with --layer)",
+    )
     parser.add_argument("--layer", metavar="NAME", help="load quotes in JSONL as this layer")
     parser.add_argument(
         "--max-mb",
@@ -48,7 +60,17 @@ def run(args: argparse.Namespace) -> int:
     """Read every path, import what reads, report every problem, exit 1 if any failed."""
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False, quiet=args.quiet)
-    results = list(read_documents(args.paths, max_bytes=int(args.max_mb * 1e6)))
+    brat_folders = [p for p in args.paths if Path(p).is_dir() and any(Path(p).glob("*.ann"))]
+    if brat_folders and not args.layer:
+        raise InputError(
+            f"{brat_folders[0]} is a brat folder; pass --layer NAME to load its annotations"
+        )
+    plain = [p for p in args.paths if p not in brat_folders]
+    results = list(read_documents(plain, max_bytes=int(args.max_mb * 1e6)))
+    brat = [item for folder in brat_folders for item in read_brat(Path(folder), layer=args.layer)]
+    for doc_id, text, layer in brat:
+        doc = Document(doc_id, first_line_title(text) or doc_id, text, source="brat")
+        results.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
     problems = [r for r in results if not r.ok]
     good = [r for r in results if r.ok]
     project = open_project(args)
@@ -103,7 +125,12 @@ def _load_layers(project: Project, good: list[ReadResult], name: str) -> list[tu
         doc = result.document
         try:
             text = project.document(doc.id).text
-            layer = layer_from_interchange(result.record, text, name=name, origin=name)
+            if "_layer" in result.record:
+                layer = result.record["_layer"]
+                if text != doc.text:
+                    raise InputError(f"{doc.id}: the project's text differs from the brat text")
+            else:
+                layer = layer_from_interchange(result.record, text, name=name, origin=name)
             project.put_layer(doc.id, layer)
         except SaywhoError as exc:
             failures.append((doc.id, f"{result.source}: {exc.message}"))

@@ -26,6 +26,10 @@ class SaywhoScreen(Screen[None]):
         self.refresh_banner()
         self.refresh_save_state()
 
+    def on_screen_resume(self) -> None:
+        """Back on top: show the current save state."""
+        self.refresh_save_state()
+
     def refresh_banner(self) -> None:
         """Read-only reason and damaged-file messages."""
         project = self.saywho.project

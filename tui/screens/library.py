@@ -14,7 +14,7 @@ from tui.screens.base import SaywhoScreen
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
-FILTERS = ("all", "to review", "done")
+FILTERS = ("all", "to review", "done")  # done: every quote reviewed (or none to review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,7 @@ class LibraryScreen(SaywhoScreen):
 
     def on_screen_resume(self) -> None:
         """Coming back from a reader: progress may have changed."""
+        super().on_screen_resume()
         self.app.sub_title = "library"
         self.reload()
 
@@ -93,7 +94,7 @@ class LibraryScreen(SaywhoScreen):
         shown = [
             s for s in self.stats
             if (not needle or needle in s.title.casefold() or needle in s.doc_id.casefold())
-            and (self.filter == "all" or (self.filter == "done") == s.done)
+            and (self.filter == "all" or (self.filter == "done") == (s.reviewed == s.quotes))
         ]
         self.shown = shown
         rows = []

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from annotations import textnav
 from annotations.edits import (
@@ -46,6 +46,7 @@ from tui.widgets.quotes import QuoteList, confidence_of
 from tui.widgets.speakers import SpeakerList
 from tui.widgets.stance import StancePanel
 from tui.widgets.status import Banner, StatusBar
+from tui.widgets.textpanel import TextPanel
 
 
 class ReaderScreen(SaywhoScreen):
@@ -91,7 +92,7 @@ class ReaderScreen(SaywhoScreen):
         with Horizontal(id="body"):
             with Vertical(id="article-column"):
                 yield ArticleView(id="article")
-                yield Static(id="detail")
+                yield TextPanel(id="detail")
             with Vertical(id="sidebar"):
                 yield QuoteList(id="quotes")
                 yield SpeakerList(id="speakers")
@@ -172,8 +173,8 @@ class ReaderScreen(SaywhoScreen):
         self.article.current_id = quote_id
         self.article.invalidate()
         quotes = self.query_one(QuoteList)
-        if quote_id in quotes.ids:
-            quotes.select(quotes.ids.index(quote_id))
+        if quote_id in quotes.positions:
+            quotes.select(quotes.positions[quote_id])
         if scroll:
             self.article.scroll_to_offset(self.anno.quotes[quote_id].start)
         self._refresh_details()
@@ -203,7 +204,7 @@ class ReaderScreen(SaywhoScreen):
         if self.article.mark is not None:
             detail = Text("Selecting: w/b word, (/) sentence, m to make a quote, Esc to cancel",
                           "bold")
-        self.query_one("#detail", Static).update(detail)
+        self.query_one("#detail", TextPanel).set(detail)
         self._refresh_position()
 
     def _refresh_position(self) -> None:
@@ -212,7 +213,7 @@ class ReaderScreen(SaywhoScreen):
             return
         total = len(self.quotes)
         reviewed = sum(1 for q in self.quotes if q.status != "suggested")
-        pos = next((i for i, q in enumerate(self.quotes) if q.id == self.current_id), -1) + 1
+        pos = self.query_one(QuoteList).positions.get(self.current_id or "", -1) + 1
         self.query_one(StatusBar).set_position(
             f"q {pos}/{total} · reviewed {reviewed}/{total} · colour: {self.colour_by} "
         )
@@ -300,11 +301,13 @@ class ReaderScreen(SaywhoScreen):
             if quote.id in changed and new is not None:
                 moved = moved or (new.start, new.end) != (quote.start, quote.end)
                 self.quotes[i] = new
+        ql = self.query_one(QuoteList)
+        order = [q.id for q in self.quotes]
         if moved:
             self.quotes.sort(key=lambda q: (q.start, q.end, q.id))
-            self.query_one(QuoteList).show(self.quotes, layer, self.current_id)
+        if moved and [q.id for q in self.quotes] != order:
+            ql.show(self.quotes, layer, self.current_id)
         else:
-            ql = self.query_one(QuoteList)
             for qid in changed:
                 if qid in layer.quotes:
                     ql.update_quote(layer.quotes[qid], layer)
@@ -338,9 +341,9 @@ class ReaderScreen(SaywhoScreen):
     def _step(self, delta: int) -> None:
         if not self.quotes:
             return
-        ids = [q.id for q in self.quotes]
-        i = ids.index(self.current_id) if self.current_id in ids else -1
-        self.select_quote(ids[min(max(i + delta, 0), len(ids) - 1)])
+        positions = self.query_one(QuoteList).positions
+        i = positions.get(self.current_id or "", -1)
+        self.select_quote(self.quotes[min(max(i + delta, 0), len(self.quotes) - 1)].id)
 
     def action_toggle_colour(self) -> None:
         """Colour quotes by speaker or by stance."""

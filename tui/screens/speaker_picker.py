@@ -48,9 +48,12 @@ def rank(candidates: list[Candidate], query: str, limit: int = 50) -> list[Candi
             keys.append(name)
             owners.append(i)
     best: dict[int, float] = {}
-    for _, score, j in process.extract(query, keys, scorer=fuzz.WRatio, limit=limit * 3):
+    folded = query.casefold()
+    for key, score, j in process.extract(query, keys, scorer=fuzz.WRatio, limit=limit * 3):
         i = owners[j]
         bonus = 5 if candidates[i].in_document else 0
+        if any(word.startswith(folded) for word in key.casefold().split()):
+            bonus += 30
         best[i] = max(best.get(i, 0.0), score + bonus)
     ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
     return [candidates[i] for i in ordered if best[i] >= 45][:limit]

@@ -76,6 +76,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._cache_key: tuple[int, int] = (0, 0)
         self._dragging = False
+        self._width_key: object = None
+        self._width = 10
+        self._base: Style | None = None
+        self._current: Quote | None = None
 
     # ------------------------------------------------------------------ content
     def set_text(self, text: str) -> None:
@@ -97,7 +101,16 @@ class ArticleView(ScrollView, can_focus=True):
         """Re-render the visible lines (after a change of quotes, colours or selection)."""
         self._version += 1
         self._cache.clear()
+        self._base = None
+        self._current = None
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        """CSS or theme changed: drop cached lines."""
+        super().notify_style_update()
+        if hasattr(self, "_cache"):
+            self._cache.clear()
+            self._base = None
 
     def quote_at(self, offset: int) -> Quote | None:
         """The innermost quote covering ``offset``, if any."""
@@ -111,7 +124,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ layout
     def _content_width(self) -> int:
-        return max(self.scrollable_content_region.width, 10)
+        key = (self.size, self.show_vertical_scrollbar)
+        if key != self._width_key:
+            self._width_key = key
+            self._width = max(self.scrollable_content_region.width, 10)
+        return self._width
 
     def _relayout(self) -> None:
         width = self._content_width()
@@ -133,6 +150,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
         """Scroll so that ``offset`` is on screen (a third down the view when it was not)."""
+        if not self.size.height:  # not laid out yet: scroll once it is
+            self.call_after_refresh(self.scroll_to_offset, offset, center=center)
+            return
         self._relayout()
         line = self.line_of(offset)
         top = round(self.scroll_y)
@@ -164,6 +184,7 @@ class ArticleView(ScrollView, can_focus=True):
         if key != self._cache_key:
             self._cache.clear()
             self._cache_key = key
+            self._base = None
         idx = y + round(self.scroll_y)
         strip = self._cache.get(idx)
         if strip is None:
@@ -172,7 +193,9 @@ class ArticleView(ScrollView, can_focus=True):
         return strip
 
     def _render_text_line(self, idx: int, width: int) -> Strip:
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style
+        base = self._base
         if idx >= len(self._lines):
             return Strip([Segment(" " * width, base)], width)
         line = self._lines[idx]
@@ -212,7 +235,9 @@ class ArticleView(ScrollView, can_focus=True):
             if quote.id == self.current_id:
                 current = quote
         if current is None and self.current_id:
-            current = next((q for q in self.quotes if q.id == self.current_id), None)
+            if self._current is None or self._current.id != self.current_id:
+                self._current = next((q for q in self.quotes if q.id == self.current_id), None)
+            current = self._current
         if current is not None:
             for s, e in current.part_spans():
                 if s < le and e > ls:

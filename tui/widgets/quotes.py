@@ -16,11 +16,17 @@ def confidence_of(quote: Quote) -> float | None:
     return min(values) if values else None
 
 
+def _confidence_text(conf: float | None) -> str:
+    if conf is None:
+        return " - "
+    return f"{conf:.2f}".lstrip("0") if conf < 1 else " 1 "
+
+
 def quote_row(quote: Quote, layer: Layer) -> Text:
     """One list row: ``✓ D Kenney        support  .82``."""
     speaker = layer.speaker_name(quote) or "—"
     conf = confidence_of(quote)
-    conf_text = f"{conf:.2f}".lstrip("0") if conf is not None and conf < 1 else " 1 " if conf else " - "
+    conf_text = _confidence_text(conf)
     row = Text(no_wrap=True)
     row.append(STATUS_GLYPH.get(quote.status, "?"), STATUS_STYLE.get(quote.status))
     row.append(f" {TYPE_LETTER.get(quote.type, '?')} ")
@@ -39,19 +45,21 @@ class QuoteList(RowList):
         super().__init__(id=id)
         self.border_title = "Quotes"
         self.ids: list[str] = []
+        self.positions: dict[str, int] = {}
 
     def show(self, quotes: list[Quote], layer: Layer, current: str | None) -> None:
         """Show ``quotes`` (already in reading order) and put the cursor on ``current``."""
         self.ids = [q.id for q in quotes]
-        index = self.ids.index(current) if current in self.ids else 0
-        self.set_rows([quote_row(q, layer) for q in quotes], index)
+        self.positions = {qid: i for i, qid in enumerate(self.ids)}
+        index = self.positions.get(current or "", 0)
+        shown = list(quotes)
+        self.set_lazy_rows(len(shown), lambda i: quote_row(shown[i], layer), index)
         self.border_subtitle = f"{len(quotes)}"
 
     def update_quote(self, quote: Quote, layer: Layer) -> bool:
         """Redraw one quote's row; False when the quote is not listed."""
-        try:
-            i = self.ids.index(quote.id)
-        except ValueError:
+        i = self.positions.get(quote.id)
+        if i is None:
             return False
         self.set_row(i, quote_row(quote, layer))
         return True

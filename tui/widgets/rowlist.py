@@ -6,7 +6,7 @@ replaced in place, so a list of thousands of quotes updates in well under a mill
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -55,13 +55,42 @@ class RowList(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
-        self.rows: list[Text] = []
+        self.rows: list[Text | None] = []
+        self._factory: Callable[[int], Text] | None = None
         self.index = 0
         self._cache: dict[tuple[int, int, bool], Strip] = {}
+        self._size_key: object = None
+        self._width = 0
+        self._base: Style | None = None
+
+    def notify_style_update(self) -> None:
+        """CSS, theme or focus style changed: drop cached rows."""
+        super().notify_style_update()
+        if hasattr(self, "_cache"):
+            self._cache.clear()
+            self._base = None
 
     def set_rows(self, rows: Sequence[Text], index: int | None = None) -> None:
         """Replace all rows (the cursor stays in range)."""
-        self.rows = list(rows)
+        self._factory = None
+        self._reset(list(rows), index)
+
+    def set_lazy_rows(self, count: int, factory: Callable[[int], Text],
+                      index: int | None = None) -> None:
+        """``count`` rows built by ``factory(i)`` only when first shown (long lists)."""
+        self._factory = factory
+        self._reset([None] * count, index)
+
+    def row(self, i: int) -> Text:
+        """Row ``i`` (built now if it is lazy)."""
+        row = self.rows[i]
+        if row is None:
+            assert self._factory is not None
+            row = self.rows[i] = self._factory(i)
+        return row
+
+    def _reset(self, rows: list[Text | None], index: int | None) -> None:
+        self.rows = rows
         if index is not None:
             self.index = index
         self.index = min(max(self.index, 0), max(len(self.rows) - 1, 0))
@@ -134,25 +163,33 @@ class RowList(ScrollView, can_focus=True):
     def on_focus(self, event: events.Focus) -> None:
         """Redraw the cursor row in its focused style."""
         self._cache.clear()
+        self._base = None
         self.refresh()
 
     def on_blur(self, event: events.Blur) -> None:
         """Redraw the cursor row in its unfocused style."""
         self._cache.clear()
+        self._base = None
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """One row (or blank space below the last row)."""
-        width = self.scrollable_content_region.width
+        size_key = (self.size, self.show_vertical_scrollbar)
+        if size_key != self._size_key:
+            self._size_key = size_key
+            self._width = self.scrollable_content_region.width
+        width = self._width
         idx = y + round(self.scroll_y)
-        base = self.rich_style
-        if idx >= len(self.rows):
-            return Strip([Segment(" " * width, base)], width)
         cursor = idx == self.index
         key = (idx, width, cursor and self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            text = self.rows[idx].copy()
+            if self._base is None:
+                self._base = self.rich_style
+            base = self._base
+            if idx >= len(self.rows):
+                return Strip([Segment(" " * width, base)], width)
+            text = self.row(idx).copy()
             text.no_wrap = True
             text.truncate(width, overflow="ellipsis", pad=True)
             segments = list(text.render(self.app.console, end=""))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
-from textual.widgets import Static
 
 from annotations.model import Layer, StanceScheme
 from tui.widgets.colours import stance_style
+from tui.widgets.textpanel import TextPanel
 
 
-class StancePanel(Static):
+class StancePanel(TextPanel):
     """The stance target, each label with its key, and the label distribution."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -33,4 +33,4 @@ class StancePanel(Static):
         unset = counts.get(None, 0)
         text.append(f"{'●' if current is None else ' '}0 {'(none)':<9} {unset:>3}", "dim")
         self.border_subtitle = scheme.target[:30]
-        self.update(text)
+        self.set(text)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.widgets.textpanel import TextPanel
+
 SAVE_GLYPH = {"idle": "·", "saving": "…", "saved": "✓", "error": "✗"}
 
 
-class StatusBar(Static):
+class StatusBar(TextPanel):
     """One line: save state on the left, position and mode on the right."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -33,14 +35,17 @@ class StatusBar(Static):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.set_classes(f"-{self.state}")
+        wanted = f"-{self.state}"
+        if not self.has_class(wanted):
+            self.remove_class("-idle", "-saving", "-saved", "-error")
+            self.add_class(wanted)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {SAVE_GLYPH[self.state]} {self.state}", "bold")
         text.append(f": {self.message}" if self.message else "")
         width = max(self.size.width, 40)
         gap = max(width - text.cell_len - len(self.position) - 1, 1)
         text.append(" " * gap + self.position)
-        self.update(text)
+        self.set(text)
 
     def on_resize(self) -> None:
         """Re-justify on resize."""

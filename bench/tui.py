@@ -1,0 +1,250 @@
+"""Benchmark: the TUI on a generated 20,000-word article with 1,000 quotes, and startup.
+
+Times (each includes the redraw: a key event sent through the app's driver, then waiting until
+every widget has handled its messages and the screen has painted; Pilot's ``pause()`` is not used
+for timing because its idle detection sleeps while the save thread works):
+  first_frame_ms   app construction to first painted frame on the big article
+  next_quote_ms    next-quote key                         (target: median <= 20 ms)
+  accept_ms        accept key, UI updated (saving runs in the worker thread)   (<= 20 ms)
+  span_ms          grow-end-by-a-word key                 (<= 20 ms)
+  accept_saved_ms  accept key until Project.apply returned and "saved" is shown (for the record)
+Startup: each app in a fresh interpreter (imports included), headless, until its first frame:
+the saywho app on the seed project vs a bare Textual app with a Header and a Footer, measured
+alternately in the same run; ``startup_ratio_vs_bare`` is the ratio of medians (target <= 1.5).
+The last line is one JSON object. Usage: python bench/tui.py [--samples N] [--startup-runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotations.model import (  # noqa: E402
+    SUGGESTIONS_LAYER,
+    Cue,
+    Document,
+    Layer,
+    Mention,
+    Quote,
+    Speaker,
+)
+from annotations.store.project import Project  # noqa: E402
+
+WORDS = ("the city council officials policy immigration federal agents local police "
+         "community residents program law order county state court judge mayor press week "
+         "report statement public safety arrests warrant detainer cooperation").split()
+NAMES = ["Jim Kenney", "Ana Ortiz", "Li Wei", "Kwame Mensah", "Sarah O'Neil", "Tom Homan"]
+
+
+def big_article(n_words: int = 20_000, n_quotes: int = 1_000, seed: int = 7) -> tuple[str, Layer]:
+    """A ~``n_words`` article with ``n_quotes`` direct quotes attributed with ``said``."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    quotes: dict[str, Quote] = {}
+    mentions: dict[str, list[Mention]] = {f"s{i + 1}": [] for i in range(len(NAMES))}
+    pos = 0
+    filler = max(n_words // n_quotes - 11, 4)
+
+    def add(chunk: str) -> None:
+        nonlocal pos
+        parts.append(chunk)
+        pos += len(chunk)
+
+    for i in range(n_quotes):
+        sentence = " ".join(rng.choice(WORDS) for _ in range(filler)).capitalize() + ". "
+        add(sentence)
+        add('"')
+        q_start = pos
+        add(" ".join(rng.choice(WORDS) for _ in range(8)).capitalize())
+        q_end = pos
+        add('," ')
+        sid = f"s{i % len(NAMES) + 1}"
+        name = NAMES[i % len(NAMES)]
+        m_start = pos
+        add(name)
+        mentions[sid].append(Mention(m_start, pos, name))
+        add(" ")
+        c_start = pos
+        add("said")
+        cue = Cue(c_start, pos, "said", "say")
+        add(".\n\n" if i % 5 == 4 else ". ")
+        text_so_far = "".join(parts)
+        quotes[f"q{i + 1}"] = Quote(
+            f"q{i + 1}", q_start, q_end, text_so_far[q_start:q_end], "direct", cue=cue,
+            speaker_id=sid, speaker_mention=mentions[sid][-1],
+            confidence={"span": rng.random(), "speaker": rng.random()}, origin="bench@1",
+        )
+    text = "".join(parts)
+    speakers = {
+        sid: Speaker(sid, NAMES[int(sid[1:]) - 1], "person", (), tuple(ms))
+        for sid, ms in mentions.items()
+    }
+    return text, Layer(SUGGESTIONS_LAYER, quotes, speakers)
+
+
+def stats(samples: list[float]) -> dict[str, float]:
+    """Median and p95 in ms."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median": round(statistics.median(ordered), 2), "p95": round(p95, 2),
+            "n": len(ordered)}
+
+
+async def interactive(folder: Path, samples: int) -> dict[str, object]:
+    """First frame and per-key times on the big article."""
+    from textual import events
+
+    from tui.app import SaywhoApp
+
+    project = Project.open(folder, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER))
+    out: dict[str, object] = {}
+    try:
+        t0 = time.perf_counter()
+        app = SaywhoApp(project)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            out["first_frame_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+
+            def state() -> tuple[object, ...]:
+                screen = app.screen
+                quote = screen.current  # type: ignore[attr-defined]
+                return (screen.current_id, quote.status, quote.start, quote.end)  # type: ignore[attr-defined]
+
+            async def timed(key: str) -> float:
+                # The key enters the app as a real one would; the time ends once the screen's
+                # state shows the key's effect, every widget has handled its messages, and
+                # the screen has painted.
+                before = state()
+                start = time.perf_counter()
+                event = events.Key(key, key if len(key) == 1 else None)
+                event.set_sender(app)
+                app.post_message(event)
+                deadline = start + 5
+                while state() == before and time.perf_counter() < deadline:
+                    await asyncio.sleep(0)
+                await pilot._wait_for_screen()
+                app.screen._on_timer_update()
+                return (time.perf_counter() - start) * 1000
+
+            for _ in range(5):  # warm-up
+                await timed("n")
+            out["next_quote_ms"] = stats([await timed("n") for _ in range(samples)])
+            accept = []
+            for _ in range(samples):
+                accept.append(await timed("a"))
+                await app.editor.wait_idle(60)  # the save of the last key, not timed
+                await pilot.press("n")
+            out["accept_ms"] = stats(accept)
+            span = []
+            for i in range(samples):
+                span.append(await timed("equals_sign" if i % 2 == 0 else "minus"))
+                await app.editor.wait_idle(60)
+            out["span_ms"] = stats(span)
+            await app.editor.wait_idle(60)
+            saved = []
+            for _ in range(max(samples // 4, 5)):
+                await pilot.press("n")
+                start = time.perf_counter()
+                await pilot.press("a")
+                await app.editor.wait_idle(60)
+                await pilot.pause()
+                saved.append((time.perf_counter() - start) * 1000)
+            out["accept_saved_ms"] = stats(saved)
+    finally:
+        project.close()
+    return out
+
+
+BARE = """
+import time; t0 = time.perf_counter()
+import asyncio
+from textual.app import App
+from textual.widgets import Footer, Header
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Footer()
+async def main():
+    app = Bare()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print((time.perf_counter() - t0) * 1000)
+asyncio.run(main())
+"""
+
+SAYWHO = """
+import time; t0 = time.perf_counter()
+import asyncio, sys
+sys.path.insert(0, {root!r})
+from annotations.store.project import Project
+from tui.app import SaywhoApp
+async def main():
+    project = Project.open({folder!r}, "bench")
+    app = SaywhoApp(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print((time.perf_counter() - t0) * 1000)
+    project.close()
+asyncio.run(main())
+"""
+
+
+def startup(seed_folder: Path, runs: int) -> dict[str, object]:
+    """Median first-frame time of each app in fresh interpreters, alternating."""
+    bare: list[float] = []
+    mine: list[float] = []
+    script = SAYWHO.format(root=str(ROOT), folder=str(seed_folder))
+    for _ in range(runs):
+        for code, sink in ((BARE, bare), (script, mine)):
+            result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                    timeout=120, cwd=ROOT)
+            if result.returncode != 0:
+                raise SystemExit(result.stderr[-2000:])
+            sink.append(float(result.stdout.strip().splitlines()[-1]))
+    ratio = statistics.median(mine) / statistics.median(bare)
+    return {"startup_saywho_ms": stats(mine), "startup_bare_ms": stats(bare),
+            "startup_ratio_vs_bare": round(ratio, 3)}
+
+
+def main() -> None:
+    """Build the projects, run both measurements, print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=60)
+    parser.add_argument("--startup-runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        text, layer = big_article()
+        big = Path(tmp) / "big"
+        with Project.open(big, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
+            project.add_documents([Document("big", "Generated 20,000-word article", text)])
+            project.put_layer("big", layer)
+        seed = Path(tmp) / "seed"
+        seed_text = (ROOT / "seeds" / "ice-sanctuary-cities.txt").read_text(encoding="utf-8")
+        with Project.open(seed, "bench") as project:  # with the detector when it is there
+            project.add_documents([Document("ice", "ICE targets SoCal", seed_text)])
+        result: dict[str, object] = {
+            "words": len(text.split()), "quotes": len(layer.quotes),
+        }
+        result.update(asyncio.run(interactive(big, args.samples)))
+        result.update(startup(seed, args.startup_runs))
+    for key in ("next_quote_ms", "accept_ms", "span_ms"):
+        value = result[key]
+        assert isinstance(value, dict)
+        result[f"{key}_ok"] = value["median"] <= 20
+    result["startup_ok"] = float(result["startup_ratio_vs_bare"]) <= 1.5  # type: ignore[arg-type]
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

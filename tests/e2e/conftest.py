@@ -1,0 +1,9 @@
+"""The end-to-end tests share the TUI tests' seed project builder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,0 +1,34 @@
+"""``saywho`` in a real terminal (tmux): open the seed, accept a quote, set a stance, quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from seedproject import build_project
+from tmuxdriver import TMUX, Tmux, saywho_command
+
+from annotations.model import Layer
+from annotations.store.project import Project
+
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
+    folder = build_project(tmp_path / "proj")
+    tmux = Tmux(saywho_command(folder, "x"))
+    try:
+        tmux.wait_for("Quotes")
+        tmux.wait_for("q 1/5")
+        tmux.send("a")
+        tmux.wait_for("saved: accepted q1")
+        tmux.send("2")
+        tmux.wait_for("saved: stance oppose on q1")
+        tmux.send("q")
+        assert tmux.wait_exit(), tmux.screen()
+    finally:
+        tmux.close()
+    with Project.open(folder, "x", read_only=True, detect=lambda t: Layer("suggestions")) as p:
+        quote = p.layer("ice").quotes["q1"]
+    assert quote.status == "accepted"
+    assert quote.stance == "oppose"

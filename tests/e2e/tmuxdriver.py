@@ -1,0 +1,80 @@
+"""Drive ``saywho`` in a private tmux server: send keys, read the screen, wait with timeouts."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TMUX = shutil.which("tmux")
+
+
+class Tmux:
+    """One tmux server (own socket) running one command in a window of a fixed size."""
+
+    def __init__(self, command: str, *, width: int = 110, height: int = 32) -> None:
+        self.socket = f"saywho-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.session = "saywho"
+        env = f"cd {shlex.quote(str(ROOT))} && TERM=xterm-256color exec {command}"
+        self._tmux("new-session", "-d", "-s", self.session, "-x", str(width), "-y",
+                   str(height), env)
+
+    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        assert TMUX is not None
+        return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True,
+                              text=True, timeout=10, check=check)
+
+    def send(self, *keys: str) -> None:
+        """Send keys (tmux key names or literal text)."""
+        for key in keys:
+            self._tmux("send-keys", "-t", self.session, key)
+
+    def screen(self) -> str:
+        """The visible pane as text."""
+        result = self._tmux("capture-pane", "-p", "-t", self.session, check=False)
+        return result.stdout
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
+        """Wait until ``needle`` is on screen; raise ``TimeoutError`` with the screen."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if needle in screen:
+                return screen
+            time.sleep(0.05)
+        raise TimeoutError(f"{needle!r} not on screen after {timeout}s:\n{screen}")
+
+    def alive(self) -> bool:
+        """True while the session (the app) runs."""
+        return self._tmux("has-session", "-t", self.session, check=False).returncode == 0
+
+    def wait_exit(self, timeout: float = 15.0) -> bool:
+        """Wait for the app to end."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def pane_pid(self) -> int:
+        """The app's process id (the pane runs it with exec)."""
+        out = self._tmux("list-panes", "-t", self.session, "-F", "#{pane_pid}").stdout
+        return int(out.split()[0])
+
+    def close(self) -> None:
+        """Stop this tmux server."""
+        self._tmux("kill-server", check=False)
+
+
+def saywho_command(project: Path, annotator: str) -> str:
+    """The shell command that opens the TUI on ``project``."""
+    return (f"{shlex.quote(sys.executable)} -m tui.cli --project {shlex.quote(str(project))} "
+            f"--annotator {shlex.quote(annotator)}")

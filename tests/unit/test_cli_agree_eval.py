@@ -1,0 +1,131 @@
+"""``saywho agree`` and ``saywho eval`` on layers built from interchange files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pytest
+
+from tests.conftest import REPO
+from tui.cli import main
+
+SCORE_PY = REPO.parent / "shared" / "eval" / "score.py"
+TEXT = (
+    'Ann Lee said "the plan works well." Bob Ray said "it fails badly." '
+    'Cy Dee said "nobody knows yet." Di Fox said "we should wait."'
+)
+
+
+def quote(text: str, words: str, speaker: str, stance: str | None) -> dict:
+    s = text.index(words)
+    return {
+        "start": s,
+        "end": s + len(words),
+        "type": "direct",
+        "speaker": speaker,
+        "speaker_name": speaker,
+        "stance": stance,
+        "status": "accepted",
+    }
+
+
+def layer_file(tmp: Path, name: str, stances: list[str | None]) -> Path:
+    spans = [
+        ("the plan works well.", "Ann Lee"),
+        ("it fails badly.", "Bob Ray"),
+        ("nobody knows yet.", "Cy Dee"),
+        ("we should wait.", "Di Fox"),
+    ]
+    quotes = [quote(TEXT, w, spk, st) for (w, spk), st in zip(spans, stances, strict=True)]
+    path = tmp / f"{name}.jsonl"
+    path.write_text(json.dumps({"id": "doc", "title": "t", "text": TEXT, "quotes": quotes}) + "\n")
+    return path
+
+
+def test_agree_matches_krippendorff_and_hand_kappa(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proj = str(tmp_path / "p")
+    a = ["support", "oppose", "neutral", "oppose"]
+    b = ["support", "oppose", "oppose", "oppose"]
+    assert (
+        main(["import", str(layer_file(tmp_path, "ana", a)), "--layer", "ana", "--project", proj])
+        == 0
+    )
+    assert (
+        main(["import", str(layer_file(tmp_path, "ben", b)), "--layer", "ben", "--project", proj])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["agree", "--layers", "ana", "ben", "--json", "--project", proj]) == 0
+    report = json.loads(capsys.readouterr().out)
+    codes = {"support": 0, "oppose": 1, "neutral": 2}
+    expected_alpha = krippendorff.alpha(
+        reliability_data=np.array([[codes[x] for x in a], [codes[x] for x in b]], dtype=float),
+        level_of_measurement="nominal",
+    )
+    alpha = report["overall"]["alpha"]["stance"]["alpha"]
+    assert alpha == pytest.approx(expected_alpha, abs=1e-3)
+    # kappa by hand: po = 3/4; pe = (1*1 + 2*3 + 1*0)/16 = 7/16; kappa = (12/16-7/16)/(9/16) = 5/9
+    pair = report["overall"]["pairs"][0]
+    assert pair["stance_kappa"]["kappa"] == pytest.approx(5 / 9, abs=1e-3)
+
+
+def test_agree_refuses_unknown_layer(tmp_path: Path) -> None:
+    proj = str(tmp_path / "p")
+    main(
+        [
+            "import",
+            str(layer_file(tmp_path, "ana", [None] * 4)),
+            "--layer",
+            "ana",
+            "--project",
+            proj,
+        ]
+    )
+    assert main(["agree", "--layers", "ana", "zed", "--project", proj]) == 1
+
+
+@pytest.mark.skipif(not SCORE_PY.exists(), reason="../shared/eval/score.py is absent")
+def test_eval_matches_score_py(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = str(tmp_path / "p")
+    gold = layer_file(tmp_path, "gold", ["support", None, None, "oppose"])
+    assert main(["import", str(gold), "--layer", "gold", "--project", proj]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--gold", str(gold), "--layer", "gold", "--json", "--project", proj]) == 0
+    perfect = json.loads(capsys.readouterr().out)
+    assert perfect["span_exact"]["F1"] == 100.0
+    assert main(["eval", "--gold", str(gold), "--json", "--project", proj]) == 0
+    ours = json.loads(capsys.readouterr().out)
+    pred = tmp_path / "pred.jsonl"
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "jsonl",
+                "--layer",
+                "suggestions",
+                "--out",
+                str(pred),
+                "--project",
+                proj,
+            ]
+        )
+        == 0
+    )
+    theirs = json.loads(
+        subprocess.run(
+            [sys.executable, str(SCORE_PY), str(gold), str(pred), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    for key in ("span_exact", "span_overlap50", "end_to_end_overlap50_plus_speaker"):
+        assert ours[key] == theirs[key]
