@@ -1,1 +1,4 @@
-"""saywho's face: the Textual app and the command line. Imports ``annotations``, never the reverse."""
+"""saywho's face: the Textual app and the command line.
+
+Imports ``annotations``; the domain never imports this package.
+"""

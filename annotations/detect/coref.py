@@ -72,6 +72,7 @@ class Resolver:
         self.entities: list[Entity] = []
         self.by_key: dict[str, Entity] = {}
         self.surname_pos: dict[str, list[int]] = {}
+        self._longest: dict[str, str | None] = {}
         for s, e in names:
             last = text[s:e].split()[-1].lower()
             self.surname_pos.setdefault(last, []).append(s)
@@ -131,13 +132,16 @@ class Resolver:
         return ent
 
     def _longest_name(self, surname: str, near: int) -> str | None:
+        """The longest person name in the text ending in ``surname`` (cached per surname)."""
+        if surname in self._longest:
+            return self._longest[surname]
         best = None
+        seen: set[int] = set()
         for s in self.surname_pos.get(surname, ()):
-            e = self.text.find(" ", s)
-            # the name span containing this surname occurrence
             i = bisect.bisect_right(self.name_starts, s) - 1
-            if i < 0:
+            if i < 0 or i in seen:
                 continue
+            seen.add(i)
             ns, ne = self.names[i]
             if not ns <= s < ne:
                 continue
@@ -149,7 +153,7 @@ class Resolver:
             cand = " ".join(words)
             if best is None or len(cand.split()) > len(best.split()):
                 best = cand
-            del e
+        self._longest[surname] = best
         return best
 
     def _org(self, core: list[str], np: NP) -> Entity:

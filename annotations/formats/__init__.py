@@ -1,1 +1,4 @@
-"""Readers and writers: plain text, Markdown, HTML and JSONL in; interchange JSONL and other tools' formats out."""
+"""Readers and writers.
+
+Plain text, Markdown, HTML and JSONL in; interchange JSONL and other tools' formats out.
+"""

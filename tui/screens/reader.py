@@ -170,8 +170,7 @@ class ReaderScreen(SaywhoScreen):
         if self.anno is None or quote_id not in self.anno.quotes:
             return
         self.current_id = quote_id
-        self.article.current_id = quote_id
-        self.article.invalidate()
+        self.article.set_current(quote_id)
         quotes = self.query_one(QuoteList)
         if quote_id in quotes.positions:
             quotes.select(quotes.positions[quote_id])
@@ -296,10 +295,12 @@ class ReaderScreen(SaywhoScreen):
         """Cheap redraw after edits that touch existing quotes only."""
         self.anno = layer
         moved = False
+        spans: list[tuple[int, int]] = []
         for i, quote in enumerate(self.quotes):
             new = layer.quotes.get(quote.id)
             if quote.id in changed and new is not None:
                 moved = moved or (new.start, new.end) != (quote.start, quote.end)
+                spans += [(quote.start, quote.end), (new.start, new.end)]
                 self.quotes[i] = new
         ql = self.query_one(QuoteList)
         order = [q.id for q in self.quotes]
@@ -311,7 +312,7 @@ class ReaderScreen(SaywhoScreen):
             for qid in changed:
                 if qid in layer.quotes:
                     ql.update_quote(layer.quotes[qid], layer)
-        self.article.set_quotes(self.quotes)
+        self.article.update_quotes(self.quotes, spans)
         self._refresh_details()
 
     def edit_finished(self, outcome: Outcome) -> None:

@@ -112,6 +112,44 @@ class ArticleView(ScrollView, can_focus=True):
             self._cache.clear()
             self._base = None
 
+    def update_quotes(self, quotes: Sequence[Quote], spans: Sequence[tuple[int, int]]) -> None:
+        """Replace the quotes, repainting only the lines that show ``spans`` (what changed)."""
+        self.quotes = list(quotes)
+        self._starts = [q.start for q in self.quotes]
+        self._max_len = max((q.end - q.start for q in self.quotes), default=0)
+        self._current = None
+        self.invalidate_spans(spans)
+
+    def set_current(self, quote_id: str | None) -> None:
+        """Make ``quote_id`` the emphasized quote, repainting only the lines involved."""
+        if quote_id == self.current_id:
+            return
+        spans = self._emphasis_spans(self.current_id)
+        self.current_id = quote_id
+        self._current = None
+        self.invalidate_spans(spans + self._emphasis_spans(quote_id))
+
+    def _emphasis_spans(self, quote_id: str | None) -> list[tuple[int, int]]:
+        quote = next((q for q in self.quotes if q.id == quote_id), None) if quote_id else None
+        if quote is None:
+            return []
+        spans = [(quote.start, quote.end)]
+        for extra in (quote.cue, quote.speaker_mention):
+            if extra is not None:
+                spans.append((extra.start, extra.end))
+        return spans
+
+    def invalidate_spans(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Drop and repaint the cached lines showing any of ``spans``."""
+        if not self._lines:
+            return
+        for start, end in spans:
+            first = self.line_of(start)
+            last = self.line_of(max(end - 1, start))
+            for idx in range(first, last + 1):
+                self._cache.pop(idx, None)
+            self.refresh_lines(first, last - first + 1)
+
     def quote_at(self, offset: int) -> Quote | None:
         """The innermost quote covering ``offset``, if any."""
         found = [q for q in self._near(offset, offset + 1) if q.start <= offset < q.end]

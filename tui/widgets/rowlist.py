@@ -103,9 +103,7 @@ class RowList(ScrollView, can_focus=True):
         """Replace one row."""
         if 0 <= i < len(self.rows):
             self.rows[i] = row
-            for key in [k for k in self._cache if k[0] == i]:
-                del self._cache[key]
-            self.refresh()
+            self._drop_row(i)
 
     def select(self, index: int, *, notify: bool = False) -> None:
         """Move the cursor to ``index`` (quietly unless ``notify``)."""
@@ -116,13 +114,16 @@ class RowList(ScrollView, can_focus=True):
             self._keep_visible()
             return
         old, self.index = self.index, index
-        for i in (old, index):
-            for key in [k for k in self._cache if k[0] == i]:
-                del self._cache[key]
-        self.refresh()
+        self._drop_row(old)
+        self._drop_row(index)
         self._keep_visible()
         if notify:
             self.post_message(self.Highlighted(self, index))
+
+    def _drop_row(self, i: int) -> None:
+        for key in [k for k in self._cache if k[0] == i]:
+            del self._cache[key]
+        self.refresh_lines(i)
 
     def _keep_visible(self) -> None:
         height = max(self.scrollable_content_region.height, 1)
