@@ -24,9 +24,11 @@ class ActionSpec:
     group: str
     show: bool = False
     key_display: str | None = None
+    short: str = ""
 
     def binding(self) -> Binding:
-        """The Textual binding for this action (remappable through its id)."""
+        """The Textual binding for this action (remappable through its id). ``short`` is the
+        footer label; ``description`` the help, palette and tooltip text."""
         return Binding(
             self.keys,
             self.action,
@@ -43,17 +45,20 @@ def bindings(specs: Iterable[ActionSpec]) -> list[Binding]:
 
 
 GLOBAL: tuple[ActionSpec, ...] = (
-    ActionSpec("app.help", "question_mark", "help", "Help: keys and actions", "General", True, "?"),
-    ActionSpec("app.undo", "u", "undo", "Undo the last edit", "General", True),
+    ActionSpec("app.help", "question_mark", "help", "Help: keys and actions", "General", True, "?",
+               short="Help"),
+    ActionSpec("app.undo", "u", "undo", "Undo the last edit", "General", True, short="Undo"),
     ActionSpec("app.redo", "ctrl+r,U", "redo", "Redo the last undone edit", "General"),
     ActionSpec("app.review", "v", "review", "Review queue across the corpus", "General"),
     ActionSpec("app.library", "L", "library", "Library of documents", "General"),
-    ActionSpec("app.quit", "q", "quit", "Quit (waits for saves)", "General", True),
+    ActionSpec("app.quit", "q", "quit", "Quit (waits for saves)", "General", True, short="Quit"),
 )
 
 NAVIGATION: tuple[ActionSpec, ...] = (
-    ActionSpec("reader.next", "n,j", "next_quote", "Next quote", "Navigate", True, "n"),
-    ActionSpec("reader.prev", "p,k", "prev_quote", "Previous quote", "Navigate", True, "p"),
+    ActionSpec("reader.next", "n,j", "next_quote", "Next quote", "Navigate", True, "n",
+               short="Next"),
+    ActionSpec("reader.prev", "p,k", "prev_quote", "Previous quote", "Navigate", True, "p",
+               short="Prev"),
     ActionSpec("reader.colour", "c", "toggle_colour", "Colour by speaker / by stance", "View"),
     ActionSpec(
         "reader.back", "escape", "back", "Cancel selection / clear focus / back", "Navigate"
@@ -61,13 +66,14 @@ NAVIGATION: tuple[ActionSpec, ...] = (
 )
 
 CORRECTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("reader.accept", "a", "accept", "Accept the quote", "Review", True),
-    ActionSpec("reader.reject", "x", "reject", "Reject the quote", "Review", True),
+    ActionSpec("reader.accept", "a", "accept", "Accept the quote", "Review", True, short="Accept"),
+    ActionSpec("reader.reject", "x", "reject", "Reject the quote", "Review", True, short="Reject"),
     ActionSpec("reader.reset", "r", "reset", "Reset to suggested", "Review"),
     ActionSpec("reader.accept_next", "A", "accept_next", "Accept and go to next", "Review"),
     ActionSpec("reader.clear_stance", "0", "clear_stance", "Clear the stance", "Stance"),
     ActionSpec("reader.type", "t", "cycle_type", "Change type (direct/indirect/mixed)", "Edit"),
-    ActionSpec("reader.speaker", "s", "pick_speaker", "Reassign speaker…", "Speakers", True),
+    ActionSpec("reader.speaker", "s", "pick_speaker", "Reassign speaker…", "Speakers", True,
+               short="Speaker"),
     ActionSpec("reader.new_speaker", "S", "new_speaker", "New speaker for this quote…", "Speakers"),
     ActionSpec("reader.rename_speaker", "R", "rename_speaker", "Rename the speaker…", "Speakers"),
     ActionSpec(
@@ -124,17 +130,20 @@ READER: tuple[ActionSpec, ...] = NAVIGATION + CORRECTIONS
 
 REVIEW: tuple[ActionSpec, ...] = (
     ActionSpec("review.accept_next", "enter,space", "accept_next", "Accept and next", "Review",
-               True, "⏎"),
+               True, "⏎", short="Accept+next"),
     ActionSpec("review.reject_next", "X", "reject_next", "Reject and next", "Review"),
-    ActionSpec("review.filter", "slash", "filter", "Filter the queue…", "Review", True, "/"),
+    ActionSpec("review.filter", "slash", "filter", "Filter the queue…", "Review", True, "/",
+               short="Filter"),
     ActionSpec("review.open", "o", "open_in_reader", "Open this document in the reader", "Review"),
 )
 
 LIBRARY: tuple[ActionSpec, ...] = (
-    ActionSpec("library.open", "enter", "open_doc", "Open the document", "Library", True, "⏎"),
-    ActionSpec("library.search", "slash", "search", "Search titles", "Library", True, "/"),
+    ActionSpec("library.open", "enter", "open_doc", "Open the document", "Library", True, "⏎",
+               short="Open"),
+    ActionSpec("library.search", "slash", "search", "Search titles", "Library", True, "/",
+               short="Search"),
     ActionSpec("library.filter", "f", "cycle_filter", "Filter: all / to review / done", "Library",
-               True),
+               True, short="Filter"),
     ActionSpec("library.clear", "escape", "clear_search", "Clear the search", "Library"),
 )
 
@@ -143,7 +152,60 @@ def spec_for(binding_id: str | None) -> ActionSpec | None:
     """The registry entry for a binding id (``None`` for Textual's own bindings)."""
     if binding_id is None:
         return None
-    for spec in (*GLOBAL, *READER, *REVIEW, *LIBRARY):
+    for spec in (*GLOBAL, *READER, *REVIEW, *LIBRARY, *ANALYSIS_SPECS):
         if spec.id == binding_id:
             return spec
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Layers, adjudication, stats, scheme editing, stance suggestions (screens in
+# tui/screens/{layers,adjudicate,stats,scheme}.py and tui/stance_suggest.py).
+
+ANALYSIS: tuple[ActionSpec, ...] = (
+    ActionSpec("app.layer", "l", "switch_layer", "Switch layer (whose annotations)…", "Layers"),
+    ActionSpec("app.adjudicate", "J", "adjudicate", "Adjudicate this document's layers",
+               "Layers"),
+    ActionSpec("app.stats", "T", "stats", "Corpus statistics and plots", "General"),
+    ActionSpec("app.scheme", "K", "scheme", "Edit the stance scheme (target, labels, keys)",
+               "Stance"),
+    ActionSpec("app.take_suggestion", "g", "take_suggestion", "Take the suggested stance",
+               "Stance"),
+    ActionSpec("app.review_uncertain", "O", "review_uncertain",
+               "Review queue by stance uncertainty", "Review"),
+)
+
+ADJUDICATE: tuple[ActionSpec, ...] = (
+    *(
+        ActionSpec(f"adjudicate.pick{i}", str(i), f"pick({i})", f"Take layer {i}",
+                   "Adjudicate", i <= 2)
+        for i in range(1, 10)
+    ),
+    ActionSpec("adjudicate.next", "n,j", "step(1)", "Next unit", "Navigate", True, "n"),
+    ActionSpec("adjudicate.prev", "p,k", "step(-1)", "Previous unit", "Navigate", True, "p"),
+    ActionSpec("adjudicate.next_open", "N", "next_open", "Next undecided unit", "Navigate"),
+    ActionSpec("adjudicate.drop", "x", "drop", "Leave out of final", "Adjudicate", True),
+    ActionSpec("adjudicate.agreed", "a", "adopt_agreed", "Adopt all agreed",
+               "Adjudicate", True),
+    ActionSpec("adjudicate.edit", "e", "edit_final", "Edit final in the reader",
+               "Adjudicate", True),
+    ActionSpec("adjudicate.back", "escape", "back", "Back", "Navigate"),
+)
+
+STATS: tuple[ActionSpec, ...] = (
+    ActionSpec("stats.reload", "r", "reload", "Recount", "View", True),
+    ActionSpec("stats.back", "escape", "back", "Back", "Navigate", True, "Esc"),
+)
+
+SCHEME: tuple[ActionSpec, ...] = (
+    ActionSpec("scheme.add", "a", "add_label", "Add a label…", "Scheme", True),
+    ActionSpec("scheme.rename", "r", "rename_label", "Rename the label (keeps its quotes)…",
+               "Scheme", True),
+    ActionSpec("scheme.remove", "d,delete", "remove_label", "Remove the label…", "Scheme", True,
+               "d"),
+    ActionSpec("scheme.key", "k", "change_key", "Change the label's key…", "Scheme", True),
+    ActionSpec("scheme.target", "t", "edit_target", "Change the stance target…", "Scheme", True),
+    ActionSpec("scheme.back", "escape", "back", "Back", "Navigate", True, "Esc"),
+)
+
+ANALYSIS_SPECS: tuple[ActionSpec, ...] = ANALYSIS + ADJUDICATE + STATS + SCHEME

@@ -7,16 +7,27 @@ are imported when first shown.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
 from annotations.store.project import Project
-from tui.actions import GLOBAL, bindings
+from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.editor import Editor, Outcome
-from tui.screens.command_provider import ActionCommands
-from tui.screens.speaker_picker import Candidate
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tui.screens.speaker_picker import Candidate
+
+
+def _action_commands() -> type[Provider]:
+    """The palette provider, imported when the palette first opens."""
+    from tui.screens.command_provider import ActionCommands
+
+    return ActionCommands
 
 
 class SaywhoApp(App[None]):
@@ -24,8 +35,8 @@ class SaywhoApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "saywho"
-    BINDINGS = bindings(GLOBAL)
-    COMMANDS = App.COMMANDS | {ActionCommands}
+    BINDINGS = bindings((*GLOBAL, *ANALYSIS))
+    COMMANDS = App.COMMANDS | {_action_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, project: Project, *, open_doc: str | None = None, **kwargs: Any) -> None:
@@ -42,12 +53,11 @@ class SaywhoApp(App[None]):
         keymap = self.project.settings.get("keymap")
         if isinstance(keymap, dict):
             self.set_keymap({str(k): str(v) for k, v in keymap.items()})
-        from tui.screens.library import LibraryScreen
-
-        self.push_screen(LibraryScreen())
         doc_ids = self.project.document_ids()
         target = self.open_doc or (doc_ids[0] if len(doc_ids) == 1 else None)
-        if target is not None:
+        if target is None:
+            self._push_library()
+        else:  # the library is built when first asked for (a leaner first frame)
             self.open_reader(target)
 
     def on_unmount(self) -> None:
@@ -61,10 +71,19 @@ class SaywhoApp(App[None]):
         self._set_save("saving", f"{edit.describe()} ({self.editor.pending} queued)")
 
     def _deliver(self, outcome: Outcome) -> None:
-        """From the worker thread: hand the outcome to the UI thread."""
-        # RuntimeError: the app has stopped; the edit is on disk all the same
+        """From the worker thread: hand the outcome to the UI thread without waiting for it
+        (``call_from_thread`` would block the worker, and deadlock a shutdown that waits for
+        the worker to finish its last save)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return  # the app has stopped; the edit is on disk all the same
+
+        async def run() -> None:
+            with self._context():
+                self._delivered(outcome)
+
         with contextlib.suppress(RuntimeError):
-            self.call_from_thread(self._delivered, outcome)
+            asyncio.run_coroutine_threadsafe(run(), loop)
 
     def _delivered(self, outcome: Outcome) -> None:
         self.editor.done(outcome)
@@ -76,6 +95,9 @@ class SaywhoApp(App[None]):
                 self._set_save("saved", what)
             if outcome.receipt is not None and outcome.receipt.change.speakers_after:
                 self._corpus = None
+            from tui.stance_suggest import edit_saved
+
+            edit_saved(self, outcome)  # a stance changed: refit the suggestions (worker)
         else:
             err = outcome.error
             self._set_save("error", err.message if err else "failed")
@@ -96,6 +118,8 @@ class SaywhoApp(App[None]):
     def corpus_speakers(self) -> list[Candidate]:
         """Speakers of every document's layer, one per id (cached until speakers change)."""
         if self._corpus is None:
+
+            from tui.screens.speaker_picker import Candidate
 
             def gather(project: Project) -> list[Candidate]:
                 found: dict[str, Candidate] = {}
@@ -123,8 +147,24 @@ class SaywhoApp(App[None]):
             return
         self.push_screen(ReviewScreen(scheme=self.project.scheme))
 
+    def _push_library(self) -> None:
+        from tui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen())
+
+    def has_library(self) -> bool:
+        """True when the library is at the bottom of the screen stack."""
+        from tui.screens.library import LibraryScreen
+
+        return len(self.screen_stack) > 1 and isinstance(self.screen_stack[1], LibraryScreen)
+
     def action_library(self) -> None:
-        """Back to the library."""
+        """Back to the library (built now if the app started in the reader)."""
+        if not self.has_library():
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self._push_library()
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
@@ -159,3 +199,53 @@ class SaywhoApp(App[None]):
         """Quit once every queued edit is saved."""
         await self.editor.wait_idle(timeout=30)
         self.exit()
+
+    # ------------------------------------------------------------------ layers, adjudication,
+    # stats, scheme: thin entry points; the logic is in tui/screens/{layers,adjudicate,stats,
+    # scheme}.py
+    active_layer: str | None = None  # the layer shown and edited; None: the annotator's own
+
+    def action_switch_layer(self) -> None:
+        """Pick the layer (whose annotations) to show and edit."""
+        from tui.screens.layers import open_layer_picker
+
+        open_layer_picker(self)
+
+    def action_adjudicate(self) -> None:
+        """Compare the current document's layers and build its final layer."""
+        from tui.screens.adjudicate import open_adjudication
+
+        open_adjudication(self)
+
+    def action_stats(self) -> None:
+        """Corpus statistics with plots."""
+        from tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
+
+    def action_scheme(self) -> None:
+        """Edit the stance scheme."""
+        from tui.screens.scheme import SchemeScreen
+
+        if not isinstance(self.screen, SchemeScreen):
+            self.push_screen(SchemeScreen())
+
+    def action_take_suggestion(self) -> None:
+        """Set the current quote's stance to the suggested one."""
+        from tui.stance_suggest import take_suggestion
+
+        take_suggestion(self)
+
+    def action_review_uncertain(self) -> None:
+        """The review queue ordered by stance uncertainty (most uncertain first)."""
+        from tui.screens.review import ReviewScreen
+
+        screen = self.screen
+        if isinstance(screen, ReviewScreen):
+            screen.order_by = "stance"
+            screen.rebuild()
+            return
+        review = ReviewScreen(scheme=self.project.scheme)
+        review.order_by = "stance"
+        self.push_screen(review)

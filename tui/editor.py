@@ -9,6 +9,7 @@ once, so the UI redraws before the change is fsynced. When ``Project.apply`` has
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -60,6 +61,9 @@ class Editor:
         self.pending = 0
         self.last: Outcome | None = None
         self.settle_delay = settle_delay
+        # The UI thread waits for the GIL after every poll of its event loop; while a save
+        # serializes a large layer, the default 5 ms switch interval makes each wait long.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
 
     def read(self, fn: Callable[[Project], T]) -> T:
         """Run a read on the UI thread (waits for an edit in flight)."""

@@ -18,6 +18,16 @@ from dataclasses import dataclass, field
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import NOT_NAMES, NP, classify
 
+ORG_HEADS = frozenset({"agency", "company", "department", "ministry", "government", "firm",
+                       "office", "organization", "organisation", "party", "union", "bank",
+                       "campaign", "administration", "board", "council", "commission",
+                       "committee", "network", "newspaper", "group", "association", "court",
+                       "police", "service", "university", "school", "city", "province", "state"})
+ROLE_HEADS = frozenset({"mayor", "governor", "premier", "senator", "minister", "president",
+                        "judge", "justice", "chief", "commissioner", "sheriff", "spokesman",
+                        "spokeswoman", "spokesperson", "coach", "ceo", "chairman", "director"})
+KNOWN_AS_RE = re.compile(
+    r",?\s*(?:also\s+)?(?:known as|called|dubbed)\s+((?:[A-Z][\w.&'’-]*\s?)+)")
 PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 CONNECT = frozenset({"of", "and", "for", "the", "de", "van", "von", "der", "du", "la", "le", "al"})
 MALE_T = frozenset({"mr", "mr.", "sir", "king", "prince", "lord", "father", "councilman",
@@ -38,6 +48,7 @@ class Entity:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     gender: str = ""
     first: int = 0
+    quoted: bool = False  # speaks a direct or mixed quote (so likely a person when unknown)
 
 
 def name_core(words: list[str], lex: Lexicon) -> list[str]:
@@ -73,11 +84,14 @@ class Resolver:
         self.by_key: dict[str, Entity] = {}
         self.surname_pos: dict[str, list[int]] = {}
         self._longest: dict[str, str | None] = {}
+        self._by_text: dict[str, list[tuple[int, int]]] | None = None
+        self._by_last: dict[str, list[tuple[int, int]]] = {}
         for s, e in names:
             last = text[s:e].split()[-1].lower()
             self.surname_pos.setdefault(last, []).append(s)
 
-    def _new(self, key: str, name: str, kind: str, pos: int) -> Entity:
+    def new_entity(self, key: str, name: str, kind: str, pos: int) -> Entity:
+        """Register a new entity (first mentioned at ``pos``)."""
         ent = Entity(key, name, kind, first=pos)
         self.entities.append(ent)
         self.by_key[key] = ent
@@ -101,13 +115,52 @@ class Resolver:
             if kind == "organization" or len(core) == 1 and core[0].isupper():
                 return self._org(core, np)
             return self._person(core, np, kind)
+        known = KNOWN_AS_RE.match(self.text, np.end)
+        if known is not None and not core:
+            # "The agency, known as ICE, announced": the name in the apposition
+            ks, ke = known.span(1)
+            ref = self.entity_for(NP(ks, ke, self.text[ks:ke], classify(known.group(1).split(),
+                                                                      self.lex)))
+            self._add(ref, np)
+            return ref
+        if low[0] == "the" and len(words) <= 3:
+            ref = self._definite(low, np)
+            if ref is not None:
+                self._add(ref, np)
+                return ref
         key = "n:" + " ".join(w.lower() for w in words if w.lower() not in {"the", "a", "an"})
         ent = self.by_key.get(key)
         if ent is None:
             name = " ".join(words[1:]) if words[0].lower() in {"the", "a", "an"} else np.text
-            ent = self._new(key, name, kind if kind != "unknown" else "unknown", np.start)
+            ent = self.new_entity(key, name, kind if kind != "unknown" else "unknown", np.start)
         self._add(ent, np)
         return ent
+
+    def _definite(self, low: list[str], np: NP) -> Entity | None:
+        """ "the agency" -> the last organisation; "the mayor" -> the last "Mayor Jo Li"."""
+        head = low[-1]
+        if head in ORG_HEADS:
+            best, best_pos = None, -1
+            for ent in self.entities:
+                if ent.kind == "organization" and head in ent.name.lower():
+                    pos = self.last_mention(ent, np.start)
+                    if pos > best_pos:
+                        best, best_pos = ent, pos
+            return best
+        role = " ".join(low[1:])
+        if head in self.lex.titles or head in ROLE_HEADS:
+            pattern = re.compile(r"\b(?i:" + re.escape(role) + r")\s+((?:[A-Z][\w'’.-]+\s+){0,2}"
+                                 r"[A-Z][\w'’.-]+)")
+            found = None
+            for m in pattern.finditer(self.text, 0, np.start):
+                if m.group(1)[:1].isupper():
+                    found = m
+            if found is not None:
+                core = name_core(found.group(1).split(), self.lex)
+                if core and core[0][:1].isupper():
+                    ns, ne = found.span(1)
+                    return self._person(core, NP(ns, ne, self.text[ns:ne], "person"), "person")
+        return None
 
     def _add(self, ent: Entity, np: NP) -> None:
         if np.text not in ent.surfaces:
@@ -124,10 +177,14 @@ class Resolver:
         key = "p:" + surname
         ent = self.by_key.get(key)
         full = self._longest_name(surname, np.start) or " ".join(core)
+        if len(full.split()) == 1 and len(np.text.split()) == 1 and kind == "person":
+            kind = "unknown"  # a bare capitalised word: a person, or a place like "Denver"
         if ent is None:
-            ent = self._new(key, full, kind, np.start)
+            ent = self.new_entity(key, full, kind, np.start)
         elif len(full.split()) > len(ent.name.split()):
             ent.name = full
+        if kind == "person":
+            ent.kind = "person"
         self._add(ent, np)
         return ent
 
@@ -163,7 +220,7 @@ class Resolver:
         name = " ".join(core)
         if ent is None:
             full = self._expand_acronym(acr) if name == acr else None
-            ent = self._new(key, full or name, "organization", np.start)
+            ent = self.new_entity(key, full or name, "organization", np.start)
         elif len(name) > len(ent.name):
             ent.name = name
         self._add(ent, np)
@@ -176,12 +233,36 @@ class Resolver:
                 return " ".join(words)
         return None
 
+    def all_mentions(self, ent: Entity) -> list[tuple[int, int]]:
+        """The entity's mentions plus every occurrence of its names in the text."""
+        if self._by_text is None:
+            self._by_text = {}
+            self._by_last = {}
+            for s, e in self.names:
+                name = self.text[s:e]
+                self._by_text.setdefault(name, []).append((s, e))
+                self._by_last.setdefault(name.split()[-1].lower().rstrip("."), []).append((s, e))
+        out = set(ent.mentions)
+        for form in {ent.name, *ent.surfaces}:
+            out.update(self._by_text.get(form, ()))
+        if ent.key.startswith("p:"):
+            out.update(self._by_last.get(ent.key[2:], ()))
+        elif ent.key.startswith("o:"):
+            out.update(self._by_text.get(ent.key[2:].upper(), ()))
+        spans = sorted(out, key=lambda m: (m[0], -m[1]))
+        kept: list[tuple[int, int]] = []
+        for m in spans:
+            if kept and m[1] <= kept[-1][1]:
+                continue  # inside a longer mention of the same entity
+            kept.append(m)
+        return kept
+
     def learn_gender(self) -> None:
         """Vote each person's gender from the he/she pronouns that follow its mentions."""
         text = self.text
         marks = []
         for ent in self.entities:
-            if ent.kind != "person":
+            if ent.kind != "person" and not ent.key.startswith("p:"):
                 continue
             surname = ent.key[2:] if ent.key.startswith("p:") else ""
             for pos in self.surname_pos.get(surname, ()):
@@ -192,6 +273,9 @@ class Resolver:
         votes: dict[int, list[int]] = {}
         for i, (pos, ent) in enumerate(marks):
             limit = min(len(text), pos + 250)
+            nl = text.find("\n", pos, limit)
+            if nl >= 0:
+                limit = nl  # votes stay inside the paragraph
             if i + 1 < len(marks) and marks[i + 1][1] is not ent:
                 limit = min(limit, marks[i + 1][0])
             m = PRONOUN_RE.search(text, pos, limit)
@@ -202,6 +286,8 @@ class Resolver:
             v = votes.get(id(ent))
             if v and not ent.gender and v[0] != v[1]:
                 ent.gender = "m" if v[0] > v[1] else "f"
+                if ent.kind == "unknown":
+                    ent.kind = "person"
 
     def last_mention(self, ent: Entity, before: int) -> int:
         """Offset of the entity's last mention (or surname occurrence) before ``before``."""
@@ -230,7 +316,8 @@ class Resolver:
             return None
         best, best_pos = None, -1
         for ent in self.entities:
-            if ent.kind not in kinds:
+            if ent.kind not in kinds and not (
+                    "person" in kinds and ent.kind == "unknown" and ent.quoted):
                 continue
             if want and ent.gender and ent.gender != want:
                 continue

@@ -7,7 +7,7 @@ short. Everything is lowercase; lookups are plain set/dict membership.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,6 +62,7 @@ class Lexicon:
     org_words: frozenset[str]
     object_cues: frozenset[str] = frozenset()
     report_nouns: frozenset[str] = frozenset()
+    phrase_cues: dict[str, str] = field(default_factory=dict)
 
     def is_cue(self, word: str) -> bool:
         """True when ``word`` (lowercase) is a form of a cue verb."""
@@ -104,4 +105,5 @@ def load() -> Lexicon:
         org_words=frozenset(w.lower() for w in _lines("org_words.txt")),
         object_cues=frozenset(w.lower() for w in _lines("object_cues.txt")),
         report_nouns=frozenset(w.lower() for w in _lines("report_nouns.txt")),
+        phrase_cues=dict(line.split("|", 1) for line in _lines("phrase_cues.txt")),
     )

@@ -57,8 +57,19 @@ TIME_NAMES = frozenset(
      "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december", "morning", "afternoon", "evening", "night", "week", "month"}
 )
+LEADING_ADVERBS = frozenset(
+    {"but", "and", "so", "yet", "then", "still", "now", "later", "earlier", "meanwhile",
+     "however", "perhaps", "maybe", "instead", "indeed", "finally", "recently", "today",
+     "yesterday", "also", "again", "moreover", "furthermore", "separately", "similarly"}
+)
+NUMBERS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred hundreds thousand thousands million millions dozen dozens percent""".split()
+)
+QUANTIFIERS = frozenset({"percent", "half", "majority", "majorities", "third", "thirds",
+                         "quarter", "quarters", "most", "others", "plurality"})
 BE_FORMS = frozenset({"was", "were", "been", "is", "are", "be", "being"})
-CAP_RE = re.compile(r"[A-Z][\w’'.\-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +85,6 @@ class NP:
 
 def _low(text: str, tok: tuple[int, int]) -> str:
     return text[tok[0] : tok[1]].lower()
-
-
-def _is_cap(text: str, tok: tuple[int, int]) -> bool:
-    c = text[tok[0]]
-    return c.isupper() and text[tok[0] : tok[1]].lower() not in NOT_NAMES
 
 
 def classify(words: list[str], lex: Lexicon) -> str:
@@ -101,7 +107,7 @@ def classify(words: list[str], lex: Lexicon) -> str:
 
 def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
     # drop a leading "But"/"And"/adverb and trailing possessive junk
-    while toks and _low(text, toks[0]) in {"but", "and", "so", "yet", "then", "still", "now"}:
+    while toks and _low(text, toks[0]) in LEADING_ADVERBS:
         toks = toks[1:]
     if not toks:
         return None
@@ -112,7 +118,10 @@ def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
         return NP(toks[0][0], toks[0][1], head, PRONOUN_KIND.get(hl, "unknown"), True)
     if hl in STOP or hl in DETERMINERS or hl in lex.pronouns["subject"]:
         return None
-    if hl.endswith(("’s", "'s", "s’", "s'")):
+    if hl in QUANTIFIERS:
+        s, e = toks[0][0], toks[-1][1]
+        return NP(s, e, text[s:e], "group")  # "A mere 9 percent say", "Nearly half said"
+    if hl.endswith(("’s", "'s", "s’", "s'")) or hl[:1].isdigit() or hl.split("-")[-1] in NUMBERS:
         return None
     det = (words[0].lower() in DETERMINERS or words[0].endswith(("’s", "'s"))) and len(words) <= 5
     if not (head[:1].isupper() or hl in lex.noun_kind or hl.rstrip("s") in lex.noun_kind
@@ -190,13 +199,16 @@ def subject_before(
                 j -= 1
                 continue
             break
-        if w in STOP and w not in {"and", "of", "for"}:
+        if (w in STOP and w not in {"and", "of", "for"}) or w.endswith(("n't", "n’t")):
             break
         if w in {"and", "of", "for"}:
             # only inside names: "Immigration and Customs Enforcement", "Court of Ontario"
-            if not (j - 1 >= lo and text[toks[j - 1][0]].isupper() and words
-                    and text[toks[j + 1][0]].isupper()):
-                break
+            inside_name = (j - 1 >= lo and text[toks[j - 1][0]].isupper() and words
+                           and text[toks[j + 1][0]].isupper())
+            role_of = (w in {"of", "for"} and words and j - 1 >= lo
+                       and _low(text, toks[j - 1]).rstrip("s") in lex.noun_kind)
+            if not (inside_name or role_of):
+                break  # "advocates for stem cell research", "members of the board" pass
         elif (ch.islower() and words and w not in DETERMINERS and w not in lex.titles
               and (w.endswith(("ed", "ing")) or w in lex.cue_lemma or len(w) <= 2)):
             break  # other lowercase modifiers are fine ("longtime Democratic pollster")
@@ -327,9 +339,11 @@ def subject_after(
     return np, (j if np else i)
 
 
+_NAME_WORD = (r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof"
+              r"|Rev|Ft|Mt)\.|[A-Z]\.(?!\w)|[A-Z][\w’'\-]*)")
 NAME_RE = re.compile(
-    r"(?<![\w’'])(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?)(?:\s+(?:(?:of|and|for|de|van|von|der|du|"
-    r"la|le|al)\s+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?))*"
+    r"(?<![\w’'])" + _NAME_WORD + r"(?:\s+(?:(?:of|and|for|de|van|von|der|du|la|le|al)\s+)?"
+    + _NAME_WORD + r")*"
 )
 
 

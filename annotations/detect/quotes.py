@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from annotations.detect.lexicon import Lexicon, wordset
+from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import (
     DETERMINERS,
     NP,
@@ -30,59 +30,33 @@ from annotations.detect.mentions import (
     subject_after,
     subject_before,
 )
+from annotations.detect.patterns import (
+    ADJUNCT_RE,
+    BE_ING,
+    CLAUSE_STOP_RE,
+    CLAUSE_WEAK,
+    CLOSE_MARKS,
+    CONTINUE_WORDS,
+    DAYS,
+    EDGE,
+    FINITE,
+    INTENT_VERBS,
+    LEADS,
+    LETTERS_RE,
+    MODALS,
+    NOUN_LIKE_CUES,
+    OBJECT_CUES,
+    OPEN_MARKS,
+    PREPOSITIONS,
+    SAY_LIKE,
+    SKIP_AFTER_CUE,
+    TAIL_WORDS,
+    TRAILING_ADJUNCT_RE,
+)
 from annotations.detect.quotemarks import MarkPair
 from annotations.detect.segment import WORD_RE, tokens
 
-LETTERS_RE = re.compile(r"[A-Za-z]+")
-EDGE = " \t\r\n\"“”„«»‘’',.;:!?—–-"
-CLOSE_MARKS = frozenset("\"”»’'")
-OPEN_MARKS = frozenset("\"“«„‘'")
-DASHES = frozenset("—–")
-OBJECT_CUES = frozenset({"tell", "ask", "inform", "assure", "urge", "remind", "notify", "advise"})
-CLAUSE_WEAK = frozenset({"believe", "think", "feel", "hope", "fear", "expect", "know", "worry"})
-DAYS = wordset(
-    """monday tuesday wednesday thursday friday saturday sunday today yesterday"""
-)
-LEADS = wordset(
-    """in on at after before when while if as during asked when following speaking writing
-    addressing responding referring since though although but and"""
-)
-TAIL_WORDS = frozenset({"by", "from", "to", "with", "via", "phone", "email", "reporters",
-                        "out", "up", "back"})
-PREPOSITIONS = frozenset({"about", "of", "with", "for", "into", "over", "out", "up", "off",
-                          "down", "around", "from", "by"})
-FINITE = wordset(
-    """is was were are has have had will would can could should must may might
-does did do 's 're won't can't didn't doesn't don't isn't wasn't aren't weren't hasn't haven't
-shall"""
-)
-SAY_LIKE = frozenset({"say", "tell", "write", "state", "claim", "insist", "argue", "assert",
-                      "contend", "warn", "add", "admit", "acknowledge", "note", "explain",
-                      "announce", "allege", "believe", "think", "feel", "hope", "fear", "know",
-                      "predict", "reply", "respond", "concede", "confirm", "deny", "maintain",
-                      "stress", "emphasize", "report", "tweet", "suggest", "agree", "estimate"})
-_DAY = (r"(?:on\s+|last\s+|this\s+|early\s+|late\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday"
-        r"|Saturday|Sunday|today|yesterday|last week|this week|earlier this week|last month"
-        r"|earlier)(?:\s+(?:morning|afternoon|evening|night))?")
-_MEDIUM = (r"(?:statement|interview|email|e-mail|release|news release|press release|letter|post"
-           r"|tweet|video|speech|phone call|phone interview|conference call|news conference"
-           r"|press conference|report|message|text message|briefing|appearance|court documents?"
-           r"|court filings?|filing|op-ed|column|book|memo|blog post|podcast|radio interview"
-           r"|television interview|town hall|hearing|testimony|affidavit|ruling|decision)")
-ADJUNCT_RE = re.compile(
-    r"(?:\s*,?\s*(?:" + _DAY + r"|(?:in|during|at|via|through|on|with|over)\s+(?:an?|the|his|her"
-    r"|their|its|this|that)?\s*(?:[\w'’.-]+\s+){0,3}?" + _MEDIUM + r"s?"
-    r"(?:\s+(?:on|to|with|from)\s+(?:[A-Z][\w.'’-]*\s*)+)?"
-    r"|(?:by|via|over)\s+(?:text message|email|e-mail|phone|telephone|text)"
-    r"|to\s+(?:reporters|journalists|the media|the press|supporters|the crowd|(?:The\s+)?"
-    r"(?:[A-Z][\w.'’-]*\s*)+)"
-    r")(?=[\s,.;:]))+\s*,?"
-)
-INTENT_VERBS = wordset("pledge promise vow threaten propose vote want")
-BE_ING = wordset("is was were are be been am keep keeps kept started began continued 's 're")
-MODALS = wordset("will would could can to did do does may might should must")
-SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also", "previously",
-                         "recently", "then", "once", ",", ":", "—", "–"}
+Toks = list[tuple[int, int]]
 
 
 @dataclass
@@ -132,6 +106,13 @@ def noun_regex(lex: Lexicon) -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=4)
+def phrase_regex(lex: Lexicon) -> re.Pattern[str]:
+    """A multi-word reporting phrase and its "that": group ``phrase``."""
+    phrases = "|".join(re.escape(p) for p in sorted(lex.phrase_cues, key=len, reverse=True))
+    return re.compile(r"\b(?P<phrase>" + phrases + r")\s+that\s+", re.IGNORECASE)
+
+
 def _inside(toks: list[tuple[int, int]], pairs: list[MarkPair]) -> list[bool]:
     """For each token, whether it lies inside (or on the marks of) a quotation."""
     out = []
@@ -167,8 +148,9 @@ class SentenceQuotes:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.lex = lex
-        self.cues = lex.cue_lemma.keys() | {"According", "according"}
+        self.cues = frozenset(lex.cue_lemma) | {"According", "according"}
         self.noun_re = noun_regex(lex)
+        self.phrase_re = phrase_regex(lex)
 
     def _content(
         self, s: int, e: int, pairs: list[MarkPair]
@@ -205,7 +187,7 @@ class SentenceQuotes:
         text, lex = self.text, self.lex
         out: list[RawQuote] = []
         cues = self.cues
-        if not any(w in cues for w in LETTERS_RE.findall(text, ss, se)):
+        if cues.isdisjoint(LETTERS_RE.findall(text, ss, se)):
             toks: list[tuple[int, int]] = []
             in_q: list[bool] = []
         else:
@@ -249,8 +231,29 @@ class SentenceQuotes:
                 k = int(rq.extra.get("resume", k + 1))  # type: ignore[arg-type]
                 continue
             k += 1
+        # reporting phrases: "Denver has made it clear that ...", "he pointed out that ..."
+        has_that = "that" in text[ss:se]
+        for m in self.phrase_re.finditer(text, ss, se) if has_that else ():
+            cs = m.end()
+            if any(s <= m.start() < e for s, e in used):
+                continue
+            if not toks:
+                toks = tokens(text, ss, se)
+                in_q = _inside(toks, pairs)
+            k = next((i for i, t in enumerate(toks) if t[0] == m.start()), None)
+            if k is None:
+                continue
+            np, _ = subject_before(text, toks, k, 0, lex)
+            content = self._content(cs, self._clause_end(cs, se, pairs), pairs)
+            if np is None or content is None:
+                continue
+            cue = (m.start(), m.start() + len(m.group("phrase")),
+                   lex.phrase_cues[m.group("phrase").lower()])
+            rq = RawQuote(content[0], content[1], cue, np, para, sent)
+            out.append(rq)
+            used.extend(rq.parts)
         # reporting nouns: "Trump's claim that ...", "the warning that ..."
-        if "that" in text[ss:se]:
+        if has_that:
             for m in self.noun_re.finditer(text, ss, se):
                 cs = m.end()
                 if any(s <= cs < e or s <= m.start() < e for s, e in used):
@@ -279,7 +282,26 @@ class SentenceQuotes:
         out.sort(key=lambda q: q.start)
         return out
 
-    def _new_clause(self, toks, k) -> bool:
+    def colon_intro(self, ps: int, pe: int) -> tuple[tuple[int, int, str], NP] | None:
+        """ "The governor added:" ending a paragraph: its cue and speaker, else None."""
+        text, lex = self.text, self.lex
+        toks = tokens(text, max(ps, pe - 200), pe)
+        if len(toks) < 2 or text[toks[-1][0]] != ":":
+            return None
+        k = len(toks) - 2
+        while k > 0 and text[toks[k][0] : toks[k][1]].lower() in TIME_WORDS:
+            k -= 1
+        w = text[toks[k][0] : toks[k][1]]
+        if w not in lex.cue_lemma or not lex.is_strong(w):
+            return None
+        np, _ = subject_before(text, toks, k, 0, lex)
+        if np is None:
+            np, _ = subject_after(text, toks, k + 1, len(toks) - 1, lex)
+        if np is None:
+            return None
+        return (toks[k][0], toks[k][1], lex.cue_lemma[w]), np
+
+    def _new_clause(self, toks: Toks, k: int) -> bool:
         """A cue inside earlier content that starts its own clause (", adding", ", but X say")."""
         text = self.text
         w = text[toks[k][0] : toks[k][1]].lower()
@@ -290,6 +312,8 @@ class SentenceQuotes:
         np, b = subject_before(text, toks, k, 0, self.lex)
         if np is None or b == 0:
             return False
+        if any(text[t[0] : t[1]].lower() == "who" for t in toks[b:k]):
+            return True  # "... endorses Trump, who says he is honored"
         prev = text[toks[b - 1][0] : toks[b - 1][1]].lower()
         return prev in {",", "but", "while", "whereas", "—", "–", ";", "although", "though"}
 
@@ -311,7 +335,7 @@ class SentenceQuotes:
             stop = start + t.start()
         return stop
 
-    def _finite_soon(self, toks, j, lemma) -> bool:
+    def _finite_soon(self, toks: Toks, j: int, lemma: str) -> bool:
         """A reported clause (not a noun object) starts at ``j``: a finite verb comes soon."""
         text = self.text
         if lemma in {"say", "tell"}:
@@ -325,7 +349,7 @@ class SentenceQuotes:
                 return False
         return False
 
-    def _skip_adjuncts(self, toks, j) -> int:
+    def _skip_adjuncts(self, toks: Toks, j: int) -> int:
         """Skip "in a statement", "by text message", "to CBC News", "on Friday" after a cue."""
         text = self.text
         pos = toks[j][0] if j < len(toks) else len(text)
@@ -337,15 +361,15 @@ class SentenceQuotes:
             j += 1
         return j
 
-    def _starts_clause_cue(self, toks, j) -> bool:
+    def _starts_clause_cue(self, toks: Toks, j: int) -> bool:
         w = self.text[toks[j][0] : toks[j][1]].lower()
         return w.endswith("ing") or w in {"according", "who", "which", "though", "although"}
 
-    def _modal_before(self, toks, k) -> bool:
+    def _modal_before(self, toks: Toks, k: int) -> bool:
         w = self.text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
         return w in MODALS
 
-    def _sentence_ends(self, toks, in_q, j) -> bool:
+    def _sentence_ends(self, toks: Toks, in_q: list[bool], j: int) -> bool:
         """Only a short tail (time, place, "in a statement") follows the cue."""
         text = self.text
         for m in range(j, min(len(toks), j + 8)):
@@ -360,22 +384,39 @@ class SentenceQuotes:
                 return False
         return len(toks) <= j
 
-    def _sentence_subject(self, toks, k) -> NP | None:
+    def _sentence_subject(self, toks: Toks, k: int) -> NP | None:
         """The noun phrase opening the sentence when it is a person, group or organisation."""
         first, _ = subject_after(self.text, toks, 0, k, self.lex)
         if first is None or first.kind not in ("person", "group", "organization"):
             return None
         return first
 
-    def _coordinated(self, toks, k) -> bool:
+    def _relative_that(self, toks: Toks, j: int, that_at: int) -> bool:
+        """ "that" after a noun object is a relative pronoun ("the recipes that she cooks")."""
+        text = self.text
+        if that_at <= j:
+            return False
+        before = text[toks[that_at - 1][0] : toks[that_at - 1][1]]
+        low = before.lower()
+        if not before.isalpha() or before[0].isupper() or low in TIME_WORDS:
+            return False
+        if low in self.lex.noun_kind or low.rstrip("s") in self.lex.noun_kind:
+            return False  # "told reporters that"
+        gap = {text[t[0] : t[1]].lower() for t in toks[j:that_at]}
+        return bool(gap & {"the", "a", "an", "this", "these", "those", "his", "her", "their"})
+
+    def _coordinated(self, toks: Toks, k: int) -> bool:
         """ "... and said ..." / "... but also noted ...": a second verb of the same subject."""
         text = self.text
+        w = text[toks[k][0] : toks[k][1]].lower()
+        if w == self.lex.cue_lemma.get(w):
+            return False  # a bare form after "and" is rarely a second reporting verb
         j = k - 1
         if text[toks[j][0] : toks[j][1]].lower() in {"also", "later", "then"}:
             j -= 1
         return j > 0 and text[toks[j][0] : toks[j][1]].lower() in {"and", "but"}
 
-    def _clause_follows(self, toks, in_q, j) -> bool:
+    def _clause_follows(self, toks: Toks, in_q: list[bool], j: int) -> bool:
         """True when a reported clause follows the cue ("..., Homan said that ICE was")."""
         text = self.text
         n = 0
@@ -392,7 +433,10 @@ class SentenceQuotes:
             n += 1
         return n >= 4
 
-    def _according(self, toks, k, ss, se, pairs, para, sent, used) -> RawQuote | None:
+    def _according(
+        self, toks: Toks, k: int, ss: int, se: int, pairs: list[MarkPair], para: int,
+        sent: int, used: list[tuple[int, int]],
+    ) -> RawQuote | None:
         text = self.text
         np, after = subject_after(text, toks, k + 2, len(toks), self.lex)
         if np is None:
@@ -429,7 +473,11 @@ class SentenceQuotes:
         rq.extra["resume"] = after
         return rq
 
-    def _verb(self, toks, in_q, k, ss, se, pairs, para, sent, used, subject_np, out):
+    def _verb(
+        self, toks: Toks, in_q: list[bool], k: int, ss: int, se: int, pairs: list[MarkPair],
+        para: int, sent: int, used: list[tuple[int, int]], subject_np: NP | None,
+        out: list[RawQuote],
+    ) -> RawQuote | None:
         text, lex = self.text, self.lex
         w = text[toks[k][0] : toks[k][1]].lower()
         lemma = lex.cue_lemma[w]
@@ -454,7 +502,7 @@ class SentenceQuotes:
         while nxt_i < nt and text[toks[nxt_i][0] : toks[nxt_i][1]].lower() in DAYS | {"on"}:
             nxt_i += 1
         nxt = text[toks[nxt_i][0] : toks[nxt_i][1]].lower() if nxt_i < nt else ""
-        if not strong or words_before < 2 or via_who:
+        if not strong or via_who or words_before < (1 if prev in CLOSE_MARKS else 2):
             postposed = False
         elif prev in CLOSE_MARKS:
             lead = text[ss : toks[prev_i][0]].split()
@@ -484,6 +532,10 @@ class SentenceQuotes:
                     postposed = False
         speaker, resume = np_b, k + 1
         inherit = False
+        if (np_b is not None and w in NOUN_LIKE_CUES and not np_b.pronoun
+                and not np_b.text.split()[-1][:1].isupper()
+                and np_b.text.split()[-1].lower() not in lex.noun_kind):
+            return None  # "member states that", "news reports say" read as nouns
         bare = w == lemma and np_b is not None and not (
             np_b.pronoun or np_b.text.endswith("s") or " and " in np_b.text
             or self._modal_before(toks, k))
@@ -550,7 +602,7 @@ class SentenceQuotes:
                 # "The museum, Mr. Obama said, would make visitors face ..."
                 tail = self._content(toks[j + 1][0], self._clause_end(toks[j + 1][0], se, pairs),
                                      pairs)
-                if tail is not None and n_words(text, *tail[0][0]) >= 3:
+                if tail is not None and n_words(text, *tail[0][0]) >= 2:
                     parts = [*parts, *tail[0]]
                     if tail[1] == "mixed":
                         typ = "mixed"
@@ -587,6 +639,10 @@ class SentenceQuotes:
                 break
             if tw in {".", ";", "!", "?"}:
                 break
+        if that_at is not None and self._relative_that(toks, j, that_at):
+            if lemma not in lex.object_cues:
+                return None  # "announced the end of a siege that echoed ..."
+            that_at = None
         if that_at is not None:
             j = that_at + 1
         else:
@@ -622,21 +678,3 @@ class SentenceQuotes:
         rq.extra["preposed"] = True
         rq.extra["resume"] = j
         return rq
-
-
-CLAUSE_STOP_RE = re.compile(
-    r"\s+(?:—|–|--)\s+|,\s+which\b|;\s|,?\s+and then\s+"
-    r"|,\s+(?:but|and|while|although|though|whereas|yet)\s+"
-    r"(?=(?:the|a|an|he|she|they|it|we|i|his|her|their|its|[A-Z]\w*)\b)"
-    r"|,\s+(?:meaning|saying|adding|noting|arguing|citing|calling|suggesting|explaining"
-    r"|insisting|warning|claiming|describing|referring|prompting|leaving|sending|asking)\b"
-    r"|\s+(?:and|but)\s+(?:also\s+)?(?:said|says|told|noted|added|argued|insisted|warned"
-    r"|called|urged|vowed|promised|pledged|claimed)\b"
-)
-TRAILING_ADJUNCT_RE = re.compile(
-    r"\s+(?:in|during|at|on|via)\s+(?:an?|the|his|her|their|its)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:statement|interview|email|e-mail|release|letter|post|tweet|video|speech|appearance"
-    r"|diatribe|op-ed|column|briefing|news conference|press conference|rally|debate|hearing)s?"
-    r"(?:\s+(?:on|last|this)\s+\w+)?(?:\s+(?:morning|afternoon|evening|night))?\s*$"
-)
-CONTINUE_WORDS = frozenset({"and", "but", "then", "before", "after", "as", "while", "when"})

@@ -12,8 +12,9 @@ from functools import lru_cache
 
 from annotations.detect.attribution import inherit_speakers
 from annotations.detect.coref import Entity, Resolver
+from annotations.detect.headlines import headline_quote
 from annotations.detect.lexicon import Lexicon, load
-from annotations.detect.mentions import NP, classify, find_names
+from annotations.detect.mentions import NP, find_names
 from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
 from annotations.detect.segment import paragraphs, sentences
@@ -77,27 +78,24 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
             out.extend(found)
             sent_no += 1
         # "X said:" closing a paragraph introduces the next paragraph
-        tail = text[us:ue].rstrip()
-        if tail.endswith(":") and out and out[-1].speaker is not None and (
-            out[-1].end >= ue - 2 or trim(text, out[-1].start, out[-1].end)[1] >= ue - 2
-        ):
-            last = out.pop() if out[-1].start >= ue - 2 else None
-            src = last or out[-1]
-            nxt = _next_unit(text, ue)
-            if nxt is not None and src.cue is not None:
-                ns, ne = nxt
-                qs, qe = trim(text, ns, ne)
-                if qe > qs:
-                    inner = [p for p in top if ns <= p.open_at and p.close_at < ne]
-                    typ = "direct" if inner and inner[0].open_at <= ns + 1 and \
-                        inner[-1].close_at >= ne - 2 else ("mixed" if inner else "indirect")
-                    rq = RawQuote([(qs, qe)], typ, src.cue, src.speaker, pidx + 1, sent_no)
-                    out.append(rq)
-                    claimed_until = ne
+        intro = finder.colon_intro(us, ue) if text[us:ue].rstrip().endswith(":") else None
+        nxt = _next_unit(text, ue) if intro is not None else None
+        if intro is not None and nxt is not None:
+            cue, speaker = intro
+            ns, ne = nxt
+            qs, qe = trim(text, ns, ne)
+            if qe > qs:
+                inner = [p for p in top if ns <= p.open_at and p.close_at < ne]
+                typ = "direct" if inner and inner[0].open_at <= ns + 1 and \
+                    inner[-1].close_at >= ne - 2 else ("mixed" if inner else "indirect")
+                out.append(RawQuote([(qs, qe)], typ, cue, speaker, pidx + 1, sent_no))
+                claimed_until = ne
         headline = headline_quote(text, us, ue, pidx, sent_no, lex)
         if headline is not None and not any(q.start < headline.end and headline.start < q.end
                                             for q in out):
             out.append(headline)
+    for q in out:
+        q.parts = split_paragraphs(text, q.parts)
     out.sort(key=lambda q: q.start)
     # drop overlaps (keep the earlier, longer one)
     kept: list[RawQuote] = []
@@ -110,43 +108,25 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
     return kept
 
 
+def split_paragraphs(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A multi-paragraph quotation becomes one part per paragraph (reopening marks dropped)."""
+    out = []
+    for s, e in parts:
+        if "\n" not in text[s:e]:
+            out.append((s, e))
+            continue
+        for ps, pe in paragraphs(text[s:e]):
+            a, b = trim(text, s + ps, s + pe)
+            if a < b:
+                out.append((a, b))
+    return out or parts
+
+
 def _single_top(text: str, p: MarkPair, pairs: list[MarkPair]) -> bool:
     """A top-level single-quoted passage that reads as a quotation (British style)."""
     return is_quote_like(text, p, has_cue=False) and not any(
         d.double and d.open_at < p.open_at < d.close_at for d in pairs
     )
-
-
-HEADLINE_RE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*):\s+(?=\S)")
-HEADLINE_STOP = frozenset(
-    """read more watch related photo photos video update updated note editor editor's correction
-    source credit q a file listen also see opinion analysis exclusive breaking live warning
-    spoiler click sign subscribe advertisement story chart map graphic caption earlier relevant
-    reading previously next coming inside now top latest recommended trending popular""".split()
-)
-
-
-def headline_quote(
-    text: str, s: int, e: int, para: int, sent: int, lex: Lexicon
-) -> RawQuote | None:
-    """A short headline-like paragraph "Name: what they said" ("Graham: Trump's Rhetoric ...")."""
-    if e - s > 160:
-        return None
-    m = HEADLINE_RE.match(text, s, e)
-    if m is None:
-        return None
-    words = m.group(1).split()
-    if any(w.lower().rstrip(":") in HEADLINE_STOP for w in words):
-        return None
-    qs, qe = trim(text, m.end(), e)
-    if qe - qs < 8 or len(text[qs:qe].split()) < 3:
-        return None
-    ns, ne = m.start(1), m.end(1)
-    speaker = NP(ns, ne, text[ns:ne], classify(words, lex))
-    colon = text.index(":", ne)
-    typ = "direct" if text[m.end()] in "\"“‘'" and text[qe:e].strip()[:1] in "\"”’'" else (
-        "indirect")
-    return RawQuote([(qs, qe)], typ, (colon, colon + 1, ":"), speaker, para, sent)
 
 
 def _next_unit(text: str, pos: int) -> tuple[int, int] | None:
@@ -170,7 +150,9 @@ class RuleDetector:
         ents: list[Entity | None] = []
         for q in raw:
             if q.speaker is not None and not q.speaker.pronoun:
-                ents.append(resolver.entity_for(q.speaker))
+                ent = resolver.entity_for(q.speaker)
+                ent.quoted = ent.quoted or q.type != "indirect"
+                ents.append(ent)
             else:
                 ents.append(None)
         resolver.learn_gender()
@@ -179,7 +161,7 @@ class RuleDetector:
                 ent = resolver.resolve_pronoun(q.speaker)
                 if ent is None:
                     key = "u:" + q.speaker.text.lower()
-                    ent = resolver.by_key.get(key) or resolver._new(
+                    ent = resolver.by_key.get(key) or resolver.new_entity(
                         key, q.speaker.text, "unknown", q.speaker.start)
                 ent.mentions.append((q.speaker.start, q.speaker.end))
                 ents[i] = ent
@@ -191,16 +173,25 @@ class RuleDetector:
             ents[i] = ents[src]
             mentions[i] = mentions[src]
             kind_of[i] = "inherited"
-        return self._build(text, raw, ents, mentions, kind_of)
+        return self._build(text, raw, ents, mentions, kind_of, resolver)
 
-    def _build(self, text, raw, ents, mentions, kind_of) -> Suggestions:
+    def _build(
+        self,
+        text: str,
+        raw: list[RawQuote],
+        ents: list[Entity | None],
+        mentions: list[NP | None],
+        kind_of: list[str],
+        resolver: Resolver,
+    ) -> Suggestions:
+        """Model records: speakers numbered by first mention, quotes in reading order."""
         order: dict[int, str] = {}
         used = [e for e in ents if e is not None]
         for ent in sorted({id(e): e for e in used}.values(), key=lambda e: e.first):
             order[id(ent)] = f"s{len(order) + 1}"
         speakers = []
         for ent in sorted({id(e): e for e in used}.values(), key=lambda e: order[id(e)]):
-            ms = sorted(set(ent.mentions))
+            ms = resolver.all_mentions(ent)
             speakers.append(Speaker(
                 id=order[id(ent)],
                 name=ent.name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settle
+from pilot_helpers import settle
 from seedproject import saved_layer, seed_text
 from textual.widgets import Input
 
@@ -157,11 +157,11 @@ async def test_new_quote_from_mouse_selection(folder, run_app):
         await pilot.hover(article, offset=(12, 0))
         await pilot.mouse_up(article, offset=(12, 0))
         await pilot.pause()
-        if article.mark is None:  # pilot could not drag: select as a drag would
-            article.mark, article.caret = 1, 11
+        assert (article.mark, article.caret) == (1, 11)  # the padding column is not text
         await pilot.press("m")
-    new = [q for q in saved_layer(folder).quotes.values() if q.id == "q6"]
-    assert new and new[0].text.strip() == new[0].text and new[0].text
+    new = saved_layer(folder).quotes["q6"]
+    assert (new.start, new.end) == (1, 11)
+    assert new.text == seed_text()[1:11]
 
 
 async def test_delete(folder, run_app):

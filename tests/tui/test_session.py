@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import settle
+from pilot_helpers import settle
 from seedproject import build_project, saved_layer
 
 
@@ -146,3 +146,53 @@ async def test_speaker_panel_focus(folder, run_app):
         article = pilot.app.screen.query_one(ArticleView)
         assert article.focus_speaker == "s1"
         assert pilot.app.screen.current_id == "q2"
+
+
+async def test_damaged_file_warning_in_banner(folder, run_app):
+    target = next((folder / "annotations").glob("*.json"))
+    target.write_text("{ not json", encoding="utf-8")
+    async with run_app(folder) as pilot:
+        banner = pilot.app.screen.query_one("#banner")
+        assert banner.display
+        assert "damaged" in str(banner.render()).lower()
+
+
+async def test_failed_save_shows_error(folder, run_app):
+    from annotations.errors import ProjectError
+
+    async with run_app(folder) as pilot:
+        project = pilot.app.project
+
+        def broken(edit):
+            raise ProjectError("disk full")
+
+        project.apply = broken
+        await pilot.press("a")
+        await settle(pilot)
+        assert pilot.app.save_state == ("error", "disk full")
+        status = str(pilot.app.screen.query_one("#status").render())
+        assert "✗ error" in status
+        # the screen falls back to what is on disk
+        assert pilot.app.screen.current.status == "suggested"
+
+
+async def test_no_color_still_marks_quotes(folder, run_app, monkeypatch):
+    from tui.widgets.article import ArticleView
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with run_app(folder) as pilot:
+        assert pilot.app.no_color
+        assert pilot.app.screen.query_one(ArticleView).underline_quotes
+
+
+async def test_keymap_from_project_settings(folder, run_app):
+    from seedproject import open_project
+
+    with open_project(folder) as project:
+        project.set_setting("keymap", {"reader.accept": "y"})
+    async with run_app(folder) as pilot:
+        await pilot.press("a")  # no longer bound
+        await pilot.press("n", "y")
+    quotes = saved_layer(folder).quotes
+    assert quotes["q1"].status == "suggested"
+    assert quotes["q2"].status == "accepted"

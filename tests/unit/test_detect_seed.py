@@ -110,3 +110,25 @@ def test_philadelphia_officials(sugg: Suggestions) -> None:
 def test_ice_said(sugg: Suggestions) -> None:
     q = find(sugg, "50 people were arrested")
     assert "Immigration and Customs Enforcement" in speaker_name(sugg, q)
+
+
+def test_agency_known_as_ice_is_one_speaker(sugg: Suggestions) -> None:
+    q = find(sugg, "more than 450 people had been arrested")
+    assert "Immigration and Customs Enforcement" in speaker_name(sugg, q)
+    ice = next(s for s in sugg.speakers if s.id == q.speaker_id)
+    texts = {m.text for m in ice.mentions}
+    assert {"ICE", "The agency"} <= texts
+
+
+def test_denver_made_it_clear(sugg: Suggestions) -> None:
+    q = find(sugg, "ICE needs to obtain a criminal warrant")
+    assert speaker_name(sugg, q) == "Denver" and q.cue is not None
+    assert q.cue.text == "made it clear"
+    he = find(sugg, "ICE wants cooperative")
+    assert speaker_name(sugg, he) != "Denver"  # a place is not "he"
+
+
+def test_every_quote_has_a_cue_and_speaker(sugg: Suggestions) -> None:
+    assert len(sugg.quotes) == 12
+    for q in sugg.quotes:
+        assert q.cue is not None and q.speaker_id is not None

@@ -61,6 +61,10 @@ def test_multi_paragraph_quote() -> None:
     pairs = pair_marks(text)
     assert len(pairs) == 1 and pairs[0].paragraphs == 2
     assert text[pairs[0].start : pairs[0].end].endswith("ends it,")
+    [(_, typ, _, q)] = detect("Mayor Ann Lee spoke.\n\n" + text)
+    full = "Mayor Ann Lee spoke.\n\n" + text
+    assert typ == "direct" and [full[s:e] for s, e in q.parts] == [
+        "First paragraph of the quote", "Second paragraph ends it"]
 
 
 def test_unbalanced_mark_stays_in_its_paragraph() -> None:
@@ -160,3 +164,73 @@ def test_inflections() -> None:
     assert "denies" in inflections("deny")
     lex = load()
     assert lex.cue_lemma["said"] == "say" and lex.is_strong("said")
+
+
+def test_question_quote_of_one_word() -> None:
+    [(quote, typ, name, _)] = detect("“Really?” said Colton with a surprised look.")
+    assert quote == "Really?" and name == "Colton"
+
+
+def test_name_after_quote_question_stays_attributed() -> None:
+    found = detect("“Are there prizes?” Lincicome asked before going off. “Great,” she said.")
+    assert found[0][0] == "Are there prizes?" and found[0][2] == "Lincicome"
+
+
+def test_adjuncts_after_cue_are_skipped() -> None:
+    [(quote, _, name, q)] = detect("Roman said by text message the weather had been fine.")
+    assert quote == "the weather had been fine" and name == "Roman"
+    [(quote, _, _, _)] = detect("The firm said in a statement on Friday that it would appeal.")
+    assert quote == "it would appeal"
+
+
+def test_parenthetical_attribution_has_two_parts() -> None:
+    text = "The museum, Mr. Obama said, would make visitors face uncomfortable truths."
+    [(_, typ, name, q)] = detect(text)
+    assert [text[s:e] for s, e in q.parts] == [
+        "The museum", "would make visitors face uncomfortable truths"]
+    assert typ == "indirect" and name.endswith("Obama")
+
+
+def test_relative_who_speaker_and_appositive_name() -> None:
+    found = detect("Ted Cruz endorses Trump, who says he is honored.")
+    assert ("he is honored", "Trump") in [(t, n) for t, _, n, _ in found]
+    text = "But the director of operations for EHS, Jeff Fraser, says the system is designed."
+    [(quote, _, name, _)] = detect(text)
+    assert name == "Jeff Fraser"
+
+
+def test_coordinated_second_cue_keeps_speaker() -> None:
+    found = detect("Machado promised to keep campaigning and said she would stand up to attacks.")
+    assert [(t, n) for t, _, n, _ in found] == [
+        ("to keep campaigning", "Machado"), ("she would stand up to attacks", "Machado")]
+
+
+def test_headline_attribution_and_labels() -> None:
+    [(quote, _, name, q)] = detect("Graham: Trump Rhetoric Is Destroying the Party\n\nBody text.")
+    assert quote == "Trump Rhetoric Is Destroying the Party" and name == "Graham"
+    assert q.cue.text == ":"
+    assert detect("READ MORE: Nova Scotia hospitals close more often\n\nBody text.") == []
+
+
+def test_reporting_noun() -> None:
+    [(quote, _, name, q)] = detect("Trump's claim that the election was rigged went nowhere.")
+    assert quote.startswith("the election was rigged") and name == "Trump"
+    assert q.cue.lemma == "claim"
+
+
+def test_colon_introduces_next_paragraph() -> None:
+    text = "The governor added:\n\nIt is typical of her. She knows nothing.\n\nOther news."
+    [(quote, _, name, _)] = detect(text)
+    assert quote == "It is typical of her. She knows nothing" and name == "governor"
+
+
+def test_passive_and_noun_uses_are_not_cues() -> None:
+    assert detect("Trudeau was asked twice what the government is doing.") == []
+    assert detect("Twenty-seven states led by West Virginia are challenging the rules.") == []
+
+
+def test_definite_role_resolves_to_named_person() -> None:
+    text = ("Surrey Mayor Doug McCallum spoke on Monday. Later the mayor said the rink "
+            "would close.")
+    [(_, _, name, _)] = detect(text)
+    assert name == "Doug McCallum"

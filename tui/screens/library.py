@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from annotations.store.project import Project
 from tui.actions import LIBRARY, bindings
 from tui.screens.base import SaywhoScreen
+from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
@@ -69,7 +70,7 @@ class LibraryScreen(SaywhoScreen):
         yield Input(placeholder="search titles…", id="search")
         yield RowList(id="docs")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Load progress and focus the list."""
@@ -87,6 +88,7 @@ class LibraryScreen(SaywhoScreen):
     def reload(self) -> None:
         """Re-read every document's progress."""
         self.stats = self.saywho.editor.read(document_stats)
+        self.refresh_banner()  # reading every layer may have found damaged files
         self._refill()
 
     def _refill(self) -> None:

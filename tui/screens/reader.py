@@ -7,12 +7,15 @@ screen's copy of the layer) and queues it on the app's ``Editor``, which saves i
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from annotations import textnav
 from annotations.edits import (
@@ -38,15 +41,29 @@ from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
 from tui.actions import READER, bindings
 from tui.editor import Outcome
 from tui.screens.base import SaywhoScreen
-from tui.screens.prompts import TextPrompt
-from tui.screens.speaker_picker import Candidate, Pick, SpeakerPicker
 from tui.widgets.article import ArticleView
 from tui.widgets.colours import STATUS_GLYPH, speaker_style, stance_style
+from tui.widgets.keybar import KeyBar
 from tui.widgets.quotes import QuoteList, confidence_of
 from tui.widgets.speakers import SpeakerList
 from tui.widgets.stance import StancePanel
 from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
+
+if TYPE_CHECKING:
+    from tui.screens.speaker_picker import Candidate, Pick
+
+
+def _prompt(title: str, value: str = "") -> object:
+    from tui.screens.prompts import TextPrompt
+
+    return TextPrompt(title, value)
+
+
+def _picker(title: str, candidates: list[Candidate], *, allow_new: bool = True) -> object:
+    from tui.screens.speaker_picker import SpeakerPicker
+
+    return SpeakerPicker(title, candidates, allow_new=allow_new)
 
 
 class ReaderScreen(SaywhoScreen):
@@ -98,7 +115,7 @@ class ReaderScreen(SaywhoScreen):
                 yield SpeakerList(id="speakers")
                 yield StancePanel(id="stance")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def compose_head(self) -> ComposeResult:
         """Extra rows above the article (the review queue's progress)."""
@@ -116,15 +133,32 @@ class ReaderScreen(SaywhoScreen):
         """The article widget."""
         return self.query_one(ArticleView)
 
+    # ------------------------------------------------------------------ layer (screens/layers.py)
+    @property
+    def layer_name(self) -> str | None:
+        """The layer shown and edited (``None``: the annotator's own); switched with ``l``."""
+        return getattr(self.app, "active_layer", None)
+
+    @property
+    def layer_shown(self) -> str:
+        """The name of the layer on screen."""
+        return self.layer_name or self.saywho.project.annotator
+
     # ------------------------------------------------------------------ loading and showing
     def load(self, doc_id: str, quote_id: str | None = None) -> None:
         """Show a document (reads its text and the annotator's layer)."""
         editor = self.saywho.editor
         self.doc_id = doc_id
-        self.doc = editor.read(lambda p: p.document(doc_id))
-        layer = editor.read(lambda p: p.layer(doc_id))
-        self.sub_title = self.doc.title
-        self.app.sub_title = self.doc.title
+        try:
+            self.doc = editor.read(lambda p: p.document(doc_id))
+            layer = editor.read(lambda p: p.layer(doc_id, self.layer_name))
+        except SaywhoError as exc:  # e.g. a text changed on disk since import
+            self.notify(exc.message, title=exc.title, severity="error")
+            self.refresh_banner()
+            return
+        self.refresh_banner()  # opening a document may have found a damaged file
+        self.sub_title = f"{self.doc.title} · layer: {self.layer_shown}"
+        self.app.sub_title = self.sub_title
         self.article.set_text(self.doc.text)
         self.set_layer(layer, quote_id or self.current_id, scroll=True)
 
@@ -174,6 +208,10 @@ class ReaderScreen(SaywhoScreen):
         quotes = self.query_one(QuoteList)
         if quote_id in quotes.positions:
             quotes.select(quotes.positions[quote_id])
+        speakers = self.query_one(SpeakerList)
+        speaker_id = self.anno.quotes[quote_id].speaker_id
+        if speaker_id in speakers.ids and not speakers.has_focus:
+            speakers.select(speakers.ids.index(speaker_id))
         if scroll:
             self.article.scroll_to_offset(self.anno.quotes[quote_id].start)
         self._refresh_details()
@@ -203,6 +241,10 @@ class ReaderScreen(SaywhoScreen):
         if self.article.mark is not None:
             detail = Text("Selecting: w/b word, (/) sentence, m to make a quote, Esc to cancel",
                           "bold")
+        if self.article.mark is None:
+            from tui.stance_suggest import annotate_reader
+
+            annotate_reader(self, quote, detail)  # the stance suggestion, if any
         self.query_one("#detail", TextPanel).set(detail)
         self._refresh_position()
 
@@ -215,6 +257,7 @@ class ReaderScreen(SaywhoScreen):
         pos = self.query_one(QuoteList).positions.get(self.current_id or "", -1) + 1
         self.query_one(StatusBar).set_position(
             f"q {pos}/{total} · reviewed {reviewed}/{total} · colour: {self.colour_by} "
+            f"· layer: {self.layer_shown} "
         )
 
     # ------------------------------------------------------------------ panel events
@@ -273,6 +316,8 @@ class ReaderScreen(SaywhoScreen):
             return False
         if self.anno is None or self.doc is None:
             return False
+        if edit.layer is None and self.layer_name is not None:  # the layer on screen
+            edit = dataclasses.replace(edit, layer=self.layer_name)
         try:
             change = edit.compute(self.anno, self.doc.text, EditContext(project.annotator))
         except SaywhoError as exc:
@@ -319,9 +364,12 @@ class ReaderScreen(SaywhoScreen):
         """Take the saved layer once the queue is empty; undo/redo move to what they touched."""
         if outcome.doc_id != self.doc_id or not self.is_mounted:
             return
+        if outcome.receipt is not None and outcome.receipt.layer != self.layer_shown:
+            return  # another layer of this document (adjudication, a layer switch)
         editor = self.saywho.editor
         if not outcome.ok:
-            self.set_layer(editor.read(lambda p: p.layer(self.doc_id)), self.current_id)
+            fresh = editor.read(lambda p: p.layer(self.doc_id, self.layer_name))
+            self.set_layer(fresh, self.current_id)
             return
         if outcome.op in ("undo", "redo") and outcome.layer is not None:
             touched = outcome.receipt.change.quote_ids if outcome.receipt else ()
@@ -364,6 +412,8 @@ class ReaderScreen(SaywhoScreen):
             self.toggle_speaker_focus(article.focus_speaker)
         elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+        else:
+            self.saywho.action_library()
 
     # ------------------------------------------------------------------ status and stance
     def _need_quote(self) -> Quote | None:
@@ -426,7 +476,7 @@ class ReaderScreen(SaywhoScreen):
             if text is not None and text != q.note:
                 self.submit(SetNote(self.doc_id, q.id, text))
 
-        self.app.push_screen(TextPrompt(f"Note on {q.id}", q.note), done)
+        self.app.push_screen(_prompt(f"Note on {q.id}", q.note), done)
 
     # ------------------------------------------------------------------ spans and selection
     def action_span(self, edge: str, unit: str, grow: int) -> None:
@@ -501,6 +551,8 @@ class ReaderScreen(SaywhoScreen):
         for q in layer.quotes.values():
             if q.speaker_id:
                 counts[q.speaker_id] = counts.get(q.speaker_id, 0) + 1
+        from tui.screens.speaker_picker import Candidate
+
         found = [
             Candidate(s.id, s.name, s.aliases, s.kind, True, counts.get(s.id, 0))
             for s in layer.speakers.values()
@@ -532,8 +584,7 @@ class ReaderScreen(SaywhoScreen):
                 self.submit(CreateSpeaker(self.doc_id, c.name, kind=_kind(c.kind),
                                           speaker_id=c.speaker_id, assign_to=q.id))
 
-        self.app.push_screen(SpeakerPicker(f"Who said {q.id}?", self._candidates(corpus=True)),
-                             done)
+        self.app.push_screen(_picker(f"Who said {q.id}?", self._candidates(corpus=True)), done)
 
     def action_new_speaker(self) -> None:
         """Create a speaker by name and attribute the current quote to them."""
@@ -544,7 +595,7 @@ class ReaderScreen(SaywhoScreen):
             if name and name.strip():
                 self.submit(CreateSpeaker(self.doc_id, name, assign_to=q.id))
 
-        self.app.push_screen(TextPrompt(f"New speaker for {q.id}"), done)
+        self.app.push_screen(_prompt(f"New speaker for {q.id}"), done)
 
     def _target_speaker(self) -> str | None:
         speakers = self.query_one(SpeakerList)
@@ -568,7 +619,7 @@ class ReaderScreen(SaywhoScreen):
             if name and name.strip() and name.strip() != old:
                 self.submit(RenameSpeaker(self.doc_id, sid, name))
 
-        self.app.push_screen(TextPrompt(f"Rename {old}", old), done)
+        self.app.push_screen(_prompt(f"Rename {old}", old), done)
 
     def action_merge_speaker(self) -> None:
         """Merge the current (or highlighted) speaker into another one of this document."""
@@ -582,8 +633,8 @@ class ReaderScreen(SaywhoScreen):
                 self.submit(MergeSpeakers(self.doc_id, pick.candidate.speaker_id, sid))
 
         self.app.push_screen(
-            SpeakerPicker(f"Merge {name} into…", self._candidates(corpus=False, exclude=sid),
-                          allow_new=False),
+            _picker(f"Merge {name} into…", self._candidates(corpus=False, exclude=sid),
+                    allow_new=False),
             done,
         )
 

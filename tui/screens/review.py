@@ -111,8 +111,14 @@ class ReviewScreen(ReaderScreen):
     def rebuild(self) -> None:
         """Re-read every layer and rebuild the queue from the filter."""
         editor = self.saywho.editor
-        self.doc_layers = editor.read(lambda p: {d: p.layer(d) for d in p.document_ids()})
+        self.doc_layers = editor.read(
+            lambda p: {d: p.layer(d, self.layer_name) for d in p.document_ids()}
+        )
         self.queue = build_queue(self.doc_layers, QueueFilter.parse(self.filter_text))
+        if getattr(self, "order_by", "") == "stance":  # `O`: see tui/stance_suggest.py
+            from tui.stance_suggest import stance_uncertainty_order
+
+            self.queue = stance_uncertainty_order(self.saywho, self.queue)
         self.pos = 0
         if self.queue:
             doc_id, qid = self.queue[0]

@@ -3,6 +3,9 @@ confidence), in reading order."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
 
 from annotations.model import Layer, Quote
@@ -22,8 +25,12 @@ def _confidence_text(conf: float | None) -> str:
     return f"{conf:.2f}".lstrip("0") if conf < 1 else " 1 "
 
 
-def quote_row(quote: Quote, layer: Layer) -> Text:
-    """One list row: ``✓ D Kenney        support  .82``."""
+def quote_row(quote: Quote, layer: Layer, suggestion: Any = None) -> Text:
+    """One list row: ``✓ D Kenney        support  .82``.
+
+    ``suggestion`` (a ``StanceSuggestion``, see ``tui/stance_suggest.py``) fills an empty
+    stance column: greyed with ``?`` while tentative, with its confidence at the row's end.
+    """
     speaker = layer.speaker_name(quote) or "—"
     conf = confidence_of(quote)
     conf_text = _confidence_text(conf)
@@ -31,8 +38,16 @@ def quote_row(quote: Quote, layer: Layer) -> Text:
     row.append(STATUS_GLYPH.get(quote.status, "?"), STATUS_STYLE.get(quote.status))
     row.append(f" {TYPE_LETTER.get(quote.type, '?')} ")
     row.append(f"{speaker[:14]:<14} ", "bold" if quote.speaker_id else "dim")
-    row.append(f"{(quote.stance or '—')[:8]:<8} ")
+    label = getattr(suggestion, "label", None) if not quote.stance else None
+    if label:
+        tentative = suggestion.tentative
+        shown = f"{label[:7]}?" if tentative else f"~{label[:7]}"
+        row.append(f"{shown:<8} ", "dim italic" if tentative else "italic")
+    else:
+        row.append(f"{(quote.stance or '—')[:8]:<8} ")
     row.append(conf_text, "dim")
+    if label:
+        row.append(f" ~{suggestion.confidence:.2f}".replace("0.", "."), "dim italic")
     if quote.note:
         row.append(" ✎")
     return row
@@ -46,6 +61,7 @@ class QuoteList(RowList):
         self.border_title = "Quotes"
         self.ids: list[str] = []
         self.positions: dict[str, int] = {}
+        self.suggest: Callable[[Quote], Any] | None = None  # stance suggestion of a quote
 
     def show(self, quotes: list[Quote], layer: Layer, current: str | None) -> None:
         """Show ``quotes`` (already in reading order) and put the cursor on ``current``."""
@@ -53,7 +69,8 @@ class QuoteList(RowList):
         self.positions = {qid: i for i, qid in enumerate(self.ids)}
         index = self.positions.get(current or "", 0)
         shown = list(quotes)
-        self.set_lazy_rows(len(shown), lambda i: quote_row(shown[i], layer), index)
+        self.set_lazy_rows(len(shown), lambda i: quote_row(shown[i], layer, self._sugg(shown[i])),
+                           index)
         self.border_subtitle = f"{len(quotes)}"
 
     def update_quote(self, quote: Quote, layer: Layer) -> bool:
@@ -61,5 +78,8 @@ class QuoteList(RowList):
         i = self.positions.get(quote.id)
         if i is None:
             return False
-        self.set_row(i, quote_row(quote, layer))
+        self.set_row(i, quote_row(quote, layer, self._sugg(quote)))
         return True
+
+    def _sugg(self, quote: Quote) -> Any:
+        return self.suggest(quote) if self.suggest is not None else None

@@ -1,0 +1,84 @@
+"""Fixed word sets and regular expressions of the quote finder (``quotes``).
+
+Reporting adjuncts ("in a statement", "by text message", "to CBC News"), where reported
+content stops (a dash aside, ", which", a second cue verb), auxiliaries and finite-verb
+markers. Kept apart so the finder reads as rules, and the lists can grow without touching them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from annotations.detect.lexicon import wordset
+
+LETTERS_RE = re.compile(r"[A-Za-z]+")
+EDGE = " \t\r\n\"“”„«»‘’',.;:!?—–-"
+CLOSE_MARKS = frozenset("\"”»’'")
+OPEN_MARKS = frozenset("\"“«„‘'")
+OBJECT_CUES = frozenset({"tell", "ask", "inform", "assure", "urge", "remind", "notify", "advise"})
+CLAUSE_WEAK = frozenset({"believe", "think", "feel", "hope", "fear", "expect", "know", "worry"})
+DAYS = wordset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday"""
+)
+LEADS = wordset(
+    """in on at after before when while if as during asked when following speaking writing
+    addressing responding referring since though although but and"""
+)
+TAIL_WORDS = frozenset({"by", "from", "to", "with", "via", "phone", "email", "reporters",
+                        "out", "up", "back"})
+PREPOSITIONS = frozenset({"about", "of", "with", "for", "into", "over", "out", "up", "off",
+                          "down", "around", "from", "by"})
+FINITE = wordset(
+    """is was were are has have had will would can could should must may might
+does did do 's 're won't can't didn't doesn't don't isn't wasn't aren't weren't hasn't haven't
+shall"""
+)
+SAY_LIKE = frozenset({"say", "tell", "write", "state", "claim", "insist", "argue", "assert",
+                      "contend", "warn", "add", "admit", "acknowledge", "note", "explain",
+                      "announce", "allege", "believe", "think", "feel", "hope", "fear", "know",
+                      "predict", "reply", "respond", "concede", "confirm", "deny", "maintain",
+                      "stress", "emphasize", "report", "tweet", "suggest", "agree", "estimate"})
+_DAY = (r"(?:on\s+|last\s+|this\s+|early\s+|late\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+        r"|Saturday|Sunday|today|yesterday|last week|this week|earlier this week|last month"
+        r"|earlier)(?:\s+(?:morning|afternoon|evening|night))?")
+_MEDIUM = (r"(?:statement|interview|email|e-mail|release|news release|press release|letter|post"
+           r"|tweet|video|speech|phone call|phone interview|conference call|news conference"
+           r"|press conference|report|message|text message|briefing|appearance|court documents?"
+           r"|court filings?|filing|op-ed|column|book|memo|blog post|podcast|radio interview"
+           r"|television interview|town hall|hearing|testimony|affidavit|ruling|decision)")
+ADJUNCT_RE = re.compile(
+    r"(?:\s*,?\s*(?:" + _DAY + r"|(?:in|during|at|via|through|on|with|over)\s+(?:an?|the|his|her"
+    r"|their|its|this|that)?\s*(?:[\w'’.-]+\s+){0,3}?" + _MEDIUM + r"s?"
+    r"(?:\s+(?:on|to|with|from)\s+(?:[A-Z][\w.'’-]*\s*)+)?"
+    r"|(?:by|via|over)\s+(?:text message|email|e-mail|phone|telephone|text)"
+    r"|to\s+(?:reporters|journalists|the media|the press|supporters|the crowd|(?:The\s+)?"
+    r"(?:[A-Z][\w.'’-]*\s*)+)"
+    r")(?=[\s,.;:]))+\s*,?"
+)
+INTENT_VERBS = wordset("pledge promise vow threaten propose vote want")
+BE_ING = wordset("is was were are be been am keep keeps kept started began continued 's 're")
+NOUN_LIKE_CUES = wordset(
+    "states reports claims charges calls plans hopes fears notes estimates comments promises "
+    "answers requests remarks statements posts tweets"
+)
+MODALS = wordset("will would could can to did do does may might should must")
+SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also", "previously",
+                         "recently", "then", "once", ",", ":", "—", "–"}
+CLAUSE_STOP_RE = re.compile(
+    r"\s+(?:—|–|--)\s+|,\s+which\b|;\s|,?\s+and then\s+"
+    r"|,\s+(?:after|before|because|since|until|unless|while|whereas)\s+"
+    r"|,\s+and\s+that\s+"
+    r"|,\s+(?:but|and|while|although|though|whereas|yet)\s+"
+    r"(?=(?:the|a|an|he|she|they|it|we|i|his|her|their|its|[A-Z]\w*)\b)"
+    r"|,\s+(?:meaning|saying|adding|noting|arguing|citing|calling|suggesting|explaining"
+    r"|insisting|warning|claiming|describing|referring|prompting|leaving|sending|asking)\b"
+    r"|\s+(?:and|but)\s+(?:also\s+)?(?:said|says|told|noted|added|argued|insisted|warned"
+    r"|called|urged|vowed|promised|pledged|claimed)\b"
+)
+TRAILING_ADJUNCT_RE = re.compile(
+    r"\s+(?:in|during|at|on|via)\s+(?:an?|the|his|her|their|its)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:statement|interview|email|e-mail|release|letter|post|tweet|video|speech|appearance"
+    r"|diatribe|op-ed|column|briefing|news conference|press conference|rally|debate|hearing)s?"
+    r"(?:\s+(?:on|last|this)\s+\w+)?(?:\s+(?:morning|afternoon|evening|night))?\s*$"
+)
+CONTINUE_WORDS = frozenset({"and", "but", "then", "before", "after", "as", "while", "when"})

@@ -1,0 +1,56 @@
+"""Stance suggestions that learn from the researcher's labels (issue 5, the domain side).
+
+Importing this package is cheap: numpy and scikit-learn load on first use.
+
+API (all names importable from ``annotations.stance``):
+
+- ``StanceExample(text, label, speaker=None, cue=None, document=None, weight=1.0)``: a labelled
+  quote. ``StanceItem(id, text, speaker=None, cue=None, document=None)``: a quote to label.
+- ``StanceModel(labels, seed=0, *, lam=3.0, temperature=5.0, min_labels=20, margin=0.05,
+  min_confidence=0.0)``:
+    ``.set_corpus(texts)`` fit the TF-IDF space on all the project's quote texts (once; refit
+    when many quotes were added), ``.fit(examples, seeds=(), pool=()) -> FitReport``,
+    ``.suggest(items) -> list[StanceSuggestion]``, ``.uncertainty(items) -> list[float]``,
+    ``.probabilities(items)`` (numpy array over ``.classes``), ``.report`` (last FitReport).
+- ``FitReport(n, cv_score, majority_score, trusted, classes, cv_accuracy, majority_accuracy,
+  reason)``: the honesty gate. ``trusted`` only with >= ``min_labels`` labels and leave-one-out
+  macro-F1 >= majority-class macro-F1 + ``margin``; until then every suggestion is tentative.
+- ``StanceSuggestion(item_id, label | None, confidence, tentative, scores)``.
+- ``examples_from_scheme(scheme, weight=1.0)``: ``StanceLabel.examples`` as training-only seeds
+  (pass them as ``fit(..., seeds=...)`` and to ``ActiveLearner(..., seeds=...)``).
+- ``ActiveLearner(pool, seed=0, cold_k=20, seeds=())`` with ``.next(model, labelled_ids, k=1)``
+  and the one-shot ``next_to_label(model, pool, labelled_ids, k=1, seed=0)``: review order.
+- ``evaluate(gold, counts, seed)`` / ``load_gold(path)`` (``simulate``): the stance-eval
+  simulation; ``polar_labels``, ``f1avg``, ``macro_f1`` (``metrics``).
+
+The same-speaker prior works through the features: quotes sharing a speaker (more so in the
+same article) are similar to the model, so a speaker's labelled quotes pull their other quotes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotations.stance.types import FitReport, StanceExample, StanceItem, StanceSuggestion
+
+_LAZY = {
+    "StanceModel": "annotations.stance.model",
+    "examples_from_scheme": "annotations.stance.model",
+    "ActiveLearner": "annotations.stance.active",
+    "next_to_label": "annotations.stance.active",
+    "evaluate": "annotations.stance.simulate",
+    "load_gold": "annotations.stance.simulate",
+    "polar_labels": "annotations.stance.metrics",
+    "f1avg": "annotations.stance.metrics",
+    "macro_f1": "annotations.stance.metrics",
+}
+
+__all__ = ["FitReport", "StanceExample", "StanceItem", "StanceSuggestion", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'annotations.stance' has no attribute {name!r}")

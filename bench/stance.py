@@ -1,0 +1,143 @@
+"""Benchmark of the stance engine: quality after N labels, and refit speed.
+
+Runs the stance-eval simulation (active learning, gold label as oracle, refit per label) over
+../shared/data/stance/: each of the five TweetEval targets with train+val as one pool (mean
+F1avg at 10/20/50/100 labels, majority class beside it) and uk-manifesto-immigration (macro-F1
+at 20 and 50 labels; also with the manifesto's party, from the item id, as the speaker). Then
+times refit + re-suggest for a project with 1,000 labelled and 1,000 unlabelled quotes
+synthesized from the same data (target <= 300 ms). Prints progress lines, then ONE JSON
+object on the last line. Skips with a message when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotations.stance.simulate import GoldItem, evaluate, load_gold  # noqa: E402
+from annotations.stance.types import StanceExample, StanceItem  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+STANCE = DATA / "stance"
+TARGETS = ("abortion", "atheism", "climate", "feminist", "hillary")
+COUNTS = (10, 20, 50, 100)
+UK_COUNTS = (20, 50)
+
+
+def _mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 4)
+
+
+def tweeteval(seed: int = 0) -> dict[str, object]:
+    """Mean F1avg over the five targets at each count, and per target."""
+    per_count: dict[int, list[float]] = {c: [] for c in COUNTS}
+    majority: list[float] = []
+    per_target: dict[str, dict[str, float]] = {}
+    for target in TARGETS:
+        gold = load_gold(STANCE / f"tweeteval-{target}-train.jsonl") + load_gold(
+            STANCE / f"tweeteval-{target}-val.jsonl"
+        )
+        t0 = time.perf_counter()
+        result = evaluate(gold, COUNTS, seed=seed)
+        majority.append(result.majority_f1avg)
+        per_target[target] = {str(c.n): round(c.f1avg, 4) for c in result.counts}
+        for c in result.counts:
+            per_count[c.n].append(c.f1avg)
+        print(
+            f"# {target}: {len(gold)} items, majority {result.majority_f1avg:.3f}, "
+            + ", ".join(f"{c.n}: {c.f1avg:.3f}{'' if c.trusted else ' (tentative)'}"
+                        for c in result.counts)
+            + f" [{time.perf_counter() - t0:.1f}s]",
+            flush=True,
+        )
+    return {
+        "tweeteval_f1avg_mean": {str(c): _mean(v) for c, v in per_count.items()},
+        "majority_f1avg_mean": _mean(majority),
+        "tweeteval_f1avg_per_target": per_target,
+    }
+
+
+def uk(seed: int = 0) -> dict[str, object]:
+    """Macro-F1 on the UK manifesto sentences, without and with the party as speaker."""
+    gold = load_gold(STANCE / "uk-manifesto-immigration.jsonl")
+    plain = evaluate(gold, UK_COUNTS, seed=seed)
+    with_party = [
+        GoldItem(replace(g.item, speaker=g.item.id.split("_")[0]), g.label) for g in gold
+    ]
+    party = evaluate(with_party, UK_COUNTS, seed=seed)
+    out = {
+        "uk_macro_f1": {str(c.n): round(c.macro_f1, 4) for c in plain.counts},
+        "uk_majority_macro_f1": round(plain.majority_macro_f1, 4),
+        "uk_macro_f1_party_speaker": {str(c.n): round(c.macro_f1, 4) for c in party.counts},
+    }
+    print(f"# uk-manifesto: {out}", flush=True)
+    return out
+
+
+def refit_timing(n_labelled: int = 1000, n_unlabelled: int = 1000) -> dict[str, object]:
+    """Median time of refit + re-suggest-all after one more label, 1,000 labelled quotes."""
+    from annotations.stance.model import StanceModel
+
+    rows = []
+    for target in TARGETS:
+        for split in ("train", "val"):
+            rows += load_gold(STANCE / f"tweeteval-{target}-{split}.jsonl")
+    rows = rows[: n_labelled + n_unlabelled + 10]
+    speakers = [f"speaker-{i % 60}" for i in range(len(rows))]
+    docs = [f"doc-{i % 250}" for i in range(len(rows))]
+    cues = ("say", "tell", "claim", "argue", "add")
+    examples = [
+        StanceExample(g.item.text, g.label, speakers[i], cues[i % 5], docs[i])
+        for i, g in enumerate(rows)
+    ]
+    items = [
+        StanceItem(g.item.id, g.item.text, speakers[i], cues[i % 5], docs[i])
+        for i, g in enumerate(rows)
+    ]
+    labels = ("favor", "against", "none")
+    model = StanceModel(labels)
+    t0 = time.perf_counter()
+    model.set_corpus([it.text for it in items])
+    corpus_ms = (time.perf_counter() - t0) * 1000
+    model.fit(examples[:n_labelled])
+    model.suggest(items)
+    times = []
+    for extra in range(1, 6):
+        t0 = time.perf_counter()
+        model.fit(examples[: n_labelled + extra])
+        model.suggest(items[n_labelled + extra :])
+        times.append((time.perf_counter() - t0) * 1000)
+    out = {
+        "refit_1000_ms": round(statistics.median(times), 1),
+        "corpus_build_ms": round(corpus_ms, 1),
+        "refit_items": len(items),
+    }
+    print(f"# refit: {out}", flush=True)
+    return out
+
+
+def main() -> int:
+    """Run everything and print the JSON summary last."""
+    if not STANCE.is_dir():
+        print(f"# skipped: stance data not found at {STANCE}")
+        print(json.dumps({"skipped": f"no data at {STANCE}"}))
+        return 0
+    t0 = time.perf_counter()
+    result: dict[str, object] = {}
+    result.update(tweeteval())
+    result.update(uk())
+    result.update(refit_timing())
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Running the app under Pilot on a test project, and waiting for saves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from seedproject import open_project
+from textual.pilot import Pilot
+
+from tui.app import SaywhoApp
+
+
+@asynccontextmanager
+async def running(folder: Path, size: tuple[int, int] = (100, 30),
+                  read_only: bool = False) -> AsyncIterator[Pilot]:
+    """Run the app on ``folder``; waits for saves and closes the project at the end."""
+    project = open_project(folder, read_only=read_only)
+    app = SaywhoApp(project)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            yield pilot
+            await settle(pilot)
+    finally:
+        project.close()
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every queued edit is saved and the UI has caught up."""
+    app = pilot.app
+    await app.editor.wait_idle()  # type: ignore[attr-defined]
+    await pilot.pause()

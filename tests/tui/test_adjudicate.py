@@ -1,0 +1,79 @@
+"""Adjudication: two hand-made layers, number keys build `final`, read back from disk."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pilot_helpers import settle
+from seedproject import DOC_ID, fixed_layer, open_project, seed_text
+
+from annotations.model import Layer
+
+
+def two_layers(folder: Path) -> None:
+    """ana: q1 support; bo: q1 oppose and no q5. q2-q4 agree."""
+    base = fixed_layer(seed_text())
+    ana = dict(base.quotes)
+    ana["q1"] = replace(ana["q1"], stance="support")
+    bo = dict(base.quotes)
+    bo["q1"] = replace(bo["q1"], stance="oppose")
+    del bo["q5"]
+    with open_project(folder) as project:
+        project.put_layer(DOC_ID, Layer("ana", ana, base.speakers))
+        project.put_layer(DOC_ID, Layer("bo", bo, base.speakers))
+
+
+async def test_adjudicate_two_layers(folder, run_app):
+    from tui.screens.adjudicate import AdjudicateScreen
+
+    two_layers(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("J")
+        screen = pilot.app.screen
+        assert isinstance(screen, AdjudicateScreen)
+        assert screen.names == ["ana", "bo"]
+        first, second = screen.units[:2]
+        assert first.differences() == ["stance"]
+        assert second.differences() == ["missing in bo"]
+        assert all(u.agreed for u in screen.units[2:])
+        assert "decided 0/5" in str(screen.query_one("#adj-head").render())
+        await pilot.press("2")  # bo's version of q1 (oppose), then the next open unit
+        assert screen.index == 1
+        await pilot.press("2")  # bo has none: refused, nothing decided
+        assert not screen.decided(screen.units[1])
+        await pilot.press("x")  # leave q5 out
+        await pilot.press("a")  # the three agreed units
+        await settle(pilot)
+        assert "decided 5/5" in str(screen.query_one("#adj-head").render())
+    with open_project(folder, read_only=True) as project:
+        final = project.layer(DOC_ID, "final")
+        ana = project.layer(DOC_ID, "ana")
+    by_text = {q.text: q for q in final.quotes.values()}
+    assert len(by_text) == 5
+    q1, q5 = ana.quotes["q1"], ana.quotes["q5"]
+    assert by_text[q1.text].stance == "oppose"
+    assert by_text[q5.text].status == "rejected"
+    assert {q.status for t, q in by_text.items() if t != q5.text} == {"accepted"}
+    assert {final.speaker_name(q) for q in final.quotes.values()} == {
+        "Kenney", "Jorge Field", "Homan", "Almiron"}
+    assert ana.quotes["q1"].stance == "support"  # the layers themselves are untouched
+
+
+async def test_undo_adoption_and_edit_final(folder, run_app):
+    two_layers(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("J", "1")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert screen.decided(screen.units[0])
+        await pilot.press("u")
+        await settle(pilot)
+        assert not screen.decided(screen.units[0])
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("e")  # the reader, on final
+        await pilot.pause()
+        assert pilot.app.active_layer == "final"
+        assert "layer: final" in pilot.app.sub_title
+        assert [q.stance for q in pilot.app.screen.quotes] == ["support"]

@@ -1,0 +1,91 @@
+"""Scheme editing in the TUI: rename keeps every annotation, remove asks first, keys follow."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pilot_helpers import settle
+from seedproject import ANNOTATOR, DOC_ID, fixed_layer, open_project, seed_text
+from textual.widgets import Input
+
+from annotations.scheme import label_usage
+
+STANCES = {"q1": "oppose", "q2": "support", "q3": "support", "q4": "oppose"}
+
+
+def labelled(folder) -> None:
+    """The annotator's layer and a second layer 'bo', both with stances."""
+    base = fixed_layer(seed_text())
+    quotes = {k: replace(q, stance=STANCES.get(k)) for k, q in base.quotes.items()}
+    with open_project(folder) as project:
+        project.put_layer(DOC_ID, replace(base, name=ANNOTATOR, quotes=quotes))
+        project.put_layer(DOC_ID, replace(base, name="bo", quotes=quotes))
+
+
+def stances(folder, layer: str) -> dict[str, str | None]:
+    with open_project(folder, read_only=True) as project:
+        return {k: q.stance for k, q in project.layer(DOC_ID, layer).quotes.items()}
+
+
+async def finish(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
+
+
+async def answer(pilot, text: str) -> None:
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await finish(pilot)
+
+
+async def test_rename_keeps_annotations_and_key(folder, run_app):
+    from tui.screens.scheme import SchemeScreen
+
+    labelled(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("K")
+        assert isinstance(pilot.app.screen, SchemeScreen)
+        await pilot.press("down", "r")  # oppose
+        await answer(pilot, "against")
+        assert pilot.app.screen.scheme.names == ("support", "against", "neutral", "unclear")
+        await pilot.press("escape", "n", "n", "n", "n", "2")  # q5 in the reader: key 2
+        await settle(pilot)
+    for layer in (ANNOTATOR, "bo"):
+        got = stances(folder, layer)
+        assert got["q1"] == got["q4"] == "against"
+        assert got["q2"] == got["q3"] == "support"
+    assert stances(folder, ANNOTATOR)["q5"] == "against"
+    with open_project(folder, read_only=True) as project:
+        assert "oppose" not in label_usage(project)
+
+
+async def test_remove_in_use_asks_first(folder, run_app):
+    from tui.screens.scheme import ReplacementPicker
+
+    labelled(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("K", "d")  # support: on 4 quotes over two layers
+        assert isinstance(pilot.app.screen, ReplacementPicker)
+        assert pilot.app.screen.count == 4
+        await pilot.press("escape")  # keep it
+        await finish(pilot)
+        assert "support" in pilot.app.project.scheme.names
+        await pilot.press("d", "down", "enter")  # move them to neutral
+        await finish(pilot)
+        assert pilot.app.project.scheme.names == ("oppose", "neutral", "unclear")
+    for layer in (ANNOTATOR, "bo"):
+        got = stances(folder, layer)
+        assert got["q2"] == got["q3"] == "neutral" and got["q1"] == "oppose"
+
+
+async def test_change_key_rebinds_reader(folder, run_app):
+    labelled(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("K", "down", "down", "k")  # neutral
+        await answer(pilot, "z")
+        await pilot.press("down", "k")  # unclear: `a` is the reader's accept key
+        await answer(pilot, "a")
+        assert "taken" in pilot.app.save_state[1]
+        await pilot.press("escape", "z")
+        await settle(pilot)
+    assert stances(folder, ANNOTATOR)["q1"] == "neutral"

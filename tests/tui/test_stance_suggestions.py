@@ -1,0 +1,105 @@
+"""Stance suggestions: label quotes by key, a worker refits, the other quotes get suggestions
+(greyed and tentative with few labels), more labels change them, the same labels give the
+same suggestions in every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilot_helpers import settle
+from seedproject import DOC_ID
+
+from tui.stance_suggest import StanceSuggester, snapshot, suggester, wait_idle
+from tui.widgets.quotes import QuoteList
+
+
+async def refitted(pilot) -> None:
+    await settle(pilot)
+    await wait_idle(pilot.app)
+    await pilot.pause()
+
+
+def suggested(pilot) -> dict[str, tuple[str, float, bool]]:
+    found = suggester(pilot.app).current.by_quote
+    return {qid: (s.label, round(s.confidence, 6), s.tentative) for (doc, qid), s in found.items()
+            if doc == DOC_ID}
+
+
+async def label_two(folder: Path, run_app) -> dict[str, tuple[str, float, bool]]:
+    async with run_app(folder) as pilot:
+        await refitted(pilot)
+        assert suggested(pilot) == {}  # nothing from nothing
+        await pilot.press("1", "n", "2")  # q1 support, q2 oppose
+        await refitted(pilot)
+        return suggested(pilot)
+
+
+async def test_suggestions_appear_change_and_repeat(folder, run_app, tmp_path):
+    from seedproject import build_project
+
+    first = await label_two(folder, run_app)
+    assert set(first) == {"q3", "q4", "q5"}
+    assert all(tentative for _, _, tentative in first.values())  # 2 labels: a guess
+    again = await label_two(build_project(tmp_path / "again"), run_app)
+    assert again == first  # deterministic
+
+    async with run_app(folder) as pilot:
+        await refitted(pilot)
+        assert suggested(pilot) == first  # refit at start from the saved labels
+        screen = pilot.app.screen
+        await pilot.press("n", "n")  # q3
+        row = screen.query_one(QuoteList).row(2)
+        label = first["q3"][0]
+        assert f"{label[:7]}?" in row.plain and "~." in row.plain
+        assert "dim" in str(row.spans)
+        assert "suggested stance" in screen.query_one("#detail").render().plain
+        await pilot.press("g")  # take it
+        await pilot.press("n", "2")  # q4 oppose
+        await refitted(pilot)
+        after = suggested(pilot)
+        assert set(after) == {"q5"} and after["q5"] != first["q5"]
+        assert suggester(pilot.app).fits >= 2
+
+
+async def test_refit_runs_off_the_ui_thread(folder, run_app):
+    async with run_app(folder) as pilot:
+        await refitted(pilot)
+        await pilot.press("1", "n", "2")
+        await settle(pilot)
+        sugg = suggester(pilot.app)
+        await pilot.press("n")  # keys answered whatever the worker does
+        assert pilot.app.screen.current_id == "q3"
+        await wait_idle(pilot.app)
+        assert not sugg.running and not sugg.dirty
+
+
+def test_compute_is_deterministic(folder):
+    from seedproject import open_project
+
+    with open_project(folder) as project:
+        from annotations.edits import SetStance
+
+        project.apply(SetStance(DOC_ID, "q1", "support"))
+        project.apply(SetStance(DOC_ID, "q2", "oppose"))
+        snap = snapshot(project, None)
+    assert len(snap.examples) == 2 and len(snap.items) == 3
+    a = StanceSuggester().compute(snap, None)
+    b = StanceSuggester().compute(snap, None)
+    assert a.by_quote == b.by_quote and a.uncertainty == b.uncertainty
+
+
+async def test_review_queue_by_stance_uncertainty(folder, run_app):
+    from tui.screens.review import ReviewScreen
+
+    async with run_app(folder) as pilot:
+        await pilot.press("1", "n", "2")
+        await refitted(pilot)
+        unc = suggester(pilot.app).current.uncertainty
+        await pilot.press("O")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen) and screen.order_by == "stance"
+        ids = [qid for _, qid in screen.queue]
+        assert set(ids[-2:]) == {"q1", "q2"}  # labelled: last
+        assert ids[:3] == sorted(ids[:3], key=lambda q: -unc[(DOC_ID, q)])
+        assert screen.current_id == ids[0]

@@ -1,0 +1,136 @@
+"""StatsScreen: corpus statistics of the active layer as terminal bar charts (``T``).
+
+Quotes per speaker, stance by speaker (stacked bars, one glyph per label), quotes per
+document, speaker kinds, quote types and the stance distribution, from
+``annotations.stats.corpus_stats``. Counting reads every document, so it runs in a thread
+worker; the screen answers keys meanwhile and says "counting…".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from annotations.display import visible
+from annotations.stats import corpus_stats
+from tui.actions import STATS, bindings
+from tui.screens.base import SaywhoScreen
+from tui.screens.layers import active_layer_name
+from tui.widgets.plots import bar_chart, stacked_chart
+from tui.widgets.status import Banner, StatusBar
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("speakers", "Quotes per speaker"),
+    ("stance_by_speaker", "Stance by speaker"),
+    ("documents", "Quotes per document"),
+    ("kinds", "Speaker kinds"),
+    ("types", "Quote types"),
+    ("stance", "Stance"),
+)
+TOP = 25  # rows per chart before "… and n more"
+
+
+def stance_categories(stats: dict[str, Any], scheme_names: tuple[str, ...]) -> list[str]:
+    """The scheme's labels in order, then any other label found, then ``none``."""
+    seen: list[str] = list(scheme_names)
+    for counts in stats["stance_by_speaker"].values():
+        seen += [k for k in counts if k not in seen and k != "none"]
+    return [*seen, "none"]
+
+
+def charts(stats: dict[str, Any], scheme_names: tuple[str, ...], width: int) -> dict[str, Text]:
+    """Every chart of the screen, keyed by section id."""
+    bar = max(width - 40, 10)
+    speakers = [(s["name"], s["quotes"]) for s in stats["speakers"]]
+    cats = stance_categories(stats, scheme_names)
+    by_speaker = sorted(stats["stance_by_speaker"].items(),
+                        key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    docs = [(d["title"] or d["id"], d["quotes"]) for d in stats["per_document"]]
+    kinds = sorted(stats["speaker_kinds"].items(), key=lambda kv: (-kv[1], kv[0]))
+    types = sorted(stats["types"].items(), key=lambda kv: (-kv[1], kv[0]))
+    stance = [(c, stats["stance"].get(c, 0)) for c in cats if stats["stance"].get(c, 0)]
+    return {
+        "speakers": bar_chart(speakers, width=bar, limit=TOP),
+        "stance_by_speaker": stacked_chart(by_speaker, cats, width=max(bar - 20, 10), limit=TOP),
+        "documents": bar_chart(docs, width=bar, label_width=28, limit=TOP),
+        "kinds": bar_chart(kinds, width=bar),
+        "types": bar_chart(types, width=bar),
+        "stance": bar_chart(stance, width=bar),
+    }
+
+
+def summary(stats: dict[str, Any]) -> Text:
+    """The head line: layer, documents, quotes, reviewed, damaged files."""
+    text = Text(no_wrap=False)
+    text.append(f"layer: {visible(stats['layer'])}", "bold")
+    text.append(f" · {stats['documents']} documents · {stats['quotes']} quotes"
+                f" · {len(stats['speakers'])} speakers"
+                f" · reviewed {stats['reviewed']}/{stats['total']}")
+    for msg in stats["damaged"]:
+        text.append(f"\n⚠ {visible(msg)}", "bold")
+    return text
+
+
+class StatsScreen(SaywhoScreen):
+    """Corpus statistics of the active layer; ``r`` recounts, Esc goes back."""
+
+    BINDINGS = bindings(STATS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: dict[str, Any] | None = None
+        self.charts: dict[str, Text] = {}
+
+    def compose(self) -> ComposeResult:
+        """Header, summary, one titled panel per chart, status bar, footer."""
+        yield Header(show_clock=False, icon="❝")
+        yield Banner(id="banner")
+        with VerticalScroll(id="stats-body"):
+            yield Static("counting…", id="stats-summary")
+            for key, title in SECTIONS:
+                chart = Static("", id=f"plot-{key.replace('_', '-')}", classes="plot")
+                chart.border_title = title
+                yield chart
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start counting."""
+        super().on_mount()
+        self.sub_title = self.app.sub_title = "statistics"
+        self.action_reload()
+
+    def layer_changed(self) -> None:
+        """The active layer changed: count again."""
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Count again (edits since the screen opened are included)."""
+        self.query_one("#stats-summary", Static).update("counting…")
+        self._count(self.saywho.active_layer)
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _count(self, layer: str | None) -> None:
+        stats = self.saywho.editor.read(lambda p: corpus_stats(p, layer))
+        self.app.call_from_thread(self.show_stats, stats)
+
+    def show_stats(self, stats: dict[str, Any]) -> None:
+        """Draw the charts for ``stats``."""
+        self.stats = stats
+        names = self.saywho.project.scheme.names
+        self.charts = charts(stats, names, self.app.size.width)
+        self.query_one("#stats-summary", Static).update(summary(stats))
+        for key, _title in SECTIONS:
+            self.query_one(f"#plot-{key.replace('_', '-')}", Static).update(self.charts[key])
+        self.query_one(StatusBar).set_position(
+            f"layer: {active_layer_name(self.saywho)} · {stats['quotes']} quotes "
+        )
+
+    def action_back(self) -> None:
+        """Back to the previous screen."""
+        self.app.pop_screen()

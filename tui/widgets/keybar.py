@@ -1,0 +1,66 @@
+"""KeyBar: a one-line footer of the screen's main keys, drawn as text (one widget, not one per
+key, so the first frame stays lean). Clicking a key runs its action; ``Ctrl+P`` and ``?`` list
+everything else."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+
+from tui.actions import spec_for
+from tui.widgets.textpanel import TextPanel
+
+
+class KeyBar(TextPanel):
+    """The shown bindings of the active screen: ``a Accept  x Reject …  ^p palette``."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._spots: list[tuple[int, int, str, object]] = []
+
+    def on_mount(self) -> None:
+        """Follow the screen's bindings."""
+        self.screen.bindings_updated_signal.subscribe(self, self._changed)
+        self._changed(self.screen)
+
+    def on_unmount(self) -> None:
+        """Stop following."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _changed(self, screen: Screen[object]) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        spots: list[tuple[int, int, str, object]] = []
+        seen: set[str] = set()
+        shown = [a for a in screen.active_bindings.values()
+                 if a.binding.show and a.binding.description]
+        shown.sort(key=lambda a: a.binding.action != "help")  # help first: always visible
+        for active in shown:
+            binding = active.binding
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.app.get_key_display(binding)
+            spec = spec_for(binding.id)
+            start = text.cell_len
+            text.append(f" {key} ", "bold reverse")
+            text.append(f" {spec.short if spec and spec.short else _short(binding.description)} ")
+            spots.append((start, text.cell_len, binding.action, active.node))
+        text.append(" ^p ", "bold reverse")
+        text.append(" palette")
+        spots.append((text.cell_len - 12, text.cell_len, "app.command_palette", self.app))
+        self._spots = spots
+        self.set(text)
+
+    async def on_click(self, event: events.Click) -> None:
+        """Run the action of the key under the pointer."""
+        for start, end, action, node in self._spots:
+            if start <= event.x < end:
+                await self.app.run_action(action, node)  # type: ignore[arg-type]
+                return
+
+
+def _short(description: str) -> str:
+    """The first words of a description (footer space is tight at 80 columns)."""
+    words = description.replace("…", "").split()
+    return " ".join(words[:2])
