@@ -19,7 +19,7 @@ are seen there is no suggestion at all. ``g`` takes the current quote's suggesti
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,15 +52,21 @@ class Snapshot:
     texts: tuple[str, ...]
 
 
-def snapshot(project: Project, layer: str | None) -> Snapshot:
-    """Examples (labelled quotes) and items (live unlabelled quotes) of ``layer``, corpus-wide."""
-    scheme: StanceScheme = project.scheme
+def snapshot(project: Project, layer: str | None,
+             read: Callable[[Callable[[Project], Any]], Any] | None = None) -> Snapshot:
+    """Examples (labelled quotes) and items (live unlabelled quotes) of ``layer``, corpus-wide.
+
+    ``read`` runs each project access (``Editor.read`` takes the editor's lock one document
+    at a time, so the UI and the saves never wait for the whole corpus).
+    """
+    run = read or (lambda fn: fn(project))
+    scheme: StanceScheme = run(lambda p: p.scheme)
     names = set(scheme.names)
     examples: list[StanceExample] = []
     items: list[tuple[Key, StanceItem]] = []
     texts: list[str] = []
-    for doc_id in project.document_ids():
-        data = project.layer(doc_id, layer)
+    for doc_id in run(lambda p: p.document_ids()):
+        data = run(lambda p, d=doc_id: p.layer(d, layer))
         for quote in data.sorted_quotes():
             if quote.status == "rejected":
                 continue
@@ -104,6 +110,9 @@ class StanceSuggester:
 
     def compute(self, snap: Snapshot, layer: str | None) -> SuggestionSet:
         """Fit on the snapshot and suggest for its items (in the worker thread)."""
+        version = self.fits + 1
+        if not snap.examples:  # nothing learnt, nothing to say (and no numpy import)
+            return SuggestionSet(version, layer)
         from annotations.stance import StanceModel
 
         if self.model is None or snap.labels != self._labels:
@@ -113,9 +122,6 @@ class StanceSuggester:
         if corpus != self._corpus and corpus:
             self.model.set_corpus(list(corpus))
             self._corpus = corpus
-        version = self.fits + 1
-        if not snap.examples:
-            return SuggestionSet(version, layer)
         pool = [item for _, item in snap.items]
         report = self.model.fit(list(snap.examples), pool=pool)
         keys = [key for key, _ in snap.items]
@@ -157,7 +163,7 @@ def request_refit(app: SaywhoApp) -> None:
 
 def _refit(app: SaywhoApp, sugg: StanceSuggester, layer: str | None) -> None:
     try:
-        snap = app.editor.read(lambda p: snapshot(p, layer))
+        snap = snapshot(app.project, layer, app.editor.read)
         result: SuggestionSet | None = sugg.compute(snap, layer)
     except Exception as exc:  # noqa: BLE001 - a failed refit must not take the app down
         result = None

@@ -66,8 +66,6 @@ SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also
                          "recently", "then", "once", ",", ":", "—", "–"}
 CLAUSE_STOP_RE = re.compile(
     r"\s+(?:—|–|--)\s+|,\s+which\b|;\s|,?\s+and then\s+"
-    r"|,\s+(?:after|before|because|since|until|unless|while|whereas)\s+"
-    r"|,\s+and\s+that\s+"
     r"|,\s+(?:but|and|while|although|though|whereas|yet)\s+"
     r"(?=(?:the|a|an|he|she|they|it|we|i|his|her|their|its|[A-Z]\w*)\b)"
     r"|,\s+(?:meaning|saying|adding|noting|arguing|citing|calling|suggesting|explaining"

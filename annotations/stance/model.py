@@ -153,10 +153,10 @@ class StanceModel:
         w = np.array([max(float(ex.weight), 0.0) for ex in train])
         x = self._rows(train)
         gram = self._gram([_key(t) for t in train], x)
+        from threadpoolctl import threadpool_limits
+
         from annotations.stance.gate import run_gate
         from annotations.stance.kernel import fit_dual
-
-        from threadpoolctl import threadpool_limits
 
         # Small dense problems: BLAS threads only add contention (10x slower on a busy box).
         with threadpool_limits(1, user_api="blas"):

@@ -176,3 +176,19 @@ async def test_note(folder, run_app):
         await pilot.press(*"check source")
         await pilot.press("enter")
     assert saved_layer(folder).quotes["q1"].note == "check source"
+
+
+async def test_speaker_picker_offers_corpus_speakers(tmp_path, run_app):
+    from seedproject import build_project, open_project
+
+    from annotations.model import Layer, Speaker
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with open_project(folder) as project:
+        project.put_layer("extra-1", Layer("suggestions", {}, {"s9": Speaker("s9", "Mayor Smith")}))
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists "ice" first
+        await pilot.press("s", *"smith", "enter")
+    layer = saved_layer(folder)
+    assert layer.quotes["q1"].speaker_id == "s9"
+    assert layer.speakers["s9"].name == "Mayor Smith"

@@ -5,4 +5,12 @@ returns an exit code and raises ``annotations.errors.SaywhoError`` for anything 
 fix (exit 1).
 """
 
-COMMAND_MODULES: tuple[str, ...] = ("open", "import_", "export", "stats", "agree", "eval")
+COMMAND_MODULES: tuple[str, ...] = (
+    "open",
+    "import_",
+    "detect",
+    "export",
+    "stats",
+    "agree",
+    "eval",
+)
