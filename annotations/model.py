@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -209,12 +209,33 @@ class Quote:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for storage."""
-        data = asdict(self)
-        data["parts"] = [list(p) for p in self.parts]
-        data["cue"] = asdict(self.cue) if self.cue else None
-        data["speaker_mention"] = asdict(self.speaker_mention) if self.speaker_mention else None
-        data["confidence"] = dict(self.confidence)
-        return data
+        cue, mention = self.cue, self.speaker_mention
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "type": self.type,
+            "parts": [list(p) for p in self.parts],
+            "cue": (
+                {"start": cue.start, "end": cue.end, "text": cue.text, "lemma": cue.lemma}
+                if cue
+                else None
+            ),
+            "speaker_id": self.speaker_id,
+            "speaker_mention": (
+                {"start": mention.start, "end": mention.end, "text": mention.text}
+                if mention
+                else None
+            ),
+            "stance": self.stance,
+            "confidence": dict(self.confidence),
+            "status": self.status,
+            "origin": self.origin,
+            "note": self.note,
+            "created": self.created,
+            "updated": self.updated,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Quote:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from annotations.model import Quote, StanceScheme
+from annotations.model import Layer, Quote, StanceScheme
 from annotations.registry import registry_key
 from annotations.stance.types import FitReport, StanceExample, StanceItem, StanceSuggestion
 from annotations.store.project import Project
@@ -50,37 +50,69 @@ class Snapshot:
     examples: tuple[StanceExample, ...]
     items: tuple[tuple[Key, StanceItem], ...]
     texts: tuple[str, ...]
+    seeds: tuple[StanceExample, ...] = ()
 
 
-def snapshot(project: Project, layer: str | None,
-             read: Callable[[Callable[[Project], Any]], Any] | None = None) -> Snapshot:
-    """Examples (labelled quotes) and items (live unlabelled quotes) of ``layer``, corpus-wide.
+@dataclass(frozen=True, slots=True)
+class DocPart:
+    """One document's share of a snapshot."""
 
-    ``read`` runs each project access (``Editor.read`` takes the editor's lock one document
-    at a time, so the UI and the saves never wait for the whole corpus).
-    """
-    run = read or (lambda fn: fn(project))
-    scheme: StanceScheme = run(lambda p: p.scheme)
-    names = set(scheme.names)
+    examples: tuple[StanceExample, ...]
+    items: tuple[tuple[Key, StanceItem], ...]
+    texts: tuple[str, ...]
+
+
+Read = Callable[[Callable[[Project], Any]], Any]
+
+
+def doc_part(data: Layer, doc_id: str, names: set[str]) -> DocPart:
+    """Labelled quotes (examples) and live unlabelled quotes (items) of one document's layer."""
     examples: list[StanceExample] = []
     items: list[tuple[Key, StanceItem]] = []
     texts: list[str] = []
-    for doc_id in run(lambda p: p.document_ids()):
-        data = run(lambda p, d=doc_id: p.layer(d, layer))
-        for quote in data.sorted_quotes():
-            if quote.status == "rejected":
-                continue
-            name = data.speaker_name(quote)
-            speaker = registry_key(name) if name else None
-            cue = (quote.cue.lemma or quote.cue.text).casefold() if quote.cue else None
-            texts.append(quote.text)
-            if is_label(quote) and quote.stance in names:
+    for quote in data.sorted_quotes():
+        if quote.status == "rejected":
+            continue
+        name = data.speaker_name(quote)
+        speaker = registry_key(name) if name else None
+        cue = (quote.cue.lemma or quote.cue.text).casefold() if quote.cue else None
+        texts.append(quote.text)
+        if is_label(quote):
+            if quote.stance in names:
                 examples.append(StanceExample(quote.text, quote.stance or "", speaker, cue,
                                               doc_id))
-            elif not is_label(quote):
-                item = StanceItem(f"{doc_id}\x1f{quote.id}", quote.text, speaker, cue, doc_id)
-                items.append(((doc_id, quote.id), item))
-    return Snapshot(scheme.names, tuple(examples), tuple(items), tuple(texts))
+        else:
+            item = StanceItem(f"{doc_id}\x1f{quote.id}", quote.text, speaker, cue, doc_id)
+            items.append(((doc_id, quote.id), item))
+    return DocPart(tuple(examples), tuple(items), tuple(texts))
+
+
+def snapshot(project: Project, layer: str | None, read: Read | None = None,
+             part: Callable[[str, Read, set[str]], DocPart] | None = None) -> Snapshot:
+    """Examples and items of ``layer`` over the corpus, and the scheme's example statements.
+
+    ``read`` runs each project access (``Editor.read`` takes the editor's lock one document
+    at a time, so the UI and the saves never wait for the whole corpus); ``part`` may serve a
+    document from a cache.
+    """
+    from annotations.stance.model import examples_from_scheme
+
+    run: Read = read or (lambda fn: fn(project))
+    scheme: StanceScheme = run(lambda p: p.scheme)
+    names = set(scheme.names)
+
+    def fresh(doc_id: str, run: Read, names: set[str]) -> DocPart:
+        return doc_part(run(lambda p: p.layer(doc_id, layer)), doc_id, names)
+
+    get = part or fresh
+    parts = [get(doc_id, run, names) for doc_id in run(lambda p: p.document_ids())]
+    return Snapshot(
+        scheme.names,
+        tuple(ex for pt in parts for ex in pt.examples),
+        tuple(it for pt in parts for it in pt.items),
+        tuple(t for pt in parts for t in pt.texts),
+        tuple(examples_from_scheme(scheme)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +139,29 @@ class StanceSuggester:
         self.running = False
         self.dirty = False
         self.fits = 0
+        self._stamps: dict[str, int] = {}  # bumped on the UI thread when a document changes
+        self._parts: dict[tuple[str, str | None], tuple[int, frozenset[str], DocPart]] = {}
+
+    def changed(self, doc_id: str | None = None) -> None:
+        """A document's layers changed (``None``: every document, e.g. a scheme change)."""
+        if doc_id is None:
+            self._parts.clear()
+        else:
+            self._stamps[doc_id] = self._stamps.get(doc_id, 0) + 1
+
+    def snapshot(self, project: Project, layer: str | None, read: Read) -> Snapshot:
+        """``snapshot`` re-reading only the documents changed since the last refit."""
+
+        def cached(doc_id: str, run: Read, names: set[str]) -> DocPart:
+            stamp, key = self._stamps.get(doc_id, 0), (doc_id, layer)
+            hit = self._parts.get(key)
+            if hit is not None and hit[0] == stamp and hit[1] == names:
+                return hit[2]
+            found = doc_part(run(lambda p: p.layer(doc_id, layer)), doc_id, names)
+            self._parts[key] = (stamp, frozenset(names), found)
+            return found
+
+        return snapshot(project, layer, read, cached)
 
     def compute(self, snap: Snapshot, layer: str | None) -> SuggestionSet:
         """Fit on the snapshot and suggest for its items (in the worker thread)."""
@@ -123,7 +178,7 @@ class StanceSuggester:
             self.model.set_corpus(list(corpus))
             self._corpus = corpus
         pool = [item for _, item in snap.items]
-        report = self.model.fit(list(snap.examples), pool=pool)
+        report = self.model.fit(list(snap.examples), seeds=list(snap.seeds), pool=pool)
         keys = [key for key, _ in snap.items]
         suggestions = self.model.suggest(pool) if pool else []
         uncertainty = self.model.uncertainty(pool) if pool else []
@@ -163,7 +218,7 @@ def request_refit(app: SaywhoApp) -> None:
 
 def _refit(app: SaywhoApp, sugg: StanceSuggester, layer: str | None) -> None:
     try:
-        snap = snapshot(app.project, layer, app.editor.read)
+        snap = sugg.snapshot(app.project, layer, app.editor.read)
         result: SuggestionSet | None = sugg.compute(snap, layer)
     except Exception as exc:  # noqa: BLE001 - a failed refit must not take the app down
         result = None
@@ -194,6 +249,7 @@ def edit_saved(app: SaywhoApp, outcome: Any) -> None:
     receipt = getattr(outcome, "receipt", None)
     if receipt is None:
         return
+    suggester(app).changed(receipt.doc_id)
     change = receipt.change
     for qid, after in change.quotes_after.items():
         before = change.quotes_before.get(qid)

@@ -68,7 +68,7 @@ NUMBERS = frozenset(
     hundred hundreds thousand thousands million millions dozen dozens percent""".split()
 )
 QUANTIFIERS = frozenset({"percent", "half", "majority", "majorities", "third", "thirds",
-                         "quarter", "quarters", "most", "others", "plurality"})
+                         "quarter", "quarters", "most", "others", "plurality", "%"})
 BE_FORMS = frozenset({"was", "were", "been", "is", "are", "be", "being"})
 
 
@@ -125,12 +125,26 @@ def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
         return None
     det = (words[0].lower() in DETERMINERS or words[0].endswith(("’s", "'s"))) and len(words) <= 5
     if not (head[:1].isupper() or hl in lex.noun_kind or hl.rstrip("s") in lex.noun_kind
-            or (det and len(words) >= 2 and hl.isalpha())):
+            or (det and len(words) >= 2 and hl.isalpha()) or _name_inside(head)
+            or _role_plural(hl)):
         return None
     if head[:1].isupper() and hl in NOT_NAMES:
         return None
     s, e = toks[0][0], toks[-1][1]
     return NP(s, e, text[s:e], classify(words, lex))
+
+
+ROLE_SUFFIXES = ("ists", "ians", "ants", "ents", "ers", "ors", "eers", "ives")
+
+
+def _name_inside(word: str) -> bool:
+    """A name with a lowercase particle or prefix ("al-Shabaab", "de Blasio", "eBay")."""
+    return word[:1].islower() and any(c.isupper() for c in word[1:])
+
+
+def _role_plural(low: str) -> bool:
+    """A plural noun of people by its suffix ("specialists", "participants", "organizers")."""
+    return len(low) > 5 and low.isalpha() and low.endswith(ROLE_SUFFIXES)
 
 
 def subject_before(
@@ -195,7 +209,7 @@ def subject_before(
         w = _low(text, tok)
         ch = text[tok[0]]
         if not (ch.isalnum()):
-            if w in {"-", "&"} and words:
+            if w in {"-", "&"} and words or w == "%" and not words:
                 j -= 1
                 continue
             break
@@ -266,8 +280,9 @@ def _skip_appositives(
             depth += 1
         elif ch == "(":
             depth -= 1
-        elif ch in ".!?;:" and depth == 0 and toks[k][1] - toks[k][0] == 1:
-            break
+        elif (ch in ".!?;:" and depth == 0 and toks[k][1] - toks[k][0] == 1
+              and not (ch == "." and text[toks[k + 1][0]] == ",")):
+            break  # a period before a comma closes an abbreviation ("Kansas City, Mo., and")
         elif ch == "," and depth == 0:
             commas.append(k)
         k -= 1

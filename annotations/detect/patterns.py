@@ -80,3 +80,6 @@ TRAILING_ADJUNCT_RE = re.compile(
     r"(?:\s+(?:on|last|this)\s+\w+)?(?:\s+(?:morning|afternoon|evening|night))?\s*$"
 )
 CONTINUE_WORDS = frozenset({"and", "but", "then", "before", "after", "as", "while", "when"})
+# a subjectless "asked" and the word opening the reported question
+QUESTION_LEADS = wordset("when was were is are been being after if once , ; : — –")
+QUESTION_WORDS = wordset("whether if how what why when who where about")

@@ -23,6 +23,7 @@ from functools import lru_cache
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import (
     DETERMINERS,
+    LEADING_ADVERBS,
     NP,
     STOP,
     TIME_WORDS,
@@ -48,6 +49,8 @@ from annotations.detect.patterns import (
     OBJECT_CUES,
     OPEN_MARKS,
     PREPOSITIONS,
+    QUESTION_LEADS,
+    QUESTION_WORDS,
     SAY_LIKE,
     SKIP_AFTER_CUE,
     TAIL_WORDS,
@@ -148,7 +151,7 @@ class SentenceQuotes:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.lex = lex
-        self.cues = frozenset(lex.cue_lemma) | {"According", "according"}
+        self.cues = frozenset(lex.cue_lemma) | {"According", "according", "Asked"}
         self.noun_re = noun_regex(lex)
         self.phrase_re = phrase_regex(lex)
 
@@ -209,6 +212,8 @@ class SentenceQuotes:
             rq: RawQuote | None = None
             if w == "according" and k + 1 < nt and text[toks[k + 1][0] : toks[k + 1][1]] == "to":
                 rq = self._according(toks, k, ss, se, pairs, para, sent, used)
+            elif w == "asked" and self._question_at(toks, in_q, k) is not None:
+                rq = self._question(toks, in_q, k, se, pairs, para, sent)
             elif w in lex.cue_lemma and text[toks[k][0]].islower():
                 inside = any(s <= toks[k][0] < e for s, e in used)
                 if not inside or self._new_clause(toks, k):
@@ -433,6 +438,68 @@ class SentenceQuotes:
             n += 1
         return n >= 4
 
+    def _parenthetical_lead(
+        self, toks: Toks, b: int, k: int, ss: int, used: list[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        """The short opening of a sentence interrupted by ", X said," ("Police, Sinclair says,
+        have no policies"): its span, else None."""
+        text = self.text
+        if b < 2 or k + 1 >= len(toks) or text[toks[b - 1][0]] != "," or text[
+                toks[k + 1][0]] != ",":
+            return None
+        start = max([ss] + [e for _, e in used if e <= toks[b - 1][0]])
+        a, z = trim(text, start, toks[b - 1][0])
+        if z <= a or not 1 <= n_words(text, a, z) <= 3 or any(c in text[a:z] for c in ",;:\"“”()"):
+            return None
+        words = [w.lower() for w in WORD_RE.findall(text, a, z)]
+        if words[0] in LEADING_ADVERBS or words[0] in LEADS or words[0] in DETERMINERS or any(
+                w in self.lex.cue_lemma for w in words):
+            return None  # "But, he said," / "In the end, she said,"
+        return a, z
+
+    def _question_at(self, toks: Toks, in_q: list[bool], k: int) -> int | None:
+        """Index of the "whether"/"if"/"how" opening the question after a subjectless "asked"
+        ("Asked whether he would ...", "when asked about the memo", "was asked by a caller
+        why ..."), else None."""
+        text = self.text
+        before = text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
+        if k and before not in QUESTION_LEADS:
+            return None
+        for m in range(k + 1, min(len(toks), k + 6)):
+            tw = text[toks[m][0] : toks[m][1]].lower()
+            if in_q[m] or not tw[0].isalnum():
+                return None
+            if tw in QUESTION_WORDS:
+                return m
+        return None
+
+    def _question(
+        self, toks: Toks, in_q: list[bool], k: int, se: int, pairs: list[MarkPair], para: int,
+        sent: int,
+    ) -> RawQuote | None:
+        """The reported question after a subjectless "asked"; its asker is not named."""
+        text = self.text
+        m = self._question_at(toks, in_q, k)
+        if m is None:
+            return None
+        if text[toks[m][0] : toks[m][1]].lower() == "about" and m + 1 < len(toks):
+            m += 1  # "asked about the memo": the topic is the content
+        start = toks[m][0]
+        stop = self._clause_end(start, se, pairs)
+        for c in range(m + 1, len(toks)):
+            if toks[c][0] >= stop:
+                break
+            if text[toks[c][0]] == "," and not in_q[c]:
+                stop = toks[c][0]  # "Asked whether ..., Priebus said"
+                break
+        content = self._content(start, stop, pairs)
+        if content is None:
+            return None
+        cue = (toks[k][0], toks[k][1], "ask")
+        rq = RawQuote(content[0], content[1], cue, None, para, sent, strong=False)
+        rq.extra["resume"] = m + 1
+        return rq
+
     def _according(
         self, toks: Toks, k: int, ss: int, se: int, pairs: list[MarkPair], para: int,
         sent: int, used: list[tuple[int, int]],
@@ -518,6 +585,9 @@ class SentenceQuotes:
                     lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS
                     and len(lead) <= 8):
                 postposed = False
+            elif np_b is not None and nxt not in {",", ".", "!", "?", ";", ""} and not (
+                    self._sentence_ends(toks, in_q, k + 1)):
+                postposed = False  # "Later, in Iowa, Trump said Bush is ...": a clause follows
             else:
                 np_a, after = subject_after(text, toks, k + 1, nt, lex)
                 if np_a is not None and (after >= nt or text[toks[after][0]] in ".,!?;"):
@@ -537,7 +607,7 @@ class SentenceQuotes:
                 and np_b.text.split()[-1].lower() not in lex.noun_kind):
             return None  # "member states that", "news reports say" read as nouns
         bare = w == lemma and np_b is not None and not (
-            np_b.pronoun or np_b.text.endswith("s") or " and " in np_b.text
+            np_b.pronoun or np_b.text.endswith("s") or " and " in np_b.text or np_b.kind == "group"
             or self._modal_before(toks, k))
         if ((not strong and w.endswith("ing")) or bare) and not (
                 w.endswith("ing") and prev == ","):
@@ -640,9 +710,9 @@ class SentenceQuotes:
             if tw in {".", ";", "!", "?"}:
                 break
         if that_at is not None and self._relative_that(toks, j, that_at):
-            if lemma not in lex.object_cues:
+            if lemma not in lex.object_cues and lemma != "say":
                 return None  # "announced the end of a siege that echoed ..."
-            that_at = None
+            that_at = None  # "says the system works on the assumption that ..."
         if that_at is not None:
             j = that_at + 1
         else:
@@ -664,7 +734,7 @@ class SentenceQuotes:
             j += 1  # "called for steep new tariffs" / "called on Congress to act"
         elif first == "to" and lemma in INTENT_VERBS:
             pass  # "wants to make tuition free", "pledged to cut taxes"
-        elif first in PREPOSITIONS or first == "to" or (
+        elif that_at is None and first in PREPOSITIONS or first == "to" or (
                 lemma in lex.object_cues and that_at is None and first in {"in", "on", "at"}):
             return None
         if (that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma)
@@ -674,6 +744,9 @@ class SentenceQuotes:
         if content is None:
             return None
         parts, typ = content
+        lead = self._parenthetical_lead(toks, bstart if np_b else k, k, ss, used)
+        if lead is not None:
+            parts = [lead, *parts]  # "Voters, Clinton suggested, don't have to worry"
         rq = RawQuote(parts, typ, cue, speaker, para, sent, inherit, strong)
         rq.extra["preposed"] = True
         rq.extra["resume"] = j

@@ -18,6 +18,8 @@ from annotations.stance.types import StanceExample, StanceItem
 
 COLD_K = 20
 NEAR_DUPLICATE = 0.9
+DENSITY_SAMPLE = 1000
+DENSITY_K = 10
 
 
 class ActiveLearner:
@@ -30,8 +32,11 @@ class ActiveLearner:
         seed: int = 0,
         cold_k: int = COLD_K,
         seeds: Sequence[StanceExample] = (),
+        density: float = 0.0,
     ) -> None:
         self.pool = list(pool)
+        self.density = density
+        self._density: Any = None
         self.seed = seed
         self.cold_k = cold_k
         self.seeds = list(seeds)
@@ -95,6 +100,21 @@ class ActiveLearner:
                 heads.append((-len(idx), int(idx[d.argmin()])))
         return [i for _, i in sorted(heads)]
 
+    def _density_weights(self, model: StanceModel) -> Any:
+        """Mean cosine to each item's nearest pool neighbours (on a sample of the pool)."""
+        if self._density is None:
+            import numpy as np
+
+            x = self._text_rows(model)
+            n = x.shape[0]
+            rng = np.random.RandomState(self.seed)
+            sample = np.sort(rng.permutation(n)[:DENSITY_SAMPLE])
+            sims = (x @ x[sample].T).toarray()
+            k = min(DENSITY_K, sims.shape[1] - 1)
+            top = -np.sort(-sims, axis=1)[:, 1 : k + 1] if k > 0 else np.ones((n, 1))
+            self._density = np.maximum(top.mean(axis=1), 1e-6)
+        return self._density
+
     def next(self, model: StanceModel, labelled: Collection[str], k: int = 1) -> list[str]:
         """Ids of the next ``k`` pool items to label (fewer if the pool runs out)."""
         import numpy as np
@@ -116,6 +136,8 @@ class ActiveLearner:
         if len(chosen) < k:
             rest = [i for i in free if i not in chosen]
             unc = np.array(model.uncertainty([self.pool[i] for i in rest]))
+            if self.density:
+                unc = unc * self._density_weights(model)[rest] ** self.density
             ranked = [rest[j] for j in np.argsort(-unc, kind="stable")]
             x = self._text_rows(model)
             for i in ranked:

@@ -86,6 +86,7 @@ class StanceModel:
         self.min_labels = min_labels
         self.margin = margin
         self.min_confidence = min_confidence
+        self.neutral_weight = 1.0
         self._cache: _RowCache | None = None
         self._classes: tuple[str, ...] = ()
         self._weights: Any = None
@@ -204,7 +205,15 @@ class StanceModel:
         from annotations.stance.kernel import softmax
 
         scores = np.asarray(self._rows(items) @ self._weights)
-        return softmax(scores, self.temperature)
+        probs = softmax(scores, self.temperature)
+        if self.neutral_weight != 1.0:
+            from annotations.stance.metrics import NEUTRAL_LIKE
+
+            for j, c in enumerate(self._classes):
+                if c.lower() in NEUTRAL_LIKE:
+                    probs[:, j] *= self.neutral_weight
+            probs /= probs.sum(axis=1, keepdims=True)
+        return probs
 
     def suggest(self, items: Sequence[StanceItem]) -> list[StanceSuggestion]:
         """One suggestion per item, in order; tentative unless the gate is open."""

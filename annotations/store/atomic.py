@@ -104,9 +104,13 @@ class AtomicJSONStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, Any], *, sync_dir: bool = True) -> None:
-        payload = dumps(data)
-        atomic_write_bytes(self.path, payload, sync_dir=sync_dir)
-        self._data = orjson.loads(payload)
+        try:
+            payload = dumps(data)
+            atomic_write_bytes(self.path, payload, sync_dir=sync_dir)
+        except BaseException:
+            self._data = None  # TinyDB may have changed the cached dict in place: reload
+            raise
+        self._data = data
 
     def close(self) -> None:
         self._data = None

@@ -39,6 +39,37 @@ class Journal:
         finally:
             os.close(fd)
 
+    def repair(self) -> bool:
+        """Cut a torn last line (a writer killed mid-append); True when something was cut.
+
+        Called by the project's writer at open, so every line of the journal parses again.
+        """
+        try:
+            fh = open(self.path, "r+b")  # noqa: SIM115 - closed below, truncated in place
+        except FileNotFoundError:
+            return False
+        with fh:
+            size = fh.seek(0, os.SEEK_END)
+            if size == 0:
+                return False
+            fh.seek(size - 1)
+            if fh.read(1) == b"\n":
+                return False
+            keep = size
+            while keep > 0:
+                step = min(4096, keep)
+                fh.seek(keep - step)
+                chunk = fh.read(step)
+                cut = chunk.rfind(b"\n")
+                if cut >= 0:
+                    keep = keep - step + cut + 1
+                    break
+                keep -= step
+            fh.truncate(keep)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return True
+
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every entry that parses, oldest first."""
         if not self.path.exists():

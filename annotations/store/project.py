@@ -16,7 +16,7 @@ from __future__ import annotations
 import getpass
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,7 @@ class Project:
             rec["id"]: DocumentInfo(**rec) for rec in self._db.table("documents").all()
         }
         self._doc_dbs: dict[str, TinyDB] = {}
+        self._layers: dict[tuple[str, str], Layer] = {}
         self._texts: dict[str, str] = {}
         self._undo = self._rebuild_undo()
         self.listeners: list[Callable[[EditReceipt], None]] = []
@@ -192,6 +193,7 @@ class Project:
             (path / ANNOTATIONS_DIR).mkdir(exist_ok=True)
             for sub in (path, path / TEXTS_DIR, path / ANNOTATIONS_DIR):
                 remove_orphan_temps(sub)
+            Journal(path).repair()
         try:
             return cls(
                 path,
@@ -211,6 +213,7 @@ class Project:
         for db in self._doc_dbs.values():
             db.close()
         self._doc_dbs.clear()
+        self._layers.clear()
         self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -481,6 +484,9 @@ class Project:
         The ``final`` (adjudicated) layer starts empty.
         """
         name = name or self.annotator
+        cached = self._layers.get((doc_id, name))
+        if cached is not None:
+            return cached
         db = self._doc_db(doc_id)
         if db is None:
             return Layer(name)
@@ -490,11 +496,13 @@ class Project:
                 return Layer(name)
             seed = self.layer(doc_id, SUGGESTIONS_LAYER)
             return Layer(name, seed.quotes, seed.speakers)
-        return Layer(
+        layer = Layer(
             name,
             {k: Quote.from_dict(v) for k, v in row.get("quotes", {}).items()},
             {k: Speaker.from_dict(v) for k, v in row.get("speakers", {}).items()},
         )
+        self._layers[(doc_id, name)] = layer
+        return layer
 
     def put_layer(self, doc_id: str, layer: Layer) -> None:
         """Store a whole layer (imports, adjudication); checked against the text first."""
@@ -526,15 +534,28 @@ class Project:
         by_name = {row["layer"]: key for key, row in rows.items()}
         for name, layer in layers.items():
             key = by_name.get(name) or str(max((int(k) for k in rows), default=0) + 1)
+            old_row = rows.get(key) or {}
+            cached = self._layers.get((doc_id, name))
             rows[key] = {
                 "layer": name,
-                "quotes": {k: q.to_dict() for k, q in layer.quotes.items()},
-                "speakers": {k: s.to_dict() for k, s in layer.speakers.items()},
+                "quotes": _dump_records(
+                    layer.quotes, cached.quotes if cached else None, old_row.get("quotes") or {}
+                ),
+                "speakers": _dump_records(
+                    layer.speakers,
+                    cached.speakers if cached else None,
+                    old_row.get("speakers") or {},
+                ),
             }
             by_name[name] = key
         data["layers"] = rows
-        storage.write(data, sync_dir=sync_dir)
-        db.clear_cache()
+        try:
+            storage.write(data, sync_dir=sync_dir)
+        finally:
+            db.clear_cache()
+        if not fresh:
+            for name, layer in layers.items():
+                self._layers[(doc_id, name)] = layer
         if fresh:
             # a bulk import keeps one TinyDB handle per document only while it needs it
             db.close()
@@ -679,18 +700,31 @@ class Project:
             raise ReadOnlyError(self.read_only_reason or "the project is open read-only")
 
 
+def _dump_records(
+    records: Mapping[str, Quote] | Mapping[str, Speaker],
+    cached: Mapping[str, Quote] | Mapping[str, Speaker] | None,
+    previous: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Records as dicts, reusing the stored dict of every record the edit left untouched."""
+    out: dict[str, Any] = {}
+    for key, record in records.items():
+        if cached is not None and cached.get(key) is record and key in previous:
+            out[key] = previous[key]
+        else:
+            out[key] = record.to_dict()
+    return out
+
+
 def _short(exc: BaseException) -> str:
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 def _default_detect() -> Detect | None:
-    """saywho's rule detector as a text -> Layer function, when the package has one."""
-    try:
-        from annotations.detect import DEFAULT_DETECTOR
-    except ImportError:
-        return None
+    """saywho's rule detector as a text -> Layer function, imported on its first use."""
 
     def detect(text: str) -> Layer:
+        from annotations.detect import DEFAULT_DETECTOR
+
         found = DEFAULT_DETECTOR.detect(text)
         return Layer(
             SUGGESTIONS_LAYER,

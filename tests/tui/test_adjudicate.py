@@ -70,9 +70,8 @@ async def test_undo_adoption_and_edit_final(folder, run_app):
         await pilot.press("u")
         await settle(pilot)
         assert not screen.decided(screen.units[0])
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("e")  # the reader, on final
+        assert screen.index == 0  # undo shows the unit it touched
+        await pilot.press("1", "e")  # the reader, on final (waits for the adoption)
         await pilot.pause()
         assert pilot.app.active_layer == "final"
         assert "layer: final" in pilot.app.sub_title

@@ -48,3 +48,16 @@ async def test_switch_to_final_starts_empty(folder, run_app):
         await pilot.pause()
         assert pilot.app.active_layer is None
         assert len(pilot.app.screen.quotes) == 5
+
+
+async def test_stats_follow_the_layer(folder, run_app):
+    add_layer(folder, "bo")
+    async with run_app(folder) as pilot:
+        await pilot.press("T")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.screen.stats["layer"] == "tester"
+        await pilot.press("l", "down", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.screen.stats["layer"] == "bo"

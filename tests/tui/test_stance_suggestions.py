@@ -61,16 +61,27 @@ async def test_suggestions_appear_change_and_repeat(folder, run_app, tmp_path):
         assert suggester(pilot.app).fits >= 2
 
 
-async def test_refit_runs_off_the_ui_thread(folder, run_app):
+async def test_refit_runs_off_the_ui_thread(folder, run_app, monkeypatch):
+    import time
+
+    slow = StanceSuggester.compute
+
+    def compute(self, snap, layer):  # noqa: ANN001, ANN202
+        time.sleep(0.5)
+        return slow(self, snap, layer)
+
+    monkeypatch.setattr(StanceSuggester, "compute", compute)
     async with run_app(folder) as pilot:
         await refitted(pilot)
         await pilot.press("1", "n", "2")
         await settle(pilot)
         sugg = suggester(pilot.app)
-        await pilot.press("n")  # keys answered whatever the worker does
-        assert pilot.app.screen.current_id == "q3"
+        assert sugg.running  # a refit is under way…
+        await pilot.press("n", "n")  # …and keys are answered meanwhile
+        assert pilot.app.screen.current_id == "q4" and sugg.running
         await wait_idle(pilot.app)
         assert not sugg.running and not sugg.dirty
+        assert set(suggested(pilot)) == {"q3", "q4", "q5"}
 
 
 def test_compute_is_deterministic(folder):

@@ -166,3 +166,15 @@ def test_torn_journal_line_is_skipped_and_appends_continue(project: Project) -> 
     project.apply(AcceptQuote("d0", quote_id="q2"))
     entries = list(project.journal())
     assert [e["what"] for e in entries] == ["accepted q1", "accepted q2"]
+
+
+def test_torn_journal_tail_is_cut_at_open_so_every_line_parses(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as proj:
+        proj.apply(AcceptQuote("d0", quote_id="q1"))
+    with open(folder / "journal.jsonl", "ab") as fh:
+        fh.write(b'{"id": "torn", "op": "ed')
+    with Project.open(folder, "ann") as proj:
+        proj.apply(AcceptQuote("d0", quote_id="q2"))
+    lines = (folder / "journal.jsonl").read_bytes().splitlines()
+    assert [json.loads(line)["what"] for line in lines] == ["accepted q1", "accepted q2"]

@@ -69,6 +69,8 @@ def chosen_layer(unit: Unit, final: Layer) -> str | None:
 
 def open_adjudication(app: SaywhoApp) -> None:
     """Open the adjudication of the document on screen (the reader's or the library's)."""
+    if isinstance(app.screen, AdjudicateScreen):
+        return
     doc_id = current_doc(app)
     if doc_id is None:
         app.notify("Open a document first.", severity="warning")
@@ -303,15 +305,22 @@ class AdjudicateScreen(SaywhoScreen):
         if any(not self.decided(u) for u in self.units):
             self.action_next_open()
 
-    def action_edit_final(self) -> None:
+    async def action_edit_final(self) -> None:
         """Open ``final`` in the reader at this unit, to fix what no layer got right."""
         quote = final_quote(self.units[self.index], self.final) if self.units else None
+        await self.saywho.editor.wait_idle()  # the reader reads what the adoptions saved
         switch_layer(self.saywho, FINAL_LAYER)
         self.saywho.open_reader(self.doc_id, quote.id if quote else None)
 
-    def action_back(self) -> None:
-        """Back to the previous screen."""
+    async def action_back(self) -> None:
+        """Back to the previous screen (a reader of this document there shows the news)."""
+        from tui.screens.reader import ReaderScreen
+
+        await self.saywho.editor.wait_idle()
         self.app.pop_screen()
+        below = self.app.screen
+        if isinstance(below, ReaderScreen) and below.doc_id == self.doc_id:
+            below.load(self.doc_id, below.current_id)
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Take the saved final layer once the queue is empty (and after undo/redo)."""

@@ -215,8 +215,9 @@ class SchemeScreen(SaywhoScreen):
         for screen in self.app.screen_stack:
             if isinstance(screen, ReaderScreen):
                 rebind_reader(screen, scheme)
-        from tui.stance_suggest import request_refit
+        from tui.stance_suggest import request_refit, suggester
 
+        suggester(self.saywho).changed()  # quotes were relabelled outside the editor
         request_refit(self.saywho)  # labels changed: the model learns them anew
 
     # ------------------------------------------------------------------ actions
