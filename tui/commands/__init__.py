@@ -13,4 +13,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "stats",
     "agree",
     "eval",
+    "stance_eval",
 )
