@@ -1,10 +1,10 @@
 """Quality of the default detector on the shared gold sets, scored by ../shared/eval/score.py.
 
-Runs ``DEFAULT_DETECTOR`` on ggt-dev and polnear-dev, writes predictions (interchange JSONL;
-the parts of a split quote are written as separate items, the way the gold files store
-discontinuous quotes) to a temporary file, scores them with ``score.py --json`` and prints
-one JSON object per file, then a last line with everything. Skips (exit 0, message) when the
-shared data folder is absent.
+Runs ``DEFAULT_DETECTOR`` on ggt-dev, polnear-dev and polnear-train (never tuned on: the
+held-out check), writes predictions (interchange JSONL; the parts of a split quote are written
+as separate items, the way the gold files store discontinuous quotes) to a temporary file,
+scores them with ``score.py --json`` and prints one JSON object per file, then a last line with
+everything. Skips (exit 0, message) when the shared data folder is absent.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from annotations.model import Document, layer_from_records  # noqa: E402
 SHARED = ROOT.parent / "shared"
 DATA = SHARED / "data"
 SCORER = SHARED / "eval" / "score.py"
-FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl")
+FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl", "polnear-train.jsonl")
 
 
 def predict_line(doc_id: str, text: str) -> dict:

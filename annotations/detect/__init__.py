@@ -3,7 +3,8 @@
 ``DEFAULT_DETECTOR`` is the pure-standard-library rule detector (``RuleDetector``); any other
 engine plugs in behind the ``Detector`` protocol. Stages live in their own modules:
 ``segment`` (paragraphs, sentences, tokens), ``quotemarks`` (pairing), ``quotes`` (finding),
-``mentions`` (speaker phrases), ``attribution`` (inheritance), ``coref`` (aliases, pronouns).
+``clauses`` (where reported content starts and stops), ``headlines``, ``mentions`` (speaker
+phrases), ``attribution`` (inheritance), ``coref`` (aliases, pronouns).
 """
 
 from __future__ import annotations

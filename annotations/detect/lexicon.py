@@ -7,7 +7,8 @@ short. Everything is lowercase; lookups are plain set/dict membership.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,6 +72,38 @@ class Lexicon:
     def is_strong(self, word: str) -> bool:
         """True for speech verbs ("said"), false for attitude verbs ("believes")."""
         return self.cue_lemma.get(word, "") in self.strong
+
+
+def extend(lex: Lexicon, cues: Iterable[str] = (), nouns: Iterable[str] = ()) -> Lexicon:
+    """``lex`` plus a project's own cues: verbs by lemma ("quip"; regular -s/-ed/-ing forms are
+    generated), multi-word phrases followed by a "that" clause ("shot back"), and reporting
+    nouns ("rebuttal"). Added verbs count as speech verbs (strong), also when listed already as
+    attitude verbs; entries that are not words are ignored. Returns ``lex`` itself when nothing
+    is new."""
+    cue_lemma = dict(lex.cue_lemma)
+    strong = set(lex.strong)
+    phrases = dict(lex.phrase_cues)
+    for raw in cues:
+        words = raw.lower().split()
+        if not words:
+            continue
+        if not all(w.replace("-", "").isalpha() for w in words):
+            continue
+        if len(words) > 1:
+            phrases.setdefault(" ".join(words), " ".join(words))
+            continue
+        lemma = cue_lemma.get(words[0])
+        if lemma is None:  # a new verb: generate its forms
+            lemma = words[0]
+            for form in [lemma, *inflections(lemma)]:
+                cue_lemma.setdefault(form, lemma)
+        strong.add(lemma)
+    report = lex.report_nouns | {n.strip().lower() for n in nouns if n.strip()}
+    if (cue_lemma == lex.cue_lemma and strong == lex.strong and phrases == lex.phrase_cues
+            and report == lex.report_nouns):
+        return lex
+    return replace(lex, cue_lemma=cue_lemma, strong=frozenset(strong), phrase_cues=phrases,
+                   report_nouns=frozenset(report))
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """Speaker mentions: the noun phrase before or after a cue, named mentions, and their kind.
 
 Works on a token list (``(start, end)`` offsets) of one sentence. ``subject_before`` walks left
-from a cue over auxiliaries, adverbs and an appositive to the speaker phrase;
+from a cue over auxiliaries, adverbs, catenative verbs ("continued to", "is expected to"), an
+appositive and a place adjunct ("Trump in his speech") to the speaker phrase;
 ``subject_after`` reads an inverted speaker ("..., said Jorge Field, the ..."). ``find_names``
 lists capitalised name mentions across a text for alias clustering.
 """
@@ -17,7 +18,7 @@ AUX = wordset(
     """has have had also would will could may might should did does do is was were are be been not
     never later previously then again recently further repeatedly once already publicly
     reportedly allegedly often frequently still now just even only first last n't had has once
-    ultimately"""
+    ultimately all both long"""
 )
 STOP = wordset(
     """that which who whom whose and but or nor when while because as if after before since so with
@@ -55,8 +56,9 @@ TAIL_TIME = frozenset(
 TIME_NAMES = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
      "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", "morning", "afternoon", "evening", "night", "week", "month"}
+     "november", "december", "morning", "afternoon", "evening", "night", "week", "month", "year"}
 )
+YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 LEADING_ADVERBS = frozenset(
     {"but", "and", "so", "yet", "then", "still", "now", "later", "earlier", "meanwhile",
      "however", "perhaps", "maybe", "instead", "indeed", "finally", "recently", "today",
@@ -70,6 +72,16 @@ NUMBERS = frozenset(
 QUANTIFIERS = frozenset({"percent", "half", "majority", "majorities", "third", "thirds",
                          "quarter", "quarters", "most", "others", "plurality", "%"})
 BE_FORMS = frozenset({"was", "were", "been", "is", "are", "be", "being"})
+PRONOUN_AUX_RE = re.compile(r"(\w+)[’'](?:s|re|ve|d|ll)", re.IGNORECASE)
+ARTICLES = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "my", "your"})
+# verbs that take the cue as an infinitive: the subject is the speaker ("X continued to argue")
+CATENATIVES = wordset(
+    """continue continues continued begin begins began try tries tried seem seems seemed appear
+    appears appeared want wants wanted need needs needed used going expected likely set able
+    decide decides decided hope hopes hoped plan plans planned intend
+    intends intended promise promises promised vow vows vowed pledge pledges pledged threaten
+    threatens threatened seek seeks sought went goes go got get gets"""
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +130,9 @@ def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
         return NP(toks[0][0], toks[0][1], head, PRONOUN_KIND.get(hl, "unknown"), True)
     if hl in STOP or hl in DETERMINERS or hl in lex.pronouns["subject"]:
         return None
-    if hl in QUANTIFIERS:
+    if hl in QUANTIFIERS or hl.isdigit() and len(words) >= 3 and words[-2].lower() == "in":
         s, e = toks[0][0], toks[-1][1]
-        return NP(s, e, text[s:e], "group")  # "A mere 9 percent say", "Nearly half said"
+        return NP(s, e, text[s:e], "group")  # "A mere 9 percent say", "six in 10 said"
     if hl.endswith(("’s", "'s", "s’", "s'")) or hl[:1].isdigit() or hl.split("-")[-1] in NUMBERS:
         return None
     det = (words[0].lower() in DETERMINERS or words[0].endswith(("’s", "'s"))) and len(words) <= 5
@@ -128,8 +140,8 @@ def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
             or (det and len(words) >= 2 and hl.isalpha()) or _name_inside(head)
             or _role_plural(hl)):
         return None
-    if head[:1].isupper() and hl in NOT_NAMES:
-        return None
+    if head[:1].isupper() and hl in NOT_NAMES and not (head.isupper() and len(words) >= 2):
+        return None  # ... but "USA TODAY" is a name
     s, e = toks[0][0], toks[-1][1]
     return NP(s, e, text[s:e], classify(words, lex))
 
@@ -157,16 +169,37 @@ def subject_before(
     j = i - 1
     passive = False
     cue_word = _low(text, toks[i]) if i < len(toks) else ""
-    while j >= lo and (_low(text, toks[j]) in AUX or _low(text, toks[j]).endswith("ly")
-                       and text[toks[j][0]].islower()):
-        if _low(text, toks[j]) in BE_FORMS and not cue_word.endswith("ing"):
+    chained = False
+    while j >= lo:
+        w = _low(text, toks[j])
+        if w == "to" and j - 1 >= lo and _low(text, toks[j - 1]) in CATENATIVES:
+            j -= 2  # "she continued to suggest", "he is expected to announce"
+            chained = True
+            continue
+        if w == "to" and j - 2 >= lo and _low(text, toks[j - 1]) == "on" and _low(
+                text, toks[j - 2]) in {"went", "goes", "go", "going"}:
+            j -= 3  # "D'Souza went on to explain"
+            chained = True
+            continue
+        if not (w in AUX or w.endswith("ly") and text[toks[j][0]].islower()):
+            break
+        if w in BE_FORMS and not cue_word.endswith("ing") and not chained:
             passive = True
         j -= 1
     if passive:
         return None, i
+    if j >= lo:
+        fused = PRONOUN_AUX_RE.fullmatch(text, toks[j][0], toks[j][1])
+        if fused is not None and fused.group(1).lower() in lex.pronouns["subject"]:
+            # "she’s expected to argue": the pronoun fused with its auxiliary
+            s, e = toks[j][0], toks[j][0] + len(fused.group(1))
+            return NP(s, e, text[s:e], PRONOUN_KIND.get(text[s:e].lower(), "unknown"), True), j
     while j - 1 >= lo and _low(text, toks[j]) in TIME_NAMES and _low(text, toks[j - 1]) in {
             "on", "in", "last", "this", "early", "late"}:
         j -= 2  # "Sanders on Tuesday said"
+    if j - 1 >= lo and YEAR_RE.fullmatch(_low(text, toks[j])) and _low(text, toks[j - 1]) in {
+            "in", "from", "of"}:
+        j -= 2  # "another Pew study from 2011 noted"
     if j >= lo and text[toks[j][0]] in "—–-" and j - 1 >= lo:
         # "Kall -- co-editor of Debating The Donald -- said"
         k = j - 1
@@ -186,13 +219,16 @@ def subject_before(
             k -= 1
         if k >= lo and text[toks[k][0]] == "(":
             j = k - 1
-    if j >= lo and _low(text, toks[j]) == "who":
+    if j >= lo and _low(text, toks[j]) in {"who", "which"}:
         # "Ted Cruz endorses Trump, who says ..." / "veteran MPs who say ..."
         j -= 1
         if j >= lo and text[toks[j][0]] == ",":
             j -= 1
         if j < lo or not text[toks[j][0]].isalnum():
             return None, i
+    elif (j - 2 >= lo and text[toks[j][0]] == "," and text[toks[j - 2][0]] == ","
+          and PARTY_STATE_RE.fullmatch(text, toks[j - 1][0], toks[j - 1][1])):
+        j -= 3  # "Rep. Chris Collins, R-NY, says"
     elif j >= lo and text[toks[j][0]] == ",":
         named = _name_appositive(text, toks, j, lo)
         if named is not None:
@@ -220,7 +256,8 @@ def subject_before(
             inside_name = (j - 1 >= lo and text[toks[j - 1][0]].isupper() and words
                            and text[toks[j + 1][0]].isupper())
             role_of = (w in {"of", "for"} and words and j - 1 >= lo
-                       and _low(text, toks[j - 1]).rstrip("s") in lex.noun_kind)
+                       and (_low(text, toks[j - 1]).rstrip("s") in lex.noun_kind
+                            or _role_plural(_low(text, toks[j - 1]))))
             if not (inside_name or role_of):
                 break  # "advocates for stem cell research", "members of the board" pass
         elif (ch.islower() and words and w not in DETERMINERS and w not in lex.titles
@@ -229,20 +266,33 @@ def subject_before(
         if w in lex.pronouns["subject"] and words:
             break
         words += 1
+        if w in {"the", "a", "an"}:
+            j -= 1
+            break  # an article opens the phrase ("In early November the company")
         if w in lex.pronouns["subject"]:
             j -= 1
             break
         j -= 1
     if end <= j:
         return None, i
+    if (j - 1 >= lo and _low(text, toks[j]) in {"in", "at", "during"} and end - j <= 5
+            and text[toks[j - 1][0]].isupper() and _low(text, toks[j - 1]) not in NOT_NAMES):
+        # "Trump in his announcement speech called ...": the name before the adjunct speaks
+        named, b = subject_before(text, toks, j, lo, lex)
+        if named is not None and not named.pronoun and named.kind != "unknown":
+            return named, b
     np = _trim(text, toks[j + 1 : end + 1], lex)
     return np, (j + 1 if np else i)
+
+
+PARTY_STATE_RE = re.compile(r"[RDI]-[A-Z][A-Za-z.]*")  # "Rep. Chris Collins, R-NY, says"
 
 
 def _appositive_start(text: str, tok: tuple[int, int], lex: Lexicon) -> bool:
     w = text[tok[0] : tok[1]].lower()
     return (w in {"who", "which", "whose", "a", "an", "the", "both", "now", "then"}
-            or w[0].isdigit() or text[tok[0]].islower() or w in lex.titles)
+            or w[0].isdigit() or text[tok[0]].islower() or w in lex.titles
+            or PARTY_STATE_RE.fullmatch(text, tok[0], tok[1]) is not None)
 
 
 def _role_chunk(text: str, toks: list[tuple[int, int]], a: int, b: int, lex: Lexicon) -> bool:
@@ -252,6 +302,8 @@ def _role_chunk(text: str, toks: list[tuple[int, int]], a: int, b: int, lex: Lex
 
 def _name_appositive(text: str, toks: list[tuple[int, int]], j: int, lo: int) -> int | None:
     """Start of a name set off by commas after a role: "the director of EHS, Jeff Fraser, says"."""
+    if j - 1 >= lo and PARTY_STATE_RE.fullmatch(text, toks[j - 1][0], toks[j - 1][1]):
+        return None
     k = j - 1
     while k >= lo and j - k <= 4 and text[toks[k][0]].isupper():
         k -= 1
@@ -328,6 +380,8 @@ def subject_after(
                 and text[toks[j + 1][0]].isupper()):
             j += 1
             continue
+        if w in ARTICLES and j > start and _low(text, toks[j - 1]) not in DETERMINERS:
+            break  # "told the AP his firm worked": a new phrase starts
         if ch.isupper() or w in DETERMINERS or w in lex.titles or w in lex.noun_kind:
             j += 1
             continue
@@ -336,7 +390,8 @@ def subject_after(
             break
         if ch.islower() and j > start and w not in STOP and w.isalpha() and \
                 _low(text, toks[j - 1]) in DETERMINERS and (
-                    j + 1 >= hi or not text[toks[j + 1][0]].isalpha()):
+                    j + 1 >= hi or not text[toks[j + 1][0]].isalpha()
+                    or _low(text, toks[j + 1]) in lex.pronouns["subject"]):
             j += 1
             continue
         if ch.islower() and j > start and w not in STOP and not w.endswith("ed"):

@@ -59,13 +59,14 @@ INTENT_VERBS = wordset("pledge promise vow threaten propose vote want")
 BE_ING = wordset("is was were are be been am keep keeps kept started began continued 's 're")
 NOUN_LIKE_CUES = wordset(
     "states reports claims charges calls plans hopes fears notes estimates comments promises "
-    "answers requests remarks statements posts tweets"
+    "answers requests remarks statements posts tweets attacks rules supports warnings"
 )
 MODALS = wordset("will would could can to did do does may might should must")
 SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also", "previously",
                          "recently", "then", "once", ",", ":", "—", "–"}
 CLAUSE_STOP_RE = re.compile(
     r"\s+(?:—|–|--)\s+|,\s+which\b|;\s|,?\s+and then\s+"
+    r"|,\s+however\b"
     r"|,\s+(?:but|and|while|although|though|whereas|yet)\s+"
     r"(?=(?:the|a|an|he|she|they|it|we|i|his|her|their|its|[A-Z]\w*)\b)"
     r"|,\s+(?:meaning|saying|adding|noting|arguing|citing|calling|suggesting|explaining"
@@ -80,6 +81,39 @@ TRAILING_ADJUNCT_RE = re.compile(
     r"(?:\s+(?:on|last|this)\s+\w+)?(?:\s+(?:morning|afternoon|evening|night))?\s*$"
 )
 CONTINUE_WORDS = frozenset({"and", "but", "then", "before", "after", "as", "while", "when"})
-# a subjectless "asked" and the word opening the reported question
-QUESTION_LEADS = wordset("when was were is are been being after if once , ; : — –")
+# a participial "asked" ("Asked whether ...", "when asked if ...") and the question word
+QUESTION_LEADS = wordset("when after if once , ; : — –")
 QUESTION_WORDS = wordset("whether if how what why when who where about")
+# a pronoun fused with an auxiliary starts a finite clause ("she'll turn", "they've")
+CONTRACTED_AUX = ("’ll", "'ll", "’d", "'d", "’re", "'re", "’ve", "'ve", "’m", "'m")
+# "issued a statement saying that ...": a document noun before a participial speech verb
+MEDIA_NOUNS = wordset(
+    "statement statements letter release tweet tweets email e-mail post message memo video ad "
+    "ads filing op-ed column editorial speech interview announcement"
+)
+# cue verbs whose person object may be long before the "that" ("told the crowd at X that")
+TELL_LIKE = wordset("tell assure inform remind warn notify advise convince persuade")
+# "it's", "there's": a pronoun fused with "is" starts a finite clause
+PRONOUN_IS = wordset("it he she that there what here who this")
+# cue verbs only next to a quotation ('"...," he continued' / 'she continued: "..."')
+QUOTE_ONLY_CUES = wordset("continue read")
+# words between "and"/"but" and a second cue verb of the same subject
+COORD_SKIP = wordset("also later then has have had would will could did does not never often again")
+# words opening a sentence-initial subordinate clause ("When she said ..., the crowd ...")
+SUBORDINATORS = wordset("when after before as while although though because if since once until")
+# a conjunction left at the end of a content cut before the next attribution
+DANGLING_RE = re.compile(r"(?:\s+|,\s*)(?:but|and|while|yet|so)\s*$")
+# possessive determiners: "His 34% support among women" is a noun phrase, not a clause
+POSSESSIVES = wordset("his her their its our my your")
+# words before a participial cue whose speaker is the sentence's subject ("after telling")
+PARTICIPLE_LEADS = wordset("and by after before while when since without")
+# evidence verbs that may follow their content like speech verbs ("..., records show.")
+EVIDENTIAL = wordset("show indicate find reveal")
+# discourse connectives: an opening "But, he said," is not part of what was said
+CONNECTIVES = frozenset(
+    """but and so yet still now however meanwhile indeed also then moreover furthermore thus
+    therefore besides nevertheless nonetheless anyway well and or instead otherwise first second
+    finally""".split()
+) | {"after all", "in the end", "in contrast", "of course", "in fact", "for example",
+     "for instance", "that said", "at the same time", "on the other hand", "in other words",
+     "by contrast", "as a result", "in short", "in addition", "at least", "to be sure"}

@@ -7,8 +7,15 @@ it decides the construction:
   the text before the comma; a following ``, "..."`` becomes a second part of the same quote;
 - pre-posed (``X said (that) ...`` / ``X said: "..."``): the content runs to the end of the
   sentence (or to a following ``, adding that ...`` which starts its own quote);
-- participial (``..., adding that ...``): the speaker is inherited from the sentence;
-- ``according to X``: the rest of the sentence, on either side.
+- participial (``..., adding that ...``, ``by arguing that``, ``issued a statement saying``):
+  the speaker is the sentence's subject;
+- ``according to X``: the rest of the sentence, on either side;
+- a participial question (``Asked whether ..., X said``): the asker is not named;
+- ``X, who said ...``: the relative pronoun is the surface speaker, the antecedent the entity.
+
+Content stops at a dash aside's end, ", which", a second attribution, or the comma closing a
+subordinate clause (``When X said Y, ...``); a paired dash or a relative clause closed before
+its verb (``the decision, which ..., illustrates``) does not end it.
 
 Quoted passages that no cue claims become direct quotes whose speaker is inherited later
 (``attribution``); short quoted phrases without a cue (scare quotes, titles) are dropped.
@@ -20,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from annotations.detect.clauses import ClauseRules
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import (
     DETERMINERS,
-    LEADING_ADVERBS,
     NP,
     STOP,
     TIME_WORDS,
@@ -32,29 +39,31 @@ from annotations.detect.mentions import (
     subject_before,
 )
 from annotations.detect.patterns import (
-    ADJUNCT_RE,
     BE_ING,
-    CLAUSE_STOP_RE,
     CLAUSE_WEAK,
     CLOSE_MARKS,
-    CONTINUE_WORDS,
+    CONNECTIVES,
+    DANGLING_RE,
     DAYS,
     EDGE,
+    EVIDENTIAL,
     FINITE,
     INTENT_VERBS,
     LEADS,
     LETTERS_RE,
-    MODALS,
+    MEDIA_NOUNS,
     NOUN_LIKE_CUES,
     OBJECT_CUES,
     OPEN_MARKS,
+    PARTICIPLE_LEADS,
+    POSSESSIVES,
     PREPOSITIONS,
     QUESTION_LEADS,
     QUESTION_WORDS,
+    QUOTE_ONLY_CUES,
     SAY_LIKE,
     SKIP_AFTER_CUE,
-    TAIL_WORDS,
-    TRAILING_ADJUNCT_RE,
+    TELL_LIKE,
 )
 from annotations.detect.quotemarks import MarkPair
 from annotations.detect.segment import WORD_RE, tokens
@@ -102,7 +111,7 @@ def n_words(text: str, s: int, e: int) -> int:
 @lru_cache(maxsize=4)
 def noun_regex(lex: Lexicon) -> re.Pattern[str]:
     """ "X's claim that" / "the claim that": group ``who`` (possessor name), ``noun``."""
-    nouns = "|".join(sorted(lex.report_nouns, key=len, reverse=True))
+    nouns = "|".join(re.escape(n) for n in sorted(lex.report_nouns, key=len, reverse=True))
     return re.compile(
         r"(?:(?P<who>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)[’']s|\b(?:the|his|her|their|its))"
         r"\s+(?P<noun>" + nouns + r")\s+that\s+"
@@ -145,7 +154,7 @@ def is_quote_like(text: str, pair: MarkPair, has_cue: bool) -> bool:
     return len(words) >= 4 or (has_cue and len(words) >= 2)
 
 
-class SentenceQuotes:
+class SentenceQuotes(ClauseRules):
     """Finds the quotes of one sentence (``find``), given the document-level quote pairs."""
 
     def __init__(self, text: str, lex: Lexicon) -> None:
@@ -221,14 +230,7 @@ class SentenceQuotes:
                                     out)
             if rq is not None:
                 # a later cue inside an earlier pre-posed content cuts it at the comma
-                for prev in out:
-                    ps, pe = prev.parts[-1]
-                    if ps < rq.start < pe and prev.extra.get("preposed"):
-                        cut = text.rfind(",", ps, toks[k][0])
-                        cut = cut if cut > ps else toks[k][0]
-                        ns, ne = trim(text, ps, cut)
-                        if ne > ns:
-                            prev.parts[-1] = (ns, ne)
+                self._cut_preposed(out, used, rq.start, toks[k][0])
                 out.append(rq)
                 used.extend(rq.parts)
                 if rq.speaker is not None and subject_np is None:
@@ -283,9 +285,29 @@ class SentenceQuotes:
             if not at_start and n_words(text, p.start, p.end) < 8:
                 continue  # a term or a scare-quoted phrase inside narration
             if is_quote_like(text, p, has_cue=False):
+                intro = self._colon_subject(ss, p.open_at)
+                if intro is not None:  # 'Kasich resisted: "Ohio governors do not ..."'
+                    out.append(RawQuote([(p.start, p.end)], "direct", intro[0], intro[1], para,
+                                        sent))
+                    continue
                 out.append(RawQuote([(p.start, p.end)], "direct", None, None, para, sent, True))
         out.sort(key=lambda q: q.start)
         return out
+
+    def _colon_subject(self, ss: int, at: int) -> tuple[tuple[int, int, str], NP] | None:
+        """The colon and the subject of a short clause introducing a quotation with a colon
+        ("The governor was blunt:"), when the subject is a person, group or organisation."""
+        text = self.text
+        colon = text.rfind(":", ss, at)
+        if colon == -1 or text[colon + 1 : at].strip() or at - ss > 160:
+            return None
+        toks = tokens(text, ss, colon)
+        if not 2 <= len(toks) <= 12 or any(text[t[0]] in "\"“”" for t in toks):
+            return None
+        np = self._sentence_subject(toks, len(toks))
+        if np is None or np.end >= toks[-1][1]:
+            return None  # a label ("Read more:") or a bare name heading
+        return (colon, colon + 1, ":"), np
 
     def colon_intro(self, ps: int, pe: int) -> tuple[tuple[int, int, str], NP] | None:
         """ "The governor added:" ending a paragraph: its cue and speaker, else None."""
@@ -322,121 +344,12 @@ class SentenceQuotes:
         prev = text[toks[b - 1][0] : toks[b - 1][1]].lower()
         return prev in {",", "but", "while", "whereas", "—", "–", ";", "although", "though"}
 
-    def _clause_end(self, start: int, end: int, pairs: list[MarkPair]) -> int:
-        """Where reported content starting at ``start`` stops: a dash aside, ", which", or
-        right after a leading quotation followed by "and"/"," (the rest is narration)."""
-        text = self.text
-        lead = next((p for p in pairs if start - 1 <= p.open_at <= start), None)
-        if lead is not None:
-            rest = text[lead.close_at + 1 : lead.close_at + 12].lstrip()
-            if rest[:1] in {",", "—", "–", "("} or rest.split(" ", 1)[0] in CONTINUE_WORDS:
-                return lead.close_at + 1
-        m = CLAUSE_STOP_RE.search(text, start, end)
-        while m is not None and any(p.open_at < m.start() < p.close_at for p in pairs):
-            m = CLAUSE_STOP_RE.search(text, m.end(), end)
-        stop = m.start() if m else end
-        t = TRAILING_ADJUNCT_RE.search(text[start:stop].rstrip(" .,;:!?"))
-        if t is not None and t.start() > 0:
-            stop = start + t.start()
-        return stop
-
-    def _finite_soon(self, toks: Toks, j: int, lemma: str) -> bool:
-        """A reported clause (not a noun object) starts at ``j``: a finite verb comes soon."""
-        text = self.text
-        if lemma in {"say", "tell"}:
-            return True
-        for m in range(j, min(len(toks), j + 10)):
-            tw = text[toks[m][0] : toks[m][1]].lower()
-            if tw in FINITE or tw.endswith(("n't", "’s", "'s")) and m > j or (
-                    tw.endswith("ed") and m > j) or tw in self.lex.cue_lemma and m > j:
-                return lemma in SAY_LIKE or tw in FINITE
-            if tw in {",", ".", ";", ":"}:
-                return False
-        return False
-
-    def _skip_adjuncts(self, toks: Toks, j: int) -> int:
-        """Skip "in a statement", "by text message", "to CBC News", "on Friday" after a cue."""
-        text = self.text
-        pos = toks[j][0] if j < len(toks) else len(text)
-        m = ADJUNCT_RE.match(text, pos)
-        if not m or m.end() == pos:
-            return j
-        end = m.end()
-        while j < len(toks) and toks[j][0] < end:
-            j += 1
-        return j
-
-    def _starts_clause_cue(self, toks: Toks, j: int) -> bool:
-        w = self.text[toks[j][0] : toks[j][1]].lower()
-        return w.endswith("ing") or w in {"according", "who", "which", "though", "although"}
-
-    def _modal_before(self, toks: Toks, k: int) -> bool:
-        w = self.text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
-        return w in MODALS
-
-    def _sentence_ends(self, toks: Toks, in_q: list[bool], j: int) -> bool:
-        """Only a short tail (time, place, "in a statement") follows the cue."""
-        text = self.text
-        for m in range(j, min(len(toks), j + 8)):
-            tw = text[toks[m][0] : toks[m][1]]
-            if tw in {".", "!", "?"}:
-                return True
-            if tw == "," and m + 1 < len(toks) and in_q[m + 1]:
-                return True
-            if in_q[m] or tw.lower() == "that" or tw == ",":
-                return False
-            if not (tw.lower() in TIME_WORDS or tw[:1].isupper() or tw.lower() in TAIL_WORDS):
-                return False
-        return len(toks) <= j
-
     def _sentence_subject(self, toks: Toks, k: int) -> NP | None:
         """The noun phrase opening the sentence when it is a person, group or organisation."""
-        first, _ = subject_after(self.text, toks, 0, k, self.lex)
+        first, _ = subject_after(self.text, toks, self._clause_start(toks, k), k, self.lex)
         if first is None or first.kind not in ("person", "group", "organization"):
             return None
         return first
-
-    def _relative_that(self, toks: Toks, j: int, that_at: int) -> bool:
-        """ "that" after a noun object is a relative pronoun ("the recipes that she cooks")."""
-        text = self.text
-        if that_at <= j:
-            return False
-        before = text[toks[that_at - 1][0] : toks[that_at - 1][1]]
-        low = before.lower()
-        if not before.isalpha() or before[0].isupper() or low in TIME_WORDS:
-            return False
-        if low in self.lex.noun_kind or low.rstrip("s") in self.lex.noun_kind:
-            return False  # "told reporters that"
-        gap = {text[t[0] : t[1]].lower() for t in toks[j:that_at]}
-        return bool(gap & {"the", "a", "an", "this", "these", "those", "his", "her", "their"})
-
-    def _coordinated(self, toks: Toks, k: int) -> bool:
-        """ "... and said ..." / "... but also noted ...": a second verb of the same subject."""
-        text = self.text
-        w = text[toks[k][0] : toks[k][1]].lower()
-        if w == self.lex.cue_lemma.get(w):
-            return False  # a bare form after "and" is rarely a second reporting verb
-        j = k - 1
-        if text[toks[j][0] : toks[j][1]].lower() in {"also", "later", "then"}:
-            j -= 1
-        return j > 0 and text[toks[j][0] : toks[j][1]].lower() in {"and", "but"}
-
-    def _clause_follows(self, toks: Toks, in_q: list[bool], j: int) -> bool:
-        """True when a reported clause follows the cue ("..., Homan said that ICE was")."""
-        text = self.text
-        n = 0
-        for m in range(j, len(toks)):
-            if in_q[m]:
-                return n >= 3
-            tw = text[toks[m][0] : toks[m][1]].lower()
-            if tw == "that" and n <= 3:
-                return True
-            if not tw[0].isalnum():
-                return n >= 4
-            if tw in TIME_WORDS and n == 0:
-                continue
-            n += 1
-        return n >= 4
 
     def _parenthetical_lead(
         self, toks: Toks, b: int, k: int, ss: int, used: list[tuple[int, int]]
@@ -449,26 +362,44 @@ class SentenceQuotes:
             return None
         start = max([ss] + [e for _, e in used if e <= toks[b - 1][0]])
         a, z = trim(text, start, toks[b - 1][0])
-        if z <= a or not 1 <= n_words(text, a, z) <= 3 or any(c in text[a:z] for c in ",;:\"“”()"):
+        if z <= a or not 1 <= n_words(text, a, z) <= 8 or any(c in text[a:z] for c in ",;:\"“”()"):
             return None
         words = [w.lower() for w in WORD_RE.findall(text, a, z)]
-        if words[0] in LEADING_ADVERBS or words[0] in LEADS or words[0] in DETERMINERS or any(
-                w in self.lex.cue_lemma for w in words):
-            return None  # "But, he said," / "In the end, she said,"
+        if " ".join(words) in CONNECTIVES or words[0] in CONNECTIVES or words[0] in DETERMINERS or (
+                any(self.lex.cue_lemma.get(w, w) != w for w in words)):
+            return None  # "But, he said," / "In the end, she said," (not "In his state, he said,")
         return a, z
 
+    def _cut_preposed(
+        self, out: list[RawQuote], used: list[tuple[int, int]], at: int, stop: int
+    ) -> None:
+        """End each pre-posed content running over offset ``at`` before ``stop`` (at its last
+        comma before ``stop`` when there is one), dropping a dangling "but"/"and"."""
+        text = self.text
+        for prev in out:
+            ps, pe = prev.parts[-1]
+            if not (ps < at < pe and prev.extra.get("preposed")):
+                continue
+            cut = text.rfind(",", ps, stop)
+            ns, ne = trim(text, ps, cut if cut > ps else stop)
+            tail = DANGLING_RE.search(text, ns, ne)
+            if tail is not None:
+                ne = trim(text, ns, tail.start())[1]
+            if ne > ns:
+                prev.parts[-1] = (ns, ne)
+                used[:] = [(a, b) for a, b in used if (a, b) != (ps, pe)] + [(ns, ne)]
+
     def _question_at(self, toks: Toks, in_q: list[bool], k: int) -> int | None:
-        """Index of the "whether"/"if"/"how" opening the question after a subjectless "asked"
-        ("Asked whether he would ...", "when asked about the memo", "was asked by a caller
-        why ..."), else None."""
+        """Index of the "whether"/"if"/"how" opening the question after a participial "asked"
+        ("Asked whether he would ...", "when asked in May if ..."), else None."""
         text = self.text
         before = text[toks[k - 1][0] : toks[k - 1][1]].lower() if k else ""
         if k and before not in QUESTION_LEADS:
             return None
         for m in range(k + 1, min(len(toks), k + 6)):
             tw = text[toks[m][0] : toks[m][1]].lower()
-            if in_q[m] or not tw[0].isalnum():
-                return None
+            if in_q[m] or not tw[0].isalnum() or tw == "for":
+                return None  # "when asked for comment about ..." is no question
             if tw in QUESTION_WORDS:
                 return m
         return None
@@ -518,26 +449,34 @@ class SentenceQuotes:
             words = text[ns:ne].split()
             np, after = NP(ns, ne, text[ns:ne], classify(words, self.lex)), j
         cue = (toks[k][0], toks[k + 1][1], "according to")
+        post = False
         before = max([ss] + [e for s, e in used if e <= toks[k][0]])
+        colon = max(text.rfind(":", before, toks[k][0]), text.rfind(";", before, toks[k][0]))
+        if colon > before and not any(p.open_at < colon < p.close_at for p in pairs):
+            before = colon + 1  # "... firms: London was the capital, according to one index"
         if n_words(text, before, toks[k][0]) >= 2:
             content = self._content(before, toks[k][0], pairs)
             j = after
+            nxt = text[toks[j + 1][0] : toks[j + 1][1]] if j + 1 < len(toks) else ""
             if (content is not None and j + 2 < len(toks) and text[toks[j][0]] == ","
-                    and text[toks[j + 1][0] : toks[j + 1][1]] in {"and", "but"}):
-                # "X paid 25 percent, according to the CBO, and the top 10 percent paid 69"
-                tail = self._content(toks[j + 2][0], self._clause_end(toks[j + 2][0], se, pairs),
-                                     pairs)
+                    and (nxt in {"and", "but"} or nxt in FINITE)):
+                # "X paid 25 percent, according to the CBO, and the top 10 percent paid 69" /
+                # "His criticism, according to an interview, was the president's choice"
+                t0 = j + 2 if nxt in {"and", "but"} else j + 1
+                tail = self._content(toks[t0][0], self._clause_end(toks[t0][0], se, pairs), pairs)
                 if tail is not None and n_words(text, *tail[0][0]) >= 3:
                     content = ([*content[0], *tail[0]],
                                "mixed" if "mixed" in (content[1], tail[1]) else content[1])
-                    after = j + 2
+                    after = t0
         else:
             content = self._content(toks[after][0] if after < len(toks) else se, se, pairs)
+            post = True
         if content is None:
             return None
         parts, typ = content
         rq = RawQuote(parts, typ, cue, np, para, sent)
         rq.extra["resume"] = after
+        rq.extra["preposed"] = post
         return rq
 
     def _verb(
@@ -548,16 +487,33 @@ class SentenceQuotes:
         text, lex = self.text, self.lex
         w = text[toks[k][0] : toks[k][1]].lower()
         lemma = lex.cue_lemma[w]
+        nt = len(toks)
+        if lemma in QUOTE_ONLY_CUES and not any(in_q[max(0, k - 4) : k + 3]):
+            return None  # cheap early exit for frequent words ("read", "continue")
         strong = lex.is_strong(w)
         cue = (toks[k][0], toks[k][1], lemma)
-        nt = len(toks)
         np_b, bstart = subject_before(text, toks, k, 0, lex)
+        ptcp = False  # a participle continuing the sentence: "and saying", "by arguing"
         if w.endswith("ing") and k > 0:
             before = text[toks[k - 1][0] : toks[k - 1][1]].lower()
-            if before not in BE_ING and before != "," and not before.endswith("ly"):
+            if strong and np_b is None and (before in PARTICIPLE_LEADS or (
+                    before in CLOSE_MARKS and k > 1 and text[toks[k - 2][0]] == ",")):
+                ptcp = True  # '... "New York values," saying the city ...'
+            elif before in MEDIA_NOUNS and strong and lemma in SAY_LIKE:
+                # "issued a statement saying that ...": the sentence's subject speaks
+                np_b, bstart = subject_np or self._sentence_subject(toks, k), k
+                if np_b is None:
+                    return None
+            elif before not in BE_ING and before != "," and not before.endswith("ly"):
                 return None  # "the court ruling could", "a tweet attacking"
-        via_who = np_b is not None and bstart < k and "who" in {
-            text[t[0] : t[1]].lower() for t in toks[bstart:k]}
+        who = None  # "X, who said ...": the relative pronoun of the cue's own clause
+        for t in toks[bstart:k] if np_b is not None else ():
+            low = text[t[0] : t[1]].lower()
+            if low in {"who", "which"}:
+                who = t
+            elif low in {",", "—", "–", "-"} and who is not None:
+                who = None  # "Podesta, who said A, said B": B's clause has no relative
+        via_who = who is not None
         prev_i = (bstart if np_b else k) - 1
         while not np_b and prev_i >= 0 and text[toks[prev_i][0] : toks[prev_i][1]].lower() in {
             "also", "has", "had", "have", "would", "will", "later", "then", "again"
@@ -569,7 +525,14 @@ class SentenceQuotes:
         while nxt_i < nt and text[toks[nxt_i][0] : toks[nxt_i][1]].lower() in DAYS | {"on"}:
             nxt_i += 1
         nxt = text[toks[nxt_i][0] : toks[nxt_i][1]].lower() if nxt_i < nt else ""
-        if not strong or via_who or words_before < (1 if prev in CLOSE_MARKS else 2):
+        if lemma in QUOTE_ONLY_CUES and not (prev in CLOSE_MARKS or any(
+                in_q[m] for m in range(k + 1, min(nt, k + 3)))):
+            return None  # "The longer the shutdown continues, ..."
+        # "..., records show." / "..., polls indicate, ...": evidence verbs after their content
+        evidential = (lemma in EVIDENTIAL and np_b is not None and prev == ","
+                      and nxt in {",", ".", ";", "!", "?", ""})
+        if not (strong or evidential) or via_who or words_before < (
+                1 if prev in CLOSE_MARKS else 2):
             postposed = False
         elif prev in CLOSE_MARKS:
             lead = text[ss : toks[prev_i][0]].split()
@@ -607,19 +570,25 @@ class SentenceQuotes:
                 and np_b.text.split()[-1].lower() not in lex.noun_kind):
             return None  # "member states that", "news reports say" read as nouns
         bare = w == lemma and np_b is not None and not (
-            np_b.pronoun or np_b.text.endswith("s") or " and " in np_b.text or np_b.kind == "group"
+            np_b.pronoun or np_b.text.lower().endswith(("s", "data")) or " and " in np_b.text
+            or lex.noun_kind.get(np_b.text.split()[-1].lower()) == "group"
+            or np_b.kind == "group" and np_b.text.split()[0].lower() not in POSSESSIVES
             or self._modal_before(toks, k))
-        if ((not strong and w.endswith("ing")) or bare) and not (
-                w.endswith("ing") and prev == ","):
+        progressive = w.endswith("ing") and k > 0 and text[
+            toks[k - 1][0] : toks[k - 1][1]].lower() in BE_ING  # "is calling for"
+        if ((not strong and w.endswith("ing") and not progressive) or bare) and not (
+                w.endswith("ing") and (prev == "," or ptcp)):
             return None
+        if np_b is not None and np_b.pronoun and np_b.text.lower() == "you":
+            return None  # generic "you" outside quotation marks: "When you say you hate it"
         if lemma == "call" and np_b is not None and not (
                 np_b.pronoun or np_b.text[:1].isupper() and np_b.kind != "unknown"):
             return None
-        if w.endswith("ing") and prev == "," and not np_b:
+        if w.endswith("ing") and (prev == "," or ptcp) and not np_b:
             # ", adding that ..." / ", saying ...": the sentence's subject speaks
             speaker = subject_np or (out[-1].speaker if out else None)
             if speaker is None:
-                first, _ = subject_after(text, toks, 0, k, lex)
+                first, _ = subject_after(text, toks, self._clause_start(toks, k), k, lex)
                 speaker = first
             inherit = speaker is None
             postposed = False
@@ -668,7 +637,8 @@ class SentenceQuotes:
                     while resume < nt and in_q[resume]:
                         resume += 1
             elif (np_b is not None and j + 1 < nt and text[toks[j][0]] == "," and typ != "direct"
-                  and not in_q[j + 1] and not self._starts_clause_cue(toks, j + 1)):
+                  and not in_q[j + 1] and not self._starts_clause_cue(toks, j + 1)
+                  and text[toks[j + 1][0] : toks[j + 1][1]] != "and"):
                 # "The museum, Mr. Obama said, would make visitors face ..."
                 tail = self._content(toks[j + 1][0], self._clause_end(toks[j + 1][0], se, pairs),
                                      pairs)
@@ -678,15 +648,25 @@ class SentenceQuotes:
                         typ = "mixed"
                     resume = j + 1
             rq = RawQuote(parts, typ, cue, speaker, para, sent, inherit, strong)
+            if who is not None and speaker is np_b:
+                rq.extra["surface"] = who  # "Obama, who claimed ...": the relative is nearest
             rq.extra["resume"] = resume
             return rq
         # pre-posed: content after the cue
         j = k + 1
         if lemma in OBJECT_CUES:
             _, j = subject_after(text, toks, j, nt, lex)
+            if j > k + 1:
+                j = self._skip_adjuncts(toks, j)  # "told The Canadian Press by email the ..."
             while j < nt and text[toks[j][0] : toks[j][1]].lower() in DAYS | {"on", "last"}:
                 j += 1
             nw = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
+            if nw == "not" and j + 1 < nt and text[toks[j + 1][0] : toks[j + 1][1]] == "to":
+                nw = "to"  # "urged people not to spread rumors"
+            if lemma in TELL_LIKE and nw != "that":
+                far = self._that_after_object(toks, in_q, k + 1)
+                if far is not None:
+                    j, nw = far, "that"  # "told the audience at his fundraiser that ..."
             if j > k + 1 and not (nw in {"that", "to", "if", "whether", ":", ",", "about", "how",
                                          "what", "why", "when", "where"}
                                   or (j < nt and in_q[j])
@@ -705,7 +685,8 @@ class SentenceQuotes:
             if tw == "that":
                 that_at = m
                 break
-            if tw in STOP and tw not in {"in", "on", "at", "to", "with", "by", "for", "during"}:
+            if tw in STOP and tw not in {"in", "on", "at", "to", "with", "by", "for", "during",
+                                         "of", "about"}:
                 break
             if tw in {".", ";", "!", "?"}:
                 break
@@ -740,7 +721,11 @@ class SentenceQuotes:
         if (that_at is None and not in_q[j] and not self._finite_soon(toks, j, lemma)
                 and lemma not in lex.object_cues and not (first == "to" and lemma in INTENT_VERBS)):
             return None
-        content = self._content(toks[j][0], self._clause_end(toks[j][0], se, pairs), pairs)
+        end = self._clause_end(toks[j][0], se, pairs)
+        if self._in_subordinate(toks, bstart if np_b else k) or (
+                who is not None and text[who[0] - 2 : who[0]].strip() == ","):
+            end = self._comma_end(toks, in_q, j, end)  # "When X said Y, Z" / "X, who said Y, Z"
+        content = self._content(toks[j][0], end, pairs)
         if content is None:
             return None
         parts, typ = content
@@ -748,6 +733,8 @@ class SentenceQuotes:
         if lead is not None:
             parts = [lead, *parts]  # "Voters, Clinton suggested, don't have to worry"
         rq = RawQuote(parts, typ, cue, speaker, para, sent, inherit, strong)
+        if who is not None and speaker is np_b:
+            rq.extra["surface"] = who  # "Obama, who claimed ...": the relative is nearest
         rq.extra["preposed"] = True
         rq.extra["resume"] = j
         return rq

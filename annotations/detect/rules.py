@@ -1,19 +1,22 @@
 """The default rule detector: pure standard library, deterministic, no model download.
 
 Pipeline: quote-mark pairing -> paragraph units (multi-paragraph quotations joined) ->
-quote-aware sentences -> quote finding per sentence -> colon-introduced paragraphs ->
-speaker inheritance -> alias clustering and pronoun resolution -> model records.
+quote-aware sentences -> quote finding per sentence -> colon-introduced paragraphs and
+headlines -> speaker inheritance -> alias clustering and pronoun resolution -> model records.
+A project's own cue verbs and reporting nouns join the shipped lists (``extra_cues``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from annotations.detect.attribution import inherit_speakers
 from annotations.detect.coref import Entity, Resolver
-from annotations.detect.headlines import headline_quote
-from annotations.detect.lexicon import Lexicon, load
+from annotations.detect.headlines import headline_quote, titlecase_quote
+from annotations.detect.lexicon import Lexicon, extend, load
 from annotations.detect.mentions import NP, find_names
 from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
@@ -21,7 +24,7 @@ from annotations.detect.segment import paragraphs, sentences
 from annotations.detect.suggestions import Suggestions
 from annotations.model import Cue, Mention, Quote, Speaker
 
-VERSION = "0.1"
+VERSION = "0.2"
 
 
 def units(text: str, pairs: list[MarkPair]) -> list[tuple[int, int, int]]:
@@ -91,6 +94,8 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
                 out.append(RawQuote([(qs, qe)], typ, cue, speaker, pidx + 1, sent_no))
                 claimed_until = ne
         headline = headline_quote(text, us, ue, pidx, sent_no, lex)
+        if headline is None and pidx == 0:
+            headline = titlecase_quote(text, us, ue, pidx, sent_no, lex)
         if headline is not None and not any(q.start < headline.end and headline.start < q.end
                                             for q in out):
             out.append(headline)
@@ -138,9 +143,21 @@ def _next_unit(text: str, pos: int) -> tuple[int, int] | None:
 class RuleDetector:
     """Rules and word lists only; ``detect(text)`` is deterministic and per-document."""
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
-        self.lex = lexicon or load()
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        extra_cues: Iterable[str] = (),
+        extra_nouns: Iterable[str] = (),
+    ) -> None:
+        """``extra_cues`` (verbs by lemma, or phrases) and ``extra_nouns`` (reporting nouns)
+        come from the project, e.g. the cue verbs its annotators added; they join the shipped
+        lists and are named in the version string, so suggestions record what produced them."""
+        cues, nouns = sorted(set(extra_cues)), sorted(set(extra_nouns))
+        self.lex = extend(lexicon or load(), cues, nouns)
         self.version = f"saywho-rules@{VERSION}"
+        if self.lex is not (lexicon or load()):
+            digest = hashlib.sha1("\n".join([*cues, "", *nouns]).encode()).hexdigest()[:8]
+            self.version += f"+cues.{digest}"
 
     def detect(self, text: str) -> Suggestions:
         """Suggested quotes and speakers for ``text``."""
@@ -152,6 +169,9 @@ class RuleDetector:
             if q.speaker is not None and not q.speaker.pronoun:
                 ent = resolver.entity_for(q.speaker)
                 ent.quoted = ent.quoted or q.type != "indirect"
+                surface = q.extra.get("surface")
+                if isinstance(surface, tuple):
+                    ent.mentions.append(surface)  # "who" stands for the speaker too
                 ents.append(ent)
             else:
                 ents.append(None)
@@ -203,6 +223,9 @@ class RuleDetector:
         quotes = []
         for n, (q, ent, np, how) in enumerate(zip(raw, ents, mentions, kind_of, strict=True)):
             start, end = q.start, q.end
+            surface = q.extra.get("surface") if how == "named" else None
+            if isinstance(surface, tuple):  # the relative pronoun nearest the cue ("who")
+                np = NP(surface[0], surface[1], text[surface[0] : surface[1]], np.kind, True)
             parts = tuple(q.parts) if len(q.parts) > 1 else ()
             cue = Cue(q.cue[0], q.cue[1], text[q.cue[0]:q.cue[1]], q.cue[2]) if q.cue else None
             span_conf = {"direct": 0.9, "mixed": 0.8, "indirect": 0.65}[q.type]

@@ -4,8 +4,10 @@ Importing this package is cheap: numpy and scikit-learn load on first use.
 
 API (all names importable from ``annotations.stance``):
 
-- ``StanceExample(text, label, speaker=None, cue=None, document=None, weight=1.0)``: a labelled
-  quote. ``StanceItem(id, text, speaker=None, cue=None, document=None)``: a quote to label.
+- ``StanceExample(text, label, speaker=None, cue=None, document=None, weight=1.0,
+  representative=False)``: a labelled quote (``representative``: picked by the learner's cold
+  start or as a random audit; store it with the label, the gate scores itself on those).
+  ``StanceItem(id, text, speaker=None, cue=None, document=None)``: a quote to label.
 - ``StanceModel(labels, seed=0, *, lam=3.0, temperature=5.0, min_labels=20, margin=0.05,
   min_confidence=0.0)``:
     ``.set_corpus(texts)`` fit the TF-IDF space on all the project's quote texts (once; refit
@@ -13,13 +15,19 @@ API (all names importable from ``annotations.stance``):
     ``.suggest(items) -> list[StanceSuggestion]``, ``.uncertainty(items) -> list[float]``,
     ``.probabilities(items)`` (numpy array over ``.classes``), ``.report`` (last FitReport).
 - ``FitReport(n, cv_score, majority_score, trusted, classes, cv_accuracy, majority_accuracy,
-  reason)``: the honesty gate. ``trusted`` only with >= ``min_labels`` labels and leave-one-out
-  macro-F1 >= majority-class macro-F1 + ``margin``; until then every suggestion is tentative.
+  reason, null_score)``: the honesty gate (``annotations.stance.gate``). ``trusted`` only with
+  >= ``min_labels`` labels, leave-one-out macro-F1 >= majority-class macro-F1 + ``margin`` and
+  above the same model on shuffled labels; until then every suggestion is tentative.
 - ``StanceSuggestion(item_id, label | None, confidence, tentative, scores)``.
 - ``examples_from_scheme(scheme, weight=1.0)``: ``StanceLabel.examples`` as training-only seeds
   (pass them as ``fit(..., seeds=...)`` and to ``ActiveLearner(..., seeds=...)``).
-- ``ActiveLearner(pool, seed=0, cold_k=20, seeds=())`` with ``.next(model, labelled_ids, k=1)``
-  and the one-shot ``next_to_label(model, pool, labelled_ids, k=1, seed=0)``: review order.
+- ``ActiveLearner(pool, seed=0, cold_k=20, seeds=(), audit_every=10)`` with
+  ``.next(model, labelled_ids, k=1)`` (a pure function of the labelled set) and
+  ``.representative`` (ids it picked as cold start or audit), and the one-shot
+  ``next_to_label(model, pool, labelled_ids, k=1, seed=0)``: the review queue's order.
+- ``item_from_quote(doc_id, quote)``, ``example_from_quote(doc_id, quote)``,
+  ``split_layer(doc_id, layer, labelled_statuses=("accepted",), representative=())``
+  (``adapt``): from the project's ``Quote``/``Layer`` records; item ids are "doc/quote".
 - ``evaluate(gold, counts, seed)`` / ``load_gold(path)`` (``simulate``): the stance-eval
   simulation; ``polar_labels``, ``f1avg``, ``macro_f1`` (``metrics``).
 
@@ -38,6 +46,9 @@ _LAZY = {
     "examples_from_scheme": "annotations.stance.model",
     "ActiveLearner": "annotations.stance.active",
     "next_to_label": "annotations.stance.active",
+    "item_from_quote": "annotations.stance.adapt",
+    "example_from_quote": "annotations.stance.adapt",
+    "split_layer": "annotations.stance.adapt",
     "evaluate": "annotations.stance.simulate",
     "load_gold": "annotations.stance.simulate",
     "polar_labels": "annotations.stance.metrics",

@@ -5,7 +5,9 @@ pool item nearest to each label's examples (round robin over labels), then one r
 per k-means cluster of the pool (SVD of the text TF-IDF, clusters taken largest first), so the
 first labels cover the kinds of quotes the project holds. After that: uncertainty sampling,
 highest entropy of the model's confidences first; a batch (``k`` > 1) skips near-duplicates
-of items already chosen. Deterministic for a given seed.
+of items already chosen. Every ``audit_every``-th pick after the cold start is uniformly
+random instead: those audits and the cold-start picks form the ``representative`` set the
+honesty gate scores itself on. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from annotations.stance.types import StanceExample, StanceItem
 
 COLD_K = 20
 NEAR_DUPLICATE = 0.9
+AUDIT_EVERY = 10
 DENSITY_SAMPLE = 1000
 DENSITY_K = 10
 
@@ -33,10 +36,13 @@ class ActiveLearner:
         cold_k: int = COLD_K,
         seeds: Sequence[StanceExample] = (),
         density: float = 0.0,
+        audit_every: int = AUDIT_EVERY,
     ) -> None:
         self.pool = list(pool)
         self.density = density
         self._density: Any = None
+        self.audit_every = audit_every
+        self.representative: set[str] = set()
         self.seed = seed
         self.cold_k = cold_k
         self.seeds = list(seeds)
@@ -115,8 +121,19 @@ class ActiveLearner:
             self._density = np.maximum(top.mean(axis=1), 1e-6)
         return self._density
 
+    def _is_audit(self, count: int) -> bool:
+        """Whether the pick made with ``count`` labels already given is a random audit."""
+        if not self.audit_every or count < self.cold_k:
+            return False
+        return (count - self.cold_k) % self.audit_every == self.audit_every - 1
+
     def next(self, model: StanceModel, labelled: Collection[str], k: int = 1) -> list[str]:
-        """Ids of the next ``k`` pool items to label (fewer if the pool runs out)."""
+        """Ids of the next ``k`` pool items to label (fewer if the pool runs out).
+
+        After the cold start, every ``audit_every``-th pick is a uniformly random item (an
+        audit): audits and cold-start picks are ``representative`` and are what the honesty
+        gate scores, since the uncertainty picks are the hardest items by construction.
+        """
         import numpy as np
 
         done = set(labelled)
@@ -125,29 +142,38 @@ class ActiveLearner:
             return []
         chosen: list[int] = []
         n_labelled = len(self.pool) - len(free)
-        if n_labelled < self.cold_k or not model.fitted or len(model.classes) < 2:
+        warm = model.fitted and len(model.classes) >= 2
+        if n_labelled < self.cold_k or not warm:
             free_set = set(free)
             for i in self.cold_order(model):
-                if i in free_set and len(chosen) < k:
+                if len(chosen) >= k or (warm and n_labelled + len(chosen) >= self.cold_k):
+                    break
+                if i in free_set:
                     chosen.append(i)
-                    n_labelled += 1
-                if len(chosen) >= k or n_labelled >= self.cold_k:
-                    break
-        if len(chosen) < k:
-            rest = [i for i in free if i not in chosen]
-            unc = np.array(model.uncertainty([self.pool[i] for i in rest]))
-            if self.density:
-                unc = unc * self._density_weights(model)[rest] ** self.density
-            ranked = [rest[j] for j in np.argsort(-unc, kind="stable")]
-            x = self._text_rows(model)
-            for i in ranked:
-                if len(chosen) >= k:
-                    break
-                if chosen and k > 1:
-                    sim = (x[chosen] @ x[i].T).toarray().max()
-                    if sim > NEAR_DUPLICATE:
-                        continue
-                chosen.append(i)
+                    self.representative.add(self.pool[i].id)
+        rest = [i for i in free if i not in chosen]
+        ranked: list[int] | None = None
+        x = self._text_rows(model) if k > 1 else None
+        while len(chosen) < k and rest:
+            count = n_labelled + len(chosen)
+            if self._is_audit(count):
+                rng = np.random.RandomState([self.seed, count])
+                i = rest[int(rng.randint(len(rest)))]
+                self.representative.add(self.pool[i].id)
+            else:
+                if ranked is None:
+                    unc = np.array(model.uncertainty([self.pool[j] for j in rest]))
+                    if self.density:
+                        unc = unc * self._density_weights(model)[rest] ** self.density
+                    ranked = [rest[j] for j in np.argsort(-unc, kind="stable")]
+                left = [j for j in ranked if j in rest]
+                i = left[0]
+                if x is not None and chosen:
+                    sims = (x[chosen] @ x[left].T).toarray().max(axis=0)
+                    fresh = [j for j, s in zip(left, sims, strict=True) if s <= NEAR_DUPLICATE]
+                    i = fresh[0] if fresh else i
+            chosen.append(i)
+            rest.remove(i)
         return [self.pool[i].id for i in chosen]
 
 

@@ -4,10 +4,10 @@ Kernel ridge classification (class-balanced) over word + char n-gram TF-IDF of t
 with the speaker, the speaker-in-article and the cue as extra one-hot columns: a speaker's
 labelled quotes pull their other quotes toward the same label (the same-speaker prior).
 The researcher's example statements per label (``StanceLabel.examples``) are extra,
-training-only items. An honesty gate compares exact leave-one-out macro-F1 with the majority
-class; until the model beats it (with at least ``min_labels`` labels), every suggestion is
-``tentative``. Deterministic: no randomness in fitting (``seed`` drives the active learner's
-clustering only).
+training-only items. An honesty gate (``annotations.stance.gate``: exact leave-one-out
+macro-F1 against the majority class and against shuffled labels) keeps every suggestion
+``tentative`` until the model beats both with at least ``min_labels`` labels.
+Deterministic: the only randomness is the gate's label shuffles, seeded with ``seed``.
 """
 
 from __future__ import annotations
@@ -86,7 +86,6 @@ class StanceModel:
         self.min_labels = min_labels
         self.margin = margin
         self.min_confidence = min_confidence
-        self.neutral_weight = 1.0
         self._cache: _RowCache | None = None
         self._classes: tuple[str, ...] = ()
         self._weights: Any = None
@@ -168,6 +167,7 @@ class StanceModel:
                 gram[m:, m:],
                 y[m:],
                 w[m:],
+                np.array([ex.representative for ex in examples], dtype=bool),
                 self._classes,
                 lam=self.lam,
                 min_labels=self.min_labels,
@@ -205,15 +205,7 @@ class StanceModel:
         from annotations.stance.kernel import softmax
 
         scores = np.asarray(self._rows(items) @ self._weights)
-        probs = softmax(scores, self.temperature)
-        if self.neutral_weight != 1.0:
-            from annotations.stance.metrics import NEUTRAL_LIKE
-
-            for j, c in enumerate(self._classes):
-                if c.lower() in NEUTRAL_LIKE:
-                    probs[:, j] *= self.neutral_weight
-            probs /= probs.sum(axis=1, keepdims=True)
-        return probs
+        return softmax(scores, self.temperature)
 
     def suggest(self, items: Sequence[StanceItem]) -> list[StanceSuggestion]:
         """One suggestion per item, in order; tentative unless the gate is open."""

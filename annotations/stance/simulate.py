@@ -153,7 +153,14 @@ def evaluate(
             item = by_id[nxt[0]]
             labelled.append(item.id)
             examples.append(
-                StanceExample(item.text, truth[item.id], item.speaker, item.cue, item.document)
+                StanceExample(
+                    item.text,
+                    truth[item.id],
+                    item.speaker,
+                    item.cue,
+                    item.document,
+                    representative=item.id in learner.representative,
+                )
             )
             model.fit(examples)
         done = set(labelled)

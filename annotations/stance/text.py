@@ -29,6 +29,7 @@ W_DOC_SPEAKER = 0.5
 W_CUE = 0.1
 W_WORD = 0.7
 META_BITS = 2**18
+MAX_DF = 0.9
 
 
 def normalise(text: str) -> str:
@@ -73,21 +74,28 @@ class FeatureSpace:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         norm = [normalise(t) for t in texts] or [""]
+        big = len(norm) >= 50
+        # n-grams in most texts say nothing about stance and swamp the cosine (a boilerplate
+        # hashtag on every tweet, a site's footer): drop them once the corpus is big enough.
+        max_df = MAX_DF if big else 1.0
         self._word = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, token_pattern=TOKEN_PATTERN
+            ngram_range=(1, 2), sublinear_tf=True, token_pattern=TOKEN_PATTERN, max_df=max_df
         )
-        min_df = 2 if len(norm) >= 50 else 1
         self._char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), min_df=min_df, sublinear_tf=True
+            analyzer="char_wb",
+            ngram_range=(2, 5),
+            min_df=2 if big else 1,
+            max_df=max_df,
+            sublinear_tf=True,
         )
         try:
             self._word.fit(norm)
-        except ValueError:  # empty vocabulary: all texts blank
-            self._word.fit(["empty"])
+        except ValueError:  # no usable word (blank texts, or every word in every text)
+            self._word = TfidfVectorizer(token_pattern=TOKEN_PATTERN).fit(["empty"])
         try:
             self._char.fit(norm)
         except ValueError:
-            self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3)).fit(["empty"])
+            self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).fit(["empty"])
         self._hasher = FeatureHasher(n_features=META_BITS, input_type="dict", alternate_sign=False)
         self.n_texts = len(texts)
 

@@ -16,6 +16,9 @@ class StanceExample:
     share it, across the corpus); ``document`` the article id (quotes of one speaker in one
     article are linked more strongly); ``cue`` the reporting verb's lemma. ``weight`` scales the
     example (a researcher's example statement from the scheme may count for less than a label).
+    ``representative``: the item was picked by the cold start or as a random audit
+    (``ActiveLearner.representative``), not for being uncertain; when at least ``min_labels``
+    examples are, the honesty gate scores itself on those only.
     """
 
     text: str
@@ -24,6 +27,7 @@ class StanceExample:
     cue: str | None = None
     document: str | None = None
     weight: float = 1.0
+    representative: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,3 +187,62 @@ def test_import_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_audits_are_marked_and_next_is_repeatable() -> None:
+    data = synth(60, seed=4)
+    pool = items(data)
+    truth = {it.id: lb for it, (_, lb) in zip(pool, data, strict=True)}
+    by_id = {it.id: it for it in pool}
+    learner = ActiveLearner(pool, cold_k=6, audit_every=3)
+    model = StanceModel(LABELS)
+    labelled: list[str] = []
+    for _ in range(15):
+        first = learner.next(model, labelled)
+        assert learner.next(model, labelled) == first  # asking twice changes nothing
+        labelled.append(first[0])
+        model.fit(
+            [
+                StanceExample(by_id[i].text, truth[i], representative=i in learner.representative)
+                for i in labelled
+            ]
+        )
+    # 6 cold-start picks, then audits at the 9th, 12th and 15th label
+    assert set(labelled[:6]) <= learner.representative
+    assert {labelled[8], labelled[11], labelled[14]} <= learner.representative
+    assert len(learner.representative & set(labelled)) == 9
+
+
+def test_degenerate_corpus_still_works() -> None:
+    same = [("the same words every time", lb) for lb in LABELS * 20]
+    model = StanceModel(LABELS)
+    model.fit(examples(same[:30]), pool=items(same))
+    suggestions = model.suggest(items(same[30:]))
+    assert len(suggestions) == 30 and all(s.tentative for s in suggestions)
+    blank = StanceModel(LABELS)
+    blank.fit([StanceExample("", "support"), StanceExample(" ", "oppose")])
+    assert blank.suggest([StanceItem("b", "")])[0].tentative
+
+
+def test_layer_bridge_feeds_the_model() -> None:
+    from annotations.model import Cue, layer_from_records
+    from annotations.model import Quote as Q
+    from annotations.stance import split_layer
+
+    text = "we welcome it. it is terrible. the vote is tuesday. great news."
+    spans = [(0, 13, "support", "accepted"), (15, 29, "oppose", "accepted"),
+             (31, 50, None, "suggested"), (52, 63, "support", "suggested")]
+    quotes = [
+        Q(f"q{i}", s, e, text[s:e], cue=Cue(s, s + 2, text[s:s + 2], "say"), speaker_id="sp1",
+          stance=st, status=status)
+        for i, (s, e, st, status) in enumerate(spans)
+    ]
+    layer = layer_from_records("ana", quotes, [])
+    examples, pending = split_layer("doc1", layer, representative=["doc1/q0"])
+    assert [e.label for e in examples] == ["support", "oppose"]
+    assert examples[0].representative and not examples[1].representative
+    assert examples[0].speaker == "sp1" and examples[0].cue == "say"
+    assert [it.id for it in pending] == ["doc1/q2", "doc1/q3"]
+    model = StanceModel(LABELS)
+    model.fit(examples, pool=pending)
+    assert len(model.suggest(pending)) == 2
