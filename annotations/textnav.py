@@ -41,9 +41,18 @@ def words(text: str) -> list[tuple[int, int]]:
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Sentences as ``(start, end)`` spans, trimmed of surrounding whitespace."""
+    return split_at(text, _SENTENCE_END)
+
+
+def split_at(text: str, ends: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The non-empty pieces of ``text`` between matches of ``ends``, trimmed of whitespace.
+
+    A match made only of whitespace (a line break) is dropped; any other match (a full stop
+    with its closing quotes) stays with the piece it ends.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in ends.finditer(text):
         end = m.start() if m.group().isspace() else m.end()
         _add_trimmed(text, start, end, spans)
         start = m.end()

@@ -13,29 +13,15 @@ import bisect
 import re
 from collections.abc import Collection
 
+from annotations.textnav import split_at
+
 _SENT_END = re.compile(r"[.!?][\"'\u201d\u2019\u00bb)\]]*(?=\s)|\n")
 _TOKEN = re.compile(r"\w+(?:[-'\u2019.]\w+)*|\S")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans, trimmed of surrounding white space, in order; never empty."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        end = m.start() if m.group() == "\n" else m.end()
-        _add_trimmed(text, start, end, spans)
-        start = m.end()
-    _add_trimmed(text, start, len(text), spans)
-    return spans
-
-
-def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+    return split_at(text, _SENT_END)
 
 
 def tokens(
