@@ -9,9 +9,10 @@ API (all names importable from ``annotations.stance``):
   start or as a random audit; store it with the label, the gate scores itself on those).
   ``StanceItem(id, text, speaker=None, cue=None, document=None)``: a quote to label.
 - ``StanceModel(labels, seed=0, *, lam=3.0, temperature=5.0, min_labels=20, margin=0.05,
-  min_confidence=0.0)``:
+  min_confidence=0.0, self_training=True)``:
     ``.set_corpus(texts)`` fit the TF-IDF space on all the project's quote texts (once; refit
-    when many quotes were added), ``.fit(examples, seeds=(), pool=()) -> FitReport``,
+    when many quotes were added), ``.fit(examples, seeds=(), pool=()) -> FitReport`` (``pool``:
+    the unlabelled quotes; from 20 to 300 labels one round of self-training uses them),
     ``.suggest(items) -> list[StanceSuggestion]``, ``.uncertainty(items) -> list[float]``,
     ``.probabilities(items)`` (numpy array over ``.classes``), ``.report`` (last FitReport).
 - ``FitReport(n, cv_score, majority_score, trusted, classes, cv_accuracy, majority_accuracy,
@@ -21,7 +22,7 @@ API (all names importable from ``annotations.stance``):
 - ``StanceSuggestion(item_id, label | None, confidence, tentative, scores)``.
 - ``examples_from_scheme(scheme, weight=1.0)``: ``StanceLabel.examples`` as training-only seeds
   (pass them as ``fit(..., seeds=...)`` and to ``ActiveLearner(..., seeds=...)``).
-- ``ActiveLearner(pool, seed=0, cold_k=20, seeds=(), audit_every=10)`` with
+- ``ActiveLearner(pool, seed=0, cold_k=30, seeds=(), audit_every=10)`` with
   ``.next(model, labelled_ids, k=1)`` (a pure function of the labelled set) and
   ``.representative`` (ids it picked as cold start or audit), and the one-shot
   ``next_to_label(model, pool, labelled_ids, k=1, seed=0)``: the review queue's order.

@@ -18,7 +18,7 @@ from typing import Any
 from annotations.stance.model import StanceModel
 from annotations.stance.types import StanceExample, StanceItem
 
-COLD_K = 20
+COLD_K = 30
 NEAR_DUPLICATE = 0.9
 AUDIT_EVERY = 10
 DENSITY_SAMPLE = 1000

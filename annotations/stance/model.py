@@ -20,6 +20,11 @@ from annotations.stance.types import FitReport, StanceExample, StanceItem, Stanc
 
 _Key = tuple[str, str | None, str | None, str | None]
 
+SELF_TRAIN_FROM = 20
+SELF_TRAIN_UNTIL = 300
+SELF_TRAIN_RATIO = 2.0
+SELF_TRAIN_WEIGHT = 0.6
+
 
 def _key(x: StanceExample | StanceItem) -> _Key:
     return (x.text, x.speaker, x.cue, x.document)
@@ -55,7 +60,8 @@ class StanceModel:
     ``temperature``: sharpness of the softmax that turns scores into confidences.
     ``min_labels``: labels needed before the gate can open. ``margin``: how much the model's
     leave-one-out macro-F1 must exceed the majority class's. ``min_confidence``: below it a
-    suggestion stays tentative even when the model is trusted.
+    suggestion stays tentative even when the model is trusted. ``self_training``: use the
+    ``pool`` given to ``fit`` for one round of pseudo-labelling (see ``fit``).
 
     Typical use::
 
@@ -75,6 +81,7 @@ class StanceModel:
         min_labels: int = 20,
         margin: float = 0.05,
         min_confidence: float = 0.0,
+        self_training: bool = True,
     ) -> None:
         names = list(dict.fromkeys(str(lb) for lb in labels))
         if len(names) < 2:
@@ -86,6 +93,7 @@ class StanceModel:
         self.min_labels = min_labels
         self.margin = margin
         self.min_confidence = min_confidence
+        self.self_training = self_training
         self._cache: _RowCache | None = None
         self._classes: tuple[str, ...] = ()
         self._weights: Any = None
@@ -126,9 +134,11 @@ class StanceModel:
     ) -> FitReport:
         """Learn from ``examples`` (scored by the gate) and ``seeds`` (training only).
 
-        ``pool``: unlabelled items used, together with the examples, to build the feature
-        space when ``set_corpus`` was not called. Raises ``InputError`` for a label outside
-        the scheme.
+        ``pool``: the project's unlabelled items (labelled ones are skipped): they build the
+        feature space when ``set_corpus`` was not called, and with ``self_training`` (from
+        ``SELF_TRAIN_FROM`` to ``SELF_TRAIN_UNTIL`` labels) the model refits once with its
+        most confident suggestions on them as light pseudo-labels. Raises ``InputError`` for
+        a label outside the scheme.
         """
         import numpy as np
 
@@ -174,7 +184,45 @@ class StanceModel:
                 margin=self.margin,
                 seed=self.seed,
             )
+            if pool and self.self_training and SELF_TRAIN_FROM <= n < SELF_TRAIN_UNTIL:
+                self._self_train(train, y, w, pool)
         return self.report
+
+    def _self_train(self, train: list[StanceExample], y: Any, w: Any, pool: Any) -> None:
+        """Refit once with the pool's most confident suggestions as light pseudo-labels.
+
+        Per class, up to ``SELF_TRAIN_RATIO`` x (labels / classes) pool items the model
+        suggests that class for most confidently join the training set with weight
+        ``SELF_TRAIN_WEIGHT``. The gate's report is not affected (it scores real labels only).
+        """
+        import numpy as np
+
+        from annotations.stance.kernel import fit_dual
+
+        known = {_key(t) for t in train}
+        cand = [it for it in pool if _key(it) not in known]
+        if not cand:
+            return
+        probs = self.probabilities(cand)
+        pred = probs.argmax(axis=1)
+        conf = probs.max(axis=1)
+        k = len(self._classes)
+        per = max(1, int(SELF_TRAIN_RATIO * len(train) / k))
+        pseudo: list[StanceExample] = []
+        for c in range(k):
+            idx = np.flatnonzero(pred == c)
+            for i in idx[np.argsort(-conf[idx], kind="stable")][:per]:
+                it = cand[int(i)]
+                pseudo.append(
+                    StanceExample(it.text, self._classes[c], it.speaker, it.cue, it.document)
+                )
+        full = [*train, *pseudo]
+        x = self._rows(full)
+        gram = self._gram([_key(t) for t in full], x)
+        y2 = np.concatenate([y, [self._classes.index(p.label) for p in pseudo]])
+        w2 = np.concatenate([w, np.full(len(pseudo), SELF_TRAIN_WEIGHT)])
+        dual = fit_dual(gram, y2.astype(int), k, w2, self.lam)
+        self._weights = np.asarray(x.T @ dual.alpha)
 
     def _gram(self, keys: list[_Key], x: Any) -> Any:
         """X X^T for the training rows, reusing the previous fit's rows when they lead."""

@@ -162,7 +162,7 @@ def evaluate(
                     representative=item.id in learner.representative,
                 )
             )
-            model.fit(examples)
+            model.fit(examples, pool=pool)
         done = set(labelled)
         rest = [it for it in pool if it.id not in done]
         fallback = Counter(ex.label for ex in examples).most_common(1)[0][0]

@@ -158,15 +158,15 @@ def test_scheme_examples_train_and_lead_the_cold_start() -> None:
 
 
 def test_next_to_label_skips_labelled_and_uses_uncertainty() -> None:
-    data = synth(40)
+    data = synth(50)
     pool = items(data)
     model = StanceModel(LABELS)
-    labelled = [it.id for it in pool[:25]]
-    model.fit(examples(data[:25]), pool=pool)
+    labelled = [it.id for it in pool[:35]]
+    model.fit(examples(data[:35]), pool=pool)
     picked = next_to_label(model, pool, labelled, k=5)
     assert len(picked) == 5 and not set(picked) & set(labelled)
     unc = dict(zip([it.id for it in pool], model.uncertainty(pool), strict=True))
-    rest = sorted((it.id for it in pool[25:]), key=lambda i: -unc[i])
+    rest = sorted((it.id for it in pool[35:]), key=lambda i: -unc[i])
     assert picked[0] == rest[0]
 
 
