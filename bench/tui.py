@@ -9,6 +9,8 @@ for timing because its idle detection sleeps while the save thread works):
   span_ms          grow-end-by-a-word key                 (<= 20 ms)
   accept_saved_ms  accept key until Project.apply returned and "saved" is shown (for the
                    record: includes the editor's 20 ms settle delay and the fsyncs)
+Stance (a 2,000-quote article, 1,000 quotes labelled): the in-app refit + re-suggest time in
+its thread worker, idle and while next-quote keys are pressed, and those keys' times.
 Startup: each app in a fresh interpreter (imports included), headless, until its first frame:
 the saywho app on the seed project vs a bare Textual app with a Header and a Footer, measured
 alternately in the same run; ``startup_ratio_vs_bare`` is the ratio of medians (target <= 1.5).
@@ -26,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -42,9 +46,11 @@ from annotations.model import (  # noqa: E402
 )
 from annotations.store.project import Project  # noqa: E402
 
-WORDS = ("the city council officials policy immigration federal agents local police "
-         "community residents program law order county state court judge mayor press week "
-         "report statement public safety arrests warrant detainer cooperation").split()
+WORDS = (
+    "the city council officials policy immigration federal agents local police "
+    "community residents program law order county state court judge mayor press week "
+    "report statement public safety arrests warrant detainer cooperation"
+).split()
 NAMES = ["Jim Kenney", "Ana Ortiz", "Li Wei", "Kwame Mensah", "Sarah O'Neil", "Tom Homan"]
 
 
@@ -82,9 +88,16 @@ def big_article(n_words: int = 20_000, n_quotes: int = 1_000, seed: int = 7) -> 
         add(".\n\n" if i % 5 == 4 else ". ")
         text_so_far = "".join(parts)
         quotes[f"q{i + 1}"] = Quote(
-            f"q{i + 1}", q_start, q_end, text_so_far[q_start:q_end], "direct", cue=cue,
-            speaker_id=sid, speaker_mention=mentions[sid][-1],
-            confidence={"span": rng.random(), "speaker": rng.random()}, origin="bench@1",
+            f"q{i + 1}",
+            q_start,
+            q_end,
+            text_so_far[q_start:q_end],
+            "direct",
+            cue=cue,
+            speaker_id=sid,
+            speaker_mention=mentions[sid][-1],
+            confidence={"span": rng.random(), "speaker": rng.random()},
+            origin="bench@1",
         )
     text = "".join(parts)
     speakers = {
@@ -98,8 +111,68 @@ def stats(samples: list[float]) -> dict[str, float]:
     """Median and p95 in ms."""
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median": round(statistics.median(ordered), 2), "p95": round(p95, 2),
-            "n": len(ordered)}
+    return {"median": round(statistics.median(ordered), 2), "p95": round(p95, 2), "n": len(ordered)}
+
+
+def reader_state(app: Any) -> tuple[object, ...]:
+    """What a key changes on the reader: the current quote, its status and its span."""
+    screen = app.screen
+    quote = screen.current
+    return (screen.current_id, quote.status, quote.start, quote.end)
+
+
+async def timed_key(app: Any, pilot: Any, key: str) -> float:
+    """Milliseconds from a real key event until its effect is on screen and painted."""
+    from textual import events
+
+    before = reader_state(app)
+    start = time.perf_counter()
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    app.post_message(event)
+    deadline = start + 5
+    while reader_state(app) == before and time.perf_counter() < deadline:
+        await asyncio.sleep(0)
+    await pilot._wait_for_screen()
+    app.screen._on_timer_update()
+    return (time.perf_counter() - start) * 1000
+
+
+async def during_refit(folder: Path, samples: int) -> dict[str, object]:
+    """Next-quote key times while the stance model refits on 1,000 labelled quotes."""
+    from tui.app import SaywhoApp
+    from tui.stance_suggest import request_refit, suggester, wait_idle
+
+    project = Project.open(folder, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER))
+    out: dict[str, object] = {}
+    try:
+        app = SaywhoApp(project)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await wait_idle(app, 120)
+            idle: list[float] = []
+            for _ in range(3):
+                start = time.perf_counter()
+                request_refit(app)
+                await wait_idle(app, 120)
+                idle.append((time.perf_counter() - start) * 1000)
+            keys: list[float] = []
+            busy: list[float] = []
+            for _ in range(3):
+                start = time.perf_counter()
+                request_refit(app)
+                while suggester(app).running and len(keys) < samples * 3:
+                    keys.append(await timed_key(app, pilot, "n"))
+                await wait_idle(app, 120)
+                busy.append((time.perf_counter() - start) * 1000)
+            out["stance_refit_in_tui_ms"] = stats(idle)
+            out["stance_refit_while_typing_ms"] = stats(busy)
+            out["next_quote_during_refit_ms"] = stats(keys or [0.0])
+            out["suggested_quotes"] = len(suggester(app).current.by_quote)
+            out["labelled_quotes"] = suggester(app).current.labelled
+    finally:
+        project.close()
+    return out
 
 
 async def interactive(folder: Path, samples: int) -> dict[str, object]:
@@ -117,26 +190,8 @@ async def interactive(folder: Path, samples: int) -> dict[str, object]:
             await pilot.pause()
             out["first_frame_ms"] = round((time.perf_counter() - t0) * 1000, 1)
 
-            def state() -> tuple[object, ...]:
-                screen = app.screen
-                quote = screen.current  # type: ignore[attr-defined]
-                return (screen.current_id, quote.status, quote.start, quote.end)  # type: ignore[attr-defined]
-
             async def timed(key: str) -> float:
-                # The key enters the app as a real one would; the time ends once the screen's
-                # state shows the key's effect, every widget has handled its messages, and
-                # the screen has painted.
-                before = state()
-                start = time.perf_counter()
-                event = events.Key(key, key if len(key) == 1 else None)
-                event.set_sender(app)
-                app.post_message(event)
-                deadline = start + 5
-                while state() == before and time.perf_counter() < deadline:
-                    await asyncio.sleep(0)
-                await pilot._wait_for_screen()
-                app.screen._on_timer_update()
-                return (time.perf_counter() - start) * 1000
+                return await timed_key(app, pilot, key)
 
             for _ in range(5):  # warm-up
                 await timed("n")
@@ -163,8 +218,9 @@ async def interactive(folder: Path, samples: int) -> dict[str, object]:
                 deadline = start + 30
                 while app.save_state[0] != "saving" and time.perf_counter() < deadline:
                     await asyncio.sleep(0)
-                while (app.editor.pending or app.save_state[0] != "saved") and \
-                        time.perf_counter() < deadline:
+                while (
+                    app.editor.pending or app.save_state[0] != "saved"
+                ) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 saved.append((time.perf_counter() - start) * 1000)
             out["accept_saved_ms"] = stats(saved)
@@ -214,14 +270,18 @@ def startup(seed_folder: Path, runs: int) -> dict[str, object]:
     script = SAYWHO.format(root=str(ROOT), folder=str(seed_folder))
     for _ in range(runs):
         for code, sink in ((BARE, bare), (script, mine)):
-            result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                    timeout=120, cwd=ROOT)
+            result = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+            )
             if result.returncode != 0:
                 raise SystemExit(result.stderr[-2000:])
             sink.append(float(result.stdout.strip().splitlines()[-1]))
     ratio = statistics.median(mine) / statistics.median(bare)
-    return {"startup_saywho_ms": stats(mine), "startup_bare_ms": stats(bare),
-            "startup_ratio_vs_bare": round(ratio, 3)}
+    return {
+        "startup_saywho_ms": stats(mine),
+        "startup_bare_ms": stats(bare),
+        "startup_ratio_vs_bare": round(ratio, 3),
+    }
 
 
 def main() -> None:
@@ -241,9 +301,25 @@ def main() -> None:
         with Project.open(seed, "bench") as project:  # with the detector when it is there
             project.add_documents([Document("ice", "ICE targets SoCal", seed_text)])
         result: dict[str, object] = {
-            "words": len(text.split()), "quotes": len(layer.quotes),
+            "words": len(text.split()),
+            "quotes": len(layer.quotes),
         }
         result.update(asyncio.run(interactive(big, args.samples)))
+        labelled = Path(tmp) / "labelled"
+        text2, layer2 = big_article(n_words=40_000, n_quotes=2_000, seed=11)
+        rng = random.Random(3)
+        quotes2 = dict(layer2.quotes)
+        for i in range(1, 1001):
+            q = quotes2[f"q{i}"]
+            quotes2[q.id] = replace(
+                q,
+                stance=rng.choice(("support", "oppose", "neutral")),
+                confidence={**q.confidence, "stance": 1.0},
+            )
+        with Project.open(labelled, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
+            project.add_documents([Document("big2", "1,000 labelled quotes", text2)])
+            project.put_layer("big2", replace(layer2, quotes=quotes2))
+        result.update(asyncio.run(during_refit(labelled, args.samples)))
         result.update(startup(seed, args.startup_runs))
     for key in ("next_quote_ms", "accept_ms", "span_ms"):
         value = result[key]
