@@ -13,7 +13,7 @@ from textual.widgets import Label, Static
 from tui.actions import spec_for
 
 GROUP_ORDER = ("Navigate", "Review", "Stance", "Edit", "Span", "Select", "Speakers", "View",
-               "Library", "General")
+               "Layers", "Adjudicate", "Scheme", "Library", "General")
 
 
 def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
