@@ -360,6 +360,8 @@ class CreateSpeaker(Edit):
         if self.kind not in SPEAKER_KINDS:
             raise InputError(f"speaker kind must be one of {', '.join(SPEAKER_KINDS)}")
         speaker_id = self.speaker_id or next_id("s", layer.speakers)
+        if speaker_id in layer.speakers:
+            raise InputError(f"speaker {speaker_id!r} already exists")
         mentions = tuple(
             Mention(m.start(), m.end(), m.group())
             for m in re.finditer(rf"\b{re.escape(clean)}\b", text)

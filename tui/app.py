@@ -89,6 +89,7 @@ class SaywhoApp(App[None]):
         self.editor.done(outcome)
         if outcome.ok:
             what = outcome.receipt.description if outcome.receipt else f"nothing to {outcome.op}"
+            what += self._elsewhere(outcome)
             if self.editor.pending:
                 self._set_save("saving", f"{what} saved, {self.editor.pending} queued")
             else:
@@ -108,6 +109,17 @@ class SaywhoApp(App[None]):
             if handler is not None:
                 handler(outcome)
 
+    def _elsewhere(self, outcome: Outcome) -> str:
+        """For an undo/redo that touched a document or layer not on screen: where it went."""
+        receipt = outcome.receipt
+        if outcome.op == "edit" or receipt is None:
+            return ""
+        shown_doc = getattr(self.screen, "doc_id", None)
+        shown_layer = self.active_layer or self.project.annotator
+        if (receipt.doc_id, receipt.layer) == (shown_doc, shown_layer):
+            return ""
+        return f" (in {receipt.doc_id}, layer {receipt.layer})"
+
     def _set_save(self, state: str, message: str) -> None:
         self.save_state = (state, message)
         refresh = getattr(self.screen, "refresh_save_state", None)
@@ -116,7 +128,8 @@ class SaywhoApp(App[None]):
 
     # ------------------------------------------------------------------ shared data
     def corpus_speakers(self) -> list[Candidate]:
-        """Speakers of every document's layer, one per id (cached until speakers change)."""
+        """Speakers of every document's layer, one per name (ids are per document: another
+        article's ``s1`` is someone else), cached until speakers change."""
         if self._corpus is None:
 
             from tui.screens.speaker_picker import Candidate
@@ -125,8 +138,9 @@ class SaywhoApp(App[None]):
                 found: dict[str, Candidate] = {}
                 for doc_id in project.document_ids():
                     for s in project.layer(doc_id).speakers.values():
-                        if s.id not in found:
-                            found[s.id] = Candidate(s.id, s.name, s.aliases, s.kind, False, 0)
+                        if s.name.casefold() not in found:
+                            found[s.name.casefold()] = Candidate(s.id, s.name, s.aliases,
+                                                                 s.kind, False, 0)
                 return list(found.values())
 
             self._corpus = self.editor.read(gather)

@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a folder or file the system refused (permission, disk full, ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"saywho: {visible(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

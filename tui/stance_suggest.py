@@ -234,7 +234,7 @@ def _refit(app: SaywhoApp, sugg: StanceSuggester, layer: str | None) -> None:
 def _refitted(app: SaywhoApp, sugg: StanceSuggester, result: SuggestionSet | None,
               message: str) -> None:
     sugg.running = False
-    if result is not None:
+    if result is not None and result.layer == app.active_layer:  # not a layer left since
         sugg.fits = result.version
         sugg.current = result
         show_everywhere(app)

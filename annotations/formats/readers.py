@@ -52,6 +52,17 @@ def read_documents(
 ) -> Iterator[ReadResult]:
     """Read every path (files, folders recursively, JSONL) in a stable order."""
     seen_ids: dict[str, int] = {}
+    seen_lines: dict[str, ReadResult] = {}
+    seen_files: set[Path] = set()
+
+    def once(file: Path) -> bool:
+        """False for a file this call already read (``a.txt a.txt``, ``dir dir/a.txt``)."""
+        key = file.resolve()
+        if key in seen_files:
+            return False
+        seen_files.add(key)
+        return True
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -64,9 +75,11 @@ def read_documents(
                         str(file), error=f"{file}: skipped, not .txt/.md/.html/.jsonl", skipped=True
                     )
                     continue
-                yield from _unique(_read_path(file, max_bytes), seen_ids)
+                if once(file):
+                    yield from _unique(_read_path(file, max_bytes), seen_ids, seen_lines)
         elif path.exists():
-            yield from _unique(_read_path(path, max_bytes), seen_ids)
+            if once(path):
+                yield from _unique(_read_path(path, max_bytes), seen_ids, seen_lines)
         else:
             yield ReadResult(str(path), error=f"{path}: no such file or folder")
 
@@ -75,11 +88,38 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _unique(results: Iterable[ReadResult], seen: dict[str, int]) -> Iterator[ReadResult]:
-    """Give same-named files from different folders distinct ids (``x``, ``x-2``)."""
+def _unique(
+    results: Iterable[ReadResult], seen: dict[str, int], lines: dict[str, ReadResult]
+) -> Iterator[ReadResult]:
+    """Give same-named files from different folders distinct ids (``x``, ``x-2``).
+
+    A JSONL id is kept as given (gold files and layers refer to it): a second line with an
+    id already read is refused, or skipped when it repeats the first line exactly.
+    """
     for result in results:
         doc = result.document
-        if doc is not None and result.record is None:
+        if doc is not None and result.source != doc.source:  # a JSONL line
+            first = lines.get(doc.id)
+            if first is None:
+                lines[doc.id] = result
+            elif first.document is not None and (first.document.text, first.record) == (
+                doc.text,
+                result.record,
+            ):
+                yield ReadResult(
+                    result.source,
+                    error=f"{result.source}: id {doc.id!r} repeats {first.source}; skipped",
+                    skipped=True,
+                )
+                continue
+            else:
+                yield ReadResult(
+                    result.source,
+                    error=f"{result.source}: id {doc.id!r} is already used by {first.source}; "
+                    "ids must be unique",
+                )
+                continue
+        elif doc is not None and result.record is None:
             n = seen.get(doc.id, 0) + 1
             seen[doc.id] = n
             if n > 1:
@@ -204,6 +244,7 @@ def read_jsonl_bytes(
     data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[ReadResult]:
     """One ``ReadResult`` per JSONL line with ``id`` and ``text``; a bad line gets a message."""
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors) is not JSON
     if not data.strip():
         yield ReadResult(source, error=f"{source}: empty file")
         return
@@ -222,6 +263,9 @@ def read_jsonl_bytes(
         doc_id, text = record.get("id"), record.get("text")
         if doc_id is None or not isinstance(text, str):
             yield ReadResult(where, error=f'{where}: needs an "id" and a string "text"')
+            continue
+        if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or not str(doc_id).strip():
+            yield ReadResult(where, error=f'{where}: "id" must be a non-empty string or number')
             continue
         if not text.strip():
             yield ReadResult(where, error=f"{where}: empty text for id {doc_id!r}")

@@ -7,6 +7,7 @@ migration from its version to ``SCHEMA_VERSION`` in order, after copying the fil
 
 from __future__ import annotations
 
+import copy
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,16 @@ def file_version(data: dict[str, Any]) -> int:
     for record in meta.values():
         return int(record.get("schema_version", 0))
     return 0
+
+
+def migrate_in_memory(data: dict[str, Any], migrations: dict[int, Migration]) -> dict[str, Any]:
+    """``data`` brought to ``SCHEMA_VERSION`` without touching any file (read-only opens)."""
+    data = copy.deepcopy(data)
+    version = file_version(data)
+    while version < SCHEMA_VERSION:
+        data = migrations[version](data)
+        version += 1
+    return data
 
 
 def migrate(

@@ -13,11 +13,12 @@ Each edit rewrites one small file atomically, so its cost does not grow with the
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ from annotations.store.migrations import (
     SCHEMA_VERSION,
     file_version,
     migrate,
+    migrate_in_memory,
 )
 from annotations.store.paths import safe_filename
 
@@ -144,6 +146,7 @@ class Project:
         self._docs: dict[str, DocumentInfo] = {
             rec["id"]: DocumentInfo(**rec) for rec in self._db.table("documents").all()
         }
+        self._files_taken = {info.file.lower() for info in self._docs.values()}
         self._doc_dbs: dict[str, TinyDB] = {}
         self._layers: dict[tuple[str, str], Layer] = {}
         self._texts: dict[str, str] = {}
@@ -167,33 +170,41 @@ class Project:
         rule detector when it is installed.
         """
         path = Path(folder).expanduser()
-        if path.exists() and not path.is_dir():
-            raise ProjectError(f"{path} is a file, not a project folder")
-        if not path.exists():
-            if not create:
-                raise ProjectError(f"no project at {path}")
-            path.mkdir(parents=True)
-        elif not (path / PROJECT_FILE).exists() and any(path.iterdir()) and not create:
-            raise ProjectError(f"{path} is not a saywho project")
         lock: SessionLock | None = None
-        reason = None
-        if not read_only:
-            lock = SessionLock(path)
-            if not lock.acquire():
-                reason = (
-                    f"the project {path} is open in another saywho ({lock.holder()}); "
-                    "opened read-only, edits are refused"
-                )
-                read_only = True
-                lock = None
-        else:
-            reason = "opened read-only"
-        if not read_only:
-            (path / TEXTS_DIR).mkdir(exist_ok=True)
-            (path / ANNOTATIONS_DIR).mkdir(exist_ok=True)
-            for sub in (path, path / TEXTS_DIR, path / ANNOTATIONS_DIR):
-                remove_orphan_temps(sub)
-            Journal(path).repair()
+        try:
+            if path.exists() and not path.is_dir():
+                raise ProjectError(f"{path} is a file, not a project folder")
+            if not path.exists():
+                if not create or read_only:
+                    raise ProjectError(f"no project at {path}")
+                path.mkdir(parents=True)
+            elif not (path / PROJECT_FILE).exists() and any(path.iterdir()) and not create:
+                raise ProjectError(f"{path} is not a saywho project")
+            reason = None
+            if not read_only:
+                lock = SessionLock(path)
+                if not lock.acquire():
+                    reason = (
+                        f"the project {path} is open in another saywho ({lock.holder()}); "
+                        "opened read-only, edits are refused"
+                    )
+                    read_only = True
+                    lock = None
+            else:
+                reason = "opened read-only"
+            if not read_only:
+                (path / TEXTS_DIR).mkdir(exist_ok=True)
+                (path / ANNOTATIONS_DIR).mkdir(exist_ok=True)
+                for sub in (path, path / TEXTS_DIR, path / ANNOTATIONS_DIR):
+                    remove_orphan_temps(sub)
+                Journal(path).repair()
+        except OSError as exc:
+            if lock is not None:
+                lock.release()
+            where = exc.filename or path
+            raise ProjectError(
+                f"cannot open the project {path}: {where}: {exc.strerror or exc}"
+            ) from None
         try:
             return cls(
                 path,
@@ -203,6 +214,12 @@ class Project:
                 lock=lock,
                 detect=detect if detect is not None else _default_detect(),
             )
+        except OSError as exc:
+            if lock is not None:
+                lock.release()
+            raise ProjectError(
+                f"cannot open the project {path}: {exc.filename or path}: {exc.strerror or exc}"
+            ) from None
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -248,7 +265,18 @@ class Project:
             db = TinyDB(path, storage=AtomicJSONStorage)
             storage = db.storage  # type: ignore[assignment]
             data = storage.read()
-        except (orjson.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
+        except OSError as exc:
+            # not damage: the system refused the read (permission, a folder in the way...).
+            # Moving it aside and starting afresh would hide the annotations it holds.
+            raise ProjectError(
+                f"cannot read {path.relative_to(self.folder)}: {exc.strerror or exc}; "
+                "fix its permissions and open the project again"
+            ) from None
+        except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
+            if self.read_only:
+                raise DamagedFileError(
+                    f"{path.name} did not parse ({_short(exc)}); left as it is (read-only)"
+                ) from None
             aside = self._move_aside(path)
             raise DamagedFileError(
                 f"{path.name} did not parse ({_short(exc)}); moved aside to {aside.name}, "
@@ -260,7 +288,10 @@ class Project:
                 raise ProjectError(
                     f"{path.name} was written by a newer saywho (schema {version}); upgrade saywho"
                 )
-            if version < SCHEMA_VERSION and not self.read_only:
+            if version < SCHEMA_VERSION and self.read_only:
+                # read the old file as the current schema, in memory only: nothing is written
+                storage._data = migrate_in_memory(data, migrations)
+            elif version < SCHEMA_VERSION:
                 migrated, changed = migrate(path, data, migrations)
                 if changed:
                     storage.write(migrated)
@@ -279,20 +310,39 @@ class Project:
 
     def _rebuild_document_list(self, db: TinyDB) -> None:
         """After a damaged ``saywho.json``: recover the document list from ``texts/``."""
-        table = db.table("documents")
+        rows = []
         for text_path in sorted((self.folder / TEXTS_DIR).glob("*.txt")):
-            text = text_path.read_text(encoding="utf-8")
-            table.insert(
+            try:
+                text = text_path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            stem = text_path.stem
+            doc_id = stem
+            # the document's annotations file records its real id (hostile ids are hashed)
+            try:
+                meta = (
+                    orjson.loads((self.folder / ANNOTATIONS_DIR / f"{stem}.json").read_bytes()).get(
+                        "_meta"
+                    )
+                    or {}
+                )
+                record = next(iter(meta.values()), {})
+                if record.get("sha256") == sha256_text(text) and record.get("doc_id"):
+                    doc_id = str(record["doc_id"])
+            except (OSError, ValueError, AttributeError):
+                pass
+            rows.append(
                 {
-                    "id": text_path.stem,
-                    "title": text_path.stem,
+                    "id": doc_id,
+                    "title": doc_id,
                     "sha256": sha256_text(text),
-                    "file": text_path.stem,
+                    "file": stem,
                     "source": "",
                     "imported": "",
                     "chars": len(text),
                 }
             )
+        db.table("documents").insert_multiple(rows)
 
     # ----------------------------------------------------------------- settings and scheme
     @property
@@ -371,32 +421,50 @@ class Project:
         self._require_writable()
         report = ImportReport()
         pending: list[DocumentInfo] = []
-        for doc in documents:
-            if progress is not None:
-                progress(doc)
-            known = self._docs.get(doc.id)
-            if known is not None:
-                if known.sha256 == doc.sha256:
-                    report.unchanged.append(doc.id)
-                else:
+        try:
+            for doc in documents:
+                if progress is not None:
+                    progress(doc)
+                known = self._docs.get(doc.id)
+                if known is not None:
+                    if known.sha256 == doc.sha256:
+                        report.unchanged.append(doc.id)
+                    else:
+                        report.failed.append(
+                            (
+                                doc.id,
+                                f"{doc.id}: a document with this id but different text is "
+                                "already in the project; not replaced (its annotations would "
+                                "be lost)",
+                            )
+                        )
+                    continue
+                try:
+                    suggestions = self._suggest(doc.text)
+                except Exception as exc:  # noqa: BLE001 - one bad text must not stop an import
                     report.failed.append(
                         (
                             doc.id,
-                            f"{doc.id}: a document with this id but different text is already in "
-                            "the project; not replaced (its annotations would be lost)",
+                            f"{doc.id}: the detector failed ({type(exc).__name__}: "
+                            f"{_short(exc)}); not imported",
                         )
                     )
-                continue
-            info = self._write_document(doc)
-            pending.append(info)
-            report.added.append(doc.id)
-            if len(pending) >= flush_every:
-                self._flush_documents(pending)
-                pending = []
-        self._flush_documents(pending)
+                    continue
+                pending.append(self._write_document(doc, suggestions))
+                report.added.append(doc.id)
+                if len(pending) >= flush_every:
+                    self._flush_documents(pending)
+                    pending = []
+        finally:
+            # also on an interruption: every document written so far joins the list
+            self._flush_documents(pending)
         return report
 
-    def _write_document(self, doc: Document) -> DocumentInfo:
+    def _suggest(self, text: str) -> Layer:
+        found = self._detect(text) if self._detect else Layer(SUGGESTIONS_LAYER)
+        return Layer(SUGGESTIONS_LAYER, found.quotes, found.speakers).check(text)
+
+    def _write_document(self, doc: Document, layer: Layer) -> DocumentInfo:
         file = self._unique_file(doc.id)
         atomic_write_bytes(
             self.folder / TEXTS_DIR / f"{file}.txt",
@@ -414,19 +482,24 @@ class Project:
         )
         self._docs[doc.id] = info
         self._texts[doc.id] = doc.text
-        suggestions = self._detect(doc.text) if self._detect else Layer(SUGGESTIONS_LAYER)
-        layer = Layer(SUGGESTIONS_LAYER, suggestions.quotes, suggestions.speakers).check(doc.text)
         self._write_layers(doc.id, {SUGGESTIONS_LAYER: layer}, fresh=True, sync_dir=False)
         return info
 
     def _unique_file(self, doc_id: str) -> str:
         base = safe_filename(doc_id)
-        taken = {d.file.lower() for d in self._docs.values()}
         file, n = base, 1
-        while file.lower() in taken:
+        while file.lower() in self._files_taken or self._file_on_disk(file):
             n += 1
             file = f"{base}-{n}"
+        self._files_taken.add(file.lower())
         return file
+
+    def _file_on_disk(self, file: str) -> bool:
+        """True when a text or annotations file of that name exists (a document the list lost
+        track of, e.g. one left out of a rebuilt list): never write over it."""
+        return (self.folder / TEXTS_DIR / f"{file}.txt").exists() or (
+            self.folder / ANNOTATIONS_DIR / f"{file}.json"
+        ).exists()
 
     def _flush_documents(self, infos: list[DocumentInfo]) -> None:
         if not infos:
@@ -463,9 +536,20 @@ class Project:
             text = self.document(doc_id).text
         except DamagedFileError:
             return
-        found = self._detect(text) if self._detect else Layer(SUGGESTIONS_LAYER)
-        layer = Layer(SUGGESTIONS_LAYER, found.quotes, found.speakers).check(text)
+        try:
+            layer = self._suggest(text)
+        except Exception:  # noqa: BLE001 - the document still opens, without suggestions
+            layer = Layer(SUGGESTIONS_LAYER)
         self._write_layers(doc_id, {SUGGESTIONS_LAYER: layer})
+
+    def check_document(self, doc_id: str) -> None:
+        """Raise ``DamagedFileError`` when the text or the annotations of ``doc_id`` cannot be
+        read (read-only: a damaged annotations file otherwise reads as an empty layer)."""
+        self.document(doc_id)
+        if self._doc_db(doc_id) is None:
+            prefix = f"document {doc_id!r} is damaged"
+            message = next((m for m in self.damaged if m.startswith(prefix)), prefix)
+            raise DamagedFileError(message)
 
     def layer_names(self, doc_id: str) -> list[str]:
         """Names of the layers stored for a document."""
@@ -604,6 +688,29 @@ class Project:
             change = change.inverted()
         doc_id, layer_name = original["doc"], original["layer"]
         layer = self.layer(doc_id, layer_name)
+        try:
+            change = _rebase(change, layer)
+        except _Conflict as conflict:
+            # Another edit (another annotator, an import, a label rename) changed the same
+            # fields since: never overwrite it. Drop this step so the next one can run.
+            self._journal.append(
+                {
+                    "id": uuid.uuid4().hex,
+                    "ts": now_iso(),
+                    "annotator": self.annotator,
+                    "op": "skip",
+                    "from": op,
+                    "ref": original["id"],
+                    "doc": doc_id,
+                    "layer": layer_name,
+                    "what": f"cannot {op} {original['what']}",
+                }
+            )
+            source.pop()
+            raise InputError(
+                f"cannot {op} {original['what']!r}: {conflict} was changed since by another "
+                f"edit in layer {layer_name!r}; that change is kept and this {op} is skipped"
+            ) from None
         entry = self._commit(
             doc_id, layer_name, layer, change, op, f"{op} {original['what']}", ref=original["id"]
         )
@@ -638,7 +745,14 @@ class Project:
             "what": what,
             "change": change.to_dict(),
         }
-        self._journal.append(entry)
+        try:
+            self._journal.append(entry)
+        except BaseException:
+            # an edit that is not in the journal cannot be undone: put the layer back so
+            # the caller's "not saved" is the truth, then report the failure
+            with contextlib.suppress(Exception):
+                self._write_layers(doc_id, {layer_name: layer})
+            raise
         return entry
 
     def _receipt(self, entry: dict[str, Any], change: LayerChange) -> EditReceipt:
@@ -654,6 +768,11 @@ class Project:
             if entry.get("annotator") != self.annotator:
                 continue
             op = entry.get("op")
+            if op == "edit" and not all(
+                isinstance(entry.get(k), t)
+                for k, t in (("id", str), ("doc", str), ("layer", str), ("change", dict))
+            ):
+                continue  # a hand-edited or foreign line: nothing to undo with
             if op == "edit":
                 by_id[entry["id"]] = entry
                 state.undo.append(entry)
@@ -662,6 +781,10 @@ class Project:
                 src, dst = (state.undo, state.redo) if op == "undo" else (state.redo, state.undo)
                 if src and src[-1]["id"] == entry.get("ref"):
                     dst.append(src.pop())
+            elif op == "skip":
+                stack = state.undo if entry.get("from") == "undo" else state.redo
+                if stack and stack[-1]["id"] == entry.get("ref"):
+                    stack.pop()
         return state
 
     def record(self, op: str, what: str, data: dict[str, Any]) -> None:
@@ -713,6 +836,52 @@ def _dump_records(
         else:
             out[key] = record.to_dict()
     return out
+
+
+class _Conflict(Exception):
+    """An undo or redo would overwrite a later change to the same field of a record."""
+
+
+def _merge_record(expected: Any, target: Any, current: Any, label: str) -> Any:
+    """The record an undo/redo should write: ``target`` when the record is still as the step
+    left it (``expected``), else ``current`` with only the step's own fields set back, as long
+    as no later edit changed those fields too (``_Conflict``)."""
+    if current in (expected, target):
+        return target
+    if expected is None or target is None or current is None:
+        raise _Conflict(label)
+    changed = {
+        f.name: getattr(target, f.name)
+        for f in fields(target)
+        if f.name != "updated" and getattr(expected, f.name) != getattr(target, f.name)
+    }
+    for name, value in changed.items():
+        if getattr(current, name) not in (getattr(expected, name), value):
+            raise _Conflict(label)
+    if "updated" in {f.name for f in fields(target)}:
+        changed["updated"] = now_iso()
+    return replace(current, **changed)
+
+
+def _rebase(change: LayerChange, layer: Layer) -> LayerChange:
+    """``change`` (its before: what the layer should hold now) rebased on ``layer`` as it is."""
+    quotes_before: dict[str, Quote | None] = {}
+    quotes_after: dict[str, Quote | None] = {}
+    for qid, target in change.quotes_after.items():
+        current = layer.quotes.get(qid)
+        quotes_before[qid] = current
+        quotes_after[qid] = _merge_record(
+            change.quotes_before.get(qid), target, current, f"quote {qid}"
+        )
+    speakers_before: dict[str, Speaker | None] = {}
+    speakers_after: dict[str, Speaker | None] = {}
+    for sid, target in change.speakers_after.items():
+        current = layer.speakers.get(sid)
+        speakers_before[sid] = current
+        speakers_after[sid] = _merge_record(
+            change.speakers_before.get(sid), target, current, f"speaker {sid}"
+        )
+    return LayerChange(quotes_before, quotes_after, speakers_before, speakers_after)
 
 
 def _short(exc: BaseException) -> str:

@@ -76,3 +76,23 @@ async def test_undo_adoption_and_edit_final(folder, run_app):
         assert pilot.app.active_layer == "final"
         assert "layer: final" in pilot.app.sub_title
         assert [q.stance for q in pilot.app.screen.quotes] == ["support"]
+
+
+async def test_what_differs_is_visible_at_80x24(folder, run_app):
+    """A long quote's text must not push the differing stance out of the Versions panel."""
+    base = fixed_layer(seed_text())
+    with open_project(folder) as project:
+        for name, stance in (("ana", "support"), ("bo", "oppose")):
+            quotes = dict(base.quotes)
+            quotes["q4"] = replace(quotes["q4"], stance=stance)  # the longest quote
+            project.put_layer(DOC_ID, Layer(name, quotes, base.speakers))
+    async with run_app(folder, size=(80, 24)) as pilot:
+        await pilot.press("J")
+        await pilot.pause()
+        panel = pilot.app.screen.query_one("#versions")
+        region = panel.content_region
+        options = pilot.app.console.options.update_width(region.width)
+        lines = pilot.app.console.render_lines(panel._content, options, pad=False)
+        shown = "\n".join("".join(seg.text for seg in line) for line in lines[: region.height])
+        assert "stance ≠" in shown
+        assert "support" in shown and "oppose" in shown

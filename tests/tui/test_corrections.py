@@ -192,3 +192,36 @@ async def test_speaker_picker_offers_corpus_speakers(tmp_path, run_app):
     layer = saved_layer(folder)
     assert layer.quotes["q1"].speaker_id == "s9"
     assert layer.speakers["s9"].name == "Mayor Smith"
+
+
+async def test_caret_shows_before_the_selection_starts(folder, run_app):
+    """`w` moves the caret before `m`: it must be drawn, or the key seems to do nothing."""
+    from tui.widgets.article import CARET
+
+    async with run_app(folder) as pilot:
+        await pilot.press("w")
+        article = pilot.app.screen.article
+        caret = article.caret
+        assert caret is not None and article.mark is None
+        line = next(i for i, ln in enumerate(article._lines) if ln.start <= caret <= ln.end)
+        strip = article._render_text_line(line, 60)
+        assert any(seg.style and seg.style.reverse and seg.style.underline for seg in strip)
+        assert CARET.underline
+
+
+async def test_corpus_speaker_whose_id_is_taken_here(tmp_path, run_app):
+    """Speaker ids are per document: another article's `s1` is not this one's `s1`."""
+    from seedproject import build_project, open_project
+
+    from annotations.model import Layer, Speaker
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with open_project(folder) as project:  # ice's s1 is Kenney
+        project.put_layer("extra-1", Layer("suggestions", {}, {"s1": Speaker("s1", "Mayor Smith")}))
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists "ice" first
+        await pilot.press("s", *"smith", "enter")
+    layer = saved_layer(folder)
+    sid = layer.quotes["q1"].speaker_id
+    assert layer.speakers[sid].name == "Mayor Smith"
+    assert layer.speakers["s1"].name == "Kenney"

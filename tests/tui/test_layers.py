@@ -61,3 +61,66 @@ async def test_stats_follow_the_layer(folder, run_app):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert pilot.app.screen.stats["layer"] == "bo"
+
+
+async def test_undo_of_an_edit_in_a_layer_not_shown_says_where(folder, run_app):
+    add_layer(folder, "bo")
+    async with run_app(folder) as pilot:
+        await pilot.press("l", "down", "enter", "a")  # accept q1 in bo
+        await settle(pilot)
+        await pilot.press("l", "home", "enter", "u")  # back to tester, undo
+        await settle(pilot)
+        assert "layer bo" in pilot.app.save_state[1]
+        assert "layer bo" in pilot.app.screen.query_one("#status").render().plain
+    with open_project(folder, read_only=True) as project:
+        assert project.layer(DOC_ID, "bo").quotes["q1"].status == "suggested"
+
+
+async def test_take_suggestion_right_after_a_layer_switch_is_not_from_the_old_layer(
+        folder, run_app):
+    """Suggestions are per layer: after `l`, those fitted on the old layer are not offered."""
+    from annotations.stance.types import StanceSuggestion
+    from tui.stance_suggest import SuggestionSet, suggester, wait_idle
+
+    add_layer(folder, "bo")
+    async with run_app(folder) as pilot:
+        await wait_idle(pilot.app)
+        sugg = suggester(pilot.app)
+        sugg.current = SuggestionSet(  # as if fitted on tester's labels
+            sugg.fits, None, None, 2,
+            {(DOC_ID, "q1"): StanceSuggestion("ice\x1fq1", "support", 0.9, False)},
+        )
+        sugg.running = True  # a refit is under way: the switch only queues another
+        await pilot.press("l", "down", "enter", "g")
+        await settle(pilot)
+        sugg.running = sugg.dirty = False
+    with open_project(folder, read_only=True) as project:
+        assert project.layer(DOC_ID, "bo").quotes["q1"].stance is None
+
+
+async def test_app_keys_wait_while_a_dialog_is_open(folder, run_app):
+    """`v`, `l`, `u`… in the layer picker do not stack screens over it or edit behind it."""
+    from tui.screens.layers import LayerPicker
+
+    async with run_app(folder) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("l", "v", "l", "T", "u")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LayerPicker)
+        assert len(pilot.app.screen_stack) == 3  # default, reader, picker
+        await pilot.press("escape")
+    assert saved_layer(folder).quotes["q1"].status == "accepted"  # not undone behind it
+
+
+async def test_palette_still_runs_app_actions(folder, run_app):
+    from tui.screens.review import ReviewScreen
+
+    async with run_app(folder) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"review queue across")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(pilot.app.screen, ReviewScreen)

@@ -89,3 +89,17 @@ async def test_change_key_rebinds_reader(folder, run_app):
         await pilot.press("escape", "z")
         await settle(pilot)
     assert stances(folder, ANNOTATOR)["q1"] == "neutral"
+
+
+async def test_stance_key_cannot_take_a_review_key(folder, run_app):
+    """`o` opens the reader and `X` rejects in the review queue: not free for a stance."""
+    labelled(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("K", "down", "down", "k")  # neutral
+        await answer(pilot, "o")
+        assert "taken" in pilot.app.save_state[1]
+        await pilot.press("k")
+        await answer(pilot, "X")
+        assert "taken" in pilot.app.save_state[1]
+    with open_project(folder, read_only=True) as project:
+        assert project.scheme.by_key("o") is None and project.scheme.by_key("X") is None

@@ -196,3 +196,15 @@ async def test_keymap_from_project_settings(folder, run_app):
     quotes = saved_layer(folder).quotes
     assert quotes["q1"].status == "suggested"
     assert quotes["q2"].status == "accepted"
+
+
+async def test_help_shows_every_key_of_an_action(folder, run_app):
+    """`j`/`k` and the queue's `space` work: help must say so, not only `n`/`p`/`⏎`."""
+    async with run_app(folder) as pilot:
+        await pilot.press("question_mark")
+        keys = {d: k.split() for _, k, d in pilot.app.screen.rows}
+        assert keys["Next quote"] == ["n", "j"]
+        assert keys["Previous quote"] == ["p", "k"]
+        await pilot.press("escape", "v", "question_mark")
+        keys = {d: k.split() for _, k, d in pilot.app.screen.rows}
+        assert "space" in keys["Accept and next"]

@@ -11,6 +11,7 @@ import krippendorff
 import numpy as np
 import pytest
 
+from annotations.store import Project
 from tests.conftest import REPO
 from tui.cli import main
 
@@ -129,3 +130,43 @@ def test_eval_matches_score_py(tmp_path: Path, capsys: pytest.CaptureFixture[str
     )
     for key in ("span_exact", "span_overlap50", "end_to_end_overlap50_plus_speaker"):
         assert ours[key] == theirs[key]
+
+
+@pytest.mark.parametrize(
+    ("quotes", "needle"),
+    [
+        ([{"start": "z", "end": 1, "type": "direct"}], "whole-number"),
+        ("nope", "must be a list"),
+        ([{"start": 0, "end": 1}], 'needs a "type"'),
+        ([{"start": 0, "end": 99, "type": "direct"}], "outside"),
+        ([{"start": 0, "end": 1, "type": "direct", "speaker": 5}], '"speaker" must be'),
+    ],
+)
+def test_eval_bad_gold_quotes_are_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], quotes: object, needle: str
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "zz", "text": "x y", "quotes": quotes}) + "\n")
+    project = tmp_path / "p"
+    Project.open(project, "ann").close()
+    assert main(["eval", "--gold", str(gold), "--project", str(project)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "line 1" in err[0] and needle in err[0]
+
+
+def test_agree_names_a_damaged_document_it_leaves_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotations.edits import AcceptQuote
+    from tests.conftest import make_project
+
+    folder = tmp_path / "p"
+    with make_project(folder, n_docs=2) as proj:
+        for doc in ("d0", "d1"):
+            proj.apply(AcceptQuote(doc, quote_id="q1", layer="ana"))
+            proj.apply(AcceptQuote(doc, quote_id="q2", layer="ben"))
+    (folder / "annotations" / "d1.json").write_bytes(b"[")
+    assert main(["agree", "--layers", "ana", "ben", "--json", "--project", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)
+    assert "skipped: document 'd1' is damaged" in captured.err

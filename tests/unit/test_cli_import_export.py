@@ -225,3 +225,116 @@ def test_webanno_export_writes_a_folder(tmp_path: Path) -> None:
         == 0
     )
     assert any(out.glob("*.tsv"))
+
+
+def _project_with(tmp_path: Path, *files: str) -> tuple[str, Path]:
+    src = tmp_path / "in"
+    src.mkdir(exist_ok=True)
+    (src / "a.txt").write_text(GOOD)
+    return str(tmp_path / "p"), src
+
+
+def test_the_same_file_twice_in_one_import_is_one_document(tmp_path: Path) -> None:
+    p, src = _project_with(tmp_path)
+    a = str(src / "a.txt")
+    assert main(["import", a, a, str(src), "--project", p, "--quiet"]) == 0
+    with Project.open(p, read_only=True) as proj:
+        assert proj.document_ids() == ["a"]
+
+
+def test_jsonl_ids_are_kept_and_duplicates_in_one_file_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p, src = _project_with(tmp_path)
+    lines = [
+        {"id": "a", "text": GOOD},
+        {"id": "x", "text": "One text."},
+        {"id": "x", "text": "Another text."},
+        {"id": "x", "text": "One text."},
+        {"id": "", "text": "No id."},
+        {"id": {"no": 1}, "text": "Odd id."},
+    ]
+    (src / "in.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert main(["import", str(src / "in.jsonl"), "--project", p]) == 1
+    err = capsys.readouterr().err
+    assert "line 3: id 'x' is already used by" in err and "line 2" in err
+    assert err.count('"id" must be') == 2
+    with Project.open(p, read_only=True) as proj:
+        assert sorted(proj.document_ids()) == ["a", "x"]
+        assert proj.document("x").text == "One text."
+
+
+def test_layer_import_for_a_document_whose_text_differs_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p, src = _project_with(tmp_path)
+    assert main(["import", str(src / "a.txt"), "--project", p, "--quiet"]) == 0
+    other = "X" + GOOD  # offsets of "we will keep going" shifted by one
+    s = other.index("e will")
+    line = {"id": "a", "text": other, "quotes": [{"start": s, "end": s + 5}]}
+    (src / "gold.jsonl").write_text(json.dumps(line) + "\n")
+    code = main(["import", str(src / "gold.jsonl"), "--layer", "gold", "--project", p, "--quiet"])
+    assert code == 1
+    assert "different text" in capsys.readouterr().err
+    with Project.open(p, read_only=True) as proj:
+        assert not proj.has_layer("a", "gold")
+
+
+@pytest.mark.parametrize("command", ["export", "stats"])
+def test_an_unknown_layer_is_an_error_not_the_suggestions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    p, src = _project_with(tmp_path)
+    assert main(["import", str(src / "a.txt"), "--project", p, "--quiet"]) == 0
+    extra = ["--format", "jsonl", "--out", str(tmp_path / "o.jsonl")] if command == "export" else []
+    assert main([command, *extra, "--layer", "glod", "--project", p]) == 1
+    assert "no layer named 'glod'" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
+    assert main([command, *extra, "--layer", "suggestions", "--project", p]) == 0
+
+
+def test_system_errors_are_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p, src = _project_with(tmp_path)
+    assert main(["import", str(src / "a.txt"), "--project", p, "--quiet"]) == 0
+    capsys.readouterr()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cases = [
+        ["import", str(src / "a.txt"), "--project", str(blocker / "p")],
+        ["export", "--format", "csv", "--out", str(blocker / "o.csv"), "--project", p],
+        ["import", str(src / "a.txt"), "--layer", "", "--project", p],
+    ]
+    for args in cases:
+        assert main(args) == 1, args
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("saywho: "), (args, err)
+
+
+def test_jsonl_with_a_bom_and_crlf_reads(tmp_path: Path) -> None:
+    from annotations.formats.readers import read_jsonl_bytes
+
+    data = b"\xef\xbb\xbf" + b'{"id": "a", "text": "One."}\r\n{"id": "b", "text": "Two."}\r\n'
+    results = list(read_jsonl_bytes(data, "in.jsonl"))
+    assert [r.document.id for r in results if r.document] == ["a", "b"]
+
+
+def test_export_leaves_out_a_damaged_document_loudly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p, src = _project_with(tmp_path)
+    (src / "b.txt").write_text(GOOD.replace("mayor", "governor"))
+    assert main(["import", str(src), "--project", p, "--quiet"]) == 0
+    (Path(p) / "annotations" / "b.json").write_bytes(b'{"torn":')
+    out = tmp_path / "o.jsonl"
+    assert main(["export", "--format", "jsonl", "--out", str(out), "--project", p]) == 1
+    err = capsys.readouterr().err
+    assert "skipped: document 'b' is damaged" in err and "1 damaged" in err
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]
+    assert (Path(p) / "annotations" / "b.json").read_bytes() == b'{"torn":'
+
+
+def test_an_import_that_reads_nothing_creates_no_project(tmp_path: Path) -> None:
+    assert main(["import", str(tmp_path / "typo.txt"), "--project", str(tmp_path / "p")]) == 1
+    assert not (tmp_path / "p").exists()

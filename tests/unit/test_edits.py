@@ -99,6 +99,8 @@ def test_create_speaker_finds_mentions_of_the_name(project: Project) -> None:
         SetSpeaker("d0", quote_id="q1", speaker_id="s99"),
         MergeSpeakers("d0", keep_id="s1", merge_id="s1"),
         CreateSpeaker("d0", speaker_name="   "),
+        CreateSpeaker("d0", speaker_name="Someone Else", speaker_id="s1"),
+        NewQuote("d0", start=0, end=5, quote_id="q1"),
     ],
 )
 def test_invalid_edits_are_refused_with_a_message(project: Project, edit: Edit) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -10,7 +12,7 @@ import pytest
 
 from annotations.edits import AcceptQuote, NewQuote, SetStance
 from annotations.errors import InputError
-from annotations.model import Document
+from annotations.model import Document, Layer
 from annotations.store import Project
 from annotations.store.atomic import TEMP_SUFFIX
 from tests.conftest import ARTICLE, fixed_detect, make_project
@@ -178,3 +180,205 @@ def test_torn_journal_tail_is_cut_at_open_so_every_line_parses(tmp_path: Path) -
         proj.apply(AcceptQuote("d0", quote_id="q2"))
     lines = (folder / "journal.jsonl").read_bytes().splitlines()
     assert [json.loads(line)["what"] for line in lines] == ["accepted q1", "accepted q2"]
+
+
+def test_undo_keeps_another_annotators_later_change_to_other_fields(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as ann:
+        ann.apply(AcceptQuote("d0", quote_id="q1", layer="team"))
+    with Project.open(folder, "bob", detect=fixed_detect) as bob:
+        bob.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="team"))
+    with Project.open(folder, "ann", detect=fixed_detect) as ann:
+        ann.undo()
+        quote = ann.layer("d0", "team").quotes["q1"]
+        assert (quote.status, quote.stance) == ("suggested", "oppose")
+
+
+def test_undo_refuses_to_overwrite_a_later_change_to_the_same_field(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as ann:
+        ann.apply(SetStance("d0", quote_id="q2", stance="neutral", layer="team"))
+        ann.apply(SetStance("d0", quote_id="q1", stance="support", layer="team"))
+    with Project.open(folder, "bob", detect=fixed_detect) as bob:
+        bob.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="team"))
+    with Project.open(folder, "ann", detect=fixed_detect) as ann:
+        with pytest.raises(InputError, match="changed since"):
+            ann.undo()
+        assert ann.layer("d0", "team").quotes["q1"].stance == "oppose"
+        ann.undo()  # the conflicting step is skipped; the one before it still undoes
+        assert ann.layer("d0", "team").quotes["q2"].stance is None
+        ann.redo()
+    with Project.open(folder, "ann", detect=fixed_detect) as ann:
+        assert ann.layer("d0", "team").quotes["q2"].stance == "neutral"
+        assert ann.layer("d0", "team").quotes["q1"].stance == "oppose"
+        assert ann.undo() is not None and not ann.can_undo  # the skip survives a restart
+        assert ann.layer("d0", "team").quotes["q2"].stance is None
+
+
+def test_undo_after_a_layer_was_replaced_does_not_resurrect_old_records(project: Project) -> None:
+    project.apply(NewQuote("d0", start=0, end=5, quote_id="mine"))
+    project.apply(AcceptQuote("d0", quote_id="q1"))
+    imported = project.layer("d0", "suggestions")
+    q1 = dataclasses.replace(imported.quotes["q1"], status="rejected")
+    project.put_layer("d0", Layer("ann", {"q1": q1}, imported.speakers))
+    with pytest.raises(InputError, match="changed since"):
+        project.undo()
+    assert project.layer("d0").quotes["q1"].status == "rejected"
+    project.undo()  # undoing the new quote that the import already removed changes nothing
+    assert set(project.layer("d0").quotes) == {"q1"}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else b"<dir>")
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize("how", ["read_only", "lock_refused"])
+def test_read_only_open_writes_nothing_at_all(tmp_path: Path, how: str) -> None:
+    folder = tmp_path / "proj"
+    make_project(folder, n_docs=3).close()
+    quote = {"id": "q9", "start": 0, "end": 5, "text": ARTICLE[:5], "type": "direct"}
+    (folder / "annotations" / "d0.json").write_bytes(orjson.dumps({"quotes": {"1": quote}}))
+    (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
+    (folder / "annotations" / f".d2.json.77{TEMP_SUFFIX}").write_bytes(b"{")
+    with open(folder / "journal.jsonl", "ab") as fh:
+        fh.write(b'{"torn')
+    holder = Project.open(folder, "ann", detect=fixed_detect) if how == "lock_refused" else None
+    if holder is not None:  # the holder repaired and cleaned up; what the reader sees is this
+        holder.layer("d0", "suggestions")
+        (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
+        (folder / "annotations" / "d0.json").write_bytes(orjson.dumps({"quotes": {"1": quote}}))
+    before = _tree(folder)
+    proj = Project.open(folder, "ann", read_only=how == "read_only", detect=fixed_detect)
+    try:
+        assert proj.read_only
+        assert set(proj.layer("d0", "suggestions").quotes) == {"q9"}  # migrated in memory
+        damage = proj.verify()
+        assert any("d1" in d and "moved aside" not in d for d in damage)
+        assert proj.layer("d1", "ann").quotes == {}
+        list(proj.journal())
+    finally:
+        proj.close()
+        if holder is not None:
+            holder.close()
+    assert _tree(folder) == before
+
+
+def test_read_only_open_of_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
+    from annotations.errors import ProjectError
+
+    with pytest.raises(ProjectError, match="no project"):
+        Project.open(tmp_path / "nope", read_only=True)
+    assert not (tmp_path / "nope").exists()
+
+
+def test_rebuilt_document_list_keeps_the_real_ids_and_undo(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+        proj.add_documents([Document("a b/c", "Title", ARTICLE)])
+        proj.apply(AcceptQuote("a b/c", quote_id="q1"))
+    (folder / "saywho.json").write_bytes(b"{not json")
+    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+        assert proj.document_ids() == ["a b/c"]
+        assert proj.layer("a b/c").quotes["q1"].status == "accepted"
+        proj.undo()
+        assert proj.layer("a b/c").quotes["q1"].status == "suggested"
+
+
+def test_a_journal_line_without_the_edit_fields_does_not_stop_the_open(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as proj:
+        proj.apply(AcceptQuote("d0", quote_id="q1"))
+    with open(folder / "journal.jsonl", "ab") as fh:
+        fh.write(b'{"op": "edit", "annotator": "ann"}\n')
+    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+        assert proj.undo() is not None
+        assert proj.layer("d0").quotes["q1"].status == "suggested"
+
+
+def test_an_unreadable_annotations_file_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations.errors import ProjectError
+    from annotations.store.atomic import AtomicJSONStorage
+
+    folder = tmp_path / "proj"
+    with make_project(folder) as proj:
+        proj.apply(AcceptQuote("d0", quote_id="q1"))
+    path = folder / "annotations" / "d0.json"
+    before = path.read_bytes()
+    real_read = AtomicJSONStorage.read
+
+    def refuse(self: AtomicJSONStorage):  # type: ignore[no-untyped-def]
+        if self.path == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(self)
+
+    monkeypatch.setattr(AtomicJSONStorage, "read", refuse)
+    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+        with pytest.raises(ProjectError, match="Permission denied"):
+            proj.layer("d0")
+        with pytest.raises(ProjectError, match="Permission denied"):
+            proj.apply(AcceptQuote("d0", quote_id="q2"))
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("*.damaged-*"))
+
+
+def test_import_never_writes_over_files_the_document_list_lost(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as proj:
+        proj.apply(AcceptQuote("d0", quote_id="q1"))
+    (folder / "texts" / "d0.txt").write_bytes(b"\xff\xfe not utf-8")  # unreadable text
+    (folder / "saywho.json").write_bytes(b"{not json")  # and a lost document list
+    kept = (folder / "annotations" / "d0.json").read_bytes()
+    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+        assert proj.document_ids() == []
+        proj.add_documents([Document("d0", "again", ARTICLE)])
+        assert proj.info("d0").file != "d0"
+    assert (folder / "annotations" / "d0.json").read_bytes() == kept
+
+
+def test_a_detector_failure_fails_one_document_and_an_interrupt_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    def flaky(text: str) -> Layer:
+        if "boom" in text:
+            raise RuntimeError("confused")
+        return fixed_detect(text)
+
+    docs = [Document("ok", "t", ARTICLE), Document("bad", "t", "boom"), Document("ok2", "t", "x")]
+    with Project.open(tmp_path / "p", "ann", detect=flaky) as proj:
+        report = proj.add_documents(docs)
+        assert report.added == ["ok", "ok2"]
+        assert "detector failed" in report.failed[0][1] and "confused" in report.failed[0][1]
+
+    def interrupted() -> Iterator[Document]:
+        yield Document("first", "t", "one")
+        raise KeyboardInterrupt
+
+    with (
+        Project.open(tmp_path / "p", "ann", detect=flaky) as proj,
+        pytest.raises(KeyboardInterrupt),
+    ):
+        proj.add_documents(interrupted())
+    with Project.open(tmp_path / "p", "ann", detect=flaky) as proj:
+        assert proj.document_ids() == ["ok", "ok2", "first"]
+
+
+def test_an_edit_the_journal_refused_is_not_left_on_disk(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations.store.journal import Journal
+
+    def full(self: Journal, entry: dict) -> None:  # type: ignore[type-arg]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Journal, "append", full)
+    with pytest.raises(OSError):
+        project.apply(AcceptQuote("d0", quote_id="q1"))
+    assert project.layer("d0").quotes["q1"].status == "suggested"
+    monkeypatch.undo()
+    with Project.open(project.folder, "other", read_only=True) as again:
+        assert again.layer("d0", "ann").quotes["q1"].status == "suggested"

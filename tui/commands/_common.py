@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+from annotations.errors import DamagedFileError, InputError
+from annotations.model import SUGGESTIONS_LAYER
 from annotations.store import Project
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -41,3 +43,25 @@ def seed_if_empty(project: Project) -> int:
 
     docs = [r.document for r in read_documents([SEEDS_DIR]) if r.document is not None]
     return len(project.add_documents(docs).added)
+
+
+def check_layer(project: Project, name: str | None) -> str:
+    """The layer a command reads: ``name``, else the annotator's own.
+
+    A name given explicitly must be stored in some document (or be the suggestions, or the
+    annotator's own layer): a typo must not quietly read the suggestions instead.
+    """
+    if not name:
+        return project.annotator
+    if name in (SUGGESTIONS_LAYER, project.annotator):
+        return name
+    known: set[str] = set()
+    for doc_id in project.document_ids():
+        try:
+            known.update(project.layer_names(doc_id))
+        except DamagedFileError:
+            continue
+    if name not in known:
+        have = ", ".join(sorted(known)) or "none"
+        raise InputError(f"no layer named {name!r} in the project (it has: {have})")
+    return name

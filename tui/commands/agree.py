@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import orjson
 from rich.console import Console
 from rich.text import Text
 
 from annotations.agreement import AgreementReport, agreement, summary_lines
+from annotations.display import visible
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import Layer
 from tui.commands._common import open_project
@@ -35,11 +37,14 @@ def run(args: argparse.Namespace) -> int:
     project = open_project(args, read_only=True, create=False)
     try:
         docs: dict[str, tuple[str, dict[str, Layer]]] = {}
+        skipped: list[str] = []
         for doc_id in project.document_ids():
             try:
+                project.check_document(doc_id)
                 text = project.document(doc_id).text
                 names = project.layer_names(doc_id)
-            except DamagedFileError:
+            except DamagedFileError as exc:
+                skipped.append(exc.message)
                 continue
             docs[doc_id] = (text, {n: project.layer(doc_id, n) for n in names})
     finally:
@@ -59,9 +64,11 @@ def run(args: argparse.Namespace) -> int:
     data = report.to_dict()
     if args.json:
         print(orjson.dumps(data).decode())
-        return 0
-    _print(report)
-    return 0
+    else:
+        _print(report)
+    for message in skipped:  # a damaged document is left out, never silently
+        print(f"saywho: skipped: {visible(message)}", file=sys.stderr)
+    return 1 if skipped else 0
 
 
 def _print(report: AgreementReport) -> None:

@@ -14,7 +14,7 @@ from annotations.errors import DamagedFileError, InputError
 from annotations.evaluate import evaluate
 from annotations.formats.interchange import document_to_interchange
 from annotations.model import SUGGESTIONS_LAYER
-from tui.commands._common import open_project
+from tui.commands._common import check_layer, open_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -52,10 +52,38 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
             raise InputError(f"{path} line {n}: not JSON") from None
         if not isinstance(record, dict) or "id" not in record or "text" not in record:
             raise InputError(f'{path} line {n}: needs "id", "text" and "quotes"')
+        problem = _gold_problem(record)
+        if problem:
+            raise InputError(f"{path} line {n}: {problem}")
         lines.append(record)
     if not lines:
         raise InputError(f"{path}: no gold documents")
     return lines
+
+
+def _gold_problem(record: dict[str, Any]) -> str | None:
+    """What makes one gold line unusable for scoring, in words; ``None`` when it is fine."""
+    text, quotes = record["text"], record.get("quotes")
+    if not isinstance(text, str):
+        return '"text" must be a string'
+    if quotes is None:
+        return None
+    if not isinstance(quotes, list):
+        return '"quotes" must be a list'
+    for i, quote in enumerate(quotes):
+        if not isinstance(quote, dict):
+            return f"quote {i} is not an object"
+        start, end = quote.get("start"), quote.get("end")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            return f'quote {i} needs whole-number "start" and "end"'
+        if not 0 <= start <= end <= len(text):
+            return f"quote {i}: span {start}-{end} lies outside a text of {len(text)} chars"
+        if not isinstance(quote.get("type"), str):
+            return f'quote {i} needs a "type" (direct, indirect or mixed)'
+        for key in ("speaker", "speaker_ref"):
+            if quote.get(key) is not None and not isinstance(quote[key], str):
+                return f'quote {i}: "{key}" must be a string'
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     missing = 0
     project = open_project(args, read_only=True, create=False)
     try:
+        layer_name = check_layer(project, layer_name)
         known = set(project.document_ids())
         for line in gold:
             doc_id = str(line["id"])

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from annotations.display import visible
 from annotations.errors import DamagedFileError
 from annotations.formats.export_common import DocLayer
 from annotations.formats.exporters import WRITERS, export
 from annotations.model import QUOTE_STATUSES
 from annotations.store import Project
-from tui.commands._common import open_project
+from tui.commands._common import check_layer, open_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -48,27 +49,36 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Export and print a one-line summary."""
     project = open_project(args, read_only=True, create=False)
+    skipped: list[str] = []
     try:
-        layer_name = args.layer or project.annotator
+        layer_name = check_layer(project, args.layer)
         report = export(
             args.format,
-            _items(project, layer_name),
+            _items(project, layer_name, skipped),
             args.out,
             annotator=layer_name,
             statuses=args.status,
         )
     finally:
         project.close()
-    Console(stderr=True, highlight=False).print(
+    err = Console(stderr=True, highlight=False)
+    for message in skipped:
+        err.print(f"skipped: {visible(message)}", markup=False, soft_wrap=True)
+    err.print(
         f"exported {report.docs} documents, {report.quotes} quotes ({args.format}) to {args.out}"
+        + (f"; {len(skipped)} damaged documents left out" if skipped else ""),
+        markup=False,
+        soft_wrap=True,
     )
-    return 0
+    return 1 if skipped else 0
 
 
-def _items(project: Project, layer_name: str) -> Iterator[DocLayer]:
+def _items(project: Project, layer_name: str, skipped: list[str]) -> Iterator[DocLayer]:
     for doc_id in project.document_ids():
         try:
+            project.check_document(doc_id)
             doc = project.document(doc_id)
-        except DamagedFileError:
+        except DamagedFileError as exc:
+            skipped.append(exc.message)
             continue
         yield doc, project.layer(doc_id, layer_name)

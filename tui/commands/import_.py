@@ -71,17 +71,24 @@ def run(args: argparse.Namespace) -> int:
     for doc_id, text, layer in brat:
         doc = Document(doc_id, first_line_title(text) or doc_id, text, source="brat")
         results.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
+    if args.layer is not None and not args.layer.strip():
+        raise InputError("--layer needs a name")
     problems = [r for r in results if not r.ok]
     good = [r for r in results if r.ok]
-    project = open_project(args)
-    try:
-        if project.read_only:
-            raise SaywhoError(project.read_only_reason or "project is read-only")
-        report = _import(project, good, out, args.layer)
-        layer_failures = _load_layers(project, good, args.layer) if args.layer else []
-        ignored = sum(1 for r in good if r.record is not None) if not args.layer else 0
-    finally:
-        project.close()
+    report, ignored = ImportReport(), 0
+    layer_failures: list[tuple[str, str]] = []
+    if good:  # nothing read: no project folder is created for nothing
+        project = open_project(args)
+        try:
+            if project.read_only:
+                raise SaywhoError(project.read_only_reason or "project is read-only")
+            report = _import(project, good, out, args.layer)
+            refused = {doc_id for doc_id, _ in report.failed}
+            kept = [r for r in good if r.document is not None and r.document.id not in refused]
+            layer_failures = _load_layers(project, kept, args.layer) if args.layer else []
+            ignored = sum(1 for r in good if r.record is not None) if not args.layer else 0
+        finally:
+            project.close()
     for result in problems:
         label = "skipped" if result.skipped else "error"
         err.print(f"{label}: {visible(result.error or '')}", markup=False, soft_wrap=True)
@@ -130,6 +137,8 @@ def _load_layers(project: Project, good: list[ReadResult], name: str) -> list[tu
                 if text != doc.text:
                     raise InputError(f"{doc.id}: the project's text differs from the brat text")
             else:
+                if text != doc.text:
+                    raise InputError(f"{doc.id}: the project's text differs from this line's text")
                 layer = layer_from_interchange(result.record, text, name=name, origin=name)
             project.put_layer(doc.id, layer)
         except SaywhoError as exc:

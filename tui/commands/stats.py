@@ -11,7 +11,7 @@ from rich.text import Text
 
 from annotations.display import visible
 from annotations.stats import corpus_stats
-from tui.commands._common import open_project
+from tui.commands._common import check_layer, open_project
 
 BAR_WIDTH = 30
 
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     project = open_project(args, read_only=True, create=False)
     try:
         project.verify()
-        stats = corpus_stats(project, args.layer)
+        stats = corpus_stats(project, check_layer(project, args.layer))
     finally:
         project.close()
     if args.json:

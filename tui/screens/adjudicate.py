@@ -190,8 +190,6 @@ class AdjudicateScreen(SaywhoScreen):
             return Text(f"{name} ≠" if what in diff else name, "bold reverse" if what in diff
                         else "bold")
 
-        table.add_row(head("text", "span"),
-                      *field(lambda v: v.quote.text, visible(fq.text) if fq else "—"))
         table.add_row(head("type", "type"),
                       *field(lambda v: v.quote.type, fq.type if fq else "—"))
         table.add_row(head("speaker", "speaker"),
@@ -203,6 +201,10 @@ class AdjudicateScreen(SaywhoScreen):
         table.add_row(head("span", "span"),
                       *field(lambda v: f"{v.quote.start}-{v.quote.end}",
                              f"{fq.start}-{fq.end}" if fq else "—"))
+        # the text last: at 80 columns a long quote fills the panel, and must not hide the
+        # short fields the layers disagree on
+        table.add_row(head("text", "span"),
+                      *field(lambda v: v.quote.text, visible(fq.text) if fq else "—"))
         table.caption = "agreed" if unit.agreed else f"differ: {', '.join(diff)}"
         return table
 

@@ -26,8 +26,10 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
         spec = spec_for(binding.id)
         group = spec.group if spec else ("Stance" if (binding.id or "").startswith("stance.")
                                          else "General")
-        display = screen.app.get_key_display(Binding(key, binding.action,
-                                                     key_display=binding.key_display))
+        # a spec's key_display names its first key only (n for "n,j"): the others show as is
+        first = spec.keys.split(",")[0].strip() if spec else key
+        display = screen.app.get_key_display(Binding(
+            key, binding.action, key_display=binding.key_display if key == first else None))
         by_action.setdefault((group, binding.description), []).append(display)
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
     rows = [(g, " ".join(dict.fromkeys(keys)), d) for (g, d), keys in by_action.items()]

@@ -134,6 +134,11 @@ def switch_layer(app: SaywhoApp, name: str) -> None:
     from tui.screens.review import ReviewScreen
 
     app.active_layer = None if name == app.project.annotator else name
+    from tui.stance_suggest import SuggestionSet, request_refit, suggester
+
+    sugg = suggester(app)
+    if sugg.current.layer != app.active_layer:  # fitted on another layer: its quote ids
+        sugg.current = SuggestionSet(sugg.fits, app.active_layer)  # name other quotes
     for screen in app.screen_stack:
         if isinstance(screen, ReviewScreen):
             screen.rebuild()
@@ -143,7 +148,5 @@ def switch_layer(app: SaywhoApp, name: str) -> None:
             refresh = getattr(screen, "layer_changed", None)
             if refresh is not None:
                 refresh()
-    from tui.stance_suggest import request_refit
-
     request_refit(app)  # suggestions learn from the labels of the layer on screen
     app.notify(f"layer: {name}", title="Layer", timeout=3)

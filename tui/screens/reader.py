@@ -376,7 +376,12 @@ class ReaderScreen(SaywhoScreen):
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
             self.set_layer(outcome.layer, follow, scroll=True)
         elif editor.pending == 0 and outcome.layer is not None:
-            self.anno = outcome.layer
+            if _view_key(outcome.layer, outcome.layer.sorted_quotes()) != _view_key(
+                self.anno, self.quotes
+            ):  # edited elsewhere (a reader or queue on top of this one): redraw
+                self.set_layer(outcome.layer, self.current_id)
+            else:
+                self.anno = outcome.layer
 
     # ------------------------------------------------------------------ navigation actions
     def action_next_quote(self) -> None:
@@ -558,11 +563,12 @@ class ReaderScreen(SaywhoScreen):
             for s in layer.speakers.values()
             if s.id != exclude
         ]
-        if corpus:
-            here = {c.speaker_id for c in found} | ({exclude} if exclude else set())
+        if corpus:  # by name: speaker ids are per document
             names = {c.name.casefold() for c in found}
+            if exclude and exclude in layer.speakers:
+                names.add(layer.speakers[exclude].name.casefold())
             for cand in self.saywho.corpus_speakers():
-                if cand.speaker_id not in here and cand.name.casefold() not in names:
+                if cand.name.casefold() not in names:
                     found.append(cand)
                     names.add(cand.name.casefold())
         return found
@@ -580,9 +586,11 @@ class ReaderScreen(SaywhoScreen):
             elif pick.candidate.in_document:
                 self.submit(SetSpeaker(self.doc_id, q.id, pick.candidate.speaker_id))
             else:
-                c = pick.candidate
+                c = pick.candidate  # keeps its id unless this document uses it already
+                free = self.anno is not None and c.speaker_id not in self.anno.speakers
                 self.submit(CreateSpeaker(self.doc_id, c.name, kind=_kind(c.kind),
-                                          speaker_id=c.speaker_id, assign_to=q.id))
+                                          speaker_id=c.speaker_id if free else None,
+                                          assign_to=q.id))
 
         self.app.push_screen(_picker(f"Who said {q.id}?", self._candidates(corpus=True)), done)
 
@@ -637,6 +645,15 @@ class ReaderScreen(SaywhoScreen):
                     allow_new=False),
             done,
         )
+
+
+def _view_key(layer: Layer | None, quotes: list[Quote]) -> tuple:
+    """What the reader shows of a layer (quotes in order, speaker names), timestamps aside."""
+    speakers = tuple(sorted((s.id, s.name, tuple(s.aliases)) for s in layer.speakers.values())
+                     ) if layer else ()
+    return speakers, tuple(
+        (q.id, q.start, q.end, q.status, q.stance, q.type, q.speaker_id, q.note) for q in quotes
+    )
 
 
 def _status_style(quote: Quote) -> Style:

@@ -97,7 +97,7 @@ class ReviewScreen(ReaderScreen):
     def compose_head(self) -> ComposeResult:
         """Progress bar and queue position."""
         with Horizontal(id="review-head"):
-            yield ProgressBar(show_eta=False, id="review-progress")
+            yield ProgressBar(show_eta=False, show_percentage=False, id="review-progress")
             yield Label(id="review-label")
 
     def on_mount(self) -> None:

@@ -27,7 +27,7 @@ from annotations.errors import InputError, SaywhoError
 from annotations.model import StanceScheme
 from annotations.scheme import add_label, label_usage, remove_label, rename_label, set_target
 from annotations.store.project import Project
-from tui.actions import ANALYSIS, GLOBAL, READER, SCHEME, bindings
+from tui.actions import ANALYSIS, GLOBAL, READER, REVIEW, SCHEME, bindings
 from tui.screens.base import SaywhoScreen
 from tui.screens.prompts import TextPrompt
 from tui.widgets.rowlist import RowList
@@ -37,9 +37,10 @@ NO_STANCE = "(no stance)"
 
 
 def taken_keys() -> set[str]:
-    """Keys the reader already uses for other actions (a stance key must avoid them)."""
+    """Keys the reader and the review queue (a reader too) already use for other actions
+    (a stance key must avoid them)."""
     keys: set[str] = set()
-    for spec in (*GLOBAL, *READER, *ANALYSIS):
+    for spec in (*GLOBAL, *READER, *REVIEW, *ANALYSIS):
         keys.update(k.strip() for k in spec.keys.split(","))
     return keys
 

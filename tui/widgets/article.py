@@ -253,7 +253,7 @@ class ArticleView(ScrollView, can_focus=True):
                 if s <= a and b <= e:
                     style = style + st
             segments.append(Segment(self._shown[a:b], style))
-        if self.caret is not None and self.caret == le and self.mark is not None:
+        if self.caret is not None and self.caret == le:
             segments.append(Segment(" ", base + CARET))
         strip = Strip(segments)
         return strip.extend_cell_length(width, base).crop(0, width)
@@ -287,8 +287,8 @@ class ArticleView(ScrollView, can_focus=True):
             s, e = sorted((self.mark, self.caret))
             if s < le and e > ls:
                 decor.append((s, e, SELECTION))
-            if ls <= self.caret < le:
-                decor.append((self.caret, self.caret + 1, CARET))
+        if self.caret is not None and ls <= self.caret < le:  # w/b move it before `m` too
+            decor.append((self.caret, self.caret + 1, CARET))
         return decor
 
     # ------------------------------------------------------------------ mouse
