@@ -122,6 +122,9 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
             handle = os.fdopen(fd, mode, encoding="utf-8", newline="", buffering=1 << 20)
         with handle:
             yield handle
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is for sharing
         os.replace(tmp, path)
     except BaseException:
         with suppress(FileNotFoundError):

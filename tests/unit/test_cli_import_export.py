@@ -338,3 +338,46 @@ def test_export_leaves_out_a_damaged_document_loudly(
 def test_an_import_that_reads_nothing_creates_no_project(tmp_path: Path) -> None:
     assert main(["import", str(tmp_path / "typo.txt"), "--project", str(tmp_path / "p")]) == 1
     assert not (tmp_path / "p").exists()
+
+
+def test_layer_import_never_overwrites_a_differing_layer_silently(tmp_path: Path) -> None:
+    proj = str(tmp_path / "p")
+    text = 'Ann Lee said "we will win." Bob said "no."'
+    s = text.index("we will")
+
+    def line(stance: str) -> str:
+        quote = {
+            "start": s,
+            "end": s + len("we will win."),
+            "type": "direct",
+            "stance": stance,
+            "speaker": "Ann Lee",
+            "status": "accepted",
+        }
+        return json.dumps({"id": "g1", "text": text, "quotes": [quote]}) + "\n"
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(line("support"))
+    second.write_text(line("oppose"))
+    assert main(["import", str(first), "--layer", "ana", "--project", proj]) == 0
+    assert main(["import", str(first), "--layer", "ana", "--project", proj]) == 0  # same: no-op
+    assert main(["import", str(second), "--layer", "ana", "--project", proj]) == 1
+    with Project.open(tmp_path / "p", "x", read_only=True) as project:
+        assert [q.stance for q in project.layer("g1", "ana").quotes.values()] == ["support"]
+    assert main(["import", str(second), "--layer", "ana", "--replace", "--project", proj]) == 0
+    with Project.open(tmp_path / "p", "x", read_only=True) as project:
+        assert [q.stance for q in project.layer("g1", "ana").quotes.values()] == ["oppose"]
+        kept = [e for e in project.journal() if e["op"] == "replace-layer"]
+        assert kept and next(iter(kept[0]["data"]["quotes"].values()))["stance"] == "support"
+
+
+def test_exports_are_readable_by_others(tmp_path: Path) -> None:
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    proj = str(tmp_path / "p")
+    assert main(["import", str(gold), "--layer", "gold", "--project", proj]) == 0
+    out = tmp_path / "out.csv"
+    assert (
+        main(["export", "--format", "csv", "--out", str(out), "--layer", "gold", "--project", proj])
+        == 0
+    )
+    assert out.stat().st_mode & 0o044 == 0o044

@@ -46,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--layer", metavar="NAME", help="load quotes in JSONL as this layer")
     parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite a layer of that name that differs (the old one goes to the journal)",
+    )
+    parser.add_argument(
         "--max-mb",
         type=float,
         default=DEFAULT_MAX_BYTES / 1e6,
@@ -85,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
             report = _import(project, good, out, args.layer)
             refused = {doc_id for doc_id, _ in report.failed}
             kept = [r for r in good if r.document is not None and r.document.id not in refused]
-            layer_failures = _load_layers(project, kept, args.layer) if args.layer else []
+            layer_failures = (
+                _load_layers(project, kept, args.layer, replace=args.replace) if args.layer else []
+            )
             ignored = sum(1 for r in good if r.record is not None) if not args.layer else 0
         finally:
             project.close()
@@ -124,7 +131,9 @@ def _import(
         return project.add_documents(docs, progress=lambda _doc: progress.advance(task))
 
 
-def _load_layers(project: Project, good: list[ReadResult], name: str) -> list[tuple[str, str]]:
+def _load_layers(
+    project: Project, good: list[ReadResult], name: str, *, replace: bool = False
+) -> list[tuple[str, str]]:
     failures = []
     for result in good:
         if result.record is None or result.document is None:
@@ -140,6 +149,25 @@ def _load_layers(project: Project, good: list[ReadResult], name: str) -> list[tu
                 if text != doc.text:
                     raise InputError(f"{doc.id}: the project's text differs from this line's text")
                 layer = layer_from_interchange(result.record, text, name=name, origin=name)
+            if project.has_layer(doc.id, name):
+                old = project.layer(doc.id, name)
+                if old.quotes == layer.quotes and old.speakers == layer.speakers:
+                    continue
+                if not replace:
+                    raise InputError(
+                        f"{doc.id} already has a layer {name!r} that differs; not replaced "
+                        "(pass --replace to overwrite it; the old one is kept in the journal)"
+                    )
+                project.record(
+                    "replace-layer",
+                    f"import replaced layer {name} of {doc.id}",
+                    {
+                        "doc": doc.id,
+                        "layer": name,
+                        "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
+                        "speakers": {k: s.to_dict() for k, s in old.speakers.items()},
+                    },
+                )
             project.put_layer(doc.id, layer)
         except SaywhoError as exc:
             failures.append((doc.id, f"{result.source}: {exc.message}"))
