@@ -102,8 +102,11 @@ class SaywhoApp(App[None]):
         else:
             err = outcome.error
             self._set_save("error", err.message if err else "failed")
-            self.notify(err.message if err else "failed", title=err.title if err else "Error",
-                        severity="error")
+            self.notify(
+                err.message if err else "failed",
+                title=err.title if err else "Error",
+                severity="error",
+            )
         for screen in self.screen_stack:
             handler = getattr(screen, "edit_finished", None)
             if handler is not None:
@@ -131,7 +134,6 @@ class SaywhoApp(App[None]):
         """Speakers of every document's layer, one per name (ids are per document: another
         article's ``s1`` is someone else), cached until speakers change."""
         if self._corpus is None:
-
             from tui.screens.speaker_picker import Candidate
 
             def gather(project: Project) -> list[Candidate]:
@@ -139,8 +141,9 @@ class SaywhoApp(App[None]):
                 for doc_id in project.document_ids():
                     for s in project.layer(doc_id).speakers.values():
                         if s.name.casefold() not in found:
-                            found[s.name.casefold()] = Candidate(s.id, s.name, s.aliases,
-                                                                 s.kind, False, 0)
+                            found[s.name.casefold()] = Candidate(
+                                s.id, s.name, s.aliases, s.kind, False, 0
+                            )
                 return list(found.values())
 
             self._corpus = self.editor.read(gather)
@@ -204,14 +207,19 @@ class SaywhoApp(App[None]):
 
     def _refuse_read_only(self) -> bool:
         if self.project.read_only:
-            self.notify(self.project.read_only_reason or "read-only", title="Read-only",
-                        severity="error")
+            self.notify(
+                self.project.read_only_reason or "read-only", title="Read-only", severity="error"
+            )
             return True
         return False
 
     async def action_quit(self) -> None:
-        """Quit once every queued edit is saved."""
+        """Quit once every queued edit and scheme change is saved."""
         await self.editor.wait_idle(timeout=30)
+        scheme_changes = [w for w in self.workers if w.group == "scheme" and not w.is_finished]
+        if scheme_changes:
+            self._set_save("saving", "waiting for the scheme change to be saved")
+            await self.workers.wait_for_complete(scheme_changes)
         self.exit()
 
     # ------------------------------------------------------------------ layers, adjudication,

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     console.print(
         f"layer [bold]{stats['layer']}[/]: {stats['documents']} documents, "
-        f"{stats['quotes']} quotes, {stats['reviewed']}/{stats['total']} reviewed"
+        f"{stats['quotes']} quotes (rejected ones not counted: "
+        f"{stats['status'].get('rejected', 0)}), {stats['reviewed']}/{stats['total']} reviewed"
     )
     speakers = stats["speakers"][: args.top]
     top = max((s["quotes"] for s in speakers), default=0)
