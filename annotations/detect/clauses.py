@@ -141,7 +141,8 @@ class ClauseRules:
                 return True
             if in_q[m] or tw.lower() == "that" or tw == ",":
                 return False
-            if not (tw.lower() in TIME_WORDS or tw[:1].isupper() or tw.lower() in TAIL_WORDS):
+            if not (tw.lower() in TIME_WORDS or tw[:1].isupper() or tw.lower() in TAIL_WORDS
+                    or tw.isdigit() and len(tw) == 4):  # "..., Politico reported in 2014."
                 return False
         return len(toks) <= j
 

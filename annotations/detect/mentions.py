@@ -128,6 +128,8 @@ def _trim(text: str, toks: list[tuple[int, int]], lex: Lexicon) -> NP | None:
     words = [text[s:e] for s, e in toks]
     if len(toks) == 1 and hl in lex.pronouns["subject"]:
         return NP(toks[0][0], toks[0][1], head, PRONOUN_KIND.get(hl, "unknown"), True)
+    if len(toks) == 1 and hl in {"some", "many", "several"}:
+        return NP(toks[0][0], toks[0][1], head, "group")  # "Some have suggested that ..."
     if hl in STOP or hl in DETERMINERS or hl in lex.pronouns["subject"]:
         return None
     if hl in QUANTIFIERS or hl.isdigit() and len(words) >= 3 and words[-2].lower() == "in":
@@ -194,6 +196,9 @@ def subject_before(
             # "she’s expected to argue": the pronoun fused with its auxiliary
             s, e = toks[j][0], toks[j][0] + len(fused.group(1))
             return NP(s, e, text[s:e], PRONOUN_KIND.get(text[s:e].lower(), "unknown"), True), j
+    if (j - 2 >= lo and _low(text, toks[j]) in {"morning", "afternoon", "evening", "night"}
+            and _low(text, toks[j - 1]) in TIME_NAMES and _low(text, toks[j - 2]) == "on"):
+        j -= 1  # "Sean Spicer on Thursday evening said"
     while j - 1 >= lo and _low(text, toks[j]) in TIME_NAMES and _low(text, toks[j - 1]) in {
             "on", "in", "last", "this", "early", "late"}:
         j -= 2  # "Sanders on Tuesday said"
@@ -248,6 +253,9 @@ def subject_before(
             if w in {"-", "&"} and words or w == "%" and not words:
                 j -= 1
                 continue
+            if w in {"’", "'"} and words and _plural_possessive(text, toks, j, lo):
+                j -= 1  # "Sanders’ aides say": a plural or -s name's possessive
+                continue
             break
         if (w in STOP and w not in {"and", "of", "for"}) or w.endswith(("n't", "n’t")):
             break
@@ -300,6 +308,18 @@ def _role_chunk(text: str, toks: list[tuple[int, int]], a: int, b: int, lex: Lex
     return any(_low(text, t) in lex.titles or _low(text, t) in lex.noun_kind for t in toks[a:b])
 
 
+COORDINATORS = frozenset({"and", "but", "or", "so", "yet", "while", "as", "because"})
+
+
+def _plural_possessive(text: str, toks: list[tuple[int, int]], j: int, lo: int) -> bool:
+    """Token ``j`` is an apostrophe closing "-s" possessive ("Sanders’", "the officers'")."""
+    if j - 1 < lo or j + 1 >= len(toks):
+        return False
+    prev = text[toks[j - 1][0] : toks[j - 1][1]]
+    return (toks[j - 1][1] == toks[j][0] and toks[j][1] < toks[j + 1][0]
+            and prev.endswith("s") and prev.isalpha())
+
+
 def _name_appositive(text: str, toks: list[tuple[int, int]], j: int, lo: int) -> int | None:
     """Start of a name set off by commas after a role: "the director of EHS, Jeff Fraser, says"."""
     if j - 1 >= lo and PARTY_STATE_RE.fullmatch(text, toks[j - 1][0], toks[j - 1][1]):
@@ -339,6 +359,11 @@ def _skip_appositives(
             commas.append(k)
         k -= 1
     for c in reversed(commas):
+        if _low(text, toks[c + 1]) in COORDINATORS:
+            continue  # "The bill passed, and Jo Li, the sponsor, said": a new clause
+        if text[toks[c + 1][0]].isupper() and any(
+                c < c2 < j and _appositive_start(text, toks[c2 + 1], lex) for c2 in commas):
+            continue  # "Amid the row, Jo Li, the sponsor, said": the name after the comma
         if c + 1 < j and (_appositive_start(text, toks[c + 1], lex)
                           or _role_chunk(text, toks, c + 1, j, lex)):
             b = c - 1

@@ -55,7 +55,7 @@ ADJUNCT_RE = re.compile(
     r"(?:[A-Z][\w.'’-]*\s*)+)"
     r")(?=[\s,.;:]))+\s*,?"
 )
-INTENT_VERBS = wordset("pledge promise vow threaten propose vote want")
+INTENT_VERBS = wordset("pledge promise vow threaten propose vote want plan seek aim")
 BE_ING = wordset("is was were are be been am keep keeps kept started began continued 's 're")
 NOUN_LIKE_CUES = wordset(
     "states reports claims charges calls plans hopes fears notes estimates comments promises "
@@ -67,6 +67,8 @@ SKIP_AFTER_CUE = DAYS | {"on", "last", "week", "earlier", "this", "again", "also
 CLAUSE_STOP_RE = re.compile(
     r"\s+(?:—|–|--)\s+|,\s+which\b|;\s|,?\s+and then\s+"
     r"|,\s+however\b"
+    r"|,\s+without\s+\w+ing\b|,\s+with\s+(?:[A-Z][\w.'’-]*\s+){1,3}\w+ing\b"
+    r"|,\s+(?:hours|days|weeks|minutes|moments)\s+(?:after|before)\b"
     r"|,\s+(?:but|and|while|although|though|whereas|yet)\s+"
     r"(?=(?:the|a|an|he|she|they|it|we|i|his|her|their|its|[A-Z]\w*)\b)"
     r"|,\s+(?:meaning|saying|adding|noting|arguing|citing|calling|suggesting|explaining"

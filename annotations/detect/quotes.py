@@ -154,6 +154,26 @@ def is_quote_like(text: str, pair: MarkPair, has_cue: bool) -> bool:
     return len(words) >= 4 or (has_cue and len(words) >= 2)
 
 
+def _with_that(
+    text: str, content: tuple[list[tuple[int, int]], str] | None, lo: int, cs: int
+) -> tuple[list[tuple[int, int]], str] | None:
+    """Reported content with its complementizer "that" (ending before ``cs``) in front, the
+    way the gold sets mark indirect speech; a plain quotation keeps its own span."""
+    if content is None or content[1] == "direct":
+        return content
+    parts, typ = content
+    at = text.rfind("that", lo, cs)
+    if at == -1 or text[at:cs].strip().lower() != "that" or parts[0][0] != cs:
+        return content
+    return [(at, parts[0][1]), *parts[1:]], typ
+
+
+BELIEF_CLAUSE_LEADS = frozenset({"this", "these", "those", "his", "her", "their", "its", "our",
+                                 "there", "most", "many", "some"})
+PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "has", "have", "had", "be", "being",
+                         "widely", "later", "also", "once", "reportedly"})
+
+
 class SentenceQuotes(ClauseRules):
     """Finds the quotes of one sentence (``find``), given the document-level quote pairs."""
 
@@ -251,7 +271,8 @@ class SentenceQuotes(ClauseRules):
             if k is None:
                 continue
             np, _ = subject_before(text, toks, k, 0, lex)
-            content = self._content(cs, self._clause_end(cs, se, pairs), pairs)
+            content = _with_that(text, self._content(cs, self._clause_end(cs, se, pairs), pairs),
+                                 m.start(), cs)
             if np is None or content is None:
                 continue
             cue = (m.start(), m.start() + len(m.group("phrase")),
@@ -265,7 +286,8 @@ class SentenceQuotes(ClauseRules):
                 cs = m.end()
                 if any(s <= cs < e or s <= m.start() < e for s, e in used):
                     continue
-                content = self._content(cs, self._clause_end(cs, se, pairs), pairs)
+                content = _with_that(
+                    text, self._content(cs, self._clause_end(cs, se, pairs), pairs), m.start(), cs)
                 if content is None:
                     continue
                 spk = None
@@ -431,6 +453,24 @@ class SentenceQuotes(ClauseRules):
         rq.extra["resume"] = m + 1
         return rq
 
+    def _object_before_quote(self, toks: Toks, in_q: list[bool], j: int) -> int:
+        """Past a short object set off by a comma before a quotation ('told reporters, "')."""
+        for m in range(j, min(len(toks), j + 5)):
+            if self.text[toks[m][0]] == ",":
+                return m + 1 if m > j and m + 1 < len(toks) and in_q[m + 1] else j
+            if in_q[m] or not self.text[toks[m][0]].isalnum():
+                return j
+        return j
+
+    def _third_party_clause(self, toks: Toks, j: int, np_b: NP | None) -> bool:
+        """A belief verb's bare clause with a name or demonstrative subject after a named or
+        third-person subject ("aides believe her efforts will", "she thinks Clinton should")."""
+        if np_b is None or np_b.text.lower() in {"i", "we", "you"} or j >= len(toks):
+            return False
+        w = self.text[toks[j][0] : toks[j][1]]
+        return w.lower() in BELIEF_CLAUSE_LEADS or (
+            w[:1].isupper() and w.lower() not in self.lex.pronouns["subject"])
+
     def _according(
         self, toks: Toks, k: int, ss: int, se: int, pairs: list[MarkPair], para: int,
         sent: int, used: list[tuple[int, int]],
@@ -469,6 +509,12 @@ class SentenceQuotes(ClauseRules):
                                "mixed" if "mixed" in (content[1], tail[1]) else content[1])
                     after = t0
         else:
+            if after < len(toks) and text[toks[after][0]] != ",":
+                # "According to people familiar with the matter, X": the source runs to the comma
+                comma = next((m for m in range(after, min(len(toks), after + 10))
+                              if text[toks[m][0]] in ",.;:\"“”"), None)
+                if comma is not None and text[toks[comma][0]] == ",":
+                    after = comma
             content = self._content(toks[after][0] if after < len(toks) else se, se, pairs)
             post = True
         if content is None:
@@ -502,6 +548,15 @@ class SentenceQuotes(ClauseRules):
             elif before in MEDIA_NOUNS and strong and lemma in SAY_LIKE:
                 # "issued a statement saying that ...": the sentence's subject speaks
                 np_b, bstart = subject_np or self._sentence_subject(toks, k), k
+                if np_b is None:
+                    return None
+            elif (before == "as" and strong and k > 2 and text[toks[k - 2][0] : toks[k - 2][1]]
+                  .lower() in {"quoted", "cited", "described"}):
+                # "Trump was quoted as saying that ...": the passive subject speaks
+                m = k - 3
+                while m > 0 and text[toks[m][0] : toks[m][1]].lower() in PASSIVE_AUX:
+                    m -= 1
+                np_b, bstart = subject_before(text, toks, m + 1, 0, lex)
                 if np_b is None:
                     return None
             elif before not in BE_ING and before != "," and not before.endswith("ly"):
@@ -667,6 +722,9 @@ class SentenceQuotes(ClauseRules):
                 far = self._that_after_object(toks, in_q, k + 1)
                 if far is not None:
                     j, nw = far, "that"  # "told the audience at his fundraiser that ..."
+                elif j == k + 1:
+                    j = self._object_before_quote(toks, in_q, j)  # 'told reporters, "It ..."'
+                    nw = text[toks[j][0] : toks[j][1]].lower() if j < nt else ""
             if j > k + 1 and not (nw in {"that", "to", "if", "whether", ":", ",", "about", "how",
                                          "what", "why", "when", "where"}
                                   or (j < nt and in_q[j])
@@ -706,7 +764,9 @@ class SentenceQuotes(ClauseRules):
                 pass
             elif that_at is None and lemma not in lex.object_cues and not (
                     lemma in CLAUSE_WEAK and (
-                        nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"})):
+                        nxt in lex.pronouns["subject"] or nxt in {"the", "a", "an"}
+                        or lemma != "know" and not self._modal_before(toks, k)
+                        and self._third_party_clause(toks, j, np_b))):
                 return None
         if j >= nt:
             return None
@@ -729,6 +789,8 @@ class SentenceQuotes(ClauseRules):
         if content is None:
             return None
         parts, typ = content
+        if that_at is not None and typ != "direct" and parts[0][0] == toks[j][0]:
+            parts = [(toks[that_at][0], parts[0][1]), *parts[1:]]  # the complementizer too
         lead = self._parenthetical_lead(toks, bstart if np_b else k, k, ss, used)
         if lead is not None:
             parts = [lead, *parts]  # "Voters, Clinton suggested, don't have to worry"

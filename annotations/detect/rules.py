@@ -24,7 +24,7 @@ from annotations.detect.segment import paragraphs, sentences
 from annotations.detect.suggestions import Suggestions
 from annotations.model import Cue, Mention, Quote, Speaker
 
-VERSION = "0.2"
+VERSION = "0.3"
 
 
 def units(text: str, pairs: list[MarkPair]) -> list[tuple[int, int, int]]:

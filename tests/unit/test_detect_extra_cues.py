@@ -17,9 +17,9 @@ def test_extra_cues_find_quotes_the_shipped_lists_miss() -> None:
     assert found(RuleDetector()) == []
     extra = RuleDetector(extra_cues=["harrumph", "shot back"], extra_nouns=["rebuttal"])
     assert found(extra) == [
-        ("the plan was a disaster", "harrumph"),
-        ("it was fine", "shot back"),
-        ("taxes would fall", "rebuttal"),
+        ("that the plan was a disaster", "harrumph"),
+        ("that it was fine", "shot back"),
+        ("that taxes would fall", "rebuttal"),
     ]
 
 
