@@ -588,11 +588,31 @@ class Project:
         self._layers[(doc_id, name)] = layer
         return layer
 
-    def put_layer(self, doc_id: str, layer: Layer) -> None:
-        """Store a whole layer (imports, adjudication); checked against the text first."""
+    def put_layer(self, doc_id: str, layer: Layer) -> bool:
+        """Store a whole layer (imports, scheme relabels), checked against the text first.
+
+        Returns False when the stored layer is already equal (nothing is written). A stored
+        layer that differs is journaled whole (``op: "replace-layer"``) before it is replaced,
+        so an overwrite never loses annotations for good.
+        """
         self._require_writable()
         layer.check(self.document(doc_id).text)
+        if self.has_layer(doc_id, layer.name):
+            old = self.layer(doc_id, layer.name)
+            if old == layer:
+                return False
+            self.record(
+                "replace-layer",
+                f"replaced layer {layer.name} of {doc_id}",
+                {
+                    "doc": doc_id,
+                    "layer": layer.name,
+                    "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
+                    "speakers": {k: sp.to_dict() for k, sp in old.speakers.items()},
+                },
+            )
         self._write_layers(doc_id, {layer.name: layer})
+        return True
 
     def _write_layers(
         self, doc_id: str, layers: dict[str, Layer], *, fresh: bool = False, sync_dir: bool = True
@@ -694,17 +714,14 @@ class Project:
             # Another edit (another annotator, an import, a label rename) changed the same
             # fields since: never overwrite it. Drop this step so the next one can run.
             self._journal.append(
-                {
-                    "id": uuid.uuid4().hex,
-                    "ts": now_iso(),
-                    "annotator": self.annotator,
-                    "op": "skip",
-                    "from": op,
-                    "ref": original["id"],
-                    "doc": doc_id,
-                    "layer": layer_name,
-                    "what": f"cannot {op} {original['what']}",
-                }
+                self._entry(
+                    "skip",
+                    f"cannot {op} {original['what']}",
+                    ref=original["id"],
+                    doc=doc_id,
+                    layer=layer_name,
+                    **{"from": op},
+                )
             )
             source.pop()
             raise InputError(
@@ -734,17 +751,9 @@ class Project:
             if quote is not None:
                 quote.check(text)
         self._write_layers(doc_id, {layer_name: new_layer})
-        entry = {
-            "id": uuid.uuid4().hex,
-            "ts": now_iso(),
-            "annotator": self.annotator,
-            "op": op,
-            "ref": ref,
-            "doc": doc_id,
-            "layer": layer_name,
-            "what": what,
-            "change": change.to_dict(),
-        }
+        entry = self._entry(
+            op, what, ref=ref, doc=doc_id, layer=layer_name, change=change.to_dict()
+        )
         try:
             self._journal.append(entry)
         except BaseException:
@@ -790,16 +799,18 @@ class Project:
     def record(self, op: str, what: str, data: dict[str, Any]) -> None:
         """Journal a project-level change that is not a layer edit (a scheme change)."""
         self._require_writable()
-        self._journal.append(
-            {
-                "id": uuid.uuid4().hex,
-                "ts": now_iso(),
-                "annotator": self.annotator,
-                "op": op,
-                "what": what,
-                "data": data,
-            }
-        )
+        self._journal.append(self._entry(op, what, data=data))
+
+    def _entry(self, op: str, what: str, **fields: Any) -> dict[str, Any]:
+        """A journal entry: a fresh id, the time, who, what was done, and its details."""
+        return {
+            "id": uuid.uuid4().hex,
+            "ts": now_iso(),
+            "annotator": self.annotator,
+            "op": op,
+            "what": what,
+            **fields,
+        }
 
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""

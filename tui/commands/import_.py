@@ -149,24 +149,14 @@ def _load_layers(
                 if text != doc.text:
                     raise InputError(f"{doc.id}: the project's text differs from this line's text")
                 layer = layer_from_interchange(result.record, text, name=name, origin=name)
-            if project.has_layer(doc.id, name):
-                old = project.layer(doc.id, name)
-                if old.quotes == layer.quotes and old.speakers == layer.speakers:
-                    continue
-                if not replace:
-                    raise InputError(
-                        f"{doc.id} already has a layer {name!r} that differs; not replaced "
-                        "(pass --replace to overwrite it; the old one is kept in the journal)"
-                    )
-                project.record(
-                    "replace-layer",
-                    f"import replaced layer {name} of {doc.id}",
-                    {
-                        "doc": doc.id,
-                        "layer": name,
-                        "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
-                        "speakers": {k: s.to_dict() for k, s in old.speakers.items()},
-                    },
+            if (
+                not replace
+                and project.has_layer(doc.id, name)
+                and project.layer(doc.id, name) != layer
+            ):
+                raise InputError(
+                    f"{doc.id} already has a layer {name!r} that differs; not replaced "
+                    "(pass --replace to overwrite it; the old one is kept in the journal)"
                 )
             project.put_layer(doc.id, layer)
         except SaywhoError as exc:
