@@ -7,7 +7,7 @@ torn last line; readers skip any line that does not parse, so the journal always
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +70,24 @@ class Journal:
             os.fsync(fh.fileno())
         return True
 
-    def entries(self) -> Iterator[dict[str, Any]]:
-        """Every entry that parses, oldest first."""
+    def entries(self, ops: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every entry that parses, oldest first; with ``ops``, only entries of those ops.
+
+        Lines of other ops are skipped before parsing, so opening a project does not pay for
+        large entries (a replaced layer kept whole) that undo never needs.
+        """
         if not self.path.exists():
             return
+        needles = tuple(orjson.dumps({"op": op})[1:-1] for op in ops) if ops else ()
         with open(self.path, "rb") as fh:
             for raw in fh:
                 if not raw.strip():
+                    continue
+                if needles and not any(n in raw for n in needles):
                     continue
                 try:
                     entry = orjson.loads(raw)
                 except orjson.JSONDecodeError:
                     continue
-                if isinstance(entry, dict):
+                if isinstance(entry, dict) and (not ops or entry.get("op") in ops):
                     yield entry

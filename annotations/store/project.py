@@ -772,8 +772,7 @@ class Project:
 
     def _rebuild_undo(self) -> _UndoState:
         state = _UndoState()
-        by_id: dict[str, dict[str, Any]] = {}
-        for entry in self._journal.entries():
+        for entry in self._journal.entries(ops=("edit", "undo", "redo", "skip")):
             if entry.get("annotator") != self.annotator:
                 continue
             op = entry.get("op")
@@ -783,7 +782,6 @@ class Project:
             ):
                 continue  # a hand-edited or foreign line: nothing to undo with
             if op == "edit":
-                by_id[entry["id"]] = entry
                 state.undo.append(entry)
                 state.redo.clear()
             elif op in ("undo", "redo"):

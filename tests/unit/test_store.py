@@ -382,3 +382,16 @@ def test_an_edit_the_journal_refused_is_not_left_on_disk(
     monkeypatch.undo()
     with Project.open(project.folder, "other", read_only=True) as again:
         assert again.layer("d0", "ann").quotes["q1"].status == "suggested"
+
+
+def test_journal_filter_by_op_skips_other_entries(project: Project) -> None:
+    from annotations.scheme import rename_label
+
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose"))
+    rename_label(project, "oppose", "against")
+    ops = [e["op"] for e in project.journal()]
+    assert "replace-layer" in ops and "scheme" in ops
+    from annotations.store.journal import Journal
+
+    only = list(Journal(project.folder).entries(ops=("edit",)))
+    assert [e["op"] for e in only] == ["edit"]
