@@ -4,7 +4,6 @@ UTF-16 offsets (for tools written in Java or JavaScript) and the quote's speaker
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotations.model import Document, Layer, Quote
+from annotations.store.paths import safe_filename
 
 DocLayer = tuple[Document, Layer]
 
@@ -51,19 +51,15 @@ def filter_items(items: Iterable[DocLayer], statuses: Collection[str] | None) ->
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_name(doc_id: str, taken: set[str] | None = None) -> str:
     """A file-system-safe, unique (within ``taken``) file stem for ``doc_id``.
 
-    Safe ids stay as they are; others get their unsafe runs replaced by ``_`` and a short hash
-    of the original id appended, so ``a:b`` and ``a/b`` never collide.
+    The stem is the project store's file name for the id (``safe_filename``: safe ids stay as
+    they are, others become a slug plus a hash, so ``a:b`` and ``a/b`` never collide).
     """
-    stem = _UNSAFE.sub("_", doc_id).strip("._") or "doc"
-    if stem != doc_id or len(stem) > 100:
-        digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        stem = f"{stem[:100]}-{digest}"
+    stem = safe_filename(doc_id)
     if taken is not None:
         base, n = stem, 2
         while stem.lower() in taken:
