@@ -16,6 +16,13 @@ from tui.cli import main
 GOOD = 'The mayor said "we will keep going" on Monday.\n'
 
 
+def project_with_gold_layer(folder: Path) -> str:
+    """A project holding the golden sample documents with their quotes as layer "gold"."""
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    assert main(["import", str(gold), "--layer", "gold", "--project", str(folder)]) == 0
+    return str(folder)
+
+
 def saywho(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui.cli", *args],
@@ -165,9 +172,7 @@ def test_help_and_version() -> None:
 
 
 def test_brat_export_imports_back_as_a_layer(tmp_path: Path) -> None:
-    gold = REPO / "tests" / "golden" / "sample.jsonl"
-    p1, p2 = str(tmp_path / "p1"), str(tmp_path / "p2")
-    assert main(["import", str(gold), "--layer", "gold", "--project", p1]) == 0
+    p1, p2 = project_with_gold_layer(tmp_path / "p1"), str(tmp_path / "p2")
     brat = tmp_path / "brat"
     assert (
         main(["export", "--format", "brat", "--out", str(brat), "--layer", "gold", "--project", p1])
@@ -204,9 +209,7 @@ def test_brat_export_imports_back_as_a_layer(tmp_path: Path) -> None:
 
 
 def test_webanno_export_writes_a_folder(tmp_path: Path) -> None:
-    gold = REPO / "tests" / "golden" / "sample.jsonl"
-    proj = str(tmp_path / "p")
-    assert main(["import", str(gold), "--layer", "gold", "--project", proj]) == 0
+    proj = project_with_gold_layer(tmp_path / "p")
     out = tmp_path / "tsv"
     assert (
         main(
@@ -372,9 +375,7 @@ def test_layer_import_never_overwrites_a_differing_layer_silently(tmp_path: Path
 
 
 def test_exports_are_readable_by_others(tmp_path: Path) -> None:
-    gold = REPO / "tests" / "golden" / "sample.jsonl"
-    proj = str(tmp_path / "p")
-    assert main(["import", str(gold), "--layer", "gold", "--project", proj]) == 0
+    proj = project_with_gold_layer(tmp_path / "p")
     out = tmp_path / "out.csv"
     assert (
         main(["export", "--format", "csv", "--out", str(out), "--layer", "gold", "--project", proj])
