@@ -1,18 +1,57 @@
 """Text made safe to show: control and escape characters become visible symbols.
 
-Article text is stored exactly as imported, but an ANSI or OSC sequence, a BEL or a backspace
-must never reach a terminal raw: it could recolour, retitle or beep the user's terminal. Each
-C0 control (but newline and tab), DEL and each C1 control maps to one visible character, so
-offsets into the shown text equal offsets into the stored text.
+Article text, titles, names and labels are stored exactly as imported, but an ANSI or OSC
+sequence, a BEL, a backspace or a bidi override must never reach a terminal raw: it could
+recolour, retitle or beep the user's terminal, write its clipboard, or make text read in the
+wrong order. This is the one table every screen and command uses. Each C0 control (but newline
+and tab), DEL and each C1 control maps to its visible picture, each bidi control to ``¿``, and a
+tab to one space, so one character stays one character (and one cell): offsets into the shown
+text equal offsets into the stored text.
 """
 
 from __future__ import annotations
 
-_TABLE = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
-_TABLE[0x7F] = 0x2421
-_TABLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+import re
+
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_PICTURE = "\u00bf"
+
+_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x0A}
+_TABLE[0x09] = " "
+_TABLE[0x7F] = "\u2421"
+_TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+_TABLE.update({ord(ch): BIDI_PICTURE for ch in BIDI_CONTROLS})
+_LINE_TABLE = {**_TABLE, 0x0A: "\u240a"}
+
+_CONTROL_RE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
+_LINE_CONTROL_RE = re.compile("[" + re.escape("".join(map(chr, _LINE_TABLE))) + "]")
+_JSON_UNSAFE_RE = re.compile("[\x7f-\x9f" + BIDI_CONTROLS + "]")
 
 
 def visible(text: str) -> str:
-    """``text`` with every control character replaced by its visible picture (same length)."""
+    """``text`` with every terminal control character replaced by a visible one (same length).
+
+    Newlines stay, so a paragraph still breaks; use ``visible_line`` for one-line fields.
+    """
+    if not _CONTROL_RE.search(text):
+        return text
     return text.translate(_TABLE)
+
+
+def visible_line(text: str) -> str:
+    """``visible(text)`` that also shows a newline as ``␊``: for titles, names, labels, ids."""
+    if not _LINE_CONTROL_RE.search(text):
+        return text
+    return text.translate(_LINE_TABLE)
+
+
+def safe_json(serialized: str) -> str:
+    """Serialized JSON with DEL, C1 and bidi controls written as ``\\uXXXX`` escapes.
+
+    ``json`` and ``orjson`` already escape C0 controls (ESC becomes ``\\u001b``) but leave
+    these raw; they can only occur inside strings, where the escape means the same character,
+    so the data is unchanged and a terminal shown the output stays safe.
+    """
+    if not _JSON_UNSAFE_RE.search(serialized):
+        return serialized
+    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialized)

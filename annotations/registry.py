@@ -3,13 +3,15 @@
 Speakers are stored per document (their mentions are offsets into one text). The registry
 links them across the corpus by their canonical name, normalised (case, punctuation, titles
 and "'s" dropped), so "Jim Kenney" in 40 articles counts once in the stats and the speaker
-picker offers him in every article.
+picker offers him in every article. ``registry_key`` is the one rule for "the same speaker in
+another document": the stats, the stance learner and the speaker picker's candidates
+(``speaker_candidates``, ranked by ``rank_speakers``) all use it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotations.model import Layer, Speaker
@@ -28,6 +30,11 @@ def registry_key(name: str) -> str:
     return " ".join(words)
 
 
+def speaker_key(name: str) -> str:
+    """``registry_key``, falling back to the name itself when nothing normalisable is left."""
+    return registry_key(name) or name
+
+
 @dataclass(slots=True)
 class CorpusSpeaker:
     """One speaker of the corpus with where they speak."""
@@ -38,6 +45,7 @@ class CorpusSpeaker:
     aliases: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
     quotes: int = 0
+    speaker_id: str = ""  # their id in the first document read (ids are per document)
 
 
 def build_registry(layers: Iterable[tuple[str, Layer]]) -> dict[str, CorpusSpeaker]:
@@ -59,13 +67,127 @@ def build_registry(layers: Iterable[tuple[str, Layer]]) -> dict[str, CorpusSpeak
 
 
 def _entry(registry: dict[str, CorpusSpeaker], speaker: Speaker) -> CorpusSpeaker:
-    key = registry_key(speaker.name) or speaker.name
+    key = speaker_key(speaker.name)
     entry = registry.get(key)
     if entry is None:
-        entry = registry[key] = CorpusSpeaker(key, speaker.name, speaker.kind)
+        entry = registry[key] = CorpusSpeaker(key, speaker.name, speaker.kind,
+                                              speaker_id=speaker.id)
     elif len(speaker.name) > len(entry.name):
         entry.aliases.add(entry.name)
         entry.name = speaker.name
     if entry.kind == "unknown":
         entry.kind = speaker.kind
     return entry
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerCandidate:
+    """A speaker the user can pick: from this document or elsewhere in the corpus.
+
+    ``quotes``: for a speaker of this document, its quotes in the layer (every status, as the
+    speakers panel counts them); for a corpus speaker, its non-rejected quotes in the corpus.
+    ``speaker_id`` of a corpus speaker is its id in another document: reuse it only when this
+    document does not use it already.
+    """
+
+    speaker_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"
+    in_document: bool = True
+    quotes: int = 0
+
+    @property
+    def key(self) -> str:
+        """What identifies the speaker across documents (``registry_key`` of the name)."""
+        return speaker_key(self.name)
+
+
+Corpus = Mapping[str, CorpusSpeaker] | Mapping[str, Layer] | Iterable[Layer]
+"""A registry (``build_registry``), the layers by document id, or just the layers."""
+
+
+def as_registry(corpus: Corpus) -> Mapping[str, CorpusSpeaker]:
+    """``corpus`` as a registry, built from its layers when it is not one already."""
+    if isinstance(corpus, Mapping):
+        if all(isinstance(v, CorpusSpeaker) for v in corpus.values()):
+            return corpus  # type: ignore[return-value]
+        return build_registry(corpus.items())  # type: ignore[arg-type]
+    return build_registry((str(i), layer) for i, layer in enumerate(corpus))
+
+
+def speaker_candidates(
+    layer: Layer,
+    corpus: Corpus = (),
+    *,
+    corpus_too: bool = True,
+    exclude: str | None = None,
+) -> list[SpeakerCandidate]:
+    """The speakers a picker offers for ``layer``: the document's own, then the corpus's.
+
+    ``corpus``: a registry (``build_registry``; worth caching) or the layers to build one from.
+    A corpus speaker is left out when a speaker of this document (or ``exclude``, the speaker being
+    merged away) has the same ``registry_key``: "Mayor Jim Kenney" elsewhere is the
+    "Jim Kenney" already here. ``exclude`` (a speaker id of ``layer``) is never offered.
+    """
+    counts: dict[str, int] = {}
+    for quote in layer.quotes.values():
+        if quote.speaker_id:
+            counts[quote.speaker_id] = counts.get(quote.speaker_id, 0) + 1
+    found = [
+        SpeakerCandidate(s.id, s.name, tuple(s.aliases), s.kind, True, counts.get(s.id, 0))
+        for s in layer.speakers.values()
+        if s.id != exclude
+    ]
+    if not corpus_too:
+        return found
+    registry = as_registry(corpus)
+    seen = {c.key for c in found}
+    if exclude and exclude in layer.speakers:
+        seen.add(speaker_key(layer.speakers[exclude].name))
+    for key, entry in registry.items():
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(SpeakerCandidate(
+            entry.speaker_id, entry.name, tuple(sorted(entry.aliases - {entry.name})),
+            entry.kind, False, entry.quotes,
+        ))
+    return found
+
+
+MIN_SCORE = 45.0
+"""Below this (rapidfuzz WRatio plus bonuses, 0-135) a candidate does not match a query."""
+
+
+def rank_speakers(
+    candidates: Sequence[SpeakerCandidate], query: str, limit: int = 50
+) -> list[SpeakerCandidate]:
+    """Candidates best matching ``query``, fuzzily over names and aliases.
+
+    An empty query lists the document's speakers first, most quoted first, then by name. A
+    typed query scores each name or alias (rapidfuzz ``WRatio``), +5 for a speaker of this
+    document, +30 when a word of the name starts with the query, keeps each candidate's best
+    score and drops those under ``MIN_SCORE``.
+    """
+    query = query.strip()
+    if not query:
+        return sorted(candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]
+    from rapidfuzz import fuzz, process  # imported on first typed query: keeps startup lean
+
+    keys: list[str] = []
+    owners: list[int] = []
+    for i, cand in enumerate(candidates):
+        for name in (cand.name, *cand.aliases):
+            keys.append(name)
+            owners.append(i)
+    best: dict[int, float] = {}
+    folded = query.casefold()
+    for key, score, j in process.extract(query, keys, scorer=fuzz.WRatio, limit=limit * 3):
+        i = owners[j]
+        bonus = 5 if candidates[i].in_document else 0
+        if any(word.startswith(folded) for word in key.casefold().split()):
+            bonus += 30
+        best[i] = max(best.get(i, 0.0), score + bonus)
+    ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
+    return [candidates[i] for i in ordered if best[i] >= MIN_SCORE][:limit]

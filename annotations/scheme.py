@@ -4,12 +4,15 @@ Renaming a label carries its annotations to the new name in every layer of every
 removing a label that is in use needs an explicit replacement (or ``None``, to clear it) and
 reports how many quotes it touched; every change is journaled. Each step keeps the project
 consistent if it is killed midway: a renamed label is added to the scheme before any quote
-moves to it, and the old one leaves the scheme only after the last quote has moved.
+moves to it, and the old one leaves the scheme only after the last quote has moved. A label's
+key must avoid the keys the interface binds to other actions: the caller passes those in, since
+the domain knows no key table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 
 from annotations.errors import InputError
@@ -107,6 +110,30 @@ def remove_label(
         "scheme", f"remove label {name}", {"name": name, "moved_to": replace_with, "moved": moved}
     )
     return moved
+
+
+def set_label_key(
+    project: Project, name: str, key: str, reserved: Collection[str] = ()
+) -> StanceScheme:
+    """Give label ``name`` the key ``key``: one letter or digit, not another label's key and
+    not one of ``reserved`` (the keys the caller's interface binds to other actions)."""
+    key = key.strip()
+    scheme = project.scheme
+    if name not in scheme.names:
+        raise InputError(f"the scheme has no label {name!r}")
+    if len(key) != 1 or not key.isalnum():
+        raise InputError(f"a stance key is one letter or digit, not {key!r}")
+    other = scheme.by_key(key)
+    if other is not None and other != name:
+        raise InputError(f"key {key!r} already sets {other!r}")
+    if key in reserved:
+        raise InputError(f"key {key!r} is taken by another reader action")
+    updated = replace(scheme, labels=tuple(
+        replace(lb, key=key) if lb.name == name else lb for lb in scheme.labels
+    ))
+    project.set_scheme(updated)
+    project.record("scheme", f"key {key} for {name}", {"scheme": updated.to_dict()})
+    return updated
 
 
 def set_target(project: Project, target: str) -> None:

@@ -1,17 +1,50 @@
 """Corpus statistics: quotes per speaker, stance by speaker, quotes per document, kinds.
 
 Plain data (dicts and lists) for ``saywho stats --json``, the rich tables and the TUI's stats
-screen alike.
+screen alike. ``document_stats`` (the library's review progress per document) takes
+``(DocumentInfo, Layer)`` pairs, not a project, so the same rule serves a project read layer by
+layer today and a corpus index later.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from annotations.errors import DamagedFileError
-from annotations.registry import build_registry, registry_key
-from annotations.store import Project
+from annotations.model import Layer
+from annotations.registry import build_registry, speaker_key
+from annotations.store import DocumentInfo, Project
+
+
+@dataclass(frozen=True, slots=True)
+class DocStats:
+    """One document's review progress in one layer: reviewed = status other than suggested."""
+
+    doc_id: str
+    title: str
+    quotes: int
+    reviewed: int
+
+    @property
+    def done(self) -> bool:
+        """Every quote reviewed (and there is at least one)."""
+        return self.quotes > 0 and self.reviewed == self.quotes
+
+
+def document_stats(documents: Iterable[tuple[DocumentInfo, Layer]]) -> list[DocStats]:
+    """Review progress per document, in the order given; a title falls back to the id.
+
+    Every quote counts, rejected ones too (rejecting is reviewing).
+    """
+    stats = []
+    for info, layer in documents:
+        total = len(layer.quotes)
+        reviewed = sum(1 for q in layer.quotes.values() if q.status != "suggested")
+        stats.append(DocStats(info.id, info.title or info.id, total, reviewed))
+    return stats
 
 
 def corpus_stats(project: Project, layer: str | None = None) -> dict[str, Any]:
@@ -52,7 +85,7 @@ def corpus_stats(project: Project, layer: str | None = None) -> dict[str, Any]:
                 continue
             speaker = data.speakers.get(quote.speaker_id or "")
             name = speaker.name if speaker else "(no speaker)"
-            key = registry_key(name) if speaker else name
+            key = speaker_key(name) if speaker else name
             shown = registry[key].name if key in registry else name
             stance_by_speaker.setdefault(shown, Counter())[quote.stance or "none"] += 1
     speakers = sorted(registry.values(), key=lambda s: (-s.quotes, s.name))

@@ -1,30 +1,24 @@
 """Word and sentence boundaries for moving quote edges and a keyboard caret.
 
-Pure text functions over character offsets (no UI imports). A *word* is a run of letters or
-digits, with inner apostrophes and hyphens (``don't``, ``law-enforcement``); punctuation and
-quote marks are not words. A *sentence* ends after ``.``, ``!`` or ``?`` (with any closing
-quotes or brackets) before whitespace, or at a blank line. Boundaries are computed once per
-text and cached, so each move is a binary search.
+Pure text functions over character offsets (no UI imports). Words and sentences are the
+ones of ``annotations.text`` (the same rule the exports and the detector use): a *word* is a
+run of letters or digits with inner apostrophes and hyphens (``don't``, ``law-enforcement``);
+a *sentence* ends at a real full stop, ``?`` or ``!`` (not after "U.S." or "Mr.") or at a line
+break. Boundaries are computed once per text and cached, so each move is a binary search.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|\n\s*\n")
+from annotations import text as segment
 
 
 @lru_cache(maxsize=8)
 def _words(text: str) -> tuple[list[int], list[int]]:
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _WORD.finditer(text):
-        starts.append(m.start())
-        ends.append(m.end())
-    return starts, ends
+    spans = segment.words(text)
+    return [s for s, _ in spans], [e for _, e in spans]
 
 
 @lru_cache(maxsize=8)
@@ -41,32 +35,7 @@ def words(text: str) -> list[tuple[int, int]]:
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Sentences as ``(start, end)`` spans, trimmed of surrounding whitespace."""
-    return split_at(text, _SENTENCE_END)
-
-
-def split_at(text: str, ends: re.Pattern[str]) -> list[tuple[int, int]]:
-    """The non-empty pieces of ``text`` between matches of ``ends``, trimmed of whitespace.
-
-    A match made only of whitespace (a line break) is dropped; any other match (a full stop
-    with its closing quotes) stays with the piece it ends.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in ends.finditer(text):
-        end = m.start() if m.group().isspace() else m.end()
-        _add_trimmed(text, start, end, spans)
-        start = m.end()
-    _add_trimmed(text, start, len(text), spans)
-    return spans
-
-
-def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        spans.append((start, end))
+    return segment.sentences(text)
 
 
 def _after(points: list[int], pos: int, default: int) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from annotations.stance.adapt import speaker_identity  # noqa: E402
 from annotations.stance.simulate import GoldItem, evaluate, load_gold  # noqa: E402
 from annotations.stance.types import StanceExample, StanceItem  # noqa: E402
 
@@ -69,8 +70,9 @@ def uk(seed: int = 0) -> dict[str, object]:
     """Macro-F1 on the UK manifesto sentences, without and with the party as speaker."""
     gold = load_gold(STANCE / "uk-manifesto-immigration.jsonl")
     plain = evaluate(gold, UK_COUNTS, seed=seed)
-    with_party = [
-        GoldItem(replace(g.item, speaker=g.item.id.split("_")[0]), g.label) for g in gold
+    with_party = [  # the party's name, identified as a project's speakers are
+        GoldItem(replace(g.item, speaker=speaker_identity(g.item.id.split("_")[0])), g.label)
+        for g in gold
     ]
     party = evaluate(with_party, UK_COUNTS, seed=seed)
     out = {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 from annotations.model import Document, Layer, Mention, Quote, Speaker
+from annotations.session import Session
 from annotations.store import Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,11 +67,20 @@ def fixed_detect(text: str) -> Layer:
     return sample_layer(text) if text == ARTICLE else Layer("suggestions")
 
 
+def with_suggestions(documents: Iterable[Document]) -> list[tuple[Document, Layer]]:
+    """Each document paired with ``fixed_detect``'s layer, as ``Project.add_documents`` takes."""
+    return [(doc, fixed_detect(doc.text)) for doc in documents]
+
+
 def make_project(folder: Path, n_docs: int = 1, annotator: str = "ann") -> Project:
-    """A project with ``n_docs`` copies of ``ARTICLE`` (ids d0, d1, ...) and their suggestions."""
-    project = Project.open(folder, annotator, detect=fixed_detect)
-    project.add_documents(Document(f"d{i}", f"Doc {i}", ARTICLE) for i in range(n_docs))
-    return project
+    """A project with ``n_docs`` copies of ``ARTICLE`` (ids d0, d1, ...) and their suggestions.
+
+    Imported through a ``Session`` (it detects, the store stores); the open ``Project`` is
+    returned.
+    """
+    session = Session.open(folder, annotator, detect=fixed_detect)
+    session.import_documents(Document(f"d{i}", f"Doc {i}", ARTICLE) for i in range(n_docs))
+    return session.project
 
 
 @pytest.fixture

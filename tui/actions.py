@@ -71,6 +71,8 @@ CORRECTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reader.reset", "r", "reset", "Reset to suggested", "Review"),
     ActionSpec("reader.accept_next", "A", "accept_next", "Accept and go to next", "Review"),
     ActionSpec("reader.clear_stance", "0", "clear_stance", "Clear the stance", "Stance"),
+    ActionSpec("reader.take_suggestion", "g", "take_suggestion", "Take the suggested stance",
+               "Stance"),
     ActionSpec("reader.type", "t", "cycle_type", "Change type (direct/indirect/mixed)", "Edit"),
     ActionSpec("reader.speaker", "s", "pick_speaker", "Reassign speaker…", "Speakers", True,
                short="Speaker"),
@@ -148,6 +150,15 @@ LIBRARY: tuple[ActionSpec, ...] = (
 )
 
 
+def reserved_keys() -> set[str]:
+    """Keys the reader and the review queue (a reader too) already use for other actions:
+    a stance label's key must avoid them."""
+    keys: set[str] = set()
+    for spec in (*GLOBAL, *READER, *REVIEW, *ANALYSIS):
+        keys.update(k.strip() for k in spec.keys.split(","))
+    return keys
+
+
 def spec_for(binding_id: str | None) -> ActionSpec | None:
     """The registry entry for a binding id (``None`` for Textual's own bindings)."""
     if binding_id is None:
@@ -160,7 +171,7 @@ def spec_for(binding_id: str | None) -> ActionSpec | None:
 
 # --------------------------------------------------------------------------------------------
 # Layers, adjudication, stats, scheme editing, stance suggestions (screens in
-# tui/screens/{layers,adjudicate,stats,scheme}.py and tui/stance_suggest.py).
+# tui/screens/{layers,adjudicate,stats,scheme}.py; stance suggestions: tui/stance_feed.py).
 
 ANALYSIS: tuple[ActionSpec, ...] = (
     ActionSpec("app.layer", "l", "switch_layer", "Switch layer (whose annotations)…", "Layers"),
@@ -168,8 +179,6 @@ ANALYSIS: tuple[ActionSpec, ...] = (
                "Layers"),
     ActionSpec("app.stats", "T", "stats", "Corpus statistics and plots", "General"),
     ActionSpec("app.scheme", "K", "scheme", "Edit the stance scheme (target, labels, keys)",
-               "Stance"),
-    ActionSpec("app.take_suggestion", "g", "take_suggestion", "Take the suggested stance",
                "Stance"),
     ActionSpec("app.review_uncertain", "O", "review_uncertain",
                "Review queue by stance uncertainty", "Review"),

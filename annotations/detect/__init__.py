@@ -1,8 +1,9 @@
 """Detection: text -> suggested quotes and speakers (``Suggestions``).
 
 ``DEFAULT_DETECTOR`` is the pure-standard-library rule detector (``RuleDetector``); any other
-engine plugs in behind the ``Detector`` protocol. Stages live in their own modules:
-``segment`` (paragraphs, sentences, tokens), ``quotemarks`` (pairing), ``quotes`` (finding),
+engine plugs in behind the ``Detector`` protocol. Segmentation (paragraphs, sentences, tokens)
+is ``annotations.text``, shared with the exports and span moves; the stages live in their own
+modules: ``quotemarks`` (pairing), ``quotes`` (finding),
 ``clauses`` (where reported content starts and stops), ``headlines``, ``mentions`` (speaker
 phrases), ``attribution`` (inheritance), ``coref`` (aliases, pronouns).
 """

@@ -29,7 +29,7 @@ from annotations.detect.patterns import (
     TRAILING_ADJUNCT_RE,
 )
 from annotations.detect.quotemarks import MarkPair
-from annotations.detect.segment import WORD_RE
+from annotations.text import WORD_RE
 
 Toks = list[tuple[int, int]]
 

@@ -13,7 +13,7 @@ import re
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import NP, classify
 from annotations.detect.quotes import RawQuote, trim
-from annotations.detect.segment import WORD_RE
+from annotations.text import WORD_RE
 
 HEADLINE_RE = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*):\s+(?=\S)")
 HEADLINE_STOP = frozenset(

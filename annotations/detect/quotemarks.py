@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from annotations.detect.segment import paragraphs
+from annotations.text import paragraphs
 
 MARK_RE = re.compile(r"''|``|[\"“”„«»‘’'‚‹›]")
 DOUBLE = frozenset(['"', "“", "”", "„", "«", "»", "''", "``"])

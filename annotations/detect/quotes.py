@@ -66,7 +66,7 @@ from annotations.detect.patterns import (
     TELL_LIKE,
 )
 from annotations.detect.quotemarks import MarkPair
-from annotations.detect.segment import WORD_RE, tokens
+from annotations.text import WORD_RE, tokens
 
 Toks = list[tuple[int, int]]
 

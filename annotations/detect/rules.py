@@ -20,9 +20,9 @@ from annotations.detect.lexicon import Lexicon, extend, load
 from annotations.detect.mentions import NP, find_names
 from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
-from annotations.detect.segment import paragraphs, sentences
 from annotations.detect.suggestions import Suggestions
 from annotations.model import Cue, Mention, Quote, Speaker
+from annotations.text import paragraphs, sentences
 
 VERSION = "0.3"
 
@@ -75,7 +75,7 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
         if us < claimed_until:
             continue
         prot = [(p.open_at, p.close_at + 1) for p in upairs]
-        for ss, se in sentences(text, us, ue, prot, attr):
+        for ss, se in sentences(text, us, ue, prot, keep_with=attr):
             spairs = [p for p in upairs if ss <= p.open_at and p.close_at < se]
             found = finder.find(ss, se, spairs, pidx, sent_no)
             out.extend(found)

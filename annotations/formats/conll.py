@@ -14,7 +14,8 @@ Layout (CoNLL-U Plus conventions for comments)::
 - ``SPEAKER``: ``B-SPEAKER`` / ``I-SPEAKER`` / ``O`` over each speaker mention;
   ``SAID`` lists the ids of the quotes that mention is the speaker of (``,``-separated).
 - ``START``/``END``: Python character offsets into the document text. ``_`` means empty.
-Tokens are split at annotation boundaries, so tags are exact. A blank line ends a sentence.
+Sentences and tokens are the ones of ``annotations.text`` (the detector's own); tokens are
+split at annotation boundaries, so tags are exact. A blank line ends a sentence.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output
-from annotations.formats.segment import annotation_cuts, sentences, tokens
 from annotations.model import Layer
+from annotations.text import sentences, span_edges, tokens
 
 COLUMNS = ("TOKEN", "START", "END", "QUOTE", "SPEAKER", "QUOTE_ID", "SAID")
 
@@ -48,7 +49,7 @@ def document_to_conll(doc_id: str, text: str, layer: Layer) -> str:
         if q.speaker_mention is not None:
             key = (q.speaker_mention.start, q.speaker_mention.end)
             mentions.setdefault(key, []).append(q.id)
-    cuts = annotation_cuts([(s, e) for s, e, _, _ in quote_spans] + list(mentions))
+    cuts = span_edges([(s, e) for s, e, _, _ in quote_spans] + list(mentions))
     sents = [(ss, se, tokens(text, ss, se, cuts)) for ss, se in sentences(text)]
     starts = [ts for _, _, toks in sents for ts, _ in toks]
     # tags by token index; tokens are cut at every boundary, so a token starting inside a

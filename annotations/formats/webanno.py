@@ -17,10 +17,11 @@ Layers: ``webanno.custom.Quote`` (quoteId, quoteType, speaker, speakerId, stance
 Quote span per part, sharing its ``quoteId``. The quote-speaker link is the ``speakerId``
 feature on both layers rather than a ``#T_RL`` relation, because INCEpTION relation layers
 connect spans of one and the same layer. Create the two layers with these feature names (all
-strings) in the INCEpTION project before importing. Sentences are the simple ones of
-``segment``; tokens are split at annotation boundaries so every span is exact, except that
-(as the format itself requires) a span is cut to the tokens it covers: leading or trailing
-white space is dropped, and a span over white space only is left out.
+strings) in the INCEpTION project before importing. Sentences and tokens are the ones of
+``annotations.text`` (the detector's own, abbreviation-aware); tokens are split at annotation
+boundaries so every span is exact, except that (as the format itself requires) a span is cut
+to the tokens it covers: leading or trailing white space is dropped, and a span over white
+space only is left out.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from annotations.formats.export_common import (
     atomic_output,
     safe_name,
 )
-from annotations.formats.segment import annotation_cuts, sentences, tokens
 from annotations.model import Layer
+from annotations.text import sentences, span_edges, tokens
 
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
 QUOTE_LAYER = "webanno.custom.Quote"
@@ -138,7 +139,7 @@ def _spans(layer: Layer) -> list[_Span]:
 def document_to_tsv(text: str, layer: Layer) -> str:
     """The complete WebAnno TSV 3.3 file for one document."""
     annotations = [a for a in _spans(layer) if a.end > a.start]
-    cuts = annotation_cuts([(a.start, a.end) for a in annotations])
+    cuts = span_edges([(a.start, a.end) for a in annotations])
     sents = [tokens(text, s, e, cuts) for s, e in sentences(text)]
     sents = [toks for toks in sents if toks]
     starts = [s for toks in sents for s, _ in toks]

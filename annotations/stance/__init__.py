@@ -26,9 +26,16 @@ API (all names importable from ``annotations.stance``):
   ``.next(model, labelled_ids, k=1)`` (a pure function of the labelled set) and
   ``.representative`` (ids it picked as cold start or audit), and the one-shot
   ``next_to_label(model, pool, labelled_ids, k=1, seed=0)``: the review queue's order.
-- ``item_from_quote(doc_id, quote)``, ``example_from_quote(doc_id, quote)``,
-  ``split_layer(doc_id, layer, labelled_statuses=("accepted",), representative=())``
-  (``adapt``): from the project's ``Quote``/``Layer`` records; item ids are "doc/quote".
+- ``is_label(quote)`` (a stance the researcher set: confidence 1.0, or none recorded; never
+  on a rejected quote), ``speaker_key(layer, quote)`` / ``speaker_identity(name)`` (the
+  registry key of the resolved name: one speaker across the corpus), ``cue_key(quote)``,
+  ``item_from_quote(doc_id, layer, quote)``, ``example_from_quote(doc_id, layer, quote)``,
+  ``as_example(item, label)``, ``classify(doc_id, layer, quote, labels)``,
+  ``split_layer(doc_id, layer, labels=None, representative=())`` (``adapt``): the ONE bridge
+  from the project's ``Quote``/``Layer`` records; item ids are "doc/quote".
+- ``StanceSuggester``, ``snapshot(doc_ids, read_layer, scheme)``, ``SuggestionSet``,
+  ``RefitState``, ``stance_uncertainty_order(suggestions, queue)`` (``suggester``): a
+  project's suggestions, refitted from its labels (the app runs it in a worker).
 - ``evaluate(gold, counts, seed)`` / ``load_gold(path)`` (``simulate``): the stance-eval
   simulation; ``polar_labels``, ``f1avg``, ``macro_f1`` (``metrics``).
 
@@ -47,9 +54,20 @@ _LAZY = {
     "examples_from_scheme": "annotations.stance.model",
     "ActiveLearner": "annotations.stance.active",
     "next_to_label": "annotations.stance.active",
+    "is_label": "annotations.stance.adapt",
+    "speaker_key": "annotations.stance.adapt",
+    "speaker_identity": "annotations.stance.adapt",
+    "cue_key": "annotations.stance.adapt",
     "item_from_quote": "annotations.stance.adapt",
     "example_from_quote": "annotations.stance.adapt",
+    "as_example": "annotations.stance.adapt",
+    "classify": "annotations.stance.adapt",
     "split_layer": "annotations.stance.adapt",
+    "StanceSuggester": "annotations.stance.suggester",
+    "SuggestionSet": "annotations.stance.suggester",
+    "RefitState": "annotations.stance.suggester",
+    "snapshot": "annotations.stance.suggester",
+    "stance_uncertainty_order": "annotations.stance.suggester",
     "evaluate": "annotations.stance.simulate",
     "load_gold": "annotations.stance.simulate",
     "polar_labels": "annotations.stance.metrics",

@@ -5,6 +5,12 @@ with the gold label); the model is refitted after every label. At each requested
 suggestions for the items NOT yet labelled are scored: F1avg over the polar labels and
 macro-F1 over every gold label. Only labels the learner asked for are ever revealed. The
 ``majority`` row is the most frequent gold label answered for every item.
+
+The oracle answers the way the researcher does in the app, by setting the stance
+(``SetStance``): every answer is a label under ``adapt.is_label`` and becomes an example by
+``adapt.as_example``, the same bridge the app's suggester uses; a gold line's ``speaker`` is a
+name, identified by ``adapt.speaker_identity`` as in a project. Unanswered gold labels are
+never seen, so no other rule decides what the model learns from.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import InputError
+from annotations.stance.adapt import as_example, speaker_identity
 from annotations.stance.metrics import f1avg, macro_f1, polar_labels
 from annotations.stance.types import StanceExample, StanceItem
 
@@ -94,7 +101,7 @@ def parse_lines(lines: Sequence[str], source: str = "input") -> list[GoldItem]:
                 StanceItem(
                     item_id,
                     str(data["text"]),
-                    speaker=str(speaker) if speaker else None,
+                    speaker=speaker_identity(str(speaker)) if speaker else None,
                     document=str(data["document"]) if data.get("document") else None,
                 ),
                 str(data["label"]),
@@ -152,15 +159,9 @@ def evaluate(
                 break
             item = by_id[nxt[0]]
             labelled.append(item.id)
+            answer = truth[item.id]  # the researcher sets it: a label
             examples.append(
-                StanceExample(
-                    item.text,
-                    truth[item.id],
-                    item.speaker,
-                    item.cue,
-                    item.document,
-                    representative=item.id in learner.representative,
-                )
+                as_example(item, answer, representative=item.id in learner.representative)
             )
             model.fit(examples, pool=pool)
         done = set(labelled)

@@ -8,7 +8,6 @@ import pytest
 from seedproject import build_project
 from tmuxdriver import TMUX, Tmux, saywho_command
 
-from annotations.model import Layer
 from annotations.store.project import Project
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -28,7 +27,7 @@ def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
         assert tmux.wait_exit(), tmux.screen()
     finally:
         tmux.close()
-    with Project.open(folder, "x", read_only=True, detect=lambda t: Layer("suggestions")) as p:
+    with Project.open(folder, "x", read_only=True) as p:
         quote = p.layer("ice").quotes["q1"]
     assert quote.status == "accepted"
     assert quote.stance == "oppose"

@@ -21,7 +21,6 @@ sys.path.insert(0, str(HERE.parent / "e2e"))
 from seedproject import build_project  # noqa: E402
 from tmuxdriver import TMUX, Tmux, saywho_command  # noqa: E402
 
-from annotations.model import Layer  # noqa: E402
 from annotations.store.project import Project  # noqa: E402
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -35,7 +34,7 @@ ROUNDS = (
 
 
 def _layer(folder: Path) -> dict:
-    with Project.open(folder, "k", read_only=True, detect=lambda t: Layer("suggestions")) as p:
+    with Project.open(folder, "k", read_only=True) as p:
         return dict(p.layer("ice").quotes)
 
 

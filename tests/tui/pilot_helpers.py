@@ -16,19 +16,19 @@ from tui.app import SaywhoApp
 async def running(folder: Path, size: tuple[int, int] = (100, 30),
                   read_only: bool = False) -> AsyncIterator[Pilot]:
     """Run the app on ``folder``; waits for saves and closes the project at the end."""
-    project = open_project(folder, read_only=read_only)
-    app = SaywhoApp(project)
+    session = open_project(folder, read_only=read_only)
+    app = SaywhoApp(session)
     try:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             yield pilot
             await settle(pilot)
     finally:
-        project.close()
+        session.close()
 
 
 async def settle(pilot: Pilot) -> None:
     """Wait until every queued edit is saved and the UI has caught up."""
     app = pilot.app
-    await app.editor.wait_idle()  # type: ignore[attr-defined]
+    await app.bridge.wait_idle()  # type: ignore[attr-defined]
     await pilot.pause()

@@ -17,7 +17,7 @@ from annotations.model import (
     Quote,
     Speaker,
 )
-from annotations.store.project import Project
+from annotations.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "ice-sanctuary-cities.txt"
@@ -89,19 +89,19 @@ def _find_all(text: str, word: str) -> list[int]:
 def build_project(folder: Path, *, text: str | None = None, extra_docs: int = 0) -> Path:
     """Create a project in ``folder`` with the seed (or ``text``) and the fixed layer."""
     text = seed_text() if text is None else text
-    with Project.open(folder, ANNOTATOR, detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
-        project.add_documents([Document(DOC_ID, TITLE, text)])
+    with open_project(folder) as session:
+        session.import_documents([Document(DOC_ID, TITLE, text)])
         if text == seed_text():
-            project.put_layer(DOC_ID, fixed_layer(text))
+            session.put_layer(DOC_ID, fixed_layer(text), replace=True)
         for i in range(extra_docs):
-            project.add_documents([Document(f"extra-{i + 1}", f"Second article {i + 1}",
-                                            f"Mayor Smith said \"we will comply\" on day {i}.")])
+            session.import_documents([Document(f"extra-{i + 1}", f"Second article {i + 1}",
+                                               f"Mayor Smith said \"we will comply\" on day {i}.")])
     return folder
 
 
-def open_project(folder: Path, *, read_only: bool = False) -> Project:
-    """Open a test project for the fixed annotator."""
-    return Project.open(folder, ANNOTATOR, read_only=read_only,
+def open_project(folder: Path, *, read_only: bool = False) -> Session:
+    """Open a session on a test project for the fixed annotator (no detector: fixed layers)."""
+    return Session.open(folder, ANNOTATOR, read_only=read_only,
                         detect=lambda t: Layer(SUGGESTIONS_LAYER))
 
 

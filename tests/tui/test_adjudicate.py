@@ -73,7 +73,7 @@ async def test_undo_adoption_and_edit_final(folder, run_app):
         assert screen.index == 0  # undo shows the unit it touched
         await pilot.press("1", "e")  # the reader, on final (waits for the adoption)
         await pilot.pause()
-        assert pilot.app.active_layer == "final"
+        assert pilot.app.bridge.active_layer == "final"
         assert "layer: final" in pilot.app.sub_title
         assert [q.stance for q in pilot.app.screen.quotes] == ["support"]
 

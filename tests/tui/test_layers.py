@@ -27,7 +27,7 @@ async def test_switch_layer_then_accept(folder, run_app):
         assert [name for name, _ in app.screen.choices] == ["tester", "bo", "final"]
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.active_layer == "bo"
+        assert app.bridge.active_layer == "bo"
         assert "layer: bo" in app.sub_title
         assert "layer: bo" in app.screen.query_one("#status").render().plain
         await pilot.press("a")
@@ -42,11 +42,11 @@ async def test_switch_to_final_starts_empty(folder, run_app):
     async with run_app(folder) as pilot:
         await pilot.press("l", "end", "enter")
         await pilot.pause()
-        assert pilot.app.active_layer == "final"
+        assert pilot.app.bridge.active_layer == "final"
         assert pilot.app.screen.quotes == []
         await pilot.press("l", "home", "enter")
         await pilot.pause()
-        assert pilot.app.active_layer is None
+        assert pilot.app.bridge.active_layer is None
         assert len(pilot.app.screen.quotes) == 5
 
 
@@ -70,7 +70,7 @@ async def test_undo_of_an_edit_in_a_layer_not_shown_says_where(folder, run_app):
         await settle(pilot)
         await pilot.press("l", "home", "enter", "u")  # back to tester, undo
         await settle(pilot)
-        assert "layer bo" in pilot.app.save_state[1]
+        assert "layer bo" in pilot.app.bridge.save_state[1]
         assert "layer bo" in pilot.app.screen.query_one("#status").render().plain
     with open_project(folder, read_only=True) as project:
         assert project.layer(DOC_ID, "bo").quotes["q1"].status == "suggested"
@@ -80,12 +80,12 @@ async def test_take_suggestion_right_after_a_layer_switch_is_not_from_the_old_la
         folder, run_app):
     """Suggestions are per layer: after `l`, those fitted on the old layer are not offered."""
     from annotations.stance.types import StanceSuggestion
-    from tui.stance_suggest import SuggestionSet, suggester, wait_idle
+    from annotations.stance.suggester import SuggestionSet
 
     add_layer(folder, "bo")
     async with run_app(folder) as pilot:
-        await wait_idle(pilot.app)
-        sugg = suggester(pilot.app)
+        await pilot.app.bridge.stance.wait_idle()
+        sugg = pilot.app.bridge.stance.model
         sugg.current = SuggestionSet(  # as if fitted on tester's labels
             sugg.fits, None, None, 2,
             {(DOC_ID, "q1"): StanceSuggestion("ice\x1fq1", "support", 0.9, False)},

@@ -69,10 +69,10 @@ async def test_remove_in_use_asks_first(folder, run_app):
         assert pilot.app.screen.count == 4
         await pilot.press("escape")  # keep it
         await finish(pilot)
-        assert "support" in pilot.app.project.scheme.names
+        assert "support" in pilot.app.session.scheme.names
         await pilot.press("d", "down", "enter")  # move them to neutral
         await finish(pilot)
-        assert pilot.app.project.scheme.names == ("oppose", "neutral", "unclear")
+        assert pilot.app.session.scheme.names == ("oppose", "neutral", "unclear")
     for layer in (ANNOTATOR, "bo"):
         got = stances(folder, layer)
         assert got["q2"] == got["q3"] == "neutral" and got["q1"] == "oppose"
@@ -85,7 +85,7 @@ async def test_change_key_rebinds_reader(folder, run_app):
         await answer(pilot, "z")
         await pilot.press("down", "k")  # unclear: `a` is the reader's accept key
         await answer(pilot, "a")
-        assert "taken" in pilot.app.save_state[1]
+        assert "taken" in pilot.app.bridge.save_state[1]
         await pilot.press("escape", "z")
         await settle(pilot)
     assert stances(folder, ANNOTATOR)["q1"] == "neutral"
@@ -97,9 +97,9 @@ async def test_stance_key_cannot_take_a_review_key(folder, run_app):
     async with run_app(folder) as pilot:
         await pilot.press("K", "down", "down", "k")  # neutral
         await answer(pilot, "o")
-        assert "taken" in pilot.app.save_state[1]
+        assert "taken" in pilot.app.bridge.save_state[1]
         await pilot.press("k")
         await answer(pilot, "X")
-        assert "taken" in pilot.app.save_state[1]
+        assert "taken" in pilot.app.bridge.save_state[1]
     with open_project(folder, read_only=True) as project:
         assert project.scheme.by_key("o") is None and project.scheme.by_key("X") is None

@@ -161,7 +161,7 @@ async def test_failed_save_shows_error(folder, run_app):
     from annotations.errors import ProjectError
 
     async with run_app(folder) as pilot:
-        project = pilot.app.project
+        project = pilot.app.session.project
 
         def broken(edit):
             raise ProjectError("disk full")
@@ -169,7 +169,7 @@ async def test_failed_save_shows_error(folder, run_app):
         project.apply = broken
         await pilot.press("a")
         await settle(pilot)
-        assert pilot.app.save_state == ("error", "disk full")
+        assert pilot.app.bridge.save_state == ("error", "disk full")
         status = str(pilot.app.screen.query_one("#status").render())
         assert "✗ error" in status
         # the screen falls back to what is on disk

@@ -9,8 +9,16 @@ from pathlib import Path
 from pilot_helpers import settle
 from seedproject import DOC_ID
 
-from tui.stance_suggest import StanceSuggester, snapshot, suggester, wait_idle
+from annotations.stance.suggester import StanceSuggester, snapshot
 from tui.widgets.quotes import QuoteList
+
+
+def suggester(app):  # noqa: ANN001, ANN201
+    return app.bridge.stance.model
+
+
+async def wait_idle(app) -> None:  # noqa: ANN001
+    await app.bridge.stance.wait_idle()
 
 
 async def refitted(pilot) -> None:
@@ -92,7 +100,7 @@ def test_compute_is_deterministic(folder):
 
         project.apply(SetStance(DOC_ID, "q1", "support"))
         project.apply(SetStance(DOC_ID, "q2", "oppose"))
-        snap = snapshot(project, None)
+        snap = snapshot(project.document_ids(), project.layer, project.scheme)
     assert len(snap.examples) == 2 and len(snap.items) == 3
     a = StanceSuggester().compute(snap, None)
     b = StanceSuggester().compute(snap, None)

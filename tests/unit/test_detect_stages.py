@@ -6,7 +6,7 @@ from annotations.detect import DEFAULT_DETECTOR
 from annotations.detect.lexicon import inflections, load
 from annotations.detect.mentions import find_names, subject_after, subject_before
 from annotations.detect.quotemarks import pair_marks
-from annotations.detect.segment import paragraphs, sentences, tokens
+from annotations.text import paragraphs, sentences, tokens
 
 
 def contents(text: str, depth: int | None = None) -> list[str]:

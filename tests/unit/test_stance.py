@@ -225,24 +225,30 @@ def test_degenerate_corpus_still_works() -> None:
 
 
 def test_layer_bridge_feeds_the_model() -> None:
-    from annotations.model import Cue, layer_from_records
+    from annotations.model import Cue, Speaker, layer_from_records
     from annotations.model import Quote as Q
     from annotations.stance import split_layer
 
-    text = "we welcome it. it is terrible. the vote is tuesday. great news."
-    spans = [(0, 13, "support", "accepted"), (15, 29, "oppose", "accepted"),
-             (31, 50, None, "suggested"), (52, 63, "support", "suggested")]
+    text = "we welcome it. it is terrible. the vote is tuesday. great news. so bad."
+    hand, guess = {"stance": 1.0}, {"stance": 0.6}
+    spans = [(0, 13, "support", "suggested", hand), (15, 29, "oppose", "accepted", {}),
+             (31, 50, None, "suggested", {}), (52, 63, "support", "accepted", guess),
+             (65, 71, "oppose", "rejected", hand)]
     quotes = [
-        Q(f"q{i}", s, e, text[s:e], cue=Cue(s, s + 2, text[s:s + 2], "say"), speaker_id="sp1",
-          stance=st, status=status)
-        for i, (s, e, st, status) in enumerate(spans)
+        Q(f"q{i}", s, e, text[s:e], cue=Cue(s, s + 2, text[s:s + 2], "Say"), speaker_id="sp1",
+          stance=st, confidence=conf, status=status)
+        for i, (s, e, st, status, conf) in enumerate(spans)
     ]
-    layer = layer_from_records("ana", quotes, [])
+    layer = layer_from_records("ana", quotes, [Speaker("sp1", "Mayor Jim Kenney", "person")])
     examples, pending = split_layer("doc1", layer, representative=["doc1/q0"])
+    # set by hand (any status) or imported without a confidence: labels; a guess is not,
+    # even on an accepted quote; a rejected quote is nothing
     assert [e.label for e in examples] == ["support", "oppose"]
     assert examples[0].representative and not examples[1].representative
-    assert examples[0].speaker == "sp1" and examples[0].cue == "say"
+    assert examples[0].speaker == "jim kenney" and examples[0].cue == "say"
     assert [it.id for it in pending] == ["doc1/q2", "doc1/q3"]
+    only_support, _ = split_layer("doc1", layer, labels=("support",))
+    assert [e.label for e in only_support] == ["support"]  # outside the scheme: skipped
     model = StanceModel(LABELS)
     model.fit(examples, pool=pending)
     assert len(model.suggest(pending)) == 2

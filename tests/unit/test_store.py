@@ -13,9 +13,10 @@ import pytest
 from annotations.edits import AcceptQuote, NewQuote, SetStance
 from annotations.errors import InputError
 from annotations.model import Document, Layer
+from annotations.session import Session
 from annotations.store import Project
 from annotations.store.atomic import TEMP_SUFFIX
-from tests.conftest import ARTICLE, fixed_detect, make_project
+from tests.conftest import ARTICLE, fixed_detect, make_project, with_suggestions
 
 
 def test_edit_is_on_disk_when_apply_returns(project: Project) -> None:
@@ -41,24 +42,38 @@ def test_truncated_annotations_file_is_moved_aside_and_others_work(tmp_path: Pat
     victim.write_bytes(full[: len(full) // 2])
     truncated = victim.read_bytes()
 
-    with Project.open(folder, "ann", create=False, detect=fixed_detect) as proj:
+    with Project.open(folder, "ann", create=False) as proj:
         damage = proj.verify()
         assert len(damage) == 1 and "d1" in damage[0] and "moved aside" in damage[0]
         aside = list((folder / "annotations").glob("d1.json.damaged-*"))
         assert len(aside) == 1 and aside[0].read_bytes() == truncated
         assert proj.layer("d2").quotes["q2"].status == "accepted"
         assert proj.layer("d0").quotes["q1"].status == "suggested"
-        # the damaged document gets fresh suggestions and keeps working
+        # the store does not detect: the damaged document waits, empty, for suggestions
+        assert proj.needs_suggestions == {"d1"}
+        assert proj.layer("d1", "suggestions").quotes == {}
+        proj.store_suggestions("d1", fixed_detect(ARTICLE))
+        assert not proj.needs_suggestions
         assert set(proj.layer("d1").quotes) == {"q1", "q2"}
         proj.apply(AcceptQuote("d1", quote_id="q2"))
     assert aside[0].read_bytes() == truncated
+
+
+def test_a_session_gives_a_damaged_document_fresh_suggestions(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    make_project(folder, n_docs=2).close()
+    (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
+    with Session.open(folder, "ann", create=False, detect=fixed_detect) as session:
+        assert set(session.layer("d1").quotes) == {"q1", "q2"}
+        assert not session.project.needs_suggestions
+        assert any("d1" in d and "moved aside" in d for d in session.damaged)
 
 
 def test_corrupt_project_file_is_moved_aside_and_documents_recovered(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     make_project(folder, n_docs=2).close()
     (folder / "saywho.json").write_bytes(b"{not json")
-    with Project.open(folder, "ann", create=False, detect=fixed_detect) as proj:
+    with Project.open(folder, "ann", create=False) as proj:
         assert any("saywho.json" in d for d in proj.damaged)
         assert sorted(proj.document_ids()) == ["d0", "d1"]
         assert proj.document("d0").text == ARTICLE
@@ -76,9 +91,9 @@ def test_orphan_temp_files_are_removed_at_open(tmp_path: Path) -> None:
 
 def test_reimport_unchanged_is_noop_and_changed_text_is_refused(project: Project) -> None:
     project.apply(AcceptQuote("d0", quote_id="q1"))
-    again = project.add_documents([Document("d0", "Doc 0", ARTICLE)])
+    again = project.add_documents(with_suggestions([Document("d0", "Doc 0", ARTICLE)]))
     assert again.unchanged == ["d0"] and not again.added and again.ok
-    changed = project.add_documents([Document("d0", "Doc 0", ARTICLE + " More.")])
+    changed = project.add_documents(with_suggestions([Document("d0", "Doc 0", ARTICLE + " M.")]))
     assert not changed.ok and "different text" in changed.failed[0][1]
     assert project.document("d0").text == ARTICLE
     assert project.layer("d0").quotes["q1"].status == "accepted"
@@ -87,8 +102,8 @@ def test_reimport_unchanged_is_noop_and_changed_text_is_refused(project: Project
 @pytest.mark.parametrize("hostile", ["../../x", "con", "CON.txt", "a/b\\c", "..", ".hidden", "nul"])
 def test_hostile_ids_never_leave_the_project(tmp_path: Path, hostile: str) -> None:
     folder = tmp_path / "deep" / "proj"
-    with Project.open(folder, "ann", detect=fixed_detect) as proj:
-        proj.add_documents([Document(hostile, "t", ARTICLE)])
+    with Project.open(folder, "ann") as proj:
+        proj.add_documents(with_suggestions([Document(hostile, "t", ARTICLE)]))
         assert proj.document(hostile).text == ARTICLE
         proj.apply(NewQuote(hostile, start=0, end=5))
     made = [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -186,9 +201,9 @@ def test_undo_keeps_another_annotators_later_change_to_other_fields(tmp_path: Pa
     folder = tmp_path / "proj"
     with make_project(folder) as ann:
         ann.apply(AcceptQuote("d0", quote_id="q1", layer="team"))
-    with Project.open(folder, "bob", detect=fixed_detect) as bob:
+    with Project.open(folder, "bob") as bob:
         bob.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="team"))
-    with Project.open(folder, "ann", detect=fixed_detect) as ann:
+    with Project.open(folder, "ann") as ann:
         ann.undo()
         quote = ann.layer("d0", "team").quotes["q1"]
         assert (quote.status, quote.stance) == ("suggested", "oppose")
@@ -199,16 +214,16 @@ def test_undo_refuses_to_overwrite_a_later_change_to_the_same_field(tmp_path: Pa
     with make_project(folder) as ann:
         ann.apply(SetStance("d0", quote_id="q2", stance="neutral", layer="team"))
         ann.apply(SetStance("d0", quote_id="q1", stance="support", layer="team"))
-    with Project.open(folder, "bob", detect=fixed_detect) as bob:
+    with Project.open(folder, "bob") as bob:
         bob.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="team"))
-    with Project.open(folder, "ann", detect=fixed_detect) as ann:
+    with Project.open(folder, "ann") as ann:
         with pytest.raises(InputError, match="changed since"):
             ann.undo()
         assert ann.layer("d0", "team").quotes["q1"].stance == "oppose"
         ann.undo()  # the conflicting step is skipped; the one before it still undoes
         assert ann.layer("d0", "team").quotes["q2"].stance is None
         ann.redo()
-    with Project.open(folder, "ann", detect=fixed_detect) as ann:
+    with Project.open(folder, "ann") as ann:
         assert ann.layer("d0", "team").quotes["q2"].stance == "neutral"
         assert ann.layer("d0", "team").quotes["q1"].stance == "oppose"
         assert ann.undo() is not None and not ann.can_undo  # the skip survives a restart
@@ -245,13 +260,13 @@ def test_read_only_open_writes_nothing_at_all(tmp_path: Path, how: str) -> None:
     (folder / "annotations" / f".d2.json.77{TEMP_SUFFIX}").write_bytes(b"{")
     with open(folder / "journal.jsonl", "ab") as fh:
         fh.write(b'{"torn')
-    holder = Project.open(folder, "ann", detect=fixed_detect) if how == "lock_refused" else None
+    holder = Project.open(folder, "ann") if how == "lock_refused" else None
     if holder is not None:  # the holder repaired and cleaned up; what the reader sees is this
         holder.layer("d0", "suggestions")
         (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
         (folder / "annotations" / "d0.json").write_bytes(orjson.dumps({"quotes": {"1": quote}}))
     before = _tree(folder)
-    proj = Project.open(folder, "ann", read_only=how == "read_only", detect=fixed_detect)
+    proj = Project.open(folder, "ann", read_only=how == "read_only")
     try:
         assert proj.read_only
         assert set(proj.layer("d0", "suggestions").quotes) == {"q9"}  # migrated in memory
@@ -276,11 +291,11 @@ def test_read_only_open_of_a_missing_folder_creates_nothing(tmp_path: Path) -> N
 
 def test_rebuilt_document_list_keeps_the_real_ids_and_undo(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
-    with Project.open(folder, "ann", detect=fixed_detect) as proj:
-        proj.add_documents([Document("a b/c", "Title", ARTICLE)])
+    with Project.open(folder, "ann") as proj:
+        proj.add_documents(with_suggestions([Document("a b/c", "Title", ARTICLE)]))
         proj.apply(AcceptQuote("a b/c", quote_id="q1"))
     (folder / "saywho.json").write_bytes(b"{not json")
-    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+    with Project.open(folder, "ann") as proj:
         assert proj.document_ids() == ["a b/c"]
         assert proj.layer("a b/c").quotes["q1"].status == "accepted"
         proj.undo()
@@ -293,7 +308,7 @@ def test_a_journal_line_without_the_edit_fields_does_not_stop_the_open(tmp_path:
         proj.apply(AcceptQuote("d0", quote_id="q1"))
     with open(folder / "journal.jsonl", "ab") as fh:
         fh.write(b'{"op": "edit", "annotator": "ann"}\n')
-    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+    with Project.open(folder, "ann") as proj:
         assert proj.undo() is not None
         assert proj.layer("d0").quotes["q1"].status == "suggested"
 
@@ -317,7 +332,7 @@ def test_an_unreadable_annotations_file_is_never_replaced(
         return real_read(self)
 
     monkeypatch.setattr(AtomicJSONStorage, "read", refuse)
-    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+    with Project.open(folder, "ann") as proj:
         with pytest.raises(ProjectError, match="Permission denied"):
             proj.layer("d0")
         with pytest.raises(ProjectError, match="Permission denied"):
@@ -333,9 +348,9 @@ def test_import_never_writes_over_files_the_document_list_lost(tmp_path: Path) -
     (folder / "texts" / "d0.txt").write_bytes(b"\xff\xfe not utf-8")  # unreadable text
     (folder / "saywho.json").write_bytes(b"{not json")  # and a lost document list
     kept = (folder / "annotations" / "d0.json").read_bytes()
-    with Project.open(folder, "ann", detect=fixed_detect) as proj:
+    with Project.open(folder, "ann") as proj:
         assert proj.document_ids() == []
-        proj.add_documents([Document("d0", "again", ARTICLE)])
+        proj.add_documents(with_suggestions([Document("d0", "again", ARTICLE)]))
         assert proj.info("d0").file != "d0"
     assert (folder / "annotations" / "d0.json").read_bytes() == kept
 
@@ -349,8 +364,8 @@ def test_a_detector_failure_fails_one_document_and_an_interrupt_keeps_the_rest(
         return fixed_detect(text)
 
     docs = [Document("ok", "t", ARTICLE), Document("bad", "t", "boom"), Document("ok2", "t", "x")]
-    with Project.open(tmp_path / "p", "ann", detect=flaky) as proj:
-        report = proj.add_documents(docs)
+    with Session.open(tmp_path / "p", "ann", detect=flaky) as session:
+        report = session.import_documents(docs)
         assert report.added == ["ok", "ok2"]
         assert "detector failed" in report.failed[0][1] and "confused" in report.failed[0][1]
 
@@ -359,11 +374,11 @@ def test_a_detector_failure_fails_one_document_and_an_interrupt_keeps_the_rest(
         raise KeyboardInterrupt
 
     with (
-        Project.open(tmp_path / "p", "ann", detect=flaky) as proj,
+        Session.open(tmp_path / "p", "ann", detect=flaky) as session,
         pytest.raises(KeyboardInterrupt),
     ):
-        proj.add_documents(interrupted())
-    with Project.open(tmp_path / "p", "ann", detect=flaky) as proj:
+        session.import_documents(interrupted())
+    with Project.open(tmp_path / "p", "ann") as proj:
         assert proj.document_ids() == ["ok", "ok2", "first"]
 
 

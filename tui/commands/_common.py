@@ -1,4 +1,4 @@
-"""What several commands share: finding and opening the project, the bundled seeds."""
+"""What several commands share: finding the project and opening a session on it, the seeds."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import SUGGESTIONS_LAYER
-from annotations.store import Project
+from annotations.session import Session
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS_PACKAGE = "annotations.seeds"  # the top-level seeds/ folder, shipped as package data
 
 
 def project_dir(args: argparse.Namespace) -> Path:
@@ -25,9 +25,9 @@ def project_dir(args: argparse.Namespace) -> Path:
 
 def open_project(
     args: argparse.Namespace, *, read_only: bool = False, create: bool = True
-) -> Project:
-    """Open the project the arguments name, for ``--annotator`` (default: the login name)."""
-    return Project.open(
+) -> Session:
+    """A session on the project the arguments name, for ``--annotator`` (default: login)."""
+    return Session.open(
         project_dir(args),
         getattr(args, "annotator", None),
         read_only=read_only,
@@ -35,17 +35,24 @@ def open_project(
     )
 
 
-def seed_if_empty(project: Project) -> int:
+def seed_if_empty(session: Session) -> int:
     """Import the bundled sample articles into a new, empty project; return how many."""
-    if project.read_only or project.document_ids() or not SEEDS_DIR.is_dir():
+    if session.read_only or session.document_ids():
         return 0
-    from annotations.formats.readers import read_documents
+    from contextlib import ExitStack
+    from importlib.resources import as_file, files
 
-    docs = [r.document for r in read_documents([SEEDS_DIR]) if r.document is not None]
-    return len(project.add_documents(docs).added)
+    from annotations.formats.readers import SUPPORTED_SUFFIXES, read_documents
+
+    articles = [f for f in files(SEEDS_PACKAGE).iterdir()
+                if f.is_file() and Path(f.name).suffix.lower() in SUPPORTED_SUFFIXES]
+    with ExitStack() as stack:  # as_file: a real path even when installed as a zip
+        paths = [stack.enter_context(as_file(f)) for f in sorted(articles, key=lambda f: f.name)]
+        docs = [r.document for r in read_documents(paths) if r.document is not None]
+    return len(session.import_documents(docs).added)
 
 
-def check_layer(project: Project, name: str | None) -> str:
+def check_layer(project: Session, name: str | None) -> str:
     """The layer a command reads: ``name``, else the annotator's own.
 
     A name given explicitly must be stored in some document (or be the suggestions, or the

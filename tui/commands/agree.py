@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from annotations.agreement import AgreementReport, agreement, summary_lines
-from annotations.display import visible
+from annotations.display import safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import Layer
 from tui.commands._common import open_project
@@ -63,15 +63,15 @@ def run(args: argparse.Namespace) -> int:
     report = agreement(docs, args.layers)
     data = report.to_dict()
     if args.json:
-        print(orjson.dumps(data).decode())
+        print(safe_json(orjson.dumps(data).decode()))
     else:
         _print(report)
     for message in skipped:  # a damaged document is left out, never silently
-        print(f"saywho: skipped: {visible(message)}", file=sys.stderr)
+        print(f"saywho: skipped: {visible_line(message)}", file=sys.stderr)
     return 1 if skipped else 0
 
 
 def _print(report: AgreementReport) -> None:
     console = Console(highlight=False)
     for line in summary_lines(report):
-        console.print(Text(line))
+        console.print(Text(visible_line(line)))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotations.detect import DEFAULT_DETECTOR
+from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
 from annotations.formats.interchange import document_to_interchange
 from annotations.formats.readers import read_documents
@@ -47,7 +48,7 @@ def _write_all(paths: list[str], out: TextIO) -> tuple[int, list[str]]:
         sugg = DEFAULT_DETECTOR.detect(doc.text)
         layer = layer_from_records(SUGGESTIONS_LAYER, sugg.quotes, sugg.speakers)
         line = document_to_interchange(doc, layer, annotator=sugg.origin)
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        out.write(safe_json(json.dumps(line, ensure_ascii=False)) + "\n")
         done += 1
     return done, errors
 
@@ -76,5 +77,5 @@ def run(args: argparse.Namespace) -> int:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InputError(errors[0] + more)
     for err in errors:
-        print(f"saywho: {err}", file=sys.stderr)
+        print(f"saywho: {visible_line(err)}", file=sys.stderr)
     return 1 if errors else 0

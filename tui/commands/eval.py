@@ -9,7 +9,9 @@ from typing import Any
 import orjson
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from annotations.display import safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.evaluate import evaluate
 from annotations.formats.interchange import document_to_interchange
@@ -115,10 +117,11 @@ def run(args: argparse.Namespace) -> int:
     result["layer"] = layer_name
     result["gold_docs_missing_from_project"] = missing
     if args.json:
-        print(orjson.dumps(result).decode())
+        print(safe_json(orjson.dumps(result).decode()))
         return 0
     console = Console(highlight=False)
-    table = Table(title=f"layer {layer_name} against {args.gold.name} ({result['docs']} documents)")
+    title = f"layer {layer_name} against {args.gold.name} ({result['docs']} documents)"
+    table = Table(title=Text(visible_line(title)))
     for column in ("measure", "P", "R", "F1", "tp", "pred", "gold"):
         table.add_column(column, justify="left" if column == "measure" else "right")
     for label, key in (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from annotations.display import visible
+from annotations.display import visible_line
 from annotations.errors import DamagedFileError
 from annotations.formats.export_common import DocLayer
 from annotations.formats.exporters import WRITERS, export
@@ -63,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
         project.close()
     err = Console(stderr=True, highlight=False)
     for message in skipped:
-        err.print(f"skipped: {visible(message)}", markup=False, soft_wrap=True)
+        err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
     err.print(
-        f"exported {report.docs} documents, {report.quotes} quotes ({args.format}) to {args.out}"
+        f"exported {report.docs} documents, {report.quotes} quotes ({args.format}) to "
+        f"{visible_line(str(args.out))}"
         + (f"; {len(skipped)} damaged documents left out" if skipped else ""),
         markup=False,
         soft_wrap=True,

@@ -22,7 +22,8 @@ from annotations.formats.readers import (
     read_documents,
 )
 from annotations.model import Document
-from annotations.store import ImportReport, Project
+from annotations.session import Session
+from annotations.store import ImportReport
 from tui.commands._common import open_project
 
 PROGRESS_AFTER = 20
@@ -120,19 +121,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(
-    project: Project, good: list[ReadResult], out: Console, layer: str | None
+    session: Session, good: list[ReadResult], out: Console, layer: str | None
 ) -> ImportReport:
     docs: Iterator[Document] = (r.document for r in good if r.document is not None)
     if len(good) < PROGRESS_AFTER or not sys.stderr.isatty():
-        return project.add_documents(docs)
+        return session.import_documents(docs)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("import", total=len(good))
-        return project.add_documents(docs, progress=lambda _doc: progress.advance(task))
+        return session.import_documents(docs, progress=lambda _doc: progress.advance(task))
 
 
 def _load_layers(
-    project: Project, good: list[ReadResult], name: str, *, replace: bool = False
+    session: Session, good: list[ReadResult], name: str, *, replace: bool = False
 ) -> list[tuple[str, str]]:
     failures = []
     for result in good:
@@ -140,7 +141,7 @@ def _load_layers(
             continue
         doc = result.document
         try:
-            text = project.document(doc.id).text
+            text = session.document(doc.id).text
             if "_layer" in result.record:
                 layer = result.record["_layer"]
                 if text != doc.text:
@@ -149,16 +150,7 @@ def _load_layers(
                 if text != doc.text:
                     raise InputError(f"{doc.id}: the project's text differs from this line's text")
                 layer = layer_from_interchange(result.record, text, name=name, origin=name)
-            if (
-                not replace
-                and project.has_layer(doc.id, name)
-                and project.layer(doc.id, name) != layer
-            ):
-                raise InputError(
-                    f"{doc.id} already has a layer {name!r} that differs; not replaced "
-                    "(pass --replace to overwrite it; the old one is kept in the journal)"
-                )
-            project.put_layer(doc.id, layer)
+            session.put_layer(doc.id, layer, replace=replace)
         except SaywhoError as exc:
             failures.append((doc.id, f"{result.source}: {exc.message}"))
     return failures

@@ -21,12 +21,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Open the project and run the app until the user quits."""
-    project = open_project(args)
+    session = open_project(args)
     try:
-        seed_if_empty(project)
+        seed_if_empty(session)
         from tui.app import SaywhoApp
 
-        SaywhoApp(project).run()
+        SaywhoApp(session).run()
     finally:
-        project.close()
+        session.close()
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import orjson
 
+from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
 
 
@@ -64,14 +65,18 @@ def run(args: argparse.Namespace) -> int:
         )
     result = evaluate(gold, counts, seed=args.seed)
     if args.json:
-        print(orjson.dumps(result.to_dict()).decode())
+        print(safe_json(orjson.dumps(result.to_dict()).decode()))
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    title = (
+        f"stance suggestions on {args.file.name}: {result.n_items} items, "
+        f"polar labels {' / '.join(result.polar)}"
+    )
     table = Table(
-        title=f"stance suggestions on {args.file.name}: {result.n_items} items, "
-        f"polar labels {' / '.join(result.polar)}",
+        title=Text(visible_line(title)),
         caption="scored on the items not yet labelled; trusted = the gate let suggestions "
         "through as confident",
     )

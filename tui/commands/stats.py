@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from annotations.display import visible
+from annotations.display import safe_json, visible_line
 from annotations.stats import corpus_stats
 from tui.commands._common import check_layer, open_project
 
@@ -46,13 +46,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         project.close()
     if args.json:
-        print(orjson.dumps(stats).decode())
+        print(safe_json(orjson.dumps(stats).decode()))
         return 0
     console = Console(highlight=False)
     console.print(
-        f"layer [bold]{stats['layer']}[/]: {stats['documents']} documents, "
-        f"{stats['quotes']} quotes (rejected ones not counted: "
-        f"{stats['status'].get('rejected', 0)}), {stats['reviewed']}/{stats['total']} reviewed"
+        Text.assemble(
+            "layer ",
+            (visible_line(stats["layer"]), "bold"),
+            f": {stats['documents']} documents, {stats['quotes']} quotes (rejected ones not "
+            f"counted: {stats['status'].get('rejected', 0)}), "
+            f"{stats['reviewed']}/{stats['total']} reviewed",
+        )
     )
     speakers = stats["speakers"][: args.top]
     top = max((s["quotes"] for s in speakers), default=0)
@@ -61,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         table.add_column(column, justify="right" if column in ("quotes", "docs") else "left")
     for s in speakers:
         table.add_row(
-            Text(visible(s["name"])),
-            s["kind"],
+            Text(visible_line(s["name"])),
+            Text(visible_line(s["kind"])),
             str(s["quotes"]),
             str(s["documents"]),
             bar(s["quotes"], top),
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         t.add_column("n", justify="right")
         t.add_column("")
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-            t.add_row(Text(visible(name)), str(n), bar(n, highest))
+            t.add_row(Text(visible_line(name)), str(n), bar(n, highest))
         console.print(t)
     docs = Table(title="quotes per document")
     docs.add_column("document")
@@ -90,12 +94,12 @@ def run(args: argparse.Namespace) -> int:
     most = max((d["quotes"] for d in stats["per_document"]), default=0)
     for d in stats["per_document"][:30]:
         docs.add_row(
-            Text(visible(d["title"][:50])),
+            Text(visible_line(d["title"][:50])),
             str(d["quotes"]),
             f"{d['reviewed']}/{d['total']}",
             bar(d["quotes"], most),
         )
     console.print(docs)
     for message in stats["damaged"]:
-        console.print(Text(visible(f"damaged: {message}")))
+        console.print(Text(visible_line(f"damaged: {message}")))
     return 0

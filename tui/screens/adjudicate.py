@@ -12,12 +12,12 @@ The head line shows progress: units decided out of all units.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotations.adjudication import Unit, Version, adopt, units
@@ -26,15 +26,12 @@ from annotations.edits import AdoptQuote, EditContext, LayerChange
 from annotations.errors import SaywhoError
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Document, Layer, Quote
 from tui.actions import ADJUDICATE, bindings
-from tui.editor import Outcome
+from tui.bridge import Outcome, SessionBridge
+from tui.messages import OpenDocument
 from tui.screens.base import SaywhoScreen
-from tui.screens.layers import current_doc, switch_layer
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
-
-if TYPE_CHECKING:
-    from tui.app import SaywhoApp
 
 EXCERPT = 60
 
@@ -67,22 +64,21 @@ def chosen_layer(unit: Unit, final: Layer) -> str | None:
     return None
 
 
-def open_adjudication(app: SaywhoApp) -> None:
-    """Open the adjudication of the document on screen (the reader's or the library's)."""
-    if isinstance(app.screen, AdjudicateScreen):
-        return
-    doc_id = current_doc(app)
+def open_adjudication(bridge: SessionBridge, screen: Screen[object]) -> None:
+    """Open the adjudication of the document ``screen`` is about (the reader's or the
+    library's highlighted one)."""
+    doc_id = screen.document_in_view() if isinstance(screen, SaywhoScreen) else None
     if doc_id is None:
-        app.notify("Open a document first.", severity="warning")
+        screen.notify("Open a document first.", severity="warning")
         return
-    names = annotator_layers(app.editor.read(lambda p: p.layer_names(doc_id)))
+    names = annotator_layers(bridge.session.layer_names(doc_id))
     if not names:
-        app.notify("No annotator layer to adjudicate yet.", severity="warning")
+        screen.notify("No annotator layer to adjudicate yet.", severity="warning")
         return
     if len(names) == 1:
-        app.notify(f"Only one layer ({names[0]}): import another with "
-                   "`saywho import FILE --layer NAME`.", timeout=4)
-    app.push_screen(AdjudicateScreen(doc_id, names))
+        screen.notify(f"Only one layer ({visible(names[0])}): import another with "
+                      "`saywho import FILE --layer NAME`.", timeout=4)
+    screen.app.push_screen(AdjudicateScreen(bridge, doc_id, names))
 
 
 class AdjudicateScreen(SaywhoScreen):
@@ -90,8 +86,8 @@ class AdjudicateScreen(SaywhoScreen):
 
     BINDINGS = bindings(ADJUDICATE)
 
-    def __init__(self, doc_id: str, names: list[str]) -> None:
-        super().__init__()
+    def __init__(self, bridge: SessionBridge, doc_id: str, names: list[str]) -> None:
+        super().__init__(bridge)
         self.doc_id = doc_id
         self.names = names
         self.doc: Document | None = None
@@ -114,13 +110,15 @@ class AdjudicateScreen(SaywhoScreen):
     def on_mount(self) -> None:
         """Read the layers, group the units, show the first one."""
         super().on_mount()
-        editor = self.saywho.editor
+        self.bridge.outcomes.subscribe(self, self.edit_finished)
         doc_id = self.doc_id
-        self.doc = editor.read(lambda p: p.document(doc_id))
-        self.doc_layers = editor.read(lambda p: {n: p.layer(doc_id, n) for n in self.names})
-        self.final = editor.read(lambda p: p.layer(doc_id, FINAL_LAYER))
+        self.doc, self.doc_layers, self.final = self.bridge.read(lambda s: (
+            s.document(doc_id),
+            {n: s.layer(doc_id, n) for n in self.names},
+            s.layer(doc_id, FINAL_LAYER),
+        ))
         self.units = units(self.doc.text, self.doc_layers, self.names)
-        self.sub_title = self.app.sub_title = f"adjudicate · {self.doc.title}"
+        self.sub_title = self.app.sub_title = visible(f"adjudicate · {self.doc.title}")
         self.query_one("#units", RowList).border_title = "Units (disagreements first)"
         self.query_one("#versions", TextPanel).border_title = "Versions"
         self._fill()
@@ -176,7 +174,7 @@ class AdjudicateScreen(SaywhoScreen):
         table.add_column("", style="bold", no_wrap=True)
         for i, name in enumerate(self.names):
             table.add_column(f"{i + 1} {visible(name)}", ratio=1)
-        table.add_column(f"{FINAL_LAYER}", ratio=1, style="italic")
+        table.add_column(FINAL_LAYER, ratio=1, style="italic")
         cells: list[Version | None] = [unit.versions.get(n) for n in self.names]
         final = final_quote(unit, self.final)
 
@@ -191,13 +189,15 @@ class AdjudicateScreen(SaywhoScreen):
                         else "bold")
 
         table.add_row(head("type", "type"),
-                      *field(lambda v: v.quote.type, fq.type if fq else "—"))
+                      *field(lambda v: v.quote.type, visible(fq.type) if fq else "—"))
         table.add_row(head("speaker", "speaker"),
                       *field(lambda v: v.speaker or "—",
                              visible(self.final.speaker_name(fq) or "—") if fq else "—"))
         table.add_row(head("stance", "stance"),
-                      *field(lambda v: v.quote.stance or "—", (fq.stance or "—") if fq else "—"))
-        table.add_row("status", *field(lambda v: v.quote.status, fq.status if fq else "—"))
+                      *field(lambda v: v.quote.stance or "—",
+                             visible(fq.stance or "—") if fq else "—"))
+        table.add_row("status",
+                      *field(lambda v: v.quote.status, visible(fq.status) if fq else "—"))
         table.add_row(head("span", "span"),
                       *field(lambda v: f"{v.quote.start}-{v.quote.end}",
                              f"{fq.start}-{fq.end}" if fq else "—"))
@@ -205,7 +205,7 @@ class AdjudicateScreen(SaywhoScreen):
         # short fields the layers disagree on
         table.add_row(head("text", "span"),
                       *field(lambda v: v.quote.text, visible(fq.text) if fq else "—"))
-        table.caption = "agreed" if unit.agreed else f"differ: {', '.join(diff)}"
+        table.caption = "agreed" if unit.agreed else f"differ: {visible(', '.join(diff))}"
         return table
 
     # ------------------------------------------------------------------ moving
@@ -242,19 +242,16 @@ class AdjudicateScreen(SaywhoScreen):
 
     # ------------------------------------------------------------------ deciding
     def _submit(self, edit: AdoptQuote) -> bool:
-        project = self.saywho.project
-        if project.read_only:
-            self.notify(project.read_only_reason or "read-only", title="Read-only",
-                        severity="error")
+        if self.refused():
             return False
         assert self.doc is not None
         try:
-            change = edit.compute(self.final, self.doc.text, EditContext(project.annotator))
+            change = edit.compute(self.final, self.doc.text, EditContext(self.bridge.annotator))
         except SaywhoError as exc:
-            self.notify(exc.message, title=exc.title, severity="warning")
+            self.notify(visible(exc.message), title=exc.title, severity="warning")
             return False
         self.final = change.apply_to(self.final)
-        self.saywho.editor_submit(edit)
+        self.bridge.submit(edit)
         return True
 
     def _decided_now(self, indices: list[int]) -> None:
@@ -273,7 +270,7 @@ class AdjudicateScreen(SaywhoScreen):
         name = self.names[number - 1]
         unit = self.units[self.index]
         if name not in unit.versions:
-            self.notify(f"{name} has no version of this unit; x leaves it out.",
+            self.notify(f"{visible(name)} has no version of this unit; x leaves it out.",
                         severity="warning", timeout=3)
             return
         if self._submit(adopt(self.doc_id, unit, name, self.final)):
@@ -310,19 +307,15 @@ class AdjudicateScreen(SaywhoScreen):
     async def action_edit_final(self) -> None:
         """Open ``final`` in the reader at this unit, to fix what no layer got right."""
         quote = final_quote(self.units[self.index], self.final) if self.units else None
-        await self.saywho.editor.wait_idle()  # the reader reads what the adoptions saved
-        switch_layer(self.saywho, FINAL_LAYER)
-        self.saywho.open_reader(self.doc_id, quote.id if quote else None)
+        await self.bridge.wait_idle()  # the reader reads what the adoptions saved
+        self.bridge.switch_layer(FINAL_LAYER)
+        self.post_message(OpenDocument(self.doc_id, quote.id if quote else None))
 
     async def action_back(self) -> None:
-        """Back to the previous screen (a reader of this document there shows the news)."""
-        from tui.screens.reader import ReaderScreen
-
-        await self.saywho.editor.wait_idle()
+        """Back to the previous screen once the adoptions are saved (a reader of ``final``
+        there has followed them through the bridge)."""
+        await self.bridge.wait_idle()
         self.app.pop_screen()
-        below = self.app.screen
-        if isinstance(below, ReaderScreen) and below.doc_id == self.doc_id:
-            below.load(self.doc_id, below.current_id)
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Take the saved final layer once the queue is empty (and after undo/redo)."""
@@ -330,14 +323,13 @@ class AdjudicateScreen(SaywhoScreen):
         if outcome.doc_id != self.doc_id:
             return
         if not outcome.ok and outcome.edit is not None and outcome.edit.layer == FINAL_LAYER:
-            self.final = self.saywho.editor.read(lambda p: p.layer(self.doc_id, FINAL_LAYER))
+            self.final = self.bridge.session.layer(self.doc_id, FINAL_LAYER)
             if self.is_mounted:
                 self._fill()
             return
         if receipt is None or receipt.layer != FINAL_LAYER:
             return
-        if outcome.layer is not None and (outcome.op != "edit" or
-                                          self.saywho.editor.pending == 0):
+        if outcome.layer is not None and (outcome.op != "edit" or self.bridge.pending == 0):
             self.final = outcome.layer
             if self.is_mounted:
                 self._fill()

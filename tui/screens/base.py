@@ -1,50 +1,53 @@
-"""SaywhoScreen: the frame every main screen shares (header, warning banner, status bar)."""
+"""SaywhoScreen: the frame every main screen shares (header, warning banner, status bar).
+
+A main screen is built with the ``SessionBridge``; it follows the save state and the project's
+warnings through the bridge's signals and reads through the bridge, never through the app.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.screen import Screen
 
-from tui.editor import Outcome
+from annotations.display import visible
+from tui.bridge import SaveState, SessionBridge
 from tui.widgets.status import Banner, StatusBar
-
-if TYPE_CHECKING:
-    from tui.app import SaywhoApp
 
 
 class SaywhoScreen(Screen[None]):
-    """A main screen: shows the project's warnings and the state of the last edit."""
+    """A main screen: shows the project's warnings and the state of the last save."""
 
-    @property
-    def saywho(self) -> SaywhoApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    def __init__(self, bridge: SessionBridge) -> None:
+        super().__init__()
+        self.bridge = bridge
 
     def on_mount(self) -> None:
-        """Show warnings and the last save state."""
+        """Show warnings and the last save state; follow the save state from now on."""
+        self.bridge.save_states.subscribe(self, self.show_save_state)
         self.refresh_banner()
-        self.refresh_save_state()
-
-    def on_screen_resume(self) -> None:
-        """Back on top: show the current save state."""
-        self.refresh_save_state()
+        self.show_save_state(self.bridge.save_state)
 
     def refresh_banner(self) -> None:
         """Read-only reason and damaged-file messages."""
-        project = self.saywho.project
+        session = self.bridge.session
         lines = []
-        if project.read_only:
-            lines.append(f"READ-ONLY: {project.read_only_reason or 'edits are refused'}")
-        lines.extend(f"⚠ {msg}" for msg in project.damaged)
+        if session.read_only:
+            lines.append(f"READ-ONLY: {visible(session.read_only_reason or 'edits are refused')}")
+        lines.extend(f"⚠ {visible(msg)}" for msg in session.damaged)
         for banner in self.query(Banner):
             banner.show_messages(lines)
 
-    def refresh_save_state(self) -> None:
-        """Mirror the app's save state in this screen's status bar."""
-        state, message = self.saywho.save_state
+    def show_save_state(self, save: SaveState) -> None:
+        """Mirror the bridge's save state in this screen's status bar."""
         for bar in self.query(StatusBar):
-            bar.set_save(state, message)
+            bar.set_save(save.state, visible(save.message))
 
-    def edit_finished(self, outcome: Outcome) -> None:
-        """An edit reached the disk (or failed); screens showing that document refresh."""
+    def document_in_view(self) -> str | None:
+        """The document this screen is about (``None``: none in particular)."""
+        return None
+
+    def refused(self) -> bool:
+        """Say so and return True when the project is read-only."""
+        reason = self.bridge.refuse_read_only()
+        if reason is not None:
+            self.notify(visible(reason), title="Read-only", severity="error")
+        return reason is not None

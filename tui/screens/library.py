@@ -1,47 +1,29 @@
-"""LibraryScreen: the project's documents with review progress; search, filter, open."""
+"""LibraryScreen: the project's documents with review progress; search, filter, open.
+
+The progress rule (what counts as reviewed, what is done) is the domain's
+(``annotations.stats.document_stats``); this screen shows it and follows saved edits and
+imports through the bridge.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Header, Input, Static
 
-from annotations.store.project import Project
+from annotations.display import visible
+from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.session import Session
+from annotations.stats import DocStats, document_stats
 from tui.actions import LIBRARY, bindings
+from tui.bridge import SessionBridge
+from tui.messages import OpenDocument
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
 FILTERS = ("all", "to review", "done")  # done: every quote reviewed (or none to review)
-
-
-@dataclass(frozen=True, slots=True)
-class DocStats:
-    """One document's row: title and review progress of the annotator's layer."""
-
-    doc_id: str
-    title: str
-    quotes: int
-    reviewed: int
-
-    @property
-    def done(self) -> bool:
-        """Every quote reviewed (and there is at least one)."""
-        return self.quotes > 0 and self.reviewed == self.quotes
-
-
-def document_stats(project: Project) -> list[DocStats]:
-    """Review progress per document: reviewed = status other than suggested."""
-    stats = []
-    for info in project.documents():
-        layer = project.layer(info.id)
-        total = len(layer.quotes)
-        reviewed = sum(1 for q in layer.quotes.values() if q.status != "suggested")
-        stats.append(DocStats(info.id, info.title or info.id, total, reviewed))
-    return stats
 
 
 def progress_bar(done: int, total: int, width: int = 10) -> str:
@@ -55,8 +37,8 @@ class LibraryScreen(SaywhoScreen):
 
     BINDINGS = bindings(LIBRARY)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, bridge: SessionBridge) -> None:
+        super().__init__(bridge)
         self.stats: list[DocStats] = []
         self.shown: list[DocStats] = []
         self.filter = "all"
@@ -76,20 +58,41 @@ class LibraryScreen(SaywhoScreen):
         """Load progress and focus the list."""
         super().on_mount()
         self.app.sub_title = "library"
+        self.bridge.session_events.subscribe(self, self.session_event)
+        self.bridge.layer_switched.subscribe(self, lambda _name: self.reload())
         self.reload()
         self.query_one("#docs", RowList).focus()
 
+    def session_event(self, event: Event) -> None:
+        """Documents imported or layers stored while the library is open: show them."""
+        if isinstance(event, DocumentsAdded | LayerStored | SchemeChanged) and self.is_current:
+            self.reload()
+
     def on_screen_resume(self) -> None:
         """Coming back from a reader: progress may have changed."""
-        super().on_screen_resume()
         self.app.sub_title = "library"
         self.reload()
 
     def reload(self) -> None:
         """Re-read every document's progress."""
-        self.stats = self.saywho.editor.read(document_stats)
+        self.stats = self.bridge.read(self._progress)
         self.refresh_banner()  # reading every layer may have found damaged files
         self._refill()
+
+    def _progress(self, session: Session) -> list[DocStats]:
+        layer = self.bridge.active_layer
+        return document_stats((info, session.layer(info.id, layer)) for info in session.documents())
+
+    def document_in_view(self) -> str | None:
+        """The highlighted document."""
+        return self.highlighted
+
+    @property
+    def highlighted(self) -> str | None:
+        """The id of the highlighted document, if any."""
+        if not self.shown:
+            return None
+        return self.shown[min(self.query_one("#docs", RowList).index, len(self.shown) - 1)].doc_id
 
     def _refill(self) -> None:
         needle = self.query_text.casefold().strip()
@@ -106,7 +109,7 @@ class LibraryScreen(SaywhoScreen):
             row.append("✓ " if s.done else "  ", "bold")
             row.append(f"{progress_bar(s.reviewed, s.quotes)} {pct} ")
             row.append(f"{s.reviewed:>4}/{s.quotes:<4} ", "dim")
-            row.append(s.title, "bold")
+            row.append(visible(s.title), "bold")
             rows.append(row)
         docs = self.query_one("#docs", RowList)
         docs.set_rows(rows)
@@ -116,20 +119,21 @@ class LibraryScreen(SaywhoScreen):
         reviewed = sum(s.reviewed for s in self.stats)
         head = f"{len(self.stats)} documents · {reviewed}/{total} quotes reviewed · " \
                f"filter: {self.filter}" + (f" · search: {self.query_text}" if needle else "")
-        self.query_one("#library-head", Static).update(head)
-        self.query_one(StatusBar).set_position(f"annotator: {self.saywho.project.annotator} ")
+        self.query_one("#library-head", Static).update(Text(visible(head)))
+        self.query_one(StatusBar).set_position(
+            visible(f"annotator: {self.bridge.annotator} · layer: {self.bridge.layer_shown} "))
 
     def action_open_doc(self) -> None:
         """Open the highlighted document."""
-        docs = self.query_one("#docs", RowList)
-        if self.shown:
-            self.saywho.open_reader(self.shown[docs.index].doc_id)
+        doc_id = self.highlighted
+        if doc_id is not None:
+            self.post_message(OpenDocument(doc_id))
 
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:
         """Enter or click opens a document."""
         event.stop()
         if event.index < len(self.shown):
-            self.saywho.open_reader(self.shown[event.index].doc_id)
+            self.post_message(OpenDocument(self.shown[event.index].doc_id))
 
     def action_search(self) -> None:
         """Show and focus the search field."""

@@ -1,8 +1,10 @@
 """ReaderScreen: one article with its quotes, speakers and stance, and every correction.
 
 Each correction builds an ``Edit``, shows its effect at once (the edit is computed against the
-screen's copy of the layer) and queues it on the app's ``Editor``, which saves it through
-``Project.apply`` in a worker thread. The status bar says "saved" only when that returned.
+screen's copy of the layer) and queues it on the ``SessionBridge``, which saves it through
+``Session.apply`` in a worker thread. The status bar says "saved" only when that returned. The
+screen follows the bridge's signals: saved outcomes, layer switches, scheme changes and fresh
+stance suggestions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header
 
 from annotations import textnav
+from annotations.display import visible
 from annotations.edits import (
     AcceptQuote,
     CreateSpeaker,
@@ -38,20 +41,24 @@ from annotations.edits import (
 )
 from annotations.errors import SaywhoError
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
+from annotations.registry import SpeakerCandidate, speaker_candidates
+from annotations.review import confidence_of
+from annotations.stance.suggester import describe
 from tui.actions import READER, bindings
-from tui.editor import Outcome
+from tui.bridge import Outcome, SessionBridge
+from tui.keys import replace_bindings
 from tui.screens.base import SaywhoScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.colours import STATUS_GLYPH, speaker_style, stance_style
 from tui.widgets.keybar import KeyBar
-from tui.widgets.quotes import QuoteList, confidence_of
+from tui.widgets.quotes import QuoteList
 from tui.widgets.speakers import SpeakerList
 from tui.widgets.stance import StancePanel
 from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
 
 if TYPE_CHECKING:
-    from tui.screens.speaker_picker import Candidate, Pick
+    from tui.screens.speaker_picker import Pick
 
 
 def _prompt(title: str, value: str = "") -> object:
@@ -60,7 +67,7 @@ def _prompt(title: str, value: str = "") -> object:
     return TextPrompt(title, value)
 
 
-def _picker(title: str, candidates: list[Candidate], *, allow_new: bool = True) -> object:
+def _picker(title: str, candidates: list[SpeakerCandidate], *, allow_new: bool = True) -> object:
     from tui.screens.speaker_picker import SpeakerPicker
 
     return SpeakerPicker(title, candidates, allow_new=allow_new)
@@ -71,11 +78,9 @@ class ReaderScreen(SaywhoScreen):
 
     BINDINGS = bindings(READER)
 
-    def __init__(
-        self, doc_id: str, quote_id: str | None = None, *, scheme: StanceScheme | None = None
-    ) -> None:
-        super().__init__()
-        self.scheme = scheme or StanceScheme()
+    def __init__(self, bridge: SessionBridge, doc_id: str, quote_id: str | None = None) -> None:
+        super().__init__(bridge)
+        self.scheme: StanceScheme = bridge.scheme
         self.doc_id = doc_id
         self.start_quote = quote_id
         self.doc: Document | None = None
@@ -88,18 +93,12 @@ class ReaderScreen(SaywhoScreen):
 
     # ------------------------------------------------------------------ layout
     def _bind_stance_keys(self) -> None:
-        for label in self.scheme.labels:
-            if not label.key:
-                continue
-            binding = Binding(
-                label.key,
-                f"stance({label.name!r})",
-                f"Stance: {label.name}",
-                show=False,
-                id=f"stance.{label.name}",
-            )
-            keys = self._bindings.key_to_bindings
-            keys[binding.key] = [*keys.get(binding.key, []), binding]
+        """One binding per scheme label with a key, replacing the previous scheme's."""
+        replace_bindings(self, "stance.", [
+            Binding(label.key, f"stance({label.name!r})", f"Stance: {visible(label.name)}",
+                    show=False, id=f"stance.{label.name}")
+            for label in self.scheme.labels if label.key
+        ])
 
     def compose(self) -> ComposeResult:
         """Header, banner, article + sidebar, status bar, footer."""
@@ -111,7 +110,7 @@ class ReaderScreen(SaywhoScreen):
                 yield ArticleView(id="article")
                 yield TextPanel(id="detail")
             with Vertical(id="sidebar"):
-                yield QuoteList(id="quotes")
+                yield QuoteList(id="quotes", suggest=self._suggestion)
                 yield SpeakerList(id="speakers")
                 yield StancePanel(id="stance")
         yield StatusBar(id="status")
@@ -122,42 +121,76 @@ class ReaderScreen(SaywhoScreen):
         yield from ()
 
     def on_mount(self) -> None:
-        """Load the document and show the first (or requested) quote."""
+        """Load the document and show the first (or requested) quote; follow the bridge."""
         super().on_mount()
+        self.listen()
         self.article.underline_quotes = self.app.no_color
         self.load(self.doc_id, self.start_quote)
         self.article.focus()
+
+    def listen(self) -> None:
+        """Subscribe to what the bridge announces."""
+        bridge = self.bridge
+        bridge.outcomes.subscribe(self, self.edit_finished)
+        bridge.layer_switched.subscribe(self, self.layer_switched)
+        bridge.scheme_changed.subscribe(self, self.scheme_changed)
+        bridge.stance.updated.subscribe(self, self.suggestions_updated)
+
+    def document_in_view(self) -> str | None:
+        """The document on screen."""
+        return self.doc_id or None
 
     @property
     def article(self) -> ArticleView:
         """The article widget."""
         return self.query_one(ArticleView)
 
-    # ------------------------------------------------------------------ layer (screens/layers.py)
+    # ------------------------------------------------------------------ layer and scheme
     @property
     def layer_name(self) -> str | None:
         """The layer shown and edited (``None``: the annotator's own); switched with ``l``."""
-        return getattr(self.app, "active_layer", None)
+        return self.bridge.active_layer
 
     @property
     def layer_shown(self) -> str:
         """The name of the layer on screen."""
-        return self.layer_name or self.saywho.project.annotator
+        return self.bridge.layer_shown
+
+    def layer_switched(self, _name: str | None) -> None:
+        """Another layer is active: show it."""
+        if self.doc_id:
+            self.load(self.doc_id, self.current_id)
+
+    def scheme_changed(self, scheme: StanceScheme) -> None:
+        """New labels or keys: rebind the stance keys and redraw (quotes may be relabelled)."""
+        self.scheme = scheme
+        self._bind_stance_keys()
+        if self.doc_id:
+            self.load(self.doc_id, self.current_id)
+        self.refresh_bindings()
+
+    def _suggestion(self, quote: Quote) -> object:
+        return self.bridge.stance.suggestion(self.doc_id, quote)
+
+    def suggestions_updated(self, _version: int) -> None:
+        """The stance model was refitted: redraw the suggestions."""
+        if self.anno is not None:
+            self.query_one(QuoteList).show(self.quotes, self.anno, self.current_id)
+            self._refresh_details()
 
     # ------------------------------------------------------------------ loading and showing
     def load(self, doc_id: str, quote_id: str | None = None) -> None:
         """Show a document (reads its text and the annotator's layer)."""
-        editor = self.saywho.editor
         self.doc_id = doc_id
         try:
-            self.doc = editor.read(lambda p: p.document(doc_id))
-            layer = editor.read(lambda p: p.layer(doc_id, self.layer_name))
+            self.doc, layer = self.bridge.read(
+                lambda s: (s.document(doc_id), s.layer(doc_id, self.layer_name)))
         except SaywhoError as exc:  # e.g. a text changed on disk since import
-            self.notify(exc.message, title=exc.title, severity="error")
+            self.notify(visible(exc.message), title=exc.title, severity="error")
             self.refresh_banner()
             return
         self.refresh_banner()  # opening a document may have found a damaged file
-        self.sub_title = f"{self.doc.title} · layer: {self.layer_shown}"
+        self.sub_title = visible(f"{self.doc.title} · layer: {self.layer_shown}")
         self.app.sub_title = self.sub_title
         self.article.set_text(self.doc.text)
         self.set_layer(layer, quote_id or self.current_id, scroll=True)
@@ -230,23 +263,37 @@ class ReaderScreen(SaywhoScreen):
         else:
             conf = confidence_of(quote)
             detail.append(f"{STATUS_GLYPH.get(quote.status, '?')} {quote.status} ", "bold")
-            detail.append(f"· {quote.type} · {layer.speaker_name(quote) or 'no speaker'} ")
-            detail.append(f"· stance {quote.stance or '—'} ")
+            speaker = visible(layer.speaker_name(quote) or "no speaker")
+            detail.append(f"· {quote.type} · {speaker} ")
+            detail.append(f"· stance {visible(quote.stance or '—')} ")
             if conf is not None:
                 detail.append(f"· conf {conf:.2f} ")
             if quote.cue is not None:
-                detail.append(f"· cue “{quote.cue.text}” ")
+                detail.append(f"· cue “{visible(quote.cue.text)}” ")
             if quote.note:
-                detail.append(f"· note: {quote.note}", "italic")
+                detail.append(f"· note: {visible(quote.note)}", "italic")
         if self.article.mark is not None:
             detail = Text("Selecting: w/b word, (/) sentence, m to make a quote, Esc to cancel",
                           "bold")
-        if self.article.mark is None:
-            from tui.stance_suggest import annotate_reader
-
-            annotate_reader(self, quote, detail)  # the stance suggestion, if any
+        else:
+            self._show_suggestion(quote, detail)
         self.query_one("#detail", TextPanel).set(detail)
         self._refresh_position()
+
+    def _show_suggestion(self, quote: Quote | None, detail: Text) -> None:
+        """The stance suggestion for ``quote`` in the detail line and the Stance panel title."""
+        stance = self.bridge.stance
+        stance.start()
+        panel = self.query_one(StancePanel)
+        found = stance.suggestion(self.doc_id, quote) if quote is not None else None
+        if found is None or found.label is None:
+            panel.border_title = "Stance"
+            return
+        label = visible(found.label)
+        detail.append(f"· suggested stance {visible(describe(found))} · g takes it ",
+                      "dim italic" if found.tentative else "italic")
+        mark = "?" if found.tentative else ""
+        panel.border_title = f"Stance · ~{label}{mark} {found.confidence:.2f}"
 
     def _refresh_position(self) -> None:
         layer = self.anno
@@ -309,22 +356,17 @@ class ReaderScreen(SaywhoScreen):
     # ------------------------------------------------------------------ editing core
     def submit(self, edit: Edit, follow: str | None = None) -> bool:
         """Show an edit's effect now and queue it for saving; False if it cannot apply."""
-        project = self.saywho.project
-        if project.read_only:
-            self.notify(project.read_only_reason or "read-only", title="Read-only",
-                        severity="error")
-            return False
-        if self.anno is None or self.doc is None:
+        if self.refused() or self.anno is None or self.doc is None:
             return False
         if edit.layer is None and self.layer_name is not None:  # the layer on screen
             edit = dataclasses.replace(edit, layer=self.layer_name)
         try:
-            change = edit.compute(self.anno, self.doc.text, EditContext(project.annotator))
+            change = edit.compute(self.anno, self.doc.text, EditContext(self.bridge.annotator))
         except SaywhoError as exc:
-            self.notify(exc.message, title=exc.title, severity="warning")
+            self.notify(visible(exc.message), title=exc.title, severity="warning")
             return False
         layer = change.apply_to(self.anno)
-        self.saywho.editor_submit(edit)
+        self.bridge.submit(edit)
         speakers_changed = bool(change.speakers_after)
         if speakers_changed or set(change.quotes_after) - set(self.anno.quotes) or any(
             v is None for v in change.quotes_after.values()
@@ -362,20 +404,18 @@ class ReaderScreen(SaywhoScreen):
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Take the saved layer once the queue is empty; undo/redo move to what they touched."""
-        if outcome.doc_id != self.doc_id or not self.is_mounted:
+        if outcome.doc_id is None or outcome.doc_id != self.doc_id or not self.is_mounted:
             return
         if outcome.receipt is not None and outcome.receipt.layer != self.layer_shown:
             return  # another layer of this document (adjudication, a layer switch)
-        editor = self.saywho.editor
         if not outcome.ok:
-            fresh = editor.read(lambda p: p.layer(self.doc_id, self.layer_name))
-            self.set_layer(fresh, self.current_id)
+            self.set_layer(self.bridge.layer(self.doc_id), self.current_id)
             return
         if outcome.op in ("undo", "redo") and outcome.layer is not None:
             touched = outcome.receipt.change.quote_ids if outcome.receipt else ()
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
             self.set_layer(outcome.layer, follow, scroll=True)
-        elif editor.pending == 0 and outcome.layer is not None:
+        elif self.bridge.pending == 0 and outcome.layer is not None:
             if _view_key(outcome.layer, outcome.layer.sorted_quotes()) != _view_key(
                 self.anno, self.quotes
             ):  # edited elsewhere (a reader or queue on top of this one): redraw
@@ -406,7 +446,7 @@ class ReaderScreen(SaywhoScreen):
         self.article.invalidate()
         self._refresh_position()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Cancel a selection, else clear the speaker focus, else go back."""
         article = self.article
         if article.mark is not None or article.caret is not None:
@@ -418,7 +458,7 @@ class ReaderScreen(SaywhoScreen):
         elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
-            self.saywho.action_library()
+            await self.app.run_action("library")
 
     # ------------------------------------------------------------------ status and stance
     def _need_quote(self) -> Quote | None:
@@ -451,6 +491,15 @@ class ReaderScreen(SaywhoScreen):
         """Set the current quote's stance to ``label``."""
         if (q := self._need_quote()) is not None:
             self.submit(SetStance(self.doc_id, q.id, label))
+
+    def action_take_suggestion(self) -> None:
+        """Set the current quote's stance to the suggested one (``g``)."""
+        quote = self.current
+        found = self.bridge.stance.suggestion(self.doc_id, quote) if quote is not None else None
+        if quote is None or found is None or found.label is None:
+            self.notify("No stance suggestion for this quote yet.", severity="warning", timeout=2)
+            return
+        self.submit(SetStance(self.doc_id, quote.id, found.label))
 
     def action_clear_stance(self) -> None:
         """Remove the current quote's stance."""
@@ -549,29 +598,12 @@ class ReaderScreen(SaywhoScreen):
         self._refresh_details()
 
     # ------------------------------------------------------------------ speakers
-    def _candidates(self, *, corpus: bool, exclude: str | None = None) -> list[Candidate]:
-        layer = self.anno
-        assert layer is not None
-        counts: dict[str, int] = {}
-        for q in layer.quotes.values():
-            if q.speaker_id:
-                counts[q.speaker_id] = counts.get(q.speaker_id, 0) + 1
-        from tui.screens.speaker_picker import Candidate
-
-        found = [
-            Candidate(s.id, s.name, s.aliases, s.kind, True, counts.get(s.id, 0))
-            for s in layer.speakers.values()
-            if s.id != exclude
-        ]
-        if corpus:  # by name: speaker ids are per document
-            names = {c.name.casefold() for c in found}
-            if exclude and exclude in layer.speakers:
-                names.add(layer.speakers[exclude].name.casefold())
-            for cand in self.saywho.corpus_speakers():
-                if cand.name.casefold() not in names:
-                    found.append(cand)
-                    names.add(cand.name.casefold())
-        return found
+    def _candidates(
+        self, *, corpus: bool, exclude: str | None = None
+    ) -> list[SpeakerCandidate]:
+        assert self.anno is not None
+        registry = self.bridge.speaker_registry() if corpus else {}
+        return speaker_candidates(self.anno, registry, corpus_too=corpus, exclude=exclude)
 
     def action_pick_speaker(self) -> None:
         """Reassign the current quote's speaker (fuzzy picker; the last row makes a new one)."""

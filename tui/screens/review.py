@@ -3,83 +3,28 @@
 The queue is a snapshot taken when the screen opens (or the filter changes), so progress
 counts what was reviewed out of it. ``Enter`` accepts and moves on; every reader correction
 works here too. Filters: ``type:direct speaker:kenney stance:none status:suggested`` plus
-free words matched in the quote's text.
+free words matched in the quote's text. The queue's order, filter and progress rules are the
+domain's (``annotations.review``); ``O`` orders it by the stance model's uncertainty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from annotations.display import visible
 from annotations.edits import AcceptQuote, Edit, RejectQuote
-from annotations.model import Layer, Quote
+from annotations.model import Layer, StanceScheme
+from annotations.review import QueueFilter, build_queue, next_unreviewed, queue_progress
 from tui.actions import REVIEW, bindings
-from tui.editor import Outcome
+from tui.bridge import Outcome, SessionBridge
+from tui.messages import OpenDocument
 from tui.screens.prompts import TextPrompt
 from tui.screens.reader import ReaderScreen
-from tui.widgets.quotes import confidence_of
 
 DEFAULT_FILTER = "status:suggested"
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """Which quotes the review queue holds."""
-
-    type: str | None = None
-    speaker: str | None = None
-    stance: str | None = None
-    status: str | None = "suggested"
-    words: tuple[str, ...] = field(default_factory=tuple)
-
-    @classmethod
-    def parse(cls, text: str) -> QueueFilter:
-        """Read ``key:value`` terms (type, speaker, stance, status) and free words."""
-        values: dict[str, str | None] = {"status": None}
-        words = []
-        for term in text.split():
-            key, sep, value = term.partition(":")
-            if sep and key in ("type", "speaker", "stance", "status"):
-                values[key] = None if value in ("", "any", "all") else value.casefold()
-            else:
-                words.append(term.casefold())
-        return cls(values.get("type"), values.get("speaker"), values.get("stance"),
-                   values.get("status"), tuple(words))
-
-    def matches(self, quote: Quote, layer: Layer) -> bool:
-        """True when ``quote`` passes every term."""
-        if self.type and quote.type != self.type:
-            return False
-        if self.status and quote.status != self.status:
-            return False
-        if self.stance:
-            if self.stance == "none":
-                if quote.stance:
-                    return False
-            elif (quote.stance or "").casefold() != self.stance:
-                return False
-        if self.speaker:
-            name = (layer.speaker_name(quote) or "none").casefold()
-            if self.speaker not in name:
-                return False
-        text = quote.text.casefold()
-        return all(w in text for w in self.words)
-
-
-def build_queue(layers: dict[str, Layer], flt: QueueFilter) -> list[tuple[str, str]]:
-    """(doc_id, quote_id) pairs passing ``flt``, least confident first."""
-    items = []
-    for order, (doc_id, layer) in enumerate(layers.items()):
-        for quote in layer.quotes.values():
-            if flt.matches(quote, layer):
-                conf = confidence_of(quote)
-                items.append((conf if conf is not None else 0.5, order, quote.start,
-                              doc_id, quote.id))
-    items.sort()
-    return [(doc_id, qid) for *_, doc_id, qid in items]
 
 
 class ReviewScreen(ReaderScreen):
@@ -87,9 +32,12 @@ class ReviewScreen(ReaderScreen):
 
     BINDINGS = bindings(REVIEW)
 
-    def __init__(self, *, scheme=None, filter_text: str = DEFAULT_FILTER) -> None:  # noqa: ANN001
-        super().__init__("", scheme=scheme)
+    def __init__(self, bridge: SessionBridge, *, filter_text: str = DEFAULT_FILTER,
+                 order_by: str = "confidence") -> None:
+        super().__init__(bridge, "")
         self.filter_text = filter_text
+        self.order_by = order_by
+        self.reviewed = 0
         self.doc_layers: dict[str, Layer] = {}
         self.queue: list[tuple[str, str]] = []
         self.pos = 0
@@ -103,22 +51,40 @@ class ReviewScreen(ReaderScreen):
     def on_mount(self) -> None:
         """Build the queue and show its first item."""
         super(ReaderScreen, self).on_mount()
+        self.listen()
         self.article.underline_quotes = self.app.no_color
         self.app.sub_title = "review queue"
         self.rebuild()
         self.article.focus()
 
+    def order(self, order_by: str) -> None:
+        """Order the queue by ``confidence`` (least first) or ``stance`` uncertainty."""
+        self.order_by = order_by
+        self.rebuild()
+
+    def layer_switched(self, _name: str | None) -> None:
+        """Another layer is active: its queue."""
+        self.rebuild()
+
+    def scheme_changed(self, scheme: StanceScheme) -> None:
+        """Labels changed (quotes may be relabelled): re-read and keep the position."""
+        self.scheme = scheme
+        self._bind_stance_keys()
+        pos = self.pos
+        self.rebuild()
+        if self.queue:
+            self.goto(min(pos, len(self.queue) - 1))
+        self.refresh_bindings()
+
     def rebuild(self) -> None:
         """Re-read every layer and rebuild the queue from the filter."""
-        editor = self.saywho.editor
-        self.doc_layers = editor.read(
-            lambda p: {d: p.layer(d, self.layer_name) for d in p.document_ids()}
+        name = self.layer_name
+        self.doc_layers = self.bridge.read(
+            lambda s: {d: s.layer(d, name) for d in s.document_ids()}
         )
         self.queue = build_queue(self.doc_layers, QueueFilter.parse(self.filter_text))
-        if getattr(self, "order_by", "") == "stance":  # `O`: see tui/stance_suggest.py
-            from tui.stance_suggest import stance_uncertainty_order
-
-            self.queue = stance_uncertainty_order(self.saywho, self.queue)
+        if self.order_by == "stance":
+            self.queue = self.bridge.stance.uncertainty_order(self.queue)
         self.pos = 0
         if self.queue:
             doc_id, qid = self.queue[0]
@@ -129,19 +95,15 @@ class ReviewScreen(ReaderScreen):
         self._refresh_progress()
 
     def _refresh_progress(self) -> None:
-        done = 0
-        for doc_id, qid in self.queue:
-            quote = self.doc_layers.get(doc_id, Layer("")).quotes.get(qid)
-            if quote is None or quote.status != "suggested":
-                done += 1
-        total = len(self.queue)
+        done, total = queue_progress(self.queue, self.doc_layers)
         self.reviewed = done
         bar = self.query_one("#review-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done if total else 1)
         where = f"{self.pos + 1}/{total}" if total else "0/0"
-        self.query_one("#review-label", Label).update(
+        self.query_one("#review-label", Label).update(Text(visible(
             f" item {where} · reviewed {done}/{total} · filter: {self.filter_text or 'none'}"
-        )
+            + (" · by stance uncertainty" if self.order_by == "stance" else "")
+        )))
 
     def _step(self, delta: int) -> None:
         if not self.queue:
@@ -170,17 +132,15 @@ class ReviewScreen(ReaderScreen):
         """Keep the per-document layers current (undo may touch any document)."""
         super().edit_finished(outcome)
         if outcome.ok and outcome.layer is not None and outcome.doc_id in self.doc_layers:
-            if outcome.op != "edit" or self.saywho.editor.pending == 0:
+            if outcome.op != "edit" or self.bridge.pending == 0:
                 self.doc_layers[outcome.doc_id] = outcome.layer
             self._refresh_progress()
 
     def _next_unreviewed(self) -> None:
-        for pos in range(self.pos + 1, len(self.queue)):
-            doc_id, qid = self.queue[pos]
-            quote = self.doc_layers.get(doc_id, Layer("")).quotes.get(qid)
-            if quote is not None and quote.status == "suggested":
-                self.goto(pos)
-                return
+        pos = next_unreviewed(self.queue, self.doc_layers, self.pos)
+        if pos is not None:
+            self.goto(pos)
+            return
         self._step(1)
         if self.reviewed == len(self.queue):
             self.notify("Queue done: every item is reviewed.", timeout=3)
@@ -211,4 +171,4 @@ class ReviewScreen(ReaderScreen):
 
     def action_open_in_reader(self) -> None:
         """Open the current item's document in the reader."""
-        self.saywho.open_reader(self.doc_id, self.current_id)
+        self.post_message(OpenDocument(self.doc_id, self.current_id))

@@ -2,91 +2,34 @@
 
 Add a label, rename one (its quotes in every layer of every document carry the new name),
 remove one (in use, it asks first, says how many quotes carry it and which label they should
-move to), change a label's key, change the target. The changes go through
-``annotations.scheme`` in a thread worker under the editor's lock, are journaled, and every
-open reader rebinds its stance keys and redraws at once.
+move to), change a label's key, change the target. The changes are queued on the bridge and
+run through the ``Session`` (rules in ``annotations.scheme``), are journaled, and every open
+reader rebinds its stance keys when the session announces the new scheme.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Label, Static
 
 from annotations.display import visible
-from annotations.errors import InputError, SaywhoError
 from annotations.model import StanceScheme
-from annotations.scheme import add_label, label_usage, remove_label, rename_label, set_target
-from annotations.store.project import Project
-from tui.actions import ANALYSIS, GLOBAL, READER, REVIEW, SCHEME, bindings
+from annotations.session import Session
+from tui.actions import SCHEME, bindings, reserved_keys
+from tui.bridge import Outcome, SessionBridge
 from tui.screens.base import SaywhoScreen
 from tui.screens.prompts import TextPrompt
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
 NO_STANCE = "(no stance)"
-
-
-def taken_keys() -> set[str]:
-    """Keys the reader and the review queue (a reader too) already use for other actions
-    (a stance key must avoid them)."""
-    keys: set[str] = set()
-    for spec in (*GLOBAL, *READER, *REVIEW, *ANALYSIS):
-        keys.update(k.strip() for k in spec.keys.split(","))
-    return keys
-
-
-def set_label_key(project: Project, name: str, key: str) -> StanceScheme:
-    """Give label ``name`` the key ``key`` (one letter or digit, not used elsewhere)."""
-    key = key.strip()
-    scheme = project.scheme
-    if name not in scheme.names:
-        raise InputError(f"the scheme has no label {name!r}")
-    if len(key) != 1 or not key.isalnum():
-        raise InputError(f"a stance key is one letter or digit, not {key!r}")
-    other = scheme.by_key(key)
-    if other is not None and other != name:
-        raise InputError(f"key {key!r} already sets {other!r}")
-    if key in taken_keys():
-        raise InputError(f"key {key!r} is taken by another reader action")
-    updated = replace(scheme, labels=tuple(
-        replace(lb, key=key) if lb.name == name else lb for lb in scheme.labels
-    ))
-    project.set_scheme(updated)
-    project.record("scheme", f"key {key} for {name}", {"scheme": updated.to_dict()})
-    return updated
-
-
-def rebind_reader(screen: Screen[Any], scheme: StanceScheme) -> None:
-    """Give an open reader (or review) screen the new scheme's stance keys and redraw it."""
-    keys = screen._bindings.key_to_bindings
-    for key in list(keys):
-        kept = [b for b in keys[key] if not (b.id or "").startswith("stance.")]
-        if kept:
-            keys[key] = kept
-        else:
-            del keys[key]
-    screen.scheme = scheme  # type: ignore[attr-defined]
-    screen._bind_stance_keys()  # type: ignore[attr-defined]
-    doc_id = getattr(screen, "doc_id", "")
-    if doc_id and screen.is_mounted:
-        layers = getattr(screen, "doc_layers", None)
-        if layers is not None:  # the review queue's copies of the layers
-            name = screen.layer_name  # type: ignore[attr-defined]
-            fresh = screen.app.editor.read(  # type: ignore[attr-defined]
-                lambda p: {d: p.layer(d, name) for d in layers})
-            layers.update(fresh)
-        screen.load(doc_id, screen.current_id)  # type: ignore[attr-defined]
-    screen.refresh_bindings()
 
 
 class ReplacementPicker(ModalScreen[str | None]):
@@ -131,10 +74,10 @@ class SchemeScreen(SaywhoScreen):
 
     BINDINGS = bindings(SCHEME)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, bridge: SessionBridge) -> None:
+        super().__init__(bridge)
         self.scheme = StanceScheme()
-        self.usage: Counter[str] = Counter()
+        self.usage: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         """Header, target, label list, hint, status bar, footer."""
@@ -151,13 +94,13 @@ class SchemeScreen(SaywhoScreen):
         """Read the scheme and its usage."""
         super().on_mount()
         self.sub_title = self.app.sub_title = "stance scheme"
+        self.bridge.outcomes.subscribe(self, self.change_finished)
         self.reload()
         self.query_one("#labels", RowList).focus()
 
     def reload(self) -> None:
         """Re-read the scheme and count each label's quotes."""
-        self.scheme, self.usage = self.saywho.editor.read(
-            lambda p: (p.scheme, label_usage(p)))
+        self.scheme, self.usage = self.bridge.read(lambda s: (s.scheme, s.label_usage()))
         self._fill()
 
     def _fill(self) -> None:
@@ -184,42 +127,19 @@ class SchemeScreen(SaywhoScreen):
         return self.scheme.labels[min(index, len(self.scheme.labels) - 1)].name
 
     # ------------------------------------------------------------------ running changes
-    def change(self, fn: Callable[[Project], Any], what: str) -> None:
-        """Run a scheme change in a worker (under the editor's lock), then redraw."""
-        if self.saywho.project.read_only:
-            self.notify(self.saywho.project.read_only_reason or "read-only",
-                        title="Read-only", severity="error")
-            return
-        self.saywho._set_save("saving", what)
-        self._run(fn, what)
+    def change(self, what: str, fn: Callable[[Session], Any]) -> None:
+        """Queue a scheme change on the bridge (one worker, one error policy for every change).
 
-    @work(thread=True, group="scheme")
-    def _run(self, fn: Callable[[Project], Any], what: str) -> None:
-        try:
-            result = self.saywho.editor.read(fn)
-        except SaywhoError as exc:
-            self.app.call_from_thread(self._done, what, None, exc)
-        else:
-            self.app.call_from_thread(self._done, what, result, None)
+        Open readers rebind their keys when the session announces the new scheme; this screen
+        recounts when the change is saved or failed.
+        """
+        if not self.refused():
+            self.bridge.change(what, fn)
 
-    def _done(self, what: str, result: Any, error: SaywhoError | None) -> None:
-        if error is not None:
-            self.saywho._set_save("error", error.message)
-            self.notify(error.message, title=error.title, severity="warning")
-        else:
-            moved = f" ({result} quotes)" if isinstance(result, int) else ""
-            self.saywho._set_save("saved", f"{what}{moved}")
-        self.reload()
-        scheme = self.scheme
-        from tui.screens.reader import ReaderScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                rebind_reader(screen, scheme)
-        from tui.stance_suggest import request_refit, suggester
-
-        suggester(self.saywho).changed()  # quotes were relabelled outside the editor
-        request_refit(self.saywho)  # labels changed: the model learns them anew
+    def change_finished(self, outcome: Outcome) -> None:
+        """A change finished (saved or failed): show the scheme as it is on disk."""
+        if outcome.op == "change" and self.is_mounted:
+            self.reload()
 
     # ------------------------------------------------------------------ actions
     def action_add_label(self) -> None:
@@ -227,7 +147,7 @@ class SchemeScreen(SaywhoScreen):
 
         def done(name: str | None) -> None:
             if name and name.strip():
-                self.change(lambda p: add_label(p, name), f"add label {name.strip()}")
+                self.change(f"add label {name.strip()}", lambda s: s.add_label(name))
 
         self.app.push_screen(TextPrompt("New stance label"), done)
 
@@ -239,7 +159,7 @@ class SchemeScreen(SaywhoScreen):
 
         def done(new: str | None) -> None:
             if new and new.strip() and new.strip() != old:
-                self.change(lambda p: rename_label(p, old, new), f"rename {old} to {new.strip()}")
+                self.change(f"rename {old} to {new.strip()}", lambda s: s.rename_label(old, new))
 
         self.app.push_screen(TextPrompt(f"Rename “{visible(old)}”", old), done)
 
@@ -250,16 +170,16 @@ class SchemeScreen(SaywhoScreen):
             return
         count = self.usage.get(name, 0)
         if not count:
-            self.change(lambda p: remove_label(p, name), f"remove label {name}")
+            self.change(f"remove label {name}", lambda s: s.remove_label(name))
             return
 
         def done(target: str | None) -> None:
             if target is None:
-                self.notify(f"Kept “{name}”.", timeout=2)
+                self.notify(f"Kept “{visible(name)}”.", timeout=2)
                 return
             into = None if target == NO_STANCE else target
-            self.change(lambda p: remove_label(p, name, replace_with=into, confirm=True),
-                        f"remove label {name}, quotes to {into or 'no stance'}")
+            self.change(f"remove label {name}, quotes to {into or 'no stance'}",
+                        lambda s: s.remove_label(name, replace_with=into, confirm=True))
 
         others = [n for n in self.scheme.names if n != name]
         self.app.push_screen(ReplacementPicker(name, count, others), done)
@@ -273,7 +193,8 @@ class SchemeScreen(SaywhoScreen):
 
         def done(key: str | None) -> None:
             if key is not None and key.strip() and key.strip() != label.key:
-                self.change(lambda p: set_label_key(p, name, key), f"key {key.strip()} for {name}")
+                self.change(f"key {key.strip()} for {name}",
+                            lambda s: s.set_label_key(name, key, reserved_keys()))
 
         self.app.push_screen(TextPrompt(f"Key for “{visible(name)}”", label.key,
                                         "one letter or digit · Enter: save · Esc: cancel"), done)
@@ -283,7 +204,7 @@ class SchemeScreen(SaywhoScreen):
 
         def done(target: str | None) -> None:
             if target is not None and target.strip():
-                self.change(lambda p: set_target(p, target), "set stance target")
+                self.change("set stance target", lambda s: s.set_target(target))
 
         self.app.push_screen(TextPrompt("Stance target", self.scheme.target), done)
 

@@ -1,4 +1,8 @@
-"""SpeakerPicker: fuzzy search over the document's and the corpus's speakers, or a new one."""
+"""SpeakerPicker: fuzzy search over the document's and the corpus's speakers, or a new one.
+
+Which speakers are offered and how a query ranks them is the domain's
+(``annotations.registry``); this screen shows the ranking and returns the pick.
+"""
 
 from __future__ import annotations
 
@@ -11,52 +15,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from annotations.display import visible
+from annotations.registry import SpeakerCandidate, rank_speakers
 from tui.widgets.rowlist import RowList
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A speaker the user can pick: from this document or elsewhere in the corpus."""
-
-    speaker_id: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    kind: str = "person"
-    in_document: bool = True
-    quotes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Pick:
     """The picker's answer: an existing candidate, or a new name."""
 
-    candidate: Candidate | None
+    candidate: SpeakerCandidate | None
     new_name: str | None = None
-
-
-def rank(candidates: list[Candidate], query: str, limit: int = 50) -> list[Candidate]:
-    """Candidates best matching ``query`` (document speakers first when the query is empty)."""
-    query = query.strip()
-    if not query:
-        return sorted(candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]
-    from rapidfuzz import fuzz, process
-
-    keys: list[str] = []
-    owners: list[int] = []
-    for i, cand in enumerate(candidates):
-        for name in (cand.name, *cand.aliases):
-            keys.append(name)
-            owners.append(i)
-    best: dict[int, float] = {}
-    folded = query.casefold()
-    for key, score, j in process.extract(query, keys, scorer=fuzz.WRatio, limit=limit * 3):
-        i = owners[j]
-        bonus = 5 if candidates[i].in_document else 0
-        if any(word.startswith(folded) for word in key.casefold().split()):
-            bonus += 30
-        best[i] = max(best.get(i, 0.0), score + bonus)
-    ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
-    return [candidates[i] for i in ordered if best[i] >= 45][:limit]
 
 
 class SpeakerPicker(ModalScreen[Pick | None]):
@@ -68,12 +37,12 @@ class SpeakerPicker(ModalScreen[Pick | None]):
         Binding("down", "move(1)", "Down", show=False, id="picker.down"),
     ]
 
-    def __init__(self, title: str, candidates: list[Candidate], *, allow_new: bool = True):
+    def __init__(self, title: str, candidates: list[SpeakerCandidate], *, allow_new: bool = True):
         super().__init__()
         self.title_text = title
         self.candidates = candidates
         self.allow_new = allow_new
-        self.shown: list[Candidate] = []
+        self.shown: list[SpeakerCandidate] = []
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
@@ -97,18 +66,18 @@ class SpeakerPicker(ModalScreen[Pick | None]):
         self._refill()
 
     def _refill(self) -> None:
-        self.shown = rank(self.candidates, self.query_text)
+        self.shown = rank_speakers(self.candidates, self.query_text)
         rows = []
         for cand in self.shown:
             row = Text(no_wrap=True)
-            row.append(cand.name, "bold")
+            row.append(visible(cand.name), "bold")
             if cand.aliases:
-                row.append(" (" + ", ".join(cand.aliases) + ")", "italic")
+                row.append(visible(" (" + ", ".join(cand.aliases) + ")"), "italic")
             row.append(f"  {cand.quotes}q" if cand.in_document else "  · other articles", "dim")
             rows.append(row)
         name = " ".join(self.query_text.split())
         if self.allow_new and name:
-            rows.append(Text(f"+ new speaker “{name}”", "bold"))
+            rows.append(Text(f"+ new speaker “{visible(name)}”", "bold"))
         self.query_one(RowList).set_rows(rows, 0)
 
     def action_move(self, delta: int) -> None:

@@ -19,8 +19,8 @@ from textual.widgets import Footer, Header, Static
 from annotations.display import visible
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
+from tui.bridge import SessionBridge
 from tui.screens.base import SaywhoScreen
-from tui.screens.layers import active_layer_name
 from tui.widgets.plots import bar_chart, stacked_chart
 from tui.widgets.status import Banner, StatusBar
 
@@ -81,8 +81,8 @@ class StatsScreen(SaywhoScreen):
 
     BINDINGS = bindings(STATS)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, bridge: SessionBridge) -> None:
+        super().__init__(bridge)
         self.stats: dict[str, Any] | None = None
         self.charts: dict[str, Text] = {}
 
@@ -103,32 +103,33 @@ class StatsScreen(SaywhoScreen):
         """Start counting."""
         super().on_mount()
         self.sub_title = self.app.sub_title = "statistics"
+        self.bridge.layer_switched.subscribe(self, self.layer_switched)
         self.action_reload()
 
-    def layer_changed(self) -> None:
+    def layer_switched(self, _name: str | None) -> None:
         """The active layer changed: count again."""
         self.action_reload()
 
     def action_reload(self) -> None:
         """Count again (edits since the screen opened are included)."""
         self.query_one("#stats-summary", Static).update("counting…")
-        self._count(self.saywho.active_layer)
+        self._count(self.bridge.active_layer)
 
     @work(thread=True, exclusive=True, group="stats")
     def _count(self, layer: str | None) -> None:
-        stats = self.saywho.editor.read(lambda p: corpus_stats(p, layer))
+        stats = self.bridge.read(lambda s: corpus_stats(s.project, layer))
         self.app.call_from_thread(self.show_stats, stats)
 
     def show_stats(self, stats: dict[str, Any]) -> None:
         """Draw the charts for ``stats``."""
         self.stats = stats
-        names = self.saywho.project.scheme.names
+        names = self.bridge.scheme.names
         self.charts = charts(stats, names, self.app.size.width)
         self.query_one("#stats-summary", Static).update(summary(stats))
         for key, _title in SECTIONS:
             self.query_one(f"#plot-{key.replace('_', '-')}", Static).update(self.charts[key])
         self.query_one(StatusBar).set_position(
-            f"layer: {active_layer_name(self.saywho)} · {stats['quotes']} quotes "
+            visible(f"layer: {self.bridge.layer_shown} · {stats['quotes']} quotes ")
         )
 
     def action_back(self) -> None:

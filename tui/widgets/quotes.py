@@ -8,15 +8,11 @@ from typing import Any
 
 from rich.text import Text
 
+from annotations.display import visible
 from annotations.model import Layer, Quote
+from annotations.review import confidence_of
 from tui.widgets.colours import STATUS_GLYPH, STATUS_STYLE, TYPE_LETTER
 from tui.widgets.rowlist import RowList
-
-
-def confidence_of(quote: Quote) -> float | None:
-    """The lowest per-field confidence of a quote (``None`` when it has none)."""
-    values = [v for v in quote.confidence.values() if isinstance(v, int | float)]
-    return min(values) if values else None
 
 
 def _confidence_text(conf: float | None) -> str:
@@ -28,10 +24,10 @@ def _confidence_text(conf: float | None) -> str:
 def quote_row(quote: Quote, layer: Layer, suggestion: Any = None) -> Text:
     """One list row: ``✓ D Kenney        support  .82``.
 
-    ``suggestion`` (a ``StanceSuggestion``, see ``tui/stance_suggest.py``) fills an empty
+    ``suggestion`` (a ``StanceSuggestion``, see ``tui/stance_feed.py``) fills an empty
     stance column: greyed with ``?`` while tentative, with its confidence at the row's end.
     """
-    speaker = layer.speaker_name(quote) or "—"
+    speaker = visible(layer.speaker_name(quote) or "—")
     conf = confidence_of(quote)
     conf_text = _confidence_text(conf)
     row = Text(no_wrap=True)
@@ -41,10 +37,10 @@ def quote_row(quote: Quote, layer: Layer, suggestion: Any = None) -> Text:
     label = getattr(suggestion, "label", None) if not quote.stance else None
     if label:
         tentative = suggestion.tentative
-        shown = f"{label[:7]}?" if tentative else f"~{label[:7]}"
+        shown = visible(f"{label[:7]}?" if tentative else f"~{label[:7]}")
         row.append(f"{shown:<8} ", "dim italic" if tentative else "italic")
     else:
-        row.append(f"{(quote.stance or '—')[:8]:<8} ")
+        row.append(f"{visible(quote.stance or '—')[:8]:<8} ")
     row.append(conf_text, "dim")
     if label:
         row.append(f" ~{suggestion.confidence:.2f}".replace("0.", "."), "dim italic")
@@ -56,12 +52,15 @@ def quote_row(quote: Quote, layer: Layer, suggestion: Any = None) -> Text:
 class QuoteList(RowList):
     """The document's quotes; the cursor follows the current quote."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, suggest: Callable[[Quote], Any] | None = None
+    ) -> None:
+        """``suggest`` gives a quote's stance suggestion (or ``None``) for its row."""
         super().__init__(id=id)
         self.border_title = "Quotes"
         self.ids: list[str] = []
         self.positions: dict[str, int] = {}
-        self.suggest: Callable[[Quote], Any] | None = None  # stance suggestion of a quote
+        self._suggest = suggest
 
     def show(self, quotes: list[Quote], layer: Layer, current: str | None) -> None:
         """Show ``quotes`` (already in reading order) and put the cursor on ``current``."""
@@ -82,4 +81,4 @@ class QuoteList(RowList):
         return True
 
     def _sugg(self, quote: Quote) -> Any:
-        return self.suggest(quote) if self.suggest is not None else None
+        return self._suggest(quote) if self._suggest is not None else None

@@ -6,6 +6,7 @@ from collections import Counter
 
 from rich.text import Text
 
+from annotations.display import visible
 from annotations.model import Layer
 from tui.widgets.rowlist import RowList
 
@@ -29,10 +30,10 @@ class SpeakerList(RowList):
             row = Text(no_wrap=True)
             marker = "▶ " if sid == self.focused_speaker else "  "
             row.append(marker)
-            row.append(f"{speaker.name}", "bold")
+            row.append(visible(speaker.name), "bold")
             row.append(f" {counts.get(sid, 0)}q", "dim")
             if speaker.aliases:
-                row.append(" (" + ", ".join(speaker.aliases) + ")", "italic dim")
+                row.append(visible(" (" + ", ".join(speaker.aliases) + ")"), "italic dim")
             rows.append(row)
         self.set_rows(rows)
         self.border_subtitle = f"{len(self.ids)}"

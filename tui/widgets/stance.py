@@ -6,6 +6,7 @@ from collections import Counter
 
 from rich.text import Text
 
+from annotations.display import visible
 from annotations.model import Layer, StanceScheme
 from tui.widgets.colours import stance_style
 from tui.widgets.textpanel import TextPanel
@@ -26,11 +27,11 @@ class StancePanel(TextPanel):
         for label in scheme.labels:
             n = counts.get(label.name, 0)
             mark = "●" if label.name == current else " "
-            text.append(f"{mark}{label.key} ", "bold")
-            text.append(f"{label.name:<9}", stance_style(label.name, scheme.names))
+            text.append(visible(f"{mark}{label.key} "), "bold")
+            text.append(f"{visible(label.name):<9}", stance_style(label.name, scheme.names))
             bar = "█" * round(8 * n / total)
             text.append(f" {n:>3} {bar}\n")
         unset = counts.get(None, 0)
         text.append(f"{'●' if current is None else ' '}0 {'(none)':<9} {unset:>3}", "dim")
-        self.border_subtitle = scheme.target[:30]
+        self.border_subtitle = visible(scheme.target[:30])
         self.set(text)

@@ -1,8 +1,10 @@
-"""Laying text out for the terminal: visible control characters and word wrapping.
+"""Laying text out for the terminal: word wrapping over text made visible.
 
-Both keep one cell per character offset for ordinary text, so a screen column maps back to
-a character offset (mouse selection, caret). Wide characters (CJK, emoji) take two cells and
-are measured with ``rich.cells``.
+``visible`` (control and bidi characters as one visible character each) is the one of
+``annotations.display``, re-exported here for the article view. Wrapping keeps one cell per
+character offset for ordinary text, so a screen column maps back to a character offset (mouse
+selection, caret). Wide characters (CJK, emoji) take two cells and are measured with
+``rich.cells``.
 """
 
 from __future__ import annotations
@@ -12,30 +14,9 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+from annotations.display import visible
 
-
-def _visible(ch: str) -> str:
-    code = ord(ch)
-    if ch == "\t":
-        return " "
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ … ␛ … ␟ (control pictures, one cell each)
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    if ch in _BIDI:
-        return "\u00bf"  # ¿ marks an invisible direction override
-    return "\ufffd"  # C1 controls (0x80-0x9f)
-
-
-def visible(text: str) -> str:
-    """``text`` with every terminal control character (ESC, BEL, OSC, C1, bidi overrides)
-    replaced by a visible one-cell stand-in, so nothing in an article reaches the terminal raw.
-    """
-    if not _CONTROL.search(text):
-        return text
-    return _CONTROL.sub(lambda m: _visible(m.group()), text)
+__all__ = ["Line", "visible", "wrap"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,414 @@
+"""The session: the one way in to a project, for the TUI, the CLI and a notebook alike.
+
+Every change goes through a ``Session``: edits, undo and redo, stance-scheme changes, settings,
+imports (read -> *detect here* -> store) and layer imports. The store below it only stores; the
+detector is called by the session, never by the store.
+
+One error policy: whatever fails (a full disk, a refused file, a bug in a detector) leaves the
+session as a ``SaywhoError`` with a title and a one-line message, and the listeners hear a
+``ChangeFailed``; a change that succeeded is announced as a typed event (``annotations.events``)
+once it is on disk. The session is safe to call from several threads: one lock serialises every
+read and write, so a reader never sees half an edit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from annotations import scheme as scheme_rules
+from annotations.edits import Edit
+from annotations.errors import InputError, ProjectError, ReadOnlyError, SaywhoError
+from annotations.events import (
+    ChangeFailed,
+    DocumentsAdded,
+    EditSaved,
+    Event,
+    LayerStored,
+    SchemeChanged,
+    SettingChanged,
+)
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceScheme
+from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
+
+T = TypeVar("T")
+Listener = Callable[[Event], None]
+Detect = Callable[[str], Layer]
+
+
+class SaveError(ProjectError):
+    """A change could not be written (disk full, permission refused); nothing was torn."""
+
+    title = "Not saved"
+
+
+def rule_detector() -> Detect:
+    """saywho's rule detector as a text -> suggestions-layer function (imported on first use)."""
+
+    def detect(text: str) -> Layer:
+        from annotations.detect import DEFAULT_DETECTOR
+
+        found = DEFAULT_DETECTOR.detect(text)
+        return Layer(
+            SUGGESTIONS_LAYER, {q.id: q for q in found.quotes}, {s.id: s for s in found.speakers}
+        )
+
+    return detect
+
+
+class Session:
+    """One annotator's open project: reads, every change, and the events that follow them.
+
+    Open with ``Session.open`` and close with ``close`` (or use it as a context manager).
+    """
+
+    def __init__(self, project: Project, detect: Detect | None = None) -> None:
+        self.project = project
+        self._detect = detect or rule_detector()
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+
+    @classmethod
+    def open(
+        cls,
+        folder: str | os.PathLike[str],
+        annotator: str | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        detect: Detect | None = None,
+    ) -> Session:
+        """Open (or create) the project in ``folder`` for ``annotator`` (default: login name)."""
+        return cls(
+            Project.open(folder, annotator, create=create, read_only=read_only), detect
+        )
+
+    def close(self) -> None:
+        """Release the project's lock and files."""
+        with self._lock:
+            self.project.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- events
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every event from now on; returns the unsubscribe call.
+
+        Listeners run in the thread that made the change: a UI hands them to its own thread.
+        """
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    @contextlib.contextmanager
+    def _change(self, what: str) -> Iterator[None]:
+        """Run one change under the lock with the one error policy."""
+        try:
+            with self._lock:
+                self._require_writable()
+                yield
+        except SaywhoError as exc:
+            self._emit(ChangeFailed(what, exc))
+            raise
+        except OSError as exc:
+            where = f"{Path(exc.filename).name}: " if exc.filename else ""
+            error = SaveError(f"{what}: not saved ({where}{exc.strerror or exc})")
+            self._emit(ChangeFailed(what, error))
+            raise error from exc
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the user as one line
+            error = SaywhoError(f"{what} failed: {type(exc).__name__}: {exc}", title="Failed")
+            self._emit(ChangeFailed(what, error))
+            raise error from exc
+
+    def _require_writable(self) -> None:
+        if self.project.read_only:
+            raise ReadOnlyError(self.project.read_only_reason or "the project is open read-only")
+
+    # ----------------------------------------------------------------- who and where
+    @property
+    def annotator(self) -> str:
+        """Whose layer this session writes by default."""
+        return self.project.annotator
+
+    @property
+    def folder(self) -> Path:
+        """The project folder."""
+        return self.project.folder
+
+    @property
+    def read_only(self) -> bool:
+        """True when edits are refused (another process holds the project, or asked so)."""
+        return self.project.read_only
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the session is read-only, for a banner."""
+        return self.project.read_only_reason
+
+    @property
+    def damaged(self) -> list[str]:
+        """Messages about files found damaged (moved aside) since the project opened."""
+        return list(self.project.damaged)
+
+    # ----------------------------------------------------------------- reads
+    def read(self, fn: Callable[[Session], T]) -> T:
+        """Run several reads as one, with no change in between."""
+        with self._lock:
+            return fn(self)
+
+    @property
+    def scheme(self) -> StanceScheme:
+        """The project's stance scheme."""
+        with self._lock:
+            return self.project.scheme
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The project's settings (a copy)."""
+        with self._lock:
+            return dict(self.project.settings)
+
+    def document_ids(self) -> list[str]:
+        """Document ids in import order."""
+        with self._lock:
+            return self.project.document_ids()
+
+    def documents(self) -> list[DocumentInfo]:
+        """The document list."""
+        with self._lock:
+            return self.project.documents()
+
+    def info(self, doc_id: str) -> DocumentInfo:
+        """One document's row."""
+        with self._lock:
+            return self.project.info(doc_id)
+
+    def document(self, doc_id: str) -> Document:
+        """A document with its text."""
+        with self._lock:
+            return self.project.document(doc_id)
+
+    def layer_names(self, doc_id: str) -> list[str]:
+        """Names of the layers stored for a document."""
+        with self._lock:
+            names = self.project.layer_names(doc_id)
+            self._resuggest(doc_id)
+            return names
+
+    def has_layer(self, doc_id: str, name: str) -> bool:
+        """True when layer ``name`` is stored for the document."""
+        return name in self.layer_names(doc_id)
+
+    def layer(self, doc_id: str, name: str | None = None) -> Layer:
+        """A document's layer (default: the annotator's own, seeded from the suggestions)."""
+        with self._lock:
+            self.project.layer_names(doc_id)  # opens the file: finds damage before the read
+            self._resuggest(doc_id)
+            return self.project.layer(doc_id, name)
+
+    def check_document(self, doc_id: str) -> None:
+        """Raise ``DamagedFileError`` when the document's text or annotations cannot be read."""
+        with self._lock:
+            self.project.check_document(doc_id)
+
+    def verify(self) -> list[str]:
+        """Open every document once; return the damage messages."""
+        with self._lock:
+            return self.project.verify()
+
+    def journal(self) -> Iterator[dict[str, Any]]:
+        """Every journal entry, oldest first."""
+        return self.project.journal()
+
+    @property
+    def can_undo(self) -> bool:
+        """True when this annotator has an edit to undo."""
+        return self.project.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        """True when there is an undone edit to redo."""
+        return self.project.can_redo
+
+    # ----------------------------------------------------------------- detection
+    def suggest(self, text: str) -> Layer:
+        """The detector's suggestions for ``text``, checked against it."""
+        found = self._detect(text)
+        return Layer(SUGGESTIONS_LAYER, found.quotes, found.speakers).check(text)
+
+    def _resuggest(self, doc_id: str) -> None:
+        """A document whose annotations file was moved aside gets fresh suggestions."""
+        if doc_id not in self.project.needs_suggestions or self.project.read_only:
+            return
+        try:
+            layer = self.suggest(self.project.document(doc_id).text)
+        except Exception:  # noqa: BLE001 - the document still opens, without suggestions
+            layer = Layer(SUGGESTIONS_LAYER)
+        with contextlib.suppress(OSError, SaywhoError):
+            self.project.store_suggestions(doc_id, layer)
+
+    # ----------------------------------------------------------------- edits
+    def apply(self, edit: Edit) -> EditReceipt:
+        """Apply one edit; returns once it is on disk and in the journal."""
+        with self._change(edit.describe()):
+            receipt = self.project.apply(edit)
+        self._emit(EditSaved("edit", receipt))
+        return receipt
+
+    def undo(self) -> EditReceipt | None:
+        """Undo this annotator's last edit (``None``: nothing to undo)."""
+        return self._step("undo")
+
+    def redo(self) -> EditReceipt | None:
+        """Redo the last undone edit (``None``: nothing to redo)."""
+        return self._step("redo")
+
+    def _step(self, op: str) -> EditReceipt | None:
+        with self._change(op):
+            receipt = self.project.undo() if op == "undo" else self.project.redo()
+        if receipt is not None:
+            self._emit(EditSaved(op, receipt))
+        return receipt
+
+    # ----------------------------------------------------------------- scheme and settings
+    def add_label(self, name: str, key: str | None = None) -> StanceScheme:
+        """Add a stance label (with the next free digit key unless one is given)."""
+        what = f"add label {name.strip()}"
+        with self._change(what):
+            scheme = scheme_rules.add_label(self.project, name, key)
+        self._emit(SchemeChanged(scheme, what))
+        return scheme
+
+    def rename_label(self, old: str, new: str) -> int:
+        """Rename a label; every quote carrying it keeps it under the new name."""
+        what = f"rename {old} to {new.strip()}"
+        with self._change(what):
+            moved = scheme_rules.rename_label(self.project, old, new)
+            scheme = self.project.scheme
+        self._emit(SchemeChanged(scheme, what, moved))
+        return moved
+
+    def remove_label(
+        self, name: str, *, replace_with: str | None = None, confirm: bool = False
+    ) -> int:
+        """Remove a label; in use, it needs ``confirm`` and its quotes get ``replace_with``."""
+        what = f"remove label {name}"
+        with self._change(what):
+            moved = scheme_rules.remove_label(
+                self.project, name, replace_with=replace_with, confirm=confirm
+            )
+            scheme = self.project.scheme
+        self._emit(SchemeChanged(scheme, what, moved))
+        return moved
+
+    def set_label_key(self, name: str, key: str, reserved: Collection[str] = ()) -> StanceScheme:
+        """Give label ``name`` the key ``key`` (not one of ``reserved``, the UI's own keys)."""
+        what = f"key {key.strip()} for {name}"
+        with self._change(what):
+            scheme = scheme_rules.set_label_key(self.project, name, key, reserved)
+        self._emit(SchemeChanged(scheme, what))
+        return scheme
+
+    def set_target(self, target: str) -> StanceScheme:
+        """Change what stance is about."""
+        what = "set stance target"
+        with self._change(what):
+            scheme_rules.set_target(self.project, target)
+            scheme = self.project.scheme
+        self._emit(SchemeChanged(scheme, what))
+        return scheme
+
+    def label_usage(self) -> dict[str, int]:
+        """How many quotes carry each label, over every layer of every document."""
+        with self._lock:
+            return dict(scheme_rules.label_usage(self.project))
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store one project setting."""
+        with self._change(f"setting {key}"):
+            self.project.set_setting(key, value)
+        self._emit(SettingChanged(key, value))
+
+    # ----------------------------------------------------------------- imports
+    def import_documents(
+        self, documents: Iterable[Document], *, progress: Callable[[Document], None] | None = None
+    ) -> ImportReport:
+        """Add documents: each new one is detected here, then stored with its suggestions.
+
+        Unchanged text under a known id is a no-op; changed text under a known id is refused
+        (its annotations would be lost); a text the detector fails on is reported, not stored.
+        """
+        report = ImportReport()
+
+        def detected() -> Iterator[tuple[Document, Layer]]:
+            for doc in documents:
+                if progress is not None:
+                    progress(doc)
+                if self.project.classify(doc) != "new":
+                    yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
+                    continue
+                try:
+                    layer = self.suggest(doc.text)
+                except SaywhoError as exc:
+                    report.failed.append((doc.id, f"{doc.id}: {exc.message}; not imported"))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one bad text must not stop an import
+                    report.failed.append(
+                        (
+                            doc.id,
+                            f"{doc.id}: the detector failed ({type(exc).__name__}: "
+                            f"{_first_line(exc)}); not imported",
+                        )
+                    )
+                    continue
+                yield doc, layer
+
+        try:
+            with self._change("import"):
+                self.project.add_documents(detected(), report=report)
+        finally:
+            if report.added:
+                self._emit(DocumentsAdded(tuple(report.added)))
+        return report
+
+    def put_layer(self, doc_id: str, layer: Layer, *, replace: bool = False) -> bool:
+        """Store a whole layer (another annotator's, gold) for a document.
+
+        A stored layer of that name that differs is refused unless ``replace``; a replaced
+        layer is kept whole in the journal. Returns False when nothing changed.
+        """
+        with self._change(f"layer {layer.name} of {doc_id}"):
+            if (
+                not replace
+                and self.project.has_layer(doc_id, layer.name)
+                and self.project.layer(doc_id, layer.name) != layer
+            ):
+                raise InputError(
+                    f"{doc_id} already has a layer {layer.name!r} that differs; not replaced "
+                    "(pass --replace to overwrite it; the old one is kept in the journal)"
+                )
+            changed = self.project.put_layer(doc_id, layer)
+        if changed:
+            self._emit(LayerStored(doc_id, layer.name))
+        return changed
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0][:120] if text else type(exc).__name__

@@ -1,0 +1,249 @@
+"""A project's stance suggestions: snapshot the labels, refit, suggest for every other quote.
+
+This is the model half of the app's stance suggestions, kept out of ``tui/`` so that it has
+one set of rules (``annotations.stance.adapt``: what a label is, who a speaker is) and can be
+tested without an app. It knows nothing of the app: it reads layers through a plain
+``read_layer(doc_id) -> Layer`` callable (the TUI passes one that takes its editor's lock one
+document at a time, so saves never wait for the whole corpus) and leaves threads to the
+caller. ``RefitState`` is the caller's bookkeeping so that refits never overlap and a request
+during a refit is followed by exactly one more.
+
+Fitting is deterministic (fixed seed, no randomness in the model), so the same labels give
+the same suggestions in every run. ``StanceSuggester.snapshot`` re-reads only the documents
+whose change stamp moved (``changed``) since it last read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotations.model import Layer, Quote, StanceScheme
+from annotations.stance.adapt import classify, is_label
+from annotations.stance.types import FitReport, StanceExample, StanceItem, StanceSuggestion
+
+Key = tuple[str, str]  # (doc_id, quote_id)
+ReadLayer = Callable[[str], Layer]
+SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DocPart:
+    """One document's share of a snapshot: its labels, its unlabelled quotes, all its texts."""
+
+    examples: tuple[StanceExample, ...]
+    items: tuple[tuple[Key, StanceItem], ...]
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a refit needs: the scheme's labels, the examples, the items, all quote texts, and
+    the scheme's example statements (training-only seeds)."""
+
+    labels: tuple[str, ...]
+    examples: tuple[StanceExample, ...]
+    items: tuple[tuple[Key, StanceItem], ...]
+    texts: tuple[str, ...]
+    seeds: tuple[StanceExample, ...] = ()
+
+
+def doc_part(layer: Layer, doc_id: str, labels: Collection[str]) -> DocPart:
+    """Labelled quotes (examples) and live unlabelled quotes (items) of one document's layer,
+    by ``annotations.stance.adapt.classify``; ``labels``: the scheme's label names."""
+    examples: list[StanceExample] = []
+    items: list[tuple[Key, StanceItem]] = []
+    texts: list[str] = []
+    for quote in layer.sorted_quotes():
+        if quote.status == "rejected":
+            continue
+        texts.append(quote.text)
+        found = classify(doc_id, layer, quote, labels)
+        if isinstance(found, StanceExample):
+            examples.append(found)
+        elif found is not None:
+            items.append(((doc_id, quote.id), found))
+    return DocPart(tuple(examples), tuple(items), tuple(texts))
+
+
+def assemble(scheme: StanceScheme, parts: Iterable[DocPart]) -> Snapshot:
+    """One snapshot from the documents' parts (in corpus order) and the scheme."""
+    from annotations.stance.model import examples_from_scheme
+
+    parts = list(parts)
+    return Snapshot(
+        tuple(scheme.names),
+        tuple(ex for pt in parts for ex in pt.examples),
+        tuple(it for pt in parts for it in pt.items),
+        tuple(t for pt in parts for t in pt.texts),
+        tuple(examples_from_scheme(scheme)),
+    )
+
+
+def snapshot(doc_ids: Sequence[str], read_layer: ReadLayer, scheme: StanceScheme) -> Snapshot:
+    """Examples and items of every document (``read_layer(doc_id)`` gives its layer)."""
+    names = frozenset(scheme.names)
+    return assemble(scheme, (doc_part(read_layer(d), d, names) for d in doc_ids))
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionSet:
+    """One refit's results: a suggestion and an uncertainty per unlabelled quote.
+
+    ``layer`` names the layer the labels came from (the caller's business: suggestions fitted
+    on one layer's quote ids are not offered on another); ``version`` counts refits.
+    """
+
+    version: int = 0
+    layer: str | None = None
+    report: FitReport | None = None
+    labelled: int = 0
+    by_quote: dict[Key, StanceSuggestion] = field(default_factory=dict)
+    uncertainty: dict[Key, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RefitState:
+    """Refits never overlap: a request during one queues exactly one more.
+
+    ``request()`` says whether to start a refit now (else it is queued); when a refit ends,
+    ``finished()`` says whether one was queued meanwhile (then call ``request()`` again).
+    """
+
+    running: bool = False
+    dirty: bool = False
+
+    def request(self) -> bool:
+        """A refit is wanted: True to start one now, False when one runs (it is queued)."""
+        if self.running:
+            self.dirty = True
+            return False
+        self.running, self.dirty = True, False
+        return True
+
+    def finished(self) -> bool:
+        """The running refit ended: True when another was requested meanwhile."""
+        self.running = False
+        return self.dirty
+
+
+class StanceSuggester:
+    """A project's stance model, its latest suggestions and a per-document snapshot cache."""
+
+    def __init__(self, seed: int = SEED) -> None:
+        self.seed = seed
+        self.model: Any = None
+        self._labels: tuple[str, ...] = ()
+        self._corpus: tuple[str, ...] | None = None
+        self.current = SuggestionSet()
+        self.refits = RefitState()
+        self.fits = 0
+        self._stamps: dict[str, int] = {}
+        self._parts: dict[tuple[str, str | None], tuple[int, frozenset[str], DocPart]] = {}
+
+    @property
+    def running(self) -> bool:
+        """A refit is under way (``refits.running``)."""
+        return self.refits.running
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self.refits.running = value
+
+    @property
+    def dirty(self) -> bool:
+        """Another refit was requested during the running one (``refits.dirty``)."""
+        return self.refits.dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        self.refits.dirty = value
+
+    def changed(self, doc_id: str | None = None) -> None:
+        """A document's layers changed (``None``: every document, e.g. a scheme change)."""
+        if doc_id is None:
+            self._parts.clear()
+        else:
+            self._stamps[doc_id] = self._stamps.get(doc_id, 0) + 1
+
+    def snapshot(
+        self,
+        doc_ids: Sequence[str],
+        read_layer: ReadLayer,
+        scheme: StanceScheme,
+        layer: str | None = None,
+    ) -> Snapshot:
+        """``snapshot`` calling ``read_layer`` only for the documents changed since it last
+        read them; ``layer`` names the layer ``read_layer`` reads (the cache is per layer)."""
+        names = frozenset(scheme.names)
+
+        def part(doc_id: str) -> DocPart:
+            stamp, key = self._stamps.get(doc_id, 0), (doc_id, layer)
+            hit = self._parts.get(key)
+            if hit is not None and hit[0] == stamp and hit[1] == names:
+                return hit[2]
+            found = doc_part(read_layer(doc_id), doc_id, names)
+            self._parts[key] = (stamp, names, found)
+            return found
+
+        return assemble(scheme, (part(d) for d in doc_ids))
+
+    def compute(self, snap: Snapshot, layer: str | None = None) -> SuggestionSet:
+        """Fit on the snapshot and suggest for its items (safe off the UI thread: it touches
+        only the model; ``current`` and ``fits`` are the caller's to set)."""
+        version = self.fits + 1
+        if not snap.examples:  # nothing learnt, nothing to say (and no numpy import)
+            return SuggestionSet(version, layer)
+        from annotations.stance.model import StanceModel
+
+        if self.model is None or snap.labels != self._labels:
+            self.model = StanceModel(snap.labels, seed=self.seed)
+            self._labels, self._corpus = snap.labels, None
+        corpus = tuple(sorted(set(snap.texts)))
+        if corpus != self._corpus and corpus:
+            self.model.set_corpus(list(corpus))
+            self._corpus = corpus
+        pool = [item for _, item in snap.items]
+        report = self.model.fit(list(snap.examples), seeds=list(snap.seeds), pool=pool)
+        keys = [key for key, _ in snap.items]
+        suggestions = self.model.suggest(pool) if pool else []
+        uncertainty = self.model.uncertainty(pool) if pool else []
+        return SuggestionSet(
+            version,
+            layer,
+            report,
+            len(snap.examples),
+            {k: s for k, s in zip(keys, suggestions, strict=True) if s.label is not None},
+            {k: float(u) for k, u in zip(keys, uncertainty, strict=True)},
+        )
+
+    def suggestion(self, doc_id: str, quote: Quote) -> StanceSuggestion | None:
+        """The latest suggestion for a quote without a label (``None``: nothing to say)."""
+        if is_label(quote):
+            return None
+        return self.current.by_quote.get((doc_id, quote.id))
+
+
+def label_changed(before: Quote | None, after: Quote | None) -> bool:
+    """True when an edit from ``before`` to ``after`` (``None``: absent) changes what a refit
+    learns from that quote: added or removed, rejected or restored, its stance or whether that
+    stance is a label (``is_label``)."""
+    if before is None or after is None:
+        return before is not after
+    return (before.stance, is_label(before), before.status == "rejected") != (
+        after.stance, is_label(after), after.status == "rejected"
+    )
+
+
+def stance_uncertainty_order(suggestions: SuggestionSet, queue: Sequence[Key]) -> list[Key]:
+    """The review queue, most uncertain stance first; quotes without an uncertainty (labelled,
+    or not fitted yet) last; ties keep the queue's order."""
+    unc = suggestions.uncertainty
+    return sorted(queue, key=lambda key: -unc.get(key, -1.0))
+
+
+def describe(suggestion: StanceSuggestion) -> str:
+    """``oppose 0.62 (tentative)`` for a detail line."""
+    state = "tentative" if suggestion.tentative else "model trusted"
+    return f"{suggestion.label} {suggestion.confidence:.2f} ({state})"

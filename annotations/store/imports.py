@@ -1,0 +1,85 @@
+"""Adding documents in bulk, each with the suggestions layer its caller already computed.
+
+The store never runs the detector: the session detects, then hands over (document, layer)
+pairs. Here each pair is checked and stored: a known id is never replaced (its annotations
+would be lost), a layer that does not fit its text fails that document only, and the document
+list is made durable every ``flush_every`` documents and on any interruption, so an import
+that stops halfway keeps what it wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from annotations.errors import InputError
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer
+from annotations.store.documents import DocumentInfo, DocumentList
+from annotations.store.folder import short_error
+from annotations.store.layers import LayerStore
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """Counts and per-file messages from adding documents."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+
+def add_documents(
+    documents: DocumentList,
+    layers: LayerStore,
+    pairs: Iterable[tuple[Document, Layer]],
+    *,
+    report: ImportReport,
+    progress: Callable[[Document], None] | None = None,
+    flush_every: int = 500,
+) -> ImportReport:
+    """Store each new document with its suggestions; report the rest in ``report``."""
+    pending: list[DocumentInfo] = []
+    try:
+        for doc, layer in pairs:
+            if progress is not None:
+                progress(doc)
+            kind = documents.classify(doc)
+            if kind == "unchanged":
+                report.unchanged.append(doc.id)
+                continue
+            if kind == "conflict":
+                report.failed.append(
+                    (
+                        doc.id,
+                        f"{doc.id}: a document with this id but different text is already in "
+                        "the project; not replaced (its annotations would be lost)",
+                    )
+                )
+                continue
+            try:
+                suggestions = Layer(SUGGESTIONS_LAYER, layer.quotes, layer.speakers).check(doc.text)
+            except InputError as exc:
+                report.failed.append(
+                    (
+                        doc.id,
+                        f"{doc.id}: its suggestions do not fit the text ({short_error(exc)}); "
+                        "not imported",
+                    )
+                )
+                continue
+            info = documents.add_text(doc)
+            layers.write(doc.id, {SUGGESTIONS_LAYER: suggestions}, fresh=True, sync_dir=False)
+            pending.append(info)
+            report.added.append(doc.id)
+            if len(pending) >= flush_every:
+                documents.flush(pending)
+                pending = []
+    finally:
+        # also on an interruption: every document written so far joins the list
+        documents.flush(pending)
+    return report

@@ -1,0 +1,186 @@
+"""The one rule for paragraphs, sentences, words and tokens, as character offsets.
+
+Span moves (``textnav``), the token exports (WebAnno, CoNLL) and the detector all segment text
+here, so a sentence is the same stretch of text wherever it is used. A sentence ends at a line
+break, or after ``.``, ``!``, ``?`` or ``…`` (with any closing quote marks or brackets) when
+white space and then a word that does not start in lower case follow. A full stop does not end
+a sentence after a title (``Mr.``, ``Sen.``), an initial (``John F. Kennedy``) or ``e.g.``;
+after other abbreviations (``U.S.``, ``D.C.``, ``Inc.``, ``p.m.``, ``etc.``) it ends one only
+when a usual sentence opener (``The``, ``He``, ``“We``) follows, so "the U.S. Immigration and
+Customs Enforcement" is one sentence and "moved to the U.S. The next day" is two. Decimals
+(``3.5``) never match: a full stop must be followed by white space.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Collection, Sequence
+
+PARAGRAPH_RE = re.compile(r"[^\n]+")
+WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*")
+TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*\.?|[^\w\s]")
+END_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)|\n")
+CLOSING_MARKS = "\"”»’'"
+OPENING_MARKS = "\"“‘'«(["
+
+# A full stop after these never ends a sentence: a name or a number always follows.
+NON_FINAL_ABBREVIATIONS = frozenset(
+    """mr mrs ms messrs dr prof sen rep gov lt gen col sgt capt maj adm cmdr rev hon pres supt
+    insp det mt ft vs approx fig e.g i.e cf""".split()
+)
+# A full stop after these ends a sentence only before a usual sentence opener.
+ABBREVIATIONS = NON_FINAL_ABBREVIATIONS | frozenset(
+    """u.s u.k u.n u.s.a d.c e.u a.m p.m etc inc ltd co corp llc bros jr sr no nos st ave blvd
+    rd dept est al jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+SENTENCE_STARTERS = frozenset(
+    """the a an but and in on at he she it they we i this that these those his her their its our
+    there here when while if as after before since so for with by to from what who how why where
+    however meanwhile still yet also then now""".split()
+)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each non-blank line, white space trimmed."""
+    out: list[tuple[int, int]] = []
+    for m in PARAGRAPH_RE.finditer(text):
+        _add_trimmed(text, m.start(), m.end(), out)
+    return out
+
+
+def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Every word of ``text[start:end]``: letters or digits with inner apostrophes and hyphens."""
+    end = len(text) if end is None else end
+    return [m.span() for m in WORD_RE.finditer(text, start, end)]
+
+
+def abbreviation_before(text: str, dot: int) -> str | None:
+    """The abbreviation or initial that the ``.`` at ``dot`` closes, lower-cased, or ``None``.
+
+    Known abbreviations, dotted acronyms ("N.Y.") and single capital letters ("F.") count.
+    """
+    j = dot
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    if not word or word.startswith("."):
+        return None
+    if word in ABBREVIATIONS:
+        return word
+    if len(word) == 1:
+        return word if text[j].isupper() else None
+    return word if "." in word and len(word) <= 6 else None
+
+
+def tokens(
+    text: str, start: int = 0, end: int | None = None, cuts: Collection[int] = ()
+) -> list[tuple[int, int]]:
+    """Word and punctuation tokens of ``text[start:end]`` as absolute ``(start, end)`` spans.
+
+    A final full stop stays on abbreviations, initials and dotted acronyms ("Mr.", "J.",
+    "U.S.") and is a token of its own otherwise; "3.5" is one token. A token is also split at
+    every offset in ``cuts`` inside it (annotation boundaries, see ``span_edges``).
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for m in TOKEN_RE.finditer(text, start, end):
+        s, e = m.span()
+        if e - s > 1 and text[e - 1] == "." and abbreviation_before(text, e - 1) is None:
+            spans += [(s, e - 1), (e - 1, e)]
+        else:
+            spans.append((s, e))
+    if not cuts:
+        return spans
+    points = sorted(cuts)
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        i = bisect.bisect_right(points, s)
+        while i < len(points) and points[i] < e:
+            out.append((s, points[i]))
+            s = points[i]
+            i += 1
+        out.append((s, e))
+    return out
+
+
+def span_edges(spans: Collection[tuple[int, int]]) -> set[int]:
+    """Every start and end offset of ``spans``: where ``tokens`` must cut."""
+    return {offset for span in spans for offset in span}
+
+
+def sentences(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    protected: Sequence[tuple[int, int]] = (),
+    keep_with: re.Pattern[str] | None = None,
+) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as ``(start, end)``, trimmed of white space.
+
+    No break falls strictly inside a span of ``protected`` (sorted, not overlapping: paired
+    quotations). ``keep_with`` matches a short clause ("Lincicome asked.") that stays in one
+    sentence with the quotation it follows.
+    """
+    end = len(text) if end is None else end
+    starts = [s for s, _ in protected]
+    out: list[tuple[int, int]] = []
+    cur = start
+    for m in END_RE.finditer(text, start, end):
+        cut = m.end()
+        if cut <= cur or cut >= end:
+            continue
+        i = bisect.bisect_right(starts, cut - 1) - 1
+        if i >= 0 and protected[i][0] < cut - 1 and cut < protected[i][1]:
+            continue
+        nxt = _skip_space(text, cut, end)
+        if m.group() == "\n":
+            _add_trimmed(text, cur, m.start(), out)
+            cur = nxt
+            continue
+        if not _full_stop(text, m.start(), m.end(), nxt, end):
+            continue
+        if keep_with is not None and text[cut - 1] in CLOSING_MARKS and keep_with.match(
+            text, nxt, end
+        ):
+            continue
+        _add_trimmed(text, cur, cut, out)
+        cur = nxt
+    _add_trimmed(text, cur, end, out)
+    return out
+
+
+def _full_stop(text: str, at: int, stop: int, nxt: int, end: int) -> bool:
+    """Whether the terminal punctuation ``text[at:stop]`` ends a sentence (``nxt``: next char)."""
+    if nxt < end and (text[nxt].islower() or text[nxt] in ",;:"):
+        return False
+    if stop - at != 1 or text[at] != ".":
+        return True
+    abbreviation = abbreviation_before(text, at)
+    if abbreviation is None:
+        return True
+    if abbreviation in NON_FINAL_ABBREVIATIONS or len(abbreviation) == 1:
+        return False
+    while nxt < end and text[nxt] in OPENING_MARKS:
+        nxt += 1
+    following = WORD_RE.match(text, nxt, end)
+    return (
+        following is not None
+        and text[nxt].isupper()
+        and following.group().lower() in SENTENCE_STARTERS
+    )
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))

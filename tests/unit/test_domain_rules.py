@@ -1,0 +1,275 @@
+"""Domain rules the screens only display: review queue, library progress, label keys, speakers.
+
+Every test builds real layers with ``annotations.model`` (or a real project) and checks the
+rule's answer, so the TUI can show these results without re-deciding them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+
+import pytest
+
+from annotations.errors import InputError
+from annotations.model import Layer, Quote, Speaker, layer_from_records
+from annotations.registry import (
+    SpeakerCandidate,
+    as_registry,
+    build_registry,
+    rank_speakers,
+    speaker_candidates,
+)
+from annotations.review import (
+    UNKNOWN_CONFIDENCE,
+    QueueFilter,
+    QueueProgress,
+    build_queue,
+    confidence_of,
+    is_reviewed,
+    next_unreviewed,
+    queue_progress,
+)
+from annotations.scheme import set_label_key
+from annotations.stats import DocStats, document_stats
+from annotations.store import DocumentInfo, Project
+from tests.conftest import ARTICLE, sample_layer
+
+TEXT = "Alpha said one. Beta said two. Gamma said three. Delta said four."
+
+
+def quote(qid: str, word: str, **kw: object) -> Quote:
+    """A quote over ``word`` in ``TEXT``."""
+    start = TEXT.index(word)
+    return Quote(qid, start, start + len(word), word, **kw)  # type: ignore[arg-type]
+
+
+def set_status(layer: Layer, qid: str, status: str) -> Layer:
+    quotes = dict(layer.quotes)
+    quotes[qid] = replace(quotes[qid], status=status)
+    return replace(layer, quotes=quotes)
+
+
+# ---------------------------------------------------------------------------- review queue
+def test_confidence_of_is_the_lowest_numeric_field() -> None:
+    assert confidence_of(quote("q", "one", confidence={"span": 0.9, "speaker": 0.4})) == 0.4
+    assert confidence_of(quote("q", "one", confidence={"span": 1, "note": "x"})) == 1  # type: ignore[dict-item]
+    assert confidence_of(quote("q", "one")) is None
+
+
+def test_filter_parse_reads_terms_and_words() -> None:
+    flt = QueueFilter.parse("type:direct speaker:Roe stance:none status:any Will Not")
+    assert flt == QueueFilter("direct", "roe", "none", None, ("will", "not"))
+    assert QueueFilter.parse("") == QueueFilter(status=None)  # no status term: every status
+    assert QueueFilter().status == "suggested"
+    assert QueueFilter.parse("colour:red").words == ("colour:red",)  # unknown key: a word
+
+
+def test_filter_matches_each_term() -> None:
+    layer = sample_layer()
+    q1, q2 = layer.quotes["q1"], layer.quotes["q2"]
+    assert QueueFilter.parse("speaker:roe").matches(q1, layer)
+    assert not QueueFilter.parse("speaker:roe").matches(q2, layer)
+    assert QueueFilter.parse("stance:none").matches(q1, layer)
+    q1_support = replace(q1, stance="Support")
+    assert QueueFilter.parse("stance:support").matches(q1_support, layer)
+    assert not QueueFilter.parse("stance:none").matches(q1_support, layer)
+    assert QueueFilter.parse("ready").matches(q2, layer)
+    assert not QueueFilter.parse("ready").matches(q1, layer)
+    assert not QueueFilter.parse("type:indirect").matches(q1, layer)
+    assert not QueueFilter().matches(replace(q1, status="accepted"), layer)
+    nobody = replace(q1, speaker_id=None)
+    assert QueueFilter.parse("speaker:none").matches(nobody, layer)
+
+
+def test_queue_is_least_confident_first_then_document_then_reading_order() -> None:
+    a = layer_from_records("ann", [
+        quote("a1", "one", confidence={"span": 0.9}),
+        quote("a2", "two", confidence={"span": 0.3}),
+        quote("a3", "three"),  # no confidence: sorts as UNKNOWN_CONFIDENCE
+        quote("a4", "four", confidence={"span": 0.2}, status="accepted"),
+    ], [])
+    b = layer_from_records("ann", [
+        quote("b2", "two", confidence={"span": 0.3}),
+        quote("b1", "one", confidence={"span": 0.3}),
+    ], [])
+    queue = build_queue({"A": a, "B": b}, QueueFilter())
+    assert UNKNOWN_CONFIDENCE == 0.5
+    assert queue == [("A", "a2"), ("B", "b1"), ("B", "b2"), ("A", "a3"), ("A", "a1")]
+    every = build_queue({"A": a, "B": b}, QueueFilter.parse("status:any"))
+    assert every[0] == ("A", "a4") and len(every) == 6
+
+
+def test_progress_counts_decided_and_deleted_quotes() -> None:
+    layer = layer_from_records("ann", [quote(f"q{i}", w) for i, w in
+                                       enumerate(("one", "two", "three", "four"))], [])
+    layers = {"d": layer}
+    queue = build_queue(layers, QueueFilter())
+    assert queue_progress(queue, layers) == QueueProgress(0, 4)
+    layers["d"] = set_status(set_status(layer, "q0", "accepted"), "q2", "rejected")
+    gone = dict(layers["d"].quotes)
+    del gone["q3"]
+    layers["d"] = replace(layers["d"], quotes=gone)
+    progress = queue_progress(queue, layers)
+    reviewed, total = progress  # the screen unpacks it
+    assert (reviewed, total) == (3, 4)
+    assert progress.remaining == 1 and not progress.finished
+    assert next_unreviewed(queue, layers, -1) == 1
+    assert next_unreviewed(queue, layers, 1) is None  # q2 rejected, q3 deleted
+    layers["d"] = set_status(layers["d"], "q1", "accepted")
+    assert queue_progress(queue, layers).finished
+    assert queue_progress([], layers) == (0, 0) and queue_progress([], layers).finished
+    assert is_reviewed(None) and not is_reviewed(layer.quotes["q1"])
+
+
+def test_progress_of_an_unknown_document_counts_as_reviewed() -> None:
+    assert queue_progress([("gone", "q1")], {}) == (1, 1)
+
+
+# ---------------------------------------------------------------------------- library stats
+def info(doc_id: str, title: str = "") -> DocumentInfo:
+    return DocumentInfo(doc_id, title, sha256="", file=doc_id)
+
+
+def test_document_stats_counts_reviewed_quotes_per_document() -> None:
+    layer = sample_layer()
+    stats = document_stats([
+        (info("d0", "First"), layer),
+        (info("d1"), set_status(set_status(layer, "q1", "accepted"), "q2", "rejected")),
+        (info("d2", "Empty"), Layer("ann")),
+        (info("d3", "Half"), set_status(layer, "q2", "accepted")),
+    ])
+    assert stats == [
+        DocStats("d0", "First", 2, 0),
+        DocStats("d1", "d1", 2, 2),  # no title: the id
+        DocStats("d2", "Empty", 0, 0),
+        DocStats("d3", "Half", 2, 1),
+    ]
+    assert [s.done for s in stats] == [False, True, False, False]  # nothing to review: not done
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        stats[0].quotes = 3  # type: ignore[misc]
+
+
+def test_document_stats_runs_on_a_project_read_layer_by_layer(project: Project) -> None:
+    stats = document_stats((i, project.layer(i.id)) for i in project.documents())
+    assert stats == [DocStats("d0", "Doc 0", 2, 0)]
+
+
+# ---------------------------------------------------------------------------- label keys
+def test_set_label_key_checks_and_journals(project: Project) -> None:
+    scheme = set_label_key(project, "support", " s ", reserved={"a", "x"})
+    assert scheme.by_key("s") == "support" and project.scheme.by_key("s") == "support"
+    assert project.scheme.by_key("1") is None
+    entries = [e for e in project.journal() if e["op"] == "scheme"]
+    assert entries[-1]["what"] == "key s for support"
+    assert set_label_key(project, "support", "s").by_key("s") == "support"  # its own key: fine
+    with pytest.raises(InputError, match="taken by another reader action"):
+        set_label_key(project, "oppose", "x", reserved={"a", "x"})
+    with pytest.raises(InputError, match="already sets 'support'"):
+        set_label_key(project, "oppose", "s")
+    with pytest.raises(InputError, match="one letter or digit"):
+        set_label_key(project, "oppose", "ab")
+    with pytest.raises(InputError, match="one letter or digit"):
+        set_label_key(project, "oppose", "!")
+    with pytest.raises(InputError, match="no label"):
+        set_label_key(project, "nonsense", "z")
+    assert project.scheme.by_key("2") == "oppose"  # refused changes left the scheme alone
+    assert len([e for e in project.journal() if e["op"] == "scheme"]) == len(entries) + 1
+
+
+def test_reserved_keys_default_to_none(project: Project) -> None:
+    assert set_label_key(project, "neutral", "x").by_key("x") == "neutral"
+
+
+# ---------------------------------------------------------------------------- speakers
+def speaker_layer(*speakers: tuple[str, str, str], quotes: dict[str, str] | None = None) -> Layer:
+    """A layer over ``TEXT``: speakers ``(id, name, kind)``; ``quotes`` word -> speaker id."""
+    qs = []
+    for i, (word, sid) in enumerate((quotes or {}).items()):
+        status = "rejected" if word == "four" else "suggested"
+        qs.append(quote(f"q{i}", word, speaker_id=sid, status=status))
+    return layer_from_records("ann", qs, [Speaker(sid, name, kind) for sid, name, kind in
+                                          speakers])
+
+
+HERE = speaker_layer(("s1", "Jim Kenney", "person"), ("s2", "Tom Poe", "person"),
+                     quotes={"one": "s1", "two": "s1", "three": "s2", "four": "s2"})
+ELSEWHERE = [
+    speaker_layer(("s1", "Mayor Jim Kenney", "person"), ("s7", "City Council", "organization"),
+                  quotes={"one": "s7", "two": "s7", "three": "s1"}),
+    speaker_layer(("s3", "city council", "unknown"), ("s4", "Ann Lee", "person"),
+                  quotes={"one": "s3", "four": "s4"}),
+]
+
+
+def test_candidates_list_the_document_then_the_corpus_by_registry_key() -> None:
+    cands = speaker_candidates(HERE, ELSEWHERE, corpus_too=True)
+    assert [(c.name, c.in_document, c.quotes) for c in cands] == [
+        ("Jim Kenney", True, 2),
+        ("Tom Poe", True, 2),  # every status counts in the document, as the panel shows
+        ("City Council", False, 3),  # one corpus speaker across two documents
+        ("Ann Lee", False, 0),  # her only quote is rejected
+    ]
+    # "Mayor Jim Kenney" elsewhere has Jim Kenney's registry key: not offered twice
+    council = cands[2]
+    assert council.speaker_id == "s7" and council.kind == "organization"
+    assert council.key == "city council"
+
+
+def test_candidates_from_a_registry_or_layers_by_id_are_the_same() -> None:
+    from_layers = speaker_candidates(HERE, ELSEWHERE)
+    registry = build_registry((f"d{i}", layer) for i, layer in enumerate(ELSEWHERE))
+    assert speaker_candidates(HERE, registry) == from_layers
+    by_id = {"d0": ELSEWHERE[0], "d1": ELSEWHERE[1]}
+    assert speaker_candidates(HERE, by_id) == from_layers
+    assert as_registry(registry) is registry
+
+
+def test_candidates_without_corpus_and_with_exclude() -> None:
+    only_here = speaker_candidates(HERE, ELSEWHERE, corpus_too=False)
+    assert [c.name for c in only_here] == ["Jim Kenney", "Tom Poe"]
+    merging = speaker_candidates(HERE, ELSEWHERE, corpus_too=True, exclude="s1")
+    names = [c.name for c in merging]
+    assert "Jim Kenney" not in names and "Mayor Jim Kenney" not in names  # nor his corpus twin
+    assert names == ["Tom Poe", "City Council", "Ann Lee"]
+    assert speaker_candidates(Layer("ann"), ()) == []
+
+
+def test_corpus_including_this_document_adds_nothing_twice() -> None:
+    cands = speaker_candidates(HERE, [HERE, *ELSEWHERE])
+    assert [c.name for c in cands] == ["Jim Kenney", "Tom Poe", "City Council", "Ann Lee"]
+
+
+def test_candidate_is_frozen() -> None:
+    cand = SpeakerCandidate("s1", "Jim Kenney")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cand.name = "x"  # type: ignore[misc]
+
+
+CANDS = [
+    SpeakerCandidate("s1", "Jim Kenney", ("Mayor Kenney",), quotes=1),
+    SpeakerCandidate("s2", "Tom Poe", quotes=4),
+    SpeakerCandidate("s9", "Ann Lee", in_document=False, quotes=9),
+    SpeakerCandidate("s8", "Anna Kendrick", in_document=False),
+]
+
+
+def test_rank_with_no_query_lists_the_document_first_most_quoted_first() -> None:
+    assert [c.speaker_id for c in rank_speakers(CANDS, "  ")] == ["s2", "s1", "s9", "s8"]
+    assert [c.speaker_id for c in rank_speakers(CANDS, "", limit=2)] == ["s2", "s1"]
+
+
+def test_rank_matches_names_and_aliases_fuzzily() -> None:
+    assert rank_speakers(CANDS, "poe")[0].speaker_id == "s2"
+    assert rank_speakers(CANDS, "mayor")[0].speaker_id == "s1"  # through an alias
+    assert rank_speakers(CANDS, "kenny")[0].speaker_id == "s1"  # a typo
+    assert [c.speaker_id for c in rank_speakers(CANDS, "ann")][:2] == ["s9", "s8"]
+    assert rank_speakers(CANDS, "zzzzqqq") == []
+    assert len(rank_speakers(CANDS, "n", limit=1)) <= 1
+
+
+def test_article_layers_feed_the_registry_and_stats_alike() -> None:
+    layer = sample_layer(ARTICLE)
+    registry = build_registry([("d0", layer)])
+    assert registry["jane roe"].speaker_id == "s1"
+    assert registry["jane roe"].quotes == 1

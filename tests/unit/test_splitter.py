@@ -1,0 +1,177 @@
+"""The one sentence and word splitter (``annotations.text``) and the three places that use it.
+
+Span moves (``textnav``), the WebAnno and CoNLL exports and the detector must agree on where
+a sentence ends: never after "U.S.", "D.C.", "Mr." or an initial, never inside "3.5", always at
+a real full stop, "?" or "!" before a capital and after a closing quote that follows one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations import textnav
+from annotations.detect import DEFAULT_DETECTOR
+from annotations.formats.exporters import export
+from annotations.formats.readers import read_documents
+from annotations.model import Document, Layer, layer_from_records
+from annotations.text import sentences, tokens, words
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "ice-sanctuary-cities.txt"
+
+# Counted by hand, reading seeds/ice-sanctuary-cities.txt one paragraph (line) at a time: the
+# headline (1), then "The U.S. Immigration ... states." (1), "To counter ..." (1), "Immigrants
+# ... according to ICE." + "Los Angeles saw ..." (2), "The agency ... Washington, D.C." (1),
+# the Kenney quote (1), the Jorge Field quote (1), "Philadelphia officials ..." (1),
+# "Immigration arrests jumped ..." (1), "Denver has made ..." (1), "He said ICE wants ..." +
+# "Individuals with active DACA ..." (2), "A federal operation ..." (1), "In a response, ...
+# deportation." + "Anyone with an outstanding order ..." (2), the Almiron quote (1).
+SEED_SENTENCES = 17
+
+
+def split(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentences(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. Immigration and Customs Enforcement said 50 people were arrested.",
+        "The U.S. government said it would act.",
+        "Officials in Washington, D.C. Mayor Muriel Bowser's office said no.",
+        "Mr. Smith met Mrs. Jones, Ms. Lee, Dr. Ray, Sen. Warren, Rep. Cole and Gov. Moore.",
+        "Lt. Gen. Michael Flynn spoke in St. Louis on Jan. 20 at 9 a.m. Eastern time.",
+        "John F. Kennedy and J. K. Rowling never met.",
+        "Outlets, e.g. The Guardian, and wires, i.e. Reuters, quoted Apple Inc. Chief Tim Cook.",
+        "Martin Luther King Jr. Day fell on No. 10 this year, as the U.K. Treasury said.",
+    ],
+)
+def test_no_sentence_end_after_abbreviations_or_initials(text: str) -> None:
+    assert split(text) == [text]
+
+
+def test_decimals_do_not_end_sentences() -> None:
+    text = "Inflation rose 3.5 percent in March. Rates held at 5.25 percent."
+    assert split(text) == ["Inflation rose 3.5 percent in March.", "Rates held at 5.25 percent."]
+
+
+def test_real_ends() -> None:
+    assert split("It rained. Then it stopped! Why? Nobody knows.") == [
+        "It rained.", "Then it stopped!", "Why?", "Nobody knows."]
+    assert split('He said "we are done." The meeting ended.') == [
+        'He said "we are done."', "The meeting ended."]
+    assert split("“We are done.” Then he left.") == ["“We are done.”", "Then he left."]
+    assert split('"Why?" he asked. She left.') == ['"Why?" he asked.', "She left."]
+    assert split("He moved to the U.S. The next day he left.") == [
+        "He moved to the U.S.", "The next day he left."]
+    assert split("She arrived at 9 a.m. “We will stay,” she said.") == [
+        "She arrived at 9 a.m.", "“We will stay,” she said."]
+    assert split("Headline without stop\n\nBody text. More") == [
+        "Headline without stop", "Body text.", "More"]
+
+
+def test_spans_are_offsets_into_the_text() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    spans = sentences(text)
+    assert spans == sorted(spans)
+    for (s, e), nxt in zip(spans, spans[1:] + [(len(text), len(text))], strict=True):
+        assert 0 <= s < e <= nxt[0]
+        assert text[s:e] == text[s:e].strip()
+        assert not text[e:nxt[0]].strip(), "nothing but white space between sentences"
+    inner = sentences(text, 100, 400)
+    assert inner and all(100 <= s < e <= 400 for s, e in inner)
+
+
+def test_tokens_and_words() -> None:
+    text = "Mr. Smith's U.S. trip cost 3.5 million, he said."
+    assert [text[s:e] for s, e in tokens(text)] == [
+        "Mr.", "Smith's", "U.S.", "trip", "cost", "3.5", "million", ",", "he", "said", "."]
+    assert [text[s:e] for s, e in words(text)] == [
+        "Mr", "Smith's", "U", "S", "trip", "cost", "3", "5", "million", "he", "said"]
+    cut = text.index("Smith") + 2
+    assert (text.index("Smith"), cut) in tokens(text, cuts={cut})
+
+
+def test_move_edge_by_sentence_keeps_the_us_sentence_whole() -> None:
+    text = "He left early. The U.S. government said it would act. Critics disagreed."
+    start = text.index("it would act")
+    end = start + len("it would act")
+    new_start, new_end = textnav.move_edge(text, start, end, "start", "sentence", True)
+    assert text[new_start:].startswith("The U.S. government")
+    assert (new_start, new_end) != (text.index("government"), end)
+    assert textnav.next_sentence_start(text, 0) == text.index("The U.S.")
+    assert textnav.next_sentence_start(text, text.index("The U.S.")) == text.index("Critics")
+
+
+def test_move_edge_on_the_seed_first_quote() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("50 people were arrested")
+    end = text.index(" on federal immigration")
+    new_start, _ = textnav.move_edge(text, start, end, "start", "sentence", True)
+    assert text[new_start:].startswith("The U.S. Immigration and Customs Enforcement")
+
+
+def _seed() -> tuple[Document, Layer]:
+    [result] = list(read_documents([SEED]))
+    assert result.document is not None
+    doc = result.document
+    found = DEFAULT_DETECTOR.detect(doc.text)
+    return doc, layer_from_records("suggestions", found.quotes, found.speakers)
+
+
+def _webanno_sentences(tsv: str) -> list[str]:
+    """Sentence texts of a WebAnno TSV 3.3 file: blocks after the header, one per blank line."""
+    blocks = [b for b in tsv.split("\n\n") if b.strip()]
+    assert blocks[0].startswith("#FORMAT=WebAnno TSV 3.3")
+    texts = []
+    for n, block in enumerate(blocks[1:], 1):
+        lines = block.strip("\n").split("\n")
+        text_lines = [ln[len("#Text="):] for ln in lines if ln.startswith("#Text=")]
+        rows = [ln for ln in lines if ln and not ln.startswith("#")]
+        assert text_lines and rows, block
+        assert all(row.split("\t")[0].split("-")[0] == str(n) for row in rows)
+        texts.append("\n".join(text_lines))
+    return texts
+
+
+def _conll_sentences(conll: str) -> list[str]:
+    """Sentence texts of the CoNLL export: ``# text =`` comments, checked against the blocks."""
+    texts, rows = [], 0
+    for block in conll.split("\n\n"):
+        lines = [ln for ln in block.split("\n") if ln]
+        tokens_here = [ln for ln in lines if not ln.startswith("#")]
+        said = [ln[len("# text = "):] for ln in lines if ln.startswith("# text = ")]
+        if tokens_here:
+            assert len(said) == 1, block
+            texts.extend(said)
+            rows += len(tokens_here)
+    assert rows > 0
+    return texts
+
+
+def test_webanno_export_of_the_seed_has_the_real_sentences(tmp_path: Path) -> None:
+    doc, layer = _seed()
+    export("webanno", [(doc, layer)], tmp_path / "webanno")
+    [tsv] = list((tmp_path / "webanno").glob("*.tsv"))
+    found = _webanno_sentences(tsv.read_text(encoding="utf-8"))
+    assert len(found) == SEED_SENTENCES
+    assert any(s.startswith("The U.S. Immigration and Customs") for s in found)
+    assert not any(s.startswith(("Immigration and Customs", "Mayor Kenney")) for s in found)
+
+
+def test_conll_export_of_the_seed_has_the_real_sentences(tmp_path: Path) -> None:
+    doc, layer = _seed()
+    export("conll", [(doc, layer)], tmp_path / "out.conll")
+    found = _conll_sentences((tmp_path / "out.conll").read_text(encoding="utf-8"))
+    assert len(found) == SEED_SENTENCES
+    assert any(s.startswith("The U.S. Immigration and Customs") for s in found)
+
+
+def test_the_three_users_share_one_rule() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert textnav.sentence_bounds(text) == sentences(text)
+    assert textnav.words(text) == words(text)
+    for gone in ("annotations.detect.segment", "annotations.formats.segment"):
+        with pytest.raises(ModuleNotFoundError):
+            __import__(gone)

@@ -1,0 +1,252 @@
+"""SessionBridge: the TUI's one handle on the domain session.
+
+Every change the TUI makes (an edit, undo, redo, a scheme or settings change) is queued here
+and run by one worker thread through the ``Session``, in order, so the UI redraws before the
+change is fsynced. When the session returns (or raises its one kind of error) the outcome is
+handed back to the UI thread and published on ``outcomes``; the status bars follow
+``save_states``. Screens get the bridge when they are built and subscribe to its signals: they
+never import the app, and the app never pokes attributes into them.
+
+The bridge also holds the view state every screen shares (which layer is shown and edited)
+and the stance suggestions (``StanceFeed``), which it tells about saved edits, layer switches
+and scheme changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, NamedTuple, TypeVar
+
+from textual import events
+from textual.app import App
+from textual.signal import Signal
+
+from annotations.edits import Edit
+from annotations.errors import SaywhoError
+from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.model import Layer, StanceScheme
+from annotations.registry import CorpusSpeaker, build_registry
+from annotations.session import Session
+from annotations.store import EditReceipt
+from tui.stance_feed import StanceFeed
+
+T = TypeVar("T")
+LAYER_OPS = ("edit", "undo", "redo")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one queued change."""
+
+    op: str  # "edit" | "undo" | "redo" | "change"
+    what: str
+    edit: Edit | None = None
+    receipt: EditReceipt | None = None
+    layer: Layer | None = None  # the touched layer as saved (edits, undo, redo)
+    result: Any = None
+    error: SaywhoError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the change reached the disk."""
+        return self.error is None
+
+    @property
+    def doc_id(self) -> str | None:
+        """The document the change touched, if it was a layer edit."""
+        if self.receipt is not None:
+            return self.receipt.doc_id
+        return self.edit.doc_id if self.edit is not None else None
+
+
+class SaveState(NamedTuple):
+    """What the status bar says about saving: ``idle``, ``saving``, ``saved`` or ``error``."""
+
+    state: str
+    message: str
+
+
+class SessionBridge:
+    """Runs changes in a worker, reads under the session's lock, publishes what happened."""
+
+    def __init__(self, session: Session, owner: App[Any], settle_delay: float = 0.02) -> None:
+        self.session = session
+        self._owner = owner
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saywho-save")
+        self._pending_lock = threading.Lock()
+        self.pending = 0
+        self.settle_delay = settle_delay
+        self.save_state = SaveState("idle", "no edits yet")
+        self.active_layer: str | None = None
+        self.scheme: StanceScheme = session.scheme
+        self.outcomes: Signal[Outcome] = Signal(owner, "outcomes")
+        self.save_states: Signal[SaveState] = Signal(owner, "save-states")
+        self.layer_switched: Signal[str | None] = Signal(owner, "layer-switched")
+        self.scheme_changed: Signal[StanceScheme] = Signal(owner, "scheme-changed")
+        self.session_events: Signal[Event] = Signal(owner, "session-events")
+        self.stance = StanceFeed(session, owner, lambda: self.active_layer)
+        self._registry: dict[str, CorpusSpeaker] | None = None
+        self._unsubscribe = session.subscribe(self._heard)
+        # The UI thread waits for the GIL after every poll of its event loop; while a save
+        # serializes a large layer, the default 5 ms switch interval makes each wait long.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
+
+    # ------------------------------------------------------------------ reads
+    @property
+    def annotator(self) -> str:
+        """The annotator this TUI writes for."""
+        return self.session.annotator
+
+    @property
+    def layer_shown(self) -> str:
+        """The layer on screen: the active one, else the annotator's own."""
+        return self.active_layer or self.session.annotator
+
+    def read(self, fn: Callable[[Session], T]) -> T:
+        """Several reads as one, never in the middle of a change."""
+        return self.session.read(fn)
+
+    def layer(self, doc_id: str) -> Layer:
+        """The layer on screen of ``doc_id``."""
+        return self.session.layer(doc_id, self.active_layer)
+
+    def speaker_registry(self) -> dict[str, CorpusSpeaker]:
+        """The corpus's speakers in the layer on screen, kept until speakers change."""
+        if self._registry is None:
+            layer = self.active_layer
+            self._registry = self.read(lambda s: build_registry(
+                (d, s.layer(d, layer)) for d in s.document_ids()))
+        return self._registry
+
+    # ------------------------------------------------------------------ changes
+    def submit(self, edit: Edit) -> None:
+        """Queue an edit."""
+        self._queue("edit", edit.describe(), lambda s: s.apply(edit), edit)
+
+    def undo(self) -> None:
+        """Queue an undo of this annotator's last edit."""
+        self._queue("undo", "undo", lambda s: s.undo())
+
+    def redo(self) -> None:
+        """Queue a redo."""
+        self._queue("redo", "redo", lambda s: s.redo())
+
+    def change(self, what: str, fn: Callable[[Session], Any]) -> None:
+        """Queue any other change (scheme, settings): same worker, same error policy."""
+        self._queue("change", what, fn)
+
+    def refuse_read_only(self) -> str | None:
+        """The reason edits are refused, or ``None`` when they are not."""
+        if self.session.read_only:
+            return self.session.read_only_reason or "the project is open read-only"
+        return None
+
+    def _queue(
+        self, op: str, what: str, fn: Callable[[Session], Any], edit: Edit | None = None
+    ) -> None:
+        with self._pending_lock:
+            self.pending += 1
+        self._set_save("saving", what if self.pending == 1 else f"{what} ({self.pending} queued)")
+        self._pool.submit(self._run, op, what, fn, edit)
+
+    def _run(self, op: str, what: str, fn: Callable[[Session], Any], edit: Edit | None) -> None:
+        if self.settle_delay:  # let the UI paint the change before saving competes for the GIL
+            time.sleep(self.settle_delay)
+        self._deliver(self.run_now(op, what, fn, edit))
+
+    def run_now(
+        self, op: str, what: str, fn: Callable[[Session], Any], edit: Edit | None = None
+    ) -> Outcome:
+        """Run one change in the calling thread and say what became of it."""
+        try:
+            result = fn(self.session)
+            receipt = result if isinstance(result, EditReceipt) else None
+            layer = None
+            if receipt is not None:
+                layer = self.session.layer(receipt.doc_id, receipt.layer)
+            return Outcome(op, what, edit, receipt, layer, result)
+        except SaywhoError as exc:
+            return Outcome(op, what, edit, error=exc)
+        except Exception as exc:  # noqa: BLE001 - any failure must reach the status bar
+            return Outcome(op, what, edit, error=SaywhoError(f"{type(exc).__name__}: {exc}"))
+
+    def _deliver(self, outcome: Outcome) -> None:
+        """From the worker: hand the outcome to the UI thread without waiting for it (a
+        blocking hand-over would deadlock a shutdown that waits for the last save)."""
+        self._owner.post_message(events.Callback(callback=partial(self._delivered, outcome)))
+
+    def _delivered(self, outcome: Outcome) -> None:
+        with self._pending_lock:
+            self.pending = max(self.pending - 1, 0)
+        if outcome.ok:
+            what = outcome.what
+            if outcome.op in ("undo", "redo"):
+                what = outcome.receipt.description if outcome.receipt else f"nothing to {what}"
+                what += self._elsewhere(outcome)
+            elif isinstance(outcome.result, int) and outcome.op == "change":
+                what += f" ({outcome.result} quotes)"
+            if self.pending:
+                self._set_save("saving", f"{what} saved, {self.pending} queued")
+            else:
+                self._set_save("saved", what)
+        else:
+            error = outcome.error
+            assert error is not None
+            self._set_save("error", error.message)
+            self._owner.notify(error.message, title=error.title, severity="error")
+        if outcome.receipt is not None:
+            self.stance.edit_saved(outcome.receipt)
+            if outcome.receipt.change.speakers_after:
+                self._registry = None
+        self.outcomes.publish(outcome)
+
+    def _elsewhere(self, outcome: Outcome) -> str:
+        receipt = outcome.receipt
+        if receipt is None or receipt.layer == self.layer_shown:
+            return ""
+        return f" (in {receipt.doc_id}, layer {receipt.layer})"
+
+    def _set_save(self, state: str, message: str) -> None:
+        self.save_state = SaveState(state, message)
+        self.save_states.publish(self.save_state)
+
+    def _heard(self, event: Event) -> None:
+        """A session event, in whatever thread made the change: on to the UI thread."""
+        self._owner.post_message(events.Callback(callback=partial(self._announce, event)))
+
+    def _announce(self, event: Event) -> None:
+        if isinstance(event, SchemeChanged):
+            self.scheme = event.scheme
+            self.stance.relabelled()
+            self.scheme_changed.publish(event.scheme)
+        elif isinstance(event, DocumentsAdded | LayerStored):
+            self._registry = None
+        self.session_events.publish(event)
+
+    # ------------------------------------------------------------------ view state
+    def switch_layer(self, name: str) -> None:
+        """Show and edit layer ``name`` from now on, on every screen."""
+        self.active_layer = None if name == self.session.annotator else name
+        self._registry = None
+        self.stance.layer_switched()
+        self.layer_switched.publish(self.active_layer)
+
+    # ------------------------------------------------------------------ lifetime
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait (asynchronously) until every queued change has been delivered."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.pending and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+
+    def shutdown(self) -> None:
+        """Finish queued changes and stop the worker."""
+        self._pool.shutdown(wait=True)
+        self._unsubscribe()
