@@ -17,6 +17,7 @@ from annotations.session import Session
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
+from tui.plain import say
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -163,9 +164,7 @@ class SaywhoApp(App[None]):
     def _refused(self) -> bool:
         reason = self.bridge.refuse_read_only()
         if reason is not None:
-            from annotations.display import visible
-
-            self.notify(visible(reason), title="Read-only", severity="error")
+            say(self, reason, title="Read-only", severity="error")
         return reason is not None
 
     async def action_quit(self) -> None:

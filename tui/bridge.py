@@ -35,6 +35,7 @@ from annotations.model import Layer, StanceScheme
 from annotations.registry import CorpusSpeaker, build_registry
 from annotations.session import Session
 from annotations.store import EditReceipt
+from tui.plain import say
 from tui.stance_feed import StanceFeed
 
 T = TypeVar("T")
@@ -200,7 +201,7 @@ class SessionBridge:
             error = outcome.error
             assert error is not None
             self._set_save("error", error.message)
-            self._owner.notify(error.message, title=error.title, severity="error")
+            say(self._owner, error.message, title=error.title, severity="error")
         if outcome.receipt is not None:
             self.stance.edit_saved(outcome.receipt)
             if outcome.receipt.change.speakers_after:

@@ -20,7 +20,6 @@ from textual import events
 from textual.app import App
 from textual.signal import Signal
 
-from annotations.display import visible
 from annotations.model import Quote
 from annotations.session import Session
 from annotations.stance.suggester import (
@@ -32,6 +31,7 @@ from annotations.stance.suggester import (
 )
 from annotations.stance.types import StanceSuggestion
 from annotations.store import EditReceipt
+from tui.plain import say
 
 
 class StanceFeed:
@@ -117,7 +117,7 @@ class StanceFeed:
             self.model.current = result
             self.updated.publish(result.version)
         elif message:
-            self._owner.notify(visible(message), severity="warning", timeout=4)
+            say(self._owner, message, severity="warning", timeout=4)
         if again or (result is not None and result.layer != self._layer()):
             self.request()
 

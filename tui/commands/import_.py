@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from annotations.display import visible
+from annotations.display import visible_line
 from annotations.errors import InputError, SaywhoError
 from annotations.formats.brat import read_brat
 from annotations.formats.interchange import layer_from_interchange
@@ -99,9 +99,9 @@ def run(args: argparse.Namespace) -> int:
             project.close()
     for result in problems:
         label = "skipped" if result.skipped else "error"
-        err.print(f"{label}: {visible(result.error or '')}", markup=False, soft_wrap=True)
+        err.print(f"{label}: {visible_line(result.error or '')}", markup=False, soft_wrap=True)
     for _doc_id, message in report.failed + layer_failures:
-        err.print(f"error: {visible(message)}", markup=False, soft_wrap=True)
+        err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
         err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
     table = Table(title="import", show_header=True)

@@ -21,13 +21,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotations.adjudication import Unit, Version, adopt, units
-from annotations.display import visible
+from annotations.display import visible, visible_line
 from annotations.edits import AdoptQuote, EditContext, LayerChange
 from annotations.errors import SaywhoError
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Document, Layer, Quote
 from tui.actions import ADJUDICATE, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.messages import OpenDocument
+from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
@@ -76,8 +77,8 @@ def open_adjudication(bridge: SessionBridge, screen: Screen[object]) -> None:
         screen.notify("No annotator layer to adjudicate yet.", severity="warning")
         return
     if len(names) == 1:
-        screen.notify(f"Only one layer ({visible(names[0])}): import another with "
-                      "`saywho import FILE --layer NAME`.", timeout=4)
+        say(screen, f"Only one layer ({names[0]}): import another with "
+            "`saywho import FILE --layer NAME`.", timeout=4)
     screen.app.push_screen(AdjudicateScreen(bridge, doc_id, names))
 
 
@@ -118,7 +119,7 @@ class AdjudicateScreen(SaywhoScreen):
             s.layer(doc_id, FINAL_LAYER),
         ))
         self.units = units(self.doc.text, self.doc_layers, self.names)
-        self.sub_title = self.app.sub_title = visible(f"adjudicate · {self.doc.title}")
+        self.sub_title = self.app.sub_title = visible_line(f"adjudicate · {self.doc.title}")
         self.query_one("#units", RowList).border_title = "Units (disagreements first)"
         self.query_one("#versions", TextPanel).border_title = "Versions"
         self._fill()
@@ -158,9 +159,9 @@ class AdjudicateScreen(SaywhoScreen):
         total = len(self.units)
         done = sum(1 for u in self.units if self.decided(u))
         disagree = sum(1 for u in self.units if not u.agreed)
-        layers = " · ".join(f"{i + 1} {visible(n)}" for i, n in enumerate(self.names))
+        layers = " · ".join(f"{i + 1} {n}" for i, n in enumerate(self.names))
         self.query_one("#adj-head", Static).update(
-            f" decided {done}/{total} · {disagree} disagreements · layers: {layers}"
+            plain(f" decided {done}/{total} · {disagree} disagreements · layers: {layers}")
         )
         self.query_one("#versions", TextPanel).set(self._versions())
         self.query_one(StatusBar).set_position(f"unit {self.index + 1 if total else 0}/{total} "
@@ -173,13 +174,14 @@ class AdjudicateScreen(SaywhoScreen):
         table = Table(expand=True, show_lines=True, padding=(0, 1))
         table.add_column("", style="bold", no_wrap=True)
         for i, name in enumerate(self.names):
-            table.add_column(f"{i + 1} {visible(name)}", ratio=1)
+            table.add_column(Text(visible_line(f"{i + 1} {name}")), ratio=1)
         table.add_column(FINAL_LAYER, ratio=1, style="italic")
         cells: list[Version | None] = [unit.versions.get(n) for n in self.names]
         final = final_quote(unit, self.final)
 
-        def field(fn, final_value: str) -> list[str]:  # noqa: ANN001
-            return [visible(fn(v)) if v is not None else "—" for v in cells] + [final_value]
+        def field(fn, final_value: str) -> list[Text]:  # noqa: ANN001
+            shown = [visible(fn(v)) if v is not None else "—" for v in cells] + [final_value]
+            return [Text(value) for value in shown]
 
         fq = final
         diff = unit.differences()
@@ -196,7 +198,7 @@ class AdjudicateScreen(SaywhoScreen):
         table.add_row(head("stance", "stance"),
                       *field(lambda v: v.quote.stance or "—",
                              visible(fq.stance or "—") if fq else "—"))
-        table.add_row("status",
+        table.add_row(Text("status"),
                       *field(lambda v: v.quote.status, visible(fq.status) if fq else "—"))
         table.add_row(head("span", "span"),
                       *field(lambda v: f"{v.quote.start}-{v.quote.end}",
@@ -205,7 +207,7 @@ class AdjudicateScreen(SaywhoScreen):
         # short fields the layers disagree on
         table.add_row(head("text", "span"),
                       *field(lambda v: v.quote.text, visible(fq.text) if fq else "—"))
-        table.caption = "agreed" if unit.agreed else f"differ: {visible(', '.join(diff))}"
+        table.caption = Text("agreed" if unit.agreed else f"differ: {visible(', '.join(diff))}")
         return table
 
     # ------------------------------------------------------------------ moving
@@ -248,7 +250,7 @@ class AdjudicateScreen(SaywhoScreen):
         try:
             change = edit.compute(self.final, self.doc.text, EditContext(self.bridge.annotator))
         except SaywhoError as exc:
-            self.notify(visible(exc.message), title=exc.title, severity="warning")
+            say(self, exc.message, title=exc.title, severity="warning")
             return False
         self.final = change.apply_to(self.final)
         self.bridge.submit(edit)
@@ -270,7 +272,7 @@ class AdjudicateScreen(SaywhoScreen):
         name = self.names[number - 1]
         unit = self.units[self.index]
         if name not in unit.versions:
-            self.notify(f"{visible(name)} has no version of this unit; x leaves it out.",
+            say(self, f"{name} has no version of this unit; x leaves it out.",
                         severity="warning", timeout=3)
             return
         if self._submit(adopt(self.doc_id, unit, name, self.final)):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from annotations.display import visible
+from annotations.display import visible, visible_line
 from tui.bridge import SaveState, SessionBridge
+from tui.plain import say
 from tui.widgets.status import Banner, StatusBar
 
 
@@ -39,7 +40,7 @@ class SaywhoScreen(Screen[None]):
     def show_save_state(self, save: SaveState) -> None:
         """Mirror the bridge's save state in this screen's status bar."""
         for bar in self.query(StatusBar):
-            bar.set_save(save.state, visible(save.message))
+            bar.set_save(save.state, visible_line(save.message))
 
     def document_in_view(self) -> str | None:
         """The document this screen is about (``None``: none in particular)."""
@@ -49,5 +50,5 @@ class SaywhoScreen(Screen[None]):
         """Say so and return True when the project is read-only."""
         reason = self.bridge.refuse_read_only()
         if reason is not None:
-            self.notify(visible(reason), title="Read-only", severity="error")
+            say(self, reason, title="Read-only", severity="error")
         return reason is not None

@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from annotations.display import visible_line
 
 
 class ActionCommands(Provider):
@@ -28,7 +31,8 @@ class ActionCommands(Provider):
     async def discover(self) -> Hits:
         """All actions, for the empty palette."""
         for description, key, run in self._actions():
-            yield DiscoveryHit(description, run, help=f"key: {key}")  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(visible_line(description)), run,  # type: ignore[arg-type]
+                               text=description, help=f"key: {key}")
 
     async def search(self, query: str) -> Hits:
         """Actions whose description matches ``query``."""
@@ -36,5 +40,8 @@ class ActionCommands(Provider):
         for description, key, run in self._actions():
             score = matcher.match(description)
             if score > 0:
-                yield Hit(score, matcher.highlight(description), run,  # type: ignore[arg-type]
+                # a stance label's description may hold brackets: never parse it as markup
+                shown = (matcher.highlight(description) if description.isprintable()
+                         and "[" not in description else Content(visible_line(description)))
+                yield Hit(score, shown, run, text=description,  # type: ignore[arg-type]
                           help=f"key: {key}")

@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from annotations.display import visible_line
 from tui.actions import spec_for
 
 GROUP_ORDER = ("Navigate", "Review", "Stance", "Edit", "Span", "Select", "Speakers", "View",
@@ -55,7 +56,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         last = None
         for group, keys, description in self.rows:
-            table.add_row(Text(group if group != last else "", "italic"), keys, description)
+            table.add_row(Text(group if group != last else "", "italic"), Text(keys),
+                          Text(visible_line(description)))
             last = group
         with Vertical(id="help-dialog"):
             yield Label(" Keys (Ctrl+P: command palette for every action) · Esc closes",

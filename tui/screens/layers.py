@@ -19,6 +19,7 @@ from annotations.display import visible
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER
 from annotations.session import Session
 from tui.bridge import SessionBridge
+from tui.plain import say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.rowlist import RowList
 
@@ -95,7 +96,7 @@ class LayerPicker(ModalScreen[str | None]):
         if event.index < len(self.choices):
             name = self.choices[event.index][0]
             self.bridge.switch_layer(name)
-            self.notify(f"layer: {visible(name)}", title="Layer", timeout=3)
+            say(self, f"layer: {name}", title="Layer", timeout=3)
             self.dismiss(name)
 
     def action_cancel(self) -> None:

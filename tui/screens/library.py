@@ -18,6 +18,7 @@ from annotations.stats import DocStats, document_stats
 from tui.actions import LIBRARY, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
+from tui.plain import plain
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
@@ -119,7 +120,7 @@ class LibraryScreen(SaywhoScreen):
         reviewed = sum(s.reviewed for s in self.stats)
         head = f"{len(self.stats)} documents · {reviewed}/{total} quotes reviewed · " \
                f"filter: {self.filter}" + (f" · search: {self.query_text}" if needle else "")
-        self.query_one("#library-head", Static).update(Text(visible(head)))
+        self.query_one("#library-head", Static).update(plain(head))
         self.query_one(StatusBar).set_position(
             visible(f"annotator: {self.bridge.annotator} · layer: {self.bridge.layer_shown} "))
 

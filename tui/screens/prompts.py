@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.plain import plain
+
 
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text; Enter returns it, Escape returns ``None``."""
@@ -23,7 +25,7 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """Title, input and a hint line."""
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
+            yield Label(plain(self.title_text), id="dialog-title")
             yield Input(value=self.value, id="prompt-input")
             yield Label(self.hint, id="dialog-hint")
 

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header
 
 from annotations import textnav
-from annotations.display import visible
+from annotations.display import visible, visible_line
 from annotations.edits import (
     AcceptQuote,
     CreateSpeaker,
@@ -47,6 +47,7 @@ from annotations.stance.suggester import describe
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.keys import replace_bindings
+from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.article import ArticleView
 from tui.widgets.colours import STATUS_GLYPH, speaker_style, stance_style
@@ -87,7 +88,8 @@ class ReaderScreen(SaywhoScreen):
         self.anno: Layer | None = None
         self.quotes: list[Quote] = []
         self.current_id: str | None = None
-        self.colour_by = "speaker"
+        colour = bridge.session.settings.get("colour_by")
+        self.colour_by = colour if colour in ("speaker", "stance") else "speaker"
         self._speaker_order: list[str] = []
         self._bind_stance_keys()
 
@@ -186,11 +188,11 @@ class ReaderScreen(SaywhoScreen):
             self.doc, layer = self.bridge.read(
                 lambda s: (s.document(doc_id), s.layer(doc_id, self.layer_name)))
         except SaywhoError as exc:  # e.g. a text changed on disk since import
-            self.notify(visible(exc.message), title=exc.title, severity="error")
+            say(self, exc.message, title=exc.title, severity="error")
             self.refresh_banner()
             return
         self.refresh_banner()  # opening a document may have found a damaged file
-        self.sub_title = visible(f"{self.doc.title} · layer: {self.layer_shown}")
+        self.sub_title = visible_line(f"{self.doc.title} · layer: {self.layer_shown}")
         self.app.sub_title = self.sub_title
         self.article.set_text(self.doc.text)
         self.set_layer(layer, quote_id or self.current_id, scroll=True)
@@ -293,7 +295,7 @@ class ReaderScreen(SaywhoScreen):
         detail.append(f"· suggested stance {visible(describe(found))} · g takes it ",
                       "dim italic" if found.tentative else "italic")
         mark = "?" if found.tentative else ""
-        panel.border_title = f"Stance · ~{label}{mark} {found.confidence:.2f}"
+        panel.border_title = plain(f"Stance · ~{label}{mark} {found.confidence:.2f}")
 
     def _refresh_position(self) -> None:
         layer = self.anno
@@ -363,7 +365,7 @@ class ReaderScreen(SaywhoScreen):
         try:
             change = edit.compute(self.anno, self.doc.text, EditContext(self.bridge.annotator))
         except SaywhoError as exc:
-            self.notify(visible(exc.message), title=exc.title, severity="warning")
+            say(self, exc.message, title=exc.title, severity="warning")
             return False
         layer = change.apply_to(self.anno)
         self.bridge.submit(edit)
@@ -440,11 +442,13 @@ class ReaderScreen(SaywhoScreen):
         self.select_quote(self.quotes[min(max(i + delta, 0), len(self.quotes) - 1)].id)
 
     def action_toggle_colour(self) -> None:
-        """Colour quotes by speaker or by stance."""
-        self.colour_by = "stance" if self.colour_by == "speaker" else "speaker"
+        """Colour quotes by speaker or by stance; the choice is kept as a project setting."""
+        colour = self.colour_by = "stance" if self.colour_by == "speaker" else "speaker"
         self.article.styler = self._styler()
         self.article.invalidate()
         self._refresh_position()
+        if self.bridge.refuse_read_only() is None:
+            self.bridge.change(f"colour by {colour}", lambda s: s.set_setting("colour_by", colour))
 
     async def action_back(self) -> None:
         """Cancel a selection, else clear the speaker focus, else go back."""

@@ -24,6 +24,7 @@ from annotations.model import StanceScheme
 from annotations.session import Session
 from tui.actions import SCHEME, bindings, reserved_keys
 from tui.bridge import Outcome, SessionBridge
+from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.screens.prompts import TextPrompt
 from tui.widgets.rowlist import RowList
@@ -46,7 +47,7 @@ class ReplacementPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The question, the replacement labels, a hint."""
         with Vertical(id="dialog"):
-            yield Label(f"Remove “{visible(self.label)}”? {self.count} quotes carry it.",
+            yield Label(plain(f"Remove “{self.label}”? {self.count} quotes carry it."),
                         id="dialog-title")
             yield Label("Move them to:", id="dialog-hint")
             yield RowList(id="picks")
@@ -175,7 +176,7 @@ class SchemeScreen(SaywhoScreen):
 
         def done(target: str | None) -> None:
             if target is None:
-                self.notify(f"Kept “{visible(name)}”.", timeout=2)
+                say(self, f"Kept “{name}”.", timeout=2)
                 return
             into = None if target == NO_STANCE else target
             self.change(f"remove label {name}, quotes to {into or 'no stance'}",

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label
 
 from annotations.display import visible
 from annotations.registry import SpeakerCandidate, rank_speakers
+from tui.plain import plain
 from tui.widgets.rowlist import RowList
 
 
@@ -48,7 +49,7 @@ class SpeakerPicker(ModalScreen[Pick | None]):
     def compose(self) -> ComposeResult:
         """Title, search field, ranked list, hint."""
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
+            yield Label(plain(self.title_text), id="dialog-title")
             yield Input(placeholder="type a name…", id="picker-input")
             yield RowList(id="picks")
             hint = "Enter: pick · ↑↓: move · Esc: cancel"

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from annotations.display import visible
 from annotations.model import Layer, StanceScheme
+from tui.plain import plain
 from tui.widgets.colours import stance_style
 from tui.widgets.textpanel import TextPanel
 
@@ -33,5 +34,5 @@ class StancePanel(TextPanel):
             text.append(f" {n:>3} {bar}\n")
         unset = counts.get(None, 0)
         text.append(f"{'●' if current is None else ' '}0 {'(none)':<9} {unset:>3}", "dim")
-        self.border_subtitle = visible(scheme.target[:30])
+        self.border_subtitle = plain(scheme.target[:30])
         self.set(text)

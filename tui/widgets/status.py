@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.plain import plain
 from tui.widgets.textpanel import TextPanel
 
 SAVE_GLYPH = {"idle": "·", "saving": "…", "saved": "✓", "error": "✗"}
@@ -58,4 +59,4 @@ class Banner(Static):
     def show_messages(self, lines: list[str]) -> None:
         """Show ``lines`` (or hide the banner when empty)."""
         self.display = bool(lines)
-        self.update("\n".join(lines))
+        self.update(plain("\n".join(lines), lines=True))
