@@ -185,7 +185,8 @@ async def test_speaker_picker_offers_corpus_speakers(tmp_path, run_app):
 
     folder = build_project(tmp_path / "p", extra_docs=1)
     with open_project(folder) as project:
-        project.put_layer("extra-1", Layer("suggestions", {}, {"s9": Speaker("s9", "Mayor Smith")}), replace=True)
+        smith = {"s9": Speaker("s9", "Mayor Smith")}
+        project.put_layer("extra-1", Layer("suggestions", {}, smith), replace=True)
     async with run_app(folder) as pilot:
         await pilot.press("enter")  # the library lists "ice" first
         await pilot.press("s", *"smith", "enter")
@@ -217,7 +218,8 @@ async def test_corpus_speaker_whose_id_is_taken_here(tmp_path, run_app):
 
     folder = build_project(tmp_path / "p", extra_docs=1)
     with open_project(folder) as project:  # ice's s1 is Kenney
-        project.put_layer("extra-1", Layer("suggestions", {}, {"s1": Speaker("s1", "Mayor Smith")}), replace=True)
+        smith = {"s1": Speaker("s1", "Mayor Smith")}
+        project.put_layer("extra-1", Layer("suggestions", {}, smith), replace=True)
     async with run_app(folder) as pilot:
         await pilot.press("enter")  # the library lists "ice" first
         await pilot.press("s", *"smith", "enter")

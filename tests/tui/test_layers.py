@@ -79,8 +79,8 @@ async def test_undo_of_an_edit_in_a_layer_not_shown_says_where(folder, run_app):
 async def test_take_suggestion_right_after_a_layer_switch_is_not_from_the_old_layer(
         folder, run_app):
     """Suggestions are per layer: after `l`, those fitted on the old layer are not offered."""
-    from annotations.stance.types import StanceSuggestion
     from annotations.stance.suggester import SuggestionSet
+    from annotations.stance.types import StanceSuggestion
 
     add_layer(folder, "bo")
     async with run_app(folder) as pilot:
