@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError
 from annotations.model import Layer
 from annotations.registry import build_registry, speaker_key
 from annotations.store import DocumentInfo, Project
+
+if TYPE_CHECKING:
+    from annotations.session import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ def document_stats(documents: Iterable[tuple[DocumentInfo, Layer]]) -> list[DocS
     return stats
 
 
-def corpus_stats(project: Project, layer: str | None = None) -> dict[str, Any]:
+def corpus_stats(project: Project | Session, layer: str | None = None) -> dict[str, Any]:
     """Counts over one layer (default: the annotator's) of every readable document."""
     pairs = []
     per_doc = []

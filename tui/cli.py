@@ -11,11 +11,21 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import IO
 
 from annotations import __version__
-from annotations.display import visible
+from annotations.display import visible_line
 from annotations.errors import SaywhoError
 from tui.commands import COMMAND_MODULES
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage errors show the user's words with their controls made visible
+    (an argument can hold an escape sequence too)."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        shown = "\n".join(visible_line(line) for line in message.split("\n"))
+        super()._print_message(shown, file)
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -37,7 +47,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, top: bool = False) ->
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: top-level options plus one subparser per command module."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="saywho",
         description="Read, detect and annotate who said what in news articles.",
     )
@@ -60,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SaywhoError as exc:
-        print(f"saywho: {visible(exc.message)}", file=sys.stderr)
+        print(f"saywho: {visible_line(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("saywho: interrupted", file=sys.stderr)
@@ -69,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a folder or file the system refused (permission, disk full, ...)
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"saywho: {visible(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        print(f"saywho: {visible_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 1
 
 

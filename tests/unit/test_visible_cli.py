@@ -196,3 +196,17 @@ def test_safe_json_escapes_what_json_leaves_raw_and_keeps_the_data() -> None:
     safe = safe_json(raw)
     assert not any(bad in safe for bad in FORBIDDEN) and "ü" in safe
     assert json.loads(safe) == data
+
+
+def test_usage_errors_show_arguments_neutralised(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse echoes a bad argument back: its controls are shown, not sent."""
+    from tui.cli import main
+
+    for argv in (["stats", "\x1b]0;x\x07\u202e"], ["export", "--format", "\x1b[2J\x9b"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert "error:" in err
+        for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert bad not in err

@@ -117,7 +117,7 @@ class StatsScreen(SaywhoScreen):
 
     @work(thread=True, exclusive=True, group="stats")
     def _count(self, layer: str | None) -> None:
-        stats = self.bridge.read(lambda s: corpus_stats(s.project, layer))
+        stats = self.bridge.read(lambda s: corpus_stats(s, layer))
         self.app.call_from_thread(self.show_stats, stats)
 
     def show_stats(self, stats: dict[str, Any]) -> None:
