@@ -7,8 +7,8 @@ for timing because its idle detection sleeps while the save thread works):
   next_quote_ms    next-quote key                         (target: median <= 20 ms)
   accept_ms        accept key, UI updated (saving runs in the worker thread)   (<= 20 ms)
   span_ms          grow-end-by-a-word key                 (<= 20 ms)
-  accept_saved_ms  accept key until Project.apply returned and "saved" is shown (for the
-                   record: includes the editor's 20 ms settle delay and the fsyncs)
+  accept_saved_ms  accept key until Session.apply returned and "saved" is shown (for the
+                   record: includes the bridge's 20 ms settle delay and the fsyncs)
 Stance (a 2,000-quote article, 1,000 quotes labelled): the in-app refit + re-suggest time in
 its thread worker, idle and while next-quote keys are pressed, and those keys' times.
 Startup: each app in a fresh interpreter (imports included), headless, until its first frame:
@@ -44,7 +44,7 @@ from annotations.model import (  # noqa: E402
     Quote,
     Speaker,
 )
-from annotations.store.project import Project  # noqa: E402
+from annotations.session import Session  # noqa: E402
 
 WORDS = (
     "the city council officials policy immigration federal agents local police "
@@ -141,35 +141,34 @@ async def timed_key(app: Any, pilot: Any, key: str) -> float:
 async def during_refit(folder: Path, samples: int) -> dict[str, object]:
     """Next-quote key times while the stance model refits on 1,000 labelled quotes."""
     from tui.app import SaywhoApp
-    from tui.stance_suggest import request_refit, suggester, wait_idle
-
-    project = Project.open(folder, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER))
+    project = Session.open(folder, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER))
     out: dict[str, object] = {}
     try:
         app = SaywhoApp(project)
+        feed = app.bridge.stance
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            await wait_idle(app, 120)
+            await feed.wait_idle(120)
             idle: list[float] = []
             for _ in range(3):
                 start = time.perf_counter()
-                request_refit(app)
-                await wait_idle(app, 120)
+                feed.request()
+                await feed.wait_idle(120)
                 idle.append((time.perf_counter() - start) * 1000)
             keys: list[float] = []
             busy: list[float] = []
             for _ in range(3):
                 start = time.perf_counter()
-                request_refit(app)
-                while suggester(app).running and len(keys) < samples * 3:
+                feed.request()
+                while feed.model.refits.running and len(keys) < samples * 3:
                     keys.append(await timed_key(app, pilot, "n"))
-                await wait_idle(app, 120)
+                await feed.wait_idle(120)
                 busy.append((time.perf_counter() - start) * 1000)
             out["stance_refit_in_tui_ms"] = stats(idle)
             out["stance_refit_while_typing_ms"] = stats(busy)
             out["next_quote_during_refit_ms"] = stats(keys or [0.0])
-            out["suggested_quotes"] = len(suggester(app).current.by_quote)
-            out["labelled_quotes"] = suggester(app).current.labelled
+            out["suggested_quotes"] = len(feed.current.by_quote)
+            out["labelled_quotes"] = feed.current.labelled
     finally:
         project.close()
     return out
@@ -181,7 +180,7 @@ async def interactive(folder: Path, samples: int) -> dict[str, object]:
 
     from tui.app import SaywhoApp
 
-    project = Project.open(folder, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER))
+    project = Session.open(folder, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER))
     out: dict[str, object] = {}
     try:
         t0 = time.perf_counter()
@@ -199,15 +198,15 @@ async def interactive(folder: Path, samples: int) -> dict[str, object]:
             accept = []
             for _ in range(samples):
                 accept.append(await timed("a"))
-                await app.editor.wait_idle(60)  # the save of the last key, not timed
+                await app.bridge.wait_idle(60)  # the save of the last key, not timed
                 await pilot.press("n")
             out["accept_ms"] = stats(accept)
             span = []
             for i in range(samples):
                 span.append(await timed("equals_sign" if i % 2 == 0 else "minus"))
-                await app.editor.wait_idle(60)
+                await app.bridge.wait_idle(60)
             out["span_ms"] = stats(span)
-            await app.editor.wait_idle(60)
+            await app.bridge.wait_idle(60)
             saved = []
             for _ in range(max(samples // 4, 5)):
                 await pilot.press("n")
@@ -216,10 +215,10 @@ async def interactive(folder: Path, samples: int) -> dict[str, object]:
                 event.set_sender(app)
                 app.post_message(event)
                 deadline = start + 30
-                while app.save_state[0] != "saving" and time.perf_counter() < deadline:
+                while app.bridge.save_state[0] != "saving" and time.perf_counter() < deadline:
                     await asyncio.sleep(0)
                 while (
-                    app.editor.pending or app.save_state[0] != "saved"
+                    app.bridge.pending or app.bridge.save_state[0] != "saved"
                 ) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 saved.append((time.perf_counter() - start) * 1000)
@@ -250,10 +249,10 @@ SAYWHO = """
 import time; t0 = time.perf_counter()
 import asyncio, sys
 sys.path.insert(0, {root!r})
-from annotations.store.project import Project
+from annotations.session import Session
 from tui.app import SaywhoApp
 async def main():
-    project = Project.open({folder!r}, "bench")
+    project = Session.open({folder!r}, "bench")
     app = SaywhoApp(project)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -293,13 +292,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         text, layer = big_article()
         big = Path(tmp) / "big"
-        with Project.open(big, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
-            project.add_documents([Document("big", "Generated 20,000-word article", text)])
-            project.put_layer("big", layer)
+        with Session.open(big, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
+            project.import_documents([Document("big", "Generated 20,000-word article", text)])
+            project.put_layer("big", layer, replace=True)
         seed = Path(tmp) / "seed"
         seed_text = (ROOT / "seeds" / "ice-sanctuary-cities.txt").read_text(encoding="utf-8")
-        with Project.open(seed, "bench") as project:  # with the detector when it is there
-            project.add_documents([Document("ice", "ICE targets SoCal", seed_text)])
+        with Session.open(seed, "bench") as project:  # with the rule detector
+            project.import_documents([Document("ice", "ICE targets SoCal", seed_text)])
         result: dict[str, object] = {
             "words": len(text.split()),
             "quotes": len(layer.quotes),
@@ -316,9 +315,9 @@ def main() -> None:
                 stance=rng.choice(("support", "oppose", "neutral")),
                 confidence={**q.confidence, "stance": 1.0},
             )
-        with Project.open(labelled, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
-            project.add_documents([Document("big2", "1,000 labelled quotes", text2)])
-            project.put_layer("big2", replace(layer2, quotes=quotes2))
+        with Session.open(labelled, "bench", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as project:
+            project.import_documents([Document("big2", "1,000 labelled quotes", text2)])
+            project.put_layer("big2", replace(layer2, quotes=quotes2), replace=True)
         result.update(asyncio.run(during_refit(labelled, args.samples)))
         result.update(startup(seed, args.startup_runs))
     for key in ("next_quote_ms", "accept_ms", "span_ms"):
