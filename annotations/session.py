@@ -230,7 +230,10 @@ class Session:
     def verify(self) -> list[str]:
         """Open every document once; return the damage messages."""
         with self._lock:
-            return self.project.verify()
+            damaged = self.project.verify()
+            for doc_id in list(self.project.needs_suggestions):
+                self._resuggest(doc_id)
+            return damaged
 
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""

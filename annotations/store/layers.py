@@ -94,7 +94,8 @@ class LayerStore:
         ``fresh``: a new document's first write (an import): the file is written without being
         read first and its handle is not kept. ``sync_dir=False`` leaves the folder fsync to the
         caller (a bulk import fsyncs once per batch). ``awaiting`` marks the rows written as
-        waiting for suggestions; any later write of the same layer drops the mark.
+        waiting for suggestions; any later write of the suggestions (``store_suggestions``,
+        ``Project.put_layer``) drops the mark and takes the document off ``needs_suggestions``.
         """
         db = self._db(doc_id) if not fresh else None
         if db is None:

@@ -1,0 +1,147 @@
+"""The session: the one way in. Imports detect here (not in the store), every change is
+announced as a typed event once it is on disk, and every failure leaves as one SaywhoError
+with a title, announced as ChangeFailed."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from annotations.edits import AcceptQuote, SetStance
+from annotations.errors import InputError, ReadOnlyError, SaywhoError
+from annotations.events import (
+    ChangeFailed,
+    DocumentsAdded,
+    EditSaved,
+    LayerStored,
+    SchemeChanged,
+    SettingChanged,
+)
+from annotations.model import Document, Layer
+from annotations.session import SaveError, Session
+from annotations.store import atomic
+from tests.conftest import ARTICLE, fixed_detect
+
+
+def open_session(folder: Path, **kwargs: object) -> Session:
+    return Session.open(folder, "ann", detect=fixed_detect, **kwargs)  # type: ignore[arg-type]
+
+
+def test_import_detects_in_the_session_and_announces(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def detect(text: str) -> Layer:
+        seen.append(text)
+        return fixed_detect(text)
+
+    with Session.open(tmp_path / "p", "ann", detect=detect) as session:
+        events: list[object] = []
+        session.subscribe(events.append)
+        report = session.import_documents([Document("d0", "Doc", ARTICLE)])
+        assert report.added == ["d0"] and seen == [ARTICLE]
+        again = session.import_documents([Document("d0", "Doc", ARTICLE)])
+        assert again.unchanged == ["d0"] and seen == [ARTICLE]  # not detected twice
+        clash = session.import_documents([Document("d0", "Doc", ARTICLE + " More.")])
+        assert clash.failed and len(seen) == 1  # a conflict is never detected either
+        assert events == [DocumentsAdded(("d0",))]
+        assert session.layer("d0", "suggestions") == fixed_detect(ARTICLE)
+
+
+def test_a_failing_detector_fails_that_document_only(tmp_path: Path) -> None:
+    def detect(text: str) -> Layer:
+        if "boom" in text:
+            raise RuntimeError("boom")
+        return fixed_detect(text)
+
+    with Session.open(tmp_path / "p", "ann", detect=detect) as session:
+        report = session.import_documents(
+            [Document("bad", "B", "boom said Bob."), Document("d0", "Doc", ARTICLE)]
+        )
+        assert report.added == ["d0"]
+        assert report.failed[0][0] == "bad" and "RuntimeError: boom" in report.failed[0][1]
+        assert session.document_ids() == ["d0"]
+
+
+def test_every_change_is_announced_after_it_is_on_disk(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    with open_session(folder) as session:
+        session.import_documents([Document("d0", "Doc", ARTICLE)])
+        qid = next(iter(session.layer("d0").quotes))
+        events: list[object] = []
+
+        def heard(event: object) -> None:
+            with Session.open(folder, "ann", read_only=True) as other:  # what a reader sees
+                events.append((event, other.layer("d0").quotes[qid].status,
+                               other.scheme.names, other.settings.get("k")))
+
+        session.subscribe(heard)
+        receipt = session.apply(AcceptQuote("d0", qid))
+        session.add_label("mixed")
+        session.set_setting("k", 3)
+        session.put_layer("d0", Layer("gold"))
+        undone = session.undo()
+    kinds = [type(e).__name__ for e, *_ in events]
+    assert kinds == ["EditSaved", "SchemeChanged", "SettingChanged", "LayerStored", "EditSaved"]
+    assert events[0][0] == EditSaved("edit", receipt) and events[0][1] == "accepted"
+    assert isinstance(events[1][0], SchemeChanged) and "mixed" in events[1][2]
+    assert events[2][0] == SettingChanged("k", 3) and events[2][3] == 3
+    assert events[3][0] == LayerStored("d0", "gold")
+    assert events[4][0] == EditSaved("undo", undone) and events[4][1] == "suggested"
+
+
+def test_disk_full_is_one_save_error_and_nothing_changes(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "p"
+    with open_session(folder) as session:
+        session.import_documents([Document("d0", "Doc", ARTICLE)])
+        qid = next(iter(session.layer("d0").quotes))
+        failures: list[ChangeFailed] = []
+        session.subscribe(lambda e: failures.append(e) if isinstance(e, ChangeFailed) else None)
+        before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+        def full(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(atomic.os, "write", full)
+        for change in (
+            lambda: session.apply(SetStance("d0", qid, "support")),
+            lambda: session.rename_label("support", "backs"),
+            lambda: session.set_setting("k", 1),
+        ):
+            with pytest.raises(SaveError) as failed:
+                change()
+            assert failed.value.title == "Not saved"
+            assert "No space left on device" in failed.value.message
+        monkeypatch.undo()
+        assert len(failures) == 3 and all(isinstance(f.error, SaveError) for f in failures)
+        after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        assert after == before
+        assert session.scheme.names[0] == "support"
+
+
+def test_unexpected_errors_become_saywho_errors(tmp_path: Path, monkeypatch) -> None:
+    with open_session(tmp_path / "p") as session:
+        def broken(*_: object) -> None:
+            raise KeyError("x")
+
+        monkeypatch.setattr(session.project, "set_setting", broken)
+        with pytest.raises(SaywhoError) as failed:
+            session.set_setting("k", 1)
+        assert "KeyError" in failed.value.message and not isinstance(failed.value, KeyError)
+
+
+def test_read_only_and_layer_refusals(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    with open_session(folder) as session:
+        session.import_documents([Document("d0", "Doc", ARTICLE)])
+        session.put_layer("d0", Layer("gold"))
+        gold = fixed_detect(ARTICLE)
+        with pytest.raises(InputError, match="already has a layer 'gold'"):
+            session.put_layer("d0", Layer("gold", gold.quotes, gold.speakers))
+        assert session.put_layer("d0", Layer("gold", gold.quotes, gold.speakers), replace=True)
+        with open_session(folder) as second:  # the same annotator again: read-only
+            assert second.read_only and "another saywho" in (second.read_only_reason or "")
+            with pytest.raises(ReadOnlyError):
+                second.set_setting("k", 1)
