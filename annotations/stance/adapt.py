@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from annotations.model import Layer, Quote
-from annotations.registry import registry_key
+from annotations.registry import speaker_key as registry_speaker_key
 from annotations.stance.types import StanceExample, StanceItem
 
 LABEL_CONFIDENCE = 1.0  # what SetStance writes: the researcher's own stance
@@ -42,7 +42,7 @@ def speaker_identity(name: str | None) -> str | None:
     """The corpus-wide identity of a speaker name (the registry's key), ``None`` for none."""
     if not name or not name.strip():
         return None
-    return registry_key(name) or name
+    return registry_speaker_key(name)
 
 
 def speaker_key(layer: Layer, quote: Quote) -> str | None:

@@ -142,24 +142,6 @@ class StanceSuggester:
         self._stamps: dict[str, int] = {}
         self._parts: dict[tuple[str, str | None], tuple[int, frozenset[str], DocPart]] = {}
 
-    @property
-    def running(self) -> bool:
-        """A refit is under way (``refits.running``)."""
-        return self.refits.running
-
-    @running.setter
-    def running(self, value: bool) -> None:
-        self.refits.running = value
-
-    @property
-    def dirty(self) -> bool:
-        """Another refit was requested during the running one (``refits.dirty``)."""
-        return self.refits.dirty
-
-    @dirty.setter
-    def dirty(self, value: bool) -> None:
-        self.refits.dirty = value
-
     def changed(self, doc_id: str | None = None) -> None:
         """A document's layers changed (``None``: every document, e.g. a scheme change)."""
         if doc_id is None:

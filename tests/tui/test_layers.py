@@ -90,10 +90,10 @@ async def test_take_suggestion_right_after_a_layer_switch_is_not_from_the_old_la
             sugg.fits, None, None, 2,
             {(DOC_ID, "q1"): StanceSuggestion("ice\x1fq1", "support", 0.9, False)},
         )
-        sugg.running = True  # a refit is under way: the switch only queues another
+        sugg.refits.running = True  # a refit is under way: the switch only queues another
         await pilot.press("l", "down", "enter", "g")
         await settle(pilot)
-        sugg.running = sugg.dirty = False
+        sugg.refits.running = sugg.refits.dirty = False
     with open_project(folder, read_only=True) as project:
         assert project.layer(DOC_ID, "bo").quotes["q1"].stance is None
 

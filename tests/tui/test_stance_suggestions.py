@@ -84,11 +84,11 @@ async def test_refit_runs_off_the_ui_thread(folder, run_app, monkeypatch):
         await pilot.press("1", "n", "2")
         await settle(pilot)
         sugg = suggester(pilot.app)
-        assert sugg.running  # a refit is under way…
+        assert sugg.refits.running  # a refit is under way…
         await pilot.press("n", "n")  # …and keys are answered meanwhile
-        assert pilot.app.screen.current_id == "q4" and sugg.running
+        assert pilot.app.screen.current_id == "q4" and sugg.refits.running
         await wait_idle(pilot.app)
-        assert not sugg.running and not sugg.dirty
+        assert not sugg.refits.running and not sugg.refits.dirty
         assert set(suggested(pilot)) == {"q3", "q4", "q5"}
 
 

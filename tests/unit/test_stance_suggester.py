@@ -201,9 +201,6 @@ def test_refits_never_overlap_and_one_more_follows_a_request() -> None:
     assert state.finished()  # run again
     assert state.request() and not state.dirty
     assert not state.finished() and not state.running
-    sugg = StanceSuggester()
-    sugg.running = True
-    assert sugg.refits.running and not sugg.refits.request() and sugg.dirty
 
 
 def test_describe() -> None:
