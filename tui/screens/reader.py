@@ -552,9 +552,7 @@ class ReaderScreen(SaywhoScreen):
         text = self.doc.text if self.doc else ""
         if q is not None:
             return textnav.next_word_start(text, q.end)
-        lines = self.article._lines
-        top = min(round(self.article.scroll_y), max(len(lines) - 1, 0))
-        return lines[top].start if lines else 0
+        return self.article.top_offset()
 
     def action_mark(self) -> None:
         """First press: start a selection at the caret. Second: make it a new quote."""

@@ -186,6 +186,12 @@ class ArticleView(ScrollView, can_focus=True):
         """The wrapped line index that shows character ``offset``."""
         return max(bisect_right(self._line_starts, offset) - 1, 0)
 
+    def top_offset(self) -> int:
+        """The text offset where the first line on screen starts."""
+        lines = self._lines
+        top = min(round(self.scroll_y), max(len(lines) - 1, 0))
+        return lines[top].start if lines else 0
+
     def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
         """Scroll so that ``offset`` is on screen (a third down the view when it was not)."""
         if not self.size.height:  # not laid out yet: scroll once it is
