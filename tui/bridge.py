@@ -29,7 +29,7 @@ from textual.app import App
 from textual.signal import Signal
 
 from annotations.edits import Edit
-from annotations.errors import SaywhoError
+from annotations.errors import InputError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.model import Layer, StanceScheme
 from annotations.registry import CorpusSpeaker, build_registry
@@ -85,6 +85,8 @@ class SessionBridge:
         self.pending = 0
         self.settle_delay = settle_delay
         self.save_state = SaveState("idle", "no edits yet")
+        self._settled = self.save_state  # the last state that was not "saving"
+        self.last: Outcome | None = None
         self.active_layer: str | None = None
         self.scheme: StanceScheme = session.scheme
         self.outcomes: Signal[Outcome] = Signal(owner, "outcomes")
@@ -186,7 +188,15 @@ class SessionBridge:
     def _delivered(self, outcome: Outcome) -> None:
         with self._pending_lock:
             self.pending = max(self.pending - 1, 0)
-        if outcome.ok:
+        self.last = outcome
+        if isinstance(outcome.error, InputError):
+            # refused before anything was written (a taken key, an edit that no longer fits):
+            # say why once; the status bar keeps saying what is on disk
+            say(self._owner, outcome.error.message, title=outcome.error.title,
+                severity="warning")
+            if not self.pending:
+                self._set_save(self._settled.state, self._settled.message)
+        elif outcome.ok:
             what = outcome.what
             if outcome.op in ("undo", "redo"):
                 what = outcome.receipt.description if outcome.receipt else f"nothing to {what}"
@@ -216,6 +226,8 @@ class SessionBridge:
 
     def _set_save(self, state: str, message: str) -> None:
         self.save_state = SaveState(state, message)
+        if state != "saving":
+            self._settled = self.save_state
         self.save_states.publish(self.save_state)
 
     def _heard(self, event: Event) -> None:
