@@ -234,6 +234,18 @@ class SetSpan(Edit):
         quote = self._quote(layer, self.quote_id)
         if self.start >= self.end:
             raise SpanError("a quote cannot be empty")
+        for other in layer.sorted_quotes():
+            if (
+                other.id != quote.id
+                and other.status != "rejected"
+                and other.start < self.end
+                and self.start < other.end
+                and not (other.start < quote.end and quote.start < other.end)
+            ):
+                raise SpanError(
+                    f"the span would run into another quote (“{_excerpt(other.text)}”); "
+                    "reject or shorten that one first"
+                )
         moved = _touch(quote.with_span(text, self.start, self.end), ctx)
         moved = replace(moved, confidence=_confirmed(moved, "span"))
         return _quote_change(quote, moved)
@@ -498,3 +510,9 @@ class AdoptQuote(Edit):
 
     def describe(self) -> str:
         return f"adopt {self.quote.id} into {self.layer or 'layer'}"
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    """The start of ``text`` on one line, for a message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,10 +1,13 @@
 """Word and sentence boundaries for moving quote edges and a keyboard caret.
 
-Pure text functions over character offsets (no UI imports). Words and sentences are the
-ones of ``annotations.text`` (the same rule the exports and the detector use): a *word* is a
-run of letters or digits with inner apostrophes and hyphens (``don't``, ``law-enforcement``);
-a *sentence* ends at a real full stop, ``?`` or ``!`` (not after "U.S." or "Mr.") or at a line
-break. Boundaries are computed once per text and cached, so each move is a binary search.
+Pure text functions over character offsets (no UI imports). Words, tokens, sentences and
+paragraphs are the ones of ``annotations.text`` (the same rule the exports and the detector
+use): a *word* is a run of letters or digits with inner apostrophes and hyphens (``don't``,
+``law-enforcement``) and moves the caret; a quote edge moves by *token*, so punctuation is a
+stop too ("D.C." with its final full stop can be reached); a *sentence* ends at a real full
+stop, ``?`` or ``!`` (not after "U.S." or "Mr.") or at a line break. An edge never moves across
+a paragraph break. Boundaries are computed once per text and cached, so each move is a binary
+search.
 """
 
 from __future__ import annotations
@@ -19,6 +22,27 @@ from annotations import text as segment
 def _words(text: str) -> tuple[list[int], list[int]]:
     spans = segment.words(text)
     return [s for s, _ in spans], [e for _, e in spans]
+
+
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[list[int], list[int]]:
+    spans = segment.tokens(text)
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+@lru_cache(maxsize=8)
+def _paragraphs(text: str) -> tuple[list[int], list[int]]:
+    spans = segment.paragraphs(text)
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def paragraph_at(text: str, pos: int) -> tuple[int, int]:
+    """The paragraph holding offset ``pos`` (the nearest one before it between paragraphs)."""
+    starts, ends = _paragraphs(text)
+    i = bisect_right(starts, pos) - 1
+    if i < 0:
+        return (0, ends[0]) if ends else (0, len(text))
+    return starts[i], ends[i]
 
 
 @lru_cache(maxsize=8)
@@ -91,21 +115,24 @@ def prev_sentence_end(text: str, pos: int) -> int:
 def move_edge(
     text: str, start: int, end: int, edge: str, unit: str, grow: bool
 ) -> tuple[int, int]:
-    """A quote span with one edge moved by a word or a sentence.
+    """A quote span with one edge moved by a token (``unit="word"``) or a sentence.
 
     ``edge`` is ``"start"`` or ``"end"``, ``unit`` ``"word"`` or ``"sentence"``; ``grow`` widens
-    the span, otherwise it narrows. The span never becomes empty nor leaves the text: when a
-    move is impossible the span comes back unchanged.
+    the span, otherwise it narrows. A growing edge stops at the edge of its paragraph. The span
+    never becomes empty nor leaves the text: when a move is impossible the span comes back
+    unchanged.
     """
-    word = unit == "word"
+    starts, ends = _tokens(text) if unit == "word" else _sentences(text)
     if edge == "start":
         if grow:
-            new = prev_word_start(text, start) if word else prev_sentence_start(text, start)
+            floor = paragraph_at(text, start)[0]
+            new = max(_before(starts, start, 0), floor)
         else:
-            new = next_word_start(text, start) if word else next_sentence_start(text, start)
+            new = _after(starts, start, len(text))
         return (new, end) if 0 <= new < end else (start, end)
     if grow:
-        new = next_word_end(text, end) if word else next_sentence_end(text, end)
+        ceiling = paragraph_at(text, max(end - 1, start))[1]
+        new = min(_after(ends, end, len(text)), max(ceiling, end))
     else:
-        new = prev_word_end(text, end) if word else prev_sentence_end(text, end)
+        new = _before(ends, end, 0)
     return (start, new) if start < new <= len(text) else (start, end)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pilot_helpers import settle
-from seedproject import saved_layer, seed_text
+from seedproject import fixed_layer, saved_layer, seed_text
 from textual.widgets import Input
 
 from annotations import textnav
@@ -106,30 +106,81 @@ SPAN_KEYS = [
     ("minus", "end", "word", False),
     ("equals_sign", "end", "word", True),
     ("left_curly_bracket", "start", "sentence", True),
-    ("right_curly_bracket", "start", "sentence", False),
-    ("underscore", "end", "sentence", False),
     ("plus", "end", "sentence", True),
 ]
+
+
+def _span_case(edge: str, unit: str, grow: bool) -> tuple[int, list[str], tuple[int, int]]:
+    """The first quote (its position) whose edge can make this move without running into
+    another quote, the keys before the move, and the span the move must give."""
+    text = seed_text()
+    quotes = fixed_layer(text).sorted_quotes()
+    for i, quote in enumerate(quotes):
+        span, keys = (quote.start, quote.end), []
+        expected = textnav.move_edge(text, *span, edge, unit, grow)
+        clear = all(o.end <= min(expected[0], span[0]) or max(expected[1], span[1]) <= o.start
+                    for o in quotes if o.id != quote.id)
+        if expected != span and clear:
+            return i, keys, expected
+    raise AssertionError("no quote of the seed article can make this move")
 
 
 @pytest.mark.parametrize(("key", "edge", "unit", "grow"), SPAN_KEYS)
 async def test_span_moves(folder, run_app, key, edge, unit, grow):
     text = seed_text()
-    before = saved_layer(folder).quotes["q3"]
-    keys = ["n", "n", key]
-    span = (before.start, before.end)
-    if unit == "sentence" and not grow:  # q3 is one sentence: grow first, then shrink back
-        grow_key = {"start": "left_curly_bracket", "end": "plus"}[edge]
-        keys[2:2] = [grow_key, grow_key]
-        span = textnav.move_edge(text, *span, edge, unit, True)
-        span = textnav.move_edge(text, *span, edge, unit, True)
-    expected = textnav.move_edge(text, *span, edge, unit, grow)
-    assert expected != span
+    index, keys, expected = _span_case(edge, unit, grow)
+    qid = fixed_layer(text).sorted_quotes()[index].id
     async with run_app(folder) as pilot:
-        await pilot.press(*keys)
-    after = saved_layer(folder).quotes["q3"]
+        await pilot.press(*(["n"] * index), *keys, key)
+    after = saved_layer(folder).quotes[qid]
     assert (after.start, after.end) == expected
     assert after.text == text[after.start : after.end]
+
+
+@pytest.mark.parametrize(("key", "edge"), [("right_curly_bracket", "start"),
+                                           ("underscore", "end")])
+async def test_span_shrinks_by_a_sentence(tmp_path, run_app, key, edge):
+    """A quote of three sentences in one paragraph loses its first or last sentence."""
+    from annotations.model import SUGGESTIONS_LAYER, Layer, Quote
+    from seedproject import build_project, open_project
+
+    text = 'Intro line.\n\nShe said: "One thing. Two things. Three things." Done.\n'
+    folder = build_project(tmp_path / "p", text=text)
+    start = text.index("One")
+    end = text.index(' Done') - 1
+    quote = Quote("q1", start, end, text[start:end], "direct")
+    with open_project(folder) as session:
+        session.put_layer("ice", Layer(SUGGESTIONS_LAYER, {"q1": quote}), replace=True)
+    expected = textnav.move_edge(text, start, end, edge, "sentence", False)
+    assert expected != (start, end)
+    async with run_app(folder) as pilot:
+        await pilot.press(key)
+    after = saved_layer(folder).quotes["q1"]
+    assert (after.start, after.end) == expected
+    assert after.text in ("Two things. Three things.", "One thing. Two things.")
+
+
+async def test_span_moves_stop_at_punctuation_paragraphs_and_other_quotes(folder, run_app):
+    """`=` reaches the full stop of "D.C."; no move crosses a paragraph break or runs into the
+    next quote (saywho 0.1 saved a span running into the next paragraph's quote)."""
+    text = seed_text()
+    end = text.index("Washington, D.C") + len("Washington, D.C")
+    start = text.rindex("450 people", 0, end)
+    assert textnav.move_edge(text, start, end, "end", "word", True) == (start, end + 1)
+    para_end = textnav.paragraph_at(text, start)[1]
+    assert para_end == end + 1
+    assert textnav.move_edge(text, start, end + 1, "end", "word", True) == (start, end + 1)
+    assert textnav.move_edge(text, start, end + 1, "end", "sentence", True) == (start, end + 1)
+    q2 = fixed_layer(text).quotes["q2"]
+    assert textnav.move_edge(text, q2.start, q2.end, "start", "word", True)[0] >= \
+        textnav.paragraph_at(text, q2.start)[0]
+    async with run_app(folder) as pilot:
+        await pilot.press("n", "n")  # q3: its start grown by a sentence would run into q2
+        before = pilot.app.screen.current
+        await pilot.press("left_curly_bracket")
+        await settle(pilot)
+        assert pilot.app.screen.current == before
+    assert saved_layer(folder).quotes["q3"].start == before.start
 
 
 async def test_new_quote_from_keyboard_selection(folder, run_app):
