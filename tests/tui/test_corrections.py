@@ -141,8 +141,9 @@ async def test_span_moves(folder, run_app, key, edge, unit, grow):
                                            ("underscore", "end")])
 async def test_span_shrinks_by_a_sentence(tmp_path, run_app, key, edge):
     """A quote of three sentences in one paragraph loses its first or last sentence."""
-    from annotations.model import SUGGESTIONS_LAYER, Layer, Quote
     from seedproject import build_project, open_project
+
+    from annotations.model import SUGGESTIONS_LAYER, Layer, Quote
 
     text = 'Intro line.\n\nShe said: "One thing. Two things. Three things." Done.\n'
     folder = build_project(tmp_path / "p", text=text)
