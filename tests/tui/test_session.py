@@ -208,3 +208,18 @@ async def test_help_shows_every_key_of_an_action(folder, run_app):
         await pilot.press("escape", "v", "question_mark")
         keys = {d: k.split() for _, k, d in pilot.app.screen.rows}
         assert "space" in keys["Accept and next"]
+
+
+async def test_status_under_a_modal_follows_the_save(folder, run_app):
+    """saywho 0.1 showed "saving… (1 queued)" for as long as a modal stayed open over the
+    reader, although the edit was on disk: every screen's status bar follows the bridge."""
+    async with run_app(folder) as pilot:
+        reader = pilot.app.screen
+        await pilot.press("a", "l")  # accept, then open the layer picker over the reader
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert pilot.app.screen is not reader
+        status = str(reader.query_one("#status").render())
+        assert "✓ saved" in status and "queued" not in status
+        await pilot.press("escape")
+        assert "✓ saved" in str(pilot.app.screen.query_one("#status").render())
