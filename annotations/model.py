@@ -113,7 +113,11 @@ class Speaker:
     mentions: tuple[Mention, ...] = ()
 
     def check(self, text: str) -> Speaker:
-        """Check the kind and every mention against ``text``."""
+        """Check the field types, the kind and every mention against ``text``."""
+        if not (isinstance(self.id, str) and isinstance(self.name, str)):
+            raise SpanError(f"speaker id and name must be strings, got {self.id!r}, {self.name!r}")
+        if not all(isinstance(a, str) for a in self.aliases):
+            raise SpanError(f"speaker {self.id}: aliases must be strings")
         if self.kind not in SPEAKER_KINDS:
             raise SpanError(f"speaker kind {self.kind!r} is not one of {', '.join(SPEAKER_KINDS)}")
         for mention in self.mentions:
@@ -180,7 +184,9 @@ class Quote:
         return self.parts or ((self.start, self.end),)
 
     def check(self, text: str) -> Quote:
-        """Raise ``SpanError`` unless every span of the quote fits ``text``."""
+        """Raise ``SpanError`` unless every span of the quote fits ``text`` and every field has
+        the type its consumers rely on (stance a string or ``None``, confidences in [0, 1])."""
+        self._check_fields()
         if self.start >= self.end:
             raise SpanError(f"quote {self.id} is empty ({self.start}-{self.end})")
         Span(self.start, self.end).check(text, self.text)
@@ -201,6 +207,20 @@ class Quote:
         if self.speaker_mention is not None:
             self.speaker_mention.check(text)
         return self
+
+    def _check_fields(self) -> None:
+        strings = (self.id, self.text, self.type, self.status, self.origin, self.note,
+                   self.created, self.updated)
+        if not all(isinstance(v, str) for v in strings):
+            raise SpanError(f"quote {self.id!r}: its text fields must be strings")
+        for name, value in (("stance", self.stance), ("speaker_id", self.speaker_id)):
+            if value is not None and not isinstance(value, str):
+                raise SpanError(f"quote {self.id}: {name} must be a string or none, got {value!r}")
+        for name, value in self.confidence.items():
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not (isinstance(name, str) and ok and 0.0 <= value <= 1.0):
+                raise SpanError(f"quote {self.id}: confidence {name!r} must be a number from 0 "
+                                f"to 1, got {value!r}")
 
     def with_span(self, text: str, start: int, end: int) -> Quote:
         """A copy covering ``start``-``end`` of ``text`` (parts dropped), checked."""

@@ -4,9 +4,10 @@ Renaming a label carries its annotations to the new name in every layer of every
 removing a label that is in use needs an explicit replacement (or ``None``, to clear it) and
 reports how many quotes it touched; every change is journaled. Each step keeps the project
 consistent if it is killed midway: a renamed label is added to the scheme before any quote
-moves to it, and the old one leaves the scheme only after the last quote has moved. A label's
-key must avoid the keys the interface binds to other actions: the caller passes those in, since
-the domain knows no key table.
+moves to it, and the old one leaves the scheme only after the last quote has moved; the rename
+is noted in the settings meanwhile, so running it again finishes it. A label's key must avoid
+the keys the interface binds to other actions: the caller passes those in, since the domain
+knows no key table.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from dataclasses import replace
 from annotations.errors import InputError
 from annotations.model import StanceLabel, StanceScheme
 from annotations.store import Project
+
+PENDING_RENAME = "pending_label_rename"
+"""The setting that notes a label rename under way, so an interrupted one can be finished."""
 
 
 def label_usage(project: Project) -> Counter[str]:
@@ -62,25 +66,50 @@ def add_label(project: Project, name: str, key: str | None = None) -> StanceSche
 
 
 def rename_label(project: Project, old: str, new: str) -> int:
-    """Rename a label and carry every annotation with it; return how many quotes moved."""
+    """Rename a label and carry every annotation with it; return how many quotes moved.
+
+    Resumable: the rename is noted in the settings before anything moves and the note is
+    cleared once it is done, so running the same rename again after a kill finishes it (and
+    reports the quotes it still had to move). Another rename waits until that one is finished.
+    """
     scheme = project.scheme
     new = new.strip()
-    if old not in scheme.names:
-        raise InputError(f"the scheme has no label {old!r}")
-    if not new or new in scheme.names:
-        raise InputError(f"cannot rename {old!r} to {new!r}: empty or already a label")
-    label = next(lb for lb in scheme.labels if lb.name == old)
-    both = replace(scheme, labels=(*scheme.labels, replace(label, name=new, key="")))
-    project.set_scheme(both)
+    pending = project.settings.get(PENDING_RENAME)
+    if pending == {"old": old, "new": new}:
+        if old not in scheme.names and new not in scheme.names:
+            project.set_setting(PENDING_RENAME, None)
+            raise InputError(f"the scheme has no label {old!r}")
+    else:
+        if isinstance(pending, dict) and pending.get("old") in scheme.names:
+            raise InputError(
+                f"the rename of {pending.get('old')!r} to {pending.get('new')!r} was "
+                "interrupted: run it again to finish it first"
+            )
+        if old not in scheme.names:
+            raise InputError(f"the scheme has no label {old!r}")
+        if not new or new in scheme.names:
+            raise InputError(f"cannot rename {old!r} to {new!r}: empty or already a label")
+        project.set_setting(PENDING_RENAME, {"old": old, "new": new})
+    if new not in scheme.names:
+        label = next(lb for lb in scheme.labels if lb.name == old)
+        scheme = replace(scheme, labels=(*scheme.labels, replace(label, name=new, key="")))
+        project.set_scheme(scheme)
     moved = _relabel(project, old, new)
-    final = replace(
-        scheme,
-        labels=tuple(replace(lb, name=new) if lb.name == old else lb for lb in scheme.labels),
-    )
-    project.set_scheme(final)
+    if old in scheme.names:
+        project.set_scheme(
+            replace(
+                scheme,
+                labels=tuple(
+                    replace(lb, name=new) if lb.name == old else lb
+                    for lb in scheme.labels
+                    if lb.name != new
+                ),
+            )
+        )
     project.record(
         "scheme", f"rename label {old} to {new}", {"old": old, "new": new, "moved": moved}
     )
+    project.set_setting(PENDING_RENAME, None)
     return moved
 
 

@@ -16,11 +16,17 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from annotations import scheme as scheme_rules
+from annotations.detect.deadline import (
+    DEFAULT_DETECT_BUDGET_S,
+    DetectionTimeout,
+    detection_budget,
+)
 from annotations.edits import Edit
 from annotations.errors import InputError, ProjectError, ReadOnlyError, SaywhoError
 from annotations.events import (
@@ -251,8 +257,21 @@ class Session:
 
     # ----------------------------------------------------------------- detection
     def suggest(self, text: str) -> Layer:
-        """The detector's suggestions for ``text``, checked against it."""
-        found = self._detect(text)
+        """The detector's suggestions for ``text``, checked against it.
+
+        Detection has a time budget: the project setting ``detect_budget_s`` (a positive
+        number of seconds), else ``DEFAULT_DETECT_BUDGET_S``. The rule detector stops itself
+        when the budget is spent; any other detector is judged when it returns. Either way a
+        text over budget raises ``DetectionTimeout`` (nothing is stored for it).
+        """
+        budget = self.project.settings.get("detect_budget_s")
+        if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
+            budget = DEFAULT_DETECT_BUDGET_S
+        started = time.monotonic()
+        with detection_budget(float(budget)):
+            found = self._detect(text)
+        if time.monotonic() - started > budget:
+            raise DetectionTimeout(float(budget))
         return Layer(SUGGESTIONS_LAYER, found.quotes, found.speakers).check(text)
 
     def _resuggest(self, doc_id: str) -> None:
@@ -368,6 +387,9 @@ class Session:
                     continue
                 try:
                     layer = self.suggest(doc.text)
+                except DetectionTimeout as exc:  # a pathological text: the next one goes on
+                    report.failed.append((doc.id, f"{doc.id}: skipped: {exc.message}"))
+                    continue
                 except SaywhoError as exc:
                     report.failed.append((doc.id, f"{doc.id}: {exc.message}; not imported"))
                     continue

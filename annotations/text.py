@@ -34,6 +34,8 @@ ABBREVIATIONS = NON_FINAL_ABBREVIATIONS | frozenset(
     """u.s u.k u.n u.s.a d.c e.u a.m p.m etc inc ltd co corp llc bros jr sr no nos st ave blvd
     rd dept est al jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
+# No abbreviation or dotted acronym is longer; bounds the walk back from a full stop.
+_LONGEST_CANDIDATE = 6
 SENTENCE_STARTERS = frozenset(
     """the a an but and in on at he she it they we i this that these those his her their its our
     there here when while if as after before since so for with by to from what who how why where
@@ -61,8 +63,11 @@ def abbreviation_before(text: str, dot: int) -> str | None:
     Known abbreviations, dotted acronyms ("N.Y.") and single capital letters ("F.") count.
     """
     j = dot
-    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+    floor = max(0, dot - _LONGEST_CANDIDATE - 1)
+    while j > floor and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
+    if dot - j > _LONGEST_CANDIDATE:
+        return None  # longer than any abbreviation: no need to walk back to its start
     word = text[j:dot].lower()
     if not word or word.startswith("."):
         return None

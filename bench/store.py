@@ -1,9 +1,14 @@
-"""Median milliseconds per saved edit in projects of 100 and 10,000 documents (10 quotes each).
+"""Median milliseconds per saved edit in projects of 100 and 10,000 documents (10 quotes each),
+and the time to open a project whose journal holds 100 or 100,000 entries.
 
-Each edit goes through ``Project.apply``: computed, written atomically (temp file, fsync,
-rename, folder fsync) and journaled. The cost must not grow with the corpus.
-Prints JSON; the last line is one JSON object with ``edit_ms_median_100`` and
-``edit_ms_median_10000``.
+Each edit goes through ``Project.apply``: journaled (one fsynced line), then written atomically
+(temp file, fsync, rename, folder fsync). The cost must not grow with the corpus. Opening must
+not grow with the journal either: it reads the journal's checkpoint and the lines after it, not
+the journal (``open_ratio_journal_100k`` is the 100,000-entry open over the 100-entry one; the
+first open after the entries are written rebuilds the checkpoint and is reported apart).
+Prints JSON; the last line is one JSON object with ``edit_ms_median_100``,
+``edit_ms_median_10000``, ``open_ms_journal_100``, ``open_ms_journal_100k`` and
+``open_ratio_journal_100k``.
 """
 
 from __future__ import annotations
@@ -14,13 +19,18 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from annotations.edits import AcceptQuote, SetSpan, SetStance  # noqa: E402
 from annotations.model import Document, Layer, Quote  # noqa: E402
 from annotations.store import Project  # noqa: E402
+from annotations.store.journal import JOURNAL_NAME  # noqa: E402
 
 WORDS = [
     "the",
@@ -38,6 +48,9 @@ WORDS = [
     "week",
 ]
 EDITS = 300
+JOURNAL_DOCS = 20
+OPENS = 25
+STANCES = ("support", "oppose", "neutral", "unclear")
 
 
 def make_text(rng: random.Random) -> str:
@@ -96,12 +109,135 @@ def measure(n_docs: int, rng: random.Random) -> dict[str, float]:
     }
 
 
+def write_journal(folder: Path, entries: int, layers: dict[str, Layer], rng: random.Random) -> None:
+    """``entries`` journal lines for one annotator, as the store writes them: mostly edits (a
+    stance, a status or a note on one quote, before and after), some undone, some redone."""
+    ts = "2025-01-01T00:00:00+00:00"
+    current = {
+        (doc, qid): q.to_dict() for doc, layer in layers.items() for qid, q in layer.quotes.items()
+    }
+    keys = list(current)
+    undo: list[dict[str, Any]] = []
+    redo: list[dict[str, Any]] = []
+    with open(folder / JOURNAL_NAME, "wb") as fh:
+        for n in range(entries):
+            roll = rng.random()
+            if roll < 0.15 and undo:
+                edit = undo.pop()
+                redo.append(edit)
+                line = _step_line("undo", edit, ts)
+            elif roll < 0.22 and redo:
+                edit = redo.pop()
+                undo.append(edit)
+                line = _step_line("redo", edit, ts)
+            else:
+                doc, qid = rng.choice(keys)
+                before = current[(doc, qid)]
+                after = dict(before, updated=ts)
+                field = n % 3
+                if field == 0:
+                    after["stance"] = rng.choice(STANCES)
+                elif field == 1:
+                    after["status"] = rng.choice(("accepted", "rejected", "suggested"))
+                else:
+                    after["note"] = f"note {n}"
+                current[(doc, qid)] = after
+                line = {
+                    "id": uuid.uuid4().hex,
+                    "ts": ts,
+                    "annotator": "bench",
+                    "op": "edit",
+                    "what": f"edit {qid}",
+                    "ref": None,
+                    "doc": doc,
+                    "layer": "bench",
+                    "change": {
+                        "quotes_before": {qid: before},
+                        "quotes_after": {qid: after},
+                        "speakers_before": {},
+                        "speakers_after": {},
+                    },
+                }
+                undo.append(line)
+                redo.clear()
+            fh.write(orjson.dumps(line) + b"\n")
+
+
+def _step_line(op: str, edit: dict[str, Any], ts: str) -> dict[str, Any]:
+    change = edit["change"]
+    if op == "undo":
+        change = {
+            "quotes_before": change["quotes_after"],
+            "quotes_after": change["quotes_before"],
+            "speakers_before": {},
+            "speakers_after": {},
+        }
+    return {
+        "id": uuid.uuid4().hex,
+        "ts": ts,
+        "annotator": "bench",
+        "op": op,
+        "what": f"{op} {edit['what']}",
+        "ref": edit["id"],
+        "doc": edit["doc"],
+        "layer": "bench",
+        "change": change,
+    }
+
+
+def journal_project(folder: Path, entries: int, rng: random.Random) -> float:
+    """A project of ``JOURNAL_DOCS`` documents with ``entries`` journal lines, then one real
+    edit; returns the first open's milliseconds (the one that builds the checkpoint)."""
+    project = Project.open(folder, "bench")
+    docs = [Document(f"doc{i}", f"Doc {i}", make_text(rng)) for i in range(JOURNAL_DOCS)]
+    project.add_documents((doc, ten_quotes(doc.text)) for doc in docs)
+    layers = {doc.id: project.layer(doc.id) for doc in docs}
+    project.close()
+    write_journal(folder, entries, layers, rng)
+    t0 = time.perf_counter()
+    project = Project.open(folder, "bench")
+    first_ms = (time.perf_counter() - t0) * 1000
+    assert project.can_undo
+    project.apply(AcceptQuote("doc0", quote_id="q1"))
+    project.close()
+    return first_ms
+
+
+def measure_journal_open(rng: random.Random) -> dict[str, float]:
+    """Median open milliseconds of a project with 100 and with 100,000 journal entries (opens
+    of the two alternate, so a busy machine slows both alike)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "j100", Path(tmp) / "j100k"
+        first_small = journal_project(small, 100, rng)
+        first_large = journal_project(large, 100_000, rng)
+        times: dict[Path, list[float]] = {small: [], large: []}
+        for _ in range(OPENS):
+            for folder in (small, large):
+                t0 = time.perf_counter()
+                project = Project.open(folder, "bench")
+                times[folder].append((time.perf_counter() - t0) * 1000)
+                assert project.can_undo
+                project.close()
+        with Project.open(large, "bench") as project:
+            assert project.undo() is not None  # the real edit, the last on disk
+    small_ms, large_ms = statistics.median(times[small]), statistics.median(times[large])
+    return {
+        "open_ms_journal_100": round(small_ms, 2),
+        "open_ms_journal_100k": round(large_ms, 2),
+        "open_ratio_journal_100k": round(large_ms / small_ms, 2),
+        "open_ms_journal_100_first": round(first_small, 1),
+        "open_ms_journal_100k_first": round(first_large, 1),
+    }
+
+
 def main() -> None:
     rng = random.Random(7)
     small = measure(100, rng)
     print(json.dumps(small))
     large = measure(10_000, rng)
     print(json.dumps(large))
+    opening = measure_journal_open(rng)
+    print(json.dumps(opening))
     print(
         json.dumps(
             {
@@ -112,6 +248,7 @@ def main() -> None:
                 "ratio_10000_vs_100": round(large["edit_ms_median"] / small["edit_ms_median"], 2),
                 "open_ms_10000": large["open_ms"],
                 "edits_per_size": EDITS,
+                **opening,
             }
         )
     )

@@ -10,9 +10,11 @@ tokens.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
+from annotations.detect.index import ChunkIndex, LeftmostSearch, PairIndex, guard
 from annotations.detect.lexicon import Lexicon
-from annotations.detect.mentions import TIME_WORDS
+from annotations.detect.mentions import TIME_WORDS, TokenMemo
 from annotations.detect.patterns import (
     ADJUNCT_RE,
     CLAUSE_STOP_RE,
@@ -33,16 +35,66 @@ from annotations.text import WORD_RE
 
 Toks = list[tuple[int, int]]
 
+CLAUSE_STOP_GUARDED = guard(CLAUSE_STOP_RE)
+TRAILING_GUARDED = guard(TRAILING_ADJUNCT_RE)
+# No trailing adjunct ("in a statement on Friday morning") spans more than nine chunks of
+# text; its search only looks at the last ones (one more for good measure).
+TRAILING_CHUNKS = 10
+TRAILING_STRIP = " .,;:!?"
+# below this length, a stretch is scanned rather than indexed (the index pays off on long ones)
+SHORT_STRETCH = 400
+ASIDE_REACH = 120
+_NO_TOKENS = TokenMemo()  # the furthest a closing dash or a relative clause's comma is looked for
+
 
 class ClauseRules:
-    """Clause-boundary tests shared by the sentence finder (needs ``text`` and ``lex``)."""
+    """Clause-boundary tests shared by the sentence finder (needs ``text`` and ``lex``).
+
+    The answers that depend only on the sentence (where clause stops are, which tokens are
+    commas) are kept per sentence (``_reset_clause_state``), so a sentence with many cues
+    finds them once.
+    """
 
     text: str
     lex: Lexicon
+    _toks: Toks
+    _in_q: list[bool]
+
+    def _pair_index(self, pairs: list[MarkPair]) -> PairIndex:
+        raise NotImplementedError
+
+    def _reset_clause_state(self, ss: int, se: int, toks: Toks) -> None:
+        """Forget the previous sentence's clause answers."""
+        self._sent_span = (ss, se)
+        self._stops: dict[tuple[int, int], tuple[LeftmostSearch, dict[int, int | None]]] = {}
+        self._trailing: dict[tuple[int, int], int | None] = {}
+        self._stripped_end: dict[int, int] = {}
+        self._chunk_index: ChunkIndex | None = None
+        self._comma_toks: list[int] | None = None
+        self._free_comma_toks: list[int] = []
+        self._marks_at: dict[str, list[int]] = {}
+        self._memo = TokenMemo() if toks else _NO_TOKENS
 
     def _clause_end(self, start: int, end: int, pairs: list[MarkPair]) -> int:
         """Where reported content starting at ``start`` stops: a dash aside, ", which", or
         right after a leading quotation followed by "and"/"," (the rest is narration)."""
+        text = self.text
+        if end - start < SHORT_STRETCH and not self._stops:
+            return self._clause_end_scan(start, end, pairs)
+        index = self._pair_index(pairs)
+        lead = index.first_opening(start - 1, start)
+        if lead is not None:
+            rest = text[lead.close_at + 1 : lead.close_at + 12].lstrip()
+            if rest[:1] in {",", "—", "–", "("} or rest.split(" ", 1)[0] in CONTINUE_WORDS:
+                return lead.close_at + 1
+        stop = self._stop_after(start, end, pairs, index)
+        trailing = self._trailing_adjunct(start, stop)
+        if trailing is not None:
+            stop = trailing
+        return stop
+
+    def _clause_end_scan(self, start: int, end: int, pairs: list[MarkPair]) -> int:
+        """``_clause_end`` by plain scans (for a short stretch)."""
         text = self.text
         lead = next((p for p in pairs if start - 1 <= p.open_at <= start), None)
         if lead is not None:
@@ -59,10 +111,98 @@ class ClauseRules:
                 break
             m = CLAUSE_STOP_RE.search(text, close, end)  # past the aside's closing dash
         stop = m.start() if m else end
-        t = TRAILING_ADJUNCT_RE.search(text[start:stop].rstrip(" .,;:!?"))
+        t = TRAILING_ADJUNCT_RE.search(text[start:stop].rstrip(TRAILING_STRIP))
         if t is not None and t.start() > 0:
             stop = start + t.start()
         return stop
+
+    def _stop_after(self, start: int, end: int, pairs: list[MarkPair], index: PairIndex) -> int:
+        """Where the first clause stop after ``start`` that is not inside a quotation and
+        does not open an aside (a dash or relative clause closed before ``end``) begins."""
+        key = (end, id(pairs))
+        if key not in self._stops:
+            ss = self._sent_span[0]
+            search = LeftmostSearch(CLAUSE_STOP_RE, CLAUSE_STOP_GUARDED, self.text,
+                                    min(ss, start), end)
+            self._stops[key] = (search, {})
+        search, resolved = self._stops[key]
+        first = search.search(start)
+        if first is None:
+            return end
+        chain: list[int] = []
+        m: re.Match[str] | None = first
+        while m is not None and m.start() not in resolved:
+            chain.append(m.start())
+            if index.strictly_inside(m.start()):
+                m = search.search(m.end())
+                continue
+            close = self._aside_close(m, end) or self._relative_close(m, end)
+            if close is None:
+                break
+            m = search.search(close)  # past the aside's closing dash
+        stop = end if m is None else resolved.get(m.start(), m.start())
+        for at in chain:
+            resolved[at] = stop
+        return end if stop is None else stop
+
+    def _trailing_adjunct(self, start: int, stop: int) -> int | None:
+        """Where a trailing "in a statement on Friday" ending ``text[start:stop]`` begins
+        (not at ``start`` itself), else None."""
+        text = self.text
+        ss, se = self._sent_span
+        if not ss <= start <= stop <= se or (
+                self._chunk_index is None and stop - start < SHORT_STRETCH):
+            t = TRAILING_ADJUNCT_RE.search(text[start:stop].rstrip(TRAILING_STRIP))
+            return start + t.start() if t is not None and t.start() > 0 else None
+        end = self._stripped_end.get(stop)
+        if end is None:
+            end = stop
+            while end > ss and text[end - 1] in TRAILING_STRIP:
+                end -= 1
+            self._stripped_end[stop] = end
+        end = max(start, end)
+        window = self._chunks().window(start, end, TRAILING_CHUNKS)
+        key = (window, end)
+        if key not in self._trailing:
+            t = TRAILING_GUARDED.search(text[window:end])
+            self._trailing[key] = None if t is None else window + t.start()
+        found = self._trailing[key]
+        return found if found is not None and found > start else None
+
+    def _chunks(self) -> ChunkIndex:
+        if self._chunk_index is None:
+            self._chunk_index = ChunkIndex(self.text, *self._sent_span)
+        return self._chunk_index
+
+    def _commas(self, *, free: bool) -> list[int]:
+        """Indices of the sentence's comma tokens (``free``: outside quotation marks only)."""
+        if self._comma_toks is None:
+            text, in_q = self.text, self._in_q
+            self._comma_toks = [i for i, t in enumerate(self._toks) if text[t[0]] == ","]
+            self._free_comma_toks = [i for i in self._comma_toks if not in_q[i]]
+        return self._free_comma_toks if free else self._comma_toks
+
+    def _next_free_comma(self, toks: Toks, in_q: list[bool], j: int) -> int | None:
+        """The first token from ``j`` on that is a comma outside quotation marks."""
+        if toks is self._toks and in_q is self._in_q:
+            commas = self._commas(free=True)
+            i = bisect_left(commas, j)
+            return commas[i] if i < len(commas) else None
+        text = self.text
+        return next((m for m in range(j, len(toks))
+                     if text[toks[m][0]] == "," and not in_q[m]), None)
+
+    def _last_mark(self, marks: str, lo: int, hi: int) -> int:
+        """``max(text.rfind(c, lo, hi) for c in marks)``, from the sentence's own list."""
+        ss, se = self._sent_span
+        if not ss <= lo <= hi <= se:
+            return max(self.text.rfind(c, lo, hi) for c in marks)
+        at = self._marks_at.get(marks)
+        if at is None:
+            found = re.compile("[" + re.escape(marks) + "]").finditer(self.text, ss, se)
+            at = self._marks_at[marks] = [m.start() for m in found]
+        i = bisect_left(at, hi) - 1
+        return at[i] if i >= 0 and at[i] >= lo else -1
 
     def _relative_close(self, m: re.Match[str], end: int) -> int | None:
         """When ``m`` is ", which ..." closed by a comma before the clause's verb ("the decision,
@@ -70,11 +210,13 @@ class ClauseRules:
         text = self.text
         if not m.group().startswith(",") or not m.group().rstrip().endswith("which"):
             return None
-        close = text.find(",", m.end(), end)
-        if close == -1 or close - m.end() > 120:
+        close = text.find(",", m.end(), min(end, m.end() + ASIDE_REACH + 1))
+        if close == -1:
             return None
-        nxt = WORD_RE.match(text, close + 1 + (len(text[close + 1 :]) - len(
-            text[close + 1 :].lstrip())))
+        at = close + 1
+        while at < len(text) and text[at].isspace():
+            at += 1
+        nxt = WORD_RE.match(text, at)
         if nxt is None or not nxt.group().islower():
             return None
         w = nxt.group()
@@ -90,8 +232,9 @@ class ClauseRules:
         dash = m.group().strip()
         if dash not in {"—", "–", "--"}:
             return None
-        close = text.find(" " + dash + " ", m.end(), end)
-        if close == -1 or close - m.end() > 120 or any(c in text[m.end() : close] for c in ".;!?"):
+        reach = min(end, m.end() + ASIDE_REACH + len(dash) + 2)
+        close = text.find(" " + dash + " ", m.end(), reach)
+        if close == -1 or any(c in text[m.end() : close] for c in ".;!?"):
             return None
         return close + len(dash) + 2
 
@@ -198,6 +341,8 @@ class ClauseRules:
             if tw in TIME_WORDS and n == 0:
                 continue
             n += 1
+            if n >= 4:
+                return True  # nothing later can make it False
         return n >= 4
 
     def _in_subordinate(self, toks: Toks, b: int) -> bool:
@@ -210,17 +355,16 @@ class ClauseRules:
                 b >= 2 and text[toks[1][0] : toks[1][1]].lower() in {"after", "before"}
                 and first in {"days", "weeks", "months", "hours", "years", "minutes", "moments"}):
             return False
+        if toks is self._toks:
+            commas = self._commas(free=False)
+            i = bisect_left(commas, 1)
+            return not (i < len(commas) and commas[i] < b)
         return not any(text[t[0]] == "," for t in toks[1:b])
 
     def _comma_end(self, toks: Toks, in_q: list[bool], j: int, end: int) -> int:
         """The first comma outside quotation marks after token ``j`` (before ``end``)."""
-        text = self.text
-        for m in range(j + 1, len(toks)):
-            if toks[m][0] >= end:
-                break
-            if text[toks[m][0]] == "," and not in_q[m]:
-                return toks[m][0]
-        return end
+        m = self._next_free_comma(toks, in_q, j + 1)
+        return toks[m][0] if m is not None and toks[m][0] < end else end
 
     def _that_after_object(self, toks: Toks, in_q: list[bool], j: int) -> int | None:
         """Index of a "that" closing a longer object phrase after a tell-like cue."""

@@ -26,6 +26,8 @@ ORG_HEADS = frozenset({"agency", "company", "department", "ministry", "governmen
 ROLE_HEADS = frozenset({"mayor", "governor", "premier", "senator", "minister", "president",
                         "judge", "justice", "chief", "commissioner", "sheriff", "spokesman",
                         "spokeswoman", "spokesperson", "coach", "ceo", "chairman", "director"})
+# past this many entity checks, pronouns are resolved from an index instead of a pass each
+PRONOUN_SCAN_LIMIT = 5000
 KNOWN_AS_RE = re.compile(
     r",?\s*(?:also\s+)?(?:known as|called|dubbed)\s+((?:[A-Z][\w.&'’-]*\s?)+)")
 PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
@@ -86,6 +88,11 @@ class Resolver:
         self._longest: dict[str, str | None] = {}
         self._by_text: dict[str, list[tuple[int, int]]] | None = None
         self._by_last: dict[str, list[tuple[int, int]]] = {}
+        self._acronyms: dict[str, str] | None = None
+        self._roles: dict[str, _RoleMatches] = {}
+        self._orgs: list[Entity] = []
+        self._pronouns: _PronounIndex | None = None
+        self._scanned = 0  # entities looked at by pronoun passes so far
         for s, e in names:
             last = text[s:e].split()[-1].lower()
             self.surname_pos.setdefault(last, []).append(s)
@@ -95,7 +102,18 @@ class Resolver:
         ent = Entity(key, name, kind, first=pos)
         self.entities.append(ent)
         self.by_key[key] = ent
+        if kind == "organization":
+            self._orgs.append(ent)
+        if self._pronouns is not None:
+            self._pronouns.add_entity(ent, len(self.entities) - 1)
         return ent
+
+    def add_mention(self, ent: Entity, span: tuple[int, int]) -> None:
+        """Record one more mention of ``ent`` (once pronouns are being resolved, mentions must
+        come in through here, so the pronoun index sees them)."""
+        ent.mentions.append(span)
+        if self._pronouns is not None:
+            self._pronouns.add_event(ent, span[0])
 
     def entity_for(self, np: NP) -> Entity:
         """The entity of a non-pronoun speaker phrase (created when new)."""
@@ -141,7 +159,7 @@ class Resolver:
         head = low[-1]
         if head in ORG_HEADS:
             best, best_pos = None, -1
-            for ent in self.entities:
+            for ent in self._orgs:  # the organisations, in the order of ``entities``
                 if ent.kind == "organization" and head in ent.name.lower():
                     pos = self.last_mention(ent, np.start)
                     if pos > best_pos:
@@ -149,12 +167,12 @@ class Resolver:
             return best
         role = " ".join(low[1:])
         if head in self.lex.titles or head in ROLE_HEADS:
-            pattern = re.compile(r"\b(?i:" + re.escape(role) + r")\s+((?:[A-Z][\w'’.-]+\s+){0,2}"
-                                 r"[A-Z][\w'’.-]+)")
-            found = None
-            for m in pattern.finditer(self.text, 0, np.start):
-                if m.group(1)[:1].isupper():
-                    found = m
+            matches = self._roles.get(role)
+            if matches is None:
+                matches = self._roles[role] = _RoleMatches(self.text, role)
+            found = matches.last_before(np.start)
+            if found is not None and not found.group(1)[:1].isupper():
+                found = None  # never: the name starts with a capital
             if found is not None:
                 core = name_core(found.group(1).split(), self.lex)
                 if core and core[0][:1].isupper():
@@ -227,11 +245,14 @@ class Resolver:
         return ent
 
     def _expand_acronym(self, acr: str) -> str | None:
-        for s, e in self.names:
-            words = self.text[s:e].split()
-            if len(words) > 1 and acronym(words) == acr:
-                return " ".join(words)
-        return None
+        """The first multi-word name of the text whose initials are ``acr``."""
+        if self._acronyms is None:
+            self._acronyms = {}
+            for s, e in self.names:
+                words = self.text[s:e].split()
+                if len(words) > 1:
+                    self._acronyms.setdefault(acronym(words), " ".join(words))
+        return self._acronyms.get(acr)
 
     def all_mentions(self, ent: Entity) -> list[tuple[int, int]]:
         """The entity's mentions plus every occurrence of its names in the text."""
@@ -303,17 +324,32 @@ class Resolver:
         return best
 
     def resolve_pronoun(self, np: NP) -> Entity | None:
-        """The entity a pronoun speaker refers to, or None."""
+        """The entity a pronoun speaker refers to, or None: he/she/I go to the last person (of
+        that gender, or none yet), they/we to the last group or organisation, it to the last
+        organisation, mentioned within 3000 characters before the pronoun."""
         p = np.text.lower()
-        if p in {"he", "she", "i"}:
-            want = {"he": "m", "she": "f"}.get(p, "")
-            kinds = {"person"}
-        elif p in {"they", "we"}:
-            want, kinds = "", {"group", "organization"}
-        elif p == "it":
-            want, kinds = "", {"organization"}
-        else:
+        if p not in {"he", "she", "i", "they", "we", "it"}:
             return None
+        want = {"he": "m", "she": "f"}.get(p, "")
+        if self._pronouns is None:
+            self._scanned += len(self.entities)
+            if self._scanned <= PRONOUN_SCAN_LIMIT:
+                best = self._scan_pronoun(np, want)
+                if best is not None and want and not best.gender:
+                    best.gender = want
+                return best
+            self._pronouns = _PronounIndex(self)
+        best = self._pronouns.latest(p, want, np.start)
+        if best is not None and want and not best.gender:
+            best.gender = want
+            self._pronouns.gendered(best)
+        return best
+
+    def _scan_pronoun(self, np: NP, want: str) -> Entity | None:
+        """``resolve_pronoun`` by a pass over every entity (while there are few)."""
+        kinds = ({"person"} if np.text.lower() in {"he", "she", "i"} else
+                 {"group", "organization"} if np.text.lower() in {"they", "we"} else
+                 {"organization"})
         best, best_pos = None, -1
         for ent in self.entities:
             if ent.kind not in kinds and not (
@@ -324,6 +360,138 @@ class Resolver:
             pos = self.last_mention(ent, np.start)
             if pos > best_pos and np.start - pos < 3000:
                 best, best_pos = ent, pos
-        if best is not None and want and not best.gender:
-            best.gender = want
         return best
+
+
+class _RoleMatches:
+    """The last match of "<role> Name" before an offset, as
+    ``list(pattern.finditer(text, 0, before))[-1]`` gives it, without rescanning the text.
+
+    The matches of the whole text are listed once. A match attempt that looks no further than
+    ``before`` behaves the same in the text cut at ``before``, so only the attempts near the
+    cut (those that may read a few words past it) are redone with the cut.
+    """
+
+    def __init__(self, text: str, role: str) -> None:
+        self.text = text
+        self.pattern = re.compile(r"\b(?i:" + re.escape(role) + r")\s+((?:[A-Z][\w'’.-]+\s+){0,2}"
+                                  r"[A-Z][\w'’.-]+)")
+        starts = re.compile(r"(?=\b(?i:" + re.escape(role) + r"))")
+        self.at = [m.start() for m in starts.finditer(text)]
+        # an attempt at ``r`` reads the role, then at most three words: a few chunks further
+        reach = re.compile(r"\S*(?:\s+\S+){0,%d}" % (len(role.split()) + 3))  # noqa: UP031
+        self.reach = [reach.match(text, r).end() + 1 for r in self.at]
+        self.full = list(self.pattern.finditer(text))
+        self.full_at = [m.start() for m in self.full]
+
+    def last_before(self, before: int) -> re.Match[str] | None:
+        """The last match in ``text[:before]``."""
+        first_unsafe = bisect.bisect_right(self.reach, before)
+        edge = self.at[first_unsafe] if first_unsafe < len(self.at) else len(self.text) + 1
+        i = bisect.bisect_left(self.full_at, edge) - 1
+        last = self.full[i] if i >= 0 else None
+        pos = max(last.end() if last is not None else 0, edge)
+        for k in range(bisect.bisect_left(self.at, pos), len(self.at)):
+            r = self.at[k]
+            if r >= before:
+                break
+            if r < pos:
+                continue
+            m = self.pattern.match(self.text, r, before)
+            if m is not None:
+                last, pos = m, m.end()
+        return last
+
+
+class _PronounIndex:
+    """Which entity a pronoun goes to, as ``Resolver.resolve_pronoun`` defines it (the entity
+    of the right kind and gender mentioned last before the pronoun, within 3000 characters;
+    the first registered on a tie), from mention offsets sorted by kind and gender, instead of
+    a pass over every entity for every pronoun.
+
+    Kinds and ``quoted`` do not change once pronouns are resolved; a gender is only ever set,
+    and ``gendered`` moves the entity's mentions along.
+    """
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.order: dict[int, int] = {}
+        self.positions: dict[int, list[int]] = {}
+        self.person: dict[str, list[tuple[int, int]]] = {"": [], "m": [], "f": []}
+        self.group: list[tuple[int, int]] = []
+        self.org: list[tuple[int, int]] = []
+        for i, ent in enumerate(resolver.entities):
+            self.add_entity(ent, i)
+
+    def add_entity(self, ent: Entity, order: int) -> None:
+        """Index a (new) entity and the mentions it already has."""
+        self.order[id(ent)] = order
+        self.positions[id(ent)] = []
+        for s, _ in ent.mentions:
+            self.add_event(ent, s)
+        if ent.key.startswith("p:"):
+            for pos in self.resolver.surname_pos.get(ent.key[2:], ()):
+                self.add_event(ent, pos)
+
+    def add_event(self, ent: Entity, pos: int) -> None:
+        """Index one mention offset of ``ent``."""
+        self.positions[id(ent)].append(pos)
+        item = (pos, self.order[id(ent)])
+        for found in self._lists(ent):
+            _insert(found, item)
+
+    def gendered(self, ent: Entity) -> None:
+        """``ent`` has just been given a gender: move its mentions to that gender's list."""
+        if not self._is_person(ent):
+            return
+        order = self.order[id(ent)]
+        target = self.person.setdefault(ent.gender, [])
+        for pos in self.positions[id(ent)]:
+            item = (pos, order)
+            i = bisect.bisect_left(self.person[""], item)
+            if i < len(self.person[""]) and self.person[""][i] == item:
+                del self.person[""][i]
+            _insert(target, item)
+
+    def latest(self, pronoun: str, want: str, before: int) -> Entity | None:
+        """The entity a pronoun at offset ``before`` refers to, or None."""
+        if pronoun in {"he", "she", "i"}:
+            lists = [self.person[""], self.person.setdefault(want, [])] if want else list(
+                self.person.values())
+        elif pronoun in {"they", "we"}:
+            lists = [self.group]
+        elif pronoun == "it":
+            lists = [self.org]
+        else:
+            return None
+        best: tuple[int, int] | None = None
+        for found in lists:
+            i = bisect.bisect_left(found, (before, -1)) - 1
+            if i < 0:
+                continue
+            first = found[bisect.bisect_left(found, (found[i][0], -1))]
+            if best is None or (-first[0], first[1]) < (-best[0], best[1]):
+                best = first
+        if best is None or before - best[0] >= 3000:
+            return None
+        return self.resolver.entities[best[1]]
+
+    def _is_person(self, ent: Entity) -> bool:
+        return ent.kind == "person" or (ent.kind == "unknown" and ent.quoted)
+
+    def _lists(self, ent: Entity) -> list[list[tuple[int, int]]]:
+        out = []
+        if self._is_person(ent):
+            out.append(self.person.setdefault(ent.gender, []))
+        if ent.kind in ("group", "organization"):
+            out.append(self.group)
+        if ent.kind == "organization":
+            out.append(self.org)
+        return out
+
+
+def _insert(items: list[tuple[int, int]], item: tuple[int, int]) -> None:
+    """Insert ``item`` into the sorted list ``items`` unless it is there already."""
+    i = bisect.bisect_left(items, item)
+    if i == len(items) or items[i] != item:
+        items.insert(i, item)

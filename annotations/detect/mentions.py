@@ -161,34 +161,107 @@ def _role_plural(low: str) -> bool:
     return len(low) > 5 and low.isalpha() and low.endswith(ROLE_SUFFIXES)
 
 
+class TokenMemo:
+    """What ``subject_before`` and ``subject_after`` learn about one token list, reused by the
+    next call on the same list: a sentence with many cue verbs walks each stretch once."""
+
+    __slots__ = ("before", "walk", "skip")
+
+    def __init__(self) -> None:
+        self.before: dict[tuple[int, int], tuple[NP | None, int]] = {}
+        self.walk: dict[tuple[int, int], tuple[int, bool]] = {}
+        self.skip: dict[int, int] = {}
+
+
 def subject_before(
-    text: str, toks: list[tuple[int, int]], i: int, lo: int, lex: Lexicon
+    text: str, toks: list[tuple[int, int]], i: int, lo: int, lex: Lexicon,
+    memo: TokenMemo | None = None,
 ) -> tuple[NP | None, int]:
     """The speaker phrase ending before token ``i`` (not before token ``lo``).
 
     Returns the phrase and the index of its first token (``i`` when none was found).
+    ``memo`` (one per token list) makes repeated calls on the same sentence cheap.
     """
-    j = i - 1
-    passive = False
-    cue_word = _low(text, toks[i]) if i < len(toks) else ""
-    chained = False
-    while j >= lo:
+    memo = memo if memo is not None else TokenMemo()
+    levels: list[tuple[int, int, int]] = []  # calls waiting for the name before an adjunct
+    cur = i
+    while True:
+        known = memo.before.get((cur, lo))
+        if known is not None:
+            result = known
+            break
+        step = _subject_before_once(text, toks, cur, lo, lex, memo)
+        if isinstance(step[0], int):
+            levels.append((cur, step[0], step[1]))  # recurse at j, fall back on (j, end)
+            cur = step[0]
+            continue
+        result = step  # type: ignore[assignment]
+        memo.before[(cur, lo)] = result
+        break
+    for at, j, end in reversed(levels):
+        named, b = result
+        if not (named is not None and not named.pronoun and named.kind != "unknown"):
+            np = _trim(text, toks[j + 1 : end + 1], lex)
+            result = (np, j + 1 if np else at)
+        memo.before[(at, lo)] = result
+    return result
+
+
+def _aux_walk(
+    text: str, toks: list[tuple[int, int]], j: int, lo: int, memo: TokenMemo
+) -> tuple[int, bool]:
+    """Walk left from token ``j`` over auxiliaries, adverbs and catenative verbs ("continued
+    to"): the token where the walk stops, and whether a form of "be" was passed before the
+    first catenative (a passive, unless the cue is a participle)."""
+    if j < lo:
+        return j, False
+    w = _low(text, toks[j])
+    if w != "to" and not (w in AUX or w.endswith("ly") and text[toks[j][0]].islower()):
+        return j, False  # the usual case: nothing to walk over
+    path: list[tuple[int, bool]] = []  # (token, "be" passed there)
+    chain_at: set[int] = set()
+    while True:
+        if j < lo:
+            result = (j, False)
+            break
+        known = memo.walk.get((j, lo))
+        if known is not None:
+            result = known
+            break
         w = _low(text, toks[j])
         if w == "to" and j - 1 >= lo and _low(text, toks[j - 1]) in CATENATIVES:
+            path.append((j, False))
+            chain_at.add(j)
             j -= 2  # "she continued to suggest", "he is expected to announce"
-            chained = True
             continue
         if w == "to" and j - 2 >= lo and _low(text, toks[j - 1]) == "on" and _low(
                 text, toks[j - 2]) in {"went", "goes", "go", "going"}:
+            path.append((j, False))
+            chain_at.add(j)
             j -= 3  # "D'Souza went on to explain"
-            chained = True
             continue
         if not (w in AUX or w.endswith("ly") and text[toks[j][0]].islower()):
+            result = (j, False)
+            memo.walk[(j, lo)] = result
             break
-        if w in BE_FORMS and not cue_word.endswith("ing") and not chained:
-            passive = True
+        path.append((j, w in BE_FORMS))
         j -= 1
-    if passive:
+    end, passive = result
+    for at, be in reversed(path):
+        passive = False if at in chain_at else (be or passive)
+        memo.walk[(at, lo)] = (end, passive)
+    return end, passive
+
+
+def _subject_before_once(
+    text: str, toks: list[tuple[int, int]], i: int, lo: int, lex: Lexicon, memo: TokenMemo
+) -> tuple[NP | None, int] | tuple[int, int]:
+    """One level of ``subject_before``: its result, or ``(j, end)`` when the answer is the
+    name before an adjunct at token ``j`` ("Trump in his speech said"), found by the same
+    search from ``j``, else the phrase ``toks[j + 1 : end + 1]``."""
+    cue_word = _low(text, toks[i]) if i < len(toks) else ""
+    j, be_passed = _aux_walk(text, toks, i - 1, lo, memo)
+    if be_passed and not cue_word.endswith("ing"):
         return None, i
     if j >= lo:
         fused = PRONOUN_AUX_RE.fullmatch(text, toks[j][0], toks[j][1])
@@ -286,9 +359,7 @@ def subject_before(
     if (j - 1 >= lo and _low(text, toks[j]) in {"in", "at", "during"} and end - j <= 5
             and text[toks[j - 1][0]].isupper() and _low(text, toks[j - 1]) not in NOT_NAMES):
         # "Trump in his announcement speech called ...": the name before the adjunct speaks
-        named, b = subject_before(text, toks, j, lo, lex)
-        if named is not None and not named.pronoun and named.kind != "unknown":
-            return named, b
+        return j, end
     np = _trim(text, toks[j + 1 : end + 1], lex)
     return np, (j + 1 if np else i)
 
@@ -378,19 +449,21 @@ def _skip_appositives(
     return lo - 1
 
 
+LEADING_TIME = frozenset(
+    {"on", "last", "this", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+     "sunday", "today", "yesterday"}
+)
+
+
 def subject_after(
-    text: str, toks: list[tuple[int, int]], i: int, hi: int, lex: Lexicon
+    text: str, toks: list[tuple[int, int]], i: int, hi: int, lex: Lexicon,
+    memo: TokenMemo | None = None,
 ) -> tuple[NP | None, int]:
     """The inverted speaker phrase starting at token ``i`` ("said Jorge Field, ...").
 
-    Returns the phrase and the index just past it.
+    Returns the phrase and the index just past it. ``memo`` as for ``subject_before``.
     """
-    j = i
-    while j < hi and _low(text, toks[j]) in {"on", "last", "this"} | {
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-        "today", "yesterday",
-    }:
-        j += 1
+    j = max(i, min(hi, _skip_time(text, toks, i, memo)))
     start = j
     while j < hi and j - start < 10:
         tok = toks[j]
@@ -434,6 +507,21 @@ def subject_after(
     return np, (j if np else i)
 
 
+def _skip_time(
+    text: str, toks: list[tuple[int, int]], i: int, memo: TokenMemo | None
+) -> int:
+    """The first token from ``i`` that is not a leading time word ("on", "Friday")."""
+    if memo is not None and i in memo.skip:
+        return memo.skip[i]
+    j = i
+    while j < len(toks) and _low(text, toks[j]) in LEADING_TIME:
+        j += 1
+    if memo is not None:
+        for at in range(i, j + 1):
+            memo.skip[at] = j
+    return j
+
+
 _NAME_WORD = (r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof"
               r"|Rev|Ft|Mt)\.|[A-Z]\.(?!\w)|[A-Z][\w’'\-]*)")
 NAME_RE = re.compile(
@@ -448,11 +536,13 @@ def find_names(text: str) -> list[tuple[int, int]]:
     for m in NAME_RE.finditer(text):
         s, e = m.start(), m.end()
         words = m.group().split()
-        while words and words[0].lower().rstrip(".") in NOT_NAMES:
-            s = text.index(words[0], s) + len(words[0])
+        first = 0
+        while first < len(words) and words[first].lower().rstrip(".") in NOT_NAMES:
+            s = text.index(words[first], s) + len(words[first])
             while s < e and text[s].isspace():
                 s += 1
-            words = words[1:]
+            first += 1
+        words = words[first:]
         while e > s and text[e - 1] in ".’'":
             if text[e - 1] == "." and len(words[-1]) <= 3:
                 break

@@ -46,13 +46,19 @@ _MEDIUM = (r"(?:statement|interview|email|e-mail|release|news release|press rele
            r"|press conference|report|message|text message|briefing|appearance|court documents?"
            r"|court filings?|filing|op-ed|column|book|memo|blog post|podcast|radio interview"
            r"|television interview|town hall|hearing|testimony|affidavit|ruling|decision)")
+# A run of capitalised words ("The Canadian Press"). Written so that each end offset is tried
+# once, longest first, as ``(?:[A-Z]\w*\s*)+`` tries them: that form splits a long capitalised
+# word in every possible way and takes exponential time when what follows does not fit.
+_CAPITALISED = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s*"
+# White space is taken whole (possessive ``*+``/``++``) where what follows cannot start with
+# it, so a long run of spaces is not split between two quantifiers in every possible way.
 ADJUNCT_RE = re.compile(
-    r"(?:\s*,?\s*(?:" + _DAY + r"|(?:in|during|at|via|through|on|with|over)\s+(?:an?|the|his|her"
-    r"|their|its|this|that)?\s*(?:[\w'’.-]+\s+){0,3}?" + _MEDIUM + r"s?"
-    r"(?:\s+(?:on|to|with|from)\s+(?:[A-Z][\w.'’-]*\s*)+)?"
+    r"(?:\s*+(?:,\s*+)?(?:" + _DAY + r"|(?:in|during|at|via|through|on|with|over)\s++"
+    r"(?:an?|the|his|her|their|its|this|that)?\s*+(?:[\w'’.-]+\s+){0,3}?" + _MEDIUM + r"s?"
+    r"(?:\s+(?:on|to|with|from)\s+" + _CAPITALISED + r")?"
     r"|(?:by|via|over)\s+(?:text message|email|e-mail|phone|telephone|text)"
     r"|to\s+(?:reporters|journalists|the media|the press|supporters|the crowd|(?:The\s+)?"
-    r"(?:[A-Z][\w.'’-]*\s*)+)"
+    + _CAPITALISED + r")"
     r")(?=[\s,.;:]))+\s*,?"
 )
 INTENT_VERBS = wordset("pledge promise vow threaten propose vote want plan seek aim")

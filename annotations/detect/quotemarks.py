@@ -9,6 +9,7 @@ per paragraph: an unbalanced mark is dropped and never affects another paragraph
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from annotations.text import paragraphs
@@ -100,11 +101,18 @@ def _marks(text: str, start: int, end: int) -> list[_Mark]:
     return out
 
 
-def _pair_singles(marks: list[_Mark], depth: int, lo: int, hi: int, out: list[MarkPair]) -> None:
-    """Pair single marks lying strictly between ``lo`` and ``hi`` (one nesting level)."""
+def _pair_singles(
+    marks: list[_Mark], at: list[int], depth: int, lo: int, hi: int, out: list[MarkPair]
+) -> None:
+    """Pair single marks lying strictly between ``lo`` and ``hi`` (one nesting level).
+
+    ``at`` holds the marks' offsets (sorted): only the marks in the range are visited, so a
+    paragraph with many quotations is paired in linear time.
+    """
     opened: _Mark | None = None
-    for mk in marks:
-        if mk.double or mk.pos < lo or mk.pos >= hi:
+    for i in range(bisect_left(at, lo), bisect_left(at, hi)):
+        mk = marks[i]
+        if mk.double:
             continue
         if opened is None:
             if mk.can_open and not (mk.can_close and not mk.can_open):
@@ -125,6 +133,7 @@ def pair_marks(text: str) -> list[MarkPair]:
     pending_paras = 1
     for ps, pe in paragraphs(text):
         marks = _marks(text, ps, pe)
+        at = [mk.pos for mk in marks]
         doubles = [m for m in marks if m.double]
         opened: _Mark | None = None
         idx = 0
@@ -153,13 +162,13 @@ def pair_marks(text: str) -> list[MarkPair]:
         lo = ps
         for p in para_pairs:
             if p.open_at >= ps:
-                _pair_singles(marks, 0, lo, p.open_at, pairs)
-            _pair_singles(marks, 1, max(p.start, ps), p.end, pairs)
+                _pair_singles(marks, at, 0, lo, p.open_at, pairs)
+            _pair_singles(marks, at, 1, max(p.start, ps), p.end, pairs)
             lo = p.end + 1
         top_end = pending.pos if pending is not None and pending.pos >= ps else pe
-        _pair_singles(marks, 0, lo, top_end, pairs)
+        _pair_singles(marks, at, 0, lo, top_end, pairs)
         if pending is not None:
-            _pair_singles(marks, 1, max(pending.pos + 1, ps), pe, pairs)
+            _pair_singles(marks, at, 1, max(pending.pos + 1, ps), pe, pairs)
         pairs.extend(para_pairs)
     pairs.sort(key=lambda p: (p.open_at, -p.end))
     return pairs

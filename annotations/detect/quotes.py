@@ -24,10 +24,13 @@ Quoted passages that no cue claims become direct quotes whose speaker is inherit
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from annotations.detect.clauses import ClauseRules
+from annotations.detect.clauses import SHORT_STRETCH, ClauseRules
+from annotations.detect.deadline import NO_DEADLINE, Deadline
+from annotations.detect.index import PairIndex, SpanSet, StabList, WordIndex, guard
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import (
     DETERMINERS,
@@ -70,6 +73,12 @@ from annotations.text import WORD_RE, tokens
 
 Toks = list[tuple[int, int]]
 
+SHORT_EDGE = 16  # past this many edge characters, ``_trim`` looks the run up
+LONG_EDGE_RE = re.compile("[" + re.escape(EDGE) + "]{" + str(SHORT_EDGE) + ",}")
+DANGLING_GUARDED = guard(DANGLING_RE)
+DANGLING_CHUNKS = 3  # a dangling ", but" lies within the last two chunks of a content
+LONGEST_LEAD = max(len(w) for w in LEADS)
+
 
 @dataclass
 class RawQuote:
@@ -110,12 +119,25 @@ def n_words(text: str, s: int, e: int) -> int:
 
 @lru_cache(maxsize=4)
 def noun_regex(lex: Lexicon) -> re.Pattern[str]:
-    """ "X's claim that" / "the claim that": group ``who`` (possessor name), ``noun``."""
+    """ "X's claim that" / "the claim that": group ``who`` (possessor name), ``noun``.
+
+    A name is only tried from the first capital of a run of letters (a later capital of the
+    same run reaches the same end, so it fails where the first one failed) and not deep inside
+    a run longer than any name: otherwise a long run of capitals is scanned from each of them.
+    """
     nouns = "|".join(re.escape(n) for n in sorted(lex.report_nouns, key=len, reverse=True))
     return re.compile(
-        r"(?:(?P<who>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)[’']s|\b(?:the|his|her|their|its))"
+        r"(?:(?=[A-Z])(?<![A-Z])(?<![\w.-]{64})"
+        r"(?P<who>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)[’']s|\b(?:the|his|her|their|its))"
         r"\s+(?P<noun>" + nouns + r")\s+that\s+"
     )
+
+
+@lru_cache(maxsize=4)
+def noun_that_regex(lex: Lexicon) -> re.Pattern[str]:
+    """What every ``noun_regex`` match contains: a quick test before the full search."""
+    nouns = "|".join(re.escape(n) for n in sorted(lex.report_nouns, key=len, reverse=True))
+    return re.compile(r"\s(?:" + nouns + r")\s+that\s")
 
 
 @lru_cache(maxsize=4)
@@ -177,29 +199,34 @@ PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "has", "have", "had
 class SentenceQuotes(ClauseRules):
     """Finds the quotes of one sentence (``find``), given the document-level quote pairs."""
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(self, text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE) -> None:
         self.text = text
         self.lex = lex
+        self.deadline = deadline
         self.cues = frozenset(lex.cue_lemma) | {"According", "according", "Asked"}
         self.noun_re = noun_regex(lex)
         self.phrase_re = phrase_regex(lex)
+        self.noun_that_re = noun_that_regex(lex)
+        self._init_document()
+        self._start_sentence(0, 0, [], [], [])
 
     def _content(
         self, s: int, e: int, pairs: list[MarkPair]
     ) -> tuple[list[tuple[int, int]], str] | None:
         text = self.text
-        ts, te = trim(text, s, e)
+        ts, te = self._trim(s, e)
         if ts >= te:
             return None
-        if n_words(text, ts, te) < 2:
-            one = [p for p in pairs if p.open_at < te and p.close_at >= ts]
-            if not (len(one) == 1 and n_words(text, one[0].start, one[0].end) == 1
+        index = self._pair_index(pairs)
+        if self._n_words(ts, te) < 2:
+            one = index.overlapping(ts, te)
+            if not (len(one) == 1 and self._n_words(one[0].start, one[0].end) == 1
                     and text[one[0].start : one[0].end].rstrip()[-1:] in "?!"):
                 return None
-        inside = [p for p in pairs if p.open_at < te and p.close_at >= ts]
+        inside = index.overlapping(ts, te)
         if len(inside) == 1:
             p = inside[0]
-            ps, pe = trim(text, p.start, p.end)
+            ps, pe = self._trim(p.start, p.end)
             if ps <= ts + 1 and pe >= te - 1 and ts >= p.open_at and te <= p.close_at + 1:
                 return [(p.start, p.end)], "direct"
         if inside:
@@ -225,7 +252,7 @@ class SentenceQuotes(ClauseRules):
         else:
             toks = tokens(text, ss, se)
             in_q = _inside(toks, pairs)
-        used: list[tuple[int, int]] = []  # content already claimed in this sentence
+        used = self._start_sentence(ss, se, pairs, toks, in_q)
         subject_np: NP | None = None
         nt = len(toks)
         cands = [i for i, (a, b) in enumerate(toks) if not in_q[i] and text[a:b] in cues]
@@ -235,6 +262,7 @@ class SentenceQuotes(ClauseRules):
             if cands[ci] < k:
                 ci += 1
                 continue
+            self.deadline.check()
             k = cands[ci]
             ci += 1
             w = text[toks[k][0] : toks[k][1]].lower()
@@ -244,7 +272,7 @@ class SentenceQuotes(ClauseRules):
             elif w == "asked" and self._question_at(toks, in_q, k) is not None:
                 rq = self._question(toks, in_q, k, se, pairs, para, sent)
             elif w in lex.cue_lemma and text[toks[k][0]].islower():
-                inside = any(s <= toks[k][0] < e for s, e in used)
+                inside = used.covers(toks[k][0])
                 if not inside or self._new_clause(toks, k):
                     rq = self._verb(toks, in_q, k, ss, se, pairs, para, sent, used, subject_np,
                                     out)
@@ -252,6 +280,11 @@ class SentenceQuotes(ClauseRules):
                 # a later cue inside an earlier pre-posed content cuts it at the comma
                 self._cut_preposed(out, used, rq.start, toks[k][0])
                 out.append(rq)
+                if rq.extra.get("preposed"):
+                    if self._preposed_ends is None:
+                        self._preposed_ends = StabList(len(toks))
+                    self._preposed.append(rq)
+                    self._preposed_ends.append(rq.parts[-1])
                 used.extend(rq.parts)
                 if rq.speaker is not None and subject_np is None:
                     subject_np = rq.speaker
@@ -261,16 +294,18 @@ class SentenceQuotes(ClauseRules):
         # reporting phrases: "Denver has made it clear that ...", "he pointed out that ..."
         has_that = "that" in text[ss:se]
         for m in self.phrase_re.finditer(text, ss, se) if has_that else ():
+            self.deadline.check()
             cs = m.end()
-            if any(s <= m.start() < e for s, e in used):
+            if used.covers(m.start()):
                 continue
             if not toks:
                 toks = tokens(text, ss, se)
                 in_q = _inside(toks, pairs)
-            k = next((i for i, t in enumerate(toks) if t[0] == m.start()), None)
+                self._start_sentence(ss, se, pairs, toks, in_q, used)
+            k = self._token_at(toks, m.start())
             if k is None:
                 continue
-            np, _ = subject_before(text, toks, k, 0, lex)
+            np, _ = self._subject_before(toks, k, 0)
             content = _with_that(text, self._content(cs, self._clause_end(cs, se, pairs), pairs),
                                  m.start(), cs)
             if np is None or content is None:
@@ -281,10 +316,11 @@ class SentenceQuotes(ClauseRules):
             out.append(rq)
             used.extend(rq.parts)
         # reporting nouns: "Trump's claim that ...", "the warning that ..."
-        if has_that:
+        if has_that and self.noun_that_re.search(text, ss, se):
             for m in self.noun_re.finditer(text, ss, se):
+                self.deadline.check()
                 cs = m.end()
-                if any(s <= cs < e or s <= m.start() < e for s, e in used):
+                if used.covers(cs) or used.covers(m.start()):
                     continue
                 content = _with_that(
                     text, self._content(cs, self._clause_end(cs, se, pairs), pairs), m.start(), cs)
@@ -300,11 +336,12 @@ class SentenceQuotes(ClauseRules):
                 out.append(rq)
                 used.extend(rq.parts)
         # leftover quoted passages
+        opened = self._first_solid(ss, se) if pairs else se
         for p in pairs:
-            if any(s <= p.start < e or p.start <= s < p.end for s, e in used) or not p.double:
+            if used.covers(p.start) or used.starts_within(p.start, p.end) or not p.double:
                 continue
-            at_start = not text[ss : p.open_at].strip()
-            if not at_start and n_words(text, p.start, p.end) < 8:
+            at_start = opened >= p.open_at
+            if not at_start and self._n_words(p.start, p.end) < 8:
                 continue  # a term or a scare-quoted phrase inside narration
             if is_quote_like(text, p, has_cue=False):
                 intro = self._colon_subject(ss, p.open_at)
@@ -316,12 +353,121 @@ class SentenceQuotes(ClauseRules):
         out.sort(key=lambda q: q.start)
         return out
 
+    # ------------------------------------------------------------------ per-sentence state
+    def _start_sentence(
+        self, ss: int, se: int, pairs: list[MarkPair], toks: Toks, in_q: list[bool],
+        used: SpanSet | None = None,
+    ) -> SpanSet:
+        """Reset the sentence's indexes (built lazily, on the first question that needs one)."""
+        self._ss, self._se = ss, se
+        self._toks, self._in_q = toks, in_q
+        self._pairs, self._pairs_ix = pairs, None
+        self._words = WordIndex(self.text, ss, se)
+        self._reset_clause_state(ss, se, toks)
+        self._tok_starts: list[int] | None = None
+        if used is None:
+            self._preposed: list[RawQuote] = []
+            self._preposed_ends: StabList | None = None
+        self._used = used if used is not None else SpanSet(ss, se)
+        return self._used
+
+    def _init_document(self) -> None:
+        """Document-wide answers: where the long runs of edge characters are."""
+        self._long_edges: list[tuple[int, int]] | None = None
+
+    def _edge_run(self, at: int) -> tuple[int, int]:
+        """The long run of edge characters (quote marks, punctuation, white space) that
+        contains offset ``at``."""
+        if self._long_edges is None:
+            self._long_edges = [m.span() for m in LONG_EDGE_RE.finditer(self.text)]
+        i = bisect_right(self._long_edges, (at, len(self.text) + 1)) - 1
+        return self._long_edges[i]
+
+    def _trim(self, s: int, e: int) -> tuple[int, int]:
+        """``trim(text, s, e)``, in constant time inside long runs of punctuation."""
+        text = self.text
+        steps = 0
+        while s < e and text[s] in EDGE:
+            s += 1
+            steps += 1
+            if steps == SHORT_EDGE:
+                s = min(e, self._edge_run(s)[1])
+                break
+        steps = 0
+        while e > s and text[e - 1] in EDGE:
+            e -= 1
+            steps += 1
+            if steps == SHORT_EDGE:
+                e = max(s, self._edge_run(e)[0])
+                break
+        return s, e
+
+    def _last_comma(self, lo: int, hi: int) -> int:
+        return self._last_mark(",", lo, hi)
+
+    def _last_colon(self, lo: int, hi: int) -> int:
+        return self._last_mark(":;", lo, hi)
+
+    def _dangling(self, s: int, e: int) -> int | None:
+        """Where a dangling "but"/"and" ending ``text[s:e]`` starts (``DANGLING_RE``)."""
+        ss, se = self._sent_span
+        if not ss <= s <= e <= se or (self._chunk_index is None and e - s < SHORT_STRETCH):
+            tail = DANGLING_RE.search(self.text, s, e)
+            return None if tail is None else tail.start()
+        window = self._chunks().window(s, e, DANGLING_CHUNKS)
+        tail = DANGLING_GUARDED.search(self.text, window, e)
+        return None if tail is None else tail.start()
+
+    def _split_head(self, end: int) -> tuple[str | None, int]:
+        """First item and length of ``text[ss:end].split()`` (see ``ChunkIndex``)."""
+        if self._chunk_index is None and end - self._ss < SHORT_STRETCH:
+            lead = self.text[self._ss : end].split()
+            return (lead[0] if len(lead[0]) <= LONGEST_LEAD else "") if lead else None, len(lead)
+        return self._chunks().split_head(end, LONGEST_LEAD)
+
+    def _subject_before(self, toks: Toks, i: int, lo: int) -> tuple[NP | None, int]:
+        memo = self._memo if toks is self._toks else None
+        return subject_before(self.text, toks, i, lo, self.lex, memo)
+
+    def _subject_after(self, toks: Toks, i: int, hi: int) -> tuple[NP | None, int]:
+        memo = self._memo if toks is self._toks else None
+        return subject_after(self.text, toks, i, hi, self.lex, memo)
+
+    def _pair_index(self, pairs: list[MarkPair]) -> PairIndex:
+        if pairs is self._pairs:
+            if self._pairs_ix is None:
+                self._pairs_ix = PairIndex(pairs)
+            return self._pairs_ix
+        return PairIndex(pairs)
+
+    def _n_words(self, s: int, e: int) -> int:
+        """``n_words(text, s, e)`` from the sentence's word index."""
+        return self._words.count(s, e)
+
+    def _token_at(self, toks: Toks, at: int) -> int | None:
+        """Index of the token starting at ``at``."""
+        if toks is not self._toks:
+            return next((i for i, t in enumerate(toks) if t[0] == at), None)
+        if self._tok_starts is None:
+            self._tok_starts = [a for a, _ in toks]
+        i = bisect_left(self._tok_starts, at)
+        return i if i < len(toks) and toks[i][0] == at else None
+
+    def _first_solid(self, ss: int, se: int) -> int:
+        """The first offset from ``ss`` that is not white space (``se`` when none is)."""
+        text = self.text
+        while ss < se and text[ss].isspace():
+            ss += 1
+        return ss
+
     def _colon_subject(self, ss: int, at: int) -> tuple[tuple[int, int, str], NP] | None:
         """The colon and the subject of a short clause introducing a quotation with a colon
         ("The governor was blunt:"), when the subject is a person, group or organisation."""
         text = self.text
+        if at - ss > 160:
+            return None
         colon = text.rfind(":", ss, at)
-        if colon == -1 or text[colon + 1 : at].strip() or at - ss > 160:
+        if colon == -1 or text[colon + 1 : at].strip():
             return None
         toks = tokens(text, ss, colon)
         if not 2 <= len(toks) <= 12 or any(text[t[0]] in "\"“”" for t in toks):
@@ -358,7 +504,7 @@ class SentenceQuotes(ClauseRules):
             return True
         if k > 1 and self._coordinated(toks, k):
             return True
-        np, b = subject_before(text, toks, k, 0, self.lex)
+        np, b = self._subject_before(toks, k, 0)
         if np is None or b == 0:
             return False
         if any(text[t[0] : t[1]].lower() == "who" for t in toks[b:k]):
@@ -368,13 +514,13 @@ class SentenceQuotes(ClauseRules):
 
     def _sentence_subject(self, toks: Toks, k: int) -> NP | None:
         """The noun phrase opening the sentence when it is a person, group or organisation."""
-        first, _ = subject_after(self.text, toks, self._clause_start(toks, k), k, self.lex)
+        first, _ = self._subject_after(toks, self._clause_start(toks, k), k)
         if first is None or first.kind not in ("person", "group", "organization"):
             return None
         return first
 
     def _parenthetical_lead(
-        self, toks: Toks, b: int, k: int, ss: int, used: list[tuple[int, int]]
+        self, toks: Toks, b: int, k: int, ss: int, used: SpanSet
     ) -> tuple[int, int] | None:
         """The short opening of a sentence interrupted by ", X said," ("Police, Sinclair says,
         have no policies"): its span, else None."""
@@ -382,9 +528,10 @@ class SentenceQuotes(ClauseRules):
         if b < 2 or k + 1 >= len(toks) or text[toks[b - 1][0]] != "," or text[
                 toks[k + 1][0]] != ",":
             return None
-        start = max([ss] + [e for _, e in used if e <= toks[b - 1][0]])
-        a, z = trim(text, start, toks[b - 1][0])
-        if z <= a or not 1 <= n_words(text, a, z) <= 8 or any(c in text[a:z] for c in ",;:\"“”()"):
+        start = used.last_end(ss, toks[b - 1][0])
+        a, z = self._trim(start, toks[b - 1][0])
+        if z <= a or not 1 <= self._n_words(a, z) <= 8 or any(
+                c in text[a:z] for c in ",;:\"“”()"):
             return None
         words = [w.lower() for w in WORD_RE.findall(text, a, z)]
         if " ".join(words) in CONNECTIVES or words[0] in CONNECTIVES or words[0] in DETERMINERS or (
@@ -392,24 +539,24 @@ class SentenceQuotes(ClauseRules):
             return None  # "But, he said," / "In the end, she said," (not "In his state, he said,")
         return a, z
 
-    def _cut_preposed(
-        self, out: list[RawQuote], used: list[tuple[int, int]], at: int, stop: int
-    ) -> None:
+    def _cut_preposed(self, out: list[RawQuote], used: SpanSet, at: int, stop: int) -> None:
         """End each pre-posed content running over offset ``at`` before ``stop`` (at its last
-        comma before ``stop`` when there is one), dropping a dangling "but"/"and"."""
-        text = self.text
-        for prev in out:
+        comma before ``stop`` when there is one), dropping a dangling "but"/"and".
+
+        Only the sentence's pre-posed quotes are looked at (``out`` holds them all, in order).
+        """
+        for i in self._preposed_ends.stabbed(at) if self._preposed_ends is not None else ():
+            prev = self._preposed[i]
             ps, pe = prev.parts[-1]
-            if not (ps < at < pe and prev.extra.get("preposed")):
-                continue
-            cut = text.rfind(",", ps, stop)
-            ns, ne = trim(text, ps, cut if cut > ps else stop)
-            tail = DANGLING_RE.search(text, ns, ne)
+            cut = self._last_comma(ps, stop)
+            ns, ne = self._trim(ps, cut if cut > ps else stop)
+            tail = self._dangling(ns, ne)
             if tail is not None:
-                ne = trim(text, ns, tail.start())[1]
+                ne = self._trim(ns, tail)[1]
             if ne > ns:
                 prev.parts[-1] = (ns, ne)
-                used[:] = [(a, b) for a, b in used if (a, b) != (ps, pe)] + [(ns, ne)]
+                self._preposed_ends.update(i, (ns, ne))
+                used.replace((ps, pe), (ns, ne))
 
     def _question_at(self, toks: Toks, in_q: list[bool], k: int) -> int | None:
         """Index of the "whether"/"if"/"how" opening the question after a participial "asked"
@@ -439,12 +586,9 @@ class SentenceQuotes(ClauseRules):
             m += 1  # "asked about the memo": the topic is the content
         start = toks[m][0]
         stop = self._clause_end(start, se, pairs)
-        for c in range(m + 1, len(toks)):
-            if toks[c][0] >= stop:
-                break
-            if text[toks[c][0]] == "," and not in_q[c]:
-                stop = toks[c][0]  # "Asked whether ..., Priebus said"
-                break
+        comma = self._next_free_comma(toks, in_q, m + 1)
+        if comma is not None and toks[comma][0] < stop:
+            stop = toks[comma][0]  # "Asked whether ..., Priebus said"
         content = self._content(start, stop, pairs)
         if content is None:
             return None
@@ -473,10 +617,10 @@ class SentenceQuotes(ClauseRules):
 
     def _according(
         self, toks: Toks, k: int, ss: int, se: int, pairs: list[MarkPair], para: int,
-        sent: int, used: list[tuple[int, int]],
+        sent: int, used: SpanSet,
     ) -> RawQuote | None:
         text = self.text
-        np, after = subject_after(text, toks, k + 2, len(toks), self.lex)
+        np, after = self._subject_after(toks, k + 2, len(toks))
         if np is None:
             # any source phrase up to the punctuation: "according to the post-debate analysis"
             j = k + 2
@@ -490,11 +634,11 @@ class SentenceQuotes(ClauseRules):
             np, after = NP(ns, ne, text[ns:ne], classify(words, self.lex)), j
         cue = (toks[k][0], toks[k + 1][1], "according to")
         post = False
-        before = max([ss] + [e for s, e in used if e <= toks[k][0]])
-        colon = max(text.rfind(":", before, toks[k][0]), text.rfind(";", before, toks[k][0]))
-        if colon > before and not any(p.open_at < colon < p.close_at for p in pairs):
+        before = used.last_end(ss, toks[k][0])
+        colon = self._last_colon(before, toks[k][0])
+        if colon > before and not self._pair_index(pairs).strictly_inside(colon):
             before = colon + 1  # "... firms: London was the capital, according to one index"
-        if n_words(text, before, toks[k][0]) >= 2:
+        if self._n_words(before, toks[k][0]) >= 2:
             content = self._content(before, toks[k][0], pairs)
             j = after
             nxt = text[toks[j + 1][0] : toks[j + 1][1]] if j + 1 < len(toks) else ""
@@ -504,7 +648,7 @@ class SentenceQuotes(ClauseRules):
                 # "His criticism, according to an interview, was the president's choice"
                 t0 = j + 2 if nxt in {"and", "but"} else j + 1
                 tail = self._content(toks[t0][0], self._clause_end(toks[t0][0], se, pairs), pairs)
-                if tail is not None and n_words(text, *tail[0][0]) >= 3:
+                if tail is not None and self._n_words(*tail[0][0]) >= 3:
                     content = ([*content[0], *tail[0]],
                                "mixed" if "mixed" in (content[1], tail[1]) else content[1])
                     after = t0
@@ -527,7 +671,7 @@ class SentenceQuotes(ClauseRules):
 
     def _verb(
         self, toks: Toks, in_q: list[bool], k: int, ss: int, se: int, pairs: list[MarkPair],
-        para: int, sent: int, used: list[tuple[int, int]], subject_np: NP | None,
+        para: int, sent: int, used: SpanSet, subject_np: NP | None,
         out: list[RawQuote],
     ) -> RawQuote | None:
         text, lex = self.text, self.lex
@@ -538,7 +682,7 @@ class SentenceQuotes(ClauseRules):
             return None  # cheap early exit for frequent words ("read", "continue")
         strong = lex.is_strong(w)
         cue = (toks[k][0], toks[k][1], lemma)
-        np_b, bstart = subject_before(text, toks, k, 0, lex)
+        np_b, bstart = self._subject_before(toks, k, 0)
         ptcp = False  # a participle continuing the sentence: "and saying", "by arguing"
         if w.endswith("ing") and k > 0:
             before = text[toks[k - 1][0] : toks[k - 1][1]].lower()
@@ -556,7 +700,7 @@ class SentenceQuotes(ClauseRules):
                 m = k - 3
                 while m > 0 and text[toks[m][0] : toks[m][1]].lower() in PASSIVE_AUX:
                     m -= 1
-                np_b, bstart = subject_before(text, toks, m + 1, 0, lex)
+                np_b, bstart = self._subject_before(toks, m + 1, 0)
                 if np_b is None:
                     return None
             elif before not in BE_ING and before != "," and not before.endswith("ly"):
@@ -575,7 +719,7 @@ class SentenceQuotes(ClauseRules):
         }:
             prev_i -= 1
         prev = text[toks[prev_i][0]] if prev_i >= 0 else ""
-        words_before = n_words(text, ss, toks[prev_i][0]) if prev_i >= 0 else 0
+        words_before = self._n_words(ss, toks[prev_i][0]) if prev_i >= 0 else 0
         nxt_i = k + 1
         while nxt_i < nt and text[toks[nxt_i][0] : toks[nxt_i][1]].lower() in DAYS | {"on"}:
             nxt_i += 1
@@ -590,24 +734,24 @@ class SentenceQuotes(ClauseRules):
                 1 if prev in CLOSE_MARKS else 2):
             postposed = False
         elif prev in CLOSE_MARKS:
-            lead = text[ss : toks[prev_i][0]].split()
+            lead0, _ = self._split_head(toks[prev_i][0])
             postposed = nxt != "that" and not (
-                lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS)
+                lead0 and lead0[0] not in OPEN_MARKS and lead0.lower() in LEADS)
         elif prev in ",—–":
-            lead = text[ss : toks[prev_i][0]].split()
+            lead0, n_lead = self._split_head(toks[prev_i][0])
             quote_before = prev_i > 0 and text[toks[prev_i - 1][0]] in CLOSE_MARKS
             quote_next = not quote_before and (nxt_i < nt and in_q[nxt_i] or (
                 nxt == "," and nxt_i + 1 < nt and in_q[nxt_i + 1]
                 and text[toks[nxt_i + 1][0]] in OPEN_MARKS))
             if nxt in {":", "that"} or quote_next or (
-                    lead and lead[0][0] not in OPEN_MARKS and lead[0].lower() in LEADS
-                    and len(lead) <= 8):
+                    lead0 and lead0[0] not in OPEN_MARKS and lead0.lower() in LEADS
+                    and n_lead <= 8):
                 postposed = False
             elif np_b is not None and nxt not in {",", ".", "!", "?", ";", ""} and not (
                     self._sentence_ends(toks, in_q, k + 1)):
                 postposed = False  # "Later, in Iowa, Trump said Bush is ...": a clause follows
             else:
-                np_a, after = subject_after(text, toks, k + 1, nt, lex)
+                np_a, after = self._subject_after(toks, k + 1, nt)
                 if np_a is not None and (after >= nt or text[toks[after][0]] in ".,!?;"):
                     postposed = True  # "..., said police Chief Joseph Boinnet."
                 else:
@@ -643,12 +787,12 @@ class SentenceQuotes(ClauseRules):
             # ", adding that ..." / ", saying ...": the sentence's subject speaks
             speaker = subject_np or (out[-1].speaker if out else None)
             if speaker is None:
-                first, _ = subject_after(text, toks, self._clause_start(toks, k), k, lex)
+                first, _ = self._subject_after(toks, self._clause_start(toks, k), k)
                 speaker = first
             inherit = speaker is None
             postposed = False
         elif postposed and not np_b:
-            np_a, after = subject_after(text, toks, k + 1, nt, lex)
+            np_a, after = self._subject_after(toks, k + 1, nt)
             if np_a is None:
                 return None
             speaker, resume = np_a, after
@@ -663,19 +807,19 @@ class SentenceQuotes(ClauseRules):
                     and k + 1 < nt and (in_q[k + 1] or k + 2 < nt and in_q[k + 2]
                                         and text[toks[k + 1][0]] in ",:")):
                 return None
-            first, _ = subject_after(text, toks, 0, k, lex)
+            first, _ = self._subject_after(toks, 0, k)
             if first is None or first.kind not in ("person", "group", "organization"):
                 return None
             speaker = first
         if postposed:
-            start = max([ss] + [e for s, e in used if e <= toks[prev_i][0]])
+            start = used.last_end(ss, toks[prev_i][0])
             content = self._content(start, toks[prev_i][0] + (1 if prev in CLOSE_MARKS else 0),
                                     pairs)
             if content is None:
                 return None
             parts, typ = content
-            last = next((p for p in pairs if p.close_at in (toks[prev_i][0], toks[prev_i][0] - 1)
-                         and p.open_at > start), None)
+            last = self._pair_index(pairs).first_closing(
+                (toks[prev_i][0], toks[prev_i][0] - 1), start)
             if typ == "mixed" and last is not None:
                 lead = text[start : last.open_at].rstrip()
                 if not lead or lead[-1] in ".!?:;":
@@ -685,7 +829,7 @@ class SentenceQuotes(ClauseRules):
             while j < nt and text[toks[j][0] : toks[j][1]].lower() in TIME_WORDS - {"a", "an"}:
                 j += 1
             if j + 1 < nt and text[toks[j][0]] == "," and text[toks[j + 1][0]] in OPEN_MARKS:
-                nxt = next((p for p in pairs if p.open_at == toks[j + 1][0]), None)
+                nxt = self._pair_index(pairs).first_opening(toks[j + 1][0], toks[j + 1][0])
                 if nxt is not None and typ == "direct":
                     parts = [*parts, (nxt.start, nxt.end)]
                     resume = j + 2
@@ -697,7 +841,7 @@ class SentenceQuotes(ClauseRules):
                 # "The museum, Mr. Obama said, would make visitors face ..."
                 tail = self._content(toks[j + 1][0], self._clause_end(toks[j + 1][0], se, pairs),
                                      pairs)
-                if tail is not None and n_words(text, *tail[0][0]) >= 2:
+                if tail is not None and self._n_words(*tail[0][0]) >= 2:
                     parts = [*parts, *tail[0]]
                     if tail[1] == "mixed":
                         typ = "mixed"
@@ -710,7 +854,7 @@ class SentenceQuotes(ClauseRules):
         # pre-posed: content after the cue
         j = k + 1
         if lemma in OBJECT_CUES:
-            _, j = subject_after(text, toks, j, nt, lex)
+            _, j = self._subject_after(toks, j, nt)
             if j > k + 1:
                 j = self._skip_adjuncts(toks, j)  # "told The Canadian Press by email the ..."
             while j < nt and text[toks[j][0] : toks[j][1]].lower() in DAYS | {"on", "last"}:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 
 from annotations.detect.attribution import inherit_speakers
 from annotations.detect.coref import Entity, Resolver
+from annotations.detect.deadline import NO_DEADLINE, Deadline, current_budget
 from annotations.detect.headlines import headline_quote, titlecase_quote
 from annotations.detect.lexicon import Lexicon, extend, load
 from annotations.detect.mentions import NP, find_names
@@ -22,7 +24,7 @@ from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
 from annotations.detect.suggestions import Suggestions
 from annotations.model import Cue, Mention, Quote, Speaker
-from annotations.text import paragraphs, sentences
+from annotations.text import PARAGRAPH_RE, paragraphs, sentences
 
 VERSION = "0.3"
 
@@ -55,17 +57,28 @@ def attribution_re(lex: Lexicon) -> re.Pattern[str]:
     )
 
 
-def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
-    """Every quote of ``text`` with its cue and speaker phrase (speaker may be inherited)."""
+def find_quotes(text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE) -> list[RawQuote]:
+    """Every quote of ``text`` with its cue and speaker phrase (speaker may be inherited).
+
+    ``deadline`` is checked once per sentence (and by the finder once per cue).
+    """
     pairs = pair_marks(text)
     attr = attribution_re(lex)
-    top = [p for p in pairs if p.depth == 0 and (p.double or _single_top(text, p, pairs))]
-    finder = SentenceQuotes(text, lex)
+    inside_double = _DoubleIndex(pairs)
+    top = [p for p in pairs if p.depth == 0 and (p.double or _single_top(text, p, inside_double))]
+    top_open = [p.open_at for p in top]
+    finder = SentenceQuotes(text, lex, deadline)
     out: list[RawQuote] = []
+    max_end_before = -1  # the largest end of the quotes found before the current unit
+    counted = 0
     claimed_until = -1
     sent_no = 0
     ti = 0
     for us, ue, pidx in units(text, pairs):
+        deadline.check()
+        for q in out[counted:]:
+            max_end_before = max(max_end_before, q.end)
+        counted = unit_begin = len(out)
         while ti < len(top) and top[ti].open_at < us:
             ti += 1
         tj = ti
@@ -76,7 +89,9 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
             continue
         prot = [(p.open_at, p.close_at + 1) for p in upairs]
         for ss, se in sentences(text, us, ue, prot, keep_with=attr):
-            spairs = [p for p in upairs if ss <= p.open_at and p.close_at < se]
+            deadline.check()
+            lo, hi = bisect_left(top_open, ss, ti, tj), bisect_left(top_open, se, ti, tj)
+            spairs = [p for p in top[lo:hi] if p.close_at < se]
             found = finder.find(ss, se, spairs, pidx, sent_no)
             out.extend(found)
             sent_no += 1
@@ -88,7 +103,8 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
             ns, ne = nxt
             qs, qe = trim(text, ns, ne)
             if qe > qs:
-                inner = [p for p in top if ns <= p.open_at and p.close_at < ne]
+                lo, hi = bisect_left(top_open, ns), bisect_left(top_open, ne)
+                inner = [p for p in top[lo:hi] if p.close_at < ne]
                 typ = "direct" if inner and inner[0].open_at <= ns + 1 and \
                     inner[-1].close_at >= ne - 2 else ("mixed" if inner else "indirect")
                 out.append(RawQuote([(qs, qe)], typ, cue, speaker, pidx + 1, sent_no))
@@ -96,9 +112,11 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
         headline = headline_quote(text, us, ue, pidx, sent_no, lex)
         if headline is None and pidx == 0:
             headline = titlecase_quote(text, us, ue, pidx, sent_no, lex)
-        if headline is not None and not any(q.start < headline.end and headline.start < q.end
-                                            for q in out):
+        if headline is not None and not _overlaps_any(
+            headline, out, unit_begin, max_end_before
+        ):
             out.append(headline)
+    deadline.check()
     for q in out:
         q.parts = split_paragraphs(text, q.parts)
     out.sort(key=lambda q: q.start)
@@ -113,11 +131,18 @@ def find_quotes(text: str, lex: Lexicon) -> list[RawQuote]:
     return kept
 
 
+def _overlaps_any(q: RawQuote, out: list[RawQuote], unit_begin: int, max_end_before: int) -> bool:
+    """Whether ``q`` overlaps a quote of ``out``; the quotes before ``unit_begin`` (earlier
+    units, all ending by ``max_end_before``) are only looked at when they can reach ``q``."""
+    found = out if max_end_before > q.start else out[unit_begin:]
+    return any(o.start < q.end and q.start < o.end for o in found)
+
+
 def split_paragraphs(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A multi-paragraph quotation becomes one part per paragraph (reopening marks dropped)."""
     out = []
     for s, e in parts:
-        if "\n" not in text[s:e]:
+        if text.find("\n", s, e) == -1:
             out.append((s, e))
             continue
         for ps, pe in paragraphs(text[s:e]):
@@ -127,16 +152,39 @@ def split_paragraphs(text: str, parts: list[tuple[int, int]]) -> list[tuple[int,
     return out or parts
 
 
-def _single_top(text: str, p: MarkPair, pairs: list[MarkPair]) -> bool:
+class _DoubleIndex:
+    """Answers "does a double-quoted passage contain this offset?" in logarithmic time."""
+
+    def __init__(self, pairs: list[MarkPair]) -> None:
+        spans = sorted((p.open_at, p.close_at) for p in pairs if p.double)
+        self.opens = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest close among the first i + 1 spans
+        furthest = -1
+        for _, close in spans:
+            furthest = max(furthest, close)
+            self.reach.append(furthest)
+
+    def contains(self, at: int) -> bool:
+        """True when some double pair opens before ``at`` and closes after it."""
+        i = bisect_left(self.opens, at)
+        return i > 0 and self.reach[i - 1] > at
+
+
+def _single_top(text: str, p: MarkPair, inside_double: _DoubleIndex) -> bool:
     """A top-level single-quoted passage that reads as a quotation (British style)."""
-    return is_quote_like(text, p, has_cue=False) and not any(
-        d.double and d.open_at < p.open_at < d.close_at for d in pairs
-    )
+    return is_quote_like(text, p, has_cue=False) and not inside_double.contains(p.open_at)
 
 
 def _next_unit(text: str, pos: int) -> tuple[int, int] | None:
-    for s, e in paragraphs(text[pos:]):
-        return pos + s, pos + e
+    """The first non-blank line after ``pos``, trimmed."""
+    for m in PARAGRAPH_RE.finditer(text, pos):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            return s, e
     return None
 
 
@@ -159,11 +207,17 @@ class RuleDetector:
             digest = hashlib.sha1("\n".join([*cues, "", *nouns]).encode()).hexdigest()[:8]
             self.version += f"+cues.{digest}"
 
-    def detect(self, text: str) -> Suggestions:
-        """Suggested quotes and speakers for ``text``."""
+    def detect(self, text: str, budget_s: float | None = None) -> Suggestions:
+        """Suggested quotes and speakers for ``text``.
+
+        ``budget_s`` (default: the enclosing ``detection_budget`` block's, else none) bounds
+        the wall time: past it, ``DetectionTimeout`` is raised and nothing is returned.
+        """
+        deadline = Deadline(budget_s if budget_s is not None else current_budget())
         lex = self.lex
-        raw = find_quotes(text, lex)
+        raw = find_quotes(text, lex, deadline)
         resolver = Resolver(text, lex, find_names(text))
+        deadline.check()
         ents: list[Entity | None] = []
         for q in raw:
             if q.speaker is not None and not q.speaker.pronoun:
@@ -171,11 +225,13 @@ class RuleDetector:
                 ent.quoted = ent.quoted or q.type != "indirect"
                 surface = q.extra.get("surface")
                 if isinstance(surface, tuple):
-                    ent.mentions.append(surface)  # "who" stands for the speaker too
+                    resolver.add_mention(ent, surface)  # "who" stands for the speaker too
                 ents.append(ent)
             else:
                 ents.append(None)
+        deadline.check()
         resolver.learn_gender()
+        deadline.check()
         for i, q in enumerate(raw):
             if q.speaker is not None and q.speaker.pronoun:
                 ent = resolver.resolve_pronoun(q.speaker)
@@ -183,7 +239,7 @@ class RuleDetector:
                     key = "u:" + q.speaker.text.lower()
                     ent = resolver.by_key.get(key) or resolver.new_entity(
                         key, q.speaker.text, "unknown", q.speaker.start)
-                ent.mentions.append((q.speaker.start, q.speaker.end))
+                resolver.add_mention(ent, (q.speaker.start, q.speaker.end))
                 ents[i] = ent
         links = inherit_speakers(raw)
         mentions: list[NP | None] = [q.speaker for q in raw]
@@ -193,6 +249,7 @@ class RuleDetector:
             ents[i] = ents[src]
             mentions[i] = mentions[src]
             kind_of[i] = "inherited"
+        deadline.check()
         return self._build(text, raw, ents, mentions, kind_of, resolver)
 
     def _build(

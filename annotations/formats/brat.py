@@ -34,21 +34,20 @@ from urllib.parse import quote as urlquote
 from urllib.parse import unquote
 
 from annotations.errors import InputError
-from annotations.formats.export_common import DocLayer, ExportReport, safe_name
+from annotations.formats import schema
+from annotations.formats.export_common import DocLayer, ExportReport, atomic_output, safe_name
+from annotations.formats.interchange import build_layer
 from annotations.model import (
     DEFAULT_STANCE_LABELS,
     QUOTE_STATUSES,
     QUOTE_TYPES,
     SPEAKER_KINDS,
-    Cue,
     Layer,
-    Mention,
-    Quote,
     Speaker,
-    layer_from_records,
 )
 
 IDS_FILE = "saywho-ids.tsv"
+READ_LABELS = frozenset({"Quote", "Speaker", "Cue"})
 CONF_FILE = "annotation.conf"
 REFERENCE_DB = "saywho"
 
@@ -234,18 +233,20 @@ def write_brat(
         stem = safe_name(doc.id, taken)
         ann, used = document_to_ann(doc.text, layer)
         stances |= used
-        with open(folder / f"{stem}.txt", "w", encoding="utf-8", newline="") as fh:
+        # each file whole or not at all: a full disk never leaves an empty or cut-off file
+        with atomic_output(folder / f"{stem}.txt") as fh:
             fh.write(doc.text)
-        with open(folder / f"{stem}.ann", "w", encoding="utf-8", newline="") as fh:
+        with atomic_output(folder / f"{stem}.ann") as fh:
             fh.write(ann)
         ids.append((stem, doc.id))
         docs += 1
         quotes += len(layer.quotes)
-    with open(folder / IDS_FILE, "w", encoding="utf-8", newline="") as fh:
+    with atomic_output(folder / IDS_FILE) as fh:
         fh.write("file\tdocument_id\n")
         for stem, doc_id in ids:
             fh.write(f"{stem}\t{json.dumps(doc_id, ensure_ascii=False)}\n")
-    (folder / CONF_FILE).write_text(annotation_conf(stances), encoding="utf-8")
+    with atomic_output(folder / CONF_FILE) as fh:
+        fh.write(annotation_conf(stances))
     return ExportReport(docs, quotes, str(folder))
 
 
@@ -256,6 +257,33 @@ _A = re.compile(r"^([AM]\d+)\t(\S+) (T\d+)(?: (\S+))?$")
 _R = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
 _N = re.compile(r"^(N\d+)\tReference (T\d+) ([^\t]+)\t?(.*)$")
 _NOTE = re.compile(r"^(#\d+)\tAnnotatorNotes (T\d+)\t(.*)$")
+
+_NOTE_SPEAKER = schema.Record(
+    {"name": schema.Text(), "kind": schema.Choice(SPEAKER_KINDS, "unknown"),
+     "aliases": schema.ALIASES}
+)
+NOTE = schema.Record(
+    {
+        "id": schema.Id(),
+        "speaker_id": schema.Id(),
+        "name": schema.Text(),
+        "kind": schema.Choice(SPEAKER_KINDS, ""),
+        "aliases": schema.ALIASES,
+        "listed": schema.Flag(True),
+        "span": schema.Maybe(schema.SpanPair()),
+        "stance": schema.LABEL,
+        "parts": schema.PARTS,
+        "cue_lemma": schema.Text(schema.MAX_LABEL),
+        "origin": schema.Text(),
+        "confidence": schema.Confidence(),
+        "note": schema.NOTE,
+        "created": schema.STAMP,
+        "updated": schema.STAMP,
+        "speaker": schema.Maybe(_NOTE_SPEAKER),
+    }
+)
+"""An ``AnnotatorNotes`` object as saywho writes it (on a quote or a speaker's mention); a
+note that is not a JSON object is a free-text ``note``."""
 
 
 @dataclass
@@ -272,7 +300,7 @@ class _Ann:
 def parse_ann(content: str, where: str = "") -> _Ann:
     """Parse brat standoff lines; unknown line kinds (events, equivalences) are skipped."""
     ann = _Ann()
-    for n, line in enumerate(content.split("\n"), 1):
+    for n, line in enumerate(content.removeprefix("\ufeff").split("\n"), 1):
         if not line.strip():
             continue
         if m := _T.match(line):
@@ -280,7 +308,7 @@ def parse_ann(content: str, where: str = "") -> _Ann:
                 frags = [tuple(int(x) for x in f.split()) for f in m.group(3).split(";")]
                 spans = [(s, e) for s, e in frags]
             except ValueError as exc:
-                raise InputError(f"{where}:{n}: bad offsets {m.group(3)!r}") from exc
+                raise InputError(f"{where}:{n}: bad offsets {m.group(3)[:40]!r}") from exc
             ann.spans[m.group(1)] = (m.group(2), spans)
         elif m := _A.match(line):
             ann.attrs.setdefault(m.group(3), {})[m.group(2)] = m.group(4) or "true"
@@ -291,8 +319,11 @@ def parse_ann(content: str, where: str = "") -> _Ann:
         elif m := _NOTE.match(line):
             try:
                 data = json.loads(m.group(3))
-            except json.JSONDecodeError:
-                data = {"note": m.group(3)}
+            except RecursionError as exc:
+                raise InputError(f"{where}:{n}: {m.group(2)} note: nested deeper than "
+                                 f"{schema.MAX_DEPTH} levels") from exc
+            except ValueError:
+                data = None
             ann.notes[m.group(2)] = data if isinstance(data, dict) else {"note": m.group(3)}
     return ann
 
@@ -307,15 +338,6 @@ def _merge_newline_gaps(text: str, frags: list[tuple[int, int]]) -> list[tuple[i
         else:
             merged.append((s, e))
     return merged
-
-
-def _extent(ann: _Ann, tid: str) -> tuple[int, int]:
-    """The full extent of a text-bound annotation (its note's exact span when it has one)."""
-    span = ann.notes.get(tid, {}).get("span")
-    if span:
-        return int(span[0]), int(span[1])
-    frags = ann.spans[tid][1]
-    return frags[0][0], frags[-1][1]
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
@@ -338,91 +360,144 @@ def _links(ann: _Ann, relation: str) -> dict[str, str]:
     return out
 
 
-def ann_to_layer(text: str, ann: _Ann, *, name: str) -> Layer:
-    """Build a checked ``Layer`` from a parsed ``.ann`` over ``text``."""
-    speakers: dict[str, Speaker] = {}
+def _checked_notes(ann: _Ann, ctx: schema.Context) -> dict[str, dict[str, Any]]:
+    """The offsets of every annotation saywho reads inside the text, and its note through
+    ``NOTE``."""
+    for tid, (label, frags) in ann.spans.items():
+        for s, e in frags if label in READ_LABELS else ():
+            if s > e:
+                ctx.fail(tid, f"offsets {s}-{e} end before they start")
+            if e > len(ctx.text):
+                ctx.fail(tid, f"offsets {s}-{e} lie outside the text ({len(ctx.text)} chars)")
+    notes = {}
+    for tid, raw in ann.notes.items():
+        if ann.spans.get(tid, ("",))[0] in READ_LABELS:
+            schema.check_depth(raw, ctx, f"{tid} note")
+            notes[tid] = NOTE.check(raw, f"{tid} note", ctx)
+    return notes
+
+
+def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Layer:
+    """Build a checked ``Layer`` from a parsed ``.ann`` over ``text``.
+
+    Notes go through ``NOTE`` and every quote and speaker through ``schema.QUOTE`` /
+    ``schema.SPEAKER``, as every importer's records do: a wrong value is one ``InputError``
+    line naming ``where`` and the annotation (``a.ann: T3 note.confidence: ...``).
+    """
+    ctx = schema.Context(where, text)
+    notes = _checked_notes(ann, ctx)
+
+    def extent(tid: str) -> tuple[int, int]:
+        span = notes.get(tid, {}).get("span")
+        if span:
+            return span
+        frags = ann.spans[tid][1]
+        return frags[0][0], frags[-1][1]
+
+    speakers: dict[str, dict[str, Any]] = {}
+    first_tid: dict[str, str] = {}
     mention_speaker: dict[str, str] = {}
     for tid, (label, _frags) in ann.spans.items():
         if label != "Speaker":
             continue
-        note = ann.notes.get(tid, {})
-        s, e = _extent(ann, tid)
+        if "speaker_id" in ann.notes.get(tid, {}) and ann.notes[tid]["speaker_id"] is None:
+            continue  # a quote's mention without a speaker
+        note = notes.get(tid) or NOTE.check({}, tid, ctx)
+        s, e = extent(tid)
         ref = ann.refs.get(tid)
         if ref:
             sid = unquote(ref[0].split(":", 1)[1]) if ":" in ref[0] else ref[0]
             sname = ref[1] or text[s:e]
         else:
             sid, sname = f"spk-{tid}", text[s:e]
-        if "speaker_id" in note and note["speaker_id"] is None:
-            continue  # a quote's mention without a speaker
-        sid = str(note.get("speaker_id") or sid)
+        sid = note["speaker_id"] or sid
         mention_speaker[tid] = sid
         old = speakers.get(sid)
+        first_tid.setdefault(sid, tid)
         kind = _choice(ann.attrs.get(tid, {}).get("Kind"), SPEAKER_KINDS,
-                       old.kind if old else "unknown")
-        mentions = old.mentions if old else ()
-        if note.get("listed", True):
-            mentions += (Mention(s, e, text[s:e]),)
-        speakers[sid] = Speaker(
-            sid,
-            str(note.get("name") or (old.name if old else sname)),
-            str(note.get("kind") or kind),
-            tuple(note.get("aliases") or (old.aliases if old else ())),
-            tuple(sorted(set(mentions), key=lambda m: (m.start, m.end))),
-        )
+                       old["kind"] if old else "unknown")
+        mentions = set(old["mentions"]) if old else set()
+        if note["listed"]:
+            mentions.add((s, e))
+        speakers[sid] = {
+            "id": sid,
+            "name": note["name"] or (old["name"] if old else sname),
+            "kind": note["kind"] or kind,
+            "aliases": note["aliases"] or (old["aliases"] if old else []),
+            "mentions": sorted(mentions),
+        }
     said = _links(ann, "Said")
     cues = _links(ann, "Cues")
-    quotes: list[Quote] = []
+    quotes: list[dict[str, Any]] = []
+    quote_tids: list[str] = []
     for tid, (label, spans) in ann.spans.items():
         if label != "Quote":
             continue
-        meta = ann.notes.get(tid, {})
+        meta = notes.get(tid) or NOTE.check({}, tid, ctx)
         attrs = ann.attrs.get(tid, {})
-        parts = [(int(p[0]), int(p[1])) for p in meta.get("parts") or ()]
-        if not parts and "span" in meta:
-            parts = [_extent(ann, tid)]
+        parts = meta["parts"] or ([extent(tid)] if meta["span"] else [])
         parts = parts or _merge_newline_gaps(text, spans)
-        start, end = parts[0][0], parts[-1][1]
-        mention = None
-        speaker_id = meta.get("speaker_id")
+        rec: dict[str, Any] = {
+            "id": meta["id"] or tid,
+            "start": parts[0][0],
+            "end": parts[-1][1],
+            "type": _choice(attrs.get("QuoteType"), QUOTE_TYPES, "direct"),
+            "parts": parts if len(parts) > 1 else [],
+            "speaker_id": meta["speaker_id"],
+            "stance": meta["stance"] if "stance" in ann.notes.get(tid, {}) else attrs.get("Stance"),
+            "confidence": meta["confidence"],
+            "status": _choice(attrs.get("Status"), QUOTE_STATUSES, "accepted"),
+            "origin": meta["origin"],
+            "note": meta["note"],
+            "created": meta["created"],
+            "updated": meta["updated"],
+        }
         if tid in said and said[tid] in ann.spans:
-            ms, me = _extent(ann, said[tid])
-            mention = Mention(ms, me, text[ms:me])
-            speaker_id = speaker_id or mention_speaker.get(said[tid])
-        if speaker_id and speaker_id not in speakers:
-            extra = meta.get("speaker") or {}
-            speakers[speaker_id] = Speaker(
-                speaker_id,
-                str(extra.get("name") or speaker_id),
-                str(extra.get("kind") or "unknown"),
-                tuple(extra.get("aliases") or ()),
-            )
-        cue = None
+            rec["speaker_start"], rec["speaker_end"] = extent(said[tid])
+            rec["speaker_id"] = rec["speaker_id"] or mention_speaker.get(said[tid])
+        sid = rec["speaker_id"]
+        if sid and sid not in speakers:
+            extra = meta["speaker"] or {"name": "", "kind": "unknown", "aliases": []}
+            speakers[sid] = {**extra, "id": sid, "name": extra["name"] or sid, "mentions": []}
+            first_tid[sid] = tid
         if tid in cues and cues[tid] in ann.spans:
-            cs, ce = _extent(ann, cues[tid])
-            cue = Cue(cs, ce, text[cs:ce], str(meta.get("cue_lemma") or ""))
-        stance = meta.get("stance") if "stance" in meta else attrs.get("Stance")
-        quotes.append(
-            Quote(
-                id=str(meta.get("id") or tid),
-                start=start,
-                end=end,
-                text=text[start:end],
-                type=_choice(attrs.get("QuoteType"), QUOTE_TYPES, "direct"),
-                parts=tuple(parts) if len(parts) > 1 else (),
-                cue=cue,
-                speaker_id=speaker_id,
-                speaker_mention=mention,
-                stance=stance,
-                confidence=dict(meta.get("confidence") or {}),
-                status=_choice(attrs.get("Status"), QUOTE_STATUSES, "accepted"),
-                origin=str(meta.get("origin") or ""),
-                note=str(meta.get("note") or ""),
-                created=str(meta.get("created") or ""),
-                updated=str(meta.get("updated") or ""),
-            )
-        )
-    return layer_from_records(name, quotes, speakers.values()).check(text)
+            rec["cue_start"], rec["cue_end"] = extent(cues[tid])
+            rec["cue_lemma"] = meta["cue_lemma"]
+        quotes.append(schema.QUOTE.check(rec, tid, ctx))
+        quote_tids.append(tid)
+    speaker_tids = [first_tid[sid] for sid in speakers]
+    clean = [schema.SPEAKER.check(sp, first_tid[sid], ctx) for sid, sp in speakers.items()]
+    return build_layer(quotes, clean, text, name=name, doc=where,
+                       quote_paths=quote_tids, speaker_paths=speaker_tids)
+
+
+def _read_utf8(path: Path) -> str:
+    """A file's text, or one ``InputError`` line when it is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it to UTF-8 first"
+        ) from exc
+
+
+def _read_ids(path: Path) -> dict[str, str]:
+    """``saywho-ids.tsv``: file stem -> document id (a JSON string)."""
+    names: dict[str, str] = {}
+    for n, line in enumerate(_read_utf8(path).splitlines()[1:], 2):
+        stem, _, raw = line.partition("\t")
+        if not (stem and raw):
+            continue
+        try:
+            doc_id = json.loads(raw)
+        except (ValueError, RecursionError):
+            doc_id = None
+        if not isinstance(doc_id, str) or not doc_id.strip():
+            raise InputError(f"{path}:{n}: document id must be a JSON string, got {raw[:40]!r}")
+        names[stem] = doc_id
+    return names
 
 
 def read_brat(folder: Path, *, layer: str = "brat") -> list[tuple[str, str, Layer]]:
@@ -430,30 +505,27 @@ def read_brat(folder: Path, *, layer: str = "brat") -> list[tuple[str, str, Laye
 
     Document ids come from ``saywho-ids.tsv`` when present, else from the file stems. A
     ``.txt`` without an ``.ann`` reads as a document without quotes. Raises ``InputError``
-    for a folder without ``.txt`` files or an annotation that does not fit its text.
+    (one line naming the file and the annotation) for a folder without ``.txt`` files, a file
+    that is not UTF-8, or an annotation that does not fit its text or the schema.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder")
-    names: dict[str, str] = {}
     ids_path = folder / IDS_FILE
-    if ids_path.exists():
-        for line in ids_path.read_text("utf-8").splitlines()[1:]:
-            stem, _, raw = line.partition("\t")
-            if stem and raw:
-                names[stem] = json.loads(raw)
+    names = _read_ids(ids_path) if ids_path.exists() else {}
     out: list[tuple[str, str, Layer]] = []
     txts = sorted(folder.glob("*.txt"))
     if not txts:
         raise InputError(f"{folder} holds no brat .txt files")
     for txt in txts:
-        with open(txt, encoding="utf-8", newline="") as fh:
-            text = fh.read()
+        text = _read_utf8(txt)
         ann_path = txt.with_suffix(".ann")
-        content = ann_path.read_text("utf-8") if ann_path.exists() else ""
+        content = _read_utf8(ann_path) if ann_path.exists() else ""
+        content = content.replace("\r\n", "\n").replace("\r", "\n")
         try:
-            built = ann_to_layer(text, parse_ann(content, str(ann_path)), name=layer)
+            built = ann_to_layer(text, parse_ann(content, str(ann_path)), name=layer,
+                                 where=str(ann_path))
         except (KeyError, IndexError, ValueError, TypeError) as exc:
-            raise InputError(f"{ann_path}: cannot read ({exc})") from exc
+            raise InputError(schema.one_line(f"{ann_path}: cannot read ({exc})")) from exc
         out.append((names.get(txt.stem, txt.stem), text, built))
     return out

@@ -101,16 +101,24 @@ def speaker_fields(layer: Layer, quote: Quote) -> tuple[str | None, str | None, 
     return speaker.name, mention, speaker.kind
 
 
+_TEMP = re.compile(r"\..+\.saywho-(\d+)-[A-Za-z0-9_]+\.tmp")
+
+
 @contextmanager
 def atomic_output(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temp file next to ``path`` and move it over ``path`` only when the block succeeds.
 
-    A failed or interrupted export never leaves a half-written file under the target name.
-    Text mode writes UTF-8 with ``\\n`` line ends, whatever the platform.
+    A failed or interrupted export never leaves a half-written file under the target name, and
+    the temp file is removed on any exception; one a killed export left behind carries the
+    writer's pid in its name (``.<name>.saywho-<pid>-<random>.tmp``) and is removed by the next
+    export to that folder (``remove_orphan_export_temps``). Text mode writes UTF-8 with ``\\n``
+    line ends, whatever the platform.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.saywho-{os.getpid()}-", suffix=".tmp", dir=path.parent
+    )
     try:
         if "b" in mode:
             handle: IO[Any] = os.fdopen(fd, mode, buffering=1 << 20)
@@ -126,3 +134,33 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def remove_orphan_export_temps(folder: Path) -> list[str]:
+    """Delete the temp files of exports into ``folder`` whose process is gone (killed midway);
+    return their names. Other files, and the temp files of a running export, are left alone."""
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.fullmatch(entry.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        with suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(entry.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

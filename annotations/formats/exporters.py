@@ -1,4 +1,8 @@
-"""The export formats by name, for ``saywho export --format NAME`` and the export screen."""
+"""The export formats by name, for ``saywho export --format NAME`` and the export screen.
+
+Every writer writes through temp files in the target folder (``atomic_output``); the temp files
+a killed export left there are removed by the next export to that folder.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,12 @@ from annotations.errors import InputError
 from annotations.formats.brat import write_brat
 from annotations.formats.conll import write_conll
 from annotations.formats.csv_format import write_csv
-from annotations.formats.export_common import DocLayer, ExportReport, filter_items
+from annotations.formats.export_common import (
+    DocLayer,
+    ExportReport,
+    filter_items,
+    remove_orphan_export_temps,
+)
 from annotations.formats.jsonl import write_jsonl
 from annotations.formats.labelstudio import write_labelstudio
 from annotations.formats.webanno import write_webanno
@@ -53,4 +62,5 @@ def export(
         raise InputError(f"{out} is a file; the {fmt} export writes a folder")
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise InputError(f"{out} is a folder; the {fmt} export writes one file")
+    remove_orphan_export_temps(out if fmt in FOLDER_FORMATS else out.parent)
     return writer(filter_items(items, statuses), out, annotator=annotator)

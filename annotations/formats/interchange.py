@@ -3,23 +3,20 @@
 This is the lingua franca between ``detect``, ``import --layer``, ``export --format jsonl`` and
 the gold files. Conversion is lossless for everything the model holds: fields the shape does
 not name (parts, note, timestamps, per-field confidence) ride along under extra keys.
+
+Reading goes through ``schema`` (the one gate every importer's records pass) and then
+``build_layer`` (the one rule from checked records to the model), which the brat and Label
+Studio readers share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from annotations.errors import InputError
-from annotations.model import (
-    Cue,
-    Document,
-    Layer,
-    Mention,
-    Quote,
-    Speaker,
-    layer_from_records,
-)
+from annotations.errors import SaywhoError
+from annotations.formats import schema
+from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker
 
 
 def quote_confidence(quote: Quote) -> float | None:
@@ -84,84 +81,106 @@ def document_to_interchange(
     }
 
 
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
 def layer_from_interchange(
-    data: Mapping[str, Any], text: str, *, name: str, origin: str = ""
+    data: Any, text: str, *, name: str, origin: str = "", doc: str | None = None
 ) -> Layer:
     """Build a checked ``Layer`` from one interchange line whose offsets index ``text``.
 
-    Speakers named only by ``speaker``/``speaker_name`` on quotes (as in gold files without a
-    ``speakers`` list) become speakers keyed by their name.
+    The line goes through ``schema.LAYER_RECORD`` first: a wrong type or shape is one
+    ``InputError`` line naming ``doc`` (default: the line's id) and the field. Speakers named
+    only by ``speaker``/``speaker_name`` on quotes (as in gold files without a ``speakers``
+    list) become speakers keyed by their name.
     """
-    speakers: dict[str, Speaker] = {}
-    for raw in data.get("speakers") or ():
-        mentions = tuple(
-            Mention(int(m[0]), int(m[1]), text[int(m[0]) : int(m[1])])
-            for m in raw.get("mentions") or ()
-        )
+    if doc is None:
+        raw_id = data.get("id") if isinstance(data, Mapping) else None
+        doc = raw_id if isinstance(raw_id, str) else schema.shown(raw_id)
+    clean = schema.layer_record(data, text, doc=doc)
+    return build_layer(clean["quotes"], clean["speakers"], text, name=name, origin=origin, doc=doc)
+
+
+def build_layer(
+    quotes: Sequence[Mapping[str, Any]],
+    speakers: Sequence[Mapping[str, Any]],
+    text: str,
+    *,
+    name: str,
+    origin: str = "",
+    doc: str,
+    quote_paths: Sequence[str] | None = None,
+    speaker_paths: Sequence[str] | None = None,
+) -> Layer:
+    """A checked ``Layer`` from records already through ``schema.QUOTE`` / ``schema.SPEAKER``.
+
+    Every importer ends here, so one rule turns records into the model. Two records with one
+    id are refused (the second would silently replace the first); ``*_paths`` name each record
+    in that message (default ``quotes[i]`` / ``speakers[i]``).
+    """
+    ctx = schema.Context(doc, text)
+    qpaths = quote_paths or [f"quotes[{i}]" for i in range(len(quotes))]
+    spaths = speaker_paths or [f"speakers[{i}]" for i in range(len(speakers))]
+    by_id: dict[str, Speaker] = {}
+    for raw, path in zip(speakers, spaths, strict=True):
         sp = Speaker(
-            id=str(raw.get("id") or raw.get("name")),
-            name=str(raw.get("name") or ""),
-            kind=str(raw.get("kind") or "unknown"),
-            aliases=tuple(raw.get("aliases") or ()),
-            mentions=mentions,
+            id=raw["id"] or raw["name"],
+            name=raw["name"],
+            kind=raw["kind"],
+            aliases=tuple(raw["aliases"]),
+            mentions=tuple(Mention(s, e, text[s:e]) for s, e in raw["mentions"]),
         )
-        speakers[sp.id] = sp
-    by_name = {s.name.lower(): s.id for s in speakers.values()}
-    quotes: list[Quote] = []
-    for i, raw in enumerate(data.get("quotes") or ()):
-        try:
-            start, end = int(raw["start"]), int(raw["end"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"quote {i} of {data.get('id')!r} has no valid start/end") from exc
-        speaker_id = raw.get("speaker_id")
-        spk_name = raw.get("speaker_name") or raw.get("speaker_ref") or raw.get("speaker")
+        if sp.id in by_id:
+            ctx.fail(f"{path}.id", f"{schema.shown(sp.id)} names a second speaker")
+        by_id[sp.id] = sp
+    by_name = {s.name.lower(): s.id for s in by_id.values()}
+    given = {raw["id"] for raw in quotes if raw["id"] is not None}
+    built: dict[str, Quote] = {}
+    for i, (raw, path) in enumerate(zip(quotes, qpaths, strict=True)):
+        qid = raw["id"]
+        if qid is None:
+            qid, n = f"q{i + 1}", 1
+            while qid in given:
+                n += 1
+                qid = f"q{i + 1}-{n}"
+            given.add(qid)
+        elif qid in built:
+            ctx.fail(f"{path}.id", f"{schema.shown(qid)} names a second quote")
+        speaker_id = raw["speaker_id"]
+        spk_name = raw["speaker_name"] or raw["speaker_ref"] or raw["speaker"]
         if speaker_id is None and spk_name:
-            speaker_id = by_name.get(str(spk_name).lower())
+            speaker_id = by_name.get(spk_name.lower())
             if speaker_id is None:
-                speaker_id = "spk-" + "-".join(str(spk_name).lower().split())
-                speakers[speaker_id] = Speaker(speaker_id, str(spk_name), "unknown")
-                by_name[str(spk_name).lower()] = speaker_id
-        if speaker_id is not None and speaker_id not in speakers:
-            speakers[speaker_id] = Speaker(str(speaker_id), str(spk_name or speaker_id), "unknown")
-        mention = None
-        if raw.get("speaker_start") is not None and raw.get("speaker_end") is not None:
-            ms, me = int(raw["speaker_start"]), int(raw["speaker_end"])
+                speaker_id = "spk-" + "-".join(spk_name.lower().split())
+                by_id[speaker_id] = Speaker(speaker_id, spk_name, "unknown")
+                by_name[spk_name.lower()] = speaker_id
+        if speaker_id is not None and speaker_id not in by_id:
+            by_id[speaker_id] = Speaker(speaker_id, spk_name or speaker_id, "unknown")
+        mention = cue = None
+        if raw["speaker_start"] is not None:
+            ms, me = raw["speaker_start"], raw["speaker_end"]
             mention = Mention(ms, me, text[ms:me])
-        cue = None
-        if raw.get("cue_start") is not None and raw.get("cue_end") is not None:
-            cs, ce = int(raw["cue_start"]), int(raw["cue_end"])
-            cue = Cue(cs, ce, text[cs:ce], str(raw.get("cue_lemma") or ""))
-        confidences = dict(raw.get("confidences") or {})
-        if not confidences and raw.get("confidence") is not None:
-            confidences = {"span": float(raw["confidence"])}
-        quote = Quote(
-            id=str(raw.get("id") or f"q{i + 1}"),
+        if raw["cue_start"] is not None:
+            cs, ce = raw["cue_start"], raw["cue_end"]
+            cue = Cue(cs, ce, text[cs:ce], raw["cue_lemma"])
+        start, end = raw["start"], raw["end"]
+        built[qid] = Quote(
+            id=qid,
             start=start,
             end=end,
             text=text[start:end],
-            type=str(raw.get("type") or "direct")
-            if raw.get("type") in ("direct", "indirect", "mixed")
-            else "direct",
-            parts=tuple((int(p[0]), int(p[1])) for p in raw.get("parts") or ()),
+            type=raw["type"],
+            parts=tuple(raw["parts"]),
             cue=cue,
             speaker_id=speaker_id,
             speaker_mention=mention,
-            stance=raw.get("stance"),
-            confidence=confidences,
-            status=str(raw.get("status") or "suggested"),
-            origin=str(raw.get("origin") or raw.get("annotator") or origin),
-            note=str(raw.get("note") or ""),
-            created=str(raw.get("created") or ""),
-            updated=str(raw.get("updated") or ""),
+            stance=raw["stance"],
+            confidence=raw["confidences"] or raw["confidence"],
+            status=raw["status"],
+            origin=raw["origin"] or raw["annotator"] or origin,
+            note=raw["note"],
+            created=raw["created"],
+            updated=raw["updated"],
         )
-        if raw.get("text") is not None and raw["text"] != quote.text:
-            raise InputError(
-                f"quote {quote.id} of {data.get('id')!r}: "
-                f"offsets {start}-{end} do not read its text"
-            )
-        quotes.append(quote)
-    return layer_from_records(name, quotes, speakers.values()).check(text)
+    layer = Layer(name, built, by_id)
+    try:
+        return layer.check(text)
+    except SaywhoError as exc:
+        ctx.fail("", exc.message)

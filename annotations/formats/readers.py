@@ -207,6 +207,7 @@ def first_line_title(text: str, *, markdown: bool = False) -> str:
 
 
 _BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre"]
+_DROPPED = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]
 
 
 def html_to_text(html: str) -> tuple[str, str]:
@@ -214,18 +215,28 @@ def html_to_text(html: str) -> tuple[str, str]:
 
     Uses BeautifulSoup with the standard library parser: scripts, styles, navigation, headers,
     footers and asides are dropped; the text comes from ``<article>`` or ``<main>`` when the
-    page has one.
+    page has one. Time is linear in the page, however deep its nesting; should the parser
+    still run out of stack on some page, a flat pass over its tags (``_html_to_text_flat``)
+    gives the text instead of an error.
     """
+    try:
+        return _html_to_text_tree(html)
+    except RecursionError:
+        return _html_to_text_flat(html)
+
+
+def _html_to_text_tree(html: str) -> tuple[str, str]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
+    for tag in soup(_DROPPED):
         tag.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     root = soup.find("article") or soup.find("main") or soup.body or soup
     blocks = []
+    inside_block: dict[int, bool] = {}
     for el in root.find_all(_BLOCKS):
-        if el.find_parent(_BLOCKS):
+        if _in_block(el, inside_block):
             continue
         piece = " ".join(el.get_text(" ", strip=True).split())
         if piece:
@@ -238,6 +249,85 @@ def html_to_text(html: str) -> tuple[str, str]:
         h1 = soup.find("h1")
         title = h1.get_text(" ", strip=True) if h1 else (blocks[0][:120] if blocks else "")
     return title, "\n\n".join(blocks)
+
+
+def _in_block(el: Any, memo: dict[int, bool]) -> bool:
+    """Whether an ancestor of ``el`` is a block element (``el.find_parent(_BLOCKS)``), with
+    the answer for every ancestor on the way remembered: paragraphs under thousands of nested
+    ``<div>`` cost one step each, not the depth of the nesting each."""
+    path = []
+    node = el.parent
+    answer = False
+    while node is not None:
+        if node.name in _BLOCKS:
+            answer = True
+            break
+        known = memo.get(id(node))
+        if known is not None:
+            answer = known
+            break
+        path.append(node)
+        node = node.parent
+    for seen in path:
+        memo[id(seen)] = answer
+    return answer
+
+
+def _html_to_text_flat(html: str) -> tuple[str, str]:
+    """Title and text from a single pass over the tags (no tree, no recursion): the text of
+    each outermost block element, without dropped elements (scripts, navigation, ...)."""
+    from html.parser import HTMLParser
+
+    blocks: list[str] = []
+    title: list[str] = []
+    loose: list[str] = []
+
+    class Flat(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.dropped = 0
+            self.block = 0
+            self.in_title = False
+            self.piece: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in _DROPPED:
+                self.dropped += 1
+            elif tag == "title":
+                self.in_title = True
+            elif tag in _BLOCKS and not self.dropped:
+                self.block += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _DROPPED:
+                self.dropped = max(0, self.dropped - 1)
+            elif tag == "title":
+                self.in_title = False
+            elif tag in _BLOCKS and self.block and not self.dropped:
+                self.block -= 1
+                if not self.block:
+                    self._flush()
+
+        def handle_data(self, data: str) -> None:
+            if self.in_title:
+                title.append(data)
+            elif not self.dropped:
+                (self.piece if self.block else loose).append(data)
+
+        def _flush(self) -> None:
+            piece = " ".join(" ".join(self.piece).split())
+            if piece:
+                blocks.append(piece)
+            self.piece = []
+
+    parser = Flat()
+    parser.feed(html)
+    parser.close()
+    parser._flush()
+    if not blocks:
+        blocks = [" ".join(line.split()) for line in "".join(loose).splitlines() if line.strip()]
+    head = " ".join(" ".join(title).split())
+    return head or (blocks[0][:120] if blocks else ""), "\n\n".join(blocks)
 
 
 def read_jsonl_bytes(

@@ -4,6 +4,11 @@ Plain TinyDB rewrites its file in place, so a kill mid-write can leave it unread
 write serializes fully first (a bad value never reaches disk), writes a temp file in the same
 folder, fsyncs it, ``os.replace``s it over the target and fsyncs the folder. A reader therefore
 sees either the old file or the new one, never a torn one.
+
+Each storage remembers the identity (inode, size, mtime) of the file it last read or wrote, so a
+writer can tell with one ``stat`` whether someone else replaced the file since, and never writes
+over another process's work from a stale copy. The project file can keep a backup copy, written
+with each change, so a damaged ``saywho.json`` loses neither the scheme nor the document list.
 """
 
 from __future__ import annotations
@@ -17,6 +22,14 @@ import orjson
 from tinydb.storages import Storage
 
 TEMP_SUFFIX = ".saywho-tmp"
+
+FileIdentity = tuple[int, int, int]
+"""A file's inode, size and modification time (ns): it changes whenever the file is replaced."""
+
+
+def file_identity(st: os.stat_result) -> FileIdentity:
+    """The identity of a file from its ``stat``."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -33,8 +46,8 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically and durably.
+def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> FileIdentity:
+    """Replace ``path`` with ``data`` atomically and durably; return the new file's identity.
 
     ``sync_dir=False`` leaves the folder fsync to the caller, for bulk writes that fsync the
     folder once at the end of a batch.
@@ -47,6 +60,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> Non
             written = os.write(fd, view)
             view = view[written:]
         os.fsync(fd)
+        identity = file_identity(os.fstat(fd))
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
@@ -56,6 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> Non
     os.replace(tmp, path)
     if sync_dir:
         fsync_dir(path.parent)
+    return identity
 
 
 def dumps(data: Any) -> bytes:
@@ -63,15 +78,23 @@ def dumps(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
 
 
-def remove_orphan_temps(folder: Path) -> list[Path]:
-    """Delete temp files a killed writer left behind in ``folder``; return what was removed."""
-    removed = []
-    if folder.is_dir():
-        for tmp in folder.glob(f".*{TEMP_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-                removed.append(tmp)
-    return removed
+def remove_orphan_temps(folder: Path) -> list[str]:
+    """Delete temp files a killed writer left behind in ``folder``; return the names of the
+    files that remain (one pass over the folder serves both)."""
+    names: list[str] = []
+    try:
+        entries = os.scandir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return names
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if name[0] == "." and name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    continue
+            names.append(name)
+    return names
 
 
 class AtomicJSONStorage(Storage):
@@ -79,21 +102,31 @@ class AtomicJSONStorage(Storage):
 
     Reading returns the in-memory copy after the first load: this process is the only writer
     (the project's session lock guarantees it), so re-reading the file on every query is waste.
-    A file that does not parse raises ``orjson.JSONDecodeError``; the caller decides what to do
-    (the project moves it aside). Never TinyDB's default ``JSONStorage``.
+    ``changed_on_disk`` says, with one ``stat``, whether the file was replaced behind that copy
+    (a second writer let in by a deleted lock file). With ``backup``, every write also replaces
+    that file with the same bytes. A file that does not parse raises ``orjson.JSONDecodeError``;
+    the caller decides what to do (the project moves it aside). Never TinyDB's default
+    ``JSONStorage``.
     """
 
-    def __init__(self, path: str | os.PathLike[str], create: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], create: bool = True, backup: Path | None = None
+    ) -> None:
         super().__init__()
         self.path = Path(path)
         self._data: dict[str, Any] | None = None
+        self._identity: FileIdentity | None = None
         self._create = create
+        self._backup = backup
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
             try:
-                raw = self.path.read_bytes()
+                with open(self.path, "rb") as fh:
+                    identity = file_identity(os.fstat(fh.fileno()))
+                    raw = fh.read()
             except FileNotFoundError:
+                self._identity = None
                 return None
             if not raw.strip():
                 raise orjson.JSONDecodeError("empty file", "", 0)
@@ -101,16 +134,36 @@ class AtomicJSONStorage(Storage):
             if not isinstance(data, dict):
                 raise orjson.JSONDecodeError("top level is not an object", "", 0)
             self._data = data
+            self._identity = identity
         return self._data
+
+    def changed_on_disk(self) -> bool:
+        """True when the file is no longer the one this storage last read or wrote."""
+        if self._data is None:
+            return False
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        return file_identity(st) != self._identity
 
     def write(self, data: dict[str, Any], *, sync_dir: bool = True) -> None:
         try:
             payload = dumps(data)
-            atomic_write_bytes(self.path, payload, sync_dir=sync_dir)
+            self._identity = atomic_write_bytes(
+                self.path, payload, sync_dir=sync_dir and self._backup is None
+            )
         except BaseException:
             self._data = None  # TinyDB may have changed the cached dict in place: reload
             raise
         self._data = data
+        if self._backup is not None:
+            # best effort: the project file itself is saved; a stale backup is caught up next time
+            with contextlib.suppress(OSError):
+                atomic_write_bytes(self._backup, payload, sync_dir=False)
+            if sync_dir:
+                fsync_dir(self.path.parent)
 
     def close(self) -> None:
         self._data = None
+        self._identity = None

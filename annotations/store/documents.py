@@ -3,13 +3,26 @@
 A text is written once, at import, and never edited; its sha256 is kept in the list so a text
 changed on disk is reported rather than read. Each document gets a file name that is safe
 (hostile ids are hashed), unique regardless of case, and never one a file already on disk has,
-even a file the list lost track of. When ``saywho.json`` is damaged the list is rebuilt from
-``texts/`` (and the real ids recorded in the annotation files).
+even a file the list lost track of. A row's file name is joined into paths, so a row read from
+``saywho.json`` is trusted only when its file name is one the store could have made (no
+separator, no ``..``, not absolute, not hidden): anything else would let a hand-edited project
+file send writes outside the project.
+
+The list is written in batches, so a kill or a full disk during an import leaves texts that no
+row points to. Such an orphan is adopted when its annotations file says whose it is (the id and
+sha256 in its ``_meta``), and an import of the same document reuses it instead of storing a
+second copy. When ``saywho.json`` is lost the list is rebuilt from ``texts/`` the same way; when
+two files claim one id, the one with the annotations wins.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import orjson
@@ -22,6 +35,9 @@ from annotations.store.folder import ProjectFolder, short_error
 from annotations.store.paths import safe_filename
 
 Classification = Literal["new", "unchanged", "conflict"]
+
+# the shape of every stem ``safe_filename`` makes, plus the "-2" a clash adds; no final dot
+_FILE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9_-])?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +53,66 @@ class DocumentInfo:
     chars: int = 0
 
 
+def is_safe_file(file: object) -> bool:
+    """True when ``file`` is a file-name stem the store could have made, so joining it to
+    ``texts/`` or ``annotations/`` names a file inside that folder."""
+    if type(file) is not str or _FILE.fullmatch(file) is None:
+        return False
+    dot = file.find(".")
+    if (dot if dot >= 0 else len(file)) > 4:
+        return True
+    head = file[:dot] if dot >= 0 else file
+    return safe_filename(head) == head  # not a device name (con, nul, com1...)
+
+
+def row_info(rec: Any) -> DocumentInfo | None:
+    """A document row read from ``saywho.json`` as a ``DocumentInfo``; ``None`` when it lacks
+    its id, sha256 or a safe file name. Optional fields of the wrong type take defaults."""
+    if type(rec) is not dict:
+        return None
+    doc_id, sha, file = rec.get("id"), rec.get("sha256"), rec.get("file")
+    if type(doc_id) is not str or not doc_id or type(sha) is not str or not is_safe_file(file):
+        return None
+    title, source = rec.get("title", doc_id), rec.get("source", "")
+    imported, chars = rec.get("imported", ""), rec.get("chars", 0)
+    return DocumentInfo(
+        doc_id,
+        title if type(title) is str else doc_id,
+        sha,
+        file,  # type: ignore[arg-type]
+        source if type(source) is str else "",
+        imported if type(imported) is str else "",
+        chars if type(chars) is int else 0,
+    )
+
+
+def row_problem(rec: Any) -> str:
+    """Why ``row_info`` refused a row, in words for the damage message."""
+    if not isinstance(rec, dict):
+        return "is not an object"
+    doc_id = rec.get("id")
+    name = f"document {doc_id!r}" if isinstance(doc_id, str) and doc_id else "a document row"
+    if not isinstance(doc_id, str) or not doc_id:
+        return f"{name} has no id"
+    if not isinstance(rec.get("sha256"), str):
+        return f"{name} has no sha256"
+    return f"{name} names an unsafe file name {str(rec.get('file'))[:80]!r}"
+
+
 class DocumentList:
     """The documents of a project: their rows (in ``saywho.json``) and their texts.
 
-    Rows are kept in memory in import order; ``add_text`` makes a document readable at once,
-    ``flush`` makes a batch of them durable and lists them in the project file.
+    Rows are kept in memory in import order; ``store_text`` makes a document readable at once,
+    ``flush`` makes a batch of them durable and lists them in the project file. ``rows`` are
+    the rows already read and checked (``row_info``) from ``table``.
     """
 
-    def __init__(self, folder: ProjectFolder, table: Table) -> None:
+    def __init__(
+        self, folder: ProjectFolder, table: Table, rows: Iterable[DocumentInfo]
+    ) -> None:
         self._folder = folder
         self._table = table
-        self._rows = {rec["id"]: DocumentInfo(**rec) for rec in table.all()}
+        self._rows = {info.id: info for info in rows}
         self._files_taken = {info.file.lower() for info in self._rows.values()}
         self._texts: dict[str, str] = {}
 
@@ -102,17 +167,22 @@ class DocumentList:
             return "new"
         return "unchanged" if known.sha256 == doc.sha256 else "conflict"
 
-    def add_text(self, doc: Document) -> DocumentInfo:
+    def store_text(self, doc: Document) -> tuple[DocumentInfo, bool]:
         """Write a new document's text under a fresh file name and hold its row in memory.
 
-        The folder is not fsynced and the row not listed in the project file until ``flush``.
+        An orphan of the same document (same id and text, left by an interrupted import) is
+        reused instead of storing a second copy; the flag says whether its annotations file
+        came with it (then the caller must not write over it). The folder is not fsynced and
+        the row not listed in the project file until ``flush``.
         """
-        file = self._unique_file(doc.id)
-        atomic_write_bytes(
-            self._folder.texts / f"{file}.txt",
-            doc.text.encode("utf-8", "surrogatepass"),
-            sync_dir=False,
-        )
+        file, has_layers = self._file_for(doc)
+        if has_layers is None:
+            atomic_write_bytes(
+                self._folder.texts / f"{file}.txt",
+                doc.text.encode("utf-8", "surrogatepass"),
+                sync_dir=False,
+            )
+        self._files_taken.add(file.lower())
         info = DocumentInfo(
             id=doc.id,
             title=doc.title,
@@ -124,7 +194,7 @@ class DocumentList:
         )
         self._rows[doc.id] = info
         self._texts[doc.id] = doc.text
-        return info
+        return info, bool(has_layers)
 
     def flush(self, infos: list[DocumentInfo]) -> None:
         """Make the texts and annotation files of ``infos`` durable, then list them."""
@@ -134,18 +204,71 @@ class DocumentList:
         fsync_dir(self._folder.annotations)
         self._table.insert_multiple(asdict(i) for i in infos)
 
+    def adopt_orphans(self, text_names: Iterable[str]) -> list[DocumentInfo]:
+        """List every text in ``text_names`` (the names in ``texts/``) that no row points to
+        and whose annotations file records its id and sha256; returns the rows added.
+
+        A text whose id is already listed, or whose annotations file is missing, damaged or
+        about another text, stays where it is, unlisted (and its name is never reused).
+        """
+        adopted: list[DocumentInfo] = []
+        names = list(text_names)
+        listed = {f"{file}.txt" for file in self._files_taken}
+        unlisted = set(map(str.lower, names)).difference(listed)
+        if not unlisted:
+            return adopted
+        for name in sorted(n for n in names if n.lower() in unlisted and n.endswith(".txt")):
+            found = _read_orphan(self._folder, name[:-4])
+            if found is None or found.info.id in self._rows or not found.meta_matches:
+                continue
+            self._rows[found.info.id] = found.info
+            self._files_taken.add(found.info.file.lower())
+            adopted.append(found.info)
+        if adopted:
+            self.flush(adopted)
+            ids = ", ".join(repr(info.id) for info in adopted[:5])
+            more = f" and {len(adopted) - 5} more" if len(adopted) > 5 else ""
+            self._folder.note_damage(
+                f"adopted {len(adopted)} documents that an interrupted import had left out of "
+                f"the document list: {ids}{more}"
+            )
+        return adopted
+
     def forget_texts(self) -> None:
         """Drop the cached texts (at close)."""
         self._texts.clear()
 
-    def _unique_file(self, doc_id: str) -> str:
-        base = safe_filename(doc_id)
+    def _file_for(self, doc: Document) -> tuple[str, bool | None]:
+        """The file name for a new document: an orphan of its own (with whether its
+        annotations file is there), else a free name (``None``: nothing on disk yet)."""
+        base = safe_filename(doc.id)
         file, n = base, 1
         while file.lower() in self._files_taken or self._file_on_disk(file):
+            if file.lower() not in self._files_taken:
+                has_layers = self._orphan_of(doc, file)
+                if has_layers is not None:
+                    return file, has_layers
             n += 1
             file = f"{base}-{n}"
-        self._files_taken.add(file.lower())
-        return file
+        return file, None
+
+    def _orphan_of(self, doc: Document, file: str) -> bool | None:
+        """Whether the unlisted files named ``file`` are ``doc``'s own: ``None`` when not,
+        else whether its annotations file is there too."""
+        try:
+            if (self._folder.texts / f"{file}.txt").read_bytes() != doc.text.encode(
+                "utf-8", "surrogatepass"
+            ):
+                return None
+        except OSError:
+            return None
+        annotations = self._folder.annotations / f"{file}.json"
+        if not annotations.exists():
+            return False
+        meta = _meta_record(annotations)
+        if meta and meta.get("doc_id") == doc.id and meta.get("sha256") == doc.sha256:
+            return True
+        return None
 
     def _file_on_disk(self, file: str) -> bool:
         """True when a text or annotations file of that name exists (a document the list lost
@@ -155,37 +278,91 @@ class DocumentList:
         ).exists()
 
 
-def rebuilt_rows(folder: ProjectFolder) -> list[dict[str, Any]]:
-    """After a damaged ``saywho.json``: the document list recovered from ``texts/``.
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A text on disk with what its annotations file says about it."""
 
-    A text that cannot be read is left out (its files stay on disk, never reused). The id is
-    the one the document's annotations file records when its sha256 matches, else the stem.
+    info: DocumentInfo
+    meta_matches: bool
+    layers: int
+    written: int
+
+
+def _meta_record(path: Path) -> dict[str, Any] | None:
+    """The ``_meta`` record of an annotations file, or ``None`` when it cannot be read."""
+    try:
+        meta = orjson.loads(path.read_bytes()).get("_meta")
+        record = next(iter((meta or {}).values()), None)
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _read_orphan(folder: ProjectFolder, stem: str) -> _Found | None:
+    """The text ``texts/<stem>.txt`` as a document row: id and title from its annotations
+    file when that records the text's sha256, else the stem. ``None`` when it cannot be read."""
+    if not is_safe_file(stem):
+        return None
+    try:
+        text = (folder.texts / f"{stem}.txt").read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    sha = sha256_text(text)
+    path = folder.annotations / f"{stem}.json"
+    meta: Mapping[str, Any] = {}
+    layers = written = 0
+    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+        raw = path.read_bytes()
+        written = os.stat(path).st_mtime_ns
+        data = orjson.loads(raw)
+        meta = next(iter((data.get("_meta") or {}).values()), None) or {}
+        layers = len(data.get("layers") or {})
+    matches = (
+        isinstance(meta, Mapping)
+        and meta.get("sha256") == sha
+        and isinstance(meta.get("doc_id"), str)
+        and bool(meta.get("doc_id"))
+    )
+    doc_id = str(meta["doc_id"]) if matches else stem
+
+    def field(key: str, default: str) -> str:
+        value = meta.get(key) if matches else None
+        return value if isinstance(value, str) else default
+
+    info = DocumentInfo(
+        doc_id,
+        field("title", doc_id),
+        sha,
+        stem,
+        field("source", ""),
+        field("imported", ""),
+        len(text),
+    )
+    return _Found(info, matches, layers, written)
+
+
+def disk_rows(
+    folder: ProjectFolder, files_taken: set[str], ids_taken: set[str]
+) -> list[DocumentInfo]:
+    """After a damaged ``saywho.json``: documents in ``texts/`` that no row lists yet.
+
+    The id (and title) is the one the document's annotations file records when its sha256
+    matches, else the stem. A text that cannot be read is left out (its files stay on disk,
+    never reused). When several files claim one id, the one with the most layers (then the one
+    written last) wins: an orphan copy never hides the annotated one.
     """
-    rows = []
-    for text_path in sorted(folder.texts.glob("*.txt")):
-        try:
-            text = text_path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+    best: dict[str, _Found] = {}
+    try:
+        names = sorted(os.listdir(folder.texts))
+    except OSError:
+        return []
+    for name in names:
+        if not name.endswith(".txt") or name[:-4].lower() in files_taken:
             continue
-        stem = text_path.stem
-        doc_id = stem
-        # the document's annotations file records its real id (hostile ids are hashed)
-        try:
-            meta = orjson.loads((folder.annotations / f"{stem}.json").read_bytes()).get("_meta")
-            record = next(iter((meta or {}).values()), {})
-            if record.get("sha256") == sha256_text(text) and record.get("doc_id"):
-                doc_id = str(record["doc_id"])
-        except (OSError, ValueError, AttributeError):
-            pass
-        rows.append(
-            {
-                "id": doc_id,
-                "title": doc_id,
-                "sha256": sha256_text(text),
-                "file": stem,
-                "source": "",
-                "imported": "",
-                "chars": len(text),
-            }
-        )
-    return rows
+        found = _read_orphan(folder, name[:-4])
+        if found is None or found.info.id in ids_taken:
+            continue
+        held = best.get(found.info.id)
+        if held is None or (found.layers, found.written) > (held.layers, held.written):
+            best[found.info.id] = found
+    return [found.info for found in best.values()]

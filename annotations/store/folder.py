@@ -2,14 +2,18 @@
 
 Every other part of the store reaches its files through the ``ProjectFolder`` opened here, so
 the rules that protect a folder live in one place: one writer per project (a second process
-opens read-only and says why), temp files of a killed writer and a torn journal tail cleaned up
-at open, a file that does not parse moved aside with its bytes kept (never overwritten), old
-schema versions migrated with a backup, and a read-only open that writes nothing at all.
+opens read-only and says why; a writer whose lock file was deleted takes it back before its
+next write, or stops writing when another saywho got in meanwhile), temp files of a killed
+writer and a torn journal tail cleaned up at open, a file that does not parse or does not have
+the shape of a TinyDB file moved aside with its bytes kept (never overwritten), old schema
+versions migrated with a backup, and a read-only open that writes nothing at all. A folder the
+system will not let us lock (a read-only file system) still opens, read-only, with the reason.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,7 @@ from annotations.errors import DamagedFileError, ProjectError, ReadOnlyError
 from annotations.model import now_iso
 from annotations.store.atomic import AtomicJSONStorage, remove_orphan_temps
 from annotations.store.journal import Journal
-from annotations.store.lock import SessionLock
+from annotations.store.lock import LOCK_NAME, SessionLock
 from annotations.store.migrations import (
     SCHEMA_VERSION,
     Migration,
@@ -32,6 +36,20 @@ from annotations.store.migrations import (
 PROJECT_FILE = "saywho.json"
 TEXTS_DIR = "texts"
 ANNOTATIONS_DIR = "annotations"
+
+Check = Callable[[dict[str, Any]], str | None]
+
+
+class MovedAside(DamagedFileError):
+    """A damaged file: where its bytes went (``None`` when read-only) and, when it parsed but
+    had the wrong shape, what it held (for the caller to salvage)."""
+
+    def __init__(
+        self, message: str, *, aside: Path | None, parsed: dict[str, Any] | None
+    ) -> None:
+        super().__init__(message)
+        self.aside = aside
+        self.parsed = parsed
 
 
 class ProjectFolder:
@@ -52,6 +70,7 @@ class ProjectFolder:
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self.damaged: list[str] = []
+        self.text_names: list[str] = []
         self._lock = lock
 
     @classmethod
@@ -60,8 +79,9 @@ class ProjectFolder:
     ) -> ProjectFolder:
         """Open (or create) ``folder``; read-only when asked or when another process holds it.
 
-        A writer takes the session lock, creates the sub-folders, removes orphan temp files and
-        cuts a torn journal tail. ``ProjectError`` when the folder cannot be used.
+        A writer takes the session lock, creates the sub-folders, removes orphan temp files, cuts
+        a torn journal tail and keeps the names in ``texts/`` (``text_names``, for the document
+        list to find orphans). ``ProjectError`` when the folder cannot be used.
         """
         path = Path(folder).expanduser()
         lock: SessionLock | None = None
@@ -71,32 +91,44 @@ class ProjectFolder:
             if not path.exists():
                 if not create or read_only:
                     raise ProjectError(f"no project at {path}")
-                path.mkdir(parents=True)
+                path.mkdir(parents=True, exist_ok=True)  # another saywho may create it too
             elif not (path / PROJECT_FILE).exists() and any(path.iterdir()) and not create:
                 raise ProjectError(f"{path} is not a saywho project")
             reason = None
             if not read_only:
                 lock = SessionLock(path)
-                if not lock.acquire():
+                try:
+                    acquired = lock.acquire()
+                except OSError as exc:
                     reason = (
-                        f"the project {path} is open in another saywho ({lock.holder()}); "
-                        "opened read-only, edits are refused"
+                        f"cannot take the lock of the project {path} ({LOCK_NAME}: "
+                        f"{exc.strerror or exc}); opened read-only, edits are refused"
                     )
-                    read_only = True
-                    lock = None
+                    read_only, lock = True, None
+                else:
+                    if not acquired:
+                        reason = (
+                            f"the project {path} is open in another saywho ({lock.holder()}); "
+                            "opened read-only, edits are refused"
+                        )
+                        read_only, lock = True, None
             else:
                 reason = "opened read-only"
+            text_names: list[str] = []
             if not read_only:
                 (path / TEXTS_DIR).mkdir(exist_ok=True)
                 (path / ANNOTATIONS_DIR).mkdir(exist_ok=True)
-                for sub in (path, path / TEXTS_DIR, path / ANNOTATIONS_DIR):
-                    remove_orphan_temps(sub)
+                remove_orphan_temps(path)
+                remove_orphan_temps(path / ANNOTATIONS_DIR)
+                text_names = remove_orphan_temps(path / TEXTS_DIR)
                 Journal(path).repair()
         except OSError as exc:
             if lock is not None:
                 lock.release()
             raise cannot_open(path, exc) from None
-        return cls(path, read_only=read_only, read_only_reason=reason, lock=lock)
+        opened = cls(path, read_only=read_only, read_only_reason=reason, lock=lock)
+        opened.text_names = text_names
+        return opened
 
     @property
     def texts(self) -> Path:
@@ -115,26 +147,64 @@ class ProjectFolder:
             self._lock = None
 
     def require_writable(self) -> None:
-        """Raise ``ReadOnlyError`` (with the reason) when the folder is open read-only."""
+        """Raise ``ReadOnlyError`` (with the reason) when the folder is open read-only.
+
+        Also checks (one ``stat``) that the lock file is still the one this process locked: one
+        that was deleted or replaced is taken back, unless another saywho holds it by now; then
+        the folder turns read-only and the write is refused.
+        """
         if self.read_only:
             raise ReadOnlyError(self.read_only_reason or "the project is open read-only")
+        if self._lock is not None and not self._lock.still_held():
+            self._retake_lock()
+
+    def _retake_lock(self) -> None:
+        assert self._lock is not None
+        try:
+            retaken = self._lock.retake()
+            error = ""
+        except OSError as exc:
+            retaken, error = False, f" and cannot be made again ({exc.strerror or exc})"
+        if retaken:
+            return
+        if not error:
+            error = f" and another saywho ({self._lock.holder()}) has opened the project since"
+        self._lock.release()
+        self._lock = None
+        self.read_only = True
+        self.read_only_reason = (
+            f"the project's lock file {LOCK_NAME} was deleted or replaced while this saywho "
+            f"had it open{error}; edits are refused so that neither overwrites the other's "
+            "work: close this saywho and open the project again"
+        )
+        raise ReadOnlyError(self.read_only_reason)
 
     def note_damage(self, message: str) -> None:
         """Remember a damage message once, for ``Project.damaged``."""
         if message not in self.damaged:
             self.damaged.append(message)
 
-    def open_tinydb(self, path: Path, migrations: dict[int, Migration]) -> TinyDB:
+    def open_tinydb(
+        self,
+        path: Path,
+        migrations: dict[int, Migration],
+        *,
+        check: Check | None = None,
+        backup: Path | None = None,
+    ) -> TinyDB:
         """Open a TinyDB file, migrated to the current schema.
 
-        A file that does not parse is moved aside (left alone when read-only) and raises
-        ``DamagedFileError``; a file the system refuses to read raises ``ProjectError`` and is
-        never replaced; a file from a newer saywho is refused. Read-only opens migrate in
-        memory only.
+        A file that does not parse, or does not have the shape of a TinyDB file (tables of
+        records under numeric keys, a numeric schema version) or fails ``check`` (the caller's
+        own rules; it returns what is wrong, or ``None``), is moved aside (left alone when
+        read-only) and raises ``MovedAside``. A file the system refuses to read raises
+        ``ProjectError`` and is never replaced; a file from a newer saywho is refused.
+        Read-only opens migrate in memory only. With ``backup``, every write of the file also
+        writes that copy.
         """
         storage: AtomicJSONStorage
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            db = TinyDB(path, storage=AtomicJSONStorage, backup=backup)
             storage = db.storage  # type: ignore[assignment]
             data = storage.read()
         except OSError as exc:
@@ -145,18 +215,26 @@ class ProjectFolder:
                 "fix its permissions and open the project again"
             ) from None
         except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
-            if self.read_only:
-                raise DamagedFileError(
-                    f"{path.name} did not parse ({short_error(exc)}); left as it is (read-only)"
-                ) from None
-            aside = self.move_aside(path)
-            raise DamagedFileError(
-                f"{path.name} did not parse ({short_error(exc)}); moved aside to {aside.name}, "
-                "its bytes kept"
-            ) from None
+            raise self._damaged(path, f"did not parse ({short_error(exc)})", None) from None
         if data is not None:
+            problem = tinydb_shape_problem(data) or (check(data) if check else None)
+            if problem:
+                db.close()
+                raise self._damaged(path, f"has the wrong shape ({problem})", data)
             self._bring_up_to_date(path, storage, data, migrations)
         return db
+
+    def _damaged(self, path: Path, what: str, parsed: dict[str, Any] | None) -> MovedAside:
+        if self.read_only:
+            return MovedAside(
+                f"{path.name} {what}; left as it is (read-only)", aside=None, parsed=parsed
+            )
+        aside = self.move_aside(path)
+        return MovedAside(
+            f"{path.name} {what}; moved aside to {aside.name}, its bytes kept",
+            aside=aside,
+            parsed=parsed,
+        )
 
     def _bring_up_to_date(
         self,
@@ -189,6 +267,29 @@ class ProjectFolder:
         if not self.read_only:
             os.replace(path, aside)
         return aside
+
+
+def tinydb_shape_problem(data: dict[str, Any]) -> str | None:
+    """What keeps ``data`` from being read as a TinyDB file of ours, or ``None``.
+
+    Every table must map numeric keys to records (objects), and ``_meta`` must hold a
+    non-negative whole schema version: anything else would fail deep inside TinyDB.
+    """
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            return f"{name!r} is not a table"
+        for key, record in table.items():
+            if not isinstance(record, dict):
+                return f"record {key!r} of {name!r} is not an object"
+            if not (key.isascii() and key.isdigit()):
+                return f"{name!r} has a record under the key {key!r}"
+    try:
+        version = file_version(data)
+    except (TypeError, ValueError, AttributeError):
+        return "its schema version is not a number"
+    if version < 0:
+        return "its schema version is negative"
+    return None
 
 
 def cannot_open(path: Path, exc: OSError) -> ProjectError:

@@ -1,11 +1,23 @@
 """Edits, undo and redo, and the journal that makes them durable and safe.
 
-Every change to a layer is written, then journaled (who, when, before, after) before it is
-reported saved; if the journal refuses the entry the layer is put back, since an edit that is
-not in the journal could never be undone. The undo and redo stacks are rebuilt from this
-annotator's journal entries at open, so undo works after a restart. An undo or redo is rebased
-on the layer as it is now: it sets back only the fields it changed and refuses (``_Conflict``)
-to overwrite a later change to the same field by anyone else.
+Every change is journaled first (who, when, before, after: an intent line, fsynced), then
+written to its layer file, then reported saved. A kill between the two leaves an intent whose
+layer write may or may not have happened; the next open looks at the journal's last line only
+(every earlier intent was settled before the line after it was written: applied, or followed by a
+``void`` line) and, when the layer does not hold that intent's after-state, marks it ``void``.
+A voided intent is no edit: undo, redo and ``entries`` ignore it. An edit that reached its layer
+file is therefore always in the journal, and undo after a restart undoes exactly the last edit
+that is on disk.
+
+The undo and redo stacks (every annotator's) are kept in a small checkpoint, ``journal.index``,
+rewritten every ``CHECKPOINT_EVERY`` journal lines and at close; opening reads the checkpoint and
+only the journal lines after it, so open time does not grow with the journal.
+
+An undo or redo is rebased on the layer as it is now: it sets back only the fields it changed
+and refuses (``_Conflict``) to overwrite a later change to the same field by anyone else. An
+entry that cannot be undone at all (its change does not parse, its document is gone, its quotes
+no longer fit the text) is skipped for good (a ``skip`` line), said once, and undo goes on with
+the entry before it.
 """
 
 from __future__ import annotations
@@ -17,18 +29,26 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from annotations.edits import Edit, EditContext, LayerChange
-from annotations.errors import InputError
+from annotations.errors import InputError, SaywhoError
 from annotations.model import Layer, Quote, Speaker, now_iso
+from annotations.store import journal_index
 from annotations.store.documents import DocumentList
 from annotations.store.journal import Journal
+from annotations.store.journal_index import Checkpoint, Ref, Stacks, is_edit
 from annotations.store.layers import LayerStore
 
-_UNDO_OPS = ("edit", "undo", "redo", "skip")
+CHECKPOINT_EVERY = 100
+_STACK_OPS = ("edit", "undo", "redo", "skip")
+_INTENT_OPS = ("edit", "undo", "redo")
 
 
 @dataclass(frozen=True, slots=True)
 class EditReceipt:
-    """What ``Project.apply``/``undo``/``redo`` report once the change is on disk."""
+    """What ``Project.apply``/``undo``/``redo`` report once the change is on disk.
+
+    ``skipped``: journal entries an undo or redo passed over because they cannot be undone at
+    all (each is reported once: it is skipped for good).
+    """
 
     entry_id: str
     doc_id: str
@@ -36,49 +56,79 @@ class EditReceipt:
     description: str
     change: LayerChange
     saved: bool = True
+    skipped: tuple[str, ...] = ()
 
 
 class History:
-    """One annotator's edits: applied, journaled, undone and redone."""
+    """One annotator's edits: journaled, applied, undone and redone.
+
+    ``writable=False`` (a read-only open) never writes: not a void line, not the checkpoint.
+    """
 
     def __init__(
-        self, journal: Journal, documents: DocumentList, layers: LayerStore, annotator: str
+        self,
+        journal: Journal,
+        documents: DocumentList,
+        layers: LayerStore,
+        annotator: str,
+        *,
+        writable: bool = True,
     ) -> None:
         self._journal = journal
         self._documents = documents
         self._layers = layers
         self._annotator = annotator
-        self._undo: list[dict[str, Any]] = []
-        self._redo: list[dict[str, Any]] = []
-        self._rebuild()
+        self._writable = writable
+        self._stacks: dict[str, Stacks] = {}
+        self._pending: list[dict[str, Any]] = []
+        self._voided: set[str] = set()
+        self._end = 0
+        self._last: Ref | None = None
+        self._unindexed = 0
+        self._open()
 
     @property
     def can_undo(self) -> bool:
         """True when there is an edit to undo."""
-        return bool(self._undo)
+        mine = self._mine
+        return bool(mine.undo) or mine.undo_more
 
     @property
     def can_redo(self) -> bool:
         """True when there is an undone edit to redo."""
-        return bool(self._redo)
+        mine = self._mine
+        return bool(mine.redo) or mine.redo_more
 
     def apply(self, edit: Edit, layer_name: str) -> EditReceipt:
-        """Apply ``edit`` to ``layer_name``, write it, journal it; a new edit clears redo."""
-        text = self._documents.text(edit.doc_id)
-        layer = self._layers.get(edit.doc_id, layer_name)
-        change = edit.compute(layer, text, EditContext(self._annotator))
-        entry = self._commit(edit.doc_id, layer_name, layer, change, "edit", edit.describe())
-        self._undo.append(entry)
-        self._redo.clear()
-        return _receipt(entry, change)
+        """Apply ``edit`` to ``layer_name``: journal it, write it; a new edit clears redo."""
+        try:
+            text = self._documents.text(edit.doc_id)
+            layer = self._layers.get(edit.doc_id, layer_name)
+            change = edit.compute(layer, text, EditContext(self._annotator))
+            entry, ref = self._commit(
+                edit.doc_id, layer_name, layer, change, "edit", edit.describe()
+            )
+            mine = self._mine
+            mine.undo.append(ref)
+            mine.redo.clear()
+            mine.redo_more = False
+            return _receipt(entry, change)
+        finally:
+            self._maybe_checkpoint()
 
     def undo(self) -> EditReceipt | None:
         """Undo the last edit (None when there is none)."""
-        return self._step(self._undo, self._redo, "undo")
+        try:
+            return self._step("undo")
+        finally:
+            self._maybe_checkpoint()
 
     def redo(self) -> EditReceipt | None:
         """Redo the last undone edit (None when there is none)."""
-        return self._step(self._redo, self._undo, "redo")
+        try:
+            return self._step("redo")
+        finally:
+            self._maybe_checkpoint()
 
     def put_layer(self, doc_id: str, layer: Layer) -> bool:
         """Store a whole layer, checked against the text; False when it is already stored.
@@ -87,51 +137,213 @@ class History:
         replaced, so an overwrite never loses annotations for good.
         """
         layer.check(self._documents.text(doc_id))
-        if self._layers.has(doc_id, layer.name):
-            old = self._layers.get(doc_id, layer.name)
-            if old == layer:
-                return False
-            self.record(
-                "replace-layer",
-                f"replaced layer {layer.name} of {doc_id}",
-                {
-                    "doc": doc_id,
-                    "layer": layer.name,
-                    "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
-                    "speakers": {k: sp.to_dict() for k, sp in old.speakers.items()},
-                },
-            )
-        self._layers.write(doc_id, {layer.name: layer})
-        return True
+        try:
+            entry = None
+            if self._layers.has(doc_id, layer.name):
+                old = self._layers.get(doc_id, layer.name)
+                if old == layer:
+                    return False
+                entry = self._entry(
+                    "replace-layer",
+                    f"replaced layer {layer.name} of {doc_id}",
+                    data={
+                        "doc": doc_id,
+                        "layer": layer.name,
+                        "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
+                        "speakers": {k: sp.to_dict() for k, sp in old.speakers.items()},
+                    },
+                )
+                self._write(entry)
+            try:
+                self._layers.write(doc_id, {layer.name: layer})
+            except BaseException:
+                if entry is not None:
+                    self._void(entry)
+                raise
+            return True
+        finally:
+            self._maybe_checkpoint()
 
     def record(self, op: str, what: str, data: dict[str, Any]) -> None:
         """Journal a change that is not a layer edit (a scheme change, a replaced layer)."""
-        self._journal.append(self._entry(op, what, data=data))
+        try:
+            self._write(self._entry(op, what, data=data))
+        finally:
+            self._maybe_checkpoint()
+
+    def close(self) -> None:
+        """Put down a void line still waiting, then the checkpoint, so the next open reads
+        neither the journal nor a layer file. Best effort: the next open recovers both."""
+        if not self._writable:
+            return
+        if self._pending:
+            with contextlib.suppress(OSError):
+                self._write()
+        self._maybe_checkpoint(force=True)
 
     def entries(self) -> Iterator[dict[str, Any]]:
-        """Every journal entry, oldest first."""
-        return self._journal.entries()
+        """Every journal entry that took effect, oldest first (void intents and their ``void``
+        lines are left out)."""
+        voided = {e.get("ref") for e in self._journal.entries(ops=("void",))} | self._voided
+        for entry in self._journal.entries():
+            if entry.get("op") != "void" and entry.get("id") not in voided:
+                yield entry
 
-    def _step(
-        self, source: list[dict[str, Any]], target: list[dict[str, Any]], op: str
-    ) -> EditReceipt | None:
-        if not source:
+    # ----------------------------------------------------------------- open
+    def _open(self) -> None:
+        """The stacks from the checkpoint plus the journal lines after it; the last line
+        reconciled with its layer file; a fresh checkpoint when the old one did not serve."""
+        size = self._journal.size()
+        if size == 0:
+            return
+        start = 0
+        checkpoint = journal_index.load(self._journal.path.parent)
+        if checkpoint is not None and self._trusts(checkpoint, size):
+            start = checkpoint.journal_size
+            self._stacks = checkpoint.stacks
+        self._reconcile(start)
+        if not self._fold_from(start):
+            self._rebuild()
+        last = self._journal.last()
+        if last is not None:
+            offset, entry = last
+            self._last = Ref(str((entry or {}).get("id", "")), offset)
+            self._end = self._journal.read_at(offset)[1]
+        self._maybe_checkpoint(force=start == 0)
+
+    def _trusts(self, checkpoint: Checkpoint, size: int) -> bool:
+        """True when the journal still starts with the bytes ``checkpoint`` was made from."""
+        if checkpoint.journal_size > size:
+            return False
+        entry, end = self._journal.read_at(checkpoint.last.offset)
+        return end == checkpoint.journal_size and (entry or {}).get("id", "") == checkpoint.last.id
+
+    def _reconcile(self, start: int) -> None:
+        """Void the journal's last line when it is an intent (after ``start``, the checkpoint)
+        whose layer write did not happen: its layer does not hold the change's after-state."""
+        last = self._journal.last()
+        if last is None or last[0] < start or last[1] is None:
+            return
+        entry = last[1]
+        if entry.get("op") not in _INTENT_OPS or not is_edit(entry):
+            return
+        if self._holds(entry) is False:
+            self._void(entry, write=self._writable)
+
+    def _holds(self, entry: dict[str, Any]) -> bool | None:
+        """Whether the entry's layer holds its change's after-state; None when it cannot be
+        told (a change that does not parse, a document not in the project, an unreadable file)."""
+        try:
+            change = LayerChange.from_dict(entry["change"])
+            layer = self._layers.get(entry["doc"], entry["layer"])
+        except (SaywhoError, AttributeError, KeyError, TypeError, ValueError):
             return None
-        original = source[-1]
-        change = LayerChange.from_dict(original["change"])
-        if op == "undo":
-            change = change.inverted()
+        return all(layer.quotes.get(k) == v for k, v in change.quotes_after.items()) and all(
+            layer.speakers.get(k) == v for k, v in change.speakers_after.items()
+        )
+
+    def _fold_from(self, start: int) -> bool:
+        """Fold the journal's stack entries from byte ``start`` into the stacks; False when an
+        entry needs a part of a stack the checkpoint did not keep."""
+        voided = {e.get("ref") for _, e in self._journal.scan(start, ops=("void",))}
+        voided |= self._voided
+        for offset, entry in self._journal.scan(start, ops=_STACK_OPS):
+            self._unindexed += 1
+            if entry.get("id") in voided:
+                continue
+            name = entry.get("annotator")
+            if isinstance(name, str) and not self._stacks.setdefault(name, Stacks()).fold(
+                entry, offset
+            ):
+                return False
+        return True
+
+    def _rebuild(self) -> None:
+        """Every stack from the whole journal (the slow path: no usable checkpoint, or an undo
+        reaching below the part of a stack the checkpoint kept)."""
+        self._stacks = {}
+        self._unindexed = 0
+        self._fold_from(0)
+
+    # ----------------------------------------------------------------- undo and redo
+    @property
+    def _mine(self) -> Stacks:
+        return self._stacks.setdefault(self._annotator, Stacks())
+
+    def _step(self, op: str) -> EditReceipt | None:
+        skipped: list[str] = []
+        rebuilt = False
+        while True:
+            mine = self._mine
+            source, target, more = (
+                (mine.undo, mine.redo, mine.undo_more)
+                if op == "undo"
+                else (mine.redo, mine.undo, mine.redo_more)
+            )
+            if not source and more and not rebuilt:
+                self._rebuild()
+                rebuilt = True
+                continue
+            if not source:
+                if skipped:
+                    raise InputError(f"nothing to {op}: {'; '.join(skipped)}")
+                return None
+            top = source[-1]
+            original, _ = self._journal.read_at(top.offset)
+            if (original is None or original.get("id") != top.id) and not rebuilt:
+                self._rebuild()  # the journal changed under the stacks: fold it again
+                rebuilt = True
+                continue
+            change, problem = self._loadable(original, op)
+            if change is None:
+                what = (original or {}).get("what") or f"entry {top.id}"
+                message = f"skipped {what!r}: {problem}"
+                self._write(self._entry("skip", message, ref=top.id, why=problem, **{"from": op}))
+                source.pop()
+                skipped.append(message)
+                continue
+            assert original is not None
+            return self._step_on(op, original, change, source, target, skipped)
+
+    def _loadable(self, entry: dict[str, Any] | None, op: str) -> tuple[LayerChange | None, str]:
+        """The change to make for undoing/redoing ``entry``, or None and why it cannot be."""
+        if entry is None or not is_edit(entry):
+            return None, "its journal line is not a whole edit"
+        doc_id = entry["doc"]
+        if self._documents.get(doc_id) is None:
+            return None, f"document {doc_id!r} is not in the project"
+        text = self._documents.text(doc_id)  # DamagedFileError: a file to fix, not to skip
+        try:
+            change = LayerChange.from_dict(entry["change"])
+            target = change.inverted() if op == "undo" else change
+            for quote in target.quotes_after.values():
+                if quote is not None:
+                    quote.check(text)
+        except Exception as exc:  # noqa: BLE001 - any malformed record: skip, never block
+            return None, f"its change cannot be used ({type(exc).__name__}: {exc})"
+        return target, ""
+
+    def _step_on(
+        self,
+        op: str,
+        original: dict[str, Any],
+        change: LayerChange,
+        source: list[Ref],
+        target: list[Ref],
+        skipped: list[str],
+    ) -> EditReceipt:
         doc_id, layer_name = original["doc"], original["layer"]
+        what = original.get("what") or "an edit"
         layer = self._layers.get(doc_id, layer_name)
         try:
             change = _rebase(change, layer)
         except _Conflict as conflict:
             # Another edit (another annotator, an import, a label rename) changed the same
             # fields since: never overwrite it. Drop this step so the next one can run.
-            self._journal.append(
+            self._write(
                 self._entry(
                     "skip",
-                    f"cannot {op} {original['what']}",
+                    f"cannot {op} {what}",
                     ref=original["id"],
                     doc=doc_id,
                     layer=layer_name,
@@ -140,16 +352,16 @@ class History:
             )
             source.pop()
             raise InputError(
-                f"cannot {op} {original['what']!r}: {conflict} was changed since by another "
+                f"cannot {op} {what!r}: {conflict} was changed since by another "
                 f"edit in layer {layer_name!r}; that change is kept and this {op} is skipped"
             ) from None
-        entry = self._commit(
-            doc_id, layer_name, layer, change, op, f"{op} {original['what']}", ref=original["id"]
+        entry, _ = self._commit(
+            doc_id, layer_name, layer, change, op, f"{op} {what}", ref=original["id"]
         )
-        source.pop()
-        target.append(original)
-        return _receipt(entry, change)
+        target.append(source.pop())
+        return _receipt(entry, change, tuple(skipped))
 
+    # ----------------------------------------------------------------- writing
     def _commit(
         self,
         doc_id: str,
@@ -159,25 +371,62 @@ class History:
         op: str,
         what: str,
         ref: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], Ref]:
+        """Journal the change (the intent), then write the layer; void the intent when the
+        layer write fails."""
         new_layer = change.apply_to(layer)
         text = self._documents.text(doc_id)
         for quote in change.quotes_after.values():
             if quote is not None:
                 quote.check(text)
-        self._layers.write(doc_id, {layer_name: new_layer})
         entry = self._entry(
             op, what, ref=ref, doc=doc_id, layer=layer_name, change=change.to_dict()
         )
+        offset = self._write(entry)
         try:
-            self._journal.append(entry)
+            self._layers.write(doc_id, {layer_name: new_layer})
         except BaseException:
-            # an edit that is not in the journal cannot be undone: put the layer back so
-            # the caller's "not saved" is the truth, then report the failure
-            with contextlib.suppress(Exception):
-                self._layers.write(doc_id, {layer_name: layer})
+            self._void(entry)
             raise
-        return entry
+        return entry, Ref(entry["id"], offset)
+
+    def _write(self, *entries: dict[str, Any]) -> int:
+        """Append ``entries`` after any void line still waiting; the last one's byte offset."""
+        batch = [*self._pending, *entries]
+        appended = self._journal.append(*batch)
+        self._pending.clear()
+        self._end = appended.end
+        self._last = Ref(batch[-1]["id"], appended.offset)
+        self._unindexed += len(batch)
+        return appended.offset
+
+    def _void(self, entry: dict[str, Any], *, write: bool = True) -> None:
+        """Mark an intent as not applied: in memory at once, in the journal as soon as it
+        takes a line (a full disk keeps it waiting for the next append)."""
+        self._voided.add(entry["id"])
+        if not write:
+            return
+        self._pending.append(
+            self._entry("void", f"not applied: {entry.get('what', '')}", ref=entry["id"])
+        )
+        with contextlib.suppress(OSError):
+            self._write()
+
+    def _maybe_checkpoint(self, *, force: bool = False) -> None:
+        """Rewrite ``journal.index`` once ``CHECKPOINT_EVERY`` lines are past it (``force``:
+        once any line is), when every intent in the journal is settled (no void line waiting)."""
+        if (
+            not self._writable
+            or self._pending
+            or self._last is None
+            or self._unindexed < (1 if force else CHECKPOINT_EVERY)
+        ):
+            return
+        with contextlib.suppress(OSError):
+            journal_index.save(
+                self._journal.path.parent, Checkpoint(self._end, self._last, self._stacks)
+            )
+            self._unindexed = 0
 
     def _entry(self, op: str, what: str, **details: Any) -> dict[str, Any]:
         """A journal entry: a fresh id, the time, who, what was done, and its details."""
@@ -190,32 +439,14 @@ class History:
             **details,
         }
 
-    def _rebuild(self) -> None:
-        """The undo and redo stacks as this annotator's journal entries leave them."""
-        for entry in self._journal.entries(ops=_UNDO_OPS):
-            if entry.get("annotator") != self._annotator:
-                continue
-            op = entry.get("op")
-            if op == "edit" and not all(
-                isinstance(entry.get(k), t)
-                for k, t in (("id", str), ("doc", str), ("layer", str), ("change", dict))
-            ):
-                continue  # a hand-edited or foreign line: nothing to undo with
-            if op == "edit":
-                self._undo.append(entry)
-                self._redo.clear()
-            elif op in ("undo", "redo"):
-                src, dst = (self._undo, self._redo) if op == "undo" else (self._redo, self._undo)
-                if src and src[-1]["id"] == entry.get("ref"):
-                    dst.append(src.pop())
-            elif op == "skip":
-                stack = self._undo if entry.get("from") == "undo" else self._redo
-                if stack and stack[-1]["id"] == entry.get("ref"):
-                    stack.pop()
 
-
-def _receipt(entry: dict[str, Any], change: LayerChange) -> EditReceipt:
-    return EditReceipt(entry["id"], entry["doc"], entry["layer"], entry["what"], change)
+def _receipt(
+    entry: dict[str, Any], change: LayerChange, skipped: tuple[str, ...] = ()
+) -> EditReceipt:
+    what = entry["what"]
+    if skipped:
+        what = f"{what} ({'; '.join(skipped)})"
+    return EditReceipt(entry["id"], entry["doc"], entry["layer"], what, change, skipped=skipped)
 
 
 class _Conflict(Exception):

@@ -4,7 +4,8 @@ The store never runs the detector: the session detects, then hands over (documen
 pairs. Here each pair is checked and stored: a known id is never replaced (its annotations
 would be lost), a layer that does not fit its text fails that document only, and the document
 list is made durable every ``flush_every`` documents and on any interruption, so an import
-that stops halfway keeps what it wrote.
+that stops halfway keeps what it wrote. What a kill or a full disk still leaves unlisted is
+adopted at the next open, or reused when the same document is imported again.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def add_documents(
                     )
                 )
                 continue
-            info = documents.add_text(doc)
-            layers.write(doc.id, {SUGGESTIONS_LAYER: suggestions}, fresh=True, sync_dir=False)
+            info, has_layers = documents.store_text(doc)
+            if not has_layers:
+                layers.write(doc.id, {SUGGESTIONS_LAYER: suggestions}, fresh=True, sync_dir=False)
             pending.append(info)
             report.added.append(doc.id)
             if len(pending) >= flush_every:

@@ -1,19 +1,36 @@
 """The append-only journal: every edit, undo and redo with who, when, before and after.
 
-One JSON object per line, appended with ``O_APPEND`` and fsynced. A kill mid-append can leave a
-torn last line; readers skip any line that does not parse, so the journal always reads.
+One JSON object per line. A line counts only once its newline is on disk: an edit's line is
+written (``O_APPEND``, every byte, fsynced) before its layer file, so an edit that reached a
+layer file is always in the journal. Anything that stops an append half-way (a full disk, a short
+write, a failed fsync) cuts the file back to where it was and raises, so a refused edit leaves no
+bytes behind; a line torn by a kill is never completed by a later append but cut (at open by
+``repair``, and by the next append), so a half-written entry can never turn into a whole one.
+Readers skip a line that does not parse and an unterminated last line.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 JOURNAL_NAME = "journal.jsonl"
+_CHUNK = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """Where an append put its last entry: the line's byte offset and the journal's new end."""
+
+    offset: int
+    end: int
 
 
 class Journal:
@@ -22,22 +39,39 @@ class Journal:
     def __init__(self, folder: Path) -> None:
         self.path = folder / JOURNAL_NAME
 
-    def append(self, entry: dict[str, Any]) -> None:
-        """Append one entry durably."""
-        line = orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS) + b"\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    def append(self, *entries: dict[str, Any]) -> Appended:
+        """Append ``entries`` durably, in one write; all of them land or none do.
+
+        Every entry is serialized before the file is touched. On any failure the journal is cut
+        back to its size before the call (a journal this call created is removed) and the error
+        propagates.
+        """
+        if not entries:
+            raise ValueError("nothing to append")
+        lines = [orjson.dumps(e, option=orjson.OPT_NON_STR_KEYS) + b"\n" for e in entries]
+        created = False
         try:
-            size = os.fstat(fd).st_size
-            if size:
-                # A torn last line from a killed writer: start ours on a fresh line.
-                with open(self.path, "rb") as fh:
-                    fh.seek(size - 1)
-                    if fh.read(1) != b"\n":
-                        line = b"\n" + line
-            os.write(fd, line)
-            os.fsync(fd)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
+        except FileNotFoundError:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
+            created = True
+        try:
+            size = _cut_torn_tail(fd, os.fstat(fd).st_size)
+            try:
+                _write_all(fd, b"".join(lines))
+                os.fsync(fd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                    os.fsync(fd)
+                if created:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path)
+                raise
         finally:
             os.close(fd)
+        end = size + sum(len(line) for line in lines)
+        return Appended(end - len(lines[-1]), end)
 
     def repair(self) -> bool:
         """Cut a torn last line (a writer killed mid-append); True when something was cut.
@@ -45,49 +79,120 @@ class Journal:
         Called by the project's writer at open, so every line of the journal parses again.
         """
         try:
-            fh = open(self.path, "r+b")  # noqa: SIM115 - closed below, truncated in place
+            fd = os.open(self.path, os.O_RDWR)
         except FileNotFoundError:
             return False
-        with fh:
-            size = fh.seek(0, os.SEEK_END)
-            if size == 0:
-                return False
-            fh.seek(size - 1)
-            if fh.read(1) == b"\n":
-                return False
-            keep = size
-            while keep > 0:
-                step = min(4096, keep)
-                fh.seek(keep - step)
-                chunk = fh.read(step)
-                cut = chunk.rfind(b"\n")
-                if cut >= 0:
-                    keep = keep - step + cut + 1
-                    break
-                keep -= step
-            fh.truncate(keep)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return True
+        try:
+            size = os.fstat(fd).st_size
+            return _cut_torn_tail(fd, size) != size
+        finally:
+            os.close(fd)
+
+    def size(self) -> int:
+        """The journal's length in bytes (0 when there is none)."""
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
 
     def entries(self, ops: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
         """Every entry that parses, oldest first; with ``ops``, only entries of those ops.
 
-        Lines of other ops are skipped before parsing, so opening a project does not pay for
-        large entries (a replaced layer kept whole) that undo never needs.
+        Lines of other ops are skipped before parsing, so a caller does not pay for large
+        entries (a replaced layer kept whole) it never needs.
         """
-        if not self.path.exists():
-            return
+        for _offset, entry in self.scan(ops=ops):
+            yield entry
+
+    def scan(
+        self, start: int = 0, ops: Collection[str] | None = None
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(byte offset, entry)`` of every entry from byte ``start`` on (``start`` must be the
+        start of a line), oldest first; ``ops`` filters as in ``entries``."""
         needles = tuple(orjson.dumps({"op": op})[1:-1] for op in ops) if ops else ()
-        with open(self.path, "rb") as fh:
+        try:
+            fh = open(self.path, "rb")  # noqa: SIM115 - closed by the with below
+        except FileNotFoundError:
+            return
+        with fh:
+            fh.seek(start)
+            offset = start
             for raw in fh:
-                if not raw.strip():
+                here, offset = offset, offset + len(raw)
+                if not raw.endswith(b"\n") or not raw.strip():
                     continue
                 if needles and not any(n in raw for n in needles):
                     continue
-                try:
-                    entry = orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(entry, dict) and (not ops or entry.get("op") in ops):
-                    yield entry
+                entry = _parse(raw)
+                if entry is not None and (not ops or entry.get("op") in ops):
+                    yield here, entry
+
+    def read_at(self, offset: int) -> tuple[dict[str, Any] | None, int]:
+        """The entry whose line starts at byte ``offset`` (None when it does not parse) and the
+        offset just past that line (``-1`` when there is no whole line there)."""
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(offset)
+                raw = fh.readline()
+        except FileNotFoundError:
+            return None, -1
+        if not raw.endswith(b"\n"):
+            return None, -1
+        return _parse(raw), offset + len(raw)
+
+    def last(self) -> tuple[int, dict[str, Any] | None] | None:
+        """The offset and entry (None when it does not parse) of the last whole line; None for
+        an empty journal. Reads backwards from the end, so its cost does not grow with it."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:
+            end = _line_start(fd, os.fstat(fd).st_size)
+            if end == 0:
+                return None
+            start = _line_start(fd, end - 1)
+            raw = os.pread(fd, end - start, start)
+        finally:
+            os.close(fd)
+        return start, _parse(raw)
+
+
+def _parse(raw: bytes) -> dict[str, Any] | None:
+    try:
+        entry = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    return entry if isinstance(entry, dict) else None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` (a short write is continued; a write of nothing raises)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def _line_start(fd: int, pos: int) -> int:
+    """The offset just past the last newline before byte ``pos`` (0 when there is none)."""
+    while pos > 0:
+        step = min(_CHUNK, pos)
+        chunk = os.pread(fd, step, pos - step)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            return pos - step + cut + 1
+        pos -= step
+    return 0
+
+
+def _cut_torn_tail(fd: int, size: int) -> int:
+    """Cut an unterminated last line off the file open as ``fd``; the size it is left with."""
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return size
+    keep = _line_start(fd, size)
+    os.ftruncate(fd, keep)
+    os.fsync(fd)
+    return keep

@@ -5,7 +5,9 @@ A project is a folder::
     saywho.json              schema version, settings, stance scheme, document list (TinyDB)
     texts/<doc>.txt          each document's text, never edited after import
     annotations/<doc>.json   one small TinyDB per document: its layers (quotes, speakers)
-    journal.jsonl            every edit, undo and redo: who, when, before, after
+    journal.jsonl            every edit, undo and redo: who, when, before, after (written
+                             before the layer file)
+    journal.index            the undo/redo stacks up to a point of the journal (a checkpoint)
     .saywho.lock             the session lock
 
 ``Project`` only stores: it never runs the detector. Callers (the session) compute suggestions
@@ -60,11 +62,21 @@ class Project:
         self.folder = folder.path
         self.annotator = annotator
         self.listeners: list[Callable[[EditReceipt], None]] = []
-        self._db = open_project_file(folder)
+        project_file = open_project_file(folder)
+        self._db = project_file.db
         self._settings = ProjectSettings(self._db.table("project"))
-        self._documents = DocumentList(folder, self._db.table("documents"))
+        self._documents = DocumentList(folder, self._db.table("documents"), project_file.documents)
+        if not folder.read_only:
+            self._documents.adopt_orphans(folder.text_names)
+        folder.text_names = []
         self._layers = LayerStore(folder, self._documents)
-        self._history = History(Journal(folder.path), self._documents, self._layers, annotator)
+        self._history = History(
+            Journal(folder.path),
+            self._documents,
+            self._layers,
+            annotator,
+            writable=not folder.read_only,
+        )
 
     # ----------------------------------------------------------------- opening and closing
     @classmethod
@@ -89,6 +101,8 @@ class Project:
 
     def close(self) -> None:
         """Release the session lock and file handles."""
+        if not self._folder.read_only:  # a writer that lost its lock leaves the files alone
+            self._history.close()
         self._layers.close()
         self._documents.forget_texts()
         self._db.close()

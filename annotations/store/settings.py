@@ -39,7 +39,13 @@ class ProjectSettings:
         return dict(rows[0].get("settings") or {}) if rows else {}
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store one setting."""
+        """Store one setting; ``None`` removes it."""
         settings = self.settings
-        settings[key] = value
-        self._table.update({"settings": settings})
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+        if self._table.all():
+            self._table.update({"settings": settings})
+        else:
+            self._table.insert({"scheme": StanceScheme().to_dict(), "settings": settings})

@@ -346,6 +346,7 @@ def test_import_never_writes_over_files_the_document_list_lost(tmp_path: Path) -
     with make_project(folder) as proj:
         proj.apply(AcceptQuote("d0", quote_id="q1"))
     (folder / "texts" / "d0.txt").write_bytes(b"\xff\xfe not utf-8")  # unreadable text
+    (folder / "saywho.json.bak").unlink()  # no backup either: the list is rebuilt from disk
     (folder / "saywho.json").write_bytes(b"{not json")  # and a lost document list
     kept = (folder / "annotations" / "d0.json").read_bytes()
     with Project.open(folder, "ann") as proj:

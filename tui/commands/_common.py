@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
+from annotations.display import visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import SUGGESTIONS_LAYER
 from annotations.session import Session
@@ -27,12 +29,15 @@ def open_project(
     args: argparse.Namespace, *, read_only: bool = False, create: bool = True
 ) -> Session:
     """A session on the project the arguments name, for ``--annotator`` (default: login)."""
-    return Session.open(
+    session = Session.open(
         project_dir(args),
         getattr(args, "annotator", None),
         read_only=read_only,
         create=create,
     )
+    for message in session.damaged:  # what was moved aside or recovered at open
+        print(f"saywho: warning: {visible_line(message)}", file=sys.stderr)
+    return session
 
 
 def seed_if_empty(session: Session) -> int:

@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         results.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
     if args.layer is not None and not args.layer.strip():
         raise InputError("--layer needs a name")
+    if args.layer:
+        results = [_with_layer(r, args.layer) for r in results]
     problems = [r for r in results if not r.ok]
     good = [r for r in results if r.ok]
     report, ignored = ImportReport(), 0
@@ -132,6 +134,20 @@ def _import(
         return session.import_documents(docs, progress=lambda _doc: progress.advance(task))
 
 
+def _with_layer(result: ReadResult, name: str) -> ReadResult:
+    """A JSONL line with its layer built from its own text, before anything is written: a line
+    whose annotations the schema refuses is reported and left out whole (its document too), so
+    the project is unchanged by it."""
+    if result.record is None or result.document is None or "_layer" in result.record:
+        return result
+    doc = result.document
+    try:
+        layer = layer_from_interchange(result.record, doc.text, name=name, origin=name, doc=doc.id)
+    except SaywhoError as exc:
+        return ReadResult(result.source, error=f"{result.source}: {exc.message}")
+    return ReadResult(result.source, doc, record={"_layer": layer})
+
+
 def _load_layers(
     session: Session, good: list[ReadResult], name: str, *, replace: bool = False
 ) -> list[tuple[str, str]]:
@@ -142,14 +158,10 @@ def _load_layers(
         doc = result.document
         try:
             text = session.document(doc.id).text
-            if "_layer" in result.record:
-                layer = result.record["_layer"]
-                if text != doc.text:
-                    raise InputError(f"{doc.id}: the project's text differs from the brat text")
-            else:
-                if text != doc.text:
-                    raise InputError(f"{doc.id}: the project's text differs from this line's text")
-                layer = layer_from_interchange(result.record, text, name=name, origin=name)
+            layer = result.record["_layer"]
+            if text != doc.text:
+                what = "the brat text" if result.source.startswith("brat:") else "this line's text"
+                raise InputError(f"{doc.id}: the project's text differs from {what}")
             session.put_layer(doc.id, layer, replace=replace)
         except SaywhoError as exc:
             failures.append((doc.id, f"{result.source}: {exc.message}"))

@@ -1,0 +1,115 @@
+"""The journal file: every byte of a line or none, torn lines cut (never completed), cheap reads
+from the end and at an offset."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from annotations.store import journal
+from annotations.store.journal import Journal
+
+
+class ShortWrites:
+    """``os`` as the journal sees it: each write puts down at most ``step`` bytes; with
+    ``fail_after`` set, the write after that many bytes fails with ENOSPC."""
+
+    def __init__(self, step: int, fail_after: int | None = None) -> None:
+        self.step = step
+        self.fail_after = fail_after
+        self.written = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def write(self, fd: int, data: bytes) -> int:
+        if self.fail_after is not None and self.written >= self.fail_after:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        n = os.write(fd, bytes(data[: self.step]))
+        self.written += n
+        return n
+
+
+def test_short_writes_are_continued_until_the_line_is_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j = Journal(tmp_path)
+    j.append({"id": "a", "op": "edit", "what": "x" * 100})
+    monkeypatch.setattr(journal, "os", ShortWrites(step=7))
+    j.append({"id": "b", "op": "edit", "what": "y" * 100})
+    monkeypatch.undo()
+    assert [e["id"] for e in j.entries()] == ["a", "b"]
+
+
+def test_a_write_that_fails_half_way_leaves_the_journal_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j = Journal(tmp_path)
+    j.append({"id": "a", "op": "edit"})
+    before = j.path.read_bytes()
+    monkeypatch.setattr(journal, "os", ShortWrites(step=10, fail_after=10))
+    with pytest.raises(OSError) as refused:
+        j.append({"id": "b", "op": "edit", "what": "z" * 50})
+    assert refused.value.errno == errno.ENOSPC
+    monkeypatch.undo()
+    assert j.path.read_bytes() == before
+    j.append({"id": "c", "op": "edit"})
+    assert [e["id"] for e in j.entries()] == ["a", "c"]
+
+
+def test_a_refused_first_append_leaves_no_journal_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal, "os", ShortWrites(step=5, fail_after=5))
+    with pytest.raises(OSError):
+        Journal(tmp_path).append({"id": "a", "op": "edit"})
+    assert not (tmp_path / "journal.jsonl").exists()
+
+
+def test_a_write_of_nothing_is_an_error_not_a_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    j = Journal(tmp_path)
+    monkeypatch.setattr(journal, "os", ShortWrites(step=0))
+    with pytest.raises(OSError):
+        j.append({"id": "a", "op": "edit"})
+
+
+def test_a_torn_line_that_parses_is_cut_not_completed(tmp_path: Path) -> None:
+    j = Journal(tmp_path)
+    j.append({"id": "a", "op": "edit"})
+    with open(j.path, "ab") as fh:
+        fh.write(b'{"id": "torn", "op": "edit"}')  # whole JSON, but its newline never landed
+    assert [e["id"] for e in j.entries()] == ["a"]  # readers do not count it
+    j.append({"id": "b", "op": "edit"})
+    assert [e["id"] for e in j.entries()] == ["a", "b"]
+    assert b"torn" not in j.path.read_bytes()
+
+
+def test_offsets_read_back_the_same_entries(tmp_path: Path) -> None:
+    j = Journal(tmp_path)
+    first = j.append({"id": "a", "op": "edit"})
+    second = j.append({"id": "v", "op": "void", "ref": "a"}, {"id": "b", "op": "edit"})
+    assert first.offset == 0 and second.end == j.size()
+    assert j.read_at(second.offset)[0] == {"id": "b", "op": "edit"}
+    assert j.read_at(second.offset)[1] == second.end
+    assert [(o, e["id"]) for o, e in j.scan(first.end)] == [
+        (first.end, "v"),
+        (second.offset, "b"),
+    ]
+    assert j.last() == (second.offset, {"id": "b", "op": "edit"})
+    assert [e["id"] for _, e in j.scan(first.end, ops=("void",))] == ["v"]
+
+
+def test_last_reads_a_long_last_line_and_skips_a_torn_tail(tmp_path: Path) -> None:
+    j = Journal(tmp_path)
+    j.append({"id": "a", "op": "edit"})
+    big = j.append({"id": "b", "op": "replace-layer", "data": "q" * 200_000})
+    with open(j.path, "ab") as fh:
+        fh.write(b'{"id": "torn"')
+    last = j.last()
+    assert last is not None and last[0] == big.offset and last[1]["id"] == "b"  # type: ignore[index]
+    assert Journal(tmp_path / "nowhere").last() is None

@@ -1,0 +1,307 @@
+"""Journal first, layer second: a writer killed between the two, a refused layer write, entries
+that cannot be undone, and the checkpoint that spares opening the journal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotations.edits import AcceptQuote, SetNote
+from annotations.errors import InputError
+from annotations.store import Project, history, journal_index
+from annotations.store.journal import Journal
+from annotations.store.layers import LayerStore
+from tests.conftest import REPO, make_project
+
+# Applies one edit and reports it, then dies (os._exit: no cleanup runs, as with SIGKILL) at
+# the named point of a second edit.
+CHILD = """
+import os, sys
+from annotations.edits import SetNote
+from annotations.store import Project, journal
+from annotations.store.layers import LayerStore
+
+folder, point = sys.argv[1], sys.argv[2]
+project = Project.open(folder, "ann", create=False)
+project.apply(SetNote("d0", quote_id="q1", note="acknowledged"))
+print("saved", flush=True)
+write, append = LayerStore.write, journal.Journal.append
+
+def die(*args, **kwargs):
+    os._exit(9)
+
+def after(real):
+    def run(*args, **kwargs):
+        real(*args, **kwargs)
+        os._exit(9)
+    return run
+
+if point == "before-layer":
+    LayerStore.write = die
+elif point == "after-layer":
+    LayerStore.write = after(write)
+elif point == "after-journal":
+    journal.Journal.append = after(append)
+project.apply(SetNote("d0", quote_id="q2", note="in flight"))
+print("saved", flush=True)
+"""
+
+
+def _kill_during_second_edit(folder: Path, point: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(folder), point],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 9, done.stderr
+    assert done.stdout.split() == ["saved"]
+
+
+@pytest.mark.parametrize(
+    ("point", "lands"),
+    [("before-layer", False), ("after-journal", False), ("after-layer", True)],
+)
+def test_undo_after_a_kill_mid_edit_undoes_the_last_edit_on_disk(
+    tmp_path: Path, point: str, lands: bool
+) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder, n_docs=2) as project:
+        project.apply(SetNote("d1", quote_id="q1", note="earlier"))  # closed: a checkpoint
+    assert journal_index.load(folder) is not None
+    _kill_during_second_edit(folder, point)
+    with Project.open(folder, "ann") as project:
+        quotes = project.layer("d0").quotes
+        assert quotes["q1"].note == "acknowledged"
+        assert (quotes["q2"].note == "in flight") is lands
+        notes = [
+            e["change"]["quotes_after"]
+            for e in project.journal()
+            if e["op"] == "edit" and e["doc"] == "d0"
+        ]
+        on_disk = (
+            [{"q1": "acknowledged"}, {"q2": "in flight"}] if lands else [{"q1": "acknowledged"}]
+        )
+        assert [{k: q["note"] for k, q in n.items()} for n in notes] == on_disk
+        undone = project.undo()
+        assert undone is not None
+        quotes = project.layer("d0").quotes
+        if lands:  # the edit reached its layer: it is the last edit, and undo takes it back
+            assert (quotes["q1"].note, quotes["q2"].note) == ("acknowledged", "")
+        else:  # it did not: undo takes back the last acknowledged edit, nothing else
+            assert (quotes["q1"].note, quotes["q2"].note) == ("", "")
+    raw = [json.loads(line) for line in (folder / "journal.jsonl").read_bytes().splitlines()]
+    voids = [e for e in raw if e["op"] == "void"]
+    assert len(voids) == (0 if lands else 1)
+
+
+def test_a_refused_layer_write_voids_its_intent(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.apply(SetNote("d0", quote_id="q1", note="one"))
+
+    def refuse(self: LayerStore, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(LayerStore, "write", refuse)
+    with pytest.raises(OSError):
+        project.apply(SetNote("d0", quote_id="q2", note="two"))
+    monkeypatch.undo()
+    assert [e["what"] for e in project.journal()] == ["note on q1"]
+    with Project.open(project.folder, "ann", read_only=True) as again:
+        assert [e["what"] for e in again.journal()] == ["note on q1"]
+    project.undo()
+    assert project.layer("d0").quotes["q1"].note == ""
+
+
+def test_a_void_the_full_disk_refused_goes_down_with_the_next_line(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.apply(SetNote("d0", quote_id="q1", note="one"))
+    real_append = Journal.append
+    calls = {"n": 0}
+
+    def once_then_full(self: Journal, *entries: dict) -> object:  # type: ignore[type-arg]
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise OSError(28, "No space left on device")
+        return real_append(self, *entries)
+
+    def refuse(self: LayerStore, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Journal, "append", once_then_full)
+    monkeypatch.setattr(LayerStore, "write", refuse)
+    with pytest.raises(OSError):
+        project.apply(SetNote("d0", quote_id="q2", note="lost"))  # intent lands, void does not
+    monkeypatch.undo()
+    project.apply(SetNote("d0", quote_id="q2", note="two"))
+    raw = (project.folder / "journal.jsonl").read_bytes().splitlines()
+    ops = [json.loads(line)["op"] for line in raw]
+    assert ops == ["edit", "edit", "void", "edit"]
+    with Project.open(project.folder, "other", read_only=True) as again:
+        assert [e["what"] for e in again.journal()] == ["note on q1", "note on q2"]
+    project.undo()
+    project.undo()
+    assert project.layer("d0").quotes["q1"].note == ""
+    assert project.layer("d0").quotes["q2"].note == ""
+
+
+def _append_raw(folder: Path, entry: dict) -> None:  # type: ignore[type-arg]
+    with open(folder / "journal.jsonl", "ab") as fh:
+        fh.write(orjson.dumps(entry) + b"\n")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"doc": "gone", "change": {"quotes_after": {"q1": None}}},
+        {"doc": "d0", "change": {"quotes_before": {"q1": {"nonsense": 1}}, "quotes_after": {}}},
+        {"doc": "d0", "change": {"quotes_before": {"q1": 7}, "quotes_after": {"q1": None}}},
+    ],
+    ids=["unknown-document", "malformed-record", "record-not-a-dict"],
+)
+def test_an_entry_that_cannot_be_undone_is_skipped_once(tmp_path: Path, bad: dict) -> None:  # type: ignore[type-arg]
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        project.apply(AcceptQuote("d0", quote_id="q1"))
+    _append_raw(
+        folder,
+        {"id": "bad", "annotator": "ann", "op": "edit", "what": "ghost", "layer": "ann", **bad},
+    )
+    with Project.open(folder, "ann") as project:
+        undone = project.undo()
+        assert undone is not None and undone.description.startswith("undo accepted q1")
+        assert len(undone.skipped) == 1 and "ghost" in undone.skipped[0]
+        assert project.layer("d0").quotes["q1"].status == "suggested"
+        assert project.undo() is None
+    with Project.open(folder, "ann") as project:
+        assert project.undo() is None  # skipped for good: said once
+        assert project.redo() is not None
+        assert project.layer("d0").quotes["q1"].status == "accepted"
+
+
+def test_when_only_unusable_entries_are_left_undo_says_why(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    make_project(folder).close()
+    _append_raw(
+        folder,
+        {"id": "bad", "annotator": "ann", "op": "edit", "what": "ghost", "doc": "gone",
+         "layer": "ann", "change": {}},
+    )  # fmt: skip
+    with Project.open(folder, "ann") as project:
+        with pytest.raises(InputError, match="ghost"):
+            project.undo()
+        assert not project.can_undo and project.undo() is None
+
+
+def _edits(project: Project, n: int, start: int = 0) -> None:
+    for k in range(start, start + n):
+        project.apply(SetNote("d0", quote_id=f"q{k % 2 + 1}", note=str(k)))
+
+
+def test_opening_reads_the_checkpoint_and_the_lines_after_it_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "CHECKPOINT_EVERY", 10)
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        _edits(project, 25)
+        project.undo()
+    assert (folder / journal_index.INDEX_NAME).exists()
+    starts: list[int] = []
+    real_scan = Journal.scan
+
+    def spy(self: Journal, start: int = 0, ops: object = None):  # type: ignore[no-untyped-def]
+        starts.append(start)
+        return real_scan(self, start, ops)  # type: ignore[arg-type]
+
+    layer_reads: list[str] = []
+    real_get = LayerStore.get
+
+    def get(self: LayerStore, doc_id: str, name: str):  # type: ignore[no-untyped-def]
+        layer_reads.append(doc_id)
+        return real_get(self, doc_id, name)
+
+    monkeypatch.setattr(Journal, "scan", spy)
+    monkeypatch.setattr(LayerStore, "get", get)
+    with Project.open(folder, "ann") as project:
+        assert starts and min(starts) > 0, "opening read the journal from its start"
+        assert layer_reads == [], "after a clean close, opening reconciles nothing"
+        assert project.layer("d0").quotes["q1"].note == "22"
+        project.redo()
+        project.undo()
+        project.undo()
+        assert project.layer("d0").quotes["q1"].note == "22"
+        assert project.layer("d0").quotes["q2"].note == "21"
+
+
+@pytest.mark.parametrize("how", ["missing", "garbage", "journal-cut", "journal-replaced"])
+def test_a_missing_or_stale_checkpoint_is_rebuilt_from_the_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    monkeypatch.setattr(history, "CHECKPOINT_EVERY", 5)
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        _edits(project, 8)
+        backup = {p: p.read_bytes() for p in folder.rglob("*.json*") if p.is_file()}
+        _edits(project, 4, start=8)
+    index = folder / journal_index.INDEX_NAME
+    lines = (folder / "journal.jsonl").read_bytes().splitlines(keepends=True)
+    if how == "missing":
+        index.unlink()
+    elif how == "garbage":
+        index.write_bytes(b'{"version": 1, "journ')
+    elif how == "journal-cut":  # back to a copy taken before the checkpoint was written
+        for path, data in backup.items():
+            path.write_bytes(data)
+    else:  # same length, other entries: the ids at the checkpoint's offsets differ
+        entries = [orjson.loads(line) for line in lines]
+        for entry in entries:
+            entry["id"] = ("0" if entry["id"][0] != "0" else "1") + entry["id"][1:]
+        (folder / "journal.jsonl").write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entries))
+    kept = 8 if how == "journal-cut" else 12
+    with Project.open(folder, "ann") as project:
+        for k in reversed(range(kept)):
+            assert project.undo() is not None, f"edit {k} could not be undone"
+            assert (project.layer("d0").quotes[f"q{k % 2 + 1}"].note or "") == (
+                str(k - 2) if k >= 2 else ""
+            )
+        assert project.undo() is None
+    assert journal_index.load(folder) is not None
+
+
+def test_undo_goes_below_the_part_of_the_stack_the_checkpoint_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(journal_index, "MAX_DEPTH", 3)
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        _edits(project, 10)
+    saved = journal_index.load(folder)
+    assert saved is not None and saved.stacks["ann"].undo_more
+    with Project.open(folder, "ann") as project:
+        for _ in range(10):
+            assert project.undo() is not None
+        assert project.undo() is None
+        assert project.layer("d0").quotes["q1"].note == ""
+        for _ in range(10):
+            assert project.redo() is not None
+        assert project.layer("d0").quotes["q2"].note == "9"
+
+
+def test_a_read_only_open_writes_no_checkpoint(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        _edits(project, 3)
+    (folder / journal_index.INDEX_NAME).unlink(missing_ok=True)
+    with Project.open(folder, "ann", read_only=True) as project:
+        assert project.can_undo
+    assert not (folder / journal_index.INDEX_NAME).exists()
