@@ -293,17 +293,22 @@ class Session:
         self._emit(EditSaved("edit", receipt))
         return receipt
 
-    def undo(self) -> EditReceipt | None:
-        """Undo this annotator's last edit (``None``: nothing to undo)."""
-        return self._step("undo")
+    def undo(self, doc_id: str | None = None, layer: str | None = None) -> EditReceipt | None:
+        """Undo this annotator's last edit (``None``: nothing to undo).
 
-    def redo(self) -> EditReceipt | None:
-        """Redo the last undone edit (``None``: nothing to redo)."""
-        return self._step("redo")
+        With ``doc_id``, the last edit in that document and ``layer`` (default: the annotator's
+        own): undo acts where the researcher is looking, never out of sight.
+        """
+        return self._step("undo", doc_id, layer)
 
-    def _step(self, op: str) -> EditReceipt | None:
+    def redo(self, doc_id: str | None = None, layer: str | None = None) -> EditReceipt | None:
+        """Redo the last undone edit (in ``doc_id`` and ``layer`` when given)."""
+        return self._step("redo", doc_id, layer)
+
+    def _step(self, op: str, doc_id: str | None, layer: str | None) -> EditReceipt | None:
+        scope = None if doc_id is None else (doc_id, layer or self.annotator)
         with self._change(op):
-            receipt = self.project.undo() if op == "undo" else self.project.redo()
+            receipt = self.project.undo(scope) if op == "undo" else self.project.redo(scope)
         if receipt is not None:
             self._emit(EditSaved(op, receipt))
         return receipt

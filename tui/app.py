@@ -152,14 +152,29 @@ class SaywhoApp(App[None]):
 
     # ------------------------------------------------------------------ edits
     def action_undo(self) -> None:
-        """Undo this annotator's last edit (also one from an earlier session)."""
-        if not self._refused():
-            self.bridge.undo()
+        """Undo this annotator's last edit in the document and layer on screen (also one from
+        an earlier session)."""
+        scope = self._undo_scope("undo")
+        if scope is not None:
+            self.bridge.undo(*scope)
 
     def action_redo(self) -> None:
-        """Redo the last undone edit."""
-        if not self._refused():
-            self.bridge.redo()
+        """Redo the last undone edit in the document and layer on screen."""
+        scope = self._undo_scope("redo")
+        if scope is not None:
+            self.bridge.redo(*scope)
+
+    def _undo_scope(self, op: str) -> tuple[str, str] | None:
+        if self._refused():
+            return None
+        from tui.screens.base import SaywhoScreen
+
+        screen = self.screen
+        scope = screen.undo_scope() if isinstance(screen, SaywhoScreen) else None
+        if scope is None:
+            self.notify(f"Open a document to {op} its edits: {op} acts where you can see it.",
+                        severity="warning", timeout=3)
+        return scope
 
     def _refused(self) -> bool:
         reason = self.bridge.refuse_read_only()

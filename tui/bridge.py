@@ -133,13 +133,13 @@ class SessionBridge:
         """Queue an edit."""
         self._queue("edit", edit.describe(), lambda s: s.apply(edit), edit)
 
-    def undo(self) -> None:
-        """Queue an undo of this annotator's last edit."""
-        self._queue("undo", "undo", lambda s: s.undo())
+    def undo(self, doc_id: str, layer: str) -> None:
+        """Queue an undo of this annotator's last edit in ``doc_id`` and ``layer``."""
+        self._queue("undo", "undo", lambda s: s.undo(doc_id, layer))
 
-    def redo(self) -> None:
-        """Queue a redo."""
-        self._queue("redo", "redo", lambda s: s.redo())
+    def redo(self, doc_id: str, layer: str) -> None:
+        """Queue a redo of the last undone edit in ``doc_id`` and ``layer``."""
+        self._queue("redo", "redo", lambda s: s.redo(doc_id, layer))
 
     def change(self, what: str, fn: Callable[[Session], Any]) -> None:
         """Queue any other change (scheme, settings): same worker, same error policy."""

@@ -34,7 +34,7 @@ from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
 from annotations.store.documents import DocumentList
 from annotations.store.journal import Journal
-from annotations.store.journal_index import Checkpoint, Ref, Stacks, is_edit
+from annotations.store.journal_index import Checkpoint, Ref, Stacks, find, is_edit, scope_of
 from annotations.store.layers import LayerStore
 
 CHECKPOINT_EVERY = 100
@@ -108,27 +108,31 @@ class History:
             entry, ref = self._commit(
                 edit.doc_id, layer_name, layer, change, "edit", edit.describe()
             )
-            mine = self._mine
-            mine.undo.append(ref)
-            mine.redo.clear()
-            mine.redo_more = False
+            self._mine.push_edit(ref)
             return _receipt(entry, change)
         finally:
             self._maybe_checkpoint()
 
-    def undo(self) -> EditReceipt | None:
-        """Undo the last edit (None when there is none)."""
+    def undo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
+        """Undo the last edit, in ``scope`` (document, layer) when given (None: none there)."""
         try:
-            return self._step("undo")
+            return self._step("undo", scope)
         finally:
             self._maybe_checkpoint()
 
-    def redo(self) -> EditReceipt | None:
-        """Redo the last undone edit (None when there is none)."""
+    def redo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
+        """Redo the last undone edit, in ``scope`` when given (None when there is none)."""
         try:
-            return self._step("redo")
+            return self._step("redo", scope)
         finally:
             self._maybe_checkpoint()
+
+    def can_step(self, op: str, scope: tuple[str, str] | None = None) -> bool:
+        """True when there may be an edit to undo (``op="undo"``) or redo in ``scope``."""
+        mine = self._mine
+        stack, more = (mine.undo, mine.undo_more) if op == "undo" else (mine.redo, mine.redo_more)
+        wanted = None if scope is None else scope_of(*scope)
+        return find(stack, wanted) is not None or more
 
     def put_layer(self, doc_id: str, layer: Layer) -> bool:
         """Store a whole layer, checked against the text; False when it is already stored.
@@ -270,9 +274,10 @@ class History:
     def _mine(self) -> Stacks:
         return self._stacks.setdefault(self._annotator, Stacks())
 
-    def _step(self, op: str) -> EditReceipt | None:
+    def _step(self, op: str, scope: tuple[str, str] | None) -> EditReceipt | None:
         skipped: list[str] = []
         rebuilt = False
+        wanted = None if scope is None else scope_of(*scope)
         while True:
             mine = self._mine
             source, target, more = (
@@ -280,15 +285,16 @@ class History:
                 if op == "undo"
                 else (mine.redo, mine.undo, mine.redo_more)
             )
-            if not source and more and not rebuilt:
+            at = find(source, wanted)
+            if at is None and more and not rebuilt:
                 self._rebuild()
                 rebuilt = True
                 continue
-            if not source:
+            if at is None:
                 if skipped:
                     raise InputError(f"nothing to {op}: {'; '.join(skipped)}")
                 return None
-            top = source[-1]
+            top = source[at]
             original, _ = self._journal.read_at(top.offset)
             if (original is None or original.get("id") != top.id) and not rebuilt:
                 self._rebuild()  # the journal changed under the stacks: fold it again
@@ -299,11 +305,11 @@ class History:
                 what = (original or {}).get("what") or f"entry {top.id}"
                 message = f"skipped {what!r}: {problem}"
                 self._write(self._entry("skip", message, ref=top.id, why=problem, **{"from": op}))
-                source.pop()
+                source.pop(at)
                 skipped.append(message)
                 continue
             assert original is not None
-            return self._step_on(op, original, change, source, target, skipped)
+            return self._step_on(op, original, change, source, at, target, skipped)
 
     def _loadable(self, entry: dict[str, Any] | None, op: str) -> tuple[LayerChange | None, str]:
         """The change to make for undoing/redoing ``entry``, or None and why it cannot be."""
@@ -329,6 +335,7 @@ class History:
         original: dict[str, Any],
         change: LayerChange,
         source: list[Ref],
+        at: int,
         target: list[Ref],
         skipped: list[str],
     ) -> EditReceipt:
@@ -350,7 +357,7 @@ class History:
                     **{"from": op},
                 )
             )
-            source.pop()
+            source.pop(at)
             raise InputError(
                 f"cannot {op} {what!r}: {conflict} was changed since by another "
                 f"edit in layer {layer_name!r}; that change is kept and this {op} is skipped"
@@ -358,7 +365,7 @@ class History:
         entry, _ = self._commit(
             doc_id, layer_name, layer, change, op, f"{op} {what}", ref=original["id"]
         )
-        target.append(source.pop())
+        target.append(source.pop(at))
         return _receipt(entry, change, tuple(skipped))
 
     # ----------------------------------------------------------------- writing
@@ -388,7 +395,7 @@ class History:
         except BaseException:
             self._void(entry)
             raise
-        return entry, Ref(entry["id"], offset)
+        return entry, Ref(entry["id"], offset, scope_of(doc_id, layer_name))
 
     def _write(self, *entries: dict[str, Any]) -> int:
         """Append ``entries`` after any void line still waiting; the last one's byte offset."""

@@ -2,17 +2,21 @@
 
 Undo after a restart needs each annotator's undo and redo stacks, and those are a fold over the
 whole journal: parsing it at open made open time grow with every edit ever made. The checkpoint
-holds the fold up to a byte offset of the journal: per annotator, the stacks as the ids and byte
-offsets of the edit entries on them (the entry itself is read from the journal when it is undone
-or redone). Only the top ``MAX_DEPTH`` of a stack is kept, with a flag saying more lie below;
-reaching that bottom rebuilds the stacks from the journal (slow, rare, correct).
+holds the fold up to a byte offset of the journal: per annotator, the stacks as the ids, byte
+offsets and scopes (document and layer) of the edit entries on them (the entry itself is read from
+the journal when it is undone or redone). Undo and redo act within a scope (the document and layer
+in view): an undo takes the newest edit of that scope, wherever it lies on the stack, and a new
+edit clears only its own scope's redo. Only the top ``MAX_DEPTH`` of a stack is kept, with a
+flag saying more lie below; reaching that bottom rebuilds the stacks from the journal (slow,
+rare, correct).
 
 File format (JSON, rewritten whole through the store's atomic writer)::
 
-    {"version": 1,
+    {"version": 2,
      "journal_size": 123456,                     # the journal bytes the fold covers
      "last": ["<entry id>", 123001],             # the last entry covered: id, byte offset
-     "stacks": {"<annotator>": {"undo": [["<id>", offset], ...], "redo": [...],
+     "stacks": {"<annotator>": {"undo": [["<id>", offset, "<doc>\u001f<layer>"], ...],
+                                "redo": [...],
                                 "undo_more": false, "redo_more": false}}}
 
 A checkpoint is trusted only while the journal still holds, at ``last``, an entry with that id
@@ -32,15 +36,29 @@ import orjson
 from annotations.store.atomic import atomic_write_bytes, dumps
 
 INDEX_NAME = "journal.index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 MAX_DEPTH = 256
 
 
 class Ref(NamedTuple):
-    """An edit entry on an undo or redo stack: its id and its line's byte offset."""
+    """An edit entry on an undo or redo stack: its id, its line's byte offset, its scope."""
 
     id: str
     offset: int
+    scope: str = ""
+
+
+def scope_of(doc_id: str, layer: str) -> str:
+    """The scope an edit acts in: its document and layer."""
+    return f"{doc_id}\x1f{layer}"
+
+
+def find(stack: list[Ref], scope: str | None) -> int | None:
+    """The position of the newest ref of ``scope`` (``None``: the top), or ``None``."""
+    for i in range(len(stack) - 1, -1, -1):
+        if scope is None or stack[i].scope == scope:
+            return i
+    return None
 
 
 @dataclass(slots=True)
@@ -55,16 +73,14 @@ class Stacks:
     def fold(self, entry: dict[str, Any], offset: int) -> bool:
         """Apply one journal entry of this annotator (not a voided one) to the stacks.
 
-        An edit goes on the undo stack and clears redo; an undo or redo moves its edit across
-        when it is the top; a skip drops it. False when the entry needs a part of a stack that
-        is not held (below ``MAX_DEPTH``): the caller rebuilds from the whole journal.
+        An edit goes on the undo stack and clears its scope's redo; an undo or redo moves its
+        edit across, wherever it lies; a skip drops it. False when the entry needs a part of a
+        stack that is not held (below ``MAX_DEPTH``): the caller rebuilds from the whole journal.
         """
         op = entry.get("op")
         if op == "edit":
             if is_edit(entry):
-                self.undo.append(Ref(entry["id"], offset))
-                self.redo.clear()
-                self.redo_more = False
+                self.push_edit(Ref(entry["id"], offset, scope_of(entry["doc"], entry["layer"])))
             return True
         if op == "undo":
             return _move(self.undo, self.redo, self.undo_more, entry.get("ref"))
@@ -76,19 +92,24 @@ class Stacks:
                 if entry.get("from") == "undo"
                 else (self.redo, self.redo_more)
             )
-            if not stack:
-                return not more
-            if stack[-1].id == entry.get("ref"):
-                stack.pop()
+            return _move(stack, None, more, entry.get("ref"))
         return True
 
+    def push_edit(self, ref: Ref) -> None:
+        """A new edit: on the undo stack; what was undone in its scope can no longer be redone."""
+        self.undo.append(ref)
+        self.redo[:] = [r for r in self.redo if r.scope != ref.scope]
 
-def _move(source: list[Ref], target: list[Ref], more: bool, ref: object) -> bool:
-    if not source:
-        return not more
-    if source[-1].id == ref:
-        target.append(source.pop())
-    return True
+
+def _move(source: list[Ref], target: list[Ref] | None, more: bool, ref: object) -> bool:
+    """Move the entry ``ref`` from ``source`` onto ``target`` (``None``: drop it)."""
+    for i in range(len(source) - 1, -1, -1):
+        if source[i].id == ref:
+            moved = source.pop(i)
+            if target is not None:
+                target.append(moved)
+            return True
+    return not more
 
 
 def is_edit(entry: dict[str, Any]) -> bool:
@@ -126,11 +147,13 @@ def load(folder: Path) -> Checkpoint | None:
         return None
 
 
-def _refs(pairs: list[list[Any]]) -> list[Ref]:
-    """``[[id, offset], ...]`` as refs; ``TypeError``/``ValueError`` for anything else."""
-    refs = list(map(Ref._make, pairs))
-    if not all(type(r.id) is str and type(r.offset) is int for r in refs):
-        raise ValueError("not a stack of [id, offset] pairs")
+def _refs(triples: list[list[Any]]) -> list[Ref]:
+    """``[[id, offset, scope], ...]`` as refs; ``TypeError``/``ValueError`` for anything else."""
+    refs = list(map(Ref._make, triples))
+    if not all(
+        type(r.id) is str and type(r.offset) is int and type(r.scope) is str for r in refs
+    ):
+        raise ValueError("not a stack of [id, offset, scope] triples")
     return refs
 
 
@@ -138,7 +161,7 @@ def save(folder: Path, checkpoint: Checkpoint) -> None:
     """Write ``checkpoint`` atomically, each stack cut to its top ``MAX_DEPTH`` entries."""
 
     def cut(stack: list[Ref]) -> list[list[Any]]:
-        return [[r.id, r.offset] for r in stack[-MAX_DEPTH:]]
+        return [[r.id, r.offset, r.scope] for r in stack[-MAX_DEPTH:]]
 
     data = {
         "version": INDEX_VERSION,

@@ -252,17 +252,22 @@ class Project:
         self._folder.require_writable()
         return self._notify(self._history.apply(edit, edit.layer or self.annotator))
 
-    def undo(self) -> EditReceipt | None:
-        """Undo this annotator's last edit (also one made before a restart)."""
+    def undo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
+        """Undo this annotator's last edit (also one made before a restart); with ``scope``
+        (document id, layer), the last edit there."""
         self._folder.require_writable()
-        receipt = self._history.undo()
+        receipt = self._history.undo(scope)
         return self._notify(receipt) if receipt is not None else None
 
-    def redo(self) -> EditReceipt | None:
-        """Redo the last undone edit."""
+    def redo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
+        """Redo the last undone edit (in ``scope`` when given)."""
         self._folder.require_writable()
-        receipt = self._history.redo()
+        receipt = self._history.redo(scope)
         return self._notify(receipt) if receipt is not None else None
+
+    def can_step(self, op: str, scope: tuple[str, str] | None = None) -> bool:
+        """True when there may be an edit to ``op`` ("undo" or "redo") in ``scope``."""
+        return self._history.can_step(op, scope)
 
     @property
     def can_undo(self) -> bool:

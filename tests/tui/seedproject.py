@@ -105,7 +105,7 @@ def open_project(folder: Path, *, read_only: bool = False) -> Session:
                         detect=lambda t: Layer(SUGGESTIONS_LAYER))
 
 
-def saved_layer(folder: Path, doc_id: str = DOC_ID) -> Layer:
-    """The annotator's layer as it is on disk (a fresh read-only open)."""
+def saved_layer(folder: Path, doc_id: str = DOC_ID, layer: str | None = None) -> Layer:
+    """A layer (default: the annotator's) as it is on disk (a fresh read-only open)."""
     with open_project(folder, read_only=True) as project:
-        return project.layer(doc_id)
+        return project.layer(doc_id, layer)

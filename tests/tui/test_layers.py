@@ -63,15 +63,19 @@ async def test_stats_follow_the_layer(folder, run_app):
         assert pilot.app.screen.stats["layer"] == "bo"
 
 
-async def test_undo_of_an_edit_in_a_layer_not_shown_says_where(folder, run_app):
+async def test_undo_acts_on_the_layer_in_view_only(folder, run_app):
+    """saywho 0.1 undid an edit of another layer out of sight; now `u` undoes the last edit of
+    the layer on screen, and the other layer's edit waits for its own `u` there."""
     add_layer(folder, "bo")
     async with run_app(folder) as pilot:
         await pilot.press("l", "down", "enter", "a")  # accept q1 in bo
         await settle(pilot)
-        await pilot.press("l", "home", "enter", "u")  # back to tester, undo
+        await pilot.press("l", "home", "enter", "u")  # back to tester, undo: nothing here
         await settle(pilot)
-        assert "layer bo" in pilot.app.bridge.save_state[1]
-        assert "layer bo" in pilot.app.screen.query_one("#status").render().plain
+        assert "nothing to undo" in pilot.app.bridge.save_state[1]
+        assert saved_layer(folder, layer="bo").quotes["q1"].status == "accepted"
+        await pilot.press("l", "down", "enter", "u")  # in bo: undone
+        await settle(pilot)
     with open_project(folder, read_only=True) as project:
         assert project.layer(DOC_ID, "bo").quotes["q1"].status == "suggested"
 

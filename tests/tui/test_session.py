@@ -223,3 +223,44 @@ async def test_status_under_a_modal_follows_the_save(folder, run_app):
         assert "✓ saved" in status and "queued" not in status
         await pilot.press("escape")
         assert "✓ saved" in str(pilot.app.screen.query_one("#status").render())
+
+
+async def test_undo_never_reaches_into_another_document(tmp_path, run_app):
+    """saywho 0.1: reject in article A, open article B, `u` undid A's change out of sight; in
+    the library `u` silently restored a deleted quote. Now undo acts on the document on
+    screen, and the library refuses it with a message."""
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter", "x")  # the library lists "ice" first: reject q1 there
+        await settle(pilot)
+        assert saved_layer(folder).quotes["q1"].status == "rejected"
+        await pilot.press("escape", "u")  # the library: refused
+        await settle(pilot)
+        assert saved_layer(folder).quotes["q1"].status == "rejected"
+        await pilot.press("down", "enter", "u")  # article B: nothing of B to undo
+        await settle(pilot)
+        assert pilot.app.screen.doc_id == "extra-1"
+        assert saved_layer(folder).quotes["q1"].status == "rejected"
+        assert "nothing to undo" in pilot.app.bridge.save_state.message
+        await pilot.press("escape", "up", "enter", "u")  # back in A: undone there
+        await settle(pilot)
+    assert saved_layer(folder).quotes["q1"].status == "suggested"
+
+
+async def test_undo_after_restart_keeps_to_its_layer(folder, run_app):
+    """After a restart, `u` in the annotator's layer never undoes a step of `final`."""
+    async with run_app(folder) as pilot:
+        await pilot.press("a")  # tester's layer
+        await settle(pilot)
+    from seedproject import DOC_ID, open_project
+
+    from annotations.edits import NewQuote
+
+    q2 = saved_layer(folder).quotes["q2"]
+    with open_project(folder) as session:  # an adjudication step in `final`, made later
+        session.apply(NewQuote(DOC_ID, q2.start, q2.end, quote_id="f1", layer="final"))
+    async with run_app(folder) as pilot:
+        await pilot.press("u")
+        await settle(pilot)
+    assert saved_layer(folder).quotes["q1"].status == "suggested"
+    assert "f1" in saved_layer(folder, layer="final").quotes

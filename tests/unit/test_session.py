@@ -145,3 +145,33 @@ def test_read_only_and_layer_refusals(tmp_path: Path) -> None:
             assert second.read_only and "another saywho" in (second.read_only_reason or "")
             with pytest.raises(ReadOnlyError):
                 second.set_setting("k", 1)
+
+
+def test_undo_and_redo_keep_to_their_document_and_layer(tmp_path: Path) -> None:
+    """Undo takes the newest edit of the document and layer asked for, wherever it lies on
+    the stack, also after a restart (from the checkpoint and from the journal alone); a new edit
+    clears only its own document's redo."""
+    folder = tmp_path / "p"
+    with open_session(folder) as session:
+        session.import_documents([Document(f"d{i}", "Doc", ARTICLE) for i in range(2)])
+        qid = next(iter(session.layer("d0").quotes))
+        session.apply(SetStance("d0", qid, "support"))
+        session.apply(SetStance("d1", qid, "oppose"))
+        session.apply(SetStance("d0", qid, "neutral"))
+        session.apply(SetStance("d1", qid, "unclear"))
+        assert session.undo("d0").change.quotes_after[qid].stance == "support"
+        assert session.undo("d1").change.quotes_after[qid].stance == "oppose"
+        assert session.undo("d0", "gold") is None  # another layer: nothing there
+    for drop_index in (False, True):
+        if drop_index:
+            (folder / "journal.index").unlink()
+        with open_session(folder) as session:
+            assert session.layer("d0").quotes[qid].stance == "support"
+            assert session.layer("d1").quotes[qid].stance == "oppose"
+    with open_session(folder) as session:
+        assert session.redo("d1").change.quotes_after[qid].stance == "unclear"
+        session.apply(SetStance("d0", qid, "unclear"))  # clears d0's redo only
+        assert session.redo("d0") is None
+        assert session.undo("d1").change.quotes_after[qid].stance == "oppose"
+        assert session.redo("d1").change.quotes_after[qid].stance == "unclear"
+        assert session.undo().change.quotes_after[qid].stance == "oppose"  # unscoped: the top

@@ -125,6 +125,14 @@ class AdjudicateScreen(SaywhoScreen):
         self._fill()
         self.query_one("#units", RowList).focus()
 
+    def document_in_view(self) -> str | None:
+        """The document being adjudicated."""
+        return self.doc_id
+
+    def undo_scope(self) -> tuple[str, str] | None:
+        """Undo takes back the last decision in this document's ``final`` layer."""
+        return (self.doc_id, FINAL_LAYER)
+
     # ------------------------------------------------------------------ drawing
     def decided(self, unit: Unit) -> bool:
         """True when ``final`` holds a quote for ``unit`` (adopted or left out)."""

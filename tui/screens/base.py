@@ -46,6 +46,11 @@ class SaywhoScreen(Screen[None]):
         """The document this screen is about (``None``: none in particular)."""
         return None
 
+    def undo_scope(self) -> tuple[str, str] | None:
+        """The document and layer whose edits ``u`` undoes here (``None``: none: undo acts
+        only where its effect is in view)."""
+        return None
+
     def refused(self) -> bool:
         """Say so and return True when the project is read-only."""
         reason = self.bridge.refuse_read_only()

@@ -142,6 +142,10 @@ class ReaderScreen(SaywhoScreen):
         """The document on screen."""
         return self.doc_id or None
 
+    def undo_scope(self) -> tuple[str, str] | None:
+        """Undo acts on the document and layer on screen."""
+        return (self.doc_id, self.layer_shown) if self.doc_id else None
+
     @property
     def article(self) -> ArticleView:
         """The article widget."""
