@@ -14,6 +14,7 @@ Customs Enforcement" is one sentence and "moved to the U.S. The next day" is two
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Collection, Sequence
 
@@ -21,6 +22,12 @@ PARAGRAPH_RE = re.compile(r"[^\n]+")
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*")
 TOKEN_RE = re.compile(r"\w+(?:[’'.\-]\w+)*\.?|[^\w\s]")
 END_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)|\n")
+# END_RE that does not start inside a run of terminal punctuation: it would fail there exactly
+# where it failed at the run's first mark, and trying every mark of a long run ("......")
+# costs the square of its length. ``sentences`` tries the one case it skips on its own: a
+# scan that starts inside such a run.
+_END_IN_RUN_RE = re.compile(r"(?<=[.!?…])[.!?…]")
+_END_FROM_RUN_START_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"”’'»)\]]*(?=\s)|\n")
 CLOSING_MARKS = "\"”»’'"
 OPENING_MARKS = "\"“‘'«(["
 
@@ -131,7 +138,9 @@ def sentences(
     starts = [s for s, _ in protected]
     out: list[tuple[int, int]] = []
     cur = start
-    for m in END_RE.finditer(text, start, end):
+    first = END_RE.match(text, start, end) if _END_IN_RUN_RE.match(text, start, end) else None
+    ends = _END_FROM_RUN_START_RE.finditer(text, first.end() if first else start, end)
+    for m in itertools.chain((first,), ends) if first else ends:
         cut = m.end()
         if cut <= cur or cut >= end:
             continue

@@ -43,8 +43,8 @@ TRAILING_CHUNKS = 10
 TRAILING_STRIP = " .,;:!?"
 # below this length, a stretch is scanned rather than indexed (the index pays off on long ones)
 SHORT_STRETCH = 400
-ASIDE_REACH = 120
-_NO_TOKENS = TokenMemo()  # the furthest a closing dash or a relative clause's comma is looked for
+ASIDE_REACH = 120  # the furthest a closing dash or a relative clause's comma is looked for
+_NO_TOKENS = TokenMemo()  # for sentences without tokens: nothing is ever asked of it
 
 
 class ClauseRules:
@@ -66,7 +66,7 @@ class ClauseRules:
     def _reset_clause_state(self, ss: int, se: int, toks: Toks) -> None:
         """Forget the previous sentence's clause answers."""
         self._sent_span = (ss, se)
-        self._stops: dict[tuple[int, int], tuple[LeftmostSearch, dict[int, int | None]]] = {}
+        self._stops: dict[tuple[int, int], tuple[LeftmostSearch, dict[int, int]]] = {}
         self._trailing: dict[tuple[int, int], int | None] = {}
         self._stripped_end: dict[int, int] = {}
         self._chunk_index: ChunkIndex | None = None
@@ -143,7 +143,7 @@ class ClauseRules:
         stop = end if m is None else resolved.get(m.start(), m.start())
         for at in chain:
             resolved[at] = stop
-        return end if stop is None else stop
+        return stop
 
     def _trailing_adjunct(self, start: int, stop: int) -> int | None:
         """Where a trailing "in a statement on Friday" ending ``text[start:stop]`` begins

@@ -89,7 +89,7 @@ class Resolver:
         self._by_text: dict[str, list[tuple[int, int]]] | None = None
         self._by_last: dict[str, list[tuple[int, int]]] = {}
         self._acronyms: dict[str, str] | None = None
-        self._roles: dict[str, _RoleMatches] = {}
+        self._roles: dict[str, _RoleMatches | None] = {}
         self._orgs: list[Entity] = []
         self._pronouns: _PronounIndex | None = None
         self._scanned = 0  # entities looked at by pronoun passes so far
@@ -167,18 +167,31 @@ class Resolver:
             return best
         role = " ".join(low[1:])
         if head in self.lex.titles or head in ROLE_HEADS:
-            matches = self._roles.get(role)
-            if matches is None:
-                matches = self._roles[role] = _RoleMatches(self.text, role)
-            found = matches.last_before(np.start)
-            if found is not None and not found.group(1)[:1].isupper():
-                found = None  # never: the name starts with a capital
+            found = self._last_role_match(role, np.start)
             if found is not None:
                 core = name_core(found.group(1).split(), self.lex)
                 if core and core[0][:1].isupper():
                     ns, ne = found.span(1)
                     return self._person(core, NP(ns, ne, self.text[ns:ne], "person"), "person")
         return None
+
+    def _last_role_match(self, role: str, before: int) -> re.Match[str] | None:
+        """The last "<role> Name" ("mayor Jo Li") before offset ``before``. A role asked for
+        once is searched for in the text before it; asked for again, it is indexed
+        (``_RoleMatches``), so a long article saying "the mayor" many times reads it once."""
+        if role not in self._roles:
+            self._roles[role] = None
+            pattern = re.compile(r"\b(?i:" + re.escape(role) + r")\s+((?:[A-Z][\w'’.-]+\s+){0,2}"
+                                 r"[A-Z][\w'’.-]+)")
+            found = None
+            for m in pattern.finditer(self.text, 0, before):
+                if m.group(1)[:1].isupper():
+                    found = m
+            return found
+        matches = self._roles[role]
+        if matches is None:
+            matches = self._roles[role] = _RoleMatches(self.text, role)
+        return matches.last_before(before)
 
     def _add(self, ent: Entity, np: NP) -> None:
         if np.text not in ent.surfaces:

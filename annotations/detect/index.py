@@ -159,17 +159,18 @@ class SpanSet:
         self.lo, self.hi = lo, hi
         self.items: list[Span] = []
         self._big = False
+        self._outside = False  # a span starts outside lo..hi: the index cannot hold it
 
     def add(self, span: Span) -> None:
         """Claim one more span."""
+        if not self.lo <= span[0] <= self.hi:
+            self._outside = True
+            if self._big:
+                self._shrink()
         if not self._big:
             self.items.append(span)
-            if len(self.items) > self.SMALL and self._fits(self.items):
+            if len(self.items) > self.SMALL and not self._outside:
                 self._grow()
-            return
-        if not self._fits([span]):
-            self._shrink()
-            self.items.append(span)
             return
         self._insert(span)
 
@@ -210,9 +211,6 @@ class SpanSet:
         return max(floor, self._ends[i - 1]) if i else floor
 
     # ------------------------------------------------------------------ indexed mode
-    def _fits(self, spans: Sequence[Span]) -> bool:
-        return all(self.lo <= s <= self.hi for s, _ in spans)
-
     def _grow(self) -> None:
         self._big = True
         self._count: Counter[Span] = Counter()

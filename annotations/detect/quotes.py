@@ -247,6 +247,8 @@ class SentenceQuotes(ClauseRules):
         out: list[RawQuote] = []
         cues = self.cues
         if cues.isdisjoint(LETTERS_RE.findall(text, ss, se)):
+            if not pairs and "that" not in text[ss:se]:
+                return out  # no cue, no quotation, no "that": nothing to find
             toks: list[tuple[int, int]] = []
             in_q: list[bool] = []
         else:
@@ -278,7 +280,7 @@ class SentenceQuotes(ClauseRules):
                                     out)
             if rq is not None:
                 # a later cue inside an earlier pre-posed content cuts it at the comma
-                self._cut_preposed(out, used, rq.start, toks[k][0])
+                self._cut_preposed(used, rq.start, toks[k][0])
                 out.append(rq)
                 if rq.extra.get("preposed"):
                     if self._preposed_ends is None:
@@ -539,12 +541,10 @@ class SentenceQuotes(ClauseRules):
             return None  # "But, he said," / "In the end, she said," (not "In his state, he said,")
         return a, z
 
-    def _cut_preposed(self, out: list[RawQuote], used: SpanSet, at: int, stop: int) -> None:
-        """End each pre-posed content running over offset ``at`` before ``stop`` (at its last
-        comma before ``stop`` when there is one), dropping a dangling "but"/"and".
-
-        Only the sentence's pre-posed quotes are looked at (``out`` holds them all, in order).
-        """
+    def _cut_preposed(self, used: SpanSet, at: int, stop: int) -> None:
+        """End each pre-posed content of the sentence (``_preposed``, in the order found)
+        running over offset ``at`` before ``stop`` (at its last comma before ``stop`` when
+        there is one), dropping a dangling "but"/"and"."""
         for i in self._preposed_ends.stabbed(at) if self._preposed_ends is not None else ():
             prev = self._preposed[i]
             ps, pe = prev.parts[-1]

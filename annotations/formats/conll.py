@@ -21,12 +21,19 @@ split at annotation boundaries, so tags are exact. A blank line ends a sentence.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotations.formats.export_common import DocLayer, ExportReport, atomic_output
+from annotations.formats.export_common import (
+    DocLayer,
+    ExportReport,
+    FreeTokens,
+    atomic_output,
+    sentence_tokens,
+)
 from annotations.model import Layer
-from annotations.text import sentences, span_edges, tokens
+from annotations.text import sentences, span_edges
 
 COLUMNS = ("TOKEN", "START", "END", "QUOTE", "SPEAKER", "QUOTE_ID", "SAID")
 
@@ -38,33 +45,36 @@ def _one_line(s: str) -> str:
 def document_to_conll(doc_id: str, text: str, layer: Layer) -> str:
     """The CoNLL block of one document (ends with a blank line)."""
     quote_spans: list[tuple[int, int, str, str]] = []  # start, end, type, quote id
-    for q in layer.sorted_quotes():
+    ordered = layer.sorted_quotes()
+    for q in ordered:
         for s, e in q.part_spans():
             quote_spans.append((s, e, q.type, q.id))
     mentions: dict[tuple[int, int], list[str]] = {}
     for sp in layer.speakers.values():
         for m in sp.mentions:
             mentions.setdefault((m.start, m.end), [])
-    for q in layer.sorted_quotes():
+    for q in ordered:
         if q.speaker_mention is not None:
             key = (q.speaker_mention.start, q.speaker_mention.end)
             mentions.setdefault(key, []).append(q.id)
-    cuts = span_edges([(s, e) for s, e, _, _ in quote_spans] + list(mentions))
-    sents = [(ss, se, tokens(text, ss, se, cuts)) for ss, se in sentences(text)]
+    cuts = sorted(span_edges([(s, e) for s, e, _, _ in quote_spans] + list(mentions)))
+    sents = [(ss, se, sentence_tokens(text, ss, se, cuts)) for ss, se in sentences(text)]
     starts = [ts for _, _, toks in sents for ts, _ in toks]
     # tags by token index; tokens are cut at every boundary, so a token starting inside a
-    # span ends inside it. The earlier quote wins where quotes nest.
+    # span ends inside it. The earlier quote wins where quotes nest: each span tags only the
+    # tokens no earlier span took (``FreeTokens`` skips the taken ones).
     qtags: dict[int, tuple[str, str]] = {}
+    free = FreeTokens(len(starts))
     for s, e, typ, quote_id in quote_spans:
-        for i in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)):
-            if i not in qtags:
-                qtags[i] = (("B-" if _first_token(text, s, starts[i]) else "I-") + typ, quote_id)
+        lead = _first_solid(text, s)
+        for i in free.take(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)):
+            qtags[i] = (("B-" if starts[i] <= lead else "I-") + typ, quote_id)
     stags: dict[int, tuple[str, str]] = {}
+    free = FreeTokens(len(starts))
     for (ms, me), ids in sorted(mentions.items()):
-        for i in range(bisect.bisect_left(starts, ms), bisect.bisect_left(starts, me)):
-            if i not in stags:
-                tag = "B-SPEAKER" if _first_token(text, ms, starts[i]) else "I-SPEAKER"
-                stags[i] = (tag, ",".join(ids) or "_")
+        lead = _first_solid(text, ms)
+        for i in free.take(bisect.bisect_left(starts, ms), bisect.bisect_left(starts, me)):
+            stags[i] = ("B-SPEAKER" if starts[i] <= lead else "I-SPEAKER", ",".join(ids) or "_")
     lines = [f"# newdoc id = {_one_line(doc_id)}"]
     i = 0
     for n, (ss, se, toks) in enumerate(sents, 1):
@@ -79,9 +89,15 @@ def document_to_conll(doc_id: str, text: str, layer: Layer) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _first_token(text: str, span_start: int, token_start: int) -> bool:
-    """Is the token at ``token_start`` the first token of a span starting at ``span_start``?"""
-    return not text[span_start:token_start].strip()
+_SOLID = re.compile(r"\S")
+
+
+def _first_solid(text: str, start: int) -> int:
+    """The first offset from ``start`` that is not white space: a token of a span starting
+    at ``start`` is its first token when it starts there or before (only white space
+    between)."""
+    m = _SOLID.search(text, start)
+    return m.start() if m else len(text)
 
 
 def write_conll(

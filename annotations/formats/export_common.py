@@ -1,9 +1,12 @@
 """What every export writer shares: the report it returns, status filtering, safe file names,
-UTF-16 offsets (for tools written in Java or JavaScript) and the quote's speaker fields.
+UTF-16 offsets (for tools written in Java or JavaScript), the quote's speaker fields, and the
+token helpers of the token-per-line formats (CoNLL, WebAnno), which must stay linear in the
+document however many quotes it has.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import tempfile
@@ -15,6 +18,7 @@ from typing import IO, Any
 
 from annotations.model import Document, Layer, Quote
 from annotations.store.paths import safe_filename
+from annotations.text import tokens
 
 DocLayer = tuple[Document, Layer]
 
@@ -164,3 +168,37 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True
     return True
+
+
+def sentence_tokens(
+    text: str, start: int, end: int, cuts: list[int]
+) -> list[tuple[int, int]]:
+    """``tokens(text, start, end, cuts)`` for ``cuts`` sorted once for the whole document:
+    only the cuts inside the sentence are handed on (``tokens`` sorts what it gets, and a
+    document's every cut for every sentence costs sentences x annotations)."""
+    lo, hi = bisect.bisect_left(cuts, start), bisect.bisect_right(cuts, end)
+    return tokens(text, start, end, cuts[lo:hi])
+
+
+class FreeTokens:
+    """Token indices not yet taken, for "the first span over a token tags it": each span
+    visits only the tokens still free in its range, so nested and overlapping spans cost the
+    tokens they tag, not the tokens they cover."""
+
+    def __init__(self, n: int) -> None:
+        self._next = list(range(n + 1))  # the first free index at or after i (path-halved)
+
+    def take(self, lo: int, hi: int) -> Iterator[int]:
+        """Yield and take the free indices in ``[lo, hi)``, in order."""
+        i = self._find(lo)
+        while i < hi:
+            yield i
+            self._next[i] = i + 1
+            i = self._find(i + 1)
+
+    def _find(self, i: int) -> int:
+        nxt = self._next
+        while nxt[i] != i:
+            nxt[i] = nxt[nxt[i]]
+            i = nxt[i]
+        return i

@@ -88,6 +88,16 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
+def _same_line(first: ReadResult, again: ReadResult) -> bool:
+    """True when two JSONL lines hold the same text and record (a record nested too deep to
+    compare counts as different: the second line is refused, never a RecursionError)."""
+    assert first.document is not None and again.document is not None
+    try:
+        return (first.document.text, first.record) == (again.document.text, again.record)
+    except RecursionError:
+        return False
+
+
 def _unique(
     results: Iterable[ReadResult], seen: dict[str, int], lines: dict[str, ReadResult]
 ) -> Iterator[ReadResult]:
@@ -102,10 +112,7 @@ def _unique(
             first = lines.get(doc.id)
             if first is None:
                 lines[doc.id] = result
-            elif first.document is not None and (first.document.text, first.record) == (
-                doc.text,
-                result.record,
-            ):
+            elif first.document is not None and _same_line(first, result):
                 yield ReadResult(
                     result.source,
                     error=f"{result.source}: id {doc.id!r} repeats {first.source}; skipped",

@@ -38,9 +38,10 @@ from annotations.formats.export_common import (
     Utf16Offsets,
     atomic_output,
     safe_name,
+    sentence_tokens,
 )
 from annotations.model import Layer
-from annotations.text import sentences, span_edges, tokens
+from annotations.text import sentences, span_edges
 
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
 QUOTE_LAYER = "webanno.custom.Quote"
@@ -139,26 +140,28 @@ def _spans(layer: Layer) -> list[_Span]:
 def document_to_tsv(text: str, layer: Layer) -> str:
     """The complete WebAnno TSV 3.3 file for one document."""
     annotations = [a for a in _spans(layer) if a.end > a.start]
-    cuts = span_edges([(a.start, a.end) for a in annotations])
-    sents = [tokens(text, s, e, cuts) for s, e in sentences(text)]
+    cuts = sorted(span_edges([(a.start, a.end) for a in annotations]))
+    sents = [sentence_tokens(text, s, e, cuts) for s, e in sentences(text)]
     sents = [toks for toks in sents if toks]
     starts = [s for toks in sents for s, _ in toks]
     # which tokens each annotation covers (tokens are cut at every annotation boundary, so a
-    # token starting inside an annotation ends inside it)
+    # token starting inside an annotation ends inside it), and how many annotations of each
+    # layer every token carries: all of it is written out, so it costs what the file holds
     covered: dict[int, range] = {}
     by_token: dict[int, list[int]] = {}
+    per_layer: tuple[dict[int, int], dict[int, int]] = ({}, {})
     for n, a in enumerate(annotations):
         idx = range(bisect.bisect_left(starts, a.start), bisect.bisect_left(starts, a.end))
         covered[n] = idx
+        counts = per_layer[a.layer]
         for i in idx:
             by_token.setdefault(i, []).append(n)
+            counts[i] = counts.get(i, 0) + 1
     disamb: dict[int, int] = {}
     next_id = 1
     for n, a in enumerate(annotations):
-        stacked = any(
-            len([m for m in by_token[i] if annotations[m].layer == a.layer]) > 1
-            for i in covered[n]
-        )
+        counts = per_layer[a.layer]
+        stacked = any(counts[i] > 1 for i in covered[n])
         if len(covered[n]) > 1 or stacked:
             disamb[n] = next_id
             next_id += 1

@@ -440,3 +440,18 @@ def test_bad_labelstudio_file_is_one_line(tmp_path: Path, data: bytes, needle: s
     (tmp_path / "t.json").write_bytes(data)
     with pytest.raises(InputError, match=needle):
         read_labelstudio(tmp_path / "t.json")
+
+
+def test_a_repeated_id_with_a_deeply_nested_record_is_one_line(tmp_path: Path, capsys) -> None:
+    """Two lines with one id whose records nest over 1,000 levels: comparing them must not raise."""
+    from tui.cli import main
+
+    def line(bottom: str) -> str:  # same id and text; the records differ 1,020 levels down
+        deep = "[" * 1020 + bottom + "]" * 1020
+        return '{"id": "d", "text": "Bob said hi.", "x": ' + deep + ', "quotes": []}'
+
+    path = tmp_path / "dup.jsonl"
+    path.write_text(line("") + "\n" + line("1") + "\n")
+    code = main(["import", str(path), "--project", str(tmp_path / "p"), "--annotator", "a"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "already used" in err

@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from annotations.detect import DEFAULT_DETECTOR
+from annotations.detect.deadline import (
+    DEFAULT_DETECT_BUDGET_S,
+    DetectionTimeout,
+    detection_budget,
+)
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
 from annotations.formats.interchange import document_to_interchange
@@ -45,7 +50,12 @@ def _write_all(paths: list[str], out: TextIO) -> tuple[int, list[str]]:
                 errors.append(result.error)
             continue
         doc = result.document
-        sugg = DEFAULT_DETECTOR.detect(doc.text)
+        try:
+            with detection_budget(DEFAULT_DETECT_BUDGET_S):
+                sugg = DEFAULT_DETECTOR.detect(doc.text)
+        except DetectionTimeout as exc:
+            errors.append(f"{doc.id}: skipped: {exc.message}")
+            continue
         layer = layer_from_records(SUGGESTIONS_LAYER, sugg.quotes, sugg.speakers)
         line = document_to_interchange(doc, layer, annotator=sugg.origin)
         out.write(safe_json(json.dumps(line, ensure_ascii=False)) + "\n")
