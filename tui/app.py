@@ -17,7 +17,6 @@ from annotations.session import Session
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
-from tui.plain import say
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -165,7 +164,7 @@ class SaywhoApp(App[None]):
             self.bridge.redo(*scope)
 
     def _undo_scope(self, op: str) -> tuple[str, str] | None:
-        if self._refused():
+        if self.bridge.refused(self):
             return None
         from tui.screens.base import SaywhoScreen
 
@@ -175,12 +174,6 @@ class SaywhoApp(App[None]):
             self.notify(f"Open a document to {op} its edits: {op} acts where you can see it.",
                         severity="warning", timeout=3)
         return scope
-
-    def _refused(self) -> bool:
-        reason = self.bridge.refuse_read_only()
-        if reason is not None:
-            say(self, reason, title="Read-only", severity="error")
-        return reason is not None
 
     async def action_quit(self) -> None:
         """Quit once every queued change is saved."""

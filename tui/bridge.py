@@ -26,6 +26,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from textual import events
 from textual.app import App
+from textual.dom import DOMNode
 from textual.signal import Signal
 
 from annotations.edits import Edit
@@ -150,6 +151,13 @@ class SessionBridge:
         if self.session.read_only:
             return self.session.read_only_reason or "the project is open read-only"
         return None
+
+    def refused(self, node: DOMNode) -> bool:
+        """When the project is read-only: say why on ``node`` and return True."""
+        reason = self.refuse_read_only()
+        if reason is not None:
+            say(node, reason, title="Read-only", severity="error")
+        return reason is not None
 
     def _queue(
         self, op: str, what: str, fn: Callable[[Session], Any], edit: Edit | None = None

@@ -10,7 +10,6 @@ from textual.screen import Screen
 
 from annotations.display import visible, visible_line
 from tui.bridge import SaveState, SessionBridge
-from tui.plain import say
 from tui.widgets.status import Banner, StatusBar
 
 
@@ -53,7 +52,4 @@ class SaywhoScreen(Screen[None]):
 
     def refused(self) -> bool:
         """Say so and return True when the project is read-only."""
-        reason = self.bridge.refuse_read_only()
-        if reason is not None:
-            say(self, reason, title="Read-only", severity="error")
-        return reason is not None
+        return self.bridge.refused(self)
