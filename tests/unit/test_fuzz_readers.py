@@ -325,3 +325,45 @@ async def test_accepted_odd_layers_open_in_the_tui(tmp_path: Path) -> None:
             await pilot.press("escape", "down")
             await settle(pilot)
         assert sorted(opened) == [f"d{i}" for i in range(len(layers))]
+
+
+async def test_fuzzed_accepted_layers_open_in_the_tui(tmp_path: Path) -> None:
+    """Layers the fuzzer got accepted (not hand-picked ones) open in one running TUI: the
+    reader shows each, moves through its quotes and opens the speaker picker."""
+    from pilot_helpers import running, settle
+    from seedproject import ANNOTATOR, open_project
+
+    accepted: list[Layer] = []
+
+    @settings(max_examples=max(EXAMPLES // 3, 12), deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), database=None)
+    @given(records())
+    def collect(record: dict[str, Any]) -> None:
+        try:
+            layer = layer_from_interchange(record, TEXT, name=ANNOTATOR, doc="d")
+        except InputError:
+            return
+        if layer.quotes:
+            accepted.append(layer)
+
+    collect()
+    layers = accepted[:8]
+    assert layers, "the fuzzer accepted no layer with quotes"
+    folder = tmp_path / "proj"
+    with open_project(folder) as session:
+        session.import_documents([Document(f"d{i}", f"Doc {i}", TEXT) for i in range(len(layers))])
+        for i, layer in enumerate(layers):
+            session.put_layer(f"d{i}", layer, replace=True)
+    async with running(folder, size=(100, 30)) as pilot:
+        opened = []
+        for _ in layers:
+            await pilot.press("enter")
+            await settle(pilot)
+            opened.append(getattr(pilot.app.screen, "doc_id", None))
+            for key in ("n", "p", "s", "escape"):
+                await pilot.press(key)
+                await settle(pilot)
+            assert pilot.app.is_running
+            await pilot.press("escape", "down")
+            await settle(pilot)
+        assert sorted(opened) == sorted(f"d{i}" for i in range(len(layers)))
