@@ -175,8 +175,10 @@ class StanceSuggester:
         """Fit on the snapshot and suggest for its items (safe off the UI thread: it touches
         only the model; ``current`` and ``fits`` are the caller's to set)."""
         version = self.fits + 1
-        if not snap.examples:  # nothing learnt, nothing to say (and no numpy import)
-            return SuggestionSet(version, layer)
+        if len({example.label for example in snap.examples}) < 2:
+            # one label only: a model of one class says that class everywhere with no
+            # confidence ("neutral? ~.00" on every quote); nothing to say until two are seen
+            return SuggestionSet(version, layer, labelled=len(snap.examples))
         from annotations.stance.model import StanceModel
 
         if self.model is None or snap.labels != self._labels:

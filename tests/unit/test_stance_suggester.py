@@ -207,3 +207,18 @@ def test_describe() -> None:
     assert describe(StanceSuggestion("a/q1", "oppose", 0.625, True)) == "oppose 0.62 (tentative)"
     assert describe(StanceSuggestion("a/q1", "support", 0.9, False)) == \
         "support 0.90 (model trusted)"
+
+
+def test_one_label_gives_no_suggestion() -> None:
+    """saywho 0.1 showed "neutral? ~.00 (tentative)" on every quote after the first label:
+    a model that has seen one label has nothing to suggest."""
+    layer = Layer("a", {
+        "q1": Quote("q1", 0, 5, "Hello", "direct", stance="support",
+                    confidence={"stance": 1.0}),
+        "q2": Quote("q2", 6, 11, "world", "direct"),
+        "q3": Quote("q3", 12, 17, "again", "direct"),
+    })
+    snap = snapshot(["d"], lambda _doc: layer, SCHEME)
+    assert len(snap.examples) == 1 and len(snap.items) == 2
+    found = StanceSuggester().compute(snap)
+    assert found.by_quote == {} and found.labelled == 1
