@@ -24,6 +24,7 @@ from annotations.model import (
     Speaker,
     now_iso,
 )
+from annotations.registry import speaker_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +372,15 @@ class CreateSpeaker(Edit):
             raise InputError("a speaker needs a name")
         if self.kind not in SPEAKER_KINDS:
             raise InputError(f"speaker kind must be one of {', '.join(SPEAKER_KINDS)}")
+        known = _same_speaker(layer, clean)
+        if known is not None and self.speaker_id is None:
+            # the name is already a speaker here: attribute to them, never a duplicate
+            if self.assign_to is None:
+                raise InputError(f"{clean!r} is already a speaker of this document")
+            quote = self._quote(layer, self.assign_to)
+            after = _touch(quote, ctx, speaker_id=known.id, speaker_mention=None,
+                           confidence=_confirmed(quote, "speaker"))
+            return _quote_change(quote, after)
         speaker_id = self.speaker_id or next_id("s", layer.speakers)
         if speaker_id in layer.speakers:
             raise InputError(f"speaker {speaker_id!r} already exists")
@@ -516,3 +526,13 @@ def _excerpt(text: str, width: int = 40) -> str:
     """The start of ``text`` on one line, for a message."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _same_speaker(layer: Layer, name: str) -> Speaker | None:
+    """The speaker of ``layer`` that ``name`` names (its name or an alias, by the registry's
+    identity rule), if any."""
+    key = speaker_key(name)
+    for speaker in layer.speakers.values():
+        if key in {speaker_key(n) for n in (speaker.name, *speaker.aliases)}:
+            return speaker
+    return None

@@ -279,3 +279,16 @@ async def test_corpus_speaker_whose_id_is_taken_here(tmp_path, run_app):
     sid = layer.quotes["q1"].speaker_id
     assert layer.speakers[sid].name == "Mayor Smith"
     assert layer.speakers["s1"].name == "Kenney"
+
+
+async def test_new_speaker_with_a_known_name_is_no_duplicate(folder, run_app):
+    """saywho 0.1: `S` with an existing name made a second "Kenney"; now the quote goes to
+    the speaker already there."""
+    async with run_app(folder) as pilot:
+        await pilot.press("n", "n", "n", "S")  # q4 (Jorge Field's)
+        pilot.app.screen.query_one(Input).value = "kenney"
+        await pilot.press("enter")
+        await settle(pilot)
+    layer = saved_layer(folder)
+    assert [s.name for s in layer.speakers.values()].count("Kenney") == 1
+    assert layer.quotes["q4"].speaker_id == "s1"

@@ -85,9 +85,21 @@ def test_edit_persists_and_undoes(project: Project, tmp_path: Path, edit: Edit, 
 
 
 def test_create_speaker_finds_mentions_of_the_name(project: Project) -> None:
-    project.apply(CreateSpeaker("d0", speaker_name="Tom Poe", kind="person"))
+    project.apply(CreateSpeaker("d0", speaker_name="Tom Poe", kind="person", speaker_id="s3"))
     created = [s for s in project.layer("d0").speakers.values() if s.id == "s3"][0]
     assert [m.text for m in created.mentions] == ["Tom Poe"]
+
+
+def test_create_speaker_with_a_known_name_attributes_instead_of_duplicating(
+    project: Project,
+) -> None:
+    """A name already a speaker here (any case, or one of its aliases) is that speaker."""
+    with pytest.raises(InputError, match="already a speaker"):
+        project.apply(CreateSpeaker("d0", speaker_name="tom poe"))
+    project.apply(CreateSpeaker("d0", speaker_name="TOM POE", assign_to="q1"))
+    layer = project.layer("d0")
+    assert [s.name for s in layer.speakers.values()].count("Tom Poe") == 1
+    assert layer.quotes["q1"].speaker_id == "s2"
 
 
 @pytest.mark.parametrize(
