@@ -299,16 +299,14 @@ ACCEPTED = [
 ]
 
 
-async def test_accepted_odd_layers_open_in_the_tui(tmp_path: Path) -> None:
+async def open_each_in_the_tui(layers: list[Layer], folder: Path) -> None:
+    """Store each layer as the annotator's in its own document, then open every document from
+    the library in one running TUI: move through its quotes, open the speaker picker, go on."""
     from pilot_helpers import running, settle
-    from seedproject import ANNOTATOR, open_project
+    from seedproject import open_project
 
-    layers = [layer_from_interchange(r, TEXT, name=ANNOTATOR, doc=f"d{i}")
-              for i, r in enumerate(ACCEPTED)]
-    folder = tmp_path / "proj"
     with open_project(folder) as session:
-        session.import_documents([Document(f"d{i}", f"Doc {i}", TEXT)
-                                  for i in range(len(layers))])
+        session.import_documents([Document(f"d{i}", f"Doc {i}", TEXT) for i in range(len(layers))])
         for i, layer in enumerate(layers):
             session.put_layer(f"d{i}", layer, replace=True)
     async with running(folder, size=(120, 40)) as pilot:
@@ -319,19 +317,26 @@ async def test_accepted_odd_layers_open_in_the_tui(tmp_path: Path) -> None:
             opened.append(getattr(pilot.app.screen, "doc_id", None))
             shot = pilot.app.export_screenshot()
             assert "\x1b]52" not in shot and "\u202e" not in shot
-            for key in ("n", "n", "s", "escape"):
+            for key in ("n", "p", "n", "s", "escape"):
                 await pilot.press(key)
                 await settle(pilot)
+            assert pilot.app.is_running
             await pilot.press("escape", "down")
             await settle(pilot)
-        assert sorted(opened) == [f"d{i}" for i in range(len(layers))]
+        assert sorted(opened) == sorted(f"d{i}" for i in range(len(layers)))
+
+
+async def test_accepted_odd_layers_open_in_the_tui(tmp_path: Path) -> None:
+    from seedproject import ANNOTATOR
+
+    layers = [layer_from_interchange(r, TEXT, name=ANNOTATOR, doc=f"d{i}")
+              for i, r in enumerate(ACCEPTED)]
+    await open_each_in_the_tui(layers, tmp_path / "proj")
 
 
 async def test_fuzzed_accepted_layers_open_in_the_tui(tmp_path: Path) -> None:
-    """Layers the fuzzer got accepted (not hand-picked ones) open in one running TUI: the
-    reader shows each, moves through its quotes and opens the speaker picker."""
-    from pilot_helpers import running, settle
-    from seedproject import ANNOTATOR, open_project
+    """Layers the fuzzer got accepted (not hand-picked ones) open in one running TUI."""
+    from seedproject import ANNOTATOR
 
     accepted: list[Layer] = []
 
@@ -347,23 +352,5 @@ async def test_fuzzed_accepted_layers_open_in_the_tui(tmp_path: Path) -> None:
             accepted.append(layer)
 
     collect()
-    layers = accepted[:8]
-    assert layers, "the fuzzer accepted no layer with quotes"
-    folder = tmp_path / "proj"
-    with open_project(folder) as session:
-        session.import_documents([Document(f"d{i}", f"Doc {i}", TEXT) for i in range(len(layers))])
-        for i, layer in enumerate(layers):
-            session.put_layer(f"d{i}", layer, replace=True)
-    async with running(folder, size=(100, 30)) as pilot:
-        opened = []
-        for _ in layers:
-            await pilot.press("enter")
-            await settle(pilot)
-            opened.append(getattr(pilot.app.screen, "doc_id", None))
-            for key in ("n", "p", "s", "escape"):
-                await pilot.press(key)
-                await settle(pilot)
-            assert pilot.app.is_running
-            await pilot.press("escape", "down")
-            await settle(pilot)
-        assert sorted(opened) == sorted(f"d{i}" for i in range(len(layers)))
+    assert accepted, "the fuzzer accepted no layer with quotes"
+    await open_each_in_the_tui(accepted[:8], tmp_path / "proj")
