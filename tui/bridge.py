@@ -40,7 +40,6 @@ from tui.plain import say
 from tui.stance_feed import StanceFeed
 
 T = TypeVar("T")
-LAYER_OPS = ("edit", "undo", "redo")
 
 
 @dataclass(frozen=True, slots=True)
