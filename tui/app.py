@@ -8,9 +8,11 @@ stay out of the startup path: screens other than the first are imported when fir
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from annotations.events import Event, SettingChanged
 from annotations.session import Session
@@ -67,6 +69,13 @@ class SaywhoApp(App[None]):
     def _session_event(self, event: Event) -> None:
         if isinstance(event, SettingChanged) and event.key == "keymap":
             self._apply_keymap(event.value)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, less its "Quit as soon as possible": saywho's quit
+        (which waits for the saves) is the one the palette offers."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
 
     # ------------------------------------------------------------------ navigation
     def on_open_document(self, message: OpenDocument) -> None:

@@ -264,3 +264,16 @@ async def test_undo_after_restart_keeps_to_its_layer(folder, run_app):
         await settle(pilot)
     assert saved_layer(folder).quotes["q1"].status == "suggested"
     assert "f1" in saved_layer(folder, layer="final").quotes
+
+
+async def test_palette_offers_one_quit_the_one_that_waits_for_saves(folder, run_app):
+    """saywho 0.1 listed Textual's "Quit the application as soon as possible" beside its own
+    quit, which waits for the saves."""
+    async with run_app(folder) as pilot:
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        assert "Quit" not in titles and "Keys" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"quit", "enter")  # the one match left: saywho's quit
+        await pilot.pause(0.3)
+    assert not pilot.app.is_running
