@@ -224,9 +224,11 @@ class Session:
     def layer(self, doc_id: str, name: str | None = None) -> Layer:
         """A document's layer (default: the annotator's own, seeded from the suggestions)."""
         with self._lock:
-            self.project.layer_names(doc_id)  # opens the file: finds damage before the read
-            self._resuggest(doc_id)
-            return self.project.layer(doc_id, name)
+            layer = self.project.layer(doc_id, name)
+            if doc_id in self.project.needs_suggestions:  # its file was found damaged
+                self._resuggest(doc_id)
+                layer = self.project.layer(doc_id, name)
+            return layer
 
     def check_document(self, doc_id: str) -> None:
         """Raise ``DamagedFileError`` when the document's text or annotations cannot be read."""
@@ -256,23 +258,30 @@ class Session:
         return self.project.can_redo
 
     # ----------------------------------------------------------------- detection
-    def suggest(self, text: str) -> Layer:
+    def suggest(self, text: str, budget_s: float | None = None) -> Layer:
         """The detector's suggestions for ``text``, checked against it.
 
         Detection has a time budget: the project setting ``detect_budget_s`` (a positive
         number of seconds), else ``DEFAULT_DETECT_BUDGET_S``. The rule detector stops itself
         when the budget is spent; any other detector is judged when it returns. Either way a
-        text over budget raises ``DetectionTimeout`` (nothing is stored for it).
+        text over budget raises ``DetectionTimeout`` (nothing is stored for it). ``budget_s``:
+        the budget already read (an import reads it once).
         """
-        budget = self.project.settings.get("detect_budget_s")
-        if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
-            budget = DEFAULT_DETECT_BUDGET_S
+        budget = self.detect_budget() if budget_s is None else budget_s
         started = time.monotonic()
         with detection_budget(float(budget)):
             found = self._detect(text)
         if time.monotonic() - started > budget:
             raise DetectionTimeout(float(budget))
         return Layer(SUGGESTIONS_LAYER, found.quotes, found.speakers).check(text)
+
+    def detect_budget(self) -> float:
+        """Seconds one document may take to detect: the project setting ``detect_budget_s``
+        when it is a positive number, else ``DEFAULT_DETECT_BUDGET_S``."""
+        budget = self.project.settings.get("detect_budget_s")
+        if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
+            return DEFAULT_DETECT_BUDGET_S
+        return float(budget)
 
     def _resuggest(self, doc_id: str) -> None:
         """A document whose annotations file was moved aside gets fresh suggestions."""
@@ -382,6 +391,7 @@ class Session:
         (its annotations would be lost); a text the detector fails on is reported, not stored.
         """
         report = ImportReport()
+        budget = self.detect_budget()
 
         def detected() -> Iterator[tuple[Document, Layer]]:
             for doc in documents:
@@ -391,7 +401,7 @@ class Session:
                     yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
                     continue
                 try:
-                    layer = self.suggest(doc.text)
+                    layer = self.suggest(doc.text, budget)
                 except DetectionTimeout as exc:  # a pathological text: the next one goes on
                     report.failed.append((doc.id, f"{doc.id}: skipped: {exc.message}"))
                     continue

@@ -127,13 +127,6 @@ class History:
         finally:
             self._maybe_checkpoint()
 
-    def can_step(self, op: str, scope: tuple[str, str] | None = None) -> bool:
-        """True when there may be an edit to undo (``op="undo"``) or redo in ``scope``."""
-        mine = self._mine
-        stack, more = (mine.undo, mine.undo_more) if op == "undo" else (mine.redo, mine.redo_more)
-        wanted = None if scope is None else scope_of(*scope)
-        return find(stack, wanted) is not None or more
-
     def put_layer(self, doc_id: str, layer: Layer) -> bool:
         """Store a whole layer, checked against the text; False when it is already stored.
 

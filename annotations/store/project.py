@@ -61,7 +61,6 @@ class Project:
         self._folder = folder
         self.folder = folder.path
         self.annotator = annotator
-        self.listeners: list[Callable[[EditReceipt], None]] = []
         project_file = open_project_file(folder)
         self._db = project_file.db
         self._settings = ProjectSettings(self._db.table("project"))
@@ -250,24 +249,18 @@ class Project:
     def apply(self, edit: Edit) -> EditReceipt:
         """Apply an edit, write it to disk, journal it; return once it is saved."""
         self._folder.require_writable()
-        return self._notify(self._history.apply(edit, edit.layer or self.annotator))
+        return self._history.apply(edit, edit.layer or self.annotator)
 
     def undo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
         """Undo this annotator's last edit (also one made before a restart); with ``scope``
         (document id, layer), the last edit there."""
         self._folder.require_writable()
-        receipt = self._history.undo(scope)
-        return self._notify(receipt) if receipt is not None else None
+        return self._history.undo(scope)
 
     def redo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
         """Redo the last undone edit (in ``scope`` when given)."""
         self._folder.require_writable()
-        receipt = self._history.redo(scope)
-        return self._notify(receipt) if receipt is not None else None
-
-    def can_step(self, op: str, scope: tuple[str, str] | None = None) -> bool:
-        """True when there may be an edit to ``op`` ("undo" or "redo") in ``scope``."""
-        return self._history.can_step(op, scope)
+        return self._history.redo(scope)
 
     @property
     def can_undo(self) -> bool:
@@ -287,11 +280,6 @@ class Project:
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""
         return self._history.entries()
-
-    def _notify(self, receipt: EditReceipt) -> EditReceipt:
-        for listener in list(self.listeners):
-            listener(receipt)
-        return receipt
 
     # ----------------------------------------------------------------- checks
     def verify(self) -> list[str]:
