@@ -8,8 +8,6 @@ leaves no half-written file under the target name.
 
 from __future__ import annotations
 
-import errno
-import os
 import subprocess
 import sys
 import textwrap
@@ -22,26 +20,7 @@ from annotations.session import SaveError, Session
 from annotations.store import atomic
 from annotations.store.atomic import TEMP_SUFFIX
 from tests.conftest import ARTICLE, REPO, fixed_detect
-
-
-class FillingDisk:
-    """``os`` as the store's atomic writer sees it: after ``room`` writes, a write puts half
-    its bytes down and fails with ENOSPC."""
-
-    def __init__(self) -> None:
-        self.room: int | None = None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(os, name)
-
-    def write(self, fd: int, data: bytes) -> int:
-        if self.room is None:
-            return os.write(fd, data)
-        if self.room <= 0:
-            os.write(fd, bytes(data[: len(data) // 2]))
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        self.room -= 1
-        return os.write(fd, data)
+from tests.faults import FillingDisk
 
 
 @pytest.mark.parametrize("room", [0, 7, 23])
@@ -55,7 +34,7 @@ def test_import_on_a_filling_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         disk.room = room
         with pytest.raises(SaveError, match="No space left on device"):
             session.import_documents(docs)
-        disk.room = None
+        disk.free()
     assert not list(folder.rglob(f"*{TEMP_SUFFIX}"))
     with Session.open(folder, "ann", detect=fixed_detect) as session:
         listed = session.document_ids()

@@ -4,8 +4,6 @@ torn or half-changed (every file keeps its bytes, no temp file is left)."""
 
 from __future__ import annotations
 
-import errno
-import os
 from pathlib import Path
 
 import pytest
@@ -14,43 +12,16 @@ from textual.widgets import Input
 
 from annotations.store import atomic, journal
 from annotations.store.atomic import TEMP_SUFFIX
+from tests.faults import FillingDisk, project_files
 from tui.screens.scheme import SchemeScreen
 
 
-class FullDisk:
-    """``os`` as the store sees it: while ``full``, a write puts half its bytes down and then
-    fails with ENOSPC, as a filling disk does."""
-
-    def __init__(self) -> None:
-        self.full = False
-        self.refused = 0
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(os, name)
-
-    def write(self, fd: int, data: bytes) -> int:
-        if not self.full:
-            return os.write(fd, data)
-        self.refused += 1
-        os.write(fd, bytes(data[: len(data) // 2]))
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
 @pytest.fixture
-def disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
-    proxy = FullDisk()
+def disk(monkeypatch: pytest.MonkeyPatch) -> FillingDisk:
+    proxy = FillingDisk()
     monkeypatch.setattr(atomic, "os", proxy)
     monkeypatch.setattr(journal, "os", proxy)
     return proxy
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    """Every file of the project but the lock, with its bytes."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".saywho.lock"
-    }
 
 
 async def expect_error(pilot, before: dict[str, bytes], folder: Path) -> None:  # noqa: ANN001
@@ -62,15 +33,15 @@ async def expect_error(pilot, before: dict[str, bytes], folder: Path) -> None:  
     assert "No space left on device" in message
     status = pilot.app.screen.query_one("#status").render()
     assert "✗ error" in str(status)
-    assert files(folder) == before  # nothing written, nothing torn
+    assert project_files(folder) == before  # nothing written, nothing torn
     assert not list(folder.rglob(f"*{TEMP_SUFFIX}"))
 
 
 async def test_disk_full_edit_setting_and_scheme_change(folder, run_app, disk):
     async with run_app(folder) as pilot:
         app = pilot.app
-        before = files(folder)
-        disk.full = True
+        before = project_files(folder)
+        disk.fill()
 
         await pilot.press("a")  # an edit: accept q1
         await expect_error(pilot, before, folder)
@@ -92,8 +63,8 @@ async def test_disk_full_edit_setting_and_scheme_change(folder, run_app, disk):
         await pilot.press("escape", "n")
         assert app.is_running and app.screen.current_id == "q2"
 
-        disk.full = False  # room again: the next edit saves
+        disk.free()  # room again: the next edit saves
         await pilot.press("a")
         await settle(pilot)
         assert app.bridge.save_state.state == "saved"
-    assert files(folder) != before
+    assert project_files(folder) != before
