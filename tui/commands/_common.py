@@ -25,7 +25,7 @@ def project_dir(args: argparse.Namespace) -> Path:
     return Path(user_data_dir("saywho")) / "project"
 
 
-def open_project(
+def open_session(
     args: argparse.Namespace, *, read_only: bool = False, create: bool = True
 ) -> Session:
     """A session on the project the arguments name, for ``--annotator`` (default: login)."""
@@ -57,20 +57,20 @@ def seed_if_empty(session: Session) -> int:
     return len(session.import_documents(docs).added)
 
 
-def check_layer(project: Session, name: str | None) -> str:
+def check_layer(session: Session, name: str | None) -> str:
     """The layer a command reads: ``name``, else the annotator's own.
 
     A name given explicitly must be stored in some document (or be the suggestions, or the
     annotator's own layer): a typo must not quietly read the suggestions instead.
     """
     if not name:
-        return project.annotator
-    if name in (SUGGESTIONS_LAYER, project.annotator):
+        return session.annotator
+    if name in (SUGGESTIONS_LAYER, session.annotator):
         return name
     known: set[str] = set()
-    for doc_id in project.document_ids():
+    for doc_id in session.document_ids():
         try:
-            known.update(project.layer_names(doc_id))
+            known.update(session.layer_names(doc_id))
         except DamagedFileError:
             continue
     if name not in known:

@@ -13,7 +13,7 @@ from annotations.agreement import AgreementReport, agreement, summary_lines
 from annotations.display import safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import Layer
-from tui.commands._common import open_project
+from tui.commands._common import open_session
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -34,21 +34,21 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print agreement."""
-    project = open_project(args, read_only=True, create=False)
+    session = open_session(args, read_only=True, create=False)
     try:
         docs: dict[str, tuple[str, dict[str, Layer]]] = {}
         skipped: list[str] = []
-        for doc_id in project.document_ids():
+        for doc_id in session.document_ids():
             try:
-                project.check_document(doc_id)
-                text = project.document(doc_id).text
-                names = project.layer_names(doc_id)
+                session.check_document(doc_id)
+                text = session.document(doc_id).text
+                names = session.layer_names(doc_id)
             except DamagedFileError as exc:
                 skipped.append(exc.message)
                 continue
-            docs[doc_id] = (text, {n: project.layer(doc_id, n) for n in names})
+            docs[doc_id] = (text, {n: session.layer(doc_id, n) for n in names})
     finally:
-        project.close()
+        session.close()
     known = {n for _, layers in docs.values() for n in layers}
     if args.layers:
         missing = [n for n in args.layers if n not in known]

@@ -16,7 +16,7 @@ from annotations.errors import DamagedFileError, InputError
 from annotations.evaluate import evaluate
 from annotations.formats.interchange import document_to_interchange
 from annotations.model import SUGGESTIONS_LAYER
-from tui.commands._common import check_layer, open_project
+from tui.commands._common import check_layer, open_session
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -94,25 +94,25 @@ def run(args: argparse.Namespace) -> int:
     layer_name = args.layer or SUGGESTIONS_LAYER
     preds: dict[str, dict[str, Any]] = {}
     missing = 0
-    project = open_project(args, read_only=True, create=False)
+    session = open_session(args, read_only=True, create=False)
     try:
-        layer_name = check_layer(project, layer_name)
-        known = set(project.document_ids())
+        layer_name = check_layer(session, layer_name)
+        known = set(session.document_ids())
         for line in gold:
             doc_id = str(line["id"])
             if doc_id not in known:
                 missing += 1
                 continue
             try:
-                doc = project.document(doc_id)
+                doc = session.document(doc_id)
             except DamagedFileError:
                 missing += 1
                 continue
             if doc.text != line["text"]:
                 raise InputError(f"{doc_id}: the project's text differs from the gold text")
-            preds[doc_id] = document_to_interchange(doc, project.layer(doc_id, layer_name))
+            preds[doc_id] = document_to_interchange(doc, session.layer(doc_id, layer_name))
     finally:
-        project.close()
+        session.close()
     result = evaluate(gold, preds)
     result["layer"] = layer_name
     result["gold_docs_missing_from_project"] = missing

@@ -13,8 +13,8 @@ from annotations.errors import DamagedFileError
 from annotations.formats.export_common import DocLayer
 from annotations.formats.exporters import WRITERS, export
 from annotations.model import QUOTE_STATUSES
-from annotations.store import Project
-from tui.commands._common import check_layer, open_project
+from annotations.session import Session
+from tui.commands._common import check_layer, open_session
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -48,19 +48,19 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Export and print a one-line summary."""
-    project = open_project(args, read_only=True, create=False)
+    session = open_session(args, read_only=True, create=False)
     skipped: list[str] = []
     try:
-        layer_name = check_layer(project, args.layer)
+        layer_name = check_layer(session, args.layer)
         report = export(
             args.format,
-            _items(project, layer_name, skipped),
+            _items(session, layer_name, skipped),
             args.out,
             annotator=layer_name,
             statuses=args.status,
         )
     finally:
-        project.close()
+        session.close()
     err = Console(stderr=True, highlight=False)
     for message in skipped:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
@@ -74,12 +74,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if skipped else 0
 
 
-def _items(project: Project, layer_name: str, skipped: list[str]) -> Iterator[DocLayer]:
-    for doc_id in project.document_ids():
+def _items(session: Session, layer_name: str, skipped: list[str]) -> Iterator[DocLayer]:
+    for doc_id in session.document_ids():
         try:
-            project.check_document(doc_id)
-            doc = project.document(doc_id)
+            session.check_document(doc_id)
+            doc = session.document(doc_id)
         except DamagedFileError as exc:
             skipped.append(exc.message)
             continue
-        yield doc, project.layer(doc_id, layer_name)
+        yield doc, session.layer(doc_id, layer_name)

@@ -24,7 +24,7 @@ from annotations.formats.readers import (
 from annotations.model import Document
 from annotations.session import Session
 from annotations.store import ImportReport
-from tui.commands._common import open_project
+from tui.commands._common import open_session
 
 PROGRESS_AFTER = 20
 
@@ -86,19 +86,19 @@ def run(args: argparse.Namespace) -> int:
     report, ignored = ImportReport(), 0
     layer_failures: list[tuple[str, str]] = []
     if good:  # nothing read: no project folder is created for nothing
-        project = open_project(args)
+        session = open_session(args)
         try:
-            if project.read_only:
-                raise SaywhoError(project.read_only_reason or "project is read-only")
-            report = _import(project, good, out, args.layer)
+            if session.read_only:
+                raise SaywhoError(session.read_only_reason or "project is read-only")
+            report = _import(session, good, out, args.layer)
             refused = {doc_id for doc_id, _ in report.failed}
             kept = [r for r in good if r.document is not None and r.document.id not in refused]
             layer_failures = (
-                _load_layers(project, kept, args.layer, replace=args.replace) if args.layer else []
+                _load_layers(session, kept, args.layer, replace=args.replace) if args.layer else []
             )
             ignored = sum(1 for r in good if r.record is not None) if not args.layer else 0
         finally:
-            project.close()
+            session.close()
     for result in problems:
         label = "skipped" if result.skipped else "error"
         err.print(f"{label}: {visible_line(result.error or '')}", markup=False, soft_wrap=True)

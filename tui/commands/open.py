@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tui.commands._common import open_project, seed_if_empty
+from tui.commands._common import open_session, seed_if_empty
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Open the project and run the app until the user quits."""
-    session = open_project(args)
+    session = open_session(args)
     try:
         seed_if_empty(session)
         from tui.app import SaywhoApp

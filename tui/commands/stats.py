@@ -11,7 +11,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.stats import corpus_stats
-from tui.commands._common import check_layer, open_project
+from tui.commands._common import check_layer, open_session
 
 BAR_WIDTH = 30
 
@@ -39,12 +39,12 @@ def bar(value: int, highest: int, width: int = BAR_WIDTH) -> Text:
 
 def run(args: argparse.Namespace) -> int:
     """Print the statistics."""
-    project = open_project(args, read_only=True, create=False)
+    session = open_session(args, read_only=True, create=False)
     try:
-        project.verify()
-        stats = corpus_stats(project, check_layer(project, args.layer))
+        session.verify()
+        stats = corpus_stats(session, check_layer(session, args.layer))
     finally:
-        project.close()
+        session.close()
     if args.json:
         print(safe_json(orjson.dumps(stats).decode()))
         return 0
