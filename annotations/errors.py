@@ -50,3 +50,9 @@ class DamagedFileError(ProjectError):
     """A project file did not parse; it was moved aside with its bytes kept."""
 
     title = "Damaged file"
+
+
+class AssignmentError(InputError):
+    """An assignment cannot be planned as asked (no annotators, N above their number, ...)."""
+
+    title = "Assignment"

@@ -8,7 +8,7 @@ shows their results. A quote counts as reviewed once its status is no longer ``s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -82,21 +82,32 @@ class QueueFilter:
         return all(w in text for w in self.words)
 
 
-def build_queue(layers: Mapping[str, Layer], flt: QueueFilter) -> list[QueueItem]:
+def build_queue(
+    layers: Mapping[str, Layer], flt: QueueFilter, first: Collection[str] = ()
+) -> list[QueueItem]:
     """``(doc_id, quote_id)`` pairs passing ``flt``, least confident first.
 
-    Ties keep the documents' order in ``layers`` and then reading order; a quote without a
-    confidence sorts as ``UNKNOWN_CONFIDENCE``.
+    ``first``: documents whose items come before every other item (the annotator's assigned
+    documents); each part is ordered by confidence. Ties keep the documents' order in
+    ``layers`` and then reading order; a quote without a confidence sorts as
+    ``UNKNOWN_CONFIDENCE``.
     """
     items = []
     for order, (doc_id, layer) in enumerate(layers.items()):
+        later = doc_id not in first
         for quote in layer.quotes.values():
             if flt.matches(quote, layer):
                 conf = confidence_of(quote)
-                items.append((conf if conf is not None else UNKNOWN_CONFIDENCE, order,
+                items.append((later, conf if conf is not None else UNKNOWN_CONFIDENCE, order,
                               quote.start, doc_id, quote.id))
     items.sort()
     return [(doc_id, qid) for *_, doc_id, qid in items]
+
+
+def documents_first(queue: Sequence[QueueItem], first: Collection[str]) -> list[QueueItem]:
+    """``queue`` with the items of the ``first`` documents before the others, each part in
+    its order (for a queue ordered otherwise than by ``build_queue``)."""
+    return [i for i in queue if i[0] in first] + [i for i in queue if i[0] not in first]
 
 
 class QueueProgress(NamedTuple):

@@ -123,11 +123,17 @@ class Session:
             listener(event)
 
     @contextlib.contextmanager
-    def _change(self, what: str) -> Iterator[None]:
-        """Run one change under the lock with the one error policy."""
+    def _change(self, what: str, *, shared: bool = False) -> Iterator[None]:
+        """Run one change under the lock with the one error policy. ``shared``: a change of
+        shared files only (imports, settings), allowed while another process of this annotator
+        holds the annotator's lock."""
         try:
             with self._lock:
-                self._require_writable()
+                if shared:
+                    if self.project.shared_read_only:
+                        self._require_writable()
+                else:
+                    self._require_writable()
                 yield
         except SaywhoError as exc:
             self._emit(ChangeFailed(what, exc))
@@ -285,7 +291,7 @@ class Session:
 
     def _resuggest(self, doc_id: str) -> None:
         """A document whose annotations file was moved aside gets fresh suggestions."""
-        if doc_id not in self.project.needs_suggestions or self.project.read_only:
+        if doc_id not in self.project.needs_suggestions or self.project.shared_read_only:
             return
         try:
             layer = self.suggest(self.project.document(doc_id).text)
@@ -377,7 +383,7 @@ class Session:
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store one project setting."""
-        with self._change(f"setting {key}"):
+        with self._change(f"setting {key}", shared=True):
             self.project.set_setting(key, value)
         self._emit(SettingChanged(key, value))
 
@@ -386,6 +392,9 @@ class Session:
         self, documents: Iterable[Document], *, progress: Callable[[Document], None] | None = None
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
+
+        Allowed while another process of this annotator holds the project (a ``saywho import``
+        next to an open TUI): an import writes only shared files and new documents' files.
 
         Unchanged text under a known id is a no-op; changed text under a known id is refused
         (its annotations would be lost); a text the detector fails on is reported, not stored.
@@ -420,7 +429,7 @@ class Session:
                 yield doc, layer
 
         try:
-            with self._change("import"):
+            with self._change("import", shared=True):
                 self.project.add_documents(detected(), report=report)
         finally:
             if report.added:
@@ -433,7 +442,7 @@ class Session:
         A stored layer of that name that differs is refused unless ``replace``; a replaced
         layer is kept whole in the journal. Returns False when nothing changed.
         """
-        with self._change(f"layer {layer.name} of {doc_id}"):
+        with self._change(f"layer {layer.name} of {doc_id}", shared=True):
             if (
                 not replace
                 and self.project.has_layer(doc_id, layer.name)

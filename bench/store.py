@@ -6,9 +6,12 @@ Each edit goes through ``Project.apply``: journaled (one fsynced line), then wri
 not grow with the journal either: it reads the journal's checkpoint and the lines after it, not
 the journal (``open_ratio_journal_100k`` is the 100,000-entry open over the 100-entry one; the
 first open after the entries are written rebuilds the checkpoint and is reported apart).
+A team writes at once: ``edit_ms_median_3_writers`` is the median per saved edit while three
+annotator processes edit the same 100-document project at the same time (each its own layer;
+target: at most 2x ``edit_ms_median_100``).
 Prints JSON; the last line is one JSON object with ``edit_ms_median_100``,
-``edit_ms_median_10000``, ``open_ms_journal_100``, ``open_ms_journal_100k`` and
-``open_ratio_journal_100k``.
+``edit_ms_median_10000``, ``edit_ms_median_3_writers``, ``open_ms_journal_100``,
+``open_ms_journal_100k`` and ``open_ratio_journal_100k``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annotations.edits import AcceptQuote, SetSpan, SetStance  # noqa: E402
 from annotations.model import Document, Layer, Quote  # noqa: E402
 from annotations.store import Project  # noqa: E402
-from annotations.store.journal import JOURNAL_NAME  # noqa: E402
+from annotations.store.journal import journal_path  # noqa: E402
 
 WORDS = [
     "the",
@@ -109,6 +113,73 @@ def measure(n_docs: int, rng: random.Random) -> dict[str, float]:
     }
 
 
+TEAM_WRITER = """
+import json, random, sys, time
+sys.path.insert(0, {root!r})
+from annotations.edits import AcceptQuote, SetSpan, SetStance
+from annotations.store import Project
+rng = random.Random({seed})
+project = Project.open({folder!r}, {annotator!r}, create=False)
+assert not project.read_only, project.read_only_reason
+ids = project.document_ids()
+print("ready", flush=True)
+sys.stdin.readline()
+times = []
+for k in range({edits}):
+    doc = rng.choice(ids)
+    qid = f"q{{rng.randint(1, 10)}}"
+    t0 = time.perf_counter()
+    if k % 3 == 0:
+        project.apply(AcceptQuote(doc, quote_id=qid))
+    elif k % 3 == 1:
+        project.apply(SetStance(doc, quote_id=qid, stance="oppose"))
+    else:
+        q = project.layer(doc).quotes[qid]
+        project.apply(SetSpan(doc, quote_id=qid, start=q.start, end=q.end - 1))
+    times.append((time.perf_counter() - t0) * 1000)
+project.close()
+print(json.dumps(times))
+"""
+
+
+def measure_team(rng: random.Random, writers: int = 3) -> dict[str, float]:
+    """Median ms per saved edit while ``writers`` annotator processes edit one project at once
+    (started together: each opens the project, then all begin on the same signal)."""
+    root = str(Path(__file__).resolve().parents[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "p"
+        with Project.open(folder, "bench") as project:
+            docs = (Document(f"doc{i}", f"Doc {i}", make_text(rng)) for i in range(100))
+            project.add_documents((doc, ten_quotes(doc.text)) for doc in docs)
+        procs = []
+        for i in range(writers):
+            code = TEAM_WRITER.format(
+                root=root, seed=i, folder=str(folder), annotator=f"coder{i}", edits=EDITS
+            )
+            procs.append(subprocess.Popen(
+                [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                text=True,
+            ))
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        times: list[float] = []
+        for proc in procs:
+            out, _ = proc.communicate(timeout=600)
+            if proc.returncode != 0:
+                raise SystemExit(f"a team writer failed (exit {proc.returncode})")
+            times.extend(json.loads(out.strip().splitlines()[-1]))
+    times.sort()
+    return {
+        "writers": writers,
+        "edit_ms_median": round(statistics.median(times), 3),
+        "edit_ms_p95": round(times[int(0.95 * len(times)) - 1], 3),
+    }
+
+
 def write_journal(folder: Path, entries: int, layers: dict[str, Layer], rng: random.Random) -> None:
     """``entries`` journal lines for one annotator, as the store writes them: mostly edits (a
     stance, a status or a note on one quote, before and after), some undone, some redone."""
@@ -119,7 +190,7 @@ def write_journal(folder: Path, entries: int, layers: dict[str, Layer], rng: ran
     keys = list(current)
     undo: list[dict[str, Any]] = []
     redo: list[dict[str, Any]] = []
-    with open(folder / JOURNAL_NAME, "wb") as fh:
+    with open(journal_path(folder, "bench"), "wb") as fh:
         for n in range(entries):
             roll = rng.random()
             if roll < 0.15 and undo:
@@ -236,6 +307,8 @@ def main() -> None:
     print(json.dumps(small))
     large = measure(10_000, rng)
     print(json.dumps(large))
+    team = measure_team(rng)
+    print(json.dumps(team))
     opening = measure_journal_open(rng)
     print(json.dumps(opening))
     print(
@@ -246,6 +319,9 @@ def main() -> None:
                 "edit_ms_p95_100": small["edit_ms_p95"],
                 "edit_ms_p95_10000": large["edit_ms_p95"],
                 "ratio_10000_vs_100": round(large["edit_ms_median"] / small["edit_ms_median"], 2),
+                "edit_ms_median_3_writers": team["edit_ms_median"],
+                "edit_ms_p95_3_writers": team["edit_ms_p95"],
+                "ratio_3_writers_vs_1": round(team["edit_ms_median"] / small["edit_ms_median"], 2),
                 "open_ms_10000": large["open_ms"],
                 "edits_per_size": EDITS,
                 **opening,

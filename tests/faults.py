@@ -47,9 +47,9 @@ class FillingDisk:
 
 
 def project_files(folder: Path) -> dict[str, bytes]:
-    """Every file of a project but its lock, with its bytes."""
+    """Every file of a project but its lock files (``locks/``), with its bytes."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".saywho.lock"
+        if p.is_file() and p.parent.name != "locks"
     }

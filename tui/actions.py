@@ -128,7 +128,13 @@ CORRECTIONS: tuple[ActionSpec, ...] = (
     ),
 )
 
-READER: tuple[ActionSpec, ...] = NAVIGATION + CORRECTIONS
+TEAM_READER: tuple[ActionSpec, ...] = (
+    ActionSpec("reader.done", "d", "toggle_done",
+               "Mark the document done (checked for missed quotes) / back to in progress",
+               "Review", short="Done"),
+)
+
+READER: tuple[ActionSpec, ...] = NAVIGATION + CORRECTIONS + TEAM_READER
 
 REVIEW: tuple[ActionSpec, ...] = (
     ActionSpec("review.accept_next", "enter,space", "accept_next", "Accept and next", "Review",
@@ -182,6 +188,8 @@ ANALYSIS: tuple[ActionSpec, ...] = (
                "Stance"),
     ActionSpec("app.review_uncertain", "O", "review_uncertain",
                "Review queue by stance uncertainty", "Review"),
+    ActionSpec("app.progress", "P", "progress",
+               "Team progress: assigned, done, reviewed, agreement", "General"),
 )
 
 ADJUDICATE: tuple[ActionSpec, ...] = (
@@ -217,4 +225,9 @@ SCHEME: tuple[ActionSpec, ...] = (
     ActionSpec("scheme.back", "escape", "back", "Back", "Navigate", True, "Esc"),
 )
 
-ANALYSIS_SPECS: tuple[ActionSpec, ...] = ANALYSIS + ADJUDICATE + STATS + SCHEME
+PROGRESS: tuple[ActionSpec, ...] = (
+    ActionSpec("progress.reload", "r", "reload", "Compute again", "View", True),
+    ActionSpec("progress.back", "escape", "back", "Back", "Navigate", True, "Esc"),
+)
+
+ANALYSIS_SPECS: tuple[ActionSpec, ...] = ANALYSIS + ADJUDICATE + STATS + SCHEME + PROGRESS

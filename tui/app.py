@@ -2,7 +2,8 @@
 
 ``SaywhoApp(session).run()`` opens the library (and the reader straight away when the project
 holds one document). The app owns the ``SessionBridge`` and builds every screen with it; the
-screens talk back only through the bridge and through messages (``tui.messages``). Heavy imports
+screens talk back only through the bridge and through messages (``tui.messages``). The bridge
+looks every ``live_interval`` seconds for what other processes changed in the project. Heavy imports
 stay out of the startup path: screens other than the first are imported when first shown.
 """
 
@@ -15,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from annotations.events import Event, SettingChanged
+from annotations.live import LiveEvent
 from annotations.session import Session
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
@@ -40,10 +42,12 @@ class SaywhoApp(App[None]):
     COMMANDS = App.COMMANDS | {_action_commands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, session: Session, *, open_doc: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, session: Session, *, open_doc: str | None = None,
+                 live_interval: float | None = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.open_doc = open_doc
+        self.live_interval = live_interval
         self.bridge = SessionBridge(session, self)
 
     # ------------------------------------------------------------------ lifecycle
@@ -51,6 +55,8 @@ class SaywhoApp(App[None]):
         """Apply the project's keymap, open the library, and the reader for a single doc."""
         self._apply_keymap(self.session.settings.get("keymap"))
         self.bridge.session_events.subscribe(self, self._session_event)
+        if self.live_interval:
+            self.bridge.start_live(self.live_interval)
         doc_ids = self.session.document_ids()
         target = self.open_doc or (doc_ids[0] if len(doc_ids) == 1 else None)
         if target is None:
@@ -66,7 +72,7 @@ class SaywhoApp(App[None]):
         if isinstance(keymap, dict):
             self.set_keymap({str(k): str(v) for k, v in keymap.items()})
 
-    def _session_event(self, event: Event) -> None:
+    def _session_event(self, event: Event | LiveEvent) -> None:
         if isinstance(event, SettingChanged) and event.key == "keymap":
             self._apply_keymap(event.value)
 
@@ -150,6 +156,13 @@ class SaywhoApp(App[None]):
 
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.bridge))
+
+    def action_progress(self) -> None:
+        """The team's progress: per annotator assigned, done, reviewed, agreement so far."""
+        from tui.screens.progress import ProgressScreen
+
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen(self.bridge))
 
     def action_scheme(self) -> None:
         """Edit the stance scheme."""

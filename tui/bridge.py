@@ -10,6 +10,11 @@ never import the app, and the app never pokes attributes into them.
 The bridge also holds the view state every screen shares (which layer is shown and edited)
 and the stance suggestions (``StanceFeed``), which it tells about saved edits, layer switches
 and scheme changes.
+
+A live project (``start_live``): every second a ``ProjectWatcher`` (``annotations.live``) looks,
+in a worker thread, at what other processes changed on disk (imported documents, the scheme,
+settings, the team's statuses and journals, the layers of the document in view); its events are
+published on ``session_events`` (and ``scheme_changed``) like this session's own.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from textual.signal import Signal
 from annotations.edits import Edit
 from annotations.errors import InputError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
 from annotations.registry import CorpusSpeaker, build_registry
 from annotations.session import Session
@@ -93,10 +99,13 @@ class SessionBridge:
         self.save_states: Signal[SaveState] = Signal(owner, "save-states")
         self.layer_switched: Signal[str | None] = Signal(owner, "layer-switched")
         self.scheme_changed: Signal[StanceScheme] = Signal(owner, "scheme-changed")
-        self.session_events: Signal[Event] = Signal(owner, "session-events")
+        self.session_events: Signal[Event | LiveEvent] = Signal(owner, "session-events")
         self.stance = StanceFeed(session, owner, lambda: self.active_layer)
         self._registry: dict[str, CorpusSpeaker] | None = None
         self._unsubscribe = session.subscribe(self._heard)
+        self.watcher: ProjectWatcher | None = None
+        self._live_pool: ThreadPoolExecutor | None = None
+        self._polling = False
         # The UI thread waits for the GIL after every poll of its event loop; while a save
         # serializes a large layer, the default 5 ms switch interval makes each wait long.
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
@@ -241,7 +250,7 @@ class SessionBridge:
         """A session event, in whatever thread made the change: on to the UI thread."""
         self._owner.post_message(events.Callback(callback=partial(self._announce, event)))
 
-    def _announce(self, event: Event) -> None:
+    def _announce(self, event: Event | LiveEvent) -> None:
         if isinstance(event, SchemeChanged):
             self.scheme = event.scheme
             self.stance.relabelled()
@@ -249,6 +258,49 @@ class SessionBridge:
         elif isinstance(event, DocumentsAdded | LayerStored):
             self._registry = None
         self.session_events.publish(event)
+
+    # ------------------------------------------------------------------ live project
+    def start_live(self, interval: float = 1.0) -> None:
+        """Look for other processes' changes every ``interval`` seconds from now on."""
+        if self.watcher is not None:
+            return
+        self.watcher = ProjectWatcher(self.session)
+        self._live_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saywho-live")
+        self._owner.set_interval(interval, self._live_tick, name="saywho-live")
+
+    def document_in_view(self) -> str | None:
+        """The document the topmost screen that is about one shows (its layers are watched)."""
+        for screen in reversed(self._owner.screen_stack):
+            find = getattr(screen, "document_in_view", None)
+            doc_id = find() if callable(find) else None
+            if doc_id:
+                return doc_id
+        return None
+
+    def _live_tick(self) -> None:
+        """On the UI thread: start a look unless one is still running."""
+        if self._polling or self._live_pool is None:
+            return
+        self._polling = True
+        try:
+            self._live_pool.submit(self._live_poll, self.document_in_view())
+        except RuntimeError:  # shut down
+            self._polling = False
+
+    def _live_poll(self, doc_id: str | None) -> None:
+        """In the live thread: look, then hand what was found to the UI thread."""
+        found: list[LiveEvent] = []
+        try:
+            if self.watcher is not None:
+                found = self.watcher.poll(doc_id)
+        except Exception:  # noqa: BLE001, S110 - a failed look is taken again at the next tick
+            pass
+        self._owner.post_message(events.Callback(callback=partial(self._live_found, found)))
+
+    def _live_found(self, found: list[LiveEvent]) -> None:
+        self._polling = False
+        for event in found:
+            self._announce(event)
 
     # ------------------------------------------------------------------ view state
     def switch_layer(self, name: str) -> None:
@@ -269,4 +321,8 @@ class SessionBridge:
     def shutdown(self) -> None:
         """Finish queued changes and stop the worker."""
         self._pool.shutdown(wait=True)
+        if self._live_pool is not None:
+            self._live_pool.shutdown(wait=True)
+        if self.watcher is not None:
+            self.watcher.close()
         self._unsubscribe()

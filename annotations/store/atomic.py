@@ -46,13 +46,19 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> FileIdentity:
+def atomic_write_bytes(
+    path: Path, data: bytes, *, sync_dir: bool = True, temp_dir: Path | None = None
+) -> FileIdentity:
     """Replace ``path`` with ``data`` atomically and durably; return the new file's identity.
 
     ``sync_dir=False`` leaves the folder fsync to the caller, for bulk writes that fsync the
-    folder once at the end of a batch.
+    folder once at the end of a batch. ``temp_dir``: where the temp file is written (on the
+    same file system), so that one folder holds every temp file a killed writer can leave.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    if temp_dir is None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    else:
+        tmp = temp_dir / f".{path.parent.name}.{path.name}.{os.getpid()}{TEMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)
@@ -80,7 +86,8 @@ def dumps(data: Any) -> bytes:
 
 def remove_orphan_temps(folder: Path) -> list[str]:
     """Delete temp files a killed writer left behind in ``folder``; return the names of the
-    files that remain (one pass over the folder serves both)."""
+    files that remain (one pass over the folder serves both). A temp file whose writer (the pid
+    in its name) is still running is another process's write under way: it is left alone."""
     names: list[str] = []
     try:
         entries = os.scandir(folder)
@@ -89,7 +96,7 @@ def remove_orphan_temps(folder: Path) -> list[str]:
     with entries:
         for entry in entries:
             name = entry.name
-            if name[0] == "." and name.endswith(TEMP_SUFFIX):
+            if name[0] == "." and name.endswith(TEMP_SUFFIX) and not _writer_alive(name):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     continue
@@ -97,27 +104,51 @@ def remove_orphan_temps(folder: Path) -> list[str]:
     return names
 
 
+def _writer_alive(name: str) -> bool:
+    """True when the pid a temp file's name carries is a live process other than this one."""
+    try:
+        pid = int(name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
+
+
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that writes through ``atomic_write_bytes`` and keeps a parsed copy.
 
-    Reading returns the in-memory copy after the first load: this process is the only writer
-    (the project's session lock guarantees it), so re-reading the file on every query is waste.
-    ``changed_on_disk`` says, with one ``stat``, whether the file was replaced behind that copy
-    (a second writer let in by a deleted lock file). With ``backup``, every write also replaces
-    that file with the same bytes. A file that does not parse raises ``orjson.JSONDecodeError``;
+    Reading returns the in-memory copy after the first load, so re-reading the file on every
+    query is avoided. ``changed_on_disk`` says, with one ``stat``, whether the file was replaced
+    behind that copy (another process's write to a shared file, or a second writer let in by a
+    deleted lock file); ``reload`` drops the copy so the next read reads the file again.
+    With ``backup``, every write also replaces that file with the same bytes. A file that
+    does not parse raises ``orjson.JSONDecodeError``;
     the caller decides what to do (the project moves it aside). Never TinyDB's default
     ``JSONStorage``.
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], create: bool = True, backup: Path | None = None
+        self,
+        path: str | os.PathLike[str],
+        create: bool = True,
+        backup: Path | None = None,
+        temp_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
+        self._temp_dir = temp_dir
         self._data: dict[str, Any] | None = None
         self._identity: FileIdentity | None = None
         self._create = create
         self._backup = backup
+        self._missing = False  # the last read found no file
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
@@ -127,7 +158,9 @@ class AtomicJSONStorage(Storage):
                     raw = fh.read()
             except FileNotFoundError:
                 self._identity = None
+                self._missing = True
                 return None
+            self._missing = False
             if not raw.strip():
                 raise orjson.JSONDecodeError("empty file", "", 0)
             data = orjson.loads(raw)
@@ -140,7 +173,7 @@ class AtomicJSONStorage(Storage):
     def changed_on_disk(self) -> bool:
         """True when the file is no longer the one this storage last read or wrote."""
         if self._data is None:
-            return False
+            return self._missing and self.path.exists()
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -151,18 +184,28 @@ class AtomicJSONStorage(Storage):
         try:
             payload = dumps(data)
             self._identity = atomic_write_bytes(
-                self.path, payload, sync_dir=sync_dir and self._backup is None
+                self.path,
+                payload,
+                sync_dir=sync_dir and self._backup is None,
+                temp_dir=self._temp_dir,
             )
         except BaseException:
             self._data = None  # TinyDB may have changed the cached dict in place: reload
             raise
         self._data = data
+        self._missing = False
         if self._backup is not None:
             # best effort: the project file itself is saved; a stale backup is caught up next time
             with contextlib.suppress(OSError):
                 atomic_write_bytes(self._backup, payload, sync_dir=False)
             if sync_dir:
                 fsync_dir(self.path.parent)
+
+    def reload(self) -> None:
+        """Forget the in-memory copy: the next ``read`` reads the file again."""
+        self._data = None
+        self._identity = None
+        self._missing = False
 
     def close(self) -> None:
         self._data = None

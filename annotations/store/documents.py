@@ -9,10 +9,15 @@ separator, no ``..``, not absolute, not hidden): anything else would let a hand-
 file send writes outside the project.
 
 The list is written in batches, so a kill or a full disk during an import leaves texts that no
-row points to. Such an orphan is adopted when its annotations file says whose it is (the id and
-sha256 in its ``_meta``), and an import of the same document reuses it instead of storing a
+row points to. Such an orphan is adopted when its layer files say whose it is (the id and
+sha256 in their ``_meta``), and an import of the same document reuses it instead of storing a
 second copy. When ``saywho.json`` is lost the list is rebuilt from ``texts/`` the same way; when
 two files claim one id, the one with the annotations wins.
+
+The list lives in ``saywho.json``, which other processes (another annotator's saywho, a
+``saywho import``) change too: every read first checks (one ``stat``) whether the file changed
+and reads the rows again, and every batch is listed under the shared lock, on the list as it is
+on disk then (a document another process listed meanwhile is not listed twice).
 """
 
 from __future__ import annotations
@@ -23,16 +28,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
-from tinydb.table import Table
 
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import Document, now_iso, sha256_text
 from annotations.store.atomic import atomic_write_bytes, fsync_dir
 from annotations.store.folder import ProjectFolder, short_error
 from annotations.store.paths import safe_filename
+
+if TYPE_CHECKING:
+    from annotations.store.project_file import SharedFile
 
 Classification = Literal["new", "unchanged", "conflict"]
 
@@ -104,36 +111,63 @@ class DocumentList:
 
     Rows are kept in memory in import order; ``store_text`` makes a document readable at once,
     ``flush`` makes a batch of them durable and lists them in the project file. ``rows`` are
-    the rows already read and checked (``row_info``) from ``table``.
+    the rows already read and checked (``row_info``) from the ``documents`` table of ``shared``.
     """
 
     def __init__(
-        self, folder: ProjectFolder, table: Table, rows: Iterable[DocumentInfo]
+        self, folder: ProjectFolder, shared: SharedFile, rows: Iterable[DocumentInfo]
     ) -> None:
         self._folder = folder
-        self._table = table
+        self._shared = shared
+        self._generation = shared.generation
         self._rows = {info.id: info for info in rows}
+        self._unlisted: dict[str, DocumentInfo] = {}  # stored, not flushed yet
         self._files_taken = {info.file.lower() for info in self._rows.values()}
         self._texts: dict[str, str] = {}
 
+    def _sync(self) -> None:
+        """Read the rows again when another process changed ``saywho.json``."""
+        self._shared.refresh()
+        if self._shared.generation == self._generation:
+            return
+        self._generation = self._shared.generation
+        rows: dict[str, DocumentInfo] = {}
+        for rec in self._shared.table("documents").all():
+            info = row_info(dict(rec))
+            if info is not None and info.id not in rows:
+                rows[info.id] = info
+        for doc_id, info in self._unlisted.items():
+            rows.setdefault(doc_id, info)
+        for doc_id, info in self._rows.items():
+            if doc_id not in rows:  # adopted in memory (read-only recovery): keep showing it
+                rows[doc_id] = info
+        self._rows = rows
+        self._files_taken |= {info.file.lower() for info in rows.values()}
+
     def ids(self) -> list[str]:
         """Document ids in import order."""
+        self._sync()
         return list(self._rows)
 
     def infos(self) -> list[DocumentInfo]:
         """Every row, in import order."""
+        self._sync()
         return list(self._rows.values())
 
     def get(self, doc_id: str) -> DocumentInfo | None:
         """One document's row, or None."""
-        return self._rows.get(doc_id)
+        row = self._rows.get(doc_id)
+        if row is None:
+            self._sync()
+            row = self._rows.get(doc_id)
+        return row
 
     def info(self, doc_id: str) -> DocumentInfo:
         """One document's row; ``InputError`` for an unknown id."""
-        try:
-            return self._rows[doc_id]
-        except KeyError:
-            raise InputError(f"no document {doc_id!r} in the project") from None
+        row = self.get(doc_id)
+        if row is None:
+            raise InputError(f"no document {doc_id!r} in the project")
+        return row
 
     def text(self, doc_id: str) -> str:
         """A document's text; ``DamagedFileError`` when it cannot be read or changed on disk."""
@@ -162,7 +196,7 @@ class DocumentList:
     def classify(self, doc: Document) -> Classification:
         """The document's standing: "new" (unknown id), "unchanged" (same id and text) or
         "conflict" (same id, different text)."""
-        known = self._rows.get(doc.id)
+        known = self.get(doc.id)
         if known is None:
             return "new"
         return "unchanged" if known.sha256 == doc.sha256 else "conflict"
@@ -193,6 +227,7 @@ class DocumentList:
             chars=len(doc.text),
         )
         self._rows[doc.id] = info
+        self._unlisted[doc.id] = info
         self._texts[doc.id] = doc.text
         return info, bool(has_layers)
 
@@ -202,7 +237,12 @@ class DocumentList:
             return
         fsync_dir(self._folder.texts)
         fsync_dir(self._folder.annotations)
-        self._table.insert_multiple(asdict(i) for i in infos)
+        with self._shared.change():
+            table = self._shared.table("documents")
+            listed = {rec.get("id") for rec in table.all()}
+            table.insert_multiple(asdict(i) for i in infos if i.id not in listed)
+        for info in infos:
+            self._unlisted.pop(info.id, None)
 
     def adopt_orphans(self, text_names: Iterable[str]) -> list[DocumentInfo]:
         """List every text in ``text_names`` (the names in ``texts/``) that no row points to
@@ -262,8 +302,8 @@ class DocumentList:
                 return None
         except OSError:
             return None
-        annotations = self._folder.annotations / f"{file}.json"
-        if not annotations.exists():
+        annotations = self._folder.annotations / file
+        if not annotations.is_dir() or not _layer_files(annotations):
             return False
         meta = _meta_record(annotations)
         if meta and meta.get("doc_id") == doc.id and meta.get("sha256") == doc.sha256:
@@ -274,7 +314,7 @@ class DocumentList:
         """True when a text or annotations file of that name exists (a document the list lost
         track of, e.g. one left out of a rebuilt list): never write over it."""
         return (self._folder.texts / f"{file}.txt").exists() or (
-            self._folder.annotations / f"{file}.json"
+            self._folder.annotations / file
         ).exists()
 
 
@@ -288,14 +328,27 @@ class _Found:
     written: int
 
 
-def _meta_record(path: Path) -> dict[str, Any] | None:
-    """The ``_meta`` record of an annotations file, or ``None`` when it cannot be read."""
+def _layer_files(folder: Path) -> list[Path]:
+    """The layer files in a document's folder, the suggestions first."""
     try:
-        meta = orjson.loads(path.read_bytes()).get("_meta")
-        record = next(iter((meta or {}).values()), None)
-    except (OSError, ValueError, AttributeError, TypeError):
-        return None
-    return record if isinstance(record, dict) else None
+        names = sorted(os.listdir(folder), key=lambda n: (n != "suggestions.json", n))
+    except OSError:
+        return []
+    return [folder / n for n in names if n.endswith(".json") and n[0] != "."]
+
+
+def _meta_record(folder: Path) -> dict[str, Any] | None:
+    """The ``_meta`` record of the first readable layer file of a document's folder (they all
+    record the document's id and sha256), or ``None`` when none can be read."""
+    for path in _layer_files(folder):
+        try:
+            meta = orjson.loads(path.read_bytes()).get("_meta")
+            record = next(iter((meta or {}).values()), None)
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+        if isinstance(record, dict):
+            return record
+    return None
 
 
 def _read_orphan(folder: ProjectFolder, stem: str) -> _Found | None:
@@ -308,15 +361,12 @@ def _read_orphan(folder: ProjectFolder, stem: str) -> _Found | None:
     except (OSError, UnicodeDecodeError):
         return None
     sha = sha256_text(text)
-    path = folder.annotations / f"{stem}.json"
-    meta: Mapping[str, Any] = {}
-    layers = written = 0
-    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
-        raw = path.read_bytes()
-        written = os.stat(path).st_mtime_ns
-        data = orjson.loads(raw)
-        meta = next(iter((data.get("_meta") or {}).values()), None) or {}
-        layers = len(data.get("layers") or {})
+    files = _layer_files(folder.annotations / stem)
+    meta: Mapping[str, Any] = _meta_record(folder.annotations / stem) or {}
+    layers = len(files)
+    written = 0
+    with contextlib.suppress(OSError):
+        written = max((os.stat(p).st_mtime_ns for p in files), default=0)
     matches = (
         isinstance(meta, Mapping)
         and meta.get("sha256") == sha

@@ -9,9 +9,12 @@ A voided intent is no edit: undo, redo and ``entries`` ignore it. An edit that r
 file is therefore always in the journal, and undo after a restart undoes exactly the last edit
 that is on disk.
 
-The undo and redo stacks (every annotator's) are kept in a small checkpoint, ``journal.index``,
-rewritten every ``CHECKPOINT_EVERY`` journal lines and at close; opening reads the checkpoint and
-only the journal lines after it, so open time does not grow with the journal.
+Each annotator has their own journal (``journal/<annotator>.jsonl``): this process appends only
+to its own annotator's, and undo and redo (also after a restart) read only that one. ``entries``
+reads every annotator's journal, merged by time. The undo and redo stacks are kept in a small
+checkpoint beside the journal (``journal/<annotator>.index``), rewritten every
+``CHECKPOINT_EVERY`` journal lines and at close; opening reads the checkpoint and only the
+journal lines after it, so open time does not grow with the journal.
 
 An undo or redo is rebased on the layer as it is now: it sets back only the fields it changed
 and refuses (``_Conflict``) to overwrite a later change to the same field by anyone else. An
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -33,7 +36,7 @@ from annotations.errors import InputError, SaywhoError
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
 from annotations.store.documents import DocumentList
-from annotations.store.journal import Journal
+from annotations.store.journal import Journal, merged
 from annotations.store.journal_index import Checkpoint, Ref, Stacks, find, is_edit, scope_of
 from annotations.store.layers import LayerStore
 
@@ -73,8 +76,10 @@ class History:
         annotator: str,
         *,
         writable: bool = True,
+        everyone: Callable[[], list[Journal]] | None = None,
     ) -> None:
         self._journal = journal
+        self._everyone = everyone or (lambda: [journal])
         self._documents = documents
         self._layers = layers
         self._annotator = annotator
@@ -181,8 +186,11 @@ class History:
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every journal entry that took effect, oldest first (void intents and their ``void``
         lines are left out)."""
-        voided = {e.get("ref") for e in self._journal.entries(ops=("void",))} | self._voided
-        for entry in self._journal.entries():
+        journals = [
+            j for j in self._everyone() if j.path != self._journal.path
+        ] + [self._journal]
+        voided = {e.get("ref") for e in merged(journals, ops=("void",))} | self._voided
+        for entry in merged(journals):
             if entry.get("op") != "void" and entry.get("id") not in voided:
                 yield entry
 
@@ -194,7 +202,7 @@ class History:
         if size == 0:
             return
         start = 0
-        checkpoint = journal_index.load(self._journal.path.parent)
+        checkpoint = journal_index.load(journal_index.index_path(self._journal.path))
         if checkpoint is not None and self._trusts(checkpoint, size):
             start = checkpoint.journal_size
             self._stacks = checkpoint.stacks
@@ -424,7 +432,8 @@ class History:
             return
         with contextlib.suppress(OSError):
             journal_index.save(
-                self._journal.path.parent, Checkpoint(self._end, self._last, self._stacks)
+                journal_index.index_path(self._journal.path),
+                Checkpoint(self._end, self._last, self._stacks),
             )
             self._unindexed = 0
 

@@ -1,7 +1,10 @@
-"""The append-only journal: every edit, undo and redo with who, when, before and after.
+"""The append-only journals: every edit, undo and redo with who, when, before and after.
 
-One JSON object per line. A line counts only once its newline is on disk: an edit's line is
-written (``O_APPEND``, every byte, fsynced) before its layer file, so an edit that reached a
+Each annotator has their own journal, ``journal/<annotator>.jsonl``, appended only by the
+process that holds that annotator's session lock; ``merged`` reads every annotator's journal
+as one history, ordered by time. One JSON object per line. A line counts only once its
+newline is on disk: an edit's line is written (``O_APPEND``, every byte, fsynced) before its
+layer file, so an edit that reached a
 layer file is always in the journal. Anything that stops an append half-way (a full disk, a short
 write, a failed fsync) cuts the file back to where it was and raises, so a refused edit leaves no
 bytes behind; a line torn by a kill is never completed by a later append but cut (at open by
@@ -13,15 +16,21 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import heapq
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-JOURNAL_NAME = "journal.jsonl"
+from annotations.store.paths import safe_filename
+
+JOURNALS_DIR = "journal"
+JOURNAL_SUFFIX = ".jsonl"
+OLD_JOURNAL_NAME = "journal.jsonl"
+"""The one journal of a project before issue 10 (migrated into ``journal/``)."""
 _CHUNK = 65536
 
 
@@ -33,11 +42,37 @@ class Appended:
     end: int
 
 
-class Journal:
-    """Appends entries to and reads entries from a project's ``journal.jsonl``."""
+def journal_path(folder: Path, annotator: str) -> Path:
+    """Where the journal of ``annotator`` lives in the project ``folder``."""
+    return folder / JOURNALS_DIR / f"{safe_filename(annotator)}{JOURNAL_SUFFIX}"
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / JOURNAL_NAME
+
+def journal_paths(folder: Path) -> list[Path]:
+    """Every annotator's journal in the project ``folder``, by name."""
+    try:
+        names = sorted(os.listdir(folder / JOURNALS_DIR))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [
+        folder / JOURNALS_DIR / n for n in names if n.endswith(JOURNAL_SUFFIX) and n[0] != "."
+    ]
+
+
+def merged(
+    journals: Iterable[Journal], ops: Collection[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The entries of several journals as one history, oldest first (by ``ts``; entries of one
+    journal keep their order)."""
+    return heapq.merge(
+        *(j.entries(ops=ops) for j in journals), key=lambda e: str(e.get("ts", ""))
+    )
+
+
+class Journal:
+    """Appends entries to and reads entries from one journal file (``path``: the ``.jsonl``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     def append(self, *entries: dict[str, Any]) -> Appended:
         """Append ``entries`` durably, in one write; all of them land or none do.

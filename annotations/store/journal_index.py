@@ -1,4 +1,7 @@
-"""The journal's checkpoint (``journal.index``), so opening a project never reads the journal.
+"""A journal's checkpoint (``journal/<annotator>.index``), so opening never reads the journal.
+
+Each annotator's journal has its own checkpoint beside it, written only by the process that
+holds that annotator's session lock.
 
 Undo after a restart needs each annotator's undo and redo stacks, and those are a fold over the
 whole journal: parsing it at open made open time grow with every edit ever made. The checkpoint
@@ -35,7 +38,9 @@ import orjson
 
 from annotations.store.atomic import atomic_write_bytes, dumps
 
-INDEX_NAME = "journal.index"
+INDEX_SUFFIX = ".index"
+OLD_INDEX_NAME = "journal.index"
+"""The one checkpoint of a project before issue 10 (dropped by the migration, rebuilt)."""
 INDEX_VERSION = 2
 MAX_DEPTH = 256
 
@@ -129,10 +134,15 @@ class Checkpoint:
     stacks: dict[str, Stacks]
 
 
-def load(folder: Path) -> Checkpoint | None:
-    """The checkpoint in ``folder``; None when there is none or it cannot be used."""
+def index_path(journal: Path) -> Path:
+    """The checkpoint of the journal at ``journal`` (``<annotator>.jsonl`` -> ``.index``)."""
+    return journal.with_suffix(INDEX_SUFFIX)
+
+
+def load(path: Path) -> Checkpoint | None:
+    """The checkpoint at ``path``; None when there is none or it cannot be used."""
     try:
-        data = orjson.loads((folder / INDEX_NAME).read_bytes())
+        data = orjson.loads(path.read_bytes())
         if data.get("version") != INDEX_VERSION:
             return None
         last_id, last_offset = data["last"]
@@ -157,7 +167,7 @@ def _refs(triples: list[list[Any]]) -> list[Ref]:
     return refs
 
 
-def save(folder: Path, checkpoint: Checkpoint) -> None:
+def save(path: Path, checkpoint: Checkpoint) -> None:
     """Write ``checkpoint`` atomically, each stack cut to its top ``MAX_DEPTH`` entries."""
 
     def cut(stack: list[Ref]) -> list[list[Any]]:
@@ -178,4 +188,4 @@ def save(folder: Path, checkpoint: Checkpoint) -> None:
             if s.undo or s.redo or s.undo_more or s.redo_more
         },
     }
-    atomic_write_bytes(folder / INDEX_NAME, dumps(data))
+    atomic_write_bytes(path, dumps(data))

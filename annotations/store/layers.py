@@ -1,76 +1,106 @@
-"""Annotation layers on disk: one small TinyDB file per document, holding all of its layers.
+"""Annotation layers on disk: one small TinyDB file per document and layer.
 
-Each write rewrites only that document's file (atomically), and reuses the stored dict of every
+``annotations/<doc>/<layer>.json`` (both names made safe by ``paths.safe_filename``; the
+document's folder is the file stem its row records) holds one layer: a ``_meta`` record (schema
+version, the document's id, sha256, title, source and import time, and the layer's name) and the
+layer's row. A document's layer list is its folder's listing. An annotator's process writes its
+own layer files; suggestions (at import), ``final`` (adjudication) and any other layer may be
+written by several processes, so every write of a layer file runs under a short ``flock`` on the
+document's folder, after checking (one ``stat``) that the file is still the one this process
+read or last wrote. When it is not, the file is read again and the write goes ahead only if the
+layer it replaces is still as it was read: another process's work is never overwritten from a
+stale copy.
+
+Each write rewrites only that layer's file (atomically), and reuses the stored dict of every
 record the write left untouched, so the cost of an edit grows neither with the corpus nor with
-the document. Parsed layers are cached. A file that does not parse is moved aside; the document
-starts again with an empty suggestions layer, marked on disk as waiting, and is listed in
-``needs_suggestions`` (again after a restart) until the caller stores fresh ones: the store
-never runs the detector.
-
-This process is meant to be the only writer, but a deleted lock file can let a second one in.
-So before writing a document's file the store checks (one ``stat``) that the file is still the
-one it read or last wrote; when it is not, the file is read again, and the write goes ahead
-only if the layers it replaces are still as they were read: another process's work is never
-overwritten from a stale copy.
+the document. Parsed layers are cached; a cached layer of another annotator (or the
+suggestions, or ``final``) that changed on disk is read again when next asked for. A file that
+does not parse is moved aside; when it held the suggestions the document starts again with an
+empty suggestions layer, marked on disk as waiting, and is listed in ``needs_suggestions``
+(again after a restart) until the caller stores fresh ones: the store never runs the detector.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 
 from annotations.errors import DamagedFileError, InputError, ProjectError
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
-from annotations.store.atomic import AtomicJSONStorage
+from annotations.store.atomic import AtomicJSONStorage, fsync_dir, remove_orphan_temps
 from annotations.store.documents import DocumentList
 from annotations.store.folder import ProjectFolder, short_error
-from annotations.store.migrations import DOCUMENT_MIGRATIONS, SCHEMA_VERSION
+from annotations.store.lock import folder_lock
+from annotations.store.migrations import LAYER_MIGRATIONS, SCHEMA_VERSION
+from annotations.store.paths import safe_filename
 
-# set on the suggestions row of a document whose annotations file was moved aside
+# set on the suggestions row of a document whose suggestions file was moved aside
 _AWAITING = "needs_suggestions"
+
+Key = tuple[str, str]  # (document id, layer name)
+
+
+def layer_file(name: str) -> str:
+    """The file name of layer ``name`` inside its document's folder."""
+    return f"{safe_filename(name)}.json"
 
 
 class LayerStore:
-    """Reads and writes the layers of every document of a project, one file per document."""
+    """Reads and writes the layers of every document of a project, one file per layer."""
 
-    def __init__(self, folder: ProjectFolder, documents: DocumentList) -> None:
+    def __init__(self, folder: ProjectFolder, documents: DocumentList, owner: str = "") -> None:
         self._folder = folder
         self._documents = documents
-        self._dbs: dict[str, TinyDB] = {}
-        self._cache: dict[tuple[str, str], Layer] = {}
+        self._owner = owner  # the annotator whose layer only this process writes
+        self._dbs: dict[Key, TinyDB] = {}
+        self._cache: dict[Key, Layer] = {}
+        self._names: dict[str, tuple[int, list[tuple[str, str]]]] = {}
         self._needs_suggestions: set[str] = set()
-        self._unreadable: set[str] = set()  # read-only: files whose records do not read
+        self._unreadable: set[Key] = set()  # read-only: files whose records do not read
+        self._swept: set[str] = set()  # document folders cleaned of orphan temp files
 
     @property
     def needs_suggestions(self) -> frozenset[str]:
-        """Ids of documents whose annotations file was moved aside: their suggestions are empty
-        until ``store_suggestions`` (found when a document's file is first opened)."""
+        """Ids of documents whose suggestions file was moved aside: their suggestions are empty
+        until ``store_suggestions`` (found when a document's files are first opened)."""
         return frozenset(self._needs_suggestions)
 
+    def folder_of(self, doc_id: str) -> Path:
+        """The folder of a document's layer files."""
+        return self._folder.annotations / self._documents.info(doc_id).file
+
     def readable(self, doc_id: str) -> bool:
-        """Open the document's file and read each of its layers; False when it is damaged and
-        the project is read-only (a writer moves a damaged file aside and starts again)."""
-        db = self._db(doc_id)
-        if db is None:
-            return False
-        try:
-            for row in db.table("layers").all():
-                name = row["layer"]
-                if (doc_id, name) not in self._cache and self._parse(doc_id, db, row) is None:
-                    break  # moved aside and started again
-        except DamagedFileError:
-            return False
-        return True
+        """Open each of the document's layer files and read it; False when one is damaged and
+        the project is read-only (a writer moves a damaged file aside and goes on)."""
+        if not self.names(doc_id):
+            self._db(doc_id, SUGGESTIONS_LAYER)  # a missing suggestions file is not damage
+        for name in self.names(doc_id):
+            key = (doc_id, name)
+            if key in self._unreadable:
+                return False
+            if key in self._cache:
+                continue
+            db = self._db(doc_id, name)
+            if db is None:
+                if self._folder.read_only and key in self._unreadable:
+                    return False
+                continue
+            try:
+                row = _row(db)
+                if row is not None and self._parse(key, db, row) is None:
+                    continue  # moved aside and started again
+            except DamagedFileError:
+                return False
+        return not any(k[0] == doc_id for k in self._unreadable)
 
     def names(self, doc_id: str) -> list[str]:
-        """Names of the layers stored for a document."""
-        db = self._db(doc_id)
-        if db is None:
-            return []
-        return [row["layer"] for row in db.table("layers").all()]
+        """Names of the layers stored for a document (its folder's listing): the suggestions
+        first, then the others by name."""
+        return [name for name, _ in self._listing(doc_id)]
 
     def has(self, doc_id: str, name: str) -> bool:
         """True when layer ``name`` is stored for the document."""
@@ -79,22 +109,22 @@ class LayerStore:
     def get(self, doc_id: str, name: str) -> Layer:
         """A stored layer; one not stored yet is empty (suggestions, final) or a copy of the
         suggestions (an annotator's)."""
-        cached = self._cache.get((doc_id, name))
-        if cached is not None:
+        key = (doc_id, name)
+        cached = self._cache.get(key)
+        if cached is not None and not self._stale(key):
             return cached
-        db = self._db(doc_id)
-        if db is None:
-            return Layer(name)
-        row = db.table("layers").get(Query().layer == name)
-        if row is None:
+        db = self._db(doc_id, name)
+        row = _row(db) if db is not None else None
+        if row is None or row.get("layer") != name:
             if name in (SUGGESTIONS_LAYER, FINAL_LAYER):
                 return Layer(name)
             seed = self.get(doc_id, SUGGESTIONS_LAYER)
             return Layer(name, seed.quotes, seed.speakers)
-        layer = self._parse(doc_id, db, row)
+        assert db is not None
+        layer = self._parse(key, db, row)
         if layer is None:
             return self.get(doc_id, name)
-        self._cache[(doc_id, name)] = layer
+        self._cache[key] = layer
         return layer
 
     def write(
@@ -106,21 +136,51 @@ class LayerStore:
         sync_dir: bool = True,
         awaiting: bool = False,
     ) -> None:
-        """Write ``layers`` (already checked) into the document's file, atomically.
+        """Write ``layers`` (already checked), each into its own file, atomically.
 
-        ``fresh``: a new document's first write (an import): the file is written without being
-        read first and its handle is not kept. ``sync_dir=False`` leaves the folder fsync to the
-        caller (a bulk import fsyncs once per batch). ``awaiting`` marks the rows written as
-        waiting for suggestions; any later write of the suggestions (``store_suggestions``,
-        ``Project.put_layer``) drops the mark and takes the document off ``needs_suggestions``.
+        ``fresh``: a new document's first write (an import): its handles are not kept.
+        ``sync_dir=False`` leaves the folder fsync to the caller (a bulk import fsyncs once per
+        batch). ``awaiting`` marks the rows written as waiting for suggestions; any later write
+        of the suggestions (``store_suggestions``, ``Project.put_layer``) drops the mark and
+        takes the document off ``needs_suggestions``.
         """
-        db = self._db(doc_id) if not fresh else None
         info = self._documents.info(doc_id)
+        folder = self._folder.annotations / info.file
+        created = not folder.is_dir()
+        if created:
+            folder.mkdir(parents=True, exist_ok=True)
+        for name, layer in layers.items():
+            with folder_lock(folder):
+                self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir)
+        if created and sync_dir:
+            fsync_dir(folder.parent)
+        if fresh:
+            for name in layers:  # a bulk import keeps no handle per document
+                db = self._dbs.pop((doc_id, name), None)
+                if db is not None:
+                    db.close()
+                self._cache.pop((doc_id, name), None)
+        if SUGGESTIONS_LAYER in layers and not awaiting:
+            self._needs_suggestions.discard(doc_id)
+
+    def _write_one(
+        self,
+        doc_id: str,
+        info: Any,
+        folder: Path,
+        name: str,
+        layer: Layer,
+        awaiting: bool,
+        sync_dir: bool,
+    ) -> None:
+        key = (doc_id, name)
+        db = self._dbs.get(key)
         if db is None:
-            db = TinyDB(self._folder.annotations / f"{info.file}.json", storage=AtomicJSONStorage)
-            self._dbs[doc_id] = db
+            db = self._db(doc_id, name)
+            if db is None:  # damaged and read-only: nothing may be written anyway
+                raise DamagedFileError(f"the annotations of {doc_id!r} cannot be read")
         elif db.storage.changed_on_disk():  # type: ignore[attr-defined]
-            db = self._read_again(doc_id, db, layers)
+            db = self._read_again(key, db)
         storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
         data = dict(storage.read() or {})
         # who the file belongs to, so a lost document list can be rebuilt from it
@@ -132,42 +192,28 @@ class LayerStore:
                 "title": info.title,
                 "source": info.source,
                 "imported": info.imported,
+                "layer": name,
             }
         }
-        rows = dict(data.get("layers") or {})
-        by_name = {row["layer"]: key for key, row in rows.items()}
-        for name, layer in layers.items():
-            key = by_name.get(name) or str(max((int(k) for k in rows), default=0) + 1)
-            old_row = rows.get(key) or {}
-            cached = self._cache.get((doc_id, name))
-            rows[key] = {
-                "layer": name,
-                "quotes": _dump_records(
-                    layer.quotes, cached.quotes if cached else None, old_row.get("quotes") or {}
-                ),
-                "speakers": _dump_records(
-                    layer.speakers,
-                    cached.speakers if cached else None,
-                    old_row.get("speakers") or {},
-                ),
-            }
-            if awaiting:
-                rows[key][_AWAITING] = True
-            by_name[name] = key
-        data["layers"] = rows
+        old_row = _row_of(data) or {}
+        cached = self._cache.get(key)
+        row: dict[str, Any] = {
+            "layer": name,
+            "quotes": _dump_records(
+                layer.quotes, cached.quotes if cached else None, old_row.get("quotes") or {}
+            ),
+            "speakers": _dump_records(
+                layer.speakers, cached.speakers if cached else None, old_row.get("speakers") or {}
+            ),
+        }
+        if awaiting:
+            row[_AWAITING] = True
+        data["layers"] = {"1": row}
         try:
             storage.write(data, sync_dir=sync_dir)
         finally:
             db.clear_cache()
-        if fresh:
-            # a bulk import keeps one TinyDB handle per document only while it needs it
-            db.close()
-            self._dbs.pop(doc_id, None)
-        else:
-            for name, layer in layers.items():
-                self._cache[(doc_id, name)] = layer
-        if SUGGESTIONS_LAYER in layers and not awaiting:
-            self._needs_suggestions.discard(doc_id)
+        self._cache[key] = layer
 
     def store_suggestions(self, doc_id: str, layer: Layer) -> None:
         """Store fresh suggestions for a document listed in ``needs_suggestions``.
@@ -190,60 +236,145 @@ class LayerStore:
             db.close()
         self._dbs.clear()
         self._cache.clear()
+        self._names.clear()
 
-    def _read_again(self, doc_id: str, db: TinyDB, writing: Mapping[str, Layer]) -> TinyDB:
-        """The document's file changed on disk behind our copy: read it again. ``ProjectError``
-        when a layer about to be written differs from what our copy held (the change made from
-        that copy would overwrite another process's work)."""
-        before = _rows_by_name(db.storage.read())
+    # ----------------------------------------------------------------- internals
+    def _listing(self, doc_id: str) -> list[tuple[str, str]]:
+        """(layer name, file name) of every layer file of the document; cached while the
+        folder does not change (one ``stat``)."""
+        try:
+            folder = self.folder_of(doc_id)
+        except InputError:
+            return []
+        try:
+            stamp = os.stat(folder).st_mtime_ns
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        held = self._names.get(doc_id)
+        if held is not None and held[0] == stamp:
+            return held[1]
+        if not self._folder.read_only and doc_id not in self._swept:
+            self._swept.add(doc_id)
+            files = remove_orphan_temps(folder)
+        else:
+            try:
+                files = os.listdir(folder)
+            except OSError:
+                files = []
+        found: list[tuple[str, str]] = []
+        for file in sorted(files):
+            if not file.endswith(".json") or file[0] == ".":
+                continue
+            name = self._name_in(doc_id, file)
+            if name is not None:
+                found.append((name, file))
+        found.sort(key=lambda nf: (nf[0] != SUGGESTIONS_LAYER, nf[0]))
+        self._names[doc_id] = (stamp, found)
+        return found
+
+    def _name_in(self, doc_id: str, file: str) -> str | None:
+        """The layer a file holds (None: damaged, or not a layer file of this store)."""
+        for doc, name in self._dbs:
+            if doc == doc_id and layer_file(name) == file:
+                return name
+        path = self.folder_of(doc_id) / file
+        db = self._open(doc_id, path, file[: -len(".json")])
+        if db is None:
+            if not self._folder.read_only and file == layer_file(SUGGESTIONS_LAYER):
+                self._start_again(doc_id, path)
+                return SUGGESTIONS_LAYER
+            return None
+        row = _row(db)
+        name = row.get("layer") if row is not None else None
+        if not isinstance(name, str) or layer_file(name) != file:
+            db.close()
+            return None
+        self._dbs[(doc_id, name)] = db
+        if not self._folder.read_only and name == SUGGESTIONS_LAYER and _awaits_suggestions(db):
+            self._wait_for_suggestions(doc_id)
+        return name
+
+    def _temp_dir(self) -> Path | None:
+        """The project's temp folder when it is there (a writer made it at open)."""
+        temp = self._folder.temp
+        return temp if temp is not None and temp.is_dir() else None
+
+    def _stale(self, key: Key) -> bool:
+        """True when the cached layer ``key`` (not this process's own) changed on disk: its
+        copy is dropped so the next read reads the file again."""
+        if key[1] == self._owner and not self._folder.read_only:
+            return False  # only this process writes it; a change is caught at write
+        db = self._dbs.get(key)
+        if db is None or not db.storage.changed_on_disk():  # type: ignore[attr-defined]
+            return False
         db.close()
-        self._dbs.pop(doc_id, None)
-        for key in [key for key in self._cache if key[0] == doc_id]:
-            del self._cache[key]
-        fresh = self._db(doc_id)
+        del self._dbs[key]
+        self._cache.pop(key, None)
+        return True
+
+    def _read_again(self, key: Key, db: TinyDB) -> TinyDB:
+        """The layer's file changed on disk behind our copy: read it again. ``ProjectError``
+        when it differs from what our copy held (the change made from that copy would
+        overwrite another process's work)."""
+        before = _row_of(db.storage.read())
+        db.close()
+        self._dbs.pop(key, None)
+        self._cache.pop(key, None)
+        fresh = self._db(*key)
         if fresh is None:  # damaged, read-only: nothing may be written anyway
-            raise DamagedFileError(f"the annotations of {doc_id!r} cannot be read")
-        after = _rows_by_name(fresh.storage.read())
-        changed = [name for name in writing if before.get(name) != after.get(name)]
-        if changed:
+            raise DamagedFileError(f"the annotations of {key[0]!r} cannot be read")
+        after = _row_of(fresh.storage.read())
+        if _records(before) != _records(after):
             raise ProjectError(
-                f"the annotations of {doc_id!r} (layer {changed[0]!r}) were changed on disk by "
+                f"the annotations of {key[0]!r} (layer {key[1]!r}) were changed on disk by "
                 "another process since this saywho read them; they have been read again and "
                 "this change was not saved: make it again",
                 title="Changed on disk",
             )
         return fresh
 
-    def _db(self, doc_id: str) -> TinyDB | None:
-        db = self._dbs.get(doc_id)
+    def _db(self, doc_id: str, name: str) -> TinyDB | None:
+        key = (doc_id, name)
+        db = self._dbs.get(key)
         if db is not None:
             return db
-        if doc_id in self._unreadable:
+        if key in self._unreadable:
             return None
-        info = self._documents.info(doc_id)
-        path = self._folder.annotations / f"{info.file}.json"
-        try:
-            db = self._folder.open_tinydb(path, DOCUMENT_MIGRATIONS, check=_layers_problem)
-        except DamagedFileError as exc:
-            self._folder.note_damage(f"document {doc_id!r} is damaged: {exc.message}")
-            if self._folder.read_only:
-                return None
-            return self._start_again(doc_id, path)
-        self._dbs[doc_id] = db
-        if not self._folder.read_only and _awaits_suggestions(db):
+        path = self.folder_of(doc_id) / layer_file(name)
+        db = self._open(doc_id, path, name)
+        if db is None:
+            if not self._folder.read_only and name == SUGGESTIONS_LAYER:
+                return self._start_again(doc_id, path)
+            return None
+        self._dbs[key] = db
+        if not self._folder.read_only and name == SUGGESTIONS_LAYER and _awaits_suggestions(db):
             self._wait_for_suggestions(doc_id)
         return db
 
+    def _open(self, doc_id: str, path: Path, name: str | None = None) -> TinyDB | None:
+        """A layer file, opened and checked; None when damaged (moved aside unless read-only)."""
+        try:
+            return self._folder.open_tinydb(
+                path, LAYER_MIGRATIONS, check=_layers_problem, temp_dir=self._temp_dir()
+            )
+        except DamagedFileError as exc:
+            self._folder.note_damage(f"document {doc_id!r} is damaged: {exc.message}")
+            if self._folder.read_only:
+                self._unreadable.add((doc_id, name or path.name))
+            self._names.pop(doc_id, None)
+            return None
+
     def _start_again(self, doc_id: str, path: Path) -> TinyDB:
-        """A fresh file for a document whose file was moved aside: empty suggestions, marked
+        """A fresh suggestions file for a document whose file was moved aside: empty, marked
         as waiting for new ones."""
-        db = TinyDB(path, storage=AtomicJSONStorage)
-        self._dbs[doc_id] = db
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = TinyDB(path, storage=AtomicJSONStorage, temp_dir=self._temp_dir())
+        self._dbs[(doc_id, SUGGESTIONS_LAYER)] = db
         self.write(doc_id, {SUGGESTIONS_LAYER: Layer(SUGGESTIONS_LAYER)}, awaiting=True)
         self._wait_for_suggestions(doc_id)
         return db
 
-    def _parse(self, doc_id: str, db: TinyDB, row: Mapping[str, Any]) -> Layer | None:
+    def _parse(self, key: Key, db: TinyDB, row: Mapping[str, Any]) -> Layer | None:
         """A stored layer row as a ``Layer``; ``None`` when a record does not read and the file
         was moved aside (``DamagedFileError`` instead when read-only)."""
         try:
@@ -253,29 +384,32 @@ class LayerStore:
                 {k: Speaker.from_dict(v) for k, v in (row.get("speakers") or {}).items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError, InputError) as exc:
-            self._records_damaged(doc_id, db, row["layer"], exc)
+            self._records_damaged(key, db, exc)
             return None
 
-    def _records_damaged(self, doc_id: str, db: TinyDB, name: str, exc: Exception) -> None:
-        """A layer whose records do not read: the file is damaged. Moved aside and started
-        again (a writer), or left alone and reported unreadable (``DamagedFileError``)."""
+    def _records_damaged(self, key: Key, db: TinyDB, exc: Exception) -> None:
+        """A layer whose records do not read: its file is damaged. Moved aside (and started
+        again for the suggestions) by a writer, or left alone and reported unreadable
+        (``DamagedFileError``)."""
+        doc_id, name = key
         path: Path = db.storage.path  # type: ignore[attr-defined]
         db.close()
-        self._dbs.pop(doc_id, None)
-        for key in [key for key in self._cache if key[0] == doc_id]:
-            del self._cache[key]
+        self._dbs.pop(key, None)
+        self._cache.pop(key, None)
+        self._names.pop(doc_id, None)
         what = (
             f"document {doc_id!r} is damaged: {path.name} holds a record of layer {name!r} "
             f"that cannot be read ({short_error(exc)})"
         )
         if self._folder.read_only:
-            self._unreadable.add(doc_id)
+            self._unreadable.add(key)
             message = f"{what}; left as it is (read-only)"
             self._folder.note_damage(message)
             raise DamagedFileError(message)
         aside = self._folder.move_aside(path)
         self._folder.note_damage(f"{what}; moved aside to {aside.name}, its bytes kept")
-        self._start_again(doc_id, path)
+        if name == SUGGESTIONS_LAYER:
+            self._start_again(doc_id, path)
 
     def _wait_for_suggestions(self, doc_id: str) -> None:
         """List a document in ``needs_suggestions`` when its text reads (so suggestions can be
@@ -288,7 +422,7 @@ class LayerStore:
 
 
 def _layers_problem(data: dict[str, Any]) -> str | None:
-    """What keeps an annotations file's layer rows from being read, or ``None``."""
+    """What keeps a layer file's row from being read, or ``None``."""
     for key, row in (data.get("layers") or {}).items():
         if not isinstance(row.get("layer"), str):
             return f"layer row {key!r} has no name"
@@ -301,13 +435,24 @@ def _layers_problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _rows_by_name(data: Mapping[str, Any] | None) -> dict[str, Any]:
+def _row(db: TinyDB) -> dict[str, Any] | None:
+    return _row_of(db.storage.read())
+
+
+def _row_of(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
     rows = (data or {}).get("layers") or {}
-    return {row.get("layer"): row for row in rows.values()}
+    for row in rows.values():
+        return row  # type: ignore[no-any-return]
+    return None
+
+
+def _records(row: Mapping[str, Any] | None) -> tuple[Any, Any]:
+    row = row or {}
+    return (row.get("quotes") or {}, row.get("speakers") or {})
 
 
 def _awaits_suggestions(db: TinyDB) -> bool:
-    row = db.table("layers").get(Query().layer == SUGGESTIONS_LAYER)
+    row = _row(db)
     return bool(row and row.get(_AWAITING))
 
 

@@ -1,26 +1,47 @@
-"""The session lock: one writer per project; a second instance opens read-only and says so.
+"""Locks: one session lock per annotator, and short locks around shared read-modify-writes.
+
+A session holds ``locks/<annotator>.lock`` (an exclusive, non-blocking ``flock``) for its whole
+life: it is the only process that writes that annotator's layers and journal. Several annotators
+work on one project at once, each under their own lock; a second process of the same annotator
+finds the lock taken and opens read-only, saying who holds it.
 
 A ``flock`` belongs to the file, not to its name. When a user deletes the lock file (it names
 a pid, so it looks stale), the holder still holds a lock on a file nobody can see, and the next
 saywho creates a fresh one and becomes a second writer. So the holder checks, before each
 write, that the file at the lock's name is still the one it locked, and takes the new one back
 when it can.
+
+Files that several processes write (``saywho.json``, a layer file) are changed under
+``short_lock``: a blocking ``flock`` on a lock file beside them, held only for one re-read, one
+change and one atomic write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
-LOCK_NAME = ".saywho.lock"
+from annotations.store.paths import safe_filename
+
+LOCKS_DIR = "locks"
+LOCK_SUFFIX = ".lock"
+OLD_LOCK_NAME = ".saywho.lock"
+"""The one session lock of a project before issue 10 (an older saywho still takes it)."""
 
 _ATTEMPTS = 5
 
 
+def lock_path(folder: Path, annotator: str) -> Path:
+    """Where the session lock of ``annotator`` lives in the project ``folder``."""
+    return folder / LOCKS_DIR / f"{safe_filename(annotator)}{LOCK_SUFFIX}"
+
+
 class SessionLock:
-    """An exclusive, non-blocking ``flock`` on the project's lock file.
+    """An exclusive, non-blocking ``flock`` on a lock file (an annotator's session lock).
 
     The kernel drops the lock when the holder dies (even by SIGKILL), so a crash never leaves
     a project locked. The holder writes its pid and host into the file for the message a second
@@ -28,8 +49,8 @@ class SessionLock:
     writing (a read-only file system, a file owned by someone else).
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / LOCK_NAME
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self._fd: int | None = None
         self._inode: tuple[int, int] | None = None
 
@@ -93,9 +114,70 @@ class SessionLock:
         return self._fd is not None
 
 
+@contextlib.contextmanager
+def short_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created when missing) for one read-modify-write.
+
+    Blocking: the holders only re-read, change and write one small file. The lock follows the
+    file, so one deleted meanwhile is locked again under its name.
+    """
+    for _ in range(_ATTEMPTS):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            st = os.fstat(fd)
+            if _inode_at(path) == (st.st_dev, st.st_ino):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    else:  # pragma: no cover - the file kept being replaced: lock what we have
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def old_lock_held(folder: Path) -> bool:
+    """True when an older saywho holds the project's pre-issue-10 lock ``.saywho.lock``."""
+    path = folder / OLD_LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing drops a lock we took
+    return False
+
+
 def _inode_at(path: Path) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return None
     return (st.st_dev, st.st_ino)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the folder ``folder`` itself (no lock file needed: a
+    folder is never replaced) for one read-modify-write of a file in it."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

@@ -3,6 +3,11 @@
 Every file the store writes carries ``schema_version``. Opening an older file runs each
 migration from its version to ``SCHEMA_VERSION`` in order, after copying the file to
 ``<name>.v<old>.bak`` so nothing is lost if a migration is wrong.
+
+Version 2 is the layout of issue 10 (a file per document and layer, a journal per annotator):
+its records are those of version 1, so the per-file step 1 -> 2 changes nothing inside a file;
+moving a version-1 project to the new layout is ``layout.migrate_layout``'s job (with a backup
+of every old file under ``backup/``).
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+LAYOUT_VERSION = 2
+"""The first schema version whose project uses the per-layer, per-annotator layout."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -38,8 +45,14 @@ def _project_v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-DOCUMENT_MIGRATIONS: dict[int, Migration] = {0: _doc_v0_to_v1}
-PROJECT_MIGRATIONS: dict[int, Migration] = {0: _project_v0_to_v1}
+def _same(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 -> v2: the records did not change (the layout did: see ``layout``)."""
+    return data
+
+
+DOCUMENT_MIGRATIONS: dict[int, Migration] = {0: _doc_v0_to_v1, 1: _same}
+PROJECT_MIGRATIONS: dict[int, Migration] = {0: _project_v0_to_v1, 1: _same}
+LAYER_MIGRATIONS: dict[int, Migration] = {0: _same, 1: _same}
 
 
 def file_version(data: dict[str, Any]) -> int:

@@ -2,17 +2,32 @@
 
 A project is a folder::
 
-    saywho.json              schema version, settings, stance scheme, document list (TinyDB)
-    texts/<doc>.txt          each document's text, never edited after import
-    annotations/<doc>.json   one small TinyDB per document: its layers (quotes, speakers)
-    journal.jsonl            every edit, undo and redo: who, when, before, after (written
-                             before the layer file)
-    journal.index            the undo/redo stacks up to a point of the journal (a checkpoint)
-    .saywho.lock             the session lock
+    saywho.json                      schema version, settings, stance scheme, document list
+                                     (TinyDB; shared: changed under locks/saywho.json.lock)
+    saywho.json.bak                  the same bytes, written with every change
+    texts/<doc>.txt                  each document's text, never edited after import
+    annotations/<doc>/<layer>.json   one small TinyDB per document and layer (quotes,
+                                     speakers); a document's layers = its folder's listing
+    journal/<annotator>.jsonl        that annotator's edits, undos and redos: who, when,
+                                     before, after (written before the layer file)
+    journal/<annotator>.index        its undo/redo stacks up to a point (a checkpoint)
+    tmp/                             layer files are written here first, then renamed into
+                                     place (one folder to sweep for a killed writer's temps)
+    locks/<annotator>.lock           the session lock of an annotator (held for a session)
+    locks/saywho.json.lock           the short lock around every change of saywho.json
+    backup/v<old>-<time>/            the old files of a project migrated to this layout
+
+(``<doc>``, ``<layer>`` and ``<annotator>`` are made safe by ``paths.safe_filename``.) Several
+annotators work on one project at once, each writing only their own layer files and journal;
+a second process of the same annotator is read-only for those but may still import documents
+and change settings (``shared_read_only`` is what refuses those). Layer files several
+processes write (suggestions, ``final``, another annotator's layer) are written under a short
+lock on the document's folder, after a re-read.
 
 ``Project`` only stores: it never runs the detector. Callers (the session) compute suggestions
 and hand them over (``add_documents``, ``store_suggestions``). Each job lives in its own
-module: ``folder`` (opening, lock, damage, migrations), ``project_file`` (``saywho.json``),
+module: ``folder`` (opening, locks, damage, migrations), ``layout`` (moving an old-layout
+project to this one, with a backup), ``project_file`` (``saywho.json``, shared),
 ``settings``, ``documents``, ``layers``, ``history`` (edits, undo, redo, journal) and
 ``imports``. Each edit rewrites one small file atomically, so its cost does not grow with the
 corpus.
@@ -33,9 +48,8 @@ from annotations.store.documents import Classification, DocumentInfo, DocumentLi
 from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
 from annotations.store.imports import ImportReport
-from annotations.store.journal import Journal
 from annotations.store.layers import LayerStore
-from annotations.store.project_file import open_project_file
+from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
 
 __all__ = ["DocumentInfo", "EditReceipt", "ImportReport", "Project", "default_annotator"]
@@ -63,18 +77,20 @@ class Project:
         self.annotator = annotator
         project_file = open_project_file(folder)
         self._db = project_file.db
-        self._settings = ProjectSettings(self._db.table("project"))
-        self._documents = DocumentList(folder, self._db.table("documents"), project_file.documents)
-        if not folder.read_only:
+        self._shared = SharedFile(folder, self._db)
+        self._settings = ProjectSettings(self._shared)
+        self._documents = DocumentList(folder, self._shared, project_file.documents)
+        if not folder.shared_read_only:
             self._documents.adopt_orphans(folder.text_names)
         folder.text_names = []
-        self._layers = LayerStore(folder, self._documents)
+        self._layers = LayerStore(folder, self._documents, annotator)
         self._history = History(
-            Journal(folder.path),
+            folder.journal(annotator),
             self._documents,
             self._layers,
             annotator,
             writable=not folder.read_only,
+            everyone=folder.all_journals,
         )
 
     # ----------------------------------------------------------------- opening and closing
@@ -88,9 +104,12 @@ class Project:
         read_only: bool = False,
     ) -> Project:
         """Open (or create) the project in ``folder`` for ``annotator`` (default: login name)."""
-        opened = ProjectFolder.open(folder, create=create, read_only=read_only)
+        annotator = annotator or default_annotator()
+        opened = ProjectFolder.open(
+            folder, create=create, read_only=read_only, annotator=annotator
+        )
         try:
-            return cls(opened, annotator or default_annotator())
+            return cls(opened, annotator)
         except OSError as exc:
             opened.release()
             raise cannot_open(opened.path, exc) from None
@@ -99,7 +118,7 @@ class Project:
             raise
 
     def close(self) -> None:
-        """Release the session lock and file handles."""
+        """Release the annotator's session lock and file handles."""
         if not self._folder.read_only:  # a writer that lost its lock leaves the files alone
             self._history.close()
         self._layers.close()
@@ -115,8 +134,16 @@ class Project:
 
     @property
     def read_only(self) -> bool:
-        """True when writes are refused (asked for, or another process holds the lock)."""
+        """True when edits are refused: asked for, or another process of this annotator holds
+        the annotator's lock (see ``shared_read_only`` for what such a project may still do)."""
         return self._folder.read_only
+
+    @property
+    def shared_read_only(self) -> bool:
+        """True when even the shared files may not be written: the document list and its new
+        documents (imports), settings, suggestions. False for a project that is read-only only
+        because another process of this annotator holds the annotator's lock."""
+        return self._folder.shared_read_only
 
     @property
     def read_only_reason(self) -> str | None:
@@ -146,8 +173,9 @@ class Project:
         return self._settings.settings
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store one setting in the project file."""
-        self._folder.require_writable()
+        """Store one setting in the project file (shared: allowed while another process of this
+        annotator holds its lock)."""
+        self._folder.require_shared_writable()
         self._settings.set_setting(key, value)
 
     # ----------------------------------------------------------------- documents
@@ -185,9 +213,10 @@ class Project:
         Each layer is checked against its text (one that does not fit fails that document).
         Unchanged text under a known id is a no-op; changed text under a known id is refused
         (annotations are never dropped silently). Results go to ``report`` (a new one unless
-        given), which is returned.
+        given), which is returned. Allowed while another process of this annotator holds its
+        lock: it writes only shared files and new documents' suggestions.
         """
-        self._folder.require_writable()
+        self._folder.require_shared_writable()
         return imports.add_documents(
             self._documents,
             self._layers,
@@ -208,7 +237,7 @@ class Project:
     def store_suggestions(self, doc_id: str, layer: Layer) -> None:
         """Store fresh suggestions for a document in ``needs_suggestions`` (checked against the
         text, not journaled) and take it off that list; ``InputError`` for other documents."""
-        self._folder.require_writable()
+        self._folder.require_shared_writable()
         self._layers.store_suggestions(doc_id, layer)
 
     def check_document(self, doc_id: str) -> None:
@@ -241,7 +270,21 @@ class Project:
         Returns False when the stored layer is already equal (nothing is written). A stored
         layer that differs is journaled whole (``op: "replace-layer"``) before it is replaced,
         so an overwrite never loses annotations for good.
+
+        While another process of this annotator holds its lock (``read_only`` but not
+        ``shared_read_only``), only a layer that needs no journal line may be stored: another
+        layer than the annotator's own, not stored yet (or already equal).
         """
+        if self._folder.read_only and not self._folder.shared_read_only:
+            if layer.name == self.annotator or (
+                self._layers.has(doc_id, layer.name) and self.layer(doc_id, layer.name) != layer
+            ):
+                self._folder.require_writable()
+            layer.check(self._documents.text(doc_id))
+            if self._layers.has(doc_id, layer.name):
+                return False
+            self._layers.write(doc_id, {layer.name: layer})
+            return True
         self._folder.require_writable()
         return self._history.put_layer(doc_id, layer)
 
@@ -278,7 +321,7 @@ class Project:
         self._history.record(op, what, data)
 
     def journal(self) -> Iterator[dict[str, Any]]:
-        """Every journal entry, oldest first."""
+        """Every annotator's journal entries, merged by time, oldest first."""
         return self._history.entries()
 
     # ----------------------------------------------------------------- checks

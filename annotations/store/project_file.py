@@ -1,4 +1,11 @@
-"""``saywho.json``, the one file the whole project shares: open it, start it, check it, recover it.
+"""``saywho.json``, the one file the whole project shares: open it, start it, check it, recover it,
+and change it safely while other processes change it too.
+
+Several saywho processes (one per annotator, plus ``saywho import``) have the project open at
+once, so every change of ``saywho.json`` is a read-modify-write under a short ``flock`` on
+``locks/saywho.json.lock`` (``SharedFile.change``): take the lock, read the file again when it
+changed on disk, apply the change, write it atomically, release. Readers notice a changed file
+with one ``stat`` (inode, size, mtime) and read it again (``SharedFile.refresh``).
 
 It holds the schema version, the stance scheme and settings (``settings.py``) and the document
 list (``documents.py``). Losing it must not lose the project's own choices, so every write also
@@ -12,6 +19,8 @@ project lives in memory.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,11 +28,13 @@ from typing import Any
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
+from tinydb.table import Table
 
 from annotations.model import StanceScheme
 from annotations.store.atomic import AtomicJSONStorage, atomic_write_bytes, dumps
 from annotations.store.documents import DocumentInfo, disk_rows, row_info, row_problem
 from annotations.store.folder import PROJECT_FILE, MovedAside, ProjectFolder
+from annotations.store.lock import short_lock
 from annotations.store.migrations import PROJECT_MIGRATIONS, SCHEMA_VERSION
 
 BACKUP_NAME = "saywho.json.bak"
@@ -39,6 +50,54 @@ class ProjectFile:
     documents: list[DocumentInfo]
 
 
+class SharedFile:
+    """``saywho.json`` as several processes share it: fresh reads, locked read-modify-writes.
+
+    ``generation`` grows each time the file was read again, so the document list and settings
+    know when to drop what they derived from it.
+    """
+
+    def __init__(self, folder: ProjectFolder, db: TinyDB) -> None:
+        self._folder = folder
+        self.db = db
+        self.generation = 0
+
+    def table(self, name: str) -> Table:
+        """A table of the file (a fresh handle after each re-read: TinyDB caches ids)."""
+        return self.db.table(name)
+
+    def refresh(self) -> bool:
+        """Read the file again when another process replaced it (one ``stat``); True when it
+        was read again. A file that no longer reads is left for the next open to recover: the
+        copy in memory stays."""
+        storage = self.db.storage
+        if not isinstance(storage, AtomicJSONStorage) or not storage.changed_on_disk():
+            return False
+        old = storage.read()
+        storage.reload()
+        try:
+            data = storage.read()
+            if data is None or _RowCheck(self._folder.path / BACKUP_NAME)(data) is not None:
+                raise ValueError("not a project file")
+        except (OSError, ValueError):
+            storage._data = old  # keep serving what we had; the identity stays the new one
+            return False
+        self.db._tables.clear()  # noqa: SLF001 - table handles cache the next record id
+        self.db.clear_cache()
+        self.generation += 1
+        return True
+
+    @contextlib.contextmanager
+    def change(self) -> Iterator[None]:
+        """Hold the shared lock, with the file read again when it changed, for one change."""
+        if self._folder.shared_read_only or not isinstance(self.db.storage, AtomicJSONStorage):
+            yield
+            return
+        with short_lock(self._folder.shared_lock):
+            self.refresh()
+            yield
+
+
 def open_project_file(folder: ProjectFolder) -> ProjectFile:
     """The project's ``saywho.json``, created, migrated or recovered as needed."""
     path = folder.path / PROJECT_FILE
@@ -46,7 +105,11 @@ def open_project_file(folder: ProjectFolder) -> ProjectFile:
     rows = _RowCheck(backup)
     try:
         db = folder.open_tinydb(
-            path, PROJECT_MIGRATIONS, check=rows, backup=None if folder.read_only else backup
+            path,
+            PROJECT_MIGRATIONS,
+            check=rows,
+            backup=None if folder.shared_read_only else backup,
+            read_only=folder.shared_read_only,
         )
     except MovedAside as exc:
         return _recover(folder, path, backup, exc)
@@ -57,10 +120,17 @@ def open_project_file(folder: ProjectFolder) -> ProjectFile:
             db.close()
             missing = MovedAside(f"{path.name} is missing", aside=None, parsed=None)
             return _recover(folder, path, backup, missing)
-        if not folder.read_only:
-            storage.write(_project_data(None, []))  # one write: never a file without a scheme
+        if not folder.shared_read_only:
+            with short_lock(folder.shared_lock):
+                storage.reload()
+                data = storage.read()
+                if data is None:  # one write: never a file without a scheme
+                    storage.write(_project_data(None, []))
+                    return ProjectFile(db, [])
+            if rows(data) is None:
+                return ProjectFile(db, rows.infos)
         return ProjectFile(db, [])
-    if not folder.read_only and not backup.exists():
+    if not folder.shared_read_only and not backup.exists():
         atomic_write_bytes(backup, dumps(data))
     return ProjectFile(db, rows.infos)
 
@@ -189,13 +259,15 @@ def _recover(folder: ProjectFolder, path: Path, backup: Path, exc: MovedAside) -
         counts["the texts on disk"] = counts.get("the texts on disk", 0) + 1
 
     data = _project_data(project, rows)
-    if folder.read_only:
+    if folder.shared_read_only:
         db = TinyDB(storage=MemoryStorage)
     else:
         db = TinyDB(path, storage=AtomicJSONStorage, backup=backup)
     db.storage.write(data)
     folder.note_damage(
-        _recovery_message(exc.message, project_from, counts, repaired, left_out, folder.read_only)
+        _recovery_message(
+            exc.message, project_from, counts, repaired, left_out, folder.shared_read_only
+        )
     )
     return ProjectFile(db, rows)
 

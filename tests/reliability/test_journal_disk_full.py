@@ -38,7 +38,8 @@ def test_a_full_disk_refuses_the_edit_and_leaves_every_file_as_it_was(
         assert disk.refused >= 1
         assert project_files(folder) == before  # no torn journal line, layer file untouched
         assert not list(folder.rglob(f"*{TEMP_SUFFIX}"))
-        assert [e["what"] for e in Journal(folder).entries()] == ["note on q1"]
+        journal = Journal(folder / "journal" / "ann.jsonl")
+        assert [e["what"] for e in journal.entries()] == ["note on q1"]
         assert session.layer("d0").quotes["q2"].stance != "oppose"
 
         disk.free()  # room again
@@ -59,7 +60,7 @@ def test_short_writes_still_put_the_whole_line_down(tmp_path: Path, disk: Fillin
         session.apply(SetNote("d0", quote_id="q1", note="whole"))
         assert disk.refused > 1
         disk.free()
-    lines = (folder / "journal.jsonl").read_bytes().splitlines()
+    lines = (folder / "journal" / "ann.jsonl").read_bytes().splitlines()
     assert len(lines) == 1 and b'"note":"whole"' in lines[0]
     with Session.open(folder, "ann", detect=fixed_detect) as session:
         session.undo()

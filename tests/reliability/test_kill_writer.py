@@ -48,11 +48,11 @@ def _start_writer(folder: Path, first: int, count: int) -> subprocess.Popen[str]
 
 def _all_files_parse(folder: Path) -> None:
     json.loads((folder / "saywho.json").read_bytes())
-    for path in (folder / "annotations").glob("*.json"):
+    for path in (folder / "annotations").glob("*/*.json"):
         json.loads(path.read_bytes())
     lines = (
-        (folder / "journal.jsonl").read_bytes().splitlines()
-        if (folder / "journal.jsonl").exists()
+        (folder / "journal" / "ann.jsonl").read_bytes().splitlines()
+        if (folder / "journal" / "ann.jsonl").exists()
         else []
     )
     for line in lines[:-1]:
@@ -124,7 +124,7 @@ class _JournaledEdits:
     tail cut, no writer running)."""
 
     def __init__(self, folder: Path) -> None:
-        self._journal = Journal(folder)
+        self._journal = Journal(folder / "journal" / "ann.jsonl")
         self._end = 0
         self._notes: dict[str, int] = {}
 

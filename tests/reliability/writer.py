@@ -1,10 +1,11 @@
 """A subprocess that applies edits through the public API and reports each one once saved.
 
-Usage: python -m tests.reliability.writer PROJECT ANNOTATOR FIRST COUNT [--hold]
+Usage: python -m tests.reliability.writer PROJECT ANNOTATOR FIRST COUNT [--hold] [--docs N]
 
 Each edit sets quote q<k % 2 + 1> of document d<k % ndocs> a note holding the counter k, and
 prints ``saved <k>`` only after ``Project.apply`` returned. With ``--hold`` it waits for a line
-on stdin before closing (so a test can try a second instance meanwhile).
+on stdin before closing (so a test can try a second instance meanwhile). With ``--docs N`` it
+writes d0 .. d<N-1> whatever else the project holds (another process may be importing).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ def main() -> int:
         if project.read_only:
             print(f"read-only: {project.read_only_reason}", flush=True)
             return 1
-        docs = project.document_ids()
+        if "--docs" in sys.argv:
+            docs = [f"d{i}" for i in range(int(sys.argv[sys.argv.index("--docs") + 1]))]
+        else:
+            docs = project.document_ids()
         for k in range(first, first + count):
             doc = docs[k % len(docs)]
             try:

@@ -149,7 +149,7 @@ async def test_speaker_panel_focus(folder, run_app):
 
 
 async def test_damaged_file_warning_in_banner(folder, run_app):
-    target = next((folder / "annotations").glob("*.json"))
+    target = next((folder / "annotations").glob("*/suggestions.json"))
     target.write_text("{ not json", encoding="utf-8")
     async with run_app(folder) as pilot:
         banner = pilot.app.screen.query_one("#banner")

@@ -165,7 +165,7 @@ def test_agree_names_a_damaged_document_it_leaves_out(
         for doc in ("d0", "d1"):
             proj.apply(AcceptQuote(doc, quote_id="q1", layer="ana"))
             proj.apply(AcceptQuote(doc, quote_id="q2", layer="ben"))
-    (folder / "annotations" / "d1.json").write_bytes(b"[")
+    (folder / "annotations" / "d1" / "ana.json").write_bytes(b"[")
     assert main(["agree", "--layers", "ana", "ben", "--json", "--project", str(folder)]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)

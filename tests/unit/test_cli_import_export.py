@@ -329,13 +329,13 @@ def test_export_leaves_out_a_damaged_document_loudly(
     p, src = _project_with(tmp_path)
     (src / "b.txt").write_text(GOOD.replace("mayor", "governor"))
     assert main(["import", str(src), "--project", p, "--quiet"]) == 0
-    (Path(p) / "annotations" / "b.json").write_bytes(b'{"torn":')
+    (Path(p) / "annotations" / "b" / "suggestions.json").write_bytes(b'{"torn":')
     out = tmp_path / "o.jsonl"
     assert main(["export", "--format", "jsonl", "--out", str(out), "--project", p]) == 1
     err = capsys.readouterr().err
     assert "skipped: document 'b' is damaged" in err and "1 damaged" in err
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]
-    assert (Path(p) / "annotations" / "b.json").read_bytes() == b'{"torn":'
+    assert (Path(p) / "annotations" / "b" / "suggestions.json").read_bytes() == b'{"torn":'
 
 
 def test_an_import_that_reads_nothing_creates_no_project(tmp_path: Path) -> None:

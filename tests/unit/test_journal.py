@@ -36,7 +36,7 @@ class ShortWrites:
 def test_short_writes_are_continued_until_the_line_is_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    j = Journal(tmp_path)
+    j = Journal(tmp_path / "journal.jsonl")
     j.append({"id": "a", "op": "edit", "what": "x" * 100})
     monkeypatch.setattr(journal, "os", ShortWrites(step=7))
     j.append({"id": "b", "op": "edit", "what": "y" * 100})
@@ -47,7 +47,7 @@ def test_short_writes_are_continued_until_the_line_is_whole(
 def test_a_write_that_fails_half_way_leaves_the_journal_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    j = Journal(tmp_path)
+    j = Journal(tmp_path / "journal.jsonl")
     j.append({"id": "a", "op": "edit"})
     before = j.path.read_bytes()
     monkeypatch.setattr(journal, "os", ShortWrites(step=10, fail_after=10))
@@ -65,21 +65,21 @@ def test_a_refused_first_append_leaves_no_journal_behind(
 ) -> None:
     monkeypatch.setattr(journal, "os", ShortWrites(step=5, fail_after=5))
     with pytest.raises(OSError):
-        Journal(tmp_path).append({"id": "a", "op": "edit"})
+        Journal(tmp_path / "journal.jsonl").append({"id": "a", "op": "edit"})
     assert not (tmp_path / "journal.jsonl").exists()
 
 
 def test_a_write_of_nothing_is_an_error_not_a_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    j = Journal(tmp_path)
+    j = Journal(tmp_path / "journal.jsonl")
     monkeypatch.setattr(journal, "os", ShortWrites(step=0))
     with pytest.raises(OSError):
         j.append({"id": "a", "op": "edit"})
 
 
 def test_a_torn_line_that_parses_is_cut_not_completed(tmp_path: Path) -> None:
-    j = Journal(tmp_path)
+    j = Journal(tmp_path / "journal.jsonl")
     j.append({"id": "a", "op": "edit"})
     with open(j.path, "ab") as fh:
         fh.write(b'{"id": "torn", "op": "edit"}')  # whole JSON, but its newline never landed
@@ -90,7 +90,7 @@ def test_a_torn_line_that_parses_is_cut_not_completed(tmp_path: Path) -> None:
 
 
 def test_offsets_read_back_the_same_entries(tmp_path: Path) -> None:
-    j = Journal(tmp_path)
+    j = Journal(tmp_path / "journal.jsonl")
     first = j.append({"id": "a", "op": "edit"})
     second = j.append({"id": "v", "op": "void", "ref": "a"}, {"id": "b", "op": "edit"})
     assert first.offset == 0 and second.end == j.size()
@@ -105,11 +105,11 @@ def test_offsets_read_back_the_same_entries(tmp_path: Path) -> None:
 
 
 def test_last_reads_a_long_last_line_and_skips_a_torn_tail(tmp_path: Path) -> None:
-    j = Journal(tmp_path)
+    j = Journal(tmp_path / "journal.jsonl")
     j.append({"id": "a", "op": "edit"})
     big = j.append({"id": "b", "op": "replace-layer", "data": "q" * 200_000})
     with open(j.path, "ab") as fh:
         fh.write(b'{"id": "torn"')
     last = j.last()
     assert last is not None and last[0] == big.offset and last[1]["id"] == "b"  # type: ignore[index]
-    assert Journal(tmp_path / "nowhere").last() is None
+    assert Journal(tmp_path / "nowhere" / "journal.jsonl").last() is None

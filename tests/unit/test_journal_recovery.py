@@ -74,7 +74,7 @@ def test_undo_after_a_kill_mid_edit_undoes_the_last_edit_on_disk(
     folder = tmp_path / "proj"
     with make_project(folder, n_docs=2) as project:
         project.apply(SetNote("d1", quote_id="q1", note="earlier"))  # closed: a checkpoint
-    assert journal_index.load(folder) is not None
+    assert journal_index.load(folder / "journal" / "ann.index") is not None
     _kill_during_second_edit(folder, point)
     with Project.open(folder, "ann") as project:
         quotes = project.layer("d0").quotes
@@ -96,7 +96,8 @@ def test_undo_after_a_kill_mid_edit_undoes_the_last_edit_on_disk(
             assert (quotes["q1"].note, quotes["q2"].note) == ("acknowledged", "")
         else:  # it did not: undo takes back the last acknowledged edit, nothing else
             assert (quotes["q1"].note, quotes["q2"].note) == ("", "")
-    raw = [json.loads(line) for line in (folder / "journal.jsonl").read_bytes().splitlines()]
+    lines = (folder / "journal" / "ann.jsonl").read_bytes().splitlines()
+    raw = [json.loads(line) for line in lines]
     voids = [e for e in raw if e["op"] == "void"]
     assert len(voids) == (0 if lands else 1)
 
@@ -142,7 +143,7 @@ def test_a_void_the_full_disk_refused_goes_down_with_the_next_line(
         project.apply(SetNote("d0", quote_id="q2", note="lost"))  # intent lands, void does not
     monkeypatch.undo()
     project.apply(SetNote("d0", quote_id="q2", note="two"))
-    raw = (project.folder / "journal.jsonl").read_bytes().splitlines()
+    raw = (project.folder / "journal" / "ann.jsonl").read_bytes().splitlines()
     ops = [json.loads(line)["op"] for line in raw]
     assert ops == ["edit", "edit", "void", "edit"]
     with Project.open(project.folder, "other", read_only=True) as again:
@@ -154,7 +155,7 @@ def test_a_void_the_full_disk_refused_goes_down_with_the_next_line(
 
 
 def _append_raw(folder: Path, entry: dict) -> None:  # type: ignore[type-arg]
-    with open(folder / "journal.jsonl", "ab") as fh:
+    with open(folder / "journal" / "ann.jsonl", "ab") as fh:
         fh.write(orjson.dumps(entry) + b"\n")
 
 
@@ -214,7 +215,7 @@ def test_opening_reads_the_checkpoint_and_the_lines_after_it_only(
     with make_project(folder) as project:
         _edits(project, 25)
         project.undo()
-    assert (folder / journal_index.INDEX_NAME).exists()
+    assert (folder / "journal" / "ann.index").exists()
     starts: list[int] = []
     real_scan = Journal.scan
 
@@ -252,8 +253,8 @@ def test_a_missing_or_stale_checkpoint_is_rebuilt_from_the_journal(
         _edits(project, 8)
         backup = {p: p.read_bytes() for p in folder.rglob("*.json*") if p.is_file()}
         _edits(project, 4, start=8)
-    index = folder / journal_index.INDEX_NAME
-    lines = (folder / "journal.jsonl").read_bytes().splitlines(keepends=True)
+    index = folder / "journal" / "ann.index"
+    lines = (folder / "journal" / "ann.jsonl").read_bytes().splitlines(keepends=True)
     if how == "missing":
         index.unlink()
     elif how == "garbage":
@@ -265,7 +266,8 @@ def test_a_missing_or_stale_checkpoint_is_rebuilt_from_the_journal(
         entries = [orjson.loads(line) for line in lines]
         for entry in entries:
             entry["id"] = ("0" if entry["id"][0] != "0" else "1") + entry["id"][1:]
-        (folder / "journal.jsonl").write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entries))
+        journal = folder / "journal" / "ann.jsonl"
+        journal.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entries))
     kept = 8 if how == "journal-cut" else 12
     with Project.open(folder, "ann") as project:
         for k in reversed(range(kept)):
@@ -274,7 +276,7 @@ def test_a_missing_or_stale_checkpoint_is_rebuilt_from_the_journal(
                 str(k - 2) if k >= 2 else ""
             )
         assert project.undo() is None
-    assert journal_index.load(folder) is not None
+    assert journal_index.load(folder / "journal" / "ann.index") is not None
 
 
 def test_undo_goes_below_the_part_of_the_stack_the_checkpoint_keeps(
@@ -285,7 +287,7 @@ def test_undo_goes_below_the_part_of_the_stack_the_checkpoint_keeps(
     folder = tmp_path / "proj"
     with make_project(folder) as project:
         _edits(project, 10)
-    saved = journal_index.load(folder)
+    saved = journal_index.load(folder / "journal" / "ann.index")
     assert saved is not None and saved.stacks["ann"].undo_more
     with Project.open(folder, "ann") as project:
         for _ in range(10):
@@ -301,7 +303,7 @@ def test_a_read_only_open_writes_no_checkpoint(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     with make_project(folder) as project:
         _edits(project, 3)
-    (folder / journal_index.INDEX_NAME).unlink(missing_ok=True)
+    (folder / "journal" / "ann.index").unlink(missing_ok=True)
     with Project.open(folder, "ann", read_only=True) as project:
         assert project.can_undo
-    assert not (folder / journal_index.INDEX_NAME).exists()
+    assert not (folder / "journal" / "ann.index").exists()

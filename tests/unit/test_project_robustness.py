@@ -23,7 +23,7 @@ from annotations.formats.exporters import export
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceLabel, StanceScheme
 from annotations.store import Project
 from annotations.store.documents import DocumentList
-from annotations.store.lock import LOCK_NAME
+from annotations.store.lock import lock_path
 from tests.conftest import ARTICLE, REPO, make_project, with_suggestions
 from tui.cli import main as cli
 
@@ -33,9 +33,9 @@ from tui.cli import main as cli
 def test_a_writer_whose_lock_file_was_deleted_takes_it_back(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     with make_project(folder) as first:
-        (folder / LOCK_NAME).unlink()
+        lock_path(folder, "ann").unlink()
         first.apply(AcceptQuote("d0", quote_id="q1"))
-        assert (folder / LOCK_NAME).read_text().split()[0] == str(os.getpid())
+        assert lock_path(folder, "ann").read_text().split()[0] == str(os.getpid())
         with Project.open(folder, "ann") as second:
             assert second.read_only and "another saywho" in (second.read_only_reason or "")
 
@@ -45,7 +45,7 @@ def test_a_second_writer_let_in_by_a_deleted_lock_file_stops_the_first(tmp_path:
     first = make_project(folder)
     try:
         first.apply(AcceptQuote("d0", quote_id="q1"))
-        (folder / LOCK_NAME).unlink()  # "stale": it names a pid
+        lock_path(folder, "ann").unlink()  # "stale": it names a pid
         with Project.open(folder, "ann") as second:
             assert not second.read_only
             second.apply(SetStance("d0", quote_id="q2", stance="oppose"))
@@ -64,7 +64,7 @@ def test_a_writer_that_lost_its_lock_writes_nothing_when_it_closes(tmp_path: Pat
     folder = tmp_path / "proj"
     first = make_project(folder)
     first.apply(AcceptQuote("d0", quote_id="q1"))
-    (folder / LOCK_NAME).unlink()
+    lock_path(folder, "ann").unlink()
     with Project.open(folder, "ann") as second:
         second.apply(SetStance("d0", quote_id="q2", stance="oppose"))
         with pytest.raises(ReadOnlyError):
@@ -81,7 +81,7 @@ def test_a_layer_file_changed_under_a_writer_is_read_again_not_overwritten(
     first = make_project(folder)
     try:
         first.apply(AcceptQuote("d0", quote_id="q1"))  # its cache now holds d0
-        (folder / LOCK_NAME).unlink()
+        lock_path(folder, "ann").unlink()
         with Project.open(folder, "ann") as second:
             second.apply(SetStance("d0", quote_id="q2", stance="oppose"))
             second.apply(AcceptQuote("d0", quote_id="q1", layer="bob"))
@@ -104,7 +104,7 @@ def test_another_layer_changed_under_a_writer_is_kept(tmp_path: Path) -> None:
     first = make_project(folder)
     try:
         first.apply(AcceptQuote("d0", quote_id="q1"))
-        (folder / LOCK_NAME).unlink()
+        lock_path(folder, "ann").unlink()
         with Project.open(folder, "bob") as second:
             second.apply(AcceptQuote("d0", quote_id="q2"))
         first.apply(SetNote("d0", quote_id="q1", note="mine"))  # its own layer did not change
@@ -208,7 +208,8 @@ def test_import_reuses_an_orphan_text_of_the_same_document(tmp_path: Path) -> No
         assert project.info("o1").file == "o1"
         assert set(project.layer("o1").quotes) == {"q1", "q2"}
     assert sorted(p.name for p in (folder / "texts").iterdir()) == ["d0.txt", "o1.txt"]
-    assert sorted(p.name for p in (folder / "annotations").iterdir()) == ["d0.json", "o1.json"]
+    assert sorted(p.name for p in (folder / "annotations").iterdir()) == ["d0", "o1"]
+    assert [p.name for p in (folder / "annotations" / "o1").iterdir()] == ["suggestions.json"]
 
 
 def test_a_rebuilt_list_maps_an_id_to_its_annotated_file_not_an_orphan(tmp_path: Path) -> None:
@@ -218,11 +219,11 @@ def test_a_rebuilt_list_maps_an_id_to_its_annotated_file_not_an_orphan(tmp_path:
     # d0 was imported as d0-2 because an interrupted import had left an orphan d0 behind
     texts, annotations = folder / "texts", folder / "annotations"
     (texts / "d0.txt").rename(texts / "d0-2.txt")
-    (annotations / "d0.json").rename(annotations / "d0-2.json")
+    (annotations / "d0").rename(annotations / "d0-2")
     (texts / "d0.txt").write_bytes((texts / "d0-2.txt").read_bytes())
-    data = orjson.loads((annotations / "d0-2.json").read_bytes())
-    data["layers"] = {k: v for k, v in data["layers"].items() if v["layer"] == SUGGESTIONS_LAYER}
-    (annotations / "d0.json").write_bytes(orjson.dumps(data))
+    (annotations / "d0").mkdir()  # the orphan has the suggestions only
+    data = orjson.loads((annotations / "d0-2" / f"{SUGGESTIONS_LAYER}.json").read_bytes())
+    (annotations / "d0" / f"{SUGGESTIONS_LAYER}.json").write_bytes(orjson.dumps(data))
     for backup in folder.glob("saywho.json*"):
         backup.unlink()
     (folder / "saywho.json").write_bytes(b"{not json")
@@ -330,7 +331,7 @@ def test_an_annotations_file_of_the_wrong_shape_is_damage_not_a_traceback(
 ) -> None:
     folder = tmp_path / "proj"
     make_project(folder, n_docs=2).close()
-    path = folder / "annotations" / "d1.json"
+    path = folder / "annotations" / "d1" / "suggestions.json"
     data = orjson.loads(path.read_bytes())
     data.update(damage)
     path.write_bytes(orjson.dumps(data))
@@ -475,7 +476,8 @@ def test_a_lock_that_cannot_be_written_opens_read_only_with_the_reason(
     real_open = os.open
 
     def refusing_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
-        if Path(os.fsdecode(path)).name == LOCK_NAME and flags & (os.O_RDWR | os.O_WRONLY):  # type: ignore[arg-type]
+        locked = Path(os.fsdecode(path)) == lock_path(folder, "ann")  # type: ignore[arg-type]
+        if locked and flags & (os.O_RDWR | os.O_WRONLY):
             raise failure
         return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 

@@ -144,7 +144,21 @@ def test_read_only_and_layer_refusals(tmp_path: Path) -> None:
         with open_session(folder) as second:  # the same annotator again: read-only
             assert second.read_only and "another saywho" in (second.read_only_reason or "")
             with pytest.raises(ReadOnlyError):
-                second.set_setting("k", 1)
+                second.apply(SetStance("d0", next(iter(gold.quotes)), "support"))
+            with pytest.raises(ReadOnlyError):
+                second.undo()
+            with pytest.raises(ReadOnlyError):  # its own layer: journaled, so refused
+                second.put_layer("d0", Layer("ann"))
+            with pytest.raises(ReadOnlyError):  # would replace a layer: journaled, refused
+                second.put_layer("d0", Layer("gold"), replace=True)
+            # the shared files are still open to it (an import next to an open TUI)
+            second.set_setting("k", 1)
+            assert session.settings["k"] == 1
+        with (
+            Session.open(folder, "ann", read_only=True, detect=fixed_detect) as reader,
+            pytest.raises(ReadOnlyError),  # asked read-only: nothing at all
+        ):
+            reader.set_setting("k", 2)
 
 
 def test_undo_and_redo_keep_to_their_document_and_layer(tmp_path: Path) -> None:
@@ -164,7 +178,7 @@ def test_undo_and_redo_keep_to_their_document_and_layer(tmp_path: Path) -> None:
         assert session.undo("d0", "gold") is None  # another layer: nothing there
     for drop_index in (False, True):
         if drop_index:
-            (folder / "journal.index").unlink()
+            (folder / "journal" / "ann.index").unlink()
         with open_session(folder) as session:
             assert session.layer("d0").quotes[qid].stance == "support"
             assert session.layer("d1").quotes[qid].stance == "oppose"

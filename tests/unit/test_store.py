@@ -21,12 +21,18 @@ from tests.conftest import ARTICLE, fixed_detect, make_project, with_suggestions
 
 def test_edit_is_on_disk_when_apply_returns(project: Project) -> None:
     project.apply(AcceptQuote("d0", quote_id="q1"))
-    raw = json.loads(next((project.folder / "annotations").glob("*.json")).read_bytes())
-    layers = {row["layer"]: row for row in raw["layers"].values()}
+    files = sorted((project.folder / "annotations" / "d0").glob("*.json"))
+    assert [p.name for p in files] == ["ann.json", "suggestions.json"]  # a file per layer
+    layers = {}
+    for path in files:
+        raw = json.loads(path.read_bytes())
+        assert raw["_meta"]["1"]["schema_version"] == 2
+        assert raw["_meta"]["1"]["doc_id"] == "d0" and raw["_meta"]["1"]["layer"] == path.stem
+        (row,) = raw["layers"].values()
+        layers[row["layer"]] = row
     assert layers["ann"]["quotes"]["q1"]["status"] == "accepted"
     assert layers["suggestions"]["quotes"]["q1"]["status"] == "suggested"
-    assert raw["_meta"]["1"]["schema_version"] == 1
-    entry = json.loads((project.folder / "journal.jsonl").read_text().splitlines()[-1])
+    entry = json.loads((project.folder / "journal" / "ann.jsonl").read_text().splitlines()[-1])
     assert entry["annotator"] == "ann" and entry["op"] == "edit" and entry["doc"] == "d0"
     assert entry["change"]["quotes_before"]["q1"]["status"] == "suggested"
     assert entry["change"]["quotes_after"]["q1"]["status"] == "accepted"
@@ -37,7 +43,7 @@ def test_truncated_annotations_file_is_moved_aside_and_others_work(tmp_path: Pat
     with make_project(folder, n_docs=3) as proj:
         proj.apply(AcceptQuote("d1", quote_id="q1"))
         proj.apply(AcceptQuote("d2", quote_id="q2"))
-    victim = folder / "annotations" / "d1.json"
+    victim = folder / "annotations" / "d1" / "suggestions.json"
     full = victim.read_bytes()
     victim.write_bytes(full[: len(full) // 2])
     truncated = victim.read_bytes()
@@ -45,7 +51,7 @@ def test_truncated_annotations_file_is_moved_aside_and_others_work(tmp_path: Pat
     with Project.open(folder, "ann", create=False) as proj:
         damage = proj.verify()
         assert len(damage) == 1 and "d1" in damage[0] and "moved aside" in damage[0]
-        aside = list((folder / "annotations").glob("d1.json.damaged-*"))
+        aside = list((folder / "annotations" / "d1").glob("suggestions.json.damaged-*"))
         assert len(aside) == 1 and aside[0].read_bytes() == truncated
         assert proj.layer("d2").quotes["q2"].status == "accepted"
         assert proj.layer("d0").quotes["q1"].status == "suggested"
@@ -62,7 +68,7 @@ def test_truncated_annotations_file_is_moved_aside_and_others_work(tmp_path: Pat
 def test_a_session_gives_a_damaged_document_fresh_suggestions(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     make_project(folder, n_docs=2).close()
-    (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
+    (folder / "annotations" / "d1" / "suggestions.json").write_bytes(b'{"torn":')
     with Session.open(folder, "ann", create=False, detect=fixed_detect) as session:
         assert set(session.layer("d1").quotes) == {"q1", "q2"}
         assert not session.project.needs_suggestions
@@ -83,10 +89,28 @@ def test_corrupt_project_file_is_moved_aside_and_documents_recovered(tmp_path: P
 def test_orphan_temp_files_are_removed_at_open(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     make_project(folder).close()
-    orphan = folder / "annotations" / f".d0.json.999{TEMP_SUFFIX}"
+    orphan = folder / "annotations" / "d0" / f".ann.json.999{TEMP_SUFFIX}"
     orphan.write_bytes(b'{"half":')
+    top = folder / f".saywho.json.999{TEMP_SUFFIX}"
+    top.write_bytes(b'{"half":')
     Project.open(folder, "ann").close()
+    assert not top.exists()
+    # a document's folder is swept when it is first read (not every folder at each open)
+    with Project.open(folder, "ann") as proj:
+        proj.layer_names("d0")
     assert not orphan.exists()
+
+
+def test_a_live_writers_temp_file_is_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    make_project(folder).close()
+    import os
+
+    live = folder / "annotations" / "d0" / f".ann.json.{os.getppid()}{TEMP_SUFFIX}"
+    live.write_bytes(b'{"half":')
+    with Project.open(folder, "bob") as proj:
+        proj.verify()
+    assert live.exists()
 
 
 def test_reimport_unchanged_is_noop_and_changed_text_is_refused(project: Project) -> None:
@@ -154,14 +178,33 @@ def test_bad_edit_never_reaches_disk(project: Project) -> None:
 def test_old_schema_is_migrated_with_a_backup(tmp_path: Path) -> None:
     folder = tmp_path / "proj"
     make_project(folder).close()
-    path = folder / "annotations" / "d0.json"
+    path = folder / "annotations" / "d0" / "suggestions.json"
     quote = {"id": "q9", "start": 0, "end": 5, "text": ARTICLE[:5], "type": "direct"}
-    v0 = {"quotes": {"1": quote}, "speakers": {}}
+    v0 = {"layers": {"1": {"layer": "suggestions", "quotes": {"q9": quote}, "speakers": {}}}}
     path.write_bytes(orjson.dumps(v0))
     with Project.open(folder, "ann", create=False) as proj:
         assert set(proj.layer("d0", "suggestions").quotes) == {"q9"}
-    assert json.loads((path.with_name("d0.json.v0.bak")).read_bytes()) == v0
-    assert json.loads(path.read_bytes())["_meta"]["1"]["schema_version"] == 1
+    assert json.loads((path.with_name("suggestions.json.v0.bak")).read_bytes()) == v0
+    assert json.loads(path.read_bytes())["_meta"]["1"]["schema_version"] == 2
+
+
+def test_a_pre_release_document_file_is_migrated_with_a_backup(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    make_project(folder).close()
+    quote = {"id": "q9", "start": 0, "end": 5, "text": ARTICLE[:5], "type": "direct"}
+    v0 = {"quotes": {"1": quote}, "speakers": {}}
+    # the old layout: one file per document, one journal for the project
+    data = json.loads((folder / "saywho.json").read_bytes())
+    data["_meta"] = {"1": {"schema_version": 1}}
+    (folder / "saywho.json").write_bytes(orjson.dumps(data))
+    (folder / "annotations" / "d0" / "suggestions.json").unlink()
+    (folder / "annotations" / "d0").rmdir()
+    (folder / "annotations" / "d0.json").write_bytes(orjson.dumps(v0))
+    with Project.open(folder, "ann", create=False) as proj:
+        assert set(proj.layer("d0", "suggestions").quotes) == {"q9"}
+    (backup,) = (folder / "backup").iterdir()
+    assert json.loads((backup / "annotations" / "d0.json").read_bytes()) == v0
+    assert not (folder / "annotations" / "d0.json").exists()
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -178,7 +221,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_torn_journal_line_is_skipped_and_appends_continue(project: Project) -> None:
     project.apply(AcceptQuote("d0", quote_id="q1"))
-    with open(project.folder / "journal.jsonl", "ab") as fh:
+    with open(project.folder / "journal" / "ann.jsonl", "ab") as fh:
         fh.write(b'{"id": "torn", "op": "ed')
     project.apply(AcceptQuote("d0", quote_id="q2"))
     entries = list(project.journal())
@@ -189,11 +232,11 @@ def test_torn_journal_tail_is_cut_at_open_so_every_line_parses(tmp_path: Path) -
     folder = tmp_path / "proj"
     with make_project(folder) as proj:
         proj.apply(AcceptQuote("d0", quote_id="q1"))
-    with open(folder / "journal.jsonl", "ab") as fh:
+    with open(folder / "journal" / "ann.jsonl", "ab") as fh:
         fh.write(b'{"id": "torn", "op": "ed')
     with Project.open(folder, "ann") as proj:
         proj.apply(AcceptQuote("d0", quote_id="q2"))
-    lines = (folder / "journal.jsonl").read_bytes().splitlines()
+    lines = (folder / "journal" / "ann.jsonl").read_bytes().splitlines()
     assert [json.loads(line)["what"] for line in lines] == ["accepted q1", "accepted q2"]
 
 
@@ -255,16 +298,20 @@ def test_read_only_open_writes_nothing_at_all(tmp_path: Path, how: str) -> None:
     folder = tmp_path / "proj"
     make_project(folder, n_docs=3).close()
     quote = {"id": "q9", "start": 0, "end": 5, "text": ARTICLE[:5], "type": "direct"}
-    (folder / "annotations" / "d0.json").write_bytes(orjson.dumps({"quotes": {"1": quote}}))
-    (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
-    (folder / "annotations" / f".d2.json.77{TEMP_SUFFIX}").write_bytes(b"{")
-    with open(folder / "journal.jsonl", "ab") as fh:
+    v0 = orjson.dumps({"layers": {"1": {"layer": "suggestions", "quotes": {"q9": quote}}}})
+    d0, d1 = folder / "annotations" / "d0", folder / "annotations" / "d1"
+    (d0 / "suggestions.json").write_bytes(v0)
+    (d1 / "suggestions.json").write_bytes(b'{"torn":')
+    (folder / "annotations" / "d2" / f".suggestions.json.77{TEMP_SUFFIX}").write_bytes(b"{")
+    with open(folder / "journal" / "ann.jsonl", "ab") as fh:
         fh.write(b'{"torn')
     holder = Project.open(folder, "ann") if how == "lock_refused" else None
     if holder is not None:  # the holder repaired and cleaned up; what the reader sees is this
         holder.layer("d0", "suggestions")
-        (folder / "annotations" / "d1.json").write_bytes(b'{"torn":')
-        (folder / "annotations" / "d0.json").write_bytes(orjson.dumps({"quotes": {"1": quote}}))
+        for path in [*d0.iterdir(), *d1.iterdir()]:
+            path.unlink()
+        (d1 / "suggestions.json").write_bytes(b'{"torn":')
+        (d0 / "suggestions.json").write_bytes(v0)
     before = _tree(folder)
     proj = Project.open(folder, "ann", read_only=how == "read_only")
     try:
@@ -306,7 +353,7 @@ def test_a_journal_line_without_the_edit_fields_does_not_stop_the_open(tmp_path:
     folder = tmp_path / "proj"
     with make_project(folder) as proj:
         proj.apply(AcceptQuote("d0", quote_id="q1"))
-    with open(folder / "journal.jsonl", "ab") as fh:
+    with open(folder / "journal" / "ann.jsonl", "ab") as fh:
         fh.write(b'{"op": "edit", "annotator": "ann"}\n')
     with Project.open(folder, "ann") as proj:
         assert proj.undo() is not None
@@ -322,7 +369,7 @@ def test_an_unreadable_annotations_file_is_never_replaced(
     folder = tmp_path / "proj"
     with make_project(folder) as proj:
         proj.apply(AcceptQuote("d0", quote_id="q1"))
-    path = folder / "annotations" / "d0.json"
+    path = folder / "annotations" / "d0" / "ann.json"
     before = path.read_bytes()
     real_read = AtomicJSONStorage.read
 
@@ -348,12 +395,12 @@ def test_import_never_writes_over_files_the_document_list_lost(tmp_path: Path) -
     (folder / "texts" / "d0.txt").write_bytes(b"\xff\xfe not utf-8")  # unreadable text
     (folder / "saywho.json.bak").unlink()  # no backup either: the list is rebuilt from disk
     (folder / "saywho.json").write_bytes(b"{not json")  # and a lost document list
-    kept = (folder / "annotations" / "d0.json").read_bytes()
+    kept = {p.name: p.read_bytes() for p in (folder / "annotations" / "d0").iterdir()}
     with Project.open(folder, "ann") as proj:
         assert proj.document_ids() == []
         proj.add_documents(with_suggestions([Document("d0", "again", ARTICLE)]))
         assert proj.info("d0").file != "d0"
-    assert (folder / "annotations" / "d0.json").read_bytes() == kept
+    assert {p.name: p.read_bytes() for p in (folder / "annotations" / "d0").iterdir()} == kept
 
 
 def test_a_detector_failure_fails_one_document_and_an_interrupt_keeps_the_rest(
@@ -409,5 +456,5 @@ def test_journal_filter_by_op_skips_other_entries(project: Project) -> None:
     assert "replace-layer" in ops and "scheme" in ops
     from annotations.store.journal import Journal
 
-    only = list(Journal(project.folder).entries(ops=("edit",)))
+    only = list(Journal(project.folder / "journal" / "ann.jsonl").entries(ops=("edit",)))
     assert [e["op"] for e in only] == ["edit"]

@@ -158,13 +158,13 @@ def test_a_read_only_project_refuses_imports_and_suggestions(tmp_path: Path) -> 
 
 
 def _damage(folder: Path, doc: str = "d1") -> bytes:
-    path = folder / "annotations" / f"{doc}.json"
+    path = folder / "annotations" / doc / "suggestions.json"
     path.write_bytes(b'{"torn":')
     return path.read_bytes()
 
 
 def _journal_bytes(folder: Path) -> bytes:
-    path = folder / "journal.jsonl"
+    path = folder / "journal" / "ann.jsonl"
     return path.read_bytes() if path.exists() else b""
 
 
@@ -179,7 +179,7 @@ def test_a_damaged_annotations_file_waits_for_suggestions(tmp_path: Path) -> Non
         assert proj.needs_suggestions == {"d1"}
         assert isinstance(proj.needs_suggestions, frozenset)  # read-only for callers
         assert proj.layer("d1").quotes == {} and proj.layer("d1", SUGGESTIONS_LAYER).quotes == {}
-        aside = list((folder / "annotations").glob("d1.json.damaged-*"))
+        aside = list((folder / "annotations" / "d1").glob("suggestions.json.damaged-*"))
         assert [p.read_bytes() for p in aside] == [torn]
         with pytest.raises(InputError):  # checked against the text
             proj.store_suggestions("d1", Layer(SUGGESTIONS_LAYER, {"q": Quote("q", 0, 3, "xyz")}))
@@ -227,7 +227,7 @@ def test_no_suggestions_are_awaited_for_an_unreadable_text_or_when_read_only(
     with Project.open(folder, "ann", read_only=True) as proj:
         proj.verify()
         assert proj.needs_suggestions == frozenset()
-    assert (folder / "annotations" / "d1.json").read_bytes() == b'{"torn":'
+    assert (folder / "annotations" / "d1" / "suggestions.json").read_bytes() == b'{"torn":'
     with Project.open(folder, "ann") as proj:
         damage = proj.verify()
         assert proj.needs_suggestions == {"d1"}

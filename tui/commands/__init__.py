@@ -14,4 +14,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "agree",
     "eval",
     "stance_eval",
+    "assign",
+    "progress",
+    "status",
+    "merge",
 )

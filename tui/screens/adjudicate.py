@@ -6,7 +6,8 @@ each layer's version of the current unit in its own column, next to what ``final
 ``1``…``9`` take that layer's version into ``final`` (an ``AdoptQuote`` edit, saved, journaled
 and undoable like any correction), ``x`` leaves the unit out (kept in final as rejected, so it
 counts as decided), ``a`` adopts every agreed unit at once, ``e`` opens ``final`` in the reader.
-The head line shows progress: units decided out of all units.
+The head line shows progress: units decided out of all units. A layer of the document that
+another process stores meanwhile (a new annotator's, an edit of one) is compared at once.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from annotations.adjudication import Unit, Version, adopt, units
 from annotations.display import visible, visible_line
 from annotations.edits import AdoptQuote, EditContext, LayerChange
 from annotations.errors import SaywhoError
+from annotations.events import Event, LayerStored
+from annotations.live import LiveEvent
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Document, Layer, Quote
 from tui.actions import ADJUDICATE, bindings
 from tui.bridge import Outcome, SessionBridge
@@ -112,6 +115,15 @@ class AdjudicateScreen(SaywhoScreen):
         """Read the layers, group the units, show the first one."""
         super().on_mount()
         self.bridge.outcomes.subscribe(self, self.edit_finished)
+        self.bridge.session_events.subscribe(self, self.session_event)
+        self._read()
+        self.sub_title = self.app.sub_title = visible_line(f"adjudicate · {self.doc.title}")
+        self.query_one("#units", RowList).border_title = "Units (disagreements first)"
+        self.query_one("#versions", TextPanel).border_title = "Versions"
+        self._fill()
+        self.query_one("#units", RowList).focus()
+
+    def _read(self) -> None:
         doc_id = self.doc_id
         self.doc, self.doc_layers, self.final = self.bridge.read(lambda s: (
             s.document(doc_id),
@@ -119,11 +131,19 @@ class AdjudicateScreen(SaywhoScreen):
             s.layer(doc_id, FINAL_LAYER),
         ))
         self.units = units(self.doc.text, self.doc_layers, self.names)
-        self.sub_title = self.app.sub_title = visible_line(f"adjudicate · {self.doc.title}")
-        self.query_one("#units", RowList).border_title = "Units (disagreements first)"
-        self.query_one("#versions", TextPanel).border_title = "Versions"
+
+    def session_event(self, event: Event | LiveEvent) -> None:
+        """An annotator layer of this document stored (by another process too): compare it."""
+        if not (isinstance(event, LayerStored) and event.doc_id == self.doc_id
+                and event.layer not in (SUGGESTIONS_LAYER, FINAL_LAYER)
+                and self.bridge.pending == 0 and self.is_mounted):
+            return
+        doc_id = self.doc_id
+        names = self.bridge.read(lambda s: annotator_layers(s.layer_names(doc_id)))
+        self.names = [*self.names, *(n for n in names if n not in self.names)]
+        self._read()
+        self.index = min(self.index, max(len(self.units) - 1, 0))
         self._fill()
-        self.query_one("#units", RowList).focus()
 
     def document_in_view(self) -> str | None:
         """The document being adjudicated."""

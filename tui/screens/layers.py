@@ -3,7 +3,8 @@
 Each annotator has a layer per document; ``final`` is the adjudicated one. The bridge keeps one
 *active layer* (``SessionBridge.active_layer``; ``None`` means the annotator's own): the reader,
 the review queue, the library and the stats show it and follow ``layer_switched``, and every edit
-made there carries it (``Edit.layer``), so a correction lands in that layer only.
+made there carries it (``Edit.layer``), so a correction lands in that layer only. The picker
+lists a layer another process stores while it is open (the live project reports it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
 from annotations.display import visible
+from annotations.events import Event, LayerStored
+from annotations.live import LiveEvent
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER
 from annotations.session import Session
 from tui.bridge import SessionBridge
@@ -50,10 +53,12 @@ class LayerPicker(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="layers.cancel")]
 
-    def __init__(self, bridge: SessionBridge, choices: list[tuple[str, int | None]]) -> None:
+    def __init__(self, bridge: SessionBridge, choices: list[tuple[str, int | None]],
+                 doc_id: str | None = None) -> None:
         super().__init__()
         self.bridge = bridge
         self.choices = choices
+        self.doc_id = doc_id
         self.current = bridge.layer_shown
         self.own = bridge.annotator
 
@@ -61,7 +66,7 @@ class LayerPicker(ModalScreen[str | None]):
     def for_screen(cls, bridge: SessionBridge, screen: Screen[object]) -> LayerPicker:
         """A picker with the layers of the document ``screen`` is about (all, if none)."""
         doc_id = screen.document_in_view() if isinstance(screen, SaywhoScreen) else None
-        return cls(bridge, bridge.read(lambda s: layer_choices(s, doc_id)))
+        return cls(bridge, bridge.read(lambda s: layer_choices(s, doc_id)), doc_id)
 
     def compose(self) -> ComposeResult:
         """Title, the layers, a hint."""
@@ -71,7 +76,24 @@ class LayerPicker(ModalScreen[str | None]):
             yield Label("Enter: open · ↑↓: move · Esc: cancel", id="dialog-hint")
 
     def on_mount(self) -> None:
-        """Fill the list with the current layer highlighted."""
+        """Fill the list with the current layer highlighted; follow layers stored meanwhile."""
+        self._fill()
+        self.query_one(RowList).focus()
+        self.bridge.session_events.subscribe(self, self.session_event)
+
+    def session_event(self, event: Event | LiveEvent) -> None:
+        """A layer was stored (by another process too): list it."""
+        if isinstance(event, LayerStored) and self.doc_id in (None, event.doc_id):
+            doc_id = self.doc_id
+            choices = self.bridge.read(lambda s: layer_choices(s, doc_id))
+            if choices != self.choices:
+                picks = self.query_one(RowList)
+                name = self.choices[min(picks.index, len(self.choices) - 1)][0] \
+                    if self.choices else None
+                self.choices = choices
+                self._fill(name)
+
+    def _fill(self, highlight: str | None = None) -> None:
         rows = []
         for name, count in self.choices:
             row = Text(no_wrap=True)
@@ -85,10 +107,9 @@ class LayerPicker(ModalScreen[str | None]):
                 row.append(f"  {count} quotes", "dim")
             rows.append(row)
         names = [n for n, _ in self.choices]
-        index = names.index(self.current) if self.current in names else 0
-        picks = self.query_one(RowList)
-        picks.set_rows(rows, index)
-        picks.focus()
+        highlight = highlight or self.current
+        index = names.index(highlight) if highlight in names else 0
+        self.query_one(RowList).set_rows(rows, index)
 
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:
         """Enter (or a click) opens the layer."""

@@ -2,7 +2,10 @@
 
 The progress rule (what counts as reviewed, what is done) is the domain's
 (``annotations.stats.document_stats``); this screen shows it and follows saved edits and
-imports through the bridge.
+imports through the bridge (also imports by another process, which the live project reports).
+The annotator's assigned documents come first (``annotations.team.order_for``, marked ``●``),
+then the others; each row says the annotator's status of the document (not started, in
+progress, done).
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Header, Input, Static
 
+from annotations import team
 from annotations.display import visible
+from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.live import LiveEvent, TeamProgressChanged
 from annotations.session import Session
 from annotations.stats import DocStats, document_stats
 from tui.actions import LIBRARY, bindings
@@ -25,6 +31,9 @@ from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
 FILTERS = ("all", "to review", "done")  # done: every quote reviewed (or none to review)
+STATUS_LABEL = {team.NOT_STARTED: "not started", team.IN_PROGRESS: "in progress",
+                team.DONE: "done"}
+STATUS_STYLE = {team.NOT_STARTED: "dim", team.IN_PROGRESS: "", team.DONE: "bold"}
 
 
 def progress_bar(done: int, total: int, width: int = 10) -> str:
@@ -44,6 +53,8 @@ class LibraryScreen(SaywhoScreen):
         self.shown: list[DocStats] = []
         self.filter = "all"
         self.query_text = ""
+        self.statuses: dict[str, str] = {}  # doc id -> the annotator's status
+        self.assigned: set[str] = set()  # the annotator's assigned documents
 
     def compose(self) -> ComposeResult:
         """Header, banner, search field, document list, status, footer."""
@@ -64,9 +75,14 @@ class LibraryScreen(SaywhoScreen):
         self.reload()
         self.query_one("#docs", RowList).focus()
 
-    def session_event(self, event: Event) -> None:
-        """Documents imported or layers stored while the library is open: show them."""
-        if isinstance(event, DocumentsAdded | LayerStored | SchemeChanged) and self.is_current:
+    def session_event(self, event: Event | LiveEvent) -> None:
+        """Documents imported (here or by another process), layers stored or assignments
+        changed while the library is open: show them."""
+        if not self.is_current:
+            return
+        if isinstance(event, DocumentsAdded | LayerStored | SchemeChanged) or (
+            isinstance(event, TeamProgressChanged) and event.assignments
+        ):
             self.reload()
 
     def on_screen_resume(self) -> None:
@@ -82,7 +98,17 @@ class LibraryScreen(SaywhoScreen):
 
     def _progress(self, session: Session) -> list[DocStats]:
         layer = self.bridge.active_layer
-        return document_stats((info, session.layer(info.id, layer)) for info in session.documents())
+        infos = {info.id: info for info in session.documents()}
+        me = session.annotator
+        try:
+            order = team.order_for(session, me, list(infos))
+            self.assigned = set(team.assigned_to(session, me))
+        except SaywhoError:  # a damaged assignments file: every document, project order
+            order, self.assigned = list(infos), set()
+        explicit = team.statuses(session).explicit.get(me, {})
+        self.statuses = {d: team.document_status(session, d, me, explicit).status
+                         for d in order}
+        return document_stats((infos[d], session.layer(d, layer)) for d in order)
 
     def document_in_view(self) -> str | None:
         """The highlighted document."""
@@ -107,9 +133,12 @@ class LibraryScreen(SaywhoScreen):
         for s in shown:
             row = Text(no_wrap=True)
             pct = f"{100 * s.reviewed // s.quotes:>3}%" if s.quotes else "  —"
+            status = self.statuses.get(s.doc_id, team.NOT_STARTED)
+            row.append("● " if s.doc_id in self.assigned else "  ", "bold")
             row.append("✓ " if s.done else "  ", "bold")
             row.append(f"{progress_bar(s.reviewed, s.quotes)} {pct} ")
             row.append(f"{s.reviewed:>4}/{s.quotes:<4} ", "dim")
+            row.append(f"{STATUS_LABEL.get(status, status):<11} ", STATUS_STYLE.get(status, ""))
             row.append(visible(s.title), "bold")
             rows.append(row)
         docs = self.query_one("#docs", RowList)
@@ -118,7 +147,8 @@ class LibraryScreen(SaywhoScreen):
         docs.border_subtitle = f"{len(shown)} of {len(self.stats)}"
         total = sum(s.quotes for s in self.stats)
         reviewed = sum(s.reviewed for s in self.stats)
-        head = f"{len(self.stats)} documents · {reviewed}/{total} quotes reviewed · " \
+        mine = f"{len(self.assigned)} assigned to you · " if self.assigned else ""
+        head = f"{len(self.stats)} documents · {mine}{reviewed}/{total} quotes reviewed · " \
                f"filter: {self.filter}" + (f" · search: {self.query_text}" if needle else "")
         self.query_one("#library-head", Static).update(plain(head))
         self.query_one(StatusBar).set_position(

@@ -3,8 +3,10 @@
 Each correction builds an ``Edit``, shows its effect at once (the edit is computed against the
 screen's copy of the layer) and queues it on the ``SessionBridge``, which saves it through
 ``Session.apply`` in a worker thread. The status bar says "saved" only when that returned. The
-screen follows the bridge's signals: saved outcomes, layer switches, scheme changes and fresh
-stance suggestions.
+screen follows the bridge's signals: saved outcomes, layer switches, scheme changes (also made
+by another process), fresh stance suggestions, and the layer on screen stored by another
+process. ``d`` marks the document done for this annotator (``annotations.team``: done also
+means checked for missed quotes) and again back to in progress, saved like any change.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header
 
-from annotations import textnav
+from annotations import team, textnav
 from annotations.display import visible, visible_line
 from annotations.edits import (
     AcceptQuote,
@@ -40,6 +42,8 @@ from annotations.edits import (
     next_id,
 )
 from annotations.errors import SaywhoError
+from annotations.events import Event, LayerStored
+from annotations.live import LiveEvent
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
 from annotations.registry import SpeakerCandidate, speaker_candidates
 from annotations.review import confidence_of
@@ -91,6 +95,7 @@ class ReaderScreen(SaywhoScreen):
         colour = bridge.session.settings.get("colour_by")
         self.colour_by = colour if colour in ("speaker", "stance") else "speaker"
         self._speaker_order: list[str] = []
+        self.doc_status: str | None = None  # this annotator's status of the document
         self._bind_stance_keys()
 
     # ------------------------------------------------------------------ layout
@@ -137,6 +142,7 @@ class ReaderScreen(SaywhoScreen):
         bridge.layer_switched.subscribe(self, self.layer_switched)
         bridge.scheme_changed.subscribe(self, self.scheme_changed)
         bridge.stance.updated.subscribe(self, self.suggestions_updated)
+        bridge.session_events.subscribe(self, self.session_event)
 
     def document_in_view(self) -> str | None:
         """The document on screen."""
@@ -175,6 +181,18 @@ class ReaderScreen(SaywhoScreen):
             self.load(self.doc_id, self.current_id)
         self.refresh_bindings()
 
+    def session_event(self, event: Event | LiveEvent) -> None:
+        """The layer on screen was stored by another process (or a layer import): show it
+        once this screen's own edits are saved."""
+        if (
+            isinstance(event, LayerStored) and event.doc_id == self.doc_id
+            and event.layer == self.layer_shown and self.bridge.pending == 0
+            and self.is_mounted and self.anno is not None
+        ):
+            layer = self.bridge.layer(self.doc_id)
+            if _view_key(layer, layer.sorted_quotes()) != _view_key(self.anno, self.quotes):
+                self.set_layer(layer, self.current_id)
+
     def _suggestion(self, quote: Quote) -> object:
         return self.bridge.stance.suggestion(self.doc_id, quote)
 
@@ -196,6 +214,7 @@ class ReaderScreen(SaywhoScreen):
             self.refresh_banner()
             return
         self.refresh_banner()  # opening a document may have found a damaged file
+        self.doc_status = self._read_status(doc_id)
         self.sub_title = visible_line(f"{self.doc.title} · layer: {self.layer_shown}")
         self.app.sub_title = self.sub_title
         self.article.set_text(self.doc.text)
@@ -308,9 +327,10 @@ class ReaderScreen(SaywhoScreen):
         total = len(self.quotes)
         reviewed = sum(1 for q in self.quotes if q.status != "suggested")
         pos = self.query_one(QuoteList).positions.get(self.current_id or "", -1) + 1
+        done = "· done ✓ " if self.doc_status == team.DONE else ""
         self.query_one(StatusBar).set_position(
             f"q {pos}/{total} · reviewed {reviewed}/{total} · colour: {self.colour_by} "
-            f"· layer: {self.layer_shown} "
+            f"· layer: {self.layer_shown} {done}"
         )
 
     # ------------------------------------------------------------------ panel events
@@ -410,6 +430,8 @@ class ReaderScreen(SaywhoScreen):
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Take the saved layer once the queue is empty; undo/redo move to what they touched."""
+        if outcome.op == "change" and self.doc_id and self.is_mounted:
+            self._status_saved(outcome)
         if outcome.doc_id is None or outcome.doc_id != self.doc_id or not self.is_mounted:
             return
         if outcome.receipt is not None and outcome.receipt.layer != self.layer_shown:
@@ -467,6 +489,39 @@ class ReaderScreen(SaywhoScreen):
             self.app.pop_screen()
         else:
             await self.app.run_action("library")
+
+    # ------------------------------------------------------------------ document status
+    def _read_status(self, doc_id: str) -> str | None:
+        try:
+            return self.bridge.read(lambda s: team.document_status(s, doc_id).status)
+        except SaywhoError:
+            return None
+
+    def action_toggle_done(self) -> None:
+        """Mark the document done for this annotator (done: also checked for missed quotes,
+        so a document without any quote can be done); again: back to in progress."""
+        if not self.doc_id or self.refused():
+            return
+        doc_id = self.doc_id
+        status = team.IN_PROGRESS if self.doc_status == team.DONE else team.DONE
+        self.doc_status = status
+        self._refresh_position()
+        self.bridge.change(f"{doc_id} {status.replace('-', ' ')}",
+                           lambda s: team.set_status(s, doc_id, status))
+
+    def _status_saved(self, outcome: Outcome) -> None:
+        """A status change came back: warn about a damaged status file; on failure show the
+        status on disk again."""
+        result = outcome.result
+        if isinstance(result, team.StatusChange):
+            if result.warning:
+                say(self, result.warning, title="Status file", severity="warning")
+            if result.status.doc_id == self.doc_id:
+                self.doc_status = result.status.status
+                self._refresh_position()
+        elif not outcome.ok:
+            self.doc_status = self._read_status(self.doc_id)
+            self._refresh_position()
 
     # ------------------------------------------------------------------ status and stance
     def _need_quote(self) -> Quote | None:

@@ -4,7 +4,8 @@ The queue is a snapshot taken when the screen opens (or the filter changes), so 
 counts what was reviewed out of it. ``Enter`` accepts and moves on; every reader correction
 works here too. Filters: ``type:direct speaker:kenney stance:none status:suggested`` plus
 free words matched in the quote's text. The queue's order, filter and progress rules are the
-domain's (``annotations.review``); ``O`` orders it by the stance model's uncertainty.
+domain's (``annotations.review``); ``O`` orders it by the stance model's uncertainty. Either
+way the annotator's assigned documents (``annotations.team``) come first, then the others.
 """
 
 from __future__ import annotations
@@ -14,10 +15,21 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
+from annotations import team
 from annotations.display import visible
 from annotations.edits import AcceptQuote, Edit, RejectQuote
+from annotations.errors import SaywhoError
+from annotations.events import Event, LayerStored
+from annotations.live import LiveEvent
 from annotations.model import Layer, StanceScheme
-from annotations.review import QueueFilter, build_queue, next_unreviewed, queue_progress
+from annotations.review import (
+    QueueFilter,
+    build_queue,
+    documents_first,
+    next_unreviewed,
+    queue_progress,
+)
+from annotations.session import Session
 from tui.actions import REVIEW, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.messages import OpenDocument
@@ -77,14 +89,22 @@ class ReviewScreen(ReaderScreen):
         self.refresh_bindings()
 
     def rebuild(self) -> None:
-        """Re-read every layer and rebuild the queue from the filter."""
+        """Re-read every layer and rebuild the queue from the filter (assigned documents
+        first)."""
         name = self.layer_name
-        self.doc_layers = self.bridge.read(
-            lambda s: {d: s.layer(d, name) for d in s.document_ids()}
-        )
-        self.queue = build_queue(self.doc_layers, QueueFilter.parse(self.filter_text))
+
+        def read(s: Session) -> tuple[dict[str, Layer], set[str]]:
+            try:
+                order = team.order_for(s, s.annotator)
+                first = set(team.assigned_to(s, s.annotator))
+            except SaywhoError:  # a damaged assignments file: project order
+                order, first = s.document_ids(), set()
+            return {d: s.layer(d, name) for d in order}, first
+
+        self.doc_layers, first = self.bridge.read(read)
+        self.queue = build_queue(self.doc_layers, QueueFilter.parse(self.filter_text), first)
         if self.order_by == "stance":
-            self.queue = self.bridge.stance.uncertainty_order(self.queue)
+            self.queue = documents_first(self.bridge.stance.uncertainty_order(self.queue), first)
         self.pos = 0
         if self.queue:
             doc_id, qid = self.queue[0]
@@ -93,6 +113,16 @@ class ReviewScreen(ReaderScreen):
             self.load(next(iter(self.doc_layers)))
             self.notify("Nothing to review with this filter.", timeout=3)
         self._refresh_progress()
+
+    def session_event(self, event: Event | LiveEvent) -> None:
+        """A layer of a queued document stored by another process: count it in progress."""
+        super().session_event(event)
+        if (
+            isinstance(event, LayerStored) and event.layer == self.layer_shown
+            and event.doc_id in self.doc_layers and self.bridge.pending == 0 and self.is_mounted
+        ):
+            self.doc_layers[event.doc_id] = self.bridge.layer(event.doc_id)
+            self._refresh_progress()
 
     def _refresh_progress(self) -> None:
         done, total = queue_progress(self.queue, self.doc_layers)

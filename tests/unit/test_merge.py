@@ -1,0 +1,314 @@
+"""``saywho merge``: two copies of one project, each edited by its own annotator, brought
+together; conflicts refused with a line naming them; OTHER never written."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotations import merge as merge_module
+from annotations import team
+from annotations.edits import AcceptQuote, RejectQuote, SetNote, SetStance
+from annotations.errors import InputError
+from annotations.merge import merge
+from annotations.model import Document
+from annotations.session import Session
+from annotations.store.assignments import AssignmentsFile
+from annotations.store.statuses import read_statuses, write_status
+from tests.conftest import ARTICLE, fixed_detect
+from tui.cli import main
+
+
+def open_as(folder: Path, annotator: str, **kwargs: object) -> Session:
+    return Session.open(folder, annotator, detect=fixed_detect, **kwargs)  # type: ignore[arg-type]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (lock files included) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> tuple[Path, Path]:
+    """One project (d0, d1 imported by ana) copied twice, as git or a synced folder would."""
+    base = tmp_path / "base"
+    with open_as(base, "ana") as session:
+        session.import_documents(
+            [Document("d0", "Doc 0", ARTICLE), Document("d1", "Doc 1", ARTICLE)]
+        )
+    one, two = tmp_path / "one", tmp_path / "two"
+    shutil.copytree(base, one)
+    shutil.copytree(base, two)
+    return one, two
+
+
+def merge_into(ours: Path, other: Path, annotator: str = "ana", **kwargs: bool):
+    with open_as(ours, annotator) as session:
+        return merge(session, other, **kwargs)
+
+
+def test_two_annotators_work_comes_together_with_undo(copies: tuple[Path, Path]) -> None:
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+        ana.apply(SetStance("d0", "q1", "support"))
+    with open_as(two, "ben") as ben:
+        ben.apply(RejectQuote("d0", "q2"))
+        ben.apply(SetNote("d0", "q1", "check the source"))
+        ben.apply(SetStance("d1", "q2", "oppose"))
+        ben.import_documents([Document("d2", "New one", ARTICLE + " More.")])
+        team.set_status(ben, "d0", "done")
+    before = snapshot(two)
+
+    report = merge_into(one, two)
+
+    assert report.ok, report.conflict_lines()
+    assert snapshot(two) == before  # OTHER never written
+    with open_as(one, "ana", read_only=True) as check:
+        assert check.document_ids() == ["d0", "d1", "d2"]
+        assert check.document("d2").text == ARTICLE + " More."
+        assert check.has_layer("d2", "suggestions")
+        ana_layer = check.layer("d0", "ana")
+        assert ana_layer.quotes["q1"].status == "accepted"
+        assert ana_layer.quotes["q1"].stance == "support"
+        ben_d0 = check.layer("d0", "ben")
+        assert ben_d0.quotes["q2"].status == "rejected"
+        assert ben_d0.quotes["q1"].note == "check the source"
+        assert check.layer("d1", "ben").quotes["q2"].stance == "oppose"
+        journal = [e for e in check.journal() if e.get("op") == "edit"]
+        assert [e["annotator"] for e in journal].count("ben") == 3
+    assert read_statuses(one, "ben")["d0"].status == "done"
+    # ben's undo history came with his layers: his last edit is undone in copy one
+    with open_as(one, "ben") as ben:
+        receipt = ben.undo()
+        assert receipt is not None and (receipt.doc_id, receipt.layer) == ("d1", "ben")
+        assert ben.layer("d1", "ben").quotes["q2"].stance is None
+        assert ben.undo() is not None
+        assert ben.layer("d0", "ben").quotes["q1"].note == ""
+    # merging again brings nothing new
+    again = merge_into(one, two)
+    assert again.ok
+    assert all(m.action == "kept-ours" for m in again.merged if m.kind == "layer")
+    assert not [m for m in again.merged if m.kind in ("journal", "document", "status")]
+
+
+def test_a_layer_changed_on_both_sides_is_refused_and_kept(copies: tuple[Path, Path]) -> None:
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+    with open_as(two, "ana") as ana:
+        ana.apply(RejectQuote("d0", "q1"))
+        ana.apply(AcceptQuote("d1", "q1"))  # a layer changed on one side only still comes in
+    ours_file = one / "annotations" / "d0" / "ana.json"
+    theirs_file = two / "annotations" / "d0" / "ana.json"
+    ours_bytes, before = ours_file.read_bytes(), snapshot(two)
+    journal_lines = (one / "journal" / "ana.jsonl").read_bytes().count(b"\n")
+
+    report = merge_into(one, two)
+
+    assert not report.ok
+    [conflict] = report.conflicts
+    assert (conflict.doc, conflict.layer) == ("d0", "ana")
+    assert "'d0'" in report.conflict_lines()[0] and "'ana'" in report.conflict_lines()[0]
+    assert ours_file.read_bytes() == ours_bytes
+    assert theirs_file.read_bytes() == before["annotations/d0/ana.json"]
+    assert snapshot(two) == before
+    # only the entry of the layer that came in was appended, not the refused layer's
+    assert (one / "journal" / "ana.jsonl").read_bytes().count(b"\n") == journal_lines + 1
+    with open_as(one, "ana", read_only=True) as check:
+        assert check.layer("d1", "ana").quotes["q1"].status == "accepted"
+        assert check.layer("d0", "ana").quotes["q1"].status == "accepted"
+
+
+def test_fast_forward_takes_the_newer_copy_and_keeps_a_newer_ours(
+    copies: tuple[Path, Path],
+) -> None:
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+    shutil.rmtree(two)
+    shutil.copytree(one, two)  # both copies hold the first edit
+    with open_as(two, "ana") as ana:
+        ana.apply(SetStance("d0", "q1", "support"))
+        ana.apply(SetNote("d0", "q1", "later"))
+
+    # the older copy merged into the newer: ours is kept, nothing written
+    newer_bytes = (two / "annotations" / "d0" / "ana.json").read_bytes()
+    kept = merge_into(two, one)
+    assert kept.ok
+    assert [m.action for m in kept.merged if m.kind == "layer"] == ["kept-ours"]
+    assert (two / "annotations" / "d0" / "ana.json").read_bytes() == newer_bytes
+
+    report = merge_into(one, two)
+    assert report.ok, report.conflict_lines()
+    [layer] = [m for m in report.merged if m.kind == "layer"]
+    assert (layer.action, layer.doc, layer.layer) == ("fast-forward", "d0", "ana")
+    assert (one / "annotations" / "d0" / "ana.json").read_bytes() == newer_bytes
+    with open_as(one, "ana") as ana:
+        assert ana.layer("d0", "ana").quotes["q1"].note == "later"
+        ana.undo()
+        assert ana.layer("d0", "ana").quotes["q1"].note == ""
+        assert ana.layer("d0", "ana").quotes["q1"].stance == "support"
+
+
+def test_a_layer_changed_here_during_the_merge_is_not_overwritten(
+    copies: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+    shutil.rmtree(two)
+    shutil.copytree(one, two)
+    with open_as(two, "ana") as ana:
+        ana.apply(SetNote("d0", "q1", "theirs"))
+    target = one / "annotations" / "d0" / "ana.json"
+    journal = one / "journal" / "ana.jsonl"
+    lines = journal.read_bytes().count(b"\n")
+    real_lock = merge_module.folder_lock
+
+    @contextlib.contextmanager
+    def racing(folder: Path) -> Iterator[None]:
+        target.write_bytes(target.read_bytes() + b" ")  # another writer got there first
+        with real_lock(folder):
+            yield
+
+    monkeypatch.setattr(merge_module, "folder_lock", racing)
+    report = merge_into(one, two)
+    assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
+    assert "during the merge" in report.conflict_lines()[0]
+    assert b"theirs" not in target.read_bytes()
+    assert journal.read_bytes().count(b"\n") == lines  # its entry stayed out too
+
+
+def test_a_fast_forward_over_a_change_outside_the_journal_is_refused(
+    copies: tuple[Path, Path],
+) -> None:
+    one, two = copies
+    with open_as(two, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+    # copy one's layer written by hand (no journal line): no journal can say it is older
+    with open_as(two, "ana", read_only=True) as check:
+        theirs_layer = check.layer("d0", "ana")
+    target = one / "annotations" / "d0" / "ana.json"
+    data = orjson.loads((two / "annotations" / "d0" / "ana.json").read_bytes())
+    data["layers"]["1"]["quotes"]["q1"]["status"] = "rejected"
+    target.write_bytes(orjson.dumps(data))
+    before = target.read_bytes()
+    report = merge_into(one, two)
+    assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
+    assert target.read_bytes() == before
+    assert theirs_layer.quotes["q1"].status == "accepted"  # OTHER's edit stayed out
+
+
+def test_a_document_with_another_text_is_refused(copies: tuple[Path, Path]) -> None:
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.import_documents([Document("d5", "Ours", ARTICLE)])
+    with open_as(two, "ben") as ben:
+        ben.import_documents([Document("d5", "Theirs", ARTICLE + " Different.")])
+        ben.apply(AcceptQuote("d0", "q1"))
+    before_ours = (one / "texts" / "d5.txt").read_bytes()
+    report = merge_into(one, two)
+    assert [c.doc for c in report.conflicts] == ["d5"]
+    assert "'d5'" in report.conflict_lines()[0] and "text" in report.conflict_lines()[0]
+    assert (one / "texts" / "d5.txt").read_bytes() == before_ours
+    with open_as(one, "ana", read_only=True) as check:
+        assert check.document("d5").text == ARTICLE
+        assert check.layer("d0", "ben").quotes["q1"].status == "accepted"  # the rest came
+
+
+def test_an_annotator_who_has_the_project_open_here_is_refused(
+    copies: tuple[Path, Path],
+) -> None:
+    one, two = copies
+    with open_as(two, "ben") as ben:
+        ben.apply(AcceptQuote("d0", "q1"))
+    with open_as(one, "ben") as _held:  # ben works in copy one right now
+        report = merge_into(one, two)
+        assert not report.ok
+        assert {c.kind for c in report.conflicts} == {"layer", "journal"}
+        assert all("'ben'" in line for line in report.conflict_lines())
+        assert not (one / "journal" / "ben.jsonl").exists()
+        assert not (one / "annotations" / "d0" / "ben.json").exists()
+    assert merge_into(one, two).ok  # once ben closes, it merges
+
+
+def test_dry_run_writes_nothing(copies: tuple[Path, Path]) -> None:
+    one, two = copies
+    with open_as(two, "ben") as ben:
+        ben.apply(AcceptQuote("d0", "q1"))
+        ben.import_documents([Document("d2", "New", ARTICLE)])
+    with open_as(one, "ana"):
+        pass
+    before = snapshot(one)
+    with open_as(one, "ana", read_only=True) as session:
+        report = merge(session, two, dry_run=True)
+    assert report.ok and report.dry_run
+    assert {m.kind for m in report.merged} == {"document", "layer", "journal"}
+    assert snapshot(one) == before
+
+
+def test_statuses_latest_wins_and_assignments_union(copies: tuple[Path, Path]) -> None:
+    one, two = copies
+    write_status(one, "ana", "d0", "in-progress", "2026-01-01T10:00:00+00:00")
+    write_status(two, "ana", "d0", "done", "2026-01-02T10:00:00+00:00")
+    write_status(one, "ana", "d1", "done", "2026-01-03T10:00:00+00:00")
+    write_status(two, "ana", "d1", "in-progress", "2026-01-02T10:00:00+00:00")
+    write_status(one, "cy", "d1", "done", "2026-01-02T10:00:00+00:00")
+    write_status(two, "cy", "d1", "in-progress", "2026-01-02T10:00:00+00:00")
+    AssignmentsFile(one).update(lambda cur: ({"d0": ("ana",)}, None))
+    AssignmentsFile(two).update(lambda cur: ({"d0": ("ben",), "d1": ("ben", "cy")}, None))
+    report = merge_into(one, two)
+    mine = read_statuses(one, "ana")
+    assert mine["d0"].status == "done" and mine["d1"].status == "done"
+    assert read_statuses(one, "cy")["d1"].status == "done"  # a tie is a conflict: ours kept
+    assert AssignmentsFile(one).read() == {"d0": ("ana",), "d1": ("ben", "cy")}
+    assert sorted((c.kind, c.doc) for c in report.conflicts) == [
+        ("assignment", "d0"),
+        ("status", "d1"),
+    ]
+
+
+def test_other_of_the_old_layout_or_not_a_project_is_refused(
+    copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    one, two = copies
+    (two / "journal.jsonl").write_bytes(b"")  # the old layout's one journal
+    with pytest.raises(InputError, match="old layout"):
+        merge_into(one, two)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="not a saywho project"):
+        merge_into(one, tmp_path / "empty")
+
+
+def test_cli_json_summary_and_exit_codes(
+    copies: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    one, two = copies
+    with open_as(two, "ben") as ben:
+        ben.apply(AcceptQuote("d0", "q1"))
+    args = ["merge", str(two), "--project", str(one), "--annotator", "ana", "--json"]
+    assert main([*args, "--dry-run"]) == 0
+    dry = orjson.loads(capsys.readouterr().out)
+    assert dry["dry_run"] is True and dry["ok"] is True
+    assert not (one / "annotations" / "d0" / "ben.json").exists()
+    assert main(args) == 0
+    summary = orjson.loads(capsys.readouterr().out)
+    assert summary["ok"] is True and summary["conflicts"] == []
+    assert {"kind": "layer", "action": "arrived", "doc": "d0", "layer": "ben"}.items() <= (
+        next(m for m in summary["merged"] if m["kind"] == "layer").items()
+    )
+    # a conflict: one line on stderr, exit 1, control characters made visible
+    with open_as(one, "ben") as ben:
+        ben.apply(SetStance("d0", "q1", "support"))
+    with open_as(two, "ben") as ben:
+        ben.apply(SetNote("d0", "q1", "x"))
+    assert main(["merge", str(two), "--project", str(one), "--annotator", "ana"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'d0'" in err[0] and "'ben'" in err[0]
+    assert "\x1b" not in err[0]

@@ -1,0 +1,36 @@
+"""The review queue puts the annotator's assigned documents first (issue 10, item 4)."""
+
+from __future__ import annotations
+
+from annotations.model import Quote, layer_from_records
+from annotations.review import QueueFilter, build_queue, documents_first
+
+TEXT = "Alpha said one. Beta said two. Gamma said three. Delta said four."
+
+
+def quote(qid: str, word: str, conf: float) -> Quote:
+    start = TEXT.index(word)
+    return Quote(qid, start, start + len(word), word, confidence={"span": conf})
+
+
+def layers() -> dict:
+    a = layer_from_records("ann", [quote("a1", "one", 0.2), quote("a2", "two", 0.9)], [])
+    b = layer_from_records("ann", [quote("b1", "one", 0.5), quote("b2", "two", 0.1)], [])
+    return {"A": a, "B": b}
+
+
+def test_assigned_documents_come_first_each_part_least_confident_first() -> None:
+    queue = build_queue(layers(), QueueFilter(), first={"B"})
+    assert queue == [("B", "b2"), ("B", "b1"), ("A", "a1"), ("A", "a2")]
+
+
+def test_without_first_the_order_is_unchanged() -> None:
+    assert build_queue(layers(), QueueFilter()) == [
+        ("B", "b2"), ("A", "a1"), ("B", "b1"), ("A", "a2")]
+    assert build_queue(layers(), QueueFilter(), first=()) == build_queue(layers(), QueueFilter())
+
+
+def test_documents_first_keeps_each_part_in_its_order() -> None:
+    queue = [("A", "a1"), ("B", "b1"), ("A", "a2"), ("B", "b2")]
+    assert documents_first(queue, {"B"}) == [("B", "b1"), ("B", "b2"), ("A", "a1"), ("A", "a2")]
+    assert documents_first(queue, ()) == queue

@@ -1,0 +1,153 @@
+"""A team on one corpus: several annotators (and ``saywho import``) on one project at once.
+
+Locks are per annotator: different annotators both write; a second process of the same
+annotator is read-only for that annotator's layers and journal but may still change the
+shared files (imports, settings). Shared files are read-modify-written under a short lock
+with a re-read, so no change of one process is lost to another's.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from annotations import scheme as scheme_rules
+from annotations.edits import AcceptQuote, SetNote, SetStance
+from annotations.errors import ReadOnlyError
+from annotations.model import Document, Layer
+from annotations.session import Session
+from annotations.store import Project
+from annotations.store.lock import lock_path
+from tests.conftest import ARTICLE, fixed_detect, make_project, with_suggestions
+
+N = 50
+
+
+def test_two_annotators_write_at_once_each_to_their_own_files(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder, n_docs=2, annotator="ana") as ana, Project.open(folder, "ben") as ben:
+        assert not ana.read_only and not ben.read_only
+        ana.apply(AcceptQuote("d0", quote_id="q1"))
+        ben.apply(SetStance("d0", quote_id="q1", stance="oppose"))
+        ana.apply(SetNote("d1", quote_id="q2", note="ana's"))
+        assert ben.layer("d0", "ana").quotes["q1"].status == "accepted"  # read again
+        assert ana.layer("d0", "ben").quotes["q1"].stance == "oppose"
+        assert ben.undo() is not None  # ben's own journal only
+        assert ana.layer("d0", "ben").quotes["q1"].stance is None
+        assert ana.layer("d0").quotes["q1"].status == "accepted"
+        # each journal holds its annotator's entries; the merged history holds both
+        assert {e["annotator"] for e in ana.journal()} == {"ana", "ben"}
+    assert sorted(p.name for p in (folder / "annotations" / "d0").iterdir()) == [
+        "ana.json",
+        "ben.json",
+        "suggestions.json",
+    ]
+    journals = sorted(p.name for p in (folder / "journal").glob("*.jsonl"))
+    assert journals == ["ana.jsonl", "ben.jsonl"]
+    for who in ("ana", "ben"):
+        lines = (folder / "journal" / f"{who}.jsonl").read_text().splitlines()
+        assert lines and all(f'"annotator":"{who}"' in line for line in lines)
+
+
+def test_a_second_process_of_the_same_annotator_is_read_only_and_says_who(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as first, Project.open(folder, "ann") as second:
+        assert second.read_only and not second.shared_read_only
+        reason = second.read_only_reason or ""
+        assert "'ann'" in reason and f"pid {os.getpid()}" in reason
+        with pytest.raises(ReadOnlyError):
+            second.apply(AcceptQuote("d0", quote_id="q1"))
+        assert lock_path(folder, "ann").read_text().split()[0] == str(os.getpid())
+        first.apply(AcceptQuote("d0", quote_id="q1"))
+        # a reader sees the holder's edit (the file changed on disk: read again)
+        assert second.layer("d0").quotes["q1"].status == "accepted"
+        assert second.layer("d0", "suggestions").quotes["q1"].status == "suggested"
+
+
+def test_an_import_next_to_an_open_session_of_the_same_annotator(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with Session.open(folder, "ann", detect=fixed_detect) as tui:
+        tui.import_documents([Document("d0", "Doc 0", ARTICLE)])
+        tui.apply(AcceptQuote("d0", quote_id="q1"))
+        with Session.open(folder, "ann", detect=fixed_detect) as cli:
+            assert cli.read_only
+            report = cli.import_documents(
+                [Document("d1", "Doc 1", ARTICLE), Document("d0", "Doc 0", ARTICLE)]
+            )
+            assert report.added == ["d1"] and report.unchanged == ["d0"]
+            assert cli.put_layer("d1", Layer("gold", *_layer_parts()))  # a new layer: no journal
+        assert tui.document_ids() == ["d0", "d1"]  # the list changed on disk: read again
+        assert set(tui.layer("d1").quotes) == {"q1", "q2"}
+        assert set(tui.layer("d1", "gold").quotes) == {"q1", "q2"}
+        tui.apply(AcceptQuote("d1", quote_id="q2"))
+        with Session.open(folder, "bob", detect=fixed_detect) as other:  # another annotator
+            assert not other.read_only
+            other.import_documents([Document("d2", "Doc 2", ARTICLE)])
+        assert tui.document_ids() == ["d0", "d1", "d2"]
+    with Project.open(folder, "ann", read_only=True) as project:
+        assert project.document_ids() == ["d0", "d1", "d2"]
+        assert project.layer("d0").quotes["q1"].status == "accepted"
+        assert project.layer("d1").quotes["q2"].status == "accepted"
+
+
+def _layer_parts() -> tuple:  # type: ignore[type-arg]
+    found = fixed_detect(ARTICLE)
+    return found.quotes, found.speakers
+
+
+def _changer(folder: str, who: str, start: object) -> None:
+    start.wait(30)  # type: ignore[attr-defined]
+    with Project.open(folder, who) as project:
+        assert not project.read_only, project.read_only_reason
+        for n in range(N):
+            project.set_setting(f"{who}-{n}", n)
+            if n % 5 == 0:
+                scheme_rules.add_label(project, f"{who}-label-{n}")
+            if n % 3 == 0:
+                doc = Document(f"{who}-doc-{n}", "t", ARTICLE)
+                project.add_documents(with_suggestions([doc]))
+
+
+def test_two_processes_changing_shared_files_at_once_lose_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    make_project(folder).close()
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_changer, args=(str(folder), who, start)) for who in ("ana", "ben")]
+    for proc in procs:
+        proc.start()
+    start.set()
+    for proc in procs:
+        proc.join(120)
+        assert proc.exitcode == 0
+    with Project.open(folder, "ann", read_only=True) as project:
+        settings = project.settings
+        names = set(project.scheme.names)
+        ids = project.document_ids()
+    for who in ("ana", "ben"):
+        assert all(settings.get(f"{who}-{n}") == n for n in range(N)), settings
+        assert {f"{who}-label-{n}" for n in range(0, N, 5)} <= names
+        assert {f"{who}-doc-{n}" for n in range(0, N, 3)} <= set(ids)
+    assert len(ids) == len(set(ids)) == 1 + 2 * len(range(0, N, 3))
+    assert {"support", "oppose", "neutral", "unclear"} <= names
+
+
+def test_a_settings_change_by_another_process_is_seen_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "proj"
+    with make_project(folder) as ann, Project.open(folder, "bob") as bob:
+        scheme = ann.scheme
+        bob.set_setting("colour", "stance")
+        scheme_rules.add_label(bob, "mixed")
+        assert ann.settings == {"colour": "stance"}
+        assert "mixed" in ann.scheme.names
+        # a scheme change made from a copy read before bob's change keeps bob's label
+        from dataclasses import replace
+
+        ann._settings._seen = scheme.to_dict()  # noqa: SLF001 - the copy ann read earlier
+        ann.set_scheme(replace(scheme, target="rent control"))
+        assert ann.scheme.target == "rent control" and "mixed" in ann.scheme.names

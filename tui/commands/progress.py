@@ -1,0 +1,106 @@
+"""``saywho progress``: each annotator's assigned / done / remaining documents, quotes
+reviewed, last edit, and agreement so far on the documents two or more marked done."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotations import team
+from annotations.display import safe_json, visible_line
+from tui.commands._common import open_session
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``progress`` command."""
+    parser = subparsers.add_parser(
+        "progress",
+        help="the team's progress: documents done per annotator, agreement so far",
+        description="Per annotator: documents assigned, done, in progress and remaining; "
+        "quotes reviewed (accepted or rejected) in their layer; the time of their last edit; "
+        "and agreement (as `saywho agree` computes it) on documents marked done by two or more "
+        "annotators.",
+        epilog="example: saywho progress --json",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the progress."""
+    session = open_session(args, read_only=True, create=False)
+    try:
+        result = team.progress(session)
+    finally:
+        session.close()
+    if args.json:
+        print(safe_json(orjson.dumps(result.to_dict()).decode()))
+    else:
+        _print(result)
+    for message in result.warnings:
+        print(f"saywho: warning: {visible_line(message)}", file=sys.stderr)
+    return 0
+
+
+def _print(result: team.TeamProgress) -> None:
+    console = Console(highlight=False)
+    if not result.annotators:
+        console.print(
+            f"{result.documents} documents; nobody is assigned one yet "
+            "(saywho assign) and nobody has set a status (saywho status)"
+        )
+        return
+    table = Table(
+        title=f"progress: {result.assigned_documents} of {result.documents} documents assigned",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for column in ("annotator", "assigned", "done", "busy", "left", "reviewed", "last edit",
+                   "agree F1"):
+        table.add_column(column, justify="left" if column in ("annotator", "last edit")
+                         else "right", no_wrap=column != "agree F1")
+    for row in result.annotators:
+        extra = f" (+{row.done_unassigned})" if row.done_unassigned else ""
+        table.add_row(
+            Text(visible_line(row.annotator)),
+            str(row.assigned),
+            f"{row.done}{extra}",
+            str(row.in_progress),
+            str(row.remaining),
+            str(row.quotes_reviewed),
+            _when(row.last_edit),
+            "" if row.agreement_f1 is None
+            else f"{row.agreement_f1:.1f} ({row.agreement_docs})",
+        )
+    console.print(table)
+    if any(r.done_unassigned for r in result.annotators):
+        console.print("done (+n): n more documents marked done that were not assigned to them")
+    console.print("busy: in progress; reviewed: quotes accepted or rejected; last edit in UTC; "
+                  "agree F1: span F1 (50 % overlap) against the others on documents both "
+                  "marked done (how many)")
+    lines = result.agreement_lines()
+    if lines:
+        console.print(Text(visible_line(f"on {len(result.compared_documents)} documents done by "
+                                        "two or more annotators:")))
+        for line in lines:
+            console.print(Text(visible_line(line)))
+
+
+def _when(stamp: str | None) -> str:
+    """An ISO time as ``MM-DD HH:MM`` in UTC (``never`` when none)."""
+    if not stamp:
+        return "never"
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%m-%d %H:%M")
+    except ValueError:
+        return visible_line(stamp)

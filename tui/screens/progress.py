@@ -1,0 +1,152 @@
+"""ProgressScreen: the team's progress per annotator (``P``).
+
+Per annotator: documents assigned, done, in progress, remaining, quotes reviewed, the time of
+the last edit, and agreement so far on the documents two or more annotators marked done. The
+figures and their rules are the domain's (``annotations.team.progress``); computing them reads
+every layer, so it runs in a thread worker while the screen says "computing…". The screen
+computes again when the live project says another annotator's progress changed, and after this
+annotator's own status changes.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from annotations import team
+from annotations.display import visible
+from annotations.errors import SaywhoError
+from annotations.events import DocumentsAdded, Event
+from annotations.live import LiveEvent, TeamProgressChanged
+from tui.actions import PROGRESS, bindings
+from tui.bridge import Outcome, SessionBridge
+from tui.screens.base import SaywhoScreen
+from tui.widgets.status import Banner, StatusBar
+
+COLUMNS = ("Annotator", "Assigned", "Done", "In progress", "Remaining", "Quotes reviewed",
+           "Last edit", "Agreement F1")
+
+
+def when(stamp: str | None) -> str:
+    """An ISO time as ``YYYY-MM-DD HH:MM`` (``—`` when none)."""
+    return stamp[:16].replace("T", " ") if stamp else "—"
+
+
+def agreement_cell(row: team.AnnotatorProgress) -> str:
+    """``F1 % (n docs)`` or ``—`` when no document was compared."""
+    if row.agreement_f1 is None:
+        return "—"
+    docs = row.agreement_docs
+    return f"{row.agreement_f1:.1f} % ({docs} doc{'' if docs == 1 else 's'})"
+
+
+def progress_table(progress: team.TeamProgress, me: str) -> Table:
+    """One row per annotator (this annotator's in bold)."""
+    table = Table(expand=False, box=None, padding=(0, 1), header_style="bold")
+    for i, name in enumerate(COLUMNS):
+        table.add_column(name, justify="left" if i in (0, 6) else "right", no_wrap=True)
+    for row in progress.annotators:
+        table.add_row(
+            visible(row.annotator), str(row.assigned), str(row.done), str(row.in_progress),
+            str(row.remaining), str(row.quotes_reviewed), when(row.last_edit),
+            agreement_cell(row), style="bold" if row.annotator == me else None,
+        )
+    return table
+
+
+def progress_summary(progress: team.TeamProgress) -> Text:
+    """The head: documents, assigned, what agreement is computed on, warnings."""
+    text = Text(no_wrap=False)
+    text.append(f"{progress.documents} documents · {progress.assigned_documents} assigned · "
+                f"{len(progress.annotators)} annotators · agreement on "
+                f"{len(progress.compared_documents)} documents done by two or more")
+    if not progress.annotators:
+        text.append("\nNo assignments or statuses yet: `saywho assign --annotators A,B` "
+                    "assigns documents; `d` in the reader marks one done.", "dim")
+    for line in progress.agreement_lines():
+        text.append(f"\n{visible(line)}", "dim")
+    for msg in progress.warnings:
+        text.append(f"\n⚠ {visible(msg)}", "bold")
+    return text
+
+
+class ProgressScreen(SaywhoScreen):
+    """Every annotator's progress; ``r`` computes again, Esc goes back."""
+
+    BINDINGS = bindings(PROGRESS)
+
+    def __init__(self, bridge: SessionBridge) -> None:
+        super().__init__(bridge)
+        self.progress: team.TeamProgress | None = None
+        self._asked = 0
+
+    def compose(self) -> ComposeResult:
+        """Header, summary, the table, status bar, footer."""
+        yield Header(show_clock=False, icon="❝")
+        yield Banner(id="banner")
+        with VerticalScroll(id="progress-body"):
+            yield Static("computing…", id="progress-summary")
+            yield Static("", id="progress-table")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start computing; follow other processes' progress and this annotator's statuses."""
+        super().on_mount()
+        self.sub_title = self.app.sub_title = "team progress"
+        self.bridge.session_events.subscribe(self, self.session_event)
+        self.bridge.outcomes.subscribe(self, self.change_saved)
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        """Back on top: figures may have changed meanwhile."""
+        self.app.sub_title = "team progress"
+        self.action_reload()
+
+    def session_event(self, event: Event | LiveEvent) -> None:
+        """Another annotator's progress (or the document list) changed: compute again."""
+        if isinstance(event, TeamProgressChanged | DocumentsAdded) and self.is_current:
+            self.action_reload()
+
+    def change_saved(self, outcome: Outcome) -> None:
+        """A status set here (from a reader below) is saved: compute again."""
+        if outcome.ok and isinstance(outcome.result, team.StatusChange) and self.is_current:
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        """Compute the figures again."""
+        self._asked += 1
+        self.query_one("#progress-summary", Static).update("computing…")
+        self._compute(self._asked)
+
+    @work(thread=True, exclusive=True, group="progress")
+    def _compute(self, asked: int) -> None:
+        try:
+            found: team.TeamProgress | SaywhoError = team.progress(self.bridge.session)
+        except SaywhoError as exc:
+            found = exc
+        self.app.call_from_thread(self.show_progress, found, asked)
+
+    def show_progress(self, found: team.TeamProgress | SaywhoError, asked: int = 0) -> None:
+        """Draw the figures (a later request's answer wins)."""
+        if asked and asked != self._asked:
+            return
+        summary = self.query_one("#progress-summary", Static)
+        if isinstance(found, SaywhoError):
+            summary.update(Text(f"⚠ {visible(found.message)}", "bold"))
+            return
+        self.progress = found
+        summary.update(progress_summary(found))
+        self.query_one("#progress-table", Static).update(
+            progress_table(found, self.bridge.annotator))
+        done = sum(r.done for r in found.annotators)
+        self.query_one(StatusBar).set_position(
+            visible(f"{len(found.annotators)} annotators · {done} done "))
+
+    def action_back(self) -> None:
+        """Back to the previous screen."""
+        self.app.pop_screen()
