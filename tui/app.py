@@ -199,5 +199,5 @@ class SaywhoApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit once every queued change is saved."""
-        await self.bridge.wait_idle(timeout=30)
+        await self.bridge.wait_saved(timeout=30)
         self.exit()

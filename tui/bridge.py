@@ -88,7 +88,8 @@ class SessionBridge:
         self._owner = owner
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saywho-save")
         self._pending_lock = threading.Lock()
-        self.pending = 0
+        self.pending = 0  # queued and not yet handed back to the UI
+        self._unsaved = 0  # queued and not yet through the session (counted by the worker)
         self.settle_delay = settle_delay
         self.save_state = SaveState("idle", "no edits yet")
         self._settled = self.save_state  # the last state that was not "saving"
@@ -172,13 +173,19 @@ class SessionBridge:
     ) -> None:
         with self._pending_lock:
             self.pending += 1
+            self._unsaved += 1
         self._set_save("saving", what if self.pending == 1 else f"{what} ({self.pending} queued)")
         self._pool.submit(self._run, op, what, fn, edit)
 
     def _run(self, op: str, what: str, fn: Callable[[Session], Any], edit: Edit | None) -> None:
         if self.settle_delay:  # let the UI paint the change before saving competes for the GIL
             time.sleep(self.settle_delay)
-        self._deliver(self.run_now(op, what, fn, edit))
+        try:
+            outcome = self.run_now(op, what, fn, edit)
+        finally:
+            with self._pending_lock:
+                self._unsaved -= 1
+        self._deliver(outcome)
 
     def run_now(
         self, op: str, what: str, fn: Callable[[Session], Any], edit: Edit | None = None
@@ -311,8 +318,18 @@ class SessionBridge:
         self.layer_switched.publish(self.active_layer)
 
     # ------------------------------------------------------------------ lifetime
+    async def wait_saved(self, timeout: float = 10.0) -> None:
+        """Wait (asynchronously) until every queued change has been through the session (saved
+        or refused). This is the wait for an action handler: it does not need the UI to handle
+        the outcomes, which it cannot do while the handler waits."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._unsaved and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+
     async def wait_idle(self, timeout: float = 10.0) -> None:
-        """Wait (asynchronously) until every queued change has been delivered."""
+        """Wait (asynchronously) until every queued change has been delivered to the UI (for
+        tests and other code outside the app's message handlers)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while self.pending and loop.time() < deadline:

@@ -32,11 +32,11 @@ def test_two_annotators_edit_the_same_project_at_once(tmp_path: Path) -> None:
         ana.send("a")
         ana.wait_for("saved: accepted q1")
         ben.send("j", "t")  # ben: the second quote, re-typed
-        ben.wait_for("saved:")
+        ben.wait_for("saved: type")
         ben.send("a")
         ben.wait_for("saved: accepted q2")
         ana.send("j", "t")
-        ana.wait_for("saved:")
+        ana.wait_for("saved: type")
         for tmux in (ana, ben):
             tmux.send("q")
             assert tmux.wait_exit(), tmux.screen()

@@ -277,3 +277,23 @@ async def test_palette_offers_one_quit_the_one_that_waits_for_saves(folder, run_
         await pilot.press(*"quit", "enter")  # the one match left: saywho's quit
         await pilot.pause(0.3)
     assert not pilot.app.is_running
+
+
+async def test_quit_while_an_edit_is_saving_waits_for_it_and_exits(folder, run_app):
+    """``q`` pressed while a save is still in flight: the app waits for the save (not for the
+    UI to hear of it, which it cannot while the quit waits) and exits at once after."""
+    import asyncio
+    import time
+
+    async with run_app(folder) as pilot:
+        pilot.app.bridge.settle_delay = 0.3  # the save is surely still running at "q"
+        await pilot.press("a")
+        started = time.monotonic()
+        await pilot.press("q")
+        for _ in range(200):
+            if not pilot.app.is_running:
+                break
+            await asyncio.sleep(0.025)
+        assert not pilot.app.is_running, "the app did not exit while a save was in flight"
+        assert time.monotonic() - started < 5
+    assert saved_layer(folder).quotes["q1"].status == "accepted"

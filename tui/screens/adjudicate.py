@@ -337,14 +337,14 @@ class AdjudicateScreen(SaywhoScreen):
     async def action_edit_final(self) -> None:
         """Open ``final`` in the reader at this unit, to fix what no layer got right."""
         quote = final_quote(self.units[self.index], self.final) if self.units else None
-        await self.bridge.wait_idle()  # the reader reads what the adoptions saved
+        await self.bridge.wait_saved()  # the reader reads what the adoptions saved
         self.bridge.switch_layer(FINAL_LAYER)
         self.post_message(OpenDocument(self.doc_id, quote.id if quote else None))
 
     async def action_back(self) -> None:
         """Back to the previous screen once the adoptions are saved (a reader of ``final``
         there has followed them through the bridge)."""
-        await self.bridge.wait_idle()
+        await self.bridge.wait_saved()
         self.app.pop_screen()
 
     def edit_finished(self, outcome: Outcome) -> None:
