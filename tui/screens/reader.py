@@ -43,7 +43,6 @@ from annotations.errors import SaywhoError
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
 from annotations.registry import SpeakerCandidate, speaker_candidates
 from annotations.review import confidence_of
-from annotations.stance.suggester import describe
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.keys import replace_bindings
@@ -296,7 +295,7 @@ class ReaderScreen(SaywhoScreen):
             panel.border_title = "Stance"
             return
         label = visible(found.label)
-        detail.append(f"· suggested stance {visible(describe(found))} · g takes it ",
+        detail.append(f"· suggested stance {visible(found.describe())} · g takes it ",
                       "dim italic" if found.tentative else "italic")
         mark = "?" if found.tentative else ""
         panel.border_title = plain(f"Stance · ~{label}{mark} {found.confidence:.2f}")
