@@ -11,15 +11,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install leaves our sources uncompiled, and where PYTHONDONTWRITEBYTECODE is set
+# every start would compile them again: compile them once, as a wheel install does.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q annotations tui >/dev/null
 	touch $(STAMP)
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q annotations tui >/dev/null
 	touch $(STAMP) $(TEST_STAMP)
 
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q annotations tui >/dev/null
 	$(BIN)/saywho
 
 test: $(TEST_STAMP)

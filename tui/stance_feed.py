@@ -7,6 +7,10 @@ worker reads the active layer of every document (one document at a time, under t
 lock) and refits. Refits never overlap: a request during one queues exactly one more. When a
 refit lands, ``updated`` is published and the readers redraw their suggestions.
 
+Nothing of it is paid for at startup: the suggester is built when first needed, and the first
+fit waits until the first screen is up (``FIRST_FIT_DELAY_S``), since it loads the numeric
+libraries and, in a thread beside the UI, would slow the first frame.
+
 Suggestions are shown, never applied: ``g`` in the reader takes one.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -22,16 +27,14 @@ from textual.signal import Signal
 
 from annotations.model import Quote
 from annotations.session import Session
-from annotations.stance.suggester import (
-    Key,
-    StanceSuggester,
-    SuggestionSet,
-    label_changed,
-    stance_uncertainty_order,
-)
-from annotations.stance.types import StanceSuggestion
 from annotations.store import EditReceipt
 from tui.plain import say
+
+if TYPE_CHECKING:
+    from annotations.stance.suggester import Key, StanceSuggester, SuggestionSet
+    from annotations.stance.types import StanceSuggestion
+
+FIRST_FIT_DELAY_S = 0.3
 
 
 class StanceFeed:
@@ -41,16 +44,30 @@ class StanceFeed:
         self._session = session
         self._owner = owner
         self._layer = layer
-        self.model = StanceSuggester()
+        self._model: StanceSuggester | None = None
+        self._first_fit_due = False
         self.updated: Signal[int] = Signal(owner, "stance-updated")
+
+    @property
+    def model(self) -> StanceSuggester:
+        """The suggester (built on first use)."""
+        if self._model is None:
+            from annotations.stance.suggester import StanceSuggester
+
+            self._model = StanceSuggester()
+        return self._model
 
     # ------------------------------------------------------------------ reading
     def suggestion(self, doc_id: str, quote: Quote) -> StanceSuggestion | None:
         """The latest suggestion for an unlabelled quote (``None``: nothing to say)."""
-        return self.model.suggestion(doc_id, quote)
+        if self._model is None:  # nothing fitted yet
+            return None
+        return self._model.suggestion(doc_id, quote)
 
     def uncertainty_order(self, queue: Sequence[Key]) -> list[Key]:
         """``queue`` with the most uncertain stance first."""
+        from annotations.stance.suggester import stance_uncertainty_order
+
         return stance_uncertainty_order(self.model.current, queue)
 
     @property
@@ -60,13 +77,24 @@ class StanceFeed:
 
     # ------------------------------------------------------------------ what changes it
     def start(self) -> None:
-        """Fit once when suggestions are first wanted."""
+        """Fit once when suggestions are first wanted, once the screen is up."""
+        if self._first_fit_due or (self._model is not None and self._model.fits):
+            return
+        self._first_fit_due = True
+        self._owner.set_timer(FIRST_FIT_DELAY_S, self._first_fit)
+
+    def _first_fit(self) -> None:
+        self._first_fit_due = False
         if self.model.fits == 0 and not self.model.refits.running:
             self.request()
 
     def edit_saved(self, receipt: EditReceipt) -> None:
         """A saved edit, undo or redo: refit when it changed what the model learns."""
-        self.model.changed(receipt.doc_id)
+        if self._model is None:  # not fitted yet: the first fit reads everything
+            return
+        from annotations.stance.suggester import label_changed
+
+        self._model.changed(receipt.doc_id)
         change = receipt.change
         if any(
             label_changed(change.quotes_before.get(qid), after)
@@ -76,14 +104,20 @@ class StanceFeed:
 
     def relabelled(self) -> None:
         """The scheme changed (quotes relabelled everywhere): learn every document anew."""
-        self.model.changed()
+        if self._model is None:
+            return
+        self._model.changed()
         self.request()
 
     def layer_switched(self) -> None:
         """Another layer is shown: drop the old layer's suggestions, learn from this one."""
+        if self._model is None:
+            return
+        from annotations.stance.suggester import SuggestionSet
+
         layer = self._layer()
-        if self.model.current.layer != layer:
-            self.model.current = SuggestionSet(self.model.fits, layer)
+        if self._model.current.layer != layer:
+            self._model.current = SuggestionSet(self._model.fits, layer)
         self.request()
 
     # ------------------------------------------------------------------ refitting
@@ -125,6 +159,8 @@ class StanceFeed:
         """Wait until no refit is running or queued (for tests and quitting)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        while self._first_fit_due and loop.time() < deadline:
+            await asyncio.sleep(0.01)
         refits = self.model.refits
         while (refits.running or refits.dirty) and loop.time() < deadline:
             await asyncio.sleep(0.01)

@@ -225,9 +225,3 @@ def stance_uncertainty_order(suggestions: SuggestionSet, queue: Sequence[Key]) -
     or not fitted yet) last; ties keep the queue's order."""
     unc = suggestions.uncertainty
     return sorted(queue, key=lambda key: -unc.get(key, -1.0))
-
-
-def describe(suggestion: StanceSuggestion) -> str:
-    """``oppose 0.62 (tentative)`` for a detail line."""
-    state = "tentative" if suggestion.tentative else "model trusted"
-    return f"{suggestion.label} {suggestion.confidence:.2f} ({state})"

@@ -57,6 +57,11 @@ class StanceSuggestion:
     tentative: bool
     scores: tuple[tuple[str, float], ...] = ()
 
+    def describe(self) -> str:
+        """``oppose 0.62 (tentative)`` for a detail line."""
+        state = "tentative" if self.tentative else "model trusted"
+        return f"{self.label} {self.confidence:.2f} ({state})"
+
 
 @dataclass(frozen=True, slots=True)
 class FitReport:

@@ -15,7 +15,6 @@ from annotations.stance.suggester import (
     RefitState,
     StanceSuggester,
     SuggestionSet,
-    describe,
     label_changed,
     snapshot,
     stance_uncertainty_order,
@@ -204,8 +203,8 @@ def test_refits_never_overlap_and_one_more_follows_a_request() -> None:
 
 
 def test_describe() -> None:
-    assert describe(StanceSuggestion("a/q1", "oppose", 0.625, True)) == "oppose 0.62 (tentative)"
-    assert describe(StanceSuggestion("a/q1", "support", 0.9, False)) == \
+    assert StanceSuggestion("a/q1", "oppose", 0.625, True).describe() == "oppose 0.62 (tentative)"
+    assert StanceSuggestion("a/q1", "support", 0.9, False).describe() == \
         "support 0.90 (model trusted)"
 
 

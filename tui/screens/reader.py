@@ -47,7 +47,6 @@ from annotations.live import LiveEvent
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
 from annotations.registry import SpeakerCandidate, speaker_candidates
 from annotations.review import confidence_of
-from annotations.stance.suggester import describe
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.keys import replace_bindings
@@ -315,7 +314,7 @@ class ReaderScreen(SaywhoScreen):
             panel.border_title = "Stance"
             return
         label = visible(found.label)
-        detail.append(f"· suggested stance {visible(describe(found))} · g takes it ",
+        detail.append(f"· suggested stance {visible(found.describe())} · g takes it ",
                       "dim italic" if found.tentative else "italic")
         mark = "?" if found.tentative else ""
         panel.border_title = plain(f"Stance · ~{label}{mark} {found.confidence:.2f}")
