@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from annotations.change import EditContext, LayerChange
 from annotations.errors import InputError, SpanError
 from annotations.model import (
     QUOTE_TYPES,
@@ -22,81 +23,8 @@ from annotations.model import (
     Mention,
     Quote,
     Speaker,
-    now_iso,
 )
 from annotations.registry import speaker_key
-
-
-@dataclass(frozen=True, slots=True)
-class LayerChange:
-    """The records one edit touches: id -> record before and after (``None`` = absent)."""
-
-    quotes_before: Mapping[str, Quote | None] = field(default_factory=dict)
-    quotes_after: Mapping[str, Quote | None] = field(default_factory=dict)
-    speakers_before: Mapping[str, Speaker | None] = field(default_factory=dict)
-    speakers_after: Mapping[str, Speaker | None] = field(default_factory=dict)
-
-    def inverted(self) -> LayerChange:
-        """The change that undoes this one."""
-        return LayerChange(
-            self.quotes_after, self.quotes_before, self.speakers_after, self.speakers_before
-        )
-
-    def apply_to(self, layer: Layer) -> Layer:
-        """``layer`` with this change's after-records in place."""
-        quotes = dict(layer.quotes)
-        for qid, quote in self.quotes_after.items():
-            if quote is None:
-                quotes.pop(qid, None)
-            else:
-                quotes[qid] = quote
-        speakers = dict(layer.speakers)
-        for sid, speaker in self.speakers_after.items():
-            if speaker is None:
-                speakers.pop(sid, None)
-            else:
-                speakers[sid] = speaker
-        return Layer(layer.name, quotes, speakers)
-
-    @property
-    def quote_ids(self) -> tuple[str, ...]:
-        """Ids of the quotes this change touches."""
-        return tuple(self.quotes_after)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A plain dict for the journal."""
-
-        def dump(records: Mapping[str, Any]) -> dict[str, Any]:
-            return {k: (v.to_dict() if v is not None else None) for k, v in records.items()}
-
-        return {
-            "quotes_before": dump(self.quotes_before),
-            "quotes_after": dump(self.quotes_after),
-            "speakers_before": dump(self.speakers_before),
-            "speakers_after": dump(self.speakers_after),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LayerChange:
-        """The inverse of ``to_dict``."""
-
-        def load(records: Mapping[str, Any], kind: Any) -> dict[str, Any]:
-            return {k: (kind.from_dict(v) if v is not None else None) for k, v in records.items()}
-
-        return cls(
-            load(data.get("quotes_before", {}), Quote),
-            load(data.get("quotes_after", {}), Quote),
-            load(data.get("speakers_before", {}), Speaker),
-            load(data.get("speakers_after", {}), Speaker),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class EditContext:
-    """Who makes the edit and when."""
-
-    annotator: str
-    now: str = field(default_factory=now_iso)
 
 
 @dataclass(frozen=True)

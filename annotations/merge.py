@@ -41,7 +41,6 @@ only: no Textual, no printing.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -62,7 +61,7 @@ from annotations.store.atomic import atomic_write_bytes, fsync_dir
 from annotations.store.documents import DocumentInfo
 from annotations.store.journal import Journal, journal_path, journal_paths
 from annotations.store.layers import layer_file
-from annotations.store.lock import folder_lock, lock_path
+from annotations.store.lock import folder_lock, lock_held, lock_path
 from annotations.store.migrations import SCHEMA_VERSION, file_version
 from annotations.store.statuses import read_statuses, status_files, write_status
 
@@ -478,7 +477,7 @@ class _Merge:
                 )
                 continue
             if self.dry_run:
-                if _lock_held(lock_path(self.ours, annotator)):
+                if lock_held(lock_path(self.ours, annotator)):
                     self.refused_annotators[annotator] = (
                         f"another saywho has the project open as {annotator!r}"
                     )
@@ -545,23 +544,6 @@ def _fast_forward_problem(
     except (AttributeError, KeyError, TypeError, ValueError, SaywhoError):
         return "OTHER's journal entry cannot be read"
     return None if held else "ours was changed outside the journal"
-
-
-def _lock_held(path: Path) -> bool:
-    """True when a live process holds the session lock at ``path`` (nothing is created)."""
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # closing drops a lock we took
-    return False
 
 
 def _write_layer(path: Path, expected: bytes | None, payload: bytes) -> bool:

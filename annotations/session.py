@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations import scheme as scheme_rules
 from annotations.detect.deadline import (
@@ -27,7 +27,6 @@ from annotations.detect.deadline import (
     DetectionTimeout,
     detection_budget,
 )
-from annotations.edits import Edit
 from annotations.errors import InputError, ProjectError, ReadOnlyError, SaywhoError
 from annotations.events import (
     ChangeFailed,
@@ -40,6 +39,9 @@ from annotations.events import (
 )
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceScheme
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
+
+if TYPE_CHECKING:
+    from annotations.edits import Edit
 
 T = TypeVar("T")
 Listener = Callable[[Event], None]

@@ -27,14 +27,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.signal import Signal
 
-from annotations.edits import Edit
 from annotations.errors import InputError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.live import LiveEvent, ProjectWatcher
@@ -44,6 +43,9 @@ from annotations.session import Session
 from annotations.store import EditReceipt
 from tui.plain import say
 from tui.stance_feed import StanceFeed
+
+if TYPE_CHECKING:
+    from annotations.edits import Edit
 
 T = TypeVar("T")
 

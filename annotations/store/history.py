@@ -29,9 +29,9 @@ import contextlib
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotations.edits import Edit, EditContext, LayerChange
+from annotations.change import EditContext, LayerChange
 from annotations.errors import InputError, SaywhoError
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
@@ -39,6 +39,9 @@ from annotations.store.documents import DocumentList
 from annotations.store.journal import Journal, merged
 from annotations.store.journal_index import Checkpoint, Ref, Stacks, find, is_edit, scope_of
 from annotations.store.layers import LayerStore
+
+if TYPE_CHECKING:
+    from annotations.edits import Edit
 
 CHECKPOINT_EVERY = 100
 _STACK_OPS = ("edit", "undo", "redo", "skip")

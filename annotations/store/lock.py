@@ -144,7 +144,11 @@ def short_lock(path: Path) -> Iterator[None]:
 
 def old_lock_held(folder: Path) -> bool:
     """True when an older saywho holds the project's pre-issue-10 lock ``.saywho.lock``."""
-    path = folder / OLD_LOCK_NAME
+    return lock_held(folder / OLD_LOCK_NAME)
+
+
+def lock_held(path: Path) -> bool:
+    """True when a live process holds the lock file at ``path`` (nothing is created)."""
     try:
         fd = os.open(path, os.O_RDWR)
     except OSError:

@@ -38,9 +38,8 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotations.edits import Edit
 from annotations.errors import DamagedFileError
 from annotations.model import Document, Layer, StanceScheme
 from annotations.store import imports
@@ -51,6 +50,9 @@ from annotations.store.imports import ImportReport
 from annotations.store.layers import LayerStore
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
+
+if TYPE_CHECKING:
+    from annotations.edits import Edit
 
 __all__ = ["DocumentInfo", "EditReceipt", "ImportReport", "Project", "default_annotator"]
 

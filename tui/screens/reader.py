@@ -23,24 +23,6 @@ from textual.widgets import Header
 
 from annotations import team, textnav
 from annotations.display import visible, visible_line
-from annotations.edits import (
-    AcceptQuote,
-    CreateSpeaker,
-    DeleteQuote,
-    Edit,
-    EditContext,
-    MergeSpeakers,
-    NewQuote,
-    RejectQuote,
-    RenameSpeaker,
-    ResetQuote,
-    SetNote,
-    SetQuoteType,
-    SetSpan,
-    SetSpeaker,
-    SetStance,
-    next_id,
-)
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
@@ -50,6 +32,7 @@ from annotations.review import confidence_of
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.keys import replace_bindings
+from tui.lazy import lazy_module
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.article import ArticleView
@@ -62,7 +45,10 @@ from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
 
 if TYPE_CHECKING:
+    from annotations import edits
     from tui.screens.speaker_picker import Pick
+else:  # loaded on first use: off the path to the first frame
+    edits = lazy_module("annotations.edits")
 
 
 def _prompt(title: str, value: str = "") -> object:
@@ -379,14 +365,15 @@ class ReaderScreen(SaywhoScreen):
         self._refresh_details()
 
     # ------------------------------------------------------------------ editing core
-    def submit(self, edit: Edit, follow: str | None = None) -> bool:
+    def submit(self, edit: edits.Edit, follow: str | None = None) -> bool:
         """Show an edit's effect now and queue it for saving; False if it cannot apply."""
         if self.refused() or self.anno is None or self.doc is None:
             return False
         if edit.layer is None and self.layer_name is not None:  # the layer on screen
             edit = dataclasses.replace(edit, layer=self.layer_name)
         try:
-            change = edit.compute(self.anno, self.doc.text, EditContext(self.bridge.annotator))
+            context = edits.EditContext(self.bridge.annotator)
+            change = edit.compute(self.anno, self.doc.text, context)
         except SaywhoError as exc:
             say(self, exc.message, title=exc.title, severity="warning")
             return False
@@ -532,27 +519,28 @@ class ReaderScreen(SaywhoScreen):
     def action_accept(self) -> None:
         """Accept the current quote."""
         if (q := self._need_quote()) is not None:
-            self.submit(AcceptQuote(self.doc_id, q.id))
+            self.submit(edits.AcceptQuote(self.doc_id, q.id))
 
     def action_reject(self) -> None:
         """Reject the current quote."""
         if (q := self._need_quote()) is not None:
-            self.submit(RejectQuote(self.doc_id, q.id))
+            self.submit(edits.RejectQuote(self.doc_id, q.id))
 
     def action_reset(self) -> None:
         """Put the current quote back to suggested."""
         if (q := self._need_quote()) is not None:
-            self.submit(ResetQuote(self.doc_id, q.id))
+            self.submit(edits.ResetQuote(self.doc_id, q.id))
 
     def action_accept_next(self) -> None:
         """Accept the current quote and move to the next."""
-        if (q := self._need_quote()) is not None and self.submit(AcceptQuote(self.doc_id, q.id)):
+        q = self._need_quote()
+        if q is not None and self.submit(edits.AcceptQuote(self.doc_id, q.id)):
             self._step(1)
 
     def action_stance(self, label: str) -> None:
         """Set the current quote's stance to ``label``."""
         if (q := self._need_quote()) is not None:
-            self.submit(SetStance(self.doc_id, q.id, label))
+            self.submit(edits.SetStance(self.doc_id, q.id, label))
 
     def action_take_suggestion(self) -> None:
         """Set the current quote's stance to the suggested one (``g``)."""
@@ -561,18 +549,19 @@ class ReaderScreen(SaywhoScreen):
         if quote is None or found is None or found.label is None:
             self.notify("No stance suggestion for this quote yet.", severity="warning", timeout=2)
             return
-        self.submit(SetStance(self.doc_id, quote.id, found.label))
+        self.submit(edits.SetStance(self.doc_id, quote.id, found.label))
 
     def action_clear_stance(self) -> None:
         """Remove the current quote's stance."""
         if (q := self._need_quote()) is not None:
-            self.submit(SetStance(self.doc_id, q.id, None))
+            self.submit(edits.SetStance(self.doc_id, q.id, None))
 
     def action_cycle_type(self) -> None:
         """Direct → indirect → mixed → direct."""
         if (q := self._need_quote()) is not None:
             i = QUOTE_TYPES.index(q.type) if q.type in QUOTE_TYPES else -1
-            self.submit(SetQuoteType(self.doc_id, q.id, QUOTE_TYPES[(i + 1) % len(QUOTE_TYPES)]))
+            next_type = QUOTE_TYPES[(i + 1) % len(QUOTE_TYPES)]
+            self.submit(edits.SetQuoteType(self.doc_id, q.id, next_type))
 
     def action_delete_quote(self) -> None:
         """Delete the current quote (undo brings it back)."""
@@ -581,7 +570,7 @@ class ReaderScreen(SaywhoScreen):
         ids = [x.id for x in self.quotes]
         i = ids.index(q.id)
         follow = ids[i + 1] if i + 1 < len(ids) else (ids[i - 1] if i else None)
-        self.submit(DeleteQuote(self.doc_id, q.id), follow=follow)
+        self.submit(edits.DeleteQuote(self.doc_id, q.id), follow=follow)
 
     def action_edit_note(self) -> None:
         """Write or change the note on the current quote."""
@@ -590,7 +579,7 @@ class ReaderScreen(SaywhoScreen):
 
         def done(text: str | None) -> None:
             if text is not None and text != q.note:
-                self.submit(SetNote(self.doc_id, q.id, text))
+                self.submit(edits.SetNote(self.doc_id, q.id, text))
 
         self.app.push_screen(_prompt(f"Note on {q.id}", q.note), done)
 
@@ -603,7 +592,7 @@ class ReaderScreen(SaywhoScreen):
         if (start, end) == (q.start, q.end):
             self.notify("The span cannot move further that way.", severity="warning", timeout=2)
             return
-        self.submit(SetSpan(self.doc_id, q.id, start, end))
+        self.submit(edits.SetSpan(self.doc_id, q.id, start, end))
 
     def _caret_home(self) -> int:
         q = self.current
@@ -636,8 +625,8 @@ class ReaderScreen(SaywhoScreen):
                         severity="warning")
             self._refresh_details()
             return
-        quote_id = next_id("q", self.anno.quotes)
-        self.submit(NewQuote(self.doc_id, start, end, quote_id=quote_id), follow=quote_id)
+        quote_id = edits.next_id("q", self.anno.quotes)
+        self.submit(edits.NewQuote(self.doc_id, start, end, quote_id=quote_id), follow=quote_id)
 
     def action_caret(self, unit: str, direction: int) -> None:
         """Move the selection caret by a word or a sentence."""
@@ -674,13 +663,13 @@ class ReaderScreen(SaywhoScreen):
             if pick is None:
                 return
             if pick.candidate is None:
-                self.submit(CreateSpeaker(self.doc_id, pick.new_name or "", assign_to=q.id))
+                self.submit(edits.CreateSpeaker(self.doc_id, pick.new_name or "", assign_to=q.id))
             elif pick.candidate.in_document:
-                self.submit(SetSpeaker(self.doc_id, q.id, pick.candidate.speaker_id))
+                self.submit(edits.SetSpeaker(self.doc_id, q.id, pick.candidate.speaker_id))
             else:
                 c = pick.candidate  # keeps its id unless this document uses it already
                 free = self.anno is not None and c.speaker_id not in self.anno.speakers
-                self.submit(CreateSpeaker(self.doc_id, c.name, kind=_kind(c.kind),
+                self.submit(edits.CreateSpeaker(self.doc_id, c.name, kind=_kind(c.kind),
                                           speaker_id=c.speaker_id if free else None,
                                           assign_to=q.id))
 
@@ -693,7 +682,7 @@ class ReaderScreen(SaywhoScreen):
 
         def done(name: str | None) -> None:
             if name and name.strip():
-                self.submit(CreateSpeaker(self.doc_id, name, assign_to=q.id))
+                self.submit(edits.CreateSpeaker(self.doc_id, name, assign_to=q.id))
 
         self.app.push_screen(_prompt(f"New speaker for {q.id}"), done)
 
@@ -717,7 +706,7 @@ class ReaderScreen(SaywhoScreen):
 
         def done(name: str | None) -> None:
             if name and name.strip() and name.strip() != old:
-                self.submit(RenameSpeaker(self.doc_id, sid, name))
+                self.submit(edits.RenameSpeaker(self.doc_id, sid, name))
 
         self.app.push_screen(_prompt(f"Rename {old}", old), done)
 
@@ -730,7 +719,7 @@ class ReaderScreen(SaywhoScreen):
 
         def done(pick: Pick | None) -> None:
             if pick is not None and pick.candidate is not None:
-                self.submit(MergeSpeakers(self.doc_id, pick.candidate.speaker_id, sid))
+                self.submit(edits.MergeSpeakers(self.doc_id, pick.candidate.speaker_id, sid))
 
         self.app.push_screen(
             _picker(f"Merge {name} into…", self._candidates(corpus=False, exclude=sid),

@@ -10,6 +10,8 @@ way the annotator's assigned documents (``annotations.team``) come first, then t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -17,7 +19,6 @@ from textual.widgets import Label, ProgressBar
 
 from annotations import team
 from annotations.display import visible
-from annotations.edits import AcceptQuote, Edit, RejectQuote
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
@@ -32,11 +33,17 @@ from annotations.review import (
 from annotations.session import Session
 from tui.actions import REVIEW, bindings
 from tui.bridge import Outcome, SessionBridge
+from tui.lazy import lazy_module
 from tui.messages import OpenDocument
 from tui.screens.prompts import TextPrompt
 from tui.screens.reader import ReaderScreen
 
 DEFAULT_FILTER = "status:suggested"
+
+if TYPE_CHECKING:
+    from annotations import edits
+else:  # loaded on first use: off the path to the first frame
+    edits = lazy_module("annotations.edits")
 
 
 class ReviewScreen(ReaderScreen):
@@ -150,7 +157,7 @@ class ReviewScreen(ReaderScreen):
             self.select_quote(qid)
         self._refresh_progress()
 
-    def submit(self, edit: Edit, follow: str | None = None) -> bool:
+    def submit(self, edit: edits.Edit, follow: str | None = None) -> bool:
         """Apply as the reader does, then update the queue's view of that document."""
         ok = super().submit(edit, follow)
         if ok and self.anno is not None:
@@ -177,12 +184,14 @@ class ReviewScreen(ReaderScreen):
 
     def action_accept_next(self) -> None:
         """Accept the current item and go to the next unreviewed one."""
-        if (q := self._need_quote()) is not None and self.submit(AcceptQuote(self.doc_id, q.id)):
+        q = self._need_quote()
+        if q is not None and self.submit(edits.AcceptQuote(self.doc_id, q.id)):
             self._next_unreviewed()
 
     def action_reject_next(self) -> None:
         """Reject the current item and go to the next unreviewed one."""
-        if (q := self._need_quote()) is not None and self.submit(RejectQuote(self.doc_id, q.id)):
+        q = self._need_quote()
+        if q is not None and self.submit(edits.RejectQuote(self.doc_id, q.id)):
             self._next_unreviewed()
 
     def action_filter(self) -> None:
