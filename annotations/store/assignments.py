@@ -22,10 +22,7 @@ file from a newer saywho is refused and left alone. Storage only: the plan comes
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +31,8 @@ import orjson
 
 from annotations.errors import DamagedFileError, ProjectError
 from annotations.model import now_iso
-from annotations.store.atomic import atomic_write_bytes, dumps
+from annotations.store.atomic import atomic_write_bytes, dumps, move_aside
+from annotations.store.lock import short_lock
 
 ASSIGNMENTS_NAME = "assignments.json"
 LOCK_SUFFIX = ".lock"
@@ -137,29 +135,16 @@ class AssignmentsFile:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """A short exclusive ``flock`` on the lock file (waits up to ``LOCK_TIMEOUT_S``)."""
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + LOCK_TIMEOUT_S
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                        raise
-                    if time.monotonic() > deadline:
-                        raise ProjectError(
-                            f"{ASSIGNMENTS_NAME} is being written by another process for more "
-                            f"than {LOCK_TIMEOUT_S:.0f} s; try again"
-                        ) from None
-                    time.sleep(0.01)
+        """A short exclusive lock on the lock file (waits up to ``LOCK_TIMEOUT_S``)."""
+        with contextlib.ExitStack() as held:
             try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+                held.enter_context(short_lock(self.lock_path, timeout=LOCK_TIMEOUT_S))
+            except TimeoutError:
+                raise ProjectError(
+                    f"{ASSIGNMENTS_NAME} is being written by another process for more than "
+                    f"{LOCK_TIMEOUT_S:.0f} s; try again"
+                ) from None
+            yield
 
 
 class _Damaged(Exception):
@@ -194,18 +179,6 @@ def assignment_of(data: Mapping[str, Any]) -> Assignment:
     return {
         doc: tuple(dict.fromkeys(names)) for doc, names in data.get("assignments", {}).items()
     }
-
-
-def move_aside(path: Path) -> Path:
-    """Rename a damaged file to ``<name>.damaged-<time>`` (never over another file)."""
-    stamp = now_iso().replace(":", "").replace("-", "")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while aside.exists():
-        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-        n += 1
-    os.replace(path, aside)
-    return aside
 
 
 def _first_line(exc: BaseException) -> str:

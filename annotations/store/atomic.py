@@ -21,6 +21,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from annotations.store.paths import damaged_path
+
 TEMP_SUFFIX = ".saywho-tmp"
 
 FileIdentity = tuple[int, int, int]
@@ -210,3 +212,11 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         self._data = None
         self._identity = None
+
+
+def move_aside(path: Path) -> Path:
+    """Rename the damaged file ``path`` to ``<name>.damaged-<time>`` (its bytes kept); the new
+    path."""
+    aside = damaged_path(path)
+    os.replace(path, aside)
+    return aside

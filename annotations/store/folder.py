@@ -33,9 +33,8 @@ import orjson
 from tinydb import TinyDB
 
 from annotations.errors import DamagedFileError, ProjectError, ReadOnlyError
-from annotations.model import now_iso
 from annotations.store import layout
-from annotations.store.atomic import AtomicJSONStorage, remove_orphan_temps
+from annotations.store.atomic import AtomicJSONStorage, move_aside, remove_orphan_temps
 from annotations.store.journal import JOURNALS_DIR, Journal, journal_path
 from annotations.store.lock import LOCKS_DIR, SessionLock, lock_path, old_lock_held
 from annotations.store.migrations import (
@@ -45,6 +44,7 @@ from annotations.store.migrations import (
     migrate,
     migrate_in_memory,
 )
+from annotations.store.paths import damaged_path
 
 PROJECT_FILE = "saywho.json"
 TEXTS_DIR = "texts"
@@ -374,15 +374,7 @@ class ProjectFolder:
         """Rename a damaged file to ``<name>.damaged-<time>`` (not when read-only); its new path."""
         if read_only is None:
             read_only = self.read_only
-        stamp = now_iso().replace(":", "").replace("-", "")
-        aside = path.with_name(f"{path.name}.damaged-{stamp}")
-        n = 1
-        while aside.exists():
-            aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-            n += 1
-        if not read_only:
-            os.replace(path, aside)
-        return aside
+        return damaged_path(path) if read_only else move_aside(path)
 
 
 def tinydb_shape_problem(data: dict[str, Any]) -> str | None:

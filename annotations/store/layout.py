@@ -29,7 +29,6 @@ from typing import Any
 
 import orjson
 
-from annotations.model import now_iso
 from annotations.store.atomic import atomic_write_bytes, dumps, fsync_dir
 from annotations.store.journal import JOURNAL_SUFFIX, JOURNALS_DIR, OLD_JOURNAL_NAME
 from annotations.store.journal_index import OLD_INDEX_NAME
@@ -42,7 +41,7 @@ from annotations.store.migrations import (
     file_version,
     migrate_in_memory,
 )
-from annotations.store.paths import safe_filename
+from annotations.store.paths import damaged_path, safe_filename
 
 PROJECT_FILE = "saywho.json"
 PROJECT_BACKUP = "saywho.json.bak"
@@ -141,9 +140,8 @@ def _split_document(path: Path, annotations: Path) -> None:
     stem = path.name[: -len(".json")]
     data = _read(path)
     if data is None or not isinstance(data.get("layers", {}), dict):
-        stamp = now_iso().replace(":", "").replace("-", "")
-        aside = annotations / f"{path.name}.damaged-{stamp}"
-        if path.parent != annotations and not aside.exists():
+        aside = damaged_path(annotations / path.name)
+        if path.parent != annotations:
             shutil.copy2(path, aside)
         return
     data = migrate_in_memory(data, DOCUMENT_MIGRATIONS)

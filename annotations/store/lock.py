@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,16 +116,18 @@ class SessionLock:
 
 
 @contextlib.contextmanager
-def short_lock(path: Path) -> Iterator[None]:
+def short_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``path`` (created when missing) for one read-modify-write.
 
-    Blocking: the holders only re-read, change and write one small file. The lock follows the
-    file, so one deleted meanwhile is locked again under its name.
+    The holders only re-read, change and write one small file, so it blocks; with ``timeout``
+    (seconds) it raises ``TimeoutError`` instead of waiting longer. The lock follows the file,
+    so one deleted meanwhile is locked again under its name.
     """
+    deadline = None if timeout is None else time.monotonic() + timeout
     for _ in range(_ATTEMPTS):
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _flock(fd, deadline)
             st = os.fstat(fd)
             if _inode_at(path) == (st.st_dev, st.st_ino):
                 break
@@ -140,6 +143,22 @@ def short_lock(path: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _flock(fd: int, deadline: float | None) -> None:
+    """An exclusive ``flock`` on ``fd``: waiting as long as it takes, or until ``deadline``
+    (``time.monotonic()``), then ``TimeoutError``."""
+    if deadline is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the lock stayed held") from None
+            time.sleep(0.01)
 
 
 def old_lock_held(folder: Path) -> bool:

@@ -1,9 +1,12 @@
-"""Document ids to file names: hostile ids (``../../x``, ``con``, NUL) never leave the project."""
+"""File names: document ids made safe (hostile ids like ``../../x``, ``con`` or NUL never leave
+the project), and where a damaged file goes."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _RESERVED = {
@@ -28,3 +31,15 @@ def safe_filename(doc_id: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", doc_id).strip("-")[:48] or "doc"
     digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{slug}-{digest}"
+
+
+def damaged_path(path: Path) -> Path:
+    """Where a damaged ``path`` is kept: ``<name>.damaged-<time>`` beside it, never over a
+    file that is already there."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+        n += 1
+    return aside

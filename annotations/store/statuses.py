@@ -26,8 +26,7 @@ from typing import Any
 import orjson
 
 from annotations.errors import DamagedFileError, ProjectError
-from annotations.store.assignments import move_aside
-from annotations.store.atomic import TEMP_SUFFIX, atomic_write_bytes, dumps
+from annotations.store.atomic import TEMP_SUFFIX, atomic_write_bytes, dumps, move_aside
 from annotations.store.paths import safe_filename
 
 STATUS_DIR = "status"
