@@ -1,5 +1,5 @@
 """The team in the TUI: `d` marks a document done, assigned documents first in the library and
-the review queue, the progress screen (`P`) with the figures of ``annotations.team.progress``."""
+the review queue, the progress screen (`P`) with the figures of ``annotations.progress``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from annotations import team
 from annotations.edits import AcceptQuote, RejectQuote
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote
+from annotations.progress import team_progress
 from annotations.session import Session
 from annotations.store.statuses import read_statuses
 
@@ -153,7 +154,7 @@ async def test_progress_screen_shows_team_progress_and_follows_other_annotators(
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert await within(pilot, lambda: screen.progress is not None)
-        expected = await asyncio.to_thread(team.progress, app.session)
+        expected = await asyncio.to_thread(team_progress, app.session)
         assert screen.progress.to_dict() == expected.to_dict()
         assert expected.compared_documents == (DOC_ID,)
         text = as_text(progress_table(screen.progress, "tester"))

@@ -14,6 +14,7 @@ from annotations.agreement import agreement
 from annotations.edits import AcceptQuote, RejectQuote
 from annotations.errors import DamagedFileError, InputError, ProjectError, ReadOnlyError
 from annotations.model import Document
+from annotations.progress import team_progress
 from annotations.session import Session
 from annotations.store import Project
 from annotations.store.assignments import ASSIGNMENTS_NAME
@@ -85,7 +86,7 @@ def test_progress_figures_and_agreement_so_far(folder: Path) -> None:
         team.set_status(session, "empty", "done")
     with open_as(folder, "cy") as session:
         team.set_status(session, "d3", "done")  # not assigned to cy
-        result = team.progress(session)
+        result = team_progress(session)
         order = team.order_for(session, "cy")
         ben_order = team.order_for(session, "ben", ["d3", "d2"])
         text = session.document("d0").text
@@ -135,7 +136,7 @@ def test_a_damaged_assignments_file_is_moved_aside_never_overwritten(folder: Pat
     with open_as(folder, "ana", read_only=True) as reader:
         with pytest.raises(DamagedFileError, match="left as it is"):
             team.assignment(reader)
-        assert any("assignments.json" in w for w in team.progress(reader).warnings)
+        assert any("assignments.json" in w for w in team_progress(reader).warnings)
     assert path.read_bytes().endswith(b"[")  # a read-only session leaves it
     with open_as(folder, "ana") as session:
         with pytest.raises(DamagedFileError, match="moved aside to assignments.json.damaged-"):
@@ -156,7 +157,7 @@ def test_a_damaged_status_file_is_reported_and_moved_aside_by_its_owner(folder: 
     ben_file = status_path(folder, "ben")
     ben_file.write_bytes(b"\x00not json")
     with open_as(folder, "ana") as session:
-        result = team.progress(session)
+        result = team_progress(session)
         assert any("did not parse" in w for w in result.warnings)
     assert ben_file.read_bytes() == b"\x00not json"  # only ben's process moves ben's file
     with open_as(folder, "ben") as session:

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from annotations import team
 from annotations.display import safe_json, visible_line
+from annotations.progress import TeamProgress, team_progress
 from tui.commands._common import open_session
 
 
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the progress."""
     session = open_session(args, read_only=True, create=False)
     try:
-        result = team.progress(session)
+        result = team_progress(session)
     finally:
         session.close()
     if args.json:
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print(result: team.TeamProgress) -> None:
+def _print(result: TeamProgress) -> None:
     console = Console(highlight=False)
     if not result.annotators:
         console.print(

@@ -2,7 +2,7 @@
 
 Per annotator: documents assigned, done, in progress, remaining, quotes reviewed, the time of
 the last edit, and agreement so far on the documents two or more annotators marked done. The
-figures and their rules are the domain's (``annotations.team.progress``); computing them reads
+figures and their rules are the domain's (``annotations.progress``); computing them reads
 every layer, so it runs in a thread worker while the screen says "computing…". The screen
 computes again when the live project says another annotator's progress changed, and after this
 annotator's own status changes.
@@ -22,6 +22,7 @@ from annotations.display import visible
 from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event
 from annotations.live import LiveEvent, TeamProgressChanged
+from annotations.progress import AnnotatorProgress, TeamProgress, team_progress
 from tui.actions import PROGRESS, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.screens.base import SaywhoScreen
@@ -36,7 +37,7 @@ def when(stamp: str | None) -> str:
     return stamp[:16].replace("T", " ") if stamp else "—"
 
 
-def agreement_cell(row: team.AnnotatorProgress) -> str:
+def agreement_cell(row: AnnotatorProgress) -> str:
     """``F1 % (n docs)`` or ``—`` when no document was compared."""
     if row.agreement_f1 is None:
         return "—"
@@ -44,7 +45,7 @@ def agreement_cell(row: team.AnnotatorProgress) -> str:
     return f"{row.agreement_f1:.1f} % ({docs} doc{'' if docs == 1 else 's'})"
 
 
-def progress_table(progress: team.TeamProgress, me: str) -> Table:
+def progress_table(progress: TeamProgress, me: str) -> Table:
     """One row per annotator (this annotator's in bold)."""
     table = Table(expand=False, box=None, padding=(0, 1), header_style="bold")
     for i, name in enumerate(COLUMNS):
@@ -58,7 +59,7 @@ def progress_table(progress: team.TeamProgress, me: str) -> Table:
     return table
 
 
-def progress_summary(progress: team.TeamProgress) -> Text:
+def progress_summary(progress: TeamProgress) -> Text:
     """The head: documents, assigned, what agreement is computed on, warnings."""
     text = Text(no_wrap=False)
     text.append(f"{progress.documents} documents · {progress.assigned_documents} assigned · "
@@ -81,7 +82,7 @@ class ProgressScreen(SaywhoScreen):
 
     def __init__(self, bridge: SessionBridge) -> None:
         super().__init__(bridge)
-        self.progress: team.TeamProgress | None = None
+        self.progress: TeamProgress | None = None
         self._asked = 0
 
     def compose(self) -> ComposeResult:
@@ -126,12 +127,12 @@ class ProgressScreen(SaywhoScreen):
     @work(thread=True, exclusive=True, group="progress")
     def _compute(self, asked: int) -> None:
         try:
-            found: team.TeamProgress | SaywhoError = team.progress(self.bridge.session)
+            found: TeamProgress | SaywhoError = team_progress(self.bridge.session)
         except SaywhoError as exc:
             found = exc
         self.app.call_from_thread(self.show_progress, found, asked)
 
-    def show_progress(self, found: team.TeamProgress | SaywhoError, asked: int = 0) -> None:
+    def show_progress(self, found: TeamProgress | SaywhoError, asked: int = 0) -> None:
         """Draw the figures (a later request's answer wins)."""
         if asked and asked != self._asked:
             return
