@@ -8,7 +8,8 @@ the journal (``open_ratio_journal_100k`` is the 100,000-entry open over the 100-
 first open after the entries are written rebuilds the checkpoint and is reported apart).
 A team writes at once: ``edit_ms_median_3_writers`` is the median per saved edit while three
 annotator processes edit the same 100-document project at the same time (each its own layer;
-target: at most 2x ``edit_ms_median_100``).
+target: at most 2x ``edit_ms_median_100``). ``edit_ms_median_1_writer_process`` is the same
+measure with one such process alone: the 3-writer figure over it is the cost of contention.
 Prints JSON; the last line is one JSON object with ``edit_ms_median_100``,
 ``edit_ms_median_10000``, ``edit_ms_median_3_writers``, ``open_ms_journal_100``,
 ``open_ms_journal_100k`` and ``open_ratio_journal_100k``.
@@ -17,6 +18,7 @@ Prints JSON; the last line is one JSON object with ``edit_ms_median_100``,
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -76,6 +78,25 @@ def ten_quotes(text: str) -> Layer:
     return Layer("suggestions", quotes, {})
 
 
+def timed_edits(project: Project, rng: random.Random) -> list[float]:
+    """``EDITS`` edits on random quotes (accept, stance, span in turn), each timed in ms."""
+    ids = project.document_ids()
+    times = []
+    for k in range(EDITS):
+        doc = rng.choice(ids)
+        qid = f"q{rng.randint(1, 10)}"
+        t0 = time.perf_counter()
+        if k % 3 == 0:
+            project.apply(AcceptQuote(doc, quote_id=qid))
+        elif k % 3 == 1:
+            project.apply(SetStance(doc, quote_id=qid, stance="oppose"))
+        else:
+            q = project.layer(doc).quotes[qid]
+            project.apply(SetSpan(doc, quote_id=qid, start=q.start, end=q.end - 1))
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 def measure(n_docs: int, rng: random.Random) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -84,24 +105,11 @@ def measure(n_docs: int, rng: random.Random) -> dict[str, float]:
         project.add_documents((doc, ten_quotes(doc.text)) for doc in docs)
         build_s = time.perf_counter() - t0
         project.close()
+        os.sync()  # the build's writeback must not land in the edits' fsyncs
         t0 = time.perf_counter()
         project = Project.open(Path(tmp) / "p", "bench")
         open_ms = (time.perf_counter() - t0) * 1000
-        ids = project.document_ids()
-        times = []
-        for k in range(EDITS):
-            doc = rng.choice(ids)
-            qid = f"q{rng.randint(1, 10)}"
-            kind = k % 3
-            t0 = time.perf_counter()
-            if kind == 0:
-                project.apply(AcceptQuote(doc, quote_id=qid))
-            elif kind == 1:
-                project.apply(SetStance(doc, quote_id=qid, stance="oppose"))
-            else:
-                q = project.layer(doc).quotes[qid]
-                project.apply(SetSpan(doc, quote_id=qid, start=q.start, end=q.end - 1))
-            times.append((time.perf_counter() - t0) * 1000)
+        times = timed_edits(project, rng)
         project.close()
     times.sort()
     return {
@@ -113,56 +121,38 @@ def measure(n_docs: int, rng: random.Random) -> dict[str, float]:
     }
 
 
-TEAM_WRITER = """
-import json, random, sys, time
-sys.path.insert(0, {root!r})
-from annotations.edits import AcceptQuote, SetSpan, SetStance
-from annotations.store import Project
-rng = random.Random({seed})
-project = Project.open({folder!r}, {annotator!r}, create=False)
-assert not project.read_only, project.read_only_reason
-ids = project.document_ids()
-for doc in ids:  # warm, as edit_ms_median_100's writer is (it has just built the project)
-    project.document(doc)
-    project.layer(doc)
-print("ready", flush=True)
-sys.stdin.readline()
-times = []
-for k in range({edits}):
-    doc = rng.choice(ids)
-    qid = f"q{{rng.randint(1, 10)}}"
-    t0 = time.perf_counter()
-    if k % 3 == 0:
-        project.apply(AcceptQuote(doc, quote_id=qid))
-    elif k % 3 == 1:
-        project.apply(SetStance(doc, quote_id=qid, stance="oppose"))
-    else:
-        q = project.layer(doc).quotes[qid]
-        project.apply(SetSpan(doc, quote_id=qid, start=q.start, end=q.end - 1))
-    times.append((time.perf_counter() - t0) * 1000)
-project.close()
-print(json.dumps(times))
-"""
+def team_writer(folder: str, annotator: str, seed: int) -> None:
+    """One annotator's process of ``measure_team``: open, read every document once (as the
+    single writer has, having just built the project), say "ready", wait for "go" on stdin,
+    then print the edit times as one JSON list."""
+    project = Project.open(folder, annotator, create=False)
+    if project.read_only:
+        raise SystemExit(f"read-only: {project.read_only_reason}")
+    for doc in project.document_ids():
+        project.document(doc)
+        project.layer(doc)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    times = timed_edits(project, random.Random(seed))
+    project.close()
+    print(json.dumps(times))
 
 
 def measure_team(rng: random.Random, writers: int = 3) -> dict[str, float]:
     """Median ms per saved edit while ``writers`` annotator processes edit one project at once
     (started together: each opens the project and reads every document once, as the
     single-writer figure's process has, then all begin on the same signal)."""
-    root = str(Path(__file__).resolve().parents[1])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "p"
         with Project.open(folder, "bench") as project:
             docs = (Document(f"doc{i}", f"Doc {i}", make_text(rng)) for i in range(100))
             project.add_documents((doc, ten_quotes(doc.text)) for doc in docs)
+        os.sync()  # as in measure: the build's writeback stays out of the edits' fsyncs
         procs = []
         for i in range(writers):
-            code = TEAM_WRITER.format(
-                root=root, seed=i, folder=str(folder), annotator=f"coder{i}", edits=EDITS
-            )
             procs.append(subprocess.Popen(
-                [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                text=True,
+                [sys.executable, __file__, "--team-writer", str(folder), f"coder{i}", str(i)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             ))
         for proc in procs:
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
@@ -313,6 +303,8 @@ def main() -> None:
     print(json.dumps(large))
     team = measure_team(rng)
     print(json.dumps(team))
+    alone = measure_team(rng, writers=1)
+    print(json.dumps(alone))
     opening = measure_journal_open(rng)
     print(json.dumps(opening))
     print(
@@ -326,6 +318,10 @@ def main() -> None:
                 "edit_ms_median_3_writers": team["edit_ms_median"],
                 "edit_ms_p95_3_writers": team["edit_ms_p95"],
                 "ratio_3_writers_vs_1": round(team["edit_ms_median"] / small["edit_ms_median"], 2),
+                "edit_ms_median_1_writer_process": alone["edit_ms_median"],
+                "ratio_3_writers_vs_1_process": round(
+                    team["edit_ms_median"] / alone["edit_ms_median"], 2
+                ),
                 "open_ms_10000": large["open_ms"],
                 "edits_per_size": EDITS,
                 **opening,
@@ -335,4 +331,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--team-writer"]:
+        team_writer(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()
