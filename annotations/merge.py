@@ -584,7 +584,7 @@ def merge(session: Session, other: str | os.PathLike[str], *, dry_run: bool = Fa
             f"{other_path} is a project of the old layout; open it once with saywho "
             f"(saywho open --project {other_path}) to bring it up to date, then merge"
         )
-    if session.project.shared_read_only and not dry_run:
+    if session.shared_read_only and not dry_run:
         raise ProjectError(
             f"cannot merge into this project: {session.read_only_reason or 'it is read-only'}"
         )

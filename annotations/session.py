@@ -132,7 +132,7 @@ class Session:
         try:
             with self._lock:
                 if shared:
-                    if self.project.shared_read_only:
+                    if self.shared_read_only:
                         self._require_writable()
                 else:
                     self._require_writable()
@@ -169,6 +169,13 @@ class Session:
     def read_only(self) -> bool:
         """True when edits are refused (another process holds the project, or asked so)."""
         return self.project.read_only
+
+    @property
+    def shared_read_only(self) -> bool:
+        """True when even the shared files (settings, document list, assignments) may not be
+        written; a session read-only only because another process of this annotator holds
+        their lock may still write them."""
+        return self.project.shared_read_only
 
     @property
     def read_only_reason(self) -> str | None:
@@ -293,7 +300,7 @@ class Session:
 
     def _resuggest(self, doc_id: str) -> None:
         """A document whose annotations file was moved aside gets fresh suggestions."""
-        if doc_id not in self.project.needs_suggestions or self.project.shared_read_only:
+        if doc_id not in self.project.needs_suggestions or self.shared_read_only:
             return
         try:
             layer = self.suggest(self.project.document(doc_id).text)

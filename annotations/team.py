@@ -243,7 +243,7 @@ def assignment(session: Session) -> dict[str, tuple[str, ...]]:
     A damaged ``assignments.json`` raises ``DamagedFileError`` (moved aside first unless the
     session is read-only).
     """
-    return _assignments_file(session).read(move_aside=not _shared_read_only(session))
+    return _assignments_file(session).read(move_aside=not session.shared_read_only)
 
 
 def assign(
@@ -261,7 +261,7 @@ def assign(
     another process of this annotator holds the annotator's lock (a ``saywho assign`` next to
     an open TUI), not by a session opened read-only.
     """
-    if _shared_read_only(session):
+    if session.shared_read_only:
         raise ReadOnlyError(session.read_only_reason or "the project is open read-only")
     check_annotators(annotators)  # a bad request fails before anything is locked
     doc_ids = session.document_ids()
@@ -409,14 +409,6 @@ def _has_layer(session: Session, doc_id: str, annotator: str) -> bool:
 # --------------------------------------------------------------------------- helpers
 def _assignments_file(session: Session) -> AssignmentsFile:
     return AssignmentsFile(session.folder)
-
-
-def _shared_read_only(session: Session) -> bool:
-    """True when even shared files may not be written. The store's ``shared_read_only`` when
-    it has one (a session that is read-only only because another process of this annotator
-    holds the annotator's lock may still write shared files), else ``read_only``."""
-    shared = getattr(getattr(session, "project", None), "shared_read_only", None)
-    return session.read_only if shared is None else bool(shared)
 
 
 def _require_writable(session: Session) -> None:

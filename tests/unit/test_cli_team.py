@@ -16,7 +16,6 @@ import pytest
 from annotations.edits import AcceptQuote
 from annotations.model import Document
 from annotations.session import Session
-from annotations.store import Project
 from annotations.store.assignments import ASSIGNMENTS_NAME, AssignmentsFile
 from tests.conftest import ARTICLE, REPO, fixed_detect
 from tui.cli import main
@@ -203,9 +202,6 @@ def test_two_processes_assigning_at_once_both_survive(tmp_path: Path) -> None:
     assert not list(folder.glob(".*saywho-tmp"))
 
 
-@pytest.mark.skipif(
-    not hasattr(Project, "shared_read_only"), reason="needs the per-annotator session lock"
-)
 def test_two_saywho_assign_processes_at_once(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     make(folder, [f"d{i}" for i in range(30)])

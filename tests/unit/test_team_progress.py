@@ -16,7 +16,6 @@ from annotations.errors import DamagedFileError, InputError, ProjectError, ReadO
 from annotations.model import Document
 from annotations.progress import team_progress
 from annotations.session import Session
-from annotations.store import Project
 from annotations.store.assignments import ASSIGNMENTS_NAME
 from annotations.store.statuses import status_path
 from tests.conftest import ARTICLE, fixed_detect
@@ -180,9 +179,6 @@ def test_hostile_annotator_names_stay_inside_the_status_folder(folder: Path) -> 
     assert not (folder.parent / "evil").exists()
 
 
-@pytest.mark.skipif(
-    not hasattr(Project, "shared_read_only"), reason="needs the per-annotator session lock"
-)
 def test_assigning_is_a_shared_write_statuses_are_the_annotators_own(folder: Path) -> None:
     with open_as(folder, "ana") as first, open_as(folder, "ana") as second:
         assert not first.read_only and second.read_only  # ana's TUI open, ana's CLI next to it
