@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -32,3 +33,18 @@ async def settle(pilot: Pilot) -> None:
     app = pilot.app
     await app.bridge.wait_idle()  # type: ignore[attr-defined]
     await pilot.pause()
+
+
+LIVE_WITHIN = 2.5  # seconds: the live project's promise (2 s) and a margin
+
+
+async def within(pilot: Pilot, condition: Callable[[], bool],
+                 seconds: float = LIVE_WITHIN) -> bool:
+    """Let the app run until ``condition`` holds (True) or ``seconds`` passed (False)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True

@@ -8,19 +8,16 @@ nothing in memory with the app's session, so the app hears of its changes only f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pilot_helpers import settle
+from pilot_helpers import settle, within
 from seedproject import DOC_ID, build_project, saved_layer
-from textual.pilot import Pilot
 
 from annotations.edits import AcceptQuote
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer
 from annotations.session import Session
-
-LIVE_WITHIN = 2.5  # seconds
 
 
 @contextmanager
@@ -31,18 +28,6 @@ def other_process(folder: Path, annotator: str = "bo") -> Iterator[Session]:
         yield session
     finally:
         session.close()
-
-
-async def within(pilot: Pilot, condition: Callable[[], bool],
-                 seconds: float = LIVE_WITHIN) -> bool:
-    """Let the app run until ``condition`` holds (True) or ``seconds`` passed (False)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            return False
-        await pilot.pause(0.05)
-    return True
 
 
 def row_texts(screen: object) -> list[str]:

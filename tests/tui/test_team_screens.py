@@ -4,13 +4,11 @@ the review queue, the progress screen (`P`) with the figures of ``annotations.pr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
-from pilot_helpers import settle
+from pilot_helpers import settle, within
 from rich.console import Console
 from seedproject import DOC_ID, build_project, open_project
-from textual.pilot import Pilot
 
 from annotations import team
 from annotations.edits import AcceptQuote, RejectQuote
@@ -18,16 +16,6 @@ from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote
 from annotations.progress import team_progress
 from annotations.session import Session
 from annotations.store.statuses import read_statuses
-
-
-async def within(pilot: Pilot, condition: Callable[[], bool], seconds: float = 2.5) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            return False
-        await pilot.pause(0.05)
-    return True
 
 
 def status_on_disk(folder: Path, doc_id: str = DOC_ID, annotator: str = "tester") -> str | None:
