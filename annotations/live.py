@@ -48,9 +48,8 @@ from annotations.model import StanceScheme
 from annotations.session import Session
 from annotations.store.assignments import ASSIGNMENTS_NAME
 from annotations.store.journal import JOURNAL_SUFFIX, JOURNALS_DIR
-from annotations.store.layers import layer_file
-from annotations.store.layout import ANNOTATIONS_DIR, PROJECT_FILE
-from annotations.store.paths import safe_filename
+from annotations.store.layers import document_folder, layer_file
+from annotations.store.paths import PROJECT_FILE, safe_filename
 from annotations.store.statuses import STATUS_DIR
 
 Signature = tuple[int, int, int]
@@ -231,7 +230,7 @@ class ProjectWatcher:
 
     def _layer_folder(self, doc_id: str) -> Path | None:
         try:
-            return self.folder / ANNOTATIONS_DIR / self.session.info(doc_id).file
+            return document_folder(self.folder, self.session.info(doc_id))
         except (SaywhoError, OSError):
             return None
 

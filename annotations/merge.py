@@ -60,7 +60,7 @@ from annotations.store.assignments import AssignmentsFile
 from annotations.store.atomic import atomic_write_bytes, fsync_dir
 from annotations.store.documents import DocumentInfo
 from annotations.store.journal import Journal, journal_path, journal_paths
-from annotations.store.layers import layer_file
+from annotations.store.layers import document_folder, layer_file
 from annotations.store.lock import folder_lock, lock_held, lock_path
 from annotations.store.migrations import SCHEMA_VERSION, file_version
 from annotations.store.statuses import read_statuses, status_files, write_status
@@ -323,7 +323,7 @@ class _Merge:
         for doc_id, info in their_infos.items():
             if doc_id in self.refused_docs:
                 continue
-            their_folder = self.other / "annotations" / info.file
+            their_folder = document_folder(self.other, info)
             ours_info = ours_infos.get(doc_id)
             for path in _layer_files(their_folder):
                 try:
@@ -389,7 +389,7 @@ class _Merge:
             plan.action = "with-document" if name == SUGGESTIONS_LAYER else "arrived"
             plan.message = f"{label}: arrives with the document"
             return
-        path = self.ours / "annotations" / ours_info.file / layer_file(name)
+        path = document_folder(self.ours, ours_info) / layer_file(name)
         try:
             ours_layer = _read_layer(path)
         except ValueError as exc:
@@ -679,7 +679,7 @@ def _run(
             continue
         if not job.dry_run:
             info = job.session.info(plan.doc)
-            path = job.ours / "annotations" / info.file / layer_file(plan.name)
+            path = document_folder(job.ours, info) / layer_file(plan.name)
             assert plan.theirs is not None
             if not _write_layer(path, plan.ours_raw, plan.theirs.raw):
                 job.refused_scopes.add(scope)

@@ -44,11 +44,8 @@ from annotations.store.migrations import (
     migrate,
     migrate_in_memory,
 )
-from annotations.store.paths import damaged_path
+from annotations.store.paths import ANNOTATIONS_DIR, PROJECT_FILE, TEXTS_DIR, damaged_path
 
-PROJECT_FILE = "saywho.json"
-TEXTS_DIR = "texts"
-ANNOTATIONS_DIR = "annotations"
 SHARED_LOCK = "saywho.json.lock"
 TEMP_DIR = "tmp"
 

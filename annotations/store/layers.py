@@ -32,11 +32,11 @@ from tinydb import TinyDB
 from annotations.errors import DamagedFileError, InputError, ProjectError
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
 from annotations.store.atomic import AtomicJSONStorage, fsync_dir, remove_orphan_temps
-from annotations.store.documents import DocumentList
+from annotations.store.documents import DocumentInfo, DocumentList
 from annotations.store.folder import ProjectFolder, short_error
 from annotations.store.lock import folder_lock
 from annotations.store.migrations import LAYER_MIGRATIONS, SCHEMA_VERSION
-from annotations.store.paths import safe_filename
+from annotations.store.paths import ANNOTATIONS_DIR, safe_filename
 
 # set on the suggestions row of a document whose suggestions file was moved aside
 _AWAITING = "needs_suggestions"
@@ -47,6 +47,11 @@ Key = tuple[str, str]  # (document id, layer name)
 def layer_file(name: str) -> str:
     """The file name of layer ``name`` inside its document's folder."""
     return f"{safe_filename(name)}.json"
+
+
+def document_folder(project: Path, info: DocumentInfo) -> Path:
+    """The folder of a document's layer files in the project folder ``project``."""
+    return project / ANNOTATIONS_DIR / info.file
 
 
 class LayerStore:

@@ -41,11 +41,14 @@ from annotations.store.migrations import (
     file_version,
     migrate_in_memory,
 )
-from annotations.store.paths import damaged_path, safe_filename
+from annotations.store.paths import (
+    ANNOTATIONS_DIR,
+    PROJECT_BACKUP,
+    PROJECT_FILE,
+    damaged_path,
+    safe_filename,
+)
 
-PROJECT_FILE = "saywho.json"
-PROJECT_BACKUP = "saywho.json.bak"
-ANNOTATIONS_DIR = "annotations"
 BACKUP_DIR = "backup"
 MIGRATE_LOCK = "migrate.lock"
 _PARTIAL = ".partial"

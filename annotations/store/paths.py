@@ -8,6 +8,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+PROJECT_FILE = "saywho.json"
+PROJECT_BACKUP = "saywho.json.bak"
+TEXTS_DIR = "texts"
+ANNOTATIONS_DIR = "annotations"
+
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _RESERVED = {
     "con",

@@ -33,11 +33,10 @@ from tinydb.table import Table
 from annotations.model import StanceScheme
 from annotations.store.atomic import AtomicJSONStorage, atomic_write_bytes, dumps
 from annotations.store.documents import DocumentInfo, disk_rows, row_info, row_problem
-from annotations.store.folder import PROJECT_FILE, MovedAside, ProjectFolder
+from annotations.store.folder import MovedAside, ProjectFolder
 from annotations.store.lock import short_lock
 from annotations.store.migrations import PROJECT_MIGRATIONS, SCHEMA_VERSION
-
-BACKUP_NAME = "saywho.json.bak"
+from annotations.store.paths import PROJECT_BACKUP, PROJECT_FILE
 
 _FILE_LABEL = "saywho.json"
 
@@ -77,7 +76,7 @@ class SharedFile:
         storage.reload()
         try:
             data = storage.read()
-            if data is None or _RowCheck(self._folder.path / BACKUP_NAME)(data) is not None:
+            if data is None or _RowCheck(self._folder.path / PROJECT_BACKUP)(data) is not None:
                 raise ValueError("not a project file")
         except (OSError, ValueError):
             storage._data = old  # keep serving what we had; the identity stays the new one
@@ -101,7 +100,7 @@ class SharedFile:
 def open_project_file(folder: ProjectFolder) -> ProjectFile:
     """The project's ``saywho.json``, created, migrated or recovered as needed."""
     path = folder.path / PROJECT_FILE
-    backup = folder.path / BACKUP_NAME
+    backup = folder.path / PROJECT_BACKUP
     rows = _RowCheck(backup)
     try:
         db = folder.open_tinydb(
@@ -212,7 +211,7 @@ def _recover(folder: ProjectFolder, path: Path, backup: Path, exc: MovedAside) -
         sources.append((_FILE_LABEL, exc.parsed))
     saved = _read_json(backup)
     if saved is not None:
-        sources.append((BACKUP_NAME, saved))
+        sources.append((PROJECT_BACKUP, saved))
 
     project, project_from = None, None
     for label, data in sources:
