@@ -38,7 +38,6 @@ from annotations.errors import InputError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
-from annotations.registry import CorpusSpeaker, build_registry
 from annotations.session import Session
 from annotations.store import EditReceipt
 from tui.plain import say
@@ -46,6 +45,7 @@ from tui.stance_feed import StanceFeed
 
 if TYPE_CHECKING:
     from annotations.edits import Edit
+    from annotations.registry import CorpusSpeaker
 
 T = TypeVar("T")
 
@@ -135,6 +135,8 @@ class SessionBridge:
     def speaker_registry(self) -> dict[str, CorpusSpeaker]:
         """The corpus's speakers in the layer on screen, kept until speakers change."""
         if self._registry is None:
+            from annotations.registry import build_registry
+
             layer = self.active_layer
             self._registry = self.read(lambda s: build_registry(
                 (d, s.layer(d, layer)) for d in s.document_ids()))

@@ -8,8 +8,8 @@ lock) and refits. Refits never overlap: a request during one queues exactly one 
 refit lands, ``updated`` is published and the readers redraw their suggestions.
 
 Nothing of it is paid for at startup: the suggester is built when first needed, and the first
-fit waits until the first screen is up (``FIRST_FIT_DELAY_S``), since it loads the numeric
-libraries and, in a thread beside the UI, would slow the first frame.
+fit waits until the first screen has been painted, then ``FIRST_FIT_DELAY_S`` more, since it
+loads the numeric libraries and, in a thread beside the UI, would slow the first frame.
 
 Suggestions are shown, never applied: ``g`` in the reader takes one.
 """
@@ -81,7 +81,7 @@ class StanceFeed:
         if self._first_fit_due or (self._model is not None and self._model.fits):
             return
         self._first_fit_due = True
-        self._owner.set_timer(FIRST_FIT_DELAY_S, self._first_fit)
+        self._owner.call_after_refresh(self._owner.set_timer, FIRST_FIT_DELAY_S, self._first_fit)
 
     def _first_fit(self) -> None:
         self._first_fit_due = False

@@ -27,7 +27,6 @@ from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
-from annotations.registry import SpeakerCandidate, speaker_candidates
 from annotations.review import confidence_of
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
@@ -46,6 +45,7 @@ from tui.widgets.textpanel import TextPanel
 
 if TYPE_CHECKING:
     from annotations import edits
+    from annotations.registry import SpeakerCandidate
     from tui.screens.speaker_picker import Pick
 else:  # loaded on first use: off the path to the first frame
     edits = lazy_module("annotations.edits")
@@ -650,6 +650,8 @@ class ReaderScreen(SaywhoScreen):
     def _candidates(
         self, *, corpus: bool, exclude: str | None = None
     ) -> list[SpeakerCandidate]:
+        from annotations.registry import speaker_candidates
+
         assert self.anno is not None
         registry = self.bridge.speaker_registry() if corpus else {}
         return speaker_candidates(self.anno, registry, corpus_too=corpus, exclude=exclude)
