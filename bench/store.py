@@ -10,6 +10,9 @@ A team writes at once: ``edit_ms_median_3_writers`` is the median per saved edit
 annotator processes edit the same 100-document project at the same time (each its own layer;
 target: at most 2x ``edit_ms_median_100``). ``edit_ms_median_1_writer_process`` is the same
 measure with one such process alone: the 3-writer figure over it is the cost of contention.
+The disk of a shared machine speeds up and slows down over a run, so the figures that are
+compared (the 100-document single writer, the three writers, the one writer process) are taken
+in alternating rounds (``--rounds``, default 3) and each one's edits pooled.
 Prints JSON; the last line is one JSON object with ``edit_ms_median_100``,
 ``edit_ms_median_10000``, ``edit_ms_median_3_writers``, ``open_ms_journal_100``,
 ``open_ms_journal_100k`` and ``open_ratio_journal_100k``.
@@ -17,6 +20,7 @@ Prints JSON; the last line is one JSON object with ``edit_ms_median_100``,
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -111,14 +115,40 @@ def measure(n_docs: int, rng: random.Random) -> dict[str, float]:
         open_ms = (time.perf_counter() - t0) * 1000
         times = timed_edits(project, rng)
         project.close()
-    times.sort()
     return {
         "docs": n_docs,
         "build_s": round(build_s, 2),
         "open_ms": round(open_ms, 1),
+        **summary(times),
+    }
+
+
+def summary(times: list[float]) -> dict[str, Any]:
+    """Median and 95th percentile of edit times (ms), and how many."""
+    times = sorted(times)
+    return {
         "edit_ms_median": round(statistics.median(times), 3),
         "edit_ms_p95": round(times[int(0.95 * len(times)) - 1], 3),
+        "edits": len(times),
+        "times": times,
     }
+
+
+def alternating(rng: random.Random, rounds: int) -> dict[str, dict[str, Any]]:
+    """The single writer (in this process, 100 documents), the three team writers and the one
+    team writer, measured in turn ``rounds`` times, each figure's edits pooled: the disk's speed
+    drifts over a run, and figures that are compared must see the same drift."""
+    pooled: dict[str, list[float]] = {"single": [], "team": [], "alone": []}
+    first: dict[str, Any] = {}
+    for _ in range(rounds):
+        small = measure(100, rng)
+        first = first or small
+        pooled["single"] += small.pop("times")
+        pooled["team"] += measure_team(rng)["times"]
+        pooled["alone"] += measure_team(rng, writers=1)["times"]
+    single = {**first, **summary(pooled["single"])}
+    return {"single": single, "team": {"writers": 3, **summary(pooled["team"])},
+            "alone": {"writers": 1, **summary(pooled["alone"])}}
 
 
 def team_writer(folder: str, annotator: str, seed: int) -> None:
@@ -166,12 +196,7 @@ def measure_team(rng: random.Random, writers: int = 3) -> dict[str, float]:
             if proc.returncode != 0:
                 raise SystemExit(f"a team writer failed (exit {proc.returncode})")
             times.extend(json.loads(out.strip().splitlines()[-1]))
-    times.sort()
-    return {
-        "writers": writers,
-        "edit_ms_median": round(statistics.median(times), 3),
-        "edit_ms_p95": round(times[int(0.95 * len(times)) - 1], 3),
-    }
+    return {"writers": writers, **summary(times)}
 
 
 def write_journal(folder: Path, entries: int, layers: dict[str, Layer], rng: random.Random) -> None:
@@ -296,15 +321,17 @@ def measure_journal_open(rng: random.Random) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds of the 100-document and team figures")
+    args = parser.parse_args()
     rng = random.Random(7)
-    small = measure(100, rng)
-    print(json.dumps(small))
+    figures = alternating(rng, args.rounds)
+    small, team, alone = figures["single"], figures["team"], figures["alone"]
     large = measure(10_000, rng)
-    print(json.dumps(large))
-    team = measure_team(rng)
-    print(json.dumps(team))
-    alone = measure_team(rng, writers=1)
-    print(json.dumps(alone))
+    large.pop("times")
+    for figure in (small, large, team, alone):
+        print(json.dumps({k: v for k, v in figure.items() if k != "times"}))
     opening = measure_journal_open(rng)
     print(json.dumps(opening))
     print(
