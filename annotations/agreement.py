@@ -13,9 +13,14 @@ least 50 % of the word tokens of each, matched one-to-one, best first. On top of
 - **Krippendorff's alpha** (nominal, any number of layers, missing values allowed, computed by
   the ``krippendorff`` package) over *units* = clusters of matching quotes across layers: each
   layer's quotes are matched one-to-one against the clusters built so far (best overlap with
-  any member, >= 50 %); unmatched quotes open new clusters. Alpha is given for stance, type,
-  speaker (normalised canonical name) and presence (1 if the layer has a quote in the cluster,
-  0 if it annotated the document but not this quote: a detection-agreement proxy).
+  any member, >= 50 %); unmatched quotes open new clusters. Alpha is given for stance, type and
+  speaker (normalised canonical name);
+- **word alpha**, the agreement on *where the quotes are*: every word of a document is a unit,
+  valued 1 when it lies inside one of the layer's quotes, 0 when not (missing for a layer that
+  did not annotate the document). Unlike an alpha over quote clusters (which has no units where
+  both layers say "no quote", so it is at or below zero whatever the overlap), it rewards the
+  words both layers leave out as well as the words both mark, and it is the usual reliability
+  figure for span annotation.
 
 A layer absent from a document did not annotate it: it is missing there, not "no quotes".
 Rejected quotes are left out by default. Everything is reported per document and overall
@@ -41,7 +46,9 @@ from annotations.evaluate import (
 )
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
 
-ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "presence")
+ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "words")
+# the fields whose units are quote clusters (``words`` has a unit per word)
+CLUSTER_FIELDS: tuple[str, ...] = ("stance", "type", "speaker")
 
 Item = dict[str, Any]
 
@@ -232,9 +239,29 @@ def _clusters(per_layer: Mapping[str, list[Item]]) -> list[dict[str, Item]]:
     return clusters
 
 
-def _unit_value(item: Item | None, what: str, annotated: bool) -> Hashable | None:
-    if what == "presence":
-        return (1 if item is not None else 0) if annotated else None
+def weighted_nominal_alpha(units: Mapping[tuple[Hashable | None, ...], int]) -> float | None:
+    """``nominal_alpha`` over units given as value tuples (one value per coder, ``None`` =
+    missing) with how many units have each tuple: a corpus of words has few distinct tuples."""
+    totals: Counter[Hashable] = Counter()
+    observed = 0.0
+    n = 0
+    for unit, weight in units.items():
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2 or weight <= 0:
+            continue
+        counts = Counter(values)
+        observed += weight * (m * m - sum(c * c for c in counts.values())) / (m - 1)
+        for value, c in counts.items():
+            totals[value] += weight * c
+        n += weight * m
+    expected = n * n - sum(c * c for c in totals.values())
+    if n == 0 or expected == 0:
+        return None
+    return 1.0 - (n - 1) * observed / expected
+
+
+def _unit_value(item: Item | None, what: str) -> Hashable | None:
     if item is None:
         return None
     q: Quote = item["quote"]
@@ -251,24 +278,41 @@ class _Units:
 
     layers: Sequence[str]
     columns: dict[str, list[list[Hashable | None]]] = field(default_factory=dict)
+    words: Counter[tuple[Hashable | None, ...]] = field(default_factory=Counter)
 
-    def add(self, clusters: list[dict[str, Item]], annotated: set[str]) -> None:
-        for what in ALPHA_FIELDS:
+    def add(self, clusters: list[dict[str, Item]], present: Mapping[str, list[Item]],
+            n_words: int) -> None:
+        """One document: its quote clusters, and its ``n_words`` words as word units."""
+        for what in CLUSTER_FIELDS:
             cols = self.columns.setdefault(what, [])
             for c in clusters:
-                cols.append([_unit_value(c.get(n), what, n in annotated) for n in self.layers])
+                cols.append([_unit_value(c.get(n), what) for n in self.layers])
+        inside = {n: frozenset().union(*(item["_t"] for item in present[n]))
+                  for n in self.layers if n in present}
+        marked: Counter[tuple[Hashable | None, ...]] = Counter(
+            tuple(None if n not in inside else int(t in inside[n]) for n in self.layers)
+            for t in frozenset().union(*inside.values())
+        )
+        unmarked = n_words - sum(marked.values())
+        if unmarked > 0:
+            marked[tuple(None if n not in inside else 0 for n in self.layers)] += unmarked
+        self.words.update(marked)
 
     def extend(self, other: _Units) -> None:
         for what, cols in other.columns.items():
             self.columns.setdefault(what, []).extend(cols)
+        self.words.update(other.words)
 
     def to_dict(self) -> dict[str, Any]:
         out = {}
-        for what in ALPHA_FIELDS:
+        for what in CLUSTER_FIELDS:
             cols = self.columns.get(what, [])
             matrix = [[col[r] for col in cols] for r in range(len(self.layers))]
             alpha = krippendorff_alpha(matrix) if cols else None
             out[what] = {"units": len(cols), "alpha": None if alpha is None else round(alpha, 4)}
+        alpha = weighted_nominal_alpha(self.words)
+        out["words"] = {"units": sum(self.words.values()),
+                        "alpha": None if alpha is None else round(alpha, 4)}
         return out
 
 
@@ -318,7 +362,7 @@ def agreement(
                 total_pairs[(a, b)].add(pc)
                 pairs.append(pc.to_dict(a, b))
         units = _Units(names)
-        units.add(_clusters(present), set(present))
+        units.add(_clusters(present), present, len(index.starts))
         total_units.extend(units)
         per_document[doc_id] = {"layers": sorted(present), "pairs": pairs,
                                 "alpha": units.to_dict()}
@@ -346,5 +390,15 @@ def summary_lines(report: AgreementReport) -> list[str]:
             f"stance kappa {_fmt(p['stance_kappa']['kappa'])} (n={p['stance_kappa']['n']})"
         )
     for what, a in overall["alpha"].items():
-        lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} units)")
+        lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} "
+                     f"{ALPHA_UNITS[what]})")
     return lines
+
+
+# what an alpha line's units are, as the summary says it
+ALPHA_UNITS: dict[str, str] = {
+    "stance": "matched quotes, on their stance",
+    "type": "matched quotes, on their type",
+    "speaker": "matched quotes, on their speaker",
+    "words": "words, on whether each lies inside a quote",
+}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 import krippendorff
@@ -43,6 +44,32 @@ def layer(name: str, stances: list[str | None], *, skip: tuple[int, ...] = (),
         quotes.append({"id": f"{name}x", "start": s, "end": s + 12, "type": "indirect",
                        "speaker": None, "stance": "neutral", "status": "accepted"})
     return layer_from_interchange({"id": "d", "quotes": quotes}, TEXT, name=name)
+
+
+WORDS = [m.span() for m in re.finditer(r"\w+", TEXT)]
+
+
+def word_matrix(layers: dict[str, Layer]) -> np.ndarray:
+    """Layers x words: 1 where the word lies inside one of the layer's quotes (trimmed as the
+    matcher trims them), else 0; built here without the agreement module's index."""
+    rows = []
+    for lay in layers.values():
+        spans = [(q.start, q.end) for q in lay.quotes.values()]
+        rows.append([int(any(s <= ws and we <= e for s, e in spans)) for ws, we in WORDS])
+    return np.array(rows)
+
+
+def test_word_alpha_rises_with_overlap_where_a_cluster_alpha_cannot() -> None:
+    """Two layers that agree on most quotes get a high word alpha; more disagreement, lower."""
+    stances = ["support"] * 10
+    close = agreement({"d": (TEXT, {"a": layer("a", stances),
+                                    "b": layer("b", stances, shift={0: 10})})}).to_dict()
+    far = agreement({"d": (TEXT, {"a": layer("a", stances),
+                                  "b": layer("b", stances, skip=(1, 2, 3, 4), extra=True)})}
+                    ).to_dict()
+    high = close["overall"]["alpha"]["words"]["alpha"]
+    low = far["overall"]["alpha"]["words"]["alpha"]
+    assert high > 0.8 and 0 < low < high
 
 
 # The hand-worked example: 10 items, two coders, labels s(upport), o(ppose), n(eutral).
@@ -99,10 +126,12 @@ def test_alpha_equals_the_krippendorff_package_with_missing_values() -> None:
     got = report["overall"]["alpha"]["stance"]
     assert got["units"] == 11
     assert got["alpha"] == pytest.approx(expected, abs=1e-4)
-    # presence: each layer annotated the doc, so absence is 0, not missing
-    presence = np.array([[1] * 10 + [0], [1] * 9 + [0, 1], [1, 1, 1, 1, 0] + [1] * 5 + [0]])
-    expected_p = krippendorff.alpha(reliability_data=presence, level_of_measurement="nominal")
-    assert report["overall"]["alpha"]["presence"]["alpha"] == pytest.approx(expected_p, abs=1e-4)
+    # words: one unit per word of the text, 1 inside one of the layer's quotes, else 0
+    expected_w = krippendorff.alpha(reliability_data=word_matrix(layers),
+                                    level_of_measurement="nominal")
+    got_w = report["overall"]["alpha"]["words"]
+    assert got_w["units"] == len(WORDS)
+    assert got_w["alpha"] == pytest.approx(expected_w, abs=1e-4)
     # the pair scores see the extra quote and the missing ones
     pair12 = report["overall"]["pairs"][0]
     assert (pair12["quotes_a"], pair12["quotes_b"], pair12["exact"]["matched"]) == (10, 10, 9)
@@ -142,7 +171,7 @@ def test_a_layer_absent_from_a_document_is_missing_there() -> None:
     [pair] = report["overall"]["pairs"]
     assert pair["docs"] == 1 and pair["quotes_a"] == 10
     assert report["per_document"]["d2"]["pairs"] == []
-    assert report["per_document"]["d2"]["alpha"]["presence"]["alpha"] is None
+    assert report["per_document"]["d2"]["alpha"]["words"]["alpha"] is None
 
 
 def test_rejected_quotes_are_left_out_by_default() -> None:

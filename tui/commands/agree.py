@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="agreement between annotators' layers (span F1, speaker, kappa, alpha)",
         description="Quote-span agreement (F1, exact and >=50%% overlap), speaker agreement on "
         "matched quotes, stance Cohen's kappa for pairs of layers and Krippendorff's alpha "
-        "(nominal, any number of layers, missing values allowed), per document and overall.",
+        "(nominal, any number of layers, missing values allowed) on the stance, type and "
+        "speaker of matched quotes and on the words (is each word inside a quote: the "
+        "agreement on where the quotes are), per document and overall.",
         epilog="example: saywho agree --layers ana ben --json",
     )
     parser.add_argument("--layers", nargs="+", metavar="NAME", help="layers to compare")

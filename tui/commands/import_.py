@@ -1,4 +1,10 @@
-"""``saywho import``: add articles (files, folders, JSONL) and other annotators' layers."""
+"""``saywho import``: add articles (files, folders, JSONL) and other annotators' layers, also
+from other tools' exports (Label Studio JSON, doccano JSONL, WebAnno TSV from INCEpTION, CoNLL).
+
+Articles and interchange JSONL (and brat folders) add their documents; another tool's export
+loads as layer ``--layer NAME`` of documents the project already holds, matched by id or by the
+text's hash (``annotations.formats.importers``); a document that matches none is refused with its
+reason, the rest load. A layer that exists and differs is kept unless ``--replace``."""
 
 from __future__ import annotations
 
@@ -14,6 +20,13 @@ from rich.table import Table
 from annotations.display import visible_line
 from annotations.errors import InputError, SaywhoError
 from annotations.formats.brat import read_brat
+from annotations.formats.importers import (
+    IMPORT_FORMATS,
+    LAYER_READERS,
+    ForeignLayer,
+    detect_format,
+    read_foreign_layers,
+)
 from annotations.formats.interchange import layer_from_interchange
 from annotations.formats.readers import (
     DEFAULT_MAX_BYTES,
@@ -45,7 +58,18 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="PATH",
         help="files or folders (a folder of brat .txt/.ann files with --layer)",
     )
-    parser.add_argument("--layer", metavar="NAME", help="load quotes in JSONL as this layer")
+    parser.add_argument(
+        "--layer",
+        metavar="NAME",
+        help="load the annotations (JSONL quotes, brat, or another tool's export) as this layer",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("auto", *IMPORT_FORMATS),
+        default="auto",
+        help="what the paths are (default: from the name: .json Label Studio, .tsv/.zip "
+        "WebAnno, .conll/.conllu CoNLL, .jsonl interchange or doccano by its first line)",
+    )
     parser.add_argument(
         "--replace",
         action="store_true",
@@ -66,7 +90,17 @@ def run(args: argparse.Namespace) -> int:
     """Read every path, import what reads, report every problem, exit 1 if any failed."""
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False, quiet=args.quiet)
-    brat_folders = [p for p in args.paths if Path(p).is_dir() and any(Path(p).glob("*.ann"))]
+    formats = {p: _format_of(Path(p), args.format) for p in args.paths}
+    foreign = [p for p in args.paths if formats[p] in LAYER_READERS]
+    if foreign:
+        if not args.layer or not args.layer.strip():
+            raise InputError(
+                f"{foreign[0]} is a {formats[foreign[0]]} export; pass --layer NAME to load it"
+            )
+        # the articles first: an export loads onto documents the project already holds
+        status = run(_without(args, foreign)) if len(foreign) < len(args.paths) else 0
+        return _run_foreign(args, [(Path(p), formats[p]) for p in foreign], out, err) | status
+    brat_folders = [p for p in args.paths if formats[p] == "brat"]
     if brat_folders and not args.layer:
         raise InputError(
             f"{brat_folders[0]} is a brat folder; pass --layer NAME to load its annotations"
@@ -120,6 +154,65 @@ def run(args: argparse.Namespace) -> int:
     )
     out.print(table)
     return 1 if failed or report.failed or layer_failures else 0
+
+
+def _format_of(path: Path, chosen: str) -> str:
+    """The format ``--format`` names, else the one the path's name says."""
+    if chosen != "auto":
+        return chosen
+    try:
+        return detect_format(path)
+    except InputError:
+        return "interchange"  # the reader says what is wrong with it
+
+
+def _without(args: argparse.Namespace, paths: list[str]) -> argparse.Namespace:
+    rest = argparse.Namespace(**vars(args))
+    rest.paths = [p for p in args.paths if p not in paths]
+    return rest
+
+
+def _run_foreign(
+    args: argparse.Namespace, paths: list[tuple[Path, str]], out: Console, err: Console
+) -> int:
+    """Load other tools' exports as layer ``args.layer`` of the project's documents."""
+    loaded: list[ForeignLayer] = []
+    unchanged = 0
+    problems: list[str] = []
+    session = open_session(args, create=False)
+    try:
+        if session.shared_read_only:
+            raise SaywhoError(session.read_only_reason or "project is read-only")
+        hashes = {info.id: info.sha256 for info in session.documents()}
+        for path, fmt in paths:
+            try:
+                matched, refused = read_foreign_layers(
+                    fmt, path, layer=args.layer, hashes=hashes,
+                    text_of=lambda d: session.document(d).text if d in hashes else None,
+                )
+            except SaywhoError as exc:
+                problems.append(exc.message)
+                continue
+            problems += [r.reason if r.reason.startswith(str(path)) else f"{path}: {r.reason}"
+                         for r in refused]
+            for item in matched:
+                try:
+                    if session.put_layer(item.doc_id, item.layer, replace=args.replace):
+                        loaded.append(item)
+                    else:
+                        unchanged += 1
+                except SaywhoError as exc:
+                    problems.append(f"{item.source}: {exc.message}")
+    finally:
+        session.close()
+    for message in problems:
+        err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
+    table = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
+    for column in ("loaded", "unchanged", "refused"):
+        table.add_column(column, justify="right")
+    table.add_row(str(len(loaded)), str(unchanged), str(len(problems)))
+    out.print(table)
+    return 1 if problems else 0
 
 
 def _import(
