@@ -14,8 +14,14 @@ What the ``.ann`` holds (brat's own line kinds, https://brat.nlplab.org/standoff
 - ``N`` normalizations: ``Reference <Speaker> saywho:<speaker id>`` with the canonical name,
   so all mentions of one person share a reference.
 - ``#`` ``AnnotatorNotes``: one JSON object per quote (its saywho id, speaker id, exact stance,
-  parts, origin, confidence, note, times) and per speaker's first mention (id, name, kind,
-  aliases), so a saywho export reads back without loss.
+  parts, origin, confidence, note, times, and the stance target when the export knows it) and
+  per speaker's first mention (id, name, kind, aliases), so a saywho export reads back without
+  loss.
+
+The stance target (what the ``Stance`` values are about) has no document-level place in brat
+standoff, which only annotates spans: it rides in every quote's note (``"stance_target"``,
+shown when the quote is hovered in brat) and in a ``# stance target:`` comment of
+``annotation.conf`` next to the ``Stance`` attribute it explains (brat skips ``#`` lines).
 
 File names are made safe (``safe_name``); ``saywho-ids.tsv`` maps each file stem back to the
 document id. Files written by brat users without notes read back too: quote ids become the
@@ -131,8 +137,13 @@ class _AnnWriter:
         return "".join(line + "\n" for line in self.lines)
 
 
-def document_to_ann(text: str, layer: Layer) -> tuple[str, set[str]]:
-    """The ``.ann`` content for one document's layer, and the stance values it used."""
+def document_to_ann(
+    text: str, layer: Layer, stance_target: str | None = None
+) -> tuple[str, set[str]]:
+    """The ``.ann`` content for one document's layer, and the stance values it used.
+
+    ``stance_target`` (when given) goes into every quote's note.
+    """
     w = _AnnWriter(text)
     stances: set[str] = set()
     mention_tid: dict[tuple[str | None, int, int], str] = {}
@@ -188,14 +199,20 @@ def document_to_ann(text: str, layer: Layer) -> tuple[str, set[str]]:
         if speaker is not None and not speaker.mentions:
             meta["speaker"] = {"name": speaker.name, "kind": speaker.kind,
                                "aliases": list(speaker.aliases)}
+        if stance_target is not None:
+            meta["stance_target"] = stance_target
         w.note(qtid, meta)
     return w.finish(), stances
 
 
-def annotation_conf(stances: Iterable[str] = ()) -> str:
-    """brat's ``annotation.conf`` for saywho exports (stance values: defaults plus ``stances``)."""
+def annotation_conf(stances: Iterable[str] = (), stance_target: str | None = None) -> str:
+    """brat's ``annotation.conf`` for saywho exports (stance values: defaults plus ``stances``;
+    ``stance_target``, on one line, in a comment)."""
     stance_values = list(DEFAULT_STANCE_LABELS)
     stance_values += sorted(set(stances) - set(stance_values))
+    target = ""
+    if stance_target is not None:
+        target = f"# stance target: {' '.join(stance_target.split())}\n"
     return (
         "# saywho export: who said what\n"
         "[entities]\n"
@@ -209,19 +226,24 @@ def annotation_conf(stances: Iterable[str] = ()) -> str:
         "\n[events]\n"
         "\n[attributes]\n"
         f"QuoteType\tArg:Quote, Value:{'|'.join(QUOTE_TYPES)}\n"
-        f"Stance\tArg:Quote, Value:{'|'.join(stance_values)}\n"
+        f"{target}Stance\tArg:Quote, Value:{'|'.join(stance_values)}\n"
         f"Status\tArg:Quote, Value:{'|'.join(QUOTE_STATUSES)}\n"
         f"Kind\tArg:Speaker, Value:{'|'.join(SPEAKER_KINDS)}\n"
     )
 
 
 def write_brat(
-    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+    items: Iterable[DocLayer],
+    out: Path,
+    *,
+    annotator: str | None = None,
+    stance_target: str | None = None,
 ) -> ExportReport:
     """Write a brat folder at ``out`` (created if needed): one ``.txt``/``.ann`` pair per document.
 
     ``annotator`` is accepted for a uniform writer signature; brat has no annotator field, so
-    it goes nowhere (each quote's origin rides in its note).
+    it goes nowhere (each quote's origin rides in its note: the detector for a suggestion).
+    ``stance_target`` goes into every quote's note and ``annotation.conf``.
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -231,7 +253,7 @@ def write_brat(
     docs = quotes = 0
     for doc, layer in items:
         stem = safe_name(doc.id, taken)
-        ann, used = document_to_ann(doc.text, layer)
+        ann, used = document_to_ann(doc.text, layer, stance_target)
         stances |= used
         # each file whole or not at all: a full disk never leaves an empty or cut-off file
         with atomic_output(folder / f"{stem}.txt") as fh:
@@ -246,7 +268,7 @@ def write_brat(
         for stem, doc_id in ids:
             fh.write(f"{stem}\t{json.dumps(doc_id, ensure_ascii=False)}\n")
     with atomic_output(folder / CONF_FILE) as fh:
-        fh.write(annotation_conf(stances))
+        fh.write(annotation_conf(stances, stance_target))
     return ExportReport(docs, quotes, str(folder))
 
 

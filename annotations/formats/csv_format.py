@@ -3,6 +3,13 @@
 UTF-8 without a byte-order mark, RFC 4180 quoting by the ``csv`` module (quote texts with
 commas, quote marks and line breaks survive). Offsets are Python character offsets; a split
 quote lists its pieces in ``parts`` as ``start-end;start-end``. Empty cells mean "none".
+
+``annotator`` is who stands behind the row (``export_common.quote_annotator``: the detector
+for a suggestion nobody reviewed); ``confidence`` is the figure the TUI shows
+(``review.confidence_of``, written in full precision); ``note`` is the researcher's note on the
+quote; ``stance_target`` is what the ``stance`` is about (the project's stance target, the same
+on every row). The last two columns were added after the others, so scripts that index columns
+by position keep working.
 """
 
 from __future__ import annotations
@@ -15,9 +22,10 @@ from annotations.formats.export_common import (
     DocLayer,
     ExportReport,
     atomic_output,
+    quote_annotator,
     speaker_fields,
 )
-from annotations.formats.interchange import quote_confidence
+from annotations.review import confidence_of
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",
@@ -35,13 +43,24 @@ CSV_COLUMNS: tuple[str, ...] = (
     "status",
     "annotator",
     "confidence",
+    "note",
+    "stance_target",
 )
 
 
 def write_csv(
-    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+    items: Iterable[DocLayer],
+    out: Path,
+    *,
+    annotator: str | None = None,
+    stance_target: str | None = None,
 ) -> ExportReport:
-    """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming."""
+    """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming.
+
+    ``annotator`` names the person behind reviewed quotes (default: each layer's name);
+    ``stance_target`` fills the ``stance_target`` column.
+    """
+    target = stance_target or ""
     docs = quotes = 0
     with atomic_output(Path(out), "w") as fh:
         writer = csv.writer(fh)
@@ -51,7 +70,7 @@ def write_csv(
             docs += 1
             for q in layer.sorted_quotes():
                 name, mention, kind = speaker_fields(layer, q)
-                conf = quote_confidence(q)
+                conf = confidence_of(q)
                 rows.append(
                     (
                         doc.id,
@@ -67,8 +86,10 @@ def write_csv(
                         q.cue.text if q.cue else "",
                         q.stance or "",
                         q.status,
-                        annotator or q.origin or layer.name,
-                        "" if conf is None else f"{conf:.4g}",
+                        quote_annotator(q, layer, annotator),
+                        "" if conf is None else repr(float(conf)),
+                        q.note,
+                        target,
                     )
                 )
             quotes += len(layer.quotes)

@@ -1,7 +1,10 @@
 """What every export writer shares: the report it returns, status filtering, safe file names,
-UTF-16 offsets (for tools written in Java or JavaScript), the quote's speaker fields, and the
-token helpers of the token-per-line formats (CoNLL, WebAnno), which must stay linear in the
-document however many quotes it has.
+UTF-16 offsets (for tools written in Java or JavaScript), the quote's speaker fields, who stands
+behind a quote (``quote_annotator``), and the token helpers of the token-per-line formats
+(CoNLL, WebAnno), which must stay linear in the document however many quotes it has.
+
+A quote's confidence in every export is ``annotations.review.confidence_of``: the figure the
+TUI shows for the same quote, so a spreadsheet and the screen never disagree.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotations.model import Document, Layer, Quote
+from annotations.review import is_reviewed
 from annotations.store.paths import safe_filename
 from annotations.text import tokens
 
@@ -103,6 +107,20 @@ def speaker_fields(layer: Layer, quote: Quote) -> tuple[str | None, str | None, 
     if speaker is None:
         return None, mention, None
     return speaker.name, mention, speaker.kind
+
+
+def quote_annotator(quote: Quote, layer: Layer, annotator: str | None = None) -> str:
+    """Who an export names as the author of ``quote``: the one rule behind every format's
+    annotator field.
+
+    A suggestion nobody has reviewed yet (``review.is_reviewed``: status still ``suggested``)
+    is the work of whatever made it: its ``origin`` (``detector@version``), never the name of
+    the person whose layer it sits in. A reviewed quote (accepted, added or rejected by a
+    person) is the work of ``annotator`` when given, else of the layer's owner (its name).
+    """
+    if not is_reviewed(quote):
+        return quote.origin or layer.name
+    return annotator or layer.name
 
 
 _TEMP = re.compile(r"\..+\.saywho-(\d+)-[A-Za-z0-9_]+\.tmp")

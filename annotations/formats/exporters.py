@@ -2,10 +2,14 @@
 
 Every writer writes through temp files in the target folder (``atomic_output``); the temp files
 a killed export left there are removed by the next export to that folder.
+
+``export`` hands the project's stance target to every writer that has a place for it (a
+``stance_target`` keyword: today every one of them).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from annotations.errors import InputError
 from annotations.formats.brat import write_brat
 from annotations.formats.conll import write_conll
 from annotations.formats.csv_format import write_csv
+from annotations.formats.doccano import write_doccano
 from annotations.formats.export_common import (
     DocLayer,
     ExportReport,
@@ -32,12 +37,13 @@ WRITERS: dict[str, Writer] = {
     "webanno": write_webanno,
     "labelstudio": write_labelstudio,
     "conll": write_conll,
+    "doccano": write_doccano,
 }
 # formats whose ``out`` is a folder (one file per document) rather than one file
 FOLDER_FORMATS: frozenset[str] = frozenset({"brat", "webanno"})
 SUFFIXES: dict[str, str] = {
     "jsonl": ".jsonl", "csv": ".csv", "brat": "", "webanno": "",
-    "labelstudio": ".json", "conll": ".conll",
+    "labelstudio": ".json", "conll": ".conll", "doccano": ".jsonl",
 }
 
 
@@ -48,9 +54,12 @@ def export(
     *,
     annotator: str | None = None,
     statuses: Collection[str] | None = None,
+    stance_target: str | None = None,
 ) -> ExportReport:
     """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``.
 
+    ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
+    ``stance_target`` (what the stance labels are about) goes to the formats that carry it.
     Raises ``InputError`` for an unknown format, or when ``out`` is an existing file for a
     folder format (or an existing folder for a file format).
     """
@@ -63,4 +72,12 @@ def export(
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise InputError(f"{out} is a folder; the {fmt} export writes one file")
     remove_orphan_export_temps(out if fmt in FOLDER_FORMATS else out.parent)
-    return writer(filter_items(items, statuses), out, annotator=annotator)
+    options: dict[str, str | None] = {"annotator": annotator}
+    if stance_target is not None and takes_stance_target(writer):
+        options["stance_target"] = stance_target
+    return writer(filter_items(items, statuses), out, **options)
+
+
+def takes_stance_target(writer: Writer) -> bool:
+    """True when ``writer`` has a place for the stance target (a ``stance_target`` keyword)."""
+    return "stance_target" in inspect.signature(writer).parameters

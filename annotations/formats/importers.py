@@ -17,7 +17,7 @@ given the project's text to map tokens back to characters.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +100,7 @@ def read_foreign_layers(
     layer: str,
     hashes: Mapping[str, str],
     text_of: Callable[[str], str | None],
+    user: str | None = None,
 ) -> tuple[list[ForeignLayer], list[Refused]]:
     """Read ``path`` in format ``fmt`` as layer ``layer`` and match every document to a project
     document (``hashes``: the project's text sha256 by document id; ``text_of``: a project
@@ -116,9 +117,31 @@ def read_foreign_layers(
     )
     if fmt == "conll":
         items = reader(Path(path), layer=layer, text_of=text_of)
+    elif fmt == "webanno":  # TSV does not keep what lay between sentences: the project's does
+        items = reader(Path(path), layer=layer, user=user, texts=_Texts(hashes, text_of))
     else:
         items = reader(Path(path), layer=layer)
     return match_documents(items, hashes, source=str(path))
+
+
+class _Texts(Mapping[str, str]):
+    """The project's texts by document id, each read when asked for."""
+
+    def __init__(self, ids: Mapping[str, str], text_of: Callable[[str], str | None]) -> None:
+        self._ids = ids
+        self._text_of = text_of
+
+    def __getitem__(self, doc_id: str) -> str:
+        text = self._text_of(doc_id) if doc_id in self._ids else None
+        if text is None:
+            raise KeyError(doc_id)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def match_documents(

@@ -4,6 +4,13 @@ This is the lingua franca between ``detect``, ``import --layer``, ``export --for
 the gold files. Conversion is lossless for everything the model holds: fields the shape does
 not name (parts, note, timestamps, per-field confidence) ride along under extra keys.
 
+Beyond DESIGN.md's shape a line carries two document-level keys: ``stance_target`` (what the
+stance labels are about: the project's ``StanceScheme.target``, ``null`` when the writer was not
+told) and ``layer`` (the name of the layer the quotes come from, so a document an export filled
+from the suggestions says so even when it has no quote). A quote's ``confidence`` is
+``review.confidence_of`` (what the TUI shows), its ``annotator`` is
+``export_common.quote_annotator`` (the detector for a suggestion nobody reviewed).
+
 Reading goes through ``schema`` (the one gate every importer's records pass) and then
 ``build_layer`` (the one rule from checked records to the model), which the brat and Label
 Studio readers share.
@@ -16,20 +23,23 @@ from typing import Any
 
 from annotations.errors import SaywhoError
 from annotations.formats import schema
+from annotations.formats.export_common import quote_annotator
 from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker
-
-
-def quote_confidence(quote: Quote) -> float | None:
-    """The quote's overall confidence: its ``span`` confidence, else the lowest field's."""
-    if not quote.confidence:
-        return None
-    return float(quote.confidence.get("span", min(quote.confidence.values())))
+from annotations.review import confidence_of
 
 
 def document_to_interchange(
-    doc: Document, layer: Layer, *, annotator: str | None = None
+    doc: Document,
+    layer: Layer,
+    *,
+    annotator: str | None = None,
+    stance_target: str | None = None,
 ) -> dict[str, Any]:
-    """One interchange line (as a dict) for ``doc`` annotated by ``layer``."""
+    """One interchange line (as a dict) for ``doc`` annotated by ``layer``.
+
+    ``annotator`` names the person behind the layer's reviewed quotes (default: the layer's
+    name); ``stance_target`` is what the stance labels are about.
+    """
     quotes = []
     for q in layer.sorted_quotes():
         speaker = layer.speakers.get(q.speaker_id or "")
@@ -51,10 +61,10 @@ def document_to_interchange(
                 "cue_end": q.cue.end if q.cue else None,
                 "cue_lemma": q.cue.lemma if q.cue else None,
                 "stance": q.stance,
-                "confidence": quote_confidence(q),
+                "confidence": confidence_of(q),
                 "confidences": dict(q.confidence),
                 "status": q.status,
-                "annotator": annotator or q.origin or layer.name,
+                "annotator": quote_annotator(q, layer, annotator),
                 "origin": q.origin,
                 "parts": [list(p) for p in q.parts],
                 "note": q.note,
@@ -76,6 +86,8 @@ def document_to_interchange(
         "id": doc.id,
         "title": doc.title,
         "text": doc.text,
+        "stance_target": stance_target,
+        "layer": layer.name,
         "quotes": quotes,
         "speakers": speakers,
     }

@@ -15,15 +15,27 @@ from annotations.model import Document
 
 
 def write_jsonl(
-    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+    items: Iterable[DocLayer],
+    out: Path,
+    *,
+    annotator: str | None = None,
+    stance_target: str | None = None,
 ) -> ExportReport:
-    """Write each ``(Document, Layer)`` as one interchange line (UTF-8, orjson), streaming."""
+    """Write each ``(Document, Layer)`` as one interchange line (UTF-8, orjson), streaming.
+
+    ``stance_target`` (the project's) goes on every line as the document-level
+    ``stance_target``; ``annotator`` names the person behind reviewed quotes (default: each
+    layer's name).
+    """
     docs = quotes = 0
     dumps = orjson.dumps
     with atomic_output(Path(out), "wb") as fh:
         write = fh.write
         for doc, layer in items:
-            write(dumps(document_to_interchange(doc, layer, annotator=annotator)))
+            line = document_to_interchange(
+                doc, layer, annotator=annotator, stance_target=stance_target
+            )
+            write(dumps(line))
             write(b"\n")
             docs += 1
             quotes += len(layer.quotes)

@@ -1,27 +1,78 @@
-"""Label Studio export: a JSON list of tasks with saywho's annotations as pre-annotations.
+"""Label Studio out and in: a JSON list of tasks, reviewed work as ``annotations`` and the
+detector's unreviewed suggestions as ``predictions``.
 
-Shape (Label Studio docs, "Import pre-annotated data": a ``data`` object and a ``predictions``
-list whose ``result`` regions use ``from_name``/``to_name``/``type``/``value``)::
+Why the split: in Label Studio an *annotation* is what a person submitted and a *prediction* is
+what a model proposed (Label Studio docs, "Label Studio JSON format of annotated tasks" and
+"Import pre-annotated data"). Writing a researcher's reviewed work as a prediction, or the
+detector's guesses as somebody's annotation, would make every agreement figure and every
+converter downstream count the wrong thing. So one task per document holds::
 
-    [{"data": {"text", "doc_id", "title"},
-      "predictions": [{"model_version", "score", "result": [
-          {"id", "from_name": "label", "to_name": "text", "type": "labels",
-           "value": {"start", "end", "text", "labels": ["Quote"]}},            # and Speaker, Cue
-          {"id": <same region>, "from_name": "stance", "to_name": "text", "type": "choices",
-           "value": {"start", "end", "text", "choices": ["oppose"]}},           # per region
-          {"from_id": <speaker>, "to_id": <quote>, "type": "relation", "direction": "right",
-           "labels": ["said"]}, ...]}]}]
+    {"data": {"text", "doc_id", "title", "stance_target"},
+     "annotations": [{"completed_by": {"email": <annotator>}, "result": [...],
+                      "was_cancelled": false, "ground_truth": false}],
+     "predictions": [{"model_version": <detector origin>, "score": <lowest confidence>,
+                      "result": [...]}, ...]}
 
+- ``annotations`` (at most one, written when a person reviewed at least one quote of the
+  document) holds the quotes with status ``accepted`` (a person accepted or added them).
+  ``completed_by`` names the person: Label Studio names people by e-mail and its converters
+  (JSON-MIN, CSV) print this field as the annotator; it has no user id, so Label Studio gives
+  an imported annotation to the user who imports it.
+- ``predictions``, one per origin (``detector@version``), hold the other quotes: the
+  suggestions nobody has reviewed and the ones a person rejected (with a ``status`` choice
+  saying so: in Label Studio terms the model proposed them and the annotation left them out).
+  ``model_version`` is the quote's origin; each Quote region carries its ``score``, the
+  confidence the TUI shows (``review.confidence_of``), and the prediction's ``score`` is the
+  lowest of them (Label Studio sorts tasks by it: least confident first, like the review
+  queue).
+
+Each result's regions use ``from_name``/``to_name``/``type``/``value``::
+
+    {"id", "from_name": "label", "to_name": "text", "type": "labels",
+     "value": {"start", "end", "text", "labels": ["Quote"]}}             # and Speaker, Cue
+    {"id": <same region>, "from_name": "stance" | "quote_type" | "status" | "speaker_kind",
+     "type": "choices", "value": {"start", "end", "text", "choices": [...]}}  # per region
+    {"id": <same region>, "from_name": "note" | "speaker_name", "type": "textarea",
+     "value": {"start", "end", "text": [...]}}                            # per region
+    {"from_id": <speaker>, "to_id": <quote>, "type": "relation", "direction": "right",
+     "labels": ["said"]}                                                  # and cue, continues
+
+A quote's first region has the quote's id. ``speaker_name`` gives the canonical name of the
+speaker: on a Quote region the quote's speaker, on a Speaker region the person that mention
+refers to (so "she" reads back as Zoë Ortiz). ``note`` is the researcher's note. The stance
+target is a task data field (``$stance_target``, shown above the text by the configuration).
 Offsets are character (code point) offsets, the same as Python's: Label Studio stores code
-points since its fix for astral characters (label-studio PR #1559 / frontend PR #308).
-A split quote is one ``Quote`` region per part; later parts link to the first with a
-``continues`` relation. ``labelstudio_config`` gives the labeling configuration (XML) these
-names expect; ``write_labelstudio`` writes it next to the tasks as ``<name>.config.xml``.
+points since its fix for astral characters (label-studio PR #1559 / frontend PR #308). A split
+quote is one ``Quote`` region per part; later parts link to the first with a ``continues``
+relation. ``labelstudio_config`` gives the labeling configuration (XML) these names expect;
+``write_labelstudio`` writes it next to the tasks as ``<name>.config.xml``.
+
+Reading (``read_labelstudio``) takes Label Studio's JSON export (tasks as above) and its
+JSON-MIN export. From a task it reads the first annotation that was not cancelled, then every
+prediction; a predicted quote that the annotation already holds (same region id, or the same
+span without a saywho ``status`` choice) is left out: annotations are preferred. Annotation
+quotes default to ``accepted`` and their origin is ``completed_by``; predicted quotes default
+to ``suggested``, their origin is the ``model_version`` and their confidence the region's
+``score``.
+
+JSON-MIN (Label Studio's converter, ``convert_to_json_min``) writes one flat record per
+annotation: the task's data fields at the top level (``text``, ``doc_id``, ``title``,
+``stance_target``), ``id`` (the task's number), one key per control (``"label": [{"start",
+"end", "text", "labels"}]``) and ``annotator``, ``annotation_id``, times. It loses, and a layer
+read from it therefore lacks: the predictions (unreviewed and rejected suggestions), every
+relation (which speaker said a quote, its cue, the parts of a split quote), region ids (quote
+ids are made anew), and every per-region choice and text area (type, status, stance, notes,
+canonical speaker names), which it flattens into bare values no longer tied to their region.
+What survives is the text, the quote, speaker and cue spans (quotes ``accepted``, speakers
+named by their words, cues dropped as they belong to no quote), the annotator and the data
+fields. When a task has several annotations JSON-MIN repeats it; the first record (Label
+Studio writes the newest first) is read and the others are left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -30,9 +81,23 @@ import orjson
 
 from annotations.errors import InputError
 from annotations.formats import schema
-from annotations.formats.export_common import DocLayer, ExportReport, atomic_output
-from annotations.formats.interchange import build_layer, quote_confidence
-from annotations.model import DEFAULT_STANCE_LABELS, QUOTE_STATUSES, QUOTE_TYPES, Layer
+from annotations.formats.export_common import (
+    DocLayer,
+    ExportReport,
+    atomic_output,
+    quote_annotator,
+)
+from annotations.formats.interchange import build_layer
+from annotations.model import (
+    DEFAULT_STANCE_LABELS,
+    QUOTE_STATUSES,
+    QUOTE_TYPES,
+    SPEAKER_KINDS,
+    Layer,
+    Quote,
+    Speaker,
+)
+from annotations.review import confidence_of, is_reviewed
 
 
 def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> str:
@@ -43,8 +108,13 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> 
         return (f'  <Choices name="{name}" toName="text" perRegion="true" choice="single">\n'
                 f"{inner}  </Choices>\n")
 
+    def textarea(name: str, placeholder: str) -> str:
+        return (f'  <TextArea name="{name}" toName="text" perRegion="true" editable="true" '
+                f'maxSubmissions="1" placeholder={quoteattr(placeholder)}/>\n')
+
     return (
         "<View>\n"
+        '  <Header value="Stance target: $stance_target"/>\n'
         '  <Labels name="label" toName="text">\n'
         '    <Label value="Quote"/>\n    <Label value="Speaker"/>\n    <Label value="Cue"/>\n'
         "  </Labels>\n"
@@ -54,25 +124,43 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> 
         + choices("quote_type", QUOTE_TYPES)
         + choices("stance", stance_labels)
         + choices("status", QUOTE_STATUSES)
+        + choices("speaker_kind", SPEAKER_KINDS)
+        + textarea("speaker_name", "canonical name of the speaker")
+        + textarea("note", "note")
         + "</View>\n"
     )
 
 
 class _Results:
-    """Collects the result regions and relations of one task."""
+    """Collects the result regions and relations of one annotation or prediction."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, reserved: Iterable[str] = ()) -> None:
         self.text = text
         self.items: list[dict[str, Any]] = []
+        self.taken: set[str] = set(reserved)  # region ids used, or kept for a quote's region
         self.n = 0
 
-    def region(self, label: str, start: int, end: int) -> str:
-        self.n += 1
-        rid = f"r{self.n}"
-        self.items.append({
+    def _fresh(self) -> str:
+        while True:
+            self.n += 1
+            rid = f"r{self.n}"
+            if rid not in self.taken:
+                self.taken.add(rid)
+                return rid
+
+    def region(
+        self, label: str, start: int, end: int, rid: str | None = None,
+        score: float | None = None,
+    ) -> str:
+        rid = rid if rid is not None else self._fresh()
+        self.taken.add(rid)
+        item: dict[str, Any] = {
             "id": rid, "from_name": "label", "to_name": "text", "type": "labels",
             "value": {"start": start, "end": end, "text": self.text[start:end], "labels": [label]},
-        })
+        }
+        if score is not None:
+            item["score"] = score
+        self.items.append(item)
         return rid
 
     def choice(self, rid: str, name: str, start: int, end: int, value: str) -> None:
@@ -81,65 +169,142 @@ class _Results:
             "value": {"start": start, "end": end, "text": self.text[start:end], "choices": [value]},
         })
 
+    def textarea(self, rid: str, name: str, start: int, end: int, value: str) -> None:
+        self.items.append({
+            "id": rid, "from_name": name, "to_name": "text", "type": "textarea",
+            "value": {"start": start, "end": end, "text": [value]},
+        })
+
     def relation(self, from_id: str, to_id: str, label: str) -> None:
         self.items.append({"from_id": from_id, "to_id": to_id, "type": "relation",
                            "direction": "right", "labels": [label]})
 
+    def speaker(self, speaker: Speaker | None, start: int, end: int) -> str:
+        """A Speaker region with the canonical name and kind of the person it refers to."""
+        rid = self.region("Speaker", start, end)
+        if speaker is not None:
+            self.textarea(rid, "speaker_name", start, end, speaker.name)
+            self.choice(rid, "speaker_kind", start, end, speaker.kind)
+        return rid
 
-def document_to_task(
-    doc_id: str, title: str, text: str, layer: Layer, *, model_version: str
-) -> dict[str, Any]:
-    """One Label Studio task with the layer as one prediction."""
-    r = _Results(text)
-    mention_ids: dict[tuple[int, int], str] = {}
+
+def _result(
+    text: str,
+    layer: Layer,
+    quotes: Sequence[Quote],
+    extra_speakers: Iterable[Speaker] = (),
+    *,
+    scored: bool,
+) -> list[dict[str, Any]]:
+    """The result regions of ``quotes`` (with their speakers' mentions and cues, and the
+    mentions of ``extra_speakers``); ``scored``: each Quote region carries its confidence."""
+    r = _Results(text, reserved=(q.id for q in quotes))
+    wanted = {q.speaker_id for q in quotes if q.speaker_id} | {s.id for s in extra_speakers}
+    mention_ids: dict[tuple[str | None, int, int], str] = {}
     for sp in sorted(layer.speakers.values(), key=lambda s: s.id):
+        if sp.id not in wanted:
+            continue
         for m in sp.mentions:
-            if (m.start, m.end) not in mention_ids:
-                mention_ids[(m.start, m.end)] = r.region("Speaker", m.start, m.end)
+            if (sp.id, m.start, m.end) not in mention_ids:
+                mention_ids[(sp.id, m.start, m.end)] = r.speaker(sp, m.start, m.end)
     cue_ids: dict[tuple[int, int], str] = {}
-    scores = []
-    for q in layer.sorted_quotes():
+    for q in quotes:
+        speaker = layer.speakers.get(q.speaker_id or "")
+        conf = confidence_of(q) if scored else None
         first = None
         for s, e in q.part_spans():
-            rid = r.region("Quote", s, e)
+            rid = r.region("Quote", s, e, rid=q.id if first is None else None, score=conf)
             r.choice(rid, "quote_type", s, e, q.type)
             r.choice(rid, "status", s, e, q.status)
             if q.stance:
                 r.choice(rid, "stance", s, e, q.stance)
             if first is None:
                 first = rid
+                if speaker is not None:
+                    r.textarea(rid, "speaker_name", s, e, speaker.name)
+                if q.note:
+                    r.textarea(rid, "note", s, e, q.note)
             else:
                 r.relation(rid, first, "continues")
         assert first is not None
         m = q.speaker_mention
         if m is not None:
-            if (m.start, m.end) not in mention_ids:
-                mention_ids[(m.start, m.end)] = r.region("Speaker", m.start, m.end)
-            r.relation(mention_ids[(m.start, m.end)], first, "said")
+            key = (q.speaker_id, m.start, m.end)
+            if key not in mention_ids:
+                mention_ids[key] = r.speaker(speaker, m.start, m.end)
+            r.relation(mention_ids[key], first, "said")
         if q.cue is not None:
-            key = (q.cue.start, q.cue.end)
-            if key not in cue_ids:
-                cue_ids[key] = r.region("Cue", *key)
-            r.relation(cue_ids[key], first, "cue")
-        conf = quote_confidence(q)
-        if conf is not None:
-            scores.append(conf)
-    prediction: dict[str, Any] = {"model_version": model_version, "result": r.items}
-    if scores:
-        prediction["score"] = round(sum(scores) / len(scores), 4)
-    return {
-        "data": {"text": text, "doc_id": doc_id, "title": title},
-        "predictions": [prediction],
+            ckey = (q.cue.start, q.cue.end)
+            if ckey not in cue_ids:
+                cue_ids[ckey] = r.region("Cue", *ckey)
+            r.relation(cue_ids[ckey], first, "cue")
+    return r.items
+
+
+def document_to_task(
+    doc_id: str,
+    title: str,
+    text: str,
+    layer: Layer,
+    *,
+    model_version: str | None = None,
+    annotator: str | None = None,
+    stance_target: str | None = None,
+) -> dict[str, Any]:
+    """One Label Studio task: the accepted quotes as the annotation of ``annotator`` (default:
+    the layer's owner, its name), the other quotes as one prediction per origin.
+
+    ``model_version`` names the origin of suggestions that record none (default: the layer's
+    name); ``stance_target`` becomes the ``stance_target`` data field.
+    """
+    quotes = layer.sorted_quotes()
+    accepted = [q for q in quotes if q.status == "accepted"]
+    others = [q for q in quotes if q.status != "accepted"]
+    quoted = {q.speaker_id for q in quotes}
+    orphans = [s for s in layer.speakers.values() if s.id not in quoted]
+    task: dict[str, Any] = {
+        "data": {"text": text, "doc_id": doc_id, "title": title,
+                 "stance_target": stance_target or ""},
     }
+    reviewed = [q for q in quotes if is_reviewed(q)]
+    if reviewed:
+        task["annotations"] = [{
+            "completed_by": {"email": quote_annotator(reviewed[0], layer, annotator)},
+            "result": _result(text, layer, accepted, orphans, scored=False),
+            "was_cancelled": False,
+            "ground_truth": False,
+        }]
+        orphans = []
+    groups: dict[str, list[Quote]] = {}
+    for q in others:  # by what proposed them: a rejected quote too keeps its detector
+        groups.setdefault(q.origin or model_version or layer.name, []).append(q)
+    predictions = []
+    for origin, group in groups.items():
+        prediction: dict[str, Any] = {
+            "model_version": origin,
+            "result": _result(text, layer, group, orphans, scored=True),
+        }
+        orphans = []
+        scores = [c for c in map(confidence_of, group) if c is not None]
+        if scores:
+            prediction["score"] = min(scores)
+        predictions.append(prediction)
+    task["predictions"] = predictions
+    return task
 
 
 def write_labelstudio(
-    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+    items: Iterable[DocLayer],
+    out: Path,
+    *,
+    annotator: str | None = None,
+    stance_target: str | None = None,
 ) -> ExportReport:
     """Write all documents as one JSON list of tasks at ``out`` (streamed element by element)
     and the matching labeling configuration at ``<out stem>.config.xml``.
 
-    ``model_version`` is ``annotator`` if given, else the layer's name.
+    ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
+    ``stance_target`` goes into every task's data.
     """
     out = Path(out)
     docs = quotes = 0
@@ -147,8 +312,8 @@ def write_labelstudio(
     with atomic_output(out, "wb") as fh:
         fh.write(b"[")
         for doc, layer in items:
-            task = document_to_task(doc.id, doc.title, doc.text, layer,
-                                    model_version=annotator or layer.name)
+            task = document_to_task(doc.id, doc.title, doc.text, layer, annotator=annotator,
+                                    stance_target=stance_target)
             fh.write(b",\n" if docs else b"\n")
             fh.write(orjson.dumps(task))
             docs += 1
@@ -164,54 +329,119 @@ def write_labelstudio(
 
 # --- reading -------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True, slots=True)
+class _Lines(schema.Spec):
+    """A region value's ``text``: the region's words (a string, for labels) or the lines a
+    person typed (a list of strings, for text areas); always a list of strings."""
+
+    expected: str = "a string or a list of strings"
+
+    def check(self, value: Any, path: str, ctx: schema.Context) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [schema.Text(None).check(value, path, ctx) or ""]
+        if not isinstance(value, list | tuple):
+            self.wrong(value, path, ctx)
+        return schema.ListOf(schema.Text(schema.MAX_NOTE), max_items=1_000).check(
+            value, path, ctx)
+
+
+@dataclass(frozen=True, slots=True)
+class _Person(schema.Spec):
+    """Label Studio's ``completed_by`` / JSON-MIN's ``annotator``: a user number, a name, or a
+    user object (its e-mail, else its name, else its number); the person's name or ``""``."""
+
+    expected: str = "a user (a number, a string or an object)"
+
+    def check(self, value: Any, path: str, ctx: schema.Context) -> str:
+        if isinstance(value, Mapping):
+            name = " ".join(
+                part for part in (
+                    schema.Text(schema.MAX_NAME).check(value.get(k), f"{path}.{k}", ctx)
+                    for k in ("first_name", "last_name")
+                ) if part
+            )
+            email = schema.Text(schema.MAX_NAME).check(value.get("email"), f"{path}.email", ctx)
+            number = schema.Id().check(value.get("id"), f"{path}.id", ctx)
+            return email or name or number or ""
+        return schema.Id(default="", expected=self.expected).check(value, path, ctx) or ""
+
+
 _VALUE = schema.Record({
     "start": schema.Offset(), "end": schema.Offset(),
     "labels": schema.ListOf(schema.Text(schema.MAX_LABEL)),
     "choices": schema.ListOf(schema.Text(schema.MAX_LABEL)),
+    "text": _Lines(),
 })
 _ITEM = schema.Record({
     "id": schema.Id(), "from_name": schema.Text(schema.MAX_LABEL),
     "type": schema.Text(schema.MAX_LABEL), "value": schema.Maybe(_VALUE),
     "from_id": schema.Id(), "to_id": schema.Id(),
     "labels": schema.ListOf(schema.Text(schema.MAX_LABEL)),
+    "score": schema.Maybe(schema.Fraction()),
 })
-_RESULTS = schema.ListOf(schema.Record({"result": schema.ListOf(_ITEM),
-                                        "model_version": schema.Text()}))
+_ANNOTATIONS = schema.ListOf(schema.Record({
+    "result": schema.ListOf(_ITEM), "completed_by": _Person(),
+    "was_cancelled": schema.Flag(False),
+}))
+_PREDICTIONS = schema.ListOf(schema.Record({"result": schema.ListOf(_ITEM),
+                                            "model_version": schema.Text()}))
 _DATA = schema.Record({"text": schema.Text(None, default=None), "doc_id": schema.Id(),
                        "title": schema.Text()})
 """The parts of a Label Studio task the reader uses (``data`` first: offsets need its text)."""
+
+_MIN_REGION = schema.Record({
+    "start": schema.Offset(required=True), "end": schema.Offset(required=True),
+    "labels": schema.ListOf(schema.Text(schema.MAX_LABEL)),
+})
+_MIN_RECORD = schema.Record({"text": schema.Text(None, default=None), "annotator": _Person()})
+"""A JSON-MIN record's own fields (its regions are found under any key)."""
 
 
 def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def task_to_layer(task: Any, *, name: str, doc: str = "task") -> tuple[str, str, Layer]:
-    """One Label Studio task as ``(doc_id, text, Layer)``: its first annotation's result (else
-    its first prediction's), read the way ``document_to_task`` writes one.
+def _speaker_id(name: str) -> str:
+    return "spk-" + "-".join(name.lower().split())
 
-    Every value goes through ``schema``, as for every importer: a wrong type or shape is one
-    ``InputError`` line naming ``doc`` (the task's ``data.doc_id`` when it has one) and the
-    field. Quote ids are the region ids; speakers are keyed by the mention's words.
-    """
-    if not isinstance(task, Mapping):
-        schema.Context(doc, "").fail("", f"expected a task object, got {schema.shown(task)}")
-    raw = task.get("data")
-    if isinstance(raw, Mapping):
-        doc = schema.Id().check(raw.get("doc_id"), "data.doc_id", schema.Context(doc, "")) or doc
-    data = schema.validate(_DATA, raw, doc=doc, text="", path="data")
-    text = data["text"]
-    if not text:
-        schema.Context(doc, "").fail("data.text", "missing (expected the task's text)")
-    ctx = schema.Context(doc, text)
-    schema.check_depth(task, ctx)
-    done = _RESULTS.check(task.get("annotations"), "annotations", ctx)
-    where = "annotations[0]" if done and done[0]["result"] else "predictions[0]"
-    runs = done if where.startswith("annotations") else _RESULTS.check(
-        task.get("predictions"), "predictions", ctx)
-    items = runs[0]["result"] if runs else []
-    regions: dict[str, tuple[str, int, int, int]] = {}
+
+@dataclass
+class _Read:
+    """The quotes and speakers read from one or more results of a task."""
+
+    quotes: list[dict[str, Any]]
+    paths: list[str]
+    speakers: dict[str, dict[str, Any]]
+
+    def add_speaker(self, name: str, kind: str | None, span: tuple[int, int] | None) -> str:
+        sid = _speaker_id(name)
+        sp = self.speakers.setdefault(sid, {"id": sid, "name": name, "kind": kind,
+                                            "mentions": []})
+        if sp["kind"] is None and kind:
+            sp["kind"] = kind
+        if span is not None and list(span) not in sp["mentions"]:
+            sp["mentions"].append(list(span))
+        return sid
+
+
+def _read_result(
+    items: Sequence[dict[str, Any]],
+    where: str,
+    text: str,
+    ctx: schema.Context,
+    into: _Read,
+    *,
+    status: str,
+    origin: str,
+) -> None:
+    """Add the quotes (and speakers) of one annotation's or prediction's ``result`` to
+    ``into``; a quote ``into`` already holds (same id or same span) is left out."""
+    regions: dict[str, tuple[str, int, int, int, float | None]] = {}
     choices: dict[str, dict[str, str]] = {}
+    texts: dict[str, dict[str, str]] = {}
     links: dict[str, dict[str, str]] = {}
     parts: dict[str, list[str]] = {}
     for i, item in enumerate(items):
@@ -224,51 +454,140 @@ def task_to_layer(task: Any, *, name: str, doc: str = "task") -> tuple[str, str,
                 links.setdefault(item["to_id"], {})[label] = item["from_id"]
         elif rid and value.get("start") is not None and value.get("end") is not None:
             if item["type"] == "labels" and value["labels"]:
-                regions[rid] = (value["labels"][0], value["start"], value["end"], i)
+                regions[rid] = (value["labels"][0], value["start"], value["end"], i,
+                                item["score"])
             elif item["type"] == "choices" and value["choices"]:
                 choices.setdefault(rid, {})[item["from_name"]] = value["choices"][0]
+            elif item["type"] == "textarea" and value["text"]:
+                texts.setdefault(rid, {})[item["from_name"]] = "\n".join(value["text"])
     later = {rid for rids in parts.values() for rid in rids}
-    speakers: dict[str, dict[str, Any]] = {}
-    for label, s, e, _i in regions.values():
+    mention_names: dict[str, str] = {}
+    for rid, (label, s, e, _i, _score) in regions.items():
         if label == "Speaker":
-            words = " ".join(text[s:e].split())
-            sid = "spk-" + "-".join(words.lower().split())
-            speakers.setdefault(sid, {"id": sid, "name": words, "mentions": []})
-            speakers[sid]["mentions"].append([s, e])
-    quotes, paths = [], []
-    for rid, (label, s, e, i) in regions.items():
+            name = texts.get(rid, {}).get("speaker_name") or " ".join(text[s:e].split())
+            if name:
+                kind = choices.get(rid, {}).get("speaker_kind")
+                into.add_speaker(name, kind, (s, e))
+                mention_names[rid] = name
+    have_ids = {q["id"] for q in into.quotes}
+    have_spans = {(q["start"], q["end"]) for q in into.quotes}
+    for rid, (label, s, e, i, score) in regions.items():
         if label != "Quote" or rid in later:
             continue
         spans = sorted([(s, e)] + [regions[r][1:3] for r in parts.get(rid, []) if r in regions])
-        chosen = choices.get(rid, {})
+        chosen, typed = choices.get(rid, {}), texts.get(rid, {})
+        # the annotation (or an earlier prediction) already holds this quote: Label Studio
+        # keeps a prediction's region id when an annotator accepts it, and a region without
+        # saywho's ``status`` over the very span of a quote read already is that quote again
+        same_span = (spans[0][0], spans[-1][1]) in have_spans
+        if rid in have_ids or (same_span and "status" not in chosen):
+            continue
         rec: dict[str, Any] = {
             "id": rid, "start": spans[0][0], "end": spans[-1][1],
             "parts": [list(p) for p in spans] if len(spans) > 1 else [],
             "type": chosen.get("quote_type"),
-            "status": chosen.get("status") or ("accepted" if runs is done else None),
+            "status": chosen.get("status") or status,
             "stance": chosen.get("stance"),
+            "note": typed.get("note"),
+            "origin": origin,
+            "confidence": score,
         }
-        for role, prefix in (("said", "speaker"), ("cue", "cue")):
-            other = regions.get(links.get(rid, {}).get(role, ""))
-            if other is not None:
-                rec[f"{prefix}_start"], rec[f"{prefix}_end"] = other[1], other[2]
-        if rec.get("speaker_start") is not None:
-            rec["speaker"] = " ".join(text[rec["speaker_start"] : rec["speaker_end"]].split())
+        said = regions.get(links.get(rid, {}).get("said", ""))
+        if said is not None:
+            rec["speaker_start"], rec["speaker_end"] = said[1], said[2]
+            rec["speaker"] = " ".join(text[said[1] : said[2]].split())
+        rec["speaker_name"] = typed.get("speaker_name") or mention_names.get(
+            links.get(rid, {}).get("said", ""))
+        cue = regions.get(links.get(rid, {}).get("cue", ""))
+        if cue is not None:
+            rec["cue_start"], rec["cue_end"] = cue[1], cue[2]
         path = f"{where}.result[{i}]"
-        quotes.append(schema.QUOTE.check(rec, path, ctx))
-        paths.append(path)
-    clean = [schema.SPEAKER.check(sp, f"speaker {sp['id']}", ctx) for sp in speakers.values()]
-    origin = runs[0]["model_version"] if runs else ""
-    layer = build_layer(quotes, clean, text, name=name, origin=origin, doc=doc, quote_paths=paths)
-    return doc, text, layer
+        into.quotes.append(schema.QUOTE.check(rec, path, ctx))
+        into.paths.append(path)
+
+
+def _build(into: _Read, text: str, ctx: schema.Context, *, name: str, doc: str) -> Layer:
+    clean = [schema.SPEAKER.check({**sp, "kind": sp["kind"] or "unknown"},
+                                  f"speaker {sp['name']}", ctx)
+             for sp in into.speakers.values()]
+    return build_layer(into.quotes, clean, text, name=name, doc=doc, quote_paths=into.paths)
+
+
+def task_to_layer(task: Any, *, name: str, doc: str = "task") -> tuple[str, str, Layer]:
+    """One Label Studio task (JSON export) or JSON-MIN record as ``(doc_id, text, Layer)``.
+
+    A task gives its first annotation not cancelled, then its predictions' quotes that the
+    annotation does not hold (see the module docstring); a JSON-MIN record (no ``data``) gives
+    its spans. Every value goes through ``schema``, as for every importer: a wrong type or shape
+    is one ``InputError`` line naming ``doc`` (the task's ``doc_id`` when it has one) and the
+    field. Quote ids are the region ids; speakers are keyed by their canonical names.
+    """
+    if not isinstance(task, Mapping):
+        schema.Context(doc, "").fail("", f"expected a task object, got {schema.shown(task)}")
+    if "data" not in task:
+        return _min_record_to_layer(task, name=name, doc=doc)
+    raw = task.get("data")
+    if isinstance(raw, Mapping):
+        doc = schema.Id().check(raw.get("doc_id"), "data.doc_id", schema.Context(doc, "")) or doc
+    data = schema.validate(_DATA, raw, doc=doc, text="", path="data")
+    text = data["text"]
+    if not text:
+        schema.Context(doc, "").fail("data.text", "missing (expected the task's text)")
+    ctx = schema.Context(doc, text)
+    schema.check_depth(task, ctx)
+    annotations = _ANNOTATIONS.check(task.get("annotations"), "annotations", ctx)
+    predictions = _PREDICTIONS.check(task.get("predictions"), "predictions", ctx)
+    into = _Read([], [], {})
+    for n, annotation in enumerate(annotations):
+        if not annotation["was_cancelled"]:
+            _read_result(annotation["result"], f"annotations[{n}]", text, ctx, into,
+                         status="accepted", origin=annotation["completed_by"])
+            break
+    for n, prediction in enumerate(predictions):
+        _read_result(prediction["result"], f"predictions[{n}]", text, ctx, into,
+                     status="suggested", origin=prediction["model_version"])
+    return doc, text, _build(into, text, ctx, name=name, doc=doc)
+
+
+def _min_record_to_layer(record: Mapping[str, Any], *, name: str, doc: str
+                         ) -> tuple[str, str, Layer]:
+    """One JSON-MIN record as ``(doc_id, text, Layer)``: its Quote and Speaker spans."""
+    start = schema.Context(doc, "")
+    doc = (schema.Id().check(record.get("doc_id"), "doc_id", start)
+           or schema.Id().check(record.get("id"), "id", start) or doc)
+    fields = schema.validate(_MIN_RECORD, record, doc=doc, text="")
+    text = fields["text"]
+    if not text:
+        schema.Context(doc, "").fail(
+            "text", 'missing (a Label Studio task needs "data", a JSON-MIN record its "text")')
+    ctx = schema.Context(doc, text)
+    into = _Read([], [], {})
+    for key, value in record.items():
+        if not (isinstance(value, list) and value
+                and all(isinstance(v, Mapping) and "labels" in v for v in value)):
+            continue
+        for i, raw in enumerate(value):
+            region = _MIN_REGION.check(raw, f"{key}[{i}]", ctx)
+            label, s, e = _first(region["labels"]), region["start"], region["end"]
+            if label == "Speaker" and text[s:e].strip():
+                into.add_speaker(" ".join(text[s:e].split()), None, (s, e))
+            elif label == "Quote":
+                path = f"{key}[{i}]"
+                rec = {"start": s, "end": e, "status": "accepted",
+                       "origin": fields["annotator"]}
+                into.quotes.append(schema.QUOTE.check(rec, path, ctx))
+                into.paths.append(path)
+    return doc, text, _build(into, text, ctx, name=name, doc=doc)
 
 
 def read_labelstudio(path: Path, *, layer: str = "labelstudio") -> list[tuple[str, str, Layer]]:
-    """Every task of a Label Studio JSON export (a list of tasks) as ``(doc_id, text, Layer)``.
+    """Every task of a Label Studio JSON or JSON-MIN export (a list) as ``(doc_id, text,
+    Layer)``.
 
     Raises one ``InputError`` line for a file that is not UTF-8 JSON holding a list, or for the
-    first task that does not pass the schema (tasks without ``data.doc_id`` are named
-    ``task N``).
+    first task that does not pass the schema (tasks without a ``doc_id`` are named ``task N``).
+    A JSON-MIN record repeating a document already read (a task's second annotation) is left
+    out.
     """
     path = Path(path)
     try:
@@ -277,5 +596,12 @@ def read_labelstudio(path: Path, *, layer: str = "labelstudio") -> list[tuple[st
         raise InputError(schema.one_line(f"{path}: not JSON ({str(exc)[:80]})")) from exc
     if not isinstance(tasks, list):
         raise InputError(f"{path}: expected a list of tasks, got {schema.shown(tasks)}")
-    return [task_to_layer(task, name=layer, doc=f"{path}: task {i}")
-            for i, task in enumerate(tasks)]
+    out: list[tuple[str, str, Layer]] = []
+    seen: set[str] = set()
+    for i, task in enumerate(tasks):
+        doc_id, text, built = task_to_layer(task, name=layer, doc=f"{path}: task {i}")
+        if isinstance(task, Mapping) and "data" not in task and doc_id in seen:
+            continue
+        seen.add(doc_id)
+        out.append((doc_id, text, built))
+    return out

@@ -406,8 +406,13 @@ SPEAKER = Record(
 )
 """One speaker of the interchange shape."""
 
-LAYER_RECORD = Record({"quotes": ListOf(QUOTE), "speakers": ListOf(SPEAKER)})
-"""The annotation part of one interchange line."""
+LAYER_RECORD = Record(
+    {"quotes": ListOf(QUOTE), "speakers": ListOf(SPEAKER), "stance_target": NAME, "layer": NAME}
+)
+"""The annotation part of one interchange line, with its document-level fields: the stance
+target (what the stance labels are about) and the name of the layer it was exported from, as
+``export --format jsonl`` writes them. Both are optional; a wrong type is refused like any
+other field."""
 
 
 def validate(spec: Spec, value: Any, *, doc: str, text: str, path: str = "") -> Any:
@@ -418,7 +423,8 @@ def validate(spec: Spec, value: Any, *, doc: str, text: str, path: str = "") -> 
     return spec.check(value, path, ctx)
 
 
-def layer_record(record: Any, text: str, *, doc: str) -> dict[str, list[dict[str, Any]]]:
-    """The ``quotes`` and ``speakers`` of one interchange line, checked and normalised."""
+def layer_record(record: Any, text: str, *, doc: str) -> dict[str, Any]:
+    """The ``quotes`` and ``speakers`` (and the document-level ``stance_target`` and ``layer``)
+    of one interchange line, checked and normalised."""
     return validate(LAYER_RECORD, record, doc=doc, text=text)
 

@@ -12,16 +12,18 @@ format", and its serializer ``Tsv3XSerializer``):
   escaped (``\\ [ ] | _ -> ; * TAB LF``); an annotation over several tokens carries a
   disambiguation id ``[N]`` on every token, stacked annotations are joined by ``|``.
 
-Layers: ``webanno.custom.Quote`` (quoteId, quoteType, speaker, speakerId, stance, status) and
-``webanno.custom.Speaker`` (one span per mention: name, kind, speakerId). A split quote is one
-Quote span per part, sharing its ``quoteId``. The quote-speaker link is the ``speakerId``
-feature on both layers rather than a ``#T_RL`` relation, because INCEpTION relation layers
-connect spans of one and the same layer. Create the two layers with these feature names (all
-strings) in the INCEpTION project before importing. Sentences and tokens are the ones of
-``annotations.text`` (the detector's own, abbreviation-aware); tokens are split at annotation
-boundaries so every span is exact, except that (as the format itself requires) a span is cut
-to the tokens it covers: leading or trailing white space is dropped, and a span over white
-space only is left out.
+Layers: ``webanno.custom.Quote`` (quoteId, quoteType, speaker, speakerId, stance, status,
+stanceTarget) and ``webanno.custom.Speaker`` (one span per mention: name, kind, speakerId).
+``stanceTarget`` is what the stance is about (the project's stance target): TSV 3.3 has no
+document-level fields, so it is a feature of every quote (``*`` when the export was not told).
+A split quote is one Quote span per part, sharing its ``quoteId``. The quote-speaker link is
+the ``speakerId`` feature on both layers rather than a ``#T_RL`` relation, because INCEpTION
+relation layers connect spans of one and the same layer. Create the two layers with these
+feature names (all strings) in the INCEpTION project before importing. Sentences and tokens are
+the ones of ``annotations.text`` (the detector's own, abbreviation-aware); tokens are split at
+annotation boundaries so every span is exact, except that (as the format itself requires) a
+span is cut to the tokens it covers: leading or trailing white space is dropped, and a span
+over white space only is left out.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ from annotations.text import sentences, span_edges
 
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
 QUOTE_LAYER = "webanno.custom.Quote"
-QUOTE_FEATURES = ("quoteId", "quoteType", "speaker", "speakerId", "stance", "status")
+QUOTE_FEATURES = (
+    "quoteId", "quoteType", "speaker", "speakerId", "stance", "status", "stanceTarget",
+)
 SPEAKER_LAYER = "webanno.custom.Speaker"
 SPEAKER_FEATURES = ("name", "kind", "speakerId")
 
@@ -114,11 +118,12 @@ def header() -> str:
     )
 
 
-def _spans(layer: Layer) -> list[_Span]:
+def _spans(layer: Layer, stance_target: str | None = None) -> list[_Span]:
     spans: list[_Span] = []
     for q in layer.sorted_quotes():
         sp = layer.speakers.get(q.speaker_id or "")
-        values = (q.id, q.type, sp.name if sp else None, q.speaker_id, q.stance, q.status)
+        values = (q.id, q.type, sp.name if sp else None, q.speaker_id, q.stance, q.status,
+                  stance_target)
         spans.extend(_Span(0, s, e, values) for s, e in q.part_spans())
     seen: set[tuple[int, int, str]] = set()
     for sp in sorted(layer.speakers.values(), key=lambda s: s.id):
@@ -137,9 +142,10 @@ def _spans(layer: Layer) -> list[_Span]:
     return sorted(spans, key=lambda a: (a.layer, a.start, -a.end))
 
 
-def document_to_tsv(text: str, layer: Layer) -> str:
-    """The complete WebAnno TSV 3.3 file for one document."""
-    annotations = [a for a in _spans(layer) if a.end > a.start]
+def document_to_tsv(text: str, layer: Layer, stance_target: str | None = None) -> str:
+    """The complete WebAnno TSV 3.3 file for one document (``stance_target``: the value of
+    every quote's ``stanceTarget`` feature)."""
+    annotations = [a for a in _spans(layer, stance_target) if a.end > a.start]
     cuts = sorted(span_edges([(a.start, a.end) for a in annotations]))
     sents = [sentence_tokens(text, s, e, cuts) for s, e in sentences(text)]
     sents = [toks for toks in sents if toks]
@@ -198,17 +204,23 @@ def _cells(annotation: _Span, disambiguation: int | None) -> list[str]:
 
 
 def write_webanno(
-    items: Iterable[DocLayer], out: Path, *, annotator: str | None = None
+    items: Iterable[DocLayer],
+    out: Path,
+    *,
+    annotator: str | None = None,
+    stance_target: str | None = None,
 ) -> ExportReport:
     """Write one ``<doc>.tsv`` per document into the folder ``out`` (INCEpTION imports one
-    file per document). ``annotator`` is accepted for a uniform signature and unused."""
+    file per document). ``annotator`` is accepted for a uniform signature and unused (TSV has
+    no annotator field: INCEpTION gives the file to the user who imports it);
+    ``stance_target`` fills every quote's ``stanceTarget`` feature."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     docs = quotes = 0
     for doc, layer in items:
         with atomic_output(folder / f"{safe_name(doc.id, taken)}.tsv", "w") as fh:
-            fh.write(document_to_tsv(doc.text, layer))
+            fh.write(document_to_tsv(doc.text, layer, stance_target))
         docs += 1
         quotes += len(layer.quotes)
     return ExportReport(docs, quotes, str(folder))

@@ -331,7 +331,8 @@ def test_export_leaves_out_a_damaged_document_loudly(
     assert main(["import", str(src), "--project", p, "--quiet"]) == 0
     (Path(p) / "annotations" / "b" / "suggestions.json").write_bytes(b'{"torn":')
     out = tmp_path / "o.jsonl"
-    assert main(["export", "--format", "jsonl", "--out", str(out), "--project", p]) == 1
+    args = ["export", "--format", "jsonl", "--out", str(out), "--layer", "suggestions"]
+    assert main([*args, "--project", p]) == 1
     err = capsys.readouterr().err
     assert "skipped: document 'b' is damaged" in err and "1 damaged" in err
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a"]

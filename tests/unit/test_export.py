@@ -28,7 +28,7 @@ from annotations.formats.export_common import (
     filter_layer,
     safe_name,
 )
-from annotations.formats.exporters import WRITERS, export
+from annotations.formats.exporters import export
 from annotations.formats.jsonl import read_jsonl, write_jsonl
 from annotations.formats.labelstudio import write_labelstudio
 from annotations.formats.webanno import write_webanno
@@ -63,11 +63,14 @@ def _files(root: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+TARGET = "sanctuary-city policies"
+
+
 @pytest.mark.parametrize("fmt", sorted(GOLDEN_OUTPUTS))
 def test_export_matches_golden_file(fmt: str, tmp_path: Path) -> None:
     name = GOLDEN_OUTPUTS[fmt]
     out = tmp_path / name
-    report = WRITERS[fmt](sample(), out, annotator=None)
+    report = export(fmt, sample(), out, stance_target=TARGET)
     assert (report.docs, report.quotes) == (3, 4)
     produced = _files(out)
     if fmt == "labelstudio":
@@ -327,26 +330,46 @@ def test_webanno_offsets_count_utf16_units(tmp_path: Path) -> None:
 
 def test_labelstudio_tasks_follow_the_import_format(tmp_path: Path) -> None:
     items = sample()
-    write_labelstudio(items, tmp_path / "tasks.json")
+    write_labelstudio(items, tmp_path / "tasks.json", stance_target=TARGET)
     tasks = json.loads((tmp_path / "tasks.json").read_text("utf-8"))
     config = ElementTree.fromstring((tmp_path / "tasks.config.xml").read_text("utf-8"))
     controls = {el.get("name") for el in config.iter() if el.get("toName") == "text"}
+    header = next(el for el in config.iter() if el.tag == "Header")
+    assert "$stance_target" in (header.get("value") or "")
     assert len(tasks) == len(items)
     for task, (doc, layer) in zip(tasks, items, strict=True):
         assert task["data"]["text"] == doc.text and task["data"]["doc_id"] == doc.id
-        [prediction] = task["predictions"]
-        regions = {}
-        for r in prediction["result"]:
-            if r["type"] == "relation":
-                assert r["from_id"] in regions and r["to_id"] in regions
-                continue
-            assert r["from_name"] in controls and r["to_name"] == "text"
-            v = r["value"]
-            assert doc.text[v["start"]:v["end"]] == v["text"]
-            regions.setdefault(r["id"], v)
-        quotes = [r for r in prediction["result"] if r["type"] == "labels"
-                  and r["value"]["labels"] == ["Quote"]]
-        assert len(quotes) == sum(len(q.part_spans()) for q in layer.quotes.values())
+        assert task["data"]["stance_target"] == TARGET
+        results = [a["result"] for a in task.get("annotations", [])]
+        results += [p["result"] for p in task["predictions"]]
+        n_quote_regions = 0
+        for result in results:
+            regions = {}
+            for r in result:
+                if r["type"] == "relation":
+                    assert r["from_id"] in regions and r["to_id"] in regions
+                    continue
+                assert r["from_name"] in controls and r["to_name"] == "text"
+                v = r["value"]
+                if r["type"] == "textarea":
+                    assert isinstance(v["text"], list)
+                else:
+                    assert doc.text[v["start"]:v["end"]] == v["text"]
+                regions.setdefault(r["id"], v)
+            n_quote_regions += sum(1 for r in result if r["type"] == "labels"
+                                   and r["value"]["labels"] == ["Quote"])
+        assert n_quote_regions == sum(len(q.part_spans()) for q in layer.quotes.values())
+        # reviewed work is an annotation, everything else a prediction of what proposed it
+        accepted = [q for q in layer.quotes.values() if q.status == "accepted"]
+        reviewed = [q for q in layer.quotes.values() if q.status != "suggested"]
+        assert len(task.get("annotations", [])) == (1 if reviewed else 0)
+        if reviewed:
+            [annotation] = task["annotations"]
+            assert annotation["completed_by"] == {"email": layer.name}
+            ids = {r["id"] for r in annotation["result"] if r["type"] == "labels"}
+            assert {q.id for q in accepted} <= ids
+        predicted = {p["model_version"] for p in task["predictions"]}
+        assert predicted == {q.origin for q in layer.quotes.values() if q.status != "accepted"}
 
 
 # --- CoNLL -------------------------------------------------------------------------------
@@ -355,15 +378,32 @@ def test_labelstudio_tasks_follow_the_import_format(tmp_path: Path) -> None:
 def test_conll_tags_rebuild_the_quotes(tmp_path: Path) -> None:
     items = sample()
     write_conll(items, tmp_path / "q.conll")
+    # CoNLL-U Plus: ID FORM SAYWHO:QUOTE ... MISC; quote number q (per document) is named by
+    # its "# quote.<q>" comment; nested or overlapping tags are joined by ";"
     rebuilt: dict[str, list[list[int]]] = {}
+    ids: dict[str, str] = {}
     for line in (tmp_path / "q.conll").read_text("utf-8").splitlines():
+        if line.startswith("# newdoc id"):
+            ids = {}
+        elif m := re.match(r"# quote\.(\d+) = (.*)$", line):
+            ids[m.group(1)] = json.loads(m.group(2))["id"]
         if not line or line.startswith("#"):
             continue
-        token, start, end, qtag, _stag, qid, _said = line.split("\t")
-        if qtag.startswith("B-"):
-            rebuilt.setdefault(qid, []).append([int(start), int(end)])
-        elif qtag.startswith("I-"):
-            rebuilt[qid][-1][1] = int(end)
+        cells = line.split("\t")
+        assert len(cells) == 7 and cells[0].isdigit()
+        offset = re.search(r"Offset=(\d+)-(\d+)", cells[6])
+        assert offset is not None
+        start, end = int(offset.group(1)), int(offset.group(2))
+        for tag in cells[2].split(";"):
+            if tag == "O":
+                continue
+            bio, _, number = tag.partition(":")
+            qid = ids[number]
+            if bio.startswith("B-"):
+                rebuilt.setdefault(qid, []).append([start, end])
+            else:
+                assert bio.startswith("I-")
+                rebuilt[qid][-1][1] = end
     want = {q.id: [list(p) for p in q.part_spans()] for _, layer in items
             for q in layer.quotes.values()}
     assert rebuilt == want

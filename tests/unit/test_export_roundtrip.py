@@ -1,6 +1,8 @@
-"""Property tests: jsonl and brat exports read back to equal layers, for random layers over
-random texts (line breaks, tabs, non-ASCII, emoji; split quotes; pronoun and unlisted speaker
-mentions; stances with spaces; no speaker, no cue)."""
+"""Property tests: jsonl and brat exports read back to equal layers, and Label Studio exports to
+the same quotes (spans, parts, type, status, stance, note, cue, canonical speaker name, origin,
+the TUI's confidence for suggestions), for random layers over random texts (line breaks, tabs,
+non-ASCII, emoji; split quotes; pronoun and unlisted speaker mentions; stances with spaces; no
+speaker, no cue)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.conll import write_conll
 from annotations.formats.csv_format import write_csv
 from annotations.formats.jsonl import read_jsonl, write_jsonl
-from annotations.formats.labelstudio import write_labelstudio
+from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.formats.webanno import write_webanno
 from annotations.model import (
     QUOTE_STATUSES,
@@ -28,6 +30,7 @@ from annotations.model import (
     Speaker,
     layer_from_records,
 )
+from annotations.review import confidence_of
 
 ALPHABET = "ab é“”\"'.,\n\t\r🙂\u2028Zß"
 
@@ -116,6 +119,30 @@ def test_brat_round_trip(item: tuple[Document, Layer]) -> None:
     assert layer2 == layer
 
 
+@SETTINGS
+@given(doc_and_layer())
+def test_labelstudio_round_trip(item: tuple[Document, Layer]) -> None:
+    doc, layer = item
+    with tempfile.TemporaryDirectory() as tmp:
+        write_labelstudio([item], Path(tmp) / "t.json", stance_target="a\ttarget")
+        [(doc_id, text, back)] = read_labelstudio(Path(tmp) / "t.json", layer="ana")
+    assert (doc_id, text) == (doc.id, doc.text)
+    assert set(back.quotes) == set(layer.quotes)
+    for qid, want in layer.quotes.items():
+        got = back.quotes[qid]
+        assert (got.start, got.end, got.parts, got.type, got.status, got.stance, got.note) == (
+            want.start, want.end, want.parts, want.type, want.status, want.stance, want.note)
+        assert got.speaker_mention == want.speaker_mention
+        assert (got.cue and (got.cue.start, got.cue.end)) == (
+            want.cue and (want.cue.start, want.cue.end))
+        assert back.speaker_name(got) == layer.speaker_name(want)
+        if want.status == "accepted":  # the annotation's: the person behind the layer
+            assert got.origin == layer.name
+        else:  # a prediction of what proposed it, with the confidence the TUI shows
+            assert got.origin == (want.origin or layer.name)
+            assert confidence_of(got) == confidence_of(want)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc_and_layer())
 def test_every_writer_accepts_any_valid_layer(item: tuple[Document, Layer]) -> None:
@@ -123,4 +150,9 @@ def test_every_writer_accepts_any_valid_layer(item: tuple[Document, Layer]) -> N
         for writer, name in ((write_csv, "a.csv"), (write_conll, "a.conll"),
                              (write_labelstudio, "a.json"), (write_webanno, "tsv")):
             report = writer([item], Path(tmp) / name)
+            assert report.quotes == len(item[1].quotes)
+        for writer, name in ((write_csv, "b.csv"), (write_jsonl, "b.jsonl"),
+                             (write_labelstudio, "b.json"), (write_webanno, "tsv2"),
+                             (write_brat, "brat2")):
+            report = writer([item], Path(tmp) / name, stance_target="x | y; z\n[1]")
             assert report.quotes == len(item[1].quotes)

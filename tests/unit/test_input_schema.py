@@ -390,7 +390,7 @@ def ls_task() -> dict[str, Any]:
 
 
 def ls_item(task: dict[str, Any], from_name: str) -> dict[str, Any]:
-    return next(i for i in task["predictions"][0]["result"] if i.get("from_name") == from_name)
+    return next(i for i in task["annotations"][0]["result"] if i.get("from_name") == from_name)
 
 
 def test_labelstudio_tasks_read_back_through_the_schema(tmp_path: Path) -> None:
@@ -412,8 +412,8 @@ LS_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      ".value.choices[0]: expected a string, got 3"),
     ("start-word", lambda t: ls_item(t, "label")["value"].update(start="x"),
      ".value.start: expected an offset (an integer), got \"x\""),
-    ("result-string", lambda t: t["predictions"][0].update(result="abc"),
-     'predictions[0].result: expected a list of objects, got "abc"'),
+    ("result-string", lambda t: t["annotations"][0].update(result="abc"),
+     'annotations[0].result: expected a list of objects, got "abc"'),
     ("annotations-object", lambda t: t.update(annotations={}), "annotations: expected a list"),
     ("no-text", lambda t: t["data"].pop("text"), "data.text: missing"),
     ("nested", lambda t: t["data"].update(meta=nested(100)), "data.meta[0][0]: nested deeper than"),

@@ -1,4 +1,17 @@
-"""``saywho export``: a layer of every document in the formats other tools read."""
+"""``saywho export``: one layer of every document that has it, in the formats other tools read.
+
+A document without the layer asked for is left out and counted, never filled in silently: the
+store answers a missing layer with a copy of the suggestions (so the TUI can start from them),
+and exporting that copy under the layer's name would put the detector's output in the file as
+if a person (or the gold standard) had said it. ``--include-missing suggestions`` fills such
+documents from the suggestions on purpose; they keep the detector as their origin and
+annotator, and a jsonl line names their layer (``"layer": "suggestions"``).
+
+The default layer (no ``--layer``) is the annotator's own, which starts as the suggestions on
+every document: every document is exported, and a quote the annotator has not decided on keeps
+the detector as its origin and annotator. Naming a layer, the annotator's own included, exports
+only the documents that have it.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +25,22 @@ from annotations.display import visible_line
 from annotations.errors import DamagedFileError
 from annotations.formats.export_common import DocLayer
 from annotations.formats.exporters import WRITERS, export
-from annotations.model import QUOTE_STATUSES
+from annotations.model import QUOTE_STATUSES, SUGGESTIONS_LAYER
 from annotations.session import Session
 from tui.commands._common import check_layer, open_session
+
+SHOWN_MISSING = 5  # how many ids of documents left out the summary names
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``export`` command."""
     parser = subparsers.add_parser(
         "export",
-        help="write a layer as jsonl, csv, brat, webanno, labelstudio or conll",
-        description="Export one layer of every document (default: your own layer, which "
-        "starts as the suggestions).",
-        epilog="example: saywho export --format csv --out quotes.csv --status accepted",
+        help="write a layer as jsonl, csv, brat, webanno, labelstudio, doccano or conll",
+        description="Export one layer of every document that has it (default: your own, which "
+        "starts as the suggestions on every document). "
+        "Documents without that layer are left out and counted in the summary.",
+        epilog="example: saywho export --format csv --out quotes.csv --layer gold",
     )
     parser.add_argument("--format", required=True, choices=sorted(WRITERS))
     parser.add_argument(
@@ -42,44 +58,87 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="S",
         help="only quotes with this status (repeatable)",
     )
+    parser.add_argument(
+        "--include-missing",
+        choices=(SUGGESTIONS_LAYER,),
+        metavar="suggestions",
+        help="fill documents without the layer from the detector's suggestions (marked with "
+        "the detector as their origin) instead of leaving them out",
+    )
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    """Export and print a one-line summary."""
+    """Export and print a one-line summary (exit 1 only when a damaged document was left
+    out; documents without the layer are reported, not an error)."""
     session = open_session(args, read_only=True, create=False)
     skipped: list[str] = []
+    missing: list[str] = []
     try:
         layer_name = check_layer(session, args.layer)
+        fill = getattr(args, "include_missing", None)
+        if args.layer is None:  # your own layer starts as the suggestions on every document
+            fill = fill or "suggestions"
         report = export(
             args.format,
-            _items(session, layer_name, skipped),
+            _items(session, layer_name, skipped, missing, fill=fill),
             args.out,
-            annotator=layer_name,
             statuses=args.status,
+            stance_target=session.scheme.target,
         )
     finally:
         session.close()
     err = Console(stderr=True, highlight=False)
     for message in skipped:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
-    err.print(
+    summary = (
         f"exported {report.docs} documents, {report.quotes} quotes ({args.format}) to "
         f"{visible_line(str(args.out))}"
-        + (f"; {len(skipped)} damaged documents left out" if skipped else ""),
-        markup=False,
-        soft_wrap=True,
     )
+    if missing and args.layer is not None:
+        summary += "; " + _missing_line(missing, layer_name, filled=fill is not None)
+    if skipped:
+        summary += f"; {len(skipped)} damaged documents left out"
+    err.print(summary, markup=False, soft_wrap=True)
     return 1 if skipped else 0
 
 
-def _items(session: Session, layer_name: str, skipped: list[str]) -> Iterator[DocLayer]:
+def _missing_line(missing: list[str], layer_name: str, *, filled: bool) -> str:
+    """The summary's clause about documents without the layer."""
+    n = len(missing)
+    shown = ", ".join(visible_line(d) for d in missing[:SHOWN_MISSING])
+    more = f", … {n - SHOWN_MISSING} more" if n > SHOWN_MISSING else ""
+    have = "document has" if n == 1 else "documents have"
+    clause = f"{n} {have} no layer {visible_line(layer_name)} ({shown}{more})"
+    if filled:
+        return clause + ": exported from the suggestions, with the detector as origin"
+    return clause + ": left out (--include-missing suggestions exports their suggestions)"
+
+
+def _items(
+    session: Session,
+    layer_name: str,
+    skipped: list[str],
+    missing: list[str],
+    *,
+    fill: str | None = None,
+) -> Iterator[DocLayer]:
+    """``(Document, Layer)`` for each readable document that has ``layer_name``; the others
+    go to ``missing`` (and, with ``fill``, come as that layer, the suggestions), the damaged
+    ones to ``skipped``."""
     for doc_id in session.document_ids():
         try:
             session.check_document(doc_id)
             doc = session.document(doc_id)
+            if session.has_layer(doc_id, layer_name):
+                layer = session.layer(doc_id, layer_name)
+            else:
+                missing.append(doc_id)
+                if fill is None:
+                    continue
+                layer = session.layer(doc_id, fill)
         except DamagedFileError as exc:
             skipped.append(exc.message)
             continue
-        yield doc, session.layer(doc_id, layer_name)
+        yield doc, layer

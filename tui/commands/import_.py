@@ -71,6 +71,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "WebAnno, .conll/.conllu CoNLL, .jsonl interchange or doccano by its first line)",
     )
     parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="whose annotations to load from an INCEpTION project export (annotation/<doc>/"
+        "<NAME>.tsv); needed when it holds several annotators'",
+    )
+    parser.add_argument(
         "--replace",
         action="store_true",
         help="overwrite a layer of that name that differs (the old one goes to the journal)",
@@ -189,6 +195,7 @@ def _run_foreign(
                 matched, refused = read_foreign_layers(
                     fmt, path, layer=args.layer, hashes=hashes,
                     text_of=lambda d: session.document(d).text if d in hashes else None,
+                    user=args.user,
                 )
             except SaywhoError as exc:
                 problems.append(exc.message)
