@@ -149,3 +149,49 @@ def test_export_then_import_gives_the_same_layer(
         assert pair["speaker"]["pct"] == 100.0
     if "stance" in CARRIES[fmt]:
         assert pair["stance_kappa"]["kappa"] == 1.0
+
+
+def test_a_document_the_project_does_not_hold_is_refused_and_the_rest_load(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Matched by id or by text: a stranger document is refused with its reason, a document
+    renamed by the other tool still lands on the project's document with that text."""
+    import json
+
+    out = tmp_path / "ana.json"
+    assert main(["export", "--format", "labelstudio", "--layer", "ana", "--out", str(out),
+                 "--project", str(project)]) == 0
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    tasks[0]["data"]["doc_id"] = "renamed-by-the-tool"
+    stranger = json.loads(json.dumps(tasks[1]))
+    stranger["data"]["doc_id"] = "stranger"
+    stranger["data"]["text"] = stranger["data"]["text"].replace("Senate", "Senado")
+    out.write_text(json.dumps([*tasks, stranger]), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(out), "--layer", "matched", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "stranger: no project document has this id or this text" in err
+    with Session.open(project, "ana", read_only=True) as session:
+        assert session.has_layer("a", "matched") and session.has_layer("b", "matched")
+        matched, ana = session.layer("a", "matched"), session.layer("a", "ana")
+        assert matched.quotes.keys() == ana.quotes.keys()
+
+
+def test_a_differing_layer_is_kept_unless_replace(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    mine = tmp_path / "p"
+    shutil.copytree(project, mine)
+    ben = tmp_path / "ben.jsonl"
+    assert main(["export", "--format", "doccano", "--layer", "ben", "--out", str(ben),
+                 "--project", str(mine)]) == 0
+    capsys.readouterr()  # ben's work under ana's name differs from ana's: refused
+    assert main(["import", str(ben), "--layer", "ana", "--project", str(mine)]) == 1
+    assert "already has a layer 'ana' that differs" in capsys.readouterr().err
+    with Session.open(mine, "ana", read_only=True) as session:
+        assert session.layer("a", "ana").quotes["q1"].stance == "support"
+    assert main(["import", str(ben), "--layer", "ana", "--replace", "--project", str(mine)]) == 0
+    with Session.open(mine, "ana", read_only=True) as session:
+        assert session.layer("a", "ana").quotes["q1"].stance == "oppose"
