@@ -190,6 +190,8 @@ ANALYSIS: tuple[ActionSpec, ...] = (
                "Review queue by stance uncertainty", "Review"),
     ActionSpec("app.progress", "P", "progress",
                "Team progress: assigned, done, reviewed, agreement", "General"),
+    ActionSpec("app.guidelines", "G", "guidelines", "Coding guidelines (guidelines.md)",
+               "General"),
 )
 
 ADJUDICATE: tuple[ActionSpec, ...] = (

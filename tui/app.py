@@ -142,6 +142,12 @@ class SaywhoApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
+    def action_guidelines(self) -> None:
+        """Show the team's coding guidelines."""
+        from tui.screens.guidelines import GuidelinesScreen
+
+        self.push_screen(GuidelinesScreen(self.session.folder))
+
     def action_help(self) -> None:
         """Show every key of the current screen."""
         from tui.screens.help import HelpScreen, help_rows

@@ -48,3 +48,8 @@ async def within(pilot: Pilot, condition: Callable[[], bool],
             return False
         await pilot.pause(0.05)
     return True
+
+
+def notices(app: object) -> list[str]:
+    """The messages the app has shown as notifications (the one place tests read them)."""
+    return [n.message for n in app._notifications]  # type: ignore[attr-defined]
