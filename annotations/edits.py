@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from annotations.change import EditContext, LayerChange
 from annotations.errors import InputError, SpanError
+from annotations.history_view import excerpt
 from annotations.model import (
     QUOTE_TYPES,
     SPEAKER_KINDS,
@@ -25,6 +26,7 @@ from annotations.model import (
     Speaker,
 )
 from annotations.registry import speaker_key
+from annotations.text import sentences
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,9 @@ class Edit:
         raise NotImplementedError
 
     def describe(self) -> str:
-        """A short human description for the status bar and the journal."""
+        """The journal's short audit text (internal ids, kept stable for the audit trail and
+        the tools that read it). What the researcher reads is worded from the change itself:
+        ``annotations.history_view.describe_change``."""
         return self.name
 
     def _quote(self, layer: Layer, quote_id: str) -> Quote:
@@ -105,10 +109,18 @@ class RejectQuote(SetStatus):
 
 @dataclass(frozen=True)
 class ResetQuote(SetStatus):
-    """Put a quote back to 'suggested' (unreviewed)."""
+    """Put a quote back to 'suggested' (unreviewed). A quote made by hand (its origin is the
+    annotator) was never suggested: there is nothing to go back to, and it is refused."""
 
     status: str = "suggested"
     name: ClassVar[str] = "reset"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        if quote.origin and quote.origin == ctx.annotator:
+            raise InputError("this quote was made by hand, not suggested: there is no "
+                             "suggestion to go back to (x rejects it, D deletes it)")
+        return super().compute(layer, text, ctx)
 
 
 @dataclass(frozen=True)
@@ -172,7 +184,7 @@ class SetSpan(Edit):
                 and not (other.start < quote.end and quote.start < other.end)
             ):
                 raise SpanError(
-                    f"the span would run into another quote (“{_excerpt(other.text)}”); "
+                    f"the span would run into another quote (“{excerpt(other.text)}”); "
                     "reject or shorten that one first"
                 )
         moved = _touch(quote.with_span(text, self.start, self.end), ctx)
@@ -181,6 +193,35 @@ class SetSpan(Edit):
 
     def describe(self) -> str:
         return f"span {self.start}-{self.end} on {self.quote_id}"
+
+
+OPENING_MARKS = "\"“„«‘‚'"
+CLOSING_MARKS = "\"”»’'"
+
+
+def new_quote_guess(text: str, layer: Layer, start: int, end: int) -> tuple[str, str | None]:
+    """What a quote made from a selection most likely is: ``direct`` when quote marks enclose
+    it (just outside or at its edges), else ``indirect``; and its speaker: the speaker named
+    nearest to it within its sentence or the sentences on either side (``None``: nobody).
+    A guess the annotator sees at once and changes with ``t`` and ``s``."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    inner = text[start:end].strip()
+    opened = before in OPENING_MARKS or inner[:1] in OPENING_MARKS
+    closed = after in CLOSING_MARKS or inner[-1:] in CLOSING_MARKS
+    kind = "direct" if opened and closed else "indirect"
+    spans = sentences(text)
+    here = [i for i, (s, e) in enumerate(spans) if s < end and start < e]
+    lo = spans[max(here[0] - 1, 0)][0] if here else start
+    hi = spans[min(here[-1] + 1, len(spans) - 1)][1] if here else end
+    best: tuple[int, str] | None = None
+    for speaker in layer.speakers.values():
+        for m in speaker.mentions:
+            if m.start >= lo and m.end <= hi and not (start <= m.start < end):
+                gap = start - m.end if m.end <= start else m.start - end
+                if best is None or gap < best[0]:
+                    best = (gap, speaker.id)
+    return kind, best[1] if best else None
 
 
 @dataclass(frozen=True)
@@ -450,10 +491,34 @@ class AdoptQuote(Edit):
         return f"adopt {self.quote.id} into {self.layer or 'layer'}"
 
 
-def _excerpt(text: str, width: int = 40) -> str:
-    """The start of ``text`` on one line, for a message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+@dataclass(frozen=True)
+class AdoptQuotes(Edit):
+    """Several adoptions as one edit (adjudication's "adopt all agreed"): one journal entry,
+    so one undo takes them all back. Each adoption sees the layer as the ones before it left
+    it."""
+
+    adoptions: tuple[AdoptQuote, ...] = ()
+    name: ClassVar[str] = "adopt"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quotes_before: dict[str, Quote | None] = {}
+        quotes_after: dict[str, Quote | None] = {}
+        speakers_before: dict[str, Speaker | None] = {}
+        speakers_after: dict[str, Speaker | None] = {}
+        current = layer
+        for adoption in self.adoptions:
+            change = adoption.compute(current, text, ctx)
+            for qid, quote in change.quotes_before.items():
+                quotes_before.setdefault(qid, quote)
+            quotes_after.update(change.quotes_after)
+            for sid, speaker in change.speakers_before.items():
+                speakers_before.setdefault(sid, speaker)
+            speakers_after.update(change.speakers_after)
+            current = change.apply_to(current)
+        return LayerChange(quotes_before, quotes_after, speakers_before, speakers_after)
+
+    def describe(self) -> str:
+        return f"adopt {len(self.adoptions)} agreed quotes into {self.layer or 'layer'}"
 
 
 def _same_speaker(layer: Layer, name: str) -> Speaker | None:

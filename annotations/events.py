@@ -48,6 +48,14 @@ class DocumentsAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentChanged:
+    """Something about a document other than its layers changed (its stance target)."""
+
+    doc_id: str
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class LayerStored:
     """A whole layer of a document was stored (a layer import, fresh suggestions)."""
 
@@ -63,4 +71,7 @@ class ChangeFailed:
     error: SaywhoError
 
 
-Event = EditSaved | SchemeChanged | SettingChanged | DocumentsAdded | LayerStored | ChangeFailed
+Event = (
+    EditSaved | SchemeChanged | SettingChanged | DocumentsAdded | DocumentChanged | LayerStored
+    | ChangeFailed
+)

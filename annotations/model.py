@@ -352,6 +352,7 @@ class Document:
     sha256: str = ""
     source: str = ""
     imported: str = ""
+    target: str = ""  # what stance is about in this article, when not the project's target
 
     def __post_init__(self) -> None:
         if not self.sha256:

@@ -4,15 +4,29 @@ They are domain rules, not screen logic: the TUI's review screen, a CLI or a ben
 agree on what "least confident first" and "reviewed" mean, so they live here and the screen only
 shows their results. A quote counts as reviewed once its status is no longer ``suggested``
 (accepted or rejected); a quote deleted since the queue was built counts as reviewed too.
+
+The queue goes through the corpus a document at a time, so that it never has to read every
+layer: the annotator's assigned documents first, then the others; each part least confident
+first, a document ranking by the least confidence among its quotes of the filter's status, type
+and stance (which the corpus index knows, ``annotations.corpus_index``); ties keep the project
+order; within a document, its quotes that pass the filter, least confident first, then in
+reading order. ``plan_queue`` orders the documents from their summaries, ``ReviewQueue`` loads a
+document's layer only when the queue reaches it, and ``build_queue`` is the same order from
+layers read whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import math
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol, overload
 
+from annotations.errors import SaywhoError
 from annotations.model import Layer, Quote
+
+if TYPE_CHECKING:
+    from annotations.corpus_index import LayerSummary
 
 QueueItem = tuple[str, str]
 """One queue entry: ``(doc_id, quote_id)``."""
@@ -62,18 +76,38 @@ class QueueFilter:
         return cls(values.get("type"), values.get("speaker"), values.get("stance"),
                    values.get("status"), tuple(words))
 
-    def matches(self, quote: Quote, layer: Layer) -> bool:
-        """True when ``quote`` (of ``layer``) passes every term."""
-        if self.type and quote.type != self.type:
+    def group_matches(self, status: str, kind: str, stance: str) -> bool:
+        """True when a quote of this status, type and stance (``""``: none) passes the status,
+        type and stance terms (what the corpus index can tell without the quote itself)."""
+        if self.type and kind != self.type:
             return False
-        if self.status and quote.status != self.status:
+        if self.status and status != self.status:
             return False
         if self.stance:
             if self.stance == "none":
-                if quote.stance:
+                if stance:
                     return False
-            elif (quote.stance or "").casefold() != self.stance:
+            elif stance.casefold() != self.stance:
                 return False
+        return True
+
+    def speakers_could_match(self, speakers: Sequence[str]) -> bool:
+        """False when no quote of a layer with these speakers' names can pass the speaker term
+        (a quote without a speaker is named "none")."""
+        if not self.speaker or self.speaker in "none":
+            return True
+        return any(self.speaker in name.casefold() for name in speakers)
+
+    @property
+    def only_suggested(self) -> bool:
+        """True for the plain "status:suggested" filter (read from the index's numbers)."""
+        return self.status == "suggested" and not (
+            self.type or self.speaker or self.stance or self.words)
+
+    def matches(self, quote: Quote, layer: Layer) -> bool:
+        """True when ``quote`` (of ``layer``) passes every term."""
+        if not self.group_matches(quote.status, quote.type, quote.stance or ""):
+            return False
         if self.speaker:
             name = (layer.speaker_name(quote) or "none").casefold()
             if self.speaker not in name:
@@ -82,26 +116,260 @@ class QueueFilter:
         return all(w in text for w in self.words)
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedDoc:
+    """A document the queue will visit, with what the corpus index says of it."""
+
+    doc_id: str
+    items: int
+    """Its quotes that pass the filter (exact without speaker and word terms, else at most)."""
+    reviewed: int = 0
+    """Of those, already reviewed."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePlan:
+    """The documents a queue visits, in order, as columns (no object per document)."""
+
+    doc_ids: list[str] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)
+    reviewed: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def __getitem__(self, index: int) -> PlannedDoc:
+        return PlannedDoc(self.doc_ids[index], self.items[index], self.reviewed[index])
+
+    def __iter__(self) -> Iterator[PlannedDoc]:
+        return (self[i] for i in range(len(self.doc_ids)))
+
+
+class QueueSource(Protocol):
+    """What ``plan_queue`` reads per document (``annotations.corpus_index.CorpusView``)."""
+
+    def suggested_columns(
+        self, doc_ids: Sequence[str]
+    ) -> tuple[list[int], list[float], list[int]]:
+        """Of each document: suggested quotes, their least confidence (NaN: none has one), how
+        many have none."""
+
+    def layer_summary(self, doc_id: str) -> LayerSummary:
+        """The whole summary of the document's layer."""
+
+
+def document_rank(summary: LayerSummary, flt: QueueFilter) -> tuple[float, int, int] | None:
+    """(rank, items, reviewed) of a document from its layer's summary: the least confidence
+    among its quotes of the filter's status, type and stance (none: ``UNKNOWN_CONFIDENCE``),
+    how many pass, how many of those are reviewed; ``None`` when none can pass."""
+    from annotations.corpus_index import queue_key
+
+    if not flt.speakers_could_match(summary.speakers):
+        return None
+    rank: float | None = None
+    items = reviewed = 0
+    for g in summary.groups:
+        if flt.group_matches(g.status, g.type, g.stance):
+            key = queue_key(g.least, g.unrated, UNKNOWN_CONFIDENCE)
+            if key is not None and (rank is None or key < rank):
+                rank = key
+            items += g.count
+            reviewed += g.count if g.status != "suggested" else 0
+    return None if rank is None else (rank, items, reviewed)
+
+
+def plan_queue(
+    doc_ids: Sequence[str], source: QueueSource, flt: QueueFilter, first: Collection[str] = ()
+) -> QueuePlan:
+    """The documents of ``doc_ids`` the queue visits, in its order (see the module doc), read
+    from their summaries alone; documents where nothing can pass are left out."""
+    unknown = UNKNOWN_CONFIDENCE
+    ranked: list[tuple[bool, float, int, str, int, int]] = []
+    if flt.only_suggested:  # the numbers the index keeps for the default filter: one pass
+        counts, leasts, unrateds = source.suggested_columns(doc_ids)
+        for order, (doc_id, items, least, unrated) in enumerate(
+                zip(doc_ids, counts, leasts, unrateds, strict=True)):
+            if items:  # queue_key's rule, inline (NaN: no confidence)
+                rank = unknown if (unrated and not least < unknown) or least != least \
+                    else least
+                ranked.append((doc_id not in first, rank, order, doc_id, items, 0))
+    else:
+        for order, doc_id in enumerate(doc_ids):
+            found = document_rank(source.layer_summary(doc_id), flt)
+            if found is not None:
+                rank, items, reviewed = found
+                ranked.append((doc_id not in first, rank, order, doc_id, items, reviewed))
+    ranked.sort()
+    if not ranked:
+        return QueuePlan()
+    *_, docs, items_of, reviewed_of = zip(*ranked, strict=True)
+    return QueuePlan(list(docs), list(items_of), list(reviewed_of))
+
+
+def document_items(doc_id: str, layer: Layer, flt: QueueFilter) -> list[QueueItem]:
+    """A document's items: its quotes passing ``flt``, least confident first (a quote without
+    a confidence as ``UNKNOWN_CONFIDENCE``), then in reading order."""
+    found = []
+    for quote in layer.quotes.values():
+        if flt.matches(quote, layer):
+            conf = confidence_of(quote)
+            found.append((UNKNOWN_CONFIDENCE if conf is None else conf, quote.start, quote.id))
+    found.sort()
+    return [(doc_id, qid) for *_, qid in found]
+
+
+class _Summaries:
+    """A ``QueueSource`` over layers read whole."""
+
+    def __init__(self, layers: Mapping[str, Layer]) -> None:
+        from annotations.corpus_index import summarize
+
+        self._summaries = {doc_id: summarize(layer) for doc_id, layer in layers.items()}
+
+    def suggested_columns(
+        self, doc_ids: Sequence[str]
+    ) -> tuple[list[int], list[float], list[int]]:
+        found = [self._summaries[d] for d in doc_ids]
+        return ([s.suggested for s in found],
+                [math.nan if s.suggested_least is None else s.suggested_least for s in found],
+                [s.suggested_unrated for s in found])
+
+    def layer_summary(self, doc_id: str) -> LayerSummary:
+        return self._summaries[doc_id]
+
+
 def build_queue(
     layers: Mapping[str, Layer], flt: QueueFilter, first: Collection[str] = ()
 ) -> list[QueueItem]:
-    """``(doc_id, quote_id)`` pairs passing ``flt``, least confident first.
+    """``(doc_id, quote_id)`` pairs passing ``flt`` in the queue's order (see the module doc),
+    from layers read whole; ``first``: the documents that come before the others (the
+    annotator's assigned ones). The same order as a ``ReviewQueue`` walks from the index."""
+    plan = plan_queue(list(layers), _Summaries(layers), flt, first)
+    return [item for p in plan for item in document_items(p.doc_id, layers[p.doc_id], flt)]
 
-    ``first``: documents whose items come before every other item (the annotator's assigned
-    documents); each part is ordered by confidence. Ties keep the documents' order in
-    ``layers`` and then reading order; a quote without a confidence sorts as
-    ``UNKNOWN_CONFIDENCE``.
+
+class ReviewQueue(Sequence[QueueItem]):
+    """The review queue across the corpus, loading one document's layer when it reaches it.
+
+    Made from ``plan_queue`` (the corpus index's view of every document) and ``read_layer``
+    (which loads one document's layer). Indexing or iterating loads documents in plan order as
+    far as needed; ``len``, a slice or a negative index load every document left, so a screen
+    uses ``total`` (the loaded items plus what the index says of the rest) and ``has``.
+    ``layers`` holds the layers loaded so far (the screen keeps them current after edits); a
+    document whose layer cannot be read is skipped and listed in ``skipped``.
     """
-    items = []
-    for order, (doc_id, layer) in enumerate(layers.items()):
-        later = doc_id not in first
-        for quote in layer.quotes.values():
-            if flt.matches(quote, layer):
-                conf = confidence_of(quote)
-                items.append((later, conf if conf is not None else UNKNOWN_CONFIDENCE, order,
-                              quote.start, doc_id, quote.id))
-    items.sort()
-    return [(doc_id, qid) for *_, doc_id, qid in items]
+
+    def __init__(self, plan: QueuePlan, flt: QueueFilter,
+                 read_layer: Callable[[str], Layer]) -> None:
+        self.plan = plan
+        self.filter = flt
+        self._read = read_layer
+        self.items: list[QueueItem] = []
+        self.layers: dict[str, Layer] = {}
+        self.skipped: list[tuple[str, str]] = []
+        self._loaded = 0
+        self._rest = sum(plan.items)
+        self._rest_reviewed = sum(plan.reviewed)
+
+    @classmethod
+    def of_items(cls, items: Sequence[QueueItem], layers: Mapping[str, Layer]) -> ReviewQueue:
+        """A queue whose items and layers are all known already (another order)."""
+        queue = cls(QueuePlan(), QueueFilter(), layers.__getitem__)
+        queue.items = list(items)
+        queue.layers = dict(layers)
+        return queue
+
+    def _load_next(self) -> bool:
+        if self._loaded >= len(self.plan):
+            return False
+        planned = self.plan[self._loaded]
+        self._loaded += 1
+        self._rest -= planned.items
+        self._rest_reviewed -= planned.reviewed
+        try:
+            layer = self._read(planned.doc_id)
+        except SaywhoError as exc:  # a damaged file (read-only): the rest of the queue goes on
+            self.skipped.append((planned.doc_id, exc.message))
+            return True
+        self.layers[planned.doc_id] = layer
+        self.items.extend(document_items(planned.doc_id, layer, self.filter))
+        return True
+
+    def has(self, index: int) -> bool:
+        """True when the queue holds an item at ``index`` (loading documents up to it)."""
+        if index < 0:
+            return False
+        while len(self.items) <= index:
+            if not self._load_next():
+                return False
+        return True
+
+    def _load_all(self) -> None:
+        while self._load_next():
+            pass
+
+    @overload
+    def __getitem__(self, index: int) -> QueueItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[QueueItem]: ...
+
+    def __getitem__(self, index: int | slice) -> QueueItem | list[QueueItem]:
+        if isinstance(index, slice) or index < 0:
+            self._load_all()
+            return self.items[index]
+        if not self.has(index):
+            raise IndexError(index)
+        return self.items[index]
+
+    def __len__(self) -> int:
+        self._load_all()
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[QueueItem]:
+        pos = 0
+        while self.has(pos):
+            yield self.items[pos]
+            pos += 1
+
+    def __bool__(self) -> bool:
+        return self.has(0)
+
+    @property
+    def total(self) -> int:
+        """Items: those loaded, plus what the corpus index says of the documents not loaded."""
+        return len(self.items) + self._rest
+
+    @property
+    def loaded(self) -> int:
+        """Documents loaded so far."""
+        return self._loaded if self.plan else len(self.layers)
+
+    def clamp(self, index: int) -> int:
+        """``index`` moved into the queue (0 for an empty one), loading up to it."""
+        index = max(index, 0)
+        if self.has(index):
+            return index
+        return max(len(self.items) - 1, 0)
+
+    def upcoming(self) -> str | None:
+        """The next document the queue will load (to read ahead), if any."""
+        return self.plan.doc_ids[self._loaded] if self._loaded < len(self.plan) else None
+
+    def progress(self) -> QueueProgress:
+        """Reviewed items out of ``total``: judged on the loaded layers, and on the corpus
+        index for the documents not loaded yet."""
+        done = queue_progress(self.items, self.layers).reviewed
+        return QueueProgress(done + self._rest_reviewed, self.total)
+
+    def next_unreviewed(self, after: int) -> int | None:
+        """The position of the first item after ``after`` still to review (``None``: none)."""
+        pos = max(after + 1, 0)
+        while self.has(pos):
+            if not is_reviewed(_quote(self.layers, self.items[pos])):
+                return pos
+            pos += 1
+        return None
 
 
 def documents_first(queue: Sequence[QueueItem], first: Collection[str]) -> list[QueueItem]:

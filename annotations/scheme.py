@@ -165,6 +165,16 @@ def set_label_key(
     return updated
 
 
+def document_target(project: Project, doc_id: str) -> str:
+    """What stance is about in ``doc_id``: its own target, else the project's."""
+    return project.info(doc_id).target or project.scheme.target
+
+
+def set_document_target(project: Project, doc_id: str, target: str) -> None:
+    """Give ``doc_id`` its own stance target (blank: the project's again)."""
+    project.set_document_target(doc_id, " ".join(target.split()))
+
+
 def set_target(project: Project, target: str) -> None:
     """Change what stance is about."""
     updated = replace(project.scheme, target=target.strip() or project.scheme.target)

@@ -30,6 +30,7 @@ from annotations.detect.deadline import (
 from annotations.errors import InputError, ProjectError, ReadOnlyError, SaywhoError
 from annotations.events import (
     ChangeFailed,
+    DocumentChanged,
     DocumentsAdded,
     EditSaved,
     Event,
@@ -37,10 +38,12 @@ from annotations.events import (
     SchemeChanged,
     SettingChanged,
 )
-from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceScheme
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceScheme, now_iso
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
+from annotations.store.positions import ReaderPosition, read_position, write_position
 
 if TYPE_CHECKING:
+    from annotations.corpus_index import CorpusView, DocSummary
     from annotations.edits import Edit
 
 T = TypeVar("T")
@@ -258,6 +261,41 @@ class Session:
                 self._resuggest(doc_id)
             return damaged
 
+    # ----------------------------------------------------------------- the corpus index
+    def corpus_view(self, layer: str | None = None) -> CorpusView:
+        """Every document's counts and summary in ``layer`` (default: the annotator's own) as
+        the library and the review queue show them, read from the corpus index without loading
+        a layer (``annotations.corpus_index``). Index entries are trusted; documents it lacks
+        are summarized from their layer files first."""
+        from annotations.corpus_index import open_view
+
+        with self._lock:
+            return open_view(self, layer)
+
+    def summaries(self, layer: str | None = None, *, verify: bool = True) -> list[DocSummary]:
+        """One ``DocSummary`` per document, in project order: the layer's quote counts per
+        status, type and stance, least confidence, speakers and the annotator's status of the
+        document. ``verify``: check the index against the layer files first (a ``stat`` per
+        file) and rebuild what is stale."""
+        from annotations.corpus_index import open_view
+        from annotations.corpus_index import verify as verify_index
+
+        with self._lock:
+            if verify:
+                verify_index(self, layer)
+            return list(open_view(self, layer))
+
+    def verify_summaries(
+        self, layer: str | None = None, doc_ids: Collection[str] | None = None
+    ) -> list[str]:
+        """Check the corpus index of ``doc_ids`` (default: every document) against the layer
+        files and rebuild what is stale or missing; returns the documents whose summaries
+        changed. Cheap per document (a ``stat`` per file), so a UI runs it in slices."""
+        from annotations.corpus_index import verify as verify_index
+
+        with self._lock:
+            return verify_index(self, layer, None if doc_ids is None else list(doc_ids))
+
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""
         return self.project.journal()
@@ -271,6 +309,29 @@ class Session:
     def can_redo(self) -> bool:
         """True when there is an undone edit to redo."""
         return self.project.can_redo
+
+    # ----------------------------------------------------------------- where the reader stopped
+    def last_position(self) -> ReaderPosition | None:
+        """Where this annotator last was in the reader, when that document still exists
+        (``None`` otherwise: open as if nothing were stored)."""
+        found = read_position(self.folder, self.annotator)
+        if found is None or found.doc_id not in self.document_ids():
+            return None
+        return found
+
+    def remember_position(self, doc_id: str, quote_id: str | None) -> bool:
+        """Store where this annotator is in the reader (``position/<annotator>.json``, their
+        own file). Not an edit: no journal, no event, and the session's lock is not held, so
+        reads go on meanwhile. A read-only session stores nothing (False): the process holding
+        the annotator's lock keeps their place."""
+        if self.read_only:
+            return False
+        place = ReaderPosition(doc_id, quote_id, now_iso())
+        try:
+            write_position(self.folder, self.annotator, place)
+        except OSError as exc:
+            raise SaveError(f"reader position: not saved ({exc.strerror or exc})") from exc
+        return True
 
     # ----------------------------------------------------------------- detection
     def suggest(self, text: str, budget_s: float | None = None) -> Layer:
@@ -385,6 +446,19 @@ class Session:
         self._emit(SchemeChanged(scheme, what))
         return scheme
 
+    def stance_target(self, doc_id: str) -> str:
+        """What stance is about in ``doc_id``: its own target, else the project's."""
+        return scheme_rules.document_target(self.project, doc_id)
+
+    def set_document_target(self, doc_id: str, target: str) -> str:
+        """Give ``doc_id`` its own stance target (blank: the project's again); returns the
+        target that now applies."""
+        what = f"stance target of {doc_id}"
+        with self._change(what, shared=True):
+            scheme_rules.set_document_target(self.project, doc_id, target)
+        self._emit(DocumentChanged(doc_id, what))
+        return self.stance_target(doc_id)
+
     def label_usage(self) -> dict[str, int]:
         """How many quotes carry each label, over every layer of every document."""
         with self._lock:
@@ -398,7 +472,11 @@ class Session:
 
     # ----------------------------------------------------------------- imports
     def import_documents(
-        self, documents: Iterable[Document], *, progress: Callable[[Document], None] | None = None
+        self,
+        documents: Iterable[Document],
+        *,
+        progress: Callable[[Document], None] | None = None,
+        jobs: int = 1,
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
 
@@ -407,11 +485,38 @@ class Session:
 
         Unchanged text under a known id is a no-op; changed text under a known id is refused
         (its annotations would be lost); a text the detector fails on is reported, not stored.
+        ``jobs`` > 1 detects the new documents in that many worker processes, in a bounded
+        window (``annotations.detect.parallel``), with the same results; the store writes stay
+        in this process, in input order. A session opened with its own detector detects here.
         """
         report = ImportReport()
         budget = self.detect_budget()
+        # the rule detector rebuilds in each worker; another detector may not leave this process
+        rules = rule_detector().__code__
+        in_workers = jobs > 1 and getattr(self._detect, "__code__", None) is rules
+
+        def detected_in_workers() -> Iterator[tuple[Document, Layer]]:
+            from annotations.detect.parallel import detect_each
+
+            def new(doc: Document) -> Document | None:
+                return doc if self.project.classify(doc) == "new" else None
+
+            for doc, found in detect_each(documents, new, jobs=jobs, budget_s=budget):
+                if progress is not None:
+                    progress(doc)
+                if found is None or self.project.classify(doc) != "new":  # a repeat: stored
+                    yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
+                elif found.layer is not None:
+                    yield doc, found.layer
+                elif found.skipped:
+                    report.failed.append((doc.id, found.message))
+                else:
+                    report.failed.append((doc.id, f"{found.message}; not imported"))
 
         def detected() -> Iterator[tuple[Document, Layer]]:
+            if in_workers:
+                yield from detected_in_workers()
+                return
             for doc in documents:
                 if progress is not None:
                     progress(doc)

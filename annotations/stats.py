@@ -1,9 +1,9 @@
 """Corpus statistics: quotes per speaker, stance by speaker, quotes per document, kinds.
 
 Plain data (dicts and lists) for ``saywho stats --json``, the rich tables and the TUI's stats
-screen alike. ``document_stats`` (the library's review progress per document) takes
-``(DocumentInfo, Layer)`` pairs, not a project, so the same rule serves a project read layer by
-layer today and a corpus index later.
+screen alike. A document's review progress (``DocStats``) is read from its layer's summary
+(``annotations.corpus_index.summarize``, the one rule): ``document_stats`` summarizes layers read
+whole, the library reads the same summaries from the corpus index (``CorpusView.stats``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from annotations.corpus_index import LayerSummary, summarize
 from annotations.errors import DamagedFileError
 from annotations.model import Layer
 from annotations.registry import build_registry, speaker_key
@@ -36,18 +37,18 @@ class DocStats:
         """Every quote reviewed (and there is at least one)."""
         return self.quotes > 0 and self.reviewed == self.quotes
 
+    @classmethod
+    def of(cls, doc_id: str, title: str, summary: LayerSummary) -> DocStats:
+        """A document's progress from its layer's summary; a title falls back to the id."""
+        return cls(doc_id, title or doc_id, summary.quotes, summary.reviewed)
+
 
 def document_stats(documents: Iterable[tuple[DocumentInfo, Layer]]) -> list[DocStats]:
     """Review progress per document, in the order given; a title falls back to the id.
 
-    Every quote counts, rejected ones too (rejecting is reviewing).
+    Every quote counts, rejected ones too (rejecting is reviewing): ``LayerSummary``'s rule.
     """
-    stats = []
-    for info, layer in documents:
-        total = len(layer.quotes)
-        reviewed = sum(1 for q in layer.quotes.values() if q.status != "suggested")
-        stats.append(DocStats(info.id, info.title or info.id, total, reviewed))
-    return stats
+    return [DocStats.of(info.id, info.title, summarize(layer)) for info, layer in documents]
 
 
 def corpus_stats(project: Project | Session, layer: str | None = None) -> dict[str, Any]:

@@ -35,14 +35,17 @@ from annotations.errors import (
     AssignmentError,
     DamagedFileError,
     InputError,
+    ProjectError,
     ReadOnlyError,
 )
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, now_iso
 from annotations.store.assignments import AssignmentsFile
 from annotations.store.statuses import (
     StoredStatus,
+    read_comments,
     read_statuses,
     status_files,
+    write_comment,
     write_status,
 )
 
@@ -358,6 +361,30 @@ def set_status(session: Session, doc_id: str, status: str | None) -> StatusChang
     session.info(doc_id)  # InputError for an unknown document
     stored, warning = write_status(session.folder, session.annotator, doc_id, status, now_iso())
     return StatusChange(document_status(session, doc_id, explicit=stored), warning)
+
+
+def document_comment(session: Session, doc_id: str) -> str:
+    """The session's annotator's comment on ``doc_id`` (``""``: none; an unreadable status
+    file reads as none)."""
+    try:
+        return read_comments(session.folder, session.annotator).get(doc_id, "")
+    except (DamagedFileError, ProjectError):
+        return ""
+
+
+def set_document_comment(session: Session, doc_id: str, comment: str) -> str | None:
+    """Set (``""``: clear) the session's annotator's comment on ``doc_id``; returns the damage
+    message when their status file had to start again."""
+    _require_writable(session)
+    session.info(doc_id)  # InputError for an unknown document
+    text = comment.strip()
+    if len(text) > MAX_COMMENT:
+        raise InputError(f"a document comment holds up to {MAX_COMMENT} characters "
+                         f"(this one has {len(text)})")
+    return write_comment(session.folder, session.annotator, doc_id, text)
+
+
+MAX_COMMENT = 2000
 
 
 def statuses(session: Session) -> TeamStatuses:

@@ -51,7 +51,22 @@ GLOBAL: tuple[ActionSpec, ...] = (
     ActionSpec("app.redo", "ctrl+r,U", "redo", "Redo the last undone edit", "General"),
     ActionSpec("app.review", "v", "review", "Review queue across the corpus", "General"),
     ActionSpec("app.library", "L", "library", "Library of documents", "General"),
+    ActionSpec("app.history", "H", "history", "History of your edits across the corpus",
+               "General"),
     ActionSpec("app.quit", "q", "quit", "Quit (waits for saves)", "General", True, short="Quit"),
+    ActionSpec("app.search", "ctrl+f", "search_corpus", "Search the text of every document…",
+               "General"),
+)
+
+# In-document search (tui/screens/reader.py). Listed before NAVIGATION: while a search is
+# active n, N and Esc act on its hits; otherwise they are disabled (check_action) and the key
+# falls through to the next binding, so n is next quote and Esc is back again.
+FIND: tuple[ActionSpec, ...] = (
+    ActionSpec("reader.find", "slash", "find", "Find in this document…", "Navigate",
+               key_display="/"),
+    ActionSpec("reader.find_next", "n", "find_next", "Next search hit", "Navigate"),
+    ActionSpec("reader.find_prev", "N", "find_prev", "Previous search hit", "Navigate"),
+    ActionSpec("reader.find_clear", "escape", "find_clear", "Clear the search", "Navigate"),
 )
 
 NAVIGATION: tuple[ActionSpec, ...] = (
@@ -61,8 +76,13 @@ NAVIGATION: tuple[ActionSpec, ...] = (
                short="Prev"),
     ActionSpec("reader.colour", "c", "toggle_colour", "Colour by speaker / by stance", "View"),
     ActionSpec(
-        "reader.back", "escape", "back", "Cancel selection / clear focus / back", "Navigate"
+        "reader.back", "escape", "back",
+        "Cancel selection / clear focus / clear the quote filter / back", "Navigate"
     ),
+    ActionSpec("reader.filter", "f", "filter_quotes",
+               "Filter the quotes by speaker, status, type or stance…", "Navigate"),
+    ActionSpec("reader.goto", "colon", "goto_quote", "Go to quote N (its number in the document)…",
+               "Navigate", key_display=":"),
 )
 
 CORRECTIONS: tuple[ActionSpec, ...] = (
@@ -132,9 +152,13 @@ TEAM_READER: tuple[ActionSpec, ...] = (
     ActionSpec("reader.done", "d", "toggle_done",
                "Mark the document done (checked for missed quotes) / back to in progress",
                "Review", short="Done"),
+    ActionSpec("reader.doc_comment", "C", "document_comment",
+               "Your comment on this document (shown in the header)", "Review"),
+    ActionSpec("reader.doc_target", "I", "document_target",
+               "This document's stance target (instead of the project's)", "Stance"),
 )
 
-READER: tuple[ActionSpec, ...] = NAVIGATION + CORRECTIONS + TEAM_READER
+READER: tuple[ActionSpec, ...] = FIND + NAVIGATION + CORRECTIONS + TEAM_READER
 
 REVIEW: tuple[ActionSpec, ...] = (
     ActionSpec("review.accept_next", "enter,space", "accept_next", "Accept and next", "Review",
@@ -169,7 +193,7 @@ def spec_for(binding_id: str | None) -> ActionSpec | None:
     """The registry entry for a binding id (``None`` for Textual's own bindings)."""
     if binding_id is None:
         return None
-    for spec in (*GLOBAL, *READER, *REVIEW, *LIBRARY, *ANALYSIS_SPECS):
+    for spec in (*GLOBAL, *READER, *REVIEW, *LIBRARY, *ANALYSIS_SPECS, *SEARCH, *HISTORY):
         if spec.id == binding_id:
             return spec
     return None
@@ -233,3 +257,23 @@ PROGRESS: tuple[ActionSpec, ...] = (
 )
 
 ANALYSIS_SPECS: tuple[ActionSpec, ...] = ANALYSIS + ADJUDICATE + STATS + SCHEME + PROGRESS
+
+# The history of the annotator's edits (tui/screens/history.py).
+HISTORY: tuple[ActionSpec, ...] = (
+    ActionSpec("history.open", "enter", "open_entry", "Open the document at this edit's quote",
+               "History", True, "⏎", short="Open"),
+    ActionSpec("history.reload", "r", "reload", "Read the history again", "History", True,
+               short="Reload"),
+    ActionSpec("history.back", "escape", "back", "Back", "Navigate", True, "Esc"),
+)
+
+# The corpus search screen (tui/screens/search.py).
+SEARCH: tuple[ActionSpec, ...] = (
+    ActionSpec("search.open", "enter", "open_hit", "Open the document at the hit", "Search",
+               True, "⏎", short="Open"),
+    ActionSpec("search.query", "slash", "edit_query", "Edit the query", "Search", True, "/",
+               short="Query"),
+    ActionSpec("search.results", "down", "focus_results", "Go to the results", "Search"),
+    ActionSpec("search.back", "escape", "back", "Close the search", "Navigate", True, "Esc",
+               short="Close"),
+)

@@ -1,6 +1,7 @@
 """SaywhoApp: the Textual app. Screens, global bindings, navigation, the palette.
 
-``SaywhoApp(session).run()`` opens the library (and the reader straight away when the project
+``SaywhoApp(session).run()`` opens the reader where the annotator stopped last time (when
+that document still exists), else the library (and the reader straight away when the project
 holds one document). The app owns the ``SessionBridge`` and builds every screen with it; the
 screens talk back only through the bridge and through messages (``tui.messages``). The bridge
 looks every ``live_interval`` seconds for what other processes changed in the project. Heavy imports
@@ -63,17 +64,23 @@ class SaywhoApp(App[None]):
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
-        """Apply the project's keymap, open the library, and the reader for a single doc."""
+        """Apply the project's keymap; open the reader where the annotator stopped, else the
+        library (the reader for a single doc)."""
         self._apply_keymap(self.session.settings.get("keymap"))
         self.bridge.session_events.subscribe(self, self._session_event)
         if self.live_interval:
             self.bridge.start_live(self.live_interval)
-        doc_ids = self.session.document_ids()
-        target = self.open_doc or (doc_ids[0] if len(doc_ids) == 1 else None)
+        quote_id = None
+        place = self.session.last_position() if self.open_doc is None else None
+        if place is not None:  # where this annotator stopped last time
+            target, quote_id = place.doc_id, place.quote_id
+        else:
+            doc_ids = self.session.document_ids()
+            target = self.open_doc or (doc_ids[0] if len(doc_ids) == 1 else None)
         if target is None:
             self._push_library()
         else:  # the library is built when first asked for (a leaner first frame)
-            self.open_reader(target)
+            self.open_reader(target, quote_id)
 
     def on_unmount(self) -> None:
         """Let queued changes reach the disk before the app goes."""
@@ -97,13 +104,16 @@ class SaywhoApp(App[None]):
     # ------------------------------------------------------------------ navigation
     def on_open_document(self, message: OpenDocument) -> None:
         """A screen asked to open a document."""
-        self.open_reader(message.doc_id, message.quote_id)
+        self.open_reader(message.doc_id, message.quote_id, offset=message.offset,
+                         find=message.find)
 
-    def open_reader(self, doc_id: str, quote_id: str | None = None) -> None:
-        """Open a document in the reader."""
+    def open_reader(self, doc_id: str, quote_id: str | None = None, *,
+                    offset: int | None = None, find: str | None = None) -> None:
+        """Open a document in the reader (at a quote, or at a character offset with a search
+        for ``find`` in it)."""
         from tui.screens.reader import ReaderScreen
 
-        self.push_screen(ReaderScreen(self.bridge, doc_id, quote_id))
+        self.push_screen(ReaderScreen(self.bridge, doc_id, quote_id, offset=offset, find=find))
 
     def action_review(self) -> None:
         """Open the review queue."""
@@ -147,6 +157,22 @@ class SaywhoApp(App[None]):
         from tui.screens.guidelines import GuidelinesScreen
 
         self.push_screen(GuidelinesScreen(self.session.folder))
+
+    def action_search_corpus(self) -> None:
+        """Full-text search across every document (its query field when already open)."""
+        from tui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_edit_query()
+        else:
+            self.push_screen(SearchScreen(self.bridge))
+
+    def action_history(self) -> None:
+        """This annotator's edits across the corpus, newest first."""
+        from tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.bridge))
 
     def action_help(self) -> None:
         """Show every key of the current screen."""

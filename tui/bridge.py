@@ -11,6 +11,10 @@ The bridge also holds the view state every screen shares (which layer is shown a
 and the stance suggestions (``StanceFeed``), which it tells about saved edits, layer switches
 and scheme changes.
 
+The reader tells the bridge where it is (``remember_position``); the same worker stores that
+place for the annotator (``Session.remember_position``), at most once per ``position_delay``
+and at shutdown, so moving never waits for a disk and the next start can reopen there.
+
 A live project (``start_live``): every second a ``ProjectWatcher`` (``annotations.live``) looks,
 in a worker thread, at what other processes changed on disk (imported documents, the scheme,
 settings, the team's statuses and journals, the layers of the document in view); its events are
@@ -36,6 +40,7 @@ from textual.signal import Signal
 
 from annotations.errors import InputError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.history_view import step_message
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
 from annotations.session import Session
@@ -44,6 +49,8 @@ from tui.plain import say
 from tui.stance_feed import StanceFeed
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from annotations.edits import Edit
     from annotations.registry import CorpusSpeaker
 
@@ -109,6 +116,11 @@ class SessionBridge:
         self.watcher: ProjectWatcher | None = None
         self._live_pool: ThreadPoolExecutor | None = None
         self._polling = False
+        self.position_delay = 0.5  # seconds: at most one save of the reader's place per delay
+        self._place: tuple[str, str | None] | None = None  # where the reader is
+        self._place_saved: tuple[str, str | None] | None = None  # what was handed to the worker
+        self._place_timer: Timer | None = None
+        self._place_warned = False
         # The UI thread waits for the GIL after every poll of its event loop; while a save
         # serializes a large layer, the default 5 ms switch interval makes each wait long.
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
@@ -143,9 +155,10 @@ class SessionBridge:
         return self._registry
 
     # ------------------------------------------------------------------ changes
-    def submit(self, edit: Edit) -> None:
-        """Queue an edit."""
-        self._queue("edit", edit.describe(), lambda s: s.apply(edit), edit)
+    def submit(self, edit: Edit, what: str | None = None) -> None:
+        """Queue an edit; ``what`` says it in the researcher's words while it saves (default:
+        the kind of edit, "adopt"). Once saved, the message is worded from what it changed."""
+        self._queue("edit", what or edit.name, lambda s: s.apply(edit), edit)
 
     def undo(self, doc_id: str, layer: str) -> None:
         """Queue an undo of this annotator's last edit in ``doc_id`` and ``layer``."""
@@ -225,9 +238,10 @@ class SessionBridge:
                 self._set_save(self._settled.state, self._settled.message)
         elif outcome.ok:
             what = outcome.what
-            if outcome.op in ("undo", "redo"):
-                what = outcome.receipt.description if outcome.receipt else f"nothing to {what}"
-                what += self._elsewhere(outcome)
+            if outcome.receipt is not None and outcome.op in ("edit", "undo", "redo"):
+                what = self._in_words(outcome)
+            elif outcome.op in ("undo", "redo"):
+                what = f"nothing to {what}"
             elif isinstance(outcome.result, int) and outcome.op == "change":
                 what += f" ({outcome.result} quotes)"
             if self.pending:
@@ -237,13 +251,29 @@ class SessionBridge:
         else:
             error = outcome.error
             assert error is not None
-            self._set_save("error", error.message)
-            say(self._owner, error.message, title=error.title, severity="error")
+            message = error.message
+            journal_text = outcome.edit.describe() if outcome.edit is not None else ""
+            if journal_text and message.startswith(journal_text):
+                # the session names a failed edit by its journal text (ids): say it in words
+                message = outcome.what + message[len(journal_text):]
+            self._set_save("error", message)
+            say(self._owner, message, title=error.title, severity="error")
         if outcome.receipt is not None:
             self.stance.edit_saved(outcome.receipt)
             if outcome.receipt.change.speakers_after:
                 self._registry = None
         self.outcomes.publish(outcome)
+
+    def _in_words(self, outcome: Outcome) -> str:
+        """A saved edit, undo or redo as the researcher reads it: quotes by number, speakers
+        by name, an undo by what it restored (``annotations.history_view``)."""
+        receipt = outcome.receipt
+        assert receipt is not None
+        what = step_message(outcome.op, receipt.change, outcome.layer)
+        if receipt.skipped:
+            count = len(receipt.skipped)
+            what += f" ({count} older edit{'s' if count != 1 else ''} could not be undone)"
+        return what + (self._elsewhere(outcome) if outcome.op != "edit" else "")
 
     def _elsewhere(self, outcome: Outcome) -> str:
         receipt = outcome.receipt
@@ -321,6 +351,45 @@ class SessionBridge:
         self.stance.layer_switched()
         self.layer_switched.publish(self.active_layer)
 
+    # ------------------------------------------------------------------ reader position
+    def remember_position(self, doc_id: str, quote_id: str | None) -> None:
+        """On the UI thread: the reader now shows ``quote_id`` of ``doc_id``. It is stored (so
+        the next start opens there) by the worker at most once per ``position_delay`` and at
+        shutdown; never on the UI thread, never in the status bar (it is not an edit)."""
+        if self.session.read_only or not doc_id:
+            return
+        self._place = (doc_id, quote_id)
+        if self._place_timer is None and self._place != self._place_saved:
+            self._place_timer = self._owner.set_timer(
+                self.position_delay, self._flush_position, name="saywho-position")
+
+    def _flush_position(self) -> None:
+        """On the UI thread: hand the latest place to the worker unless it is stored."""
+        self._place_timer = None
+        place = self._place
+        if place is None or place == self._place_saved:
+            return
+        self._place_saved = place
+        try:
+            self._pool.submit(self._save_position, place)
+        except RuntimeError:  # shut down
+            self._place_saved = None
+
+    def _save_position(self, place: tuple[str, str | None]) -> None:
+        """In the worker: store the place; a failure is said once, the next move retries."""
+        try:
+            self.session.remember_position(*place)
+        except SaywhoError as exc:
+            self._owner.post_message(events.Callback(
+                callback=partial(self._position_failed, place, exc)))
+
+    def _position_failed(self, place: tuple[str, str | None], error: SaywhoError) -> None:
+        if self._place_saved == place:
+            self._place_saved = None
+        if not self._place_warned:
+            self._place_warned = True
+            say(self._owner, error.message, title=error.title, severity="warning")
+
     # ------------------------------------------------------------------ lifetime
     async def wait_saved(self, timeout: float = 10.0) -> None:
         """Wait (asynchronously) until every queued change has been through the session (saved
@@ -340,7 +409,10 @@ class SessionBridge:
             await asyncio.sleep(0.005)
 
     def shutdown(self) -> None:
-        """Finish queued changes and stop the worker."""
+        """Finish queued changes (and store the reader's last place) and stop the worker."""
+        if self._place_timer is not None:
+            self._place_timer.stop()
+        self._flush_position()
         self._pool.shutdown(wait=True)
         if self._live_pool is not None:
             self._live_pool.shutdown(wait=True)

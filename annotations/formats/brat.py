@@ -253,7 +253,7 @@ def write_brat(
     docs = quotes = 0
     for doc, layer in items:
         stem = safe_name(doc.id, taken)
-        ann, used = document_to_ann(doc.text, layer, stance_target)
+        ann, used = document_to_ann(doc.text, layer, doc.target or stance_target)
         stances |= used
         # each file whole or not at all: a full disk never leaves an empty or cut-off file
         with atomic_output(folder / f"{stem}.txt") as fh:

@@ -248,7 +248,8 @@ def write_conll(
         if annotator and _one_line(annotator):
             fh.write(f"# annotator = {_one_line(annotator)}\n")
         for doc, layer in items:
-            fh.write(document_to_conll(doc.id, doc.text, layer, stance_target=stance_target))
+            fh.write(document_to_conll(doc.id, doc.text, layer,
+                                       stance_target=doc.target or stance_target))
             docs += 1
             quotes += len(layer.quotes)
     return ExportReport(docs, quotes, str(out))

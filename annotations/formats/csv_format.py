@@ -89,7 +89,7 @@ def write_csv(
                         quote_annotator(q, layer, annotator),
                         "" if conf is None else repr(float(conf)),
                         q.note,
-                        target,
+                        doc.target or target,
                     )
                 )
             quotes += len(layer.quotes)

@@ -214,7 +214,8 @@ def write_doccano(
     with atomic_output(out, "wb") as fh:
         for doc, layer in items:
             fh.write(orjson.dumps(document_to_doccano(
-                doc, layer, annotator=annotator, utf16=utf16, stance_target=stance_target)))
+                doc, layer, annotator=annotator, utf16=utf16,
+                stance_target=doc.target or stance_target)))
             fh.write(b"\n")
             docs += 1
             quotes += len(layer.quotes)

@@ -33,7 +33,7 @@ def write_jsonl(
         write = fh.write
         for doc, layer in items:
             line = document_to_interchange(
-                doc, layer, annotator=annotator, stance_target=stance_target
+                doc, layer, annotator=annotator, stance_target=doc.target or stance_target
             )
             write(dumps(line))
             write(b"\n")

@@ -313,7 +313,7 @@ def write_labelstudio(
         fh.write(b"[")
         for doc, layer in items:
             task = document_to_task(doc.id, doc.title, doc.text, layer, annotator=annotator,
-                                    stance_target=stance_target)
+                                    stance_target=doc.target or stance_target)
             fh.write(b",\n" if docs else b"\n")
             fh.write(orjson.dumps(task))
             docs += 1

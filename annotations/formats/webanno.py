@@ -220,7 +220,7 @@ def write_webanno(
     docs = quotes = 0
     for doc, layer in items:
         with atomic_output(folder / f"{safe_name(doc.id, taken)}.tsv", "w") as fh:
-            fh.write(document_to_tsv(doc.text, layer, stance_target))
+            fh.write(document_to_tsv(doc.text, layer, doc.target or stance_target))
         docs += 1
         quotes += len(layer.quotes)
     return ExportReport(docs, quotes, str(folder))

@@ -26,7 +26,7 @@ import contextlib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,6 +58,7 @@ class DocumentInfo:
     source: str = ""
     imported: str = ""
     chars: int = 0
+    target: str = ""  # this document's stance target; empty: the project's
 
 
 def is_safe_file(file: object) -> bool:
@@ -72,6 +73,16 @@ def is_safe_file(file: object) -> bool:
     return safe_filename(head) == head  # not a device name (con, nul, com1...)
 
 
+def in_import_order(table: Mapping[str, Any]) -> list[Any]:
+    """The rows of a ``documents`` table (TinyDB's ``{"1": row, "2": row, ...}``) in import
+    order: the file keeps its keys sorted as strings ("1", "10", "100", "2"...), so the order
+    is the keys' numbers."""
+    def number(key: str) -> tuple[int, str]:
+        return (int(key), "") if key.isdigit() else (1 << 62, key)
+
+    return [table[key] for key in sorted(table, key=number)]
+
+
 def row_info(rec: Any) -> DocumentInfo | None:
     """A document row read from ``saywho.json`` as a ``DocumentInfo``; ``None`` when it lacks
     its id, sha256 or a safe file name. Optional fields of the wrong type take defaults."""
@@ -82,6 +93,7 @@ def row_info(rec: Any) -> DocumentInfo | None:
         return None
     title, source = rec.get("title", doc_id), rec.get("source", "")
     imported, chars = rec.get("imported", ""), rec.get("chars", 0)
+    target = rec.get("target", "")
     return DocumentInfo(
         doc_id,
         title if type(title) is str else doc_id,
@@ -90,6 +102,7 @@ def row_info(rec: Any) -> DocumentInfo | None:
         source if type(source) is str else "",
         imported if type(imported) is str else "",
         chars if type(chars) is int else 0,
+        target if type(target) is str else "",
     )
 
 
@@ -132,7 +145,7 @@ class DocumentList:
             return
         self._generation = self._shared.generation
         rows: dict[str, DocumentInfo] = {}
-        for rec in self._shared.table("documents").all():
+        for rec in sorted(self._shared.table("documents").all(), key=lambda r: r.doc_id):
             info = row_info(dict(rec))
             if info is not None and info.id not in rows:
                 rows[info.id] = info
@@ -191,7 +204,8 @@ class DocumentList:
         """A document with its text."""
         info = self.info(doc_id)
         text = self.text(doc_id)
-        return Document(info.id, info.title, text, info.sha256, info.source, info.imported)
+        return Document(info.id, info.title, text, info.sha256, info.source, info.imported,
+                        info.target)
 
     def classify(self, doc: Document) -> Classification:
         """The document's standing: "new" (unknown id), "unchanged" (same id and text) or
@@ -243,6 +257,17 @@ class DocumentList:
             table.insert_multiple(asdict(i) for i in infos if i.id not in listed)
         for info in infos:
             self._unlisted.pop(info.id, None)
+
+    def set_target(self, doc_id: str, target: str) -> DocumentInfo:
+        """Give ``doc_id`` its own stance target (``""``: the project's again), in the shared
+        project file, under its lock (another process's rows are kept)."""
+        info = self.info(doc_id)
+        with self._shared.change():
+            table = self._shared.table("documents")
+            table.update({"target": target}, lambda rec: rec.get("id") == doc_id)
+        updated = replace(info, target=target)
+        self._rows[doc_id] = updated
+        return updated
 
     def adopt_orphans(self, text_names: Iterable[str]) -> list[DocumentInfo]:
         """List every text in ``text_names`` (the names in ``texts/``) that no row points to

@@ -23,7 +23,7 @@ empty suggestions layer, marked on disk as waiting, and is listed in ``needs_sug
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,12 @@ from tinydb import TinyDB
 
 from annotations.errors import DamagedFileError, InputError, ProjectError
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
-from annotations.store.atomic import AtomicJSONStorage, fsync_dir, remove_orphan_temps
+from annotations.store.atomic import (
+    AtomicJSONStorage,
+    FileIdentity,
+    fsync_dir,
+    remove_orphan_temps,
+)
 from annotations.store.documents import DocumentInfo, DocumentList
 from annotations.store.folder import ProjectFolder, short_error
 from annotations.store.lock import folder_lock
@@ -67,6 +72,9 @@ class LayerStore:
         self._needs_suggestions: set[str] = set()
         self._unreadable: set[Key] = set()  # read-only: files whose records do not read
         self._swept: set[str] = set()  # document folders cleaned of orphan temp files
+        # called after every write of a layer file, with the identity of the file written:
+        # the corpus index (``annotations.store.summaries``) keeps its entry current
+        self.on_write: Callable[[str, str, Layer, FileIdentity | None], None] | None = None
 
     @property
     def needs_suggestions(self) -> frozenset[str]:
@@ -219,6 +227,34 @@ class LayerStore:
         finally:
             db.clear_cache()
         self._cache[key] = layer
+        if self.on_write is not None:  # still under the folder's lock: in the order written
+            self.on_write(doc_id, name, layer, _identity(db))
+
+    def read_once(self, doc_id: str, name: str) -> tuple[Layer, FileIdentity | None] | None:
+        """Layer ``name`` of a document as its file holds it, with the identity of the file
+        read, for the corpus index; ``None`` when there is no such file (or it is damaged: the
+        usual damage rules apply). Nothing of it is kept: a rebuild of the whole index must not
+        fill the cache or hold a handle per document."""
+        key = (doc_id, name)
+        try:
+            path = self.folder_of(doc_id) / layer_file(name)
+        except InputError:
+            return None
+        if key in self._unreadable or not path.exists():
+            return None
+        db = self._open(doc_id, path, name)
+        if db is None:
+            return None
+        try:
+            row = _row(db)
+            if row is None or row.get("layer") != name:
+                return None
+            layer = self._parse(key, db, row)
+            return None if layer is None else (layer, _identity(db))
+        except DamagedFileError:
+            return None
+        finally:
+            db.close()
 
     def store_suggestions(self, doc_id: str, layer: Layer) -> None:
         """Store fresh suggestions for a document listed in ``needs_suggestions``.
@@ -438,6 +474,11 @@ def _layers_problem(data: dict[str, Any]) -> str | None:
             ):
                 return f"the {table} of layer {row['layer']!r} are not records"
     return None
+
+
+def _identity(db: TinyDB) -> FileIdentity | None:
+    """The identity of the file a layer's storage last read or wrote."""
+    return getattr(db.storage, "_identity", None)
 
 
 def _row(db: TinyDB) -> dict[str, Any] | None:

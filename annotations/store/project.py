@@ -11,6 +11,8 @@ A project is a folder::
     journal/<annotator>.jsonl        that annotator's edits, undos and redos: who, when,
                                      before, after (written before the layer file)
     journal/<annotator>.index        its undo/redo stacks up to a point (a checkpoint)
+    index/summaries.{bin,log}        the corpus index: a summary per document and layer file,
+                                     appended by every layer write (``summaries``); a cache
     tmp/                             layer files are written here first, then renamed into
                                      place (one folder to sweep for a killed writer's temps)
     locks/<annotator>.lock           the session lock of an annotator (held for a session)
@@ -50,6 +52,7 @@ from annotations.store.imports import ImportReport
 from annotations.store.layers import LayerStore
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
+from annotations.store.summaries import SummaryIndex
 
 if TYPE_CHECKING:
     from annotations.edits import Edit
@@ -86,6 +89,8 @@ class Project:
             self._documents.adopt_orphans(folder.text_names)
         folder.text_names = []
         self._layers = LayerStore(folder, self._documents, annotator)
+        self._summaries = SummaryIndex(folder, self._documents, self._layers)
+        self._layers.on_write = self._summaries.record  # every layer write keeps it current
         self._history = History(
             folder.journal(annotator),
             self._documents,
@@ -123,6 +128,7 @@ class Project:
         """Release the annotator's session lock and file handles."""
         if not self._folder.read_only:  # a writer that lost its lock leaves the files alone
             self._history.close()
+        self._summaries.close()
         self._layers.close()
         self._documents.forget_texts()
         self._db.close()
@@ -193,6 +199,16 @@ class Project:
         """One document's row; ``InputError`` for an unknown id."""
         return self._documents.info(doc_id)
 
+    def set_document_target(self, doc_id: str, target: str) -> DocumentInfo:
+        """Give one document its own stance target (``""``: the project's), in the shared
+        project file."""
+        self._folder.require_shared_writable()
+        return self._documents.set_target(doc_id, target)
+
+    def document_info(self, doc_id: str) -> DocumentInfo | None:
+        """One document's row, or ``None`` for an unknown id."""
+        return self._documents.get(doc_id)
+
     def document(self, doc_id: str) -> Document:
         """A document with its text."""
         return self._documents.document(doc_id)
@@ -250,6 +266,12 @@ class Project:
             prefix = f"document {doc_id!r} is damaged"
             message = next((m for m in self.damaged if m.startswith(prefix)), prefix)
             raise DamagedFileError(message)
+
+    @property
+    def summary_index(self) -> SummaryIndex:
+        """The corpus index: one summary per document and layer file, kept by every layer
+        write, checked against the files (``index/``; rules in ``annotations.corpus_index``)."""
+        return self._summaries
 
     def layer_names(self, doc_id: str) -> list[str]:
         """Names of the layers stored for a document."""

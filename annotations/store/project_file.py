@@ -32,7 +32,13 @@ from tinydb.table import Table
 
 from annotations.model import StanceScheme
 from annotations.store.atomic import AtomicJSONStorage, atomic_write_bytes, dumps
-from annotations.store.documents import DocumentInfo, disk_rows, row_info, row_problem
+from annotations.store.documents import (
+    DocumentInfo,
+    disk_rows,
+    in_import_order,
+    row_info,
+    row_problem,
+)
 from annotations.store.folder import MovedAside, ProjectFolder
 from annotations.store.lock import short_lock
 from annotations.store.migrations import PROJECT_MIGRATIONS, SCHEMA_VERSION
@@ -154,7 +160,7 @@ class _RowCheck:
         infos: list[DocumentInfo] = []
         ids: set[str] = set()
         files: set[str] = set()
-        for rec in (data.get("documents") or {}).values():
+        for rec in in_import_order(data.get("documents") or {}):
             info = row_info(rec)
             if info is None:
                 problems.append(row_problem(rec))
@@ -227,7 +233,7 @@ def _recover(folder: ProjectFolder, path: Path, backup: Path, exc: MovedAside) -
     files: set[str] = set()
     for label, data in sources:
         table = data.get("documents")
-        for rec in table.values() if isinstance(table, dict) else ():
+        for rec in in_import_order(table) if isinstance(table, dict) else ():
             info = row_info(rec)
             if info is not None and (info.id in ids or info.file.lower() in files):
                 continue

@@ -8,6 +8,9 @@ write replaces it atomically (``atomic_write_bytes``). The file::
 
 Only explicit statuses are stored (``done``, ``in-progress``, ``not-started``); the derived
 "in progress" (an edited layer without a status) is the domain's rule (``annotations.team``).
+A document entry may also hold the annotator's comment on the document (``"comment"``: why it
+is off-topic, a paywall cut, a question for the team); an entry with a comment and no status
+is the comment alone.
 A file that does not parse is never overwritten: its owner moves it aside
 (``<name>.damaged-<time>``) before writing again; any other reader reports it and reads no
 statuses from it. Storage only.
@@ -18,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,24 +76,63 @@ def write_status(
     """
     if status is not None and status not in STORED_STATUSES:
         raise ValueError(f"not a stored status: {status!r}")
+
+    def change(entry: dict[str, Any]) -> None:
+        if status is None:
+            entry.pop("status", None)
+            entry.pop("at", None)
+        else:
+            entry.update(status=status, at=at)
+
+    documents, warning = _rewrite(folder, annotator, doc_id, change)
+    return _statuses({"documents": documents}), warning
+
+
+def read_comments(folder: str | os.PathLike[str], annotator: str) -> dict[str, str]:
+    """``annotator``'s comments on documents, by document id (a damaged file raises
+    ``DamagedFileError``, as ``read_statuses``)."""
+    data = _load(status_path(folder, annotator), move_aside_damaged=False)
+    if data is None:
+        return {}
+    return {d: e["comment"] for d, e in data["documents"].items()
+            if isinstance(e.get("comment"), str) and e["comment"]}
+
+
+def write_comment(
+    folder: str | os.PathLike[str], annotator: str, doc_id: str, comment: str
+) -> str | None:
+    """Set (``""``: clear) ``annotator``'s comment on ``doc_id``; returns the damage message
+    when the file was found damaged and started again. Only the annotator's own process."""
+
+    def change(entry: dict[str, Any]) -> None:
+        if comment:
+            entry["comment"] = comment
+        else:
+            entry.pop("comment", None)
+
+    return _rewrite(folder, annotator, doc_id, change)[1]
+
+
+def _rewrite(
+    folder: str | os.PathLike[str], annotator: str, doc_id: str,
+    change: Callable[[dict[str, Any]], None],
+) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """Read the file, ``change`` the entry of ``doc_id`` (an entry left empty goes), write it
+    atomically; returns every entry and the damage message, if any."""
     path = status_path(folder, annotator)
     warning = None
     try:
         data = _load(path, move_aside_damaged=True)
     except DamagedFileError as exc:
         data, warning = None, f"{exc.message}; statuses start again"
-    current = _statuses(data) if data is not None else {}
-    if status is None:
-        current.pop(doc_id, None)
-    else:
-        current[doc_id] = StoredStatus(status, at)
-    payload = dumps(
-        {
-            "schema": SCHEMA_VERSION,
-            "annotator": annotator,
-            "documents": {d: {"status": s.status, "at": s.at} for d, s in current.items()},
-        }
-    )
+    documents: dict[str, dict[str, Any]] = {
+        d: dict(e) for d, e in (data["documents"].items() if data is not None else ())
+    }
+    entry = documents.setdefault(doc_id, {})
+    change(entry)
+    if not entry:
+        del documents[doc_id]
+    payload = dumps({"schema": SCHEMA_VERSION, "annotator": annotator, "documents": documents})
     path.parent.mkdir(exist_ok=True)
     own_temp = re.compile(re.escape(f".{path.name}.") + r"\d+" + re.escape(TEMP_SUFFIX))
     for orphan in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"):
@@ -100,7 +142,7 @@ def write_status(
             with contextlib.suppress(OSError):
                 orphan.unlink()
     atomic_write_bytes(path, payload)
-    return current, warning
+    return documents, warning
 
 
 def status_files(folder: str | os.PathLike[str]) -> Iterator[tuple[str, Path]]:
@@ -164,7 +206,11 @@ def _shape_problem(data: Any) -> str | None:
     if not isinstance(docs, dict):
         return "has the wrong shape ('documents' is not an object)"
     for doc, entry in docs.items():
-        if not isinstance(entry, dict) or entry.get("status") not in STORED_STATUSES:
+        known = isinstance(entry, dict) and (
+            entry.get("status") in STORED_STATUSES
+            or ("status" not in entry and isinstance(entry.get("comment"), str))
+        )
+        if not known:
             return f"has the wrong shape (document {str(doc)[:60]!r} has no known status)"
     return None
 
@@ -174,4 +220,5 @@ def _statuses(data: Mapping[str, Any]) -> dict[str, StoredStatus]:
         doc: StoredStatus(entry["status"], entry.get("at") if isinstance(entry.get("at"), str)
                           else "")
         for doc, entry in data["documents"].items()
+        if entry.get("status") in STORED_STATUSES
     }

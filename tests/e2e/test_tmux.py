@@ -20,9 +20,9 @@ def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
         tmux.wait_for("Quotes")
         tmux.wait_for("q 1/5")
         tmux.send("a")
-        tmux.wait_for("saved: accepted q1")
+        tmux.wait_for("saved: accepted quote 1")
         tmux.send("2")
-        tmux.wait_for("saved: stance oppose on q1")
+        tmux.wait_for("saved: stance of quote 1 → oppose")
         tmux.send("q")
         assert tmux.wait_exit(), tmux.screen()
     finally:

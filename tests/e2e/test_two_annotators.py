@@ -30,11 +30,11 @@ def test_two_annotators_edit_the_same_project_at_once(tmp_path: Path) -> None:
         for tmux in (ana, ben):  # both open at once, both writable
             assert "READ-ONLY" not in tmux.screen()
         ana.send("a")
-        ana.wait_for("saved: accepted q1")
+        ana.wait_for("saved: accepted quote 1")
         ben.send("j", "t")  # ben: the second quote, re-typed
         ben.wait_for("saved: type")
         ben.send("a")
-        ben.wait_for("saved: accepted q2")
+        ben.wait_for("saved: accepted quote 2")
         ana.send("j", "t")
         ana.wait_for("saved: type")
         for tmux in (ana, ben):

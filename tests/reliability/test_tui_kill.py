@@ -8,6 +8,7 @@ are on disk (a fresh read-only open). Every wait is bounded.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -27,9 +28,9 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 # (keys, status text once saved, check on the reopened layer)
 ROUNDS = (
-    (["a"], "saved: accepted q1", lambda q: q["q1"].status == "accepted"),
-    (["n", "2"], "saved: stance oppose on q2", lambda q: q["q2"].stance == "oppose"),
-    (["n", "n", "x"], "saved: rejected q3", lambda q: q["q3"].status == "rejected"),
+    (["a"], "saved: accepted quote 1", lambda q: q["q1"].status == "accepted"),
+    (["n", "2"], "saved: stance of quote 2 → oppose", lambda q: q["q2"].stance == "oppose"),
+    (["n", "n", "x"], "saved: rejected quote 3", lambda q: q["q3"].status == "rejected"),
 )
 
 
@@ -42,6 +43,8 @@ def test_sigkill_after_saved_loses_nothing(tmp_path: Path) -> None:
     folder = build_project(tmp_path / "proj")
     checks = []
     for keys, saved_text, check in ROUNDS:
+        # the app reopens where the last run stopped: start each round at quote 1 again
+        shutil.rmtree(folder / "position", ignore_errors=True)
         tmux = Tmux(saywho_command(folder, "k"))
         try:
             tmux.wait_for("Quotes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,12 +39,23 @@ async def test_adjudicate_two_layers(folder, run_app):
         assert second.differences() == ["missing in bo"]
         assert all(u.agreed for u in screen.units[2:])
         assert "decided 0/5" in str(screen.query_one("#adj-head").render())
-        await pilot.press("2")  # bo's version of q1 (oppose), then the next open unit
+        await pilot.press("2")  # bo's version of q1 (oppose); the unit stays current
+        assert screen.index == 0 and screen.decided(screen.units[0])
+        assert pilot.app.screen.check_action("pick", (3,)) is False  # two layers: no "3"
+        await pilot.press("n")
         assert screen.index == 1
         await pilot.press("2")  # bo has none: refused, nothing decided
         assert not screen.decided(screen.units[1])
         await pilot.press("x")  # leave q5 out
-        await pilot.press("a")  # the three agreed units
+        await pilot.press("a")  # the three agreed units, as one edit
+        await settle(pilot)
+        assert "decided 5/5" in str(screen.query_one("#adj-head").render())
+        assert re.search(r"\bq\d+\b|\bs\d+\b", str(pilot.app.screen.query_one("#status")
+                                                       .render())) is None
+        await pilot.press("u")  # one undo takes the three adoptions back
+        await settle(pilot)
+        assert "decided 2/5" in str(screen.query_one("#adj-head").render())
+        await pilot.press("U")
         await settle(pilot)
         assert "decided 5/5" in str(screen.query_one("#adj-head").render())
     with open_project(folder, read_only=True) as project:

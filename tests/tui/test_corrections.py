@@ -59,6 +59,20 @@ async def test_speaker_picker_reassigns(folder, run_app):
     assert saved_layer(folder).quotes["q1"].speaker_id == "s1"
 
 
+async def test_a_speaker_left_without_quotes_leaves_the_panel(folder, run_app):
+    from tui.widgets.speakers import SpeakerList
+
+    async with run_app(folder) as pilot:
+        speakers = pilot.app.screen.query_one(SpeakerList)
+        assert "s3" in speakers.ids  # Homan, speaker of q1 only
+        await pilot.press("s")
+        await pilot.press(*"kenney")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "s3" not in speakers.ids and "1 unquoted" in str(speakers.border_subtitle)
+    assert "s3" in saved_layer(folder).speakers  # still in the layer, and in the picker
+
+
 async def test_speaker_picker_creates_new(folder, run_app):
     async with run_app(folder) as pilot:
         await pilot.press("s")

@@ -182,7 +182,15 @@ async def test_no_color_still_marks_quotes(folder, run_app, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     async with run_app(folder) as pilot:
         assert pilot.app.no_color
-        assert pilot.app.screen.query_one(ArticleView).underline_quotes
+        article = pilot.app.screen.query_one(ArticleView)
+        assert article.underline_quotes
+        # the speaker's name (outside the quote) is not underlined like a quote
+        await pilot.press("n")
+        mention = pilot.app.screen.current.speaker_mention
+        assert mention is not None
+        styles = [st for s, e, st in article._decorations(mention.start, mention.end)
+                  if s <= mention.start and mention.end <= e]
+        assert styles and not any(st.underline for st in styles if st.bold)
 
 
 async def test_keymap_from_project_settings(folder, run_app):

@@ -55,7 +55,8 @@ async def test_suggestions_appear_change_and_repeat(folder, run_app, tmp_path):
         await refitted(pilot)
         assert suggested(pilot) == first  # refit at start from the saved labels
         screen = pilot.app.screen
-        await pilot.press("n", "n")  # q3
+        assert screen.current_id == "q2"  # it reopens where the last session stopped
+        await pilot.press("n")  # q3
         row = screen.query_one(QuoteList).row(2)
         label = first["q3"][0]
         assert f"{label[:7]}?" in row.plain and "~." in row.plain

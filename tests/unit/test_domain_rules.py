@@ -82,7 +82,10 @@ def test_filter_matches_each_term() -> None:
     assert QueueFilter.parse("speaker:none").matches(nobody, layer)
 
 
-def test_queue_is_least_confident_first_then_document_then_reading_order() -> None:
+def test_queue_goes_document_by_document_least_confident_first() -> None:
+    """Documents by their least confident quote (ties: project order), then each document's
+    quotes least confident first, then in reading order (issue "Corpus scale": the queue reads
+    one document's layer at a time)."""
     a = layer_from_records("ann", [
         quote("a1", "one", confidence={"span": 0.9}),
         quote("a2", "two", confidence={"span": 0.3}),
@@ -95,7 +98,7 @@ def test_queue_is_least_confident_first_then_document_then_reading_order() -> No
     ], [])
     queue = build_queue({"A": a, "B": b}, QueueFilter())
     assert UNKNOWN_CONFIDENCE == 0.5
-    assert queue == [("A", "a2"), ("B", "b1"), ("B", "b2"), ("A", "a3"), ("A", "a1")]
+    assert queue == [("A", "a2"), ("A", "a3"), ("A", "a1"), ("B", "b1"), ("B", "b2")]
     every = build_queue({"A": a, "B": b}, QueueFilter.parse("status:any"))
     assert every[0] == ("A", "a4") and len(every) == 6
 

@@ -25,8 +25,9 @@ def test_assigned_documents_come_first_each_part_least_confident_first() -> None
 
 
 def test_without_first_the_order_is_unchanged() -> None:
+    # a document at a time (issue "Corpus scale"): B holds the least confident quote
     assert build_queue(layers(), QueueFilter()) == [
-        ("B", "b2"), ("A", "a1"), ("B", "b1"), ("A", "a2")]
+        ("B", "b2"), ("B", "b1"), ("A", "a1"), ("A", "a2")]
     assert build_queue(layers(), QueueFilter(), first=()) == build_queue(layers(), QueueFilter())
 
 

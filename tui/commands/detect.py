@@ -3,29 +3,37 @@
 Reads .txt/.md/.html files, folders, or JSONL lines with ``id`` and ``text``; writes one
 interchange line per document (same ids) to stdout or ``--out``. ``speaker`` is the surface
 mention nearest each quote, ``speaker_name`` the resolved canonical name.
+
+The detector runs in ``--jobs`` worker processes (default: every core), or on a Dask cluster
+with ``--dask ADDRESS`` (``annotations.detect.parallel``); either way the input streams
+through in a bounded window and the output is the same, line for line and in input order, as
+``--jobs 1``. A progress bar goes to stderr when it is a terminal (and stdout is not).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from annotations.detect import DEFAULT_DETECTOR
-from annotations.detect.deadline import (
-    DEFAULT_DETECT_BUDGET_S,
-    DetectionTimeout,
-    detection_budget,
+from annotations.detect.deadline import DEFAULT_DETECT_BUDGET_S
+from annotations.detect.parallel import (
+    default_jobs,
+    detect_each,
+    interchange_line,
+    require_dask,
 )
-from annotations.display import safe_json, visible_line
+from annotations.display import visible_line
 from annotations.errors import InputError
-from annotations.formats.interchange import document_to_interchange
-from annotations.formats.readers import read_documents
-from annotations.model import SUGGESTIONS_LAYER, layer_from_records
+from annotations.formats.readers import ReadResult, read_documents
+from annotations.model import Document
+
+PROGRESS_AFTER = 20  # articles written before a progress bar appears (short runs show none)
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -38,33 +46,131 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html/.jsonl or folder")
     parser.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument(
+        "--jobs",
+        type=positive_jobs,
+        default=default_jobs(),
+        metavar="N",
+        help="worker processes (default: every core, %(default)s here; 1: in this process); "
+        "with --dask local, the number of Dask workers",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="detect on a Dask cluster: its scheduler (tcp://host:8786), or 'local' for one "
+        "on this machine; needs the extra saywho[dask]",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_positive_float,
+        default=DEFAULT_DETECT_BUDGET_S,
+        metavar="SECONDS",
+        help="time one article may take before it is skipped with a message "
+        "(default: %(default)g)",
+    )
     parser.set_defaults(func=run)
     return parser
 
 
-def _write_all(paths: list[str], out: TextIO) -> tuple[int, list[str]]:
+def positive_jobs(value: str) -> int:
+    """``--jobs``: a whole number of worker processes, at least 1 (else a usage error)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {value}")
+    return number
+
+
+def _document(result: ReadResult) -> Document | None:
+    return result.document
+
+
+def _write_all(args: argparse.Namespace, out: TextIO) -> tuple[int, list[str]]:
+    """Detect every readable input and write its line, in input order; collect the problems
+    (unreadable inputs, skipped or failed articles) in that order too."""
     done, errors = 0, []
-    for result in read_documents(paths):
-        if result.document is None:
-            if result.error and not result.skipped:
-                errors.append(result.error)
-            continue
-        doc = result.document
-        try:
-            with detection_budget(DEFAULT_DETECT_BUDGET_S):
-                sugg = DEFAULT_DETECTOR.detect(doc.text)
-        except DetectionTimeout as exc:
-            errors.append(f"{doc.id}: skipped: {exc.message}")
-            continue
-        layer = layer_from_records(SUGGESTIONS_LAYER, sugg.quotes, sugg.speakers)
-        line = document_to_interchange(doc, layer, annotator=sugg.origin)
-        out.write(safe_json(json.dumps(line, ensure_ascii=False)) + "\n")
-        done += 1
+    jobs = getattr(args, "jobs", 1)
+    budget = getattr(args, "budget", DEFAULT_DETECT_BUDGET_S)
+    dask = getattr(args, "dask", None)
+    results = detect_each(
+        read_documents(args.paths), _document, jobs=jobs, budget_s=budget, dask=dask,
+        render=interchange_line,
+    )
+    with _progress(out) as advance:
+        for read, found in results:
+            if found is None:
+                if read.error and not read.skipped:
+                    errors.append(read.error)
+                continue
+            if found.line is None:
+                errors.append(found.message)
+                continue
+            out.write(found.line + "\n")
+            done += 1
+            advance()
     return done, errors
+
+
+@contextmanager
+def _progress(out: TextIO) -> Iterator[Callable[[], None]]:
+    """A call per article written; after ``PROGRESS_AFTER`` of them, a transient bar on
+    stderr, when stderr is a terminal and the output is not going to that terminal."""
+    if not _stream_isatty(sys.stderr) or _stream_isatty(out):
+        yield _nothing
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("detecting"),
+        BarColumn(),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+    )
+    progress = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = progress.add_task("detect", total=None)
+    count = 0
+
+    def advance() -> None:
+        nonlocal count
+        count += 1
+        if count == PROGRESS_AFTER:
+            progress.start()
+        progress.update(task, completed=count)
+
+    try:
+        yield advance
+    finally:
+        progress.stop()
+
+
+def _nothing() -> None:
+    return None
+
+
+def _stream_isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def run(args: argparse.Namespace) -> int:
     """Detect and write; exit 1 (one line per bad input) when an input could not be read."""
+    if getattr(args, "dask", None) is not None:
+        require_dask()
     if args.out:
         target = Path(args.out)
         if target.is_dir():
@@ -75,13 +181,13 @@ def run(args: argparse.Namespace) -> int:
         fd, tmp = tempfile.mkstemp(prefix=".saywho-detect-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                done, errors = _write_all(args.paths, fh)
+                done, errors = _write_all(args, fh)
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
     else:
-        done, errors = _write_all(args.paths, sys.stdout)
+        done, errors = _write_all(args, sys.stdout)
         sys.stdout.flush()
     if errors and not done:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

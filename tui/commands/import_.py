@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from annotations.detect.parallel import default_jobs
 from annotations.display import visible_line
 from annotations.errors import InputError, SaywhoError
 from annotations.formats.brat import read_brat
@@ -38,6 +39,7 @@ from annotations.model import Document
 from annotations.session import Session
 from annotations.store import ImportReport
 from tui.commands._common import open_session
+from tui.commands.detect import positive_jobs
 
 PROGRESS_AFTER = 20
 
@@ -88,6 +90,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="largest article file to accept, in MB (default: %(default).0f)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument(
+        "--jobs",
+        type=positive_jobs,
+        default=default_jobs(),
+        metavar="N",
+        help="detect in N worker processes (default: every core, %(default)s here; 1: in "
+        "this process); the project is written in this process, in input order",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -130,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if session.read_only:
                 raise SaywhoError(session.read_only_reason or "project is read-only")
-            report = _import(session, good, out, args.layer)
+            report = _import(session, good, out, args.layer, jobs=getattr(args, "jobs", 1))
             refused = {doc_id for doc_id, _ in report.failed}
             kept = [r for r in good if r.document is not None and r.document.id not in refused]
             layer_failures = (
@@ -223,15 +233,17 @@ def _run_foreign(
 
 
 def _import(
-    session: Session, good: list[ReadResult], out: Console, layer: str | None
+    session: Session, good: list[ReadResult], out: Console, layer: str | None, *, jobs: int = 1
 ) -> ImportReport:
     docs: Iterator[Document] = (r.document for r in good if r.document is not None)
     if len(good) < PROGRESS_AFTER or not sys.stderr.isatty():
-        return session.import_documents(docs)
+        return session.import_documents(docs, jobs=jobs)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("import", total=len(good))
-        return session.import_documents(docs, progress=lambda _doc: progress.advance(task))
+        return session.import_documents(
+            docs, progress=lambda _doc: progress.advance(task), jobs=jobs
+        )
 
 
 def _with_layer(result: ReadResult, name: str) -> ReadResult:

@@ -1,4 +1,7 @@
-"""``saywho status``: set or show the --annotator's status of a document, or list them all."""
+"""``saywho status``: set or show the --annotator's status of a document, or list them all.
+
+``--list`` reads the corpus index (``Session.corpus_view``, checked against the layer files
+first: a ``stat`` per file), not every document's layers."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations import team
+from annotations.corpus_index import CorpusView
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
 from tui.commands._common import open_session
@@ -54,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
             rows, warning = [team.document_status(session, args.doc)], None
         else:
             mine = set(team.assigned_to(session))
-            explicit = team.statuses(session).explicit.get(session.annotator, {})
-            rows = [team.document_status(session, d, explicit=explicit)
-                    for d in team.order_for(session)]
+            session.verify_summaries()
+            view = session.corpus_view()
+            rows = [_status_row(view, d) for d in team.order_for(session, None, view.doc_ids)]
             warning = None
     finally:
         session.close()
@@ -88,3 +92,11 @@ def run(args: argparse.Namespace) -> int:
         )
     console.print(table)
     return 0
+
+
+def _status_row(view: CorpusView, doc_id: str) -> team.DocStatus:
+    """A document's status for the view's annotator, as ``team.document_status`` says it,
+    from the index."""
+    stored = view.explicit.get(doc_id)
+    return team.DocStatus(doc_id, view.annotator, view.status(doc_id), stored is not None,
+                          stored.at if stored is not None else "")

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Static
 
 from annotations.adjudication import Unit, Version, adopt, units
 from annotations.display import visible, visible_line
-from annotations.edits import AdoptQuote, EditContext, LayerChange
+from annotations.edits import AdoptQuote, AdoptQuotes, EditContext, LayerChange
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
@@ -271,7 +271,7 @@ class AdjudicateScreen(SaywhoScreen):
         self.notify("Every unit is decided.", timeout=3)
 
     # ------------------------------------------------------------------ deciding
-    def _submit(self, edit: AdoptQuote) -> bool:
+    def _submit(self, edit: AdoptQuote | AdoptQuotes) -> bool:
         if self.refused():
             return False
         assert self.doc is not None
@@ -290,6 +290,12 @@ class AdjudicateScreen(SaywhoScreen):
             rows.set_row(i, self._row(self.units[i]))
         self._refresh()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer "Take layer N" only for the layers there are."""
+        if action == "pick" and parameters and isinstance(parameters[0], int):
+            return parameters[0] <= len(self.names)
+        return True
+
     def action_pick(self, number: int) -> None:
         """Take layer ``number``'s version of the current unit into ``final``, then go on."""
         if not self.units:
@@ -304,8 +310,7 @@ class AdjudicateScreen(SaywhoScreen):
                         severity="warning", timeout=3)
             return
         if self._submit(adopt(self.doc_id, unit, name, self.final)):
-            self._decided_now([self.index])
-            self._advance()
+            self._decided_now([self.index])  # the unit stays current: n / N move on
 
     def action_drop(self) -> None:
         """Leave the current unit out of ``final`` (recorded as a rejected quote)."""
@@ -317,22 +322,34 @@ class AdjudicateScreen(SaywhoScreen):
         edit = replace(edit, quote=replace(edit.quote, status="rejected"))
         if self._submit(edit):
             self._decided_now([self.index])
-            self._advance()
 
     def action_adopt_agreed(self) -> None:
-        """Adopt every agreed, undecided unit (the layers' common version)."""
-        done = []
+        """Adopt every agreed, undecided unit (the layers' common version), as one edit: one
+        undo takes them all back."""
+        if self.refused() or self.doc is None:
+            return
+        done: list[int] = []
+        adoptions: list[AdoptQuote] = []
+        final = self.final
+        ctx = EditContext(self.bridge.annotator)
         for i, unit in enumerate(self.units):
             if unit.agreed and not self.decided(unit):
-                if not self._submit(adopt(self.doc_id, unit, self.names[0], self.final)):
+                edit = adopt(self.doc_id, unit, self.names[0], final)
+                try:
+                    final = edit.compute(final, self.doc.text, ctx).apply_to(final)
+                except SaywhoError as exc:
+                    say(self, exc.message, title=exc.title, severity="warning")
                     break
+                adoptions.append(edit)
                 done.append(i)
-        self._decided_now(done)
-        self.notify(f"Adopted {len(done)} agreed units.", timeout=3)
-
-    def _advance(self) -> None:
-        if any(not self.decided(u) for u in self.units):
-            self.action_next_open()
+        if not adoptions:
+            self.notify("No agreed unit is left to adopt.", timeout=3)
+            return
+        if self._submit(AdoptQuotes(self.doc_id, adoptions=tuple(adoptions),
+                                    layer=adoptions[0].layer)):
+            self._decided_now(done)
+            self.notify(f"Adopted {len(done)} agreed units (one undo takes them back).",
+                        timeout=3)
 
     async def action_edit_final(self) -> None:
         """Open ``final`` in the reader at this unit, to fix what no layer got right."""

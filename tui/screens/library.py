@@ -1,26 +1,37 @@
 """LibraryScreen: the project's documents with review progress; search, filter, open.
 
-The progress rule (what counts as reviewed, what is done) is the domain's
-(``annotations.stats.document_stats``); this screen shows it and follows saved edits and
-imports through the bridge (also imports by another process, which the live project reports).
-The annotator's assigned documents come first (``annotations.team.order_for``, marked ``●``),
-then the others; each row says the annotator's status of the document (not started, in
-progress, done).
+Drawn from the corpus index alone (``Session.corpus_view``, ``annotations.corpus_index``): no
+layer is read until a document is opened, so opening the library costs about the same at
+100,000 documents as at 1,000. The list builds a row only when it comes into view; the progress
+rule (what counts as reviewed, what is done) is the domain's (``annotations.stats.DocStats``,
+read from the index). The index is trusted for the first frame and checked against the layer
+files in a thread afterwards (``verify_in_background``); what it finds stale is rebuilt and the
+list redrawn. The screen follows saved edits and imports through the bridge (also imports by
+another process, which the live project reports). The annotator's assigned documents come
+first (``annotations.team.order_for``, marked ``●``), then the others; each row says the
+annotator's status of the document (not started, in progress, done).
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar, overload
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from annotations import team
+from annotations.corpus_index import CorpusView
 from annotations.display import visible
 from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.live import LiveEvent, TeamProgressChanged
 from annotations.session import Session
-from annotations.stats import DocStats, document_stats
+from annotations.stats import DocStats
 from tui.actions import LIBRARY, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
@@ -30,16 +41,104 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
 FILTERS = ("all", "to review", "done")  # done: every quote reviewed (or none to review)
 STATUS_LABEL = {team.NOT_STARTED: "not started", team.IN_PROGRESS: "in progress",
                 team.DONE: "done"}
 STATUS_STYLE = {team.NOT_STARTED: "dim", team.IN_PROGRESS: "", team.DONE: "bold"}
+VERIFY_SLICE = 250  # documents checked per hold of the session's lock (a few ms)
+VERIFY_PAUSE = 0.002  # seconds between two slices: keys and saves go first
+VERIFY_DELAY = 0.5  # seconds after the first frame before the check starts
+
+T = TypeVar("T")
 
 
 def progress_bar(done: int, total: int, width: int = 10) -> str:
     """A text bar such as ``██████░░░░``."""
     filled = round(width * done / total) if total else 0
     return "█" * filled + "░" * (width - filled)
+
+
+class LazyRows(Sequence[T]):
+    """``make(doc_id)`` for each of ``ids``, built when asked for (no object per document up
+    front)."""
+
+    def __init__(self, ids: Sequence[str], make: Callable[[str], T]) -> None:
+        self._ids = ids
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._make(d) for d in self._ids[index]]
+        return self._make(self._ids[index])
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._make(d) for d in self._ids)
+
+
+class LazyStatuses(Mapping[str, str]):
+    """Document id -> the annotator's status, read from the view when asked for."""
+
+    def __init__(self, view: CorpusView | None, ids: Sequence[str]) -> None:
+        self._view = view
+        self._ids = ids
+
+    def __getitem__(self, doc_id: str) -> str:
+        if self._view is None or doc_id not in self._view:
+            raise KeyError(doc_id)
+        return self._view.status(doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def verify_in_background(screen: Screen[None], bridge: SessionBridge, layer: str | None,
+                         changed: Callable[[list[str]], None]) -> None:
+    """Check the corpus index of ``layer`` against the layer files in a thread, a slice of
+    documents per hold of the session's lock; ``changed`` gets (on the UI thread) the documents
+    whose summaries were rebuilt. Once per layer per session: later writes keep it current."""
+    session = bridge.session
+    index = session.project.summary_index
+    name = layer or session.annotator
+    if name in index.verified:
+        return
+    index.verified.add(name)
+
+    def run() -> None:
+        worker = get_current_worker()
+        time.sleep(VERIFY_DELAY)
+        ids = session.document_ids()
+        found: list[str] = []
+        try:
+            for start in range(0, len(ids), VERIFY_SLICE):
+                if worker.is_cancelled:
+                    index.verified.discard(name)
+                    return
+                found += session.verify_summaries(layer, ids[start:start + VERIFY_SLICE])
+                time.sleep(VERIFY_PAUSE)
+        except Exception:  # noqa: BLE001 - a cache check: it runs again at the next start
+            index.verified.discard(name)
+            return
+        if found and not worker.is_cancelled:
+            with contextlib.suppress(RuntimeError):  # the app is gone meanwhile
+                screen.app.call_from_thread(changed, found)
+
+    screen.run_worker(run, thread=True, group="index-verify", name="index-verify",
+                      exit_on_error=False)
 
 
 class LibraryScreen(SaywhoScreen):
@@ -49,12 +148,34 @@ class LibraryScreen(SaywhoScreen):
 
     def __init__(self, bridge: SessionBridge) -> None:
         super().__init__(bridge)
-        self.stats: list[DocStats] = []
-        self.shown: list[DocStats] = []
+        self.view: CorpusView | None = None
+        self.order: Sequence[str] = []  # every document, assigned ones first
+        self.shown_ids: Sequence[str] = []  # those the search and filter let through
         self.filter = "all"
         self.query_text = ""
-        self.statuses: dict[str, str] = {}  # doc id -> the annotator's status
         self.assigned: set[str] = set()  # the annotator's assigned documents
+        self.totals = (0, 0)  # quotes, reviewed over every document
+        self._fresh = False  # loaded by on_mount: the resume that follows a push has nothing new
+
+    # ------------------------------------------------------------------ what it shows
+    @property
+    def stats(self) -> Sequence[DocStats]:
+        """Every document's progress, in the library's order (built when read)."""
+        return LazyRows(self.order, self._stats)
+
+    @property
+    def shown(self) -> Sequence[DocStats]:
+        """The progress of the documents listed now (search and filter applied)."""
+        return LazyRows(self.shown_ids, self._stats)
+
+    @property
+    def statuses(self) -> Mapping[str, str]:
+        """Document id -> the annotator's status."""
+        return LazyStatuses(self.view, self.order)
+
+    def _stats(self, doc_id: str) -> DocStats:
+        assert self.view is not None
+        return self.view.stats(doc_id)
 
     def compose(self) -> ComposeResult:
         """Header, banner, search field, document list, status, footer."""
@@ -73,6 +194,7 @@ class LibraryScreen(SaywhoScreen):
         self.bridge.session_events.subscribe(self, self.session_event)
         self.bridge.layer_switched.subscribe(self, lambda _name: self.reload())
         self.reload()
+        self._fresh = True
         self.query_one("#docs", RowList).focus()
 
     def session_event(self, event: Event | LiveEvent) -> None:
@@ -88,27 +210,33 @@ class LibraryScreen(SaywhoScreen):
     def on_screen_resume(self) -> None:
         """Coming back from a reader: progress may have changed."""
         self.app.sub_title = "library"
+        if self._fresh:  # the resume of the push that mounted it: just read
+            self._fresh = False
+            return
         self.reload()
 
     def reload(self) -> None:
-        """Re-read every document's progress."""
-        self.stats = self.bridge.read(self._progress)
-        self.refresh_banner()  # reading every layer may have found damaged files
+        """Read every document's progress from the corpus index (no layer is read)."""
+        self.view, self.order, self.assigned = self.bridge.read(self._read)
+        self.totals = self.view.totals()
+        self.refresh_banner()  # the index may have found damaged files
         self._refill()
+        verify_in_background(self, self.bridge, self.bridge.active_layer, self._rebuilt)
 
-    def _progress(self, session: Session) -> list[DocStats]:
-        layer = self.bridge.active_layer
-        infos = {info.id: info for info in session.documents()}
+    def _read(self, session: Session) -> tuple[CorpusView, Sequence[str], set[str]]:
+        view = session.corpus_view(self.bridge.active_layer)
         me = session.annotator
         try:
-            order = team.order_for(session, me, list(infos))
-            self.assigned = set(team.assigned_to(session, me))
+            mine = team.assigned_to(session, me) if team.assignment(session) else []
+            order = team.order_for(session, me, view.doc_ids) if mine else view.doc_ids
         except SaywhoError:  # a damaged assignments file: every document, project order
-            order, self.assigned = list(infos), set()
-        explicit = team.statuses(session).explicit.get(me, {})
-        self.statuses = {d: team.document_status(session, d, me, explicit).status
-                         for d in order}
-        return document_stats((infos[d], session.layer(d, layer)) for d in order)
+            mine, order = [], view.doc_ids
+        return view, order, set(mine)
+
+    def _rebuilt(self, _doc_ids: list[str]) -> None:
+        """The background check rebuilt stale summaries: draw them."""
+        if self.is_mounted:
+            self.reload()
 
     def document_in_view(self) -> str | None:
         """The highlighted document."""
@@ -117,42 +245,59 @@ class LibraryScreen(SaywhoScreen):
     @property
     def highlighted(self) -> str | None:
         """The id of the highlighted document, if any."""
-        if not self.shown:
+        if not self.shown_ids:
             return None
-        return self.shown[min(self.query_one("#docs", RowList).index, len(self.shown) - 1)].doc_id
+        index = self.query_one("#docs", RowList).index
+        return self.shown_ids[min(index, len(self.shown_ids) - 1)]
 
     def _refill(self) -> None:
+        view = self.view
+        if view is None:
+            return
         needle = self.query_text.casefold().strip()
-        shown = [
-            s for s in self.stats
-            if (not needle or needle in s.title.casefold() or needle in s.doc_id.casefold())
-            and (self.filter == "all" or (self.filter == "done") == (s.reviewed == s.quotes))
-        ]
-        self.shown = shown
-        rows = []
-        for s in shown:
-            row = Text(no_wrap=True)
-            pct = f"{100 * s.reviewed // s.quotes:>3}%" if s.quotes else "  —"
-            status = self.statuses.get(s.doc_id, team.NOT_STARTED)
-            row.append("● " if s.doc_id in self.assigned else "  ", "bold")
-            row.append("✓ " if s.done else "  ", "bold")
-            row.append(f"{progress_bar(s.reviewed, s.quotes)} {pct} ")
-            row.append(f"{s.reviewed:>4}/{s.quotes:<4} ", "dim")
-            row.append(f"{STATUS_LABEL.get(status, status):<11} ", STATUS_STYLE.get(status, ""))
-            row.append(visible(s.title), "bold")
-            rows.append(row)
+        if not needle and self.filter == "all":
+            shown = self.order
+        else:
+            want_done = self.filter == "done"
+            shown = []
+            for doc_id in self.order:
+                if needle and needle not in view.title(doc_id).casefold() \
+                        and needle not in doc_id.casefold():
+                    continue
+                if self.filter != "all":
+                    quotes, reviewed = view.counts(doc_id)
+                    if want_done != (reviewed == quotes):
+                        continue
+                shown.append(doc_id)
+        self.shown_ids = shown
         docs = self.query_one("#docs", RowList)
-        docs.set_rows(rows)
+        docs.set_lazy_rows(len(shown), self._row)
         docs.border_title = "Documents"
-        docs.border_subtitle = f"{len(shown)} of {len(self.stats)}"
-        total = sum(s.quotes for s in self.stats)
-        reviewed = sum(s.reviewed for s in self.stats)
+        docs.border_subtitle = f"{len(shown)} of {len(self.order)}"
+        total, reviewed = self.totals
         mine = f"{len(self.assigned)} assigned to you · " if self.assigned else ""
-        head = f"{len(self.stats)} documents · {mine}{reviewed}/{total} quotes reviewed · " \
+        head = f"{len(self.order)} documents · {mine}{reviewed}/{total} quotes reviewed · " \
                f"filter: {self.filter}" + (f" · search: {self.query_text}" if needle else "")
         self.query_one("#library-head", Static).update(plain(head))
         self.query_one(StatusBar).set_position(
             visible(f"annotator: {self.bridge.annotator} · layer: {self.bridge.layer_shown} "))
+
+    def _row(self, index: int) -> Text:
+        """Row ``index`` of the list, built when it comes into view."""
+        view = self.view
+        assert view is not None
+        doc_id = self.shown_ids[index]
+        quotes, reviewed = view.counts(doc_id)
+        status = view.status(doc_id)
+        row = Text(no_wrap=True)
+        pct = f"{100 * reviewed // quotes:>3}%" if quotes else "  —"
+        row.append("● " if doc_id in self.assigned else "  ", "bold")
+        row.append("✓ " if quotes > 0 and reviewed == quotes else "  ", "bold")
+        row.append(f"{progress_bar(reviewed, quotes)} {pct} ")
+        row.append(f"{reviewed:>4}/{quotes:<4} ", "dim")
+        row.append(f"{STATUS_LABEL.get(status, status):<11} ", STATUS_STYLE.get(status, ""))
+        row.append(visible(view.title(doc_id)), "bold")
+        return row
 
     def action_open_doc(self) -> None:
         """Open the highlighted document."""
@@ -163,8 +308,8 @@ class LibraryScreen(SaywhoScreen):
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:
         """Enter or click opens a document."""
         event.stop()
-        if event.index < len(self.shown):
-            self.post_message(OpenDocument(self.shown[event.index].doc_id))
+        if event.index < len(self.shown_ids):
+            self.post_message(OpenDocument(self.shown_ids[event.index]))
 
     def action_search(self) -> None:
         """Show and focus the search field."""

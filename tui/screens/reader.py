@@ -7,6 +7,9 @@ screen follows the bridge's signals: saved outcomes, layer switches, scheme chan
 by another process), fresh stance suggestions, and the layer on screen stored by another
 process. ``d`` marks the document done for this annotator (``annotations.team``: done also
 means checked for missed quotes) and again back to in progress, saved like any change.
+``f`` filters the quote list (``annotations.quote_filter``; n/p keep to it, Esc lifts it), ``:``
+goes to quote N, and every quote made current is told to the bridge, which keeps the
+annotator's place for the next start.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,9 +29,12 @@ from annotations import team, textnav
 from annotations.display import visible, visible_line
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
+from annotations.history_view import describe_change, quote_number
 from annotations.live import LiveEvent
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
+from annotations.quote_filter import QuoteFilter
 from annotations.review import confidence_of
+from annotations.search import TextHits
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.keys import replace_bindings
@@ -51,6 +58,9 @@ else:  # loaded on first use: off the path to the first frame
     edits = lazy_module("annotations.edits")
 
 
+WIDE_SCREEN = 160  # columns from which the side panels take 40 % of the width
+
+
 def _prompt(title: str, value: str = "") -> object:
     from tui.screens.prompts import TextPrompt
 
@@ -68,11 +78,17 @@ class ReaderScreen(SaywhoScreen):
 
     BINDINGS = bindings(READER)
 
-    def __init__(self, bridge: SessionBridge, doc_id: str, quote_id: str | None = None) -> None:
+    def __init__(self, bridge: SessionBridge, doc_id: str, quote_id: str | None = None, *,
+                 offset: int | None = None, find: str | None = None) -> None:
         super().__init__(bridge)
         self.scheme: StanceScheme = bridge.scheme
         self.doc_id = doc_id
         self.start_quote = quote_id
+        self.start_offset = offset  # open at this character (the quote holding it current)
+        self.start_find = find  # ... with this query's hits highlighted
+        self.finding: TextHits | None = None  # the in-document search (`/`), while active
+        self.finding_doc = ""
+        self.find_index = 0
         self.doc: Document | None = None
         self.anno: Layer | None = None
         self.quotes: list[Quote] = []
@@ -81,6 +97,8 @@ class ReaderScreen(SaywhoScreen):
         self.colour_by = colour if colour in ("speaker", "stance") else "speaker"
         self._speaker_order: list[str] = []
         self.doc_status: str | None = None  # this annotator's status of the document
+        self.doc_comment = ""  # this annotator's comment on the document
+        self.doc_target: str | None = None  # what stance is about here (None: not read yet)
         self._bind_stance_keys()
 
     # ------------------------------------------------------------------ layout
@@ -111,6 +129,10 @@ class ReaderScreen(SaywhoScreen):
     def compose_head(self) -> ComposeResult:
         """Extra rows above the article (the review queue's progress)."""
         yield from ()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A wide terminal gives the side panels room (names whole, quote snippets)."""
+        self.set_class(event.size.width >= WIDE_SCREEN, "-wide")
 
     def on_mount(self) -> None:
         """Load the document and show the first (or requested) quote; follow the bridge."""
@@ -200,10 +222,15 @@ class ReaderScreen(SaywhoScreen):
             return
         self.refresh_banner()  # opening a document may have found a damaged file
         self.doc_status = self._read_status(doc_id)
-        self.sub_title = visible_line(f"{self.doc.title} · layer: {self.layer_shown}")
-        self.app.sub_title = self.sub_title
+        self.doc_comment, self.doc_target = self.bridge.read(
+            lambda s: (team.document_comment(s, doc_id), s.stance_target(doc_id)))
+        self._show_title()
         self.article.set_text(self.doc.text)
-        self.set_layer(layer, quote_id or self.current_id, scroll=True)
+        offset, self.start_offset = self.start_offset, None
+        if offset is not None and quote_id is None:
+            quote_id = _quote_for_offset(layer, offset)
+        self.set_layer(layer, quote_id or self.current_id, scroll=offset is None)
+        self._find_after_load(offset)
 
     def set_layer(self, layer: Layer, current: str | None, *, scroll: bool = False) -> None:
         """Show ``layer`` and make ``current`` the current quote (or the first one)."""
@@ -227,6 +254,7 @@ class ReaderScreen(SaywhoScreen):
         self._refresh_details()
         if scroll and current is not None:
             article.scroll_to_offset(layer.quotes[current].start)
+        self.bridge.remember_position(self.doc_id, current)
 
     def _styler(self):  # noqa: ANN202
         index = {sid: i for i, sid in enumerate(self._speaker_order)}
@@ -258,6 +286,7 @@ class ReaderScreen(SaywhoScreen):
         if scroll:
             self.article.scroll_to_offset(self.anno.quotes[quote_id].start)
         self._refresh_details()
+        self.bridge.remember_position(self.doc_id, quote_id)
 
     def _refresh_details(self) -> None:
         layer = self.anno
@@ -265,7 +294,7 @@ class ReaderScreen(SaywhoScreen):
             return
         quote = self.current
         self.query_one(StancePanel).show(
-            self.scheme, layer, quote.stance if quote else None
+            self.scheme, layer, quote.stance if quote else None, target=self.doc_target
         )
         detail = Text(no_wrap=False, overflow="ellipsis")
         if quote is None:
@@ -311,10 +340,14 @@ class ReaderScreen(SaywhoScreen):
             return
         total = len(self.quotes)
         reviewed = sum(1 for q in self.quotes if q.status != "suggested")
-        pos = self.query_one(QuoteList).positions.get(self.current_id or "", -1) + 1
+        listed = self.query_one(QuoteList)
+        where = f"q {listed.number(self.current_id) or 0}/{total}"
+        if listed.filter:
+            where += f" · {len(listed.ids)} listed"
         done = "· done ✓ " if self.doc_status == team.DONE else ""
         self.query_one(StatusBar).set_position(
-            f"q {pos}/{total} · reviewed {reviewed}/{total} · colour: {self.colour_by} "
+            f"{self._find_status()}{where} · reviewed {reviewed}/{total} "
+            f"· colour: {self.colour_by} "
             f"· layer: {self.layer_shown} {done}"
         )
 
@@ -378,7 +411,7 @@ class ReaderScreen(SaywhoScreen):
             say(self, exc.message, title=exc.title, severity="warning")
             return False
         layer = change.apply_to(self.anno)
-        self.bridge.submit(edit)
+        self.bridge.submit(edit, describe_change(change, layer))
         speakers_changed = bool(change.speakers_after)
         if speakers_changed or set(change.quotes_after) - set(self.anno.quotes) or any(
             v is None for v in change.quotes_after.values()
@@ -393,25 +426,30 @@ class ReaderScreen(SaywhoScreen):
     def _patch(self, layer: Layer, changed: dict) -> None:
         """Cheap redraw after edits that touch existing quotes only."""
         self.anno = layer
-        moved = False
+        moved = reassigned = False
         spans: list[tuple[int, int]] = []
         for i, quote in enumerate(self.quotes):
             new = layer.quotes.get(quote.id)
             if quote.id in changed and new is not None:
                 moved = moved or (new.start, new.end) != (quote.start, quote.end)
+                reassigned = reassigned or new.speaker_id != quote.speaker_id
                 spans += [(quote.start, quote.end), (new.start, new.end)]
                 self.quotes[i] = new
         ql = self.query_one(QuoteList)
         order = [q.id for q in self.quotes]
         if moved:
             self.quotes.sort(key=lambda q: (q.start, q.end, q.id))
-        if moved and [q.id for q in self.quotes] != order:
+        if (moved and [q.id for q in self.quotes] != order) or ql.listing_changes(
+            (layer.quotes[qid] for qid in changed if qid in layer.quotes), layer
+        ):  # reordered, or a quote fell in or out of the filter
             ql.show(self.quotes, layer, self.current_id)
         else:
             for qid in changed:
                 if qid in layer.quotes:
                     ql.update_quote(layer.quotes[qid], layer)
         self.article.update_quotes(self.quotes, spans)
+        if reassigned:  # the speakers' counts changed (one may have no quote left)
+            self.query_one(SpeakerList).show(layer, self._speaker_order)
         self._refresh_details()
 
     def edit_finished(self, outcome: Outcome) -> None:
@@ -447,11 +485,175 @@ class ReaderScreen(SaywhoScreen):
         self._step(-1)
 
     def _step(self, delta: int) -> None:
-        if not self.quotes:
+        """Move through the quotes the list shows (all, or those the filter lets through)."""
+        target = self.query_one(QuoteList).neighbour(self.current_id, delta)
+        if target is not None:
+            self.select_quote(target)
+
+    @property
+    def walks_list(self) -> bool:
+        """True when n/p walk the quote list (a screen that walks its own order, such as the
+        review queue, keeps its list whole and has no filter or go-to)."""
+        return type(self)._step is ReaderScreen._step
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Filter and go-to only where n/p walk the quote list; the search-hit keys only
+        while a search is active."""
+        if action in ("filter_quotes", "goto_quote"):
+            return self.walks_list
+        if action in ("find_next", "find_prev", "find_clear"):  # else n, Esc: their usual acts
+            return self.finding is not None
+        return True
+
+    def action_filter_quotes(self) -> None:
+        """Filter the quote list (and n/p) by a speaker, status, type or stance; different
+        kinds combine (AND), a value of a kind already filtered replaces it, the chosen value
+        again lifts it."""
+        if self.anno is None:
             return
-        positions = self.query_one(QuoteList).positions
-        i = positions.get(self.current_id or "", -1)
-        self.select_quote(self.quotes[min(max(i + delta, 0), len(self.quotes) - 1)].id)
+        from annotations.quote_filter import filter_choices
+        from tui.screens.filter_picker import FilterPicker  # loaded on first use
+
+        current = self.query_one(QuoteList).filter
+        choices = filter_choices(self.quotes, self.anno, current, self.scheme.names)
+
+        def done(chosen: QuoteFilter | None) -> None:
+            if chosen is not None:
+                self.set_quote_filter(chosen)
+
+        self.app.push_screen(FilterPicker("Filter the quotes", current, choices), done)
+
+    def set_quote_filter(self, chosen: QuoteFilter) -> None:
+        """List only the quotes ``chosen`` lets through (the article keeps every highlight);
+        when the current quote is not among them, the first listed one becomes current."""
+        quotes = self.query_one(QuoteList)
+        quotes.filter = chosen
+        if self.anno is None:
+            return
+        quotes.show(self.quotes, self.anno, self.current_id)
+        if self.current_id not in quotes.positions and quotes.ids:
+            self.select_quote(quotes.ids[0])
+        else:
+            self._refresh_position()
+
+    def action_goto_quote(self) -> None:
+        """Go to quote N: its number in the document (1-based, in text order: the unfiltered
+        list's order, the status bar's q N/M, the number saved edits are reported by). A quote
+        the filter hides is gone to all the same, with a word that it is hidden."""
+        if not self.quotes:
+            self.notify("No quotes in this document.", severity="warning", timeout=2)
+            return
+
+        def done(text: str | None) -> None:
+            typed = (text or "").strip()
+            if not typed or self.anno is None:
+                return
+            try:
+                n = int(typed)
+            except ValueError:
+                n = None
+            total = len(self.quotes)
+            if n is None or not 1 <= n <= total:
+                say(self, f"No quote {typed[:20]}: this document has quotes 1 to {total}.",
+                    title="Go to quote", severity="warning", timeout=3)
+                return
+            quote = self.quotes[n - 1]
+            listed = self.query_one(QuoteList)
+            if listed.filter and quote.id not in listed.positions:
+                say(self, f"Quote {n} is hidden by the filter "
+                    f"({listed.filter.describe(self.anno)}); Esc lists every quote.",
+                    title="Go to quote", timeout=3)
+            self.select_quote(quote.id)
+
+        self.app.push_screen(_prompt(f"Go to quote (1–{len(self.quotes)})"), done)
+
+    # ------------------------------------------------------------------ find in the document
+    def action_find(self) -> None:
+        """Ask for a query (`/`): highlight its hits, go to the first after the cursor."""
+        if self.doc is None:
+            return
+        from tui.screens.prompts import TextPrompt
+
+        def done(query: str | None) -> None:
+            if query is not None and query.strip():
+                self.start_search(query, self._find_cursor())
+
+        last = self.finding.query if self.finding is not None else ""
+        self.app.push_screen(
+            TextPrompt("Find in this document", last, "Enter: find · Esc: cancel"), done)
+
+    def _find_cursor(self) -> int:
+        """Where "after the cursor" starts: the caret, else the current quote, else the top
+        of the view."""
+        article = self.article
+        if article.caret is not None:
+            return article.caret
+        quote = self.current
+        return quote.start if quote is not None else article.top_offset()
+
+    def start_search(self, query: str, cursor: int) -> None:
+        """Highlight every hit of ``query`` and go to the first at or after ``cursor``."""
+        if self.doc is None:
+            return
+        found = TextHits.of(self.doc.text, query)
+        index = found.first_after(cursor)
+        if index is None:
+            say(self, f"No hit for “{query.strip()}” in this document.", title="Find",
+                severity="warning", timeout=3)
+            return
+        self.finding, self.finding_doc = found, self.doc_id
+        self.article.set_hits(found.spans, index)
+        self.refresh_bindings()
+        self._go_to_hit(index)
+
+    def _go_to_hit(self, index: int) -> None:
+        """Show hit ``index``: the quote holding it becomes current, the article scrolls."""
+        if self.finding is None:
+            return
+        self.find_index = index
+        start = self.finding.spans[index][0]
+        article = self.article
+        article.set_current_hit(index)
+        quote = article.quote_at(start)
+        if quote is not None and quote.id != self.current_id:
+            self.select_quote(quote.id, scroll=False)
+        article.scroll_to_offset(start)
+        self._refresh_position()
+
+    def _find_after_load(self, offset: int | None) -> None:
+        """After (re)loading: search for the query this reader was opened with, at
+        ``offset``; keep a search of the same text (a layer switch), drop any other."""
+        query, self.start_find = self.start_find, None
+        if self.finding is not None and self.finding_doc != self.doc_id:
+            self.action_find_clear()
+        if query and offset is not None:
+            self.start_search(query, offset)
+        elif offset is not None:
+            self.article.scroll_to_offset(offset)
+
+    def _find_status(self) -> str:
+        if self.finding is None:
+            return ""
+        query = visible_line(" ".join(self.finding.query.split()))
+        query = query if len(query) <= 24 else query[:23] + "…"
+        return f"search '{query}' {self.find_index + 1}/{len(self.finding)} · n/N · esc clears · "
+
+    def action_find_next(self) -> None:
+        """The next hit of the search (round to the first after the last)."""
+        if self.finding is not None:
+            self._go_to_hit(self.finding.step(self.find_index, 1))
+
+    def action_find_prev(self) -> None:
+        """The previous hit of the search."""
+        if self.finding is not None:
+            self._go_to_hit(self.finding.step(self.find_index, -1))
+
+    def action_find_clear(self) -> None:
+        """End the search: hits unmarked, n/p and Esc do their usual acts again."""
+        self.finding = None
+        self.article.set_hits([])
+        self.refresh_bindings()
+        self._refresh_position()
 
     def action_toggle_colour(self) -> None:
         """Colour quotes by speaker or by stance; the choice is kept as a project setting."""
@@ -463,7 +665,8 @@ class ReaderScreen(SaywhoScreen):
             self.bridge.change(f"colour by {colour}", lambda s: s.set_setting("colour_by", colour))
 
     async def action_back(self) -> None:
-        """Cancel a selection, else clear the speaker focus, else go back."""
+        """Cancel a selection, else clear the speaker focus, else the quote filter, else go
+        back."""
         article = self.article
         if article.mark is not None or article.caret is not None:
             article.mark = article.caret = None
@@ -471,6 +674,8 @@ class ReaderScreen(SaywhoScreen):
             self._refresh_details()
         elif article.focus_speaker is not None:
             self.toggle_speaker_focus(article.focus_speaker)
+        elif self.query_one(QuoteList).filter:
+            self.set_quote_filter(QuoteFilter())
         elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
@@ -482,6 +687,47 @@ class ReaderScreen(SaywhoScreen):
             return self.bridge.read(lambda s: team.document_status(s, doc_id).status)
         except SaywhoError:
             return None
+
+    def _show_title(self) -> None:
+        """The header: the document, the layer, and the annotator's comment on it."""
+        if self.doc is None:
+            return
+        comment = f" · ✎ {self.doc_comment}" if self.doc_comment else ""
+        self.sub_title = visible_line(f"{self.doc.title} · layer: {self.layer_shown}{comment}")
+        self.app.sub_title = self.sub_title
+
+    def action_document_comment(self) -> None:
+        """Write or change your comment on this document (empty: remove it)."""
+        if not self.doc_id or self.refused():
+            return
+        doc_id = self.doc_id
+
+        def done(text: str | None) -> None:
+            if text is None or text.strip() == self.doc_comment:
+                return
+            self.doc_comment = text.strip()
+            self._show_title()
+            self.bridge.change("comment on the document",
+                               lambda s: team.set_document_comment(s, doc_id, text))
+
+        self.app.push_screen(_prompt("Your comment on this document", self.doc_comment), done)
+
+    def action_document_target(self) -> None:
+        """What stance is about in this document (empty: the project's target again)."""
+        if not self.doc_id or self.refused():
+            return
+        doc_id = self.doc_id
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            self.doc_target = " ".join(text.split()) or self.scheme.target
+            self._refresh_details()
+            self.bridge.change("stance target of the document",
+                               lambda s: s.set_document_target(doc_id, text))
+
+        title = f"Stance target of this document (empty: “{self.scheme.target}”)"
+        self.app.push_screen(_prompt(title, self.doc_target), done)
 
     def action_toggle_done(self) -> None:
         """Mark the document done for this annotator (done: also checked for missed quotes,
@@ -510,6 +756,10 @@ class ReaderScreen(SaywhoScreen):
             self._refresh_position()
 
     # ------------------------------------------------------------------ status and stance
+    def _named(self, quote: Quote) -> str:
+        """``quote`` as prompts name it: "quote 3", its number in the document."""
+        return f"quote {quote_number(self.anno, quote)}" if self.anno is not None else "quote"
+
     def _need_quote(self) -> Quote | None:
         quote = self.current
         if quote is None:
@@ -581,7 +831,7 @@ class ReaderScreen(SaywhoScreen):
             if text is not None and text != q.note:
                 self.submit(edits.SetNote(self.doc_id, q.id, text))
 
-        self.app.push_screen(_prompt(f"Note on {q.id}", q.note), done)
+        self.app.push_screen(_prompt(f"Note on {self._named(q)}", q.note), done)
 
     # ------------------------------------------------------------------ spans and selection
     def action_span(self, edge: str, unit: str, grow: int) -> None:
@@ -626,7 +876,9 @@ class ReaderScreen(SaywhoScreen):
             self._refresh_details()
             return
         quote_id = edits.next_id("q", self.anno.quotes)
-        self.submit(edits.NewQuote(self.doc_id, start, end, quote_id=quote_id), follow=quote_id)
+        kind, speaker_id = edits.new_quote_guess(text, self.anno, start, end)
+        self.submit(edits.NewQuote(self.doc_id, start, end, type=kind, speaker_id=speaker_id,
+                                   quote_id=quote_id), follow=quote_id)
 
     def action_caret(self, unit: str, direction: int) -> None:
         """Move the selection caret by a word or a sentence."""
@@ -675,7 +927,8 @@ class ReaderScreen(SaywhoScreen):
                                           speaker_id=c.speaker_id if free else None,
                                           assign_to=q.id))
 
-        self.app.push_screen(_picker(f"Who said {q.id}?", self._candidates(corpus=True)), done)
+        self.app.push_screen(
+            _picker(f"Who said {self._named(q)}?", self._candidates(corpus=True)), done)
 
     def action_new_speaker(self) -> None:
         """Create a speaker by name and attribute the current quote to them."""
@@ -686,7 +939,7 @@ class ReaderScreen(SaywhoScreen):
             if name and name.strip():
                 self.submit(edits.CreateSpeaker(self.doc_id, name, assign_to=q.id))
 
-        self.app.push_screen(_prompt(f"New speaker for {q.id}"), done)
+        self.app.push_screen(_prompt(f"New speaker for {self._named(q)}"), done)
 
     def _target_speaker(self) -> str | None:
         speakers = self.query_one(SpeakerList)
@@ -728,6 +981,17 @@ class ReaderScreen(SaywhoScreen):
                     allow_new=False),
             done,
         )
+
+
+def _quote_for_offset(layer: Layer, offset: int) -> str | None:
+    """The quote to make current when opening at ``offset``: the innermost one holding it,
+    else the last one before it (so ``n`` goes to the first quote after it)."""
+    quotes = layer.sorted_quotes()
+    holding = [q for q in quotes if q.start <= offset < q.end]
+    if holding:
+        return min(holding, key=lambda q: q.end - q.start).id
+    before = [q for q in quotes if q.start <= offset]
+    return before[-1].id if before else None
 
 
 def _view_key(layer: Layer | None, quotes: list[Quote]) -> tuple:

@@ -6,10 +6,16 @@ works here too. Filters: ``type:direct speaker:kenney stance:none status:suggest
 free words matched in the quote's text. The queue's order, filter and progress rules are the
 domain's (``annotations.review``); ``O`` orders it by the stance model's uncertainty. Either
 way the annotator's assigned documents (``annotations.team``) come first, then the others.
+
+The queue is planned from the corpus index (``Session.corpus_view``): a document's layer is
+read only when the queue reaches it, and the next document's is read ahead in a thread, so a
+key costs the same at 100,000 documents as at ten. (The stance order needs the stance model's
+uncertainty of every quote, which has read every layer anyway: that queue is built whole.)
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,16 +31,17 @@ from annotations.live import LiveEvent
 from annotations.model import Layer, StanceScheme
 from annotations.review import (
     QueueFilter,
+    ReviewQueue,
     build_queue,
     documents_first,
-    next_unreviewed,
-    queue_progress,
+    plan_queue,
 )
 from annotations.session import Session
 from tui.actions import REVIEW, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.lazy import lazy_module
 from tui.messages import OpenDocument
+from tui.screens.library import verify_in_background
 from tui.screens.prompts import TextPrompt
 from tui.screens.reader import ReaderScreen
 
@@ -57,9 +64,14 @@ class ReviewScreen(ReaderScreen):
         self.filter_text = filter_text
         self.order_by = order_by
         self.reviewed = 0
-        self.doc_layers: dict[str, Layer] = {}
-        self.queue: list[tuple[str, str]] = []
+        self.queue: ReviewQueue = ReviewQueue.of_items((), {})
         self.pos = 0
+        self._ahead: str | None = None  # the document read ahead (or being read)
+
+    @property
+    def doc_layers(self) -> dict[str, Layer]:
+        """The layers of the documents the queue has reached, kept current after edits."""
+        return self.queue.layers
 
     def compose_head(self) -> ComposeResult:
         """Progress bar and queue position."""
@@ -91,35 +103,75 @@ class ReviewScreen(ReaderScreen):
         self._bind_stance_keys()
         pos = self.pos
         self.rebuild()
-        if self.queue:
-            self.goto(min(pos, len(self.queue) - 1))
+        if self.queue.has(0):
+            self.goto(pos)
         self.refresh_bindings()
 
     def rebuild(self) -> None:
-        """Re-read every layer and rebuild the queue from the filter (assigned documents
-        first)."""
+        """Plan the queue from the corpus index and the filter (assigned documents first) and
+        show its first item; only the documents it reaches are read."""
         name = self.layer_name
+        flt = QueueFilter.parse(self.filter_text)
 
-        def read(s: Session) -> tuple[dict[str, Layer], set[str]]:
+        def order(s: Session) -> tuple[list[str], set[str]]:
             try:
-                order = team.order_for(s, s.annotator)
-                first = set(team.assigned_to(s, s.annotator))
+                mine = team.assigned_to(s, s.annotator) if team.assignment(s) else []
             except SaywhoError:  # a damaged assignments file: project order
-                order, first = s.document_ids(), set()
-            return {d: s.layer(d, name) for d in order}, first
+                return s.document_ids(), set()
+            return (team.order_for(s, s.annotator) if mine else s.document_ids()), set(mine)
 
-        self.doc_layers, first = self.bridge.read(read)
-        self.queue = build_queue(self.doc_layers, QueueFilter.parse(self.filter_text), first)
-        if self.order_by == "stance":
-            self.queue = documents_first(self.bridge.stance.uncertainty_order(self.queue), first)
+        if self.order_by == "stance":  # the model's uncertainty of every quote: built whole
+            def read(s: Session) -> tuple[dict[str, Layer], set[str]]:
+                ids, first = order(s)
+                return {d: s.layer(d, name) for d in ids}, first
+
+            layers, first = self.bridge.read(read)
+            items = self.bridge.stance.uncertainty_order(build_queue(layers, flt, first))
+            self.queue = ReviewQueue.of_items(documents_first(items, first), layers)
+        else:
+            def plan(s: Session) -> ReviewQueue:
+                ids, first = order(s)
+                return ReviewQueue(plan_queue(ids, s.corpus_view(name), flt, first), flt,
+                                   self._read_layer)
+
+            self.queue = self.bridge.read(plan)
+            verify_in_background(self, self.bridge, name, lambda _ids: None)
+        self._ahead = None
         self.pos = 0
-        if self.queue:
+        if self.queue.has(0):
             doc_id, qid = self.queue[0]
             self.load(doc_id, qid)
-        elif self.doc_layers:
-            self.load(next(iter(self.doc_layers)))
+        else:
+            first_doc = next(iter(self.queue.layers), None) or self._first_document()
+            if first_doc is not None:
+                self.load(first_doc)
             self.notify("Nothing to review with this filter.", timeout=3)
         self._refresh_progress()
+        self._read_ahead()
+
+    def _read_layer(self, doc_id: str) -> Layer:
+        """The layer on screen of one document, when the queue reaches it."""
+        return self.bridge.read(lambda s: s.layer(doc_id, self.layer_name))
+
+    def _first_document(self) -> str | None:
+        ids = self.bridge.read(lambda s: s.document_ids())
+        return ids[0] if ids else None
+
+    def _read_ahead(self) -> None:
+        """Read the next document the queue will reach (its layer and text), in a thread, so
+        reaching it costs no disk read."""
+        doc_id = self.queue.upcoming()
+        if doc_id is None or doc_id == self._ahead:
+            return
+        self._ahead = doc_id
+        name = self.layer_name
+
+        def read() -> None:
+            with contextlib.suppress(SaywhoError):  # said when the queue reaches it
+                self.bridge.read(lambda s: (s.layer(doc_id, name), s.document(doc_id)))
+
+        self.run_worker(read, thread=True, group="review-ahead", name="review-ahead",
+                        exit_on_error=False)
 
     def session_event(self, event: Event | LiveEvent) -> None:
         """A layer of a queued document stored by another process: count it in progress."""
@@ -132,7 +184,7 @@ class ReviewScreen(ReaderScreen):
             self._refresh_progress()
 
     def _refresh_progress(self) -> None:
-        done, total = queue_progress(self.queue, self.doc_layers)
+        done, total = self.queue.progress()
         self.reviewed = done
         bar = self.query_one("#review-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done if total else 1)
@@ -143,12 +195,13 @@ class ReviewScreen(ReaderScreen):
         )))
 
     def _step(self, delta: int) -> None:
-        if not self.queue:
+        if not self.queue.has(0):
             return
-        self.goto(min(max(self.pos + delta, 0), len(self.queue) - 1))
+        self.goto(self.queue.clamp(self.pos + delta))
 
     def goto(self, pos: int) -> None:
         """Show queue item ``pos`` (switching document when needed)."""
+        pos = self.queue.clamp(pos)
         self.pos = pos
         doc_id, qid = self.queue[pos]
         if doc_id != self.doc_id:
@@ -156,6 +209,7 @@ class ReviewScreen(ReaderScreen):
         else:
             self.select_quote(qid)
         self._refresh_progress()
+        self._read_ahead()
 
     def submit(self, edit: edits.Edit, follow: str | None = None) -> bool:
         """Apply as the reader does, then update the queue's view of that document."""
@@ -174,12 +228,12 @@ class ReviewScreen(ReaderScreen):
             self._refresh_progress()
 
     def _next_unreviewed(self) -> None:
-        pos = next_unreviewed(self.queue, self.doc_layers, self.pos)
+        pos = self.queue.next_unreviewed(self.pos)
         if pos is not None:
             self.goto(pos)
             return
         self._step(1)
-        if self.reviewed == len(self.queue):
+        if self.queue.progress().finished:
             self.notify("Queue done: every item is reviewed.", timeout=3)
 
     def action_accept_next(self) -> None:

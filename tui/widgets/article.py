@@ -29,9 +29,15 @@ QuoteStyler = Callable[[Quote], Style]
 CURRENT = Style(reverse=True, bold=True)
 CUE = Style(italic=True, underline=True, bold=True)
 MENTION = Style(underline=True, bold=True)
+# without colour quotes are the underlined text: a speaker's name must not look like one
+MENTION_NO_COLOR = Style(bold=True, italic=True)
 SELECTION = Style(reverse=True, underline=True)
 CARET = Style(reverse=True, blink=False, underline=True)
 DIMMED = Style(dim=True)
+# search hits: underlined too, so they read without colour; over any quote style
+HIT = Style(color="#000000", bgcolor="#d7c34a", underline=True, reverse=False, dim=False)
+CURRENT_HIT = Style(color="#000000", bgcolor="#ff9f1a", bold=True, underline=True,
+                    reverse=False, dim=False)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -80,10 +86,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._width = 10
         self._base: Style | None = None
         self._current: Quote | None = None
+        self.hits: list[tuple[int, int]] = []  # search hits (sorted, not overlapping)
+        self._hit_ends: list[int] = []
+        self.current_hit: int | None = None
 
     # ------------------------------------------------------------------ content
     def set_text(self, text: str) -> None:
-        """Show a new article (drops the layout and the cache)."""
+        """Show a new article (drops the layout and the cache; and the search hits, unless it
+        is the same text again)."""
+        if text != self.text:
+            self.hits, self._hit_ends, self.current_hit = [], [], None
         self.text = text
         self._shown = visible(text)
         self._wrap_width = 0
@@ -119,6 +131,20 @@ class ArticleView(ScrollView, can_focus=True):
         self._max_len = max((q.end - q.start for q in self.quotes), default=0)
         self._current = None
         self.invalidate_spans(spans)
+
+    def set_hits(self, spans: Sequence[tuple[int, int]], current: int | None = None) -> None:
+        """Mark search hits (sorted, not overlapping; ``[]`` clears them); ``current`` is the
+        index of the hit that stands out."""
+        self.hits = list(spans)
+        self._hit_ends = [end for _, end in self.hits]
+        self.current_hit = current
+        self.invalidate()
+
+    def set_current_hit(self, index: int | None) -> None:
+        """Make hit ``index`` the one that stands out, repainting only the lines involved."""
+        old, self.current_hit = self.current_hit, index
+        self.invalidate_spans([self.hits[i] for i in (old, index)
+                               if i is not None and i < len(self.hits)])
 
     def set_current(self, quote_id: str | None) -> None:
         """Make ``quote_id`` the emphasized quote, repainting only the lines involved."""
@@ -286,9 +312,15 @@ class ArticleView(ScrollView, can_focus=True):
             for s, e in current.part_spans():
                 if s < le and e > ls:
                     decor.append((s, e, CURRENT))
-            for extra, st in ((current.cue, CUE), (current.speaker_mention, MENTION)):
+            mention = MENTION_NO_COLOR if self.underline_quotes else MENTION
+            for extra, st in ((current.cue, CUE), (current.speaker_mention, mention)):
                 if extra is not None and extra.start < le and extra.end > ls:
                     decor.append((extra.start, extra.end, st))
+        i = bisect_right(self._hit_ends, ls)  # the first hit ending after the line starts
+        while i < len(self.hits) and self.hits[i][0] < end:
+            s, e = self.hits[i]
+            decor.append((s, e, CURRENT_HIT if i == self.current_hit else HIT))
+            i += 1
         if self.mark is not None and self.caret is not None:
             s, e = sorted((self.mark, self.caret))
             if s < le and e > ls:

@@ -1,7 +1,10 @@
 """RowList: a fast keyboard list on the Line API (quotes, speakers, documents, pickers).
 
 Rows are Rich ``Text`` objects; only the rows on screen are rendered, and a changed row is
-replaced in place, so a list of thousands of quotes updates in well under a millisecond.
+replaced in place, so a list of thousands of quotes updates in well under a millisecond. With
+``set_lazy_rows`` a row is not even built until it first comes into view (the library's
+100,000 documents cost one ``None`` each), and the rendered lines kept for redraws are bounded
+(``STRIP_CACHE``), so scrolling through a long list does not keep a line per row.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 CURSOR = Style(reverse=True)
+STRIP_CACHE = 1024  # rendered lines kept for redraws (about thirty screens)
 CURSOR_BLURRED = Style(bold=True, underline=True)
 
 
@@ -199,5 +203,7 @@ class RowList(ScrollView, can_focus=True):
                 post = CURSOR if self.has_focus else CURSOR_BLURRED
                 strip = Strip(Segment.apply_style(list(strip), post_style=post))
             strip = strip.crop(0, width)
+            if len(self._cache) >= STRIP_CACHE:
+                self._cache.clear()
             self._cache[key] = strip
         return strip

@@ -21,9 +21,13 @@ class SpeakerList(RowList):
         self.focused_speaker: str | None = None
 
     def show(self, layer: Layer, order: list[str]) -> None:
-        """Show the layer's speakers in ``order`` (first appearance in the text)."""
+        """Show the layer's speakers who have quotes, in ``order`` (first appearance in the
+        text); those left without one (every quote reassigned) are counted, not listed: they
+        stay in the layer and in the speaker picker."""
         counts = Counter(q.speaker_id for q in layer.quotes.values() if q.speaker_id)
-        self.ids = [sid for sid in order if sid in layer.speakers]
+        known = [sid for sid in order if sid in layer.speakers]
+        self.ids = [sid for sid in known if counts.get(sid)]
+        unquoted = len(known) - len(self.ids)
         rows = []
         for sid in self.ids:
             speaker = layer.speakers[sid]
@@ -36,7 +40,7 @@ class SpeakerList(RowList):
                 row.append(visible(" (" + ", ".join(speaker.aliases) + ")"), "italic dim")
             rows.append(row)
         self.set_rows(rows)
-        self.border_subtitle = f"{len(self.ids)}"
+        self.border_subtitle = f"{len(self.ids)}" + (f" · {unquoted} unquoted" if unquoted else "")
 
     @property
     def highlighted_id(self) -> str | None:

@@ -20,8 +20,11 @@ class StancePanel(TextPanel):
         super().__init__(id=id)
         self.border_title = "Stance"
 
-    def show(self, scheme: StanceScheme, layer: Layer, current: str | None) -> None:
-        """Redraw for the layer's quotes; ``current`` is the current quote's label."""
+    def show(self, scheme: StanceScheme, layer: Layer, current: str | None, *,
+             target: str | None = None) -> None:
+        """Redraw for the layer's quotes; ``current`` is the current quote's label; ``target``
+        the document's stance target (default: the project's), whole (the border shortens it
+        with an ellipsis only when it does not fit)."""
         counts = Counter(q.stance for q in layer.quotes.values() if q.status != "rejected")
         total = sum(counts.values()) or 1
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -34,5 +37,5 @@ class StancePanel(TextPanel):
             text.append(f" {n:>3} {bar}\n")
         unset = counts.get(None, 0)
         text.append(f"{'●' if current is None else ' '}0 {'(none)':<9} {unset:>3}", "dim")
-        self.border_subtitle = plain(scheme.target[:30])
+        self.border_subtitle = plain(target or scheme.target)
         self.set(text)

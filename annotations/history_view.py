@@ -1,0 +1,435 @@
+"""Edits in the researcher's words: quote numbers, what a change did, and the history list.
+
+The journal keeps each edit as records before and after (``LayerChange``) with a short audit
+text that names internal ids ("stance oppose on q3"). A researcher knows a quote by its number
+in the document and a speaker by name, so every message that says what an edit did (the status
+bar after an edit, an undo or a redo; the rows of the history screen) is built here from the
+change itself: "stance of quote 3 → oppose", "undone: stance of quote 3 back to support",
+"merged Bloomberg into Michael Bloomberg". Nothing worded here names an internal id.
+
+A quote's number is its 1-based place in the document's quotes in text order
+(``Layer.sorted_quotes``, the quote list's order): ``quote_numbers`` is that one rule.
+
+The history screen lists this annotator's own journal newest first. ``JournalPager`` reads it
+backwards from its end, a window of bytes at a time, so the first screenful costs the same on a
+journal of a hundred entries as on one of a hundred thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from annotations.change import LayerChange
+from annotations.errors import SaywhoError
+from annotations.model import Layer, Quote, Speaker
+from annotations.store.journal import Journal, journal_path
+from annotations.store.journal_index import is_edit
+
+if TYPE_CHECKING:
+    from annotations.session import Session
+
+STEP_OPS = ("edit", "undo", "redo")
+"""The journal entries the history lists: layer edits and their undos and redos."""
+HISTORY_PREFIX = {"undo": "undo: ", "redo": "redo: "}
+MESSAGE_PREFIX = {"undo": "undone: ", "redo": "redone: "}
+MAX_PHRASES = 3
+_STATUS_DONE = {"accepted": "accepted {}", "rejected": "rejected {}",
+                "suggested": "reset {} to suggested"}
+
+
+# ------------------------------------------------------------------------------ quote numbers
+def quote_numbers(layer: Layer) -> dict[str, int]:
+    """Every quote of ``layer`` by its number: 1-based, in text order, as the quote list shows
+    them (rejected quotes keep their place)."""
+    return {quote.id: n for n, quote in enumerate(layer.sorted_quotes(), 1)}
+
+
+def quote_number(layer: Layer, quote: Quote) -> int:
+    """``quote``'s number in ``layer``; a quote the layer does not hold (a deleted one) gets the
+    number it would have there."""
+    if quote.id in layer.quotes:
+        return quote_numbers(layer)[quote.id]
+    return quote_numbers(Layer(layer.name, {**layer.quotes, quote.id: quote}))[quote.id]
+
+
+def excerpt(text: str, width: int = 40) -> str:
+    """The start of ``text`` on one line, for a message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# ------------------------------------------------------------------------------ changes in words
+class _Names:
+    """How one change names its quotes and speakers: by number and canonical name, never id."""
+
+    def __init__(self, layer: Layer | None, change: LayerChange) -> None:
+        self.layer = layer
+        self.change = change
+        self._numbers = quote_numbers(layer) if layer is not None else {}
+
+    def number(self, quote: Quote) -> int | None:
+        if self.layer is None:
+            return None
+        if quote.id in self._numbers:
+            return self._numbers[quote.id]
+        return quote_number(self.layer, quote)
+
+    def quote(self, quote: Quote) -> str:
+        number = self.number(quote)
+        return "a quote" if number is None else f"quote {number}"
+
+    def speaker(self, speaker_id: str | None) -> str:
+        if not speaker_id:
+            return "nobody"
+        for source in (
+            self.layer.speakers if self.layer is not None else {},
+            self.change.speakers_after,
+            self.change.speakers_before,
+        ):
+            found = source.get(speaker_id)
+            if found is not None:
+                return found.name
+        return "a speaker no longer in the layer"
+
+
+def _touched(before: Quote, after: Quote) -> list[str]:
+    """The fields a researcher sets that this step set (changed, or confirmed as they were)."""
+
+    def confirmed(name: str) -> bool:
+        return before.confidence.get(name) != after.confidence.get(name)
+
+    fields = []
+    if before.status != after.status:
+        fields.append("status")
+    if before.stance != after.stance or confirmed("stance"):
+        fields.append("stance")
+    if before.speaker_id != after.speaker_id or confirmed("speaker"):
+        fields.append("speaker")
+    if before.type != after.type or confirmed("type"):
+        fields.append("type")
+    if (before.start, before.end, before.parts) != (after.start, after.end, after.parts) \
+            or confirmed("span"):
+        fields.append("span")
+    if before.note != after.note:
+        fields.append("note")
+    return fields
+
+
+def _value(field: str, quote: Quote, names: _Names, added: Mapping[str, Speaker]) -> str:
+    if field == "status":
+        return quote.status
+    if field == "stance":
+        return quote.stance or "none"
+    if field == "speaker":
+        name = names.speaker(quote.speaker_id)
+        return f"{name} (new)" if quote.speaker_id in added else name
+    if field == "type":
+        return quote.type
+    if field == "span":
+        return f"“{excerpt(quote.text, 30)}”"
+    return f"“{excerpt(quote.note, 30)}”" if quote.note else "none"
+
+
+def _one_field(field: str, q: str, value: str, quote: Quote, undone: bool) -> str:
+    """One field of one quote: "stance of quote 3 → oppose" / "… back to support"."""
+    if field == "status":
+        if undone:
+            return f"{q} back to {value}"
+        done = _STATUS_DONE.get(value)
+        return done.format(q) if done is not None else f"status of {q} → {value}"
+    subject = f"note on {q}" if field == "note" else f"{field} of {q}"
+    if undone:
+        return f"{subject} back to {value}"
+    if field == "span":
+        return subject
+    if field == "stance" and quote.stance is None:
+        return f"{subject} cleared"
+    if field == "note":
+        return subject if quote.note else f"{subject} removed"
+    return f"{subject} → {value}"
+
+
+def _quote_phrase(
+    before: Quote | None, after: Quote | None, names: _Names, added: Mapping[str, Speaker],
+    undone: bool,
+) -> str | None:
+    if after is not None and before is None:
+        return f"{names.quote(after)} restored" if undone else f"new {names.quote(after)}"
+    if after is None and before is not None:
+        return f"{names.quote(before)} removed" if undone else f"deleted {names.quote(before)}"
+    if after is None or before is None:
+        return None
+    q = names.quote(after)
+    fields = _touched(before, after)
+    if not fields:
+        return None
+    if len(fields) == 1:
+        field = fields[0]
+        return _one_field(field, q, _value(field, after, names, added), after, undone)
+    arrow = "back to" if undone else "→"
+    parts = [
+        "span moved" if field == "span" and not undone
+        else f"{field} {arrow} {_value(field, after, names, added)}"
+        for field in fields
+    ]
+    return f"{q}: {', '.join(parts)}"
+
+
+def _speaker_phrases(
+    change: LayerChange, undone: bool, assigned: set[str]
+) -> tuple[str | None, list[str]]:
+    """(a merge phrase that says it all, or None; the other speaker phrases). A new speaker a
+    quote of the change was given (``assigned``) is said with that quote."""
+    before, after = change.speakers_before, change.speakers_after
+    added = [s for sid, s in after.items() if s is not None and before.get(sid) is None]
+    removed = [s for sid, s in before.items() if s is not None and after.get(sid) is None]
+    changed = [
+        (was, now) for sid, now in after.items()
+        if now is not None and (was := before.get(sid)) is not None
+    ]
+    kept = [now for was, now in changed if was.name == now.name]
+    if removed and kept:
+        return f"merged {removed[0].name} into {kept[0].name}", []
+    if added and kept:
+        if undone:
+            return f"merge of {added[0].name} into {kept[0].name}", []
+        return f"{added[0].name} apart from {kept[0].name} again", []
+    phrases = [
+        f"renamed {was.name} back to {now.name}" if undone
+        else f"renamed {was.name} to {now.name}"
+        for was, now in changed if was.name != now.name
+    ]
+    phrases += [f"speaker {s.name} back" if undone else f"new speaker {s.name}"
+                for s in added if undone or s.id not in assigned]
+    phrases += [f"new speaker {s.name} removed" if undone else f"removed speaker {s.name}"
+                for s in removed]
+    return None, phrases
+
+
+def describe_change(change: LayerChange, layer: Layer | None, *, undone: bool = False) -> str:
+    """What ``change`` did, in words: quotes by number in ``layer`` (the layer as the change
+    left it; ``None`` when it cannot be read: "a quote"), speakers by canonical name.
+
+    ``undone``: the change is an undo (the inverse of an edit), said as what it restored
+    ("stance of quote 3 back to support").
+    """
+    names = _Names(layer, change)
+    assigned = {
+        q.speaker_id for q in change.quotes_after.values() if q is not None and q.speaker_id
+    }
+    merged, speaker_phrases = _speaker_phrases(change, undone, assigned)
+    if merged is not None:
+        return merged
+    added = {
+        sid: s for sid, s in change.speakers_after.items()
+        if s is not None and change.speakers_before.get(sid) is None and not undone
+    }
+    quoted: list[tuple[int, str]] = []
+    for qid, after in change.quotes_after.items():
+        before = change.quotes_before.get(qid)
+        phrase = _quote_phrase(before, after, names, added, undone)
+        record = after or before
+        if phrase is not None and record is not None:
+            quoted.append((names.number(record) or 0, phrase))
+    phrases = [p for _, p in sorted(quoted)] + speaker_phrases
+    if not phrases:
+        return "no change"
+    if len(phrases) > MAX_PHRASES:
+        more = len(phrases) - MAX_PHRASES
+        return "; ".join(phrases[:MAX_PHRASES]) + f"; and {more} more"
+    return "; ".join(phrases)
+
+
+def step_message(op: str, change: LayerChange, layer: Layer | None) -> str:
+    """The status-bar message for an ``edit``, ``undo`` or ``redo`` that made ``change``."""
+    return MESSAGE_PREFIX.get(op, "") + describe_change(change, layer, undone=op == "undo")
+
+
+# ------------------------------------------------------------------------------ times
+def ago(stamp: str, now: datetime | None = None) -> str:
+    """An ISO time relative to ``now``: "just now", "2 min ago", "3 h ago", "yesterday",
+    "4 days ago", else the date."""
+    try:
+        then = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return "?"
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    seconds = (now - then).total_seconds()
+    if seconds < 45:
+        return "just now"
+    if seconds < 3600:
+        return f"{max(round(seconds / 60), 1)} min ago"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)} h ago"
+    days = (now.date() - then.astimezone(now.tzinfo).date()).days
+    if days <= 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return then.date().isoformat()
+
+
+# ------------------------------------------------------------------------------ the history list
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One row of the history: when, which document, what changed (in words), and where the
+    reader should open (``quote_id``: a quote the step touched that the layer still holds)."""
+
+    entry_id: str
+    ts: str
+    op: str
+    doc_id: str
+    title: str
+    what: str
+    layer: str
+    own_layer: bool = True  # made in the annotator's own layer (the row does not name it)
+    quote_id: str | None = None
+
+
+class Lookup(Protocol):
+    """What describing a journal entry needs from the project."""
+
+    annotator: str
+
+    def title(self, doc_id: str) -> str | None:
+        """The document's title (None when it is not in the project)."""
+
+    def layer(self, doc_id: str, name: str) -> Layer | None:
+        """The layer as it is now (None when it cannot be read)."""
+
+
+class SessionLookup:
+    """A ``Lookup`` over an open session, each title and layer read once (a history page
+    often names the same document many times)."""
+
+    def __init__(self, session: Session) -> None:
+        self.annotator = session.annotator
+        self._session = session
+        self._titles: dict[str, str | None] = {}
+        self._layers: dict[tuple[str, str], Layer | None] = {}
+
+    def title(self, doc_id: str) -> str | None:
+        """The document's title (None when it is not in the project)."""
+        if doc_id not in self._titles:
+            try:
+                self._titles[doc_id] = self._session.info(doc_id).title
+            except (SaywhoError, KeyError):
+                self._titles[doc_id] = None
+        return self._titles[doc_id]
+
+    def layer(self, doc_id: str, name: str) -> Layer | None:
+        """The layer as it is now (None when the document is gone or its file unreadable)."""
+        key = (doc_id, name)
+        if key not in self._layers:
+            try:
+                found: Layer | None = self._session.layer(doc_id, name)
+            except (SaywhoError, KeyError, OSError):
+                found = None
+            self._layers[key] = found
+        return self._layers[key]
+
+
+def describe(entry: Mapping[str, Any], lookup: Lookup) -> HistoryItem | None:
+    """A journal entry as a history row; None for an entry that is no layer edit, undo or
+    redo (scheme changes, void and skip lines)."""
+    op = entry.get("op")
+    if op not in STEP_OPS or not is_edit(dict(entry)):
+        return None
+    doc_id, layer_name = entry["doc"], entry["layer"]
+    layer = lookup.layer(doc_id, layer_name)
+    quote_id = None
+    try:
+        change = LayerChange.from_dict(entry["change"])
+    except Exception:  # noqa: BLE001 - an unreadable record still gets its row
+        what = "an edit whose records can no longer be read"
+    else:
+        what = HISTORY_PREFIX.get(op, "") + describe_change(change, layer, undone=op == "undo")
+        if layer is not None:
+            quote_id = next(
+                (qid for qid, q in change.quotes_after.items()
+                 if q is not None and qid in layer.quotes),
+                None,
+            )
+    return HistoryItem(
+        entry_id=str(entry["id"]),
+        ts=str(entry.get("ts", "")),
+        op=op,
+        doc_id=doc_id,
+        title=lookup.title(doc_id) or doc_id,
+        what=what,
+        layer=layer_name,
+        own_layer=layer_name == lookup.annotator,
+        quote_id=quote_id,
+    )
+
+
+class JournalPager:
+    """Reads one journal newest first, a page at a time, from its end backwards.
+
+    Entries appended after the pager was made are not seen (make a new pager to see them).
+    An intent that was voided (its ``void`` line comes after it) is left out.
+    """
+
+    def __init__(self, journal: Journal, *, window: int = 65536) -> None:
+        self._journal = journal
+        self._size = self._end = journal.size()
+        self._window = window
+        self._voided: set[str] = set()
+        self._read: list[dict[str, Any]] = []  # read from the file, not yet handed out
+
+    def stale(self) -> bool:
+        """True when the journal changed since the pager was made (a new one sees that)."""
+        return self._journal.size() != self._size
+
+    @property
+    def done(self) -> bool:
+        """True when every entry has been handed out."""
+        return self._end <= 0 and not self._read
+
+    def page(self, limit: int) -> list[dict[str, Any]]:
+        """The next ``limit`` (fewer at the journal's start) edits, undos and redos, newest
+        first."""
+        while len(self._read) < limit and self._end > 0:
+            self._read.extend(self._window_back())
+        found, self._read = self._read[:limit], self._read[limit:]
+        return found
+
+    def _window_back(self) -> list[dict[str, Any]]:
+        """The entries whose lines start in the window before ``_end``, newest first."""
+        end, window = self._end, self._window
+        while True:
+            start = self._line_start_from(max(0, end - window))
+            if start < end:
+                break
+            window *= 2  # a line longer than the window
+        lines = []
+        for offset, entry in self._journal.scan(start):
+            if offset >= end:
+                break
+            lines.append(entry)
+        self._end = start
+        newest: list[dict[str, Any]] = []
+        for entry in reversed(lines):
+            if entry.get("op") == "void":
+                self._voided.add(str(entry.get("ref")))
+            elif entry.get("op") in STEP_OPS and entry.get("id") not in self._voided:
+                newest.append(entry)
+        return newest
+
+    def _line_start_from(self, offset: int) -> int:
+        """The first line start at or after byte ``offset`` (``_end`` when there is none)."""
+        if offset == 0:
+            return 0
+        _, after = self._journal.read_at(offset - 1)  # the rest of the line holding offset-1
+        return self._end if after < 0 else after
+
+
+def history_pager(session: Session) -> JournalPager:
+    """A pager over the session annotator's own journal (the file this annotator's writer
+    appends to, also when this session is read-only)."""
+    return JournalPager(Journal(journal_path(session.folder, session.annotator)))

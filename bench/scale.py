@@ -1,0 +1,302 @@
+"""Benchmark: the library and the review queue at corpus scale (issue "Corpus scale").
+
+Builds two projects, 1,000 and 100,000 documents of 10 quotes each (``--quick``: 1,000 and
+10,000), without the detector: each document's suggestions are generated here and written
+through the store's own bulk path (``Project.add_documents``), which also writes the corpus
+index as it goes. Projects are kept between runs in ``$SAYWHO_BENCH_DIR`` (default
+``~/.cache/saywho-bench``) and rebuilt only when missing (a ``built.json`` marks a finished
+build; ``--rebuild`` forces one). Then, for each size, in a fresh interpreter (``--runs`` times):
+
+  project_open_s       ``Session.open`` (the document list in saywho.json: not the index)
+  library_first_frame_s  app construction until the library has drawn its first rows
+                       (the app opens on the library: no reader position stored)
+  index_check_s        the library's background check of the index against the layer files
+                       (a stat per file, in slices; it starts 0.5 s after the first frame)
+  review_open_s        ``v`` until the review queue shows its first item
+  review_next_ms       ``n`` (next item) until the screen has painted it; a document
+                       change every 10 items; keys a human pace apart (the read-ahead of the
+                       next document has finished, as it does between two key presses)
+  tui_rss_mb           resident memory after the library, the review queue and the keys
+
+The stance model's first fit (``tui.stance_feed``: it learns from every layer, in a thread, once
+the reader is up) is switched off while measuring: it is the stance model's own corpus-wide job,
+not the library's or the queue's, and would otherwise read 100,000 layers under the keys.
+
+Each figure is the median over the runs (sizes alternate between runs, so a busy moment of the
+machine hits both); ``tui_rss_mb`` the largest. Targets: ``library_first_frame_s_100k`` <= 1.0,
+``library_ratio_100k_1k`` <= 2, ``review_next_ms_median_100k`` <= 20,
+``review_next_ms_p95_100k`` <= 50, ``tui_rss_mb_100k`` <= 400. The last line printed is one
+JSON object.
+
+Building takes about 3 s for 1,000 documents and 6-11 min for 100,000 on a 2-core machine
+(two fsyncs per document: its text and its suggestions file), once.
+
+Usage: python bench/scale.py [--quick] [--runs N] [--keys N] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import compileall
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker  # noqa: E402
+
+ANNOTATOR = "bench"
+QUOTES_PER_DOC = 10
+BUILD_VERSION = 1
+NAMES = ("Jim Kenney", "Ana Ortiz", "Li Wei", "Kwame Mensah", "Sarah O'Neil", "Tom Homan",
+         "Maria Lopez", "John Smith", "Aisha Khan", "Pedro Alves")
+WORDS = ("the city council policy immigration federal agents local police community residents "
+         "program law order county state court judge mayor press week report statement public "
+         "safety arrests warrant cooperation").split()
+TYPES = ("direct", "direct", "direct", "indirect", "mixed")
+
+
+def cache_dir() -> Path:
+    """Where built projects are kept between runs."""
+    env = os.environ.get("SAYWHO_BENCH_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "saywho-bench"
+
+
+def label(n: int) -> str:
+    """``1000`` -> ``1k``."""
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def make_document(i: int) -> tuple[Document, Layer]:
+    """Document ``i``: a short article with ``QUOTES_PER_DOC`` quotes and its suggestions."""
+    rng = random.Random(i)
+    names = rng.sample(NAMES, 3)
+    parts: list[str] = [f"Report {i}. "]
+    pos = len(parts[0])
+    quotes: dict[str, Quote] = {}
+    for k in range(QUOTES_PER_DOC):
+        name = names[k % 3]
+        lead = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize() + f". {name} said \""
+        said = " ".join(rng.choice(WORDS) for _ in range(8))
+        parts.append(lead)
+        pos += len(lead)
+        start = pos
+        parts.append(said)
+        pos += len(said)
+        tail = "\". " if k % 4 != 3 else "\".\n\n"
+        parts.append(tail)
+        pos += len(tail)
+        conf = {"span": round(rng.random(), 3), "speaker": round(rng.random(), 3)}
+        quotes[f"q{k + 1}"] = Quote(f"q{k + 1}", start, start + len(said), said,
+                                    TYPES[k % len(TYPES)], speaker_id=f"s{k % 3 + 1}",
+                                    confidence=conf, origin="bench@1")
+    text = "".join(parts)
+    speakers = {f"s{j + 1}": Speaker(f"s{j + 1}", n, "person") for j, n in enumerate(names)}
+    doc = Document(f"art-{i:06d}", f"Generated article {i}", text)
+    return doc, Layer(SUGGESTIONS_LAYER, quotes, speakers)
+
+
+def build(folder: Path, n: int, *, rebuild: bool = False) -> dict[str, Any]:
+    """The project of ``n`` documents in ``folder`` (built unless a finished build is there)."""
+    from annotations.session import Session
+    from annotations.store import Project
+
+    marker = folder / "built.json"
+    if not rebuild and marker.exists():
+        info = json.loads(marker.read_text())
+        if info.get("documents") == n and info.get("version") == BUILD_VERSION:
+            return {**info, "cached": True}
+    if folder.exists():
+        shutil.rmtree(folder)
+    started = time.perf_counter()
+    with Project.open(folder, ANNOTATOR) as project:
+        report = project.add_documents((make_document(i) for i in range(n)), flush_every=2000)
+        if report.failed:
+            raise SystemExit(f"build failed: {report.failed[:3]}")
+    built = time.perf_counter() - started
+    with Session.open(folder, ANNOTATOR) as session:  # read the index once: folded and checked
+        session.corpus_view()
+    info = {"documents": n, "version": BUILD_VERSION, "build_s": round(built, 1),
+            "index_fold_s": round(time.perf_counter() - started - built, 2)}
+    marker.write_text(json.dumps(info))
+    return {**info, "cached": False}
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB."""
+    found = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(value.split()[0]) / 1024
+    return round(found.get("VmRSS", 0.0), 1), round(found.get("VmHWM", 0.0), 1)
+
+
+def quantiles(samples: list[float]) -> dict[str, float]:
+    """Median and p95 (ms)."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median": round(statistics.median(ordered), 2), "p95": round(p95, 2),
+            "n": len(ordered)}
+
+
+def forget_position(folder: Path) -> None:
+    """Drop the reader position a previous run stored, so the app opens on the library."""
+    try:
+        from annotations.store.positions import position_path
+    except ImportError:  # a saywho without reader positions
+        return
+    position_path(folder, ANNOTATOR).unlink(missing_ok=True)
+
+
+async def until(condition: Any, seconds: float = 120.0) -> None:
+    """Let the app run until ``condition()`` holds; ``SystemExit`` after ``seconds``."""
+    deadline = time.perf_counter() + seconds
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit("the app did not reach the state measured (see bench/scale.py)")
+        await asyncio.sleep(0)
+
+
+async def measure(folder: Path, keys: int) -> dict[str, Any]:
+    """One run on one project (in this interpreter)."""
+    from textual import events
+
+    from annotations.session import Session
+    from tui.app import SaywhoApp
+    from tui.screens.library import LibraryScreen
+    from tui.screens.review import ReviewScreen
+    from tui.stance_feed import StanceFeed
+
+    StanceFeed.start = lambda self: None  # type: ignore[method-assign]  (see the module doc)
+    forget_position(folder)
+    out: dict[str, Any] = {}
+    started = time.perf_counter()
+    session = Session.open(folder, ANNOTATOR)
+    out["project_open_s"] = round(time.perf_counter() - started, 3)
+    try:
+        t0 = time.perf_counter()
+        app = SaywhoApp(session)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(lambda: isinstance(app.screen, LibraryScreen) and app.screen.shown_ids)
+            await pilot._wait_for_screen()
+            out["library_first_frame_s"] = round(time.perf_counter() - t0, 3)
+            library = app.screen
+            out["documents"] = len(library.order)
+            t1 = time.perf_counter()
+            await app.workers.wait_for_complete()
+            out["index_check_s"] = round(time.perf_counter() - t1, 3)
+
+            t2 = time.perf_counter()
+            await pilot.press("v")
+            await until(lambda: isinstance(app.screen, ReviewScreen) and app.screen.current_id)
+            await pilot._wait_for_screen()
+            out["review_open_s"] = round(time.perf_counter() - t2, 3)
+            review = app.screen
+            out["queue_total"] = review.queue.total
+            await app.workers.wait_for_complete()
+
+            samples: list[float] = []
+            for _ in range(keys):
+                before = (review.doc_id, review.current_id)
+                start = time.perf_counter()
+                event = events.Key("n", "n")
+                event.set_sender(app)
+                app.post_message(event)
+                deadline = start + 10
+                while (review.doc_id, review.current_id) == before \
+                        and time.perf_counter() < deadline:
+                    await asyncio.sleep(0)
+                await pilot._wait_for_screen()
+                samples.append((time.perf_counter() - start) * 1000)
+                await app.workers.wait_for_complete()  # a human pace: the read-ahead is done
+            out["review_next_ms"] = quantiles(samples)
+            out["documents_loaded"] = review.queue.loaded
+            out["tui_rss_mb"], out["tui_peak_rss_mb"] = rss_mb()
+    finally:
+        session.close()
+    return out
+
+
+def run_child(folder: Path, keys: int) -> dict[str, Any]:
+    """``measure`` in a fresh interpreter (its own memory, imports and caches)."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--measure", str(folder), "--keys", str(keys)],
+        capture_output=True, text=True, timeout=3600, cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Build (or reuse) the projects, measure each size, print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 documents")
+    parser.add_argument("--runs", type=int, default=3, help="measuring runs per size")
+    parser.add_argument("--keys", type=int, default=200, help="next-item keys timed per run")
+    parser.add_argument("--rebuild", action="store_true", help="build the projects again")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure is not None:
+        print(json.dumps(asyncio.run(measure(args.measure, args.keys))))
+        return
+    sizes = (1_000, 10_000) if args.quick else (1_000, 100_000)
+    for package in ("annotations", "tui"):  # measured from bytecode, as after pip install
+        compileall.compile_dir(ROOT / package, quiet=1)
+    root = cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"cache": str(root), "quotes_per_document": QUOTES_PER_DOC}
+    for n in sizes:
+        info = build(root / f"scale-{n}", n, rebuild=args.rebuild)
+        result[f"build_{label(n)}"] = info
+        print(f"{label(n)}: {json.dumps(info)}", file=sys.stderr)
+    all_runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
+    for _ in range(args.runs):  # sizes alternate, so a busy moment of the machine hits both
+        for n in sizes:
+            run = run_child(root / f"scale-{n}", args.keys)
+            print(f"{label(n)}: {json.dumps(run)}", file=sys.stderr)
+            all_runs[n].append(run)
+    for n in sizes:
+        name, runs = label(n), all_runs[n]
+        result[f"runs_{name}"] = runs
+        result[f"library_first_frame_s_{name}"] = round(
+            statistics.median(r["library_first_frame_s"] for r in runs), 3)
+        result[f"project_open_s_{name}"] = round(
+            statistics.median(r["project_open_s"] for r in runs), 3)
+        result[f"review_open_s_{name}"] = round(
+            statistics.median(r["review_open_s"] for r in runs), 3)
+        result[f"index_check_s_{name}"] = round(
+            statistics.median(r["index_check_s"] for r in runs), 3)
+        result[f"review_next_ms_median_{name}"] = round(
+            statistics.median(r["review_next_ms"]["median"] for r in runs), 2)
+        result[f"review_next_ms_p95_{name}"] = round(
+            statistics.median(r["review_next_ms"]["p95"] for r in runs), 2)
+        result[f"tui_rss_mb_{name}"] = max(r["tui_rss_mb"] for r in runs)
+    small, big = label(sizes[0]), label(sizes[1])
+    result[f"library_ratio_{big}_{small}"] = round(
+        result[f"library_first_frame_s_{big}"] / result[f"library_first_frame_s_{small}"], 3)
+    result["targets"] = {
+        f"library_first_frame_s_{big}": result[f"library_first_frame_s_{big}"] <= 1.0,
+        f"library_ratio_{big}_{small}": result[f"library_ratio_{big}_{small}"] <= 2,
+        f"review_next_ms_median_{big}": result[f"review_next_ms_median_{big}"] <= 20,
+        f"review_next_ms_p95_{big}": result[f"review_next_ms_p95_{big}"] <= 50,
+        f"tui_rss_mb_{big}": result[f"tui_rss_mb_{big}"] <= 400,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

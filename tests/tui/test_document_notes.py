@@ -1,0 +1,64 @@
+"""A document's own stance target and the annotator's comment on it: set by key in the reader,
+read back from the store, shown on screen, carried by the exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from pilot_helpers import settle
+from seedproject import ANNOTATOR, DOC_ID, open_project
+
+from annotations import team
+from annotations.formats.exporters import export
+from tui.widgets.stance import StancePanel
+
+
+async def type_and_submit(pilot: object, text: str) -> None:
+    await pilot.press("ctrl+a", "ctrl+k")  # type: ignore[attr-defined]
+    for ch in text:
+        await pilot.press(ch if ch != " " else "space")  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_a_document_target_and_a_comment(folder: Path, run_app: Callable,
+                                               tmp_path: Path) -> None:
+    async with run_app(folder) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        await type_and_submit(pilot, "the raids")
+        await pilot.press("C")
+        await pilot.pause()
+        await type_and_submit(pilot, "paywall cut")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(StancePanel)
+        assert str(panel.border_subtitle) == "the raids"
+        assert "✎ paywall cut" in pilot.app.sub_title
+    with open_project(folder, read_only=True) as session:
+        assert session.stance_target(DOC_ID) == "the raids"
+        assert session.scheme.target != "the raids"  # the project's stays
+        assert team.document_comment(session, DOC_ID) == "paywall cut"
+        assert session.info(DOC_ID).target == "the raids"
+        items = [(session.document(DOC_ID), session.layer(DOC_ID))]
+        export("jsonl", items, tmp_path / "o.jsonl", stance_target=session.scheme.target)
+        export("csv", items, tmp_path / "o.csv", stance_target=session.scheme.target)
+    [line] = (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["stance_target"] == "the raids"
+    rows = list(csv.DictReader((tmp_path / "o.csv").open(encoding="utf-8")))
+    assert rows and {r["stance_target"] for r in rows} == {"the raids"}
+    # an empty target gives the document the project's target back; an empty comment goes
+    async with run_app(folder) as pilot:
+        assert "✎ paywall cut" in pilot.app.sub_title  # read again on opening
+        await pilot.press("I")
+        await pilot.pause()
+        await type_and_submit(pilot, "")
+        await pilot.press("C")
+        await pilot.pause()
+        await type_and_submit(pilot, "")
+        await settle(pilot)
+    with open_project(folder, read_only=True) as session:
+        assert session.stance_target(DOC_ID) == session.scheme.target
+        assert team.document_comment(session, DOC_ID) == ""
+        assert session.annotator == ANNOTATOR

@@ -1,0 +1,131 @@
+"""The history screen (H): this annotator's edits across the corpus, newest first and in words;
+Enter opens the reader at that document and quote; an undo there says what it restored; a long
+history is read a page at a time as the list is scrolled."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pilot_helpers import settle, within
+from seedproject import DOC_ID, TITLE, build_project, open_project, saved_layer
+
+from annotations.edits import SetNote
+from annotations.history_view import HistoryItem
+from annotations.model import SUGGESTIONS_LAYER, Layer, Mention, Quote, Speaker
+from tui.screens.history import PAGE, HistoryList, HistoryScreen, history_row
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+INTERNAL_ID = re.compile(r"\b[qs]\d+\b")
+EXTRA = "extra-1"
+EXTRA_TITLE = "Second article 1"
+
+
+def two_documents(folder: Path) -> Path:
+    """The seed article and a second one with one quote by Mayor Smith."""
+    build_project(folder, extra_docs=1)
+    with open_project(folder) as session:
+        text = session.document(EXTRA).text
+        start = text.index("we will comply")
+        smith = text.index("Smith")
+        quote = Quote("q1", start, start + len("we will comply"), "we will comply",
+                      speaker_id="s1", origin="fixture@1")
+        speaker = Speaker("s1", "Mayor Smith", "person", (),
+                          (Mention(smith, smith + 5, "Smith"),))
+        session.put_layer(EXTRA, Layer(SUGGESTIONS_LAYER, {"q1": quote}, {"s1": speaker}),
+                          replace=True)
+    return folder
+
+
+async def open_from_library(pilot, doc_id: str) -> None:  # noqa: ANN001
+    app = pilot.app
+    assert isinstance(app.screen, LibraryScreen)
+    app.screen.query_one("#docs").select([s.doc_id for s in app.screen.shown].index(doc_id))
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReaderScreen) and app.screen.doc_id == doc_id
+
+
+def row_texts(screen: HistoryScreen) -> list[str]:
+    rows = screen.query_one(HistoryList)
+    return [rows.row(i).plain for i in range(len(rows.rows))]
+
+
+async def test_history_lists_edits_in_words_and_opens_them(tmp_path: Path, run_app) -> None:
+    folder = two_documents(tmp_path / "proj")
+    async with run_app(folder, size=(120, 30)) as pilot:
+        app = pilot.app
+        await open_from_library(pilot, DOC_ID)
+        await pilot.press("n", "1", "2")  # quote 2 of the seed: support, then oppose
+        await settle(pilot)
+        await pilot.press("escape")  # back to the library
+        await open_from_library(pilot, EXTRA)
+        await pilot.press("1")  # quote 1 of the second article: support
+        await settle(pilot)
+
+        await pilot.press("H")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert await within(pilot, lambda: len(screen.items) == 3 and screen.done)
+        items = screen.items
+        assert [(i.doc_id, i.what) for i in items] == [
+            (EXTRA, "stance of quote 1 → support"),
+            (DOC_ID, "stance of quote 2 → oppose"),
+            (DOC_ID, "stance of quote 2 → support"),
+        ]
+        rows = row_texts(screen)
+        assert "just now" in rows[0] and EXTRA_TITLE in rows[0]
+        assert "stance of quote 1 → support" in rows[0]
+        assert TITLE[:20] in rows[1] and "stance of quote 2 → oppose" in rows[1]
+        assert "layer" not in " ".join(rows)  # every edit is in the annotator's own layer
+        assert not [r for r in rows if INTERNAL_ID.search(r)]
+
+        await pilot.press("down", "enter")  # the second row: the seed's quote 2
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert (reader.doc_id, reader.current_id) == (DOC_ID, "q2")
+
+        await pilot.press("u")  # undo there: the stance goes back from oppose to support
+        await settle(pilot)
+        state, message = app.bridge.save_state
+        assert (state, message) == ("saved", "undone: stance of quote 2 back to support")
+        assert "undone: stance of quote 2 back to support" in str(
+            reader.query_one("#status").render())
+
+        await pilot.press("escape")  # back to the history: read again, the undo on top
+        assert app.screen is screen
+        assert await within(pilot, lambda: len(screen.items) == 4 and screen.done)
+        assert screen.items[0].what == "undo: stance of quote 2 back to support"
+    assert saved_layer(folder).quotes["q2"].stance == "support"
+
+
+async def test_a_long_history_is_read_a_page_at_a_time(folder: Path, run_app) -> None:
+    total = 3 * PAGE + 7
+    with open_project(folder) as session:
+        for n in range(total):
+            session.apply(SetNote(DOC_ID, f"q{n % 5 + 1}", f"note {n}"))
+    async with run_app(folder, size=(100, 30)) as pilot:
+        await pilot.press("H")
+        screen = pilot.app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert await within(pilot, lambda: len(screen.items) >= PAGE)
+        await pilot.pause(0.2)
+        assert len(screen.items) < total and not screen.done  # a page, not the journal
+        assert screen.items[0].what == "note on quote 2"  # the last note went to q2
+        for _ in range(6):  # the cursor to the last row read: the next page follows
+            await pilot.press("end")
+            if await within(pilot, lambda: screen.done, seconds=1.0):
+                break
+        assert screen.done and len(screen.items) == total
+        assert screen.items[-1].what == "note on quote 1"
+
+
+def test_rows_show_titles_and_layers_neutralised() -> None:
+    item = HistoryItem("e1", "2026-03-05T11:58:00+00:00", "edit", "d", "Evil\x1b]0;pwned\x07\u202e",
+                       "stance of quote 1 → oppose", "ben\x1b[31m", own_layer=False)
+    row = history_row(item, datetime(2026, 3, 5, 12, 0, tzinfo=UTC)).plain
+    assert "\x1b" not in row and "\x07" not in row and "\u202e" not in row
+    assert row.split()[:3] == ["2", "min", "ago"] and "· layer ben" in row

@@ -1,0 +1,131 @@
+"""The library and the review queue read the corpus index, not the layers (issue "Corpus
+scale"): opening the library, scrolling it, searching it and opening the review queue read no
+layer at all, except the document the queue shows and the next one it reads ahead; a document's
+layers are read when it is opened. A spy on the store's layer reads counts every read.
+
+(The stance model learns from every layer by design, in its own worker; it is switched off here
+so that what is counted is the library's and the queue's reads alone.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pilot_helpers import settle
+
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
+from annotations.session import Session
+from annotations.store.layers import LayerStore
+from tui.app import SaywhoApp
+from tui.stance_feed import StanceFeed
+
+N_DOCS = 120
+LEAST = 37  # the document holding the least confident quote: the queue starts there
+NEXT = 81  # the second least confident
+
+
+def _document(i: int) -> tuple[Document, Layer]:
+    text = f'Mayor Ann Lee said "we will comply, day {i}" on Monday. "No," said Bo Diaz.'
+    first = text.index("we will")
+    second = text.index("No,")
+    conf = 0.05 if i == LEAST else 0.1 if i == NEXT else 0.5 + (i % 40) / 100
+    quotes = {
+        "q1": Quote("q1", first, text.index('" on'), text[first:text.index('" on')], "direct",
+                    speaker_id="s1", confidence={"span": conf}),
+        "q2": Quote("q2", second, second + 2, "No", "direct", speaker_id="s2",
+                    confidence={"span": 0.9}),
+    }
+    speakers = {"s1": Speaker("s1", "Ann Lee"), "s2": Speaker("s2", "Bo Diaz")}
+    return (Document(f"doc-{i:03d}", f"Article {i:03d}", text),
+            Layer(SUGGESTIONS_LAYER, quotes, speakers))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    with Session.open(folder, "tester", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as session:
+        session.project.add_documents(_document(i) for i in range(N_DOCS))  # the bulk path
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every document whose layer the store reads (``get`` and the index's ``read_once``)."""
+    seen: list[str] = []
+    get, read_once = LayerStore.get, LayerStore.read_once
+
+    def spy_get(self: LayerStore, doc_id: str, name: str) -> Layer:
+        seen.append(doc_id)
+        return get(self, doc_id, name)
+
+    def spy_read_once(self: LayerStore, doc_id: str, name: str):  # noqa: ANN202
+        seen.append(doc_id)
+        return read_once(self, doc_id, name)
+
+    monkeypatch.setattr(LayerStore, "get", spy_get)
+    monkeypatch.setattr(LayerStore, "read_once", spy_read_once)
+    monkeypatch.setattr(StanceFeed, "start", lambda self: None)
+    yield seen
+
+
+async def _idle(app: SaywhoApp) -> None:
+    await app.workers.wait_for_complete()
+
+
+async def test_library_and_queue_read_only_the_index(corpus: Path, reads: list[str]) -> None:
+    from tui.screens.library import LibraryScreen
+    from tui.screens.review import ReviewScreen
+    from tui.widgets.rowlist import RowList
+
+    session = Session.open(corpus, "tester")
+    app = SaywhoApp(session, live_interval=None)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            library = app.screen
+            assert isinstance(library, LibraryScreen)
+            assert len(library.shown_ids) == N_DOCS
+            await _idle(app)  # the index's check against the files ran: stats only
+            assert reads == []
+            docs = library.query_one("#docs", RowList)
+            built = sum(row is not None for row in docs.rows)
+            assert 0 < built <= docs.size.height  # only the rows on screen were built
+            await pilot.press("pagedown", "pagedown", "end", "up", "home")
+            await pilot.press("slash", *"Article 05", "enter")
+            assert [d for d in library.shown_ids] == [f"doc-{i:03d}" for i in range(50, 60)]
+            await pilot.press("escape", "f")  # to review
+            assert len(library.shown_ids) == N_DOCS
+            await _idle(app)
+            assert reads == []  # scrolled, searched, filtered: not one layer read
+
+            await pilot.press("v")  # the review queue
+            await pilot.pause()
+            review = app.screen
+            assert isinstance(review, ReviewScreen)
+            await _idle(app)  # its read-ahead is done
+            assert review.queue[0] == (f"doc-{LEAST:03d}", "q1")
+            assert set(reads) == {f"doc-{LEAST:03d}", f"doc-{NEXT:03d}"}  # shown + read ahead
+            assert review.queue.loaded == 1 and review.queue.total == 2 * N_DOCS
+            label = str(review.query_one("#review-label").render())
+            assert f"item 1/{2 * N_DOCS}" in label
+
+            await pilot.press("n", "n")  # past the first document: the next one, read ahead
+            await _idle(app)
+            assert review.queue[review.pos][0] == f"doc-{NEXT:03d}"
+            assert len(set(reads)) == 3  # and the one after it, read ahead now
+            await pilot.press("enter")  # accept and go on: still no other document read
+            await settle(pilot)
+            await _idle(app)
+            assert len(set(reads)) <= 4
+
+            await pilot.press("L")  # back to the library, then open a document
+            await pilot.pause()
+            before = set(reads)
+            await pilot.press("end", "enter")
+            await pilot.pause()
+            assert set(reads) - before == {library.shown_ids[-1]}  # opened: read now
+            await settle(pilot)
+    finally:
+        session.close()
