@@ -29,6 +29,16 @@ class LayerChange:
             self.quotes_after, self.quotes_before, self.speakers_after, self.speakers_before
         )
 
+    def then(self, later: LayerChange) -> LayerChange:
+        """This change followed by ``later`` as one change: each record's first before and
+        last after."""
+        return LayerChange(
+            {**later.quotes_before, **self.quotes_before},
+            {**self.quotes_after, **later.quotes_after},
+            {**later.speakers_before, **self.speakers_before},
+            {**self.speakers_after, **later.speakers_after},
+        )
+
     def apply_to(self, layer: Layer) -> Layer:
         """``layer`` with this change's after-records in place."""
         quotes = dict(layer.quotes)

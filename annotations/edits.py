@@ -501,21 +501,12 @@ class AdoptQuotes(Edit):
     name: ClassVar[str] = "adopt"
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
-        quotes_before: dict[str, Quote | None] = {}
-        quotes_after: dict[str, Quote | None] = {}
-        speakers_before: dict[str, Speaker | None] = {}
-        speakers_after: dict[str, Speaker | None] = {}
-        current = layer
+        combined = LayerChange()
         for adoption in self.adoptions:
-            change = adoption.compute(current, text, ctx)
-            for qid, quote in change.quotes_before.items():
-                quotes_before.setdefault(qid, quote)
-            quotes_after.update(change.quotes_after)
-            for sid, speaker in change.speakers_before.items():
-                speakers_before.setdefault(sid, speaker)
-            speakers_after.update(change.speakers_after)
-            current = change.apply_to(current)
-        return LayerChange(quotes_before, quotes_after, speakers_before, speakers_after)
+            change = adoption.compute(layer, text, ctx)
+            combined = combined.then(change)
+            layer = change.apply_to(layer)
+        return combined
 
     def describe(self) -> str:
         return f"adopt {len(self.adoptions)} agreed quotes into {self.layer or 'layer'}"
