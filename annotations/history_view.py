@@ -50,9 +50,10 @@ def quote_numbers(layer: Layer) -> dict[str, int]:
 def quote_number(layer: Layer, quote: Quote) -> int:
     """``quote``'s number in ``layer``; a quote the layer does not hold (a deleted one) gets the
     number it would have there."""
-    if quote.id in layer.quotes:
-        return quote_numbers(layer)[quote.id]
-    return quote_numbers(Layer(layer.name, {**layer.quotes, quote.id: quote}))[quote.id]
+    key = (quote.start, quote.end, quote.id)  # the order of ``Layer.sorted_quotes``
+    return 1 + sum(
+        1 for q in layer.quotes.values() if q.id != quote.id and (q.start, q.end, q.id) < key
+    )
 
 
 def excerpt(text: str, width: int = 40) -> str:
@@ -68,14 +69,11 @@ class _Names:
     def __init__(self, layer: Layer | None, change: LayerChange) -> None:
         self.layer = layer
         self.change = change
-        self._numbers = quote_numbers(layer) if layer is not None else {}
 
     def number(self, quote: Quote) -> int | None:
         if self.layer is None:
             return None
-        if quote.id in self._numbers:
-            return self._numbers[quote.id]
-        return quote_number(self.layer, quote)
+        return quote_number(self.layer, quote)  # a change names one or a few quotes
 
     def quote(self, quote: Quote) -> str:
         number = self.number(quote)

@@ -40,7 +40,6 @@ from textual.signal import Signal
 
 from annotations.errors import InputError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
-from annotations.history_view import step_message
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
 from annotations.session import Session
@@ -269,6 +268,8 @@ class SessionBridge:
         by name, an undo by what it restored (``annotations.history_view``)."""
         receipt = outcome.receipt
         assert receipt is not None
+        from annotations.history_view import step_message  # off the startup path
+
         what = step_message(outcome.op, receipt.change, outcome.layer)
         if receipt.skipped:
             count = len(receipt.skipped)

@@ -29,12 +29,10 @@ from annotations import team, textnav
 from annotations.display import visible, visible_line
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
-from annotations.history_view import describe_change, quote_number
 from annotations.live import LiveEvent
 from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
 from annotations.quote_filter import QuoteFilter
 from annotations.review import confidence_of
-from annotations.search import TextHits
 from tui.actions import READER, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.keys import replace_bindings
@@ -51,11 +49,14 @@ from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
 
 if TYPE_CHECKING:
-    from annotations import edits
+    from annotations import edits, history_view, search
     from annotations.registry import SpeakerCandidate
+    from annotations.search import TextHits
     from tui.screens.speaker_picker import Pick
 else:  # loaded on first use: off the path to the first frame
     edits = lazy_module("annotations.edits")
+    history_view = lazy_module("annotations.history_view")
+    search = lazy_module("annotations.search")
 
 
 WIDE_SCREEN = 160  # columns from which the side panels take 40 % of the width
@@ -411,7 +412,7 @@ class ReaderScreen(SaywhoScreen):
             say(self, exc.message, title=exc.title, severity="warning")
             return False
         layer = change.apply_to(self.anno)
-        self.bridge.submit(edit, describe_change(change, layer))
+        self.bridge.submit(edit, history_view.describe_change(change, layer))
         speakers_changed = bool(change.speakers_after)
         if speakers_changed or set(change.quotes_after) - set(self.anno.quotes) or any(
             v is None for v in change.quotes_after.values()
@@ -468,8 +469,10 @@ class ReaderScreen(SaywhoScreen):
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
             self.set_layer(outcome.layer, follow, scroll=True)
         elif self.bridge.pending == 0 and outcome.layer is not None:
-            if _view_key(outcome.layer, outcome.layer.sorted_quotes()) != _view_key(
-                self.anno, self.quotes
+            saved, anno = outcome.layer, self.anno
+            same = saved is anno or (anno is not None and saved.quotes == anno.quotes)
+            if not same and _view_key(saved, saved.sorted_quotes()) != _view_key(
+                anno, self.quotes
             ):  # edited elsewhere (a reader or queue on top of this one): redraw
                 self.set_layer(outcome.layer, self.current_id)
             else:
@@ -595,7 +598,7 @@ class ReaderScreen(SaywhoScreen):
         """Highlight every hit of ``query`` and go to the first at or after ``cursor``."""
         if self.doc is None:
             return
-        found = TextHits.of(self.doc.text, query)
+        found = search.TextHits.of(self.doc.text, query)
         index = found.first_after(cursor)
         if index is None:
             say(self, f"No hit for “{query.strip()}” in this document.", title="Find",
@@ -758,7 +761,9 @@ class ReaderScreen(SaywhoScreen):
     # ------------------------------------------------------------------ status and stance
     def _named(self, quote: Quote) -> str:
         """``quote`` as prompts name it: "quote 3", its number in the document."""
-        return f"quote {quote_number(self.anno, quote)}" if self.anno is not None else "quote"
+        if self.anno is None:
+            return "quote"
+        return f"quote {history_view.quote_number(self.anno, quote)}"
 
     def _need_quote(self) -> Quote | None:
         quote = self.current
