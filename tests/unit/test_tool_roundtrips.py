@@ -3,7 +3,7 @@
 A project with two corrected layers (split quotes, notes, a speaker named in two places, stance,
 an emoji, a tab, a ``#`` token, a quote across a line break) is exported with
 ``saywho export --format F --layer L``, the file is loaded back with
-``saywho import FILE --layer L_F``, and ``annotations.agreement`` between the original and the
+``saywho import FILE --layer L_F``, and ``saywho agree --json`` between the original and the
 re-imported layer must be perfect on everything the format carries: exact span F1 100, speaker
 agreement 100 %, stance kappa 1.0. ``CARRIES`` is the table README's "Moving work between tools"
 section states; a format that does not carry a field is not scored on it.
@@ -11,11 +11,11 @@ section states; a format that does not carry a field is not scored on it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from annotations.agreement import agreement
 from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker
 from annotations.session import Session
 from tui.cli import main
@@ -129,7 +129,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("layer", ["ana", "ben"])
 def test_export_then_import_gives_the_same_layer(
-    project: Path, tmp_path: Path, fmt: str, layer: str
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, layer: str
 ) -> None:
     out = tmp_path / f"{layer}{FILE_SUFFIX[fmt]}"
     assert main(["export", "--format", fmt, "--layer", layer, "--out", str(out),
@@ -137,11 +137,9 @@ def test_export_then_import_gives_the_same_layer(
     back = f"{layer}_{fmt}"
     assert main(["import", str(out), "--layer", back, "--format",
                  "interchange" if fmt == "jsonl" else fmt, "--project", str(project)]) == 0
-    with Session.open(project, "ana", read_only=True) as session:
-        docs = {d: (session.document(d).text,
-                    {layer: session.layer(d, layer), back: session.layer(d, back)})
-                for d in session.document_ids()}
-    report = agreement(docs, [layer, back]).to_dict()
+    capsys.readouterr()
+    assert main(["agree", "--layers", layer, back, "--json", "--project", str(project)]) == 0
+    report = json.loads(capsys.readouterr().out)
     [pair] = report["overall"]["pairs"]
     assert pair["quotes_a"] == pair["quotes_b"] == 6
     assert pair["exact"]["F1"] == 100.0
