@@ -115,13 +115,22 @@ def prev_sentence_end(text: str, pos: int) -> int:
 def move_edge(
     text: str, start: int, end: int, edge: str, unit: str, grow: bool
 ) -> tuple[int, int]:
-    """A quote span with one edge moved by a token (``unit="word"``) or a sentence.
+    """A quote span with one edge moved by a character, a token (``unit="word"``) or a
+    sentence.
 
-    ``edge`` is ``"start"`` or ``"end"``, ``unit`` ``"word"`` or ``"sentence"``; ``grow`` widens
-    the span, otherwise it narrows. A growing edge stops at the edge of its paragraph. The span
-    never becomes empty nor leaves the text: when a move is impossible the span comes back
-    unchanged.
+    ``edge`` is ``"start"`` or ``"end"``, ``unit`` ``"char"``, ``"word"`` or ``"sentence"``;
+    ``grow`` widens the span, otherwise it narrows. A growing edge stops at the edge of its
+    paragraph. The span never becomes empty nor leaves the text: when a move is impossible the
+    span comes back unchanged.
     """
+    if unit == "char":  # the last character a token move cannot reach ("D.C." and its ".")
+        if edge == "start":
+            floor = paragraph_at(text, start)[0]
+            new = max(start - 1, floor) if grow else start + 1
+            return (new, end) if 0 <= new < end else (start, end)
+        ceiling = paragraph_at(text, max(end - 1, start))[1]
+        new = min(end + 1, max(ceiling, end)) if grow else end - 1
+        return (start, new) if start < new <= len(text) else (start, end)
     starts, ends = _tokens(text) if unit == "word" else _sentences(text)
     if edge == "start":
         if grow:

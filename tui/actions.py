@@ -135,6 +135,22 @@ CORRECTIONS: tuple[ActionSpec, ...] = (
         "span.end_grow_sentence", "plus", "span('end','sentence',1)",
         "End one sentence later", "Span", key_display="+",
     ),
+    ActionSpec(
+        "span.start_grow_char", "comma", "span('start','char',1)",
+        "Start one character earlier", "Span", key_display=",",
+    ),
+    ActionSpec(
+        "span.start_shrink_char", "full_stop", "span('start','char',0)",
+        "Start one character later", "Span", key_display=".",
+    ),
+    ActionSpec(
+        "span.end_shrink_char", "less_than_sign", "span('end','char',0)",
+        "End one character earlier", "Span", key_display="<",
+    ),
+    ActionSpec(
+        "span.end_grow_char", "greater_than_sign", "span('end','char',1)",
+        "End one character later", "Span", key_display=">",
+    ),
     ActionSpec("select.mark", "m", "mark", "Mark selection start / end → new quote", "Select"),
     ActionSpec("select.word_next", "w", "caret('word',1)", "Caret to next word", "Select"),
     ActionSpec("select.word_prev", "b", "caret('word',-1)", "Caret to previous word", "Select"),

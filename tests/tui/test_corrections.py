@@ -121,6 +121,10 @@ SPAN_KEYS = [
     ("equals_sign", "end", "word", True),
     ("left_curly_bracket", "start", "sentence", True),
     ("plus", "end", "sentence", True),
+    ("comma", "start", "char", True),
+    ("full_stop", "start", "char", False),
+    ("less_than_sign", "end", "char", False),
+    ("greater_than_sign", "end", "char", True),
 ]
 
 

@@ -144,3 +144,15 @@ def test_relative_imports_resolve_against_the_package() -> None:
                                      is_package=True)}
     assert "annotations.store.project" in init
     assert module_name(REPO / "annotations" / "store" / "__init__.py", REPO) == "annotations.store"
+
+
+def test_a_character_move_reaches_the_last_dot_and_stops_at_the_paragraph() -> None:
+    from annotations.textnav import move_edge
+
+    text = "arrested in Washington, D.C.\n\n\"As I said\""
+    end = text.index("D.C") + 3
+    assert move_edge(text, 0, end, "end", "char", True) == (0, end + 1)  # the "."
+    assert move_edge(text, 0, end + 1, "end", "char", True) == (0, end + 1)  # not the break
+    assert move_edge(text, 0, end, "end", "char", False) == (0, end - 1)
+    assert move_edge(text, 3, end, "start", "char", True) == (2, end)
+    assert move_edge(text, 0, 1, "start", "char", False) == (0, 1)  # never empty

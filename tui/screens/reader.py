@@ -840,7 +840,7 @@ class ReaderScreen(SaywhoScreen):
 
     # ------------------------------------------------------------------ spans and selection
     def action_span(self, edge: str, unit: str, grow: int) -> None:
-        """Move the start or end of the current quote by a word or a sentence."""
+        """Move the start or end of the current quote by a character, a word or a sentence."""
         if (q := self._need_quote()) is None or self.doc is None:
             return
         start, end = textnav.move_edge(self.doc.text, q.start, q.end, edge, unit, bool(grow))
