@@ -30,7 +30,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	@command -v tmux >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq tmux) || echo "tmux unavailable: the e2e test will be skipped"
 	$(BIN)/ruff check annotations tui tests bench
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py
