@@ -295,12 +295,7 @@ NOTE = schema.Record(
         "span": schema.Maybe(schema.SpanPair()),
         "stance": schema.LABEL,
         "parts": schema.PARTS,
-        "cue_lemma": schema.Text(schema.MAX_LABEL),
-        "origin": schema.Text(),
-        "confidence": schema.Confidence(),
-        "note": schema.NOTE,
-        "created": schema.STAMP,
-        "updated": schema.STAMP,
+        **schema.QUOTE_EXTRAS,
         "speaker": schema.Maybe(_NOTE_SPEAKER),
     }
 )

@@ -285,12 +285,7 @@ _QUOTE_RECORD = schema.Record(
         "speaker_name": schema.NAME,
         "mention": _Number(),
         "cue": schema.Maybe(schema.SpanPair()),
-        "cue_lemma": schema.Text(schema.MAX_LABEL),
-        "origin": schema.Text(),
-        "confidence": schema.Confidence(),
-        "note": schema.NOTE,
-        "created": schema.STAMP,
-        "updated": schema.STAMP,
+        **schema.QUOTE_EXTRAS,
     }
 )
 _SPEAKER_RECORD = schema.Record(

@@ -394,6 +394,13 @@ QUOTE = Record(
 )
 """One quote of the interchange shape (DESIGN.md), plus saywho's own extra keys."""
 
+QUOTE_EXTRAS: Mapping[str, Spec] = {
+    key: QUOTE.fields[key]
+    for key in ("cue_lemma", "origin", "confidence", "note", "created", "updated")
+}
+"""The quote fields other tools have no place for: the formats that carry them in a note or a
+comment (brat, CoNLL) check them with these, as the interchange shape does."""
+
 SPEAKER = Record(
     {
         "id": Id(),

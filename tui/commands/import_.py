@@ -210,8 +210,7 @@ def _run_foreign(
             except SaywhoError as exc:
                 problems.append(exc.message)
                 continue
-            problems += [r.reason if r.reason.startswith(str(path)) else f"{path}: {r.reason}"
-                         for r in refused]
+            problems += [f"{path}: {r.reason}" for r in refused]
             for item in matched:
                 try:
                     if session.put_layer(item.doc_id, item.layer, replace=args.replace):

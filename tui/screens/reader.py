@@ -469,10 +469,8 @@ class ReaderScreen(SaywhoScreen):
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
             self.set_layer(outcome.layer, follow, scroll=True)
         elif self.bridge.pending == 0 and outcome.layer is not None:
-            saved, anno = outcome.layer, self.anno
-            same = saved is anno or (anno is not None and saved.quotes == anno.quotes)
-            if not same and _view_key(saved, saved.sorted_quotes()) != _view_key(
-                anno, self.quotes
+            if _view_key(outcome.layer, outcome.layer.sorted_quotes()) != _view_key(
+                self.anno, self.quotes
             ):  # edited elsewhere (a reader or queue on top of this one): redraw
                 self.set_layer(outcome.layer, self.current_id)
             else:
