@@ -5,7 +5,9 @@ journal entry, an edit that reached its layer file unreported (the one in flight
 edit too, and one undo after the restart takes back exactly the last edit on disk (then a redo
 puts it back, so the next round starts from the same state). The loop count defaults to 100
 kills (the bar this project holds itself to) and can be raised with ``SAYWHO_KILL_LOOPS`` for a
-longer soak.
+longer soak. Writers are forked from a pre-imported parent (``zygote``), so the kills land among
+edits rather than in the interpreter's start-up, and at least half of them must come after a
+reported save.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,27 +23,10 @@ import pytest
 
 from annotations.store import Project
 from annotations.store.journal import Journal
-from tests.conftest import REPO, make_project
+from tests.conftest import make_project
+from tests.reliability.zygote import Zygote
 
 KILLS = int(os.environ.get("SAYWHO_KILL_LOOPS", "100"))
-
-
-def _start_writer(folder: Path, first: int, count: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.reliability.writer",
-            str(folder),
-            "ann",
-            str(first),
-            str(count),
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def _all_files_parse(folder: Path) -> None:
@@ -71,16 +54,19 @@ def test_sigkill_at_random_moments_loses_no_saved_edit(tmp_path: Path) -> None:
     acknowledged: set[int] = set()
     journaled_edits = _JournaledEdits(folder)
     last_on_disk: int | None = None
-    for _ in range(KILLS):
-        proc = _start_writer(folder, counter, 10_000)
-        time.sleep(rng.uniform(0.05, 0.45))
+    zygote = Zygote()
+    rounds_with_saves = 0
+    for n in range(KILLS):
+        proc = zygote.spawn("writer", tmp_path / f"out{n}", folder, "ann", counter, 10_000)
+        time.sleep(rng.uniform(0.05, 0.3))
         proc.send_signal(signal.SIGKILL)
-        out, _err = proc.communicate(timeout=30)
+        out, _err = proc.communicate()
         saved = [int(line.split()[1]) for line in out.splitlines() if line.startswith("saved ")]
         for k in saved:
             last_saved[_target(k)] = k
             landed.setdefault(_target(k), []).append(k)
         acknowledged.update(saved)
+        rounds_with_saves += bool(saved)
         in_flight = saved[-1] + 1 if saved else counter
         last_on_disk = saved[-1] if saved else last_on_disk
         counter += len(saved) + 1000  # unreported edits may still have landed
@@ -109,7 +95,10 @@ def test_sigkill_at_random_moments_loses_no_saved_edit(tmp_path: Path) -> None:
             )
             if last_on_disk is not None:
                 _undo_takes_back(project, last_on_disk, landed[_target(last_on_disk)])
-    assert last_saved, "the writer never got to report a save: the kill window is too short"
+    zygote.close()
+    print(f"{rounds_with_saves} of {KILLS} kills landed after a save")
+    assert rounds_with_saves >= KILLS // 2, (
+        f"only {rounds_with_saves} of {KILLS} kills landed after a save: the window is too short")
 
 
 def _target(k: int) -> tuple[str, str]:

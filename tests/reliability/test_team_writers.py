@@ -7,7 +7,9 @@ staggered random moments): every file parses; every edit an annotator was told w
 their layer and their journal; every document the importer was told was imported is listed and
 readable; and each annotator's undo after the restart takes back exactly their own last edit on
 disk (a redo puts it back). The loop runs until each annotator has had ``EDITS`` edits
-acknowledged (300 by default, ``SAYWHO_TEAM_EDITS`` to change), bounded in rounds.
+acknowledged (300 by default, ``SAYWHO_TEAM_EDITS`` to change) and at least ``MIN_ROUNDS`` rounds
+have passed, bounded in rounds. The processes are forked from a pre-imported parent
+(``zygote``), so they are writing within milliseconds and the kills land among edits.
 """
 
 from __future__ import annotations
@@ -16,30 +18,20 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from annotations.store import Project
-from tests.conftest import REPO, make_project
+from tests.conftest import make_project
+from tests.reliability.zygote import Forked, Zygote
 
 ANNOTATORS = ("ana", "ben", "cleo")
 EDITS = int(os.environ.get("SAYWHO_TEAM_EDITS", "300"))
-MAX_ROUNDS = 60
+MIN_ROUNDS = 20
+MAX_ROUNDS = 80
 N_DOCS = 3
-
-
-def _start(module: str, *args: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", f"tests.reliability.{module}", *map(str, args)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def _target(k: int) -> tuple[str, str]:
@@ -70,15 +62,16 @@ class _Annotator:
         self.last_saved: dict[tuple[str, str], int] = {}
         self.landed: dict[tuple[str, str], list[int]] = {}
         self.last_on_disk: int | None = None
-        self.proc: subprocess.Popen[str] | None = None
+        self.proc: Forked | None = None
 
-    def start(self, folder: Path) -> None:
-        self.proc = _start("writer", folder, self.name, self.counter, 100_000, "--docs", N_DOCS)
+    def start(self, zygote: Zygote, folder: Path) -> None:
+        self.proc = zygote.spawn("writer", folder.parent / f"{self.name}.out", folder, self.name,
+                                 self.counter, 100_000, "--docs", N_DOCS)
 
     def collect(self) -> int:
         """Read the killed writer's report; return the edit that was in flight."""
         assert self.proc is not None
-        out, err = self.proc.communicate(timeout=60)
+        out, err = self.proc.communicate()
         assert "read-only" not in out, f"{self.name} was refused: {out} {err}"
         saved = [int(line.split()[1]) for line in out.splitlines() if line.startswith("saved ")]
         for k in saved:
@@ -146,13 +139,14 @@ def test_three_annotators_and_an_importer_killed_at_random_lose_nothing(tmp_path
     imported: set[int] = set()
     next_import = 0
     rounds = 0
-    while min(len(a.acknowledged) for a in team) < EDITS:
+    zygote = Zygote()
+    while rounds < MIN_ROUNDS or min(len(a.acknowledged) for a in team) < EDITS:
         rounds += 1
         assert rounds <= MAX_ROUNDS, "the writers are too slow to reach the edit count"
         for annotator in team:
-            annotator.start(folder)
-        importer = _start("importer", folder, next_import, 100_000)
-        time.sleep(rng.uniform(0.6, 1.4))
+            annotator.start(zygote, folder)
+        importer = zygote.spawn("importer", tmp_path / "importer.out", folder, next_import, 100_000)
+        time.sleep(rng.uniform(0.1, 0.5))
         procs = [*(a.proc for a in team), importer]
         rng.shuffle(procs)
         for proc in procs:  # staggered kills: some writers outlive others
@@ -160,7 +154,7 @@ def test_three_annotators_and_an_importer_killed_at_random_lose_nothing(tmp_path
             proc.send_signal(signal.SIGKILL)
             time.sleep(rng.uniform(0.0, 0.05))
         in_flight = {a.name: a.collect() for a in team}
-        out, _err = importer.communicate(timeout=60)
+        out, _err = importer.communicate()
         done = [int(line.split()[1]) for line in out.splitlines() if line.startswith("imported ")]
         imported.update(done)
         next_import = (done[-1] if done else next_import) + 1000
@@ -174,4 +168,6 @@ def test_three_annotators_and_an_importer_killed_at_random_lose_nothing(tmp_path
             for k in sorted(imported)[-3:]:
                 assert f"Story {k}." in project.document(f"imp{k}").text
             assert {f"d{i}" for i in range(N_DOCS)} <= listed
+    zygote.close()
+    print(f"{rounds} rounds")
     assert imported, "the importer never got to report an import: the window is too short"
