@@ -10,8 +10,9 @@ least 50 % of the word tokens of each, matched one-to-one, best first. On top of
   that match as in score.py (same words, or one's last word among the other's words);
 - **Cohen's kappa** on stance (and on quote type) over overlap-matched pairs where both quotes
   carry a label;
-- **Krippendorff's alpha** (nominal, any number of layers, missing values allowed, computed by
-  the ``krippendorff`` package) over *units* = clusters of matching quotes across layers: each
+- **Krippendorff's alpha** (nominal, any number of layers, missing values allowed: the
+  ``krippendorff`` package's coefficient, computed by its closed form from pooled counts,
+  ``pooled_alpha``) over *units* = clusters of matching quotes across layers: each
   layer's quotes are matched one-to-one against the clusters built so far (best overlap with
   any member, >= 50 %); unmatched quotes open new clusters. Alpha is given for stance, type and
   speaker (normalised canonical name);
@@ -25,13 +26,19 @@ least 50 % of the word tokens of each, matched one-to-one, best first. On top of
 A layer absent from a document did not annotate it: it is missing there, not "no quotes".
 Rejected quotes are left out by default. Everything is reported per document and overall
 (pooled over documents).
+
+Documents are taken one at a time (``agreement`` accepts a stream) and only counts are kept
+across them: matched label pairs per pair of layers (``PairCounts``), and for alpha how many
+units carry each tuple of values (``_Units``: nominal alpha depends on nothing else), so memory
+does not grow with the corpus. A caller that writes each document's figures as they come
+(``per_document``) keeps none of them.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -58,11 +65,21 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     both raters used one and the same label throughout)."""
     if len(a) != len(b):
         raise ValueError("the two label lists must be paired")
-    n = len(a)
+    return pooled_kappa(Counter(zip(a, b, strict=True)))
+
+
+def pooled_kappa(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
+    """Cohen's kappa of paired labels given as how many times each (a, b) pair occurs;
+    ``None`` when undefined (``cohen_kappa``'s rule)."""
+    n = sum(pairs.values())
     if n == 0:
         return None
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
+    observed = sum(c for (x, y), c in pairs.items() if x == y) / n
+    ca: Counter[Hashable] = Counter()
+    cb: Counter[Hashable] = Counter()
+    for (x, y), c in pairs.items():
+        ca[x] += c
+        cb[y] += c
     expected = sum(ca[label] * cb[label] for label in ca.keys() | cb.keys()) / (n * n)
     if expected == 1.0:
         return None
@@ -138,12 +155,13 @@ def same_speaker(a: str | None, b: str | None) -> bool:
 
 def _items(text: str, layer: Layer, index: SpanIndex, exclude_rejected: bool) -> list[Item]:
     out = []
+    keys = {sid: speaker_key(s.name) for sid, s in layer.speakers.items()}  # once per speaker
     for q in layer.sorted_quotes():
         if exclude_rejected and q.status == "rejected":
             continue
         item = index.prepare({"start": q.start, "end": q.end})
         item["quote"] = q
-        item["speaker"] = speaker_key(layer.speaker_name(q))
+        item["speaker"] = keys.get(q.speaker_id or "")  # ``speaker_key`` of its name
         out.append(item)
     return out
 
@@ -159,8 +177,10 @@ class PairCounts:
     overlap: int = 0
     speaker_n: int = 0
     speaker_agree: int = 0
-    stance: list[tuple[str, str]] = field(default_factory=list)
-    types: list[tuple[str, str]] = field(default_factory=list)
+    stance: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """How many matched pairs carry each (stance in a, stance in b), both labelled."""
+    types: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """How many matched pairs carry each (type in a, type in b)."""
 
     def add(self, other: PairCounts) -> None:
         """Add another document's counts."""
@@ -171,8 +191,8 @@ class PairCounts:
         self.overlap += other.overlap
         self.speaker_n += other.speaker_n
         self.speaker_agree += other.speaker_agree
-        self.stance += other.stance
-        self.types += other.types
+        self.stance.update(other.stance)
+        self.types.update(other.types)
 
     def to_dict(self, a: str, b: str) -> dict[str, Any]:
         """The pair's figures: counts, F1s in percent, kappas."""
@@ -181,9 +201,9 @@ class PairCounts:
         def f1(tp: int) -> float:
             return round(100 * 2 * tp / total, 1) if total else 100.0
 
-        def kappa(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-            k = cohen_kappa([x for x, _ in pairs], [y for _, y in pairs])
-            return {"n": len(pairs), "kappa": None if k is None else round(k, 4)}
+        def kappa(pairs: Counter[tuple[str, str]]) -> dict[str, Any]:
+            k = pooled_kappa(pairs)
+            return {"n": sum(pairs.values()), "kappa": None if k is None else round(k, 4)}
 
         return {
             "a": a, "b": b, "docs": self.docs,
@@ -210,8 +230,8 @@ def _pair(a: list[Item], b: list[Item]) -> PairCounts:
         pc.speaker_n += 1
         pc.speaker_agree += same_speaker(a[i]["speaker"], b[j]["speaker"])
         if qa.stance and qb.stance:
-            pc.stance.append((qa.stance, qb.stance))
-        pc.types.append((qa.type, qb.type))
+            pc.stance[(qa.stance, qb.stance)] += 1
+        pc.types[(qa.type, qb.type)] += 1
     return pc
 
 
@@ -272,44 +292,61 @@ def _unit_value(item: Item | None, what: str) -> Hashable | None:
     return item["speaker"] or "(none)"
 
 
+def pooled_alpha(units: Mapping[tuple[Hashable | None, ...], int]) -> float | None:
+    """Nominal Krippendorff's alpha of units given as how many carry each tuple of values (one
+    per layer, ``None`` = missing), by the closed form (``weighted_nominal_alpha``: the
+    ``krippendorff`` package's coefficient, tested equal, from the counts alone); ``None``
+    when undefined (``krippendorff_alpha``'s rule: fewer than two layers or two values)."""
+    codes = {v for unit in units for v in unit if v is not None}
+    if len(next(iter(units), ())) < 2 or len(codes) < 2:
+        return None
+    return weighted_nominal_alpha(units)
+
+
 @dataclass
 class _Units:
-    """Alpha input pooled over documents: per field, one column per unit."""
+    """Alpha input pooled over documents: per field, how many units carry each tuple of
+    values (one per layer, ``None`` = missing); nominal alpha needs nothing else."""
 
     layers: Sequence[str]
-    columns: dict[str, list[list[Hashable | None]]] = field(default_factory=dict)
+    units: dict[str, Counter[tuple[Hashable | None, ...]]] = field(default_factory=dict)
     words: Counter[tuple[Hashable | None, ...]] = field(default_factory=Counter)
 
     def add(self, clusters: list[dict[str, Item]], present: Mapping[str, list[Item]],
             n_words: int) -> None:
         """One document: its quote clusters, and its ``n_words`` words as word units."""
-        for what in CLUSTER_FIELDS:
-            cols = self.columns.setdefault(what, [])
-            for c in clusters:
-                cols.append([_unit_value(c.get(n), what) for n in self.layers])
-        inside = {n: frozenset().union(*(item["_t"] for item in present[n]))
-                  for n in self.layers if n in present}
-        marked: Counter[tuple[Hashable | None, ...]] = Counter(
-            tuple(None if n not in inside else int(t in inside[n]) for n in self.layers)
-            for t in frozenset().union(*inside.values())
-        )
-        unmarked = n_words - sum(marked.values())
+        fields = [(what, self.units.setdefault(what, Counter())) for what in CLUSTER_FIELDS]
+        for c in clusters:
+            members = [c.get(n) for n in self.layers]
+            for what, counts in fields:
+                counts[tuple([_unit_value(m, what) for m in members])] += 1
+        # each word inside some quote: a bit per layer that has it inside one of its quotes
+        masks: dict[int, int] = {}
+        for bit, n in enumerate(self.layers):
+            for item in present.get(n, ()):
+                for t in item["_t"]:
+                    masks[t] = masks.get(t, 0) | 1 << bit
+        for mask, count in Counter(masks.values()).items():
+            self.words[tuple(None if n not in present else (mask >> bit) & 1
+                             for bit, n in enumerate(self.layers))] += count
+        unmarked = n_words - len(masks)
         if unmarked > 0:
-            marked[tuple(None if n not in inside else 0 for n in self.layers)] += unmarked
-        self.words.update(marked)
+            self.words[tuple(None if n not in present else 0 for n in self.layers)] += unmarked
 
     def extend(self, other: _Units) -> None:
-        for what, cols in other.columns.items():
-            self.columns.setdefault(what, []).extend(cols)
+        """Pool another document's units in."""
+        for what, counts in other.units.items():
+            self.units.setdefault(what, Counter()).update(counts)
         self.words.update(other.words)
 
     def to_dict(self) -> dict[str, Any]:
+        """Alpha and the number of units per field."""
         out = {}
         for what in CLUSTER_FIELDS:
-            cols = self.columns.get(what, [])
-            matrix = [[col[r] for col in cols] for r in range(len(self.layers))]
-            alpha = krippendorff_alpha(matrix) if cols else None
-            out[what] = {"units": len(cols), "alpha": None if alpha is None else round(alpha, 4)}
+            counts = self.units.get(what, Counter())
+            alpha = pooled_alpha(counts)
+            out[what] = {"units": sum(counts.values()),
+                         "alpha": None if alpha is None else round(alpha, 4)}
         alpha = weighted_nominal_alpha(self.words)
         out["words"] = {"units": sum(self.words.values()),
                         "alpha": None if alpha is None else round(alpha, 4)}
@@ -318,40 +355,67 @@ class _Units:
 
 @dataclass
 class AgreementReport:
-    """Agreement between ``layers``: per document and overall."""
+    """Agreement between ``layers``: overall, and per document unless handed on as they came
+    (``agreement``'s ``per_document``)."""
 
     layers: list[str]
     per_document: dict[str, dict[str, Any]]
     overall: dict[str, Any]
+    docs: int = -1
+    """Documents compared (-1: as many as ``per_document`` holds)."""
+
+    @property
+    def documents(self) -> int:
+        """How many documents were compared."""
+        return len(self.per_document) if self.docs < 0 else self.docs
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ``layers``, ``docs``, ``overall``, ``per_document``."""
-        return {"layers": self.layers, "docs": len(self.per_document),
+        return {"layers": self.layers, "docs": self.documents,
                 "overall": self.overall, "per_document": self.per_document}
 
 
+DocLayers = tuple[str, str, Mapping[str, Layer]]
+"""One document to compare: its id, its text, and its layers by name."""
+
+
+def choose_layers(names: Iterable[str]) -> list[str]:
+    """The layers compared when none are named: every annotator's (suggestions and final
+    left out if at least two others exist), sorted."""
+    ordered = sorted(set(names))
+    people = [n for n in ordered if n not in (SUGGESTIONS_LAYER, FINAL_LAYER)]
+    return people if len(people) >= 2 else ordered
+
+
 def default_layers(docs: Mapping[str, tuple[str, Mapping[str, Layer]]]) -> list[str]:
-    """All annotators' layer names in ``docs`` (suggestions and final left out if others
-    exist), sorted."""
-    names = sorted({n for _, layers in docs.values() for n in layers})
-    people = [n for n in names if n not in (SUGGESTIONS_LAYER, FINAL_LAYER)]
-    return people if len(people) >= 2 else names
+    """``choose_layers`` over the layers in ``docs``."""
+    return choose_layers(n for _, layers in docs.values() for n in layers)
 
 
 def agreement(
-    docs: Mapping[str, tuple[str, Mapping[str, Layer]]],
+    docs: Mapping[str, tuple[str, Mapping[str, Layer]]] | Iterable[DocLayers],
     layers: Sequence[str] | None = None,
     *,
     exclude_rejected: bool = True,
+    per_document: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> AgreementReport:
-    """Agreement between ``layers`` (default: ``default_layers``) over ``docs``:
-    doc id -> (text, layer name -> Layer)."""
-    names = list(layers) if layers else default_layers(docs)
+    """Agreement between ``layers`` over ``docs``: doc id -> (text, layer name -> Layer), or
+    a stream of ``(doc id, text, layers)`` taken one at a time (then ``layers`` must be named:
+    default ``default_layers`` of a mapping). ``per_document``: hand each document's figures
+    to it as they come instead of keeping them in the report."""
+    if isinstance(docs, Mapping):
+        names = list(layers) if layers else default_layers(docs)
+        stream: Iterable[DocLayers] = ((d, text, ls) for d, (text, ls) in docs.items())
+    elif layers:
+        names, stream = list(layers), docs
+    else:
+        raise ValueError("name the layers to compare over a stream of documents")
     pair_names = list(combinations(names, 2))
     total_pairs = {p: PairCounts() for p in pair_names}
     total_units = _Units(names)
-    per_document: dict[str, dict[str, Any]] = {}
-    for doc_id, (text, doc_layers) in docs.items():
+    kept: dict[str, dict[str, Any]] = {}
+    count = 0
+    for doc_id, text, doc_layers in stream:
         index = SpanIndex(text)
         present = {n: _items(text, doc_layers[n], index, exclude_rejected)
                    for n in names if n in doc_layers}
@@ -364,13 +428,17 @@ def agreement(
         units = _Units(names)
         units.add(_clusters(present), present, len(index.starts))
         total_units.extend(units)
-        per_document[doc_id] = {"layers": sorted(present), "pairs": pairs,
-                                "alpha": units.to_dict()}
+        entry = {"layers": sorted(present), "pairs": pairs, "alpha": units.to_dict()}
+        count += 1
+        if per_document is None:
+            kept[doc_id] = entry
+        else:
+            per_document(doc_id, entry)
     overall = {
         "pairs": [total_pairs[(a, b)].to_dict(a, b) for a, b in pair_names],
         "alpha": total_units.to_dict(),
     }
-    return AgreementReport(names, per_document, overall)
+    return AgreementReport(names, kept, overall, count)
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -381,7 +449,7 @@ def summary_lines(report: AgreementReport) -> list[str]:
     """A short plain-text summary of the overall figures, one line per pair and per alpha."""
     overall = report.overall
     lines = [f"agreement between {', '.join(report.layers)} over "
-             f"{len(report.per_document)} documents"]
+             f"{report.documents} documents"]
     for p in overall["pairs"]:
         lines.append(
             f"{p['a']} vs {p['b']} ({p['docs']} docs, {p['quotes_a']}/{p['quotes_b']} quotes): "

@@ -228,17 +228,29 @@ def evaluate(
     id -> interchange dict with ``quotes`` (a missing doc counts as "no predictions").
     ``only_type`` and ``id_filter`` are score.py's ``--only-type`` and ``--filter``.
     """
+    return evaluate_pairs(((gd, pred_lines.get(gd["id"])) for gd in gold_lines),
+                          only_type=only_type, id_filter=id_filter)
+
+
+def evaluate_pairs(
+    pairs: Iterable[tuple[Mapping[str, Any], Mapping[str, Any] | None]],
+    *,
+    only_type: str | None = None,
+    id_filter: str = "",
+) -> dict[str, Any]:
+    """``evaluate`` over a stream of (gold line, prediction line or ``None``) pairs, taken one
+    at a time: only counts are kept, so a corpus of any size scores in flat memory."""
     pattern = re.compile(id_filter) if id_filter else None
     c: Counter[str] = Counter()
     by_type: Counter[str] = Counter()
     ndocs = 0
-    for gd in gold_lines:
+    for gd, pred_line in pairs:
         if pattern is not None and not pattern.search(gd["id"]):
             continue
         ndocs += 1
         index = SpanIndex(gd["text"])
         gold = [index.prepare(q) for q in gd.get("quotes") or ()]
-        pred_doc = pred_lines.get(gd["id"]) or {}
+        pred_doc = pred_line or {}
         pred = [index.prepare(q) for q in pred_doc.get("quotes") or ()]
         if only_type:
             gold, pred = _drop_other_type(gold, pred, only_type, c)

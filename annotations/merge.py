@@ -29,7 +29,8 @@ annotator (their layer, their journal, their status file) is written only while 
 annotator's session lock: the session's own annotator when the session is writable, anyone
 else by opening the project as them for the merge; an annotator whose lock a live process holds
 is refused. Layer files are written through ``atomic_write_bytes`` under the store's lock on the
-document's folder, after checking the file still holds what the merge decided on. Layers are
+document's folder, after checking the file still holds what the merge decided on, and recorded
+in the corpus index under that lock as every layer write of the store is. Layers are
 written before journal lines, so a merge stopped half-way is completed by merging again (a
 layer already taken is then equal, and only its journal lines are still missing).
 
@@ -42,7 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,7 +58,7 @@ from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
 from annotations.session import Session
 from annotations.store import Project, layout
 from annotations.store.assignments import AssignmentsFile
-from annotations.store.atomic import atomic_write_bytes, fsync_dir
+from annotations.store.atomic import FileIdentity, atomic_write_bytes, fsync_dir
 from annotations.store.documents import DocumentInfo
 from annotations.store.journal import Journal, journal_path, journal_paths
 from annotations.store.layers import document_folder, layer_file
@@ -546,10 +547,15 @@ def _fast_forward_problem(
     return None if held else "ours was changed outside the journal"
 
 
-def _write_layer(path: Path, expected: bytes | None, payload: bytes) -> bool:
+def _write_layer(
+    path: Path, expected: bytes | None, payload: bytes,
+    written: Callable[[FileIdentity], None] | None = None,
+) -> bool:
     """Replace our layer file with OTHER's bytes, under the store's lock on the document's
     folder, only while it still holds ``expected`` (None: still absent). False when it changed
-    meanwhile (nothing written)."""
+    meanwhile (nothing written). ``written`` gets the identity of the file written, still under
+    the lock: the corpus index's entry is recorded as the store's own layer write records it
+    (``LayerStore.on_write``), so two writes of one file reach the index in disk order."""
     created = not path.parent.is_dir()
     path.parent.mkdir(parents=True, exist_ok=True)
     if created:
@@ -561,8 +567,24 @@ def _write_layer(path: Path, expected: bytes | None, payload: bytes) -> bool:
             now = None
         if now != expected:
             return False
-        atomic_write_bytes(path, payload)
+        identity = atomic_write_bytes(path, payload)
+        if written is not None:
+            written(identity)
     return True
+
+
+def _index_writer(session: Session, doc_id: str, theirs: _LayerFile) -> Callable[
+    [FileIdentity], None
+]:
+    """What records a merged layer file in our corpus index (``SummaryIndex.record``, the
+    store's write path), from the records the merge decided on."""
+    layer = Layer(theirs.name, theirs.quotes, theirs.speakers)
+
+    def written(identity: FileIdentity) -> None:
+        session.read(lambda s: s.project.summary_index.record(doc_id, theirs.name, layer,
+                                                              identity))
+
+    return written
 
 
 # --------------------------------------------------------------------------- the merge
@@ -681,7 +703,8 @@ def _run(
             info = job.session.info(plan.doc)
             path = document_folder(job.ours, info) / layer_file(plan.name)
             assert plan.theirs is not None
-            if not _write_layer(path, plan.ours_raw, plan.theirs.raw):
+            written = _index_writer(job.session, plan.doc, plan.theirs)
+            if not _write_layer(path, plan.ours_raw, plan.theirs.raw, written):
                 job.refused_scopes.add(scope)
                 job.conflict("layer", f"{label}: changed here during the merge; ours kept, "
                              "merge again", **where)

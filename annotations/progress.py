@@ -7,19 +7,24 @@ the ``updated`` time of the reviewed quotes in their layers) and agreement so fa
 of ``saywho agree`` (``annotations.agreement``) over the documents that two or more annotators
 marked done, with each annotator's pooled 50 %-overlap span F1 against the others.
 
-Reading every document's layers, it belongs off the UI thread (the TUI's progress screen runs
-it in a worker); it is apart from ``annotations.team`` so that opening a document does not load
-the agreement figures.
+The figures come from the corpus index (``annotations.corpus_index``), checked against the
+layer files first (a ``stat`` per file of the team's layers): which documents each annotator has
+a layer of, their reviewed quotes and their last edit in it (``LayerSummary.reviewed`` and
+``edited``). Only the layers of documents done by two or more are read whole (for agreement),
+and a layer whose index entry predates ``edited``. Checking a large corpus still takes a
+moment, so it belongs off the UI thread (the TUI's progress screen runs it in a worker); it is
+apart from ``annotations.team`` so that opening a document does not load the agreement figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from annotations.agreement import AgreementReport, agreement, summary_lines
+from annotations.corpus_index import IndexedLayerNames, LayerSummary, stamp_time, summarize
 from annotations.errors import DamagedFileError, SaywhoError
 from annotations.model import Layer
 from annotations.team import DONE, IN_PROGRESS, NOT_STARTED, assignment, statuses
@@ -113,13 +118,8 @@ def team_progress(session: Session, annotators: Sequence[str] | None = None) -> 
     else:
         names = sorted({n for d, ns in stored.items() if d in in_project for n in ns}
                        | set(team.explicit))
-    layer_names: dict[str, list[str]] = {}
-    for doc_id in doc_ids:
-        try:
-            layer_names[doc_id] = session.layer_names(doc_id)
-        except DamagedFileError as exc:
-            warnings.append(exc.message)
-            layer_names[doc_id] = []
+    indexed = IndexedLayerNames(session, names)  # the index, checked against the files
+    layer_names = {doc_id: indexed.layer_names(doc_id) for doc_id in doc_ids}
     last = _journal_times(session, warnings)
     done_by: dict[str, list[str]] = {}
     rows_partial: dict[str, dict[str, Any]] = {}
@@ -144,15 +144,12 @@ def team_progress(session: Session, annotators: Sequence[str] | None = None) -> 
             if name not in layer_names[d]:
                 continue
             try:
-                layer = session.layer(d, name)
+                summary = _summary(session, d, name)
             except DamagedFileError as exc:
                 warnings.append(exc.message)
                 continue
-            for q in layer.quotes.values():
-                if q.status != "suggested":
-                    reviewed += 1
-                if q.status != "suggested" or q.origin == name:
-                    newest = _newer(newest, q.updated)
+            reviewed += summary.reviewed
+            newest = _newer(newest, summary.edited)
         done = sum(1 for d in mine if status_of[d] == DONE)
         rows_partial[name] = {
             "assigned": len(mine),
@@ -180,6 +177,15 @@ def team_progress(session: Session, annotators: Sequence[str] | None = None) -> 
         agreement=report,
         warnings=tuple(dict.fromkeys(warnings)),
     )
+
+
+def _summary(session: Session, doc_id: str, name: str) -> LayerSummary:
+    """The index's summary of a stored layer; an entry written before the last edit was kept
+    is made again from the layer read whole."""
+    summary = session.read(lambda s: s.project.summary_index.view_summary(doc_id, name))
+    if summary.edited is None:
+        summary = summarize(session.layer(doc_id, name), name)
+    return summary
 
 
 def _agreement_so_far(
@@ -231,12 +237,7 @@ def _journal_times(session: Session, warnings: list[str]) -> dict[str, datetime]
 
 def _newer(current: datetime | None, stamp: str | None) -> datetime | None:
     """The later of ``current`` and the ISO time ``stamp`` (naive times taken as UTC)."""
-    if not stamp:
+    when = stamp_time(stamp)
+    if when is None:
         return current
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return current
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return when if current is None or when > current else current

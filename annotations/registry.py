@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from annotations.model import Layer, Speaker
 
@@ -22,6 +23,7 @@ TITLES = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus names the same few thousand people again and again
 def registry_key(name: str) -> str:
     """The normalised form two names must share to be one corpus speaker."""
     words = re.findall(r"[\w-]+", re.sub(r"['\u2019]s\b", "", name.casefold()))
@@ -54,9 +56,7 @@ def build_registry(layers: Iterable[tuple[str, Layer]]) -> dict[str, CorpusSpeak
     for doc_id, layer in layers:
         local: dict[str, CorpusSpeaker] = {}
         for speaker in layer.speakers.values():
-            entry = _entry(registry, speaker)
-            entry.aliases.update(a for a in speaker.aliases if a != entry.name)
-            local[speaker.id] = entry
+            local[speaker.id] = register_speaker(registry, speaker)
         for quote in layer.quotes.values():
             if quote.status == "rejected" or quote.speaker_id not in local:
                 continue
@@ -64,6 +64,14 @@ def build_registry(layers: Iterable[tuple[str, Layer]]) -> dict[str, CorpusSpeak
             entry.quotes += 1
             entry.documents.add(doc_id)
     return registry
+
+
+def register_speaker(registry: dict[str, CorpusSpeaker], speaker: Speaker) -> CorpusSpeaker:
+    """Link one document's ``speaker`` into ``registry`` (its entry, made or updated: the
+    longest name wins, the others become aliases); ``build_registry``'s rule per speaker."""
+    entry = _entry(registry, speaker)
+    entry.aliases.update(a for a in speaker.aliases if a != entry.name)
+    return entry
 
 
 def _entry(registry: dict[str, CorpusSpeaker], speaker: Speaker) -> CorpusSpeaker:

@@ -13,23 +13,40 @@ knows no key table.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from annotations.errors import InputError
 from annotations.model import StanceLabel, StanceScheme
 from annotations.store import Project
+
+if TYPE_CHECKING:
+    from annotations.corpus_index import LayerSummary
 
 PENDING_RENAME = "pending_label_rename"
 """The setting that notes a label rename under way, so an interrupted one can be finished."""
 
 
 def label_usage(project: Project) -> Counter[str]:
-    """How many quotes carry each stance label, over every layer of every document."""
+    """How many quotes carry each stance label, over every layer of every document: what a
+    rename or a removal touches (``layer_label_usage`` counts one layer, the one in view)."""
     counts: Counter[str] = Counter()
     for doc_id in project.document_ids():
         for name in project.layer_names(doc_id):
             counts.update(q.stance for q in project.layer(doc_id, name).quotes.values() if q.stance)
+    return counts
+
+
+def layer_label_usage(summaries: Iterable[LayerSummary]) -> Counter[str]:
+    """How many quotes carry each stance label in one layer, summed over its documents'
+    summaries (``annotations.corpus_index``: one per document, no layer read). Every quote
+    counts, rejected ones too: the label is on it and a rename carries it."""
+    counts: Counter[str] = Counter()
+    for summary in summaries:
+        for group in summary.groups:
+            if group.stance:
+                counts[group.stance] += group.count
     return counts
 
 

@@ -38,12 +38,20 @@ from annotations.events import (
     SchemeChanged,
     SettingChanged,
 )
-from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceScheme, now_iso
+from annotations.model import (
+    FINAL_LAYER,
+    SUGGESTIONS_LAYER,
+    Document,
+    Layer,
+    StanceScheme,
+    now_iso,
+)
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
 from annotations.store.positions import ReaderPosition, read_position, write_position
 
 if TYPE_CHECKING:
     from annotations.corpus_index import CorpusView, DocSummary
+    from annotations.detect.suggestions import Suggestions
     from annotations.edits import Edit
 
 T = TypeVar("T")
@@ -82,6 +90,10 @@ class Session:
         self._detect = detect or rule_detector()
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        from annotations.learn.project import ProjectLearning
+
+        # the annotator's project model of quote suggestions (loaded when first used)
+        self.learning = ProjectLearning(self, active=detect is None)
 
     @classmethod
     def open(
@@ -248,10 +260,17 @@ class Session:
                 layer = self.project.layer(doc_id, name)
             return layer
 
-    def check_document(self, doc_id: str) -> None:
-        """Raise ``DamagedFileError`` when the document's text or annotations cannot be read."""
+    def forget(self, doc_id: str) -> None:
+        """Drop the document's text and layers from memory (``Project.forget``): a pass over
+        the whole corpus (``annotations.streaming``) reads one document at a time."""
         with self._lock:
-            self.project.check_document(doc_id)
+            self.project.forget(doc_id)
+
+    def check_document(self, doc_id: str, layers: Collection[str] | None = None) -> None:
+        """Raise ``DamagedFileError`` when the document's text or annotations (``layers``:
+        those layers' alone) cannot be read."""
+        with self._lock:
+            self.project.check_document(doc_id, layers)
 
     def verify(self) -> list[str]:
         """Open every document once; return the damage messages."""
@@ -335,7 +354,10 @@ class Session:
 
     # ----------------------------------------------------------------- detection
     def suggest(self, text: str, budget_s: float | None = None) -> Layer:
-        """The detector's suggestions for ``text``, checked against it.
+        """The detector's suggestions for ``text``, checked against it: the annotator's project
+        model's (``self.learning``, ``annotations.learn.project``) once one changes them, else
+        the session's detector's. In a team project the suggestions are shared, so they are the
+        rules' (``_others_annotate``).
 
         Detection has a time budget: the project setting ``detect_budget_s`` (a positive
         number of seconds), else ``DEFAULT_DETECT_BUDGET_S``. The rule detector stops itself
@@ -346,7 +368,8 @@ class Session:
         budget = self.detect_budget() if budget_s is None else budget_s
         started = time.monotonic()
         with detection_budget(float(budget)):
-            found = self._detect(text)
+            learned = None if self._others_annotate() else self.learning.detect(text)
+            found = learned if learned is not None else self._detect(text)
         if time.monotonic() - started > budget:
             raise DetectionTimeout(float(budget))
         return Layer(SUGGESTIONS_LAYER, found.quotes, found.speakers).check(text)
@@ -459,10 +482,18 @@ class Session:
         self._emit(DocumentChanged(doc_id, what))
         return self.stance_target(doc_id)
 
-    def label_usage(self) -> dict[str, int]:
-        """How many quotes carry each label, over every layer of every document."""
+    def label_usage(
+        self, layer: str | None = None, *, every_layer: bool = False
+    ) -> dict[str, int]:
+        """How many quotes carry each label in ``layer`` (default: the annotator's own) over
+        every document, read from the corpus index; ``every_layer``: over every layer of every
+        document instead (what a rename or a removal of the label touches)."""
         with self._lock:
-            return dict(scheme_rules.label_usage(self.project))
+            if every_layer:
+                return dict(scheme_rules.label_usage(self.project))
+            view = self.corpus_view(layer)
+            return dict(scheme_rules.layer_label_usage(
+                view.layer_summary(doc_id) for doc_id in view.doc_ids))
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store one project setting."""
@@ -493,7 +524,8 @@ class Session:
         budget = self.detect_budget()
         # the rule detector rebuilds in each worker; another detector may not leave this process
         rules = rule_detector().__code__
-        in_workers = jobs > 1 and getattr(self._detect, "__code__", None) is rules
+        in_workers = (jobs > 1 and getattr(self._detect, "__code__", None) is rules
+                      and self.learning.detector() is None)  # workers know no project model
 
         def detected_in_workers() -> Iterator[tuple[Document, Layer]]:
             from annotations.detect.parallel import detect_each
@@ -549,6 +581,40 @@ class Session:
             if report.added:
                 self._emit(DocumentsAdded(tuple(report.added)))
         return report
+
+    def resuggest(self, doc_id: str, fresh: Suggestions) -> int:
+        """Replace the untouched suggestions of ``doc_id`` with ``fresh`` (a project model's,
+        ``annotations.learn.resuggest``: never a quote a human changed) in the layer this
+        annotator sees: their own when it is stored, else the suggestions it is seeded from.
+        Read, merged and stored under the lock (``put_layer``: journaled, indexed,
+        ``LayerStored``); a layer whose every quote is reviewed is left alone. Returns how many
+        suggestions changed (0: nothing was written). In a team project (another annotator's
+        layer is stored) only a layer of this annotator's own is re-suggested, never the shared
+        suggestions (``_others_annotate``)."""
+        from annotations.learn.resuggest import resuggest
+
+        with self._lock:
+            name = self.annotator if self.project.has_layer(doc_id, self.annotator) else (
+                SUGGESTIONS_LAYER)
+            if name == SUGGESTIONS_LAYER and self._others_annotate():
+                return 0
+            layer = self.project.layer(doc_id, name)
+            if name == self.annotator and layer.quotes and all(
+                    q.status != "suggested" for q in layer.quotes.values()):
+                return 0
+            new, changed = resuggest(layer, fresh)
+            if changed:
+                self.put_layer(doc_id, new, replace=True)
+            return changed
+
+    def _others_annotate(self) -> bool:
+        """Whether the corpus index holds a layer of someone else than this annotator (the
+        suggestions and the final layer aside). Then the shared suggestions are everyone's
+        starting point, and one coder's learned model must not change them: coders stay
+        independent, so their agreement means something."""
+        with self._lock:
+            names = set(self.project.summary_index.refresh().rows)
+        return bool(names - {SUGGESTIONS_LAYER, FINAL_LAYER, self.annotator})
 
     def put_layer(self, doc_id: str, layer: Layer, *, replace: bool = False) -> bool:
         """Store a whole layer (another annotator's, gold) for a document.

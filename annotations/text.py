@@ -17,6 +17,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 PARAGRAPH_RE = re.compile(r"[^\n]+")
 WORD_RE = re.compile(r"\w+(?:[’'\-]\w+)*")
@@ -27,7 +28,8 @@ END_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)|\n")
 # costs the square of its length. ``sentences`` tries the one case it skips on its own: a
 # scan that starts inside such a run.
 _END_IN_RUN_RE = re.compile(r"(?<=[.!?…])[.!?…]")
-_END_FROM_RUN_START_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"”’'»)\]]*(?=\s)|\n")
+# (Its first mark is matched before the look-behind, so a search skips to the next mark.)
+_END_FROM_RUN_START_RE = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*[\"”’'»)\]]*(?=\s)|\n")
 CLOSING_MARKS = "\"”»’'"
 OPENING_MARKS = "\"“‘'«(["
 
@@ -52,10 +54,16 @@ SENTENCE_STARTERS = frozenset(
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of each non-blank line, white space trimmed."""
+    return list(_paragraphs(text))
+
+
+@lru_cache(maxsize=8)
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """``paragraphs`` of the last few texts: the detector's stages ask for the same text's."""
     out: list[tuple[int, int]] = []
     for m in PARAGRAPH_RE.finditer(text):
         _add_trimmed(text, m.start(), m.end(), out)
-    return out
+    return tuple(out)
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -95,13 +103,10 @@ def tokens(
     every offset in ``cuts`` inside it (annotation boundaries, see ``span_edges``).
     """
     end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    for m in TOKEN_RE.finditer(text, start, end):
-        s, e = m.span()
-        if e - s > 1 and text[e - 1] == "." and abbreviation_before(text, e - 1) is None:
-            spans += [(s, e - 1), (e - 1, e)]
-        else:
-            spans.append((s, e))
+    spans = [m.span() for m in TOKEN_RE.finditer(text, start, end)]
+    dot = text.find(".", start + 1, end)
+    if dot != -1:
+        spans = _split_full_stops(text, spans, dot, end)
     if not cuts:
         return spans
     points = sorted(cuts)
@@ -113,6 +118,29 @@ def tokens(
             s = points[i]
             i += 1
         out.append((s, e))
+    return out
+
+
+def _split_full_stops(
+    text: str, spans: list[tuple[int, int]], dot: int, end: int
+) -> list[tuple[int, int]]:
+    """``spans`` with the full stop that ends a word token split off as a token of its own,
+    unless it closes an abbreviation, an initial or a dotted acronym ("Mr.", "J.", "U.S.");
+    ``dot`` is the first full stop of ``text`` after the first offset of the range."""
+    out: list[tuple[int, int]] = []
+    done = 0  # spans before this index are in ``out`` (or wait there unchanged)
+    while dot != -1:
+        i = bisect.bisect_right(spans, (dot, end + 1), done) - 1  # the last starting by ``dot``
+        if i >= done and spans[i][1] == dot + 1 and spans[i][0] < dot and abbreviation_before(
+                text, dot) is None:
+            s, e = spans[i]
+            out += spans[done:i]
+            out += [(s, dot), (dot, e)]
+            done = i + 1
+        dot = text.find(".", dot + 1, end)
+    if not done:
+        return spans
+    out += spans[done:]
     return out
 
 

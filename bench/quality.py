@@ -3,8 +3,10 @@
 Runs ``DEFAULT_DETECTOR`` on ggt-dev, polnear-dev and polnear-train (never tuned on: the
 held-out check), writes predictions (interchange JSONL; the parts of a split quote are written
 as separate items, the way the gold files store discontinuous quotes) to a temporary file,
-scores them with ``score.py --json`` and prints one JSON object per file, then a last line with
-everything. Skips (exit 0, message) when the shared data folder is absent.
+scores them with ``score.py --json`` and prints one JSON object per file; then
+``saywho detect-eval`` (the project model learned from the first 5/10/20 corrected articles,
+scored on the second half of the file) on ggt-dev and polnear-dev, one line each; then a
+last line with everything. Skips (exit 0, message) when the shared data folder is absent.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ SHARED = ROOT.parent / "shared"
 DATA = SHARED / "data"
 SCORER = SHARED / "eval" / "score.py"
 FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl", "polnear-train.jsonl")
+DETECT_EVAL_FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl")
+DETECT_EVAL_ARTICLES = (5, 10, 20)
 
 
 def predict_line(doc_id: str, text: str) -> dict:
@@ -80,8 +84,26 @@ def main() -> int:
             "end_to_end_f1": res["end_to_end_overlap50_plus_speaker"]["F1"],
             "resolved_to_ref": res["speaker_acc_on_matched"]["resolved_to_ref"],
         }
-    print(json.dumps({"detector": DEFAULT_DETECTOR.version, "quality": summary}))
+    learned = {}
+    for name in DETECT_EVAL_FILES:
+        res = detect_eval_file(name)
+        print(json.dumps({"detect_eval": name, **res}))
+        learned[name] = {"base": res["base"], "articles": res["articles"]}
+    print(json.dumps({"detector": DEFAULT_DETECTOR.version, "quality": summary,
+                      "detect_eval": learned}))
     return 0
+
+
+def detect_eval_file(name: str) -> dict:
+    """``saywho detect-eval`` on one gold file (5, 10, 20 corrected articles), with the time."""
+    from annotations.learn.simulate import detect_eval
+
+    docs = [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines()
+            if x.strip()]
+    t0 = time.perf_counter()
+    res = detect_eval(docs, DETECT_EVAL_ARTICLES)
+    res["seconds"] = round(time.perf_counter() - t0, 1)
+    return res
 
 
 if __name__ == "__main__":

@@ -3,9 +3,22 @@
 Builds two projects, 1,000 and 100,000 documents of 10 quotes each (``--quick``: 1,000 and
 10,000), without the detector: each document's suggestions are generated here and written
 through the store's own bulk path (``Project.add_documents``), which also writes the corpus
-index as it goes. Projects are kept between runs in ``$SAYWHO_BENCH_DIR`` (default
-``~/.cache/saywho-bench``) and rebuilt only when missing (a ``built.json`` marks a finished
-build; ``--rebuild`` forces one). Then, for each size, in a fresh interpreter (``--runs`` times):
+index as it goes; then a second annotator's layer (``bench2``: most suggestions accepted,
+some rejected, stances set, a few spans and speakers changed) is stored on every document
+through ``Project.put_layer``, for ``saywho agree``. Projects are kept between runs in
+``$SAYWHO_BENCH_DIR`` (default ``~/.cache/saywho-bench``) and rebuilt only when missing (a
+``built.json`` marks a finished build, with its ``BUILD_VERSION``; a version-1 project, without
+the second layer, is upgraded in place; ``--rebuild`` forces a build). The corpus-wide
+commands (``--only cli``), each once per size in a fresh interpreter (wall time and that
+process's peak resident memory, read by a small launcher, ``LAUNCHER``):
+
+  stats_s              ``saywho stats --json``
+  export_jsonl_s, export_rss_mb   ``saywho export --format jsonl``
+  agree_s, agree_rss_mb           ``saywho agree --layers suggestions bench2 --json``
+
+Targets: ``stats_s_100k`` <= 15, ``export_jsonl_s_100k`` <= 30, ``export_rss_mb_100k`` <= 250,
+``agree_s_100k`` <= 60, ``agree_rss_mb_100k`` <= 300. Then the TUI (``--only tui``), for each
+size, in a fresh interpreter (``--runs`` times):
 
   project_open_s       ``Session.open`` (the document list in saywho.json: not the index)
   library_first_frame_s  app construction until the library has drawn its first rows
@@ -31,7 +44,7 @@ JSON object.
 Building takes about 3 s for 1,000 documents and 6-11 min for 100,000 on a 2-core machine
 (two fsyncs per document: its text and its suggestions file), once.
 
-Usage: python bench/scale.py [--quick] [--runs N] [--keys N] [--rebuild]
+Usage: python bench/scale.py [--quick] [--runs N] [--keys N] [--rebuild] [--only tui,cli]
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -56,8 +70,10 @@ sys.path.insert(0, str(ROOT))
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker  # noqa: E402
 
 ANNOTATOR = "bench"
+SECOND = "bench2"  # a second annotator's layer on every document, for ``saywho agree``
 QUOTES_PER_DOC = 10
-BUILD_VERSION = 1
+BUILD_VERSION = 2  # 2: the second layer, and an index whose summaries hold speakers' voices
+STANCES = ("support", "oppose", "neutral", "unclear", None)
 NAMES = ("Jim Kenney", "Ana Ortiz", "Li Wei", "Kwame Mensah", "Sarah O'Neil", "Tom Homan",
          "Maria Lopez", "John Smith", "Aisha Khan", "Pedro Alves")
 WORDS = ("the city council policy immigration federal agents local police community residents "
@@ -106,6 +122,55 @@ def make_document(i: int) -> tuple[Document, Layer]:
     return doc, Layer(SUGGESTIONS_LAYER, quotes, speakers)
 
 
+def second_layer(i: int, text: str, suggestions: Layer) -> Layer:
+    """Document ``i``'s layer by a second annotator: most suggestions accepted, some rejected,
+    stances set, a few spans trimmed by a word and a few speakers changed (deterministic)."""
+    rng = random.Random(-1 - i)
+    speakers = sorted(suggestions.speakers)
+    quotes: dict[str, Quote] = {}
+    for qid, q in suggestions.quotes.items():
+        start = q.start
+        if rng.random() < 0.15:
+            start = text.index(" ", start) + 1
+        speaker = rng.choice(speakers) if rng.random() < 0.1 else q.speaker_id
+        status = rng.choices(("accepted", "rejected", "suggested"), (8, 1, 1))[0]
+        quotes[qid] = Quote(qid, start, q.end, text[start:q.end], q.type, speaker_id=speaker,
+                            stance=rng.choice(STANCES), confidence=q.confidence, status=status,
+                            origin=SECOND)
+    return Layer(SECOND, quotes, suggestions.speakers)
+
+
+def add_second_layers(folder: Path, n: int) -> float:
+    """Store ``SECOND`` on each of the ``n`` documents (one at a time, nothing kept), then
+    have the corpus index summarize every layer; returns the seconds it took."""
+    from annotations.session import Session
+    from annotations.store import Project
+
+    started = time.perf_counter()
+    with Project.open(folder, ANNOTATOR) as project:
+        for i in range(n):
+            doc, suggestions = make_document(i)
+            project.put_layer(doc.id, second_layer(i, doc.text, suggestions))
+            project.forget(doc.id)
+    with Session.open(folder, ANNOTATOR) as session:
+        session.corpus_view()
+        session.verify_summaries(SECOND)
+    return time.perf_counter() - started
+
+
+def upgrade(folder: Path, info: dict[str, Any]) -> dict[str, Any]:
+    """A project of build version 1 brought to ``BUILD_VERSION``: the second layer added, and
+    the corpus index made again (its summaries now hold each speaker's voice)."""
+    index = folder / "index"
+    for old in index.glob("summaries.*"):
+        if old.suffix in (".bin", ".log"):
+            old.unlink()
+    took = add_second_layers(folder, int(info["documents"]))
+    info = {**info, "version": BUILD_VERSION, "upgrade_s": round(took, 1)}
+    (folder / "built.json").write_text(json.dumps(info))
+    return info
+
+
 def build(folder: Path, n: int, *, rebuild: bool = False) -> dict[str, Any]:
     """The project of ``n`` documents in ``folder`` (built unless a finished build is there)."""
     from annotations.session import Session
@@ -114,6 +179,8 @@ def build(folder: Path, n: int, *, rebuild: bool = False) -> dict[str, Any]:
     marker = folder / "built.json"
     if not rebuild and marker.exists():
         info = json.loads(marker.read_text())
+        if info.get("documents") == n and info.get("version") == 1:
+            return {**upgrade(folder, info), "cached": True}
         if info.get("documents") == n and info.get("version") == BUILD_VERSION:
             return {**info, "cached": True}
     if folder.exists():
@@ -123,10 +190,12 @@ def build(folder: Path, n: int, *, rebuild: bool = False) -> dict[str, Any]:
         report = project.add_documents((make_document(i) for i in range(n)), flush_every=2000)
         if report.failed:
             raise SystemExit(f"build failed: {report.failed[:3]}")
+    second = add_second_layers(folder, n)
     built = time.perf_counter() - started
     with Session.open(folder, ANNOTATOR) as session:  # read the index once: folded and checked
         session.corpus_view()
     info = {"documents": n, "version": BUILD_VERSION, "build_s": round(built, 1),
+            "second_layer_s": round(second, 1),
             "index_fold_s": round(time.perf_counter() - started - built, 2)}
     marker.write_text(json.dumps(info))
     return {**info, "cached": False}
@@ -240,6 +309,50 @@ def run_child(folder: Path, keys: int) -> dict[str, Any]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+CLI_FIGURES: dict[str, tuple[str, ...]] = {  # figure -> the command measured
+    "stats": ("stats", "--json"),
+    "export_jsonl": ("export", "--format", "jsonl", "--out", "{out}"),
+    "agree": ("agree", "--layers", SUGGESTIONS_LAYER, SECOND, "--json"),
+}
+
+
+# Runs a command and prints its wall time and peak memory. A small launcher of its own: a
+# child's peak (``ru_maxrss``) counts the memory it had when forked, so forked from this
+# script (which may have just built a project) it would report this script's size.
+LAUNCHER = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+took = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
+print(json.dumps({"s": took, "rss_mb": peak, "rc": done.returncode,
+                  "err": done.stderr[-2000:].decode(errors="replace")}))
+"""
+
+
+def run_cli(folder: Path, *args: str) -> tuple[float, float]:
+    """``saywho ARGS`` on the project in ``folder`` in a fresh interpreter, its output thrown
+    away: (wall seconds, peak resident memory in MB of that process)."""
+    cmd = [sys.executable, "-m", "tui.cli", "--project", str(folder), "--annotator", ANNOTATOR,
+           *args]
+    launched = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], capture_output=True,
+                              text=True, cwd=ROOT, check=True)
+    done = json.loads(launched.stdout)
+    if done["rc"] != 0:
+        raise SystemExit(f"{' '.join(args)}: {done['err']}")
+    return round(done["s"], 2), round(done["rss_mb"], 1)
+
+
+def measure_cli(folder: Path) -> dict[str, Any]:
+    """The corpus-wide commands on one project: seconds and peak memory of each."""
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for figure, args in CLI_FIGURES.items():
+            filled = [a.format(out=f"{tmp}/export.jsonl") for a in args]
+            out[f"{figure}_s"], out[f"{figure}_rss_mb"] = run_cli(folder, *filled)
+    return out
+
+
 def main() -> None:
     """Build (or reuse) the projects, measure each size, print JSON."""
     parser = argparse.ArgumentParser(description=__doc__,
@@ -248,6 +361,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="measuring runs per size")
     parser.add_argument("--keys", type=int, default=200, help="next-item keys timed per run")
     parser.add_argument("--rebuild", action="store_true", help="build the projects again")
+    parser.add_argument("--only", default="tui,cli", metavar="PARTS",
+                        help="what to measure: tui (library, review queue), cli (stats, export, "
+                             "agree), or both (default: tui,cli)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
@@ -263,6 +379,26 @@ def main() -> None:
         info = build(root / f"scale-{n}", n, rebuild=args.rebuild)
         result[f"build_{label(n)}"] = info
         print(f"{label(n)}: {json.dumps(info)}", file=sys.stderr)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    if not parts <= {"tui", "cli"} or not parts:
+        parser.error("--only takes tui, cli or tui,cli")
+    small, big = label(sizes[0]), label(sizes[1])
+    targets: dict[str, bool] = {}
+    if "cli" in parts:
+        for n in sizes:
+            cli = measure_cli(root / f"scale-{n}")
+            print(f"{label(n)}: {json.dumps(cli)}", file=sys.stderr)
+            result.update({f"{k}_{label(n)}": v for k, v in cli.items()})
+        for figure, limit in (("stats_s", 15), ("export_jsonl_s", 30),
+                              ("export_jsonl_rss_mb", 250), ("agree_s", 60),
+                              ("agree_rss_mb", 300)):
+            targets[f"{figure}_{big}"] = result[f"{figure}_{big}"] <= limit
+        result[f"export_rss_mb_{big}"] = result[f"export_jsonl_rss_mb_{big}"]
+        result[f"export_rss_mb_{small}"] = result[f"export_jsonl_rss_mb_{small}"]
+    if "tui" not in parts:
+        result["targets"] = targets
+        print(json.dumps(result))
+        return
     all_runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
     for _ in range(args.runs):  # sizes alternate, so a busy moment of the machine hits both
         for n in sizes:
@@ -285,10 +421,10 @@ def main() -> None:
         result[f"review_next_ms_p95_{name}"] = round(
             statistics.median(r["review_next_ms"]["p95"] for r in runs), 2)
         result[f"tui_rss_mb_{name}"] = max(r["tui_rss_mb"] for r in runs)
-    small, big = label(sizes[0]), label(sizes[1])
     result[f"library_ratio_{big}_{small}"] = round(
         result[f"library_first_frame_s_{big}"] / result[f"library_first_frame_s_{small}"], 3)
     result["targets"] = {
+        **targets,
         f"library_first_frame_s_{big}": result[f"library_first_frame_s_{big}"] <= 1.0,
         f"library_ratio_{big}_{small}": result[f"library_ratio_{big}_{small}"] <= 2,
         f"review_next_ms_median_{big}": result[f"review_next_ms_median_{big}"] <= 20,

@@ -89,3 +89,25 @@ def project(tmp_path: Path) -> Iterator[Project]:
     proj = make_project(tmp_path / "proj")
     yield proj
     proj.close()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every document whose layer the store reads (``get`` and the index's ``read_once``), in
+    order: for tests that what reads the corpus index reads no layer it does not need."""
+    from annotations.store.layers import LayerStore
+
+    seen: list[str] = []
+    get, read_once = LayerStore.get, LayerStore.read_once
+
+    def spy_get(self: LayerStore, doc_id: str, name: str) -> Layer:
+        seen.append(doc_id)
+        return get(self, doc_id, name)
+
+    def spy_read_once(self: LayerStore, doc_id: str, name: str):  # noqa: ANN202
+        seen.append(doc_id)
+        return read_once(self, doc_id, name)
+
+    monkeypatch.setattr(LayerStore, "get", spy_get)
+    monkeypatch.setattr(LayerStore, "read_once", spy_read_once)
+    yield seen

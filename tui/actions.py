@@ -75,6 +75,8 @@ NAVIGATION: tuple[ActionSpec, ...] = (
     ActionSpec("reader.prev", "p,k", "prev_quote", "Previous quote", "Navigate", True, "p",
                short="Prev"),
     ActionSpec("reader.colour", "c", "toggle_colour", "Colour by speaker / by stance", "View"),
+    ActionSpec("reader.panels", "backslash", "cycle_panels",
+               "Side panels: full / narrow / hidden", "View", key_display="\\"),
     ActionSpec(
         "reader.back", "escape", "back",
         "Cancel selection / clear focus / clear the quote filter / back", "Navigate"
@@ -216,8 +218,9 @@ def spec_for(binding_id: str | None) -> ActionSpec | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Layers, adjudication, stats, scheme editing, stance suggestions (screens in
-# tui/screens/{layers,adjudicate,stats,scheme}.py; stance suggestions: tui/stance_feed.py).
+# Layers, adjudication, stats, scheme editing, stance suggestions, learning quote suggestions
+# (screens in tui/screens/{layers,adjudicate,stats,scheme}.py; stance suggestions:
+# tui/stance_feed.py; quote suggestions: tui/quote_feed.py).
 
 ANALYSIS: tuple[ActionSpec, ...] = (
     ActionSpec("app.layer", "l", "switch_layer", "Switch layer (whose annotations)…", "Layers"),
@@ -232,6 +235,13 @@ ANALYSIS: tuple[ActionSpec, ...] = (
                "Team progress: assigned, done, reviewed, agreement", "General"),
     ActionSpec("app.guidelines", "G", "guidelines", "Coding guidelines (guidelines.md)",
                "General"),
+    # quote suggestions that learn from corrections (tui/quote_feed.py)
+    ActionSpec("app.learn", "Y", "learn_quotes",
+               "Learn from your corrections now (refit quote suggestions, re-suggest)", "Learn"),
+    ActionSpec("app.learn_status", "W", "learn_status",
+               "What quote suggestions learned (the project model's status)", "Learn"),
+    ActionSpec("app.learn_toggle", "Z", "toggle_learning",
+               "Quote suggestions learn from corrections: on / off", "Learn"),
 )
 
 ADJUDICATE: tuple[ActionSpec, ...] = (

@@ -23,6 +23,7 @@ from annotations.session import Session
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
+from tui.plain import say
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -213,6 +214,29 @@ class SaywhoApp(App[None]):
 
         if not isinstance(self.screen, SchemeScreen):
             self.push_screen(SchemeScreen(self.bridge))
+
+    # ------------------------------------------------------------------ learning
+    def action_learn_quotes(self) -> None:
+        """Refit the project model of quote suggestions now and re-suggest (``QuoteFeed``)."""
+        if self.bridge.quotes.learn():
+            self.notify("Learning from your corrections…", timeout=2)
+        else:
+            self.notify("Quote suggestions do not learn in this project: Z turns it on.",
+                        severity="warning", timeout=3)
+
+    def action_learn_status(self) -> None:
+        """Say what the project model of quote suggestions learned, and whether it is used."""
+        say(self, self.bridge.quotes.describe(), title="Quote suggestions", timeout=8)
+
+    def action_toggle_learning(self) -> None:
+        """Switch learning from corrections on or off for this project (``learn_quotes``)."""
+        if self.bridge.refused(self):
+            return
+        from annotations.learn.project import LEARN_SETTING
+
+        on = not self.bridge.quotes.enabled
+        self.bridge.change(f"learning from corrections {'on' if on else 'off'}",
+                           lambda s: s.set_setting(LEARN_SETTING, on))
 
     # ------------------------------------------------------------------ edits
     def action_undo(self) -> None:

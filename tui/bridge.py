@@ -7,9 +7,11 @@ handed back to the UI thread and published on ``outcomes``; the status bars foll
 ``save_states``. Screens get the bridge when they are built and subscribe to its signals: they
 never import the app, and the app never pokes attributes into them.
 
-The bridge also holds the view state every screen shares (which layer is shown and edited)
-and the stance suggestions (``StanceFeed``), which it tells about saved edits, layer switches
-and scheme changes.
+The bridge also holds the view state every screen shares (which layer is shown and edited),
+the stance suggestions (``StanceFeed``), which it tells about saved edits, layer switches
+and scheme changes, and the project model of quote suggestions (``QuoteFeed``), which it tells
+about saved edits, status changes and the ``learn_quotes`` setting; what that model learned is
+said in the status bar like a save (``learned``).
 
 The reader tells the bridge where it is (``remember_position``); the same worker stores that
 place for the annotator (``Session.remember_position``), at most once per ``position_delay``
@@ -39,12 +41,13 @@ from textual.dom import DOMNode
 from textual.signal import Signal
 
 from annotations.errors import InputError, SaywhoError
-from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
 from annotations.session import Session
 from annotations.store import EditReceipt
 from tui.plain import say
+from tui.quote_feed import QuoteFeed
 from tui.stance_feed import StanceFeed
 
 if TYPE_CHECKING:
@@ -110,6 +113,7 @@ class SessionBridge:
         self.scheme_changed: Signal[StanceScheme] = Signal(owner, "scheme-changed")
         self.session_events: Signal[Event | LiveEvent] = Signal(owner, "session-events")
         self.stance = StanceFeed(session, owner, lambda: self.active_layer)
+        self.quotes = QuoteFeed(session, owner, self.document_in_view, self.learned)
         self._registry: dict[str, CorpusSpeaker] | None = None
         self._unsubscribe = session.subscribe(self._heard)
         self.watcher: ProjectWatcher | None = None
@@ -261,6 +265,7 @@ class SessionBridge:
             self.stance.edit_saved(outcome.receipt)
             if outcome.receipt.change.speakers_after:
                 self._registry = None
+        self.quotes.outcome(outcome)
         self.outcomes.publish(outcome)
 
     def _in_words(self, outcome: Outcome) -> str:
@@ -282,6 +287,18 @@ class SessionBridge:
             return ""
         return f" (in {receipt.doc_id}, layer {receipt.layer})"
 
+    def learned(self, message: str, error: bool = False) -> None:
+        """What the quote model learned (or why it could not be saved), in the status bar:
+        an error like a failed save; otherwise said once no edit is saving (the save state
+        keeps saying whether the last edit is saved)."""
+        if error:
+            self._set_save("error", message)
+            say(self._owner, message, title="Quote suggestions", severity="error")
+        elif self.pending or self._settled.state == "error":  # the bar keeps the edit's state
+            say(self._owner, message, title="Quote suggestions", timeout=4)
+        else:
+            self._set_save(self._settled.state, message)
+
     def _set_save(self, state: str, message: str) -> None:
         self.save_state = SaveState(state, message)
         if state != "saving":
@@ -299,6 +316,8 @@ class SessionBridge:
             self.scheme_changed.publish(event.scheme)
         elif isinstance(event, DocumentsAdded | LayerStored):
             self._registry = None
+        elif isinstance(event, SettingChanged):
+            self.quotes.setting_changed(event.key, event.value)
         self.session_events.publish(event)
 
     # ------------------------------------------------------------------ live project
@@ -413,6 +432,7 @@ class SessionBridge:
         """Finish queued changes (and store the reader's last place) and stop the worker."""
         if self._place_timer is not None:
             self._place_timer.stop()
+        self.quotes.cancel()
         self._flush_position()
         self._pool.shutdown(wait=True)
         if self._live_pool is not None:

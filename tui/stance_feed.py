@@ -3,9 +3,18 @@
 What a label is, the snapshot and its cache, fitting and the uncertainty order are
 ``annotations.stance.suggester``; this module only runs it for the app. After a saved edit that
 changes what the model learns (``label_changed``), a layer switch or a scheme change, a thread
-worker reads the active layer of every document (one document at a time, under the session's
-lock) and refits. Refits never overlap: a request during one queues exactly one more. When a
+worker refits. Refits never overlap: a request during one queues exactly one more. When a
 refit lands, ``updated`` is published and the readers redraw their suggestions.
+
+What a refit reads does not grow with the corpus (issue "Corpus scale"): the model learns from
+the documents that hold labels, and suggests for those and for the documents whose suggestions
+were asked for (``suggestion``, ``uncertainty_order``: the ones opened). Which documents may
+hold labels comes from the corpus index, read once per layer (``may_hold_labels``;
+``annotations.stance.adapt.is_label`` then decides from the layer), and is
+kept current by this session's own saved edits; only those documents' layers are read (one at a
+time, under the session's lock, and again only when they changed). A document opened later gets
+its suggestions from the model already fitted (``StanceSuggester.extend``), so a suggestion does
+not depend on which other documents were opened.
 
 Nothing of it is paid for at startup: the suggester is built when first needed, and the first
 fit waits until the first screen has been painted, then ``FIRST_FIT_DELAY_S`` more, since it
@@ -17,7 +26,7 @@ Suggestions are shown, never applied: ``g`` in the reader takes one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -35,6 +44,7 @@ if TYPE_CHECKING:
     from annotations.stance.types import StanceSuggestion
 
 FIRST_FIT_DELAY_S = 0.3
+INDEX_SLICE = 2000  # index summaries read per hold of the session's lock (the UI saves between)
 
 
 class StanceFeed:
@@ -46,6 +56,12 @@ class StanceFeed:
         self._layer = layer
         self._model: StanceSuggester | None = None
         self._first_fit_due = False
+        # per layer: the documents whose index summary may hold labels (read once)
+        self._labelled: dict[str | None, frozenset[str]] = {}
+        self._touched: set[str] = set()  # documents whose labels this session changed
+        self._watched: set[str] = set()  # documents whose suggestions were asked for
+        self._base: SuggestionSet | None = None  # the latest fit
+        self._fit_wanted = True  # labels may have changed since: fit again, not only extend
         self.updated: Signal[int] = Signal(owner, "stance-updated")
 
     @property
@@ -59,16 +75,31 @@ class StanceFeed:
 
     # ------------------------------------------------------------------ reading
     def suggestion(self, doc_id: str, quote: Quote) -> StanceSuggestion | None:
-        """The latest suggestion for an unlabelled quote (``None``: nothing to say)."""
+        """The latest suggestion for an unlabelled quote (``None``: nothing to say); the
+        document's suggestions are made from now on (``watch``)."""
+        self.watch([doc_id])
         if self._model is None:  # nothing fitted yet
             return None
         return self._model.suggestion(doc_id, quote)
 
     def uncertainty_order(self, queue: Sequence[Key]) -> list[Key]:
-        """``queue`` with the most uncertain stance first."""
+        """``queue`` with the most uncertain stance first (its documents are watched from
+        now on: an order asked for before their suggestions are made puts them last)."""
         from annotations.stance.suggester import stance_uncertainty_order
 
+        self.watch(dict.fromkeys(doc_id for doc_id, _ in queue))
         return stance_uncertainty_order(self.model.current, queue)
+
+    def watch(self, doc_ids: Iterable[str]) -> None:
+        """Make suggestions for these documents too, from the next refit on (one is asked for
+        now when fitting has begun: a refit running may have missed them)."""
+        new = [d for d in doc_ids if d not in self._watched]
+        if not new:
+            return
+        self._watched.update(new)
+        model = self._model
+        if model is not None and (model.fits or model.refits.running):
+            self.request(fit=False)
 
     @property
     def current(self) -> SuggestionSet:
@@ -90,7 +121,7 @@ class StanceFeed:
 
     def edit_saved(self, receipt: EditReceipt) -> None:
         """A saved edit, undo or redo: refit when it changed what the model learns."""
-        if self._model is None:  # not fitted yet: the first fit reads everything
+        if self._model is None:  # not fitted yet: the first fit finds it in the index
             return
         from annotations.stance.suggester import label_changed
 
@@ -100,6 +131,7 @@ class StanceFeed:
             label_changed(change.quotes_before.get(qid), after)
             for qid, after in change.quotes_after.items()
         ):
+            self._touched.add(receipt.doc_id)
             self.request()
 
     def relabelled(self) -> None:
@@ -107,6 +139,7 @@ class StanceFeed:
         if self._model is None:
             return
         self._model.changed()
+        self._labelled.clear()  # labels renamed or removed: read the index again
         self.request()
 
     def layer_switched(self) -> None:
@@ -121,25 +154,66 @@ class StanceFeed:
         self.request()
 
     # ------------------------------------------------------------------ refitting
-    def request(self) -> None:
-        """Refit soon, off the UI thread."""
+    def request(self, *, fit: bool = True) -> None:
+        """Refit soon, off the UI thread (``fit=False``: only documents to suggest for were
+        added; the model fitted last serves them, see ``StanceSuggester.extend``)."""
+        if fit:
+            self._fit_wanted = True
         if not self.model.refits.request():
             return
         layer = self._layer()
         self._owner.run_worker(partial(self._refit, layer), thread=True, group="stance",
                                name="stance-refit", exit_on_error=False)
 
-    def _refit(self, layer: str | None) -> None:
+    def _labelled_documents(self, layer: str | None) -> frozenset[str]:
+        """The documents whose summary of ``layer`` may hold labels (``may_hold_labels``),
+        from the corpus index, a slice at a time; read once per layer."""
+        from annotations.stance.suggester import may_hold_labels
+
+        known = self._labelled.get(layer)
+        if known is not None:
+            return known
         session = self._session
+        view = session.corpus_view(layer)
+        ids = list(view.doc_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), INDEX_SLICE):
+            part = ids[start:start + INDEX_SLICE]
+            found.update(session.read(
+                lambda _s, part=part: [d for d in part if may_hold_labels(view.layer_summary(d))]
+            ))
+        self._labelled[layer] = frozenset(found)
+        return self._labelled[layer]
+
+    def _compute(self, layer: str | None) -> SuggestionSet:
+        """Fit on the documents that may hold labels (unless only documents to suggest for
+        were added since the last fit), then suggest for the watched documents too."""
+        session = self._session
+        model = self.model
+        learn = self._labelled_documents(layer) | self._touched
+        watched = set(self._watched)
+        ids = session.document_ids()
+
+        def read(doc_id: str):  # noqa: ANN202 - a Layer
+            return session.layer(doc_id, layer)
+
+        base = self._base
+        if base is None or base.layer != layer or self._fit_wanted:
+            self._fit_wanted = False  # before reading: a label saved meanwhile asks again
+            snap = model.snapshot([d for d in ids if d in learn], read, session.scheme, layer)
+            base = self._base = model.compute(snap, layer)
+        more = model.snapshot([d for d in ids if d in watched and d not in learn], read,
+                              session.scheme, layer)
+        return model.extend(base, more, model.fits + 1)
+
+    def _refit(self, layer: str | None) -> None:
         try:
-            snap = self.model.snapshot(
-                session.document_ids(), lambda d: session.layer(d, layer), session.scheme, layer
-            )
-            result: SuggestionSet | None = self.model.compute(snap, layer)
+            result: SuggestionSet | None = self._compute(layer)
             message = ""
         except Exception as exc:  # noqa: BLE001 - a failed refit must not take the app down
             result = None
             message = f"stance suggestions: {type(exc).__name__}: {exc}"
+            self._fit_wanted = True
         self._owner.post_message(
             events.Callback(callback=partial(self._refitted, result, message))
         )
@@ -153,7 +227,7 @@ class StanceFeed:
         elif message:
             say(self._owner, message, severity="warning", timeout=4)
         if again or (result is not None and result.layer != self._layer()):
-            self.request()
+            self.request(fit=False)  # what asked for it said whether to fit
 
     async def wait_idle(self, timeout: float = 30.0) -> None:
         """Wait until no refit is running or queued (for tests and quitting)."""

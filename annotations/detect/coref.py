@@ -2,11 +2,14 @@
 
 Named speaker phrases are reduced to a name core (titles and roles removed: "Philadelphia Mayor
 Jim Kenney" -> "Jim Kenney"); persons cluster by surname, organisations by name or acronym
-("ICE" ~ "U.S. Immigration and Customs Enforcement"). The canonical name is the longest core
-found anywhere in the text for the cluster. Pronouns go to the most recently mentioned
-compatible entity: he/she to a person of matching (or unknown) gender, they/we to a group or
-organisation, it to an organisation. Gender comes from Mr./Ms. and from the pronouns that
-follow an entity's mentions.
+("ICE" ~ "U.S. Immigration and Customs Enforcement"; "Acme Group" and "Apex Group" stay two),
+keeping a common-noun head ("the Clinton campaign" -> "Clinton campaign"). Document sources
+(polls, surveys, studies, reports) are named after their source and cluster by class: "Poll:"
+in a headline, "a Zogby poll", "the poll" and "the survey" are one speaker, "Zogby poll". The
+canonical name is the longest core found anywhere in the text for the cluster. Pronouns go to
+the most recently mentioned compatible entity: he/she to a person of matching (or unknown)
+gender, they/we to a group or organisation, it to an organisation. Gender comes from Mr./Ms.
+and from the pronouns that follow an entity's mentions.
 """
 
 from __future__ import annotations
@@ -26,11 +29,30 @@ ORG_HEADS = frozenset({"agency", "company", "department", "ministry", "governmen
 ROLE_HEADS = frozenset({"mayor", "governor", "premier", "senator", "minister", "president",
                         "judge", "justice", "chief", "commissioner", "sheriff", "spokesman",
                         "spokeswoman", "spokesperson", "coach", "ceo", "chairman", "director"})
+# document sources: a singular head noun and the class its mentions corefer within ("a Zogby
+# poll" ... "the survey" ... a headline's "Poll:" are one source)
+SOURCE_CLASS = {"poll": "poll", "survey": "poll", "study": "study", "report": "report",
+                "analysis": "analysis", "audit": "audit", "investigation": "investigation",
+                "review": "review", "memo": "memo", "census": "census", "forecast": "forecast"}
+# words before a source noun that say which one it is no more than "the" does
+SOURCE_PLAIN = frozenset({"the", "a", "an", "this", "that", "its", "his", "her", "their", "our",
+                          "new", "latest", "recent", "same", "another", "one", "national",
+                          "earlier", "previous", "last", "first", "second", "third", "which"})
+INDEFINITE = frozenset({"a", "an", "another", "one"})
+# a capitalised run before a source noun: "the Zogby Analytics poll", "a CNN/ORC survey"
+SOURCE_NAME_RE = re.compile(r"((?:[A-Z](?:[\w/&’'-]|\.(?=\w))*[^\S\n]+){1,4})(?i:(poll|survey|study"
+                            r"|report|analysis|audit|investigation|review|memo|census|forecast))\b")
+# organisations and sources looked through per mention at most (a text naming thousands of
+# them stays linear)
+ORG_SCAN_LIMIT = 2000
+SOURCE_SCAN_LIMIT = 50
 # past this many entity checks, pronouns are resolved from an index instead of a pass each
 PRONOUN_SCAN_LIMIT = 5000
 KNOWN_AS_RE = re.compile(
     r",?\s*(?:also\s+)?(?:known as|called|dubbed)\s+((?:[A-Z][\w.&'’-]*\s?)+)")
-PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
+# he/his/him/she/her/hers as whole words, in any case: ``\b(he|his|...)\b`` ignoring case,
+# written from its first letter on (the look-behind after it) so a search skips to an h or s
+PRONOUN_RE = re.compile(r"[hsHSſ](?<!\w.)(?i:(?<=h)(?:e|is|im|er|ers)|(?<=s)he)\b")
 CONNECT = frozenset({"of", "and", "for", "the", "de", "van", "von", "der", "du", "la", "le", "al"})
 MALE_T = frozenset({"mr", "mr.", "sir", "king", "prince", "lord", "father", "councilman",
                     "chairman", "spokesman", "congressman", "businessman"})
@@ -86,16 +108,23 @@ class Resolver:
         self.by_key: dict[str, Entity] = {}
         self.surname_pos: dict[str, list[int]] = {}
         self._longest: dict[str, str | None] = {}
-        self._by_text: dict[str, list[tuple[int, int]]] | None = None
-        self._by_last: dict[str, list[tuple[int, int]]] = {}
+        self._by_text: dict[str, list[tuple[int, int]]] = {}  # name occurrences by text
+        self._by_last: dict[str, list[tuple[int, int]]] = {}  # ... and by last word
         self._acronyms: dict[str, str] | None = None
         self._roles: dict[str, _RoleMatches | None] = {}
         self._orgs: list[Entity] = []
+        self._bare_acr: dict[str, Entity] = {}  # organisations first met as an acronym
+        self._named_acr: dict[str, Entity] = {}  # ... and first met by a name, by its initials
+        self._sources: dict[str, list[Entity]] = {}  # document sources by class, as created
+        self._source_names: dict[str, list[tuple[int, list[str], str]]] | None = None
         self._pronouns: _PronounIndex | None = None
         self._scanned = 0  # entities looked at by pronoun passes so far
-        for s, e in names:
-            last = text[s:e].split()[-1].lower()
-            self.surname_pos.setdefault(last, []).append(s)
+        for span in names:
+            name = text[span[0] : span[1]]
+            last = name.rsplit(None, 1)[-1].lower()
+            self.surname_pos.setdefault(last, []).append(span[0])
+            self._by_text.setdefault(name, []).append(span)
+            self._by_last.setdefault(last.rstrip("."), []).append(span)
 
     def new_entity(self, key: str, name: str, kind: str, pos: int) -> Entity:
         """Register a new entity (first mentioned at ``pos``)."""
@@ -104,6 +133,8 @@ class Resolver:
         self.by_key[key] = ent
         if kind == "organization":
             self._orgs.append(ent)
+        if key.startswith("d:"):
+            self._sources.setdefault(key[2:].split(":")[0].split("@")[0], []).append(ent)
         if self._pronouns is not None:
             self._pronouns.add_entity(ent, len(self.entities) - 1)
         return ent
@@ -118,9 +149,12 @@ class Resolver:
     def entity_for(self, np: NP) -> Entity:
         """The entity of a non-pronoun speaker phrase (created when new)."""
         words = np.text.split()
+        low = [w.lower() for w in words]
+        source = self._source(words, low, np)
+        if source is not None:
+            return source
         core = name_core(words, self.lex)
         kind = np.kind
-        low = [w.lower() for w in words]
         for i, w in enumerate(low[:-1]):
             if (w in self.lex.titles or w in self.lex.noun_kind) and low[i + 1] in {
                     "of", "for", "at"}:
@@ -131,6 +165,9 @@ class Resolver:
             if kind == "unknown":
                 kind = classify(core, self.lex)
             if kind == "organization" or len(core) == 1 and core[0].isupper():
+                if words[-1][:1].islower() and words[-1] not in core and (
+                        low[-1] in self.lex.org_words or low[-1] in ORG_HEADS):
+                    core = [*core, words[-1]]  # "the Clinton campaign" is not "Clinton"
                 return self._org(core, np)
             return self._person(core, np, kind)
         known = KNOWN_AS_RE.match(self.text, np.end)
@@ -245,17 +282,106 @@ class Resolver:
         return best
 
     def _org(self, core: list[str], np: NP) -> Entity:
-        acr = core[0] if len(core) == 1 and core[0].isupper() else acronym(core)
-        key = "o:" + acr.lower()
-        ent = self.by_key.get(key) or self.by_key.get("o:" + " ".join(core).lower())
+        """An organisation by its name. A bare acronym ("ICE") and a capitalised name with those
+        initials ("Immigration and Customs Enforcement") are one, whichever comes first; two
+        names with the same initials ("Acme Group", "Apex Group") are not. A name with a
+        common-noun head ("Clinton campaign") is its own; a one-word name that opens a longer
+        one already met ("Quinnipiac" ~ "Quinnipiac University") joins it."""
         name = " ".join(core)
+        bare = len(core) == 1 and core[0].isupper()
+        acr = core[0] if bare else acronym(core) if len(core) > 1 and all(
+            w[:1].isupper() or w.lower() in CONNECT for w in core) else ""
+        key = "o:" + name.lower()
+        ent = self.by_key.get(key)
+        if ent is None and acr:
+            ent = (self._named_acr if bare else self._bare_acr).get(acr)
+        if ent is None and len(core) == 1 and not bare:
+            ent = self._longer_org(core[0])
         if ent is None:
-            full = self._expand_acronym(acr) if name == acr else None
+            full = self._expand_acronym(acr) if bare else None
             ent = self.new_entity(key, full or name, "organization", np.start)
-        elif len(name) > len(ent.name):
+            if acr:
+                (self._bare_acr if bare else self._named_acr).setdefault(acr, ent)
+        elif len(name) > len(ent.name) and not ent.key.startswith("d:"):
             ent.name = name
+        self.by_key.setdefault(key, ent)
         self._add(ent, np)
         return ent
+
+    def _longer_org(self, word: str) -> Entity | None:
+        """The one organisation met so far whose name opens with ``word`` (not a word every
+        organisation name may hold, such as "Department"), else None."""
+        if word.lower() in self.lex.org_words or len(self._orgs) > ORG_SCAN_LIMIT:
+            return None
+        found = [e for e in self._orgs if e.key.startswith("o:")
+                 and e.name.split()[0] == word and len(e.name.split()) > 1]
+        return found[0] if len(found) == 1 else None
+
+    def _source(self, words: list[str], low: list[str], np: NP) -> Entity | None:
+        """A document source ("a Zogby poll", "the survey", a headline's "Poll"): the entity of
+        its class it refers to, named by its source ("Zogby poll"). A plain mention ("the
+        poll") goes to the one of its class mentioned last, else to the first named one after
+        it (a headline's "Poll:" to the article's "a Zogby poll"); "a new poll" starts one."""
+        cls = SOURCE_CLASS.get(low[-1])
+        if cls is None or len(words) > 6:
+            return None
+        mods = [w for w, lw in zip(words[:-1], low[:-1], strict=True) if lw not in SOURCE_PLAIN]
+        if any(not w[:1].isupper() for w in mods) or any(w.endswith(("’s", "'s")) for w in mods):
+            return None  # "a poll of likely voters", "the senator's report", "exit poll"
+        indefinite = low[0] in INDEFINITE
+        if mods:
+            ent = self._named_source(cls, mods, words[-1], np.start)
+        else:
+            ent = None if indefinite else self._last_source(cls, np.start)
+            if ent is None and not indefinite:
+                ent = self._next_named_source(cls, np)
+            if ent is None:
+                key = f"d:{cls}" if not indefinite else f"d:{cls}@{np.start}"
+                ent = self.by_key.get(key) or self.new_entity(key, low[-1], "organization",
+                                                              np.start)
+        self._add(ent, np)
+        return ent
+
+    def _named_source(self, cls: str, mods: list[str], head: str, pos: int) -> Entity:
+        """The source of class ``cls`` named by ``mods``: "a PBO report" and "a Parliamentary
+        Budget Officer report" are one, named with the acronym spelt out."""
+        if len(mods) == 1 and mods[0].isupper() and len(mods[0]) > 1:
+            acr = mods[0]
+            mods = (self._expand_acronym(acr) or acr).split()
+        elif len(mods) > 1 and all(w[:1].isupper() or w.lower() in CONNECT for w in mods):
+            acr = acronym(mods)
+        else:
+            acr = " ".join(mods)
+        key = f"d:{cls}:" + acr.lower()
+        return self.by_key.get(key) or self.new_entity(key, " ".join([*mods, head]),
+                                                       "organization", pos)
+
+    def _last_source(self, cls: str, before: int) -> Entity | None:
+        """The source of class ``cls`` mentioned last before offset ``before``."""
+        best, best_pos = None, -1
+        for ent in self._sources.get(cls, [])[-SOURCE_SCAN_LIMIT:]:  # the latest few
+            pos = self.last_mention(ent, before)
+            if pos > best_pos:
+                best, best_pos = ent, pos
+        return best
+
+    def _next_named_source(self, cls: str, np: NP) -> Entity | None:
+        """The first source of class ``cls`` named after ``np`` in the text (the named
+        sources of the text are listed once, on the first question)."""
+        if self._source_names is None:
+            self._source_names = {}
+            for m in SOURCE_NAME_RE.finditer(self.text):
+                mods = [w for w in m.group(1).split() if w.lower() not in SOURCE_PLAIN
+                        and w.lower() not in NOT_NAMES]
+                if mods and not any(w.endswith(("’s", "'s")) for w in mods):
+                    found = self._source_names.setdefault(SOURCE_CLASS[m.group(2).lower()], [])
+                    found.append((m.start(), mods, m.group(2)))
+        named = self._source_names.get(cls, [])
+        i = bisect.bisect_left(named, (np.end,))
+        if i == len(named):
+            return None
+        _, mods, head = named[i]
+        return self._named_source(cls, mods, head, np.start)
 
     def _expand_acronym(self, acr: str) -> str | None:
         """The first multi-word name of the text whose initials are ``acr``."""
@@ -269,13 +395,6 @@ class Resolver:
 
     def all_mentions(self, ent: Entity) -> list[tuple[int, int]]:
         """The entity's mentions plus every occurrence of its names in the text."""
-        if self._by_text is None:
-            self._by_text = {}
-            self._by_last = {}
-            for s, e in self.names:
-                name = self.text[s:e]
-                self._by_text.setdefault(name, []).append((s, e))
-                self._by_last.setdefault(name.split()[-1].lower().rstrip("."), []).append((s, e))
         out = set(ent.mentions)
         for form in {ent.name, *ent.surfaces}:
             out.update(self._by_text.get(form, ()))

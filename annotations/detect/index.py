@@ -255,10 +255,15 @@ class SpanSet:
     def _set_leaf(self, s: int) -> None:
         ends = self._ends_at.get(s)
         i = s - self.lo + self._size
-        self._tree[i] = max(ends) if ends else -1
+        tree = self._tree
+        tree[i] = max(ends) if ends else -1
         i //= 2
         while i:
-            self._tree[i] = max(self._tree[2 * i], self._tree[2 * i + 1])
+            a, b = tree[2 * i], tree[2 * i + 1]
+            best = a if a > b else b
+            if tree[i] == best:
+                break  # the ancestors are unchanged too
+            tree[i] = best
             i //= 2
 
     def _max_end(self, last: int) -> int:
@@ -268,11 +273,13 @@ class SpanSet:
         tree = self._tree
         while a < b:
             if a & 1:
-                best = max(best, tree[a])
+                if tree[a] > best:
+                    best = tree[a]
                 a += 1
             if b & 1:
                 b -= 1
-                best = max(best, tree[b])
+                if tree[b] > best:
+                    best = tree[b]
             a //= 2
             b //= 2
         return best
@@ -387,10 +394,15 @@ class StabList:
 
     def _set(self, i: int, end: int) -> None:
         node = i + self._size
-        self._tree[node] = end
+        tree = self._tree
+        tree[node] = end
         node //= 2
         while node:
-            self._tree[node] = max(self._tree[2 * node], self._tree[2 * node + 1])
+            a, b = tree[2 * node], tree[2 * node + 1]
+            best = a if a > b else b
+            if tree[node] == best:
+                break  # the ancestors are unchanged too
+            tree[node] = best
             node //= 2
 
     def _regrow(self) -> None:

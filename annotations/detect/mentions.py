@@ -524,9 +524,18 @@ def _skip_time(
 
 _NAME_WORD = (r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof"
               r"|Rev|Ft|Mt)\.|[A-Z]\.(?!\w)|[A-Z][\w’'\-]*)")
+# A name never runs over a line break (a byline or a headline is not part of the next line's
+# name). Its first word is written out from its first capital on, the look-behind after it, so a
+# search skips to the next capital instead of trying each branch at every character.
+_SPACE = r"[^\S\n]+"
+_FIRST_NAME_WORD = (
+    r"[A-Z](?<![\w’'].)(?:\.(?:[A-Z]\.)+|(?:(?<=M)(?:r|rs|s|t)|(?<=[DJS])r|(?<=S)(?:t|en|gt)"
+    r"|(?<=R)(?:ep|ev)|(?<=G)(?:ov|en)|(?<=L)t|(?<=C)(?:ol|apt)|(?<=P)rof|(?<=F)t)\.|\.(?!\w)"
+    r"|[\w’'\-]*)"
+)
 NAME_RE = re.compile(
-    r"(?<![\w’'])" + _NAME_WORD + r"(?:\s+(?:(?:of|and|for|de|van|von|der|du|la|le|al)\s+)?"
-    + _NAME_WORD + r")*"
+    _FIRST_NAME_WORD + r"(?:" + _SPACE + r"(?:(?:of|and|for|de|van|von|der|du|la|le|al)" + _SPACE
+    + r")?" + _NAME_WORD + r")*"
 )
 
 
@@ -534,8 +543,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
     """Spans of capitalised word sequences (candidate names), leading function words dropped."""
     out = []
     for m in NAME_RE.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
         words = m.group().split()
+        if len(words) == 1 and words[0].lower().rstrip(".") in NOT_NAMES:
+            continue  # the usual case: "The", "But", "In" opening a sentence
         first = 0
         while first < len(words) and words[first].lower().rstrip(".") in NOT_NAMES:
             s = text.index(words[first], s) + len(words[first])

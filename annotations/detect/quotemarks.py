@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from annotations.text import paragraphs
 
-MARK_RE = re.compile(r"''|``|[\"“”„«»‘’'‚‹›]")
+# ``''|``|[...]``, grouped by first character so a search skips to the next mark
+MARK_RE = re.compile(r"[\"“”„«»‘’‚‹›]|''?|``")
 DOUBLE = frozenset(['"', "“", "”", "„", "«", "»", "''", "``"])
 OPENING_PUNCT = frozenset("([{—–-/:")
 CLOSING_OK = frozenset(".,;:!?)]}—–-…")
@@ -38,8 +40,8 @@ class MarkPair:
     paragraphs: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
+@dataclass(slots=True)
+class _Mark:  # private and never changed: not frozen, which makes it quicker to build
     pos: int
     length: int
     double: bool
@@ -94,8 +96,13 @@ def _classify(text: str, pos: int, mark: str) -> _Mark | None:
 
 def _marks(text: str, start: int, end: int) -> list[_Mark]:
     out = []
+    last = len(text) - 1
     for m in MARK_RE.finditer(text, start, end):
-        mk = _classify(text, m.start(), m.group())
+        pos, mark = m.start(), m.group()
+        if (mark == "’" or mark == "'") and 0 < pos < last and text[pos - 1].isalnum() and \
+                text[pos + 1].isalnum():
+            continue  # the usual apostrophe (don't, Jones's): what ``_classify`` says of it
+        mk = _classify(text, pos, mark)
         if mk is not None:
             out.append(mk)
     return out
@@ -128,6 +135,13 @@ def _pair_singles(
 
 def pair_marks(text: str) -> list[MarkPair]:
     """All paired quotations in ``text``, sorted by opening offset."""
+    return list(_pair_marks(text))
+
+
+@lru_cache(maxsize=4)
+def _pair_marks(text: str) -> tuple[MarkPair, ...]:
+    """``pair_marks`` of the last few texts (the detector and the candidate finder ask for the
+    same text's)."""
     pairs: list[MarkPair] = []
     pending: _Mark | None = None  # an open double carried over paragraphs
     pending_paras = 1
@@ -171,4 +185,4 @@ def pair_marks(text: str) -> list[MarkPair]:
             _pair_singles(marks, at, 1, max(pending.pos + 1, ps), pe, pairs)
         pairs.extend(para_pairs)
     pairs.sort(key=lambda p: (p.open_at, -p.end))
-    return pairs
+    return tuple(pairs)

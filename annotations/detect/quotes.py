@@ -149,6 +149,8 @@ def phrase_regex(lex: Lexicon) -> re.Pattern[str]:
 
 def _inside(toks: list[tuple[int, int]], pairs: list[MarkPair]) -> list[bool]:
     """For each token, whether it lies inside (or on the marks of) a quotation."""
+    if not pairs:
+        return [False] * len(toks)  # most sentences quote nothing
     out = []
     i = 0
     n = len(pairs)

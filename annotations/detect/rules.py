@@ -11,22 +11,31 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from annotations.detect.attribution import inherit_speakers
 from annotations.detect.coref import Entity, Resolver
 from annotations.detect.deadline import NO_DEADLINE, Deadline, current_budget
-from annotations.detect.headlines import headline_quote, titlecase_quote
+from annotations.detect.headlines import (
+    headline_quote,
+    pull_quote,
+    speaker_names,
+    titlecase_quote,
+)
 from annotations.detect.lexicon import Lexicon, extend, load
-from annotations.detect.mentions import NP, find_names
+from annotations.detect.mentions import NP
 from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
 from annotations.detect.suggestions import Suggestions
 from annotations.model import Cue, Mention, Quote, Speaker
 from annotations.text import PARAGRAPH_RE, paragraphs, sentences
 
-VERSION = "0.3"
+if TYPE_CHECKING:
+    from annotations.detect.candidates import CandidateSet
+
+VERSION = "0.4"
 
 
 def units(text: str, pairs: list[MarkPair]) -> list[tuple[int, int, int]]:
@@ -57,12 +66,21 @@ def attribution_re(lex: Lexicon) -> re.Pattern[str]:
     )
 
 
-def find_quotes(text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE) -> list[RawQuote]:
+def find_quotes(
+    text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE,
+    shared: dict[str, list] | None = None,
+) -> list[RawQuote]:
     """Every quote of ``text`` with its cue and speaker phrase (speaker may be inherited).
 
-    ``deadline`` is checked once per sentence (and by the finder once per cue).
+    ``deadline`` is checked once per sentence (and by the finder once per cue). ``shared``
+    (a dict) receives the work the candidate pass reuses: the mark pairs (``"pairs"``) and
+    the sentences looked at (``"sentences"``, in text order).
     """
     pairs = pair_marks(text)
+    seen_sentences: list[tuple[int, int]] = []
+    if shared is not None:
+        shared["pairs"] = pairs
+        shared["sentences"] = seen_sentences
     attr = attribution_re(lex)
     inside_double = _DoubleIndex(pairs)
     top = [p for p in pairs if p.depth == 0 and (p.double or _single_top(text, p, inside_double))]
@@ -90,6 +108,7 @@ def find_quotes(text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE) -> li
         prot = [(p.open_at, p.close_at + 1) for p in upairs]
         for ss, se in sentences(text, us, ue, prot, keep_with=attr):
             deadline.check()
+            seen_sentences.append((ss, se))
             lo, hi = bisect_left(top_open, ss, ti, tj), bisect_left(top_open, se, ti, tj)
             spairs = [p for p in top[lo:hi] if p.close_at < se]
             found = finder.find(ss, se, spairs, pidx, sent_no)
@@ -112,6 +131,8 @@ def find_quotes(text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE) -> li
         headline = headline_quote(text, us, ue, pidx, sent_no, lex)
         if headline is None and pidx == 0:
             headline = titlecase_quote(text, us, ue, pidx, sent_no, lex)
+        if headline is None:
+            headline = pull_quote(text, us, ue, pidx, sent_no, lex)
         if headline is not None and not _overlaps_any(
             headline, out, unit_begin, max_end_before
         ):
@@ -213,10 +234,16 @@ class RuleDetector:
         ``budget_s`` (default: the enclosing ``detection_budget`` block's, else none) bounds
         the wall time: past it, ``DetectionTimeout`` is raised and nothing is returned.
         """
+        return self._detect(text, budget_s)
+
+    def _detect(
+        self, text: str, budget_s: float | None = None, shared: dict[str, list] | None = None
+    ) -> Suggestions:
+        """``detect``; ``shared`` receives work the candidate pass reuses (``find_quotes``)."""
         deadline = Deadline(budget_s if budget_s is not None else current_budget())
         lex = self.lex
-        raw = find_quotes(text, lex, deadline)
-        resolver = Resolver(text, lex, find_names(text))
+        raw = find_quotes(text, lex, deadline, shared)
+        resolver = Resolver(text, lex, speaker_names(text, lex))
         deadline.check()
         ents: list[Entity | None] = []
         for q in raw:
@@ -251,6 +278,24 @@ class RuleDetector:
             kind_of[i] = "inherited"
         deadline.check()
         return self._build(text, raw, ents, mentions, kind_of, resolver)
+
+    def candidates(
+        self, text: str, learned: Iterable[str] = (), lemmas: frozenset[str] | None = None,
+        base_features: bool = True,
+        cue_filter: Callable[[tuple[str, ...]], bool] | None = None,
+    ) -> CandidateSet:
+        """Every attribution the rules can find in ``text``, each with its features: the
+        suggestions of ``detect`` (``base`` True) and the broader ones a project model may
+        accept (``annotations.detect.candidates``); ``learned``: cue words a project taught;
+        ``lemmas``: only these cue lemmas in the broad pass (None: all); ``base_features``:
+        False leaves the base candidates' features empty (a model that keeps them all);
+        ``cue_filter``: which broad cues are wanted, by their features (``find_candidates``)."""
+        from annotations.detect.candidates import find_candidates
+
+        shared: dict[str, list] = {}
+        base = self._detect(text, shared=shared)
+        return find_candidates(text, base, self.lex, learned, lemmas, base_features,
+                               shared=shared, cue_filter=cue_filter)
 
     def _build(
         self,

@@ -4,11 +4,14 @@ Every problem with one input becomes a ``ReadResult`` carrying a plain message, 
 goes on with the next input: one bad file never stops an import. Binary files, invalid UTF-8,
 empty files and files over the size limit are refused with a message that says which and why.
 Plain text is normalised on the way in (a UTF-8 BOM dropped, CRLF and CR turned into LF);
-JSONL texts are kept exactly, since their quote offsets index them as given.
+JSONL texts are kept exactly, since their quote offsets index them as given. A JSONL file is
+read a line at a time, and all that is kept to refuse a repeated id is a digest per id
+(``_SeenLines``): a corpus file of any size reads in flat memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +55,7 @@ def read_documents(
 ) -> Iterator[ReadResult]:
     """Read every path (files, folders recursively, JSONL) in a stable order."""
     seen_ids: dict[str, int] = {}
-    seen_lines: dict[str, ReadResult] = {}
+    seen_lines = _SeenLines()
     seen_files: set[Path] = set()
 
     def once(file: Path) -> bool:
@@ -88,18 +91,58 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _same_line(first: ReadResult, again: ReadResult) -> bool:
-    """True when two JSONL lines hold the same text and record (a record nested too deep to
-    compare counts as different: the second line is refused, never a RecursionError)."""
-    assert first.document is not None and again.document is not None
-    try:
-        return (first.document.text, first.record) == (again.document.text, again.record)
-    except RecursionError:
-        return False
+class _SeenLines:
+    """The JSONL ids one ``read_documents`` call has met: for each, where it was read and a
+    digest of its text and record, packed in one small ``bytes`` (about 150 bytes an id with
+    its dict slot), never the line itself: a corpus of millions of lines is read in flat memory
+    but for these."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, int] = {}
+        self._names: list[str] = []
+        self._ids: dict[str, bytes] = {}
+
+    def first(self, doc_id: str) -> tuple[str, bytes] | None:
+        """Where ``doc_id`` was first read, and that line's digest (``None``: not yet)."""
+        raw = self._ids.get(doc_id)
+        if raw is None:
+            return None
+        file = self._names[int.from_bytes(raw[:4], "little")]
+        return file + raw[4 + _DIGEST:].decode("utf-8", "surrogatepass"), raw[4:4 + _DIGEST]
+
+    def add(self, doc_id: str, result: ReadResult, digest: bytes) -> None:
+        """``result`` (a JSONL line of ``doc_id``, digest ``digest``) was read first."""
+        assert result.document is not None
+        file = result.document.source if result.source.startswith(result.document.source) else ""
+        index = self._files.get(file)
+        if index is None:
+            index = self._files[file] = len(self._names)
+            self._names.append(file)
+        where = result.source[len(file):].encode("utf-8", "surrogatepass")
+        self._ids[doc_id] = index.to_bytes(4, "little") + digest + where
+
+
+_DIGEST = 16
+_UNDIGESTIBLE = b"\xff" * _DIGEST  # a record nested too deep to digest: equal to no other
+
+
+def _line_digest(result: ReadResult) -> bytes:
+    """Equal for two lines with the same text and record (the record's keys sorted, as dict
+    equality ignores their order); ``_UNDIGESTIBLE`` for a record nested too deep to write."""
+    assert result.document is not None
+    record = b""
+    if result.record is not None:
+        try:
+            record = orjson.dumps(result.record, option=orjson.OPT_SORT_KEYS)
+        except (orjson.JSONEncodeError, RecursionError):
+            return _UNDIGESTIBLE
+    digest = hashlib.blake2b(result.document.sha256.encode("ascii"), digest_size=_DIGEST)
+    digest.update(b"\0" if result.record is None else b"\1" + record)
+    return digest.digest()
 
 
 def _unique(
-    results: Iterable[ReadResult], seen: dict[str, int], lines: dict[str, ReadResult]
+    results: Iterable[ReadResult], seen: dict[str, int], lines: _SeenLines
 ) -> Iterator[ReadResult]:
     """Give same-named files from different folders distinct ids (``x``, ``x-2``).
 
@@ -109,20 +152,21 @@ def _unique(
     for result in results:
         doc = result.document
         if doc is not None and result.source != doc.source:  # a JSONL line
-            first = lines.get(doc.id)
+            first = lines.first(doc.id)
+            digest = _line_digest(result)
             if first is None:
-                lines[doc.id] = result
-            elif first.document is not None and _same_line(first, result):
+                lines.add(doc.id, result, digest)
+            elif first[1] == digest != _UNDIGESTIBLE:
                 yield ReadResult(
                     result.source,
-                    error=f"{result.source}: id {doc.id!r} repeats {first.source}; skipped",
+                    error=f"{result.source}: id {doc.id!r} repeats {first[0]}; skipped",
                     skipped=True,
                 )
                 continue
             else:
                 yield ReadResult(
                     result.source,
-                    error=f"{result.source}: id {doc.id!r} is already used by {first.source}; "
+                    error=f"{result.source}: id {doc.id!r} is already used by {first[0]}; "
                     "ids must be unique",
                 )
                 continue
@@ -155,12 +199,12 @@ def _read_path(path: Path, max_bytes: int) -> Iterator[ReadResult]:
                 f"{max_bytes / 1e6:.0f} MB per article; split it or raise --max-mb)",
             )
             return
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl_file(path, max_bytes)
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield ReadResult(str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
-        return
-    if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl_bytes(data, str(path), max_bytes=max_bytes)
         return
     text, error = decode_text(data, str(path))
     if error:
@@ -337,39 +381,65 @@ def _html_to_text_flat(html: str) -> tuple[str, str]:
     return head or (blocks[0][:120] if blocks else ""), "\n\n".join(blocks)
 
 
+def _read_jsonl_file(path: Path, max_bytes: int) -> Iterator[ReadResult]:
+    """The lines of a JSONL file, read one at a time (a corpus file is never held whole).
+
+    An ``OSError`` while reading is raised to the caller, which reports it after the lines
+    already given."""
+    with path.open("rb") as fh:
+        yield from _read_jsonl_lines(_split_lines(fh), str(path), max_bytes=max_bytes)
+
+
+def _split_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a binary file as ``bytes.splitlines`` splits the whole file (``\n``,
+    ``\r\n`` and a lone ``\r`` end a line), from its ``\n``-ended pieces."""
+    for chunk in chunks:
+        yield from chunk.splitlines()
+
+
 def read_jsonl_bytes(
     data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[ReadResult]:
     """One ``ReadResult`` per JSONL line with ``id`` and ``text``; a bad line gets a message."""
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors) is not JSON
-    if not data.strip():
-        yield ReadResult(source, error=f"{source}: empty file")
-        return
-    for number, line in enumerate(data.splitlines(), start=1):
+    yield from _read_jsonl_lines(data.splitlines(), source, max_bytes=max_bytes)
+
+
+def _read_jsonl_lines(
+    lines: Iterable[bytes], source: str, *, max_bytes: int
+) -> Iterator[ReadResult]:
+    """``read_jsonl_bytes`` over lines given one at a time: a UTF-8 BOM before the first is
+    dropped, blank lines are skipped, and a file with no other line is an empty file."""
+    empty = True
+    for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors) is not JSON
         where = f"{source} line {number}"
         if not line.strip():
             continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield ReadResult(where, error=f"{where}: not JSON ({str(exc).splitlines()[0][:80]})")
-            continue
-        if not isinstance(record, dict):
-            yield ReadResult(where, error=f"{where}: not a JSON object")
-            continue
-        doc_id, text = record.get("id"), record.get("text")
-        if doc_id is None or not isinstance(text, str):
-            yield ReadResult(where, error=f'{where}: needs an "id" and a string "text"')
-            continue
-        if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or not str(doc_id).strip():
-            yield ReadResult(where, error=f'{where}: "id" must be a non-empty string or number')
-            continue
-        if not text.strip():
-            yield ReadResult(where, error=f"{where}: empty text for id {doc_id!r}")
-            continue
-        if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-            yield ReadResult(where, error=f"{where}: text of {doc_id!r} is over the size limit")
-            continue
-        title = str(record.get("title") or first_line_title(text))
-        doc = Document(str(doc_id), title, text, source=source, imported=now_iso())
-        yield ReadResult(where, doc, record=record if record.get("quotes") is not None else None)
+        empty = False
+        yield _read_jsonl_line(line, where, source, max_bytes)
+    if empty:
+        yield ReadResult(source, error=f"{source}: empty file")
+
+
+def _read_jsonl_line(line: bytes, where: str, source: str, max_bytes: int) -> ReadResult:
+    """One non-blank JSONL line: its document (with its record when it carries quotes), or
+    why it was not read."""
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return ReadResult(where, error=f"{where}: not JSON ({str(exc).splitlines()[0][:80]})")
+    if not isinstance(record, dict):
+        return ReadResult(where, error=f"{where}: not a JSON object")
+    doc_id, text = record.get("id"), record.get("text")
+    if doc_id is None or not isinstance(text, str):
+        return ReadResult(where, error=f'{where}: needs an "id" and a string "text"')
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or not str(doc_id).strip():
+        return ReadResult(where, error=f'{where}: "id" must be a non-empty string or number')
+    if not text.strip():
+        return ReadResult(where, error=f"{where}: empty text for id {doc_id!r}")
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return ReadResult(where, error=f"{where}: text of {doc_id!r} is over the size limit")
+    title = str(record.get("title") or first_line_title(text))
+    doc = Document(str(doc_id), title, text, source=source, imported=now_iso())
+    return ReadResult(where, doc, record=record if record.get("quotes") is not None else None)

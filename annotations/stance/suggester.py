@@ -17,11 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.model import Layer, Quote, StanceScheme
 from annotations.stance.adapt import classify, is_label
 from annotations.stance.types import FitReport, StanceExample, StanceItem, StanceSuggestion
+
+if TYPE_CHECKING:
+    from annotations.corpus_index import LayerSummary
 
 Key = tuple[str, str]  # (doc_id, quote_id)
 ReadLayer = Callable[[str], Layer]
@@ -190,14 +193,31 @@ class StanceSuggester:
             self._corpus = corpus
         pool = [item for _, item in snap.items]
         report = self.model.fit(list(snap.examples), seeds=list(snap.seeds), pool=pool)
-        keys = [key for key, _ in snap.items]
+        by_quote, uncertainty = self._suggest(snap.items)
+        return SuggestionSet(version, layer, report, len(snap.examples), by_quote, uncertainty)
+
+    def extend(self, base: SuggestionSet, more: Snapshot, version: int) -> SuggestionSet:
+        """``base`` (the latest ``compute``) with suggestions for the items of ``more`` too,
+        from the model that ``compute`` fitted, without fitting again: what is learned, and so
+        each suggestion, stays that of ``base``'s snapshot, whichever other documents are
+        read. ``version``: the result's."""
+        by_quote, uncertainty = dict(base.by_quote), dict(base.uncertainty)
+        if base.report is not None and self.model is not None and more.items:
+            found, unc = self._suggest(more.items)
+            by_quote.update(found)
+            uncertainty.update(unc)
+        return SuggestionSet(version, base.layer, base.report, base.labelled, by_quote,
+                             uncertainty)
+
+    def _suggest(
+        self, items: Sequence[tuple[Key, StanceItem]]
+    ) -> tuple[dict[Key, StanceSuggestion], dict[Key, float]]:
+        """The fitted model's suggestion (those with a label) and uncertainty per item."""
+        pool = [item for _, item in items]
+        keys = [key for key, _ in items]
         suggestions = self.model.suggest(pool) if pool else []
         uncertainty = self.model.uncertainty(pool) if pool else []
-        return SuggestionSet(
-            version,
-            layer,
-            report,
-            len(snap.examples),
+        return (
             {k: s for k, s in zip(keys, suggestions, strict=True) if s.label is not None},
             {k: float(u) for k, u in zip(keys, uncertainty, strict=True)},
         )
@@ -207,6 +227,13 @@ class StanceSuggester:
         if is_label(quote):
             return None
         return self.current.by_quote.get((doc_id, quote.id))
+
+
+def may_hold_labels(summary: LayerSummary) -> bool:
+    """True when a layer's corpus index summary has a quote, not rejected, with a stance: only
+    such a layer can hold a label (``is_label`` needs the layer itself to tell a label from a
+    suggested stance). What a refit learns from is found this way without reading a layer."""
+    return any(g.stance and g.status != "rejected" for g in summary.groups)
 
 
 def label_changed(before: Quote | None, after: Quote | None) -> bool:

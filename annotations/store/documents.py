@@ -299,6 +299,11 @@ class DocumentList:
             )
         return adopted
 
+    def forget_text(self, doc_id: str) -> None:
+        """Drop one document's cached text (a listed one: it reads again from its file)."""
+        if doc_id not in self._unlisted:
+            self._texts.pop(doc_id, None)
+
     def forget_texts(self) -> None:
         """Drop the cached texts (at close)."""
         self._texts.clear()

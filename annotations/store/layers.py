@@ -23,7 +23,7 @@ empty suggestions layer, marked on disk as waiting, and is listed in ``needs_sug
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ class LayerStore:
         self._needs_suggestions: set[str] = set()
         self._unreadable: set[Key] = set()  # read-only: files whose records do not read
         self._swept: set[str] = set()  # document folders cleaned of orphan temp files
+        self._last_folder: tuple[str, Path] | None = None  # folder_of's last answer
         # called after every write of a layer file, with the identity of the file written:
         # the corpus index (``annotations.store.summaries``) keeps its entry current
         self.on_write: Callable[[str, str, Layer, FileIdentity | None], None] | None = None
@@ -84,14 +85,22 @@ class LayerStore:
 
     def folder_of(self, doc_id: str) -> Path:
         """The folder of a document's layer files."""
-        return self._folder.annotations / self._documents.info(doc_id).file
+        last = self._last_folder
+        if last is not None and last[0] == doc_id:  # one document's files are read in a row
+            return last[1]
+        folder = self._folder.annotations / self._documents.info(doc_id).file
+        self._last_folder = (doc_id, folder)
+        return folder
 
-    def readable(self, doc_id: str) -> bool:
+    def readable(self, doc_id: str, only: Collection[str] | None = None) -> bool:
         """Open each of the document's layer files and read it; False when one is damaged and
-        the project is read-only (a writer moves a damaged file aside and goes on)."""
+        the project is read-only (a writer moves a damaged file aside and goes on). ``only``:
+        read the records of those layers alone (a pass that reads no other layer)."""
         if not self.names(doc_id):
             self._db(doc_id, SUGGESTIONS_LAYER)  # a missing suggestions file is not damage
         for name in self.names(doc_id):
+            if only is not None and name not in only:
+                continue
             key = (doc_id, name)
             if key in self._unreadable:
                 return False
@@ -104,11 +113,19 @@ class LayerStore:
                 continue
             try:
                 row = _row(db)
-                if row is not None and self._parse(key, db, row) is None:
+                if row is not None and row.get("layer") == name:
+                    layer = self._parse(key, db, row)
+                    if layer is None:
+                        continue  # moved aside and started again
+                    self._cache[key] = layer  # read once: ``get`` answers from it
+                elif row is not None and self._parse(key, db, row) is None:
                     continue  # moved aside and started again
             except DamagedFileError:
                 return False
-        return not any(k[0] == doc_id for k in self._unreadable)
+        if only is None:
+            return not any(k[0] == doc_id for k in self._unreadable)
+        stems = {*only, *(layer_file(n)[: -len(".json")] for n in only)}
+        return not any(k[0] == doc_id and k[1] in stems for k in self._unreadable)
 
     def names(self, doc_id: str) -> list[str]:
         """Names of the layers stored for a document (its folder's listing): the suggestions
@@ -271,6 +288,17 @@ class LayerStore:
         suggestions = Layer(SUGGESTIONS_LAYER, layer.quotes, layer.speakers).check(text)
         self.write(doc_id, {SUGGESTIONS_LAYER: suggestions})
 
+    def forget(self, doc_id: str) -> None:
+        """Close the document's files and drop its layers from memory: a pass over the whole
+        corpus (an export, the stats, agreement) holds one document at a time. The next read
+        reads the files again."""
+        for key in [k for k in self._dbs if k[0] == doc_id]:
+            self._dbs.pop(key).close()
+        for key in [k for k in self._cache if k[0] == doc_id]:
+            del self._cache[key]
+        self._names.pop(doc_id, None)
+        self._last_folder = None
+
     def close(self) -> None:
         """Close every open file and drop the cache."""
         for db in self._dbs.values():
@@ -278,6 +306,7 @@ class LayerStore:
         self._dbs.clear()
         self._cache.clear()
         self._names.clear()
+        self._last_folder = None
 
     # ----------------------------------------------------------------- internals
     def _listing(self, doc_id: str) -> list[tuple[str, str]]:
@@ -395,8 +424,9 @@ class LayerStore:
     def _open(self, doc_id: str, path: Path, name: str | None = None) -> TinyDB | None:
         """A layer file, opened and checked; None when damaged (moved aside unless read-only)."""
         try:
+            temp = None if self._folder.shared_read_only else self._temp_dir()  # never written
             return self._folder.open_tinydb(
-                path, LAYER_MIGRATIONS, check=_layers_problem, temp_dir=self._temp_dir()
+                path, LAYER_MIGRATIONS, check=_layers_problem, temp_dir=temp
             )
         except DamagedFileError as exc:
             self._folder.note_damage(f"document {doc_id!r} is damaged: {exc.message}")

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError
@@ -258,11 +258,18 @@ class Project:
         self._folder.require_shared_writable()
         self._layers.store_suggestions(doc_id, layer)
 
-    def check_document(self, doc_id: str) -> None:
+    def forget(self, doc_id: str) -> None:
+        """Drop the document's text and layers from memory and close its files (a pass over
+        the whole corpus holds one document at a time); the next read reads them again."""
+        self._layers.forget(doc_id)
+        self._documents.forget_text(doc_id)
+
+    def check_document(self, doc_id: str, layers: Collection[str] | None = None) -> None:
         """Raise ``DamagedFileError`` when the text or the annotations of ``doc_id`` cannot be
-        read (read-only: a damaged annotations file otherwise reads as an empty layer)."""
+        read (read-only: a damaged annotations file otherwise reads as an empty layer);
+        ``layers``: only those layers' files count (a pass that reads no other)."""
         self.document(doc_id)
-        if not self._layers.readable(doc_id):
+        if not self._layers.readable(doc_id, layers):
             prefix = f"document {doc_id!r} is damaged"
             message = next((m for m in self.damaged if m.startswith(prefix)), prefix)
             raise DamagedFileError(message)

@@ -294,7 +294,7 @@ class SummaryIndex:
 def _entry(doc_id: str, name: str, identity: Identity, layer: Layer) -> Entry:
     from annotations.corpus_index import summarize
 
-    summary = summarize(layer)
+    summary = summarize(layer, name)
     return Entry(doc_id, name, identity, summary.quotes, summary.reviewed,
                  summary.suggested_unrated, summary.suggested_least, summary.encode())
 

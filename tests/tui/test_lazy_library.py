@@ -3,13 +3,12 @@ scale"): opening the library, scrolling it, searching it and opening the review 
 layer at all, except the document the queue shows and the next one it reads ahead; a document's
 layers are read when it is opened. A spy on the store's layer reads counts every read.
 
-(The stance model learns from every layer by design, in its own worker; it is switched off here
-so that what is counted is the library's and the queue's reads alone.)
+The stance model stays on: it reads only the documents the index says may hold labels, and
+these documents hold none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,7 @@ from pilot_helpers import settle
 
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
 from annotations.session import Session
-from annotations.store.layers import LayerStore
 from tui.app import SaywhoApp
-from tui.stance_feed import StanceFeed
 
 N_DOCS = 120
 LEAST = 37  # the document holding the least confident quote: the queue starts there
@@ -48,26 +45,6 @@ def corpus(tmp_path: Path) -> Path:
     with Session.open(folder, "tester", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as session:
         session.project.add_documents(_document(i) for i in range(N_DOCS))  # the bulk path
     return folder
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every document whose layer the store reads (``get`` and the index's ``read_once``)."""
-    seen: list[str] = []
-    get, read_once = LayerStore.get, LayerStore.read_once
-
-    def spy_get(self: LayerStore, doc_id: str, name: str) -> Layer:
-        seen.append(doc_id)
-        return get(self, doc_id, name)
-
-    def spy_read_once(self: LayerStore, doc_id: str, name: str):  # noqa: ANN202
-        seen.append(doc_id)
-        return read_once(self, doc_id, name)
-
-    monkeypatch.setattr(LayerStore, "get", spy_get)
-    monkeypatch.setattr(LayerStore, "read_once", spy_read_once)
-    monkeypatch.setattr(StanceFeed, "start", lambda self: None)
-    yield seen
 
 
 async def _idle(app: SaywhoApp) -> None:

@@ -109,3 +109,58 @@ async def test_stance_key_cannot_take_a_review_key(folder, run_app):
         assert_refused(pilot, "taken")
     with open_project(folder, read_only=True) as project:
         assert project.scheme.by_key("o") is None and project.scheme.by_key("X") is None
+
+
+def shown_counts(screen) -> dict[str, int]:  # noqa: ANN001
+    """Label -> the count the scheme screen shows beside it (read from its rows)."""
+    from tui.widgets.rowlist import RowList
+
+    rows = screen.query_one("#labels", RowList)
+    out = {}
+    for i in range(len(rows.rows)):
+        _key, name, count, _word = rows.row(i).plain.split()
+        out[name] = int(count)
+    return out
+
+
+def two_layers(folder) -> None:
+    """The annotator's layer: q1, q4 oppose and q2, q3 support; layer 'bo': every quote
+    support. Counted together (0.1's rule) support would read 7."""
+    base = fixed_layer(seed_text())
+    own = {k: replace(q, stance=STANCES.get(k)) for k, q in base.quotes.items()}
+    bo = {k: replace(q, stance="support") for k, q in base.quotes.items()}
+    with open_project(folder) as project:
+        project.put_layer(DOC_ID, replace(base, name=ANNOTATOR, quotes=own))
+        project.put_layer(DOC_ID, replace(base, name="bo", quotes=bo))
+
+
+async def test_counts_are_the_layer_in_view(folder, run_app):
+    """Issue 12, problem 10: the scheme screen counted the quotes of every layer together.
+    It counts the layer in view, says which, and counts again when another layer is opened."""
+    from tui.screens.scheme import ReplacementPicker, SchemeScreen
+
+    two_layers(folder)
+    async with run_app(folder) as pilot:
+        await pilot.press("K")
+        screen = pilot.app.screen
+        assert isinstance(screen, SchemeScreen)
+        assert shown_counts(screen) == {"support": 2, "oppose": 2, "neutral": 0, "unclear": 0}
+        head = str(screen.query_one("#scheme-head").render())
+        assert f"layer {ANNOTATOR}" in head
+        assert f"layer {ANNOTATOR}" in str(screen.query_one("#labels").border_title)
+
+        await pilot.press("l", "down", "enter")  # open layer bo
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert shown_counts(screen) == {"support": 5, "oppose": 0, "neutral": 0, "unclear": 0}
+        assert "layer bo" in str(screen.query_one("#scheme-head").render())
+
+        # removing a label touches every layer: the question says both numbers
+        await pilot.press("d")  # support
+        picker = pilot.app.screen
+        assert isinstance(picker, ReplacementPicker)
+        assert picker.count == 7 and picker.in_view == ("bo", 5)
+        title = str(picker.query_one("#dialog-title").render())
+        assert "7 quotes in every layer" in title and "5 in layer bo" in title
+        await pilot.press("escape")
+        await finish(pilot)

@@ -173,13 +173,22 @@ def test_jobs_3_to_stdout_is_the_same_too(
     assert captured.err.splitlines() == _expected_errors(stderr)
 
 
-def test_dask_local_writes_the_same_bytes_and_messages(
+def test_dask_cluster_writes_the_same_bytes_and_messages(
     corpus: Path, one_process: tuple[bytes, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("distributed")
+    """``--dask ADDRESS`` on a ``LocalCluster`` of two workers (the test extra installs
+    ``saywho[dask]``, so this runs in ``make test``). Its workers are threads of this process
+    (``processes=False``: it starts in a second, and detection is the same pure function
+    wherever it runs); the client reaches it by its scheduler address, as on a real cluster."""
+    from distributed import LocalCluster
+
     data, stderr = one_process
-    code, got, err = _detect(corpus, tmp_path / "out.jsonl", capsys, "--dask", "local",
-                             "--jobs", "2")
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        code, got, err = _detect(corpus, tmp_path / "out.jsonl", capsys,
+                                 "--dask", cluster.scheduler_address)
     assert code == 1
     assert got == data
     assert [line for line in err if line.startswith("saywho: ")] == _expected_errors(stderr)

@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "agree",
     "eval",
     "stance_eval",
+    "detect_eval",
     "assign",
     "progress",
     "status",

@@ -67,8 +67,14 @@ def check_layer(session: Session, name: str | None) -> str:
         return session.annotator
     if name in (SUGGESTIONS_LAYER, session.annotator):
         return name
+    from annotations.corpus_index import IndexedLayerNames
+    from annotations.streaming import each_document
+
+    indexed = IndexedLayerNames(session, [name])  # the corpus index: a stat per file
+    if any(indexed.has_layer(doc_id, name) for doc_id in session.document_ids()):
+        return name
     known: set[str] = set()
-    for doc_id in session.document_ids():
+    for doc_id in each_document(session):
         try:
             known.update(session.layer_names(doc_id))
         except DamagedFileError:
@@ -77,3 +83,15 @@ def check_layer(session: Session, name: str | None) -> str:
         have = ", ".join(sorted(known)) or "none"
         raise InputError(f"no layer named {name!r} in the project (it has: {have})")
     return name
+
+
+def parse_counts(text: str, option: str) -> list[int]:
+    """``"5,10,20"`` -> [5, 10, 20] (sorted, each once), for a simulation's ``option``
+    (``--articles``, ``--labels``); ``InputError`` for anything else."""
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError(f"{option} takes comma-separated whole numbers, not {text!r}") from None
+    if not counts or any(c <= 0 for c in counts):
+        raise InputError(f"{option} takes positive whole numbers, not {text!r}")
+    return sorted(set(counts))

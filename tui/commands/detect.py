@@ -16,8 +16,6 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -32,8 +30,7 @@ from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats.readers import ReadResult, read_documents
 from annotations.model import Document
-
-PROGRESS_AFTER = 20  # articles written before a progress bar appears (short runs show none)
+from tui.commands._progress import counting_progress, stderr_is_terminal
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -108,7 +105,7 @@ def _write_all(args: argparse.Namespace, out: TextIO) -> tuple[int, list[str]]:
         read_documents(args.paths), _document, jobs=jobs, budget_s=budget, dask=dask,
         render=interchange_line,
     )
-    with _progress(out) as advance:
+    with counting_progress("detecting", shown=not stderr_is_terminal(out)) as advance:
         for read, found in results:
             if found is None:
                 if read.error and not read.skipped:
@@ -123,48 +120,6 @@ def _write_all(args: argparse.Namespace, out: TextIO) -> tuple[int, list[str]]:
     return done, errors
 
 
-@contextmanager
-def _progress(out: TextIO) -> Iterator[Callable[[], None]]:
-    """A call per article written; after ``PROGRESS_AFTER`` of them, a transient bar on
-    stderr, when stderr is a terminal and the output is not going to that terminal."""
-    if not _stream_isatty(sys.stderr) or _stream_isatty(out):
-        yield _nothing
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (
-        TextColumn("detecting"),
-        BarColumn(),
-        TextColumn("{task.completed} articles"),
-        TimeElapsedColumn(),
-    )
-    progress = Progress(*columns, console=Console(stderr=True), transient=True)
-    task = progress.add_task("detect", total=None)
-    count = 0
-
-    def advance() -> None:
-        nonlocal count
-        count += 1
-        if count == PROGRESS_AFTER:
-            progress.start()
-        progress.update(task, completed=count)
-
-    try:
-        yield advance
-    finally:
-        progress.stop()
-
-
-def _nothing() -> None:
-    return None
-
-
-def _stream_isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,14 @@
-"""``saywho eval``: a layer (or the suggestions) scored against a gold interchange file."""
+"""``saywho eval``: a layer (or the suggestions) scored against a gold interchange file.
+
+The gold file is read a line at a time and each gold document's layer is read, scored and
+forgotten before the next (``annotations.evaluate.evaluate_pairs`` keeps only counts): memory
+stays flat in the size of the corpus and of the gold file; a long run shows a bar on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +19,12 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
-from annotations.evaluate import evaluate
+from annotations.evaluate import evaluate_pairs
 from annotations.formats.interchange import document_to_interchange
 from annotations.model import SUGGESTIONS_LAYER
+from annotations.session import Session
 from tui.commands._common import check_layer, open_session
+from tui.commands._progress import document_progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -40,27 +48,46 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def read_gold(path: Path) -> list[dict[str, Any]]:
     """The gold file's lines; ``InputError`` naming the first bad line."""
+    return list(iter_gold(path))
+
+
+def iter_gold(path: Path) -> Iterator[dict[str, Any]]:
+    """The gold file's lines, read one at a time; ``InputError`` naming the first bad line
+    (when it is reached), or when the file holds no gold document."""
+    found = False
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                yield _gold_line(path, n, line)
+                found = True
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    lines = []
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise InputError(f"{path} line {n}: not JSON") from None
-        if not isinstance(record, dict) or "id" not in record or "text" not in record:
-            raise InputError(f'{path} line {n}: needs "id", "text" and "quotes"')
-        problem = _gold_problem(record)
-        if problem:
-            raise InputError(f"{path} line {n}: {problem}")
-        lines.append(record)
-    if not lines:
+    if not found:
         raise InputError(f"{path}: no gold documents")
-    return lines
+
+
+def count_gold(path: Path) -> int:
+    """How many lines of the gold file are not blank (for the progress bar; 0 if unreadable)."""
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    except OSError:
+        return 0
+
+
+def _gold_line(path: Path, n: int, line: bytes) -> dict[str, Any]:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        raise InputError(f"{path} line {n}: not JSON") from None
+    if not isinstance(record, dict) or "id" not in record or "text" not in record:
+        raise InputError(f'{path} line {n}: needs "id", "text" and "quotes"')
+    problem = _gold_problem(record)
+    if problem:
+        raise InputError(f"{path} line {n}: {problem}")
+    return record
 
 
 def _gold_problem(record: dict[str, Any]) -> str | None:
@@ -90,32 +117,19 @@ def _gold_problem(record: dict[str, Any]) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Score and print."""
-    gold = read_gold(args.gold)
+    next(iter_gold(args.gold))  # an unreadable or empty file fails before the project opens
     layer_name = args.layer or SUGGESTIONS_LAYER
-    preds: dict[str, dict[str, Any]] = {}
-    missing = 0
+    missing: list[str] = []
     session = open_session(args, read_only=True, create=False)
     try:
         layer_name = check_layer(session, layer_name)
-        known = set(session.document_ids())
-        for line in gold:
-            doc_id = str(line["id"])
-            if doc_id not in known:
-                missing += 1
-                continue
-            try:
-                doc = session.document(doc_id)
-            except DamagedFileError:
-                missing += 1
-                continue
-            if doc.text != line["text"]:
-                raise InputError(f"{doc_id}: the project's text differs from the gold text")
-            preds[doc_id] = document_to_interchange(doc, session.layer(doc_id, layer_name))
+        with document_progress("scoring", count_gold(args.gold)) as advance:
+            result = evaluate_pairs(
+                _paired(session, layer_name, iter_gold(args.gold), missing, advance))
     finally:
         session.close()
-    result = evaluate(gold, preds)
     result["layer"] = layer_name
-    result["gold_docs_missing_from_project"] = missing
+    result["gold_docs_missing_from_project"] = len(missing)
     if args.json:
         print(safe_json(orjson.dumps(result).decode()))
         return 0
@@ -139,6 +153,36 @@ def run(args: argparse.Namespace) -> int:
     )
     if missing:
         console.print(
-            f"{missing} gold documents are not in the project (counted as no predictions)"
+            f"{len(missing)} gold documents are not in the project (counted as no predictions)"
         )
     return 0
+
+
+def _paired(
+    session: Session,
+    layer_name: str,
+    gold: Iterable[dict[str, Any]],
+    missing: list[str],
+    progress: Callable[[], None],
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Each gold line with the project's ``layer_name`` of that document as an interchange
+    line (``None``: not in the project or damaged: counted in ``missing``), one at a time."""
+    known = set(session.document_ids())
+    for line in gold:
+        doc_id = str(line["id"])
+        pred = None
+        if doc_id not in known:
+            missing.append(doc_id)
+        else:
+            try:
+                doc = session.document(doc_id)
+                if doc.text != line["text"]:
+                    raise InputError(f"{doc_id}: the project's text differs from the gold text")
+                pred = document_to_interchange(doc, session.layer(doc_id, layer_name))
+            except DamagedFileError:
+                missing.append(doc_id)
+            finally:
+                session.forget(doc_id)
+        progress()
+        # predictions are found by the id as the gold line gives it (score.py's rule)
+        yield line, pred if line["id"] == doc_id else None

@@ -11,12 +11,15 @@ The default layer (no ``--layer``) is the annotator's own, which starts as the s
 every document: every document is exported, and a quote the annotator has not decided on keeps
 the detector as its origin and annotator. Naming a layer, the annotator's own included, exports
 only the documents that have it.
+
+Documents are read one at a time and written as they are read (``annotations.streaming``):
+memory stays flat in the size of the corpus; a long run shows a bar on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -27,7 +30,9 @@ from annotations.formats.export_common import DocLayer
 from annotations.formats.exporters import WRITERS, export
 from annotations.model import QUOTE_STATUSES, SUGGESTIONS_LAYER
 from annotations.session import Session
+from annotations.streaming import each_document
 from tui.commands._common import check_layer, open_session
+from tui.commands._progress import document_progress
 
 SHOWN_MISSING = 5  # how many ids of documents left out the summary names
 
@@ -80,13 +85,16 @@ def run(args: argparse.Namespace) -> int:
         fill = getattr(args, "include_missing", None)
         if args.layer is None:  # your own layer starts as the suggestions on every document
             fill = fill or "suggestions"
-        report = export(
-            args.format,
-            _items(session, layer_name, skipped, missing, fill=fill),
-            args.out,
-            statuses=args.status,
-            stance_target=session.scheme.target,
-        )
+        doc_ids = session.document_ids()
+        with document_progress("exporting", len(doc_ids)) as advance:
+            report = export(
+                args.format,
+                _items(session, layer_name, skipped, missing, fill=fill, doc_ids=doc_ids,
+                       progress=advance),
+                args.out,
+                statuses=args.status,
+                stance_target=session.scheme.target,
+            )
     finally:
         session.close()
     err = Console(stderr=True, highlight=False)
@@ -123,13 +131,17 @@ def _items(
     missing: list[str],
     *,
     fill: str | None = None,
+    doc_ids: list[str] | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> Iterator[DocLayer]:
-    """``(Document, Layer)`` for each readable document that has ``layer_name``; the others
-    go to ``missing`` (and, with ``fill``, come as that layer, the suggestions), the damaged
-    ones to ``skipped``."""
-    for doc_id in session.document_ids():
+    """``(Document, Layer)`` for each readable document of ``doc_ids`` (default: every one)
+    that has ``layer_name``, one at a time (each forgotten once written); the others go to
+    ``missing`` (and, with ``fill``, come as that layer, the suggestions), the damaged ones to
+    ``skipped``."""
+    read = {layer_name, fill or SUGGESTIONS_LAYER}  # an annotator's own starts as suggestions
+    for doc_id in each_document(session, doc_ids, progress=progress):
         try:
-            session.check_document(doc_id)
+            session.check_document(doc_id, read)
             doc = session.document(doc_id)
             if session.has_layer(doc_id, layer_name):
                 layer = session.layer(doc_id, layer_name)

@@ -9,12 +9,11 @@ reason, the rest load. A layer that exists and differs is kept unless ``--replac
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from annotations.detect.parallel import default_jobs
@@ -39,9 +38,8 @@ from annotations.model import Document
 from annotations.session import Session
 from annotations.store import ImportReport
 from tui.commands._common import open_session
+from tui.commands._progress import counting_progress
 from tui.commands.detect import positive_jobs
-
-PROGRESS_AFTER = 20
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -121,34 +119,53 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"{brat_folders[0]} is a brat folder; pass --layer NAME to load its annotations"
         )
-    plain = [p for p in args.paths if p not in brat_folders]
-    results = list(read_documents(plain, max_bytes=int(args.max_mb * 1e6)))
-    brat = [item for folder in brat_folders for item in read_brat(Path(folder), layer=args.layer)]
-    for doc_id, text, layer in brat:
-        doc = Document(doc_id, first_line_title(text) or doc_id, text, source="brat")
-        results.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
     if args.layer is not None and not args.layer.strip():
         raise InputError("--layer needs a name")
-    if args.layer:
-        results = [_with_layer(r, args.layer) for r in results]
-    problems = [r for r in results if not r.ok]
-    good = [r for r in results if r.ok]
-    report, ignored = ImportReport(), 0
+    plain = [p for p in args.paths if p not in brat_folders]
+    results: Iterable[ReadResult] = read_documents(plain, max_bytes=int(args.max_mb * 1e6))
+    layered: list[ReadResult] | None = None
+    if args.layer:  # the layers load after the import: these inputs are kept (a gold file)
+        layered = [_with_layer(r, args.layer) for r in results]
+        for folder in brat_folders:
+            for doc_id, text, layer in read_brat(Path(folder), layer=args.layer):
+                doc = Document(doc_id, first_line_title(text) or doc_id, text, source="brat")
+                layered.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
+        results = layered
+    problems: list[ReadResult] = []
+    ignored = 0
+
+    def sorted_out() -> Iterator[ReadResult]:
+        """The inputs that read, one at a time (an article corpus is never held whole); the
+        others are kept for the report."""
+        nonlocal ignored
+        for result in results:
+            if not result.ok:
+                problems.append(result)
+                continue
+            if result.record is not None and not args.layer:
+                ignored += 1
+            yield result
+
+    good = sorted_out()
+    first = next(good, None)
+    report = ImportReport()
     layer_failures: list[tuple[str, str]] = []
-    if good:  # nothing read: no project folder is created for nothing
+    if first is not None:  # nothing read: no project folder is created for nothing
         session = open_session(args)
         try:
             if session.read_only:
                 raise SaywhoError(session.read_only_reason or "project is read-only")
-            report = _import(session, good, out, args.layer, jobs=getattr(args, "jobs", 1))
-            refused = {doc_id for doc_id, _ in report.failed}
-            kept = [r for r in good if r.document is not None and r.document.id not in refused]
-            layer_failures = (
-                _load_layers(session, kept, args.layer, replace=args.replace) if args.layer else []
-            )
-            ignored = sum(1 for r in good if r.record is not None) if not args.layer else 0
+            report = _import(session, itertools.chain([first], good),
+                             jobs=getattr(args, "jobs", 1))
+            if layered is not None:
+                refused = {doc_id for doc_id, _ in report.failed}
+                kept = [r for r in layered if r.document is not None
+                        and r.document.id not in refused]
+                layer_failures = _load_layers(session, kept, args.layer, replace=args.replace)
         finally:
             session.close()
+    for _ in good:  # the rest after a refusal: every problem is still reported
+        pass
     for result in problems:
         label = "skipped" if result.skipped else "error"
         err.print(f"{label}: {visible_line(result.error or '')}", markup=False, soft_wrap=True)
@@ -231,18 +248,11 @@ def _run_foreign(
     return 1 if problems else 0
 
 
-def _import(
-    session: Session, good: list[ReadResult], out: Console, layer: str | None, *, jobs: int = 1
-) -> ImportReport:
+def _import(session: Session, good: Iterable[ReadResult], *, jobs: int = 1) -> ImportReport:
+    """Import the documents as they are read, with a progress bar on stderr for long runs."""
     docs: Iterator[Document] = (r.document for r in good if r.document is not None)
-    if len(good) < PROGRESS_AFTER or not sys.stderr.isatty():
-        return session.import_documents(docs, jobs=jobs)
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("import", total=len(good))
-        return session.import_documents(
-            docs, progress=lambda _doc: progress.advance(task), jobs=jobs
-        )
+    with counting_progress("importing") as advance:
+        return session.import_documents(docs, progress=lambda _doc: advance(), jobs=jobs)
 
 
 def _with_layer(result: ReadResult, name: str) -> ReadResult:

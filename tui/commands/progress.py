@@ -1,17 +1,14 @@
 """``saywho progress``: each annotator's assigned / done / remaining documents, quotes
 reviewed, last edit, and agreement so far on the documents two or more marked done.
 
-Which documents each annotator has a layer of comes from the corpus index (checked against the
-layer files first, a ``stat`` per file: ``annotations.corpus_index.IndexedLayerNames``), not from
-listing and opening every document's folder; only the layers annotators actually wrote are read
-(their reviewed quotes and edit times), and the layers of documents done by two or more (for
-agreement)."""
+The figures come from the corpus index (``annotations.progress``: checked against the layer
+files first, a ``stat`` per file), not from listing and opening every document's folder; only
+the layers of documents done by two or more are read (for agreement)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import cast
 
 import orjson
 from rich import box
@@ -19,12 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from annotations import team
-from annotations.corpus_index import IndexedLayerNames
 from annotations.display import safe_json, visible_line
-from annotations.errors import DamagedFileError
 from annotations.progress import TeamProgress, team_progress
-from annotations.session import Session
 from tui.commands._common import open_session
 
 
@@ -48,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the progress."""
     session = open_session(args, read_only=True, create=False)
     try:
-        result = team_progress(cast("Session", IndexedLayerNames(session, _team(session))))
+        result = team_progress(session)
     finally:
         session.close()
     if args.json:
@@ -58,16 +51,6 @@ def run(args: argparse.Namespace) -> int:
     for message in result.warnings:
         print(f"saywho: warning: {visible_line(message)}", file=sys.stderr)
     return 0
-
-
-def _team(session: Session) -> list[str]:
-    """Everyone ``team_progress`` reports on: annotators assigned a document or with a status
-    file (whose layers the index is checked for)."""
-    try:
-        assigned = {n for names in team.assignment(session).values() for n in names}
-    except DamagedFileError:  # team_progress says so
-        assigned = set()
-    return sorted(assigned | set(team.statuses(session).explicit))
 
 
 def _print(result: TeamProgress) -> None:

@@ -13,6 +13,7 @@ import orjson
 
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
+from tui.commands._common import parse_counts
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -40,22 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_counts(text: str) -> list[int]:
-    """``"10,20,50"`` -> [10, 20, 50]; ``InputError`` for anything else."""
-    try:
-        counts = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise InputError(f"--labels takes comma-separated whole numbers, not {text!r}") from None
-    if not counts or any(c <= 0 for c in counts):
-        raise InputError(f"--labels takes positive whole numbers, not {text!r}")
-    return sorted(set(counts))
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the simulation and print the table or the JSON object."""
     from annotations.stance.simulate import evaluate, load_gold
 
-    counts = parse_counts(args.labels)
+    counts = parse_counts(args.labels, "--labels")
     gold = load_gold(args.file)
     too_many = [c for c in counts if c >= len(gold)]
     if too_many:

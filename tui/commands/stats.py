@@ -1,4 +1,8 @@
-"""``saywho stats``: corpus counts as rich tables with bar plots, or JSON."""
+"""``saywho stats``: corpus counts as rich tables with bar plots, or JSON.
+
+Counted from the corpus index (``annotations.stats.corpus_stats``), checked against the layer
+files first: no layer is read unless its index entry is stale. A long run shows a bar on
+stderr."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from rich.text import Text
 from annotations.display import safe_json, visible_line
 from annotations.stats import corpus_stats
 from tui.commands._common import check_layer, open_session
+from tui.commands._progress import document_progress
 
 BAR_WIDTH = 30
 
@@ -41,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     """Print the statistics."""
     session = open_session(args, read_only=True, create=False)
     try:
-        session.verify()
-        stats = corpus_stats(session, check_layer(session, args.layer))
+        layer = check_layer(session, args.layer)
+        with document_progress("counting", len(session.document_ids())) as advance:
+            stats = corpus_stats(session, layer, progress=advance)
     finally:
         session.close()
     if args.json:

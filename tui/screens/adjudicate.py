@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from annotations.adjudication import Unit, Version, adopt, units
 from annotations.display import visible, visible_line
@@ -33,6 +33,7 @@ from tui.bridge import Outcome, SessionBridge
 from tui.messages import OpenDocument
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
+from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
@@ -109,7 +110,7 @@ class AdjudicateScreen(SaywhoScreen):
             yield RowList(id="units")
             yield TextPanel(id="versions")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Read the layers, group the units, show the first one."""

@@ -2,8 +2,9 @@
 
 Per annotator: documents assigned, done, in progress, remaining, quotes reviewed, the time of
 the last edit, and agreement so far on the documents two or more annotators marked done. The
-figures and their rules are the domain's (``annotations.progress``); computing them reads
-every layer, so it runs in a thread worker while the screen says "computing…". The screen
+figures and their rules are the domain's (``annotations.progress``); computing them reads the
+corpus index (checked against the layer files, a ``stat`` each) and the layers of the documents
+done by two or more, so it runs in a thread worker while the screen says "computing…". The screen
 computes again when the live project says another annotator's progress changed, and after this
 annotator's own status changes.
 """
@@ -15,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from annotations import team
 from annotations.display import visible
@@ -26,6 +27,7 @@ from annotations.progress import AnnotatorProgress, TeamProgress, team_progress
 from tui.actions import PROGRESS, bindings
 from tui.bridge import Outcome, SessionBridge
 from tui.screens.base import SaywhoScreen
+from tui.widgets.keybar import KeyBar
 from tui.widgets.status import Banner, StatusBar
 
 COLUMNS = ("Annotator", "Assigned", "Done", "In progress", "Remaining", "Quotes reviewed",
@@ -93,7 +95,7 @@ class ProgressScreen(SaywhoScreen):
             yield Static("computing…", id="progress-summary")
             yield Static("", id="progress-table")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start computing; follow other processes' progress and this annotator's statuses."""

@@ -29,8 +29,9 @@ from annotations import team, textnav
 from annotations.display import visible, visible_line
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
+from annotations.learn.project import is_learned
 from annotations.live import LiveEvent
-from annotations.model import QUOTE_TYPES, Document, Layer, Quote, StanceScheme
+from annotations.model import QUOTE_TYPES, SUGGESTIONS_LAYER, Document, Layer, Quote, StanceScheme
 from annotations.quote_filter import QuoteFilter
 from annotations.review import confidence_of
 from tui.actions import READER, bindings
@@ -60,6 +61,8 @@ else:  # loaded on first use: off the path to the first frame
 
 
 WIDE_SCREEN = 160  # columns from which the side panels take 40 % of the width
+PANEL_MODES = ("full", "narrow", "hidden")
+"""The side panels' widths, in the order the panels key (``\\``) steps through them."""
 
 
 def _prompt(title: str, value: str = "") -> object:
@@ -96,6 +99,8 @@ class ReaderScreen(SaywhoScreen):
         self.current_id: str | None = None
         colour = bridge.session.settings.get("colour_by")
         self.colour_by = colour if colour in ("speaker", "stance") else "speaker"
+        panels = bridge.session.settings.get("panels")
+        self.panels = panels if panels in PANEL_MODES else "full"
         self._speaker_order: list[str] = []
         self.doc_status: str | None = None  # this annotator's status of the document
         self.doc_comment = ""  # this annotator's comment on the document
@@ -119,7 +124,7 @@ class ReaderScreen(SaywhoScreen):
         with Horizontal(id="body"):
             with Vertical(id="article-column"):
                 yield ArticleView(id="article")
-                yield TextPanel(id="detail")
+                yield TextPanel(id="detail", ellipsis=True)
             with Vertical(id="sidebar"):
                 yield QuoteList(id="quotes", suggest=self._suggestion)
                 yield SpeakerList(id="speakers")
@@ -140,8 +145,13 @@ class ReaderScreen(SaywhoScreen):
         super().on_mount()
         self.listen()
         self.article.underline_quotes = self.app.no_color
+        self._show_panels()
         self.load(self.doc_id, self.start_quote)
         self.article.focus()
+
+    def _show_panels(self) -> None:
+        self.set_class(self.panels == "narrow", "-panels-narrow")
+        self.set_class(self.panels == "hidden", "-panels-hidden")
 
     def listen(self) -> None:
         """Subscribe to what the bridge announces."""
@@ -194,7 +204,8 @@ class ReaderScreen(SaywhoScreen):
         once this screen's own edits are saved."""
         if (
             isinstance(event, LayerStored) and event.doc_id == self.doc_id
-            and event.layer == self.layer_shown and self.bridge.pending == 0
+            and event.layer in (self.layer_shown, SUGGESTIONS_LAYER)  # it seeds the annotator's
+            and self.bridge.pending == 0
             and self.is_mounted and self.anno is not None
         ):
             layer = self.bridge.layer(self.doc_id)
@@ -223,6 +234,7 @@ class ReaderScreen(SaywhoScreen):
             return
         self.refresh_banner()  # opening a document may have found a damaged file
         self.doc_status = self._read_status(doc_id)
+        self.bridge.quotes.opened(doc_id, done=self.doc_status == team.DONE)
         self.doc_comment, self.doc_target = self.bridge.read(
             lambda s: (team.document_comment(s, doc_id), s.stance_target(doc_id)))
         self._show_title()
@@ -254,7 +266,8 @@ class ReaderScreen(SaywhoScreen):
         self.query_one(SpeakerList).show(layer, self._speaker_order)
         self._refresh_details()
         if scroll and current is not None:
-            article.scroll_to_offset(layer.quotes[current].start)
+            quote = layer.quotes[current]
+            article.scroll_to_offset(quote.start, end=quote.end)
         self.bridge.remember_position(self.doc_id, current)
 
     def _styler(self):  # noqa: ANN202
@@ -285,7 +298,8 @@ class ReaderScreen(SaywhoScreen):
         if speaker_id in speakers.ids and not speakers.has_focus:
             speakers.select(speakers.ids.index(speaker_id))
         if scroll:
-            self.article.scroll_to_offset(self.anno.quotes[quote_id].start)
+            quote = self.anno.quotes[quote_id]
+            self.article.scroll_to_offset(quote.start, end=quote.end)
         self._refresh_details()
         self.bridge.remember_position(self.doc_id, quote_id)
 
@@ -303,6 +317,8 @@ class ReaderScreen(SaywhoScreen):
         else:
             conf = confidence_of(quote)
             detail.append(f"{STATUS_GLYPH.get(quote.status, '?')} {quote.status} ", "bold")
+            if is_learned(quote):  # a project model made or changed it (issue 14)
+                detail.append("· learned ", "italic")
             speaker = visible(layer.speaker_name(quote) or "no speaker")
             detail.append(f"· {quote.type} · {speaker} ")
             detail.append(f"· stance {visible(quote.stance or '—')} ")
@@ -310,13 +326,13 @@ class ReaderScreen(SaywhoScreen):
                 detail.append(f"· conf {conf:.2f} ")
             if quote.cue is not None:
                 detail.append(f"· cue “{visible(quote.cue.text)}” ")
-            if quote.note:
-                detail.append(f"· note: {visible(quote.note)}", "italic")
         if self.article.mark is not None:
             detail = Text("Selecting: w/b word, (/) sentence, m to make a quote, Esc to cancel",
                           "bold")
         else:
             self._show_suggestion(quote, detail)
+            if quote is not None and quote.note:  # free text last: the ellipsis cuts it first
+                detail.append(f"· note: {visible(quote.note)}", "italic")
         self.query_one("#detail", TextPanel).set(detail)
         self._refresh_position()
 
@@ -348,7 +364,7 @@ class ReaderScreen(SaywhoScreen):
         done = "· done ✓ " if self.doc_status == team.DONE else ""
         self.query_one(StatusBar).set_position(
             f"{self._find_status()}{where} · reviewed {reviewed}/{total} "
-            f"· colour: {self.colour_by} "
+            f"· colour: {'off (NO_COLOR)' if self.app.no_color else self.colour_by} "
             f"· layer: {self.layer_shown} {done}"
         )
 
@@ -657,13 +673,33 @@ class ReaderScreen(SaywhoScreen):
         self._refresh_position()
 
     def action_toggle_colour(self) -> None:
-        """Colour quotes by speaker or by stance; the choice is kept as a project setting."""
+        """Colour quotes by speaker or by stance; the choice is kept as a project setting.
+        With ``NO_COLOR`` there is no colour to switch: it says so (and what shows instead)."""
+        if self.app.no_color:
+            say(self, "NO_COLOR is set: quotes are underlined, not coloured. The quote list "
+                "names each quote's speaker and stance.", title="Colour", timeout=4)
+            return
         colour = self.colour_by = "stance" if self.colour_by == "speaker" else "speaker"
         self.article.styler = self._styler()
         self.article.invalidate()
         self._refresh_position()
         if self.bridge.refuse_read_only() is None:
             self.bridge.change(f"colour by {colour}", lambda s: s.set_setting("colour_by", colour))
+
+    def action_cycle_panels(self) -> None:
+        """Side panels full width, narrow, hidden (the article takes the room), and back; the
+        choice is kept as a project setting, as the colour is."""
+        mode = self.panels = PANEL_MODES[(PANEL_MODES.index(self.panels) + 1) % len(PANEL_MODES)]
+        self._show_panels()
+        if mode == "hidden":
+            self.article.focus()
+        if (quote := self.current) is not None:  # the article rewraps: keep the quote in view
+            article = self.article
+            self.call_after_refresh(
+                lambda: article.scroll_to_offset(quote.start, end=quote.end))
+        say(self, f"Side panels: {mode}.", title="Panels", timeout=1.5)
+        if self.bridge.refuse_read_only() is None:
+            self.bridge.change(f"side panels {mode}", lambda s: s.set_setting("panels", mode))
 
     async def action_back(self) -> None:
         """Cancel a selection, else clear the speaker focus, else the quote filter, else go

@@ -2,7 +2,10 @@
 
 Add a label, rename one (its quotes in every layer of every document carry the new name),
 remove one (in use, it asks first, says how many quotes carry it and which label they should
-move to), change a label's key, change the target. The changes are queued on the bridge and
+move to), change a label's key, change the target. The counts beside the labels are those of
+the layer in view (the annotator's own unless another was opened with the layer key), over
+every document, and the screen says which layer it counts; removing a label says how many
+quotes carry it in every layer, since every layer loses it. The changes are queued on the bridge and
 run through the ``Session`` (rules in ``annotations.scheme``), are journaled, and every open
 reader rebinds its stance keys when the session announces the new scheme.
 """
@@ -17,9 +20,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
-from annotations.display import visible
+from annotations.display import visible, visible_line
 from annotations.model import StanceScheme
 from annotations.session import Session
 from tui.actions import SCHEME, bindings, reserved_keys
@@ -27,6 +30,7 @@ from tui.bridge import Outcome, SessionBridge
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.screens.prompts import TextPrompt
+from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 
@@ -38,17 +42,23 @@ class ReplacementPicker(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="scheme.cancel_remove")]
 
-    def __init__(self, label: str, count: int, others: list[str]) -> None:
+    def __init__(self, label: str, count: int, others: list[str],
+                 in_view: tuple[str, int] | None = None) -> None:
         super().__init__()
         self.label = label
         self.count = count
+        """Quotes carrying the label in every layer (all of them move)."""
+        self.in_view = in_view
+        """(layer in view, quotes carrying the label in it)."""
         self.choices = [*others, NO_STANCE]
 
     def compose(self) -> ComposeResult:
         """The question, the replacement labels, a hint."""
         with Vertical(id="dialog"):
-            yield Label(plain(f"Remove “{self.label}”? {self.count} quotes carry it."),
-                        id="dialog-title")
+            where = "" if self.in_view is None else \
+                f" ({self.in_view[1]} in layer {self.in_view[0]})"
+            yield Label(plain(f"Remove “{self.label}”? {self.count} quotes in every layer "
+                              f"carry it{where}."), id="dialog-title")
             yield Label("Move them to:", id="dialog-hint")
             yield RowList(id="picks")
             yield Label("Enter: remove and move · Esc: keep the label", id="dialog-hint-2")
@@ -79,6 +89,9 @@ class SchemeScreen(SaywhoScreen):
         super().__init__(bridge)
         self.scheme = StanceScheme()
         self.usage: dict[str, int] = {}
+        """Quotes per label in ``counted_layer`` (the layer in view), over every document."""
+        self.counted_layer = bridge.layer_shown
+        """The layer whose quotes are counted."""
 
     def compose(self) -> ComposeResult:
         """Header, target, label list, hint, status bar, footer."""
@@ -89,20 +102,28 @@ class SchemeScreen(SaywhoScreen):
         yield Static("a add · r rename (quotes keep it) · d remove (asks first) · k key · "
                      "t target · Esc back", id="scheme-hint")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Read the scheme and its usage."""
         super().on_mount()
         self.sub_title = self.app.sub_title = "stance scheme"
         self.bridge.outcomes.subscribe(self, self.change_finished)
+        self.bridge.layer_switched.subscribe(self, self.layer_switched)
         self.reload()
         self.query_one("#labels", RowList).focus()
 
     def reload(self) -> None:
-        """Re-read the scheme and count each label's quotes."""
-        self.scheme, self.usage = self.bridge.read(lambda s: (s.scheme, s.label_usage()))
+        """Re-read the scheme and count each label's quotes in the layer in view."""
+        layer = self.counted_layer = self.bridge.layer_shown
+        self.scheme, self.usage = self.bridge.read(
+            lambda s: (s.scheme, s.label_usage(layer)))
         self._fill()
+
+    def layer_switched(self, _name: str | None) -> None:
+        """Another layer is in view: count its quotes."""
+        if self.is_mounted:
+            self.reload()
 
     def _fill(self) -> None:
         rows = []
@@ -114,10 +135,11 @@ class SchemeScreen(SaywhoScreen):
             rows.append(row)
         labels = self.query_one("#labels", RowList)
         labels.set_rows(rows)
-        labels.border_title = "Labels (key · name · quotes)"
-        self.query_one("#scheme-head", Static).update(
-            Text(f"Target: {visible(self.scheme.target)}")
-        )
+        layer = self.counted_layer
+        labels.border_title = visible_line(f"Labels (key · name · quotes in layer {layer})")
+        head = Text(f"Target: {visible(self.scheme.target)}")
+        head.append(f"\nCounting the quotes of layer {visible(layer)} in every document", "dim")
+        self.query_one("#scheme-head", Static).update(head)
 
     @property
     def selected(self) -> str | None:
@@ -169,7 +191,7 @@ class SchemeScreen(SaywhoScreen):
         name = self.selected
         if name is None:
             return
-        count = self.usage.get(name, 0)
+        count = self.bridge.read(lambda s: s.label_usage(every_layer=True)).get(name, 0)
         if not count:
             self.change(f"remove label {name}", lambda s: s.remove_label(name))
             return
@@ -183,7 +205,8 @@ class SchemeScreen(SaywhoScreen):
                         lambda s: s.remove_label(name, replace_with=into, confirm=True))
 
         others = [n for n in self.scheme.names if n != name]
-        self.app.push_screen(ReplacementPicker(name, count, others), done)
+        in_view = (self.counted_layer, self.usage.get(name, 0))
+        self.app.push_screen(ReplacementPicker(name, count, others, in_view), done)
 
     def action_change_key(self) -> None:
         """Change the key that sets the highlighted label in the reader."""

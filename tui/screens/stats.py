@@ -14,13 +14,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from annotations.display import visible
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge
 from tui.screens.base import SaywhoScreen
+from tui.widgets.keybar import KeyBar
 from tui.widgets.plots import bar_chart, stacked_chart
 from tui.widgets.status import Banner, StatusBar
 
@@ -97,7 +98,7 @@ class StatsScreen(SaywhoScreen):
                 chart.border_title = title
                 yield chart
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start counting."""

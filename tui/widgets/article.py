@@ -218,17 +218,26 @@ class ArticleView(ScrollView, can_focus=True):
         top = min(round(self.scroll_y), max(len(lines) - 1, 0))
         return lines[top].start if lines else 0
 
-    def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
-        """Scroll so that ``offset`` is on screen (a third down the view when it was not)."""
+    def scroll_to_offset(self, offset: int, *, center: bool = False,
+                         end: int | None = None) -> None:
+        """Scroll so that ``offset`` is on screen (a third down the view when it was not); with
+        ``end``, the text up to ``end`` too as far as the view holds it: a quote that starts
+        near the bottom is scrolled up until its end shows (its start stays on screen)."""
         if not self.size.height:  # not laid out yet: scroll once it is
-            self.call_after_refresh(self.scroll_to_offset, offset, center=center)
+            self.call_after_refresh(self.scroll_to_offset, offset, center=center, end=end)
             return
         self._relayout()
         line = self.line_of(offset)
-        top = round(self.scroll_y)
+        was = top = round(self.scroll_y)
         height = max(self.scrollable_content_region.height, 1)
         if center or not top <= line < top + height - 1:
-            self.scroll_to(y=max(line - height // 3, 0), animate=False, immediate=True)
+            top = max(line - height // 3, 0)
+        if end is not None:
+            last = self.line_of(max(end - 1, offset))
+            if last > top + height - 1:
+                top = min(line, last - height + 1)
+        if center or top != was:
+            self.scroll_to(y=top, animate=False, immediate=True)
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The character offset under content cell ``x``, ``y`` (scroll included)."""

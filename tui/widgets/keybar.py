@@ -61,6 +61,8 @@ class KeyBar(TextPanel):
 
 
 def _short(description: str) -> str:
-    """The first words of a description (footer space is tight at 80 columns)."""
+    """The first two words of a description (footer space is tight at 80 columns), and a number
+    after them: "Take layer 2" must not read as "Take layer 1"."""
     words = description.replace("…", "").split()
-    return " ".join(words[:2])
+    keep = 3 if len(words) > 2 and words[2].isdigit() else 2
+    return " ".join(words[:keep])

@@ -30,16 +30,36 @@ def _confidence_text(conf: float | None) -> str:
 
 
 WIDE_LIST = 56  # a list this wide (columns inside its border) shows names whole and snippets
+NARROW_NAME, WIDE_NAME = 14, 24  # the speaker column: narrow list, least in a wide one
+FIGURES = 36  # what a wide row keeps beside the name: glyphs, stance, confidence, some words
 
 
-def quote_row(quote: Quote, layer: Layer, suggestion: Any = None, *, wide: bool = False) -> Text:
-    """One list row: ``✓ D Kenney        support  .82``; ``wide``: a longer speaker column and
-    the quote's first words after the figures (the row is cut where the list ends).
+ROW_FIGURES = 17  # a narrow row beside the name: status, type, stance and confidence
+
+
+def name_column(layer: Layer, width: int) -> int:
+    """The speaker column of a list ``width`` columns wide. Wide: the longest speaker name of
+    the layer, at least ``WIDE_NAME``, at most what leaves the figures and a few of the
+    quote's words room ("U.S. Immigration and Customs Enforcement" whole at 200 columns).
+    Narrow: ``NARROW_NAME``, less when the panels are narrowed, so stance and confidence
+    still show."""
+    if width < WIDE_LIST:  # (0: not laid out yet)
+        return max(8, min(NARROW_NAME, width - ROW_FIGURES)) if width > 0 else NARROW_NAME
+    longest = max((len(visible(s.name)) for s in layer.speakers.values()), default=0)
+    return max(WIDE_NAME, min(longest, width - FIGURES))
+
+
+def quote_row(quote: Quote, layer: Layer, suggestion: Any = None, *, wide: bool = False,
+              name_width: int | None = None) -> Text:
+    """One list row: ``✓ D Kenney        support  .82``; ``wide``: a longer speaker column
+    (``name_width``, default ``WIDE_NAME``) and the quote's first words after the figures (the
+    row is cut where the list ends).
 
     ``suggestion`` (a ``StanceSuggestion``, see ``tui/stance_feed.py``) fills an empty
     stance column: greyed with ``?`` while tentative, with its confidence at the row's end.
     """
-    name_width = 24 if wide else 14
+    if name_width is None:
+        name_width = WIDE_NAME if wide else NARROW_NAME
     speaker = visible(layer.speaker_name(quote) or "—")
     conf = confidence_of(quote)
     conf_text = _confidence_text(conf)
@@ -84,12 +104,15 @@ class QuoteList(RowList):
         self._suggest = suggest
         self._shown: tuple[list[Quote], Layer, str | None] | None = None
         self._wide = False
+        self._name_width = NARROW_NAME
 
     def show(self, quotes: list[Quote], layer: Layer, current: str | None) -> None:
         """Show those of ``quotes`` (all of the document's, in reading order) that ``filter``
         lets through, and put the cursor on ``current``."""
         self._shown = (quotes, layer, current)
-        self._wide = wide = self.content_size.width >= WIDE_LIST
+        width = self.content_size.width
+        self._wide = wide = width >= WIDE_LIST
+        self._name_width = names = name_column(layer, width)
         self._order = {q.id: i for i, q in enumerate(quotes)}
         shown = self.filter.select(quotes, layer) if self.filter else list(quotes)
         self.ids = [q.id for q in shown]
@@ -97,7 +120,9 @@ class QuoteList(RowList):
         self._listed_order = [self._order[qid] for qid in self.ids]
         index = self.positions.get(current or "", 0)
         self.set_lazy_rows(
-            len(shown), lambda i: quote_row(shown[i], layer, self._sugg(shown[i]), wide=wide),
+            len(shown),
+            lambda i: quote_row(shown[i], layer, self._sugg(shown[i]), wide=wide,
+                                name_width=names),
             index)
         if self.filter:
             self.border_title = plain(
@@ -108,9 +133,13 @@ class QuoteList(RowList):
             self.border_subtitle = f"{len(quotes)}"
 
     def on_resize(self) -> None:
-        """Wider or narrower than ``WIDE_LIST``: draw the rows again for the new width."""
-        if self._shown is not None and (self.content_size.width >= WIDE_LIST) != self._wide:
-            quotes, layer, _ = self._shown
+        """A width that changes the columns: draw the rows again for the new width."""
+        if self._shown is None:
+            return
+        quotes, layer, _ = self._shown
+        width = self.content_size.width
+        wide = width >= WIDE_LIST
+        if wide != self._wide or name_column(layer, width) != self._name_width:
             current = self.ids[self.index] if 0 <= self.index < len(self.ids) else None
             self.show(quotes, layer, current)
 
@@ -146,7 +175,8 @@ class QuoteList(RowList):
         i = self.positions.get(quote.id)
         if i is None:
             return False
-        self.set_row(i, quote_row(quote, layer, self._sugg(quote), wide=self._wide))
+        self.set_row(i, quote_row(quote, layer, self._sugg(quote), wide=self._wide,
+                                  name_width=self._name_width))
         return True
 
     def _sugg(self, quote: Quote) -> Any:

@@ -1,7 +1,9 @@
 """TextPanel: a fixed-size text widget whose updates repaint it without a layout pass.
 
 ``Static.update`` asks for a full layout refresh (its size may depend on its content), which
-re-renders the whole screen; panels of fixed height only need to repaint themselves.
+re-renders the whole screen; panels of fixed height only need to repaint themselves. With
+``ellipsis`` a text longer than the panel is wrapped to its lines and its last line ends in
+"…", so a cut is seen (the reader's info line at 80 columns), never a silent crop.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from textual.widget import Widget
 class TextPanel(Widget):
     """Shows one renderable; ``set`` repaints only this widget."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None,
+                 ellipsis: bool = False) -> None:
         super().__init__(id=id, classes=classes)
         self._content: RenderableType = Text()
+        self.ellipsis = ellipsis
 
     def set(self, content: RenderableType) -> None:
         """Replace the content and repaint."""
@@ -24,5 +28,18 @@ class TextPanel(Widget):
         self.refresh()
 
     def render(self) -> RenderableType:
-        """The current content."""
-        return self._content
+        """The current content (with ``ellipsis``: cut to the panel's lines, "…" at the cut)."""
+        content = self._content
+        width, height = self.content_region.size
+        if not self.ellipsis or not isinstance(content, Text) or width < 2 or height < 1:
+            return content
+        lines = content.wrap(self.app.console, width)
+        if len(lines) <= height:
+            return content
+        kept = list(lines)[:height]
+        last = kept[-1]
+        last.rstrip()
+        last.truncate(width - 1)
+        last.rstrip()
+        last.append("…")
+        return Text("\n").join(kept)

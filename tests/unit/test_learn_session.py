@@ -1,0 +1,186 @@
+"""The project model inside a session (``annotations.learn.project``): what it learns from,
+where it is kept, and re-suggesting after a refit, read back from the store.
+
+The first fit imports scikit-learn (about 1-2 s on a busy machine); the fits themselves take
+tens of milliseconds on these articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotations import team
+from annotations.edits import AcceptQuote, SetSpan, SetStance
+from annotations.learn.apply import LEARNED
+from annotations.learn.project import describe
+from annotations.model import Layer
+from annotations.session import SaveError, Session
+from annotations.store.learned import model_path
+from tests.learn_corpus import article, build, correct
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return build(tmp_path / "p")
+
+
+@pytest.fixture
+def session(folder: Path) -> Iterator[Session]:
+    with Session.open(folder, "tester") as s:
+        yield s
+
+
+def _texts(layer: Layer) -> list[str]:
+    return [q.text for q in layer.sorted_quotes()]
+
+
+def test_refit_learns_from_done_documents_and_resuggests_the_others(session: Session) -> None:
+    before = session.layer("a5")
+    assert any(t.startswith("that ") for t in _texts(before))
+    for i in range(4):
+        correct(session, i)
+    assert session.learning.corrected_ids() == ["a0", "a1", "a2", "a3"]
+    refit = session.learning.refit()
+    assert refit.articles == 4 and refit.model.trusted, refit.model.status.describe()
+    corrected = {d: session.layer(d) for d in refit.doc_ids}
+    session.learning.keep(refit)
+    report = session.learning.resuggest(session.learning.plan("a5"))
+    assert report.documents == 4 and report.changed > 0  # a4 to a7
+    after = session.layer("a5")
+    assert not any(t.startswith("that ") for t in _texts(after))  # the convention learned
+    assert not any("costs too much" in t for t in _texts(after))  # belief clauses dropped
+    assert any(q.origin.endswith(LEARNED) for q in after.quotes.values())
+    assert {d: session.layer(d) for d in refit.doc_ids} == corrected  # never touched
+    # the corpus index follows the write
+    quotes, _ = session.corpus_view().counts("a5")
+    assert quotes == len(after.quotes)
+    line = describe(refit, report)
+    assert line.startswith("learned from 4 articles: ") and "changed in 4 documents" in line
+
+
+def test_fully_reviewed_layer_counts_as_corrected(session: Session) -> None:
+    correct(session, 0, done=False)
+    assert session.learning.corrected_ids() == []  # two quotes still suggested
+    for q in session.layer("a0").sorted_quotes():
+        if q.status == "suggested":
+            session.apply(AcceptQuote("a0", q.id))
+    assert session.learning.corrected_ids() == ["a0"]
+
+
+def test_resuggest_never_changes_a_human_edited_quote(session: Session) -> None:
+    for i in range(4):
+        correct(session, i)
+    layer = session.layer("a4")
+    text = session.document("a4").text
+    by_text = {q.text: q for q in layer.sorted_quotes()}
+    mayor = next(q for t, q in by_text.items() if "would build" in t)
+    park = next(q for t, q in by_text.items() if "budget was ready" in t)
+    critics = next(q for t, q in by_text.items() if "costs too much" in t)
+    session.apply(SetSpan("a4", mayor.id, mayor.start, mayor.end - 10))  # still suggested
+    session.apply(AcceptQuote("a4", park.id))  # "that ..." kept as it is
+    session.apply(SetStance("a4", critics.id, "oppose"))  # a belief, labelled: kept
+    edited = {qid: session.layer("a4").quotes[qid] for qid in (mayor.id, park.id, critics.id)}
+    assert text[edited[park.id].start:].startswith("that ")
+    session.learning.keep(session.learning.refit())
+    changed = session.learning.resuggest_document("a4")
+    assert changed > 0  # "Residents think ..." went
+    now = session.layer("a4")
+    for qid, quote in edited.items():
+        assert now.quotes[qid] == quote
+    assert not any("was rushed" in t for t in _texts(now))
+
+
+def test_gate_keeps_a_model_that_does_not_help_off(session: Session) -> None:
+    for i in range(5):
+        correct(session, i, consistent=False)
+    refit = session.learning.refit()
+    assert not refit.model.trusted and not refit.model.edits
+    session.learning.keep(refit)
+    assert session.learning.detector() is None  # suggestions stay the rules'
+    before = session.layer("a6")
+    report = session.learning.resuggest(session.learning.plan("a6"))
+    assert report.changed == 0 and session.layer("a6") == before
+    line = describe(refit, report)
+    assert line.startswith("quote suggestions: rules only: "), line
+
+
+def test_model_survives_reopen_and_suggests_for_new_imports(tmp_path: Path) -> None:
+    folder = build(tmp_path / "p", n=7)
+    with Session.open(folder, "tester") as session:
+        for i in range(4):
+            correct(session, i)
+        refit = session.learning.refit()
+        session.learning.keep(refit)
+    assert model_path(folder, "tester").is_file()
+    with Session.open(folder, "tester") as session:
+        assert session.learning.model == refit.model
+        session.import_documents([article(7)])
+        texts = _texts(session.layer("a7"))
+        assert texts and not any(t.startswith("that ") for t in texts)
+        assert any(q.origin.endswith(LEARNED) for q in session.layer("a7").quotes.values())
+    with Session.open(folder, "other") as session:  # per annotator: ana's model is not bo's
+        assert session.learning.model is None
+
+
+def test_learning_switched_off_suggests_with_the_rules(session: Session) -> None:
+    for i in range(4):
+        correct(session, i)
+    session.learning.keep(session.learning.refit())
+    assert session.learning.detector() is not None
+    session.set_setting("learn_quotes", False)
+    assert session.learning.detector() is None
+    assert session.learning.stale("a5") is False
+
+
+def test_model_save_error_is_a_save_error(session: Session, folder: Path) -> None:
+    for i in range(4):
+        correct(session, i)
+    refit = session.learning.refit()
+    (folder / "learned").write_text("not a folder")
+    with pytest.raises(SaveError, match="learned quote model: not saved"):
+        session.learning.keep(refit)
+    assert session.learning.model is refit.model  # in use all the same
+
+
+def test_resuggest_reads_only_corrected_and_planned_layers(
+    folder: Path, request: pytest.FixtureRequest
+) -> None:
+    with Session.open(folder, "tester") as session:
+        for i in range(4):
+            correct(session, i)
+    seen = request.getfixturevalue("reads")  # spying from here on
+    with Session.open(folder, "tester") as session:
+        session.corpus_view()  # the index is built at the first open: not this test's reads
+        seen.clear()
+        learning = session.learning
+        refit = learning.refit()
+        assert set(seen) == set(refit.doc_ids) == {"a0", "a1", "a2", "a3"}
+        learning.keep(refit)
+        seen.clear()
+        plan = learning.plan("a4", ahead=1)
+        assert plan == ["a4", "a5"] and seen == []  # planned from the index alone
+        report = learning.resuggest(plan)
+        assert report.looked_at == 2 and set(seen) == {"a4", "a5"}
+        assert learning.stale("a6") and not learning.stale("a5")
+        assert team.document_status(session, "a6").status == team.NOT_STARTED
+
+
+def test_in_a_team_the_shared_suggestions_stay_the_rules(folder: Path) -> None:
+    """One coder's model never changes what the other coders start from: with another
+    annotator's layer in the project, only this annotator's own started layers are
+    re-suggested."""
+    with Session.open(folder, "other") as other:
+        other.apply(AcceptQuote("a7", sorted(other.layer("a7").quotes)[0]))
+    with Session.open(folder, "tester") as session:
+        shared = session.layer("a5", "suggestions")
+        for i in range(4):
+            correct(session, i)
+        refit = session.learning.refit()
+        assert refit.model.trusted, refit.model.status.describe()
+        session.learning.keep(refit)
+        session.learning.resuggest(session.learning.plan("a5"))
+        assert session.layer("a5", "suggestions") == shared
+        assert _texts(session.layer("a5")) == _texts(shared)
