@@ -5,8 +5,10 @@ held-out check), writes predictions (interchange JSONL; the parts of a split quo
 as separate items, the way the gold files store discontinuous quotes) to a temporary file,
 scores them with ``score.py --json`` and prints one JSON object per file; then
 ``saywho detect-eval`` (the project model learned from the first 5/10/20 corrected articles,
-scored on the second half of the file) on ggt-dev and polnear-dev, one line each; then a
-last line with everything. Skips (exit 0, message) when the shared data folder is absent.
+scored on the second half of the file) on ggt-dev, polnear-dev and polnear-train (marked
+``"held_out": true``: the learned model is never tuned on it), one line each, with each N's
+gate status; then a last line with everything. Skips (exit 0, message) when the shared data
+folder is absent.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ SHARED = ROOT.parent / "shared"
 DATA = SHARED / "data"
 SCORER = SHARED / "eval" / "score.py"
 FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl", "polnear-train.jsonl")
-DETECT_EVAL_FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl")
+DETECT_EVAL_FILES = ("ggt-dev.jsonl", "polnear-dev.jsonl", "polnear-train.jsonl")
+HELD_OUT = frozenset({"polnear-train.jsonl"})  # never tuned on: the check on unseen articles
 DETECT_EVAL_ARTICLES = (5, 10, 20)
 
 
@@ -87,8 +90,10 @@ def main() -> int:
     learned = {}
     for name in DETECT_EVAL_FILES:
         res = detect_eval_file(name)
-        print(json.dumps({"detect_eval": name, **res}))
-        learned[name] = {"base": res["base"], "articles": res["articles"]}
+        print(json.dumps({"detect_eval": name, "held_out": name in HELD_OUT, **res}))
+        learned[name] = {"base": res["base"], "articles": res["articles"],
+                         "held_out": name in HELD_OUT,
+                         "trusted": {n: m["trusted"] for n, m in res["models"].items()}}
     print(json.dumps({"detector": DEFAULT_DETECTOR.version, "quality": summary,
                       "detect_eval": learned}))
     return 0

@@ -15,9 +15,15 @@ and the constructions the base rules leave out or filter away:
 - verbs a project taught by accepting quotes the detector missed (``learned`` cues).
 
 A candidate carries a model ``Quote`` record (speaker ids point into ``CandidateSet.speakers``)
-and its features as strings (``"lem:believe"``, ``"con:broad-pre"``, ``"spk:person"``,
-``"subj:inf"``, ``"cut:comma"``...), so a model learns from them without knowing how they were
-found. The broad pass is bounded (``MAX_PER_SENTENCE`` cue words per sentence, one per
+and its features as strings (``"lem:believe"``, ``"cls:belief"``, ``"con:broad-pre"``,
+``"spk:person"``, ``"subj:inf"``, ``"cut:comma"``, ``"after:w:and"``...), so a model learns
+from them without knowing how they were found; a broad candidate's are split into its cue's
+(``cue_features``, shared by the content ends proposed for that cue: one ``group``) and its
+content end's (``end_features``). A lemma's class (``[belief]``, ``[stance]``... in
+``broad_cues.txt``) lets what a project teaches about one verb carry over to the others.
+``find_candidates`` reuses the rule detector's work on the text when given it (``shared``:
+mark pairs, sentences, tokens) and builds no candidates for a cue a model's ``cue_filter``
+rejects. The broad pass is bounded (``MAX_PER_SENTENCE`` cue words per sentence, one per
 ``CHARS_PER_HIT`` characters) so adversarial texts stay linear. Pure standard library.
 """
 
@@ -26,9 +32,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Protocol
 
 from annotations.detect.lexicon import DATA_DIR, Lexicon, inflections
 from annotations.detect.mentions import NP, TokenMemo, subject_after, subject_before
@@ -68,6 +75,16 @@ CLAUSE_BREAKS = frozenset("as after before because while when since if but and w
                           "so though although until despite including whether".split())
 PARTICLES = frozenset("out up off down over back away about along around forward".split())
 PREPOSITIONS = frozenset("for to on about of in at with by as from into against".split())
+
+
+class CueFilter(Protocol):
+    """A fitted model's test of broad cues, so applying it stays cheap: given a cue's
+    ``cue_features``, whether it can be suggested; a cue it rejects yields no candidates
+    (their content ends and span features are never built)."""
+
+    def __call__(self, features: tuple[str, ...]) -> bool:
+        """Whether a broad cue with these ``cue_features`` is wanted."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,31 +370,14 @@ def _cue_features(
     if cue is None:
         f.append("nocue")
         return tuple(f)
-    word = cue.text.lower()
-    form = ("ing" if word.endswith("ing") else "ed" if word.endswith("ed") else
-            "s" if word.endswith("s") else "base")
+    form, prev, pc, aux, nc = cue_context(text, cue.start, cue.end)
     f.append(f"form:{form}")
     if mention is not None:
         d = abs(cue.start - mention.start)
         f.append(f"dist:{_bin(d, (15, 40, 100, 250))}")
         adj = 0 <= cue.start - mention.end <= 2
         f.append(f"adj:{int(adj)}|spk:{spk_kind}")
-    before = text[max(0, cue.start - 12) : cue.start].split()
-    prev = before[-1].lower().strip(",") if before else ""
-    f.append(f"prev:{prev if prev in PREV_WORDS else 'other'}")
-    raw_prev = before[-1] if before else ""
-    pc = ("det" if prev in DETS or prev.endswith(("’s", "'s")) else
-          "pron" if prev in SUBJ_PRONOUNS else "aux" if prev in BE_HAVE or prev in MODALS
-          else "to" if prev == "to" else "punct" if not raw_prev[-1:].isalnum() else
-          "cap" if raw_prev[:1].isupper() else "adv" if prev.endswith("ly") else "low")
-    aux = "modal" if prev in MODALS else "be" if prev in BE_HAVE else (
-        "comma" if before and before[-1].endswith(",") else "other")
-    after = text[cue.end : cue.end + 20].split()
-    nxt = after[0].lower() if after else ""
-    nc = ("that" if nxt == "that" else "to" if nxt == "to" else "det" if nxt in DETS else
-          "aux" if nxt in BE_HAVE or nxt in MODALS else
-          "pron" if nxt in SUBJ_PRONOUNS else "cap" if nxt[:1].isupper() else
-          "punct" if nxt[:1] in ",.;:!?\"“”" else "other")
+    f.append(f"prev:{prev}")
     f += [
         f"pc:{pc}", f"pc:{pc}|str:{strength}", f"pc:{pc}|con:{construction}",
         f"aux:{aux}", f"lem:{lem}|aux:{aux}",
@@ -389,6 +389,30 @@ def _cue_features(
         f += [f"cls:{cls}", f"cls:{cls}|subj:{subj}", f"cls:{cls}|nxt:{nc}",
               f"cls:{cls}|spk:{spk_kind}", f"cls:{cls}|aux:{aux}", f"cls:{cls}|pc:{pc}"]
     return tuple(f)
+
+
+def cue_context(text: str, start: int, end: int) -> tuple[str, str, str, str, str]:
+    """What the words around a cue word ``text[start:end]`` say, as the values of the
+    ``form``, ``prev``, ``pc``, ``aux`` and ``nxt`` features."""
+    word = text[start:end].lower()
+    form = ("ing" if word.endswith("ing") else "ed" if word.endswith("ed") else
+            "s" if word.endswith("s") else "base")
+    before = text[max(0, start - 12) : start].split()
+    prev = before[-1].lower().strip(",") if before else ""
+    raw_prev = before[-1] if before else ""
+    pc = ("det" if prev in DETS or prev.endswith(("’s", "'s")) else
+          "pron" if prev in SUBJ_PRONOUNS else "aux" if prev in BE_HAVE or prev in MODALS
+          else "to" if prev == "to" else "punct" if not raw_prev[-1:].isalnum() else
+          "cap" if raw_prev[:1].isupper() else "adv" if prev.endswith("ly") else "low")
+    aux = "modal" if prev in MODALS else "be" if prev in BE_HAVE else (
+        "comma" if before and before[-1].endswith(",") else "other")
+    after = text[end : end + 20].split()
+    nxt = after[0].lower() if after else ""
+    nc = ("that" if nxt == "that" else "to" if nxt == "to" else "det" if nxt in DETS else
+          "aux" if nxt in BE_HAVE or nxt in MODALS else
+          "pron" if nxt in SUBJ_PRONOUNS else "cap" if nxt[:1].isupper() else
+          "punct" if nxt[:1] in ",.;:!?\"“”" else "other")
+    return form, prev if prev in PREV_WORDS else "other", pc, aux, nc
 
 
 def construction_of(quote: Quote, lex: Lexicon) -> str:
@@ -414,8 +438,10 @@ class _Sentences:
     def __init__(
         self, text: str, protected: list[tuple[int, int]],
         known: list[tuple[int, int]] | None = None,
+        known_tokens: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
     ) -> None:
         self.known = known or []  # the rule detector's sentences (text order), used first
+        self.known_tokens = known_tokens or {}  # and the tokens it found in them
         self.kstarts = [s for s, _ in self.known]
         self.text = text
         self.paras = paragraphs(text)
@@ -451,7 +477,7 @@ class _Sentences:
     ) -> tuple[list[tuple[int, int]], list[int], TokenMemo]:
         got = self._toks.get(sent)
         if got is None:
-            toks = tokens(self.text, sent[0], sent[1])
+            toks = self.known_tokens.get(sent) or tokens(self.text, sent[0], sent[1])
             got = self._toks[sent] = (toks, [a for a, _ in toks], TokenMemo())
         return got
 
@@ -495,8 +521,8 @@ def find_candidates(
     learned: Iterable[str] = (),
     lemmas: frozenset[str] | None = None,
     base_features: bool = True,
-    shared: dict[str, list] | None = None,
-    cue_filter: Callable[[tuple[str, ...]], bool] | None = None,
+    shared: dict[str, Any] | None = None,
+    cue_filter: CueFilter | None = None,
 ) -> CandidateSet:
     """Every candidate of ``text``: the quotes of ``base`` (the rule detector's suggestions
     for ``text``, with lexicon ``lex``) and the broad ones (see the module docstring).
@@ -504,8 +530,8 @@ def find_candidates(
     applying it cheap); None: all of them. ``base_features`` False leaves the base candidates'
     features empty (for a model that keeps every base quote). ``shared``: the rule detector's
     work on ``text`` (mark pairs, sentences: ``rules.find_quotes``), reused when given;
-    ``cue_filter``: given a broad cue's ``cue_features``, whether its candidates are wanted
-    (a fitted model's cheap test: the others are not built)."""
+    ``cue_filter``: which broad cues are wanted (a fitted model's test, ``CueFilter``: the
+    others' candidates are not built)."""
     clex = cue_lexicon(lex, tuple(sorted(set(learned))))
     spk_by_id = {s.id: s for s in base.speakers}
     base_ids = {q.speaker_id for q in base.quotes if q.speaker_id}
@@ -520,8 +546,9 @@ def find_candidates(
             continue
         known = speaks[q.speaker_id] > 1
         out.append(Candidate(q, features(text, q, con, lemma, strength, True,
-                                         speaker_kind(q, spk_by_id), known=known), True, con,
-                             lemma))
+                                         speaker_kind(q, spk_by_id), known=known,
+                                         cls=clex.cls(lemma) if lemma else ""),
+                             True, con, lemma))
     extras = _broad(text, base, lex, clex, lemmas, shared) if lemmas is None or lemmas else []
     speakers = _Speakers(base.speakers)
     cache: dict[tuple[object, ...], tuple[str, ...]] = {}
@@ -614,7 +641,7 @@ def form_hits(
 def _broad(
     text: str, base: Suggestions, lex: Lexicon, clex: CueLexicon,
     lemmas: frozenset[str] | None = None,
-    shared: dict[str, list] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> list[Extra]:
     """The broad pass: (parts, type, cue, speaker phrase, construction, cut, subject class)
     for cue words the base quotes do not use; at most ``MAX_PER_SENTENCE`` cue words per
@@ -624,7 +651,7 @@ def _broad(
     quoted = sorted((p.open_at, p.close_at + 1) for p in pairs if p.double)
     qstarts = [a for a, _ in quoted]
     base_cues = {q.cue.start for q in base.quotes if q.cue is not None}
-    sents = _Sentences(text, quoted, shared.get("sentences") or [])
+    sents = _Sentences(text, quoted, shared.get("sentences") or [], shared.get("tokens"))
     out: list[Extra] = []
 
     ranges = sorted((a, b) for q in base.quotes for a, b in q.part_spans())

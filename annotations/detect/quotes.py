@@ -209,6 +209,8 @@ class SentenceQuotes(ClauseRules):
         self.noun_re = noun_regex(lex)
         self.phrase_re = phrase_regex(lex)
         self.noun_that_re = noun_that_regex(lex)
+        # when set, the tokens of each sentence tokenized, for the candidate pass to reuse
+        self.token_cache: dict[tuple[int, int], list[tuple[int, int]]] | None = None
         self._init_document()
         self._start_sentence(0, 0, [], [], [])
 
@@ -256,6 +258,8 @@ class SentenceQuotes(ClauseRules):
         else:
             toks = tokens(text, ss, se)
             in_q = _inside(toks, pairs)
+            if self.token_cache is not None:
+                self.token_cache[(ss, se)] = toks
         used = self._start_sentence(ss, se, pairs, toks, in_q)
         subject_np: NP | None = None
         nt = len(toks)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotations.detect.attribution import inherit_speakers
 from annotations.detect.coref import Entity, Resolver
@@ -33,7 +33,7 @@ from annotations.model import Cue, Mention, Quote, Speaker
 from annotations.text import PARAGRAPH_RE, paragraphs, sentences
 
 if TYPE_CHECKING:
-    from annotations.detect.candidates import CandidateSet
+    from annotations.detect.candidates import CandidateSet, CueFilter
 
 VERSION = "0.4"
 
@@ -68,13 +68,14 @@ def attribution_re(lex: Lexicon) -> re.Pattern[str]:
 
 def find_quotes(
     text: str, lex: Lexicon, deadline: Deadline = NO_DEADLINE,
-    shared: dict[str, list] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> list[RawQuote]:
     """Every quote of ``text`` with its cue and speaker phrase (speaker may be inherited).
 
     ``deadline`` is checked once per sentence (and by the finder once per cue). ``shared``
-    (a dict) receives the work the candidate pass reuses: the mark pairs (``"pairs"``) and
-    the sentences looked at (``"sentences"``, in text order).
+    (a dict) receives the work the candidate pass reuses: the mark pairs (``"pairs"``), the
+    sentences looked at (``"sentences"``, in text order) and the tokens of those tokenized
+    (``"tokens"``: (start, end) -> tokens).
     """
     pairs = pair_marks(text)
     seen_sentences: list[tuple[int, int]] = []
@@ -86,6 +87,8 @@ def find_quotes(
     top = [p for p in pairs if p.depth == 0 and (p.double or _single_top(text, p, inside_double))]
     top_open = [p.open_at for p in top]
     finder = SentenceQuotes(text, lex, deadline)
+    if shared is not None:
+        finder.token_cache = shared["tokens"] = {}
     out: list[RawQuote] = []
     max_end_before = -1  # the largest end of the quotes found before the current unit
     counted = 0
@@ -237,7 +240,7 @@ class RuleDetector:
         return self._detect(text, budget_s)
 
     def _detect(
-        self, text: str, budget_s: float | None = None, shared: dict[str, list] | None = None
+        self, text: str, budget_s: float | None = None, shared: dict[str, Any] | None = None
     ) -> Suggestions:
         """``detect``; ``shared`` receives work the candidate pass reuses (``find_quotes``)."""
         deadline = Deadline(budget_s if budget_s is not None else current_budget())
@@ -282,7 +285,7 @@ class RuleDetector:
     def candidates(
         self, text: str, learned: Iterable[str] = (), lemmas: frozenset[str] | None = None,
         base_features: bool = True,
-        cue_filter: Callable[[tuple[str, ...]], bool] | None = None,
+        cue_filter: CueFilter | None = None,
     ) -> CandidateSet:
         """Every attribution the rules can find in ``text``, each with its features: the
         suggestions of ``detect`` (``base`` True) and the broader ones a project model may
@@ -292,7 +295,7 @@ class RuleDetector:
         ``cue_filter``: which broad cues are wanted, by their features (``find_candidates``)."""
         from annotations.detect.candidates import find_candidates
 
-        shared: dict[str, list] = {}
+        shared: dict[str, Any] = {}
         base = self._detect(text, shared=shared)
         return find_candidates(text, base, self.lex, learned, lemmas, base_features,
                                shared=shared, cue_filter=cue_filter)

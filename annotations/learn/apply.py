@@ -3,8 +3,10 @@
 ``ProjectDetector`` is a ``Detector``: with an untrusted model (or none) it returns the rule
 detector's suggestions (exactly them, unless the project settled span conventions or canonical
 speaker names: majority rules over its corrections, applied whatever the classifier's gate
-says); with a trusted one it scores every candidate (one weight sum per
-candidate over its feature strings, no scikit-learn call), keeps those at or above the
+says); with a trusted one it scores every candidate (``candidate_probabilities``: one weight
+sum per candidate over its feature strings, no scikit-learn call; a broad cue is scored once
+and only its best content end can be kept, and a cue under the threshold gets no candidates
+built at all, ``ModelCueFilter``), keeps those at or above the
 threshold (``select``: the best of candidates that overlap by half or more), applies the
 learned span conventions and canonical speaker names, and marks every quote the model changed
 or added with ``+project`` after the rules' origin (the UI shows those as "learned").
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from annotations.detect.candidates import Candidate, CandidateSet
@@ -63,8 +65,20 @@ def select(
     return sorted(kept)
 
 
-def adjust_span(text: str, quote: Quote, conv: SpanConventions) -> Quote:
-    """``quote`` with the project's span conventions applied to its first and last part."""
+def adjust_span(text: str, quote: Quote, conv: SpanConventions, broad: bool = False) -> Quote:
+    """``quote`` with the project's span conventions applied to its first and last part
+    (``strip_prep`` only to a ``broad`` candidate's: the one kind it is learned from)."""
+    got = _adjusted(text, quote, conv, broad)
+    if got is None:
+        return quote
+    start, end, parts = got
+    return replace(quote, start=start, end=end, text=text[start:end], parts=parts)
+
+
+def _adjusted(
+    text: str, quote: Quote, conv: SpanConventions, broad: bool
+) -> tuple[int, int, tuple[tuple[int, int], ...]] | None:
+    """(start, end, parts) of ``adjust_span``, or None when the conventions change nothing."""
     parts = list(quote.part_spans())
     a, b = parts[0]
     if conv.strip_that and text[a : a + 5].lower() == "that " and b - a > 5:
@@ -72,7 +86,8 @@ def adjust_span(text: str, quote: Quote, conv: SpanConventions) -> Quote:
         while a < b and text[a].isspace():
             a += 1
     cue = quote.cue
-    if conv.strip_prep and cue is not None and cue.end <= a and not text[cue.end : a].strip():
+    if (broad and conv.strip_prep and cue is not None and cue.end <= a
+            and not text[cue.end : a].strip()):
         m = _FIRST_WORD.match(text, a, b)
         if m is not None and m.group(1).lower() in STRIP_PREPS and m.end() < b:
             a = m.end()
@@ -88,9 +103,8 @@ def adjust_span(text: str, quote: Quote, conv: SpanConventions) -> Quote:
         parts[0] = (c, d)
     start, end = parts[0][0], parts[-1][1]
     if (start, end) == (quote.start, quote.end) and tuple(parts) == quote.part_spans():
-        return quote
-    return replace(quote, start=start, end=end, text=text[start:end],
-                   parts=tuple(parts) if len(parts) > 1 else ())
+        return None
+    return start, end, tuple(parts) if len(parts) > 1 else ()
 
 
 def candidate_probabilities(
@@ -119,14 +133,23 @@ def candidate_probabilities(
     return probs
 
 
-def cue_filter(model: ProjectModel) -> Callable[[tuple[str, ...]], bool] | None:
-    """The broad pass's test for ``model``: a cue whose probability is under the threshold
-    can never be suggested, so its candidates need not be built (None: no test)."""
-    if not model.cue_weights:
-        return None
-    threshold = model.threshold
-    prob = model.cue_probability
-    return lambda feats: prob(feats) >= threshold
+class ModelCueFilter:
+    """The broad pass's test for a model (``candidates.CueFilter``): a cue whose probability
+    is under the model's threshold can never be suggested, so its candidates need not be
+    built."""
+
+    def __init__(self, model: ProjectModel) -> None:
+        self.model = model
+        self.threshold = model.threshold
+
+    def __call__(self, features: tuple[str, ...]) -> bool:
+        """Whether the cue's probability reaches the threshold."""
+        return self.model.cue_probability(features) >= self.threshold
+
+
+def cue_filter(model: ProjectModel) -> ModelCueFilter | None:
+    """The broad pass's tests for ``model`` (None: a model without a cue model)."""
+    return ModelCueFilter(model) if model.cue_weights else None
 
 
 def apply_model(
@@ -146,15 +169,19 @@ def apply_model(
     quotes: list[Quote] = []
     for n, i in enumerate(keep):
         c = cs[i]
-        q = adjust_span(text, c.quote, model.conventions)
-        changed = not c.base or q is not c.quote or (q.speaker_id in renamed)
+        q = c.quote
+        spans = _adjusted(text, q, model.conventions, not c.base)
         qid = f"q{n + 1}"
-        if not changed:
+        if c.base and spans is None and q.speaker_id not in renamed:
             quotes.append(q if q.id == qid else replace(q, id=qid))
             continue
         conf = dict(q.confidence)
         conf["span"] = round(probs[i], 2)
-        quotes.append(replace(q, id=qid, confidence=conf, origin=c.quote.origin + LEARNED))
+        edits: dict[str, object] = {}
+        if spans is not None:
+            start, end, parts = spans
+            edits = {"start": start, "end": end, "text": text[start:end], "parts": parts}
+        quotes.append(replace(q, id=qid, confidence=conf, origin=q.origin + LEARNED, **edits))
     used = {q.speaker_id for q in quotes if q.speaker_id}
     speakers: list[Speaker] = []
     for s in cands.speakers:
@@ -185,7 +212,10 @@ class ProjectDetector:
         self.model = model if model is not None else ProjectModel()
         self.active = self.model.trusted
         self.edits = self.model.edits
-        self._lemmas = self.model.broad_lemmas(rules.lex) if self.active else frozenset()
+        # a model that takes no broad candidate (threshold past 1) needs no broad pass
+        self._lemmas = (self.model.broad_lemmas(rules.lex)
+                        if self.active and self.model.threshold <= 1.0 else frozenset())
+        self._filter = cue_filter(self.model)
         self.version = rules.version + (f"{LEARNED}.{self.model.digest()}"
                                         if self.active or self.edits else "")
 
@@ -195,7 +225,7 @@ class ProjectDetector:
         if self.active:
             cands = self.rules.candidates(text, self.model.cues, self._lemmas,
                                           base_features=self.model.base_threshold > 0.0,
-                                          cue_filter=cue_filter(self.model))
+                                          cue_filter=self._filter)
             return apply_model(cands, self.model, self.version)
         if self.edits:
             cands = self.rules.candidates(text, lemmas=frozenset(), base_features=False)

@@ -36,7 +36,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotations.learn.apply import select
 from annotations.learn.training import (
     DocExamples,
     TrainingSet,
@@ -53,7 +52,9 @@ MARGIN = 1.0
 TOLERANCE = 0.5
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)  # 1.01: no broad candidate
 BASE_THRESHOLDS = (0.0, 0.35, 0.6)  # 0: every base quote kept
-C = 0.5
+C = 0.25  # L2 strength (liblinear's C) of the candidate model
+C_CUE = 0.5  # of the cue model
+C_END = 0.5  # of the end model
 TOL = 1e-2  # liblinear's stopping tolerance (a refit stays fast)
 MIN_VOTES = 3
 ALIAS_MIN = 2
@@ -143,9 +144,9 @@ def _design(docs: Sequence[DocExamples]) -> _Design:
 _Params = tuple[Any, float, Any, float, Any]  # base coef, bias, cue coef, bias, end coef
 
 
-def _fit(x: Any, y: Any, c: float = C) -> tuple[Any, float]:
-    """Coefficients and intercept of an L2 logistic regression (a constant one when ``y`` has
-    a single class)."""
+def _fit(x: Any, y: Any, c: float | None = None) -> tuple[Any, float]:
+    """Coefficients and intercept of an L2 logistic regression (``c``: liblinear's C, default
+    ``C``; a constant model when ``y`` has a single class)."""
     import numpy as np
 
     if len(y) == 0 or y.min() == y.max():
@@ -153,7 +154,7 @@ def _fit(x: Any, y: Any, c: float = C) -> tuple[Any, float]:
         return np.zeros(x.shape[1]), float(np.log(p / (1 - p)))
     from sklearn.linear_model import LogisticRegression
 
-    lr = LogisticRegression(C=c, solver="liblinear", tol=TOL)
+    lr = LogisticRegression(C=C if c is None else c, solver="liblinear", tol=TOL)
     lr.fit(x, y)
     return lr.coef_[0], float(lr.intercept_[0])
 
@@ -164,8 +165,8 @@ def _fit_all(design: _Design, train: Any) -> _Params:
     rc = train[design.doc[1]]
     re_ = train[design.doc[2]] & design.end_fit
     wb, bb = _fit(design.x[0][rb], design.y[0][rb])
-    wc, bc = _fit(design.x[1][rc], design.y[1][rc])
-    we, _ = _fit(design.x[2][re_], design.y[2][re_])
+    wc, bc = _fit(design.x[1][rc], design.y[1][rc], C_CUE)
+    we, _ = _fit(design.x[2][re_], design.y[2][re_], C_END)
     return wb, bb, wc, bc, we
 
 
@@ -200,6 +201,36 @@ def _predict(design: _Design, params: _Params, docs: Iterable[int]) -> dict[int,
     return {d: [probs[0][r] if kind == 0 else
                 (probs[1][chosen[r]] if r in chosen else 0.0) for kind, r in design.where[d]]
             for d in docs}
+
+
+def _clashes(spans: Sequence[tuple[int, int]]) -> list[set[int]]:
+    """For each span, the others it clashes with in ``select`` (overlap of half the longer)."""
+    out: list[set[int]] = [set() for _ in spans]
+    order = sorted(range(len(spans)), key=lambda k: spans[k])
+    for n, i in enumerate(order):
+        s, e = spans[i]
+        for k in order[n + 1 :]:
+            ks, ke = spans[k]
+            if ks >= e:
+                break
+            if min(e, ke) - max(s, ks) >= 0.5 * max(e - s, ke - ks):
+                out[i].add(k)
+                out[k].add(i)
+    return out
+
+
+def _select(
+    passing: Sequence[int], probs: Sequence[float], base: Sequence[bool], base_first: bool,
+    clashes: Sequence[set[int]],
+) -> list[int]:
+    """``apply.select`` over the candidates ``passing`` already (same order, same result),
+    with the clashes found once per article."""
+    order = sorted(((-2.0 if base_first and base[k] else -probs[k]), k) for k in passing)
+    kept: set[int] = set()
+    for _, k in order:
+        if not clashes[k] & kept:
+            kept.add(k)
+    return sorted(kept)
 
 
 def _f1(tp: int, npred: int, ngold: int) -> float:
@@ -266,6 +297,7 @@ def gate(
     views = [([d.spans[j] for j in ok], [float(probs[i][j]) for j in ok],
               [d.base[j] for j in ok]) for i, (d, ok) in enumerate(zip(docs, allowed, strict=True))]
     chosen: dict[tuple[int, bool, tuple[int, ...]], list[int]] = {}
+    clashes = [_clashes(spans) for spans, _, _ in views]
     for thr, bthr in ((t, b) for b in BASE_THRESHOLDS for t in THRESHOLDS):
         tp = npred = wins = losses = 0
         for i, d in enumerate(docs):
@@ -275,7 +307,8 @@ def gate(
             sel_key = (i, bthr <= 0.0, passing)  # select depends on nothing else
             keep = chosen.get(sel_key)
             if keep is None:
-                keep = chosen[sel_key] = [ok[k] for k in select(spans, pi, thr, base, bthr)]
+                keep = chosen[sel_key] = [ok[k] for k in _select(passing, pi, base, bthr <= 0.0,
+                                                                  clashes[i])]
             memo_key = (i, tuple(keep))
             got = memo.get(memo_key)
             if got is None:

@@ -93,7 +93,7 @@ def detect_eval(
     lines = [dict(x) for x in gold]
     half = len(lines) // 2
     test = lines[half:]
-    shared: dict[str, dict[str, list]] = {d["id"]: {} for d in test}
+    shared: dict[str, dict[str, Any]] = {d["id"]: {} for d in test}
     base = {d["id"]: rules._detect(d["text"], shared=shared[d["id"]]) for d in test}
     base_lines = {i: prediction_line(i, d["text"], base[i]) for i, d in
                   ((d["id"], d) for d in test)}
@@ -119,7 +119,8 @@ def detect_eval(
         if cands is None:
             from annotations.detect.candidates import find_candidates
 
-            lemmas = model.broad_lemmas(rules.lex)
+            lemmas = (model.broad_lemmas(rules.lex) if not model.trusted or model.threshold <= 1.0
+                      else frozenset())
             cands = cands_by_cues[key] = {
                 d["id"]: find_candidates(d["text"], base[d["id"]], rules.lex, model.cues, lemmas,
                                          shared=shared[d["id"]],

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from annotations.detect.candidates import CandidateSet, cue_lexicon, cue_word, find_candidates
 from annotations.detect.lexicon import Lexicon
@@ -173,7 +174,8 @@ def label_document(doc: CorrectedDocument, cands: CandidateSet, lex: Lexicon) ->
                 votes.append(("that", "strip"))
         first = text[a : a + 12].split(" ", 1)[0]
         cue = cands.candidates[ci].quote.cue
-        if (first.lower() in STRIP_PREPS and len(first) < b - a and cue is not None
+        if (not cands.candidates[ci].base and first.lower() in STRIP_PREPS
+                and len(first) < b - a and cue is not None
                 and cue.end <= a and not text[cue.end : a].strip()):
             if c == a:
                 votes.append(("prep", "keep"))
@@ -308,7 +310,7 @@ def build_training_set(
     the model sees what the new cues propose."""
     rules = detector if detector is not None else _default_rules()
     docs = list(docs)
-    shared: list[dict[str, list]] = [{} for _ in docs]
+    shared: list[dict[str, Any]] = [{} for _ in docs]
     bases = [rules._detect(d.text, shared=sh) for d, sh in zip(docs, shared, strict=True)]
     given = tuple(sorted(set(cues)))
     first = [label_document(d, find_candidates(d.text, b, rules.lex, given, shared=sh),

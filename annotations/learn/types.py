@@ -9,6 +9,7 @@ import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
 from typing import Any
 
 
@@ -50,9 +51,10 @@ class SpanConventions:
     ``strip_that``: indirect content starts after its complementizer "that" (else with it);
     ``end_punct``: "keep" trailing punctuation inside the span, "drop" it, or "" (leave as
     detected). ``votes`` keeps the evidence: (convention, choice) -> count.
-    ``strip_prep``: content that starts with a preposition right after its cue verb ("called
-    *for* a recount", "voted *against* the bill") starts after it (``STRIP_PREPS``; "to" is
-    never stripped).
+    ``strip_prep``: a broad candidate's content that starts with a preposition right after its
+    cue verb ("pushed *for* a recount", "voted *against* the bill") starts after it
+    (``STRIP_PREPS``; "to" is never stripped; learned from and applied to broad candidates
+    only, so it never changes the rules' own quotes).
     """
 
     strip_that: bool = False
@@ -106,20 +108,18 @@ class ProjectModel:
 
     def probability(self, features: tuple[str, ...]) -> float:
         """The accept probability of one candidate's features."""
-        w = self.weights
-        z = self.bias + sum(w.get(f, 0.0) for f in features)
+        z = self.bias + sum(map(self.weights.get, features, repeat(0.0, len(features))))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def cue_probability(self, features: tuple[str, ...]) -> float:
         """The probability that a broad cue (its ``cue_features``) is one the project counts."""
-        w = self.cue_weights
-        z = self.cue_bias + sum(w.get(f, 0.0) for f in features)
+        z = self.cue_bias + sum(map(self.cue_weights.get, features,
+                                    repeat(0.0, len(features))))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def end_score(self, features: tuple[str, ...]) -> float:
         """How well a content end (its ``end_features``) fits the project's conventions."""
-        w = self.end_weights
-        return sum(w.get(f, 0.0) for f in features)
+        return sum(map(self.end_weights.get, features, repeat(0.0, len(features))))
 
     def broad_lemmas(self, lex: Any) -> frozenset[str]:
         """The cue lemmas the broad pass looks at with this model (``lex``: the rules'

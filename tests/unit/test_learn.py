@@ -310,3 +310,22 @@ def test_a_model_stored_before_the_cue_model_still_applies() -> None:
     assert not back.cue_weights and back.trusted
     text, _ = article(77)
     assert ProjectDetector(back).detect(text).quotes  # broad candidates scored by weights
+
+
+def test_the_gates_select_matches_apply_select() -> None:
+    from annotations.learn.apply import select
+    from annotations.learn.fit import _clashes, _select
+
+    rng = random.Random(3)
+    for _ in range(300):
+        n = rng.randrange(1, 12)
+        spans = []
+        for _ in range(n):
+            s = rng.randrange(0, 200)
+            spans.append((s, s + rng.randrange(1, 80)))
+        probs = [rng.choice((0.0, 0.2, 0.35, 0.5, 0.7, 0.9, 1.0)) for _ in spans]
+        base = [rng.random() < 0.4 for _ in spans]
+        for thr, bthr in ((0.3, 0.0), (0.5, 0.35), (0.7, 0.6)):
+            passing = [k for k, p in enumerate(probs) if p >= (bthr if base[k] else thr)]
+            assert _select(passing, probs, base, bthr <= 0.0, _clashes(spans)) == select(
+                spans, probs, thr, base, bthr)
