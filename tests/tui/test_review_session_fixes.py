@@ -174,6 +174,8 @@ async def test_panels_narrow_hide_and_come_back_with_a_key(folder, run_app):
         assert any("Side panels: hidden" in n for n in notices(pilot.app))
         await pilot.press("backslash")  # narrow again, and kept for next time
         await settle(pilot)
+        rows = [line for line in screen_lines(pilot.app) if "│? " in line]
+        assert rows and all(re.search(r"(\.\d\d| 1 | - ) *(▇ *)?│$", r) for r in rows), rows
     with open_project(folder, read_only=True) as session:
         assert session.settings.get("panels") == "narrow"
     async with run_app(folder, size=(80, 24)) as pilot:

@@ -34,7 +34,7 @@ NARROW_NAME, WIDE_NAME = 14, 24  # the speaker column: narrow list, least in a w
 FIGURES = 36  # what a wide row keeps beside the name: glyphs, stance, confidence, some words
 
 
-ROW_FIGURES = 17  # a narrow row beside the name: status, type, stance and confidence
+ROW_FIGURES = 18  # a narrow row beside the name: status, type, stance, confidence, scrollbar
 
 
 def name_column(layer: Layer, width: int) -> int:
