@@ -7,9 +7,8 @@ The file::
 
 ``model`` is ``annotations.learn.model_to_dict`` of the annotator's ``ProjectModel``; storage
 never looks inside it. One file per annotator, beside ``position/`` and ``status/``, written
-only by the annotator's own writable process, replacing it atomically (``atomic_write_bytes``;
-temp files a killed writer left are removed at the first write); a lock of this module keeps
-two threads of that process from sharing a temp file. A model is derived data (it is fitted
+only by the annotator's own writable process, replacing it atomically (``own_file``, the
+write path it shares with ``position/``). A model is derived data (it is fitted
 again from the corrections): a file that does not parse reads as no model, and is moved aside
 (its bytes kept, never overwritten) before the next write. Storage only.
 """
@@ -17,21 +16,17 @@ again from the corrections): a file that does not parse reads as no model, and i
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from annotations.store.atomic import atomic_write_bytes, dumps, move_aside, remove_orphan_temps
+from annotations.store.atomic import dumps
+from annotations.store.own_file import read_own_file, write_own_file
 from annotations.store.paths import safe_filename
 
 LEARNED_DIR = "learned"
 SCHEMA_VERSION = 1
 
-_WRITING = threading.Lock()
-_SWEPT: set[Path] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +46,8 @@ def model_path(folder: str | os.PathLike[str], annotator: str) -> Path:
 
 def read_model(folder: str | os.PathLike[str], annotator: str) -> StoredModel | None:
     """``annotator``'s stored model (``None``: none stored, unreadable, or not this shape)."""
-    try:
-        data = orjson.loads(model_path(folder, annotator).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+    data = read_own_file(model_path(folder, annotator))
+    if data is None:
         return None
     return _stored(data)
 
@@ -71,33 +65,7 @@ def write_model(
         "articles": stored.articles,
         "model": stored.model,
     })
-    with _WRITING:
-        path.parent.mkdir(exist_ok=True)
-        if path.parent not in _SWEPT:  # temp files a killed writer left, once per process
-            remove_orphan_temps(path.parent)
-            _SWEPT.add(path.parent)
-        aside = None
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raw = None
-        if raw is not None and _damaged(raw):
-            aside = move_aside(path)
-        atomic_write_bytes(path, payload)
-    return aside
-
-
-def _damaged(raw: bytes) -> bool:
-    """True when ``raw`` is not a model file of this or a newer schema."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return True
-    if isinstance(data, dict) and type(data.get("schema")) is int and (
-        data["schema"] > SCHEMA_VERSION
-    ):
-        return False  # a newer saywho's: replaced like any other
-    return _stored(data) is None
+    return write_own_file(path, payload, SCHEMA_VERSION, lambda data: _stored(data) is not None)
 
 
 def _stored(data: Any) -> StoredModel | None:

@@ -9,8 +9,7 @@ The file::
 It sits beside ``status/`` and not inside a status file: it changes at every move in the
 reader, and the status folder is what the live project and ``merge`` watch for the team's
 progress. Only the annotator's own writable process writes it, replacing it atomically
-(``atomic_write_bytes``; temp files a killed writer left are removed at the first write); a
-lock of this module keeps two threads of that process from sharing a temp file. A place is a
+(``own_file``, the write path it shares with ``learned/``). A place is a
 convenience: a file that does not parse reads as no place, and is moved aside (its bytes kept,
 never overwritten) before the next write. Storage only.
 """
@@ -18,26 +17,19 @@ never overwritten) before the next write. Storage only.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from annotations.store.atomic import (
-    atomic_write_bytes,
     dumps,
-    move_aside,
-    remove_orphan_temps,
 )
+from annotations.store.own_file import read_own_file, write_own_file
 from annotations.store.paths import safe_filename
 
 POSITION_DIR = "position"
 SCHEMA_VERSION = 1
 
-_WRITING = threading.Lock()
-_SWEPT: set[Path] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +48,8 @@ def position_path(folder: str | os.PathLike[str], annotator: str) -> Path:
 
 def read_position(folder: str | os.PathLike[str], annotator: str) -> ReaderPosition | None:
     """``annotator``'s last place (``None``: none stored, unreadable, or not this shape)."""
-    try:
-        data = orjson.loads(position_path(folder, annotator).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+    data = read_own_file(position_path(folder, annotator))
+    if data is None:
         return None
     return _position(data)
 
@@ -76,33 +67,7 @@ def write_position(
         "quote": position.quote_id,
         "at": position.at,
     })
-    with _WRITING:
-        path.parent.mkdir(exist_ok=True)
-        if path.parent not in _SWEPT:  # temp files a killed writer left, once per process
-            remove_orphan_temps(path.parent)
-            _SWEPT.add(path.parent)
-        aside = None
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raw = None
-        if raw is not None and _damaged(raw):
-            aside = move_aside(path)
-        atomic_write_bytes(path, payload)
-    return aside
-
-
-def _damaged(raw: bytes) -> bool:
-    """True when ``raw`` is not a place file of this or a newer schema."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return True
-    if isinstance(data, dict) and type(data.get("schema")) is int and (
-        data["schema"] > SCHEMA_VERSION
-    ):
-        return False  # a newer saywho's: still a place, replaced like any other
-    return _position(data) is None
+    return write_own_file(path, payload, SCHEMA_VERSION, lambda data: _position(data) is not None)
 
 
 def _position(data: Any) -> ReaderPosition | None:
