@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.detect import DEFAULT_DETECTOR  # noqa: E402
-from annotations.formats.interchange import document_to_interchange  # noqa: E402
-from annotations.model import Document, layer_from_records  # noqa: E402
+from annotations.learn.simulate import prediction_line  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DATA = SHARED / "data"
@@ -37,19 +36,9 @@ DETECT_EVAL_ARTICLES = (5, 10, 20)
 
 
 def predict_line(doc_id: str, text: str) -> dict:
-    """One prediction line; split quotes become one item per part."""
-    sugg = DEFAULT_DETECTOR.detect(text)
-    layer = layer_from_records("suggestions", sugg.quotes, sugg.speakers)
-    line = document_to_interchange(Document(doc_id, "", text), layer)
-    items = []
-    for q in line["quotes"]:
-        if len(q["parts"]) > 1:
-            for n, (s, e) in enumerate(q["parts"]):
-                items.append(dict(q, id=f"{q['id']}.{n + 1}", start=s, end=e, text=text[s:e]))
-        else:
-            items.append(q)
-    line["quotes"] = items
-    return line
+    """One prediction line of the default detector (``prediction_line``: split quotes become
+    one item per part)."""
+    return prediction_line(doc_id, text, DEFAULT_DETECTOR.detect(text))
 
 
 def run(name: str) -> dict:
