@@ -37,27 +37,21 @@ does not grow with the corpus. A caller that writes each document's figures as t
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
-from annotations.evaluate import (
-    SpanIndex,
-    exact_match,
-    greedy_match,
-    overlap,
-    overlap_match,
-    words,
-)
+from annotations.evaluate import WORD, norm_span, words
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
 
 ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "words")
 # the fields whose units are quote clusters (``words`` has a unit per word)
 CLUSTER_FIELDS: tuple[str, ...] = ("stance", "type", "speaker")
 
-Item = dict[str, Any]
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
@@ -75,12 +69,12 @@ def pooled_kappa(pairs: Mapping[tuple[Hashable, Hashable], int]) -> float | None
     if n == 0:
         return None
     observed = sum(c for (x, y), c in pairs.items() if x == y) / n
-    ca: Counter[Hashable] = Counter()
-    cb: Counter[Hashable] = Counter()
+    ca: dict[Hashable, int] = {}
+    cb: dict[Hashable, int] = {}
     for (x, y), c in pairs.items():
-        ca[x] += c
-        cb[y] += c
-    expected = sum(ca[label] * cb[label] for label in ca.keys() | cb.keys()) / (n * n)
+        ca[x] = ca.get(x, 0) + c
+        cb[y] = cb.get(y, 0) + c
+    expected = sum(c * cb.get(label, 0) for label, c in ca.items()) / (n * n)
     if expected == 1.0:
         return None
     return (observed - expected) / (1.0 - expected)
@@ -139,6 +133,43 @@ def nominal_alpha(rows: Sequence[Sequence[Hashable | None]]) -> float | None:
     return 1.0 - (n - 1) * observed / expected
 
 
+def word_starts(text: str) -> Sequence[int]:
+    """Where each word token of ``text`` starts (``evaluate.SpanIndex.starts``: the tokens of
+    score.py, runs of ``evaluate.WORD``'s characters), found with numpy: a character is a
+    word character when ``WORD`` matches it alone, and a word starts at every word character
+    that follows none."""
+    np, ascii_word = _numpy()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.size == 0:
+        return []
+    wide = codes >= len(ascii_word)
+    if wide.any():
+        word = np.zeros(codes.size, dtype=bool)
+        narrow = ~wide
+        word[narrow] = ascii_word[codes[narrow]]
+        seen, where = np.unique(codes[wide], return_inverse=True)
+        word[wide] = np.array([_is_word_char(int(c)) for c in seen], dtype=bool)[where]
+    else:
+        word = ascii_word[codes]
+    begins = word.copy()
+    begins[1:] &= ~word[:-1]
+    return np.flatnonzero(begins).tolist()  # type: ignore[no-any-return]
+
+
+def _is_word_char(code: int) -> bool:
+    """True when ``evaluate.WORD`` matches the character ``code`` alone."""
+    return WORD.fullmatch(chr(code)) is not None
+
+
+@lru_cache(maxsize=1)
+def _numpy() -> tuple[Any, Any]:
+    """numpy (imported when first needed: not at every start of the CLI or the TUI) and
+    which of the 128 ASCII characters are word characters."""
+    import numpy as np
+
+    return np, np.array([_is_word_char(c) for c in range(128)], dtype=bool)
+
+
 def speaker_key(name: str | None) -> str | None:
     """A speaker's canonical name normalised for comparison (lower-case words)."""
     w = words(name)
@@ -153,17 +184,107 @@ def same_speaker(a: str | None, b: str | None) -> bool:
     return bool(aw and bw and (aw == bw or aw[-1] in bw or bw[-1] in aw))
 
 
-def _items(text: str, layer: Layer, index: SpanIndex, exclude_rejected: bool) -> list[Item]:
+@dataclass(slots=True)
+class _Item:
+    """One quote as agreement sees it: its trimmed span (``evaluate.norm_span``), the word
+    tokens of that span (``lo`` to ``hi``: ``SpanIndex.prepare``'s ``_t`` is always such a
+    run, so sets of tokens become ranges), the quote and its speaker's ``speaker_key``."""
+
+    span: tuple[int, int]
+    lo: int
+    hi: int
+    quote: Quote
+    speaker: str | None
+
+
+def _items(
+    text: str, layer: Layer, starts: Sequence[int], exclude_rejected: bool
+) -> list[_Item]:
+    """The quotes of ``layer`` in reading order (rejected ones left out when asked), over a
+    text whose word tokens start at ``starts``."""
     out = []
-    keys = {sid: speaker_key(s.name) for sid, s in layer.speakers.items()}  # once per speaker
+    speakers = layer.speakers
+    keys = {sid: _speaker_key(s.name) for sid, s in speakers.items()}  # once per speaker
     for q in layer.sorted_quotes():
         if exclude_rejected and q.status == "rejected":
             continue
-        item = index.prepare({"start": q.start, "end": q.end})
-        item["quote"] = q
-        item["speaker"] = keys.get(q.speaker_id or "")  # ``speaker_key`` of its name
-        out.append(item)
+        s, e = norm_span(text, q.start, q.end)
+        out.append(_Item((s, e), bisect_left(starts, s), bisect_left(starts, e), q,
+                         keys.get(q.speaker_id or "")))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _speaker_key(name: str) -> str | None:
+    """``speaker_key``, remembered: the same people speak in document after document."""
+    return speaker_key(name)
+
+
+def _overlap(a: _Item, b: _Item) -> float:
+    """``evaluate.overlap`` of two quotes: shared tokens over the larger token count."""
+    shared = min(a.hi, b.hi) - max(a.lo, b.lo)
+    return (shared if shared > 0 else 0) / max(a.hi - a.lo, b.hi - b.lo, 1)
+
+
+def _meeting(a: Sequence[_Item], b: Sequence[_Item]) -> list[tuple[int, int]]:
+    """Every (index in ``a``, index in ``b``) of two quotes that share a token
+    (``evaluate.shared_token_pairs``): pair by pair for a few quotes, else in one sweep over
+    the token ranges."""
+    if len(a) * len(b) <= SMALL_JOIN:
+        ranges = [(j, y.lo, y.hi) for j, y in enumerate(b) if y.lo < y.hi]
+        return [(i, j) for i, x in enumerate(a) if x.lo < x.hi
+                for j, lo, hi in ranges if lo < x.hi and x.lo < hi]
+    events = sorted([(x.lo, 0, i, x.hi) for i, x in enumerate(a) if x.lo < x.hi]
+                    + [(y.lo, 1, j, y.hi) for j, y in enumerate(b) if y.lo < y.hi])
+    open_a: list[tuple[int, int]] = []  # (index, hi) of ranges begun and maybe not ended
+    open_b: list[tuple[int, int]] = []
+    out = []
+    for lo, side, k, hi in events:  # a range meets every range of the other side still open
+        if side == 0:
+            open_b = [o for o in open_b if o[1] > lo]
+            out.extend((k, j) for j, _ in open_b)
+            open_a.append((k, hi))
+        else:
+            open_a = [o for o in open_a if o[1] > lo]
+            out.extend((i, k) for i, _ in open_a)
+            open_b.append((k, hi))
+    return out
+
+
+SMALL_JOIN = 400  # up to this many pairs of quotes, every pair is tried
+
+
+def _one_to_one(scored: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
+    """``evaluate.greedy_match`` over pairs already scored (and at or above the threshold):
+    best first, ties to the lower first index, then the lower second index."""
+    scored.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for _, i, j in scored:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _overlap_pairs(a: Sequence[_Item], b: Sequence[_Item]) -> list[tuple[int, int]]:
+    """``evaluate.overlap_match``: one-to-one pairs sharing >= 50 % of the tokens of each."""
+    scored = []
+    for i, j in _meeting(a, b):
+        score = _overlap(a[i], b[j])
+        if score >= 0.5:
+            scored.append((score, i, j))
+    return _one_to_one(scored)
+
+
+def _exact_pairs(a: Sequence[_Item], b: Sequence[_Item]) -> list[tuple[int, int]]:
+    """``evaluate.exact_match``: one-to-one pairs with identical trimmed spans."""
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for i, x in enumerate(a):
+        by_span.setdefault(x.span, []).append(i)
+    return _one_to_one([(1.0, i, j) for j, y in enumerate(b) for i in by_span.get(y.span, ())])
 
 
 @dataclass
@@ -220,37 +341,41 @@ class PairCounts:
         }
 
 
-def _pair(a: list[Item], b: list[Item]) -> PairCounts:
+def _pair(
+    a: list[_Item], b: list[_Item], overlaps: list[tuple[int, int]] | None = None
+) -> PairCounts:
+    """One document's counts between two layers' quotes (``overlaps``: their
+    ``_overlap_pairs``, when already found)."""
     pc = PairCounts(docs=1, quotes_a=len(a), quotes_b=len(b))
-    pc.exact = len(exact_match(a, b))
-    for i, j in overlap_match(a, b):
+    pc.exact = len(_exact_pairs(a, b))
+    for i, j in _overlap_pairs(a, b) if overlaps is None else overlaps:
         pc.overlap += 1
-        qa: Quote = a[i]["quote"]
-        qb: Quote = b[j]["quote"]
+        qa, qb = a[i].quote, b[j].quote
         pc.speaker_n += 1
-        pc.speaker_agree += same_speaker(a[i]["speaker"], b[j]["speaker"])
+        pc.speaker_agree += same_speaker(a[i].speaker, b[j].speaker)
         if qa.stance and qb.stance:
             pc.stance[(qa.stance, qb.stance)] += 1
         pc.types[(qa.type, qb.type)] += 1
     return pc
 
 
-def _clusters(per_layer: Mapping[str, list[Item]]) -> list[dict[str, Item]]:
-    """Units: one-to-one matched quotes across layers (one quote per layer at most)."""
-    clusters: list[dict[str, Item]] = []
-
-    def score(c: dict[str, Item], p: Item) -> float:
-        return max(overlap(m, p) for m in c.values())
-
-    for name, items in per_layer.items():
-        by_token: dict[int, set[int]] = {}
-        for ci, c in enumerate(clusters):
-            for m in c.values():
-                for t in m["_t"]:
-                    by_token.setdefault(t, set()).add(ci)
-        cands = {(ci, j) for j, p in enumerate(items) for t in p["_t"]
-                 for ci in by_token.get(t, ())}
-        pairs = greedy_match(clusters, items, score, 0.5, cands)
+def _clusters(
+    per_layer: Mapping[str, list[_Item]],
+    known: Mapping[tuple[str, str], list[tuple[int, int]]] | None = None,
+) -> list[dict[str, _Item]]:
+    """Units: one-to-one matched quotes across layers (one quote per layer at most). Each
+    layer's quotes, in turn, are matched to the clusters so far by their best overlap with any
+    member (>= 50 %, best first); the others open clusters of their own. ``known``: the
+    ``_overlap_pairs`` of pairs of layers already matched (the second layer's match against
+    the first layer's clusters is that pair's)."""
+    clusters: list[dict[str, _Item]] = []
+    names = list(per_layer)
+    for position, (name, items) in enumerate(per_layer.items()):
+        pairs: list[tuple[int, int]] = []
+        if position == 1 and known is not None and (names[0], name) in known:
+            pairs = known[(names[0], name)]  # the clusters are the first layer's quotes
+        elif position:
+            pairs = _cluster_pairs(clusters, items)
         matched = set()
         for ci, j in pairs:
             clusters[ci][name] = items[j]
@@ -259,21 +384,34 @@ def _clusters(per_layer: Mapping[str, list[Item]]) -> list[dict[str, Item]]:
     return clusters
 
 
+def _cluster_pairs(
+    clusters: list[dict[str, _Item]], items: list[_Item]
+) -> list[tuple[int, int]]:
+    """(cluster, item) pairs: one-to-one, best overlap with any member >= 50 %, best first."""
+    members = [m for c in clusters for m in c.values()]
+    owner = [ci for ci, c in enumerate(clusters) for _ in c]
+    candidates = {(owner[m], j) for m, j in _meeting(members, items)}
+    scored = []
+    for ci, j in candidates:
+        score = max(_overlap(m, items[j]) for m in clusters[ci].values())
+        if score >= 0.5:
+            scored.append((score, ci, j))
+    return _one_to_one(scored)
+
+
 def weighted_nominal_alpha(units: Mapping[tuple[Hashable | None, ...], int]) -> float | None:
     """``nominal_alpha`` over units given as value tuples (one value per coder, ``None`` =
     missing) with how many units have each tuple: a corpus of words has few distinct tuples."""
-    totals: Counter[Hashable] = Counter()
+    totals: dict[Hashable, int] = {}
     observed = 0.0
     n = 0
     for unit, weight in units.items():
-        values = [v for v in unit if v is not None]
-        m = len(values)
+        m, squares, counts = _unit_shape(unit)
         if m < 2 or weight <= 0:
             continue
-        counts = Counter(values)
-        observed += weight * (m * m - sum(c * c for c in counts.values())) / (m - 1)
-        for value, c in counts.items():
-            totals[value] += weight * c
+        observed += weight * (m * m - squares) / (m - 1)
+        for value, c in counts:
+            totals[value] = totals.get(value, 0) + weight * c
         n += weight * m
     expected = n * n - sum(c * c for c in totals.values())
     if n == 0 or expected == 0:
@@ -281,15 +419,64 @@ def weighted_nominal_alpha(units: Mapping[tuple[Hashable | None, ...], int]) -> 
     return 1.0 - (n - 1) * observed / expected
 
 
-def _unit_value(item: Item | None, what: str) -> Hashable | None:
+@lru_cache(maxsize=1 << 16)
+def _unit_shape(
+    unit: tuple[Hashable | None, ...],
+) -> tuple[int, int, tuple[tuple[Hashable, int], ...]]:
+    """A unit's number of values, the sum of the squares of how often each value occurs, and
+    those counts (remembered: the same few tuples recur in document after document)."""
+    counts: dict[Hashable, int] = {}
+    for v in unit:
+        if v is not None:
+            counts[v] = counts.get(v, 0) + 1
+    return sum(counts.values()), sum(c * c for c in counts.values()), tuple(counts.items())
+
+
+def _unit_value(item: _Item | None, what: str) -> Hashable | None:
+    """What a cluster member says for field ``what`` (``None``: the layer has no member)."""
     if item is None:
         return None
-    q: Quote = item["quote"]
     if what == "stance":
-        return q.stance
+        return item.quote.stance
     if what == "type":
-        return q.type
-    return item["speaker"] or "(none)"
+        return item.quote.type
+    return item.speaker or "(none)"
+
+
+def _word_masks(layers: Sequence[str], present: Mapping[str, list[_Item]]) -> dict[int, int]:
+    """How many words carry each non-zero mask: a bit per layer (in ``layers`` order) that
+    has the word inside one of its quotes.
+
+    Up to three layers every term of ``weighted_nominal_alpha`` over word units is a whole
+    number, so the order the masks come in cannot change a figure: the masks are counted by a
+    sweep over the quotes' token ranges. With more layers the words are walked one by one in
+    the order of each quote's token set (as the figures were always computed), so that the
+    floating-point sums add up in the same order.
+    """
+    if len(layers) > 3:
+        masks: dict[int, int] = {}
+        for bit, n in enumerate(layers):
+            for item in present.get(n, ()):
+                for t in frozenset(range(item.lo, item.hi)):
+                    masks[t] = masks.get(t, 0) | 1 << bit
+        return dict(Counter(masks.values()))
+    edges = []
+    for bit, n in enumerate(layers):
+        for item in present.get(n, ()):
+            if item.lo < item.hi:
+                edges.append((item.lo, bit, 1))
+                edges.append((item.hi, bit, -1))
+    edges.sort()
+    depth = [0] * len(layers)
+    counts: dict[int, int] = {}
+    mask = at = 0
+    for edge, bit, step in edges:
+        if mask and edge > at:
+            counts[mask] = counts.get(mask, 0) + edge - at
+        at = edge
+        depth[bit] += step
+        mask = mask | 1 << bit if depth[bit] else mask & ~(1 << bit)
+    return counts
 
 
 def pooled_alpha(units: Mapping[tuple[Hashable | None, ...], int]) -> float | None:
@@ -303,47 +490,56 @@ def pooled_alpha(units: Mapping[tuple[Hashable | None, ...], int]) -> float | No
     return weighted_nominal_alpha(units)
 
 
+Units = dict[tuple[Hashable | None, ...], int]
+"""How many units carry each tuple of values (one per layer, ``None`` = missing)."""
+
+
 @dataclass
 class _Units:
     """Alpha input pooled over documents: per field, how many units carry each tuple of
     values (one per layer, ``None`` = missing); nominal alpha needs nothing else."""
 
     layers: Sequence[str]
-    units: dict[str, Counter[tuple[Hashable | None, ...]]] = field(default_factory=dict)
-    words: Counter[tuple[Hashable | None, ...]] = field(default_factory=Counter)
+    units: dict[str, Units] = field(default_factory=dict)
+    words: Units = field(default_factory=dict)
 
-    def add(self, clusters: list[dict[str, Item]], present: Mapping[str, list[Item]],
+    def add(self, clusters: list[dict[str, _Item]], present: Mapping[str, list[_Item]],
             n_words: int) -> None:
         """One document: its quote clusters, and its ``n_words`` words as word units."""
-        fields = [(what, self.units.setdefault(what, Counter())) for what in CLUSTER_FIELDS]
-        for c in clusters:
-            members = [c.get(n) for n in self.layers]
-            for what, counts in fields:
-                counts[tuple([_unit_value(m, what) for m in members])] += 1
+        layers = self.layers
+        stance, types, speakers = (self.units.setdefault(what, {}) for what in CLUSTER_FIELDS)
+        for c in clusters:  # ``_unit_value`` of each member, per field
+            members = [c.get(n) for n in layers]
+            key = tuple([None if m is None else m.quote.stance for m in members])
+            stance[key] = stance.get(key, 0) + 1
+            key = tuple([None if m is None else m.quote.type for m in members])
+            types[key] = types.get(key, 0) + 1
+            key = tuple([None if m is None else m.speaker or "(none)" for m in members])
+            speakers[key] = speakers.get(key, 0) + 1
         # each word inside some quote: a bit per layer that has it inside one of its quotes
-        masks: dict[int, int] = {}
-        for bit, n in enumerate(self.layers):
-            for item in present.get(n, ()):
-                for t in item["_t"]:
-                    masks[t] = masks.get(t, 0) | 1 << bit
-        for mask, count in Counter(masks.values()).items():
-            self.words[tuple(None if n not in present else (mask >> bit) & 1
-                             for bit, n in enumerate(self.layers))] += count
-        unmarked = n_words - len(masks)
+        words = self.words
+        covered = 0
+        for mask, count in _word_masks(layers, present).items():
+            key = tuple([None if n not in present else (mask >> bit) & 1
+                         for bit, n in enumerate(layers)])
+            words[key] = words.get(key, 0) + count
+            covered += count
+        unmarked = n_words - covered
         if unmarked > 0:
-            self.words[tuple(None if n not in present else 0 for n in self.layers)] += unmarked
+            key = tuple([None if n not in present else 0 for n in layers])
+            words[key] = words.get(key, 0) + unmarked
 
     def extend(self, other: _Units) -> None:
         """Pool another document's units in."""
         for what, counts in other.units.items():
-            self.units.setdefault(what, Counter()).update(counts)
-        self.words.update(other.words)
+            _pool(self.units.setdefault(what, {}), counts)
+        _pool(self.words, other.words)
 
     def to_dict(self) -> dict[str, Any]:
         """Alpha and the number of units per field."""
         out = {}
         for what in CLUSTER_FIELDS:
-            counts = self.units.get(what, Counter())
+            counts = self.units.get(what, {})
             alpha = pooled_alpha(counts)
             out[what] = {"units": sum(counts.values()),
                          "alpha": None if alpha is None else round(alpha, 4)}
@@ -351,6 +547,12 @@ class _Units:
         out["words"] = {"units": sum(self.words.values()),
                         "alpha": None if alpha is None else round(alpha, 4)}
         return out
+
+
+def _pool(total: Units, more: Units) -> None:
+    """Add the counts of ``more`` to ``total`` (new tuples after the ones it has)."""
+    for key, count in more.items():
+        total[key] = total.get(key, 0) + count
 
 
 @dataclass
@@ -392,6 +594,54 @@ def default_layers(docs: Mapping[str, tuple[str, Mapping[str, Layer]]]) -> list[
     return choose_layers(n for _, layers in docs.values() for n in layers)
 
 
+class AgreementPass:
+    """Agreement between ``names`` pooled over documents taken one at a time (``add``): only
+    counts are kept. Passes over parts of a corpus (in worker processes) pool into one with
+    ``merge``, in corpus order, to the very figures one pass over all of it gives."""
+
+    def __init__(self, names: Sequence[str], *, exclude_rejected: bool = True) -> None:
+        self.names = list(names)
+        self.exclude_rejected = exclude_rejected
+        self.pair_names = list(combinations(self.names, 2))
+        self.pairs = {p: PairCounts() for p in self.pair_names}
+        self.units = _Units(self.names)
+        self.count = 0
+
+    def add(self, text: str, doc_layers: Mapping[str, Layer]) -> dict[str, Any]:
+        """Pool one document in; its own figures (a ``per_document`` entry)."""
+        names = self.names
+        starts = word_starts(text)
+        present = {n: _items(text, doc_layers[n], starts, self.exclude_rejected)
+                   for n in names if n in doc_layers}
+        pairs = []
+        overlaps: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for a, b in self.pair_names:
+            if a in present and b in present:
+                matched = overlaps[(a, b)] = _overlap_pairs(present[a], present[b])
+                pc = _pair(present[a], present[b], matched)
+                self.pairs[(a, b)].add(pc)
+                pairs.append(pc.to_dict(a, b))
+        units = _Units(names)
+        units.add(_clusters(present, overlaps), present, len(starts))
+        self.units.extend(units)
+        self.count += 1
+        return {"layers": sorted(present), "pairs": pairs, "alpha": units.to_dict()}
+
+    def merge(self, other: AgreementPass) -> None:
+        """Pool in a pass over the documents that come after this one's."""
+        for key, counts in other.pairs.items():
+            self.pairs[key].add(counts)
+        self.units.extend(other.units)
+        self.count += other.count
+
+    def overall(self) -> dict[str, Any]:
+        """The figures pooled over every document added."""
+        return {
+            "pairs": [self.pairs[(a, b)].to_dict(a, b) for a, b in self.pair_names],
+            "alpha": self.units.to_dict(),
+        }
+
+
 def agreement(
     docs: Mapping[str, tuple[str, Mapping[str, Layer]]] | Iterable[DocLayers],
     layers: Sequence[str] | None = None,
@@ -410,35 +660,15 @@ def agreement(
         names, stream = list(layers), docs
     else:
         raise ValueError("name the layers to compare over a stream of documents")
-    pair_names = list(combinations(names, 2))
-    total_pairs = {p: PairCounts() for p in pair_names}
-    total_units = _Units(names)
+    counts = AgreementPass(names, exclude_rejected=exclude_rejected)
     kept: dict[str, dict[str, Any]] = {}
-    count = 0
     for doc_id, text, doc_layers in stream:
-        index = SpanIndex(text)
-        present = {n: _items(text, doc_layers[n], index, exclude_rejected)
-                   for n in names if n in doc_layers}
-        pairs = []
-        for a, b in pair_names:
-            if a in present and b in present:
-                pc = _pair(present[a], present[b])
-                total_pairs[(a, b)].add(pc)
-                pairs.append(pc.to_dict(a, b))
-        units = _Units(names)
-        units.add(_clusters(present), present, len(index.starts))
-        total_units.extend(units)
-        entry = {"layers": sorted(present), "pairs": pairs, "alpha": units.to_dict()}
-        count += 1
+        entry = counts.add(text, doc_layers)
         if per_document is None:
             kept[doc_id] = entry
         else:
             per_document(doc_id, entry)
-    overall = {
-        "pairs": [total_pairs[(a, b)].to_dict(a, b) for a, b in pair_names],
-        "alpha": total_units.to_dict(),
-    }
-    return AgreementReport(names, kept, overall, count)
+    return AgreementReport(names, kept, counts.overall(), counts.count)
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, Literal
 
 from annotations.errors import SpanError
@@ -136,7 +137,27 @@ class Speaker:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Speaker:
-        """The inverse of ``to_dict``."""
+        """The inverse of ``to_dict``.
+
+        A record as ``to_dict`` writes it (id, name and kind ``str``, kind not empty,
+        aliases a list) is taken as it is, without a conversion per field; anything else goes
+        through the converting path (``_from_any_dict``), which gives the same speaker.
+        """
+        get = data.get
+        sid, name, kind, aliases = get("id"), get("name"), get("kind"), get("aliases")
+        if not (type(sid) is str and type(name) is str and type(kind) is str and kind
+                and type(aliases) is list):
+            return cls._from_any_dict(data)
+        mentions = get("mentions")
+        return cls(
+            sid, name, kind, tuple(aliases),
+            tuple(Mention(int(m[0]), int(m[1]), str(m[2])) for m in mentions)
+            if mentions else (),
+        )
+
+    @classmethod
+    def _from_any_dict(cls, data: Mapping[str, Any]) -> Speaker:
+        """``from_dict`` for any record: each field converted to the type it must have."""
         return cls(
             id=str(data["id"]),
             name=str(data.get("name") or ""),
@@ -259,7 +280,39 @@ class Quote:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Quote:
-        """The inverse of ``to_dict``."""
+        """The inverse of ``to_dict``.
+
+        A record as ``to_dict`` writes it (offsets ``int``, text fields ``str``, type and
+        status not empty) is taken as it is, without a conversion per field: a pass over the
+        corpus builds millions of quotes. Anything else goes through the converting path
+        (``_from_any_dict``), which gives the same quote for the same record.
+        """
+        try:
+            (qid, start, end, text, kind, parts, cue, speaker_id, mention, stance, confidence,
+             status, origin, note, created, updated) = _quote_fields(data)
+        except (KeyError, TypeError):
+            return cls._from_any_dict(data)
+        if not (
+            type(qid) is str and type(start) is int and type(end) is int
+            and type(text) is str and type(kind) is str and kind
+            and type(status) is str and status and type(origin) is str
+            and type(note) is str and type(created) is str and type(updated) is str
+        ):
+            return cls._from_any_dict(data)
+        return cls(
+            qid, start, end, text, kind,
+            tuple((int(p[0]), int(p[1])) for p in parts) if parts else (),
+            Cue(**cue) if cue else None,
+            speaker_id,
+            Mention(**mention) if mention else None,
+            stance,
+            dict(confidence or {}),
+            status, origin, note, created, updated,
+        )
+
+    @classmethod
+    def _from_any_dict(cls, data: Mapping[str, Any]) -> Quote:
+        """``from_dict`` for any record: each field converted to the type it must have."""
         cue = data.get("cue")
         mention = data.get("speaker_mention")
         return cls(
@@ -281,6 +334,12 @@ class Quote:
             updated=str(data.get("updated") or ""),
         )
 
+
+# a stored quote's fields in the order of ``Quote``'s, fetched in one call
+_quote_fields = itemgetter(
+    "id", "start", "end", "text", "type", "parts", "cue", "speaker_id", "speaker_mention",
+    "stance", "confidence", "status", "origin", "note", "created", "updated",
+)
 
 DEFAULT_STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unclear")
 

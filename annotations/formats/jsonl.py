@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
@@ -11,7 +11,7 @@ import orjson
 from annotations.errors import InputError
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output
 from annotations.formats.interchange import document_to_interchange, layer_from_interchange
-from annotations.model import Document
+from annotations.model import Document, Layer
 
 
 def write_jsonl(
@@ -28,17 +28,45 @@ def write_jsonl(
     layer's name).
     """
     docs = quotes = 0
-    dumps = orjson.dumps
     with atomic_output(Path(out), "wb") as fh:
         write = fh.write
         for doc, layer in items:
-            line = document_to_interchange(
-                doc, layer, annotator=annotator, stance_target=doc.target or stance_target
-            )
-            write(dumps(line))
-            write(b"\n")
+            write(jsonl_line(doc, layer, annotator=annotator, stance_target=stance_target))
             docs += 1
             quotes += len(layer.quotes)
+    return ExportReport(docs, quotes, str(out))
+
+
+def jsonl_line(
+    doc: Document, layer: Layer, *, annotator: str | None = None,
+    stance_target: str | None = None,
+) -> bytes:
+    """One document's interchange line as ``write_jsonl`` writes it, newline included (the
+    document's own stance target, else ``stance_target``)."""
+    line = document_to_interchange(
+        doc, layer, annotator=annotator, stance_target=doc.target or stance_target
+    )
+    return orjson.dumps(line) + b"\n"
+
+
+@dataclass
+class JsonlLines:
+    """The lines (``jsonl_line``) of a run of documents, in order, and what they hold."""
+
+    data: bytes
+    docs: int
+    quotes: int
+
+
+def write_jsonl_lines(parts: Iterable[JsonlLines], out: Path) -> ExportReport:
+    """Write lines made ahead (in worker processes, run by run) as ``write_jsonl`` would
+    write their documents: the same file, atomically, streaming."""
+    docs = quotes = 0
+    with atomic_output(Path(out), "wb") as fh:
+        for part in parts:
+            fh.write(part.data)
+            docs += part.docs
+            quotes += part.quotes
     return ExportReport(docs, quotes, str(out))
 
 

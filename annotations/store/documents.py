@@ -35,7 +35,7 @@ import orjson
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import Document, now_iso, sha256_text
 from annotations.store.atomic import atomic_write_bytes, fsync_dir
-from annotations.store.folder import ProjectFolder, short_error
+from annotations.store.folder import ProjectFolder, read_bytes, short_error
 from annotations.store.paths import safe_filename
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ class DocumentList:
         self._unlisted: dict[str, DocumentInfo] = {}  # stored, not flushed yet
         self._files_taken = {info.file.lower() for info in self._rows.values()}
         self._texts: dict[str, str] = {}
+        self._texts_dir: str | None = None  # ``texts/`` with a trailing separator
 
     def _sync(self) -> None:
         """Read the rows again when another process changed ``saywho.json``."""
@@ -188,9 +189,11 @@ class DocumentList:
         if text is not None:
             return text
         info = self.info(doc_id)
-        path = self._folder.texts / f"{info.file}.txt"
+        texts = self._texts_dir
+        if texts is None:  # a plain string: read once per document in a pass over the corpus
+            texts = self._texts_dir = os.path.join(self._folder.texts, "")
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = read_bytes(f"{texts}{info.file}.txt").decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise DamagedFileError(
                 f"text of {doc_id!r} cannot be read: {short_error(exc)}"

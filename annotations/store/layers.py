@@ -23,10 +23,11 @@ empty suggestions layer, marked on disk as waiting, and is listed in ``needs_sug
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import orjson
 from tinydb import TinyDB
 
 from annotations.errors import DamagedFileError, InputError, ProjectError
@@ -38,9 +39,14 @@ from annotations.store.atomic import (
     remove_orphan_temps,
 )
 from annotations.store.documents import DocumentInfo, DocumentList
-from annotations.store.folder import ProjectFolder, short_error
+from annotations.store.folder import (
+    ProjectFolder,
+    read_bytes,
+    short_error,
+    tinydb_shape_problem,
+)
 from annotations.store.lock import folder_lock
-from annotations.store.migrations import LAYER_MIGRATIONS, SCHEMA_VERSION
+from annotations.store.migrations import LAYER_MIGRATIONS, SCHEMA_VERSION, file_version
 from annotations.store.paths import ANNOTATIONS_DIR, safe_filename
 
 # set on the suggestions row of a document whose suggestions file was moved aside
@@ -51,7 +57,15 @@ Key = tuple[str, str]  # (document id, layer name)
 
 def layer_file(name: str) -> str:
     """The file name of layer ``name`` inside its document's folder."""
-    return f"{safe_filename(name)}.json"
+    file = _LAYER_FILES.get(name)
+    if file is None:
+        file = f"{safe_filename(name)}.json"
+        if len(_LAYER_FILES) < 1024:  # a few layer names, asked for once per document
+            _LAYER_FILES[name] = file
+    return file
+
+
+_LAYER_FILES: dict[str, str] = {}
 
 
 def document_folder(project: Path, info: DocumentInfo) -> Path:
@@ -73,6 +87,7 @@ class LayerStore:
         self._unreadable: set[Key] = set()  # read-only: files whose records do not read
         self._swept: set[str] = set()  # document folders cleaned of orphan temp files
         self._last_folder: tuple[str, Path] | None = None  # folder_of's last answer
+        self._pass_base: str | None = None  # the annotations folder, for ``read_pass``
         # called after every write of a layer file, with the identity of the file written:
         # the corpus index (``annotations.store.summaries``) keeps its entry current
         self.on_write: Callable[[str, str, Layer, FileIdentity | None], None] | None = None
@@ -273,6 +288,44 @@ class LayerStore:
         finally:
             db.close()
 
+    def read_pass(self, doc_id: str, names: Iterable[str]) -> dict[str, Layer] | None:
+        """Those of layers ``names`` the document has, read for a read-only pass over the
+        corpus (an export, agreement): each file read once and parsed once, straight from its
+        bytes, with no TinyDB handle, nothing cached and nothing kept; a layer the document
+        does not have is left out.
+
+        ``None`` when this fast read cannot answer alone: the project may be written here (a
+        damaged file is then moved aside), or a file does not read, does not have the shape
+        of a current layer file (checked as ``_open`` checks it) or holds a record that does
+        not read. The caller then takes the usual way (``readable``, ``names``, ``get``), which
+        reports the damage by the usual rules; every file this read accepts, that way reads to
+        the same layers.
+        """
+        if not self._folder.read_only:
+            return None
+        info = self._documents.get(doc_id)
+        if info is None:
+            return None
+        base = self._pass_base
+        if base is None:
+            base = self._pass_base = os.path.join(self._folder.annotations, "")
+        found: dict[str, Layer] = {}
+        for name in names:
+            if (doc_id, name) in self._unreadable:
+                return None
+            try:
+                raw = read_bytes(f"{base}{info.file}{os.sep}{layer_file(name)}")
+            except FileNotFoundError:
+                continue  # the document does not have this layer
+            except OSError:
+                return None
+            layer = _lean_layer(raw, name)
+            if layer is False:
+                return None
+            if layer is not None:
+                found[name] = layer
+        return found
+
     def store_suggestions(self, doc_id: str, layer: Layer) -> None:
         """Store fresh suggestions for a document listed in ``needs_suggestions``.
 
@@ -449,11 +502,7 @@ class LayerStore:
         """A stored layer row as a ``Layer``; ``None`` when a record does not read and the file
         was moved aside (``DamagedFileError`` instead when read-only)."""
         try:
-            return Layer(
-                row["layer"],
-                {k: Quote.from_dict(v) for k, v in (row.get("quotes") or {}).items()},
-                {k: Speaker.from_dict(v) for k, v in (row.get("speakers") or {}).items()},
-            )
+            return _layer_of(row)
         except (KeyError, TypeError, ValueError, AttributeError, InputError) as exc:
             self._records_damaged(key, db, exc)
             return None
@@ -504,6 +553,41 @@ def _layers_problem(data: dict[str, Any]) -> str | None:
             ):
                 return f"the {table} of layer {row['layer']!r} are not records"
     return None
+
+
+def _lean_layer(raw: bytes, name: str) -> Layer | None | Literal[False]:
+    """Layer ``name`` from the bytes of its file, for ``LayerStore.read_pass``: ``None`` when
+    the file holds no such layer (``names`` would not list it), ``False`` when the file is not
+    a current, whole layer file (the usual way decides what it is)."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return False
+    if type(data) is not dict:
+        return False
+    try:
+        if (tinydb_shape_problem(data) is not None or _layers_problem(data) is not None
+                or file_version(data) != SCHEMA_VERSION):
+            return False
+    except (TypeError, ValueError, AttributeError):
+        return False
+    row = _row_of(data)
+    if row is None or row.get("layer") != name:
+        return None
+    try:
+        return _layer_of(row)
+    except (KeyError, TypeError, ValueError, AttributeError, InputError):
+        return False
+
+
+def _layer_of(row: Mapping[str, Any]) -> Layer:
+    """A stored layer row as a ``Layer`` (raises when a record does not read)."""
+    quote, speaker = Quote.from_dict, Speaker.from_dict
+    return Layer(
+        row["layer"],
+        {k: quote(v) for k, v in (row.get("quotes") or {}).items()},
+        {k: speaker(v) for k, v in (row.get("speakers") or {}).items()},
+    )
 
 
 def _identity(db: TinyDB) -> FileIdentity | None:

@@ -274,6 +274,18 @@ class Project:
             message = next((m for m in self.damaged if m.startswith(prefix)), prefix)
             raise DamagedFileError(message)
 
+    def read_for_pass(
+        self, doc_id: str, names: Iterable[str]
+    ) -> tuple[Document, dict[str, Layer]] | None:
+        """The document and those of layers ``names`` it has, read for a read-only pass over
+        the corpus, each layer file read and parsed once and nothing kept but the text (until
+        ``forget``); ``DamagedFileError`` when the text cannot be read. ``None`` when the fast
+        read cannot answer alone (``LayerStore.read_pass``): the caller reads the usual way
+        (``check_document``, ``layer_names``, ``layer``)."""
+        doc = self.document(doc_id)
+        layers = self._layers.read_pass(doc_id, names)
+        return None if layers is None else (doc, layers)
+
     @property
     def summary_index(self) -> SummaryIndex:
         """The corpus index: one summary per document and layer file, kept by every layer

@@ -25,16 +25,16 @@ import numpy as np
 import pytest
 
 from annotations import agreement as agreement_module
-from annotations.agreement import (
-    CLUSTER_FIELDS,
-    PairCounts,
-    _clusters,
-    _items,
-    _pair,
-    _unit_value,
-    cohen_kappa,
+from annotations.agreement import CLUSTER_FIELDS, PairCounts, cohen_kappa, same_speaker
+from annotations.agreement import speaker_key as agreement_speaker_key
+from annotations.evaluate import (
+    SpanIndex,
+    evaluate,
+    exact_match,
+    greedy_match,
+    overlap,
+    overlap_match,
 )
-from annotations.evaluate import SpanIndex, evaluate
 from annotations.formats.interchange import document_to_interchange
 from annotations.formats.jsonl import write_jsonl
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
@@ -131,20 +131,29 @@ def every_layer(session: Session) -> dict[str, tuple[Document, dict[str, Layer]]
 
 @contextmanager
 def held_layers() -> Iterator[list[int]]:
-    """The number of documents the layer store holds, sampled at every layer read."""
+    """The number of documents the layer store holds, sampled at every layer read (a layer
+    asked for, or a document's layers read for a pass)."""
     seen: list[int] = []
-    get = LayerStore.get
+    get, read_pass = LayerStore.get, LayerStore.read_pass
+
+    def held(self: LayerStore) -> int:
+        return len({key[0] for key in (*self._cache, *self._dbs)})
 
     def spy(self: LayerStore, doc_id: str, name: str) -> Layer:
-        held = {key[0] for key in (*self._cache, *self._dbs)}
-        seen.append(len(held))
+        seen.append(held(self))
         return get(self, doc_id, name)
 
+    def pass_spy(self: LayerStore, doc_id: str, names: Any) -> dict[str, Layer] | None:
+        seen.append(held(self))
+        return read_pass(self, doc_id, names)
+
     LayerStore.get = spy  # type: ignore[method-assign]
+    LayerStore.read_pass = pass_spy  # type: ignore[method-assign]
     try:
         yield seen
     finally:
         LayerStore.get = get  # type: ignore[method-assign]
+        LayerStore.read_pass = read_pass  # type: ignore[method-assign]
 
 
 def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
@@ -245,28 +254,70 @@ def test_export_streams_what_the_layers_read_whole_would_write(
 
 
 # --------------------------------------------------------------------------- agree
+def reference_items(text: str, layer: Layer, index: SpanIndex) -> list[dict[str, Any]]:
+    """A layer's quotes (rejected left out) as ``evaluate`` matches them: token sets."""
+    out = []
+    for q in layer.sorted_quotes():
+        if q.status == "rejected":
+            continue
+        item = index.prepare({"start": q.start, "end": q.end})
+        speaker = layer.speakers.get(q.speaker_id or "")
+        item["quote"] = q
+        item["speaker"] = agreement_speaker_key(speaker.name) if speaker else None
+        out.append(item)
+    return out
+
+
+def reference_clusters(present: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Quote clusters across layers, scored on token sets over every pair."""
+    clusters: list[dict[str, Any]] = []
+    for name, items in present.items():
+        pairs = greedy_match(clusters, items,
+                             lambda c, p: max(overlap(m, p) for m in c.values()), 0.5)
+        matched = set()
+        for ci, j in pairs:
+            clusters[ci][name] = items[j]
+            matched.add(j)
+        clusters.extend({name: it} for j, it in enumerate(items) if j not in matched)
+    return clusters
+
+
+def unit_value(item: dict[str, Any] | None, what: str) -> Any:
+    if item is None:
+        return None
+    if what == "speaker":
+        return item["speaker"] or "(none)"
+    return getattr(item["quote"], what)
+
+
 def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
                         names: list[str]) -> dict[str, Any]:
-    """The overall figures pooled the old way: label pairs in lists for kappa, every unit a
-    column of one matrix for the ``krippendorff`` package (words too)."""
+    """The overall figures computed the old way, with ``evaluate``'s matching on token sets:
+    label pairs in lists for kappa, every unit a column of one matrix for the
+    ``krippendorff`` package (words too)."""
     a, b = names
     stance: list[tuple[str, str]] = []
     types: list[tuple[str, str]] = []
-    pair = PairCounts()
+    counts = Counter()
     columns: dict[str, list[list[Any]]] = {what: [] for what in CLUSTER_FIELDS}
     words: list[list[Any]] = []
     for doc, layers in docs.values():
         index = SpanIndex(doc.text)
-        present = {n: _items(doc.text, layers[n], index, True) for n in names if n in layers}
+        present = {n: reference_items(doc.text, layers[n], index) for n in names if n in layers}
         if a in present and b in present:
-            pc = _pair(present[a], present[b])
-            stance += [p for p, c in pc.stance.items() for _ in range(c)]
-            types += [p for p, c in pc.types.items() for _ in range(c)]
-            pc.stance, pc.types = Counter(), Counter()
-            pair.add(pc)
-        for cluster in _clusters(present):
+            x, y = present[a], present[b]
+            counts.update(docs=1, quotes_a=len(x), quotes_b=len(y),
+                          exact=len(exact_match(x, y)))
+            for i, j in overlap_match(x, y):
+                qa, qb = x[i]["quote"], y[j]["quote"]
+                counts.update(overlap=1, speaker_n=1,
+                              speaker_agree=same_speaker(x[i]["speaker"], y[j]["speaker"]))
+                if qa.stance and qb.stance:
+                    stance.append((qa.stance, qb.stance))
+                types.append((qa.type, qb.type))
+        for cluster in reference_clusters(present):
             for what in CLUSTER_FIELDS:
-                columns[what].append([_unit_value(cluster.get(n), what) for n in names])
+                columns[what].append([unit_value(cluster.get(n), what) for n in names])
         inside = {n: {t for item in present[n] for t in item["_t"]} for n in present}
         for t in range(len(index.starts)):
             words.append([int(t in inside[n]) if n in inside else None for n in names])
@@ -288,6 +339,8 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
         k = cohen_kappa([x for x, _ in pairs], [y for _, y in pairs])
         return None if k is None else round(k, 4)
 
+    pair = PairCounts(**{k: counts[k] for k in ("docs", "quotes_a", "quotes_b", "exact",
+                                                 "overlap", "speaker_n", "speaker_agree")})
     out = pair.to_dict(a, b)
     out["stance_kappa"] = {"n": len(stance), "kappa": kappa(stance)}
     out["type_kappa"] = {"n": len(types), "kappa": kappa(types)}

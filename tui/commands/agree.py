@@ -5,6 +5,11 @@ them (``annotations.agreement``), and with ``--json`` each document's figures ar
 temporary file as they come and copied out at the end: memory stays flat in the size of the
 corpus. Layers named with ``--layers`` are checked against those the pass meets; without it,
 which layers there are is read from the corpus index. A long run shows a bar on stderr.
+
+A large corpus is compared in ``--jobs`` worker processes (default: every core), each taking
+runs of documents (``streaming.document_runs``); the runs come back in corpus order and pool
+into the same figures, per document and overall, as one process gives
+(``AgreementPass.merge``).
 """
 
 from __future__ import annotations
@@ -15,26 +20,34 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import IO
 
 import orjson
 from rich.console import Console
 from rich.text import Text
 
 from annotations.agreement import (
+    AgreementPass,
     AgreementReport,
     DocLayers,
-    agreement,
     choose_layers,
     summary_lines,
 )
 from annotations.corpus_index import indexed_layers
+from annotations.detect.parallel import default_jobs
 from annotations.display import safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.session import Session
-from annotations.streaming import each_document
+from annotations.streaming import (
+    document_runs,
+    each_document,
+    held_objects_frozen,
+    read_document,
+)
 from tui.commands._common import open_session
 from tui.commands._progress import document_progress
+from tui.commands.detect import positive_jobs
 
 CHUNK = 1 << 16
 
@@ -53,6 +66,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--layers", nargs="+", metavar="NAME", help="layers to compare")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--jobs",
+        type=positive_jobs,
+        default=default_jobs(),
+        metavar="N",
+        help="worker processes for a large corpus (default: every core, %(default)s here; "
+        "1: in this process)",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -63,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         session = open_session(args, read_only=True, create=False)
         stack.callback(session.close)
+        stack.enter_context(held_objects_frozen())  # the document list, to the end
         spool = stack.enter_context(tempfile.TemporaryFile()) if args.json else None
         doc_ids = session.document_ids()
         if args.layers:  # checked against the layers the pass meets (no index to hold)
@@ -72,11 +94,25 @@ def run(args: argparse.Namespace) -> int:
         else:  # which layers there are: from the corpus index
             indexed = indexed_layers(session)
             names = _layers(None, {n for d in doc_ids for n in indexed.layer_names(d)})
-        keep = _discard if spool is None else _spooler(spool)
         seen: set[str] = set()
+        counts = AgreementPass(names)
+        # the workers are forked before the bar's thread starts
+        keep = spool is not None
+        parts = stack.enter_context(document_runs(
+            lambda run, progress: _compare(session, names, run, keep, progress),
+            doc_ids, getattr(args, "jobs", 1)))
+        wrote = False
         with document_progress("comparing", len(doc_ids)) as advance:
-            report = agreement(_documents(session, names, doc_ids, skipped, seen, advance),
-                               names, per_document=keep)
+            for part in parts(advance):
+                counts.merge(part.counts)
+                skipped.extend(part.skipped)
+                seen.update(part.seen)
+                if spool is not None and part.members:
+                    spool.write(b"," + part.members if wrote else part.members)
+                    wrote = True
+        report = AgreementReport(names, {}, counts.overall(), counts.count)
+        if any(n not in seen for n in names):  # which layers there are, for the message
+            seen = _every_layer(session, doc_ids, names)
         _layers(args.layers, seen)  # a layer asked for that no document has: nothing printed
         if spool is not None:
             _print_json(report, spool, sys.stdout)
@@ -85,6 +121,38 @@ def run(args: argparse.Namespace) -> int:
     for message in skipped:  # a damaged document is left out, never silently
         print(f"saywho: skipped: {visible_line(message)}", file=sys.stderr)
     return 1 if skipped else 0
+
+
+@dataclass
+class _Part:
+    """A run of documents compared: their pooled counts, each one's figures as JSON members
+    (``"id":{...}``, comma-separated; empty without ``--json``), the messages of the damaged
+    ones and the names of the layers met."""
+
+    counts: AgreementPass
+    members: bytes
+    skipped: list[str]
+    seen: set[str]
+    done: int
+
+
+def _compare(
+    session: Session,
+    names: list[str],
+    doc_ids: list[str],
+    keep: bool,
+    progress: Callable[[], None] | None = None,
+) -> _Part:
+    """Compare the documents ``doc_ids``, one at a time (``keep``: their figures too)."""
+    counts = AgreementPass(names)
+    members = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for doc_id, text, layers in _documents(session, names, doc_ids, skipped, seen, progress):
+        entry = counts.add(text, layers)
+        if keep:
+            members.append(orjson.dumps(doc_id) + b":" + orjson.dumps(entry))
+    return _Part(counts, b",".join(members), skipped, seen, len(doc_ids))
 
 
 def _layers(asked: list[str] | None, known: set[str]) -> list[str]:
@@ -110,38 +178,31 @@ def _documents(
     doc_ids: list[str],
     skipped: list[str],
     seen: set[str],
-    progress: Callable[[], None],
+    progress: Callable[[], None] | None,
 ) -> Iterator[DocLayers]:
     """Each readable document with those of ``names`` it has, one at a time; the damaged ones
-    go to ``skipped``, the names of every layer met to ``seen``."""
+    go to ``skipped``, the names of the layers met to ``seen``."""
     for doc_id in each_document(session, doc_ids, progress=progress):
         try:
-            session.check_document(doc_id, names)
-            text = session.document(doc_id).text
-            present = set(session.layer_names(doc_id))
-            seen.update(present)
-            layers = {n: session.layer(doc_id, n) for n in names if n in present}
+            doc, layers = read_document(session, doc_id, names)
         except DamagedFileError as exc:
             skipped.append(exc.message)
             continue
-        yield doc_id, text, layers
+        seen.update(layers)
+        yield doc_id, doc.text, layers
 
 
-def _discard(doc_id: str, entry: dict[str, Any]) -> None:
-    return None
-
-
-def _spooler(spool: IO[bytes]) -> Callable[[str, dict[str, Any]], None]:
-    """Writes each document's figures to ``spool`` as ``"id":{...}`` members, comma-led."""
-    first = True
-
-    def keep(doc_id: str, entry: dict[str, Any]) -> None:
-        nonlocal first
-        spool.write(b"" if first else b",")
-        spool.write(orjson.dumps(doc_id) + b":" + orjson.dumps(entry))
-        first = False
-
-    return keep
+def _every_layer(session: Session, doc_ids: list[str], names: list[str]) -> set[str]:
+    """The names of every layer of the readable documents: what the message about a layer
+    asked for that no document has lists (a second pass, on that error alone)."""
+    known: set[str] = set()
+    for doc_id in each_document(session, doc_ids):
+        try:
+            session.check_document(doc_id, names)
+        except DamagedFileError:
+            continue
+        known.update(session.layer_names(doc_id))
+    return known
 
 
 def _print_json(report: AgreementReport, spool: IO[bytes], out: IO[str]) -> None:

@@ -13,26 +13,42 @@ the detector as its origin and annotator. Naming a layer, the annotator's own in
 only the documents that have it.
 
 Documents are read one at a time and written as they are read (``annotations.streaming``):
-memory stays flat in the size of the corpus; a long run shows a bar on stderr.
+memory stays flat in the size of the corpus; a long run shows a bar on stderr. A large corpus
+in jsonl is made into lines in ``--jobs`` worker processes (default: every core), run by run,
+and written in corpus order: the same file, byte for byte, as one process writes.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
+from annotations.detect.parallel import default_jobs
 from annotations.display import visible_line
-from annotations.errors import DamagedFileError
-from annotations.formats.export_common import DocLayer
+from annotations.errors import DamagedFileError, InputError
+from annotations.formats.export_common import (
+    DocLayer,
+    ExportReport,
+    filter_layer,
+    remove_orphan_export_temps,
+)
 from annotations.formats.exporters import WRITERS, export
+from annotations.formats.jsonl import JsonlLines, jsonl_line, write_jsonl_lines
 from annotations.model import QUOTE_STATUSES, SUGGESTIONS_LAYER
 from annotations.session import Session
-from annotations.streaming import each_document
+from annotations.streaming import (
+    document_runs,
+    each_document,
+    held_objects_frozen,
+    read_document,
+)
 from tui.commands._common import check_layer, open_session
 from tui.commands._progress import document_progress
+from tui.commands.detect import positive_jobs
 
 SHOWN_MISSING = 5  # how many ids of documents left out the summary names
 
@@ -70,6 +86,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="fill documents without the layer from the detector's suggestions (marked with "
         "the detector as their origin) instead of leaving them out",
     )
+    parser.add_argument(
+        "--jobs",
+        type=positive_jobs,
+        default=default_jobs(),
+        metavar="N",
+        help="worker processes for a large corpus in jsonl (default: every core, "
+        "%(default)s here; 1: in this process)",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -86,15 +110,18 @@ def run(args: argparse.Namespace) -> int:
         if args.layer is None:  # your own layer starts as the suggestions on every document
             fill = fill or "suggestions"
         doc_ids = session.document_ids()
-        with document_progress("exporting", len(doc_ids)) as advance:
-            report = export(
-                args.format,
-                _items(session, layer_name, skipped, missing, fill=fill, doc_ids=doc_ids,
-                       progress=advance),
-                args.out,
-                statuses=args.status,
-                stance_target=session.scheme.target,
-            )
+        if args.format == "jsonl":
+            report = _export_jsonl(session, args, layer_name, fill, doc_ids, skipped, missing)
+        else:
+            with held_objects_frozen(), document_progress("exporting", len(doc_ids)) as advance:
+                report = export(
+                    args.format,
+                    _items(session, layer_name, skipped, missing, fill=fill, doc_ids=doc_ids,
+                           progress=advance),
+                    args.out,
+                    statuses=args.status,
+                    stance_target=session.scheme.target,
+                )
     finally:
         session.close()
     err = Console(stderr=True, highlight=False)
@@ -110,6 +137,58 @@ def run(args: argparse.Namespace) -> int:
         summary += f"; {len(skipped)} damaged documents left out"
     err.print(summary, markup=False, soft_wrap=True)
     return 1 if skipped else 0
+
+
+@dataclass
+class _Run:
+    """A run of documents made into jsonl lines, with the ids of those without the layer and
+    the messages of the damaged ones."""
+
+    lines: JsonlLines
+    missing: list[str]
+    skipped: list[str]
+
+
+def _export_jsonl(
+    session: Session,
+    args: argparse.Namespace,
+    layer_name: str,
+    fill: str | None,
+    doc_ids: list[str],
+    skipped: list[str],
+    missing: list[str],
+) -> ExportReport:
+    """``export("jsonl", ...)`` made in runs of documents, in ``--jobs`` worker processes for
+    a large corpus (``streaming.document_runs``), written in corpus order: the same file,
+    byte for byte, as one process writes."""
+    out = Path(args.out)
+    if out.is_dir():  # export()'s checks and cleanup for a file format
+        raise InputError(f"{out} is a folder; the jsonl export writes one file")
+    remove_orphan_export_temps(out.parent)
+    target = session.scheme.target
+
+    def lines(run: list[str], progress: Callable[[], None] | None) -> _Run:
+        made: list[bytes] = []
+        quotes = 0
+        run_missing: list[str] = []
+        run_skipped: list[str] = []
+        for doc, layer in _items(session, layer_name, run_skipped, run_missing, fill=fill,
+                                 doc_ids=run, progress=progress):
+            kept = filter_layer(layer, args.status)
+            made.append(jsonl_line(doc, kept, stance_target=target))
+            quotes += len(kept.quotes)
+        return _Run(JsonlLines(b"".join(made), len(made), quotes), run_missing, run_skipped)
+
+    jobs = getattr(args, "jobs", 1)
+    with (held_objects_frozen(), document_runs(lines, doc_ids, jobs) as runs,
+          document_progress("exporting", len(doc_ids)) as advance):
+        def written() -> Iterator[JsonlLines]:
+            for run in runs(advance):
+                missing.extend(run.missing)
+                skipped.extend(run.skipped)
+                yield run.lines
+
+        return write_jsonl_lines(written(), out)
 
 
 def _missing_line(missing: list[str], layer_name: str, *, filled: bool) -> str:
@@ -138,18 +217,19 @@ def _items(
     that has ``layer_name``, one at a time (each forgotten once written); the others go to
     ``missing`` (and, with ``fill``, come as that layer, the suggestions), the damaged ones to
     ``skipped``."""
-    read = {layer_name, fill or SUGGESTIONS_LAYER}  # an annotator's own starts as suggestions
+    # an annotator's own layer starts as the suggestions: both files count for damage
+    read = list(dict.fromkeys((layer_name, fill or SUGGESTIONS_LAYER)))
     for doc_id in each_document(session, doc_ids, progress=progress):
         try:
-            session.check_document(doc_id, read)
-            doc = session.document(doc_id)
-            if session.has_layer(doc_id, layer_name):
-                layer = session.layer(doc_id, layer_name)
-            else:
+            doc, layers = read_document(session, doc_id, read)
+            layer = layers.get(layer_name)
+            if layer is None:
                 missing.append(doc_id)
                 if fill is None:
                     continue
-                layer = session.layer(doc_id, fill)
+                layer = layers.get(fill)
+                if layer is None:  # the store's answer for a layer not stored (empty)
+                    layer = session.layer(doc_id, fill)
         except DamagedFileError as exc:
             skipped.append(exc.message)
             continue
