@@ -31,6 +31,7 @@ import contextlib
 import fcntl
 import itertools
 import math
+import mmap
 import os
 import sys
 import time
@@ -193,7 +194,7 @@ class SummaryTable:
         return MAGIC + len(header).to_bytes(4, "little") + header + body
 
     @classmethod
-    def from_snapshot(cls, raw: bytes) -> SummaryTable:
+    def from_snapshot(cls, raw: bytes | mmap.mmap) -> SummaryTable:
         """A table from snapshot bytes; ``ValueError`` when they are not a whole snapshot."""
         if raw[:8] != MAGIC:
             raise ValueError("not a saywho index")
@@ -216,7 +217,7 @@ class SummaryTable:
             raise ValueError("its parts do not add up")
         table = cls()
         table.docs = orjson.loads(body[:n_docs])
-        if len(table.docs) != n or not all(type(d) is str for d in table.docs):
+        if len(table.docs) != n or (n and set(map(type, table.docs)) != {str}):
             raise ValueError("its document ids do not read")
         pos = n_docs
         for column in (*_INT_COLUMNS, "least", "_ends"):
@@ -385,7 +386,9 @@ class SummaryFiles:
         try:
             with open(path, "rb") as fh:
                 st = os.fstat(fh.fileno())
-                raw = fh.read()
+                # mapped, not read: the summaries stay in the page cache, no copy of them
+                # (the file is replaced by a rename, never rewritten in place)
+                raw = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if st.st_size else b""
         except FileNotFoundError:
             self._snapshot_id = None
             return SummaryTable()
