@@ -22,9 +22,12 @@ from them without knowing how they were found; a broad candidate's are split int
 content end's (``end_features``). A lemma's class (``[belief]``, ``[stance]``... in
 ``broad_cues.txt``) lets what a project teaches about one verb carry over to the others.
 ``find_candidates`` reuses the rule detector's work on the text when given it (``shared``:
-mark pairs, sentences, tokens) and builds no candidates for a cue a model's ``cue_filter``
-rejects. The broad pass is bounded (``MAX_PER_SENTENCE`` cue words per sentence, one per
-``CHARS_PER_HIT`` characters) so adversarial texts stay linear. Pure standard library.
+mark pairs, sentences, tokens and its per-sentence ``TokenMemo``: the speaker phrases it
+already looked for) and builds no candidates for a cue a model's ``cue_filter`` rejects (no
+``Quote`` record, content-end features or quotation type: only the cue's features and its
+speaker, which numbers the speakers, are worked out). The broad pass is bounded
+(``MAX_PER_SENTENCE`` cue words per sentence, one per ``CHARS_PER_HIT`` characters) so
+adversarial texts stay linear. Pure standard library.
 """
 
 from __future__ import annotations
@@ -133,6 +136,7 @@ class CueLexicon:
     nouns: frozenset[str]
     noun_re: re.Pattern[str]
     classes: dict[str, str] = field(default_factory=dict)
+    nouns_simple: bool = False  # every noun is lowercase ASCII letters (``noun_hits``)
 
     def cls(self, lemma: str) -> str:
         """The lemma's class from ``broad_cues.txt`` ("belief", "stance"...): "speech" for a
@@ -236,7 +240,8 @@ def cue_lexicon(lex: Lexicon, learned: tuple[str, ...] = ()) -> CueLexicon:
     nouns = BROAD_NOUNS | lex.report_nouns
     alt = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
     noun_re = re.compile(r"\b(" + alt + r")\s+(that)\s+")
-    return CueLexicon(forms, strength, frozenset(nouns), noun_re, classes)
+    simple = all(n.isascii() and n.isalpha() and n.islower() for n in nouns)
+    return CueLexicon(forms, strength, frozenset(nouns), noun_re, classes, simple)
 
 
 def _bin(value: float, edges: Sequence[float]) -> int:
@@ -315,6 +320,23 @@ def _shared_features(
     return shared
 
 
+def _broad_cue_features(
+    text: str, cue: tuple[int, int, str], mention: NP | None, construction: str,
+    strength: str, spk_kind: str, nested: bool, known: bool, subj: str,
+    cache: dict[tuple[object, ...], tuple[str, ...]], cls: str,
+) -> tuple[str, ...]:
+    """``_shared_features`` of a broad candidate, from its cue (start, end, lemma) and speaker
+    phrase, before (and without) its ``Quote`` record: a cue the model rejects gets none."""
+    key = (cue[0], mention.start if mention is not None else -1, construction, False,
+           spk_kind, nested, known, subj, strength, cls)
+    shared = cache.get(key)
+    if shared is None:
+        shared = cache[key] = _cue_features_at(
+            text, cue[0], cue[1], mention, construction, cue[2], strength, False, spk_kind,
+            nested, known, subj, cls)
+    return shared
+
+
 def _span_features(text: str, quote: Quote, lemma: str) -> tuple[str, ...]:
     """The features that depend on the candidate's span."""
     n_words = len(WORD_RE.findall(text, quote.start, min(quote.end, quote.start + 600)))
@@ -347,6 +369,43 @@ def _cue_features(
 ) -> tuple[str, ...]:
     """The features of the cue, its speaker and its context (shared by the cue's spans)."""
     cue = quote.cue
+    return _cue_features_at(text, cue.start if cue is not None else None,
+                            cue.end if cue is not None else -1, quote.speaker_mention,
+                            construction, lemma, strength, base, spk_kind, nested, known,
+                            subj, cls)
+
+
+def _cue_features_at(
+    text: str, cue_start: int | None, cue_end: int, mention: Mention | NP | None,
+    construction: str, lemma: str, strength: str, base: bool, spk_kind: str, nested: bool,
+    known: bool, subj: str, cls: str = "",
+) -> tuple[str, ...]:
+    """``_cue_features`` from the cue's offsets (``cue_start`` None: no cue) and the speaker
+    phrase (anything with ``start``, ``end`` and ``text``)."""
+    head: str | None = None
+    if mention is not None and spk_kind != "pronoun":
+        words = mention.text.split()
+        head = words[-1].lower().strip(".,’'") if words else ""
+    if cue_start is None:
+        return _build_cue_features(lemma, base, construction, strength, spk_kind, nested, known,
+                                   head)
+    dist: int | None = None
+    adj = False
+    if mention is not None:
+        dist = _bin(abs(cue_start - mention.start), (15, 40, 100, 250))
+        adj = 0 <= cue_start - mention.end <= 2
+    return _build_cue_features(lemma, base, construction, strength, spk_kind, nested, known,
+                               head, cue_context(text, cue_start, cue_end), dist, adj, subj,
+                               cls)
+
+
+def _build_cue_features(
+    lemma: str, base: bool, construction: str, strength: str, spk_kind: str, nested: bool,
+    known: bool, head: str | None, context: tuple[str, str, str, str, str] | None = None,
+    dist: int | None = None, adj: bool = False, subj: str = "", cls: str = "",
+) -> tuple[str, ...]:
+    """The strings of ``_cue_features_at`` from its values (``context``: ``cue_context``'s,
+    None for a quote without a cue; ``dist`` None: no speaker phrase)."""
     lem = lemma or "-"
     f = [
         "bias",
@@ -363,19 +422,15 @@ def _cue_features(
     ]
     if nested:
         f.append("nested")
-    mention = quote.speaker_mention
-    if mention is not None and spk_kind != "pronoun":
-        head = mention.text.split()[-1].lower().strip(".,’'") if mention.text.split() else ""
+    if head is not None:
         f.append(f"head:{head}")
-    if cue is None:
+    if context is None:
         f.append("nocue")
         return tuple(f)
-    form, prev, pc, aux, nc = cue_context(text, cue.start, cue.end)
+    form, prev, pc, aux, nc = context
     f.append(f"form:{form}")
-    if mention is not None:
-        d = abs(cue.start - mention.start)
-        f.append(f"dist:{_bin(d, (15, 40, 100, 250))}")
-        adj = 0 <= cue.start - mention.end <= 2
+    if dist is not None:
+        f.append(f"dist:{dist}")
         f.append(f"adj:{int(adj)}|spk:{spk_kind}")
     f.append(f"prev:{prev}")
     f += [
@@ -439,9 +494,11 @@ class _Sentences:
         self, text: str, protected: list[tuple[int, int]],
         known: list[tuple[int, int]] | None = None,
         known_tokens: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
+        known_memos: dict[tuple[int, int], TokenMemo] | None = None,
     ) -> None:
         self.known = known or []  # the rule detector's sentences (text order), used first
         self.known_tokens = known_tokens or {}  # and the tokens it found in them
+        self.known_memos = known_memos or {}  # and what it learned about those tokens
         self.kstarts = [s for s, _ in self.known]
         self.text = text
         self.paras = paragraphs(text)
@@ -477,8 +534,11 @@ class _Sentences:
     ) -> tuple[list[tuple[int, int]], list[int], TokenMemo]:
         got = self._toks.get(sent)
         if got is None:
-            toks = self.known_tokens.get(sent) or tokens(self.text, sent[0], sent[1])
-            got = self._toks[sent] = (toks, [a for a, _ in toks], TokenMemo())
+            toks = self.known_tokens.get(sent)
+            memo = self.known_memos.get(sent) if toks else None
+            if not toks:
+                toks = tokens(self.text, sent[0], sent[1])
+            got = self._toks[sent] = (toks, [a for a, _ in toks], memo or TokenMemo())
         return got
 
 
@@ -549,7 +609,8 @@ def find_candidates(
                                          speaker_kind(q, spk_by_id), known=known,
                                          cls=clex.cls(lemma) if lemma else ""),
                              True, con, lemma))
-    extras = _broad(text, base, lex, clex, lemmas, shared) if lemmas is None or lemmas else []
+    extras, quoted = (_broad(text, base, lex, clex, lemmas, shared)
+                      if lemmas is None or lemmas else ([], []))
     speakers = _Speakers(base.speakers)
     cache: dict[tuple[object, ...], tuple[str, ...]] = {}
     base_spans = {(q.start, q.end) for q in base.quotes}
@@ -559,7 +620,7 @@ def find_candidates(
     prev_starts = [s for s, _ in prev_speaker]
     groups: dict[tuple[int, str], int] = {}
     group_ok: dict[int, bool] = {}
-    for n, (parts, typ, cue, np_feat, con, cut, subj, np, end_feats) in enumerate(extras):
+    for n, (parts, typ, cue, np_feat, con, cut, subj, np, end_at) in enumerate(extras):
         start, end = parts[0][0], parts[-1][1]
         if (start, end) in base_spans:
             continue
@@ -572,23 +633,17 @@ def find_candidates(
                 i = bisect_left(prev_starts, np.start) - 1
                 sid = prev_speaker[i][1] if i >= 0 else None
             else:
-                sid = speakers.for_np(np)
+                sid = speakers.for_np(np)  # also for a rejected cue: it numbers the speakers
                 kind = speakers.kind[sid]
         if np_feat is None:
             kind = "none"
+        if group_ok.get(group) is False:
+            continue
         lemma = cue[2]
-        quote = Quote(
-            id=f"x{n + 1}", start=start, end=end, text=text[start:end], type=typ,
-            parts=tuple(parts) if len(parts) > 1 else (),
-            cue=Cue(cue[0], cue[1], text[cue[0] : cue[1]], lemma), speaker_id=sid,
-            speaker_mention=Mention(np.start, np.end, np.text) if np is not None else None,
-            confidence={"span": 0.3, "speaker": 0.5 if sid else 0.0}, status="suggested",
-            origin=base.origin,
-        )
         i = bisect_right(base_ranges, (start, len(text))) - 1
         nested = i >= 0 and base_ranges[i][0] <= start < base_ranges[i][1]
-        cue_feats = _shared_features(
-            text, quote, con, lemma, clex.strength.get(lemma, "broad"), False, kind, nested,
+        cue_feats = _broad_cue_features(
+            text, cue, np, con, clex.strength.get(lemma, "broad"), kind, nested,
             sid in base_ids, subj, cache, clex.cls(lemma))
         if cue_filter is not None:
             ok = group_ok.get(group)
@@ -596,8 +651,18 @@ def find_candidates(
                 ok = group_ok[group] = cue_filter(cue_feats)
             if not ok:
                 continue
+        if typ is None:
+            typ = _kind_of(text, start, end, quoted)
+        quote = Quote(
+            f"x{n + 1}", start, end, text[start:end], typ,
+            tuple(parts) if len(parts) > 1 else (),
+            Cue(cue[0], cue[1], text[cue[0] : cue[1]], lemma), sid,
+            Mention(np.start, np.end, np.text) if np is not None else None, None,
+            {"span": 0.3, "speaker": 0.5 if sid else 0.0}, "suggested", base.origin,
+        )
         span_feats = _span_features(text, quote, lemma)
-        length = next(f for f in span_feats if f.startswith("len:"))
+        length = span_feats[1]  # "len:..."
+        end_feats = _end_features(text, cut, *end_at) if end_at is not None else ()
         ends = (*span_feats, f"cut:{cut}", f"cut:{cut}|{length}", *end_feats)
         out.append(Candidate(quote, cue_feats + ends, False, con, lemma, group, cue_feats,
                              ends))
@@ -605,10 +670,12 @@ def find_candidates(
     return CandidateSet(text, tuple(out), tuple(speakers.list), base)
 
 
-# parts, type, cue, speaker phrase (features), construction, cut, subject class, speaker
-# (record), features of the content end
-Extra = tuple[list[tuple[int, int]], str, tuple[int, int, str], NP | None, str, str, str,
-              NP | None, tuple[str, ...]]
+# parts, type (None: not worked out yet, ``_kind_of``), cue, speaker phrase (features),
+# construction, cut, subject class, speaker (record), the content end's (end, full, sentence
+# end) for ``_end_features`` (None: no end features); the type and the end features are only
+# worked out for a cue the model keeps
+Extra = tuple[list[tuple[int, int]], str | None, tuple[int, int, str], NP | None, str, str,
+              str, NP | None, tuple[int, int, int] | None]
 
 
 @lru_cache(maxsize=8)
@@ -623,7 +690,7 @@ def form_hits(
 ) -> list[tuple[int, int, str]]:
     """(start, end, form) of every whole-word occurrence of a cue form looked at, in text
     order: a set intersection finds the forms present, ``str.find`` their places."""
-    present = set(LOWER_WORD_RE.findall(text)) & active_forms(clex, lemmas)
+    present = active_forms(clex, lemmas).intersection(LOWER_WORD_RE.findall(text))
     hits = []
     n = len(text)
     for form in present:
@@ -642,16 +709,18 @@ def _broad(
     text: str, base: Suggestions, lex: Lexicon, clex: CueLexicon,
     lemmas: frozenset[str] | None = None,
     shared: dict[str, Any] | None = None,
-) -> list[Extra]:
-    """The broad pass: (parts, type, cue, speaker phrase, construction, cut, subject class)
-    for cue words the base quotes do not use; at most ``MAX_PER_SENTENCE`` cue words per
-    sentence and one per ``CHARS_PER_HIT`` characters of text are looked at."""
+) -> tuple[list[Extra], list[tuple[int, int]]]:
+    """The broad pass: (parts, type, cue, speaker phrase, construction, cut, subject class...:
+    ``Extra``) for cue words the base quotes do not use, and the top-level double-quoted
+    passages (for ``_kind_of``); at most ``MAX_PER_SENTENCE`` cue words per sentence and one
+    per ``CHARS_PER_HIT`` characters of text are looked at."""
     shared = shared or {}
     pairs = [p for p in shared.get("pairs") or pair_marks(text) if p.depth == 0]
     quoted = sorted((p.open_at, p.close_at + 1) for p in pairs if p.double)
     qstarts = [a for a, _ in quoted]
     base_cues = {q.cue.start for q in base.quotes if q.cue is not None}
-    sents = _Sentences(text, quoted, shared.get("sentences") or [], shared.get("tokens"))
+    sents = _Sentences(text, quoted, shared.get("sentences") or [], shared.get("tokens"),
+                       shared.get("memos"))
     out: list[Extra] = []
 
     ranges = sorted((a, b) for q in base.quotes for a, b in q.part_spans())
@@ -678,17 +747,17 @@ def _broad(
         per_sentence[sent] = per_sentence.get(sent, 0) + 1
         budget -= 1
         out.extend(_verb_candidate(text, start, end, lemma, lex, sents, quoted))
-    for m in clex.noun_re.finditer(text) if lemmas is None or lemmas & clex.nouns else ():
-        if (m.start(1) in base_cues or in_quotes(m.start(1))
-                or (lemmas is not None and m.group(1).lower() not in lemmas)):
+    for hit in noun_hits(text, clex) if lemmas is None or lemmas & clex.nouns else ():
+        if (hit[0] in base_cues or in_quotes(hit[0])
+                or (lemmas is not None and text[hit[0] : hit[1]].lower() not in lemmas)):
             continue
         budget -= 1
         if budget <= 0:
             break
-        got = _noun_candidate(text, m, sents, quoted)
+        got = _noun_candidate(text, hit, sents, quoted)
         if got is not None:
             out.append(got)
-    return out
+    return out, quoted
 
 
 def _kind_of(text: str, s: int, e: int, quoted: list[tuple[int, int]]) -> str:
@@ -777,7 +846,7 @@ def _verb_candidate(
         if len(WORD_RE.findall(text, cs, min(ce, cs + 200))) < 2:
             return []
         return [([(cs, ce)], _kind_of(text, cs, ce, quoted), cue, np, "broad-post", "full",
-                 subj, np, ())]
+                 subj, np, None)]
     if k + 1 >= len(toks):
         return []
     out: list[Extra] = []
@@ -802,8 +871,7 @@ def _verb_candidate(
         if (a, b) in seen or b - a < 3 or WORD_RE.search(text, a, b) is None:
             continue
         seen.add((a, b))
-        out.append(([(a, b)], _kind_of(text, a, b, quoted), cue, np, "broad-pre", cut, subj,
-                    speaker, _end_features(text, cut, end, full, se)))
+        out.append(([(a, b)], None, cue, np, "broad-pre", cut, subj, speaker, (end, full, se)))
     return out
 
 
@@ -825,23 +893,51 @@ def _end_features(text: str, cut: str, end: int, full: int, se: int) -> tuple[st
             f"cut:{cut}|rest:{rest}")
 
 
+THAT_RE = re.compile(r"(?<=\s)that(?=\s)")
+
+
+def noun_hits(text: str, clex: CueLexicon) -> list[tuple[int, int, int]]:
+    """(noun start, noun end, start of "that") of every match of ``clex.noun_re`` ("his claim
+    that ..."), in text order. With nouns all lowercase letters (the shipped lists) it looks
+    only before each "that" (the same matches: a noun is the whole lowercase run before the
+    spaces, after a non-word character) instead of trying the alternation everywhere."""
+    if not clex.nouns_simple:
+        return [(m.start(1), m.end(1), m.start(2)) for m in clex.noun_re.finditer(text)]
+    nouns = clex.nouns
+    out = []
+    for m in THAT_RE.finditer(text):
+        q = m.start()
+        e = q - 1
+        while e > 0 and text[e - 1].isspace():
+            e -= 1
+        s = e
+        while s > 0 and "a" <= text[s - 1] <= "z":
+            s -= 1
+        if s == e or text[s:e] not in nouns:
+            continue
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] == "_"):
+            continue  # no word boundary before the noun
+        out.append((s, e, q))
+    return out
+
+
 def _noun_candidate(
-    text: str, m: re.Match[str], sents: _Sentences, quoted: list[tuple[int, int]]
+    text: str, hit: tuple[int, int, int], sents: _Sentences, quoted: list[tuple[int, int]]
 ) -> Extra | None:
-    sent = sents.sentence_at(m.start(1))
+    sent = sents.sentence_at(hit[0])
     if sent is None:
         return None
-    cs = m.start(2)
+    cs = hit[2]
     ce = _content_end(text, cs, sent[1])
     cs, ce = trim(text, cs, ce)
     if len(WORD_RE.findall(text, cs, min(ce, cs + 200))) < 3:
         return None
     np = None
-    who = POSSESSOR_RE.search(text, max(sent[0], m.start(1) - 80), m.start(1))
+    who = POSSESSOR_RE.search(text, max(sent[0], hit[0] - 80), hit[0])
     if who is not None:
         ws, we = who.span(1)
         np = NP(ws, we, text[ws:we], "unknown")
-    cue = (m.start(1), m.end(1), m.group(1).lower())
+    cue = (hit[0], hit[1], text[hit[0] : hit[1]].lower())
     subj = "np-person" if np is not None else "noun"
     return ([(cs, ce)], _kind_of(text, cs, ce, quoted), cue, np, "broad-noun", "full", subj, np,
-            ())
+            None)

@@ -37,6 +37,7 @@ from annotations.detect.mentions import (
     NP,
     STOP,
     TIME_WORDS,
+    TokenMemo,
     classify,
     subject_after,
     subject_before,
@@ -211,6 +212,8 @@ class SentenceQuotes(ClauseRules):
         self.noun_that_re = noun_that_regex(lex)
         # when set, the tokens of each sentence tokenized, for the candidate pass to reuse
         self.token_cache: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+        # and, with it, each such sentence's ``TokenMemo`` (what ``subject_before`` learned)
+        self.memo_cache: dict[tuple[int, int], TokenMemo] | None = None
         self._init_document()
         self._start_sentence(0, 0, [], [], [])
 
@@ -261,6 +264,8 @@ class SentenceQuotes(ClauseRules):
             if self.token_cache is not None:
                 self.token_cache[(ss, se)] = toks
         used = self._start_sentence(ss, se, pairs, toks, in_q)
+        if toks and self.memo_cache is not None:
+            self.memo_cache[(ss, se)] = self._memo
         subject_np: NP | None = None
         nt = len(toks)
         cands = [i for i, (a, b) in enumerate(toks) if not in_q[i] and text[a:b] in cues]

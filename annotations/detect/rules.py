@@ -74,8 +74,9 @@ def find_quotes(
 
     ``deadline`` is checked once per sentence (and by the finder once per cue). ``shared``
     (a dict) receives the work the candidate pass reuses: the mark pairs (``"pairs"``), the
-    sentences looked at (``"sentences"``, in text order) and the tokens of those tokenized
-    (``"tokens"``: (start, end) -> tokens).
+    sentences looked at (``"sentences"``, in text order), the tokens of those tokenized
+    (``"tokens"``: (start, end) -> tokens) and what ``subject_before`` learned about those
+    tokens (``"memos"``: (start, end) -> ``TokenMemo``).
     """
     pairs = pair_marks(text)
     seen_sentences: list[tuple[int, int]] = []
@@ -89,6 +90,7 @@ def find_quotes(
     finder = SentenceQuotes(text, lex, deadline)
     if shared is not None:
         finder.token_cache = shared["tokens"] = {}
+        finder.memo_cache = shared["memos"] = {}
     out: list[RawQuote] = []
     max_end_before = -1  # the largest end of the quotes found before the current unit
     counted = 0

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
 
 from annotations.detect.candidates import Candidate, CandidateSet
 from annotations.detect.suggestions import Suggestions
@@ -25,6 +25,31 @@ from annotations.learn.types import STRIP_PREPS, ProjectModel, SpanConventions
 from annotations.model import Quote, Speaker
 
 LEARNED = "+project"
+_QUOTE_FIELDS = ("id", "start", "end", "text", "type", "parts", "cue", "speaker_id",
+                 "speaker_mention", "stance", "confidence", "status", "origin", "note",
+                 "created", "updated")
+_FAST_COPY = tuple(f.name for f in fields(Quote)) == _QUOTE_FIELDS and all(
+    f.init for f in fields(Quote))
+
+
+def _requote(q: Quote, qid: str, conf: Mapping[str, float], origin: str,
+             spans: tuple[int, int, tuple[tuple[int, int], ...]] | None, text: str) -> Quote:
+    """``replace(q, id=qid, confidence=conf, origin=origin)`` plus the new ``spans`` (start,
+    end, parts) when given, without ``dataclasses.replace``'s per-field walk (it runs for
+    most suggestions of a trusted model)."""
+    if not _FAST_COPY:
+        edits: dict[str, object] = {}
+        if spans is not None:
+            edits = {"start": spans[0], "end": spans[1], "text": text[spans[0] : spans[1]],
+                     "parts": spans[2]}
+        return replace(q, id=qid, confidence=conf, origin=origin, **edits)
+    if spans is None:
+        start, end, qtext, parts = q.start, q.end, q.text, q.parts
+    else:
+        start, end, parts = spans
+        qtext = text[start:end]
+    return Quote(qid, start, end, qtext, q.type, parts, q.cue, q.speaker_id, q.speaker_mention,
+                 q.stance, conf, q.status, origin, q.note, q.created, q.updated)
 _FIRST_WORD = re.compile(r"([A-Za-z]+)\s+")
 PUNCT = ".,;:!?"
 
@@ -173,15 +198,12 @@ def apply_model(
         spans = _adjusted(text, q, model.conventions, not c.base)
         qid = f"q{n + 1}"
         if c.base and spans is None and q.speaker_id not in renamed:
-            quotes.append(q if q.id == qid else replace(q, id=qid))
+            quotes.append(q if q.id == qid else _requote(q, qid, q.confidence, q.origin, None,
+                                                         text))
             continue
         conf = dict(q.confidence)
         conf["span"] = round(probs[i], 2)
-        edits: dict[str, object] = {}
-        if spans is not None:
-            start, end, parts = spans
-            edits = {"start": start, "end": end, "text": text[start:end], "parts": parts}
-        quotes.append(replace(q, id=qid, confidence=conf, origin=q.origin + LEARNED, **edits))
+        quotes.append(_requote(q, qid, conf, q.origin + LEARNED, spans, text))
     used = {q.speaker_id for q in quotes if q.speaker_id}
     speakers: list[Speaker] = []
     for s in cands.speakers:
