@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# One pytest worker more than there are cores: a good part of the suite waits (the kill loops'
+# sleeps, tmux, Pilot pauses), and the extra worker fills that idle core time.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 .PHONY: run test bench lint clean
 
@@ -30,7 +33,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	@command -v tmux >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq tmux) || echo "tmux unavailable: the e2e test will be skipped"
 	$(BIN)/ruff check annotations tui tests bench
-	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py
