@@ -17,9 +17,7 @@ from pilot_helpers import settle
 
 from annotations import team
 from annotations.learn.project import LEARN_SETTING
-from annotations.model import Layer
 from annotations.session import Session
-from annotations.store.layers import LayerStore
 from tests.learn_corpus import build, correct
 from tui.app import SaywhoApp
 
@@ -135,7 +133,7 @@ async def test_learn_now_and_switching_learning_off(tmp_path: Path) -> None:
 
 
 async def test_refit_and_resuggest_read_only_the_corrected_and_planned_layers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     """At corpus scale nothing may read every layer: the refit reads the corrected documents,
     the re-suggest the one on screen and ``RESUGGEST_AHEAD`` after it (2 here, of 4 left)."""
@@ -143,19 +141,7 @@ async def test_refit_and_resuggest_read_only_the_corrected_and_planned_layers(
 
     monkeypatch.setattr(learn_project, "RESUGGEST_AHEAD", 2)
     folder = _project(tmp_path)
-    seen: list[str] = []
-    get, read_once = LayerStore.get, LayerStore.read_once
-
-    def spy_get(self: LayerStore, doc_id: str, name: str) -> Layer:
-        seen.append(doc_id)
-        return get(self, doc_id, name)
-
-    def spy_read_once(self: LayerStore, doc_id: str, name: str):  # noqa: ANN202
-        seen.append(doc_id)
-        return read_once(self, doc_id, name)
-
-    monkeypatch.setattr(LayerStore, "get", spy_get)
-    monkeypatch.setattr(LayerStore, "read_once", spy_read_once)
+    seen = request.getfixturevalue("reads")  # spying from here on
     session = Session.open(folder, "tester")
     app = SaywhoApp(session, open_doc="a3", live_interval=None)
     try:
