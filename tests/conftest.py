@@ -111,3 +111,25 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(LayerStore, "get", spy_get)
     monkeypatch.setattr(LayerStore, "read_once", spy_read_once)
     yield seen
+
+
+def two_quote_document(
+    i: int, *, verb: str = "comply", reply: str = "No", confidence: float = 0.5
+) -> tuple[Document, Layer]:
+    """Document ``doc-<i>`` of a bulk-built corpus and its suggestions: Ann Lee's quote (span
+    ``confidence``) and Bo Diaz's short ``reply`` (0.9), so a corpus of thousands of them is
+    built in seconds through ``Project.add_documents``."""
+    from annotations.model import SUGGESTIONS_LAYER
+
+    text = f'Mayor Ann Lee said "we will {verb}, day {i}" on Monday. "{reply}," said Bo Diaz.'
+    first, end = text.index("we will"), text.index('" on')
+    second = text.index(f"{reply},")
+    quotes = {
+        "q1": Quote("q1", first, end, text[first:end], "direct", speaker_id="s1",
+                    confidence={"span": confidence}),
+        "q2": Quote("q2", second, second + len(reply), reply, "direct", speaker_id="s2",
+                    confidence={"span": 0.9}),
+    }
+    speakers = {"s1": Speaker("s1", "Ann Lee"), "s2": Speaker("s2", "Bo Diaz")}
+    return (Document(f"doc-{i:03d}", f"Article {i:03d}", text),
+            Layer(SUGGESTIONS_LAYER, quotes, speakers))

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from pilot_helpers import settle
 
-from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer
 from annotations.session import Session
+from tests.conftest import two_quote_document
 from tui.app import SaywhoApp
 
 N_DOCS = 120
@@ -24,19 +25,8 @@ NEXT = 81  # the second least confident
 
 
 def _document(i: int) -> tuple[Document, Layer]:
-    text = f'Mayor Ann Lee said "we will comply, day {i}" on Monday. "No," said Bo Diaz.'
-    first = text.index("we will")
-    second = text.index("No,")
     conf = 0.05 if i == LEAST else 0.1 if i == NEXT else 0.5 + (i % 40) / 100
-    quotes = {
-        "q1": Quote("q1", first, text.index('" on'), text[first:text.index('" on')], "direct",
-                    speaker_id="s1", confidence={"span": conf}),
-        "q2": Quote("q2", second, second + 2, "No", "direct", speaker_id="s2",
-                    confidence={"span": 0.9}),
-    }
-    speakers = {"s1": Speaker("s1", "Ann Lee"), "s2": Speaker("s2", "Bo Diaz")}
-    return (Document(f"doc-{i:03d}", f"Article {i:03d}", text),
-            Layer(SUGGESTIONS_LAYER, quotes, speakers))
+    return two_quote_document(i, confidence=conf)
 
 
 @pytest.fixture

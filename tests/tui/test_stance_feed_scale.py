@@ -12,8 +12,9 @@ import pytest
 from pilot_helpers import settle
 
 from annotations.edits import SetStance
-from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer
 from annotations.session import Session
+from tests.conftest import two_quote_document
 from tui.app import SaywhoApp
 
 N_DOCS = 60
@@ -23,19 +24,7 @@ OPENED = f"doc-{N_DOCS - 1:03d}"
 
 
 def _document(i: int) -> tuple[Document, Layer]:
-    verb = ("comply", "resist", "wait")[i % 3]
-    text = f'Mayor Ann Lee said "we will {verb}, day {i}" on Monday. "No way," said Bo Diaz.'
-    first, second = text.index("we will"), text.index("No way")
-    end = text.index('" on')
-    quotes = {
-        "q1": Quote("q1", first, end, text[first:end], "direct", speaker_id="s1",
-                    confidence={"span": 0.5}),
-        "q2": Quote("q2", second, second + 6, "No way", "direct", speaker_id="s2",
-                    confidence={"span": 0.9}),
-    }
-    speakers = {"s1": Speaker("s1", "Ann Lee"), "s2": Speaker("s2", "Bo Diaz")}
-    return (Document(f"doc-{i:03d}", f"Article {i:03d}", text),
-            Layer(SUGGESTIONS_LAYER, quotes, speakers))
+    return two_quote_document(i, verb=("comply", "resist", "wait")[i % 3], reply="No way")
 
 
 @pytest.fixture
