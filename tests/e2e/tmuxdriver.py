@@ -35,6 +35,10 @@ class Tmux:
         for key in keys:
             self._tmux("send-keys", "-t", self.session, key)
 
+    def send_at_once(self, *keys: str) -> None:
+        """Send keys in one tmux call: they reach the app as one burst, as a fast typist's do."""
+        self._tmux("send-keys", "-t", self.session, *keys)
+
     def screen(self) -> str:
         """The visible pane as text."""
         result = self._tmux("capture-pane", "-p", "-t", self.session, check=False)
