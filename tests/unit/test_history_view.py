@@ -253,9 +253,13 @@ def test_the_first_page_costs_the_same_on_a_journal_of_100000_entries(tmp_path: 
     big = Journal(big_path)
 
     def first_page(journal: Journal) -> tuple[float, list[dict[str, object]]]:
-        started = time.perf_counter()
-        page = JournalPager(journal).page(40)
-        return time.perf_counter() - started, page
+        # CPU time, best of three: what the pager reads, not what other processes cost it
+        best, page = float("inf"), []
+        for _ in range(3):
+            started = time.process_time()
+            page = JournalPager(journal).page(40)
+            best = min(best, time.process_time() - started)
+        return best, page
 
     small_s, _ = first_page(small)
     big_s, page = first_page(big)
