@@ -368,7 +368,8 @@ class Session:
         budget = self.detect_budget() if budget_s is None else budget_s
         started = time.monotonic()
         with detection_budget(float(budget)):
-            learned = None if self._others_annotate() else self.learning.detect(text)
+            learned = (None if self.learning.detector() is None or self._others_annotate()
+                       else self.learning.detect(text))
             found = learned if learned is not None else self._detect(text)
         if time.monotonic() - started > budget:
             raise DetectionTimeout(float(budget))
