@@ -258,28 +258,6 @@ def speaker_kind(quote: Quote, speakers: dict[str, Speaker]) -> str:
     return spk.kind if spk is not None else "unknown"
 
 
-def features(
-    text: str,
-    quote: Quote,
-    construction: str,
-    lemma: str,
-    strength: str,
-    base: bool,
-    spk_kind: str,
-    nested: bool = False,
-    known: bool = False,
-    subj: str = "base",
-    cache: dict[tuple[object, ...], tuple[str, ...]] | None = None,
-    cls: str = "",
-) -> tuple[str, ...]:
-    """The feature strings of one candidate (see the module docstring). ``known``: its speaker
-    also speaks in a base quote of the article; ``subj``: what stands before the cue verb.
-    ``cache`` (one per text) shares the cue's features between the spans proposed for it."""
-    shared, span = feature_parts(text, quote, construction, lemma, strength, base, spk_kind,
-                                 nested, known, subj, cache, cls)
-    return shared + span
-
-
 def feature_parts(
     text: str,
     quote: Quote,
@@ -294,8 +272,11 @@ def feature_parts(
     cache: dict[tuple[object, ...], tuple[str, ...]] | None = None,
     cls: str = "",
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``features`` in two: the cue's (shared by its spans) and the span's; ``cls``: the cue
-    lemma's class (``CueLexicon.cls``), for features that carry over between lemmas."""
+    """The feature strings of one candidate (see the module docstring), in two: the cue's
+    (shared by its spans) and the span's. ``known``: its speaker also speaks in a base quote of
+    the article; ``subj``: what stands before the cue verb; ``cache`` (one per text) shares
+    the cue's features between the spans proposed for it; ``cls``: the cue lemma's class
+    (``CueLexicon.cls``), for features that carry over between lemmas."""
     return (_shared_features(text, quote, construction, lemma, strength, base, spk_kind,
                              nested, known, subj, cache, cls),
             _span_features(text, quote, lemma))
@@ -605,10 +586,10 @@ def find_candidates(
             out.append(Candidate(q, (), True, con, lemma))
             continue
         known = speaks[q.speaker_id] > 1
-        out.append(Candidate(q, features(text, q, con, lemma, strength, True,
-                                         speaker_kind(q, spk_by_id), known=known,
-                                         cls=clex.cls(lemma) if lemma else ""),
-                             True, con, lemma))
+        shared_part, span_part = feature_parts(
+            text, q, con, lemma, strength, True, speaker_kind(q, spk_by_id), known=known,
+            cls=clex.cls(lemma) if lemma else "")
+        out.append(Candidate(q, shared_part + span_part, True, con, lemma))
     extras, quoted = (_broad(text, base, lex, clex, lemmas, shared)
                       if lemmas is None or lemmas else ([], []))
     speakers = _Speakers(base.speakers)
