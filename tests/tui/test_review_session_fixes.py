@@ -174,8 +174,6 @@ async def test_panels_narrow_hide_and_come_back_with_a_key(folder, run_app):
         assert any("Side panels: hidden" in n for n in notices(pilot.app))
         await pilot.press("backslash")  # narrow again, and kept for next time
         await settle(pilot)
-        rows = [line for line in screen_lines(pilot.app) if "│? " in line]
-        assert rows and all(re.search(r"(\.\d\d| 1 | - ) *(▇ *)?│$", r) for r in rows), rows
     with open_project(folder, read_only=True) as session:
         assert session.settings.get("panels") == "narrow"
     async with run_app(folder, size=(80, 24)) as pilot:
@@ -303,3 +301,14 @@ async def test_no_color_colour_key_says_it_cannot(folder, run_app, monkeypatch):
         assert "colour: off (NO_COLOR)" in str(pilot.app.screen.query_one("#status").render())
     with open_project(folder, read_only=True) as session:
         assert session.settings.get("colour_by") is None
+
+
+async def test_narrowed_panels_keep_each_rows_confidence_beside_the_scrollbar(folder, run_app):
+    """Narrowed panels on a short terminal, where the quote list scrolls: the scrollbar takes a
+    column, and the row's confidence must not be the one cut ("… —   .…")."""
+    async with run_app(folder, size=(80, 22)) as pilot:
+        await pilot.press("backslash")  # narrow
+        await settle(pilot)
+        rows = [line for line in screen_lines(pilot.app) if re.search(r"│[?✓✗] [DIM] ", line)]
+        assert rows, "\n".join(screen_lines(pilot.app))
+        assert all(re.search(r"(\.\d\d| 1 | - ) ?.│$", r) for r in rows), rows
