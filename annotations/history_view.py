@@ -69,11 +69,15 @@ class _Names:
     def __init__(self, layer: Layer | None, change: LayerChange) -> None:
         self.layer = layer
         self.change = change
+        self._numbers: dict[tuple[int, int, str], int] = {}
 
     def number(self, quote: Quote) -> int | None:
         if self.layer is None:
             return None
-        return quote_number(self.layer, quote)  # a change names one or a few quotes
+        key = (quote.start, quote.end, quote.id)  # all a number depends on
+        if key not in self._numbers:  # a change names one or a few quotes, some twice
+            self._numbers[key] = quote_number(self.layer, quote)
+        return self._numbers[key]
 
     def quote(self, quote: Quote) -> str:
         number = self.number(quote)

@@ -19,6 +19,7 @@ class SaywhoScreen(Screen[None]):
     def __init__(self, bridge: SessionBridge) -> None:
         super().__init__()
         self.bridge = bridge
+        self._status_bars: list[StatusBar] = []
 
     def on_mount(self) -> None:
         """Show warnings and the last save state; follow the save state from now on."""
@@ -38,7 +39,10 @@ class SaywhoScreen(Screen[None]):
 
     def show_save_state(self, save: SaveState) -> None:
         """Mirror the bridge's save state in this screen's status bar."""
-        for bar in self.query(StatusBar):
+        bars = self._status_bars
+        if not bars or not all(bar.is_attached for bar in bars):  # a query per save is costly
+            bars = self._status_bars = list(self.query(StatusBar))
+        for bar in bars:
             bar.set_save(save.state, visible_line(save.message))
 
     def document_in_view(self) -> str | None:

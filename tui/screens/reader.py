@@ -96,6 +96,8 @@ class ReaderScreen(SaywhoScreen):
         self.doc: Document | None = None
         self.anno: Layer | None = None
         self.quotes: list[Quote] = []
+        self._reviewed: tuple[Layer | None, int] = (None, 0)
+        self._at: dict[str, int] | None = None  # quote id -> index in self.quotes
         self.current_id: str | None = None
         colour = bridge.session.settings.get("colour_by")
         self.colour_by = colour if colour in ("speaker", "stance") else "speaker"
@@ -209,7 +211,7 @@ class ReaderScreen(SaywhoScreen):
             and self.is_mounted and self.anno is not None
         ):
             layer = self.bridge.layer(self.doc_id)
-            if _view_key(layer, layer.sorted_quotes()) != _view_key(self.anno, self.quotes):
+            if not _same_view(layer, self.anno):
                 self.set_layer(layer, self.current_id)
 
     def _suggestion(self, quote: Quote) -> object:
@@ -249,6 +251,7 @@ class ReaderScreen(SaywhoScreen):
         """Show ``layer`` and make ``current`` the current quote (or the first one)."""
         self.anno = layer
         self.quotes = layer.sorted_quotes()
+        self._at = None
         mentions = {}
         for sid, speaker in layer.speakers.items():
             firsts = [m.start for m in speaker.mentions]
@@ -343,20 +346,22 @@ class ReaderScreen(SaywhoScreen):
         panel = self.query_one(StancePanel)
         found = stance.suggestion(self.doc_id, quote) if quote is not None else None
         if found is None or found.label is None:
-            panel.border_title = "Stance"
+            panel.set_titles(title="Stance")
             return
         label = visible(found.label)
         detail.append(f"· suggested stance {visible(found.describe())} · g takes it ",
                       "dim italic" if found.tentative else "italic")
         mark = "?" if found.tentative else ""
-        panel.border_title = plain(f"Stance · ~{label}{mark} {found.confidence:.2f}")
+        panel.set_titles(title=plain(f"Stance · ~{label}{mark} {found.confidence:.2f}"))
 
     def _refresh_position(self) -> None:
         layer = self.anno
         if layer is None:
             return
         total = len(self.quotes)
-        reviewed = sum(1 for q in self.quotes if q.status != "suggested")
+        if self._reviewed[0] is not layer:  # layers are immutable: counted once per layer
+            self._reviewed = (layer, sum(1 for q in self.quotes if q.status != "suggested"))
+        reviewed = self._reviewed[1]
         listed = self.query_one(QuoteList)
         where = f"q {listed.number(self.current_id) or 0}/{total}"
         if listed.filter:
@@ -441,22 +446,30 @@ class ReaderScreen(SaywhoScreen):
         return True
 
     def _patch(self, layer: Layer, changed: dict) -> None:
-        """Cheap redraw after edits that touch existing quotes only."""
+        """Cheap redraw after edits that touch existing quotes only (no walk over the
+        document's quotes: the changed ones are found by position and checked against their
+        neighbours)."""
         self.anno = layer
-        moved = reassigned = False
+        reassigned = False
         spans: list[tuple[int, int]] = []
-        for i, quote in enumerate(self.quotes):
-            new = layer.quotes.get(quote.id)
-            if quote.id in changed and new is not None:
-                moved = moved or (new.start, new.end) != (quote.start, quote.end)
-                reassigned = reassigned or new.speaker_id != quote.speaker_id
-                spans += [(quote.start, quote.end), (new.start, new.end)]
-                self.quotes[i] = new
+        moved: list[int] = []
+        at = self._positions()
+        for qid in changed:
+            i, new = at.get(qid), layer.quotes.get(qid)
+            if i is None or new is None:
+                continue
+            quote = self.quotes[i]
+            reassigned = reassigned or new.speaker_id != quote.speaker_id
+            spans += [(quote.start, quote.end), (new.start, new.end)]
+            self.quotes[i] = new
+            if (new.start, new.end) != (quote.start, quote.end):
+                moved.append(i)
+        reordered = not all(self._in_order(i) for i in moved)
+        if reordered:
+            self.quotes.sort(key=_reading_order)
+            self._at = None
         ql = self.query_one(QuoteList)
-        order = [q.id for q in self.quotes]
-        if moved:
-            self.quotes.sort(key=lambda q: (q.start, q.end, q.id))
-        if (moved and [q.id for q in self.quotes] != order) or ql.listing_changes(
+        if reordered or ql.listing_changes(
             (layer.quotes[qid] for qid in changed if qid in layer.quotes), layer
         ):  # reordered, or a quote fell in or out of the filter
             ql.show(self.quotes, layer, self.current_id)
@@ -468,6 +481,18 @@ class ReaderScreen(SaywhoScreen):
         if reassigned:  # the speakers' counts changed (one may have no quote left)
             self.query_one(SpeakerList).show(layer, self._speaker_order)
         self._refresh_details()
+
+    def _positions(self) -> dict[str, int]:
+        """Each shown quote's index in ``self.quotes`` (rebuilt after a reload or a reorder)."""
+        if self._at is None:
+            self._at = {q.id: i for i, q in enumerate(self.quotes)}
+        return self._at
+
+    def _in_order(self, i: int) -> bool:
+        key = _reading_order(self.quotes[i])
+        return (i == 0 or _reading_order(self.quotes[i - 1]) <= key) and (
+            i + 1 == len(self.quotes) or key <= _reading_order(self.quotes[i + 1])
+        )
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Take the saved layer once the queue is empty; undo/redo move to what they touched."""
@@ -485,9 +510,8 @@ class ReaderScreen(SaywhoScreen):
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
             self.set_layer(outcome.layer, follow, scroll=True)
         elif self.bridge.pending == 0 and outcome.layer is not None:
-            if _view_key(outcome.layer, outcome.layer.sorted_quotes()) != _view_key(
-                self.anno, self.quotes
-            ):  # edited elsewhere (a reader or queue on top of this one): redraw
+            if not _same_view(outcome.layer, self.anno):
+                # edited elsewhere (a reader or queue on top of this one): redraw
                 self.set_layer(outcome.layer, self.current_id)
             else:
                 self.anno = outcome.layer
@@ -1033,12 +1057,28 @@ def _quote_for_offset(layer: Layer, offset: int) -> str | None:
     return before[-1].id if before else None
 
 
-def _view_key(layer: Layer | None, quotes: list[Quote]) -> tuple:
-    """What the reader shows of a layer (quotes in order, speaker names), timestamps aside."""
-    speakers = tuple(sorted((s.id, s.name, tuple(s.aliases)) for s in layer.speakers.values())
-                     ) if layer else ()
-    return speakers, tuple(
-        (q.id, q.start, q.end, q.status, q.stance, q.type, q.speaker_id, q.note) for q in quotes
+def _reading_order(q: Quote) -> tuple[int, int, str]:
+    return (q.start, q.end, q.id)  # Layer.sorted_quotes's order
+
+
+def _quote_view(q: Quote) -> tuple:
+    return (q.start, q.end, q.parts, q.status, q.stance, q.type, q.speaker_id, q.note, q.cue,
+            q.speaker_mention)
+
+
+def _same_view(a: Layer, b: Layer | None) -> bool:
+    """Whether the reader would show two layers alike (quotes and speaker names, timestamps
+    aside); quotes an edit did not touch are the same objects, so this is a walk, not a sort."""
+    if b is None or a.quotes.keys() != b.quotes.keys():
+        return False
+    for qid, qa in a.quotes.items():
+        qb = b.quotes[qid]
+        if qa is not qb and _quote_view(qa) != _quote_view(qb):
+            return False
+    if a.speakers is b.speakers:
+        return True
+    return sorted((s.id, s.name, tuple(s.aliases)) for s in a.speakers.values()) == sorted(
+        (s.id, s.name, tuple(s.aliases)) for s in b.speakers.values()
     )
 
 

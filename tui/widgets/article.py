@@ -67,6 +67,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = ""
         self._shown = ""
         self.quotes: list[Quote] = []
+        self._by_id: dict[str, Quote] = {}
         self._starts: list[int] = []
         self._max_len = 0
         self.styler: QuoteStyler = lambda q: Style()
@@ -104,10 +105,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
         """Replace the quotes drawn over the text."""
-        self.quotes = sorted(quotes, key=lambda q: (q.start, q.end, q.id))
-        self._starts = [q.start for q in self.quotes]
-        self._max_len = max((q.end - q.start for q in self.quotes), default=0)
+        self._index(sorted(quotes, key=lambda q: (q.start, q.end, q.id)))
         self.invalidate()
+
+    def _index(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self._by_id = {q.id: q for q in quotes}
+        self._starts = [q.start for q in quotes]
+        self._max_len = max((q.end - q.start for q in quotes), default=0)
 
     def invalidate(self) -> None:
         """Re-render the visible lines (after a change of quotes, colours or selection)."""
@@ -126,9 +131,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def update_quotes(self, quotes: Sequence[Quote], spans: Sequence[tuple[int, int]]) -> None:
         """Replace the quotes, repainting only the lines that show ``spans`` (what changed)."""
-        self.quotes = list(quotes)
-        self._starts = [q.start for q in self.quotes]
-        self._max_len = max((q.end - q.start for q in self.quotes), default=0)
+        self._index(list(quotes))
         self._current = None
         self.invalidate_spans(spans)
 
@@ -156,7 +159,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.invalidate_spans(spans + self._emphasis_spans(quote_id))
 
     def _emphasis_spans(self, quote_id: str | None) -> list[tuple[int, int]]:
-        quote = next((q for q in self.quotes if q.id == quote_id), None) if quote_id else None
+        quote = self._by_id.get(quote_id) if quote_id else None
         if quote is None:
             return []
         spans = [(quote.start, quote.end)]
@@ -315,7 +318,7 @@ class ArticleView(ScrollView, can_focus=True):
                 current = quote
         if current is None and self.current_id:
             if self._current is None or self._current.id != self.current_id:
-                self._current = next((q for q in self.quotes if q.id == self.current_id), None)
+                self._current = self._by_id.get(self.current_id)
             current = self._current
         if current is not None:
             for s, e in current.part_spans():

@@ -130,12 +130,19 @@ class RowList(ScrollView, can_focus=True):
         self.refresh_lines(i)
 
     def _keep_visible(self) -> None:
+        """Scroll only when the cursor leaves the view, then by a third of it: the rows ahead
+        show, and stepping through a long list repaints it every few rows, not every row."""
         height = max(self.scrollable_content_region.height, 1)
         top = round(self.scroll_y)
+        ahead = height // 3
         if self.index < top:
-            self.scroll_to(y=self.index, animate=False, immediate=True)
+            top = self.index - ahead
         elif self.index >= top + height:
-            self.scroll_to(y=self.index - height + 1, animate=False, immediate=True)
+            top = self.index - height + 1 + ahead
+        else:
+            return
+        top = min(max(top, 0), max(len(self.rows) - height, 0))
+        self.scroll_to(y=top, animate=False, immediate=True)
 
     def action_move(self, delta: int) -> None:
         """Move the cursor by ``delta`` rows."""

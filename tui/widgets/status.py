@@ -14,6 +14,7 @@ from tui.plain import plain
 from tui.widgets.textpanel import TextPanel
 
 SAVE_GLYPH = {"idle": "·", "saving": "…", "saved": "✓", "error": "✗"}
+_STATE_CLASSES = {f"-{state}" for state in SAVE_GLYPH}
 
 
 class StatusBar(TextPanel):
@@ -37,9 +38,8 @@ class StatusBar(TextPanel):
 
     def _redraw(self) -> None:
         wanted = f"-{self.state}"
-        if not self.has_class(wanted):
-            self.remove_class("-idle", "-saving", "-saved", "-error")
-            self.add_class(wanted)
+        if not self.has_class(wanted):  # one restyle, not one per class
+            self.set_classes({c for c in self.classes if c not in _STATE_CLASSES} | {wanted})
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {SAVE_GLYPH[self.state]} {self.state}", "bold")
         text.append(f": {self.message}" if self.message else "")

@@ -21,11 +21,22 @@ class TextPanel(Widget):
         super().__init__(id=id, classes=classes)
         self._content: RenderableType = Text()
         self.ellipsis = ellipsis
+        self._titles: dict[str, str] = {}
 
     def set(self, content: RenderableType) -> None:
-        """Replace the content and repaint."""
+        """Replace the content and repaint (nothing to do when the text is the same)."""
+        if _same_text(content, self._content):
+            return
         self._content = content
         self.refresh()
+
+    def set_titles(self, *, title: str | None = None, subtitle: str | None = None) -> None:
+        """Set the border's title and subtitle (those given), repainting only on a change
+        (Textual repaints on every assignment, and the reader sets them on every key)."""
+        for name, value in (("border_title", title), ("border_subtitle", subtitle)):
+            if value is not None and self._titles.get(name) != value:
+                self._titles[name] = value
+                setattr(self, name, value)
 
     def render(self) -> RenderableType:
         """The current content (with ``ellipsis``: cut to the panel's lines, "…" at the cut)."""
@@ -43,3 +54,13 @@ class TextPanel(Widget):
         last.rstrip()
         last.append("…")
         return Text("\n").join(kept)
+
+
+def _same_text(new: RenderableType, old: RenderableType) -> bool:
+    """Whether two texts would paint alike (plain text, spans and base style)."""
+    return (
+        isinstance(new, Text) and isinstance(old, Text)
+        and new.plain == old.plain and new.spans == old.spans and new.style == old.style
+        and new.no_wrap == old.no_wrap and new.overflow == old.overflow
+        and new.justify == old.justify and new.end == old.end
+    )
