@@ -369,7 +369,7 @@ def main() -> None:
     """Build the projects, run both measurements, print JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=60)
-    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--startup-runs", type=int, default=11)
     parser.add_argument("--search-runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
