@@ -16,7 +16,7 @@ from typing import IO
 from annotations import __version__
 from annotations.display import visible_line
 from annotations.errors import SaywhoError
-from tui.commands import COMMAND_MODULES
+from tui.commands import COMMAND_MODULES, COMMANDS
 
 
 class Parser(argparse.ArgumentParser):
@@ -45,8 +45,26 @@ def add_common_options(parser: argparse.ArgumentParser, *, top: bool = False) ->
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser: top-level options plus one subparser per command module."""
+_VALUED = ("--project", "--annotator")  # the top-level options that take a value
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (``None``: none, or not one of ours)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _VALUED:
+            next(tokens, None)
+        elif token == "--":
+            break
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser: top-level options plus one subparser per command module; when ``argv``
+    names a command, only that command's (its module is the only one imported, so a command
+    starts in the time its own imports take)."""
     parser = Parser(
         prog="saywho",
         description="Read, detect and annotate who said what in news articles.",
@@ -54,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"saywho {__version__}")
     add_common_options(parser, top=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    named = named_command(argv) if argv is not None else None
+    for name in (COMMANDS[named],) if named is not None else COMMAND_MODULES:
         module = importlib.import_module(f"tui.commands.{name}")
         sub = module.register(subparsers)
         add_common_options(sub)
@@ -63,10 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``saywho`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(argv if argv is not None else sys.argv[1:])
+    args = build_parser(words).parse_args(words)
     if args.command is None:
-        args = parser.parse_args(["open", *(argv if argv is not None else sys.argv[1:])])
+        words = ["open", *words]
+        args = build_parser(words).parse_args(words)
     try:
         return int(args.func(args) or 0)
     except SaywhoError as exc:

@@ -16,10 +16,13 @@ process reads the input and writes the output: ``saywho detect`` and ``saywho im
 - **Small inputs stay here.** An input of a few short articles is detected in this process:
   starting workers would cost more than it saves, and the result is the same.
 
-Workers start from a ``forkserver`` (``spawn`` where there is none), never by forking this
-process: the TUI's threads cannot hang them, and each worker holds only the detector, not the
-caller's memory. As in any multiprocessing program, a script that calls this needs the
-``if __name__ == "__main__":`` guard. ``render`` lets the worker also turn the layer into the
+Workers fork from this process when it runs no other thread, on Linux (``saywho detect`` and
+``saywho import`` on the command line): they start at once, with the detector this process has
+already loaded, which is most of what a short run on two cores waits for. Otherwise (the TUI's
+threads, another platform) they start from a ``forkserver`` (``spawn`` where there is none): a
+thread holding a lock cannot hang them, and each worker holds only the detector. As in any
+multiprocessing program, a script that calls this needs the ``if __name__ == "__main__":``
+guard. ``render`` lets the worker also turn the layer into the
 output line (``saywho detect`` passes ``interchange_line``), so one string comes back per
 article and this process stays free to read and write.
 
@@ -36,6 +39,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -344,6 +349,12 @@ def _start_worker(detector: Detector | None) -> None:
     _WORKER_DETECTOR = detector if detector is not None else _default_detector()
 
 
+def _warm(detector: Detector) -> None:
+    """Let the detector load what it loads on first use (word lists, models)."""
+    with contextlib.suppress(Exception):
+        detector.detect('The mayor said "we are ready."')
+
+
 def _detect_chunk(docs: list[Document], task: _Task) -> list[_Outcome]:
     """A worker's task: each article of one chunk, each under its own budget."""
     detector = _WORKER_DETECTOR if _WORKER_DETECTOR is not None else _default_detector()
@@ -351,8 +362,11 @@ def _detect_chunk(docs: list[Document], task: _Task) -> list[_Outcome]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where there is one: workers fork from a clean single-threaded server, so
+    """``fork`` for a single-threaded caller on Linux (see the module docstring); else
+    ``forkserver`` where there is one: workers fork from a clean single-threaded server, so
     a thread of the caller (a progress bar, the TUI) holding a lock cannot hang them."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(
@@ -373,8 +387,11 @@ class _Pool:
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
+        context = _context()
+        if context.get_start_method() == "fork" and self.detector is None:
+            _warm(_default_detector())  # loaded once here, inherited by every worker
         return ProcessPoolExecutor(
-            self.jobs, mp_context=_context(), initializer=_start_worker,
+            self.jobs, mp_context=context, initializer=_start_worker,
             initargs=(self.detector,),
         )
 

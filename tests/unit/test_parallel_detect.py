@@ -14,6 +14,7 @@ import io
 import json
 import os
 import random
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,6 +162,35 @@ def test_jobs_2_writes_the_same_bytes_and_messages(
     assert code == 1
     assert got == data
     assert err == _expected_errors(stderr)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers fork only on Linux")
+def test_a_single_threaded_command_forks_its_workers_and_writes_the_same_bytes(
+    corpus: Path, one_process: tuple[bytes, str], tmp_path: Path,
+) -> None:
+    data, stderr = one_process
+    out = tmp_path / "out.jsonl"
+    code = (
+        "import sys, threading\n"
+        "from annotations.detect import parallel\n"
+        "from tui.cli import main\n"
+        "used = []\n"
+        "chosen = parallel._context\n"
+        "parallel._context = lambda: used.append(chosen().get_start_method()) or chosen()\n"
+        f"code = main(['detect', {str(corpus)!r}, '--budget', {BUDGET!r}, '--jobs', '2',"
+        f" '--out', {str(out)!r}])\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait).start()  # not alone any more\n"
+        "print(used, chosen().get_start_method())\n"
+        "stop.set()\n"
+        "sys.exit(code)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.split() == ["['fork']", "forkserver"]
+    assert out.read_bytes() == data
+    assert _expected_errors(run.stderr) == _expected_errors(stderr)
 
 
 def test_jobs_3_to_stdout_is_the_same_too(

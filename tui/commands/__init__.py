@@ -5,18 +5,21 @@ returns an exit code and raises ``annotations.errors.SaywhoError`` for anything 
 fix (exit 1).
 """
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "open",
-    "import_",
-    "detect",
-    "export",
-    "stats",
-    "agree",
-    "eval",
-    "stance_eval",
-    "detect_eval",
-    "assign",
-    "progress",
-    "status",
-    "merge",
-)
+COMMANDS: dict[str, str] = {
+    "open": "open",
+    "import": "import_",
+    "detect": "detect",
+    "export": "export",
+    "stats": "stats",
+    "agree": "agree",
+    "eval": "eval",
+    "stance-eval": "stance_eval",
+    "detect-eval": "detect_eval",
+    "assign": "assign",
+    "progress": "progress",
+    "status": "status",
+    "merge": "merge",
+}
+"""Each command's name and its module (a command run alone imports only its own module)."""
+
+COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS.values())

@@ -1,0 +1,60 @@
+"""The command line imports only the command it runs, and still knows every command."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+import pytest
+
+from tui.cli import build_parser, named_command
+from tui.commands import COMMANDS
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["detect", "a.txt"], "detect"),
+        (["--project", "detect", "stats"], "stats"),  # a project folder called "detect"
+        (["--annotator", "ann", "stance-eval", "x"], "stance-eval"),
+        (["--project=p", "import", "x"], "import"),
+        ([], None),
+        (["--project", "p"], None),
+        (["detec"], None),
+        (["--", "detect"], None),
+    ],
+)
+def test_the_named_command_is_found_past_the_top_level_options(argv, named):
+    assert named_command(argv) == named
+
+
+def _choices(parser: argparse.ArgumentParser) -> list[str]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return list(action.choices)
+
+
+def test_every_command_module_registers_the_name_it_is_listed_under():
+    for name in COMMANDS:
+        assert _choices(build_parser([name])) == [name]
+    assert _choices(build_parser([])) == list(COMMANDS)  # help and typos list every command
+
+
+def test_running_one_command_imports_no_other_command_module(tmp_path):
+    source = tmp_path / "one.txt"
+    source.write_text('The mayor said "we are ready." on Monday.', encoding="utf-8")
+    code = (
+        "import sys; from tui.cli import main\n"
+        f"code = main(['detect', {str(source)!r}, '--jobs', '1', '--out', "
+        f"{str(tmp_path / 'out.jsonl')!r}])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tui.commands.')))\n"
+        "sys.exit(code)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    loaded = run.stdout.strip().splitlines()[-1]
+    assert "tui.commands.detect" in loaded
+    for other in ("export", "stats", "agree", "merge", "import_"):
+        assert f"tui.commands.{other}'" not in loaded
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 1
