@@ -80,7 +80,11 @@ def in_import_order(table: Mapping[str, Any]) -> list[Any]:
     def number(key: str) -> tuple[int, str]:
         return (int(key), "") if key.isdigit() else (1 << 62, key)
 
-    return [table[key] for key in sorted(table, key=number)]
+    try:  # the usual file, every key a number: sorted by the numbers alone, in C
+        keys = sorted(table, key=int) if all(k.isdigit() for k in table) else None
+    except ValueError:  # a digit int() does not read ("²")
+        keys = None
+    return [table[key] for key in keys or sorted(table, key=number)]
 
 
 def row_info(rec: Any) -> DocumentInfo | None:

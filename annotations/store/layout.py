@@ -21,6 +21,7 @@ temporary folder outside the project, so nothing in the project changes.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import time
@@ -71,6 +72,9 @@ def needs_migration(folder: Path) -> bool:
     recovery deals with it."""
     if (folder / OLD_JOURNAL_NAME).exists():
         return True
+    version = _leading_meta_version(folder / PROJECT_FILE)
+    if version is not None and version >= LAYOUT_VERSION:
+        return False  # current (a 20 MB file at 100,000 documents is not parsed to say so)
     data = _read(folder / PROJECT_FILE)
     if data is None or any(not isinstance(table, dict) for table in data.values()):
         return False  # damage
@@ -226,6 +230,35 @@ def _same_bytes(a: Path, b: Path) -> bool:
         return a.read_bytes() == b.read_bytes()
     except OSError:
         return False
+
+
+_META_HEAD = b'{"_meta":'
+_HEAD_BYTES = 4096
+
+
+def _leading_meta_version(path: Path) -> int | None:
+    """The schema version of a TinyDB file that opens with its ``_meta`` table, as saywho
+    writes them (keys sorted, so ``_meta`` comes first), read from the file's first bytes;
+    ``None`` when it does not open so or the table does not read (then the whole file is)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if not head.startswith(_META_HEAD):
+        return None
+    try:
+        meta, _end = json.JSONDecoder().raw_decode(
+            head.decode("utf-8", "replace"), len(_META_HEAD))
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or not meta:
+        return None
+    records = list(meta.values())
+    if any(not isinstance(r, dict) or type(r.get("schema_version", 0)) is not int
+           for r in records):
+        return None
+    return file_version({"_meta": meta})
 
 
 def _read(path: Path) -> dict[str, Any] | None:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from annotations.errors import DamagedFileError
 from annotations.model import Document, Layer, StanceScheme
 from annotations.store import imports
+from annotations.store.collector import collector_paused
 from annotations.store.documents import Classification, DocumentInfo, DocumentList
 from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
@@ -116,7 +117,8 @@ class Project:
             folder, create=create, read_only=read_only, annotator=annotator
         )
         try:
-            return cls(opened, annotator)
+            with collector_paused():
+                return cls(opened, annotator)
         except OSError as exc:
             opened.release()
             raise cannot_open(opened.path, exc) from None

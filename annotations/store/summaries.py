@@ -37,6 +37,8 @@ from annotations.store.lock import folder_lock
 from annotations.store.summary_file import (
     COMPACT_MIN,
     INDEX_DIR,
+    SCHEMA,
+    DamagedEntry,
     Entry,
     Identity,
     SummaryFiles,
@@ -202,7 +204,9 @@ class SummaryIndex:
             return EMPTY
         try:
             return LayerSummary.decode(table.detail(row))
-        except ValueError:
+        except ValueError as exc:
+            if isinstance(exc, DamagedEntry):
+                self._files.note_damage(exc)
             self._rebuild(doc_id, table.names[table.layer_of[row]])
             row = _view_row(self.table, doc_id, layer)
             return EMPTY if row is None else LayerSummary.decode(self.table.detail(row))
@@ -275,17 +279,19 @@ class SummaryIndex:
                         self._files.append([entry])
         return changed
 
-    def _maybe_compact(self) -> None:
-        """Fold a long log into the snapshot (a writer only)."""
+    def _maybe_compact(self, *, upgrade: bool = False) -> None:
+        """Fold a long log into the snapshot (a writer only); with ``upgrade``, also rewrite a
+        snapshot of an older format (on closing: not in the way of a first frame)."""
         if self._folder.read_only or self._table is None:
             return
-        if self._files.log_lines() > max(COMPACT_MIN, len(self._table) // 4):
+        old = upgrade and self._table.schema < SCHEMA
+        if old or self._files.log_lines() > max(COMPACT_MIN, len(self._table) // 4):
             with contextlib.suppress(OSError):
                 self._table = self._files.compact(self._table)
 
     def close(self) -> None:
         """Fold a long log in (a writer) and close the files."""
-        self._maybe_compact()
+        self._maybe_compact(upgrade=True)
         self._files.close()
         self._table = None
         self._closed = True

@@ -203,17 +203,24 @@ def test_a_layer_file_gone_behind_its_back_falls_back_to_the_suggestions(folder:
         assert (d2.reviewed, d2.stored, d2.status) == (0, False, team.NOT_STARTED)
 
 
-@pytest.mark.parametrize("damage", ["snapshot", "log"])
+@pytest.mark.parametrize("damage", ["numbers", "summary", "log"])
 def test_a_damaged_index_file_is_never_trusted(folder: Path, damage: str) -> None:
+    """Damage to the snapshot's numbers is found on opening (the file is moved aside, its
+    bytes kept); damage to a summary is found when that summary is read (the entry is
+    summarized again from its layer file, and the next compaction leaves it out)."""
     with open_session(folder) as session:
         session.apply(AcceptQuote("d0", "q1"))
         index = index_of(session)
         index._table = index._files.compact(index.table)  # fold the log into a snapshot
         assert (folder / INDEX_DIR / SNAPSHOT).exists()
     index = folder / INDEX_DIR
-    if damage == "snapshot":
-        raw = bytearray((index / SNAPSHOT).read_bytes())
-        raw[-20:-10] = b"0123456789"  # a torn write: the checksum no longer matches
+    raw = bytearray((index / SNAPSHOT).read_bytes())
+    if damage == "numbers":
+        header = 12 + int.from_bytes(raw[8:12], "little")
+        raw[header + 2:header + 6] = b"0123"  # inside the document ids
+        (index / SNAPSHOT).write_bytes(bytes(raw))
+    elif damage == "summary":
+        raw[-20:-10] = b"0123456789"  # bit rot in the last summary
         (index / SNAPSHOT).write_bytes(bytes(raw))
     else:
         (index / SNAPSHOT).unlink()
@@ -221,9 +228,64 @@ def test_a_damaged_index_file_is_never_trusted(folder: Path, damage: str) -> Non
         (index / LOG).write_bytes(b'["d0","ann",1,2,3,9,9,0,null]\tnot json\n{"torn' + lines)
     with open_session(folder) as session:
         assert session.summaries(verify=False) == expected(session)
-        if damage == "snapshot":
-            assert any("damaged" in p for p in index_of(session).problems)
+        problems = index_of(session).problems
+        if damage == "numbers":
+            assert any("damaged" in p for p in problems)
             assert list(index.glob(f"{SNAPSHOT}.damaged-*"))  # its bytes kept
+        if damage == "summary":
+            assert any("damaged" in p and "does not match its checksum" in p for p in problems)
+            live = index_of(session)
+            live._table = live._files.compact(live.table)  # rewritten without the bad bytes
+    if damage == "summary":
+        assert b"0123456789" not in (index / SNAPSHOT).read_bytes()
+        with open_session(folder) as session:
+            assert session.summaries(verify=False) == expected(session)
+            assert not index_of(session).problems
+
+
+def _schema_1_snapshot(table) -> bytes:  # noqa: ANN001 - a SummaryTable
+    """The snapshot format of saywho before per-summary checksums, written independently."""
+    import itertools
+    import zlib
+    from array import array
+
+    names = [n for n in table.names if table.rows.get(n)]
+    order = [row for n in names for row in table.rows[n].values()]
+    docs = orjson.dumps([table.docs[r] for r in order])
+    columns = [array("q", (getattr(table, c)[r] for r in order)).tobytes()
+               for c in ("ino", "size", "mtime", "quotes", "reviewed", "unrated")]
+    columns.append(array("d", (table.least[r] for r in order)).tobytes())
+    pieces = [table.detail(r) for r in order]
+    ends = array("q", itertools.accumulate(len(p) for p in pieces))
+    details = b"".join(pieces)
+    body = b"".join([docs, *columns, ends.tobytes(), details])
+    header = orjson.dumps({
+        "schema": 1, "byteorder": sys.byteorder, "names": names,
+        "counts": [len(table.rows[n]) for n in names], "docs": len(docs),
+        "details": len(details), "crc": zlib.crc32(body),
+    })
+    return b"SAYWHOIX" + len(header).to_bytes(4, "little") + header + body
+
+
+def test_a_snapshot_of_the_older_format_is_read_and_rewritten_on_closing(folder: Path) -> None:
+    with open_session(folder) as session:
+        session.apply(AcceptQuote("d0", "q1"))
+        index = index_of(session)
+        index._table = index._files.compact(index.table)
+        old = _schema_1_snapshot(index.table)
+    (folder / INDEX_DIR / SNAPSHOT).write_bytes(old)
+    with open_session(folder) as session:
+        assert session.summaries(verify=False) == expected(session)
+        assert index_of(session).table.schema == 1 and not index_of(session).problems
+    with open_session(folder) as session:
+        assert index_of(session).table.schema == 2
+        assert session.summaries(verify=False) == expected(session)
+    damaged = bytearray(old)
+    damaged[-20:-10] = b"0123456789"  # the older format's one checksum covers the summaries
+    (folder / INDEX_DIR / SNAPSHOT).write_bytes(bytes(damaged))
+    with open_session(folder) as session:
+        assert session.summaries(verify=False) == expected(session)
+        assert any("damaged" in p for p in index_of(session).problems)
 
 
 # ------------------------------------------------------------------------- several processes
