@@ -78,13 +78,11 @@ def in_import_order(table: Mapping[str, Any]) -> list[Any]:
     order: the file keeps its keys sorted as strings ("1", "10", "100", "2"...), so the order
     is the keys' numbers."""
     def number(key: str) -> tuple[int, str]:
-        return (int(key), "") if key.isdigit() else (1 << 62, key)
+        return (int(key), "") if key.isdecimal() else (1 << 62, key)
 
-    try:  # the usual file, every key a number: sorted by the numbers alone, in C
-        keys = sorted(table, key=int) if all(k.isdigit() for k in table) else None
-    except ValueError:  # a digit int() does not read ("²")
-        keys = None
-    return [table[key] for key in keys or sorted(table, key=number)]
+    if all(map(str.isdecimal, table)):  # the usual file: sorted by the numbers alone, in C
+        return [table[key] for key in sorted(table, key=int)]
+    return [table[key] for key in sorted(table, key=number)]
 
 
 def row_info(rec: Any) -> DocumentInfo | None:

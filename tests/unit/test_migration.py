@@ -176,3 +176,47 @@ def test_an_old_project_open_in_an_older_saywho_is_left_alone(tmp_path: Path) ->
     finally:
         os.close(fd)
     _check_migrated(folder, expected, old)
+
+
+# ------------------------------------------------------------------ reading the version cheaply
+def _project_file(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "saywho.json").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ('{"_meta":{"1":{"schema_version":3}},"documents":{}}', 3),
+        ('{"_meta":{"1":{"schema_version":1}},"documents":{"1":{}}}', 1),
+        ('{"documents":{},"_meta":{"1":{"schema_version":3}}}', None),  # not first: whole file
+        ('{"_meta":{"1":{"schema_version":"3"}}}', None),  # a damaged record
+        ('{"_meta":{"1":{"schema_ver', None),  # torn
+        ('{"_meta":[]}', None),
+    ],
+)
+def test_the_version_is_read_from_the_first_bytes_when_the_meta_table_leads(
+    tmp_path: Path, text: str, version: int | None
+) -> None:
+    folder = _project_file(tmp_path / "p", text)
+    assert layout._leading_meta_version(folder / "saywho.json") == version
+
+
+def test_an_old_version_leading_the_file_still_reads_the_whole_file(tmp_path: Path) -> None:
+    """The fast path only ever says "current"; anything older is judged on the whole file as
+    before (here: an old version with documents to move is an old layout)."""
+    old = '{"_meta":{"1":{"schema_version":1}},"documents":{"1":{"id":"a"}},"project":{}}'
+    assert layout.needs_migration(_project_file(tmp_path / "old", old))
+    current = json.dumps({"_meta": {"1": {"schema_version": layout.LAYOUT_VERSION}},
+                          "documents": {"1": {"id": "a"}}}, separators=(",", ":"))
+    assert not layout.needs_migration(_project_file(tmp_path / "new", current))
+
+
+def test_document_rows_come_in_the_order_of_their_numbers() -> None:
+    from annotations.store.documents import in_import_order
+
+    table = {"10": "j", "2": "b", "1": "a", "100": "k"}
+    assert in_import_order(table) == ["a", "b", "j", "k"]
+    assert in_import_order({**table, "x": "odd", "²": "sup"}) == ["a", "b", "j", "k", "odd", "sup"]
+    assert in_import_order({}) == []
