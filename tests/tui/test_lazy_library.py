@@ -96,3 +96,28 @@ async def test_library_and_queue_read_only_the_index(corpus: Path, reads: list[s
             await settle(pilot)
     finally:
         session.close()
+
+
+async def test_the_head_line_counts_every_documents_quotes_once_the_rows_are_shown(
+    corpus: Path,
+) -> None:
+    from textual.widgets import Static
+
+    from annotations.edits import AcceptQuote
+    from tui.screens.library import LibraryScreen
+
+    with Session.open(corpus, "tester") as session:
+        session.apply(AcceptQuote("doc-003", "q1"))
+        session.apply(AcceptQuote("doc-004", "q2"))
+    session = Session.open(corpus, "tester")
+    app = SaywhoApp(session, live_interval=None)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            library = app.screen
+            assert isinstance(library, LibraryScreen)
+            head = str(library.query_one("#library-head", Static).render())
+            assert f"{N_DOCS} documents · 2/{2 * N_DOCS} quotes reviewed" in head
+            assert library.totals == (2 * N_DOCS, 2)
+    finally:
+        session.close()

@@ -154,7 +154,7 @@ class LibraryScreen(SaywhoScreen):
         self.filter = "all"
         self.query_text = ""
         self.assigned: set[str] = set()  # the annotator's assigned documents
-        self.totals = (0, 0)  # quotes, reviewed over every document
+        self.totals: tuple[int, int] | None = None  # quotes, reviewed over every document
         self._fresh = False  # loaded by on_mount: the resume that follows a push has nothing new
 
     # ------------------------------------------------------------------ what it shows
@@ -218,9 +218,10 @@ class LibraryScreen(SaywhoScreen):
     def reload(self) -> None:
         """Read every document's progress from the corpus index (no layer is read)."""
         self.view, self.order, self.assigned = self.bridge.read(self._read)
-        self.totals = self.view.totals()
+        self.totals = None  # summed over the corpus once the rows are on screen
         self.refresh_banner()  # the index may have found damaged files
         self._refill()
+        self.call_after_refresh(self._count, self.view)
         verify_in_background(self, self.bridge, self.bridge.active_layer, self._rebuilt)
 
     def _read(self, session: Session) -> tuple[CorpusView, Sequence[str], set[str]]:
@@ -274,13 +275,28 @@ class LibraryScreen(SaywhoScreen):
         docs.set_lazy_rows(len(shown), self._row)
         docs.border_title = "Documents"
         docs.border_subtitle = f"{len(shown)} of {len(self.order)}"
-        total, reviewed = self.totals
-        mine = f"{len(self.assigned)} assigned to you · " if self.assigned else ""
-        head = f"{len(self.order)} documents · {mine}{reviewed}/{total} quotes reviewed · " \
-               f"filter: {self.filter}" + (f" · search: {self.query_text}" if needle else "")
-        self.query_one("#library-head", Static).update(plain(head))
+        self._show_head()
         self.query_one(StatusBar).set_position(
             visible(f"annotator: {self.bridge.annotator} · layer: {self.bridge.layer_shown} "))
+
+    def _count(self, view: CorpusView) -> None:
+        """The corpus totals for the head line (a pass over every document's summary: after
+        the first rows are drawn, so a large corpus shows its list at once)."""
+        if view is self.view and self.is_mounted:
+            self.totals = view.totals()
+            self._show_head()
+
+    def _show_head(self) -> None:
+        mine = f"{len(self.assigned)} assigned to you · " if self.assigned else ""
+        if self.totals is None:
+            counted = "counting quotes…"
+        else:
+            total, reviewed = self.totals
+            counted = f"{reviewed}/{total} quotes reviewed"
+        needle = self.query_text.casefold().strip()
+        head = f"{len(self.order)} documents · {mine}{counted} · filter: {self.filter}" + (
+            f" · search: {self.query_text}" if needle else "")
+        self.query_one("#library-head", Static).update(plain(head))
 
     def _row(self, index: int) -> Text:
         """Row ``index`` of the list, built when it comes into view."""
