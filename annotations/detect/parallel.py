@@ -341,12 +341,28 @@ class _InFlight(Generic[T]):
 _WORKER_DETECTOR: Detector | None = None
 
 
-def _start_worker(detector: Detector | None) -> None:
+def _start_worker(detector: Detector | None, forked_from: int | None = None) -> None:
     """A worker's first act: ignore Ctrl-C (the parent stops the pool) and build the detector
-    once, so no task pays for loading its word lists."""
+    once, so no task pays for loading its word lists. A worker forked from its caller
+    (``forked_from``: the caller's pid) dies with it: it holds the caller's open files (the
+    annotator's session lock, the output pipe), which must not outlive a killed caller."""
     global _WORKER_DETECTOR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if forked_from is not None:
+        _die_with_parent(forked_from)
     _WORKER_DETECTOR = detector if detector is not None else _default_detector()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent exits (``PR_SET_PDEATHSIG``); a parent
+    already gone before the request is caught by the pid check after it."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _warm(detector: Detector) -> None:
@@ -388,11 +404,12 @@ class _Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         context = _context()
-        if context.get_start_method() == "fork" and self.detector is None:
+        forked = context.get_start_method() == "fork"
+        if forked and self.detector is None:
             _warm(_default_detector())  # loaded once here, inherited by every worker
         return ProcessPoolExecutor(
             self.jobs, mp_context=context, initializer=_start_worker,
-            initargs=(self.detector,),
+            initargs=(self.detector, os.getpid() if forked else None),
         )
 
     def _restart(self) -> None:

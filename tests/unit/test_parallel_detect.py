@@ -193,6 +193,52 @@ def test_a_single_threaded_command_forks_its_workers_and_writes_the_same_bytes(
     assert _expected_errors(run.stderr) == _expected_errors(stderr)
 
 
+KILLED_IMPORTER = """
+import os, signal, sys
+from annotations.detect import parallel
+from annotations.model import Document
+from annotations.session import Session
+
+session = Session.open(sys.argv[1], "ann")  # holds the annotator's session lock
+text = 'The mayor said "we are ready for the storm." ' * 40
+results = parallel.detect_many((Document(f"d{i}", "t", text) for i in range(60)), jobs=2,
+                               budget_s=10)
+next(results)
+print(" ".join(str(p.pid) for p in parallel.multiprocessing.active_children()), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # the out-of-memory killer, mid-import
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers fork only on Linux")
+def test_forked_workers_die_with_a_killed_caller_and_free_its_session_lock(
+    tmp_path: Path,
+) -> None:
+    import time
+
+    from annotations.store.lock import lock_held, lock_path
+
+    run = subprocess.run([sys.executable, "-c", KILLED_IMPORTER, str(tmp_path / "p")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == -9, run.stderr
+    workers = [int(pid) for pid in run.stdout.split()]
+    assert workers
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.monotonic() + 10
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(alive, workers))
+    assert not lock_held(lock_path(tmp_path / "p", "ann"))
+    with Session.open(tmp_path / "p", "ann") as session:
+        assert not session.read_only
+
+
 def test_jobs_3_to_stdout_is_the_same_too(
     corpus: Path, one_process: tuple[bytes, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
