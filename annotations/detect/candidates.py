@@ -488,7 +488,7 @@ class _Sentences:
         self.pstarts_prot = [s for s, _ in protected]
         self._sents: dict[int, list[tuple[int, int]]] = {}
         self._sstarts: dict[int, list[int]] = {}
-        self._toks: dict[tuple[int, int], tuple[list[tuple[int, int]], list[int], TokenMemo]] = {}
+        self._toks: dict[tuple[int, int], tuple[list[tuple[int, int]], TokenMemo]] = {}
 
     def sentence_at(self, at: int) -> tuple[int, int] | None:
         ki = bisect_right(self.kstarts, at) - 1
@@ -510,16 +510,14 @@ class _Sentences:
             return None
         return sents[si]
 
-    def tokens(
-        self, sent: tuple[int, int]
-    ) -> tuple[list[tuple[int, int]], list[int], TokenMemo]:
+    def tokens(self, sent: tuple[int, int]) -> tuple[list[tuple[int, int]], TokenMemo]:
         got = self._toks.get(sent)
         if got is None:
             toks = self.known_tokens.get(sent)
             memo = self.known_memos.get(sent) if toks else None
             if not toks:
                 toks = tokens(self.text, sent[0], sent[1])
-            got = self._toks[sent] = (toks, [a for a, _ in toks], memo or TokenMemo())
+            got = self._toks[sent] = (toks, memo or TokenMemo())
         return got
 
 
@@ -666,24 +664,49 @@ def active_forms(clex: CueLexicon, lemmas: frozenset[str] | None) -> frozenset[s
                      if (lemmas is None or lem in lemmas) and f.isalpha())
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching exactly ``words``, as a trie (one branch per shared
+    prefix, so a position is tried against each first letter once, not against each word)."""
+    trie: _Trie = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
+
+@lru_cache(maxsize=8)
+def form_regex(clex: CueLexicon, lemmas: frozenset[str] | None) -> re.Pattern[str] | None:
+    """Every whole-word occurrence of a form ``active_forms`` looks at (a word boundary: no
+    letter, digit or ``WORD_EDGE`` character on either side); None: no form."""
+    forms = active_forms(clex, lemmas)
+    if not forms:
+        return None
+    edge = "[\\w" + re.escape(WORD_EDGE) + "]"
+    return re.compile(f"(?<!{edge})(?:{_trie_pattern(sorted(forms))})(?!{edge})")
+
+
 def form_hits(
     text: str, clex: CueLexicon, lemmas: frozenset[str] | None
 ) -> list[tuple[int, int, str]]:
     """(start, end, form) of every whole-word occurrence of a cue form looked at, in text
-    order: a set intersection finds the forms present, ``str.find`` their places."""
-    present = active_forms(clex, lemmas).intersection(LOWER_WORD_RE.findall(text))
-    hits = []
-    n = len(text)
-    for form in present:
-        at = text.find(form)
-        while at != -1:
-            end = at + len(form)
-            if (at == 0 or text[at - 1] not in WORD_EDGE and not text[at - 1].isalnum()) and (
-                    end == n or text[end] not in WORD_EDGE and not text[end].isalnum()):
-                hits.append((at, end, form))
-            at = text.find(form, end)
-    hits.sort()
-    return hits
+    order (one pass of ``form_regex``)."""
+    pattern = form_regex(clex, lemmas)
+    if pattern is None:
+        return []
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
 
 
 def _broad(
@@ -807,8 +830,8 @@ def _verb_candidate(
     if sent is None:
         return []
     ss, se = sent
-    toks, starts, memo = sents.tokens(sent)
-    k = bisect_left(starts, a)
+    toks, memo = sents.tokens(sent)
+    k = bisect_left(toks, (a, -1))  # the first token starting at or after a
     if k >= len(toks) or toks[k][0] != a:
         return []
     np, bstart = subject_before(text, toks, k, 0, lex, memo)
