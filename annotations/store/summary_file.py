@@ -34,6 +34,7 @@ import math
 import mmap
 import os
 import sys
+import threading
 import time
 import zlib
 from array import array
@@ -102,6 +103,7 @@ class LayerRows(dict[str, dict[str, int]]):
     def __init__(self) -> None:
         super().__init__()
         self._later: dict[str, tuple[list[str], int]] = {}  # name -> (its ids, first row)
+        self._building = threading.Lock()  # the UI thread and a check's thread may both ask
 
     def defer(self, name: str, ids: list[str], first: int) -> None:
         """``name``'s map, of ``ids`` at rows ``first``, ``first + 1``... , built when used."""
@@ -114,19 +116,23 @@ class LayerRows(dict[str, dict[str, int]]):
         return len(later[0]) if later is not None else len(dict.get(self, name) or ())
 
     def _built(self, name: str) -> dict[str, int]:
-        later = self._later.pop(name, None)
-        if later is not None:  # a repeated id (never written so) keeps its last row
-            ids, first = later
-            rows = dict(zip(ids, range(first, first + len(ids)), strict=True))
-            dict.__setitem__(self, name, rows)
+        if name in self._later:
+            with self._building:
+                later = self._later.get(name)
+                if later is not None:  # a repeated id (never written so) keeps its last row
+                    ids, first = later
+                    rows = dict(zip(ids, range(first, first + len(ids)), strict=True))
+                    dict.__setitem__(self, name, rows)  # in place before it leaves ``_later``
+                    del self._later[name]
         return dict.__getitem__(self, name)
 
     def __getitem__(self, name: str) -> dict[str, int]:
         return self._built(name)
 
     def __setitem__(self, name: str, rows: dict[str, int]) -> None:
-        self._later.pop(name, None)
-        dict.__setitem__(self, name, rows)
+        with self._building:
+            self._later.pop(name, None)
+            dict.__setitem__(self, name, rows)
 
     def get(self, name: str, default: Any = None) -> Any:  # noqa: D102 - dict's
         return self._built(name) if name in self else default

@@ -450,3 +450,32 @@ def test_status_list_and_progress_read_the_index(
     assert main(["progress", "--json", *proj]) == 0
     assert json.loads(capsys.readouterr().out) == before
     assert listed == []  # no document's folder listed: the index said which layers exist
+
+
+def test_two_threads_asking_a_fresh_table_for_one_layer_both_get_its_rows() -> None:
+    """The UI thread and the index check's thread may both ask a just-loaded table for a
+    layer whose row map is not built yet: neither may see it empty."""
+    import threading
+
+    from annotations.store.summary_file import Entry, SummaryTable
+
+    built = SummaryTable()
+    for i in range(100_000):
+        built.put(Entry(f"d{i}", "ann", (i + 1, 10, 5), 3, 1, 0, None, b"[[],[]]"))
+    raw = built.to_snapshot()
+    for _ in range(5):
+        table = SummaryTable.from_snapshot(raw)
+        barrier = threading.Barrier(2)
+        answers: list[int | None] = []
+
+        def ask(table: SummaryTable = table, barrier: threading.Barrier = barrier,
+                answers: list[int | None] = answers) -> None:
+            barrier.wait()
+            answers.append(table.row("d5", "ann"))
+
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers == [5, 5]
