@@ -46,19 +46,30 @@ def add_common_options(parser: argparse.ArgumentParser, *, top: bool = False) ->
 
 
 _VALUED = ("--project", "--annotator")  # the top-level options that take a value
+_TOP_LEVEL = ("-h", "--help", "--version")  # answered by the top-level parser itself
 
 
-def named_command(argv: Sequence[str]) -> str | None:
-    """The command ``argv`` names (``None``: none, or not one of ours)."""
+def _first_word(argv: Sequence[str]) -> tuple[str | None, bool]:
+    """The first word of ``argv`` that is not an option or an option's value, and whether a
+    top-level help or version flag comes before it."""
     tokens = iter(argv)
     for token in tokens:
+        if token in _TOP_LEVEL:
+            return None, True
         if token in _VALUED:
             next(tokens, None)
         elif token == "--":
-            break
+            return next(tokens, None), False
         elif not token.startswith("-"):
-            return token if token in COMMANDS else None
-    return None
+            return token, False
+    return None, False
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (``None``: none, not one of ours, or the top-level help or
+    version is asked for first: those list every command)."""
+    word, _top = _first_word(argv)
+    return word if word in COMMANDS else None
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -83,10 +94,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``saywho`` console script."""
     words = list(argv if argv is not None else sys.argv[1:])
-    args = build_parser(words).parse_args(words)
-    if args.command is None:
+    word, top = _first_word(words)
+    if word is None and not top:  # `saywho`, `saywho --project DIR`: the app
         words = ["open", *words]
-        args = build_parser(words).parse_args(words)
+    args = build_parser(words).parse_args(words)
     try:
         return int(args.func(args) or 0)
     except SaywhoError as exc:

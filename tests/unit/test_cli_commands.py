@@ -22,7 +22,10 @@ from tui.commands import COMMANDS
         ([], None),
         (["--project", "p"], None),
         (["detec"], None),
-        (["--", "detect"], None),
+        (["--", "detect"], "detect"),
+        (["-h", "stats"], None),  # the top-level help, which lists every command
+        (["--project", "p", "--version", "stats"], None),
+        (["stats", "-h"], "stats"),
     ],
 )
 def test_the_named_command_is_found_past_the_top_level_options(argv, named):

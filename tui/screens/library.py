@@ -218,7 +218,7 @@ class LibraryScreen(SaywhoScreen):
     def reload(self) -> None:
         """Read every document's progress from the corpus index (no layer is read)."""
         self.view, self.order, self.assigned = self.bridge.read(self._read)
-        self.totals = None  # summed over the corpus once the rows are on screen
+        # summed over the corpus once the rows are on screen (the last sums show till then)
         self.refresh_banner()  # the index may have found damaged files
         self._refill()
         self.call_after_refresh(self._count, self.view)
