@@ -105,3 +105,30 @@ def test_a_saved_layer_is_the_same_view_only_when_quotes_and_names_match():
     fewer = replace(shown, quotes={"q1": shown.quotes["q1"]})
     assert not _same_view(fewer, shown)
     assert not _same_view(shown, None)
+
+
+async def test_the_bar_turns_the_saving_colour_only_for_a_save_that_takes_a_while(
+    folder, run_app
+):
+    from tui.widgets.status import SAVING_COLOUR_AFTER, StatusBar
+
+    async with run_app(folder) as pilot:
+        app = pilot.app
+        bar = app.screen.query_one(StatusBar)
+        colours: list[str] = []
+        set_classes = bar.set_classes
+        bar.set_classes = lambda names: colours.append(  # type: ignore[method-assign]
+            next(iter(set(names) & {"-saving", "-saved", "-error", "-idle"}))
+        ) or set_classes(names)
+        await pilot.press("a")  # saved at once: straight to the saved colour, no flash
+        await app.bridge.wait_idle()
+        await pilot.pause()
+        assert bar.state == "saved" and colours == ["-saved"]
+        app.bridge.settle_delay = SAVING_COLOUR_AFTER * 4  # a slow disk
+        await pilot.press("n", "a")
+        await pilot.pause(SAVING_COLOUR_AFTER * 2)
+        assert bar.state == "saving" and "… saving" in str(bar.render())
+        assert colours[-1] == "-saving"
+        await app.bridge.wait_idle()
+        await pilot.pause()
+        assert bar.state == "saved" and colours[-1] == "-saved"
