@@ -116,6 +116,8 @@ async def test_the_head_line_counts_every_documents_quotes_once_the_rows_are_sho
             await pilot.pause()
             library = app.screen
             assert isinstance(library, LibraryScreen)
+            await app.workers.wait_for_complete()  # the totals are summed in a thread
+            await pilot.pause()
             head = str(library.query_one("#library-head", Static).render())
             assert f"{N_DOCS} documents · 2/{2 * N_DOCS} quotes reviewed" in head
             assert library.totals == (2 * N_DOCS, 2)

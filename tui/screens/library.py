@@ -221,7 +221,7 @@ class LibraryScreen(SaywhoScreen):
         # summed over the corpus once the rows are on screen (the last sums show till then)
         self.refresh_banner()  # the index may have found damaged files
         self._refill()
-        self.call_after_refresh(self._count, self.view)
+        self._count(self.view)
         verify_in_background(self, self.bridge, self.bridge.active_layer, self._rebuilt)
 
     def _read(self, session: Session) -> tuple[CorpusView, Sequence[str], set[str]]:
@@ -280,10 +280,20 @@ class LibraryScreen(SaywhoScreen):
             visible(f"annotator: {self.bridge.annotator} · layer: {self.bridge.layer_shown} "))
 
     def _count(self, view: CorpusView) -> None:
-        """The corpus totals for the head line (a pass over every document's summary: after
-        the first rows are drawn, so a large corpus shows its list at once)."""
+        """The corpus totals for the head line, summed in a thread (a pass over every
+        document's summary: 30-60 ms at 100,000 documents), so the list shows at once."""
+
+        def run() -> None:
+            totals = self.bridge.read(lambda _session: view.totals())  # never mid-change
+            with contextlib.suppress(RuntimeError):  # the app is gone meanwhile
+                self.app.call_from_thread(self._counted, view, totals)
+
+        self.run_worker(run, thread=True, group="library-totals", exclusive=True,
+                        exit_on_error=False)
+
+    def _counted(self, view: CorpusView, totals: tuple[int, int]) -> None:
         if view is self.view and self.is_mounted:
-            self.totals = view.totals()
+            self.totals = totals
             self._show_head()
 
     def _show_head(self) -> None:
