@@ -71,6 +71,14 @@ class SaywhoApp(App[None]):
         self.bridge.session_events.subscribe(self, self._session_event)
         if self.live_interval:
             self.bridge.start_live(self.live_interval)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen, at the bottom of the stack: the reader where the annotator
+        stopped (or the one document, or ``open_doc``), else the library. Built as the app's
+        own first screen, not pushed over a blank one (a frame and a screen less to start)."""
+        from tui.screens.library import LibraryScreen
+        from tui.screens.reader import ReaderScreen
+
         quote_id = None
         place = self.session.last_position() if self.open_doc is None else None
         if place is not None:  # where this annotator stopped last time
@@ -79,9 +87,8 @@ class SaywhoApp(App[None]):
             doc_ids = self.session.document_ids()
             target = self.open_doc or (doc_ids[0] if len(doc_ids) == 1 else None)
         if target is None:
-            self._push_library()
-        else:  # the library is built when first asked for (a leaner first frame)
-            self.open_reader(target, quote_id)
+            return LibraryScreen(self.bridge)
+        return ReaderScreen(self.bridge, target, quote_id)  # the library: when first asked for
 
     def on_unmount(self) -> None:
         """Let queued changes reach the disk before the app goes."""
@@ -133,25 +140,20 @@ class SaywhoApp(App[None]):
         else:
             self.push_screen(ReviewScreen(self.bridge, order_by="stance"))
 
-    def _push_library(self) -> None:
-        from tui.screens.library import LibraryScreen
-
-        self.push_screen(LibraryScreen(self.bridge))
-
-    def _has_library(self) -> bool:
-        from tui.screens.library import LibraryScreen
-
-        return len(self.screen_stack) > 1 and isinstance(self.screen_stack[1], LibraryScreen)
-
     def action_library(self) -> None:
-        """Back to the library (built now if the app started in the reader)."""
-        if not self._has_library():
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            self._push_library()
-            return
-        while len(self.screen_stack) > 2:
+        """Back to the library: the bottom screen, or built now in place of the reader the
+        app started in."""
+        from tui.screens.library import LibraryScreen
+
+        while len(self.screen_stack) > 1:
             self.pop_screen()
+        first = self.screen_stack[0]
+        if not isinstance(first, LibraryScreen):
+            if not first._result_callbacks:  # noqa: SLF001
+                # the app's first screen was never pushed, so it lacks the result callback
+                # that switch_screen pops (Textual 8); give it the empty one a push gives
+                first._push_result_callback(first, None)  # noqa: SLF001
+            self.switch_screen(LibraryScreen(self.bridge))
 
     def action_guidelines(self) -> None:
         """Show the team's coding guidelines."""

@@ -112,7 +112,7 @@ async def test_app_keys_wait_while_a_dialog_is_open(folder, run_app):
         await pilot.press("l", "v", "l", "T", "u")
         await settle(pilot)
         assert isinstance(pilot.app.screen, LayerPicker)
-        assert len(pilot.app.screen_stack) == 3  # default, reader, picker
+        assert len(pilot.app.screen_stack) == 2  # reader, picker
         await pilot.press("escape")
     assert saved_layer(folder).quotes["q1"].status == "accepted"  # not undone behind it
 

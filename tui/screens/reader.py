@@ -737,7 +737,7 @@ class ReaderScreen(SaywhoScreen):
             self.toggle_speaker_focus(article.focus_speaker)
         elif self.query_one(QuoteList).filter:
             self.set_quote_filter(QuoteFilter())
-        elif len(self.app.screen_stack) > 2:
+        elif len(self.app.screen_stack) > 1:  # over the library: back to it
             self.app.pop_screen()
         else:
             await self.app.run_action("library")
