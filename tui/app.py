@@ -10,7 +10,6 @@ stay out of the startup path: screens other than the first are imported when fir
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from textual.screen import Screen
 from annotations.events import Event, SettingChanged
 from annotations.live import LiveEvent
 from annotations.session import Session
+from annotations.store.collector import freeze_held_once
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
@@ -36,15 +36,6 @@ def _action_commands() -> type[Provider]:
     return ActionCommands
 
 
-def _freeze_loaded_objects() -> None:
-    """Move everything loaded so far (Textual, rich, our modules, the open session) out of the
-    collector's reach, once per process. Without it the first full collection lands on the first
-    frame and walks every imported object: 25-50 ms of a ~300 ms start, and a pause again in each
-    later full collection during a long session. These objects live as long as the app anyway."""
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-
-
 class SaywhoApp(App[None]):
     """The saywho reader and annotator for one open session."""
 
@@ -56,7 +47,10 @@ class SaywhoApp(App[None]):
 
     def __init__(self, session: Session, *, open_doc: str | None = None,
                  live_interval: float | None = 1.0, **kwargs: Any) -> None:
-        _freeze_loaded_objects()
+        # everything loaded so far (Textual, rich, our modules, the open session) lives as long
+        # as the app: out of the collector's reach, or its first full collection lands on the
+        # first frame (25-50 ms of a ~300 ms start) and again in each later one
+        freeze_held_once("app")
         super().__init__(**kwargs)
         self.session = session
         self.open_doc = open_doc

@@ -225,9 +225,9 @@ class SummaryIndex:
         """Rebuild the entries of the documents the index knows nothing of (no suggestions
         entry: a new or deleted index), checking ``names`` too; returns them."""
         table = self.refresh()
-        rows = table.rows.get(SUGGESTIONS_LAYER, {})
-        if all(map(rows.__contains__, doc_ids)):  # one pass in C: the usual case
+        if table.rows.covers(SUGGESTIONS_LAYER, doc_ids):  # the usual case
             return []
+        rows = table.rows.get(SUGGESTIONS_LAYER, {})
         return self.verify([d for d in doc_ids if d not in rows], names)
 
     def verify(self, doc_ids: Sequence[str], names: Sequence[str]) -> list[str]:

@@ -479,3 +479,26 @@ def test_two_threads_asking_a_fresh_table_for_one_layer_both_get_its_rows() -> N
         for thread in threads:
             thread.join()
         assert answers == [5, 5]
+
+
+def test_covers_answers_as_the_row_map_would_with_or_without_building_it() -> None:
+    """``covers`` (the check behind a library's first frame): every id held, whatever the
+    order; an id missing or an empty layer is not covered; the ids in the order read answer
+    without building the map."""
+    from annotations.store.summary_file import Entry, SummaryTable
+
+    built = SummaryTable()
+    for i in range(50):
+        built.put(Entry(f"d{i}", "ann", (i + 1, 10, 5), 3, 1, 0, None, b"[[],[]]"))
+    raw = built.to_snapshot()
+    ids = [f"d{i}" for i in range(50)]
+
+    table = SummaryTable.from_snapshot(raw)
+    assert table.rows.covers("ann", ids)
+    assert "ann" in table.rows._later  # answered from the ids read: no map built
+    assert table.rows.covers("ann", list(reversed(ids)))
+    assert table.rows.covers("ann", ids[10:20])
+    assert not table.rows.covers("ann", [*ids, "d50"])
+    assert not table.rows.covers("other", ids)
+    assert table.rows.covers("other", [])
+    assert table.row("d7", "ann") == 7  # the map, once built, agrees

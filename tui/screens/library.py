@@ -32,6 +32,7 @@ from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.live import LiveEvent, TeamProgressChanged
 from annotations.session import Session
 from annotations.stats import DocStats
+from annotations.store.collector import freeze_held_once
 from tui.actions import LIBRARY, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
@@ -218,10 +219,12 @@ class LibraryScreen(SaywhoScreen):
     def reload(self) -> None:
         """Read every document's progress from the corpus index (no layer is read)."""
         self.view, self.order, self.assigned = self.bridge.read(self._read)
-        # summed over the corpus once the rows are on screen (the last sums show till then)
+        freeze_held_once("corpus index")  # read once, held for the session (see its doc)
         self.refresh_banner()  # the index may have found damaged files
         self._refill()
-        self._count(self.view)
+        # summed over the corpus once the rows are on screen (the last sums show till then):
+        # a thread started before the first frame would take the interpreter from it
+        self.call_after_refresh(self._count, self.view)
         verify_in_background(self, self.bridge, self.bridge.active_layer, self._rebuilt)
 
     def _read(self, session: Session) -> tuple[CorpusView, Sequence[str], set[str]]:
