@@ -70,9 +70,6 @@ class SaywhoApp(App[None]):
         """The first screen, at the bottom of the stack: the reader where the annotator
         stopped (or the one document, or ``open_doc``), else the library. Built as the app's
         own first screen, not pushed over a blank one (a frame and a screen less to start)."""
-        from tui.screens.library import LibraryScreen
-        from tui.screens.reader import ReaderScreen
-
         quote_id = None
         place = self.session.last_position() if self.open_doc is None else None
         if place is not None:  # where this annotator stopped last time
@@ -81,8 +78,12 @@ class SaywhoApp(App[None]):
             doc_ids = self.session.document_ids()
             target = self.open_doc or (doc_ids[0] if len(doc_ids) == 1 else None)
         if target is None:
+            from tui.screens.library import LibraryScreen
+
             return LibraryScreen(self.bridge)
-        return ReaderScreen(self.bridge, target, quote_id)  # the library: when first asked for
+        from tui.screens.reader import ReaderScreen  # the library's modules: when first asked for
+
+        return ReaderScreen(self.bridge, target, quote_id)
 
     def on_unmount(self) -> None:
         """Let queued changes reach the disk before the app goes."""
