@@ -21,9 +21,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m compileall -q annotations tui >/dev/null
 	touch $(STAMP)
 
+# pytest rewrites each test module's asserts on import (about 10 s of CPU for this suite) and
+# keeps the result beside it, unless PYTHONDONTWRITEBYTECODE is set: then every worker of every
+# run rewrites them all again. The test runs keep it (PYTEST_ENV), and the install rewrites them
+# once, before the workers start.
+PYTEST_ENV := PYTHONDONTWRITEBYTECODE=
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m compileall -q annotations tui >/dev/null
+	$(PYTEST_ENV) $(BIN)/python -m pytest -q --collect-only tests >/dev/null
 	touch $(STAMP) $(TEST_STAMP)
 
 run: $(STAMP)
@@ -33,7 +39,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	@command -v tmux >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq tmux) || echo "tmux unavailable: the e2e test will be skipped"
 	$(BIN)/ruff check annotations tui tests bench
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal tests
+	$(PYTEST_ENV) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py
