@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from annotations.store import Project
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 SEED = REPO / "seeds" / "ice-sanctuary-cities.txt"
+PROPERTY_EXAMPLES = int(os.environ.get("SAYWHO_PROPERTY_EXAMPLES", "75"))
+"""Examples per property test (hypothesis): a fast default for ``make test``; set
+``SAYWHO_PROPERTY_EXAMPLES`` higher for a longer search."""
 
 ARTICLE = (
     'Mayor Jane Roe said the plan "will not work for anyone here." She added that the '

@@ -38,6 +38,7 @@ from annotations.model import (
 )
 from annotations.session import Session
 from annotations.text import tokens
+from tests.conftest import PROPERTY_EXAMPLES
 
 TRICKY = (
     'Mr. Jorge Field of the U.S. Labor Council said the #MeToo campaign "changed '
@@ -332,7 +333,8 @@ def doc_and_layer(draw: st.DrawFn) -> DocLayer:
     return Document(doc_id, "T", text), layer_from_records("ana", quotes, speakers).check(text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(doc_and_layer())
 def test_any_layer_comes_back_identical(item: DocLayer) -> None:
     doc, layer = item

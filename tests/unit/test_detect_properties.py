@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from annotations.detect import DEFAULT_DETECTOR, RuleDetector
 from annotations.detect.quotemarks import pair_marks
+from tests.conftest import PROPERTY_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "seeds" / "ice-sanctuary-cities.txt").read_text(encoding="utf-8")
@@ -26,7 +27,7 @@ def _real_texts() -> list[str]:
 
 REAL = _real_texts()
 MARKS = ['"', "“", "”", "‘", "’", "'", "„", "«", "»", "\n\n"]
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

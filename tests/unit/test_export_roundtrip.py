@@ -31,6 +31,7 @@ from annotations.model import (
     layer_from_records,
 )
 from annotations.review import confidence_of
+from tests.conftest import PROPERTY_EXAMPLES
 
 ALPHABET = "ab é“”\"'.,\n\t\r🙂\u2028Zß"
 
@@ -92,7 +93,7 @@ def doc_and_layer(draw: st.DrawFn) -> tuple[Document, Layer]:
     return doc, layer_from_records("ana", quotes, speakers).check(text)
 
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
