@@ -43,6 +43,16 @@ def test_every_command_module_registers_the_name_it_is_listed_under():
     assert _choices(build_parser([])) == list(COMMANDS)  # help and typos list every command
 
 
+def test_every_commands_help_reads_as_written():
+    """argparse formats ``help=`` strings with ``%`` but prints a description as it is: a
+    ``%%`` meant for the one shows doubled in the other."""
+    for name in COMMANDS:
+        parser = build_parser([name])
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        text = action.choices[name].format_help()
+        assert "%%" not in text, name
+
+
 def test_running_one_command_imports_no_other_command_module(tmp_path):
     source = tmp_path / "one.txt"
     source.write_text('The mayor said "we are ready." on Monday.', encoding="utf-8")

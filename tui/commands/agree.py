@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "agree",
         help="agreement between annotators' layers (span F1, speaker, kappa, alpha)",
-        description="Quote-span agreement (F1, exact and >=50%% overlap), speaker agreement on "
+        description="Quote-span agreement (F1, exact and >=50% overlap), speaker agreement on "
         "matched quotes, stance Cohen's kappa for pairs of layers and Krippendorff's alpha "
         "(nominal, any number of layers, missing values allowed) on the stance, type and "
         "speaker of matched quotes and on the words (is each word inside a quote: the "

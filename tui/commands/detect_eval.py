@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Gold interchange JSONL (id, text, quotes). For each N the first N articles "
         "are corrected to match the gold, the project model is refitted (it stays off unless "
         "it beats the rules on its own leave-one-article-out check) and the suggestions for "
-        "the second half of the file are scored: span F1 (>= 50 %% token overlap), exact F1, "
+        "the second half of the file are scored: span F1 (>= 50 % token overlap), exact F1, "
         "end-to-end F1 (span + speaker) and resolved speakers, as shared/eval/score.py does.",
         epilog="example: saywho detect-eval gold.jsonl --articles 5,10,20 --json",
     )
