@@ -156,3 +156,94 @@ def test_a_character_move_reaches_the_last_dot_and_stops_at_the_paragraph() -> N
     assert move_edge(text, 0, end, "end", "char", False) == (0, end - 1)
     assert move_edge(text, 3, end, "start", "char", True) == (2, end)
     assert move_edge(text, 0, 1, "start", "char", False) == (0, 1)  # never empty
+
+
+# ---------------------------------------------------------------------------- no import circle
+def load_time_imports(source: str, name: str, known: set[str], *,
+                      is_package: bool = False) -> set[str]:
+    """The modules of ``known`` that importing ``name`` imports at once: its module body's
+    imports, not those inside functions or under ``if TYPE_CHECKING:``. ``from pkg import a``
+    counts as ``pkg.a`` where that is a module, else as ``pkg``; a module's own packages are
+    left out (Python imports them first anyway)."""
+    def run_at_load(node: ast.AST) -> Iterator[ast.AST]:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            return
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (n for child in node.orelse for n in run_at_load(child))
+            return
+        yield node
+        for child in ast.iter_child_nodes(node):
+            yield from run_at_load(child)
+
+    found: set[str] = set()
+    for node in run_at_load(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node.module, node.level, name, is_package)
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in known else base)
+    ancestors = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)}
+    return {m for m in found if m in known and m != name and m not in ancestors}
+
+
+def import_circles(modules: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(modules[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for v in sorted(modules):
+        if v not in index:
+            visit(v)
+    return circles
+
+
+def test_no_import_circle_at_load_time() -> None:
+    """0.1's TUI was one circle of ten modules held together by imports inside functions;
+    what a module imports when it loads must form no circle at all."""
+    files = sorted(f for folder in ("annotations", "tui") for f in (REPO / folder).rglob("*.py"))
+    names = {module_name(f, REPO): f for f in files}
+    known = set(names)
+    graph = {name: load_time_imports(path.read_text(encoding="utf-8"), name, known,
+                                     is_package=path.name == "__init__.py")
+             for name, path in names.items()}
+    assert import_circles(graph) == []
+
+
+def test_the_circle_check_finds_a_circle_and_skips_what_loads_later() -> None:
+    known = {"p", "p.a", "p.b", "p.c"}
+    a = "from p import b\n"
+    b = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p.a import X\n" \
+        "def f():\n    from p import c\n"
+    c = "import p.a\n"
+    graph = {"p": set(), "p.a": load_time_imports(a, "p.a", known),
+             "p.b": load_time_imports(b, "p.b", known), "p.c": load_time_imports(c, "p.c", known)}
+    assert graph["p.a"] == {"p.b"} and graph["p.b"] == set() and graph["p.c"] == {"p.a"}
+    assert import_circles(graph) == []
+    graph["p.b"] = load_time_imports("from .c import Y\n", "p.b", known)
+    assert import_circles(graph) == [["p.a", "p.b", "p.c"]]
