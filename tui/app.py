@@ -69,7 +69,8 @@ class SaywhoApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         """The first screen, at the bottom of the stack: the reader where the annotator
         stopped (or the one document, or ``open_doc``), else the library. Built as the app's
-        own first screen, not pushed over a blank one (a frame and a screen less to start)."""
+        own first screen, not pushed over a blank one (a frame and a screen less to start).
+        Only that screen's module is imported here: the other loads when first asked for."""
         quote_id = None
         place = self.session.last_position() if self.open_doc is None else None
         if place is not None:  # where this annotator stopped last time
@@ -81,7 +82,7 @@ class SaywhoApp(App[None]):
             from tui.screens.library import LibraryScreen
 
             return LibraryScreen(self.bridge)
-        from tui.screens.reader import ReaderScreen  # the library's modules: when first asked for
+        from tui.screens.reader import ReaderScreen
 
         return ReaderScreen(self.bridge, target, quote_id)
 
