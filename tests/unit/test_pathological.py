@@ -98,6 +98,16 @@ def _assert_linear(run: Callable[[int], object], n: int, what: str) -> None:
         f"{what}: {small:.3f} s at {n}, {big:.3f} s at {4 * n}: grows faster than linear")
 
 
+def test_the_linear_check_fails_a_quadratic_stage() -> None:
+    """The check above can fail: a stage doing n² work is caught, a linear one passes."""
+    def quadratic(n: int) -> int:
+        return sum(sum(range(n // 8)) for _ in range(n // 8))
+
+    with pytest.raises(AssertionError, match="grows faster than linear"):
+        _assert_linear(quadratic, SMALL, "quadratic")
+    _assert_linear(lambda n: sum(range(n * 50)), SMALL, "linear")
+
+
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_detection_time_grows_linearly(shape: str) -> None:
     make = SHAPES[shape]
