@@ -38,6 +38,7 @@ from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
 from tui.plain import plain
 from tui.screens.base import SaywhoScreen
+from tui.widgets.field import TextField
 from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
@@ -183,7 +184,7 @@ class LibraryScreen(SaywhoScreen):
         yield Header(show_clock=False, icon="❝")
         yield Banner(id="banner")
         yield Static(id="library-head")
-        yield Input(placeholder="search titles…", id="search")
+        yield TextField(placeholder="search titles…", id="search")
         yield RowList(id="docs")
         yield StatusBar(id="status")
         yield KeyBar()

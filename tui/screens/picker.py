@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.plain import plain
+from tui.widgets.field import TextField
 from tui.widgets.rowlist import RowList
 
 T = TypeVar("T")
@@ -41,7 +42,7 @@ class TypeaheadPicker(ModalScreen[T]):
         """Title, field, list, hint."""
         with Vertical(id="dialog"):
             yield Label(plain(self.title_text), id="dialog-title")
-            yield Input(placeholder=self.PLACEHOLDER, id="picker-input")
+            yield TextField(placeholder=self.PLACEHOLDER, id="picker-input")
             yield RowList(id="picks")
             yield Label(self.hint(), id="dialog-hint")
 

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.plain import plain
+from tui.widgets.field import TextField
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -26,7 +27,7 @@ class TextPrompt(ModalScreen[str | None]):
         """Title, input and a hint line."""
         with Vertical(id="dialog"):
             yield Label(plain(self.title_text), id="dialog-title")
-            yield Input(value=self.value, id="prompt-input")
+            yield TextField(value=self.value, id="prompt-input")
             yield Label(self.hint, id="dialog-hint")
 
     def on_mount(self) -> None:

@@ -32,6 +32,7 @@ from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
 from tui.plain import plain
 from tui.screens.base import SaywhoScreen
+from tui.widgets.field import TextField
 from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
@@ -74,7 +75,7 @@ class SearchScreen(SaywhoScreen):
         """Header, banner, query field, what was found, the results, status, footer."""
         yield Header(show_clock=False, icon="❝")
         yield Banner(id="banner")
-        yield Input(placeholder="search the text of every document…", id="search-query")
+        yield TextField(placeholder="search the text of every document…", id="search-query")
         yield TextPanel(id="search-head")
         yield RowList(id="hits")
         yield StatusBar(id="status")
