@@ -225,6 +225,11 @@ class Session:
         with self._lock:
             return self.project.document_ids()
 
+    def has_document(self, doc_id: str) -> bool:
+        """True when the project lists ``doc_id`` (a lookup, not a pass over the list)."""
+        with self._lock:
+            return self.project.document_info(doc_id) is not None
+
     def documents(self) -> list[DocumentInfo]:
         """The document list."""
         with self._lock:
@@ -334,7 +339,7 @@ class Session:
         """Where this annotator last was in the reader, when that document still exists
         (``None`` otherwise: open as if nothing were stored)."""
         found = read_position(self.folder, self.annotator)
-        if found is None or found.doc_id not in self.document_ids():
+        if found is None or not self.has_document(found.doc_id):
             return None
         return found
 

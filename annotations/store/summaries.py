@@ -53,10 +53,10 @@ if TYPE_CHECKING:
     from annotations.store.layers import LayerStore
 
 
-def _view_row(table: SummaryTable, doc_id: str, layer: str) -> int | None:
-    row = table.row(doc_id, layer)
+def _view_row(table: SummaryTable, doc_id: str, layer: str, at: int | None = None) -> int | None:
+    row = table.row(doc_id, layer, at)
     if row is None and layer not in (SUGGESTIONS_LAYER, FINAL_LAYER):
-        row = table.row(doc_id, SUGGESTIONS_LAYER)
+        row = table.row(doc_id, SUGGESTIONS_LAYER, at)
     return row
 
 
@@ -119,10 +119,11 @@ class SummaryIndex:
         """True when the index holds the document's ``layer`` file (it is stored)."""
         return self.table.row(doc_id, layer) is not None
 
-    def view_counts(self, doc_id: str, layer: str) -> tuple[int, int]:
-        """(quotes, reviewed) of ``layer`` of the document."""
+    def view_counts(self, doc_id: str, layer: str, at: int | None = None) -> tuple[int, int]:
+        """(quotes, reviewed) of ``layer`` of the document; ``at``: its place in the project's
+        order, when the caller knows it (see ``LayerRows.find``)."""
         table = self.table
-        row = _view_row(table, doc_id, layer)
+        row = _view_row(table, doc_id, layer, at)
         return (0, 0) if row is None else (table.quotes[row], table.reviewed[row])
 
     def view_suggested(self, doc_id: str, layer: str) -> tuple[int, float | None, int]:

@@ -125,6 +125,18 @@ class LayerRows(dict[str, dict[str, int]]):
         rows = self.get(name) or {}
         return all(map(rows.__contains__, ids))
 
+    def find(self, name: str, doc_id: str, at: int | None = None) -> int | None:
+        """The row of ``doc_id`` in ``name`` (``None``: not held). ``at``: where the caller
+        expects the id among those ``name`` was read with (a library row's place in the
+        project's order); checked against them, and when right the row is known without
+        building the map (~35 ms at 100,000 documents, on the first frame)."""
+        if at is not None:
+            later = self._later.get(name)
+            if later is not None and 0 <= at < len(later[0]) and later[0][at] == doc_id:
+                return later[1] + at
+        rows = self.get(name)
+        return None if rows is None else rows.get(doc_id)
+
     def _built(self, name: str) -> dict[str, int]:
         if name in self._later:
             with self._building:
@@ -183,10 +195,9 @@ class SummaryTable:
         """Live entries."""
         return sum(map(self.rows.count, self.rows))
 
-    def row(self, doc_id: str, layer: str) -> int | None:
-        """The row of a layer file's entry (``None``: none)."""
-        rows = self.rows.get(layer)
-        return None if rows is None else rows.get(doc_id)
+    def row(self, doc_id: str, layer: str, at: int | None = None) -> int | None:
+        """The row of a layer file's entry (``None``: none); ``at`` as ``LayerRows.find``."""
+        return self.rows.find(layer, doc_id, at)
 
     def detail(self, row: int) -> bytes:
         """The summary's bytes of a row."""

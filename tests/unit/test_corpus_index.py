@@ -502,3 +502,30 @@ def test_covers_answers_as_the_row_map_would_with_or_without_building_it() -> No
     assert not table.rows.covers("other", ids)
     assert table.rows.covers("other", [])
     assert table.row("d7", "ann") == 7  # the map, once built, agrees
+
+
+def test_a_row_found_at_its_place_is_the_row_the_map_gives() -> None:
+    """``find`` with ``at`` (a library row's place): right, it answers without the layer's map;
+    wrong, out of range or for a layer read in another order, it answers from the map."""
+    from annotations.store.summary_file import Entry, SummaryTable
+
+    built = SummaryTable()
+    for i in range(40):
+        built.put(Entry(f"d{i}", "suggestions", (i + 1, 10, 5), 3, 1, 0, None, b"[[],[]]"))
+    for i in range(0, 40, 4):  # an annotator on every fourth document
+        built.put(Entry(f"d{i}", "ann", (100 + i, 10, 5), 2, 2, 0, None, b"[[],[]]"))
+    fresh = SummaryTable.from_snapshot(built.to_snapshot()).rows
+    hinted = [fresh.find("suggestions", f"d{i}", at=i) for i in range(40)]
+    assert "suggestions" in fresh._later  # answered without building the map
+    table = SummaryTable.from_snapshot(built.to_snapshot())
+    rows = table.rows
+    assert hinted == [rows.find("suggestions", f"d{i}") for i in range(40)]
+    expected = {f"d{i}": rows.find("suggestions", f"d{i}") for i in range(40)}
+    for i in range(40):
+        assert rows.find("suggestions", f"d{i}", at=i) == expected[f"d{i}"]
+        assert rows.find("suggestions", f"d{i}", at=(i + 1) % 40) == expected[f"d{i}"]
+    assert rows.find("suggestions", "d3", at=99) == expected["d3"]
+    assert rows.find("suggestions", "nope", at=3) is None
+    ann = {f"d{i}": table.row(f"d{i}", "ann") for i in range(0, 40, 4)}
+    assert table.row("d8", "ann", at=8) == ann["d8"]  # place 8 of the project, not of ann
+    assert table.row("d9", "ann", at=9) is None
