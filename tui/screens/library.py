@@ -317,7 +317,7 @@ class LibraryScreen(SaywhoScreen):
         view = self.view
         assert view is not None
         doc_id = self.shown_ids[index]
-        quotes, reviewed = view.counts(doc_id, index if self.shown_ids is view.doc_ids else None)
+        quotes, reviewed = view.counts(doc_id, index)  # a hint the index checks: right unfiltered
         status = view.status(doc_id)
         row = Text(no_wrap=True)
         pct = f"{100 * reviewed // quotes:>3}%" if quotes else "  —"
