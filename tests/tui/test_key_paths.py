@@ -56,6 +56,19 @@ async def test_stepping_past_the_bottom_shows_a_third_of_the_view_ahead_and_back
         assert rows.index == 0 and round(rows.scroll_y) == 0
 
 
+async def test_a_row_chosen_before_the_first_layout_is_on_screen_after_it():
+    class ChosenEarly(_ListApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.query_one(RowList).select(80)  # no size yet: nothing to scroll by
+
+    app = ChosenEarly()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        rows = app.query_one(RowList)
+        assert rows.index == 80 and 80 in _shown(rows)
+
+
 async def test_a_panel_set_to_the_text_it_shows_is_not_repainted():
     class PanelApp(App[None]):
         def compose(self) -> ComposeResult:

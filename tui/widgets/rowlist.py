@@ -168,9 +168,11 @@ class RowList(ScrollView, can_focus=True):
             self.select(index, notify=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Keep the virtual size in step with the width."""
+        """Keep the virtual size in step with the width, and the cursor's row in view: a row
+        chosen before the first layout could not be scrolled to then."""
         self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        self._keep_visible()
 
     def on_focus(self, event: events.Focus) -> None:
         """Redraw the cursor row in its focused style."""
