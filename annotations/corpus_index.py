@@ -1,23 +1,18 @@
-"""The corpus index's rules: what one layer of one document comes to, and the library's view of it.
+"""The corpus index's view of a project: the library's rows, filters and review order.
 
 At 100,000 documents the library and the review queue cannot read every layer; they read one
-summary per document instead and load a document's layers only when it is opened.
+summary per document instead (``annotations.layer_summary.LayerSummary``, the one rule of what
+a layer comes to) and load a document's layers only when it is opened.
 
-- ``LayerSummary`` is what one layer comes to: its quotes counted per (status, type, stance),
-  each group with its least confidence (``annotations.review.confidence_of``) and how many of
-  its quotes have none, the names of the layer's speakers, and what the corpus statistics
-  count of each speaker (``Voice``: kind, aliases, stances of its quotes; ``annotations.stats``
-  reads them instead of the layers), and when its annotator last touched it (``last_edit``:
-  team progress, ``annotations.progress``, reads it). ``summarize`` is the one rule
-  that makes it; the library's progress (``annotations.stats.DocStats``: reviewed = status
-  other than suggested) is read from it, so a layer read whole and its summary never disagree.
 - The store keeps the summaries (``annotations.store.summaries``): written by the same write
   that changes a layer file, checked against that file's identity, rebuilt from the file when
   missing or stale. It is never the source of truth.
 - ``DocSummary`` is what the library shows of one document: the summary of the layer on screen
   (by default the annotator's own, which starts as the suggestions), the title and the
   annotator's status of the document (``annotations.team``'s rule: an explicit status wins,
-  else "in progress" once the annotator's layer is stored, else "not started").
+  else "in progress" once the annotator's layer is stored, else "not started"); the library's
+  progress (``annotations.stats.DocStats``: reviewed = status other than suggested) is read
+  from it, so a layer read whole and its summary never disagree.
 - ``CorpusView`` answers for a whole corpus from the index without building an object per
   document until one is asked for: counts for the library's list and filters, a ``DocSummary``
   for a row on screen, and the numbers the review queue is ordered by.
@@ -28,266 +23,17 @@ views over the project's index.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-import orjson
-
-from annotations.model import Layer
-from annotations.review import confidence_of
+from annotations.layer_summary import LayerSummary
 
 if TYPE_CHECKING:
     from annotations.session import Session
     from annotations.stats import DocStats
     from annotations.store import DocumentInfo
     from annotations.store.statuses import StoredStatus
-
-SUGGESTED = "suggested"
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteGroup:
-    """The quotes of one layer that share a status, a type and a stance (``""``: none)."""
-
-    status: str
-    type: str
-    stance: str
-    count: int
-    least: float | None
-    """The least confidence among them (``None``: none of them has one)."""
-    unrated: int = 0
-    """How many of them have no confidence at all."""
-
-
-NO_SPEAKER = "(no speaker)"
-"""The name under which quotes without a known speaker are counted."""
-NO_STANCE = "none"
-"""The stance under which quotes without one are counted."""
-
-
-@dataclass(frozen=True, slots=True)
-class Voice:
-    """One speaker of a layer as the corpus statistics count it: its name, kind and aliases,
-    and its quotes that are not rejected, per stance (``NO_STANCE``: none), in the order
-    their stances first appear. ``first``: where its first such quote stands among the
-    layer's quotes in the order of their ids (-1: it has none). The quotes without a known
-    speaker are a voice of their own, named ``NO_SPEAKER``, not ``known``."""
-
-    name: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-    stances: tuple[tuple[str, int], ...] = ()
-    first: int = -1
-    known: bool = True
-    """A speaker of the layer (False: the quotes without a known speaker)."""
-
-    @property
-    def quotes(self) -> int:
-        """Its quotes that are not rejected."""
-        return sum(n for _, n in self.stances)
-
-    def encode(self) -> list[Any]:
-        """The voice as JSON-ready data."""
-        return [self.name, self.kind, list(self.aliases), [list(s) for s in self.stances],
-                self.first, self.known]
-
-
-@dataclass(frozen=True, slots=True)
-class LayerSummary:
-    """What one layer of one document comes to (see the module doc)."""
-
-    groups: tuple[QuoteGroup, ...] = ()
-    speakers: tuple[str, ...] = ()
-    """The canonical names of the layer's speakers, sorted, each once."""
-    voices: tuple[Voice, ...] | None = ()
-    """Each speaker of the layer, in the layer's order, then the quotes without a known
-    speaker (``NO_SPEAKER``) when there are any; ``None``: an entry written before voices
-    were kept (read the layer instead)."""
-    edited: str | None = ""
-    """``last_edit`` of the layer (``""``: no quote its annotator touched); ``None``: an
-    entry written before it was kept (read the layer instead)."""
-
-    @property
-    def quotes(self) -> int:
-        """Every quote, rejected ones too."""
-        return sum(g.count for g in self.groups)
-
-    @property
-    def suggested(self) -> int:
-        """Quotes nobody decided on yet."""
-        return sum(g.count for g in self.groups if g.status == SUGGESTED)
-
-    @property
-    def reviewed(self) -> int:
-        """Quotes whose status is no longer ``suggested`` (accepted or rejected)."""
-        return self.quotes - self.suggested
-
-    @property
-    def least_confidence(self) -> float | None:
-        """The least confidence of any quote (``None``: no quote has one)."""
-        values = [g.least for g in self.groups if g.least is not None]
-        return min(values) if values else None
-
-    @property
-    def suggested_least(self) -> float | None:
-        """The least confidence among the quotes still ``suggested``."""
-        values = [g.least for g in self.groups if g.status == SUGGESTED and g.least is not None]
-        return min(values) if values else None
-
-    @property
-    def suggested_unrated(self) -> int:
-        """Suggested quotes without any confidence."""
-        return sum(g.unrated for g in self.groups if g.status == SUGGESTED)
-
-    def count_by(self, field: str) -> dict[str, int]:
-        """Quotes per ``status``, ``type`` or ``stance`` (``""``: no stance)."""
-        out: dict[str, int] = {}
-        for g in self.groups:
-            key = getattr(g, field)
-            out[key] = out.get(key, 0) + g.count
-        return out
-
-    def encode(self) -> bytes:
-        """The summary as one line of JSON (no raw newline or tab in it)."""
-        groups = [[g.status, g.type, g.stance, g.count, g.least, g.unrated] for g in self.groups]
-        if self.voices is None and self.edited is None:
-            return orjson.dumps([groups, list(self.speakers)])
-        voices = None if self.voices is None else [v.encode() for v in self.voices]
-        if self.edited is None:
-            return orjson.dumps([groups, list(self.speakers), voices])
-        return orjson.dumps([groups, list(self.speakers), voices, self.edited])
-
-    @classmethod
-    def decode(cls, raw: bytes) -> LayerSummary:
-        """A summary from ``encode``'s bytes; ``ValueError`` when they are not one."""
-        try:
-            groups, speakers, *more = orjson.loads(raw)
-            out = tuple(_group(g) for g in groups)
-            names = tuple(speakers)
-            voices = tuple(_voice(v) for v in more[0]) if more and more[0] is not None \
-                else None
-            edited = more[1] if len(more) > 1 else None
-        except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
-            raise ValueError(f"not a layer summary ({exc})") from None
-        if not all(type(n) is str for n in names):
-            raise ValueError("not a layer summary (a speaker name is not text)")
-        if edited is not None and type(edited) is not str:
-            raise ValueError("not a layer summary (the last edit is not text)")
-        return cls(out, names, voices, edited)
-
-
-EMPTY = LayerSummary()
-
-
-def _group(raw: Any) -> QuoteGroup:
-    status, kind, stance, count, least, unrated = raw
-    if not (type(status) is str and type(kind) is str and type(stance) is str):
-        raise ValueError("a group's status, type or stance is not text")
-    if type(count) is not int or type(unrated) is not int or count < 1 or not 0 <= unrated <= count:
-        raise ValueError("a group's counts are not counts")
-    if least is not None and (type(least) not in (int, float) or math.isnan(least)):
-        raise ValueError("a group's least confidence is not a number")
-    return QuoteGroup(status, kind, stance, count, least, unrated)
-
-
-def _voice(raw: Any) -> Voice:
-    name, kind, aliases, stances, first, known = raw
-    pairs = tuple((s, n) for s, n in stances)
-    if type(name) is not str or type(kind) is not str or type(first) is not int \
-            or type(known) is not bool or not all(type(a) is str for a in aliases):
-        raise ValueError("a voice's names are not text")
-    if not all(type(s) is str and type(n) is int and n > 0 for s, n in pairs):
-        raise ValueError("a voice's stances are not counts")
-    return Voice(name, kind, tuple(aliases), pairs, first, known)
-
-
-def voices(layer: Layer) -> tuple[Voice, ...]:
-    """What the corpus statistics count of each speaker of ``layer`` (``Voice``): the quotes
-    not rejected, per speaker (unknown speakers under ``NO_SPEAKER``, last) and stance.
-
-    Speakers and quotes are taken in the order of their ids (the order of the layer file), so
-    a layer read back from its file gives the same voices as the layer that was written."""
-    stances: dict[str | None, dict[str, int]] = {}
-    first: dict[str | None, int] = {}
-    for i, (_, quote) in enumerate(sorted(layer.quotes.items())):
-        if quote.status == "rejected":
-            continue
-        sid = quote.speaker_id if quote.speaker_id in layer.speakers else None
-        counts = stances.get(sid)
-        if counts is None:
-            counts = stances[sid] = {}
-            first[sid] = i
-        stance = quote.stance or NO_STANCE
-        counts[stance] = counts.get(stance, 0) + 1
-    out = [Voice(s.name, s.kind, tuple(s.aliases), tuple(stances.get(s.id, {}).items()),
-                 first.get(s.id, -1)) for _, s in sorted(layer.speakers.items())]
-    if None in stances:
-        out.append(Voice(NO_SPEAKER, "", (), tuple(stances[None].items()), first[None], False))
-    return tuple(out)
-
-
-def summarize(layer: Layer, name: str | None = None) -> LayerSummary:
-    """The summary of ``layer``: the one rule behind the index, the library and the stats.
-    ``name``: the layer's name where it is stored, when not ``layer.name`` (an annotator's
-    layer that started as a copy of the suggestions), for ``last_edit``."""
-    found: dict[tuple[str, str, str], list[Any]] = {}
-    for quote in layer.quotes.values():
-        key = (quote.status, quote.type, quote.stance or "")
-        group = found.get(key)
-        if group is None:
-            group = found[key] = [0, None, 0]
-        group[0] += 1
-        conf = confidence_of(quote)
-        if conf is None or (isinstance(conf, float) and math.isnan(conf)):
-            group[2] += 1
-        elif group[1] is None or conf < group[1]:
-            group[1] = conf
-    groups = tuple(
-        QuoteGroup(status, kind, stance, count, least, unrated)
-        for (status, kind, stance), (count, least, unrated) in sorted(found.items())
-    )
-    return LayerSummary(groups, tuple(sorted({s.name for s in layer.speakers.values()})),
-                        voices(layer), last_edit(layer, name) or "")
-
-
-def stamp_time(stamp: str | None) -> datetime | None:
-    """An ISO time as an aware ``datetime`` (a naive one taken as UTC); ``None`` for none or
-    one that does not read."""
-    if not stamp:
-        return None
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
-
-
-def last_edit(layer: Layer, name: str | None = None) -> str | None:
-    """When the layer's annotator last touched it, as far as its quotes tell: the newest
-    ``updated`` time (``stamp_time``) of the quotes reviewed (status other than suggested) or
-    made by them (origin = the layer's name, ``name`` when given), as an ISO time; ``None``: no
-    such quote has one. Team progress reads it from the index."""
-    annotator = layer.name if name is None else name
-    newest: datetime | None = None
-    for quote in layer.quotes.values():
-        if quote.status != SUGGESTED or quote.origin == annotator:
-            when = stamp_time(quote.updated)
-            if when is not None and (newest is None or when > newest):
-                newest = when
-    return None if newest is None else newest.isoformat()
-
-
-def queue_key(least: float | None, unrated: int, unknown: float) -> float | None:
-    """Where a group of quotes sorts in the review queue: its least confidence, a quote without
-    one counting as ``unknown`` (``None``: the group has no quote)."""
-    values = [] if least is None else [least]
-    if unrated:
-        values.append(unknown)
-    return min(values) if values else None
-
 
 # ------------------------------------------------------------------------- one document
 @dataclass(frozen=True, slots=True)

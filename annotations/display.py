@@ -55,3 +55,10 @@ def safe_json(serialized: str) -> str:
     if not _JSON_UNSAFE_RE.search(serialized):
         return serialized
     return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialized)
+
+
+def excerpt(text: str, width: int = 40) -> str:
+    """The start of ``text`` on one line, at most ``width`` characters with the ellipsis, for
+    a message or a table cell (stored as it is: pass it through ``visible`` to show it)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

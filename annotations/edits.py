@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from annotations.change import EditContext, LayerChange
+from annotations.display import excerpt
 from annotations.errors import InputError, SpanError
-from annotations.history_view import excerpt
 from annotations.model import (
     QUOTE_TYPES,
     SPEAKER_KINDS,

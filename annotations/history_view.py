@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from annotations.change import LayerChange
+from annotations.display import excerpt
 from annotations.errors import SaywhoError
 from annotations.model import Layer, Quote, Speaker
 from annotations.store.journal import Journal, journal_path
@@ -54,12 +55,6 @@ def quote_number(layer: Layer, quote: Quote) -> int:
     return 1 + sum(
         1 for q in layer.quotes.values() if q.id != quote.id and (q.start, q.end, q.id) < key
     )
-
-
-def excerpt(text: str, width: int = 40) -> str:
-    """The start of ``text`` on one line, for a message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 # ------------------------------------------------------------------------------ changes in words

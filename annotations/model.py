@@ -344,6 +344,12 @@ _quote_fields = itemgetter(
 DEFAULT_STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unclear")
 
 
+def confidence_of(quote: Quote) -> float | None:
+    """The lowest per-field confidence of a quote (``None`` when it has none)."""
+    values = [v for v in quote.confidence.values() if isinstance(v, int | float)]
+    return min(values) if values else None
+
+
 @dataclass(frozen=True, slots=True)
 class StanceLabel:
     """One stance label with the key that sets it and optional example statements."""

@@ -20,13 +20,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Protocol, overload
+from typing import NamedTuple, Protocol, overload
 
 from annotations.errors import SaywhoError
-from annotations.model import Layer, Quote
-
-if TYPE_CHECKING:
-    from annotations.corpus_index import LayerSummary
+from annotations.layer_summary import LayerSummary, queue_key, summarize
+from annotations.model import Layer, Quote, confidence_of
 
 QueueItem = tuple[str, str]
 """One queue entry: ``(doc_id, quote_id)``."""
@@ -35,12 +33,6 @@ UNKNOWN_CONFIDENCE = 0.5
 """Where a quote without any confidence sorts: between sure and unsure suggestions."""
 
 FILTER_KEYS: tuple[str, ...] = ("type", "speaker", "stance", "status")
-
-
-def confidence_of(quote: Quote) -> float | None:
-    """The lowest per-field confidence of a quote (``None`` when it has none)."""
-    values = [v for v in quote.confidence.values() if isinstance(v, int | float)]
-    return min(values) if values else None
 
 
 def is_reviewed(quote: Quote | None) -> bool:
@@ -162,7 +154,6 @@ def document_rank(summary: LayerSummary, flt: QueueFilter) -> tuple[float, int, 
     """(rank, items, reviewed) of a document from its layer's summary: the least confidence
     among its quotes of the filter's status, type and stance (none: ``UNKNOWN_CONFIDENCE``),
     how many pass, how many of those are reviewed; ``None`` when none can pass."""
-    from annotations.corpus_index import queue_key
 
     if not flt.speakers_could_match(summary.speakers):
         return None
@@ -222,7 +213,6 @@ class _Summaries:
     """A ``QueueSource`` over layers read whole."""
 
     def __init__(self, layers: Mapping[str, Layer]) -> None:
-        from annotations.corpus_index import summarize
 
         self._summaries = {doc_id: summarize(layer) for doc_id, layer in layers.items()}
 

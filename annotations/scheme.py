@@ -22,7 +22,7 @@ from annotations.model import StanceLabel, StanceScheme
 from annotations.store import Project
 
 if TYPE_CHECKING:
-    from annotations.corpus_index import LayerSummary
+    from annotations.layer_summary import LayerSummary
 
 PENDING_RENAME = "pending_label_rename"
 """The setting that notes a label rename under way, so an interrupted one can be finished."""

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annotations.corpus_index import NO_STANCE, LayerSummary, summarize
 from annotations.errors import DamagedFileError
+from annotations.layer_summary import NO_STANCE, LayerSummary, summarize
 from annotations.model import Layer, Speaker
 from annotations.registry import CorpusSpeaker, register_speaker, speaker_key
 from annotations.store import DocumentInfo, Project

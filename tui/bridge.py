@@ -31,7 +31,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -46,6 +45,7 @@ from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
 from annotations.session import Session
 from annotations.store import EditReceipt
+from tui.outcome import Outcome
 from tui.plain import say
 from tui.quote_feed import QuoteFeed
 from tui.stance_feed import StanceFeed
@@ -57,31 +57,6 @@ if TYPE_CHECKING:
     from annotations.registry import CorpusSpeaker
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one queued change."""
-
-    op: str  # "edit" | "undo" | "redo" | "change"
-    what: str
-    edit: Edit | None = None
-    receipt: EditReceipt | None = None
-    layer: Layer | None = None  # the touched layer as saved (edits, undo, redo)
-    result: Any = None
-    error: SaywhoError | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the change reached the disk."""
-        return self.error is None
-
-    @property
-    def doc_id(self) -> str | None:
-        """The document the change touched, if it was a layer edit."""
-        if self.receipt is not None:
-            return self.receipt.doc_id
-        return self.edit.doc_id if self.edit is not None else None
 
 
 class SaveState(NamedTuple):

@@ -51,7 +51,7 @@ from annotations.session import Session
 
 if TYPE_CHECKING:
     from annotations.change import LayerChange
-    from tui.bridge import Outcome
+    from tui.outcome import Outcome
 
 REFIT = "refit"
 RESUGGEST = "resuggest"  # the rules again (learning switched off), no refit

@@ -25,7 +25,7 @@ from annotations.formats.export_common import (
     quote_annotator,
     speaker_fields,
 )
-from annotations.review import confidence_of
+from annotations.model import confidence_of
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",

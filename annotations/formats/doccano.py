@@ -69,8 +69,7 @@ from annotations.formats.export_common import (
     quote_annotator,
 )
 from annotations.formats.interchange import build_layer
-from annotations.model import QUOTE_STATUSES, QUOTE_TYPES, Document, Layer
-from annotations.review import confidence_of
+from annotations.model import QUOTE_STATUSES, QUOTE_TYPES, Document, Layer, confidence_of
 
 QUOTE_LABEL = "QUOTE"
 SPEAKER_LABEL = "SPEAKER"

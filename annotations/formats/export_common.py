@@ -3,7 +3,7 @@ UTF-16 offsets (for tools written in Java or JavaScript), the quote's speaker fi
 behind a quote (``quote_annotator``), and the token helpers of the token-per-line formats
 (CoNLL, WebAnno), which must stay linear in the document however many quotes it has.
 
-A quote's confidence in every export is ``annotations.review.confidence_of``: the figure the
+A quote's confidence in every export is ``annotations.model.confidence_of``: the figure the
 TUI shows for the same quote, so a spreadsheet and the screen never disagree.
 """
 

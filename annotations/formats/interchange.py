@@ -24,8 +24,7 @@ from typing import Any
 from annotations.errors import SaywhoError
 from annotations.formats import schema
 from annotations.formats.export_common import quote_annotator
-from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker
-from annotations.review import confidence_of
+from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker, confidence_of
 
 
 def document_to_interchange(

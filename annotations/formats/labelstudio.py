@@ -96,8 +96,9 @@ from annotations.model import (
     Layer,
     Quote,
     Speaker,
+    confidence_of,
 )
-from annotations.review import confidence_of, is_reviewed
+from annotations.review import is_reviewed
 
 
 def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> str:

@@ -24,7 +24,7 @@ from annotations.stance.adapt import classify, is_label
 from annotations.stance.types import FitReport, StanceExample, StanceItem, StanceSuggestion
 
 if TYPE_CHECKING:
-    from annotations.corpus_index import LayerSummary
+    from annotations.layer_summary import LayerSummary
 
 Key = tuple[str, str]  # (doc_id, quote_id)
 ReadLayer = Callable[[str], Layer]

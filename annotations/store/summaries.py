@@ -1,7 +1,7 @@
 """The corpus index: one summary per document and layer file, kept by the layer write path.
 
 The library, the review queue and the CLI's counts read these summaries instead of the layers
-(``annotations.corpus_index`` holds the rules; ``summary_file`` the files). How it stays true:
+(``annotations.layer_summary`` holds the rule; ``summary_file`` the files). How it stays true:
 
 - **Written with the layer.** ``LayerStore`` calls ``record`` after every write of a layer file
   (an edit, an undo, an import, stored suggestions, an adjudication), under the lock it holds on
@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotations.errors import InputError
+from annotations.layer_summary import EMPTY, LayerSummary, summarize
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer
 from annotations.store.lock import folder_lock
 from annotations.store.summary_file import (
@@ -47,7 +48,6 @@ from annotations.store.summary_file import (
 )
 
 if TYPE_CHECKING:
-    from annotations.corpus_index import LayerSummary
     from annotations.store.documents import DocumentList
     from annotations.store.folder import ProjectFolder
     from annotations.store.layers import LayerStore
@@ -197,8 +197,6 @@ class SummaryIndex:
 
     def view_summary(self, doc_id: str, layer: str) -> LayerSummary:
         """The whole summary of ``layer`` of the document (rebuilt when it does not read)."""
-        from annotations.corpus_index import EMPTY, LayerSummary
-
         table = self.table
         row = _view_row(table, doc_id, layer)
         if row is None:
@@ -299,8 +297,6 @@ class SummaryIndex:
 
 
 def _entry(doc_id: str, name: str, identity: Identity, layer: Layer) -> Entry:
-    from annotations.corpus_index import summarize
-
     summary = summarize(layer, name)
     return Entry(doc_id, name, identity, summary.quotes, summary.reviewed,
                  summary.suggested_unrated, summary.suggested_least, summary.encode())

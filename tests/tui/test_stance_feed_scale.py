@@ -71,7 +71,7 @@ async def test_opening_a_document_reads_only_it_and_the_labelled_layers(
 
 
 def test_which_summaries_may_hold_labels() -> None:
-    from annotations.corpus_index import LayerSummary, QuoteGroup
+    from annotations.layer_summary import LayerSummary, QuoteGroup
     from annotations.stance.suggester import may_hold_labels
 
     def summary(*groups: tuple[str, str]) -> LayerSummary:

@@ -4,8 +4,13 @@
   a function counts: it still ties the domain to the UI toolkit).
 - ``annotations/store/`` only stores: it never imports ``annotations.detect`` (the session runs
   the detector and hands the store its suggestions).
+- ``annotations/store/`` never imports what reads through a session (the session, the corpus
+  index's view, the review queue, statistics, team rules, the learned model, history in
+  words): the rule of what a layer comes to is ``annotations.layer_summary``, below both.
 - ``tui/screens/`` and ``tui/widgets/`` never import ``tui/app.py``, not even under
   ``TYPE_CHECKING``: they hear about changes through events and messages.
+- No import circle at load time anywhere, and none at all inside ``tui/``: not even one held
+  together by imports inside functions or under ``TYPE_CHECKING`` (0.1's habit).
 
 Every import form counts: ``import x.y``, ``from x import y`` (``y`` may be a submodule),
 relative imports resolved against the file's package, and ``importlib.import_module("x")`` /
@@ -91,6 +96,16 @@ def test_domain_never_imports_textual() -> None:
 
 def test_store_never_imports_the_detector() -> None:
     assert violations(["annotations/store"], "annotations.detect") == []
+
+
+ABOVE_THE_STORE = ("annotations.session", "annotations.corpus_index", "annotations.review",
+                   "annotations.stats", "annotations.team", "annotations.learn",
+                   "annotations.history_view")
+
+
+@pytest.mark.parametrize("above", ABOVE_THE_STORE)
+def test_store_never_imports_what_reads_through_a_session(above: str) -> None:
+    assert violations(["annotations/store"], above) == []
 
 
 def test_screens_and_widgets_never_import_the_app() -> None:
@@ -247,3 +262,24 @@ def test_the_circle_check_finds_a_circle_and_skips_what_loads_later() -> None:
     assert import_circles(graph) == []
     graph["p.b"] = load_time_imports("from .c import Y\n", "p.b", known)
     assert import_circles(graph) == [["p.a", "p.b", "p.c"]]
+
+
+def test_no_import_circle_inside_the_tui_at_any_depth() -> None:
+    """Lazy and ``TYPE_CHECKING`` imports count here: a circle they hold together is still one
+    (0.1's app and screens; later the session bridge and the quote feed over ``Outcome``)."""
+    files = sorted((REPO / "tui").rglob("*.py"))
+    names = {module_name(f, REPO): f for f in files}
+    graph = {name: {m for m, _ in imports_of(path.read_text(encoding="utf-8"), name,
+                                            is_package=path.name == "__init__.py")
+                    if m in names and m != name and not name.startswith(m + ".")}
+             for name, path in names.items()}
+    assert import_circles(graph) == []
+
+
+def test_the_any_depth_check_counts_type_checking_imports() -> None:
+    a = "from tui.b import B\n"
+    b = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from tui.a import A\n"
+    names = {"tui.a": a, "tui.b": b}
+    graph = {n: {m for m, _ in imports_of(src, n) if m in names and m != n}
+             for n, src in names.items()}
+    assert import_circles(graph) == [["tui.a", "tui.b"]]

@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from annotations import team
-from annotations.corpus_index import DocSummary, LayerSummary, QuoteGroup, summarize
+from annotations.corpus_index import DocSummary
 from annotations.edits import (
     AcceptQuote,
     CreateSpeaker,
@@ -27,6 +27,7 @@ from annotations.edits import (
     SetQuoteType,
     SetStance,
 )
+from annotations.layer_summary import LayerSummary, QuoteGroup, summarize
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer
 from annotations.review import QueueFilter, ReviewQueue, build_queue, plan_queue
 from annotations.session import Session

@@ -19,8 +19,16 @@ import pytest
 from annotations.errors import InputError
 from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.export_common import DocLayer, quote_annotator
-from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker, layer_from_records
-from annotations.review import confidence_of
+from annotations.model import (
+    Cue,
+    Document,
+    Layer,
+    Mention,
+    Quote,
+    Speaker,
+    confidence_of,
+    layer_from_records,
+)
 from annotations.session import Session
 
 TEXT_A = (

@@ -26,8 +26,7 @@ from annotations.edits import AcceptQuote, RejectQuote, SetNote
 from annotations.errors import InputError
 from annotations.formats import interchange
 from annotations.formats.labelstudio import read_labelstudio
-from annotations.model import Document, Layer, Mention, Quote
-from annotations.review import confidence_of
+from annotations.model import Document, Layer, Mention, Quote, confidence_of
 from annotations.session import Session
 from tests.conftest import ARTICLE, fixed_detect, sample_layer
 from tui.cli import main

@@ -28,9 +28,9 @@ from annotations.model import (
     Mention,
     Quote,
     Speaker,
+    confidence_of,
     layer_from_records,
 )
-from annotations.review import confidence_of
 from tests.conftest import PROPERTY_EXAMPLES
 
 ALPHABET = "ab é“”\"'.,\n\t\r🙂\u2028Zß"

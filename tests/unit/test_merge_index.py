@@ -11,8 +11,9 @@ import shutil
 from pathlib import Path
 
 from annotations import team
-from annotations.corpus_index import DocSummary, summarize
+from annotations.corpus_index import DocSummary
 from annotations.edits import AcceptQuote, RejectQuote, SetStance
+from annotations.layer_summary import summarize
 from annotations.merge import merge
 from annotations.model import Document
 from annotations.session import Session

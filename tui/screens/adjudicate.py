@@ -22,15 +22,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from annotations.adjudication import Unit, Version, adopt, units
-from annotations.display import visible, visible_line
+from annotations.display import excerpt, visible, visible_line
 from annotations.edits import AdoptQuote, AdoptQuotes, EditContext, LayerChange
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Document, Layer, Quote
 from tui.actions import ADJUDICATE, bindings
-from tui.bridge import Outcome, SessionBridge
+from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
+from tui.outcome import Outcome
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
@@ -38,7 +39,7 @@ from tui.widgets.rowlist import RowList
 from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
 
-EXCERPT = 60
+EXCERPT = 60  # characters of a unit's text on its row (then an ellipsis)
 
 
 def annotator_layers(names: list[str]) -> list[str]:
@@ -172,8 +173,7 @@ class AdjudicateScreen(SaywhoScreen):
         pick = chosen_layer(unit, self.final)
         row.append(f"{self.names.index(pick) + 1 if pick in self.names else ' '} ", "bold")
         text = self.doc.text if self.doc else ""
-        excerpt = visible(" ".join(text[unit.start:unit.end].split()))
-        row.append(excerpt[:EXCERPT] + ("…" if len(excerpt) > EXCERPT else ""))
+        row.append(visible(excerpt(text[unit.start : unit.end], EXCERPT + 1)))
         diff = unit.differences()
         if diff:
             row.append(f"  [{', '.join(diff)}]", "dim")

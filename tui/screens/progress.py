@@ -25,7 +25,8 @@ from annotations.events import DocumentsAdded, Event
 from annotations.live import LiveEvent, TeamProgressChanged
 from annotations.progress import AnnotatorProgress, TeamProgress, team_progress
 from tui.actions import PROGRESS, bindings
-from tui.bridge import Outcome, SessionBridge
+from tui.bridge import SessionBridge
+from tui.outcome import Outcome
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import Banner, StatusBar

@@ -31,13 +31,21 @@ from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.learn.project import is_learned
 from annotations.live import LiveEvent
-from annotations.model import QUOTE_TYPES, SUGGESTIONS_LAYER, Document, Layer, Quote, StanceScheme
+from annotations.model import (
+    QUOTE_TYPES,
+    SUGGESTIONS_LAYER,
+    Document,
+    Layer,
+    Quote,
+    StanceScheme,
+    confidence_of,
+)
 from annotations.quote_filter import QuoteFilter
-from annotations.review import confidence_of
 from tui.actions import READER, bindings
-from tui.bridge import Outcome, SessionBridge
+from tui.bridge import SessionBridge
 from tui.keys import replace_bindings
 from tui.lazy import lazy_module
+from tui.outcome import Outcome
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.article import ArticleView

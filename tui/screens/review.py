@@ -38,9 +38,10 @@ from annotations.review import (
 )
 from annotations.session import Session
 from tui.actions import REVIEW, bindings
-from tui.bridge import Outcome, SessionBridge
+from tui.bridge import SessionBridge
 from tui.lazy import lazy_module
 from tui.messages import OpenDocument
+from tui.outcome import Outcome
 from tui.screens.library import verify_in_background
 from tui.screens.prompts import TextPrompt
 from tui.screens.reader import ReaderScreen

@@ -26,7 +26,8 @@ from annotations.display import visible, visible_line
 from annotations.model import StanceScheme
 from annotations.session import Session
 from tui.actions import SCHEME, bindings, reserved_keys
-from tui.bridge import Outcome, SessionBridge
+from tui.bridge import SessionBridge
+from tui.outcome import Outcome
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.screens.prompts import TextPrompt

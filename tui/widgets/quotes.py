@@ -15,9 +15,8 @@ from typing import Any
 from rich.text import Text
 
 from annotations.display import visible
-from annotations.model import Layer, Quote
+from annotations.model import Layer, Quote, confidence_of
 from annotations.quote_filter import QuoteFilter
-from annotations.review import confidence_of
 from tui.plain import plain
 from tui.widgets.colours import STATUS_GLYPH, STATUS_STYLE, TYPE_LETTER
 from tui.widgets.rowlist import RowList
