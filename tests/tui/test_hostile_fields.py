@@ -60,3 +60,29 @@ async def test_every_screen_neutralises_hostile_fields(tmp_path, run_app):
             await pilot.app.workers.wait_for_complete()
             await settle(pilot)
             assert_clean(pilot)
+
+
+async def test_prompts_opened_on_stored_text_paint_it_neutralised(tmp_path, run_app):
+    """The rename, note and stance-target prompts open on the stored value: a field painted it
+    raw (an OSC 52 in a name wrote the clipboard when ``R`` opened). The field still holds the
+    value as stored (what Enter would save)."""
+    from tui.widgets.field import TextField
+
+    folder = hostile_project(tmp_path / "proj")
+    async with run_app(folder, size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = 0
+        for _ in range(4):  # the first quotes: q1 holds the note, s1 the name
+            for key in ("R", "e", "I"):
+                await pilot.press(key)
+                await settle(pilot)
+                fields = list(pilot.app.screen.query(TextField))
+                if fields and HOSTILE in fields[0].value:
+                    opened += 1
+                    assert_clean(pilot)
+                await pilot.press("escape")
+                await settle(pilot)
+            await pilot.press("n")
+            await settle(pilot)
+        assert opened >= 3  # a name, a note and the target were each opened
