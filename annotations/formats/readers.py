@@ -404,12 +404,22 @@ def read_jsonl_bytes(
     yield from _read_jsonl_lines(data.splitlines(), source, max_bytes=max_bytes)
 
 
+HEAD_LINES = 10
+"""Unreadable lines before any readable one after which a file is taken for not JSONL at all:
+one message for the file instead of one per line (a binary or Latin-1 file named .jsonl)."""
+
+
 def _read_jsonl_lines(
     lines: Iterable[bytes], source: str, *, max_bytes: int
 ) -> Iterator[ReadResult]:
     """``read_jsonl_bytes`` over lines given one at a time: a UTF-8 BOM before the first is
-    dropped, blank lines are skipped, and a file with no other line is an empty file."""
+    dropped, blank lines are skipped, and a file with no other line is an empty file. Until a
+    line reads, the failures are held back: a NUL byte, or ``HEAD_LINES`` lines that do not
+    read, make one message for the whole file (it is not JSONL); once one line has read, each
+    bad line has its own message."""
     empty = True
+    readable = False
+    held: list[ReadResult] = []
     for number, line in enumerate(lines, start=1):
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors) is not JSON
@@ -417,7 +427,26 @@ def _read_jsonl_lines(
         if not line.strip():
             continue
         empty = False
-        yield _read_jsonl_line(line, where, source, max_bytes)
+        if not readable and b"\x00" in line:
+            yield ReadResult(source, error=f"{source}: binary file (NUL bytes), not JSONL")
+            return
+        result = _read_jsonl_line(line, where, source, max_bytes)
+        if readable:
+            yield result
+        elif result.error is None:
+            readable = True
+            yield from held
+            held.clear()
+            yield result
+        else:
+            held.append(result)
+            if len(held) == HEAD_LINES:
+                first = str(held[0].error).removeprefix(f"{source} ")
+                yield ReadResult(source, error=(
+                    f"{source}: not JSONL: none of its first {HEAD_LINES} lines is a document "
+                    f"({first})"))
+                return
+    yield from held
     if empty:
         yield ReadResult(source, error=f"{source}: empty file")
 
@@ -428,6 +457,12 @@ def _read_jsonl_line(line: bytes, where: str, source: str, max_bytes: int) -> Re
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return ReadResult(where, error=(
+                f"{where}: not valid UTF-8 (byte 0x{line[bad.start]:02x} at offset {bad.start} "
+                "of the line); convert the file to UTF-8 first"))
         return ReadResult(where, error=f"{where}: not JSON ({str(exc).splitlines()[0][:80]})")
     if not isinstance(record, dict):
         return ReadResult(where, error=f"{where}: not a JSON object")

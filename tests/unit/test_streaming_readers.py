@@ -118,3 +118,34 @@ def test_import_stores_documents_while_it_reads(
     assert code == 0
     assert read == len(read_when_detected) == 40
     assert read_when_detected[:3] == [1, 2, 3]  # one read, one detected, and so on
+
+
+def _errors(path: Path) -> tuple[list[str], int]:
+    results = list(read_documents([path]))
+    return [r.error for r in results if r.error], sum(1 for r in results if r.ok)
+
+
+def test_a_binary_file_named_jsonl_is_one_message(tmp_path: Path) -> None:
+    path = tmp_path / "noise.jsonl"
+    path.write_bytes(bytes(range(256)) * 400 + b"\n" + bytes(range(255, -1, -1)) * 400)
+    errors, ok = _errors(path)
+    assert ok == 0 and len(errors) == 1 and "binary" in errors[0] and "noise.jsonl" in errors[0]
+
+
+def test_a_latin1_jsonl_file_is_one_message_naming_the_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b"".join(
+        json.dumps({"id": f"d{i}", "text": "café, said Bob."}, ensure_ascii=False)
+        .encode("latin-1") + b"\n" for i in range(300)))
+    errors, ok = _errors(path)
+    assert ok == 0 and len(errors) == 1
+    assert "not JSONL" in errors[0] and "UTF-8" in errors[0] and "surrogate" not in errors[0]
+
+
+def test_bad_lines_before_the_first_good_one_each_get_their_message_once(tmp_path: Path) -> None:
+    good = [json.dumps({"id": f"g{i}", "text": "Bob said hi."}) for i in range(4)]
+    path = tmp_path / "head.jsonl"
+    path.write_text("{broken\n[1]\n" + "\n".join(good) + "\n\xff-free\n", encoding="utf-8")
+    errors, ok = _errors(path)
+    assert ok == 4
+    assert [e.split(":")[0] for e in errors] == [f"{path} line {n}" for n in (1, 2, 7)]
