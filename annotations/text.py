@@ -1,14 +1,17 @@
 """The one rule for paragraphs, sentences, words and tokens, as character offsets.
 
 Span moves (``textnav``), the token exports (WebAnno, CoNLL) and the detector all segment text
-here, so a sentence is the same stretch of text wherever it is used. A sentence ends at a line
-break, or after ``.``, ``!``, ``?`` or ``…`` (with any closing quote marks or brackets) when
-white space and then a word that does not start in lower case follow. A full stop does not end
-a sentence after a title (``Mr.``, ``Sen.``), an initial (``John F. Kennedy``) or ``e.g.``;
-after other abbreviations (``U.S.``, ``D.C.``, ``Inc.``, ``p.m.``, ``etc.``) it ends one only
-when a usual sentence opener (``The``, ``He``, ``“We``) follows, so "the U.S. Immigration and
-Customs Enforcement" is one sentence and "moved to the U.S. The next day" is two. Decimals
-(``3.5``) never match: a full stop must be followed by white space.
+here, so a sentence is the same stretch of text wherever it is used. A sentence ends at a blank
+line; at a line break, unless the line ends inside the sentence (an abbreviation that does not
+end one, or a word before a word in lower case: a hard-wrapped line); or after ``.``, ``!``,
+``?`` or ``…`` (with any closing quote marks or brackets) when white space and then a word that
+does not start in lower case follow. A full stop does not end a sentence after a title
+(``Mr.``, ``Sen.``), an initial (``John F. Kennedy``) or ``e.g.``; after other abbreviations
+(``U.S.``, ``D.C.``, ``Inc.``, ``p.m.``, ``etc.``), or after any of them with closing marks
+(``the U.S.’ Justice Department``), it ends one only when a usual sentence opener (``The``,
+``He``, ``“We``) follows, so "the U.S. Immigration and Customs Enforcement" is one sentence and
+"moved to the U.S. The next day" is two. Decimals (``3.5``) never match: a full stop must be
+followed by white space.
 """
 
 from __future__ import annotations
@@ -177,6 +180,8 @@ def sentences(
             continue
         nxt = _skip_space(text, cut, end)
         if m.group() == "\n":
+            if _joins_next_line(text, m.start(), nxt, end):
+                continue
             _add_trimmed(text, cur, m.start(), out)
             cur = nxt
             continue
@@ -192,16 +197,42 @@ def sentences(
     return out
 
 
+def _joins_next_line(text: str, at: int, nxt: int, end: int) -> bool:
+    """Whether the line break at ``at`` is only white space inside a sentence (``nxt``: the
+    next line's first character). A blank line always ends a sentence. A single break does not
+    when the line ends with terminal punctuation that did not end the sentence as a space would
+    not have ("backed by Mr.", "John F.": that was decided at the punctuation), or with a word
+    before a word in lower case (a hard-wrapped line)."""
+    if nxt >= end or "\n" in text[at + 1 : nxt]:
+        return False
+    j = at
+    while j > 0 and text[j - 1] in " \t\r":
+        j -= 1
+    while j > 0 and text[j - 1] in _AFTER_PUNCTUATION:
+        j -= 1
+    if j > 0 and text[j - 1] in ".!?…":
+        return True
+    return text[nxt].islower()
+
+
+_AFTER_PUNCTUATION = CLOSING_MARKS + ")]"
+
+
 def _full_stop(text: str, at: int, stop: int, nxt: int, end: int) -> bool:
-    """Whether the terminal punctuation ``text[at:stop]`` ends a sentence (``nxt``: next char)."""
+    """Whether the terminal punctuation ``text[at:stop]`` ends a sentence (``nxt``: next char).
+    A full stop closing an abbreviation or an initial keeps its rule when closing marks follow
+    it ("the U.S.’ Justice Department", "John F.) Kennedy"): with them, before a usual sentence
+    opener only, as for ``U.S.``."""
     if nxt < end and (text[nxt].islower() or text[nxt] in ",;:"):
         return False
-    if stop - at != 1 or text[at] != ".":
+    closed = stop - at > 1 and text[at] == "." and all(
+        c in _AFTER_PUNCTUATION for c in text[at + 1 : stop])
+    if not closed and (stop - at != 1 or text[at] != "."):
         return True
     abbreviation = abbreviation_before(text, at)
     if abbreviation is None:
         return True
-    if abbreviation in NON_FINAL_ABBREVIATIONS or len(abbreviation) == 1:
+    if not closed and (abbreviation in NON_FINAL_ABBREVIATIONS or len(abbreviation) == 1):
         return False
     while nxt < end and text[nxt] in OPENING_MARKS:
         nxt += 1

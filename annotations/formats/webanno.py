@@ -5,7 +5,8 @@ format", and its serializer ``Tsv3XSerializer``):
 
 - header ``#FORMAT=WebAnno TSV 3.3``, one ``#T_SP=`` line per custom span layer with its
   features, then two empty lines; each sentence is preceded by one empty line;
-- ``#Text=`` holds the sentence (text-escaped: backslash, tab, CR, control characters);
+- ``#Text=`` holds the sentence (text-escaped: backslash, tab, CR, control characters), one
+  such line per line of a sentence that runs over a line break;
 - token rows ``<sent>-<tok> TAB <begin>-<end> TAB <token>`` then one column per feature, each
   followed by a TAB. Offsets count **UTF-16 code units** (an emoji counts 2), as INCEpTION does;
 - ``_`` = no annotation on the token, ``*`` = annotation with an empty feature; values are
@@ -179,7 +180,9 @@ def document_to_tsv(text: str, layer: Layer, stance_target: str | None = None) -
     for sent_no, toks in enumerate(sents, 1):
         out.append("\n")
         first, last = toks[0][0], toks[-1][1]
-        out.append(f"#Text={escape_text(text[first:last])}\n")
+        # a sentence over a line break (a hard-wrapped line) is one #Text= line per line, as
+        # INCEpTION writes it and reads it back (joined by line breaks)
+        out.extend(f"#Text={escape_text(line)}\n" for line in text[first:last].split("\n"))
         for tok_no, (s, e) in enumerate(toks, 1):
             cols = [f"{sent_no}-{tok_no}", f"{u16(s)}-{u16(e)}", text[s:e]]
             here = by_token.get(i, [])

@@ -45,6 +45,11 @@ def split(text: str) -> list[str]:
         "John F. Kennedy and J. K. Rowling never met.",
         "Outlets, e.g. The Guardian, and wires, i.e. Reuters, quoted Apple Inc. Chief Tim Cook.",
         "Martin Luther King Jr. Day fell on No. 10 this year, as the U.K. Treasury said.",
+        "He criticised the U.S.’ Justice Department over it.",
+        "Mr. Smith (and John F.) Kennedy spoke in the U.S. on Monday.",
+        # hard-wrapped lines: a line break after an abbreviation is white space
+        "The plan was backed by Mr.\nSmith and by John F.\nKennedy Jr. of the U.S.\nImmigration.",
+        "The plan was\nbacked by all of them.",
     ],
 )
 def test_no_sentence_end_after_abbreviations_or_initials(text: str) -> None:
@@ -69,6 +74,10 @@ def test_real_ends() -> None:
         "She arrived at 9 a.m.", "“We will stay,” she said."]
     assert split("Headline without stop\n\nBody text. More") == [
         "Headline without stop", "Body text.", "More"]
+    assert split("Headline without stop\nThe body starts here.") == [
+        "Headline without stop", "The body starts here."]
+    assert split('He called it "fake"\nThe next day he left.\nThen Mr.\n\nNew paragraph.') == [
+        'He called it "fake"', "The next day he left.", "Then Mr.", "New paragraph."]
 
 
 def test_spans_are_offsets_into_the_text() -> None:
@@ -175,3 +184,30 @@ def test_the_three_users_share_one_rule() -> None:
     for gone in ("annotations.detect.segment", "annotations.formats.segment"):
         with pytest.raises(ModuleNotFoundError):
             __import__(gone)
+
+
+def test_conll_export_of_a_hard_wrapped_text_keeps_its_sentences_whole(tmp_path: Path) -> None:
+    text = ("The plan was backed by Mr.\nSmith and by John F.\nKennedy Jr. of the U.S.\n"
+            "Immigration office, officials said.\nThe vote is on Monday.")
+    doc = Document("wrapped", "Wrapped", text)
+    export("conll", [(doc, Layer("ana", {}, {}))], tmp_path / "out.conll")
+    found = _conll_sentences((tmp_path / "out.conll").read_text(encoding="utf-8"))
+    assert len(found) == 2
+    assert found[0].startswith("The plan was backed by Mr.") and found[1].startswith("The vote")
+
+
+def test_webanno_sentence_over_a_line_break_is_one_text_line_per_line(tmp_path: Path) -> None:
+    """INCEpTION writes (and reads back, joined by line breaks) one ``#Text=`` line per line
+    of a sentence; the strict reader rebuilds the text from them and checks every offset."""
+    from annotations.formats.webanno_read import parse_tsv
+
+    text = "The plan was backed by Mr.\nSmith, officials said.\nThe vote is on Monday."
+    found = DEFAULT_DETECTOR.detect(text)
+    layer = layer_from_records("ana", found.quotes, found.speakers)
+    export("webanno", [(Document("wrapped", "Wrapped", text), layer)], tmp_path / "wa")
+    [tsv] = list((tmp_path / "wa").glob("*.tsv"))
+    content = tsv.read_text(encoding="utf-8")
+    assert "#Text=The plan was backed by Mr.\n#Text=Smith, officials said.\n" in content
+    assert "\\n" not in content
+    parsed = parse_tsv(content, str(tsv))
+    assert parsed.text.startswith("The plan was backed by Mr.\nSmith, officials said.")
