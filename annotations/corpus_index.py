@@ -177,8 +177,13 @@ class CorpusView:
         return self._source.view_counts(doc_id, self.layer, at)
 
     def layer_summary(self, doc_id: str) -> LayerSummary:
-        """The summary of the layer on view."""
+        """The summary of the layer on view (an annotator's layer not stored yet: the
+        suggestions', which it starts as)."""
         return self._source.view_summary(doc_id, self.layer)
+
+    def has(self, doc_id: str) -> bool:
+        """True when the document's layer on view is stored (not only its suggestions)."""
+        return self._source.has(doc_id, self.layer)
 
     def suggested(self, doc_id: str) -> tuple[int, float | None, int]:
         """(suggested quotes, their least confidence, how many have none) of the layer."""

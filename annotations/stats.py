@@ -22,6 +22,7 @@ from annotations.registry import CorpusSpeaker, register_speaker, speaker_key
 from annotations.store import DocumentInfo, Project
 
 if TYPE_CHECKING:
+    from annotations.corpus_index import CorpusView
     from annotations.session import Session
 
 
@@ -61,13 +62,21 @@ def corpus_stats(
 ) -> dict[str, Any]:
     """Counts over one layer (default: the annotator's) of every readable document.
 
+    The annotator's own layer starts as the suggestions, so with ``layer`` None every document
+    counts; a layer named (``--layer gold``) counts only the documents that have it, and the
+    others are listed under ``missing`` (as ``export --layer`` leaves them out): a document
+    without a gold layer is not counted as its suggestions.
+
     Read from the corpus index (``LayerSummary``: quotes per status, type and stance, and each
     speaker's ``Voice``), checked against the layer files first; a document whose entry does
     not hold voices (written by an older saywho), or a source without an index, is read from
     its layer, one document at a time. ``progress`` hears each document counted.
     """
     name = layer or project.annotator
-    summary_of = _summaries(project, layer)
+    view = _view(project, layer)
+    summary_of = view.layer_summary if view is not None else None
+    stored = view.has if view is not None else (lambda d: project.has_layer(d, name))
+    missing: list[str] = []
     forget = getattr(project, "forget", None)
     per_doc = []
     status: Counter[str] = Counter()
@@ -78,6 +87,9 @@ def corpus_stats(
     damaged = []
     for doc_id in project.document_ids():
         try:
+            if layer is not None and not stored(doc_id):
+                missing.append(doc_id)
+                continue
             info = project.info(doc_id)
             summary = summary_of(doc_id) if summary_of is not None else None
             voices = summary.voices if summary is not None else None
@@ -155,16 +167,15 @@ def corpus_stats(
         "stance_by_speaker": {k: dict(v) for k, v in stance_by_speaker.items()},
         "per_document": per_doc,
         "damaged": damaged + list(project.damaged),
+        "missing": missing,
     }
 
 
-def _summaries(
-    project: Project | Session, layer: str | None
-) -> Callable[[str], LayerSummary] | None:
-    """Each document's summary of ``layer`` from the corpus index, checked against the layer
-    files first (a ``stat`` per file; what is stale is read again); ``None`` without one."""
+def _view(project: Project | Session, layer: str | None) -> CorpusView | None:
+    """The corpus index's view of ``layer``, checked against the layer files first (a ``stat``
+    per file; what is stale is read again); ``None`` for a source without an index."""
     view = getattr(project, "corpus_view", None)
     if view is None:
         return None
     project.verify_summaries(layer)  # type: ignore[union-attr]
-    return view(layer).layer_summary  # type: ignore[no-any-return]
+    return view(layer)  # type: ignore[no-any-return]

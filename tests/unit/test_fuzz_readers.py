@@ -160,6 +160,9 @@ class OneDocument:
     def layer(self, doc_id: str, name: str | None = None) -> Layer:
         return self.layer_
 
+    def has_layer(self, doc_id: str, name: str) -> bool:
+        return True
+
 
 def survives(layer: Layer) -> None:
     """The accepted layer through every consumer."""

@@ -163,8 +163,12 @@ def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 
 # --------------------------------------------------------------------------- stats
 def stats_of_layers(session: Session, layer: str | None) -> dict[str, Any]:
-    """The corpus statistics computed from every layer read whole (the old ``corpus_stats``)."""
-    pairs = [(d, session.layer(d, layer)) for d in session.document_ids()]
+    """The corpus statistics computed from every layer read whole (the old ``corpus_stats``):
+    a layer named counts only the documents that have it (the others are ``missing``), the
+    annotator's own (``None``) every document, as the suggestions it starts as."""
+    ids = session.document_ids()
+    missing = [] if layer is None else [d for d in ids if not session.has_layer(d, layer)]
+    pairs = [(d, session.layer(d, layer)) for d in ids if d not in missing]
     registry = build_registry(pairs)
     status: Counter[str] = Counter()
     types: Counter[str] = Counter()
@@ -196,7 +200,7 @@ def stats_of_layers(session: Session, layer: str | None) -> dict[str, Any]:
                       "documents": len(s.documents), "aliases": sorted(s.aliases)}
                      for s in speakers],
         "stance_by_speaker": {k: dict(v) for k, v in by_speaker.items()},
-        "per_document": per_doc, "damaged": [],
+        "per_document": per_doc, "damaged": [], "missing": missing,
     }
 
 
@@ -232,7 +236,8 @@ def test_stats_read_the_layers_of_index_entries_without_voices(
                         lambda self, d, n: replace(view_summary(self, d, n), voices=None))
     with reading(folder) as session, held_layers() as seen:
         assert corpus_stats(session, "ben") == expected
-    assert len(seen) >= N_DOCS and max(seen) <= 1  # every layer read, one at a time
+    assert 0 < expected["documents"] < N_DOCS  # some documents have no layer of ben's
+    assert len(seen) >= expected["documents"] and max(seen) <= 1  # read, one at a time
 
 
 # --------------------------------------------------------------------------- export
@@ -417,3 +422,17 @@ def test_a_progress_bar_only_on_a_terminal_stderr_never_on_stdout(
     argv = ["stats", "--json", "--project", str(folder), "--annotator", "ana"]
     assert cli_json(capsys, *argv) == expected
     assert ("counting" in err.getvalue()) is terminal
+
+
+def test_stats_of_a_named_layer_say_which_documents_it_does_not_cover(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``stats --layer ben`` counted a document without ben's layer as its suggestions (and
+    listed the detector's speakers as ben's); it is left out and said, as ``export`` says."""
+    with reading(folder) as session:
+        missing = [d for d in session.document_ids() if not session.has_layer(d, "ben")]
+    assert missing
+    assert main(["stats", "--project", str(folder), "--annotator", "ana", "--layer", "ben"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(missing)} documents have no layer ben ({missing[0]}" in out
+    assert "not counted" in out

@@ -95,3 +95,16 @@ def parse_counts(text: str, option: str) -> list[int]:
     if not counts or any(c <= 0 for c in counts):
         raise InputError(f"{option} takes positive whole numbers, not {text!r}")
     return sorted(set(counts))
+
+
+SHOWN_MISSING = 5  # how many ids of documents without a layer a summary names
+
+
+def missing_layer_clause(missing: list[str], layer_name: str, what_became: str) -> str:
+    """"N documents have no layer X (a, b, … 3 more): <what_became>": the one way ``export``
+    and ``stats`` say which documents a named layer does not cover."""
+    n = len(missing)
+    shown = ", ".join(visible_line(d) for d in missing[:SHOWN_MISSING])
+    more = f", … {n - SHOWN_MISSING} more" if n > SHOWN_MISSING else ""
+    have = "document has" if n == 1 else "documents have"
+    return f"{n} {have} no layer {visible_line(layer_name)} ({shown}{more}): {what_became}"

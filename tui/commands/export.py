@@ -46,11 +46,9 @@ from annotations.streaming import (
     held_objects_frozen,
     read_document,
 )
-from tui.commands._common import check_layer, open_session
+from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
-
-SHOWN_MISSING = 5  # how many ids of documents left out the summary names
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -193,14 +191,11 @@ def _export_jsonl(
 
 def _missing_line(missing: list[str], layer_name: str, *, filled: bool) -> str:
     """The summary's clause about documents without the layer."""
-    n = len(missing)
-    shown = ", ".join(visible_line(d) for d in missing[:SHOWN_MISSING])
-    more = f", … {n - SHOWN_MISSING} more" if n > SHOWN_MISSING else ""
-    have = "document has" if n == 1 else "documents have"
-    clause = f"{n} {have} no layer {visible_line(layer_name)} ({shown}{more})"
     if filled:
-        return clause + ": exported from the suggestions, with the detector as origin"
-    return clause + ": left out (--include-missing suggestions exports their suggestions)"
+        return missing_layer_clause(
+            missing, layer_name, "exported from the suggestions, with the detector as origin")
+    return missing_layer_clause(
+        missing, layer_name, "left out (--include-missing suggestions exports their suggestions)")
 
 
 def _items(

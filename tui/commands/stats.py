@@ -15,7 +15,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.stats import corpus_stats
-from tui.commands._common import check_layer, open_session
+from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
 
 BAR_WIDTH = 30
@@ -48,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         layer = check_layer(session, args.layer)
         with document_progress("counting", len(session.document_ids())) as advance:
-            stats = corpus_stats(session, layer, progress=advance)
+            # your own layer (no --layer) counts every document, as the suggestions it
+            # starts as; a layer named counts only the documents that have it
+            stats = corpus_stats(session, None if args.layer is None else layer,
+                                 progress=advance)
     finally:
         session.close()
     if args.json:
@@ -64,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
             f"{stats['reviewed']}/{stats['total']} reviewed",
         )
     )
+    if stats["missing"]:
+        console.print(Text(missing_layer_clause(stats["missing"], stats["layer"],
+                                                "not counted")))
     speakers = stats["speakers"][: args.top]
     top = max((s["quotes"] for s in speakers), default=0)
     table = Table(title="quotes per speaker")

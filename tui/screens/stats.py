@@ -72,6 +72,10 @@ def summary(stats: dict[str, Any]) -> Text:
     text.append(f" · {stats['documents']} documents · {stats['quotes']} quotes"
                 f" · {len(stats['speakers'])} speakers"
                 f" · reviewed {stats['reviewed']}/{stats['total']}")
+    if stats.get("missing"):
+        n = len(stats["missing"])
+        text.append(f" · {n} {'document has' if n == 1 else 'documents have'} no such layer:"
+                    " not counted", "dim")
     for msg in stats["damaged"]:
         text.append(f"\n⚠ {visible(msg)}", "bold")
     return text
