@@ -69,6 +69,8 @@ else:  # loaded on first use: off the path to the first frame
 
 
 WIDE_SCREEN = 160  # columns from which the side panels take 40 % of the width
+SPEAKER_PANEL = 7  # the speakers panel's least height (five rows and its border)
+QUOTES_SHARE = 0.6  # of the side column the quote list keeps for its rows first
 PANEL_MODES = ("full", "narrow", "hidden")
 """The side panels' widths, in the order the panels key (``\\``) steps through them."""
 
@@ -147,8 +149,28 @@ class ReaderScreen(SaywhoScreen):
         yield from ()
 
     def on_resize(self, event: events.Resize) -> None:
-        """A wide terminal gives the side panels room (names whole, quote snippets)."""
+        """A wide terminal gives the side panels room (names whole, quote snippets); a tall
+        one gives the speakers the rows the quote list does not need."""
         self.set_class(event.size.width >= WIDE_SCREEN, "-wide")
+        self.call_after_refresh(self._fit_panels)
+
+    def _fit_panels(self) -> None:
+        """The speakers panel's height: every speaker's row when the quote list keeps the
+        rows its quotes need (up to ``QUOTES_SHARE`` of the column), never under
+        ``SPEAKER_PANEL`` (at 80x24 the quote list keeps its rows); the quote list takes the
+        rest. At 200x60 the seed's eight speakers showed five behind a scrollbar above thirty
+        empty quote rows."""
+        if not self.is_mounted:
+            return
+        quotes, speakers = self.query_one(QuoteList), self.query_one(SpeakerList)
+        column = self.query_one("#sidebar").size.height
+        free = column - self.query_one(StancePanel).outer_size.height
+        if free <= 0:
+            return
+        keep = min(len(quotes.rows) + 2, int(free * QUOTES_SHARE))
+        height = max(SPEAKER_PANEL, min(len(speakers.rows) + 2, free - keep))
+        if speakers.styles.height is None or speakers.styles.height.value != height:
+            speakers.styles.height = height
 
     def on_mount(self) -> None:
         """Load the document and show the first (or requested) quote; follow the bridge."""
@@ -275,6 +297,7 @@ class ReaderScreen(SaywhoScreen):
         article.set_quotes(self.quotes)
         self.query_one(QuoteList).show(self.quotes, layer, current)
         self.query_one(SpeakerList).show(layer, self._speaker_order)
+        self._fit_panels()
         self._refresh_details()
         if scroll and current is not None:
             quote = layer.quotes[current]
@@ -488,6 +511,7 @@ class ReaderScreen(SaywhoScreen):
         self.article.update_quotes(self.quotes, spans)
         if reassigned:  # the speakers' counts changed (one may have no quote left)
             self.query_one(SpeakerList).show(layer, self._speaker_order)
+            self._fit_panels()
         self._refresh_details()
 
     def _positions(self) -> dict[str, int]:
