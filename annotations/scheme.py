@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from annotations.errors import InputError
-from annotations.model import StanceLabel, StanceScheme
+from annotations.model import Layer, StanceLabel, StanceScheme
 from annotations.store import Project
 
 if TYPE_CHECKING:
@@ -38,9 +38,20 @@ def label_usage(project: Project) -> Counter[str]:
     return counts
 
 
+def labels_outside(scheme: StanceScheme, layers: Iterable[Layer]) -> Counter[str]:
+    """How many quotes of ``layers`` carry each stance label ``scheme`` does not have (a gold
+    file or another tool's export coded with its own labels): kept as they are, but no key
+    assigns them until the scheme has them."""
+    known = set(scheme.names)
+    counts: Counter[str] = Counter()
+    for layer in layers:
+        counts.update(q.stance for q in layer.quotes.values() if q.stance and q.stance not in known)
+    return counts
+
+
 def layer_label_usage(summaries: Iterable[LayerSummary]) -> Counter[str]:
     """How many quotes carry each stance label in one layer, summed over its documents'
-    summaries (``annotations.corpus_index``: one per document, no layer read). Every quote
+    summaries (``annotations.layer_summary``: one per document, no layer read). Every quote
     counts, rejected ones too: the label is on it and a rename carries it."""
     counts: Counter[str] = Counter()
     for summary in summaries:

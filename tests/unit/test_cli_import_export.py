@@ -383,3 +383,21 @@ def test_exports_are_readable_by_others(tmp_path: Path) -> None:
         == 0
     )
     assert out.stat().st_mode & 0o044 == 0o044
+
+
+def test_a_layer_coded_with_labels_outside_the_scheme_is_kept_and_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = '"We will win," said Mayor Jo Li. "It is lost," said Bob Ray.'
+    quotes = [{"start": 1, "end": 13, "type": "direct", "speaker": "Jo Li", "stance": "pro"},
+              {"start": 33, "end": 44, "type": "direct", "speaker": "Bob Ray", "stance": "anti"}]
+    path = tmp_path / "coded.jsonl"
+    path.write_text(json.dumps({"id": "c", "text": text, "quotes": quotes}) + "\n",
+                    encoding="utf-8")
+    folder = str(tmp_path / "p")
+    assert main(["import", str(path), "--layer", "gold", "--project", folder]) == 0
+    notes = [ln for ln in capsys.readouterr().err.splitlines() if "scheme does not have" in ln]
+    assert len(notes) == 1 and "2 quote(s)" in notes[0] and "pro" in notes[0]
+    with Project.open(tmp_path / "p", "reader", read_only=True) as project:
+        stances = sorted(q.stance for q in project.layer("c", "gold").quotes.values())
+    assert stances == ["anti", "pro"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from annotations.formats.readers import (
     read_documents,
 )
 from annotations.model import Document
+from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
 from tui.commands._common import open_session
@@ -150,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
     first = next(good, None)
     report = ImportReport()
     layer_failures: list[tuple[str, str]] = []
+    outside: Counter[str] = Counter()
     if first is not None:  # nothing read: no project folder is created for nothing
         session = open_session(args)
         try:
@@ -162,6 +165,10 @@ def run(args: argparse.Namespace) -> int:
                 kept = [r for r in layered if r.document is not None
                         and r.document.id not in refused]
                 layer_failures = _load_layers(session, kept, args.layer, replace=args.replace)
+                outside = labels_outside(session.scheme, (
+                    r.record["_layer"] for r in kept if r.record is not None
+                    and r.document is not None
+                    and r.document.id not in {d for d, _ in layer_failures}))
         finally:
             session.close()
     for _ in good:  # the rest after a refusal: every problem is still reported
@@ -173,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
         err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
+    _note_labels_outside(outside, err)
     table = Table(title="import", show_header=True)
     table.add_column("added", justify="right")
     table.add_column("unchanged", justify="right")
@@ -236,16 +244,30 @@ def _run_foreign(
                         unchanged += 1
                 except SaywhoError as exc:
                     problems.append(f"{item.source}: {exc.message}")
+        outside = labels_outside(session.scheme, (item.layer for item in loaded))
     finally:
         session.close()
     for message in problems:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
+    _note_labels_outside(outside, err)
     table = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
     for column in ("loaded", "unchanged", "refused"):
         table.add_column(column, justify="right")
     table.add_row(str(len(loaded)), str(unchanged), str(len(problems)))
     out.print(table)
     return 1 if problems else 0
+
+
+def _note_labels_outside(outside: Counter[str], err: Console) -> None:
+    """One note for the stance labels a loaded layer uses that the scheme does not have."""
+    if not outside:
+        return
+    shown = ", ".join(visible_line(name) for name, _ in outside.most_common(5))
+    more = f", … {len(outside) - 5} more" if len(outside) > 5 else ""
+    n = sum(outside.values())
+    err.print(f"note: {n} quote(s) carry stance labels the scheme does not have ({shown}{more}): "
+              "kept as they are; add them to the scheme (K in the reader) to assign them by key",
+              markup=False, soft_wrap=True)
 
 
 def _import(session: Session, good: Iterable[ReadResult], *, jobs: int = 1) -> ImportReport:
