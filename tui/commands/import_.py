@@ -180,7 +180,8 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
         err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
-    _note_labels_outside(outside, err)
+    if not args.quiet:  # a note, not a problem
+        _note_labels_outside(outside, err)
     table = Table(title="import", show_header=True)
     table.add_column("added", justify="right")
     table.add_column("unchanged", justify="right")
@@ -249,7 +250,8 @@ def _run_foreign(
         session.close()
     for message in problems:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
-    _note_labels_outside(outside, err)
+    if not args.quiet:  # a note, not a problem
+        _note_labels_outside(outside, err)
     table = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
     for column in ("loaded", "unchanged", "refused"):
         table.add_column(column, justify="right")
