@@ -11,28 +11,27 @@ a layer comes to) and load a document's layers only when it is opened.
   (by default the annotator's own, which starts as the suggestions), the title and the
   annotator's status of the document (``annotations.team``'s rule: an explicit status wins,
   else "in progress" once the annotator's layer is stored, else "not started"); the library's
-  progress (``annotations.stats.DocStats``: reviewed = status other than suggested) is read
+  progress (``annotations.layer_summary.DocStats``: reviewed = status other than suggested) is read
   from it, so a layer read whole and its summary never disagree.
 - ``CorpusView`` answers for a whole corpus from the index without building an object per
   document until one is asked for: counts for the library's list and filters, a ``DocSummary``
   for a row on screen, and the numbers the review queue is ordered by.
 
-Pure rules: no Textual; the session (``Session.corpus_view``, ``Session.summaries``) builds
-views over the project's index.
+Pure rules: no Textual, no session; the session (``Session.corpus_view``,
+``Session.summaries``) opens views over its project's index with its annotator's statuses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from annotations.layer_summary import LayerSummary
+from annotations.layer_summary import DocStats, LayerSummary
+from annotations.store.statuses import IN_PROGRESS, NOT_STARTED
 
 if TYPE_CHECKING:
-    from annotations.session import Session
-    from annotations.stats import DocStats
-    from annotations.store import DocumentInfo
+    from annotations.store import DocumentInfo, Project
     from annotations.store.statuses import StoredStatus
 
 # ------------------------------------------------------------------------- one document
@@ -96,8 +95,6 @@ class DocSummary:
 def annotator_status(stored: StoredStatus | None, has_own_layer: bool) -> str:
     """``annotations.team.document_status``'s rule on what the index knows: an explicit status
     wins; else "in progress" once the annotator's layer is stored, else "not started"."""
-    from annotations.team import IN_PROGRESS, NOT_STARTED
-
     if stored is not None:
         return stored.status
     return IN_PROGRESS if has_own_layer else NOT_STARTED
@@ -210,9 +207,7 @@ class CorpusView:
                           self.status(doc_id), self.stored(doc_id))
 
     def stats(self, doc_id: str) -> DocStats:
-        """One document's review progress (``annotations.stats.DocStats``)."""
-        from annotations.stats import DocStats
-
+        """One document's review progress (``annotations.layer_summary.DocStats``)."""
         quotes, reviewed = self.counts(doc_id)
         return DocStats(doc_id, self.title(doc_id), quotes, reviewed)
 
@@ -221,79 +216,29 @@ class CorpusView:
         return self._source.view_totals(doc_ids, self.layer)
 
 
-def shown_layer(session: Session, layer: str | None) -> str:
+def shown_layer(annotator: str, layer: str | None) -> str:
     """The layer a view of ``layer`` shows (``None``: the annotator's own)."""
-    return layer or session.annotator
+    return layer or annotator
 
 
-def open_view(session: Session, layer: str | None = None) -> CorpusView:
-    """The index of ``session``'s project as its annotator sees ``layer`` (default: their
-    own). Documents the index knows nothing of (a new or deleted index) are rebuilt first from
-    their layer files; entries are otherwise trusted (``verify`` checks them)."""
-    from annotations.team import statuses
-
-    project = session.project
+def open_view(project: Project, annotator: str, layer: str | None = None,
+              explicit: Mapping[str, StoredStatus] | None = None) -> CorpusView:
+    """The index of ``project`` as ``annotator`` sees ``layer`` (default: their own), with
+    their ``explicit`` statuses (``Session.corpus_view`` reads them). Documents the index knows
+    nothing of (a new or deleted index) are rebuilt first from their layer files; entries are
+    otherwise trusted (``verify`` checks them)."""
     index = project.summary_index
     doc_ids = project.document_ids()
-    names = sorted({shown_layer(session, layer), session.annotator})
+    names = sorted({shown_layer(annotator, layer), annotator})
     index.ensure(doc_ids, names)
-    explicit = statuses(session).explicit.get(session.annotator, {})
-    return CorpusView(index, doc_ids, project.document_info, shown_layer(session, layer),
-                      session.annotator, explicit)
+    return CorpusView(index, doc_ids, project.document_info, shown_layer(annotator, layer),
+                      annotator, explicit or {})
 
 
-def verify(session: Session, layer: str | None = None,
+def verify(project: Project, annotator: str, layer: str | None = None,
            doc_ids: Sequence[str] | None = None) -> list[str]:
     """Check the index against the layer files (a ``stat`` per file) for ``doc_ids`` (default:
     every document) and rebuild what is stale; returns the documents whose entries changed."""
-    project = session.project
     ids = project.document_ids() if doc_ids is None else list(doc_ids)
-    names = sorted({shown_layer(session, layer), session.annotator})
+    names = sorted({shown_layer(annotator, layer), annotator})
     return project.summary_index.verify(ids, names)
-
-
-class IndexedLayerNames:
-    """``session`` for a report over the whole corpus (``annotations.progress``), with
-    ``layer_names`` answered by the corpus index instead of listing and opening every
-    document's folder. The index is checked against the files for ``layers`` first (a ``stat``
-    per file), and only those layers (and the suggestions) are named; everything else is the
-    session's own."""
-
-    def __init__(self, session: Session, layers: Sequence[str]) -> None:
-        from annotations.model import SUGGESTIONS_LAYER
-
-        self._session = session
-        names = [SUGGESTIONS_LAYER, *sorted(set(layers) - {SUGGESTIONS_LAYER})]
-        index = session.project.summary_index
-
-        def read(s: Session) -> dict[str, list[str]]:
-            index.verify(s.document_ids(), names)
-            return index.stored(names)
-
-        self._names = session.read(read)
-
-    def layer_names(self, doc_id: str) -> list[str]:
-        """The layers among those checked that the document has (suggestions first)."""
-        return list(self._names.get(doc_id, ()))
-
-    def has_layer(self, doc_id: str, name: str) -> bool:
-        """True when ``name`` is among the document's checked layers."""
-        return name in self._names.get(doc_id, ())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
-
-
-def indexed_layers(session: Session, layers: Sequence[str] | None = None) -> IndexedLayerNames:
-    """``IndexedLayerNames`` for ``layers`` (default: every layer the corpus index holds for
-    some document): which documents have which layer, from the index, each checked against
-    its file. A layer file the index has never seen (copied in by hand) is not named."""
-    if layers is None:
-        index = session.project.summary_index
-
-        def names(s: Session) -> list[str]:
-            index.ensure(s.document_ids(), [s.annotator])
-            return sorted(n for n, rows in index.refresh().rows.items() if rows)
-
-        layers = session.read(names)
-    return IndexedLayerNames(session, layers)

@@ -56,3 +56,9 @@ class AssignmentError(InputError):
     """An assignment cannot be planned as asked (no annotators, N above their number, ...)."""
 
     title = "Assignment"
+
+
+class SaveError(ProjectError):
+    """A change could not be written (disk full, permission refused); nothing was torn."""
+
+    title = "Not saved"

@@ -267,3 +267,23 @@ def queue_key(least: float | None, unrated: int, unknown: float) -> float | None
     if unrated:
         values.append(unknown)
     return min(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class DocStats:
+    """One document's review progress in one layer: reviewed = status other than suggested."""
+
+    doc_id: str
+    title: str
+    quotes: int
+    reviewed: int
+
+    @property
+    def done(self) -> bool:
+        """Every quote reviewed (and there is at least one)."""
+        return self.quotes > 0 and self.reviewed == self.quotes
+
+    @classmethod
+    def of(cls, doc_id: str, title: str, summary: LayerSummary) -> DocStats:
+        """A document's progress from its layer's summary; a title falls back to the id."""
+        return cls(doc_id, title or doc_id, summary.quotes, summary.reviewed)

@@ -24,8 +24,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from annotations.agreement import AgreementReport, agreement, summary_lines
-from annotations.corpus_index import IndexedLayerNames
 from annotations.errors import DamagedFileError, SaywhoError
+from annotations.indexed_layers import IndexedLayerNames
 from annotations.layer_summary import LayerSummary, stamp_time, summarize
 from annotations.model import Layer
 from annotations.team import DONE, IN_PROGRESS, NOT_STARTED, assignment, statuses

@@ -27,7 +27,13 @@ from annotations.detect.deadline import (
     DetectionTimeout,
     detection_budget,
 )
-from annotations.errors import InputError, ProjectError, ReadOnlyError, SaywhoError
+from annotations.errors import (
+    DamagedFileError,
+    InputError,
+    ReadOnlyError,
+    SaveError,
+    SaywhoError,
+)
 from annotations.events import (
     ChangeFailed,
     DocumentChanged,
@@ -48,6 +54,7 @@ from annotations.model import (
 )
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
 from annotations.store.positions import ReaderPosition, read_position, write_position
+from annotations.store.statuses import StoredStatus, read_statuses
 
 if TYPE_CHECKING:
     from annotations.corpus_index import CorpusView, DocSummary
@@ -57,12 +64,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Listener = Callable[[Event], None]
 Detect = Callable[[str], Layer]
-
-
-class SaveError(ProjectError):
-    """A change could not be written (disk full, permission refused); nothing was torn."""
-
-    title = "Not saved"
 
 
 def rule_detector() -> Detect:
@@ -294,7 +295,7 @@ class Session:
         from annotations.corpus_index import open_view
 
         with self._lock:
-            return open_view(self, layer)
+            return open_view(self.project, self.annotator, layer, self._own_statuses())
 
     def summaries(self, layer: str | None = None, *, verify: bool = True) -> list[DocSummary]:
         """One ``DocSummary`` per document, in project order: the layer's quote counts per
@@ -306,8 +307,8 @@ class Session:
 
         with self._lock:
             if verify:
-                verify_index(self, layer)
-            return list(open_view(self, layer))
+                verify_index(self.project, self.annotator, layer)
+            return list(open_view(self.project, self.annotator, layer, self._own_statuses()))
 
     def verify_summaries(
         self, layer: str | None = None, doc_ids: Collection[str] | None = None
@@ -318,7 +319,17 @@ class Session:
         from annotations.corpus_index import verify as verify_index
 
         with self._lock:
-            return verify_index(self, layer, None if doc_ids is None else list(doc_ids))
+            return verify_index(self.project, self.annotator, layer,
+                                None if doc_ids is None else list(doc_ids))
+
+    def _own_statuses(self) -> dict[str, StoredStatus]:
+        """This annotator's explicit document statuses; a damaged file reads as none (this
+        session's writable process moves it aside: it is that file's only writer)."""
+        try:
+            return read_statuses(self.folder, self.annotator,
+                                 move_aside_damaged=not self.read_only)
+        except DamagedFileError:
+            return {}
 
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""

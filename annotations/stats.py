@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError
-from annotations.layer_summary import NO_STANCE, LayerSummary, summarize
+from annotations.layer_summary import NO_STANCE, DocStats, summarize
 from annotations.model import Layer, Speaker
 from annotations.registry import CorpusSpeaker, register_speaker, speaker_key
 from annotations.store import DocumentInfo, Project
@@ -24,26 +23,6 @@ from annotations.store import DocumentInfo, Project
 if TYPE_CHECKING:
     from annotations.corpus_index import CorpusView
     from annotations.session import Session
-
-
-@dataclass(frozen=True, slots=True)
-class DocStats:
-    """One document's review progress in one layer: reviewed = status other than suggested."""
-
-    doc_id: str
-    title: str
-    quotes: int
-    reviewed: int
-
-    @property
-    def done(self) -> bool:
-        """Every quote reviewed (and there is at least one)."""
-        return self.quotes > 0 and self.reviewed == self.quotes
-
-    @classmethod
-    def of(cls, doc_id: str, title: str, summary: LayerSummary) -> DocStats:
-        """A document's progress from its layer's summary; a title falls back to the id."""
-        return cls(doc_id, title or doc_id, summary.quotes, summary.reviewed)
 
 
 def document_stats(documents: Iterable[tuple[DocumentInfo, Layer]]) -> list[DocStats]:

@@ -41,6 +41,10 @@ from annotations.errors import (
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, now_iso
 from annotations.store.assignments import AssignmentsFile
 from annotations.store.statuses import (
+    DONE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    STORED_STATUSES,
     StoredStatus,
     read_comments,
     read_statuses,
@@ -52,10 +56,6 @@ from annotations.store.statuses import (
 if TYPE_CHECKING:
     from annotations.session import Session
 
-NOT_STARTED = "not-started"
-IN_PROGRESS = "in-progress"
-DONE = "done"
-STATUSES: tuple[str, ...] = (NOT_STARTED, IN_PROGRESS, DONE)
 RESERVED_NAMES = frozenset({SUGGESTIONS_LAYER, FINAL_LAYER})
 
 Assignment = Mapping[str, tuple[str, ...]]
@@ -355,8 +355,8 @@ def set_status(session: Session, doc_id: str, status: str | None) -> StatusChang
     so the status is derived again)."""
     if status == "auto":
         status = None
-    if status is not None and status not in STATUSES:
-        raise InputError(f"unknown status {status!r}: use {', '.join(STATUSES)} or auto")
+    if status is not None and status not in STORED_STATUSES:
+        raise InputError(f"unknown status {status!r}: use {', '.join(STORED_STATUSES)} or auto")
     _require_writable(session)
     session.info(doc_id)  # InputError for an unknown document
     stored, warning = write_status(session.folder, session.annotator, doc_id, status, now_iso())

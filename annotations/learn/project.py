@@ -30,18 +30,69 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from annotations.learn.types import ProjectModel, model_from_dict, model_to_dict
 from annotations.model import SUGGESTIONS_LAYER, Layer, Quote, now_iso
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from annotations.corpus_index import CorpusView
     from annotations.detect.suggestions import Suggestions
     from annotations.learn.apply import ProjectDetector
-    from annotations.session import Session
+    from annotations.model import Document
+
+T = TypeVar("T")
+
+
+class LearningSession(Protocol):
+    """What the project model needs of the session it serves (``annotations.session.Session``
+    is one; typed here so the model does not import the session that holds it): who annotates,
+    the project's folder and settings, reads under the session's lock, the corpus index's view
+    and a re-suggest of one document."""
+
+    @property
+    def annotator(self) -> str:
+        """Whose corrections the model learns from."""
+        ...
+
+    @property
+    def folder(self) -> Path:
+        """The project folder (the model is stored in it)."""
+        ...
+
+    @property
+    def read_only(self) -> bool:
+        """True when nothing may be written."""
+        ...
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The project's settings."""
+        ...
+
+    def read(self, fn: Callable[[Any], T]) -> T:
+        """Run ``fn`` on the session under its lock."""
+        ...
+
+    def document(self, doc_id: str) -> Document:
+        """A document of the project."""
+        ...
+
+    def layer(self, doc_id: str, name: str | None = None) -> Layer:
+        """A layer of a document (default: the annotator's own)."""
+        ...
+
+    def corpus_view(self, layer: str | None = None) -> CorpusView:
+        """The corpus index as the annotator sees ``layer``."""
+        ...
+
+    def resuggest(self, doc_id: str, fresh: Suggestions) -> int:
+        """Replace the untouched suggestions of a document; how many changed."""
+        ...
 
 LEARN_SETTING = "learn_quotes"
 INDEX_SLICE = 2000  # index entries read per hold of the session's lock
@@ -98,7 +149,7 @@ def learning_enabled(settings: dict[str, object]) -> bool:
 
 def is_corrected(view: CorpusView, doc_id: str) -> bool:
     """Whether the annotator corrected ``doc_id`` (see the module docstring), from the index."""
-    from annotations.team import DONE
+    from annotations.store.statuses import DONE
 
     if view.status(doc_id) == DONE:
         return True
@@ -133,7 +184,7 @@ class ProjectLearning:
     detector learns and stores models, but suggests with that detector).
     """
 
-    def __init__(self, session: Session, *, active: bool = True) -> None:
+    def __init__(self, session: LearningSession, *, active: bool = True) -> None:
         self._session = session
         self.active = active
         self._lock = threading.Lock()
@@ -222,7 +273,7 @@ class ProjectLearning:
         """Make ``refit``'s model the one suggestions use and store it for the annotator
         (a read-only session keeps it in memory only). A disk error raises ``SaveError``
         (the model is in use all the same)."""
-        from annotations.session import SaveError
+        from annotations.errors import SaveError
         from annotations.store.learned import StoredModel, write_model
 
         with self._lock:

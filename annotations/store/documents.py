@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import orjson
 
@@ -39,7 +39,29 @@ from annotations.store.folder import ProjectFolder, read_bytes, short_error
 from annotations.store.paths import safe_filename
 
 if TYPE_CHECKING:
-    from annotations.store.project_file import SharedFile
+    from contextlib import AbstractContextManager
+
+    from tinydb.table import Table
+
+
+class SharedFile(Protocol):
+    """What the document list needs of the shared project file
+    (``annotations.store.project_file.SharedFile``, which reads its rows with this module's
+    rules): its tables, a fresh read and a locked change."""
+
+    generation: int
+
+    def table(self, name: str) -> Table:
+        """A table of the file as last read."""
+        ...
+
+    def refresh(self) -> bool:
+        """Read the file again when another process changed it."""
+        ...
+
+    def change(self) -> AbstractContextManager[None]:
+        """Hold the file's lock for a read-modify-write."""
+        ...
 
 Classification = Literal["new", "unchanged", "conflict"]
 

@@ -34,7 +34,12 @@ from annotations.store.paths import safe_filename
 
 STATUS_DIR = "status"
 SCHEMA_VERSION = 1
-STORED_STATUSES: tuple[str, ...] = ("not-started", "in-progress", "done")
+NOT_STARTED = "not-started"
+IN_PROGRESS = "in-progress"
+DONE = "done"
+STORED_STATUSES: tuple[str, ...] = (NOT_STARTED, IN_PROGRESS, DONE)
+"""The statuses an annotator can set on a document (``annotations.team`` derives "in
+progress" for an edited layer without one)."""
 
 
 @dataclass(frozen=True, slots=True)

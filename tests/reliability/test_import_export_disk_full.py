@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from annotations.errors import SaveError
 from annotations.model import Document
-from annotations.session import SaveError, Session
+from annotations.session import Session
 from annotations.store import atomic
 from annotations.store.atomic import TEMP_SUFFIX
 from tests.conftest import ARTICLE, REPO, fixed_detect

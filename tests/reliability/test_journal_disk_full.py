@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from annotations.edits import SetNote, SetStance
-from annotations.session import SaveError, Session
+from annotations.errors import SaveError
+from annotations.session import Session
 from annotations.store import journal
 from annotations.store.atomic import TEMP_SUFFIX
 from annotations.store.journal import Journal

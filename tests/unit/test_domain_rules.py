@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from annotations.errors import InputError
+from annotations.layer_summary import DocStats
 from annotations.model import Layer, Quote, Speaker, layer_from_records
 from annotations.registry import (
     SpeakerCandidate,
@@ -31,7 +32,7 @@ from annotations.review import (
     queue_progress,
 )
 from annotations.scheme import set_label_key
-from annotations.stats import DocStats, document_stats
+from annotations.stats import document_stats
 from annotations.store import DocumentInfo, Project
 from tests.conftest import ARTICLE, sample_layer
 

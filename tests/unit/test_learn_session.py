@@ -14,10 +14,11 @@ import pytest
 
 from annotations import team
 from annotations.edits import AcceptQuote, SetSpan, SetStance
+from annotations.errors import SaveError
 from annotations.learn.apply import LEARNED
 from annotations.learn.project import describe
 from annotations.model import Layer
-from annotations.session import SaveError, Session
+from annotations.session import Session
 from annotations.store.learned import model_path
 from tests.learn_corpus import article, build, correct
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotations.edits import AcceptQuote, SetStance
-from annotations.errors import InputError, ReadOnlyError, SaywhoError
+from annotations.errors import InputError, ReadOnlyError, SaveError, SaywhoError
 from annotations.events import (
     ChangeFailed,
     DocumentsAdded,
@@ -21,7 +21,7 @@ from annotations.events import (
     SettingChanged,
 )
 from annotations.model import Document, Layer
-from annotations.session import SaveError, Session
+from annotations.session import Session
 from annotations.store import atomic
 from tests.conftest import ARTICLE, fixed_detect
 

@@ -67,7 +67,7 @@ def check_layer(session: Session, name: str | None) -> str:
         return session.annotator
     if name in (SUGGESTIONS_LAYER, session.annotator):
         return name
-    from annotations.corpus_index import IndexedLayerNames
+    from annotations.indexed_layers import IndexedLayerNames
     from annotations.streaming import each_document
 
     indexed = IndexedLayerNames(session, [name])  # the corpus index: a stat per file

@@ -34,10 +34,10 @@ from annotations.agreement import (
     choose_layers,
     summary_lines,
 )
-from annotations.corpus_index import indexed_layers
 from annotations.detect.parallel import default_jobs
 from annotations.display import safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
+from annotations.indexed_layers import indexed_layers
 from annotations.session import Session
 from annotations.streaming import (
     document_runs,

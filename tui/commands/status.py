@@ -19,7 +19,7 @@ from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
 from tui.commands._common import open_session
 
-CHOICES = (*team.STATUSES, "auto")
+CHOICES = (*team.STORED_STATUSES, "auto")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -3,7 +3,7 @@
 Drawn from the corpus index alone (``Session.corpus_view``, ``annotations.corpus_index``): no
 layer is read until a document is opened, so opening the library costs about the same at
 100,000 documents as at 1,000. The list builds a row only when it comes into view; the progress
-rule (what counts as reviewed, what is done) is the domain's (``annotations.stats.DocStats``,
+rule (what counts as reviewed, what is done) is the domain's (``annotations.layer_summary.DocStats``,
 read from the index). The index is trusted for the first frame and checked against the layer
 files in a thread afterwards (``verify_in_background``); what it finds stale is rebuilt and the
 list redrawn. The screen follows saved edits and imports through the bridge (also imports by
@@ -29,9 +29,9 @@ from annotations.corpus_index import CorpusView
 from annotations.display import visible
 from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
+from annotations.layer_summary import DocStats
 from annotations.live import LiveEvent, TeamProgressChanged
 from annotations.session import Session
-from annotations.stats import DocStats
 from annotations.store.collector import freeze_held_once
 from tui.actions import LIBRARY, bindings
 from tui.bridge import SessionBridge
