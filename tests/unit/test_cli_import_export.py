@@ -401,3 +401,23 @@ def test_a_layer_coded_with_labels_outside_the_scheme_is_kept_and_said_once(
     with Project.open(tmp_path / "p", "reader", read_only=True) as project:
         stances = sorted(q.stance for q in project.layer("c", "gold").quotes.values())
     assert stances == ["anti", "pro"]
+
+
+def test_import_next_to_an_open_session_of_the_same_annotator(tmp_path: Path) -> None:
+    """The README's promise: a second saywho of the same annotator (a TUI left open, then
+    ``saywho import`` in another terminal, both under the login name) can still import. The
+    command checked the session's read-only flag (set by the other process's lock on the
+    annotator's layers) instead of the project's."""
+    from annotations.session import Session
+
+    folder = tmp_path / "p"
+    first = tmp_path / "a.txt"
+    first.write_text(GOOD, encoding="utf-8")
+    second = tmp_path / "b.txt"
+    second.write_text("Bob said the vote is on Monday.\n", encoding="utf-8")
+    assert main(["import", str(first), "--project", str(folder), "--annotator", "ana"]) == 0
+    with Session.open(folder, "ana") as held:  # the open TUI
+        assert not held.read_only
+        assert main(["import", str(second), "--project", str(folder), "--annotator", "ana"]) == 0
+    with Session.open(folder, "reader", read_only=True) as session:
+        assert len(session.document_ids()) == 2

@@ -156,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
     if first is not None:  # nothing read: no project folder is created for nothing
         session = open_session(args)
         try:
-            if session.read_only:
+            # another saywho of this annotator (an open TUI) leaves the import its shared files
+            if session.shared_read_only:
                 raise SaywhoError(session.read_only_reason or "project is read-only")
             report = _import(session, itertools.chain([first], good),
                              jobs=getattr(args, "jobs", 1))

@@ -1,15 +1,15 @@
 """LibraryScreen: the project's documents with review progress; search, filter, open.
 
 Drawn from the corpus index alone (``Session.corpus_view``, ``annotations.corpus_index``): no
-layer is read until a document is opened, so opening the library costs about the same at
-100,000 documents as at 1,000. The list builds a row only when it comes into view; the progress
-rule (what counts as reviewed, what is done) is the domain's (``annotations.layer_summary.DocStats``,
+layer is read until a document is opened, so opening the library costs about the same at 100,000
+documents as at 1,000. The list builds a row only when it comes into view; the progress rule
+(what counts as reviewed, what is done) is the domain's (``annotations.layer_summary.DocStats``,
 read from the index). The index is trusted for the first frame and checked against the layer
 files in a thread afterwards (``verify_in_background``); what it finds stale is rebuilt and the
 list redrawn. The screen follows saved edits and imports through the bridge (also imports by
-another process, which the live project reports). The annotator's assigned documents come
-first (``annotations.team.order_for``, marked ``●``), then the others; each row says the
-annotator's status of the document (not started, in progress, done).
+another process, which the live project reports). The annotator's assigned documents come first
+(``annotations.team.order_for``, marked ``●``), then the others; each row says the annotator's
+status of the document (not started, in progress, done).
 """
 
 from __future__ import annotations
