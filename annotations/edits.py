@@ -176,12 +176,13 @@ class SetSpan(Edit):
         if self.start >= self.end:
             raise SpanError("a quote cannot be empty")
         for other in layer.sorted_quotes():
+            # a move may keep an overlap it starts from (a quote nested in another, or one
+            # accepted again after a neighbour grew over it while it was rejected) but never
+            # run further into another live quote
             if (
                 other.id != quote.id
                 and other.status != "rejected"
-                and other.start < self.end
-                and self.start < other.end
-                and not (other.start < quote.end and quote.start < other.end)
+                and _overlap(self.start, self.end, other) > _overlap(quote.start, quote.end, other)
             ):
                 raise SpanError(
                     f"the span would run into another quote (“{excerpt(other.text)}”); "
@@ -193,6 +194,11 @@ class SetSpan(Edit):
 
     def describe(self) -> str:
         return f"span {self.start}-{self.end} on {self.quote_id}"
+
+
+def _overlap(start: int, end: int, other: Quote) -> int:
+    """How many characters of ``start``-``end`` lie in ``other``'s span."""
+    return max(0, min(end, other.end) - max(start, other.start))
 
 
 OPENING_MARKS = "\"“„«‘‚'"

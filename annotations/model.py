@@ -244,8 +244,19 @@ class Quote:
                                 f"to 1, got {value!r}")
 
     def with_span(self, text: str, start: int, end: int) -> Quote:
-        """A copy covering ``start``-``end`` of ``text`` (parts dropped), checked."""
-        moved = replace(self, start=start, end=end, text=text[start:end], parts=())
+        """A copy covering ``start``-``end`` of ``text``, checked. A split quote keeps its
+        parts: they are cut to the new span, the first starts at ``start`` and the last ends at
+        ``end`` (a word move changes only an outer edge; the attribution between the parts
+        stays out). One part left is a plain span."""
+        parts: tuple[tuple[int, int], ...] = ()
+        if self.parts:
+            kept = [(max(a, start), min(b, end)) for a, b in self.parts
+                    if min(b, end) > max(a, start)]
+            if len(kept) > 1:
+                kept[0] = (start, kept[0][1])
+                kept[-1] = (kept[-1][0], end)
+                parts = tuple(kept)
+        moved = replace(self, start=start, end=end, text=text[start:end], parts=parts)
         return moved.check(text)
 
     def to_dict(self) -> dict[str, Any]:

@@ -120,3 +120,37 @@ def test_invalid_edits_are_refused_with_a_message(project: Project, edit: Edit) 
         project.apply(edit)
     assert info.value.message
     assert not project.can_undo
+
+
+def test_a_span_never_runs_further_into_a_quote_accepted_after_it_grew_over_it(
+    project: Project,
+) -> None:
+    """Reject q2, grow q1 into it (allowed: q2 is rejected), accept q2 again: from there q1
+    may keep or shrink that overlap but never grow it (a word move swallowed all of q2)."""
+    q2 = project.layer("d0").quotes["q2"]
+    q1 = project.layer("d0").quotes["q1"]
+    project.apply(RejectQuote("d0", quote_id="q2"))
+    project.apply(SetSpan("d0", quote_id="q1", start=q1.start, end=q2.start + 3))
+    project.apply(AcceptQuote("d0", quote_id="q2"))
+    with pytest.raises(SpanError):
+        project.apply(SetSpan("d0", quote_id="q1", start=q1.start, end=q2.end))
+    project.apply(SetSpan("d0", quote_id="q1", start=q1.start + 1, end=q2.start + 3))  # kept
+    project.apply(SetSpan("d0", quote_id="q1", start=q1.start, end=q2.start + 1))  # shrunk
+    assert project.layer("d0").quotes["q1"].end == q2.start + 1
+
+
+def test_an_edge_move_on_a_split_quote_keeps_its_parts() -> None:
+    """A word move on a split quote dropped its parts, so the attribution between them became
+    quote text ("Police, Sinclair says, have no ...")."""
+    from annotations.model import Quote
+
+    text = '"Police," Sinclair says, "have no plan at all."'
+    a, b = text.index("Police"), text.index(",\" Sin")
+    c, d = text.index("have"), text.index('."')
+    quote = Quote("q1", a, d, text[a:d], "direct", parts=((a, b), (c, d)))
+    shorter = quote.with_span(text, a, d - 4)
+    assert shorter.parts == ((a, b), (c, d - 4))
+    longer = quote.with_span(text, a - 1, d)
+    assert longer.parts == ((a - 1, b), (c, d))
+    last_only = quote.with_span(text, c, d)
+    assert last_only.parts == () and last_only.text == text[c:d]
