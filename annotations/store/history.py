@@ -4,7 +4,8 @@ Every change is journaled first (who, when, before, after: an intent line, fsync
 written to its layer file, then reported saved. A kill between the two leaves an intent whose
 layer write may or may not have happened; the next open looks at the journal's last line only
 (every earlier intent was settled before the line after it was written: applied, or followed by a
-``void`` line) and, when the layer does not hold that intent's after-state, marks it ``void``.
+``void`` line) and, when the layer still holds that intent's before-state and not its
+after-state, marks it ``void``.
 A voided intent is no edit: undo, redo and ``entries`` ignore it. An edit that reached its layer
 file is therefore always in the journal, and undo after a restart undoes exactly the last edit
 that is on disk.
@@ -228,26 +229,31 @@ class History:
 
     def _reconcile(self, start: int) -> None:
         """Void the journal's last line when it is an intent (after ``start``, the checkpoint)
-        whose layer write did not happen: its layer does not hold the change's after-state."""
+        whose layer write did not happen: its layer still holds the change's before-state, not
+        its after-state. A layer that holds neither was changed past the journal's end (a
+        journal cut back by hand or by a disk): the intent stays an edit, as its layer shows."""
         last = self._journal.last()
         if last is None or last[0] < start or last[1] is None:
             return
         entry = last[1]
         if entry.get("op") not in _INTENT_OPS or not is_edit(entry):
             return
-        if self._holds(entry) is False:
+        if self._holds(entry) is False and self._holds(entry, before=True) is True:
             self._void(entry, write=self._writable)
 
-    def _holds(self, entry: dict[str, Any]) -> bool | None:
-        """Whether the entry's layer holds its change's after-state; None when it cannot be
-        told (a change that does not parse, a document not in the project, an unreadable file)."""
+    def _holds(self, entry: dict[str, Any], *, before: bool = False) -> bool | None:
+        """Whether the entry's layer holds its change's after-state (``before``: its
+        before-state); None when it cannot be told (a change that does not parse, a document
+        not in the project, an unreadable file)."""
         try:
             change = LayerChange.from_dict(entry["change"])
             layer = self._layers.get(entry["doc"], entry["layer"])
         except (SaywhoError, AttributeError, KeyError, TypeError, ValueError):
             return None
-        return all(layer.quotes.get(k) == v for k, v in change.quotes_after.items()) and all(
-            layer.speakers.get(k) == v for k, v in change.speakers_after.items()
+        quotes = change.quotes_before if before else change.quotes_after
+        speakers = change.speakers_before if before else change.speakers_after
+        return all(layer.quotes.get(k) == v for k, v in quotes.items()) and all(
+            layer.speakers.get(k) == v for k, v in speakers.items()
         )
 
     def _fold_from(self, start: int) -> bool:

@@ -307,3 +307,23 @@ def test_a_read_only_open_writes_no_checkpoint(tmp_path: Path) -> None:
     with Project.open(folder, "ann", read_only=True) as project:
         assert project.can_undo
     assert not (folder / "journal" / "ann.index").exists()
+
+
+def test_a_journal_cut_back_past_a_layer_write_voids_no_intact_edit(tmp_path: Path) -> None:
+    """Two stance-like edits on one quote, both on disk; then the journal loses its last line
+    (cut by hand or by a disk). The layer holds the second edit's state, so the first one's
+    after-state no longer matches: it was voided ("not applied") though it was applied. An
+    intent is voided only while its layer still holds its before-state."""
+    folder = tmp_path / "p"
+    with make_project(folder) as project:
+        project.apply(SetNote("d0", quote_id="q1", note="first"))
+        project.apply(SetNote("d0", quote_id="q1", note="second"))
+    path = folder / "journal" / "ann.jsonl"
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rstrip(b"\n").rfind(b"\n") + 1] + data[-40:-1])  # torn last
+    (folder / "journal" / "ann.index").unlink(missing_ok=True)
+    with Project.open(folder, "ann") as project:
+        assert [e["what"] for e in project.journal()] == ["note on q1"]
+        assert not [e for e in project.journal() if e.get("op") == "void"]
+        assert project.layer("d0").quotes["q1"].note == "second"
+        assert project.can_undo
