@@ -71,6 +71,7 @@ Studio writes the newest first) is read and the others are left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,12 +101,24 @@ from annotations.model import (
 )
 from annotations.review import is_reviewed
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, not even as a character reference."""
+
+
+def xml_value(value: str) -> str:
+    """``value`` as an XML attribute can hold it: a character XML 1.0 forbids (a control
+    character of a hostile label) becomes its control picture, as ``annotations.display``
+    shows it; every other character is kept (``quoteattr`` escapes the markup ones)."""
+    return _NOT_XML.sub(lambda m: chr(0x2400 + ord(m.group()) if ord(m.group()) < 0x20
+                                      else 0xFFFD), value)
+
 
 def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> str:
-    """The Label Studio labeling configuration matching the exported results."""
+    """The Label Studio labeling configuration matching the exported results (a label with a
+    character XML cannot hold is written with ``xml_value``: the file stays well-formed)."""
 
     def choices(name: str, values: Iterable[str]) -> str:
-        inner = "".join(f"    <Choice value={quoteattr(v)}/>\n" for v in values)
+        inner = "".join(f"    <Choice value={quoteattr(xml_value(v))}/>\n" for v in values)
         return (f'  <Choices name="{name}" toName="text" perRegion="true" choice="single">\n'
                 f"{inner}  </Choices>\n")
 

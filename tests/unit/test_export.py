@@ -448,3 +448,21 @@ def test_brat_reader_is_lenient_with_hand_made_files(tmp_path: Path) -> None:
     assert (quote.type, quote.status) == ("direct", "accepted")
     assert quote.speaker_mention is not None and quote.speaker_mention.text == "Bo"
     assert layer.speakers[quote.speaker_id].kind == "unknown"
+
+
+def test_labelstudio_config_stays_well_formed_with_a_hostile_label(tmp_path: Path) -> None:
+    """A stance label holding ESC was written raw into the labeling config: not XML at all
+    (an XML parser stopped at it). The config shows it with its control picture; the tasks
+    keep the label as stored (JSON can hold it)."""
+    from dataclasses import replace
+
+    hostile = "a\x1b[1mbold\u202e"
+    doc, layer = sample()[0]
+    quotes = {k: replace(q, stance=hostile) for k, q in layer.quotes.items()}
+    write_labelstudio([(doc, replace(layer, quotes=quotes))], tmp_path / "t.json")
+    config = ElementTree.fromstring((tmp_path / "t.config.xml").read_text("utf-8"))
+    values = [el.get("value") for el in config.iter("Choice")]
+    assert "a\u241b[1mbold\u202e" in values
+    tasks = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    dumped = json.dumps(tasks, ensure_ascii=False)
+    assert json.dumps(hostile, ensure_ascii=False)[1:-1] in dumped
