@@ -214,12 +214,16 @@ class SessionBridge:
                 severity="warning")
             if not self.pending:
                 self._set_save(self._settled.state, self._settled.message)
+        elif outcome.ok and outcome.receipt is None and outcome.op in ("undo", "redo"):
+            # nothing was written: say so once; the status bar keeps saying what is on disk
+            # (it said "✓ saved: nothing to undo")
+            say(self._owner, f"Nothing to {outcome.what}.", timeout=2)
+            if not self.pending:
+                self._set_save(self._settled.state, self._settled.message)
         elif outcome.ok:
             what = outcome.what
             if outcome.receipt is not None and outcome.op in ("edit", "undo", "redo"):
                 what = self._in_words(outcome)
-            elif outcome.op in ("undo", "redo"):
-                what = f"nothing to {what}"
             elif isinstance(outcome.result, int) and outcome.op == "change":
                 what += f" ({outcome.result} quotes)"
             if self.pending:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pilot_helpers import settle
+from pilot_helpers import notices, settle
 from seedproject import DOC_ID, fixed_layer, open_project, saved_layer, seed_text
 
 
@@ -72,7 +72,8 @@ async def test_undo_acts_on_the_layer_in_view_only(folder, run_app):
         await settle(pilot)
         await pilot.press("l", "home", "enter", "u")  # back to tester, undo: nothing here
         await settle(pilot)
-        assert "nothing to undo" in pilot.app.bridge.save_state[1]
+        assert any("Nothing to undo" in n for n in notices(pilot.app))
+        assert "nothing to undo" not in pilot.app.bridge.save_state[1]  # not "✓ saved"
         assert saved_layer(folder, layer="bo").quotes["q1"].status == "accepted"
         await pilot.press("l", "down", "enter", "u")  # in bo: undone
         await settle(pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilot_helpers import settle
+from pilot_helpers import notices, settle
 from seedproject import build_project, saved_layer
 
 
@@ -249,7 +249,8 @@ async def test_undo_never_reaches_into_another_document(tmp_path, run_app):
         await settle(pilot)
         assert pilot.app.screen.doc_id == "extra-1"
         assert saved_layer(folder).quotes["q1"].status == "rejected"
-        assert "nothing to undo" in pilot.app.bridge.save_state.message
+        assert any("Nothing to undo" in n for n in notices(pilot.app))
+        assert "nothing to undo" not in pilot.app.bridge.save_state.message  # not "✓ saved"
         await pilot.press("escape", "up", "enter", "u")  # back in A: undone there
         await settle(pilot)
     assert saved_layer(folder).quotes["q1"].status == "suggested"
