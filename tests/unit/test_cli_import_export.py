@@ -421,3 +421,16 @@ def test_import_next_to_an_open_session_of_the_same_annotator(tmp_path: Path) ->
         assert main(["import", str(second), "--project", str(folder), "--annotator", "ana"]) == 0
     with Session.open(folder, "reader", read_only=True) as session:
         assert len(session.document_ids()) == 2
+
+
+def test_import_takes_export_s_name_for_the_interchange_jsonl(tmp_path: Path) -> None:
+    folder = project_with_gold_layer(tmp_path / "p")
+    out = tmp_path / "gold.jsonl"
+    assert main(["export", "--format", "jsonl", "--layer", "gold", "--out", str(out),
+                 "--project", folder]) == 0
+    again = str(tmp_path / "q")
+    assert main(["import", str(out), "--format", "jsonl", "--layer", "gold",
+                 "--project", again]) == 0
+    with Project.open(tmp_path / "q", "reader", read_only=True) as project:
+        assert project.document_ids() and all(
+            project.has_layer(d, "gold") for d in project.document_ids())

@@ -67,10 +67,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("auto", *IMPORT_FORMATS),
+        choices=("auto", *IMPORT_FORMATS, "jsonl"),
         default="auto",
         help="what the paths are (default: from the name: .json Label Studio, .tsv/.zip "
-        "WebAnno, .conll/.conllu CoNLL, .jsonl interchange or doccano by its first line)",
+        "WebAnno, .conll/.conllu CoNLL, .jsonl interchange or doccano by its first line); "
+        "jsonl is interchange, the name export gives it",
     )
     parser.add_argument(
         "--user",
@@ -201,6 +202,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _format_of(path: Path, chosen: str) -> str:
     """The format ``--format`` names, else the one the path's name says."""
+    if chosen == "jsonl":  # export's name for the interchange JSONL
+        return "interchange"
     if chosen != "auto":
         return chosen
     try:
