@@ -94,6 +94,8 @@ class History:
         self._end = 0
         self._last: Ref | None = None
         self._unindexed = 0
+        self.lost: str | None = None
+        """Why the journal no longer holds what its checkpoint says it held (None: it does)."""
         self._open()
 
     @property
@@ -203,10 +205,20 @@ class History:
         """The stacks from the checkpoint plus the journal lines after it; the last line
         reconciled with its layer file; a fresh checkpoint when the old one did not serve."""
         size = self._journal.size()
+        checkpoint = journal_index.load(journal_index.index_path(self._journal.path))
+        if checkpoint is not None and checkpoint.journal_size > size:
+            # the checkpoint was made from a longer journal: it was deleted or cut back
+            self.lost = (
+                f"the journal of {self._annotator} ({self._journal.path.name}) is "
+                + ("missing" if size == 0 else "shorter than when it was last closed")
+                + ": the history and undo of the edits it held are gone; the layers are as "
+                "they were saved")
         if size == 0:
+            if self.lost is not None and self._writable:  # said once: the next open is clean
+                with contextlib.suppress(OSError):
+                    journal_index.index_path(self._journal.path).unlink()
             return
         start = 0
-        checkpoint = journal_index.load(journal_index.index_path(self._journal.path))
         if checkpoint is not None and self._trusts(checkpoint, size):
             start = checkpoint.journal_size
             self._stacks = checkpoint.stacks

@@ -100,6 +100,8 @@ class Project:
             writable=not folder.read_only,
             everyone=folder.all_journals,
         )
+        if self._history.lost is not None:
+            folder.note_damage(self._history.lost)
 
     # ----------------------------------------------------------------- opening and closing
     @classmethod

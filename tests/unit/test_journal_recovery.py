@@ -327,3 +327,18 @@ def test_a_journal_cut_back_past_a_layer_write_voids_no_intact_edit(tmp_path: Pa
         assert not [e for e in project.journal() if e.get("op") == "void"]
         assert project.layer("d0").quotes["q1"].note == "second"
         assert project.can_undo
+
+
+def test_a_deleted_journal_is_said_once_and_the_layers_stay(tmp_path: Path) -> None:
+    """A journal deleted while its checkpoint stayed: the open said nothing, and the history
+    and undo were silently empty. Now one damage line says so, once; the layer is untouched."""
+    folder = tmp_path / "p"
+    with make_project(folder) as project:
+        project.apply(SetNote("d0", quote_id="q1", note="kept"))
+    (folder / "journal" / "ann.jsonl").unlink()
+    with Project.open(folder, "ann") as project:
+        assert any("journal of ann" in m and "missing" in m for m in project.damaged)
+        assert project.layer("d0").quotes["q1"].note == "kept"
+        assert not project.can_undo
+    with Project.open(folder, "ann") as project:
+        assert not any("journal" in m for m in project.damaged)
