@@ -246,7 +246,11 @@ def assignment(session: Session) -> dict[str, tuple[str, ...]]:
     A damaged ``assignments.json`` raises ``DamagedFileError`` (moved aside first unless the
     session is read-only).
     """
-    return _assignments_file(session).read(move_aside=not session.shared_read_only)
+    try:
+        return _assignments_file(session).read(move_aside=not session.shared_read_only)
+    except DamagedFileError as exc:
+        session.project.note_damage(exc.message)  # the TUI's banner says it like any damage
+        raise
 
 
 def assign(

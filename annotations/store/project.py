@@ -168,6 +168,11 @@ class Project:
         read-only)."""
         return self._folder.damaged
 
+    def note_damage(self, message: str) -> None:
+        """Add a damage message (a shared file a domain rule found damaged and moved aside)
+        to ``damaged``, once, so a UI says it as it says the others."""
+        self._folder.note_damage(message)
+
     # ----------------------------------------------------------------- settings and scheme
     @property
     def scheme(self) -> StanceScheme:
