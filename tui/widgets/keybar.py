@@ -28,13 +28,22 @@ class KeyBar(TextPanel):
         """Stop following."""
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the keys to the new width."""
+        if self.is_attached:
+            self._changed(self.screen)
+
     def _changed(self, screen: Screen[object]) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        """Draw the screen's shown keys, in order, as many as fit whole: a key is never shown
+        without its label (at 80 columns the review queue's last key showed as a bare ``⏎``)."""
+        width = self.size.width or 10_000
+        text = Text(no_wrap=True, overflow="crop")
         spots: list[tuple[int, int, str, object]] = []
         seen: set[str] = set()
         shown = [a for a in screen.active_bindings.values()
                  if a.binding.show and a.binding.description]
         shown.sort(key=lambda a: a.binding.action != "help")  # help first: always visible
+        pieces: list[tuple[str, str, str, object]] = []
         for active in shown:
             binding = active.binding
             if binding.action in seen:
@@ -42,13 +51,17 @@ class KeyBar(TextPanel):
             seen.add(binding.action)
             key = binding.key_display or self.app.get_key_display(binding)
             spec = spec_for(binding.id)
+            label = spec.short if spec and spec.short else _short(binding.description)
+            pieces.append((key, label, binding.action, active.node))
+        pieces.append(("^p", "palette", "app.command_palette", self.app))
+        for key, label, action, node in pieces:
+            cells = Text(f" {key}  {label} ").cell_len
+            if text.cell_len + cells > width:
+                break
             start = text.cell_len
             text.append(f" {key} ", "bold reverse")
-            text.append(f" {spec.short if spec and spec.short else _short(binding.description)} ")
-            spots.append((start, text.cell_len, binding.action, active.node))
-        text.append(" ^p ", "bold reverse")
-        text.append(" palette")
-        spots.append((text.cell_len - 12, text.cell_len, "app.command_palette", self.app))
+            text.append(f" {label} ")
+            spots.append((start, text.cell_len, action, node))
         self._spots = spots
         self.set(text)
 

@@ -1,0 +1,27 @@
+"""The footer shows as many keys as fit whole at the terminal's width: at 80 columns the review
+queue's last key showed as a bare ``⏎`` and the adjudication screen's as a bare ``x``, their
+labels cut off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilot_helpers import running
+from seedproject import build_project
+
+from tui.widgets.keybar import KeyBar
+
+
+async def test_every_key_in_the_footer_shows_with_its_label_at_80_columns(tmp_path: Path) -> None:
+    folder = build_project(tmp_path / "p")
+    async with running(folder, size=(80, 24)) as pilot:
+        for keys in ((), ("v",)):  # the reader, then the review queue
+            await pilot.press(*keys)
+            await pilot.pause()
+            bar = pilot.app.screen.query_one(KeyBar)
+            assert bar._spots, pilot.app.screen
+            assert all(end <= bar.size.width for _start, end, _action, _node in bar._spots)
+    async with running(folder, size=(200, 30)) as pilot:
+        await pilot.pause()
+        bar = pilot.app.screen.query_one(KeyBar)
+        assert bar._spots[-1][2] == "app.command_palette"  # room for every key and ^p
