@@ -51,9 +51,11 @@ class ReadResult:
 
 
 def read_documents(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, jsonl: bool = False
 ) -> Iterator[ReadResult]:
-    """Read every path (files, folders recursively, JSONL) in a stable order."""
+    """Read every path (files, folders recursively, JSONL) in a stable order; ``jsonl``: read
+    every file given by name as interchange JSONL, whatever its name ends with (``import
+    --format jsonl``)."""
     seen_ids: dict[str, int] = {}
     seen_lines = _SeenLines()
     seen_files: set[Path] = set()
@@ -82,7 +84,8 @@ def read_documents(
                     yield from _unique(_read_path(file, max_bytes), seen_ids, seen_lines)
         elif path.exists():
             if once(path):
-                yield from _unique(_read_path(path, max_bytes), seen_ids, seen_lines)
+                read = _read_jsonl_file(path, max_bytes) if jsonl else _read_path(path, max_bytes)
+                yield from _unique(_read_guarded(read, path), seen_ids, seen_lines)
         else:
             yield ReadResult(str(path), error=f"{path}: no such file or folder")
 
@@ -179,6 +182,14 @@ def _unique(
                 )
                 result = ReadResult(result.source, doc, record=result.record)
         yield result
+
+
+def _read_guarded(results: Iterator[ReadResult], path: Path) -> Iterator[ReadResult]:
+    """``results``, with an ``OSError`` while reading said as the path's last result."""
+    try:
+        yield from results
+    except OSError as exc:
+        yield ReadResult(str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
 
 
 def _read_path(path: Path, max_bytes: int) -> Iterator[ReadResult]:

@@ -428,8 +428,9 @@ def test_import_takes_export_s_name_for_the_interchange_jsonl(tmp_path: Path) ->
     out = tmp_path / "gold.jsonl"
     assert main(["export", "--format", "jsonl", "--layer", "gold", "--out", str(out),
                  "--project", folder]) == 0
+    renamed = out.rename(tmp_path / "gold.out")  # --format names it whatever its name
     again = str(tmp_path / "q")
-    assert main(["import", str(out), "--format", "jsonl", "--layer", "gold",
+    assert main(["import", str(renamed), "--format", "jsonl", "--layer", "gold",
                  "--project", again]) == 0
     with Project.open(tmp_path / "q", "reader", read_only=True) as project:
         assert project.document_ids() and all(

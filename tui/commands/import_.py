@@ -125,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     if args.layer is not None and not args.layer.strip():
         raise InputError("--layer needs a name")
     plain = [p for p in args.paths if p not in brat_folders]
-    results: Iterable[ReadResult] = read_documents(plain, max_bytes=int(args.max_mb * 1e6))
+    results: Iterable[ReadResult] = read_documents(
+        plain, max_bytes=int(args.max_mb * 1e6), jsonl=args.format in ("interchange", "jsonl"))
     layered: list[ReadResult] | None = None
     if args.layer:  # the layers load after the import: these inputs are kept (a gold file)
         layered = [_with_layer(r, args.layer) for r in results]
