@@ -23,6 +23,7 @@ from pathlib import Path
 
 from annotations.errors import InputError
 from annotations.model import Layer, sha256_text
+from annotations.store.paths import safe_filename
 
 # format name -> (module, reader function); imported when first used
 LAYER_READERS: dict[str, tuple[str, str]] = {
@@ -125,13 +126,21 @@ def read_foreign_layers(
 
 
 class _Texts(Mapping[str, str]):
-    """The project's texts by document id, each read when asked for."""
+    """The project's texts by document id, each read when asked for. A key may also be the
+    file stem saywho's exports give a document (``safe_filename``: an id such as
+    ``ggt:dev:1`` becomes a slug and a hash): a WebAnno folder saywho wrote names its files
+    so, and its TSV cannot carry the id itself."""
 
     def __init__(self, ids: Mapping[str, str], text_of: Callable[[str], str | None]) -> None:
         self._ids = ids
         self._text_of = text_of
+        self._by_stem: dict[str, str] | None = None
 
     def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self._ids:
+            if self._by_stem is None:
+                self._by_stem = {safe_filename(i).lower(): i for i in self._ids}
+            doc_id = self._by_stem.get(doc_id.lower(), doc_id)
         text = self._text_of(doc_id) if doc_id in self._ids else None
         if text is None:
             raise KeyError(doc_id)

@@ -435,3 +435,26 @@ def test_import_takes_export_s_name_for_the_interchange_jsonl(tmp_path: Path) ->
     with Project.open(tmp_path / "q", "reader", read_only=True) as project:
         assert project.document_ids() and all(
             project.has_layer(d, "gold") for d in project.document_ids())
+
+
+def test_a_webanno_folder_round_trips_documents_whose_ids_are_not_file_names(
+    tmp_path: Path,
+) -> None:
+    """Every shared gold id holds ':' ('ggt:dev:…'): the export names such a file with a slug
+    and a hash, and the import took that stem for the id and refused every document."""
+    text = 'The mayor said "we will keep going" on Monday.\n\nBob agreed with her.'
+    record = {"id": "gold:dev:1", "text": text,
+              "quotes": [{"start": 16, "end": 34, "type": "direct", "speaker": "The mayor"}]}
+    src = tmp_path / "g.jsonl"
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    folder = str(tmp_path / "p")
+    assert main(["import", str(src), "--layer", "gold", "--project", folder]) == 0
+    out = tmp_path / "wa"
+    assert main(["export", "--format", "webanno", "--layer", "gold", "--out", str(out),
+                 "--project", folder]) == 0
+    assert not (out / "gold:dev:1.tsv").exists()  # a slug and a hash, not the id
+    assert main(["import", str(out), "--format", "webanno", "--layer", "back",
+                 "--project", folder]) == 0
+    with Project.open(tmp_path / "p", "reader", read_only=True) as project:
+        back = project.layer("gold:dev:1", "back")
+        assert [(q.start, q.end) for q in back.quotes.values()] == [(16, 34)]
