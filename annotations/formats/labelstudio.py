@@ -113,6 +113,10 @@ def xml_value(value: str) -> str:
                                       else 0xFFFD), value)
 
 
+REGION_LABELS = ("Quote", "Speaker", "Cue")
+"""The span labels of the exported configuration: the only ones the reader takes."""
+
+
 def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> str:
     """The Label Studio labeling configuration matching the exported results (a label with a
     character XML cannot hold is written with ``xml_value``: the file stays well-formed)."""
@@ -130,8 +134,8 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> 
         "<View>\n"
         '  <Header value="Stance target: $stance_target"/>\n'
         '  <Labels name="label" toName="text">\n'
-        '    <Label value="Quote"/>\n    <Label value="Speaker"/>\n    <Label value="Cue"/>\n'
-        "  </Labels>\n"
+        + "".join(f'    <Label value="{name}"/>\n' for name in REGION_LABELS)
+        + "  </Labels>\n"
         '  <Relations>\n    <Relation value="said"/>\n    <Relation value="cue"/>\n'
         '    <Relation value="continues"/>\n  </Relations>\n'
         '  <Text name="text" value="$text"/>\n'
@@ -468,6 +472,13 @@ def _read_result(
                 links.setdefault(item["to_id"], {})[label] = item["from_id"]
         elif rid and value.get("start") is not None and value.get("end") is not None:
             if item["type"] == "labels" and value["labels"]:
+                if value["labels"][0] not in REGION_LABELS:
+                    # a region this reader would leave out: say so, lose no quote unsaid
+                    raise InputError(schema.one_line(
+                        f"{where}.result[{i}]: region label "
+                        f"{schema.shown(value['labels'][0])} is not one of "
+                        f"{', '.join(REGION_LABELS)} (the labels the exported configuration "
+                        "holds); rename it there, or remove the region"))
                 regions[rid] = (value["labels"][0], value["start"], value["end"], i,
                                 item["score"])
             elif item["type"] == "choices" and value["choices"]:

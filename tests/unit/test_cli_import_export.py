@@ -458,3 +458,23 @@ def test_a_webanno_folder_round_trips_documents_whose_ids_are_not_file_names(
     with Project.open(tmp_path / "p", "reader", read_only=True) as project:
         back = project.layer("gold:dev:1", "back")
         assert [(q.start, q.end) for q in back.quotes.values()] == [(16, 34)]
+
+
+def test_a_label_studio_region_with_a_label_saywho_does_not_read_is_said_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quote region relabelled "Foo" in Label Studio was left out with no word (604 of 605
+    quotes came back); the document is refused in one line naming the label."""
+    folder = project_with_gold_layer(tmp_path / "p")
+    out = tmp_path / "ls.json"
+    assert main(["export", "--format", "labelstudio", "--layer", "gold", "--out", str(out),
+                 "--project", folder]) == 0
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    result = (tasks[0].get("annotations") or tasks[0]["predictions"])[0]["result"]
+    region = next(r for r in result if r["type"] == "labels" and r["value"]["labels"] == ["Quote"])
+    region["value"]["labels"] = ["Foo"]
+    out.write_text(json.dumps(tasks), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(out), "--layer", "ls", "--project", folder]) == 1
+    errors = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("error")]
+    assert len(errors) == 1 and 'Foo' in errors[0] and "Quote, Speaker, Cue" in errors[0]
