@@ -150,6 +150,16 @@ async def test_find_in_the_document_then_next_previous_and_clear(folder: Path) -
         await pilot.pause()
         assert reader.finding is None and reader.current_id == "q5"
 
+        # a search with no hit ends the one before it: n was still walking the old hits and
+        # the status bar still named the old query
+        await pilot.press("slash", *"criminal", "enter")
+        await pilot.pause()
+        assert reader.finding is not None
+        await pilot.press("slash", *"no such words", "enter")
+        await pilot.pause()
+        assert reader.finding is None and reader.article.hits == []
+        assert "search" not in status.position
+
 
 async def test_hostile_titles_and_texts_reach_the_results_neutralised(tmp_path: Path) -> None:
     from seedproject import open_project

@@ -671,6 +671,8 @@ class ReaderScreen(SaywhoScreen):
         found = search.TextHits.of(self.doc.text, query)
         index = found.first_after(cursor)
         if index is None:
+            if self.finding is not None:  # the new search replaces the old one: n is next again
+                self.action_find_clear()
             say(self, f"No hit for “{query.strip()}” in this document.", title="Find",
                 severity="warning", timeout=3)
             return

@@ -215,7 +215,9 @@ class SearchScreen(SaywhoScreen):
             head = "type words to find in every document's text · Enter: results · Esc: close"
         else:
             count = f"{len(self.hits)}{'+' if len(self.hits) >= LIMIT else ''}"
-            head = f"“{query}”: {count} hits in {self.documents} documents"
+            hits = "hit" if len(self.hits) == 1 else "hits"
+            docs = "document" if self.documents == 1 else "documents"
+            head = f"“{query}”: {count} {hits} in {self.documents} {docs}"
             if self.running:
                 head += " · searching…"
             elif not self.hits:
