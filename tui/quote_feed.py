@@ -244,8 +244,10 @@ class QuoteFeed:
             elif refit is not None:
                 result = Learned(refit, report, describe(refit, report))
             elif what == RESUGGEST:
-                result = Learned(None, report, f"quote suggestions from the rules again: "
-                                 f"{report.changed} changed in {report.documents} documents")
+                docs = "document" if report.documents == 1 else "documents"
+                result = Learned(None, report, "learning from corrections is off (Z turns it on): "
+                                 f"quote suggestions from the rules again, {report.changed} "
+                                 f"changed in {report.documents} {docs}")
             elif report.changed:
                 result = Learned(None, report, f"project model: {report.changed} suggestions "
                                  "changed in this document")
