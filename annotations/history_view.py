@@ -18,7 +18,7 @@ journal of a hundred entries as on one of a hundred thousand.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -71,8 +71,20 @@ class _Names:
             return None
         key = (quote.start, quote.end, quote.id)  # all a number depends on
         if key not in self._numbers:  # a change names one or a few quotes, some twice
-            self._numbers[key] = quote_number(self.layer, quote)
+            if quote.id in self.layer.quotes:
+                self._numbers[key] = quote_number(self.layer, quote)
+            else:  # a removed quote: its number among the quotes it stood with
+                self._numbers[key] = quote_number(self._with_removed(), quote)
         return self._numbers[key]
+
+    def _with_removed(self) -> Layer:
+        """The layer with the quotes this change removed back in it: several quotes removed by
+        one step get the numbers they had ("quote 3 removed; quote 4 removed"), not one each
+        ("quote 3 removed; quote 3 removed")."""
+        assert self.layer is not None
+        removed = {qid: q for qid, q in self.change.quotes_before.items()
+                   if q is not None and self.change.quotes_after.get(qid, q) is None}
+        return replace(self.layer, quotes={**self.layer.quotes, **removed})
 
     def quote(self, quote: Quote) -> str:
         number = self.number(quote)

@@ -265,3 +265,20 @@ def test_the_first_page_costs_the_same_on_a_journal_of_100000_entries(tmp_path: 
     big_s, page = first_page(big)
     assert [e["id"] for e in page[:2]] == ["e99999", "e99998"] and len(page) == 40
     assert big_s < max(20 * small_s, 0.05), (big_s, small_s)
+
+
+def test_quotes_removed_by_one_step_keep_the_numbers_they_had() -> None:
+    """Undoing "adopt all agreed" removes many quotes at once; each was named by the number it
+    would get alone in what was left, so all of them read "quote 3 removed"."""
+    from annotations.change import LayerChange
+    from annotations.history_view import describe_change
+    from annotations.model import Layer, Quote
+
+    text = "abcdefghijklmnopqrstuvwxyz" * 3
+    quotes = {f"q{i}": Quote(f"q{i}", i * 5, i * 5 + 3, text[i * 5 : i * 5 + 3], "direct")
+              for i in range(1, 7)}
+    kept = {k: q for k, q in quotes.items() if k in ("q1", "q2")}
+    gone = {k: q for k, q in quotes.items() if k not in kept}
+    change = LayerChange(quotes_after=dict.fromkeys(gone), quotes_before=gone)
+    said = describe_change(change, Layer("final", kept, {}), undone=True)
+    assert said == "quote 3 removed; quote 4 removed; quote 5 removed; and 1 more"
