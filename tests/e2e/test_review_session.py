@@ -24,7 +24,7 @@ def test_search_filter_goto_quit_and_resume(tmp_path: Path, size: tuple[int, int
         tmux.wait_for("search the text")
         tmux.send("Philadelphia")
         tmux.send("Enter")
-        tmux.wait_for("hits in 1 documents")  # the results, with their snippets
+        tmux.wait_for("hits in 1 document")  # the results, with their snippets
         tmux.send("Enter")  # open the hit: the seed article, at the quote that holds it
         tmux.wait_for("Quotes")
         tmux.send("f")
