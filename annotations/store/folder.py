@@ -316,9 +316,11 @@ class ProjectFolder:
         except OSError as exc:
             # not damage: the system refused the read (permission, a folder in the way...).
             # Moving it aside and starting afresh would hide the annotations it holds.
+            mend = ("move it out of the way" if isinstance(exc, IsADirectoryError)
+                    else "fix its permissions")
             raise ProjectError(
                 f"cannot read {path.relative_to(self.path)}: {exc.strerror or exc}; "
-                "fix its permissions and open the project again"
+                f"{mend} and open the project again"
             ) from None
         except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
             raise self._damaged(

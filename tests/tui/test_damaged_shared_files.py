@@ -21,3 +21,34 @@ async def test_a_damaged_assignments_file_is_said_in_the_library_banner(tmp_path
         shown = " ".join(str(b.render()) for b in pilot.app.screen.query(Banner))
         assert "assignments.json" in shown and "moved aside" in shown
     assert list(folder.glob(f"{ASSIGNMENTS_NAME}.damaged-*"))
+
+
+async def test_a_layer_file_turned_into_a_folder_under_an_edit_is_said_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """Another process replaced the annotator's layer file with a folder; the next edit fails,
+    and re-reading the layer to show what is on disk raised in the UI thread: the app died
+    with a traceback. It now says why, once, and keeps running."""
+    import shutil
+
+    from pilot_helpers import notices, settle
+    from seedproject import ANNOTATOR, DOC_ID
+
+    from tui.screens.reader import ReaderScreen
+
+    folder = build_project(tmp_path / "p")
+    async with running(folder, size=(120, 30)) as pilot:
+        await pilot.press("a")  # the annotator's own layer file now exists
+        await settle(pilot)
+        own = folder / "annotations" / DOC_ID / f"{ANNOTATOR}.json"
+        assert own.is_file()
+        own.rename(tmp_path / "aside.json")
+        own.mkdir()
+        await pilot.press("n", "a")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReaderScreen)  # still running
+        said = " ".join(notices(pilot.app))
+        assert "is a directory" in said.lower() and "move it out of the way" in said
+        shutil.rmtree(own)
+        (tmp_path / "aside.json").rename(own)

@@ -534,8 +534,13 @@ class ReaderScreen(SaywhoScreen):
             return
         if outcome.receipt is not None and outcome.receipt.layer != self.layer_shown:
             return  # another layer of this document (adjudication, a layer switch)
-        if not outcome.ok:
-            self.set_layer(self.bridge.layer(self.doc_id), self.current_id)
+        if not outcome.ok:  # show what is on disk again, if it still reads
+            try:
+                layer = self.bridge.layer(self.doc_id)
+            except SaywhoError as exc:  # the layer file went bad since (another process)
+                say(self, exc.message, title=exc.title, severity="error")
+                return
+            self.set_layer(layer, self.current_id)
             return
         if outcome.op in ("undo", "redo") and outcome.layer is not None:
             touched = outcome.receipt.change.quote_ids if outcome.receipt else ()
