@@ -314,8 +314,15 @@ class _Ann:
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+_KNOWN_KIND = re.compile(r"^[TARN#]\d*\s")
+_KIND_NAMES = {"T": "text-bound (T)", "A": "attribute (A)", "R": "relation (R)",
+               "N": "normalization (N)", "#": "note (#)"}
+
+
 def parse_ann(content: str, where: str = "") -> _Ann:
-    """Parse brat standoff lines; unknown line kinds (events, equivalences) are skipped."""
+    """Parse brat standoff lines; other line kinds (events, equivalences) are skipped, and a
+    line of a kind saywho reads that does not parse refuses the file in one line (a quote
+    whose offsets were mangled was dropped in silence)."""
     ann = _Ann()
     for n, line in enumerate(content.removeprefix("\ufeff").split("\n"), 1):
         if not line.strip():
@@ -342,6 +349,10 @@ def parse_ann(content: str, where: str = "") -> _Ann:
             except ValueError:
                 data = None
             ann.notes[m.group(2)] = data if isinstance(data, dict) else {"note": m.group(3)}
+        elif _KNOWN_KIND.match(line):  # a kind saywho reads, garbled: never dropped unsaid
+            raise InputError(schema.one_line(
+                f"{where}:{n}: a {_KIND_NAMES[line[0]]} line saywho cannot read "
+                f"({schema.shown(line[:60])}): check its offsets and tabs"))
     return ann
 
 

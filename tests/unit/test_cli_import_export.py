@@ -478,3 +478,25 @@ def test_a_label_studio_region_with_a_label_saywho_does_not_read_is_said_not_dro
     assert main(["import", str(out), "--layer", "ls", "--project", folder]) == 1
     errors = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("error")]
     assert len(errors) == 1 and 'Foo' in errors[0] and "Quote, Speaker, Cue" in errors[0]
+
+
+def test_a_garbled_brat_line_refuses_its_document_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A text-bound line whose offsets were mangled ("Speaker -3 16") did not match and was
+    skipped as an unknown kind: the import said nothing and, with --replace, rewrote the
+    layer without that mention."""
+    folder = project_with_gold_layer(tmp_path / "p")
+    out = tmp_path / "b"
+    assert main(["export", "--format", "brat", "--layer", "gold", "--out", str(out),
+                 "--project", folder]) == 0
+    ann = next(p for p in sorted(out.glob("*.ann")) if "\tSpeaker " in p.read_text("utf-8"))
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    i = next(n for n, ln in enumerate(lines) if "\tSpeaker " in ln)
+    tid, rest = lines[i].split("\t", 1)
+    kind, offsets = rest.split("\t", 1)[0].split(" ", 1)
+    lines[i] = lines[i].replace(f"{kind} {offsets}", f"{kind} -3 {offsets.split()[-1]}", 1)
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["import", str(out), "--layer", "gold", "--replace", "--project", folder]) == 1
+    err = capsys.readouterr().err
+    assert f":{i + 1}: a text-bound (T) line saywho cannot read" in err
