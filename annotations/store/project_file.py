@@ -39,7 +39,7 @@ from annotations.store.documents import (
     row_info,
     row_problem,
 )
-from annotations.store.folder import MovedAside, ProjectFolder
+from annotations.store.folder import MovedAside, ProjectFolder, short_error, tinydb_shape_problem
 from annotations.store.lock import short_lock
 from annotations.store.migrations import PROJECT_MIGRATIONS, SCHEMA_VERSION
 from annotations.store.paths import PROJECT_BACKUP, PROJECT_FILE
@@ -71,10 +71,13 @@ class SharedFile:
         """A table of the file (a fresh handle after each re-read: TinyDB caches ids)."""
         return self.db.table(name)
 
-    def refresh(self) -> bool:
+    def refresh(self, *, repair: bool = False) -> bool:
         """Read the file again when another process replaced it (one ``stat``); True when it
-        was read again. A file that no longer reads is left for the next open to recover: the
-        copy in memory stays."""
+        was read again. A file that no longer reads (or not as a project file) leaves the copy
+        in memory in service; with ``repair`` (the caller holds the shared lock and is about to
+        write) it is first moved aside, its bytes kept, and said as damage: the write then puts
+        this session's copy back (it used to write over the file, and its backup with it, in
+        silence)."""
         storage = self.db.storage
         if not isinstance(storage, AtomicJSONStorage) or not storage.changed_on_disk():
             return False
@@ -82,10 +85,19 @@ class SharedFile:
         storage.reload()
         try:
             data = storage.read()
-            if data is None or _RowCheck(self._folder.path / PROJECT_BACKUP)(data) is not None:
-                raise ValueError("not a project file")
-        except (OSError, ValueError):
+            problem = ("it is empty" if data is None else tinydb_shape_problem(data)
+                       or _RowCheck(self._folder.path / PROJECT_BACKUP)(data))
+            if problem is not None:
+                raise ValueError(problem)
+        except (OSError, ValueError) as exc:
             storage._data = old  # keep serving what we had; the identity stays the new one
+            if repair and not isinstance(exc, OSError):
+                path = self._folder.path / PROJECT_FILE
+                aside = self._folder.move_aside(path, read_only=self._folder.shared_read_only)
+                self._folder.note_damage(
+                    f"{PROJECT_FILE} was changed by another process into no project file "
+                    f"({short_error(exc)}); moved aside to {aside.name}, its bytes kept; "
+                    "this session's copy is written back")
             return False
         self.db._tables.clear()  # noqa: SLF001 - table handles cache the next record id
         self.db.clear_cache()
@@ -99,7 +111,7 @@ class SharedFile:
             yield
             return
         with short_lock(self._folder.shared_lock):
-            self.refresh()
+            self.refresh(repair=True)
             yield
 
 

@@ -553,3 +553,29 @@ def test_a_full_disk_leaves_no_zero_byte_brat_files(tmp_path: Path) -> None:
     assert "big.txt" not in files and "big.ann" not in files
     assert all(size > 0 for name, size in files.items() if name != "small.ann"), files
     assert not [name for name in files if name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("bad", [b'{"documents": [1, 2, 3]}', b"{not json"])
+def test_a_project_file_spoilt_by_another_process_is_moved_aside_before_a_write(
+    tmp_path: Path, bad: bytes
+) -> None:
+    """Another process wrote a wrong-shaped (or unparsable) saywho.json while a session was
+    open; the session's next change wrote over it and over its backup, in silence. Now the
+    spoilt file is moved aside, its bytes kept, said once, and the session's copy goes back."""
+    import orjson
+
+    from annotations.session import Session
+
+    folder = tmp_path / "p"
+    with Session.open(folder, "ana", create=True) as session:
+        session.import_documents([Document("d1", "One", "Bob said hi.")])
+        (folder / "saywho.json").write_bytes(bad)
+        session.set_setting("colour_by", "stance")
+        assert any("saywho.json was changed by another process" in m for m in session.damaged)
+    asides = list(folder.glob("saywho.json.damaged-*"))
+    assert len(asides) == 1 and asides[0].read_bytes() == bad
+    for name in ("saywho.json", "saywho.json.bak"):
+        data = orjson.loads((folder / name).read_bytes())
+        assert isinstance(data["documents"], dict) and data["documents"]
+    with Session.open(folder, "ana") as again:
+        assert again.document_ids() == ["d1"] and not again.damaged
