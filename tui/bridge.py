@@ -39,7 +39,7 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.signal import Signal
 
-from annotations.errors import InputError, SaywhoError
+from annotations.errors import InputError, SaveError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
@@ -195,6 +195,9 @@ class SessionBridge:
             return Outcome(op, what, edit, receipt, layer, result)
         except SaywhoError as exc:
             return Outcome(op, what, edit, error=exc)
+        except OSError as exc:  # a write the system refused (a read-only folder, a full disk)
+            return Outcome(op, what, edit, error=SaveError(
+                f"{what}: not saved ({exc.strerror or exc})"))
         except Exception as exc:  # noqa: BLE001 - any failure must reach the status bar
             return Outcome(op, what, edit, error=SaywhoError(f"{type(exc).__name__}: {exc}"))
 

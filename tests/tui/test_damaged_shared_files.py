@@ -52,3 +52,26 @@ async def test_a_layer_file_turned_into_a_folder_under_an_edit_is_said_not_a_cra
         assert "is a directory" in said.lower() and "move it out of the way" in said
         shutil.rmtree(own)
         (tmp_path / "aside.json").rename(own)
+
+
+async def test_a_status_the_system_refuses_to_write_is_said_in_words(
+    tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    """``d`` on a project whose status folder the system refuses showed the raw exception
+    ("PermissionError: [Errno 13] …"); a refused write reads like any unsaved change."""
+    from pilot_helpers import settle
+
+    from annotations.store import statuses
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    folder = build_project(tmp_path / "p")
+    async with running(folder, size=(120, 30)) as pilot:
+        monkeypatch.setattr(statuses, "atomic_write_bytes", refuse)
+        await pilot.press("d")
+        await settle(pilot)
+        state = pilot.app.bridge.save_state
+        assert state.state == "error"
+        assert "not saved (Permission denied)" in state.message
+        assert "PermissionError" not in state.message
