@@ -28,7 +28,6 @@ from annotations.detect.deadline import (
     detection_budget,
 )
 from annotations.errors import (
-    DamagedFileError,
     InputError,
     ReadOnlyError,
     SaveError,
@@ -54,7 +53,7 @@ from annotations.model import (
 )
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
 from annotations.store.positions import ReaderPosition, read_position, write_position
-from annotations.store.statuses import StoredStatus, read_statuses
+from annotations.store.statuses import StoredStatus, read_statuses_or_none
 
 if TYPE_CHECKING:
     from annotations.corpus_index import CorpusView, DocSummary
@@ -323,13 +322,14 @@ class Session:
                                 None if doc_ids is None else list(doc_ids))
 
     def _own_statuses(self) -> dict[str, StoredStatus]:
-        """This annotator's explicit document statuses; a damaged file reads as none (this
-        session's writable process moves it aside: it is that file's only writer)."""
-        try:
-            return read_statuses(self.folder, self.annotator,
-                                 move_aside_damaged=not self.read_only)
-        except DamagedFileError:
-            return {}
+        """This annotator's explicit document statuses; a damaged file reads as none and is
+        said like any damage (this session's writable process moves it aside: it is that
+        file's only writer)."""
+        statuses, damage = read_statuses_or_none(self.folder, self.annotator,
+                                                 move_aside_damaged=not self.read_only)
+        if damage is not None:
+            self.project.note_damage(damage)
+        return statuses
 
     def journal(self) -> Iterator[dict[str, Any]]:
         """Every journal entry, oldest first."""

@@ -48,6 +48,7 @@ from annotations.store.statuses import (
     StoredStatus,
     read_comments,
     read_statuses,
+    read_statuses_or_none,
     status_files,
     write_comment,
     write_status,
@@ -401,11 +402,10 @@ def statuses(session: Session) -> TeamStatuses:
     warnings: list[str] = []
     for name, _path in status_files(session.folder):
         own = name == session.annotator and not session.read_only
-        try:
-            explicit[name] = read_statuses(session.folder, name, move_aside_damaged=own)
-        except DamagedFileError as exc:
-            warnings.append(exc.message)
-            explicit[name] = {}
+        explicit[name], warning = read_statuses_or_none(session.folder, name,
+                                                        move_aside_damaged=own)
+        if warning is not None:
+            warnings.append(warning)
     return TeamStatuses(explicit, tuple(warnings))
 
 

@@ -70,6 +70,17 @@ def read_statuses(
     return _statuses(data)
 
 
+def read_statuses_or_none(
+    folder: str | os.PathLike[str], annotator: str, *, move_aside_damaged: bool = False
+) -> tuple[dict[str, StoredStatus], str | None]:
+    """``read_statuses``, a damaged file read as no statuses: (statuses, the damage message or
+    ``None``), for a reader that goes on and says the damage itself."""
+    try:
+        return read_statuses(folder, annotator, move_aside_damaged=move_aside_damaged), None
+    except DamagedFileError as exc:
+        return {}, exc.message
+
+
 def write_status(
     folder: str | os.PathLike[str], annotator: str, doc_id: str, status: str | None, at: str
 ) -> tuple[dict[str, StoredStatus], str | None]:

@@ -188,3 +188,15 @@ def test_assigning_is_a_shared_write_statuses_are_the_annotators_own(folder: Pat
         assert team.set_status(first, "d0", "done").status.status == team.DONE
     with open_as(folder, "ana", read_only=True) as reader, pytest.raises(ReadOnlyError):
         team.assign(reader, ["ana"], per_document=1)
+
+
+def test_the_library_view_says_a_damaged_status_file_like_any_damage(folder: Path) -> None:
+    """The corpus view reads its annotator's statuses with the team rule's per-file handling:
+    a damaged file reads as none, is moved aside by its owner, and is said (it was read as
+    none in silence)."""
+    status_path(folder, "ana").parent.mkdir(parents=True, exist_ok=True)
+    status_path(folder, "ana").write_bytes(b"\x00not json")
+    with open_as(folder, "ana") as session:
+        session.corpus_view()
+        assert any("did not parse" in m for m in session.damaged)
+    assert list(status_path(folder, "ana").parent.glob("ana.json.damaged-*"))
