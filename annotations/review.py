@@ -154,7 +154,6 @@ def document_rank(summary: LayerSummary, flt: QueueFilter) -> tuple[float, int, 
     """(rank, items, reviewed) of a document from its layer's summary: the least confidence
     among its quotes of the filter's status, type and stance (none: ``UNKNOWN_CONFIDENCE``),
     how many pass, how many of those are reviewed; ``None`` when none can pass."""
-
     if not flt.speakers_could_match(summary.speakers):
         return None
     rank: float | None = None
@@ -213,7 +212,6 @@ class _Summaries:
     """A ``QueueSource`` over layers read whole."""
 
     def __init__(self, layers: Mapping[str, Layer]) -> None:
-
         self._summaries = {doc_id: summarize(layer) for doc_id, layer in layers.items()}
 
     def suggested_columns(

@@ -80,6 +80,7 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
+from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import (
@@ -109,8 +110,8 @@ def xml_value(value: str) -> str:
     """``value`` as an XML attribute can hold it: a character XML 1.0 forbids (a control
     character of a hostile label) becomes its control picture, as ``annotations.display``
     shows it; every other character is kept (``quoteattr`` escapes the markup ones)."""
-    return _NOT_XML.sub(lambda m: chr(0x2400 + ord(m.group()) if ord(m.group()) < 0x20
-                                      else 0xFFFD), value)
+    return _NOT_XML.sub(lambda m: visible_line(m.group()) if m.group() < " " else "\ufffd",
+                        value)
 
 
 REGION_LABELS = ("Quote", "Speaker", "Cue")

@@ -84,8 +84,8 @@ def read_documents(
                     yield from _unique(_read_path(file, max_bytes), seen_ids, seen_lines)
         elif path.exists():
             if once(path):
-                read = _read_jsonl_file(path, max_bytes) if jsonl else _read_path(path, max_bytes)
-                yield from _unique(_read_guarded(read, path), seen_ids, seen_lines)
+                yield from _unique(_read_path(path, max_bytes, jsonl=jsonl), seen_ids,
+                                   seen_lines)
         else:
             yield ReadResult(str(path), error=f"{path}: no such file or folder")
 
@@ -184,16 +184,9 @@ def _unique(
         yield result
 
 
-def _read_guarded(results: Iterator[ReadResult], path: Path) -> Iterator[ReadResult]:
-    """``results``, with an ``OSError`` while reading said as the path's last result."""
-    try:
-        yield from results
-    except OSError as exc:
-        yield ReadResult(str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
-
-
-def _read_path(path: Path, max_bytes: int) -> Iterator[ReadResult]:
-    suffix = path.suffix.lower()
+def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[ReadResult]:
+    """The documents of one file, read by its suffix (``jsonl``: as JSONL whatever it is)."""
+    suffix = ".jsonl" if jsonl else path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield ReadResult(
             str(path),

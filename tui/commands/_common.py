@@ -97,14 +97,19 @@ def parse_counts(text: str, option: str) -> list[int]:
     return sorted(set(counts))
 
 
-SHOWN_MISSING = 5  # how many ids of documents without a layer a summary names
+SHOWN = 5  # how many names a one-line summary lists before "… N more"
+
+
+def first_few(names: list[str]) -> str:
+    """"a, b, c, d, e, … 3 more": the first ``SHOWN`` of ``names``, shown safely, and how
+    many more; how a one-line summary names documents or labels."""
+    shown = ", ".join(visible_line(n) for n in names[:SHOWN])
+    return shown + (f", … {len(names) - SHOWN} more" if len(names) > SHOWN else "")
 
 
 def missing_layer_clause(missing: list[str], layer_name: str, what_became: str) -> str:
     """"N documents have no layer X (a, b, … 3 more): <what_became>": the one way ``export``
     and ``stats`` say which documents a named layer does not cover."""
-    n = len(missing)
-    shown = ", ".join(visible_line(d) for d in missing[:SHOWN_MISSING])
-    more = f", … {n - SHOWN_MISSING} more" if n > SHOWN_MISSING else ""
-    have = "document has" if n == 1 else "documents have"
-    return f"{n} {have} no layer {visible_line(layer_name)} ({shown}{more}): {what_became}"
+    have = "document has" if len(missing) == 1 else "documents have"
+    return (f"{len(missing)} {have} no layer {visible_line(layer_name)} "
+            f"({first_few(missing)}): {what_became}")

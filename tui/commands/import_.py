@@ -39,7 +39,7 @@ from annotations.model import Document
 from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
-from tui.commands._common import open_session
+from tui.commands._common import first_few, open_session
 from tui.commands._progress import counting_progress
 from tui.commands.detect import positive_jobs
 
@@ -168,10 +168,10 @@ def run(args: argparse.Namespace) -> int:
                 kept = [r for r in layered if r.document is not None
                         and r.document.id not in refused]
                 layer_failures = _load_layers(session, kept, args.layer, replace=args.replace)
+                failed = {doc_id for doc_id, _ in layer_failures}
                 outside = labels_outside(session.scheme, (
                     r.record["_layer"] for r in kept if r.record is not None
-                    and r.document is not None
-                    and r.document.id not in {d for d, _ in layer_failures}))
+                    and r.document is not None and r.document.id not in failed))
         finally:
             session.close()
     for _ in good:  # the rest after a refusal: every problem is still reported
@@ -269,10 +269,9 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
     """One note for the stance labels a loaded layer uses that the scheme does not have."""
     if not outside:
         return
-    shown = ", ".join(visible_line(name) for name, _ in outside.most_common(5))
-    more = f", … {len(outside) - 5} more" if len(outside) > 5 else ""
+    shown = first_few([name for name, _ in outside.most_common()])
     n = sum(outside.values())
-    err.print(f"note: {n} quote(s) carry stance labels the scheme does not have ({shown}{more}): "
+    err.print(f"note: {n} quote(s) carry stance labels the scheme does not have ({shown}): "
               "kept as they are; add them to the scheme (K in the reader) to assign them by key",
               markup=False, soft_wrap=True)
 
