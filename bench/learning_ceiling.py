@@ -23,8 +23,8 @@ Skips (exit 0, message) when the shared data folder is absent.
 from __future__ import annotations
 
 import json
-import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,29 +34,24 @@ sys.path.insert(0, str(ROOT))
 from annotations.detect import DEFAULT_DETECTOR  # noqa: E402
 from annotations.detect.candidates import find_candidates  # noqa: E402
 from annotations.detect.suggestions import Suggestions  # noqa: E402
-from annotations.evaluate import evaluate  # noqa: E402
+from annotations.evaluate import SpanIndex, evaluate, overlap  # noqa: E402
 from annotations.learn.fit import fit_project_model  # noqa: E402
 from annotations.learn.simulate import corrected, detect_eval, prediction_line  # noqa: E402
 from annotations.learn.training import build_training_set  # noqa: E402
 from annotations.learn.types import ProjectModel  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-TRIM = " \t\r\n\"\u201c\u201d\u201e\u00ab\u00bb,.;:!?\u2014-"  # score.py's span trimming
-WORD = re.compile(r"\w+")
 CUE_AUC_AT = (20, 100, 400)  # polnear-train articles the cue model is also trained on
 
 
-def _tokens(text: str, s: int, e: int) -> frozenset[int]:
-    """score.py's tokens of a span: word starts inside it once its edges are trimmed."""
-    while s < e and text[s] in TRIM:
-        s += 1
-    while e > s and text[e - 1] in TRIM:
-        e -= 1
-    return frozenset(m.start() for m in WORD.finditer(text, s, e))
+def _tokens(index: SpanIndex, parts: Iterable[tuple[int, int]]) -> frozenset[int]:
+    """score.py's tokens of a quote's parts (``annotations.evaluate``: edges trimmed)."""
+    return frozenset().union(*(index.prepare({"start": a, "end": b})["_t"] for a, b in parts))
 
 
-def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
-    return len(a & b) / max(len(a), len(b), 1)
+def _matches(tokens: frozenset[int], gold: list[frozenset[int]]) -> bool:
+    """score.py's overlap rule against any gold quote (half of each side's tokens)."""
+    return any(overlap({"_t": g}, {"_t": tokens}) >= 0.5 for g in gold)
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -71,16 +66,15 @@ def candidate_ceiling(test: list[dict[str, Any]]) -> dict[str, Any]:
         text, shared = d["text"], {}
         base = rules._detect(text, shared=shared)  # type: ignore[attr-defined]
         cands = find_candidates(text, base, rules.lex, (), None, shared=shared)  # type: ignore[attr-defined]
-        gold = [_tokens(text, q["start"], q["end"]) for q in d["quotes"]]
-        spans = [frozenset().union(*(_tokens(text, a, b) for a, b in c.quote.part_spans()))
-                 for c in cands.candidates]
+        index = SpanIndex(text)
+        gold = [_tokens(index, [(q["start"], q["end"])]) for q in d["quotes"]]
+        spans = [_tokens(index, c.quote.part_spans()) for c in cands.candidates]
         gold_total += len(gold)
-        with_candidate += sum(any(_overlap(g, t) >= 0.5 for t in spans) for g in gold)
+        with_candidate += sum(_matches(g, spans) for g in gold)
         kept: list[Any] = []
         for c, t in zip(cands.candidates, spans, strict=True):
             q = c.quote
-            if any(_overlap(g, t) >= 0.5 for g in gold) and not any(
-                    q.start < k.end and k.start < q.end for k in kept):
+            if _matches(t, gold) and not any(q.start < k.end and k.start < q.end for k in kept):
                 kept.append(q)
         preds[d["id"]] = prediction_line(d["id"], text, Suggestions(tuple(kept), base.speakers,
                                                                     "ceiling"))
@@ -98,15 +92,14 @@ def cue_auc(model: ProjectModel, test: list[dict[str, Any]]) -> float:
         base = rules._detect(text, shared=shared)  # type: ignore[attr-defined]
         cands = find_candidates(text, base, rules.lex, model.cues,  # type: ignore[attr-defined]
                                 model.broad_lemmas(rules.lex), shared=shared)  # type: ignore[attr-defined]
-        gold = [_tokens(text, q["start"], q["end"]) for q in d["quotes"]]
+        index = SpanIndex(text)
+        gold = [_tokens(index, [(q["start"], q["end"])]) for q in d["quotes"]]
         groups: dict[int, list[Any]] = {}
         for c in cands.candidates:
             if not c.base:
                 groups.setdefault(c.group, []).append(c)
         for members in groups.values():
-            good = any(_overlap(g, frozenset().union(*(
-                _tokens(text, a, b) for a, b in c.quote.part_spans()))) >= 0.5
-                for c in members for g in gold)
+            good = any(_matches(_tokens(index, c.quote.part_spans()), gold) for c in members)
             scored.append((model.cue_probability(members[0].cue_features), good))
     pos = [p for p, good in scored if good]
     neg = [p for p, good in scored if not good]
