@@ -136,7 +136,13 @@ def _design(docs: Sequence[DocExamples]) -> _Design:
     (x0, v0), (x1, v1), (x2, v2) = (_sparse(r) for r in rows)
     y = tuple(np.array(v, dtype=int) for v in ys)
     eg = np.array(end_group, dtype=int)
-    positive = y[1][eg] > 0 if len(eg) else np.zeros(0, dtype=bool)
+    # the end model learns from the cues that have a matching content end: a used cue whose
+    # content the human marked elsewhere says nothing about where contents end
+    positive = np.zeros(len(eg), dtype=bool)
+    if len(eg):
+        matched = np.zeros(len(y[1]), dtype=bool)
+        matched[eg[y[2] > 0]] = True
+        positive = matched[eg]
     return _Design((v0, v1, v2), (x0, x1, x2), y,
                    tuple(np.array(v, dtype=int) for v in docs_of), eg, positive, tuple(where))
 
