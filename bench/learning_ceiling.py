@@ -8,10 +8,14 @@ polnear-dev), with the test half ``detect-eval`` uses:
   rules' own and the broad ones) that match a gold quote, one per gold quote: what any
   classifier over today's candidates could reach; ``gold_with_candidate``: how many gold quotes
   have such a candidate at all;
-- ``cue_auc``: how well the cue model's probability separates the broad cues that have a
-  matching content end from those that have none (ROC AUC over one row per cue), after N
-  corrected articles of the file's first half; ``cue_auc_train``: the same model trained on
-  the first N articles of polnear-train instead (more data than a project has);
+- ``cue_auc``: how well the cue model's probability separates the broad cues (ROC AUC over
+  one row per cue), after N corrected articles of the file's first half: ``match``, the cues
+  with a matching content end from those with none; ``used``, the cues the human used (the
+  cue overlaps a gold quote's cue) from the others; ``cue_auc_train``: the same model trained
+  on the first N articles of polnear-train instead (more data than a project has);
+- ``at_20``: span F1 after 20 corrected articles if the model kept a broad cue exactly when
+  the human used it (``human_cue``: its end still the model's pick; ``human_cue_best_end``:
+  a matching end wherever the cue has one): what a perfect cue decision alone would reach;
 - ``sizes``: ``detect-eval``'s span F1 at more corrected articles than the issue asks for (up
   to the whole first half), and ``swapped``: the same with the halves swapped (trained on the
   second half, scored on the first).
@@ -82,11 +86,22 @@ def candidate_ceiling(test: list[dict[str, Any]]) -> dict[str, Any]:
             "gold_with_candidate": with_candidate, "gold": gold_total}
 
 
-def cue_auc(model: ProjectModel, test: list[dict[str, Any]]) -> float:
-    """ROC AUC of the cue model's probability: broad cues with a matching end against those
-    with none (ties count half)."""
+def _auc(scored: list[tuple[float, bool]]) -> float:
+    """ROC AUC of (score, label) pairs (ties count half; nan without both labels)."""
+    pos = [p for p, good in scored if good]
+    neg = [p for p, good in scored if not good]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return round(wins / (len(pos) * len(neg)), 3)
+
+
+def _cue_groups(model: ProjectModel, test: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per test article: its candidates (the model's cues and lemmas, none filtered), which
+    match a gold quote (``good``), which have a cue the human used (``used``: it overlaps a
+    gold quote's cue) and the broad ones by cue group."""
     rules = DEFAULT_DETECTOR
-    scored: list[tuple[float, bool]] = []
+    out = []
     for d in test:
         text, shared = d["text"], {}
         base = rules._detect(text, shared=shared)  # type: ignore[attr-defined]
@@ -94,19 +109,60 @@ def cue_auc(model: ProjectModel, test: list[dict[str, Any]]) -> float:
                                 model.broad_lemmas(rules.lex), shared=shared)  # type: ignore[attr-defined]
         index = SpanIndex(text)
         gold = [_tokens(index, [(q["start"], q["end"])]) for q in d["quotes"]]
-        groups: dict[int, list[Any]] = {}
-        for c in cands.candidates:
+        cues = [(q.cue.start, q.cue.end) for q in corrected(d).quotes if q.cue is not None]
+        cs = cands.candidates
+        groups: dict[int, list[int]] = {}
+        for i, c in enumerate(cs):
             if not c.base:
-                groups.setdefault(c.group, []).append(c)
-        for members in groups.values():
-            good = any(_matches(_tokens(index, c.quote.part_spans()), gold) for c in members)
-            scored.append((model.cue_probability(members[0].cue_features), good))
-    pos = [p for p, good in scored if good]
-    neg = [p for p, good in scored if not good]
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return round(wins / (len(pos) * len(neg)), 3)
+                groups.setdefault(c.group, []).append(i)
+        out.append({"doc": d, "base": base, "cands": cs, "groups": groups,
+                    "good": [_matches(_tokens(index, c.quote.part_spans()), gold) for c in cs],
+                    "used": [c.quote.cue is not None and any(
+                        a < c.quote.cue.end and c.quote.cue.start < b for a, b in cues)
+                        for c in cs]})
+    return out
+
+
+def cue_auc(model: ProjectModel, test: list[dict[str, Any]]) -> dict[str, float]:
+    """ROC AUC of the cue model's probability over one row per broad cue: ``match``, cues with
+    a matching content end against those with none; ``used``, cues the human used (their cue
+    overlaps a gold quote's cue) against the others."""
+    match, used = [], []
+    for art in _cue_groups(model, test):
+        for members in art["groups"].values():
+            p = model.cue_probability(art["cands"][members[0]].cue_features)
+            match.append((p, any(art["good"][i] for i in members)))
+            used.append((p, art["used"][members[0]]))
+    return {"match": _auc(match), "used": _auc(used)}
+
+
+def human_cue_f1(model: ProjectModel, test: list[dict[str, Any]]) -> dict[str, float]:
+    """Span F1 on ``test`` with the model's suggestions, except that a broad cue is kept
+    exactly when the human used it (``human_cue``: the model still picks its content end),
+    and also with a matching end picked where the cue has one (``human_cue_best_end``)."""
+    from annotations.learn.apply import candidate_probabilities, select
+
+    arts = _cue_groups(model, test)
+    out = {}
+    for name, best_end in (("human_cue", False), ("human_cue_best_end", True)):
+        preds = {}
+        for art in arts:
+            cs, good = art["cands"], art["good"]
+            probs = candidate_probabilities(cs, model, model.base_threshold <= 0.0)
+            for members in art["groups"].values():
+                chosen = next((i for i in members if probs[i] > 0), members[0])
+                if best_end:
+                    chosen = next((i for i in members if good[i]), chosen)
+                for i in members:
+                    probs[i] = 0.0
+                probs[chosen] = 1.0 if art["used"][members[0]] else 0.0
+            keep = select([(c.quote.start, c.quote.end) for c in cs], probs, model.threshold,
+                          [c.base for c in cs], model.base_threshold)
+            d = art["doc"]
+            preds[d["id"]] = prediction_line(d["id"], d["text"], Suggestions(
+                tuple(cs[i].quote for i in keep), art["base"].speakers, "human-cue"))
+        out[name] = evaluate(test, preds)["span_overlap50"]["F1"]
+    return out
 
 
 def main() -> int:
@@ -120,11 +176,12 @@ def main() -> int:
     result: dict[str, Any] = {"gold_file": gold.name, "test_articles": len(test)}
     result.update(candidate_ceiling(test))
     print(json.dumps({"ceiling": result}), flush=True)
-    auc: dict[str, float] = {}
+    auc: dict[str, dict[str, float]] = {}
     for n in (5, 10, 20):
         model = fit_project_model(build_training_set([corrected(d) for d in lines[:n]]))
         auc[str(n)] = cue_auc(model, test)
     result["cue_auc"] = auc
+    result["at_20"] = human_cue_f1(model, test)
     train_file = DATA / "polnear-train.jsonl"
     if train_file.is_file():
         train = _lines(train_file)
