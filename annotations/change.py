@@ -8,7 +8,7 @@ events can hold changes without loading every command.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotations.model import Layer, Quote, Speaker, now_iso
@@ -22,6 +22,19 @@ class LayerChange:
     quotes_after: Mapping[str, Quote | None] = field(default_factory=dict)
     speakers_before: Mapping[str, Speaker | None] = field(default_factory=dict)
     speakers_after: Mapping[str, Speaker | None] = field(default_factory=dict)
+
+    def changes_nothing(self) -> bool:
+        """True when every record after equals its record before, leaving aside when a quote
+        was last updated (an edit that restates a record is not a change)."""
+        if (self.quotes_before.keys() != self.quotes_after.keys()
+                or self.speakers_before != self.speakers_after):
+            return False
+        for key, old in self.quotes_before.items():
+            new = self.quotes_after[key]
+            if old != new and (old is None or new is None
+                               or replace(new, updated=old.updated) != old):
+                return False
+        return True
 
     def inverted(self) -> LayerChange:
         """The change that undoes this one."""

@@ -28,6 +28,13 @@ class InputError(SaywhoError):
     title = "Bad input"
 
 
+class NothingToChange(InputError):
+    """An edit that would leave the layer as it is (accepting an accepted quote): refused
+    before anything is written, so the journal and undo hold only real changes."""
+
+    title = "Nothing to change"
+
+
 class SpanError(InputError):
     """A span does not fit its text (out of range, reversed, or text mismatch)."""
 

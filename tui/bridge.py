@@ -39,7 +39,7 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.signal import Signal
 
-from annotations.errors import InputError, SaveError, SaywhoError
+from annotations.errors import InputError, NothingToChange, SaveError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
@@ -210,7 +210,12 @@ class SessionBridge:
         with self._pending_lock:
             self.pending = max(self.pending - 1, 0)
         self.last = outcome
-        if isinstance(outcome.error, InputError):
+        if isinstance(outcome.error, NothingToChange):
+            # the edit restated what is there: nothing was written, no undo step was made
+            say(self._owner, f"{outcome.what}: already so, nothing to save.", timeout=2)
+            if not self.pending:
+                self._set_save(self._settled.state, self._settled.message)
+        elif isinstance(outcome.error, InputError):
             # refused before anything was written (a taken key, an edit that no longer fits):
             # say why once; the status bar keeps saying what is on disk
             say(self._owner, outcome.error.message, title=outcome.error.title,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from annotations.change import EditContext, LayerChange
-from annotations.errors import InputError, SaywhoError
+from annotations.errors import InputError, NothingToChange, SaywhoError
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
 from annotations.store.documents import DocumentList
@@ -116,6 +116,8 @@ class History:
             text = self._documents.text(edit.doc_id)
             layer = self._layers.get(edit.doc_id, layer_name)
             change = edit.compute(layer, text, EditContext(self._annotator))
+            if change.changes_nothing():
+                raise NothingToChange(f"{edit.describe()}: already so, nothing saved")
             entry, ref = self._commit(
                 edit.doc_id, layer_name, layer, change, "edit", edit.describe()
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pilot_helpers import notices, settle
-from seedproject import build_project, saved_layer
+from seedproject import build_project, open_project, saved_layer
 
 
 async def test_undo_redo_round_trip(folder, run_app):
@@ -22,6 +22,21 @@ async def test_undo_redo_round_trip(folder, run_app):
         await pilot.press("ctrl+r", "U")
     q1 = saved_layer(folder).quotes["q1"]
     assert (q1.status, q1.stance) == ("accepted", "oppose")
+
+
+async def test_an_edit_that_changes_nothing_is_not_an_undo_step(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("a")  # already accepted: said, not saved, no undo step
+        await settle(pilot)
+        assert any("already so" in n for n in notices(pilot.app))
+        await pilot.press("u")  # one undo takes the one accept back
+        await settle(pilot)
+        assert saved_layer(folder).quotes["q1"].status == "suggested"
+    with open_project(folder, read_only=True) as session:
+        ops = [e.get("op") for e in session.journal()]
+    assert ops.count("edit") == 1 and ops.count("undo") == 1
 
 
 async def test_undo_after_restart(folder, run_app):

@@ -310,9 +310,10 @@ WRITER = textwrap.dedent("""
             time.sleep(0.005)
         for k in range(rounds):
             doc = f"d{{k % 4}}"
-            edit = (AcceptQuote, RejectQuote)[k % 2]
+            turn = k // 4 % 2  # each (document, quote) flips at every visit: a real change
+            edit = (AcceptQuote, RejectQuote)[turn]
             session.apply(edit(doc, f"q{{k % 2 + 1}}"))
-            session.apply(SetStance(doc, "q1", ("support", "oppose")[k % 2]))
+            session.apply(SetStance(doc, "q1", ("support", "oppose")[turn]))
             if k % 5 == 0:
                 session.import_documents([Document(f"{{name}}-{{k}}", "new", ARTICLE)])
             if k % 3 == 0:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotations.edits import AcceptQuote, SetStance
-from annotations.errors import InputError, ReadOnlyError, SaveError, SaywhoError
+from annotations.errors import InputError, NothingToChange, ReadOnlyError, SaveError, SaywhoError
 from annotations.events import (
     ChangeFailed,
     DocumentsAdded,
@@ -189,3 +189,20 @@ def test_undo_and_redo_keep_to_their_document_and_layer(tmp_path: Path) -> None:
         assert session.undo("d1").change.quotes_after[qid].stance == "oppose"
         assert session.redo("d1").change.quotes_after[qid].stance == "unclear"
         assert session.undo().change.quotes_after[qid].stance == "oppose"  # unscoped: the top
+
+
+def test_an_edit_that_changes_nothing_is_refused_and_not_journaled(tmp_path: Path) -> None:
+    with open_session(tmp_path / "p") as session:
+        session.import_documents([Document("d0", "Doc", ARTICLE)])
+        qid = next(iter(session.layer("d0").quotes))
+        session.apply(AcceptQuote("d0", qid))
+        with pytest.raises(NothingToChange):
+            session.apply(AcceptQuote("d0", qid))  # the same status again
+        session.apply(SetStance("d0", qid, "oppose"))
+        with pytest.raises(NothingToChange):
+            session.apply(SetStance("d0", qid, "oppose"))
+        assert [e["op"] for e in session.journal() if e.get("op") == "edit"] == ["edit"] * 2
+        session.undo("d0")  # the stance, then the accept: no step is a restatement
+        assert session.layer("d0").quotes[qid].stance is None
+        session.undo("d0")
+        assert session.layer("d0").quotes[qid].status == "suggested"
