@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -368,6 +368,28 @@ def _merge_newline_gaps(text: str, frags: list[tuple[int, int]]) -> list[tuple[i
     return merged
 
 
+def _as_written(text: str, spans: Iterable[Sequence[int]]) -> list[tuple[int, int]]:
+    """The fragments the writer puts in the ``.ann`` for ``spans`` (cut at line breaks)."""
+    return sorted(f for s, e in spans for f in fragments(text, s, e))
+
+
+def _parts_ok(parts: list[Any], tid: str, ctx: schema.Context) -> None:
+    """Refuse a note's parts that are out of order or outside the text, as ``schema.QUOTE``
+    refuses them, even when brat's own span is read instead."""
+    schema.QUOTE.check({"id": tid, "start": parts[0][0], "end": parts[-1][1],
+                        "parts": parts if len(parts) > 1 else []}, tid, ctx)
+
+
+def _stance(shown: str | None, noted: str | None, has_note: bool) -> str | None:
+    """A quote's stance: the note's exact label while brat still shows it (as an attribute
+    value, ``attr_value``), else what brat shows (a stance set, changed or removed in brat)."""
+    if not has_note:
+        return shown
+    if noted is not None and shown is not None and attr_value(noted) == shown:
+        return noted
+    return shown
+
+
 def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
     """``value`` lower-cased if it is one of ``allowed``, else ``default`` (files from brat
     users may say ``Direct`` or leave the attribute out)."""
@@ -417,10 +439,10 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
 
     def extent(tid: str) -> tuple[int, int]:
         span = notes.get(tid, {}).get("span")
-        if span:
-            return span
         frags = ann.spans[tid][1]
-        return frags[0][0], frags[-1][1]
+        if span and _as_written(text, [span]) == sorted(frags):
+            return span
+        return min(frags)[0], max(e for _, e in frags)
 
     speakers: dict[str, dict[str, Any]] = {}
     first_tid: dict[str, str] = {}
@@ -442,15 +464,16 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
         mention_speaker[tid] = sid
         old = speakers.get(sid)
         first_tid.setdefault(sid, tid)
+        # what brat shows wins over the note (a kind changed in brat is the user's)
         kind = _choice(ann.attrs.get(tid, {}).get("Kind"), SPEAKER_KINDS,
-                       old["kind"] if old else "unknown")
+                       note["kind"] or (old["kind"] if old else "unknown"))
         mentions = set(old["mentions"]) if old else set()
         if note["listed"]:
             mentions.add((s, e))
         speakers[sid] = {
             "id": sid,
             "name": note["name"] or (old["name"] if old else sname),
-            "kind": note["kind"] or kind,
+            "kind": kind,
             "aliases": note["aliases"] or (old["aliases"] if old else []),
             "mentions": sorted(mentions),
         }
@@ -463,8 +486,13 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             continue
         meta = notes.get(tid) or NOTE.check({}, tid, ctx)
         attrs = ann.attrs.get(tid, {})
-        parts = meta["parts"] or ([extent(tid)] if meta["span"] else [])
-        parts = parts or _merge_newline_gaps(text, spans)
+        # the note's exact parts only while brat still shows them: a span moved in brat wins
+        # (a garbled note is refused all the same: ``_parts_ok``)
+        noted = meta["parts"] or ([extent(tid)] if meta["span"] else [])
+        if noted and _as_written(text, noted) != sorted(spans):
+            _parts_ok(noted, tid, ctx)
+            noted = []
+        parts = noted or _merge_newline_gaps(text, spans)
         rec: dict[str, Any] = {
             "id": meta["id"] or tid,
             "start": parts[0][0],
@@ -472,7 +500,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             "type": _choice(attrs.get("QuoteType"), QUOTE_TYPES, "direct"),
             "parts": parts if len(parts) > 1 else [],
             "speaker_id": meta["speaker_id"],
-            "stance": meta["stance"] if "stance" in ann.notes.get(tid, {}) else attrs.get("Stance"),
+            "stance": _stance(attrs.get("Stance"), meta["stance"],
+                              "stance" in ann.notes.get(tid, {})),
             "confidence": meta["confidence"],
             "status": _choice(attrs.get("Status"), QUOTE_STATUSES, "accepted"),
             "origin": meta["origin"],
@@ -482,7 +511,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
         }
         if tid in said and said[tid] in ann.spans:
             rec["speaker_start"], rec["speaker_end"] = extent(said[tid])
-            rec["speaker_id"] = rec["speaker_id"] or mention_speaker.get(said[tid])
+            # the mention brat links the quote to names its speaker (a re-link is the user's)
+            rec["speaker_id"] = mention_speaker.get(said[tid]) or rec["speaker_id"]
         sid = rec["speaker_id"]
         if sid and sid not in speakers:
             extra = meta["speaker"] or {"name": "", "kind": "unknown", "aliases": []}

@@ -193,3 +193,55 @@ def test_a_differing_layer_is_kept_unless_replace(
     assert main(["import", str(ben), "--layer", "ana", "--replace", "--project", str(mine)]) == 0
     with Session.open(mine, "ana", read_only=True) as session:
         assert session.layer("a", "ana").quotes["q1"].stance == "oppose"
+
+
+def test_edits_made_in_brat_win_over_saywhos_notes(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A brat user changes a stance, removes one, moves a split quote's edge, re-links a quote
+    to another speaker's mention and changes a speaker's kind: each shows after the import,
+    while everything brat cannot show (ids, the note, exact labels) still comes from the
+    notes."""
+    out = tmp_path / "brat"
+    assert main(["export", "--format", "brat", "--layer", "ana", "--out", str(out),
+                 "--project", str(project)]) == 0
+    ann_path = out / "a.ann"
+    lines = ann_path.read_text(encoding="utf-8").splitlines()
+    quotes = {ln.split("\t")[2]: ln.split("\t")[0] for ln in lines
+              if ln.startswith("T") and ln.split("\t")[1].startswith("Quote")}
+    mentions = {ln.split("\t")[2]: ln.split("\t")[0] for ln in lines
+                if ln.startswith("T") and ln.split("\t")[1].startswith("Speaker")}
+    q1 = next(t for covered, t in quotes.items() if covered.startswith("We will not"))
+    q2 = next(t for covered, t in quotes.items() if covered.startswith("Never again"))
+    q3 = next(t for covered, t in quotes.items() if covered.startswith("peaceful"))
+    edited = []
+    for ln in lines:
+        fields = ln.split("\t")
+        head = fields[1].split() if len(fields) > 1 else []
+        if head[:2] == ["Stance", q1]:
+            ln = f"{fields[0]}\tStance {q1} neutral"
+        elif head[:2] == ["Stance", q3]:
+            continue  # the stance removed in brat
+        elif fields[0] == q2:  # "Never again," + "not here." -> the second part one word short
+            start, end = TEXT_A.index("not here."), TEXT_A.index("not here.") + len("not")
+            first = fields[1].split(" ", 1)[1].split(";")[0]
+            ln = f"{q2}\tQuote {first};{start} {end}\tNever again, not"
+        elif head[:1] == ["Said"] and head[2] == f"Arg2:{q3}":
+            ln = f"{fields[0]}\tSaid Arg1:{mentions['Ana Ortiz']} Arg2:{q3}"
+        elif head[:2] == ["Kind", mentions["Tom Reyes"]]:
+            ln = f"{fields[0]}\tKind {mentions['Tom Reyes']} organization"
+        edited.append(ln)
+    ann_path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    assert main(["import", str(out), "--layer", "ana_brat_edited", "--format", "brat",
+                 "--project", str(project)]) == 0
+    with Session.open(project, "ana", read_only=True) as session:
+        back = session.layer("a", "ana_brat_edited")
+    assert back.quotes["q1"].stance == "neutral"
+    assert back.quotes["q1"].note == "line break\tand a tab"  # what brat cannot show
+    assert back.quotes["q3"].stance is None
+    assert back.quotes["q3"].speaker_id == "s1"
+    end = TEXT_A.index("not here.") + len("not")
+    assert back.quotes["q2"].part_spans()[-1][1] == end
+    assert back.quotes["q2"].text.startswith("Never again,")
+    assert back.speakers["s2"].kind == "organization"
+    assert back.speakers["s1"].kind == "person"
