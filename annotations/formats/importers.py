@@ -160,25 +160,40 @@ def match_documents(
     source: str,
 ) -> tuple[list[ForeignLayer], list[Refused]]:
     """Each ``(doc_id, text, layer)`` matched to a project document (``hashes``: text sha256 by
-    document id): by id when the project's text under that id is ``text``, else by ``text``'s
-    sha256; otherwise refused."""
-    by_hash: dict[str, str] = {}
+    document id): by id (or the file stem saywho's exports make of it) when the project's text
+    under that id is ``text``, else by ``text``'s sha256 when one project document has that
+    text; otherwise refused (never guessed among documents that share a text)."""
+    by_hash: dict[str, list[str]] = {}
     for doc_id, digest in hashes.items():
-        by_hash.setdefault(digest, doc_id)
+        by_hash.setdefault(digest, []).append(doc_id)
+    by_stem: dict[str, str] | None = None
     matched: list[ForeignLayer] = []
     refused: list[Refused] = []
     seen: dict[str, str] = {}
     for doc_id, text, found in items:
         where = f"{source}: {doc_id}"
         digest = sha256_text(text)
-        if hashes.get(doc_id) == digest:
-            target = doc_id
+        own = doc_id
+        if own not in hashes:  # a file stem saywho's export made of an id (``safe_filename``)
+            if by_stem is None:
+                by_stem = {safe_filename(i).lower(): i for i in hashes}
+            own = by_stem.get(doc_id.lower(), doc_id)
+        if hashes.get(own) == digest:
+            target = own
         else:
-            target = by_hash.get(digest, "")
+            same = by_hash.get(digest, [])
+            target = same[0] if len(same) == 1 else ""
+            if len(same) > 1:
+                shown = ", ".join(same[:3]) + (f" and {len(same) - 3} more" if len(same) > 3
+                                               else "")
+                refused.append(Refused(where, f"{doc_id}: {len(same)} project documents have "
+                                              f"this text ({shown}) and none has this id; "
+                                              "name the document by its id"))
+                continue
             if not target:
                 reason = (
                     f"{doc_id}: the project's text under this id differs from the file's"
-                    if doc_id in hashes
+                    if own in hashes
                     else f"{doc_id}: no project document has this id or this text; import the "
                     "article first"
                 )

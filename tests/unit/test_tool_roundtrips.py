@@ -245,3 +245,32 @@ def test_edits_made_in_brat_win_over_saywhos_notes(
     assert back.quotes["q2"].text.startswith("Never again,")
     assert back.speakers["s2"].kind == "organization"
     assert back.speakers["s1"].kind == "person"
+
+
+@pytest.mark.parametrize("fmt", ["webanno", "labelstudio"])
+def test_documents_with_the_same_text_are_told_apart_by_id_never_by_guess(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """The same wire story under two ids: an export of one twin comes back onto that twin
+    (WebAnno names its files by a slug of the id), and a document renamed by the other tool
+    whose text two project documents share is refused, not put on the first of them."""
+    folder = tmp_path / "p"
+    b_layer = corrected_layers()["ana"]["b"]
+    with Session.open(folder, "ana") as session:
+        session.import_documents([Document("twin/a", "A", TEXT_B), Document("twin/b", "B", TEXT_B)])
+        session.put_layer("twin/b", Layer("only_b", b_layer.quotes, b_layer.speakers))
+    out = tmp_path / f"out{FILE_SUFFIX[fmt]}"
+    assert main(["export", "--format", fmt, "--layer", "only_b", "--out", str(out),
+                 "--project", str(folder)]) == 0
+    assert main(["import", str(out), "--layer", "back", "--format", fmt,
+                 "--project", str(folder)]) == 0
+    with Session.open(folder, "ana", read_only=True) as session:
+        assert session.has_layer("twin/b", "back") and not session.has_layer("twin/a", "back")
+    if fmt == "labelstudio":
+        tasks = json.loads(out.read_text(encoding="utf-8"))
+        tasks[0]["data"]["doc_id"] = "renamed-by-the-tool"
+        out.write_text(json.dumps(tasks), encoding="utf-8")
+        capsys.readouterr()
+        assert main(["import", str(out), "--layer", "renamed", "--format", fmt,
+                     "--project", str(folder)]) == 1
+        assert "2 project documents have this text (twin/a, twin/b)" in capsys.readouterr().err
