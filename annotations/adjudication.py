@@ -125,5 +125,6 @@ def adopt(doc_id: str, unit: Unit, layer_name: str, final: Layer) -> AdoptQuote:
         quote=version.quote,
         speaker=version.speaker_record,
         replaces=replaces,
+        unit=(unit.start, unit.end),
         layer=FINAL_LAYER,
     )

@@ -449,15 +449,27 @@ class AdoptQuote(Edit):
     """Copy one layer's version of a quote (with its speaker) into this layer (adjudication).
 
     ``replaces`` names quotes of this layer that the adopted one supersedes; they are removed.
-    The speaker is matched by canonical name to one already in the layer, else added.
+    ``unit``: the extent of the adjudication unit, when the adoption decides one; the quotes
+    of this layer inside it must then be exactly ``replaces`` (what the adjudicator saw), else
+    another adjudicator decided the unit meanwhile and the adoption is refused, never added
+    beside their decision. The speaker is matched by canonical name to one already in the
+    layer, else added.
     """
 
     quote: Quote
     speaker: Speaker | None = None
     replaces: tuple[str, ...] = ()
+    unit: tuple[int, int] | None = None
     name: ClassVar[str] = "adopt"
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        if self.unit is not None:
+            start, end = self.unit
+            there = {q.id for q in layer.quotes.values() if q.start < end and start < q.end}
+            if there != set(self.replaces):
+                raise InputError(
+                    f"{self.layer or 'this layer'} changed here since it was shown (another "
+                    "adjudicator decided this unit): look at it again, then decide")
         quotes_before: dict[str, Quote | None] = {}
         quotes_after: dict[str, Quote | None] = {}
         speakers_before: dict[str, Speaker | None] = {}

@@ -66,3 +66,28 @@ def test_adjudication_picks_versions_into_final(project: Project) -> None:
         adopted = [q for q in final.quotes.values() if q.stance == "oppose"][0]
         assert final.speakers[adopted.speaker_id].name == "Jane Roe"
         assert all(q.status == "accepted" for q in final.quotes.values())
+
+
+def test_a_unit_another_adjudicator_decided_meanwhile_is_refused_not_doubled(
+    project: Project,
+) -> None:
+    """Two adjudicators look at the same unit; the first adopts ana's version; the second,
+    still seeing the unit undecided, adopts ben's: refused with a line saying why, and final
+    holds one quote for the unit, never two."""
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="ana"))
+    project.apply(SetStance("d0", quote_id="q1", stance="support", layer="ben"))
+    text = project.document("d0").text
+    found = units(text, {n: project.layer("d0", n) for n in ("ana", "ben")}, ["ana", "ben"])
+    unit = found[0]
+    shown = project.layer("d0", FINAL_LAYER)  # what both screens read
+    project.apply(adopt("d0", unit, "ana", shown))
+    with pytest.raises(InputError, match="another adjudicator decided this unit"):
+        project.apply(adopt("d0", unit, "ben", shown))
+    final = project.layer("d0", FINAL_LAYER)
+    inside = [q for q in final.quotes.values() if q.start < unit.end and unit.start < q.end]
+    assert [q.stance for q in inside] == ["oppose"]
+    # looking again, the second adjudicator may overrule: the adoption replaces it
+    project.apply(adopt("d0", unit, "ben", project.layer("d0", FINAL_LAYER)))
+    final = project.layer("d0", FINAL_LAYER)
+    inside = [q for q in final.quotes.values() if q.start < unit.end and unit.start < q.end]
+    assert [q.stance for q in inside] == ["support"]

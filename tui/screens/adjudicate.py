@@ -135,9 +135,10 @@ class AdjudicateScreen(SaywhoScreen):
         self.units = units(self.doc.text, self.doc_layers, self.names)
 
     def session_event(self, event: Event | LiveEvent) -> None:
-        """An annotator layer of this document stored (by another process too): compare it."""
+        """A layer of this document stored (by another process too): an annotator's is
+        compared again, and ``final`` shows another adjudicator's decisions."""
         if not (isinstance(event, LayerStored) and event.doc_id == self.doc_id
-                and event.layer not in (SUGGESTIONS_LAYER, FINAL_LAYER)
+                and event.layer != SUGGESTIONS_LAYER
                 and self.bridge.pending == 0 and self.is_mounted):
             return
         doc_id = self.doc_id
