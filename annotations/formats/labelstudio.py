@@ -73,7 +73,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -260,6 +260,25 @@ def _result(
     return r.items
 
 
+META_KEY = "saywho"
+
+
+def _meta(layer: Layer) -> dict[str, Any]:
+    """What Label Studio has no control for, in a task data field it keeps (``saywho``): each
+    speaker's id, aliases and mentions (two speakers of one name stay two), and each quote's
+    speaker id and cue lemma, as exported (the reader compares them with the regions: what the
+    regions say wins)."""
+    return {
+        "speakers": [{"id": sp.id, "name": sp.name, "kind": sp.kind,
+                      "aliases": list(sp.aliases),
+                      "mentions": [[m.start, m.end] for m in sp.mentions]}
+                     for sp in sorted(layer.speakers.values(), key=lambda s: s.id)],
+        "quotes": {q.id: {"speaker_id": q.speaker_id,
+                          "cue_lemma": q.cue.lemma if q.cue is not None else None}
+                   for q in layer.sorted_quotes()},
+    }
+
+
 def document_to_task(
     doc_id: str,
     title: str,
@@ -283,7 +302,7 @@ def document_to_task(
     orphans = [s for s in layer.speakers.values() if s.id not in quoted]
     task: dict[str, Any] = {
         "data": {"text": text, "doc_id": doc_id, "title": title,
-                 "stance_target": stance_target or ""},
+                 "stance_target": stance_target or "", META_KEY: _meta(layer)},
     }
     reviewed = [q for q in quotes if is_reviewed(q)]
     if reviewed:
@@ -429,15 +448,35 @@ def _speaker_id(name: str) -> str:
 
 @dataclass
 class _Read:
-    """The quotes and speakers read from one or more results of a task."""
+    """The quotes and speakers read from one or more results of a task; ``known``: the
+    speakers the task's ``saywho`` field records by id, ``quote_meta``: its quotes' speaker
+    ids and cue lemmas."""
 
     quotes: list[dict[str, Any]]
     paths: list[str]
     speakers: dict[str, dict[str, Any]]
+    known: dict[str, dict[str, Any]] = field(default_factory=dict)
+    quote_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def add_speaker(self, name: str, kind: str | None, span: tuple[int, int] | None) -> str:
-        sid = _speaker_id(name)
-        sp = self.speakers.setdefault(sid, {"id": sid, "name": name, "kind": kind,
+    def speaker_for(self, name: str, span: tuple[int, int] | None,
+                    prefer: str | None = None) -> str:
+        """The id of the speaker named ``name``: a recorded one of that name (``prefer``, or
+        the one that lists ``span``, or the first), else one keyed by the name."""
+        same = [sid for sid, k in self.known.items() if k["name"] == name]
+        if prefer in same:
+            return prefer
+        at = [sid for sid in same if span is not None and list(span) in self.known[sid]["mentions"]]
+        if at or same:
+            return (at or same)[0]
+        return _speaker_id(name)
+
+    def add_speaker(self, name: str, kind: str | None, span: tuple[int, int] | None,
+                    prefer: str | None = None) -> str:
+        sid = self.speaker_for(name, span, prefer)
+        known = self.known.get(sid, {})
+        sp = self.speakers.setdefault(sid, {"id": sid, "name": name,
+                                            "kind": kind or known.get("kind"),
+                                            "aliases": list(known.get("aliases") or ()),
                                             "mentions": []})
         if sp["kind"] is None and kind:
             sp["kind"] = kind
@@ -488,12 +527,13 @@ def _read_result(
                 texts.setdefault(rid, {})[item["from_name"]] = "\n".join(value["text"])
     later = {rid for rids in parts.values() for rid in rids}
     mention_names: dict[str, str] = {}
+    mention_ids: dict[str, str] = {}
     for rid, (label, s, e, _i, _score) in regions.items():
         if label == "Speaker":
             name = texts.get(rid, {}).get("speaker_name") or " ".join(text[s:e].split())
             if name:
                 kind = choices.get(rid, {}).get("speaker_kind")
-                into.add_speaker(name, kind, (s, e))
+                mention_ids[rid] = into.add_speaker(name, kind, (s, e))
                 mention_names[rid] = name
     have_ids = {q["id"] for q in into.quotes}
     have_spans = {(q["start"], q["end"]) for q in into.quotes}
@@ -522,14 +562,30 @@ def _read_result(
         if said is not None:
             rec["speaker_start"], rec["speaker_end"] = said[1], said[2]
             rec["speaker"] = " ".join(text[said[1] : said[2]].split())
-        rec["speaker_name"] = typed.get("speaker_name") or mention_names.get(
-            links.get(rid, {}).get("said", ""))
+        said_rid = links.get(rid, {}).get("said", "")
+        rec["speaker_id"] = _quote_speaker(into, rid, typed.get("speaker_name"),
+                                           mention_ids.get(said_rid))
+        rec["speaker_name"] = typed.get("speaker_name") or mention_names.get(said_rid)
         cue = regions.get(links.get(rid, {}).get("cue", ""))
         if cue is not None:
             rec["cue_start"], rec["cue_end"] = cue[1], cue[2]
+            rec["cue_lemma"] = into.quote_meta.get(rid, {}).get("cue_lemma")
         path = f"{where}.result[{i}]"
         into.quotes.append(schema.QUOTE.check(rec, path, ctx))
         into.paths.append(path)
+
+
+def _quote_speaker(into: _Read, rid: str, typed: str | None, linked: str | None) -> str | None:
+    """A quote's speaker id: the speaker of the mention its ``said`` relation points at,
+    unless the quote's own speaker name was changed in Label Studio (it differs from the name
+    exported for it): then that name's speaker."""
+    exported = into.quote_meta.get(rid, {}).get("speaker_id")
+    exported_name = into.known.get(exported or "", {}).get("name")
+    if linked is not None and (not typed or typed == exported_name):
+        return linked
+    if typed:
+        return into.add_speaker(typed, None, None, prefer=exported)
+    return linked
 
 
 def _build(into: _Read, text: str, ctx: schema.Context, *, name: str, doc: str) -> Layer:
@@ -564,6 +620,8 @@ def task_to_layer(task: Any, *, name: str, doc: str = "task") -> tuple[str, str,
     annotations = _ANNOTATIONS.check(task.get("annotations"), "annotations", ctx)
     predictions = _PREDICTIONS.check(task.get("predictions"), "predictions", ctx)
     into = _Read([], [], {})
+    meta = raw.get(META_KEY) if isinstance(raw, Mapping) else None
+    into.known, into.quote_meta = _read_meta(meta, ctx)
     for n, annotation in enumerate(annotations):
         if not annotation["was_cancelled"]:
             _read_result(annotation["result"], f"annotations[{n}]", text, ctx, into,
@@ -573,6 +631,42 @@ def task_to_layer(task: Any, *, name: str, doc: str = "task") -> tuple[str, str,
         _read_result(prediction["result"], f"predictions[{n}]", text, ctx, into,
                      status="suggested", origin=prediction["model_version"])
     return doc, text, _build(into, text, ctx, name=name, doc=doc)
+
+
+_META_SPEAKER = schema.Record({
+    "id": schema.Id(), "name": schema.Text(schema.MAX_LABEL),
+    "kind": schema.Text(schema.MAX_LABEL, default=None),
+    "aliases": schema.ListOf(schema.Text(schema.MAX_LABEL)),
+    "mentions": schema.ListOf(schema.SpanPair()),
+})
+_META_QUOTE = schema.Record({"speaker_id": schema.Id(),
+                             "cue_lemma": schema.Text(schema.MAX_LABEL, default=None)})
+
+
+def _read_meta(meta: Any, ctx: schema.Context
+               ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The speakers (by id) and quotes (by id) a task's ``saywho`` field records; a field
+    that is not saywho's shape is one ``InputError`` line, as any other field."""
+    if meta is None:
+        return {}, {}
+    if not isinstance(meta, Mapping):
+        ctx.fail(f"data.{META_KEY}", f"expected an object, got {schema.shown(meta)}")
+    speakers: dict[str, dict[str, Any]] = {}
+    raw_speakers = meta.get("speakers") or []
+    if not isinstance(raw_speakers, list):
+        ctx.fail(f"data.{META_KEY}.speakers", f"expected a list, got {schema.shown(raw_speakers)}")
+    for i, raw in enumerate(raw_speakers):
+        sp = _META_SPEAKER.check(raw, f"data.{META_KEY}.speakers[{i}]", ctx)
+        if sp["id"] and sp["name"]:
+            sp["mentions"] = [list(m) for m in sp["mentions"]]
+            speakers[sp["id"]] = sp
+    quotes: dict[str, dict[str, Any]] = {}
+    raw_quotes = meta.get("quotes") or {}
+    if not isinstance(raw_quotes, Mapping):
+        ctx.fail(f"data.{META_KEY}.quotes", f"expected an object, got {schema.shown(raw_quotes)}")
+    for qid, raw in raw_quotes.items():
+        quotes[str(qid)] = _META_QUOTE.check(raw, f"data.{META_KEY}.quotes.{qid}", ctx)
+    return speakers, quotes
 
 
 def _min_record_to_layer(record: Mapping[str, Any], *, name: str, doc: str

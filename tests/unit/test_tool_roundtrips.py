@@ -12,6 +12,7 @@ section states; a format that does not carry a field is not scored on it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,53 @@ def test_documents_with_the_same_text_are_told_apart_by_id_never_by_guess(
         assert main(["import", str(out), "--layer", "renamed", "--format", fmt,
                      "--project", str(folder)]) == 1
         assert "2 project documents have this text (twin/a, twin/b)" in capsys.readouterr().err
+
+
+def test_label_studio_keeps_speaker_ids_aliases_and_namesakes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two speakers of one name stay two, each keeps its id and aliases and each quote its cue
+    lemma; a quote whose ``said`` relation is moved in Label Studio follows it."""
+    text = ("“We will win,” said John Smith. “No, we will,” said John Smith, his son. "
+            "Jane Roe said nothing.")
+    first = text.index("John Smith")
+    second = text.index("John Smith", first + 1)
+    sr = Speaker("smith-sr", "John Smith", "person", ("J. Smith",),
+                 (Mention(first, first + 10, "John Smith"),))
+    jr = Speaker("smith-jr", "John Smith", "person", ("Smith Jr.",),
+                 (Mention(second, second + 10, "John Smith"),))
+    roe = _speaker(text, "roe", "Jane Roe", "Jane Roe")
+    quotes = [
+        _quote(text, "q1", "We will win,", speaker="smith-sr", mention=None, stance=None,
+               cue="said"),
+        _quote(text, "q2", "No, we will,", speaker="smith-jr", mention=None, stance=None),
+    ]
+    quotes = [replace(q, speaker_mention=Mention(m.start, m.end, m.text))
+              for q, m in zip(quotes, (sr.mentions[0], jr.mentions[0]), strict=True)]
+    folder = tmp_path / "p"
+    with Session.open(folder, "ana") as session:
+        session.import_documents([Document("d", "D", text)])
+        session.put_layer("d", Layer("orig", {q.id: q for q in quotes},
+                                     {"smith-sr": sr, "smith-jr": jr, "roe": roe}))
+    out = tmp_path / "ls.json"
+    assert main(["export", "--format", "labelstudio", "--layer", "orig", "--out", str(out),
+                 "--project", str(folder)]) == 0
+    assert main(["import", str(out), "--layer", "back", "--project", str(folder)]) == 0
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    result = tasks[0]["annotations"][0]["result"]
+    roe_region = next(r["id"] for r in result if r.get("value", {}).get("text") == "Jane Roe"
+                      and r.get("from_name") == "label")
+    for r in result:  # the annotator re-points q2's "said" at Jane Roe's mention
+        if r.get("type") == "relation" and r["to_id"] == "q2" and r["labels"] == ["said"]:
+            r["from_id"] = roe_region
+    out.write_text(json.dumps(tasks), encoding="utf-8")
+    assert main(["import", str(out), "--layer", "moved", "--project", str(folder)]) == 0
+    with Session.open(folder, "ana", read_only=True) as session:
+        back, moved = session.layer("d", "back"), session.layer("d", "moved")
+    assert back.speakers.keys() == {"smith-sr", "smith-jr", "roe"}
+    assert back.speakers["smith-jr"].aliases == ("Smith Jr.",)
+    assert (back.quotes["q1"].speaker_id, back.quotes["q2"].speaker_id) == ("smith-sr", "smith-jr")
+    assert back.quotes["q1"].cue is not None and back.quotes["q1"].cue.lemma == "say"
+    assert moved.quotes["q2"].speaker_id == "roe"
+    assert moved.quotes["q2"].speaker_mention is not None
+    assert moved.quotes["q2"].speaker_mention.text == "Jane Roe"
