@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -88,7 +89,7 @@ class Session:
     def __init__(self, project: Project, detect: Detect | None = None) -> None:
         self.project = project
         self._detect = detect or rule_detector()
-        self._lock = threading.RLock()
+        self._lock = _EmitAfterLock()
         self._listeners: list[Listener] = []
         from annotations.learn.project import ProjectLearning
 
@@ -136,6 +137,9 @@ class Session:
         return unsubscribe
 
     def _emit(self, event: Event) -> None:
+        if self._lock.held():  # a listener may take its own lock and call back in: not here
+            self._lock.after_release(partial(self._emit, event))
+            return
         for listener in list(self._listeners):
             listener(event)
 
@@ -653,6 +657,41 @@ class Session:
         if changed:
             self._emit(LayerStored(doc_id, layer.name))
         return changed
+
+
+class _EmitAfterLock:
+    """The session's lock (re-entrant), which also holds back what was deferred while a thread
+    held it (``after_release``: the events of a change made under it) until that thread lets
+    go: no listener ever runs under the session lock, so a listener that takes a lock of its
+    own and a thread that holds that lock and reads the session cannot wait on each other."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._local = threading.local()
+
+    def __enter__(self) -> _EmitAfterLock:
+        self._lock.acquire()
+        self._local.depth = getattr(self._local, "depth", 0) + 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.depth -= 1
+        later: list[Callable[[], None]] = []
+        if self._local.depth == 0:
+            later, self._local.later = getattr(self._local, "later", []), []
+        self._lock.release()
+        for call in later:
+            call()
+
+    def held(self) -> bool:
+        """Whether the calling thread holds the lock."""
+        return getattr(self._local, "depth", 0) > 0
+
+    def after_release(self, call: Callable[[], None]) -> None:
+        """Run ``call`` once the calling thread no longer holds the lock."""
+        if not hasattr(self._local, "later"):
+            self._local.later = []
+        self._local.later.append(call)
 
 
 def _first_line(exc: BaseException) -> str:

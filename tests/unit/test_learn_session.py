@@ -185,3 +185,27 @@ def test_in_a_team_the_shared_suggestions_stay_the_rules(folder: Path) -> None:
         session.learning.resuggest(session.learning.plan("a5"))
         assert session.layer("a5", "suggestions") == shared
         assert _texts(session.layer("a5")) == _texts(shared)
+
+
+def test_no_listener_runs_while_the_session_lock_is_held(session: Session) -> None:
+    """A re-suggest stores layers under the session lock; its events reach listeners only
+    after the lock is let go. (A listener that waited on a lock of its own, held by a thread
+    that was reading the session, froze the TUI: the live watcher and a refit.)"""
+    import threading
+
+    locked_out: list[bool] = []
+
+    def listener(event: object) -> None:
+        got: list[bool] = []
+        other = threading.Thread(target=lambda: got.append(session.document_ids() is not None))
+        other.start()
+        other.join(timeout=2)  # another thread reads the session while the listener runs
+        locked_out.append(not got)
+
+    for i in range(4):
+        correct(session, i)
+    refit = session.learning.refit()
+    session.learning.keep(refit)
+    session.subscribe(listener)
+    report = session.learning.resuggest(session.learning.plan("a5"))
+    assert report.changed > 0 and locked_out and not any(locked_out)
