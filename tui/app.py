@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
+from textual.events import Key
 from textual.screen import Screen
 
 from annotations.events import Event, SettingChanged
@@ -24,6 +25,7 @@ from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
 from tui.plain import say
+from tui.widgets.field import pass_early_key
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -56,6 +58,14 @@ class SaywhoApp(App[None]):
         self.open_doc = open_doc
         self.live_interval = live_interval
         self.bridge = SessionBridge(session, self)
+
+    async def on_key(self, event: Key) -> None:
+        """A key sent before the screen in front took it (typed with the key that opened a
+        prompt: Textual queued it to the screen behind, and it comes up here unheard) goes
+        into the prompt's field (``early_field``), so a fast typist or a paste loses none."""
+        early = getattr(self.screen, "early_field", None)
+        if early is not None:
+            await pass_early_key(early(), event)
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -31,3 +31,26 @@ def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
         quote = p.layer("ice").quotes["q1"]
     assert quote.status == "accepted"
     assert quote.stance == "oppose"
+
+
+def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> None:
+    """A paste, or a fast typist over SSH: the keys after `e` (note) and `S` (new speaker)
+    arrive before the prompt has taken focus; none may be lost, none may reach the reader."""
+    folder = build_project(tmp_path / "proj")
+    tmux = Tmux(saywho_command(folder, "x"))
+    try:
+        tmux.wait_for("q 1/5")
+        tmux.send_at_once("e", "Typed fast, all of it", "Enter")
+        tmux.wait_for("saved: note on quote 1")
+        tmux.send_at_once("S", "Xavier Quinn", "Enter")
+        tmux.wait_for("Xavier Quinn (new)")
+        tmux.send("q")
+        assert tmux.wait_exit(), tmux.screen()
+    finally:
+        tmux.close()
+    with Project.open(folder, "x", read_only=True) as p:
+        layer = p.layer("ice")
+    quote = layer.quotes["q1"]
+    assert quote.note == "Typed fast, all of it"
+    assert quote.status == "suggested"  # the "a" in the text never reached the reader
+    assert layer.speakers[quote.speaker_id or ""].name == "Xavier Quinn"

@@ -59,9 +59,14 @@ class TypeaheadPicker(ModalScreen[T]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        """Fill the list and focus the field."""
+        """Fill the list and focus the field now (not after the keys already sent)."""
         self._refill()
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(TextField))
+
+    def early_field(self) -> TextField:
+        """Where keys typed with the one that opened this screen belong (the app hands
+        them over: ``tui.widgets.field.pass_early_key``)."""
+        return self.query_one(TextField)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Narrow (or re-rank) as the user types."""

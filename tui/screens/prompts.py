@@ -31,8 +31,16 @@ class TextPrompt(ModalScreen[str | None]):
             yield Label(self.hint, id="dialog-hint")
 
     def on_mount(self) -> None:
-        """Focus the input."""
-        self.query_one(Input).focus()
+        """Focus the input now (not after the keys already sent), its value selected: typing
+        replaces it."""
+        field = self.query_one(TextField)
+        self.set_focus(field)
+        field.select_all()
+
+    def early_field(self) -> TextField:
+        """Where keys typed with the one that opened this screen belong (the app hands
+        them over: ``tui.widgets.field.pass_early_key``)."""
+        return self.query_one(TextField)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Return the text."""
