@@ -64,8 +64,9 @@ class SaywhoApp(App[None]):
         prompt: Textual queued it to the screen behind, and it comes up here unheard) goes
         into the prompt's field (``early_field``), so a fast typist or a paste loses none."""
         early = getattr(self.screen, "early_field", None)
-        if early is not None:
-            await pass_early_key(early(), event)
+        field = early() if early is not None else None
+        if field is not None:
+            await pass_early_key(field, event)
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

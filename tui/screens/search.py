@@ -81,6 +81,12 @@ class SearchScreen(SaywhoScreen):
         yield StatusBar(id="status")
         yield KeyBar()
 
+    def early_field(self) -> TextField | None:
+        """Where keys typed with the one that opened the search belong (the app hands them
+        over) while the query field has the focus."""
+        field = self.query_one("#search-query", TextField)
+        return field if self.focused in (None, field) else None
+
     def on_mount(self) -> None:
         """Focus the query field; read the texts ahead while the query is typed (the search
         then reads no file)."""
@@ -89,7 +95,7 @@ class SearchScreen(SaywhoScreen):
         self.query_one(StatusBar).set_position(visible_line(
             f"annotator: {self.bridge.annotator} "))
         self._show_head()
-        self.query_one("#search-query", Input).focus()
+        self.set_focus(self.query_one("#search-query", TextField))
         self.run_worker(partial(read_ahead, self.bridge, lambda: self.closed), thread=True,
                         group="read-ahead", name="read ahead", exit_on_error=False)
 
