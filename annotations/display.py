@@ -3,10 +3,11 @@
 Article text, titles, names and labels are stored exactly as imported, but an ANSI or OSC
 sequence, a BEL, a backspace or a bidi override must never reach a terminal raw: it could
 recolour, retitle or beep the user's terminal, write its clipboard, or make text read in the
-wrong order. This is the one table every screen and command uses. Each C0 control (but newline
-and tab), DEL and each C1 control maps to its visible picture, each bidi control to ``¿``, and a
-tab to one space, so one character stays one character (and one cell): offsets into the shown
-text equal offsets into the stored text.
+wrong order. This is the one table every screen and command uses. Each C0 control (but
+newline and tab), DEL and each C1 control maps to its visible picture, each bidi control to
+``¿``, a lone surrogate (a byte of a file name that is not UTF-8) to ``�``, and a tab to one
+space, so one character stays one character (and one cell): offsets into the shown text equal
+offsets into the stored text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _TABLE[0x09] = " "
 _TABLE[0x7F] = "\u2421"
 _TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 _TABLE.update({ord(ch): BIDI_PICTURE for ch in BIDI_CONTROLS})
+# a lone surrogate (a file name's byte that is not UTF-8, as Python reads it) cannot be written
+_TABLE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _LINE_TABLE = {**_TABLE, 0x0A: "\u240a"}
 
 _CONTROL_RE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")

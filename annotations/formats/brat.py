@@ -43,6 +43,7 @@ from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output, safe_name
 from annotations.formats.interchange import build_layer
+from annotations.formats.readers import path_text
 from annotations.model import (
     DEFAULT_STANCE_LABELS,
     QUOTE_STATUSES,
@@ -585,5 +586,5 @@ def read_brat(folder: Path, *, layer: str = "brat") -> list[tuple[str, str, Laye
                                  where=str(ann_path))
         except (KeyError, IndexError, ValueError, TypeError) as exc:
             raise InputError(schema.one_line(f"{ann_path}: cannot read ({exc})")) from exc
-        out.append((names.get(txt.stem, txt.stem), text, built))
+        out.append((names.get(txt.stem, path_text(txt.stem)), text, built))
     return out

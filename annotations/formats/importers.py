@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.errors import InputError
+from annotations.formats.readers import refuse_special
 from annotations.model import Layer, sha256_text
 from annotations.store.paths import safe_filename
 
@@ -59,6 +60,7 @@ def detect_format(path: Path) -> str:
     Raises ``InputError`` when nothing says which format it is.
     """
     path = Path(path)
+    refuse_special(path)
     if path.is_dir():
         if any(path.glob("*.ann")):
             return "brat"
@@ -112,6 +114,7 @@ def read_foreign_layers(
     """
     if fmt not in LAYER_READERS:
         raise InputError(f"{fmt!r} is not a layer format: choose one of {', '.join(LAYER_READERS)}")
+    refuse_special(Path(path))
     module, name = LAYER_READERS[fmt]
     reader: Callable[..., list[tuple[str, str, Layer]]] = getattr(
         importlib.import_module(module), name

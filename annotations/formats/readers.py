@@ -12,7 +12,9 @@ read a line at a time, and all that is kept to refuse a repeated id is a digest 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from annotations.errors import InputError
 from annotations.model import Document, now_iso
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -73,12 +76,11 @@ def read_documents(
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
             if not files:
-                yield ReadResult(str(path), error=f"{path}: folder has no files")
+                yield ReadResult(path_text(path), error=f"{path_text(path)}: folder has no files")
             for file in files:
                 if file.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    yield ReadResult(
-                        str(file), error=f"{file}: skipped, not .txt/.md/.html/.jsonl", skipped=True
-                    )
+                    yield ReadResult(path_text(file), skipped=True, error=(
+                        f"{path_text(file)}: skipped, not .txt/.md/.html/.jsonl"))
                     continue
                 if once(file):
                     yield from _unique(_read_path(file, max_bytes), seen_ids, seen_lines)
@@ -86,8 +88,26 @@ def read_documents(
             if once(path):
                 yield from _unique(_read_path(path, max_bytes, jsonl=jsonl), seen_ids,
                                    seen_lines)
+        elif path.is_symlink():
+            yield ReadResult(path_text(path), error=f"{path_text(path)}: a symbolic link that "
+                                                    "leads nowhere (or round in a loop)")
         else:
-            yield ReadResult(str(path), error=f"{path}: no such file or folder")
+            yield ReadResult(path_text(path), error=f"{path_text(path)}: no such file or folder")
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A path as text any file or terminal can hold: a byte of its name that is not UTF-8
+    (a Latin-1 name from an old archive) is written ``\\xe9``, so a document id or a source
+    made from it can be stored, and two such names stay apart."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def refuse_special(path: Path) -> None:
+    """One ``InputError`` line for a path that is neither a regular file nor a folder (a
+    device such as ``/dev/zero``, which reads without end, or a pipe, which waits forever)."""
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise InputError(f"{path_text(path)}: not a regular file (a device, a pipe or a "
+                         "socket); copy it into a file")
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -187,19 +207,25 @@ def _unique(
 def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[ReadResult]:
     """The documents of one file, read by its suffix (``jsonl``: as JSONL whatever it is)."""
     suffix = ".jsonl" if jsonl else path.suffix.lower()
+    shown = path_text(path)
     if suffix not in SUPPORTED_SUFFIXES:
         yield ReadResult(
-            str(path),
-            error=f"{path}: unsupported file type {suffix or '(none)'}; "
+            shown,
+            error=f"{shown}: unsupported file type {suffix or '(none)'}; "
             "use .txt, .md, .html or .jsonl",
         )
         return
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            yield ReadResult(shown, error=f"{shown}: not a regular file (a device, a pipe or "
+                                          "a socket); copy the text into a file")
+            return
+        size = st.st_size
         if size > max_bytes and suffix not in JSONL_SUFFIXES:
             yield ReadResult(
-                str(path),
-                error=f"{path}: too large ({size / 1e6:.1f} MB; the limit is "
+                shown,
+                error=f"{shown}: too large ({size / 1e6:.1f} MB; the limit is "
                 f"{max_bytes / 1e6:.0f} MB per article; split it or raise --max-mb)",
             )
             return
@@ -208,11 +234,11 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield ReadResult(str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
+        yield ReadResult(shown, error=f"{shown}: cannot read ({exc.strerror or exc})")
         return
-    text, error = decode_text(data, str(path))
+    text, error = decode_text(data, shown)
     if error:
-        yield ReadResult(str(path), error=error)
+        yield ReadResult(shown, error=error)
         return
     assert text is not None
     if suffix in HTML_SUFFIXES:
@@ -221,12 +247,11 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         text = normalise_newlines(text)
         title = first_line_title(text, markdown=suffix in MARKDOWN_SUFFIXES)
     if not text.strip():
-        yield ReadResult(str(path), error=f"{path}: no article text (empty file)")
+        yield ReadResult(shown, error=f"{shown}: no article text (empty file)")
         return
-    yield ReadResult(
-        str(path),
-        Document(path.stem, title or path.stem, text, source=str(path), imported=now_iso()),
-    )
+    stem = path_text(path.stem)
+    yield ReadResult(shown, Document(stem, title or stem, text, source=shown,
+                                     imported=now_iso()))
 
 
 def decode_text(data: bytes, source: str) -> tuple[str | None, str | None]:
@@ -391,7 +416,7 @@ def _read_jsonl_file(path: Path, max_bytes: int) -> Iterator[ReadResult]:
     An ``OSError`` while reading is raised to the caller, which reports it after the lines
     already given."""
     with path.open("rb") as fh:
-        yield from _read_jsonl_lines(_split_lines(fh), str(path), max_bytes=max_bytes)
+        yield from _read_jsonl_lines(_split_lines(fh), path_text(path), max_bytes=max_bytes)
 
 
 def _split_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:

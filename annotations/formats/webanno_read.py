@@ -48,14 +48,17 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.interchange import build_layer
+from annotations.formats.readers import path_text
 from annotations.formats.webanno import QUOTE_LAYER, SPEAKER_LAYER
 from annotations.model import QUOTE_STATUSES, SPEAKER_KINDS, Layer
 
@@ -487,6 +490,24 @@ def _export_sources(entries: Iterable[tuple[str, Any]], path: Path, user: str | 
     return [_Source(doc, f"{prefix}{rel}", load(), u) for doc, u, rel, load in sorted(chosen)]
 
 
+MAX_ENTRY_BYTES = 200_000_000  # one document's TSV inside a project export zip
+
+
+def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
+    """One entry's bytes, refused past ``MAX_ENTRY_BYTES`` before it is inflated (a small
+    zip can hold a huge entry)."""
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise InputError(schema.one_line(
+            f"{path}!{info.filename}: {info.file_size / 1e6:.0f} MB inflated, more than a "
+            f"document's TSV can be ({MAX_ENTRY_BYTES / 1e6:.0f} MB); not read"))
+    with zf.open(info) as fh:
+        data = fh.read(MAX_ENTRY_BYTES + 1)
+    if len(data) > MAX_ENTRY_BYTES:  # the entry's header understated its size
+        raise InputError(schema.one_line(f"{path}!{info.filename}: larger than its zip header "
+                                         "says; not read"))
+    return data
+
+
 def _sources(path: Path, user: str | None) -> list[_Source]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.tsv") if p.is_file())
@@ -497,23 +518,26 @@ def _sources(path: Path, user: str | None) -> list[_Source]:
         flat = [p for p in files if p.parent == path]
         if not flat:
             raise InputError(schema.one_line(f"{path} holds no WebAnno TSV (.tsv) files"))
-        return [_Source(p.stem, str(p), p.read_bytes()) for p in flat]
+        return [_Source(path_text(p.stem), path_text(p), p.read_bytes()) for p in flat]
     if not path.exists():
         raise InputError(schema.one_line(f"{path}: no such file or folder"))
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
-                names = [i.filename for i in zf.infolist() if not i.is_dir()]
-                entries = [(name, lambda name=name: zf.read(name)) for name in names]
+                infos = [i for i in zf.infolist() if not i.is_dir()]
+                entries = [(i.filename, partial(_zip_entry, zf, i, path)) for i in infos]
                 exported = _export_sources(entries, path, user, f"{path}!")
-        except (zipfile.BadZipFile, OSError) as exc:
+        # a damaged, encrypted or oddly compressed entry: zlib.error, RuntimeError,
+        # NotImplementedError, EOFError... all say the same to the user
+        except (zipfile.BadZipFile, OSError, zlib.error, RuntimeError, NotImplementedError,
+                EOFError, ValueError) as exc:
             raise InputError(schema.one_line(f"{path}: cannot read the zip file ({exc})")) from exc
         if exported is None:
             raise InputError(schema.one_line(
                 f"{path}: no annotation/<document>/<user>.tsv files; export the INCEpTION "
                 "project in the WebAnno TSV 3.3 format"))
         return exported
-    return [_Source(path.stem, str(path), path.read_bytes())]
+    return [_Source(path_text(path.stem), path_text(path), path.read_bytes())]
 
 
 def read_webanno(
