@@ -347,31 +347,46 @@ class CreateSpeaker(Edit):
             raise InputError("a speaker needs a name")
         if self.kind not in SPEAKER_KINDS:
             raise InputError(f"speaker kind must be one of {', '.join(SPEAKER_KINDS)}")
-        known = _same_speaker(layer, clean)
-        if known is not None and self.speaker_id is None:
+        key = speaker_key(clean)
+        named = next((s for s in layer.speakers.values() if speaker_key(s.name) == key), None)
+        if named is not None and self.speaker_id is None:
             # the name is already a speaker here: attribute to them, never a duplicate
             if self.assign_to is None:
                 raise InputError(f"{clean!r} is already a speaker of this document")
             quote = self._quote(layer, self.assign_to)
-            after = _touch(quote, ctx, speaker_id=known.id, speaker_mention=None,
+            after = _touch(quote, ctx, speaker_id=named.id,
+                           speaker_mention=_mention_of(quote, named.name, *named.aliases),
                            confidence=_confirmed(quote, "speaker"))
             return _quote_change(quote, after)
         speaker_id = self.speaker_id or next_id("s", layer.speakers)
         if speaker_id in layer.speakers:
             raise InputError(f"speaker {speaker_id!r} already exists")
+        speakers_before: dict[str, Speaker | None] = {speaker_id: None}
+        speakers_after: dict[str, Speaker | None] = {}
         mentions = tuple(
             Mention(m.start(), m.end(), m.group())
             for m in re.finditer(rf"\b{re.escape(clean)}\b", text)
         )
+        # the name is another speaker's alias (the detector took two people for one): the new
+        # speaker takes the alias and the mentions that read it
+        owner = _same_speaker(layer, clean)
+        if owner is not None and self.speaker_id is None:
+            taken = tuple(m for m in owner.mentions if speaker_key(m.text) == key)
+            speakers_before[owner.id] = owner
+            speakers_after[owner.id] = replace(
+                owner, aliases=tuple(a for a in owner.aliases if speaker_key(a) != key),
+                mentions=tuple(m for m in owner.mentions if m not in taken))
+            mentions = tuple(sorted({*mentions, *taken}, key=lambda m: (m.start, m.end)))
         speaker = Speaker(speaker_id, clean, self.kind, (), mentions)
-        change = LayerChange({}, {}, {speaker_id: None}, {speaker_id: speaker})
+        speakers_after[speaker_id] = speaker
+        change = LayerChange({}, {}, speakers_before, speakers_after)
         if self.assign_to is not None:
             quote = self._quote(layer, self.assign_to)
             after = _touch(
                 quote,
                 ctx,
                 speaker_id=speaker_id,
-                speaker_mention=None,
+                speaker_mention=_mention_of(quote, clean),
                 confidence=_confirmed(quote, "speaker"),
             )
             change = replace(
@@ -528,6 +543,14 @@ class AdoptQuotes(Edit):
 
     def describe(self) -> str:
         return f"adopt {len(self.adoptions)} agreed quotes into {self.layer or 'layer'}"
+
+
+def _mention_of(quote: Quote, *names: str) -> Mention | None:
+    """The quote's speaker mention when it reads one of ``names`` (it then still names the
+    speaker the quote is given to), else none."""
+    mention = quote.speaker_mention
+    keys = {speaker_key(n) for n in names}
+    return mention if mention is not None and speaker_key(mention.text) in keys else None
 
 
 def _same_speaker(layer: Layer, name: str) -> Speaker | None:

@@ -154,3 +154,33 @@ def test_an_edge_move_on_a_split_quote_keeps_its_parts() -> None:
     assert longer.parts == ((a - 1, b), (c, d))
     last_only = quote.with_span(text, c, d)
     assert last_only.parts == () and last_only.text == text[c:d]
+
+
+def test_a_new_speaker_named_as_another_speakers_alias_splits_them() -> None:
+    """The detector took two people of one surname for one (Fatima Patel, alias Li Patel):
+    "new speaker Li Patel" makes Li Patel a speaker of their own, with the mentions that read
+    that name and the quote's mention kept, and Fatima Patel no longer answers to it."""
+    from annotations.change import EditContext
+    from annotations.model import Mention, Quote, Speaker
+
+    text = "Fatima Patel said it was fine. “It is not,” Li Patel said. Patel left."
+    fp, lp = text.index("Fatima Patel"), text.index("Li Patel")
+    q = text.index("It is not,")
+    owner = Speaker("s1", "Fatima Patel", "person", ("Li Patel",),
+                    (Mention(fp, fp + 12, "Fatima Patel"), Mention(lp, lp + 8, "Li Patel")))
+    quote = Quote("q1", q, q + 10, text[q:q + 10], "direct", speaker_id="s1",
+                  speaker_mention=Mention(lp, lp + 8, "Li Patel"))
+    layer = Layer("ana", {"q1": quote}, {"s1": owner})
+    change = CreateSpeaker("d0", speaker_name="Li Patel", assign_to="q1").compute(
+        layer, text, EditContext("ana"))
+    after = change.apply_to(layer)
+    new = after.speakers[after.quotes["q1"].speaker_id or ""]
+    assert new.id != "s1" and new.name == "Li Patel"
+    assert [m.text for m in new.mentions] == ["Li Patel"]
+    assert after.quotes["q1"].speaker_mention == Mention(lp, lp + 8, "Li Patel")
+    assert after.speakers["s1"].aliases == ()
+    assert [m.text for m in after.speakers["s1"].mentions] == ["Fatima Patel"]
+    # the canonical name itself still means that speaker: no duplicate
+    again = CreateSpeaker("d0", speaker_name="Fatima Patel", assign_to="q1").compute(
+        after, text, EditContext("ana")).apply_to(after)
+    assert again.quotes["q1"].speaker_id == "s1" and len(again.speakers) == 2
