@@ -122,6 +122,9 @@ class SummarySource(Protocol):
         """(quotes, reviewed) of ``layer`` summed over ``doc_ids`` (``None``: every
         document)."""
 
+    def unreadable_layer(self, doc_id: str, layer: str) -> bool:
+        """True when the document's ``layer`` file is there but does not read (damaged)."""
+
     def view_suggested_columns(
         self, doc_ids: Sequence[str], layer: str
     ) -> tuple[list[int], list[float], list[int]]:
@@ -154,6 +157,11 @@ class CorpusView:
 
     def __len__(self) -> int:
         return len(self.doc_ids)
+
+    def damaged(self, doc_id: str) -> bool:
+        """True when the document's layer in view is on disk but does not read: its counts
+        are unknown (neither the suggestions nor an old entry stand for them)."""
+        return self._source.unreadable_layer(doc_id, self.layer)
 
     def __iter__(self) -> Iterator[DocSummary]:
         """Every document's summary, in project order (an object per document: the CLI's)."""

@@ -66,6 +66,8 @@ def corpus_stats(
     damaged = []
     for doc_id in project.document_ids():
         try:
+            if view is not None and view.damaged(doc_id):
+                continue  # left out of every figure; ``project.damaged`` says why
             if layer is not None and not stored(doc_id):
                 missing.append(doc_id)
                 continue

@@ -71,6 +71,9 @@ class SummaryIndex:
         self._table: SummaryTable | None = None
         self.rebuilt = 0  # entries rebuilt from the layer files since the project opened
         self.verified: set[str] = set()  # layers checked against every file (a UI checks once)
+        # (document, layer) whose file is there but does not read (damaged, left in place by
+        # a read-only process): neither its old entry nor "no layer" may stand for it
+        self.unreadable: set[tuple[str, str]] = set()
         self._closed = False
 
     @property
@@ -254,6 +257,10 @@ class SummaryIndex:
             self._maybe_compact()
         return changed
 
+    def unreadable_layer(self, doc_id: str, layer: str) -> bool:
+        """True when the document's ``layer`` file is there but does not read (damaged)."""
+        return (doc_id, layer) in self.unreadable
+
     def _rebuild(self, doc_id: str, name: str) -> bool:
         """Read one layer file again and store its entry; True when the table changed."""
         writer = not self._folder.read_only
@@ -264,6 +271,10 @@ class SummaryIndex:
         lock = folder_lock(folder) if writer and folder.is_dir() else contextlib.nullcontext()
         with lock:
             found = self._layers.read_once(doc_id, name)
+            if found is None and (folder / _layer_file(name)).exists():
+                self.unreadable.add((doc_id, name))
+                return False
+            self.unreadable.discard((doc_id, name))
             if found is None:
                 entry = Entry(doc_id, name, (0, 0, now_ns()))
             else:

@@ -500,3 +500,27 @@ def test_a_garbled_brat_line_refuses_its_document_in_one_line(
     assert main(["import", str(out), "--layer", "gold", "--replace", "--project", folder]) == 1
     err = capsys.readouterr().err
     assert f":{i + 1}: a text-bound (T) line saywho cannot read" in err
+
+
+def test_stats_leaves_out_a_damaged_layer_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A layer file damaged by something else is not counted as the suggestions it started
+    from (it was: 0/2 reviewed where 1 was): it is left out, named on stderr, exit 1."""
+    from annotations.edits import AcceptQuote
+    from annotations.session import Session
+
+    p, src = _project_with(tmp_path)
+    (src / "b.txt").write_text(GOOD.replace("mayor", "governor"))
+    assert main(["import", str(src), "--project", p, "--quiet"]) == 0
+    with Session.open(p, "ana") as session:
+        for doc in ("a", "b"):
+            session.apply(AcceptQuote(doc, next(iter(session.layer(doc).quotes))))
+    (Path(p) / "annotations" / "b" / "ana.json").write_bytes(b"garbage{")
+    capsys.readouterr()
+    assert main(["stats", "--json", "--project", p, "--annotator", "ana"]) == 1
+    captured = capsys.readouterr()
+    stats = json.loads(captured.out)
+    assert [d["id"] for d in stats["per_document"]] == ["a"]
+    assert stats["reviewed"] == 1
+    assert "damaged, not counted: document 'b' is damaged" in captured.err

@@ -7,6 +7,7 @@ stderr."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 import orjson
 from rich.console import Console
@@ -54,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
                                  progress=advance)
     finally:
         session.close()
+    failed = 1 if stats["damaged"] else 0  # counted without them: the figures are partial
+    for message in stats["damaged"]:
+        print(f"saywho: damaged, not counted: {visible_line(message)}", file=sys.stderr)
     if args.json:
         print(safe_json(orjson.dumps(stats).decode()))
-        return 0
+        return failed
     console = Console(highlight=False)
     console.print(
         Text.assemble(
@@ -112,6 +116,4 @@ def run(args: argparse.Namespace) -> int:
             bar(d["quotes"], most),
         )
     console.print(docs)
-    for message in stats["damaged"]:
-        console.print(Text(visible_line(f"damaged: {message}")))
-    return 0
+    return failed
