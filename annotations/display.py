@@ -65,3 +65,9 @@ def excerpt(text: str, width: int = 40) -> str:
     a message or a table cell (stored as it is: pass it through ``visible`` to show it)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun``, the noun in the plural unless ``n`` is 1 (``1 quote``, ``2
+    quotes``): the one rule for counts said to users."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -39,6 +39,7 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.signal import Signal
 
+from annotations.display import count
 from annotations.errors import InputError, NothingToChange, SaveError, SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
 from annotations.live import LiveEvent, ProjectWatcher
@@ -233,7 +234,7 @@ class SessionBridge:
             if outcome.receipt is not None and outcome.op in ("edit", "undo", "redo"):
                 what = self._in_words(outcome)
             elif isinstance(outcome.result, int) and outcome.op == "change":
-                what += f" ({outcome.result} quotes)"
+                what += f" ({count(outcome.result, 'quote')})"
             if self.pending:
                 self._set_save("saving", f"{what} saved, {self.pending} queued")
             else:
@@ -274,14 +275,15 @@ class SessionBridge:
             return ""
         return f" (in {receipt.doc_id}, layer {receipt.layer})"
 
-    def learned(self, message: str, error: bool = False) -> None:
+    def learned(self, message: str, error: bool = False, quiet: bool = False) -> None:
         """What the quote model learned (or why it could not be saved), in the status bar:
         an error like a failed save; otherwise said once no edit is saving (the save state
-        keeps saying whether the last edit is saved)."""
+        keeps saying whether the last edit is saved); ``quiet`` (nothing changed): only a
+        brief notice, the bar keeps the last edit's words."""
         if error:
             self._set_save("error", message)
             say(self._owner, message, title="Quote suggestions", severity="error")
-        elif self.pending or self._settled.state == "error":  # the bar keeps the edit's state
+        elif quiet or self.pending or self._settled.state == "error":  # the bar keeps the edit's
             say(self._owner, message, title="Quote suggestions", timeout=4)
         else:
             self._set_save(self._settled.state, message)

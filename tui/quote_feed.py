@@ -39,6 +39,7 @@ from textual import events
 from textual.app import App
 from textual.signal import Signal
 
+from annotations.display import count
 from annotations.errors import SaywhoError
 from annotations.learn.project import (
     LEARN_SETTING,
@@ -93,7 +94,7 @@ class QuoteFeed:
         session: Session,
         owner: App[Any],
         in_view: Callable[[], str | None],
-        announce: Callable[[str, bool], None],
+        announce: Callable[[str, bool, bool], None],
     ) -> None:
         self._session = session
         self._owner = owner
@@ -244,13 +245,13 @@ class QuoteFeed:
             elif refit is not None:
                 result = Learned(refit, report, describe(refit, report))
             elif what == RESUGGEST:
-                docs = "document" if report.documents == 1 else "documents"
                 result = Learned(None, report, "learning from corrections is off (Z turns it on): "
                                  f"quote suggestions from the rules again, {report.changed} "
-                                 f"changed in {report.documents} {docs}")
+                                 f"changed in {count(report.documents, 'document')}")
             elif report.changed:
-                result = Learned(None, report, f"project model: {report.changed} suggestions "
-                                 "changed in this document")
+                changed = count(report.changed, "suggestion")
+                result = Learned(None, report,
+                                 f"project model: {changed} changed in this document")
             else:
                 result = Learned(None, report, "")
         except SaywhoError as exc:
@@ -270,7 +271,13 @@ class QuoteFeed:
         if not stopped:  # a stopped pass is said by the one that follows it
             self.last = result
             if result.line:
-                self._announce(result.line, result.error)
+                # a model in use that changed no suggestion is no news: said briefly, the
+                # status bar keeps saying what the last edit did (a gate that keeps the
+                # model off is still said there)
+                model = result.refit.model if result.refit is not None else None
+                quiet = (not result.error and result.report.changed == 0 and model is not None
+                         and (model.trusted or model.edits))
+                self._announce(result.line, result.error, quiet)
             self.updated.publish(result)
         if self._wanted is not None or self._opened:
             self._start()

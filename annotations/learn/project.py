@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from annotations.display import count
 from annotations.learn.types import ProjectModel, model_from_dict, model_to_dict
 from annotations.model import SUGGESTIONS_LAYER, Layer, Quote, now_iso
 
@@ -162,8 +163,7 @@ def is_corrected(view: CorpusView, doc_id: str) -> bool:
 def describe(refit: Refit, report: ResuggestReport | None = None) -> str:
     """One status-bar line about a refit (and the re-suggest after it)."""
     model = refit.model
-    n = refit.articles
-    articles = f"{n} article{'s' if n != 1 else ''}"
+    articles = count(refit.articles, "article")
     if not model.trusted and not model.edits:
         return f"quote suggestions: {model.status.describe()}"
     head = f"learned from {articles}"
@@ -171,9 +171,8 @@ def describe(refit: Refit, report: ResuggestReport | None = None) -> str:
         head += " (span conventions and names only: the classifier does not beat the rules yet)"
     if report is None:
         return head
-    docs = f"{report.documents} document{'s' if report.documents != 1 else ''}"
-    changes = f"{report.changed} suggestion{'s' if report.changed != 1 else ''} changed"
-    return f"{head}: {changes} in {docs}"
+    changes = count(report.changed, "suggestion")
+    return f"{head}: {changes} changed in {count(report.documents, 'document')}"
 
 
 class ProjectLearning:

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
+from annotations.display import count as counted
 from annotations.display import visible
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
@@ -104,7 +105,7 @@ class LayerPicker(ModalScreen[str | None]):
             elif name == FINAL_LAYER:
                 row.append("  (adjudicated)", "italic")
             if count is not None:
-                row.append(f"  {count} quotes", "dim")
+                row.append(f"  {counted(count, 'quote')}", "dim")
             rows.append(row)
         names = [n for n, _ in self.choices]
         highlight = highlight or self.current

@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
-from annotations.display import visible, visible_line
+from annotations.display import count, visible, visible_line
 from annotations.model import StanceScheme
 from annotations.session import Session
 from tui.actions import SCHEME, bindings, reserved_keys
@@ -58,7 +58,7 @@ class ReplacementPicker(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             where = "" if self.in_view is None else \
                 f" ({self.in_view[1]} in layer {self.in_view[0]})"
-            yield Label(plain(f"Remove “{self.label}”? {self.count} quotes in every layer "
+            yield Label(plain(f"Remove “{self.label}”? {count(self.count, 'quote')} in every layer "
                               f"carry it{where}."), id="dialog-title")
             yield Label("Move them to:", id="dialog-hint")
             yield RowList(id="picks")
@@ -132,7 +132,7 @@ class SchemeScreen(SaywhoScreen):
             row = Text(no_wrap=True)
             row.append(f" {label.key or '·'} ", "bold reverse")
             row.append(f" {visible(label.name):<20}", "bold")
-            row.append(f" {self.usage.get(label.name, 0):>6} quotes", "dim")
+            row.append(f" {count(self.usage.get(label.name, 0), 'quote'):>12}", "dim")
             rows.append(row)
         labels = self.query_one("#labels", RowList)
         labels.set_rows(rows)
