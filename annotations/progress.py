@@ -55,6 +55,17 @@ class AnnotatorProgress:
     done; ``None`` when no such document."""
     agreement_docs: int
 
+    @property
+    def done_cell(self) -> str:
+        """Done as a table says it: the assigned documents done, and ``(+n)`` for ``n`` more
+        done that were not assigned to them (a project without assignments has only these)."""
+        return f"{self.done} (+{self.done_unassigned})" if self.done_unassigned else str(self.done)
+
+    @property
+    def done_total(self) -> int:
+        """Every document this annotator marked done, assigned or not."""
+        return self.done + self.done_unassigned
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {

@@ -175,3 +175,23 @@ async def test_progress_key_from_reader_and_review_and_palette_help(folder, run_
         await pilot.pause()
         progress = pilot.app.screen.progress
         assert progress is not None and progress.annotators == ()  # nobody assigned yet
+
+
+async def test_progress_counts_documents_done_without_an_assignment(folder, run_app):
+    """No assignments: a document marked done with `d` shows as done (+1) on the progress
+    screen, as `saywho progress` says it (the screen said Done 0)."""
+    from tui.screens.progress import ProgressScreen, progress_table
+
+    async with run_app(folder) as pilot:
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("P")
+        screen = pilot.app.screen
+        assert isinstance(screen, ProgressScreen)
+        assert await within(pilot, lambda: screen.progress is not None
+                            and bool(screen.progress.annotators))
+        row = screen.progress.row("tester")
+        assert (row.done, row.done_unassigned) == (0, 1)
+        line = next(ln for ln in as_text(progress_table(screen.progress, "tester")).splitlines()
+                    if ln.strip().startswith("tester"))
+        assert "0 (+1)" in line

@@ -72,11 +72,10 @@ def _print(result: TeamProgress) -> None:
         table.add_column(column, justify="left" if column in ("annotator", "last edit")
                          else "right", no_wrap=column != "agree F1")
     for row in result.annotators:
-        extra = f" (+{row.done_unassigned})" if row.done_unassigned else ""
         table.add_row(
             Text(visible_line(row.annotator)),
             str(row.assigned),
-            f"{row.done}{extra}",
+            row.done_cell,
             str(row.in_progress),
             str(row.remaining),
             str(row.quotes_reviewed),

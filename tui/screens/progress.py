@@ -55,7 +55,7 @@ def progress_table(progress: TeamProgress, me: str) -> Table:
         table.add_column(name, justify="left" if i in (0, 6) else "right", no_wrap=True)
     for row in progress.annotators:
         table.add_row(
-            visible(row.annotator), str(row.assigned), str(row.done), str(row.in_progress),
+            visible(row.annotator), str(row.assigned), row.done_cell, str(row.in_progress),
             str(row.remaining), str(row.quotes_reviewed), when(row.last_edit),
             agreement_cell(row), style="bold" if row.annotator == me else None,
         )
@@ -71,6 +71,9 @@ def progress_summary(progress: TeamProgress) -> Text:
     if not progress.annotators:
         text.append("\nNo assignments or statuses yet: `saywho assign --annotators A,B` "
                     "assigns documents; `d` in the reader marks one done.", "dim")
+    if any(r.done_unassigned for r in progress.annotators):
+        text.append("\ndone (+n): n more documents marked done that were not assigned to them",
+                    "dim")
     for line in progress.agreement_lines():
         text.append(f"\n{visible(line)}", "dim")
     for msg in progress.warnings:
@@ -147,7 +150,7 @@ class ProgressScreen(SaywhoScreen):
         summary.update(progress_summary(found))
         self.query_one("#progress-table", Static).update(
             progress_table(found, self.bridge.annotator))
-        done = sum(r.done for r in found.annotators)
+        done = sum(r.done_total for r in found.annotators)
         self.query_one(StatusBar).set_position(
             visible(f"{len(found.annotators)} annotators · {done} done "))
 
