@@ -135,7 +135,11 @@ async def test_library_search_and_open(tmp_path: Path, run_app):
     from tui.screens.library import LibraryScreen
     from tui.screens.reader import ReaderScreen
 
+    from annotations import team
+
     folder = build_project(tmp_path / "p", extra_docs=2)
+    with open_project(folder) as session:
+        team.set_status(session, "extra-2", "done")
     async with run_app(folder) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, LibraryScreen)
@@ -144,6 +148,14 @@ async def test_library_search_and_open(tmp_path: Path, run_app):
         assert [s.doc_id for s in screen.shown] == ["extra-2"]
         await pilot.press("escape", "f")  # filter: to review
         assert [s.doc_id for s in screen.shown] == ["ice"]
+        await pilot.press("f")  # reviewed: no quote left to review
+        assert [s.doc_id for s in screen.shown] == ["extra-1", "extra-2"]
+        await pilot.press("f")  # not done: the status column
+        assert [s.doc_id for s in screen.shown] == ["ice", "extra-1"]
+        await pilot.press("f")  # done
+        assert [s.doc_id for s in screen.shown] == ["extra-2"]
+        await pilot.press("f")  # all again
+        assert len(screen.shown) == 3
         await pilot.press("enter")
         assert isinstance(pilot.app.screen, ReaderScreen)
         await pilot.press("escape")

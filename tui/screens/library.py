@@ -46,7 +46,9 @@ from tui.widgets.status import Banner, StatusBar
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-FILTERS = ("all", "to review", "done")  # done: every quote reviewed (or none to review)
+# to review: quotes left unreviewed; reviewed: none left; done / not done: the annotator's
+# status of the document (the status column), which also means checked for missed quotes
+FILTERS = ("all", "to review", "reviewed", "not done", "done")
 STATUS_LABEL = {team.NOT_STARTED: "not started", team.IN_PROGRESS: "in progress",
                 team.DONE: "done"}
 STATUS_STYLE = {team.NOT_STARTED: "dim", team.IN_PROGRESS: "", team.DONE: "bold"}
@@ -263,16 +265,18 @@ class LibraryScreen(SaywhoScreen):
         if not needle and self.filter == "all":
             shown = self.order
         else:
-            want_done = self.filter == "done"
             shown = []
             for doc_id in self.order:
                 if needle and needle not in view.title(doc_id).casefold() \
                         and needle not in doc_id.casefold():
                     continue
-                if self.filter != "all":
+                if self.filter in ("to review", "reviewed"):
                     quotes, reviewed = view.counts(doc_id)
-                    if want_done != (reviewed == quotes):
+                    if (self.filter == "reviewed") != (reviewed == quotes):
                         continue
+                elif self.filter in ("done", "not done") and (
+                        (self.filter == "done") != (view.status(doc_id) == team.DONE)):
+                    continue
                 shown.append(doc_id)
         self.shown_ids = shown
         docs = self.query_one("#docs", RowList)
@@ -366,6 +370,7 @@ class LibraryScreen(SaywhoScreen):
         self.query_one("#docs", RowList).focus()
 
     def action_cycle_filter(self) -> None:
-        """All → to review → done."""
+        """All → to review (quotes left) → reviewed (none left) → not done → done (the
+        document's status)."""
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self._refill()
