@@ -132,10 +132,9 @@ async def test_command_palette_runs_actions(folder, run_app):
 
 
 async def test_library_search_and_open(tmp_path: Path, run_app):
+    from annotations import team
     from tui.screens.library import LibraryScreen
     from tui.screens.reader import ReaderScreen
-
-    from annotations import team
 
     folder = build_project(tmp_path / "p", extra_docs=2)
     with open_project(folder) as session:
@@ -333,3 +332,35 @@ async def test_quit_while_an_edit_is_saving_waits_for_it_and_exits(folder, run_a
         assert not pilot.app.is_running, "the app did not exit while a save was in flight"
         assert time.monotonic() - started < 5
     assert saved_layer(folder).quotes["q1"].status == "accepted"
+
+
+async def test_undo_after_accept_and_next_into_another_document(tmp_path: Path, run_app):
+    """In the review queue, Enter on a document's last item accepts it and moves into the
+    next document; `u` then takes that accept back, in the document it was made in, which
+    the queue shows again (it said "Nothing to undo")."""
+    from annotations.model import Layer, Quote
+    from tui.screens.review import ReviewScreen
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with open_project(folder) as session:
+        text = session.document("extra-1").text
+        s = text.index("we will comply")
+        session.put_layer("extra-1", Layer("suggestions", {"q1": Quote(
+            "q1", s, s + 14, text[s : s + 14], "direct", confidence={"span": 0.2})}),
+            replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("v")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen)
+        docs = [d for d, _ in screen.queue]
+        last_of_first = max(i for i, d in enumerate(docs) if d == docs[0])
+        screen.goto(last_of_first)
+        first_doc, qid = screen.queue[last_of_first]
+        await pilot.press("enter")  # accept and next: into the other document
+        await settle(pilot)
+        assert screen.doc_id != first_doc
+        assert saved_layer(folder, first_doc).quotes[qid].status == "accepted"
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.doc_id == first_doc
+        assert saved_layer(folder, first_doc).quotes[qid].status == "suggested"

@@ -68,6 +68,9 @@ class ReviewScreen(ReaderScreen):
         self.queue: ReviewQueue = ReviewQueue.of_items((), {})
         self.pos = 0
         self._ahead: str | None = None  # the document read ahead (or being read)
+        # the queue item of the last edit made here: accept-and-next may have moved on to
+        # another document, and undo takes that edit back there (``undo_scope``)
+        self._last_edit_at: int | None = None
 
     @property
     def doc_layers(self) -> dict[str, Layer]:
@@ -217,8 +220,19 @@ class ReviewScreen(ReaderScreen):
         ok = super().submit(edit, follow)
         if ok and self.anno is not None:
             self.doc_layers[self.doc_id] = self.anno
+            self._last_edit_at = self.pos
             self._refresh_progress()
         return ok
+
+    def undo_scope(self) -> tuple[str, str] | None:
+        """Undo acts on the document on screen; right after accept-and-next (or reject-and-
+        next) took the queue into another document, on the one that edit was made in: the
+        queue goes back to that item first, so the undo is seen where it happens."""
+        at = self._last_edit_at
+        if at is not None and self.queue.has(at) and self.queue[at][0] != self.doc_id:
+            self.goto(at)
+        self._last_edit_at = None
+        return super().undo_scope()
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Keep the per-document layers current (undo may touch any document)."""
