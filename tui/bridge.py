@@ -288,6 +288,13 @@ class SessionBridge:
         else:
             self._set_save(self._settled.state, message)
 
+    def document_opened(self) -> None:
+        """Another document is on screen: the status bar no longer tells the last edit (it
+        was made elsewhere, and read as if made here), only that every edit is saved; an
+        error or a save under way keeps its words."""
+        if not self.pending and self._settled.state == "saved":
+            self._set_save("saved", "every edit saved")
+
     def _set_save(self, state: str, message: str) -> None:
         self.save_state = SaveState(state, message)
         if state != "saving":

@@ -364,3 +364,21 @@ async def test_undo_after_accept_and_next_into_another_document(tmp_path: Path, 
         await settle(pilot)
         assert screen.doc_id == first_doc
         assert saved_layer(folder, first_doc).quotes[qid].status == "suggested"
+
+
+async def test_the_status_bar_does_not_carry_an_edit_into_another_document(
+    tmp_path: Path, run_app
+):
+    """"saved: accepted quote 1" said in one document is not shown over another one, where
+    it reads as if made there; the other document's bar says every edit is saved."""
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library: open the seed article
+        await pilot.press("a")
+        await settle(pilot)
+        status = lambda: str(pilot.app.screen.query_one("#status").render())  # noqa: E731
+        assert "accepted quote 1" in status()
+        await pilot.press("L", "down", "enter")  # the other article
+        await settle(pilot)
+        assert pilot.app.screen.doc_id == "extra-1"
+        assert "accepted quote 1" not in status() and "every edit saved" in status()

@@ -105,6 +105,7 @@ class ReaderScreen(SaywhoScreen):
         self.find_index = 0
         self.doc: Document | None = None
         self.anno: Layer | None = None
+        self._shown_doc: str | None = None  # the document the status bar last spoke of
         self.quotes: list[Quote] = []
         self._reviewed: tuple[Layer | None, int] = (None, 0)
         self._at: dict[str, int] | None = None  # quote id -> index in self.quotes
@@ -265,6 +266,9 @@ class ReaderScreen(SaywhoScreen):
             self.refresh_banner()
             return
         self.refresh_banner()  # opening a document may have found a damaged file
+        if doc_id != self._shown_doc:
+            self.bridge.document_opened()
+            self._shown_doc = doc_id
         self.doc_status = self._read_status(doc_id)
         self.bridge.quotes.opened(doc_id, done=self.doc_status == team.DONE)
         self.doc_comment, self.doc_target = self.bridge.read(
