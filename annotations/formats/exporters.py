@@ -55,8 +55,10 @@ def export(
     annotator: str | None = None,
     statuses: Collection[str] | None = None,
     stance_target: str | None = None,
+    utf16: bool = False,
 ) -> ExportReport:
-    """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``.
+    """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``
+    (``utf16``: doccano offsets in UTF-16 units).
 
     ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
     ``stance_target`` (what the stance labels are about) goes to the formats that carry it.
@@ -72,9 +74,13 @@ def export(
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise InputError(f"{out} is a folder; the {fmt} export writes one file")
     remove_orphan_export_temps(out if fmt in FOLDER_FORMATS else out.parent)
-    options: dict[str, str | None] = {"annotator": annotator}
+    options: dict[str, str | bool | None] = {"annotator": annotator}
     if stance_target is not None and takes_stance_target(writer):
         options["stance_target"] = stance_target
+    if utf16:
+        if fmt != "doccano":
+            raise InputError("UTF-16 offsets are for the doccano export only")
+        options["utf16"] = True
     return writer(filter_items(items, statuses), out, **options)
 
 

@@ -104,10 +104,12 @@ def read_foreign_layers(
     hashes: Mapping[str, str],
     text_of: Callable[[str], str | None],
     user: str | None = None,
+    utf16: bool | None = None,
 ) -> tuple[list[ForeignLayer], list[Refused]]:
     """Read ``path`` in format ``fmt`` as layer ``layer`` and match every document to a project
     document (``hashes``: the project's text sha256 by document id; ``text_of``: a project
-    document's text, for the formats that carry tokens rather than the text).
+    document's text, for the formats that carry tokens rather than the text); ``utf16``:
+    doccano offsets count UTF-16 units (``None``: as the file's ``saywho`` record says).
 
     Raises ``InputError`` for an unknown format or a file that does not read at all; a document
     that reads but matches no project document is returned in the refused list.
@@ -123,6 +125,8 @@ def read_foreign_layers(
         items = reader(Path(path), layer=layer, text_of=text_of)
     elif fmt == "webanno":  # TSV does not keep what lay between sentences: the project's does
         items = reader(Path(path), layer=layer, user=user, texts=_Texts(hashes, text_of))
+    elif fmt == "doccano":  # offsets in UTF-16 units: what the file says, or ``utf16``
+        items = reader(Path(path), layer=layer, utf16=utf16)
     else:
         items = reader(Path(path), layer=layer)
     return match_documents(items, hashes, source=str(path))

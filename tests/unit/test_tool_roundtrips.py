@@ -325,3 +325,35 @@ def test_label_studio_keeps_speaker_ids_aliases_and_namesakes(
     assert moved.quotes["q2"].speaker_id == "roe"
     assert moved.quotes["q2"].speaker_mention is not None
     assert moved.quotes["q2"].speaker_mention.text == "Jane Roe"
+
+
+def test_doccano_utf16_offsets_for_a_project_that_counts_them(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --format doccano --utf16`` counts UTF-16 units (the 🙂 before a quote counts
+    two), as read by an independent count; ``import --utf16`` of that file, with its saywho
+    record stripped as a doccano project that drops unknown keys would, gives the layer back."""
+    out = tmp_path / "u.jsonl"
+    assert main(["export", "--format", "doccano", "--utf16", "--layer", "ana", "--out", str(out),
+                 "--project", str(project)]) == 0
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    a = next(r for r in lines if r["text"] == TEXT_A)
+    units = a["text"].encode("utf-16-le")
+    for ent in a["entities"]:
+        covered = units[2 * ent["start_offset"] : 2 * ent["end_offset"]].decode("utf-16-le")
+        assert covered and covered in TEXT_A
+    after_emoji = [e for e in a["entities"] if e["start_offset"] > TEXT_A.index("🙂")]
+    assert after_emoji and all(
+        units[2 * e["start_offset"] : 2 * e["end_offset"]].decode("utf-16-le")
+        == TEXT_A[e["start_offset"] - 1 : e["end_offset"] - 1] for e in after_emoji)
+    for record in lines:
+        record.pop("saywho", None)
+    out.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    assert main(["import", str(out), "--format", "doccano", "--utf16", "--layer", "ana_u16",
+                 "--project", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["agree", "--layers", "ana", "ana_u16", "--json", "--project", str(project)]) == 0
+    [pair] = json.loads(capsys.readouterr().out)["overall"]["pairs"]
+    assert pair["exact"]["F1"] == 100.0
+    assert main(["export", "--format", "csv", "--utf16", "--out", str(tmp_path / "x.csv"),
+                 "--project", str(project)]) == 1

@@ -78,6 +78,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="only quotes with this status (repeatable)",
     )
     parser.add_argument(
+        "--utf16",
+        action="store_true",
+        help="doccano: offsets in UTF-16 units, for a doccano project set to count them "
+        "(default: characters, doccano's own)",
+    )
+    parser.add_argument(
         "--include-missing",
         choices=(SUGGESTIONS_LAYER,),
         metavar="suggestions",
@@ -99,6 +105,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Export and print a one-line summary (exit 1 only when a damaged document was left
     out; documents without the layer are reported, not an error)."""
+    if getattr(args, "utf16", False) and args.format != "doccano":
+        raise InputError("--utf16 is for --format doccano (the other formats say their unit)")
     session = open_session(args, read_only=True, create=False)
     skipped: list[str] = []
     missing: list[str] = []
@@ -119,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
                     args.out,
                     statuses=args.status,
                     stance_target=session.scheme.target,
+                    utf16=getattr(args, "utf16", False),
                 )
     finally:
         session.close()

@@ -80,6 +80,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "<NAME>.tsv); needed when it holds several annotators'",
     )
     parser.add_argument(
+        "--utf16",
+        action="store_true",
+        help="doccano: the file's offsets count UTF-16 units (a doccano project set to count "
+        "them); default: what the file's saywho record says, else characters",
+    )
+    parser.add_argument(
         "--replace",
         action="store_true",
         help="overwrite a layer of that name that differs (the old one goes to the journal)",
@@ -232,11 +238,14 @@ def _run_foreign(
             raise SaywhoError(session.read_only_reason or "project is read-only")
         hashes = {info.id: info.sha256 for info in session.documents()}
         for path, fmt in paths:
+            if getattr(args, "utf16", False) and fmt != "doccano":
+                problems.append(f"{path}: --utf16 is for doccano files (this is {fmt})")
+                continue
             try:
                 matched, refused = read_foreign_layers(
                     fmt, path, layer=args.layer, hashes=hashes,
                     text_of=lambda d: session.document(d).text if d in hashes else None,
-                    user=args.user,
+                    user=args.user, utf16=True if getattr(args, "utf16", False) else None,
                 )
             except SaywhoError as exc:
                 problems.append(exc.message)
