@@ -54,11 +54,15 @@ def write_csv(
     *,
     annotator: str | None = None,
     stance_target: str | None = None,
+    spreadsheet: bool = False,
 ) -> ExportReport:
     """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming.
 
     ``annotator`` names the person behind reviewed quotes (default: each layer's name);
-    ``stance_target`` fills the ``stance_target`` column.
+    ``stance_target`` fills the ``stance_target`` column. ``spreadsheet``: a text cell that
+    starts as a formula would (``=``, ``+``, ``-``, ``@``, a tab or a return: a speaker called
+    ``@handle``, a note ``=1+1``) gets a leading ``'``, so Excel or LibreOffice show it rather
+    than run it; off by default, because statistics packages read the cell as it is.
     """
     target = stance_target or ""
     docs = quotes = 0
@@ -94,7 +98,16 @@ def write_csv(
                 )
             quotes += len(layer.quotes)
             if len(rows) >= 4096:
-                writer.writerows(rows)
+                writer.writerows(map(_guarded, rows) if spreadsheet else rows)
                 rows.clear()
-        writer.writerows(rows)
+        writer.writerows(map(_guarded, rows) if spreadsheet else rows)
     return ExportReport(docs, quotes, str(out))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guarded(row: tuple[object, ...]) -> tuple[object, ...]:
+    """``row`` with every text cell that a spreadsheet would run as a formula quoted."""
+    return tuple("'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c
+                 for c in row)

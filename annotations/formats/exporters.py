@@ -56,9 +56,11 @@ def export(
     statuses: Collection[str] | None = None,
     stance_target: str | None = None,
     utf16: bool = False,
+    spreadsheet: bool = False,
 ) -> ExportReport:
     """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``
-    (``utf16``: doccano offsets in UTF-16 units).
+    (``utf16``: doccano offsets in UTF-16 units; ``spreadsheet``: CSV cells that would run as
+    formulas quoted).
 
     ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
     ``stance_target`` (what the stance labels are about) goes to the formats that carry it.
@@ -81,6 +83,10 @@ def export(
         if fmt != "doccano":
             raise InputError("UTF-16 offsets are for the doccano export only")
         options["utf16"] = True
+    if spreadsheet:
+        if fmt != "csv":
+            raise InputError("formula-safe cells are for the csv export only")
+        options["spreadsheet"] = True
     return writer(filter_items(items, statuses), out, **options)
 
 

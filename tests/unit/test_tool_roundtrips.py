@@ -357,3 +357,28 @@ def test_doccano_utf16_offsets_for_a_project_that_counts_them(
     assert pair["exact"]["F1"] == 100.0
     assert main(["export", "--format", "csv", "--utf16", "--out", str(tmp_path / "x.csv"),
                  "--project", str(project)]) == 1
+
+
+def test_csv_for_a_spreadsheet_quotes_cells_that_would_run_as_formulas(tmp_path: Path) -> None:
+    """A note "=1+1" and a speaker "@handle": exact by default (for R and pandas); with
+    ``--spreadsheet`` each gets a leading ' (Excel and LibreOffice show it, never run it)."""
+    import csv
+
+    text = "“We will win,” said @handle on Monday."
+    q = _quote(text, "q1", "We will win,", speaker="s1", mention="@handle", stance=None,
+               note="=1+1")
+    folder = tmp_path / "p"
+    with Session.open(folder, "ana") as session:
+        session.import_documents([Document("d", "D", text)])
+        session.put_layer("d", Layer("orig", {"q1": q}, {"s1": _speaker(text, "s1", "@handle",
+                                                                          "@handle")}))
+    rows = {}
+    for flag in ((), ("--spreadsheet",)):
+        out = tmp_path / f"out{len(flag)}.csv"
+        assert main(["export", "--format", "csv", "--layer", "orig", *flag, "--out", str(out),
+                     "--project", str(folder)]) == 0
+        with out.open(encoding="utf-8", newline="") as fh:
+            rows[bool(flag)] = next(csv.DictReader(fh))
+    assert (rows[False]["note"], rows[False]["speaker"]) == ("=1+1", "@handle")
+    assert (rows[True]["note"], rows[True]["speaker"]) == ("'=1+1", "'@handle")
+    assert rows[True]["quote"] == "We will win,"

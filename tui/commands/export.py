@@ -84,6 +84,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "(default: characters, doccano's own)",
     )
     parser.add_argument(
+        "--spreadsheet",
+        action="store_true",
+        help="csv: quote text cells that Excel or LibreOffice would run as formulas (starting "
+        "with = + - @), for opening the file there (default: every cell as stored, for R, "
+        "Stata and pandas)",
+    )
+    parser.add_argument(
         "--include-missing",
         choices=(SUGGESTIONS_LAYER,),
         metavar="suggestions",
@@ -107,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     out; documents without the layer are reported, not an error)."""
     if getattr(args, "utf16", False) and args.format != "doccano":
         raise InputError("--utf16 is for --format doccano (the other formats say their unit)")
+    if getattr(args, "spreadsheet", False) and args.format != "csv":
+        raise InputError("--spreadsheet is for --format csv")
     session = open_session(args, read_only=True, create=False)
     skipped: list[str] = []
     missing: list[str] = []
@@ -128,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
                     statuses=args.status,
                     stance_target=session.scheme.target,
                     utf16=getattr(args, "utf16", False),
+                    spreadsheet=getattr(args, "spreadsheet", False),
                 )
     finally:
         session.close()
