@@ -323,6 +323,13 @@ class History:
             if (original is None or original.get("id") != top.id) and not rebuilt:
                 self._rebuild()  # the journal changed under the stacks: fold it again
                 rebuilt = True
+                if not any(r.id == top.id for r in (*self._mine.undo, *self._mine.redo)):
+                    # its line no longer reads (damaged): say so, once, and go on below it
+                    message = (f"skipped an edit whose journal line no longer reads (entry "
+                               f"{top.id}): it cannot be {op}ne")
+                    self._write(self._entry("skip", message, ref=top.id,
+                                            why="damaged journal line", **{"from": op}))
+                    skipped.append(message)
                 continue
             change, problem = self._loadable(original, op)
             if change is None:

@@ -206,3 +206,31 @@ def test_an_edit_that_changes_nothing_is_refused_and_not_journaled(tmp_path: Pat
         assert session.layer("d0").quotes[qid].stance is None
         session.undo("d0")
         assert session.layer("d0").quotes[qid].status == "suggested"
+
+
+def test_an_edit_whose_journal_line_was_damaged_is_said_when_undo_passes_it(
+    tmp_path: Path,
+) -> None:
+    """Three edits; the middle one's journal line is overwritten on disk. Undo takes back the
+    last, then says it skips the damaged one (it was passed over without a word) and takes
+    back the first."""
+    folder = tmp_path / "p"
+    with open_session(folder) as session:
+        session.import_documents([Document("d0", "Doc", ARTICLE)])
+        qid = next(iter(session.layer("d0").quotes))
+        session.apply(AcceptQuote("d0", qid))
+        session.apply(SetStance("d0", qid, "oppose"))
+        session.apply(SetStance("d0", qid, "support"))
+    journal = folder / "journal" / "ann.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    edits = [i for i, line in enumerate(lines) if b'"op":"edit"' in line]
+    middle = edits[1]
+    lines[middle] = b"X" * (len(lines[middle]) - 1) + b"\n"
+    journal.write_bytes(b"".join(lines))
+    with open_session(folder) as session:
+        first = session.undo("d0")
+        assert first is not None and not first.skipped
+        second = session.undo("d0")
+        assert second is not None
+        assert any("no longer reads" in s for s in second.skipped)
+        assert session.layer("d0").quotes[qid].status == "suggested"
