@@ -255,9 +255,15 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
 
 
 def decode_text(data: bytes, source: str) -> tuple[str | None, str | None]:
-    """UTF-8 text from bytes, or a message for empty, binary or non-UTF-8 input."""
+    """UTF-8 text from bytes (or UTF-16 that starts with its byte-order mark, as Windows
+    tools save "Unicode" text), or a message for empty, binary or other input."""
     if not data.strip():
         return None, f"{source}: empty file"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            return None, f"{source}: starts as UTF-16 text but does not decode as UTF-16"
     if b"\x00" in data[:65536]:
         return None, f"{source}: binary file (NUL bytes), not text"
     try:

@@ -98,3 +98,18 @@ def test_damaged_encrypted_and_oversized_zips_are_one_line_each(
         assert code == 1, path
         assert err.count("\n") == 1 and "Traceback" not in err, err
         assert path.name in err
+
+
+def test_utf16_text_with_its_byte_order_mark_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notepad's "Unicode": UTF-16 with a BOM reads as the text it is; a file of NUL-laden
+    bytes without one is still refused as binary."""
+    text = 'Zoë said "we will win, 🙂".\r\nThe end.'
+    (tmp_path / "u16.txt").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (tmp_path / "bin.txt").write_bytes(b"ab\x00cd" * 10)
+    assert main(["import", str(tmp_path / "u16.txt"), str(tmp_path / "bin.txt"),
+                 *_project(tmp_path)]) == 1
+    assert "bin.txt: binary file" in capsys.readouterr().err
+    with Session.open(tmp_path / "p", "ana", read_only=True) as session:
+        assert session.document("u16").text == 'Zoë said "we will win, 🙂".\nThe end.'
