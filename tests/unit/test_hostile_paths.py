@@ -113,3 +113,18 @@ def test_utf16_text_with_its_byte_order_mark_is_read(
     assert "bin.txt: binary file" in capsys.readouterr().err
     with Session.open(tmp_path / "p", "ana", read_only=True) as session:
         assert session.document("u16").text == 'Zoë said "we will win, 🙂".\nThe end.'
+
+
+def test_layer_with_plain_articles_says_they_carry_nothing_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A brat folder read with --format interchange: its .txt files are plain articles; the
+    import says they carry nothing for the layer asked for (it said nothing)."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "a.txt").write_text('Ann said "one two three".', encoding="utf-8")
+    (folder / "a.ann").write_text('T1\tQuote 10 24\tone two three"\n', encoding="utf-8")
+    main(["import", str(folder), "--layer", "gold", "--format", "interchange",
+          *_project(tmp_path)])
+    assert "1 plain article imported as a document, with nothing for layer gold" in (
+        " ".join(capsys.readouterr().err.split()))

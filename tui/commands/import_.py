@@ -16,9 +16,10 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from annotations.detect.parallel import default_jobs
-from annotations.display import visible_line
+from annotations.display import count, visible_line
 from annotations.errors import InputError, SaywhoError
 from annotations.formats.brat import read_brat
 from annotations.formats.importers import (
@@ -143,17 +144,20 @@ def run(args: argparse.Namespace) -> int:
         results = layered
     problems: list[ReadResult] = []
     ignored = 0
+    bare = 0  # with --layer: plain articles, which carry nothing for the layer
 
     def sorted_out() -> Iterator[ReadResult]:
         """The inputs that read, one at a time (an article corpus is never held whole); the
         others are kept for the report."""
-        nonlocal ignored
+        nonlocal ignored, bare
         for result in results:
             if not result.ok:
                 problems.append(result)
                 continue
             if result.record is not None and not args.layer:
                 ignored += 1
+            if args.layer and result.record is None:
+                bare += 1
             yield result
 
     good = sorted_out()
@@ -189,6 +193,11 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
         err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
+    if bare:
+        err.print(Text(f"note: {count(bare, 'plain article')} imported as "
+                       f"{'a document' if bare == 1 else 'documents'}, with nothing for layer "
+                       f"{visible_line(args.layer)} (a brat or WebAnno folder is read as one "
+                       "with --format auto, brat or webanno)"))
     if not args.quiet:  # a note, not a problem
         _note_labels_outside(outside, err)
     table = Table(title="import", show_header=True)
