@@ -9,6 +9,7 @@ restart.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -281,6 +282,74 @@ class DeleteQuote(Edit):
 
     def describe(self) -> str:
         return f"delete {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class JoinQuotes(Edit):
+    """Join a quote and another one into one discontinuous quote (a missed continuation:
+    "…," she said, "…"): the parts of both, in reading order. The quote keeps its id, speaker,
+    stance and cue, taking from the other what it lacks; notes are kept both; the other quote
+    is removed (undo brings it back)."""
+
+    quote_id: str
+    other_id: str
+    name: ClassVar[str] = "join"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        a, b = self._quote(layer, self.quote_id), self._quote(layer, self.other_id)
+        if a.id == b.id:
+            raise InputError("a quote cannot be joined with itself")
+        parts = sorted({*a.part_spans(), *b.part_spans()})
+        if any(s2 < e1 for (_, e1), (s2, _) in itertools.pairwise(parts)):
+            raise SpanError("the two quotes overlap: shorten one of them first, then join")
+        start, end = parts[0][0], parts[-1][1]
+        statuses = {a.status, b.status}
+        joined = _touch(
+            a, ctx, start=start, end=end, text=text[start:end],
+            parts=tuple(parts) if len(parts) > 1 else (),
+            speaker_id=a.speaker_id or b.speaker_id,
+            speaker_mention=a.speaker_mention if a.speaker_id else b.speaker_mention,
+            stance=a.stance if a.stance is not None else b.stance,
+            cue=a.cue or b.cue,
+            note="\n".join(n for n in (a.note, b.note) if n),
+            status=a.status if len(statuses) == 1 else (
+                "accepted" if "accepted" in statuses else a.status),
+        )
+        return LayerChange({a.id: a, b.id: b}, {a.id: joined.check(text), b.id: None})
+
+    def describe(self) -> str:
+        return f"join {self.other_id} into {self.quote_id}"
+
+
+@dataclass(frozen=True)
+class SplitQuote(Edit):
+    """Split a discontinuous quote into one quote per part (a part that is someone else's, or
+    two quotes the detector joined): the first part keeps the quote's id, cue and mention; the
+    others become new quotes of the same speaker, stance and status."""
+
+    quote_id: str
+    name: ClassVar[str] = "split"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        q = self._quote(layer, self.quote_id)
+        parts = q.part_spans()
+        if len(parts) < 2:
+            raise InputError("this quote is one part: there is nothing to split")
+        (s, e), rest = parts[0], parts[1:]
+        before: dict[str, Quote | None] = {q.id: q}
+        after: dict[str, Quote | None] = {
+            q.id: _touch(q, ctx, start=s, end=e, text=text[s:e], parts=()).check(text)}
+        taken = dict(layer.quotes)
+        for s, e in rest:
+            qid = next_id("q", taken)
+            new = _touch(q, ctx, id=qid, start=s, end=e, text=text[s:e], parts=(), cue=None,
+                         speaker_mention=None, note="", created=ctx.now).check(text)
+            taken[qid] = new
+            before[qid], after[qid] = None, new
+        return LayerChange(before, after)
+
+    def describe(self) -> str:
+        return f"split {self.quote_id}"
 
 
 @dataclass(frozen=True)

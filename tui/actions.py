@@ -105,6 +105,11 @@ CORRECTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("reader.note", "e", "edit_note", "Note on the quote…", "Edit"),
     ActionSpec("reader.delete", "delete,D", "delete_quote", "Delete the quote", "Edit"),
+    ActionSpec("reader.join", "ampersand", "join_next",
+               "Join the next quote to this one (a continuation: one quote in parts)", "Edit",
+               key_display="&"),
+    ActionSpec("reader.split", "asterisk", "split_quote",
+               "Split the quote into its parts (one quote each)", "Edit", key_display="*"),
     ActionSpec(
         "span.start_grow_word", "left_square_bracket", "span('start','word',1)",
         "Start one word earlier", "Span", key_display="[",
@@ -192,8 +197,9 @@ LIBRARY: tuple[ActionSpec, ...] = (
                short="Open"),
     ActionSpec("library.search", "slash", "search", "Search titles", "Library", True, "/",
                short="Search"),
-    ActionSpec("library.filter", "f", "cycle_filter", "Filter: all / to review / done", "Library",
-               True, short="Filter"),
+    ActionSpec("library.filter", "f", "cycle_filter",
+               "Filter: all / to review / reviewed / not done / done", "Library", True,
+               short="Filter"),
     ActionSpec("library.clear", "escape", "clear_search", "Clear the search", "Library"),
 )
 

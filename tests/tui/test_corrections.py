@@ -310,3 +310,25 @@ async def test_new_speaker_with_a_known_name_is_no_duplicate(folder, run_app):
     layer = saved_layer(folder)
     assert [s.name for s in layer.speakers.values()].count("Kenney") == 1
     assert layer.quotes["q4"].speaker_id == "s1"
+
+
+async def test_join_the_next_quote_then_split_it_again(folder, run_app):
+    """`&` joins the next quote to the current one (one quote in two parts); `*` splits it
+    back into two quotes; both read back from the store."""
+    before = saved_layer(folder)
+    first, second = sorted(before.quotes.values(), key=lambda q: q.start)[:2]
+    async with run_app(folder) as pilot:
+        screen = pilot.app.screen
+        while screen.current_id != first.id:
+            await pilot.press("n")
+        await pilot.press("ampersand")
+        await settle(pilot)
+        joined = saved_layer(folder)
+        assert second.id not in joined.quotes
+        assert joined.quotes[first.id].part_spans() == (*first.part_spans(),
+                                                         *second.part_spans())
+        await pilot.press("asterisk")
+        await settle(pilot)
+    split = saved_layer(folder)
+    assert sorted((q.start, q.end) for q in split.quotes.values()) == sorted(
+        (q.start, q.end) for q in before.quotes.values())

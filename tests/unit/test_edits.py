@@ -184,3 +184,39 @@ def test_a_new_speaker_named_as_another_speakers_alias_splits_them() -> None:
     again = CreateSpeaker("d0", speaker_name="Fatima Patel", assign_to="q1").compute(
         after, text, EditContext("ana")).apply_to(after)
     assert again.quotes["q1"].speaker_id == "s1" and len(again.speakers) == 2
+
+
+def test_join_a_missed_continuation_then_split_it_again() -> None:
+    """"People deserve answers," she said, "and they deserve them now." with the second part
+    a quote of its own (no speaker): join makes one two-part quote with the first quote's
+    speaker, split gives two quotes again, each checked against the text."""
+    from annotations.change import EditContext
+    from annotations.edits import JoinQuotes, SplitQuote
+    from annotations.model import Mention, Quote, Speaker
+
+    text = '"People deserve answers," she said, "and they deserve them now."'
+    a0, a1 = 1, text.index('," she')
+    b0, b1 = text.index("and they"), text.index('now."') + 4
+    she = text.index("she")
+    first = Quote("q1", a0, a1, text[a0:a1], "direct", speaker_id="s1", stance="oppose",
+                  speaker_mention=Mention(she, she + 3, "she"), status="accepted")
+    second = Quote("q2", b0, b1, text[b0:b1], "direct", status="suggested", note="missed")
+    layer = Layer("ana", {"q1": first, "q2": second},
+                  {"s1": Speaker("s1", "Ann Lee", "person", (), (Mention(she, she + 3, "she"),))})
+    ctx = EditContext("ana")
+    joined = JoinQuotes("d0", "q1", "q2").compute(layer, text, ctx).apply_to(layer)
+    assert list(joined.quotes) == ["q1"]
+    q = joined.quotes["q1"]
+    assert q.part_spans() == ((a0, a1), (b0, b1)) and q.text == text[a0:b1]
+    assert (q.speaker_id, q.stance, q.status, q.note) == ("s1", "oppose", "accepted", "missed")
+    with pytest.raises(InputError):
+        JoinQuotes("d0", "q1", "q1").compute(joined, text, ctx)
+    split = SplitQuote("d0", "q1").compute(joined, text, ctx).apply_to(joined)
+    assert sorted((x.start, x.end) for x in split.quotes.values()) == [(a0, a1), (b0, b1)]
+    assert {x.speaker_id for x in split.quotes.values()} == {"s1"}
+    with pytest.raises(InputError):
+        SplitQuote("d0", "q1").compute(split, text, ctx)
+    overlapping = Layer("ana", {"q1": first, "q3": Quote("q3", a0 + 2, b0, text[a0 + 2 : b0])},
+                        layer.speakers)
+    with pytest.raises(SpanError):
+        JoinQuotes("d0", "q1", "q3").compute(overlapping, text, ctx)

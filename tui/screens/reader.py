@@ -928,6 +928,26 @@ class ReaderScreen(SaywhoScreen):
         follow = ids[i + 1] if i + 1 < len(ids) else (ids[i - 1] if i else None)
         self.submit(edits.DeleteQuote(self.doc_id, q.id), follow=follow)
 
+    def action_join_next(self) -> None:
+        """Join the next quote (reading order) to the current one: one quote in parts."""
+        if (q := self._need_quote()) is None:
+            return
+        ids = [x.id for x in self.quotes]
+        i = ids.index(q.id)
+        if i + 1 >= len(ids):
+            say(self, "This is the last quote: there is none after it to join.", timeout=3)
+            return
+        self.submit(edits.JoinQuotes(self.doc_id, q.id, ids[i + 1]), follow=q.id)
+
+    def action_split_quote(self) -> None:
+        """Split the current quote into one quote per part."""
+        if (q := self._need_quote()) is None:
+            return
+        if len(q.part_spans()) < 2:
+            say(self, f"{self._named(q)} is one part: there is nothing to split.", timeout=3)
+            return
+        self.submit(edits.SplitQuote(self.doc_id, q.id), follow=q.id)
+
     def action_edit_note(self) -> None:
         """Write or change the note on the current quote."""
         if (q := self._need_quote()) is None:
