@@ -106,7 +106,7 @@ CORRECTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reader.note", "e", "edit_note", "Note on the quote…", "Edit"),
     ActionSpec("reader.delete", "delete,D", "delete_quote", "Delete the quote", "Edit"),
     ActionSpec("reader.join", "ampersand", "join_next",
-               "Join the next quote to this one (a continuation: one quote in parts)", "Edit",
+               "Join the next quote to this one (one quote in parts)", "Edit",
                key_display="&"),
     ActionSpec("reader.split", "asterisk", "split_quote",
                "Split the quote into its parts (one quote each)", "Edit", key_display="*"),
