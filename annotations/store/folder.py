@@ -44,7 +44,13 @@ from annotations.store.migrations import (
     migrate,
     migrate_in_memory,
 )
-from annotations.store.paths import ANNOTATIONS_DIR, PROJECT_FILE, TEXTS_DIR, damaged_path
+from annotations.store.paths import (
+    ANNOTATIONS_DIR,
+    PROJECT_BACKUP,
+    PROJECT_FILE,
+    TEXTS_DIR,
+    damaged_path,
+)
 
 SHARED_LOCK = "saywho.json.lock"
 TEMP_DIR = "tmp"
@@ -121,7 +127,9 @@ class ProjectFolder:
                 if not create or read_only:
                     raise ProjectError(f"no project at {path}")
                 path.mkdir(parents=True, exist_ok=True)  # another saywho may create it too
-            elif not (path / PROJECT_FILE).exists() and any(path.iterdir()) and not create:
+            elif (not (path / PROJECT_FILE).exists() and not (path / PROJECT_BACKUP).exists()
+                  and any(path.iterdir()) and not create):
+                # (a project whose saywho.json is lost opens from its backup)
                 raise ProjectError(f"{path} is not a saywho project")
             reason = None
             shared_read_only = read_only

@@ -579,3 +579,21 @@ def test_a_project_file_spoilt_by_another_process_is_moved_aside_before_a_write(
         assert isinstance(data["documents"], dict) and data["documents"]
     with Session.open(folder, "ana") as again:
         assert again.document_ids() == ["d1"] and not again.damaged
+
+
+def test_a_project_whose_project_file_is_lost_opens_from_its_backup_for_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """saywho.json gone, saywho.json.bak there: stats (read-only) reads the project from the
+    backup with a warning, as import does; it said "is not a saywho project"."""
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    src = tmp_path / "a.txt"
+    src.write_text('Ann said "one two three four".', encoding="utf-8")
+    assert main(["import", str(src), "--project", str(folder)]) == 0
+    (folder / "saywho.json").unlink()
+    capsys.readouterr()
+    assert main(["stats", "--json", "--project", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "recovered" in captured.err and json.loads(captured.out)["documents"] == 1
