@@ -226,6 +226,9 @@ def describe_change(change: LayerChange, layer: Layer | None, *, undone: bool = 
     ("stance of quote 3 back to support").
     """
     names = _Names(layer, change)
+    parts = _join_or_split(change, names, undone)
+    if parts is not None:
+        return parts
     assigned = {
         q.speaker_id for q in change.quotes_after.values() if q is not None and q.speaker_id
     }
@@ -250,6 +253,38 @@ def describe_change(change: LayerChange, layer: Layer | None, *, undone: bool = 
         more = len(phrases) - MAX_PHRASES
         return "; ".join(phrases[:MAX_PHRASES]) + f"; and {more} more"
     return "; ".join(phrases)
+
+
+def _join_or_split(change: LayerChange, names: _Names, undone: bool) -> str | None:
+    """A join ("joined quote 3 into quote 2": one quote took another's parts, that one went)
+    or a split ("split quote 2 into 2 quotes"), or an undo of either, in words; None for any
+    other change."""
+    if change.speakers_before or change.speakers_after:
+        return None
+    kept, gone, new = [], [], []
+    for qid in change.quotes_before.keys() | change.quotes_after.keys():
+        before, after = change.quotes_before.get(qid), change.quotes_after.get(qid)
+        if before is not None and after is not None:
+            kept.append((before, after))
+        elif before is not None:
+            gone.append(before)
+        elif after is not None:
+            new.append(after)
+    if len(kept) != 1:
+        return None
+    before, after = kept[0]
+    moved = {p for q in (*gone, *new) for p in q.part_spans()}
+    if gone and not new and set(after.part_spans()) == set(before.part_spans()) | moved:
+        if undone:  # the undo of a split
+            return f"{names.quote(after)} whole again"
+        others = ", ".join(names.quote(q) for q in sorted(gone, key=lambda q: q.start))
+        return f"joined {others} into {names.quote(after)}"
+    if new and not gone and set(before.part_spans()) == set(after.part_spans()) | moved:
+        if undone:  # the undo of a join
+            others = ", ".join(names.quote(q) for q in sorted(new, key=lambda q: q.start))
+            return f"{others} apart from {names.quote(after)} again"
+        return f"split {names.quote(after)} into {len(new) + 1} quotes"
+    return None
 
 
 def step_message(op: str, change: LayerChange, layer: Layer | None) -> str:

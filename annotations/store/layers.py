@@ -423,10 +423,10 @@ class LayerStore:
         return temp if temp is not None and temp.is_dir() else None
 
     def _stale(self, key: Key) -> bool:
-        """True when the cached layer ``key`` (not this process's own) changed on disk: its
-        copy is dropped so the next read reads the file again."""
-        if key[1] == self._owner and not self._folder.read_only:
-            return False  # only this process writes it; a change is caught at write
+        """True when the cached layer ``key`` changed on disk: its copy is dropped so the next
+        read reads the file again. The annotator's own layer too (one ``stat``): another
+        annotator may edit it (``l`` picks any layer), and this process must then show and
+        build on their change rather than refuse its next edit."""
         db = self._dbs.get(key)
         if db is None or not db.storage.changed_on_disk():  # type: ignore[attr-defined]
             return False

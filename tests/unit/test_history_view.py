@@ -21,6 +21,7 @@ from annotations.edits import (
     CreateSpeaker,
     DeleteQuote,
     Edit,
+    JoinQuotes,
     MergeSpeakers,
     NewQuote,
     RejectQuote,
@@ -32,6 +33,7 @@ from annotations.edits import (
     SetSpeaker,
     SetStance,
     SetStatus,
+    SplitQuote,
 )
 from annotations.history_view import (
     JournalPager,
@@ -118,6 +120,9 @@ def test_every_edit_kind_its_undo_and_redo_in_words(session: Session) -> None:
          "undone: speaker of quote 1 back to nobody; new speaker Bloomberg removed"),
         (RenameSpeaker(DOC, "s2", "Thomas Poe"), "renamed Tom Poe to Thomas Poe",
          "undone: renamed Thomas Poe back to Tom Poe"),
+        (JoinQuotes(DOC, "q1", "q3"), "joined quote 2 into quote 1",
+         "undone: quote 2 apart from quote 1 again"),
+        (SplitQuote(DOC, "q1"), "split quote 1 into 2 quotes", "undone: quote 1 whole again"),
         (DeleteQuote(DOC, "q3"), "deleted quote 2", "undone: quote 2 restored"),
     ]
     said = [(_said(session, edit), done, undo) for edit, done, undo in script]

@@ -234,3 +234,22 @@ def test_an_edit_whose_journal_line_was_damaged_is_said_when_undo_passes_it(
         assert second is not None
         assert any("no longer reads" in s for s in second.skipped)
         assert session.layer("d0").quotes[qid].status == "suggested"
+
+
+def test_another_annotators_edit_to_my_layer_is_seen_and_built_on(tmp_path: Path) -> None:
+    """ben picks ana's layer and rejects a quote; ana's session then reads that change and
+    her next edit, to another quote, is saved beside it (it was refused as 'changed on disk',
+    and her view kept the old layer)."""
+    folder = tmp_path / "p"
+    with Session.open(folder, "ana", detect=fixed_detect) as ana:
+        ana.import_documents([Document("d0", "Doc", ARTICLE)])
+        first, second = list(ana.layer("d0").quotes)[:2]
+        ana.apply(AcceptQuote("d0", first))
+        assert ana.layer("d0").quotes[first].status == "accepted"
+        with Session.open(folder, "ben", detect=fixed_detect) as ben:
+            ben.apply(SetStance("d0", first, "oppose", layer="ana"))
+        assert ana.layer("d0").quotes[first].stance == "oppose"  # seen
+        ana.apply(AcceptQuote("d0", second))  # built on, not refused
+        saved = ana.layer("d0")
+        assert saved.quotes[first].stance == "oppose"
+        assert saved.quotes[second].status == "accepted"
