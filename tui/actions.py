@@ -273,18 +273,20 @@ STATS: tuple[ActionSpec, ...] = (
 )
 
 SCHEME: tuple[ActionSpec, ...] = (
-    ActionSpec("scheme.add", "a", "add_label", "Add a label…", "Scheme", True),
+    ActionSpec("scheme.add", "a", "add_label", "Add a label…", "Scheme", True, short="Add"),
     ActionSpec("scheme.rename", "r", "rename_label", "Rename the label (keeps its quotes)…",
-               "Scheme", True),
+               "Scheme", True, short="Rename"),
     ActionSpec("scheme.remove", "d,delete", "remove_label", "Remove the label…", "Scheme", True,
-               "d"),
-    ActionSpec("scheme.key", "k", "change_key", "Change the label's key…", "Scheme", True),
-    ActionSpec("scheme.target", "t", "edit_target", "Change the stance target…", "Scheme", True),
+               "d", short="Remove"),
+    ActionSpec("scheme.key", "k", "change_key", "Change the label's key…", "Scheme", True,
+               short="Key"),
+    ActionSpec("scheme.target", "t", "edit_target", "Change the stance target…", "Scheme", True,
+               short="Target"),
     ActionSpec("scheme.back", "escape", "back", "Back", "Navigate", True, "Esc"),
 )
 
 PROGRESS: tuple[ActionSpec, ...] = (
-    ActionSpec("progress.reload", "r", "reload", "Compute again", "View", True),
+    ActionSpec("progress.reload", "r", "reload", "Compute again", "View", True, short="Again"),
     ActionSpec("progress.back", "escape", "back", "Back", "Navigate", True, "Esc"),
 )
 

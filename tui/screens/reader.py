@@ -402,10 +402,15 @@ class ReaderScreen(SaywhoScreen):
         if listed.filter:
             where += f" · {len(listed.ids)} listed"
         done = "· done ✓ " if self.doc_status == team.DONE else ""
+        # a narrow bar leaves out the second part first: the colour mode (the panels show
+        # it) and the layer when it is one's own
+        layer = f"· layer: {self.layer_shown} "
+        own = self.layer_shown == self.bridge.annotator
         self.query_one(StatusBar).set_position(
-            f"{self._find_status()}{where} · reviewed {reviewed}/{total} "
-            f"· colour: {'off (NO_COLOR)' if self.app.no_color else self.colour_by} "
-            f"· layer: {self.layer_shown} {done}"
+            f"{self._find_status()}{where} · reviewed {reviewed}/{total} {done}"
+            f"{'' if own else layer}",
+            f"{layer if own else ''}"
+            f"· colour: {'off (NO_COLOR)' if self.app.no_color else self.colour_by} ",
         )
 
     # ------------------------------------------------------------------ panel events

@@ -34,6 +34,8 @@ class StatusBar(TextPanel):
         self.state = "idle"
         self.message = "no edits yet"
         self.position = ""
+        self.extra = ""
+        self._last_width = 0  # the width the line was last fitted to
         self._saving_timer: Timer | None = None
 
     def set_save(self, state: str, message: str) -> None:
@@ -41,20 +43,48 @@ class StatusBar(TextPanel):
         self.state, self.message = state, message
         self._redraw()
 
-    def set_position(self, text: str) -> None:
-        """Show where the user is (quote n of m, progress, colour mode)."""
-        self.position = text
+    def set_position(self, text: str, extra: str = "") -> None:
+        """Show where the user is (quote n of m, progress), then ``extra`` (the colour mode,
+        the layer when it is one's own): what a narrow bar leaves out first."""
+        self.position, self.extra = text, extra
         self._redraw()
 
     def _redraw(self) -> None:
         self._colour()
+        self.set(self._line(self._last_width))
+
+    def render(self) -> Text:
+        """The line fitted to the bar's width as it is now."""
+        width = self.content_region.width or self.size.width
+        if width != self._last_width:
+            self._last_width = width
+            self._content = self._line(width)
+        return self._content  # type: ignore[return-value]
+
+    def _line(self, width: int) -> Text:
+        """Save state and message on the left, position on the right. On a narrow terminal
+        the position keeps its room (where you are, the layer, done) and a long message is
+        cut: it is also in the notification and the history."""
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {SAVE_GLYPH[self.state]} {self.state}", "bold")
-        text.append(f": {self.message}" if self.message else "")
-        width = max(self.size.width, 40)
-        gap = max(width - text.cell_len - len(self.position) - 1, 1)
-        text.append(" " * gap + self.position)
-        self.set(text)
+        head = f" {SAVE_GLYPH[self.state]} {self.state}"
+        text.append(head, "bold")
+        width = max(width, 40)
+        room = width - len(head) - 1
+        message = f": {self.message}" if self.message else ""
+        # too long: first ``extra`` goes, then the message is cut (it is also in the
+        # notification and the history; never below 30 characters), then the position
+        position = self.position + self.extra
+        if len(message) + len(position) + 1 > room:
+            position = self.position
+        fits = max(room - len(position) - 1, min(len(message), 30))
+        if len(message) > fits:
+            message = message[: max(fits - 1, 0)].rstrip() + "…"
+        if len(position) > room - len(message) - 1:
+            position = position[: max(room - len(message) - 2, 0)].rstrip() + "…"
+        text.append(message)
+        gap = max(width - text.cell_len - len(position) - 1, 1)
+        text.append(" " * gap + position)
+        return text
 
     def _colour(self) -> None:
         """The state's colour (a class): at once, except for a save still running after
