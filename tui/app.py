@@ -38,6 +38,10 @@ def _action_commands() -> type[Provider]:
     return ActionCommands
 
 
+HOLD_CHECK_S = 0.02  # how often held keys look whether their prompt has closed
+HOLD_TRIES = 25  # ... and for how long (0.5 s) before they go back to it
+
+
 class SaywhoApp(App[None]):
     """The saywho reader and annotator for one open session."""
 
@@ -58,6 +62,7 @@ class SaywhoApp(App[None]):
         self.open_doc = open_doc
         self.live_interval = live_interval
         self.bridge = SessionBridge(session, self)
+        self._held_keys: list[tuple[str, str | None]] = []  # typed after a prompt's Enter
 
     async def on_key(self, event: Key) -> None:
         """A key sent before the screen in front took it (typed with the key that opened a
@@ -65,8 +70,27 @@ class SaywhoApp(App[None]):
         into the prompt's field (``early_field``), so a fast typist or a paste loses none."""
         early = getattr(self.screen, "early_field", None)
         field = early() if early is not None else None
-        if field is not None:
-            await pass_early_key(field, event)
+        if field is not None and not await pass_early_key(field, event):
+            # typed after the prompt's Enter: for the screen it goes back to, once it is
+            # closed (in order, as typed)
+            self._held_keys.append((event.key, event.character))
+            event.stop()
+            if len(self._held_keys) == 1:
+                self.set_timer(HOLD_CHECK_S, self._release_held_keys)
+
+    def _release_held_keys(self, tries: int = 0) -> None:
+        """Replay the held keys once the prompt they followed has closed (a prompt that
+        stays open after Enter, refusing the value, gets them typed into it again)."""
+        early = getattr(self.screen, "early_field", None)
+        field = early() if early is not None else None
+        if field is not None and field.submitted:
+            if tries < HOLD_TRIES:
+                self.set_timer(HOLD_CHECK_S, lambda: self._release_held_keys(tries + 1))
+                return
+            field.submitted = False  # it stayed open: the keys were meant for it after all
+        keys, self._held_keys = self._held_keys, []
+        for key, character in keys:
+            self.post_message(Key(key, character))
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -42,7 +42,9 @@ class TypeaheadPicker(ModalScreen[T]):
         """Title, field, list, hint."""
         with Vertical(id="dialog"):
             yield Label(plain(self.title_text), id="dialog-title")
-            yield TextField(placeholder=self.PLACEHOLDER, id="picker-input")
+            field = TextField(placeholder=self.PLACEHOLDER, id="picker-input")
+            field.closes_on_submit = True  # before mounting: a key may come before then
+            yield field
             yield RowList(id="picks")
             yield Label(self.hint(), id="dialog-hint")
 
@@ -82,8 +84,9 @@ class TypeaheadPicker(ModalScreen[T]):
         rows.select(rows.index + delta)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Choose the highlighted row."""
+        """Choose the highlighted row (keys typed after Enter wait for the screen below)."""
         event.stop()
+        self.query_one(TextField).submitted = True
         self.choose(self.query_one(RowList).index)
 
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:

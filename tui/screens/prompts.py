@@ -27,7 +27,11 @@ class TextPrompt(ModalScreen[str | None]):
         """Title, input and a hint line."""
         with Vertical(id="dialog"):
             yield Label(plain(self.title_text), id="dialog-title")
-            yield TextField(value=self.value, id="prompt-input")
+            field = TextField(value=self.value, id="prompt-input")
+            # before mounting, for a key typed before then: Enter closes, and the first key
+            # replaces the value offered
+            field.closes_on_submit = field.replace_on_type = True
+            yield field
             yield Label(self.hint, id="dialog-hint")
 
     def on_mount(self) -> None:
@@ -35,7 +39,8 @@ class TextPrompt(ModalScreen[str | None]):
         replaces it."""
         field = self.query_one(TextField)
         self.set_focus(field)
-        field.select_all()
+        if field.untouched:  # keys typed before now are kept, not selected to be replaced
+            field.select_all()
 
     def early_field(self) -> TextField:
         """Where keys typed with the one that opened this screen belong (the app hands
@@ -43,8 +48,10 @@ class TextPrompt(ModalScreen[str | None]):
         return self.query_one(TextField)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Return the text."""
+        """Return the text (keys typed after Enter are for the screen below: the app holds
+        them until this prompt has closed)."""
         event.stop()
+        self.query_one(TextField).submitted = True
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:

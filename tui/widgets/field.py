@@ -38,10 +38,23 @@ class TextField(Input):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
+        self.untouched = True  # no key typed into it yet
+        self.replace_on_type = False  # a prefilled value the first key typed replaces
+        self.submitted = False  # Enter was pressed: later keys are for the screen below
+        self.closes_on_submit = False  # a prompt's field: Enter closes its screen
 
     def select_all(self) -> None:
-        """Select the whole value (typing then replaces it)."""
+        """Select the whole value, so typing replaces it."""
         self.selection = Selection(0, len(self.value))
+
+    async def _on_key(self, event: Key) -> None:
+        """A key typed into the field; after Enter, one for the screen below: it goes up to
+        the app, which holds it until the prompt has closed."""
+        if self.submitted:
+            return
+        if event.is_printable or event.key == "backspace":
+            self.untouched = False
+        await super()._on_key(event)
 
     @property
     def _value(self) -> Text:
@@ -52,18 +65,28 @@ class TextField(Input):
         return self.highlighter(text) if self.highlighter is not None else text
 
 
-async def pass_early_key(field: TextField, event: Key) -> None:
+async def pass_early_key(field: TextField, event: Key) -> bool:
     """Give ``field`` a key that reached its screen instead: typed with the key that opened
     the screen (a paste, a fast typist over SSH), it was sent to the screen before the field
-    had focus. A character is typed into the field, Enter submits it, Backspace deletes;
-    other keys are left to the screen's bindings."""
+    had focus. A character is typed into the field (the first one replacing a prefilled
+    value a prompt offers to replace), Enter submits it, Backspace deletes; other keys are
+    left to the screen's bindings. False when the field was submitted already: the key is for
+    whatever comes after it (the caller holds it until the prompt has closed)."""
+    if field.submitted:
+        return False
     if event.key == "enter":
+        field.submitted = field.closes_on_submit
         await field.action_submit()
     elif event.key == "backspace":
+        field.untouched = False
         field.action_delete_left()
     elif event.is_printable and event.character:
+        if field.untouched and field.replace_on_type:
+            field.value = ""
+        field.untouched = False
         field.insert_text_at_cursor(event.character)
     else:
-        return
+        return True
     event.stop()
     event.prevent_default()
+    return True
