@@ -25,14 +25,15 @@ class LayerChange:
 
     def changes_nothing(self) -> bool:
         """True when every record after equals its record before, leaving aside when a quote
-        was last updated (an edit that restates a record is not a change)."""
+        was last updated and how confident the detector was (an edit that restates a record
+        is not a change: clearing a stance that is not set only marks it confirmed)."""
         if (self.quotes_before.keys() != self.quotes_after.keys()
                 or self.speakers_before != self.speakers_after):
             return False
         for key, old in self.quotes_before.items():
             new = self.quotes_after[key]
-            if old != new and (old is None or new is None
-                               or replace(new, updated=old.updated) != old):
+            if old != new and (old is None or new is None or replace(
+                    new, updated=old.updated, confidence=old.confidence) != old):
                 return False
         return True
 

@@ -43,7 +43,7 @@ from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output, safe_name
 from annotations.formats.interchange import build_layer
-from annotations.formats.readers import path_text
+from annotations.formats.readers import path_text, refuse_special
 from annotations.model import (
     DEFAULT_STANCE_LABELS,
     QUOTE_STATUSES,
@@ -325,9 +325,16 @@ def parse_ann(content: str, where: str = "") -> _Ann:
     line of a kind saywho reads that does not parse refuses the file in one line (a quote
     whose offsets were mangled was dropped in silence)."""
     ann = _Ann()
+    seen: dict[str, int] = {}
     for n, line in enumerate(content.removeprefix("\ufeff").split("\n"), 1):
         if not line.strip():
             continue
+        ident = line.split("\t", 1)[0]
+        if ident[:1] in "TARN" and ident[1:].isdigit():
+            if ident in seen:  # brat refuses it too; the later line replaced the earlier
+                raise InputError(f"{where}:{n}: {ident} is used twice (first on line "
+                                 f"{seen[ident]}): give each annotation its own id")
+            seen[ident] = n
         if m := _T.match(line):
             try:
                 frags = [tuple(int(x) for x in f.split()) for f in m.group(3).split(";")]
@@ -446,6 +453,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
         return min(frags)[0], max(e for _, e in frags)
 
     speakers: dict[str, dict[str, Any]] = {}
+    noted_kind: dict[str, str] = {}  # the kind saywho exported, by speaker
+    changed_kind: set[str] = set()  # speakers whose kind a brat user changed
     first_tid: dict[str, str] = {}
     mention_speaker: dict[str, str] = {}
     for tid, (label, _frags) in ann.spans.items():
@@ -465,9 +474,19 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
         mention_speaker[tid] = sid
         old = speakers.get(sid)
         first_tid.setdefault(sid, tid)
-        # what brat shows wins over the note (a kind changed in brat is the user's)
-        kind = _choice(ann.attrs.get(tid, {}).get("Kind"), SPEAKER_KINDS,
-                       note["kind"] or (old["kind"] if old else "unknown"))
+        # what brat shows wins over the note: a kind changed in brat, on any of the
+        # speaker's mentions, is the user's (mentions that still show the old one do not
+        # undo it)
+        if note["kind"]:
+            noted_kind.setdefault(sid, note["kind"])
+        shown = _choice(ann.attrs.get(tid, {}).get("Kind"), SPEAKER_KINDS, "")
+        if shown and shown != noted_kind.get(sid) and sid not in changed_kind:
+            kind = shown
+            changed_kind.add(sid)
+        elif old is not None and (sid in changed_kind or not shown):
+            kind = old["kind"]
+        else:
+            kind = shown or note["kind"] or (old["kind"] if old else "unknown")
         mentions = set(old["mentions"]) if old else set()
         if note["listed"]:
             mentions.add((s, e))
@@ -530,9 +549,20 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
                        quote_paths=quote_tids, speaker_paths=speaker_tids)
 
 
+MAX_FILE_BYTES = 200_000_000  # one .txt or .ann of a brat folder
+
+
 def _read_utf8(path: Path) -> str:
-    """A file's text, or one ``InputError`` line when it is not UTF-8."""
-    data = path.read_bytes()
+    """A file's text, or one ``InputError`` line when it is not a regular file (a pipe, a
+    device), cannot be read, is too large or is not UTF-8."""
+    refuse_special(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path_text(path)}: larger than {MAX_FILE_BYTES / 1e6:.0f} MB; "
+                             "not a brat file")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path_text(path)}: cannot read ({exc.strerror or exc})") from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -573,13 +603,14 @@ def read_brat(folder: Path, *, layer: str = "brat") -> list[tuple[str, str, Laye
     ids_path = folder / IDS_FILE
     names = _read_ids(ids_path) if ids_path.exists() else {}
     out: list[tuple[str, str, Layer]] = []
-    txts = sorted(folder.glob("*.txt"))
+    txts = sorted(p for p in folder.glob("*.txt") if not p.is_dir())
     if not txts:
         raise InputError(f"{folder} holds no brat .txt files")
     for txt in txts:
         text = _read_utf8(txt)
         ann_path = txt.with_suffix(".ann")
-        content = _read_utf8(ann_path) if ann_path.exists() else ""
+        content = (_read_utf8(ann_path) if ann_path.exists() or ann_path.is_symlink()
+                   else "")
         content = content.replace("\r\n", "\n").replace("\r", "\n")
         try:
             built = ann_to_layer(text, parse_ann(content, str(ann_path)), name=layer,

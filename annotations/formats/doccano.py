@@ -382,6 +382,9 @@ def record_to_layer(
     meta = META.check(raw_meta, meta_path, ctx) if raw_meta is not None else None
     units = (UTF16 if utf16 else CODE_POINTS) if utf16 is not None else (
         meta["offsets"] if meta else CODE_POINTS)
+    if meta and raw_meta is not None and raw_meta.get("offsets") and meta["offsets"] != units:
+        ctx.fail(f"{meta_path}.offsets", f"the file says its offsets count {meta['offsets']}, "
+                 f"and {units} were asked for (--utf16): drop the option, or the saywho key")
     doc_id = _doc_id(record, meta, n, ctx)
     entities, relation_shape = _entities(record, text, units, ctx)
     by_id = {eid: (label, s, e, i) for i, (eid, s, e, label) in enumerate(entities)}

@@ -231,6 +231,8 @@ def test_edits_made_in_brat_win_over_saywhos_notes(
             ln = f"{fields[0]}\tSaid Arg1:{mentions['Ana Ortiz']} Arg2:{q3}"
         elif head[:2] == ["Kind", mentions["Tom Reyes"]]:
             ln = f"{fields[0]}\tKind {mentions['Tom Reyes']} organization"
+        elif head[:2] == ["Kind", mentions["Ana Ortiz"]]:  # the first of her two mentions
+            ln = f"{fields[0]}\tKind {mentions['Ana Ortiz']} group"
         edited.append(ln)
     ann_path.write_text("\n".join(edited) + "\n", encoding="utf-8")
     assert main(["import", str(out), "--layer", "ana_brat_edited", "--format", "brat",
@@ -245,7 +247,13 @@ def test_edits_made_in_brat_win_over_saywhos_notes(
     assert back.quotes["q2"].part_spans()[-1][1] == end
     assert back.quotes["q2"].text.startswith("Never again,")
     assert back.speakers["s2"].kind == "organization"
-    assert back.speakers["s1"].kind == "person"
+    assert back.speakers["s1"].kind == "group"
+    # an id used twice (the later line replaced the earlier quote) is refused, not read
+    ann_path.write_text("\n".join([*edited, edited[0]]) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(out), "--layer", "twice", "--format", "brat",
+                 "--project", str(project)]) == 1
+    assert "is used twice" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("fmt", ["webanno", "labelstudio"])

@@ -115,6 +115,11 @@ def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True, highlight=False)
     out = Console(highlight=False, quiet=args.quiet)
     formats = {p: _format_of(Path(p), args.format) for p in args.paths}
+    if getattr(args, "utf16", False):
+        others = [p for p in args.paths if formats[p] != "doccano"]
+        if others:
+            raise InputError(f"--utf16 is for doccano files; {others[0]} is read as "
+                             f"{formats[others[0]]}")
     foreign = [p for p in args.paths if formats[p] in LAYER_READERS]
     if foreign:
         if not args.layer or not args.layer.strip():
@@ -247,9 +252,6 @@ def _run_foreign(
             raise SaywhoError(session.read_only_reason or "project is read-only")
         hashes = {info.id: info.sha256 for info in session.documents()}
         for path, fmt in paths:
-            if getattr(args, "utf16", False) and fmt != "doccano":
-                problems.append(f"{path}: --utf16 is for doccano files (this is {fmt})")
-                continue
             try:
                 matched, refused = read_foreign_layers(
                     fmt, path, layer=args.layer, hashes=hashes,
