@@ -582,6 +582,9 @@ def _quote_speaker(into: _Read, rid: str, typed: str | None, linked: str | None)
     exported = into.quote_meta.get(rid, {}).get("speaker_id")
     exported_name = into.known.get(exported or "", {}).get("name")
     if linked is not None and (not typed or typed == exported_name):
+        linked_name = into.speakers.get(linked, {}).get("name")
+        if exported is not None and linked_name == exported_name:
+            return exported  # the same person (a namesake's id is no reason to switch)
         return linked
     if typed:
         return into.add_speaker(typed, None, None, prefer=exported)

@@ -333,6 +333,21 @@ def test_label_studio_keeps_speaker_ids_aliases_and_namesakes(
     assert moved.quotes["q2"].speaker_id == "roe"
     assert moved.quotes["q2"].speaker_mention is not None
     assert moved.quotes["q2"].speaker_mention.text == "Jane Roe"
+    # each namesake's mention widened in Label Studio: each quote keeps its own John Smith
+    assert main(["export", "--format", "labelstudio", "--layer", "orig", "--out", str(out),
+                 "--project", str(folder)]) == 0
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    for r in tasks[0]["annotations"][0]["result"]:
+        if r.get("value", {}).get("start") in (first, second):
+            r["value"]["start"] -= len("said ")
+            if r["type"] != "textarea":
+                r["value"]["text"] = text[r["value"]["start"] : r["value"]["end"]]
+    out.write_text(json.dumps(tasks), encoding="utf-8")
+    assert main(["import", str(out), "--layer", "widened", "--project", str(folder)]) == 0
+    with Session.open(folder, "ana", read_only=True) as session:
+        widened = session.layer("d", "widened")
+    assert (widened.quotes["q1"].speaker_id, widened.quotes["q2"].speaker_id) == (
+        "smith-sr", "smith-jr")
 
 
 def test_doccano_utf16_offsets_for_a_project_that_counts_them(
