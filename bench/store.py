@@ -37,7 +37,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotations.edits import AcceptQuote, SetSpan, SetStance  # noqa: E402
+from annotations.edits import AcceptQuote, RejectQuote, SetNote, SetSpan, SetStance  # noqa: E402
 from annotations.model import Document, Layer, Quote  # noqa: E402
 from annotations.store import Project  # noqa: E402
 from annotations.store.journal import journal_path  # noqa: E402
@@ -89,13 +89,15 @@ def timed_edits(project: Project, rng: random.Random) -> list[float]:
     for k in range(EDITS):
         doc = rng.choice(ids)
         qid = f"q{rng.randint(1, 10)}"
-        t0 = time.perf_counter()
+        q = project.layer(doc).quotes[qid]  # each edit changes something (a restatement is
+        t0 = time.perf_counter()            # refused, not saved)
         if k % 3 == 0:
-            project.apply(AcceptQuote(doc, quote_id=qid))
+            status = RejectQuote if q.status == "accepted" else AcceptQuote
+            project.apply(status(doc, quote_id=qid))
         elif k % 3 == 1:
-            project.apply(SetStance(doc, quote_id=qid, stance="oppose"))
+            stance = "support" if q.stance == "oppose" else "oppose"
+            project.apply(SetStance(doc, quote_id=qid, stance=stance))
         else:
-            q = project.layer(doc).quotes[qid]
             project.apply(SetSpan(doc, quote_id=qid, start=q.start, end=q.end - 1))
         times.append((time.perf_counter() - t0) * 1000)
     return times
@@ -288,7 +290,7 @@ def journal_project(folder: Path, entries: int, rng: random.Random) -> float:
     project = Project.open(folder, "bench")
     first_ms = (time.perf_counter() - t0) * 1000
     assert project.can_undo
-    project.apply(AcceptQuote("doc0", quote_id="q1"))
+    project.apply(SetNote("doc0", quote_id="q1", note=f"after the journal {rng.random()}"))
     project.close()
     return first_ms
 
