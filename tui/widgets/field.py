@@ -47,6 +47,13 @@ class TextField(Input):
         """Select the whole value, so typing replaces it."""
         self.selection = Selection(0, len(self.value))
 
+    async def action_submit(self) -> None:
+        """Enter: in a prompt's field, the keys after it are for the screen below (marked
+        here, in the field's own order of keys, before any later key is handled)."""
+        if self.closes_on_submit:
+            self.submitted = True
+        await super().action_submit()
+
     async def _on_key(self, event: Key) -> None:
         """A key typed into the field; after Enter, one for the screen below: it goes up to
         the app, which holds it until the prompt has closed."""
