@@ -74,7 +74,13 @@ def read_documents(
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            found = sorted(p for p in path.rglob("*") if not _hidden(p, path))
+            files = [p for p in found if p.is_file()]
+            for odd in (p for p in found if not p.is_file() and not p.is_dir()):
+                # a pipe, a device, a dangling link: said, never skipped without a word
+                yield ReadResult(path_text(odd), skipped=True, error=(
+                    f"{path_text(odd)}: skipped, not a regular file (a device, a pipe, a "
+                    "socket or a link that leads nowhere)"))
             if not files:
                 yield ReadResult(path_text(path), error=f"{path_text(path)}: folder has no files")
             for file in files:

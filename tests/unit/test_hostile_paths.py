@@ -128,3 +128,38 @@ def test_layer_with_plain_articles_says_they_carry_nothing_for_it(
           *_project(tmp_path)])
     assert "1 plain article imported as a document, with nothing for layer gold" in (
         " ".join(capsys.readouterr().err.split()))
+
+
+def test_special_files_inside_a_folder_are_said_not_skipped_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text('Ann said "one two three".', encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert main(["import", str(folder), *_project(tmp_path)]) == 0  # skipped, not failed
+    err = " ".join(capsys.readouterr().err.split())
+    assert "pipe.txt: skipped, not a regular file" in err
+    assert "gone.txt: skipped, not a regular file" in err
+
+
+def test_stats_names_a_layer_file_that_holds_no_layer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotations.edits import AcceptQuote
+
+    src = tmp_path / "a.txt"
+    src.write_text('Ann said "one two three four".', encoding="utf-8")
+    assert main(["import", str(src), *_project(tmp_path)]) == 0
+    with Session.open(tmp_path / "p", "ana") as session:
+        session.apply(AcceptQuote("a", next(iter(session.layer("a").quotes))))
+    layer_file = tmp_path / "p" / "annotations" / "a" / "ana.json"
+    data = json.loads(layer_file.read_text(encoding="utf-8"))
+    data.pop("layers")
+    layer_file.write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["stats", "--json", *_project(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["documents"] == 0
+    assert "document 'a': its 'ana' layer file holds no layer that reads" in captured.err
