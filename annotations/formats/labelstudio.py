@@ -692,6 +692,9 @@ def _min_record_to_layer(record: Mapping[str, Any], *, name: str, doc: str
         for i, raw in enumerate(value):
             region = _MIN_REGION.check(raw, f"{key}[{i}]", ctx)
             label, s, e = _first(region["labels"]), region["start"], region["end"]
+            if label not in REGION_LABELS:  # as the JSON reader: never a region left unsaid
+                ctx.fail(f"{key}[{i}]", f"region label {schema.shown(label)} is not one of "
+                         f"{', '.join(REGION_LABELS)}; rename it there, or remove the region")
             if label == "Speaker" and text[s:e].strip():
                 into.add_speaker(" ".join(text[s:e].split()), None, (s, e))
             elif label == "Quote":

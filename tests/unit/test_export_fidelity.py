@@ -393,6 +393,10 @@ def test_a_hand_written_json_min_file_reads(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text(json.dumps([bad]))
     with pytest.raises(InputError, match=r"12: label\[0\]\.end: offset 99 lies outside"):
         read_labelstudio(tmp_path / "bad.json")
+    odd = {**record, "label": [{"start": 0, "end": 7, "labels": ["Bogus"]}]}
+    (tmp_path / "odd.json").write_text(json.dumps([odd]))
+    with pytest.raises(InputError, match=r'region label "Bogus" is not one of'):
+        read_labelstudio(tmp_path / "odd.json")  # it was dropped without a word
 
 
 # --- (c) CSV: note and stance target ------------------------------------------------------
