@@ -188,6 +188,7 @@ def document_to_ann(
         meta: dict[str, Any] = {
             "id": q.id,
             "speaker_id": q.speaker_id,
+            "said": m is not None,
             "stance": q.stance,
             "parts": [list(p) for p in q.parts],
             "cue_lemma": q.cue.lemma if q.cue else None,
@@ -293,6 +294,7 @@ NOTE = schema.Record(
         "kind": schema.Choice(SPEAKER_KINDS, ""),
         "aliases": schema.ALIASES,
         "listed": schema.Flag(True),
+        "said": schema.Flag(False),  # a quote's: a Said relation was written for it
         "span": schema.Maybe(schema.SpanPair()),
         "stance": schema.LABEL,
         "parts": schema.PARTS,
@@ -529,6 +531,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             "created": meta["created"],
             "updated": meta["updated"],
         }
+        if meta["said"] and not (tid in said and said[tid] in ann.spans):
+            rec["speaker_id"] = None  # its Said relation was deleted in brat: no speaker
         if tid in said and said[tid] in ann.spans:
             rec["speaker_start"], rec["speaker_end"] = extent(said[tid])
             # the mention brat links the quote to names its speaker (a re-link is the user's)
