@@ -214,6 +214,10 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
     """The documents of one file, read by its suffix (``jsonl``: as JSONL whatever it is)."""
     suffix = ".jsonl" if jsonl else path.suffix.lower()
     shown = path_text(path)
+    if path.exists() and not path.is_file():  # said as what it is, whatever its name
+        yield ReadResult(shown, error=f"{shown}: not a regular file (a device, a pipe or a "
+                                      "socket); copy the text into a file")
+        return
     if suffix not in SUPPORTED_SUFFIXES:
         yield ReadResult(
             shown,

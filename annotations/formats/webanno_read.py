@@ -537,6 +537,9 @@ def _sources(path: Path, user: str | None) -> list[_Source]:
                 f"{path}: no annotation/<document>/<user>.tsv files; export the INCEpTION "
                 "project in the WebAnno TSV 3.3 format"))
         return exported
+    if path.suffix.lower() == ".zip":
+        raise InputError(schema.one_line(
+            f"{path}: not a whole zip file (cut short or damaged); export it again"))
     return [_Source(path_text(path.stem), path_text(path), path.read_bytes())]
 
 

@@ -92,12 +92,16 @@ def test_damaged_encrypted_and_oversized_zips_are_one_line_each(
     encrypted.write_bytes(bytes(flagged))
     bomb = tmp_path / "bomb.zip"
     _zip(bomb, b"#FORMAT=WebAnno TSV 3.3\n" + b"\n" * 1_000_000)  # 1 MB from a few KB
-    for path in (damaged, encrypted, bomb):
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(raw[: len(raw) // 2])  # a download cut short: no central directory
+    for path in (damaged, encrypted, bomb, cut):
         code = main(["import", str(path), "--layer", "w", *_project(tmp_path)])
         err = capsys.readouterr().err
         assert code == 1, path
         assert err.count("\n") == 1 and "Traceback" not in err, err
         assert path.name in err
+        if path is cut:
+            assert "not a whole zip file" in err, err  # not "not valid UTF-8"
 
 
 def test_utf16_text_with_its_byte_order_mark_is_read(
