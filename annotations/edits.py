@@ -288,8 +288,8 @@ class DeleteQuote(Edit):
 class JoinQuotes(Edit):
     """Join a quote and another one into one discontinuous quote (a missed continuation:
     "…," she said, "…"): the parts of both, in reading order. The quote keeps its id, speaker,
-    stance and cue, taking from the other what it lacks; notes are kept both; the other quote
-    is removed (undo brings it back)."""
+    stance and cue, taking from the other what it lacks; notes are kept both; two types make
+    it ``mixed``; the other quote is removed (undo brings it back)."""
 
     quote_id: str
     other_id: str
@@ -312,8 +312,10 @@ class JoinQuotes(Edit):
             stance=a.stance if a.stance is not None else b.stance,
             cue=a.cue or b.cue,
             note="\n".join(n for n in (a.note, b.note) if n),
+            # differing: accepted if either is, else back to suggested (to be reviewed whole)
             status=a.status if len(statuses) == 1 else (
-                "accepted" if "accepted" in statuses else a.status),
+                "accepted" if "accepted" in statuses else "suggested"),
+            type=a.type if a.type == b.type else "mixed",
         )
         return LayerChange({a.id: a, b.id: b}, {a.id: joined.check(text), b.id: None})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,11 @@ def test_join_a_missed_continuation_then_split_it_again() -> None:
     q = joined.quotes["q1"]
     assert q.part_spans() == ((a0, a1), (b0, b1)) and q.text == text[a0:b1]
     assert (q.speaker_id, q.stance, q.status, q.note) == ("s1", "oppose", "accepted", "missed")
+    mixed = JoinQuotes("d0", "q1", "q2").compute(
+        Layer("ana", {"q1": replace(first, status="rejected"),
+                      "q2": replace(second, type="indirect")}, layer.speakers),
+        text, ctx).apply_to(layer).quotes["q1"]
+    assert (mixed.type, mixed.status) == ("mixed", "suggested")  # to be reviewed whole
     with pytest.raises(InputError):
         JoinQuotes("d0", "q1", "q1").compute(joined, text, ctx)
     split = SplitQuote("d0", "q1").compute(joined, text, ctx).apply_to(joined)
