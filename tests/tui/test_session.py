@@ -382,3 +382,26 @@ async def test_the_status_bar_does_not_carry_an_edit_into_another_document(
         await settle(pilot)
         assert pilot.app.screen.doc_id == "extra-1"
         assert "accepted quote 1" not in status() and "every edit saved" in status()
+
+
+async def test_escape_in_the_library_goes_back_to_the_document_last_read(
+    tmp_path: Path, run_app
+):
+    from tui.screens.library import LibraryScreen
+    from tui.screens.reader import ReaderScreen
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    async with run_app(folder) as pilot:
+        await pilot.press("down", "enter")  # the second document
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReaderScreen)
+        await pilot.press("n")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("L")
+        assert isinstance(pilot.app.screen, LibraryScreen)
+        await settle(pilot)
+        pilot.app.bridge.session.remember_position("extra-1", None)
+        await pilot.press("escape")  # nothing to clear: back to the reader
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReaderScreen)
+        assert pilot.app.screen.doc_id == "extra-1"

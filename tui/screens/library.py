@@ -361,8 +361,13 @@ class LibraryScreen(SaywhoScreen):
         self.query_one("#docs", RowList).focus()
 
     def action_clear_search(self) -> None:
-        """Clear and hide the search."""
+        """Clear and hide the search; with none to clear, back to the document last read."""
         search = self.query_one("#search", Input)
+        if not search.has_class("-shown") and not self.query_text:
+            place = self.bridge.read(lambda s: s.last_position())
+            if place is not None and self.bridge.read(lambda s: s.has_document(place.doc_id)):
+                self.post_message(OpenDocument(place.doc_id, place.quote_id))
+            return
         search.value = ""
         search.remove_class("-shown")
         self.query_text = ""
