@@ -155,6 +155,12 @@ async def test_library_search_and_open(tmp_path: Path, run_app):
         assert [s.doc_id for s in screen.shown] == ["extra-2"]
         await pilot.press("f")  # all again
         assert len(screen.shown) == 3
+        await pilot.press("d")  # the highlighted (first) document marked done here too
+        await settle(pilot)
+        assert screen.view.status("ice") == "done"
+        await pilot.press("d")
+        await settle(pilot)
+        assert screen.view.status("ice") != "done"
         await pilot.press("enter")
         assert isinstance(pilot.app.screen, ReaderScreen)
         await pilot.press("escape")

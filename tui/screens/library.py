@@ -36,6 +36,7 @@ from annotations.store.collector import freeze_held_once
 from tui.actions import LIBRARY, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
+from tui.outcome import Outcome
 from tui.plain import plain
 from tui.screens.base import SaywhoScreen
 from tui.widgets.field import TextField
@@ -196,6 +197,7 @@ class LibraryScreen(SaywhoScreen):
         super().on_mount()
         self.app.sub_title = "library"
         self.bridge.session_events.subscribe(self, self.session_event)
+        self.bridge.outcomes.subscribe(self, self._status_saved)
         self.bridge.layer_switched.subscribe(self, lambda _name: self.reload())
         self.reload()
         self._fresh = True
@@ -248,6 +250,22 @@ class LibraryScreen(SaywhoScreen):
     def document_in_view(self) -> str | None:
         """The highlighted document."""
         return self.highlighted
+
+    def action_toggle_done(self) -> None:
+        """Mark the highlighted document done (checked for missed quotes) / back to in
+        progress, as `d` does in the reader."""
+        doc_id = self.highlighted
+        if doc_id is None or self.view is None or self.bridge.refused(self):
+            return
+        status = team.IN_PROGRESS if self.view.status(doc_id) == team.DONE else team.DONE
+        self.bridge.change(f"{doc_id} {status.replace('-', ' ')}",
+                           lambda s: team.set_status(s, doc_id, status))
+
+    def _status_saved(self, outcome: Outcome) -> None:
+        """A status saved (here or in a reader): the status column and filters follow."""
+        if (self.is_current and outcome.ok
+                and isinstance(outcome.result, team.StatusChange)):
+            self.reload()
 
     @property
     def highlighted(self) -> str | None:
