@@ -18,10 +18,18 @@ GROUP_ORDER = ("Navigate", "Review", "Stance", "Edit", "Span", "Select", "Speake
 
 
 def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
-    """(group, keys, description) for every described binding active on ``screen``."""
+    """(group, keys, description) for every described binding of ``screen``: those active
+    on it (the app's, the screen's, the focused widget's) and the screen's own that act only
+    at some moments."""
     by_action: dict[tuple[str, str], list[str]] = {}
-    for key, active in screen.active_bindings.items():
-        binding: Binding = active.binding
+    pairs = [(key, active.binding) for key, active in screen.active_bindings.items()]
+    # and the screen's keys that act only in a moment (n / N for search hits while a search
+    # is on): the help lists every key, not only those live when it opened
+    seen = {(key, b.action) for key, b in pairs}
+    own = getattr(screen, "_bindings", None)
+    for key, bindings in (own.key_to_bindings.items() if own is not None else ()):
+        pairs += [(key, b) for b in bindings if (key, b.action) not in seen]
+    for key, binding in pairs:
         if not binding.description:
             continue
         spec = spec_for(binding.id)
