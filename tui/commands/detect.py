@@ -13,9 +13,7 @@ through in a bounded window and the output is the same, line for line and in inp
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -28,6 +26,7 @@ from annotations.detect.parallel import (
 )
 from annotations.display import visible_line
 from annotations.errors import InputError
+from annotations.formats.export_common import atomic_output
 from annotations.formats.readers import ReadResult, read_documents
 from annotations.model import Document
 from tui.commands._progress import counting_progress, stderr_is_terminal
@@ -133,14 +132,12 @@ def run(args: argparse.Namespace) -> int:
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
             raise InputError(f"--out {target}: folder {folder} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=".saywho-detect-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        try:  # written whole or not at all, as every export (one rule: ``atomic_output``)
+            with atomic_output(target) as fh:
                 done, errors = _write_all(args, fh)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        except OSError as exc:
+            raise InputError(f"--out {target}: cannot write there "
+                             f"({exc.strerror or exc})") from exc
     else:
         done, errors = _write_all(args, sys.stdout)
         sys.stdout.flush()
