@@ -73,7 +73,12 @@ class _Names:
         if key not in self._numbers:  # a change names one or a few quotes, some twice
             if quote.id in self.layer.quotes:
                 self._numbers[key] = quote_number(self.layer, quote)
-            else:  # a removed quote: its number among the quotes it stood with
+            elif quote.id in self.change.quotes_after and self.change.quotes_after[
+                    quote.id] is not None:
+                # gone since (removed or joined into another by a later edit): today's
+                # numbers would name another quote
+                return None
+            else:  # a quote this change removed: its number among the quotes it stood with
                 self._numbers[key] = quote_number(self._with_removed(), quote)
         return self._numbers[key]
 
@@ -88,7 +93,9 @@ class _Names:
 
     def quote(self, quote: Quote) -> str:
         number = self.number(quote)
-        return "a quote" if number is None else f"quote {number}"
+        if number is not None:
+            return f"quote {number}"
+        return "a quote" if self.layer is None else "a quote since removed"
 
     def speaker(self, speaker_id: str | None) -> str:
         if not speaker_id:

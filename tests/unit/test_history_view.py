@@ -287,3 +287,15 @@ def test_quotes_removed_by_one_step_keep_the_numbers_they_had() -> None:
     change = LayerChange(quotes_after=dict.fromkeys(gone), quotes_before=gone)
     said = describe_change(change, Layer("final", kept, {}), undone=True)
     assert said == "quote 3 removed; quote 4 removed; quote 5 removed; and 1 more"
+
+
+def test_an_old_edit_of_a_quote_removed_since_does_not_borrow_another_quotes_number(
+    session: Session,
+) -> None:
+    """Quote 1 gets a stance, then is deleted: the history's line for the stance edit must not
+    say "quote 1" (today's quote 1 is another quote)."""
+    first = session.apply(SetStance(DOC, "q1", "oppose"))
+    session.apply(DeleteQuote(DOC, "q1"))
+    now = session.layer(DOC)
+    said = describe_change(first.change, now)
+    assert "quote 1" not in said and "a quote since removed" in said, said
