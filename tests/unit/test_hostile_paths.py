@@ -23,6 +23,14 @@ def _project(tmp_path: Path) -> list[str]:
     return ["--project", str(tmp_path / "p"), "--annotator", "ana"]
 
 
+def _folder_with_an_article(tmp_path: Path, name: str) -> Path:
+    """A folder ``name`` holding ``a.txt``, one short article."""
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "a.txt").write_text('Ann said "one two three".', encoding="utf-8")
+    return folder
+
+
 def test_a_file_name_that_is_not_utf8_is_imported_under_a_readable_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -124,9 +132,7 @@ def test_layer_with_plain_articles_says_they_carry_nothing_for_it(
 ) -> None:
     """A brat folder read with --format interchange: its .txt files are plain articles; the
     import says they carry nothing for the layer asked for (it said nothing)."""
-    folder = tmp_path / "b"
-    folder.mkdir()
-    (folder / "a.txt").write_text('Ann said "one two three".', encoding="utf-8")
+    folder = _folder_with_an_article(tmp_path, "b")
     (folder / "a.ann").write_text('T1\tQuote 10 24\tone two three"\n', encoding="utf-8")
     main(["import", str(folder), "--layer", "gold", "--format", "interchange",
           *_project(tmp_path)])
@@ -137,9 +143,7 @@ def test_layer_with_plain_articles_says_they_carry_nothing_for_it(
 def test_special_files_inside_a_folder_are_said_not_skipped_silently(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "a.txt").write_text('Ann said "one two three".', encoding="utf-8")
+    folder = _folder_with_an_article(tmp_path, "in")
     os.mkfifo(folder / "pipe.txt")
     (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     assert main(["import", str(folder), *_project(tmp_path)]) == 0  # skipped, not failed
