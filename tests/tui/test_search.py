@@ -111,7 +111,7 @@ async def test_find_in_the_document_then_next_previous_and_clear(folder: Path) -
         described = [d for _, _, d in help_rows(reader)]
         assert "Find in this document…" in described
         assert "Search the text of every document…" in described
-        assert "Next search hit" not in described  # only while a search is active
+        assert "Next search hit" in described  # listed before a search too: found in ?
 
         await pilot.press("slash", *"CRIMINAL", "enter")
         await pilot.pause()
