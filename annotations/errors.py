@@ -47,6 +47,13 @@ class ProjectError(SaywhoError):
     title = "Project"
 
 
+class ChangedOnDiskError(ProjectError):
+    """A layer changed on disk (another process wrote it) since this process read it: the
+    write built on the old copy was refused and the file read again."""
+
+    title = "Changed on disk"
+
+
 class ReadOnlyError(ProjectError):
     """A write was attempted on a project opened read-only (another instance holds it)."""
 

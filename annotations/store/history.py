@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from annotations.change import EditContext, LayerChange
-from annotations.errors import InputError, NothingToChange, SaywhoError
+from annotations.errors import ChangedOnDiskError, InputError, NothingToChange, SaywhoError
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
 from annotations.store.documents import DocumentList
@@ -113,16 +113,26 @@ class History:
     def apply(self, edit: Edit, layer_name: str) -> EditReceipt:
         """Apply ``edit`` to ``layer_name``: journal it, write it; a new edit clears redo."""
         try:
-            text = self._documents.text(edit.doc_id)
-            layer = self._layers.get(edit.doc_id, layer_name)
-            change = edit.compute(layer, text, EditContext(self._annotator))
-            if change.changes_nothing():
-                raise NothingToChange(f"{edit.describe()}: already so, nothing saved")
-            entry, ref = self._commit(
-                edit.doc_id, layer_name, layer, change, "edit", edit.describe()
-            )
-            self._mine.push_edit(ref)
-            return _receipt(entry, change)
+            for again in (False, True):
+                text = self._documents.text(edit.doc_id)
+                layer = self._layers.get(edit.doc_id, layer_name)
+                change = edit.compute(layer, text, EditContext(self._annotator))
+                if change.changes_nothing():
+                    raise NothingToChange(f"{edit.describe()}: already so, nothing saved")
+                try:
+                    entry, ref = self._commit(
+                        edit.doc_id, layer_name, layer, change, "edit", edit.describe()
+                    )
+                except ChangedOnDiskError:
+                    # another process wrote the layer between our read and our write (a
+                    # teammate on the same layer): the store has read it again; the edit is
+                    # made once more on what they saved (its first intent is voided)
+                    if again:
+                        raise
+                    continue
+                self._mine.push_edit(ref)
+                return _receipt(entry, change)
+            raise AssertionError("unreachable")  # pragma: no cover
         finally:
             self._maybe_checkpoint()
 

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import orjson
 from tinydb import TinyDB
 
-from annotations.errors import DamagedFileError, InputError, ProjectError
+from annotations.errors import ChangedOnDiskError, DamagedFileError, InputError
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
 from annotations.store.atomic import (
     AtomicJSONStorage,
@@ -448,12 +448,10 @@ class LayerStore:
             raise DamagedFileError(f"the annotations of {key[0]!r} cannot be read")
         after = _row_of(fresh.storage.read())
         if _records(before) != _records(after):
-            raise ProjectError(
+            raise ChangedOnDiskError(
                 f"the annotations of {key[0]!r} (layer {key[1]!r}) were changed on disk by "
                 "another process since this saywho read them; they have been read again and "
-                "this change was not saved: make it again",
-                title="Changed on disk",
-            )
+                "this change was not saved: make it again")
         return fresh
 
     def _db(self, doc_id: str, name: str) -> TinyDB | None:

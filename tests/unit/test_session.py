@@ -253,3 +253,36 @@ def test_another_annotators_edit_to_my_layer_is_seen_and_built_on(tmp_path: Path
         saved = ana.layer("d0")
         assert saved.quotes[first].stance == "oppose"
         assert saved.quotes[second].status == "accepted"
+
+
+def test_an_edit_raced_by_a_teammate_on_the_same_layer_is_made_again_on_their_work(
+    tmp_path: Path,
+) -> None:
+    """ben writes ana's layer between ana's read and ana's write (two people on one layer,
+    keys a moment apart): ana's edit is made again on what ben saved, both kept, instead of
+    refused as changed on disk."""
+    folder = tmp_path / "p"
+    with Session.open(folder, "ana", detect=fixed_detect) as ana:
+        ana.import_documents([Document("d0", "Doc", ARTICLE)])
+        first, second = list(ana.layer("d0").quotes)[:2]
+        ana.apply(AcceptQuote("d0", first))
+        store = ana.project._history._layers  # noqa: SLF001 - the race is made here
+        real_get = store.get
+        raced: list[bool] = []
+
+        def get_then_race(doc_id: str, name: str):  # type: ignore[no-untyped-def]
+            layer = real_get(doc_id, name)
+            if not raced:
+                raced.append(True)
+                with Session.open(folder, "ben", detect=fixed_detect) as ben:
+                    ben.apply(SetStance("d0", first, "oppose", layer="ana"))
+            return layer
+
+        store.get = get_then_race
+        try:
+            ana.apply(AcceptQuote("d0", second))
+        finally:
+            store.get = real_get
+        saved = ana.layer("d0")
+        assert saved.quotes[first].stance == "oppose"  # ben's, kept
+        assert saved.quotes[second].status == "accepted"  # ana's, made again on it
