@@ -685,6 +685,8 @@ def _min_record_to_layer(record: Mapping[str, Any], *, name: str, doc: str
             "text", 'missing (a Label Studio task needs "data", a JSON-MIN record its "text")')
     ctx = schema.Context(doc, text)
     into = _Read([], [], {})
+    # JSON-MIN keeps the task's data fields at the top, saywho's too: namesakes stay two
+    into.known, into.quote_meta = _read_meta(record.get(META_KEY), ctx)
     for key, value in record.items():
         if not (isinstance(value, list) and value
                 and all(isinstance(v, Mapping) and "labels" in v for v in value)):

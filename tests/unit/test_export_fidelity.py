@@ -393,6 +393,14 @@ def test_a_hand_written_json_min_file_reads(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text(json.dumps([bad]))
     with pytest.raises(InputError, match=r"12: label\[0\]\.end: offset 99 lies outside"):
         read_labelstudio(tmp_path / "bad.json")
+    namesakes = {"id": 13, "text": "John Smith said no. John Smith said yes.", "label": [
+        {"start": 0, "end": 10, "labels": ["Speaker"]},
+        {"start": 20, "end": 30, "labels": ["Speaker"]}], "saywho": {"speakers": [
+            {"id": "sr", "name": "John Smith", "mentions": [[0, 10]]},
+            {"id": "jr", "name": "John Smith", "mentions": [[20, 30]]}]}}
+    (tmp_path / "two.json").write_text(json.dumps([namesakes]))
+    [(_, _, two)] = read_labelstudio(tmp_path / "two.json")
+    assert sorted(two.speakers) == ["jr", "sr"]  # JSON-MIN keeps saywho's field: still two
     odd = {**record, "label": [{"start": 0, "end": 7, "labels": ["Bogus"]}]}
     (tmp_path / "odd.json").write_text(json.dumps([odd]))
     with pytest.raises(InputError, match=r'region label "Bogus" is not one of'):
