@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from tui.cli import build_parser, named_command
+from tui.cli import build_parser, main, named_command
 from tui.commands import COMMANDS
 
 
@@ -71,3 +72,19 @@ def test_running_one_command_imports_no_other_command_module(tmp_path):
     for other in ("export", "stats", "agree", "merge", "import_"):
         assert f"tui.commands.{other}'" not in loaded
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_the_tui_exits_1_when_the_app_ended_on_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unhandled error ends a Textual app with return code 1 (the traceback printed);
+    ``saywho`` then exits 1, not 0, so a script or supervisor sees the crash."""
+    from tui.app import SaywhoApp
+
+    def crashed(self: SaywhoApp) -> None:
+        self._return_code = 1  # what Textual sets on an unhandled error
+
+    monkeypatch.setattr(SaywhoApp, "run", crashed)
+    assert main(["--project", str(tmp_path / "p"), "open"]) == 1
+    monkeypatch.setattr(SaywhoApp, "run", lambda self: None)
+    assert main(["--project", str(tmp_path / "p"), "open"]) == 0

@@ -26,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
         seed_if_empty(session)
         from tui.app import SaywhoApp
 
-        SaywhoApp(session).run()
+        app = SaywhoApp(session)
+        app.run()
     finally:
         session.close()
-    return 0
+    # an app that ended on an unhandled error (Textual printed it) exits 1, not 0: a script
+    # or a supervisor around saywho sees that it crashed
+    return 1 if app.return_code else 0
