@@ -133,7 +133,8 @@ def as_text(table: object) -> str:
 async def test_progress_screen_shows_team_progress_and_follows_other_annotators(
     tmp_path, run_app
 ):
-    from tui.screens.progress import ProgressScreen, progress_table
+    from tui.progress_table import progress_table
+    from tui.screens.progress import ProgressScreen
 
     folder = team_project(tmp_path)
     async with run_app(folder) as pilot:
@@ -145,13 +146,13 @@ async def test_progress_screen_shows_team_progress_and_follows_other_annotators(
         expected = await asyncio.to_thread(team_progress, app.session)
         assert screen.progress.to_dict() == expected.to_dict()
         assert expected.compared_documents == (DOC_ID,)
-        text = as_text(progress_table(screen.progress, "tester"))
+        text = as_text(progress_table(screen.progress, "tester", box=None))
         for row in expected.annotators:
             line = next(ln for ln in text.splitlines() if ln.strip().startswith(row.annotator))
             cells = line.split()
             assert cells[1:6] == [str(row.assigned), str(row.done), str(row.in_progress),
                                   str(row.remaining), str(row.quotes_reviewed)]
-            assert f"{row.agreement_f1:.1f} %" in line
+            assert f"{row.agreement_f1:.1f} ({row.agreement_docs})" in line
         bo_done = expected.row("bo").done + expected.row("bo").done_unassigned
         with other(folder) as bo:  # another process: bo marks one more document done
             team.set_status(bo, "extra-1", "done")
@@ -180,7 +181,8 @@ async def test_progress_key_from_reader_and_review_and_palette_help(folder, run_
 async def test_progress_counts_documents_done_without_an_assignment(folder, run_app):
     """No assignments: a document marked done with `d` shows as done (+1) on the progress
     screen, as `saywho progress` says it (the screen said Done 0)."""
-    from tui.screens.progress import ProgressScreen, progress_table
+    from tui.progress_table import progress_table
+    from tui.screens.progress import ProgressScreen
 
     async with run_app(folder) as pilot:
         await pilot.press("d")
@@ -192,6 +194,6 @@ async def test_progress_counts_documents_done_without_an_assignment(folder, run_
                             and bool(screen.progress.annotators))
         row = screen.progress.row("tester")
         assert (row.done, row.done_unassigned) == (0, 1)
-        line = next(ln for ln in as_text(progress_table(screen.progress, "tester")).splitlines()
-                    if ln.strip().startswith("tester"))
+        table = as_text(progress_table(screen.progress, "tester", box=None))
+        line = next(ln for ln in table.splitlines() if ln.strip().startswith("tester"))
         assert "0 (+1)" in line

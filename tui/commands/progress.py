@@ -13,12 +13,12 @@ import sys
 import orjson
 from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.progress import TeamProgress, team_progress
 from tui.commands._common import open_session
+from tui.progress_table import legend, progress_table
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -61,34 +61,11 @@ def _print(result: TeamProgress) -> None:
             "(saywho assign) and nobody has set a status (saywho status)"
         )
         return
-    table = Table(
-        title=f"progress: {result.assigned_documents} of {result.documents} documents assigned",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    for column in ("annotator", "assigned", "done", "busy", "left", "reviewed", "last edit",
-                   "agree F1"):
-        table.add_column(column, justify="left" if column in ("annotator", "last edit")
-                         else "right", no_wrap=column != "agree F1")
-    for row in result.annotators:
-        table.add_row(
-            Text(visible_line(row.annotator)),
-            str(row.assigned),
-            row.done_cell,
-            str(row.in_progress),
-            str(row.remaining),
-            str(row.quotes_reviewed),
-            _when(row.last_edit),
-            "" if row.agreement_f1 is None
-            else f"{row.agreement_f1:.1f} ({row.agreement_docs})",
-        )
-    console.print(table)
-    if any(r.done_unassigned for r in result.annotators):
-        console.print("done (+n): n more documents marked done that were not assigned to them")
-    console.print("busy: in progress; reviewed: quotes accepted or rejected; last edit in UTC; "
-                  "agree F1: span F1 (50 % overlap) against the others on documents both "
-                  "marked done (how many)")
+    console.print(progress_table(
+        result, title=f"progress: {result.assigned_documents} of {result.documents} documents "
+        "assigned", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True))
+    for line in legend(result):
+        console.print(line)
     lines = result.agreement_lines()
     if lines:
         console.print(Text(visible_line(f"on {len(result.compared_documents)} documents done by "
@@ -97,13 +74,3 @@ def _print(result: TeamProgress) -> None:
             console.print(Text(visible_line(line)))
 
 
-def _when(stamp: str | None) -> str:
-    """An ISO time as ``MM-DD HH:MM`` in UTC (``never`` when none)."""
-    if not stamp:
-        return "never"
-    from datetime import UTC, datetime
-
-    try:
-        return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%m-%d %H:%M")
-    except ValueError:
-        return visible_line(stamp)

@@ -11,7 +11,6 @@ annotator's own status changes.
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,61 +18,31 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from annotations import team
-from annotations.display import visible
+from annotations.display import count, visible
 from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event
 from annotations.live import LiveEvent, TeamProgressChanged
-from annotations.progress import AnnotatorProgress, TeamProgress, team_progress
+from annotations.progress import TeamProgress, team_progress
 from tui.actions import PROGRESS, bindings
 from tui.bridge import SessionBridge
 from tui.outcome import Outcome
+from tui.progress_table import legend, progress_table
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import Banner, StatusBar
-
-COLUMNS = ("Annotator", "Assigned", "Done", "In progress", "Remaining", "Quotes reviewed",
-           "Last edit", "Agreement F1")
-
-
-def when(stamp: str | None) -> str:
-    """An ISO time as ``YYYY-MM-DD HH:MM`` (``—`` when none)."""
-    return stamp[:16].replace("T", " ") if stamp else "—"
-
-
-def agreement_cell(row: AnnotatorProgress) -> str:
-    """``F1 % (n docs)`` or ``—`` when no document was compared."""
-    if row.agreement_f1 is None:
-        return "—"
-    docs = row.agreement_docs
-    return f"{row.agreement_f1:.1f} % ({docs} doc{'' if docs == 1 else 's'})"
-
-
-def progress_table(progress: TeamProgress, me: str) -> Table:
-    """One row per annotator (this annotator's in bold)."""
-    table = Table(expand=False, box=None, padding=(0, 1), header_style="bold")
-    for i, name in enumerate(COLUMNS):
-        table.add_column(name, justify="left" if i in (0, 6) else "right", no_wrap=True)
-    for row in progress.annotators:
-        table.add_row(
-            visible(row.annotator), str(row.assigned), row.done_cell, str(row.in_progress),
-            str(row.remaining), str(row.quotes_reviewed), when(row.last_edit),
-            agreement_cell(row), style="bold" if row.annotator == me else None,
-        )
-    return table
 
 
 def progress_summary(progress: TeamProgress) -> Text:
     """The head: documents, assigned, what agreement is computed on, warnings."""
     text = Text(no_wrap=False)
-    text.append(f"{progress.documents} documents · {progress.assigned_documents} assigned · "
-                f"{len(progress.annotators)} annotators · agreement on "
-                f"{len(progress.compared_documents)} documents done by two or more")
+    text.append(f"{count(progress.documents, 'document')} · {progress.assigned_documents} "
+                f"assigned · {count(len(progress.annotators), 'annotator')} · agreement on "
+                f"{count(len(progress.compared_documents), 'document')} done by two or more")
     if not progress.annotators:
         text.append("\nNo assignments or statuses yet: `saywho assign --annotators A,B` "
                     "assigns documents; `d` in the reader marks one done.", "dim")
-    if any(r.done_unassigned for r in progress.annotators):
-        text.append("\ndone (+n): n more documents marked done that were not assigned to them",
-                    "dim")
+    for line in legend(progress):
+        text.append(f"\n{line}", "dim")
     for line in progress.agreement_lines():
         text.append(f"\n{visible(line)}", "dim")
     for msg in progress.warnings:
@@ -149,10 +118,11 @@ class ProgressScreen(SaywhoScreen):
         self.progress = found
         summary.update(progress_summary(found))
         self.query_one("#progress-table", Static).update(
-            progress_table(found, self.bridge.annotator))
+            progress_table(found, self.bridge.annotator, expand=False, box=None,
+                           padding=(0, 1), header_style="bold"))
         done = sum(r.done_total for r in found.annotators)
         self.query_one(StatusBar).set_position(
-            visible(f"{len(found.annotators)} annotators · {done} done "))
+            visible(f"{count(len(found.annotators), 'annotator')} · {done} done "))
 
     def action_back(self) -> None:
         """Back to the previous screen."""
