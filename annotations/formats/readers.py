@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +75,10 @@ def read_documents(
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if not _hidden(p, path))
             files = [p for p in found if p.is_file()]
-            for odd in (p for p in found if not p.is_file() and not p.is_dir()):
-                # a pipe, a device, a dangling link: said, never skipped without a word
-                yield ReadResult(path_text(odd), skipped=True, error=(
-                    f"{path_text(odd)}: skipped, not a regular file (a device, a pipe, a "
-                    "socket or a link that leads nowhere)"))
+            for odd in found:  # a pipe, a device, a dangling link: said, never unsaid
+                message = special_file(odd)
+                if message is not None:
+                    yield ReadResult(path_text(odd), skipped=True, error=message)
             if not files:
                 yield ReadResult(path_text(path), error=f"{path_text(path)}: folder has no files")
             for file in files:
@@ -108,12 +106,21 @@ def path_text(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def special_file(path: Path) -> str | None:
+    """The one line for a path that is neither a regular file nor a folder (a device such as
+    ``/dev/zero``, which reads without end, a pipe, which waits forever, or a link that leads
+    nowhere); None for a file, a folder or nothing there at all."""
+    if path.is_file() or path.is_dir() or not (path.exists() or path.is_symlink()):
+        return None
+    return (f"{path_text(path)}: not a regular file (a device, a pipe, a socket or a link "
+            "that leads nowhere); copy it into a file")
+
+
 def refuse_special(path: Path) -> None:
-    """One ``InputError`` line for a path that is neither a regular file nor a folder (a
-    device such as ``/dev/zero``, which reads without end, or a pipe, which waits forever)."""
-    if path.exists() and not (path.is_file() or path.is_dir()):
-        raise InputError(f"{path_text(path)}: not a regular file (a device, a pipe or a "
-                         "socket); copy it into a file")
+    """``special_file``'s line as an ``InputError`` (readers that take one path)."""
+    message = special_file(path)
+    if message is not None:
+        raise InputError(message)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -214,9 +221,9 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
     """The documents of one file, read by its suffix (``jsonl``: as JSONL whatever it is)."""
     suffix = ".jsonl" if jsonl else path.suffix.lower()
     shown = path_text(path)
-    if path.exists() and not path.is_file():  # said as what it is, whatever its name
-        yield ReadResult(shown, error=f"{shown}: not a regular file (a device, a pipe or a "
-                                      "socket); copy the text into a file")
+    special = special_file(path)  # said as what it is, whatever its name
+    if special is not None:
+        yield ReadResult(shown, error=special)
         return
     if suffix not in SUPPORTED_SUFFIXES:
         yield ReadResult(
@@ -226,12 +233,7 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         )
         return
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            yield ReadResult(shown, error=f"{shown}: not a regular file (a device, a pipe or "
-                                          "a socket); copy the text into a file")
-            return
-        size = st.st_size
+        size = path.stat().st_size
         if size > max_bytes and suffix not in JSONL_SUFFIXES:
             yield ReadResult(
                 shown,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -148,8 +149,8 @@ def test_special_files_inside_a_folder_are_said_not_skipped_silently(
     (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     assert main(["import", str(folder), *_project(tmp_path)]) == 0  # skipped, not failed
     err = " ".join(capsys.readouterr().err.split())
-    assert "pipe.txt: skipped, not a regular file" in err
-    assert "gone.txt: skipped, not a regular file" in err
+    assert re.search(r"skipped: \S*pipe\.txt: not a regular file", err), err
+    assert re.search(r"skipped: \S*gone\.txt: not a regular file", err), err
 
 
 def test_stats_names_a_layer_file_that_holds_no_layer(
