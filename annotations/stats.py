@@ -64,12 +64,10 @@ def corpus_stats(
     registry: dict[str, CorpusSpeaker] = {}
     by_key: dict[str, Counter[str]] = {}  # stances per speaker key, in the order first met
     damaged = []
-    unread: list[str] = []  # layer files there that do not read
     for doc_id in project.document_ids():
         try:
             if view is not None and view.damaged(doc_id):
-                unread.append(doc_id)  # left out of every figure; said below
-                continue
+                continue  # left out of every figure; ``project.damaged`` says why
             if layer is not None and not stored(doc_id):
                 missing.append(doc_id)
                 continue
@@ -149,9 +147,7 @@ def corpus_stats(
         ],
         "stance_by_speaker": {k: dict(v) for k, v in stance_by_speaker.items()},
         "per_document": per_doc,
-        "damaged": damaged + list(project.damaged) + [
-            f"document {d!r}: its {name!r} layer file holds no layer that reads"
-            for d in unread if not any(repr(d) in m for m in project.damaged)],
+        "damaged": damaged + list(project.damaged),
         "missing": missing,
     }
 

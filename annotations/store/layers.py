@@ -280,6 +280,9 @@ class LayerStore:
         try:
             row = _row(db)
             if row is None or row.get("layer") != name:
+                # a file of that layer's name holding no such layer: said, like any damage
+                self._folder.note_damage(
+                    f"document {doc_id!r}: its {name!r} layer file holds no layer that reads")
                 return None
             layer = self._parse(key, db, row)
             return None if layer is None else (layer, _identity(db))
