@@ -82,8 +82,7 @@ async def pass_early_key(field: TextField, event: Key) -> bool:
     if field.submitted:
         return False
     if event.key == "enter":
-        field.submitted = field.closes_on_submit
-        await field.action_submit()
+        await field.action_submit()  # marks a prompt's field submitted
     elif event.key == "backspace":
         field.untouched = False
         field.action_delete_left()
