@@ -16,6 +16,9 @@ polnear-dev), with the test half ``detect-eval`` uses:
 - ``at_20``: span F1 after 20 corrected articles if the model kept a broad cue exactly when
   the human used it (``human_cue``: its end still the model's pick; ``human_cue_best_end``:
   a matching end wherever the cue has one): what a perfect cue decision alone would reach;
+- ``end_choice``: of the broad cues with two content ends or more and a matching one, how
+  many the model's chosen end matches, against the clause end ("full") every time, after 20
+  corrected articles and trained on 200 polnear-train articles;
 - ``sizes``: ``detect-eval``'s span F1 at more corrected articles than the issue asks for (up
   to the whole first half), and ``swapped``: the same with the halves swapped (trained on the
   second half, scored on the first).
@@ -45,7 +48,8 @@ from annotations.learn.training import build_training_set  # noqa: E402
 from annotations.learn.types import ProjectModel  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-CUE_AUC_AT = (20, 100, 400)  # polnear-train articles the cue model is also trained on
+CUE_AUC_AT = (20, 100, 200, 400)  # polnear-train articles the cue model is also trained on
+END_CHOICE_TRAIN = 200  # ... and the end model, for ``end_choice``
 
 
 def _tokens(index: SpanIndex, parts: Iterable[tuple[int, int]]) -> frozenset[int]:
@@ -136,6 +140,25 @@ def cue_auc(model: ProjectModel, test: list[dict[str, Any]]) -> dict[str, float]
     return {"match": _auc(match), "used": _auc(used)}
 
 
+def end_choice(model: ProjectModel, test: list[dict[str, Any]]) -> dict[str, int]:
+    """Over the broad cues of ``test`` with two content ends or more and a matching one: how
+    many the model's chosen end matches (``model``), how many the clause end matches
+    (``full``, the rule a model must beat), out of ``cues``."""
+    from annotations.learn.apply import candidate_probabilities
+
+    out = {"cues": 0, "model": 0, "full": 0}
+    for art in _cue_groups(model, test):
+        cs, good = art["cands"], art["good"]
+        probs = candidate_probabilities(cs, model, model.base_threshold <= 0.0)
+        for members in art["groups"].values():
+            if len(members) < 2 or not any(good[i] for i in members):
+                continue
+            out["cues"] += 1
+            out["model"] += any(good[i] for i in members if probs[i] > 0)
+            out["full"] += any(good[i] for i in members if "cut:full" in cs[i].end_features)
+    return out
+
+
 def human_cue_f1(model: ProjectModel, test: list[dict[str, Any]]) -> dict[str, float]:
     """Span F1 on ``test`` with the model's suggestions, except that a broad cue is kept
     exactly when the human used it (``human_cue``: the model still picks its content end),
@@ -182,12 +205,14 @@ def main() -> int:
         auc[str(n)] = cue_auc(model, test)
     result["cue_auc"] = auc
     result["at_20"] = human_cue_f1(model, test)
+    result["end_choice"] = {"20": end_choice(model, test)}
     train_file = DATA / "polnear-train.jsonl"
     if train_file.is_file():
         train = _lines(train_file)
-        result["cue_auc_train"] = {
-            str(n): cue_auc(fit_project_model(build_training_set(
-                [corrected(d) for d in train[:n]])), test) for n in CUE_AUC_AT}
+        trained = {n: fit_project_model(build_training_set([corrected(d) for d in train[:n]]))
+                   for n in CUE_AUC_AT}
+        result["cue_auc_train"] = {str(n): cue_auc(m, test) for n, m in trained.items()}
+        result["end_choice"]["train_200"] = end_choice(trained[END_CHOICE_TRAIN], test)
     print(json.dumps({"cue_auc": auc, "cue_auc_train": result.get("cue_auc_train")}),
           flush=True)
     sizes = sorted({20, (20 + half) // 2, half})
