@@ -111,30 +111,29 @@ class History:
         return bool(mine.redo) or mine.redo_more
 
     def apply(self, edit: Edit, layer_name: str) -> EditReceipt:
-        """Apply ``edit`` to ``layer_name``: journal it, write it; a new edit clears redo."""
+        """Apply ``edit`` to ``layer_name``: journal it, write it; a new edit clears redo.
+
+        When another process wrote the layer between our read and our write (a teammate on
+        the same layer), the store has read it again and the edit is made once more on what
+        they saved (its first intent is voided); a second race in a row is refused."""
         try:
-            for again in (False, True):
-                text = self._documents.text(edit.doc_id)
-                layer = self._layers.get(edit.doc_id, layer_name)
-                change = edit.compute(layer, text, EditContext(self._annotator))
-                if change.changes_nothing():
-                    raise NothingToChange(f"{edit.describe()}: already so, nothing saved")
-                try:
-                    entry, ref = self._commit(
-                        edit.doc_id, layer_name, layer, change, "edit", edit.describe()
-                    )
-                except ChangedOnDiskError:
-                    # another process wrote the layer between our read and our write (a
-                    # teammate on the same layer): the store has read it again; the edit is
-                    # made once more on what they saved (its first intent is voided)
-                    if again:
-                        raise
-                    continue
-                self._mine.push_edit(ref)
-                return _receipt(entry, change)
-            raise AssertionError("unreachable")  # pragma: no cover
+            try:
+                return self._apply_once(edit, layer_name)
+            except ChangedOnDiskError:
+                return self._apply_once(edit, layer_name)
         finally:
             self._maybe_checkpoint()
+
+    def _apply_once(self, edit: Edit, layer_name: str) -> EditReceipt:
+        text = self._documents.text(edit.doc_id)
+        layer = self._layers.get(edit.doc_id, layer_name)
+        change = edit.compute(layer, text, EditContext(self._annotator))
+        if change.changes_nothing():
+            raise NothingToChange(f"{edit.describe()}: already so, nothing saved")
+        entry, ref = self._commit(edit.doc_id, layer_name, layer, change, "edit",
+                                  edit.describe())
+        self._mine.push_edit(ref)
+        return _receipt(entry, change)
 
     def undo(self, scope: tuple[str, str] | None = None) -> EditReceipt | None:
         """Undo the last edit, in ``scope`` (document, layer) when given (None: none there)."""
