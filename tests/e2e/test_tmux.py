@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from seedproject import build_project
-from tmuxdriver import TMUX, Tmux, saywho_command
+from tmuxdriver import TMUX, saywho_in_tmux
 
 from annotations.store.project import Project
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
     folder = build_project(tmp_path / "proj")
-    tmux = Tmux(saywho_command(folder, "x"))
-    try:
+    with saywho_in_tmux(folder, "x") as tmux:
         tmux.wait_for("Quotes")
         tmux.wait_for("q 1/5")
         tmux.send("a")
@@ -25,8 +24,6 @@ def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
         tmux.wait_for("saved: stance of quote 1 → oppose")
         tmux.send("q")
         assert tmux.wait_exit(), tmux.screen()
-    finally:
-        tmux.close()
     with Project.open(folder, "x", read_only=True) as p:
         quote = p.layer("ice").quotes["q1"]
     assert quote.status == "accepted"
@@ -37,8 +34,7 @@ def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> 
     """A paste, or a fast typist over SSH: the keys after `e` (note) and `S` (new speaker)
     arrive before the prompt has taken focus; none may be lost, none may reach the reader."""
     folder = build_project(tmp_path / "proj")
-    tmux = Tmux(saywho_command(folder, "x"))
-    try:
+    with saywho_in_tmux(folder, "x") as tmux:
         tmux.wait_for("q 1/5")
         tmux.send_at_once("e", "Typed fast, all of it", "Enter")
         tmux.wait_for("saved: note on quote 1")
@@ -49,8 +45,6 @@ def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> 
         tmux.wait_for("saved: rejected quote 1")
         tmux.send("q")
         assert tmux.wait_exit(), tmux.screen()
-    finally:
-        tmux.close()
     with Project.open(folder, "x", read_only=True) as p:
         layer = p.layer("ice")
     quote = layer.quotes["q1"]

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +84,13 @@ def saywho_command(project: Path, annotator: str) -> str:
     """The shell command that opens the TUI on ``project``."""
     return (f"{shlex.quote(sys.executable)} -m tui.cli --project {shlex.quote(str(project))} "
             f"--annotator {shlex.quote(annotator)}")
+
+
+@contextmanager
+def saywho_in_tmux(folder: Path, annotator: str, **size: int) -> Iterator[Tmux]:
+    """``saywho`` on ``folder`` for ``annotator`` in its own tmux server, closed after."""
+    tmux = Tmux(saywho_command(folder, annotator), **size)
+    try:
+        yield tmux
+    finally:
+        tmux.close()
