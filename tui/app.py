@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
+from textual.events import Event as TextualEvent
 from textual.events import Key
 from textual.screen import Screen
 
@@ -23,9 +24,9 @@ from annotations.session import Session
 from annotations.store.collector import freeze_held_once
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
+from tui.key_order import KeyOrder
 from tui.messages import OpenDocument
 from tui.plain import say
-from tui.widgets.field import pass_early_key
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -36,10 +37,6 @@ def _action_commands() -> type[Provider]:
     from tui.screens.command_provider import ActionCommands
 
     return ActionCommands
-
-
-HOLD_CHECK_S = 0.02  # how often held keys look whether their prompt has closed
-HOLD_TRIES = 25  # ... and for how long (0.5 s) before they go back to it
 
 
 class SaywhoApp(App[None]):
@@ -62,35 +59,14 @@ class SaywhoApp(App[None]):
         self.open_doc = open_doc
         self.live_interval = live_interval
         self.bridge = SessionBridge(session, self)
-        self._held_keys: list[tuple[str, str | None]] = []  # typed after a prompt's Enter
+        self.key_order = KeyOrder(self, super().on_event)
 
-    async def on_key(self, event: Key) -> None:
-        """A key sent before the screen in front took it (typed with the key that opened a
-        prompt: Textual queued it to the screen behind, and it comes up here unheard) goes
-        into the prompt's field (``early_field``), so a fast typist or a paste loses none."""
-        early = getattr(self.screen, "early_field", None)
-        field = early() if early is not None else None
-        if field is not None and not await pass_early_key(field, event):
-            # typed after the prompt's Enter: for the screen it goes back to, once it is
-            # closed (in order, as typed)
-            self._held_keys.append((event.key, event.character))
-            event.stop()
-            if len(self._held_keys) == 1:
-                self.set_timer(HOLD_CHECK_S, self._release_held_keys)
-
-    def _release_held_keys(self, tries: int = 0) -> None:
-        """Replay the held keys once the prompt they followed has closed (a prompt that
-        stays open after Enter, refusing the value, gets them typed into it again)."""
-        early = getattr(self.screen, "early_field", None)
-        field = early() if early is not None else None
-        if field is not None and field.submitted:
-            if tries < HOLD_TRIES:
-                self.set_timer(HOLD_CHECK_S, lambda: self._release_held_keys(tries + 1))
-                return
-            field.submitted = False  # it stayed open: the keys were meant for it after all
-        keys, self._held_keys = self._held_keys, []
-        for key, character in keys:
-            self.post_message(Key(key, character))
+    async def on_event(self, event: TextualEvent) -> None:
+        """Keys are routed in the order typed (``tui.key_order``); the rest as Textual does."""
+        if (isinstance(event, Key) and not event.is_forwarded and self.screen.maximized is None
+                and await self.key_order.take(event)):
+            return
+        await super().on_event(event)
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -40,8 +40,9 @@ def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> 
         tmux.wait_for("saved: note on quote 1")
         tmux.send_at_once("S", "Xavier Quinn", "Enter")
         tmux.wait_for("Xavier Quinn (new)")
-        # a prefilled note is replaced, and a key after Enter is a command again
-        tmux.send_at_once("e", "Second note", "Enter", "x")
+        # a prefilled note is replaced, and a key after Enter is a command again, even one
+        # that opens the prompt again before the first has closed
+        tmux.send_at_once("e", "First try", "Enter", "e", "Second note", "Enter", "x")
         tmux.wait_for("saved: rejected quote 1")
         tmux.send("q")
         assert tmux.wait_exit(), tmux.screen()

@@ -86,8 +86,11 @@ class TypeaheadPicker(ModalScreen[T]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Choose the highlighted row (keys typed after Enter wait for the screen below)."""
         event.stop()
-        self.query_one(TextField).submitted = True
+        field = self.query_one(TextField)
+        field.submitted = True
         self.choose(self.query_one(RowList).index)
+        if self.app.screen is self:  # nothing chosen (an empty list): still typing here
+            field.submitted = False
 
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:
         """Choose a clicked row."""

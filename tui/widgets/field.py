@@ -55,8 +55,8 @@ class TextField(Input):
         await super().action_submit()
 
     async def _on_key(self, event: Key) -> None:
-        """A key typed into the field; after Enter, one for the screen below: it goes up to
-        the app, which holds it until the prompt has closed."""
+        """A key typed into the field (the app routes most of a prompt's keys itself:
+        ``tui.key_order``); after Enter, none."""
         if self.submitted:
             return
         if event.is_printable or event.key == "backspace":
@@ -73,14 +73,12 @@ class TextField(Input):
 
 
 async def pass_early_key(field: TextField, event: Key) -> bool:
-    """Give ``field`` a key that reached its screen instead: typed with the key that opened
-    the screen (a paste, a fast typist over SSH), it was sent to the screen before the field
-    had focus. A character is typed into the field (the first one replacing a prefilled
-    value a prompt offers to replace), Enter submits it, Backspace deletes; other keys are
-    left to the screen's bindings. False when the field was submitted already: the key is for
-    whatever comes after it (the caller holds it until the prompt has closed)."""
-    if field.submitted:
-        return False
+    """Give ``field`` a key the app routes to it straight away (``tui.key_order``): typed
+    with the key that opened its screen (a paste, a fast typist over SSH), before the field
+    had focus, or after, in the order typed. A character is typed into the field (the first
+    one replacing a prefilled value a prompt offers to replace, or the selection), Enter
+    submits it, Backspace deletes. True when the field took the key; other keys are left to
+    the screen's bindings."""
     if event.key == "enter":
         await field.action_submit()  # marks a prompt's field submitted
     elif event.key == "backspace":
@@ -90,9 +88,13 @@ async def pass_early_key(field: TextField, event: Key) -> bool:
         if field.untouched and field.replace_on_type:
             field.value = ""
         field.untouched = False
-        field.insert_text_at_cursor(event.character)
+        selection = field.selection
+        if selection.is_empty:
+            field.insert_text_at_cursor(event.character)
+        else:
+            field.replace(event.character, *selection)
     else:
-        return True
+        return False
     event.stop()
     event.prevent_default()
     return True

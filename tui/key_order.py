@@ -1,0 +1,118 @@
+"""KeyOrder: every key is handled in the order it was typed, and none is lost.
+
+Textual hands a key to the focused widget and runs a screen's binding only when the key has
+bubbled back up to the app, through a queue per widget. A burst of keys (a paste, a fast
+typist over SSH, ``tmux send-keys``) is therefore routed before the keys ahead of it have
+acted: the text typed after ``e`` (note) went to the reader, not to the prompt ``e`` opens,
+and a key typed after a prompt's Enter could be typed into the prompt, or reach the reader
+only after the prompt had closed, unheard. KeyOrder decides each key where it arrives, in
+the app's own queue, one after the other:
+
+* with no text field focused, a key's binding runs at once (a prompt it opens is on the
+  screen stack before the next key is looked at);
+* on a screen with a text field that takes early keys (``early_field``), a character,
+  Backspace and Enter go into that field at once, and other keys run their binding at once;
+* a key that comes while a prompt is still opening, or after its Enter until it has closed,
+  is held, and held keys go on, in order, once the screen in front can take them.
+
+Everything else (a text field with the focus, keys no binding takes) goes Textual's way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.app import App
+from textual.css.query import NoMatches
+from textual.events import Key
+from textual.timer import Timer
+from textual.widgets import Input
+
+from tui.widgets.field import TextField, pass_early_key
+
+HOLD_CHECK_S = 0.02  # how often held keys look whether the screen in front can take them
+HOLD_TRIES = 250  # ... and for how long (5 s) a prompt may stay open after its Enter before
+# they go to it after all (a prompt that refused the value and stayed open)
+
+
+class KeyOrder:
+    """Route the keys that reach ``app`` in the order typed (see the module's doc)."""
+
+    def __init__(self, app: App[Any], usual_route: Callable[[Key], Awaitable[None]]) -> None:
+        self.app = app
+        self.usual_route = usual_route  # Textual's own handling of a key event
+        self.held: deque[Key] = deque()
+        self._timer: Timer | None = None
+        self._tries = 0
+
+    async def take(self, event: Key) -> bool:
+        """Handle a key as it arrives: True when done (routed or held), False to leave it to
+        Textual's usual route."""
+        if self.held or self._must_wait():
+            self._hold(event)
+            return True
+        return await self._route(event)
+
+    # ------------------------------------------------------------------ routing
+    def _early_field(self) -> TextField | None:
+        """The field of the screen in front that takes early keys; None when it has none.
+        Raises ``NoMatches`` while the screen is still being built."""
+        early = getattr(self.app.screen, "early_field", None)
+        return early() if early is not None else None
+
+    def _must_wait(self) -> bool:
+        """True while the screen in front cannot take a key yet: its field is not mounted,
+        or it was submitted and the screen has not closed."""
+        try:
+            field = self._early_field()
+        except NoMatches:
+            return True
+        return field is not None and (not field.is_mounted or field.submitted)
+
+    async def _route(self, event: Key) -> bool:
+        """Route one key now; False when Textual's usual route should take it."""
+        app = self.app
+        if await app._check_bindings(event.key, priority=True):
+            return True
+        field = self._early_field()
+        if field is not None and await pass_early_key(field, event):
+            return True
+        if isinstance(app.focused, Input) and app.focused is not field:
+            return False  # a text field keeps its keys in its own order
+        return await app._check_bindings(event.key)
+
+    # ------------------------------------------------------------------ holding
+    def _hold(self, event: Key) -> None:
+        self.held.append(event)
+        if self._timer is None:
+            self._tries = 0
+            self._timer = self.app.set_timer(HOLD_CHECK_S, self._release)
+
+    async def _release(self) -> None:
+        """Route held keys while the screen in front can take them; look again soon when it
+        cannot."""
+        self._timer = None
+        while self.held:
+            if self._must_wait():
+                self._tries += 1
+                if self._tries < HOLD_TRIES or not self._reopen_stayed_prompt():
+                    self._timer = self.app.set_timer(HOLD_CHECK_S, self._release)
+                    return
+            self._tries = 0
+            event = self.held.popleft()
+            if not await self._route(event):
+                await self.usual_route(event)
+
+    def _reopen_stayed_prompt(self) -> bool:
+        """A prompt that stayed open long after its Enter refused the value: the held keys
+        were for it after all. True when that is so and it takes keys again."""
+        try:
+            field = self._early_field()
+        except NoMatches:
+            return False
+        if field is None or not field.is_mounted or not field.submitted:
+            return False
+        field.submitted = False
+        return True
