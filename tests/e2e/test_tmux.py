@@ -52,3 +52,19 @@ def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> 
     assert quote.note == "Second note"
     assert quote.status == "rejected"  # only the x after Enter reached the reader
     assert layer.speakers[quote.speaker_id or ""].name == "Xavier Quinn"
+
+
+def test_a_search_typed_fast_in_the_library_is_a_search_not_commands(tmp_path: Path) -> None:
+    """`/` then "quake" in one burst: the letters are the search's, not the list's bindings
+    (the `q` quit the app while the search field was still taking the focus)."""
+    folder = build_project(tmp_path / "proj", extra_docs=3)
+    with saywho_in_tmux(folder, "x", width=80, height=24) as tmux:
+        tmux.wait_for("4 of 4")
+        tmux.send_at_once("/", "quake")
+        tmux.wait_for("search: quake")
+        assert tmux.alive(), "a letter of the search ran as a command"
+        tmux.send("Escape")  # alone: Escape then "/" in one burst reads as Alt+/
+        tmux.wait_for("4 of 4")
+        tmux.send_at_once("/", "article 2", "Enter")
+        tmux.wait_for("search: article 2")
+        tmux.wait_for("1 of 4")

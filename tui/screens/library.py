@@ -161,6 +161,7 @@ class LibraryScreen(SaywhoScreen):
         self.assigned: set[str] = set()  # the annotator's assigned documents
         self.totals: tuple[int, int] | None = None  # quotes, reviewed over every document
         self._fresh = False  # loaded by on_mount: the resume that follows a push has nothing new
+        self._search_opening = False  # `/` pressed, the focus not yet on the search field
 
     # ------------------------------------------------------------------ what it shows
     @property
@@ -365,9 +366,17 @@ class LibraryScreen(SaywhoScreen):
 
     def action_search(self) -> None:
         """Show and focus the search field."""
-        search = self.query_one("#search", Input)
+        search = self.query_one("#search", TextField)
         search.add_class("-shown")
+        self._search_opening = True  # the focus moves after this: keys typed till then are its
         search.focus()
+
+    def early_field(self) -> TextField | None:
+        """Where keys typed with the `/` that opened the search belong (the app hands them
+        over: ``tui.key_order``), not to the list's bindings ("/quit" typed fast quit)."""
+        search = self.query_one("#search", TextField)
+        shown = search.has_class("-shown")
+        return search if shown and (self._search_opening or self.focused is search) else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the user types."""
@@ -376,6 +385,7 @@ class LibraryScreen(SaywhoScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search field goes to the list."""
+        self._search_opening = False
         self.query_one("#docs", RowList).focus()
 
     def action_clear_search(self) -> None:
@@ -388,6 +398,7 @@ class LibraryScreen(SaywhoScreen):
             return
         search.value = ""
         search.remove_class("-shown")
+        self._search_opening = False
         self.query_text = ""
         self._refill()
         self.query_one("#docs", RowList).focus()
