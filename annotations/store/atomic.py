@@ -172,6 +172,11 @@ class AtomicJSONStorage(Storage):
             self._identity = identity
         return self._data
 
+    def held(self) -> dict[str, Any] | None:
+        """The copy last read or written, without reading the file (None: no file then, or
+        none read yet)."""
+        return self._data
+
     def changed_on_disk(self) -> bool:
         """True when the file is no longer the one this storage last read or wrote."""
         if self._data is None:

@@ -442,7 +442,9 @@ class LayerStore:
         """The layer's file changed on disk behind our copy: read it again. ``ProjectError``
         when it differs from what our copy held (the change made from that copy would
         overwrite another process's work)."""
-        before = _row_of(db.storage.read())
+        # what our copy held: no file at all when it was read (a first adoption into a final
+        # layer another adjudicator has just created), not what read() would find now
+        before = _row_of(db.storage.held())  # type: ignore[attr-defined]
         db.close()
         self._dbs.pop(key, None)
         self._cache.pop(key, None)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from annotations.adjudication import adopt, units
-from annotations.edits import SetSpan, SetSpeaker, SetStance
+from annotations.change import LayerChange
+from annotations.edits import AdoptQuote, SetSpan, SetSpeaker, SetStance
 from annotations.errors import InputError
-from annotations.model import FINAL_LAYER
+from annotations.model import FINAL_LAYER, Layer
 from annotations.scheme import add_label, label_usage, remove_label, rename_label, set_target
 from annotations.store import Project
 
@@ -91,3 +94,36 @@ def test_a_unit_another_adjudicator_decided_meanwhile_is_refused_not_doubled(
     final = project.layer("d0", FINAL_LAYER)
     inside = [q for q in final.quotes.values() if q.start < unit.end and unit.start < q.end]
     assert [q.stance for q in inside] == ["support"]
+
+
+def test_two_adjudicators_deciding_a_unit_at_once_in_a_new_final_layer_are_not_both_saved(
+    project: Project, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two adjudicators (two processes) decide the same unit of a document no one has
+    adjudicated yet: the final layer has no file. The second's adoption is worked out on that
+    empty layer, and the first's is written meanwhile: the second is refused, not written over
+    the first (both were "saved" and the first decision lost: the file that had been missing
+    was read again and taken for the copy the change was made from)."""
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="ana"))
+    project.apply(SetStance("d0", quote_id="q1", stance="support", layer="ben"))
+    text = project.document("d0").text
+    first, second = Project.open(project.folder, "adj1"), Project.open(project.folder, "adj2")
+    unit = units(text, {n: project.layer("d0", n) for n in ("ana", "ben")}, ["ana", "ben"])[0]
+    worked_out = AdoptQuote.compute
+
+    def first_saves_meanwhile(self: AdoptQuote, layer: Layer, *args: Any) -> LayerChange:
+        change = worked_out(self, layer, *args)
+        if self.quote.stance == "support" and not first.layer("d0", FINAL_LAYER).quotes:
+            first.apply(adopt("d0", unit, "ana", first.layer("d0", FINAL_LAYER)))
+        return change
+
+    monkeypatch.setattr(AdoptQuote, "compute", first_saves_meanwhile)
+    try:
+        with pytest.raises(InputError, match="another adjudicator decided this unit"):
+            second.apply(adopt("d0", unit, "ben", second.layer("d0", FINAL_LAYER)))
+    finally:
+        first.close()
+        second.close()
+    final = project.layer("d0", FINAL_LAYER)
+    inside = [q for q in final.quotes.values() if q.start < unit.end and unit.start < q.end]
+    assert [q.stance for q in inside] == ["oppose"]
