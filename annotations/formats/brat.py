@@ -312,7 +312,7 @@ class _Ann:
 
     spans: dict[str, tuple[str, list[tuple[int, int]]]] = field(default_factory=dict)
     attrs: dict[str, dict[str, str]] = field(default_factory=dict)
-    rels: list[tuple[str, str, str]] = field(default_factory=list)
+    rels: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, name, args
     refs: dict[str, tuple[str, str]] = field(default_factory=dict)
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -347,7 +347,7 @@ def parse_ann(content: str, where: str = "") -> _Ann:
         elif m := _A.match(line):
             ann.attrs.setdefault(m.group(3), {})[m.group(2)] = m.group(4) or "true"
         elif m := _R.match(line):
-            ann.rels.append((m.group(2), m.group(3), m.group(4)))
+            ann.rels.append((m.group(1), m.group(2), m.group(3), m.group(4)))
         elif m := _N.match(line):
             ann.refs[m.group(2)] = (m.group(3), m.group(4))
         elif m := _NOTE.match(line):
@@ -407,13 +407,27 @@ def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
     return low if low in allowed else default
 
 
-def _links(ann: _Ann, relation: str) -> dict[str, str]:
-    """Quote T id -> the other argument's T id for ``relation``, in either direction."""
+_LINKED = {"Said": "Speaker", "Cues": "Cue"}  # what a relation links a quote to
+
+
+def _links(ann: _Ann, relation: str, ctx: schema.Context) -> dict[str, str]:
+    """Quote T id -> the other argument's T id for ``relation``, in either direction. A
+    relation between annotations that are there but are not a quote and a ``_LINKED`` one
+    (a quote linked to itself or to another quote, typed by hand) is refused, naming it."""
     out: dict[str, str] = {}
-    for rel, arg1, arg2 in ann.rels:
+    other = _LINKED[relation]
+    for rid, rel, arg1, arg2 in ann.rels:
         if rel != relation:
             continue
-        if ann.spans.get(arg1, ("",))[0] == "Quote":
+        labels = (ann.spans.get(arg1, ("",))[0], ann.spans.get(arg2, ("",))[0])
+        if labels == ("Quote", other):
+            out[arg1] = arg2
+        elif labels == (other, "Quote"):
+            out[arg2] = arg1
+        elif "" not in labels:
+            ctx.fail(rid, f"a {relation} relation links a {labels[0]} ({arg1}) to a "
+                          f"{labels[1]} ({arg2}); it links a {other} to a Quote")
+        elif labels[0] == "Quote":  # the other end deleted in brat: the caller drops the link
             out[arg1] = arg2
         else:
             out[arg2] = arg1
@@ -499,8 +513,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             "aliases": note["aliases"] or (old["aliases"] if old else []),
             "mentions": sorted(mentions),
         }
-    said = _links(ann, "Said")
-    cues = _links(ann, "Cues")
+    said = _links(ann, "Said", ctx)
+    cues = _links(ann, "Cues", ctx)
     quotes: list[dict[str, Any]] = []
     quote_tids: list[str] = []
     for tid, (label, spans) in ann.spans.items():

@@ -119,6 +119,22 @@ def test_brat_files_from_other_tools_read_without_notes(tmp_path: Path) -> None:
     assert layer.speaker_name(quote) == "Bo" and quote.speaker_mention.text == "Bo"
 
 
+@pytest.mark.parametrize("relation", ["Said Arg1:T2 Arg2:T2", "Said Arg1:T2 Arg2:T4",
+                                      "Cues Arg1:T1 Arg2:T2"])
+def test_a_brat_relation_between_the_wrong_annotations_is_refused_by_name(
+    tmp_path: Path, relation: str
+) -> None:
+    """A relation typed by hand from a quote to itself, to another quote, or a Cues relation
+    from a speaker: one line naming it, not a quote whose speaker is itself."""
+    (tmp_path / "a.txt").write_text("Bo said: “Go now.” “Stay.”\n", encoding="utf-8")
+    (tmp_path / "a.ann").write_text(
+        "T1\tSpeaker 0 2\tBo\nT2\tQuote 10 17\tGo now.\nT4\tQuote 20 25\tStay.\n"
+        f"R7\t{relation}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"R7: a (Said|Cues) relation links a") as caught:
+        read_brat(tmp_path)
+    assert "\n" not in str(caught.value)
+
+
 def test_brat_reader_rejects_offsets_outside_the_text(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("short", encoding="utf-8")
     (tmp_path / "a.ann").write_text("T1\tQuote 2 50\tort\n", encoding="utf-8")
