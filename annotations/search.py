@@ -170,6 +170,20 @@ def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> tuple[st
     return head + hit + tail, len(head), len(head) + len(hit)
 
 
+def fit_snippet(shown: str, mark_start: int, mark_end: int, width: int) -> tuple[str, int, int]:
+    """A snippet (``snippet``'s three values) cut at its start so that its hit begins within
+    the first half of ``width`` columns: a narrow terminal shows the hit, not only what led to
+    it. Unchanged when it fits or the context before the hit is short."""
+    room = max((width - (mark_end - mark_start)) // 2, width // 4, 1)
+    if mark_start <= room:
+        return shown, mark_start, mark_end
+    cut = mark_start - room + len(ELLIPSIS)
+    gap = shown.find(" ", cut, mark_start)  # start at a word where one starts near
+    cut = gap + 1 if gap != -1 and gap + 1 < mark_start else cut
+    drop = cut - len(ELLIPSIS)
+    return ELLIPSIS + shown[cut:], mark_start - drop, mark_end - drop
+
+
 def _one_line(text: str) -> str:
     return visible_line(_SPACE_RUN.sub(" ", text))
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from annotations.model import Document, Layer
 from annotations.search import (
     Hit,
     Query,
     TextHits,
     find_in_text,
+    fit_snippet,
     read_ahead,
     search_corpus,
     snippet,
@@ -153,3 +156,23 @@ def test_read_ahead_fills_the_text_cache_so_a_search_reads_no_file(tmp_path: Pat
         for path in (folder / "texts").glob("*.txt"):
             path.unlink()
         assert len(list(search_corpus(session, "mayor said", limit=None))) == 3
+
+
+@pytest.mark.parametrize("width", [20, 30, 49, 80])
+def test_a_snippet_fitted_to_a_narrow_row_shows_its_hit(width: int) -> None:
+    """At 80 columns a search row has about 49 for its snippet: the 40 characters before a
+    hit pushed a long hit past the edge. Fitted, the hit starts in the row's first half,
+    marked where it is, and the snippet still ends as it did."""
+    text = ("The quick brown fox jumps over the lazy dog and then the governor of "
+            "California said something remarkable about the state budget today.")
+    start = text.index("governor of California")
+    shown, a, b = snippet(text, start, start + len("governor of California"))
+    fitted, fa, fb = fit_snippet(shown, a, b, width)
+    assert fitted[fa:fb] == "governor of California"
+    assert fa <= max(width // 2, 1) and fitted.endswith(shown[b:])
+    assert fitted.startswith("…") or fitted == shown
+
+
+def test_a_snippet_that_fits_is_left_as_it_is() -> None:
+    shown, a, b = snippet("Bo said go now.", 3, 7)
+    assert fit_snippet(shown, a, b, 80) == (shown, a, b)

@@ -26,7 +26,7 @@ from textual.widgets import Header, Input
 
 from annotations.display import visible_line
 from annotations.errors import SaywhoError
-from annotations.search import Hit, read_ahead, search_corpus
+from annotations.search import Hit, fit_snippet, read_ahead, search_corpus
 from tui.actions import SEARCH, bindings
 from tui.bridge import SessionBridge
 from tui.messages import OpenDocument
@@ -210,9 +210,11 @@ class SearchScreen(SaywhoScreen):
             title = title[:TITLE_WIDTH - 1] + "…"
         row.append(f"{title:<{TITLE_WIDTH}}", "bold")
         row.append(" · ", "dim")
-        row.append(hit.snippet[:hit.mark_start])
-        row.append(hit.snippet[hit.mark_start:hit.mark_end], MARK)
-        row.append(hit.snippet[hit.mark_end:])
+        width = self.query_one("#hits", RowList).content_size.width - TITLE_WIDTH - 3
+        shown, start, end = fit_snippet(hit.snippet, hit.mark_start, hit.mark_end, width)
+        row.append(shown[:start])
+        row.append(shown[start:end], MARK)
+        row.append(shown[end:])
         return row
 
     def _show_head(self) -> None:
