@@ -259,6 +259,8 @@ ADJUDICATE: tuple[ActionSpec, ...] = (
                    "Adjudicate", i <= 2)
         for i in range(1, 10)
     ),
+    ActionSpec("adjudicate.take", "t", "take_layer", "Take a layer's version by name…",
+               "Adjudicate"),
     ActionSpec("adjudicate.next", "n,j", "step(1)", "Next unit", "Navigate", True, "n"),
     ActionSpec("adjudicate.prev", "p,k", "step(-1)", "Previous unit", "Navigate", True, "p"),
     ActionSpec("adjudicate.next_open", "N", "next_open", "Next undecided unit", "Navigate"),

@@ -108,3 +108,27 @@ async def test_what_differs_is_visible_at_80x24(folder, run_app):
         shown = "\n".join("".join(seg.text for seg in line) for line in lines[: region.height])
         assert "stance ≠" in shown
         assert "support" in shown and "oppose" in shown
+
+
+async def test_the_tenth_layer_is_taken_by_name(folder, run_app):
+    """Eleven coders: `1`…`9` reach nine layers; `t` and a few letters of a name take any
+    layer's version, the tenth and eleventh too, saved in final."""
+    base = fixed_layer(seed_text())
+    names = [f"coder{i:02d}" for i in range(1, 12)]
+    with open_project(folder) as project:
+        for i, name in enumerate(names):
+            quotes = dict(base.quotes)
+            quotes["q1"] = replace(quotes["q1"], note=f"version of {name}",
+                                   stance="support" if i % 2 else "oppose")
+            project.put_layer(DOC_ID, Layer(name, quotes, base.speakers))
+    async with run_app(folder) as pilot:
+        await pilot.press("J")
+        screen = pilot.app.screen
+        assert screen.names[-2:] == ["coder10", "coder11"]
+        await pilot.press("t", *"der10", "enter")
+        await settle(pilot)
+        assert screen.decided(screen.units[0])
+    with open_project(folder, read_only=True) as project:
+        final = project.layer(DOC_ID, "final")
+    [taken] = [q for q in final.quotes.values() if q.note]
+    assert taken.note == "version of coder10"

@@ -4,8 +4,9 @@ The quotes of every annotator layer are grouped into units (``annotations.adjudi
 disagreements first. The list on the left has one row per unit; the panel on the right shows
 each layer's version of the current unit in its own column, next to what ``final`` holds.
 ``1``…``9`` take that layer's version into ``final`` (an ``AdoptQuote`` edit, saved, journaled
-and undoable like any correction), ``x`` leaves the unit out (kept in final as rejected, so it
-counts as decided), ``a`` adopts every agreed unit at once, ``e`` opens ``final`` in the reader.
+and undoable like any correction; ``t`` picks a layer by name, past the ninth too), ``x`` leaves
+the unit out (kept in final as rejected, so it counts as decided), ``a`` adopts every agreed
+unit at once, ``e`` opens ``final`` in the reader.
 The head line shows progress: units decided out of all units. A layer of the document that
 another process stores meanwhile (a new annotator's, an edit of one) is compared at once.
 """
@@ -313,6 +314,21 @@ class AdjudicateScreen(SaywhoScreen):
             return
         if self._submit(adopt(self.doc_id, unit, name, self.final)):
             self._decided_now([self.index])  # the unit stays current: n / N move on
+
+    def action_take_layer(self) -> None:
+        """Take a version chosen by its layer's name (the only way to the tenth layer on)."""
+        if not self.units:
+            return
+        from tui.screens.layer_picker import LayerPicker
+
+        unit = self.units[self.index]
+
+        def done(name: str | None) -> None:
+            if name is not None and name in self.names:
+                self.action_pick(self.names.index(name) + 1)
+
+        self.app.push_screen(LayerPicker("Take the version of layer…", self.names,
+                                         set(unit.versions)), done)
 
     def action_drop(self) -> None:
         """Leave the current unit out of ``final`` (recorded as a rejected quote)."""
