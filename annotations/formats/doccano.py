@@ -541,7 +541,8 @@ def _group_by_meta(groups: dict[str, list[str]], meta_quotes: list[dict[str, Any
 
 
 def read_doccano(
-    path: Path, *, layer: str = "doccano", utf16: bool | None = None
+    path: Path, *, layer: str = "doccano", utf16: bool | None = None,
+    refused: list[str] | None = None,
 ) -> list[tuple[str, str, Layer]]:
     """Every line of a doccano JSONL file as ``(doc_id, text, Layer)``.
 
@@ -562,7 +563,9 @@ def read_doccano(
     else ``line N``. Offsets are read in the unit ``saywho.offsets`` names (code points without
     it); ``utf16`` overrides that for every line. Raises one ``InputError`` line naming the file
     and line for a line that is not a JSON object, an entity or relation that does not fit
-    the text or the schema, or a relation to an entity that does not exist.
+    the text or the schema, or a relation to an entity that does not exist. With ``refused``
+    (a list), such a line is left out and its line appended there instead, and the other
+    lines are read: one bad document in a large export does not hold back the rest.
     """
     path = Path(path)
     try:
@@ -578,16 +581,21 @@ def read_doccano(
     else:
         for n, raw in enumerate(data.split(b"\n"), 1):
             if raw.strip():
-                records.append((n, _loads(raw, f"{path}:{n}"), f"{path}:{n}"))
-    out = [record_to_layer(rec, name=layer, where=where, n=n, utf16=utf16)
-           for n, rec, where in records]
+                with schema.or_refused(refused):
+                    records.append((n, _loads(raw, f"{path}:{n}"), f"{path}:{n}"))
+    out: list[tuple[str, str, Layer]] = []
     seen: dict[str, str] = {}
-    for (doc_id, _text, _layer), (_n, _rec, where) in zip(out, records, strict=True):
-        if doc_id in seen:
-            raise InputError(schema.one_line(
-                f"{where}: document id {schema.shown(doc_id)} already used at {seen[doc_id]}"))
-        seen[doc_id] = where
+    for n, rec, where in records:
+        with schema.or_refused(refused):
+            doc_id, text, built = record_to_layer(rec, name=layer, where=where, n=n, utf16=utf16)
+            if doc_id in seen:
+                raise InputError(schema.one_line(f"{where}: document id "
+                                                 f"{schema.shown(doc_id)} already used at "
+                                                 f"{seen[doc_id]}"))
+            seen[doc_id] = where
+            out.append((doc_id, text, built))
     return out
+
 
 
 def _loads(data: bytes, where: str) -> Any:

@@ -112,12 +112,14 @@ def read_foreign_layers(
     doccano offsets count UTF-16 units (``None``: as the file's ``saywho`` record says).
 
     Raises ``InputError`` for an unknown format or a file that does not read at all; a document
-    that reads but matches no project document is returned in the refused list.
+    that reads but matches no project document is returned in the refused list, and so is a
+    document of a doccano or Label Studio export that does not read (the others are loaded).
     """
     if fmt not in LAYER_READERS:
         raise InputError(f"{fmt!r} is not a layer format: choose one of {', '.join(LAYER_READERS)}")
     refuse_special(Path(path))
     module, name = LAYER_READERS[fmt]
+    unread: list[str] = []  # the documents of a JSON export that do not read, one line each
     reader: Callable[..., list[tuple[str, str, Layer]]] = getattr(
         importlib.import_module(module), name
     )
@@ -126,10 +128,15 @@ def read_foreign_layers(
     elif fmt == "webanno":  # TSV does not keep what lay between sentences: the project's does
         items = reader(Path(path), layer=layer, user=user, texts=_Texts(hashes, text_of))
     elif fmt == "doccano":  # offsets in UTF-16 units: what the file says, or ``utf16``
-        items = reader(Path(path), layer=layer, utf16=utf16)
+        items = reader(Path(path), layer=layer, utf16=utf16, refused=unread)
+    elif fmt == "labelstudio":
+        items = reader(Path(path), layer=layer, refused=unread)
     else:
         items = reader(Path(path), layer=layer)
-    return match_documents(items, hashes, source=str(path))
+    matched, refused = match_documents(items, hashes, source=str(path))
+    source = str(path)  # the lines name it: the reason is what follows
+    return matched, [Refused(source, line.removeprefix(source).lstrip(": ").strip())
+                     for line in unread] + refused
 
 
 class _Texts(Mapping[str, str]):

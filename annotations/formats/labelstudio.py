@@ -708,14 +708,17 @@ def _min_record_to_layer(record: Mapping[str, Any], *, name: str, doc: str
     return doc, text, _build(into, text, ctx, name=name, doc=doc)
 
 
-def read_labelstudio(path: Path, *, layer: str = "labelstudio") -> list[tuple[str, str, Layer]]:
+def read_labelstudio(
+    path: Path, *, layer: str = "labelstudio", refused: list[str] | None = None
+) -> list[tuple[str, str, Layer]]:
     """Every task of a Label Studio JSON or JSON-MIN export (a list) as ``(doc_id, text,
     Layer)``.
 
     Raises one ``InputError`` line for a file that is not UTF-8 JSON holding a list, or for the
     first task that does not pass the schema (tasks without a ``doc_id`` are named ``task N``).
     A JSON-MIN record repeating a document already read (a task's second annotation) is left
-    out.
+    out. With ``refused`` (a list), a task that does not pass is left out and its line
+    appended there instead, and the other tasks are read.
     """
     path = Path(path)
     try:
@@ -727,9 +730,10 @@ def read_labelstudio(path: Path, *, layer: str = "labelstudio") -> list[tuple[st
     out: list[tuple[str, str, Layer]] = []
     seen: set[str] = set()
     for i, task in enumerate(tasks):
-        doc_id, text, built = task_to_layer(task, name=layer, doc=f"{path}: task {i}")
-        if isinstance(task, Mapping) and "data" not in task and doc_id in seen:
-            continue
-        seen.add(doc_id)
-        out.append((doc_id, text, built))
+        with schema.or_refused(refused):
+            doc_id, text, built = task_to_layer(task, name=layer, doc=f"{path}: task {i}")
+            if isinstance(task, Mapping) and "data" not in task and doc_id in seen:
+                continue
+            seen.add(doc_id)
+            out.append((doc_id, text, built))
     return out

@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -435,3 +436,14 @@ def layer_record(record: Any, text: str, *, doc: str) -> dict[str, Any]:
     of one interchange line, checked and normalised."""
     return validate(LAYER_RECORD, record, doc=doc, text=text)
 
+
+@contextmanager
+def or_refused(refused: list[str] | None) -> Iterator[None]:
+    """Around reading one document of a file: its ``InputError`` is raised (no ``refused``
+    list) or its line noted in ``refused``, and the reader goes on to the next document."""
+    try:
+        yield
+    except InputError as exc:
+        if refused is None:
+            raise
+        refused.append(exc.message)

@@ -524,3 +524,40 @@ def test_stats_leaves_out_a_damaged_layer_and_says_so(
     assert [d["id"] for d in stats["per_document"]] == ["a"]
     assert stats["reviewed"] == 1
     assert "damaged, not counted: document 'b' is damaged" in captured.err
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "doccano"])
+def test_one_bad_document_in_a_tool_export_holds_back_only_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A Label Studio or doccano export of the whole corpus with one task broken (an offset
+    past its text): the other documents load as the layer, the broken one is named in one
+    line, the exit code is 1; before, the whole file was refused at the first bad task."""
+    folder = project_with_gold_layer(tmp_path / "p")
+    out = tmp_path / ("ls.json" if fmt == "labelstudio" else "dc.jsonl")
+    assert main(["export", "--format", fmt, "--layer", "gold", "--out", str(out),
+                 "--project", folder]) == 0
+    if fmt == "labelstudio":
+        tasks = json.loads(out.read_text(encoding="utf-8"))
+        broken = tasks[1]["data"]["doc_id"]
+        result = (tasks[1].get("annotations") or tasks[1]["predictions"])[0]["result"]
+        next(r for r in result if r["type"] == "labels")["value"]["end"] = 10**6
+        out.write_text(json.dumps(tasks), encoding="utf-8")
+        total = len(tasks)
+    else:
+        lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        broken = lines[1]["saywho"]["doc_id"]
+        lines[1]["entities"][0]["end_offset"] = 10**6
+        out.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+        total = len(lines)
+    capsys.readouterr()
+    assert main(["import", str(out), "--layer", "tool", "--project", folder]) == 1
+    errors = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("error")]
+    assert len(errors) == 1 and "lies outside the text" in errors[0], errors
+    with Project.open(Path(folder), "check", read_only=True) as project:
+        loaded = [d for d in project.document_ids() if project.has_layer(d, "tool")]
+        assert broken not in loaded and len(loaded) == total - 1
+        for doc_id in loaded:
+            gold, tool = project.layer(doc_id, "gold"), project.layer(doc_id, "tool")
+            assert sorted((q.start, q.end) for q in tool.quotes.values()) == sorted(
+                (q.start, q.end) for q in gold.quotes.values())
