@@ -197,7 +197,9 @@ class AtomicJSONStorage(Storage):
                 temp_dir=self._temp_dir,
             )
         except BaseException:
-            self._data = None  # TinyDB may have changed the cached dict in place: reload
+            # TinyDB may have changed the cached dict in place: no copy is held any more, and
+            # the next read reads the file (``changed_on_disk`` has nothing to compare)
+            self.reload()
             raise
         self._data = data
         self._missing = False

@@ -256,6 +256,9 @@ class LayerStore:
         data["layers"] = {"1": row}
         try:
             storage.write(data, sync_dir=sync_dir)
+        except BaseException:
+            self._forget(key)  # what the file holds now is unknown: read it again next time
+            raise
         finally:
             db.clear_cache()
         self._cache[key] = layer
@@ -425,6 +428,13 @@ class LayerStore:
         temp = self._folder.temp
         return temp if temp is not None and temp.is_dir() else None
 
+    def _forget(self, key: Key) -> None:
+        """Drop the copy and the handle of a layer: the next read reads its file."""
+        db = self._dbs.pop(key, None)
+        if db is not None:
+            db.close()
+        self._cache.pop(key, None)
+
     def _stale(self, key: Key) -> bool:
         """True when the cached layer ``key`` changed on disk: its copy is dropped so the next
         read reads the file again. The annotator's own layer too (one ``stat``): another
@@ -433,9 +443,7 @@ class LayerStore:
         db = self._dbs.get(key)
         if db is None or not db.storage.changed_on_disk():  # type: ignore[attr-defined]
             return False
-        db.close()
-        del self._dbs[key]
-        self._cache.pop(key, None)
+        self._forget(key)
         return True
 
     def _read_again(self, key: Key, db: TinyDB) -> TinyDB:

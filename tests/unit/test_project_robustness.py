@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from annotations import scheme as scheme_rules
-from annotations.edits import AcceptQuote, NewQuote, SetNote, SetStance
+from annotations.edits import AcceptQuote, DeleteQuote, NewQuote, SetNote, SetStance
 from annotations.errors import ReadOnlyError, SaywhoError
 from annotations.formats.exporters import export
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, StanceLabel, StanceScheme
@@ -112,6 +112,41 @@ def test_another_layer_changed_under_a_writer_is_kept(tmp_path: Path) -> None:
     with Project.open(folder, "ann", read_only=True) as project:
         assert project.layer("d0", "bob").quotes["q2"].status == "accepted"
         assert project.layer("d0", "ann").quotes["q1"].note == "mine"
+
+
+def test_after_a_failed_write_a_teammates_change_is_seen_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layer write that failed once (a full disk) left the store holding no copy of the
+    file but trusting its old one: it never noticed a teammate's later change of that layer,
+    and its next edits wrote the old copy back (a deleted quote came back, a note was lost)."""
+    import annotations.store.atomic as atomic
+
+    folder = tmp_path / "proj"
+    first = make_project(folder)
+    try:
+        first.apply(SetNote("d0", quote_id="q1", note="one", layer="shared"))
+        real = atomic.atomic_write_bytes
+
+        def disk_full(path: Path, data: bytes, **kw: object) -> object:
+            if path.name.startswith("shared"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(path, data, **kw)
+
+        monkeypatch.setattr(atomic, "atomic_write_bytes", disk_full)
+        with pytest.raises((SaywhoError, OSError)):
+            first.apply(SetNote("d0", quote_id="q1", note="two", layer="shared"))
+        monkeypatch.setattr(atomic, "atomic_write_bytes", real)
+        with Project.open(folder, "bob") as teammate:
+            teammate.apply(SetNote("d0", quote_id="q2", note="bob's", layer="shared"))
+            teammate.apply(DeleteQuote("d0", quote_id="q1", layer="shared"))
+        assert "q1" not in first.layer("d0", "shared").quotes  # the teammate's change shows
+        first.apply(SetNote("d0", quote_id="q2", note="mine", layer="shared"))
+    finally:
+        first.close()
+    with Project.open(folder, "check", read_only=True) as project:
+        layer = project.layer("d0", "shared")
+    assert "q1" not in layer.quotes and layer.quotes["q2"].note == "mine"
 
 
 # ----------------------------------------------------------------------- 2. hostile rows
