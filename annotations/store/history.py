@@ -37,9 +37,9 @@ from annotations.errors import ChangedOnDiskError, InputError, NothingToChange, 
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
 from annotations.store.documents import DocumentList
-from annotations.store.journal import Journal, merged
+from annotations.store.journal import Journal, journal_time, merged
 from annotations.store.journal_index import Checkpoint, Ref, Stacks, find, is_edit, scope_of
-from annotations.store.layers import LayerStore
+from annotations.store.layers import Intent, LayerStore
 
 if TYPE_CHECKING:
     from annotations.edits import Edit
@@ -253,16 +253,41 @@ class History:
     def _reconcile(self, start: int) -> None:
         """Void the journal's last line when it is an intent (after ``start``, the checkpoint)
         whose layer write did not happen: its layer still holds the change's before-state, not
-        its after-state. A layer that holds neither was changed past the journal's end (a
-        journal cut back by hand or by a disk): the intent stays an edit, as its layer shows."""
+        its after-state, or holds neither and records another of this annotator's entries as
+        the last it applied (another process wrote the layer after this one was killed between
+        the line and the write). A layer that holds neither and records this entry, or no
+        entry at all (a file from before the record), was changed past the journal's end (a
+        journal cut back by hand, another process's later edit): the intent stays an edit."""
         last = self._journal.last()
         if last is None or last[0] < start or last[1] is None:
             return
         entry = last[1]
         if entry.get("op") not in _INTENT_OPS or not is_edit(entry):
             return
-        if self._holds(entry) is False and self._holds(entry, before=True) is True:
+        if self._holds(entry) is not False:
+            return
+        if self._holds(entry, before=True) is True or self._applied_other(entry):
             self._void(entry, write=self._writable)
+
+    def _applied_other(self, entry: dict[str, Any]) -> bool:
+        """True when the entry's layer file shows that its write never happened (the process
+        was killed between the line and the write, and another process wrote the layer
+        since): the file records no entry of this annotator, or an earlier one of this
+        journal. False when it records this entry, when it records none at all (a file from
+        before the record), and when it records an entry the journal no longer holds (a
+        journal cut back past a layer write)."""
+        try:
+            applied = self._layers.applied(entry["doc"], entry["layer"])
+        except (SaywhoError, KeyError, TypeError):
+            return False
+        if applied is None:
+            return False
+        last = applied.get(self._annotator)
+        if last is None:
+            return True
+        if last == entry.get("id"):
+            return False
+        return any(e.get("id") == last for e in self._journal.entries())
 
     def _holds(self, entry: dict[str, Any], *, before: bool = False) -> bool | None:
         """Whether the entry's layer holds its change's after-state (``before``: its
@@ -429,13 +454,20 @@ class History:
         entry = self._entry(
             op, what, ref=ref, doc=doc_id, layer=layer_name, change=change.to_dict()
         )
-        offset = self._write(entry)
+        offsets: list[int] = []
+
+        def journal() -> None:  # under the layer's lock, the file checked: its time is the write's
+            entry["ts"] = journal_time()
+            offsets.append(self._write(entry))
+
         try:
-            self._layers.write(doc_id, {layer_name: new_layer})
+            self._layers.write(doc_id, {layer_name: new_layer},
+                               intent=Intent(self._annotator, entry["id"], journal))
         except BaseException:
-            self._void(entry)
+            if offsets:  # journaled, then the layer write failed
+                self._void(entry)
             raise
-        return entry, Ref(entry["id"], offset, scope_of(doc_id, layer_name))
+        return entry, Ref(entry["id"], offsets[0], scope_of(doc_id, layer_name))
 
     def _write(self, *entries: dict[str, Any]) -> int:
         """Append ``entries`` after any void line still waiting; the last one's byte offset."""
@@ -480,7 +512,7 @@ class History:
         """A journal entry: a fresh id, the time, who, what was done, and its details."""
         return {
             "id": uuid.uuid4().hex,
-            "ts": now_iso(),
+            "ts": journal_time(),
             "annotator": self._annotator,
             "op": op,
             "what": what,

@@ -20,6 +20,7 @@ import heapq
 import os
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,13 @@ def journal_paths(folder: Path) -> list[Path]:
     return [
         folder / JOURNALS_DIR / n for n in names if n.endswith(JOURNAL_SUFFIX) and n[0] != "."
     ]
+
+
+def journal_time() -> str:
+    """An entry's ``ts``: UTC, ISO 8601, to the microsecond (``merged`` orders by it: edits
+    of one layer by several processes within one second keep the order they were written,
+    the time being taken under the layer's lock)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def merged(

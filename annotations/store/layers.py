@@ -55,6 +55,23 @@ _AWAITING = "needs_suggestions"
 Key = tuple[str, str]  # (document id, layer name)
 
 
+_APPLIED = "applied"  # a layer row's record of the last journal entry each annotator wrote
+
+
+class Intent:
+    """An edit's journal line, written by ``LayerStore.write`` under the layer's lock, after
+    the check that the file is still the one read and just before the layer is written: so
+    the journal holds the edits of a layer in the order they were written (several writers
+    of ``final``), and a layer changed meanwhile refuses the edit before any line is written.
+    The layer row records ``entry_id`` as ``annotator``'s last applied edit, so a journal
+    line whose write was cut short (a killed process) is told from one that was applied."""
+
+    def __init__(self, annotator: str, entry_id: str, journal: Callable[[], None]) -> None:
+        self.annotator = annotator
+        self.entry_id = entry_id
+        self.journal = journal  # writes the line; raises when it cannot
+
+
 def layer_file(name: str) -> str:
     """The file name of layer ``name`` inside its document's folder."""
     file = _LAYER_FILES.get(name)
@@ -180,8 +197,12 @@ class LayerStore:
         fresh: bool = False,
         sync_dir: bool = True,
         awaiting: bool = False,
+        intent: Intent | None = None,
     ) -> None:
         """Write ``layers`` (already checked), each into its own file, atomically.
+
+        ``intent``: the journal line of the edit that made the (one) layer: written under
+        the layer's lock, once the file is known not to have changed (``Intent``).
 
         ``fresh``: a new document's first write (an import): its handles are not kept.
         ``sync_dir=False`` leaves the folder fsync to the caller (a bulk import fsyncs once per
@@ -194,9 +215,10 @@ class LayerStore:
         created = not folder.is_dir()
         if created:
             folder.mkdir(parents=True, exist_ok=True)
+        assert intent is None or len(layers) == 1, "an intent is one edit of one layer"
         for name, layer in layers.items():
             with folder_lock(folder):
-                self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir)
+                self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir, intent)
         if created and sync_dir:
             fsync_dir(folder.parent)
         if fresh:
@@ -217,6 +239,7 @@ class LayerStore:
         layer: Layer,
         awaiting: bool,
         sync_dir: bool,
+        intent: Intent | None = None,
     ) -> None:
         key = (doc_id, name)
         db = self._dbs.get(key)
@@ -253,6 +276,13 @@ class LayerStore:
         }
         if awaiting:
             row[_AWAITING] = True
+        applied = old_row.get(_APPLIED)
+        applied = dict(applied) if isinstance(applied, dict) else {}
+        if intent is not None:
+            intent.journal()
+            applied[intent.annotator] = intent.entry_id
+        if applied:
+            row[_APPLIED] = applied
         data["layers"] = {"1": row}
         try:
             storage.write(data, sync_dir=sync_dir)
@@ -264,6 +294,15 @@ class LayerStore:
         self._cache[key] = layer
         if self.on_write is not None:  # still under the folder's lock: in the order written
             self.on_write(doc_id, name, layer, _identity(db))
+
+    def applied(self, doc_id: str, name: str) -> dict[str, str] | None:
+        """The layer file's record of the last journal entry each annotator wrote into it
+        (``Intent``); None when the file keeps none (none yet, or a file from before it)."""
+        db = self._db(doc_id, name)
+        applied = (_row(db) or {}).get(_APPLIED) if db is not None else None
+        if not isinstance(applied, dict):
+            return None
+        return {k: v for k, v in applied.items() if isinstance(v, str)}
 
     def read_once(self, doc_id: str, name: str) -> tuple[Layer, FileIdentity | None] | None:
         """Layer ``name`` of a document as its file holds it, with the identity of the file
