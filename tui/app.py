@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.events import Event as TextualEvent
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.screen import Screen
 
 from annotations.events import Event, SettingChanged
@@ -63,10 +63,19 @@ class SaywhoApp(App[None]):
 
     async def on_event(self, event: TextualEvent) -> None:
         """Keys are routed in the order typed (``tui.key_order``); the rest as Textual does."""
-        if (isinstance(event, Key) and not event.is_forwarded and self.screen.maximized is None
+        if (isinstance(event, (Key, Paste)) and not event.is_forwarded
+                and not (isinstance(event, Key) and event.key == "escape"
+                         and self.screen.maximized is not None)  # Textual's: minimize
                 and await self.key_order.take(event)):
             return
         await super().on_event(event)
+
+    def _on_key(self, event: Key) -> None:
+        """A key bubbling back up whose bindings were looked up where it arrived
+        (``KeyOrder``, on the screen then in front) is not looked up again on the screen in
+        front now: ``App._on_key``, the next handler, is not run for it."""
+        if self.key_order.was_checked(event):
+            event.prevent_default()
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -13,9 +13,13 @@ the app's own queue, one after the other:
 * on a screen with a text field that takes early keys (``early_field``), a character,
   Backspace and Enter go into that field at once, and other keys run their binding at once;
 * a key that comes while a prompt is still opening, or after its Enter until it has closed,
-  is held, and held keys go on, in order, once the screen in front can take them.
+  is held, and held keys go on, in order, once the screen in front can take them;
+* a paste (bracketed) is one more event in that order: into the early field, or held.
 
-Everything else (a text field with the focus, keys no binding takes) goes Textual's way.
+A key no binding takes where it arrived goes Textual's way, to the focused widget, and is
+not looked up again when it bubbles back up to the app (``checked``): by then another screen
+may be in front (``?`` then ``a`` in one burst accepted a quote once help had closed).
+Everything else (a text field with the focus) goes Textual's way.
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
+from weakref import WeakSet
 
 from textual.app import App
 from textual.css.query import NoMatches
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.timer import Timer
 from textual.widgets import Input
 
-from tui.widgets.field import TextField, pass_early_key
+from tui.widgets.field import TextField, pass_early_key, pass_early_paste
+
+Typed = Key | Paste
 
 HOLD_CHECK_S = 0.02  # how often held keys look whether the screen in front can take them
 HOLD_TRIES = 250  # ... and for how long (5 s) a prompt may stay open after its Enter before
@@ -40,20 +47,29 @@ HOLD_TRIES = 250  # ... and for how long (5 s) a prompt may stay open after its 
 class KeyOrder:
     """Route the keys that reach ``app`` in the order typed (see the module's doc)."""
 
-    def __init__(self, app: App[Any], usual_route: Callable[[Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], usual_route: Callable[[Typed], Awaitable[None]]) -> None:
         self.app = app
-        self.usual_route = usual_route  # Textual's own handling of a key event
-        self.held: deque[Key] = deque()
+        self.usual_route = usual_route  # Textual's own handling of the event
+        self.held: deque[Typed] = deque()
+        self.checked: WeakSet[Key] = WeakSet()  # keys whose bindings were looked up already
         self._timer: Timer | None = None
         self._tries = 0
 
-    async def take(self, event: Key) -> bool:
-        """Handle a key as it arrives: True when done (routed or held), False to leave it to
-        Textual's usual route."""
+    async def take(self, event: Typed) -> bool:
+        """Handle a key or paste as it arrives: True when done (routed or held), False to
+        leave it to Textual's usual route."""
         if self.held or self._must_wait():
             self._hold(event)
             return True
         return await self._route(event)
+
+    def was_checked(self, event: Key) -> bool:
+        """True (once) for a key whose bindings were looked up where it arrived: bubbling
+        back up to the app, it is not looked up again."""
+        if event in self.checked:
+            self.checked.discard(event)
+            return True
+        return False
 
     # ------------------------------------------------------------------ routing
     def _early_field(self) -> TextField | None:
@@ -63,28 +79,36 @@ class KeyOrder:
         return early() if early is not None else None
 
     def _must_wait(self) -> bool:
-        """True while the screen in front cannot take a key yet: its field is not mounted,
-        or it was submitted and the screen has not closed."""
+        """True while the screen in front cannot take a key yet: it is not mounted (its
+        bindings would act on nothing: an Escape typed as help opened left help open), its
+        field is not, or its field was submitted and it has not closed."""
+        if not self.app.screen.is_mounted:
+            return True
         try:
             field = self._early_field()
         except NoMatches:
             return True
         return field is not None and (not field.is_mounted or field.submitted)
 
-    async def _route(self, event: Key) -> bool:
-        """Route one key now; False when Textual's usual route should take it."""
+    async def _route(self, event: Typed) -> bool:
+        """Route one key or paste now; False when Textual's usual route should take it."""
         app = self.app
+        field = self._early_field()
+        if isinstance(event, Paste):
+            return field is not None and pass_early_paste(field, event)
         if await app._check_bindings(event.key, priority=True):
             return True
-        field = self._early_field()
         if field is not None and await pass_early_key(field, event):
             return True
         if isinstance(app.focused, Input) and app.focused is not field:
             return False  # a text field keeps its keys in its own order
-        return await app._check_bindings(event.key)
+        if await app._check_bindings(event.key):
+            return True
+        self.checked.add(event)
+        return False
 
     # ------------------------------------------------------------------ holding
-    def _hold(self, event: Key) -> None:
+    def _hold(self, event: Typed) -> None:
         self.held.append(event)
         if self._timer is None:
             self._tries = 0
@@ -92,27 +116,26 @@ class KeyOrder:
 
     async def _release(self) -> None:
         """Route held keys while the screen in front can take them; look again soon when it
-        cannot."""
+        cannot, for a while (then a prompt still open after its Enter gets them)."""
         self._timer = None
         while self.held:
             if self._must_wait():
-                self._tries += 1
-                if self._tries < HOLD_TRIES or not self._reopen_stayed_prompt():
+                if self._tries < HOLD_TRIES:
+                    self._tries += 1
                     self._timer = self.app.set_timer(HOLD_CHECK_S, self._release)
                     return
+                self._reopen_stayed_prompt()
             self._tries = 0
             event = self.held.popleft()
             if not await self._route(event):
                 await self.usual_route(event)
 
-    def _reopen_stayed_prompt(self) -> bool:
+    def _reopen_stayed_prompt(self) -> None:
         """A prompt that stayed open long after its Enter refused the value: the held keys
-        were for it after all. True when that is so and it takes keys again."""
+        were for it after all."""
         try:
             field = self._early_field()
         except NoMatches:
-            return False
-        if field is None or not field.is_mounted or not field.submitted:
-            return False
-        field.submitted = False
-        return True
+            return
+        if field is not None and field.is_mounted:
+            field.submitted = False

@@ -68,3 +68,38 @@ def test_a_search_typed_fast_in_the_library_is_a_search_not_commands(tmp_path: P
         tmux.send_at_once("/", "article 2", "Enter")
         tmux.wait_for("search: article 2")
         tmux.wait_for("1 of 4")
+
+
+def test_a_fast_typist_s_keys_keep_their_order_in_prompts_pickers_and_help(
+    tmp_path: Path,
+) -> None:
+    """Bursts a fast typist (or SSH) sends, each checked in the saved layer: End then a letter
+    in a prefilled note appends (it replaced the note); arrows typed right after letters in
+    the speaker picker move in the narrowed list (the list refilled under them); a key typed
+    while help opens is not a command once help has closed; a paste lands where it was
+    pasted among the keys."""
+    folder = build_project(tmp_path / "proj")
+    with saywho_in_tmux(folder, "x") as tmux:
+        tmux.wait_for("q 1/5")
+        tmux.send_at_once("e", "abcd", "Enter")
+        tmux.wait_for("saved: note on quote 1")
+        tmux.send_at_once("e", "End", "X", "Enter")
+        tmux.wait_for("note: abcdX")
+        tmux.send_at_once("?", "a", "Escape")
+        tmux.wait_until(lambda screen: "Keys (Ctrl+P" not in screen)  # help came and went
+        tmux.send_at_once("s", "o", "Down", "Down", "Enter")
+        tmux.wait_for("saved: speaker of quote 1")
+        tmux.send_at_once("e", "Home", "<")
+        tmux._tmux("set-buffer", "PASTED")
+        tmux._tmux("paste-buffer", "-p", "-t", tmux.session)
+        tmux.send_at_once(">", "Enter")
+        tmux.wait_for("saved: note on quote 1")  # after "saved: speaker of quote 1"
+        tmux.send("q")
+        assert tmux.wait_exit(), tmux.screen()
+    with Project.open(folder, "x", read_only=True) as p:
+        layer = p.layer("ice")
+    quote = layer.quotes["q1"]
+    assert quote.note == "<PASTED>abcdX"
+    assert quote.status == "suggested"  # the `a` typed as help opened accepted nothing
+    # "o" ranks Homan, Kenney, Jorge Field...: two Downs pick the third, as typed slowly
+    assert layer.speaker_name(quote) == "Jorge Field"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,6 +56,19 @@ class Tmux:
                 return screen
             time.sleep(0.05)
         raise TimeoutError(f"{needle!r} not on screen after {timeout}s:\n{screen}")
+
+    def wait_until(self, ready: Callable[[str], bool], timeout: float = 20.0) -> str:
+        """Wait until ``ready(screen)`` after at least one new frame; ``TimeoutError`` with the
+        screen."""
+        deadline = time.monotonic() + timeout
+        time.sleep(0.3)  # what was sent has had time to show
+        screen = self.screen()
+        while not ready(screen):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout}s:\n{screen}")
+            time.sleep(0.05)
+            screen = self.screen()
+        return screen
 
     def alive(self) -> bool:
         """True while the session (the app) runs."""

@@ -384,9 +384,13 @@ class LibraryScreen(SaywhoScreen):
         self._refill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the search field goes to the list."""
+        """Enter in the search field goes to the list (keys typed after Enter are the
+        list's: the app holds them till then)."""
         self._search_opening = False
-        self.query_one("#docs", RowList).focus()
+        search = self.query_one("#search", TextField)
+        self.set_focus(self.query_one("#docs", RowList))
+        if self.focused is search:  # the list took no focus: typing goes on in the field
+            search.submitted = False
 
     def action_clear_search(self) -> None:
         """Clear and hide the search; with none to clear, back to the document last read."""

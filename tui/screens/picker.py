@@ -71,15 +71,21 @@ class TypeaheadPicker(ModalScreen[T]):
         return self.query_one(TextField)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Narrow (or re-rank) as the user types."""
-        self.query_text = event.value
-        self._refill()
+        """Narrow (or re-rank) as the user types (unless a move has done so already)."""
+        if event.value != self.query_text:
+            self.query_text = event.value
+            self._refill()
 
     def _refill(self) -> None:
         self.query_one(RowList).set_rows(self.rows(), 0)
 
     def action_move(self, delta: int) -> None:
-        """Move the highlight while typing."""
+        """Move the highlight while typing: in the list the letters typed before it narrow
+        (an arrow typed fast after them comes before the field says it changed)."""
+        typed = self.query_one(TextField).value
+        if typed != self.query_text:
+            self.query_text = typed
+            self._refill()
         rows = self.query_one(RowList)
         rows.select(rows.index + delta)
 

@@ -41,6 +41,7 @@ class TextPrompt(ModalScreen[str | None]):
         self.set_focus(field)
         if field.untouched:  # keys typed before now are kept, not selected to be replaced
             field.select_all()
+        field.replace_on_type = False  # from now on the selection says what typing replaces
 
     def early_field(self) -> TextField:
         """Where keys typed with the one that opened this screen belong (the app hands

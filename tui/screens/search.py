@@ -132,8 +132,11 @@ class SearchScreen(SaywhoScreen):
             self._typing = None
         if event.value != self.searched:
             self.search(event.value)
+        field = self.query_one("#search-query", TextField)
         if event.value.strip():
-            self.query_one("#hits", RowList).focus()
+            self.set_focus(self.query_one("#hits", RowList))
+        if self.focused is field:  # still here: keys typed after Enter are the query's
+            field.submitted = False
 
     def search(self, query: str) -> None:
         """Start searching for ``query`` (stopping a search still running)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.events import Key
+from textual.events import Focus, Key, Paste
 from textual.reactive import reactive
 from textual.widgets import Input
 from textual.widgets.input import Selection
@@ -48,20 +48,26 @@ class TextField(Input):
         self.selection = Selection(0, len(self.value))
 
     async def action_submit(self) -> None:
-        """Enter: in a prompt's field, the keys after it are for the screen below (marked
-        here, in the field's own order of keys, before any later key is handled)."""
-        if self.closes_on_submit:
-            self.submitted = True
+        """Enter: the keys after it are for what comes next (the screen below a prompt, the
+        list a search field hands over to): marked here, before any later key is handled;
+        the field takes keys again when it has the focus again."""
+        self.submitted = True
         await super().action_submit()
 
-    async def _on_key(self, event: Key) -> None:
-        """A key typed into the field (the app routes most of a prompt's keys itself:
-        ``tui.key_order``); after Enter, none."""
+    def _on_focus(self, event: Focus) -> None:
+        """Focused again (a search field after its list): typing is for it again. Not a
+        prompt's field: it takes the focus after keys typed fast, Enter among them."""
+        if not self.closes_on_submit:
+            self.submitted = False
+        super()._on_focus(event)
+
+    def _on_key(self, event: Key) -> None:
+        """A key typed into the field (the app routes most keys of a prompt itself:
+        ``tui.key_order``); after Enter, none: ``Input``'s handler, the next one, is not run."""
         if self.submitted:
-            return
-        if event.is_printable or event.key == "backspace":
+            event.prevent_default()
+        elif event.is_printable or event.key == "backspace":
             self.untouched = False
-        await super()._on_key(event)
 
     @property
     def _value(self) -> Text:
@@ -85,16 +91,33 @@ async def pass_early_key(field: TextField, event: Key) -> bool:
         field.untouched = False
         field.action_delete_left()
     elif event.is_printable and event.character:
-        if field.untouched and field.replace_on_type:
-            field.value = ""
-        field.untouched = False
-        selection = field.selection
-        if selection.is_empty:
-            field.insert_text_at_cursor(event.character)
-        else:
-            field.replace(event.character, *selection)
+        _type(field, event.character)
     else:
         return False
     event.stop()
     event.prevent_default()
     return True
+
+
+def pass_early_paste(field: TextField, event: Paste) -> bool:
+    """A paste for ``field`` in the order typed (``tui.key_order``): its first line is typed
+    into the field as ``Input`` pastes (a field is one line). True when it took it."""
+    line = event.text.splitlines()[0] if event.text else ""
+    if line:
+        _type(field, line)
+    event.stop()
+    return True
+
+
+def _type(field: TextField, text: str) -> None:
+    """Type ``text`` into the field: over the selection, or over a prefilled value that the
+    first key typed replaces (a prompt not shown yet, whose value is not selected yet)."""
+    if field.untouched and field.replace_on_type:
+        field.value = ""
+    field.untouched = False
+    field.replace_on_type = False
+    selection = field.selection
+    if selection.is_empty:
+        field.insert_text_at_cursor(text)
+    else:
+        field.replace(text, *selection)
