@@ -113,14 +113,19 @@ class History:
     def apply(self, edit: Edit, layer_name: str) -> EditReceipt:
         """Apply ``edit`` to ``layer_name``: journal it, write it; a new edit clears redo.
 
-        When another process wrote the layer between our read and our write (a teammate on
-        the same layer), the store has read it again and the edit is made once more on what
-        they saved (its first intent is voided); a second race in a row is refused."""
+        The document's folder lock is held from the read to the write: a teammate's write
+        of the same layer comes before or after, never between, so the edit is made on what
+        they saved. (A process that writes without that lock, an older saywho, can still come
+        between: the store then reads the layer again and the edit is made once more on it; a
+        second race in a row is refused.)"""
         try:
-            try:
-                return self._apply_once(edit, layer_name)
-            except ChangedOnDiskError:
-                return self._apply_once(edit, layer_name)
+            if self._documents.get(edit.doc_id) is None:
+                return self._apply_once(edit, layer_name)  # its error, without a lock
+            with self._layers.exclusive(edit.doc_id):
+                try:
+                    return self._apply_once(edit, layer_name)
+                except ChangedOnDiskError:  # an older saywho wrote without the read's lock
+                    return self._apply_once(edit, layer_name)
         finally:
             self._maybe_checkpoint()
 
@@ -374,7 +379,8 @@ class History:
                 skipped.append(message)
                 continue
             assert original is not None
-            return self._step_on(op, original, change, source, at, target, skipped)
+            with self._layers.exclusive(original["doc"]):  # read, rebase and write as one
+                return self._step_on(op, original, change, source, at, target, skipped)
 
     def _loadable(self, entry: dict[str, Any] | None, op: str) -> tuple[LayerChange | None, str]:
         """The change to make for undoing/redoing ``entry``, or None and why it cannot be."""

@@ -23,7 +23,8 @@ empty suggestions layer, marked on disk as waiting, and is listed in ``needs_sug
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -105,6 +106,7 @@ class LayerStore:
         self._swept: set[str] = set()  # document folders cleaned of orphan temp files
         self._last_folder: tuple[str, Path] | None = None  # folder_of's last answer
         self._pass_base: str | None = None  # the annotations folder, for ``read_pass``
+        self._held: set[Path] = set()  # document folders whose lock ``exclusive`` holds
         # called after every write of a layer file, with the identity of the file written:
         # the corpus index (``annotations.store.summaries``) keeps its entry current
         self.on_write: Callable[[str, str, Layer, FileIdentity | None], None] | None = None
@@ -217,7 +219,7 @@ class LayerStore:
             folder.mkdir(parents=True, exist_ok=True)
         assert intent is None or len(layers) == 1, "an intent is one edit of one layer"
         for name, layer in layers.items():
-            with folder_lock(folder):
+            with self._locked(folder):
                 self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir, intent)
         if created and sync_dir:
             fsync_dir(folder.parent)
@@ -229,6 +231,28 @@ class LayerStore:
                 self._cache.pop((doc_id, name), None)
         if SUGGESTIONS_LAYER in layers and not awaiting:
             self._needs_suggestions.discard(doc_id)
+
+    @contextmanager
+    def exclusive(self, doc_id: str) -> Iterator[None]:
+        """Hold the document's folder lock across a read, a change worked out from it and its
+        write (an edit, an undo): another process's write of a layer of the document cannot
+        come in between, so the edit is never refused as made on a stale copy."""
+        folder = self._folder.annotations / self._documents.info(doc_id).file
+        if folder in self._held:
+            yield
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        with folder_lock(folder):
+            self._held.add(folder)
+            try:
+                yield
+            finally:
+                self._held.discard(folder)
+
+    def _locked(self, folder: Path) -> AbstractContextManager[None]:
+        """The folder's lock, unless ``exclusive`` holds it already (a ``flock`` taken twice
+        by one process on two descriptors waits for itself)."""
+        return nullcontext() if folder in self._held else folder_lock(folder)
 
     def _write_one(
         self,

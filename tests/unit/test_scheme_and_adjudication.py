@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from annotations.adjudication import adopt, units
-from annotations.change import LayerChange
-from annotations.edits import AdoptQuote, SetSpan, SetSpeaker, SetStance
-from annotations.errors import InputError
-from annotations.model import FINAL_LAYER, Layer
+from annotations.change import EditContext
+from annotations.edits import SetSpan, SetSpeaker, SetStance
+from annotations.errors import ChangedOnDiskError, InputError
+from annotations.model import FINAL_LAYER
 from annotations.scheme import add_label, label_usage, remove_label, rename_label, set_target
 from annotations.store import Project
 
@@ -97,33 +95,31 @@ def test_a_unit_another_adjudicator_decided_meanwhile_is_refused_not_doubled(
 
 
 def test_two_adjudicators_deciding_a_unit_at_once_in_a_new_final_layer_are_not_both_saved(
-    project: Project, monkeypatch: pytest.MonkeyPatch,
+    project: Project,
 ) -> None:
-    """Two adjudicators (two processes) decide the same unit of a document no one has
-    adjudicated yet: the final layer has no file. The second's adoption is worked out on that
-    empty layer, and the first's is written meanwhile: the second is refused, not written over
-    the first (both were "saved" and the first decision lost: the file that had been missing
-    was read again and taken for the copy the change was made from)."""
+    """Two adjudicators decide the same unit of a document no one has adjudicated yet: the
+    final layer has no file. Each reads the layer (none), the first's adoption lands, then
+    the second's: refused, not written over the first. An edit now reads and writes under
+    the document's lock, so the two cannot interleave; the store's own check is what stops
+    a writer that does not take that lock (an older saywho), shown here with the store's
+    write: it took the file the other had just created for the copy it had read."""
     project.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="ana"))
     project.apply(SetStance("d0", quote_id="q1", stance="support", layer="ben"))
     text = project.document("d0").text
-    first, second = Project.open(project.folder, "adj1"), Project.open(project.folder, "adj2")
     unit = units(text, {n: project.layer("d0", n) for n in ("ana", "ben")}, ["ana", "ben"])[0]
-    worked_out = AdoptQuote.compute
-
-    def first_saves_meanwhile(self: AdoptQuote, layer: Layer, *args: Any) -> LayerChange:
-        change = worked_out(self, layer, *args)
-        if self.quote.stance == "support" and not first.layer("d0", FINAL_LAYER).quotes:
-            first.apply(adopt("d0", unit, "ana", first.layer("d0", FINAL_LAYER)))
-        return change
-
-    monkeypatch.setattr(AdoptQuote, "compute", first_saves_meanwhile)
+    adjudicators = [Project.open(project.folder, f"adj{i}") for i in (1, 2, 3)]
+    first, second, older = adjudicators
     try:
+        shown = [p.layer("d0", FINAL_LAYER) for p in adjudicators]  # all three: no file yet
+        first.apply(adopt("d0", unit, "ana", shown[0]))
         with pytest.raises(InputError, match="another adjudicator decided this unit"):
-            second.apply(adopt("d0", unit, "ben", second.layer("d0", FINAL_LAYER)))
+            second.apply(adopt("d0", unit, "ben", shown[1]))
+        stale = adopt("d0", unit, "ben", shown[2]).compute(shown[2], text, EditContext("adj3"))
+        with pytest.raises(ChangedOnDiskError):
+            older._layers.write("d0", {FINAL_LAYER: stale.apply_to(shown[2])})
     finally:
-        first.close()
-        second.close()
+        for adjudicator in adjudicators:
+            adjudicator.close()
     final = project.layer("d0", FINAL_LAYER)
     inside = [q for q in final.quotes.values() if q.start < unit.end and unit.start < q.end]
     assert [q.stance for q in inside] == ["oppose"]

@@ -4,13 +4,15 @@ with a title, announced as ChangeFailed."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from annotations.edits import AcceptQuote, SetStance
+from annotations.edits import AcceptQuote, SetNote, SetStance
 from annotations.errors import InputError, NothingToChange, ReadOnlyError, SaveError, SaywhoError
 from annotations.events import (
     ChangeFailed,
@@ -259,30 +261,47 @@ def test_an_edit_raced_by_a_teammate_on_the_same_layer_is_made_again_on_their_wo
     tmp_path: Path,
 ) -> None:
     """ben writes ana's layer between ana's read and ana's write (two people on one layer,
-    keys a moment apart): ana's edit is made again on what ben saved, both kept, instead of
-    refused as changed on disk."""
+    keys a moment apart). saywho reads and writes an edit under the document's lock, so ben's
+    write waits for ana's; a writer that does not take it (an older saywho, played by ben
+    with the lock taken away) comes in between, and ana's edit is made again on what ben
+    saved: both kept either way, never refused as changed on disk."""
     folder = tmp_path / "p"
     with Session.open(folder, "ana", detect=fixed_detect) as ana:
         ana.import_documents([Document("d0", "Doc", ARTICLE)])
-        first, second = list(ana.layer("d0").quotes)[:2]
-        ana.apply(AcceptQuote("d0", first))
+        quotes = list(ana.layer("d0").quotes)
+        ana.apply(AcceptQuote("d0", quotes[0]))
         store = ana.project._history._layers  # noqa: SLF001 - the race is made here
         real_get = store.get
-        raced: list[bool] = []
+        for n, locked in ((0, True), (1, False)):
+            raced: list[threading.Thread] = []
 
-        def get_then_race(doc_id: str, name: str):  # type: ignore[no-untyped-def]
-            layer = real_get(doc_id, name)
-            if not raced:
-                raced.append(True)
+            def ben_edits(quote_id: str = quotes[n], locked: bool = locked) -> None:
                 with Session.open(folder, "ben", detect=fixed_detect) as ben:
-                    ben.apply(SetStance("d0", first, "oppose", layer="ana"))
-            return layer
+                    if not locked:  # an older saywho: no lock around its read and write
+                        ben_store = ben.project._history._layers  # noqa: SLF001
+                        ben_store.exclusive = lambda doc_id: contextlib.nullcontext()
+                        ben_store._locked = lambda folder: contextlib.nullcontext()
+                    ben.apply(SetStance("d0", quote_id, "oppose", layer="ana"))
 
-        store.get = get_then_race
-        try:
-            ana.apply(AcceptQuote("d0", second))
-        finally:
-            store.get = real_get
-        saved = ana.layer("d0")
-        assert saved.quotes[first].stance == "oppose"  # ben's, kept
-        assert saved.quotes[second].status == "accepted"  # ana's, made again on it
+            def get_then_race(  # type: ignore[no-untyped-def]
+                doc_id: str, name: str, raced: list[threading.Thread] = raced,
+                locked: bool = locked, ben_edits=ben_edits,  # noqa: ANN001
+            ):
+                layer = real_get(doc_id, name)
+                if not raced:
+                    raced.append(threading.Thread(target=ben_edits))
+                    raced[0].start()
+                    if not locked:
+                        raced[0].join()  # its write lands between ana's read and write
+                return layer
+
+            store.get = get_then_race
+            try:
+                ana.apply(SetNote("d0", quotes[n], f"ana {n}"))
+            finally:
+                store.get = real_get
+            raced[0].join(timeout=30)
+            assert not raced[0].is_alive()
+            saved = ana.layer("d0")
+            assert saved.quotes[quotes[n]].stance == "oppose"  # ben's, kept
+            assert saved.quotes[quotes[n]].note == f"ana {n}"  # ana's, kept
