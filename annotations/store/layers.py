@@ -23,6 +23,7 @@ empty suggestions layer, marked on disk as waiting, and is listed in ``needs_sug
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -106,7 +107,8 @@ class LayerStore:
         self._swept: set[str] = set()  # document folders cleaned of orphan temp files
         self._last_folder: tuple[str, Path] | None = None  # folder_of's last answer
         self._pass_base: str | None = None  # the annotations folder, for ``read_pass``
-        self._held: set[Path] = set()  # document folders whose lock ``exclusive`` holds
+        # document folders whose lock ``exclusive`` holds, and the thread holding it
+        self._held: dict[Path, int] = {}
         # called after every write of a layer file, with the identity of the file written:
         # the corpus index (``annotations.store.summaries``) keeps its entry current
         self.on_write: Callable[[str, str, Layer, FileIdentity | None], None] | None = None
@@ -238,21 +240,24 @@ class LayerStore:
         write (an edit, an undo): another process's write of a layer of the document cannot
         come in between, so the edit is never refused as made on a stale copy."""
         folder = self._folder.annotations / self._documents.info(doc_id).file
-        if folder in self._held:
+        if self._held.get(folder) == threading.get_ident():
             yield
             return
         folder.mkdir(parents=True, exist_ok=True)
         with folder_lock(folder):
-            self._held.add(folder)
+            self._held[folder] = threading.get_ident()
             try:
                 yield
             finally:
-                self._held.discard(folder)
+                del self._held[folder]
 
     def _locked(self, folder: Path) -> AbstractContextManager[None]:
-        """The folder's lock, unless ``exclusive`` holds it already (a ``flock`` taken twice
-        by one process on two descriptors waits for itself)."""
-        return nullcontext() if folder in self._held else folder_lock(folder)
+        """The folder's lock, unless this thread holds it already through ``exclusive`` (a
+        ``flock`` taken twice by one thread on two descriptors waits for itself; another
+        thread of this process waits for it, as another process does)."""
+        if self._held.get(folder) == threading.get_ident():
+            return nullcontext()
+        return folder_lock(folder)
 
     def _write_one(
         self,
