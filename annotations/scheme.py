@@ -65,14 +65,15 @@ def _relabel(project: Project, old: str, new: str | None) -> int:
     moved = 0
     for doc_id in project.document_ids():
         for name in project.layer_names(doc_id):
-            layer = project.layer(doc_id, name)
-            hits = {k: q for k, q in layer.quotes.items() if q.stance == old}
-            if not hits:
-                continue
-            quotes = dict(layer.quotes)
-            for k, q in hits.items():
-                quotes[k] = replace(q, stance=new)
-            project.put_layer(doc_id, replace(layer, quotes=quotes))
+            with project.exclusive(doc_id):  # a teammate's edit lands before or after
+                layer = project.layer(doc_id, name)
+                hits = {k: q for k, q in layer.quotes.items() if q.stance == old}
+                if not hits:
+                    continue
+                quotes = dict(layer.quotes)
+                for k, q in hits.items():
+                    quotes[k] = replace(q, stance=new)
+                project.put_layer(doc_id, replace(layer, quotes=quotes))
             moved += len(hits)
     return moved
 

@@ -619,13 +619,14 @@ class Session:
                 SUGGESTIONS_LAYER)
             if name == SUGGESTIONS_LAYER and self._others_annotate():
                 return 0
-            layer = self.project.layer(doc_id, name)
-            if name == self.annotator and layer.quotes and all(
-                    q.status != "suggested" for q in layer.quotes.values()):
-                return 0
-            new, changed = resuggest(layer, fresh)
-            if changed:
-                self.put_layer(doc_id, new, replace=True)
+            with self.project.exclusive(doc_id):  # read, merge and store as one
+                layer = self.project.layer(doc_id, name)
+                if name == self.annotator and layer.quotes and all(
+                        q.status != "suggested" for q in layer.quotes.values()):
+                    return 0
+                new, changed = resuggest(layer, fresh)
+                if changed:
+                    self.put_layer(doc_id, new, replace=True)
             return changed
 
     def _others_annotate(self) -> bool:

@@ -269,18 +269,22 @@ class History:
         entry = last[1]
         if entry.get("op") not in _INTENT_OPS or not is_edit(entry):
             return
-        if self._holds(entry) is not False:
-            return
-        if self._holds(entry, before=True) is True or self._applied_other(entry):
-            self._void(entry, write=self._writable)
+        # a writer's line and its layer write are one, under this lock: never seen halfway
+        known = isinstance(entry.get("doc"), str) and self._documents.get(entry["doc"])
+        with self._layers.exclusive(entry["doc"]) if known else contextlib.nullcontext():
+            if self._holds(entry) is not False:
+                return
+            if self._holds(entry, before=True) is True or self._applied_other(entry):
+                self._void(entry, write=self._writable)
 
     def _applied_other(self, entry: dict[str, Any]) -> bool:
         """True when the entry's layer file shows that its write never happened (the process
         was killed between the line and the write, and another process wrote the layer
-        since): the file records no entry of this annotator, or an earlier one of this
-        journal. False when it records this entry, when it records none at all (a file from
-        before the record), and when it records an entry the journal no longer holds (a
-        journal cut back past a layer write)."""
+        since): the file records an earlier entry of this journal as this annotator's last.
+        False when it records this entry, none of this annotator's or none at all
+        (a file from before the record, or written by an older saywho since), and when it
+        records an entry the journal no longer holds (a journal cut back past a layer
+        write)."""
         try:
             applied = self._layers.applied(entry["doc"], entry["layer"])
         except (SaywhoError, KeyError, TypeError):
@@ -288,9 +292,9 @@ class History:
         if applied is None:
             return False
         last = applied.get(self._annotator)
-        if last is None:
-            return True
-        if last == entry.get("id"):
+        if last is None or last == entry.get("id"):
+            # none of this annotator's: maybe never written, maybe dropped by an older
+            # saywho's write or a restored backup; an edit that landed is never voided
             return False
         return any(e.get("id") == last for e in self._journal.entries())
 

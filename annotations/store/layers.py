@@ -243,7 +243,11 @@ class LayerStore:
         if self._held.get(folder) == threading.get_ident():
             yield
             return
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            if self._folder.read_only:  # nothing of it to read, nothing may be written
+                yield
+                return
+            folder.mkdir(parents=True, exist_ok=True)
         with folder_lock(folder):
             self._held[folder] = threading.get_ident()
             try:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError
@@ -315,6 +316,12 @@ class Project:
         The ``final`` (adjudicated) layer starts empty.
         """
         return self._layers.get(doc_id, name or self.annotator)
+
+    def exclusive(self, doc_id: str) -> AbstractContextManager[None]:
+        """Hold the document's lock across a read of its layers, a change worked out from it
+        and its ``put_layer`` (a relabel, a re-suggest): no other process writes a layer of
+        the document in between, so nothing it saved is written over from a stale copy."""
+        return self._layers.exclusive(doc_id)
 
     def put_layer(self, doc_id: str, layer: Layer) -> bool:
         """Store a whole layer (imports, scheme relabels), checked against the text first.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from annotations.adjudication import adopt, units
 from annotations.change import EditContext
-from annotations.edits import SetSpan, SetSpeaker, SetStance
+from annotations.edits import SetNote, SetSpan, SetSpeaker, SetStance
 from annotations.errors import ChangedOnDiskError, InputError
 from annotations.model import FINAL_LAYER
 from annotations.scheme import add_label, label_usage, remove_label, rename_label, set_target
@@ -23,6 +25,39 @@ def test_rename_carries_annotations_in_every_layer(project: Project) -> None:
     assert project.layer("d0").quotes["q1"].stance == "against"
     assert project.layer("d0", "ben").quotes["q2"].stance == "against"
     assert label_usage(project) == {"against": 2}
+
+
+def test_a_rename_racing_a_teammate_s_edit_keeps_both(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate saves a note in a shared layer while a rename relabels it: the rename had
+    read the layer before the note landed and stored its relabelled copy over it (the note
+    was lost but for the journal). The rename now reads, relabels and stores each layer
+    under the document's lock: the note waits for it, and both are kept."""
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="shared"))
+    teammate = Project.open(project.folder, "bob")
+    raced: list[threading.Thread] = []
+    read = Project.layer
+
+    def read_then_teammate_saves(self: Project, doc_id: str, name: str | None = None):  # noqa: ANN202
+        layer = read(self, doc_id, name)
+        if self is project and name == "shared" and not raced:
+            raced.append(threading.Thread(target=lambda: teammate.apply(
+                SetNote("d0", quote_id="q2", note="bob's", layer="shared"))))
+            raced[0].start()
+            raced[0].join(0.5)  # its write lands now, or waits for the rename's lock
+        return layer
+
+    monkeypatch.setattr(Project, "layer", read_then_teammate_saves)
+    try:
+        assert rename_label(project, "oppose", "against") == 1
+        raced[0].join(30)
+    finally:
+        monkeypatch.undo()
+        teammate.close()
+    shared = project.layer("d0", "shared")
+    assert shared.quotes["q1"].stance == "against"
+    assert shared.quotes["q2"].note == "bob's"
 
 
 def test_remove_in_use_label_asks_first_and_loses_nothing(project: Project) -> None:
