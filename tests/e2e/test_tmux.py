@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,39 @@ def test_a_fast_typist_s_keys_keep_their_order_in_prompts_pickers_and_help(
     assert quote.status == "suggested"  # the `a` typed as help opened accepted nothing
     # "o" ranks Homan, Kenney, Jorge Field...: two Downs pick the third, as typed slowly
     assert layer.speaker_name(quote) == "Jorge Field"
+
+
+def test_a_dialog_closes_once_and_a_search_left_by_tab_takes_no_more_letters(
+    tmp_path: Path,
+) -> None:
+    """Enter twice on the label picker of a removal closed the scheme editor beneath it too;
+    after Tab from the library's search to the list, the list's letters still went into the
+    search (`d` marked nothing done)."""
+    from annotations.store.statuses import read_statuses
+
+    folder = build_project(tmp_path / "proj", extra_docs=3)
+    with saywho_in_tmux(folder, "x") as tmux:
+        tmux.wait_for("4 of 4")
+        tmux.send_at_once("/", "article")
+        tmux.wait_for("search: article")
+        tmux.send("Tab")
+        time.sleep(0.3)
+        tmux.send_at_once("Down", "d")
+        tmux.wait_until(lambda screen: "search: article" in screen and "article d" not in screen)
+        tmux.send("Escape")
+        tmux.send("Escape")
+        tmux.wait_for("4 of 4")
+        tmux.send("Enter")  # the first document in the list
+        tmux.wait_for("q 1/")
+        tmux.send("1")  # a stance: the label is in use
+        tmux.wait_for("saved: stance of quote 1")
+        tmux.send("K")
+        tmux.wait_for("stance scheme")
+        tmux.send("d")
+        tmux.wait_for("Move them to:")
+        tmux.send_at_once("Enter", "Enter")
+        screen = tmux.wait_until(lambda screen: "Move them to:" not in screen)
+        assert "stance scheme" in screen, screen
+        tmux.send("q")
+    statuses = read_statuses(folder, "x")
+    assert [d for d, s in statuses.items() if s.status == "done"] == ["extra-2"]

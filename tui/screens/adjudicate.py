@@ -319,7 +319,7 @@ class AdjudicateScreen(SaywhoScreen):
         """Take a version chosen by its layer's name (the only way to the tenth layer on)."""
         if not self.units:
             return
-        from tui.screens.layer_picker import LayerPicker
+        from tui.screens.version_picker import VersionPicker
 
         unit = self.units[self.index]
 
@@ -327,7 +327,7 @@ class AdjudicateScreen(SaywhoScreen):
             if name is not None and name in self.names:
                 self.action_pick(self.names.index(name) + 1)
 
-        self.app.push_screen(LayerPicker("Take the version of layer…", self.names,
+        self.app.push_screen(VersionPicker("Take the version of layer…", self.names,
                                          set(unit.versions)), done)
 
     def action_drop(self) -> None:

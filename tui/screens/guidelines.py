@@ -15,17 +15,17 @@ from pathlib import Path
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
 from annotations.errors import SaywhoError
 from annotations.guidelines import read_guidelines, start_guidelines
 from tui.plain import say
+from tui.screens.dialog import Dialog
 
 NONE_YET = "*No guidelines yet.* Press **e** to write `guidelines.md` for the team."
 
 
-class GuidelinesScreen(ModalScreen[None]):
+class GuidelinesScreen(Dialog[None]):
     """The guidelines as Markdown; ``e`` edits them, Esc or q closes."""
 
     DEFAULT_CSS = """

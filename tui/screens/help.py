@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from annotations.display import visible_line
 from tui.actions import spec_for
+from tui.screens.dialog import Dialog
 
 GROUP_ORDER = ("Navigate", "Review", "Stance", "Edit", "Span", "Select", "Speakers", "View",
                "Layers", "Adjudicate", "Scheme", "Library", "General")
@@ -45,7 +46,7 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     return sorted(rows, key=lambda r: (order.get(r[0], 99), r[0]))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A table of keys grouped by what they do; Esc, q or ? closes it."""
 
     BINDINGS = [

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label
 
 from annotations.display import count as counted
@@ -25,6 +25,7 @@ from annotations.session import Session
 from tui.bridge import SessionBridge
 from tui.plain import say
 from tui.screens.base import SaywhoScreen
+from tui.screens.dialog import Dialog
 from tui.widgets.rowlist import RowList
 
 
@@ -49,7 +50,7 @@ def layer_choices(session: Session, doc_id: str | None) -> list[tuple[str, int |
     return [(name, len(session.layer(doc_id, name).quotes)) for name in names]
 
 
-class LayerPicker(ModalScreen[str | None]):
+class LayerPicker(Dialog[str | None]):
     """Choose a layer: ↑/↓ and Enter, or Escape to keep the current one."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="layers.cancel")]

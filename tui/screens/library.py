@@ -375,6 +375,8 @@ class LibraryScreen(SaywhoScreen):
         """Where keys typed with the `/` that opened the search belong (the app hands them
         over: ``tui.key_order``), not to the list's bindings ("/quit" typed fast quit)."""
         search = self.query_one("#search", TextField)
+        if self.focused is search:
+            self._search_opening = False  # the focus has come: from now on it decides
         shown = search.has_class("-shown")
         return search if shown and (self._search_opening or self.focused is search) else None
 

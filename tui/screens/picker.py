@@ -13,17 +13,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.plain import plain
+from tui.screens.dialog import Dialog
 from tui.widgets.field import TextField
 from tui.widgets.rowlist import RowList
 
 T = TypeVar("T")
 
 
-class TypeaheadPicker(ModalScreen[T]):
+class TypeaheadPicker(Dialog[T]):
     """Type to narrow; ↑/↓ to move; Enter chooses; Esc cancels (the answer is ``None``)."""
 
     BINDINGS = [

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.plain import plain
+from tui.screens.dialog import Dialog
 from tui.widgets.field import TextField
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(Dialog[str | None]):
     """Ask for one line of text; Enter returns it, Escape returns ``None``."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]

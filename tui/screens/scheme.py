@@ -19,7 +19,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Header, Label, Static
 
 from annotations.display import count, visible, visible_line
@@ -30,6 +29,7 @@ from tui.bridge import SessionBridge
 from tui.outcome import Outcome
 from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
+from tui.screens.dialog import Dialog
 from tui.screens.prompts import TextPrompt
 from tui.widgets.keybar import KeyBar
 from tui.widgets.rowlist import RowList
@@ -38,7 +38,7 @@ from tui.widgets.status import Banner, StatusBar
 NO_STANCE = "(no stance)"
 
 
-class ReplacementPicker(ModalScreen[str | None]):
+class ReplacementPicker(Dialog[str | None]):
     """Removing a label in use: choose where its quotes go, or cancel (Escape keeps it)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="scheme.cancel_remove")]

@@ -273,7 +273,7 @@ class SearchScreen(SaywhoScreen):
     def action_edit_query(self) -> None:
         """Back to the query field, its text selected."""
         field = self.query_one("#search-query", Input)
-        field.focus()
+        self.set_focus(field)  # now: the keys typed right after `/` are the query's
         field.select_all()
 
     def action_focus_results(self) -> None:

@@ -1,4 +1,4 @@
-"""LayerPicker: choose a layer by typing part of its name (adjudication's ``t``).
+"""VersionPicker: choose whose version to take by typing part of a layer's name (``t``).
 
 The keys ``1``…``9`` take the first nine layers' versions of a unit; a project with more
 annotators, or an adjudicator who thinks in names rather than column numbers, picks here.
@@ -14,7 +14,7 @@ from annotations.display import visible
 from tui.screens.picker import TypeaheadPicker
 
 
-class LayerPicker(TypeaheadPicker[str | None]):
+class VersionPicker(TypeaheadPicker[str | None]):
     """Type to narrow the layer names; Enter returns the highlighted one (``None``: Esc)."""
 
     PLACEHOLDER = "type a layer's name…"
