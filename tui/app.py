@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.events import Event as TextualEvent
-from textual.events import Key, Paste
+from textual.events import Key, MouseDown, MouseUp, Paste
 from textual.screen import Screen
 
 from annotations.events import Event, SettingChanged
@@ -63,6 +63,8 @@ class SaywhoApp(App[None]):
 
     async def on_event(self, event: TextualEvent) -> None:
         """Keys are routed in the order typed (``tui.key_order``); the rest as Textual does."""
+        if isinstance(event, (MouseDown, MouseUp)) and not event.is_forwarded:
+            self.key_order.settle()  # a key typed with the click comes after what it does
         if (isinstance(event, (Key, Paste)) and not event.is_forwarded
                 and not (isinstance(event, Key) and event.key == "escape"
                          and self.screen.maximized is not None)  # Textual's: minimize

@@ -14,7 +14,9 @@ the app's own queue, one after the other:
   Backspace and Enter go into that field at once, and other keys run their binding at once;
 * a key that comes while a prompt is still opening, or after its Enter until it has closed,
   is held, and held keys go on, in order, once the screen in front can take them;
-* a paste (bracketed) is one more event in that order: into the early field, or held.
+* a paste (bracketed) is one more event in that order: into the early field, or held;
+* after a mouse button, or Enter on a list (both act through messages: a row chosen opens a
+  document a moment later), keys wait a moment (``SETTLE_S``) for what they started.
 
 A key no binding takes where it arrived goes Textual's way, to the focused widget, and is
 not looked up again when it bubbles back up to the app (``checked``): by then another screen
@@ -24,6 +26,7 @@ Everything else (a text field with the focus) goes Textual's way.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -36,9 +39,11 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from tui.widgets.field import TextField, pass_early_key, pass_early_paste
+from tui.widgets.rowlist import RowList
 
 Typed = Key | Paste
 
+SETTLE_S = 0.06  # how long keys wait after a click or a list's Enter for what it started
 HOLD_CHECK_S = 0.02  # how often held keys look whether the screen in front can take them
 HOLD_TRIES = 250  # ... and for how long (5 s) a prompt may stay open after its Enter before
 # they go to it after all (a prompt that refused the value and stayed open)
@@ -54,6 +59,7 @@ class KeyOrder:
         self.checked: WeakSet[Key] = WeakSet()  # keys whose bindings were looked up already
         self._timer: Timer | None = None
         self._tries = 0
+        self._settle_until = 0.0  # keys wait till then (``settle``)
 
     async def take(self, event: Typed) -> bool:
         """Handle a key or paste as it arrives: True when done (routed or held), False to
@@ -62,6 +68,11 @@ class KeyOrder:
             self._hold(event)
             return True
         return await self._route(event)
+
+    def settle(self) -> None:
+        """Keys coming in the next moment wait for what a click or a list's Enter started
+        (it acts through messages, after keys handled at once would have)."""
+        self._settle_until = time.monotonic() + SETTLE_S
 
     def was_checked(self, event: Key) -> bool:
         """True (once) for a key whose bindings were looked up where it arrived: bubbling
@@ -82,7 +93,7 @@ class KeyOrder:
         """True while the screen in front cannot take a key yet: it is not mounted (its
         bindings would act on nothing: an Escape typed as help opened left help open), its
         field is not, or its field was submitted and it has not closed."""
-        if not self.app.screen.is_mounted:
+        if not self.app.screen.is_mounted or time.monotonic() < self._settle_until:
             return True
         try:
             field = self._early_field()
@@ -102,7 +113,10 @@ class KeyOrder:
             return True
         if isinstance(app.focused, Input) and app.focused is not field:
             return False  # a text field keeps its keys in its own order
+        chooses = event.key == "enter" and isinstance(app.focused, RowList)
         if await app._check_bindings(event.key):
+            if chooses:
+                self.settle()
             return True
         self.checked.add(event)
         return False

@@ -140,3 +140,32 @@ def test_a_dialog_closes_once_and_a_search_left_by_tab_takes_no_more_letters(
         tmux.send("q")
     statuses = read_statuses(folder, "x")
     assert [d for d, s in statuses.items() if s.status == "done"] == ["extra-2"]
+
+
+def test_a_key_sent_with_a_click_acts_after_the_click_and_enter_on_a_list_opens_first(
+    tmp_path: Path,
+) -> None:
+    """`a`, a click on the fourth quote's row and `x` in one burst (SSH sends input in
+    bunches): x rejects the clicked quote, not the first one; in the library, `Enter a n a`
+    opens the document, then accepts two quotes in it (the keys reached the library)."""
+    folder = build_project(tmp_path / "proj")
+    with saywho_in_tmux(folder, "x", width=80, height=24) as tmux:
+        screen = tmux.wait_for("q 1/5").splitlines()
+        row = next(i for i, line in enumerate(screen) if "Jorge Field" in line and "│" in line)
+        col = screen[row].index("Jorge") + 1
+        tmux.send("a")
+        tmux._tmux("send-keys", "-t", tmux.session, "-l",
+                   f"\x1b[<0;{col};{row + 1}M\x1b[<0;{col};{row + 1}mx")
+        tmux.wait_for("saved: rejected quote 4")
+        tmux.send("q")
+        assert tmux.wait_exit(), tmux.screen()
+    library = build_project(tmp_path / "lib", extra_docs=3)
+    with saywho_in_tmux(library, "x", width=80, height=24) as tmux:
+        tmux.wait_for("4 of 4")
+        tmux.send_at_once("Enter", "a", "n", "a")
+        tmux.wait_for("saved: accepted quote 2")
+        tmux.send("q")
+    with Project.open(folder, "x", read_only=True) as p:
+        layer = p.layer("ice")
+    assert [q.status for q in layer.sorted_quotes()] == [
+        "accepted", "suggested", "suggested", "rejected", "suggested"]
