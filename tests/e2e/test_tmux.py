@@ -9,9 +9,16 @@ import pytest
 from seedproject import build_project
 from tmuxdriver import TMUX, saywho_in_tmux
 
+from annotations.model import Layer
 from annotations.store.project import Project
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+def saved(folder: Path) -> Layer:
+    """Annotator x's layer of the seed article, as saved (a fresh read-only open)."""
+    with Project.open(folder, "x", read_only=True) as project:
+        return project.layer("ice")
 
 
 def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
@@ -23,10 +30,8 @@ def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
         tmux.wait_for("saved: accepted quote 1")
         tmux.send("2")
         tmux.wait_for("saved: stance of quote 1 → oppose")
-        tmux.send("q")
-        assert tmux.wait_exit(), tmux.screen()
-    with Project.open(folder, "x", read_only=True) as p:
-        quote = p.layer("ice").quotes["q1"]
+        tmux.quit()
+    quote = saved(folder).quotes["q1"]
     assert quote.status == "accepted"
     assert quote.stance == "oppose"
 
@@ -45,10 +50,8 @@ def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> 
         # that opens the prompt again before the first has closed
         tmux.send_at_once("e", "First try", "Enter", "e", "Second note", "Enter", "x")
         tmux.wait_for("saved: rejected quote 1")
-        tmux.send("q")
-        assert tmux.wait_exit(), tmux.screen()
-    with Project.open(folder, "x", read_only=True) as p:
-        layer = p.layer("ice")
+        tmux.quit()
+    layer = saved(folder)
     quote = layer.quotes["q1"]
     assert quote.note == "Second note"
     assert quote.status == "rejected"  # only the x after Enter reached the reader
@@ -91,14 +94,11 @@ def test_a_fast_typist_s_keys_keep_their_order_in_prompts_pickers_and_help(
         tmux.send_at_once("s", "o", "Down", "Down", "Enter")
         tmux.wait_for("saved: speaker of quote 1")
         tmux.send_at_once("e", "Home", "<")
-        tmux._tmux("set-buffer", "PASTED")
-        tmux._tmux("paste-buffer", "-p", "-t", tmux.session)
+        tmux.paste("PASTED")
         tmux.send_at_once(">", "Enter")
         tmux.wait_for("saved: note on quote 1")  # after "saved: speaker of quote 1"
-        tmux.send("q")
-        assert tmux.wait_exit(), tmux.screen()
-    with Project.open(folder, "x", read_only=True) as p:
-        layer = p.layer("ice")
+        tmux.quit()
+    layer = saved(folder)
     quote = layer.quotes["q1"]
     assert quote.note == "<PASTED>abcdX"
     assert quote.status == "suggested"  # the `a` typed as help opened accepted nothing
@@ -154,18 +154,14 @@ def test_a_key_sent_with_a_click_acts_after_the_click_and_enter_on_a_list_opens_
         row = next(i for i, line in enumerate(screen) if "Jorge Field" in line and "│" in line)
         col = screen[row].index("Jorge") + 1
         tmux.send("a")
-        tmux._tmux("send-keys", "-t", tmux.session, "-l",
-                   f"\x1b[<0;{col};{row + 1}M\x1b[<0;{col};{row + 1}mx")
+        tmux.send_raw(f"\x1b[<0;{col};{row + 1}M\x1b[<0;{col};{row + 1}mx")
         tmux.wait_for("saved: rejected quote 4")
-        tmux.send("q")
-        assert tmux.wait_exit(), tmux.screen()
+        tmux.quit()
     library = build_project(tmp_path / "lib", extra_docs=3)
     with saywho_in_tmux(library, "x", width=80, height=24) as tmux:
         tmux.wait_for("4 of 4")
         tmux.send_at_once("Enter", "a", "n", "a")
         tmux.wait_for("saved: accepted quote 2")
         tmux.send("q")
-    with Project.open(folder, "x", read_only=True) as p:
-        layer = p.layer("ice")
-    assert [q.status for q in layer.sorted_quotes()] == [
+    assert [q.status for q in saved(folder).sorted_quotes()] == [
         "accepted", "suggested", "suggested", "rejected", "suggested"]

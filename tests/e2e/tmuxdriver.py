@@ -41,6 +41,20 @@ class Tmux:
         """Send keys in one tmux call: they reach the app as one burst, as a fast typist's do."""
         self._tmux("send-keys", "-t", self.session, *keys)
 
+    def paste(self, text: str) -> None:
+        """Paste ``text`` as a terminal does (bracketed, when the app asked for it)."""
+        self._tmux("set-buffer", text)
+        self._tmux("paste-buffer", "-p", "-t", self.session)
+
+    def send_raw(self, data: str) -> None:
+        """Send ``data`` as bytes from the terminal (escape sequences: a mouse click)."""
+        self._tmux("send-keys", "-t", self.session, "-l", data)
+
+    def quit(self) -> None:
+        """Press q and wait for the app to end (``AssertionError`` with the screen if not)."""
+        self.send("q")
+        assert self.wait_exit(), self.screen()
+
     def screen(self) -> str:
         """The visible pane as text."""
         result = self._tmux("capture-pane", "-p", "-t", self.session, check=False)
