@@ -65,6 +65,8 @@ class SaywhoApp(App[None]):
         """Keys are routed in the order typed (``tui.key_order``); the rest as Textual does."""
         if isinstance(event, (MouseDown, MouseUp)) and not event.is_forwarded:
             self.key_order.settle()  # a key typed with the click comes after what it does
+        if isinstance(event, Key) and not self.app_focus:
+            self.app_focus = True  # as Textual's own route does: a key means the app has it
         if (isinstance(event, (Key, Paste)) and not event.is_forwarded
                 and not (isinstance(event, Key) and event.key == "escape"
                          and self.screen.maximized is not None)  # Textual's: minimize

@@ -104,7 +104,10 @@ class KeyOrder:
     async def _route(self, event: Typed) -> bool:
         """Route one key or paste now; False when Textual's usual route should take it."""
         app = self.app
-        field = self._early_field()
+        try:
+            field = self._early_field()
+        except NoMatches:  # a screen still being built, after the wait ran out
+            field = None
         if isinstance(event, Paste):
             return field is not None and pass_early_paste(field, event)
         if await app._check_bindings(event.key, priority=True):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,12 @@ def atomic_write_bytes(
     folder once at the end of a batch. ``temp_dir``: where the temp file is written (on the
     same file system), so that one folder holds every temp file a killed writer can leave.
     """
+    # the writer's thread and pid (last: ``_writer_alive`` reads it): two threads never share one
+    writer = f"t{threading.get_ident()}.{os.getpid()}"
     if temp_dir is None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+        tmp = path.with_name(f".{path.name}.{writer}{TEMP_SUFFIX}")
     else:
-        tmp = temp_dir / f".{path.parent.name}.{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+        tmp = temp_dir / f".{path.parent.name}.{path.name}.{writer}{TEMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)
@@ -107,13 +110,18 @@ def remove_orphan_temps(folder: Path) -> list[str]:
 
 
 def _writer_alive(name: str) -> bool:
-    """True when the pid a temp file's name carries is a live process other than this one."""
+    """True when the writer a temp file's name carries is alive: another live process, or a
+    live thread of this one (a second project opened in this process sweeps the folder while
+    the first is writing)."""
+    parts = name[: -len(TEMP_SUFFIX)].rsplit(".", 2)
     try:
-        pid = int(name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[1])
+        pid = int(parts[-1])
     except (IndexError, ValueError):
         return False
     if pid == os.getpid():
-        return False
+        thread = parts[-2] if len(parts) == 3 else ""
+        return thread[:1] == "t" and thread[1:] in {
+            str(t.ident) for t in threading.enumerate()}
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -272,6 +272,8 @@ class History:
         # a writer's line and its layer write are one, under this lock: never seen halfway
         known = isinstance(entry.get("doc"), str) and self._documents.get(entry["doc"])
         with self._layers.exclusive(entry["doc"]) if known else contextlib.nullcontext():
+            if self._journal.last() != last:  # the writer went on meanwhile: it is alive
+                return
             if self._holds(entry) is not False:
                 return
             if self._holds(entry, before=True) is True or self._applied_other(entry):
@@ -296,7 +298,12 @@ class History:
             # none of this annotator's: maybe never written, maybe dropped by an older
             # saywho's write or a restored backup; an edit that landed is never voided
             return False
-        return any(e.get("id") == last for e in self._journal.entries())
+        for _offset, earlier in self._journal.scan(ops=_INTENT_OPS):
+            if earlier.get("id") == entry.get("id"):
+                return False  # reached this entry: the file records none before it
+            if earlier.get("id") == last:
+                return True
+        return False
 
     def _holds(self, entry: dict[str, Any], *, before: bool = False) -> bool | None:
         """Whether the entry's layer holds its change's after-state (``before``: its

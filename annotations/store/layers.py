@@ -248,6 +248,7 @@ class LayerStore:
                 yield
                 return
             folder.mkdir(parents=True, exist_ok=True)
+            fsync_dir(folder.parent)  # the folder lasts as the files written into it will
         with folder_lock(folder):
             self._held[folder] = threading.get_ident()
             try:

@@ -70,10 +70,16 @@ class TypeaheadPicker(Dialog[T]):
         them over: ``tui.widgets.field.pass_early_key``)."""
         return self.query_one(TextField)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        """Narrow (or re-rank) as the user types (unless a move has done so already)."""
-        if event.value != self.query_text:
-            self.query_text = event.value
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        """Narrow (or re-rank) as the user types, by what the field holds now (a change
+        event comes late: an arrow typed after it has acted on the list already)."""
+        self._narrow()
+
+    def _narrow(self) -> None:
+        """The list for what the field holds, unless it is that list already."""
+        typed = self.query_one(TextField).value
+        if typed != self.query_text:
+            self.query_text = typed
             self._refill()
 
     def _refill(self) -> None:
@@ -82,10 +88,7 @@ class TypeaheadPicker(Dialog[T]):
     def action_move(self, delta: int) -> None:
         """Move the highlight while typing: in the list the letters typed before it narrow
         (an arrow typed fast after them comes before the field says it changed)."""
-        typed = self.query_one(TextField).value
-        if typed != self.query_text:
-            self.query_text = typed
-            self._refill()
+        self._narrow()
         rows = self.query_one(RowList)
         rows.select(rows.index + delta)
 

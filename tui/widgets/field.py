@@ -63,7 +63,9 @@ class TextField(Input):
 
     def _on_key(self, event: Key) -> None:
         """A key typed into the field (the app routes most keys of a prompt itself:
-        ``tui.key_order``); after Enter, none: ``Input``'s handler, the next one, is not run."""
+        ``tui.key_order``, which keeps keys away from a field after its Enter). One that
+        reaches it after Enter all the same is not typed, and acts on nothing (no handler
+        after this one runs: not ``Input``'s, not the bindings)."""
         if self.submitted:
             event.prevent_default()
         elif event.is_printable or event.key == "backspace":
