@@ -54,6 +54,17 @@ def _detect(text: str) -> Layer:
     return Layer(SUGGESTIONS_LAYER, quotes, {})
 
 
+def _step(act: Any, source: list[tuple[str, str, str]], target: list[tuple[str, str, str]],
+          value: dict[str, str], *, back: bool) -> None:
+    """Undo (``back``) or redo in the shared layer, and the same in the writer's own model of
+    its quotes; a step that does nothing raises, counted as refused."""
+    if act(("d0", LAYER)) is None:
+        raise SaywhoError("nothing to step over")
+    qid, old, new = source.pop()
+    value[qid] = old if back else new
+    target.append((qid, old, new))
+
+
 def _writer(folder: Path, i: int, writers: int, steps: int, start: Any, out: Any) -> None:
     try:
         rnd = random.Random(i)
@@ -74,17 +85,9 @@ def _writer(folder: Path, i: int, writers: int, steps: int, start: Any, out: Any
                     value[qid] = new
                     redo.clear()
                 elif r < 0.85:
-                    if project.undo(("d0", LAYER)) is None:
-                        raise SaywhoError("nothing to undo")
-                    qid, old, new = undo.pop()
-                    value[qid] = old
-                    redo.append((qid, old, new))
+                    _step(project.undo, undo, redo, value, back=True)
                 elif redo:
-                    if project.redo(("d0", LAYER)) is None:
-                        raise SaywhoError("nothing to redo")
-                    qid, old, new = redo.pop()
-                    value[qid] = new
-                    undo.append((qid, old, new))
+                    _step(project.redo, redo, undo, value, back=False)
             except SaywhoError:
                 refused += 1
         project.close()
