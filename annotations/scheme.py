@@ -65,7 +65,9 @@ def _relabel(project: Project, old: str, new: str | None) -> int:
     moved = 0
     for doc_id in project.document_ids():
         for name in project.layer_names(doc_id):
-            with project.exclusive(doc_id):  # a teammate's edit lands before or after
+            if not any(q.stance == old for q in project.layer(doc_id, name).quotes.values()):
+                continue  # nothing to move: no lock taken
+            with project.exclusive(doc_id):  # read again: a teammate's edit lands before or after
                 layer = project.layer(doc_id, name)
                 hits = {k: q for k, q in layer.quotes.items() if q.stance == old}
                 if not hits:

@@ -33,7 +33,8 @@ def test_a_rename_racing_a_teammate_s_edit_keeps_both(
     """A teammate saves a note in a shared layer while a rename relabels it: the rename had
     read the layer before the note landed and stored its relabelled copy over it (the note
     was lost but for the journal). The rename now reads, relabels and stores each layer
-    under the document's lock: the note waits for it, and both are kept."""
+    under the document's lock: the note, sent while that read is made, waits for it, and
+    both are kept."""
     project.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="shared"))
     teammate = Project.open(project.folder, "bob")
     raced: list[threading.Thread] = []
@@ -41,7 +42,8 @@ def test_a_rename_racing_a_teammate_s_edit_keeps_both(
 
     def read_then_teammate_saves(self: Project, doc_id: str, name: str | None = None):  # noqa: ANN202
         layer = read(self, doc_id, name)
-        if self is project and name == "shared" and not raced:
+        locked = getattr(self._layers, "_held", {})  # noqa: SLF001 - the read the rename writes from
+        if self is project and name == "shared" and locked and not raced:
             raced.append(threading.Thread(target=lambda: teammate.apply(
                 SetNote("d0", quote_id="q2", note="bob's", layer="shared"))))
             raced[0].start()

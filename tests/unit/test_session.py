@@ -291,8 +291,9 @@ def test_an_edit_raced_by_a_teammate_on_the_same_layer_is_made_again_on_their_wo
                 if not raced:
                     raced.append(threading.Thread(target=ben_edits))
                     raced[0].start()
-                    if not locked:
-                        raced[0].join()  # its write lands between ana's read and write
+                    # unlocked, its write lands between ana's read and write; locked, it
+                    # waits for ana's lock (the join gives up)
+                    raced[0].join(0.3 if locked else None)
                 return layer
 
             store.get = get_then_race
@@ -305,3 +306,8 @@ def test_an_edit_raced_by_a_teammate_on_the_same_layer_is_made_again_on_their_wo
             saved = ana.layer("d0")
             assert saved.quotes[quotes[n]].stance == "oppose"  # ben's, kept
             assert saved.quotes[quotes[n]].note == f"ana {n}"  # ana's, kept
+            order = [e["annotator"] for e in ana.project.journal()
+                     if e.get("layer") == "ana" and quotes[n] in e["change"]["quotes_after"]]
+            # locked: ben's edit came after ana's, as it waited; unlocked: between, and ana's
+            # was made again after it
+            assert order[-2:] == (["ana", "ben"] if locked else ["ben", "ana"]), order

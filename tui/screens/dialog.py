@@ -19,6 +19,6 @@ class Dialog(ModalScreen[T]):
 
     def dismiss(self, result: T | None = None) -> AwaitComplete:
         """Close with ``result``, unless this dialog has closed already."""
-        if not self.is_current or self.app.screen is not self:
+        if self.app.screen is not self:
             return AwaitComplete.nothing()
         return super().dismiss(result)

@@ -95,11 +95,9 @@ class TypeaheadPicker(Dialog[T]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Choose the highlighted row (keys typed after Enter wait for the screen below)."""
         event.stop()
-        field = self.query_one(TextField)
-        field.submitted = True
         self.choose(self.query_one(RowList).index)
         if self.app.screen is self:  # nothing chosen (an empty list): still typing here
-            field.submitted = False
+            self.query_one(TextField).submitted = False
 
     def on_row_list_chosen(self, event: RowList.Chosen) -> None:
         """Choose a clicked row."""

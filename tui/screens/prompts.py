@@ -49,10 +49,9 @@ class TextPrompt(Dialog[str | None]):
         return self.query_one(TextField)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Return the text (keys typed after Enter are for the screen below: the app holds
-        them until this prompt has closed)."""
+        """Return the text (keys typed after Enter are for the screen below: the field
+        marked itself submitted, and the app holds them until this prompt has closed)."""
         event.stop()
-        self.query_one(TextField).submitted = True
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
