@@ -27,6 +27,7 @@ def two_layers(folder: Path) -> None:
 
 async def test_adjudicate_two_layers(folder, run_app):
     from tui.screens.adjudicate import AdjudicateScreen
+    from tui.screens.help import help_rows
 
     two_layers(folder)
     async with run_app(folder) as pilot:
@@ -42,6 +43,8 @@ async def test_adjudicate_two_layers(folder, run_app):
         await pilot.press("2")  # bo's version of q1 (oppose); the unit stays current
         assert screen.index == 0 and screen.decided(screen.units[0])
         assert pilot.app.screen.check_action("pick", (3,)) is False  # two layers: no "3"
+        takes = [d for _, _, d in help_rows(screen) if d.startswith("Take layer")]
+        assert takes == ["Take layer 1", "Take layer 2"]  # help lists no layer there is not
         await pilot.press("n")
         assert screen.index == 1
         await pilot.press("2")  # bo has none: refused, nothing decided

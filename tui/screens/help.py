@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -29,7 +30,7 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     seen = {(key, b.action) for key, b in pairs}
     own = getattr(screen, "_bindings", None)
     for key, bindings in (own.key_to_bindings.items() if own is not None else ()):
-        pairs += [(key, b) for b in bindings if (key, b.action) not in seen]
+        pairs += [(key, b) for b in bindings if (key, b.action) not in seen and _offered(screen, b)]
     for key, binding in pairs:
         if not binding.description:
             continue
@@ -44,6 +45,13 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
     rows = [(g, " ".join(dict.fromkeys(keys)), d) for (g, d), keys in by_action.items()]
     return sorted(rows, key=lambda r: (order.get(r[0], 99), r[0]))
+
+
+def _offered(screen: Screen[object], binding: Binding) -> bool:
+    """Whether ``screen`` offers ``binding`` at all (its ``check_action`` does not say False:
+    "Take layer 3" on two layers is never a key, while None only greys it out)."""
+    _, name, params = parse(binding.action)
+    return screen.check_action(name, params) is not False
 
 
 class HelpScreen(Dialog[None]):
