@@ -84,6 +84,24 @@ async def test_review_filter(folder, run_app):
         assert [qid for _, qid in pilot.app.screen.queue] == ["q3", "q2"]
 
 
+async def test_an_empty_review_queue_accepts_and_rejects_nothing(folder, run_app):
+    """A filter that matches nothing leaves a document on screen: Enter, space and X (accept
+    or reject and next) must not touch its quotes, which are outside the filter."""
+    from textual.widgets import Input
+
+    before = {qid: q.status for qid, q in saved_layer(folder).quotes.items()}
+    async with run_app(folder) as pilot:
+        await pilot.press("v", "slash")
+        pilot.app.screen.query_one(Input).value = "speaker:nobody-by-this-name"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not pilot.app.screen.queue.has(0)
+        assert pilot.app.screen.current is not None  # a quote is on screen all the same
+        await pilot.press("enter", "space", "X")
+        await settle(pilot)
+    assert {qid: q.status for qid, q in saved_layer(folder).quotes.items()} == before
+
+
 async def test_read_only_banner_refuses_edits(folder, run_app):
     async with run_app(folder, read_only=True) as pilot:
         banner = pilot.app.screen.query_one("#banner")

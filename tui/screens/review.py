@@ -28,7 +28,7 @@ from annotations.display import visible
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
-from annotations.model import Layer, StanceScheme
+from annotations.model import Layer, Quote, StanceScheme
 from annotations.review import (
     QueueFilter,
     ReviewQueue,
@@ -251,15 +251,24 @@ class ReviewScreen(ReaderScreen):
         if self.queue.progress().finished:
             self.notify("Queue done: every item is reviewed.", timeout=3)
 
+    def _queue_quote(self) -> Quote | None:
+        """The quote accept- or reject-and-next act on: none while the queue is empty (the
+        document then on screen is outside the filter, so Enter must not touch it)."""
+        if not self.queue.has(0):
+            self.notify("Nothing to review with this filter: / changes it.", severity="warning",
+                        timeout=3)
+            return None
+        return self._need_quote()
+
     def action_accept_next(self) -> None:
         """Accept the current item and go to the next unreviewed one."""
-        q = self._need_quote()
+        q = self._queue_quote()
         if q is not None and self.submit(edits.AcceptQuote(self.doc_id, q.id)):
             self._next_unreviewed()
 
     def action_reject_next(self) -> None:
         """Reject the current item and go to the next unreviewed one."""
-        q = self._need_quote()
+        q = self._queue_quote()
         if q is not None and self.submit(edits.RejectQuote(self.doc_id, q.id)):
             self._next_unreviewed()
 
