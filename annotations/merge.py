@@ -44,6 +44,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -550,17 +551,20 @@ def _fast_forward_problem(
 def _write_layer(
     path: Path, expected: bytes | None, payload: bytes,
     written: Callable[[FileIdentity], None] | None = None,
+    lock: AbstractContextManager[None] | None = None,
 ) -> bool:
     """Replace our layer file with OTHER's bytes, under the store's lock on the document's
-    folder, only while it still holds ``expected`` (None: still absent). False when it changed
-    meanwhile (nothing written). ``written`` gets the identity of the file written, still under
-    the lock: the corpus index's entry is recorded as the store's own layer write records it
+    folder (``lock``: the store's own, ``Project.exclusive``, which a thread holding it
+    already passes through; default the folder's lock), only while it still holds
+    ``expected`` (None: still absent). False when it changed meanwhile (nothing written).
+    ``written`` gets the identity of the file written, still under the lock: the corpus
+    index's entry is recorded as the store's own layer write records it
     (``LayerStore.on_write``), so two writes of one file reach the index in disk order."""
     created = not path.parent.is_dir()
     path.parent.mkdir(parents=True, exist_ok=True)
     if created:
         fsync_dir(path.parent.parent)
-    with folder_lock(path.parent):
+    with lock if lock is not None else folder_lock(path.parent):
         try:
             now: bytes | None = path.read_bytes()
         except FileNotFoundError:
@@ -704,7 +708,8 @@ def _run(
             path = document_folder(job.ours, info) / layer_file(plan.name)
             assert plan.theirs is not None
             written = _index_writer(job.session, plan.doc, plan.theirs)
-            if not _write_layer(path, plan.ours_raw, plan.theirs.raw, written):
+            if not _write_layer(path, plan.ours_raw, plan.theirs.raw, written,
+                                job.session.project.exclusive(plan.doc)):
                 job.refused_scopes.add(scope)
                 job.conflict("layer", f"{label}: changed here during the merge; ours kept, "
                              "merge again", **where)

@@ -221,7 +221,7 @@ class LayerStore:
             folder.mkdir(parents=True, exist_ok=True)
         assert intent is None or len(layers) == 1, "an intent is one edit of one layer"
         for name, layer in layers.items():
-            with self._locked(folder):
+            with self.locked(folder):
                 self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir, intent)
         if created and sync_dir:
             fsync_dir(folder.parent)
@@ -256,7 +256,7 @@ class LayerStore:
             finally:
                 del self._held[folder]
 
-    def _locked(self, folder: Path) -> AbstractContextManager[None]:
+    def locked(self, folder: Path) -> AbstractContextManager[None]:
         """The folder's lock, unless this thread holds it already through ``exclusive`` (a
         ``flock`` taken twice by one thread on two descriptors waits for itself; another
         thread of this process waits for it, as another process does)."""

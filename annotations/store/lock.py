@@ -26,6 +26,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotations.display import visible_line
+from annotations.errors import ProjectError
 from annotations.store.paths import safe_filename
 
 LOCKS_DIR = "locks"
@@ -34,6 +36,7 @@ OLD_LOCK_NAME = ".saywho.lock"
 """The one session lock of a project before issue 10 (an older saywho still takes it)."""
 
 _ATTEMPTS = 5
+FOLDER_LOCK_TIMEOUT_S = 20.0
 
 
 def lock_path(folder: Path, annotator: str) -> Path:
@@ -151,6 +154,7 @@ def _flock(fd: int, deadline: float | None) -> None:
     if deadline is None:
         fcntl.flock(fd, fcntl.LOCK_EX)
         return
+    pause = 0.001  # a holder keeps it for milliseconds: look again soon, then less often
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -158,7 +162,8 @@ def _flock(fd: int, deadline: float | None) -> None:
         except BlockingIOError:
             if time.monotonic() > deadline:
                 raise TimeoutError("the lock stayed held") from None
-            time.sleep(0.01)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.01)
 
 
 def old_lock_held(folder: Path) -> bool:
@@ -192,12 +197,21 @@ def _inode_at(path: Path) -> tuple[int, int] | None:
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive ``flock`` on the folder ``folder`` itself (no lock file needed: a
-    folder is never replaced) for one read-modify-write of a file in it."""
+    folder is never replaced) for one read-modify-write of a file in it. A holder keeps it for
+    milliseconds; when another process keeps it past ``timeout`` seconds (default
+    ``FOLDER_LOCK_TIMEOUT_S``: one stopped with Ctrl-Z in the middle of a write), this one
+    gives up with ``ProjectError`` and writes nothing, rather than waiting for ever."""
+    limit = FOLDER_LOCK_TIMEOUT_S if timeout is None else timeout
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            _flock(fd, time.monotonic() + limit)
+        except TimeoutError:
+            raise ProjectError(
+                f"folder {visible_line(folder.name)!r} stayed locked by another saywho process for "
+                f"more than {limit:g} s; nothing was written; try again") from None
         try:
             yield
         finally:

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING
 from annotations.errors import InputError
 from annotations.layer_summary import EMPTY, LayerSummary, summarize
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer
-from annotations.store.lock import folder_lock
 from annotations.store.summary_file import (
     COMPACT_MIN,
     INDEX_DIR,
@@ -268,7 +267,9 @@ class SummaryIndex:
             folder = self._layers.folder_of(doc_id)
         except InputError:  # an unknown document: nothing to rebuild
             return False
-        lock = folder_lock(folder) if writer and folder.is_dir() else contextlib.nullcontext()
+        # the store's lock (passed through by a thread holding it already for an edit)
+        lock = self._layers.locked(folder) if writer and folder.is_dir() else (
+            contextlib.nullcontext())
         with lock:
             found = self._layers.read_once(doc_id, name)
             if found is None and (folder / _layer_file(name)).exists():

@@ -151,3 +151,62 @@ def test_a_settings_change_by_another_process_is_seen_at_once(tmp_path: Path) ->
         ann._settings._seen = scheme.to_dict()  # noqa: SLF001 - the copy ann read earlier
         ann.set_scheme(replace(scheme, target="rent control"))
         assert ann.scheme.target == "rent control" and "mixed" in ann.scheme.names
+
+
+def test_a_stale_index_entry_is_rebuilt_by_the_thread_that_holds_the_documents_lock(
+    tmp_path: Path,
+) -> None:
+    """An edit holds its document's folder lock (``Project.exclusive``); rebuilding that
+    document's corpus-index entry in the same thread must pass through it (a second ``flock``
+    of one folder by one thread waits for itself for ever)."""
+    import signal
+
+    from annotations.corpus_index import verify
+
+    def stuck(_signum: int, _frame: object) -> None:
+        raise TimeoutError("the rebuild waited for the lock its own thread holds")
+
+    with make_project(tmp_path / "proj", annotator="ana") as project:
+        project.apply(AcceptQuote("d0", quote_id="q1"))
+        layer_file = tmp_path / "proj" / "annotations" / "d0" / "ana.json"
+        previous = signal.signal(signal.SIGALRM, stuck)
+        try:
+            with project.exclusive("d0"):
+                layer_file.write_bytes(layer_file.read_bytes() + b"\n")  # stale entry
+                signal.setitimer(signal.ITIMER_REAL, 5.0)
+                try:
+                    assert verify(project, "ana", None, ["d0"]) == ["d0"]
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_document_locked_too_long_by_another_process_refuses_the_edit_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process stopped (Ctrl-Z) while it holds a document's folder lock: an edit of that
+    document waits ``FOLDER_LOCK_TIMEOUT_S``, then is refused with one line and writes
+    nothing; the project stays usable."""
+    import fcntl
+
+    from annotations.errors import ProjectError
+    from annotations.store import lock as lock_module
+
+    monkeypatch.setattr(lock_module, "FOLDER_LOCK_TIMEOUT_S", 0.3)
+    with make_project(tmp_path / "proj", annotator="ana") as project:
+        folder = tmp_path / "proj" / "annotations" / "d0"
+        project.apply(AcceptQuote("d0", quote_id="q1"))
+        before = (folder / "ana.json").read_bytes()
+        fd = os.open(folder, os.O_RDONLY)  # the stopped process's lock
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            with pytest.raises(ProjectError) as refused:
+                project.apply(SetNote("d0", quote_id="q1", note="waits"))
+        finally:
+            os.close(fd)
+        assert "stayed locked by another saywho process" in refused.value.message
+        assert "\n" not in refused.value.message
+        assert (folder / "ana.json").read_bytes() == before
+        project.apply(SetNote("d0", quote_id="q1", note="then saved"))
+        assert project.layer("d0").quotes["q1"].note == "then saved"
