@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
+from textual.errors import NoWidget
 from textual.events import Event as TextualEvent
 from textual.events import Key, MouseDown, MouseUp, Paste
 from textual.screen import Screen
+from textual.widget import Widget
 
 from annotations.events import Event, SettingChanged
 from annotations.live import LiveEvent
@@ -64,7 +66,8 @@ class SaywhoApp(App[None]):
     async def on_event(self, event: TextualEvent) -> None:
         """Keys are routed in the order typed (``tui.key_order``); the rest as Textual does."""
         if isinstance(event, (MouseDown, MouseUp)) and not event.is_forwarded:
-            self.key_order.settle()  # a key typed with the click comes after what it does
+            # a key typed with the click comes after what it does
+            self.key_order.settle(self._widget_at(event.screen_x, event.screen_y))
         if isinstance(event, Key) and not self.app_focus:
             self.app_focus = True  # as Textual's own route does: a key means the app has it
         if (isinstance(event, (Key, Paste)) and not event.is_forwarded
@@ -73,6 +76,13 @@ class SaywhoApp(App[None]):
                 and await self.key_order.take(event)):
             return
         await super().on_event(event)
+
+    def _widget_at(self, x: int, y: int) -> Widget | None:
+        """The widget under the mouse, if any."""
+        try:
+            return self.get_widget_at(x, y)[0]
+        except NoWidget:
+            return None
 
     def _on_key(self, event: Key) -> None:
         """A key bubbling back up whose bindings were looked up where it arrived

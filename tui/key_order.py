@@ -15,8 +15,12 @@ the app's own queue, one after the other:
 * a key that comes while a prompt is still opening, or after its Enter until it has closed,
   is held, and held keys go on, in order, once the screen in front can take them;
 * a paste (bracketed) is one more event in that order: into the early field, or held;
+* a screen waiting for what its keys act on (``keys_wait``: a search's first results) holds
+  them until it comes;
 * after a mouse button, or Enter on a list (both act through messages: a row chosen opens a
-  document a moment later), keys wait a moment (``SETTLE_S``) for what they started.
+  document a moment later), keys wait for what they started: at least ``SETTLE_S``, and on
+  while a message is still on its way between the widget it started at and the app (a busy
+  machine takes longer than any fixed wait), up to ``SETTLE_MAX_S``.
 
 A key no binding takes where it arrived goes Textual's way, to the focused widget, and is
 not looked up again when it bubbles back up to the app (``checked``): by then another screen
@@ -35,7 +39,9 @@ from weakref import WeakSet
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.events import Key, Paste
+from textual.message_pump import MessagePump
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 from tui.widgets.field import TextField, pass_early_key, pass_early_paste
@@ -43,7 +49,8 @@ from tui.widgets.rowlist import RowList
 
 Typed = Key | Paste
 
-SETTLE_S = 0.06  # how long keys wait after a click or a list's Enter for what it started
+SETTLE_S = 0.06  # how long keys wait at least after a click or a list's Enter ...
+SETTLE_MAX_S = 2.0  # ... and at most, while messages are still on their way
 HOLD_CHECK_S = 0.02  # how often held keys look whether the screen in front can take them
 HOLD_TRIES = 250  # ... and for how long (5 s) a prompt may stay open after its Enter before
 # they go to it after all (a prompt that refused the value and stayed open)
@@ -59,7 +66,10 @@ class KeyOrder:
         self.checked: WeakSet[Key] = WeakSet()  # keys whose bindings were looked up already
         self._timer: Timer | None = None
         self._tries = 0
-        self._settle_until = 0.0  # keys wait till then (``settle``)
+        self._settle_until = 0.0  # keys wait till then (``settle``) ...
+        self._settle_max = 0.0  # ... and on till then while ``_settle_pumps`` are busy
+        self._settle_pumps: tuple[MessagePump, ...] = ()
+        self._settle_screen: object = None
 
     async def take(self, event: Typed) -> bool:
         """Handle a key or paste as it arrives: True when done (routed or held), False to
@@ -69,10 +79,27 @@ class KeyOrder:
             return True
         return await self._route(event)
 
-    def settle(self) -> None:
-        """Keys coming in the next moment wait for what a click or a list's Enter started
-        (it acts through messages, after keys handled at once would have)."""
-        self._settle_until = time.monotonic() + SETTLE_S
+    def settle(self, source: Widget | None = None) -> None:
+        """Keys coming next wait for what a click or a list's Enter on ``source`` started (it
+        acts through messages, after keys handled at once would have): ``SETTLE_S``, and on
+        while a message waits in ``source``'s queue or its ancestors' (a row chosen, bubbling
+        up to open a document) and the screen in front is still the same."""
+        now = time.monotonic()
+        self._settle_until = now + SETTLE_S
+        self._settle_max = now + SETTLE_MAX_S
+        self._settle_screen = self.app.screen
+        self._settle_pumps = (*source.ancestors_with_self,) if source is not None else ()
+
+    def _settling(self) -> bool:
+        """Whether keys still wait for what ``settle`` was told of."""
+        now = time.monotonic()
+        if now < self._settle_until:
+            return True
+        if (now < self._settle_max and self.app.screen is self._settle_screen
+                and any(_busy(p) for p in self._settle_pumps)):
+            return True
+        self._settle_pumps = ()
+        return False
 
     def was_checked(self, event: Key) -> bool:
         """True (once) for a key whose bindings were looked up where it arrived: bubbling
@@ -93,7 +120,11 @@ class KeyOrder:
         """True while the screen in front cannot take a key yet: it is not mounted (its
         bindings would act on nothing: an Escape typed as help opened left help open), its
         field is not, or its field was submitted and it has not closed."""
-        if not self.app.screen.is_mounted or time.monotonic() < self._settle_until:
+        screen = self.app.screen
+        if not screen.is_mounted or self._settling():
+            return True
+        keys_wait = getattr(screen, "keys_wait", None)  # results still on their way
+        if keys_wait is not None and keys_wait():
             return True
         try:
             field = self._early_field()
@@ -116,10 +147,11 @@ class KeyOrder:
             return True
         if isinstance(app.focused, Input) and app.focused is not field:
             return False  # a text field keeps its keys in its own order
-        chooses = event.key == "enter" and isinstance(app.focused, RowList)
+        chooser = app.focused if event.key == "enter" and isinstance(app.focused, RowList) else (
+            None)
         if await app._check_bindings(event.key):
-            if chooses:
-                self.settle()
+            if chooser is not None:
+                self.settle(chooser)
             return True
         self.checked.add(event)
         return False
@@ -156,3 +188,8 @@ class KeyOrder:
             return
         if field is not None and field.is_mounted:
             field.submitted = False
+
+
+def _busy(pump: MessagePump) -> bool:
+    """Whether ``pump`` has a message waiting (queued, or peeked at and not yet handled)."""
+    return pump._pending_message is not None or not pump._message_queue.empty()  # noqa: SLF001

@@ -178,3 +178,57 @@ async def test_hostile_titles_and_texts_reach_the_results_neutralised(tmp_path: 
         row = search.query_one("#hits").row(0).plain
         assert "[bold]x[/]" in row  # shown literally, never parsed as markup
         assert not any(ch in row for ch in "\x1b\x07\u202e\n")
+
+
+async def test_arrows_and_enter_typed_with_the_query_wait_for_the_hits(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`ctrl+f`, a query, Enter, Down, Down, Enter in one burst (a fast typist over SSH): the
+    arrows reached an empty list (the search runs in a thread) and Enter opened the first hit,
+    or none. Keys now wait for the hits they act on: the third hit opens."""
+    import tui.screens.search as search_screen
+    from tui.screens.reader import ReaderScreen
+    from tui.screens.search import SearchScreen
+
+    real = search_screen.search_corpus
+
+    def slow(*args, **kwargs):  # a big corpus: each hit comes a while after the last
+        import time
+
+        for hit in real(*args, **kwargs):
+            time.sleep(0.15)
+            yield hit
+
+    monkeypatch.setattr(search_screen, "search_corpus", slow)
+    folder = build_project(tmp_path / "proj", extra_docs=4)
+    async with running(folder) as pilot:
+        app = pilot.app
+        await pilot.press("ctrl+f", *"comply", "enter", "down", "down", "enter")
+        assert await within(pilot, lambda: isinstance(app.screen, ReaderScreen), 5.0)
+        search = next(s for s in app.screen_stack if isinstance(s, SearchScreen))
+        assert len(search.hits) >= 3
+        assert app.screen.doc_id == search.hits[2].doc_id
+
+
+async def test_a_key_after_enter_on_a_list_waits_for_the_document_it_opens(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Enter on the library's list opens a document through messages (row chosen, then open);
+    `a` sent in the same burst must accept a quote in that document, however long those
+    messages take: keys wait while they are on their way, not for a fixed moment only (here
+    no moment at all)."""
+    from textual.events import Key
+
+    import tui.key_order as key_order
+    from tui.screens.reader import ReaderScreen
+
+    monkeypatch.setattr(key_order, "SETTLE_S", 0.0)
+    folder = build_project(tmp_path / "proj", extra_docs=2)
+    async with running(folder) as pilot:
+        app = pilot.app
+        for key in ("enter", "a"):  # one burst: both queued before either is handled
+            app.post_message(Key(key, None if key == "enter" else key))
+        assert await within(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await settle(pilot)
+        assert saved_layer(folder, app.screen.doc_id).quotes[app.screen.current_id].status == (
+            "accepted")

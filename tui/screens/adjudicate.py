@@ -295,6 +295,10 @@ class AdjudicateScreen(SaywhoScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer "Take layer N" only for the layers there are."""
+        return self.help_offers(action, parameters)
+
+    def help_offers(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether the screen has that key at all (help lists no "Take layer 3" on two)."""
         if action == "pick" and parameters and isinstance(parameters[0], int):
             return parameters[0] <= len(self.names)
         return True

@@ -48,10 +48,14 @@ def help_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
 
 
 def _offered(screen: Screen[object], binding: Binding) -> bool:
-    """Whether ``screen`` offers ``binding`` at all (its ``check_action`` does not say False:
-    "Take layer 3" on two layers is never a key, while None only greys it out)."""
+    """Whether ``screen`` has ``binding`` at all: its ``help_offers`` says so when it has one
+    ("Take layer 3" on two layers is never a key; n for search hits is, while a search is on,
+    though ``check_action`` turns it off now)."""
+    offers = getattr(screen, "help_offers", None)
+    if offers is None:
+        return True
     _, name, params = parse(binding.action)
-    return screen.check_action(name, params) is not False
+    return bool(offers(name, params))
 
 
 class HelpScreen(Dialog[None]):

@@ -87,6 +87,13 @@ class SearchScreen(SaywhoScreen):
         field = self.query_one("#search-query", TextField)
         return field if self.focused in (None, field) else None
 
+    def keys_wait(self) -> bool:
+        """Keys wait (``KeyOrder``) while the results have the focus on the last hit found so
+        far and the search still runs: Down Down Enter typed with the query reach the third
+        hit, not the first one alone on the list yet."""
+        rows = self.query_one("#hits", RowList)
+        return self.running and self.focused is rows and rows.index >= len(self.hits) - 1
+
     def on_mount(self) -> None:
         """Focus the query field; read the texts ahead while the query is typed (the search
         then reads no file)."""
