@@ -61,7 +61,7 @@ class SaywhoApp(App[None]):
         self.open_doc = open_doc
         self.live_interval = live_interval
         self.bridge = SessionBridge(session, self)
-        self.key_order = KeyOrder(self, super().on_event)
+        self.key_order = KeyOrder(self, super().on_event, lambda: self.bridge.moving > 0)
 
     async def on_event(self, event: TextualEvent) -> None:
         """Keys are routed in the order typed (``tui.key_order``); the rest as Textual does."""

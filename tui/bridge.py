@@ -76,6 +76,7 @@ class SessionBridge:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saywho-save")
         self._pending_lock = threading.Lock()
         self.pending = 0  # queued and not yet handed back to the UI
+        self.moving = 0  # of them, undos and redos: the screens move to what they touch
         self._unsaved = 0  # queued and not yet through the session (counted by the worker)
         self.settle_delay = settle_delay
         self.save_state = SaveState("idle", "no edits yet")
@@ -170,6 +171,7 @@ class SessionBridge:
         with self._pending_lock:
             self.pending += 1
             self._unsaved += 1
+            self.moving += op in ("undo", "redo")
         self._set_save("saving", what if self.pending == 1 else f"{what} ({self.pending} queued)")
         self._pool.submit(self._run, op, what, fn, edit)
 
@@ -208,6 +210,14 @@ class SessionBridge:
         self._owner.post_message(events.Callback(callback=partial(self._delivered, outcome)))
 
     def _delivered(self, outcome: Outcome) -> None:
+        try:
+            self._hand_back(outcome)
+        finally:
+            if outcome.op in ("undo", "redo"):  # the screens have moved: keys may go on
+                with self._pending_lock:
+                    self.moving = max(self.moving - 1, 0)
+
+    def _hand_back(self, outcome: Outcome) -> None:
         with self._pending_lock:
             self.pending = max(self.pending - 1, 0)
         self.last = outcome

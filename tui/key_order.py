@@ -15,6 +15,8 @@ the app's own queue, one after the other:
 * a key that comes while a prompt is still opening, or after its Enter until it has closed,
   is held, and held keys go on, in order, once the screen in front can take them;
 * a paste (bracketed) is one more event in that order: into the early field, or held;
+* after an undo or redo, keys wait until the screen has moved to what it touched (``busy``):
+  the keys typed after ``u`` act there, not on the quote the cursor was on before;
 * a screen waiting for what its keys act on (``keys_wait``: a search's first results) holds
   them until it comes;
 * after a mouse button, or Enter on a list (both act through messages: a row chosen opens a
@@ -59,9 +61,11 @@ HOLD_TRIES = 250  # ... and for how long (5 s) a prompt may stay open after its 
 class KeyOrder:
     """Route the keys that reach ``app`` in the order typed (see the module's doc)."""
 
-    def __init__(self, app: App[Any], usual_route: Callable[[Typed], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], usual_route: Callable[[Typed], Awaitable[None]],
+                 busy: Callable[[], bool] = lambda: False) -> None:
         self.app = app
         self.usual_route = usual_route  # Textual's own handling of the event
+        self.busy = busy  # keys wait while it says so (an undo on its way: see the doc)
         self.held: deque[Typed] = deque()
         self.checked: WeakSet[Key] = WeakSet()  # keys whose bindings were looked up already
         self._timer: Timer | None = None
@@ -121,7 +125,7 @@ class KeyOrder:
         bindings would act on nothing: an Escape typed as help opened left help open), its
         field is not, or its field was submitted and it has not closed."""
         screen = self.app.screen
-        if not screen.is_mounted or self._settling():
+        if not screen.is_mounted or self._settling() or self.busy():
             return True
         keys_wait = getattr(screen, "keys_wait", None)  # results still on their way
         if keys_wait is not None and keys_wait():

@@ -209,26 +209,3 @@ async def test_arrows_and_enter_typed_with_the_query_wait_for_the_hits(
         assert len(search.hits) >= 3
         assert app.screen.doc_id == search.hits[2].doc_id
 
-
-async def test_a_key_after_enter_on_a_list_waits_for_the_document_it_opens(
-    tmp_path: Path, monkeypatch
-) -> None:
-    """Enter on the library's list opens a document through messages (row chosen, then open);
-    `a` sent in the same burst must accept a quote in that document, however long those
-    messages take: keys wait while they are on their way, not for a fixed moment only (here
-    no moment at all)."""
-    from textual.events import Key
-
-    import tui.key_order as key_order
-    from tui.screens.reader import ReaderScreen
-
-    monkeypatch.setattr(key_order, "SETTLE_S", 0.0)
-    folder = build_project(tmp_path / "proj", extra_docs=2)
-    async with running(folder) as pilot:
-        app = pilot.app
-        for key in ("enter", "a"):  # one burst: both queued before either is handled
-            app.post_message(Key(key, None if key == "enter" else key))
-        assert await within(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        await settle(pilot)
-        assert saved_layer(folder, app.screen.doc_id).quotes[app.screen.current_id].status == (
-            "accepted")

@@ -1,0 +1,52 @@
+"""Keys sent in one burst (a fast typist over SSH, a paste of commands) act as they would
+typed slowly: each waits for what the keys before it started (``tui.key_order``). The keys
+are posted to the app together, so none is handled before all are queued."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilot_helpers import running, settle, within
+from seedproject import build_project, saved_layer
+
+
+async def test_a_key_after_enter_on_a_list_waits_for_the_document_it_opens(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Enter on the library's list opens a document through messages (row chosen, then open);
+    `a` sent in the same burst must accept a quote in that document, however long those
+    messages take: keys wait while they are on their way, not for a fixed moment only (here
+    no moment at all)."""
+    from textual.events import Key
+
+    import tui.key_order as key_order
+    from tui.screens.reader import ReaderScreen
+
+    monkeypatch.setattr(key_order, "SETTLE_S", 0.0)
+    folder = build_project(tmp_path / "proj", extra_docs=2)
+    async with running(folder) as pilot:
+        app = pilot.app
+        for key in ("enter", "a"):  # one burst: both queued before either is handled
+            app.post_message(Key(key, None if key == "enter" else key))
+        assert await within(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await settle(pilot)
+        assert saved_layer(folder, app.screen.doc_id).quotes[app.screen.current_id].status == (
+            "accepted")
+
+
+async def test_keys_after_an_undo_act_where_the_undo_took_the_cursor(folder: Path) -> None:
+    """`a n u x` in one burst: the undo takes the cursor back to quote 1 once it is saved
+    (in a thread); x must reject quote 1 there, as it would typed slowly, not quote 2."""
+    from textual.events import Key
+
+    async with running(folder) as pilot:
+        app = pilot.app
+        assert app.screen.current_id == "q1"
+        for key in "anux":  # one burst: all queued before any is handled
+            app.post_message(Key(key, key))
+        assert await within(pilot, lambda: saved_layer(folder).quotes["q1"].status == (
+            "rejected"), 5.0)
+        await settle(pilot)
+        quotes = saved_layer(folder).quotes
+        assert quotes["q2"].status == "suggested"
+        assert app.screen.current_id == "q1"
