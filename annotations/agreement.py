@@ -536,17 +536,22 @@ class _Units:
         _pool(self.words, other.words)
 
     def to_dict(self) -> dict[str, Any]:
-        """Alpha and the number of units per field."""
+        """Alpha per field, with the units it is computed over (``units``: coded by at least
+        two layers, the only ones alpha counts) and those it leaves out (``single_coded``: a
+        quote one layer alone has, the words of a document one layer alone annotated)."""
         out = {}
         for what in CLUSTER_FIELDS:
             counts = self.units.get(what, {})
-            alpha = pooled_alpha(counts)
-            out[what] = {"units": sum(counts.values()),
-                         "alpha": None if alpha is None else round(alpha, 4)}
-        alpha = weighted_nominal_alpha(self.words)
-        out["words"] = {"units": sum(self.words.values()),
-                        "alpha": None if alpha is None else round(alpha, 4)}
+            out[what] = _alpha_entry(counts, pooled_alpha(counts))
+        out["words"] = _alpha_entry(self.words, weighted_nominal_alpha(self.words))
         return out
+
+
+def _alpha_entry(counts: Units, alpha: float | None) -> dict[str, Any]:
+    """An alpha with how many units it is computed over and how many it leaves out."""
+    paired = sum(n for key, n in counts.items() if len(key) - key.count(None) >= 2)
+    return {"units": paired, "single_coded": sum(counts.values()) - paired,
+            "alpha": None if alpha is None else round(alpha, 4)}
 
 
 def _pool(total: Units, more: Units) -> None:
@@ -564,16 +569,28 @@ class AgreementReport:
     per_document: dict[str, dict[str, Any]]
     overall: dict[str, Any]
     docs: int = -1
-    """Documents compared (-1: as many as ``per_document`` holds)."""
+    """Documents read (-1: as many as ``per_document`` holds)."""
+    compared: int = -1
+    """Of them, those with two of the layers or more: the ones agreement is measured on (-1:
+    as ``per_document`` says)."""
 
     @property
     def documents(self) -> int:
-        """How many documents were compared."""
+        """How many documents were read."""
         return len(self.per_document) if self.docs < 0 else self.docs
 
+    @property
+    def documents_compared(self) -> int:
+        """How many documents had two of the layers or more."""
+        if self.compared >= 0:
+            return self.compared
+        return sum(len(d["layers"]) >= 2 for d in self.per_document.values())
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``layers``, ``docs``, ``overall``, ``per_document``."""
+        """A JSON-ready dict: ``layers``, ``docs`` (read), ``compared`` (with two of the
+        layers or more), ``overall``, ``per_document``."""
         return {"layers": self.layers, "docs": self.documents,
+                "compared": self.documents_compared,
                 "overall": self.overall, "per_document": self.per_document}
 
 
@@ -606,6 +623,7 @@ class AgreementPass:
         self.pairs = {p: PairCounts() for p in self.pair_names}
         self.units = _Units(self.names)
         self.count = 0
+        self.compared = 0  # documents with two of the layers or more
 
     def add(self, text: str, doc_layers: Mapping[str, Layer]) -> dict[str, Any]:
         """Pool one document in; its own figures (a ``per_document`` entry)."""
@@ -625,6 +643,7 @@ class AgreementPass:
         units.add(_clusters(present, overlaps), present, len(starts))
         self.units.extend(units)
         self.count += 1
+        self.compared += len(present) >= 2
         return {"layers": sorted(present), "pairs": pairs, "alpha": units.to_dict()}
 
     def merge(self, other: AgreementPass) -> None:
@@ -633,6 +652,7 @@ class AgreementPass:
             self.pairs[key].add(counts)
         self.units.extend(other.units)
         self.count += other.count
+        self.compared += other.compared
 
     def overall(self) -> dict[str, Any]:
         """The figures pooled over every document added."""
@@ -668,7 +688,7 @@ def agreement(
             kept[doc_id] = entry
         else:
             per_document(doc_id, entry)
-    return AgreementReport(names, kept, counts.overall(), counts.count)
+    return AgreementReport(names, kept, counts.overall(), counts.count, counts.compared)
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -678,8 +698,10 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 def summary_lines(report: AgreementReport) -> list[str]:
     """A short plain-text summary of the overall figures, one line per pair and per alpha."""
     overall = report.overall
-    lines = [f"agreement between {', '.join(report.layers)} over "
-             f"{report.documents} documents"]
+    compared, rest = report.documents_compared, report.documents - report.documents_compared
+    lines = [f"agreement between {', '.join(report.layers)} over {compared} "
+             f"document{'s' * (compared != 1)} (in two of these layers or more"
+             + (f"; {rest} other{'s' * (rest != 1)} left out" if rest else "") + ")"]
     for p in overall["pairs"]:
         lines.append(
             f"{p['a']} vs {p['b']} ({p['docs']} docs, {p['quotes_a']}/{p['quotes_b']} quotes): "
@@ -689,7 +711,9 @@ def summary_lines(report: AgreementReport) -> list[str]:
         )
     for what, a in overall["alpha"].items():
         lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} "
-                     f"{ALPHA_UNITS[what]})")
+                     f"{ALPHA_UNITS[what]}"
+                     + (f"; {a['single_coded']} in one layer only, left out" if a.get(
+                         "single_coded") else "") + ")")
     return lines
 
 

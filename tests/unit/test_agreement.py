@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import replace
 
@@ -11,7 +10,13 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotations.agreement import agreement, cohen_kappa, krippendorff_alpha, nominal_alpha
+from annotations.agreement import (
+    agreement,
+    cohen_kappa,
+    krippendorff_alpha,
+    nominal_alpha,
+    summary_lines,
+)
 from annotations.formats.interchange import layer_from_interchange
 from annotations.model import Layer
 
@@ -113,7 +118,8 @@ def test_alpha_equals_the_krippendorff_package_with_missing_values() -> None:
     }
     report = agreement({"d": (TEXT, layers)}).to_dict()
     assert report["layers"] == ["ann1", "ann2", "ann3"]
-    # units: the 10 quotes, then ann2's extra quote (no match) -> 11 units
+    # units: the 10 quotes, then ann2's extra quote (no match): 11 columns, of which alpha
+    # counts the 10 two layers code or more (the report says so: n is what alpha is over)
     nan = np.nan
     code = {"support": 0, "oppose": 1, "neutral": 2}
 
@@ -124,7 +130,7 @@ def test_alpha_equals_the_krippendorff_package_with_missing_values() -> None:
     stance = np.array([row(A, (), None), row(B, (9,), "neutral"), row(c_stances, (4,), None)])
     expected = krippendorff.alpha(reliability_data=stance, level_of_measurement="nominal")
     got = report["overall"]["alpha"]["stance"]
-    assert got["units"] == 11
+    assert (got["units"], got["single_coded"]) == (10, 1)
     assert got["alpha"] == pytest.approx(expected, abs=1e-4)
     # words: one unit per word of the text, 1 inside one of the layer's quotes, else 0
     expected_w = krippendorff.alpha(reliability_data=word_matrix(layers),
@@ -159,7 +165,8 @@ def test_overlap_and_speaker_agreement() -> None:
     assert pair["overlap50"]["F1"] == round(100 * 2 * 9 / 19, 1)
     assert pair["speaker"] == {"n": 9, "agree": 8, "pct": round(100 * 8 / 9, 1)}
     assert pair["stance_kappa"]["kappa"] is None  # one label only: undefined
-    assert math.isclose(report["overall"]["alpha"]["type"]["units"], 10)
+    type_alpha = report["overall"]["alpha"]["type"]  # quote 3 is in one layer only
+    assert (type_alpha["units"], type_alpha["single_coded"]) == (9, 1)
 
 
 def test_a_layer_absent_from_a_document_is_missing_there() -> None:
@@ -172,6 +179,16 @@ def test_a_layer_absent_from_a_document_is_missing_there() -> None:
     assert pair["docs"] == 1 and pair["quotes_a"] == 10
     assert report["per_document"]["d2"]["pairs"] == []
     assert report["per_document"]["d2"]["alpha"]["words"]["alpha"] is None
+    # the n reported is what alpha is over: d1's words and quotes, not d2's one-layer ones
+    assert (report["docs"], report["compared"]) == (2, 1)
+    words, stance = (report["overall"]["alpha"][k] for k in ("words", "stance"))
+    assert (words["units"], words["single_coded"]) == (len(WORDS), len(WORDS))
+    assert (stance["units"], stance["single_coded"]) == (10, 10)
+    lines = summary_lines(agreement(docs, ["one", "two"]))
+    assert lines[0] == ("agreement between one, two over 1 document (in two of these layers or "
+                        "more; 1 other left out)")
+    assert lines[-1].endswith(f"({len(WORDS)} words, on whether each lies inside a quote; "
+                              f"{len(WORDS)} in one layer only, left out)")
 
 
 def test_rejected_quotes_are_left_out_by_default() -> None:

@@ -142,7 +142,7 @@ def test_status_and_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["progress", "--project", proj]) == 0
     out = capsys.readouterr().out
     assert "progress: 4 of 4 documents assigned" in out
-    assert "agreement between ana, ben over 1 documents" in out
+    assert "agreement between ana, ben over 1 document (in two of these layers or more" in out
 
 
 def test_nothing_from_a_file_reaches_the_terminal_raw(

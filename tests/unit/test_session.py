@@ -280,7 +280,7 @@ def test_an_edit_raced_by_a_teammate_on_the_same_layer_is_made_again_on_their_wo
                     if not locked:  # an older saywho: no lock around its read and write
                         ben_store = ben.project._history._layers  # noqa: SLF001
                         ben_store.exclusive = lambda doc_id: contextlib.nullcontext()
-                        ben_store._locked = lambda folder: contextlib.nullcontext()
+                        ben_store.locked = lambda folder: contextlib.nullcontext()
                     ben.apply(SetStance("d0", quote_id, "oppose", layer="ana"))
 
             def get_then_race(  # type: ignore[no-untyped-def]

@@ -349,8 +349,12 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
     out = pair.to_dict(a, b)
     out["stance_kappa"] = {"n": len(stance), "kappa": kappa(stance)}
     out["type_kappa"] = {"n": len(types), "kappa": kappa(types)}
-    alphas = {what: {"units": len(cols), "alpha": alpha(cols)} for what, cols in columns.items()}
-    alphas["words"] = {"units": len(words), "alpha": alpha(words)}
+    def entry(cols: list[list[Any]]) -> dict[str, Any]:
+        paired = sum(len(col) - col.count(None) >= 2 for col in cols)  # what alpha is over
+        return {"units": paired, "single_coded": len(cols) - paired, "alpha": alpha(cols)}
+
+    alphas = {what: entry(cols) for what, cols in columns.items()}
+    alphas["words"] = entry(words)
     return {"pairs": [out], "alpha": alphas}
 
 

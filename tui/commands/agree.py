@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 if spool is not None and part.members:
                     spool.write(b"," + part.members if wrote else part.members)
                     wrote = True
-        report = AgreementReport(names, {}, counts.overall(), counts.count)
+        report = AgreementReport(names, {}, counts.overall(), counts.count, counts.compared)
         if any(n not in seen for n in names):  # which layers there are, for the message
             seen = _every_layer(session, doc_ids, names)
         _layers(args.layers, seen)  # a layer asked for that no document has: nothing printed
@@ -209,7 +209,7 @@ def _print_json(report: AgreementReport, spool: IO[bytes], out: IO[str]) -> None
     """One JSON object, as ``report.to_dict()`` would print, with the per-document members
     copied from ``spool`` a chunk at a time."""
     head = orjson.dumps({"layers": report.layers, "docs": report.documents,
-                         "overall": report.overall})
+                         "compared": report.documents_compared, "overall": report.overall})
     out.write(safe_json(head[:-1].decode()) + ',"per_document":{')
     spool.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
