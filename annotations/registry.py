@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from annotations.evaluate import PRONOUNS
 from annotations.model import Layer, Speaker
 
 TITLES = frozenset(
@@ -134,7 +135,8 @@ def speaker_candidates(
     """The speakers a picker offers for ``layer``: the document's own, then the corpus's.
 
     ``corpus``: a registry (``build_registry``; worth caching) or the layers to build one from.
-    A corpus speaker is left out when a speaker of this document (or ``exclude``, the speaker being
+    A corpus speaker named by a pronoun alone is left out, and so is one when a speaker of
+    this document (or ``exclude``, the speaker being
     merged away) has the same ``registry_key``: "Mayor Jim Kenney" elsewhere is the
     "Jim Kenney" already here. ``exclude`` (a speaker id of ``layer``) is never offered.
     """
@@ -154,8 +156,8 @@ def speaker_candidates(
     if exclude and exclude in layer.speakers:
         seen.add(speaker_key(layer.speakers[exclude].name))
     for key, entry in registry.items():
-        if key in seen:
-            continue
+        if key in seen or entry.name.casefold() in PRONOUNS:
+            continue  # a "he" of another article is nobody here
         seen.add(key)
         found.append(SpeakerCandidate(
             entry.speaker_id, entry.name, tuple(sorted(entry.aliases - {entry.name})),
@@ -166,21 +168,35 @@ def speaker_candidates(
 
 MIN_SCORE = 45.0
 """Below this (rapidfuzz WRatio plus bonuses, 0-135) a candidate does not match a query."""
+CONFIDENT = 75.0
+"""From this score a candidate is the name typed (a word of it starts with the query, or
+close spelling); below it a picker offers the typed name as a new speaker first."""
 
 
 def rank_speakers(
     candidates: Sequence[SpeakerCandidate], query: str, limit: int = 50
 ) -> list[SpeakerCandidate]:
-    """Candidates best matching ``query``, fuzzily over names and aliases.
+    """Candidates best matching ``query``, fuzzily over names and aliases (``scored_speakers``
+    without the scores)."""
+    return [c for c, _ in scored_speakers(candidates, query, limit)]
 
-    An empty query lists the document's speakers first, most quoted first, then by name. A
-    typed query scores each name or alias (rapidfuzz ``WRatio``), +5 for a speaker of this
-    document, +30 when a word of the name starts with the query, keeps each candidate's best
-    score and drops those under ``MIN_SCORE``.
+
+def scored_speakers(
+    candidates: Sequence[SpeakerCandidate], query: str, limit: int = 50
+) -> list[tuple[SpeakerCandidate, float]]:
+    """Candidates best matching ``query``, fuzzily over names and aliases, with their scores.
+
+    An empty query lists the document's speakers first, most quoted first, then by name (score
+    0). A typed query scores each name or alias (rapidfuzz ``WRatio``), +5 for a speaker of
+    this document, +30 when a word of the name starts with the query, keeps each candidate's
+    best score and drops those under ``MIN_SCORE``. A score of ``CONFIDENT`` or more is a
+    name the query means; below it the typed name is more likely a new speaker ("Bruce
+    Hayne" scores 60 against "He" by the letters they share).
     """
     query = query.strip()
     if not query:
-        return sorted(candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]
+        return [(c, 0.0) for c in sorted(
+            candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]]
     from rapidfuzz import fuzz, process  # imported on first typed query: keeps startup lean
 
     keys: list[str] = []
@@ -198,4 +214,4 @@ def rank_speakers(
             bonus += 30
         best[i] = max(best.get(i, 0.0), score + bonus)
     ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
-    return [candidates[i] for i in ordered if best[i] >= MIN_SCORE][:limit]
+    return [(candidates[i], best[i]) for i in ordered if best[i] >= MIN_SCORE][:limit]

@@ -332,3 +332,28 @@ async def test_join_the_next_quote_then_split_it_again(folder, run_app):
     split = saved_layer(folder)
     assert sorted((q.start, q.end) for q in split.quotes.values()) == sorted(
         (q.start, q.end) for q in before.quotes.values())
+
+
+async def test_a_new_name_like_nobody_s_is_made_not_a_look_alike_of_another_article(
+    tmp_path, run_app
+):
+    """Another article has an unresolved "He" and a "Bruce Smith": typing "Bruce Hayne" and
+    Enter made the quote He's (the new-speaker row was last, off screen). The typed name is
+    offered first when nothing matches with confidence; "Bruce Sm" still picks Bruce Smith."""
+    from seedproject import build_project, open_project
+
+    from annotations.model import Layer, Speaker
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with open_project(folder) as project:
+        others = {"s8": Speaker("s8", "He"), "s9": Speaker("s9", "Bruce Smith")}
+        project.put_layer("extra-1", Layer("suggestions", {}, others), replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists "ice" first
+        await pilot.press("s", *"Bruce Hayne", "enter")
+        await settle(pilot)
+        await pilot.press("n", "s", *"Bruce Sm", "enter")
+        await settle(pilot)
+    layer = saved_layer(folder)
+    assert layer.speaker_name(layer.quotes["q1"]) == "Bruce Hayne"
+    assert layer.speaker_name(layer.quotes["q2"]) == "Bruce Smith"

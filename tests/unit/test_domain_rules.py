@@ -277,3 +277,23 @@ def test_article_layers_feed_the_registry_and_stats_alike() -> None:
     registry = build_registry([("d0", layer)])
     assert registry["jane roe"].speaker_id == "s1"
     assert registry["jane roe"].quotes == 1
+
+
+def test_a_name_nobody_has_is_not_a_confident_match_and_pronouns_are_nobody_elsewhere() -> None:
+    """"Bruce Hayne" shares letters with "He" (WRatio 60): the picker put "He · other
+    articles" first and Enter made it the speaker. It is no confident match (the picker offers
+    the typed name first then), and a pronoun-named speaker of another article is not
+    offered at all."""
+    from annotations.registry import CONFIDENT, scored_speakers, speaker_candidates
+
+    here = Layer("ann", {}, {"s1": Speaker("s1", "Jim Kenney")})
+    elsewhere = Layer("ann", {}, {"s1": Speaker("s1", "He"), "s2": Speaker("s2", "we"),
+                                  "s3": Speaker("s3", "Bruce Smith")})
+    cands = speaker_candidates(here, [elsewhere])
+    assert {c.name for c in cands} == {"Jim Kenney", "Bruce Smith"}
+    scored = scored_speakers(cands, "Bruce Hayne")
+    assert not scored or scored[0][1] < CONFIDENT
+    assert scored_speakers(cands, "Bruce")[0][0].name == "Bruce Smith"
+    assert scored_speakers(cands, "Bruce")[0][1] >= CONFIDENT
+    assert scored_speakers(cands, "kenny")[0][1] >= CONFIDENT  # a typo of a name here
+    assert scored_speakers(cands, "Bruce Smth")[0][1] >= CONFIDENT

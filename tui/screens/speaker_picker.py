@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from annotations.display import visible
-from annotations.registry import SpeakerCandidate, rank_speakers
+from annotations.registry import CONFIDENT, SpeakerCandidate, scored_speakers
 from tui.screens.picker import TypeaheadPicker
 
 
@@ -24,7 +24,8 @@ class Pick:
 
 
 class SpeakerPicker(TypeaheadPicker[Pick | None]):
-    """Type to filter; ↑/↓ to move; Enter picks; the last row creates a new speaker."""
+    """Type to filter; ↑/↓ to move; Enter picks; "+ new speaker" makes one of the name typed
+    (the first row when nothing offered is a confident match, else the last)."""
 
     PLACEHOLDER = "type a name…"
 
@@ -33,15 +34,19 @@ class SpeakerPicker(TypeaheadPicker[Pick | None]):
         self.candidates = candidates
         self.allow_new = allow_new
         self.shown: list[SpeakerCandidate] = []
+        self.new_first = False  # "+ new speaker" is the first row (no confident match)
 
     def hint(self) -> str:
         """Keys, and the new-speaker row when there is one."""
         return "Enter: pick · ↑↓: move · Esc: cancel" + (
-            " · last row: new speaker" if self.allow_new else "")
+            " · “+ new speaker”: the name typed" if self.allow_new else "")
 
     def rows(self) -> list[Text]:
-        """The candidates ranked for the query, then "+ new speaker"."""
-        self.shown = rank_speakers(self.candidates, self.query_text)
+        """The candidates ranked for the query, and "+ new speaker": first when no candidate
+        is a confident match (Enter then makes the name typed, not a look-alike), else
+        last."""
+        scored = scored_speakers(self.candidates, self.query_text)
+        self.shown = [c for c, _ in scored]
         rows = []
         for cand in self.shown:
             row = Text(no_wrap=True)
@@ -50,16 +55,26 @@ class SpeakerPicker(TypeaheadPicker[Pick | None]):
                 row.append(visible(" (" + ", ".join(cand.aliases) + ")"), "italic")
             row.append(f"  {cand.quotes}q" if cand.in_document else "  · other articles", "dim")
             rows.append(row)
-        name = " ".join(self.query_text.split())
-        if self.allow_new and name:
-            rows.append(Text(f"+ new speaker “{visible(name)}”", "bold"))
+        name = self._new_name()
+        self.new_first = bool(name) and not (scored and scored[0][1] >= CONFIDENT)
+        if name:
+            new = Text(f"+ new speaker “{visible(name)}”", "bold")
+            rows.insert(0 if self.new_first else len(rows), new)
         return rows
+
+    def _new_name(self) -> str:
+        """The name typed, when a new speaker may be made of it."""
+        return " ".join(self.query_text.split()) if self.allow_new else ""
 
     def choose(self, index: int) -> None:
         """A candidate, or the new name."""
+        if self.new_first:
+            index -= 1
+            if index < 0:
+                self.dismiss(Pick(None, self._new_name()))
+                return
         if index < len(self.shown):
             self.dismiss(Pick(self.shown[index]))
             return
-        name = " ".join(self.query_text.split())
-        if self.allow_new and name:
+        if name := self._new_name():
             self.dismiss(Pick(None, name))
