@@ -108,6 +108,7 @@ class QuoteFeed:
         self._done: dict[str, bool] = {}  # the annotator's done status of documents opened
         self.last: Learned | None = None
         self.refit_seconds: float | None = None  # the last refit's read and fit, in the worker
+        self._said_status: tuple[bool, str] | None = None  # the model's verdict as last said
         self.updated: Signal[Learned] = Signal(owner, "quotes-learned")
 
     # ------------------------------------------------------------------ state
@@ -275,9 +276,14 @@ class QuoteFeed:
                 # status bar keeps saying what the last edit did (a gate that keeps the
                 # model off is still said there)
                 model = result.refit.model if result.refit is not None else None
-                quiet = (not result.error and result.report.changed == 0 and model is not None
-                         and (model.trusted or model.edits))
-                self._announce(result.line, result.error, quiet)
+                nothing_new = not result.error and result.report.changed == 0
+                quiet = nothing_new and model is not None and (model.trusted or model.edits)
+                status = None if model is None else (model.status.trusted, model.status.reason)
+                # the same verdict again, nothing changed (each edit in a done document
+                # refits): not said again over the status bar's word on the edit just saved
+                if not (nothing_new and status is not None and status == self._said_status):
+                    self._announce(result.line, result.error, quiet)
+                self._said_status = status
             self.updated.publish(result)
         if self._wanted is not None or self._opened:
             self._start()

@@ -98,6 +98,14 @@ async def test_gate_keeps_a_model_that_does_not_help_off(tmp_path: Path) -> None
             status = _status(app)
             assert "quote suggestions: rules only: " in status, status
             assert session.layer("a6") == before  # nothing re-suggested
+            # an edit in the done document refits to the same verdict: the status bar keeps
+            # the edit's own word (the verdict said again wrote over it a moment later)
+            await pilot.press("p", "a")
+            await settle(pilot)
+            await _learned(app)
+            await pilot.pause()
+            status = _status(app)
+            assert "saved: accepted quote" in status and "rules only" not in status, status
             assert session.learning.detector() is None
             await pilot.press("W")  # the model's status, said in full
             await pilot.pause()
