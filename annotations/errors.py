@@ -28,6 +28,22 @@ class InputError(SaywhoError):
     title = "Bad input"
 
 
+class StepConflict(InputError):
+    """An undo or redo that would write over a later change to the same field (a teammate's
+    edit, an import, a label rename): it is skipped and the later change kept. Carries what a
+    screen needs to say it in words (``annotations.history_view.conflict_message``): the
+    step (``op``, ``doc_id``, ``layer``, the ``change`` it would have made), the ``record`` it
+    collided on ("quote q49") and who else has written that layer (``others``)."""
+
+    title = "Not undone"
+
+    def __init__(self, message: str, *, op: str, doc_id: str, layer: str, change: object,
+                 record: str, others: tuple[str, ...] = ()) -> None:
+        super().__init__(message, title="Not undone" if op == "undo" else "Not redone")
+        self.op, self.doc_id, self.layer, self.change = op, doc_id, layer, change
+        self.record, self.others = record, others
+
+
 class NothingToChange(InputError):
     """An edit that would leave the layer as it is (accepting an accepted quote): refused
     before anything is written, so the journal and undo hold only real changes."""

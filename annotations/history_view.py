@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from annotations.change import LayerChange
 from annotations.display import excerpt
-from annotations.errors import SaywhoError
+from annotations.errors import SaywhoError, StepConflict
 from annotations.model import Layer, Quote, Speaker
 from annotations.store.journal import Journal, journal_path
 from annotations.store.journal_index import is_edit
@@ -292,6 +292,28 @@ def _join_or_split(change: LayerChange, names: _Names, undone: bool) -> str | No
             return f"{others} apart from {names.quote(after)} again"
         return f"split {names.quote(after)} into {len(new) + 1} quotes"
     return None
+
+
+def conflict_message(conflict: StepConflict, layer: Layer | None) -> str:
+    """A skipped undo or redo in words: what it would have done, which quote (by number in
+    ``layer``, the layer as it is now) someone changed since, and who may have (``others``:
+    the other annotators who write the layer; none: an import or a label rename)."""
+    change = conflict.change
+    assert isinstance(change, LayerChange)
+    step = describe_change(change, layer, undone=conflict.op == "undo")
+    kind, _, record_id = conflict.record.partition(" ")
+    names = _Names(layer, change)
+    what = conflict.record
+    if kind == "quote":
+        record = change.quotes_after.get(record_id) or change.quotes_before.get(record_id)
+        what = names.quote(record) if record is not None else "a quote"
+    elif kind == "speaker":
+        what = names.speaker(record_id)
+    also = " and ".join(conflict.others)
+    who = (f"{also} also edit{'s' * (len(conflict.others) == 1)} this layer" if also else
+           "an import or a label renamed")
+    return (f"{conflict.op} skipped ({step}): {what} was changed since by another edit "
+            f"({who}); that change is kept")
 
 
 def step_message(op: str, change: LayerChange, layer: Layer | None) -> str:

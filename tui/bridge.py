@@ -40,7 +40,13 @@ from textual.dom import DOMNode
 from textual.signal import Signal
 
 from annotations.display import count
-from annotations.errors import InputError, NothingToChange, SaveError, SaywhoError
+from annotations.errors import (
+    InputError,
+    NothingToChange,
+    SaveError,
+    SaywhoError,
+    StepConflict,
+)
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
 from annotations.live import LiveEvent, ProjectWatcher
 from annotations.model import Layer, StanceScheme
@@ -229,7 +235,7 @@ class SessionBridge:
         elif isinstance(outcome.error, InputError):
             # refused before anything was written (a taken key, an edit that no longer fits):
             # say why once; the status bar keeps saying what is on disk
-            say(self._owner, outcome.error.message, title=outcome.error.title,
+            say(self._owner, self._refusal(outcome.error), title=outcome.error.title,
                 severity="warning")
             if not self.pending:
                 self._set_save(self._settled.state, self._settled.message)
@@ -265,6 +271,19 @@ class SessionBridge:
                 self._registry = None
         self.quotes.outcome(outcome)
         self.outcomes.publish(outcome)
+
+    def _refusal(self, error: InputError) -> str:
+        """A refused change in the researcher's words: a skipped undo names quotes by number
+        and says who else edits the layer (``history_view.conflict_message``)."""
+        if not isinstance(error, StepConflict):
+            return error.message
+        from annotations.history_view import conflict_message  # off the startup path
+
+        try:
+            layer = self.session.layer(error.doc_id, error.layer)
+        except SaywhoError:
+            layer = None
+        return conflict_message(error, layer)
 
     def _in_words(self, outcome: Outcome) -> str:
         """A saved edit, undo or redo as the researcher reads it: quotes by number, speakers

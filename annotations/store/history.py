@@ -33,7 +33,13 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from annotations.change import EditContext, LayerChange
-from annotations.errors import ChangedOnDiskError, InputError, NothingToChange, SaywhoError
+from annotations.errors import (
+    ChangedOnDiskError,
+    InputError,
+    NothingToChange,
+    SaywhoError,
+    StepConflict,
+)
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
 from annotations.store.documents import DocumentList
@@ -440,9 +446,12 @@ class History:
                 )
             )
             source.pop(at)
-            raise InputError(
+            applied = self._layers.applied(doc_id, layer_name) or {}
+            raise StepConflict(
                 f"cannot {op} {what!r}: {conflict} was changed since by another "
-                f"edit in layer {layer_name!r}; that change is kept and this {op} is skipped"
+                f"edit in layer {layer_name!r}; that change is kept and this {op} is skipped",
+                op=op, doc_id=doc_id, layer=layer_name, change=change, record=str(conflict),
+                others=tuple(sorted(set(applied) - {self._annotator})),
             ) from None
         entry, _ = self._commit(
             doc_id, layer_name, layer, change, op, f"{op} {what}", ref=original["id"]

@@ -129,3 +129,28 @@ def test_rows_show_titles_and_layers_neutralised() -> None:
     row = history_row(item, datetime(2026, 3, 5, 12, 0, tzinfo=UTC)).plain
     assert "\x1b" not in row and "\x07" not in row and "\u202e" not in row
     assert row.split()[:3] == ["2", "min", "ago"] and "· layer ben" in row
+
+
+async def test_an_undo_a_teammate_s_later_edit_blocks_is_said_in_words(folder, run_app) -> None:
+    """tester sets quote 1's stance; bob then sets it in tester's layer (another process);
+    tester's undo is skipped, and the message names quote 1 and bob, not "q1" under the
+    title "Bad input"."""
+    from pilot_helpers import notices
+
+    from annotations.edits import SetStance
+    from annotations.session import Session
+
+    async with run_app(folder) as pilot:
+        await pilot.press("1")  # q1: support
+        await settle(pilot)
+        with Session.open(folder, "bob", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as bob:
+            bob.apply(SetStance(DOC_ID, "q1", "oppose", layer="tester"))
+        await pilot.press("u")
+        await settle(pilot)
+        said = [n for n in pilot.app._notifications if "undo skipped" in n.message]
+        assert said, notices(pilot.app)
+        assert said[-1].title == "Not undone"
+        assert "quote 1 was changed since by another edit (bob also edits this layer)" in (
+            said[-1].message)
+        assert INTERNAL_ID.search(said[-1].message) is None
+    assert saved_layer(folder).quotes["q1"].stance == "oppose"  # bob's, kept

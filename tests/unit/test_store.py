@@ -11,7 +11,8 @@ import orjson
 import pytest
 
 from annotations.edits import AcceptQuote, NewQuote, SetStance
-from annotations.errors import InputError
+from annotations.errors import InputError, StepConflict
+from annotations.history_view import conflict_message, quote_number
 from annotations.model import Document, Layer
 from annotations.session import Session
 from annotations.store import Project
@@ -260,9 +261,17 @@ def test_undo_refuses_to_overwrite_a_later_change_to_the_same_field(tmp_path: Pa
     with Project.open(folder, "bob") as bob:
         bob.apply(SetStance("d0", quote_id="q1", stance="oppose", layer="team"))
     with Project.open(folder, "ann") as ann:
-        with pytest.raises(InputError, match="changed since"):
+        with pytest.raises(StepConflict, match="changed since") as refused:
             ann.undo()
         assert ann.layer("d0", "team").quotes["q1"].stance == "oppose"
+        # said in words: the quote by its number, what the undo would have restored, and who
+        # else edits the layer; no internal id, and not called the user's bad input
+        layer = ann.layer("d0", "team")
+        number = quote_number(layer, layer.quotes["q1"])
+        assert conflict_message(refused.value, layer) == (
+            f"undo skipped (stance of quote {number} back to none): quote {number} was changed "
+            "since by another edit (bob also edits this layer); that change is kept")
+        assert refused.value.title == "Not undone"
         ann.undo()  # the conflicting step is skipped; the one before it still undoes
         assert ann.layer("d0", "team").quotes["q2"].stance is None
         ann.redo()
