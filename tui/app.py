@@ -26,7 +26,7 @@ from annotations.session import Session
 from annotations.store.collector import freeze_held_once
 from tui.actions import ANALYSIS, GLOBAL, bindings
 from tui.bridge import SessionBridge
-from tui.key_order import KeyOrder
+from tui.key_order import KeyOrder, escape_then_key
 from tui.messages import OpenDocument
 from tui.plain import say
 
@@ -70,6 +70,11 @@ class SaywhoApp(App[None]):
             self.key_order.settle(self._widget_at(event.screen_x, event.screen_y))
         if isinstance(event, Key) and not self.app_focus:
             self.app_focus = True  # as Textual's own route does: a key means the app has it
+        if isinstance(event, Key) and not event.is_forwarded and (
+                parts := escape_then_key(event)) is not None:
+            for part in parts:  # Escape and the key typed with it, in order
+                await self.on_event(part)
+            return
         if (isinstance(event, (Key, Paste)) and not event.is_forwarded
                 and not (isinstance(event, Key) and event.key == "escape"
                          and self.screen.maximized is not None)  # Textual's: minimize

@@ -24,6 +24,9 @@ the app's own queue, one after the other:
   while a message is still on its way between the widget it started at and the app (a busy
   machine takes longer than any fixed wait), up to ``SETTLE_MAX_S``.
 
+An Alt+character is Escape and that character typed together (``escape_then_key``): Escape
+then n sent in one packet over SSH reaches the app as Alt+n, and both keys were lost.
+
 A key no binding takes where it arrived goes Textual's way, to the focused widget, and is
 not looked up again when it bubbles back up to the app (``checked``): by then another screen
 may be in front (``?`` then ``a`` in one burst accepted a quote once help had closed).
@@ -41,6 +44,7 @@ from weakref import WeakSet
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.events import Key, Paste
+from textual.keys import _character_to_key
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 from textual.widget import Widget
@@ -197,3 +201,14 @@ class KeyOrder:
 def _busy(pump: MessagePump) -> bool:
     """Whether ``pump`` has a message waiting (queued, or peeked at and not yet handled)."""
     return pump._pending_message is not None or not pump._message_queue.empty()  # noqa: SLF001
+
+
+def escape_then_key(event: Key) -> tuple[Key, Key] | None:
+    """Escape and the key after it, for an Alt+key that is the two typed in one go: a
+    terminal sends Alt+n as ESC n, and so does Escape then n reaching the app in one packet
+    (over SSH, or typed fast), which Textual reads as Alt+n. saywho binds no Alt+character, so
+    such a key is the two (None: any other key)."""
+    char = event.character
+    if not event.key.startswith("alt+") or not char or len(char) != 1 or not char.isprintable():
+        return None
+    return Key("escape", "\x1b"), Key(_character_to_key(char), char)

@@ -30,10 +30,18 @@ def test_accept_and_stance_in_tmux(tmp_path: Path) -> None:
         tmux.wait_for("saved: accepted quote 1")
         tmux.send("2")
         tmux.wait_for("saved: stance of quote 1 → oppose")
+        # Escape and x in one packet (SSH): the terminal's parser reads Alt+x; both keys were
+        # lost. Escape clears the search, x rejects the quote the search went to
+        tmux.send_at_once("/", "criminal", "Enter")
+        tmux.wait_for("search 'criminal' 1/6")
+        tmux.send_at_once("Escape", "x")
+        tmux.wait_for("saved: rejected quote 4")
+        assert "search 'criminal'" not in tmux.screen()
         tmux.quit()
     quote = saved(folder).quotes["q1"]
     assert quote.status == "accepted"
     assert quote.stance == "oppose"
+    assert saved(folder).quotes["q4"].status == "rejected"
 
 
 def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> None:

@@ -50,3 +50,20 @@ async def test_keys_after_an_undo_act_where_the_undo_took_the_cursor(folder: Pat
         quotes = saved_layer(folder).quotes
         assert quotes["q2"].status == "suggested"
         assert app.screen.current_id == "q1"
+
+
+async def test_escape_and_a_key_in_one_packet_are_both_acted_on(folder: Path) -> None:
+    """Over SSH, Escape and the next key often arrive together, and the terminal parser reads
+    them as Alt+key: Escape (clear the search) and n (next quote) were both lost."""
+    from textual.events import Key
+
+    async with running(folder) as pilot:
+        reader = pilot.app.screen
+        await pilot.press("slash", *"criminal", "enter")
+        await pilot.pause()
+        assert reader.finding is not None
+        at = reader.current_id
+        pilot.app.post_message(Key("alt+n", "n"))  # as the parser reads "\x1bn"
+        await settle(pilot)
+        assert reader.finding is None  # Escape cleared the search
+        assert reader.current_id != at  # and n went to the next quote
