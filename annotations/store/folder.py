@@ -120,6 +120,7 @@ class ProjectFolder:
         path = Path(folder).expanduser()
         lock: SessionLock | None = None
         scratch: Path | None = None
+        tail = None  # what the journal's repair did (a writer only)
         try:
             if path.exists() and not path.is_dir():
                 raise ProjectError(f"{path} is a file, not a project folder")
@@ -174,8 +175,7 @@ class ProjectFolder:
             elif layout.needs_migration(path):
                 scratch = Path(tempfile.mkdtemp(prefix="saywho-readonly-"))
                 layout.convert(path, scratch / ANNOTATIONS_DIR, scratch / JOURNALS_DIR)
-            if not read_only:
-                Journal(journal_path(path, annotator)).repair()
+            tail = Journal(journal_path(path, annotator)).repair() if not read_only else None
         except OSError as exc:
             if lock is not None:
                 lock.release()
@@ -198,6 +198,10 @@ class ProjectFolder:
             scratch=scratch,
         )
         opened.text_names = text_names
+        if tail is not None and tail.aside is not None:
+            opened.note_damage(
+                f"the journal of {annotator!r} ended in a line cut short (a process stopped "
+                f"while writing it); the line's bytes were kept in {tail.aside.name}")
         return opened
 
     @property

@@ -8,8 +8,10 @@ layer file, so an edit that reached a
 layer file is always in the journal. Anything that stops an append half-way (a full disk, a short
 write, a failed fsync) cuts the file back to where it was and raises, so a refused edit leaves no
 bytes behind; a line torn by a kill is never completed by a later append but cut (at open by
-``repair``, and by the next append), so a half-written entry can never turn into a whole one.
-Readers skip a line that does not parse and an unterminated last line.
+``repair``, and by the next append), its bytes kept aside, so a half-written entry can never
+turn into a whole one; a last line that is a whole entry short of its newline gets it (the
+project's open-time check voids it when its edit never reached the layer). Readers skip a line
+that does not parse and an unterminated last line.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from annotations.store.paths import safe_filename
+from annotations.store.paths import damaged_path, safe_filename
 
 JOURNALS_DIR = "journal"
 JOURNAL_SUFFIX = ".jsonl"
@@ -99,7 +101,8 @@ class Journal:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o644)
             created = True
         try:
-            size = _cut_torn_tail(fd, os.fstat(fd).st_size)
+            # a tail left now (none is, after the open's repair) is no entry of this process's
+            size = _settle_tail(fd, os.fstat(fd).st_size, self.path, complete=False).size
             try:
                 _write_all(fd, b"".join(lines))
                 os.fsync(fd)
@@ -116,18 +119,17 @@ class Journal:
         end = size + sum(len(line) for line in lines)
         return Appended(end - len(lines[-1]), end)
 
-    def repair(self) -> bool:
-        """Cut a torn last line (a writer killed mid-append); True when something was cut.
-
-        Called by the project's writer at open, so every line of the journal parses again.
-        """
+    def repair(self) -> Tail:
+        """Settle an unterminated last line (``_settle_tail``): a whole entry gets its newline
+        (the project's open-time check then voids it if its edit never reached the layer),
+        anything else is cut, its bytes kept aside. Called by the project's writer at open,
+        so every line of the journal parses again."""
         try:
             fd = os.open(self.path, os.O_RDWR)
         except FileNotFoundError:
-            return False
+            return Tail(0)
         try:
-            size = os.fstat(fd).st_size
-            return _cut_torn_tail(fd, size) != size
+            return _settle_tail(fd, os.fstat(fd).st_size, self.path, complete=True)
         finally:
             os.close(fd)
 
@@ -231,11 +233,36 @@ def _line_start(fd: int, pos: int) -> int:
     return 0
 
 
-def _cut_torn_tail(fd: int, size: int) -> int:
-    """Cut an unterminated last line off the file open as ``fd``; the size it is left with."""
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """What ``_settle_tail`` did to a journal's last line: the journal's ``size`` after it,
+    whether a whole entry got its missing newline (``completed``), and where the bytes of a
+    torn line were kept (``aside``; None: nothing was cut)."""
+
+    size: int
+    completed: bool = False
+    aside: Path | None = None
+
+
+def _settle_tail(fd: int, size: int, path: Path, *, complete: bool) -> Tail:
+    """An unterminated last line of the journal ``path`` (open as ``fd``): with ``complete``,
+    a whole entry (it parses: only its newline is missing, a hand edit or a kill right before
+    it) is completed; anything else (a torn write, bytes that are no entry) is cut off, its
+    bytes written aside first (``damaged_path``), so nothing is ever lost."""
     if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
-        return size
+        return Tail(size)
     keep = _line_start(fd, size)
+    tail = os.pread(fd, size - keep, keep)
+    if complete and _parse(tail) is not None:
+        if os.pwrite(fd, b"\n", size) != 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        os.fsync(fd)
+        return Tail(size + 1, completed=True)
+    aside = damaged_path(path)
+    with open(aside, "xb") as out:
+        out.write(tail)
+        out.flush()
+        os.fsync(out.fileno())
     os.ftruncate(fd, keep)
     os.fsync(fd)
-    return keep
+    return Tail(keep, aside=aside)

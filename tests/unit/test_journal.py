@@ -87,6 +87,27 @@ def test_a_torn_line_that_parses_is_cut_not_completed(tmp_path: Path) -> None:
     j.append({"id": "b", "op": "edit"})
     assert [e["id"] for e in j.entries()] == ["a", "b"]
     assert b"torn" not in j.path.read_bytes()
+    [aside] = tmp_path.glob("journal.jsonl.damaged-*")  # its bytes kept all the same
+    assert aside.read_bytes() == b'{"id": "torn", "op": "edit"}'
+
+
+def test_at_open_a_last_line_short_of_its_newline_only_is_completed_else_kept_aside(
+    tmp_path: Path,
+) -> None:
+    """A journal whose last whole entry lost its newline (a hand edit, a kill right before
+    it) keeps the entry (the project's open-time check voids it if its edit never reached the
+    layer); bytes that are no entry are cut, and kept beside the journal."""
+    j = Journal(tmp_path / "journal.jsonl")
+    j.append({"id": "a", "op": "edit"}, {"id": "b", "op": "edit"})
+    j.path.write_bytes(j.path.read_bytes()[:-1])
+    tail = j.repair()
+    assert tail.completed and tail.aside is None
+    assert [e["id"] for e in j.entries()] == ["a", "b"]
+    with open(j.path, "ab") as fh:
+        fh.write(b"\x00\x00garbage")
+    tail = j.repair()
+    assert tail.aside is not None and tail.aside.read_bytes() == b"\x00\x00garbage"
+    assert [e["id"] for e in j.entries()] == ["a", "b"] and j.path.read_bytes().endswith(b"\n")
 
 
 def test_offsets_read_back_the_same_entries(tmp_path: Path) -> None:

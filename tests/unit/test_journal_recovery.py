@@ -408,3 +408,65 @@ def test_edits_of_one_layer_by_two_processes_within_a_second_replay_in_written_o
         second.close()
     replayed = [e["change"]["quotes_after"]["q1"]["note"] for e in history]
     assert replayed == [f"turn {i}" for i in range(6)]
+
+
+def test_a_last_entry_that_lost_only_its_newline_is_kept_or_voided_by_what_the_layer_holds(
+    tmp_path: Path,
+) -> None:
+    """The journal's last line lost its newline (a hand edit, a kill right before it): the
+    entry was cut at the next open, so the audit trail no longer told how the layer got its
+    value. It is kept when the layer holds its change, and voided when the edit never
+    reached the layer; nothing is cut."""
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        project.apply(SetNote("d0", quote_id="q1", note="first"))
+        project.apply(SetNote("d0", quote_id="q2", note="second"))
+    path = folder / "journal" / "ann.jsonl"
+    path.write_bytes(path.read_bytes()[:-1])
+    with Project.open(folder, "ann") as project:
+        assert [e["what"] for e in project.journal() if e["op"] == "edit"][-1] == (
+            "note on q2")
+        assert not any(e["op"] == "void" for e in project.journal())
+        assert project.layer("d0").quotes["q2"].note == "second"
+        assert project.undo() is not None  # the step is there to undo
+        assert project.layer("d0").quotes["q2"].note != "second"
+    # an entry whose edit never reached the layer (killed between journal and layer write)
+    with Project.open(folder, "ann") as project:
+        project.apply(SetNote("d0", quote_id="q1", note="third"))
+    layer_file = next((folder / "annotations").glob("d0*/ann.json"))
+    entries = path.read_bytes()
+    before = layer_file.read_bytes()
+    checkpoint = journal_index.index_path(path)
+    kept = checkpoint.read_bytes()
+    with Project.open(folder, "ann") as project:
+        project.apply(SetNote("d0", quote_id="q1", note="never saved"))
+    # as if killed between the journal line and the layer write: the layer as before, and no
+    # checkpoint made at closing
+    layer_file.write_bytes(before)
+    checkpoint.write_bytes(kept)
+    path.write_bytes(path.read_bytes()[:-1])
+    with Project.open(folder, "ann") as project:
+        assert project.layer("d0").quotes["q1"].note == "third"
+        assert project.undo() is not None  # the step before: the voided one is no step
+        assert project.layer("d0").quotes["q1"].note == "first"
+    lines = [json.loads(line) for line in path.read_bytes().splitlines()]
+    never = next(e for e in lines if "never saved" in json.dumps(e))
+    assert [e["ref"] for e in lines if e["op"] == "void"] == [never["id"]]
+    assert path.read_bytes().startswith(entries)
+
+
+def test_a_torn_last_line_is_cut_at_open_its_bytes_kept_and_said(tmp_path: Path) -> None:
+    """Bytes after the journal's last newline that are no entry (a torn write, a file
+    damaged by hand) are cut at open, as before, but kept beside it and said once."""
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        project.apply(SetNote("d0", quote_id="q1", note="kept"))
+    path = folder / "journal" / "ann.jsonl"
+    whole = path.read_bytes()
+    path.write_bytes(whole + b'{"id": "torn", "op": "ed')
+    with Project.open(folder, "ann") as project:
+        assert any("cut short" in m and "damaged-" in m for m in project.damaged)
+        assert project.layer("d0").quotes["q1"].note == "kept"
+    assert path.read_bytes() == whole
+    [aside] = path.parent.glob("ann.jsonl.damaged-*")
+    assert aside.read_bytes() == b'{"id": "torn", "op": "ed'
