@@ -561,3 +561,26 @@ def test_one_bad_document_in_a_tool_export_holds_back_only_itself(
             gold, tool = project.layer(doc_id, "gold"), project.layer(doc_id, "tool")
             assert sorted((q.start, q.end) for q in tool.quotes.values()) == sorted(
                 (q.start, q.end) for q in gold.quotes.values())
+
+
+def test_an_export_never_writes_into_the_project_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out P/journal/ana.jsonl` replaced the annotator's journal with a CSV; `--out
+    P/saywho.json` the project file. Refused, the files untouched; `-` names no file."""
+    proj = project_with_gold_layer(tmp_path / "p")
+    folder = Path(proj)
+    capsys.readouterr()
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    for target in ("saywho.json", "journal/x.jsonl", "new.csv", "."):
+        fmt = "csv" if target.endswith(".csv") else "jsonl"
+        code = main(["export", "--format", fmt, "--out", str(folder / target), "--project", proj])
+        assert code == 1
+        err = capsys.readouterr().err
+        assert "inside the project folder" in err and len(err.strip().splitlines()) == 1
+    assert main(["export", "--format", "csv", "--out", "-", "--project", proj]) == 1
+    assert "'-' (standard output) is not one here" in capsys.readouterr().err
+    assert not (tmp_path / "-").exists() and not (folder / "new.csv").exists()
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "q.csv"),
+                 "--project", proj]) == 0

@@ -116,10 +116,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--utf16 is for --format doccano (the other formats say their unit)")
     if getattr(args, "spreadsheet", False) and args.format != "csv":
         raise InputError("--spreadsheet is for --format csv")
+    if str(args.out) == "-":
+        raise InputError("--out names a file or folder to write; '-' (standard output) is not "
+                         "one here")
     session = open_session(args, read_only=True, create=False)
     skipped: list[str] = []
     missing: list[str] = []
     try:
+        _refuse_inside(session.project.folder, Path(args.out))
         layer_name = check_layer(session, args.layer)
         fill = getattr(args, "include_missing", None)
         if args.layer is None:  # your own layer starts as the suggestions on every document
@@ -154,6 +158,16 @@ def run(args: argparse.Namespace) -> int:
         summary += f"; {len(skipped)} damaged documents left out"
     err.print(summary, markup=False, soft_wrap=True)
     return 1 if skipped else 0
+
+
+def _refuse_inside(project: Path, out: Path) -> None:
+    """An export never writes into the project folder: a slip of ``--out`` wrote a CSV over an
+    annotator's journal, or over ``saywho.json``."""
+    where = out.expanduser().resolve()
+    home = project.expanduser().resolve()
+    if where == home or home in where.parents:
+        raise InputError(f"--out {visible_line(str(out))} is inside the project folder "
+                         f"{visible_line(str(project))}; write the export outside it")
 
 
 @dataclass
