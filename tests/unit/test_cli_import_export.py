@@ -584,3 +584,32 @@ def test_an_export_never_writes_into_the_project_folder(
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "q.csv"),
                  "--project", proj]) == 0
+
+
+def test_a_layer_open_in_its_annotator_s_session_is_not_replaced_under_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cy's `import --layer ana --replace` wrote over ana's layer while ana's session had it
+    open (merge refuses the same): refused in one line, ana's layer as she left it; once her
+    session is closed, it goes in."""
+    from annotations.edits import SetStance
+    from annotations.session import Session
+
+    proj = project_with_gold_layer(tmp_path / "p")
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    with Project.open(proj, read_only=True) as project:
+        doc_id = project.document_ids()[0]
+        qid = next(iter(project.layer(doc_id, "gold").quotes))
+    with Session.open(proj, "ana") as ana:
+        ana.apply(SetStance(doc_id, qid, "support"))
+        before = ana.layer(doc_id)
+        capsys.readouterr()
+        args = ["import", str(gold), "--layer", "ana", "--replace", "--project", proj,
+                "--annotator", "cy"]
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert "open for editing in another saywho of annotator 'ana'" in err
+        assert ana.layer(doc_id) == before
+    assert main(args) == 0
+    with Project.open(proj, read_only=True) as project:
+        assert project.layer(doc_id, "ana").quotes[qid].stance != "support"

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from annotations.detect.parallel import default_jobs
 from annotations.display import count, visible_line
-from annotations.errors import InputError, SaywhoError
+from annotations.errors import InputError, ProjectError, SaywhoError
 from annotations.formats.brat import read_brat
 from annotations.formats.importers import (
     IMPORT_FORMATS,
@@ -40,6 +40,7 @@ from annotations.model import Document
 from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
+from annotations.store.lock import lock_held, lock_path
 from tui.commands._common import first_few, open_session
 from tui.commands._progress import counting_progress
 from tui.commands.detect import positive_jobs
@@ -176,6 +177,13 @@ def run(args: argparse.Namespace) -> int:
             # another saywho of this annotator (an open TUI) leaves the import its shared files
             if session.shared_read_only:
                 raise SaywhoError(session.read_only_reason or "project is read-only")
+            if args.layer and args.layer != session.annotator and lock_held(
+                    lock_path(session.project.folder, args.layer)):
+                # that annotator's open session writes the layer (as merge refuses it too)
+                raise ProjectError(
+                    f"layer {visible_line(args.layer)!r} is open for editing in another "
+                    f"saywho of annotator {visible_line(args.layer)!r}; import it once that "
+                    "session is closed")
             report = _import(session, itertools.chain([first], good),
                              jobs=getattr(args, "jobs", 1))
             if layered is not None:
