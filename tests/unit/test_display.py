@@ -21,6 +21,24 @@ def test_visible_keeps_length_and_removes_every_control() -> None:
     assert "␛[31mRED" in shown and "␇" in shown
 
 
+INVISIBLE = "zw\u200bsp wj\u2060 bom\ufeff shy\u00ad ls\u2028ps\u2029 tag\U000e0041 cgj\u034f"
+
+
+def test_characters_drawn_as_nothing_are_shown_and_json_escapes_them() -> None:
+    """A zero-width space, a BOM, a soft hyphen or a tag character is drawn as nothing and
+    shifted every cell after it (a panel's border moved on each such line); a line
+    separator broke the line. Each is now one visible cell; ZWJ stays (emoji need it)."""
+    from annotations.display import safe_json
+
+    shown = visible(INVISIBLE + " 👩\u200d💻")
+    assert len(shown) == len(INVISIBLE) + 4  # one character for one: offsets hold
+    assert shown.startswith("zw¿sp wj¿ bom¿ shy¿ ls␤ps␤ tag¿ cgj¿")
+    assert "\u200d" in shown
+    escaped = safe_json(json.dumps({"t": INVISIBLE}, ensure_ascii=False))
+    assert not any(ch in escaped for ch in "\u200b\u2060\ufeff\u00ad\u2028\u2029\u034f")
+    assert "\U000e0041" not in escaped and json.loads(escaped)["t"] == INVISIBLE
+
+
 def test_stored_exactly_but_shown_safely_by_the_cli(tmp_path: Path) -> None:
     src = tmp_path / "esc.jsonl"
     src.write_text(json.dumps({"id": "e\x1b[1m", "title": "T\x1b]0;x\x07", "text": HOSTILE}) + "\n")
