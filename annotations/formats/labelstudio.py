@@ -101,6 +101,7 @@ from annotations.model import (
     confidence_of,
 )
 from annotations.review import is_reviewed
+from annotations.textfile import utf16_refusal
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot hold, not even as a character reference."""
@@ -721,8 +722,11 @@ def read_labelstudio(
     appended there instead, and the other tasks are read.
     """
     path = Path(path)
+    data = path.read_bytes()
+    if (wide := utf16_refusal(data, str(path))) is not None:
+        raise InputError(wide)
     try:
-        tasks = orjson.loads(path.read_bytes())
+        tasks = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise InputError(schema.one_line(f"{path}: not JSON ({str(exc)[:80]})")) from exc
     if not isinstance(tasks, list):

@@ -23,6 +23,7 @@ import orjson
 
 from annotations.errors import InputError
 from annotations.model import Document, now_iso
+from annotations.textfile import decode_text, utf16_refusal
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -266,28 +267,6 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
                                      imported=now_iso()))
 
 
-def decode_text(data: bytes, source: str) -> tuple[str | None, str | None]:
-    """UTF-8 text from bytes (or UTF-16 that starts with its byte-order mark, as Windows
-    tools save "Unicode" text), or a message for empty, binary or other input."""
-    if not data.strip():
-        return None, f"{source}: empty file"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            return None, f"{source}: starts as UTF-16 text but does not decode as UTF-16"
-    if b"\x00" in data[:65536]:
-        return None, f"{source}: binary file (NUL bytes), not text"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, (
-            f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "convert it to UTF-8 first"
-        )
-    return text.removeprefix("\ufeff"), None
-
-
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become LF; a leading BOM is dropped."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -470,6 +449,9 @@ def _read_jsonl_lines(
     for number, line in enumerate(lines, start=1):
         if number == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM (Windows editors) is not JSON
+            if (wide := utf16_refusal(line, source)) is not None:
+                yield ReadResult(source, error=wide)
+                return
         where = f"{source} line {number}"
         if not line.strip():
             continue

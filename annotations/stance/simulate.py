@@ -25,6 +25,7 @@ from annotations.errors import InputError
 from annotations.stance.adapt import as_example, speaker_identity
 from annotations.stance.metrics import f1avg, macro_f1, polar_labels
 from annotations.stance.types import StanceExample, StanceItem
+from annotations.textfile import decode_text
 
 DEFAULT_COUNTS = (10, 20, 50, 100)
 
@@ -91,6 +92,10 @@ def parse_lines(lines: Sequence[str], source: str = "input") -> list[GoldItem]:
         missing = [k for k in ("id", "text", "label") if data.get(k) in (None, "")]
         if missing:
             raise InputError(f"{source}:{no}: missing {', '.join(missing)}")
+        wrong = [k for k in ("text", "label") if not isinstance(data[k], str)]
+        if wrong:
+            raise InputError(f"{source}:{no}: {wrong[0]} must be a string, not "
+                             f"{type(data[wrong[0]]).__name__}")
         item_id = str(data["id"])
         if item_id in seen:
             raise InputError(f"{source}:{no}: duplicate id {item_id!r}")
@@ -113,9 +118,12 @@ def parse_lines(lines: Sequence[str], source: str = "input") -> list[GoldItem]:
 def load_gold(path: Path) -> list[GoldItem]:
     """Read a stance JSONL file; ``InputError`` if unreadable, malformed or too small."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = Path(path).read_bytes()
+    except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text, error = decode_text(data, str(path))
+    if text is None:
+        raise InputError(error or f"{path}: not text")
     items = parse_lines(text.splitlines(), str(path))
     if len({g.label for g in items}) < 2:
         raise InputError(f"{path}: needs items with at least two different labels")

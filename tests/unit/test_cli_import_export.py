@@ -613,3 +613,19 @@ def test_a_layer_open_in_its_annotator_s_session_is_not_replaced_under_it(
     assert main(args) == 0
     with Project.open(proj, read_only=True) as project:
         assert project.layer(doc_id, "ana").quotes[qid].stance != "support"
+
+
+def test_json_saved_as_utf16_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A JSONL or Label Studio file saved as UTF-16 read as "binary file (NUL bytes)" or
+    "surrogates not allowed": it now says what it is and what to do."""
+    proj = project_with_gold_layer(tmp_path / "p")
+    jsonl = tmp_path / "u16.jsonl"
+    jsonl.write_bytes('{"id": "w", "text": "Wide text."}\n'.encode("utf-16"))
+    ls = tmp_path / "u16.json"
+    ls.write_bytes("[]".encode("utf-16"))
+    capsys.readouterr()
+    assert main(["import", str(jsonl), "--project", proj]) == 1
+    assert "saved as UTF-16; JSON files must be UTF-8" in capsys.readouterr().err
+    assert main(["import", str(ls), "--layer", "x", "--format", "labelstudio",
+                 "--project", proj]) == 1
+    assert "saved as UTF-16; JSON files must be UTF-8" in capsys.readouterr().err

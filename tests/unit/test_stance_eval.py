@@ -83,6 +83,8 @@ def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         ('{"id": "a", "text": "x"}\n', "missing label"),
         ('{"id": "a", "text": "x", "label": "favor"}\n', "at least two different labels"),
         ("[1, 2]\n", "expected a JSON object"),
+        ('{"id": "a", "text": "t", "label": ["x"]}\n', "label must be a string, not list"),
+        ('{"id": "a", "text": {"y": 1}, "label": "x"}\n', "text must be a string, not dict"),
     ],
 )
 def test_bad_file_is_one_line_exit_1(
@@ -93,6 +95,16 @@ def test_bad_file_is_one_line_exit_1(
     assert run_cli([str(path), "--json"]) == 1
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_file_that_is_not_utf8_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"id":"l1","text":"caf\xe9","label":"x"}\n')
+    assert run_cli([str(path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "not valid UTF-8 (byte 0xe9" in err and len(err.splitlines()) == 1
 
 
 def test_missing_file_and_bad_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
