@@ -6,7 +6,7 @@ recolour, retitle or beep the user's terminal, write its clipboard, or make text
 wrong order, and a character drawn as nothing must not shift the cells after it. This is the
 one table every screen and command uses. Each C0 control (but newline and tab), DEL and each
 C1 control maps to its visible picture, each bidi control and invisible format character
-(``INVISIBLE``, the tag characters) to ``¿``, a line or paragraph separator to ``␤``, a lone
+(``INVISIBLE``, the tag characters) to ``¿``, a line or paragraph separator to ``␊``, a lone
 surrogate (a byte of a file name that is not UTF-8) to ``�``, and a tab to one
 space, so one character stays one character (and one cell): offsets into the shown text equal
 offsets into the stored text.
@@ -24,7 +24,7 @@ BIDI_PICTURE = "\u00bf"
 # stay (emoji sequences, Persian and Indic shaping need them)
 INVISIBLE = "\u00ad\u034f\u180e\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
 TAGS = range(0xE0000, 0xE0080)
-SEPARATORS = "\u2028\u2029"  # line and paragraph separators: shown as the newline picture
+SEPARATORS = "\u2028\u2029"  # line and paragraph separators: shown as newline's picture, ␊
 
 _TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x0A}
 _TABLE[0x09] = " "
@@ -32,7 +32,7 @@ _TABLE[0x7F] = "\u2421"
 _TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 _TABLE.update({ord(ch): BIDI_PICTURE for ch in BIDI_CONTROLS + INVISIBLE})
 _TABLE.update({code: BIDI_PICTURE for code in TAGS})
-_TABLE.update({ord(ch): "\u2424" for ch in SEPARATORS})
+_TABLE.update({ord(ch): "\u240a" for ch in SEPARATORS})
 # a lone surrogate (a file name's byte that is not UTF-8, as Python reads it) cannot be written
 _TABLE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _LINE_TABLE = {**_TABLE, 0x0A: "\u240a"}

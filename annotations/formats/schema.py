@@ -43,7 +43,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def one_line(text: str) -> str:
     """``text`` made safe for one terminal line: controls visible, no line breaks left."""
-    return visible_line(text).replace("\u2028", "\u240a").replace("\u2029", "\u240a")
+    return visible_line(text)
 
 
 def shown(value: Any) -> str:
