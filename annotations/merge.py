@@ -423,6 +423,16 @@ class _Merge:
                             "newer than ours)")
             return
         if their_ids < our_ids:
+            # OTHER's layer must be where our first entry it lacks started from: a copy whose
+            # journal was lost or cut holds edits no journal tells of, and keeping ours would
+            # drop them
+            ahead = sorted(our_ids - their_ids,
+                           key=lambda i: (str(mine.by_id[i].get("ts", "")), mine.position[i]))
+            problem = _fast_forward_problem(theirs_layer, [mine.by_id[i] for i in ahead],
+                                            mine.voided, behind="OTHER's", ahead="our")
+            if problem:
+                refuse(f"changed on both sides ({problem})")
+                return
             plan.action = "kept-ours"
             plan.message = f"{label}: ours is newer (it holds every OTHER edit); kept"
             return
@@ -522,15 +532,17 @@ def _later(a: str, b: str) -> bool | None:
 
 
 def _fast_forward_problem(
-    ours: _LayerFile, missing: list[dict[str, Any]], voided: set[str]
+    ours: _LayerFile, missing: list[dict[str, Any]], voided: set[str], *,
+    behind: str = "ours", ahead: str = "OTHER's",
 ) -> str | None:
-    """Why our layer is not where OTHER's first newer entry started from (None: it is)."""
+    """Why the layer that is behind (``ours``: ours, for a fast-forward; OTHER's, to keep
+    ours) is not where the first newer entry of the one ahead started from (None: it is)."""
     changes = [
         e for e in missing
         if e.get("op") in ("edit", "undo", "redo", "replace-layer") and e["id"] not in voided
     ]
     if not changes:
-        return "OTHER's newer journal entries change nothing"
+        return f"{ahead} newer journal entries change nothing"
     first = changes[0]  # ``missing`` comes oldest first
     try:
         if first.get("op") == "replace-layer":
@@ -544,8 +556,8 @@ def _fast_forward_problem(
                 ours.speakers.get(k) == v for k, v in change.speakers_before.items()
             )
     except (AttributeError, KeyError, TypeError, ValueError, SaywhoError):
-        return "OTHER's journal entry cannot be read"
-    return None if held else "ours was changed outside the journal"
+        return f"{ahead} journal entry cannot be read"
+    return None if held else f"{behind} was changed outside the journal"
 
 
 def _write_layer(

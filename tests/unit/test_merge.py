@@ -308,3 +308,32 @@ def test_cli_json_summary_and_exit_codes(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'d0'" in err[0] and "'ben'" in err[0]
     assert "\x1b" not in err[0]
+
+
+@pytest.mark.parametrize("lost", ["deleted", "emptied"])
+def test_a_copy_whose_journal_was_lost_is_not_taken_as_older(
+    copies: tuple[Path, Path], lost: str
+) -> None:
+    """OTHER set a stance, then lost its journal (deleted, emptied): its entries are a subset
+    of ours (none), so the merge said "ours is newer; kept" and dropped OTHER's stance with
+    exit 0. OTHER's layer is not where our first edit it lacks started from: refused."""
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+    shutil.rmtree(two)
+    shutil.copytree(one, two)
+    with open_as(two, "ana") as ana:
+        ana.apply(SetStance("d0", "q1", "oppose"))
+    journal = two / "journal" / "ana.jsonl"
+    if lost == "deleted":
+        journal.unlink()
+        (two / "journal" / "ana.index").unlink(missing_ok=True)
+    else:
+        journal.write_bytes(b"")
+    with open_as(one, "ana") as ana:
+        before = ana.layer("d0")
+    report = merge_into(one, two)
+    assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
+    assert "OTHER's was changed outside the journal" in report.conflict_lines()[0]
+    with open_as(one, "ana") as ana:
+        assert ana.layer("d0") == before
