@@ -629,3 +629,23 @@ def test_json_saved_as_utf16_is_said_so(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["import", str(ls), "--layer", "x", "--format", "labelstudio",
                  "--project", proj]) == 1
     assert "saved as UTF-16; JSON files must be UTF-8" in capsys.readouterr().err
+
+
+def test_a_brat_folder_without_its_id_file_finds_its_documents_by_text(tmp_path: Path) -> None:
+    """Without saywho-ids.tsv a brat file's name is no document id: its layer went onto a
+    second copy of the document. The document of the same text takes it."""
+    proj = project_with_gold_layer(tmp_path / "p")
+    brat = tmp_path / "brat"
+    assert main(["export", "--format", "brat", "--out", str(brat), "--layer", "gold",
+                 "--project", proj]) == 0
+    (brat / "saywho-ids.tsv").unlink()
+    with Project.open(proj, read_only=True) as project:
+        ids = project.document_ids()
+        gold = {d: project.layer(d, "gold") for d in ids}
+    assert main(["import", str(brat), "--layer", "back", "--project", proj]) == 0
+    with Project.open(proj, read_only=True) as project:
+        assert project.document_ids() == ids  # no second copy of any
+        for doc_id in ids:
+            back = project.layer(doc_id, "back")
+            assert [(q.start, q.end) for q in back.sorted_quotes()] == [
+                (q.start, q.end) for q in gold[doc_id].sorted_quotes()]

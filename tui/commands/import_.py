@@ -36,12 +36,12 @@ from annotations.formats.readers import (
     first_line_title,
     read_documents,
 )
-from annotations.model import Document
+from annotations.model import Document, sha256_text
 from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
 from annotations.store.lock import lock_held, lock_path
-from tui.commands._common import first_few, open_session
+from tui.commands._common import first_few, open_session, project_dir
 from tui.commands._progress import counting_progress
 from tui.commands.detect import positive_jobs
 
@@ -143,9 +143,14 @@ def run(args: argparse.Namespace) -> int:
     layered: list[ReadResult] | None = None
     if args.layer:  # the layers load after the import: these inputs are kept (a gold file)
         layered = [_with_layer(r, args.layer) for r in results]
+        by_text = _ids_by_text(args) if brat_folders else {}
+        ids = set(by_text.values())
         for folder in brat_folders:
             for doc_id, text, layer in read_brat(Path(folder), layer=args.layer):
-                doc = Document(doc_id, first_line_title(text) or doc_id, text, source="brat")
+                # a file name that is no project id (saywho-ids.tsv missing): the project's
+                # document of the same text, rather than a second copy of it
+                known = doc_id if doc_id in ids else by_text.get(sha256_text(text), doc_id)
+                doc = Document(known, first_line_title(text) or known, text, source="brat")
                 layered.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
         results = layered
     problems: list[ReadResult] = []
@@ -323,6 +328,18 @@ def _with_layer(result: ReadResult, name: str) -> ReadResult:
     except SaywhoError as exc:
         return ReadResult(result.source, error=f"{result.source}: {exc.message}")
     return ReadResult(result.source, doc, record={"_layer": layer})
+
+
+def _ids_by_text(args: argparse.Namespace) -> dict[str, str]:
+    """The project's document ids by their text's sha256 (none when there is no project yet):
+    how a brat file is matched to its document when its name is not the id."""
+    from annotations.store import Project
+
+    try:
+        with Project.open(project_dir(args), read_only=True, create=False) as project:
+            return {info.sha256: info.id for info in project.documents()}
+    except SaywhoError:
+        return {}
 
 
 def _load_layers(
