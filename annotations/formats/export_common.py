@@ -34,10 +34,14 @@ class ExportReport:
     docs: int
     quotes: int
     path: str = ""
+    left_over: tuple[str, ...] = ()
+    """Files a folder export found in its folder and did not write (an earlier export's):
+    read back with it, they would count as this export's."""
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for ``--json`` output."""
-        return {"docs": self.docs, "quotes": self.quotes, "path": self.path}
+        return {"docs": self.docs, "quotes": self.quotes, "path": self.path,
+                "left_over": list(self.left_over)}
 
 
 def filter_layer(layer: Layer, statuses: Collection[str] | None) -> Layer:

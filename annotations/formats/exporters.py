@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from annotations.errors import InputError
@@ -87,7 +88,21 @@ def export(
         if fmt != "csv":
             raise InputError("formula-safe cells are for the csv export only")
         options["spreadsheet"] = True
-    return writer(filter_items(items, statuses), out, **options)
+    if fmt not in FOLDER_FORMATS or not out.is_dir():
+        return writer(filter_items(items, statuses), out, **options)
+    before = {p.name: _identity(p) for p in out.iterdir() if p.is_file()}
+    report = writer(filter_items(items, statuses), out, **options)
+    left = tuple(sorted(name for name, seen in before.items() if _identity(out / name) == seen))
+    return replace(report, left_over=left) if left else report
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file rewritten from one left as it was (None: gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def takes_stance_target(writer: Writer) -> bool:

@@ -649,3 +649,21 @@ def test_a_brat_folder_without_its_id_file_finds_its_documents_by_text(tmp_path:
             back = project.layer(doc_id, "back")
             assert [(q.start, q.end) for q in back.sorted_quotes()] == [
                 (q.start, q.end) for q in gold[doc_id].sorted_quotes()]
+
+
+def test_a_folder_export_says_which_files_it_found_there_and_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --layer gold` then `--layer ana` into one brat folder left gold's files beside
+    ana's without a word, and importing the folder counted them as ana's."""
+    proj = project_with_gold_layer(tmp_path / "p")
+    brat = tmp_path / "brat"
+    assert main(["export", "--format", "brat", "--out", str(brat), "--layer", "gold",
+                 "--project", proj]) == 0
+    (brat / "old-export.ann").write_text("T1\tQUOTE 0 3\tThe\n")
+    capsys.readouterr()
+    assert main(["export", "--format", "brat", "--out", str(brat), "--layer", "gold",
+                 "--project", proj]) == 0
+    err = capsys.readouterr().err
+    assert "note: 1 file in" in err and "old-export.ann" in err
+    assert "not written by this export" in err

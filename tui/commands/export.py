@@ -28,7 +28,7 @@ from pathlib import Path
 from rich.console import Console
 
 from annotations.detect.parallel import default_jobs
-from annotations.display import visible_line
+from annotations.display import count, visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.formats.export_common import (
     DocLayer,
@@ -157,6 +157,12 @@ def run(args: argparse.Namespace) -> int:
     if skipped:
         summary += f"; {len(skipped)} damaged documents left out"
     err.print(summary, markup=False, soft_wrap=True)
+    if report.left_over:
+        err.print(visible_line(
+            f"note: {count(len(report.left_over), 'file')} in {args.out} (e.g. "
+            f"{report.left_over[0]}) {'was' if len(report.left_over) == 1 else 'were'} there "
+            "before and not written by this export; remove them before the folder is read "
+            "back, or they count as this export's"), markup=False, soft_wrap=True)
     return 1 if skipped else 0
 
 
