@@ -75,3 +75,23 @@ async def test_a_status_the_system_refuses_to_write_is_said_in_words(
         assert state.state == "error"
         assert "not saved (Permission denied)" in state.message
         assert "PermissionError" not in state.message
+
+
+async def test_more_warnings_than_the_banner_holds_are_counted_not_hidden(tmp_path: Path) -> None:
+    """Four damage warnings: the band (a few lines high) showed the first two and hid the
+    rest, so a layer moved aside went unsaid. It shows two and says how many more there are."""
+    folder = build_project(tmp_path / "p", extra_docs=3)
+    (folder / ASSIGNMENTS_NAME).write_bytes(b'{"schema": 1, "assignments": {"d0": [')
+    async with running(folder, size=(120, 30)) as pilot:
+        await pilot.pause()
+        folder_state = pilot.app.session.project._folder  # noqa: SLF001 - as a later read notes
+        for n in range(3):
+            folder_state.note_damage(f"layer of document extra-{n + 1} moved aside ({n})")
+        pilot.app.screen.refresh_banner()
+        await pilot.pause()
+        assert len(pilot.app.session.damaged) == 4
+        [banner] = pilot.app.screen.query(Banner)
+        shown = str(banner.render())
+        assert "assignments.json" in shown and "extra-1" in shown and "extra-2" not in shown
+        assert "and 2 more warnings (saywho stats prints them all)" in shown
+        assert banner.region.height == banner.virtual_region.height  # nothing cut off

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from annotations.display import visible, visible_line
+from annotations.display import count, visible, visible_line
 from tui.bridge import SaveState, SessionBridge
 from tui.widgets.status import Banner, StatusBar
+
+BANNER_MESSAGES = 3  # warnings the band shows at most, the last saying how many more there are
 
 
 class SaywhoScreen(Screen[None]):
@@ -33,7 +35,13 @@ class SaywhoScreen(Screen[None]):
         lines = []
         if session.read_only:
             lines.append(f"READ-ONLY: {visible(session.read_only_reason or 'edits are refused')}")
-        lines.extend(f"⚠ {visible(msg)}" for msg in session.damaged)
+        warnings = [f"⚠ {visible(msg)}" for msg in session.damaged]
+        room = BANNER_MESSAGES - len(lines)
+        if len(warnings) > room:  # the band has a few lines: the rest is counted, never hidden
+            more = len(warnings) - (room - 1)
+            warnings = [*warnings[:room - 1],
+                        f"⚠ and {count(more, 'more warning')} (saywho stats prints them all)"]
+        lines.extend(warnings)
         for banner in self.query(Banner):
             banner.show_messages(lines)
 
