@@ -667,3 +667,19 @@ def test_a_folder_export_says_which_files_it_found_there_and_left(
     err = capsys.readouterr().err
     assert "note: 1 file in" in err and "old-export.ann" in err
     assert "not written by this export" in err
+
+
+def test_damage_found_while_a_command_works_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged gold.json met by `import --layer gold` was moved aside and replaced with
+    nothing said (damage is said when a project opens; this was found later)."""
+    proj = project_with_gold_layer(tmp_path / "p")
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    layer_file = sorted((Path(proj) / "annotations").glob("*/gold.json"))[0]
+    layer_file.write_bytes(b'{"_default": {"1": ')
+    capsys.readouterr()
+    assert main(["import", str(gold), "--layer", "gold", "--replace", "--project", proj]) == 0
+    err = capsys.readouterr().err
+    assert "saywho: warning:" in err and "gold.json" in err and "moved aside" in err
+    assert list(layer_file.parent.glob("gold.json.damaged-*"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import weakref
 from pathlib import Path
 
 from annotations.display import visible_line
@@ -35,9 +36,28 @@ def open_session(
         read_only=read_only,
         create=create,
     )
-    for message in session.damaged:  # what was moved aside or recovered at open
-        print(f"saywho: warning: {visible_line(message)}", file=sys.stderr)
+    _warn_damage(session)  # what was moved aside or recovered at open
     return session
+
+
+_SAID: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
+
+
+def _warn_damage(session: Session) -> None:
+    """Print the damage messages of ``session`` not printed yet."""
+    damaged = session.damaged
+    for message in damaged[_SAID.get(session, 0):]:
+        print(f"saywho: warning: {visible_line(message)}", file=sys.stderr)
+    _SAID[session] = len(damaged)
+
+
+def close_session(session: Session) -> None:
+    """Close a command's session, first saying any damage found while it worked (a layer
+    file moved aside as the command read it): found after the open, it was never said."""
+    try:
+        _warn_damage(session)
+    finally:
+        session.close()
 
 
 def seed_if_empty(session: Session) -> int:

@@ -12,7 +12,7 @@ from rich.text import Text
 from annotations import team
 from annotations.display import safe_json, visible_line
 from annotations.errors import AssignmentError
-from tui.commands._common import open_session
+from tui.commands._common import close_session, open_session
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             session, annotators, per_document=args.per_document, overlap=overlap, seed=args.seed
         )
     finally:
-        session.close()
+        close_session(session)
     if args.json:
         print(safe_json(orjson.dumps(plan.to_dict()).decode()))
         return 0

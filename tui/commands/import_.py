@@ -41,7 +41,7 @@ from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
 from annotations.store.lock import lock_held, lock_path
-from tui.commands._common import first_few, open_session, project_dir
+from tui.commands._common import close_session, first_few, open_session, project_dir
 from tui.commands._progress import counting_progress
 from tui.commands.detect import positive_jobs
 
@@ -201,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
                     r.record["_layer"] for r in kept if r.record is not None
                     and r.document is not None and r.document.id not in failed))
         finally:
-            session.close()
+            close_session(session)
     for _ in good:  # the rest after a refusal: every problem is still reported
         pass
     for result in problems:
@@ -285,7 +285,7 @@ def _run_foreign(
                     problems.append(f"{item.source}: {exc.message}")
         outside = labels_outside(session.scheme, (item.layer for item in loaded))
     finally:
-        session.close()
+        close_session(session)
     for message in problems:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if not args.quiet:  # a note, not a problem

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from annotations.display import safe_json
 from annotations.merge import merge
-from tui.commands._common import open_session
+from tui.commands._common import close_session, open_session
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = merge(session, args.other, dry_run=args.dry_run)
     finally:
-        session.close()
+        close_session(session)
     if args.json:
         print(safe_json(orjson.dumps(report.to_dict()).decode()))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tui.commands._common import open_session, seed_if_empty
+from tui.commands._common import close_session, open_session, seed_if_empty
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         app = SaywhoApp(session)
         app.run()
     finally:
-        session.close()
+        close_session(session)
     # an app that ended on an unhandled error (Textual printed it) exits 1, not 0: a script
     # or a supervisor around saywho sees that it crashed
     return 1 if app.return_code else 0

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.progress import TeamProgress, team_progress
-from tui.commands._common import open_session
+from tui.commands._common import close_session, open_session
 from tui.progress_table import legend, progress_table
 
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = team_progress(session)
     finally:
-        session.close()
+        close_session(session)
     if args.json:
         print(safe_json(orjson.dumps(result.to_dict()).decode()))
     else:

@@ -17,7 +17,7 @@ from annotations import team
 from annotations.corpus_index import CorpusView
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
-from tui.commands._common import open_session
+from tui.commands._common import close_session, open_session
 
 CHOICES = (*team.STORED_STATUSES, "auto")
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             rows = [_status_row(view, d) for d in team.order_for(session, None, view.doc_ids)]
             warning = None
     finally:
-        session.close()
+        close_session(session)
     if warning:
         print(f"saywho: warning: {visible_line(warning)}", file=sys.stderr)
     if args.json:
