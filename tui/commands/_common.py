@@ -53,7 +53,9 @@ def _warn_damage(session: Session) -> None:
 
 def close_session(session: Session) -> None:
     """Close a command's session, first saying any damage found while it worked (a layer
-    file moved aside as the command read it): found after the open, it was never said."""
+    file moved aside as the command read it): found after the open, it was never said. The
+    commands that pass over the corpus (export, stats, agree, eval) say each damaged document
+    they skip themselves, and close as usual."""
     try:
         _warn_damage(session)
     finally:

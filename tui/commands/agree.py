@@ -45,7 +45,7 @@ from annotations.streaming import (
     held_objects_frozen,
     read_document,
 )
-from tui.commands._common import close_session, open_session
+from tui.commands._common import open_session
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
 
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     with ExitStack() as stack:
         session = open_session(args, read_only=True, create=False)
-        stack.callback(close_session, session)
+        stack.callback(session.close)
         stack.enter_context(held_objects_frozen())  # the document list, to the end
         spool = stack.enter_context(tempfile.TemporaryFile()) if args.json else None
         doc_ids = session.document_ids()

@@ -23,7 +23,7 @@ from annotations.evaluate import evaluate_pairs
 from annotations.formats.interchange import document_to_interchange
 from annotations.model import SUGGESTIONS_LAYER
 from annotations.session import Session
-from tui.commands._common import check_layer, close_session, open_session
+from tui.commands._common import check_layer, open_session
 from tui.commands._progress import document_progress
 
 
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             result = evaluate_pairs(
                 _paired(session, layer_name, iter_gold(args.gold), missing, advance))
     finally:
-        close_session(session)
+        session.close()
     result["layer"] = layer_name
     result["gold_docs_missing_from_project"] = len(missing)
     if args.json:

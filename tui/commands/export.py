@@ -46,7 +46,7 @@ from annotations.streaming import (
     held_objects_frozen,
     read_document,
 )
-from tui.commands._common import check_layer, close_session, missing_layer_clause, open_session
+from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
 
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
                     spreadsheet=getattr(args, "spreadsheet", False),
                 )
     finally:
-        close_session(session)
+        session.close()
     err = Console(stderr=True, highlight=False)
     for message in skipped:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.stats import corpus_stats
-from tui.commands._common import check_layer, close_session, missing_layer_clause, open_session
+from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
 
 BAR_WIDTH = 30
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             stats = corpus_stats(session, None if args.layer is None else layer,
                                  progress=advance)
     finally:
-        close_session(session)
+        session.close()
     left_out = list(dict.fromkeys(m for m in stats["damaged"] if m not in said))
     failed = 1 if left_out else 0  # counted without them: the figures are partial
     for message in left_out:
