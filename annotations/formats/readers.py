@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from annotations.errors import InputError
+from annotations.formats.schema import MAX_ID
 from annotations.model import Document, now_iso
 from annotations.textfile import decode_text, utf16_refusal
 
@@ -500,6 +501,9 @@ def _read_jsonl_line(line: bytes, where: str, source: str, max_bytes: int) -> Re
         return ReadResult(where, error=f'{where}: needs an "id" and a string "text"')
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or not str(doc_id).strip():
         return ReadResult(where, error=f'{where}: "id" must be a non-empty string or number')
+    if len(str(doc_id)) > MAX_ID:  # the one limit: every export of it must read back
+        return ReadResult(where, error=f'{where}: "id" is longer than {MAX_ID} characters '
+                                       f"({len(str(doc_id))}); give the document a shorter id")
     if not text.strip():
         return ReadResult(where, error=f"{where}: empty text for id {doc_id!r}")
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:

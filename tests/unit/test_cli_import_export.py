@@ -683,3 +683,19 @@ def test_damage_found_while_a_command_works_is_said(
     err = capsys.readouterr().err
     assert "saywho: warning:" in err and "gold.json" in err and "moved aside" in err
     assert list(layer_file.parent.glob("gold.json.damaged-*"))
+
+
+def test_an_id_longer_than_any_export_reads_back_is_refused_at_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 300-character id was imported, then saywho refused its own Label Studio and doccano
+    exports of it (their ids stop at 256): one limit, at import."""
+    src = tmp_path / "long.jsonl"
+    src.write_text(json.dumps({"id": "x" * 300, "text": "“We will win,” said Bob Smith."}) + "\n"
+                   + json.dumps({"id": "x" * 256, "text": "“We lost,” said Ann Lee."}) + "\n")
+    proj = str(tmp_path / "p")
+    assert main(["import", str(src), "--project", proj, "--quiet"]) == 1
+    assert '"id" is longer than 256 characters (300)' in capsys.readouterr().err
+    out = tmp_path / "ls.json"
+    assert main(["export", "--format", "labelstudio", "--out", str(out), "--project", proj]) == 0
+    assert main(["import", str(out), "--layer", "back", "--project", proj]) == 0
