@@ -280,7 +280,8 @@ class SpanPair(Spec):
     expected: str = "a [start, end] pair of offsets"
 
     def check(self, value: Any, path: str, ctx: Context) -> tuple[int, int]:
-        if not isinstance(value, list | tuple) or len(value) not in (2, 3):
+        if (not isinstance(value, list | tuple) or len(value) not in (2, 3)
+                or (len(value) == 3 and not isinstance(value[2], str))):
             self.wrong(value, path, ctx)
         start = Offset(required=True).check(value[0], _at(path, 0), ctx)
         end = Offset(required=True).check(value[1], _at(path, 1), ctx)
@@ -353,6 +354,8 @@ def _quote_rule(clean: dict[str, Any], path: str, ctx: Context) -> None:
 def _speaker_rule(clean: dict[str, Any], path: str, ctx: Context) -> None:
     if clean["id"] is None and not clean["name"]:
         ctx.fail(path, "a speaker needs an id or a name")
+    if not clean["name"]:  # a speaker named by nothing is shown by its id, not as ""
+        clean["name"] = clean["id"]
 
 
 LABEL = Text(MAX_LABEL, default=None, blank=None, expected="a string label or null")

@@ -481,7 +481,7 @@ def _export_sources(entries: Iterable[tuple[str, Any]], path: Path, user: str | 
     users = sorted({u for _, u, _, _ in found})
     if user is None and len(users) > 1:
         raise InputError(schema.one_line(
-            f"{path}: annotations by {len(users)} users; choose one with user=: "
+            f"{path}: annotations by {len(users)} users; choose one (saywho import --user NAME): "
             + ", ".join(users)))
     chosen = [f for f in found if user is None or f[1] == user]
     if not chosen:

@@ -363,6 +363,19 @@ def test_schema_messages_name_document_and_field_on_one_line() -> None:
     )
 
 
+def test_a_nameless_speaker_shows_its_id_and_a_mention_of_three_numbers_is_refused() -> None:
+    """A speaker whose name is null was stored as "" (a blank name on every screen); a
+    mention [1, 2, 3] was cut to [1, 2] in silence (a third item is the span's text)."""
+    clean = schema.layer_record({"speakers": [{"id": "s7", "name": None}]}, TEXT, doc="d")
+    assert clean["speakers"][0]["name"] == "s7"
+    with pytest.raises(InputError, match=r"speakers\[0\]\.mentions\[0\]"):
+        schema.layer_record({"speakers": [{"name": "Ann", "mentions": [[1, 2, 3]]}]}, TEXT,
+                            doc="d")
+    clean = schema.layer_record({"speakers": [{"name": "Ann", "mentions": [[0, 3, "The"]]}]},
+                                TEXT, doc="d")
+    assert clean["speakers"][0]["mentions"] == [(0, 3)]
+
+
 def test_schema_output_is_what_the_model_holds() -> None:
     clean = schema.layer_record(
         {"quotes": [{"id": 7, "start": 0.0, "end": 3, "confidence": 0.25, "stance": "",

@@ -221,8 +221,8 @@ def test_inception_zip_with_several_users_names_the_choices(session: Session,
     path = inception_zip(session, tmp_path)
     with pytest.raises(InputError) as info:
         read_webanno(path, layer="x")
-    assert str(info.value) == (f"{path}: annotations by 3 users; choose one with user=: "
-                               "CURATION_USER, ann, bea")
+    assert str(info.value) == (f"{path}: annotations by 3 users; choose one "
+                               "(saywho import --user NAME): CURATION_USER, ann, bea")
     with pytest.raises(InputError, match="no annotations by \"zoe\"; choose one of: "
                        "CURATION_USER, ann, bea"):
         read_webanno(path, layer="x", user="zoe")
