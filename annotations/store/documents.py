@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -66,6 +67,8 @@ class SharedFile(Protocol):
 Classification = Literal["new", "unchanged", "conflict"]
 
 # the shape of every stem ``safe_filename`` makes, plus the "-2" a clash adds; no final dot
+ORPHAN_AGE_S = 60.0  # a text younger than this is an import under way, not an orphan
+
 _FILE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9_-])?")
 
 
@@ -301,7 +304,9 @@ class DocumentList:
         and whose annotations file records its id and sha256; returns the rows added.
 
         A text whose id is already listed, or whose annotations file is missing, damaged or
-        about another text, stays where it is, unlisted (and its name is never reused).
+        about another text, stays where it is, unlisted (and its name is never reused); so does
+        one written less than ``ORPHAN_AGE_S`` ago: another process's import still under way
+        lists it itself (it was adopted here, with a warning of an interrupted import).
         """
         adopted: list[DocumentInfo] = []
         names = list(text_names)
@@ -309,7 +314,13 @@ class DocumentList:
         unlisted = set(map(str.lower, names)).difference(listed)
         if not unlisted:
             return adopted
+        settled = time.time() - ORPHAN_AGE_S
         for name in sorted(n for n in names if n.lower() in unlisted and n.endswith(".txt")):
+            try:  # a text written just now is another process's import under way
+                if os.stat(self._folder.texts / name).st_mtime > settled:
+                    continue
+            except OSError:
+                continue
             found = _read_orphan(self._folder, name[:-4])
             if found is None or found.info.id in self._rows or not found.meta_matches:
                 continue
