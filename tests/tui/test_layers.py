@@ -30,6 +30,14 @@ async def test_switch_layer_then_accept(folder, run_app):
         assert app.bridge.active_layer == "bo"
         assert "layer: bo" in app.sub_title
         assert "layer: bo" in app.screen.query_one("#status").render().plain
+        # at 80 columns, in a done document (the longest bar), another's layer stays in view
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("d")
+        await settle(pilot)
+        status = app.screen.query_one("#status").render().plain
+        assert "layer: bo · q 1/5" in status, status
+        await pilot.press("d")  # back to in progress
+        await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
     with open_project(folder, read_only=True) as project:

@@ -75,10 +75,10 @@ PANEL_MODES = ("full", "narrow", "hidden")
 """The side panels' widths, in the order the panels key (``\\``) steps through them."""
 
 
-def _prompt(title: str, value: str = "") -> object:
+def _prompt(title: str, value: str = "", hint: str | None = None) -> object:
     from tui.screens.prompts import TextPrompt
 
-    return TextPrompt(title, value)
+    return TextPrompt(title, value) if hint is None else TextPrompt(title, value, hint)
 
 
 def _picker(title: str, candidates: list[SpeakerCandidate], *, allow_new: bool = True) -> object:
@@ -403,12 +403,13 @@ class ReaderScreen(SaywhoScreen):
             where += f" · {len(listed.ids)} listed"
         done = "· done ✓ " if self.doc_status == team.DONE else ""
         # a narrow bar leaves out the second part first: the colour mode (the panels show
-        # it) and the layer when it is one's own
+        # it) and the layer when it is one's own; another's layer comes first, where the
+        # bar is never cut (editing a teammate's layer must never go unseen)
         layer = f"· layer: {self.layer_shown} "
         own = self.layer_shown == self.bridge.annotator
         self.query_one(StatusBar).set_position(
-            f"{self._find_status()}{where} · reviewed {reviewed}/{total} {done}"
-            f"{'' if own else layer}",
+            f"{'' if own else f'layer: {self.layer_shown} · '}{self._find_status()}{where} "
+            f"· reviewed {reviewed}/{total} {done}",
             f"{layer if own else ''}"
             f"· colour: {'off (NO_COLOR)' if self.app.no_color else self.colour_by} ",
         )
@@ -652,7 +653,8 @@ class ReaderScreen(SaywhoScreen):
                     title="Go to quote", timeout=3)
             self.select_quote(quote.id)
 
-        self.app.push_screen(_prompt(f"Go to quote (1–{len(self.quotes)})"), done)
+        self.app.push_screen(_prompt(f"Go to quote (1–{len(self.quotes)})",
+                                     hint="Enter: go · Esc: cancel"), done)
 
     # ------------------------------------------------------------------ find in the document
     def action_find(self) -> None:

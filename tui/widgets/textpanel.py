@@ -52,7 +52,8 @@ class TextPanel(Widget):
         last.rstrip()
         last.truncate(width - 1)
         last.rstrip()
-        last.append("…")
+        if not last.plain.endswith("…"):  # a word cut by the wrap has its ellipsis already
+            last.append("…")
         return Text("\n").join(kept)
 
 
