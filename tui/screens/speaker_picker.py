@@ -39,7 +39,7 @@ class SpeakerPicker(TypeaheadPicker[Pick | None]):
     def hint(self) -> str:
         """Keys, and the new-speaker row when there is one."""
         return "Enter: pick · ↑↓: move · Esc: cancel" + (
-            " · “+ new speaker”: the name typed" if self.allow_new else "")
+            " · + row: new speaker" if self.allow_new else "")
 
     def rows(self) -> list[Text]:
         """The candidates ranked for the query, and "+ new speaker": first when no candidate
