@@ -164,9 +164,16 @@ class History:
         """Store a whole layer, checked against the text; False when it is already stored.
 
         A stored layer that differs is journaled whole (``op: "replace-layer"``) before it is
-        replaced, so an overwrite never loses annotations for good.
+        replaced, so an overwrite never loses annotations for good. The read of the layer it
+        replaces and the write are made under the document's lock: another process's write of
+        the layer lands before or after, never in between (which refused this one as made on a
+        stale copy).
         """
         layer.check(self._documents.text(doc_id))
+        with self._layers.exclusive(doc_id):
+            return self._put_layer(doc_id, layer)
+
+    def _put_layer(self, doc_id: str, layer: Layer) -> bool:
         try:
             entry = None
             if self._layers.has(doc_id, layer.name):

@@ -209,3 +209,51 @@ def test_no_listener_runs_while_the_session_lock_is_held(session: Session) -> No
     session.subscribe(listener)
     report = session.learning.resuggest(session.learning.plan("a5"))
     assert report.changed > 0 and locked_out and not any(locked_out)
+
+
+def test_a_resuggest_and_a_teammate_s_write_of_the_same_layer_keep_their_order(
+    session: Session, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process replaces a document's suggestions (an import with --replace) while a
+    re-suggest reads them: the re-suggest reads, merges and stores under the document's lock,
+    so the other write waits and lands after it; without the lock it landed in between and
+    the re-suggest's store wrote over it."""
+    import threading
+
+    from annotations.store import Project
+
+    for i in range(4):
+        correct(session, i)
+    session.learning.keep(session.learning.refit())
+    theirs = Layer("suggestions", {}, {})  # what the other process stores: no suggestions
+    raced: list[threading.Thread] = []
+    read = Project.layer
+
+    failed: list[BaseException] = []
+
+    def teammate_replaces() -> None:
+        try:
+            with Session.open(folder, "cy") as cy:
+                cy.put_layer("a5", theirs, replace=True)
+        except BaseException as exc:  # noqa: BLE001 - said by the test below
+            failed.append(exc)
+
+    def read_then_race(self: Project, doc_id: str, name: str | None = None):  # noqa: ANN202
+        layer = read(self, doc_id, name)
+        if doc_id == "a5" and name == "suggestions" and not raced:  # the read it stores from
+            raced.append(threading.Thread(target=teammate_replaces))
+            raced[0].start()
+            raced[0].join(0.5)  # lands now, or waits for the re-suggest's lock
+        return layer
+
+    monkeypatch.setattr(Project, "layer", read_then_race)
+    try:
+        assert session.learning.resuggest_document("a5") > 0
+        raced[0].join(30)
+    finally:
+        monkeypatch.undo()
+    assert not raced[0].is_alive() and not failed, failed
+    assert session.layer("a5", "suggestions").quotes == {}  # the later write, whole
+    replaced = [e["annotator"] for e in session.project.journal()
+                if e["op"] == "replace-layer" and e["data"]["doc"] == "a5"]
+    assert replaced == ["tester", "cy"]
