@@ -11,9 +11,10 @@ never touches the same file; a merge is a union, decided file by file:
 - **layers** (``annotations/<doc>/<layer>.json``): a layer only in OTHER arrives; equal records
   on both sides: nothing to do. Different: the journals decide. The ids of the journal entries
   that touched that document and layer on each side: ours a proper subset of theirs is a
-  fast-forward (theirs is taken, once our layer is checked to still hold what theirs' first new
-  entry started from), theirs a proper subset of ours keeps ours, anything else (both changed,
-  or no journal tells) is a conflict: refused, never overwritten.
+  fast-forward (theirs is taken, once our layer is checked to become theirs by their newer
+  entries: nothing of ours is lost), theirs a proper subset of ours keeps ours (checked the
+  same way round), anything else (both changed, a layer holding what no journal tells of, or no
+  journal tells) is a conflict: refused, never overwritten.
 - **journal entries**: each annotator's journal gains, in OTHER's order, the entries of OTHER it
   lacks (by id), so undo history travels with the layers; entries of a refused document or
   layer stay out.
@@ -413,8 +414,8 @@ class _Merge:
             newer = sorted(
                 missing, key=lambda i: (str(theirs.by_id[i].get("ts", "")), theirs.position[i])
             )
-            problem = _fast_forward_problem(ours_layer, [theirs.by_id[i] for i in newer],
-                                            theirs.voided)
+            problem = _replay_problem(ours_layer, [theirs.by_id[i] for i in newer],
+                                      theirs.voided, theirs_layer)
             if problem:
                 refuse(f"changed on both sides ({problem})")
                 return
@@ -423,13 +424,13 @@ class _Merge:
                             "newer than ours)")
             return
         if their_ids < our_ids:
-            # OTHER's layer must be where our first entry it lacks started from: a copy whose
-            # journal was lost or cut holds edits no journal tells of, and keeping ours would
-            # drop them
+            # OTHER's layer must become ours by our entries it lacks: a copy whose journal was
+            # lost or cut holds edits no journal tells of, and keeping ours would drop them
             ahead = sorted(our_ids - their_ids,
                            key=lambda i: (str(mine.by_id[i].get("ts", "")), mine.position[i]))
-            problem = _fast_forward_problem(theirs_layer, [mine.by_id[i] for i in ahead],
-                                            mine.voided, behind="OTHER's", ahead="our")
+            problem = _replay_problem(theirs_layer, [mine.by_id[i] for i in ahead],
+                                      mine.voided, ours_layer, behind_name="OTHER's",
+                                      ahead_name="our")
             if problem:
                 refuse(f"changed on both sides ({problem})")
                 return
@@ -531,33 +532,58 @@ def _later(a: str, b: str) -> bool | None:
     return ta > tb
 
 
-def _fast_forward_problem(
-    ours: _LayerFile, missing: list[dict[str, Any]], voided: set[str], *,
-    behind: str = "ours", ahead: str = "OTHER's",
+def _replay_problem(
+    behind: _LayerFile, entries: list[dict[str, Any]], voided: set[str], ahead: _LayerFile,
+    *, behind_name: str = "ours", ahead_name: str = "OTHER's",
 ) -> str | None:
-    """Why the layer that is behind (``ours``: ours, for a fast-forward; OTHER's, to keep
-    ours) is not where the first newer entry of the one ahead started from (None: it is)."""
-    changes = [
-        e for e in missing
-        if e.get("op") in ("edit", "undo", "redo", "replace-layer") and e["id"] not in voided
-    ]
+    """Why the layer that is ``behind`` does not become the one ``ahead`` by the entries the
+    one ahead has in its journal and it lacks (oldest first; None: it does). Each edit, undo
+    or redo must find the records it changed as it found them, and sets them to what it left
+    them; a layer replaced whole must
+    have been the layer it replaced (its old records are in the entry, so nothing of them is
+    lost; what follows it is the ahead side's own). Anything the behind layer holds that no
+    journal entry accounts for (an import not journaled, a file edited by hand, a journal
+    lost or cut) makes the two differ, and taking one over the other would lose it."""
+    quotes, speakers = dict(behind.quotes), dict(behind.speakers)
+    ops = ("edit", "undo", "redo", "replace-layer")
+    changes = [e for e in entries if e.get("op") in ops and e["id"] not in voided]
     if not changes:
-        return f"{ahead} newer journal entries change nothing"
-    first = changes[0]  # ``missing`` comes oldest first
+        return f"{ahead_name} newer journal entries change nothing"
+    changed_outside = f"{behind_name} was changed outside the journal"
     try:
-        if first.get("op") == "replace-layer":
-            data = first.get("data") or {}
-            quotes = {k: Quote.from_dict(v) for k, v in (data.get("quotes") or {}).items()}
-            speakers = {k: Speaker.from_dict(v) for k, v in (data.get("speakers") or {}).items()}
-            held = quotes == ours.quotes and speakers == ours.speakers
-        else:
-            change = LayerChange.from_dict(first["change"])
-            held = all(ours.quotes.get(k) == v for k, v in change.quotes_before.items()) and all(
-                ours.speakers.get(k) == v for k, v in change.speakers_before.items()
-            )
+        for entry in changes:
+            if entry.get("op") == "replace-layer":
+                data = entry.get("data") or {}
+                old_q = {k: Quote.from_dict(v) for k, v in (data.get("quotes") or {}).items()}
+                old_s = {k: Speaker.from_dict(v)
+                         for k, v in (data.get("speakers") or {}).items()}
+                # replaced whole: what follows is the ahead side's own
+                return None if (old_q, old_s) == (quotes, speakers) else changed_outside
+            change = LayerChange.from_dict(entry["change"])
+            if not (_holds(quotes, change.quotes_before)
+                    and _holds(speakers, change.speakers_before)):
+                return changed_outside  # the entry started from records the layer lacks
+            _set_records(quotes, change.quotes_after)
+            _set_records(speakers, change.speakers_after)
     except (AttributeError, KeyError, TypeError, ValueError, SaywhoError):
-        return f"{ahead} journal entry cannot be read"
-    return None if held else f"{behind} was changed outside the journal"
+        return f"{ahead_name} journal entry cannot be read"
+    if (quotes, speakers) != (ahead.quotes, ahead.speakers):
+        return changed_outside
+    return None
+
+
+def _holds(table: Mapping[str, Any], before: Mapping[str, Any]) -> bool:
+    """Whether ``table`` holds the records a change started from (None: none there)."""
+    return all(table.get(key) == record for key, record in before.items())
+
+
+def _set_records(table: dict[str, Any], after: Mapping[str, Any]) -> None:
+    """Set ``table``'s records to what a change left them (None: removed)."""
+    for key, record in after.items():
+        if record is None:
+            table.pop(key, None)
+        else:
+            table[key] = record
 
 
 def _write_layer(

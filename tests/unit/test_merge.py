@@ -337,3 +337,71 @@ def test_a_copy_whose_journal_was_lost_is_not_taken_as_older(
     assert "OTHER's was changed outside the journal" in report.conflict_lines()[0]
     with open_as(one, "ana") as ana:
         assert ana.layer("d0") == before
+
+
+def _hand_edit(folder: Path, doc: str, layer: str, quote: str, **fields: object) -> None:
+    """Change a quote's fields in a layer file by hand: no journal line tells of it."""
+    path = folder / "annotations" / doc / f"{layer}.json"
+    data = orjson.loads(path.read_bytes())
+    data["layers"]["1"]["quotes"][quote].update(fields)
+    path.write_bytes(orjson.dumps(data))
+
+
+def test_a_fast_forward_never_drops_what_our_layer_holds_outside_any_journal(
+    copies: tuple[Path, Path],
+) -> None:
+    """Ours has q2 changed with no journal line (a first import of a layer is not journaled,
+    a file edited by hand); OTHER's newer entry touches q1 only. The fast-forward checked only
+    q1, took OTHER's file and dropped our q2. Ours must become OTHER's by OTHER's entries:
+    it does not, so the layer is refused."""
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(SetNote("d0", "q1", "both"))  # the layer file exists on both sides
+    shutil.rmtree(two)
+    shutil.copytree(one, two)
+    _hand_edit(one, "d0", "ana", "q2", note="ours, in no journal")
+    with open_as(two, "ben") as ben:
+        ben.apply(AcceptQuote("d0", "q1", layer="ana"))
+    report = merge_into(one, two)
+    assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
+    with open_as(one, "ana", read_only=True) as ana:
+        assert ana.layer("d0").quotes["q2"].note == "ours, in no journal"
+
+
+def test_keeping_ours_never_drops_what_other_s_layer_holds_outside_any_journal(
+    copies: tuple[Path, Path],
+) -> None:
+    """OTHER's q2 was changed by hand; ours has a newer entry on q3. "Ours is newer (it holds
+    every OTHER edit); kept" dropped OTHER's q2: refused instead."""
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(SetNote("d0", "q1", "both"))
+    shutil.rmtree(two)
+    shutil.copytree(one, two)
+    _hand_edit(two, "d0", "ana", "q2", note="theirs, by hand")
+    with open_as(one, "ana") as ana:
+        ana.apply(SetNote("d0", "q1", "ours, newer"))
+    report = merge_into(one, two)
+    assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
+    assert "OTHER's was changed outside the journal" in report.conflict_lines()[0]
+
+
+def test_a_fast_forward_still_goes_through_when_the_journals_account_for_everything(
+    copies: tuple[Path, Path],
+) -> None:
+    """The usual case: OTHER made edits (and an undo) on our layer; nothing else changed."""
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(SetNote("d0", "q1", "both"))
+    shutil.rmtree(two)
+    shutil.copytree(one, two)
+    with open_as(two, "ana") as ana:
+        ana.apply(AcceptQuote("d0", "q1"))
+        ana.apply(SetStance("d0", "q2", "oppose"))
+        ana.apply(RejectQuote("d0", "q2"))
+        ana.undo()
+        theirs = ana.layer("d0")
+    report = merge_into(one, two)
+    assert not report.conflicts
+    with open_as(one, "ana", read_only=True) as ana:
+        assert ana.layer("d0").quotes == theirs.quotes
