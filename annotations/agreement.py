@@ -641,9 +641,10 @@ class AgreementPass:
                 pairs.append(pc.to_dict(a, b))
         units = _Units(names)
         units.add(_clusters(present, overlaps), present, len(starts))
-        self.units.extend(units)
         self.count += 1
-        self.compared += len(present) >= 2
+        if len(present) >= 2:  # a document one layer alone has is left out, its units too
+            self.units.extend(units)
+            self.compared += 1
         return {"layers": sorted(present), "pairs": pairs, "alpha": units.to_dict()}
 
     def merge(self, other: AgreementPass) -> None:

@@ -179,16 +179,16 @@ def test_a_layer_absent_from_a_document_is_missing_there() -> None:
     assert pair["docs"] == 1 and pair["quotes_a"] == 10
     assert report["per_document"]["d2"]["pairs"] == []
     assert report["per_document"]["d2"]["alpha"]["words"]["alpha"] is None
-    # the n reported is what alpha is over: d1's words and quotes, not d2's one-layer ones
+    # the n reported is what alpha is over: d1's words and quotes; d2, in one layer only, is
+    # left out whole (its units are not even counted as single-coded)
     assert (report["docs"], report["compared"]) == (2, 1)
     words, stance = (report["overall"]["alpha"][k] for k in ("words", "stance"))
-    assert (words["units"], words["single_coded"]) == (len(WORDS), len(WORDS))
-    assert (stance["units"], stance["single_coded"]) == (10, 10)
+    assert (words["units"], words["single_coded"]) == (len(WORDS), 0)
+    assert (stance["units"], stance["single_coded"]) == (10, 0)
     lines = summary_lines(agreement(docs, ["one", "two"]))
     assert lines[0] == ("agreement between one, two over 1 document (in two of these layers or "
                         "more; 1 other left out)")
-    assert lines[-1].endswith(f"({len(WORDS)} words, on whether each lies inside a quote; "
-                              f"{len(WORDS)} in one layer only, left out)")
+    assert lines[-1].endswith(f"({len(WORDS)} words, on whether each lies inside a quote)")
 
 
 def test_rejected_quotes_are_left_out_by_default() -> None:

@@ -320,6 +320,8 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
                 if qa.stance and qb.stance:
                     stance.append((qa.stance, qb.stance))
                 types.append((qa.type, qb.type))
+        if len(present) < 2:  # a document one layer alone has: no agreement, no units
+            continue
         for cluster in reference_clusters(present):
             for what in CLUSTER_FIELDS:
                 columns[what].append([unit_value(cluster.get(n), what) for n in names])
