@@ -28,6 +28,7 @@ from annotations.detect.deadline import (
     DetectionTimeout,
     detection_budget,
 )
+from annotations.edits import SetStance
 from annotations.errors import (
     InputError,
     ReadOnlyError,
@@ -416,7 +417,13 @@ class Session:
 
     # ----------------------------------------------------------------- edits
     def apply(self, edit: Edit) -> EditReceipt:
-        """Apply one edit; returns once it is on disk and in the journal."""
+        """Apply one edit; returns once it is on disk and in the journal. A stance is one of
+        the scheme's labels (a label renamed or removed since is refused)."""
+        if isinstance(edit, SetStance) and edit.stance is not None:
+            names = self.scheme.names
+            if edit.stance not in names:
+                raise InputError(f"{edit.stance!r} is not a label of the stance scheme "
+                                 f"({', '.join(names)})")
         with self._change(edit.describe()):
             receipt = self.project.apply(edit)
         self._emit(EditSaved("edit", receipt))

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -87,8 +87,10 @@ class History:
         *,
         writable: bool = True,
         everyone: Callable[[], list[Journal]] | None = None,
+        labels: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self._journal = journal
+        self._labels = labels  # the stance labels an undo or redo may bring back
         self._everyone = everyone or (lambda: [journal])
         self._documents = documents
         self._layers = layers
@@ -439,6 +441,9 @@ class History:
         layer = self._layers.get(doc_id, layer_name)
         try:
             change = _rebase(change, layer)
+            gone = self._gone_label(change)
+            if gone is not None:
+                raise _Conflict(f"label {gone}")
         except _Conflict as conflict:
             # Another edit (another annotator, an import, a label rename) changed the same
             # fields since: never overwrite it. Drop this step so the next one can run.
@@ -454,9 +459,12 @@ class History:
             )
             source.pop(at)
             applied = self._layers.applied(doc_id, layer_name) or {}
+            why = (f"its stance label {str(conflict)[6:]!r} is no longer in the scheme "
+                   "(renamed or removed since)" if str(conflict).startswith("label ") else
+                   f"{conflict} was changed since by another edit in layer {layer_name!r}; "
+                   "that change is kept")
             raise StepConflict(
-                f"cannot {op} {what!r}: {conflict} was changed since by another "
-                f"edit in layer {layer_name!r}; that change is kept and this {op} is skipped",
+                f"cannot {op} {what!r}: {why}; this {op} is skipped",
                 op=op, doc_id=doc_id, layer=layer_name, change=change, record=str(conflict),
                 others=tuple(sorted(set(applied) - {self._annotator})),
             ) from None
@@ -465,6 +473,20 @@ class History:
         )
         target.append(source.pop(at))
         return _receipt(entry, change, tuple(skipped))
+
+    def _gone_label(self, change: LayerChange) -> str | None:
+        """A stance label ``change`` would set that the scheme no longer has (renamed or
+        removed since the step was made: bringing it back would put a label outside the
+        scheme into the layer); None when every label it sets is in the scheme."""
+        if self._labels is None:
+            return None
+        names = self._labels()
+        for qid, after in change.quotes_after.items():
+            before = change.quotes_before.get(qid)
+            stance = after.stance if after is not None else None
+            if stance and stance not in names and (before is None or before.stance != stance):
+                return stance
+        return None
 
     # ----------------------------------------------------------------- writing
     def _commit(

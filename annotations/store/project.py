@@ -100,6 +100,7 @@ class Project:
             annotator,
             writable=not folder.read_only,
             everyone=folder.all_journals,
+            labels=lambda: self.scheme.names,
         )
         if self._history.lost is not None:
             folder.note_damage(self._history.lost)

@@ -160,3 +160,32 @@ def test_two_adjudicators_deciding_a_unit_at_once_in_a_new_final_layer_are_not_b
     final = project.layer("d0", FINAL_LAYER)
     inside = [q for q in final.quotes.values() if q.start < unit.end and unit.start < q.end]
     assert [q.stance for q in inside] == ["oppose"]
+
+
+def test_an_undo_never_brings_back_a_label_renamed_since(tmp_path) -> None:
+    """ana set oppose, then support; the label oppose was renamed against (moving nothing:
+    her quote said support). Undoing her support brought back oppose, a label the scheme no
+    longer has (stats then listed it beside against). The undo is skipped and said so; and a
+    stance edit with a label outside the scheme is refused."""
+    from annotations.errors import StepConflict
+    from annotations.history_view import conflict_message
+    from annotations.model import Document
+    from annotations.session import Session
+    from tests.conftest import ARTICLE, fixed_detect
+
+    with Session.open(tmp_path / "p", "ana", detect=fixed_detect) as ana:
+        ana.import_documents([Document("d0", "Doc", ARTICLE)])
+        ana.apply(SetStance("d0", "q1", "oppose"))
+        ana.apply(SetStance("d0", "q1", "support"))
+        assert rename_label(ana.project, "oppose", "against") == 0
+        with pytest.raises(StepConflict) as skipped:
+            ana.undo("d0")
+        assert ana.layer("d0").quotes["q1"].stance == "support"
+        message = conflict_message(skipped.value, ana.layer("d0"))
+        assert "the stance label 'oppose' is no longer in the scheme" in message
+        with pytest.raises(InputError, match="'oppose' is not a label of the stance scheme"):
+            ana.apply(SetStance("d0", "q1", "oppose"))
+        ana.apply(SetStance("d0", "q1", "against"))
+        assert ana.layer("d0").quotes["q1"].stance == "against"
+        assert ana.undo("d0") is not None  # a step with today's labels undoes as usual
+        assert ana.layer("d0").quotes["q1"].stance == "support"
