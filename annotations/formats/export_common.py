@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
+from annotations.display import visible_line
+from annotations.errors import InputError
 from annotations.model import Document, Layer, Quote
 from annotations.review import is_reviewed
 from annotations.store.paths import safe_filename
@@ -141,10 +143,14 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     line ends, whatever the platform.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.saywho-{os.getpid()}-", suffix=".tmp", dir=path.parent
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.saywho-{os.getpid()}-", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:  # said of the file asked for, not of the temp file beside it
+        raise InputError(f"cannot write {visible_line(str(path))}: "
+                         f"{exc.strerror or exc}") from None
     try:
         if "b" in mode:
             handle: IO[Any] = os.fdopen(fd, mode, buffering=1 << 20)
@@ -156,9 +162,12 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is for sharing
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (tmp, str(path)):
+            raise InputError(f"cannot write {visible_line(str(path))}: "
+                             f"{exc.strerror or exc}") from None
         raise
 
 

@@ -699,3 +699,17 @@ def test_an_id_longer_than_any_export_reads_back_is_refused_at_import(
     out = tmp_path / "ls.json"
     assert main(["export", "--format", "labelstudio", "--out", str(out), "--project", proj]) == 0
     assert main(["import", str(out), "--layer", "back", "--project", proj]) == 0
+
+
+def test_an_export_the_system_refuses_names_the_file_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It named the temp file beside the target (.q.csv.saywho-1234-x.tmp)."""
+    proj = project_with_gold_layer(tmp_path / "p")
+    capsys.readouterr()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    target = blocker / "q.csv"  # its folder is a file: no one can write there, root neither
+    assert main(["export", "--format", "csv", "--out", str(target), "--project", proj]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {target}" in err and ".tmp" not in err
