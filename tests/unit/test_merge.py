@@ -11,7 +11,7 @@ import pytest
 
 from annotations import merge as merge_module
 from annotations import team
-from annotations.edits import AcceptQuote, RejectQuote, SetNote, SetStance
+from annotations.edits import AcceptQuote, Edit, RejectQuote, SetNote, SetStance
 from annotations.errors import InputError
 from annotations.merge import merge
 from annotations.model import Document
@@ -43,6 +43,18 @@ def copies(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(base, one)
     shutil.copytree(base, two)
     return one, two
+
+
+def diverge(copies: tuple[Path, Path], shared: Edit, theirs: Edit, who: str = "ana") -> None:
+    """``shared`` made in copy one, which copy two then becomes again; ``theirs`` made in copy
+    two by ``who``."""
+    one, two = copies
+    with open_as(one, "ana") as ana:
+        ana.apply(shared)
+    shutil.rmtree(two)
+    shutil.copytree(one, two)
+    with open_as(two, who) as other:
+        other.apply(theirs)
 
 
 def merge_into(ours: Path, other: Path, annotator: str = "ana", **kwargs: bool):
@@ -158,12 +170,7 @@ def test_a_layer_changed_here_during_the_merge_is_not_overwritten(
     copies: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     one, two = copies
-    with open_as(one, "ana") as ana:
-        ana.apply(AcceptQuote("d0", "q1"))
-    shutil.rmtree(two)
-    shutil.copytree(one, two)
-    with open_as(two, "ana") as ana:
-        ana.apply(SetNote("d0", "q1", "theirs"))
+    diverge(copies, AcceptQuote("d0", "q1"), SetNote("d0", "q1", "theirs"))
     target = one / "annotations" / "d0" / "ana.json"
     journal = one / "journal" / "ana.jsonl"
     lines = journal.read_bytes().count(b"\n")
@@ -318,12 +325,7 @@ def test_a_copy_whose_journal_was_lost_is_not_taken_as_older(
     of ours (none), so the merge said "ours is newer; kept" and dropped OTHER's stance with
     exit 0. OTHER's layer is not where our first edit it lacks started from: refused."""
     one, two = copies
-    with open_as(one, "ana") as ana:
-        ana.apply(AcceptQuote("d0", "q1"))
-    shutil.rmtree(two)
-    shutil.copytree(one, two)
-    with open_as(two, "ana") as ana:
-        ana.apply(SetStance("d0", "q1", "oppose"))
+    diverge(copies, AcceptQuote("d0", "q1"), SetStance("d0", "q1", "oppose"))
     journal = two / "journal" / "ana.jsonl"
     if lost == "deleted":
         journal.unlink()
@@ -355,13 +357,9 @@ def test_a_fast_forward_never_drops_what_our_layer_holds_outside_any_journal(
     q1, took OTHER's file and dropped our q2. Ours must become OTHER's by OTHER's entries:
     it does not, so the layer is refused."""
     one, two = copies
-    with open_as(one, "ana") as ana:
-        ana.apply(SetNote("d0", "q1", "both"))  # the layer file exists on both sides
-    shutil.rmtree(two)
-    shutil.copytree(one, two)
+    # the layer file exists on both sides; ben's edit of it is OTHER's newer entry
+    diverge(copies, SetNote("d0", "q1", "both"), AcceptQuote("d0", "q1", layer="ana"), "ben")
     _hand_edit(one, "d0", "ana", "q2", note="ours, in no journal")
-    with open_as(two, "ben") as ben:
-        ben.apply(AcceptQuote("d0", "q1", layer="ana"))
     report = merge_into(one, two)
     assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
     with open_as(one, "ana", read_only=True) as ana:
