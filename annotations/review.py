@@ -329,6 +329,22 @@ class ReviewQueue(Sequence[QueueItem]):
         return len(self.items) + self._rest
 
     @property
+    def estimated(self) -> bool:
+        """Whether ``total`` is an upper estimate: documents not loaded yet are counted by the
+        corpus index, which cannot tell a speaker or words term (their quotes of every
+        speaker count until the document is read)."""
+        return bool(self._rest) and bool(self.filter.speaker or self.filter.words)
+
+    def position_of(self, item: QueueItem, near: int, reach: int = 500) -> int | None:
+        """Where ``item`` is in the loaded queue, looked for around ``near`` (an undo takes
+        the cursor back a few items); None when it is not there."""
+        lo, hi = max(near - reach, 0), min(near + reach, len(self.items))
+        for pos in sorted(range(lo, hi), key=lambda p: abs(p - near)):
+            if self.items[pos] == item:
+                return pos
+        return None
+
+    @property
     def loaded(self) -> int:
         """Documents loaded so far."""
         return self._loaded if self.plan else len(self.layers)

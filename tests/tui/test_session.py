@@ -429,3 +429,41 @@ async def test_escape_in_the_library_goes_back_to_the_document_last_read(
         await settle(pilot)
         assert isinstance(pilot.app.screen, ReaderScreen)
         assert pilot.app.screen.doc_id == "extra-1"
+
+
+async def test_after_an_undo_the_queue_goes_on_from_the_quote_it_restored(folder, run_app):
+    """`v A u A`: the undo took the cursor back to item 1 but the queue stayed at item 2, so
+    the second A accepted item 1 again and went on to item 3: item 2 was never seen."""
+    async with run_app(folder) as pilot:
+        await pilot.press("v")
+        review = pilot.app.screen
+        first, second = review.queue[0][1], review.queue[1][1]
+        await pilot.press("A")
+        await settle(pilot)
+        assert review.pos == 1 and review.current_id == second
+        await pilot.press("u")
+        await settle(pilot)
+        assert review.current_id == first and review.pos == 0
+        assert "item 1/" in str(review.query_one("#review-label").content)
+        await pilot.press("A")
+        await settle(pilot)
+        assert review.pos == 1 and review.current_id == second
+    quotes = saved_layer(folder).quotes
+    assert quotes[first].status == "accepted" and quotes[second].status == "suggested"
+
+
+async def test_an_empty_review_queue_edits_nothing_on_screen(folder, run_app):
+    """With a filter matching nothing, the reader's own keys (x, a, a stance) edited the
+    document left on screen, outside the filter."""
+    from textual.widgets import Input
+
+    before = {qid: (q.status, q.stance) for qid, q in saved_layer(folder).quotes.items()}
+    async with run_app(folder) as pilot:
+        await pilot.press("v", "slash")
+        pilot.app.screen.query_one(Input).value = "speaker:nobody-by-this-name"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("x", "a", "2")
+        await settle(pilot)
+        assert any("Nothing to review" in m for m in notices(pilot.app))
+    assert {qid: (q.status, q.stance) for qid, q in saved_layer(folder).quotes.items()} == before

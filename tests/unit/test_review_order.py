@@ -35,3 +35,21 @@ def test_documents_first_keeps_each_part_in_its_order() -> None:
     queue = [("A", "a1"), ("B", "b1"), ("A", "a2"), ("B", "b2")]
     assert documents_first(queue, {"B"}) == [("B", "b1"), ("B", "b2"), ("A", "a1"), ("A", "a2")]
     assert documents_first(queue, ()) == queue
+
+
+def test_a_total_the_corpus_index_cannot_tell_exactly_is_an_estimate() -> None:
+    """Documents not read yet are counted by the corpus index, which knows statuses, types
+    and stances but not speakers or words: with such a term the total is an upper bound
+    (the queue said 1/612 for 191 quotes of one speaker), and says so."""
+    from annotations.model import Layer
+    from annotations.review import QueuePlan, ReviewQueue
+
+    layer = Layer("x", {q.id: q for q in (quote("q1", "Alpha", 0.2), quote("q2", "Beta", 0.4))})
+    plan = QueuePlan(["a", "b"], [2, 2], [0, 0])
+    exact = ReviewQueue(plan, QueueFilter.parse("status:suggested"), lambda _d: layer)
+    by_speaker = ReviewQueue(plan, QueueFilter.parse("speaker:alpha"), lambda _d: layer)
+    assert not exact.estimated and by_speaker.estimated
+    assert list(by_speaker) == []  # read whole: no quote has that speaker
+    assert not by_speaker.estimated and by_speaker.total == 0
+    assert by_speaker.position_of(("a", "q1"), 0) is None
+    assert exact.has(1) and exact.position_of(("a", "q2"), 0) == 1

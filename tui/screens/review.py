@@ -192,9 +192,11 @@ class ReviewScreen(ReaderScreen):
         self.reviewed = done
         bar = self.query_one("#review-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done if total else 1)
-        where = f"{self.pos + 1}/{total}" if total else "0/0"
+        about = "~" if self.queue.estimated else ""  # a speaker or words term: an upper bound
+        where = f"{self.pos + 1}/{about}{total}" if total else "0/0"
         self.query_one("#review-label", Label).update(Text(visible(
-            f" item {where} · reviewed {done}/{total} · filter: {self.filter_text or 'none'}"
+            f" item {where} · reviewed {done}/{about}{total} · filter: "
+            f"{self.filter_text or 'none'}"
             + (" · by stance uncertainty" if self.order_by == "stance" else "")
         )))
 
@@ -216,7 +218,11 @@ class ReviewScreen(ReaderScreen):
         self._read_ahead()
 
     def submit(self, edit: edits.Edit, follow: str | None = None) -> bool:
-        """Apply as the reader does, then update the queue's view of that document."""
+        """Apply as the reader does, then update the queue's view of that document. With an
+        empty queue nothing is edited: the document left on screen is outside the filter."""
+        if not self.queue.has(0):
+            self._queue_quote()  # says the queue is empty
+            return False
         ok = super().submit(edit, follow)
         if ok and self.anno is not None:
             self.doc_layers[self.doc_id] = self.anno
@@ -235,11 +241,17 @@ class ReviewScreen(ReaderScreen):
         return super().undo_scope()
 
     def edit_finished(self, outcome: Outcome) -> None:
-        """Keep the per-document layers current (undo may touch any document)."""
+        """Keep the per-document layers current (undo may touch any document), and the queue's
+        place on the quote an undo or redo took the cursor to (the next accept-and-next went
+        on from the old place, skipping the item in between)."""
         super().edit_finished(outcome)
         if outcome.ok and outcome.layer is not None and outcome.doc_id in self.doc_layers:
             if outcome.op != "edit" or self.bridge.pending == 0:
                 self.doc_layers[outcome.doc_id] = outcome.layer
+            if outcome.op in ("undo", "redo") and outcome.doc_id == self.doc_id:
+                pos = self.queue.position_of((self.doc_id, self.current_id or ""), self.pos)
+                if pos is not None:
+                    self.pos = pos
             self._refresh_progress()
 
     def _next_unreviewed(self) -> None:
