@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -57,6 +58,7 @@ _AWAITING = "needs_suggestions"
 Key = tuple[str, str]  # (document id, layer name)
 
 
+RACY_NS = 1_000_000_000  # a folder changed less than this ago is listed again each time
 _APPLIED = "applied"  # a layer row's record of the last journal entry each annotator wrote
 
 
@@ -471,7 +473,11 @@ class LayerStore:
             if name is not None:
                 found.append((name, file))
         found.sort(key=lambda nf: (nf[0] != SUGGESTIONS_LAYER, nf[0]))
-        self._names[doc_id] = (stamp, found)
+        # a folder changed within the clock's last tick may change again with the same stamp
+        # (another process renaming its layer file in): such a listing is not kept, or a
+        # teammate's new layer stayed unseen (a label rename passed it by)
+        if time.time_ns() - stamp > RACY_NS:
+            self._names[doc_id] = (stamp, found)
         return found
 
     def _name_in(self, doc_id: str, file: str) -> str | None:

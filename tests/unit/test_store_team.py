@@ -210,3 +210,21 @@ def test_a_document_locked_too_long_by_another_process_refuses_the_edit_in_one_l
         assert (folder / "ana.json").read_bytes() == before
         project.apply(SetNote("d0", quote_id="q1", note="then saved"))
         assert project.layer("d0").quotes["q1"].note == "then saved"
+
+
+def test_a_teammate_s_new_layer_is_seen_though_the_folder_s_stamp_did_not_move(
+    tmp_path: Path,
+) -> None:
+    """A document folder's listing was kept while its mtime stayed the same; a teammate's
+    layer file renamed in within the same clock tick left the stamp as it was, and the new
+    layer stayed unseen (a label rename then passed it by). A listing of a folder changed
+    within the last second is not kept."""
+    with make_project(tmp_path / "proj", annotator="ana") as ana:
+        folder = tmp_path / "proj" / "annotations" / "d0"
+        stamp = os.stat(folder).st_mtime_ns
+        assert "ben" not in ana.layer_names("d0")
+        with Project.open(tmp_path / "proj", "ben") as ben:
+            ben.apply(SetStance("d0", quote_id="q1", stance="oppose"))
+        os.utime(folder, ns=(stamp, stamp))  # as if in the same tick as the listing
+        assert "ben" in ana.layer_names("d0")
+        assert ana.layer("d0", "ben").quotes["q1"].stance == "oppose"
