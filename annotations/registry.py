@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from annotations.evaluate import PRONOUNS
+from annotations.layer_summary import Voice
 from annotations.model import Layer, Speaker
 
 TITLES = frozenset(
@@ -49,11 +50,15 @@ class CorpusSpeaker:
     documents: set[str] = field(default_factory=set)
     quotes: int = 0
     speaker_id: str = ""  # their id in the first document read (ids are per document)
+    found_in: str = ""  # a document they are a speaker of, quoted or not (built from summaries)
 
 
-def build_registry(layers: Iterable[tuple[str, Layer]]) -> dict[str, CorpusSpeaker]:
-    """Corpus speakers from ``(doc_id, layer)`` pairs, counting non-rejected quotes."""
-    registry: dict[str, CorpusSpeaker] = {}
+def build_registry(
+    layers: Iterable[tuple[str, Layer]], into: dict[str, CorpusSpeaker] | None = None
+) -> dict[str, CorpusSpeaker]:
+    """Corpus speakers from ``(doc_id, layer)`` pairs, counting non-rejected quotes (added to
+    ``into`` when given)."""
+    registry: dict[str, CorpusSpeaker] = {} if into is None else into
     for doc_id, layer in layers:
         local: dict[str, CorpusSpeaker] = {}
         for speaker in layer.speakers.values():
@@ -65,6 +70,20 @@ def build_registry(layers: Iterable[tuple[str, Layer]]) -> dict[str, CorpusSpeak
             entry.quotes += 1
             entry.documents.add(doc_id)
     return registry
+
+
+def add_voices(registry: dict[str, CorpusSpeaker], doc_id: str, voices: Iterable[Voice]) -> None:
+    """Link one document's speakers into ``registry`` from its corpus-index summary (its
+    ``Voice``s: name, kind, aliases, quotes not rejected) instead of its layer: the registry of
+    a corpus of tens of thousands of documents is built without reading one layer file."""
+    for voice in voices:
+        if voice.known:
+            entry = register_speaker(
+                registry, Speaker("", voice.name, voice.kind, tuple(voice.aliases)))
+            entry.found_in = entry.found_in or doc_id
+            entry.quotes += voice.quotes
+            if voice.quotes:
+                entry.documents.add(doc_id)
 
 
 def register_speaker(registry: dict[str, CorpusSpeaker], speaker: Speaker) -> CorpusSpeaker:

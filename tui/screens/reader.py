@@ -1055,9 +1055,10 @@ class ReaderScreen(SaywhoScreen):
                 self.submit(edits.SetSpeaker(self.doc_id, q.id, pick.candidate.speaker_id))
             else:
                 c = pick.candidate  # keeps its id unless this document uses it already
-                free = self.anno is not None and c.speaker_id not in self.anno.speakers
+                sid = c.speaker_id or self.bridge.corpus_speaker_id(c.key)
+                free = bool(sid) and self.anno is not None and sid not in self.anno.speakers
                 self.submit(edits.CreateSpeaker(self.doc_id, c.name, kind=_kind(c.kind),
-                                          speaker_id=c.speaker_id if free else None,
+                                          speaker_id=sid if free else None,
                                           assign_to=q.id))
 
         self.app.push_screen(
