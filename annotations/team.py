@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from annotations.display import excerpt
 from annotations.errors import (
     AssignmentError,
     DamagedFileError,
@@ -353,6 +354,12 @@ class StatusChange:
 
     status: DocStatus
     warning: str | None = None
+
+
+def status_words(status: str, title: str) -> str:
+    """A document's new status as the researcher reads it: the status first, then the
+    document by its title ("done: Stealth Over Health…"), never by its id."""
+    return f"{status.replace('-', ' ')}: {excerpt(title, 50)}"
 
 
 def set_status(session: Session, doc_id: str, status: str | None) -> StatusChange:

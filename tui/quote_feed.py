@@ -276,8 +276,13 @@ class QuoteFeed:
                 # status bar keeps saying what the last edit did (a gate that keeps the
                 # model off is still said there)
                 model = result.refit.model if result.refit is not None else None
+                from annotations.learn.fit import MIN_ARTICLES  # off the startup path
+
                 nothing_new = not result.error and result.report.changed == 0
-                quiet = nothing_new and model is not None and (model.trusted or model.edits)
+                # a model in use, or one not checked yet (too few corrected articles), is no
+                # news over the status bar's word on what was just saved: a brief notice
+                quiet = nothing_new and model is not None and (
+                    model.trusted or model.edits or model.status.articles < MIN_ARTICLES)
                 status = None if model is None else (model.status.trusted, model.status.reason)
                 # the same verdict again, nothing changed (each edit in a done document
                 # refits): not said again over the status bar's word on the edit just saved

@@ -36,6 +36,9 @@ async def test_d_marks_the_document_done_and_back(folder, run_app):
         assert status_on_disk(folder) == "done"
         assert app.bridge.save_state.state == "saved"
         assert "done" in app.screen.query_one("#status").render().plain
+        # said by the document's title, never its id
+        assert app.bridge.save_state.message.startswith("done: ICE targets SoCal")
+        assert DOC_ID not in app.bridge.save_state.message
         await pilot.press("d")
         await settle(pilot)
         assert status_on_disk(folder) == "in-progress"

@@ -259,7 +259,7 @@ class LibraryScreen(SaywhoScreen):
         if doc_id is None or self.view is None or self.bridge.refused(self):
             return
         status = team.IN_PROGRESS if self.view.status(doc_id) == team.DONE else team.DONE
-        self.bridge.change(f"{doc_id} {status.replace('-', ' ')}",
+        self.bridge.change(team.status_words(status, self.view.title(doc_id)),
                            lambda s: team.set_status(s, doc_id, status))
 
     def _status_saved(self, outcome: Outcome) -> None:

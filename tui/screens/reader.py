@@ -849,7 +849,8 @@ class ReaderScreen(SaywhoScreen):
         status = team.IN_PROGRESS if self.doc_status == team.DONE else team.DONE
         self.doc_status = status
         self._refresh_position()
-        self.bridge.change(f"{doc_id} {status.replace('-', ' ')}",
+        title = self.doc.title if self.doc is not None else doc_id
+        self.bridge.change(team.status_words(status, title),
                            lambda s: team.set_status(s, doc_id, status))
 
     def _status_saved(self, outcome: Outcome) -> None:
