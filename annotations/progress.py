@@ -27,7 +27,9 @@ from annotations.agreement import AgreementReport, agreement, summary_lines
 from annotations.errors import DamagedFileError, SaywhoError
 from annotations.indexed_layers import IndexedLayerNames
 from annotations.layer_summary import LayerSummary, stamp_time, summarize
-from annotations.model import Layer
+from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer
+from annotations.store.journal import JOURNAL_SUFFIX, journal_paths
+from annotations.store.paths import safe_filename
 from annotations.team import DONE, IN_PROGRESS, NOT_STARTED, assignment, statuses
 
 if TYPE_CHECKING:
@@ -112,9 +114,18 @@ class TeamProgress:
         }
 
 
+def _editing(session: Session) -> set[str]:
+    """Annotators who edit a layer of their own (a layer of their name, and a journal of
+    theirs) though nothing is assigned to them and they marked nothing done yet: a team that
+    never ran ``assign`` still sees everyone (a layer imported as "gold" has no journal)."""
+    journals = {p.name.removesuffix(JOURNAL_SUFFIX) for p in journal_paths(session.project.folder)}
+    layers = set(session.project.summary_index.refresh().rows) - {SUGGESTIONS_LAYER, FINAL_LAYER}
+    return {name for name in layers if safe_filename(name) in journals}
+
+
 def team_progress(session: Session, annotators: Sequence[str] | None = None) -> TeamProgress:
-    """Every annotator's progress: those named, else everyone assigned a document or with a
-    status file, in name order."""
+    """Every annotator's progress: those named, else everyone assigned a document, with a
+    status file or editing a layer of their own, in name order."""
     warnings: list[str] = []
     try:
         stored = assignment(session)
@@ -129,7 +140,7 @@ def team_progress(session: Session, annotators: Sequence[str] | None = None) -> 
         names = list(dict.fromkeys(annotators))
     else:
         names = sorted({n for d, ns in stored.items() if d in in_project for n in ns}
-                       | set(team.explicit))
+                       | set(team.explicit) | _editing(session))
     indexed = IndexedLayerNames(session, names)  # the index, checked against the files
     layer_names = {doc_id: indexed.layer_names(doc_id) for doc_id in doc_ids}
     last = _journal_times(session, warnings)

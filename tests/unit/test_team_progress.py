@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -200,3 +201,18 @@ def test_the_library_view_says_a_damaged_status_file_like_any_damage(folder: Pat
         session.corpus_view()
         assert any("did not parse" in m for m in session.damaged)
     assert list(status_path(folder, "ana").parent.glob("ana.json.damaged-*"))
+
+
+def test_an_annotator_editing_without_assignments_or_statuses_is_listed(folder: Path) -> None:
+    """No `assign` run, nothing marked done: ben had reviewed quotes and a layer of his own,
+    and progress said nobody was at work. A layer imported under another name (gold) with no
+    journal of that name is no annotator."""
+    with open_as(folder, "ben") as ben:
+        ben.apply(AcceptQuote("d0", "q1"))
+    with open_as(folder, "boss") as boss:
+        gold = boss.layer("d0", "suggestions")
+        boss.put_layer("d0", replace(gold, name="gold"))
+        progress = team_progress(boss)
+    rows = {r.annotator: r for r in progress.annotators}
+    assert set(rows) == {"ben"}
+    assert rows["ben"].quotes_reviewed == 1
