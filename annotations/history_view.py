@@ -144,8 +144,9 @@ def _value(field: str, quote: Quote, names: _Names, added: Mapping[str, Speaker]
         return f"{name} (new)" if quote.speaker_id in added else name
     if field == "type":
         return quote.type
-    if field == "span":
-        return f"“{excerpt(quote.text, 30)}”"
+    if field == "span":  # both ends: a move of its end shows (the start alone did not)
+        flat = " ".join(quote.text.split())
+        return f"“{flat}”" if len(flat) <= 30 else f"“{flat[:14].rstrip()}…{flat[-14:].lstrip()}”"
     return f"“{excerpt(quote.note, 30)}”" if quote.note else "none"
 
 

@@ -171,6 +171,17 @@ def test_messages_name_the_value_restored_not_the_one_undone(session: Session) -
     assert "oppose" not in message
 
 
+def test_an_undone_move_of_a_span_s_end_shows_the_end(session: Session) -> None:
+    """Five undos of end moves read alike ("back to “But a campaign operative deci…”"): the
+    words shown were the start's, which never moved. Both ends are shown."""
+    quote = session.layer(DOC).quotes["q1"]
+    session.apply(SetSpan(DOC, "q1", quote.start, quote.end - 4))
+    message = _undone(session)
+    flat = " ".join(quote.text.split())
+    assert flat[-10:] in message, message
+    assert message.startswith("undone: span of quote 1 back to “")
+
+
 def test_history_rows_name_document_layer_and_quote(session: Session) -> None:
     session.apply(SetStance(DOC, "q2", "oppose"))
     session.apply(SetSpeaker(DOC, "q1", "s2", layer="ben"))
