@@ -31,8 +31,6 @@ from annotations.layer_summary import DocStats, LayerSummary
 from annotations.store.statuses import IN_PROGRESS, NOT_STARTED
 
 if TYPE_CHECKING:
-    from annotations.registry import CorpusSpeaker
-    from annotations.session import Session
     from annotations.store import DocumentInfo, Project
     from annotations.store.statuses import StoredStatus
 
@@ -252,19 +250,3 @@ def verify(project: Project, annotator: str, layer: str | None = None,
     ids = project.document_ids() if doc_ids is None else list(doc_ids)
     names = sorted({shown_layer(annotator, layer), annotator})
     return project.summary_index.verify(ids, names)
-
-
-def speaker_registry(session: Session, layer: str | None = None) -> dict[str, CorpusSpeaker]:
-    """The corpus's speakers in ``layer`` (default: the annotator's own), from each document's
-    summary in the corpus index; a document whose summary predates speaker voices is read."""
-    from annotations.registry import add_voices, build_registry
-
-    view = session.corpus_view(layer)
-    registry: dict[str, CorpusSpeaker] = {}
-    for doc_id in session.document_ids():
-        voices = view.layer_summary(doc_id).voices
-        if voices is None:
-            build_registry([(doc_id, session.layer(doc_id, view.layer))], into=registry)
-        else:
-            add_voices(registry, doc_id, voices)
-    return registry

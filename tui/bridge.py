@@ -132,13 +132,18 @@ class SessionBridge:
 
     def speaker_registry(self) -> dict[str, CorpusSpeaker]:
         """The corpus's speakers in the layer on screen, kept until speakers change; read
-        from the corpus index (``corpus_index.speaker_registry``): reading every layer froze
+        from the corpus index (``registry.registry_from_summaries``): reading every layer froze
         the first speaker picker for 15 s at 21,000 documents."""
         if self._registry is None:
-            from annotations.corpus_index import speaker_registry
+            from annotations.registry import registry_from_summaries
 
-            layer = self.active_layer
-            self._registry = self.read(lambda s: speaker_registry(s, layer))
+            def build(s: Session) -> dict[str, CorpusSpeaker]:
+                view = s.corpus_view(self.active_layer)
+                return registry_from_summaries(
+                    s.document_ids(), lambda d: view.layer_summary(d).voices,
+                    lambda d: s.layer(d, view.layer))
+
+            self._registry = self.read(build)
         return self._registry
 
     def corpus_speaker_id(self, key: str) -> str:
