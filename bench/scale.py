@@ -31,6 +31,8 @@ size, in a fresh interpreter (``--runs`` times):
   review_next_ms       ``n`` (next item) until the screen has painted it; a document
                        change every 10 items; keys a human pace apart (the read-ahead of the
                        next document has finished, as it does between two key presses)
+  speaker_registry_s   the corpus's speakers for the first speaker picker (``s``), from the
+                       corpus index's summaries (it read every layer: 15 s at 21,000)
   tui_rss_mb           resident memory after the library, the review queue and the keys
 
 The stance model's first fit (``tui.stance_feed``: it learns from every layer, in a thread, once
@@ -295,6 +297,9 @@ async def measure(folder: Path, keys: int) -> dict[str, Any]:
                 await app.workers.wait_for_complete()  # a human pace: the read-ahead is done
             out["review_next_ms"] = quantiles(samples)
             out["documents_loaded"] = review.queue.loaded
+            t3 = time.perf_counter()  # what the first speaker picker (s) waits for
+            app.bridge.speaker_registry()
+            out["speaker_registry_s"] = round(time.perf_counter() - t3, 3)
             out["tui_rss_mb"], out["tui_peak_rss_mb"] = rss_mb()
     finally:
         session.close()
@@ -426,6 +431,8 @@ def main() -> None:
         result[f"review_next_ms_p95_{name}"] = round(
             statistics.median(r["review_next_ms"]["p95"] for r in runs), 2)
         result[f"tui_rss_mb_{name}"] = max(r["tui_rss_mb"] for r in runs)
+        result[f"speaker_registry_s_{name}"] = round(
+            statistics.median(r["speaker_registry_s"] for r in runs), 3)
     result[f"library_ratio_{big}_{small}"] = round(
         result[f"library_first_frame_s_{big}"] / result[f"library_first_frame_s_{small}"], 3)
     result["targets"] = {
