@@ -746,8 +746,14 @@ def _run(
             path = document_folder(job.ours, info) / layer_file(plan.name)
             assert plan.theirs is not None
             written = _index_writer(job.session, plan.doc, plan.theirs)
-            if not _write_layer(path, plan.ours_raw, plan.theirs.raw, written,
-                                job.session.project.exclusive(plan.doc)):
+            try:
+                taken = _write_layer(path, plan.ours_raw, plan.theirs.raw, written,
+                                     job.session.project.exclusive(plan.doc))
+            except ProjectError as exc:  # its folder stayed locked: refused like a change
+                job.refused_scopes.add(scope)
+                job.conflict("layer", f"{label}: not merged: {exc.message}", **where)
+                continue
+            if not taken:
                 job.refused_scopes.add(scope)
                 job.conflict("layer", f"{label}: changed here during the merge; ours kept, "
                              "merge again", **where)

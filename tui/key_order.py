@@ -177,8 +177,11 @@ class KeyOrder:
         self._timer = None
         while self.held:
             if self._must_wait():
-                if self._tries < HOLD_TRIES:
-                    self._tries += 1
+                # an undo on its way is waited for as long as it takes (a teammate's lock may
+                # hold its write for seconds): the keys after it act where it took the cursor
+                busy = self.busy()
+                if busy or self._tries < HOLD_TRIES:
+                    self._tries = 0 if busy else self._tries + 1
                     self._timer = self.app.set_timer(HOLD_CHECK_S, self._release)
                     return
                 self._reopen_stayed_prompt()

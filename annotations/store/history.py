@@ -483,9 +483,11 @@ class History:
         names = self._labels()
         for qid, after in change.quotes_after.items():
             before = change.quotes_before.get(qid)
-            stance = after.stance if after is not None else None
-            if stance and stance not in names and (before is None or before.stance != stance):
-                return stance
+            # a stance set back on a quote that stays (a quote brought back whole keeps the
+            # label it was imported with, in the scheme or not)
+            if (after is not None and before is not None and after.stance
+                    and after.stance != before.stance and after.stance not in names):
+                return after.stance
         return None
 
     # ----------------------------------------------------------------- writing

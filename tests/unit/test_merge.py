@@ -403,3 +403,31 @@ def test_a_fast_forward_still_goes_through_when_the_journals_account_for_everyth
     assert not report.conflicts
     with open_as(one, "ana", read_only=True) as ana:
         assert ana.layer("d0").quotes == theirs.quotes
+
+
+def test_a_layer_whose_folder_stays_locked_is_refused_not_half_merged(
+    copies: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process holding the document's folder lock past the timeout: the layer is refused as
+    a conflict (the merge went on no further and left the layers written so far without
+    their journal lines)."""
+    import fcntl
+    import os
+
+    from annotations.store import lock as lock_module
+
+    one, two = copies
+    diverge(copies, SetNote("d0", "q1", "both"), AcceptQuote("d0", "q1"))
+    monkeypatch.setattr(lock_module, "FOLDER_LOCK_TIMEOUT_S", 0.2)
+    journal = one / "journal" / "ana.jsonl"
+    lines = journal.read_bytes().count(b"\n")
+    fd = os.open(one / "annotations" / "d0", os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        report = merge_into(one, two)
+    finally:
+        os.close(fd)
+    assert [(c.doc, c.layer) for c in report.conflicts] == [("d0", "ana")]
+    assert "stayed locked" in report.conflict_lines()[0]
+    assert journal.read_bytes().count(b"\n") == lines  # no line for a layer not taken
+    assert not merge_into(one, two).conflicts  # merged once the lock is gone

@@ -189,3 +189,24 @@ def test_an_undo_never_brings_back_a_label_renamed_since(tmp_path) -> None:
         assert ana.layer("d0").quotes["q1"].stance == "against"
         assert ana.undo("d0") is not None  # a step with today's labels undoes as usual
         assert ana.layer("d0").quotes["q1"].stance == "support"
+
+
+def test_an_undo_brings_back_a_quote_with_the_label_it_was_imported_with(tmp_path) -> None:
+    """Imports keep labels outside the scheme: undoing the deletion of such a quote brings it
+    back whole (the check on labels gone from the scheme refused it, and dropped the step)."""
+    from dataclasses import replace
+
+    from annotations.edits import DeleteQuote
+    from annotations.model import Document
+    from annotations.session import Session
+    from tests.conftest import ARTICLE, fixed_detect
+
+    with Session.open(tmp_path / "p", "ana", detect=fixed_detect) as ana:
+        ana.import_documents([Document("d0", "Doc", ARTICLE)])
+        layer = ana.layer("d0")
+        imported = replace(layer.quotes["q1"], stance="sceptical")  # not a label of the scheme
+        ana.put_layer("d0", replace(layer, quotes={**layer.quotes, "q1": imported}),
+                      replace=True)
+        ana.apply(DeleteQuote("d0", "q1"))
+        assert ana.undo("d0") is not None
+        assert ana.layer("d0").quotes["q1"].stance == "sceptical"

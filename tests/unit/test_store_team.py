@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -221,7 +222,8 @@ def test_a_teammate_s_new_layer_is_seen_though_the_folder_s_stamp_did_not_move(
     within the last second is not kept."""
     with make_project(tmp_path / "proj", annotator="ana") as ana:
         folder = tmp_path / "proj" / "annotations" / "d0"
-        stamp = os.stat(folder).st_mtime_ns
+        stamp = time.time_ns()  # the folder changed just now, as the listing is made
+        os.utime(folder, ns=(stamp, stamp))
         assert "ben" not in ana.layer_names("d0")
         with Project.open(tmp_path / "proj", "ben") as ben:
             ben.apply(SetStance("d0", quote_id="q1", stance="oppose"))
