@@ -33,15 +33,16 @@ class StepConflict(InputError):
     edit, an import, a label rename): it is skipped and the later change kept. Carries what a
     screen needs to say it in words (``annotations.history_view.conflict_message``): the
     step (``op``, ``doc_id``, ``layer``, the ``change`` it would have made), the ``record`` it
-    collided on ("quote q49") and who else has written that layer (``others``)."""
+    collided on ("quote q49") and who else has written that layer (``others``), or the stance
+    ``label`` it would have brought back that the scheme no longer has."""
 
     title = "Not undone"
 
     def __init__(self, message: str, *, op: str, doc_id: str, layer: str, change: object,
-                 record: str, others: tuple[str, ...] = ()) -> None:
+                 record: str, others: tuple[str, ...] = (), label: str | None = None) -> None:
         super().__init__(message, title="Not undone" if op == "undo" else "Not redone")
         self.op, self.doc_id, self.layer, self.change = op, doc_id, layer, change
-        self.record, self.others = record, others
+        self.record, self.others, self.label = record, others, label
 
 
 class NothingToChange(InputError):

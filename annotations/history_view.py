@@ -302,10 +302,10 @@ def conflict_message(conflict: StepConflict, layer: Layer | None) -> str:
     change = conflict.change
     assert isinstance(change, LayerChange)
     step = describe_change(change, layer, undone=conflict.op == "undo")
+    if conflict.label is not None:
+        return (f"{conflict.op} skipped ({step}): the stance label {conflict.label!r} is no "
+                "longer in the scheme (renamed or removed since)")
     kind, _, record_id = conflict.record.partition(" ")
-    if kind == "label":
-        return (f"{conflict.op} skipped ({step}): the stance label {record_id!r} is no longer "
-                "in the scheme (renamed or removed since)")
     names = _Names(layer, change)
     what = conflict.record
     if kind == "quote":

@@ -443,7 +443,7 @@ class History:
             change = _rebase(change, layer)
             gone = self._gone_label(change)
             if gone is not None:
-                raise _Conflict(f"label {gone}")
+                raise _Conflict("a stance label", label=gone)
         except _Conflict as conflict:
             # Another edit (another annotator, an import, a label rename) changed the same
             # fields since: never overwrite it. Drop this step so the next one can run.
@@ -459,13 +459,14 @@ class History:
             )
             source.pop(at)
             applied = self._layers.applied(doc_id, layer_name) or {}
-            why = (f"its stance label {str(conflict)[6:]!r} is no longer in the scheme "
-                   "(renamed or removed since)" if str(conflict).startswith("label ") else
+            why = (f"its stance label {conflict.label!r} is no longer in the scheme "
+                   "(renamed or removed since)" if conflict.label is not None else
                    f"{conflict} was changed since by another edit in layer {layer_name!r}; "
                    "that change is kept")
             raise StepConflict(
                 f"cannot {op} {what!r}: {why}; this {op} is skipped",
                 op=op, doc_id=doc_id, layer=layer_name, change=change, record=str(conflict),
+                label=conflict.label,
                 others=tuple(sorted(set(applied) - {self._annotator})),
             ) from None
         entry, _ = self._commit(
@@ -587,7 +588,12 @@ def _receipt(
 
 
 class _Conflict(Exception):
-    """An undo or redo would overwrite a later change to the same field of a record."""
+    """An undo or redo would overwrite a later change to the same field of a record (``str``:
+    which record), or bring back a stance ``label`` the scheme no longer has."""
+
+    def __init__(self, record: str, *, label: str | None = None) -> None:
+        super().__init__(record)
+        self.label = label
 
 
 def _merge_record(expected: Any, target: Any, current: Any, label: str) -> Any:
