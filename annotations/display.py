@@ -88,6 +88,16 @@ def excerpt(text: str, width: int = 40) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def excerpt_ends(text: str, width: int = 30) -> str:
+    """Both ends of ``text`` on one line, at most ``width`` characters with the ellipsis
+    between them: what tells a span from the same span with its end moved."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    half = (width - 1) // 2
+    return f"{flat[:half].rstrip()}…{flat[-half:].lstrip()}"
+
+
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``n`` and ``noun``, the noun in the plural unless ``n`` is 1 (``1 quote``, ``2
     quotes``): the one rule for counts said to users."""

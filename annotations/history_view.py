@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from annotations.change import LayerChange
-from annotations.display import excerpt
+from annotations.display import excerpt, excerpt_ends
 from annotations.errors import SaywhoError, StepConflict
 from annotations.model import Layer, Quote, Speaker
 from annotations.store.journal import Journal, journal_path
@@ -145,8 +145,7 @@ def _value(field: str, quote: Quote, names: _Names, added: Mapping[str, Speaker]
     if field == "type":
         return quote.type
     if field == "span":  # both ends: a move of its end shows (the start alone did not)
-        flat = " ".join(quote.text.split())
-        return f"“{flat}”" if len(flat) <= 30 else f"“{flat[:14].rstrip()}…{flat[-14:].lstrip()}”"
+        return f"“{excerpt_ends(quote.text, 30)}”"
     return f"“{excerpt(quote.note, 30)}”" if quote.note else "none"
 
 
