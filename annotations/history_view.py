@@ -173,7 +173,11 @@ def _quote_phrase(
     undone: bool,
 ) -> str | None:
     if after is not None and before is None:
-        return f"{names.quote(after)} restored" if undone else f"new {names.quote(after)}"
+        if undone:
+            return f"{names.quote(after)} restored"
+        named = names.quote(after)  # "a quote since removed": the history of an undone one
+        return f"new {named}" if named.startswith("quote ") else (
+            "new quote" + (" (since removed)" if names.layer is not None else ""))
     if after is None and before is not None:
         return f"{names.quote(before)} removed" if undone else f"deleted {names.quote(before)}"
     if after is None or before is None:

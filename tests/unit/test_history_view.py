@@ -313,3 +313,13 @@ def test_an_old_edit_of_a_quote_removed_since_does_not_borrow_another_quotes_num
     now = session.layer(DOC)
     said = describe_change(first.change, now)
     assert "quote 1" not in said and "a quote since removed" in said, said
+
+
+def test_a_new_quote_undone_since_reads_as_a_new_quote(session: Session) -> None:
+    """The history said "new a quote since removed" for a quote made and then undone."""
+    text = session.document(DOC).text
+    start = text.index("She added")
+    made = session.apply(NewQuote(DOC, start=start, end=start + 20, quote_id="n1"))
+    session.undo(DOC)
+    said = describe_change(made.change, session.layer(DOC))
+    assert said == "new quote (since removed)", said
