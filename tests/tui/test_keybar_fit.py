@@ -21,6 +21,8 @@ async def test_every_key_in_the_footer_shows_with_its_label_at_80_columns(tmp_pa
             bar = pilot.app.screen.query_one(KeyBar)
             assert bar._spots, pilot.app.screen
             assert all(end <= bar.size.width for _start, end, _action, _node in bar._spots)
+        # the queue's own keys lead its footer: accept-and-next fell off behind the reader's
+        assert {spot[2] for spot in bar._spots[1:3]} == {"accept_next", "filter"}
     async with running(folder, size=(200, 30)) as pilot:
         await pilot.pause()
         bar = pilot.app.screen.query_one(KeyBar)

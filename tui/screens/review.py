@@ -58,6 +58,7 @@ class ReviewScreen(ReaderScreen):
     """The reader, driven by a queue of suggestions across all documents."""
 
     BINDINGS = bindings(REVIEW)
+    FOOTER_FIRST = ("review.",)  # the queue's own keys lead its footer
 
     def __init__(self, bridge: SessionBridge, *, filter_text: str = DEFAULT_FILTER,
                  order_by: str = "confidence") -> None:

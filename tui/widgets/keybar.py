@@ -42,7 +42,11 @@ class KeyBar(TextPanel):
         seen: set[str] = set()
         shown = [a for a in screen.active_bindings.values()
                  if a.binding.show and a.binding.description]
-        shown.sort(key=lambda a: a.binding.action != "help")  # help first: always visible
+        # help first (always visible), then the keys the screen puts first (the review
+        # queue's accept-and-next: at 80 columns it fell off the end behind the reader's keys)
+        first = tuple(getattr(screen, "FOOTER_FIRST", ()))
+        shown.sort(key=lambda a: (a.binding.action != "help",
+                                  not (a.binding.id or "").startswith(first) if first else True))
         pieces: list[tuple[str, str, str, object]] = []
         for active in shown:
             binding = active.binding
