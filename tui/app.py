@@ -19,6 +19,7 @@ from textual.events import Event as TextualEvent
 from textual.events import Key, MouseDown, MouseUp, Paste
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 from annotations.events import Event, SettingChanged
 from annotations.live import LiveEvent
@@ -70,8 +71,9 @@ class SaywhoApp(App[None]):
             self.key_order.settle(self._widget_at(event.screen_x, event.screen_y))
         if isinstance(event, Key) and not self.app_focus:
             self.app_focus = True  # as Textual's own route does: a key means the app has it
-        if isinstance(event, Key) and not event.is_forwarded and (
-                parts := escape_then_key(event)) is not None:
+        if (isinstance(event, Key) and not event.is_forwarded
+                and not isinstance(self.focused, Input)  # typing: Alt+e may be a letter
+                and (parts := escape_then_key(event)) is not None):
             for part in parts:  # Escape and the key typed with it, in order
                 await self.on_event(part)
             return

@@ -210,7 +210,9 @@ def escape_then_key(event: Key) -> tuple[Key, Key] | None:
     """Escape and the key after it, for an Alt+key that is the two typed in one go: a
     terminal sends Alt+n as ESC n, and so does Escape then n reaching the app in one packet
     (over SSH, or typed fast), which Textual reads as Alt+n. saywho binds no Alt+character, so
-    such a key is the two (None: any other key)."""
+    such a key is the two (None: any other key). The app asks only while no text field has
+    the focus: there, Option+e (a Mac's Meta key) may be a letter, and an Escape would close
+    the prompt and send the letter to the screen behind as a command."""
     char = event.character
     if not event.key.startswith("alt+") or not char or len(char) != 1 or not char.isprintable():
         return None

@@ -67,3 +67,22 @@ async def test_escape_and_a_key_in_one_packet_are_both_acted_on(folder: Path) ->
         await settle(pilot)
         assert reader.finding is None  # Escape cleared the search
         assert reader.current_id != at  # and n went to the next quote
+
+
+async def test_an_alt_key_in_a_text_field_never_closes_it_and_commands_the_screen(
+    folder: Path,
+) -> None:
+    """Typing a note, Alt+x (Option+x on a Mac sends ESC x) must not become Escape (closing
+    the prompt) then x (rejecting the quote behind it)."""
+    from textual.events import Key
+
+    from tui.screens.prompts import TextPrompt
+
+    async with running(folder) as pilot:
+        app = pilot.app
+        await pilot.press("e", *"caf")
+        assert isinstance(app.screen, TextPrompt)
+        app.post_message(Key("alt+x", "x"))
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)  # still open
+    assert saved_layer(folder).quotes["q1"].status == "suggested"
