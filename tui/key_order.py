@@ -43,7 +43,7 @@ from weakref import WeakSet
 
 from textual.app import App
 from textual.css.query import NoMatches
-from textual.events import Key, Paste
+from textual.events import Key, MouseMove, Paste
 from textual.keys import _character_to_key
 from textual.message_pump import MessagePump
 from textual.timer import Timer
@@ -202,8 +202,14 @@ class KeyOrder:
 
 
 def _busy(pump: MessagePump) -> bool:
-    """Whether ``pump`` has a message waiting (queued, or peeked at and not yet handled)."""
-    return pump._pending_message is not None or not pump._message_queue.empty()  # noqa: SLF001
+    """Whether ``pump`` has a message waiting (queued, or peeked at and not yet handled) that
+    a click or a list's Enter may have started: the pointer's moves and the keys typed
+    meanwhile (the ones held) are not (a mouse moved after a click held keys for seconds)."""
+    waiting = [pump._pending_message, *pump._message_queue._queue]  # type: ignore[attr-defined]  # noqa: SLF001
+    return any(m is not None and not isinstance(m, _NOT_STARTED) for m in waiting)
+
+
+_NOT_STARTED = (MouseMove, Key, Paste)
 
 
 def escape_then_key(event: Key) -> tuple[Key, Key] | None:

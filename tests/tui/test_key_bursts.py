@@ -86,3 +86,26 @@ async def test_an_alt_key_in_a_text_field_never_closes_it_and_commands_the_scree
         await settle(pilot)
         assert isinstance(app.screen, TextPrompt)  # still open
     assert saved_layer(folder).quotes["q1"].status == "suggested"
+
+
+def test_pointer_moves_and_typed_keys_are_not_what_a_click_started() -> None:
+    """Keys after a click wait while a message it started is on its way; a mouse moved after
+    the click kept the app's queue busy and held the keys for seconds."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from textual.events import Key, MouseMove
+    from textual.message import Message
+
+    from tui.key_order import _busy
+
+    def pump(*queued: object) -> object:
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        for message in queued:
+            queue.put_nowait(message)
+        return SimpleNamespace(_pending_message=None, _message_queue=queue)
+
+    move = MouseMove(None, 1, 1, 0, 0, 0, False, False, False)
+    assert not _busy(pump())  # type: ignore[arg-type]
+    assert not _busy(pump(move, Key("a", "a"), move))  # type: ignore[arg-type]
+    assert _busy(pump(move, Message()))  # type: ignore[arg-type]
