@@ -205,7 +205,7 @@ def _busy(pump: MessagePump) -> bool:
     """Whether ``pump`` has a message waiting (queued, or peeked at and not yet handled) that
     a click or a list's Enter may have started: the pointer's moves and the keys typed
     meanwhile (the ones held) are not (a mouse moved after a click held keys for seconds)."""
-    waiting = [pump._pending_message, *pump._message_queue._queue]  # type: ignore[attr-defined]  # noqa: SLF001
+    waiting = [pump._pending_message, *pump._message_queue.values]  # noqa: SLF001
     return any(m is not None and not isinstance(m, _NOT_STARTED) for m in waiting)
 
 

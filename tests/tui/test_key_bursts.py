@@ -91,16 +91,16 @@ async def test_an_alt_key_in_a_text_field_never_closes_it_and_commands_the_scree
 def test_pointer_moves_and_typed_keys_are_not_what_a_click_started() -> None:
     """Keys after a click wait while a message it started is on its way; a mouse moved after
     the click kept the app's queue busy and held the keys for seconds."""
-    import asyncio
     from types import SimpleNamespace
 
+    from textual._queue import Queue
     from textual.events import Key, MouseMove
     from textual.message import Message
 
     from tui.key_order import _busy
 
-    def pump(*queued: object) -> object:
-        queue: asyncio.Queue[object] = asyncio.Queue()
+    def pump(*queued: object) -> object:  # a widget's queue, as Textual keeps it
+        queue: Queue[object] = Queue()
         for message in queued:
             queue.put_nowait(message)
         return SimpleNamespace(_pending_message=None, _message_queue=queue)
