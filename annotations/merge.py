@@ -64,7 +64,7 @@ from annotations.store.atomic import FileIdentity, atomic_write_bytes, fsync_dir
 from annotations.store.documents import DocumentInfo
 from annotations.store.journal import Journal, journal_path, journal_paths
 from annotations.store.layers import document_folder, layer_file
-from annotations.store.lock import folder_lock, lock_held, lock_path
+from annotations.store.lock import lock_held, lock_path
 from annotations.store.migrations import SCHEMA_VERSION, file_version
 from annotations.store.statuses import read_statuses, status_files, write_status
 
@@ -588,12 +588,12 @@ def _set_records(table: dict[str, Any], after: Mapping[str, Any]) -> None:
 
 def _write_layer(
     path: Path, expected: bytes | None, payload: bytes,
-    written: Callable[[FileIdentity], None] | None = None,
-    lock: AbstractContextManager[None] | None = None,
+    written: Callable[[FileIdentity], None] | None,
+    lock: AbstractContextManager[None],
 ) -> bool:
     """Replace our layer file with OTHER's bytes, under the store's lock on the document's
-    folder (``lock``: the store's own, ``Project.exclusive``, which a thread holding it
-    already passes through; default the folder's lock), only while it still holds
+    folder (``lock``: ``Project.exclusive``, which a thread holding it already passes
+    through), only while it still holds
     ``expected`` (None: still absent). False when it changed meanwhile (nothing written).
     ``written`` gets the identity of the file written, still under the lock: the corpus
     index's entry is recorded as the store's own layer write records it
@@ -602,7 +602,7 @@ def _write_layer(
     path.parent.mkdir(parents=True, exist_ok=True)
     if created:
         fsync_dir(path.parent.parent)
-    with lock if lock is not None else folder_lock(path.parent):
+    with lock:
         try:
             now: bytes | None = path.read_bytes()
         except FileNotFoundError:

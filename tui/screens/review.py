@@ -28,7 +28,7 @@ from annotations.display import visible
 from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.live import LiveEvent
-from annotations.model import Layer, Quote, StanceScheme
+from annotations.model import Layer, StanceScheme
 from annotations.review import (
     QueueFilter,
     ReviewQueue,
@@ -222,7 +222,8 @@ class ReviewScreen(ReaderScreen):
         """Apply as the reader does, then update the queue's view of that document. With an
         empty queue nothing is edited: the document left on screen is outside the filter."""
         if not self.queue.has(0):
-            self._queue_quote()  # says the queue is empty
+            self.notify("Nothing to review with this filter: / changes it.", severity="warning",
+                        timeout=3)
             return False
         ok = super().submit(edit, follow)
         if ok and self.anno is not None:
@@ -264,24 +265,15 @@ class ReviewScreen(ReaderScreen):
         if self.queue.progress().finished:
             self.notify("Queue done: every item is reviewed.", timeout=3)
 
-    def _queue_quote(self) -> Quote | None:
-        """The quote accept- or reject-and-next act on: none while the queue is empty (the
-        document then on screen is outside the filter, so Enter must not touch it)."""
-        if not self.queue.has(0):
-            self.notify("Nothing to review with this filter: / changes it.", severity="warning",
-                        timeout=3)
-            return None
-        return self._need_quote()
-
     def action_accept_next(self) -> None:
         """Accept the current item and go to the next unreviewed one."""
-        q = self._queue_quote()
+        q = self._need_quote()
         if q is not None and self.submit(edits.AcceptQuote(self.doc_id, q.id)):
             self._next_unreviewed()
 
     def action_reject_next(self) -> None:
         """Reject the current item and go to the next unreviewed one."""
-        q = self._queue_quote()
+        q = self._need_quote()
         if q is not None and self.submit(edits.RejectQuote(self.doc_id, q.id)):
             self._next_unreviewed()
 
