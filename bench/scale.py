@@ -33,6 +33,8 @@ size, in a fresh interpreter (``--runs`` times):
                        next document has finished, as it does between two key presses)
   speaker_registry_s   the corpus's speakers for the first speaker picker (``s``), from the
                        corpus index's summaries (it read every layer: 15 s at 21,000)
+  speaker_update_ms    a speaker edit's update of those speakers (one document's part; they
+                       were read again before the next picker: ``speaker_registry_s`` each time)
   tui_rss_mb           resident memory after the library, the review queue and the keys
 
 The stance model's first fit (``tui.stance_feed``: it learns from every layer, in a thread, once
@@ -300,6 +302,9 @@ async def measure(folder: Path, keys: int) -> dict[str, Any]:
             t3 = time.perf_counter()  # what the first speaker picker (s) waits for
             app.bridge.speaker_registry()
             out["speaker_registry_s"] = round(time.perf_counter() - t3, 3)
+            t4 = time.perf_counter()  # what a speaker edit adds before the next picker
+            app.bridge.update_registry(review.doc_id)
+            out["speaker_update_ms"] = round((time.perf_counter() - t4) * 1000, 2)
             out["tui_rss_mb"], out["tui_peak_rss_mb"] = rss_mb()
     finally:
         session.close()
@@ -433,6 +438,8 @@ def main() -> None:
         result[f"tui_rss_mb_{name}"] = max(r["tui_rss_mb"] for r in runs)
         result[f"speaker_registry_s_{name}"] = round(
             statistics.median(r["speaker_registry_s"] for r in runs), 3)
+        result[f"speaker_update_ms_{name}"] = round(
+            statistics.median(r["speaker_update_ms"] for r in runs), 2)
     result[f"library_ratio_{big}_{small}"] = round(
         result[f"library_first_frame_s_{big}"] / result[f"library_first_frame_s_{small}"], 3)
     result["targets"] = {

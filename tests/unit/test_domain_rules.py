@@ -7,18 +7,21 @@ rule's answer, so the TUI can show these results without re-deciding them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pytest
 
 from annotations.errors import InputError
-from annotations.layer_summary import DocStats
+from annotations.layer_summary import DocStats, voices
 from annotations.model import Layer, Quote, Speaker, layer_from_records
 from annotations.registry import (
+    CorpusSpeaker,
     SpeakerCandidate,
     as_registry,
     build_registry,
     rank_speakers,
+    registry_from_summaries,
     speaker_candidates,
 )
 from annotations.review import (
@@ -227,6 +230,34 @@ def test_candidates_from_a_registry_or_layers_by_id_are_the_same() -> None:
     by_id = {"d0": ELSEWHERE[0], "d1": ELSEWHERE[1]}
     assert speaker_candidates(HERE, by_id) == from_layers
     assert as_registry(registry) is registry
+
+
+def _entries(registry: Mapping[str, CorpusSpeaker]) -> dict[str, tuple[object, ...]]:
+    return {k: (e.kind, e.documents, e.quotes) for k, e in registry.items()}
+
+
+def test_a_registry_kept_one_document_at_a_time_is_the_one_built_again() -> None:
+    """A speaker edit replaces one document's part of the picker's registry: the keys, kinds,
+    documents and quote counts are those of a registry built again from every layer, and a
+    speaker no document names any more is gone."""
+    layers = {"d0": ELSEWHERE[0], "d1": ELSEWHERE[1], "d2": HERE}
+    kept = registry_from_summaries(layers, lambda d: voices(layers[d]), layers.__getitem__)
+    assert _entries(kept) == _entries(build_registry(layers.items()))
+    changes = [
+        ("d1", speaker_layer(("s3", "city council", "unknown"), quotes={"one": "s3"})),  # Ann Lee
+        ("d2", speaker_layer(("s1", "Jim Kenney", "person"), ("s9", "Bo Dee", "person"),
+                             quotes={"one": "s9", "two": "s9", "three": "s1"})),
+        ("d0", speaker_layer(("s7", "City Council", "organization"), quotes={"four": "s7"})),
+    ]
+    for doc_id, layer in changes:
+        layers[doc_id] = layer
+        kept.set_document(doc_id, voices(layer))
+        assert _entries(kept) == _entries(build_registry(layers.items())), doc_id
+    assert "ann lee" not in kept and "tom poe" not in kept and kept["bo dee"].quotes == 2
+    assert kept["city council"].documents == {"d1"}  # d0's only quote there is rejected
+    assert kept["city council"].found_in in {"d0", "d1"}
+    kept.set_document("d1", ())
+    assert kept["city council"].found_in == "d0" and kept["city council"].documents == set()
 
 
 def test_candidates_without_corpus_and_with_exclude() -> None:
