@@ -258,6 +258,7 @@ class ReviewQueue(Sequence[QueueItem]):
         self._loaded = 0
         self._rest = sum(plan.items)
         self._rest_reviewed = sum(plan.reviewed)
+        self._head: frozenset[QueueItem] = frozenset()
 
     @classmethod
     def of_items(cls, items: Sequence[QueueItem], layers: Mapping[str, Layer]) -> ReviewQueue:
@@ -267,6 +268,21 @@ class ReviewQueue(Sequence[QueueItem]):
         queue.layers = dict(layers)
         return queue
 
+    @classmethod
+    def ahead_of(
+        cls, head: Sequence[QueueItem], layers: Mapping[str, Layer], plan: QueuePlan,
+        flt: QueueFilter, read_layer: Callable[[str], Layer],
+    ) -> ReviewQueue:
+        """``head`` first (items in another order, from the read ``layers``), then the
+        planned queue without them: an order known for some quotes only (the stance model's
+        uncertainty) costs what it covers, not a read of every layer."""
+        queue = cls(plan, flt, read_layer)
+        queue.items = list(head)
+        queue.layers = dict(layers)
+        queue._head = frozenset(head)
+        queue._rest = max(queue._rest - len(queue._head), 0)  # the plan counts them too
+        return queue
+
     def _load_next(self) -> bool:
         if self._loaded >= len(self.plan):
             return False
@@ -274,13 +290,16 @@ class ReviewQueue(Sequence[QueueItem]):
         self._loaded += 1
         self._rest -= planned.items
         self._rest_reviewed -= planned.reviewed
-        try:
-            layer = self._read(planned.doc_id)
-        except SaywhoError as exc:  # a damaged file (read-only): the rest of the queue goes on
-            self.skipped.append((planned.doc_id, exc.message))
-            return True
-        self.layers[planned.doc_id] = layer
-        self.items.extend(document_items(planned.doc_id, layer, self.filter))
+        layer = self.layers.get(planned.doc_id)
+        if layer is None:
+            try:
+                layer = self._read(planned.doc_id)
+            except SaywhoError as exc:  # a damaged file (read-only): the rest goes on
+                self.skipped.append((planned.doc_id, exc.message))
+                return True
+            self.layers[planned.doc_id] = layer
+        items = document_items(planned.doc_id, layer, self.filter)
+        self.items.extend([i for i in items if i not in self._head] if self._head else items)
         return True
 
     def has(self, index: int) -> bool:

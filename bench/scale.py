@@ -35,6 +35,8 @@ size, in a fresh interpreter (``--runs`` times):
                        corpus index's summaries (it read every layer: 15 s at 21,000)
   speaker_update_ms    a speaker edit's update of those speakers (one document's part; they
                        were read again before the next picker: ``speaker_registry_s`` each time)
+  stance_order_s       ``O``: the queue ordered by the stance model's uncertainty (the quotes
+                       it covers first, the rest planned from the index; it read every layer)
   tui_rss_mb           resident memory after the library, the review queue and the keys
 
 The stance model's first fit (``tui.stance_feed``: it learns from every layer, in a thread, once
@@ -305,6 +307,10 @@ async def measure(folder: Path, keys: int) -> dict[str, Any]:
             t4 = time.perf_counter()  # what a speaker edit adds before the next picker
             app.bridge.update_registry(review.doc_id)
             out["speaker_update_ms"] = round((time.perf_counter() - t4) * 1000, 2)
+            t5 = time.perf_counter()  # `O`: the queue by stance uncertainty
+            review.order("stance")
+            await pilot._wait_for_screen()
+            out["stance_order_s"] = round(time.perf_counter() - t5, 3)
             out["tui_rss_mb"], out["tui_peak_rss_mb"] = rss_mb()
     finally:
         session.close()
@@ -440,6 +446,8 @@ def main() -> None:
             statistics.median(r["speaker_registry_s"] for r in runs), 3)
         result[f"speaker_update_ms_{name}"] = round(
             statistics.median(r["speaker_update_ms"] for r in runs), 2)
+        result[f"stance_order_s_{name}"] = round(
+            statistics.median(r["stance_order_s"] for r in runs), 3)
     result[f"library_ratio_{big}_{small}"] = round(
         result[f"library_first_frame_s_{big}"] / result[f"library_first_frame_s_{small}"], 3)
     result["targets"] = {

@@ -82,13 +82,21 @@ class StanceFeed:
             return None
         return self._model.suggestion(doc_id, quote)
 
-    def uncertainty_order(self, queue: Sequence[Key]) -> list[Key]:
-        """``queue`` with the most uncertain stance first (its documents are watched from
-        now on: an order asked for before their suggestions are made puts them last)."""
+    def uncertainty_order(self, queue: Sequence[Key], watch: Iterable[str] = ()) -> list[Key]:
+        """The items of ``queue`` the latest refit has an uncertainty for, most uncertain
+        first; the documents of ``watch`` get suggestions from the next refit on (an order
+        asked for before then leaves them out)."""
         from annotations.stance.suggester import stance_uncertainty_order
 
-        self.watch(dict.fromkeys(doc_id for doc_id, _ in queue))
-        return stance_uncertainty_order(self.model.current, queue)
+        self.watch(watch)
+        unc = self.model.current.uncertainty
+        return stance_uncertainty_order(self.model.current, [k for k in queue if k in unc])
+
+    def uncertain_documents(self) -> frozenset[str]:
+        """The documents the latest refit has an uncertainty for (none before the first)."""
+        if self._model is None:
+            return frozenset()
+        return frozenset(doc_id for doc_id, _ in self._model.current.uncertainty)
 
     def watch(self, doc_ids: Iterable[str]) -> None:
         """Make suggestions for these documents too, from the next refit on (one is asked for

@@ -271,9 +271,9 @@ async def test_a_new_speaker_is_offered_in_the_next_document_without_a_rebuild(
     """The picker's corpus speakers are read once; a speaker made in one document is offered
     in the next through that document's part alone (a rebuild after every speaker edit cost
     2 s per picker at 100,000 documents)."""
-    import annotations.registry as registry
     from seedproject import build_project, open_project
 
+    import annotations.registry as registry
     from annotations.model import Layer, Quote
 
     folder = build_project(tmp_path / "p", extra_docs=1)

@@ -123,3 +123,44 @@ async def test_review_queue_by_stance_uncertainty(folder, run_app):
         assert set(ids[-2:]) == {"q1", "q2"}  # labelled: last
         assert ids[:3] == sorted(ids[:3], key=lambda q: -unc[(DOC_ID, q)])
         assert screen.current_id == ids[0]
+
+
+async def test_stance_order_reads_only_what_the_model_covers(tmp_path, run_app):
+    """`O` puts the quotes the stance model has an uncertainty for first, and the rest of the
+    queue after them, read when the queue reaches them (it read every layer of the corpus at
+    once: seconds at 20,000 documents); the next `O`, after a refit, covers the others."""
+    from seedproject import build_project, open_project
+
+    from annotations.model import Layer, Quote
+    from tui.screens.review import ReviewScreen
+
+    folder = build_project(tmp_path / "p", extra_docs=2)
+    text = 'Mayor Smith said "we will comply" on day {}.'
+    with open_project(folder) as project:
+        for i in (1, 2):
+            at = text.index("we will")
+            quote = Quote("q1", at, at + 14, "we will comply", "direct")
+            project.put_layer(f"extra-{i}", Layer("suggestions", {"q1": quote}, {}),
+                              replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists "ice" first
+        await pilot.press("1", "n", "2")
+        await refitted(pilot)
+        unc = suggester(pilot.app).current.uncertainty  # the order `O` uses
+        await pilot.press("O")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen) and screen.order_by == "stance"
+        assert set(screen.queue.layers) == {DOC_ID}  # the others are not read yet
+        ids = list(screen.queue)
+        head = [k for k in ids if k in unc]
+        assert ids[: len(head)] == sorted(head, key=lambda k: -unc[k]) and head
+        assert {("extra-1", "q1"), ("extra-2", "q1")} <= set(ids[len(head):])
+        await refitted(pilot)
+        await pilot.press("O")
+        await pilot.pause()
+        assert {"extra-1", "extra-2"} <= set(screen.queue.layers)  # covered now
+        unc = suggester(pilot.app).current.uncertainty
+        assert ("extra-1", "q1") in unc
+        ids = list(screen.queue)
+        assert ids.index(("extra-1", "q1")) < ids.index((DOC_ID, "q1"))  # labelled: last

@@ -31,6 +31,7 @@ from annotations.live import LiveEvent
 from annotations.model import Layer, StanceScheme
 from annotations.review import (
     QueueFilter,
+    QueuePlan,
     ReviewQueue,
     build_queue,
     documents_first,
@@ -125,14 +126,21 @@ class ReviewScreen(ReaderScreen):
                 return s.document_ids(), set()
             return (team.order_for(s, s.annotator) if mine else s.document_ids()), set(mine)
 
-        if self.order_by == "stance":  # the model's uncertainty of every quote: built whole
-            def read(s: Session) -> tuple[dict[str, Layer], set[str]]:
-                ids, first = order(s)
-                return {d: s.layer(d, name) for d in ids}, first
+        if self.order_by == "stance":
+            # the quotes the stance model has an uncertainty for, most uncertain first, then
+            # the usual queue; every document is watched, so the next `O` covers more
+            covered = self.bridge.stance.uncertain_documents()
 
-            layers, first = self.bridge.read(read)
-            items = self.bridge.stance.uncertainty_order(build_queue(layers, flt, first))
-            self.queue = ReviewQueue.of_items(documents_first(items, first), layers)
+            def read(s: Session) -> tuple[QueuePlan, dict[str, Layer], set[str]]:
+                ids, first = order(s)
+                plan = plan_queue(ids, s.corpus_view(name), flt, first)
+                return plan, {d: s.layer(d, name) for d in plan.doc_ids if d in covered}, first
+
+            plan, layers, first = self.bridge.read(read)
+            items = self.bridge.stance.uncertainty_order(build_queue(layers, flt, first),
+                                                         plan.doc_ids)
+            self.queue = ReviewQueue.ahead_of(documents_first(items, first), layers, plan, flt,
+                                              self._read_layer)
         else:
             def plan(s: Session) -> ReviewQueue:
                 ids, first = order(s)
