@@ -9,8 +9,8 @@ way the annotator's assigned documents (``annotations.team``) come first, then t
 
 The queue is planned from the corpus index (``Session.corpus_view``): a document's layer is
 read only when the queue reaches it, and the next document's is read ahead in a thread, so a
-key costs the same at 100,000 documents as at ten. (The stance order needs the stance model's
-uncertainty of every quote, which has read every layer anyway: that queue is built whole.)
+key costs the same at 100,000 documents as at ten. The stance order puts the quotes the stance
+model has an uncertainty for first (their layers read at once), then the same planned queue.
 """
 
 from __future__ import annotations
