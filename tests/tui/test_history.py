@@ -154,3 +154,23 @@ async def test_an_undo_a_teammate_s_later_edit_blocks_is_said_in_words(folder, r
             said[-1].message)
         assert INTERNAL_ID.search(said[-1].message) is None
     assert saved_layer(folder).quotes["q1"].stance == "oppose"  # bob's, kept
+
+
+async def test_the_title_column_grows_with_the_terminal(tmp_path: Path, run_app) -> None:
+    """At 80 columns a long title is cut with an ellipsis; at 200 it is shown whole (it was
+    cut at 28 characters at any width), and a resize redraws the rows."""
+    folder = build_project(tmp_path / "proj")
+    with open_project(folder) as session:
+        session.apply(SetNote(DOC_ID, "q1", "check"))
+    assert len(TITLE) > 28
+    async with run_app(folder, size=(80, 24)) as pilot:
+        await pilot.press("H")
+        screen = pilot.app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert await within(pilot, lambda: len(screen.items) == 1)
+        await pilot.pause()
+        assert TITLE not in row_texts(screen)[0] and TITLE[:20] in row_texts(screen)[0]
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert TITLE in row_texts(screen)[0]

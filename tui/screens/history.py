@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Header
 
-from annotations.display import visible_line
+from annotations.display import excerpt, visible_line
 from annotations.errors import SaywhoError
 from annotations.history_view import (
     HistoryItem,
@@ -44,17 +44,22 @@ from tui.widgets.status import Banner, StatusBar
 
 PAGE = 40  # entries read at once: a screenful and some
 NEAR_END = 5  # rows from the end at which the next page is read
-TITLE_WIDTH = 28
+TITLE_WIDTH = 28  # the title column at 80 columns; a wider list gives it a third of its width
+TITLE_MAX = 70
 
 
-def history_row(item: HistoryItem, now: datetime) -> Text:
-    """One row: ``   2 min ago  ICE targets SoCal…  stance of quote 4 → oppose``."""
+def title_width(list_width: int) -> int:
+    """The title column's width in a list ``list_width`` cells wide."""
+    return min(max(TITLE_WIDTH, list_width // 3), TITLE_MAX)
+
+
+def history_row(item: HistoryItem, now: datetime, width: int = TITLE_WIDTH) -> Text:
+    """One row: ``   2 min ago  ICE targets SoCal…  stance of quote 4 → oppose`` (``width``:
+    the title column's)."""
     row = Text(no_wrap=True)
     row.append(f"{ago(item.ts, now):>11}  ", "dim")
-    title = visible_line(item.title)
-    if len(title) > TITLE_WIDTH:
-        title = title[: TITLE_WIDTH - 1] + "…"
-    row.append(f"{title:<{TITLE_WIDTH}}  ", "bold")
+    title = excerpt(visible_line(item.title), width)
+    row.append(f"{title:<{width}}  ", "bold")
     row.append(visible_line(item.what))
     if not item.own_layer:
         row.append(f"  · layer {visible_line(item.layer)}", "italic")
@@ -108,6 +113,7 @@ class HistoryScreen(SaywhoScreen):
         self._generation = 0
         self._now = datetime.now(UTC)
         self._keep: str | None = None  # the entry to put the cursor back on after a reload
+        self._title_width = 0  # the title column the rows were drawn with
 
     def compose(self) -> ComposeResult:
         """Header, banner, the list, status bar, keys."""
@@ -123,6 +129,12 @@ class HistoryScreen(SaywhoScreen):
         self.app.sub_title = "history"
         self.query_one(HistoryList).focus()
         self.action_reload()
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the title column follows."""
+        rows = self.query_one(HistoryList)
+        if self.items and title_width(rows.size.width) != self._title_width:
+            self._fill(rows.index)
 
     def on_screen_resume(self) -> None:
         """Back from the reader: read again when edits were made meanwhile."""
@@ -211,7 +223,8 @@ class HistoryScreen(SaywhoScreen):
                                 "newest first.", "dim")])
         else:
             items, now = self.items, self._now
-            rows.set_lazy_rows(len(items), lambda i: history_row(items[i], now), index)
+            width = self._title_width = title_width(rows.size.width)
+            rows.set_lazy_rows(len(items), lambda i: history_row(items[i], now, width), index)
         more = "" if self.done else "+"
         rows.border_subtitle = f"{len(self.items)}{more}"
         self.query_one(StatusBar).set_position(
