@@ -27,3 +27,18 @@ async def test_every_key_in_the_footer_shows_with_its_label_at_80_columns(tmp_pa
         await pilot.pause()
         bar = pilot.app.screen.query_one(KeyBar)
         assert bar._spots[-1][2] == "app.command_palette"  # room for every key and ^p
+
+
+async def test_the_library_footer_offers_no_undo_the_reader_does(tmp_path: Path) -> None:
+    """`u` in the library only says undo acts where its edit is in view: the footer does not
+    list it there (it did, and the key refused); in the reader it is listed."""
+    folder = build_project(tmp_path / "p", extra_docs=1)  # two documents: opens on the library
+    async with running(folder, size=(200, 30)) as pilot:
+        await pilot.pause()
+        bar = pilot.app.screen.query_one(KeyBar)
+        assert type(pilot.app.screen).__name__ == "LibraryScreen"
+        assert bar._spots and "undo" not in {spot[2] for spot in bar._spots}
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = pilot.app.screen.query_one(KeyBar)
+        assert "undo" in {spot[2] for spot in bar._spots}

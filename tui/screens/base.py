@@ -62,6 +62,11 @@ class SaywhoScreen(Screen[None]):
         only where its effect is in view)."""
         return None
 
+    def offers(self, action: str) -> bool:
+        """Whether the footer lists ``action``'s key here: undo and redo only where an edit
+        can be undone (a key that only says why it refuses is not offered)."""
+        return action not in ("undo", "redo") or self.undo_scope() is not None
+
     def refused(self) -> bool:
         """Say so and return True when the project is read-only."""
         return self.bridge.refused(self)

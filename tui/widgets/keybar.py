@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
+from textual.actions import parse
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from tui.actions import spec_for
@@ -40,8 +42,8 @@ class KeyBar(TextPanel):
         text = Text(no_wrap=True, overflow="crop")
         spots: list[tuple[int, int, str, object]] = []
         seen: set[str] = set()
-        shown = [a for a in screen.active_bindings.values()
-                 if a.binding.show and a.binding.description]
+        shown = [a for a in screen.active_bindings.values() if a.binding.show
+                 and a.binding.description and _offered(screen, a.node, a.binding.action)]
         # help first (always visible), then the keys the screen puts first (the review
         # queue's accept-and-next: at 80 columns it fell off the end behind the reader's keys)
         first = tuple(getattr(screen, "FOOTER_FIRST", ()))
@@ -83,3 +85,14 @@ def _short(description: str) -> str:
     words = description.replace("…", "").split()
     keep = 3 if len(words) > 2 and words[2].isdigit() else 2
     return " ".join(words[:keep])
+
+
+def _offered(screen: Screen[object], node: DOMNode, action: str) -> bool:
+    """Whether the key for ``action`` (bound on ``node``) does something here: its node's
+    ``check_action`` does not say False, nor the screen's ``offers`` (``u`` in the library
+    only says why it refuses: it is not listed)."""
+    _, name, params = parse(action)
+    if node.check_action(name, params) is False:
+        return False
+    offers = getattr(screen, "offers", None)
+    return offers is None or bool(offers(name))
