@@ -28,6 +28,17 @@ QUOTE_STATUSES: tuple[str, ...] = ("suggested", "accepted", "rejected")
 SPEAKER_KINDS: tuple[str, ...] = ("person", "organization", "group", "unknown")
 SUGGESTIONS_LAYER = "suggestions"
 FINAL_LAYER = "final"
+RESERVED_LAYERS = frozenset({SUGGESTIONS_LAYER, FINAL_LAYER})  # saywho's own, no annotator's
+
+
+def annotator_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an annotator's (None: it can): blank, or a layer saywho keeps
+    itself (an annotator of that name would edit it)."""
+    if not name.strip():
+        return "an annotator name is blank"
+    if name in RESERVED_LAYERS:
+        return f"{name!r} names a layer of its own (saywho keeps it) and cannot be an annotator"
+    return None
 
 
 def now_iso() -> str:

@@ -39,7 +39,7 @@ from annotations.errors import (
     ProjectError,
     ReadOnlyError,
 )
-from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, now_iso
+from annotations.model import annotator_name_problem, now_iso
 from annotations.store.assignments import AssignmentsFile
 from annotations.store.statuses import (
     DONE,
@@ -58,7 +58,6 @@ from annotations.store.statuses import (
 if TYPE_CHECKING:
     from annotations.session import Session
 
-RESERVED_NAMES = frozenset({SUGGESTIONS_LAYER, FINAL_LAYER})
 
 Assignment = Mapping[str, tuple[str, ...]]
 """Document id -> the annotators assigned to it."""
@@ -121,13 +120,16 @@ def check_annotators(annotators: Iterable[str]) -> tuple[str, ...]:
         raise AssignmentError("no annotators given: name at least one (--annotators ana,ben)")
     if any(not n for n in names):
         raise AssignmentError("an annotator name is blank")
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for n in names:
-        if n in RESERVED_NAMES:
-            raise AssignmentError(f"{n!r} names a layer of its own and cannot be an annotator")
-        if n in seen:
+        if (problem := annotator_name_problem(n)) is not None:
+            raise AssignmentError(problem)
+        twin = seen.get(n.casefold())
+        if twin == n:
             raise AssignmentError(f"annotator {n!r} is named twice")
-        seen.add(n)
+        if twin is not None:  # on macOS and Windows their files would be one
+            raise AssignmentError(f"annotators {twin!r} and {n!r} differ only in capitals")
+        seen[n.casefold()] = n
     return names
 
 

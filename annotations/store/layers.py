@@ -222,6 +222,8 @@ class LayerStore:
         if created:
             folder.mkdir(parents=True, exist_ok=True)
         assert intent is None or len(layers) == 1, "an intent is one edit of one layer"
+        if not created:
+            self._refuse_case_twins(doc_id, layers)
         for name, layer in layers.items():
             with self.locked(folder):
                 self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir, intent)
@@ -265,6 +267,21 @@ class LayerStore:
         if self._held.get(folder) == threading.get_ident():
             return nullcontext()
         return folder_lock(folder)
+
+    def _refuse_case_twins(self, doc_id: str, layers: Mapping[str, Layer]) -> None:
+        """Refuse a new layer whose file name differs from a stored one's only in capitals:
+        on macOS and Windows the two would be one file (one layer written over the other)."""
+        listing = self._listing(doc_id)
+        files = {file for _, file in listing}
+        for name in layers:
+            file = layer_file(name)
+            if file in files:
+                continue
+            twin = next((n for n, f in listing if f.casefold() == file.casefold()), None)
+            if twin is not None:
+                raise InputError(f"layer {name!r} differs from layer {twin!r} only in capitals: "
+                                 "on macOS and Windows they would be one file; use "
+                                 f"{twin!r}", title="Layer name")
 
     def _write_one(
         self,

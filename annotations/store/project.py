@@ -41,9 +41,10 @@ import getpass
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotations.errors import DamagedFileError
+from annotations.errors import DamagedFileError, InputError
 from annotations.model import Document, Layer, StanceScheme
 from annotations.store import imports
 from annotations.store.collector import collector_paused
@@ -51,6 +52,7 @@ from annotations.store.documents import Classification, DocumentInfo, DocumentLi
 from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
 from annotations.store.imports import ImportReport
+from annotations.store.journal import annotator_problem
 from annotations.store.layers import LayerStore
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
@@ -117,6 +119,8 @@ class Project:
     ) -> Project:
         """Open (or create) the project in ``folder`` for ``annotator`` (default: login name)."""
         annotator = annotator or default_annotator()
+        if not read_only and (problem := annotator_problem(Path(folder), annotator)):
+            raise InputError(problem, title="Annotator")
         opened = ProjectFolder.open(
             folder, create=create, read_only=read_only, annotator=annotator
         )

@@ -230,3 +230,41 @@ def test_a_teammate_s_new_layer_is_seen_though_the_folder_s_stamp_did_not_move(
         os.utime(folder, ns=(stamp, stamp))  # as if in the same tick as the listing
         assert "ben" in ana.layer_names("d0")
         assert ana.layer("d0", "ben").quotes["q1"].stance == "oppose"
+
+
+def test_annotator_names_that_would_share_files_elsewhere_are_refused(tmp_path: Path) -> None:
+    """"Ana" next to "ana" would be one journal and one layer file on macOS and Windows, and
+    an annotator named "suggestions" or "final" would edit the layer saywho keeps itself:
+    each is refused with one line before anything is written; reading stays open."""
+    from annotations.errors import InputError
+    from annotations.store.journal import journal_paths
+
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        project.apply(SetNote("d0", "q1", "mine"))  # ann's journal exists now
+    before = sorted(p.name for p in journal_paths(folder))
+    for name, said in (("Ann", "only in capitals"), ("ANN", "open as 'ann'"),
+                       ("suggestions", "layer of its own"), ("final", "layer of its own"),
+                       ("  ", "blank")):
+        with pytest.raises(InputError, match=said):
+            Project.open(folder, name, create=False)
+    assert sorted(p.name for p in journal_paths(folder)) == before
+    with Project.open(folder, "Ann", create=False, read_only=True) as reader:
+        assert reader.layer("d0", "ann").quotes["q1"].note == "mine"
+    with Project.open(folder, "bob", create=False) as bob:  # another name is welcome
+        bob.apply(SetNote("d0", "q1", "bob's"))
+
+
+def test_a_layer_named_like_another_but_for_capitals_is_refused(tmp_path: Path) -> None:
+    """A layer whose file would differ from a stored one's only in capitals (an import as
+    ``--layer Gold`` next to ``gold``) is refused: on macOS and Windows it would write over
+    the other."""
+    from annotations.errors import InputError
+
+    with make_project(tmp_path / "proj") as project:
+        gold = project.layer("d0", "suggestions")
+        project.put_layer("d0", Layer("gold", gold.quotes, gold.speakers))
+        with pytest.raises(InputError, match="only in capitals"):
+            project.put_layer("d0", Layer("Gold", {}, {}))
+        assert project.layer("d0", "gold").quotes == gold.quotes
+        assert "Gold" not in project.layer_names("d0")

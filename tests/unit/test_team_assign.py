@@ -121,6 +121,7 @@ def test_a_new_annotator_catches_up_and_unknown_entries_are_kept() -> None:
         (["ana", "ana"], {"per_document": 1}, "named twice"),
         (["ana", " "], {"per_document": 1}, "blank"),
         (["ana", "suggestions"], {"per_document": 1}, "layer of its own"),
+        (["ana", "Ana"], {"per_document": 1}, "only in capitals"),
     ],
 )
 def test_invalid_requests_are_one_clear_error(
