@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import unquote
 
+from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output, safe_name
@@ -360,7 +361,7 @@ def parse_ann(content: str, where: str = "") -> _Ann:
                 data = None
             ann.notes[m.group(2)] = data if isinstance(data, dict) else {"note": m.group(3)}
         elif _KNOWN_KIND.match(line):  # a kind saywho reads, garbled: never dropped unsaid
-            raise InputError(schema.one_line(
+            raise InputError(visible_line(
                 f"{where}:{n}: a {_KIND_NAMES[line[0]]} line saywho cannot read "
                 f"({schema.shown(line[:60])}): check its offsets and tabs"))
     return ann
@@ -634,6 +635,6 @@ def read_brat(folder: Path, *, layer: str = "brat") -> list[tuple[str, str, Laye
             built = ann_to_layer(text, parse_ann(content, str(ann_path)), name=layer,
                                  where=str(ann_path))
         except (KeyError, IndexError, ValueError, TypeError) as exc:
-            raise InputError(schema.one_line(f"{ann_path}: cannot read ({exc})")) from exc
+            raise InputError(visible_line(f"{ann_path}: cannot read ({exc})")) from exc
         out.append((names.get(txt.stem, path_text(txt.stem)), text, built))
     return out

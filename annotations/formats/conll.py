@@ -68,6 +68,7 @@ from typing import Any
 from urllib.parse import quote as percent_quote
 from urllib.parse import unquote as percent_unquote
 
+from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import (
@@ -342,7 +343,7 @@ def _read_utf8(path: Path) -> str:
 
 def _fail(where: str, message: str) -> InputError:
     """The one-line ``InputError`` for ``where`` (``file:line``)."""
-    return InputError(schema.one_line(f"{where}: {message}"))
+    return InputError(visible_line(f"{where}: {message}"))
 
 
 def _values(value: str) -> list[str]:

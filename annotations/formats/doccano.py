@@ -59,6 +59,7 @@ from typing import Any
 
 import orjson
 
+from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import (
@@ -571,7 +572,7 @@ def read_doccano(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(schema.one_line(f"{path}: cannot read ({exc.strerror})")) from exc
+        raise InputError(visible_line(f"{path}: cannot read ({exc.strerror})")) from exc
     records: list[tuple[int, Any, str]] = []
     if data.lstrip()[:1] == b"[":
         whole = _loads(data, str(path))
@@ -589,7 +590,7 @@ def read_doccano(
         with schema.or_refused(refused):
             doc_id, text, built = record_to_layer(rec, name=layer, where=where, n=n, utf16=utf16)
             if doc_id in seen:
-                raise InputError(schema.one_line(f"{where}: document id "
+                raise InputError(visible_line(f"{where}: document id "
                                                  f"{schema.shown(doc_id)} already used at "
                                                  f"{seen[doc_id]}"))
             seen[doc_id] = where
@@ -602,4 +603,4 @@ def _loads(data: bytes, where: str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise InputError(schema.one_line(f"{where}: not JSON ({str(exc)[:80]})")) from exc
+        raise InputError(visible_line(f"{where}: not JSON ({str(exc)[:80]})")) from exc

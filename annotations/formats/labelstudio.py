@@ -515,7 +515,7 @@ def _read_result(
             if item["type"] == "labels" and value["labels"]:
                 if value["labels"][0] not in REGION_LABELS:
                     # a region this reader would leave out: say so, lose no quote unsaid
-                    raise InputError(schema.one_line(
+                    raise InputError(visible_line(
                         f"{where}.result[{i}]: region label "
                         f"{schema.shown(value['labels'][0])} is not one of "
                         f"{', '.join(REGION_LABELS)} (the labels the exported configuration "
@@ -728,7 +728,7 @@ def read_labelstudio(
     try:
         tasks = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise InputError(schema.one_line(f"{path}: not JSON ({str(exc)[:80]})")) from exc
+        raise InputError(visible_line(f"{path}: not JSON ({str(exc)[:80]})")) from exc
     if not isinstance(tasks, list):
         raise InputError(f"{path}: expected a list of tasks, got {schema.shown(tasks)}")
     out: list[tuple[str, str, Layer]] = []

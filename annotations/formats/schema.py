@@ -41,11 +41,6 @@ MAX_CONFIDENCES = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def one_line(text: str) -> str:
-    """``text`` made safe for one terminal line: controls visible, no line breaks left."""
-    return visible_line(text)
-
-
 def shown(value: Any) -> str:
     """A short, one-line rendering of a wrong value for a message."""
     if value is None or isinstance(value, bool):
@@ -56,7 +51,7 @@ def shown(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         cut = json.dumps(value[:40], ensure_ascii=False)
-        return one_line(cut if len(value) <= 40 else cut[:-1] + '…"')
+        return visible_line(cut if len(value) <= 40 else cut[:-1] + '…"')
     if isinstance(value, Mapping):
         return "an object" if value else "{}"
     if isinstance(value, list | tuple):
@@ -78,7 +73,7 @@ class Context:
     def fail(self, path: str, message: str) -> NoReturn:
         """Raise the one-line ``InputError`` for ``path``."""
         where = f"{self.doc}: {path}" if path else self.doc
-        raise InputError(one_line(f"{where}: {message}"))
+        raise InputError(visible_line(f"{where}: {message}"))
 
 
 def _at(path: str, key: str | int) -> str:

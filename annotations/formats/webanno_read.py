@@ -55,6 +55,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
+from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.interchange import build_layer
@@ -80,7 +81,7 @@ _TEXT_ESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "b": "\
 
 
 def _fail(where: str, message: str) -> NoReturn:
-    raise InputError(schema.one_line(f"{where}: {message}"))
+    raise InputError(visible_line(f"{where}: {message}"))
 
 
 def unescape_text(raw: str, where: str) -> str:
@@ -480,12 +481,12 @@ def _export_sources(entries: Iterable[tuple[str, Any]], path: Path, user: str | 
         return None
     users = sorted({u for _, u, _, _ in found})
     if user is None and len(users) > 1:
-        raise InputError(schema.one_line(
+        raise InputError(visible_line(
             f"{path}: annotations by {len(users)} users; choose one (saywho import --user NAME): "
             + ", ".join(users)))
     chosen = [f for f in found if user is None or f[1] == user]
     if not chosen:
-        raise InputError(schema.one_line(
+        raise InputError(visible_line(
             f"{path}: no annotations by {schema.shown(user)}; choose one of: " + ", ".join(users)))
     return [_Source(doc, f"{prefix}{rel}", load(), u) for doc, u, rel, load in sorted(chosen)]
 
@@ -497,13 +498,13 @@ def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
     """One entry's bytes, refused past ``MAX_ENTRY_BYTES`` before it is inflated (a small
     zip can hold a huge entry)."""
     if info.file_size > MAX_ENTRY_BYTES:
-        raise InputError(schema.one_line(
+        raise InputError(visible_line(
             f"{path}!{info.filename}: {info.file_size / 1e6:.0f} MB inflated, more than a "
             f"document's TSV can be ({MAX_ENTRY_BYTES / 1e6:.0f} MB); not read"))
     with zf.open(info) as fh:
         data = fh.read(MAX_ENTRY_BYTES + 1)
     if len(data) > MAX_ENTRY_BYTES:  # the entry's header understated its size
-        raise InputError(schema.one_line(f"{path}!{info.filename}: larger than its zip header "
+        raise InputError(visible_line(f"{path}!{info.filename}: larger than its zip header "
                                          "says; not read"))
     return data
 
@@ -517,10 +518,10 @@ def _sources(path: Path, user: str | None) -> list[_Source]:
             return exported
         flat = [p for p in files if p.parent == path]
         if not flat:
-            raise InputError(schema.one_line(f"{path} holds no WebAnno TSV (.tsv) files"))
+            raise InputError(visible_line(f"{path} holds no WebAnno TSV (.tsv) files"))
         return [_Source(path_text(p.stem), path_text(p), p.read_bytes()) for p in flat]
     if not path.exists():
-        raise InputError(schema.one_line(f"{path}: no such file or folder"))
+        raise InputError(visible_line(f"{path}: no such file or folder"))
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -531,14 +532,14 @@ def _sources(path: Path, user: str | None) -> list[_Source]:
         # NotImplementedError, EOFError... all say the same to the user
         except (zipfile.BadZipFile, OSError, zlib.error, RuntimeError, NotImplementedError,
                 EOFError, ValueError) as exc:
-            raise InputError(schema.one_line(f"{path}: cannot read the zip file ({exc})")) from exc
+            raise InputError(visible_line(f"{path}: cannot read the zip file ({exc})")) from exc
         if exported is None:
-            raise InputError(schema.one_line(
+            raise InputError(visible_line(
                 f"{path}: no annotation/<document>/<user>.tsv files; export the INCEpTION "
                 "project in the WebAnno TSV 3.3 format"))
         return exported
     if path.suffix.lower() == ".zip":
-        raise InputError(schema.one_line(
+        raise InputError(visible_line(
             f"{path}: not a whole zip file (cut short or damaged); export it again"))
     return [_Source(path_text(path.stem), path_text(path), path.read_bytes())]
 
@@ -564,7 +565,7 @@ def read_webanno(
     seen: dict[str, str] = {}
     for src in _sources(path, user):
         if src.doc_id in seen:
-            raise InputError(schema.one_line(
+            raise InputError(visible_line(
                 f"{src.where}: document id {schema.shown(src.doc_id)} already read from "
                 f"{seen[src.doc_id]}"))
         seen[src.doc_id] = src.where
