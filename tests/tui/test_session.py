@@ -149,6 +149,18 @@ async def test_command_palette_runs_actions(folder, run_app):
     assert saved_layer(folder).quotes["q1"].status == "accepted"
 
 
+async def test_the_palette_names_every_key_of_an_action(folder, run_app):
+    """Redo is bound to ctrl+r and U: the palette said only ``^r``."""
+    from tui.screens.command_provider import ActionCommands
+
+    async with run_app(folder) as pilot:
+        provider = ActionCommands(pilot.app.screen)
+        keys = {description: key for description, key, _ in provider._actions()}
+        redo = keys["Redo the last undone edit"]
+        assert "U" in redo and ("^r" in redo or "ctrl+r" in redo), redo
+        assert " or " not in keys["Undo the last edit"]
+
+
 async def test_library_search_and_open(tmp_path: Path, run_app):
     from annotations import team
     from tui.screens.library import LibraryScreen

@@ -14,16 +14,23 @@ class ActionCommands(Provider):
     """Every action of the screen the palette was opened on (and the app's)."""
 
     def _actions(self) -> list[tuple[str, str, object]]:
+        """(description, its keys, how to run it) of each described action; an action bound
+        to several keys (redo: ctrl+r and U) lists them all."""
         screen = self.screen
-        seen: dict[str, tuple[str, str, object]] = {}
+        seen: dict[str, tuple[list[str], object]] = {}
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.description in seen:
+            if not binding.description:
                 continue
-            display = binding.key_display or self.app.get_key_display(binding)
-            seen[binding.description] = (binding.description, display or key,
-                                         partial(self._run, binding.action, active.node))
-        return list(seen.values())
+            display = binding.key_display or self.app.get_key_display(binding) or key
+            got = seen.get(binding.description)
+            if got is None:
+                seen[binding.description] = ([display], partial(self._run, binding.action,
+                                                                 active.node))
+            elif display not in got[0]:
+                got[0].append(display)
+        return [(description, " or ".join(keys), run)
+                for description, (keys, run) in seen.items()]
 
     async def _run(self, action: str, node: object) -> None:
         await self.app.run_action(action, node)  # type: ignore[arg-type]
