@@ -36,6 +36,8 @@ async def test_a_document_target_and_a_comment(folder: Path, run_app: Callable,
         panel = pilot.app.screen.query_one(StancePanel)
         assert str(panel.border_subtitle) == "the raids"
         assert "✎ paywall cut" in pilot.app.sub_title
+        # the mark leads the header: at 80 columns the comment at its end is cut off
+        assert pilot.app.sub_title.startswith("✎ ")
     with open_project(folder, read_only=True) as session:
         assert session.stance_target(DOC_ID) == "the raids"
         assert session.scheme.target != "the raids"  # the project's stays
@@ -58,6 +60,7 @@ async def test_a_document_target_and_a_comment(folder: Path, run_app: Callable,
         await pilot.pause()
         await type_and_submit(pilot, "")
         await settle(pilot)
+        assert "✎" not in pilot.app.sub_title
     with open_project(folder, read_only=True) as session:
         assert session.stance_target(DOC_ID) == session.scheme.target
         assert team.document_comment(session, DOC_ID) == ""

@@ -800,11 +800,14 @@ class ReaderScreen(SaywhoScreen):
             return None
 
     def _show_title(self) -> None:
-        """The header: the document, the layer, and the annotator's comment on it."""
+        """The header: the document, the layer, and the annotator's comment on it (a ✎ before
+        the title too: at 80 columns the comment itself is cut off the end, ``C`` shows it)."""
         if self.doc is None:
             return
         comment = f" · ✎ {self.doc_comment}" if self.doc_comment else ""
-        self.sub_title = visible_line(f"{self.doc.title} · layer: {self.layer_shown}{comment}")
+        mark = "✎ " if self.doc_comment else ""
+        self.sub_title = visible_line(
+            f"{mark}{self.doc.title} · layer: {self.layer_shown}{comment}")
         self.app.sub_title = self.sub_title
 
     def action_document_comment(self) -> None:
