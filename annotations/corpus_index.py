@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from annotations.layer_summary import DocStats, LayerSummary
+from annotations.layer_summary import DocStats, LayerSummary, Voice
 from annotations.store.statuses import IN_PROGRESS, NOT_STARTED
 
 if TYPE_CHECKING:
@@ -118,6 +118,9 @@ class SummarySource(Protocol):
     def view_summary(self, doc_id: str, layer: str) -> LayerSummary:
         """The whole summary of ``layer`` of the document."""
 
+    def view_voices(self, doc_id: str, layer: str) -> tuple[Voice, ...] | None:
+        """``view_summary(...).voices`` without the rest (the speaker registry's read)."""
+
     def view_totals(self, doc_ids: Sequence[str] | None, layer: str) -> tuple[int, int]:
         """(quotes, reviewed) of ``layer`` summed over ``doc_ids`` (``None``: every
         document)."""
@@ -185,6 +188,11 @@ class CorpusView:
         """The summary of the layer on view (an annotator's layer not stored yet: the
         suggestions', which it starts as)."""
         return self._source.view_summary(doc_id, self.layer)
+
+    def layer_voices(self, doc_id: str) -> tuple[Voice, ...] | None:
+        """``layer_summary(doc_id).voices``, read alone (``None``: an entry from before voices
+        were kept: read the layer)."""
+        return self._source.view_voices(doc_id, self.layer)
 
     def has(self, doc_id: str) -> bool:
         """True when the document's layer on view is stored (not only its suggestions)."""

@@ -162,6 +162,16 @@ class LayerSummary:
 EMPTY = LayerSummary()
 
 
+def decode_voices(raw: bytes) -> tuple[Voice, ...] | None:
+    """Only the ``voices`` of ``LayerSummary.decode(raw)`` (checked as it checks them), for the
+    speaker registry: at 100,000 documents the quote groups it skips are half the decoding."""
+    try:
+        _groups, _speakers, *more = orjson.loads(raw)
+        return tuple(_voice(v) for v in more[0]) if more and more[0] is not None else None
+    except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a layer summary ({exc})") from None
+
+
 def _group(raw: Any) -> QuoteGroup:
     status, kind, stance, count, least, unrated = raw
     if not (type(status) is str and type(kind) is str and type(stance) is str):
@@ -175,13 +185,15 @@ def _group(raw: Any) -> QuoteGroup:
 
 def _voice(raw: Any) -> Voice:
     name, kind, aliases, stances, first, known = raw
-    pairs = tuple((s, n) for s, n in stances)
     if type(name) is not str or type(kind) is not str or type(first) is not int \
-            or type(known) is not bool or not all(type(a) is str for a in aliases):
+            or type(known) is not bool or (aliases and not all(type(a) is str for a in aliases)):
         raise ValueError("a voice's names are not text")
-    if not all(type(s) is str and type(n) is int and n > 0 for s, n in pairs):
-        raise ValueError("a voice's stances are not counts")
-    return Voice(name, kind, tuple(aliases), pairs, first, known)
+    pairs = []
+    for s, n in stances:  # a loop, not all(): 300,000 voices at 100,000 documents
+        if type(s) is not str or type(n) is not int or n <= 0:
+            raise ValueError("a voice's stances are not counts")
+        pairs.append((s, n))
+    return Voice(name, kind, tuple(aliases), tuple(pairs), first, known)
 
 
 def voices(layer: Layer) -> tuple[Voice, ...]:

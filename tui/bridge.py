@@ -141,7 +141,7 @@ class SessionBridge:
             def build(s: Session) -> SpeakerRegistry:
                 view = s.corpus_view(self.active_layer)
                 return registry_from_summaries(
-                    s.document_ids(), lambda d: view.layer_summary(d).voices,
+                    s.document_ids(), view.layer_voices,
                     lambda d: s.layer(d, view.layer))
 
             self._registry = self.read(build)

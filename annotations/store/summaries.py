@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotations.errors import InputError
-from annotations.layer_summary import EMPTY, LayerSummary, summarize
+from annotations.layer_summary import EMPTY, LayerSummary, Voice, decode_voices, summarize
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer
 from annotations.store.summary_file import (
     COMPACT_MIN,
@@ -196,6 +196,17 @@ class SummaryIndex:
             least = list(map(table.least.__getitem__, rows))  # type: ignore[arg-type]
             unrated = list(map(table.unrated.__getitem__, rows))  # type: ignore[arg-type]
         return list(map(operator.sub, quotes, reviewed)), least, unrated
+
+    def view_voices(self, doc_id: str, layer: str) -> tuple[Voice, ...] | None:
+        """The ``voices`` of ``view_summary``, decoded alone (``decode_voices``); a summary
+        that does not read is rebuilt as ``view_summary`` rebuilds it."""
+        row = _view_row(self.table, doc_id, layer)
+        if row is None:
+            return EMPTY.voices
+        try:
+            return decode_voices(self.table.detail(row))
+        except ValueError:
+            return self.view_summary(doc_id, layer).voices
 
     def view_summary(self, doc_id: str, layer: str) -> LayerSummary:
         """The whole summary of ``layer`` of the document (rebuilt when it does not read)."""

@@ -272,7 +272,7 @@ def test_the_speaker_registry_from_the_corpus_index_is_the_one_read_from_every_l
     from_layers = build_registry((d, session.layer(d)) for d in session.document_ids())
     view = session.corpus_view()
     from_index = registry_from_summaries(
-        session.document_ids(), lambda d: view.layer_summary(d).voices,
+        session.document_ids(), view.layer_voices,
         lambda d: pytest.fail(f"{d} read whole"))  # every summary has its voices
     assert from_layers and from_index.keys() == from_layers.keys()
     for key, entry in from_layers.items():
