@@ -297,7 +297,10 @@ class SaywhoApp(App[None]):
         from tui.screens.base import SaywhoScreen
 
         screen = self.screen
-        scope = screen.undo_scope() if isinstance(screen, SaywhoScreen) else None
+        scope = None
+        if isinstance(screen, SaywhoScreen):
+            screen.before_undo()
+            scope = screen.undo_scope()
         if scope is None:
             self.notify(f"Open a document to {op} its edits: {op} acts where you can see it.",
                         severity="warning", timeout=3)

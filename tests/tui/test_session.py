@@ -396,6 +396,14 @@ async def test_undo_after_accept_and_next_into_another_document(tmp_path: Path, 
         await settle(pilot)
         assert screen.doc_id != first_doc
         assert saved_layer(folder, first_doc).quotes[qid].status == "accepted"
+        # a footer redraw (back from the speaker picker) leaves the queue where it is: asking
+        # whether `u` acts here took the queue back to the first document, and the speaker
+        # picked went to a quote there
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.doc_id != first_doc
         await pilot.press("u")
         await settle(pilot)
         assert screen.doc_id == first_doc

@@ -59,8 +59,12 @@ class SaywhoScreen(Screen[None]):
 
     def undo_scope(self) -> tuple[str, str] | None:
         """The document and layer whose edits ``u`` undoes here (``None``: none: undo acts
-        only where its effect is in view)."""
+        only where its effect is in view). Asked for by the footer too: it changes nothing
+        (``before_undo`` does what must happen first)."""
         return None
+
+    def before_undo(self) -> None:
+        """Bring into view what an undo or redo asked for now acts on (nothing here)."""
 
     def offers(self, action: str) -> bool:
         """Whether the footer lists ``action``'s key here: undo and redo only where an edit

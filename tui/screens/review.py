@@ -240,15 +240,14 @@ class ReviewScreen(ReaderScreen):
             self._refresh_progress()
         return ok
 
-    def undo_scope(self) -> tuple[str, str] | None:
-        """Undo acts on the document on screen; right after accept-and-next (or reject-and-
-        next) took the queue into another document, on the one that edit was made in: the
-        queue goes back to that item first, so the undo is seen where it happens."""
+    def before_undo(self) -> None:
+        """Right after accept-and-next (or reject-and-next) took the queue into another
+        document, an undo acts on the one that edit was made in: the queue goes back to that
+        item first, so the undo is seen where it happens."""
         at = self._last_edit_at
         if at is not None and self.queue.has(at) and self.queue[at][0] != self.doc_id:
             self.goto(at)
         self._last_edit_at = None
-        return super().undo_scope()
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Keep the per-document layers current (undo may touch any document), and the queue's
