@@ -259,6 +259,8 @@ class ReviewQueue(Sequence[QueueItem]):
         self._rest = sum(plan.items)
         self._rest_reviewed = sum(plan.reviewed)
         self._head: frozenset[QueueItem] = frozenset()
+        self._head_left: dict[str, tuple[int, int]] = {}  # head (items, reviewed) of a doc the
+        # plan has not loaded yet: the plan's counts hold them too
 
     @classmethod
     def of_items(cls, items: Sequence[QueueItem], layers: Mapping[str, Layer]) -> ReviewQueue:
@@ -280,7 +282,12 @@ class ReviewQueue(Sequence[QueueItem]):
         queue.items = list(head)
         queue.layers = dict(layers)
         queue._head = frozenset(head)
-        queue._rest = max(queue._rest - len(queue._head), 0)  # the plan counts them too
+        planned = set(plan.doc_ids)
+        for doc_id, quote_id in queue._head:
+            if doc_id in planned:
+                items, reviewed = queue._head_left.get(doc_id, (0, 0))
+                done = is_reviewed(layers[doc_id].quotes[quote_id])
+                queue._head_left[doc_id] = (items + 1, reviewed + done)
         return queue
 
     def _load_next(self) -> bool:
@@ -290,6 +297,7 @@ class ReviewQueue(Sequence[QueueItem]):
         self._loaded += 1
         self._rest -= planned.items
         self._rest_reviewed -= planned.reviewed
+        self._head_left.pop(planned.doc_id, None)
         layer = self.layers.get(planned.doc_id)
         if layer is None:
             try:
@@ -345,7 +353,7 @@ class ReviewQueue(Sequence[QueueItem]):
     @property
     def total(self) -> int:
         """Items: those loaded, plus what the corpus index says of the documents not loaded."""
-        return len(self.items) + self._rest
+        return len(self.items) + self._rest - sum(n for n, _ in self._head_left.values())
 
     @property
     def estimated(self) -> bool:
@@ -383,7 +391,8 @@ class ReviewQueue(Sequence[QueueItem]):
         """Reviewed items out of ``total``: judged on the loaded layers, and on the corpus
         index for the documents not loaded yet."""
         done = queue_progress(self.items, self.layers).reviewed
-        return QueueProgress(done + self._rest_reviewed, self.total)
+        head_done = sum(n for _, n in self._head_left.values())
+        return QueueProgress(done + self._rest_reviewed - head_done, self.total)
 
     def next_unreviewed(self, after: int) -> int | None:
         """The position of the first item after ``after`` still to review (``None``: none)."""

@@ -53,3 +53,28 @@ def test_a_total_the_corpus_index_cannot_tell_exactly_is_an_estimate() -> None:
     assert not by_speaker.estimated and by_speaker.total == 0
     assert by_speaker.position_of(("a", "q1"), 0) is None
     assert exact.has(1) and exact.position_of(("a", "q2"), 0) == 1
+
+
+def test_a_queue_with_a_head_in_another_order_counts_every_item_once() -> None:
+    """``ahead_of`` (the stance order: the quotes the model covers first, then the planned
+    queue without them): its total and progress stay the same as it is walked (the head's
+    items were taken off twice once the plan reached their document: 1009/841)."""
+    from annotations.review import QueuePlan, ReviewQueue, plan_queue
+    from annotations.review import _Summaries as Summaries
+
+    docs = {"A": layers()["A"], "B": layers()["B"], "C": layers()["A"]}
+    flt = QueueFilter()
+    plan = plan_queue(list(docs), Summaries(docs), flt)
+    assert isinstance(plan, QueuePlan) and sum(plan.items) == 6
+    head = [("B", "b1"), ("A", "a2")]
+    queue = ReviewQueue.ahead_of(head, {d: docs[d] for d in ("A", "B")}, plan, flt,
+                                 docs.__getitem__)
+    totals, reviewed = [], []
+    pos = 0
+    while queue.has(pos):
+        totals.append(queue.total)
+        reviewed.append(queue.progress().reviewed)
+        pos += 1
+    assert queue.items[:2] == head and len(queue.items) == len(set(queue.items)) == 6
+    assert set(totals) == {6} and set(reviewed) == {0}
+    assert not queue.estimated
