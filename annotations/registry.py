@@ -82,7 +82,7 @@ def add_voices(registry: dict[str, CorpusSpeaker], doc_id: str, voices: Iterable
 def _add_voices(
     registry: dict[str, CorpusSpeaker], doc_id: str, voices: Iterable[Voice]
 ) -> list[tuple[str, int]]:
-    """``add_voices``, returning what the document added: (key, quotes) per speaker."""
+    """``add_voices``, returning what the document added: (name, quotes) per speaker."""
     added: list[tuple[str, int]] = []
     for voice in voices:
         if voice.known:
@@ -96,7 +96,7 @@ def _add_voices(
             entry.quotes += quotes
             if quotes:
                 entry.documents.add(doc_id)
-            added.append((entry.key, quotes))
+            added.append((voice.name, quotes))
     return added
 
 
@@ -107,13 +107,15 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
     Built from the corpus index's summaries it takes seconds at 100,000 documents; a speaker
     edit changes one document, so ``set_document`` takes that document's old part out and puts
     its new one in, instead of a rebuild before the next speaker picker. An entry no document
-    names any more goes; a name it took from a document stays among its aliases (the longest
-    name wins, as in ``build_registry``) until the next build.
+    names any more goes; one whose name came from the document taken out takes the longest
+    name the others give it (as ``build_registry`` would), the old one gone from its aliases
+    unless another document still uses it. (An alias a speaker record held, not a name, stays
+    until the next build.)
     """
 
     def __init__(self) -> None:
         self._entries: dict[str, CorpusSpeaker] = {}
-        self._keys: dict[str, tuple[str, ...]] = {}  # per document, its speakers' keys
+        self._names: dict[str, tuple[str, ...]] = {}  # per document, its speakers' names
         self._quotes: dict[str, tuple[int, ...]] = {}  # ... and their quotes there
         self._named_in: dict[str, int] = {}  # key -> documents that name it
 
@@ -128,30 +130,58 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
 
     def set_document(self, doc_id: str, voices: Iterable[Voice]) -> None:
         """Make ``doc_id``'s part of the registry its ``voices`` (its summary's)."""
-        self._drop(doc_id)
+        dropped = self._drop(doc_id)
         added = _add_voices(self._entries, doc_id, voices)
         if added:
-            keys, quotes = zip(*added, strict=True)
-            self._keys[doc_id], self._quotes[doc_id] = keys, quotes
-            for key in set(keys):
+            names, quotes = zip(*added, strict=True)
+            self._names[doc_id], self._quotes[doc_id] = names, quotes
+            for key in {speaker_key(n) for n in names}:
                 self._named_in[key] = self._named_in.get(key, 0) + 1
+        kept = self._names.get(doc_id, ())
+        for key, names in dropped.items():
+            entry = self._entries.get(key)
+            if entry is not None and entry.name in names and entry.name not in kept:
+                self._rename(key, names)
 
-    def _drop(self, doc_id: str) -> None:
-        keys = self._keys.pop(doc_id, ())
-        for key, quotes in zip(keys, self._quotes.pop(doc_id, ()), strict=True):
+    def _drop(self, doc_id: str) -> dict[str, set[str]]:
+        """Take ``doc_id``'s part out; the names it gave, by key, of the entries left."""
+        names = self._names.pop(doc_id, ())
+        by_key: dict[str, set[str]] = {}
+        for name, quotes in zip(names, self._quotes.pop(doc_id, ()), strict=True):
+            key = speaker_key(name)
+            by_key.setdefault(key, set()).add(name)
             entry = self._entries[key]
             entry.quotes -= quotes
             entry.documents.discard(doc_id)
-        for key in set(keys):
+        for key in list(by_key):
             left = self._named_in[key] - 1
             if left:
                 self._named_in[key] = left
                 entry = self._entries[key]
                 if entry.found_in == doc_id:  # rare: a scan of the documents is fine
                     entry.found_in = next(iter(entry.documents), "") or next(
-                        (d for d, keys in self._keys.items() if key in keys), "")
+                        (d for d, _ in self._naming(key)), "")
             else:
-                del self._named_in[key], self._entries[key]
+                del self._named_in[key], self._entries[key], by_key[key]
+        return by_key
+
+    def _naming(self, key: str) -> Iterator[tuple[str, str]]:
+        """(document, name) of every name of ``key`` the documents give (a scan: rare)."""
+        for doc_id, names in self._names.items():
+            for name in names:
+                if speaker_key(name) == key:
+                    yield doc_id, name
+
+    def _rename(self, key: str, dropped: set[str]) -> None:
+        """The entry's name came from a document that no longer gives it: the longest name
+        the documents still give, the names no document gives any more out of its aliases."""
+        entry = self._entries[key]
+        left = {name for _, name in self._naming(key)}
+        if not left:
+            return
+        name = max(sorted(left), key=len)
+        entry.aliases = (entry.aliases | left | {entry.name}) - (dropped - left) - {name}
+        entry.name = name
 
 
 def registry_from_summaries(

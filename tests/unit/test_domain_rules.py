@@ -233,7 +233,7 @@ def test_candidates_from_a_registry_or_layers_by_id_are_the_same() -> None:
 
 
 def _entries(registry: Mapping[str, CorpusSpeaker]) -> dict[str, tuple[object, ...]]:
-    return {k: (e.kind, e.documents, e.quotes) for k, e in registry.items()}
+    return {k: (e.name, e.kind, e.documents, e.quotes) for k, e in registry.items()}
 
 
 def test_a_registry_kept_one_document_at_a_time_is_the_one_built_again() -> None:
@@ -258,6 +258,20 @@ def test_a_registry_kept_one_document_at_a_time_is_the_one_built_again() -> None
     assert kept["city council"].found_in in {"d0", "d1"}
     kept.set_document("d1", ())
     assert kept["city council"].found_in == "d0" and kept["city council"].documents == set()
+
+
+def test_a_name_no_document_gives_any_more_is_not_offered() -> None:
+    """A speaker made as "Sen. Jim Kenney" and undone: the corpus speaker is "Jim Kenney"
+    again (the picker offered the undone name, and picking it made that speaker anew)."""
+    layers = {"d0": ELSEWHERE[0], "d2": HERE}  # "Mayor Jim Kenney", "Jim Kenney"
+    kept = registry_from_summaries(layers, lambda d: voices(layers[d]), layers.__getitem__)
+    for name in ("Senator Mayor Jim Kenney", "Jim Kenney"):
+        layers["d2"] = speaker_layer(("s1", name, "person"), quotes={"one": "s1"})
+        kept.set_document("d2", voices(layers["d2"]))
+        assert _entries(kept) == _entries(build_registry(layers.items())), name
+    entry = kept["jim kenney"]
+    assert entry.name == "Mayor Jim Kenney" and "Senator Mayor Jim Kenney" not in entry.aliases
+    assert "Jim Kenney" in entry.aliases
 
 
 def test_candidates_without_corpus_and_with_exclude() -> None:
