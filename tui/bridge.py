@@ -48,7 +48,7 @@ from annotations.errors import (
     StepConflict,
 )
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
-from annotations.live import LiveEvent, ProjectWatcher
+from annotations.live import LiveEvent, ProjectWatcher, TeamProgressChanged
 from annotations.model import Layer, StanceScheme
 from annotations.session import Session
 from annotations.store import EditReceipt
@@ -385,6 +385,11 @@ class SessionBridge:
         elif isinstance(event, DocumentsAdded):
             for doc_id in event.doc_ids:
                 self.update_registry(doc_id)
+        elif isinstance(event, TeamProgressChanged) and event.annotators \
+                and self.layer_shown != self.session.annotator:
+            # another process wrote to its journal: it may have changed the layer on screen
+            # (a shared one) in documents the watcher does not look at; read it again
+            self._registry = None
         elif isinstance(event, SettingChanged):
             self.quotes.setting_changed(event.key, event.value)
         self.session_events.publish(event)

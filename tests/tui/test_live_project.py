@@ -131,3 +131,26 @@ async def test_own_changes_are_not_reported_again(folder, run_app):
         found = await asyncio.to_thread(bridge.watcher.poll, DOC_ID)
         assert found == []
         assert not any(isinstance(e, TeamProgressChanged) for e in heard)
+
+
+async def test_the_speaker_picker_hears_of_speakers_made_elsewhere_in_a_shared_layer(
+    tmp_path, run_app
+):
+    """Shown another annotator's layer, the picker's corpus speakers are read again once that
+    annotator's process has written its journal: a speaker it made in a document this screen
+    never looked at is offered (they were read once and kept)."""
+    from annotations.edits import CreateSpeaker
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with other_process(folder) as other:
+        other.apply(AcceptQuote(DOC_ID, "q1"))  # bo's layer is stored
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists the seed article first
+        await pilot.press("l", "down", "enter")  # show bo's layer
+        await pilot.pause()
+        bridge = pilot.app.bridge
+        assert bridge.active_layer == "bo"
+        assert "zed quill" not in bridge.speaker_registry()
+        with other_process(folder) as other:
+            other.apply(CreateSpeaker("extra-1", "Zed Quill"))
+        assert await within(pilot, lambda: "zed quill" in bridge.speaker_registry())
