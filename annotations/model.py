@@ -33,12 +33,20 @@ RESERVED_LAYERS = frozenset({SUGGESTIONS_LAYER, FINAL_LAYER})  # saywho's own, n
 
 def annotator_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be an annotator's (None: it can): blank, or a layer saywho keeps
-    itself (an annotator of that name would edit it)."""
+    itself, in any capitals (an annotator of that name would edit it, or its file would be
+    that layer's on macOS and Windows)."""
     if not name.strip():
         return "an annotator name is blank"
-    if name in RESERVED_LAYERS:
+    if name in RESERVED_LAYERS or case_twin(name, RESERVED_LAYERS):
         return f"{name!r} names a layer of its own (saywho keeps it) and cannot be an annotator"
     return None
+
+
+def case_twin(name: str, names: Iterable[str]) -> str | None:
+    """The one of ``names`` that differs from ``name`` only in capitals (None: none does): on
+    macOS and Windows their files would be one."""
+    folded = name.casefold()
+    return next((n for n in names if n != name and n.casefold() == folded), None)
 
 
 def now_iso() -> str:

@@ -66,17 +66,16 @@ def annotator_problem(folder: Path, annotator: str) -> str | None:
     name, a layer saywho keeps itself (``suggestions``, ``final``: an annotator of that name
     would edit it), or a name another annotator's journal has with other capitals: on macOS
     and Windows the two would be one journal and one layer file."""
-    from annotations.model import annotator_name_problem
+    from annotations.model import annotator_name_problem, case_twin
 
     if (problem := annotator_name_problem(annotator)) is not None:
         return f"{problem}: give another --annotator"
-    stem = safe_filename(annotator)
-    for path in journal_paths(folder):
-        other = path.name[: -len(JOURNAL_SUFFIX)]
-        if other != stem and other.casefold() == stem.casefold():
-            return (f"annotator {annotator!r} differs from the annotator whose journal is "
-                    f"{path.name!r} only in capitals: on macOS and Windows they would share "
-                    f"one journal and one layer file; open as {other!r}")
+    stems = [path.name[: -len(JOURNAL_SUFFIX)] for path in journal_paths(folder)]
+    other = case_twin(safe_filename(annotator), stems)
+    if other is not None:
+        return (f"annotator {annotator!r} differs from the annotator whose journal is "
+                f"{other}{JOURNAL_SUFFIX!s} only in capitals: on macOS and Windows they would "
+                f"share one journal and one layer file; open as {other!r}")
     return None
 
 

@@ -34,7 +34,7 @@ import orjson
 from tinydb import TinyDB
 
 from annotations.errors import ChangedOnDiskError, DamagedFileError, InputError
-from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
+from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker, case_twin
 from annotations.store.atomic import (
     AtomicJSONStorage,
     FileIdentity,
@@ -272,13 +272,11 @@ class LayerStore:
         """Refuse a new layer whose file name differs from a stored one's only in capitals:
         on macOS and Windows the two would be one file (one layer written over the other)."""
         listing = self._listing(doc_id)
-        files = {file for _, file in listing}
+        name_of = {file: n for n, file in listing}
         for name in layers:
-            file = layer_file(name)
-            if file in files:
-                continue
-            twin = next((n for n, f in listing if f.casefold() == file.casefold()), None)
-            if twin is not None:
+            twin_file = case_twin(layer_file(name), name_of)
+            if twin_file is not None:
+                twin = name_of[twin_file]
                 raise InputError(f"layer {name!r} differs from layer {twin!r} only in capitals: "
                                  "on macOS and Windows they would be one file; use "
                                  f"{twin!r}", title="Layer name")

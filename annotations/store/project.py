@@ -45,14 +45,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError, InputError
-from annotations.model import Document, Layer, StanceScheme
+from annotations.model import RESERVED_LAYERS, Document, Layer, StanceScheme, case_twin
 from annotations.store import imports
 from annotations.store.collector import collector_paused
 from annotations.store.documents import Classification, DocumentInfo, DocumentList
 from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
 from annotations.store.imports import ImportReport
-from annotations.store.journal import annotator_problem
+from annotations.store.journal import JOURNAL_SUFFIX, annotator_problem, journal_paths
 from annotations.store.layers import LayerStore
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
@@ -310,6 +310,21 @@ class Project:
     def layer_names(self, doc_id: str) -> list[str]:
         """Names of the layers stored for a document."""
         return self._layers.names(doc_id)
+
+    def new_layer_problem(self, name: str) -> str | None:
+        """Why a layer ``name`` may not be stored in this project (None: it may): its name
+        differs only in capitals from a layer the corpus index holds, saywho's own or an
+        annotator's, and on macOS and Windows their files would be one (an import refuses it
+        before writing one document's)."""
+        stems = [p.name[: -len(JOURNAL_SUFFIX)] for p in journal_paths(self._folder.path)]
+        known = {*self._summaries.layer_names(), *RESERVED_LAYERS, *stems}
+        if name in known:
+            return None
+        twin = case_twin(name, known)
+        if twin is None:
+            return None
+        return (f"layer {name!r} differs from layer {twin!r} only in capitals: on macOS and "
+                f"Windows they would be one file; use {twin!r}")
 
     def has_layer(self, doc_id: str, name: str) -> bool:
         """True when ``name`` is stored for the document."""

@@ -223,6 +223,10 @@ class SummaryIndex:
             row = _view_row(self.table, doc_id, layer)
             return EMPTY if row is None else LayerSummary.decode(self.table.detail(row))
 
+    def layer_names(self) -> list[str]:
+        """Every layer name the index holds a document of."""
+        return [name for name, rows in self.table.rows.items() if rows]
+
     def stored(self, names: Sequence[str]) -> dict[str, list[str]]:
         """Document id -> which of the layers ``names`` the index holds for it (stored)."""
         table = self.table

@@ -713,3 +713,26 @@ def test_an_export_the_system_refuses_names_the_file_asked_for(
     assert main(["export", "--format", "csv", "--out", str(target), "--project", proj]) == 1
     err = capsys.readouterr().err
     assert f"cannot write {target}" in err and ".tmp" not in err
+
+
+def test_a_layer_named_like_another_but_for_capitals_is_refused_before_any_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import --layer GOLD`` next to a "gold" layer some documents have: refused in one
+    line for the whole import (it was refused only where "gold" was, and ``GOLD.json`` was
+    written beside the others: one file on macOS and Windows); "Final" likewise."""
+    sample = (REPO / "tests" / "golden" / "sample.jsonl").read_text(encoding="utf-8")
+    first = tmp_path / "first.jsonl"
+    first.write_text(sample.splitlines(keepends=True)[0], encoding="utf-8")
+    every = tmp_path / "every.jsonl"
+    every.write_text(sample, encoding="utf-8")
+    folder = tmp_path / "p"
+    assert main(["import", str(every), "--project", str(folder)]) == 0
+    assert main(["import", str(first), "--layer", "gold", "--project", str(folder)]) == 0
+    capsys.readouterr()
+    for name in ("GOLD", "Final", "Suggestions"):
+        assert main(["import", str(every), "--layer", name, "--project", str(folder)]) == 1
+        said = capsys.readouterr().err.strip().splitlines()
+        assert len(said) == 1 and "only in capitals" in said[0], said
+    written = sorted(p.name for p in (folder / "annotations").rglob("*.json"))
+    assert not [n for n in written if n in ("GOLD.json", "Final.json", "Suggestions.json")]

@@ -245,6 +245,7 @@ def test_annotator_names_that_would_share_files_elsewhere_are_refused(tmp_path: 
     before = sorted(p.name for p in journal_paths(folder))
     for name, said in (("Ann", "only in capitals"), ("ANN", "open as 'ann'"),
                        ("suggestions", "layer of its own"), ("final", "layer of its own"),
+                       ("Final", "layer of its own"), ("SUGGESTIONS", "layer of its own"),
                        ("  ", "blank")):
         with pytest.raises(InputError, match=said):
             Project.open(folder, name, create=False)

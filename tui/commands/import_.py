@@ -182,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
             # another saywho of this annotator (an open TUI) leaves the import its shared files
             if session.shared_read_only:
                 raise SaywhoError(session.read_only_reason or "project is read-only")
+            if args.layer:
+                _refuse_layer_name(session, args.layer)
             if args.layer and args.layer != session.annotator and lock_held(
                     lock_path(session.project.folder, args.layer)):
                 # that annotator's open session writes the layer (as merge refuses it too)
@@ -263,6 +265,7 @@ def _run_foreign(
     try:
         if session.shared_read_only:
             raise SaywhoError(session.read_only_reason or "project is read-only")
+        _refuse_layer_name(session, args.layer)
         hashes = {info.id: info.sha256 for info in session.documents()}
         for path, fmt in paths:
             try:
@@ -340,6 +343,15 @@ def _ids_by_text(args: argparse.Namespace) -> dict[str, str]:
             return {info.sha256: info.id for info in project.documents()}
     except SaywhoError:
         return {}
+
+
+def _refuse_layer_name(session: Session, name: str) -> None:
+    """Refuse, before anything is written, a layer name that is another's but for capitals
+    (one file on macOS and Windows): per document it was refused only where the other layer
+    already was, and written everywhere else."""
+    problem = session.read(lambda s: s.project.new_layer_problem(name))
+    if problem is not None:
+        raise InputError(problem, title="Layer name")
 
 
 def _load_layers(
