@@ -736,3 +736,25 @@ def test_a_layer_named_like_another_but_for_capitals_is_refused_before_any_write
         assert len(said) == 1 and "only in capitals" in said[0], said
     written = sorted(p.name for p in (folder / "annotations").rglob("*.json"))
     assert not [n for n in written if n in ("GOLD.json", "Final.json", "Suggestions.json")]
+
+
+def test_an_import_with_a_layer_says_what_became_of_the_layers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``--replace`` that changed nothing and one that stored the layers looked the same
+    (only the documents' table was printed): the layers get their own row of counts."""
+    import re
+
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    folder = str(tmp_path / "p")
+
+    def layer_counts() -> list[int]:
+        out = capsys.readouterr().out
+        assert "import --layer gold" in out
+        rows = [r for r in out.splitlines() if re.fullmatch(r"[│\s\d]+", r) and r.strip()]
+        return [int(n) for n in re.findall(r"\d+", rows[-1])]
+
+    assert main(["import", str(gold), "--layer", "gold", "--project", folder]) == 0
+    assert layer_counts() == [3, 0, 0]
+    assert main(["import", str(gold), "--layer", "gold", "--replace", "--project", folder]) == 0
+    assert layer_counts() == [0, 3, 0]

@@ -175,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
     first = next(good, None)
     report = ImportReport()
     layer_failures: list[tuple[str, str]] = []
+    layers_loaded = layers_unchanged = 0
     outside: Counter[str] = Counter()
     if first is not None:  # nothing read: no project folder is created for nothing
         session = open_session(args)
@@ -197,7 +198,8 @@ def run(args: argparse.Namespace) -> int:
                 refused = {doc_id for doc_id, _ in report.failed}
                 kept = [r for r in layered if r.document is not None
                         and r.document.id not in refused]
-                layer_failures = _load_layers(session, kept, args.layer, replace=args.replace)
+                layer_failures, layers_loaded, layers_unchanged = _load_layers(
+                    session, kept, args.layer, replace=args.replace)
                 failed = {doc_id for doc_id, _ in layer_failures}
                 outside = labels_outside(session.scheme, (
                     r.record["_layer"] for r in kept if r.record is not None
@@ -233,6 +235,12 @@ def run(args: argparse.Namespace) -> int:
         str(len(problems) - len(failed)),
     )
     out.print(table)
+    if layered is not None:  # what became of the layers, apart from the documents
+        layers = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
+        for column in ("loaded", "unchanged", "refused"):
+            layers.add_column(column, justify="right")
+        layers.add_row(str(layers_loaded), str(layers_unchanged), str(len(layer_failures)))
+        out.print(layers)
     return 1 if failed or report.failed or layer_failures else 0
 
 
@@ -356,8 +364,10 @@ def _refuse_layer_name(session: Session, name: str) -> None:
 
 def _load_layers(
     session: Session, good: list[ReadResult], name: str, *, replace: bool = False
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], int, int]:
+    """Store each read layer as ``name``: (refusals, layers stored, layers already equal)."""
     failures = []
+    loaded = unchanged = 0
     for result in good:
         if result.record is None or result.document is None:
             continue
@@ -368,7 +378,10 @@ def _load_layers(
             if text != doc.text:
                 what = "the brat text" if result.source.startswith("brat:") else "this line's text"
                 raise InputError(f"{doc.id}: the project's text differs from {what}")
-            session.put_layer(doc.id, layer, replace=replace)
+            if session.put_layer(doc.id, layer, replace=replace):
+                loaded += 1
+            else:
+                unchanged += 1
         except SaywhoError as exc:
             failures.append((doc.id, f"{result.source}: {exc.message}"))
-    return failures
+    return failures, loaded, unchanged
