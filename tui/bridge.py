@@ -55,6 +55,7 @@ from annotations.store import EditReceipt
 from tui.outcome import Outcome
 from tui.plain import say
 from tui.quote_feed import QuoteFeed
+from tui.speaker_feed import SpeakerFeed
 from tui.stance_feed import StanceFeed
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class SessionBridge:
         self.session_events: Signal[Event | LiveEvent] = Signal(owner, "session-events")
         self.stance = StanceFeed(session, owner, lambda: self.active_layer)
         self.quotes = QuoteFeed(session, owner, self.document_in_view, self.learned)
-        self._registry: SpeakerRegistry | None = None
+        self.speakers = SpeakerFeed(session, owner, lambda: self.active_layer)
         self._unsubscribe = session.subscribe(self._heard)
         self.watcher: ProjectWatcher | None = None
         self._live_pool: ThreadPoolExecutor | None = None
@@ -131,36 +132,14 @@ class SessionBridge:
         return self.session.layer(doc_id, self.active_layer)
 
     def speaker_registry(self) -> SpeakerRegistry:
-        """The corpus's speakers in the layer on screen, read once from the corpus index
-        (``registry.registry_from_summaries``: reading every layer froze the first speaker
-        picker for 15 s at 21,000 documents), then kept current one saved document at a time
-        (``update_registry``: a rebuild took 2 s at 100,000 before the next picker)."""
-        if self._registry is None:
-            from annotations.registry import registry_from_summaries
-
-            def build(s: Session) -> SpeakerRegistry:
-                view = s.corpus_view(self.active_layer)
-                return registry_from_summaries(
-                    s.document_ids(), view.layer_voices,
-                    lambda d: s.layer(d, view.layer))
-
-            self._registry = self.read(build)
-        return self._registry
+        """The corpus's speakers in the layer on screen (``SpeakerFeed``: read once, then
+        kept current a document at a time, read again in a worker when stale)."""
+        return self.speakers.registry()
 
     def update_registry(self, doc_id: str, layer: Layer | None = None) -> None:
         """Bring ``doc_id``'s part of the speaker registry up to date (``layer``: its layer on
-        screen as just saved; else read), when there is a registry to keep."""
-        if self._registry is None:
-            return
-        from annotations.layer_summary import voices
-
-        if layer is None or layer.name != self.layer_shown:
-            try:
-                layer = self.read(lambda s: s.layer(doc_id, self.active_layer))
-            except SaywhoError:
-                self._registry = None  # read again, whole, before the next picker
-                return
-        self._registry.set_document(doc_id, voices(layer))
+        screen as just saved; else read)."""
+        self.speakers.update(doc_id, layer)
 
     def corpus_speaker_id(self, key: str) -> str:
         """The id a corpus speaker (``registry_key`` ``key``) has in a document where it
@@ -389,7 +368,7 @@ class SessionBridge:
                 and self.layer_shown != self.session.annotator:
             # another process wrote to its journal: it may have changed the layer on screen
             # (a shared one) in documents the watcher does not look at; read it again
-            self._registry = None
+            self.speakers.stale()
         elif isinstance(event, SettingChanged):
             self.quotes.setting_changed(event.key, event.value)
         self.session_events.publish(event)
@@ -441,7 +420,7 @@ class SessionBridge:
     def switch_layer(self, name: str) -> None:
         """Show and edit layer ``name`` from now on, on every screen."""
         self.active_layer = None if name == self.session.annotator else name
-        self._registry = None
+        self.speakers.forget()
         self.stance.layer_switched()
         self.layer_switched.publish(self.active_layer)
 

@@ -73,6 +73,7 @@ SPEAKER_PANEL = 7  # the speakers panel's least height (five rows and its border
 QUOTES_SHARE = 0.6  # of the side column the quote list keeps for its rows first
 PANEL_MODES = ("full", "narrow", "hidden")
 """The side panels' widths, in the order the panels key (``\\``) steps through them."""
+SPEAKERS_PREFETCH_S = 2.0  # after the reader opens: the picker's corpus speakers, in a worker
 
 
 def _prompt(title: str, value: str = "", hint: str | None = None) -> object:
@@ -181,6 +182,8 @@ class ReaderScreen(SaywhoScreen):
         self._show_panels()
         self.load(self.doc_id, self.start_quote)
         self.article.focus()
+        # the corpus's speakers for the picker, read in a worker once the reader is up
+        self.set_timer(SPEAKERS_PREFETCH_S, self.bridge.speakers.prefetch)
 
     def _show_panels(self) -> None:
         self.set_class(self.panels == "narrow", "-panels-narrow")
