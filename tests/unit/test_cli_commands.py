@@ -79,7 +79,10 @@ def test_the_tui_exits_1_when_the_app_ended_on_an_error(
 ) -> None:
     """An unhandled error ends a Textual app with return code 1 (the traceback printed);
     ``saywho`` then exits 1, not 0, so a script or supervisor sees the crash."""
+    import tui.commands.open as open_command
     from tui.app import SaywhoApp
+
+    monkeypatch.setattr(open_command, "has_terminal", lambda: True)
 
     def crashed(self: SaywhoApp) -> None:
         self._return_code = 1  # what Textual sets on an unhandled error
@@ -88,3 +91,19 @@ def test_the_tui_exits_1_when_the_app_ended_on_an_error(
     assert main(["--project", str(tmp_path / "p"), "open"]) == 1
     monkeypatch.setattr(SaywhoApp, "run", lambda self: None)
     assert main(["--project", str(tmp_path / "p"), "open"]) == 0
+
+
+def test_the_reader_without_a_terminal_says_so_in_one_line(tmp_path: Path) -> None:
+    """``saywho`` with stdin or stdout not a terminal (a script, cron, a pipe): one line and
+    exit 1 at once; it ran at full CPU for ever, writing screens into the pipe."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    run = subprocess.run([sys.executable, "-m", "tui.cli", "--project", str(tmp_path / "p")],
+                         cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 1 and run.stdout == ""
+    said = run.stderr.strip().splitlines()
+    assert len(said) == 1 and "needs a terminal" in said[0], said

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from annotations.errors import InputError
 from tui.commands._common import close_session, open_session, seed_if_empty
 
 
@@ -19,8 +21,19 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
+def has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal: without one (a pipe, a file, /dev/null: a
+    script, cron, an editor's run panel) the app read an endless end of input at full CPU and
+    wrote its screens into the pipe."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the project and run the app until the user quits."""
+    if not has_terminal():
+        raise InputError("the reader needs a terminal, and stdin or stdout is not one (a pipe, "
+                         "a file or /dev/null); in a script use a command such as import, "
+                         "export, stats or detect")
     session = open_session(args)
     try:
         seed_if_empty(session)
