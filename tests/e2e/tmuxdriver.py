@@ -103,8 +103,11 @@ class Tmux:
         return int(out.split()[0])
 
     def close(self) -> None:
-        """Stop this tmux server."""
+        """Stop this tmux server and remove its socket (a server that ended with its app
+        left the file behind: a thousand of them in /tmp after a few runs)."""
         self._tmux("kill-server", check=False)
+        folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
 
 def saywho_command(project: Path, annotator: str) -> str:
