@@ -56,7 +56,10 @@ SENTENCE_STARTERS = frozenset(
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of each non-blank line, white space trimmed."""
+    """The ``(start, end)`` of each paragraph, white space trimmed: a non-blank line, with the
+    lines after it that a hard wrap split off (a line break inside a sentence, as ``sentences``
+    tells it: wire and database exports wrap their lines, and a quotation over two lines is
+    one)."""
     return list(_paragraphs(text))
 
 
@@ -64,8 +67,19 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     """``paragraphs`` of the last few texts: the detector's stages ask for the same text's."""
     out: list[tuple[int, int]] = []
+    start = -1
+    end = len(text)
     for m in PARAGRAPH_RE.finditer(text):
-        _add_trimmed(text, m.start(), m.end(), out)
+        if start < 0:
+            start = m.start()
+        nxt = _skip_space(text, m.end(), end)
+        if m.end() < end and (_wrapped_line(text, m.end(), nxt, end)
+                              or _inside_quotation(text, start, m.end(), nxt, end)):
+            continue
+        _add_trimmed(text, start, m.end(), out)
+        start = -1
+    if start >= 0:
+        _add_trimmed(text, start, end, out)
     return tuple(out)
 
 
@@ -216,6 +230,41 @@ def _joins_next_line(text: str, at: int, nxt: int, end: int) -> bool:
 
 
 _AFTER_PUNCTUATION = CLOSING_MARKS + ")]"
+
+
+def _wrapped_line(text: str, at: int, nxt: int, end: int) -> bool:
+    """Whether the line break at ``at`` only wraps a sentence (``nxt``: the next line's first
+    character): a single break after a line that does not end a sentence, by the rule of
+    ``sentences`` ("backed by Mr.", or a word before a word in lower case)."""
+    if nxt >= end or "\n" in text[at + 1 : nxt]:
+        return False
+    stop = at
+    while stop > 0 and text[stop - 1] in " \t\r":
+        stop -= 1
+    j = stop
+    while j > 0 and text[j - 1] in _AFTER_PUNCTUATION:
+        j -= 1
+    if j > 0 and text[j - 1] in ".!?…":
+        k = j - 1
+        while k > 0 and text[k - 1] in ".!?…":
+            k -= 1
+        return not _full_stop(text, k, stop, nxt, end)
+    return text[nxt].islower()
+
+
+def _inside_quotation(text: str, start: int, at: int, nxt: int, end: int) -> bool:
+    """Whether the single line break at ``at`` falls inside a quotation the paragraph so far
+    (from ``start``) opened and did not close, after a line that does not end in punctuation:
+    a hard wrap before a capital ("to⏎Langley"), not a new paragraph."""
+    if nxt >= end or "\n" in text[at + 1 : nxt]:
+        return False
+    j = at
+    while j > start and text[j - 1] in " \t\r":
+        j -= 1
+    if j <= start or not (text[j - 1].isalnum() or text[j - 1] in ",;"):
+        return False
+    return (text.count("“", start, at) > text.count("”", start, at)
+            or text.count('"', start, at) % 2 == 1)
 
 
 def _full_stop(text: str, at: int, stop: int, nxt: int, end: int) -> bool:

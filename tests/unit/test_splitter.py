@@ -211,3 +211,27 @@ def test_webanno_sentence_over_a_line_break_is_one_text_line_per_line(tmp_path: 
     assert "\\n" not in content
     parsed = parse_tsv(content, str(tsv))
     assert parsed.text.startswith("The plan was backed by Mr.\nSmith, officials said.")
+
+
+def test_a_hard_wrapped_quotation_is_one_paragraph_and_is_found() -> None:
+    """Wire and database exports wrap their lines: a quotation over a line break (before a
+    word in lower case, or before a capital while the quotation is open) is one paragraph,
+    found whole; a blank line, or a line that ends a sentence before a capital, still
+    starts a new paragraph. (Hard-wrapped, ggt-dev's quotes were found at span F1 30.1:
+    ``bench/quality.py``'s ``hard_wrapped_span_f1``.)"""
+    from annotations.text import paragraphs
+
+    text = ('"We are not going to accept this offer, not now and not\n'
+            'ever," said union leader Kai Muller. "It goes to\n'
+            'Langley and back," he added.\n'
+            'The talks resume on Monday.\n'
+            '\n'
+            'Headline without a stop\n'
+            'The next paragraph.')
+    assert [text[s:e].split("\n")[0][:12] for s, e in paragraphs(text)] == [
+        '"We are not ', "The talks re", "Headline wit", "The next par"]
+    found = {text[q.start:q.end].replace("\n", " ")
+             for q in DEFAULT_DETECTOR.detect(text).quotes}
+    assert "We are not going to accept this offer, not now and not ever" in {
+        f.rstrip(",") for f in found}
+    assert "It goes to Langley and back" in {f.rstrip(",") for f in found}
