@@ -583,7 +583,7 @@ def test_an_export_never_writes_into_the_project_folder(
     assert not (tmp_path / "-").exists() and not (folder / "new.csv").exists()
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "q.csv"),
-                 "--project", proj]) == 0
+                 "--layer", "gold", "--project", proj]) == 0
 
 
 def test_a_layer_open_in_its_annotator_s_session_is_not_replaced_under_it(
@@ -710,7 +710,8 @@ def test_an_export_the_system_refuses_names_the_file_asked_for(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     target = blocker / "q.csv"  # its folder is a file: no one can write there, root neither
-    assert main(["export", "--format", "csv", "--out", str(target), "--project", proj]) == 1
+    assert main(["export", "--format", "csv", "--out", str(target), "--layer", "gold",
+                 "--project", proj]) == 1
     err = capsys.readouterr().err
     assert f"cannot write {target}" in err and ".tmp" not in err
 
@@ -758,3 +759,20 @@ def test_an_import_with_a_layer_says_what_became_of_the_layers(
     assert layer_counts() == [3, 0, 0]
     assert main(["import", str(gold), "--layer", "gold", "--replace", "--project", folder]) == 0
     assert layer_counts() == [0, 3, 0]
+
+
+def test_an_export_of_your_own_empty_layer_beside_the_coders_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PI exporting without ``--layer`` got the detector's suggestions under her name, exit
+    0, not a word of the coders' layers: while others' layers exist and hers holds nothing,
+    one line names them and nothing is written; with ``--layer`` it exports."""
+    folder = project_with_gold_layer(tmp_path / "p")
+    out = tmp_path / "q.csv"
+    capsys.readouterr()
+    args = ["export", "--format", "csv", "--out", str(out), "--project", folder]
+    assert main(["--annotator", "pi", *args]) == 1
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "gold" in said[0] and "--layer" in said[0], said
+    assert not out.exists()
+    assert main(["--annotator", "pi", *args, "--layer", "gold"]) == 0 and out.exists()

@@ -344,7 +344,8 @@ def test_a_project_file_of_the_wrong_shape_is_recovered_and_exports(
     _set(data, where, value)
     (folder / "saywho.json").write_bytes(orjson.dumps(data))
     out = tmp_path / "out.jsonl"
-    assert cli(["export", "--format", "jsonl", "--out", str(out), "--project", str(folder)]) == 0
+    assert cli(["export", "--format", "jsonl", "--out", str(out), "--project", str(folder),
+                "--annotator", "ann"]) == 0
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
         "d0",
         "d1",
@@ -354,7 +355,7 @@ def test_a_project_file_of_the_wrong_shape_is_recovered_and_exports(
         _assert_recovered(project)
         assert any("saywho.json" in m for m in project.damaged)
     assert cli(["export", "--format", "csv", "--out", str(tmp_path / "o.csv"),
-                "--project", str(folder)]) == 0
+                "--project", str(folder), "--annotator", "ann"]) == 0
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         layer_name = check_layer(session, args.layer)
         fill = getattr(args, "include_missing", None)
         if args.layer is None:  # your own layer starts as the suggestions on every document
+            _refuse_nothing_of_yours(session)
             fill = fill or "suggestions"
         doc_ids = session.document_ids()
         if args.format == "jsonl":
@@ -164,6 +165,26 @@ def run(args: argparse.Namespace) -> int:
             "before and not written by this export; remove them before the folder is read "
             "back, or they count as this export's"), markup=False, soft_wrap=True)
     return 1 if skipped else 0
+
+
+def _refuse_nothing_of_yours(session: Session) -> None:
+    """Refuse the default export (your own layer) when no document holds it while others'
+    layers exist: it would be the detector's suggestions under your name (a PI exporting as
+    herself got the suggestions, exit 0, not a word of the coders' layers)."""
+    from annotations.indexed_layers import IndexedLayerNames
+
+    own = session.annotator
+    indexed = IndexedLayerNames(session, [own])
+    if any(indexed.has_layer(doc_id, own) for doc_id in session.document_ids()):
+        return
+    others = sorted(set(session.read(lambda s: s.project.summary_index.layer_names()))
+                    - {SUGGESTIONS_LAYER, own})
+    if others:
+        raise InputError(
+            f"your layer ({visible_line(own)}) holds nothing in any document, so the export "
+            f"would be the detector's suggestions; layers here: "
+            f"{visible_line(', '.join(others))}: pass --layer NAME (--layer suggestions for "
+            "the detector's own)", title="Export")
 
 
 def _refuse_inside(project: Path, out: Path) -> None:
