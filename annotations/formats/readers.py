@@ -24,6 +24,7 @@ import orjson
 from annotations.errors import InputError
 from annotations.formats.schema import MAX_ID
 from annotations.model import Document, now_iso
+from annotations.store.paths import PROJECT_FILE
 from annotations.textfile import decode_text, utf16_refusal
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -76,12 +77,20 @@ def read_documents(
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if not _hidden(p, path))
+            projects = sorted({p.parent for p in found if p.name == PROJECT_FILE}
+                              | ({path} if (path / PROJECT_FILE).is_file() else set()))
+            for project in projects:  # its texts are its documents, the rest its own files
+                yield ReadResult(path_text(project), skipped=True, error=(
+                    f"{path_text(project)}: skipped, a saywho project (bring its documents "
+                    "and layers in with saywho merge)"))
+            if projects:
+                found = [p for p in found if not any(p.is_relative_to(q) for q in projects)]
             files = [p for p in found if p.is_file()]
             for odd in found:  # a pipe, a device, a dangling link: said, never unsaid
                 message = special_file(odd)
                 if message is not None:
                     yield ReadResult(path_text(odd), skipped=True, error=message)
-            if not files:
+            if not files and not projects:
                 yield ReadResult(path_text(path), error=f"{path_text(path)}: folder has no files")
             for file in files:
                 if file.suffix.lower() not in SUPPORTED_SUFFIXES:

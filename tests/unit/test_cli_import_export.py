@@ -776,3 +776,23 @@ def test_an_export_of_your_own_empty_layer_beside_the_coders_is_refused(
     assert len(said) == 1 and "gold" in said[0] and "--layer" in said[0], said
     assert not out.exists()
     assert main(["--annotator", "pi", *args, "--layer", "gold"]) == 0 and out.exists()
+
+
+def test_a_folder_import_leaves_a_saywho_project_inside_it_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project made inside the articles folder (``saywho --project articles/proj``) had its
+    own texts imported as documents, and each of its files listed as skipped: it is one
+    skipped line now, and only the articles come in."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(GOOD, encoding="utf-8")
+    inner = str(articles / "proj")
+    assert main(["import", str(articles / "a.txt"), "--project", inner]) == 0
+    capsys.readouterr()
+    target = str(tmp_path / "real")
+    assert main(["import", str(articles), "--project", target]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "a saywho project" in err[0], err
+    with Project.open(target, "ann", create=False) as project:
+        assert [info.source.rsplit("/", 1)[-1] for info in project.documents()] == ["a.txt"]
