@@ -52,7 +52,8 @@ class SaywhoApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, session: Session, *, open_doc: str | None = None,
-                 live_interval: float | None = 1.0, **kwargs: Any) -> None:
+                 live_interval: float | None = 1.0, notice: str | None = None,
+                 **kwargs: Any) -> None:
         # everything loaded so far (Textual, rich, our modules, the open session) lives as long
         # as the app: out of the collector's reach, or its first full collection lands on the
         # first frame (25-50 ms of a ~300 ms start) and again in each later one
@@ -61,6 +62,7 @@ class SaywhoApp(App[None]):
         self.session = session
         self.open_doc = open_doc
         self.live_interval = live_interval
+        self.notice = notice  # said once the first screen is up (a project made just now)
         self.bridge = SessionBridge(session, self)
         self.key_order = KeyOrder(self, super().on_event, lambda: self.bridge.moving > 0)
 
@@ -106,6 +108,8 @@ class SaywhoApp(App[None]):
         self.bridge.session_events.subscribe(self, self._session_event)
         if self.live_interval:
             self.bridge.start_live(self.live_interval)
+        if self.notice:
+            say(self, self.notice, title="New project", timeout=12)
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen, at the bottom of the stack: the reader where the annotator

@@ -107,3 +107,31 @@ def test_the_reader_without_a_terminal_says_so_in_one_line(tmp_path: Path) -> No
     assert run.returncode == 1 and run.stdout == ""
     said = run.stderr.strip().splitlines()
     assert len(said) == 1 and "needs a terminal" in said[0], said
+
+
+def test_a_project_made_by_a_command_is_said_with_its_whole_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped or relative ``--project`` made a new project without a word (and the
+    reader opened on the sample article): a command says where it made one, once; the
+    reader says it too; an export from the default project names it."""
+    import tui.commands.open as open_command
+    from tui.app import SaywhoApp
+
+    article = tmp_path / "a.txt"
+    article.write_text('The mayor said "we will keep going" on Monday.\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--project", "proj", "import", str(article)]) == 0
+    said = [ln for ln in capsys.readouterr().err.splitlines() if "new project" in ln]
+    assert said == [f"saywho: note: created a new project at {tmp_path / 'proj'}"]
+    assert main(["--project", "proj", "import", str(article)]) == 0
+    assert "new project" not in capsys.readouterr().err
+    notices: list[str | None] = []
+    monkeypatch.setattr(open_command, "has_terminal", lambda: True)
+    monkeypatch.setattr(SaywhoApp, "run", lambda self: notices.append(self.notice))
+    assert main(["--project", "typo", "open"]) == 0 and main(["--project", "proj"]) == 0
+    assert notices[0] and str(tmp_path / "typo") in notices[0] and notices[1] is None
+    monkeypatch.setenv("SAYWHO_PROJECT", str(tmp_path / "proj"))
+    assert main(["export", "--format", "jsonl", "--out", str(tmp_path / "o.jsonl"),
+                 "--layer", "suggestions"]) == 0
+    assert f"(project {tmp_path / 'proj'})" in capsys.readouterr().err

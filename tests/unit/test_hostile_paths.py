@@ -88,6 +88,7 @@ def test_damaged_encrypted_and_oversized_zips_are_one_line_each(
     seed = tmp_path / "seed.txt"
     seed.write_text('Ann said "one two three".', encoding="utf-8")
     assert main(["import", str(seed), *_project(tmp_path)]) == 0
+    capsys.readouterr()  # the note that the project was made
     good = tmp_path / "ok.zip"
     _zip(good, b"#FORMAT=WebAnno TSV 3.3\n" + b"x" * 4000)
     raw = good.read_bytes()

@@ -12,6 +12,7 @@ from annotations.display import visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import SUGGESTIONS_LAYER
 from annotations.session import Session
+from annotations.store.paths import PROJECT_FILE
 
 SEEDS_PACKAGE = "annotations.seeds"  # the top-level seeds/ folder, shipped as package data
 
@@ -29,15 +30,30 @@ def project_dir(args: argparse.Namespace) -> Path:
 def open_session(
     args: argparse.Namespace, *, read_only: bool = False, create: bool = True
 ) -> Session:
-    """A session on the project the arguments name, for ``--annotator`` (default: login)."""
+    """A session on the project the arguments name, for ``--annotator`` (default: login).
+    A project made here is said on stderr with its whole path: a mistyped or relative
+    ``--project`` made a new one without a word."""
+    folder = project_dir(args)
+    new = create and not read_only and not (folder / PROJECT_FILE).is_file()
     session = Session.open(
-        project_dir(args),
+        folder,
         getattr(args, "annotator", None),
         read_only=read_only,
         create=create,
     )
+    if new and (folder / PROJECT_FILE).is_file():
+        print(f"saywho: note: created a new project at {visible_line(str(folder.resolve()))}",
+              file=sys.stderr)
     _warn_damage(session)  # what was moved aside or recovered at open
     return session
+
+
+def project_named(args: argparse.Namespace) -> str:
+    """`` (project PATH)`` for a summary line when the project was not given by ``--project``
+    (the environment's or the per-user default: say which one was read), else ``""``."""
+    if getattr(args, "project", None):
+        return ""
+    return f" (project {visible_line(str(project_dir(args).resolve()))})"
 
 
 _SAID: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()

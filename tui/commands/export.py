@@ -46,7 +46,12 @@ from annotations.streaming import (
     held_objects_frozen,
     read_document,
 )
-from tui.commands._common import check_layer, missing_layer_clause, open_session
+from tui.commands._common import (
+    check_layer,
+    missing_layer_clause,
+    open_session,
+    project_named,
+)
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
 
@@ -151,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
     summary = (
         f"exported {report.docs} documents, {report.quotes} quotes ({args.format}) to "
-        f"{visible_line(str(args.out))}"
+        f"{visible_line(str(args.out))}{project_named(args)}"
     )
     if missing and args.layer is not None:
         summary += "; " + _missing_line(missing, layer_name, filled=fill is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from annotations.display import visible_line
 from annotations.errors import InputError
 from tui.commands._common import close_session, open_session, seed_if_empty
 
@@ -36,10 +37,15 @@ def run(args: argparse.Namespace) -> int:
                          "export, stats or detect")
     session = open_session(args)
     try:
-        seed_if_empty(session)
+        seeded = seed_if_empty(session)
         from tui.app import SaywhoApp
 
-        app = SaywhoApp(session)
+        notice = None
+        if seeded:  # a mistyped --project made a new project: say where, in the app too
+            where = visible_line(str(session.folder.resolve()))
+            notice = (f"A new project at {where}, with the sample article. To open another: "
+                      "saywho --project FOLDER")
+        app = SaywhoApp(session, notice=notice)
         app.run()
     finally:
         close_session(session)
