@@ -3,7 +3,8 @@
 The rule: the query's words, in order, as a phrase; case does not matter; the white space
 between two words of the query matches any run of white space in the text (a line or paragraph
 break too); a straight quote mark or apostrophe in the query also matches its typographic forms
-(``don't`` finds ``don’t``). Words match inside longer words (``sanctuar`` finds
+(``don't`` finds ``don’t``), and a letter its accented forms (``Menard`` finds ``Ménard``,
+``annotations.folding``). Words match inside longer words (``sanctuar`` finds
 ``sanctuary``), as in an editor's search. The regular expression runs on the stored text itself,
 so every hit is a pair of character offsets into the document, the one coordinate system.
 
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from annotations.display import visible_line
 from annotations.errors import SaywhoError
+from annotations.folding import letter_class, loose
 from annotations.model import Document
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ _EQUIVALENT = {
     "”": '"“”„',
 }
 _SPACE_RUN = re.compile(r"\s+")
+COMBINING = "[\u0300-\u036f]*"  # the accents of a decomposed letter, after it
 _PLAIN_RUN = re.compile(r"[a-hj-rt-z0-9]+")
 
 
@@ -102,21 +105,30 @@ class Query:
         if not words:
             return cls(query, None, "")
         pattern = re.compile(r"\s+".join(_word_pattern(w) for w in words), re.IGNORECASE)
-        runs = (run for w in words for run in _PLAIN_RUN.findall(w.lower()))
+        runs = (run for w in words for run in _PLAIN_RUN.findall(loose(w)))
         return cls(query, pattern, max(runs, key=len, default=""))
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Every hit in ``text`` as ``(start, end)``, in text order, not overlapping."""
-        if self.pattern is None or (self.literal and self.literal not in text.lower()):
+        if self.pattern is None or (self.literal and self.literal not in loose(text)):
             return
         for m in self.pattern.finditer(text):
             yield m.span()
 
 
 def _word_pattern(word: str) -> str:
-    return "".join(
-        f"[{re.escape(_EQUIVALENT[ch])}]" if ch in _EQUIVALENT else re.escape(ch) for ch in word
-    )
+    return "".join(_char_pattern(ch) for ch in word)
+
+
+def _char_pattern(ch: str) -> str:
+    """One query character: a quote mark finds its typographic forms; a letter its accented
+    forms, precomposed or followed by combining marks ("Menard" finds "Ménard")."""
+    if ch in _EQUIVALENT:
+        return f"[{re.escape(_EQUIVALENT[ch])}]"
+    letters = letter_class(ch)
+    if letters is not None:
+        return letters + COMBINING
+    return re.escape(ch)
 
 
 def find_in_text(text: str, query: str) -> list[tuple[int, int]]:

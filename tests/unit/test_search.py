@@ -176,3 +176,30 @@ def test_a_snippet_fitted_to_a_narrow_row_shows_its_hit(width: int) -> None:
 def test_a_snippet_that_fits_is_left_as_it_is() -> None:
     shown, a, b = snippet("Bo said go now.", 3, 7)
     assert fit_snippet(shown, a, b, 80) == (shown, a, b)
+
+
+def test_a_query_without_accents_finds_the_names_that_have_them() -> None:
+    """News from many languages, searched from a keyboard without their letters: "Menard"
+    finds "Ménard" (precomposed, or an "e" with a combining accent), "Sorensen" "Sørensen",
+    and an accented query the plain name too; offsets are the text's own."""
+    from annotations.search import find_in_text
+
+    text = "Paul Ménard met Sørensen, Zoë Lefèvre and Me\u0301nard; Menard came late."
+    found = lambda q: [text[a:b] for a, b in find_in_text(text, q)]  # noqa: E731
+    assert found("menard") == ["Ménard", "Me\u0301nard", "Menard"]
+    assert found("Ménard") == found("menard") and found("MENARD") == found("menard")
+    assert found("sorensen") == ["Sørensen"] and found("zoe lefevre") == ["Zoë Lefèvre"]
+    assert found("menardx") == []
+
+
+def test_the_speaker_picker_folds_accents_too() -> None:
+    from annotations.registry import SpeakerCandidate, scored_speakers
+
+    from annotations.registry import CONFIDENT
+
+    cands = [SpeakerCandidate("s1", "Paul Ménard", (), "person", False, 2),
+             SpeakerCandidate("s2", "Ana Dvořák", (), "person", False, 1),
+             SpeakerCandidate("s3", "Jim Kenney", (), "person", False, 1)]
+    for typed, name in (("menard", "Paul Ménard"), ("dvorak", "Ana Dvořák")):
+        [(best, score), *_] = scored_speakers(cands, typed)
+        assert best.name == name and score >= CONFIDENT, (typed, score)
