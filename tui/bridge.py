@@ -327,12 +327,15 @@ class SessionBridge:
     def learned(self, message: str, error: bool = False, quiet: bool = False) -> None:
         """What the quote model learned (or why it could not be saved), in the status bar:
         an error like a failed save; otherwise said once no edit is saving (the save state
-        keeps saying whether the last edit is saved); ``quiet`` (nothing changed): only a
-        brief notice, the bar keeps the last edit's words."""
+        keeps saying whether the last edit is saved); ``quiet`` (nothing changed): not said
+        (``W`` says it; a notice after each refit covered the status bar and the info line
+        at 80 columns, after most keys in a reviewed document)."""
         if error:
             self._set_save("error", message)
             say(self._owner, message, title="Quote suggestions", severity="error")
-        elif quiet or self.pending or self._settled.state == "error":  # the bar keeps the edit's
+        elif quiet:
+            return
+        elif self.pending or self._settled.state == "error":  # the bar keeps the edit's
             say(self._owner, message, title="Quote suggestions", timeout=4)
         else:
             self._set_save(self._settled.state, message)

@@ -29,6 +29,7 @@ off; switching it off re-suggests the same documents with the rules again.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,7 +109,8 @@ class QuoteFeed:
         self._done: dict[str, bool] = {}  # the annotator's done status of documents opened
         self.last: Learned | None = None
         self.refit_seconds: float | None = None  # the last refit's read and fit, in the worker
-        self._said_status: tuple[bool, str] | None = None  # the model's verdict as last said
+        self._said_status: tuple[bool, str] | None = None  # the verdict as last said, counts
+        # left out (one more corrected article is no news)
         self.updated: Signal[Learned] = Signal(owner, "quotes-learned")
 
     # ------------------------------------------------------------------ state
@@ -283,9 +285,11 @@ class QuoteFeed:
                 # news over the status bar's word on what was just saved: a brief notice
                 quiet = nothing_new and model is not None and (
                     model.trusted or model.edits or model.status.articles < MIN_ARTICLES)
-                status = None if model is None else (model.status.trusted, model.status.reason)
-                # the same verdict again, nothing changed (each edit in a done document
-                # refits): not said again over the status bar's word on the edit just saved
+                status = None if model is None else (
+                    model.status.trusted, re.sub(r"\d+", "#", model.status.reason))
+                # nothing changed and the verdict is the one last said, but for its counts
+                # (each edit in a done document refits; one more corrected article): not
+                # said again over the status bar's word on the edit just saved
                 if not (nothing_new and status is not None and status == self._said_status):
                     self._announce(result.line, result.error, quiet)
                 self._said_status = status

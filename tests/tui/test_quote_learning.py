@@ -107,9 +107,41 @@ async def test_gate_keeps_a_model_that_does_not_help_off(tmp_path: Path) -> None
             status = _status(app)
             assert "saved: accepted quote" in status and "rules only" not in status, status
             assert session.learning.detector() is None
+            # another document marked done: one more corrected article in the verdict's
+            # reason, the model still off: not said again either
+            await pilot.press("L")
+            await pilot.pause()
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            await pilot.press("d")
+            await settle(pilot)
+            await _learned(app)
+            await pilot.pause()
+            status = _status(app)
+            assert "rules only" not in status, status
             await pilot.press("W")  # the model's status, said in full
             await pilot.pause()
             assert any("rules only" in n.message for n in app._notifications)
+    finally:
+        session.close()
+
+
+async def test_a_refit_that_changed_nothing_is_no_notice(tmp_path: Path) -> None:
+    """A refit that changed no suggestion and says the verdict last said (but for its counts)
+    is not said: at 80 columns its notice covered the status bar and the info line after
+    most keys in a reviewed document. An error still is."""
+    folder = _project(tmp_path)
+    session = Session.open(folder, "tester")
+    app = SaywhoApp(session, open_doc="a3", live_interval=None)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.bridge.learned("quote suggestions: rules only: 4 corrected articles", quiet=True)
+            await pilot.pause()
+            assert not [n for n in app._notifications if n.title == "Quote suggestions"]
+            app.bridge.learned("quote suggestions: the model could not be saved", error=True)
+            await pilot.pause()
+            assert [n for n in app._notifications if n.title == "Quote suggestions"]
     finally:
         session.close()
 
