@@ -7,9 +7,11 @@ quote lists its pieces in ``parts`` as ``start-end;start-end``. Empty cells mean
 ``annotator`` is who stands behind the row (``export_common.quote_annotator``: the detector
 for a suggestion nobody reviewed); ``confidence`` is the figure the TUI shows
 (``review.confidence_of``, written in full precision); ``note`` is the researcher's note on the
-quote; ``stance_target`` is what the ``stance`` is about (the project's stance target, the same
-on every row). The last two columns were added after the others, so scripts that index columns
-by position keep working.
+quote; ``stance_target`` is what the ``stance`` is about (the project's stance target, or the
+document's own); ``layer`` is the layer the row comes from, so the layers of a whole team go in
+one long table (one row per quote and layer: what R's ``irr`` or a pandas pivot reads). The
+last three columns were added after the others, so scripts that index columns by position keep
+working.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "confidence",
     "note",
     "stance_target",
+    "layer",
 )
 
 
@@ -94,6 +97,7 @@ def write_csv(
                         "" if conf is None else repr(float(conf)),
                         q.note,
                         doc.target or target,
+                        layer.name,
                     )
                 )
             quotes += len(layer.quotes)

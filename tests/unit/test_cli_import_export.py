@@ -797,3 +797,40 @@ def test_a_folder_import_leaves_a_saywho_project_inside_it_alone(
     assert len(err) == 1 and "a saywho project" in err[0], err
     with Project.open(target, "ann", create=False) as project:
         assert [info.source.rsplit("/", 1)[-1] for info in project.documents()] == ["a.txt"]
+
+
+def test_the_layers_of_a_team_export_as_one_long_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--layer`` several times (csv, jsonl): every layer in one file, a row or line per
+    layer of each document that has it, named in a ``layer`` column (what R's irr or a pandas
+    pivot reads); it silently kept the last ``--layer``. Other formats refuse in one line."""
+    import csv as csv_module
+
+    folder = project_with_gold_layer(tmp_path / "p")
+    gold = REPO / "tests" / "golden" / "sample.jsonl"
+    first = tmp_path / "first.jsonl"
+    first.write_text(gold.read_text(encoding="utf-8").splitlines(keepends=True)[0],
+                     encoding="utf-8")
+    assert main(["import", str(first), "--layer", "ben", "--project", folder]) == 0
+    capsys.readouterr()
+    out = tmp_path / "team.csv"
+    assert main(["export", "--format", "csv", "--out", str(out), "--layer", "gold",
+                 "--layer", "ben", "--project", folder]) == 0
+    said = capsys.readouterr().err
+    assert "2 documents have no layer ben" in said and "left out of it" in said, said
+    rows = list(csv_module.DictReader(out.open(encoding="utf-8", newline="")))
+    by_layer = {name: [r for r in rows if r["layer"] == name] for name in ("gold", "ben")}
+    assert by_layer["gold"] and by_layer["ben"] and len(rows) == sum(map(len,
+                                                                        by_layer.values()))
+    assert {r["document"] for r in by_layer["ben"]} < {r["document"] for r in by_layer["gold"]}
+    lines = tmp_path / "team.jsonl"
+    assert main(["export", "--format", "jsonl", "--out", str(lines), "--layer", "gold",
+                 "--layer", "ben", "--project", folder]) == 0
+    layers = [json.loads(x)["layer"] for x in lines.read_text(encoding="utf-8").splitlines()]
+    assert layers.count("ben") == 1 and layers.count("gold") == len(layers) - 1
+    capsys.readouterr()
+    assert main(["export", "--format", "brat", "--out", str(tmp_path / "b"), "--layer", "gold",
+                 "--layer", "ben", "--project", folder]) == 1
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "only csv and jsonl" in said[0], said

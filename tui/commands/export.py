@@ -21,6 +21,7 @@ and written in corpus order: the same file, byte for byte, as one process writes
 from __future__ import annotations
 
 import argparse
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="PATH",
         help="output file (a folder for brat and webanno)",
     )
-    parser.add_argument("--layer", metavar="NAME", help="layer to export (default: yours)")
+    parser.add_argument("--layer", metavar="NAME", action="append",
+                        help="layer to export (default: yours); csv and jsonl take it several "
+                        "times: the layers of a team in one file, a row or line per layer")
     parser.add_argument(
         "--status",
         action="append",
@@ -124,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
     if str(args.out) == "-":
         raise InputError("--out names a file or folder to write; '-' (standard output) is not "
                          "one here")
+    names = list(dict.fromkeys(args.layer or ()))
+    if len(names) > 1:
+        return _export_layers(args, names)
+    args.layer = names[0] if names else None
     session = open_session(args, read_only=True, create=False)
     skipped: list[str] = []
     missing: list[str] = []
@@ -169,6 +176,46 @@ def run(args: argparse.Namespace) -> int:
             f"{report.left_over[0]}) {'was' if len(report.left_over) == 1 else 'were'} there "
             "before and not written by this export; remove them before the folder is read "
             "back, or they count as this export's"), markup=False, soft_wrap=True)
+    return 1 if skipped else 0
+
+
+def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
+    """Several layers in one csv or jsonl file, one after the other (a row or line per layer of
+    each document that has it: a team's coding as one long table); documents without a
+    layer are counted for it, never filled in."""
+    if args.format not in ("csv", "jsonl"):
+        raise InputError(f"--layer is given {len(names)} times; only csv and jsonl hold several "
+                         f"layers in one file (a row or line per layer): export {args.format} "
+                         "one layer at a time")
+    if getattr(args, "include_missing", None):
+        raise InputError("--include-missing is for one layer: with several, a document "
+                         "without a layer is left out of that layer and counted")
+    session = open_session(args, read_only=True, create=False)
+    skipped: list[str] = []
+    missing: dict[str, list[str]] = {name: [] for name in names}
+    try:
+        _refuse_inside(session.project.folder, Path(args.out))
+        for name in names:
+            check_layer(session, name)
+        doc_ids = session.document_ids()
+        items = itertools.chain.from_iterable(
+            _items(session, name, skipped, missing[name], doc_ids=doc_ids) for name in names)
+        with held_objects_frozen():
+            report = export(args.format, items, args.out, statuses=args.status,
+                            stance_target=session.scheme.target,
+                            spreadsheet=getattr(args, "spreadsheet", False))
+    finally:
+        session.close()
+    err = Console(stderr=True, highlight=False)
+    for message in dict.fromkeys(skipped):
+        err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
+    summary = (f"exported {report.docs} document layers ({visible_line(', '.join(names))}), "
+               f"{report.quotes} quotes ({args.format}) to {visible_line(str(args.out))}"
+               f"{project_named(args)}")
+    for name in names:
+        if missing[name]:
+            summary += "; " + missing_layer_clause(missing[name], name, "left out of it")
+    err.print(summary, markup=False, soft_wrap=True)
     return 1 if skipped else 0
 
 
