@@ -212,7 +212,10 @@ def new_quote_guess(text: str, layer: Layer, start: int, end: int) -> tuple[str,
     nearest to it within its sentence or the sentences on either side (``None``: nobody).
     A guess the annotator sees at once and changes with ``t`` and ``s``."""
     before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
+    stop = end
+    while stop < len(text) and text[stop] in ",.;:!?…":  # “We will win,” with the comma left out
+        stop += 1
+    after = text[stop] if stop < len(text) else ""
     inner = text[start:end].strip()
     opened = before in OPENING_MARKS or inner[:1] in OPENING_MARKS
     closed = after in CLOSING_MARKS or inner[-1:] in CLOSING_MARKS

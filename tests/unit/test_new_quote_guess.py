@@ -49,3 +49,16 @@ def test_reset_refuses_a_quote_made_by_hand() -> None:
     [qid] = made.quotes
     with pytest.raises(InputError, match="made by hand"):
         ResetQuote("d", qid).compute(made, TEXT, ctx)
+
+
+def test_a_selection_that_leaves_out_the_comma_before_the_closing_mark_is_direct() -> None:
+    """“We will win,” she said: selecting the words without the comma still sits between
+    the marks (it started as indirect)."""
+    from annotations.edits import new_quote_guess
+    from annotations.model import Layer
+
+    text = "“We will win,” she said. He said we would lose."
+    s = text.index("We")
+    assert new_quote_guess(text, Layer("a"), s, s + len("We will win"))[0] == "direct"
+    s = text.index("we would")
+    assert new_quote_guess(text, Layer("a"), s, s + len("we would lose"))[0] == "indirect"
