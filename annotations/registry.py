@@ -11,6 +11,7 @@ another document": the stats, the stance learner and the speaker picker's candid
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,7 +98,7 @@ def _add_voices(
             entry.quotes += quotes
             if quotes:
                 entry.documents.add(doc_id)
-            added.append((voice.name, quotes))
+            added.append((sys.intern(voice.name), quotes))  # a name recurs across the corpus
     return added
 
 
