@@ -652,6 +652,8 @@ class Session:
         layer is kept whole in the journal. Returns False when nothing changed.
         """
         with self._change(f"layer {layer.name} of {doc_id}", shared=True):
+            if (problem := self.project.new_layer_problem(layer.name)) is not None:
+                raise InputError(problem, title="Layer name")  # one file on macOS, Windows
             if (
                 not replace
                 and self.project.has_layer(doc_id, layer.name)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from annotations.registry import SpeakerRegistry
 
 SLICE = 2000  # documents whose summaries one hold of the session's lock reads
+WAIT_S = 30.0  # the longest the first picker waits for a read under way
 
 
 class SpeakerFeed:
@@ -56,7 +57,7 @@ class SpeakerFeed:
         if self._registry is None:
             reading = self._reading
             if reading is not None and reading[0] == self._generation:
-                reading[1].wait()
+                reading[1].wait(WAIT_S)  # then read here, at worst twice
                 if reading[2]:
                     self._install(self._generation, reading[2][0])
             if self._registry is None:
@@ -114,17 +115,19 @@ class SpeakerFeed:
                                             lambda d: s.layer(d, view.layer), into=found)
 
                 session.read(fill)
-        except (SaywhoError, OSError):
-            whole = False  # the registry held stays; the next picker asks again
-        if whole:
-            box.append(found)
-        done.set()
-        self._owner.post_message(events.Callback(callback=partial(self._landed, generation)))
+        except Exception:  # noqa: BLE001 - the registry held stays; the next picker reads
+            whole = False
+        finally:
+            if whole:
+                box.append(found)
+            done.set()  # never left unset: the picker would wait on it for ever
+            self._owner.post_message(events.Callback(callback=partial(self._landed, box)))
 
-    def _landed(self, generation: int) -> None:
+    def _landed(self, box: list[SpeakerRegistry]) -> None:
         reading = self._reading
-        if reading is None or reading[0] != generation:
+        if reading is None or reading[2] is not box:  # a read dropped, or not this one
             return
+        generation = reading[0]
         if reading[2] and (self._registry is None or self._stale):
             self._install(generation, reading[2][0])
         self._reading = None

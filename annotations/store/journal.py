@@ -71,7 +71,8 @@ def annotator_problem(folder: Path, annotator: str) -> str | None:
     if (problem := annotator_name_problem(annotator)) is not None:
         return f"{problem}: give another --annotator"
     stems = [path.name[: -len(JOURNAL_SUFFIX)] for path in journal_paths(folder)]
-    other = case_twin(safe_filename(annotator), stems)
+    stem = safe_filename(annotator)
+    other = None if stem in stems else case_twin(stem, stems)  # twins made before: let be
     if other is not None:
         return (f"annotator {annotator!r} differs from the annotator whose journal is "
                 f"{other}{JOURNAL_SUFFIX!s} only in capitals: on macOS and Windows they would "

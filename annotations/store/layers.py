@@ -34,7 +34,7 @@ import orjson
 from tinydb import TinyDB
 
 from annotations.errors import ChangedOnDiskError, DamagedFileError, InputError
-from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker, case_twin
+from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
 from annotations.store.atomic import (
     AtomicJSONStorage,
     FileIdentity,
@@ -222,8 +222,6 @@ class LayerStore:
         if created:
             folder.mkdir(parents=True, exist_ok=True)
         assert intent is None or len(layers) == 1, "an intent is one edit of one layer"
-        if not created:
-            self._refuse_case_twins(doc_id, layers)
         for name, layer in layers.items():
             with self.locked(folder):
                 self._write_one(doc_id, info, folder, name, layer, awaiting, sync_dir, intent)
@@ -267,19 +265,6 @@ class LayerStore:
         if self._held.get(folder) == threading.get_ident():
             return nullcontext()
         return folder_lock(folder)
-
-    def _refuse_case_twins(self, doc_id: str, layers: Mapping[str, Layer]) -> None:
-        """Refuse a new layer whose file name differs from a stored one's only in capitals:
-        on macOS and Windows the two would be one file (one layer written over the other)."""
-        listing = self._listing(doc_id)
-        name_of = {file: n for n, file in listing}
-        for name in layers:
-            twin_file = case_twin(layer_file(name), name_of)
-            if twin_file is not None:
-                twin = name_of[twin_file]
-                raise InputError(f"layer {name!r} differs from layer {twin!r} only in capitals: "
-                                 "on macOS and Windows they would be one file; use "
-                                 f"{twin!r}", title="Layer name")
 
     def _write_one(
         self,

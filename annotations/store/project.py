@@ -53,7 +53,7 @@ from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
 from annotations.store.imports import ImportReport
 from annotations.store.journal import JOURNAL_SUFFIX, annotator_problem, journal_paths
-from annotations.store.layers import LayerStore
+from annotations.store.layers import LayerStore, layer_file
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
 from annotations.store.summaries import SummaryIndex
@@ -317,12 +317,15 @@ class Project:
         annotator's, and on macOS and Windows their files would be one (an import refuses it
         before writing one document's)."""
         stems = [p.name[: -len(JOURNAL_SUFFIX)] for p in journal_paths(self._folder.path)]
-        known = {*self._summaries.layer_names(), *RESERVED_LAYERS, *stems}
-        if name in known:
+        known = {*self._summaries.layer_names(), *RESERVED_LAYERS}
+        files = {layer_file(n): n for n in known} | {f"{stem}.json": stem for stem in stems}
+        file = layer_file(name)
+        if file in files:
             return None
-        twin = case_twin(name, known)
-        if twin is None:
+        twin_file = case_twin(file, files)  # file names: what the file system compares
+        if twin_file is None:
             return None
+        twin = files[twin_file]
         return (f"layer {name!r} differs from layer {twin!r} only in capitals: on macOS and "
                 f"Windows they would be one file; use {twin!r}")
 

@@ -193,9 +193,7 @@ def test_a_query_without_accents_finds_the_names_that_have_them() -> None:
 
 
 def test_the_speaker_picker_folds_accents_too() -> None:
-    from annotations.registry import SpeakerCandidate, scored_speakers
-
-    from annotations.registry import CONFIDENT
+    from annotations.registry import CONFIDENT, SpeakerCandidate, scored_speakers
 
     cands = [SpeakerCandidate("s1", "Paul Ménard", (), "person", False, 2),
              SpeakerCandidate("s2", "Ana Dvořák", (), "person", False, 1),

@@ -262,10 +262,37 @@ def test_a_layer_named_like_another_but_for_capitals_is_refused(tmp_path: Path) 
     the other."""
     from annotations.errors import InputError
 
-    with make_project(tmp_path / "proj") as project:
+    make_project(tmp_path / "proj").close()
+    with Session.open(tmp_path / "proj", "ann", create=False) as session:
+        gold = session.layer("d0", "suggestions")
+        session.put_layer("d0", Layer("gold", gold.quotes, gold.speakers))
+        with pytest.raises(InputError, match="only in capitals"):
+            session.put_layer("d0", Layer("Gold", {}, {}))
+        assert session.layer("d0", "gold").quotes == gold.quotes
+        assert "Gold" not in session.layer_names("d0")
+
+
+def test_names_that_share_files_already_are_let_be(tmp_path: Path) -> None:
+    """A project made before the check (on Linux, ``ann`` and ``Ann`` each with a journal,
+    ``gold`` and ``Gold`` layers): both annotators still open and write, and a layer of
+    either name is written as before; only a new twin is refused."""
+    from annotations.errors import InputError
+    from annotations.store.journal import journal_path
+
+    folder = tmp_path / "proj"
+    with make_project(folder) as project:
+        project.apply(SetNote("d0", "q1", "ann's"))
         gold = project.layer("d0", "suggestions")
         project.put_layer("d0", Layer("gold", gold.quotes, gold.speakers))
-        with pytest.raises(InputError, match="only in capitals"):
-            project.put_layer("d0", Layer("Gold", {}, {}))
-        assert project.layer("d0", "gold").quotes == gold.quotes
-        assert "Gold" not in project.layer_names("d0")
+    journal_path(folder, "Ann").write_bytes(journal_path(folder, "ann").read_bytes()[:0])
+    layers_folder = next((folder / "annotations").iterdir())
+    (layers_folder / "Gold.json").write_bytes((layers_folder / "gold.json").read_bytes())
+    for name in ("ann", "Ann"):
+        with Project.open(folder, name, create=False) as project:
+            project.apply(SetNote("d0", "q1", name))
+            project.put_layer("d0", Layer("gold", {}, {}))
+    with Session.open(folder, "bob", create=False) as bob, \
+            pytest.raises(InputError, match="only in capitals"):
+        bob.put_layer("d0", Layer("GOLD", {}, {}))
+    with pytest.raises(InputError, match="only in capitals"):
+        Project.open(folder, "ANN", create=False)
