@@ -109,6 +109,28 @@ def test_the_reader_without_a_terminal_says_so_in_one_line(tmp_path: Path) -> No
     assert len(said) == 1 and "needs a terminal" in said[0], said
 
 
+def test_the_terminal_the_reader_needs_is_stdin_and_stderr(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Textual draws on stderr: ``saywho > log`` works (stdout aside), ``saywho 2> log``
+    would draw into the file and is refused."""
+    import io
+    import sys
+
+    import tui.commands.open as open_command
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Tty())
+    monkeypatch.setattr(sys, "__stderr__", Tty())
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # redirected: fine
+    assert open_command.has_terminal()
+    monkeypatch.setattr(sys, "__stderr__", io.StringIO())  # 2> log
+    assert not open_command.has_terminal()
+
+
 def test_a_project_made_by_a_command_is_said_with_its_whole_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,16 +23,18 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def has_terminal() -> bool:
-    """Whether stdin and stdout are a terminal: without one (a pipe, a file, /dev/null: a
-    script, cron, an editor's run panel) the app read an endless end of input at full CPU and
-    wrote its screens into the pipe."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Whether the app has a terminal to read keys from and draw on: stdin, and stderr, where
+    Textual's driver draws (stdout may be redirected). Without one (a pipe, a file, /dev/null:
+    a script, cron, an editor's run panel) the app read an endless end of input at full CPU
+    and wrote its screens into the pipe."""
+    err = sys.__stderr__
+    return sys.stdin.isatty() and err is not None and err.isatty()
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the project and run the app until the user quits."""
     if not has_terminal():
-        raise InputError("the reader needs a terminal, and stdin or stdout is not one (a pipe, "
+        raise InputError("the reader needs a terminal, and stdin or stderr is not one (a pipe, "
                          "a file or /dev/null); in a script use a command such as import, "
                          "export, stats or detect")
     session = open_session(args)
