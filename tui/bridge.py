@@ -49,7 +49,7 @@ from annotations.errors import (
 )
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged, SettingChanged
 from annotations.live import LiveEvent, ProjectWatcher, TeamProgressChanged
-from annotations.model import Layer, StanceScheme
+from annotations.model import SUGGESTIONS_LAYER, Layer, StanceScheme
 from annotations.session import Session
 from annotations.store import EditReceipt
 from tui.outcome import Outcome
@@ -362,11 +362,11 @@ class SessionBridge:
             self.scheme = event.scheme
             self.stance.relabelled()
             self.scheme_changed.publish(event.scheme)
-        elif isinstance(event, LayerStored):  # the layer on screen may be the suggestions'
-            self.update_registry(event.doc_id)
+        elif isinstance(event, LayerStored):
+            if event.layer in (self.layer_shown, SUGGESTIONS_LAYER):  # an unstored own layer
+                self.update_registry(event.doc_id)  # reads as the suggestions
         elif isinstance(event, DocumentsAdded):
-            for doc_id in event.doc_ids:
-                self.update_registry(doc_id)
+            self.speakers.added(event.doc_ids)
         elif isinstance(event, TeamProgressChanged) and event.annotators \
                 and self.layer_shown != self.session.annotator:
             # another process wrote to its journal: it may have changed the layer on screen

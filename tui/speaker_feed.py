@@ -17,7 +17,7 @@ moment, so the first ``s`` at 100,000 documents does not wait for it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 SLICE = 2000  # documents whose summaries one hold of the session's lock reads
 WAIT_S = 30.0  # the longest the first picker waits for a read under way
+ADDED_AT_ONCE = 50  # imported documents read into the registry on the UI thread, at most
 
 
 class SpeakerFeed:
@@ -162,6 +163,15 @@ class SpeakerFeed:
                 self.stale()
                 return
         self._registry.set_document(doc_id, voices(layer))
+
+    def added(self, doc_ids: Sequence[str]) -> None:
+        """Documents were imported: a few are read into the registry now; more are left to a
+        worker's read (reading thousands of layers here held the UI up)."""
+        if len(doc_ids) > ADDED_AT_ONCE:
+            self.stale()
+            return
+        for doc_id in doc_ids:
+            self.update(doc_id)
 
     def stale(self) -> None:
         """Another process may have changed speakers anywhere: read again in a worker at the

@@ -60,3 +60,28 @@ async def test_the_speakers_are_read_in_a_worker_and_keep_an_edit_made_meanwhile
         speakers = pilot.app.bridge.speaker_registry()
         assert "zed quill" in speakers and "kenney" in speakers
         assert calls == [["ice"], ["extra-1"], ["extra-2"]]  # the picker read nothing itself
+
+
+async def test_an_import_of_many_documents_is_left_to_the_worker(
+    tmp_path: Path, run_app, monkeypatch
+) -> None:
+    """Documents imported by another process: a few are read into the registry at once, many
+    make it stale for a worker to read again (one layer read each on the UI thread held it
+    up for seconds)."""
+    import tui.speaker_feed as speaker_feed
+    from annotations.session import Session
+
+    folder = build_project(tmp_path / "p", extra_docs=2)
+    async with run_app(folder) as pilot:
+        feed = pilot.app.bridge.speakers
+        feed.registry()
+        reads: list[str] = []
+        layer = Session.layer
+        monkeypatch.setattr(Session, "layer", lambda self, d, n=None: reads.append(d) or
+                            layer(self, d, n))
+        feed.added(["extra-1", "extra-2"])
+        assert sorted(reads) == ["extra-1", "extra-2"]
+        reads.clear()
+        feed.added([f"new-{i}" for i in range(speaker_feed.ADDED_AT_ONCE + 1)])
+        assert reads == [] and feed._stale
+
