@@ -167,14 +167,18 @@ def _overlaps_any(q: RawQuote, out: list[RawQuote], unit_begin: int, max_end_bef
 def split_paragraphs(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A multi-paragraph quotation becomes one part per paragraph (reopening marks dropped)."""
     out = []
+    paras: list[tuple[int, int]] | None = None
     for s, e in parts:
         if text.find("\n", s, e) == -1:
             out.append((s, e))
             continue
-        for ps, pe in paragraphs(text[s:e]):
-            a, b = trim(text, s + ps, s + pe)
-            if a < b:
-                out.append((a, b))
+        if paras is None:  # the whole text's: a hard wrap is told by what stands around it
+            paras = paragraphs(text)
+        for ps, pe in paras:
+            if ps < e and s < pe:
+                a, b = trim(text, max(s, ps), min(e, pe))
+                if a < b:
+                    out.append((a, b))
     return out or parts
 
 

@@ -235,3 +235,5 @@ def test_a_hard_wrapped_quotation_is_one_paragraph_and_is_found() -> None:
     assert "We are not going to accept this offer, not now and not ever" in {
         f.rstrip(",") for f in found}
     assert "It goes to Langley and back" in {f.rstrip(",") for f in found}
+    # one part, not two as if the wrap were a new paragraph of the quotation
+    assert not [q.parts for q in DEFAULT_DETECTOR.detect(text).quotes if q.parts]
