@@ -92,11 +92,20 @@ class StanceFeed:
         unc = self.model.current.uncertainty
         return stance_uncertainty_order(self.model.current, [k for k in queue if k in unc])
 
-    def uncertain_documents(self) -> frozenset[str]:
-        """The documents the latest refit has an uncertainty for (none before the first)."""
+    def uncertain_documents(self, limit: int) -> frozenset[str]:
+        """The documents of the quotes the latest refit is least sure of, at most ``limit``
+        (none before the first fit): the head of the stance-ordered queue, read at once."""
         if self._model is None:
             return frozenset()
-        return frozenset(doc_id for doc_id, _ in self._model.current.uncertainty)
+        import heapq
+
+        unc = self._model.current.uncertainty
+        found: dict[str, None] = {}
+        for doc_id, _ in heapq.nlargest(limit * 20, unc, key=unc.__getitem__):
+            found[doc_id] = None
+            if len(found) >= limit:
+                break
+        return frozenset(found)
 
     def watch(self, doc_ids: Iterable[str]) -> None:
         """Make suggestions for these documents too, from the next refit on (one is asked for

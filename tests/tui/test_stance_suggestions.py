@@ -164,3 +164,16 @@ async def test_stance_order_reads_only_what_the_model_covers(tmp_path, run_app):
         assert ("extra-1", "q1") in unc
         ids = list(screen.queue)
         assert ids.index(("extra-1", "q1")) < ids.index((DOC_ID, "q1"))  # labelled: last
+        # with the whole corpus ranked, `O` reads only the documents of the least sure
+        # quotes at once (it read every covered layer again on the second `O`)
+        import tui.screens.review as review
+
+        review.HEAD_DOCUMENTS, was = 1, review.HEAD_DOCUMENTS
+        try:
+            await pilot.press("O")
+            await pilot.pause()
+        finally:
+            review.HEAD_DOCUMENTS = was
+        unc = suggester(pilot.app).current.uncertainty
+        assert len(screen.queue.layers) == 1
+        assert screen.queue.items[0] == max(unc, key=unc.__getitem__)

@@ -10,7 +10,8 @@ way the annotator's assigned documents (``annotations.team``) come first, then t
 The queue is planned from the corpus index (``Session.corpus_view``): a document's layer is
 read only when the queue reaches it, and the next document's is read ahead in a thread, so a
 key costs the same at 100,000 documents as at ten. The stance order puts the quotes the stance
-model has an uncertainty for first (their layers read at once), then the same planned queue.
+model is least sure of first (the layers of at most ``HEAD_DOCUMENTS`` documents read at once),
+then the same planned queue.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
     from annotations import edits
 else:  # loaded on first use: off the path to the first frame
     edits = lazy_module("annotations.edits")
+
+
+HEAD_DOCUMENTS = 200  # documents `O` reads at once for its most uncertain quotes
 
 
 class ReviewScreen(ReaderScreen):
@@ -127,9 +131,10 @@ class ReviewScreen(ReaderScreen):
             return (team.order_for(s, s.annotator) if mine else s.document_ids()), set(mine)
 
         if self.order_by == "stance":
-            # the quotes the stance model has an uncertainty for, most uncertain first, then
-            # the usual queue; every document is watched, so the next `O` covers more
-            covered = self.bridge.stance.uncertain_documents()
+            # the quotes the stance model is least sure of (in at most HEAD_DOCUMENTS
+            # documents, read now), most uncertain first, then the usual queue; every
+            # document is watched, so the next `O` ranks them all
+            covered = self.bridge.stance.uncertain_documents(HEAD_DOCUMENTS)
 
             def read(s: Session) -> tuple[QueuePlan, dict[str, Layer], set[str]]:
                 ids, first = order(s)
