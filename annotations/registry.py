@@ -74,17 +74,12 @@ def build_registry(
     return registry
 
 
-def add_voices(registry: dict[str, CorpusSpeaker], doc_id: str, voices: Iterable[Voice]) -> None:
-    """Link one document's speakers into ``registry`` from its corpus-index summary (its
-    ``Voice``s: name, kind, aliases, quotes not rejected) instead of its layer: the registry of
-    a corpus of tens of thousands of documents is built without reading one layer file."""
-    _add_voices(registry, doc_id, voices)
-
-
 def _add_voices(
     registry: dict[str, CorpusSpeaker], doc_id: str, voices: Iterable[Voice]
 ) -> list[tuple[str, int]]:
-    """``add_voices``, returning what the document added: (name, quotes) per speaker."""
+    """Link one document's speakers into ``registry`` from its corpus-index summary (its
+    ``Voice``s: name, kind, aliases, quotes not rejected) instead of its layer, and return
+    what the document added: (name, quotes) per speaker."""
     added: list[tuple[str, int]] = []
     for voice in voices:
         if voice.known:
@@ -110,9 +105,9 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
     edit changes one document, so ``set_document`` takes that document's old part out and puts
     its new one in, instead of a rebuild before the next speaker picker. An entry no document
     names any more goes; one whose name came from the document taken out takes the longest
-    name the others give it (as ``build_registry`` would), the old one gone from its aliases
-    unless another document still uses it. (An alias a speaker record held, not a name, stays
-    until the next build.)
+    name the others give it (ties: the first in alphabetical order), the old one gone from its
+    aliases unless another document still uses it. Its kind and the id it carries stay, and so
+    does an alias a speaker record held, until the next build.
     """
 
     def __init__(self) -> None:

@@ -87,11 +87,11 @@ class Query:
     """A query compiled under the one matching rule.
 
     ``pattern`` is the rule itself (``None``: a query of white space only, which matches
-    nothing). ``literal`` only makes a search faster: a piece of the query, lower-cased, that
-    ``text.lower()`` contains wherever the pattern matches, so a text without it is passed over
-    without running the slower case-insensitive pattern. It is made only of ASCII letters and
-    digits whose case-insensitive matches are exactly what ``str.lower`` gives (not ``i``:
-    ``ı`` and ``İ`` also match it; not ``s``: ``ſ`` does).
+    nothing). ``literal`` only makes a search faster: a piece of the query, lower-cased and its
+    accents folded, that ``folding.loose(text)`` contains wherever the pattern matches, so a
+    text without it is passed over without running the slower case-insensitive pattern. It
+    is made only of ASCII letters and digits whose case-insensitive matches are exactly what
+    ``str.lower`` gives (not ``i``: ``ı`` and ``İ`` also match it; not ``s``: ``ſ`` does).
     """
 
     text: str

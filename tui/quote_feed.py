@@ -274,15 +274,15 @@ class QuoteFeed:
         if not stopped:  # a stopped pass is said by the one that follows it
             self.last = result
             if result.line:
-                # a model in use that changed no suggestion is no news: said briefly, the
-                # status bar keeps saying what the last edit did (a gate that keeps the
-                # model off is still said there)
+                # a model in use that changed no suggestion is no news: not said, the status
+                # bar keeps saying what the last edit did (a gate that keeps the model off is
+                # still said there)
                 model = result.refit.model if result.refit is not None else None
                 from annotations.learn.fit import MIN_ARTICLES  # off the startup path
 
                 nothing_new = not result.error and result.report.changed == 0
                 # a model in use, or one not checked yet (too few corrected articles), is no
-                # news over the status bar's word on what was just saved: a brief notice
+                # news over the status bar's word on what was just saved: not said
                 quiet = nothing_new and model is not None and (
                     model.trusted or model.edits or model.status.articles < MIN_ARTICLES)
                 status = None if model is None else (
