@@ -7,7 +7,8 @@ import sys
 
 from annotations.display import visible_line
 from annotations.errors import InputError
-from tui.commands._common import close_session, open_session, seed_if_empty
+from annotations.store.paths import PROJECT_FILE
+from tui.commands._common import close_session, open_session, project_dir, seed_if_empty
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -37,13 +38,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("the reader needs a terminal, and stdin or stderr is not one (a pipe, "
                          "a file or /dev/null); in a script use a command such as import, "
                          "export, stats or detect")
+    new = not (project_dir(args) / PROJECT_FILE).is_file()
     session = open_session(args)
     try:
-        seeded = seed_if_empty(session)
+        seed_if_empty(session)
         from tui.app import SaywhoApp
 
         notice = None
-        if seeded:  # a mistyped --project made a new project: say where, in the app too
+        if new:  # a mistyped --project made a new project: say where, in the app too
             where = visible_line(str(session.folder.resolve()))
             notice = (f"A new project at {where}, with the sample article. To open another: "
                       "saywho --project FOLDER")
