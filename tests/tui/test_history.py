@@ -174,3 +174,12 @@ async def test_the_title_column_grows_with_the_terminal(tmp_path: Path, run_app)
         await pilot.pause()
         await pilot.pause()
         assert TITLE in row_texts(screen)[0]
+        # resized while the reader was on top: the column follows on the way back
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert pilot.app.screen is screen and TITLE not in row_texts(screen)[0]

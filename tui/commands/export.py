@@ -215,6 +215,8 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
     for name in names:
         if missing[name]:
             summary += "; " + missing_layer_clause(missing[name], name, "left out of it")
+    if skipped:
+        summary += f"; {len(dict.fromkeys(skipped))} damaged documents left out"
     err.print(summary, markup=False, soft_wrap=True)
     return 1 if skipped else 0
 
