@@ -69,12 +69,16 @@ def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     start = -1
     end = len(text)
+    curly = straight = 0  # the paragraph's quote marks so far: opened minus closed, and '"'
     for m in PARAGRAPH_RE.finditer(text):
         if start < 0:
-            start = m.start()
+            start, curly, straight = m.start(), 0, 0
+        curly += text.count("“", *m.span()) - text.count("”", *m.span())
+        straight += text.count('"', *m.span())
         nxt = _skip_space(text, m.end(), end)
-        if m.end() < end and (_wrapped_line(text, m.end(), nxt, end)
-                              or _inside_quotation(text, start, m.end(), nxt, end)):
+        if m.end() < end and (_wrapped_line(text, m.end(), nxt, end) or (
+                (curly > 0 or straight % 2 == 1)
+                and _wrap_in_quotation(text, start, m.end(), nxt, end))):
             continue
         _add_trimmed(text, start, m.end(), out)
         start = -1
@@ -252,19 +256,16 @@ def _wrapped_line(text: str, at: int, nxt: int, end: int) -> bool:
     return text[nxt].islower()
 
 
-def _inside_quotation(text: str, start: int, at: int, nxt: int, end: int) -> bool:
-    """Whether the single line break at ``at`` falls inside a quotation the paragraph so far
-    (from ``start``) opened and did not close, after a line that does not end in punctuation:
-    a hard wrap before a capital ("to⏎Langley"), not a new paragraph."""
+def _wrap_in_quotation(text: str, start: int, at: int, nxt: int, end: int) -> bool:
+    """Whether the line break at ``at``, inside a quotation the paragraph (from ``start``)
+    opened and did not close, is a hard wrap: a single break after a line that does not end
+    in punctuation ("to⏎Langley" before a capital), not a new paragraph."""
     if nxt >= end or "\n" in text[at + 1 : nxt]:
         return False
     j = at
     while j > start and text[j - 1] in " \t\r":
         j -= 1
-    if j <= start or not (text[j - 1].isalnum() or text[j - 1] in ",;"):
-        return False
-    return (text.count("“", start, at) > text.count("”", start, at)
-            or text.count('"', start, at) % 2 == 1)
+    return j > start and (text[j - 1].isalnum() or text[j - 1] in ",;")
 
 
 def _full_stop(text: str, at: int, stop: int, nxt: int, end: int) -> bool:
