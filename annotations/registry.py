@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from annotations.evaluate import PRONOUNS
-from annotations.folding import fold
+from annotations.folding import loose
 from annotations.layer_summary import Voice, voices
 from annotations.model import Layer, Speaker
 
@@ -338,10 +338,9 @@ def scored_speakers(
             keys.append(name)
             owners.append(i)
     best: dict[int, float] = {}
-    folded = fold(query).casefold()
-    keys = [fold(k) for k in keys]  # accents folded: "Menard" is "Ménard"
-    for key, score, j in process.extract(fold(query), keys, scorer=fuzz.WRatio,
-                                         limit=limit * 3):
+    folded = loose(query)
+    keys = [loose(k) for k in keys]  # accents folded, combining ones too: "Menard" is "Ménard"
+    for key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio, limit=limit * 3):
         i = owners[j]
         bonus = 5 if candidates[i].in_document else 0
         if any(word.startswith(folded) for word in key.casefold().split()):

@@ -198,6 +198,8 @@ def test_the_speaker_picker_folds_accents_too() -> None:
     cands = [SpeakerCandidate("s1", "Paul Ménard", (), "person", False, 2),
              SpeakerCandidate("s2", "Ana Dvořák", (), "person", False, 1),
              SpeakerCandidate("s3", "Jim Kenney", (), "person", False, 1)]
-    for typed, name in (("menard", "Paul Ménard"), ("dvorak", "Ana Dvořák")):
+    cands.append(SpeakerCandidate("s4", "Eva Dvor\u030cáková", (), "person", False, 1))
+    for typed, name in (("menard", "Paul Ménard"), ("dvorak", "Ana Dvořák"),
+                        ("dvorakova", "Eva Dvor\u030cáková")):  # a combining accent too
         [(best, score), *_] = scored_speakers(cands, typed)
         assert best.name == name and score >= CONFIDENT, (typed, score)
