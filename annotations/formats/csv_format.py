@@ -9,7 +9,9 @@ for a suggestion nobody reviewed); ``confidence`` is the figure the TUI shows
 (``review.confidence_of``, written in full precision); ``note`` is the researcher's note on the
 quote; ``stance_target`` is what the ``stance`` is about (the project's stance target, or the
 document's own); ``layer`` is the layer the row comes from, so the layers of a whole team go in
-one long table (one row per quote and layer: what R's ``irr`` or a pandas pivot reads). The
+one long table (one row per quote and layer: what R's ``irr`` or a pandas pivot reads); a
+document your own layer does not hold yet, exported from the suggestions, says
+``suggestions`` there (its quotes are the detector's, as ``annotator`` says too). The
 last three columns were added after the others, so scripts that index columns by position keep
 working.
 """
