@@ -109,11 +109,12 @@ def test_the_reader_without_a_terminal_says_so_in_one_line(tmp_path: Path) -> No
     assert len(said) == 1 and "needs a terminal" in said[0], said
 
 
-def test_the_terminal_the_reader_needs_is_stdin_and_stderr(
+def test_the_terminal_the_reader_needs_is_stdin_stdout_and_stderr(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Textual draws on stderr: ``saywho > log`` works (stdout aside), ``saywho 2> log``
-    would draw into the file and is refused."""
+    """Textual draws on stderr and takes its size from stdout: ``saywho 2> log`` would draw
+    into the file, ``saywho > log`` lay the screen out at 80x24 whatever the window; both
+    are refused."""
     import io
     import sys
 
@@ -125,8 +126,11 @@ def test_the_terminal_the_reader_needs_is_stdin_and_stderr(
 
     monkeypatch.setattr(sys, "stdin", Tty())
     monkeypatch.setattr(sys, "__stderr__", Tty())
-    monkeypatch.setattr(sys, "stdout", io.StringIO())  # redirected: fine
+    monkeypatch.setattr(sys, "stdout", Tty())
     assert open_command.has_terminal()
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # > log
+    assert not open_command.has_terminal()
+    monkeypatch.setattr(sys, "stdout", Tty())
     monkeypatch.setattr(sys, "__stderr__", io.StringIO())  # 2> log
     assert not open_command.has_terminal()
 

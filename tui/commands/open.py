@@ -24,20 +24,22 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def has_terminal() -> bool:
-    """Whether the app has a terminal to read keys from and draw on: stdin, and stderr, where
-    Textual's driver draws (stdout may be redirected). Without one (a pipe, a file, /dev/null:
-    a script, cron, an editor's run panel) the app read an endless end of input at full CPU
-    and wrote its screens into the pipe."""
+    """Whether the app has a terminal: stdin to read keys from, stderr where Textual's driver
+    draws, and stdout, whose size it takes (redirected, the screen was laid out at 80x24
+    whatever the window). Without one (a pipe, a file, /dev/null: a script, cron, an editor's
+    run panel) the app read an endless end of input at full CPU and wrote its screens into
+    the pipe."""
     err = sys.__stderr__
-    return sys.stdin.isatty() and err is not None and err.isatty()
+    return (sys.stdin.isatty() and sys.stdout.isatty() and err is not None
+            and err.isatty())
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the project and run the app until the user quits."""
     if not has_terminal():
-        raise InputError("the reader needs a terminal, and stdin or stderr is not one (a pipe, "
-                         "a file or /dev/null); in a script use a command such as import, "
-                         "export, stats or detect")
+        raise InputError("the reader needs a terminal, and stdin, stdout or stderr is not one "
+                         "(a pipe, a file or /dev/null); in a script use a command such as "
+                         "import, export, stats or detect")
     new = not (project_dir(args) / PROJECT_FILE).is_file()
     session = open_session(args)
     try:
