@@ -56,6 +56,7 @@ from annotations.store.journal import JOURNAL_SUFFIX, annotator_problem, journal
 from annotations.store.layers import LayerStore, layer_file
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
+from annotations.store.statuses import status_files
 from annotations.store.summaries import SummaryIndex
 
 if TYPE_CHECKING:
@@ -126,13 +127,17 @@ class Project:
         )
         try:
             with collector_paused():
-                return cls(opened, annotator)
+                project = cls(opened, annotator)
         except OSError as exc:
             opened.release()
             raise cannot_open(opened.path, exc) from None
         except BaseException:
             opened.release()
             raise
+        if not read_only and (problem := project.new_layer_problem(annotator)) is not None:
+            project.close()  # a layer or a status of that name but for capitals (no journal)
+            raise InputError(problem.replace("layer ", "annotator ", 1), title="Annotator")
+        return project
 
     def close(self) -> None:
         """Release the annotator's session lock and file handles."""
@@ -314,9 +319,11 @@ class Project:
     def new_layer_problem(self, name: str) -> str | None:
         """Why a layer ``name`` may not be stored in this project (None: it may): its name
         differs only in capitals from a layer the corpus index holds, saywho's own or an
-        annotator's, and on macOS and Windows their files would be one (an import refuses it
-        before writing one document's)."""
+        annotator's (a journal or a status file), and on macOS and Windows their files would be
+        one (an import refuses it before writing one document's; an annotator's first writable
+        open, before their own layer is written)."""
         stems = [p.name[: -len(JOURNAL_SUFFIX)] for p in journal_paths(self._folder.path)]
+        stems += [path.stem for _, path in status_files(self._folder.path)]
         known = {*self._summaries.layer_names(), *RESERVED_LAYERS}
         files = {layer_file(n): n for n in known} | {f"{stem}.json": stem for stem in stems}
         file = layer_file(name)

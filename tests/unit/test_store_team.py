@@ -296,3 +296,27 @@ def test_names_that_share_files_already_are_let_be(tmp_path: Path) -> None:
         bob.put_layer("d0", Layer("GOLD", {}, {}))
     with pytest.raises(InputError, match="only in capitals"):
         Project.open(folder, "ANN", create=False)
+
+
+def test_an_annotator_named_like_an_imported_layer_or_a_status_but_for_capitals_is_refused(
+    tmp_path: Path,
+) -> None:
+    """``import --layer Alice``, then ``--annotator alice`` wrote ``alice.json`` beside
+    ``Alice.json``; a status of ``Bob`` let ``BOB`` in: one file each on macOS and Windows.
+    Refused at the first writable open; ``Alice`` herself, and reading, still open."""
+    from annotations import team
+    from annotations.errors import InputError
+
+    folder = tmp_path / "proj"
+    make_project(folder).close()
+    with Session.open(folder, "ann", create=False) as session:
+        gold = session.layer("d0", "suggestions")
+        session.put_layer("d0", Layer("Alice", gold.quotes, gold.speakers))
+    with Session.open(folder, "Bob", create=False) as bob:
+        team.set_status(bob, "d0", "done")
+    for name, twin in (("alice", "Alice"), ("BOB", "Bob")):
+        with pytest.raises(InputError, match=f"only in capitals.*use '{twin}'"):
+            Project.open(folder, name, create=False)
+        Project.open(folder, name, create=False, read_only=True).close()
+    with Project.open(folder, "Alice", create=False) as alice:
+        alice.apply(SetNote("d0", "q1", "mine"))
