@@ -23,6 +23,7 @@ every text from disk first adds ~150 ms (~450 ms in the running TUI under load).
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -100,8 +101,8 @@ class Query:
 
     @classmethod
     def parse(cls, query: str) -> Query:
-        """Compile ``query``."""
-        words = query.split()
+        """Compile ``query`` (composed first: a typed "e" and combining accent is an "é")."""
+        words = unicodedata.normalize("NFC", query).split()
         if not words:
             return cls(query, None, "")
         pattern = re.compile(r"\s+".join(_word_pattern(w) for w in words), re.IGNORECASE)

@@ -258,14 +258,12 @@ def _wrapped_line(text: str, at: int, nxt: int, end: int) -> bool:
 
 def _wrap_in_quotation(text: str, start: int, at: int, nxt: int, end: int) -> bool:
     """Whether the line break at ``at``, inside a quotation the paragraph (from ``start``)
-    opened and did not close, is a hard wrap: a single break after a line that does not end
-    in punctuation ("to⏎Langley" before a capital), not a new paragraph."""
+    opened and did not close, is a hard wrap: a single break before a line that does not
+    reopen the quotation ("to⏎Langley", "every day.⏎The people"); a quotation that goes on
+    over paragraphs reopens it in each."""
     if nxt >= end or "\n" in text[at + 1 : nxt]:
         return False
-    j = at
-    while j > start and text[j - 1] in " \t\r":
-        j -= 1
-    return j > start and (text[j - 1].isalnum() or text[j - 1] in ",;")
+    return text[nxt] not in OPENING_MARKS
 
 
 def _full_stop(text: str, at: int, stop: int, nxt: int, end: int) -> bool:

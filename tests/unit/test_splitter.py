@@ -237,3 +237,11 @@ def test_a_hard_wrapped_quotation_is_one_paragraph_and_is_found() -> None:
     assert "It goes to Langley and back" in {f.rstrip(",") for f in found}
     # one part, not two as if the wrap were a new paragraph of the quotation
     assert not [q.parts for q in DEFAULT_DETECTOR.detect(text).quotes if q.parts]
+    # a wrap after a sentence inside the quotation: the next line does not reopen it
+    wrapped = ('The mayor spoke. "We will fight for this city every day.\n'
+               'The people of this town deserve nothing less," said Mayor John Smith.')
+    [quote] = DEFAULT_DETECTOR.detect(wrapped).quotes
+    assert quote.type == "direct" and "every day.\nThe people" in quote.text
+    # a quotation over paragraphs reopens it in each: still one part per paragraph
+    paras = '“First paragraph of the quote.\n“Second paragraph,” she said.'
+    assert [len(q.parts) for q in DEFAULT_DETECTOR.detect(paras).quotes] == [2]
