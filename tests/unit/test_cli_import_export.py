@@ -834,3 +834,8 @@ def test_the_layers_of_a_team_export_as_one_long_table(
                  "--layer", "ben", "--project", folder]) == 1
     said = capsys.readouterr().err.strip().splitlines()
     assert len(said) == 1 and "only csv and jsonl" in said[0], said
+    for blank in (["--layer", ""], ["--layer", " ", "--layer", "gold"]):
+        assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), *blank,
+                     "--project", folder]) == 1
+        assert "--layer needs a name" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -128,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--out names a file or folder to write; '-' (standard output) is not "
                          "one here")
     names = list(dict.fromkeys(args.layer or ()))
+    if any(not name.strip() for name in names):
+        raise InputError("--layer needs a name (it was blank)")
     if len(names) > 1:
         return _export_layers(args, names)
     args.layer = names[0] if names else None
