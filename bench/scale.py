@@ -317,6 +317,14 @@ async def measure(folder: Path, keys: int) -> dict[str, Any]:
     return out
 
 
+MEDIANS: tuple[tuple[str, int], ...] = (  # a run's figure ("a.b": r["a"]["b"]), its digits
+    ("library_first_frame_s", 3), ("project_open_s", 3), ("launch_to_library_s", 3),
+    ("review_open_s", 3), ("index_check_s", 3), ("review_next_ms.median", 2),
+    ("review_next_ms.p95", 2), ("speaker_registry_s", 3), ("speaker_update_ms", 2),
+    ("stance_order_s", 3),
+)
+
+
 def run_child(folder: Path, keys: int) -> dict[str, Any]:
     """``measure`` in a fresh interpreter (its own memory, imports and caches)."""
     result = subprocess.run(
@@ -427,27 +435,11 @@ def main() -> None:
     for n in sizes:
         name, runs = label(n), all_runs[n]
         result[f"runs_{name}"] = runs
-        result[f"library_first_frame_s_{name}"] = round(
-            statistics.median(r["library_first_frame_s"] for r in runs), 3)
-        result[f"project_open_s_{name}"] = round(
-            statistics.median(r["project_open_s"] for r in runs), 3)
-        result[f"launch_to_library_s_{name}"] = round(
-            statistics.median(r["launch_to_library_s"] for r in runs), 3)
-        result[f"review_open_s_{name}"] = round(
-            statistics.median(r["review_open_s"] for r in runs), 3)
-        result[f"index_check_s_{name}"] = round(
-            statistics.median(r["index_check_s"] for r in runs), 3)
-        result[f"review_next_ms_median_{name}"] = round(
-            statistics.median(r["review_next_ms"]["median"] for r in runs), 2)
-        result[f"review_next_ms_p95_{name}"] = round(
-            statistics.median(r["review_next_ms"]["p95"] for r in runs), 2)
+        for key, digits in MEDIANS:  # each figure's median over the runs
+            outer, _, inner = key.partition(".")
+            values = [r[outer][inner] if inner else r[outer] for r in runs]
+            result[f"{key.replace('.', '_')}_{name}"] = round(statistics.median(values), digits)
         result[f"tui_rss_mb_{name}"] = max(r["tui_rss_mb"] for r in runs)
-        result[f"speaker_registry_s_{name}"] = round(
-            statistics.median(r["speaker_registry_s"] for r in runs), 3)
-        result[f"speaker_update_ms_{name}"] = round(
-            statistics.median(r["speaker_update_ms"] for r in runs), 2)
-        result[f"stance_order_s_{name}"] = round(
-            statistics.median(r["stance_order_s"] for r in runs), 3)
     result[f"library_ratio_{big}_{small}"] = round(
         result[f"library_first_frame_s_{big}"] / result[f"library_first_frame_s_{small}"], 3)
     result["targets"] = {
