@@ -92,6 +92,7 @@ class Session:
         self._detect = detect or rule_detector()
         self._lock = _EmitAfterLock()
         self._listeners: list[Listener] = []
+        self._layer_names_ok: set[str] = set()  # passed ``new_layer_problem`` once: stays so
         from annotations.learn.project import ProjectLearning
 
         # the annotator's project model of quote suggestions (loaded when first used)
@@ -652,8 +653,10 @@ class Session:
         layer is kept whole in the journal. Returns False when nothing changed.
         """
         with self._change(f"layer {layer.name} of {doc_id}", shared=True):
-            if (problem := self.project.new_layer_problem(layer.name)) is not None:
-                raise InputError(problem, title="Layer name")  # one file on macOS, Windows
+            if layer.name not in self._layer_names_ok:  # an import stores one per document
+                if (problem := self.project.new_layer_problem(layer.name)) is not None:
+                    raise InputError(problem, title="Layer name")  # one file on macOS, Windows
+                self._layer_names_ok.add(layer.name)
             if (
                 not replace
                 and self.project.has_layer(doc_id, layer.name)

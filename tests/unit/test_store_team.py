@@ -320,3 +320,21 @@ def test_an_annotator_named_like_an_imported_layer_or_a_status_but_for_capitals_
         Project.open(folder, name, create=False, read_only=True).close()
     with Project.open(folder, "Alice", create=False) as alice:
         alice.apply(SetNote("d0", "q1", "mine"))
+
+
+def test_an_import_checks_a_layer_name_once_not_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The capitals check lists the journals and reads the status files: once per layer
+    name in a session, not once per document an import stores."""
+    folder = tmp_path / "proj"
+    make_project(folder, n_docs=3).close()
+    checks: list[str] = []
+    check = Project.new_layer_problem
+    monkeypatch.setattr(Project, "new_layer_problem",
+                        lambda self, name: checks.append(name) or check(self, name))
+    with Session.open(folder, "ann", create=False) as session:
+        for doc_id in ("d0", "d1", "d2"):
+            base = session.layer(doc_id, "suggestions")
+            session.put_layer(doc_id, Layer("gold", base.quotes, base.speakers))
+    assert checks.count("gold") == 1  # (and "ann" once, at the open)
