@@ -776,6 +776,15 @@ def test_an_export_of_your_own_empty_layer_beside_the_coders_is_refused(
     assert len(said) == 1 and "gold" in said[0] and "--layer" in said[0], said
     assert not out.exists()
     assert main(["--annotator", "pi", *args, "--layer", "gold"]) == 0 and out.exists()
+    # an annotator the corpus index knows a layer of is let through without a stat per file
+    import annotations.indexed_layers as indexed
+
+    made: list[object] = []
+    real = indexed.IndexedLayerNames
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexed, "IndexedLayerNames", lambda *a: made.append(a) or real(*a))
+        assert main(["--annotator", "gold", *args]) == 0
+    assert made == []
 
 
 def test_a_folder_import_leaves_a_saywho_project_inside_it_alone(

@@ -230,17 +230,18 @@ def _refuse_nothing_of_yours(session: Session) -> None:
     from annotations.indexed_layers import IndexedLayerNames
 
     own = session.annotator
+    names = set(session.read(lambda s: s.project.summary_index.layer_names()))
+    others = sorted(names - {SUGGESTIONS_LAYER, own})
+    if own in names or not others:  # the index knows your layer, or there is no other one
+        return
+    # the index says you have none: checked against the files first (a stat per document)
     indexed = IndexedLayerNames(session, [own])
     if any(indexed.has_layer(doc_id, own) for doc_id in session.document_ids()):
         return
-    others = sorted(set(session.read(lambda s: s.project.summary_index.layer_names()))
-                    - {SUGGESTIONS_LAYER, own})
-    if others:
-        raise InputError(
-            f"your layer ({visible_line(own)}) holds nothing in any document, so the export "
-            f"would be the detector's suggestions; layers here: "
-            f"{visible_line(', '.join(others))}: pass --layer NAME (--layer suggestions for "
-            "the detector's own)", title="Export")
+    raise InputError(
+        f"your layer ({visible_line(own)}) holds nothing in any document, so the export would "
+        f"be the detector's suggestions; layers here: {visible_line(', '.join(others))}: pass "
+        "--layer NAME (--layer suggestions for the detector's own)", title="Export")
 
 
 def _refuse_inside(project: Path, out: Path) -> None:
