@@ -53,6 +53,7 @@ from annotations.session import Session
 
 if TYPE_CHECKING:
     from annotations.change import LayerChange
+    from annotations.learn.types import LearnStatus
     from tui.outcome import Outcome
 
 REFIT = "refit"
@@ -84,6 +85,13 @@ def teaches(change: LayerChange) -> bool:
                 getattr(before, f) != getattr(after, f) for f in LEARNED_FIELDS):
             return True
     return False
+
+
+def verdict(status: LearnStatus) -> tuple[bool, str]:
+    """What a refit's verdict says, its counts left out: whether the model is in use, and
+    why ("worse than the rules on 2 of 5 articles" and "on 3 of 6" are one verdict, said
+    once)."""
+    return status.trusted, re.sub(r"\d+", "#", status.reason)
 
 
 class QuoteFeed:
@@ -285,8 +293,7 @@ class QuoteFeed:
                 # news over the status bar's word on what was just saved: not said
                 quiet = nothing_new and model is not None and (
                     model.trusted or model.edits or model.status.articles < MIN_ARTICLES)
-                status = None if model is None else (
-                    model.status.trusted, re.sub(r"\d+", "#", model.status.reason))
+                status = None if model is None else verdict(model.status)
                 # nothing changed and the verdict is the one last said, but for its counts
                 # (each edit in a done document refits; one more corrected article): not
                 # said again over the status bar's word on the edit just saved

@@ -107,8 +107,8 @@ async def test_gate_keeps_a_model_that_does_not_help_off(tmp_path: Path) -> None
             status = _status(app)
             assert "saved: accepted quote" in status and "rules only" not in status, status
             assert session.learning.detector() is None
-            # another document marked done: one more corrected article in the verdict's
-            # reason, the model still off: not said again either
+            # another document marked done, the model still off for the same reason: not
+            # said again either
             await pilot.press("L")
             await pilot.pause()
             await pilot.press("down", "enter")
@@ -228,3 +228,19 @@ async def test_a_model_the_disk_refuses_is_a_status_bar_error(tmp_path: Path) ->
             assert session.learning.model is not None and session.learning.model.trusted
     finally:
         session.close()
+
+
+def test_a_verdict_is_the_same_whatever_its_counts() -> None:
+    """One more corrected article changes the counts in a verdict's reason, not the
+    verdict: said once (the quote model's notice came after most keys), a new reason or
+    the model switched on is said."""
+    from annotations.learn.types import LearnStatus
+    from tui.quote_feed import verdict
+
+    worse = "better overall but worse than the rules on {} of {} articles"
+    assert verdict(LearnStatus(False, worse.format(2, 5), 5, 40)) == verdict(
+        LearnStatus(False, worse.format(3, 6), 6, 51))
+    assert verdict(LearnStatus(False, worse.format(2, 5), 5, 40)) != verdict(
+        LearnStatus(False, "does not beat the rules yet", 5, 40))
+    assert verdict(LearnStatus(True, "beats the rules on the corrected articles", 5, 40)) != \
+        verdict(LearnStatus(False, "beats the rules on the corrected articles", 5, 40))
