@@ -34,7 +34,7 @@ def open_session(
     A project made here is said on stderr with its whole path: a mistyped or relative
     ``--project`` made a new one without a word."""
     folder = project_dir(args)
-    new = create and not read_only and not (folder / PROJECT_FILE).is_file()
+    new = create and not read_only and is_new_project(args)
     session = Session.open(
         folder,
         getattr(args, "annotator", None),
@@ -46,6 +46,11 @@ def open_session(
               file=sys.stderr)
     _warn_damage(session)  # what was moved aside or recovered at open
     return session
+
+
+def is_new_project(args: argparse.Namespace) -> bool:
+    """Whether the project the arguments name has no project file yet (opening makes one)."""
+    return not (project_dir(args) / PROJECT_FILE).is_file()
 
 
 def project_named(args: argparse.Namespace) -> str:

@@ -7,8 +7,7 @@ import sys
 
 from annotations.display import visible_line
 from annotations.errors import InputError
-from annotations.store.paths import PROJECT_FILE
-from tui.commands._common import close_session, open_session, project_dir, seed_if_empty
+from tui.commands._common import close_session, is_new_project, open_session, seed_if_empty
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("the reader needs a terminal, and stdin, stdout or stderr is not one "
                          "(a pipe, a file or /dev/null); in a script use a command such as "
                          "import, export, stats or detect")
-    new = not (project_dir(args) / PROJECT_FILE).is_file()
+    new = is_new_project(args)
     session = open_session(args)
     try:
         seed_if_empty(session)
