@@ -1,10 +1,11 @@
 """Accents folded for matching: "Menard" finds "Ménard", "Sorensen" finds "Sørensen".
 
 Search and the speaker picker match what a researcher types against names and text from many
-languages, typed on keyboards without those letters. ``fold`` maps each accented Latin letter to
-its base letter, one character for one (offsets stay those of the text); ``letter_class`` is
-the regular-expression class of a letter and every letter that folds to it, for a pattern run
-on the text itself.
+languages, typed on keyboards without those letters. ``loose`` is a text with each accented Latin
+letter as its base letter, in lower case, combining accents dropped: for comparing names and
+for a quick check that a text may hold a word; ``letter_class`` is the regular-expression class
+of a letter and every letter that folds to it, for a pattern run on the text itself (offsets
+stay those of the text).
 """
 
 from __future__ import annotations
@@ -36,14 +37,9 @@ _LOOSE = {**FOLD, **{c: None for c in range(0x0300, 0x0370)}}  # combining marks
 
 
 def loose(text: str) -> str:
-    """``fold(text.lower())`` without combining marks (a decomposed "é"): for a quick check
-    that a text may hold a word, not for offsets."""
+    """``text`` in lower case, its accented Latin letters as their base letters and its
+    combining marks (a decomposed "é") dropped: not for offsets."""
     return text.lower().translate(_LOOSE)
-
-
-def fold(text: str) -> str:
-    """``text`` with its accented Latin letters as their base letters (same length)."""
-    return text.translate(FOLD)
 
 
 @lru_cache(maxsize=256)

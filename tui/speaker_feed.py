@@ -63,7 +63,7 @@ class SpeakerFeed:
                     self._install(self._generation, reading[2][0])
             if self._registry is None:
                 layer = self._layer()
-                self._registry = self._session.read(lambda s: self._read_all(s, layer))
+                self._registry = self._session.read(lambda s: _read(s, layer, s.document_ids()))
                 self._stale = False
         elif self._stale and self._reading is None:
             self._start()
@@ -74,14 +74,6 @@ class SpeakerFeed:
         not wait for it)."""
         if self._registry is None and self._reading is None:
             self._start()
-
-    @staticmethod
-    def _read_all(session: Session, layer: str | None) -> SpeakerRegistry:
-        from annotations.registry import registry_from_summaries
-
-        view = session.corpus_view(layer)
-        return registry_from_summaries(session.document_ids(), view.layer_voices,
-                                       lambda d: session.layer(d, view.layer))
 
     def _start(self) -> None:
         generation, layer = self._generation, self._layer()
@@ -97,7 +89,7 @@ class SpeakerFeed:
                         box: list[SpeakerRegistry]) -> None:
         """(worker thread) the registry into ``box``, a slice of documents per hold of the
         session's lock; ``done`` set when it is there (or will not be)."""
-        from annotations.registry import SpeakerRegistry, registry_from_summaries
+        from annotations.registry import SpeakerRegistry
 
         session = self._session
         found = SpeakerRegistry()
@@ -109,13 +101,7 @@ class SpeakerFeed:
                     whole = False
                     break
                 part = ids[start:start + SLICE]
-
-                def fill(s: Session, part: list[str] = part) -> None:
-                    view = s.corpus_view(layer)
-                    registry_from_summaries(part, view.layer_voices,
-                                            lambda d: s.layer(d, view.layer), into=found)
-
-                session.read(fill)
+                session.read(lambda s, part=part: _read(s, layer, part, found))
         except Exception:  # noqa: BLE001 - the registry held stays; the next picker reads
             whole = False
         finally:
@@ -186,3 +172,13 @@ class SpeakerFeed:
         self._registry = None
         self._reading = None
         self._stale = False
+
+
+def _read(session: Session, layer: str | None, doc_ids: list[str],
+          into: SpeakerRegistry | None = None) -> SpeakerRegistry:
+    """The speakers of ``doc_ids`` in ``layer`` from the corpus index (``into``: added to it)."""
+    from annotations.registry import registry_from_summaries
+
+    view = session.corpus_view(layer)
+    return registry_from_summaries(doc_ids, view.layer_voices,
+                                   lambda d: session.layer(d, view.layer), into=into)
