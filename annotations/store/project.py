@@ -52,7 +52,12 @@ from annotations.store.documents import Classification, DocumentInfo, DocumentLi
 from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
 from annotations.store.imports import ImportReport
-from annotations.store.journal import JOURNAL_SUFFIX, annotator_problem, journal_paths
+from annotations.store.journal import (
+    JOURNAL_SUFFIX,
+    annotator_problem,
+    journal_path,
+    journal_paths,
+)
 from annotations.store.layers import LayerStore, layer_file
 from annotations.store.project_file import SharedFile, open_project_file
 from annotations.store.settings import ProjectSettings
@@ -134,7 +139,8 @@ class Project:
         except BaseException:
             opened.release()
             raise
-        if not read_only and (problem := project.new_layer_problem(annotator)) is not None:
+        if (not read_only and not journal_path(opened.path, annotator).is_file()
+                and (problem := project.new_layer_problem(annotator)) is not None):
             project.close()  # a layer or a status of that name but for capitals (no journal)
             raise InputError(problem.replace("layer ", "annotator ", 1), title="Annotator")
         return project

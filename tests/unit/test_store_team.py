@@ -338,3 +338,8 @@ def test_an_import_checks_a_layer_name_once_not_per_document(
             base = session.layer(doc_id, "suggestions")
             session.put_layer(doc_id, Layer("gold", base.quotes, base.speakers))
     assert checks.count("gold") == 1  # (and "ann" once, at the open)
+    with Session.open(folder, "ann", create=False) as session:
+        session.apply(SetNote("d0", "q1", "x"))  # ann has a journal now
+    checks.clear()
+    Session.open(folder, "ann", create=False).close()
+    assert checks == []  # an annotator with a journal of that very name: nothing to check
