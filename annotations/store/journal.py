@@ -61,25 +61,6 @@ def journal_paths(folder: Path) -> list[Path]:
     ]
 
 
-def annotator_problem(folder: Path, annotator: str) -> str | None:
-    """Why ``annotator`` may not open the project ``folder`` to write (None: it may): a blank
-    name, a layer saywho keeps itself (``suggestions``, ``final``: an annotator of that name
-    would edit it), or a name another annotator's journal has with other capitals: on macOS
-    and Windows the two would be one journal and one layer file."""
-    from annotations.model import annotator_name_problem, case_twin
-
-    if (problem := annotator_name_problem(annotator)) is not None:
-        return f"{problem}: give another --annotator"
-    stems = [path.name[: -len(JOURNAL_SUFFIX)] for path in journal_paths(folder)]
-    stem = safe_filename(annotator)
-    other = None if stem in stems else case_twin(stem, stems)  # twins made before: let be
-    if other is not None:
-        return (f"annotator {annotator!r} differs from the annotator whose journal is "
-                f"{other}{JOURNAL_SUFFIX!s} only in capitals: on macOS and Windows they would "
-                f"share one journal and one layer file; open as {other!r}")
-    return None
-
-
 def journal_time() -> str:
     """An entry's ``ts``: UTC, ISO 8601, to the microsecond (``merged`` orders by it: edits
     of one layer by several processes within one second keep the order they were written,

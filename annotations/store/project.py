@@ -41,11 +41,17 @@ import getpass
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError, InputError
-from annotations.model import RESERVED_LAYERS, Document, Layer, StanceScheme, case_twin
+from annotations.model import (
+    RESERVED_LAYERS,
+    Document,
+    Layer,
+    StanceScheme,
+    annotator_name_problem,
+    case_twin,
+)
 from annotations.store import imports
 from annotations.store.collector import collector_paused
 from annotations.store.documents import Classification, DocumentInfo, DocumentList
@@ -54,7 +60,6 @@ from annotations.store.history import EditReceipt, History
 from annotations.store.imports import ImportReport
 from annotations.store.journal import (
     JOURNAL_SUFFIX,
-    annotator_problem,
     journal_path,
     journal_paths,
 )
@@ -125,8 +130,8 @@ class Project:
     ) -> Project:
         """Open (or create) the project in ``folder`` for ``annotator`` (default: login name)."""
         annotator = annotator or default_annotator()
-        if not read_only and (problem := annotator_problem(Path(folder), annotator)):
-            raise InputError(problem, title="Annotator")
+        if not read_only and (problem := annotator_name_problem(annotator)):
+            raise InputError(f"{problem}: give another --annotator", title="Annotator")
         opened = ProjectFolder.open(
             folder, create=create, read_only=read_only, annotator=annotator
         )
@@ -140,9 +145,12 @@ class Project:
             opened.release()
             raise
         if (not read_only and not journal_path(opened.path, annotator).is_file()
-                and (problem := project.new_layer_problem(annotator)) is not None):
-            project.close()  # a layer or a status of that name but for capitals (no journal)
-            raise InputError(problem.replace("layer ", "annotator ", 1), title="Annotator")
+                and (twin := project.capitals_twin(annotator)) is not None):
+            project.close()
+            raise InputError(
+                f"annotator {annotator!r} differs from {twin!r} (an annotator or a layer) only "
+                "in capitals: on macOS and Windows they would share files; open as "
+                f"{twin!r}", title="Annotator")
         return project
 
     def close(self) -> None:
@@ -324,10 +332,19 @@ class Project:
 
     def new_layer_problem(self, name: str) -> str | None:
         """Why a layer ``name`` may not be stored in this project (None: it may): its name
-        differs only in capitals from a layer the corpus index holds, saywho's own or an
-        annotator's (a journal or a status file), and on macOS and Windows their files would be
-        one (an import refuses it before writing one document's; an annotator's first writable
-        open, before their own layer is written)."""
+        differs only in capitals from a name the project has (``capitals_twin``), and on macOS
+        and Windows their files would be one (an import refuses it before writing one
+        document's)."""
+        twin = self.capitals_twin(name)
+        if twin is None:
+            return None
+        return (f"layer {name!r} differs from layer {twin!r} only in capitals: on macOS and "
+                f"Windows they would be one file; use {twin!r}")
+
+    def capitals_twin(self, name: str) -> str | None:
+        """The name of a layer (the corpus index's, saywho's own) or an annotator (a journal,
+        a status file) whose file differs from ``name``'s only in capitals, when ``name``
+        itself has none (names that are twins already are let be)."""
         stems = [p.name[: -len(JOURNAL_SUFFIX)] for p in journal_paths(self._folder.path)]
         stems += [path.stem for _, path in status_files(self._folder.path)]
         known = {*self._summaries.layer_names(), *RESERVED_LAYERS}
@@ -336,11 +353,7 @@ class Project:
         if file in files:
             return None
         twin_file = case_twin(file, files)  # file names: what the file system compares
-        if twin_file is None:
-            return None
-        twin = files[twin_file]
-        return (f"layer {name!r} differs from layer {twin!r} only in capitals: on macOS and "
-                f"Windows they would be one file; use {twin!r}")
+        return None if twin_file is None else files[twin_file]
 
     def has_layer(self, doc_id: str, name: str) -> bool:
         """True when ``name`` is stored for the document."""

@@ -315,7 +315,7 @@ def test_an_annotator_named_like_an_imported_layer_or_a_status_but_for_capitals_
     with Session.open(folder, "Bob", create=False) as bob:
         team.set_status(bob, "d0", "done")
     for name, twin in (("alice", "Alice"), ("BOB", "Bob")):
-        with pytest.raises(InputError, match=f"only in capitals.*use '{twin}'"):
+        with pytest.raises(InputError, match=f"only in capitals.*open as '{twin}'"):
             Project.open(folder, name, create=False)
         Project.open(folder, name, create=False, read_only=True).close()
     with Project.open(folder, "Alice", create=False) as alice:
@@ -330,8 +330,8 @@ def test_an_import_checks_a_layer_name_once_not_per_document(
     folder = tmp_path / "proj"
     make_project(folder, n_docs=3).close()
     checks: list[str] = []
-    check = Project.new_layer_problem
-    monkeypatch.setattr(Project, "new_layer_problem",
+    check = Project.capitals_twin
+    monkeypatch.setattr(Project, "capitals_twin",
                         lambda self, name: checks.append(name) or check(self, name))
     with Session.open(folder, "ann", create=False) as session:
         for doc_id in ("d0", "d1", "d2"):
