@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from annotations.layer_summary import DocStats, LayerSummary, Voice
+from annotations.metadata import Meta
 from annotations.store.statuses import IN_PROGRESS, NOT_STARTED
 
 if TYPE_CHECKING:
@@ -177,6 +178,11 @@ class CorpusView:
         """The document's title, or its id when it has none."""
         info = self._info(doc_id)
         return (info.title or doc_id) if info is not None else doc_id
+
+    def meta(self, doc_id: str) -> Meta:
+        """The document's metadata (outlet, date...)."""
+        info = self._info(doc_id)
+        return info.meta if info is not None else ()
 
     def counts(self, doc_id: str, at: int | None = None) -> tuple[int, int]:
         """(quotes, reviewed) of the layer on view. ``at``: the document's place in

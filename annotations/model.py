@@ -448,6 +448,7 @@ class Document:
     source: str = ""
     imported: str = ""
     target: str = ""  # what stance is about in this article, when not the project's target
+    meta: tuple[tuple[str, str], ...] = ()  # outlet, date, url...: ``annotations.metadata``
 
     def __post_init__(self) -> None:
         if not self.sha256:

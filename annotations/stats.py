@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError
 from annotations.layer_summary import NO_STANCE, DocStats, summarize
+from annotations.metadata import NO_VALUE, group_of, parse_grouping
 from annotations.model import Layer, Speaker
 from annotations.registry import CorpusSpeaker, register_speaker, speaker_key
 from annotations.store import DocumentInfo, Project
@@ -38,8 +39,15 @@ def corpus_stats(
     layer: str | None = None,
     *,
     progress: Callable[[], None] | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
     """Counts over one layer (default: the annotator's) of every readable document.
+
+    ``by`` (``outlet``, ``date:year``: ``metadata.parse_grouping``) adds the counts of each
+    group of documents by their metadata (``"by"``: documents, quotes, reviewed, stance, type
+    and speaker kinds per group, in the order of their values, documents without the key
+    last): how an outlet or a year quotes whom, with what stance. ``ValueError`` for a ``by``
+    that names no key.
 
     The annotator's own layer starts as the suggestions, so with ``layer`` None every document
     counts; a layer named (``--layer gold``) counts only the documents that have it, and the
@@ -52,6 +60,8 @@ def corpus_stats(
     its layer, one document at a time. ``progress`` hears each document counted.
     """
     name = layer or project.annotator
+    grouping = parse_grouping(by) if by else None
+    groups: dict[str, dict[str, Any]] = {}
     view = _view(project, layer)
     summary_of = view.layer_summary if view is not None else None
     stored = view.has if view is not None else (lambda d: project.has_layer(d, name))
@@ -87,6 +97,7 @@ def corpus_stats(
         finally:
             if progress is not None:
                 progress()
+        group = None if grouping is None else _group(groups, group_of(info.meta, *grouping))
         rejected = 0
         for g in summary.groups:
             status[g.status] += g.count
@@ -95,6 +106,17 @@ def corpus_stats(
                 continue
             types[g.type] += g.count
             stance[g.stance or NO_STANCE] += g.count
+            if group is not None:
+                group["types"][g.type] += g.count
+                group["stance"][g.stance or NO_STANCE] += g.count
+        if group is not None:
+            group["documents"] += 1
+            group["quotes"] += summary.quotes - rejected
+            group["reviewed"] += summary.reviewed
+            for voice in voices:
+                if voice.quotes:
+                    group["speaker_kinds"][voice.kind if voice.known else "unknown"] += (
+                        voice.quotes)
         per_doc.append(
             {
                 "id": doc_id,
@@ -125,7 +147,7 @@ def corpus_stats(
         stance_by_speaker.setdefault(shown, Counter()).update(counts)
     speakers = sorted(registry.values(), key=lambda s: (-s.quotes, s.name))
     kinds = Counter(s.kind for s in registry.values())
-    return {
+    out: dict[str, Any] = {
         "layer": name,
         "documents": len(per_doc),
         "quotes": sum(d["quotes"] for d in per_doc),
@@ -150,6 +172,21 @@ def corpus_stats(
         "damaged": damaged + list(project.damaged),
         "missing": missing,
     }
+    if by:
+        ordered = sorted(groups.values(), key=lambda g: (g["value"] == NO_VALUE, g["value"]))
+        out["by"] = {"key": by, "groups": [
+            {k: dict(v) if isinstance(v, Counter) else v for k, v in g.items()} for g in ordered]}
+    return out
+
+
+def _group(groups: dict[str, dict[str, Any]], value: str) -> dict[str, Any]:
+    """The running counts of one group of documents (made when first met)."""
+    group = groups.get(value)
+    if group is None:
+        group = groups[value] = {"value": value, "documents": 0, "quotes": 0, "reviewed": 0,
+                                 "stance": Counter(), "types": Counter(),
+                                 "speaker_kinds": Counter()}
+    return group
 
 
 def _view(project: Project | Session, layer: str | None) -> CorpusView | None:

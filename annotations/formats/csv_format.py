@@ -13,13 +13,15 @@ one long table (one row per quote and layer: what R's ``irr`` or a pandas pivot 
 document your own layer does not hold yet, exported from the suggestions, says
 ``suggestions`` there (its quotes are the detector's, as ``annotator`` says too). The
 last three columns were added after the others, so scripts that index columns by position keep
-working.
+working. After them come the articles' metadata, a ``meta_<key>`` column per key any exported
+document has (``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
+periods), empty where a document lacks it; a corpus without metadata writes no such column.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from annotations.formats.export_common import (
@@ -29,6 +31,7 @@ from annotations.formats.export_common import (
     quote_annotator,
     speaker_fields,
 )
+from annotations.metadata import meta_column
 from annotations.model import confidence_of
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -60,6 +63,7 @@ def write_csv(
     annotator: str | None = None,
     stance_target: str | None = None,
     spreadsheet: bool = False,
+    meta_keys: Sequence[str] = (),
 ) -> ExportReport:
     """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming.
 
@@ -68,15 +72,18 @@ def write_csv(
     starts as a formula would (``=``, ``+``, ``-``, ``@``, a tab or a return: a speaker called
     ``@handle``, a note ``=1+1``) gets a leading ``'``, so Excel or LibreOffice show it rather
     than run it; off by default, because statistics packages read the cell as it is.
+    ``meta_keys`` are the metadata columns, in order (``metadata.meta_keys`` of the documents).
     """
     target = stance_target or ""
     docs = quotes = 0
     with atomic_output(Path(out), "w") as fh:
         writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow(CSV_COLUMNS + tuple(map(meta_column, meta_keys)))
         rows = []
         for doc, layer in items:
             docs += 1
+            given = dict(doc.meta)
+            extra = tuple(given.get(k, "") for k in meta_keys)
             for q in layer.sorted_quotes():
                 name, mention, kind = speaker_fields(layer, q)
                 conf = confidence_of(q)
@@ -100,6 +107,7 @@ def write_csv(
                         q.note,
                         doc.target or target,
                         layer.name,
+                        *extra,
                     )
                 )
             quotes += len(layer.quotes)

@@ -70,6 +70,7 @@ from annotations.formats.export_common import (
     quote_annotator,
 )
 from annotations.formats.interchange import build_layer
+from annotations.metadata import meta_columns
 from annotations.model import QUOTE_STATUSES, QUOTE_TYPES, Document, Layer, confidence_of
 
 QUOTE_LABEL = "QUOTE"
@@ -191,7 +192,8 @@ def document_to_doccano(
     if stance_target is not None:
         meta["stance_target"] = stance_target
     return {"doc_id": doc.id, "title": doc.title, "text": doc.text,
-            "entities": line.entities, "relations": line.relations, META_KEY: meta}
+            "entities": line.entities, "relations": line.relations, META_KEY: meta,
+            **meta_columns(doc.meta)}
 
 
 def write_doccano(

@@ -10,7 +10,7 @@ a killed export left there are removed by the next export to that folder.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,13 +58,16 @@ def export(
     stance_target: str | None = None,
     utf16: bool = False,
     spreadsheet: bool = False,
+    meta_keys: Sequence[str] = (),
 ) -> ExportReport:
     """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``
     (``utf16``: doccano offsets in UTF-16 units; ``spreadsheet``: CSV cells that would run as
     formulas quoted).
 
     ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
-    ``stance_target`` (what the stance labels are about) goes to the formats that carry it.
+    ``stance_target`` (what the stance labels are about) goes to the formats that carry it;
+    ``meta_keys`` (the metadata keys of the exported documents) to those that need them up
+    front (the CSV's header).
     Raises ``InputError`` for an unknown format, or when ``out`` is an existing file for a
     folder format (or an existing folder for a file format).
     """
@@ -77,9 +80,11 @@ def export(
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise InputError(f"{out} is a folder; the {fmt} export writes one file")
     remove_orphan_export_temps(out if fmt in FOLDER_FORMATS else out.parent)
-    options: dict[str, str | bool | None] = {"annotator": annotator}
+    options: dict[str, object] = {"annotator": annotator}
     if stance_target is not None and takes_stance_target(writer):
         options["stance_target"] = stance_target
+    if meta_keys and "meta_keys" in inspect.signature(writer).parameters:
+        options["meta_keys"] = tuple(meta_keys)
     if utf16:
         if fmt != "doccano":
             raise InputError("UTF-16 offsets are for the doccano export only")

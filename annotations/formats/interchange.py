@@ -24,6 +24,7 @@ from typing import Any
 from annotations.errors import SaywhoError
 from annotations.formats import schema
 from annotations.formats.export_common import quote_annotator
+from annotations.metadata import meta_dict
 from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker, confidence_of
 
 
@@ -81,7 +82,7 @@ def document_to_interchange(
         }
         for s in sorted(layer.speakers.values(), key=lambda s: s.id)
     ]
-    return {
+    line: dict[str, Any] = {
         "id": doc.id,
         "title": doc.title,
         "text": doc.text,
@@ -90,6 +91,9 @@ def document_to_interchange(
         "quotes": quotes,
         "speakers": speakers,
     }
+    if doc.meta:  # only when there is some: a corpus without it writes the lines it did
+        line["meta"] = meta_dict(doc.meta)
+    return line
 
 
 def layer_from_interchange(

@@ -11,6 +11,7 @@ import orjson
 from annotations.errors import InputError
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output
 from annotations.formats.interchange import document_to_interchange, layer_from_interchange
+from annotations.metadata import record_meta
 from annotations.model import Document, Layer
 
 
@@ -81,9 +82,13 @@ def read_jsonl(path: Path, *, layer: str) -> Iterator[DocLayer]:
                 continue
             try:
                 data = orjson.loads(line)
-                doc = Document(str(data["id"]), str(data.get("title") or ""), str(data["text"]))
-            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                meta, problem = record_meta(data, f"{path}:{n}")
+                doc = Document(str(data["id"]), str(data.get("title") or ""), str(data["text"]),
+                               meta=meta)
+            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise InputError(f"{path}:{n}: not an interchange line ({exc})") from exc
+            if problem:
+                raise InputError(problem)
             built = layer_from_interchange(data, doc.text, name=layer)
             # layer_from_interchange can return another name (its loop reuses ``name``)
             yield doc, built if built.name == layer else replace(built, name=layer)

@@ -90,6 +90,7 @@ from annotations.formats.export_common import (
     quote_annotator,
 )
 from annotations.formats.interchange import build_layer
+from annotations.metadata import Meta, meta_columns
 from annotations.model import (
     DEFAULT_STANCE_LABELS,
     QUOTE_STATUSES,
@@ -289,12 +290,14 @@ def document_to_task(
     model_version: str | None = None,
     annotator: str | None = None,
     stance_target: str | None = None,
+    meta: Meta = (),
 ) -> dict[str, Any]:
     """One Label Studio task: the accepted quotes as the annotation of ``annotator`` (default:
     the layer's owner, its name), the other quotes as one prediction per origin.
 
     ``model_version`` names the origin of suggestions that record none (default: the layer's
-    name); ``stance_target`` becomes the ``stance_target`` data field.
+    name); ``stance_target`` becomes the ``stance_target`` data field, the document's
+    metadata its ``meta_<key>`` fields (columns of Label Studio's data manager).
     """
     quotes = layer.sorted_quotes()
     accepted = [q for q in quotes if q.status == "accepted"]
@@ -303,7 +306,8 @@ def document_to_task(
     orphans = [s for s in layer.speakers.values() if s.id not in quoted]
     task: dict[str, Any] = {
         "data": {"text": text, "doc_id": doc_id, "title": title,
-                 "stance_target": stance_target or "", META_KEY: _meta(layer)},
+                 "stance_target": stance_target or "", META_KEY: _meta(layer),
+                 **meta_columns(meta)},
     }
     reviewed = [q for q in quotes if is_reviewed(q)]
     if reviewed:
@@ -352,7 +356,7 @@ def write_labelstudio(
         fh.write(b"[")
         for doc, layer in items:
             task = document_to_task(doc.id, doc.title, doc.text, layer, annotator=annotator,
-                                    stance_target=doc.target or stance_target)
+                                    stance_target=doc.target or stance_target, meta=doc.meta)
             fh.write(b",\n" if docs else b"\n")
             fh.write(orjson.dumps(task))
             docs += 1

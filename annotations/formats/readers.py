@@ -15,14 +15,16 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from annotations.errors import InputError
+from annotations.formats.page_meta import front_matter, html_meta
 from annotations.formats.schema import MAX_ID
+from annotations.metadata import Meta, record_meta
 from annotations.model import Document, now_iso
 from annotations.store.paths import PROJECT_FILE
 from annotations.textfile import decode_text, utf16_refusal
@@ -221,9 +223,7 @@ def _unique(
             n = seen.get(doc.id, 0) + 1
             seen[doc.id] = n
             if n > 1:
-                doc = Document(
-                    f"{doc.id}-{n}", doc.title, doc.text, doc.sha256, doc.source, doc.imported
-                )
+                doc = replace(doc, id=f"{doc.id}-{n}")
                 result = ReadResult(result.source, doc, record=result.record)
         yield result
 
@@ -264,17 +264,22 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         yield ReadResult(shown, error=error)
         return
     assert text is not None
+    meta: Meta = ()
     if suffix in HTML_SUFFIXES:
+        meta = html_meta(text)
         title, text = html_to_text(text)
     else:
         text = normalise_newlines(text)
-        title = first_line_title(text, markdown=suffix in MARKDOWN_SUFFIXES)
+        front = ""
+        if suffix in MARKDOWN_SUFFIXES:
+            front, meta, text = front_matter(text)
+        title = front or first_line_title(text, markdown=suffix in MARKDOWN_SUFFIXES)
     if not text.strip():
         yield ReadResult(shown, error=f"{shown}: no article text (empty file)")
         return
     stem = path_text(path.stem)
     yield ReadResult(shown, Document(stem, title or stem, text, source=shown,
-                                     imported=now_iso()))
+                                     imported=now_iso(), meta=meta))
 
 
 def normalise_newlines(text: str) -> str:
@@ -517,6 +522,9 @@ def _read_jsonl_line(line: bytes, where: str, source: str, max_bytes: int) -> Re
         return ReadResult(where, error=f"{where}: empty text for id {doc_id!r}")
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         return ReadResult(where, error=f"{where}: text of {doc_id!r} is over the size limit")
+    meta, problem = record_meta(record, where)
+    if problem:
+        return ReadResult(where, error=problem)
     title = str(record.get("title") or first_line_title(text))
-    doc = Document(str(doc_id), title, text, source=source, imported=now_iso())
+    doc = Document(str(doc_id), title, text, source=source, imported=now_iso(), meta=meta)
     return ReadResult(where, doc, record=record if record.get("quotes") is not None else None)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import orjson
 
 from annotations.errors import DamagedFileError, InputError
+from annotations.metadata import Meta, meta_dict, stored_meta
 from annotations.model import Document, now_iso, sha256_text
 from annotations.store.atomic import atomic_write_bytes, fsync_dir
 from annotations.store.folder import ProjectFolder, read_bytes, short_error
@@ -84,6 +85,18 @@ class DocumentInfo:
     imported: str = ""
     chars: int = 0
     target: str = ""  # this document's stance target; empty: the project's
+    meta: Meta = ()  # the article's metadata (``annotations.metadata``)
+
+
+def info_row(info: DocumentInfo) -> dict[str, Any]:
+    """``info`` as a row of the project file (metadata as an object, and only when there is
+    some: a corpus without it keeps the rows it had)."""
+    row = asdict(info)
+    if info.meta:
+        row["meta"] = meta_dict(info.meta)
+    else:
+        del row["meta"]
+    return row
 
 
 def is_safe_file(file: object) -> bool:
@@ -121,6 +134,7 @@ def row_info(rec: Any) -> DocumentInfo | None:
     title, source = rec.get("title", doc_id), rec.get("source", "")
     imported, chars = rec.get("imported", ""), rec.get("chars", 0)
     target = rec.get("target", "")
+    meta = rec.get("meta")
     return DocumentInfo(
         doc_id,
         title if type(title) is str else doc_id,
@@ -130,6 +144,7 @@ def row_info(rec: Any) -> DocumentInfo | None:
         imported if type(imported) is str else "",
         chars if type(chars) is int else 0,
         target if type(target) is str else "",
+        stored_meta(meta) if meta is not None else (),
     )
 
 
@@ -235,7 +250,7 @@ class DocumentList:
         info = self.info(doc_id)
         text = self.text(doc_id)
         return Document(info.id, info.title, text, info.sha256, info.source, info.imported,
-                        info.target)
+                        info.target, info.meta)
 
     def classify(self, doc: Document) -> Classification:
         """The document's standing: "new" (unknown id), "unchanged" (same id and text) or
@@ -269,6 +284,7 @@ class DocumentList:
             source=doc.source,
             imported=doc.imported or now_iso(),
             chars=len(doc.text),
+            meta=doc.meta,
         )
         self._rows[doc.id] = info
         self._unlisted[doc.id] = info
@@ -284,9 +300,32 @@ class DocumentList:
         with self._shared.change():
             table = self._shared.table("documents")
             listed = {rec.get("id") for rec in table.all()}
-            table.insert_multiple(asdict(i) for i in infos if i.id not in listed)
+            table.insert_multiple(info_row(i) for i in infos if i.id not in listed)
         for info in infos:
             self._unlisted.pop(info.id, None)
+
+    def known_meta(self, doc: Document) -> Meta | None:
+        """The metadata a known document would have with ``doc``'s added to it (its keys win),
+        or None when that changes nothing: re-importing a corpus with its metadata gives the
+        documents already stored theirs, and a re-import without it takes none away."""
+        known = self.get(doc.id)
+        if known is None or not doc.meta:
+            return None
+        merged = tuple(sorted({**dict(known.meta), **dict(doc.meta)}.items()))
+        return None if merged == known.meta else merged
+
+    def set_meta(self, updates: Mapping[str, Meta]) -> None:
+        """Give documents new metadata, in the shared project file, under its lock (another
+        process's rows are kept)."""
+        if not updates:
+            return
+        with self._shared.change():
+            table = self._shared.table("documents")
+            for doc_id, meta in updates.items():
+                table.update({"meta": meta_dict(meta)}, lambda rec, i=doc_id: rec.get("id") == i)
+        for doc_id, meta in updates.items():
+            if doc_id in self._rows:
+                self._rows[doc_id] = replace(self._rows[doc_id], meta=meta)
 
     def set_target(self, doc_id: str, target: str) -> DocumentInfo:
         """Give ``doc_id`` its own stance target (``""``: the project's again), in the shared
@@ -455,6 +494,7 @@ def _read_orphan(folder: ProjectFolder, stem: str) -> _Found | None:
         field("source", ""),
         field("imported", ""),
         len(text),
+        meta=stored_meta(meta.get("meta")) if matches else (),
     )
     return _Found(info, matches, layers, written)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from annotations.errors import InputError
+from annotations.metadata import Meta
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer
 from annotations.store.documents import DocumentInfo, DocumentList
 from annotations.store.folder import short_error
@@ -26,6 +27,7 @@ class ImportReport:
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    meta_updated: list[str] = field(default_factory=list)  # unchanged ones given metadata
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -45,6 +47,7 @@ def add_documents(
 ) -> ImportReport:
     """Store each new document with its suggestions; report the rest in ``report``."""
     pending: list[DocumentInfo] = []
+    metas: dict[str, Meta] = {}
     try:
         for doc, layer in pairs:
             if progress is not None:
@@ -52,6 +55,10 @@ def add_documents(
             kind = documents.classify(doc)
             if kind == "unchanged":
                 report.unchanged.append(doc.id)
+                meta = documents.known_meta(doc)
+                if meta is not None:
+                    metas[doc.id] = meta
+                    report.meta_updated.append(doc.id)
                 continue
             if kind == "conflict":
                 report.failed.append(
@@ -81,7 +88,11 @@ def add_documents(
             if len(pending) >= flush_every:
                 documents.flush(pending)
                 pending = []
+            if len(metas) >= flush_every:
+                documents.set_meta(metas)
+                metas = {}
     finally:
         # also on an interruption: every document written so far joins the list
         documents.flush(pending)
+        documents.set_meta(metas)
     return report

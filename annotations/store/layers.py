@@ -34,6 +34,7 @@ import orjson
 from tinydb import TinyDB
 
 from annotations.errors import ChangedOnDiskError, DamagedFileError, InputError
+from annotations.metadata import meta_dict
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote, Speaker
 from annotations.store.atomic import (
     AtomicJSONStorage,
@@ -297,6 +298,7 @@ class LayerStore:
                 "source": info.source,
                 "imported": info.imported,
                 "layer": name,
+                **({"meta": meta_dict(info.meta)} if info.meta else {}),
             }
         }
         old_row = _row_of(data) or {}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from annotations.store.documents import (
     DocumentInfo,
     disk_rows,
     in_import_order,
+    info_row,
     row_info,
     row_problem,
 )
@@ -210,7 +211,7 @@ def _project_data(project: dict[str, Any] | None, rows: list[DocumentInfo]) -> d
     return {
         "_meta": {"1": {"schema_version": SCHEMA_VERSION}},
         "project": {"1": project or {"scheme": StanceScheme().to_dict(), "settings": {}}},
-        "documents": {str(n): asdict(info) for n, info in enumerate(rows, 1)},
+        "documents": {str(n): info_row(info) for n, info in enumerate(rows, 1)},
     }
 
 

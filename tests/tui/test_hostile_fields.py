@@ -19,7 +19,8 @@ FORBIDDEN = ("\x1b", "\x07", "\x9b", "\u202e", "&#27;", "&#7;")
 def hostile_project(folder: Path) -> Path:
     text = seed_text()
     with open_project(folder) as session:
-        session.import_documents([Document(DOC_ID, f"Title {HOSTILE}", text)])
+        session.import_documents([Document(DOC_ID, f"Title {HOSTILE}", text,
+                                           meta=(("outlet", f"Out {HOSTILE}"),))])
         base = fixed_layer(text)
         speakers = dict(base.speakers)
         speakers["s1"] = replace(speakers["s1"], name=f"Kenney {HOSTILE}", aliases=(HOSTILE,))

@@ -39,6 +39,7 @@ from annotations.formats.export_common import (
 )
 from annotations.formats.exporters import WRITERS, export
 from annotations.formats.jsonl import JsonlLines, jsonl_line, write_jsonl_lines
+from annotations.metadata import meta_keys
 from annotations.model import QUOTE_STATUSES, SUGGESTIONS_LAYER
 from annotations.session import Session
 from annotations.streaming import (
@@ -157,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
                     stance_target=session.scheme.target,
                     utf16=getattr(args, "utf16", False),
                     spreadsheet=getattr(args, "spreadsheet", False),
+                    meta_keys=meta_keys(info.meta for info in session.documents()),
                 )
     finally:
         session.close()
@@ -205,7 +207,8 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
         with held_objects_frozen():
             report = export(args.format, items, args.out, statuses=args.status,
                             stance_target=session.scheme.target,
-                            spreadsheet=getattr(args, "spreadsheet", False))
+                            spreadsheet=getattr(args, "spreadsheet", False),
+                            meta_keys=meta_keys(info.meta for info in session.documents()))
     finally:
         session.close()
     err = Console(stderr=True, highlight=False)

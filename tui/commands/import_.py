@@ -53,7 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="add .txt/.md/.html files, folders or JSONL to the project",
         description="Add articles to the project and store the detector's suggestions. "
         "Interchange JSONL that carries quotes is loaded as layer NAME with --layer. "
-        "Re-importing unchanged text does nothing; changed text under a known id is refused.",
+        "Metadata (outlet, date, url, author...) comes from a JSONL line's \"meta\" object or "
+        "its top-level date/outlet/url fields, an HTML page's meta tags, a Markdown file's "
+        "front matter; every export carries it. Re-importing unchanged text adds only "
+        "metadata it brings; changed text under a known id is refused.",
         epilog="example: saywho import articles/ gold.jsonl --layer gold",
     )
     parser.add_argument(
@@ -235,6 +238,9 @@ def run(args: argparse.Namespace) -> int:
         str(len(problems) - len(failed)),
     )
     out.print(table)
+    if report.meta_updated:
+        err.print(f"note: {count(len(report.meta_updated), 'document')} already here "
+                  "got the metadata this import brings", markup=False, soft_wrap=True)
     if layered is not None:  # what became of the layers, apart from the documents
         layers = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
         for column in ("loaded", "unchanged", "refused"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 import orjson
 from rich.console import Console
@@ -15,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.display import safe_json, visible_line
+from annotations.metadata import parse_grouping
 from annotations.stats import corpus_stats
 from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
@@ -33,8 +35,21 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--layer", metavar="NAME", help="layer to count (default: yours)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--top", type=int, default=15, help="speakers to show (default: 15)")
+    parser.add_argument(
+        "--by", type=grouping, metavar="KEY",
+        help="also count per value of a metadata key: outlet, author, date:year, date:month "
+        "(documents without it count as (none))")
     parser.set_defaults(func=run)
     return parser
+
+
+def grouping(spec: str) -> str:
+    """``--by``, checked (``metadata.parse_grouping``)."""
+    try:
+        parse_grouping(spec)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return spec
 
 
 def bar(value: int, highest: int, width: int = BAR_WIDTH) -> Text:
@@ -53,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             # your own layer (no --layer) counts every document, as the suggestions it
             # starts as; a layer named counts only the documents that have it
             stats = corpus_stats(session, None if args.layer is None else layer,
-                                 progress=advance)
+                                 progress=advance, by=args.by)
     finally:
         session.close()
     left_out = list(dict.fromkeys(m for m in stats["damaged"] if m not in said))
@@ -118,4 +133,23 @@ def run(args: argparse.Namespace) -> int:
             bar(d["quotes"], most),
         )
     console.print(docs)
+    if "by" in stats:
+        console.print(_groups_table(stats["by"]))
     return failed
+
+
+def _groups_table(by: dict[str, Any]) -> Table:
+    """The counts per metadata group: documents, quotes, reviewed and each stance's quotes."""
+    groups = by["groups"]
+    labels = sorted({label for g in groups for label in g["stance"]})
+    table = Table(title=visible_line(f"quotes by {by['key']}"))
+    table.add_column(visible_line(by["key"]))
+    for column in ("docs", "quotes", "reviewed", *labels):
+        table.add_column(visible_line(column), justify="right")
+    table.add_column("")
+    most = max((g["quotes"] for g in groups), default=0)
+    for g in groups:
+        table.add_row(Text(visible_line(g["value"][:40])), str(g["documents"]), str(g["quotes"]),
+                      str(g["reviewed"]), *(str(g["stance"].get(label, 0)) for label in labels),
+                      bar(g["quotes"], most))
+    return table

@@ -26,11 +26,12 @@ from textual.worker import get_current_worker
 
 from annotations import team
 from annotations.corpus_index import CorpusView
-from annotations.display import visible
+from annotations.display import visible, visible_line
 from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.layer_summary import DocStats
 from annotations.live import LiveEvent, TeamProgressChanged
+from annotations.metadata import meta_line
 from annotations.session import Session
 from annotations.store.collector import freeze_held_once
 from tui.actions import LIBRARY, bindings
@@ -188,7 +189,7 @@ class LibraryScreen(SaywhoScreen):
         yield Header(show_clock=False, icon="❝")
         yield Banner(id="banner")
         yield Static(id="library-head")
-        yield TextField(placeholder="search titles…", id="search")
+        yield TextField(placeholder="search titles, ids, outlets, dates…", id="search")
         yield RowList(id="docs")
         yield StatusBar(id="status")
         yield KeyBar()
@@ -287,7 +288,8 @@ class LibraryScreen(SaywhoScreen):
             shown = []
             for doc_id in self.order:
                 if needle and needle not in view.title(doc_id).casefold() \
-                        and needle not in doc_id.casefold():
+                        and needle not in doc_id.casefold() \
+                        and not any(needle in v.casefold() for _, v in view.meta(doc_id)):
                     continue
                 if self.filter in ("to review", "reviewed"):
                     quotes, reviewed = view.counts(doc_id)
@@ -350,6 +352,9 @@ class LibraryScreen(SaywhoScreen):
         row.append(f"{reviewed:>4}/{quotes:<4} ", "dim")
         row.append(f"{STATUS_LABEL.get(status, status):<11} ", STATUS_STYLE.get(status, ""))
         row.append(visible(view.title(doc_id)), "bold")
+        about = meta_line(view.meta(doc_id))
+        if about:
+            row.append(f"  {visible_line(about)}", "dim")
         return row
 
     def action_open_doc(self) -> None:

@@ -31,6 +31,7 @@ from annotations.errors import SaywhoError
 from annotations.events import Event, LayerStored
 from annotations.learn.project import is_learned
 from annotations.live import LiveEvent
+from annotations.metadata import meta_line
 from annotations.model import (
     QUOTE_TYPES,
     SUGGESTIONS_LAYER,
@@ -809,8 +810,10 @@ class ReaderScreen(SaywhoScreen):
             return
         comment = f" · ✎ {self.doc_comment}" if self.doc_comment else ""
         mark = "✎ " if self.doc_comment else ""
+        about = meta_line(self.doc.meta)
         self.sub_title = visible_line(
-            f"{mark}{self.doc.title} · layer: {self.layer_shown}{comment}")
+            f"{mark}{self.doc.title}{f' · {about}' if about else ''} · layer: "
+            f"{self.layer_shown}{comment}")
         self.app.sub_title = self.sub_title
 
     def action_document_comment(self) -> None:

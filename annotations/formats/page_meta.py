@@ -1,0 +1,123 @@
+"""An article's metadata from the file it came in: an HTML page's ``<meta>`` tags and canonical
+link, a Markdown file's front matter.
+
+Saved news pages say their outlet, date, author and address in the tags search engines and
+social networks read (Open Graph ``og:site_name``, ``article:published_time``, Dublin Core,
+Parse.ly); notes and static-site corpora put them in a ``---`` block of ``key: value`` lines at
+the top of a Markdown file. Both are read with the standard library in one linear pass, into
+``annotations.metadata``'s keys; what cannot be read is left out (a page's tags are the page's,
+not an input the researcher wrote).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from annotations.metadata import Meta, read_meta
+
+# tag name (``name`` or ``property``, lower case) -> our key; the first tag given for a key wins
+HTML_TAGS: dict[str, str] = {
+    "og:site_name": "outlet", "application-name": "outlet", "publisher": "outlet",
+    "article:published_time": "date", "og:article:published_time": "date", "date": "date",
+    "pubdate": "date", "publish-date": "date", "publish_date": "date", "dc.date": "date",
+    "dcterms.date": "date", "dc.date.issued": "date", "sailthru.date": "date",
+    "parsely-pub-date": "date",
+    "author": "author", "article:author": "author", "dc.creator": "author", "byl": "author",
+    "parsely-author": "author", "sailthru.author": "author",
+    "article:section": "section", "parsely-section": "section",
+    "og:url": "url",
+}
+MAX_HEAD_LINES = 100  # front matter longer than this is not front matter
+_FRONT_LINE = re.compile(r"([A-Za-z][\w -]{0,39}):\s*(.*)")
+_ITEM_LINE = re.compile(r"\s*-\s+(.*)")
+
+
+def html_meta(html: str) -> Meta:
+    """The metadata an HTML page's head gives (canonical link over ``og:url``; ``<html
+    lang>`` as ``language``)."""
+    reader = _HeadTags()
+    try:
+        reader.feed(html)
+        reader.close()
+    except (AssertionError, ValueError):  # a page html.parser gives up on: what it read
+        pass
+    found = dict(reader.found)
+    if reader.canonical:
+        found["url"] = reader.canonical
+    meta, problem = read_meta(found.items(), "page")
+    return () if problem else meta
+
+
+class _HeadTags(HTMLParser):
+    """Collects the ``<meta>`` tags of ``HTML_TAGS``, the canonical link and the language."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+        self.canonical = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("meta", "link", "html"):
+            return
+        got: dict[str, str] = {k.lower(): v for k, v in attrs if v is not None}
+        if tag == "html":
+            if got.get("lang") and "language" not in self.found:
+                self.found["language"] = got["lang"]
+        elif tag == "link":
+            if "canonical" in got.get("rel", "").lower().split() and not self.canonical:
+                self.canonical = got.get("href", "").strip()
+        else:
+            name = (got.get("property") or got.get("name") or "").strip().lower()
+            key = HTML_TAGS.get(name)
+            value = got.get("content", "").strip()
+            if key and value and key not in self.found:
+                self.found[key] = value
+
+
+def front_matter(text: str) -> tuple[str, Meta, str]:
+    """``(title, metadata, text without the front matter)`` of a Markdown text; ``("", (),
+    text)`` when it has no front matter block (or one that cannot be read)."""
+    lines = text.split("\n", MAX_HEAD_LINES + 1)
+    if not lines or lines[0].strip() != "---":
+        return "", (), text
+    pairs: list[tuple[str, Any]] = []
+    for n, line in enumerate(lines[1 : MAX_HEAD_LINES + 1], 1):
+        if line.strip() in ("---", "..."):
+            rest = "\n".join(lines[n + 1 :]).lstrip("\n")
+            return _front(pairs, rest, text)
+        item = _ITEM_LINE.fullmatch(line)
+        pair = _FRONT_LINE.fullmatch(line)
+        if item is not None and pairs and isinstance(pairs[-1][1], list):
+            pairs[-1][1].append(_unquoted(item.group(1)))
+        elif pair is not None:
+            value = _unquoted(pair.group(2))
+            pairs.append((pair.group(1), value if value else []))
+        elif line.strip() and not line.lstrip().startswith("#"):
+            return "", (), text
+    return "", (), text
+
+
+def _front(pairs: list[tuple[str, Any]], rest: str, text: str) -> tuple[str, Meta, str]:
+    """The title and metadata of read front-matter ``pairs`` (the whole ``text`` kept when
+    they cannot be metadata, or nothing follows them)."""
+    title = ""
+    kept = []
+    for key, value in pairs:
+        if key.strip().lower() == "title" and isinstance(value, str):
+            title = value[:120]
+        else:
+            kept.append((key, value or None))
+    meta, problem = read_meta(kept, "front matter")
+    if problem or not rest.strip():
+        return "", (), text
+    return title, meta, rest
+
+
+def _unquoted(value: str) -> str:
+    """A front-matter value without the quotes YAML allows around it."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value

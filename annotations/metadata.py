@@ -1,0 +1,185 @@
+"""Article metadata (outlet, date, URL, author...): the one rule for what a key and a value may
+be, how an import reads it from other tools' records, and how a document keeps it.
+
+Journalism studies compare outlets and periods, so a document keeps the metadata it came with
+and every export carries it to the statistics package. A document's metadata is a tuple of
+``(key, value)`` pairs sorted by key (frozen and hashable, like the rest of the model). Keys
+are short lower-case identifiers (``outlet``, ``date``, ``url``, ``author``...), values one
+line of text; numbers and lists of texts are written out as text. Other tools' names for the
+common keys (Media Cloud's ``publish_date`` and ``media_name``, trafilatura's ``sitename``,
+``link``...) are read as ours, so two sources of one corpus give one column. A value that is
+not text, a number or a list of texts, a key that cannot be a column name, or too many keys
+is refused in one line naming it rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+Meta = tuple[tuple[str, str], ...]
+
+MAX_KEYS = 32
+MAX_VALUE = 2000  # characters of one value
+KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_SEPARATORS = re.compile(r"[\s\-.:/]+")
+_SPACES = re.compile(r"\s+")
+
+# other tools' names for the keys a corpus most often carries
+ALIASES: Mapping[str, str] = {
+    "publish_date": "date", "published": "date", "pubdate": "date", "published_at": "date",
+    "publication_date": "date", "published_date": "date", "date_published": "date",
+    "datetime": "date",
+    "media_name": "outlet", "sitename": "outlet", "site_name": "outlet",
+    "publisher": "outlet", "publication": "outlet", "newspaper": "outlet", "source_name": "outlet",
+    "media": "outlet",
+    "link": "url", "canonical_url": "url", "source_url": "url",
+    "byline": "author", "authors": "author",
+}
+# keys read from the top level of a JSONL record too (elsewhere only from its "meta" object)
+TOP_LEVEL: frozenset[str] = frozenset(
+    {"outlet", "date", "url", "author", "section", "language"} | set(ALIASES))
+
+
+def meta_key(raw: str) -> str | None:
+    """``raw`` as a metadata key (lower case, separators as ``_``, other tools' names as
+    ours), or None when it cannot be one."""
+    key = _SEPARATORS.sub("_", raw.strip().lower()).strip("_")
+    key = ALIASES.get(key, key)
+    return key if KEY_RE.fullmatch(key) else None
+
+
+def meta_value(raw: Any) -> str | None:
+    """``raw`` as one line of text (a number written out, a list of texts joined with
+    ``"; "``), or None when it is neither text, a number nor such a list."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, int | float):
+        return repr(raw) if isinstance(raw, float) else str(raw)
+    if isinstance(raw, str):
+        return _SPACES.sub(" ", raw).strip()
+    if isinstance(raw, list) and all(isinstance(v, str | int | float) for v in raw):
+        return "; ".join(v for v in (meta_value(v) for v in raw) if v)
+    return None
+
+
+def read_meta(pairs: Iterable[tuple[str, Any]], where: str = "metadata") -> tuple[Meta, str]:
+    """The metadata of ``pairs`` and the problem that refuses it (``""``: none).
+
+    Empty values are left out (a blank cell says nothing); a key given twice under two names
+    (``date`` and ``publish_date``) keeps the first one given.
+    """
+    got: dict[str, str] = {}
+    for raw_key, raw_value in pairs:
+        key = meta_key(str(raw_key))
+        if key is None:
+            return (), (f"{where}: {str(raw_key)[:40]!r} cannot be a metadata key (letters, "
+                        "digits and _, starting with a letter, up to 40)")
+        if raw_value is None:
+            continue
+        value = meta_value(raw_value)
+        if value is None:
+            return (), (f"{where}: {key!r} must be text, a number or a list of texts "
+                        f"(it is {type(raw_value).__name__})")
+        if len(value) > MAX_VALUE:
+            return (), f"{where}: {key!r} is longer than {MAX_VALUE} characters"
+        if value and key not in got:
+            got[key] = value
+    if len(got) > MAX_KEYS:
+        return (), f"{where}: {len(got)} keys; at most {MAX_KEYS} are kept per document"
+    return tuple(sorted(got.items())), ""
+
+
+def record_meta(record: Mapping[str, Any], where: str) -> tuple[Meta, str]:
+    """The metadata of a JSONL record: its ``"meta"`` object first, then the well-known keys
+    at its top level (``date``, ``outlet``, ``url``... and other tools' names for them)."""
+    inner = record.get("meta")
+    if inner is not None and not isinstance(inner, dict):
+        return (), f'{where}: "meta" must be an object of keys and values'
+    pairs = list((inner or {}).items())
+    pairs += [(k, v) for k, v in record.items() if isinstance(k, str) and k in TOP_LEVEL]
+    return read_meta(pairs, where)
+
+
+def stored_meta(raw: Any) -> Meta:
+    """Metadata read back from the project's own files: what ``read_meta`` accepts of it
+    (a hand-edited or damaged value is left out, never trusted)."""
+    if not isinstance(raw, dict):
+        return ()
+    meta, problem = read_meta(raw.items())
+    return () if problem else meta
+
+
+def meta_dict(meta: Meta) -> dict[str, str]:
+    """``meta`` as a JSON object (what the project file and the exports write)."""
+    return dict(meta)
+
+
+def meta_keys(metas: Iterable[Meta]) -> list[str]:
+    """Every key of ``metas``, sorted: the metadata columns of a table of them."""
+    keys: set[str] = set()
+    for meta in metas:
+        keys.update(k for k, _ in meta)
+    return sorted(keys)
+
+
+COLUMN_PREFIX = "meta_"
+
+
+def meta_column(key: str) -> str:
+    """The name of ``key``'s column or field beside a tool's own (``meta_outlet``): the one
+    naming of metadata in a table or a flat record, so a key never collides with ours."""
+    return COLUMN_PREFIX + key
+
+
+def meta_columns(meta: Meta) -> dict[str, str]:
+    """``meta`` as flat fields named by ``meta_column``."""
+    return {meta_column(k): v for k, v in meta}
+
+
+def meta_get(meta: Meta, key: str) -> str:
+    """The value of ``key`` (``""`` when absent)."""
+    for k, v in meta:
+        if k == key:
+            return v
+    return ""
+
+
+NO_VALUE = "(none)"  # the group of documents without the key
+PERIODS = {"year": 4, "month": 7, "day": 10}  # characters of an ISO date that name the period
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def parse_grouping(spec: str) -> tuple[str, int]:
+    """``--by`` as (key, characters of an ISO date kept: 0 for the whole value):
+    ``outlet``, ``date:year``, ``date:month``. ``ValueError`` names what is wrong."""
+    name, _, period = spec.partition(":")
+    key = meta_key(name)
+    if key is None:
+        raise ValueError(f"{spec!r} is not a metadata key")
+    if not period:
+        return key, 0
+    if period not in PERIODS:
+        raise ValueError(f"{spec!r}: after the colon, one of {', '.join(PERIODS)}")
+    return key, PERIODS[period]
+
+
+def group_of(meta: Meta, key: str, period: int = 0) -> str:
+    """The group a document falls in by ``key`` (``NO_VALUE`` without it): the value, or with
+    ``period`` the year, month or day its ISO date starts with (a value not starting with
+    one is its own group, whole)."""
+    value = meta_get(meta, key)
+    if not value:
+        return NO_VALUE
+    if period:
+        head = value[:period]
+        if _ISO_DATE.fullmatch(head) and len(head) == period:
+            return head
+    return value
+
+
+def meta_line(meta: Meta) -> str:
+    """The outlet and date of a document in a few words (``The Times, 2024-04-01``), for a
+    list row or a title bar; ``""`` when it has neither."""
+    return ", ".join(v for v in (meta_get(meta, "outlet"), meta_get(meta, "date")[:10]) if v)

@@ -1,0 +1,165 @@
+"""Article metadata (outlet, date, url...): read from JSONL, HTML and Markdown at import, kept
+by the project (through a lost project file too), carried by every export that has a place
+for it and read back by independent readers (``csv``, ``json``), counted by ``stats --by``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.formats.page_meta import front_matter, html_meta
+from annotations.metadata import group_of, parse_grouping, read_meta, record_meta
+from annotations.store import Project
+from tests.conftest import REPO
+
+LINES = [
+    {"id": "a1", "text": 'The mayor said the budget was balanced. "We did it," said Jim Kenney.',
+     "meta": {"outlet": "Inquirer", "date": "2024-03-01"}, "url": "https://x.test/a1"},
+    {"id": "a2", "text": "Critics say the plan will fail.", "publish_date": "2024-04-02",
+     "media_name": "WaPo", "authors": ["A B", "C D"]},
+    {"id": "a3", "text": "No metadata here, officials said."},
+]
+
+
+def saywho(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def write_jsonl(path: Path, lines: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "p"
+    done = saywho("import", str(write_jsonl(tmp_path / "c.jsonl", LINES)), "--project",
+                  str(folder))
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def test_other_tools_names_are_read_as_ours_and_bad_values_are_refused_by_name() -> None:
+    meta, problem = record_meta(LINES[1], "line 2")
+    assert problem == ""
+    assert meta == (("author", "A B; C D"), ("date", "2024-04-02"), ("outlet", "WaPo"))
+    assert read_meta([("Published-Date", " 2024 \n 05 "), ("empty", "")])[0] == (
+        ("date", "2024 05"),)
+    for pairs, needle in (([("x", {"y": 1})], "'x' must be text"),
+                          ([("9x", "1")], "'9x' cannot be a metadata key"),
+                          ([("x", "v" * 3000)], "longer than")):
+        assert read_meta(pairs, "line 3") == ((), read_meta(pairs, "line 3")[1])
+        assert needle in read_meta(pairs, "line 3")[1]
+    assert 'must be an object' in record_meta({"meta": ["x"]}, "line 4")[1]
+
+
+def test_a_page_s_tags_and_a_markdown_front_matter_give_metadata() -> None:
+    page = ('<html lang="en"><head><meta property="og:site_name" content="The Times">'
+            '<meta name="author" content="Ann Lee"><meta property="og:url" content="https://o">'
+            '<meta property="article:published_time" content="2024-04-01T10:00:00Z">'
+            '<link rel="canonical" href="https://t.test/p"></head><body><p>x</p></body></html>')
+    assert dict(html_meta(page)) == {"outlet": "The Times", "author": "Ann Lee",
+                                     "url": "https://t.test/p", "language": "en",
+                                     "date": "2024-04-01T10:00:00Z"}
+    title, meta, text = front_matter(
+        '---\ntitle: "Front"\ndate: 2024-05-01\ntags:\n  - a\n  - b\n---\n\nHe said no.\n')
+    assert (title, dict(meta), text) == ("Front", {"date": "2024-05-01", "tags": "a; b"},
+                                         "He said no.\n")
+    plain = "---\nnot: front: matter: [\n"  # never closed: the text is kept whole
+    assert front_matter(plain) == ("", (), plain)
+
+
+def test_the_metadata_goes_through_every_export_and_back(project: Path, tmp_path: Path) -> None:
+    out = {f: tmp_path / f"out.{f}" for f in ("csv", "jsonl", "labelstudio", "doccano")}
+    for fmt, path in out.items():
+        done = saywho("export", "--project", str(project), "--layer", "suggestions",
+                      "--format", fmt, "--out", str(path))
+        assert done.returncode == 0, done.stderr
+    with out["csv"].open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[-4:] == ["meta_author", "meta_date", "meta_outlet", "meta_url"]
+    by_doc = {r["document"]: r for r in rows}
+    assert by_doc["a1"]["meta_outlet"] == "Inquirer" and by_doc["a1"]["meta_url"].endswith("a1")
+    assert by_doc["a2"]["meta_author"] == "A B; C D" and by_doc["a3"]["meta_date"] == ""
+    lines = [json.loads(x) for x in out["jsonl"].read_text(encoding="utf-8").splitlines()]
+    assert [line.get("meta") for line in lines] == [
+        {"date": "2024-03-01", "outlet": "Inquirer", "url": "https://x.test/a1"},
+        {"author": "A B; C D", "date": "2024-04-02", "outlet": "WaPo"}, None]
+    tasks = json.loads(out["labelstudio"].read_text(encoding="utf-8"))
+    assert tasks[1]["data"]["meta_outlet"] == "WaPo"
+    doccano = [json.loads(x) for x in out["doccano"].read_text(encoding="utf-8").splitlines()]
+    assert doccano[0]["meta_date"] == "2024-03-01" and "meta_date" not in doccano[2]
+    # the export read back into a new project keeps it, and exports the same again
+    again = tmp_path / "again"
+    assert saywho("import", str(out["jsonl"]), "--project", str(again)).returncode == 0
+    back = tmp_path / "back.jsonl"
+    assert saywho("export", "--project", str(again), "--layer", "suggestions", "--format",
+                  "jsonl", "--out", str(back)).returncode == 0
+    assert [json.loads(x).get("meta") for x in back.read_text().splitlines()] == [
+        line.get("meta") for line in lines]
+
+
+def test_a_corpus_without_metadata_exports_as_it_did(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    assert saywho("import", str(write_jsonl(tmp_path / "x.jsonl", LINES[2:])), "--project",
+                  str(folder)).returncode == 0
+    for fmt in ("csv", "jsonl"):
+        path = tmp_path / f"x.{fmt}"
+        assert saywho("export", "--project", str(folder), "--layer", "suggestions", "--format",
+                      fmt, "--out", str(path)).returncode == 0
+    assert not [c for c in next(csv.reader((tmp_path / "x.csv").open())) if "meta" in c]
+    assert "meta" not in json.loads((tmp_path / "x.jsonl").read_text())
+
+
+def test_a_re_import_brings_metadata_and_takes_none_away(project: Path, tmp_path: Path) -> None:
+    later = dict(LINES[2], meta={"outlet": "Late"})
+    done = saywho("import", str(write_jsonl(tmp_path / "late.jsonl", [later, LINES[0]])),
+                  "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    assert "1 document already here got the metadata" in done.stderr
+    bare = {"id": "a1", "text": LINES[0]["text"]}
+    assert saywho("import", str(write_jsonl(tmp_path / "bare.jsonl", [bare])), "--project",
+                  str(project)).returncode == 0
+    with Project.open(project, "reader", read_only=True) as p:
+        assert dict(p.document("a3").meta) == {"outlet": "Late"}
+        assert dict(p.document("a1").meta)["url"] == "https://x.test/a1"
+
+
+def test_a_bad_metadata_line_is_refused_in_one_line_and_the_rest_comes_in(
+        tmp_path: Path) -> None:
+    bad = [{"id": "b1", "text": "X said so.", "meta": {"tags": {"nested": 1}}}, LINES[0]]
+    done = saywho("import", str(write_jsonl(tmp_path / "bad.jsonl", bad)), "--project",
+                  str(tmp_path / "p"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert [x for x in done.stderr.splitlines() if "'tags' must be text" in x]
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        assert p.document_ids() == ["a1"]
+
+
+def test_a_lost_project_file_is_rebuilt_with_the_metadata(project: Path) -> None:
+    (project / "saywho.json").unlink()
+    with Project.open(project, "reader") as p:
+        assert dict(p.document("a2").meta)["outlet"] == "WaPo"
+
+
+def test_stats_by_outlet_and_by_month_count_each_group(project: Path) -> None:
+    done = saywho("stats", "--project", str(project), "--layer", "suggestions", "--by",
+                  "date:month", "--json")
+    assert done.returncode == 0, done.stderr
+    groups = {g["value"]: g for g in json.loads(done.stdout)["by"]["groups"]}
+    assert list(groups) == ["2024-03", "2024-04", "(none)"]
+    assert (groups["2024-03"]["documents"], groups["2024-03"]["quotes"]) == (1, 2)
+    assert groups["(none)"]["quotes"] == 1
+    table = saywho("stats", "--project", str(project), "--layer", "suggestions", "--by",
+                   "outlet")
+    assert "quotes by outlet" in table.stdout and "WaPo" in table.stdout
+    bad = saywho("stats", "--project", str(project), "--by", "date:week")
+    assert bad.returncode == 2 and "one of year, month, day" in bad.stderr
+    assert parse_grouping("Publish Date:year") == ("date", 4)
+    assert group_of((("date", "June 2024"),), "date", 4) == "June 2024"
