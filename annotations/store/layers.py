@@ -179,8 +179,9 @@ class LayerStore:
         """A stored layer; one not stored yet is empty (suggestions, final) or a copy of the
         suggestions (an annotator's)."""
         key = (doc_id, name)
-        cached = self._cache.get(key)
-        if cached is not None and not self._stale(key):
+        # the handle is checked even with no parsed copy: one opened by a listing holds the
+        # file as it was then, and a write compares the file with that
+        if not self._stale(key) and (cached := self._cache.get(key)) is not None:
             return cached
         db = self._db(doc_id, name)
         row = _row(db) if db is not None else None
@@ -517,10 +518,11 @@ class LayerStore:
         self._cache.pop(key, None)
 
     def _stale(self, key: Key) -> bool:
-        """True when the cached layer ``key`` changed on disk: its copy is dropped so the next
-        read reads the file again. The annotator's own layer too (one ``stat``): another
-        annotator may edit it (``l`` picks any layer), and this process must then show and
-        build on their change rather than refuse its next edit."""
+        """True when the file of layer ``key`` changed on disk since its handle read or wrote
+        it: the handle and any parsed copy are dropped so the next read reads the file again.
+        The annotator's own layer too (one ``stat``): another annotator may edit it (``l``
+        picks any layer), and this process must then show and build on their change rather
+        than refuse its next edit."""
         db = self._dbs.get(key)
         if db is None or not db.storage.changed_on_disk():  # type: ignore[attr-defined]
             return False

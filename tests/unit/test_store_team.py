@@ -232,6 +232,61 @@ def test_a_teammate_s_new_layer_is_seen_though_the_folder_s_stamp_did_not_move(
         assert ana.layer("d0", "ben").quotes["q1"].stance == "oppose"
 
 
+def test_a_teammate_s_write_after_a_listing_is_what_the_next_read_shows(
+    tmp_path: Path,
+) -> None:
+    """A document's layer listing (a layer picker) opens its layer files without reading a
+    layer; a teammate then replaces one. The next read of that layer shows their layer, not
+    the copy the listing's open had taken."""
+    folder = tmp_path / "proj"
+    make_project(folder, annotator="ana").close()
+    with Project.open(folder, "ana") as ana, Project.open(folder, "ben") as ben:
+        assert ana.layer_names("d0") == ["suggestions"]
+        theirs = Layer("suggestions", {}, {})
+        assert ben.put_layer("d0", theirs)
+        assert ana.layer("d0", "suggestions") == theirs
+
+
+def test_a_whole_layer_write_after_a_listing_and_a_teammate_s_write_is_stored(
+    tmp_path: Path,
+) -> None:
+    """The listing is made before a teammate replaces the layer, the write after: the write
+    reads the layer under the document's lock, so it is stored and journals the teammate's
+    layer as the one it replaced (it was refused as made on a stale copy: the read under the
+    lock had answered from the listing's copy)."""
+    folder = tmp_path / "proj"
+    make_project(folder, annotator="ana").close()
+    with Project.open(folder, "ana") as ana, Project.open(folder, "ben") as ben:
+        kept = ben.layer("d0", "suggestions")
+        first = sorted(kept.quotes)[0]
+        ours = Layer("suggestions", {first: kept.quotes[first]}, kept.speakers)
+        assert ana.layer_names("d0") == ["suggestions"]
+        assert ben.put_layer("d0", Layer("suggestions", {}, {}))
+        assert ana.put_layer("d0", ours)
+        assert ana.layer("d0", "suggestions") == ours
+        replaced = [e["data"] for e in ana.journal()
+                    if e["op"] == "replace-layer" and e["annotator"] == "ana"]
+        assert [(r["quotes"], r["speakers"]) for r in replaced] == [({}, {})]
+
+
+def test_an_undo_after_a_listing_and_a_teammate_s_edit_of_the_layer_is_made(
+    tmp_path: Path,
+) -> None:
+    """A reopened annotator lists a document's layers (the layer picker) before a teammate
+    edits their layer: their undo is made on the teammate's edit, which stays (it was
+    refused as made on a stale copy, the listing's)."""
+    folder = tmp_path / "proj"
+    make_project(folder, annotator="ana").close()
+    with Project.open(folder, "ana") as ana:
+        ana.apply(SetNote("d0", quote_id="q1", note="ana's"))
+    with Project.open(folder, "ana") as ana, Project.open(folder, "ben") as ben:
+        assert ana.layer_names("d0") == ["suggestions", "ana"]
+        ben.apply(SetNote("d0", quote_id="q2", note="ben's", layer="ana"))
+        assert ana.undo() is not None
+        quotes = ana.layer("d0").quotes
+        assert (quotes["q1"].note, quotes["q2"].note) == ("", "ben's")
+
+
 def test_annotator_names_that_would_share_files_elsewhere_are_refused(tmp_path: Path) -> None:
     """"Ana" next to "ana" would be one journal and one layer file on macOS and Windows, and
     an annotator named "suggestions" or "final" would edit the layer saywho keeps itself:
