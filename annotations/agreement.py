@@ -611,6 +611,52 @@ def default_layers(docs: Mapping[str, tuple[str, Mapping[str, Layer]]]) -> list[
     return choose_layers(n for _, layers in docs.values() for n in layers)
 
 
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One place in a document where the layers compared disagree, for the coders' meeting:
+    a quote some layers lack (``missing``), or one whose span, speaker, stance or type differs
+    between them (``kinds``). ``start``-``end`` covers every layer's quote there; ``quotes``
+    gives each layer's quote and its speaker's name (None: the layer has no quote there)."""
+
+    start: int
+    end: int
+    kinds: tuple[str, ...]
+    quotes: Mapping[str, tuple[Quote, str | None] | None]
+
+
+def _disagreements(
+    clusters: list[dict[str, _Item]], present: Mapping[str, list[_Item]],
+    layers: Mapping[str, Layer],
+) -> list[Disagreement]:
+    """The clusters (units of matched quotes) on which the layers in ``present`` differ, in
+    reading order."""
+    out = []
+    for unit in clusters:
+        members = list(unit.values())
+        kinds = []
+        if len(unit) < len(present):
+            kinds.append("missing")
+        elif len({m.span for m in members}) > 1:
+            kinds.append("span")
+        if any(not same_speaker(a.speaker, b.speaker) for a, b in combinations(members, 2)):
+            kinds.append("speaker")
+        if len({m.quote.stance for m in members}) > 1:
+            kinds.append("stance")
+        if len({m.quote.type for m in members}) > 1:
+            kinds.append("type")
+        if not kinds:
+            continue
+        quotes: dict[str, tuple[Quote, str | None] | None] = {}
+        for name in present:
+            item = unit.get(name)
+            quotes[name] = None if item is None else (
+                item.quote, layers[name].speaker_name(item.quote))
+        out.append(Disagreement(min(m.quote.start for m in members),
+                                max(m.quote.end for m in members), tuple(kinds), quotes))
+    out.sort(key=lambda d: (d.start, d.end))
+    return out
+
+
 class AgreementPass:
     """Agreement between ``names`` pooled over documents taken one at a time (``add``): only
     counts are kept. Passes over parts of a corpus (in worker processes) pool into one with
@@ -625,8 +671,10 @@ class AgreementPass:
         self.count = 0
         self.compared = 0  # documents with two of the layers or more
 
-    def add(self, text: str, doc_layers: Mapping[str, Layer]) -> dict[str, Any]:
-        """Pool one document in; its own figures (a ``per_document`` entry)."""
+    def add(self, text: str, doc_layers: Mapping[str, Layer],
+            disagreements: list[Disagreement] | None = None) -> dict[str, Any]:
+        """Pool one document in; its own figures (a ``per_document`` entry). Where the layers
+        disagree is added to ``disagreements`` when given."""
         names = self.names
         starts = word_starts(text)
         present = {n: _items(text, doc_layers[n], starts, self.exclude_rejected)
@@ -640,7 +688,10 @@ class AgreementPass:
                 self.pairs[(a, b)].add(pc)
                 pairs.append(pc.to_dict(a, b))
         units = _Units(names)
-        units.add(_clusters(present, overlaps), present, len(starts))
+        clusters = _clusters(present, overlaps)
+        units.add(clusters, present, len(starts))
+        if disagreements is not None and len(present) >= 2:
+            disagreements.extend(_disagreements(clusters, present, doc_layers))
         self.count += 1
         if len(present) >= 2:  # a document one layer alone has is left out, its units too
             self.units.extend(units)

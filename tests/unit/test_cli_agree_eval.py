@@ -170,3 +170,44 @@ def test_agree_names_a_damaged_document_it_leaves_out(
     captured = capsys.readouterr()
     assert json.loads(captured.out)
     assert "skipped: document 'd1' is damaged" in captured.err
+
+
+def test_the_disagreements_are_written_one_row_a_place_in_corpus_order(tmp_path: Path) -> None:
+    import csv
+
+    folder = tmp_path / "p"
+    lines: dict[str, list[dict]] = {"ana": [], "ben": []}
+    for n in range(6):  # document n: ana and ben differ in stance on the first quote only
+        for name, stance in (("ana", "support"), ("ben", "oppose" if n % 2 else "support")):
+            quotes = [quote(TEXT, "the plan works well.", "Ann Lee", stance),
+                      quote(TEXT, "it fails badly.", "Bob Ray" if name == "ana" else "Cy Dee",
+                            None)]
+            if name == "ben" and n == 4:
+                quotes.append(quote(TEXT, "we should wait.", "Di Fox", None))
+            lines[name].append({"id": f"d{n}", "text": TEXT, "quotes": quotes})
+    for name, docs in lines.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(d) + "\n" for d in docs))
+        assert main(["import", str(path), "--layer", name, "--project", str(folder)]) == 0
+    tables = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"dis{jobs}.csv"
+        assert main(["agree", "--layers", "ana", "ben", "--disagreements", str(out), "--jobs",
+                     jobs, "--project", str(folder)]) == 0
+        with out.open(newline="", encoding="utf-8") as fh:
+            tables.append(list(csv.DictReader(fh)))
+    assert tables[0] == tables[1]  # worker processes write the same rows, in the same order
+    rows = tables[0]
+    assert [(r["document"], r["disagreement"]) for r in rows] == [
+        ("d0", "speaker"), ("d1", "stance"), ("d1", "speaker"), ("d2", "speaker"),
+        ("d3", "stance"), ("d3", "speaker"), ("d4", "speaker"), ("d4", "missing"),
+        ("d5", "stance"), ("d5", "speaker")]
+    first = rows[1]
+    assert (first["ana_stance"], first["ben_stance"], first["text"]) == (
+        "support", "oppose", "the plan works well.")
+    missing = rows[7]
+    assert missing["ana_quote"] == "" and missing["ben_speaker"] == "Di Fox"
+    assert TEXT[int(missing["start"]) : int(missing["end"])] == "we should wait."
+    inside = main(["agree", "--layers", "ana", "ben", "--disagreements",
+                   str(folder / "x.csv"), "--project", str(folder)])
+    assert inside == 1 and not (folder / "x.csv").exists()

@@ -156,3 +156,13 @@ def missing_layer_clause(missing: list[str], layer_name: str, what_became: str) 
     have = "document has" if len(missing) == 1 else "documents have"
     return (f"{len(missing)} {have} no layer {visible_line(layer_name)} "
             f"({first_few(missing)}): {what_became}")
+
+
+def refuse_inside(project: Path, out: Path, option: str = "--out") -> None:
+    """An export (``option`` names its file) never writes into the project folder: a slip of
+    ``--out`` wrote a CSV over an annotator's journal, or over ``saywho.json``."""
+    where = out.expanduser().resolve()
+    home = project.expanduser().resolve()
+    if where == home or home in where.parents:
+        raise InputError(f"{option} {visible_line(str(out))} is inside the project folder "
+                         f"{visible_line(str(project))}; write the export outside it")

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import csv
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 import orjson
@@ -30,13 +32,16 @@ from rich.text import Text
 from annotations.agreement import (
     AgreementPass,
     AgreementReport,
+    Disagreement,
     DocLayers,
     choose_layers,
     summary_lines,
 )
 from annotations.detect.parallel import default_jobs
-from annotations.display import safe_json, visible_line
+from annotations.display import count, safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
+from annotations.formats.disagreements_csv import disagreement_columns, disagreement_row
+from annotations.formats.export_common import atomic_output
 from annotations.indexed_layers import indexed_layers
 from annotations.session import Session
 from annotations.streaming import (
@@ -45,7 +50,7 @@ from annotations.streaming import (
     held_objects_frozen,
     read_document,
 )
-from tui.commands._common import open_session
+from tui.commands._common import open_session, refuse_inside
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
 
@@ -66,6 +71,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--layers", nargs="+", metavar="NAME", help="layers to compare")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--disagreements", type=Path, metavar="FILE.csv",
+        help="also write where the layers disagree, one row a place (a quote some lack, or "
+        "its span, speaker, stance or type differing), with each layer's quote there")
     parser.add_argument(
         "--jobs",
         type=positive_jobs,
@@ -96,15 +105,26 @@ def run(args: argparse.Namespace) -> int:
             names = _layers(None, {n for d in doc_ids for n in indexed.layer_names(d)})
         seen: set[str] = set()
         counts = AgreementPass(names)
+        table = None
+        where = getattr(args, "disagreements", None)
+        if where is not None:
+            refuse_inside(session.project.folder, where, "--disagreements")
+            table = csv.writer(stack.enter_context(atomic_output(where, "w")))
+            table.writerow(disagreement_columns(names))
         # the workers are forked before the bar's thread starts
         keep = spool is not None
+        differ = table is not None
         parts = stack.enter_context(document_runs(
-            lambda run, progress: _compare(session, names, run, keep, progress),
+            lambda run, progress: _compare(session, names, run, keep, progress, differ),
             doc_ids, getattr(args, "jobs", 1)))
         wrote = False
+        places = 0
         with document_progress("comparing", len(doc_ids)) as advance:
             for part in parts(advance):
                 counts.merge(part.counts)
+                if table is not None:
+                    table.writerows(part.rows)
+                    places += len(part.rows)
                 skipped.extend(part.skipped)
                 seen.update(part.seen)
                 if spool is not None and part.members:
@@ -118,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
             _print_json(report, spool, sys.stdout)
         else:
             _print(report)
+        if where is not None:
+            print(f"saywho: {count(places, 'disagreement')} written to "
+                  f"{visible_line(str(where))}", file=sys.stderr)
     for message in skipped:  # a damaged document is left out, never silently
         print(f"saywho: skipped: {visible_line(message)}", file=sys.stderr)
     return 1 if skipped else 0
@@ -134,6 +157,7 @@ class _Part:
     skipped: list[str]
     seen: set[str]
     done: int
+    rows: list[list[object]]
 
 
 def _compare(
@@ -142,17 +166,22 @@ def _compare(
     doc_ids: list[str],
     keep: bool,
     progress: Callable[[], None] | None = None,
+    differ: bool = False,
 ) -> _Part:
-    """Compare the documents ``doc_ids``, one at a time (``keep``: their figures too)."""
+    """Compare the documents ``doc_ids``, one at a time (``keep``: their figures too;
+    ``differ``: the rows of where they disagree)."""
     counts = AgreementPass(names)
     members = []
     skipped: list[str] = []
     seen: set[str] = set()
+    rows: list[list[object]] = []
     for doc_id, text, layers in _documents(session, names, doc_ids, skipped, seen, progress):
-        entry = counts.add(text, layers)
+        found: list[Disagreement] | None = [] if differ else None
+        entry = counts.add(text, layers, found)
         if keep:
             members.append(orjson.dumps(doc_id) + b":" + orjson.dumps(entry))
-    return _Part(counts, b",".join(members), skipped, seen, len(doc_ids))
+        rows.extend(disagreement_row(doc_id, text, d, names) for d in found or ())
+    return _Part(counts, b",".join(members), skipped, seen, len(doc_ids), rows)
 
 
 def _layers(asked: list[str] | None, known: set[str]) -> list[str]:

@@ -53,6 +53,7 @@ from tui.commands._common import (
     missing_layer_clause,
     open_session,
     project_named,
+    refuse_inside,
 )
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     missing: list[str] = []
     try:
-        _refuse_inside(session.project.folder, Path(args.out))
+        refuse_inside(session.project.folder, Path(args.out))
         layer_name = check_layer(session, args.layer)
         fill = getattr(args, "include_missing", None)
         if args.layer is None:  # your own layer starts as the suggestions on every document
@@ -198,7 +199,7 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
     skipped: list[str] = []
     missing: dict[str, list[str]] = {name: [] for name in names}
     try:
-        _refuse_inside(session.project.folder, Path(args.out))
+        refuse_inside(session.project.folder, Path(args.out))
         for name in names:
             check_layer(session, name)
         doc_ids = session.document_ids()
@@ -245,16 +246,6 @@ def _refuse_nothing_of_yours(session: Session) -> None:
         f"your layer ({visible_line(own)}) holds nothing in any document, so the export would "
         f"be the detector's suggestions; layers here: {visible_line(', '.join(others))}: pass "
         "--layer NAME (--layer suggestions for the detector's own)", title="Export")
-
-
-def _refuse_inside(project: Path, out: Path) -> None:
-    """An export never writes into the project folder: a slip of ``--out`` wrote a CSV over an
-    annotator's journal, or over ``saywho.json``."""
-    where = out.expanduser().resolve()
-    home = project.expanduser().resolve()
-    if where == home or home in where.parents:
-        raise InputError(f"--out {visible_line(str(out))} is inside the project folder "
-                         f"{visible_line(str(project))}; write the export outside it")
 
 
 @dataclass
