@@ -24,7 +24,7 @@ import orjson
 from annotations.errors import InputError
 from annotations.formats.page_meta import front_matter, html_meta
 from annotations.formats.schema import MAX_ID
-from annotations.metadata import Meta, record_meta
+from annotations.metadata import MAX_VALUE, Meta, record_meta
 from annotations.model import Document, now_iso
 from annotations.store.paths import PROJECT_FILE
 from annotations.textfile import decode_text, utf16_refusal
@@ -100,7 +100,8 @@ def read_documents(
                         f"{path_text(file)}: skipped, not .txt/.md/.html/.jsonl"))
                     continue
                 if once(file):
-                    yield from _unique(_read_path(file, max_bytes), seen_ids, seen_lines)
+                    yield from _unique(_in_folder(_read_path(file, max_bytes), file, path),
+                                       seen_ids, seen_lines)
         elif path.exists():
             if once(path):
                 yield from _unique(_read_path(path, max_bytes, jsonl=jsonl), seen_ids,
@@ -110,6 +111,24 @@ def read_documents(
                                                     "leads nowhere (or round in a loop)")
         else:
             yield ReadResult(path_text(path), error=f"{path_text(path)}: no such file or folder")
+
+
+def _in_folder(results: Iterable[ReadResult], file: Path, root: Path) -> Iterator[ReadResult]:
+    """``results`` of a file found in a folder import, each document with the subfolder it
+    lay in as its ``folder`` metadata (``nyt/2024``: corpora are often filed by outlet or
+    period; a file directly in the folder named, or a document that says its own folder,
+    gets none)."""
+    where = file.parent.relative_to(root)
+    if not where.parts:
+        yield from results
+        return
+    folder = path_text(where.as_posix())[:MAX_VALUE]
+    for result in results:
+        doc = result.document
+        if doc is not None and not any(k == "folder" for k, _ in doc.meta):
+            meta = tuple(sorted((*doc.meta, ("folder", folder))))
+            result = replace(result, document=replace(doc, meta=meta))
+        yield result
 
 
 def path_text(path: str | os.PathLike[str]) -> str:

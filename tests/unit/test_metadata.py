@@ -163,3 +163,16 @@ def test_stats_by_outlet_and_by_month_count_each_group(project: Path) -> None:
     assert bad.returncode == 2 and "one of year, month, day" in bad.stderr
     assert parse_grouping("Publish Date:year") == ("date", 4)
     assert group_of((("date", "June 2024"),), "date", 4) == "June 2024"
+
+
+def test_a_folder_import_keeps_each_file_s_subfolder(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    for where, name in (("nyt/2024", "a.txt"), ("wapo", "b.md"), ("", "c.txt")):
+        (corpus / where).mkdir(parents=True, exist_ok=True)
+        (corpus / where / name).write_text(f"{name} said the mayor.\n", encoding="utf-8")
+    (corpus / "wapo" / "d.jsonl").write_text(json.dumps(
+        {"id": "d", "text": "X said so.", "meta": {"folder": "own"}}) + "\n")
+    assert saywho("import", str(corpus), "--project", str(tmp_path / "p")).returncode == 0
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        folders = {d: dict(p.document(d).meta).get("folder") for d in p.document_ids()}
+    assert folders == {"a": "nyt/2024", "b": "wapo", "c": None, "d": "own"}
