@@ -274,6 +274,9 @@ ADJUDICATE: tuple[ActionSpec, ...] = (
 
 STATS: tuple[ActionSpec, ...] = (
     ActionSpec("stats.reload", "r", "reload", "Recount", "View", True),
+    ActionSpec("stats.group", "g", "cycle_group",
+               "Stance by outlet, year, month…: the next metadata key the articles carry",
+               "View", True, short="Group by"),
     ActionSpec("stats.back", "escape", "back", "Back", "Navigate", True, "Esc"),
 )
 

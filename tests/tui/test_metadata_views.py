@@ -8,7 +8,7 @@ from pathlib import Path
 from pilot_helpers import settle
 from seedproject import open_project
 
-from annotations.model import Document
+from annotations.model import Document, Layer, Quote
 from tui.screens.library import LibraryScreen
 
 DOCS = (
@@ -40,3 +40,40 @@ async def test_the_library_shows_and_finds_outlets_and_the_reader_names_them(
         await pilot.press("enter")
         await settle(pilot)
         assert "Budget vote · Inquirer, 2024-03-01 · layer:" in pilot.app.sub_title
+
+
+async def test_the_stats_screen_shows_the_stance_by_outlet_then_by_year(
+        tmp_path: Path, run_app) -> None:  # noqa: ANN001
+    from tui.screens.stats import StatsScreen
+
+    folder = tmp_path / "proj"
+    with open_project(folder) as session:
+        session.import_documents(DOCS)
+        for doc, stance in zip(DOCS[:2], ("support", "oppose"), strict=True):
+            said = doc.text.index(" s")  # the words after "said"/"say": what was said
+            start = doc.text.index(" ", said + 2) + 1
+            quote = Quote("q1", start, len(doc.text) - 1, doc.text[start:-1], "indirect",
+                          stance=stance)
+            session.put_layer(doc.id, Layer(session.annotator, {"q1": quote}))
+    async with run_app(folder, size=(120, 60)) as pilot:
+        await pilot.press("T")
+        screen = pilot.app.screen
+        assert isinstance(screen, StatsScreen)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.query_one("#plot-by").display  # no grouping until asked for
+        seen = []
+        for _ in range(4):  # folder is no key here: outlet, date:year, date:month, none
+            await pilot.press("g")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            seen.append(screen.group)
+            if screen.group == "outlet":
+                rows = screen.charts["by"].plain.splitlines()[1:]
+                assert [r.split()[0] for r in rows] == ["Inquirer", "WaPo", "(none)"]
+                assert "support 1" in rows[0] and "oppose 1" in rows[1]
+            if screen.group == "date:year":
+                rows = screen.charts["by"].plain.splitlines()[1:]
+                assert [r.split()[0] for r in rows] == ["2024", "(none)"]
+        assert seen == ["date:year", "date:month", "outlet", None]
+        assert not screen.query_one("#plot-by").display

@@ -2,12 +2,15 @@
 
 Quotes per speaker, stance by speaker (stacked bars, one glyph per label), quotes per
 document, speaker kinds, quote types and the stance distribution, from
-``annotations.stats.corpus_stats``. Counting reads every document, so it runs in a thread
-worker; the screen answers keys meanwhile and says "counting…".
+``annotations.stats.corpus_stats``; ``g`` adds the stance per value of a metadata key the
+articles carry (outlet, year, month, folder...: ``groupings``), one key after another, then
+none. Counting reads every document, so it runs in a thread worker; the screen answers keys
+meanwhile and says "counting…".
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -16,10 +19,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
-from annotations.display import visible
+from annotations.display import visible, visible_line
+from annotations.metadata import meta_keys
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge
+from tui.plain import say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.plots import bar_chart, stacked_chart
@@ -32,6 +37,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("kinds", "Speaker kinds"),
     ("types", "Quote types"),
     ("stance", "Stance"),
+    ("by", "Stance by"),
 )
 TOP = 25  # rows per chart before "… and n more"
 
@@ -62,7 +68,21 @@ def charts(stats: dict[str, Any], scheme_names: tuple[str, ...], width: int) -> 
         "kinds": bar_chart(kinds, width=bar),
         "types": bar_chart(types, width=bar),
         "stance": bar_chart(stance, width=bar),
+        "by": stacked_chart([(g["value"], g["stance"]) for g in stats["by"]["groups"]], cats,
+                            width=max(bar - 20, 10), limit=TOP) if "by" in stats else Text(),
     }
+
+
+def groupings(keys: Sequence[str]) -> list[str]:
+    """What ``g`` cycles through for metadata ``keys``: a date by year and by month, any
+    other key by its values (a URL is no group: each article has its own)."""
+    out: list[str] = []
+    for key in keys:
+        if key == "date":
+            out += ["date:year", "date:month"]
+        elif key != "url":
+            out.append(key)
+    return out
 
 
 def summary(stats: dict[str, Any]) -> Text:
@@ -90,6 +110,7 @@ class StatsScreen(SaywhoScreen):
         super().__init__(bridge)
         self.stats: dict[str, Any] | None = None
         self.charts: dict[str, Text] = {}
+        self.group: str | None = None  # the metadata grouping shown (``groupings``)
 
     def compose(self) -> ComposeResult:
         """Header, summary, one titled panel per chart, status bar, footer."""
@@ -118,11 +139,23 @@ class StatsScreen(SaywhoScreen):
     def action_reload(self) -> None:
         """Count again (edits since the screen opened are included)."""
         self.query_one("#stats-summary", Static).update("counting…")
-        self._count(self.bridge.active_layer)
+        self._count(self.bridge.active_layer, self.group)
+
+    def action_cycle_group(self) -> None:
+        """Show the stance by the next metadata key the articles carry (after the last: none)."""
+        keys = self.bridge.read(lambda s: meta_keys(i.meta for i in s.documents()))
+        options = [None, *groupings(keys)]
+        if len(options) == 1:
+            say(self, "The articles carry no metadata to group by (outlet, date…: see "
+                "saywho import --help).", title="Group by", timeout=4)
+            return
+        at = options.index(self.group) if self.group in options else 0
+        self.group = options[(at + 1) % len(options)]
+        self.action_reload()
 
     @work(thread=True, exclusive=True, group="stats")
-    def _count(self, layer: str | None) -> None:
-        stats = self.bridge.read(lambda s: corpus_stats(s, layer))
+    def _count(self, layer: str | None, by: str | None) -> None:
+        stats = self.bridge.read(lambda s: corpus_stats(s, layer, by=by))
         self.app.call_from_thread(self.show_stats, stats)
 
     def show_stats(self, stats: dict[str, Any]) -> None:
@@ -133,6 +166,10 @@ class StatsScreen(SaywhoScreen):
         self.query_one("#stats-summary", Static).update(summary(stats))
         for key, _title in SECTIONS:
             self.query_one(f"#plot-{key.replace('_', '-')}", Static).update(self.charts[key])
+        by = self.query_one("#plot-by", Static)
+        by.display = "by" in stats
+        if "by" in stats:
+            by.border_title = visible_line(f"Stance by {stats['by']['key']} (g: next)")
         self.query_one(StatusBar).set_position(
             visible(f"layer: {self.bridge.layer_shown} · {stats['quotes']} quotes ")
         )
