@@ -165,7 +165,11 @@ def _overlaps_any(q: RawQuote, out: list[RawQuote], unit_begin: int, max_end_bef
 
 
 def split_paragraphs(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A multi-paragraph quotation becomes one part per paragraph (reopening marks dropped)."""
+    """A multi-paragraph quotation becomes one part per paragraph (reopening marks dropped).
+
+    Only the edges a paragraph break cuts are trimmed: a part's own edges stay where the
+    finder put them (the closing comma of "ever,” said X" after a hard wrap, as without it).
+    """
     out = []
     paras: list[tuple[int, int]] | None = None
     for s, e in parts:
@@ -176,10 +180,20 @@ def split_paragraphs(text: str, parts: list[tuple[int, int]]) -> list[tuple[int,
             paras = paragraphs(text)
         for ps, pe in paras:
             if ps < e and s < pe:
-                a, b = trim(text, max(s, ps), min(e, pe))
+                a, b = _trim_cut_edges(text, s, e, max(s, ps), min(e, pe))
                 if a < b:
                     out.append((a, b))
     return out or parts
+
+
+def _trim_cut_edges(text: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
+    """``text[a:b]``, the piece of the part ``(s, e)`` in one paragraph, trimmed (``trim``)
+    only at an edge the paragraph cut (``a > s``, ``b < e``); empty when nothing but edge
+    characters is left."""
+    ta, tb = trim(text, a, b)
+    if ta >= tb:
+        return ta, tb
+    return (ta if a > s else a), (tb if b < e else b)
 
 
 class _DoubleIndex:

@@ -63,8 +63,10 @@ def test_multi_paragraph_quote() -> None:
     assert text[pairs[0].start : pairs[0].end].endswith("ends it,")
     [(_, typ, _, q)] = detect("Mayor Ann Lee spoke.\n\n" + text)
     full = "Mayor Ann Lee spoke.\n\n" + text
+    # trimmed where the paragraph break cuts it; its own end keeps its comma, as a quotation
+    # in one paragraph does ("And this,")
     assert typ == "direct" and [full[s:e] for s, e in q.parts] == [
-        "First paragraph of the quote", "Second paragraph ends it"]
+        "First paragraph of the quote", "Second paragraph ends it,"]
 
 
 def test_unbalanced_mark_stays_in_its_paragraph() -> None:

@@ -245,3 +245,18 @@ def test_a_hard_wrapped_quotation_is_one_paragraph_and_is_found() -> None:
     # a quotation over paragraphs reopens it in each: still one part per paragraph
     paras = '“First paragraph of the quote.\n“Second paragraph,” she said.'
     assert [len(q.parts) for q in DEFAULT_DETECTOR.detect(paras).quotes] == [2]
+
+
+def _found(text: str) -> list[str]:
+    """The detector's quotes of ``text``, each as its text with line breaks made spaces."""
+    return [q.text.replace("\n", " ") for q in DEFAULT_DETECTOR.detect(text).quotes]
+
+
+def test_a_quotation_ending_after_a_wrap_keeps_its_closing_comma() -> None:
+    """The closing comma or stop of a quotation whose end lies after a hard wrap stays in its
+    span, as it does when the text is not wrapped: the exact spans are the same."""
+    flat = ('"We are not going to accept this offer, not now and not ever," said union leader '
+            'Kai Muller.')
+    wrapped = flat.replace("and not ever", "and not\never")
+    assert _found(wrapped) == _found(flat)
+    assert _found(wrapped)[0].endswith("ever,")
