@@ -69,15 +69,16 @@ def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     start = -1
     end = len(text)
-    curly = straight = 0  # the paragraph's quote marks so far: opened minus closed, and '"'
+    curly = 0  # the paragraph's curly quote marks so far: opened minus closed
+    straight = False  # whether a '"' of the paragraph opened a quotation no '"' closed yet
     for m in PARAGRAPH_RE.finditer(text):
         if start < 0:
-            start, curly, straight = m.start(), 0, 0
+            start, curly, straight = m.start(), 0, False
         curly += text.count("“", *m.span()) - text.count("”", *m.span())
-        straight += text.count('"', *m.span())
+        straight = _straight_quotation_open(text, *m.span(), straight)
         nxt = _skip_space(text, m.end(), end)
         if m.end() < end and (_wrapped_line(text, m.end(), nxt, end) or (
-                (curly > 0 or straight % 2 == 1)
+                (curly > 0 or straight)
                 and _wrap_in_quotation(text, start, m.end(), nxt, end))):
             continue
         _add_trimmed(text, start, m.end(), out)
@@ -254,6 +255,21 @@ def _wrapped_line(text: str, at: int, nxt: int, end: int) -> bool:
             k -= 1
         return not _full_stop(text, k, stop, nxt, end)
     return text[nxt].islower()
+
+
+def _straight_quotation_open(text: str, start: int, end: int, is_open: bool) -> bool:
+    """Whether a quotation in straight marks is open after ``text[start:end]`` (``is_open``:
+    before it). With none open, a '"' opens one unless white space follows it: one before
+    white space closes nothing open, so it is no quote mark (the inch mark of ``12" pipe``).
+    With one open, a '"' closes it unless it stands as an opening mark does (after white
+    space or an opening mark, before a word)."""
+    at = text.find('"', start, end)
+    while at != -1:
+        left = at == 0 or text[at - 1].isspace() or text[at - 1] in OPENING_MARKS
+        right = at + 1 >= len(text) or text[at + 1].isspace()
+        is_open = not right and (left or not is_open)
+        at = text.find('"', at + 1, end)
+    return is_open
 
 
 def _wrap_in_quotation(text: str, start: int, at: int, nxt: int, end: int) -> bool:

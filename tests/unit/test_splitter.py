@@ -260,3 +260,22 @@ def test_a_quotation_ending_after_a_wrap_keeps_its_closing_comma() -> None:
     wrapped = flat.replace("and not ever", "and not\never")
     assert _found(wrapped) == _found(flat)
     assert _found(wrapped)[0].endswith("ever,")
+
+
+def test_an_inch_mark_does_not_open_a_quotation_over_wrapped_lines() -> None:
+    """A '"' that opens nothing (the inch mark of ``12" pipe``) leaves no quotation open, so
+    the lines after it do not join as if a quotation went on over them."""
+    from annotations.text import paragraphs
+
+    text = ('Crews laid 400 feet of 12" pipe under the road on Monday, the city\n'
+            "said.\n"
+            "Officials said the work would end in May.\n"
+            "The mayor said it was on time.")
+    assert [text[s:e].split("\n")[0] for s, e in paragraphs(text)] == [
+        'Crews laid 400 feet of 12" pipe under the road on Monday, the city',
+        "Officials said the work would end in May.", "The mayor said it was on time."]
+    assert len(_found(text)) == 3
+    # a quotation in straight marks over a wrap still joins its lines
+    quoted = ('"We will fight for this city every day.\n'
+              'The people of this town deserve better," said union leader Kai Muller.')
+    assert paragraphs(quoted) == [(0, len(quoted))]
