@@ -3,7 +3,8 @@
 Span moves (``textnav``), the token exports (WebAnno, CoNLL) and the detector all segment text
 here, so a sentence is the same stretch of text wherever it is used. A sentence ends at a blank
 line; at a line break, unless the line ends inside the sentence (an abbreviation that does not
-end one, or a word before a word in lower case: a hard-wrapped line); or after ``.``, ``!``,
+end one, a word before a word in lower case, or, in a hard-wrapped text, a line the next line's
+first word would not have fit on: a hard-wrapped line); or after ``.``, ``!``,
 ``?`` or ``…`` (with any closing quote marks or brackets) when white space and then a word that
 does not start in lower case follow. A full stop does not end a sentence after a title
 (``Mr.``, ``Sen.``), an initial (``John F. Kennedy``) or ``e.g.``; after other abbreviations
@@ -231,10 +232,68 @@ def _joins_next_line(text: str, at: int, nxt: int, end: int) -> bool:
         j -= 1
     if j > 0 and text[j - 1] in ".!?…":
         return True
-    return text[nxt].islower()
+    return _continues_on_next_line(text, at, nxt)
 
 
 _AFTER_PUNCTUATION = CLOSING_MARKS + ")]"
+
+
+def _continues_on_next_line(text: str, at: int, nxt: int) -> bool:
+    """Whether the sentence of the line ending at ``at`` (not at a sentence end) goes on in
+    the next line (``nxt``: its first character): that line starts in lower case, or the
+    text is hard-wrapped and the next line's first word would not have fit on this one
+    ("Senate Majority⏎Leader")."""
+    if text[nxt].islower():
+        return True
+    width = _wrap_width(text)
+    return width is not None and _with_next_word(text, at, nxt) > width
+
+
+@lru_cache(maxsize=8)
+def _wrap_width(text: str) -> int | None:
+    """The column ``text`` is hard-wrapped at, or ``None`` when it is not hard-wrapped.
+
+    Only the lines that a single line break ends before another line are looked at. The
+    width is the 90th percentile of their lengths (a word or address too long to wrap does
+    not widen it); the text is hard-wrapped when at least three of those lines, and at least
+    half of them, are full: the next line's first word would not have fit on them. A text of
+    lines narrower than ``_MIN_WRAP_WIDTH`` (a list, a table, verse) is not.
+    """
+    lengths: list[int] = []
+    full: list[int] = []  # each line's length with the next line's first word after it
+    for m in PARAGRAPH_RE.finditer(text):
+        nxt = _skip_space(text, m.end(), len(text))
+        if nxt < len(text) and "\n" not in text[m.end() + 1 : nxt]:
+            lengths.append(_line_length(text, m.end()))
+            full.append(_with_next_word(text, m.end(), nxt))
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return None
+    width = sorted(lengths)[len(lengths) * 9 // 10]
+    filled = sum(n > width for n in full)
+    if width < _MIN_WRAP_WIDTH or filled < _MIN_WRAPPED_LINES or 2 * filled < len(full):
+        return None
+    return width
+
+
+_MIN_WRAPPED_LINES = 3
+_MIN_WRAP_WIDTH = 40
+
+
+def _line_length(text: str, at: int) -> int:
+    """The length of the line that ends at ``at``, white space at its end left out."""
+    stop = at
+    while stop > 0 and text[stop - 1] in " \t\r":
+        stop -= 1
+    return stop - (text.rfind("\n", 0, stop) + 1)
+
+
+def _with_next_word(text: str, at: int, nxt: int) -> int:
+    """The length of the line that ends at ``at`` with a space and the next line's first
+    word (from ``nxt``) after it: past the wrap width, a wrap had to break the line there."""
+    word_end = nxt
+    while word_end < len(text) and not text[word_end].isspace():
+        word_end += 1
+    return _line_length(text, at) + 1 + word_end - nxt
 
 
 def _wrapped_line(text: str, at: int, nxt: int, end: int) -> bool:
@@ -254,7 +313,7 @@ def _wrapped_line(text: str, at: int, nxt: int, end: int) -> bool:
         while k > 0 and text[k - 1] in ".!?…":
             k -= 1
         return not _full_stop(text, k, stop, nxt, end)
-    return text[nxt].islower()
+    return _continues_on_next_line(text, at, nxt)
 
 
 def _straight_quotation_open(text: str, start: int, end: int, is_open: bool) -> bool:

@@ -279,3 +279,29 @@ def test_an_inch_mark_does_not_open_a_quotation_over_wrapped_lines() -> None:
     quoted = ('"We will fight for this city every day.\n'
               'The people of this town deserve better," said union leader Kai Muller.')
     assert paragraphs(quoted) == [(0, len(quoted))]
+
+
+WRAPPED_SCHUMER = (
+    "Lawmakers passed the spending bill on a party-line vote late on Tuesday\n"
+    'after a debate. "It is a win for working families," said Senate Majority\n'
+    "Leader Chuck Schumer on the floor of the chamber late on Tuesday night,\n"
+    "before the House took up its own version of the bill on Wednesday.")
+
+
+def test_a_name_wrapped_before_a_capital_stays_whole() -> None:
+    """In a hard-wrapped text a line break before a capital is a wrap where the next line's
+    first word would not have fit on the line ("Senate Majority⏎Leader Chuck Schumer"): the
+    speaker is the whole name, not the words before the break."""
+    from annotations.text import paragraphs
+
+    assert paragraphs(WRAPPED_SCHUMER) == [(0, len(WRAPPED_SCHUMER))]
+    assert any("Senate Majority\nLeader Chuck" in found for found in split(WRAPPED_SCHUMER))
+    [quote] = DEFAULT_DETECTOR.detect(WRAPPED_SCHUMER).quotes
+    assert quote.speaker_mention is not None
+    assert quote.speaker_mention.text == "Senate Majority\nLeader Chuck Schumer"
+    # a short headline on top of a wrapped text still stands alone: its next word would fit
+    headline = "Senate passes the spending bill\n" + WRAPPED_SCHUMER
+    assert [headline[s:e] for s, e in paragraphs(headline)][0] == "Senate passes the spending bill"
+    assert split(headline)[0] == "Senate passes the spending bill"
+    # a text whose lines are not wrapped keeps its line breaks before capitals
+    assert len(paragraphs("Senate Majority\nLeader Chuck Schumer said no.")) == 2
