@@ -240,11 +240,11 @@ _AFTER_PUNCTUATION = CLOSING_MARKS + ")]"
 
 def _continues_on_next_line(text: str, at: int, nxt: int) -> bool:
     """Whether the sentence of the line ending at ``at`` (not at a sentence end) goes on in
-    the next line (``nxt``: its first character): that line starts in lower case, or the
-    text is hard-wrapped and the next line's first word would not have fit on this one
-    ("Senate Majority⏎Leader")."""
+    the next line (``nxt``: its first character): that line starts in lower case and is not
+    a byline ("…next year⏎by Maria Lopez" under a headline), or the text is hard-wrapped and
+    the next line's first word would not have fit on this one ("Senate Majority⏎Leader")."""
     if text[nxt].islower():
-        return True
+        return _BYLINE_LINE_RE.match(text, nxt) is None
     width = _wrap_width(text)
     return width is not None and _with_next_word(text, at, nxt) > width
 
@@ -277,6 +277,8 @@ def _wrap_width(text: str) -> int | None:
 
 _MIN_WRAPPED_LINES = 3
 _MIN_WRAP_WIDTH = 40
+# A byline alone on its line: "by" and names ("by Maria Lopez", "by Jo Li and Al Roe, Reuters").
+_BYLINE_LINE_RE = re.compile(r"by(?:[^\S\n]+(?:and|[A-Z][\w.'’-]*),?)+[^\S\n]*(?:\n|$)")
 
 
 def _line_length(text: str, at: int) -> int:

@@ -305,3 +305,20 @@ def test_a_name_wrapped_before_a_capital_stays_whole() -> None:
     assert split(headline)[0] == "Senate passes the spending bill"
     # a text whose lines are not wrapped keeps its line breaks before capitals
     assert len(paragraphs("Senate Majority\nLeader Chuck Schumer said no.")) == 2
+
+
+def test_a_byline_under_a_headline_does_not_join_it() -> None:
+    """A line in lower case goes on the line before it, except a byline: "by" and names alone
+    on their line end neither the headline's paragraph nor its sentence in it. The sentence
+    splitter and the paragraph rule agree."""
+    from annotations.text import paragraphs
+
+    text = ("City to raise property taxes next year\nby Maria Lopez\n"
+            "The mayor said on Monday that the city would raise taxes next year.")
+    expected = ["City to raise property taxes next year", "by Maria Lopez",
+                "The mayor said on Monday that the city would raise taxes next year."]
+    assert [text[s:e] for s, e in paragraphs(text)] == expected
+    assert split(text) == expected
+    # "by" and a name that go on with the sentence are a wrap
+    backed = "The plan was backed\nby Mayor Jo Li and the council on Monday."
+    assert split(backed) == [backed] and len(paragraphs(backed)) == 1
