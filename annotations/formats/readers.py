@@ -27,6 +27,7 @@ from annotations.formats.schema import MAX_ID
 from annotations.metadata import MAX_VALUE, Meta, record_meta
 from annotations.model import Document, now_iso
 from annotations.store.paths import PROJECT_FILE
+from annotations.text import paragraphs
 from annotations.textfile import decode_text, utf16_refusal
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -307,13 +308,15 @@ def normalise_newlines(text: str) -> str:
 
 
 def first_line_title(text: str, *, markdown: bool = False) -> str:
-    """The first non-empty line, without Markdown heading marks, cut to 120 chars."""
-    for line in text.splitlines():
-        line = line.strip()
-        if markdown:
-            line = re.sub(r"^#+\s*", "", line)
-        if line:
-            return line[:120]
+    """The first paragraph (``annotations.text.paragraphs``: a hard-wrapped one joined, its
+    line breaks made spaces), without Markdown heading marks, cut to 120 chars."""
+    for start, end in paragraphs(text):
+        first = text[start:end]
+        if markdown and first.startswith("#"):  # a heading is one line
+            first = re.sub(r"^#+\s*", "", first.split("\n", 1)[0])
+        title = " ".join(first.split())
+        if title:
+            return title[:120]
     return ""
 
 

@@ -322,3 +322,20 @@ def test_a_byline_under_a_headline_does_not_join_it() -> None:
     # "by" and a name that go on with the sentence are a wrap
     backed = "The plan was backed\nby Mayor Jo Li and the council on Monday."
     assert split(backed) == [backed] and len(paragraphs(backed)) == 1
+
+
+def test_a_hard_wrapped_first_paragraph_is_the_whole_title(tmp_path: Path) -> None:
+    """A text file's title is its first paragraph: a hard-wrapped one whole (its line breaks
+    made spaces, cut to 120 characters as before), not its first line cut mid-sentence."""
+    path = tmp_path / "wrapped.txt"
+    path.write_text("Senate passes the spending bill after a long night of debate over\n"
+                    "the budget\n\n" + WRAPPED_SCHUMER, encoding="utf-8")
+    [result] = list(read_documents([path]))
+    assert result.document is not None
+    assert result.document.title == (
+        "Senate passes the spending bill after a long night of debate over the budget")
+    path.write_text(WRAPPED_SCHUMER, encoding="utf-8")
+    [result] = list(read_documents([path]))
+    assert result.document is not None and len(result.document.title) == 120
+    assert result.document.title.startswith("Lawmakers passed the spending bill on a party-line "
+                                            "vote late on Tuesday after a debate.")
