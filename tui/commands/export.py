@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
                     stance_target=session.scheme.target,
                     utf16=getattr(args, "utf16", False),
                     spreadsheet=getattr(args, "spreadsheet", False),
-                    meta_keys=meta_keys(info.meta for info in session.documents()),
+                    meta_keys=_meta_keys(session),
                 )
     finally:
         session.close()
@@ -203,13 +203,15 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
         for name in names:
             check_layer(session, name)
         doc_ids = session.document_ids()
-        items = itertools.chain.from_iterable(
-            _items(session, name, skipped, missing[name], doc_ids=doc_ids) for name in names)
-        with held_objects_frozen():
+        with (held_objects_frozen(),
+              document_progress("exporting", len(doc_ids) * len(names)) as advance):
+            items = itertools.chain.from_iterable(
+                _items(session, name, skipped, missing[name], doc_ids=doc_ids, progress=advance)
+                for name in names)
             report = export(args.format, items, args.out, statuses=args.status,
                             stance_target=session.scheme.target,
                             spreadsheet=getattr(args, "spreadsheet", False),
-                            meta_keys=meta_keys(info.meta for info in session.documents()))
+                            meta_keys=_meta_keys(session))
     finally:
         session.close()
     err = Console(stderr=True, highlight=False)
@@ -225,6 +227,11 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
         summary += f"; {len(dict.fromkeys(skipped))} damaged documents left out"
     err.print(summary, markup=False, soft_wrap=True)
     return 1 if skipped else 0
+
+
+def _meta_keys(session: Session) -> list[str]:
+    """The metadata keys of the project's documents: the csv's ``meta_<key>`` columns."""
+    return meta_keys(info.meta for info in session.documents())
 
 
 def _refuse_nothing_of_yours(session: Session) -> None:
