@@ -11,9 +11,12 @@ quote; ``stance_target`` is what the ``stance`` is about (the project's stance t
 document's own); ``layer`` is the layer the row comes from, so the layers of a whole team go in
 one long table (one row per quote and layer: what R's ``irr`` or a pandas pivot reads); a
 document your own layer does not hold yet, exported from the suggestions, says
-``suggestions`` there (its quotes are the detector's, as ``annotator`` says too). The
-last three columns were added after the others, so scripts that index columns by position keep
-working. After them come the articles' metadata, a ``meta_<key>`` column per key any exported
+``suggestions`` there (its quotes are the detector's, as ``annotator`` says too).
+``speaker_key`` is the speaker's key across the corpus (``registry.speaker_key``: lower case,
+titles dropped, so "Mayor Jim Kenney" and "Jim Kenney" share ``jim kenney``): what ``saywho
+stats`` counts as one speaker, for grouping quotes by speaker across documents. The last four
+columns were added after the others, so scripts that index columns by position keep working.
+After them come the articles' metadata, a ``meta_<key>`` column per key any exported
 document has (``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
 periods), empty where a document lacks it; a corpus without metadata writes no such column.
 """
@@ -33,6 +36,7 @@ from annotations.formats.export_common import (
 )
 from annotations.metadata import meta_column
 from annotations.model import confidence_of
+from annotations.registry import speaker_key
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",
@@ -53,6 +57,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "note",
     "stance_target",
     "layer",
+    "speaker_key",
 )
 
 
@@ -107,6 +112,7 @@ def write_csv(
                         q.note,
                         doc.target or target,
                         layer.name,
+                        speaker_key(name) if name else "",
                         *extra,
                     )
                 )

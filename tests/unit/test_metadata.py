@@ -176,3 +176,16 @@ def test_a_folder_import_keeps_each_file_s_subfolder(tmp_path: Path) -> None:
     with Project.open(tmp_path / "p", "reader", read_only=True) as p:
         folders = {d: dict(p.document(d).meta).get("folder") for d in p.document_ids()}
     assert folders == {"a": "nyt/2024", "b": "wapo", "c": None, "d": "own"}
+
+
+def test_the_csv_s_speaker_key_is_the_key_stats_counts_a_speaker_by(
+        project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "q.csv"
+    assert saywho("export", "--project", str(project), "--layer", "suggestions", "--format",
+                  "csv", "--out", str(out)).returncode == 0
+    with out.open(newline="", encoding="utf-8") as fh:
+        keys = {r["speaker"]: r["speaker_key"] for r in csv.DictReader(fh)}
+    stats = json.loads(saywho("stats", "--project", str(project), "--layer", "suggestions",
+                              "--json").stdout)
+    assert keys["Jim Kenney"] == "jim kenney"
+    assert len(set(keys.values())) == len(stats["speakers"])  # one key per counted speaker
