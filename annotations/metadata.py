@@ -7,9 +7,15 @@ and every export carries it to the statistics package. A document's metadata is 
 are short lower-case identifiers (``outlet``, ``date``, ``url``, ``author``...), values one
 line of text; numbers and lists of texts are written out as text. Other tools' names for the
 common keys (Media Cloud's ``publish_date`` and ``media_name``, trafilatura's ``sitename``,
-``link``...) are read as ours, so two sources of one corpus give one column. A value that is
-not text, a number or a list of texts, a key that cannot be a column name, or too many keys
-is refused in one line naming it rather than dropped.
+``link``...) are read as ours, so two sources of one corpus give one column.
+
+In a record's ``"meta"`` object (metadata the researcher wrote as such) a value that is not
+text, a number or a list of texts, a key that cannot be a column name, or too many keys is
+refused in one line naming it rather than dropped. A well-known field at a record's top level
+was not written as metadata: one that holds something else (MongoDB's ``{"$date": ...}``, a
+list of author objects) is read for the text it plainly holds, or else left out, never a
+reason to refuse the article. A document never holds more than ``MAX_KEYS`` keys: metadata
+added to a stored document (a re-import) that would pass it is refused in one line.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ Meta = tuple[tuple[str, str], ...]
 
 MAX_KEYS = 32
 MAX_VALUE = 2000  # characters of one value
-KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+KEY_RE = re.compile(r"[^\W\d_]\w{0,39}")  # a letter, then letters, digits, _
 _SEPARATORS = re.compile(r"[\s\-.:/]+")
 _SPACES = re.compile(r"\s+")
 
@@ -47,7 +53,7 @@ def meta_key(raw: str) -> str | None:
     ours), or None when it cannot be one."""
     key = _SEPARATORS.sub("_", raw.strip().lower()).strip("_")
     key = ALIASES.get(key, key)
-    return key if KEY_RE.fullmatch(key) else None
+    return key if KEY_RE.fullmatch(key) and key.isprintable() else None
 
 
 def meta_value(raw: Any) -> str | None:
@@ -64,6 +70,20 @@ def meta_value(raw: Any) -> str | None:
     return None
 
 
+def plain_value(raw: Any) -> str | None:
+    """``meta_value``, also reading the text a field of another tool's record plainly holds:
+    an object with one value (``{"$date": "2024-03-01"}``), a list of objects with a ``name``
+    (authors); None for anything else."""
+    value = meta_value(raw)
+    if value is not None:
+        return value
+    if isinstance(raw, dict) and len(raw) == 1:
+        return meta_value(next(iter(raw.values())))
+    if isinstance(raw, list) and all(isinstance(v, dict) and "name" in v for v in raw):
+        return meta_value([v["name"] for v in raw])
+    return None
+
+
 def read_meta(pairs: Iterable[tuple[str, Any]], where: str = "metadata") -> tuple[Meta, str]:
     """The metadata of ``pairs`` and the problem that refuses it (``""``: none).
 
@@ -74,8 +94,8 @@ def read_meta(pairs: Iterable[tuple[str, Any]], where: str = "metadata") -> tupl
     for raw_key, raw_value in pairs:
         key = meta_key(str(raw_key))
         if key is None:
-            return (), (f"{where}: {str(raw_key)[:40]!r} cannot be a metadata key (letters, "
-                        "digits and _, starting with a letter, up to 40)")
+            return (), (f"{where}: {str(raw_key)[:40]!r} cannot be a metadata key (a letter, "
+                        "then letters, digits and _, up to 40)")
         if raw_value is None:
             continue
         value = meta_value(raw_value)
@@ -87,7 +107,7 @@ def read_meta(pairs: Iterable[tuple[str, Any]], where: str = "metadata") -> tupl
         if value and key not in got:
             got[key] = value
     if len(got) > MAX_KEYS:
-        return (), f"{where}: {len(got)} keys; at most {MAX_KEYS} are kept per document"
+        return (), f"{where}: {len(got)} metadata keys; a document holds at most {MAX_KEYS}"
     return tuple(sorted(got.items())), ""
 
 
@@ -98,17 +118,40 @@ def record_meta(record: Mapping[str, Any], where: str) -> tuple[Meta, str]:
     if inner is not None and not isinstance(inner, dict):
         return (), f'{where}: "meta" must be an object of keys and values'
     pairs = list((inner or {}).items())
-    pairs += [(k, v) for k, v in record.items() if isinstance(k, str) and k in TOP_LEVEL]
+    for key, raw in record.items():
+        if isinstance(key, str) and key in TOP_LEVEL:
+            value = plain_value(raw)
+            if value is not None and len(value) <= MAX_VALUE:
+                pairs.append((key, value))
     return read_meta(pairs, where)
 
 
+def loose_meta(pairs: Iterable[tuple[str, Any]]) -> Meta:
+    """The pairs ``read_meta`` would accept one by one, the others left out (at most
+    ``MAX_KEYS``): for metadata read back from the project's own files (a hand-edited or
+    damaged value is never trusted, and never takes the document's other keys with it) and
+    from the tags of a page (the page's, not the researcher's: a long one is no reason to
+    lose the outlet)."""
+    got: dict[str, str] = {}
+    for pair in pairs:
+        for key, value in read_meta([pair])[0]:
+            got.setdefault(key, value)
+    return tuple(sorted(got.items()))[:MAX_KEYS]
+
+
 def stored_meta(raw: Any) -> Meta:
-    """Metadata read back from the project's own files: what ``read_meta`` accepts of it
-    (a hand-edited or damaged value is left out, never trusted)."""
-    if not isinstance(raw, dict):
-        return ()
-    meta, problem = read_meta(raw.items())
-    return () if problem else meta
+    """Metadata read back from the project's own files (``loose_meta``)."""
+    return loose_meta(raw.items()) if isinstance(raw, dict) else ()
+
+
+def merged_meta(known: Meta, added: Meta) -> tuple[Meta, str]:
+    """``known`` with ``added``'s keys added or changed, and the problem that refuses it
+    (``""``: none): a document holds at most ``MAX_KEYS``."""
+    merged = tuple(sorted({**dict(known), **dict(added)}.items()))
+    if len(merged) > MAX_KEYS:
+        return known, (f"{len(merged)} metadata keys with those added; a document holds at "
+                       f"most {MAX_KEYS}")
+    return merged, ""
 
 
 def meta_dict(meta: Meta) -> dict[str, str]:

@@ -5,8 +5,9 @@ Saved news pages say their outlet, date, author and address in the tags search e
 social networks read (Open Graph ``og:site_name``, ``article:published_time``, Dublin Core,
 Parse.ly); notes and static-site corpora put them in a ``---`` block of ``key: value`` lines at
 the top of a Markdown file. Both are read with the standard library in one linear pass, into
-``annotations.metadata``'s keys; what cannot be read is left out (a page's tags are the page's,
-not an input the researcher wrote).
+``annotations.metadata``'s keys; a page's tag that cannot be read is left out alone (the tags
+are the page's, not an input the researcher wrote), while front matter the researcher wrote
+is read whole or, when it cannot be, left in the text (nothing of it is lost).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from annotations.metadata import Meta, read_meta
+from annotations.metadata import Meta, loose_meta, read_meta
 
 # tag name (``name`` or ``property``, lower case) -> our key; the first tag given for a key wins
 HTML_TAGS: dict[str, str] = {
@@ -46,8 +47,7 @@ def html_meta(html: str) -> Meta:
     found = dict(reader.found)
     if reader.canonical:
         found["url"] = reader.canonical
-    meta, problem = read_meta(found.items(), "page")
-    return () if problem else meta
+    return loose_meta(found.items())
 
 
 class _HeadTags(HTMLParser):

@@ -24,7 +24,7 @@ import orjson
 from annotations.errors import InputError
 from annotations.formats.page_meta import front_matter, html_meta
 from annotations.formats.schema import MAX_ID
-from annotations.metadata import MAX_VALUE, Meta, record_meta
+from annotations.metadata import MAX_VALUE, Meta, merged_meta, read_meta, record_meta
 from annotations.model import Document, now_iso
 from annotations.store.paths import PROJECT_FILE
 from annotations.text import paragraphs
@@ -117,18 +117,19 @@ def read_documents(
 def _in_folder(results: Iterable[ReadResult], file: Path, root: Path) -> Iterator[ReadResult]:
     """``results`` of a file found in a folder import, each document with the subfolder it
     lay in as its ``folder`` metadata (``nyt/2024``: corpora are often filed by outlet or
-    period; a file directly in the folder named, or a document that says its own folder,
-    gets none)."""
+    period; a file directly in the folder named, a document that says its own folder, or one
+    whose own metadata fills every key it may hold, gets none)."""
     where = file.parent.relative_to(root)
     if not where.parts:
         yield from results
         return
-    folder = path_text(where.as_posix())[:MAX_VALUE]
+    folder = read_meta([("folder", path_text(where.as_posix())[:MAX_VALUE])])[0]
     for result in results:
         doc = result.document
         if doc is not None and not any(k == "folder" for k, _ in doc.meta):
-            meta = tuple(sorted((*doc.meta, ("folder", folder))))
-            result = replace(result, document=replace(doc, meta=meta))
+            meta, full = merged_meta(doc.meta, folder)  # full: the document's own keys first
+            if not full:
+                result = replace(result, document=replace(doc, meta=meta))
         yield result
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import orjson
 
 from annotations.errors import DamagedFileError, InputError
-from annotations.metadata import Meta, meta_dict, stored_meta
+from annotations.metadata import Meta, merged_meta, meta_dict, stored_meta
 from annotations.model import Document, now_iso, sha256_text
 from annotations.store.atomic import atomic_write_bytes, fsync_dir
 from annotations.store.folder import ProjectFolder, read_bytes, short_error
@@ -304,15 +304,16 @@ class DocumentList:
         for info in infos:
             self._unlisted.pop(info.id, None)
 
-    def known_meta(self, doc: Document) -> Meta | None:
-        """The metadata a known document would have with ``doc``'s added to it (its keys win),
-        or None when that changes nothing: re-importing a corpus with its metadata gives the
-        documents already stored theirs, and a re-import without it takes none away."""
+    def known_meta(self, doc: Document) -> tuple[Meta | None, str]:
+        """The metadata a known document would have with ``doc``'s added to it (its keys win;
+        None when that changes nothing) and the problem that refuses it (``""``: none):
+        re-importing a corpus with its metadata gives the documents already stored theirs,
+        and a re-import without it takes none away."""
         known = self.get(doc.id)
         if known is None or not doc.meta:
-            return None
-        merged = tuple(sorted({**dict(known.meta), **dict(doc.meta)}.items()))
-        return None if merged == known.meta else merged
+            return None, ""
+        merged, problem = merged_meta(known.meta, doc.meta)
+        return (None if problem or merged == known.meta else merged), problem
 
     def set_meta(self, updates: Mapping[str, Meta]) -> None:
         """Give documents new metadata, in the shared project file, under its lock (another

@@ -55,8 +55,10 @@ def add_documents(
             kind = documents.classify(doc)
             if kind == "unchanged":
                 report.unchanged.append(doc.id)
-                meta = documents.known_meta(doc)
-                if meta is not None:
+                meta, problem = documents.known_meta(doc)
+                if problem:
+                    report.failed.append((doc.id, f"{doc.id}: metadata not added: {problem}"))
+                elif meta is not None:
                     metas[doc.id] = meta
                     report.meta_updated.append(doc.id)
                 continue
