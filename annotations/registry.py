@@ -299,10 +299,13 @@ def speaker_candidates(
 
 
 MIN_SCORE = 45.0
-"""Below this (rapidfuzz WRatio plus bonuses, 0-135) a candidate does not match a query."""
+"""Below this (rapidfuzz WRatio plus bonuses, 0-``TOP_SCORE``) a candidate does not match a
+query."""
+TOP_SCORE = 135.0
 CONFIDENT = 75.0
-"""From this score a candidate is the name typed (a word of it starts with the query, or
-close spelling); below it a picker offers the typed name as a new speaker first."""
+"""From this score a candidate is the name typed (a word of it starts with the query, or close
+spelling; for a full name, ``names_it``); below it a picker offers the typed name as a new
+speaker first."""
 
 
 def rank_speakers(
@@ -323,7 +326,10 @@ def scored_speakers(
     this document, +30 when a word of the name starts with the query, keeps each candidate's
     best score and drops those under ``MIN_SCORE``. A score of ``CONFIDENT`` or more is a
     name the query means; below it the typed name is more likely a new speaker ("Bruce
-    Hayne" scores 60 against "He" by the letters they share).
+    Hayne" scores 60 against "He" by the letters they share). A name or alias that a query of
+    two words or more does not name (``names_it``) is scored under ``CONFIDENT`` however many
+    letters they share (in the same order among such): WRatio gives "Helen Brandt" 90 against
+    "a University spokeswoman, Helen Brandt", an alias of the speaker "University".
     """
     query = query.strip()
     if not query:
@@ -339,12 +345,41 @@ def scored_speakers(
             owners.append(i)
     best: dict[int, float] = {}
     folded = loose(query)
+    full_name = len(folded.split()) > 1  # one word is looked for in the names' words
     keys = [loose(k) for k in keys]  # accents folded, combining ones too: "Menard" is "Ménard"
     for key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio, limit=limit * 3):
         i = owners[j]
         bonus = 5 if candidates[i].in_document else 0
         if any(word.startswith(folded) for word in key.casefold().split()):
             bonus += 30
-        best[i] = max(best.get(i, 0.0), score + bonus)
+        score += bonus
+        if full_name and not names_it(folded, key):
+            score = _squeezed(score)
+        best[i] = max(best.get(i, 0.0), score)
     ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
     return [(candidates[i], best[i]) for i in ordered if best[i] >= MIN_SCORE][:limit]
+
+
+def names_it(query: str, name: str) -> bool:
+    """Whether ``query``, a name of two words or more, names ``name`` (both ``loose``; titles
+    and "'s" aside, as in ``registry_key``): the whole of it, in as many words, spelling close
+    ("bruce smth"), or its words from one of them on, the last still being typed ("bruce
+    sm"). A full name within a longer one ("helen brandt" in "university of helen brandt")
+    is someone else."""
+    from rapidfuzz import fuzz
+
+    typed, called = registry_key(query), registry_key(name)
+    *done, last = typed.split() or [""]
+    words = called.split()
+    if len(done) + 1 == len(words) and fuzz.token_sort_ratio(typed, called) >= CONFIDENT:
+        return True
+    return any(
+        words[at : at + len(done)] == done and words[at + len(done)].startswith(last)
+        and words[at + len(done)] != last
+        for at in range(len(words) - len(done))
+    )
+
+
+def _squeezed(score: float) -> float:
+    """``score`` brought under ``CONFIDENT``, the order of scores kept."""
+    return MIN_SCORE + (score - MIN_SCORE) * (CONFIDENT - 1 - MIN_SCORE) / (TOP_SCORE - MIN_SCORE)

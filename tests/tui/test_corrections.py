@@ -399,3 +399,29 @@ async def test_a_new_name_like_nobody_s_is_made_not_a_look_alike_of_another_arti
     layer = saved_layer(folder)
     assert layer.speaker_name(layer.quotes["q1"]) == "Bruce Hayne"
     assert layer.speaker_name(layer.quotes["q2"]) == "Bruce Smith"
+
+
+async def test_a_full_name_inside_another_speaker_s_alias_is_a_new_speaker(tmp_path, run_app):
+    """Another article's "University" has the alias "a University spokeswoman, Helen
+    Brandt": typing "Helen Brandt" and Enter gave the quote to "University" (WRatio scores a
+    name inside a longer one 90). A full name that names nobody is made a new speaker; one
+    that is a speaker's whole name, accents folded, still picks them."""
+    from seedproject import build_project, open_project
+
+    from annotations.model import Layer, Speaker
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with open_project(folder) as project:
+        alias = ("a University spokeswoman, Helen Brandt", "Brandt")
+        others = {"s8": Speaker("s8", "University", "organization", alias),
+                  "s9": Speaker("s9", "Hélène Marchetti")}
+        project.put_layer("extra-1", Layer("suggestions", {}, others), replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists "ice" first
+        await pilot.press("s", *"Helen Brandt", "enter")
+        await settle(pilot)
+        await pilot.press("n", "s", *"helene marchetti", "enter")
+        await settle(pilot)
+    layer = saved_layer(folder)
+    assert layer.speaker_name(layer.quotes["q1"]) == "Helen Brandt"
+    assert layer.speaker_name(layer.quotes["q2"]) == "Hélène Marchetti"
