@@ -34,6 +34,8 @@ from tui.plain import say
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.screens.review import ReviewScreen
+
 
 def _action_commands() -> type[Provider]:
     """The palette provider, imported when the palette first opens."""
@@ -169,7 +171,7 @@ class SaywhoApp(App[None]):
         from tui.screens.review import ReviewScreen
 
         if not isinstance(self.screen, ReviewScreen):
-            self.push_screen(ReviewScreen(self.bridge))
+            self._open_review(ReviewScreen(self.bridge))
 
     def action_review_uncertain(self) -> None:
         """The review queue ordered by stance uncertainty (most uncertain first)."""
@@ -179,7 +181,14 @@ class SaywhoApp(App[None]):
         if isinstance(screen, ReviewScreen):
             screen.order("stance")
         else:
-            self.push_screen(ReviewScreen(self.bridge, order_by="stance"))
+            self._open_review(ReviewScreen(self.bridge, order_by="stance"))
+
+    def _open_review(self, review: ReviewScreen) -> None:
+        """Open ``review``; with nothing left to review, say so and stay on this screen."""
+        if review.anything_left():
+            self.push_screen(review)
+        else:
+            self.notify("Nothing left to review.", timeout=3)
 
     def action_library(self) -> None:
         """Back to the library: the bottom screen, or built now in place of the reader the

@@ -487,3 +487,23 @@ async def test_an_empty_review_queue_edits_nothing_on_screen(folder, run_app):
         await settle(pilot)
         assert any("Nothing to review" in m for m in notices(pilot.app))
     assert {qid: (q.status, q.stance) for qid, q in saved_layer(folder).quotes.items()} == before
+
+
+async def test_v_with_nothing_left_to_review_says_so_and_stays(folder, run_app):
+    """`v` when every suggestion is reviewed opened the queue on the first document with
+    "item 0/0", a document that was not to be reviewed: it says so in one line and the
+    reader stays on its document."""
+    from tui.screens.reader import ReaderScreen
+
+    async with run_app(folder) as pilot:
+        await pilot.press("v", *["enter"] * 5)  # accept all five, and next
+        await settle(pilot)
+        assert {q.status for q in saved_layer(folder).quotes.values()} == {"accepted"}
+        await pilot.press("escape")
+        reader = pilot.app.screen
+        assert type(reader) is ReaderScreen
+        await pilot.press("v")
+        await pilot.pause()
+        assert pilot.app.screen is reader
+        said = [m for m in notices(pilot.app) if "left to review" in m]
+        assert said == ["Nothing left to review."]

@@ -77,6 +77,7 @@ class ReviewScreen(ReaderScreen):
         # the queue item of the last edit made here: accept-and-next may have moved on to
         # another document, and undo takes that edit back there (``undo_scope``)
         self._last_edit_at: int | None = None
+        self._planned: ReviewQueue | None = None  # planned before the screen opened
 
     @property
     def doc_layers(self) -> dict[str, Layer]:
@@ -117,9 +118,34 @@ class ReviewScreen(ReaderScreen):
             self.goto(pos)
         self.refresh_bindings()
 
+    def anything_left(self) -> bool:
+        """Plan the queue now, before the screen opens on it: whether it has an item."""
+        self._planned = self._plan()
+        return self._planned.has(0)
+
     def rebuild(self) -> None:
         """Plan the queue from the corpus index and the filter (assigned documents first) and
         show its first item; only the documents it reaches are read."""
+        planned, self._planned = self._planned, None
+        self.queue = self._plan() if planned is None else planned
+        if self.order_by != "stance":
+            verify_in_background(self, self.bridge, self.layer_name, lambda _ids: None)
+        self._ahead = None
+        self.pos = 0
+        if self.queue.has(0):
+            doc_id, qid = self.queue[0]
+            self.load(doc_id, qid)
+        else:
+            first_doc = next(iter(self.queue.layers), None) or self._first_document()
+            if first_doc is not None:
+                self.load(first_doc)
+            self.notify("Nothing to review with this filter.", timeout=3)
+        self._refresh_progress()
+        self._read_ahead()
+
+    def _plan(self) -> ReviewQueue:
+        """The queue for the filter and order: planned from the corpus index (the stance
+        order reads the layers of the documents it ranks)."""
         name = self.layer_name
         flt = QueueFilter.parse(self.filter_text)
 
@@ -144,28 +170,15 @@ class ReviewScreen(ReaderScreen):
             plan, layers, first = self.bridge.read(read)
             items = self.bridge.stance.uncertainty_order(build_queue(layers, flt, first),
                                                          plan.doc_ids)
-            self.queue = ReviewQueue.ahead_of(documents_first(items, first), layers, plan, flt,
-                                              self._read_layer)
-        else:
-            def plan(s: Session) -> ReviewQueue:
-                ids, first = order(s)
-                return ReviewQueue(plan_queue(ids, s.corpus_view(name), flt, first), flt,
-                                   self._read_layer)
+            return ReviewQueue.ahead_of(documents_first(items, first), layers, plan, flt,
+                                        self._read_layer)
 
-            self.queue = self.bridge.read(plan)
-            verify_in_background(self, self.bridge, name, lambda _ids: None)
-        self._ahead = None
-        self.pos = 0
-        if self.queue.has(0):
-            doc_id, qid = self.queue[0]
-            self.load(doc_id, qid)
-        else:
-            first_doc = next(iter(self.queue.layers), None) or self._first_document()
-            if first_doc is not None:
-                self.load(first_doc)
-            self.notify("Nothing to review with this filter.", timeout=3)
-        self._refresh_progress()
-        self._read_ahead()
+        def plan(s: Session) -> ReviewQueue:
+            ids, first = order(s)
+            return ReviewQueue(plan_queue(ids, s.corpus_view(name), flt, first), flt,
+                               self._read_layer)
+
+        return self.bridge.read(plan)
 
     def _read_layer(self, doc_id: str) -> Layer:
         """The layer on screen of one document, when the queue reaches it."""
