@@ -537,6 +537,7 @@ class Session:
         *,
         progress: Callable[[Document], None] | None = None,
         jobs: int = 1,
+        report: ImportReport | None = None,
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
 
@@ -548,8 +549,10 @@ class Session:
         ``jobs`` > 1 detects the new documents in that many worker processes, in a bounded
         window (``annotations.detect.parallel``), with the same results; the store writes stay
         in this process, in input order. A session opened with its own detector detects here.
+        ``report`` is filled as the documents are stored: a caller interrupted halfway (Ctrl-C)
+        reads there what was stored.
         """
-        report = ImportReport()
+        report = ImportReport() if report is None else report
         budget = self.detect_budget()
         # the rule detector rebuilds in each worker; another detector may not leave this process
         rules = rule_detector().__code__

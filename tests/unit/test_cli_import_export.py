@@ -848,3 +848,39 @@ def test_the_layers_of_a_team_export_as_one_long_table(
                      "--project", folder]) == 1
         assert "--layer needs a name" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_ctrl_c_during_an_import_says_what_was_stored_and_that_the_project_is_intact(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C said only "interrupted": the researcher could not tell whether the project was
+    damaged or what was in it. It says how many documents were stored, which is what the
+    project lists afterwards; the exit code stays 1."""
+    import re
+    import signal
+    import time
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for k in range(3000):
+        (src / f"a{k:04}.txt").write_text(f"Story {k}. {GOOD}")
+    proj = tmp_path / "p"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "import", str(src), "--jobs", "1", "--project",
+         str(proj)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # a Python started with SIGINT ignored (a background job) never raises on Ctrl-C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    texts = proj / "texts"
+    deadline = time.monotonic() + 60
+    while not (texts.is_dir() and len(list(texts.iterdir())) >= 5):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    said = re.search(r"interrupted: (\d+) documents? stored before it; the project is intact",
+                     err)
+    assert said is not None, err
+    with Project.open(proj, read_only=True) as project:
+        assert len(project.document_ids()) == int(said.group(1)) > 0

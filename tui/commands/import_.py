@@ -180,35 +180,38 @@ def run(args: argparse.Namespace) -> int:
     layer_failures: list[tuple[str, str]] = []
     layers_loaded = layers_unchanged = 0
     outside: Counter[str] = Counter()
-    if first is not None:  # nothing read: no project folder is created for nothing
-        session = open_session(args)
-        try:
-            # another saywho of this annotator (an open TUI) leaves the import its shared files
-            if session.shared_read_only:
-                raise SaywhoError(session.read_only_reason or "project is read-only")
-            if args.layer:
-                _refuse_layer_name(session, args.layer)
-            if args.layer and args.layer != session.annotator and lock_held(
-                    lock_path(session.project.folder, args.layer)):
-                # that annotator's open session writes the layer (as merge refuses it too)
-                raise ProjectError(
-                    f"layer {visible_line(args.layer)!r} is open for editing in another "
-                    f"saywho of annotator {visible_line(args.layer)!r}; import it once that "
-                    "session is closed")
-            report = _import(session, itertools.chain([first], good),
-                             jobs=getattr(args, "jobs", 1))
-            if layered is not None:
-                refused = {doc_id for doc_id, _ in report.failed}
-                kept = [r for r in layered if r.document is not None
-                        and r.document.id not in refused]
-                layer_failures, layers_loaded, layers_unchanged = _load_layers(
-                    session, kept, args.layer, replace=args.replace)
-                failed = {doc_id for doc_id, _ in layer_failures}
-                outside = labels_outside(session.scheme, (
-                    r.record["_layer"] for r in kept if r.record is not None
-                    and r.document is not None and r.document.id not in failed))
-        finally:
-            close_session(session)
+    try:
+        if first is not None:  # nothing read: no project folder is created for nothing
+            session = open_session(args)
+            try:
+                # another saywho of this annotator (an open TUI) leaves the import its shared files
+                if session.shared_read_only:
+                    raise SaywhoError(session.read_only_reason or "project is read-only")
+                if args.layer:
+                    _refuse_layer_name(session, args.layer)
+                if args.layer and args.layer != session.annotator and lock_held(
+                        lock_path(session.project.folder, args.layer)):
+                    # that annotator's open session writes the layer (as merge refuses it too)
+                    raise ProjectError(
+                        f"layer {visible_line(args.layer)!r} is open for editing in another "
+                        f"saywho of annotator {visible_line(args.layer)!r}; import it once that "
+                        "session is closed")
+                _import(session, itertools.chain([first], good), report,
+                        jobs=getattr(args, "jobs", 1))
+                if layered is not None:
+                    refused = {doc_id for doc_id, _ in report.failed}
+                    kept = [r for r in layered if r.document is not None
+                            and r.document.id not in refused]
+                    layer_failures, layers_loaded, layers_unchanged = _load_layers(
+                        session, kept, args.layer, replace=args.replace)
+                    failed = {doc_id for doc_id, _ in layer_failures}
+                    outside = labels_outside(session.scheme, (
+                        r.record["_layer"] for r in kept if r.record is not None
+                        and r.document is not None and r.document.id not in failed))
+            finally:
+                close_session(session)
+    except KeyboardInterrupt:
+        return _interrupted(report, err)
     for _ in good:  # the rest after a refusal: every problem is still reported
         pass
     for result in problems:
@@ -326,11 +329,25 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
               markup=False, soft_wrap=True)
 
 
-def _import(session: Session, good: Iterable[ReadResult], *, jobs: int = 1) -> ImportReport:
-    """Import the documents as they are read, with a progress bar on stderr for long runs."""
+def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, *,
+            jobs: int = 1) -> None:
+    """Import the documents as they are read, into ``report`` as they are stored, with a
+    progress bar on stderr for long runs."""
     docs: Iterator[Document] = (r.document for r in good if r.document is not None)
     with counting_progress("importing") as advance:
-        return session.import_documents(docs, progress=lambda _doc: advance(), jobs=jobs)
+        session.import_documents(docs, progress=lambda _doc: advance(), jobs=jobs,
+                                 report=report)
+
+
+def _interrupted(report: ImportReport, err: Console) -> int:
+    """Ctrl-C: what was stored before it. Each document is listed only once its text and
+    suggestions are written (``annotations.store.imports``), so the project holds those
+    whole; the exit code is the interrupted command's."""
+    stored = count(len(report.added), "document")
+    err.print(f"saywho: interrupted: {stored} stored before it; the project is intact "
+              "(nothing half-written); import the same paths again to add the rest",
+              markup=False, soft_wrap=True)
+    return 1
 
 
 def _with_layer(result: ReadResult, name: str) -> ReadResult:
