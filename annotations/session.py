@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from annotations.corpus_index import CorpusView, DocSummary
     from annotations.detect.suggestions import Suggestions
     from annotations.edits import Edit
+    from annotations.store.documents import Classification
 
 T = TypeVar("T")
 Listener = Callable[[Event], None]
@@ -538,6 +539,7 @@ class Session:
         progress: Callable[[Document], None] | None = None,
         jobs: int = 1,
         report: ImportReport | None = None,
+        skip_same_text: bool = False,
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
 
@@ -546,6 +548,8 @@ class Session:
 
         Unchanged text under a known id is a no-op; changed text under a known id is refused
         (its annotations would be lost); a text the detector fails on is reported, not stored.
+        ``skip_same_text`` (``saywho import``'s way) leaves out a text the project holds under
+        another id, ``report.skipped`` naming that id.
         ``jobs`` > 1 detects the new documents in that many worker processes, in a bounded
         window (``annotations.detect.parallel``), with the same results; the store writes stay
         in this process, in input order. A session opened with its own detector detects here.
@@ -559,16 +563,29 @@ class Session:
         in_workers = (jobs > 1 and getattr(self._detect, "__code__", None) is rules
                       and self.learning.detector() is None)  # workers know no project model
 
+        def standing(doc: Document) -> Classification:
+            """``doc``'s classification, a text another document holds "new" unless
+            ``skip_same_text`` (a second copy counts twice in every statistic)."""
+            kind = self.project.classify(doc)
+            return "new" if kind == "duplicate" and not skip_same_text else kind
+
+        def skip(doc: Document) -> None:
+            same = self.project.same_text(doc)
+            report.skipped.append((doc.id, f"{doc.id}: same text as {same!r}; skipped"))
+
         def detected_in_workers() -> Iterator[tuple[Document, Layer]]:
             from annotations.detect.parallel import detect_each
 
             def new(doc: Document) -> Document | None:
-                return doc if self.project.classify(doc) == "new" else None
+                return doc if standing(doc) == "new" else None
 
             for doc, found in detect_each(documents, new, jobs=jobs, budget_s=budget):
                 if progress is not None:
                     progress(doc)
-                if found is None or self.project.classify(doc) != "new":  # a repeat: stored
+                kind = standing(doc)
+                if kind == "duplicate":
+                    skip(doc)
+                elif found is None or kind != "new":  # a repeat: stored
                     yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
                 elif found.layer is not None:
                     yield doc, found.layer
@@ -584,7 +601,11 @@ class Session:
             for doc in documents:
                 if progress is not None:
                     progress(doc)
-                if self.project.classify(doc) != "new":
+                kind = standing(doc)
+                if kind == "duplicate":
+                    skip(doc)
+                    continue
+                if kind != "new":
                     yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
                     continue
                 try:

@@ -65,7 +65,7 @@ class SharedFile(Protocol):
         """Hold the file's lock for a read-modify-write."""
         ...
 
-Classification = Literal["new", "unchanged", "conflict"]
+Classification = Literal["new", "unchanged", "conflict", "duplicate"]
 
 # the shape of every stem ``safe_filename`` makes, plus the "-2" a clash adds; no final dot
 ORPHAN_AGE_S = 60.0  # a text younger than this is an import under way, not an orphan
@@ -180,6 +180,7 @@ class DocumentList:
         self._files_taken = {info.file.lower() for info in self._rows.values()}
         self._texts: dict[str, str] = {}
         self._texts_dir: str | None = None  # ``texts/`` with a trailing separator
+        self._by_text: dict[str, str] | None = None  # sha256 -> first id (built when asked)
 
     def _sync(self) -> None:
         """Read the rows again when another process changed ``saywho.json``."""
@@ -198,6 +199,7 @@ class DocumentList:
             if doc_id not in rows:  # adopted in memory (read-only recovery): keep showing it
                 rows[doc_id] = info
         self._rows = rows
+        self._by_text = None
         self._files_taken |= {info.file.lower() for info in rows.values()}
 
     def ids(self) -> list[str]:
@@ -253,12 +255,25 @@ class DocumentList:
                         info.target, info.meta)
 
     def classify(self, doc: Document) -> Classification:
-        """The document's standing: "new" (unknown id), "unchanged" (same id and text) or
-        "conflict" (same id, different text)."""
+        """The document's standing: "new" (unknown id and text), "unchanged" (same id and
+        text), "conflict" (same id, different text) or "duplicate" (unknown id, the text of
+        a document stored under another: ``same_text``)."""
         known = self.get(doc.id)
         if known is None:
-            return "new"
+            return "new" if self._text_owner(doc.sha256) is None else "duplicate"
         return "unchanged" if known.sha256 == doc.sha256 else "conflict"
+
+    def same_text(self, sha256: str) -> str | None:
+        """The id of the first document stored with the text of this sha256, if any."""
+        self._sync()
+        return self._text_owner(sha256)
+
+    def _text_owner(self, sha256: str) -> str | None:
+        if self._by_text is None:
+            self._by_text = {}
+            for info in self._rows.values():
+                self._by_text.setdefault(info.sha256, info.id)
+        return self._by_text.get(sha256)
 
     def store_text(self, doc: Document) -> tuple[DocumentInfo, bool]:
         """Write a new document's text under a fresh file name and hold its row in memory.
@@ -287,6 +302,8 @@ class DocumentList:
             meta=doc.meta,
         )
         self._rows[doc.id] = info
+        if self._by_text is not None:
+            self._by_text.setdefault(info.sha256, info.id)
         self._unlisted[doc.id] = info
         self._texts[doc.id] = doc.text
         return info, bool(has_layers)
@@ -365,6 +382,7 @@ class DocumentList:
             if found is None or found.info.id in self._rows or not found.meta_matches:
                 continue
             self._rows[found.info.id] = found.info
+            self._by_text = None
             self._files_taken.add(found.info.file.lower())
             adopted.append(found.info)
         if adopted:

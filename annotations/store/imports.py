@@ -29,6 +29,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     meta_updated: list[str] = field(default_factory=list)  # unchanged ones given metadata
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # left out, not a failure
 
     @property
     def ok(self) -> bool:
@@ -45,7 +46,9 @@ def add_documents(
     progress: Callable[[Document], None] | None = None,
     flush_every: int = 500,
 ) -> ImportReport:
-    """Store each new document with its suggestions; report the rest in ``report``."""
+    """Store each new document with its suggestions; report the rest in ``report``. A text
+    another id holds ("duplicate") is stored too: a merge brings it in with its layers;
+    ``saywho import`` leaves it out before it comes here."""
     pending: list[DocumentInfo] = []
     metas: dict[str, Meta] = {}
     try:

@@ -248,9 +248,14 @@ class Project:
         return self._documents.document(doc_id)
 
     def classify(self, doc: Document) -> Classification:
-        """What adding ``doc`` would do: "new", "unchanged" (same id and text) or "conflict"
-        (same id, different text: it would be refused)."""
+        """What adding ``doc`` would do: "new", "unchanged" (same id and text), "conflict"
+        (same id, different text: it would be refused) or "duplicate" (another id holds its
+        text: ``same_text``; stored all the same, ``saywho import`` leaves it out)."""
         return self._documents.classify(doc)
+
+    def same_text(self, doc: Document) -> str | None:
+        """The id of the document already holding ``doc``'s text, if any."""
+        return self._documents.same_text(doc.sha256)
 
     def add_documents(
         self,

@@ -48,7 +48,8 @@ def test_bad_inputs_each_get_a_message_and_the_rest_is_imported(tmp_path: Path) 
     (src / "sub" / "notes.md").write_text('# Title\n\nHe said "fine".\n')
     (src / "image.png").write_bytes(b"\x89PNG\x00")
     (src / "lines.jsonl").write_text(
-        json.dumps({"id": "j1", "text": GOOD}) + "\n{not json\n" + json.dumps({"id": "j2"}) + "\n"
+        json.dumps({"id": "j1", "text": "In short: " + GOOD})  # not good.txt's text
+        + "\n{not json\n" + json.dumps({"id": "j2"}) + "\n"
     )
     huge = tmp_path / "huge.txt"
     huge.write_bytes(b"word " * (4 * 1024 * 1024))  # 20 MB
@@ -884,3 +885,25 @@ def test_ctrl_c_during_an_import_says_what_was_stored_and_that_the_project_is_in
     assert said is not None, err
     with Project.open(proj, read_only=True) as project:
         assert len(project.document_ids()) == int(said.group(1)) > 0
+
+
+def test_a_text_already_in_the_project_under_another_name_is_skipped_and_named(
+    tmp_path: Path,
+) -> None:
+    """The same article saved under two file names came in silently as two documents, each
+    counted in every statistic. The second is left out with one line naming the document
+    that holds its text, whether it is in the same import or an earlier one."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD)
+    (src / "b.txt").write_text(GOOD)
+    (src / "other.txt").write_text("Another story.\n")
+    proj = str(tmp_path / "p")
+    first = saywho("import", str(src), "--project", proj)
+    (tmp_path / "copy.txt").write_text(GOOD)
+    second = saywho("import", str(tmp_path / "copy.txt"), "--project", proj)
+    assert (first.returncode, second.returncode) == (0, 0)
+    assert "skipped: b: same text as 'a'; skipped" in first.stderr.splitlines()
+    assert "skipped: copy: same text as 'a'; skipped" in second.stderr.splitlines()
+    with Project.open(proj, read_only=True) as project:
+        assert project.document_ids() == ["a", "other"]

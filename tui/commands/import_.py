@@ -199,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
                 _import(session, itertools.chain([first], good), report,
                         jobs=getattr(args, "jobs", 1))
                 if layered is not None:
-                    refused = {doc_id for doc_id, _ in report.failed}
+                    refused = {doc_id for doc_id, _ in report.failed + report.skipped}
                     kept = [r for r in layered if r.document is not None
                             and r.document.id not in refused]
                     layer_failures, layers_loaded, layers_unchanged = _load_layers(
@@ -217,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
     for result in problems:
         label = "skipped" if result.skipped else "error"
         err.print(f"{label}: {visible_line(result.error or '')}", markup=False, soft_wrap=True)
+    for _doc_id, message in report.skipped:
+        err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
     for _doc_id, message in report.failed + layer_failures:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
@@ -238,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
         str(len(report.added)),
         str(len(report.unchanged)),
         str(len(failed) + len(report.failed) + len(layer_failures)),
-        str(len(problems) - len(failed)),
+        str(len(problems) - len(failed) + len(report.skipped)),
     )
     out.print(table)
     if report.meta_updated:
@@ -332,11 +334,12 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
 def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, *,
             jobs: int = 1) -> None:
     """Import the documents as they are read, into ``report`` as they are stored, with a
-    progress bar on stderr for long runs."""
+    progress bar on stderr for long runs. A text the project holds under another id is left
+    out, named: a second copy would count twice in every statistic."""
     docs: Iterator[Document] = (r.document for r in good if r.document is not None)
     with counting_progress("importing") as advance:
         session.import_documents(docs, progress=lambda _doc: advance(), jobs=jobs,
-                                 report=report)
+                                 report=report, skip_same_text=True)
 
 
 def _interrupted(report: ImportReport, err: Console) -> int:
