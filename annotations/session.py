@@ -539,7 +539,7 @@ class Session:
         progress: Callable[[Document], None] | None = None,
         jobs: int = 1,
         report: ImportReport | None = None,
-        skip_same_text: bool = False,
+        skip_same_text: Callable[[Document], bool] | None = None,
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
 
@@ -548,8 +548,11 @@ class Session:
 
         Unchanged text under a known id is a no-op; changed text under a known id is refused
         (its annotations would be lost); a text the detector fails on is reported, not stored.
-        ``skip_same_text`` (``saywho import``'s way) leaves out a text the project holds under
-        another id, ``report.skipped`` naming that id.
+        ``skip_same_text`` (``saywho import``'s way: for files, whose ids are their names)
+        leaves out a document it says yes to whose text the project holds under another id,
+        ``report.skipped`` naming that id, unless its metadata differs from that
+        document's (a wire story two outlets ran: each outlet's copy counts), then it is
+        stored and ``report.notes`` says so.
         ``jobs`` > 1 detects the new documents in that many worker processes, in a bounded
         window (``annotations.detect.parallel``), with the same results; the store writes stay
         in this process, in input order. A session opened with its own detector detects here.
@@ -565,13 +568,33 @@ class Session:
 
         def standing(doc: Document) -> Classification:
             """``doc``'s classification, a text another document holds "new" unless
-            ``skip_same_text`` (a second copy counts twice in every statistic)."""
+            ``skip_same_text`` (a second copy counts twice in every statistic) and one of the
+            documents holding it carries the same metadata (``copy_of``)."""
             kind = self.project.classify(doc)
-            return "new" if kind == "duplicate" and not skip_same_text else kind
+            if kind != "duplicate" or skip_same_text is None or not skip_same_text(doc):
+                return "new" if kind == "duplicate" else kind
+            if copy_of(doc) is not None:
+                return kind
+            first = self.project.same_text(doc)[0]
+            info = self.project.document_info(first)
+            theirs = set(info.meta) if info is not None else set()
+            differ = sorted({k for k, _ in set(doc.meta) ^ theirs})
+            report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored: its "
+                                         f"metadata differs ({', '.join(differ)})"))
+            return "new"
+
+        def copy_of(doc: Document) -> str | None:
+            """The document ``doc`` is a plain copy of: the first holding its text with the
+            same metadata (any one, when ``doc`` brings none)."""
+            for other in self.project.same_text(doc):
+                info = self.project.document_info(other)
+                if info is not None and (not doc.meta or info.meta == doc.meta):
+                    return other
+            return None
 
         def skip(doc: Document) -> None:
-            same = self.project.same_text(doc)
-            report.skipped.append((doc.id, f"{doc.id}: same text as {same!r}; skipped"))
+            report.skipped.append((doc.id, f"{doc.id}: same text as {copy_of(doc)!r}; "
+                                           "skipped"))
 
         def detected_in_workers() -> Iterator[tuple[Document, Layer]]:
             from annotations.detect.parallel import detect_each

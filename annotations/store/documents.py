@@ -180,7 +180,8 @@ class DocumentList:
         self._files_taken = {info.file.lower() for info in self._rows.values()}
         self._texts: dict[str, str] = {}
         self._texts_dir: str | None = None  # ``texts/`` with a trailing separator
-        self._by_text: dict[str, str] | None = None  # sha256 -> first id (built when asked)
+        # sha256 -> the ids holding that text, in import order (built when first asked)
+        self._by_text: dict[str, list[str]] | None = None
 
     def _sync(self) -> None:
         """Read the rows again when another process changed ``saywho.json``."""
@@ -260,20 +261,20 @@ class DocumentList:
         a document stored under another: ``same_text``)."""
         known = self.get(doc.id)
         if known is None:
-            return "new" if self._text_owner(doc.sha256) is None else "duplicate"
+            return "duplicate" if self._text_owners(doc.sha256) else "new"
         return "unchanged" if known.sha256 == doc.sha256 else "conflict"
 
-    def same_text(self, sha256: str) -> str | None:
-        """The id of the first document stored with the text of this sha256, if any."""
+    def same_text(self, sha256: str) -> list[str]:
+        """The ids of the documents stored with the text of this sha256, in import order."""
         self._sync()
-        return self._text_owner(sha256)
+        return list(self._text_owners(sha256))
 
-    def _text_owner(self, sha256: str) -> str | None:
+    def _text_owners(self, sha256: str) -> list[str]:
         if self._by_text is None:
             self._by_text = {}
             for info in self._rows.values():
-                self._by_text.setdefault(info.sha256, info.id)
-        return self._by_text.get(sha256)
+                self._by_text.setdefault(info.sha256, []).append(info.id)
+        return self._by_text.get(sha256, [])
 
     def store_text(self, doc: Document) -> tuple[DocumentInfo, bool]:
         """Write a new document's text under a fresh file name and hold its row in memory.
@@ -303,7 +304,7 @@ class DocumentList:
         )
         self._rows[doc.id] = info
         if self._by_text is not None:
-            self._by_text.setdefault(info.sha256, info.id)
+            self._by_text.setdefault(info.sha256, []).append(info.id)
         self._unlisted[doc.id] = info
         self._texts[doc.id] = doc.text
         return info, bool(has_layers)

@@ -30,6 +30,7 @@ class ImportReport:
     meta_updated: list[str] = field(default_factory=list)  # unchanged ones given metadata
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # left out, not a failure
+    notes: list[tuple[str, str]] = field(default_factory=list)  # stored, with a word on it
 
     @property
     def ok(self) -> bool:

@@ -253,8 +253,8 @@ class Project:
         text: ``same_text``; stored all the same, ``saywho import`` leaves it out)."""
         return self._documents.classify(doc)
 
-    def same_text(self, doc: Document) -> str | None:
-        """The id of the document already holding ``doc``'s text, if any."""
+    def same_text(self, doc: Document) -> list[str]:
+        """The ids of the documents already holding ``doc``'s text, in import order."""
         return self._documents.same_text(doc.sha256)
 
     def add_documents(

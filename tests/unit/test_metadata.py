@@ -189,3 +189,20 @@ def test_the_csv_s_speaker_key_is_the_key_stats_counts_a_speaker_by(
                               "--json").stdout)
     assert keys["Jim Kenney"] == "jim kenney"
     assert len(set(keys.values())) == len(stats["speakers"])  # one key per counted speaker
+
+
+def test_a_wire_story_two_outlets_ran_is_kept_twice_and_a_plain_copy_once(
+        tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    story = "The senator said the bill would pass.\n"
+    for where, name in (("nyt", "a-story.txt"), ("wapo", "b-story.txt"), ("wapo", "c-again.txt")):
+        (corpus / where).mkdir(parents=True, exist_ok=True)
+        (corpus / where / name).write_text(story, encoding="utf-8")
+    done = saywho("import", str(corpus), "--project", str(tmp_path / "p"))
+    assert done.returncode == 0, done.stderr
+    assert "note: b-story: same text as 'a-story', stored: its metadata differs (folder)" in (
+        done.stderr)
+    # same text, same folder: a copy
+    assert "skipped: c-again: same text as 'b-story'; skipped" in done.stderr
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        assert sorted(p.document_ids()) == ["a-story", "b-story"]

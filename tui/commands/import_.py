@@ -219,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"{label}: {visible_line(result.error or '')}", markup=False, soft_wrap=True)
     for _doc_id, message in report.skipped:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
+    for _doc_id, message in report.notes:
+        err.print(f"note: {visible_line(message)}", markup=False, soft_wrap=True)
     for _doc_id, message in report.failed + layer_failures:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
@@ -334,12 +336,23 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
 def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, *,
             jobs: int = 1) -> None:
     """Import the documents as they are read, into ``report`` as they are stored, with a
-    progress bar on stderr for long runs. A text the project holds under another id is left
-    out, named: a second copy would count twice in every statistic."""
-    docs: Iterator[Document] = (r.document for r in good if r.document is not None)
+    progress bar on stderr for long runs. A file whose text the project holds under another
+    id is left out, named: a second copy would count twice in every statistic (unless the two
+    differ in metadata: a wire story in two outlets). A JSONL line names its own id: it is
+    imported as given (a gold file's layer refers to it)."""
+    files: set[str] = set()
+
+    def documents() -> Iterator[Document]:
+        for result in good:
+            doc = result.document
+            if doc is not None:
+                if result.source == doc.source:  # a file, not a JSONL line
+                    files.add(doc.id)
+                yield doc
+
     with counting_progress("importing") as advance:
-        session.import_documents(docs, progress=lambda _doc: advance(), jobs=jobs,
-                                 report=report, skip_same_text=True)
+        session.import_documents(documents(), progress=lambda _doc: advance(), jobs=jobs,
+                                 report=report, skip_same_text=lambda doc: doc.id in files)
 
 
 def _interrupted(report: ImportReport, err: Console) -> int:
