@@ -616,7 +616,8 @@ class Disagreement:
     """One place in a document where the layers compared disagree, for the coders' meeting:
     a quote some layers lack (``missing``), or one whose span, speaker, stance or type differs
     between them (``kinds``). ``start``-``end`` covers every layer's quote there; ``quotes``
-    gives each layer's quote and its speaker's name (None: the layer has no quote there)."""
+    gives each layer the document has its quote there and its speaker's name (None: no
+    quote there); a layer the document does not have is not in it."""
 
     start: int
     end: int

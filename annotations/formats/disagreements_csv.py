@@ -3,7 +3,8 @@
 
 Columns: ``document``, ``start``, ``end`` (the place, character offsets), ``text`` (what it
 covers), ``disagreement`` (``missing``, ``span``, ``speaker``, ``stance``, ``type``, joined with
-``;``), then for each layer its quote's ``<layer>_quote``, ``<layer>_speaker``,
+``;``), ``compared`` (the layers the document has, joined with ``;``: a layer not among them
+never coded it), then for each layer its quote's ``<layer>_quote``, ``<layer>_speaker``,
 ``<layer>_stance`` and ``<layer>_type`` (empty where the layer has no quote there). UTF-8,
 RFC 4180 quoting, as the quotes CSV.
 """
@@ -20,7 +21,7 @@ MAX_TEXT = 500  # characters of the place shown in ``text``
 
 def disagreement_columns(names: Sequence[str]) -> list[str]:
     """The header for layers ``names``."""
-    return ["document", "start", "end", "text", "disagreement",
+    return ["document", "start", "end", "text", "disagreement", "compared",
             *(f"{name}_{field}" for name in names for field in FIELDS)]
 
 
@@ -28,7 +29,7 @@ def disagreement_row(doc_id: str, text: str, found: Disagreement,
                      names: Sequence[str]) -> list[object]:
     """One row: the place, what differs there and each layer's quote."""
     row: list[object] = [doc_id, found.start, found.end, text[found.start : found.end][:MAX_TEXT],
-                         ";".join(found.kinds)]
+                         ";".join(found.kinds), ";".join(found.quotes)]
     for name in names:
         got = found.quotes.get(name)
         if got is None:

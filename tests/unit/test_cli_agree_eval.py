@@ -172,7 +172,8 @@ def test_agree_names_a_damaged_document_it_leaves_out(
     assert "skipped: document 'd1' is damaged" in captured.err
 
 
-def test_the_disagreements_are_written_one_row_a_place_in_corpus_order(tmp_path: Path) -> None:
+def test_the_disagreements_are_written_one_row_a_place_in_corpus_order(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import csv
 
     folder = tmp_path / "p"
@@ -207,7 +208,15 @@ def test_the_disagreements_are_written_one_row_a_place_in_corpus_order(tmp_path:
         "support", "oppose", "the plan works well.")
     missing = rows[7]
     assert missing["ana_quote"] == "" and missing["ben_speaker"] == "Di Fox"
+    assert missing["compared"] == "ana;ben"
     assert TEXT[int(missing["start"]) : int(missing["end"])] == "we should wait."
     inside = main(["agree", "--layers", "ana", "ben", "--disagreements",
                    str(folder / "x.csv"), "--project", str(folder)])
     assert inside == 1 and not (folder / "x.csv").exists()
+    capsys.readouterr()
+    a_folder = main(["agree", "--layers", "ana", "ben", "--disagreements", str(tmp_path),
+                     "--project", str(folder)])
+    said = capsys.readouterr()
+    assert "is a folder" in said.err and "written" not in said.err and said.out == ""
+    twice = main(["agree", "--layers", "ana", "ana", "--project", str(folder)])
+    assert a_folder == 1 and twice == 1

@@ -159,6 +159,9 @@ def test_stats_by_outlet_and_by_month_count_each_group(project: Path) -> None:
     table = saywho("stats", "--project", str(project), "--layer", "suggestions", "--by",
                    "outlet")
     assert "quotes by outlet" in table.stdout and "WaPo" in table.stdout
+    typo = saywho("stats", "--project", str(project), "--by", "outlett", "--json")
+    assert "no document has the metadata key 'outlett'; keys here: author, date, outlet, url" in (
+        typo.stderr)
     bad = saywho("stats", "--project", str(project), "--by", "date:week")
     assert bad.returncode == 2 and "one of year, month, day" in bad.stderr
     assert parse_grouping("Publish Date:year") == ("date", 4)

@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         spool = stack.enter_context(tempfile.TemporaryFile()) if args.json else None
         doc_ids = session.document_ids()
         if args.layers:  # checked against the layers the pass meets (no index to hold)
+            if len(set(args.layers)) < len(args.layers):
+                raise InputError("a layer is named twice in --layers: name each once")
             if len(args.layers) < 2:
                 raise InputError("agreement needs at least two layers")
             names = list(args.layers)
@@ -109,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
         where = getattr(args, "disagreements", None)
         if where is not None:
             refuse_inside(session.project.folder, where, "--disagreements")
+            if where.is_dir():
+                raise InputError(f"--disagreements {visible_line(str(where))} is a folder; it "
+                                 "names the csv file to write")
             table = csv.writer(stack.enter_context(atomic_output(where, "w")))
             table.writerow(disagreement_columns(names))
         # the workers are forked before the bar's thread starts
@@ -138,9 +143,9 @@ def run(args: argparse.Namespace) -> int:
             _print_json(report, spool, sys.stdout)
         else:
             _print(report)
-        if where is not None:
-            print(f"saywho: {count(places, 'disagreement')} written to "
-                  f"{visible_line(str(where))}", file=sys.stderr)
+    if where is not None:
+        print(f"saywho: {count(places, 'disagreement')} written to "
+              f"{visible_line(str(where))}", file=sys.stderr)
     for message in skipped:  # a damaged document is left out, never silently
         print(f"saywho: skipped: {visible_line(message)}", file=sys.stderr)
     return 1 if skipped else 0

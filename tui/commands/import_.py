@@ -247,7 +247,8 @@ def run(args: argparse.Namespace) -> int:
     out.print(table)
     if report.meta_updated:
         err.print(f"note: {count(len(report.meta_updated), 'document')} already here "
-                  "got the metadata this import brings", markup=False, soft_wrap=True)
+                  "got the metadata this import brings (keys added, or changed to the values "
+                  "given)", markup=False, soft_wrap=True)
     if layered is not None:  # what became of the layers, apart from the documents
         layers = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
         for column in ("loaded", "unchanged", "refused"):
