@@ -56,6 +56,7 @@ import orjson
 from annotations.display import visible_line
 from annotations.edits import LayerChange
 from annotations.errors import DamagedFileError, InputError, ProjectError, SaywhoError
+from annotations.metadata import Meta, merged_meta
 from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
 from annotations.session import Session
 from annotations.store import Project, layout
@@ -274,6 +275,7 @@ class _Merge:
         self.conflicts: list[MergeItem] = []
         self.refused_docs: set[str] = set()
         self.added_docs: dict[str, tuple[Document, Layer]] = {}
+        self.meta_added: dict[str, tuple[Meta, list[str]]] = {}  # id -> (metadata, keys added)
         self.layers: dict[Scope, _LayerPlan] = {}
         self.refused_scopes: set[Scope] = set()
         self.refused_annotators: dict[str, str] = {}
@@ -301,6 +303,8 @@ class _Merge:
                         "(another sha256); nothing of it merged",
                         doc=info.id,
                     )
+                else:
+                    self.plan_meta(mine, info)
                 continue
             try:
                 doc = theirs.document(info.id)
@@ -317,6 +321,24 @@ class _Merge:
                 continue
             self.added_docs[info.id] = (doc, suggestions)
         return their_infos
+
+    def plan_meta(self, mine: DocumentInfo, theirs: DocumentInfo) -> None:
+        """The metadata OTHER has of a document both projects hold: keys ours lacks come in;
+        a key both have with other values keeps ours, said as a conflict."""
+        ours = dict(mine.meta)
+        added = [(k, v) for k, v in theirs.meta if k not in ours]
+        for key, value in theirs.meta:
+            if key in ours and ours[key] != value:
+                self.conflict("document", f"document {mine.id!r}: metadata {key!r} is "
+                              f"{value!r} in OTHER, {ours[key]!r} here; ours kept", doc=mine.id)
+        if not added:
+            return
+        meta, problem = merged_meta(mine.meta, tuple(added))
+        if problem:
+            self.conflict("document", f"document {mine.id!r}: metadata from OTHER not added: "
+                          f"{problem}", doc=mine.id)
+            return
+        self.meta_added[mine.id] = (meta, [k for k, _ in added])
 
     # ----------------------------------------------------------------- layers
     def plan_layers(
@@ -723,6 +745,14 @@ def _run(
             for doc_id, message in report.failed:
                 job.refused_docs.add(doc_id)
                 job.conflict("document", f"document {doc_id!r}: {message}", doc=doc_id)
+
+    # metadata OTHER has of documents both hold
+    if job.meta_added and not job.dry_run:
+        updates = {doc_id: meta for doc_id, (meta, _) in job.meta_added.items()}
+        job.session.read(lambda s: s.project.set_document_meta(updates))
+    for doc_id, (_, keys) in job.meta_added.items():
+        job.done("document", "metadata", f"document {doc_id!r}: metadata from OTHER "
+                 f"({', '.join(keys)}) {'comes in' if job.dry_run else 'added'}", doc=doc_id)
 
     # layers
     for scope, plan in job.layers.items():

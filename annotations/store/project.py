@@ -39,11 +39,12 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from annotations.errors import DamagedFileError, InputError
+from annotations.metadata import Meta
 from annotations.model import (
     RESERVED_LAYERS,
     Document,
@@ -238,6 +239,12 @@ class Project:
         project file."""
         self._folder.require_shared_writable()
         return self._documents.set_target(doc_id, target)
+
+    def set_document_meta(self, updates: Mapping[str, Meta]) -> None:
+        """Give documents new metadata (``DocumentList.set_meta``), in the shared project
+        file."""
+        self._folder.require_shared_writable()
+        self._documents.set_meta(updates)
 
     def document_info(self, doc_id: str) -> DocumentInfo | None:
         """One document's row, or ``None`` for an unknown id."""

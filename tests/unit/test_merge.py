@@ -431,3 +431,19 @@ def test_a_layer_whose_folder_stays_locked_is_refused_not_half_merged(
     assert "stayed locked" in report.conflict_lines()[0]
     assert journal.read_bytes().count(b"\n") == lines  # no line for a layer not taken
     assert not merge_into(one, two).conflicts  # merged once the lock is gone
+
+
+def test_metadata_added_on_the_other_copy_comes_in_and_a_differing_value_keeps_ours(
+        copies: tuple[Path, Path]) -> None:
+    one, two = copies
+    with open_as(one, "ana") as ours:
+        ours.project.set_document_meta({"d1": (("outlet", "Ours"),)})
+    with open_as(two, "ben") as theirs:
+        theirs.project.set_document_meta({"d0": (("date", "2024-03-01"), ("outlet", "NYT")),
+                                          "d1": (("outlet", "Theirs"),)})
+    report = merge_into(one, two)
+    assert any("metadata 'outlet' is 'Theirs' in OTHER, 'Ours' here" in c.message
+               for c in report.conflicts)
+    with open_as(one, "ana", read_only=True) as ours:
+        assert dict(ours.project.document("d0").meta) == {"date": "2024-03-01", "outlet": "NYT"}
+        assert dict(ours.project.document("d1").meta) == {"outlet": "Ours"}
