@@ -28,6 +28,14 @@ async def running(folder: Path, size: tuple[int, int] = (100, 30),
         session.close()
 
 
+async def stats_screen(pilot: Pilot) -> object:
+    """Open the statistics screen (``T``) and wait until it has counted; the screen."""
+    await pilot.press("T")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait until every queued edit is saved and the UI has caught up."""
     app = pilot.app

@@ -376,29 +376,38 @@ async def test_join_the_next_quote_then_split_it_again(folder, run_app):
         (q.start, q.end) for q in before.quotes.values())
 
 
+async def _picked(tmp_path, run_app, others: dict, first: str, second: str) -> tuple[str, str]:
+    """The speakers q1 and q2 get when another article holds ``others`` and the picker is
+    given ``first`` on q1, then ``second`` on q2, each with Enter."""
+    from seedproject import build_project, open_project
+
+    from annotations.model import Layer
+
+    folder = build_project(tmp_path / "p", extra_docs=1)
+    with open_project(folder) as project:
+        project.put_layer("extra-1", Layer("suggestions", {}, others), replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # the library lists "ice" first
+        await pilot.press("s", *first, "enter")
+        await settle(pilot)
+        await pilot.press("n", "s", *second, "enter")
+        await settle(pilot)
+    layer = saved_layer(folder)
+    return (layer.speaker_name(layer.quotes["q1"]) or "",
+            layer.speaker_name(layer.quotes["q2"]) or "")
+
+
 async def test_a_new_name_like_nobody_s_is_made_not_a_look_alike_of_another_article(
     tmp_path, run_app
 ):
     """Another article has an unresolved "He" and a "Bruce Smith": typing "Bruce Hayne" and
     Enter made the quote He's (the new-speaker row was last, off screen). The typed name is
     offered first when nothing matches with confidence; "Bruce Sm" still picks Bruce Smith."""
-    from seedproject import build_project, open_project
+    from annotations.model import Speaker
 
-    from annotations.model import Layer, Speaker
-
-    folder = build_project(tmp_path / "p", extra_docs=1)
-    with open_project(folder) as project:
-        others = {"s8": Speaker("s8", "He"), "s9": Speaker("s9", "Bruce Smith")}
-        project.put_layer("extra-1", Layer("suggestions", {}, others), replace=True)
-    async with run_app(folder) as pilot:
-        await pilot.press("enter")  # the library lists "ice" first
-        await pilot.press("s", *"Bruce Hayne", "enter")
-        await settle(pilot)
-        await pilot.press("n", "s", *"Bruce Sm", "enter")
-        await settle(pilot)
-    layer = saved_layer(folder)
-    assert layer.speaker_name(layer.quotes["q1"]) == "Bruce Hayne"
-    assert layer.speaker_name(layer.quotes["q2"]) == "Bruce Smith"
+    others = {"s8": Speaker("s8", "He"), "s9": Speaker("s9", "Bruce Smith")}
+    assert await _picked(tmp_path, run_app, others, "Bruce Hayne", "Bruce Sm") == (
+        "Bruce Hayne", "Bruce Smith")
 
 
 async def test_a_full_name_inside_another_speaker_s_alias_is_a_new_speaker(tmp_path, run_app):
@@ -406,22 +415,10 @@ async def test_a_full_name_inside_another_speaker_s_alias_is_a_new_speaker(tmp_p
     Brandt": typing "Helen Brandt" and Enter gave the quote to "University" (WRatio scores a
     name inside a longer one 90). A full name that names nobody is made a new speaker; one
     that is a speaker's whole name, accents folded, still picks them."""
-    from seedproject import build_project, open_project
+    from annotations.model import Speaker
 
-    from annotations.model import Layer, Speaker
-
-    folder = build_project(tmp_path / "p", extra_docs=1)
-    with open_project(folder) as project:
-        alias = ("a University spokeswoman, Helen Brandt", "Brandt")
-        others = {"s8": Speaker("s8", "University", "organization", alias),
-                  "s9": Speaker("s9", "Hélène Marchetti")}
-        project.put_layer("extra-1", Layer("suggestions", {}, others), replace=True)
-    async with run_app(folder) as pilot:
-        await pilot.press("enter")  # the library lists "ice" first
-        await pilot.press("s", *"Helen Brandt", "enter")
-        await settle(pilot)
-        await pilot.press("n", "s", *"helene marchetti", "enter")
-        await settle(pilot)
-    layer = saved_layer(folder)
-    assert layer.speaker_name(layer.quotes["q1"]) == "Helen Brandt"
-    assert layer.speaker_name(layer.quotes["q2"]) == "Hélène Marchetti"
+    alias = ("a University spokeswoman, Helen Brandt", "Brandt")
+    others = {"s8": Speaker("s8", "University", "organization", alias),
+              "s9": Speaker("s9", "Hélène Marchetti")}
+    assert await _picked(tmp_path, run_app, others, "Helen Brandt", "helene marchetti") == (
+        "Helen Brandt", "Hélène Marchetti")

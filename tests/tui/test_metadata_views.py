@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilot_helpers import settle
+from pilot_helpers import settle, stats_screen
 from seedproject import open_project
 
 from annotations.model import Document, Layer, Quote
@@ -56,11 +56,8 @@ async def test_the_stats_screen_shows_the_stance_by_outlet_then_by_year(
                           stance=stance)
             session.put_layer(doc.id, Layer(session.annotator, {"q1": quote}))
     async with run_app(folder, size=(120, 60)) as pilot:
-        await pilot.press("T")
-        screen = pilot.app.screen
+        screen = await stats_screen(pilot)
         assert isinstance(screen, StatsScreen)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
         assert not screen.query_one("#plot-by").display  # no grouping until asked for
         seen = []
         for _ in range(4):  # folder is no key here: outlet, date:year, date:month, none

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pilot_helpers import stats_screen
 from seedproject import ANNOTATOR, DOC_ID, fixed_layer, open_project, seed_text
 
 from tui.widgets.plots import GLYPHS, bar_chart, stacked_chart
@@ -30,11 +31,8 @@ async def test_stats_screen_numbers(folder, run_app):
     with open_project(folder) as project:
         project.put_layer(DOC_ID, replace(base, name=ANNOTATOR, quotes=quotes))
     async with run_app(folder, size=(120, 50)) as pilot:
-        await pilot.press("T")
-        screen = pilot.app.screen
+        screen = await stats_screen(pilot)
         assert isinstance(screen, StatsScreen)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
         speakers = screen.charts["speakers"].plain.splitlines()
         assert speakers[0].split()[0] == "Kenney" and speakers[0].endswith(" 2")
         assert {line.split()[0]: line.split()[-1] for line in speakers[1:]} == {
