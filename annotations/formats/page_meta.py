@@ -76,6 +76,22 @@ class _HeadTags(HTMLParser):
                 self.found[key] = value
 
 
+def front_matter_end(text: str) -> int:
+    """Where the text after a Markdown front matter block starts (0: no block, or one never
+    closed), readable or not: a block that cannot be read stays in the text, but is no
+    title."""
+    if not text.startswith("---"):
+        return 0
+    at = 0
+    for n, line in enumerate(text.split("\n", MAX_HEAD_LINES + 1)[: MAX_HEAD_LINES + 1]):
+        at += len(line) + 1
+        if n and line.strip() in ("---", "..."):
+            return min(at, len(text))
+        if n == 0 and line.strip() != "---":
+            return 0
+    return 0
+
+
 def front_matter(text: str) -> tuple[str, Meta, str]:
     """``(title, metadata, text without the front matter)`` of a Markdown text; ``("", (),
     text)`` when it has no front matter block (or one that cannot be read)."""

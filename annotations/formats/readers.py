@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from annotations.errors import InputError
-from annotations.formats.page_meta import front_matter, html_meta
+from annotations.formats.page_meta import front_matter, front_matter_end, html_meta
 from annotations.formats.schema import MAX_ID
 from annotations.metadata import MAX_VALUE, Meta, merged_meta, read_meta, record_meta
 from annotations.model import Document, now_iso
@@ -291,10 +291,11 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         title, text = html_to_text(text)
     else:
         text = normalise_newlines(text)
-        front = ""
+        front, skip = "", 0
         if suffix in MARKDOWN_SUFFIXES:
             front, meta, text = front_matter(text)
-        title = front or first_line_title(text, markdown=suffix in MARKDOWN_SUFFIXES)
+            skip = front_matter_end(text)  # one it could not read: kept, but no title
+        title = front or first_line_title(text[skip:], markdown=suffix in MARKDOWN_SUFFIXES)
     if not text.strip():
         yield ReadResult(shown, error=f"{shown}: no article text (empty file)")
         return
@@ -308,11 +309,16 @@ def normalise_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+_RULE_LINE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
+
+
 def first_line_title(text: str, *, markdown: bool = False) -> str:
     """The first paragraph (``annotations.text.paragraphs``: a hard-wrapped one joined, its
     line breaks made spaces), without Markdown heading marks, cut to 120 chars."""
     for start, end in paragraphs(text):
         first = text[start:end]
+        if markdown:  # a rule line (front matter it could not read) is no title
+            first = _RULE_LINE.sub("", first).strip()
         if markdown and first.startswith("#"):  # a heading is one line
             first = re.sub(r"^#+\s*", "", first.split("\n", 1)[0])
         title = " ".join(first.split())

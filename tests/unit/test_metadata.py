@@ -209,3 +209,16 @@ def test_a_wire_story_two_outlets_ran_is_kept_twice_and_a_plain_copy_once(
     assert "skipped: c-again: same text as 'b-story'; skipped" in done.stderr
     with Project.open(tmp_path / "p", "reader", read_only=True) as p:
         assert sorted(p.document_ids()) == ["a-story", "b-story"]
+
+
+def test_front_matter_it_cannot_read_stays_in_the_text_but_is_no_title(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "nested.md").write_text("---\nauthor: x\nnested:\n  a: 1\n---\n\n# Budget row\n\n"
+                                     "The mayor said so.\n", encoding="utf-8")
+    (notes / "rule.md").write_text("---\n\nCouncil votes\n\nShe said no.\n", encoding="utf-8")
+    assert saywho("import", str(notes), "--project", str(tmp_path / "p")).returncode == 0
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        nested, rule = p.document("nested"), p.document("rule")
+    assert nested.title == "Budget row" and nested.text.startswith("---\nauthor: x")
+    assert rule.title == "Council votes"
