@@ -31,6 +31,14 @@ async def test_the_library_shows_and_finds_outlets_and_the_reader_names_them(
         rows = [library._row(i).plain for i in range(len(library.shown_ids))]
         assert rows[0].endswith("Budget vote  Inquirer, 2024-03-01")
         assert rows[1].endswith("Transit plan  WaPo") and rows[2].endswith("Parks")
+        docs = library.query_one("#docs")
+        assert docs.border_subtitle == "Inquirer, 2024-03-01 · 3 of 3"  # the highlighted one's
+        await pilot.press("down")
+        await pilot.pause()
+        assert docs.border_subtitle == "WaPo · 3 of 3"
+        await pilot.press("down")
+        await pilot.pause()
+        assert docs.border_subtitle == "3 of 3"
         await pilot.press("slash", *"wapo", "enter")
         await pilot.pause()
         assert library.shown_ids == ["b"]

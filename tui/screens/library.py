@@ -303,7 +303,7 @@ class LibraryScreen(SaywhoScreen):
         docs = self.query_one("#docs", RowList)
         docs.set_lazy_rows(len(shown), self._row)
         docs.border_title = "Documents"
-        docs.border_subtitle = f"{len(shown)} of {len(self.order)}"
+        self._show_subtitle()
         self._show_head()
         self.query_one(StatusBar).set_position(
             visible(f"annotator: {self.bridge.annotator} · layer: {self.bridge.layer_shown} "))
@@ -356,6 +356,19 @@ class LibraryScreen(SaywhoScreen):
         if about:
             row.append(f"  {visible_line(about)}", "dim")
         return row
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        """The highlighted document's outlet and date in the list's foot (a long title hides
+        them at the end of its row at 80 columns)."""
+        if event.rows.id == "docs":
+            self._show_subtitle()
+
+    def _show_subtitle(self) -> None:
+        docs = self.query_one("#docs", RowList)
+        doc_id, view = self.highlighted, self.view
+        about = meta_line(view.meta(doc_id)) if doc_id is not None and view is not None else ""
+        count = f"{len(self.shown_ids)} of {len(self.order)}"
+        docs.border_subtitle = visible_line(f"{about} · {count}" if about else count)
 
     def action_open_doc(self) -> None:
         """Open the highlighted document."""
