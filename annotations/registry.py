@@ -27,13 +27,20 @@ TITLES = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
 @lru_cache(maxsize=1 << 16)  # a corpus names the same few thousand people again and again
 def registry_key(name: str) -> str:
-    """The normalised form two names must share to be one corpus speaker."""
-    words = re.findall(r"[\w-]+", re.sub(r"['\u2019]s\b", "", name.casefold()))
+    """The normalised form two names must share to be one corpus speaker: lower case, without
+    possessive "'s" and leading titles. A title that owns what follows is no title of the
+    speaker: "Governor's spokesman" keeps "governor" (every "X's spokesman" would otherwise
+    be one speaker, "spokesman")."""
+    words = re.findall(r"[\w-]+(?:['\u2019]s\b)?", name.casefold())
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
-    return " ".join(words)
+    return " ".join(_POSSESSIVE.sub("", w) for w in words)
+
 
 
 def speaker_key(name: str) -> str:

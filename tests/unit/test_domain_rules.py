@@ -342,3 +342,13 @@ def test_a_name_nobody_has_is_not_a_confident_match_and_pronouns_are_nobody_else
     assert scored_speakers(cands, "Bruce")[0][1] >= CONFIDENT
     assert scored_speakers(cands, "kenny")[0][1] >= CONFIDENT  # a typo of a name here
     assert scored_speakers(cands, "Bruce Smth")[0][1] >= CONFIDENT
+
+
+def test_a_title_that_owns_what_follows_stays_in_the_speaker_key() -> None:
+    from annotations.registry import registry_key
+
+    assert registry_key("Governor's spokesman") == "governor spokesman"  # not every spokesman
+    assert registry_key("Mayor’s aide") != registry_key("Senator's aide")
+    assert registry_key("Gov. Tom Whitfield's") == registry_key("Tom Whitfield") == (
+        "tom whitfield")
+    assert registry_key("Mayor Jim Kenney") == "jim kenney"
