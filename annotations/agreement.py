@@ -614,8 +614,9 @@ def default_layers(docs: Mapping[str, tuple[str, Mapping[str, Layer]]]) -> list[
 @dataclass(frozen=True, slots=True)
 class Disagreement:
     """One place in a document where the layers compared disagree, for the coders' meeting:
-    a quote some layers lack (``missing``), or one whose span, speaker, stance or type differs
-    between them (``kinds``). ``start``-``end`` covers every layer's quote there; ``quotes``
+    a quote some layers lack (``missing``), or one whose span, speaker (its name as the speaker
+    alpha compares it: "Park" and "Linda Park" differ), stance or type differs between them
+    (``kinds``). ``start``-``end`` covers every layer's quote there; ``quotes``
     gives each layer the document has its quote there and its speaker's name (None: no
     quote there); a layer the document does not have is not in it."""
 
@@ -639,8 +640,8 @@ def _disagreements(
             kinds.append("missing")
         elif len({m.span for m in members}) > 1:
             kinds.append("span")
-        if any(not same_speaker(a.speaker, b.speaker) for a, b in combinations(members, 2)):
-            kinds.append("speaker")
+        if len({m.speaker for m in members}) > 1:  # the names alpha compares: "Park" and
+            kinds.append("speaker")  # "Linda Park" differ there, a codebook matter
         if len({m.quote.stance for m in members}) > 1:
             kinds.append("stance")
         if len({m.quote.type for m in members}) > 1:
@@ -759,7 +760,8 @@ def summary_lines(report: AgreementReport) -> list[str]:
         lines.append(
             f"{p['a']} vs {p['b']} ({p['docs']} docs, {p['quotes_a']}/{p['quotes_b']} quotes): "
             f"span F1 exact {p['exact']['F1']:.1f}, overlap {p['overlap50']['F1']:.1f}; "
-            f"speaker {_fmt(p['speaker']['pct'], 1)} % of {p['speaker']['n']}; "
+            f"speaker {_fmt(p['speaker']['pct'], 1)} % of {p['speaker']['n']} (same person: "
+            "one name's last word in the other); "
             f"stance kappa {_fmt(p['stance_kappa']['kappa'])} (n={p['stance_kappa']['n']})"
         )
     for what, a in overall["alpha"].items():
@@ -774,6 +776,6 @@ def summary_lines(report: AgreementReport) -> list[str]:
 ALPHA_UNITS: dict[str, str] = {
     "stance": "matched quotes, on their stance",
     "type": "matched quotes, on their type",
-    "speaker": "matched quotes, on their speaker",
+    "speaker": "matched quotes, on their speaker's exact name, titles aside",
     "words": "words, on whether each lies inside a quote",
 }

@@ -220,3 +220,18 @@ def test_the_disagreements_are_written_one_row_a_place_in_corpus_order(
     assert "is a folder" in said.err and "written" not in said.err and said.out == ""
     twice = main(["agree", "--layers", "ana", "ana", "--project", str(folder)])
     assert a_folder == 1 and twice == 1
+
+
+def test_a_surname_against_the_full_name_is_listed_as_the_speaker_alpha_counts_apart() -> None:
+    from annotations.agreement import AgreementPass
+    from annotations.formats.interchange import layer_from_interchange
+
+    layers = {
+        name: layer_from_interchange(
+            {"id": "d", "quotes": [quote(TEXT, "the plan works well.", who, None)]}, TEXT,
+            name=name)
+        for name, who in (("ana", "Linda Park"), ("ben", "Park"))}
+    found: list = []
+    entry = AgreementPass(["ana", "ben"]).add(TEXT, layers, found)
+    assert entry["pairs"][0]["speaker"]["pct"] == 100.0  # the same person, by the last word
+    assert [d.kinds for d in found] == [("speaker",)]  # a naming difference alpha counts
