@@ -44,9 +44,10 @@ def corpus_stats(
     """Counts over one layer (default: the annotator's) of every readable document.
 
     ``by`` (``outlet``, ``date:year``: ``metadata.parse_grouping``) adds the counts of each
-    group of documents by their metadata (``"by"``: documents, quotes, reviewed, stance, type
-    and speaker kinds per group, in the order of their values, documents without the key
-    last): how an outlet or a year quotes whom, with what stance. ``ValueError`` for a ``by``
+    group of documents by their metadata (``"by"``: documents, quotes (rejected ones aside),
+    reviewed of total (rejected ones in: rejecting is reviewing), stance, type, speaker kinds
+    and speakers per group, in the order of their values, documents without the key last):
+    how an outlet or a year quotes whom, with what stance. ``ValueError`` for a ``by``
     that names no key.
 
     The annotator's own layer starts as the suggestions, so with ``layer`` None every document
@@ -113,10 +114,13 @@ def corpus_stats(
             group["documents"] += 1
             group["quotes"] += summary.quotes - rejected
             group["reviewed"] += summary.reviewed
+            group["total"] += summary.quotes
             for voice in voices:
                 if voice.quotes:
                     group["speaker_kinds"][voice.kind if voice.known else "unknown"] += (
                         voice.quotes)
+                    if voice.known:
+                        group["speakers"][speaker_key(voice.name)] += voice.quotes
         per_doc.append(
             {
                 "id": doc_id,
@@ -174,6 +178,10 @@ def corpus_stats(
     }
     if by:
         ordered = sorted(groups.values(), key=lambda g: (g["value"] == NO_VALUE, g["value"]))
+        for g in ordered:  # each speaker by the name the corpus gives them
+            g["speakers"] = [{"name": registry[k].name if k in registry else k, "quotes": n}
+                             for k, n in sorted(g["speakers"].items(),
+                                                key=lambda kv: (-kv[1], kv[0]))]
         out["by"] = {"key": by, "groups": [
             {k: dict(v) if isinstance(v, Counter) else v for k, v in g.items()} for g in ordered]}
     return out
@@ -184,8 +192,8 @@ def _group(groups: dict[str, dict[str, Any]], value: str) -> dict[str, Any]:
     group = groups.get(value)
     if group is None:
         group = groups[value] = {"value": value, "documents": 0, "quotes": 0, "reviewed": 0,
-                                 "stance": Counter(), "types": Counter(),
-                                 "speaker_kinds": Counter()}
+                                 "total": 0, "stance": Counter(), "types": Counter(),
+                                 "speaker_kinds": Counter(), "speakers": Counter()}
     return group
 
 

@@ -156,6 +156,8 @@ def test_stats_by_outlet_and_by_month_count_each_group(project: Path) -> None:
     assert list(groups) == ["2024-03", "2024-04", "(none)"]
     assert (groups["2024-03"]["documents"], groups["2024-03"]["quotes"]) == (1, 2)
     assert groups["(none)"]["quotes"] == 1
+    assert groups["2024-03"]["speakers"][0] == {"name": "Jim Kenney", "quotes": 1}
+    assert groups["2024-03"]["total"] == 2
     table = saywho("stats", "--project", str(project), "--layer", "suggestions", "--by",
                    "outlet")
     assert "quotes by outlet" in table.stdout and "WaPo" in table.stdout

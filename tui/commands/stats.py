@@ -22,6 +22,7 @@ from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
 
 BAR_WIDTH = 30
+TOP_SPEAKERS = 3  # per group of ``--by``
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -37,8 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--top", type=int, default=15, help="speakers to show (default: 15)")
     parser.add_argument(
         "--by", type=grouping, metavar="KEY",
-        help="also count per value of a metadata key: outlet, author, date:year, date:month "
-        "(documents without it count as (none))")
+        help="also count per value of a metadata key (stance, speakers quoted most): outlet, "
+        "author, folder, date:year, date:month, date:day (documents without it count as "
+        "(none))")
     parser.set_defaults(func=run)
     return parser
 
@@ -143,17 +145,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _groups_table(by: dict[str, Any]) -> Table:
-    """The counts per metadata group: documents, quotes, reviewed and each stance's quotes."""
+    """The counts per metadata group: documents, quotes, reviewed of all, each stance's
+    quotes and the speakers quoted most."""
     groups = by["groups"]
     labels = sorted({label for g in groups for label in g["stance"]})
     table = Table(title=visible_line(f"quotes by {by['key']}"))
     table.add_column(visible_line(by["key"]))
     for column in ("docs", "quotes", "reviewed", *labels):
         table.add_column(visible_line(column), justify="right")
-    table.add_column("")
-    most = max((g["quotes"] for g in groups), default=0)
+    table.add_column(f"most quoted (top {TOP_SPEAKERS})")
     for g in groups:
+        top = ", ".join(f"{s['name']} {s['quotes']}" for s in g["speakers"][:TOP_SPEAKERS])
         table.add_row(Text(visible_line(g["value"][:40])), str(g["documents"]), str(g["quotes"]),
-                      str(g["reviewed"]), *(str(g["stance"].get(label, 0)) for label in labels),
-                      bar(g["quotes"], most))
+                      f"{g['reviewed']}/{g['total']}",
+                      *(str(g["stance"].get(label, 0)) for label in labels),
+                      Text(visible_line(top)))
     return table
