@@ -144,9 +144,17 @@ def stored_meta(raw: Any) -> Meta:
     return loose_meta(raw.items()) if isinstance(raw, dict) else ()
 
 
-def merged_meta(known: Meta, added: Meta) -> tuple[Meta, str]:
-    """``known`` with ``added``'s keys added or changed, and the problem that refuses it
-    (``""``: none): a document holds at most ``MAX_KEYS``."""
+def merged_meta(known: Meta, added: Meta, *, change: bool = True) -> tuple[Meta, str]:
+    """``known`` with ``added``'s keys added (and, with ``change``, its values for keys
+    ``known`` has), and the problem that refuses it (``""``: none): a document holds at most
+    ``MAX_KEYS``; without ``change`` a value that differs from the known one."""
+    if not change:
+        ours = dict(known)
+        for key, value in added:
+            if key in ours and ours[key] != value:
+                return known, (f"its {key!r} is {ours[key]!r} here, {value!r} in this import "
+                               "(another outlet's copy under the same name? give it another "
+                               "id; a correction: import again with --replace)")
     merged = tuple(sorted({**dict(known), **dict(added)}.items()))
     if len(merged) > MAX_KEYS:
         return known, (f"{len(merged)} metadata keys with those added; a document holds at "

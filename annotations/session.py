@@ -540,6 +540,7 @@ class Session:
         jobs: int = 1,
         report: ImportReport | None = None,
         skip_same_text: Callable[[Document], bool] | None = None,
+        change_meta: bool = False,
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
 
@@ -548,7 +549,9 @@ class Session:
 
         Unchanged text under a known id is a no-op; changed text under a known id is refused
         (its annotations would be lost); a text the detector fails on is reported, not stored.
-        ``skip_same_text`` (``saywho import``'s way: for files, whose ids are their names)
+        A known document gets the metadata keys it lacks (``change_meta``: also new values for
+        those it has). ``skip_same_text`` (``saywho import``'s way: for files, whose ids are
+        their names)
         leaves out a document it says yes to whose text the project holds under another id,
         ``report.skipped`` naming that id, unless its metadata differs from that
         document's (a wire story two outlets ran: each outlet's copy counts), then it is
@@ -652,7 +655,7 @@ class Session:
 
         try:
             with self._change("import", shared=True):
-                self.project.add_documents(detected(), report=report)
+                self.project.add_documents(detected(), report=report, change_meta=change_meta)
         finally:
             if report.added:
                 self._emit(DocumentsAdded(tuple(report.added)))

@@ -322,15 +322,16 @@ class DocumentList:
         for info in infos:
             self._unlisted.pop(info.id, None)
 
-    def known_meta(self, doc: Document) -> tuple[Meta | None, str]:
-        """The metadata a known document would have with ``doc``'s added to it (its keys win;
-        None when that changes nothing) and the problem that refuses it (``""``: none):
-        re-importing a corpus with its metadata gives the documents already stored theirs,
-        and a re-import without it takes none away."""
+    def known_meta(self, doc: Document, change: bool = False) -> tuple[Meta | None, str]:
+        """The metadata a known document would have with ``doc``'s added to it (None when
+        that changes nothing) and the problem that refuses it (``""``: none): re-importing a
+        corpus with its metadata gives the documents already stored the keys they lack, a
+        re-import without it takes none away, and a value that differs is changed only with
+        ``change`` (else it may be another outlet's copy filed under the same name)."""
         known = self.get(doc.id)
         if known is None or not doc.meta:
             return None, ""
-        merged, problem = merged_meta(known.meta, doc.meta)
+        merged, problem = merged_meta(known.meta, doc.meta, change=change)
         return (None if problem or merged == known.meta else merged), problem
 
     def set_meta(self, updates: Mapping[str, Meta]) -> None:

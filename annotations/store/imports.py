@@ -46,10 +46,12 @@ def add_documents(
     report: ImportReport,
     progress: Callable[[Document], None] | None = None,
     flush_every: int = 500,
+    change_meta: bool = False,
 ) -> ImportReport:
     """Store each new document with its suggestions; report the rest in ``report``. A text
     another id holds ("duplicate") is stored too: a merge brings it in with its layers;
-    ``saywho import`` leaves it out before it comes here."""
+    ``saywho import`` leaves it out before it comes here. A known document gets the metadata
+    keys it lacks; ``change_meta`` also changes the values it has (``import --replace``)."""
     pending: list[DocumentInfo] = []
     metas: dict[str, Meta] = {}
     try:
@@ -59,7 +61,7 @@ def add_documents(
             kind = documents.classify(doc)
             if kind == "unchanged":
                 report.unchanged.append(doc.id)
-                meta, problem = documents.known_meta(doc)
+                meta, problem = documents.known_meta(doc, change_meta)
                 if problem:
                     report.failed.append((doc.id, f"{doc.id}: metadata not added: {problem}"))
                 elif meta is not None:

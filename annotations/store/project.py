@@ -271,6 +271,7 @@ class Project:
         report: ImportReport | None = None,
         progress: Callable[[Document], None] | None = None,
         flush_every: int = 500,
+        change_meta: bool = False,
     ) -> ImportReport:
         """Store documents, each with the suggestions layer the caller computed for it.
 
@@ -288,6 +289,7 @@ class Project:
             report=report if report is not None else ImportReport(),
             progress=progress,
             flush_every=flush_every,
+            change_meta=change_meta,
         )
 
     # ----------------------------------------------------------------- layers

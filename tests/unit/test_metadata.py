@@ -224,3 +224,19 @@ def test_front_matter_it_cannot_read_stays_in_the_text_but_is_no_title(tmp_path:
         nested, rule = p.document("nested"), p.document("rule")
     assert nested.title == "Budget row" and nested.text.startswith("---\nauthor: x")
     assert rule.title == "Council votes"
+
+
+def test_a_re_import_changes_a_stored_value_only_with_replace(project: Path,
+                                                             tmp_path: Path) -> None:
+    other = dict(LINES[0], meta={"outlet": "WaPo", "section": "metro"})  # same name, same text
+    path = write_jsonl(tmp_path / "other.jsonl", [other])
+    done = saywho("import", str(path), "--project", str(project))
+    assert done.returncode == 1
+    assert "a1: metadata not added: its 'outlet' is 'Inquirer' here, 'WaPo' in this import" in (
+        done.stderr)
+    with Project.open(project, "reader", read_only=True) as p:
+        assert dict(p.document("a1").meta)["outlet"] == "Inquirer"  # nothing changed
+        assert "section" not in dict(p.document("a1").meta)
+    assert saywho("import", str(path), "--replace", "--project", str(project)).returncode == 0
+    with Project.open(project, "reader", read_only=True) as p:
+        assert dict(p.document("a1").meta)["outlet"] == "WaPo"

@@ -93,7 +93,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="overwrite a layer of that name that differs (the old one goes to the journal)",
+        help="overwrite a layer of that name that differs (the old one goes to the journal); "
+        "also let a re-import change the metadata values of documents already here",
     )
     parser.add_argument(
         "--max-mb",
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
                         f"saywho of annotator {visible_line(args.layer)!r}; import it once that "
                         "session is closed")
                 _import(session, itertools.chain([first], good), report,
-                        jobs=getattr(args, "jobs", 1))
+                        jobs=getattr(args, "jobs", 1), change_meta=args.replace)
                 if layered is not None:
                     refused = {doc_id for doc_id, _ in report.failed + report.skipped}
                     kept = [r for r in layered if r.document is not None
@@ -335,7 +336,7 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
 
 
 def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, *,
-            jobs: int = 1) -> None:
+            jobs: int = 1, change_meta: bool = False) -> None:
     """Import the documents as they are read, into ``report`` as they are stored, with a
     progress bar on stderr for long runs. A file whose text the project holds under another
     id is left out, named: a second copy would count twice in every statistic (unless the two
@@ -353,7 +354,8 @@ def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, 
 
     with counting_progress("importing") as advance:
         session.import_documents(documents(), progress=lambda _doc: advance(), jobs=jobs,
-                                 report=report, skip_same_text=lambda doc: doc.id in files)
+                                 report=report, skip_same_text=lambda doc: doc.id in files,
+                                 change_meta=change_meta)
 
 
 def _interrupted(report: ImportReport, err: Console) -> int:
