@@ -652,6 +652,28 @@ def test_a_brat_folder_without_its_id_file_finds_its_documents_by_text(tmp_path:
                 (q.start, q.end) for q in gold[doc_id].sorted_quotes()]
 
 
+def test_a_brat_file_whose_text_several_documents_hold_is_refused_not_guessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wire story two outlets ran is two documents of one text: a brat file without its id
+    file went onto the last of them, and --replace overwrote that one's layer."""
+    src = tmp_path / "src"
+    for outlet in ("nyt", "wapo"):
+        (src / outlet).mkdir(parents=True)
+        (src / outlet / f"{outlet}-story.txt").write_text(GOOD)
+    proj = str(tmp_path / "p")
+    assert main(["import", str(src), "--project", proj]) == 0
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "z.txt").write_text(GOOD)
+    (brat / "z.ann").write_text("T1\tQuote 16 33\twe will keep going\n")
+    capsys.readouterr()
+    assert main(["import", str(brat), "--layer", "gold", "--replace", "--project", proj]) == 1
+    assert "its text is held by 2 documents (nyt-story, wapo-story)" in capsys.readouterr().err
+    with Project.open(proj, read_only=True) as project:
+        assert not any(project.has_layer(d, "gold") for d in project.document_ids())
+
+
 def test_a_folder_export_says_which_files_it_found_there_and_left(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

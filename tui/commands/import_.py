@@ -148,12 +148,20 @@ def run(args: argparse.Namespace) -> int:
     if args.layer:  # the layers load after the import: these inputs are kept (a gold file)
         layered = [_with_layer(r, args.layer) for r in results]
         by_text = _ids_by_text(args) if brat_folders else {}
-        ids = set(by_text.values())
+        ids = {i for held in by_text.values() for i in held}
         for folder in brat_folders:
             for doc_id, text, layer in read_brat(Path(folder), layer=args.layer):
                 # a file name that is no project id (saywho-ids.tsv missing): the project's
-                # document of the same text, rather than a second copy of it
-                known = doc_id if doc_id in ids else by_text.get(sha256_text(text), doc_id)
+                # document of the same text, rather than a second copy of it; never a guess
+                # among several documents holding that text (a wire story two outlets ran)
+                holders = [] if doc_id in ids else by_text.get(sha256_text(text), [])
+                if len(holders) > 1:
+                    layered.append(ReadResult(f"brat:{doc_id}", error=(
+                        f"brat:{doc_id}: its text is held by {len(holders)} documents "
+                        f"({', '.join(holders[:5])}); name its document in the folder's "
+                        "saywho-ids.tsv (a saywho brat export writes one)")))
+                    continue
+                known = holders[0] if holders else doc_id
                 doc = Document(known, first_line_title(text) or known, text, source="brat")
                 layered.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
         results = layered
@@ -383,16 +391,19 @@ def _with_layer(result: ReadResult, name: str) -> ReadResult:
     return ReadResult(result.source, doc, record={"_layer": layer})
 
 
-def _ids_by_text(args: argparse.Namespace) -> dict[str, str]:
+def _ids_by_text(args: argparse.Namespace) -> dict[str, list[str]]:
     """The project's document ids by their text's sha256 (none when there is no project yet):
     how a brat file is matched to its document when its name is not the id."""
     from annotations.store import Project
 
+    by_text: dict[str, list[str]] = {}
     try:
         with Project.open(project_dir(args), read_only=True, create=False) as project:
-            return {info.sha256: info.id for info in project.documents()}
+            for info in project.documents():
+                by_text.setdefault(info.sha256, []).append(info.id)
     except SaywhoError:
         return {}
+    return by_text
 
 
 def _refuse_layer_name(session: Session, name: str) -> None:
