@@ -367,24 +367,61 @@ def scored_speakers(
     return [(candidates[i], best[i]) for i in ordered if best[i] >= MIN_SCORE][:limit]
 
 
-def names_it(query: str, name: str) -> bool:
-    """Whether ``query``, a name of two words or more, names ``name`` (both ``loose``; titles
-    and "'s" aside, as in ``registry_key``): the whole of it, in as many words, spelling close
-    ("bruce smth"), or its words from one of them on, the last still being typed ("bruce
-    sm"). A full name within a longer one ("helen brandt" in "university of helen brandt")
-    is someone else."""
+NAME_FILLER = frozenset("the jr sr ii iii iv".split())  # no part of who someone is
+SAME_WORD = 85  # rapidfuzz ratio of two words one typo apart ("smth", "smith")
+
+
+def _name_words(name: str) -> list[str]:
+    """``name``'s words as ``names_it`` compares them: ``registry_key``'s, hyphens as
+    spaces, without initials ("F."), suffixes ("Jr.") and "the"."""
+    return [w for w in registry_key(name).replace("-", " ").split()
+            if len(w) > 1 and w not in NAME_FILLER]
+
+
+def _same_word(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
-    typed, called = registry_key(query), registry_key(name)
-    *done, last = typed.split() or [""]
-    words = called.split()
-    if len(done) + 1 == len(words) and fuzz.token_sort_ratio(typed, called) >= CONFIDENT:
+    return a == b or fuzz.ratio(a, b) >= SAME_WORD
+
+
+def names_it(query: str, name: str) -> bool:
+    """Whether ``query``, a name of two words or more, names ``name`` (both ``loose``; titles,
+    "'s", initials, suffixes and "the" aside: ``_name_words``): its first and last words are
+    the name's, a typo apart, with the name's middle names or none between ("john kennedy"
+    names John F. Kennedy, "hillary clinton" Hillary Rodham Clinton, "bruce smth" Bruce
+    Smith); or its words in another order ("smith bruce"); or the name's words from one of
+    them on, the last still being typed ("bruce sm"). Another first name is someone else
+    ("jane smith" is not John Smith), and so is a full name within a longer one ("helen
+    brandt" in "university of helen brandt")."""
+    typed, words = _name_words(query), _name_words(name)
+    if not typed or not words:
+        return False
+    if len(typed) > 1 and _in_order(typed, words):
         return True
+    if len(typed) == len(words) and all(
+            _same_word(a, b) for a, b in zip(sorted(typed), sorted(words), strict=True)):
+        return True
+    *done, last = typed
     return any(
         words[at : at + len(done)] == done and words[at + len(done)].startswith(last)
         and words[at + len(done)] != last
         for at in range(len(words) - len(done))
     )
+
+
+def _in_order(typed: list[str], words: list[str]) -> bool:
+    """``typed`` is ``words`` from first to last word, a typo apart, middle words of
+    ``words`` left out or not."""
+    if not (_same_word(typed[0], words[0]) and _same_word(typed[-1], words[-1])):
+        return False
+    at = 1
+    for word in typed[1:-1]:
+        while at < len(words) - 1 and not _same_word(word, words[at]):
+            at += 1
+        if at >= len(words) - 1:
+            return False
+        at += 1
+    return True
 
 
 def _squeezed(score: float) -> float:

@@ -352,3 +352,25 @@ def test_a_title_that_owns_what_follows_stays_in_the_speaker_key() -> None:
     assert registry_key("Gov. Tom Whitfield's") == registry_key("Tom Whitfield") == (
         "tom whitfield")
     assert registry_key("Mayor Jim Kenney") == "jim kenney"
+
+
+@pytest.mark.parametrize(("typed", "name", "same"), [
+    ("jane smith", "John Smith", False),  # another first name is someone else
+    ("mary kelly", "Mark Kelly", False),
+    ("rand paul", "Ron Paul", False),
+    ("helen brandt", "a University spokeswoman, Helen Brandt", False),
+    ("john kennedy", "John F. Kennedy", True),  # initials, middle names, suffixes aside
+    ("donald trump", "President Donald J. Trump", True),
+    ("hillary clinton", "Hillary Rodham Clinton", True),
+    ("martin luther king", "Martin Luther King Jr.", True),
+    ("jean pierre raffarin", "Jean-Pierre Raffarin", True),
+    ("the white house", "White House", True),
+    ("bruce smth", "Bruce Smith", True),  # a typo
+    ("smith bruce", "Bruce Smith", True),
+    ("bruce sm", "Bruce Smith", True),  # still typing
+])
+def test_a_full_name_typed_names_a_speaker_only_when_it_is_theirs(
+        typed: str, name: str, same: bool) -> None:
+    from annotations.registry import names_it
+
+    assert names_it(typed, name) is same
