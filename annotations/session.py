@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,6 +46,7 @@ from annotations.events import (
     SchemeChanged,
     SettingChanged,
 )
+from annotations.metadata import Meta, merged_meta
 from annotations.model import (
     FINAL_LAYER,
     SUGGESTIONS_LAYER,
@@ -64,6 +66,12 @@ if TYPE_CHECKING:
     from annotations.store.documents import Classification
 
 T = TypeVar("T")
+SAME_TEXT_AS = "same_text_as"  # the metadata key marking a copy stored for its other metadata
+
+
+def _own_meta(meta: Meta) -> Meta:
+    """A document's metadata as its file gave it (the ``same_text_as`` mark left out)."""
+    return tuple(kv for kv in meta if kv[0] != SAME_TEXT_AS)
 Listener = Callable[[Event], None]
 Detect = Callable[[str], Layer]
 
@@ -580,18 +588,33 @@ class Session:
                 return kind
             first = self.project.same_text(doc)[0]
             info = self.project.document_info(first)
-            theirs = set(info.meta) if info is not None else set()
+            theirs = set(_own_meta(info.meta)) if info is not None else set()
             differ = sorted({k for k, _ in set(doc.meta) ^ theirs})
-            report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored: its "
-                                         f"metadata differs ({', '.join(differ)})"))
+            if doc.id not in copies:  # asked twice with workers
+                copies[doc.id] = first
+                report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored "
+                                             f"(its metadata differs: {', '.join(differ)}), "
+                                             f"marked same_text_as {first!r}"))
             return "new"
+
+        copies: dict[str, str] = {}  # a copy stored for its other metadata -> the first
+
+        def marked(doc: Document) -> Document:
+            """``doc``, a copy stored for its other metadata, with ``same_text_as`` naming the
+            first document of its text: a wire story counts in each outlet's figures, and an
+            analysis can tell it from the outlet's own reporting."""
+            first = copies.get(doc.id)
+            if first is None:
+                return doc
+            meta, full = merged_meta(doc.meta, ((SAME_TEXT_AS, first),))
+            return doc if full else replace(doc, meta=meta)
 
         def copy_of(doc: Document) -> str | None:
             """The document ``doc`` is a plain copy of: the first holding its text with the
             same metadata (any one, when ``doc`` brings none)."""
             for other in self.project.same_text(doc):
                 info = self.project.document_info(other)
-                if info is not None and (not doc.meta or info.meta == doc.meta):
+                if info is not None and (not doc.meta or _own_meta(info.meta) == doc.meta):
                     return other
             return None
 
@@ -614,7 +637,7 @@ class Session:
                 elif found is None or kind != "new":  # a repeat: stored
                     yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
                 elif found.layer is not None:
-                    yield doc, found.layer
+                    yield marked(doc), found.layer
                 elif found.skipped:
                     report.failed.append((doc.id, found.message))
                 else:
@@ -651,7 +674,7 @@ class Session:
                         )
                     )
                     continue
-                yield doc, layer
+                yield marked(doc), layer
 
         try:
             with self._change("import", shared=True):

@@ -88,6 +88,18 @@ class DocumentInfo:
     meta: Meta = ()  # the article's metadata (``annotations.metadata``)
 
 
+def text_variants(doc: Document) -> list[str]:
+    """The sha256 of ``doc``'s text and of the texts that differ from it only in the line
+    ends after its last word (a file saved with or without a final newline, a page's text):
+    one article, however it was saved."""
+    shas = [doc.sha256]
+    core = doc.text.rstrip()
+    for variant in (core, core + "\n"):
+        if variant != doc.text:
+            shas.append(sha256_text(variant))
+    return shas
+
+
 def info_row(info: DocumentInfo) -> dict[str, Any]:
     """``info`` as a row of the project file (metadata as an object, and only when there is
     some: a corpus without it keeps the rows it had)."""
@@ -261,13 +273,20 @@ class DocumentList:
         a document stored under another: ``same_text``)."""
         known = self.get(doc.id)
         if known is None:
-            return "duplicate" if self._text_owners(doc.sha256) else "new"
+            return "duplicate" if self._holders(doc) else "new"
         return "unchanged" if known.sha256 == doc.sha256 else "conflict"
 
-    def same_text(self, sha256: str) -> list[str]:
-        """The ids of the documents stored with the text of this sha256, in import order."""
+    def same_text(self, doc: Document) -> list[str]:
+        """The ids of the documents stored with ``doc``'s text (or it with other line ends
+        at its end: ``text_variants``), in import order."""
         self._sync()
-        return list(self._text_owners(sha256))
+        return self._holders(doc)
+
+    def _holders(self, doc: Document) -> list[str]:
+        held: list[str] = []
+        for sha in text_variants(doc):
+            held += [i for i in self._text_owners(sha) if i not in held]
+        return held
 
     def _text_owners(self, sha256: str) -> list[str]:
         if self._by_text is None:

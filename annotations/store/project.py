@@ -262,7 +262,7 @@ class Project:
 
     def same_text(self, doc: Document) -> list[str]:
         """The ids of the documents already holding ``doc``'s text, in import order."""
-        return self._documents.same_text(doc.sha256)
+        return self._documents.same_text(doc)
 
     def add_documents(
         self,

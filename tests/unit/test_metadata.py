@@ -203,14 +203,18 @@ def test_a_wire_story_two_outlets_ran_is_kept_twice_and_a_plain_copy_once(
     for where, name in (("nyt", "a-story.txt"), ("wapo", "b-story.txt"), ("wapo", "c-again.txt")):
         (corpus / where).mkdir(parents=True, exist_ok=True)
         (corpus / where / name).write_text(story, encoding="utf-8")
+    (corpus / "wapo" / "d-no-newline.txt").write_text(story.rstrip(), encoding="utf-8")
     done = saywho("import", str(corpus), "--project", str(tmp_path / "p"))
     assert done.returncode == 0, done.stderr
-    assert "note: b-story: same text as 'a-story', stored: its metadata differs (folder)" in (
-        done.stderr)
-    # same text, same folder: a copy
+    assert ("note: b-story: same text as 'a-story', stored (its metadata differs: folder), "
+            "marked same_text_as 'a-story'") in done.stderr
+    # same text, same folder: a copy; saved without its final newline, the same
     assert "skipped: c-again: same text as 'b-story'; skipped" in done.stderr
+    assert "skipped: d-no-newline: same text as 'b-story'; skipped" in done.stderr
     with Project.open(tmp_path / "p", "reader", read_only=True) as p:
         assert sorted(p.document_ids()) == ["a-story", "b-story"]
+        assert dict(p.document("b-story").meta) == {"folder": "wapo",
+                                                     "same_text_as": "a-story"}
 
 
 def test_front_matter_it_cannot_read_stays_in_the_text_but_is_no_title(tmp_path: Path) -> None:
