@@ -638,7 +638,7 @@ def _disagreements(
         kinds = []
         if len(unit) < len(present):
             kinds.append("missing")
-        elif len({m.span for m in members}) > 1:
+        if len({m.span for m in members}) > 1:  # among the layers that have it
             kinds.append("span")
         if len({m.speaker for m in members}) > 1:  # the names alpha compares: "Park" and
             kinds.append("speaker")  # "Linda Park" differ there, a codebook matter

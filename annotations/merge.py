@@ -324,13 +324,14 @@ class _Merge:
 
     def plan_meta(self, mine: DocumentInfo, theirs: DocumentInfo) -> None:
         """The metadata OTHER has of a document both projects hold: keys ours lacks come in;
-        a key both have with other values keeps ours, said as a conflict."""
+        a key both have with other values keeps ours, said (not a conflict: a merge run every
+        night would fail for ever over it)."""
         ours = dict(mine.meta)
         added = [(k, v) for k, v in theirs.meta if k not in ours]
-        for key, value in theirs.meta:
+        for key, value in theirs.meta:  # said, not refused: nothing of it is lost or blocked
             if key in ours and ours[key] != value:
-                self.conflict("document", f"document {mine.id!r}: metadata {key!r} is "
-                              f"{value!r} in OTHER, {ours[key]!r} here; ours kept", doc=mine.id)
+                self.done("document", "kept-ours", f"document {mine.id!r}: metadata {key!r} "
+                          f"is {value!r} in OTHER, {ours[key]!r} here; ours kept", doc=mine.id)
         if not added:
             return
         meta, problem = merged_meta(mine.meta, tuple(added))

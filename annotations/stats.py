@@ -46,7 +46,8 @@ def corpus_stats(
     ``by`` (``outlet``, ``date:year``: ``metadata.parse_grouping``) adds the counts of each
     group of documents by their metadata (``"by"``: documents, quotes (rejected ones aside),
     reviewed of total (rejected ones in: rejecting is reviewing), stance, type, speaker kinds
-    and speakers per group, in the order of their values, documents without the key last):
+    and speakers per group; periods in time order, other values the most quoted first;
+    documents without the key last):
     how an outlet or a year quotes whom, with what stance. ``ValueError`` for a ``by``
     that names no key.
 
@@ -176,8 +177,9 @@ def corpus_stats(
         "damaged": damaged + list(project.damaged),
         "missing": missing,
     }
-    if by:
-        ordered = sorted(groups.values(), key=lambda g: (g["value"] == NO_VALUE, g["value"]))
+    if by and grouping is not None:
+        ordered = sorted(groups.values(), key=lambda g: (
+            g["value"] == NO_VALUE, "" if _in_time(grouping) else -g["quotes"], g["value"]))
         for g in ordered:  # each speaker by the name the corpus gives them
             g["speakers"] = [{"name": registry[k].name if k in registry else k, "quotes": n}
                              for k, n in sorted(g["speakers"].items(),
@@ -185,6 +187,12 @@ def corpus_stats(
         out["by"] = {"key": by, "groups": [
             {k: dict(v) if isinstance(v, Counter) else v for k, v in g.items()} for g in ordered]}
     return out
+
+
+def _in_time(grouping: tuple[str, int]) -> bool:
+    """Whether groups by ``grouping`` are periods, shown in time order (others: the most
+    quoted first)."""
+    return grouping[1] > 0 or grouping[0] == "date"
 
 
 def _group(groups: dict[str, dict[str, Any]], value: str) -> dict[str, Any]:

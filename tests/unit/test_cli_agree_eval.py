@@ -235,3 +235,9 @@ def test_a_surname_against_the_full_name_is_listed_as_the_speaker_alpha_counts_a
     entry = AgreementPass(["ana", "ben"]).add(TEXT, layers, found)
     assert entry["pairs"][0]["speaker"]["pct"] == 100.0  # the same person, by the last word
     assert [d.kinds for d in found] == [("speaker",)]  # a naming difference alpha counts
+    shorter = {"id": "d", "quotes": [quote(TEXT, "the plan works", "Linda Park", None)]}
+    layers["cy"] = layer_from_interchange(shorter, TEXT, name="cy")
+    layers["di"] = layer_from_interchange({"id": "d", "quotes": []}, TEXT, name="di")
+    found.clear()
+    AgreementPass(["ana", "ben", "cy", "di"]).add(TEXT, layers, found)
+    assert [d.kinds for d in found] == [("missing", "span", "speaker")]  # di lacks it too

@@ -244,3 +244,14 @@ def test_a_re_import_changes_a_stored_value_only_with_replace(project: Path,
     assert saywho("import", str(path), "--replace", "--project", str(project)).returncode == 0
     with Project.open(project, "reader", read_only=True) as p:
         assert dict(p.document("a1").meta)["outlet"] == "WaPo"
+
+
+def test_outlets_come_most_quoted_first_and_periods_in_time_order(tmp_path: Path) -> None:
+    lines = [{"id": "z", "text": LINES[0]["text"], "outlet": "Zeta", "date": "2024-05-01"},
+             {"id": "a", "text": LINES[1]["text"], "outlet": "Alpha", "date": "2024-01-01"}]
+    folder = tmp_path / "p"
+    assert saywho("import", str(write_jsonl(tmp_path / "o.jsonl", lines)), "--project",
+                  str(folder)).returncode == 0
+    for by, order in (("outlet", ["Zeta", "Alpha"]), ("date:month", ["2024-01", "2024-05"])):
+        done = saywho("stats", "--project", str(folder), "--by", by, "--json")
+        assert [g["value"] for g in json.loads(done.stdout)["by"]["groups"]] == order

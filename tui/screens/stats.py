@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from annotations.display import visible, visible_line
-from annotations.metadata import meta_keys
+from annotations.metadata import NO_VALUE, meta_keys
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge
@@ -68,9 +68,18 @@ def charts(stats: dict[str, Any], scheme_names: tuple[str, ...], width: int) -> 
         "kinds": bar_chart(kinds, width=bar),
         "types": bar_chart(types, width=bar),
         "stance": bar_chart(stance, width=bar),
-        "by": stacked_chart([(g["value"], g["stance"]) for g in stats["by"]["groups"]], cats,
+        "by": stacked_chart([(g["value"], g["stance"]) for g in _groups_shown(stats)], cats,
                             width=max(bar - 20, 10), limit=TOP) if "by" in stats else Text(),
     }
+
+
+def _groups_shown(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The groups of ``stats["by"]`` in the order the chart shows them: the documents without
+    the key (last) brought within its first ``TOP`` rows, so the chart never hides them."""
+    groups = stats["by"]["groups"]
+    if len(groups) > TOP and groups[-1]["value"] == NO_VALUE:
+        return [*groups[: TOP - 1], groups[-1], *groups[TOP - 1 : -1]]
+    return groups
 
 
 def groupings(keys: Sequence[str]) -> list[str]:
