@@ -255,3 +255,20 @@ def test_outlets_come_most_quoted_first_and_periods_in_time_order(tmp_path: Path
     for by, order in (("outlet", ["Zeta", "Alpha"]), ("date:month", ["2024-01", "2024-05"])):
         done = saywho("stats", "--project", str(folder), "--by", by, "--json")
         assert [g["value"] for g in json.loads(done.stdout)["by"]["groups"]] == order
+
+
+def test_import_meta_gives_a_folder_of_one_outlet_its_outlet(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger"
+    ledger.mkdir()
+    (ledger / "a.txt").write_text("The mayor said no.\n", encoding="utf-8")
+    (ledger / "b.md").write_text("---\noutlet: Wrong\ndate: 2024-03-01\n---\n\nShe said yes.\n",
+                                 encoding="utf-8")
+    done = saywho("import", str(ledger), "--meta", "Outlet=Daily Ledger", "--meta",
+                  "country=US", "--project", str(tmp_path / "p"))
+    assert done.returncode == 0, done.stderr
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        assert dict(p.document("a").meta) == {"outlet": "Daily Ledger", "country": "US"}
+        assert dict(p.document("b").meta) == {"outlet": "Daily Ledger", "country": "US",
+                                              "date": "2024-03-01"}  # --meta over the file
+    bad = saywho("import", str(ledger), "--meta", "outlet", "--project", str(tmp_path / "p"))
+    assert bad.returncode == 2 and "give KEY=VALUE" in bad.stderr

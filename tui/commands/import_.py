@@ -12,6 +12,7 @@ import argparse
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -36,6 +37,7 @@ from annotations.formats.readers import (
     first_line_title,
     read_documents,
 )
+from annotations.metadata import Meta, merged_meta, read_meta
 from annotations.model import Document, sha256_text
 from annotations.scheme import labels_outside
 from annotations.session import Session
@@ -89,6 +91,15 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="store_true",
         help="doccano: the file's offsets count UTF-16 units (a doccano project set to count "
         "them); default: what the file's saywho record says, else characters",
+    )
+    parser.add_argument(
+        "--meta",
+        action="append",
+        type=meta_pair,
+        metavar="KEY=VALUE",
+        help="metadata for every document of this import, over what its file says (repeat "
+        "it: --meta outlet='Daily Ledger' --meta country=US); a folder per outlet gets its "
+        "outlet this way",
     )
     parser.add_argument(
         "--replace",
@@ -206,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
                         f"saywho of annotator {visible_line(args.layer)!r}; import it once that "
                         "session is closed")
                 _import(session, itertools.chain([first], good), report,
-                        jobs=getattr(args, "jobs", 1), change_meta=args.replace)
+                        jobs=getattr(args, "jobs", 1), change_meta=args.replace,
+                        given=tuple(sorted(dict(args.meta or ()).items())))
                 if layered is not None:
                     refused = {doc_id for doc_id, _ in report.failed + report.skipped}
                     kept = [r for r in layered if r.document is not None
@@ -343,13 +355,24 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
               markup=False, soft_wrap=True)
 
 
+def meta_pair(spec: str) -> tuple[str, str]:
+    """``--meta KEY=VALUE``, checked as metadata is (``metadata.read_meta``)."""
+    key, sep, value = spec.partition("=")
+    meta, problem = read_meta([(key, value)], "--meta")
+    if not sep or problem or not meta:
+        raise argparse.ArgumentTypeError(
+            problem or f"{spec!r}: give KEY=VALUE, e.g. outlet='Daily Ledger'")
+    return meta[0]
+
+
 def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, *,
-            jobs: int = 1, change_meta: bool = False) -> None:
+            jobs: int = 1, change_meta: bool = False, given: Meta = ()) -> None:
     """Import the documents as they are read, into ``report`` as they are stored, with a
     progress bar on stderr for long runs. A file whose text the project holds under another
     id is left out, named: a second copy would count twice in every statistic (unless the two
     differ in metadata: a wire story in two outlets). A JSONL line names its own id: it is
-    imported as given (a gold file's layer refers to it)."""
+    imported as given (a gold file's layer refers to it). ``given`` (``--meta``) is every
+    document's metadata, over its file's."""
     files: set[str] = set()
 
     def documents() -> Iterator[Document]:
@@ -358,6 +381,12 @@ def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, 
             if doc is not None:
                 if result.source == doc.source:  # a file, not a JSONL line
                     files.add(doc.id)
+                if given:
+                    meta, problem = merged_meta(doc.meta, given)
+                    if problem:
+                        report.failed.append((doc.id, f"{doc.id}: --meta: {problem}"))
+                        continue
+                    doc = replace(doc, meta=meta)
                 yield doc
 
     with counting_progress("importing") as advance:
