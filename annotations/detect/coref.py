@@ -91,6 +91,13 @@ def name_core(words: list[str], lex: Lexicon) -> list[str]:
     return [w for w in core if w[:1].isupper() or w.lower() in CONNECT]
 
 
+def _owned_role(words: list[str]) -> bool:
+    """Whether a speaker phrase is a role a name owns ("Whitfield's spokesman", "Trump's
+    lawyer"): a possessive before a lower-case head."""
+    return len(words) >= 2 and words[-1][:1].islower() and any(
+        w.endswith(("'s", "’s")) for w in words[:-1])
+
+
 def acronym(words: list[str]) -> str:
     """Initials of the capitalised words ("Immigration and Customs Enforcement" -> "ICE")."""
     return "".join(w[0] for w in words if w[:1].isupper() and "." not in w)
@@ -154,6 +161,9 @@ class Resolver:
         if source is not None:
             return source
         core = name_core(words, self.lex)
+        if core and _owned_role(words) and low[-1] not in self.lex.org_words \
+                and low[-1] not in ORG_HEADS:
+            core = []  # "Whitfield's spokesman" speaks, not Whitfield: no name of a person
         kind = np.kind
         for i, w in enumerate(low[:-1]):
             if (w in self.lex.titles or w in self.lex.noun_kind) and low[i + 1] in {

@@ -163,3 +163,18 @@ def test_an_acronym_joins_its_name_but_same_initials_do_not() -> None:
     got = [(q.text.split()[1], speaker_of(sugg, q)) for q in sugg.quotes]
     assert got == [("taxes", "Acme Group"), ("voters", "Apex Group"),
                    ("fares", "National Transit Board"), ("buses", "National Transit Board")]
+
+
+def test_a_role_a_name_owns_is_the_speaker_not_the_name() -> None:
+    """ "Whitfield's spokesman said" made a speaker "Whitfield's": the governor himself in
+    every count by speaker. The spokesman speaks; an organisation's head keeps its name."""
+    from annotations.detect import DEFAULT_DETECTOR
+
+    text = ("Whitfield's spokesman said the plan would pass. Clinton's campaign said it would "
+            "win.\n\n\"We have the votes,\" Gov. Tom Whitfield said.")
+    found = DEFAULT_DETECTOR.detect(text)
+    names = {q.text: next(s.name for s in found.speakers if s.id == q.speaker_id)
+             for q in found.quotes}
+    assert names["the plan would pass"] == "Whitfield's spokesman"
+    assert names["it would win"] == "Clinton's campaign"
+    assert names["We have the votes,"] == "Tom Whitfield"
