@@ -14,8 +14,9 @@ document your own layer does not hold yet, exported from the suggestions, says
 ``suggestions`` there (its quotes are the detector's, as ``annotator`` says too).
 ``speaker_key`` is the speaker's key across the corpus (``registry.speaker_key``: lower case,
 titles dropped, so "Mayor Jim Kenney" and "Jim Kenney" share ``jim kenney``): what ``saywho
-stats`` counts as one speaker, for grouping quotes by speaker across documents. The last four
-columns were added after the others, so scripts that index columns by position keep working.
+stats`` counts as one speaker, for grouping quotes by speaker across documents; ``title`` is
+the document's (a headline, to read a row by). The last five columns were added after the
+others, so scripts that index columns by position keep working.
 After them come the articles' metadata, a ``meta_<key>`` column per key any exported
 document has (``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
 periods), empty where a document lacks it; a corpus without metadata writes no such column.
@@ -58,6 +59,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "stance_target",
     "layer",
     "speaker_key",
+    "title",
 )
 
 
@@ -113,6 +115,7 @@ def write_csv(
                         doc.target or target,
                         layer.name,
                         speaker_key(name) if name else "",
+                        doc.title,
                         *extra,
                     )
                 )
