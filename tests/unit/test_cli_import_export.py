@@ -909,6 +909,33 @@ def test_ctrl_c_during_an_import_says_what_was_stored_and_that_the_project_is_in
         assert len(project.document_ids()) == int(said.group(1)) > 0
 
 
+def test_ctrl_c_while_a_layer_loads_says_how_many_documents_got_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the layer phase of import --layer said "0 documents stored" while 263 of 400
+    documents already had the layer: an agree or eval run then used a partial gold."""
+    from annotations.session import Session
+
+    lines = [{"id": f"d{k}", "text": f"Story {k}. {GOOD}",
+              "quotes": [{"start": 25, "end": 42, "type": "direct"}]} for k in range(6)]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    real, calls = Session.put_layer, []
+
+    def put_layer(self: Session, *args: object, **kwargs: object) -> bool:
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "put_layer", put_layer)
+    assert main(["import", str(gold), "--layer", "gold", "--project", str(tmp_path / "p")]) == 1
+    err = capsys.readouterr().err
+    assert "6 documents stored before it; 3 documents got layer 'gold', the others not yet" in err
+    with Project.open(tmp_path / "p", read_only=True) as project:
+        assert sum(project.has_layer(d, "gold") for d in project.document_ids()) == 3
+
+
 def test_a_text_already_in_the_project_under_another_name_is_skipped_and_named(
     tmp_path: Path,
 ) -> None:

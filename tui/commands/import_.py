@@ -199,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
     report = ImportReport()
     layer_failures: list[tuple[str, str]] = []
     layers_loaded = layers_unchanged = 0
+    layered_ids: list[str] = []  # the documents whose layer was stored, as it goes
     outside: Counter[str] = Counter()
     try:
         if first is not None:  # nothing read: no project folder is created for nothing
@@ -224,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
                     kept = [r for r in layered if r.document is not None
                             and r.document.id not in refused]
                     layer_failures, layers_loaded, layers_unchanged = _load_layers(
-                        session, kept, args.layer, replace=args.replace)
+                        session, kept, args.layer, replace=args.replace, stored=layered_ids)
                     failed = {doc_id for doc_id, _ in layer_failures}
                     outside = labels_outside(session.scheme, (
                         r.record["_layer"] for r in kept if r.record is not None
@@ -232,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
             finally:
                 close_session(session)
     except KeyboardInterrupt:
-        return _interrupted(report, err)
+        return _interrupted(report, err, args.layer, len(layered_ids))
     for _ in good:  # the rest after a refusal: every problem is still reported
         pass
     for result in problems:
@@ -395,12 +396,17 @@ def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, 
                                  change_meta=change_meta)
 
 
-def _interrupted(report: ImportReport, err: Console) -> int:
+def _interrupted(report: ImportReport, err: Console, layer: str | None = None,
+                 layered: int = 0) -> int:
     """Ctrl-C: what was stored before it. Each document is listed only once its text and
-    suggestions are written (``annotations.store.imports``), so the project holds those
-    whole; the exit code is the interrupted command's."""
+    suggestions are written (``annotations.store.imports``), and each layer is written whole,
+    so the project holds those whole; with ``layer``, how many documents got it (the layer is
+    partial: an ``agree`` or ``eval`` on it now counts only those). The exit code is the
+    interrupted command's."""
     stored = count(len(report.added), "document")
-    err.print(f"saywho: interrupted: {stored} stored before it; the project is intact "
+    got = (f"; {count(layered, 'document')} got layer {visible_line(layer)!r}, the others "
+           "not yet" if layer else "")
+    err.print(f"saywho: interrupted: {stored} stored before it{got}; the project is intact "
               "(nothing half-written); import the same paths again to add the rest",
               markup=False, soft_wrap=True)
     return 1
@@ -445,9 +451,11 @@ def _refuse_layer_name(session: Session, name: str) -> None:
 
 
 def _load_layers(
-    session: Session, good: list[ReadResult], name: str, *, replace: bool = False
+    session: Session, good: list[ReadResult], name: str, *, replace: bool = False,
+    stored: list[str] | None = None,
 ) -> tuple[list[tuple[str, str]], int, int]:
-    """Store each read layer as ``name``: (refusals, layers stored, layers already equal)."""
+    """Store each read layer as ``name``: (refusals, layers stored, layers already equal);
+    the documents given or already holding it go to ``stored`` as they are done."""
     failures = []
     loaded = unchanged = 0
     for result in good:
@@ -464,6 +472,8 @@ def _load_layers(
                 loaded += 1
             else:
                 unchanged += 1
+            if stored is not None:
+                stored.append(doc.id)
         except SaywhoError as exc:
             failures.append((doc.id, f"{result.source}: {exc.message}"))
     return failures, loaded, unchanged
