@@ -242,9 +242,10 @@ def _continues_on_next_line(text: str, at: int, nxt: int) -> bool:
     """Whether the sentence of the line ending at ``at`` (not at a sentence end) goes on in
     the next line (``nxt``: its first character): that line starts in lower case and is not
     a byline ("…next year⏎by Maria Lopez" under a headline), or the text is hard-wrapped and
-    the next line's first word would not have fit on this one ("Senate Majority⏎Leader")."""
-    if text[nxt].islower():
-        return _BYLINE_LINE_RE.match(text, nxt) is None
+    the next line's first word would not have fit on this one ("Senate Majority⏎Leader";
+    "…was introduced⏎by Jane Doe." in a wrapped paragraph, a byline only in its looks)."""
+    if text[nxt].islower() and _BYLINE_LINE_RE.match(text, nxt) is None:
+        return True
     width = _wrap_width(text)
     return width is not None and _with_next_word(text, at, nxt) > width
 

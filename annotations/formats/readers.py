@@ -323,7 +323,7 @@ def first_line_title(text: str, *, markdown: bool = False) -> str:
             first = re.sub(r"^#+\s*", "", first.split("\n", 1)[0])
         title = " ".join(first.split())
         if title:
-            return title[:120]
+            return title[:120].rstrip()
     return ""
 
 

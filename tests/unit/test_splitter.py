@@ -324,6 +324,25 @@ def test_a_byline_under_a_headline_does_not_join_it() -> None:
     assert split(backed) == [backed] and len(paragraphs(backed)) == 1
 
 
+def test_a_wrapped_line_that_looks_like_a_byline_goes_on_the_line_before() -> None:
+    """In a hard-wrapped paragraph, a last line "by Jane Doe." that did not fit on the line
+    before is the sentence going on, not a byline: it was split off, and the sentence with
+    the quote's attribution cut at "was introduced"."""
+    import textwrap
+
+    from annotations.text import paragraphs
+
+    body = ("The measure, which passed the chamber late on Tuesday after a long fight over "
+            "spending, drew praise from teachers. It would cut taxes for families and raise "
+            "the tax paid by the largest companies, officials said. Critics in both parties "
+            "said the bill was introduced by Jane Doe.")
+    # the width that wraps "by Jane Doe." alone onto the last line
+    wrapped = next(w for w in (textwrap.fill(body, n) for n in range(60, 90))
+                   if w.endswith("\nby Jane Doe."))
+    text = wrapped + "\n\nNext one."
+    assert [text[s:e][-12:] for s, e in paragraphs(text)] == ["by Jane Doe.", "Next one."]
+
+
 def test_a_hard_wrapped_first_paragraph_is_the_whole_title(tmp_path: Path) -> None:
     """A text file's title is its first paragraph: a hard-wrapped one whole (its line breaks
     made spaces, cut to 120 characters as before), not its first line cut mid-sentence."""
