@@ -141,7 +141,7 @@ def _value(field: str, quote: Quote, names: _Names, added: Mapping[str, Speaker]
         return quote.stance or "none"
     if field == "speaker":
         name = names.speaker(quote.speaker_id)
-        return f"{name} (new)" if quote.speaker_id in added else name
+        return f"{name} (new here)" if quote.speaker_id in added else name
     if field == "type":
         return quote.type
     if field == "span":  # both ends: a move of its end shows (the start alone did not)

@@ -53,7 +53,7 @@ def test_text_typed_with_the_key_that_opens_a_prompt_is_kept(tmp_path: Path) -> 
         tmux.send_at_once("e", "Typed fast, all of it", "Enter")
         tmux.wait_for("saved: note on quote 1")
         tmux.send_at_once("S", "Xavier Quinn", "Enter")
-        tmux.wait_for("Xavier Quinn (new)")
+        tmux.wait_for("Xavier Quinn (new here)")
         # a prefilled note is replaced, and a key after Enter is a command again, even one
         # that opens the prompt again before the first has closed
         tmux.send_at_once("e", "First try", "Enter", "e", "Second note", "Enter", "x")

@@ -112,11 +112,11 @@ def test_every_edit_kind_its_undo_and_redo_in_words(session: Session) -> None:
         (SetSpeaker(DOC, "q1", None), "speaker of quote 1 → nobody",
          "undone: speaker of quote 1 back to Tom Poe"),
         (CreateSpeaker(DOC, "Jim Kenney", assign_to="q3"),  # q3, the new quote, is quote 2
-         "speaker of quote 2 → Jim Kenney (new)",
+         "speaker of quote 2 → Jim Kenney (new here)",
          "undone: speaker of quote 2 back to nobody; new speaker Jim Kenney removed"),
         (CreateSpeaker(DOC, "Michael Bloomberg"), "new speaker Michael Bloomberg",
          "undone: new speaker Michael Bloomberg removed"),
-        (CreateSpeaker(DOC, "Bloomberg", assign_to="q1"), "speaker of quote 1 → Bloomberg (new)",
+        (CreateSpeaker(DOC, "Bloomberg", assign_to="q1"), "speaker of quote 1 → Bloomberg (new here)",
          "undone: speaker of quote 1 back to nobody; new speaker Bloomberg removed"),
         (RenameSpeaker(DOC, "s2", "Thomas Poe"), "renamed Tom Poe to Thomas Poe",
          "undone: renamed Thomas Poe back to Tom Poe"),
