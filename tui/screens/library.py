@@ -368,7 +368,7 @@ class LibraryScreen(SaywhoScreen):
         doc_id, view = self.highlighted, self.view
         about = meta_line(view.meta(doc_id)) if doc_id is not None and view is not None else ""
         count = f"{len(self.shown_ids)} of {len(self.order)}"
-        docs.border_subtitle = visible_line(f"{about} · {count}" if about else count)
+        docs.border_subtitle = plain(f"{about} · {count}" if about else count)
 
     def action_open_doc(self) -> None:
         """Open the highlighted document."""

@@ -19,12 +19,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
-from annotations.display import visible, visible_line
+from annotations.display import visible
 from annotations.metadata import NO_VALUE, meta_keys
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge
-from tui.plain import say
+from tui.plain import plain, say
 from tui.screens.base import SaywhoScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.plots import bar_chart, stacked_chart
@@ -178,7 +178,7 @@ class StatsScreen(SaywhoScreen):
         by = self.query_one("#plot-by", Static)
         by.display = "by" in stats
         if "by" in stats:
-            by.border_title = visible_line(f"Stance by {stats['by']['key']} (g: next)")
+            by.border_title = plain(f"Stance by {stats['by']['key']} (g: next)")
         self.query_one(StatusBar).set_position(
             visible(f"layer: {self.bridge.layer_shown} · {stats['quotes']} quotes ")
         )
