@@ -275,7 +275,8 @@ class _Merge:
         self.conflicts: list[MergeItem] = []
         self.refused_docs: set[str] = set()
         self.added_docs: dict[str, tuple[Document, Layer]] = {}
-        self.meta_added: dict[str, tuple[Meta, list[str]]] = {}  # id -> (metadata, keys added)
+        # id -> (the pairs OTHER adds, their keys): merged with our row as it is when written
+        self.meta_added: dict[str, tuple[Meta, list[str]]] = {}
         self.layers: dict[Scope, _LayerPlan] = {}
         self.refused_scopes: set[Scope] = set()
         self.refused_annotators: dict[str, str] = {}
@@ -334,12 +335,12 @@ class _Merge:
                           f"is {value!r} in OTHER, {ours[key]!r} here; ours kept", doc=mine.id)
         if not added:
             return
-        meta, problem = merged_meta(mine.meta, tuple(added))
+        _, problem = merged_meta(mine.meta, tuple(added))
         if problem:
             self.conflict("document", f"document {mine.id!r}: metadata from OTHER not added: "
                           f"{problem}", doc=mine.id)
             return
-        self.meta_added[mine.id] = (meta, [k for k, _ in added])
+        self.meta_added[mine.id] = (tuple(added), [k for k, _ in added])
 
     # ----------------------------------------------------------------- layers
     def plan_layers(
@@ -748,10 +749,15 @@ def _run(
                 job.conflict("document", f"document {doc_id!r}: {message}", doc=doc_id)
 
     # metadata OTHER has of documents both hold
+    problems: dict[str, str] = {}
     if job.meta_added and not job.dry_run:
-        updates = {doc_id: meta for doc_id, (meta, _) in job.meta_added.items()}
-        job.session.read(lambda s: s.project.set_document_meta(updates))
+        additions = {doc_id: pairs for doc_id, (pairs, _) in job.meta_added.items()}
+        _, problems = job.session.read(lambda s: s.project.add_document_meta(additions))
     for doc_id, (_, keys) in job.meta_added.items():
+        if doc_id in problems:  # a value set here since the plan: ours kept, said
+            job.done("document", "kept-ours", f"document {doc_id!r}: metadata from OTHER "
+                     f"not added: {problems[doc_id]}", doc=doc_id)
+            continue
         job.done("document", "metadata", f"document {doc_id!r}: metadata from OTHER "
                  f"({', '.join(keys)}) {'comes in' if job.dry_run else 'added'}", doc=doc_id)
 

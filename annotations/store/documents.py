@@ -353,18 +353,35 @@ class DocumentList:
         merged, problem = merged_meta(known.meta, doc.meta, change=change)
         return (None if problem or merged == known.meta else merged), problem
 
-    def set_meta(self, updates: Mapping[str, Meta]) -> None:
-        """Give documents new metadata, in the shared project file, under its lock (another
-        process's rows are kept)."""
-        if not updates:
-            return
+    def add_meta(self, additions: Mapping[str, Meta], *, change: bool = False
+                 ) -> tuple[list[str], dict[str, str]]:
+        """Add metadata to documents (``change``: also new values for keys they have), in
+        the shared project file, in one write under its lock, each merged with the row as it
+        is on disk then (``merged_meta``: what another process added meanwhile is kept, and a
+        differing value is checked against it). Returns the ids changed and the problem that
+        refused each refused one."""
+        changed: dict[str, Meta] = {}
+        problems: dict[str, str] = {}
+        if not additions:
+            return [], problems
+
+        def merge(rec: dict[str, Any]) -> None:
+            doc_id = rec.get("id")
+            known = stored_meta(rec.get("meta"))
+            merged, problem = merged_meta(known, additions[doc_id], change=change)
+            if problem:
+                problems[doc_id] = problem
+            elif merged != known:
+                rec["meta"] = meta_dict(merged)
+                changed[doc_id] = merged
+
         with self._shared.change():
             table = self._shared.table("documents")
-            for doc_id, meta in updates.items():
-                table.update({"meta": meta_dict(meta)}, lambda rec, i=doc_id: rec.get("id") == i)
-        for doc_id, meta in updates.items():
+            table.update(merge, lambda rec: rec.get("id") in additions)  # type: ignore[arg-type]
+        for doc_id, meta in changed.items():
             if doc_id in self._rows:
                 self._rows[doc_id] = replace(self._rows[doc_id], meta=meta)
+        return list(changed), problems
 
     def set_target(self, doc_id: str, target: str) -> DocumentInfo:
         """Give ``doc_id`` its own stance target (``""``: the project's again), in the shared

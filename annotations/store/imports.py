@@ -28,6 +28,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     meta_updated: list[str] = field(default_factory=list)  # unchanged ones given metadata
+    meta_refused: list[tuple[str, str]] = field(default_factory=list)  # ... refused it
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # left out, not a failure
     notes: list[tuple[str, str]] = field(default_factory=list)  # stored, with a word on it
@@ -62,11 +63,8 @@ def add_documents(
             if kind == "unchanged":
                 report.unchanged.append(doc.id)
                 meta, problem = documents.known_meta(doc, change_meta)
-                if problem:
-                    report.failed.append((doc.id, f"{doc.id}: metadata not added: {problem}"))
-                elif meta is not None:
-                    metas[doc.id] = meta
-                    report.meta_updated.append(doc.id)
+                if problem or meta is not None:  # merged with the row on disk when written
+                    metas[doc.id] = doc.meta
                 continue
             if kind == "conflict":
                 report.failed.append(
@@ -97,10 +95,20 @@ def add_documents(
                 documents.flush(pending)
                 pending = []
             if len(metas) >= flush_every:
-                documents.set_meta(metas)
+                _add_meta(documents, metas, change_meta, report)
                 metas = {}
     finally:
         # also on an interruption: every document written so far joins the list
         documents.flush(pending)
-        documents.set_meta(metas)
+        _add_meta(documents, metas, change_meta, report)
     return report
+
+
+def _add_meta(documents: DocumentList, metas: dict[str, Meta], change: bool,
+              report: ImportReport) -> None:
+    """The metadata a batch of known documents brought, written (``DocumentList.add_meta``)
+    and reported."""
+    changed, problems = documents.add_meta(metas, change=change)
+    report.meta_updated += changed
+    report.meta_refused += [(doc_id, f"{doc_id}: metadata not added: {problem}")
+                            for doc_id, problem in problems.items()]

@@ -240,11 +240,12 @@ class Project:
         self._folder.require_shared_writable()
         return self._documents.set_target(doc_id, target)
 
-    def set_document_meta(self, updates: Mapping[str, Meta]) -> None:
-        """Give documents new metadata (``DocumentList.set_meta``), in the shared project
-        file."""
+    def add_document_meta(self, additions: Mapping[str, Meta], *, change: bool = False
+                          ) -> tuple[list[str], dict[str, str]]:
+        """Add metadata to documents (``DocumentList.add_meta``), in the shared project
+        file: the ids changed and the problem of each refused one."""
         self._folder.require_shared_writable()
-        self._documents.set_meta(updates)
+        return self._documents.add_meta(additions, change=change)
 
     def document_info(self, doc_id: str) -> DocumentInfo | None:
         """One document's row, or ``None`` for an unknown id."""

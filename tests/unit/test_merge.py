@@ -437,9 +437,9 @@ def test_metadata_added_on_the_other_copy_comes_in_and_a_differing_value_keeps_o
         copies: tuple[Path, Path]) -> None:
     one, two = copies
     with open_as(one, "ana") as ours:
-        ours.project.set_document_meta({"d1": (("outlet", "Ours"),)})
+        ours.project.add_document_meta({"d1": (("outlet", "Ours"),)})
     with open_as(two, "ben") as theirs:
-        theirs.project.set_document_meta({"d0": (("date", "2024-03-01"), ("outlet", "NYT")),
+        theirs.project.add_document_meta({"d0": (("date", "2024-03-01"), ("outlet", "NYT")),
                                           "d1": (("outlet", "Theirs"),)})
     report = merge_into(one, two)
     assert any("metadata 'outlet' is 'Theirs' in OTHER, 'Ours' here" in m.message

@@ -272,3 +272,35 @@ def test_import_meta_gives_a_folder_of_one_outlet_its_outlet(tmp_path: Path) -> 
                                               "date": "2024-03-01"}  # --meta over the file
     bad = saywho("import", str(ledger), "--meta", "outlet", "--project", str(tmp_path / "p"))
     assert bad.returncode == 2 and "give KEY=VALUE" in bad.stderr
+
+
+def test_metadata_for_many_documents_is_one_write_merged_with_the_row_on_disk(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotations.store.atomic import AtomicJSONStorage
+
+    with Project.open(project, "ana") as ana, Project.open(project, "ben") as ben:
+        ben.document_ids()  # ben holds the rows as they are now
+        assert ana.add_document_meta({"a3": (("outlet", "Ana's"),)}) == (["a3"], {})
+        writes: list[int] = []
+        real = AtomicJSONStorage.write
+        monkeypatch.setattr(AtomicJSONStorage, "write",
+                            lambda self, data: (writes.append(1), real(self, data))[1])
+        changed, problems = ben.add_document_meta(
+            {"a1": (("section", "metro"),), "a2": (("section", "nation"),),
+             "a3": (("outlet", "Ben's"), ("section", "sport"))})
+        assert len(writes) == 1  # one write for all three, not one per document
+        assert sorted(changed) == ["a1", "a2"] and "'outlet' is \"Ana's\" here" in problems["a3"]
+    with Project.open(project, "reader", read_only=True) as p:
+        assert dict(p.document("a3").meta) == {"outlet": "Ana's"}  # ana's, never lost
+        assert dict(p.document("a1").meta)["section"] == "metro"
+
+
+def test_a_layer_loads_though_its_line_s_metadata_is_refused(project: Path,
+                                                            tmp_path: Path) -> None:
+    line = dict(LINES[0], meta={"outlet": "WaPo"},
+                quotes=[{"start": 15, "end": 38, "type": "indirect", "speaker": "mayor"}])
+    done = saywho("import", str(write_jsonl(tmp_path / "g.jsonl", [line])), "--layer", "gold",
+                  "--project", str(project))
+    assert done.returncode == 1 and "a1: metadata not added: its 'outlet'" in done.stderr
+    with Project.open(project, "reader", read_only=True) as p:
+        assert p.has_layer("a1", "gold")  # the layer is not the metadata's hostage

@@ -243,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
     for _doc_id, message in report.notes:
         err.print(f"note: {visible_line(message)}", markup=False, soft_wrap=True)
-    for _doc_id, message in report.failed + layer_failures:
+    for _doc_id, message in report.failed + report.meta_refused + layer_failures:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if ignored:
         err.print(f"note: {ignored} line(s) carry quotes; pass --layer NAME to load them")
@@ -277,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
             layers.add_column(column, justify="right")
         layers.add_row(str(layers_loaded), str(layers_unchanged), str(len(layer_failures)))
         out.print(layers)
-    return 1 if failed or report.failed or layer_failures else 0
+    return 1 if failed or report.failed or report.meta_refused or layer_failures else 0
 
 
 def _format_of(path: Path, chosen: str) -> str:
