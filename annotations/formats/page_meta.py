@@ -4,10 +4,11 @@ link, a Markdown file's front matter.
 Saved news pages say their outlet, date, author and address in the tags search engines and
 social networks read (Open Graph ``og:site_name``, ``article:published_time``, Dublin Core,
 Parse.ly); notes and static-site corpora put them in a ``---`` block of ``key: value`` lines at
-the top of a Markdown file. Both are read with the standard library in one linear pass, into
-``annotations.metadata``'s keys; a page's tag that cannot be read is left out alone (the tags
-are the page's, not an input the researcher wrote), while front matter the researcher wrote
-is read whole or, when it cannot be, left in the text (nothing of it is lost).
+the top of a Markdown file (read, and left in the text). Both are read with the standard
+library in one linear pass, into ``annotations.metadata``'s keys. A page's tag that cannot be
+read is left out alone (the tags are the page's, not an input the researcher wrote); front
+matter the researcher wrote is read whole or not at all, and stays in the text either way
+(nothing of it is lost).
 """
 
 from __future__ import annotations
@@ -92,17 +93,17 @@ def front_matter_end(text: str) -> int:
     return 0
 
 
-def front_matter(text: str) -> tuple[str, Meta, str]:
-    """``(title, metadata, text without the front matter)`` of a Markdown text; ``("", (),
-    text)`` when it has no front matter block (or one that cannot be read)."""
+def front_matter(text: str) -> tuple[str, Meta]:
+    """``(title, metadata)`` of a Markdown text's front matter block; ``("", ())`` when it
+    has none (or one that cannot be read). The block stays in the text: the text a project
+    stored before front matter was read is the text a re-import brings."""
     lines = text.split("\n", MAX_HEAD_LINES + 1)
     if not lines or lines[0].strip() != "---":
-        return "", (), text
+        return "", ()
     pairs: list[tuple[str, Any]] = []
-    for n, line in enumerate(lines[1 : MAX_HEAD_LINES + 1], 1):
+    for line in lines[1 : MAX_HEAD_LINES + 1]:
         if line.strip() in ("---", "..."):
-            rest = "\n".join(lines[n + 1 :]).lstrip("\n")
-            return _front(pairs, rest, text)
+            return _front(pairs)
         item = _ITEM_LINE.fullmatch(line)
         pair = _FRONT_LINE.fullmatch(line)
         if item is not None and pairs and isinstance(pairs[-1][1], list):
@@ -111,13 +112,13 @@ def front_matter(text: str) -> tuple[str, Meta, str]:
             value = _unquoted(pair.group(2))
             pairs.append((pair.group(1), value if value else []))
         elif line.strip() and not line.lstrip().startswith("#"):
-            return "", (), text
-    return "", (), text
+            return "", ()
+    return "", ()
 
 
-def _front(pairs: list[tuple[str, Any]], rest: str, text: str) -> tuple[str, Meta, str]:
-    """The title and metadata of read front-matter ``pairs`` (the whole ``text`` kept when
-    they cannot be metadata, or nothing follows them)."""
+def _front(pairs: list[tuple[str, Any]]) -> tuple[str, Meta]:
+    """The title and metadata of read front-matter ``pairs`` (none when they cannot be
+    metadata)."""
     title = ""
     kept = []
     for key, value in pairs:
@@ -126,9 +127,7 @@ def _front(pairs: list[tuple[str, Any]], rest: str, text: str) -> tuple[str, Met
         else:
             kept.append((key, value or None))
     meta, problem = read_meta(kept, "front matter")
-    if problem or not rest.strip():
-        return "", (), text
-    return title, meta, rest
+    return ("", ()) if problem else (title, meta)
 
 
 def _unquoted(value: str) -> str:

@@ -293,8 +293,8 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         text = normalise_newlines(text)
         front, skip = "", 0
         if suffix in MARKDOWN_SUFFIXES:
-            front, meta, text = front_matter(text)
-            skip = front_matter_end(text)  # one it could not read: kept, but no title
+            front, meta = front_matter(text)
+            skip = front_matter_end(text)  # the block stays in the text, but is no title
         title = front or first_line_title(text[skip:], markdown=suffix in MARKDOWN_SUFFIXES)
     if not text.strip():
         yield ReadResult(shown, error=f"{shown}: no article text (empty file)")

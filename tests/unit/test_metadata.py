@@ -67,12 +67,10 @@ def test_a_page_s_tags_and_a_markdown_front_matter_give_metadata() -> None:
     assert dict(html_meta(page)) == {"outlet": "The Times", "author": "Ann Lee",
                                      "url": "https://t.test/p", "language": "en",
                                      "date": "2024-04-01T10:00:00Z"}
-    title, meta, text = front_matter(
+    title, meta = front_matter(
         '---\ntitle: "Front"\ndate: 2024-05-01\ntags:\n  - a\n  - b\n---\n\nHe said no.\n')
-    assert (title, dict(meta), text) == ("Front", {"date": "2024-05-01", "tags": "a; b"},
-                                         "He said no.\n")
-    plain = "---\nnot: front: matter: [\n"  # never closed: the text is kept whole
-    assert front_matter(plain) == ("", (), plain)
+    assert (title, dict(meta)) == ("Front", {"date": "2024-05-01", "tags": "a; b"})
+    assert front_matter("---\nnot: front: matter: [\n") == ("", ())  # never closed
 
 
 def test_the_metadata_goes_through_every_export_and_back(project: Path, tmp_path: Path) -> None:
@@ -304,3 +302,23 @@ def test_a_layer_loads_though_its_line_s_metadata_is_refused(project: Path,
     assert done.returncode == 1 and "a1: metadata not added: its 'outlet'" in done.stderr
     with Project.open(project, "reader", read_only=True) as p:
         assert p.has_layer("a1", "gold")  # the layer is not the metadata's hostage
+
+
+def test_a_markdown_corpus_stored_before_front_matter_was_read_imports_unchanged(
+        tmp_path: Path) -> None:
+    """Front matter was cut from the text: a corpus imported before came back as 'a document
+    with this id but different text', exit 1. The block stays in the text; only its title and
+    metadata are read."""
+    from annotations.model import Document
+    from annotations.session import Session
+
+    note = tmp_path / "n.md"
+    text = "---\noutlet: Blog\n---\n\nThe senator said taxes would rise.\n"
+    note.write_text(text, encoding="utf-8")
+    with Session.open(tmp_path / "p", "ana") as session:  # as saywho stored it before
+        session.import_documents([Document("n", "---", text)])
+    done = saywho("import", str(note), "--project", str(tmp_path / "p"))
+    assert done.returncode == 0, done.stderr
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        assert p.document("n").text == text and dict(p.document("n").meta) == {
+            "outlet": "Blog"}  # the metadata a re-import brings
