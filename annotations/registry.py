@@ -389,13 +389,16 @@ def names_it(query: str, name: str) -> bool:
     "'s", initials, suffixes and "the" aside: ``_name_words``): its first and last words are
     the name's, a typo apart, with the name's middle names or none between ("john kennedy"
     names John F. Kennedy, "hillary clinton" Hillary Rodham Clinton, "bruce smth" Bruce
-    Smith); or its words in another order ("smith bruce"); or the name's words from one of
+    Smith); or a title and their surname ("president biden" names Joe Biden); or its words
+    in another order ("smith bruce"); or the name's words from one of
     them on, the last still being typed ("bruce sm"). Another first name is someone else
     ("jane smith" is not John Smith), and so is a full name within a longer one ("helen
     brandt" in "university of helen brandt")."""
     typed, words = _name_words(query), _name_words(name)
     if not typed or not words:
         return False
+    if len(typed) == 1 and len(query.split()) > 1 and _same_word(typed[0], words[-1]):
+        return True  # a title and a surname: "President Biden" names Joe Biden
     if len(typed) > 1 and _in_order(typed, words):
         return True
     if len(typed) == len(words) and all(

@@ -589,32 +589,32 @@ class Session:
             first = self.project.same_text(doc)[0]
             info = self.project.document_info(first)
             theirs = set(_own_meta(info.meta)) if info is not None else set()
-            differ = sorted({k for k, _ in set(doc.meta) ^ theirs})
-            if doc.id not in copies:  # asked twice with workers
-                copies[doc.id] = first
-                report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored "
-                                             f"(its metadata differs: {', '.join(differ)}), "
-                                             f"marked same_text_as {first!r}"))
+            copies[doc.id] = (first, sorted({k for k, _ in set(doc.meta) ^ theirs}))
             return "new"
 
-        copies: dict[str, str] = {}  # a copy stored for its other metadata -> the first
+        copies: dict[str, tuple[str, list[str]]] = {}  # a copy kept -> (the first, keys)
 
         def marked(doc: Document) -> Document:
-            """``doc``, a copy stored for its other metadata, with ``same_text_as`` naming the
-            first document of its text: a wire story counts in each outlet's figures, and an
-            analysis can tell it from the outlet's own reporting."""
-            first = copies.get(doc.id)
-            if first is None:
+            """``doc`` as it is stored: a copy kept for its other metadata with
+            ``same_text_as`` naming the first document of its text (a wire story counts in
+            each outlet's figures, and an analysis can tell it from the outlet's own
+            reporting), said in a note."""
+            if doc.id not in copies:
                 return doc
+            first, differ = copies.pop(doc.id)
             meta, full = merged_meta(doc.meta, ((SAME_TEXT_AS, first),))
+            mark = "" if full else f", marked same_text_as {first!r}"
+            report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored (its "
+                                         f"metadata differs: {', '.join(differ)}){mark}"))
             return doc if full else replace(doc, meta=meta)
 
         def copy_of(doc: Document) -> str | None:
-            """The document ``doc`` is a plain copy of: the first holding its text with the
-            same metadata (any one, when ``doc`` brings none)."""
+            """The document ``doc`` is a plain copy of: the first holding its text whose
+            metadata holds all of ``doc``'s (any one, when ``doc`` brings none: a key the
+            stored one gained since, from a merge or ``--meta``, does not make it another)."""
             for other in self.project.same_text(doc):
                 info = self.project.document_info(other)
-                if info is not None and (not doc.meta or _own_meta(info.meta) == doc.meta):
+                if info is not None and set(doc.meta) <= set(_own_meta(info.meta)):
                     return other
             return None
 

@@ -368,6 +368,8 @@ def test_a_title_that_owns_what_follows_stays_in_the_speaker_key() -> None:
     ("bruce smth", "Bruce Smith", True),  # a typo
     ("smith bruce", "Bruce Smith", True),
     ("bruce sm", "Bruce Smith", True),  # still typing
+    ("president biden", "Joe Biden", True),  # a title and a surname
+    ("mr jones", "John Smith", False),
 ])
 def test_a_full_name_typed_names_a_speaker_only_when_it_is_theirs(
         typed: str, name: str, same: bool) -> None:

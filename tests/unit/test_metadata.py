@@ -322,3 +322,17 @@ def test_a_markdown_corpus_stored_before_front_matter_was_read_imports_unchanged
     with Project.open(tmp_path / "p", "reader", read_only=True) as p:
         assert p.document("n").text == text and dict(p.document("n").meta) == {
             "outlet": "Blog"}  # the metadata a re-import brings
+
+
+def test_a_copy_is_a_copy_though_the_stored_one_gained_metadata_since(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "nyt").mkdir(parents=True)
+    (corpus / "nyt" / "a.txt").write_text("The senator said so.\n", encoding="utf-8")
+    project = str(tmp_path / "p")
+    assert saywho("import", str(corpus), "--meta", "outlet=NYT", "--project",
+                  project).returncode == 0
+    (corpus / "nyt" / "b.txt").write_text("The senator said so.\n", encoding="utf-8")
+    (corpus / "nyt" / "a.txt").unlink()
+    done = saywho("import", str(corpus), "--project", project)
+    assert "skipped: b: same text as 'a'; skipped" in done.stderr  # not a wire story
+    assert "note:" not in done.stderr.replace("note: created", "")
