@@ -42,7 +42,6 @@ def registry_key(name: str) -> str:
     return " ".join(_POSSESSIVE.sub("", w) for w in words)
 
 
-
 def speaker_key(name: str) -> str:
     """``registry_key``, falling back to the name itself when nothing normalisable is left."""
     return registry_key(name) or name

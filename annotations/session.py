@@ -66,14 +66,14 @@ if TYPE_CHECKING:
     from annotations.store.documents import Classification
 
 T = TypeVar("T")
+Listener = Callable[[Event], None]
+Detect = Callable[[str], Layer]
 SAME_TEXT_AS = "same_text_as"  # the metadata key marking a copy stored for its other metadata
 
 
 def _own_meta(meta: Meta) -> Meta:
     """A document's metadata as its file gave it (the ``same_text_as`` mark left out)."""
     return tuple(kv for kv in meta if kv[0] != SAME_TEXT_AS)
-Listener = Callable[[Event], None]
-Detect = Callable[[str], Layer]
 
 
 def rule_detector() -> Detect:
@@ -559,11 +559,10 @@ class Session:
         (its annotations would be lost); a text the detector fails on is reported, not stored.
         A known document gets the metadata keys it lacks (``change_meta``: also new values for
         those it has). ``skip_same_text`` (``saywho import``'s way: for files, whose ids are
-        their names)
-        leaves out a document it says yes to whose text the project holds under another id,
-        ``report.skipped`` naming that id, unless its metadata differs from that
-        document's (a wire story two outlets ran: each outlet's copy counts), then it is
-        stored and ``report.notes`` says so.
+        their names) leaves out a document it says yes to whose text the project holds under
+        another id, ``report.skipped`` naming that id, unless its metadata differs from that
+        document's (a wire story two outlets ran: each outlet's copy counts); then it is
+        stored, marked ``same_text_as``, and ``report.notes`` says so.
         ``jobs`` > 1 detects the new documents in that many worker processes, in a bounded
         window (``annotations.detect.parallel``), with the same results; the store writes stay
         in this process, in input order. A session opened with its own detector detects here.

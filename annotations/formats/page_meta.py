@@ -32,7 +32,7 @@ HTML_TAGS: dict[str, str] = {
     "og:url": "url",
 }
 MAX_HEAD_LINES = 100  # front matter longer than this is not front matter
-_FRONT_LINE = re.compile(r"([A-Za-z][\w -]{0,39}):\s*(.*)")
+_FRONT_LINE = re.compile(r"([^\W\d_][\w -]{0,39}):\s*(.*)")  # a key starts with a letter
 _ITEM_LINE = re.compile(r"\s*-\s+(.*)")
 
 

@@ -89,9 +89,9 @@ class DocumentInfo:
 
 
 def text_variants(doc: Document) -> list[str]:
-    """The sha256 of ``doc``'s text and of the texts that differ from it only in the line
-    ends after its last word (a file saved with or without a final newline, a page's text):
-    one article, however it was saved."""
+    """The sha256 of ``doc``'s text and of it with no line end, or one, after its last word:
+    a file saved with or without a final newline and a page's text are one article. (A stored
+    text with several line ends after its last word is not found this way.)"""
     shas = [doc.sha256]
     core = doc.text.rstrip()
     for variant in (core, core + "\n"):

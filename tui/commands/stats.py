@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             # starts as; a layer named counts only the documents that have it
             stats = corpus_stats(session, None if args.layer is None else layer,
                                  progress=advance, by=args.by)
-        keys = meta_keys(info.meta for info in session.documents())
+        keys = meta_keys(info.meta for info in session.documents()) if args.by else []
     finally:
         session.close()
     if args.by and all(g["value"] == NO_VALUE for g in stats["by"]["groups"]):

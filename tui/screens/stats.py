@@ -120,6 +120,7 @@ class StatsScreen(SaywhoScreen):
         self.stats: dict[str, Any] | None = None
         self.charts: dict[str, Text] = {}
         self.group: str | None = None  # the metadata grouping shown (``groupings``)
+        self.keys: list[str] = []  # the articles' metadata keys, read with the counts
 
     def compose(self) -> ComposeResult:
         """Header, summary, one titled panel per chart, status bar, footer."""
@@ -151,9 +152,9 @@ class StatsScreen(SaywhoScreen):
         self._count(self.bridge.active_layer, self.group)
 
     def action_cycle_group(self) -> None:
-        """Show the stance by the next metadata key the articles carry (after the last: none)."""
-        keys = self.bridge.read(lambda s: meta_keys(i.meta for i in s.documents()))
-        options = [None, *groupings(keys)]
+        """Show the stance by the next metadata key the articles carry (after the last: none;
+        the keys as the last count read them, off this thread)."""
+        options = [None, *groupings(self.keys)]
         if len(options) == 1:
             say(self, "The articles carry no metadata to group by (outlet, date…: see "
                 "saywho import --help).", title="Group by", timeout=4)
@@ -164,7 +165,9 @@ class StatsScreen(SaywhoScreen):
 
     @work(thread=True, exclusive=True, group="stats")
     def _count(self, layer: str | None, by: str | None) -> None:
-        stats = self.bridge.read(lambda s: corpus_stats(s, layer, by=by))
+        stats, keys = self.bridge.read(lambda s: (corpus_stats(s, layer, by=by), meta_keys(
+            i.meta for i in s.documents())))
+        self.keys = keys
         self.app.call_from_thread(self.show_stats, stats)
 
     def show_stats(self, stats: dict[str, Any]) -> None:
