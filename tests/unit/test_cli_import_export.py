@@ -665,7 +665,7 @@ def test_a_brat_file_whose_text_several_documents_hold_is_refused_not_guessed(
     assert main(["import", str(src), "--project", proj]) == 0
     brat = tmp_path / "brat"
     brat.mkdir()
-    (brat / "z.txt").write_text(GOOD)
+    (brat / "z.txt").write_text(GOOD.rstrip())  # saved without its final newline: one text
     (brat / "z.ann").write_text("T1\tQuote 16 33\twe will keep going\n")
     capsys.readouterr()
     assert main(["import", str(brat), "--layer", "gold", "--replace", "--project", proj]) == 1

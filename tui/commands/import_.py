@@ -38,10 +38,11 @@ from annotations.formats.readers import (
     read_documents,
 )
 from annotations.metadata import Meta, merged_meta, read_meta
-from annotations.model import Document, sha256_text
+from annotations.model import Document
 from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
+from annotations.store.documents import text_variants
 from annotations.store.lock import lock_held, lock_path
 from tui.commands._common import close_session, first_few, open_session, project_dir
 from tui.commands._progress import counting_progress
@@ -165,7 +166,9 @@ def run(args: argparse.Namespace) -> int:
                 # a file name that is no project id (saywho-ids.tsv missing): the project's
                 # document of the same text, rather than a second copy of it; never a guess
                 # among several documents holding that text (a wire story two outlets ran)
-                holders = [] if doc_id in ids else by_text.get(sha256_text(text), [])
+                holders = [] if doc_id in ids else list(dict.fromkeys(
+                    i for sha in text_variants(Document(doc_id, "", text))
+                    for i in by_text.get(sha, ())))
                 if len(holders) > 1:
                     layered.append(ReadResult(f"brat:{doc_id}", error=(
                         f"brat:{doc_id}: its text is held by {len(holders)} documents "
