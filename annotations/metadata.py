@@ -216,10 +216,34 @@ def parse_grouping(spec: str) -> tuple[str, int]:
     return key, PERIODS[period]
 
 
+# dates as news sites and databases write them, read for their year, month and day; a
+# numeric day/month order ("03/05/2024") is not among them: it reads both ways
+DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
+                "%Y.%m.%d", "%A, %B %d, %Y", "%a, %d %b %Y")
+
+
+def iso_date(value: str) -> str:
+    """``value`` as an ISO date (``2024-03-05``), when it starts with one or is written in
+    one of ``DATE_FORMATS`` ("March 5, 2024", "5 Mar 2024"; a time after a comma or a "T"
+    aside); ``""`` when it cannot be read as a date."""
+    head = value[:10]
+    if _ISO_DATE.fullmatch(head) and len(head) == 10:
+        return head
+    from datetime import datetime
+
+    for text in (value, value.split(" at ")[0], " ".join(value.split()[:4]).rstrip(",")):
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(text.strip(), fmt).date().isoformat()
+            except ValueError:
+                continue
+    return ""
+
+
 def group_of(meta: Meta, key: str, period: int = 0) -> str:
     """The group a document falls in by ``key`` (``NO_VALUE`` without it): the value, or with
-    ``period`` the year, month or day its ISO date starts with (a value not starting with
-    one is its own group, whole)."""
+    ``period`` the year, month or day of its date (ISO, or a date ``iso_date`` reads: "March
+    5, 2024" is in 2024-03); a value that is no date is its own group, whole."""
     value = meta_get(meta, key)
     if not value:
         return NO_VALUE
@@ -227,6 +251,9 @@ def group_of(meta: Meta, key: str, period: int = 0) -> str:
         head = value[:period]
         if _ISO_DATE.fullmatch(head) and len(head) == period:
             return head
+        day = iso_date(value)
+        if day:
+            return day[:period]
     return value
 
 

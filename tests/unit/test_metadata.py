@@ -165,7 +165,11 @@ def test_stats_by_outlet_and_by_month_count_each_group(project: Path) -> None:
     bad = saywho("stats", "--project", str(project), "--by", "date:week")
     assert bad.returncode == 2 and "one of year, month, day" in bad.stderr
     assert parse_grouping("Publish Date:year") == ("date", 4)
-    assert group_of((("date", "June 2024"),), "date", 4) == "June 2024"
+    assert group_of((("date", "June 2024"),), "date", 4) == "June 2024"  # no day: its own
+    for written in ("March 5, 2024", "5 Mar 2024", "Tue, 05 Mar 2024 10:00:00 GMT",
+                    "2024-03-05T08:00:00Z"):  # as sites and databases write it
+        assert group_of((("date", written),), "date", 7) == "2024-03"
+    assert group_of((("date", "03/05/2024"),), "date", 7) == "03/05/2024"  # reads both ways
 
 
 def test_a_folder_import_keeps_each_file_s_subfolder(tmp_path: Path) -> None:
