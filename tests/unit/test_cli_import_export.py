@@ -873,6 +873,19 @@ def test_the_layers_of_a_team_export_as_one_long_table(
     assert not (tmp_path / "x.csv").exists()
 
 
+def ctrl_c_at(monkeypatch: pytest.MonkeyPatch, owner: type, method: str, nth: int) -> None:
+    """Make the ``nth`` call of ``owner.method`` raise KeyboardInterrupt, as Ctrl-C would."""
+    real, calls = getattr(owner, method), []
+
+    def interrupted(self: object, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == nth:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, method, interrupted)
+
+
 def test_ctrl_c_during_an_import_says_what_was_stored_and_that_the_project_is_intact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -888,15 +901,7 @@ def test_ctrl_c_during_an_import_says_what_was_stored_and_that_the_project_is_in
     src.mkdir()
     for k in range(20):
         (src / f"a{k:04}.txt").write_text(f"Story {k}. {GOOD}")
-    real, calls = Session.suggest, []
-
-    def suggest(self: Session, *args: object, **kwargs: object) -> object:
-        calls.append(1)
-        if len(calls) == 8:
-            raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Session, "suggest", suggest)
+    ctrl_c_at(monkeypatch, Session, "suggest", 8)
     proj = tmp_path / "p"
     assert main(["import", str(src), "--jobs", "1", "--project", str(proj)]) == 1
     err = capsys.readouterr().err
@@ -918,15 +923,7 @@ def test_ctrl_c_while_a_layer_loads_says_how_many_documents_got_it(
               "quotes": [{"start": 25, "end": 42, "type": "direct"}]} for k in range(6)]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    real, calls = Session.put_layer, []
-
-    def put_layer(self: Session, *args: object, **kwargs: object) -> bool:
-        calls.append(1)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Session, "put_layer", put_layer)
+    ctrl_c_at(monkeypatch, Session, "put_layer", 4)
     assert main(["import", str(gold), "--layer", "gold", "--project", str(tmp_path / "p")]) == 1
     err = capsys.readouterr().err
     assert "6 documents stored before it; 3 documents got layer 'gold', the others not yet" in err
