@@ -87,3 +87,17 @@ async def test_prompts_opened_on_stored_text_paint_it_neutralised(tmp_path, run_
             await pilot.press("n")
             await settle(pilot)
         assert opened >= 3  # a name, a note and the target were each opened
+
+
+async def test_the_scheme_screen_counting_a_hostile_layer_opens(tmp_path, run_app):
+    """The scheme screen's panel title names the layer it counts: a layer named with "[/]"
+    was read as Textual markup there, and the screen failed to open."""
+    folder = hostile_project(tmp_path / "proj")
+    async with run_app(folder, size=(160, 50)) as pilot:
+        pilot.app.bridge.switch_layer(f"bo{HOSTILE}")
+        await settle(pilot)
+        await pilot.press("K")
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert "pwned" in pilot.app.export_screenshot()  # the layer's name, shown as text
+        assert_clean(pilot)

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Header, Label, Static
 
-from annotations.display import count, visible, visible_line
+from annotations.display import count, visible
 from annotations.model import StanceScheme
 from annotations.session import Session
 from tui.actions import SCHEME, bindings, reserved_keys
@@ -137,7 +137,7 @@ class SchemeScreen(SaywhoScreen):
         labels = self.query_one("#labels", RowList)
         labels.set_rows(rows)
         layer = self.counted_layer
-        labels.border_title = visible_line(f"Labels (key · name · quotes in layer {layer})")
+        labels.border_title = plain(f"Labels (key · name · quotes in layer {layer})")
         head = Text(f"Target: {visible(self.scheme.target)}")
         head.append(f"\nCounting the quotes of layer {visible(layer)} in every document", "dim")
         self.query_one("#scheme-head", Static).update(head)
