@@ -383,3 +383,32 @@ def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
         end -= 1
     if start < end:
         spans.append((start, end))
+
+
+MAX_FRONT_LINES = 100  # a "---" block longer than this is no front matter
+
+
+def front_matter_end(text: str) -> int:
+    """Where the text after a Markdown front matter block starts (0: no block, or one never
+    closed), readable or not: a block that cannot be read stays in the text, but is no
+    title."""
+    if not text.startswith("---"):
+        return 0
+    at = 0
+    for n, line in enumerate(text.split("\n", MAX_FRONT_LINES + 1)[: MAX_FRONT_LINES + 1]):
+        at += len(line) + 1
+        if n and line.strip() in ("---", "..."):
+            return min(at, len(text))
+        if n == 0 and line.strip() != "---":
+            return 0
+    return 0
+
+
+def mask_front_matter(text: str) -> str:
+    """``text`` with a leading front matter block (``front_matter_end``) made blank, lines
+    kept: what a detector reads, so metadata ("description: Senator Smith said …") is never
+    an article's quote, and every offset stays the text's own."""
+    end = front_matter_end(text)
+    if not end:
+        return text
+    return "".join(c if c == "\n" else " " for c in text[:end]) + text[end:]

@@ -30,7 +30,7 @@ from annotations.detect.quotemarks import MarkPair, pair_marks
 from annotations.detect.quotes import RawQuote, SentenceQuotes, is_quote_like, trim
 from annotations.detect.suggestions import Suggestions
 from annotations.model import Cue, Mention, Quote, Speaker
-from annotations.text import PARAGRAPH_RE, paragraphs, sentences
+from annotations.text import PARAGRAPH_RE, mask_front_matter, paragraphs, sentences
 
 if TYPE_CHECKING:
     from annotations.detect.candidates import CandidateSet, CueFilter
@@ -262,7 +262,9 @@ class RuleDetector:
     def _detect(
         self, text: str, budget_s: float | None = None, shared: dict[str, Any] | None = None
     ) -> Suggestions:
-        """``detect``; ``shared`` receives work the candidate pass reuses (``find_quotes``)."""
+        """``detect``; ``shared`` receives work the candidate pass reuses (``find_quotes``).
+        A leading front matter block is no article text (``mask_front_matter``)."""
+        text = mask_front_matter(text)
         deadline = Deadline(budget_s if budget_s is not None else current_budget())
         lex = self.lex
         raw = find_quotes(text, lex, deadline, shared)
@@ -316,6 +318,7 @@ class RuleDetector:
         from annotations.detect.candidates import find_candidates
 
         shared: dict[str, Any] = {}
+        text = mask_front_matter(text)
         base = self._detect(text, shared=shared)
         return find_candidates(text, base, self.lex, learned, lemmas, base_features,
                                shared=shared, cue_filter=cue_filter)

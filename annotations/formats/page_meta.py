@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from annotations.metadata import Meta, loose_meta, read_meta
+from annotations.text import MAX_FRONT_LINES
 
 # tag name (``name`` or ``property``, lower case) -> our key; the first tag given for a key wins
 HTML_TAGS: dict[str, str] = {
@@ -31,7 +32,6 @@ HTML_TAGS: dict[str, str] = {
     "article:section": "section", "parsely-section": "section",
     "og:url": "url",
 }
-MAX_HEAD_LINES = 100  # front matter longer than this is not front matter
 _FRONT_LINE = re.compile(r"([^\W\d_][\w -]{0,39}):\s*(.*)")  # a key starts with a letter
 _ITEM_LINE = re.compile(r"\s*-\s+(.*)")
 
@@ -77,31 +77,15 @@ class _HeadTags(HTMLParser):
                 self.found[key] = value
 
 
-def front_matter_end(text: str) -> int:
-    """Where the text after a Markdown front matter block starts (0: no block, or one never
-    closed), readable or not: a block that cannot be read stays in the text, but is no
-    title."""
-    if not text.startswith("---"):
-        return 0
-    at = 0
-    for n, line in enumerate(text.split("\n", MAX_HEAD_LINES + 1)[: MAX_HEAD_LINES + 1]):
-        at += len(line) + 1
-        if n and line.strip() in ("---", "..."):
-            return min(at, len(text))
-        if n == 0 and line.strip() != "---":
-            return 0
-    return 0
-
-
 def front_matter(text: str) -> tuple[str, Meta]:
     """``(title, metadata)`` of a Markdown text's front matter block; ``("", ())`` when it
     has none (or one that cannot be read). The block stays in the text: the text a project
     stored before front matter was read is the text a re-import brings."""
-    lines = text.split("\n", MAX_HEAD_LINES + 1)
+    lines = text.split("\n", MAX_FRONT_LINES + 1)
     if not lines or lines[0].strip() != "---":
         return "", ()
     pairs: list[tuple[str, Any]] = []
-    for line in lines[1 : MAX_HEAD_LINES + 1]:
+    for line in lines[1 : MAX_FRONT_LINES + 1]:
         if line.strip() in ("---", "..."):
             return _front(pairs)
         item = _ITEM_LINE.fullmatch(line)

@@ -22,12 +22,12 @@ from typing import Any
 import orjson
 
 from annotations.errors import InputError
-from annotations.formats.page_meta import front_matter, front_matter_end, html_meta
+from annotations.formats.page_meta import front_matter, html_meta
 from annotations.formats.schema import MAX_ID
 from annotations.metadata import MAX_VALUE, Meta, merged_meta, read_meta, record_meta
 from annotations.model import Document, now_iso
 from annotations.store.paths import PROJECT_FILE
-from annotations.text import paragraphs
+from annotations.text import front_matter_end, paragraphs
 from annotations.textfile import decode_text, utf16_refusal
 
 TEXT_SUFFIXES = {".txt", ".text"}
