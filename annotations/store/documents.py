@@ -269,12 +269,13 @@ class DocumentList:
 
     def classify(self, doc: Document) -> Classification:
         """The document's standing: "new" (unknown id and text), "unchanged" (same id and
-        text), "conflict" (same id, different text) or "duplicate" (unknown id, the text of
-        a document stored under another: ``same_text``)."""
+        text, final line ends aside: ``text_variants``), "conflict" (same id, different text)
+        or "duplicate" (unknown id, the text of a document stored under another:
+        ``same_text``)."""
         known = self.get(doc.id)
         if known is None:
             return "duplicate" if self._holders(doc) else "new"
-        return "unchanged" if known.sha256 == doc.sha256 else "conflict"
+        return "unchanged" if known.sha256 in text_variants(doc) else "conflict"
 
     def same_text(self, doc: Document) -> list[str]:
         """The ids of the documents stored with ``doc``'s text (or it with other line ends

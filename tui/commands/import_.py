@@ -266,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
     table.add_row(
         str(len(report.added)),
         str(len(report.unchanged)),
-        str(len(failed) + len(report.failed) + len(layer_failures)),
+        str(len(failed) + len(report.failed) + len(report.meta_refused) + len(layer_failures)),
         str(len(problems) - len(failed) + len(report.skipped)),
     )
     out.print(table)
@@ -468,9 +468,10 @@ def _load_layers(
         try:
             text = session.document(doc.id).text
             layer = result.record["_layer"]
-            if text != doc.text:
+            if text != doc.text and text.rstrip() != doc.text.rstrip():
                 what = "the brat text" if result.source.startswith("brat:") else "this line's text"
                 raise InputError(f"{doc.id}: the project's text differs from {what}")
+            layer = layer.check(text)  # final line ends aside, its spans must fit the project's
             if session.put_layer(doc.id, layer, replace=replace):
                 loaded += 1
             else:
