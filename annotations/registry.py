@@ -366,15 +366,27 @@ def scored_speakers(
     return [(candidates[i], best[i]) for i in ordered if best[i] >= MIN_SCORE][:limit]
 
 
-NAME_FILLER = frozenset("the jr sr ii iii iv".split())  # no part of who someone is
+NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
 SAME_WORD = 85  # rapidfuzz ratio of two words one typo apart ("smth", "smith")
 
 
 def _name_words(name: str) -> list[str]:
     """``name``'s words as ``names_it`` compares them: ``registry_key``'s, hyphens as
     spaces, without initials ("F."), suffixes ("Jr.") and "the"."""
-    return [w for w in registry_key(name).replace("-", " ").split()
-            if len(w) > 1 and w not in NAME_FILLER]
+    return [w for w in _raw_words(name)
+            if len(w) > 1 and w not in NAME_SUFFIXES and w != "the"]
+
+
+def _raw_words(name: str) -> list[str]:
+    return registry_key(name).replace("-", " ").split()
+
+
+def _marks(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A name's initials and suffixes: two names that both give some and differ in them are
+    two people (George W. and George H. W. Bush, John Smith Jr. and Sr.)."""
+    words = _raw_words(name)
+    return (frozenset(w for w in words if len(w) == 1),
+            frozenset(w for w in words if w in NAME_SUFFIXES))
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -385,23 +397,23 @@ def _same_word(a: str, b: str) -> bool:
 
 def names_it(query: str, name: str) -> bool:
     """Whether ``query``, a name of two words or more, names ``name`` (both ``loose``; titles,
-    "'s", initials, suffixes and "the" aside: ``_name_words``): its first and last words are
-    the name's, a typo apart, with the name's middle names or none between ("john kennedy"
-    names John F. Kennedy, "hillary clinton" Hillary Rodham Clinton, "bruce smth" Bruce
-    Smith); or a title and their surname ("president biden" names Joe Biden); or its words
-    in another order ("smith bruce"); or the name's words from one of
-    them on, the last still being typed ("bruce sm"). Another first name is someone else
-    ("jane smith" is not John Smith), and so is a full name within a longer one ("helen
-    brandt" in "university of helen brandt")."""
+    "'s", initials, suffixes and "the" aside: ``_name_words``): its first word is the name's
+    and its last word the name's, that one a typo apart, with the name's middle names or
+    none between ("john kennedy" names John F. Kennedy, "hillary clinton" Hillary Rodham
+    Clinton, "bruce smth" Bruce Smith); or the name's words from one of them on, the last
+    still being typed ("bruce sm"). Another first name is someone else, however close
+    ("jane smith" is not John Smith, "paula jones" not Paul Jones), and so are other
+    initials or suffixes when both give some, a full name within a longer one ("helen
+    brandt" in "university of helen brandt"), and a title with a surname alone ("president
+    biden" could be any Biden: the picker offers them, but Enter makes the typed name)."""
     typed, words = _name_words(query), _name_words(name)
     if not typed or not words:
         return False
-    if len(typed) == 1 and len(query.split()) > 1 and _same_word(typed[0], words[-1]):
-        return True  # a title and a surname: "President Biden" names Joe Biden
+    (q_initials, q_suffixes), (n_initials, n_suffixes) = _marks(query), _marks(name)
+    if (q_initials and n_initials and q_initials != n_initials) or (
+            q_suffixes and n_suffixes and q_suffixes != n_suffixes):
+        return False
     if len(typed) > 1 and _in_order(typed, words):
-        return True
-    if len(typed) == len(words) and all(
-            _same_word(a, b) for a, b in zip(sorted(typed), sorted(words), strict=True)):
         return True
     *done, last = typed
     return any(
@@ -412,9 +424,9 @@ def names_it(query: str, name: str) -> bool:
 
 
 def _in_order(typed: list[str], words: list[str]) -> bool:
-    """``typed`` is ``words`` from first to last word, a typo apart, middle words of
-    ``words`` left out or not."""
-    if not (_same_word(typed[0], words[0]) and _same_word(typed[-1], words[-1])):
+    """``typed`` is ``words`` from the first word (the same) to the last (a typo apart),
+    middle words of ``words`` left out or not."""
+    if typed[0] != words[0] or not _same_word(typed[-1], words[-1]):
         return False
     at = 1
     for word in typed[1:-1]:

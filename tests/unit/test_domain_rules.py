@@ -366,10 +366,12 @@ def test_a_title_that_owns_what_follows_stays_in_the_speaker_key() -> None:
     ("jean pierre raffarin", "Jean-Pierre Raffarin", True),
     ("the white house", "White House", True),
     ("bruce smth", "Bruce Smith", True),  # a typo
-    ("smith bruce", "Bruce Smith", True),
     ("bruce sm", "Bruce Smith", True),  # still typing
-    ("president biden", "Joe Biden", True),  # a title and a surname
+    ("president biden", "Joe Biden", False),  # any Biden: the typed name comes first
     ("mr jones", "John Smith", False),
+    ("paula jones", "Paul Jones", False),  # first names are not typos
+    ("george w bush", "George H. W. Bush", False),  # other initials
+    ("john smith jr", "John Smith Sr.", False),  # other suffixes
 ])
 def test_a_full_name_typed_names_a_speaker_only_when_it_is_theirs(
         typed: str, name: str, same: bool) -> None:
