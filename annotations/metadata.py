@@ -218,23 +218,31 @@ def parse_grouping(spec: str) -> tuple[str, int]:
 
 # dates as news sites and databases write them, read for their year, month and day; a
 # numeric day/month order ("03/05/2024") is not among them: it reads both ways
-DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
-                "%Y.%m.%d", "%A, %B %d, %Y", "%a, %d %b %Y")
+DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y",
+                "%d-%b-%Y", "%Y/%m/%d", "%Y.%m.%d", "%A, %B %d, %Y", "%a, %B %d, %Y",
+                "%A, %d %B %Y", "%a, %d %b %Y", "%A %d %B %Y")
+_UP_TO_YEAR = re.compile(r".*?\b\d{4}\b")  # a date ends at its year; a time may follow
+_ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b")
+_ABBREVIATION = re.compile(r"\b(Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.")
 
 
 def iso_date(value: str) -> str:
     """``value`` as an ISO date (``2024-03-05``), when it starts with one or is written in
-    one of ``DATE_FORMATS`` ("March 5, 2024", "5 Mar 2024"; a time after a comma or a "T"
-    aside); ``""`` when it cannot be read as a date."""
+    one of ``DATE_FORMATS`` ("March 5, 2024", "Sept. 5th, 2024", "5 Mar 2024"; what follows
+    the year, a time, aside); ``""`` when it cannot be read as a date."""
     head = value[:10]
     if _ISO_DATE.fullmatch(head) and len(head) == 10:
         return head
+    date = _UP_TO_YEAR.match(value)
+    if date is None:
+        return ""
+    text = _ABBREVIATION.sub(lambda m: m.group(1)[:3], _ORDINAL.sub(r"\1", date.group()))
     from datetime import datetime
 
-    for text in (value, value.split(" at ")[0], " ".join(value.split()[:4]).rstrip(",")):
+    for written in (" ".join(text.split()), head):  # the year first: "2024/03/05"
         for fmt in DATE_FORMATS:
             try:
-                return datetime.strptime(text.strip(), fmt).date().isoformat()
+                return datetime.strptime(written, fmt).date().isoformat()
             except ValueError:
                 continue
     return ""
@@ -249,7 +257,8 @@ def group_of(meta: Meta, key: str, period: int = 0) -> str:
         return NO_VALUE
     if period:
         head = value[:period]
-        if _ISO_DATE.fullmatch(head) and len(head) == period:
+        if _ISO_DATE.fullmatch(head) and len(head) == period and not value[
+                period : period + 1].isdigit():  # not a timestamp's first digits
             return head
         day = iso_date(value)
         if day:

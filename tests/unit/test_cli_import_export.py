@@ -652,6 +652,29 @@ def test_a_brat_folder_without_its_id_file_finds_its_documents_by_text(tmp_path:
                 (q.start, q.end) for q in gold[doc_id].sorted_quotes()]
 
 
+def test_a_brat_file_saved_without_its_final_newline_loads_onto_its_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its text is its document's, final line end aside: the layer went nowhere ('a document
+    with this id but different text')."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "solo.txt").write_text(GOOD)
+    proj = str(tmp_path / "p")
+    assert main(["import", str(src), "--project", proj]) == 0
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "other.txt").write_text(GOOD.rstrip())
+    (brat / "other.ann").write_text("T1\tQuote 16 34\twe will keep going\n")
+    capsys.readouterr()
+    assert main(["import", str(brat), "--layer", "gold", "--project", proj]) == 0, (
+        capsys.readouterr().err)
+    with Project.open(proj, read_only=True) as project:
+        assert project.document_ids() == ["solo"]
+        gold = project.layer("solo", "gold")
+        assert [q.text for q in gold.quotes.values()] == ["we will keep going"]
+
+
 def test_a_brat_file_whose_text_several_documents_hold_is_refused_not_guessed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

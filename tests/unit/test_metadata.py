@@ -167,9 +167,11 @@ def test_stats_by_outlet_and_by_month_count_each_group(project: Path) -> None:
     assert parse_grouping("Publish Date:year") == ("date", 4)
     assert group_of((("date", "June 2024"),), "date", 4) == "June 2024"  # no day: its own
     for written in ("March 5, 2024", "5 Mar 2024", "Tue, 05 Mar 2024 10:00:00 GMT",
-                    "2024-03-05T08:00:00Z"):  # as sites and databases write it
+                    "2024-03-05T08:00:00Z", "March 5, 2024, 10:00 a.m.", "Mar. 5th, 2024",
+                    "05-Mar-2024", "2024/03/05", "Tuesday, 5 March 2024"):  # as sites write it
         assert group_of((("date", written),), "date", 7) == "2024-03"
     assert group_of((("date", "03/05/2024"),), "date", 7) == "03/05/2024"  # reads both ways
+    assert group_of((("date", "1709632800"),), "date", 4) == "1709632800"  # a timestamp
 
 
 def test_a_folder_import_keeps_each_file_s_subfolder(tmp_path: Path) -> None:
@@ -340,3 +342,14 @@ def test_a_copy_is_a_copy_though_the_stored_one_gained_metadata_since(tmp_path: 
     done = saywho("import", str(corpus), "--project", project)
     assert "skipped: b: same text as 'a'; skipped" in done.stderr  # not a wire story
     assert "note:" not in done.stderr.replace("note: created", "")
+
+
+def test_quotes_are_never_found_in_a_markdown_file_s_front_matter(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_text('---\ndescription: Senator Smith said "we will prevail in this fight no '
+                    'matter what."\n---\n\nThe mayor said the budget was balanced.\n',
+                    encoding="utf-8")
+    assert saywho("import", str(note), "--project", str(tmp_path / "p")).returncode == 0
+    with Project.open(tmp_path / "p", "reader", read_only=True) as p:
+        quotes = p.layer("n", "suggestions").quotes.values()
+        assert [q.text for q in quotes] == ["the budget was balanced"]  # the block is metadata
