@@ -150,8 +150,10 @@ def corpus_stats(
     for key, counts in by_key.items():
         shown = registry[key].name if key in registry else key
         stance_by_speaker.setdefault(shown, Counter()).update(counts)
-    speakers = sorted(registry.values(), key=lambda s: (-s.quotes, s.name))
-    kinds = Counter(s.kind for s in registry.values())
+    # a speaker none of whose quotes counts (all rejected, or only mentioned) is no one quoted
+    speakers = sorted((s for s in registry.values() if s.quotes), key=lambda s: (-s.quotes,
+                                                                                  s.name))
+    kinds = Counter(s.kind for s in speakers)
     out: dict[str, Any] = {
         "layer": name,
         "documents": len(per_doc),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -378,3 +379,22 @@ def test_a_full_name_typed_names_a_speaker_only_when_it_is_theirs(
     from annotations.registry import names_it
 
     assert names_it(typed, name) is same
+
+
+def test_stats_list_no_speaker_whose_every_quote_was_rejected(tmp_path: Path) -> None:
+    from annotations.formats.interchange import layer_from_interchange
+    from annotations.model import SUGGESTIONS_LAYER, Document, Layer
+    from annotations.session import Session
+    from annotations.stats import corpus_stats
+
+    text = 'Ann Lee said "the plan works." Bob Ray said "it fails."'
+    quotes = [{"start": text.index(w), "end": text.index(w) + len(w), "type": "direct",
+               "speaker": who, "status": status}
+              for w, who, status in (("the plan works.", "Ann Lee", "accepted"),
+                                     ("it fails.", "Bob Ray", "rejected"))]
+    with Session.open(tmp_path / "p", "ana", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as s:
+        s.import_documents([Document("d", "D", text)])
+        s.put_layer("d", layer_from_interchange({"id": "d", "quotes": quotes}, text, name="ana"))
+        stats = corpus_stats(s)
+    assert [x["name"] for x in stats["speakers"]] == ["Ann Lee"]
+    assert sum(stats["speaker_kinds"].values()) == 1
