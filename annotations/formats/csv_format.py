@@ -17,9 +17,10 @@ titles dropped, so "Mayor Jim Kenney" and "Jim Kenney" share ``jim kenney``): wh
 stats`` counts as one speaker, for grouping quotes by speaker across documents; ``title`` is
 the document's (a headline, to read a row by). The last five columns were added after the
 others, so scripts that index columns by position keep working.
-After them come the articles' metadata, a ``meta_<key>`` column per key any exported
-document has (``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
-periods), empty where a document lacks it; a corpus without metadata writes no such column.
+After them come the articles' metadata, a ``meta_<key>`` column per key (``meta_keys``: the
+export command passes every key of the project's documents, so exports of one project share
+their columns), ``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
+periods, empty where a document lacks it; a corpus without metadata writes no such column.
 """
 
 from __future__ import annotations
