@@ -389,19 +389,30 @@ MAX_FRONT_LINES = 100  # a "---" block longer than this is no front matter
 
 
 def front_matter_end(text: str) -> int:
-    """Where the text after a Markdown front matter block starts (0: no block, or one never
-    closed), readable or not: a block that cannot be read stays in the text, but is no
-    title."""
+    """Where the text after a front matter block starts (0: none). A block opens the text
+    with a ``---`` line, is closed by a ``---`` or ``...`` line, and holds only what front
+    matter holds: ``key: value`` lines, list items, indented lines, comments, blank lines.
+    Anything else between two dash lines (a quotation, a byline) is the article's own."""
     if not text.startswith("---"):
         return 0
     at = 0
+    keys = 0
     for n, line in enumerate(text.split("\n", MAX_FRONT_LINES + 1)[: MAX_FRONT_LINES + 1]):
         at += len(line) + 1
-        if n and line.strip() in ("---", "..."):
-            return min(at, len(text))
-        if n == 0 and line.strip() != "---":
+        if n == 0:
+            if line.strip() != "---":
+                return 0
+        elif line.strip() in ("---", "..."):
+            return min(at, len(text)) if keys else 0
+        elif _FRONT_KEY_LINE.match(line):
+            keys += 1
+        elif line.strip() and not _FRONT_OTHER_LINE.match(line):
             return 0
     return 0
+
+
+_FRONT_KEY_LINE = re.compile(r"[^\W\d_][\w -]{0,39}:(?:\s|$)")
+_FRONT_OTHER_LINE = re.compile(r"\s+\S|\s*#|\s*- ")  # indented, a comment, a list item
 
 
 def mask_front_matter(text: str) -> str:
