@@ -366,8 +366,20 @@ def scored_speakers(
     return [(candidates[i], best[i]) for i in ordered if best[i] >= MIN_SCORE][:limit]
 
 
-NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
-SAME_WORD = 85  # rapidfuzz ratio of two words one typo apart ("smth", "smith")
+NAME_SUFFIXES = frozenset("jr sr ii iii iv vi vii viii ix".split())  # regnal numbers too
+STILL_TYPING = 3  # a last word this short may be a name's start ("bruce sm"); longer, a name
+TYPO = 85  # rapidfuzz ratio of a surname typed with one slip ("smth", "smith")
+
+
+def _typo_of(typed: str, word: str) -> bool:
+    """``typed`` is ``word`` with a slip inside it: the same first two and last letters, at
+    most one letter more or fewer, and close ("smth" of "smith"). Another ending is another
+    name ("khan" and "khani", "paul" and "paula")."""
+    from rapidfuzz import fuzz
+
+    return (typed == word or (typed[:2] == word[:2] and typed[-1:] == word[-1:]
+                              and abs(len(typed) - len(word)) <= 1
+                              and fuzz.ratio(typed, word) >= TYPO))
 
 
 def _name_words(name: str) -> list[str]:
@@ -382,41 +394,37 @@ def _raw_words(name: str) -> list[str]:
 
 
 def _marks(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """A name's initials and suffixes: two names that both give some and differ in them are
-    two people (George W. and George H. W. Bush, John Smith Jr. and Sr.)."""
+    """A name's initials and suffixes: two names that both give initials and differ in them
+    are two people (George W. and George H. W. Bush), and so are two that differ in their
+    suffixes, one giving none (Donald Trump and Donald Trump Jr.)."""
     words = _raw_words(name)
     return (frozenset(w for w in words if len(w) == 1),
             frozenset(w for w in words if w in NAME_SUFFIXES))
 
 
-def _same_word(a: str, b: str) -> bool:
-    from rapidfuzz import fuzz
-
-    return a == b or fuzz.ratio(a, b) >= SAME_WORD
-
-
 def names_it(query: str, name: str) -> bool:
     """Whether ``query``, a name of two words or more, names ``name`` (both ``loose``; titles,
     "'s", initials, suffixes and "the" aside: ``_name_words``): its first word is the name's
-    and its last word the name's, that one a typo apart, with the name's middle names or
-    none between ("john kennedy" names John F. Kennedy, "hillary clinton" Hillary Rodham
-    Clinton, "bruce smth" Bruce Smith); or the name's words from one of them on, the last
-    still being typed ("bruce sm"). Another first name is someone else, however close
-    ("jane smith" is not John Smith, "paula jones" not Paul Jones), and so are other
-    initials or suffixes when both give some, a full name within a longer one ("helen
-    brandt" in "university of helen brandt"), and a title with a surname alone ("president
-    biden" could be any Biden: the picker offers them, but Enter makes the typed name)."""
+    and its last the name's or a slip of it (``_typo_of``: "bruce smth"), with the name's
+    middle names or none between ("john kennedy" names John F. Kennedy, "hillary clinton"
+    Hillary Rodham Clinton); or the name's words from one of them on, the last still being
+    typed, at most ``STILL_TYPING`` letters of it ("bruce sm"). Everything else is someone
+    else, however close: the picker offers them, but Enter makes the typed name, a speaker
+    to merge, rather than a wrong person. So another first name ("jane smith" is not John
+    Smith, "paula jones" not Paul Jones), another ending ("ali khan" is not Ali Khani, "john
+    wood" not John Woodward), other initials when both give some, other suffixes (Donald
+    Trump is not Donald Trump Jr.), a full name within a longer one ("helen brandt" in
+    "university of helen brandt"), and a title with a surname alone ("president biden")."""
     typed, words = _name_words(query), _name_words(name)
     if not typed or not words:
         return False
     (q_initials, q_suffixes), (n_initials, n_suffixes) = _marks(query), _marks(name)
-    if (q_initials and n_initials and q_initials != n_initials) or (
-            q_suffixes and n_suffixes and q_suffixes != n_suffixes):
+    if (q_initials and n_initials and q_initials != n_initials) or q_suffixes != n_suffixes:
         return False
     if len(typed) > 1 and _in_order(typed, words):
         return True
     *done, last = typed
-    return any(
+    return len(last) <= STILL_TYPING and any(
         words[at : at + len(done)] == done and words[at + len(done)].startswith(last)
         and words[at + len(done)] != last
         for at in range(len(words) - len(done))
@@ -424,13 +432,13 @@ def names_it(query: str, name: str) -> bool:
 
 
 def _in_order(typed: list[str], words: list[str]) -> bool:
-    """``typed`` is ``words`` from the first word (the same) to the last (a typo apart),
-    middle words of ``words`` left out or not."""
-    if typed[0] != words[0] or not _same_word(typed[-1], words[-1]):
+    """``typed`` is ``words`` from the first word to the last (a slip of it), middle words of
+    ``words`` left out or not."""
+    if typed[0] != words[0] or not _typo_of(typed[-1], words[-1]):
         return False
     at = 1
     for word in typed[1:-1]:
-        while at < len(words) - 1 and not _same_word(word, words[at]):
+        while at < len(words) - 1 and word != words[at]:
             at += 1
         if at >= len(words) - 1:
             return False

@@ -132,13 +132,11 @@ def corpus_stats(
             }
         )
         for voice in voices:
-            if voice.known:
+            if voice.known and voice.quotes:  # one whose every quote was rejected: no one's
                 entry = register_speaker(
                     registry, Speaker("", voice.name, voice.kind, voice.aliases))
-                said = voice.quotes
-                if said:
-                    entry.quotes += said
-                    entry.documents.add(doc_id)
+                entry.quotes += voice.quotes
+                entry.documents.add(doc_id)
         for voice in sorted((v for v in voices if v.first >= 0), key=lambda v: v.first):
             key = speaker_key(voice.name) if voice.known else voice.name
             counts = by_key.get(key)
@@ -150,9 +148,7 @@ def corpus_stats(
     for key, counts in by_key.items():
         shown = registry[key].name if key in registry else key
         stance_by_speaker.setdefault(shown, Counter()).update(counts)
-    # a speaker none of whose quotes counts (all rejected, or only mentioned) is no one quoted
-    speakers = sorted((s for s in registry.values() if s.quotes), key=lambda s: (-s.quotes,
-                                                                                  s.name))
+    speakers = sorted(registry.values(), key=lambda s: (-s.quotes, s.name))
     kinds = Counter(s.kind for s in speakers)
     out: dict[str, Any] = {
         "layer": name,

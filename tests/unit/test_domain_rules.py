@@ -363,10 +363,13 @@ def test_a_title_that_owns_what_follows_stays_in_the_speaker_key() -> None:
     ("john kennedy", "John F. Kennedy", True),  # initials, middle names, suffixes aside
     ("donald trump", "President Donald J. Trump", True),
     ("hillary clinton", "Hillary Rodham Clinton", True),
-    ("martin luther king", "Martin Luther King Jr.", True),
+    ("martin luther king", "Martin Luther King Jr.", False),  # a suffix: maybe another
+    ("donald trump", "Donald Trump Jr.", False),
+    ("john wood", "John Woodward", False),  # a whole surname, not one being typed
+    ("ali khan", "Ali Khani", False),  # another ending: another name
     ("jean pierre raffarin", "Jean-Pierre Raffarin", True),
     ("the white house", "White House", True),
-    ("bruce smth", "Bruce Smith", True),  # a typo
+    ("bruce smth", "Bruce Smith", True),  # a slip inside the surname
     ("bruce sm", "Bruce Smith", True),  # still typing
     ("president biden", "Joe Biden", False),  # any Biden: the typed name comes first
     ("mr jones", "John Smith", False),
@@ -387,14 +390,20 @@ def test_stats_list_no_speaker_whose_every_quote_was_rejected(tmp_path: Path) ->
     from annotations.session import Session
     from annotations.stats import corpus_stats
 
-    text = 'Ann Lee said "the plan works." Bob Ray said "it fails."'
+    text = 'Ann Lee said "the plan works." Sen. Bob Ray Jones said "it fails."'
     quotes = [{"start": text.index(w), "end": text.index(w) + len(w), "type": "direct",
                "speaker": who, "status": status}
               for w, who, status in (("the plan works.", "Ann Lee", "accepted"),
-                                     ("it fails.", "Bob Ray", "rejected"))]
+                                     ("it fails.", "Sen. Bob Ray Jones", "rejected"))]
+    other = 'Bob Ray Jones said "we will win."'  # the same key, quoted here
+    kept = [{"start": 20, "end": 32, "type": "direct", "speaker": "Bob Ray Jones",
+             "status": "accepted"}]
     with Session.open(tmp_path / "p", "ana", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as s:
-        s.import_documents([Document("d", "D", text)])
+        s.import_documents([Document("d", "D", text), Document("e", "E", other)])
         s.put_layer("d", layer_from_interchange({"id": "d", "quotes": quotes}, text, name="ana"))
+        s.put_layer("e", layer_from_interchange({"id": "e", "quotes": kept}, other, name="ana"))
         stats = corpus_stats(s)
-    assert [x["name"] for x in stats["speakers"]] == ["Ann Lee"]
-    assert sum(stats["speaker_kinds"].values()) == 1
+    # the rejected one gives neither a row nor its longer name to the one quoted elsewhere
+    assert [(x["name"], x["quotes"]) for x in stats["speakers"]] == [
+        ("Ann Lee", 1), ("Bob Ray Jones", 1)]
+    assert sum(stats["speaker_kinds"].values()) == 2
