@@ -232,7 +232,7 @@ def iso_date(value: str) -> str:
     the year, a time, aside); ``""`` when it cannot be read as a date."""
     head = value[:10]
     if _ISO_DATE.fullmatch(head) and len(head) == 10:
-        return head
+        return head if _real_date(head) else ""
     date = _UP_TO_YEAR.match(value)
     if date is None:
         return ""
@@ -242,10 +242,26 @@ def iso_date(value: str) -> str:
     for written in (" ".join(text.split()), head):  # the year first: "2024/03/05"
         for fmt in DATE_FORMATS:
             try:
-                return datetime.strptime(written, fmt).date().isoformat()
+                day = datetime.strptime(written, fmt).date()
             except ValueError:
                 continue
+            return day.isoformat() if YEARS[0] <= day.year <= YEARS[1] else ""
     return ""
+
+
+YEARS = (1800, 2199)  # a "year" outside is a time ("March 5, 1430 GMT") or a slip
+
+
+def _real_date(head: str) -> bool:
+    """Whether an ISO year, year-month or date (``2024``, ``2024-03``, ``2024-03-05``) is
+    one the calendar has, in ``YEARS``."""
+    from datetime import date
+
+    parts = [int(p) for p in head.split("-")] + [1, 1]
+    try:
+        return YEARS[0] <= date(parts[0], parts[1], parts[2]).year <= YEARS[1]
+    except ValueError:
+        return False
 
 
 def group_of(meta: Meta, key: str, period: int = 0) -> str:
@@ -259,7 +275,7 @@ def group_of(meta: Meta, key: str, period: int = 0) -> str:
         head = value[:period]
         if _ISO_DATE.fullmatch(head) and len(head) == period and not value[
                 period : period + 1].isdigit():  # not a timestamp's first digits
-            return head
+            return head if _real_date(head) else value
         day = iso_date(value)
         if day:
             return day[:period]

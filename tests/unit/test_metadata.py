@@ -353,3 +353,23 @@ def test_quotes_are_never_found_in_a_markdown_file_s_front_matter(tmp_path: Path
     with Project.open(tmp_path / "p", "reader", read_only=True) as p:
         quotes = p.layer("n", "suggestions").quotes.values()
         assert [q.text for q in quotes] == ["the budget was balanced"]  # the block is metadata
+
+
+def test_no_wrong_date_is_read_from_a_time_or_an_impossible_date() -> None:
+    from annotations.metadata import iso_date
+
+    for written in ("March 5, 1430 GMT", "5 March 0900 UTC", "2024-02-30", "2024-13-45"):
+        assert iso_date(written) == ""  # none rather than a wrong one
+    assert group_of((("date", "2024-13"),), "date", 7) == "2024-13"  # its own group
+
+
+def test_a_dash_line_above_an_article_s_own_lines_is_no_front_matter() -> None:
+    from annotations.detect import DEFAULT_DETECTOR
+    from annotations.text import front_matter_end
+
+    text = ('---\n"We will rebuild the bridge," the mayor said.\n\nPARIS -- Officials said '
+            '"nothing" about it.\n---\n')
+    assert front_matter_end(text) == 0
+    assert len(DEFAULT_DETECTOR.detect(text).quotes) == 2  # none lost to a mask
+    assert front_matter_end("---\nBy Jane Doe\n---\nThe mayor said so.") == 0
+    assert front_matter_end("---\r\ntitle: x\r\n---\r\nbody") == 20
