@@ -89,9 +89,10 @@ class DocumentInfo:
 
 
 def text_variants(doc: Document) -> list[str]:
-    """The sha256 of ``doc``'s text and of it with no line end, or one, after its last word:
-    a file saved with or without a final newline and a page's text are one article. (A stored
-    text with several line ends after its last word is not found this way.)"""
+    """The sha256 of ``doc``'s text and of it with no white space, or one line end, after its
+    last word: a file saved with or without a final newline (or trailing spaces) and a
+    page's text are one article. (A stored text with several line ends after its last word
+    is not found this way.)"""
     shas = [doc.sha256]
     core = doc.text.rstrip()
     for variant in (core, core + "\n"):
