@@ -200,6 +200,8 @@ LIBRARY: tuple[ActionSpec, ...] = (
     ActionSpec("library.filter", "f", "cycle_filter",
                "Filter: all / to review / reviewed / not done / done", "Library", True,
                short="Filter"),
+    ActionSpec("library.order", "o", "cycle_order",
+               "Order: the project's / by date / by outlet", "Library", True, short="Order"),
     ActionSpec("library.done", "d", "toggle_done",
                "Mark the document done / back to in progress", "Library", short="Done"),
     ActionSpec("library.clear", "escape", "clear_search",

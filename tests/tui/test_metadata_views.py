@@ -82,3 +82,32 @@ async def test_the_stats_screen_shows_the_stance_by_outlet_then_by_year(
                 assert [r.split()[0] for r in rows] == ["2024", "(none)"]
         assert seen == ["date:year", "date:month", "outlet", None]
         assert not screen.query_one("#plot-by").display
+
+
+async def test_o_orders_the_library_by_date_then_by_outlet(tmp_path: Path, run_app) -> None:  # noqa: ANN001
+    from tui.screens.library import LibraryScreen as Library
+
+    docs = (Document("late", "Late", "The mayor said no.", meta=(("date", "March 9, 2024"),
+                                                                 ("outlet", "Alpha"))),
+            Document("none", "None", "Officials said yes."),
+            Document("early", "Early", "Critics said so.", meta=(("date", "2024-01-02"),
+                                                                 ("outlet", "Zeta"))))
+    folder = tmp_path / "proj"
+    with open_project(folder) as session:
+        session.import_documents(docs)
+    async with run_app(folder, size=(120, 30)) as pilot:
+        library = pilot.app.screen
+        assert isinstance(library, Library)
+        assert list(library.shown_ids) == ["late", "none", "early"]  # the project's order
+        await pilot.press("o")
+        await pilot.pause()
+        assert list(library.shown_ids) == ["early", "late", "none"]  # by date, none last
+        await pilot.press("o")
+        await pilot.pause()
+        assert list(library.shown_ids) == ["late", "early", "none"]  # Alpha, Zeta, none
+        await pilot.press("slash", *"zeta", "enter")
+        await pilot.pause()
+        assert list(library.shown_ids) == ["early"]
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert list(library.shown_ids) == ["late", "none", "early"]

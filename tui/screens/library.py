@@ -31,7 +31,7 @@ from annotations.errors import SaywhoError
 from annotations.events import DocumentsAdded, Event, LayerStored, SchemeChanged
 from annotations.layer_summary import DocStats
 from annotations.live import LiveEvent, TeamProgressChanged
-from annotations.metadata import meta_line
+from annotations.metadata import iso_date, meta_get, meta_line
 from annotations.session import Session
 from annotations.store.collector import freeze_held_once
 from tui.actions import LIBRARY, bindings
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 # to review: quotes left unreviewed; reviewed: none left; done / not done: the annotator's
 # status of the document (the status column), which also means checked for missed quotes
 FILTERS = ("all", "to review", "reviewed", "not done", "done")
+ORDERS = ("project", "date", "outlet")  # the library's order: the project's, or by metadata
 STATUS_LABEL = {team.NOT_STARTED: "not started", team.IN_PROGRESS: "in progress",
                 team.DONE: "done"}
 STATUS_STYLE = {team.NOT_STARTED: "dim", team.IN_PROGRESS: "", team.DONE: "bold"}
@@ -158,6 +159,8 @@ class LibraryScreen(SaywhoScreen):
         self.order: Sequence[str] = []  # every document, assigned ones first
         self.shown_ids: Sequence[str] = []  # those the search and filter let through
         self.filter = "all"
+        self.sort = "project"  # ``ORDERS``
+        self._sorted: tuple[str, object, Sequence[str]] | None = None  # (sort, view, ids)
         self.query_text = ""
         self.assigned: set[str] = set()  # the annotator's assigned documents
         self.totals: tuple[int, int] | None = None  # quotes, reviewed over every document
@@ -282,11 +285,12 @@ class LibraryScreen(SaywhoScreen):
         if view is None:
             return
         needle = self.query_text.casefold().strip()
+        ordered = self._ordered(view)
         if not needle and self.filter == "all":
-            shown = self.order
+            shown = ordered
         else:
             shown = []
-            for doc_id in self.order:
+            for doc_id in ordered:
                 if needle and needle not in view.title(doc_id).casefold() \
                         and needle not in doc_id.casefold() \
                         and not any(needle in v.casefold() for _, v in view.meta(doc_id)):
@@ -333,7 +337,8 @@ class LibraryScreen(SaywhoScreen):
             total, reviewed = self.totals
             counted = f"{reviewed}/{total} quotes reviewed"
         needle = self.query_text.casefold().strip()
-        head = f"{len(self.order)} documents · {mine}{counted} · filter: {self.filter}" + (
+        order = f" · order: {self.sort}" if self.sort != "project" else ""
+        head = f"{len(self.order)} documents · {mine}{counted} · filter: {self.filter}{order}" + (
             f" · search: {self.query_text}" if needle else "")
         self.query_one("#library-head", Static).update(plain(head))
 
@@ -426,6 +431,31 @@ class LibraryScreen(SaywhoScreen):
         self.query_text = ""
         self._refill()
         self.query_one("#docs", RowList).focus()
+
+    def _ordered(self, view: CorpusView) -> Sequence[str]:
+        """The documents in the order chosen (``ORDERS``): the project's (assigned ones
+        first), or by date or outlet (assigned ones first still; those without it last),
+        sorted once per order and read of the index."""
+        if self.sort == "project":
+            return self.order
+        if self._sorted is None or self._sorted[:2] != (self.sort, view):
+            key = self.sort
+            assigned = self.assigned
+
+            def rank(doc_id: str) -> tuple[bool, bool, str]:
+                value = meta_get(view.meta(doc_id), key)
+                if key == "date":
+                    value = iso_date(value) or value
+                return (doc_id not in assigned, not value, value.casefold())
+
+            self._sorted = (self.sort, view, sorted(self.order, key=rank))
+        return self._sorted[2]
+
+    def action_cycle_order(self) -> None:
+        """The project's order → by date → by outlet (the articles' metadata)."""
+        self.sort = ORDERS[(ORDERS.index(self.sort) + 1) % len(ORDERS)]
+        self._refill()
+        self.query_one("#docs", RowList).select(0, notify=True)
 
     def action_cycle_filter(self) -> None:
         """All → to review (quotes left) → reviewed (none left) → not done → done (the
