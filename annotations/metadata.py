@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 Meta = tuple[tuple[str, str], ...]
@@ -226,6 +227,7 @@ _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b")
 _ABBREVIATION = re.compile(r"\b(Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.")
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus's articles share a few thousand dates
 def iso_date(value: str) -> str:
     """``value`` as an ISO date (``2024-03-05``), when it starts with one or is written in
     one of ``DATE_FORMATS`` ("March 5, 2024", "Sept. 5th, 2024", "5 Mar 2024"; what follows
