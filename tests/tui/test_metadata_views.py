@@ -20,12 +20,17 @@ DOCS = (
 )
 
 
-async def test_the_library_shows_and_finds_outlets_and_the_reader_names_them(
-        tmp_path: Path, run_app) -> None:  # noqa: ANN001
+def project_of(tmp_path: Path, docs: tuple[Document, ...]) -> Path:
+    """A project folder holding ``docs`` (the session's detector gives their suggestions)."""
     folder = tmp_path / "proj"
     with open_project(folder) as session:
-        session.import_documents(DOCS)
-    async with run_app(folder, size=(120, 30)) as pilot:
+        session.import_documents(docs)
+    return folder
+
+
+async def test_the_library_shows_and_finds_outlets_and_the_reader_names_them(
+        tmp_path: Path, run_app) -> None:  # noqa: ANN001
+    async with run_app(project_of(tmp_path, DOCS), size=(120, 30)) as pilot:
         library = pilot.app.screen
         assert isinstance(library, LibraryScreen)
         rows = [library._row(i).plain for i in range(len(library.shown_ids))]
@@ -54,9 +59,8 @@ async def test_the_stats_screen_shows_the_stance_by_outlet_then_by_year(
         tmp_path: Path, run_app) -> None:  # noqa: ANN001
     from tui.screens.stats import StatsScreen
 
-    folder = tmp_path / "proj"
+    folder = project_of(tmp_path, DOCS)
     with open_project(folder) as session:
-        session.import_documents(DOCS)
         for doc, stance in zip(DOCS[:2], ("support", "oppose"), strict=True):
             said = doc.text.index(" s")  # the words after "said"/"say": what was said
             start = doc.text.index(" ", said + 2) + 1
@@ -92,10 +96,7 @@ async def test_o_orders_the_library_by_date_then_by_outlet(tmp_path: Path, run_a
             Document("none", "None", "Officials said yes."),
             Document("early", "Early", "Critics said so.", meta=(("date", "2024-01-02"),
                                                                  ("outlet", "Zeta"))))
-    folder = tmp_path / "proj"
-    with open_project(folder) as session:
-        session.import_documents(docs)
-    async with run_app(folder, size=(120, 30)) as pilot:
+    async with run_app(project_of(tmp_path, docs), size=(120, 30)) as pilot:
         library = pilot.app.screen
         assert isinstance(library, Library)
         assert list(library.shown_ids) == ["late", "none", "early"]  # the project's order
