@@ -141,7 +141,12 @@ def test_a_bad_metadata_line_is_refused_in_one_line_and_the_rest_comes_in(
 
 
 def test_a_lost_project_file_is_rebuilt_with_the_metadata(project: Path) -> None:
-    (project / "saywho.json").unlink()
+    """A damaged project file whose backup is lost too: the document list is rebuilt from
+    the texts and their layer files, which keep each document's metadata."""
+    from annotations.store.paths import PROJECT_BACKUP, PROJECT_FILE
+
+    (project / PROJECT_FILE).write_text("garbage{")
+    (project / PROJECT_BACKUP).unlink()
     with Project.open(project, "reader") as p:
         assert dict(p.document("a2").meta)["outlet"] == "WaPo"
 
