@@ -404,15 +404,18 @@ def front_matter_end(text: str) -> int:
                 return 0
         elif line.strip() in ("---", "..."):
             return min(at, len(text)) if keys else 0
-        elif _FRONT_KEY_LINE.match(line):
+        elif FRONT_KEY_LINE.fullmatch(line.rstrip()):
             keys += 1
-        elif line.strip() and not _FRONT_OTHER_LINE.match(line):
+        elif line.strip() and not FRONT_OTHER_LINE.match(line):
             return 0
     return 0
 
 
-_FRONT_KEY_LINE = re.compile(r"[^\W\d_][\w -]{0,39}:(?:\s|$)")
-_FRONT_OTHER_LINE = re.compile(r"\s+\S|\s*#|\s*- ")  # indented, a comment, a list item
+# the lines of front matter: "key: value" (a key starts with a letter), and the others it may
+# hold: a list item, an indented line, a comment
+FRONT_KEY_LINE = re.compile(r"([^\W\d_][\w -]{0,39}):(?:\s+(.*))?")
+FRONT_ITEM_LINE = re.compile(r"\s*-\s+(.*)")
+FRONT_OTHER_LINE = re.compile(r"\s+\S|\s*#|\s*- ")
 
 
 def mask_front_matter(text: str) -> str:

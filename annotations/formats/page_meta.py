@@ -13,12 +13,11 @@ matter the researcher wrote is read whole or not at all, and stays in the text e
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from typing import Any
 
 from annotations.metadata import Meta, loose_meta, read_meta
-from annotations.text import MAX_FRONT_LINES
+from annotations.text import FRONT_ITEM_LINE, FRONT_KEY_LINE, front_matter_end
 
 # tag name (``name`` or ``property``, lower case) -> our key; the first tag given for a key wins
 HTML_TAGS: dict[str, str] = {
@@ -32,8 +31,6 @@ HTML_TAGS: dict[str, str] = {
     "article:section": "section", "parsely-section": "section",
     "og:url": "url",
 }
-_FRONT_LINE = re.compile(r"([^\W\d_][\w -]{0,39}):\s*(.*)")  # a key starts with a letter
-_ITEM_LINE = re.compile(r"\s*-\s+(.*)")
 
 
 def html_meta(html: str) -> Meta:
@@ -81,23 +78,19 @@ def front_matter(text: str) -> tuple[str, Meta]:
     """``(title, metadata)`` of a Markdown text's front matter block; ``("", ())`` when it
     has none (or one that cannot be read). The block stays in the text: the text a project
     stored before front matter was read is the text a re-import brings."""
-    lines = text.split("\n", MAX_FRONT_LINES + 1)
-    if not lines or lines[0].strip() != "---":
-        return "", ()
+    end = front_matter_end(text)  # the one rule for where a block is
     pairs: list[tuple[str, Any]] = []
-    for line in lines[1 : MAX_FRONT_LINES + 1]:
-        if line.strip() in ("---", "..."):
-            return _front(pairs)
-        item = _ITEM_LINE.fullmatch(line)
-        pair = _FRONT_LINE.fullmatch(line)
+    for line in text[:end].splitlines()[1:-1]:
+        item = FRONT_ITEM_LINE.fullmatch(line)
+        pair = FRONT_KEY_LINE.fullmatch(line.rstrip())
         if item is not None and pairs and isinstance(pairs[-1][1], list):
             pairs[-1][1].append(_unquoted(item.group(1)))
         elif pair is not None:
-            value = _unquoted(pair.group(2))
+            value = _unquoted(pair.group(2) or "")
             pairs.append((pair.group(1), value if value else []))
         elif line.strip() and not line.lstrip().startswith("#"):
-            return "", ()
-    return "", ()
+            return "", ()  # a nested map, an item of no list: not read (it stays in the text)
+    return _front(pairs) if end else ("", ())
 
 
 def _front(pairs: list[tuple[str, Any]]) -> tuple[str, Meta]:
