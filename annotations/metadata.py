@@ -163,6 +163,14 @@ def merged_meta(known: Meta, added: Meta, *, change: bool = True) -> tuple[Meta,
     return merged, ""
 
 
+SAME_TEXT_AS = "same_text_as"  # marks a copy of a text stored for its other metadata
+
+
+def own_meta(meta: Meta) -> Meta:
+    """A document's metadata as its file gave it (the ``same_text_as`` mark left out)."""
+    return tuple(kv for kv in meta if kv[0] != SAME_TEXT_AS)
+
+
 def meta_dict(meta: Meta) -> dict[str, str]:
     """``meta`` as a JSON object (what the project file and the exports write)."""
     return dict(meta)

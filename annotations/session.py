@@ -18,12 +18,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations import scheme as scheme_rules
+from annotations.copies import Copies
 from annotations.detect.deadline import (
     DEFAULT_DETECT_BUDGET_S,
     DetectionTimeout,
@@ -46,7 +46,6 @@ from annotations.events import (
     SchemeChanged,
     SettingChanged,
 )
-from annotations.metadata import Meta, merged_meta
 from annotations.model import (
     FINAL_LAYER,
     SUGGESTIONS_LAYER,
@@ -63,17 +62,10 @@ if TYPE_CHECKING:
     from annotations.corpus_index import CorpusView, DocSummary
     from annotations.detect.suggestions import Suggestions
     from annotations.edits import Edit
-    from annotations.store.documents import Classification
 
 T = TypeVar("T")
 Listener = Callable[[Event], None]
 Detect = Callable[[str], Layer]
-SAME_TEXT_AS = "same_text_as"  # the metadata key marking a copy stored for its other metadata
-
-
-def _own_meta(meta: Meta) -> Meta:
-    """A document's metadata as its file gave it (the ``same_text_as`` mark left out)."""
-    return tuple(kv for kv in meta if kv[0] != SAME_TEXT_AS)
 
 
 def rule_detector() -> Detect:
@@ -576,67 +568,24 @@ class Session:
         in_workers = (jobs > 1 and getattr(self._detect, "__code__", None) is rules
                       and self.learning.detector() is None)  # workers know no project model
 
-        def standing(doc: Document) -> Classification:
-            """``doc``'s classification, a text another document holds "new" unless
-            ``skip_same_text`` (a second copy counts twice in every statistic) and one of the
-            documents holding it carries the same metadata (``copy_of``)."""
-            kind = self.project.classify(doc)
-            if kind != "duplicate" or skip_same_text is None or not skip_same_text(doc):
-                return "new" if kind == "duplicate" else kind
-            if copy_of(doc) is not None:
-                return kind
-            first = self.project.same_text(doc)[0]
-            info = self.project.document_info(first)
-            theirs = set(_own_meta(info.meta)) if info is not None else set()
-            copies[doc.id] = (first, sorted({k for k, _ in set(doc.meta) ^ theirs}))
-            return "new"
-
-        copies: dict[str, tuple[str, list[str]]] = {}  # a copy kept -> (the first, keys)
-
-        def marked(doc: Document) -> Document:
-            """``doc`` as it is stored: a copy kept for its other metadata with
-            ``same_text_as`` naming the first document of its text (a wire story counts in
-            each outlet's figures, and an analysis can tell it from the outlet's own
-            reporting), said in a note."""
-            if doc.id not in copies:
-                return doc
-            first, differ = copies.pop(doc.id)
-            meta, full = merged_meta(doc.meta, ((SAME_TEXT_AS, first),))
-            mark = "" if full else f", marked same_text_as {first!r}"
-            report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored (its "
-                                         f"metadata differs: {', '.join(differ)}){mark}"))
-            return doc if full else replace(doc, meta=meta)
-
-        def copy_of(doc: Document) -> str | None:
-            """The document ``doc`` is a plain copy of: the first holding its text whose
-            metadata holds all of ``doc``'s (any one, when ``doc`` brings none: a key the
-            stored one gained since, from a merge or ``--meta``, does not make it another)."""
-            for other in self.project.same_text(doc):
-                info = self.project.document_info(other)
-                if info is not None and set(doc.meta) <= set(_own_meta(info.meta)):
-                    return other
-            return None
-
-        def skip(doc: Document) -> None:
-            report.skipped.append((doc.id, f"{doc.id}: same text as {copy_of(doc)!r}; "
-                                           "skipped"))
+        copies = Copies(self.project, report, skip_same_text)
 
         def detected_in_workers() -> Iterator[tuple[Document, Layer]]:
             from annotations.detect.parallel import detect_each
 
             def new(doc: Document) -> Document | None:
-                return doc if standing(doc) == "new" else None
+                return doc if copies.standing(doc) == "new" else None
 
             for doc, found in detect_each(documents, new, jobs=jobs, budget_s=budget):
                 if progress is not None:
                     progress(doc)
-                kind = standing(doc)
+                kind = copies.standing(doc)
                 if kind == "duplicate":
-                    skip(doc)
+                    copies.skip(doc)
                 elif found is None or kind != "new":  # a repeat: stored
                     yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
                 elif found.layer is not None:
-                    yield marked(doc), found.layer
+                    yield copies.marked(doc), found.layer
                 elif found.skipped:
                     report.failed.append((doc.id, found.message))
                 else:
@@ -649,9 +598,9 @@ class Session:
             for doc in documents:
                 if progress is not None:
                     progress(doc)
-                kind = standing(doc)
+                kind = copies.standing(doc)
                 if kind == "duplicate":
-                    skip(doc)
+                    copies.skip(doc)
                     continue
                 if kind != "new":
                     yield doc, Layer(SUGGESTIONS_LAYER)  # the store reports it as it is
@@ -673,7 +622,7 @@ class Session:
                         )
                     )
                     continue
-                yield marked(doc), layer
+                yield copies.marked(doc), layer
 
         try:
             with self._change("import", shared=True):

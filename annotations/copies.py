@@ -1,0 +1,77 @@
+"""Which texts of an import are copies of a stored document: the same article saved twice is
+left out, a wire story two outlets ran is kept for each.
+
+A text the project already holds under another id (``Project.same_text``, final white space
+aside) is a plain copy when one of the documents holding it carries all the metadata it
+brings (or it brings none): storing it would count the article twice in every statistic. One
+whose metadata differs (another outlet, another folder) is that outlet's copy: it is stored,
+marked ``same_text_as`` naming the first document of its text, so it counts in the outlet's
+figures and an analysis can tell it from the outlet's own reporting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from annotations.metadata import SAME_TEXT_AS, merged_meta, own_meta
+from annotations.model import Document
+
+if TYPE_CHECKING:
+    from annotations.store import ImportReport, Project
+    from annotations.store.documents import Classification
+
+
+class Copies:
+    """The copy rule of one import into ``project``, for the documents ``applies`` says yes
+    to (``saywho import``: files, whose ids are their names); what it decides goes to
+    ``report`` (``skipped``, ``notes``)."""
+
+    def __init__(self, project: Project, report: ImportReport,
+                 applies: Callable[[Document], bool] | None) -> None:
+        self.project = project
+        self.report = report
+        self.applies = applies
+        self._kept: dict[str, tuple[str, list[str]]] = {}  # a copy kept -> (first, keys)
+
+    def standing(self, doc: Document) -> Classification:
+        """``doc``'s classification for the import: a text another document holds is "new"
+        unless the rule applies and it is a plain copy ("duplicate": left out)."""
+        kind = self.project.classify(doc)
+        if kind != "duplicate" or self.applies is None or not self.applies(doc):
+            return "new" if kind == "duplicate" else kind
+        if self.copy_of(doc) is not None:
+            return kind
+        first = self.project.same_text(doc)[0]
+        info = self.project.document_info(first)
+        theirs = set(own_meta(info.meta)) if info is not None else set()
+        self._kept[doc.id] = (first, sorted({k for k, _ in set(doc.meta) ^ theirs}))
+        return "new"
+
+    def copy_of(self, doc: Document) -> str | None:
+        """The document ``doc`` is a plain copy of: the first holding its text whose metadata
+        holds all of ``doc``'s (any one, when ``doc`` brings none: a key the stored one gained
+        since, from a merge or ``--meta``, does not make it another)."""
+        for other in self.project.same_text(doc):
+            info = self.project.document_info(other)
+            if info is not None and set(doc.meta) <= set(own_meta(info.meta)):
+                return other
+        return None
+
+    def skip(self, doc: Document) -> None:
+        """Say that ``doc``, a plain copy, is left out."""
+        self.report.skipped.append(
+            (doc.id, f"{doc.id}: same text as {self.copy_of(doc)!r}; skipped"))
+
+    def marked(self, doc: Document) -> Document:
+        """``doc`` as it is stored: a copy kept for its other metadata marked
+        ``same_text_as`` (when it has room for one more key), said in a note."""
+        if doc.id not in self._kept:
+            return doc
+        first, differ = self._kept.pop(doc.id)
+        meta, full = merged_meta(doc.meta, ((SAME_TEXT_AS, first),))
+        mark = "" if full else f", marked same_text_as {first!r}"
+        self.report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored (its "
+                                          f"metadata differs: {', '.join(differ)}){mark}"))
+        return doc if full else replace(doc, meta=meta)
