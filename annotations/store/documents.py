@@ -343,17 +343,15 @@ class DocumentList:
         for info in infos:
             self._unlisted.pop(info.id, None)
 
-    def known_meta(self, doc: Document, change: bool = False) -> tuple[Meta | None, str]:
-        """The metadata a known document would have with ``doc``'s added to it (None when
-        that changes nothing) and the problem that refuses it (``""``: none): re-importing a
-        corpus with its metadata gives the documents already stored the keys they lack, a
-        re-import without it takes none away, and a value that differs is changed only with
-        ``change`` (else it may be another outlet's copy filed under the same name)."""
+    def brings_meta(self, doc: Document, change: bool = False) -> bool:
+        """Whether ``doc``'s metadata, added to its known document's (``add_meta``), would
+        change it or be refused, as far as the rows held say: a re-import whose metadata is
+        already there needs no write of the project file."""
         known = self.get(doc.id)
         if known is None or not doc.meta:
-            return None, ""
+            return False
         merged, problem = merged_meta(known.meta, doc.meta, change=change)
-        return (None if problem or merged == known.meta else merged), problem
+        return bool(problem) or merged != known.meta
 
     def add_meta(self, additions: Mapping[str, Meta], *, change: bool = False
                  ) -> tuple[list[str], dict[str, str]]:

@@ -62,8 +62,7 @@ def add_documents(
             kind = documents.classify(doc)
             if kind == "unchanged":
                 report.unchanged.append(doc.id)
-                meta, problem = documents.known_meta(doc, change_meta)
-                if problem or meta is not None:  # merged with the row on disk when written
+                if documents.brings_meta(doc, change_meta):  # merged with the row on disk
                     metas[doc.id] = doc.meta
                 continue
             if kind == "conflict":
