@@ -48,7 +48,8 @@ def corpus_stats(
     reviewed of total (rejected ones in: rejecting is reviewing), stance, type, speaker kinds
     and speakers per group; periods in time order, other values the most quoted first;
     documents without the key last):
-    how an outlet or a year quotes whom, with what stance. ``ValueError`` for a ``by``
+    how an outlet or a year quotes whom, with what stance. ``"meta_keys"``: the metadata keys
+    the counted documents carry (what ``by`` may name). ``ValueError`` for a ``by``
     that names no key.
 
     The annotator's own layer starts as the suggestions, so with ``layer`` None every document
@@ -64,6 +65,7 @@ def corpus_stats(
     name = layer or project.annotator
     grouping = parse_grouping(by) if by else None
     groups: dict[str, dict[str, Any]] = {}
+    keys: set[str] = set()  # the counted documents' metadata keys
     view = _view(project, layer)
     summary_of = view.layer_summary if view is not None else None
     stored = view.has if view is not None else (lambda d: project.has_layer(d, name))
@@ -84,6 +86,7 @@ def corpus_stats(
                 missing.append(doc_id)
                 continue
             info = project.info(doc_id)
+            keys.update(k for k, _ in info.meta)
             summary = summary_of(doc_id) if summary_of is not None else None
             voices = summary.voices if summary is not None else None
             if summary is None or voices is None:  # read the layer itself, then let it go
@@ -174,6 +177,7 @@ def corpus_stats(
         "per_document": per_doc,
         "damaged": damaged + list(project.damaged),
         "missing": missing,
+        "meta_keys": sorted(keys),
     }
     if by and grouping is not None:
         ordered = sorted(groups.values(), key=lambda g: (

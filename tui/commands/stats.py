@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.display import safe_json, visible_line
-from annotations.metadata import NO_VALUE, meta_keys, parse_grouping
+from annotations.metadata import NO_VALUE, parse_grouping
 from annotations.stats import corpus_stats
 from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
@@ -71,12 +71,13 @@ def run(args: argparse.Namespace) -> int:
             # starts as; a layer named counts only the documents that have it
             stats = corpus_stats(session, None if args.layer is None else layer,
                                  progress=advance, by=args.by)
-        keys = meta_keys(info.meta for info in session.documents()) if args.by else []
+
     finally:
         session.close()
     if args.by and all(g["value"] == NO_VALUE for g in stats["by"]["groups"]):
         print(f"saywho: note: no document has the metadata key {visible_line(args.by)!r}; "
-              f"keys here: {visible_line(', '.join(keys) or 'none')}", file=sys.stderr)
+              f"keys here: {visible_line(', '.join(stats['meta_keys']) or 'none')}",
+              file=sys.stderr)
     left_out = list(dict.fromkeys(m for m in stats["damaged"] if m not in said))
     failed = 1 if left_out else 0  # counted without them: the figures are partial
     for message in left_out:

@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from annotations.display import visible
-from annotations.metadata import NO_VALUE, meta_keys
+from annotations.metadata import NO_VALUE
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge
@@ -165,14 +165,13 @@ class StatsScreen(SaywhoScreen):
 
     @work(thread=True, exclusive=True, group="stats")
     def _count(self, layer: str | None, by: str | None) -> None:
-        stats, keys = self.bridge.read(lambda s: (corpus_stats(s, layer, by=by), meta_keys(
-            i.meta for i in s.documents())))
-        self.keys = keys
+        stats = self.bridge.read(lambda s: corpus_stats(s, layer, by=by))
         self.app.call_from_thread(self.show_stats, stats)
 
     def show_stats(self, stats: dict[str, Any]) -> None:
         """Draw the charts for ``stats``."""
         self.stats = stats
+        self.keys = stats["meta_keys"]
         names = self.bridge.scheme.names
         self.charts = charts(stats, names, self.app.size.width)
         self.query_one("#stats-summary", Static).update(summary(stats))
