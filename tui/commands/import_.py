@@ -42,7 +42,6 @@ from annotations.model import Document
 from annotations.scheme import labels_outside
 from annotations.session import Session
 from annotations.store import ImportReport
-from annotations.store.documents import text_variants
 from annotations.store.lock import lock_held, lock_path
 from tui.commands._common import close_session, first_few, open_session, project_dir
 from tui.commands._progress import counting_progress
@@ -159,25 +158,8 @@ def run(args: argparse.Namespace) -> int:
     layered: list[ReadResult] | None = None
     if args.layer:  # the layers load after the import: these inputs are kept (a gold file)
         layered = [_with_layer(r, args.layer) for r in results]
-        by_text = _ids_by_text(args) if brat_folders else {}
-        ids = {i for held in by_text.values() for i in held}
-        for folder in brat_folders:
-            for doc_id, text, layer in read_brat(Path(folder), layer=args.layer):
-                # a file name that is no project id (saywho-ids.tsv missing): the project's
-                # document of the same text, rather than a second copy of it; never a guess
-                # among several documents holding that text (a wire story two outlets ran)
-                holders = [] if doc_id in ids else list(dict.fromkeys(
-                    i for sha in text_variants(Document(doc_id, "", text))
-                    for i in by_text.get(sha, ())))
-                if len(holders) > 1:
-                    layered.append(ReadResult(f"brat:{doc_id}", error=(
-                        f"brat:{doc_id}: its text is held by {len(holders)} documents "
-                        f"({', '.join(holders[:5])}); name its document in the folder's "
-                        "saywho-ids.tsv (a saywho brat export writes one)")))
-                    continue
-                known = holders[0] if holders else doc_id
-                doc = Document(known, first_line_title(text) or known, text, source="brat")
-                layered.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
+        if brat_folders:
+            layered += _brat_results(args, brat_folders)
         results = layered
     problems: list[ReadResult] = []
     ignored = 0
@@ -429,19 +411,36 @@ def _with_layer(result: ReadResult, name: str) -> ReadResult:
     return ReadResult(result.source, doc, record={"_layer": layer})
 
 
-def _ids_by_text(args: argparse.Namespace) -> dict[str, list[str]]:
-    """The project's document ids by their text's sha256 (none when there is no project yet):
-    how a brat file is matched to its document when its name is not the id."""
+def _brat_results(args: argparse.Namespace, folders: list[str]) -> list[ReadResult]:
+    """The documents and layers of brat folders. A file name that is no project id
+    (``saywho-ids.tsv`` missing) is matched to the project's document of the same text
+    (``Project.same_text``, the store's one rule), rather than made a second copy of it;
+    never to one of several documents holding that text (a wire story two outlets ran)."""
+    from contextlib import nullcontext
+
     from annotations.store import Project
 
-    by_text: dict[str, list[str]] = {}
     try:
-        with Project.open(project_dir(args), read_only=True, create=False) as project:
-            for info in project.documents():
-                by_text.setdefault(info.sha256, []).append(info.id)
-    except SaywhoError:
-        return {}
-    return by_text
+        opened = Project.open(project_dir(args), read_only=True, create=False)
+    except SaywhoError:  # no project yet: every file is a new document
+        opened = None
+    out: list[ReadResult] = []
+    with opened if opened is not None else nullcontext() as project:
+        for folder in folders:
+            for doc_id, text, layer in read_brat(Path(folder), layer=args.layer):
+                holders: list[str] = []
+                if project is not None and project.document_info(doc_id) is None:
+                    holders = project.same_text(Document(doc_id, "", text))
+                if len(holders) > 1:
+                    out.append(ReadResult(f"brat:{doc_id}", error=(
+                        f"brat:{doc_id}: its text is held by {len(holders)} documents "
+                        f"({', '.join(holders[:5])}); name its document in the folder's "
+                        "saywho-ids.tsv (a saywho brat export writes one)")))
+                    continue
+                known = holders[0] if holders else doc_id
+                doc = Document(known, first_line_title(text) or known, text, source="brat")
+                out.append(ReadResult(f"brat:{doc_id}", doc, record={"_layer": layer}))
+    return out
 
 
 def _refuse_layer_name(session: Session, name: str) -> None:
