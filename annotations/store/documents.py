@@ -276,7 +276,8 @@ class DocumentList:
         known = self.get(doc.id)
         if known is None:
             return "duplicate" if self._holders(doc) else "new"
-        return "unchanged" if known.sha256 in text_variants(doc) else "conflict"
+        same = known.sha256 == doc.sha256 or known.sha256 in text_variants(doc)
+        return "unchanged" if same else "conflict"
 
     def same_text(self, doc: Document) -> list[str]:
         """The ids of the documents stored with ``doc``'s text (or it with other line ends
