@@ -201,6 +201,7 @@ def stats_of_layers(session: Session, layer: str | None) -> dict[str, Any]:
                      for s in speakers],
         "stance_by_speaker": {k: dict(v) for k, v in by_speaker.items()},
         "per_document": per_doc, "damaged": [], "missing": missing,
+        "meta_keys": sorted({k for d, _ in pairs for k, _ in session.info(d).meta}),
     }
 
 
