@@ -27,6 +27,7 @@ from annotations.model import (
     Speaker,
 )
 from annotations.registry import speaker_key
+from annotations.speaker_attributes import with_value
 from annotations.text import sentences
 
 
@@ -494,6 +495,28 @@ class RenameSpeaker(Edit):
 
 
 @dataclass(frozen=True)
+class SetSpeakerAttribute(Edit):
+    """Code one attribute of a speaker (gender, role…: ``annotations.speaker_attributes``), or
+    clear it with ``None``. The value is checked against the project's attributes by the
+    session, which knows them."""
+
+    speaker_id: str
+    attribute: str
+    value: str | None
+    name: ClassVar[str] = "speaker attribute"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        speaker = self._speaker(layer, self.speaker_id)
+        after = with_value(speaker, self.attribute, self.value)
+        if after == speaker:
+            raise InputError(f"{self.attribute} is already {self.value or 'not coded'}")
+        return LayerChange({}, {}, {speaker.id: speaker}, {speaker.id: after})
+
+    def describe(self) -> str:
+        return f"{self.attribute} of {self.speaker_id}: {self.value or '—'}"
+
+
+@dataclass(frozen=True)
 class MergeSpeakers(Edit):
     """Fold speaker ``merge_id`` into ``keep_id``: its quotes, mentions and names move over."""
 
@@ -510,7 +533,9 @@ class MergeSpeakers(Edit):
             n for n in dict.fromkeys((*keep.aliases, gone.name, *gone.aliases)) if n != keep.name
         )
         mentions = tuple(sorted({*keep.mentions, *gone.mentions}, key=lambda m: (m.start, m.end)))
-        merged = replace(keep, aliases=names, mentions=mentions)
+        attributes = dict(gone.attributes) | dict(keep.attributes)  # the kept one's coding wins
+        merged = replace(keep, aliases=names, mentions=mentions,
+                         attributes=tuple(sorted(attributes.items())))
         before_q = {q.id: q for q in layer.quotes.values() if q.speaker_id == gone.id}
         after_q = {qid: _touch(q, ctx, speaker_id=keep.id) for qid, q in before_q.items()}
         return LayerChange(

@@ -222,11 +222,29 @@ def _speaker_phrases(
         else f"renamed {was.name} to {now.name}"
         for was, now in changed if was.name != now.name
     ]
+    phrases += [_coding_phrase(was, now, undone) for was, now in changed
+                if was.name == now.name and was.attributes != now.attributes]
     phrases += [f"speaker {s.name} back" if undone else f"new speaker {s.name}"
                 for s in added if undone or s.id not in assigned]
     phrases += [f"new speaker {s.name} removed" if undone else f"removed speaker {s.name}"
                 for s in removed]
     return None, phrases
+
+
+def _coding_phrase(was: Speaker, now: Speaker, undone: bool) -> str:
+    """A speaker's attributes recoded, in words: "gender of Ann Lee → female", "gender of
+    Ann Lee back to male", "gender of Ann Lee cleared"."""
+    said = []
+    for name in sorted({k for k, _ in (*was.attributes, *now.attributes)}):
+        old, new = was.attribute(name), now.attribute(name)
+        if old == new:
+            continue
+        what = f"{name} of {now.name}"
+        if undone:
+            said.append(f"{what} back to {new or 'not coded'}")
+        else:
+            said.append(f"{what} → {new}" if new is not None else f"{what} cleared")
+    return "; ".join(said)
 
 
 def describe_change(change: LayerChange, layer: Layer | None, *, undone: bool = False) -> str:

@@ -63,16 +63,25 @@ class Voice:
     first: int = -1
     known: bool = True
     """A speaker of the layer (False: the quotes without a known speaker)."""
+    attributes: tuple[tuple[str, str], ...] = ()
+    """What the layer codes about the speaker (``Speaker.attributes``)."""
 
     @property
     def quotes(self) -> int:
         """Its quotes that are not rejected."""
         return sum(n for _, n in self.stances)
 
+    def attribute(self, name: str) -> str | None:
+        """The value the layer codes for attribute ``name`` (None: not coded)."""
+        return next((v for k, v in self.attributes if k == name), None)
+
     def encode(self) -> list[Any]:
         """The voice as JSON-ready data."""
-        return [self.name, self.kind, list(self.aliases), [list(s) for s in self.stances],
-                self.first, self.known]
+        out = [self.name, self.kind, list(self.aliases), [list(s) for s in self.stances],
+               self.first, self.known]
+        if self.attributes:  # a voice without them encodes as it did before they existed
+            out.append([list(a) for a in self.attributes])
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +193,7 @@ def _group(raw: Any) -> QuoteGroup:
 
 
 def _voice(raw: Any) -> Voice:
-    name, kind, aliases, stances, first, known = raw
+    name, kind, aliases, stances, first, known, *coded = raw
     if type(name) is not str or type(kind) is not str or type(first) is not int \
             or type(known) is not bool or (aliases and not all(type(a) is str for a in aliases)):
         raise ValueError("a voice's names are not text")
@@ -193,7 +202,13 @@ def _voice(raw: Any) -> Voice:
         if type(s) is not str or type(n) is not int or n <= 0:
             raise ValueError("a voice's stances are not counts")
         pairs.append((s, n))
-    return Voice(name, kind, tuple(aliases), tuple(pairs), first, known)
+    attributes: tuple[tuple[str, str], ...] = ()
+    if coded:
+        (codes,) = coded
+        attributes = tuple((k, v) for k, v in codes)
+        if not all(type(k) is str and type(v) is str for k, v in attributes):
+            raise ValueError("a voice's attributes are not text")
+    return Voice(name, kind, tuple(aliases), tuple(pairs), first, known, attributes)
 
 
 def voices(layer: Layer) -> tuple[Voice, ...]:
@@ -215,7 +230,8 @@ def voices(layer: Layer) -> tuple[Voice, ...]:
         stance = quote.stance or NO_STANCE
         counts[stance] = counts.get(stance, 0) + 1
     out = [Voice(s.name, s.kind, tuple(s.aliases), tuple(stances.get(s.id, {}).items()),
-                 first.get(s.id, -1)) for _, s in sorted(layer.speakers.items())]
+                 first.get(s.id, -1), True, s.attributes)
+           for _, s in sorted(layer.speakers.items())]
     if None in stances:
         out.append(Voice(NO_SPEAKER, "", (), tuple(stances[None].items()), first[None], False))
     return tuple(out)

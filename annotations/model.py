@@ -131,6 +131,16 @@ class Speaker:
     kind: str = "unknown"
     aliases: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
+    """What the study coded about the speaker (gender, role…), sorted by name:
+    ``annotations.speaker_attributes``."""
+
+    def attribute(self, name: str) -> str | None:
+        """The value coded for attribute ``name`` (None: not coded)."""
+        for key, value in self.attributes:
+            if key == name:
+                return value
+        return None
 
     def check(self, text: str) -> Speaker:
         """Check the field types, the kind and every mention against ``text``."""
@@ -140,19 +150,26 @@ class Speaker:
             raise SpanError(f"speaker {self.id}: aliases must be strings")
         if self.kind not in SPEAKER_KINDS:
             raise SpanError(f"speaker kind {self.kind!r} is not one of {', '.join(SPEAKER_KINDS)}")
+        if not all(isinstance(k, str) and isinstance(v, str) and k and v
+                   for k, v in self.attributes):
+            raise SpanError(f"speaker {self.id}: attributes must be names with text values")
         for mention in self.mentions:
             mention.check(text)
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict for storage."""
-        return {
+        """A plain dict for storage (``attributes`` only when some are coded: a layer without
+        them is written as before)."""
+        out: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "kind": self.kind,
             "aliases": list(self.aliases),
             "mentions": [[m.start, m.end, m.text] for m in self.mentions],
         }
+        if self.attributes:
+            out["attributes"] = dict(self.attributes)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Speaker:
@@ -168,10 +185,12 @@ class Speaker:
                 and type(aliases) is list):
             return cls._from_any_dict(data)
         mentions = get("mentions")
+        attributes = get("attributes")
         return cls(
             sid, name, kind, tuple(aliases),
             tuple(Mention(int(m[0]), int(m[1]), str(m[2])) for m in mentions)
             if mentions else (),
+            attributes_from(attributes) if attributes else (),
         )
 
     @classmethod
@@ -185,7 +204,16 @@ class Speaker:
             mentions=tuple(
                 Mention(int(m[0]), int(m[1]), str(m[2])) for m in data.get("mentions") or ()
             ),
+            attributes=attributes_from(data.get("attributes") or {}),
         )
+
+
+def attributes_from(raw: Any) -> tuple[tuple[str, str], ...]:
+    """A speaker's stored ``attributes`` object as sorted (name, value) pairs; a value that is
+    not text, or empty, is dropped (None in JSON: not coded)."""
+    if not isinstance(raw, Mapping):
+        raise SpanError("speaker attributes must be an object of names and values")
+    return tuple(sorted((str(k), v) for k, v in raw.items() if isinstance(v, str) and v and k))
 
 
 @dataclass(frozen=True, slots=True)

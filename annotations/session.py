@@ -17,6 +17,7 @@ import contextlib
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -29,7 +30,7 @@ from annotations.detect.deadline import (
     DetectionTimeout,
     detection_budget,
 )
-from annotations.edits import SetStance
+from annotations.edits import SetSpeakerAttribute, SetStance
 from annotations.errors import (
     InputError,
     ReadOnlyError,
@@ -53,6 +54,14 @@ from annotations.model import (
     Layer,
     StanceScheme,
     now_iso,
+)
+from annotations.speaker_attributes import SETTING as ATTRIBUTES_SETTING
+from annotations.speaker_attributes import (
+    SpeakerAttribute,
+    as_setting,
+    attribute_scheme,
+    define,
+    with_attribute,
 )
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
 from annotations.store.positions import ReaderPosition, read_position, write_position
@@ -426,6 +435,14 @@ class Session:
             if edit.stance not in names:
                 raise InputError(f"{edit.stance!r} is not a label of the stance scheme "
                                  f"({', '.join(names)})")
+        if isinstance(edit, SetSpeakerAttribute):
+            attribute = next((a for a in self.speaker_attributes if a.name == edit.attribute),
+                             None)
+            if attribute is None:
+                raise InputError(f"{edit.attribute!r} is not a speaker attribute of the project")
+            if edit.value is not None and edit.value not in attribute.values:
+                raise InputError(f"{edit.value!r} is not a value of {attribute.name} "
+                                 f"({', '.join(attribute.values)})")
         with self._change(edit.describe()):
             receipt = self.project.apply(edit)
         self._emit(EditSaved("edit", receipt))
@@ -524,6 +541,50 @@ class Session:
             view = self.corpus_view(layer)
             return dict(scheme_rules.layer_label_usage(
                 view.layer_summary(doc_id) for doc_id in view.doc_ids))
+
+    @property
+    def speaker_attributes(self) -> tuple[SpeakerAttribute, ...]:
+        """What the project codes about its speakers (gender by default)."""
+        return attribute_scheme(self.settings)
+
+    def define_attribute(self, name: str, values: Iterable[str]) -> SpeakerAttribute:
+        """Add a speaker attribute, or change the values of one. A value some speaker is coded
+        with cannot go (``attribute_usage`` says which are in use)."""
+        attribute = define(name, values)
+        current = self.speaker_attributes
+        old = next((a for a in current if a.name == attribute.name), None)
+        if old is not None:
+            gone = set(old.values) - set(attribute.values)
+            used = {v: n for v, n in self.attribute_usage(attribute.name).items() if v in gone}
+            if used:
+                said = ", ".join(f"{v!r} codes {n} speaker(s)" for v, n in used.items())
+                raise InputError(f"{attribute.name}: {said}; code them otherwise first, "
+                                 "or keep the value")
+        self.set_setting(ATTRIBUTES_SETTING, as_setting(with_attribute(current, attribute)))
+        return attribute
+
+    def remove_attribute(self, name: str) -> None:
+        """Stop coding attribute ``name``; refused while a speaker is coded with it."""
+        current = self.speaker_attributes
+        if all(a.name != name for a in current):
+            raise InputError(f"{name!r} is not a speaker attribute of the project "
+                             f"({', '.join(a.name for a in current) or 'none'})")
+        used = sum(self.attribute_usage(name).values())
+        if used:
+            raise InputError(f"{name}: {used} speaker(s) are coded with it; clear them first")
+        self.set_setting(ATTRIBUTES_SETTING, as_setting(a for a in current if a.name != name))
+
+    def attribute_usage(self, name: str) -> dict[str, int]:
+        """How many speakers carry each value of attribute ``name``, over every layer of every
+        document (what changing its values touches)."""
+        counts: Counter[str] = Counter()
+        with self._lock:
+            for doc_id in self.project.document_ids():
+                for layer_name in self.project.layer_names(doc_id):
+                    layer = self.project.layer(doc_id, layer_name)
+                    counts.update(v for s in layer.speakers.values()
+                                  if (v := s.attribute(name)) is not None)
+        return dict(counts)
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store one project setting."""

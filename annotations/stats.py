@@ -19,6 +19,12 @@ from annotations.layer_summary import NO_STANCE, DocStats, summarize
 from annotations.metadata import NO_VALUE, group_of, parse_grouping
 from annotations.model import Layer, Speaker
 from annotations.registry import CorpusSpeaker, register_speaker, speaker_key
+from annotations.speaker_attributes import (
+    NOT_CODED,
+    CorpusCodes,
+    SpeakerAttribute,
+    attribute_scheme,
+)
 from annotations.store import DocumentInfo, Project
 
 if TYPE_CHECKING:
@@ -50,7 +56,10 @@ def corpus_stats(
     documents without the key last):
     how an outlet or a year quotes whom, with what stance. ``"meta_keys"``: the metadata keys
     the counted documents carry (what ``by`` may name). ``ValueError`` for a ``by``
-    that names no key.
+    that names no key. ``"speaker_attributes"``: per attribute the project codes (gender…),
+    the quotes and the speakers of each value (``speaker_attributes.NOT_CODED``: none), a
+    speaker coded in one article counting as coded in the others (``CorpusCodes``), and the
+    speakers coded two ways; each group of ``by`` has its quotes per value too.
 
     The annotator's own layer starts as the suggestions, so with ``layer`` None every document
     counts; a layer named (``--layer gold``) counts only the documents that have it, and the
@@ -77,6 +86,10 @@ def corpus_stats(
     stance: Counter[str] = Counter()
     registry: dict[str, CorpusSpeaker] = {}
     by_key: dict[str, Counter[str]] = {}  # stances per speaker key, in the order first met
+    attributes = attribute_scheme(getattr(project, "settings", {}))  # a source of one
+    # document (a reader's check) has no settings: the default attributes
+    codes = CorpusCodes()
+    coded_quotes: Counter[tuple[str, str, str | None]] = Counter()  # (key, attribute, own)
     damaged = []
     for doc_id in project.document_ids():
         try:
@@ -114,6 +127,15 @@ def corpus_stats(
             if group is not None:
                 group["types"][g.type] += g.count
                 group["stance"][g.stance or NO_STANCE] += g.count
+        for voice in voices:
+            if voice.known and voice.quotes:
+                key = speaker_key(voice.name)
+                codes.add(key, voice.attributes)
+                for attribute in attributes:
+                    own = (key, attribute.name, voice.attribute(attribute.name))
+                    coded_quotes[own] += voice.quotes
+                    if group is not None:
+                        group["coded"][own] += voice.quotes
         if group is not None:
             group["documents"] += 1
             group["quotes"] += summary.quotes - rejected
@@ -155,6 +177,7 @@ def corpus_stats(
     kinds = Counter(s.kind for s in speakers)
     out: dict[str, Any] = {
         "layer": name,
+        "speaker_attributes": _attribute_counts(attributes, codes, coded_quotes, registry),
         "documents": len(per_doc),
         "quotes": sum(d["quotes"] for d in per_doc),
         "reviewed": sum(d["reviewed"] for d in per_doc),
@@ -183,6 +206,8 @@ def corpus_stats(
         ordered = sorted(groups.values(), key=lambda g: (
             g["value"] == NO_VALUE, "" if _in_time(grouping) else -g["quotes"], g["value"]))
         for g in ordered:  # each speaker by the name the corpus gives them
+            g["attributes"] = {a: counts["quotes"] for a, counts in _attribute_counts(
+                attributes, codes, g.pop("coded"), registry).items()}
             g["speakers"] = [{"name": registry[k].name if k in registry else k, "quotes": n}
                              for k, n in sorted(g["speakers"].items(),
                                                 key=lambda kv: (-kv[1], kv[0]))]
@@ -203,8 +228,36 @@ def _group(groups: dict[str, dict[str, Any]], value: str) -> dict[str, Any]:
     if group is None:
         group = groups[value] = {"value": value, "documents": 0, "quotes": 0, "reviewed": 0,
                                  "total": 0, "stance": Counter(), "types": Counter(),
-                                 "speaker_kinds": Counter(), "speakers": Counter()}
+                                 "speaker_kinds": Counter(), "speakers": Counter(),
+                                 "coded": Counter()}
     return group
+
+
+def _attribute_counts(
+    attributes: Iterable[SpeakerAttribute], codes: CorpusCodes,
+    coded_quotes: Counter[tuple[str, str, str | None]], registry: dict[str, CorpusSpeaker],
+) -> dict[str, dict[str, Any]]:
+    """Per attribute: quotes and speakers per value (each speaker's own coding in a document,
+    else the corpus's), and the speakers coded two ways, by the names the corpus gives them."""
+    out: dict[str, dict[str, Any]] = {}
+    for attribute in attributes:
+        quotes: Counter[str] = Counter()
+        speakers: dict[str, set[str]] = {}
+        for (key, name, own), n in coded_quotes.items():
+            if name != attribute.name:
+                continue
+            value = codes.value(key, name, own) or NOT_CODED
+            quotes[value] += n
+            speakers.setdefault(value, set()).add(key)
+        order = [*attribute.values, *sorted(set(quotes) - {*attribute.values, NOT_CODED}),
+                 NOT_CODED]
+        out[attribute.name] = {
+            "quotes": {v: quotes[v] for v in order if quotes[v] or v in attribute.values},
+            "speakers": {v: len(speakers.get(v, ())) for v in order if v in speakers},
+            "conflicts": [registry[k].name if k in registry else k
+                          for k in codes.conflicts(attribute.name)],
+        }
+    return out
 
 
 def _view(project: Project | Session, layer: str | None) -> CorpusView | None:
@@ -215,3 +268,31 @@ def _view(project: Project | Session, layer: str | None) -> CorpusView | None:
         return None
     project.verify_summaries(layer)  # type: ignore[union-attr]
     return view(layer)  # type: ignore[no-any-return]
+
+
+def corpus_codes(project: Project | Session, layer: str | None = None) -> CorpusCodes:
+    """The speaker attributes ``layer`` (default: the annotator's) codes across the corpus, by
+    speaker key: what fills a speaker's value in a document that does not code it
+    (``CorpusCodes``), read from the corpus index as ``corpus_stats`` reads it. A damaged
+    document, or one without the layer, adds nothing."""
+    codes = CorpusCodes()
+    view = _view(project, layer)
+    name = layer or project.annotator
+    for doc_id in project.document_ids():
+        try:
+            if view is not None:
+                if view.damaged(doc_id) or (layer is not None and not view.has(doc_id)):
+                    continue
+                voices = view.layer_summary(doc_id).voices
+            else:
+                voices = None
+            if voices is None:
+                if layer is not None and not project.has_layer(doc_id, name):
+                    continue
+                voices = summarize(project.layer(doc_id, layer)).voices or ()
+        except DamagedFileError:
+            continue
+        for voice in voices:
+            if voice.known and voice.attributes:
+                codes.add(speaker_key(voice.name), voice.attributes)
+    return codes

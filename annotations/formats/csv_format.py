@@ -21,12 +21,16 @@ After them come the articles' metadata, a ``meta_<key>`` column per key (``meta_
 export command passes every key of the project's documents, so exports of one project share
 their columns), ``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
 periods, empty where a document lacks it; a corpus without metadata writes no such column.
+Before them, a ``speaker_<attribute>`` column per speaker attribute the project codes
+(``speaker_gender``...): the value coded for the quote's speaker in that document, else the
+one the layer codes them with elsewhere in the corpus (``speaker_attributes.CorpusCodes``, the
+rule ``saywho stats`` counts by); empty when not coded.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from annotations.formats.export_common import (
@@ -37,8 +41,9 @@ from annotations.formats.export_common import (
     speaker_fields,
 )
 from annotations.metadata import meta_column
-from annotations.model import confidence_of
+from annotations.model import Layer, confidence_of
 from annotations.registry import speaker_key
+from annotations.speaker_attributes import CorpusCodes, column
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",
@@ -72,6 +77,8 @@ def write_csv(
     stance_target: str | None = None,
     spreadsheet: bool = False,
     meta_keys: Sequence[str] = (),
+    attributes: Sequence[str] = (),
+    codes: Callable[[str], CorpusCodes] | None = None,
 ) -> ExportReport:
     """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming.
 
@@ -81,20 +88,30 @@ def write_csv(
     ``@handle``, a note ``=1+1``) gets a leading ``'``, so Excel or LibreOffice show it rather
     than run it; off by default, because statistics packages read the cell as it is.
     ``meta_keys`` are the metadata columns, in order (``metadata.meta_keys`` of the documents).
+    ``attributes`` are the speaker attributes' columns; ``codes`` gives a layer's codes across
+    the corpus by its name (asked once per layer), for a speaker a document does not code.
     """
+    corpus: dict[str, CorpusCodes] = {}
     target = stance_target or ""
     docs = quotes = 0
     with atomic_output(Path(out), "w") as fh:
         writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS + tuple(map(meta_column, meta_keys)))
+        writer.writerow(CSV_COLUMNS + tuple(map(column, attributes))
+                        + tuple(map(meta_column, meta_keys)))
         rows = []
         for doc, layer in items:
             docs += 1
             given = dict(doc.meta)
             extra = tuple(given.get(k, "") for k in meta_keys)
+            layer_codes = None
+            if attributes and codes is not None:
+                layer_codes = corpus.get(layer.name)
+                if layer_codes is None:
+                    layer_codes = corpus[layer.name] = codes(layer.name)
             for q in layer.sorted_quotes():
                 name, mention, kind = speaker_fields(layer, q)
                 conf = confidence_of(q)
+                coded = _coded(layer, q.speaker_id, name, attributes, layer_codes)
                 rows.append(
                     (
                         doc.id,
@@ -117,6 +134,7 @@ def write_csv(
                         layer.name,
                         speaker_key(name) if name else "",
                         doc.title,
+                        *coded,
                         *extra,
                     )
                 )
@@ -126,6 +144,19 @@ def write_csv(
                 rows.clear()
         writer.writerows(map(_guarded, rows) if spreadsheet else rows)
     return ExportReport(docs, quotes, str(out))
+
+
+def _coded(layer: Layer, speaker_id: str | None, name: str | None, attributes: Sequence[str],
+           codes: CorpusCodes | None) -> tuple[str, ...]:
+    """The ``speaker_<attribute>`` cells of a quote whose speaker is ``speaker_id``."""
+    if not attributes:
+        return ()
+    speaker = layer.speakers.get(speaker_id or "")
+    if speaker is None or not name:
+        return ("",) * len(attributes)
+    key = speaker_key(name)
+    return tuple((codes.value(key, a, speaker.attribute(a)) if codes is not None
+                  else speaker.attribute(a)) or "" for a in attributes)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -28,6 +28,7 @@ from annotations.formats.export_common import (
 from annotations.formats.jsonl import write_jsonl
 from annotations.formats.labelstudio import write_labelstudio
 from annotations.formats.webanno import write_webanno
+from annotations.speaker_attributes import CorpusCodes
 
 Writer = Callable[..., ExportReport]
 
@@ -59,6 +60,8 @@ def export(
     utf16: bool = False,
     spreadsheet: bool = False,
     meta_keys: Sequence[str] = (),
+    attributes: Sequence[str] = (),
+    codes: Callable[[str], CorpusCodes] | None = None,
 ) -> ExportReport:
     """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``
     (``utf16``: doccano offsets in UTF-16 units; ``spreadsheet``: CSV cells that would run as
@@ -67,7 +70,8 @@ def export(
     ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
     ``stance_target`` (what the stance labels are about) goes to the formats that carry it;
     ``meta_keys`` (the metadata keys of the exported documents) to those that need them up
-    front (the CSV's header).
+    front (the CSV's header); ``attributes`` (the speaker attributes' names) and ``codes`` (a
+    layer's codes across the corpus, by layer name) to those with a column per attribute.
     Raises ``InputError`` for an unknown format, or when ``out`` is an existing file for a
     folder format (or an existing folder for a file format).
     """
@@ -83,8 +87,12 @@ def export(
     options: dict[str, object] = {"annotator": annotator}
     if stance_target is not None and takes_stance_target(writer):
         options["stance_target"] = stance_target
-    if meta_keys and "meta_keys" in inspect.signature(writer).parameters:
+    takes = inspect.signature(writer).parameters
+    if meta_keys and "meta_keys" in takes:
         options["meta_keys"] = tuple(meta_keys)
+    if attributes and "attributes" in takes:
+        options["attributes"] = tuple(attributes)
+        options["codes"] = codes
     if utf16:
         if fmt != "doccano":
             raise InputError("UTF-16 offsets are for the doccano export only")

@@ -79,6 +79,7 @@ def document_to_interchange(
             "aliases": list(s.aliases),
             "kind": s.kind,
             "mentions": [[m.start, m.end] for m in s.mentions],
+            **({"attributes": dict(s.attributes)} if s.attributes else {}),
         }
         for s in sorted(layer.speakers.values(), key=lambda s: s.id)
     ]
@@ -141,6 +142,7 @@ def build_layer(
             kind=raw["kind"],
             aliases=tuple(raw["aliases"]),
             mentions=tuple(Mention(s, e, text[s:e]) for s, e in raw["mentions"]),
+            attributes=tuple(sorted((raw.get("attributes") or {}).items())),
         )
         if sp.id in by_id:
             ctx.fail(f"{path}.id", f"{schema.shown(sp.id)} names a second speaker")

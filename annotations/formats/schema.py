@@ -245,6 +245,28 @@ class Confidence(Spec):
 
 
 @dataclass(frozen=True, slots=True)
+class Attributes(Spec):
+    """A speaker's coded attributes: an object of names and text values (``null``: not
+    coded, left out); at most ``MAX_CONFIDENCES`` of them."""
+
+    expected: str = "an object of attribute names and text values"
+
+    def check(self, value: Any, path: str, ctx: Context) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping) or len(value) > MAX_CONFIDENCES:
+            self.wrong(value, path, ctx)
+        name = Text(MAX_LABEL, blank=None, expected="a string key")
+        out: dict[str, str] = {}
+        for k, v in value.items():
+            key = name.check(k, path, ctx)
+            got = Text(MAX_LABEL, default=None, blank=None).check(v, _at(path, str(k)), ctx)
+            if key and got:
+                out[key] = got
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class ListOf(Spec):
     """A list of ``item``; ``None`` gives an empty list."""
 
@@ -407,6 +429,7 @@ SPEAKER = Record(
         "aliases": ALIASES,
         "kind": Choice(SPEAKER_KINDS, "unknown"),
         "mentions": MENTIONS,
+        "attributes": Attributes(),
     },
     rule=_speaker_rule,
 )

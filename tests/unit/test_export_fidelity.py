@@ -415,7 +415,8 @@ def test_csv_has_the_note_and_the_stance_target(
     out = tmp_path / "q.csv"
     assert export(capsys, project, "csv", out)[0] == 0
     rows = csv_rows(out)
-    assert list(rows[0])[-5:] == ["note", "stance_target", "layer", "speaker_key", "title"]
+    assert list(rows[0])[-6:] == ["note", "stance_target", "layer", "speaker_key", "title",
+                                  "speaker_gender"]  # the project's speaker attributes last
     by_key = {(r["document"], r["quote_id"]): r for r in rows}
     assert by_key[("d0", "q1")]["note"] == "checked twice, “twice”"
     assert by_key[("d0", "q2")]["note"] == ""

@@ -84,7 +84,8 @@ def make_document(i: int) -> tuple[Document, Layer]:
 
 
 def annotated(i: int, name: str, text: str, suggestions: Layer) -> Layer:
-    """An annotator's layer: statuses, stances, some spans trimmed, a speaker changed."""
+    """An annotator's layer: statuses, stances, some spans trimmed, a speaker changed, some
+    speakers' gender coded (a person coded one way here, another there, or not at all)."""
     rng = random.Random(f"{name}-{i}")
     quotes = {}
     for qid, q in suggestions.quotes.items():
@@ -96,7 +97,9 @@ def annotated(i: int, name: str, text: str, suggestions: Layer) -> Layer:
                               stance=rng.choice(STANCES), type=rng.choice(("direct", "mixed")),
                               status=rng.choice(("accepted", "accepted", "rejected",
                                                  "suggested")))
-    return Layer(name, quotes, suggestions.speakers)
+    speakers = {sid: replace(sp, attributes=(("gender", rng.choice(("female", "male"))),))
+                if rng.random() < 0.5 else sp for sid, sp in suggestions.speakers.items()}
+    return Layer(name, quotes, speakers)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +205,38 @@ def stats_of_layers(session: Session, layer: str | None) -> dict[str, Any]:
         "stance_by_speaker": {k: dict(v) for k, v in by_speaker.items()},
         "per_document": per_doc, "damaged": [], "missing": missing,
         "meta_keys": sorted({k for d, _ in pairs for k, _ in session.info(d).meta}),
+        "speaker_attributes": {"gender": attributes_of_layers(pairs, registry)},
     }
+
+
+def attributes_of_layers(pairs: list[tuple[str, Layer]], registry: dict) -> dict[str, Any]:
+    """The gender counts from every layer read whole: a quote's speaker's own coding, else
+    the value their other documents code them with most (ties: alphabetical), the speakers
+    with live quotes only."""
+    coded: dict[str, Counter[str]] = {}
+    for _, data in pairs:
+        quoted = {q.speaker_id for q in data.quotes.values() if q.status != "rejected"}
+        for sp in data.speakers.values():
+            if sp.id in quoted and sp.attribute("gender"):
+                coded.setdefault(speaker_key(sp.name), Counter())[sp.attribute("gender")] += 1
+    quotes: Counter[str] = Counter()
+    speakers: dict[str, set[str]] = {}
+    for _, data in pairs:
+        for q in data.quotes.values():
+            sp = data.speakers.get(q.speaker_id or "")
+            if q.status == "rejected" or sp is None:
+                continue
+            key = speaker_key(sp.name)
+            counts = coded.get(key)
+            value = sp.attribute("gender") or (
+                sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts
+                else "(not coded)")
+            quotes[value] += 1
+            speakers.setdefault(value, set()).add(key)
+    order = ["female", "male", "other", "unclear", "(not coded)"]
+    return {"quotes": {v: quotes[v] for v in order if quotes[v] or v != "(not coded)"},
+            "speakers": {v: len(speakers[v]) for v in order if v in speakers},
+            "conflicts": [registry[k].name for k in sorted(coded) if len(coded[k]) > 1]}
 
 
 @pytest.mark.parametrize("layer", [None, "ben", SUGGESTIONS_LAYER])

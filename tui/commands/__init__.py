@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "progress": "progress",
     "status": "status",
     "merge": "merge",
+    "attributes": "attributes",
 }
 """Each command's name and its module (a command run alone imports only its own module)."""
 

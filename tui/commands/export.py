@@ -25,6 +25,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -42,6 +43,8 @@ from annotations.formats.jsonl import JsonlLines, jsonl_line, write_jsonl_lines
 from annotations.metadata import meta_keys
 from annotations.model import QUOTE_STATUSES, SUGGESTIONS_LAYER
 from annotations.session import Session
+from annotations.speaker_attributes import CorpusCodes
+from annotations.stats import corpus_codes
 from annotations.streaming import (
     document_runs,
     each_document,
@@ -160,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
                     utf16=getattr(args, "utf16", False),
                     spreadsheet=getattr(args, "spreadsheet", False),
                     meta_keys=_meta_keys(session),
+                    **_attribute_options(session, args.format, own=args.layer is None),
                 )
     finally:
         session.close()
@@ -211,7 +215,8 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
             report = export(args.format, items, args.out, statuses=args.status,
                             stance_target=session.scheme.target,
                             spreadsheet=getattr(args, "spreadsheet", False),
-                            meta_keys=_meta_keys(session))
+                            meta_keys=_meta_keys(session),
+                            **_attribute_options(session, args.format, own=False))
     finally:
         session.close()
     err = Console(stderr=True, highlight=False)
@@ -232,6 +237,19 @@ def _export_layers(args: argparse.Namespace, names: list[str]) -> int:
 def _meta_keys(session: Session) -> list[str]:
     """The metadata keys of the project's documents: the csv's ``meta_<key>`` columns."""
     return meta_keys(info.meta for info in session.documents())
+
+
+def _attribute_options(session: Session, fmt: str, *, own: bool) -> dict[str, Any]:
+    """The csv's speaker attribute columns and how to read a layer's codes across the corpus.
+    ``own``: the export of your own layer, whose documents you have not opened come from the
+    suggestions; your codes fill those too."""
+    if fmt != "csv":
+        return {}
+
+    def codes(layer: str) -> CorpusCodes:
+        return corpus_codes(session, None if own else layer)
+
+    return {"attributes": [a.name for a in session.speaker_attributes], "codes": codes}
 
 
 def _refuse_nothing_of_yours(session: Session) -> None:

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.metadata import NO_VALUE, parse_grouping
+from annotations.speaker_attributes import NOT_CODED
 from annotations.stats import corpus_stats
 from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress
@@ -126,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
             t.add_row(Text(visible_line(name)), str(n), bar(n, highest))
         console.print(t)
+    for name, counts in stats["speaker_attributes"].items():
+        console.print(_attribute_table(name, counts))
     docs = Table(title="quotes per document")
     docs.add_column("document")
     docs.add_column("quotes", justify="right")
@@ -142,7 +145,60 @@ def run(args: argparse.Namespace) -> int:
     console.print(docs)
     if "by" in stats:
         console.print(_groups_table(stats["by"]))
+        for name in stats["speaker_attributes"]:
+            if any(_coded(g["attributes"][name]) for g in stats["by"]["groups"]):
+                console.print(_groups_attribute_table(stats["by"], name))
     return failed
+
+
+def _coded(quotes: dict[str, int]) -> int:
+    """The quotes whose speaker is coded, of an attribute's counts per value."""
+    return sum(n for value, n in quotes.items() if value != NOT_CODED)
+
+
+def _share(n: int, of: int) -> str:
+    """``n`` with its share of ``of`` (``12 (40%)``); the count alone when ``of`` is 0."""
+    return f"{n} ({100 * n / of:.0f}%)" if of else str(n)
+
+
+def _attribute_table(name: str, counts: dict[str, Any]) -> Table:
+    """Quotes and speakers per value of one speaker attribute; shares are of the quotes whose
+    speaker is coded, so a half-coded corpus reads as what it coded."""
+    quotes, speakers = counts["quotes"], counts["speakers"]
+    coded = _coded(quotes)
+    highest = max(quotes.values(), default=0)
+    table = Table(title=visible_line(f"quotes by speaker {name}"))
+    table.add_column(visible_line(name))
+    table.add_column("quotes (of coded)", justify="right")
+    table.add_column("speakers", justify="right")
+    table.add_column("")
+    for value, n in quotes.items():
+        table.add_row(Text(visible_line(value)), str(n) if value == NOT_CODED else _share(n, coded),
+                      str(speakers.get(value, 0)), bar(n, highest))
+    if counts["conflicts"]:
+        table.caption = visible_line(
+            f"coded two ways: {', '.join(counts['conflicts'][:5])}"
+            + (f" and {len(counts['conflicts']) - 5} more" if len(counts["conflicts"]) > 5
+               else ""))
+    return table
+
+
+def _groups_attribute_table(by: dict[str, Any], name: str) -> Table:
+    """Per metadata group, the quotes per value of speaker attribute ``name`` (the share of
+    women quoted per outlet: the Gender Gap Tracker's figure)."""
+    groups = by["groups"]
+    values = list(dict.fromkeys(v for g in groups for v in g["attributes"][name]))
+    table = Table(title=visible_line(f"quotes by {by['key']} and speaker {name}"))
+    table.add_column(visible_line(by["key"]))
+    for value in values:
+        table.add_column(visible_line(value), justify="right")
+    for g in groups:
+        quotes = g["attributes"][name]
+        coded = _coded(quotes)
+        table.add_row(Text(visible_line(g["value"][:40])),
+                      *(str(quotes.get(v, 0)) if v == NOT_CODED else _share(quotes.get(v, 0), coded)
+                        for v in values))
+    return table
 
 
 def _groups_table(by: dict[str, Any]) -> Table:

@@ -363,6 +363,10 @@ class ReaderScreen(SaywhoScreen):
                 detail.append("· learned ", "italic")
             speaker = visible(layer.speaker_name(quote) or "no speaker")
             detail.append(f"· {quote.type} · {speaker} ")
+            who = layer.speakers.get(quote.speaker_id or "")
+            if who is not None and who.attributes:  # what the coder set (``i``)
+                detail.append(visible("(" + ", ".join(v for _, v in who.attributes) + ") "),
+                              "dim")
             detail.append(f"· stance {visible(quote.stance or '—')} ")
             if conf is not None:
                 detail.append(f"· conf {conf:.2f} ")
@@ -1108,6 +1112,30 @@ class ReaderScreen(SaywhoScreen):
                 self.submit(edits.RenameSpeaker(self.doc_id, sid, name))
 
         self.app.push_screen(_prompt(f"Rename {old}", old), done)
+
+    def action_code_speaker(self) -> None:
+        """Code an attribute of the current (or highlighted) speaker: the article's suggestion
+        first, so Enter takes it."""
+        sid = self._target_speaker()
+        if sid is None or self.anno is None or self.doc is None:
+            return
+        from annotations.speaker_attributes import AttributeChoice, attribute_choices
+        from tui.screens.attribute_picker import AttributePicker  # loaded on first use
+
+        scheme = self.bridge.read(lambda s: s.speaker_attributes)
+        if not scheme:
+            say(self, "The project codes no speaker attributes: add one with "
+                "saywho attributes --set NAME=VALUE,VALUE", severity="warning")
+            return
+        speaker = self.anno.speakers[sid]
+
+        def done(choice: AttributeChoice | None) -> None:
+            if choice is not None and not choice.current:
+                self.submit(edits.SetSpeakerAttribute(self.doc_id, sid, choice.attribute,
+                                                      choice.value))
+
+        self.app.push_screen(AttributePicker(
+            f"Code {speaker.name}", attribute_choices(speaker, self.doc.text, scheme)), done)
 
     def action_merge_speaker(self) -> None:
         """Merge the current (or highlighted) speaker into another one of this document."""

@@ -36,6 +36,8 @@ class SpeakerList(RowList):
             row.append(marker)
             row.append(visible(speaker.name), "bold")
             row.append(f" {counts.get(sid, 0)}q", "dim")
+            if speaker.attributes:  # coded values, shortest first word: "female", "expert"
+                row.append(visible(" " + "·".join(v for _, v in speaker.attributes)), "cyan")
             if speaker.aliases:
                 row.append(visible(" (" + ", ".join(speaker.aliases) + ")"), "italic dim")
             rows.append(row)

@@ -1,0 +1,246 @@
+"""Speaker attributes: what a study codes about who is quoted (gender, role, party…).
+
+The Gender Gap Tracker and the Global Media Monitoring Project ask how many of the people
+quoted are women; political communication asks how many are officials, experts or citizens.
+A project defines its attributes (``speaker_attributes`` in its settings; gender by default),
+each with a closed list of values, and a coder sets a value per speaker of a document
+(``edits.SetSpeakerAttribute``: undoable, journaled, in the coder's own layer).
+
+The same person is coded once: a speaker coded in one article counts as coded in every other
+article of the layer that names the same corpus speaker (``registry.speaker_key``) and does not
+code them otherwise there (``CorpusCodes``). The statistics and the csv read the value that
+way, and say where one speaker was coded two ways.
+
+``suggest`` proposes a value from the article itself, never stored until a coder takes it: a
+speaker's gender from the pronouns that refer to them ("she said") and gendered titles
+("Mrs.", "Congresswoman"), and nothing when they disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from annotations.errors import InputError
+from annotations.metadata import KEY_RE
+from annotations.model import Speaker
+
+SETTING = "speaker_attributes"
+MAX_ATTRIBUTES = 8
+MAX_VALUES = 9  # a value per digit key in the picker
+MAX_VALUE = 40
+COLUMN_PREFIX = "speaker_"
+NOT_CODED = "(not coded)"
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerAttribute:
+    """One attribute a project codes for its speakers, with the values it can take."""
+
+    name: str
+    values: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The attribute as the project's settings hold it."""
+        return {"name": self.name, "values": list(self.values)}
+
+
+GENDER = SpeakerAttribute("gender", ("female", "male", "other", "unclear"))
+DEFAULT: tuple[SpeakerAttribute, ...] = (GENDER,)
+
+
+def define(name: str, values: Iterable[str]) -> SpeakerAttribute:
+    """An attribute from what a user typed, checked: a name that can be a column name, 1 to
+    ``MAX_VALUES`` distinct printable values. Raises ``InputError`` with the reason."""
+    name = name.strip().lower()
+    if not KEY_RE.fullmatch(name) or not name.isprintable():
+        raise InputError(f"attribute name {name!r}: a letter, then letters, digits or _ "
+                         "(up to 40): it becomes a column name")
+    clean = [v.strip() for v in values if v.strip()]
+    if not clean:
+        raise InputError(f"attribute {name!r} needs at least one value")
+    if len(clean) > MAX_VALUES:
+        raise InputError(f"attribute {name!r}: {len(clean)} values; at most {MAX_VALUES} "
+                         "(one per digit key)")
+    for value in clean:
+        if len(value) > MAX_VALUE or not value.isprintable():
+            raise InputError(f"attribute {name!r}: value {value[:MAX_VALUE]!r} must be printable "
+                             f"text of at most {MAX_VALUE} characters")
+    if len(set(clean)) < len(clean):
+        raise InputError(f"attribute {name!r} lists a value twice")
+    return SpeakerAttribute(name, tuple(clean))
+
+
+def attribute_scheme(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...]:
+    """The project's attributes, from its settings (``DEFAULT`` when it never set them). A
+    stored entry that no longer reads (a hand-edited file) is left out; the rest stay."""
+    raw = settings.get(SETTING)
+    if raw is None:
+        return DEFAULT
+    out: list[SpeakerAttribute] = []
+    for entry in raw if isinstance(raw, list) else ():
+        try:
+            attribute = define(str(entry["name"]), [str(v) for v in entry["values"]])
+        except (InputError, KeyError, TypeError):
+            continue
+        if all(a.name != attribute.name for a in out):
+            out.append(attribute)
+    return tuple(out[:MAX_ATTRIBUTES])
+
+
+def with_attribute(scheme: Sequence[SpeakerAttribute],
+                   attribute: SpeakerAttribute) -> tuple[SpeakerAttribute, ...]:
+    """``scheme`` with ``attribute`` added, or replacing the one of its name in place."""
+    names = [a.name for a in scheme]
+    if attribute.name in names:
+        return tuple(attribute if a.name == attribute.name else a for a in scheme)
+    if len(scheme) >= MAX_ATTRIBUTES:
+        raise InputError(f"a project codes at most {MAX_ATTRIBUTES} speaker attributes")
+    return (*scheme, attribute)
+
+
+def as_setting(scheme: Iterable[SpeakerAttribute]) -> list[dict[str, Any]]:
+    """The value of the ``speaker_attributes`` setting for ``scheme``."""
+    return [a.to_dict() for a in scheme]
+
+
+def column(name: str) -> str:
+    """The csv column of attribute ``name``: ``speaker_gender``."""
+    return COLUMN_PREFIX + name
+
+
+def with_value(speaker: Speaker, name: str, value: str | None) -> Speaker:
+    """``speaker`` with attribute ``name`` set to ``value`` (None: not coded)."""
+    kept = [(k, v) for k, v in speaker.attributes if k != name]
+    if value is not None:
+        kept.append((name, value))
+    return replace(speaker, attributes=tuple(sorted(kept)))
+
+
+# -- suggestions from the article ----------------------------------------------------------
+
+_FEMALE_WORDS = frozenset(
+    "she her hers herself mrs ms miss mme madam madame dame lady queen princess duchess "
+    "countess baroness sister mother aunt grandmother wife daughter woman "
+    "congresswoman spokeswoman chairwoman businesswoman councilwoman assemblywoman "
+    "alderwoman stateswoman sportswoman policewoman anchorwoman actress".split())
+_MALE_WORDS = frozenset(
+    "he him his himself mr sir lord king prince duke count baron brother father uncle "
+    "grandfather husband son man congressman spokesman chairman businessman councilman "
+    "assemblyman alderman statesman sportsman policeman anchorman actor".split())
+_PRONOUNS = frozenset("she her hers herself he him his himself".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A value ``suggest`` proposes and what in the article it rests on."""
+
+    value: str
+    reason: str
+
+
+def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggestion | None:
+    """A value for ``attribute`` of ``speaker`` read from the article (None: nothing to go
+    on, or the signs disagree). Only gender has a rule: the pronouns among the speaker's
+    mentions, and a gendered title in a name or in the two words before a mention; it is
+    proposed only as a value the attribute has (``female``/``male``)."""
+    if attribute.name != GENDER.name or speaker.kind not in ("person", "unknown"):
+        return None
+    signs: Counter[str] = Counter()
+    for mention in speaker.mentions:
+        words = _WORD.findall(text[max(0, mention.start - 30):mention.start])[-2:]
+        words += _WORD.findall(mention.text)
+        for word in (w.casefold() for w in words):
+            if word in _FEMALE_WORDS:
+                signs["female", word] += 1
+            elif word in _MALE_WORDS and (word not in _PRONOUNS or mention.text.casefold() == word):
+                signs["male", word] += 1  # "his" before a name is someone else's
+    for name in (speaker.name, *speaker.aliases):
+        for word in (w.casefold() for w in _WORD.findall(name)):
+            if word in _FEMALE_WORDS and word not in _PRONOUNS:
+                signs["female", word] += 1
+            elif word in _MALE_WORDS and word not in _PRONOUNS:
+                signs["male", word] += 1
+    sides = {side for side, _ in signs}
+    if len(sides) != 1:
+        return None
+    (side,) = sides
+    if side not in attribute.values:
+        return None
+    words = [w for (_, w), _ in signs.most_common(3)]
+    return Suggestion(side, "from " + ", ".join(f'"{w}"' for w in words))
+
+
+# -- the corpus: a speaker coded once ----------------------------------------------------------
+
+class CorpusCodes:
+    """The values coded per corpus speaker (``speaker_key``) across one layer's documents,
+    so a speaker coded in one article counts as coded where the layer names them uncoded."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, str], Counter[str]] = {}
+
+    def add(self, key: str, attributes: Iterable[tuple[str, str]]) -> None:
+        """One document's coded values for the corpus speaker ``key``."""
+        for name, value in attributes:
+            counts = self._values.get((key, name))
+            if counts is None:
+                counts = self._values[key, name] = Counter()
+            counts[value] += 1
+
+    def value(self, key: str, name: str, own: str | None = None) -> str | None:
+        """The value of ``name`` for speaker ``key`` in a document that codes it ``own``: that,
+        else the value the layer's other documents code them with most (ties: the first in
+        alphabetical order), else None."""
+        if own is not None:
+            return own
+        counts = self._values.get((key, name))
+        if not counts:
+            return None
+        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def conflicts(self, name: str) -> list[str]:
+        """The speakers (keys) coded with two values or more for ``name``."""
+        return sorted(k for (k, n), counts in self._values.items() if n == name and len(counts) > 1)
+
+
+# -- what the coder chooses from ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AttributeChoice:
+    """One row of the attribute picker: a value to code (``None``: clear the attribute)."""
+
+    attribute: str
+    value: str | None
+    current: bool = False
+    reason: str = ""
+    """Why the article suggests it (``Suggestion.reason``); empty: not suggested."""
+
+    @property
+    def label(self) -> str:
+        """What the row says: ``gender: female``, ``gender: clear``."""
+        return f"{self.attribute}: {self.value if self.value is not None else 'clear'}"
+
+
+def attribute_choices(speaker: Speaker, text: str,
+                      scheme: Sequence[SpeakerAttribute]) -> list[AttributeChoice]:
+    """What a coder can set for ``speaker``: first the suggestions for attributes not coded
+    yet (so Enter takes one), then every value of each attribute, then a row to clear each
+    coded one."""
+    suggested: list[AttributeChoice] = []
+    values: list[AttributeChoice] = []
+    clear: list[AttributeChoice] = []
+    for attribute in scheme:
+        own = speaker.attribute(attribute.name)
+        hint = suggest(speaker, text, attribute) if own is None else None
+        if hint is not None:
+            suggested.append(AttributeChoice(attribute.name, hint.value, False, hint.reason))
+        values += [AttributeChoice(attribute.name, v, v == own) for v in attribute.values
+                   if hint is None or v != hint.value]
+        if own is not None:
+            clear.append(AttributeChoice(attribute.name, None))
+    return suggested + values + clear

@@ -1,0 +1,36 @@
+"""Coding a speaker's attributes by keys (``i``): the value lands in the coder's layer on disk,
+undo takes it back, and the statistics count it."""
+
+from __future__ import annotations
+
+from pilot_helpers import settle
+from seedproject import saved_layer
+
+
+async def test_i_codes_the_current_quotes_speaker_and_undo_clears_it(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("n", "i")  # q2: Kenney
+        await pilot.press(*"male", "enter")  # "male", not the "female" that holds it
+        await settle(pilot)
+        assert saved_layer(folder).speakers["s1"].attribute("gender") == "male"
+        await pilot.press("u")
+        await settle(pilot)
+    assert saved_layer(folder).speakers["s1"].attributes == ()
+
+
+async def test_enter_alone_on_a_coded_speaker_changes_nothing(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("i", *"other", "enter")  # q1: Homan
+        await settle(pilot)
+        await pilot.press("i", "enter")  # highlight on the value coded now: nothing changes
+        await settle(pilot)
+    assert saved_layer(folder).speakers["s3"].attribute("gender") == "other"
+
+
+async def test_clear_row_uncodes(folder, run_app):
+    async with run_app(folder) as pilot:
+        await pilot.press("i", *"unclear", "enter")
+        await settle(pilot)
+        await pilot.press("i", *"clear", "enter")  # "clear" before the "unclear" holding it
+        await settle(pilot)
+    assert saved_layer(folder).speakers["s3"].attribute("gender") is None

@@ -1,0 +1,229 @@
+"""Speaker attributes (gender, role…): the scheme, the edit, the article's suggestion, the
+corpus rule (coded once counts everywhere), the statistics, the csv and the jsonl round trip."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from annotations.edits import MergeSpeakers, SetSpeakerAttribute
+from annotations.errors import InputError
+from annotations.formats.jsonl import read_jsonl, write_jsonl
+from annotations.layer_summary import LayerSummary, summarize
+from annotations.model import Document, Layer, Mention, Speaker
+from annotations.session import Session
+from annotations.speaker_attributes import (
+    DEFAULT,
+    GENDER,
+    NOT_CODED,
+    CorpusCodes,
+    SpeakerAttribute,
+    attribute_choices,
+    attribute_scheme,
+    define,
+    suggest,
+)
+from annotations.stats import corpus_stats
+from tests.conftest import ARTICLE, fixed_detect, sample_layer
+
+
+def _speaker(text: str, name: str, *words: str, kind: str = "person") -> Speaker:
+    mentions = []
+    for word in (name, *words):
+        at = text.index(word)
+        mentions.append(Mention(at, at + len(word), word))
+    return Speaker("s1", name, kind, (), tuple(mentions))
+
+
+def test_gender_is_suggested_from_the_pronouns_that_refer_to_the_speaker() -> None:
+    text = "Ann Lee spoke first. She said the plan works."
+    got = suggest(_speaker(text, "Ann Lee", "She"), text, GENDER)
+    assert got is not None and got.value == "female" and '"she"' in got.reason
+
+
+def test_a_title_before_a_mention_or_in_the_name_suggests_gender() -> None:
+    text = "Mr. Poe said no. Congresswoman Diaz said yes."
+    assert suggest(_speaker(text, "Poe"), text, GENDER).value == "male"
+    assert suggest(_speaker(text, "Diaz"), text, GENDER).value == "female"
+
+
+def test_no_suggestion_when_signs_disagree_or_for_an_organisation_or_without_signs() -> None:
+    text = "Ms. Poe spoke. He said no."
+    assert suggest(_speaker(text, "Poe", "He"), text, GENDER) is None
+    text = "The council said no. She left."
+    assert suggest(_speaker(text, "The council", "She", kind="organization"), text,
+                   GENDER) is None
+    assert suggest(_speaker("Bo Diaz said no.", "Bo Diaz"), "Bo Diaz said no.", GENDER) is None
+
+
+def test_his_before_a_name_is_someone_elses() -> None:
+    text = "His aide Jo Park said no."
+    assert suggest(_speaker(text, "Jo Park"), text, GENDER) is None
+
+
+def test_only_gender_is_suggested_and_only_as_a_value_the_project_has() -> None:
+    text = "She said no."
+    speaker = _speaker(text, "She")
+    assert suggest(speaker, text, SpeakerAttribute("role", ("expert",))) is None
+    assert suggest(speaker, text, SpeakerAttribute("gender", ("woman", "man"))) is None
+
+
+def test_choices_put_the_suggestion_first_and_a_clear_row_for_a_coded_attribute() -> None:
+    text = "Ann Lee spoke. She said no."
+    speaker = _speaker(text, "Ann Lee", "She")
+    role = SpeakerAttribute("role", ("expert", "official"))
+    choices = attribute_choices(speaker, text, (GENDER, role))
+    assert (choices[0].attribute, choices[0].value, bool(choices[0].reason)) == (
+        "gender", "female", True)
+    assert [c.value for c in choices].count("female") == 1
+    coded = Speaker("s1", "Ann Lee", "person", (), speaker.mentions, (("role", "expert"),))
+    choices = attribute_choices(coded, text, (GENDER, role))
+    assert [c.label for c in choices if c.current] == ["role: expert"]
+    assert choices[-1].label == "role: clear"
+
+
+def test_the_scheme_defaults_to_gender_and_reads_leniently() -> None:
+    assert attribute_scheme({}) == DEFAULT
+    assert attribute_scheme({"speaker_attributes": []}) == ()
+    got = attribute_scheme({"speaker_attributes": [
+        {"name": "role", "values": ["expert"]}, {"name": "9bad", "values": ["x"]}, "junk",
+        {"name": "role", "values": ["other"]}]})
+    assert got == (SpeakerAttribute("role", ("expert",)),)
+
+
+@pytest.mark.parametrize("name, values", [
+    ("", ["a"]), ("two words", ["a"]), ("role", []), ("role", ["a", "a"]),
+    ("role", [str(i) for i in range(10)]), ("role", ["x" * 41]), ("role", ["a\x1b[31m"]),
+])
+def test_define_refuses_what_cannot_be_a_column_or_a_pick(name: str, values: list[str]) -> None:
+    with pytest.raises(InputError):
+        define(name, values)
+
+
+def test_corpus_codes_fill_an_uncoded_document_and_name_conflicts() -> None:
+    codes = CorpusCodes()
+    codes.add("ann lee", [("gender", "female")])
+    codes.add("ann lee", [("gender", "female")])
+    codes.add("bo diaz", [("gender", "male")])
+    codes.add("bo diaz", [("gender", "female")])
+    assert codes.value("ann lee", "gender") == "female"
+    assert codes.value("ann lee", "gender", own="other") == "other"
+    assert codes.value("cy", "gender") is None
+    assert codes.conflicts("gender") == ["bo diaz"]
+
+
+def test_a_speaker_without_attributes_is_stored_as_before() -> None:
+    speaker = Speaker("s1", "A", "person")
+    assert "attributes" not in speaker.to_dict()
+    coded = Speaker("s1", "A", "person", (), (), (("gender", "male"),))
+    assert Speaker.from_dict(coded.to_dict()) == coded
+
+
+def test_the_index_voice_keeps_attributes_and_reads_an_old_entry() -> None:
+    layer = sample_layer()
+    s1 = layer.speakers["s1"]
+    coded = Layer("ann", layer.quotes, {**layer.speakers, "s1": Speaker(
+        s1.id, s1.name, s1.kind, s1.aliases, s1.mentions, (("gender", "female"),))})
+    summary = summarize(coded)
+    back = LayerSummary.decode(summary.encode())
+    assert back.voices[0].attributes == (("gender", "female"),)
+    old = summarize(layer)  # no attributes: the entry an older saywho wrote
+    assert LayerSummary.decode(old.encode()).voices[0].attributes == ()
+
+
+def _two_document_session(folder: Path) -> Session:
+    session = Session.open(folder, "ann", detect=fixed_detect)
+    session.import_documents(Document(f"d{i}", f"Doc {i}", ARTICLE) for i in range(2))
+    return session
+
+
+def test_session_refuses_a_value_or_attribute_the_project_does_not_have(tmp_path: Path) -> None:
+    session = _two_document_session(tmp_path / "p")
+    with pytest.raises(InputError, match="not a value of gender"):
+        session.apply(SetSpeakerAttribute("d0", "s1", "gender", "woman"))
+    with pytest.raises(InputError, match="not a speaker attribute"):
+        session.apply(SetSpeakerAttribute("d0", "s1", "party", "green"))
+    session.close()
+
+
+def test_a_value_in_use_cannot_leave_the_scheme_nor_its_attribute(tmp_path: Path) -> None:
+    session = _two_document_session(tmp_path / "p")
+    session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
+    with pytest.raises(InputError, match="'female' codes 1"):
+        session.define_attribute("gender", ["woman", "man"])
+    with pytest.raises(InputError, match="coded with it"):
+        session.remove_attribute("gender")
+    session.define_attribute("gender", ["female", "male", "nonbinary"])
+    session.define_attribute("role", ["expert", "official"])
+    assert [a.name for a in session.speaker_attributes] == ["gender", "role"]
+    assert session.speaker_attributes[0].values == ("female", "male", "nonbinary")
+    session.remove_attribute("role")
+    assert [a.name for a in session.speaker_attributes] == ["gender"]
+    session.close()
+
+
+def test_merge_keeps_the_kept_speakers_coding_and_fills_from_the_other(tmp_path: Path) -> None:
+    session = _two_document_session(tmp_path / "p")
+    session.define_attribute("role", ["expert", "official"])
+    session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
+    session.apply(SetSpeakerAttribute("d0", "s2", "gender", "male"))
+    session.apply(SetSpeakerAttribute("d0", "s2", "role", "official"))
+    session.apply(MergeSpeakers("d0", "s1", "s2"))
+    assert session.layer("d0").speakers["s1"].attributes == (
+        ("gender", "female"), ("role", "official"))
+    session.close()
+
+
+def test_stats_count_a_speaker_coded_in_one_document_as_coded_in_the_other(
+        tmp_path: Path) -> None:
+    session = _two_document_session(tmp_path / "p")
+    session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))  # Jane Roe, d0 only
+    gender = corpus_stats(session)["speaker_attributes"]["gender"]
+    assert gender["quotes"]["female"] == 2  # her quote in d0 and in d1
+    assert gender["quotes"][NOT_CODED] == 2  # Tom Poe's two
+    assert gender["speakers"] == {"female": 1, NOT_CODED: 1}
+    assert gender["conflicts"] == []
+    session.apply(SetSpeakerAttribute("d1", "s1", "gender", "other"))
+    gender = corpus_stats(session)["speaker_attributes"]["gender"]
+    assert gender["quotes"]["female"] == 1 and gender["quotes"]["other"] == 1
+    assert gender["conflicts"] == ["Jane Roe"]
+    session.close()
+
+
+def test_csv_has_a_column_per_attribute_filled_by_the_corpus_rule(tmp_path: Path) -> None:
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    session = _two_document_session(folder)
+    session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
+    session.close()
+    out = tmp_path / "x.csv"
+    assert main(["--project", str(folder), "--annotator", "ann", "export", "--format", "csv",
+                 "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    got = {(r["document"], r["speaker"]): r["speaker_gender"] for r in rows}
+    assert got == {("d0", "Jane Roe"): "female", ("d1", "Jane Roe"): "female",
+                   ("d0", "Tom Poe"): "", ("d1", "Tom Poe"): ""}
+
+
+def test_jsonl_carries_attributes_and_reads_them_back(tmp_path: Path) -> None:
+    layer = sample_layer()
+    s1 = layer.speakers["s1"]
+    coded = Layer("ann", layer.quotes, {**layer.speakers, "s1": Speaker(
+        s1.id, s1.name, s1.kind, s1.aliases, s1.mentions, (("gender", "female"),))})
+    doc = Document("d0", "T", ARTICLE)
+    write_jsonl([(doc, coded)], tmp_path / "x.jsonl")
+    [(_, back)] = list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
+    assert back.speakers == coded.speakers
+
+
+def test_jsonl_refuses_an_attribute_value_that_is_not_text(tmp_path: Path) -> None:
+    import orjson
+
+    line = {"id": "d0", "text": ARTICLE, "quotes": [], "speakers": [
+        {"id": "s1", "name": "Jane Roe", "attributes": {"gender": ["female"]}}]}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    with pytest.raises(InputError, match="attributes"):
+        list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))

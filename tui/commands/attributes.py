@@ -1,0 +1,71 @@
+"""``saywho attributes``: what the project codes about its speakers (gender, role, party…).
+
+With no option, lists the attributes, their values and how many speakers carry each (over
+every layer). ``--set NAME=V1,V2,...`` adds an attribute or changes its values (a value in use
+cannot go); ``--remove NAME`` stops coding one nobody is coded with. Values are coded in the
+reader (``i`` on a quote: its speaker's attributes).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotations.display import safe_json, visible_line
+from annotations.errors import InputError
+from tui.commands._common import close_session, open_session
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``attributes`` command."""
+    parser = subparsers.add_parser(
+        "attributes",
+        help="list, add or change the speaker attributes the project codes (gender, role…)",
+        description="The attributes coders set for each speaker, each with a closed list of "
+        "values (gender: female, male, other, unclear, by default). A speaker coded in one "
+        "article counts as coded in every article that names them (saywho stats, the csv's "
+        "speaker_<name> columns).",
+        epilog="example: saywho attributes --set role=politician,official,expert,citizen",
+    )
+    parser.add_argument("--set", metavar="NAME=V1,V2,...", action="append", default=[],
+                        help="add an attribute, or change its values (up to 9)")
+    parser.add_argument("--remove", metavar="NAME", action="append", default=[],
+                        help="stop coding an attribute (refused while a speaker carries it)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Change, then list, the project's speaker attributes."""
+    changing = bool(args.set or args.remove)
+    session = open_session(args, read_only=not changing, create=False)
+    try:
+        for spec in args.set:
+            name, sep, values = spec.partition("=")
+            if not sep:
+                raise InputError(f"--set {visible_line(spec)!r}: write NAME=VALUE,VALUE,...")
+            session.define_attribute(name, values.split(","))
+        for name in args.remove:
+            session.remove_attribute(name.strip().lower())
+        rows = [(a, session.attribute_usage(a.name)) for a in session.speaker_attributes]
+    finally:
+        close_session(session)
+    if args.json:
+        print(safe_json(orjson.dumps([{"name": a.name, "values": list(a.values),
+                                       "speakers": used} for a, used in rows]).decode()))
+        return 0
+    table = Table(title="speaker attributes")
+    table.add_column("attribute")
+    table.add_column("values (speakers coded with each, every layer)")
+    for attribute, used in rows:
+        table.add_row(Text(visible_line(attribute.name)), Text(visible_line(", ".join(
+            f"{v} {used.get(v, 0)}" for v in attribute.values))))
+    Console(highlight=False).print(table)
+    if not rows:
+        print("no speaker attributes: add one with --set NAME=VALUE,VALUE,...")
+    return 0

@@ -1,0 +1,62 @@
+"""AttributePicker: code a speaker's attributes (gender, role…) from a list.
+
+The choices, their order and the suggestions are the domain's
+(``annotations.speaker_attributes.attribute_choices``); this screen lists them (type to narrow)
+and returns the one chosen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from annotations.display import visible_line
+from annotations.speaker_attributes import AttributeChoice
+from tui.screens.picker import TypeaheadPicker
+from tui.widgets.rowlist import RowList
+
+
+class AttributePicker(TypeaheadPicker[AttributeChoice | None]):
+    """Type to narrow; ↑/↓ to move; Enter codes the highlighted value (the article's
+    suggestion comes first); ● marks the value coded now."""
+
+    def __init__(self, title: str, choices: list[AttributeChoice]) -> None:
+        super().__init__(title)
+        self.choices = choices
+        self.shown: list[AttributeChoice] = []
+
+    def hint(self) -> str:
+        """Keys."""
+        return "Enter: code it · ↑↓: move · Esc: cancel"
+
+    def rows(self) -> list[Text]:
+        """The choices whose label holds every typed word."""
+        words = self.query_text.casefold().split()
+        hits = [c for c in self.choices if all(w in c.label.casefold() for w in words)]
+        # a value that starts with what is typed first: "male" is not "female"
+        self.shown = sorted(hits, key=lambda c: not any(
+            (c.value or "clear").casefold().startswith(w) for w in words))
+        rows = []
+        for choice in self.shown:
+            row = Text(no_wrap=True)
+            row.append("● " if choice.current else "  ", "bold")
+            row.append(f"{visible_line(choice.attribute)}: ", "dim")
+            row.append(visible_line(choice.value if choice.value is not None else "clear"),
+                       "bold" if choice.value is not None else "italic")
+            if choice.reason:
+                row.append(f"  suggested {visible_line(choice.reason)}", "dim")
+            rows.append(row)
+        return rows
+
+    def _refill(self) -> None:
+        """Rows for what is typed; before anything is, the suggestion is highlighted, else the
+        value coded now (so an Enter without a look changes nothing it should not)."""
+        rows = self.rows()
+        start = 0
+        if not self.query_text and self.shown and not self.shown[0].reason:
+            start = next((i for i, c in enumerate(self.shown) if c.current), 0)
+        self.query_one(RowList).set_rows(rows, start)
+
+    def choose(self, index: int) -> None:
+        """Code the chosen value."""
+        if 0 <= index < len(self.shown):
+            self.dismiss(self.shown[index])
