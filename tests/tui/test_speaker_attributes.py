@@ -34,3 +34,15 @@ async def test_clear_row_uncodes(folder, run_app):
         await pilot.press("i", *"clear", "enter")  # "clear" before the "unclear" holding it
         await settle(pilot)
     assert saved_layer(folder).speakers["s3"].attribute("gender") is None
+
+
+async def test_the_stats_screen_shows_the_coded_share(folder, run_app):
+    from pilot_helpers import stats_screen
+
+    async with run_app(folder) as pilot:
+        await pilot.press("n", "i", *"female", "enter")  # q2 and q3: Kenney's
+        await settle(pilot)
+        screen = await stats_screen(pilot)
+        chart = screen.charts["attributes"].plain
+    assert "gender: 2 quotes coded, 3 not" in chart
+    assert "female 100%" in chart

@@ -21,6 +21,7 @@ from textual.widgets import Header, Static
 
 from annotations.display import visible
 from annotations.metadata import NO_VALUE
+from annotations.speaker_attributes import NOT_CODED
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge
@@ -38,6 +39,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("types", "Quote types"),
     ("stance", "Stance"),
     ("by", "Stance by"),
+    ("attributes", "Who is quoted: speaker attributes"),
+    ("by_attributes", "Speaker attributes by"),
 )
 TOP = 25  # rows per chart before "… and n more"
 
@@ -70,7 +73,52 @@ def charts(stats: dict[str, Any], scheme_names: tuple[str, ...], width: int) -> 
         "stance": bar_chart(stance, width=bar),
         "by": stacked_chart([(g["value"], g["stance"]) for g in _groups_shown(stats)], cats,
                             width=max(bar - 20, 10), limit=TOP) if "by" in stats else Text(),
+        "attributes": attribute_charts(stats["speaker_attributes"], bar),
+        "by_attributes": _by_attribute_charts(stats, max(bar - 20, 10)),
     }
+
+
+def attribute_charts(attributes: dict[str, dict[str, Any]], width: int) -> Text:
+    """Per speaker attribute, its quotes per value, each coded value with its share of the
+    quotes whose speaker is coded (``female 40%``), the uncoded apart; the speakers coded
+    two ways named under it."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if not attributes:
+        text.append("The project codes no speaker attributes (saywho attributes --set …).",
+                    "dim")
+    for i, (name, counts) in enumerate(attributes.items()):
+        quotes = counts["quotes"]
+        coded = sum(n for v, n in quotes.items() if v != NOT_CODED)
+        rows = [(v if v == NOT_CODED or not coded else f"{v} {100 * n / coded:.0f}%", n)
+                for v, n in quotes.items()]
+        if i:
+            text.append("\n")
+        text.append(f"{visible(name)}: {coded} quotes coded, {quotes.get(NOT_CODED, 0)} not "
+                    f"(i in the reader codes a speaker)\n", "bold")
+        text.append_text(bar_chart(rows, width=width))
+        if counts["conflicts"]:
+            text.append(f"\ncoded two ways: {visible(', '.join(counts['conflicts'][:5]))}",
+                        "italic")
+    return text
+
+
+def _by_attribute_charts(stats: dict[str, Any], width: int) -> Text:
+    """Per speaker attribute some quote is coded with, its values per metadata group (the
+    share of women quoted per outlet), as stacked bars; empty without a grouping."""
+    text = Text(no_wrap=True)
+    if "by" not in stats:
+        return text
+    groups = _groups_shown(stats)
+    for name, counts in stats["speaker_attributes"].items():
+        if all(v == NOT_CODED for v, n in counts["quotes"].items() if n):
+            continue  # nothing coded: the chart would be one grey bar per group
+        values = list(dict.fromkeys(v for g in groups for v in g["attributes"][name]))
+        if text:
+            text.append("\n\n")
+        text.append(f"{visible(name)}\n", "bold")
+        text.append_text(stacked_chart([(g["value"], g["attributes"][name]) for g in groups],
+                                       values, width=width, limit=TOP))
+    return text
 
 
 def _groups_shown(stats: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,8 +227,11 @@ class StatsScreen(SaywhoScreen):
             self.query_one(f"#plot-{key.replace('_', '-')}", Static).update(self.charts[key])
         by = self.query_one("#plot-by", Static)
         by.display = "by" in stats
+        by_attributes = self.query_one("#plot-by-attributes", Static)
+        by_attributes.display = bool(self.charts["by_attributes"])
         if "by" in stats:
             by.border_title = plain(f"Stance by {stats['by']['key']} (g: next)")
+            by_attributes.border_title = plain(f"Speaker attributes by {stats['by']['key']}")
         self.query_one(StatusBar).set_position(
             visible(f"layer: {self.bridge.layer_shown} · {stats['quotes']} quotes ")
         )
