@@ -247,7 +247,27 @@ def _continues_on_next_line(text: str, at: int, nxt: int) -> bool:
     if text[nxt].islower() and _BYLINE_LINE_RE.match(text, nxt) is None:
         return True
     width = _wrap_width(text)
-    return width is not None and _with_next_word(text, at, nxt) > width
+    return (width is not None and _with_next_word(text, at, nxt) > width
+            and not _title_line(text, at))
+
+
+_TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_SMALL_WORDS = frozenset("with from into over than that upon onto about after under amid".split())
+
+
+def _title_line(text: str, at: int) -> bool:
+    """Whether the line ending at ``at`` is a headline in title case ("Stealth Over Health:
+    How Insurers Hide Their Profits"): the first line of a paragraph, every word of four
+    letters or more capitalised but a few small ones, at least three of them. A hard wrap
+    never breaks such a line off a body; a first line of a wrapped paragraph ("WASHINGTON
+    (AP) — Senate Majority Leader Chuck Schumer said on Tuesday") has words in lower case."""
+    start = text.rfind("\n", 0, at) + 1
+    if start and text[text.rfind("\n", 0, start - 1) + 1 : start - 1].strip():
+        return False  # not the paragraph's first line: the line before is not blank
+    long = [w for w in _TITLE_WORD_RE.findall(text, start, at) if len(w) >= 4]
+    capital = [w for w in long if w[0].isupper()]
+    return len(capital) >= 3 and all(w[0].isupper() or w.casefold() in _SMALL_WORDS
+                                     for w in long)
 
 
 @lru_cache(maxsize=8)

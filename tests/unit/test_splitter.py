@@ -358,3 +358,20 @@ def test_a_hard_wrapped_first_paragraph_is_the_whole_title(tmp_path: Path) -> No
     assert result.document is not None and len(result.document.title) == 120
     assert result.document.title.startswith("Lawmakers passed the spending bill on a party-line "
                                             "vote late on Tuesday after a debate.")
+
+
+def test_a_long_title_case_headline_above_a_wrapped_body_stands_alone() -> None:
+    """A headline in title case long enough that the body's first word would not fit after
+    it was taken for a wrapped line and joined the first paragraph (its quotes' spans and
+    speakers with it); a first line of a wrapped paragraph with words in lower case still
+    joins the line after it."""
+    from annotations.text import paragraphs
+
+    headline = "Stealth Over Health: How Insurers Quietly Raise Their Premiums Again"
+    text = headline + "\n" + WRAPPED_SCHUMER
+    assert len(headline) + 1 + len("Lawmakers") > 72  # the body's wrap width
+    assert [text[s:e] for s, e in paragraphs(text)][0] == headline
+    assert split(text)[0] == headline
+    lede = "WASHINGTON (AP) — Senate Majority Leader Chuck Schumer said on Tuesday"
+    text = lede + "\n" + WRAPPED_SCHUMER
+    assert len(paragraphs(text)) == 1
