@@ -13,7 +13,9 @@ from textual.dom import DOMNode
 
 
 def replace_bindings(node: DOMNode, id_prefix: str, new: Iterable[Binding]) -> None:
-    """Drop ``node``'s bindings whose id starts with ``id_prefix``, then add ``new``."""
+    """Drop ``node``'s bindings whose id starts with ``id_prefix``, then add ``new`` before
+    the bindings their keys have already: a key the project chose (a stance label's) wins
+    over one saywho binds later to an action the palette also reaches."""
     keys = node._bindings.key_to_bindings
     for key in list(keys):
         kept = [b for b in keys[key] if not (b.id or "").startswith(id_prefix)]
@@ -22,4 +24,4 @@ def replace_bindings(node: DOMNode, id_prefix: str, new: Iterable[Binding]) -> N
         else:
             del keys[key]
     for binding in new:
-        keys[binding.key] = [*keys.get(binding.key, []), binding]
+        keys[binding.key] = [binding, *keys.get(binding.key, [])]

@@ -46,3 +46,16 @@ async def test_the_stats_screen_shows_the_coded_share(folder, run_app):
         chart = screen.charts["attributes"].plain
     assert "gender: 2 quotes coded, 3 not" in chart
     assert "female 100%" in chart
+
+
+async def test_a_stance_label_keyed_i_before_i_was_bound_keeps_its_key(folder, run_app):
+    """A project whose scheme gave a label the key ``i`` before ``i`` coded speakers: the
+    key the researcher chose still sets that stance (the palette still reaches coding)."""
+    from seedproject import open_project
+
+    with open_project(folder) as session:
+        session.add_label("mixed", "i")
+    async with run_app(folder) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+    assert saved_layer(folder).quotes["q1"].stance == "mixed"
