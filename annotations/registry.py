@@ -33,13 +33,27 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 @lru_cache(maxsize=1 << 16)  # a corpus names the same few thousand people again and again
 def registry_key(name: str) -> str:
     """The normalised form two names must share to be one corpus speaker: lower case, without
-    possessive "'s" and leading titles. A title that owns what follows is no title of the
-    speaker: "Governor's spokesman" keeps "governor" (every "X's spokesman" would otherwise
-    be one speaker, "spokesman")."""
+    possessive "'s" and leading titles, adjacent initials as one word ("J.D. Vance", "J. D.
+    Vance" and "JD Vance" are "jd vance"; ``_key_words``). A title that owns what follows is
+    no title of the speaker: "Governor's spokesman" keeps "governor" (every "X's spokesman"
+    would otherwise be one speaker, "spokesman")."""
+    return " ".join(word for word, _ in _key_words(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_words(name: str) -> tuple[tuple[str, bool], ...]:
+    """``registry_key``'s words, each with whether it is initials: a lone letter ("F." of John
+    F. Kennedy) or two or more adjacent ones joined ("H. W." of George H. W. Bush is "hw")."""
     words = re.findall(r"[\w-]+(?:['\u2019]s\b)?", name.casefold())
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
-    return " ".join(_POSSESSIVE.sub("", w) for w in words)
+    joined: list[tuple[str, bool]] = []
+    for word in (_POSSESSIVE.sub("", w) for w in words):
+        if len(word) == 1 and joined and joined[-1][1]:
+            joined[-1] = (joined[-1][0] + word, True)
+        else:
+            joined.append((word, len(word) == 1))
+    return tuple(joined)
 
 
 def speaker_key(name: str) -> str:
@@ -384,7 +398,8 @@ def _typo_of(typed: str, word: str) -> bool:
 
 def _name_words(name: str) -> list[str]:
     """``name``'s words as ``names_it`` compares them: ``registry_key``'s, hyphens as
-    spaces, without initials ("F."), suffixes ("Jr.") and "the"."""
+    spaces, without a lone initial ("F."), suffixes ("Jr.") and "the". Adjacent initials
+    stay, as one word: "J.D." is the first name of J.D. Vance, as "JD" is of JD Vance."""
     return [w for w in _raw_words(name)
             if len(w) > 1 and w not in NAME_SUFFIXES and w != "the"]
 
@@ -397,9 +412,8 @@ def _marks(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """A name's initials and suffixes: two names that both give initials and differ in them
     are two people (George W. and George H. W. Bush), and so are two that differ in their
     suffixes, one giving none (Donald Trump and Donald Trump Jr.)."""
-    words = _raw_words(name)
-    return (frozenset(w for w in words if len(w) == 1),
-            frozenset(w for w in words if w in NAME_SUFFIXES))
+    return (frozenset(w for w, initials in _key_words(name) if initials),
+            frozenset(w for w in _raw_words(name) if w in NAME_SUFFIXES))
 
 
 def names_it(query: str, name: str) -> bool:

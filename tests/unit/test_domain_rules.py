@@ -355,7 +355,28 @@ def test_a_title_that_owns_what_follows_stays_in_the_speaker_key() -> None:
     assert registry_key("Mayor Jim Kenney") == "jim kenney"
 
 
+def test_adjacent_initials_are_one_name_however_spelled() -> None:
+    """J.D. Vance, J. D. Vance and JD Vance are one corpus speaker; lone initials stay."""
+    from annotations.registry import registry_key
+
+    assert registry_key("J.D. Vance") == registry_key("J. D. Vance") == (
+        registry_key("Sen. JD Vance's")) == "jd vance"
+    assert registry_key("John F. Kennedy") == "john f kennedy"
+    registry = build_registry([
+        ("d1", speaker_layer(("s1", "J.D. Vance", "person"), quotes={"one": "s1"})),
+        ("d2", speaker_layer(("s2", "JD Vance", "person"), quotes={"two": "s2"})),
+        ("d3", speaker_layer(("s3", "J. D. Vance", "person"), quotes={"three": "s3"})),
+    ])
+    assert [(e.key, e.quotes, sorted(e.documents)) for e in registry.values()] == [
+        ("jd vance", 3, ["d1", "d2", "d3"])]
+
+
 @pytest.mark.parametrize(("typed", "name", "same"), [
+    ("jd vance", "J.D. Vance", True),  # adjacent initials, however spelled, are one name
+    ("j. d. vance", "JD Vance", True),
+    ("j.d. vance", "J. D. Vance", True),
+    ("john smith", "J. Smith", False),  # a lone initial is no first name
+    ("j smith", "John Smith", False),
     ("jane smith", "John Smith", False),  # another first name is someone else
     ("mary kelly", "Mark Kelly", False),
     ("rand paul", "Ron Paul", False),
