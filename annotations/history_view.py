@@ -26,14 +26,18 @@ from annotations.change import LayerChange
 from annotations.display import excerpt, excerpt_ends
 from annotations.errors import SaywhoError, StepConflict
 from annotations.model import Layer, Quote, Speaker
-from annotations.store.journal import Journal, journal_path
+from annotations.store.journal import DOC_STATUS_OP, DOC_TARGET_OP, Journal, journal_path
 from annotations.store.journal_index import is_edit
 
 if TYPE_CHECKING:
     from annotations.session import Session
 
 STEP_OPS = ("edit", "undo", "redo")
-"""The journal entries the history lists: layer edits and their undos and redos."""
+"""Layer edits and their undos and redos."""
+DOCUMENT_OPS = (DOC_TARGET_OP, DOC_STATUS_OP)
+"""A document's own stance target and the annotator's status of it (done or not)."""
+HISTORY_OPS = STEP_OPS + DOCUMENT_OPS
+"""The journal entries the history lists."""
 HISTORY_PREFIX = {"undo": "undo: ", "redo": "redo: "}
 MESSAGE_PREFIX = {"undo": "undone: ", "redo": "redone: "}
 MAX_PHRASES = 3
@@ -434,8 +438,10 @@ class SessionLookup:
 
 def describe(entry: Mapping[str, Any], lookup: Lookup) -> HistoryItem | None:
     """A journal entry as a history row; None for an entry that is no layer edit, undo or
-    redo (scheme changes, void and skip lines)."""
+    redo nor a document's target or status (scheme changes, void and skip lines)."""
     op = entry.get("op")
+    if op in DOCUMENT_OPS:
+        return _document_item(entry, lookup)
     if op not in STEP_OPS or not is_edit(dict(entry)):
         return None
     doc_id, layer_name = entry["doc"], entry["layer"]
@@ -466,6 +472,22 @@ def describe(entry: Mapping[str, Any], lookup: Lookup) -> HistoryItem | None:
     )
 
 
+def _document_item(entry: Mapping[str, Any], lookup: Lookup) -> HistoryItem | None:
+    """A document's stance target or status change as a history row (None: not readable)."""
+    data = entry.get("data")
+    if not isinstance(data, Mapping) or not all(
+            isinstance(data.get(k), str) for k in ("doc", "before", "after")):
+        return None
+    doc_id, after = data["doc"], data["after"]
+    if entry.get("op") == DOC_STATUS_OP:
+        what = f"marked {after.replace('-', ' ')}"
+    else:
+        what = f"stance target → “{after}”" if after else "stance target → the project's"
+    return HistoryItem(entry_id=str(entry.get("id", "")), ts=str(entry.get("ts", "")),
+                       op=str(entry["op"]), doc_id=doc_id, title=lookup.title(doc_id) or doc_id,
+                       what=what, layer=lookup.annotator)
+
+
 class JournalPager:
     """Reads one journal newest first, a page at a time, from its end backwards.
 
@@ -490,8 +512,8 @@ class JournalPager:
         return self._end <= 0 and not self._read
 
     def page(self, limit: int) -> list[dict[str, Any]]:
-        """The next ``limit`` (fewer at the journal's start) edits, undos and redos, newest
-        first."""
+        """The next ``limit`` (fewer at the journal's start) entries the history lists
+        (``HISTORY_OPS``), newest first."""
         while len(self._read) < limit and self._end > 0:
             self._read.extend(self._window_back())
         found, self._read = self._read[:limit], self._read[limit:]
@@ -515,7 +537,7 @@ class JournalPager:
         for entry in reversed(lines):
             if entry.get("op") == "void":
                 self._voided.add(str(entry.get("ref")))
-            elif entry.get("op") in STEP_OPS and entry.get("id") not in self._voided:
+            elif entry.get("op") in HISTORY_OPS and entry.get("id") not in self._voided:
                 newest.append(entry)
         return newest
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from annotations.errors import InputError
 from annotations.model import Layer, StanceLabel, StanceScheme
 from annotations.store import Project
+from annotations.store.journal import DOC_TARGET_OP
 
 if TYPE_CHECKING:
     from annotations.layer_summary import LayerSummary
@@ -202,8 +203,14 @@ def document_target(project: Project, doc_id: str) -> str:
 
 
 def set_document_target(project: Project, doc_id: str, target: str) -> None:
-    """Give ``doc_id`` its own stance target (blank: the project's again)."""
-    project.set_document_target(doc_id, " ".join(target.split()))
+    """Give ``doc_id`` its own stance target (blank: the project's again). A change is
+    journaled for the history (``op: "doc-target"``, before and after) by the process that
+    keeps the annotator's journal; undo does not reach it (undo steps are layer changes)."""
+    before = project.info(doc_id).target
+    after = project.set_document_target(doc_id, " ".join(target.split())).target
+    if after != before and not project.read_only:
+        project.record(DOC_TARGET_OP, f"stance target of {doc_id}",
+                       {"doc": doc_id, "before": before, "after": after})
 
 
 def set_target(project: Project, target: str) -> None:

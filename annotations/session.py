@@ -529,6 +529,16 @@ class Session:
         self._emit(DocumentChanged(doc_id, what))
         return self.stance_target(doc_id)
 
+    def record(self, op: str, what: str, data: dict[str, Any]) -> bool:
+        """Journal a change made outside the layers and the scheme (an annotator's status of a
+        document) for the history, when this process keeps the annotator's journal (not read
+        only); returns whether it did. Undo does not reach it: undo steps are layer changes."""
+        with self._lock:
+            if self.read_only:
+                return False
+            self.project.record(op, what, data)
+        return True
+
     def label_usage(
         self, layer: str | None = None, *, every_layer: bool = False
     ) -> dict[str, int]:

@@ -41,6 +41,7 @@ from annotations.errors import (
 )
 from annotations.model import annotator_name_problem, now_iso
 from annotations.store.assignments import AssignmentsFile
+from annotations.store.journal import DOC_STATUS_OP
 from annotations.store.statuses import (
     DONE,
     IN_PROGRESS,
@@ -373,8 +374,13 @@ def set_status(session: Session, doc_id: str, status: str | None) -> StatusChang
         raise InputError(f"unknown status {status!r}: use {', '.join(STORED_STATUSES)} or auto")
     _require_writable(session)
     session.info(doc_id)  # InputError for an unknown document
+    before = document_status(session, doc_id)
     stored, warning = write_status(session.folder, session.annotator, doc_id, status, now_iso())
-    return StatusChange(document_status(session, doc_id, explicit=stored), warning)
+    now = document_status(session, doc_id, explicit=stored)
+    if now.status != before.status:  # for the history (``DOC_STATUS_OP``), never for undo
+        session.record(DOC_STATUS_OP, f"{now.status} {doc_id}",
+                       {"doc": doc_id, "before": before.status, "after": now.status})
+    return StatusChange(now, warning)
 
 
 def document_comment(session: Session, doc_id: str) -> str:

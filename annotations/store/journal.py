@@ -35,6 +35,11 @@ JOURNAL_SUFFIX = ".jsonl"
 OLD_JOURNAL_NAME = "journal.jsonl"
 """The one journal of a project before issue 10 (migrated into ``journal/``)."""
 _CHUNK = 65536
+DOC_TARGET_OP = "doc-target"
+"""A document's own stance target set (``data``: doc, before, after): for the history only."""
+DOC_STATUS_OP = "doc-status"
+"""An annotator's status of a document set, done or not (``data``: doc, before, after): for
+the history only."""
 
 
 @dataclass(frozen=True, slots=True)

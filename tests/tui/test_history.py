@@ -183,3 +183,36 @@ async def test_the_title_column_grows_with_the_terminal(tmp_path: Path, run_app)
         await pilot.pause()
         await pilot.pause()
         assert pilot.app.screen is screen and TITLE not in row_texts(screen)[0]
+
+
+async def test_a_document_s_target_and_done_mark_are_in_the_history(folder, run_app) -> None:
+    """`d` (done) and `I` (the document's own stance target) are journaled and listed in the
+    history in words; undo (`u`) does not reach them: its steps are layer changes."""
+    from test_document_notes import type_and_submit
+
+    async with run_app(folder, size=(120, 30)) as pilot:
+        app = pilot.app
+        assert isinstance(app.screen, ReaderScreen) and app.screen.doc_id == DOC_ID
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("I")
+        await pilot.pause()
+        await type_and_submit(pilot, "the raids")
+        await settle(pilot)
+        await pilot.press("H")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert await within(pilot, lambda: len(screen.items) == 2 and screen.done)
+        assert [(i.doc_id, i.what) for i in screen.items] == [
+            (DOC_ID, "stance target → “the raids”"),
+            (DOC_ID, "marked done"),
+        ]
+        rows = row_texts(screen)
+        assert TITLE[:20] in rows[0] and "layer" not in " ".join(rows)
+    with open_project(folder, read_only=True) as session:
+        entries = [(e["op"], e["data"]) for e in session.journal()
+                   if e["op"] in ("doc-status", "doc-target")]
+    assert entries == [
+        ("doc-status", {"doc": DOC_ID, "before": "not-started", "after": "done"}),
+        ("doc-target", {"doc": DOC_ID, "before": "", "after": "the raids"}),
+    ]
