@@ -166,7 +166,8 @@ class History:
         """Store a whole layer, checked against the text; False when it is already stored.
 
         A stored layer that differs is journaled whole (``op: "replace-layer"``) before it is
-        replaced, so an overwrite never loses annotations for good. The read of the layer it
+        replaced, so an overwrite never loses annotations for good; a layer stored for the
+        first time is journaled the same way, replacing an empty one. The read of the layer it
         replaces and the write are made under the document's lock: another process's write of
         the layer lands before or after, never in between (which refused this one as made on a
         stale copy).
@@ -177,27 +178,25 @@ class History:
 
     def _put_layer(self, doc_id: str, layer: Layer) -> bool:
         try:
-            entry = None
-            if self._layers.has(doc_id, layer.name):
-                old = self._layers.get(doc_id, layer.name)
-                if old == layer:
-                    return False
-                entry = self._entry(
-                    "replace-layer",
-                    f"replaced layer {layer.name} of {doc_id}",
-                    data={
-                        "doc": doc_id,
-                        "layer": layer.name,
-                        "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
-                        "speakers": {k: sp.to_dict() for k, sp in old.speakers.items()},
-                    },
-                )
-                self._write(entry)
+            stored = self._layers.has(doc_id, layer.name)
+            old = self._layers.get(doc_id, layer.name) if stored else Layer(layer.name)
+            if stored and old == layer:
+                return False
+            entry = self._entry(
+                "replace-layer",
+                f"{'replaced' if stored else 'stored'} layer {layer.name} of {doc_id}",
+                data={
+                    "doc": doc_id,
+                    "layer": layer.name,
+                    "quotes": {k: q.to_dict() for k, q in old.quotes.items()},
+                    "speakers": {k: sp.to_dict() for k, sp in old.speakers.items()},
+                },
+            )
+            self._write(entry)
             try:
                 self._layers.write(doc_id, {layer.name: layer})
             except BaseException:
-                if entry is not None:
-                    self._void(entry)
+                self._void(entry)
                 raise
             return True
         finally:

@@ -392,11 +392,13 @@ class Project:
 
         Returns False when the stored layer is already equal (nothing is written). A stored
         layer that differs is journaled whole (``op: "replace-layer"``) before it is replaced,
-        so an overwrite never loses annotations for good.
+        so an overwrite never loses annotations for good; a new layer is journaled the same
+        way (it replaces an empty one).
 
         While another process of this annotator holds its lock (``read_only`` but not
-        ``shared_read_only``), only a layer that needs no journal line may be stored: another
-        layer than the annotator's own, not stored yet (or already equal).
+        ``shared_read_only``), only a layer whose loss would lose nothing may be stored, and
+        without a journal line (that process keeps the journal): another layer than the
+        annotator's own, not stored yet (or already equal).
         """
         if self._folder.read_only and not self._folder.shared_read_only:
             if layer.name == self.annotator or (

@@ -373,7 +373,26 @@ def test_layer_import_never_overwrites_a_differing_layer_silently(tmp_path: Path
     with Project.open(tmp_path / "p", "x", read_only=True) as project:
         assert [q.stance for q in project.layer("g1", "ana").quotes.values()] == ["oppose"]
         kept = [e for e in project.journal() if e["op"] == "replace-layer"]
-        assert kept and next(iter(kept[0]["data"]["quotes"].values()))["stance"] == "support"
+        assert kept and next(iter(kept[-1]["data"]["quotes"].values()))["stance"] == "support"
+
+
+def test_a_first_layer_import_is_journaled_like_a_replacing_one(tmp_path: Path) -> None:
+    """The first ``import --layer`` of a document's layer is in the journal (who, when, the
+    empty layer it replaced), as a later ``--replace`` is."""
+    proj = str(tmp_path / "p")
+    text = 'Ann Lee said "we will win." Bob said "no."'
+    s = text.index("we will")
+    quote = {"start": s, "end": s + len("we will win."), "type": "direct",
+             "speaker": "Ann Lee", "status": "accepted"}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "text": text, "quotes": [quote]}) + "\n")
+    assert main(["import", str(gold), "--project", proj]) == 0  # the document, no layer
+    assert main(["import", str(gold), "--layer", "gold", "--project", proj]) == 0
+    with Project.open(tmp_path / "p", "x", read_only=True) as project:
+        assert len(project.layer("g1", "gold").quotes) == 1
+        stored = [(e["what"], e["data"]["doc"], e["data"]["layer"], e["data"]["quotes"])
+                  for e in project.journal() if e["op"] == "replace-layer"]
+    assert stored == [("stored layer gold of g1", "g1", "gold", {})]
 
 
 def test_exports_are_readable_by_others(tmp_path: Path) -> None:
