@@ -38,6 +38,15 @@ class ImportReport:
         """True when nothing failed."""
         return not self.failed
 
+    def counts(self, refused: Iterable[str] = ()) -> tuple[int, int, int]:
+        """The documents added, unchanged and failed, each counted once, in the row that says
+        what became of it: a document something of was refused (its text, its metadata, or
+        its layer: ``refused``, the ids of the documents whose layer a caller could not store)
+        counts as failed only, not also as added or unchanged."""
+        failed = {doc_id for doc_id, _ in self.failed + self.meta_refused} | set(refused)
+        return (sum(doc_id not in failed for doc_id in self.added),
+                sum(doc_id not in failed for doc_id in self.unchanged), len(failed))
+
 
 def add_documents(
     documents: DocumentList,

@@ -826,6 +826,41 @@ def test_an_import_with_a_layer_says_what_became_of_the_layers(
     assert layer_counts() == [0, 3, 0]
 
 
+def test_an_import_counts_each_document_once_in_the_row_of_what_became_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A known document whose layer or metadata this import brings is refused counts as failed,
+    not also as unchanged."""
+    import re
+
+    lines = (REPO / "tests" / "golden" / "sample.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    folder = str(tmp_path / "p")
+
+    def counts() -> list[list[int]]:
+        out = capsys.readouterr().out
+        rows = [r for r in out.splitlines() if re.fullmatch(r"[│\s\d]+", r) and r.strip()]
+        return [[int(n) for n in re.findall(r"\d+", row)] for row in rows]
+
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["import", str(first), "--layer", "gold", "--project", folder]) == 0
+    assert counts() == [[3, 0, 0, 0], [3, 0, 0]]
+    changed = [json.loads(line) for line in lines]
+    changed[0]["quotes"][0]["stance"] = "oppose" if changed[0]["quotes"][0].get(
+        "stance") != "oppose" else "support"
+    changed[1]["meta"] = {"outlet": "Inquirer"}
+    second = tmp_path / "second.jsonl"
+    second.write_text("".join(json.dumps(d) + "\n" for d in changed), encoding="utf-8")
+    assert main(["import", str(second), "--layer", "gold", "--project", folder]) == 1
+    # added, unchanged, failed, skipped; loaded, unchanged, refused (layers)
+    assert counts() == [[0, 2, 1, 0], [0, 2, 1]]  # the second gets its metadata
+    changed[1]["meta"] = {"outlet": "WaPo"}
+    second.write_text("".join(json.dumps(d) + "\n" for d in changed), encoding="utf-8")
+    assert main(["import", str(second), "--project", folder]) == 1
+    assert counts() == [[0, 2, 1, 0]]  # its metadata refused: failed only
+
+
 def test_an_export_of_your_own_empty_layer_beside_the_coders_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

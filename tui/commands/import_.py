@@ -245,10 +245,11 @@ def run(args: argparse.Namespace) -> int:
     table.add_column("failed", justify="right")
     table.add_column("skipped", justify="right")
     failed = [r for r in problems if not r.skipped]
+    added, unchanged, refused = report.counts(doc_id for doc_id, _ in layer_failures)
     table.add_row(
-        str(len(report.added)),
-        str(len(report.unchanged)),
-        str(len(failed) + len(report.failed) + len(report.meta_refused) + len(layer_failures)),
+        str(added),
+        str(unchanged),
+        str(len(failed) + refused),
         str(len(problems) - len(failed) + len(report.skipped)),
     )
     out.print(table)
