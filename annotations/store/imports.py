@@ -103,20 +103,21 @@ def add_documents(
                 documents.flush(pending)
                 pending = []
             if len(metas) >= flush_every:
-                _add_meta(documents, metas, change_meta, report)
+                _add_meta(documents, layers, metas, change_meta, report)
                 metas = {}
     finally:
         # also on an interruption: every document written so far joins the list
         documents.flush(pending)
-        _add_meta(documents, metas, change_meta, report)
+        _add_meta(documents, layers, metas, change_meta, report)
     return report
 
 
-def _add_meta(documents: DocumentList, metas: dict[str, Meta], change: bool,
-              report: ImportReport) -> None:
-    """The metadata a batch of known documents brought, written (``DocumentList.add_meta``)
-    and reported."""
+def _add_meta(documents: DocumentList, layers: LayerStore, metas: dict[str, Meta],
+              change: bool, report: ImportReport) -> None:
+    """The metadata a batch of known documents brought, written (``DocumentList.add_meta``,
+    then the layer files' copy: ``LayerStore.write_meta``) and reported."""
     changed, problems = documents.add_meta(metas, change=change)
+    layers.write_meta(changed)
     report.meta_updated += changed
     report.meta_refused += [(doc_id, f"{doc_id}: metadata not added: {problem}")
                             for doc_id, problem in problems.items()]

@@ -238,6 +238,35 @@ class LayerStore:
         if SUGGESTIONS_LAYER in layers and not awaiting:
             self._needs_suggestions.discard(doc_id)
 
+    def write_meta(self, doc_ids: Iterable[str]) -> None:
+        """Bring each document's row as it is now (metadata a re-import or a merge added) into
+        the ``_meta`` record of each of its layer files, one write per file under the
+        document's lock, the layer as stored: a project rebuilt from its layer files
+        (``saywho.json`` lost) keeps it. Left to that layer's next write: a file that does not
+        read, and the annotator's own layer while another process of theirs holds it."""
+        for doc_id in doc_ids:
+            info = self._documents.info(doc_id)
+            folder = self._folder.annotations / info.file
+            if not folder.is_dir():
+                continue
+            with self.exclusive(doc_id):
+                for name in self.names(doc_id):
+                    if self._folder.read_only and name == self._owner:
+                        continue  # the process holding the annotator's lock writes it
+                    key = (doc_id, name)
+                    kept = key in self._dbs  # a handle opened here only is closed after
+                    try:
+                        layer = self.get(doc_id, name)
+                    except DamagedFileError:
+                        continue
+                    db = self._dbs.get(key)
+                    if db is not None:
+                        awaiting = name == SUGGESTIONS_LAYER and _awaits_suggestions(db)
+                        self._write_one(doc_id, info, folder, name, layer, awaiting, True)
+                    if not kept and (db := self._dbs.pop(key, None)) is not None:
+                        db.close()
+                        self._cache.pop(key, None)
+
     @contextmanager
     def exclusive(self, doc_id: str) -> Iterator[None]:
         """Hold the document's folder lock across a read, a change worked out from it and its

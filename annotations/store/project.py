@@ -243,9 +243,12 @@ class Project:
     def add_document_meta(self, additions: Mapping[str, Meta], *, change: bool = False
                           ) -> tuple[list[str], dict[str, str]]:
         """Add metadata to documents (``DocumentList.add_meta``), in the shared project
-        file: the ids changed and the problem of each refused one."""
+        file and each of their layer files' copy (``LayerStore.write_meta``): the ids changed
+        and the problem of each refused one."""
         self._folder.require_shared_writable()
-        return self._documents.add_meta(additions, change=change)
+        changed, problems = self._documents.add_meta(additions, change=change)
+        self._layers.write_meta(changed)
+        return changed, problems
 
     def document_info(self, doc_id: str) -> DocumentInfo | None:
         """One document's row, or ``None`` for an unknown id."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -283,6 +284,24 @@ def test_import_meta_gives_a_folder_of_one_outlet_its_outlet(tmp_path: Path) -> 
     assert bad.returncode == 2 and "give KEY=VALUE" in bad.stderr
 
 
+def test_metadata_a_re_import_adds_survives_a_lost_project_file(project: Path,
+                                                                tmp_path: Path) -> None:
+    """The layer files' copy of a document's metadata follows a re-import that adds some (not
+    only their next write): the project rebuilt from them without saywho.json keeps it."""
+    from annotations.store.paths import PROJECT_BACKUP, PROJECT_FILE
+
+    later = dict(LINES[2], meta={"outlet": "Late"})
+    assert saywho("import", str(write_jsonl(tmp_path / "late.jsonl", [later])),
+                  "--project", str(project)).returncode == 0
+    (project / PROJECT_FILE).unlink()
+    (project / PROJECT_BACKUP).unlink(missing_ok=True)
+    for text in (project / "texts").iterdir():  # an hour old: no import under way
+        os.utime(text, (text.stat().st_atime - 3600, text.stat().st_mtime - 3600))
+    with Project.open(project, "reader") as p:
+        assert dict(p.document("a3").meta) == {"outlet": "Late"}
+        assert dict(p.document("a1").meta)["outlet"] == "Inquirer"
+
+
 def test_metadata_for_many_documents_is_one_write_merged_with_the_row_on_disk(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from annotations.store.atomic import AtomicJSONStorage
@@ -290,14 +309,17 @@ def test_metadata_for_many_documents_is_one_write_merged_with_the_row_on_disk(
     with Project.open(project, "ana") as ana, Project.open(project, "ben") as ben:
         ben.document_ids()  # ben holds the rows as they are now
         assert ana.add_document_meta({"a3": (("outlet", "Ana's"),)}) == (["a3"], {})
-        writes: list[int] = []
+        writes: list[str] = []
         real = AtomicJSONStorage.write
-        monkeypatch.setattr(AtomicJSONStorage, "write",
-                            lambda self, data: (writes.append(1), real(self, data))[1])
+        monkeypatch.setattr(AtomicJSONStorage, "write", lambda self, data, **kw: (
+            writes.append(self.path.name), real(self, data, **kw))[1])
         changed, problems = ben.add_document_meta(
             {"a1": (("section", "metro"),), "a2": (("section", "nation"),),
              "a3": (("outlet", "Ben's"), ("section", "sport"))})
-        assert len(writes) == 1  # one write for all three, not one per document
+        # one write of the project file for all three, not one per document; then one per
+        # layer file of the documents changed (their copy of the metadata)
+        assert writes.count("saywho.json") == 1
+        assert sorted(w for w in writes if w != "saywho.json") == ["suggestions.json"] * 2
         assert sorted(changed) == ["a1", "a2"] and "'outlet' is \"Ana's\" here" in problems["a3"]
     with Project.open(project, "reader", read_only=True) as p:
         assert dict(p.document("a3").meta) == {"outlet": "Ana's"}  # ana's, never lost
