@@ -16,6 +16,15 @@ least 50 % of the word tokens of each, matched one-to-one, best first. On top of
   layer's quotes are matched one-to-one against the clusters built so far (best overlap with
   any member, >= 50 %); unmatched quotes open new clusters. Alpha is given for stance, type and
   speaker (normalised canonical name);
+- **speaker attribute alpha**, one per attribute the project codes (``speaker_gender``…,
+  named as the csv column): the units are the speakers a document's layers name, by corpus
+  speaker (``registry.speaker_key``: "Mayor Jim Kenney" is "Jim Kenney") and only those with a
+  quote there (not rejected, by default); each layer's value is what that coder decided: its
+  own value in that document, else the value its other documents give that speaker (the
+  "coded once" rule, ``speaker_attributes.CorpusCodes``, the layer's own codes only, never
+  another layer's). A layer that does not name the speaker there, or never codes them, is
+  missing, not a disagreement; a speaker no layer codes is no unit. A person named in 40
+  articles is 40 units, as they weigh in the counts the attributes are coded for;
 - **word alpha**, the agreement on *where the quotes are*: every word of a document is a unit,
   valued 1 when it lies inside one of the layer's quotes, 0 when not (missing for a layer that
   did not annotate the document). Unlike an alpha over quote clusters (which has no units where
@@ -45,8 +54,16 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
+from annotations import registry
 from annotations.evaluate import WORD, norm_span, words
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
+from annotations.speaker_attributes import (
+    COLUMN_PREFIX,
+    DEFAULT,
+    CorpusCodes,
+    SpeakerAttribute,
+    column,
+)
 
 ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "words")
 # the fields whose units are quote clusters (``words`` has a unit per word)
@@ -287,6 +304,53 @@ def _exact_pairs(a: Sequence[_Item], b: Sequence[_Item]) -> list[tuple[int, int]
     return _one_to_one([(1.0, i, j) for j, y in enumerate(b) for i in by_span.get(y.span, ())])
 
 
+@dataclass(frozen=True, slots=True)
+class CodedSpeaker:
+    """A layer's speaker in one document as the attribute alpha sees them: the name the layer
+    gives them, their first quote there (in reading order) and the value of each attribute
+    the coder decided for them (``coded_speakers``; an attribute left out: not coded)."""
+
+    name: str
+    first: Quote
+    values: Mapping[str, str]
+
+
+def coded_speakers(
+    layer: Layer, attributes: Sequence[SpeakerAttribute], corpus: CorpusCodes | None = None,
+    *, exclude_rejected: bool = True,
+) -> dict[str, CodedSpeaker]:
+    """By corpus speaker (``registry.speaker_key``), in the order they first speak, the
+    speakers of ``layer`` with a quote in it (rejected ones left out when asked), with their
+    values: the layer's own in this document (two of its speakers who are one corpus speaker
+    and coded two ways: ``CorpusCodes.value``'s choice), else ``corpus``'s (the layer's codes
+    across the corpus)."""
+    first: dict[str, Quote] = {}
+    names: dict[str, str] = {}
+    here = CorpusCodes()
+    for quote in layer.sorted_quotes():
+        if exclude_rejected and quote.status == "rejected":
+            continue
+        speaker = layer.speakers.get(quote.speaker_id or "")
+        if speaker is None or speaker.id in names:
+            continue
+        names[speaker.id] = key = registry.speaker_key(speaker.name)
+        first.setdefault(key, quote)
+        here.add(key, speaker.attributes)
+    out = {}
+    for sid, key in names.items():
+        if key in out:
+            continue
+        values = {}
+        for attribute in attributes:
+            value = here.value(key, attribute.name)
+            if corpus is not None:
+                value = corpus.value(key, attribute.name, value)
+            if value is not None:
+                values[attribute.name] = value
+        out[key] = CodedSpeaker(layer.speakers[sid].name, first[key], values)
+    return out
+
+
 @dataclass
 class PairCounts:
     """Agreement counts between two layers, summable over documents."""
@@ -500,6 +564,8 @@ class _Units:
     values (one per layer, ``None`` = missing); nominal alpha needs nothing else."""
 
     layers: Sequence[str]
+    attributes: Sequence[str] = ()
+    """The speaker attributes compared (names), each with its alpha."""
     units: dict[str, Units] = field(default_factory=dict)
     words: Units = field(default_factory=dict)
 
@@ -529,6 +595,18 @@ class _Units:
             key = tuple([None if n not in present else 0 for n in layers])
             words[key] = words.get(key, 0) + unmarked
 
+    def add_speakers(self, coded: Mapping[str, Mapping[str, CodedSpeaker]]) -> None:
+        """One document's speakers (``coded_speakers`` of each layer that has it, by layer)
+        as units of each attribute; a speaker no layer codes is no unit of it."""
+        layers = self.layers
+        keys = dict.fromkeys(k for n in layers for k in coded.get(n, {}))
+        for name in self.attributes:
+            counts = self.units.setdefault(column(name), {})
+            for key in keys:
+                unit = tuple([_coded_value(coded.get(n, {}).get(key), name) for n in layers])
+                if unit.count(None) < len(unit):
+                    counts[unit] = counts.get(unit, 0) + 1
+
     def extend(self, other: _Units) -> None:
         """Pool another document's units in."""
         for what, counts in other.units.items():
@@ -536,15 +614,23 @@ class _Units:
         _pool(self.words, other.words)
 
     def to_dict(self) -> dict[str, Any]:
-        """Alpha per field, with the units it is computed over (``units``: coded by at least
-        two layers, the only ones alpha counts) and those it leaves out (``single_coded``: a
-        quote one layer alone has, the words of a document one layer alone annotated)."""
+        """Alpha per field (the cluster fields, each speaker attribute as its csv column
+        ``speaker_<name>``, words), with the units it is computed over (``units``: coded by at
+        least two layers, the only ones alpha counts) and those it leaves out
+        (``single_coded``: a quote one layer alone has, a speaker one layer alone codes, the
+        words of a document one layer alone annotated)."""
         out = {}
-        for what in CLUSTER_FIELDS:
+        for what in (*CLUSTER_FIELDS, *map(column, self.attributes)):
             counts = self.units.get(what, {})
             out[what] = _alpha_entry(counts, pooled_alpha(counts))
         out["words"] = _alpha_entry(self.words, weighted_nominal_alpha(self.words))
         return out
+
+
+def _coded_value(speaker: CodedSpeaker | None, name: str) -> str | None:
+    """What a layer codes for attribute ``name`` of a speaker (None: it does not name them
+    in the document, or does not code them)."""
+    return None if speaker is None else speaker.values.get(name)
 
 
 def _alpha_entry(counts: Units, alpha: float | None) -> dict[str, Any]:
@@ -662,16 +748,29 @@ def _disagreements(
 class AgreementPass:
     """Agreement between ``names`` pooled over documents taken one at a time (``add``): only
     counts are kept. Passes over parts of a corpus (in worker processes) pool into one with
-    ``merge``, in corpus order, to the very figures one pass over all of it gives."""
+    ``merge``, in corpus order, to the very figures one pass over all of it gives.
 
-    def __init__(self, names: Sequence[str], *, exclude_rejected: bool = True) -> None:
+    ``attributes``: the speaker attributes compared (the project's scheme); ``codes``: each
+    layer's codes across the whole corpus (``stats.corpus_codes``), what fills a speaker's
+    value in a document where that layer does not code them (none: each document's own)."""
+
+    def __init__(self, names: Sequence[str], *, exclude_rejected: bool = True,
+                 attributes: Sequence[SpeakerAttribute] = DEFAULT,
+                 codes: Mapping[str, CorpusCodes] | None = None) -> None:
         self.names = list(names)
         self.exclude_rejected = exclude_rejected
+        self.attributes = tuple(attributes)
+        self.codes = dict(codes or {})
         self.pair_names = list(combinations(self.names, 2))
         self.pairs = {p: PairCounts() for p in self.pair_names}
-        self.units = _Units(self.names)
+        self.units = _Units(self.names, [a.name for a in self.attributes])
         self.count = 0
         self.compared = 0  # documents with two of the layers or more
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process sends back: the counts, not the corpus codes (the pass it
+        merges into has them)."""
+        return {**self.__dict__, "codes": {}}
 
     def add(self, text: str, doc_layers: Mapping[str, Layer],
             disagreements: list[Disagreement] | None = None) -> dict[str, Any]:
@@ -689,9 +788,13 @@ class AgreementPass:
                 pc = _pair(present[a], present[b], matched)
                 self.pairs[(a, b)].add(pc)
                 pairs.append(pc.to_dict(a, b))
-        units = _Units(names)
+        units = _Units(names, self.units.attributes)
         clusters = _clusters(present, overlaps)
         units.add(clusters, present, len(starts))
+        coded = {n: coded_speakers(doc_layers[n], self.attributes, self.codes.get(n),
+                                   exclude_rejected=self.exclude_rejected)
+                 for n in present} if self.attributes else {}
+        units.add_speakers(coded)
         if disagreements is not None and len(present) >= 2:
             disagreements.extend(_disagreements(clusters, present, doc_layers))
         self.count += 1
@@ -722,19 +825,30 @@ def agreement(
     *,
     exclude_rejected: bool = True,
     per_document: Callable[[str, dict[str, Any]], None] | None = None,
+    attributes: Sequence[SpeakerAttribute] = DEFAULT,
+    codes: Mapping[str, CorpusCodes] | None = None,
 ) -> AgreementReport:
     """Agreement between ``layers`` over ``docs``: doc id -> (text, layer name -> Layer), or
     a stream of ``(doc id, text, layers)`` taken one at a time (then ``layers`` must be named:
     default ``default_layers`` of a mapping). ``per_document``: hand each document's figures
-    to it as they come instead of keeping them in the report."""
+    to it as they come instead of keeping them in the report. ``attributes`` and ``codes``:
+    ``AgreementPass``'s; without ``codes``, a mapping's own documents are the corpus the
+    speakers' values are read across (a stream's: each document alone)."""
     if isinstance(docs, Mapping):
         names = list(layers) if layers else default_layers(docs)
         stream: Iterable[DocLayers] = ((d, text, ls) for d, (text, ls) in docs.items())
+        if codes is None:
+            codes = {n: CorpusCodes() for n in names}
+            for _, doc_layers in docs.values():
+                for n in names:
+                    if n in doc_layers:
+                        codes[n].add_layer(doc_layers[n])
     elif layers:
         names, stream = list(layers), docs
     else:
         raise ValueError("name the layers to compare over a stream of documents")
-    counts = AgreementPass(names, exclude_rejected=exclude_rejected)
+    counts = AgreementPass(names, exclude_rejected=exclude_rejected, attributes=attributes,
+                           codes=codes)
     kept: dict[str, dict[str, Any]] = {}
     for doc_id, text, doc_layers in stream:
         entry = counts.add(text, doc_layers)
@@ -765,11 +879,20 @@ def summary_lines(report: AgreementReport) -> list[str]:
             f"stance kappa {_fmt(p['stance_kappa']['kappa'])} (n={p['stance_kappa']['n']})"
         )
     for what, a in overall["alpha"].items():
-        lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} "
-                     f"{ALPHA_UNITS[what]}"
+        about = ALPHA_UNITS.get(what) or ATTRIBUTE_UNITS.format(what.removeprefix(COLUMN_PREFIX))
+        lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} {about}"
                      + (f"; {a['single_coded']} in one layer only, left out" if a.get(
-                         "single_coded") else "") + ")")
+                         "single_coded") else "") + ")" + _undefined(a))
     return lines
+
+
+def _undefined(entry: Mapping[str, Any]) -> str:
+    """Why an alpha is not given (empty when it is)."""
+    if entry["alpha"] is not None:
+        return ""
+    if not entry["units"]:
+        return ": too few units, none that two layers code"
+    return ": undefined, one and the same value throughout"
 
 
 # what an alpha line's units are, as the summary says it
@@ -779,3 +902,5 @@ ALPHA_UNITS: dict[str, str] = {
     "speaker": "matched quotes, on their speaker's exact name, titles aside",
     "words": "words, on whether each lies inside a quote",
 }
+# an attribute alpha's units, as the summary says them
+ATTRIBUTE_UNITS = "speakers of a document two layers code, on their {}"

@@ -26,7 +26,8 @@ from typing import Any
 
 from annotations.errors import InputError
 from annotations.metadata import KEY_RE
-from annotations.model import Speaker
+from annotations.model import Layer, Speaker
+from annotations.registry import speaker_key
 
 SETTING = "speaker_attributes"
 MAX_ATTRIBUTES = 8
@@ -191,6 +192,13 @@ class CorpusCodes:
             if counts is None:
                 counts = self._values[key, name] = Counter()
             counts[value] += 1
+
+    def add_layer(self, layer: Layer) -> None:
+        """One document's layer: every speaker it codes (``stats.corpus_codes``' rule, which
+        reads the same from the corpus index)."""
+        for speaker in layer.speakers.values():
+            if speaker.attributes:
+                self.add(speaker_key(speaker.name), speaker.attributes)
 
     def value(self, key: str, name: str, own: str | None = None) -> str | None:
         """The value of ``name`` for speaker ``key`` in a document that codes it ``own``: that,

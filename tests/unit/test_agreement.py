@@ -215,3 +215,107 @@ def test_closed_form_alpha_equals_the_package_on_random_tables() -> None:
         except ValueError:
             continue
         assert nominal_alpha(rows) == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------- speaker attributes
+def coded(base: Layer, values: dict[str, dict[str, str]]) -> Layer:
+    """``base`` with its speakers coded: speaker name -> attribute -> value."""
+    speakers = {sid: replace(s, attributes=tuple(sorted(values.get(s.name, {}).items())))
+                for sid, s in base.speakers.items()}
+    return replace(base, speakers=speakers)
+
+
+def test_speaker_attribute_alpha_is_nominal_alpha_over_the_speakers_two_layers_code() -> None:
+    from annotations.speaker_attributes import GENDER, define
+
+    role = define("role", ["politician", "expert", "citizen"])
+    one = coded(layer("one", A), {"Ana Diaz": {"gender": "female", "role": "expert"},
+                                  "Bo Chen": {"gender": "male", "role": "expert"},
+                                  "Cy Young": {"gender": "male"}})
+    two = coded(layer("two", A), {"Ana Diaz": {"gender": "female", "role": "citizen"},
+                                  "Bo Chen": {"gender": "female", "role": "expert"},
+                                  "Cy Young": {"gender": "male", "role": "politician"}})
+    report = agreement({"d": (TEXT, {"one": one, "two": two})}, ["one", "two"],
+                       attributes=(GENDER, role)).to_dict()
+    alpha = report["overall"]["alpha"]
+    # gender: units (f, f), (m, f), (m, m); by hand, n = 6 values, 3 f and 3 m: observed
+    # disagreement 2 (the one split unit: (2² - 1 - 1) / (2 - 1)), expected 6² - 3² - 3² = 18,
+    # alpha = 1 - (6 - 1) * 2 / 18 = 4/9
+    assert alpha["speaker_gender"] == {"units": 3, "single_coded": 0, "alpha": round(4 / 9, 4)}
+    package = krippendorff.alpha(reliability_data=np.array([[0, 1, 1], [0, 0, 1]], dtype=float),
+                                 level_of_measurement="nominal")
+    assert alpha["speaker_gender"]["alpha"] == round(float(package), 4)
+    # role: Cy uncoded in one is a missing value, not a disagreement: (e, c), (e, e) paired
+    expected = krippendorff.alpha(
+        reliability_data=np.array([[0, 0, np.nan], [1, 0, 2]], dtype=float),
+        level_of_measurement="nominal")
+    assert alpha["speaker_role"] == {"units": 2, "single_coded": 1,
+                                     "alpha": round(float(expected), 4)}
+    assert list(alpha) == ["stance", "type", "speaker", "speaker_gender", "speaker_role",
+                           "words"]
+    assert report["per_document"]["d"]["alpha"]["speaker_gender"] == alpha["speaker_gender"]
+
+
+def test_a_speaker_a_layer_codes_elsewhere_takes_that_value_and_an_absent_one_is_missing() -> (
+        None):
+    # d1: both code every speaker; d2: "one" codes nobody (its d1 values count), "two" has no
+    # quote of Cy (missing there) and codes Bo otherwise than in d1
+    one_d1 = coded(layer("one", A), {"Ana Diaz": {"gender": "female"},
+                                     "Bo Chen": {"gender": "male"},
+                                     "Cy Young": {"gender": "male"}})
+    two_d1 = coded(layer("two", A), {"Ana Diaz": {"gender": "female"},
+                                     "Bo Chen": {"gender": "male"},
+                                     "Cy Young": {"gender": "male"}})
+    one_d2 = layer("one", A)
+    two_d2 = coded(layer("two", A, skip=(2, 5, 8)), {"Ana Diaz": {"gender": "female"},
+                                                     "Bo Chen": {"gender": "female"}})
+    docs = {"d1": (TEXT, {"one": one_d1, "two": two_d1}),
+            "d2": (TEXT, {"one": one_d2, "two": two_d2})}
+    report = agreement(docs, ["one", "two"]).to_dict()
+    d2 = report["per_document"]["d2"]["alpha"]["speaker_gender"]
+    # d2: Ana (f, f), Bo (m from d1, f), Cy (m from d1, missing)
+    assert (d2["units"], d2["single_coded"]) == (2, 1)
+    overall = report["overall"]["alpha"]["speaker_gender"]
+    expected = krippendorff.alpha(reliability_data=np.array(
+        [[0, 1, 1, 0, 1, 1], [0, 1, 1, 0, 0, np.nan]], dtype=float),
+        level_of_measurement="nominal")
+    assert overall == {"units": 5, "single_coded": 1, "alpha": round(float(expected), 4)}
+    # a stream has no corpus to read across unless given one: each document's own values
+    alone = agreement(((d, text, ls) for d, (text, ls) in docs.items()), ["one", "two"])
+    assert alone.overall["alpha"]["speaker_gender"]["units"] == 3
+
+
+def test_too_few_speakers_coded_by_two_layers_is_said() -> None:
+    one = coded(layer("one", A), {"Ana Diaz": {"gender": "female"}})
+    two = coded(layer("two", A), {"Bo Chen": {"gender": "male"}})
+    report = agreement({"d": (TEXT, {"one": one, "two": two})}, ["one", "two"])
+    assert report.overall["alpha"]["speaker_gender"] == {"units": 0, "single_coded": 2,
+                                                         "alpha": None}
+    [line] = [s for s in summary_lines(report) if "speaker_gender" in s]
+    assert line == ("Krippendorff's alpha speaker_gender: n/a (0 speakers of a document two "
+                    "layers code, on their gender; 2 in one layer only, left out): too few "
+                    "units, none that two layers code")
+    same = coded(layer("two", A), {"Ana Diaz": {"gender": "female"}})
+    report = agreement({"d": (TEXT, {"one": one, "two": same})}, ["one", "two"])
+    [line] = [s for s in summary_lines(report) if "speaker_gender" in s]
+    assert line.endswith("(1 speakers of a document two layers code, on their gender): "
+                         "undefined, one and the same value throughout")
+
+
+def test_a_pass_sent_back_from_a_worker_leaves_the_corpus_codes_behind() -> None:
+    import pickle
+
+    from annotations.agreement import AgreementPass
+    from annotations.speaker_attributes import CorpusCodes
+
+    one = coded(layer("one", A), {"Ana Diaz": {"gender": "female"}})
+    codes = {"one": CorpusCodes(), "two": CorpusCodes()}
+    codes["two"].add("ana diaz", [("gender", "male")])
+    part = AgreementPass(["one", "two"], codes=codes)
+    part.add(TEXT, {"one": one, "two": layer("two", A)})
+    back = pickle.loads(pickle.dumps(part))
+    assert back.codes == {}
+    whole = AgreementPass(["one", "two"], codes=codes)
+    whole.merge(back)
+    assert whole.overall() == part.overall()
+    assert whole.overall()["alpha"]["speaker_gender"]["units"] == 1  # two's value from codes

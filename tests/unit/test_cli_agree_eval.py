@@ -241,3 +241,46 @@ def test_a_surname_against_the_full_name_is_listed_as_the_speaker_alpha_counts_a
     found.clear()
     AgreementPass(["ana", "ben", "cy", "di"]).add(TEXT, layers, found)
     assert [d.kinds for d in found] == [("missing", "span", "speaker")]  # di lacks it too
+
+
+def coded_line(doc_id: str, codes: dict[str, dict[str, str]]) -> dict:
+    """A document of TEXT with its four quotes, the speakers coded as ``codes`` says."""
+    spans = [("the plan works well.", "Ann Lee"), ("it fails badly.", "Bob Ray"),
+             ("nobody knows yet.", "Cy Dee"), ("we should wait.", "Di Fox")]
+    speakers = [{"id": name.split()[0].lower(), "name": name, "kind": "person",
+                 "aliases": [], "mentions": [], "attributes": codes.get(name, {})}
+                for _, name in spans]
+    quotes = [{**quote(TEXT, w, name, None), "speaker": None, "speaker_name": None,
+               "speaker_id": name.split()[0].lower()} for w, name in spans]
+    return {"id": doc_id, "text": TEXT, "quotes": quotes, "speakers": speakers}
+
+
+def test_agree_gives_an_alpha_per_speaker_attribute_of_the_project(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = str(tmp_path / "p")
+    f, m = {"gender": "female"}, {"gender": "male"}
+    docs = {  # d2 is ana's alone: her coding of Bob Ray there fills d1, where she left him
+        "ana": [coded_line("d1", {"Ann Lee": {**f, "role": "expert"}, "Cy Dee": m,
+                                  "Di Fox": m}),
+                coded_line("d2", {"Bob Ray": m})],
+        "ben": [coded_line("d1", {"Ann Lee": {**f, "role": "citizen"}, "Bob Ray": m,
+                                  "Cy Dee": f, "Di Fox": m})],
+    }
+    for name, lines in docs.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(d) + "\n" for d in lines))
+        assert main(["import", str(path), "--layer", name, "--project", proj]) == 0
+    assert main(["attributes", "--set", "role=expert,citizen", "--project", proj]) == 0
+    capsys.readouterr()
+    assert main(["agree", "--layers", "ana", "ben", "--json", "--project", proj]) == 0
+    alpha = json.loads(capsys.readouterr().out)["overall"]["alpha"]
+    # gender over Ann (f, f), Bob (m from d2, m), Cy (m, f), Di (m, m)
+    gender = krippendorff.alpha(reliability_data=np.array([[0, 1, 1, 1], [0, 1, 0, 1]], float),
+                                level_of_measurement="nominal")
+    assert alpha["speaker_gender"] == {"units": 4, "single_coded": 0,
+                                       "alpha": round(float(gender), 4)}
+    assert alpha["speaker_role"] == {"units": 1, "single_coded": 0, "alpha": 0.0}
+    assert main(["agree", "--layers", "ana", "ben", "--project", proj]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # rich wraps the lines
+    assert (f"Krippendorff's alpha speaker_gender: {float(gender):.3f} (4 speakers of a "
+            "document two layers code, on their gender)") in out

@@ -340,7 +340,15 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
     types: list[tuple[str, str]] = []
     counts = Counter()
     columns: dict[str, list[list[Any]]] = {what: [] for what in CLUSTER_FIELDS}
+    columns["speaker_gender"] = []
     words: list[list[Any]] = []
+    corpus: dict[str, dict[str, Counter[str]]] = {n: {} for n in names}  # every coded speaker
+    for _, layers in docs.values():
+        for n in names:
+            for sp in layers[n].speakers.values() if n in layers else ():
+                if sp.attribute("gender"):
+                    corpus[n].setdefault(speaker_key(sp.name), Counter())[
+                        sp.attribute("gender")] += 1
     for doc, layers in docs.values():
         index = SpanIndex(doc.text)
         present = {n: reference_items(doc.text, layers[n], index) for n in names if n in layers}
@@ -360,6 +368,22 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
         for cluster in reference_clusters(present):
             for what in CLUSTER_FIELDS:
                 columns[what].append([unit_value(cluster.get(n), what) for n in names])
+        genders: dict[str, dict[str, str | None]] = {}  # per layer, its quoted speakers' value
+        for n in present:  # the document's own coding ("Jim Kenney" and "Mayor Jim Kenney"
+            here: dict[str, Counter[str]] = {}  # are one), else the layer's elsewhere
+            quoted = {item["quote"].speaker_id for item in present[n]}
+            for sp in layers[n].speakers.values():
+                if sp.id in quoted:
+                    here.setdefault(speaker_key(sp.name), Counter()).update(
+                        [sp.attribute("gender")] if sp.attribute("gender") else [])
+            for key, own in here.items():
+                found = own or corpus[n].get(key)
+                genders.setdefault(n, {})[key] = sorted(
+                    found.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if found else None
+        for key in {k for values in genders.values() for k in values}:
+            unit = [genders.get(n, {}).get(key) for n in names]
+            if unit != [None] * len(names):
+                columns["speaker_gender"].append(unit)
         inside = {n: {t for item in present[n] for t in item["_t"]} for n in present}
         for t in range(len(index.starts)):
             words.append([int(t in inside[n]) if n in inside else None for n in names])

@@ -44,6 +44,8 @@ from annotations.formats.disagreements_csv import disagreement_columns, disagree
 from annotations.formats.export_common import atomic_output
 from annotations.indexed_layers import indexed_layers
 from annotations.session import Session
+from annotations.speaker_attributes import CorpusCodes, SpeakerAttribute
+from annotations.stats import corpus_codes
 from annotations.streaming import (
     document_runs,
     each_document,
@@ -61,12 +63,15 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``agree`` command."""
     parser = subparsers.add_parser(
         "agree",
-        help="agreement between annotators' layers (span F1, speaker, kappa, alpha)",
+        help="agreement between annotators' layers (span F1, speaker, kappa, alpha, "
+        "speaker attributes)",
         description="Quote-span agreement (F1, exact and >=50% overlap), speaker agreement on "
         "matched quotes, stance Cohen's kappa for pairs of layers and Krippendorff's alpha "
         "(nominal, any number of layers, missing values allowed) on the stance, type and "
-        "speaker of matched quotes and on the words (is each word inside a quote: the "
-        "agreement on where the quotes are), per document and overall.",
+        "speaker of matched quotes, on each speaker attribute the project codes (gender…: "
+        "over the speakers two layers code in a document, each coder's own value there, else "
+        "the one they code that person with elsewhere) and on the words (is each word inside "
+        "a quote: the agreement on where the quotes are), per document and overall.",
         epilog="example: saywho agree --layers ana ben --json",
     )
     parser.add_argument("--layers", nargs="+", metavar="NAME", help="layers to compare")
@@ -106,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
             indexed = indexed_layers(session)
             names = _layers(None, {n for d in doc_ids for n in indexed.layer_names(d)})
         seen: set[str] = set()
-        counts = AgreementPass(names)
+        attributes, codes = _speaker_codes(session, names)
+        counts = AgreementPass(names, attributes=attributes, codes=codes)
         table = None
         where = getattr(args, "disagreements", None)
         if where is not None:
@@ -120,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         keep = spool is not None
         differ = table is not None
         parts = stack.enter_context(document_runs(
-            lambda run, progress: _compare(session, names, run, keep, progress, differ),
+            lambda run, progress: _compare(counts, session, run, keep, progress, differ),
             doc_ids, getattr(args, "jobs", 1)))
         wrote = False
         places = 0
@@ -165,17 +171,27 @@ class _Part:
     rows: list[list[object]]
 
 
+def _speaker_codes(
+    session: Session, names: list[str]
+) -> tuple[tuple[SpeakerAttribute, ...], dict[str, CorpusCodes]]:
+    """The speaker attributes the project codes, and what each layer codes across the corpus
+    (a speaker's value where that layer does not code them in a document), from the index."""
+    attributes = tuple(session.speaker_attributes)
+    return attributes, {n: corpus_codes(session, n) for n in names} if attributes else {}
+
+
 def _compare(
+    like: AgreementPass,
     session: Session,
-    names: list[str],
     doc_ids: list[str],
     keep: bool,
     progress: Callable[[], None] | None = None,
     differ: bool = False,
 ) -> _Part:
-    """Compare the documents ``doc_ids``, one at a time (``keep``: their figures too;
-    ``differ``: the rows of where they disagree)."""
-    counts = AgreementPass(names)
+    """Compare the documents ``doc_ids``, one at a time, in a pass of its own set up as
+    ``like`` (``keep``: their figures too; ``differ``: the rows of where they disagree)."""
+    names = like.names
+    counts = AgreementPass(names, attributes=like.attributes, codes=like.codes)
     members = []
     skipped: list[str] = []
     seen: set[str] = set()
