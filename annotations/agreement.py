@@ -704,12 +704,23 @@ class Disagreement:
     alpha compares it: "Park" and "Linda Park" differ), stance or type differs between them
     (``kinds``). ``start``-``end`` covers every layer's quote there; ``quotes``
     gives each layer the document has its quote there and its speaker's name (None: no
-    quote there); a layer the document does not have is not in it."""
+    quote there); a layer the document does not have is not in it.
+
+    Or a person the layers code differently (``speaker gender``…: a unit of the attribute
+    alpha with two values or more, a layer that does not code them not counting): then
+    ``speakers`` gives each layer the document has that person as it codes them
+    (``CodedSpeaker``; None: it does not name them there), ``quotes`` none, and
+    ``start``-``end`` is their first quote in any of the layers."""
 
     start: int
     end: int
     kinds: tuple[str, ...]
     quotes: Mapping[str, tuple[Quote, str | None] | None]
+    speakers: Mapping[str, CodedSpeaker | None] = field(default_factory=dict)
+
+
+ATTRIBUTE_KIND = "speaker {}"
+"""A speaker attribute disagreement's kind: ``speaker gender``."""
 
 
 def _disagreements(
@@ -742,6 +753,23 @@ def _disagreements(
         out.append(Disagreement(min(m.quote.start for m in members),
                                 max(m.quote.end for m in members), tuple(kinds), quotes))
     out.sort(key=lambda d: (d.start, d.end))
+    return out
+
+
+def _attribute_disagreements(
+    coded: Mapping[str, Mapping[str, CodedSpeaker]], attributes: Sequence[str],
+) -> list[Disagreement]:
+    """The people the layers in ``coded`` (each one's ``coded_speakers``) give two values or
+    more for some attribute: the units of the attribute alpha that hold a disagreement."""
+    out = []
+    for key in dict.fromkeys(k for found in coded.values() for k in found):
+        there = {n: found.get(key) for n, found in coded.items()}
+        kinds = tuple(ATTRIBUTE_KIND.format(name) for name in attributes
+                      if len({_coded_value(c, name) for c in there.values()} - {None}) > 1)
+        if kinds:
+            first = min((c.first for c in there.values() if c is not None),
+                        key=lambda q: (q.start, q.end))
+            out.append(Disagreement(first.start, first.end, kinds, {}, there))
     return out
 
 
@@ -796,7 +824,9 @@ class AgreementPass:
                  for n in present} if self.attributes else {}
         units.add_speakers(coded)
         if disagreements is not None and len(present) >= 2:
-            disagreements.extend(_disagreements(clusters, present, doc_layers))
+            found = _disagreements(clusters, present, doc_layers)
+            found += _attribute_disagreements(coded, self.units.attributes)
+            disagreements.extend(sorted(found, key=lambda d: (d.start, d.end)))
         self.count += 1
         if len(present) >= 2:  # a document one layer alone has is left out, its units too
             self.units.extend(units)

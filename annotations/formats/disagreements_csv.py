@@ -2,11 +2,15 @@
 (``agreement.Disagreement``), for the meeting where a team settles its codebook.
 
 Columns: ``document``, ``start``, ``end`` (the place, character offsets), ``text`` (what it
-covers), ``disagreement`` (``missing``, ``span``, ``speaker``, ``stance``, ``type``, joined with
-``;``), ``compared`` (the layers the document has, joined with ``;``: a layer not among them
-never coded it), then for each layer its quote's ``<layer>_quote``, ``<layer>_speaker``,
-``<layer>_stance`` and ``<layer>_type`` (empty where the layer has no quote there). UTF-8,
-RFC 4180 quoting, as the quotes CSV.
+covers), ``disagreement`` (``missing``, ``span``, ``speaker``, ``stance``, ``type``, or for a
+person coded differently ``speaker gender`` and the like, joined with ``;``), ``compared``
+(the layers the document has, joined with ``;``: a layer not among them never coded it), then
+for each layer its quote's ``<layer>_quote``, ``<layer>_speaker``, ``<layer>_stance`` and
+``<layer>_type`` (empty where the layer has no quote there) and, per speaker attribute,
+``<layer>_speaker_<name>``. A speaker attribute row (one per person of a document the layers
+code differently, the units of the attribute alpha) is at the person's first quote and gives
+each layer's name for them and its value of each attribute (empty: not coded, or not named
+there), its quote columns empty. UTF-8, RFC 4180 quoting, as the quotes CSV.
 """
 
 from __future__ import annotations
@@ -14,27 +18,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotations.agreement import Disagreement
+from annotations.speaker_attributes import column
 
 FIELDS = ("quote", "speaker", "stance", "type")
 MAX_TEXT = 500  # characters of the place shown in ``text``
 
 
-def disagreement_columns(names: Sequence[str]) -> list[str]:
-    """The header for layers ``names``."""
+def disagreement_columns(names: Sequence[str], attributes: Sequence[str] = ()) -> list[str]:
+    """The header for layers ``names`` and speaker attributes ``attributes``."""
     return ["document", "start", "end", "text", "disagreement", "compared",
-            *(f"{name}_{field}" for name in names for field in FIELDS)]
+            *(f"{name}_{field}" for name in names
+              for field in (*FIELDS, *map(column, attributes)))]
 
 
 def disagreement_row(doc_id: str, text: str, found: Disagreement,
-                     names: Sequence[str]) -> list[object]:
-    """One row: the place, what differs there and each layer's quote."""
+                     names: Sequence[str], attributes: Sequence[str] = ()) -> list[object]:
+    """One row: the place, what differs there and each layer's quote (or, for a person
+    coded differently, each layer's coding of them)."""
+    compared = found.speakers or found.quotes
     row: list[object] = [doc_id, found.start, found.end, text[found.start : found.end][:MAX_TEXT],
-                         ";".join(found.kinds), ";".join(found.quotes)]
+                         ";".join(found.kinds), ";".join(compared)]
     for name in names:
-        got = found.quotes.get(name)
-        if got is None:
+        got, person = found.quotes.get(name), found.speakers.get(name)
+        if got is not None:
+            quote, speaker = got
+            row.extend([quote.text, speaker or "", quote.stance or "", quote.type])
+        elif person is not None:
+            row.extend(["", person.name, "", ""])
+        else:
             row.extend([""] * len(FIELDS))
-            continue
-        quote, speaker = got
-        row.extend([quote.text, speaker or "", quote.stance or "", quote.type])
+        row.extend(person.values.get(a, "") if person is not None else "" for a in attributes)
     return row

@@ -319,3 +319,27 @@ def test_a_pass_sent_back_from_a_worker_leaves_the_corpus_codes_behind() -> None
     whole.merge(back)
     assert whole.overall() == part.overall()
     assert whole.overall()["alpha"]["speaker_gender"]["units"] == 1  # two's value from codes
+
+
+def test_a_person_coded_two_ways_is_a_disagreement_and_one_left_uncoded_is_not() -> None:
+    from annotations.agreement import AgreementPass, Disagreement
+
+    one = coded(layer("one", A), {"Ana Diaz": {"gender": "female"}, "Bo Chen": {"gender": "male"}})
+    two = coded(layer("two", A), {"Ana Diaz": {"gender": "male"}})  # Bo: not coded
+    three = coded(layer("three", A, skip=(0, 3, 6, 9)), {"Bo Chen": {"gender": "female"}})
+    found: list[Disagreement] = []
+    AgreementPass(["one", "two", "three"]).add(TEXT, {"one": one, "two": two, "three": three},
+                                               found)
+    people = [d for d in found if d.speakers]
+    assert [(d.kinds, d.start) for d in people] == [
+        (("speaker gender",), quote_span(0)[0]), (("speaker gender",), quote_span(1)[0])]
+    ana, bo = people
+    assert {n: c and c.values.get("gender") for n, c in ana.speakers.items()} == {
+        "one": "female", "two": "male", "three": None}  # three does not name Ana here
+    assert {n: c.values.get("gender") for n, c in bo.speakers.items() if c} == {
+        "one": "male", "two": None, "three": "female"}
+    assert ana.quotes == {} and ana.speakers["one"].name == "Ana Diaz"
+    agreeing = coded(layer("two", A), {"Ana Diaz": {"gender": "female"}})
+    found.clear()
+    AgreementPass(["one", "two"]).add(TEXT, {"one": one, "two": agreeing}, found)
+    assert not [d for d in found if d.speakers]  # Bo uncoded in two: missing, no disagreement

@@ -284,3 +284,24 @@ def test_agree_gives_an_alpha_per_speaker_attribute_of_the_project(
     out = " ".join(capsys.readouterr().out.split())  # rich wraps the lines
     assert (f"Krippendorff's alpha speaker_gender: {float(gender):.3f} (4 speakers of a "
             "document two layers code, on their gender)") in out
+
+    import csv
+
+    table = tmp_path / "dis.csv"
+    assert main(["agree", "--layers", "ana", "ben", "--disagreements", str(table),
+                 "--project", proj]) == 0
+    with table.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # one row a person coded two ways, at their first quote; Bob Ray (ana's d2 value: male)
+    # agrees, and nobody's missing value is a disagreement
+    assert [(r["document"], r["disagreement"], r["text"]) for r in rows] == [
+        ("d1", "speaker role", "the plan works well."), ("d1", "speaker gender",
+                                                          "nobody knows yet.")]
+    role, gender = rows
+    assert (role["ana_speaker"], role["ana_speaker_role"], role["ben_speaker_role"]) == (
+        "Ann Lee", "expert", "citizen")
+    assert (gender["ana_speaker_gender"], gender["ben_speaker_gender"]) == ("male", "female")
+    assert gender["ana_quote"] == gender["ben_stance"] == "" and gender["compared"] == "ana;ben"
+    assert TEXT[int(gender["start"]):int(gender["end"])] == "nobody knows yet."
+    assert list(rows[0])[6:12] == ["ana_quote", "ana_speaker", "ana_stance", "ana_type",
+                                   "ana_speaker_gender", "ana_speaker_role"]
