@@ -5,7 +5,11 @@ reviewed (status other than ``suggested`` in their own layer, every document), t
 their last edit (the newest of: their journal entries' ``ts``, the times they set a status,
 the ``updated`` time of the reviewed quotes in their layers) and agreement so far: the figures
 of ``saywho agree`` (``annotations.agreement``) over the documents that two or more annotators
-marked done, with each annotator's pooled 50 %-overlap span F1 against the others.
+marked done, with each annotator's pooled 50 %-overlap span F1 against the others. The alpha of
+each speaker attribute the project codes is among them, as ``saywho agree`` computes it (a
+speaker a coder leaves uncoded in a document counts with the value that coder gives them in any
+other document, done or not); it is a figure of the team, not of an annotator, so it is in the
+summary under the table, not a column of it.
 
 The figures come from the corpus index (``annotations.corpus_index``), checked against the
 layer files first (a ``stat`` per file of the team's layers): which documents each annotator has
@@ -28,6 +32,7 @@ from annotations.errors import DamagedFileError, SaywhoError
 from annotations.indexed_layers import IndexedLayerNames
 from annotations.layer_summary import LayerSummary, stamp_time, summarize
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer
+from annotations.stats import corpus_codes
 from annotations.store.journal import JOURNAL_SUFFIX, journal_paths
 from annotations.store.paths import safe_filename
 from annotations.team import DONE, IN_PROGRESS, NOT_STARTED, assignment, statuses
@@ -225,7 +230,9 @@ def _agreement_so_far(
     people = sorted({n for _, layers in docs.values() for n in layers})
     if len(people) < 2:
         return None, {}
-    report = agreement(docs, people)
+    # a speaker's value where a coder leaves them uncoded: that coder's across the corpus
+    report = agreement(docs, people, attributes=session.speaker_attributes,
+                       codes={n: corpus_codes(session, n) for n in people})
     per_person: dict[str, tuple[float | None, int]] = {}
     for name in people:
         matched = quotes = 0

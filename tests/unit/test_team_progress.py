@@ -216,3 +216,35 @@ def test_an_annotator_editing_without_assignments_or_statuses_is_listed(folder: 
     rows = {r.annotator: r for r in progress.annotators}
     assert set(rows) == {"ben"}
     assert rows["ben"].quotes_reviewed == 1
+
+
+def test_agreement_so_far_has_an_alpha_per_speaker_attribute_of_the_project(
+        folder: Path) -> None:
+    from annotations.edits import SetSpeakerAttribute
+
+    with open_as(folder, "ana") as session:
+        session.define_attribute("role", ["politician", "expert"])
+        for doc_id in ("d0", "d1"):
+            session.apply(AcceptQuote(doc_id, "q1"))  # ana's own layer of both documents
+        session.apply(SetSpeakerAttribute("d0", "s2", "gender", "male"))
+        session.apply(SetSpeakerAttribute("d0", "s1", "role", "politician"))
+        # Jane Roe is coded in d1 only, which ben has not done: it counts in d0 all the same
+        session.apply(SetSpeakerAttribute("d1", "s1", "gender", "female"))
+        team.set_status(session, "d0", "done")
+    with open_as(folder, "ben") as session:
+        session.apply(AcceptQuote("d0", "q1"))
+        session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
+        session.apply(SetSpeakerAttribute("d0", "s2", "gender", "female"))
+        session.apply(SetSpeakerAttribute("d0", "s1", "role", "expert"))
+        team.set_status(session, "d0", "done")
+    with open_as(folder, "ana", read_only=True) as session:
+        result = team_progress(session)
+    assert result.compared_documents == ("d0",) and result.agreement is not None
+    alpha = result.agreement.overall["alpha"]
+    # gender: Jane (female from d1, female), Tom (male, female): n = 4, 3 f and 1 m, observed
+    # 2, expected 16 - 9 - 1 = 6, alpha = 1 - 3 * 2 / 6 = 0
+    assert alpha["speaker_gender"] == {"units": 2, "single_coded": 0, "alpha": 0.0}
+    assert alpha["speaker_role"] == {"units": 1, "single_coded": 0, "alpha": 0.0}
+    lines = result.agreement_lines()
+    assert any(line.startswith("Krippendorff's alpha speaker_role: 0.000 (1 speakers")
+               for line in lines)
