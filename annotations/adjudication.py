@@ -2,9 +2,13 @@
 
 Quotes of the layers are grouped into *units*: quotes that overlap by at least half of their
 words (the agreement rule) stand for the same quotation. A unit where the layers differ (one
-lacks it, or span, type, speaker or stance differ) is a disagreement; disagreements come
-first. Picking a layer's version of a unit copies it into the ``final`` layer through the
-``AdoptQuote`` edit, so it is saved, journaled and undoable like any correction.
+lacks it, or span, type, speaker or stance differ, or its speaker's attributes as the layers
+code them in this document: ``speaker gender``, a layer that leaves one uncoded not
+differing) is a disagreement; disagreements come first. Picking a layer's version of a unit
+copies it into the ``final`` layer through the ``AdoptQuote`` edit, so it is saved, journaled
+and undoable like any correction; its speaker comes with that layer's coding, unless
+``final`` has them already: their values there stay (settled in the reader on ``final``, ``i``)
+and only the attributes it does not code are taken.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 
 from annotations.edits import AdoptQuote
 from annotations.model import FINAL_LAYER, Layer, Quote, Speaker
+from annotations.speaker_attributes import disagreement_kind
 
 _WORD = re.compile(r"\w+")
 
@@ -31,6 +36,15 @@ class Version:
     def speaker(self) -> str | None:
         """The speaker's canonical name."""
         return self.speaker_record.name if self.speaker_record else None
+
+
+def coded_name(speaker: Speaker | None) -> str | None:
+    """A speaker's name with the values coded for them, as the reader shows them:
+    ``Jane Roe (female, politician)``; None for no speaker."""
+    if speaker is None:
+        return None
+    values = ", ".join(v for _, v in speaker.attributes)
+    return f"{speaker.name} ({values})" if values else speaker.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +65,13 @@ class Unit:
             (v.quote.start, v.quote.end, v.quote.type, (v.speaker or "").casefold(), v.quote.stance)
             for v in self.versions.values()
         }
-        return len(keys) == 1
+        return len(keys) == 1 and not self._coded_apart()
+
+    def _coded_apart(self) -> list[str]:
+        """The attributes the versions' speakers are coded with two values or more."""
+        records = [v.speaker_record for v in self.versions.values() if v.speaker_record]
+        names = sorted({k for r in records for k, _ in r.attributes})
+        return [n for n in names if len({r.attribute(n) for r in records} - {None}) > 1]
 
     def differences(self) -> list[str]:
         """What the layers disagree on, in words."""
@@ -68,6 +88,7 @@ class Unit:
             out.append("speaker")
         if len({v.quote.stance for v in vs}) > 1:
             out.append("stance")
+        out.extend(map(disagreement_kind, self._coded_apart()))
         return out
 
 

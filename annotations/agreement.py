@@ -63,6 +63,7 @@ from annotations.speaker_attributes import (
     CorpusCodes,
     SpeakerAttribute,
     column,
+    disagreement_kind,
 )
 
 ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "words")
@@ -719,10 +720,6 @@ class Disagreement:
     speakers: Mapping[str, CodedSpeaker | None] = field(default_factory=dict)
 
 
-ATTRIBUTE_KIND = "speaker {}"
-"""A speaker attribute disagreement's kind: ``speaker gender``."""
-
-
 def _disagreements(
     clusters: list[dict[str, _Item]], present: Mapping[str, list[_Item]],
     layers: Mapping[str, Layer],
@@ -764,7 +761,7 @@ def _attribute_disagreements(
     out = []
     for key in dict.fromkeys(k for found in coded.values() for k in found):
         there = {n: found.get(key) for n, found in coded.items()}
-        kinds = tuple(ATTRIBUTE_KIND.format(name) for name in attributes
+        kinds = tuple(disagreement_kind(name) for name in attributes
                       if len({_coded_value(c, name) for c in there.values()} - {None}) > 1)
         if kinds:
             first = min((c.first for c in there.values() if c is not None),

@@ -27,7 +27,7 @@ from annotations.model import (
     Speaker,
 )
 from annotations.registry import speaker_key
-from annotations.speaker_attributes import with_value
+from annotations.speaker_attributes import filled, with_value
 from annotations.text import sentences
 
 
@@ -533,9 +533,8 @@ class MergeSpeakers(Edit):
             n for n in dict.fromkeys((*keep.aliases, gone.name, *gone.aliases)) if n != keep.name
         )
         mentions = tuple(sorted({*keep.mentions, *gone.mentions}, key=lambda m: (m.start, m.end)))
-        attributes = dict(gone.attributes) | dict(keep.attributes)  # the kept one's coding wins
         merged = replace(keep, aliases=names, mentions=mentions,
-                         attributes=tuple(sorted(attributes.items())))
+                         attributes=filled(keep, gone))  # the kept one's coding wins
         before_q = {q.id: q for q in layer.quotes.values() if q.speaker_id == gone.id}
         after_q = {qid: _touch(q, ctx, speaker_id=keep.id) for qid, q in before_q.items()}
         return LayerChange(
@@ -567,7 +566,9 @@ class AdoptQuote(Edit):
     of this layer inside it must then be exactly ``replaces`` (what the adjudicator saw), else
     another adjudicator decided the unit meanwhile and the adoption is refused, never added
     beside their decision. The speaker is matched by canonical name to one already in the
-    layer, else added.
+    layer, else added with what its layer codes about them; one already there keeps its
+    attribute values (the adjudicator's coding, or the version adopted first) and takes the
+    adopted speaker's for the attributes it does not code (``speaker_attributes.filled``).
     """
 
     quote: Quote
@@ -597,6 +598,10 @@ class AdoptQuote(Edit):
             same = [s for s in layer.speakers.values() if s.name == self.speaker.name]
             if same:
                 speaker_id = same[0].id
+                attributes = filled(same[0], self.speaker)
+                if attributes != same[0].attributes:
+                    speakers_before[speaker_id] = same[0]
+                    speakers_after[speaker_id] = replace(same[0], attributes=attributes)
             else:
                 speaker_id = (
                     self.speaker.id

@@ -121,6 +121,18 @@ def with_value(speaker: Speaker, name: str, value: str | None) -> Speaker:
     return replace(speaker, attributes=tuple(sorted(kept)))
 
 
+def filled(kept: Speaker, other: Speaker) -> tuple[tuple[str, str], ...]:
+    """The attributes of ``kept`` with those of ``other`` where ``kept`` codes none: the rule
+    where two codings of one person meet (a merge of two speakers; an adopted quote's speaker
+    in a final layer that already has them: the adjudicator's values stay)."""
+    return tuple(sorted((dict(other.attributes) | dict(kept.attributes)).items()))
+
+
+def disagreement_kind(name: str) -> str:
+    """What a disagreement on attribute ``name`` is called: ``speaker gender``."""
+    return f"speaker {name}"
+
+
 # -- suggestions from the article ----------------------------------------------------------
 
 _FEMALE_WORDS = frozenset(

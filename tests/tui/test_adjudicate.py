@@ -135,3 +135,33 @@ async def test_the_tenth_layer_is_taken_by_name(folder, run_app):
         final = project.layer(DOC_ID, "final")
     [taken] = [q for q in final.quotes.values() if q.note]
     assert taken.note == "version of coder10"
+
+
+async def test_a_speaker_coded_apart_shows_each_value_and_what_final_keeps(folder, run_app):
+    """The layers agree on q1 but code its speaker's gender apart: the unit differs ("speaker
+    gender"), each version shows its value, and once taken, final's speaker shows its own."""
+    base = fixed_layer(seed_text())
+    sid = base.quotes["q1"].speaker_id
+    with open_project(folder) as project:
+        for name, value in (("ana", "female"), ("bo", "male")):
+            speakers = dict(base.speakers)
+            speakers[sid] = replace(speakers[sid], attributes=(("gender", value),))
+            project.put_layer(DOC_ID, Layer(name, dict(base.quotes), speakers))
+    async with run_app(folder, size=(200, 60)) as pilot:
+        await pilot.press("J")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.units[0].differences() == ["speaker gender"]
+        name = base.speakers[sid].name
+
+        def shown() -> str:
+            panel = screen.query_one("#versions")
+            options = pilot.app.console.options.update_width(panel.content_region.width)
+            lines = pilot.app.console.render_lines(panel._content, options, pad=False)
+            return " ".join("".join(seg.text for seg in line) for line in lines)
+
+        assert f"{name} (female)" in shown() and f"{name} (male)" in shown()
+        assert "differ: speaker gender" in shown()
+        await pilot.press("2")
+        await settle(pilot)
+        assert shown().count(f"{name} (male)") == 2  # bo's version and final's speaker

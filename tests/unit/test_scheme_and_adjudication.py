@@ -210,3 +210,35 @@ def test_an_undo_brings_back_a_quote_with_the_label_it_was_imported_with(tmp_pat
         ana.apply(DeleteQuote("d0", "q1"))
         assert ana.undo("d0") is not None
         assert ana.layer("d0").quotes["q1"].stance == "sceptical"
+
+
+def test_a_speaker_coded_apart_is_a_disagreement_and_final_keeps_the_adjudicator_s_value(
+        project: Project) -> None:
+    from annotations.edits import SetSpeakerAttribute
+
+    project.apply(SetSpeakerAttribute("d0", layer="ana", speaker_id="s1", attribute="gender",
+                                      value="female"))
+    project.apply(SetSpeakerAttribute("d0", layer="ana", speaker_id="s2", attribute="gender",
+                                      value="male"))
+    project.apply(SetSpeakerAttribute("d0", layer="ben", speaker_id="s1", attribute="gender",
+                                      value="male"))
+    project.apply(SetSpeakerAttribute("d0", layer="ben", speaker_id="s1", attribute="role",
+                                      value="politician"))
+    text = project.document("d0").text
+    layers = {n: project.layer("d0", n) for n in ("ana", "ben")}
+    jane, tom = sorted(units(text, layers, ["ana", "ben"]), key=lambda u: u.start)
+    assert jane.differences() == ["speaker gender"] and not jane.agreed
+    assert tom.agreed  # ben leaves Tom uncoded: no disagreement, "adopt all agreed" takes it
+    project.apply(adopt("d0", jane, "ana", project.layer("d0", FINAL_LAYER)))
+    final = project.layer("d0", FINAL_LAYER)
+    [sid] = final.speakers
+    assert final.speakers[sid].attribute("gender") == "female"  # comes with the speaker
+    project.apply(SetSpeakerAttribute("d0", layer=FINAL_LAYER, speaker_id=sid,
+                                      attribute="gender", value="unclear"))  # settled
+    project.apply(adopt("d0", jane, "ben", project.layer("d0", FINAL_LAYER)))  # ben's span…
+    final = project.layer("d0", FINAL_LAYER)
+    assert [q.speaker_id for q in final.quotes.values()] == [sid]
+    # …keeps the adjudicator's gender and takes the role final did not code
+    assert final.speakers[sid].attributes == (("gender", "unclear"), ("role", "politician"))
+    project.undo(("d0", FINAL_LAYER))
+    assert project.layer("d0", FINAL_LAYER).speakers[sid].attributes == (("gender", "unclear"),)

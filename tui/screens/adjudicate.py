@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from annotations.adjudication import Unit, Version, adopt, units
+from annotations.adjudication import Unit, Version, adopt, coded_name, units
 from annotations.display import excerpt, visible, visible_line
 from annotations.edits import AdoptQuote, AdoptQuotes, EditContext, LayerChange
 from annotations.errors import SaywhoError
@@ -223,9 +223,10 @@ class AdjudicateScreen(SaywhoScreen):
 
         table.add_row(head("type", "type"),
                       *field(lambda v: v.quote.type, visible(fq.type) if fq else "—"))
-        table.add_row(head("speaker", "speaker"),
-                      *field(lambda v: v.speaker or "—",
-                             visible(self.final.speaker_name(fq) or "—") if fq else "—"))
+        table.add_row(head("speaker", "speaker"),  # with the values coded: what final keeps
+                      *field(lambda v: coded_name(v.speaker_record) or "—",
+                             visible(coded_name(self.final.speakers.get(fq.speaker_id or ""))
+                                     or "—") if fq else "—"))
         table.add_row(head("stance", "stance"),
                       *field(lambda v: v.quote.stance or "—",
                              visible(fq.stance or "—") if fq else "—"))
