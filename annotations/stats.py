@@ -128,9 +128,10 @@ def corpus_stats(
                 group["types"][g.type] += g.count
                 group["stance"][g.stance or NO_STANCE] += g.count
         for voice in voices:
+            if voice.known and voice.attributes:  # a coding counts, quoted here or not
+                codes.add(speaker_key(voice.name), voice.attributes)
             if voice.known and voice.quotes:
                 key = speaker_key(voice.name)
-                codes.add(key, voice.attributes)
                 for attribute in attributes:
                     own = (key, attribute.name, voice.attribute(attribute.name))
                     coded_quotes[own] += voice.quotes

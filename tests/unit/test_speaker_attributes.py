@@ -227,3 +227,19 @@ def test_jsonl_refuses_an_attribute_value_that_is_not_text(tmp_path: Path) -> No
     (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
     with pytest.raises(InputError, match="attributes"):
         list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
+
+
+def test_a_coding_counts_where_the_speakers_quotes_were_rejected(tmp_path: Path) -> None:
+    """Stats, the csv and agreement read a layer's codes by one rule: a speaker coded in a
+    document counts as coded elsewhere even when every quote of theirs there was rejected
+    (the coder's judgement of the person stands)."""
+    from annotations.edits import RejectQuote
+    from annotations.stats import corpus_codes
+
+    session = _two_document_session(tmp_path / "p")
+    session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
+    session.apply(RejectQuote("d0", "q1"))  # Jane Roe's only quote in d0
+    gender = corpus_stats(session)["speaker_attributes"]["gender"]
+    assert gender["quotes"]["female"] == 1  # her quote in d1
+    assert corpus_codes(session).value("jane roe", "gender") == "female"
+    session.close()

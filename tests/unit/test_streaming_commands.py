@@ -211,13 +211,11 @@ def stats_of_layers(session: Session, layer: str | None) -> dict[str, Any]:
 
 def attributes_of_layers(pairs: list[tuple[str, Layer]], registry: dict) -> dict[str, Any]:
     """The gender counts from every layer read whole: a quote's speaker's own coding, else
-    the value their other documents code them with most (ties: alphabetical), the speakers
-    with live quotes only."""
+    the value their other documents code them with most (ties: alphabetical)."""
     coded: dict[str, Counter[str]] = {}
     for _, data in pairs:
-        quoted = {q.speaker_id for q in data.quotes.values() if q.status != "rejected"}
-        for sp in data.speakers.values():
-            if sp.id in quoted and sp.attribute("gender"):
+        for sp in data.speakers.values():  # a coding counts, quoted in that document or not
+            if sp.attribute("gender"):
                 coded.setdefault(speaker_key(sp.name), Counter())[sp.attribute("gender")] += 1
     quotes: Counter[str] = Counter()
     speakers: dict[str, set[str]] = {}
