@@ -229,17 +229,27 @@ def test_jsonl_refuses_an_attribute_value_that_is_not_text(tmp_path: Path) -> No
         list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
 
 
-def test_a_coding_counts_where_the_speakers_quotes_were_rejected(tmp_path: Path) -> None:
-    """Stats, the csv and agreement read a layer's codes by one rule: a speaker coded in a
-    document counts as coded elsewhere even when every quote of theirs there was rejected
-    (the coder's judgement of the person stands)."""
+def test_stats_take_a_coding_whose_quotes_are_all_rejected_as_the_csv_does(
+        tmp_path: Path) -> None:
+    """Jane Roe coded female in d0, where her one quote is rejected: d1 counts her as female in
+    the statistics, as the csv's speaker_gender column says (a coding is of the speaker, not of
+    the quotes kept)."""
     from annotations.edits import RejectQuote
-    from annotations.stats import corpus_codes
+    from tui.cli import main
 
-    session = _two_document_session(tmp_path / "p")
+    folder = tmp_path / "p"
+    session = _two_document_session(folder)
+    jane_quote = next(q.id for q in session.project.layer("d0").quotes.values()
+                      if q.speaker_id == "s1")
     session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
-    session.apply(RejectQuote("d0", "q1"))  # Jane Roe's only quote in d0
+    session.apply(RejectQuote("d0", jane_quote))
     gender = corpus_stats(session)["speaker_attributes"]["gender"]
-    assert gender["quotes"]["female"] == 1  # her quote in d1
-    assert corpus_codes(session).value("jane roe", "gender") == "female"
     session.close()
+    out = tmp_path / "x.csv"
+    assert main(["--project", str(folder), "--annotator", "ann", "export", "--format", "csv",
+                 "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert [r["speaker_gender"] for r in rows
+            if r["document"] == "d1" and r["speaker"] == "Jane Roe"] == ["female"]
+    assert gender["quotes"]["female"] == 1  # her quote in d1
+    assert gender["quotes"][NOT_CODED] == 2  # Tom Poe's two
