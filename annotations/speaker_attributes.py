@@ -146,6 +146,9 @@ _MALE_WORDS = frozenset(
     "assemblyman alderman statesman sportsman policeman anchorman actor".split())
 _PRONOUNS = frozenset("she her hers herself he him his himself".split())
 _WORD = re.compile(r"[^\W\d_]+")
+_BREAK = re.compile(r'[\n!?"“”«»]|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bMme)(?<!\bDr)\.', re.IGNORECASE)
+"""Where what comes before a mention stops being about it: a sentence's end (not the "." of
+"Mr."), a line break, a quotation mark (the quote before "says Michael" is someone's words)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +168,18 @@ def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggest
         return None
     signs: Counter[str] = Counter()
     for mention in speaker.mentions:
-        words = _WORD.findall(text[max(0, mention.start - 30):mention.start])[-2:]
-        words += _WORD.findall(mention.text)
-        for word in (w.casefold() for w in words):
+        before = text[max(0, mention.start - 30):mention.start]
+        breaks = list(_BREAK.finditer(before))
+        if breaks:
+            before = before[breaks[-1].end():]
+        words = [w.casefold() for w in (*_WORD.findall(before)[-2:], *_WORD.findall(mention.text))]
+        # a pronoun is theirs only as the whole mention ("she"): before a name, or in a longer
+        # mention, it is someone else's ("his wife, Ann", "how she saved Tom", "her husband")
+        for word in (w for w in words if w not in _PRONOUNS or w == mention.text.casefold()):
             if word in _FEMALE_WORDS:
                 signs["female", word] += 1
-            elif word in _MALE_WORDS and (word not in _PRONOUNS or mention.text.casefold() == word):
-                signs["male", word] += 1  # "his" before a name is someone else's
+            elif word in _MALE_WORDS:
+                signs["male", word] += 1
     for name in (speaker.name, *speaker.aliases):
         for word in (w.casefold() for w in _WORD.findall(name)):
             if word in _FEMALE_WORDS and word not in _PRONOUNS:

@@ -253,3 +253,35 @@ def test_stats_take_a_coding_whose_quotes_are_all_rejected_as_the_csv_does(
             if r["document"] == "d1" and r["speaker"] == "Jane Roe"] == ["female"]
     assert gender["quotes"]["female"] == 1  # her quote in d1
     assert gender["quotes"][NOT_CODED] == 2  # Tom Poe's two
+
+
+@pytest.mark.parametrize("text, name", [
+    # a woman's pronoun before a man's name is hers, as "his" before a name is someone else's
+    ("Demi talked about how she saved Colton from drowning. Later, Colton claimed a win.",
+     "Colton"),
+    ("Hannah reminded him that it was her birthday.\n\nColton claimed a win.", "Colton"),
+    # the words before a mention stop at the quote or the sentence they belong to
+    ("\u201cI met this sassy woman,\u201d says Michael.", "Michael"),
+    ("\u201cThe water came again,\u201d she said.\n\nRoman, a resident, said it was over.",
+     "Roman"),
+])
+def test_no_gender_from_words_about_someone_else_before_a_mention(text: str, name: str) -> None:
+    """From Gender Gap Tracker articles where the suggestion was the wrong gender."""
+    mentions = []
+    at = text.find(name)
+    while at >= 0:
+        mentions.append(Mention(at, at + len(name), name))
+        at = text.find(name, at + 1)
+    assert suggest(Speaker("s1", name, "person", (), tuple(mentions)), text, GENDER) is None
+
+
+def test_a_title_before_a_mention_still_counts_across_its_own_full_stop() -> None:
+    text = "The station had provided Mr. Hemming with a list. Spokeswoman Ann Roe said no."
+    assert suggest(_speaker(text, "Hemming"), text, GENDER).value == "male"
+    assert suggest(_speaker(text, "Ann Roe"), text, GENDER).value == "female"
+
+
+def test_a_pronoun_inside_a_longer_mention_is_someone_elses() -> None:
+    text = "Her husband said no. His mother said yes."
+    assert suggest(_speaker(text, "Her husband"), text, GENDER).value == "male"
+    assert suggest(_speaker(text, "His mother"), text, GENDER).value == "female"
