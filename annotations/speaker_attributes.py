@@ -75,6 +75,18 @@ def define(name: str, values: Iterable[str]) -> SpeakerAttribute:
     return SpeakerAttribute(name, tuple(clean))
 
 
+def coded_problem(name: str, value: str) -> str | None:
+    """Why a speaker's coded ``name``/``value`` read from a file could not be one ``define``
+    allows (None: it could): a file's value is shown in the reader, the statistics and the csv,
+    so what the project itself refuses is refused there too (an escape sequence, a line
+    break)."""
+    if not KEY_RE.fullmatch(name) or not name.isprintable():
+        return "an attribute name is a letter, then letters, digits or _ (up to 40)"
+    if len(value) > MAX_VALUE or not value.isprintable() or value != value.strip():
+        return f"a value is printable text of at most {MAX_VALUE} characters"
+    return None
+
+
 def attribute_scheme(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...]:
     """The project's attributes, from its settings (``DEFAULT`` when it never set them). A
     stored entry that no longer reads (a hand-edited file) is left out; the rest stay."""

@@ -26,6 +26,7 @@ from annotations.formats import schema
 from annotations.formats.export_common import quote_annotator
 from annotations.metadata import meta_dict
 from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker, confidence_of
+from annotations.speaker_attributes import coded_problem
 
 
 def document_to_interchange(
@@ -144,6 +145,11 @@ def build_layer(
             mentions=tuple(Mention(s, e, text[s:e]) for s, e in raw["mentions"]),
             attributes=tuple(sorted((raw.get("attributes") or {}).items())),
         )
+        for key, value in sp.attributes:
+            problem = coded_problem(key, value)
+            if problem is not None:
+                ctx.fail(f"{path}.attributes", f"{schema.shown(key)}: {schema.shown(value)}: "
+                         f"{problem}")
         if sp.id in by_id:
             ctx.fail(f"{path}.id", f"{schema.shown(sp.id)} names a second speaker")
         by_id[sp.id] = sp

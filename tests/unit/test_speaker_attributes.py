@@ -285,3 +285,23 @@ def test_a_pronoun_inside_a_longer_mention_is_someone_elses() -> None:
     text = "Her husband said no. His mother said yes."
     assert suggest(_speaker(text, "Her husband"), text, GENDER).value == "male"
     assert suggest(_speaker(text, "His mother"), text, GENDER).value == "female"
+
+
+@pytest.mark.parametrize("attributes", [
+    {"gender": "fe\x1b]52;c;aGk=\x07male"},  # a terminal escape: the clipboard
+    {"gender": "fe\nmale"},
+    {"gender": "\u202efemale"},  # bidi override
+    {"gen\x1b[31mder": "female"},
+    {"my attribute": "x"},
+    {"gender": "x" * 41},
+])
+def test_jsonl_refuses_an_attribute_the_project_could_not_define(
+        tmp_path: Path, attributes: dict[str, str]) -> None:
+    import orjson
+
+    line = {"id": "d0", "text": ARTICLE, "quotes": [], "speakers": [
+        {"id": "s1", "name": "Jane Roe", "attributes": attributes}]}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    with pytest.raises(InputError, match="attributes") as err:
+        list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
+    assert str(err.value).isprintable()
