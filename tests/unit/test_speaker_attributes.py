@@ -305,3 +305,22 @@ def test_jsonl_refuses_an_attribute_the_project_could_not_define(
     with pytest.raises(InputError, match="attributes") as err:
         list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
     assert str(err.value).isprintable()
+
+
+def test_attributes_lists_a_value_speakers_carry_that_the_list_no_longer_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Coded, cleared, the value taken out of the list, then the clearing undone: the speaker
+    carries a value the listing must not hide (it counts in saywho stats)."""
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    session = _two_document_session(folder)
+    session.define_attribute("role", ["expert", "citizen"])
+    session.apply(SetSpeakerAttribute("d0", "s1", "role", "expert"))
+    session.apply(SetSpeakerAttribute("d0", "s1", "role", None))
+    session.define_attribute("role", ["citizen"])
+    session.undo("d0")
+    session.close()
+    capsys.readouterr()
+    assert main(["--project", str(folder), "attributes"]) == 0
+    assert "expert 1 (not a value)" in capsys.readouterr().out

@@ -63,8 +63,12 @@ def run(args: argparse.Namespace) -> int:
     table.add_column("attribute")
     table.add_column("values (speakers coded with each, every layer)")
     for attribute, used in rows:
+        # a value no longer in the list that speakers still carry (an undo of a clearing, a
+        # layer imported from another project) is named, so it can be recoded
+        stray = [f"{v} {n} (not a value)" for v, n in sorted(used.items())
+                 if v not in attribute.values]
         table.add_row(Text(visible_line(attribute.name)), Text(visible_line(", ".join(
-            f"{v} {used.get(v, 0)}" for v in attribute.values))))
+            [f"{v} {used.get(v, 0)}" for v in attribute.values] + stray))))
     Console(highlight=False).print(table)
     if not rows:
         print("no speaker attributes: add one with --set NAME=VALUE,VALUE,...")
