@@ -104,6 +104,24 @@ def attribute_scheme(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...
     return tuple(out[:MAX_ATTRIBUTES])
 
 
+def unreadable(settings: Mapping[str, Any]) -> int:
+    """How many entries of the stored ``speaker_attributes`` setting ``attribute_scheme`` leaves
+    out (a hand-edited file: 50 values, a name that is not a column name…); a setting that is
+    not a list counts as one."""
+    raw = settings.get(SETTING)
+    if raw is None:
+        return 0
+    if not isinstance(raw, list):
+        return 1
+    read = set()
+    for entry in raw:
+        try:
+            read.add(define(str(entry["name"]), [str(v) for v in entry["values"]]).name)
+        except (InputError, KeyError, TypeError):
+            continue
+    return len(raw) - min(len(read), MAX_ATTRIBUTES)
+
+
 def with_attribute(scheme: Sequence[SpeakerAttribute],
                    attribute: SpeakerAttribute) -> tuple[SpeakerAttribute, ...]:
     """``scheme`` with ``attribute`` added, or replacing the one of its name in place."""

@@ -324,3 +324,26 @@ def test_attributes_lists_a_value_speakers_carry_that_the_list_no_longer_has(
     capsys.readouterr()
     assert main(["--project", str(folder), "attributes"]) == 0
     assert "expert 1 (not a value)" in capsys.readouterr().out
+
+
+def test_attributes_says_when_a_hand_edited_setting_does_not_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A party with 50 values typed into saywho.json is left out: said, not silently gone (and
+    a gender kept in a dict instead of a list took every attribute with it)."""
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    session = _two_document_session(folder)
+    session.set_setting("speaker_attributes", [
+        {"name": "gender", "values": ["female", "male"]},
+        {"name": "party", "values": [f"p{i}" for i in range(50)]}])
+    session.close()
+    capsys.readouterr()
+    assert main(["--project", str(folder), "attributes"]) == 0
+    err = capsys.readouterr().err
+    assert "1 entry" in err and "left out" in err
+    session = Session.open(folder, "ann", detect=fixed_detect)
+    session.set_setting("speaker_attributes", {"gender": ["female", "male"]})
+    session.close()
+    assert main(["--project", str(folder), "attributes"]) == 0
+    assert "1 entry" in capsys.readouterr().err

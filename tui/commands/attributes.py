@@ -9,6 +9,7 @@ reader (``i`` on a quote: its speaker's attributes).
 from __future__ import annotations
 
 import argparse
+import sys
 
 import orjson
 from rich.console import Console
@@ -17,6 +18,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
+from annotations.speaker_attributes import unreadable
 from tui.commands._common import close_session, open_session
 
 
@@ -45,6 +47,14 @@ def run(args: argparse.Namespace) -> int:
     changing = bool(args.set or args.remove)
     session = open_session(args, read_only=not changing, create=False)
     try:
+        broken = unreadable(session.settings)
+        if broken:  # said before a --set writes the setting again without them
+            print(f"saywho: {broken} entr{'y' if broken == 1 else 'ies'} of the project's "
+                  f"speaker_attributes setting (saywho.json) {'does' if broken == 1 else 'do'} not "
+                  "read and are left out: "
+                  "a name is a letter, then letters, digits or _; 1 to 9 distinct printable "
+                  f"values{'; --set writes the setting without them' if changing else ''}",
+                  file=sys.stderr)
         for spec in args.set:
             name, sep, values = spec.partition("=")
             if not sep:
