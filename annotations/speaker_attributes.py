@@ -197,6 +197,7 @@ def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggest
     if attribute.name != GENDER.name or speaker.kind not in ("person", "unknown"):
         return None
     signs: Counter[str] = Counter()
+    surnames = {w for name in (speaker.name, *speaker.aliases) for w in _surnames(name)}
     for mention in speaker.mentions:
         before = text[max(0, mention.start - 30):mention.start]
         breaks = list(_BREAK.finditer(before))
@@ -205,13 +206,16 @@ def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggest
         words = [w.casefold() for w in (*_WORD.findall(before)[-2:], *_WORD.findall(mention.text))]
         # a pronoun is theirs only as the whole mention ("she"): before a name, or in a longer
         # mention, it is someone else's ("his wife, Ann", "how she saved Tom", "her husband")
-        for word in (w for w in words if w not in _PRONOUNS or w == mention.text.casefold()):
+        for word in (w for w in words if (w not in _PRONOUNS or w == mention.text.casefold())
+                     and w not in surnames):
             if word in _FEMALE_WORDS:
                 signs["female", word] += 1
             elif word in _MALE_WORDS:
                 signs["male", word] += 1
     for name in (speaker.name, *speaker.aliases):
         for word in (w.casefold() for w in _WORD.findall(name)):
+            if word in surnames:
+                continue
             if word in _FEMALE_WORDS and word not in _PRONOUNS:
                 signs["female", word] += 1
             elif word in _MALE_WORDS and word not in _PRONOUNS:
@@ -224,6 +228,21 @@ def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggest
         return None
     words = [w for (_, w), _ in signs.most_common(3)]
     return Suggestion(side, "from " + ", ".join(f'"{w}"' for w in words))
+
+
+def _surnames(name: str) -> set[str]:
+    """The gendered words of ``name`` that are part of the name, not a title before it: after
+    a capitalised word that is not gendered itself ("Gayle King", "Masayoshi Son"; not "King
+    Charles", "Mrs. Jane Lee")."""
+    out: set[str] = set()
+    after_name = False
+    for word in _WORD.findall(name):
+        folded = word.casefold()
+        gendered = folded in _FEMALE_WORDS or folded in _MALE_WORDS
+        if gendered and after_name:
+            out.add(folded)
+        after_name = word[:1].isupper() and not gendered
+    return out
 
 
 # -- the corpus: a speaker coded once ----------------------------------------------------------

@@ -347,3 +347,24 @@ def test_attributes_says_when_a_hand_edited_setting_does_not_read(
     session.close()
     assert main(["--project", str(folder), "attributes"]) == 0
     assert "1 entry" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, name, words", [
+    ('"We did it," said Gayle King. "It was close," King said.', "Gayle King", ["King"]),
+    ('"I played to win," said Billie Jean King.', "Billie Jean King", []),
+    ('"Sure," said Masayoshi Son.', "Masayoshi Son", []),
+])
+def test_a_surname_that_is_a_title_word_suggests_nothing(
+        text: str, name: str, words: list[str]) -> None:
+    """"King" in "Gayle King" is her name, not a title ("Names alone suggest nothing")."""
+    mentions = [Mention(text.index(name), text.index(name) + len(name), name)]
+    for word in words:
+        at = text.rindex(word)
+        mentions.append(Mention(at, at + len(word), word))
+    assert suggest(Speaker("s1", name, "person", (), tuple(mentions)), text, GENDER) is None
+
+
+def test_a_title_word_before_the_name_still_counts() -> None:
+    text = "King Charles spoke. Mrs. Jane King said no."
+    assert suggest(_speaker(text, "King Charles"), text, GENDER).value == "male"
+    assert suggest(_speaker(text, "Mrs. Jane King"), text, GENDER).value == "female"
