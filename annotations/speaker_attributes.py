@@ -176,6 +176,7 @@ _MALE_WORDS = frozenset(
     "assemblyman alderman statesman sportsman policeman anchorman actor".split())
 _PRONOUNS = frozenset("she her hers herself he him his himself".split())
 _WORD = re.compile(r"[^\W\d_]+")
+_SEVERAL = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
 _BREAK = re.compile(r'[\n!?"“”«»]|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bMme)(?<!\bDr)\.', re.IGNORECASE)
 """Where what comes before a mention stops being about it: a sentence's end (not the "." of
 "Mr."), a line break, a quotation mark (the quote before "says Michael" is someone's words)."""
@@ -195,6 +196,8 @@ def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggest
     mentions, and a gendered title in a name or in the two words before a mention; it is
     proposed only as a value the attribute has (``female``/``male``)."""
     if attribute.name != GENDER.name or speaker.kind not in ("person", "unknown"):
+        return None
+    if _SEVERAL.search(speaker.name):  # "Sanders and Clinton": two people, no one gender
         return None
     signs: Counter[str] = Counter()
     surnames = {w for name in (speaker.name, *speaker.aliases) for w in _surnames(name)}

@@ -368,3 +368,11 @@ def test_a_title_word_before_the_name_still_counts() -> None:
     text = "King Charles spoke. Mrs. Jane King said no."
     assert suggest(_speaker(text, "King Charles"), text, GENDER).value == "male"
     assert suggest(_speaker(text, "Mrs. Jane King"), text, GENDER).value == "female"
+
+
+@pytest.mark.parametrize("name", ["Sanders and Clinton", "Schniederjans & Green"])
+def test_a_speaker_named_as_two_people_gets_no_gender(name: str) -> None:
+    """The detector's "she" resolved to a pair (Gender Gap Tracker article: "Schniederjans and
+    Green", a man and his caddie, was suggested female)."""
+    text = f'"We stand together," said {name}. She later left.'
+    assert suggest(_speaker(text, name, "She"), text, GENDER) is None
