@@ -55,21 +55,21 @@ DEFAULT: tuple[SpeakerAttribute, ...] = (GENDER,)
 
 def define(name: str, values: Iterable[str]) -> SpeakerAttribute:
     """An attribute from what a user typed, checked: a name that can be a column name, 1 to
-    ``MAX_VALUES`` distinct printable values. Raises ``InputError`` with the reason."""
+    ``MAX_VALUES`` distinct values, each as ``coded_problem`` allows. Raises ``InputError``
+    with the reason."""
     name = name.strip().lower()
-    if not KEY_RE.fullmatch(name) or not name.isprintable():
-        raise InputError(f"attribute name {name!r}: a letter, then letters, digits or _ "
-                         "(up to 40): it becomes a column name")
+    problem = _name_problem(name)
+    if problem is not None:
+        raise InputError(f"attribute name {name!r}: {problem}")
     clean = [v.strip() for v in values if v.strip()]
     if not clean:
         raise InputError(f"attribute {name!r} needs at least one value")
     if len(clean) > MAX_VALUES:
-        raise InputError(f"attribute {name!r}: {len(clean)} values; at most {MAX_VALUES} "
-                         "(one per digit key)")
+        raise InputError(f"attribute {name!r}: {len(clean)} values; at most {MAX_VALUES}")
     for value in clean:
-        if len(value) > MAX_VALUE or not value.isprintable():
-            raise InputError(f"attribute {name!r}: value {value[:MAX_VALUE]!r} must be printable "
-                             f"text of at most {MAX_VALUE} characters")
+        problem = _value_problem(value)
+        if problem is not None:
+            raise InputError(f"attribute {name!r}: value {value[:MAX_VALUE]!r}: {problem}")
     if len(set(clean)) < len(clean):
         raise InputError(f"attribute {name!r} lists a value twice")
     return SpeakerAttribute(name, tuple(clean))
@@ -80,11 +80,38 @@ def coded_problem(name: str, value: str) -> str | None:
     allows (None: it could): a file's value is shown in the reader, the statistics and the csv,
     so what the project itself refuses is refused there too (an escape sequence, a line
     break)."""
+    return _name_problem(name) or _value_problem(value)
+
+
+def _name_problem(name: str) -> str | None:
+    """The one rule for an attribute's name: it becomes a column name."""
     if not KEY_RE.fullmatch(name) or not name.isprintable():
-        return "an attribute name is a letter, then letters, digits or _ (up to 40)"
-    if len(value) > MAX_VALUE or not value.isprintable() or value != value.strip():
-        return f"a value is printable text of at most {MAX_VALUE} characters"
+        return "a letter, then letters, digits or _ (up to 40): it becomes a column name"
     return None
+
+
+def _value_problem(value: str) -> str | None:
+    """The one rule for an attribute's value: shown in the reader, the statistics and the
+    csv, and never the statistics' own name for "none"."""
+    if len(value) > MAX_VALUE or not value.isprintable() or value != value.strip() or not value:
+        return f"a value is printable text of at most {MAX_VALUE} characters"
+    if value == NOT_CODED:
+        return f"{NOT_CODED} is what the statistics call a speaker without a value"
+    return None
+
+
+def attributes_outside(scheme: Sequence[SpeakerAttribute],
+                       layers: Iterable[Layer]) -> Counter[str]:
+    """How many speakers of ``layers`` carry each ``name=value`` the project's ``scheme`` does
+    not define (another coder's layer, another tool's export): kept as they are, counted in
+    the statistics under their own value, but no picker offers them until the scheme has
+    them."""
+    known = {(a.name, v) for a in scheme for v in a.values}
+    counts: Counter[str] = Counter()
+    for layer in layers:
+        counts.update(f"{k}={v}" for s in layer.speakers.values() for k, v in s.attributes
+                      if (k, v) not in known)
+    return counts
 
 
 def attribute_scheme(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...]:

@@ -376,3 +376,31 @@ def test_a_speaker_named_as_two_people_gets_no_gender(name: str) -> None:
     Green", a man and his caddie, was suggested female)."""
     text = f'"We stand together," said {name}. She later left.'
     assert suggest(_speaker(text, name, "She"), text, GENDER) is None
+
+
+def test_the_statistics_name_for_none_is_no_value() -> None:
+    """"(not coded)" as a value would be counted with the speakers nobody coded."""
+    with pytest.raises(InputError, match="not coded"):
+        define("gender", ["female", NOT_CODED])
+
+
+def test_import_of_a_layer_with_values_the_project_lacks_keeps_them_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import orjson
+
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    _two_document_session(folder).close()
+    line = {"id": "d0", "text": ARTICLE, "quotes": [], "speakers": [
+        {"id": "s1", "name": "Jane Roe", "attributes": {"gender": "robot", "party": "green"}},
+        {"id": "s2", "name": "Tom Poe", "attributes": {"gender": "male"}}]}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    assert main(["--project", str(folder), "--annotator", "ann", "import",
+                 str(tmp_path / "x.jsonl"), "--layer", "ben"]) == 0
+    err = capsys.readouterr().err
+    assert "2 coded speaker value(s) are ones the project does not define" in err
+    assert "gender=robot" in err and "party=green" in err and "gender=male" not in err
+    session = Session.open(folder, "ann")
+    assert session.layer("d0", "ben").speakers["s1"].attribute("gender") == "robot"
+    session.close()

@@ -41,6 +41,7 @@ from annotations.metadata import Meta, merged_meta, read_meta
 from annotations.model import Document
 from annotations.scheme import labels_outside
 from annotations.session import Session
+from annotations.speaker_attributes import attributes_outside
 from annotations.store import ImportReport
 from annotations.store.lock import lock_held, lock_path
 from tui.commands._common import close_session, first_few, open_session, project_dir
@@ -186,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
     layers_loaded = layers_unchanged = 0
     layered_ids: list[str] = []  # the documents whose layer was stored, as it goes
     outside: Counter[str] = Counter()
+    coded: Counter[str] = Counter()
     try:
         if first is not None:  # nothing read: no project folder is created for nothing
             session = open_session(args)
@@ -212,9 +214,10 @@ def run(args: argparse.Namespace) -> int:
                     layer_failures, layers_loaded, layers_unchanged = _load_layers(
                         session, kept, args.layer, replace=args.replace, stored=layered_ids)
                     failed = {doc_id for doc_id, _ in layer_failures}
-                    outside = labels_outside(session.scheme, (
-                        r.record["_layer"] for r in kept if r.record is not None
-                        and r.document is not None and r.document.id not in failed))
+                    stored = [r.record["_layer"] for r in kept if r.record is not None
+                              and r.document is not None and r.document.id not in failed]
+                    outside = labels_outside(session.scheme, stored)
+                    coded = attributes_outside(session.speaker_attributes, stored)
             finally:
                 close_session(session)
     except KeyboardInterrupt:
@@ -239,6 +242,7 @@ def run(args: argparse.Namespace) -> int:
                        "with --format auto, brat or webanno)"))
     if not args.quiet:  # a note, not a problem
         _note_labels_outside(outside, err)
+        _note_attributes_outside(coded, err)
     table = Table(title="import", show_header=True)
     table.add_column("added", justify="right")
     table.add_column("unchanged", justify="right")
@@ -317,12 +321,14 @@ def _run_foreign(
                 except SaywhoError as exc:
                     problems.append(f"{item.source}: {exc.message}")
         outside = labels_outside(session.scheme, (item.layer for item in loaded))
+        coded = attributes_outside(session.speaker_attributes, (item.layer for item in loaded))
     finally:
         close_session(session)
     for message in problems:
         err.print(f"error: {visible_line(message)}", markup=False, soft_wrap=True)
     if not args.quiet:  # a note, not a problem
         _note_labels_outside(outside, err)
+        _note_attributes_outside(coded, err)
     table = Table(title=f"import --layer {visible_line(args.layer)}", show_header=True)
     for column in ("loaded", "unchanged", "refused"):
         table.add_column(column, justify="right")
@@ -339,6 +345,18 @@ def _note_labels_outside(outside: Counter[str], err: Console) -> None:
     n = sum(outside.values())
     err.print(f"note: {n} quote(s) carry stance labels the scheme does not have ({shown}): "
               "kept as they are; add them to the scheme (K in the reader) to assign them by key",
+              markup=False, soft_wrap=True)
+
+
+def _note_attributes_outside(outside: Counter[str], err: Console) -> None:
+    """One note for the speaker attribute values a loaded layer uses that the project does
+    not define."""
+    if not outside:
+        return
+    shown = first_few([pair for pair, _ in outside.most_common()])
+    err.print(f"note: {sum(outside.values())} coded speaker value(s) are ones the project does "
+              f"not define ({shown}): kept and counted as they are; add them with saywho "
+              "attributes --set NAME=VALUE,... to code them in the reader",
               markup=False, soft_wrap=True)
 
 
