@@ -57,10 +57,10 @@ from typing import Any
 from annotations import registry
 from annotations.evaluate import WORD, norm_span, words
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
+from annotations.registry import CorpusCodes
 from annotations.speaker_attributes import (
     COLUMN_PREFIX,
     DEFAULT,
-    CorpusCodes,
     SpeakerAttribute,
     column,
     disagreement_kind,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -117,6 +118,60 @@ def _add_voices(
     return added
 
 
+class CorpusCodes:
+    """The values coded per corpus speaker (``speaker_key``) across one layer's documents,
+    so a speaker coded in one article counts as coded where the layer names them uncoded."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, str], Counter[str]] = {}
+
+    def add(self, key: str, attributes: Iterable[tuple[str, str]]) -> None:
+        """One document's coded values for the corpus speaker ``key``."""
+        for name, value in attributes:
+            counts = self._values.get((key, name))
+            if counts is None:
+                counts = self._values[key, name] = Counter()
+            counts[value] += 1
+
+    def remove(self, key: str, attributes: Iterable[tuple[str, str]]) -> None:
+        """Take back what ``add`` added for one document (its speaker recoded or gone)."""
+        for name, value in attributes:
+            counts = self._values.get((key, name))
+            if counts is None:
+                continue
+            counts[value] -= 1
+            if counts[value] <= 0:
+                del counts[value]
+            if not counts:
+                del self._values[key, name]
+
+    def counts(self, key: str, name: str) -> Counter[str]:
+        """How many documents code speaker ``key`` with each value of ``name``."""
+        return Counter(self._values.get((key, name)) or {})
+
+    def add_layer(self, layer: Layer) -> None:
+        """One document's layer: every speaker it codes (``stats.corpus_codes``' rule, which
+        reads the same from the corpus index)."""
+        for speaker in layer.speakers.values():
+            if speaker.attributes:
+                self.add(speaker_key(speaker.name), speaker.attributes)
+
+    def value(self, key: str, name: str, own: str | None = None) -> str | None:
+        """The value of ``name`` for speaker ``key`` in a document that codes it ``own``: that,
+        else the value the layer's other documents code them with most (ties: the first in
+        alphabetical order), else None."""
+        if own is not None:
+            return own
+        counts = self._values.get((key, name))
+        if not counts:
+            return None
+        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def conflicts(self, name: str) -> list[str]:
+        """The speakers (keys) coded with two values or more for ``name``."""
+        return sorted(k for (k, n), counts in self._values.items() if n == name and len(counts) > 1)
+
+
 class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
     """The corpus's speakers (``registry_key`` -> ``CorpusSpeaker``), kept current one document
     at a time.
@@ -135,6 +190,9 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
         self._names: dict[str, tuple[str, ...]] = {}  # per document, its speakers' names
         self._quotes: dict[str, tuple[int, ...]] = {}  # ... and their quotes there
         self._named_in: dict[str, int] = {}  # key -> documents that name it
+        self._coded: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {}
+        self.codes = CorpusCodes()
+        """What the layer codes about its speakers across the corpus, kept current with it."""
 
     def __getitem__(self, key: str) -> CorpusSpeaker:
         return self._entries[key]
@@ -147,6 +205,15 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
 
     def set_document(self, doc_id: str, voices: Iterable[Voice]) -> None:
         """Make ``doc_id``'s part of the registry its ``voices`` (its summary's)."""
+        voices = tuple(voices)
+        for key, attributes in self._coded.pop(doc_id, ()):
+            self.codes.remove(key, attributes)
+        coded = tuple((speaker_key(v.name), v.attributes) for v in voices
+                      if v.known and v.attributes)
+        for key, attributes in coded:
+            self.codes.add(key, attributes)
+        if coded:
+            self._coded[doc_id] = coded
         dropped = self._drop(doc_id)
         added = _add_voices(self._entries, doc_id, voices)
         if added:

@@ -27,7 +27,7 @@ from typing import Any
 from annotations.errors import InputError
 from annotations.metadata import KEY_RE
 from annotations.model import Layer, Speaker
-from annotations.registry import speaker_key
+from annotations.registry import CorpusCodes, speaker_key
 
 SETTING = "speaker_attributes"
 MAX_ATTRIBUTES = 8
@@ -275,46 +275,6 @@ def _surnames(name: str) -> set[str]:
     return out
 
 
-# -- the corpus: a speaker coded once ----------------------------------------------------------
-
-class CorpusCodes:
-    """The values coded per corpus speaker (``speaker_key``) across one layer's documents,
-    so a speaker coded in one article counts as coded where the layer names them uncoded."""
-
-    def __init__(self) -> None:
-        self._values: dict[tuple[str, str], Counter[str]] = {}
-
-    def add(self, key: str, attributes: Iterable[tuple[str, str]]) -> None:
-        """One document's coded values for the corpus speaker ``key``."""
-        for name, value in attributes:
-            counts = self._values.get((key, name))
-            if counts is None:
-                counts = self._values[key, name] = Counter()
-            counts[value] += 1
-
-    def add_layer(self, layer: Layer) -> None:
-        """One document's layer: every speaker it codes (``stats.corpus_codes``' rule, which
-        reads the same from the corpus index)."""
-        for speaker in layer.speakers.values():
-            if speaker.attributes:
-                self.add(speaker_key(speaker.name), speaker.attributes)
-
-    def value(self, key: str, name: str, own: str | None = None) -> str | None:
-        """The value of ``name`` for speaker ``key`` in a document that codes it ``own``: that,
-        else the value the layer's other documents code them with most (ties: the first in
-        alphabetical order), else None."""
-        if own is not None:
-            return own
-        counts = self._values.get((key, name))
-        if not counts:
-            return None
-        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-    def conflicts(self, name: str) -> list[str]:
-        """The speakers (keys) coded with two values or more for ``name``."""
-        return sorted(k for (k, n), counts in self._values.items() if n == name and len(counts) > 1)
-
-
 # -- what the coder chooses from ---------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +285,7 @@ class AttributeChoice:
     value: str | None
     current: bool = False
     reason: str = ""
-    """Why the article suggests it (``Suggestion.reason``); empty: not suggested."""
+    """Why it is suggested (coded so elsewhere, the article's pronouns); empty: not."""
 
     @property
     def label(self) -> str:
@@ -333,21 +293,35 @@ class AttributeChoice:
         return f"{self.attribute}: {self.value if self.value is not None else 'clear'}"
 
 
-def attribute_choices(speaker: Speaker, text: str,
-                      scheme: Sequence[SpeakerAttribute]) -> list[AttributeChoice]:
+def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[SpeakerAttribute],
+                      elsewhere: CorpusCodes | None = None) -> list[AttributeChoice]:
     """What a coder can set for ``speaker``: first the suggestions for attributes not coded
     yet (so Enter takes one), then every value of each attribute, then a row to clear each
-    coded one."""
+    coded one.
+
+    A value the layer codes the same person with in other documents (``elsewhere``, by
+    ``speaker_key``: what the statistics count them as already) comes first: a coder's
+    decision outweighs the article's pronouns, which follow when they say otherwise."""
     suggested: list[AttributeChoice] = []
     values: list[AttributeChoice] = []
     clear: list[AttributeChoice] = []
+    key = speaker_key(speaker.name)
     for attribute in scheme:
         own = speaker.attribute(attribute.name)
-        hint = suggest(speaker, text, attribute) if own is None else None
-        if hint is not None:
-            suggested.append(AttributeChoice(attribute.name, hint.value, False, hint.reason))
+        hints: dict[str, str] = {}  # value -> why
+        if own is None:
+            counts = elsewhere.counts(key, attribute.name) if elsewhere is not None else None
+            if counts:
+                value = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                others = sum(counts.values()) - counts[value]
+                hints[value] = (f"coded so in {counts[value]} other document(s)"
+                                + (f", otherwise in {others}" if others else ""))
+            hint = suggest(speaker, text, attribute)
+            if hint is not None:
+                hints[hint.value] = "; ".join(filter(None, (hints.get(hint.value), hint.reason)))
+        suggested += [AttributeChoice(attribute.name, v, False, why) for v, why in hints.items()]
         values += [AttributeChoice(attribute.name, v, v == own) for v in attribute.values
-                   if hint is None or v != hint.value]
+                   if v not in hints]
         if own is not None:
             clear.append(AttributeChoice(attribute.name, None))
     return suggested + values + clear

@@ -18,10 +18,9 @@ from annotations.errors import DamagedFileError
 from annotations.layer_summary import NO_STANCE, DocStats, summarize
 from annotations.metadata import NO_VALUE, group_of, parse_grouping
 from annotations.model import Layer, Speaker
-from annotations.registry import CorpusSpeaker, register_speaker, speaker_key
+from annotations.registry import CorpusCodes, CorpusSpeaker, register_speaker, speaker_key
 from annotations.speaker_attributes import (
     NOT_CODED,
-    CorpusCodes,
     SpeakerAttribute,
     attribute_scheme,
 )

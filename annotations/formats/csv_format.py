@@ -42,8 +42,8 @@ from annotations.formats.export_common import (
 )
 from annotations.metadata import meta_column
 from annotations.model import Layer, confidence_of
-from annotations.registry import speaker_key
-from annotations.speaker_attributes import CorpusCodes, column
+from annotations.registry import CorpusCodes, speaker_key
+from annotations.speaker_attributes import column
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",

@@ -28,7 +28,7 @@ from annotations.formats.export_common import (
 from annotations.formats.jsonl import write_jsonl
 from annotations.formats.labelstudio import write_labelstudio
 from annotations.formats.webanno import write_webanno
-from annotations.speaker_attributes import CorpusCodes
+from annotations.registry import CorpusCodes
 
 Writer = Callable[..., ExportReport]
 

@@ -59,3 +59,38 @@ async def test_a_stance_label_keyed_i_before_i_was_bound_keeps_its_key(folder, r
         await pilot.press("i")
         await settle(pilot)
     assert saved_layer(folder).quotes["q1"].stance == "mixed"
+
+
+async def test_a_speaker_coded_in_another_document_is_suggested_so_enter_takes_it(
+        folder, run_app):
+    """Kenney coded male in the first article: in a second one naming him uncoded, i offers
+    male first (the statistics already count him so), and Enter codes it there too."""
+    from pilot_helpers import within
+    from seedproject import open_project
+
+    from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Mention, Quote, Speaker
+
+    text = 'Kenney said "we will not comply" on Monday.'
+    start = text.index("we will")
+    with open_project(folder) as session:
+        session.import_documents([Document("second", "Second article", text)])
+        session.put_layer("second", Layer(SUGGESTIONS_LAYER, {"q1": Quote(
+            "q1", start, start + 19, text[start:start + 19], speaker_id="k",
+            speaker_mention=Mention(0, 6, "Kenney"))}, {"k": Speaker(
+                "k", "Kenney", "person", (), (Mention(0, 6, "Kenney"),))}), replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # two documents: the app opens on the library
+        await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "ice")
+        await pilot.press("n", "i", *"male", "enter")  # Kenney in the seed article
+        await settle(pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "second")
+        await pilot.press("i")
+        await pilot.pause()
+        rows = [c.label + " " + c.reason for c in pilot.app.screen.shown]
+        assert rows[0] == "gender: male coded so in 1 other document(s)"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert saved_layer(folder, "second").speakers["k"].attribute("gender") == "male"

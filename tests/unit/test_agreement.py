@@ -306,7 +306,7 @@ def test_a_pass_sent_back_from_a_worker_leaves_the_corpus_codes_behind() -> None
     import pickle
 
     from annotations.agreement import AgreementPass
-    from annotations.speaker_attributes import CorpusCodes
+    from annotations.registry import CorpusCodes
 
     one = coded(layer("one", A), {"Ana Diaz": {"gender": "female"}})
     codes = {"one": CorpusCodes(), "two": CorpusCodes()}

@@ -13,12 +13,12 @@ from annotations.errors import InputError
 from annotations.formats.jsonl import read_jsonl, write_jsonl
 from annotations.layer_summary import LayerSummary, summarize
 from annotations.model import Document, Layer, Mention, Speaker
+from annotations.registry import CorpusCodes
 from annotations.session import Session
 from annotations.speaker_attributes import (
     DEFAULT,
     GENDER,
     NOT_CODED,
-    CorpusCodes,
     SpeakerAttribute,
     attribute_choices,
     attribute_scheme,
@@ -404,3 +404,37 @@ def test_import_of_a_layer_with_values_the_project_lacks_keeps_them_and_says_so(
     session = Session.open(folder, "ann")
     assert session.layer("d0", "ben").speakers["s1"].attribute("gender") == "robot"
     session.close()
+
+
+def test_choices_offer_the_value_coded_elsewhere_first_and_the_article_after_it() -> None:
+    text = "Ann Lee spoke. She said no."
+    speaker = _speaker(text, "Ann Lee", "She")
+    elsewhere = CorpusCodes()
+    elsewhere.add("ann lee", [("gender", "other")])
+    elsewhere.add("ann lee", [("gender", "other")])
+    elsewhere.add("ann lee", [("gender", "female")])
+    choices = attribute_choices(speaker, text, (GENDER,), elsewhere)
+    assert [(c.value, c.reason) for c in choices[:2]] == [
+        ("other", "coded so in 2 other document(s), otherwise in 1"),
+        ("female", 'from "she"')]
+    elsewhere.remove("ann lee", [("gender", "other")])
+    elsewhere.remove("ann lee", [("gender", "other")])
+    choices = attribute_choices(speaker, text, (GENDER,), elsewhere)
+    assert (choices[0].value, choices[0].reason) == (
+        "female", 'coded so in 1 other document(s); from "she"')
+
+
+def test_the_registry_keeps_the_layers_codes_current_a_document_at_a_time() -> None:
+    from annotations.layer_summary import Voice
+    from annotations.registry import SpeakerRegistry
+
+    def voice(value: str | None) -> Voice:
+        return Voice("Ann Lee", "person", (), (("none", 1),), 0, True,
+                     (("gender", value),) if value else ())
+
+    registry = SpeakerRegistry()
+    registry.set_document("a", [voice("female")])
+    registry.set_document("b", [voice("other")])
+    assert registry.codes.counts("ann lee", "gender") == {"female": 1, "other": 1}
+    registry.set_document("b", [voice(None)])  # recoded: cleared in b
+    assert registry.codes.counts("ann lee", "gender") == {"female": 1}

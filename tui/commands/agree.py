@@ -43,8 +43,9 @@ from annotations.errors import DamagedFileError, InputError
 from annotations.formats.disagreements_csv import disagreement_columns, disagreement_row
 from annotations.formats.export_common import atomic_output
 from annotations.indexed_layers import indexed_layers
+from annotations.registry import CorpusCodes
 from annotations.session import Session
-from annotations.speaker_attributes import CorpusCodes, SpeakerAttribute
+from annotations.speaker_attributes import SpeakerAttribute
 from annotations.stats import corpus_codes
 from annotations.streaming import (
     document_runs,

@@ -42,8 +42,8 @@ from annotations.formats.exporters import WRITERS, export
 from annotations.formats.jsonl import JsonlLines, jsonl_line, write_jsonl_lines
 from annotations.metadata import meta_keys
 from annotations.model import QUOTE_STATUSES, SUGGESTIONS_LAYER
+from annotations.registry import CorpusCodes
 from annotations.session import Session
-from annotations.speaker_attributes import CorpusCodes
 from annotations.stats import corpus_codes
 from annotations.streaming import (
     document_runs,

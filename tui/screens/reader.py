@@ -1114,8 +1114,9 @@ class ReaderScreen(SaywhoScreen):
         self.app.push_screen(_prompt(f"Rename {old}", old), done)
 
     def action_code_speaker(self) -> None:
-        """Code an attribute of the current (or highlighted) speaker: the article's suggestion
-        first, so Enter takes it."""
+        """Code an attribute of the current (or highlighted) speaker: the value the layer
+        codes them with in other documents, then the article's suggestion, first, so Enter
+        takes it."""
         sid = self._target_speaker()
         if sid is None or self.anno is None or self.doc is None:
             return
@@ -1134,8 +1135,10 @@ class ReaderScreen(SaywhoScreen):
                 self.submit(edits.SetSpeakerAttribute(self.doc_id, sid, choice.attribute,
                                                       choice.value))
 
+        codes = self.bridge.speaker_registry().codes  # the layer's codes across the corpus
         self.app.push_screen(AttributePicker(
-            f"Code {speaker.name}", attribute_choices(speaker, self.doc.text, scheme)), done)
+            f"Code {speaker.name}", attribute_choices(speaker, self.doc.text, scheme, codes)),
+            done)
 
     def action_merge_speaker(self) -> None:
         """Merge the current (or highlighted) speaker into another one of this document."""
