@@ -31,7 +31,7 @@ from annotations.registry import CorpusCodes, speaker_key
 
 SETTING = "speaker_attributes"
 MAX_ATTRIBUTES = 8
-MAX_VALUES = 9  # a value per digit key in the picker
+MAX_VALUES = 9  # a closed list a coder reads at a glance in the picker
 MAX_VALUE = 40
 COLUMN_PREFIX = "speaker_"
 NOT_CODED = "(not coded)"
