@@ -27,7 +27,7 @@ from annotations.model import (
     Speaker,
 )
 from annotations.registry import speaker_key
-from annotations.speaker_attributes import filled, with_value
+from annotations.speaker_attributes import filled, with_code, with_value
 from annotations.text import sentences
 
 
@@ -492,6 +492,27 @@ class RenameSpeaker(Edit):
 
     def describe(self) -> str:
         return f"rename {self.speaker_id} to {self.new_name}"
+
+
+@dataclass(frozen=True)
+class SetQuoteCode(Edit):
+    """Code one of the project's quote variables (topic, frame…) of a quote, or clear it with
+    ``None``; the session checks the value against the project's variables."""
+
+    quote_id: str
+    variable: str
+    value: str | None
+    name: ClassVar[str] = "quote code"
+
+    def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        quote = self._quote(layer, self.quote_id)
+        after = with_code(quote, self.variable, self.value)
+        if after.codes == quote.codes:
+            raise InputError(f"{self.variable} is already {self.value or 'not coded'}")
+        return _quote_change(quote, _touch(after, ctx))
+
+    def describe(self) -> str:
+        return f"{self.variable} of {self.quote_id}: {self.value or '—'}"
 
 
 @dataclass(frozen=True)

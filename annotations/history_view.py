@@ -135,10 +135,17 @@ def _touched(before: Quote, after: Quote) -> list[str]:
         fields.append("span")
     if before.note != after.note:
         fields.append("note")
+    fields += [CODE + name for name in sorted({k for k, _ in (*before.codes, *after.codes)})
+               if before.code(name) != after.code(name)]
     return fields
 
 
+CODE = "code:"  # a quote variable's field among _touched's ("code:topic": topic)
+
+
 def _value(field: str, quote: Quote, names: _Names, added: Mapping[str, Speaker]) -> str:
+    if field.startswith(CODE):
+        return quote.code(field.removeprefix(CODE)) or "not coded"
     if field == "status":
         return quote.status
     if field == "stance":
@@ -160,9 +167,11 @@ def _one_field(field: str, q: str, value: str, quote: Quote, undone: bool) -> st
             return f"{q} back to {value}"
         done = _STATUS_DONE.get(value)
         return done.format(q) if done is not None else f"status of {q} → {value}"
-    subject = f"note on {q}" if field == "note" else f"{field} of {q}"
+    subject = f"note on {q}" if field == "note" else f"{field.removeprefix(CODE)} of {q}"
     if undone:
         return f"{subject} back to {value}"
+    if field.startswith(CODE) and quote.code(field.removeprefix(CODE)) is None:
+        return f"{subject} cleared"
     if field == "span":
         return subject
     if field == "stance" and quote.stance is None:
@@ -196,7 +205,7 @@ def _quote_phrase(
     arrow = "back to" if undone else "→"
     parts = [
         "span moved" if field == "span" and not undone
-        else f"{field} {arrow} {_value(field, after, names, added)}"
+        else f"{field.removeprefix(CODE)} {arrow} {_value(field, after, names, added)}"
         for field in fields
     ]
     return f"{q}: {', '.join(parts)}"

@@ -190,7 +190,7 @@ class Speaker:
             sid, name, kind, tuple(aliases),
             tuple(Mention(int(m[0]), int(m[1]), str(m[2])) for m in mentions)
             if mentions else (),
-            attributes_from(attributes) if attributes else (),
+            coded_pairs(attributes) if attributes else (),
         )
 
     @classmethod
@@ -204,15 +204,16 @@ class Speaker:
             mentions=tuple(
                 Mention(int(m[0]), int(m[1]), str(m[2])) for m in data.get("mentions") or ()
             ),
-            attributes=attributes_from(data.get("attributes") or {}),
+            attributes=coded_pairs(data.get("attributes") or {}),
         )
 
 
-def attributes_from(raw: Any) -> tuple[tuple[str, str], ...]:
-    """A speaker's stored ``attributes`` object as sorted (name, value) pairs; a value that is
-    not text, or empty, is dropped (None in JSON: not coded)."""
+def coded_pairs(raw: Any) -> tuple[tuple[str, str], ...]:
+    """A stored object of coded values (a speaker's ``attributes``, a quote's ``codes``) as
+    sorted (name, value) pairs; a value that is not text, or empty, is dropped (None in
+    JSON: not coded)."""
     if not isinstance(raw, Mapping):
-        raise SpanError("speaker attributes must be an object of names and values")
+        raise SpanError("coded values must be an object of names and values")
     return tuple(sorted((str(k), v) for k, v in raw.items() if isinstance(v, str) and v and k))
 
 
@@ -241,6 +242,16 @@ class Quote:
     note: str = ""
     created: str = ""
     updated: str = ""
+    codes: tuple[tuple[str, str], ...] = ()
+    """The project's other coded variables of the quote (topic, frame…), sorted by name:
+    ``annotations.codebook``."""
+
+    def code(self, name: str) -> str | None:
+        """The value coded for variable ``name`` (None: not coded)."""
+        for key, value in self.codes:
+            if key == name:
+                return value
+        return None
 
     @property
     def span(self) -> Span:
@@ -289,6 +300,8 @@ class Quote:
             if not (isinstance(name, str) and ok and 0.0 <= value <= 1.0):
                 raise SpanError(f"quote {self.id}: confidence {name!r} must be a number from 0 "
                                 f"to 1, got {value!r}")
+        if not all(isinstance(k, str) and isinstance(v, str) and k and v for k, v in self.codes):
+            raise SpanError(f"quote {self.id}: codes must be names with text values")
 
     def with_span(self, text: str, start: int, end: int) -> Quote:
         """A copy covering ``start``-``end`` of ``text``, checked. A split quote keeps its
@@ -309,7 +322,7 @@ class Quote:
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for storage."""
         cue, mention = self.cue, self.speaker_mention
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "start": self.start,
             "end": self.end,
@@ -335,6 +348,9 @@ class Quote:
             "created": self.created,
             "updated": self.updated,
         }
+        if self.codes:  # only when some are coded: a layer without them is written as before
+            out["codes"] = dict(self.codes)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Quote:
@@ -366,6 +382,7 @@ class Quote:
             stance,
             dict(confidence or {}),
             status, origin, note, created, updated,
+            coded_pairs(codes) if (codes := data.get("codes")) else (),
         )
 
     @classmethod
@@ -390,6 +407,7 @@ class Quote:
             note=str(data.get("note") or ""),
             created=str(data.get("created") or ""),
             updated=str(data.get("updated") or ""),
+            codes=coded_pairs(data.get("codes") or {}),
         )
 
 

@@ -30,7 +30,7 @@ from annotations.detect.deadline import (
     DetectionTimeout,
     detection_budget,
 )
-from annotations.edits import SetSpeakerAttribute, SetStance
+from annotations.edits import SetQuoteCode, SetSpeakerAttribute, SetStance
 from annotations.errors import (
     InputError,
     ReadOnlyError,
@@ -55,14 +55,16 @@ from annotations.model import (
     StanceScheme,
     now_iso,
 )
-from annotations.speaker_attributes import SETTING as ATTRIBUTES_SETTING
 from annotations.speaker_attributes import (
+    QUOTE_SETTING,
     SpeakerAttribute,
     as_setting,
     attribute_scheme,
     define,
+    quote_variables,
     with_attribute,
 )
+from annotations.speaker_attributes import SETTING as ATTRIBUTES_SETTING
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
 from annotations.store.positions import ReaderPosition, read_position, write_position
 from annotations.store.statuses import StoredStatus, read_statuses_or_none
@@ -435,11 +437,14 @@ class Session:
             if edit.stance not in names:
                 raise InputError(f"{edit.stance!r} is not a label of the stance scheme "
                                  f"({', '.join(names)})")
-        if isinstance(edit, SetSpeakerAttribute):
-            attribute = next((a for a in self.speaker_attributes if a.name == edit.attribute),
-                             None)
+        if isinstance(edit, SetSpeakerAttribute | SetQuoteCode):
+            quote = isinstance(edit, SetQuoteCode)
+            name = edit.variable if isinstance(edit, SetQuoteCode) else edit.attribute
+            scheme = self.quote_variables if quote else self.speaker_attributes
+            attribute = next((a for a in scheme if a.name == name), None)
             if attribute is None:
-                raise InputError(f"{edit.attribute!r} is not a speaker attribute of the project")
+                kind = "quote variable" if quote else "speaker attribute"
+                raise InputError(f"{name!r} is not a {kind} of the project")
             if edit.value is not None and edit.value not in attribute.values:
                 raise InputError(f"{edit.value!r} is not a value of {attribute.name} "
                                  f"({', '.join(attribute.values)})")
@@ -557,43 +562,63 @@ class Session:
         """What the project codes about its speakers (gender by default)."""
         return attribute_scheme(self.settings)
 
-    def define_attribute(self, name: str, values: Iterable[str]) -> SpeakerAttribute:
-        """Add a speaker attribute, or change the values of one. A value some speaker is coded
-        with cannot go (``attribute_usage`` says which are in use)."""
+    @property
+    def quote_variables(self) -> tuple[SpeakerAttribute, ...]:
+        """What the project codes about each quote besides its stance (topic, frame…)."""
+        return quote_variables(self.settings)
+
+    def define_attribute(self, name: str, values: Iterable[str], *,
+                         quote: bool = False) -> SpeakerAttribute:
+        """Add a speaker attribute (``quote``: a quote variable), or change the values of one.
+        A value in use cannot go (``attribute_usage`` says which are), and a speaker attribute
+        and a quote variable never share a name (a csv column, a picker row each)."""
         attribute = define(name, values)
-        current = self.speaker_attributes
+        current = self.quote_variables if quote else self.speaker_attributes
+        other = self.speaker_attributes if quote else self.quote_variables
+        if any(a.name == attribute.name for a in other):
+            kind = "speaker attribute" if quote else "quote variable"
+            raise InputError(f"{attribute.name!r} is a {kind} already")
         old = next((a for a in current if a.name == attribute.name), None)
         if old is not None:
             gone = set(old.values) - set(attribute.values)
-            used = {v: n for v, n in self.attribute_usage(attribute.name).items() if v in gone}
+            used = {v: n for v, n in self.attribute_usage(attribute.name, quote=quote).items()
+                    if v in gone}
             if used:
-                said = ", ".join(f"{v!r} codes {n} speaker(s)" for v, n in used.items())
+                what = "quote(s)" if quote else "speaker(s)"
+                said = ", ".join(f"{v!r} codes {n} {what}" for v, n in used.items())
                 raise InputError(f"{attribute.name}: {said}; code them otherwise first, "
                                  "or keep the value")
-        self.set_setting(ATTRIBUTES_SETTING, as_setting(with_attribute(current, attribute)))
+        self.set_setting(QUOTE_SETTING if quote else ATTRIBUTES_SETTING,
+                         as_setting(with_attribute(current, attribute)))
         return attribute
 
-    def remove_attribute(self, name: str) -> None:
-        """Stop coding attribute ``name``; refused while a speaker is coded with it."""
-        current = self.speaker_attributes
+    def remove_attribute(self, name: str, *, quote: bool = False) -> None:
+        """Stop coding attribute ``name`` (``quote``: a quote variable); refused while
+        something is coded with it."""
+        current = self.quote_variables if quote else self.speaker_attributes
+        what = "quote variable" if quote else "speaker attribute"
         if all(a.name != name for a in current):
-            raise InputError(f"{name!r} is not a speaker attribute of the project "
+            raise InputError(f"{name!r} is not a {what} of the project "
                              f"({', '.join(a.name for a in current) or 'none'})")
-        used = sum(self.attribute_usage(name).values())
+        used = sum(self.attribute_usage(name, quote=quote).values())
         if used:
-            raise InputError(f"{name}: {used} speaker(s) are coded with it; clear them first")
-        self.set_setting(ATTRIBUTES_SETTING, as_setting(a for a in current if a.name != name))
+            coded = "quote(s)" if quote else "speaker(s)"
+            raise InputError(f"{name}: {used} {coded} are coded with it; clear them first")
+        self.set_setting(QUOTE_SETTING if quote else ATTRIBUTES_SETTING,
+                         as_setting(a for a in current if a.name != name))
 
-    def attribute_usage(self, name: str) -> dict[str, int]:
-        """How many speakers carry each value of attribute ``name``, over every layer of every
-        document (what changing its values touches)."""
+    def attribute_usage(self, name: str, *, quote: bool = False) -> dict[str, int]:
+        """How many speakers (``quote``: quotes) carry each value of ``name``, over every
+        layer of every document (what changing its values touches)."""
         counts: Counter[str] = Counter()
         with self._lock:
             for doc_id in self.project.document_ids():
                 for layer_name in self.project.layer_names(doc_id):
                     layer = self.project.layer(doc_id, layer_name)
-                    counts.update(v for s in layer.speakers.values()
-                                  if (v := s.attribute(name)) is not None)
+                    records = layer.quotes.values() if quote else layer.speakers.values()
+                    counts.update(v for r in records
+                                  if (v := (r.code(name) if quote else r.attribute(name)))
+                                  is not None)
         return dict(counts)
 
     def set_setting(self, key: str, value: Any) -> None:

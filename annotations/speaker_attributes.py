@@ -26,14 +26,16 @@ from typing import Any
 
 from annotations.errors import InputError
 from annotations.metadata import KEY_RE
-from annotations.model import Layer, Speaker
+from annotations.model import Layer, Quote, Speaker
 from annotations.registry import CorpusCodes, speaker_key
 
 SETTING = "speaker_attributes"
+QUOTE_SETTING = "quote_variables"
 MAX_ATTRIBUTES = 8
 MAX_VALUES = 9  # a closed list a coder reads at a glance in the picker
 MAX_VALUE = 40
 COLUMN_PREFIX = "speaker_"
+QUOTE_COLUMN_PREFIX = "code_"
 NOT_CODED = "(not coded)"
 
 
@@ -114,12 +116,14 @@ def attributes_outside(scheme: Sequence[SpeakerAttribute],
     return counts
 
 
-def attribute_scheme(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...]:
-    """The project's attributes, from its settings (``DEFAULT`` when it never set them). A
+def attribute_scheme(settings: Mapping[str, Any],
+                     setting: str = SETTING) -> tuple[SpeakerAttribute, ...]:
+    """The project's speaker attributes from its settings (``DEFAULT`` when it never set
+    them), or with ``setting`` = ``QUOTE_SETTING`` its quote variables (none by default). A
     stored entry that no longer reads (a hand-edited file) is left out; the rest stay."""
-    raw = settings.get(SETTING)
+    raw = settings.get(setting)
     if raw is None:
-        return DEFAULT
+        return DEFAULT if setting == SETTING else ()
     out: list[SpeakerAttribute] = []
     for entry in raw if isinstance(raw, list) else ():
         try:
@@ -131,11 +135,17 @@ def attribute_scheme(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...
     return tuple(out[:MAX_ATTRIBUTES])
 
 
-def unreadable(settings: Mapping[str, Any]) -> int:
-    """How many entries of the stored ``speaker_attributes`` setting ``attribute_scheme`` leaves
-    out (a hand-edited file: 50 values, a name that is not a column name…); a setting that is
-    not a list counts as one."""
-    raw = settings.get(SETTING)
+def quote_variables(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...]:
+    """What the project codes about each quote besides its stance (topic, frame, tone…):
+    ``attribute_scheme``'s rules, under ``QUOTE_SETTING``; none by default."""
+    return attribute_scheme(settings, QUOTE_SETTING)
+
+
+def unreadable(settings: Mapping[str, Any], setting: str = SETTING) -> int:
+    """How many entries of the stored ``setting`` ``attribute_scheme`` leaves out (a
+    hand-edited file: 50 values, a name that is not a column name…); a setting that is not a
+    list counts as one."""
+    raw = settings.get(setting)
     if raw is None:
         return 0
     if not isinstance(raw, list):
@@ -168,6 +178,19 @@ def as_setting(scheme: Iterable[SpeakerAttribute]) -> list[dict[str, Any]]:
 def column(name: str) -> str:
     """The csv column of attribute ``name``: ``speaker_gender``."""
     return COLUMN_PREFIX + name
+
+
+def quote_column(name: str) -> str:
+    """The csv column of quote variable ``name``: ``code_topic``."""
+    return QUOTE_COLUMN_PREFIX + name
+
+
+def with_code(quote: Quote, name: str, value: str | None) -> Quote:
+    """``quote`` with variable ``name`` coded ``value`` (None: not coded)."""
+    kept = [(k, v) for k, v in quote.codes if k != name]
+    if value is not None:
+        kept.append((name, value))
+    return replace(quote, codes=tuple(sorted(kept)))
 
 
 def with_value(speaker: Speaker, name: str, value: str | None) -> Speaker:
@@ -286,6 +309,8 @@ class AttributeChoice:
     current: bool = False
     reason: str = ""
     """Why it is suggested (coded so elsewhere, the article's pronouns); empty: not."""
+    quote: bool = False
+    """A quote variable's row (else a speaker attribute's)."""
 
     @property
     def label(self) -> str:
@@ -325,3 +350,14 @@ def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[SpeakerAttri
         if own is not None:
             clear.append(AttributeChoice(attribute.name, None))
     return suggested + values + clear
+
+
+def quote_choices(quote: Quote, variables: Sequence[SpeakerAttribute]) -> list[AttributeChoice]:
+    """What a coder can set for ``quote``'s variables (topic, frame…): every value of each,
+    the one coded now marked, then a row to clear each coded one. They come before the
+    speaker's rows in the picker (the quote is what the coder is reading)."""
+    values = [AttributeChoice(v.name, value, value == quote.code(v.name), quote=True)
+              for v in variables for value in v.values]
+    clear = [AttributeChoice(v.name, None, quote=True) for v in variables
+             if quote.code(v.name) is not None]
+    return values + clear

@@ -23,6 +23,7 @@ from annotations.speaker_attributes import (
     NOT_CODED,
     SpeakerAttribute,
     attribute_scheme,
+    quote_variables,
 )
 from annotations.store import DocumentInfo, Project
 
@@ -89,6 +90,8 @@ def corpus_stats(
     # document (a reader's check) has no settings: the default attributes
     codes = CorpusCodes()
     coded_quotes: Counter[tuple[str, str, str | None]] = Counter()  # (key, attribute, own)
+    variables = quote_variables(getattr(project, "settings", {}))
+    quote_codes: Counter[tuple[str, str]] = Counter()  # (variable, value) -> quotes
     damaged = []
     for doc_id in project.document_ids():
         try:
@@ -136,6 +139,10 @@ def corpus_stats(
                     coded_quotes[own] += voice.quotes
                     if group is not None:
                         group["coded"][own] += voice.quotes
+        for variable, value, n in summary.codes:
+            quote_codes[variable, value] += n
+            if group is not None:
+                group["codes"][variable, value] += n
         if group is not None:
             group["documents"] += 1
             group["quotes"] += summary.quotes - rejected
@@ -178,6 +185,8 @@ def corpus_stats(
     out: dict[str, Any] = {
         "layer": name,
         "speaker_attributes": _attribute_counts(attributes, codes, coded_quotes, registry),
+        "quote_variables": _code_counts(variables, quote_codes,
+                                        sum(d["quotes"] for d in per_doc)),
         "documents": len(per_doc),
         "quotes": sum(d["quotes"] for d in per_doc),
         "reviewed": sum(d["reviewed"] for d in per_doc),
@@ -208,6 +217,8 @@ def corpus_stats(
         for g in ordered:  # each speaker by the name the corpus gives them
             g["attributes"] = {a: counts["quotes"] for a, counts in _attribute_counts(
                 attributes, codes, g.pop("coded"), registry).items()}
+            g["codes"] = {v: counts["quotes"] for v, counts in _code_counts(
+                variables, g["codes"], g["quotes"]).items()}
             g["speakers"] = [{"name": registry[k].name if k in registry else k, "quotes": n}
                              for k, n in sorted(g["speakers"].items(),
                                                 key=lambda kv: (-kv[1], kv[0]))]
@@ -229,8 +240,22 @@ def _group(groups: dict[str, dict[str, Any]], value: str) -> dict[str, Any]:
         group = groups[value] = {"value": value, "documents": 0, "quotes": 0, "reviewed": 0,
                                  "total": 0, "stance": Counter(), "types": Counter(),
                                  "speaker_kinds": Counter(), "speakers": Counter(),
-                                 "coded": Counter()}
+                                 "coded": Counter(), "codes": Counter()}
     return group
+
+
+def _code_counts(variables: Iterable[SpeakerAttribute], coded: Counter[tuple[str, str]],
+                 quotes: int) -> dict[str, dict[str, Any]]:
+    """Per quote variable, the quotes (rejected ones aside) per value, in the variable's
+    order, then values it does not define, then the quotes not coded (``NOT_CODED``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for variable in variables:
+        counts = {v: n for (name, v), n in coded.items() if name == variable.name}
+        order = [*variable.values, *sorted(set(counts) - set(variable.values))]
+        shown = {v: counts.get(v, 0) for v in order}
+        shown[NOT_CODED] = quotes - sum(counts.values())
+        out[variable.name] = {"quotes": shown}
+    return out
 
 
 def _attribute_counts(

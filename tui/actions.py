@@ -103,8 +103,9 @@ CORRECTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reader.merge_speaker", "M", "merge_speaker", "Merge the speaker into another…", "Speakers"
     ),
-    ActionSpec("reader.code_speaker", "i", "code_speaker",
-               "Code the speaker's attributes (gender, role…)…", "Speakers"),
+    ActionSpec("reader.code", "i", "code",
+               "Code the quote's variables and its speaker's attributes (topic, gender…)…",
+               "Edit"),
     ActionSpec("reader.note", "e", "edit_note", "Note on the quote…", "Edit"),
     ActionSpec("reader.delete", "delete,D", "delete_quote", "Delete the quote", "Edit"),
     ActionSpec("reader.join", "ampersand", "join_next",

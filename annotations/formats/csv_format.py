@@ -23,8 +23,9 @@ their columns), ``meta_date``, ``meta_outlet``...: the covariates of a compariso
 periods, empty where a document lacks it; a corpus without metadata writes no such column.
 Before them, a ``speaker_<attribute>`` column per speaker attribute the project codes
 (``speaker_gender``...): the value coded for the quote's speaker in that document, else the
-one the layer codes them with elsewhere in the corpus (``speaker_attributes.CorpusCodes``, the
-rule ``saywho stats`` counts by); empty when not coded.
+one the layer codes them with elsewhere in the corpus (``registry.CorpusCodes``, the
+rule ``saywho stats`` counts by); empty when not coded; then a ``code_<variable>`` column per
+quote variable the project codes (``code_topic``...): the quote's value, empty when not coded.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from annotations.formats.export_common import (
 from annotations.metadata import meta_column
 from annotations.model import Layer, confidence_of
 from annotations.registry import CorpusCodes, speaker_key
-from annotations.speaker_attributes import column
+from annotations.speaker_attributes import column, quote_column
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",
@@ -79,6 +80,7 @@ def write_csv(
     meta_keys: Sequence[str] = (),
     attributes: Sequence[str] = (),
     codes: Callable[[str], CorpusCodes] | None = None,
+    variables: Sequence[str] = (),
 ) -> ExportReport:
     """Write one CSV row per quote of every ``(Document, Layer)``, in reading order, streaming.
 
@@ -89,7 +91,8 @@ def write_csv(
     than run it; off by default, because statistics packages read the cell as it is.
     ``meta_keys`` are the metadata columns, in order (``metadata.meta_keys`` of the documents).
     ``attributes`` are the speaker attributes' columns; ``codes`` gives a layer's codes across
-    the corpus by its name (asked once per layer), for a speaker a document does not code.
+    the corpus by its name (asked once per layer), for a speaker a document does not code;
+    ``variables`` the quote variables' columns (``code_<name>``: the quote's value).
     """
     corpus: dict[str, CorpusCodes] = {}
     target = stance_target or ""
@@ -97,6 +100,7 @@ def write_csv(
     with atomic_output(Path(out), "w") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS + tuple(map(column, attributes))
+                        + tuple(map(quote_column, variables))
                         + tuple(map(meta_column, meta_keys)))
         rows = []
         for doc, layer in items:
@@ -135,6 +139,7 @@ def write_csv(
                         speaker_key(name) if name else "",
                         doc.title,
                         *coded,
+                        *(q.code(v) or "" for v in variables),
                         *extra,
                     )
                 )

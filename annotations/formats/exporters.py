@@ -62,6 +62,7 @@ def export(
     meta_keys: Sequence[str] = (),
     attributes: Sequence[str] = (),
     codes: Callable[[str], CorpusCodes] | None = None,
+    variables: Sequence[str] = (),
 ) -> ExportReport:
     """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``
     (``utf16``: doccano offsets in UTF-16 units; ``spreadsheet``: CSV cells that would run as
@@ -71,7 +72,8 @@ def export(
     ``stance_target`` (what the stance labels are about) goes to the formats that carry it;
     ``meta_keys`` (the metadata keys of the exported documents) to those that need them up
     front (the CSV's header); ``attributes`` (the speaker attributes' names) and ``codes`` (a
-    layer's codes across the corpus, by layer name) to those with a column per attribute.
+    layer's codes across the corpus, by layer name) to those with a column per attribute, and
+    ``variables`` (the quote variables' names) to those with a column per variable.
     Raises ``InputError`` for an unknown format, or when ``out`` is an existing file for a
     folder format (or an existing folder for a file format).
     """
@@ -93,6 +95,8 @@ def export(
     if attributes and "attributes" in takes:
         options["attributes"] = tuple(attributes)
         options["codes"] = codes
+    if variables and "variables" in takes:
+        options["variables"] = tuple(variables)
     if utf16:
         if fmt != "doccano":
             raise InputError("UTF-16 offsets are for the doccano export only")

@@ -71,6 +71,7 @@ def document_to_interchange(
                 "note": q.note,
                 "created": q.created,
                 "updated": q.updated,
+                **({"codes": dict(q.codes)} if q.codes else {}),
             }
         )
     speakers = [
@@ -115,6 +116,17 @@ def layer_from_interchange(
     return build_layer(clean["quotes"], clean["speakers"], text, name=name, origin=origin, doc=doc)
 
 
+def _codes(raw: Mapping[str, str], path: str,
+           ctx: schema.Context) -> tuple[tuple[str, str], ...]:
+    """A record's coded values (a speaker's ``attributes``, a quote's ``codes``), sorted,
+    each refused as the project refuses to define it (``coded_problem``)."""
+    for key, value in raw.items():
+        problem = coded_problem(key, value)
+        if problem is not None:
+            ctx.fail(path, f"{schema.shown(key)}: {schema.shown(value)}: {problem}")
+    return tuple(sorted(raw.items()))
+
+
 def build_layer(
     quotes: Sequence[Mapping[str, Any]],
     speakers: Sequence[Mapping[str, Any]],
@@ -143,13 +155,8 @@ def build_layer(
             kind=raw["kind"],
             aliases=tuple(raw["aliases"]),
             mentions=tuple(Mention(s, e, text[s:e]) for s, e in raw["mentions"]),
-            attributes=tuple(sorted((raw.get("attributes") or {}).items())),
+            attributes=_codes(raw.get("attributes") or {}, f"{path}.attributes", ctx),
         )
-        for key, value in sp.attributes:
-            problem = coded_problem(key, value)
-            if problem is not None:
-                ctx.fail(f"{path}.attributes", f"{schema.shown(key)}: {schema.shown(value)}: "
-                         f"{problem}")
         if sp.id in by_id:
             ctx.fail(f"{path}.id", f"{schema.shown(sp.id)} names a second speaker")
         by_id[sp.id] = sp
@@ -201,6 +208,7 @@ def build_layer(
             note=raw["note"],
             created=raw["created"],
             updated=raw["updated"],
+            codes=_codes(raw.get("codes") or {}, f"{path}.codes", ctx),
         )
     layer = Layer(name, built, by_id)
     try:

@@ -410,6 +410,7 @@ QUOTE = Record(
         "note": NOTE,
         "created": STAMP,
         "updated": STAMP,
+        "codes": Attributes(),
     },
     rule=_quote_rule,
 )

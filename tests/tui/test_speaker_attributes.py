@@ -94,3 +94,26 @@ async def test_a_speaker_coded_in_another_document_is_suggested_so_enter_takes_i
         await pilot.press("enter")
         await settle(pilot)
     assert saved_layer(folder, "second").speakers["k"].attribute("gender") == "male"
+
+
+async def test_i_codes_a_quote_variable_and_the_speaker_from_one_picker(folder, run_app):
+    """With a quote variable defined, i lists the quote's values first, then the speaker's;
+    each choice lands on its own record, and the detail line shows the quote's code."""
+    from seedproject import open_project
+
+    with open_project(folder) as session:
+        session.define_attribute("topic", ["economy", "crime"], quote=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("i")  # q1: Homan
+        await pilot.pause()
+        labels = [c.label for c in pilot.app.screen.shown]
+        assert labels[:2] == ["topic: economy", "topic: crime"]
+        assert "gender: female" in labels
+        await pilot.press(*"crime", "enter")
+        await settle(pilot)
+        assert "topic crime" in pilot.app.screen.query_one("#detail").render().plain
+        await pilot.press("i", *"other", "enter")
+        await settle(pilot)
+    layer = saved_layer(folder)
+    assert layer.quotes["q1"].codes == (("topic", "crime"),)
+    assert layer.speakers["s3"].attribute("gender") == "other"

@@ -28,6 +28,7 @@ from annotations.edits import (
     RenameSpeaker,
     ResetQuote,
     SetNote,
+    SetQuoteCode,
     SetQuoteType,
     SetSpan,
     SetSpeaker,
@@ -86,6 +87,7 @@ def _redone(session: Session) -> str:
 def test_every_edit_kind_its_undo_and_redo_in_words(session: Session) -> None:
     """A scripted session: each kind of edit, then undone and redone; every message names
     quotes by number and speakers by name, and an undo names the value it restored."""
+    session.define_attribute("topic", ["economy", "crime"], quote=True)
     layer = session.layer(DOC)
     q1 = layer.quotes["q1"]
     added = ARTICLE.index("She added")
@@ -108,6 +110,10 @@ def test_every_edit_kind_its_undo_and_redo_in_words(session: Session) -> None:
         (NewQuote(DOC, added, added + 9), "new quote 2", "undone: quote 2 removed"),
         (SetNote(DOC, "q1", "check the name"), "note on quote 1",
          "undone: note on quote 1 back to none"),
+        (SetQuoteCode(DOC, "q1", "topic", "crime"), "topic of quote 1 → crime",
+         "undone: topic of quote 1 back to not coded"),
+        (SetQuoteCode(DOC, "q1", "topic", None), "topic of quote 1 cleared",
+         "undone: topic of quote 1 back to crime"),
         (SetSpeaker(DOC, "q1", "s2"), "speaker of quote 1 → Tom Poe",
          "undone: speaker of quote 1 back to Jane Roe"),
         (SetSpeaker(DOC, "q1", None), "speaker of quote 1 → nobody",

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "status": "status",
     "merge": "merge",
     "attributes": "attributes",
+    "variables": "variables",
 }
 """Each command's name and its module (a command run alone imports only its own module)."""
 

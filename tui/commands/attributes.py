@@ -1,4 +1,5 @@
-"""``saywho attributes``: what the project codes about its speakers (gender, role, party…).
+"""``saywho attributes``: what the project codes about its speakers (gender, role, party…);
+``saywho variables`` (``tui/commands/variables.py``) the same for its quotes (topic, frame…).
 
 With no option, lists the attributes, their values and how many speakers carry each (over
 every layer). ``--set NAME=V1,V2,...`` adds an attribute or changes its values (a value in use
@@ -18,7 +19,7 @@ from rich.text import Text
 
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
-from annotations.speaker_attributes import unreadable
+from annotations.speaker_attributes import QUOTE_SETTING, SETTING, unreadable
 from tui.commands._common import close_session, open_session
 
 
@@ -38,19 +39,22 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--remove", metavar="NAME", action="append", default=[],
                         help="stop coding an attribute (refused while a speaker carries it)")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, quote=False)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    """Change, then list, the project's speaker attributes."""
+    """Change, then list, the project's speaker attributes (``args.quote``: its quote
+    variables, for ``saywho variables``)."""
     changing = bool(args.set or args.remove)
+    quote = args.quote
+    setting = QUOTE_SETTING if quote else SETTING
     session = open_session(args, read_only=not changing, create=False)
     try:
-        broken = unreadable(session.settings)
+        broken = unreadable(session.settings, setting)
         if broken:  # said before a --set writes the setting again without them
             print(f"saywho: {broken} entr{'y' if broken == 1 else 'ies'} of the project's "
-                  f"speaker_attributes setting (saywho.json) {'does' if broken == 1 else 'do'} not "
+                  f"{setting} setting (saywho.json) {'does' if broken == 1 else 'do'} not "
                   "read and are left out: "
                   "a name is a letter, then letters, digits or _; 1 to 9 distinct printable "
                   f"values{'; --set writes the setting without them' if changing else ''}",
@@ -59,19 +63,21 @@ def run(args: argparse.Namespace) -> int:
             name, sep, values = spec.partition("=")
             if not sep:
                 raise InputError(f"--set {visible_line(spec)!r}: write NAME=VALUE,VALUE,...")
-            session.define_attribute(name, values.split(","))
+            session.define_attribute(name, values.split(","), quote=quote)
         for name in args.remove:
-            session.remove_attribute(name.strip().lower())
-        rows = [(a, session.attribute_usage(a.name)) for a in session.speaker_attributes]
+            session.remove_attribute(name.strip().lower(), quote=quote)
+        scheme = session.quote_variables if quote else session.speaker_attributes
+        rows = [(a, session.attribute_usage(a.name, quote=quote)) for a in scheme]
     finally:
         close_session(session)
+    what = "quotes" if quote else "speakers"
     if args.json:
         print(safe_json(orjson.dumps([{"name": a.name, "values": list(a.values),
-                                       "speakers": used} for a, used in rows]).decode()))
+                                       what: used} for a, used in rows]).decode()))
         return 0
-    table = Table(title="speaker attributes")
-    table.add_column("attribute")
-    table.add_column("values (speakers coded with each, every layer)")
+    table = Table(title="quote variables" if quote else "speaker attributes")
+    table.add_column("variable" if quote else "attribute")
+    table.add_column(f"values ({what} coded with each, every layer)")
     for attribute, used in rows:
         # a value no longer in the list that speakers still carry (an undo of a clearing, a
         # layer imported from another project) is named, so it can be recoded
@@ -81,5 +87,6 @@ def run(args: argparse.Namespace) -> int:
             [f"{v} {used.get(v, 0)}" for v in attribute.values] + stray))))
     Console(highlight=False).print(table)
     if not rows:
-        print("no speaker attributes: add one with --set NAME=VALUE,VALUE,...")
+        print(f"no {'quote variables' if quote else 'speaker attributes'}: add one with "
+              "--set NAME=VALUE,VALUE,...")
     return 0

@@ -249,7 +249,8 @@ def _attribute_options(session: Session, fmt: str, *, own: bool) -> dict[str, An
     def codes(layer: str) -> CorpusCodes:
         return corpus_codes(session, None if own else layer)
 
-    return {"attributes": [a.name for a in session.speaker_attributes], "codes": codes}
+    return {"attributes": [a.name for a in session.speaker_attributes], "codes": codes,
+            "variables": [v.name for v in session.quote_variables]}
 
 
 def _refuse_nothing_of_yours(session: Session) -> None:

@@ -129,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(t)
     for name, counts in stats["speaker_attributes"].items():
         console.print(_attribute_table(name, counts))
+    for name, counts in stats["quote_variables"].items():
+        console.print(_variable_table(name, counts["quotes"]))
     docs = Table(title="quotes per document")
     docs.add_column("document")
     docs.add_column("quotes", justify="right")
@@ -148,6 +150,9 @@ def run(args: argparse.Namespace) -> int:
         for name in stats["speaker_attributes"]:
             if any(_coded(g["attributes"][name]) for g in stats["by"]["groups"]):
                 console.print(_groups_attribute_table(stats["by"], name))
+        for name in stats["quote_variables"]:
+            if any(_coded(g["codes"][name]) for g in stats["by"]["groups"]):
+                console.print(_groups_attribute_table(stats["by"], name, field="codes"))
     return failed
 
 
@@ -183,17 +188,33 @@ def _attribute_table(name: str, counts: dict[str, Any]) -> Table:
     return table
 
 
-def _groups_attribute_table(by: dict[str, Any], name: str) -> Table:
+def _variable_table(name: str, quotes: dict[str, int]) -> Table:
+    """Quotes per value of one quote variable, shares of the coded ones."""
+    coded = _coded(quotes)
+    highest = max(quotes.values(), default=0)
+    table = Table(title=visible_line(f"quotes by {name}"))
+    table.add_column(visible_line(name))
+    table.add_column("quotes (of coded)", justify="right")
+    table.add_column("")
+    for value, n in quotes.items():
+        table.add_row(Text(visible_line(value)), str(n) if value == NOT_CODED else _share(n, coded),
+                      bar(n, highest))
+    return table
+
+
+def _groups_attribute_table(by: dict[str, Any], name: str, field: str = "attributes") -> Table:
     """Per metadata group, the quotes per value of speaker attribute ``name`` (the share of
-    women quoted per outlet: the Gender Gap Tracker's figure)."""
+    women quoted per outlet: the Gender Gap Tracker's figure), or with ``field`` = ``codes``
+    of quote variable ``name`` (topics per outlet)."""
     groups = by["groups"]
-    values = list(dict.fromkeys(v for g in groups for v in g["attributes"][name]))
-    table = Table(title=visible_line(f"quotes by {by['key']} and speaker {name}"))
+    values = list(dict.fromkeys(v for g in groups for v in g[field][name]))
+    whose = "speaker " if field == "attributes" else ""
+    table = Table(title=visible_line(f"quotes by {by['key']} and {whose}{name}"))
     table.add_column(visible_line(by["key"]))
     for value in values:
         table.add_column(visible_line(value), justify="right")
     for g in groups:
-        quotes = g["attributes"][name]
+        quotes = g[field][name]
         coded = _coded(quotes)
         table.add_row(Text(visible_line(g["value"][:40])),
                       *(str(quotes.get(v, 0)) if v == NOT_CODED else _share(quotes.get(v, 0), coded)

@@ -1,8 +1,9 @@
-"""AttributePicker: code a speaker's attributes (gender, role…) from a list.
+"""AttributePicker: code a quote's variables (topic, frame…) and its speaker's attributes
+(gender, role…) from one list.
 
 The choices, their order and the suggestions are the domain's
-(``annotations.speaker_attributes.attribute_choices``); this screen lists them (type to narrow)
-and returns the one chosen.
+(``annotations.speaker_attributes.quote_choices`` and ``attribute_choices``); this screen
+lists them (type to narrow) and returns the one chosen.
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ class AttributePicker(TypeaheadPicker[AttributeChoice | None]):
         # a value that starts with what is typed first: "male" is not "female"
         self.shown = sorted(hits, key=lambda c: not any(
             (c.value or "clear").casefold().startswith(w) for w in words))
+        both = len({c.quote for c in self.choices}) == 2  # say whose each row codes
         rows = []
         for choice in self.shown:
             row = Text(no_wrap=True)
             row.append("● " if choice.current else "  ", "bold")
+            if both:
+                row.append("quote " if choice.quote else "speaker ", "dim italic")
             row.append(f"{visible_line(choice.attribute)}: ", "dim")
             row.append(visible_line(choice.value if choice.value is not None else "clear"),
                        "bold" if choice.value is not None else "italic")
@@ -48,12 +52,14 @@ class AttributePicker(TypeaheadPicker[AttributeChoice | None]):
         return rows
 
     def _refill(self) -> None:
-        """Rows for what is typed; before anything is, the suggestion is highlighted, else the
-        value coded now (so an Enter without a look changes nothing it should not)."""
+        """Rows for what is typed; before anything is, the first suggestion is highlighted,
+        else the first value coded now (so an Enter without a look changes nothing it should
+        not)."""
         rows = self.rows()
         start = 0
-        if not self.query_text and self.shown and not self.shown[0].reason:
-            start = next((i for i, c in enumerate(self.shown) if c.current), 0)
+        if not self.query_text:
+            start = next((i for i, c in enumerate(self.shown) if c.reason),
+                         next((i for i, c in enumerate(self.shown) if c.current), 0))
         self.query_one(RowList).set_rows(rows, start)
 
     def choose(self, index: int) -> None:

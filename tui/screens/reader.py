@@ -368,6 +368,8 @@ class ReaderScreen(SaywhoScreen):
                 detail.append(visible("(" + ", ".join(v for _, v in who.attributes) + ") "),
                               "dim")
             detail.append(f"· stance {visible(quote.stance or '—')} ")
+            for name, value in quote.codes:  # the quote variables coded (``i``)
+                detail.append(f"· {visible(name)} {visible(value)} ")
             if conf is not None:
                 detail.append(f"· conf {conf:.2f} ")
             if quote.cue is not None:
@@ -1113,32 +1115,53 @@ class ReaderScreen(SaywhoScreen):
 
         self.app.push_screen(_prompt(f"Rename {old}", old), done)
 
-    def action_code_speaker(self) -> None:
-        """Code an attribute of the current (or highlighted) speaker: the value the layer
-        codes them with in other documents, then the article's suggestion, first, so Enter
-        takes it."""
-        sid = self._target_speaker()
-        if sid is None or self.anno is None or self.doc is None:
+    def action_code(self) -> None:
+        """Code the current quote's variables (topic, frame…) and its speaker's attributes
+        (gender…), or the highlighted speaker's when the Speakers panel has the focus. For
+        the speaker, the value the layer codes them with in other documents, then the
+        article's suggestion, come first, so Enter takes it."""
+        if self.anno is None or self.doc is None:
             return
-        from annotations.speaker_attributes import AttributeChoice, attribute_choices
+        from annotations.speaker_attributes import (
+            AttributeChoice,
+            attribute_choices,
+            quote_choices,
+        )
         from tui.screens.attribute_picker import AttributePicker  # loaded on first use
 
-        scheme = self.bridge.read(lambda s: s.speaker_attributes)
-        if not scheme:
-            say(self, "The project codes no speaker attributes: add one with "
-                "saywho attributes --set NAME=VALUE,VALUE", severity="warning")
+        attributes, variables = self.bridge.read(
+            lambda s: (s.speaker_attributes, s.quote_variables))
+        panel = self.query_one(SpeakerList)
+        on_panel = panel.has_focus and panel.highlighted_id is not None
+        quote = None if on_panel else self.current
+        sid = panel.highlighted_id if on_panel else (quote.speaker_id if quote else None)
+        speaker = self.anno.speakers.get(sid or "")
+        choices = quote_choices(quote, variables) if quote is not None else []
+        if speaker is not None and attributes:
+            codes = self.bridge.speaker_registry().codes  # the layer's, across the corpus
+            choices += attribute_choices(speaker, self.doc.text, attributes, codes)
+        if not choices:
+            say(self, "Nothing to code here: " + (
+                "the project codes no quote variables or speaker attributes (saywho "
+                "variables / saywho attributes --set NAME=VALUE,VALUE)"
+                if not (attributes or variables) else "no quote, or a quote without a speaker"),
+                severity="warning")
             return
-        speaker = self.anno.speakers[sid]
+        qid = quote.id if quote is not None else None
 
         def done(choice: AttributeChoice | None) -> None:
-            if choice is not None and not choice.current:
+            if choice is None or choice.current:
+                return
+            if choice.quote and qid is not None:
+                self.submit(edits.SetQuoteCode(self.doc_id, qid, choice.attribute, choice.value))
+            elif not choice.quote and sid is not None:
                 self.submit(edits.SetSpeakerAttribute(self.doc_id, sid, choice.attribute,
                                                       choice.value))
 
-        codes = self.bridge.speaker_registry().codes  # the layer's codes across the corpus
-        self.app.push_screen(AttributePicker(
-            f"Code {speaker.name}", attribute_choices(speaker, self.doc.text, scheme, codes)),
-            done)
+        title = " and ".join(filter(None, (
+            self._named(quote) if quote is not None and variables else "",
+            speaker.name if speaker is not None and attributes else "")))
+        self.app.push_screen(AttributePicker(f"Code {title}", choices), done)
 
     def action_merge_speaker(self) -> None:
         """Merge the current (or highlighted) speaker into another one of this document."""

@@ -40,7 +40,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("stance", "Stance"),
     ("by", "Stance by"),
     ("attributes", "Who is quoted: speaker attributes"),
-    ("by_attributes", "Speaker attributes by"),
+    ("variables", "Quote variables"),
+    ("by_attributes", "Coded variables by"),
 )
 TOP = 25  # rows per chart before "… and n more"
 
@@ -74,6 +75,7 @@ def charts(stats: dict[str, Any], scheme_names: tuple[str, ...], width: int) -> 
         "by": stacked_chart([(g["value"], g["stance"]) for g in _groups_shown(stats)], cats,
                             width=max(bar - 20, 10), limit=TOP) if "by" in stats else Text(),
         "attributes": attribute_charts(stats["speaker_attributes"], bar),
+        "variables": variable_charts(stats["quote_variables"], bar),
         "by_attributes": _by_attribute_charts(stats, max(bar - 20, 10)),
     }
 
@@ -102,22 +104,41 @@ def attribute_charts(attributes: dict[str, dict[str, Any]], width: int) -> Text:
     return text
 
 
+def variable_charts(variables: dict[str, dict[str, Any]], width: int) -> Text:
+    """Per quote variable, its quotes per value, each coded value with its share of the
+    coded quotes, the uncoded apart."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (name, counts) in enumerate(variables.items()):
+        quotes = counts["quotes"]
+        coded = sum(n for v, n in quotes.items() if v != NOT_CODED)
+        rows = [(v if v == NOT_CODED or not coded else f"{v} {100 * n / coded:.0f}%", n)
+                for v, n in quotes.items()]
+        if i:
+            text.append("\n")
+        text.append(f"{visible(name)}: {coded} quotes coded, {quotes.get(NOT_CODED, 0)} not\n",
+                    "bold")
+        text.append_text(bar_chart(rows, width=width))
+    return text
+
+
 def _by_attribute_charts(stats: dict[str, Any], width: int) -> Text:
-    """Per speaker attribute some quote is coded with, its values per metadata group (the
-    share of women quoted per outlet), as stacked bars; empty without a grouping."""
+    """Per speaker attribute and quote variable some quote is coded with, its values per
+    metadata group (the share of women quoted per outlet, the topics per year), as stacked
+    bars; empty without a grouping."""
     text = Text(no_wrap=True)
     if "by" not in stats:
         return text
     groups = _groups_shown(stats)
-    for name, counts in stats["speaker_attributes"].items():
-        if all(v == NOT_CODED for v, n in counts["quotes"].items() if n):
-            continue  # nothing coded: the chart would be one grey bar per group
-        values = list(dict.fromkeys(v for g in groups for v in g["attributes"][name]))
-        if text:
-            text.append("\n\n")
-        text.append(f"{visible(name)}\n", "bold")
-        text.append_text(stacked_chart([(g["value"], g["attributes"][name]) for g in groups],
-                                       values, width=width, limit=TOP))
+    for field, scheme in (("attributes", "speaker_attributes"), ("codes", "quote_variables")):
+        for name, counts in stats[scheme].items():
+            if all(v == NOT_CODED for v, n in counts["quotes"].items() if n):
+                continue  # nothing coded: the chart would be one grey bar per group
+            values = list(dict.fromkeys(v for g in groups for v in g[field][name]))
+            if text:
+                text.append("\n\n")
+            text.append(f"{visible(name)}\n", "bold")
+            text.append_text(stacked_chart([(g["value"], g[field][name]) for g in groups],
+                                           values, width=width, limit=TOP))
     return text
 
 
@@ -229,9 +250,10 @@ class StatsScreen(SaywhoScreen):
         by.display = "by" in stats
         by_attributes = self.query_one("#plot-by-attributes", Static)
         by_attributes.display = bool(self.charts["by_attributes"])
+        self.query_one("#plot-variables", Static).display = bool(stats["quote_variables"])
         if "by" in stats:
             by.border_title = plain(f"Stance by {stats['by']['key']} (g: next)")
-            by_attributes.border_title = plain(f"Speaker attributes by {stats['by']['key']}")
+            by_attributes.border_title = plain(f"Coded variables by {stats['by']['key']}")
         self.query_one(StatusBar).set_position(
             visible(f"layer: {self.bridge.layer_shown} · {stats['quotes']} quotes ")
         )

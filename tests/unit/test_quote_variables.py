@@ -1,0 +1,128 @@
+"""Quote variables (topic, frame…): coded per quote besides the stance, defined per project
+(``saywho variables``), counted by the statistics (overall and per outlet), a ``code_<name>``
+column in the csv, a ``codes`` object in jsonl read back, and refused as the project refuses
+to define them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotations.edits import RejectQuote, SetQuoteCode
+from annotations.errors import InputError
+from annotations.formats.jsonl import read_jsonl, write_jsonl
+from annotations.layer_summary import LayerSummary, summarize
+from annotations.model import Document, Layer, Quote
+from annotations.session import Session
+from annotations.speaker_attributes import NOT_CODED, quote_choices, quote_variables
+from annotations.stats import corpus_stats
+from tests.conftest import ARTICLE, fixed_detect, sample_layer
+
+
+def _session(folder: Path) -> Session:
+    session = Session.open(folder, "ann", detect=fixed_detect)
+    session.import_documents(Document(f"d{i}", f"Doc {i}", ARTICLE, meta=(("outlet", f"O{i}"),))
+                             for i in range(2))
+    session.define_attribute("topic", ["economy", "crime"], quote=True)
+    return session
+
+
+def test_no_quote_variable_by_default_and_none_shares_a_speaker_attributes_name(
+        tmp_path: Path) -> None:
+    assert quote_variables({}) == ()
+    session = _session(tmp_path / "p")
+    with pytest.raises(InputError, match="speaker attribute already"):
+        session.define_attribute("gender", ["a"], quote=True)
+    with pytest.raises(InputError, match="quote variable already"):
+        session.define_attribute("topic", ["a"])
+    session.close()
+
+
+def test_a_code_is_checked_undone_and_a_value_in_use_stays(tmp_path: Path) -> None:
+    session = _session(tmp_path / "p")
+    with pytest.raises(InputError, match="not a value of topic"):
+        session.apply(SetQuoteCode("d0", "q1", "topic", "sports"))
+    with pytest.raises(InputError, match="not a quote variable"):
+        session.apply(SetQuoteCode("d0", "q1", "frame", "conflict"))
+    session.apply(SetQuoteCode("d0", "q1", "topic", "crime"))
+    assert session.layer("d0").quotes["q1"].codes == (("topic", "crime"),)
+    with pytest.raises(InputError, match="'crime' codes 1 quote"):
+        session.define_attribute("topic", ["economy"], quote=True)
+    with pytest.raises(InputError, match="1 quote"):
+        session.remove_attribute("topic", quote=True)
+    session.undo("d0")
+    assert session.layer("d0").quotes["q1"].codes == ()
+    session.remove_attribute("topic", quote=True)
+    assert session.quote_variables == ()
+    session.close()
+
+
+def test_stats_count_quotes_per_value_rejected_ones_aside_overall_and_per_group(
+        tmp_path: Path) -> None:
+    session = _session(tmp_path / "p")
+    session.apply(SetQuoteCode("d0", "q1", "topic", "crime"))
+    session.apply(SetQuoteCode("d0", "q2", "topic", "economy"))
+    session.apply(SetQuoteCode("d1", "q1", "topic", "crime"))
+    session.apply(RejectQuote("d1", "q1"))  # coded, then rejected: not counted
+    stats = corpus_stats(session, by="outlet")
+    assert stats["quote_variables"] == {"topic": {"quotes": {
+        "economy": 1, "crime": 1, NOT_CODED: 1}}}
+    groups = {g["value"]: g["codes"]["topic"] for g in stats["by"]["groups"]}
+    assert groups == {"O0": {"economy": 1, "crime": 1, NOT_CODED: 0},
+                      "O1": {"economy": 0, "crime": 0, NOT_CODED: 1}}
+    session.close()
+
+
+def test_the_index_summary_keeps_codes_and_reads_an_entry_without_them() -> None:
+    layer = sample_layer()
+    q1 = layer.quotes["q1"]
+    coded = Layer("ann", {**layer.quotes, "q1": Quote(
+        q1.id, q1.start, q1.end, q1.text, codes=(("topic", "crime"),))}, layer.speakers)
+    assert LayerSummary.decode(summarize(coded).encode()).codes == (("topic", "crime", 1),)
+    assert LayerSummary.decode(summarize(layer).encode()).codes == ()
+    assert summarize(layer).encode() == LayerSummary.decode(summarize(layer).encode()).encode()
+
+
+def test_csv_has_a_column_per_variable(tmp_path: Path) -> None:
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    session = _session(folder)
+    session.apply(SetQuoteCode("d0", "q2", "topic", "economy"))
+    session.close()
+    out = tmp_path / "x.csv"
+    assert main(["--project", str(folder), "--annotator", "ann", "export", "--format", "csv",
+                 "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert {(r["document"], r["quote_id"]): r["code_topic"] for r in rows} == {
+        ("d0", "q1"): "", ("d0", "q2"): "economy", ("d1", "q1"): "", ("d1", "q2"): ""}
+
+
+def test_jsonl_carries_codes_and_refuses_one_the_project_could_not_define(
+        tmp_path: Path) -> None:
+    layer = sample_layer()
+    q1 = layer.quotes["q1"]
+    coded = Layer("ann", {**layer.quotes, "q1": Quote(
+        q1.id, q1.start, q1.end, q1.text, codes=(("topic", "crime"),))}, layer.speakers)
+    write_jsonl([(Document("d0", "T", ARTICLE), coded)], tmp_path / "x.jsonl")
+    [(_, back)] = list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
+    assert back.quotes["q1"].codes == (("topic", "crime"),)
+    line = orjson.loads((tmp_path / "x.jsonl").read_bytes())
+    line["quotes"][0]["codes"] = {"topic": "\x1b]52;c;aGk=\x07"}
+    (tmp_path / "y.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    with pytest.raises(InputError, match="codes"):
+        list(read_jsonl(tmp_path / "y.jsonl", layer="ann"))
+
+
+def test_choices_list_each_value_the_coded_one_marked_and_a_clear_row() -> None:
+    from annotations.speaker_attributes import SpeakerAttribute
+
+    topic = SpeakerAttribute("topic", ("economy", "crime"))
+    quote = Quote("q1", 0, 3, "abc", codes=(("topic", "crime"),))
+    choices = quote_choices(quote, (topic,))
+    assert [(c.label, c.current, c.quote) for c in choices] == [
+        ("topic: economy", False, True), ("topic: crime", True, True),
+        ("topic: clear", False, True)]
