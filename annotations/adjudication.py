@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from annotations.codebook import disagreement_kind
 from annotations.edits import AdoptQuote
 from annotations.model import FINAL_LAYER, Layer, Quote, Speaker
-from annotations.speaker_attributes import disagreement_kind
 
 _WORD = re.compile(r"\w+")
 

@@ -21,7 +21,7 @@ least 50 % of the word tokens of each, matched one-to-one, best first. On top of
   speaker (``registry.speaker_key``: "Mayor Jim Kenney" is "Jim Kenney") and only those with a
   quote there (not rejected, by default); each layer's value is what that coder decided: its
   own value in that document, else the value its other documents give that speaker (the
-  "coded once" rule, ``speaker_attributes.CorpusCodes``, the layer's own codes only, never
+  "coded once" rule, ``registry.CorpusCodes``, the layer's own codes only, never
   another layer's). A layer that does not name the speaker there, or never codes them, is
   missing, not a disagreement; a speaker no layer codes is no unit. A person named in 40
   articles is 40 units, as they weigh in the counts the attributes are coded for;
@@ -55,16 +55,16 @@ from itertools import combinations
 from typing import Any
 
 from annotations import registry
-from annotations.evaluate import WORD, norm_span, words
-from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
-from annotations.registry import CorpusCodes
-from annotations.speaker_attributes import (
+from annotations.codebook import (
     COLUMN_PREFIX,
     DEFAULT,
-    SpeakerAttribute,
+    CodedVariable,
     column,
     disagreement_kind,
 )
+from annotations.evaluate import WORD, norm_span, words
+from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
+from annotations.registry import CorpusCodes
 
 ALPHA_FIELDS: tuple[str, ...] = ("stance", "type", "speaker", "words")
 # the fields whose units are quote clusters (``words`` has a unit per word)
@@ -317,7 +317,7 @@ class CodedSpeaker:
 
 
 def coded_speakers(
-    layer: Layer, attributes: Sequence[SpeakerAttribute], corpus: CorpusCodes | None = None,
+    layer: Layer, attributes: Sequence[CodedVariable], corpus: CorpusCodes | None = None,
     *, exclude_rejected: bool = True,
 ) -> dict[str, CodedSpeaker]:
     """By corpus speaker (``registry.speaker_key``), in the order they first speak, the
@@ -780,7 +780,7 @@ class AgreementPass:
     value in a document where that layer does not code them (none: each document's own)."""
 
     def __init__(self, names: Sequence[str], *, exclude_rejected: bool = True,
-                 attributes: Sequence[SpeakerAttribute] = DEFAULT,
+                 attributes: Sequence[CodedVariable] = DEFAULT,
                  codes: Mapping[str, CorpusCodes] | None = None) -> None:
         self.names = list(names)
         self.exclude_rejected = exclude_rejected
@@ -852,7 +852,7 @@ def agreement(
     *,
     exclude_rejected: bool = True,
     per_document: Callable[[str, dict[str, Any]], None] | None = None,
-    attributes: Sequence[SpeakerAttribute] = DEFAULT,
+    attributes: Sequence[CodedVariable] = DEFAULT,
     codes: Mapping[str, CorpusCodes] | None = None,
 ) -> AgreementReport:
     """Agreement between ``layers`` over ``docs``: doc id -> (text, layer name -> Layer), or

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from annotations.change import EditContext, LayerChange
+from annotations.codebook import filled, with_code, with_value
 from annotations.display import excerpt
 from annotations.errors import InputError, SpanError
 from annotations.model import (
@@ -27,7 +28,6 @@ from annotations.model import (
     Speaker,
 )
 from annotations.registry import speaker_key
-from annotations.speaker_attributes import filled, with_code, with_value
 from annotations.text import sentences
 
 
@@ -517,7 +517,7 @@ class SetQuoteCode(Edit):
 
 @dataclass(frozen=True)
 class SetSpeakerAttribute(Edit):
-    """Code one attribute of a speaker (gender, role…: ``annotations.speaker_attributes``), or
+    """Code one attribute of a speaker (gender, role…: ``annotations.codebook``), or
     clear it with ``None``. The value is checked against the project's attributes by the
     session, which knows them."""
 
@@ -589,7 +589,7 @@ class AdoptQuote(Edit):
     beside their decision. The speaker is matched by canonical name to one already in the
     layer, else added with what its layer codes about them; one already there keeps its
     attribute values (the adjudicator's coding, or the version adopted first) and takes the
-    adopted speaker's for the attributes it does not code (``speaker_attributes.filled``).
+    adopted speaker's for the attributes it does not code (``codebook.filled``).
     """
 
     quote: Quote

@@ -133,7 +133,7 @@ class Speaker:
     mentions: tuple[Mention, ...] = ()
     attributes: tuple[tuple[str, str], ...] = ()
     """What the study coded about the speaker (gender, role…), sorted by name:
-    ``annotations.speaker_attributes``."""
+    ``annotations.codebook``."""
 
     def attribute(self, name: str) -> str | None:
         """The value coded for attribute ``name`` (None: not coded)."""

@@ -24,6 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations import scheme as scheme_rules
+from annotations.codebook import (
+    QUOTE_SETTING,
+    CodedVariable,
+    as_setting,
+    attribute_scheme,
+    define,
+    quote_variables,
+    with_attribute,
+)
+from annotations.codebook import SETTING as ATTRIBUTES_SETTING
 from annotations.copies import Copies
 from annotations.detect.deadline import (
     DEFAULT_DETECT_BUDGET_S,
@@ -55,16 +65,6 @@ from annotations.model import (
     StanceScheme,
     now_iso,
 )
-from annotations.speaker_attributes import (
-    QUOTE_SETTING,
-    SpeakerAttribute,
-    as_setting,
-    attribute_scheme,
-    define,
-    quote_variables,
-    with_attribute,
-)
-from annotations.speaker_attributes import SETTING as ATTRIBUTES_SETTING
 from annotations.store import DocumentInfo, EditReceipt, ImportReport, Project
 from annotations.store.positions import ReaderPosition, read_position, write_position
 from annotations.store.statuses import StoredStatus, read_statuses_or_none
@@ -558,17 +558,17 @@ class Session:
                 view.layer_summary(doc_id) for doc_id in view.doc_ids))
 
     @property
-    def speaker_attributes(self) -> tuple[SpeakerAttribute, ...]:
+    def speaker_attributes(self) -> tuple[CodedVariable, ...]:
         """What the project codes about its speakers (gender by default)."""
         return attribute_scheme(self.settings)
 
     @property
-    def quote_variables(self) -> tuple[SpeakerAttribute, ...]:
+    def quote_variables(self) -> tuple[CodedVariable, ...]:
         """What the project codes about each quote besides its stance (topic, frame…)."""
         return quote_variables(self.settings)
 
     def define_attribute(self, name: str, values: Iterable[str], *,
-                         quote: bool = False) -> SpeakerAttribute:
+                         quote: bool = False) -> CodedVariable:
         """Add a speaker attribute (``quote``: a quote variable), or change the values of one.
         A value in use cannot go (``attribute_usage`` says which are), and a speaker attribute
         and a quote variable never share a name (a csv column, a picker row each)."""

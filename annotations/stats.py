@@ -14,17 +14,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from annotations.codebook import (
+    NOT_CODED,
+    CodedVariable,
+    attribute_scheme,
+    quote_variables,
+)
 from annotations.errors import DamagedFileError
 from annotations.layer_summary import NO_STANCE, DocStats, summarize
 from annotations.metadata import NO_VALUE, group_of, parse_grouping
 from annotations.model import Layer, Speaker
 from annotations.registry import CorpusCodes, CorpusSpeaker, register_speaker, speaker_key
-from annotations.speaker_attributes import (
-    NOT_CODED,
-    SpeakerAttribute,
-    attribute_scheme,
-    quote_variables,
-)
 from annotations.store import DocumentInfo, Project
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def corpus_stats(
     how an outlet or a year quotes whom, with what stance. ``"meta_keys"``: the metadata keys
     the counted documents carry (what ``by`` may name). ``ValueError`` for a ``by``
     that names no key. ``"speaker_attributes"``: per attribute the project codes (gender…),
-    the quotes and the speakers of each value (``speaker_attributes.NOT_CODED``: none), a
+    the quotes and the speakers of each value (``codebook.NOT_CODED``: none), a
     speaker coded in one article counting as coded in the others (``CorpusCodes``), and the
     speakers coded two ways; each group of ``by`` has its quotes per value too.
 
@@ -244,7 +244,7 @@ def _group(groups: dict[str, dict[str, Any]], value: str) -> dict[str, Any]:
     return group
 
 
-def _code_counts(variables: Iterable[SpeakerAttribute], coded: Counter[tuple[str, str]],
+def _code_counts(variables: Iterable[CodedVariable], coded: Counter[tuple[str, str]],
                  quotes: int) -> dict[str, dict[str, Any]]:
     """Per quote variable, the quotes (rejected ones aside) per value, in the variable's
     order, then values it does not define, then the quotes not coded (``NOT_CODED``)."""
@@ -259,7 +259,7 @@ def _code_counts(variables: Iterable[SpeakerAttribute], coded: Counter[tuple[str
 
 
 def _attribute_counts(
-    attributes: Iterable[SpeakerAttribute], codes: CorpusCodes,
+    attributes: Iterable[CodedVariable], codes: CorpusCodes,
     coded_quotes: Counter[tuple[str, str, str | None]], registry: dict[str, CorpusSpeaker],
 ) -> dict[str, dict[str, Any]]:
     """Per attribute: quotes and speakers per value (each speaker's own coding in a document,

@@ -34,6 +34,7 @@ import csv
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from annotations.codebook import column, quote_column
 from annotations.formats.export_common import (
     DocLayer,
     ExportReport,
@@ -44,7 +45,6 @@ from annotations.formats.export_common import (
 from annotations.metadata import meta_column
 from annotations.model import Layer, confidence_of
 from annotations.registry import CorpusCodes, speaker_key
-from annotations.speaker_attributes import column, quote_column
 
 CSV_COLUMNS: tuple[str, ...] = (
     "document",

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotations.agreement import Disagreement
-from annotations.speaker_attributes import column
+from annotations.codebook import column
 
 FIELDS = ("quote", "speaker", "stance", "type")
 MAX_TEXT = 500  # characters of the place shown in ``text``

@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from annotations.codebook import coded_problem
 from annotations.errors import SaywhoError
 from annotations.formats import schema
 from annotations.formats.export_common import quote_annotator
 from annotations.metadata import meta_dict
 from annotations.model import Cue, Document, Layer, Mention, Quote, Speaker, confidence_of
-from annotations.speaker_attributes import coded_problem
 
 
 def document_to_interchange(

@@ -226,7 +226,7 @@ def coded(base: Layer, values: dict[str, dict[str, str]]) -> Layer:
 
 
 def test_speaker_attribute_alpha_is_nominal_alpha_over_the_speakers_two_layers_code() -> None:
-    from annotations.speaker_attributes import GENDER, define
+    from annotations.codebook import GENDER, define
 
     role = define("role", ["politician", "expert", "citizen"])
     one = coded(layer("one", A), {"Ana Diaz": {"gender": "female", "role": "expert"},

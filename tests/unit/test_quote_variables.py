@@ -11,13 +11,13 @@ from pathlib import Path
 import orjson
 import pytest
 
+from annotations.codebook import NOT_CODED, quote_choices, quote_variables
 from annotations.edits import RejectQuote, SetQuoteCode
 from annotations.errors import InputError
 from annotations.formats.jsonl import read_jsonl, write_jsonl
 from annotations.layer_summary import LayerSummary, summarize
 from annotations.model import Document, Layer, Quote
 from annotations.session import Session
-from annotations.speaker_attributes import NOT_CODED, quote_choices, quote_variables
 from annotations.stats import corpus_stats
 from tests.conftest import ARTICLE, fixed_detect, sample_layer
 
@@ -118,9 +118,9 @@ def test_jsonl_carries_codes_and_refuses_one_the_project_could_not_define(
 
 
 def test_choices_list_each_value_the_coded_one_marked_and_a_clear_row() -> None:
-    from annotations.speaker_attributes import SpeakerAttribute
+    from annotations.codebook import CodedVariable
 
-    topic = SpeakerAttribute("topic", ("economy", "crime"))
+    topic = CodedVariable("topic", ("economy", "crime"))
     quote = Quote("q1", 0, 3, "abc", codes=(("topic", "crime"),))
     choices = quote_choices(quote, (topic,))
     assert [(c.label, c.current, c.quote) for c in choices] == [

@@ -8,6 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from annotations.codebook import (
+    DEFAULT,
+    GENDER,
+    NOT_CODED,
+    CodedVariable,
+    attribute_choices,
+    attribute_scheme,
+    define,
+    suggest,
+)
 from annotations.edits import MergeSpeakers, SetSpeakerAttribute
 from annotations.errors import InputError
 from annotations.formats.jsonl import read_jsonl, write_jsonl
@@ -15,16 +25,6 @@ from annotations.layer_summary import LayerSummary, summarize
 from annotations.model import Document, Layer, Mention, Speaker
 from annotations.registry import CorpusCodes
 from annotations.session import Session
-from annotations.speaker_attributes import (
-    DEFAULT,
-    GENDER,
-    NOT_CODED,
-    SpeakerAttribute,
-    attribute_choices,
-    attribute_scheme,
-    define,
-    suggest,
-)
 from annotations.stats import corpus_stats
 from tests.conftest import ARTICLE, fixed_detect, sample_layer
 
@@ -66,14 +66,14 @@ def test_his_before_a_name_is_someone_elses() -> None:
 def test_only_gender_is_suggested_and_only_as_a_value_the_project_has() -> None:
     text = "She said no."
     speaker = _speaker(text, "She")
-    assert suggest(speaker, text, SpeakerAttribute("role", ("expert",))) is None
-    assert suggest(speaker, text, SpeakerAttribute("gender", ("woman", "man"))) is None
+    assert suggest(speaker, text, CodedVariable("role", ("expert",))) is None
+    assert suggest(speaker, text, CodedVariable("gender", ("woman", "man"))) is None
 
 
 def test_choices_put_the_suggestion_first_and_a_clear_row_for_a_coded_attribute() -> None:
     text = "Ann Lee spoke. She said no."
     speaker = _speaker(text, "Ann Lee", "She")
-    role = SpeakerAttribute("role", ("expert", "official"))
+    role = CodedVariable("role", ("expert", "official"))
     choices = attribute_choices(speaker, text, (GENDER, role))
     assert (choices[0].attribute, choices[0].value, bool(choices[0].reason)) == (
         "gender", "female", True)
@@ -90,7 +90,7 @@ def test_the_scheme_defaults_to_gender_and_reads_leniently() -> None:
     got = attribute_scheme({"speaker_attributes": [
         {"name": "role", "values": ["expert"]}, {"name": "9bad", "values": ["x"]}, "junk",
         {"name": "role", "values": ["other"]}]})
-    assert got == (SpeakerAttribute("role", ("expert",)),)
+    assert got == (CodedVariable("role", ("expert",)),)
 
 
 @pytest.mark.parametrize("name, values", [

@@ -37,6 +37,7 @@ from annotations.agreement import (
     choose_layers,
     summary_lines,
 )
+from annotations.codebook import CodedVariable
 from annotations.detect.parallel import default_jobs
 from annotations.display import count, safe_json, visible_line
 from annotations.errors import DamagedFileError, InputError
@@ -45,7 +46,6 @@ from annotations.formats.export_common import atomic_output
 from annotations.indexed_layers import indexed_layers
 from annotations.registry import CorpusCodes
 from annotations.session import Session
-from annotations.speaker_attributes import SpeakerAttribute
 from annotations.stats import corpus_codes
 from annotations.streaming import (
     document_runs,
@@ -175,7 +175,7 @@ class _Part:
 
 def _speaker_codes(
     session: Session, names: list[str]
-) -> tuple[tuple[SpeakerAttribute, ...], dict[str, CorpusCodes]]:
+) -> tuple[tuple[CodedVariable, ...], dict[str, CorpusCodes]]:
     """The speaker attributes the project codes, and what each layer codes across the corpus
     (a speaker's value where that layer does not code them in a document), from the index."""
     attributes = tuple(session.speaker_attributes)

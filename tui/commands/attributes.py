@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotations.codebook import QUOTE_SETTING, SETTING, unreadable
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
-from annotations.speaker_attributes import QUOTE_SETTING, SETTING, unreadable
 from tui.commands._common import close_session, open_session
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotations.codebook import attributes_outside
 from annotations.detect.parallel import default_jobs
 from annotations.display import count, visible_line
 from annotations.errors import InputError, ProjectError, SaywhoError
@@ -41,7 +42,6 @@ from annotations.metadata import Meta, merged_meta, read_meta
 from annotations.model import Document
 from annotations.scheme import labels_outside
 from annotations.session import Session
-from annotations.speaker_attributes import attributes_outside
 from annotations.store import ImportReport
 from annotations.store.lock import lock_held, lock_path
 from tui.commands._common import close_session, first_few, open_session, project_dir

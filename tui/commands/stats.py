@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotations.codebook import NOT_CODED
 from annotations.display import safe_json, visible_line
 from annotations.metadata import NO_VALUE, parse_grouping
-from annotations.speaker_attributes import NOT_CODED
 from annotations.stats import corpus_stats
 from tui.commands._common import check_layer, missing_layer_clause, open_session
 from tui.commands._progress import document_progress

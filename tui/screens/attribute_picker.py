@@ -2,7 +2,7 @@
 (gender, role…) from one list.
 
 The choices, their order and the suggestions are the domain's
-(``annotations.speaker_attributes.quote_choices`` and ``attribute_choices``); this screen
+(``annotations.codebook.quote_choices`` and ``attribute_choices``); this screen
 lists them (type to narrow) and returns the one chosen.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from annotations.codebook import AttributeChoice
 from annotations.display import visible_line
-from annotations.speaker_attributes import AttributeChoice
 from tui.screens.picker import TypeaheadPicker
 from tui.widgets.rowlist import RowList
 

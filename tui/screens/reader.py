@@ -1122,7 +1122,7 @@ class ReaderScreen(SaywhoScreen):
         article's suggestion, come first, so Enter takes it."""
         if self.anno is None or self.doc is None:
             return
-        from annotations.speaker_attributes import (
+        from annotations.codebook import (
             AttributeChoice,
             attribute_choices,
             quote_choices,

@@ -19,9 +19,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
+from annotations.codebook import NOT_CODED
 from annotations.display import visible
 from annotations.metadata import NO_VALUE
-from annotations.speaker_attributes import NOT_CODED
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
 from tui.bridge import SessionBridge

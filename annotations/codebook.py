@@ -1,10 +1,13 @@
-"""Speaker attributes: what a study codes about who is quoted (gender, role, party…).
+"""The codebook: what a study codes beyond quotes, speakers and stance, each a closed list.
 
-The Gender Gap Tracker and the Global Media Monitoring Project ask how many of the people
-quoted are women; political communication asks how many are officials, experts or citizens.
-A project defines its attributes (``speaker_attributes`` in its settings; gender by default),
-each with a closed list of values, and a coder sets a value per speaker of a document
-(``edits.SetSpeakerAttribute``: undoable, journaled, in the coder's own layer).
+Speaker attributes say who is quoted (gender, role, party…): the Gender Gap Tracker and the
+Global Media Monitoring Project ask how many of the people quoted are women; political
+communication asks how many are officials, experts or citizens. Quote variables say what a
+quote is about or how (topic, frame, tone…). A project defines each as a ``CodedVariable``
+(``speaker_attributes`` in its settings, gender by default; ``quote_variables``, none by
+default), and a coder sets a value per speaker or quote of a document
+(``edits.SetSpeakerAttribute``, ``edits.SetQuoteCode``: undoable, journaled, in the coder's own
+layer).
 
 The same person is coded once: a speaker coded in one article counts as coded in every other
 article of the layer that names the same corpus speaker (``registry.speaker_key``) and does not
@@ -40,8 +43,9 @@ NOT_CODED = "(not coded)"
 
 
 @dataclass(frozen=True, slots=True)
-class SpeakerAttribute:
-    """One attribute a project codes for its speakers, with the values it can take."""
+class CodedVariable:
+    """One variable a project codes for its speakers (an attribute) or its quotes, with the
+    values it can take."""
 
     name: str
     values: tuple[str, ...]
@@ -51,11 +55,11 @@ class SpeakerAttribute:
         return {"name": self.name, "values": list(self.values)}
 
 
-GENDER = SpeakerAttribute("gender", ("female", "male", "other", "unclear"))
-DEFAULT: tuple[SpeakerAttribute, ...] = (GENDER,)
+GENDER = CodedVariable("gender", ("female", "male", "other", "unclear"))
+DEFAULT: tuple[CodedVariable, ...] = (GENDER,)
 
 
-def define(name: str, values: Iterable[str]) -> SpeakerAttribute:
+def define(name: str, values: Iterable[str]) -> CodedVariable:
     """An attribute from what a user typed, checked: a name that can be a column name, 1 to
     ``MAX_VALUES`` distinct values, each as ``coded_problem`` allows. Raises ``InputError``
     with the reason."""
@@ -74,7 +78,7 @@ def define(name: str, values: Iterable[str]) -> SpeakerAttribute:
             raise InputError(f"attribute {name!r}: value {value[:MAX_VALUE]!r}: {problem}")
     if len(set(clean)) < len(clean):
         raise InputError(f"attribute {name!r} lists a value twice")
-    return SpeakerAttribute(name, tuple(clean))
+    return CodedVariable(name, tuple(clean))
 
 
 def coded_problem(name: str, value: str) -> str | None:
@@ -102,7 +106,7 @@ def _value_problem(value: str) -> str | None:
     return None
 
 
-def attributes_outside(scheme: Sequence[SpeakerAttribute],
+def attributes_outside(scheme: Sequence[CodedVariable],
                        layers: Iterable[Layer]) -> Counter[str]:
     """How many speakers of ``layers`` carry each ``name=value`` the project's ``scheme`` does
     not define (another coder's layer, another tool's export): kept as they are, counted in
@@ -117,14 +121,14 @@ def attributes_outside(scheme: Sequence[SpeakerAttribute],
 
 
 def attribute_scheme(settings: Mapping[str, Any],
-                     setting: str = SETTING) -> tuple[SpeakerAttribute, ...]:
+                     setting: str = SETTING) -> tuple[CodedVariable, ...]:
     """The project's speaker attributes from its settings (``DEFAULT`` when it never set
     them), or with ``setting`` = ``QUOTE_SETTING`` its quote variables (none by default). A
     stored entry that no longer reads (a hand-edited file) is left out; the rest stay."""
     raw = settings.get(setting)
     if raw is None:
         return DEFAULT if setting == SETTING else ()
-    out: list[SpeakerAttribute] = []
+    out: list[CodedVariable] = []
     for entry in raw if isinstance(raw, list) else ():
         try:
             attribute = define(str(entry["name"]), [str(v) for v in entry["values"]])
@@ -135,7 +139,7 @@ def attribute_scheme(settings: Mapping[str, Any],
     return tuple(out[:MAX_ATTRIBUTES])
 
 
-def quote_variables(settings: Mapping[str, Any]) -> tuple[SpeakerAttribute, ...]:
+def quote_variables(settings: Mapping[str, Any]) -> tuple[CodedVariable, ...]:
     """What the project codes about each quote besides its stance (topic, frame, tone…):
     ``attribute_scheme``'s rules, under ``QUOTE_SETTING``; none by default."""
     return attribute_scheme(settings, QUOTE_SETTING)
@@ -159,8 +163,8 @@ def unreadable(settings: Mapping[str, Any], setting: str = SETTING) -> int:
     return len(raw) - min(len(read), MAX_ATTRIBUTES)
 
 
-def with_attribute(scheme: Sequence[SpeakerAttribute],
-                   attribute: SpeakerAttribute) -> tuple[SpeakerAttribute, ...]:
+def with_attribute(scheme: Sequence[CodedVariable],
+                   attribute: CodedVariable) -> tuple[CodedVariable, ...]:
     """``scheme`` with ``attribute`` added, or replacing the one of its name in place."""
     names = [a.name for a in scheme]
     if attribute.name in names:
@@ -170,7 +174,7 @@ def with_attribute(scheme: Sequence[SpeakerAttribute],
     return (*scheme, attribute)
 
 
-def as_setting(scheme: Iterable[SpeakerAttribute]) -> list[dict[str, Any]]:
+def as_setting(scheme: Iterable[CodedVariable]) -> list[dict[str, Any]]:
     """The value of the ``speaker_attributes`` setting for ``scheme``."""
     return [a.to_dict() for a in scheme]
 
@@ -240,7 +244,7 @@ class Suggestion:
     reason: str
 
 
-def suggest(speaker: Speaker, text: str, attribute: SpeakerAttribute) -> Suggestion | None:
+def suggest(speaker: Speaker, text: str, attribute: CodedVariable) -> Suggestion | None:
     """A value for ``attribute`` of ``speaker`` read from the article (None: nothing to go
     on, or the signs disagree). Only gender has a rule: the pronouns among the speaker's
     mentions, and a gendered title in a name or in the two words before a mention; it is
@@ -318,7 +322,7 @@ class AttributeChoice:
         return f"{self.attribute}: {self.value if self.value is not None else 'clear'}"
 
 
-def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[SpeakerAttribute],
+def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[CodedVariable],
                       elsewhere: CorpusCodes | None = None) -> list[AttributeChoice]:
     """What a coder can set for ``speaker``: first the suggestions for attributes not coded
     yet (so Enter takes one), then every value of each attribute, then a row to clear each
@@ -352,7 +356,7 @@ def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[SpeakerAttri
     return suggested + values + clear
 
 
-def quote_choices(quote: Quote, variables: Sequence[SpeakerAttribute]) -> list[AttributeChoice]:
+def quote_choices(quote: Quote, variables: Sequence[CodedVariable]) -> list[AttributeChoice]:
     """What a coder can set for ``quote``'s variables (topic, frame…): every value of each,
     the one coded now marked, then a row to clear each coded one. They come before the
     speaker's rows in the picker (the quote is what the coder is reading)."""
