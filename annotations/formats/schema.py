@@ -247,7 +247,9 @@ class Confidence(Spec):
 @dataclass(frozen=True, slots=True)
 class Attributes(Spec):
     """A speaker's coded attributes: an object of names and text values (``null``: not
-    coded, left out); at most ``MAX_CONFIDENCES`` of them."""
+    coded, left out); at most ``MAX_CONFIDENCES`` of them. Names and values are printable
+    text, as a project defines them (``speaker_attributes.define``): a line break or another
+    control character would break the line-based formats that carry them."""
 
     expected: str = "an object of attribute names and text values"
 
@@ -257,10 +259,15 @@ class Attributes(Spec):
         if not isinstance(value, Mapping) or len(value) > MAX_CONFIDENCES:
             self.wrong(value, path, ctx)
         name = Text(MAX_LABEL, blank=None, expected="a string key")
+        text = Text(MAX_LABEL, default=None, blank=None, expected="printable text")
         out: dict[str, str] = {}
         for k, v in value.items():
             key = name.check(k, path, ctx)
-            got = Text(MAX_LABEL, default=None, blank=None).check(v, _at(path, str(k)), ctx)
+            if key is not None and not key.isprintable():
+                name.wrong(k, path, ctx)
+            got = text.check(v, _at(path, str(k)), ctx)
+            if got is not None and not got.isprintable():
+                text.wrong(v, _at(path, str(k)), ctx)
             if key and got:
                 out[key] = got
         return out

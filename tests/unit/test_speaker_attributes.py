@@ -438,3 +438,33 @@ def test_the_registry_keeps_the_layers_codes_current_a_document_at_a_time() -> N
     assert registry.codes.counts("ann lee", "gender") == {"female": 1, "other": 1}
     registry.set_document("b", [voice(None)])  # recoded: cleared in b
     assert registry.codes.counts("ann lee", "gender") == {"female": 1}
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    (3, "attributes.gender: expected printable text, got 3"),
+    ("f" * 201, "attributes.gender: longer than 200 characters (201)"),
+    ("fe\nmale", 'attributes.gender: expected printable text, got "fe\\nmale"'),
+    ("fe\x1bmale", "attributes.gender: expected printable text"),
+])
+def test_jsonl_refuses_a_hostile_attribute_value_in_one_line(tmp_path: Path, value: object,
+                                                             says: str) -> None:
+    """Control characters would break the line-based formats (brat, TSV, CoNLL) that carry
+    attributes: one rule (``schema.Attributes``) refuses them for every reader."""
+    import orjson
+
+    line = {"id": "d0", "text": ARTICLE, "quotes": [], "speakers": [
+        {"id": "s1", "name": "Jane Roe", "attributes": {"gender": value}}]}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    with pytest.raises(InputError) as caught:
+        list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
+    assert says in caught.value.message and "\n" not in caught.value.message
+
+
+def test_jsonl_refuses_an_attribute_name_with_a_control_character(tmp_path: Path) -> None:
+    import orjson
+
+    line = {"id": "d0", "text": ARTICLE, "quotes": [], "speakers": [
+        {"id": "s1", "name": "Jane Roe", "attributes": {"gen\tder": "female"}}]}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    with pytest.raises(InputError, match="attributes: expected a string key"):
+        list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
