@@ -15,8 +15,8 @@ What the ``.ann`` holds (brat's own line kinds, https://brat.nlplab.org/standoff
   so all mentions of one person share a reference.
 - ``#`` ``AnnotatorNotes``: one JSON object per quote (its saywho id, speaker id, exact stance,
   parts, origin, confidence, note, times, and the stance target when the export knows it) and
-  per speaker's first mention (id, name, kind, aliases), so a saywho export reads back without
-  loss.
+  per speaker's first mention (id, name, kind, aliases, and the attributes the study coded,
+  such as gender, when there are any), so a saywho export reads back without loss.
 
 The stance target (what the ``Stance`` values are about) has no document-level place in brat
 standoff, which only annotates spans: it rides in every quote's note (``"stance_target"``,
@@ -139,6 +139,12 @@ class _AnnWriter:
         return "".join(line + "\n" for line in self.lines)
 
 
+def _coded(speaker: Speaker) -> dict[str, Any]:
+    """A speaker's coded attributes for its note (nothing when none are coded: a note of a
+    project without attributes reads as before)."""
+    return {"attributes": dict(speaker.attributes)} if speaker.attributes else {}
+
+
 def document_to_ann(
     text: str, layer: Layer, stance_target: str | None = None
 ) -> tuple[str, set[str]]:
@@ -157,7 +163,7 @@ def document_to_ann(
             w.reference(tid, sp)
             if n == 0:
                 w.note(tid, {"speaker_id": sp.id, "name": sp.name, "kind": sp.kind,
-                             "aliases": list(sp.aliases)})
+                             "aliases": list(sp.aliases), **_coded(sp)})
     cue_tid: dict[tuple[int, int], str] = {}
     for q in layer.sorted_quotes():
         qtid = w.textbound("Quote", q.part_spans())
@@ -178,7 +184,7 @@ def document_to_ann(
                     w.attribute("Kind", tid, speaker.kind)
                     w.reference(tid, speaker)
                     unlisted.update(name=speaker.name, kind=speaker.kind,
-                                    aliases=list(speaker.aliases))
+                                    aliases=list(speaker.aliases), **_coded(speaker))
                 w.note(tid, unlisted)
             w.relation("Said", mention_tid[key], qtid)
         if q.cue is not None:
@@ -201,7 +207,7 @@ def document_to_ann(
         }
         if speaker is not None and not speaker.mentions:
             meta["speaker"] = {"name": speaker.name, "kind": speaker.kind,
-                               "aliases": list(speaker.aliases)}
+                               "aliases": list(speaker.aliases), **_coded(speaker)}
         if stance_target is not None:
             meta["stance_target"] = stance_target
         w.note(qtid, meta)
@@ -285,7 +291,7 @@ _NOTE = re.compile(r"^(#\d+)\tAnnotatorNotes (T\d+)\t(.*)$")
 
 _NOTE_SPEAKER = schema.Record(
     {"name": schema.Text(), "kind": schema.Choice(SPEAKER_KINDS, "unknown"),
-     "aliases": schema.ALIASES}
+     "aliases": schema.ALIASES, "attributes": schema.SPEAKER.fields["attributes"]}
 )
 NOTE = schema.Record(
     {
@@ -294,6 +300,7 @@ NOTE = schema.Record(
         "name": schema.Text(),
         "kind": schema.Choice(SPEAKER_KINDS, ""),
         "aliases": schema.ALIASES,
+        "attributes": schema.SPEAKER.fields["attributes"],
         "listed": schema.Flag(True),
         "said": schema.Flag(False),  # a quote's: a Said relation was written for it
         "span": schema.Maybe(schema.SpanPair()),
@@ -512,6 +519,7 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             "name": note["name"] or (old["name"] if old else sname),
             "kind": kind,
             "aliases": note["aliases"] or (old["aliases"] if old else []),
+            "attributes": note["attributes"] or (old["attributes"] if old else {}),
             "mentions": sorted(mentions),
         }
     said = _links(ann, "Said", ctx)
@@ -554,7 +562,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             rec["speaker_id"] = mention_speaker.get(said[tid]) or rec["speaker_id"]
         sid = rec["speaker_id"]
         if sid and sid not in speakers:
-            extra = meta["speaker"] or {"name": "", "kind": "unknown", "aliases": []}
+            extra = meta["speaker"] or {"name": "", "kind": "unknown", "aliases": [],
+                                        "attributes": {}}
             speakers[sid] = {**extra, "id": sid, "name": extra["name"] or sid, "mentions": []}
             first_tid[sid] = tid
         if tid in cues and cues[tid] in ann.spans:

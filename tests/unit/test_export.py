@@ -1,9 +1,10 @@
 """Export writers: golden files, lossless round trips, and independent checks of each format.
 
 The fixture (tests/golden/sample.jsonl) holds a split quote, a pronoun speaker ("she"),
-non-ASCII text and an emoji, stances, all three statuses, a quote across a paragraph break
-and an empty document. Set SAYWHO_UPDATE_GOLDEN=1 to rewrite the expected files after an
-intended format change (and review the diff).
+non-ASCII text and an emoji, stances, all three statuses, a quote across a paragraph break,
+speakers with coded attributes (gender; gender and role) and an empty document. Set
+SAYWHO_UPDATE_GOLDEN=1 to rewrite the expected files after an intended format change (and
+review the diff).
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ from annotations.model import (
 from tests.conftest import PROPERTY_EXAMPLES
 
 ALPHABET = "ab é“”\"'.,\n\t\r🙂\u2028Zß"
+# a speaker's coded attributes: none, one, several (a value with a space and a mark)
+ATTRIBUTES = ((), (("gender", "female"),), (("gender", "male"), ("role", "expert “x”")))
 
 
 @st.composite
@@ -55,6 +57,7 @@ def doc_and_layer(draw: st.DrawFn) -> tuple[Document, Layer]:
             kind=draw(st.sampled_from(SPEAKER_KINDS)),
             aliases=tuple(draw(st.lists(st.sampled_from(["Z", "Kenney"]), max_size=2))),
             mentions=tuple(Mention(s, e, text[s:e]) for s, e in mentions),
+            attributes=draw(st.sampled_from(ATTRIBUTES)),
         ))
     quotes = []
     for i in range(draw(st.integers(0, 4))):

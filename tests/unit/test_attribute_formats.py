@@ -1,0 +1,74 @@
+"""Speaker attributes through every export format and back: a coded speaker reads back with
+its attributes, and a hostile value typed into the file (not text, overlong, a control
+character) is refused in one ``InputError`` line by the one rule, ``schema.Attributes``.
+
+The random round trips (``test_export_roundtrip.py``, ``test_conll.py``) draw coded speakers
+too; these tests add what a property does not: the hostile values, and a speaker coded in a
+format's own place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from annotations.errors import InputError
+from annotations.formats.brat import read_brat, write_brat
+from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
+
+TEXT = "“We will not back down,” said Ann Lee. Tom Poe agreed."
+HOSTILE = [
+    (3, "expected printable text, got 3"),
+    ("f" * 201, "longer than 200 characters (201)"),
+    ("fe\u0007male", "expected printable text"),
+]
+
+
+def coded_layer() -> tuple[Document, Layer]:
+    """Ann Lee (gender and role coded) says the quote; Tom Poe is coded nothing."""
+    ann = TEXT.index("Ann Lee")
+    tom = TEXT.index("Tom Poe")
+    speakers = [
+        Speaker("s-ann", "Ann Lee", "person", (), (Mention(ann, ann + 7, "Ann Lee"),),
+                (("gender", "female"), ("role", "expert"))),
+        Speaker("s-tom", "Tom Poe", "person", (), (Mention(tom, tom + 7, "Tom Poe"),)),
+    ]
+    quote = Quote("q1", 1, 23, TEXT[1:23], "direct", speaker_id="s-ann",
+                  speaker_mention=Mention(ann, ann + 7, "Ann Lee"), status="accepted")
+    return Document("d0", "T", TEXT), layer_from_records("ann", [quote], speakers).check(TEXT)
+
+
+def _refused(read: object, says: str) -> str:
+    with pytest.raises(InputError) as caught:
+        read()  # type: ignore[operator]
+    message = caught.value.message
+    assert says in message and "\n" not in message, message
+    return message
+
+
+# --- brat: the speaker's AnnotatorNotes ---------------------------------------------------
+
+
+def test_brat_carries_attributes_in_the_speaker_note(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_brat([item], tmp_path)
+    ann = (tmp_path / "d0.ann").read_text("utf-8")
+    assert '"attributes":{"gender":"female","role":"expert"}' in ann
+    assert ann.count('"attributes"') == 1  # Tom Poe's note says nothing of them
+    [(_, _, back)] = read_brat(tmp_path, layer="ann")
+    assert back.speakers == item[1].speakers
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_brat_refuses_a_hostile_attribute_in_a_note(tmp_path: Path, value: object,
+                                                    says: str) -> None:
+    write_brat([coded_layer()], tmp_path)
+    path = tmp_path / "d0.ann"
+    bad = json.dumps({"gender": value}, ensure_ascii=True)
+    path.write_text(re.sub(r'"attributes":\{[^}]*\}', lambda _: f'"attributes":{bad}',
+                           path.read_text("utf-8")), "utf-8")
+    message = _refused(lambda: read_brat(tmp_path), says)
+    assert re.search(r"d0\.ann: T\d+ note\.attributes\.gender: ", message), message
