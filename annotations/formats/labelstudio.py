@@ -267,13 +267,15 @@ META_KEY = "saywho"
 
 def _meta(layer: Layer) -> dict[str, Any]:
     """What Label Studio has no control for, in a task data field it keeps (``saywho``): each
-    speaker's id, aliases and mentions (two speakers of one name stay two), and each quote's
+    speaker's id, aliases and mentions (two speakers of one name stay two) and its coded
+    ``attributes`` (only when it has some), and each quote's
     speaker id and cue lemma, as exported (the reader compares them with the regions: what the
     regions say wins)."""
     return {
         "speakers": [{"id": sp.id, "name": sp.name, "kind": sp.kind,
                       "aliases": list(sp.aliases),
-                      "mentions": [[m.start, m.end] for m in sp.mentions]}
+                      "mentions": [[m.start, m.end] for m in sp.mentions],
+                      **({"attributes": dict(sp.attributes)} if sp.attributes else {})}
                      for sp in sorted(layer.speakers.values(), key=lambda s: s.id)],
         "quotes": {q.id: {"speaker_id": q.speaker_id,
                           "cue_lemma": q.cue.lemma if q.cue is not None else None}
@@ -482,6 +484,7 @@ class _Read:
         sp = self.speakers.setdefault(sid, {"id": sid, "name": name,
                                             "kind": kind or known.get("kind"),
                                             "aliases": list(known.get("aliases") or ()),
+                                            "attributes": known.get("attributes") or {},
                                             "mentions": []})
         if sp["kind"] is None and kind:
             sp["kind"] = kind
@@ -597,6 +600,10 @@ def _quote_speaker(into: _Read, rid: str, typed: str | None, linked: str | None)
 
 
 def _build(into: _Read, text: str, ctx: schema.Context, *, name: str, doc: str) -> Layer:
+    for q in into.quotes:  # a recorded speaker no region names (a namesake holds its span)
+        sid = q["speaker_id"]
+        if sid in into.known and sid not in into.speakers:
+            into.speakers[sid] = {**into.known[sid], "mentions": []}
     clean = [schema.SPEAKER.check({**sp, "kind": sp["kind"] or "unknown"},
                                   f"speaker {sp['name']}", ctx)
              for sp in into.speakers.values()]
@@ -646,6 +653,7 @@ _META_SPEAKER = schema.Record({
     "kind": schema.Text(schema.MAX_LABEL, default=None),
     "aliases": schema.ListOf(schema.Text(schema.MAX_LABEL)),
     "mentions": schema.ListOf(schema.SpanPair()),
+    "attributes": schema.SPEAKER.fields["attributes"],
 })
 _META_QUOTE = schema.Record({"speaker_id": schema.Id(),
                              "cue_lemma": schema.Text(schema.MAX_LABEL, default=None)})

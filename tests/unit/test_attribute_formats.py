@@ -17,6 +17,7 @@ import pytest
 
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
+from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
 
 TEXT = "“We will not back down,” said Ann Lee. Tom Poe agreed."
@@ -72,3 +73,62 @@ def test_brat_refuses_a_hostile_attribute_in_a_note(tmp_path: Path, value: objec
                            path.read_text("utf-8")), "utf-8")
     message = _refused(lambda: read_brat(tmp_path), says)
     assert re.search(r"d0\.ann: T\d+ note\.attributes\.gender: ", message), message
+
+
+# --- Label Studio: the task's saywho data field ---------------------------------------------
+
+
+def test_labelstudio_carries_attributes_in_the_saywho_field(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_labelstudio([item], tmp_path / "t.json")
+    [task] = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    coded = [sp.get("attributes") for sp in task["data"]["saywho"]["speakers"]]
+    assert coded == [{"gender": "female", "role": "expert"}, None]
+    [(_, _, back)] = read_labelstudio(tmp_path / "t.json", layer="ann")
+    assert {sid: sp.attributes for sid, sp in back.speakers.items()} == {
+        sid: sp.attributes for sid, sp in item[1].speakers.items()}
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_labelstudio_refuses_a_hostile_attribute_in_the_saywho_field(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    write_labelstudio([coded_layer()], tmp_path / "t.json")
+    tasks = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    tasks[0]["data"]["saywho"]["speakers"][0]["attributes"] = {"gender": value}
+    (tmp_path / "t.json").write_text(json.dumps(tasks), "utf-8")
+    message = _refused(lambda: read_labelstudio(tmp_path / "t.json"), says)
+    assert "data.saywho.speakers[0].attributes.gender: " in message, message
+
+
+def test_labelstudio_json_min_keeps_the_attributes_of_its_speakers(tmp_path: Path) -> None:
+    """JSON-MIN keeps the task's data fields at the top, saywho's too: a speaker span read
+    from it is the recorded speaker of that name, with its attributes."""
+    doc, layer = coded_layer()
+    write_labelstudio([(doc, layer)], tmp_path / "t.json")
+    [task] = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    ann = TEXT.index("Ann Lee")
+    record = {**task["data"], "id": 1, "annotator": "ann", "label": [
+        {"start": ann, "end": ann + 7, "text": "Ann Lee", "labels": ["Speaker"]}]}
+    (tmp_path / "min.json").write_text(json.dumps([record]), "utf-8")
+    [(_, _, back)] = read_labelstudio(tmp_path / "min.json", layer="ann")
+    assert back.speakers["s-ann"].attributes == (("gender", "female"), ("role", "expert"))
+
+
+def test_labelstudio_keeps_a_namesake_s_attributes_when_no_region_names_it(
+    tmp_path: Path
+) -> None:
+    """Two speakers of one name, the coded one without a mention of its own: the quote names
+    it through the other's span, and it comes back as recorded (kind, attributes), not as a
+    bare speaker of that name."""
+    ann = TEXT.index("Ann Lee")
+    mention = Mention(ann, ann + 7, "Ann Lee")
+    speakers = [Speaker("s-a", "Ann Lee", "person", (), (mention,)),
+                Speaker("s-b", "Ann Lee", "person", ("Lee",), (), (("gender", "female"),))]
+    quote = Quote("q1", 1, 23, TEXT[1:23], "direct", speaker_id="s-b",
+                  speaker_mention=mention, status="suggested")
+    layer = layer_from_records("ann", [quote], speakers).check(TEXT)
+    write_labelstudio([(Document("d0", "T", TEXT), layer)], tmp_path / "t.json")
+    [(_, _, back)] = read_labelstudio(tmp_path / "t.json", layer="ann")
+    assert back.quotes["q1"].speaker_id == "s-b"
+    assert back.speakers["s-b"] == layer.speakers["s-b"]

@@ -145,6 +145,11 @@ def test_labelstudio_round_trip(item: tuple[Document, Layer]) -> None:
         else:  # a prediction of what proposed it, with the confidence the TUI shows
             assert got.origin == (want.origin or layer.name)
             assert confidence_of(got) == confidence_of(want)
+    # coded attributes, from the saywho field (of two namesakes on one span, a quote may come
+    # back naming the other: compare by id)
+    for sid, sp in back.speakers.items():
+        if sid in layer.speakers:
+            assert sp.attributes == layer.speakers[sid].attributes
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
