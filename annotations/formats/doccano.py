@@ -35,9 +35,10 @@ a *Sequence Labeling* project with *Use relation labeling* on; its documented ex
   ``confidence`` (``review.confidence_of``, what the TUI shows), timestamps, speaker id, the
   exact speaker-mention and cue spans and the cue's lemma; per speaker its id,
   canonical name, kind, aliases and mentions (a merged speaker is one speaker with many
-  mentions). ``saywho`` offsets are always code points. ``doc_id`` and ``title`` are also top-level
-  keys so doccano's metadata panel shows them; the top-level ``id`` is left to doccano, which
-  numbers its examples itself.
+  mentions) and, when it has any, its coded ``attributes`` (gender, role…). ``saywho``
+  offsets are always code points. ``doc_id`` and ``title`` are also top-level keys so
+  doccano's metadata panel shows them; the top-level ``id`` is left to doccano, which numbers
+  its examples itself.
 
 Offsets. saywho writes code points (Python's unit, and doccano's back end's); doccano's
 annotation screen counts UTF-16 code units unless the project counts characters (doccano issue
@@ -144,7 +145,8 @@ def document_to_doccano(
             line.shared_entity(SPEAKER_LABEL, m.start, m.end)
         speakers.append({"id": sp.id, "name": sp.name, "kind": sp.kind,
                          "aliases": list(sp.aliases),
-                         "mentions": [[m.start, m.end] for m in sp.mentions]})
+                         "mentions": [[m.start, m.end] for m in sp.mentions],
+                         **({"attributes": dict(sp.attributes)} if sp.attributes else {})})
     quotes = []
     for q in layer.sorted_quotes():
         ids = [line.entity(quote_label(q.stance), s, e) for s, e in q.part_spans()]

@@ -17,6 +17,7 @@ import pytest
 
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
+from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
 
@@ -132,3 +133,28 @@ def test_labelstudio_keeps_a_namesake_s_attributes_when_no_region_names_it(
     [(_, _, back)] = read_labelstudio(tmp_path / "t.json", layer="ann")
     assert back.quotes["q1"].speaker_id == "s-b"
     assert back.speakers["s-b"] == layer.speakers["s-b"]
+
+
+# --- doccano: the line's saywho object ---------------------------------------------------
+
+
+def test_doccano_carries_attributes_in_the_saywho_object(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_doccano([item], tmp_path / "d.jsonl")
+    [line] = (tmp_path / "d.jsonl").read_text("utf-8").splitlines()
+    coded = [sp.get("attributes") for sp in json.loads(line)["saywho"]["speakers"]]
+    assert coded == [{"gender": "female", "role": "expert"}, None]
+    [(_, _, back)] = read_doccano(tmp_path / "d.jsonl", layer="ann")
+    assert back.speakers == item[1].speakers
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_doccano_refuses_a_hostile_attribute_in_the_saywho_object(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    write_doccano([coded_layer()], tmp_path / "d.jsonl")
+    line = json.loads((tmp_path / "d.jsonl").read_text("utf-8"))
+    line["saywho"]["speakers"][0]["attributes"] = {"gender": value}
+    (tmp_path / "d.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+    message = _refused(lambda: read_doccano(tmp_path / "d.jsonl"), says)
+    assert "saywho.speakers[0].attributes.gender: " in message, message

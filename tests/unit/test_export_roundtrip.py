@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.conll import write_conll
 from annotations.formats.csv_format import write_csv
+from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.jsonl import read_jsonl, write_jsonl
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.formats.webanno import write_webanno
@@ -121,6 +122,17 @@ def test_brat_round_trip(item: tuple[Document, Layer]) -> None:
         [(doc_id, text, layer2)] = read_brat(Path(tmp), layer="ana")
     assert (doc_id, text) == (doc.id, doc.text)
     assert layer2 == layer
+
+
+@SETTINGS
+@given(doc_and_layer())
+def test_doccano_round_trip(item: tuple[Document, Layer]) -> None:
+    doc, layer = item
+    with tempfile.TemporaryDirectory() as tmp:
+        write_doccano([item], Path(tmp) / "d.jsonl")
+        [(doc_id, text, back)] = read_doccano(Path(tmp) / "d.jsonl", layer="ana")
+    assert (doc_id, text) == (doc.id, doc.text)
+    assert back == layer
 
 
 @SETTINGS
