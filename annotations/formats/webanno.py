@@ -14,7 +14,10 @@ format", and its serializer ``Tsv3XSerializer``):
   disambiguation id ``[N]`` on every token, stacked annotations are joined by ``|``.
 
 Layers: ``webanno.custom.Quote`` (quoteId, quoteType, speaker, speakerId, stance, status,
-stanceTarget) and ``webanno.custom.Speaker`` (one span per mention: name, kind, speakerId).
+stanceTarget) and ``webanno.custom.Speaker`` (one span per mention: name, kind, speakerId, and
+``attributes`` in a file whose layer codes a speaker: the speaker's coded attributes as a JSON
+object, ``{"gender":"female"}``, on every mention; a file without coded speakers has no such
+column, as before).
 ``stanceTarget`` is what the stance is about (the project's stance target): TSV 3.3 has no
 document-level fields, so it is a feature of every quote (``*`` when the export was not told).
 A split quote is one Quote span per part, sharing its ``quoteId``. The quote-speaker link is
@@ -30,6 +33,7 @@ over white space only is left out.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,7 +47,7 @@ from annotations.formats.export_common import (
     safe_name,
     sentence_tokens,
 )
-from annotations.model import Layer
+from annotations.model import Layer, Speaker
 from annotations.text import sentences, span_edges
 
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
@@ -53,6 +57,8 @@ QUOTE_FEATURES = (
 )
 SPEAKER_LAYER = "webanno.custom.Speaker"
 SPEAKER_FEATURES = ("name", "kind", "speakerId")
+ATTRIBUTES_FEATURE = "attributes"
+"""The Speaker layer's feature for coded attributes, in the files of layers that code any."""
 
 _VALUE_ESCAPES = (
     ("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("|", "\\|"), ("_", "\\_"), ("->", "\\->"),
@@ -109,17 +115,32 @@ class _Span:
     values: tuple[str | None, ...]
 
 
-def header() -> str:
-    """The file header, two empty lines included."""
+def speaker_features(coded: bool) -> tuple[str, ...]:
+    """The Speaker layer's features: ``attributes`` too when the file's layer codes any."""
+    return SPEAKER_FEATURES + ((ATTRIBUTES_FEATURE,) if coded else ())
+
+
+def header(coded: bool = False) -> str:
+    """The file header, two empty lines included (``coded``: with the Speaker layer's
+    ``attributes`` feature)."""
     return (
         f"{FORMAT_LINE}\n"
         f"#T_SP={QUOTE_LAYER}|{'|'.join(QUOTE_FEATURES)}\n"
-        f"#T_SP={SPEAKER_LAYER}|{'|'.join(SPEAKER_FEATURES)}\n"
+        f"#T_SP={SPEAKER_LAYER}|{'|'.join(speaker_features(coded))}\n"
         "\n"
     )
 
 
-def _spans(layer: Layer, stance_target: str | None = None) -> list[_Span]:
+def _speaker_values(sp: Speaker, coded: bool) -> tuple[str | None, ...]:
+    """A speaker mention's feature values (name, kind, id, and its attributes when ``coded``)."""
+    values: tuple[str | None, ...] = (sp.name, sp.kind, sp.id)
+    if coded:
+        values += (json.dumps(dict(sp.attributes), ensure_ascii=False, separators=(",", ":"))
+                   if sp.attributes else None,)
+    return values
+
+
+def _spans(layer: Layer, stance_target: str | None = None, coded: bool = False) -> list[_Span]:
     spans: list[_Span] = []
     for q in layer.sorted_quotes():
         sp = layer.speakers.get(q.speaker_id or "")
@@ -131,14 +152,15 @@ def _spans(layer: Layer, stance_target: str | None = None) -> list[_Span]:
         for m in sp.mentions:
             if (m.start, m.end, sp.id) not in seen:
                 seen.add((m.start, m.end, sp.id))
-                spans.append(_Span(1, m.start, m.end, (sp.name, sp.kind, sp.id)))
+                spans.append(_Span(1, m.start, m.end, _speaker_values(sp, coded)))
     for q in layer.sorted_quotes():
         m = q.speaker_mention
         sp = layer.speakers.get(q.speaker_id or "")
         key = (m.start, m.end, q.speaker_id or "") if m else None
         if m is not None and key not in seen:
             seen.add(key)  # type: ignore[arg-type]
-            values = (sp.name, sp.kind, sp.id) if sp else (None, None, q.speaker_id)
+            values = (_speaker_values(sp, coded) if sp else
+                      (None, None, q.speaker_id) + ((None,) if coded else ()))
             spans.append(_Span(1, m.start, m.end, values))
     return sorted(spans, key=lambda a: (a.layer, a.start, -a.end))
 
@@ -146,7 +168,8 @@ def _spans(layer: Layer, stance_target: str | None = None) -> list[_Span]:
 def document_to_tsv(text: str, layer: Layer, stance_target: str | None = None) -> str:
     """The complete WebAnno TSV 3.3 file for one document (``stance_target``: the value of
     every quote's ``stanceTarget`` feature)."""
-    annotations = [a for a in _spans(layer, stance_target) if a.end > a.start]
+    coded = any(sp.attributes for sp in layer.speakers.values())
+    annotations = [a for a in _spans(layer, stance_target, coded) if a.end > a.start]
     cuts = sorted(span_edges([(a.start, a.end) for a in annotations]))
     sents = [sentence_tokens(text, s, e, cuts) for s, e in sentences(text)]
     sents = [toks for toks in sents if toks]
@@ -173,9 +196,9 @@ def document_to_tsv(text: str, layer: Layer, stance_target: str | None = None) -
             disamb[n] = next_id
             next_id += 1
     u16 = Utf16Offsets(text)
-    widths = (len(QUOTE_FEATURES), len(SPEAKER_FEATURES))
+    widths = (len(QUOTE_FEATURES), len(speaker_features(coded)))
     cells = [_cells(a, disamb.get(n)) for n, a in enumerate(annotations)]
-    out = [header()]
+    out = [header(coded)]
     i = 0
     for sent_no, toks in enumerate(sents, 1):
         out.append("\n")

@@ -27,9 +27,11 @@ adds, is skipped):
   its own. A quote without ``status`` is ``accepted`` (a person drew it); an unknown
   ``quoteType`` reads as ``direct``. ``speakerId`` links the speaker; a quote with only a
   ``speaker`` name is linked to a speaker keyed by that name.
-- ``webanno.custom.Speaker`` (``name``, ``kind``, ``speakerId``): every span is a mention of
-  the speaker its ``speakerId`` names (a span without one: of a speaker keyed by its ``name``,
-  else by its words).
+- ``webanno.custom.Speaker`` (``name``, ``kind``, ``speakerId``, and ``attributes`` when the
+  file has it): every span is a mention of the speaker its ``speakerId`` names (a span without
+  one: of a speaker keyed by its ``name``, else by its words). ``attributes`` is a JSON object
+  of the speaker's coded attributes (``{"gender":"female"}``); the speaker's first mention
+  that has one gives them, as its first mention gives its kind.
 - INCEpTION's default named-entity layer ``de.tudarmstadt.ukp.dkpro.core.api.ner.type.
   NamedEntity`` with ``value`` ``PER`` or ``PERSON``: a *speaker candidate*, a mention of a
   ``person`` speaker keyed by its words (``spk-jane-roe``), never a quote and never linked to
@@ -40,12 +42,13 @@ adds, is skipped):
 
 What TSV does not carry, so what a layer read back lacks: which mention of its speaker a quote
 names (``speaker_mention`` stays empty; ``write_webanno`` records only the speaker id), cues,
-notes, confidences, origins and timestamps, aliases, the kind of a speaker without a mention,
-and white space at either end of a span (spans are whole tokens).
+notes, confidences, origins and timestamps, aliases, the kind and attributes of a speaker
+without a mention, and white space at either end of a span (spans are whole tokens).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 import zlib
@@ -60,7 +63,7 @@ from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.interchange import build_layer
 from annotations.formats.readers import path_text
-from annotations.formats.webanno import QUOTE_LAYER, SPEAKER_LAYER
+from annotations.formats.webanno import ATTRIBUTES_FEATURE, QUOTE_LAYER, SPEAKER_LAYER
 from annotations.model import QUOTE_STATUSES, SPEAKER_KINDS, Layer
 
 NAMED_ENTITY_LAYER = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
@@ -218,7 +221,7 @@ class ParsedTsv:
 QUOTE_READ = ("quoteId", "quoteType", "speaker", "speakerId", "stance", "status")
 """The ``webanno.custom.Quote`` features this reader uses (``write_webanno``'s names); the
 layer's other features (``stanceTarget``, a later addition) are skipped unread."""
-SPEAKER_READ = ("name", "kind", "speakerId")
+SPEAKER_READ = ("name", "kind", "speakerId", ATTRIBUTES_FEATURE)
 """The ``webanno.custom.Speaker`` features this reader uses."""
 _FEATURES = {QUOTE_LAYER: frozenset(QUOTE_READ), SPEAKER_LAYER: frozenset(SPEAKER_READ),
              NAMED_ENTITY_LAYER: frozenset({"value"})}
@@ -377,6 +380,16 @@ def _key(name: str) -> str:
     return "spk-" + "-".join(name.lower().split())
 
 
+def _attributes(raw: str, line: int, ctx: schema.Context) -> Any:
+    """A Speaker span's ``attributes`` value: the JSON object it holds (``schema.SPEAKER``
+    checks its names and values), or one ``InputError`` line when it is not JSON."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        ctx.fail(f"line {line}.attributes", "expected a JSON object of attribute names and "
+                 f"values, got {schema.shown(raw)}")
+
+
 def tsv_to_layer(parsed: ParsedTsv, *, name: str, where: str, origin: str = "") -> Layer:
     """The saywho layer of one parsed TSV file (mapping in the module doc), through
     ``schema`` and ``build_layer`` like every importer."""
@@ -399,6 +412,8 @@ def tsv_to_layer(parsed: ParsedTsv, *, name: str, where: str, origin: str = "") 
                                           "aliases": [], "mentions": []})
         if (a.begin, a.end) not in entry["mentions"]:
             entry["mentions"].append((a.begin, a.end))
+        if v.get(ATTRIBUTES_FEATURE) and "attributes" not in entry:
+            entry["attributes"] = _attributes(v[ATTRIBUTES_FEATURE], a.line, ctx)
         mention_spans.add((a.begin, a.end))
         first_line.setdefault(sid, a.line)
     for a in ordered:

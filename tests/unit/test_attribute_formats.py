@@ -19,6 +19,8 @@ from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotations.formats.webanno import escape_value, write_webanno
+from annotations.formats.webanno_read import read_webanno
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
 
 TEXT = "“We will not back down,” said Ann Lee. Tom Poe agreed."
@@ -158,3 +160,41 @@ def test_doccano_refuses_a_hostile_attribute_in_the_saywho_object(
     (tmp_path / "d.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
     message = _refused(lambda: read_doccano(tmp_path / "d.jsonl"), says)
     assert "saywho.speakers[0].attributes.gender: " in message, message
+
+
+# --- WebAnno / INCEpTION TSV: the Speaker layer's attributes feature -----------------------
+
+
+def test_webanno_carries_attributes_in_a_speaker_feature(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_webanno([item], tmp_path)
+    tsv = (tmp_path / "d0.tsv").read_text("utf-8")
+    assert "#T_SP=webanno.custom.Speaker|name|kind|speakerId|attributes\n" in tsv
+    assert '{"gender":"female","role":"expert"}[' in tsv
+    [(_, _, back)] = read_webanno(tmp_path, layer="ann", texts={"d0": TEXT})
+    assert {sid: sp.attributes for sid, sp in back.speakers.items()} == {
+        sid: sp.attributes for sid, sp in item[1].speakers.items()}
+
+
+def test_webanno_without_coded_speakers_has_no_attributes_column(tmp_path: Path) -> None:
+    doc, layer = coded_layer()
+    plain = Layer(layer.name, layer.quotes, {
+        sid: Speaker(sp.id, sp.name, sp.kind, sp.aliases, sp.mentions)
+        for sid, sp in layer.speakers.items()})
+    write_webanno([(doc, plain)], tmp_path)
+    assert "#T_SP=webanno.custom.Speaker|name|kind|speakerId\n" in (
+        tmp_path / "d0.tsv").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("value", "says"), [*HOSTILE, (
+    "gender=female", 'expected a JSON object of attribute names and values, got "gender=female"')])
+def test_webanno_refuses_a_hostile_attribute_in_the_speaker_feature(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    write_webanno([coded_layer()], tmp_path)
+    path = tmp_path / "d0.tsv"
+    bad = value if isinstance(value, str) and "=" in value else json.dumps({"gender": value})
+    path.write_text(path.read_text("utf-8").replace(
+        '{"gender":"female","role":"expert"}', escape_value(bad)), "utf-8")
+    message = _refused(lambda: read_webanno(tmp_path, texts={"d0": TEXT}), says)
+    assert re.search(r"d0\.tsv: line \d+\.attributes", message), message

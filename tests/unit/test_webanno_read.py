@@ -54,7 +54,8 @@ def layers_a() -> dict[str, Layer]:
     """Two annotators' corrections of TEXT_A (spans on whole tokens, as TSV needs)."""
     t = TEXT_A
     jane = Speaker("spk-jane", "Jane Roe", "person", ("Roe",),
-                   (mention(t, "Jane Roe"), mention(t, "She")))
+                   (mention(t, "Jane Roe"), mention(t, "She")),
+                   (("gender", "female"), ("role", "official | [x]_y")))
     tom = Speaker("spk-tom", "Tom Poe", "person", (), (mention(t, "Tom Poe"),))
     union = Speaker("spk-union", "The union", "organization", (), (mention(t, "The union"),))
     ann = layer_from_records("ann", [
@@ -117,10 +118,12 @@ def quote_fields(q: Quote) -> tuple:
 
 
 def speaker_fields(layer: Layer, sp: Speaker) -> tuple:
-    """What TSV carries of a speaker: its mentions and the mentions its quotes name."""
+    """What TSV carries of a speaker: its mentions and the mentions its quotes name, and its
+    coded attributes."""
     named = {(q.speaker_mention.start, q.speaker_mention.end) for q in layer.quotes.values()
              if q.speaker_id == sp.id and q.speaker_mention}
-    return (sp.id, sp.name, sp.kind, {(m.start, m.end) for m in sp.mentions} | named)
+    return (sp.id, sp.name, sp.kind, {(m.start, m.end) for m in sp.mentions} | named,
+            sp.attributes)
 
 
 def assert_same(got: list[tuple[str, str, Layer]], want: list[DocLayer], *,
