@@ -16,7 +16,8 @@ Layout::
                                                       runs of spaces or outer white space
     # stance_target = <the stance scheme's target>    when the writer is given one
     # mentions = [[start, end], ...]                  speaker mention n is the n-th pair
-    # speaker.<k> = {"id", "name", "kind", "aliases", "mentions": [n, ...]}
+    # speaker.<k> = {"id", "name", "kind", "aliases", "mentions": [n, ...], "attributes"}
+                                                      attributes: only when coded
     # quote.<q> = {"id", "type", "start", "end", "parts", "status", "stance", "speaker_id",
                    "speaker_name", "mention", "cue", "cue_lemma", "origin", "confidence",
                    "note", "created", "updated"}
@@ -196,6 +197,8 @@ def document_to_conll(
             "id": sp.id, "name": sp.name, "kind": sp.kind, "aliases": list(sp.aliases),
             "mentions": [mnum[(m.start, m.end)] for m in sp.mentions],
         }
+        if sp.attributes:
+            record["attributes"] = dict(sp.attributes)
         lines.append(f"# speaker.{k} = {_json(record)}")
     for q in quotes:
         mention = q.speaker_mention
@@ -296,6 +299,7 @@ _SPEAKER_RECORD = schema.Record(
         "kind": schema.Choice(SPEAKER_KINDS, "unknown"),
         "aliases": schema.ALIASES,
         "mentions": schema.ListOf(_Number(), what="a list of mention numbers"),
+        "attributes": schema.SPEAKER.fields["attributes"],
     }
 )
 
@@ -629,7 +633,8 @@ class _Builder:
                     if rec["id"] is not None:
                         owners.setdefault(m, rec["id"])
             clean = {"id": rec["id"], "name": rec["name"], "kind": rec["kind"],
-                     "aliases": rec["aliases"], "mentions": spans}
+                     "aliases": rec["aliases"], "mentions": spans,
+                     "attributes": rec["attributes"]}
             speakers.append(schema.SPEAKER.check(clean, f"speaker.{k}", self.ctx(line)))
             speaker_paths.append(f"speaker.{k}")
         quotes: list[dict[str, Any]] = []

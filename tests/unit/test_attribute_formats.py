@@ -17,6 +17,7 @@ import pytest
 
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
+from annotations.formats.conll import read_conll, write_conll
 from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.formats.webanno import escape_value, write_webanno
@@ -198,3 +199,30 @@ def test_webanno_refuses_a_hostile_attribute_in_the_speaker_feature(
         '{"gender":"female","role":"expert"}', escape_value(bad)), "utf-8")
     message = _refused(lambda: read_webanno(tmp_path, texts={"d0": TEXT}), says)
     assert re.search(r"d0\.tsv: line \d+\.attributes", message), message
+
+
+# --- CoNLL: the speaker.<k> comment ---------------------------------------------------------
+
+
+def test_conll_carries_attributes_in_the_speaker_comment(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_conll([item], tmp_path / "a.conll")
+    comments = [ln for ln in (tmp_path / "a.conll").read_text("utf-8").splitlines()
+                if ln.startswith("# speaker.")]
+    assert ['"attributes": {"gender": "female", "role": "expert"}' in ln
+            for ln in comments] == [True, False]
+    [(_, _, back)] = read_conll(tmp_path / "a.conll", layer="ann", text_of={"d0": TEXT}.get)
+    assert back.speakers == item[1].speakers
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_conll_refuses_a_hostile_attribute_in_the_speaker_comment(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    path = tmp_path / "a.conll"
+    write_conll([coded_layer()], path)
+    bad = json.dumps({"gender": value})
+    path.write_text(re.sub(r'"attributes": \{[^}]*\}', lambda _: f'"attributes": {bad}',
+                           path.read_text("utf-8")), "utf-8")
+    message = _refused(lambda: read_conll(path, layer="ann", text_of={"d0": TEXT}.get), says)
+    assert re.search(r"a\.conll:\d+: speaker\.1\.attributes\.gender: ", message), message

@@ -288,7 +288,7 @@ def _span(draw: st.DrawFn, text: str, min_size: int = 0) -> tuple[int, int]:
 @st.composite
 def doc_and_layer(draw: st.DrawFn) -> DocLayer:
     """Random layers over random texts: white space at span edges, empty mentions, nested and
-    overlapping spans, split quotes, unlisted mentions, odd ids and labels."""
+    overlapping spans, split quotes, unlisted mentions, odd ids and labels, coded speakers."""
     text = draw(st.text(alphabet=ALPHABET, min_size=6, max_size=60))
     speakers = []
     for i in range(draw(st.integers(0, 3))):
@@ -297,6 +297,8 @@ def doc_and_layer(draw: st.DrawFn) -> DocLayer:
             f"spk {i};>", draw(st.sampled_from(["Zoë Ortiz", "A\tB", "  x "])),
             draw(st.sampled_from(SPEAKER_KINDS)), tuple(draw(st.lists(st.just("Z"), max_size=1))),
             tuple(Mention(s, e, text[s:e]) for s, e in found),
+            draw(st.sampled_from([(), (("gender", "female"),),
+                                  (("gender", "male"), ("role", "expert; “x” = 1"))])),
         ))
     quotes = []
     for i in range(draw(st.integers(0, 4))):
