@@ -5,7 +5,8 @@ an emoji, a tab, a ``#`` token, a quote across a line break) is exported with
 ``saywho export --format F --layer L``, the file is loaded back with
 ``saywho import FILE --layer L_F``, and ``saywho agree --json`` between the original and the
 re-imported layer must be perfect on everything the format carries: exact span F1 100, speaker
-agreement 100 %, stance kappa 1.0. ``CARRIES`` is the table README's "Moving work between tools"
+agreement 100 %, stance kappa 1.0, and the speakers' coded attributes (gender; gender and role)
+come back the same. ``CARRIES`` is the table README's "Moving work between tools"
 section states; a format that does not carry a field is not scored on it.
 """
 
@@ -39,7 +40,7 @@ FILE_SUFFIX = {"jsonl": ".jsonl", "labelstudio": ".json", "doccano": ".jsonl",
                "conll": ".conll", "brat": "", "webanno": ""}
 # what each format carries back in (README: "Moving work between tools")
 CARRIES: dict[str, frozenset[str]] = {
-    fmt: frozenset({"span", "speaker", "stance"}) for fmt in FORMATS
+    fmt: frozenset({"span", "speaker", "stance", "attributes"}) for fmt in FORMATS
 }
 
 
@@ -85,7 +86,7 @@ def corrected_layers() -> dict[str, dict[str, Layer]]:
         ortiz = Speaker("s1", "Ana Ortiz", "person", (), (
             Mention(*_span(TEXT_A, "Ana Ortiz"), "Ana Ortiz"),
             Mention(TEXT_A.index("Ortiz added"), TEXT_A.index("Ortiz added") + 5, "Ortiz"),
-        ))
+        ), (("gender", "female"),))
         reyes = _speaker(TEXT_A, "s2", "Tom Reyes", "Tom Reyes")
         a_quotes = [
             _quote(TEXT_A, "q1", "We will not\nbe silent,", speaker="s1", mention="Ana Ortiz",
@@ -99,7 +100,7 @@ def corrected_layers() -> dict[str, dict[str, Layer]]:
         holt = Speaker("h", "Mary Holt", "person", (), (
             Mention(*_span(TEXT_B, "Mary Holt"), "Mary Holt"),
             Mention(TEXT_B.index("Holt said"), TEXT_B.index("Holt said") + 4, "Holt"),
-        ))
+        ), (("gender", "female"), ("role", "politician")))
         gov = _speaker(TEXT_B, "g", "spokesman for the governor", "a spokesman for the governor")
         b_quotes = [
             _quote(TEXT_B, "q1", "This bill is a disgrace,", speaker="h", mention="Mary Holt",
@@ -148,6 +149,13 @@ def test_export_then_import_gives_the_same_layer(
         assert pair["speaker"]["pct"] == 100.0
     if "stance" in CARRIES[fmt]:
         assert pair["stance_kappa"]["kappa"] == 1.0
+    if "attributes" in CARRIES[fmt]:  # the speakers' coded gender and role
+        with Session.open(project, "ana") as session:
+            for doc_id in ("a", "b"):
+                assert {sp.name: sp.attributes for sp in
+                        session.layer(doc_id, back).speakers.values()} == {
+                    sp.name: sp.attributes for sp in
+                    session.layer(doc_id, layer).speakers.values()}
 
 
 def test_a_document_the_project_does_not_hold_is_refused_and_the_rest_load(
