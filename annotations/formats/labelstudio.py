@@ -30,8 +30,9 @@ Each result's regions use ``from_name``/``to_name``/``type``/``value``::
 
     {"id", "from_name": "label", "to_name": "text", "type": "labels",
      "value": {"start", "end", "text", "labels": ["Quote"]}}             # and Speaker, Cue
-    {"id": <same region>, "from_name": "stance" | "quote_type" | "status" | "speaker_kind",
-     "type": "choices", "value": {"start", "end", "text", "choices": [...]}}  # per region
+    {"id": <same region>, "from_name": "stance" | "quote_type" | "status" | "speaker_kind"
+     | "attribute_<name>", "type": "choices",
+     "value": {"start", "end", "text", "choices": [...]}}                 # per region
     {"id": <same region>, "from_name": "note" | "speaker_name", "type": "textarea",
      "value": {"start", "end", "text": [...]}}                            # per region
     {"from_id": <speaker>, "to_id": <quote>, "type": "relation", "direction": "right",
@@ -39,7 +40,12 @@ Each result's regions use ``from_name``/``to_name``/``type``/``value``::
 
 A quote's first region has the quote's id. ``speaker_name`` gives the canonical name of the
 speaker: on a Quote region the quote's speaker, on a Speaker region the person that mention
-refers to (so "she" reads back as Zoë Ortiz). ``note`` is the researcher's note. The stance
+refers to (so "she" reads back as Zoë Ortiz). ``attribute_<name>`` on a Speaker region is the
+coded value of that speaker attribute (``attribute_gender``: ``female``), a Choices control per
+attribute the export codes (gender's own values, else the values the export holds); a value
+chosen there wins over the one the ``saywho`` field records, and clearing it leaves that one.
+An attribute whose name cannot be a control name rides in ``saywho`` only. ``note`` is the
+researcher's note. The stance
 target is a task data field (``$stance_target``, shown above the text by the configuration).
 Offsets are character (code point) offsets, the same as Python's: Label Studio stores code
 points since its fix for astral characters (label-studio PR #1559 / frontend PR #308). A split
@@ -90,7 +96,7 @@ from annotations.formats.export_common import (
     quote_annotator,
 )
 from annotations.formats.interchange import build_layer
-from annotations.metadata import Meta, meta_columns
+from annotations.metadata import KEY_RE, Meta, meta_columns
 from annotations.model import (
     DEFAULT_STANCE_LABELS,
     QUOTE_STATUSES,
@@ -102,6 +108,7 @@ from annotations.model import (
     confidence_of,
 )
 from annotations.review import is_reviewed
+from annotations.codebook import DEFAULT as DEFAULT_ATTRIBUTES
 from annotations.textfile import utf16_refusal
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -120,9 +127,33 @@ REGION_LABELS = ("Quote", "Speaker", "Cue")
 """The span labels of the exported configuration: the only ones the reader takes."""
 
 
-def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> str:
+ATTRIBUTE_PREFIX = "attribute_"
+"""A speaker attribute's per-region Choices control: ``attribute_<name>``
+(``attribute_gender``)."""
+
+
+def attribute_control(name: str) -> str | None:
+    """The Choices control of speaker attribute ``name``, or None for a name that cannot be a
+    control name (not a letter, then letters, digits or ``_``: it rides in ``saywho`` only)."""
+    return ATTRIBUTE_PREFIX + name if KEY_RE.fullmatch(name) else None
+
+
+def attribute_values(used: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """The values of each attribute control: the defaults' own values first (gender's four,
+    so a coder can choose one no speaker has yet), then those the export used, sorted."""
+    own = {a.name: a.values for a in DEFAULT_ATTRIBUTES}
+    out: dict[str, list[str]] = {}
+    for name in sorted(used):
+        values = list(own.get(name, ()))
+        out[name] = values + sorted(set(used[name]) - set(values))
+    return out
+
+
+def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
+                       attributes: Mapping[str, Sequence[str]] | None = None) -> str:
     """The Label Studio labeling configuration matching the exported results (a label with a
-    character XML cannot hold is written with ``xml_value``: the file stays well-formed)."""
+    character XML cannot hold is written with ``xml_value``: the file stays well-formed);
+    ``attributes``: a Choices control per speaker attribute, with its values."""
 
     def choices(name: str, values: Iterable[str]) -> str:
         inner = "".join(f"    <Choice value={quoteattr(xml_value(v))}/>\n" for v in values)
@@ -146,6 +177,8 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS) -> 
         + choices("stance", stance_labels)
         + choices("status", QUOTE_STATUSES)
         + choices("speaker_kind", SPEAKER_KINDS)
+        + "".join(choices(control, values) for name, values in (attributes or {}).items()
+                  if (control := attribute_control(name)) is not None)
         + textarea("speaker_name", "canonical name of the speaker")
         + textarea("note", "note")
         + "</View>\n"
@@ -206,6 +239,9 @@ class _Results:
         if speaker is not None:
             self.textarea(rid, "speaker_name", start, end, speaker.name)
             self.choice(rid, "speaker_kind", start, end, speaker.kind)
+            for name, value in speaker.attributes:
+                if (control := attribute_control(name)) is not None:
+                    self.choice(rid, control, start, end, value)
         return rid
 
 
@@ -354,6 +390,7 @@ def write_labelstudio(
     out = Path(out)
     docs = quotes = 0
     stances: set[str] = set()
+    coded: dict[str, set[str]] = {}
     with atomic_output(out, "wb") as fh:
         fh.write(b"[")
         for doc, layer in items:
@@ -364,11 +401,14 @@ def write_labelstudio(
             docs += 1
             quotes += len(layer.quotes)
             stances.update(q.stance for q in layer.quotes.values() if q.stance)
+            for sp in layer.speakers.values():
+                for name, value in sp.attributes:
+                    coded.setdefault(name, set()).add(value)
         fh.write(b"\n]\n")
     labels = list(DEFAULT_STANCE_LABELS) + sorted(stances - set(DEFAULT_STANCE_LABELS))
     config = out.with_name(out.stem + ".config.xml")
     with atomic_output(config, "w") as fh:
-        fh.write(labelstudio_config(labels))
+        fh.write(labelstudio_config(labels, attribute_values(coded)))
     return ExportReport(docs, quotes, str(out))
 
 
@@ -466,29 +506,41 @@ class _Read:
     quote_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def speaker_for(self, name: str, span: tuple[int, int] | None,
-                    prefer: str | None = None) -> str:
+                    prefer: str | None = None, shows: Mapping[str, str] | None = None) -> str:
         """The id of the speaker named ``name``: a recorded one of that name (``prefer``, or
-        the one that lists ``span``, or the first), else one keyed by the name."""
+        the one that lists ``span``, or the first; of several, the one recorded with the
+        attributes the region ``shows``), else one keyed by the name."""
         same = [sid for sid, k in self.known.items() if k["name"] == name]
         if prefer in same:
             return prefer
         at = [sid for sid in same if span is not None and list(span) in self.known[sid]["mentions"]]
-        if at or same:
-            return (at or same)[0]
-        return _speaker_id(name)
+        pool = at or same
+        if len(pool) > 1 and shows is not None:
+            pool = [sid for sid in pool if self.known[sid]["attributes"] == shows] or pool
+        return pool[0] if pool else _speaker_id(name)
 
     def add_speaker(self, name: str, kind: str | None, span: tuple[int, int] | None,
-                    prefer: str | None = None) -> str:
-        sid = self.speaker_for(name, span, prefer)
+                    prefer: str | None = None, chosen: Mapping[str, str] | None = None) -> str:
+        sid = self.speaker_for(name, span, prefer, chosen)
         known = self.known.get(sid, {})
+        exported = known.get("attributes") or {}
         sp = self.speakers.setdefault(sid, {"id": sid, "name": name,
                                             "kind": kind or known.get("kind"),
                                             "aliases": list(known.get("aliases") or ()),
-                                            "attributes": known.get("attributes") or {},
+                                            "attributes": dict(exported),
                                             "mentions": []})
         if sp["kind"] is None and kind:
             sp["kind"] = kind
-        if span is not None and list(span) not in sp["mentions"]:
+        for attr, value in (chosen or {}).items():
+            # a value chosen in Label Studio wins over the exported one; mentions that still
+            # show the exported value do not undo it
+            if value != exported.get(attr) or attr not in sp["attributes"]:
+                sp["attributes"][attr] = value
+        # a namesake's listed span, shown for this speaker: the mention its quote names only
+        elsewhere = span is not None and list(span) not in known.get("mentions", ()) and any(
+            list(span) in k["mentions"] for o, k in self.known.items()
+            if o != sid and k["name"] == name)
+        if span is not None and list(span) not in sp["mentions"] and not elsewhere:
             sp["mentions"].append(list(span))
         return sid
 
@@ -534,14 +586,24 @@ def _read_result(
             elif item["type"] == "textarea" and value["text"]:
                 texts.setdefault(rid, {})[item["from_name"]] = "\n".join(value["text"])
     later = {rid for rids in parts.values() for rid in rids}
+    said_by: dict[str, str] = {}  # Speaker region -> the exported speaker of a quote it says
+    for qrid, linked in links.items():
+        exported = into.quote_meta.get(qrid, {}).get("speaker_id")
+        if "said" in linked and exported:
+            said_by.setdefault(linked["said"], exported)
     mention_names: dict[str, str] = {}
     mention_ids: dict[str, str] = {}
     for rid, (label, s, e, _i, _score) in regions.items():
         if label == "Speaker":
             name = texts.get(rid, {}).get("speaker_name") or " ".join(text[s:e].split())
             if name:
-                kind = choices.get(rid, {}).get("speaker_kind")
-                mention_ids[rid] = into.add_speaker(name, kind, (s, e))
+                chosen = choices.get(rid, {})
+                coded = {k.removeprefix(ATTRIBUTE_PREFIX): v for k, v in chosen.items()
+                         if k.startswith(ATTRIBUTE_PREFIX)}
+                # of namesakes, the one whose quote the region says (a quote's mention of a
+                # speaker that does not list it, over another's span)
+                mention_ids[rid] = into.add_speaker(name, chosen.get("speaker_kind"), (s, e),
+                                                    prefer=said_by.get(rid), chosen=coded)
                 mention_names[rid] = name
     have_ids = {q["id"] for q in into.quotes}
     have_spans = {(q["start"], q["end"]) for q in into.quotes}

@@ -226,3 +226,80 @@ def test_conll_refuses_a_hostile_attribute_in_the_speaker_comment(
                            path.read_text("utf-8")), "utf-8")
     message = _refused(lambda: read_conll(path, layer="ann", text_of={"d0": TEXT}.get), says)
     assert re.search(r"a\.conll:\d+: speaker\.1\.attributes\.gender: ", message), message
+
+
+def _ls_task(tmp_path: Path, layer: Layer | None = None) -> dict:
+    item = coded_layer() if layer is None else (Document("d0", "T", TEXT), layer)
+    write_labelstudio([item], tmp_path / "t.json")
+    [task] = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    return task
+
+
+def _ls_read(tmp_path: Path, task: dict) -> Layer:
+    (tmp_path / "t.json").write_text(json.dumps([task]), "utf-8")
+    [(_, _, back)] = read_labelstudio(tmp_path / "t.json", layer="ann")
+    return back
+
+
+def test_labelstudio_offers_a_choices_control_per_attribute(tmp_path: Path) -> None:
+    task = _ls_task(tmp_path)
+    config = (tmp_path / "t.config.xml").read_text("utf-8")
+    gender = re.search(r'<Choices name="attribute_gender"[^>]*>(.*?)</Choices>', config, re.S)
+    assert gender is not None and re.findall(r'value="(\w+)"', gender.group(1)) == [
+        "female", "male", "other", "unclear"]  # gender's own values, for any speaker
+    assert '<Choices name="attribute_role"' in config
+    shown = {(r["value"]["text"], r["from_name"]): r["value"]["choices"]
+             for r in task["annotations"][0]["result"] if r["type"] == "choices"}
+    assert shown[("Ann Lee", "attribute_gender")] == ["female"]
+    assert shown[("Ann Lee", "attribute_role")] == ["expert"]
+    assert ("Tom Poe", "attribute_gender") not in shown
+
+
+def test_labelstudio_config_without_coded_speakers_is_as_before(tmp_path: Path) -> None:
+    doc, layer = coded_layer()
+    plain = Layer(layer.name, layer.quotes, {
+        sid: Speaker(sp.id, sp.name, sp.kind, sp.aliases, sp.mentions)
+        for sid, sp in layer.speakers.items()})
+    _ls_task(tmp_path, plain)
+    assert "attribute_" not in (tmp_path / "t.config.xml").read_text("utf-8")
+
+
+def test_a_value_chosen_in_labelstudio_wins(tmp_path: Path) -> None:
+    """A coder changes Ann Lee's gender on her mention and codes Tom Poe in Label Studio."""
+    task = _ls_task(tmp_path)
+    result = task["annotations"][0]["result"]
+    for r in result:
+        if r.get("from_name") == "attribute_gender":
+            r["value"]["choices"] = ["unclear"]
+    tom = next(r for r in result if r.get("value", {}).get("text") == "Tom Poe")
+    result.append({**tom, "from_name": "attribute_gender", "type": "choices",
+                   "value": {**tom["value"], "choices": ["male"]}})
+    back = _ls_read(tmp_path, task)
+    assert back.speakers["s-ann"].attributes == (("gender", "unclear"), ("role", "expert"))
+    assert back.speakers["s-tom"].attributes == (("gender", "male"),)
+
+
+def test_an_attribute_name_that_cannot_be_a_control_rides_in_saywho_only(
+    tmp_path: Path
+) -> None:
+    doc, layer = coded_layer()
+    ann = layer.speakers["s-ann"]
+    odd = Layer(layer.name, layer.quotes, {**layer.speakers, "s-ann": Speaker(
+        ann.id, ann.name, ann.kind, ann.aliases, ann.mentions, (("news role", "expert"),))})
+    task = _ls_task(tmp_path, odd)
+    assert "news role" not in (tmp_path / "t.config.xml").read_text("utf-8")
+    assert _ls_read(tmp_path, task).speakers["s-ann"].attributes == (("news role", "expert"),)
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    ("f" * 201, "value.choices[0]: longer than 200 characters (201)"),  # as any choice
+    ("fe\u0007male", "attributes.gender: expected printable text"),
+])
+def test_labelstudio_refuses_a_hostile_attribute_choice(tmp_path: Path, value: str,
+                                                        says: str) -> None:
+    task = _ls_task(tmp_path)
+    for r in task["annotations"][0]["result"]:
+        if r.get("from_name") == "attribute_gender":
+            r["value"]["choices"] = [value]
+    (tmp_path / "t.json").write_text(json.dumps([task]), "utf-8")
+    _refused(lambda: read_labelstudio(tmp_path / "t.json"), says)
