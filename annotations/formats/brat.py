@@ -10,7 +10,11 @@ What the ``.ann`` holds (brat's own line kinds, https://brat.nlplab.org/standoff
 - ``R`` relations, read left to right as a sentence: ``Said Arg1:<Speaker> Arg2:<Quote>``
   ("speaker said quote", from the quote's speaker mention) and ``Cues Arg1:<Cue> Arg2:<Quote>``.
 - ``A`` attributes: ``QuoteType`` (direct/indirect/mixed), ``Stance``, ``Status`` on quotes,
-  ``Kind`` on speakers. Attribute values cannot hold spaces in brat; spaces become ``_``.
+  ``Kind`` on speakers, and each coded speaker attribute by its name (``gender``, ``role``) on
+  every mention of the speaker, declared in ``annotation.conf`` with gender's own values and
+  the values the export holds. Attribute values cannot hold spaces in brat; spaces become
+  ``_`` (the note keeps the exact value). What brat shows wins over the note: a value changed
+  on one mention, set in brat, or removed from every mention.
 - ``N`` normalizations: ``Reference <Speaker> saywho:<speaker id>`` with the canonical name,
   so all mentions of one person share a reference.
 - ``#`` ``AnnotatorNotes``: one JSON object per quote (its saywho id, speaker id, exact stance,
@@ -32,19 +36,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import unquote
 
+from annotations.codebook import offered_values
 from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.export_common import DocLayer, ExportReport, atomic_output, safe_name
 from annotations.formats.interchange import build_layer
 from annotations.formats.readers import path_text, refuse_special
+from annotations.metadata import KEY_RE
 from annotations.model import (
     DEFAULT_STANCE_LABELS,
     QUOTE_STATUSES,
@@ -139,6 +145,16 @@ class _AnnWriter:
         return "".join(line + "\n" for line in self.lines)
 
 
+SAYWHO_ATTRIBUTES = frozenset({"QuoteType", "Stance", "Status", "Kind"})
+
+
+def brat_attribute(name: str) -> bool:
+    """Whether speaker attribute ``name`` is also a brat attribute on the speaker's mentions
+    (a letter, then letters, digits or ``_``; not one of saywho's own); others ride in the
+    note only."""
+    return bool(KEY_RE.fullmatch(name)) and name not in SAYWHO_ATTRIBUTES
+
+
 def _coded(speaker: Speaker) -> dict[str, Any]:
     """A speaker's coded attributes for its note (nothing when none are coded: a note of a
     project without attributes reads as before)."""
@@ -146,20 +162,31 @@ def _coded(speaker: Speaker) -> dict[str, Any]:
 
 
 def document_to_ann(
-    text: str, layer: Layer, stance_target: str | None = None
+    text: str, layer: Layer, stance_target: str | None = None,
+    coded: dict[str, set[str]] | None = None,
 ) -> tuple[str, set[str]]:
     """The ``.ann`` content for one document's layer, and the stance values it used.
 
-    ``stance_target`` (when given) goes into every quote's note.
+    ``stance_target`` (when given) goes into every quote's note; ``coded`` (when given)
+    collects the speaker attributes' values shown as brat attributes, by name.
     """
     w = _AnnWriter(text)
+
+    def speaker_attributes(tid: str, speaker: Speaker) -> None:
+        w.attribute("Kind", tid, speaker.kind)
+        for name, value in speaker.attributes:
+            if brat_attribute(name):
+                w.attribute(name, tid, value)
+                if coded is not None:
+                    coded.setdefault(name, set()).add(attr_value(value))
+
     stances: set[str] = set()
     mention_tid: dict[tuple[str | None, int, int], str] = {}
     for sp in sorted(layer.speakers.values(), key=lambda s: s.id):
         for n, m in enumerate(sorted(set(sp.mentions), key=lambda m: (m.start, m.end))):
             tid = w.textbound("Speaker", [(m.start, m.end)])
             mention_tid[(sp.id, m.start, m.end)] = tid
-            w.attribute("Kind", tid, sp.kind)
+            speaker_attributes(tid, sp)
             w.reference(tid, sp)
             if n == 0:
                 w.note(tid, {"speaker_id": sp.id, "name": sp.name, "kind": sp.kind,
@@ -181,7 +208,7 @@ def document_to_ann(
                 tid = mention_tid[key] = w.textbound("Speaker", [(m.start, m.end)])
                 unlisted: dict[str, Any] = {"listed": False, "speaker_id": q.speaker_id}
                 if speaker is not None:
-                    w.attribute("Kind", tid, speaker.kind)
+                    speaker_attributes(tid, speaker)
                     w.reference(tid, speaker)
                     unlisted.update(name=speaker.name, kind=speaker.kind,
                                     aliases=list(speaker.aliases), **_coded(speaker))
@@ -214,9 +241,11 @@ def document_to_ann(
     return w.finish(), stances
 
 
-def annotation_conf(stances: Iterable[str] = (), stance_target: str | None = None) -> str:
+def annotation_conf(stances: Iterable[str] = (), stance_target: str | None = None,
+                    attributes: Mapping[str, Iterable[str]] | None = None) -> str:
     """brat's ``annotation.conf`` for saywho exports (stance values: defaults plus ``stances``;
-    ``stance_target``, on one line, in a comment)."""
+    ``stance_target``, on one line, in a comment; ``attributes``: a speaker attribute's values
+    by name, each an attribute of ``Speaker``)."""
     stance_values = list(DEFAULT_STANCE_LABELS)
     stance_values += sorted(set(stances) - set(stance_values))
     target = ""
@@ -238,6 +267,8 @@ def annotation_conf(stances: Iterable[str] = (), stance_target: str | None = Non
         f"{target}Stance\tArg:Quote, Value:{'|'.join(stance_values)}\n"
         f"Status\tArg:Quote, Value:{'|'.join(QUOTE_STATUSES)}\n"
         f"Kind\tArg:Speaker, Value:{'|'.join(SPEAKER_KINDS)}\n"
+        + "".join(f"{name}\tArg:Speaker, Value:{'|'.join(map(attr_value, values))}\n"
+                  for name, values in (attributes or {}).items())
     )
 
 
@@ -259,10 +290,11 @@ def write_brat(
     taken: set[str] = set()
     ids: list[tuple[str, str]] = []
     stances: set[str] = set()
+    coded: dict[str, set[str]] = {}
     docs = quotes = 0
     for doc, layer in items:
         stem = safe_name(doc.id, taken)
-        ann, used = document_to_ann(doc.text, layer, doc.target or stance_target)
+        ann, used = document_to_ann(doc.text, layer, doc.target or stance_target, coded)
         stances |= used
         # each file whole or not at all: a full disk never leaves an empty or cut-off file
         with atomic_output(folder / f"{stem}.txt") as fh:
@@ -277,7 +309,7 @@ def write_brat(
         for stem, doc_id in ids:
             fh.write(f"{stem}\t{json.dumps(doc_id, ensure_ascii=False)}\n")
     with atomic_output(folder / CONF_FILE) as fh:
-        fh.write(annotation_conf(stances, stance_target))
+        fh.write(annotation_conf(stances, stance_target, offered_values(coded)))
     return ExportReport(docs, quotes, str(folder))
 
 
@@ -408,6 +440,23 @@ def _stance(shown: str | None, noted: str | None, has_note: bool) -> str | None:
     return shown
 
 
+def _attributes(noted: dict[str, str], shown: dict[str, list[str]]) -> dict[str, str]:
+    """A speaker's attributes: what brat shows on its mentions wins over the note (a value
+    changed on one mention, one set in brat, one removed from every mention), the note's
+    exact value while brat still shows it (as an attribute value, ``attr_value``); an
+    attribute brat cannot show (``brat_attribute``) from the note."""
+    out: dict[str, str] = {}
+    for name in [*noted, *(n for n in shown if n not in noted)]:
+        values = shown.get(name, [])
+        was = noted.get(name)
+        changed = [v for v in values if was is None or v != attr_value(was)]
+        if changed:
+            out[name] = changed[0]
+        elif was is not None and (values or not brat_attribute(name)):
+            out[name] = was
+    return out
+
+
 def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
     """``value`` lower-cased if it is one of ``allowed``, else ``default`` (files from brat
     users may say ``Direct`` or leave the attribute out)."""
@@ -481,6 +530,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
     changed_kind: set[str] = set()  # speakers whose kind a brat user changed
     first_tid: dict[str, str] = {}
     mention_speaker: dict[str, str] = {}
+    noted_attrs: dict[str, dict[str, str]] = {}  # the attributes saywho exported, by speaker
+    shown_attrs: dict[str, dict[str, list[str]]] = {}  # what brat shows on its mentions
     for tid, (label, _frags) in ann.spans.items():
         if label != "Speaker":
             continue
@@ -511,6 +562,12 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             kind = old["kind"]
         else:
             kind = shown or note["kind"] or (old["kind"] if old else "unknown")
+        if note["attributes"]:
+            noted_attrs.setdefault(sid, note["attributes"])
+        shows = shown_attrs.setdefault(sid, {})
+        for attr, value in ann.attrs.get(tid, {}).items():
+            if attr != "Kind":
+                shows.setdefault(attr, []).append(value)
         mentions = set(old["mentions"]) if old else set()
         if note["listed"]:
             mentions.add((s, e))
@@ -519,9 +576,10 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             "name": note["name"] or (old["name"] if old else sname),
             "kind": kind,
             "aliases": note["aliases"] or (old["aliases"] if old else []),
-            "attributes": note["attributes"] or (old["attributes"] if old else {}),
             "mentions": sorted(mentions),
         }
+    for sid, sp in speakers.items():
+        sp["attributes"] = _attributes(noted_attrs.get(sid, {}), shown_attrs[sid])
     said = _links(ann, "Said", ctx)
     cues = _links(ann, "Cues", ctx)
     quotes: list[dict[str, Any]] = []

@@ -86,6 +86,7 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
+from annotations.codebook import offered_values
 from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
@@ -108,7 +109,6 @@ from annotations.model import (
     confidence_of,
 )
 from annotations.review import is_reviewed
-from annotations.codebook import DEFAULT as DEFAULT_ATTRIBUTES
 from annotations.textfile import utf16_refusal
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -136,17 +136,6 @@ def attribute_control(name: str) -> str | None:
     """The Choices control of speaker attribute ``name``, or None for a name that cannot be a
     control name (not a letter, then letters, digits or ``_``: it rides in ``saywho`` only)."""
     return ATTRIBUTE_PREFIX + name if KEY_RE.fullmatch(name) else None
-
-
-def attribute_values(used: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
-    """The values of each attribute control: the defaults' own values first (gender's four,
-    so a coder can choose one no speaker has yet), then those the export used, sorted."""
-    own = {a.name: a.values for a in DEFAULT_ATTRIBUTES}
-    out: dict[str, list[str]] = {}
-    for name in sorted(used):
-        values = list(own.get(name, ()))
-        out[name] = values + sorted(set(used[name]) - set(values))
-    return out
 
 
 def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
@@ -408,7 +397,7 @@ def write_labelstudio(
     labels = list(DEFAULT_STANCE_LABELS) + sorted(stances - set(DEFAULT_STANCE_LABELS))
     config = out.with_name(out.stem + ".config.xml")
     with atomic_output(config, "w") as fh:
-        fh.write(labelstudio_config(labels, attribute_values(coded)))
+        fh.write(labelstudio_config(labels, offered_values(coded)))
     return ExportReport(docs, quotes, str(out))
 
 

@@ -79,6 +79,58 @@ def test_brat_refuses_a_hostile_attribute_in_a_note(tmp_path: Path, value: objec
     assert re.search(r"d0\.ann: T\d+ note\.attributes\.gender: ", message), message
 
 
+def _brat(tmp_path: Path) -> tuple[Path, str]:
+    write_brat([coded_layer()], tmp_path)
+    return tmp_path / "d0.ann", (tmp_path / "d0.ann").read_text("utf-8")
+
+
+def _tid(ann: str, words: str) -> str:
+    return re.search(rf"^(T\d+)\tSpeaker \d+ \d+\t{words}$", ann, re.M).group(1)  # type: ignore[union-attr]
+
+
+def test_brat_shows_attributes_on_the_speaker_mentions(tmp_path: Path) -> None:
+    _, ann = _brat(tmp_path)
+    conf = (tmp_path / "annotation.conf").read_text("utf-8")
+    assert "gender\tArg:Speaker, Value:female|male|other|unclear\n" in conf
+    assert "role\tArg:Speaker, Value:expert\n" in conf
+    ann_lee, tom = _tid(ann, "Ann Lee"), _tid(ann, "Tom Poe")
+    assert re.search(rf"^A\d+\tgender {ann_lee} female$", ann, re.M)
+    assert re.search(rf"^A\d+\trole {ann_lee} expert$", ann, re.M)
+    assert not re.search(rf"^A\d+\t(gender|role) {tom} ", ann, re.M)
+
+
+def test_attributes_edited_in_brat_win_over_the_note(tmp_path: Path) -> None:
+    """A coder changes Ann Lee's gender, removes her role and codes Tom Poe in brat."""
+    path, ann = _brat(tmp_path)
+    ann_lee, tom = _tid(ann, "Ann Lee"), _tid(ann, "Tom Poe")
+    ann = ann.replace(f"gender {ann_lee} female", f"gender {ann_lee} unclear")
+    ann = re.sub(rf"^A\d+\trole {ann_lee} expert\n", "", ann, flags=re.M)
+    path.write_text(ann + f"A90\tgender {tom} male\n", "utf-8")
+    [(_, _, back)] = read_brat(tmp_path, layer="ann")
+    assert back.speakers["s-ann"].attributes == (("gender", "unclear"),)
+    assert back.speakers["s-tom"].attributes == (("gender", "male"),)
+
+
+def test_brat_attributes_on_speakers_of_another_tool_read_as_coded(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Bo said: “Go now.”\n", encoding="utf-8")
+    (tmp_path / "a.ann").write_text(
+        "T1\tSpeaker 0 2\tBo\nT2\tQuote 10 17\tGo now.\nR1\tSaid Arg1:T1 Arg2:T2\n"
+        "A1\tgender T1 male\n", encoding="utf-8")
+    [(_, _, layer)] = read_brat(tmp_path)
+    assert layer.speakers[layer.quotes["T2"].speaker_id or ""].attributes == (("gender", "male"),)
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE[1:])
+def test_brat_refuses_a_hostile_attribute_value_shown_in_brat(tmp_path: Path, value: str,
+                                                             says: str) -> None:
+    path, ann = _brat(tmp_path)
+    ann_lee = _tid(ann, "Ann Lee")
+    path.write_text(ann.replace(f"gender {ann_lee} female", f"gender {ann_lee} {value}"),
+                    "utf-8")
+    message = _refused(lambda: read_brat(tmp_path), says)
+    assert f"{ann_lee}.attributes.gender: " in message, message
+
+
 # --- Label Studio: the task's saywho data field ---------------------------------------------
 
 
