@@ -16,17 +16,17 @@ way, and say where one speaker was coded two ways.
 
 ``suggest`` proposes a value from the article itself, never stored until a coder takes it: a
 speaker's gender from the pronouns that refer to them ("she said") and gendered titles
-("Mrs.", "Congresswoman"), and nothing when they disagree.
+("Mrs.", "Congresswoman"), and nothing when they disagree (``detect.gender``).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from annotations.detect.gender import gender_signs
 from annotations.errors import InputError
 from annotations.metadata import KEY_RE
 from annotations.model import Layer, Quote, Speaker
@@ -229,25 +229,6 @@ def disagreement_kind(name: str) -> str:
     return f"speaker {name}"
 
 
-# -- suggestions from the article ----------------------------------------------------------
-
-_FEMALE_WORDS = frozenset(
-    "she her hers herself mrs ms miss mme madam madame dame lady queen princess duchess "
-    "countess baroness sister mother aunt grandmother wife daughter woman "
-    "congresswoman spokeswoman chairwoman businesswoman councilwoman assemblywoman "
-    "alderwoman stateswoman sportswoman policewoman anchorwoman actress".split())
-_MALE_WORDS = frozenset(
-    "he him his himself mr sir lord king prince duke count baron brother father uncle "
-    "grandfather husband son man congressman spokesman chairman businessman councilman "
-    "assemblyman alderman statesman sportsman policeman anchorman actor".split())
-_PRONOUNS = frozenset("she her hers herself he him his himself".split())
-_WORD = re.compile(r"[^\W\d_]+")
-_SEVERAL = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
-_BREAK = re.compile(r'[\n!?"“”«»]|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bMme)(?<!\bDr)\.', re.IGNORECASE)
-"""Where what comes before a mention stops being about it: a sentence's end (not the "." of
-"Mr."), a line break, a quotation mark (the quote before "says Michael" is someone's words)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """A value ``suggest`` proposes and what in the article it rests on."""
@@ -258,60 +239,14 @@ class Suggestion:
 
 def suggest(speaker: Speaker, text: str, attribute: CodedVariable) -> Suggestion | None:
     """A value for ``attribute`` of ``speaker`` read from the article (None: nothing to go
-    on, or the signs disagree). Only gender has a rule: the pronouns among the speaker's
-    mentions, and a gendered title in a name or in the two words before a mention; it is
-    proposed only as a value the attribute has (``female``/``male``)."""
-    if attribute.name != GENDER.name or speaker.kind not in ("person", "unknown"):
+    on). Only gender has a rule (``detect.gender.gender_signs``), proposed only as a value
+    the attribute has (``female``/``male``)."""
+    if attribute.name != GENDER.name:
         return None
-    if _SEVERAL.search(speaker.name):  # "Sanders and Clinton": two people, no one gender
+    found = gender_signs(speaker, text)
+    if found is None or found[0] not in attribute.values:
         return None
-    signs: Counter[str] = Counter()
-    surnames = {w for name in (speaker.name, *speaker.aliases) for w in _surnames(name)}
-    for mention in speaker.mentions:
-        before = text[max(0, mention.start - 30):mention.start]
-        breaks = list(_BREAK.finditer(before))
-        if breaks:
-            before = before[breaks[-1].end():]
-        words = [w.casefold() for w in (*_WORD.findall(before)[-2:], *_WORD.findall(mention.text))]
-        # a pronoun is theirs only as the whole mention ("she"): before a name, or in a longer
-        # mention, it is someone else's ("his wife, Ann", "how she saved Tom", "her husband")
-        for word in (w for w in words if (w not in _PRONOUNS or w == mention.text.casefold())
-                     and w not in surnames):
-            if word in _FEMALE_WORDS:
-                signs["female", word] += 1
-            elif word in _MALE_WORDS:
-                signs["male", word] += 1
-    for name in (speaker.name, *speaker.aliases):
-        for word in (w.casefold() for w in _WORD.findall(name)):
-            if word in surnames:
-                continue
-            if word in _FEMALE_WORDS and word not in _PRONOUNS:
-                signs["female", word] += 1
-            elif word in _MALE_WORDS and word not in _PRONOUNS:
-                signs["male", word] += 1
-    sides = {side for side, _ in signs}
-    if len(sides) != 1:
-        return None
-    (side,) = sides
-    if side not in attribute.values:
-        return None
-    words = [w for (_, w), _ in signs.most_common(3)]
-    return Suggestion(side, "from " + ", ".join(f'"{w}"' for w in words))
-
-
-def _surnames(name: str) -> set[str]:
-    """The gendered words of ``name`` that are part of the name, not a title before it: after
-    a capitalised word that is not gendered itself ("Gayle King", "Masayoshi Son"; not "King
-    Charles", "Mrs. Jane Lee")."""
-    out: set[str] = set()
-    after_name = False
-    for word in _WORD.findall(name):
-        folded = word.casefold()
-        gendered = folded in _FEMALE_WORDS or folded in _MALE_WORDS
-        if gendered and after_name:
-            out.add(folded)
-        after_name = word[:1].isupper() and not gendered
-    return out
+    return Suggestion(*found)
 
 
 # -- what the coder chooses from ---------------------------------------------------------------

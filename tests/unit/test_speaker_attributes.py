@@ -468,3 +468,18 @@ def test_jsonl_refuses_an_attribute_name_with_a_control_character(tmp_path: Path
     (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
     with pytest.raises(InputError, match="attributes: expected a string key"):
         list(read_jsonl(tmp_path / "x.jsonl", layer="ann"))
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Speaking of Man Utd, Jane Doe said no.", "Jane Doe"),  # a word two before: no sign
+    ("said a Duke professor, Jane Doe.", "Jane Doe"),
+    ("He did not want to miss, and Green said so.", "Green"),  # lower-case "miss": no title
+])
+def test_only_the_word_right_before_a_mention_and_a_title_only_capitalised(
+        text: str, name: str) -> None:
+    assert suggest(_speaker(text, name), text, GENDER) is None
+
+
+def test_a_noun_right_before_a_mention_suggests_in_any_case() -> None:
+    text = "His wife, Ann Lee, said no."
+    assert suggest(_speaker(text, "Ann Lee"), text, GENDER).value == "female"
