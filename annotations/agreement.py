@@ -25,6 +25,10 @@ least 50 % of the word tokens of each, matched one-to-one, best first. On top of
   another layer's). A layer that does not name the speaker there, or never codes them, is
   missing, not a disagreement; a speaker no layer codes is no unit. A person named in 40
   articles is 40 units, as they weigh in the counts the attributes are coded for;
+- **quote variable alpha**, one per variable the project codes (``code_topic``…, named as the
+  csv column): the units are the quote clusters the stance alpha is over, each layer's value
+  its quote's code (``Quote.code``). A layer without a quote there, or whose quote leaves the
+  variable uncoded, is missing, not a disagreement; a cluster no layer codes is no unit;
 - **word alpha**, the agreement on *where the quotes are*: every word of a document is a unit,
   valued 1 when it lies inside one of the layer's quotes, 0 when not (missing for a layer that
   did not annotate the document). Unlike an alpha over quote clusters (which has no units where
@@ -58,9 +62,11 @@ from annotations import registry
 from annotations.codebook import (
     COLUMN_PREFIX,
     DEFAULT,
+    QUOTE_COLUMN_PREFIX,
     CodedVariable,
     column,
     disagreement_kind,
+    quote_column,
 )
 from annotations.evaluate import WORD, norm_span, words
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
@@ -567,6 +573,8 @@ class _Units:
     layers: Sequence[str]
     attributes: Sequence[str] = ()
     """The speaker attributes compared (names), each with its alpha."""
+    variables: Sequence[str] = ()
+    """The quote variables compared (names), each with its alpha over the quote clusters."""
     units: dict[str, Units] = field(default_factory=dict)
     words: Units = field(default_factory=dict)
 
@@ -583,6 +591,11 @@ class _Units:
             types[key] = types.get(key, 0) + 1
             key = tuple([None if m is None else m.speaker or "(none)" for m in members])
             speakers[key] = speakers.get(key, 0) + 1
+            for name in self.variables:  # a cluster no layer codes is no unit of it
+                key = tuple([None if m is None else m.quote.code(name) for m in members])
+                if key.count(None) < len(key):
+                    counts = self.units.setdefault(quote_column(name), {})
+                    counts[key] = counts.get(key, 0) + 1
         # each word inside some quote: a bit per layer that has it inside one of its quotes
         words = self.words
         covered = 0
@@ -616,12 +629,14 @@ class _Units:
 
     def to_dict(self) -> dict[str, Any]:
         """Alpha per field (the cluster fields, each speaker attribute as its csv column
-        ``speaker_<name>``, words), with the units it is computed over (``units``: coded by at
-        least two layers, the only ones alpha counts) and those it leaves out
-        (``single_coded``: a quote one layer alone has, a speaker one layer alone codes, the
-        words of a document one layer alone annotated)."""
+        ``speaker_<name>``, each quote variable as its ``code_<name>``, words), with the
+        units it is computed over (``units``: coded by at least two layers, the only ones
+        alpha counts) and those it leaves out (``single_coded``: a quote one layer alone has
+        or codes, a speaker one layer alone codes, the words of a document one layer alone
+        annotated)."""
         out = {}
-        for what in (*CLUSTER_FIELDS, *map(column, self.attributes)):
+        for what in (*CLUSTER_FIELDS, *map(column, self.attributes),
+                     *map(quote_column, self.variables)):
             counts = self.units.get(what, {})
             out[what] = _alpha_entry(counts, pooled_alpha(counts))
         out["words"] = _alpha_entry(self.words, weighted_nominal_alpha(self.words))
@@ -777,18 +792,22 @@ class AgreementPass:
 
     ``attributes``: the speaker attributes compared (the project's scheme); ``codes``: each
     layer's codes across the whole corpus (``stats.corpus_codes``), what fills a speaker's
-    value in a document where that layer does not code them (none: each document's own)."""
+    value in a document where that layer does not code them (none: each document's own);
+    ``variables``: the quote variables compared (the project's ``quote_variables``)."""
 
     def __init__(self, names: Sequence[str], *, exclude_rejected: bool = True,
                  attributes: Sequence[CodedVariable] = DEFAULT,
-                 codes: Mapping[str, CorpusCodes] | None = None) -> None:
+                 codes: Mapping[str, CorpusCodes] | None = None,
+                 variables: Sequence[CodedVariable] = ()) -> None:
         self.names = list(names)
         self.exclude_rejected = exclude_rejected
         self.attributes = tuple(attributes)
+        self.variables = tuple(variables)
         self.codes = dict(codes or {})
         self.pair_names = list(combinations(self.names, 2))
         self.pairs = {p: PairCounts() for p in self.pair_names}
-        self.units = _Units(self.names, [a.name for a in self.attributes])
+        self.units = _Units(self.names, [a.name for a in self.attributes],
+                            [v.name for v in self.variables])
         self.count = 0
         self.compared = 0  # documents with two of the layers or more
 
@@ -813,7 +832,7 @@ class AgreementPass:
                 pc = _pair(present[a], present[b], matched)
                 self.pairs[(a, b)].add(pc)
                 pairs.append(pc.to_dict(a, b))
-        units = _Units(names, self.units.attributes)
+        units = _Units(names, self.units.attributes, self.units.variables)
         clusters = _clusters(present, overlaps)
         units.add(clusters, present, len(starts))
         coded = {n: coded_speakers(doc_layers[n], self.attributes, self.codes.get(n),
@@ -854,13 +873,14 @@ def agreement(
     per_document: Callable[[str, dict[str, Any]], None] | None = None,
     attributes: Sequence[CodedVariable] = DEFAULT,
     codes: Mapping[str, CorpusCodes] | None = None,
+    variables: Sequence[CodedVariable] = (),
 ) -> AgreementReport:
     """Agreement between ``layers`` over ``docs``: doc id -> (text, layer name -> Layer), or
     a stream of ``(doc id, text, layers)`` taken one at a time (then ``layers`` must be named:
     default ``default_layers`` of a mapping). ``per_document``: hand each document's figures
-    to it as they come instead of keeping them in the report. ``attributes`` and ``codes``:
-    ``AgreementPass``'s; without ``codes``, a mapping's own documents are the corpus the
-    speakers' values are read across (a stream's: each document alone)."""
+    to it as they come instead of keeping them in the report. ``attributes``, ``codes`` and
+    ``variables``: ``AgreementPass``'s; without ``codes``, a mapping's own documents are the
+    corpus the speakers' values are read across (a stream's: each document alone)."""
     if isinstance(docs, Mapping):
         names = list(layers) if layers else default_layers(docs)
         stream: Iterable[DocLayers] = ((d, text, ls) for d, (text, ls) in docs.items())
@@ -875,7 +895,7 @@ def agreement(
     else:
         raise ValueError("name the layers to compare over a stream of documents")
     counts = AgreementPass(names, exclude_rejected=exclude_rejected, attributes=attributes,
-                           codes=codes)
+                           codes=codes, variables=variables)
     kept: dict[str, dict[str, Any]] = {}
     for doc_id, text, doc_layers in stream:
         entry = counts.add(text, doc_layers)
@@ -906,7 +926,10 @@ def summary_lines(report: AgreementReport) -> list[str]:
             f"stance kappa {_fmt(p['stance_kappa']['kappa'])} (n={p['stance_kappa']['n']})"
         )
     for what, a in overall["alpha"].items():
-        about = ALPHA_UNITS.get(what) or ATTRIBUTE_UNITS.format(what.removeprefix(COLUMN_PREFIX))
+        about = ALPHA_UNITS.get(what) or (
+            VARIABLE_UNITS.format(what.removeprefix(QUOTE_COLUMN_PREFIX))
+            if what.startswith(QUOTE_COLUMN_PREFIX)
+            else ATTRIBUTE_UNITS.format(what.removeprefix(COLUMN_PREFIX)))
         lines.append(f"Krippendorff's alpha {what}: {_fmt(a['alpha'])} ({a['units']} {about}"
                      + (f"; {a['single_coded']} in one layer only, left out" if a.get(
                          "single_coded") else "") + ")" + _undefined(a))
@@ -931,3 +954,5 @@ ALPHA_UNITS: dict[str, str] = {
 }
 # an attribute alpha's units, as the summary says them
 ATTRIBUTE_UNITS = "speakers of a document two layers code, on their {}"
+# a quote variable alpha's units: the stance alpha's quote clusters
+VARIABLE_UNITS = "matched quotes, on their {}"

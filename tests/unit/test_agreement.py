@@ -343,3 +343,58 @@ def test_a_person_coded_two_ways_is_a_disagreement_and_one_left_uncoded_is_not()
     found.clear()
     AgreementPass(["one", "two"]).add(TEXT, {"one": one, "two": agreeing}, found)
     assert not [d for d in found if d.speakers]  # Bo uncoded in two: missing, no disagreement
+
+
+# --------------------------------------------------------------------------- quote variables
+def topics(base: Layer, values: dict[int, str], name: str = "topic") -> Layer:
+    """``base`` with quote i coded ``values[i]`` for variable ``name`` (the others uncoded)."""
+    quotes = {qid: replace(q, codes=((name, values[int(qid[len(base.name):])]),))
+              if int(qid[len(base.name):]) in values else q
+              for qid, q in base.quotes.items() if qid[len(base.name):].isdigit()}
+    return replace(base, quotes=quotes)
+
+
+def test_quote_variable_alpha_is_nominal_alpha_over_the_quote_clusters_two_layers_code() -> None:
+    from annotations.codebook import define
+
+    topic = define("topic", ["crime", "economy", "health"])
+    # quote 4 missing in two; quote 5 uncoded in one; quote 9 coded by neither (no unit)
+    one = topics(layer("one", A), {0: "crime", 1: "crime", 2: "economy", 3: "health",
+                                   4: "crime", 6: "economy", 7: "crime", 8: "health"})
+    two = topics(layer("two", A, skip=(4,)), {0: "crime", 1: "economy", 2: "economy",
+                                              3: "health", 5: "crime", 6: "economy",
+                                              7: "health", 8: "health"})
+    report = agreement({"d": (TEXT, {"one": one, "two": two})}, ["one", "two"],
+                       variables=(topic,)).to_dict()
+    alpha = report["overall"]["alpha"]
+    c, e, h, nan = 0, 1, 2, np.nan
+    expected = krippendorff.alpha(reliability_data=np.array(
+        [[c, c, e, h, c, nan, e, c, h], [c, e, e, h, nan, c, e, h, h]], dtype=float),
+        level_of_measurement="nominal")
+    assert alpha["code_topic"] == {"units": 7, "single_coded": 2,
+                                   "alpha": round(float(expected), 4)}
+    assert list(alpha) == ["stance", "type", "speaker", "speaker_gender", "code_topic", "words"]
+    assert report["per_document"]["d"]["alpha"]["code_topic"] == alpha["code_topic"]
+    [line] = [s for s in summary_lines(agreement(
+        {"d": (TEXT, {"one": one, "two": two})}, ["one", "two"], variables=(topic,)))
+        if "code_topic" in s]
+    assert line == (f"Krippendorff's alpha code_topic: {float(expected):.3f} (7 matched "
+                    "quotes, on their topic; 2 in one layer only, left out)")
+    # no variable asked for, none reported (a project codes none by default)
+    plain = agreement({"d": (TEXT, {"one": one, "two": two})}, ["one", "two"]).to_dict()
+    assert "code_topic" not in plain["overall"]["alpha"]
+
+
+def test_too_few_quotes_coded_by_two_layers_is_said_for_a_quote_variable() -> None:
+    from annotations.codebook import define
+
+    topic = define("topic", ["crime", "economy"])
+    one = topics(layer("one", A), {0: "crime"})
+    two = topics(layer("two", A), {1: "economy"})
+    report = agreement({"d": (TEXT, {"one": one, "two": two})}, ["one", "two"],
+                       variables=(topic,))
+    assert report.overall["alpha"]["code_topic"] == {"units": 0, "single_coded": 2,
+                                                     "alpha": None}
+    [line] = [s for s in summary_lines(report) if "code_topic" in s]
+    assert line == ("Krippendorff's alpha code_topic: n/a (0 matched quotes, on their topic; "
+                    "2 in one layer only, left out): too few units, none that two layers code")

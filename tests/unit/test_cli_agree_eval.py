@@ -305,3 +305,33 @@ def test_agree_gives_an_alpha_per_speaker_attribute_of_the_project(
     assert TEXT[int(gender["start"]):int(gender["end"])] == "nobody knows yet."
     assert list(rows[0])[6:12] == ["ana_quote", "ana_speaker", "ana_stance", "ana_type",
                                    "ana_speaker_gender", "ana_speaker_role"]
+
+
+def test_agree_gives_an_alpha_per_quote_variable_of_the_project(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proj = str(tmp_path / "p")
+    topics = {"ana": ["crime", "crime", "health", None], "ben": ["crime", "health", "health",
+                                                                  "crime"]}
+    for name, values in topics.items():
+        line = coded_line("d1", {})
+        for q, value in zip(line["quotes"], values, strict=True):
+            q["codes"] = {"topic": value} if value else {}
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps(line) + "\n")
+        assert main(["import", str(path), "--layer", name, "--project", proj]) == 0
+    capsys.readouterr()
+    assert main(["agree", "--layers", "ana", "ben", "--json", "--project", proj]) == 0
+    assert "code_topic" not in json.loads(capsys.readouterr().out)["overall"]["alpha"]
+    assert main(["variables", "--set", "topic=crime,health", "--project", proj]) == 0
+    capsys.readouterr()
+    assert main(["agree", "--layers", "ana", "ben", "--json", "--project", proj]) == 0
+    alpha = json.loads(capsys.readouterr().out)["overall"]["alpha"]
+    # the fourth quote, uncoded in ana's layer, is a missing value: one layer only
+    topic = krippendorff.alpha(reliability_data=np.array([[0, 0, 1, np.nan], [0, 1, 1, 0]],
+                                                         float), level_of_measurement="nominal")
+    assert alpha["code_topic"] == {"units": 3, "single_coded": 1,
+                                   "alpha": round(float(topic), 4)}
+    assert main(["agree", "--layers", "ana", "ben", "--project", proj]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (f"Krippendorff's alpha code_topic: {float(topic):.3f} (3 matched quotes, on their "
+            "topic; 1 in one layer only, left out)") in out

@@ -354,13 +354,15 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
                         names: list[str]) -> dict[str, Any]:
     """The overall figures computed the old way, with ``evaluate``'s matching on token sets:
     label pairs in lists for kappa, every unit a column of one matrix for the
-    ``krippendorff`` package (words too)."""
+    ``krippendorff`` package (words too, and the quote variable topic: a cluster's quote each
+    layer codes, uncoded or absent missing, a cluster no layer codes no unit)."""
     a, b = names
     stance: list[tuple[str, str]] = []
     types: list[tuple[str, str]] = []
     counts = Counter()
     columns: dict[str, list[list[Any]]] = {what: [] for what in CLUSTER_FIELDS}
     columns["speaker_gender"] = []
+    columns["code_topic"] = []
     words: list[list[Any]] = []
     corpus: dict[str, dict[str, Counter[str]]] = {n: {} for n in names}  # every coded speaker
     for _, layers in docs.values():
@@ -388,6 +390,9 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
         for cluster in reference_clusters(present):
             for what in CLUSTER_FIELDS:
                 columns[what].append([unit_value(cluster.get(n), what) for n in names])
+            topic = [cluster[n]["quote"].code("topic") if n in cluster else None for n in names]
+            if topic != [None] * len(names):
+                columns["code_topic"].append(topic)
         genders: dict[str, dict[str, str | None]] = {}  # per layer, its quoted speakers' value
         for n in present:  # the document's own coding ("Jim Kenney" and "Mayor Jim Kenney"
             here: dict[str, Counter[str]] = {}  # are one), else the layer's elsewhere
@@ -435,6 +440,7 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
         return {"units": paired, "single_coded": len(cols) - paired, "alpha": alpha(cols)}
 
     alphas = {what: entry(cols) for what, cols in columns.items()}
+    assert alphas["code_topic"]["units"] > 0 and alphas["code_topic"]["single_coded"] > 0
     alphas["words"] = entry(words)
     return {"pairs": [out], "alpha": alphas}
 
@@ -452,8 +458,10 @@ def test_agree_streams_the_figures_of_every_layer_read_whole(
     assert streamed["docs"] == N_DOCS
     assert streamed["overall"] == agreement_of_layers(docs, names)
     # each document's figures, spooled through a file, are those of the document alone
+    with reading(folder) as session:
+        variables = session.quote_variables
     whole = agreement_module.agreement({d: (doc.text, ls) for d, (doc, ls) in docs.items()},
-                                       names).to_dict()
+                                       names, variables=variables).to_dict()
     assert streamed == json.loads(json.dumps(whole))
     assert list(streamed["per_document"]) == [f"doc-{i:02d}" for i in range(N_DOCS)]
 

@@ -65,14 +65,16 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "agree",
         help="agreement between annotators' layers (span F1, speaker, kappa, alpha, "
-        "speaker attributes)",
+        "speaker attributes, quote variables)",
         description="Quote-span agreement (F1, exact and >=50% overlap), speaker agreement on "
         "matched quotes, stance Cohen's kappa for pairs of layers and Krippendorff's alpha "
         "(nominal, any number of layers, missing values allowed) on the stance, type and "
         "speaker of matched quotes, on each speaker attribute the project codes (gender…: "
         "over the speakers two layers code in a document, each coder's own value there, else "
-        "the one they code that person with elsewhere) and on the words (is each word inside "
-        "a quote: the agreement on where the quotes are), per document and overall.",
+        "the one they code that person with elsewhere), on each quote variable it codes "
+        "(topic…: over the matched quotes, a quote left uncoded missing) and on the words (is "
+        "each word inside a quote: the agreement on where the quotes are), per document and "
+        "overall.",
         epilog="example: saywho agree --layers ana ben --json",
     )
     parser.add_argument("--layers", nargs="+", metavar="NAME", help="layers to compare")
@@ -114,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
             names = _layers(None, {n for d in doc_ids for n in indexed.layer_names(d)})
         seen: set[str] = set()
         attributes, codes = _speaker_codes(session, names)
-        counts = AgreementPass(names, attributes=attributes, codes=codes)
+        counts = AgreementPass(names, attributes=attributes, codes=codes,
+                               variables=session.quote_variables)
         table = None
         where = getattr(args, "disagreements", None)
         if where is not None:
@@ -193,7 +196,8 @@ def _compare(
     """Compare the documents ``doc_ids``, one at a time, in a pass of its own set up as
     ``like`` (``keep``: their figures too; ``differ``: the rows of where they disagree)."""
     names = like.names
-    counts = AgreementPass(names, attributes=like.attributes, codes=like.codes)
+    counts = AgreementPass(names, attributes=like.attributes, codes=like.codes,
+                           variables=like.variables)
     attributes = [a.name for a in like.attributes]
     members = []
     skipped: list[str] = []
