@@ -67,6 +67,7 @@ from annotations.codebook import (
     column,
     disagreement_kind,
     quote_column,
+    quote_disagreement_kind,
 )
 from annotations.evaluate import WORD, norm_span, words
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer, Quote
@@ -717,10 +718,11 @@ def default_layers(docs: Mapping[str, tuple[str, Mapping[str, Layer]]]) -> list[
 class Disagreement:
     """One place in a document where the layers compared disagree, for the coders' meeting:
     a quote some layers lack (``missing``), or one whose span, speaker (its name as the speaker
-    alpha compares it: "Park" and "Linda Park" differ), stance or type differs between them
-    (``kinds``). ``start``-``end`` covers every layer's quote there; ``quotes``
-    gives each layer the document has its quote there and its speaker's name (None: no
-    quote there); a layer the document does not have is not in it.
+    alpha compares it: "Park" and "Linda Park" differ), stance, type or code of a quote
+    variable (``topic``…: ``codebook.quote_disagreement_kind``; a layer that leaves it
+    uncoded not differing) differs between them (``kinds``). ``start``-``end`` covers every
+    layer's quote there; ``quotes`` gives each layer the document has its quote there and its
+    speaker's name (None: no quote there); a layer the document does not have is not in it.
 
     Or a person the layers code differently (``speaker gender``…: a unit of the attribute
     alpha with two values or more, a layer that does not code them not counting): then
@@ -737,10 +739,11 @@ class Disagreement:
 
 def _disagreements(
     clusters: list[dict[str, _Item]], present: Mapping[str, list[_Item]],
-    layers: Mapping[str, Layer],
+    layers: Mapping[str, Layer], variables: Sequence[str] = (),
 ) -> list[Disagreement]:
     """The clusters (units of matched quotes) on which the layers in ``present`` differ, in
-    reading order."""
+    reading order (on the quote variables ``variables`` too: the units of their alphas that
+    hold two values or more)."""
     out = []
     for unit in clusters:
         members = list(unit.values())
@@ -755,6 +758,8 @@ def _disagreements(
             kinds.append("stance")
         if len({m.quote.type for m in members}) > 1:
             kinds.append("type")
+        kinds.extend(quote_disagreement_kind(name) for name in variables
+                     if len({m.quote.code(name) for m in members} - {None}) > 1)
         if not kinds:
             continue
         quotes: dict[str, tuple[Quote, str | None] | None] = {}
@@ -840,7 +845,7 @@ class AgreementPass:
                  for n in present} if self.attributes else {}
         units.add_speakers(coded)
         if disagreements is not None and len(present) >= 2:
-            found = _disagreements(clusters, present, doc_layers)
+            found = _disagreements(clusters, present, doc_layers, self.units.variables)
             found += _attribute_disagreements(coded, self.units.attributes)
             disagreements.extend(sorted(found, key=lambda d: (d.start, d.end)))
         self.count += 1

@@ -229,6 +229,17 @@ def disagreement_kind(name: str) -> str:
     return f"speaker {name}"
 
 
+QUOTE_FIELDS = ("missing", "span", "speaker", "stance", "type")
+"""What else a disagreement on a quote is called (agreement's and adjudication's kinds)."""
+
+
+def quote_disagreement_kind(name: str) -> str:
+    """What a disagreement on quote variable ``name`` is called: ``topic``; ``code type`` for
+    a variable named as one of the quote's own fields (``QUOTE_FIELDS``), so the two never
+    read alike."""
+    return f"code {name}" if name in QUOTE_FIELDS else name
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """A value ``suggest`` proposes and what in the article it rests on."""

@@ -398,3 +398,25 @@ def test_too_few_quotes_coded_by_two_layers_is_said_for_a_quote_variable() -> No
     [line] = [s for s in summary_lines(report) if "code_topic" in s]
     assert line == ("Krippendorff's alpha code_topic: n/a (0 matched quotes, on their topic; "
                     "2 in one layer only, left out): too few units, none that two layers code")
+
+
+def test_a_quote_coded_two_ways_is_a_disagreement_and_one_left_uncoded_is_not() -> None:
+    from annotations.agreement import AgreementPass, Disagreement
+    from annotations.codebook import define
+
+    topic, kind = define("topic", ["crime", "economy"]), define("type", ["claim", "fact"])
+    one = topics(layer("one", A), {0: "crime", 1: "crime"})
+    one = replace(one, quotes={**one.quotes, "one2": replace(one.quotes["one2"],
+                                                             codes=(("type", "claim"),))})
+    two = topics(layer("two", A), {0: "economy"})  # quote 1: uncoded, no disagreement
+    two = replace(two, quotes={**two.quotes, "two2": replace(two.quotes["two2"],
+                                                             codes=(("type", "fact"),))})
+    found: list[Disagreement] = []
+    AgreementPass(["one", "two"], variables=(topic, kind)).add(
+        TEXT, {"one": one, "two": two}, found)
+    # a variable named as a quote field reads apart from the quote's own type
+    assert [(d.kinds, d.start) for d in found] == [
+        (("topic",), quote_span(0)[0]), (("code type",), quote_span(2)[0])]
+    found.clear()
+    AgreementPass(["one", "two"]).add(TEXT, {"one": one, "two": two}, found)
+    assert found == []  # variables the project does not code are not compared

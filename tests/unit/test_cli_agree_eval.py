@@ -335,3 +335,20 @@ def test_agree_gives_an_alpha_per_quote_variable_of_the_project(
     out = " ".join(capsys.readouterr().out.split())
     assert (f"Krippendorff's alpha code_topic: {float(topic):.3f} (3 matched quotes, on their "
             "topic; 1 in one layer only, left out)") in out
+
+    import csv
+
+    table = tmp_path / "dis.csv"
+    assert main(["agree", "--layers", "ana", "ben", "--disagreements", str(table),
+                 "--project", proj]) == 0
+    with table.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # the second quote is coded two ways; the fourth, which ana leaves uncoded, is no
+    # disagreement (a missing value, as alpha counts it)
+    assert [(r["disagreement"], r["text"]) for r in rows] == [("topic", "it fails badly.")]
+    [row] = rows
+    assert (row["ana_code_topic"], row["ben_code_topic"]) == ("crime", "health")
+    assert row["ana_quote"] == "it fails badly." and row["compared"] == "ana;ben"
+    assert list(row)[6:12] == ["ana_quote", "ana_speaker", "ana_stance", "ana_type",
+                               "ana_speaker_gender", "ana_code_topic"]
+    assert list(row)[-1] == "ben_code_topic"

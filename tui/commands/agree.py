@@ -82,8 +82,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--disagreements", type=Path, metavar="FILE.csv",
         help="also write where the layers disagree, one row a place (a quote some lack, or "
-        "its span, speaker, stance or type differing), with each layer's quote there, and one "
-        "row per person of a document the layers code differently (speaker gender…)")
+        "its span, speaker, stance, type or a quote variable's code differing), with each "
+        "layer's quote there, and one row per person of a document the layers code "
+        "differently (speaker gender…)")
     parser.add_argument(
         "--jobs",
         type=positive_jobs,
@@ -126,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError(f"--disagreements {visible_line(str(where))} is a folder; it "
                                  "names the csv file to write")
             table = csv.writer(stack.enter_context(atomic_output(where, "w")))
-            table.writerow(disagreement_columns(names, [a.name for a in attributes]))
+            table.writerow(disagreement_columns(names, [a.name for a in attributes],
+                                                [v.name for v in counts.variables]))
         # the workers are forked before the bar's thread starts
         keep = spool is not None
         differ = table is not None
@@ -199,6 +201,7 @@ def _compare(
     counts = AgreementPass(names, attributes=like.attributes, codes=like.codes,
                            variables=like.variables)
     attributes = [a.name for a in like.attributes]
+    variables = [v.name for v in like.variables]
     members = []
     skipped: list[str] = []
     seen: set[str] = set()
@@ -208,7 +211,8 @@ def _compare(
         entry = counts.add(text, layers, found)
         if keep:
             members.append(orjson.dumps(doc_id) + b":" + orjson.dumps(entry))
-        rows.extend(disagreement_row(doc_id, text, d, names, attributes) for d in found or ())
+        rows.extend(disagreement_row(doc_id, text, d, names, attributes, variables)
+                    for d in found or ())
     return _Part(counts, b",".join(members), skipped, seen, len(doc_ids), rows)
 
 
