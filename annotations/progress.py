@@ -8,8 +8,9 @@ of ``saywho agree`` (``annotations.agreement``) over the documents that two or m
 marked done, with each annotator's pooled 50 %-overlap span F1 against the others. The alpha of
 each speaker attribute the project codes is among them, as ``saywho agree`` computes it (a
 speaker a coder leaves uncoded in a document counts with the value that coder gives them in any
-other document, done or not); it is a figure of the team, not of an annotator, so it is in the
-summary under the table, not a column of it.
+other document, done or not), and so is the alpha of each quote variable (over the quotes the
+layers match); they are figures of the team, not of an annotator, so they are in the summary
+under the table, not columns of it.
 
 The figures come from the corpus index (``annotations.corpus_index``), checked against the
 layer files first (a ``stat`` per file of the team's layers): which documents each annotator has
@@ -232,7 +233,8 @@ def _agreement_so_far(
         return None, {}
     # a speaker's value where a coder leaves them uncoded: that coder's across the corpus
     report = agreement(docs, people, attributes=session.speaker_attributes,
-                       codes={n: corpus_codes(session, n) for n in people})
+                       codes={n: corpus_codes(session, n) for n in people},
+                       variables=session.quote_variables)
     per_person: dict[str, tuple[float | None, int]] = {}
     for name in people:
         matched = quotes = 0

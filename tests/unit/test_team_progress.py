@@ -248,3 +248,25 @@ def test_agreement_so_far_has_an_alpha_per_speaker_attribute_of_the_project(
     lines = result.agreement_lines()
     assert any(line.startswith("Krippendorff's alpha speaker_role: 0.000 (1 speakers")
                for line in lines)
+
+
+def test_agreement_so_far_has_an_alpha_per_quote_variable_of_the_project(folder: Path) -> None:
+    from annotations.edits import SetQuoteCode
+
+    with open_as(folder, "ana") as session:
+        session.define_attribute("topic", ["crime", "economy"], quote=True)
+        session.apply(SetQuoteCode("d0", "q1", "topic", "crime"))
+        session.apply(SetQuoteCode("d0", "q2", "topic", "economy"))
+        team.set_status(session, "d0", "done")
+    with open_as(folder, "ben") as session:
+        session.apply(SetQuoteCode("d0", "q1", "topic", "economy"))
+        session.apply(SetQuoteCode("d0", "q2", "topic", "economy"))
+        team.set_status(session, "d0", "done")
+    with open_as(folder, "ana", read_only=True) as session:
+        result = team_progress(session)
+    assert result.compared_documents == ("d0",) and result.agreement is not None
+    # (c, e), (e, e): n = 4, 1 c and 3 e, observed 2, expected 16 - 1 - 9 = 6: 1 - 3 * 2 / 6
+    assert result.agreement.overall["alpha"]["code_topic"] == {
+        "units": 2, "single_coded": 0, "alpha": 0.0}
+    assert any(line.startswith("Krippendorff's alpha code_topic: 0.000 (2 matched quotes, "
+                               "on their topic)") for line in result.agreement_lines())
