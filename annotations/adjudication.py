@@ -3,21 +3,24 @@
 Quotes of the layers are grouped into *units*: quotes that overlap by at least half of their
 words (the agreement rule) stand for the same quotation. A unit where the layers differ (one
 lacks it, or span, type, speaker or stance differ, or its speaker's attributes as the layers
-code them in this document: ``speaker gender``, a layer that leaves one uncoded not
-differing) is a disagreement; disagreements come first. Picking a layer's version of a unit
-copies it into the ``final`` layer through the ``AdoptQuote`` edit, so it is saved, journaled
-and undoable like any correction; its speaker comes with that layer's coding, unless
-``final`` has them already: their values there stay (settled in the reader on ``final``, ``i``)
-and only the attributes it does not code are taken.
+code them in this document: ``speaker gender``, or the quote's codes: ``topic``, a layer that
+leaves one uncoded not differing) is a disagreement; disagreements come first. Picking a
+layer's version of a unit copies it into the ``final`` layer through the ``AdoptQuote`` edit,
+so it is saved, journaled and undoable like any correction; its speaker comes with that
+layer's coding, unless ``final`` has them already: their values there stay (settled in the
+reader on ``final``, ``i``) and only the attributes it does not code are taken. The quote
+comes with its codes (an agreed unit's: every code any of its layers gives it, none
+differing); a quote ``final`` had there keeps its code of a variable the version leaves
+uncoded (``AdoptQuote``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from annotations.codebook import disagreement_kind
+from annotations.codebook import disagreement_kind, filled_codes, quote_disagreement_kind
 from annotations.edits import AdoptQuote
 from annotations.model import FINAL_LAYER, Layer, Quote, Speaker
 
@@ -47,6 +50,12 @@ def coded_name(speaker: Speaker | None) -> str | None:
     return f"{speaker.name} ({values})" if values else speaker.name
 
 
+def coded_values(quote: Quote) -> str:
+    """A quote's codes as the adjudication view shows them: ``topic: crime, tone: negative``
+    (empty: none coded)."""
+    return ", ".join(f"{name}: {value}" for name, value in quote.codes)
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One quotation as the layers saw it; ``versions`` holds at most one per layer."""
@@ -58,20 +67,35 @@ class Unit:
 
     @property
     def agreed(self) -> bool:
-        """True when every layer has the quote with the same span, type, speaker and stance."""
+        """True when every layer has the quote with the same span, type, speaker and stance,
+        and codes neither its speaker nor the quote otherwise than another layer does."""
         if len(self.versions) != len(self.layers):
             return False
         keys = {
             (v.quote.start, v.quote.end, v.quote.type, (v.speaker or "").casefold(), v.quote.stance)
             for v in self.versions.values()
         }
-        return len(keys) == 1 and not self._coded_apart()
+        return len(keys) == 1 and not self._coded_apart() and not self.codes_apart()
 
     def _coded_apart(self) -> list[str]:
         """The attributes the versions' speakers are coded with two values or more."""
         records = [v.speaker_record for v in self.versions.values() if v.speaker_record]
         names = sorted({k for r in records for k, _ in r.attributes})
         return [n for n in names if len({r.attribute(n) for r in records} - {None}) > 1]
+
+    def codes_apart(self) -> list[str]:
+        """The quote variables the versions' quotes are coded with two values or more."""
+        quotes = [v.quote for v in self.versions.values()]
+        names = sorted({k for q in quotes for k, _ in q.codes})
+        return [n for n in names if len({q.code(n) for q in quotes} - {None}) > 1]
+
+    def codes(self) -> tuple[tuple[str, str], ...]:
+        """Every code the versions give the quote, the first layer's first where they
+        differ (an agreed unit's codes: none differ there)."""
+        out: tuple[tuple[str, str], ...] = ()
+        for version in self.versions.values():
+            out = filled_codes(out, version.quote.codes)
+        return out
 
     def differences(self) -> list[str]:
         """What the layers disagree on, in words."""
@@ -89,6 +113,7 @@ class Unit:
         if len({v.quote.stance for v in vs}) > 1:
             out.append("stance")
         out.extend(map(disagreement_kind, self._coded_apart()))
+        out.extend(map(quote_disagreement_kind, self.codes_apart()))
         return out
 
 
@@ -136,14 +161,17 @@ def units(text: str, layers: Mapping[str, Layer], names: Sequence[str]) -> list[
 
 
 def adopt(doc_id: str, unit: Unit, layer_name: str, final: Layer) -> AdoptQuote:
-    """The edit that puts ``layer_name``'s version of ``unit`` into the final layer."""
+    """The edit that puts ``layer_name``'s version of ``unit`` into the final layer (with
+    every code the layers give it when they agree on the unit: one coder leaving the topic
+    uncoded does not lose another's)."""
     version = unit.versions[layer_name]
+    quote = replace(version.quote, codes=unit.codes()) if unit.agreed else version.quote
     replaces = tuple(
         q.id for q in final.quotes.values() if q.start < unit.end and unit.start < q.end
     )
     return AdoptQuote(
         doc_id,
-        quote=version.quote,
+        quote=quote,
         speaker=version.speaker_record,
         replaces=replaces,
         unit=(unit.start, unit.end),

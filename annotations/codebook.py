@@ -221,7 +221,15 @@ def filled(kept: Speaker, other: Speaker) -> tuple[tuple[str, str], ...]:
     """The attributes of ``kept`` with those of ``other`` where ``kept`` codes none: the rule
     where two codings of one person meet (a merge of two speakers; an adopted quote's speaker
     in a final layer that already has them: the adjudicator's values stay)."""
-    return tuple(sorted((dict(other.attributes) | dict(kept.attributes)).items()))
+    return filled_codes(kept.attributes, other.attributes)
+
+
+def filled_codes(kept: Iterable[tuple[str, str]],
+                 other: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The (name, value) pairs of ``kept`` with those of ``other`` for the names ``kept``
+    codes none of, sorted (``filled``'s rule; also a quote's codes where an adopted version
+    meets the quote ``final`` had there, or the versions of an agreed unit meet)."""
+    return tuple(sorted((dict(other) | dict(kept)).items()))
 
 
 def disagreement_kind(name: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from annotations.change import EditContext, LayerChange
-from annotations.codebook import filled, with_code, with_value
+from annotations.codebook import filled, filled_codes, with_code, with_value
 from annotations.display import excerpt
 from annotations.errors import InputError, SpanError
 from annotations.model import (
@@ -589,7 +589,10 @@ class AdoptQuote(Edit):
     beside their decision. The speaker is matched by canonical name to one already in the
     layer, else added with what its layer codes about them; one already there keeps its
     attribute values (the adjudicator's coding, or the version adopted first) and takes the
-    adopted speaker's for the attributes it does not code (``codebook.filled``).
+    adopted speaker's for the attributes it does not code (``codebook.filled``). The quote comes
+    with its codes (topic…); for a variable it leaves uncoded, a quote it replaces keeps its
+    code (the adjudicator's, set in the reader on this layer, or a version adopted before): an
+    uncoded variable is a missing value, never a decision to clear one.
     """
 
     quote: Quote
@@ -610,10 +613,12 @@ class AdoptQuote(Edit):
         quotes_after: dict[str, Quote | None] = {}
         speakers_before: dict[str, Speaker | None] = {}
         speakers_after: dict[str, Speaker | None] = {}
+        codes = self.quote.codes
         for qid in self.replaces:
             if qid in layer.quotes:
                 quotes_before[qid] = layer.quotes[qid]
                 quotes_after[qid] = None
+                codes = filled_codes(codes, layer.quotes[qid].codes)
         speaker_id = None
         if self.speaker is not None:
             same = [s for s in layer.speakers.values() if s.name == self.speaker.name]
@@ -639,6 +644,7 @@ class AdoptQuote(Edit):
             id=quote_id,
             speaker_id=speaker_id,
             status="accepted" if self.quote.status == "suggested" else self.quote.status,
+            codes=codes,
             updated=ctx.now,
         ).check(text)
         quotes_before.setdefault(quote_id, layer.quotes.get(quote_id))

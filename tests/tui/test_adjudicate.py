@@ -165,3 +165,34 @@ async def test_a_speaker_coded_apart_shows_each_value_and_what_final_keeps(folde
         await pilot.press("2")
         await settle(pilot)
         assert shown().count(f"{name} (male)") == 2  # bo's version and final's speaker
+
+
+async def test_a_quote_coded_apart_shows_each_version_s_codes_and_final_s(folder, run_app):
+    """The layers agree on q1 but code its topic apart: the unit differs ("topic"), each
+    version shows its codes in a codes row, and once taken, final shows the codes it took."""
+    base = fixed_layer(seed_text())
+    with open_project(folder) as project:
+        for name, value in (("ana", "crime"), ("bo", "economy")):
+            quotes = dict(base.quotes)
+            quotes["q1"] = replace(quotes["q1"], codes=(("topic", value),))
+            project.put_layer(DOC_ID, Layer(name, quotes, dict(base.speakers)))
+    async with run_app(folder, size=(200, 60)) as pilot:
+        await pilot.press("J")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.units[0].differences() == ["topic"]
+
+        def shown() -> str:
+            panel = screen.query_one("#versions")
+            options = pilot.app.console.options.update_width(panel.content_region.width)
+            lines = pilot.app.console.render_lines(panel._content, options, pad=False)
+            return " ".join("".join(seg.text for seg in line) for line in lines)
+
+        assert "codes ≠" in shown() and "topic: crime" in shown()
+        assert "topic: economy" in shown() and "differ: topic" in shown()
+        await pilot.press("2")
+        await settle(pilot)
+        assert shown().count("topic: economy") == 2  # bo's version and final's quote
+    with open_project(folder) as project:
+        final = project.layer(DOC_ID, "final")
+    assert [q.codes for q in final.quotes.values()] == [(("topic", "economy"),)]

@@ -242,3 +242,45 @@ def test_a_speaker_coded_apart_is_a_disagreement_and_final_keeps_the_adjudicator
     assert final.speakers[sid].attributes == (("gender", "unclear"), ("role", "politician"))
     project.undo(("d0", FINAL_LAYER))
     assert project.layer("d0", FINAL_LAYER).speakers[sid].attributes == (("gender", "unclear"),)
+
+
+def test_a_quote_coded_apart_is_a_disagreement_and_an_adoption_carries_its_codes(
+        project: Project) -> None:
+    from annotations.adjudication import coded_values
+    from annotations.edits import SetQuoteCode
+
+    def code(layer: str, qid: str, variable: str, value: str | None) -> None:
+        project.apply(SetQuoteCode("d0", layer=layer, quote_id=qid, variable=variable,
+                                   value=value))
+
+    code("ana", "q1", "topic", "crime")
+    code("ben", "q1", "topic", "economy")
+    code("ben", "q1", "tone", "negative")
+    code("ana", "q2", "topic", "health")  # ben leaves q2 uncoded: no disagreement
+    text = project.document("d0").text
+    layers = {n: project.layer("d0", n) for n in ("ana", "ben")}
+    first, second = sorted(units(text, layers, ["ana", "ben"]), key=lambda u: u.start)
+    assert first.differences() == ["topic"] and not first.agreed
+    assert coded_values(first.versions["ben"].quote) == "tone: negative, topic: economy"
+    assert second.agreed
+    # an agreed unit brings every code its layers give it, whichever version is taken
+    project.apply(adopt("d0", second, "ben", project.layer("d0", FINAL_LAYER)))
+    [taken] = project.layer("d0", FINAL_LAYER).quotes.values()
+    assert taken.codes == (("topic", "health"),)
+    project.apply(adopt("d0", first, "ana", project.layer("d0", FINAL_LAYER)))
+    final = project.layer("d0", FINAL_LAYER)
+    [qid] = [q.id for q in final.quotes.values() if q.start == first.versions["ana"].quote.start]
+    assert final.quotes[qid].codes == (("topic", "crime"),)  # ana's version, ana's codes
+    code(FINAL_LAYER, qid, "tone", "positive")  # the adjudicator codes what ana left out
+    project.apply(adopt("d0", first, "ben", project.layer("d0", FINAL_LAYER)))
+    final = project.layer("d0", FINAL_LAYER)
+    [again] = [q for q in final.quotes.values() if q.start == first.start]
+    # ben's version brings ben's topic; ben codes a tone too, so his wins over final's
+    assert again.codes == (("tone", "negative"), ("topic", "economy"))
+    code(FINAL_LAYER, again.id, "tone", None)
+    code(FINAL_LAYER, again.id, "frame", "conflict")
+    project.apply(adopt("d0", first, "ana", project.layer("d0", FINAL_LAYER)))
+    [back] = [q for q in project.layer("d0", FINAL_LAYER).quotes.values()
+              if q.start == first.start]
+    # ana codes no frame: final's frame stays (an uncoded variable is not a decision)
+    assert back.codes == (("frame", "conflict"), ("topic", "crime"))

@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from annotations.adjudication import Unit, Version, adopt, coded_name, units
+from annotations.adjudication import Unit, Version, adopt, coded_name, coded_values, units
 from annotations.display import excerpt, visible, visible_line
 from annotations.edits import AdoptQuote, AdoptQuotes, EditContext, LayerChange
 from annotations.errors import SaywhoError
@@ -230,6 +230,11 @@ class AdjudicateScreen(SaywhoScreen):
         table.add_row(head("stance", "stance"),
                       *field(lambda v: v.quote.stance or "—",
                              visible(fq.stance or "—") if fq else "—"))
+        if any(v.quote.codes for v in unit.versions.values()) or (fq and fq.codes):
+            table.add_row(Text("codes ≠", "bold reverse") if unit.codes_apart()
+                          else Text("codes", "bold"),
+                          *field(lambda v: coded_values(v.quote) or "—",
+                                 visible(coded_values(fq) or "—") if fq else "—"))
         table.add_row(Text("status"),
                       *field(lambda v: v.quote.status, visible(fq.status) if fq else "—"))
         table.add_row(head("span", "span"),
