@@ -82,7 +82,7 @@ NAVIGATION: tuple[ActionSpec, ...] = (
         "Cancel selection / clear focus / clear the quote filter / back", "Navigate"
     ),
     ActionSpec("reader.filter", "f", "filter_quotes",
-               "Filter the quotes by speaker, status, type or stance…", "Navigate"),
+               "Filter the quotes by speaker, status, type, stance or code…", "Navigate"),
     ActionSpec("reader.goto", "colon", "goto_quote", "Go to quote N (its number in the document)…",
                "Navigate", key_display=":"),
 )

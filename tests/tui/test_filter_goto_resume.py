@@ -183,3 +183,27 @@ async def test_the_review_queue_walks_its_own_order_and_offers_no_list_filter(fo
         await pilot.pause()
         assert pilot.app.screen is screen and screen.current_id == current
         assert len(listed(screen)) == 5
+
+
+async def test_the_filter_offers_a_quote_variable_s_codes(folder, run_app):
+    """With a quote variable defined, f offers its values with their counts ("topic: crime
+    (2)"), and choosing one lists the quotes coded so."""
+    from seedproject import open_project
+
+    from annotations.edits import SetQuoteCode
+
+    with open_project(folder) as session:
+        session.define_attribute("topic", ["economy", "crime"], quote=True)
+        for qid, value in (("q2", "crime"), ("q4", "crime"), ("q5", "economy")):
+            session.apply(SetQuoteCode(DOC_ID, qid, "topic", value))
+    async with run_app(folder) as pilot:
+        screen = pilot.app.screen
+        await pilot.press("f")
+        picker = pilot.app.screen
+        assert isinstance(picker, FilterPicker)
+        offered = [c.text for c in picker.choices if c.facet == "code_topic"]
+        assert offered == ["topic: economy (1)", "topic: crime (2)", "topic: none (2)"]
+        await pilot.press(*"topic crime", "enter")
+        await pilot.pause()
+        assert listed(screen) == ["q2", "q4"]
+        assert "2 of 5 · topic: crime" in title(screen)

@@ -115,3 +115,34 @@ def test_a_wanted_value_no_longer_present_is_still_offered(layer: Layer) -> None
     current = QuoteFilter(stance="unclear")
     found = choice(filter_choices(layer.sorted_quotes(), layer, current), "stance", "unclear")
     assert found.active and found.count == 0
+
+
+def test_a_quote_variable_is_a_facet_of_its_own(layer: Layer) -> None:
+    from dataclasses import replace
+
+    from annotations.codebook import define
+
+    topic = define("topic", ["economy", "crime"])
+    codes = {"q1": "crime", "q2": "economy", "q3": "crime", "q5": "crime"}
+    coded = replace(layer, quotes={qid: replace(q, codes=(("topic", codes[qid]),))
+                                   if qid in codes else q for qid, q in layer.quotes.items()})
+    quotes = coded.sorted_quotes()
+    choices = [c for c in filter_choices(quotes, coded, variables=(topic,))
+               if c.facet == "code_topic"]
+    # the variable's own order, the uncoded last
+    assert [c.text for c in choices] == ["topic: economy (1)", "topic: crime (3)",
+                                         "topic: none (2)"]
+    crime = QuoteFilter().toggled("code_topic", "crime")
+    assert [q.id for q in crime.select(quotes, coded)] == ["q1", "q3", "q5"]
+    assert crime.describe(coded) == "topic: crime" and crime
+    both = crime.toggled("status", "accepted")
+    assert [q.id for q in both.select(quotes, coded)] == ["q5"]
+    assert both.describe(coded) == "status: accepted · topic: crime"
+    assert both.toggled("code_topic", "economy").codes == (("topic", "economy"),)
+    assert not crime.toggled("code_topic", "crime")  # chosen again: lifted
+    assert facet_value(coded.quotes["q4"], coded, "code_topic") == NONE
+    # a variable the filter filters by is offered (to lift it) even where none is given
+    offered = [c for c in filter_choices(quotes, coded, crime) if c.facet == "code_topic"]
+    assert [(c.text, c.active) for c in offered] == [
+        ("topic: crime (3)", True), ("topic: economy (1)", False), ("topic: none (2)", False)]
+    assert not [c for c in filter_choices(quotes, coded) if c.facet == "code_topic"]

@@ -47,7 +47,7 @@ class FilterPicker(TypeaheadPicker[QuoteFilter | None]):
                 continue
             row = Text(no_wrap=True)
             row.append("● " if entry.active else "  ", "bold")
-            row.append(f"{entry.facet}: ", "dim")
+            row.append(f"{entry.facet_label}: ", "dim")
             row.append(visible_line(entry.label), "bold")
             row.append(f" ({entry.count})", "dim")
             rows.append(row)

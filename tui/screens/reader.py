@@ -604,16 +604,17 @@ class ReaderScreen(SaywhoScreen):
         return True
 
     def action_filter_quotes(self) -> None:
-        """Filter the quote list (and n/p) by a speaker, status, type or stance; different
-        kinds combine (AND), a value of a kind already filtered replaces it, the chosen value
-        again lifts it."""
+        """Filter the quote list (and n/p) by a speaker, status, type, stance or a quote
+        variable's code (topic…); different kinds combine (AND), a value of a kind already
+        filtered replaces it, the chosen value again lifts it."""
         if self.anno is None:
             return
         from annotations.quote_filter import filter_choices
         from tui.screens.filter_picker import FilterPicker  # loaded on first use
 
         current = self.query_one(QuoteList).filter
-        choices = filter_choices(self.quotes, self.anno, current, self.scheme.names)
+        variables = self.bridge.read(lambda s: s.quote_variables)
+        choices = filter_choices(self.quotes, self.anno, current, self.scheme.names, variables)
 
         def done(chosen: QuoteFilter | None) -> None:
             if chosen is not None:
