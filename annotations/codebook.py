@@ -179,11 +179,13 @@ def as_setting(scheme: Iterable[CodedVariable]) -> list[dict[str, Any]]:
     return [a.to_dict() for a in scheme]
 
 
-def offered_values(used: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
-    """The values another tool's control offers for each attribute an export codes (``used``:
-    the values it holds, by name): a default attribute's own values first (gender's four, so
-    a coder there can choose one no speaker has yet), then the others used, sorted."""
-    own = {a.name: a.values for a in DEFAULT}
+def offered_values(used: Mapping[str, Iterable[str]],
+                   scheme: Sequence[CodedVariable] = DEFAULT) -> dict[str, list[str]]:
+    """The values another tool's control offers for each attribute or quote variable an
+    export codes (``used``: the values it holds, by name): its own values in ``scheme``
+    first (the project's; by default gender's four, so a coder there can choose one no
+    speaker has yet), then the others used, sorted."""
+    own = {a.name: a.values for a in scheme}
     out: dict[str, list[str]] = {}
     for name in sorted(used):
         values = list(own.get(name, ()))

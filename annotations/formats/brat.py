@@ -10,15 +10,17 @@ What the ``.ann`` holds (brat's own line kinds, https://brat.nlplab.org/standoff
 - ``R`` relations, read left to right as a sentence: ``Said Arg1:<Speaker> Arg2:<Quote>``
   ("speaker said quote", from the quote's speaker mention) and ``Cues Arg1:<Cue> Arg2:<Quote>``.
 - ``A`` attributes: ``QuoteType`` (direct/indirect/mixed), ``Stance``, ``Status`` on quotes,
-  ``Kind`` on speakers, and each coded speaker attribute by its name (``gender``, ``role``) on
-  every mention of the speaker, declared in ``annotation.conf`` with gender's own values and
-  the values the export holds. Attribute values cannot hold spaces in brat; spaces become
-  ``_`` (the note keeps the exact value). What brat shows wins over the note: a value changed
-  on one mention, set in brat, or removed from every mention.
+  ``Kind`` on speakers, each coded speaker attribute by its name (``gender``, ``role``) on
+  every mention of the speaker, and each quote variable by its name (``topic``) on the quote,
+  declared in ``annotation.conf`` with the project's values (gender's own when the export is
+  not told them) and the values the export holds. Attribute values cannot hold spaces in
+  brat; spaces become ``_`` (the note keeps the exact value). What brat shows wins over the
+  note: a value changed on one mention, set in brat, or removed from every mention.
 - ``N`` normalizations: ``Reference <Speaker> saywho:<speaker id>`` with the canonical name,
   so all mentions of one person share a reference.
 - ``#`` ``AnnotatorNotes``: one JSON object per quote (its saywho id, speaker id, exact stance,
-  parts, origin, confidence, note, times, and the stance target when the export knows it) and
+  parts, origin, confidence, note, times, the quote variables coded (``codes``) when there are
+  any, and the stance target when the export knows it) and
   per speaker's first mention (id, name, kind, aliases, and the attributes the study coded,
   such as gender, when there are any), so a saywho export reads back without loss.
 
@@ -149,9 +151,9 @@ SAYWHO_ATTRIBUTES = frozenset({"QuoteType", "Stance", "Status", "Kind"})
 
 
 def brat_attribute(name: str) -> bool:
-    """Whether speaker attribute ``name`` is also a brat attribute on the speaker's mentions
-    (a letter, then letters, digits or ``_``; not one of saywho's own); others ride in the
-    note only."""
+    """Whether speaker attribute or quote variable ``name`` is also a brat attribute on the
+    speaker's mentions or the quote (a letter, then letters, digits or ``_``; not one of
+    saywho's own); others ride in the note only."""
     return bool(KEY_RE.fullmatch(name)) and name not in SAYWHO_ATTRIBUTES
 
 
@@ -164,11 +166,13 @@ def _coded(speaker: Speaker) -> dict[str, Any]:
 def document_to_ann(
     text: str, layer: Layer, stance_target: str | None = None,
     coded: dict[str, set[str]] | None = None,
+    quote_coded: dict[str, set[str]] | None = None,
 ) -> tuple[str, set[str]]:
     """The ``.ann`` content for one document's layer, and the stance values it used.
 
-    ``stance_target`` (when given) goes into every quote's note; ``coded`` (when given)
-    collects the speaker attributes' values shown as brat attributes, by name.
+    ``stance_target`` (when given) goes into every quote's note; ``coded`` and
+    ``quote_coded`` (when given) collect the values of the speaker attributes and of the
+    quote variables shown as brat attributes, by name.
     """
     w = _AnnWriter(text)
 
@@ -199,6 +203,11 @@ def document_to_ann(
         if q.stance:
             stances.add(attr_value(q.stance))
             w.attribute("Stance", qtid, q.stance)
+        for name, value in q.codes:
+            if brat_attribute(name):
+                w.attribute(name, qtid, value)
+                if quote_coded is not None:
+                    quote_coded.setdefault(name, set()).add(attr_value(value))
         speaker = layer.speakers.get(q.speaker_id or "")
         m = q.speaker_mention
         if m is not None:
@@ -231,6 +240,7 @@ def document_to_ann(
             "note": q.note,
             "created": q.created,
             "updated": q.updated,
+            **({"codes": dict(q.codes)} if q.codes else {}),
         }
         if speaker is not None and not speaker.mentions:
             meta["speaker"] = {"name": speaker.name, "kind": speaker.kind,
@@ -242,10 +252,19 @@ def document_to_ann(
 
 
 def annotation_conf(stances: Iterable[str] = (), stance_target: str | None = None,
-                    attributes: Mapping[str, Iterable[str]] | None = None) -> str:
+                    attributes: Mapping[str, Iterable[str]] | None = None,
+                    variables: Mapping[str, Iterable[str]] | None = None) -> str:
     """brat's ``annotation.conf`` for saywho exports (stance values: defaults plus ``stances``;
     ``stance_target``, on one line, in a comment; ``attributes``: a speaker attribute's values
-    by name, each an attribute of ``Speaker``)."""
+    by name, each an attribute of ``Speaker``; ``variables``: a quote variable's, each an
+    attribute of ``Quote``; a name that is both is one attribute of both, with all their
+    values)."""
+    declared: dict[str, tuple[list[str], list[str]]] = {}  # name: (entities, values)
+    for entity, coded in (("Speaker", attributes), ("Quote", variables)):
+        for name, values in (coded or {}).items():
+            args, shown = declared.setdefault(name, ([], []))
+            args.append(entity)
+            shown.extend(v for v in map(attr_value, values) if v not in shown)
     stance_values = list(DEFAULT_STANCE_LABELS)
     stance_values += sorted(set(stances) - set(stance_values))
     target = ""
@@ -267,8 +286,8 @@ def annotation_conf(stances: Iterable[str] = (), stance_target: str | None = Non
         f"{target}Stance\tArg:Quote, Value:{'|'.join(stance_values)}\n"
         f"Status\tArg:Quote, Value:{'|'.join(QUOTE_STATUSES)}\n"
         f"Kind\tArg:Speaker, Value:{'|'.join(SPEAKER_KINDS)}\n"
-        + "".join(f"{name}\tArg:Speaker, Value:{'|'.join(map(attr_value, values))}\n"
-                  for name, values in (attributes or {}).items())
+        + "".join(f"{name}\tArg:{'|'.join(args)}, Value:{'|'.join(values)}\n"
+                  for name, (args, values) in declared.items())
     )
 
 
@@ -291,10 +310,12 @@ def write_brat(
     ids: list[tuple[str, str]] = []
     stances: set[str] = set()
     coded: dict[str, set[str]] = {}
+    quote_coded: dict[str, set[str]] = {}
     docs = quotes = 0
     for doc, layer in items:
         stem = safe_name(doc.id, taken)
-        ann, used = document_to_ann(doc.text, layer, doc.target or stance_target, coded)
+        ann, used = document_to_ann(doc.text, layer, doc.target or stance_target, coded,
+                                    quote_coded)
         stances |= used
         # each file whole or not at all: a full disk never leaves an empty or cut-off file
         with atomic_output(folder / f"{stem}.txt") as fh:
@@ -309,7 +330,8 @@ def write_brat(
         for stem, doc_id in ids:
             fh.write(f"{stem}\t{json.dumps(doc_id, ensure_ascii=False)}\n")
     with atomic_output(folder / CONF_FILE) as fh:
-        fh.write(annotation_conf(stances, stance_target, offered_values(coded)))
+        fh.write(annotation_conf(stances, stance_target, offered_values(coded),
+                                 offered_values(quote_coded, ())))
     return ExportReport(docs, quotes, str(folder))
 
 
@@ -338,6 +360,7 @@ NOTE = schema.Record(
         "span": schema.Maybe(schema.SpanPair()),
         "stance": schema.LABEL,
         "parts": schema.PARTS,
+        "codes": schema.QUOTE.fields["codes"],
         **schema.QUOTE_EXTRAS,
         "speaker": schema.Maybe(_NOTE_SPEAKER),
     }
@@ -441,8 +464,9 @@ def _stance(shown: str | None, noted: str | None, has_note: bool) -> str | None:
 
 
 def _attributes(noted: dict[str, str], shown: dict[str, list[str]]) -> dict[str, str]:
-    """A speaker's attributes: what brat shows on its mentions wins over the note (a value
-    changed on one mention, one set in brat, one removed from every mention), the note's
+    """A speaker's attributes (or a quote's codes): what brat shows on its mentions (on the
+    quote) wins over the note (a value changed on one mention, one set in brat, one removed
+    from every mention), the note's
     exact value while brat still shows it (as an attribute value, ``attr_value``); an
     attribute brat cannot show (``brat_attribute``) from the note."""
     out: dict[str, str] = {}
@@ -611,6 +635,8 @@ def ann_to_layer(text: str, ann: _Ann, *, name: str, where: str = "brat") -> Lay
             "note": meta["note"],
             "created": meta["created"],
             "updated": meta["updated"],
+            "codes": _attributes(meta["codes"], {
+                k: [v] for k, v in attrs.items() if k not in SAYWHO_ATTRIBUTES}),
         }
         if meta["said"] and not (tid in said and said[tid] in ann.spans):
             rec["speaker_id"] = None  # its Said relation was deleted in brat: no speaker

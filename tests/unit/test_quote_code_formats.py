@@ -1,0 +1,162 @@
+"""Quote variables (a quote's ``codes``: topic, tone…) through every export format and back:
+a coded quote reads back with its codes, a value changed in the tool's own place wins, and a
+hostile value typed into the file (not text, overlong, a control character, a name that
+cannot be a column) is refused in one ``InputError`` line by the one rule
+(``schema.Attributes``, then ``codebook.coded_problem``).
+
+The random round trips (``test_export_roundtrip.py``, ``test_conll.py``) draw coded quotes
+too; these tests add what a property does not: the hostile values, and a quote coded in a
+format's own place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from annotations.errors import InputError
+from annotations.formats.brat import read_brat, write_brat
+from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
+
+TEXT = "“We will not back down,” said Ann Lee. “It is a waste,” Tom Poe said."
+CODES = (("tone", "angry"), ("topic", "public safety"))
+HOSTILE = [
+    (3, "expected printable text, got 3"),
+    ("f" * 201, "longer than 200 characters (201)"),
+    ("cri\u0007me", "expected printable text"),
+]
+
+
+def coded_layer(codes: tuple[tuple[str, str], ...] = CODES) -> tuple[Document, Layer]:
+    """Ann Lee's quote q1 is coded ``codes``; Tom Poe's q2 nothing."""
+    ann, tom = TEXT.index("Ann Lee"), TEXT.index("Tom Poe")
+    second = TEXT.index("It is")
+    speakers = [
+        Speaker("s-ann", "Ann Lee", "person", (), (Mention(ann, ann + 7, "Ann Lee"),)),
+        Speaker("s-tom", "Tom Poe", "person", (), (Mention(tom, tom + 7, "Tom Poe"),)),
+    ]
+    quotes = [
+        Quote("q1", 1, 23, TEXT[1:23], "direct", speaker_id="s-ann",
+              speaker_mention=Mention(ann, ann + 7, "Ann Lee"), status="accepted",
+              codes=codes),
+        Quote("q2", second, second + 14, TEXT[second:second + 14], "direct",
+              speaker_id="s-tom", speaker_mention=Mention(tom, tom + 7, "Tom Poe"),
+              status="accepted"),
+    ]
+    return Document("d0", "T", TEXT), layer_from_records("ann", quotes, speakers).check(TEXT)
+
+
+def uncoded(layer: Layer) -> Layer:
+    """``layer`` with no quote coded."""
+    return Layer(layer.name, {qid: Quote.from_dict({**q.to_dict(), "codes": {}})
+                              for qid, q in layer.quotes.items()}, layer.speakers)
+
+
+def codes_of(layer: Layer) -> dict[str, tuple[tuple[str, str], ...]]:
+    return {qid: q.codes for qid, q in layer.quotes.items()}
+
+
+def _refused(read: object, says: str) -> str:
+    with pytest.raises(InputError) as caught:
+        read()  # type: ignore[operator]
+    message = caught.value.message
+    assert says in message and "\n" not in message, message
+    return message
+
+
+# --- brat: the quote's note and brat attributes on the Quote --------------------------------
+
+
+def _brat(tmp_path: Path, item: tuple[Document, Layer] | None = None) -> tuple[Path, str]:
+    write_brat([item or coded_layer()], tmp_path)
+    return tmp_path / "d0.ann", (tmp_path / "d0.ann").read_text("utf-8")
+
+
+def _quote_tid(ann: str, words: str) -> str:
+    found = re.search(rf"^(T\d+)\tQuote [\d ;]+\t{words}", ann, re.M)
+    assert found is not None
+    return found.group(1)
+
+
+def test_brat_carries_codes_in_the_note_and_on_the_quote(tmp_path: Path) -> None:
+    item = coded_layer()
+    _, ann = _brat(tmp_path, item)
+    conf = (tmp_path / "annotation.conf").read_text("utf-8")
+    assert "tone\tArg:Quote, Value:angry\n" in conf
+    assert "topic\tArg:Quote, Value:public_safety\n" in conf
+    q1, q2 = _quote_tid(ann, "We will"), _quote_tid(ann, "It is")
+    assert re.search(rf"^A\d+\ttopic {q1} public_safety$", ann, re.M)
+    assert re.search(rf"^A\d+\ttone {q1} angry$", ann, re.M)
+    assert not re.search(rf"^A\d+\t(tone|topic) {q2} ", ann, re.M)
+    assert '"codes":{"tone":"angry","topic":"public safety"}' in ann
+    assert ann.count('"codes"') == 1  # q2's note says nothing of them
+    [(_, _, back)] = read_brat(tmp_path, layer="ann")
+    assert codes_of(back) == codes_of(item[1])  # the note's exact "public safety"
+
+
+def test_brat_without_codes_writes_as_before(tmp_path: Path) -> None:
+    doc, layer = coded_layer()
+    _, ann = _brat(tmp_path, (doc, uncoded(layer)))
+    assert '"codes"' not in ann and not re.search(r"^A\d+\tto", ann, re.M)
+    conf = (tmp_path / "annotation.conf").read_text("utf-8")
+    assert conf.endswith("Kind\tArg:Speaker, Value:person|organization|group|unknown\n")
+
+
+def test_brat_declares_a_name_of_a_speaker_attribute_and_a_quote_variable_once(
+    tmp_path: Path
+) -> None:
+    doc, layer = coded_layer((("role", "expert view"),))
+    ann = layer.speakers["s-ann"]
+    layer = Layer(layer.name, layer.quotes, {**layer.speakers, "s-ann": Speaker(
+        ann.id, ann.name, ann.kind, ann.aliases, ann.mentions, (("role", "expert"),))})
+    _brat(tmp_path, (doc, layer))
+    conf = (tmp_path / "annotation.conf").read_text("utf-8")
+    assert "role\tArg:Speaker|Quote, Value:expert|expert_view\n" in conf
+    [(_, _, back)] = read_brat(tmp_path, layer="ann")
+    assert back == layer
+
+
+def test_codes_edited_in_brat_win_over_the_note(tmp_path: Path) -> None:
+    """A coder changes q1's topic, removes its tone and codes q2 in brat."""
+    path, ann = _brat(tmp_path)
+    q1, q2 = _quote_tid(ann, "We will"), _quote_tid(ann, "It is")
+    ann = ann.replace(f"topic {q1} public_safety", f"topic {q1} economy")
+    ann = re.sub(rf"^A\d+\ttone {q1} angry\n", "", ann, flags=re.M)
+    path.write_text(ann + f"A90\ttone {q2} calm\n", "utf-8")
+    [(_, _, back)] = read_brat(tmp_path, layer="ann")
+    assert codes_of(back) == {"q1": (("topic", "economy"),), "q2": (("tone", "calm"),)}
+
+
+def test_brat_codes_on_quotes_of_another_tool_read_as_coded(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Bo said: “Go now.”\n", encoding="utf-8")
+    (tmp_path / "a.ann").write_text(
+        "T1\tSpeaker 0 2\tBo\nT2\tQuote 10 17\tGo now.\nR1\tSaid Arg1:T1 Arg2:T2\n"
+        "A1\ttopic T2 crime\nA2\tStance T2 support\n", encoding="utf-8")
+    [(_, _, layer)] = read_brat(tmp_path)
+    assert layer.quotes["T2"].codes == (("topic", "crime"),)
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_brat_refuses_a_hostile_code_in_a_note(tmp_path: Path, value: object,
+                                               says: str) -> None:
+    path, ann = _brat(tmp_path)
+    bad = json.dumps({"topic": value}, ensure_ascii=True)
+    path.write_text(re.sub(r'"codes":\{[^}]*\}', lambda _: f'"codes":{bad}', ann), "utf-8")
+    message = _refused(lambda: read_brat(tmp_path), says)
+    assert re.search(r"d0\.ann: T\d+ note\.codes\.topic: ", message), message
+
+
+@pytest.mark.parametrize(("shown", "says"), [
+    *((f"tone {value}", says) for value, says in HOSTILE[1:]),
+    ("2tone angry", "it becomes a column name")])
+def test_brat_refuses_a_hostile_code_shown_in_brat(tmp_path: Path, shown: str,
+                                                  says: str) -> None:
+    path, ann = _brat(tmp_path)
+    q1 = _quote_tid(ann, "We will")
+    name, value = shown.split(" ")
+    path.write_text(ann.replace(f"tone {q1} angry", f"{name} {q1} {value}"), "utf-8")
+    message = _refused(lambda: read_brat(tmp_path), says)
+    assert f"{q1}.codes" in message, message
