@@ -33,7 +33,8 @@ a *Sequence Labeling* project with *Use relation labeling* on; its documented ex
   passes it (``export`` does), and per quote its id, parts, type, status, origin, annotator
   (``export_common.quote_annotator``), note, per-field ``confidences`` and their overall
   ``confidence`` (``review.confidence_of``, what the TUI shows), timestamps, speaker id, the
-  exact speaker-mention and cue spans and the cue's lemma; per speaker its id,
+  exact speaker-mention and cue spans, the cue's lemma and, when it has any, its quote
+  variables' values (``codes``: topic, tone…); per speaker its id,
   canonical name, kind, aliases and mentions (a merged speaker is one speaker with many
   mentions) and, when it has any, its coded ``attributes`` (gender, role…). ``saywho``
   offsets are always code points. ``doc_id`` and ``title`` are also top-level keys so
@@ -180,6 +181,7 @@ def document_to_doccano(
             "mention": [m.start, m.end] if m else None,
             "cue": [cue.start, cue.end] if cue else None,
             "cue_lemma": cue.lemma if cue else "",
+            **({"codes": dict(q.codes)} if q.codes else {}),
         })
     meta: dict[str, Any] = {
         "version": META_VERSION,
@@ -274,6 +276,7 @@ _META_QUOTE = schema.Record({
     "mention": schema.Maybe(schema.SpanPair()),
     "cue": schema.Maybe(schema.SpanPair()),
     "cue_lemma": schema.Text(schema.MAX_LABEL),
+    "codes": schema.QUOTE.fields["codes"],
 })
 META = schema.Record({
     "doc_id": schema.Id(),
@@ -503,6 +506,7 @@ def record_to_layer(
             "note": mq["note"] if mq else "",
             "created": mq["created"] if mq else "",
             "updated": mq["updated"] if mq else "",
+            "codes": mq["codes"] if mq else {},
         }
         path = f"entities[{by_id[root][3]}]"
         quotes.append(schema.QUOTE.check(rec, path, ctx))

@@ -37,6 +37,8 @@ from tests.conftest import PROPERTY_EXAMPLES
 ALPHABET = "ab é“”\"'.,\n\t\r🙂\u2028Zß"
 # a speaker's coded attributes: none, one, several (a value with a space and a mark)
 ATTRIBUTES = ((), (("gender", "female"),), (("gender", "male"), ("role", "expert “x”")))
+# a quote's codes; "role" is also a speaker attribute's name (one brat attribute of both)
+CODES = ((), (("topic", "crime"),), (("role", "a b"), ("topic", "public health")))
 
 
 @st.composite
@@ -89,6 +91,7 @@ def doc_and_layer(draw: st.DrawFn) -> tuple[Document, Layer]:
             status=draw(st.sampled_from(QUOTE_STATUSES)),
             origin=draw(st.sampled_from(["ana", "detector@1"])),
             note=draw(st.sampled_from(["", "a\nnote\twith “marks”"])),
+            codes=draw(st.sampled_from(CODES)),
         ))
     # a speaker with no mention and no quote cannot be carried by brat: keep used ones only
     used = {q.speaker_id for q in quotes}

@@ -19,6 +19,7 @@ import pytest
 
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
+from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
 
 TEXT = "“We will not back down,” said Ann Lee. “It is a waste,” Tom Poe said."
@@ -160,3 +161,34 @@ def test_brat_refuses_a_hostile_code_shown_in_brat(tmp_path: Path, shown: str,
     path.write_text(ann.replace(f"tone {q1} angry", f"{name} {q1} {value}"), "utf-8")
     message = _refused(lambda: read_brat(tmp_path), says)
     assert f"{q1}.codes" in message, message
+
+
+# --- doccano: the line's saywho object ---------------------------------------------------
+
+
+def test_doccano_carries_codes_in_the_saywho_object(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_doccano([item], tmp_path / "d.jsonl")
+    [line] = (tmp_path / "d.jsonl").read_text("utf-8").splitlines()
+    coded = [q.get("codes") for q in json.loads(line)["saywho"]["quotes"]]
+    assert coded == [{"tone": "angry", "topic": "public safety"}, None]
+    [(_, _, back)] = read_doccano(tmp_path / "d.jsonl", layer="ann")
+    assert back == item[1]
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_doccano_refuses_a_hostile_code_in_the_saywho_object(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    write_doccano([coded_layer()], tmp_path / "d.jsonl")
+    line = json.loads((tmp_path / "d.jsonl").read_text("utf-8"))
+    line["saywho"]["quotes"][0]["codes"] = {"topic": value}
+    (tmp_path / "d.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+    message = _refused(lambda: read_doccano(tmp_path / "d.jsonl"), says)
+    assert "saywho.quotes[0].codes.topic: " in message, message
+
+
+def test_doccano_refuses_a_code_name_that_cannot_be_a_column(tmp_path: Path) -> None:
+    write_doccano([coded_layer((("news topic", "crime"),))], tmp_path / "d.jsonl")
+    _refused(lambda: read_doccano(tmp_path / "d.jsonl"), "codes: \"news topic\": \"crime\": "
+             "a letter, then letters")
