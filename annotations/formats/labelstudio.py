@@ -31,7 +31,7 @@ Each result's regions use ``from_name``/``to_name``/``type``/``value``::
     {"id", "from_name": "label", "to_name": "text", "type": "labels",
      "value": {"start", "end", "text", "labels": ["Quote"]}}             # and Speaker, Cue
     {"id": <same region>, "from_name": "stance" | "quote_type" | "status" | "speaker_kind"
-     | "attribute_<name>", "type": "choices",
+     | "attribute_<name>" | "code_<name>", "type": "choices",
      "value": {"start", "end", "text", "choices": [...]}}                 # per region
     {"id": <same region>, "from_name": "note" | "speaker_name", "type": "textarea",
      "value": {"start", "end", "text": [...]}}                            # per region
@@ -44,7 +44,10 @@ refers to (so "she" reads back as Zoë Ortiz). ``attribute_<name>`` on a Speaker
 coded value of that speaker attribute (``attribute_gender``: ``female``), a Choices control per
 attribute the export codes (gender's own values, else the values the export holds); a value
 chosen there wins over the one the ``saywho`` field records, and clearing it leaves that one.
-An attribute whose name cannot be a control name rides in ``saywho`` only. ``note`` is the
+An attribute whose name cannot be a control name rides in ``saywho`` only. ``code_<name>`` on
+a quote's first region is the quote's value of that quote variable (``code_topic``:
+``crime``), read the same way (a Choices control per variable the export codes, with the
+values the export holds; a value chosen there wins over the ``saywho`` field's). ``note`` is the
 researcher's note. The stance
 target is a task data field (``$stance_target``, shown above the text by the configuration).
 Offsets are character (code point) offsets, the same as Python's: Label Studio stores code
@@ -132,17 +135,29 @@ ATTRIBUTE_PREFIX = "attribute_"
 (``attribute_gender``)."""
 
 
-def attribute_control(name: str) -> str | None:
-    """The Choices control of speaker attribute ``name``, or None for a name that cannot be a
-    control name (not a letter, then letters, digits or ``_``: it rides in ``saywho`` only)."""
-    return ATTRIBUTE_PREFIX + name if KEY_RE.fullmatch(name) else None
+CODE_PREFIX = "code_"
+"""A quote variable's per-region Choices control: ``code_<name>`` (``code_topic``)."""
+
+
+def attribute_control(name: str, prefix: str = ATTRIBUTE_PREFIX) -> str | None:
+    """The Choices control of speaker attribute ``name`` (with ``prefix`` = ``CODE_PREFIX``:
+    of quote variable ``name``), or None for a name that cannot be a control name (not a
+    letter, then letters, digits or ``_``: it rides in ``saywho`` only)."""
+    return prefix + name if KEY_RE.fullmatch(name) else None
+
+
+def _chosen(chosen: Mapping[str, str], prefix: str) -> dict[str, str]:
+    """The values a region's Choices controls of ``prefix`` hold, by attribute or variable."""
+    return {k.removeprefix(prefix): v for k, v in chosen.items() if k.startswith(prefix)}
 
 
 def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
-                       attributes: Mapping[str, Sequence[str]] | None = None) -> str:
+                       attributes: Mapping[str, Sequence[str]] | None = None,
+                       variables: Mapping[str, Sequence[str]] | None = None) -> str:
     """The Label Studio labeling configuration matching the exported results (a label with a
     character XML cannot hold is written with ``xml_value``: the file stays well-formed);
-    ``attributes``: a Choices control per speaker attribute, with its values."""
+    ``attributes``: a Choices control per speaker attribute, with its values; ``variables``:
+    one per quote variable."""
 
     def choices(name: str, values: Iterable[str]) -> str:
         inner = "".join(f"    <Choice value={quoteattr(xml_value(v))}/>\n" for v in values)
@@ -168,6 +183,8 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
         + choices("speaker_kind", SPEAKER_KINDS)
         + "".join(choices(control, values) for name, values in (attributes or {}).items()
                   if (control := attribute_control(name)) is not None)
+        + "".join(choices(control, values) for name, values in (variables or {}).items()
+                  if (control := attribute_control(name, CODE_PREFIX)) is not None)
         + textarea("speaker_name", "canonical name of the speaker")
         + textarea("note", "note")
         + "</View>\n"
@@ -270,6 +287,9 @@ def _result(
                     r.textarea(rid, "speaker_name", s, e, speaker.name)
                 if q.note:
                     r.textarea(rid, "note", s, e, q.note)
+                for name, value in q.codes:
+                    if (control := attribute_control(name, CODE_PREFIX)) is not None:
+                        r.choice(rid, control, s, e, value)
             else:
                 r.relation(rid, first, "continues")
         assert first is not None
@@ -294,8 +314,8 @@ def _meta(layer: Layer) -> dict[str, Any]:
     """What Label Studio has no control for, in a task data field it keeps (``saywho``): each
     speaker's id, aliases and mentions (two speakers of one name stay two) and its coded
     ``attributes`` (only when it has some), and each quote's
-    speaker id and cue lemma, as exported (the reader compares them with the regions: what the
-    regions say wins)."""
+    speaker id and cue lemma and its ``codes`` (only when it has some), as exported (the
+    reader compares them with the regions: what the regions say wins)."""
     return {
         "speakers": [{"id": sp.id, "name": sp.name, "kind": sp.kind,
                       "aliases": list(sp.aliases),
@@ -303,7 +323,8 @@ def _meta(layer: Layer) -> dict[str, Any]:
                       **({"attributes": dict(sp.attributes)} if sp.attributes else {})}
                      for sp in sorted(layer.speakers.values(), key=lambda s: s.id)],
         "quotes": {q.id: {"speaker_id": q.speaker_id,
-                          "cue_lemma": q.cue.lemma if q.cue is not None else None}
+                          "cue_lemma": q.cue.lemma if q.cue is not None else None,
+                          **({"codes": dict(q.codes)} if q.codes else {})}
                    for q in layer.sorted_quotes()},
     }
 
@@ -380,6 +401,7 @@ def write_labelstudio(
     docs = quotes = 0
     stances: set[str] = set()
     coded: dict[str, set[str]] = {}
+    quote_coded: dict[str, set[str]] = {}
     with atomic_output(out, "wb") as fh:
         fh.write(b"[")
         for doc, layer in items:
@@ -393,11 +415,15 @@ def write_labelstudio(
             for sp in layer.speakers.values():
                 for name, value in sp.attributes:
                     coded.setdefault(name, set()).add(value)
+            for q in layer.quotes.values():
+                for name, value in q.codes:
+                    quote_coded.setdefault(name, set()).add(value)
         fh.write(b"\n]\n")
     labels = list(DEFAULT_STANCE_LABELS) + sorted(stances - set(DEFAULT_STANCE_LABELS))
     config = out.with_name(out.stem + ".config.xml")
     with atomic_output(config, "w") as fh:
-        fh.write(labelstudio_config(labels, offered_values(coded)))
+        fh.write(labelstudio_config(labels, offered_values(coded),
+                                    offered_values(quote_coded, ())))
     return ExportReport(docs, quotes, str(out))
 
 
@@ -587,8 +613,7 @@ def _read_result(
             name = texts.get(rid, {}).get("speaker_name") or " ".join(text[s:e].split())
             if name:
                 chosen = choices.get(rid, {})
-                coded = {k.removeprefix(ATTRIBUTE_PREFIX): v for k, v in chosen.items()
-                         if k.startswith(ATTRIBUTE_PREFIX)}
+                coded = _chosen(chosen, ATTRIBUTE_PREFIX)
                 # of namesakes, the one whose quote the region says (a quote's mention of a
                 # speaker that does not list it, over another's span)
                 mention_ids[rid] = into.add_speaker(name, chosen.get("speaker_kind"), (s, e),
@@ -616,6 +641,9 @@ def _read_result(
             "note": typed.get("note"),
             "origin": origin,
             "confidence": score,
+            # a value chosen in Label Studio wins over the one the saywho field records
+            "codes": {**into.quote_meta.get(rid, {}).get("codes", {}),
+                      **_chosen(chosen, CODE_PREFIX)},
         }
         said = regions.get(links.get(rid, {}).get("said", ""))
         if said is not None:
@@ -707,7 +735,8 @@ _META_SPEAKER = schema.Record({
     "attributes": schema.SPEAKER.fields["attributes"],
 })
 _META_QUOTE = schema.Record({"speaker_id": schema.Id(),
-                             "cue_lemma": schema.Text(schema.MAX_LABEL, default=None)})
+                             "cue_lemma": schema.Text(schema.MAX_LABEL, default=None),
+                             "codes": schema.QUOTE.fields["codes"]})
 
 
 def _read_meta(meta: Any, ctx: schema.Context

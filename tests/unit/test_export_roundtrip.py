@@ -149,8 +149,9 @@ def test_labelstudio_round_trip(item: tuple[Document, Layer]) -> None:
     assert set(back.quotes) == set(layer.quotes)
     for qid, want in layer.quotes.items():
         got = back.quotes[qid]
-        assert (got.start, got.end, got.parts, got.type, got.status, got.stance, got.note) == (
-            want.start, want.end, want.parts, want.type, want.status, want.stance, want.note)
+        assert (got.start, got.end, got.parts, got.type, got.status, got.stance, got.note,
+                got.codes) == (want.start, want.end, want.parts, want.type, want.status,
+                               want.stance, want.note, want.codes)
         assert got.speaker_mention == want.speaker_mention
         assert (got.cue and (got.cue.start, got.cue.end)) == (
             want.cue and (want.cue.start, want.cue.end))

@@ -20,6 +20,7 @@ import pytest
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.doccano import read_doccano, write_doccano
+from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
 
 TEXT = "“We will not back down,” said Ann Lee. “It is a waste,” Tom Poe said."
@@ -192,3 +193,94 @@ def test_doccano_refuses_a_code_name_that_cannot_be_a_column(tmp_path: Path) -> 
     write_doccano([coded_layer((("news topic", "crime"),))], tmp_path / "d.jsonl")
     _refused(lambda: read_doccano(tmp_path / "d.jsonl"), "codes: \"news topic\": \"crime\": "
              "a letter, then letters")
+
+
+# --- Label Studio: a Choices control per variable, and the task's saywho field -------------
+
+
+def _ls_task(tmp_path: Path, item: tuple[Document, Layer] | None = None) -> dict:
+    write_labelstudio([item or coded_layer()], tmp_path / "t.json")
+    [task] = json.loads((tmp_path / "t.json").read_text("utf-8"))
+    return task
+
+
+def _ls_read(tmp_path: Path, task: dict) -> Layer:
+    (tmp_path / "t.json").write_text(json.dumps([task]), "utf-8")
+    [(_, _, back)] = read_labelstudio(tmp_path / "t.json", layer="ann")
+    return back
+
+
+def test_labelstudio_carries_codes_as_choices_and_in_the_saywho_field(tmp_path: Path) -> None:
+    item = coded_layer()
+    task = _ls_task(tmp_path, item)
+    config = (tmp_path / "t.config.xml").read_text("utf-8")
+    topic = re.search(r'<Choices name="code_topic"[^>]*>(.*?)</Choices>', config, re.S)
+    assert topic is not None and re.findall(r'value="([^"]+)"', topic.group(1)) == [
+        "public safety"]
+    assert '<Choices name="code_tone"' in config
+    shown = {(r["id"], r["from_name"]): r["value"]["choices"]
+             for r in task["annotations"][0]["result"] if r["type"] == "choices"}
+    assert shown[("q1", "code_topic")] == ["public safety"]
+    assert shown[("q1", "code_tone")] == ["angry"]
+    assert not any(rid == "q2" and name.startswith("code_") for rid, name in shown)
+    quotes = task["data"]["saywho"]["quotes"]
+    assert quotes["q1"]["codes"] == {"tone": "angry", "topic": "public safety"}
+    assert "codes" not in quotes["q2"]
+    assert codes_of(_ls_read(tmp_path, task)) == codes_of(item[1])
+
+
+def test_labelstudio_without_codes_writes_as_before(tmp_path: Path) -> None:
+    doc, layer = coded_layer()
+    task = _ls_task(tmp_path, (doc, uncoded(layer)))
+    assert "code_" not in (tmp_path / "t.config.xml").read_text("utf-8")
+    assert "codes" not in json.dumps(task)
+
+
+def test_a_code_chosen_in_labelstudio_wins(tmp_path: Path) -> None:
+    """A coder changes q1's topic and codes q2's tone in Label Studio; the tone of q1 cleared
+    there comes back from the saywho field."""
+    task = _ls_task(tmp_path)
+    result = task["annotations"][0]["result"]
+    for r in result:
+        if r.get("from_name") == "code_topic":
+            r["value"]["choices"] = ["economy"]
+    result[:] = [r for r in result if r.get("from_name") != "code_tone"]
+    q2 = next(r for r in result if r.get("id") == "q2" and r["type"] == "labels")
+    result.append({**q2, "from_name": "code_tone", "type": "choices",
+                   "value": {**q2["value"], "choices": ["calm"]}})
+    back = _ls_read(tmp_path, task)
+    assert codes_of(back) == {"q1": (("tone", "angry"), ("topic", "economy")),
+                              "q2": (("tone", "calm"),)}
+
+
+@pytest.mark.parametrize(("value", "says"), HOSTILE)
+def test_labelstudio_refuses_a_hostile_code_in_the_saywho_field(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    task = _ls_task(tmp_path)
+    task["data"]["saywho"]["quotes"]["q1"]["codes"] = {"topic": value}
+    message = _refused(lambda: _ls_read(tmp_path, task), says)
+    assert "data.saywho.quotes.q1.codes.topic: " in message, message
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    ("f" * 201, "value.choices[0]: longer than 200 characters (201)"),  # as any choice
+    ("cri\u0007me", "codes.topic: expected printable text"),
+    ("(not coded)", "(not coded) is what the statistics call"),
+])
+def test_labelstudio_refuses_a_hostile_code_choice(tmp_path: Path, value: str,
+                                                   says: str) -> None:
+    task = _ls_task(tmp_path)
+    for r in task["annotations"][0]["result"]:
+        if r.get("from_name") == "code_topic":
+            r["value"]["choices"] = [value]
+    _refused(lambda: _ls_read(tmp_path, task), says)
+
+
+def test_a_code_name_that_cannot_be_a_control_is_refused_on_the_way_back(
+    tmp_path: Path
+) -> None:
+    doc, layer = coded_layer((("news topic", "crime"),))
+    task = _ls_task(tmp_path, (doc, layer))
+    assert "news topic" not in (tmp_path / "t.config.xml").read_text("utf-8")
+    _refused(lambda: _ls_read(tmp_path, task), "it becomes a column name")
