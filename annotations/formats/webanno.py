@@ -14,10 +14,12 @@ format", and its serializer ``Tsv3XSerializer``):
   disambiguation id ``[N]`` on every token, stacked annotations are joined by ``|``.
 
 Layers: ``webanno.custom.Quote`` (quoteId, quoteType, speaker, speakerId, stance, status,
-stanceTarget) and ``webanno.custom.Speaker`` (one span per mention: name, kind, speakerId, and
-``attributes`` in a file whose layer codes a speaker: the speaker's coded attributes as a JSON
-object, ``{"gender":"female"}``, on every mention; a file without coded speakers has no such
-column, as before).
+stanceTarget, and ``codes`` in a file whose layer codes a quote: its quote variables' values
+as a JSON object, ``{"topic":"crime"}``, on every part; a file without coded quotes has no
+such column, as before) and ``webanno.custom.Speaker`` (one span per mention: name, kind,
+speakerId, and ``attributes`` in a file whose layer codes a speaker: the speaker's coded
+attributes as a JSON object, ``{"gender":"female"}``, on every mention; a file without coded
+speakers has no such column, as before).
 ``stanceTarget`` is what the stance is about (the project's stance target): TSV 3.3 has no
 document-level fields, so it is a feature of every quote (``*`` when the export was not told).
 A split quote is one Quote span per part, sharing its ``quoteId``. The quote-speaker link is
@@ -59,6 +61,9 @@ SPEAKER_LAYER = "webanno.custom.Speaker"
 SPEAKER_FEATURES = ("name", "kind", "speakerId")
 ATTRIBUTES_FEATURE = "attributes"
 """The Speaker layer's feature for coded attributes, in the files of layers that code any."""
+CODES_FEATURE = "codes"
+"""The Quote layer's feature for a quote's coded variables, in the files of layers that code
+any."""
 
 _VALUE_ESCAPES = (
     ("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("|", "\\|"), ("_", "\\_"), ("->", "\\->"),
@@ -120,32 +125,44 @@ def speaker_features(coded: bool) -> tuple[str, ...]:
     return SPEAKER_FEATURES + ((ATTRIBUTES_FEATURE,) if coded else ())
 
 
-def header(coded: bool = False) -> str:
+def quote_features(coded: bool) -> tuple[str, ...]:
+    """The Quote layer's features: ``codes`` too when the file's layer codes a quote."""
+    return QUOTE_FEATURES + ((CODES_FEATURE,) if coded else ())
+
+
+def header(coded: bool = False, quotes_coded: bool = False) -> str:
     """The file header, two empty lines included (``coded``: with the Speaker layer's
-    ``attributes`` feature)."""
+    ``attributes`` feature; ``quotes_coded``: with the Quote layer's ``codes``)."""
     return (
         f"{FORMAT_LINE}\n"
-        f"#T_SP={QUOTE_LAYER}|{'|'.join(QUOTE_FEATURES)}\n"
+        f"#T_SP={QUOTE_LAYER}|{'|'.join(quote_features(quotes_coded))}\n"
         f"#T_SP={SPEAKER_LAYER}|{'|'.join(speaker_features(coded))}\n"
         "\n"
     )
+
+
+def _json(coded: tuple[tuple[str, str], ...]) -> str | None:
+    """Coded values (a speaker's attributes, a quote's codes) as a feature's JSON object."""
+    return json.dumps(dict(coded), ensure_ascii=False, separators=(",", ":")) if coded else None
 
 
 def _speaker_values(sp: Speaker, coded: bool) -> tuple[str | None, ...]:
     """A speaker mention's feature values (name, kind, id, and its attributes when ``coded``)."""
     values: tuple[str | None, ...] = (sp.name, sp.kind, sp.id)
     if coded:
-        values += (json.dumps(dict(sp.attributes), ensure_ascii=False, separators=(",", ":"))
-                   if sp.attributes else None,)
+        values += (_json(sp.attributes),)
     return values
 
 
-def _spans(layer: Layer, stance_target: str | None = None, coded: bool = False) -> list[_Span]:
+def _spans(layer: Layer, stance_target: str | None = None, coded: bool = False,
+           quotes_coded: bool = False) -> list[_Span]:
     spans: list[_Span] = []
     for q in layer.sorted_quotes():
         sp = layer.speakers.get(q.speaker_id or "")
-        values = (q.id, q.type, sp.name if sp else None, q.speaker_id, q.stance, q.status,
-                  stance_target)
+        values: tuple[str | None, ...] = (q.id, q.type, sp.name if sp else None, q.speaker_id,
+                                          q.stance, q.status, stance_target)
+        if quotes_coded:
+            values += (_json(q.codes),)
         spans.extend(_Span(0, s, e, values) for s, e in q.part_spans())
     seen: set[tuple[int, int, str]] = set()
     for sp in sorted(layer.speakers.values(), key=lambda s: s.id):
@@ -169,7 +186,9 @@ def document_to_tsv(text: str, layer: Layer, stance_target: str | None = None) -
     """The complete WebAnno TSV 3.3 file for one document (``stance_target``: the value of
     every quote's ``stanceTarget`` feature)."""
     coded = any(sp.attributes for sp in layer.speakers.values())
-    annotations = [a for a in _spans(layer, stance_target, coded) if a.end > a.start]
+    quotes_coded = any(q.codes for q in layer.quotes.values())
+    annotations = [a for a in _spans(layer, stance_target, coded, quotes_coded)
+                   if a.end > a.start]
     cuts = sorted(span_edges([(a.start, a.end) for a in annotations]))
     sents = [sentence_tokens(text, s, e, cuts) for s, e in sentences(text)]
     sents = [toks for toks in sents if toks]
@@ -196,9 +215,9 @@ def document_to_tsv(text: str, layer: Layer, stance_target: str | None = None) -
             disamb[n] = next_id
             next_id += 1
     u16 = Utf16Offsets(text)
-    widths = (len(QUOTE_FEATURES), len(speaker_features(coded)))
+    widths = (len(quote_features(quotes_coded)), len(speaker_features(coded)))
     cells = [_cells(a, disamb.get(n)) for n, a in enumerate(annotations)]
-    out = [header(coded)]
+    out = [header(coded, quotes_coded)]
     i = 0
     for sent_no, toks in enumerate(sents, 1):
         out.append("\n")

@@ -26,7 +26,9 @@ adds, is skipped):
   ``quoteId`` are the parts of one quote; a span without one (drawn in INCEpTION) is a quote of
   its own. A quote without ``status`` is ``accepted`` (a person drew it); an unknown
   ``quoteType`` reads as ``direct``. ``speakerId`` links the speaker; a quote with only a
-  ``speaker`` name is linked to a speaker keyed by that name.
+  ``speaker`` name is linked to a speaker keyed by that name. ``codes``, when the file has
+  it, is a JSON object of the quote's coded variables (``{"topic":"crime"}``; its first part
+  that has one gives them).
 - ``webanno.custom.Speaker`` (``name``, ``kind``, ``speakerId``, and ``attributes`` when the
   file has it): every span is a mention of the speaker its ``speakerId`` names (a span without
   one: of a speaker keyed by its ``name``, else by its words). ``attributes`` is a JSON object
@@ -63,7 +65,12 @@ from annotations.errors import InputError
 from annotations.formats import schema
 from annotations.formats.interchange import build_layer
 from annotations.formats.readers import path_text
-from annotations.formats.webanno import ATTRIBUTES_FEATURE, QUOTE_LAYER, SPEAKER_LAYER
+from annotations.formats.webanno import (
+    ATTRIBUTES_FEATURE,
+    CODES_FEATURE,
+    QUOTE_LAYER,
+    SPEAKER_LAYER,
+)
 from annotations.model import QUOTE_STATUSES, SPEAKER_KINDS, Layer
 
 NAMED_ENTITY_LAYER = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
@@ -218,7 +225,8 @@ class ParsedTsv:
     annotations: tuple[_Annotation, ...]
 
 
-QUOTE_READ = ("quoteId", "quoteType", "speaker", "speakerId", "stance", "status")
+QUOTE_READ = ("quoteId", "quoteType", "speaker", "speakerId", "stance", "status",
+              CODES_FEATURE)
 """The ``webanno.custom.Quote`` features this reader uses (``write_webanno``'s names); the
 layer's other features (``stanceTarget``, a later addition) are skipped unread."""
 SPEAKER_READ = ("name", "kind", "speakerId", ATTRIBUTES_FEATURE)
@@ -380,13 +388,15 @@ def _key(name: str) -> str:
     return "spk-" + "-".join(name.lower().split())
 
 
-def _attributes(raw: str, line: int, ctx: schema.Context) -> Any:
-    """A Speaker span's ``attributes`` value: the JSON object it holds (``schema.SPEAKER``
-    checks its names and values), or one ``InputError`` line when it is not JSON."""
+def _attributes(raw: str, line: int, ctx: schema.Context,
+                feature: str = ATTRIBUTES_FEATURE) -> Any:
+    """A Speaker span's ``attributes`` value (a Quote span's ``codes``, with ``feature``): the
+    JSON object it holds (``schema.SPEAKER`` / ``schema.QUOTE`` check its names and values),
+    or one ``InputError`` line when it is not JSON."""
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        ctx.fail(f"line {line}.attributes", "expected a JSON object of attribute names and "
+        ctx.fail(f"line {line}.{feature}", "expected a JSON object of attribute names and "
                  f"values, got {schema.shown(raw)}")
 
 
@@ -451,6 +461,8 @@ def tsv_to_layer(parsed: ParsedTsv, *, name: str, where: str, origin: str = "") 
             "speaker_id": first("speakerId"),
             "speaker_name": first("speaker"),
         }
+        if (codes := first(CODES_FEATURE)) is not None:
+            rec["codes"] = _attributes(codes, spans[0].line, ctx, CODES_FEATURE)
         path = f"line {spans[0].line}"
         quotes.append(schema.QUOTE.check(rec, path, ctx))
         paths.append(path)

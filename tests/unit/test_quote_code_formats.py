@@ -21,6 +21,8 @@ from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotations.formats.webanno import escape_value, write_webanno
+from annotations.formats.webanno_read import read_webanno
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
 
 TEXT = "“We will not back down,” said Ann Lee. “It is a waste,” Tom Poe said."
@@ -284,3 +286,38 @@ def test_a_code_name_that_cannot_be_a_control_is_refused_on_the_way_back(
     task = _ls_task(tmp_path, (doc, layer))
     assert "news topic" not in (tmp_path / "t.config.xml").read_text("utf-8")
     _refused(lambda: _ls_read(tmp_path, task), "it becomes a column name")
+
+
+# --- WebAnno / INCEpTION TSV: the Quote layer's codes feature ------------------------------
+
+
+def test_webanno_carries_codes_in_a_quote_feature(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_webanno([item], tmp_path)
+    tsv = (tmp_path / "d0.tsv").read_text("utf-8")
+    assert ("#T_SP=webanno.custom.Quote|quoteId|quoteType|speaker|speakerId|stance|status|"
+            "stanceTarget|codes\n") in tsv
+    assert '{"tone":"angry","topic":"public safety"}[' in tsv
+    [(_, _, back)] = read_webanno(tmp_path, layer="ann", texts={"d0": TEXT})
+    assert codes_of(back) == codes_of(item[1])
+
+
+def test_webanno_without_coded_quotes_has_no_codes_column(tmp_path: Path) -> None:
+    doc, layer = coded_layer()
+    write_webanno([(doc, uncoded(layer))], tmp_path)
+    assert ("#T_SP=webanno.custom.Quote|quoteId|quoteType|speaker|speakerId|stance|status|"
+            "stanceTarget\n") in (tmp_path / "d0.tsv").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("value", "says"), [*HOSTILE, (
+    "topic=crime", 'expected a JSON object of attribute names and values, got "topic=crime"')])
+def test_webanno_refuses_a_hostile_code_in_the_quote_feature(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    write_webanno([coded_layer()], tmp_path)
+    path = tmp_path / "d0.tsv"
+    bad = value if isinstance(value, str) and "=" in value else json.dumps({"topic": value})
+    path.write_text(path.read_text("utf-8").replace(
+        '{"tone":"angry","topic":"public safety"}', escape_value(bad)), "utf-8")
+    message = _refused(lambda: read_webanno(tmp_path, texts={"d0": TEXT}), says)
+    assert re.search(r"d0\.tsv: line \d+\.codes", message), message
