@@ -20,7 +20,8 @@ Layout::
                                                       attributes: only when coded
     # quote.<q> = {"id", "type", "start", "end", "parts", "status", "stance", "speaker_id",
                    "speaker_name", "mention", "cue", "cue_lemma", "origin", "confidence",
-                   "note", "created", "updated"}
+                   "note", "created", "updated", "codes"}
+                                                      codes: only when coded
     # sent_id = <document id>-<n>
     # text = <the sentence, each run of white space one space>
     <ID> TAB <FORM> TAB <QUOTE> TAB <STANCE> TAB <SPEAKER> TAB <CUE> TAB <MISC>
@@ -212,6 +213,8 @@ def document_to_conll(
             "origin": q.origin, "confidence": dict(q.confidence), "note": q.note,
             "created": q.created, "updated": q.updated,
         }
+        if q.codes:
+            record["codes"] = dict(q.codes)
         lines.append(f"# quote.{qnum[q.id]} = {_json(record)}")
     if not sents:
         lines.append("")  # a document without tokens: its comments stand alone
@@ -289,6 +292,7 @@ _QUOTE_RECORD = schema.Record(
         "speaker_name": schema.NAME,
         "mention": _Number(),
         "cue": schema.Maybe(schema.SpanPair()),
+        "codes": schema.QUOTE.fields["codes"],
         **schema.QUOTE_EXTRAS,
     }
 )
@@ -761,6 +765,7 @@ class _Builder:
             "note": rec.get("note", ""),
             "created": rec.get("created", ""),
             "updated": rec.get("updated", ""),
+            "codes": rec.get("codes") or {},
         }
 
 

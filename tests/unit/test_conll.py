@@ -288,7 +288,8 @@ def _span(draw: st.DrawFn, text: str, min_size: int = 0) -> tuple[int, int]:
 @st.composite
 def doc_and_layer(draw: st.DrawFn) -> DocLayer:
     """Random layers over random texts: white space at span edges, empty mentions, nested and
-    overlapping spans, split quotes, unlisted mentions, odd ids and labels, coded speakers."""
+    overlapping spans, split quotes, unlisted mentions, odd ids and labels, coded speakers and
+    quotes."""
     text = draw(st.text(alphabet=ALPHABET, min_size=6, max_size=60))
     speakers = []
     for i in range(draw(st.integers(0, 3))):
@@ -328,6 +329,8 @@ def doc_and_layer(draw: st.DrawFn) -> DocLayer:
             status=draw(st.sampled_from(QUOTE_STATUSES)),
             origin=draw(st.sampled_from(["", "ana", "detector@1"])),
             note=draw(st.sampled_from(["", "a\nnote\twith “marks”\u2028"])),
+            codes=draw(st.sampled_from([(), (("topic", "crime"),),
+                                        (("tone", "x = 1; “y”"), ("topic", "public health"))])),
         ))
     used = {q.speaker_id for q in quotes}
     speakers = [sp for sp in speakers if sp.mentions or sp.id in used]

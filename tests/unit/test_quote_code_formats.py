@@ -19,6 +19,7 @@ import pytest
 
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
+from annotations.formats.conll import read_conll, write_conll
 from annotations.formats.doccano import read_doccano, write_doccano
 from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.formats.webanno import escape_value, write_webanno
@@ -321,3 +322,31 @@ def test_webanno_refuses_a_hostile_code_in_the_quote_feature(
         '{"tone":"angry","topic":"public safety"}', escape_value(bad)), "utf-8")
     message = _refused(lambda: read_webanno(tmp_path, texts={"d0": TEXT}), says)
     assert re.search(r"d0\.tsv: line \d+\.codes", message), message
+
+
+# --- CoNLL: the quote.<q> comment --------------------------------------------------------------
+
+
+def test_conll_carries_codes_in_the_quote_comment(tmp_path: Path) -> None:
+    item = coded_layer()
+    write_conll([item], tmp_path / "a.conll")
+    comments = [ln for ln in (tmp_path / "a.conll").read_text("utf-8").splitlines()
+                if ln.startswith("# quote.")]
+    assert ['"codes": {"tone": "angry", "topic": "public safety"}' in ln
+            for ln in comments] == [True, False]
+    [(_, _, back)] = read_conll(tmp_path / "a.conll", layer="ann", text_of={"d0": TEXT}.get)
+    assert back == item[1]
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    *HOSTILE, ("(not coded)", "(not coded) is what the statistics call")])
+def test_conll_refuses_a_hostile_code_in_the_quote_comment(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    path = tmp_path / "a.conll"
+    write_conll([coded_layer()], path)
+    bad = json.dumps({"topic": value})
+    path.write_text(re.sub(r'"codes": \{[^}]*\}', lambda _: f'"codes": {bad}',
+                           path.read_text("utf-8")), "utf-8")
+    message = _refused(lambda: read_conll(path, layer="ann", text_of={"d0": TEXT}.get), says)
+    assert re.search(r"a\.conll:\d+: quote\.1\.codes", message), message
