@@ -6,8 +6,9 @@ an emoji, a tab, a ``#`` token, a quote across a line break) is exported with
 ``saywho import FILE --layer L_F``, and ``saywho agree --json`` between the original and the
 re-imported layer must be perfect on everything the format carries: exact span F1 100, speaker
 agreement 100 %, stance kappa 1.0, and the speakers' coded attributes (gender; gender and role)
-come back the same. ``CARRIES`` is the table README's "Moving work between tools"
-section states; a format that does not carry a field is not scored on it.
+and the quotes' coded variables (topic; topic and tone) come back the same. ``CARRIES`` is the
+table README's "Moving work between tools" section states; a format that does not carry a field
+is not scored on it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ FILE_SUFFIX = {"jsonl": ".jsonl", "labelstudio": ".json", "doccano": ".jsonl",
                "conll": ".conll", "brat": "", "webanno": ""}
 # what each format carries back in (README: "Moving work between tools")
 CARRIES: dict[str, frozenset[str]] = {
-    fmt: frozenset({"span", "speaker", "stance", "attributes"}) for fmt in FORMATS
+    fmt: frozenset({"span", "speaker", "stance", "attributes", "codes"}) for fmt in FORMATS
 }
 
 
@@ -51,7 +52,7 @@ def _span(text: str, inner: str) -> tuple[int, int]:
 
 def _quote(text: str, qid: str, inner: str, *, speaker: str | None, mention: str | None,
            stance: str | None, note: str = "", parts: tuple[str, ...] = (),
-           cue: str | None = None) -> Quote:
+           cue: str | None = None, codes: tuple[tuple[str, str], ...] = ()) -> Quote:
     if parts:
         spans = [_span(text, p) for p in parts]
         start, end = spans[0][0], spans[-1][1]
@@ -68,7 +69,7 @@ def _quote(text: str, qid: str, inner: str, *, speaker: str | None, mention: str
         cue_obj = Cue(cs, ce, text[cs:ce], "say")
     return Quote(qid, start, end, text[start:end], "direct", parts=tuple(spans), cue=cue_obj,
                  speaker_id=speaker, speaker_mention=mention_obj, stance=stance,
-                 status="accepted", note=note)
+                 status="accepted", note=note, codes=codes)
 
 
 def _speaker(text: str, sid: str, name: str, *mentions: str) -> Speaker:
@@ -91,9 +92,10 @@ def corrected_layers() -> dict[str, dict[str, Layer]]:
         a_quotes = [
             _quote(TEXT_A, "q1", "We will not\nbe silent,", speaker="s1", mention="Ana Ortiz",
                    stance="oppose" if flip else "support", note="line break\tand a tab",
-                   cue="said"),
+                   cue="said", codes=(("tone", "calm" if flip else "angry"),
+                                      ("topic", "public order"))),
             _quote(TEXT_A, "q2", "", parts=("Never again,", "not here."), speaker="s1",
-                   mention=None, stance="support"),
+                   mention=None, stance="support", codes=(("topic", "public order"),)),
             _quote(TEXT_A, "q3", "peaceful and orderly", speaker="s2", mention="Tom Reyes",
                    stance="neutral", note="🙂 partial quote"),
         ]
@@ -108,7 +110,8 @@ def corrected_layers() -> dict[str, dict[str, Layer]]:
             _quote(TEXT_B, "q2", "before the recess", speaker="h", mention=None,
                    stance="neutral" if flip else "oppose"),
             _quote(TEXT_B, "q3", "We support it,", speaker="g",
-                   mention="a spokesman for the governor", stance="support"),
+                   mention="a spokesman for the governor", stance="support",
+                   codes=(("topic", "economy"),)),
         ]
         layers[name] = {
             "a": Layer(name, {q.id: q for q in a_quotes}, {"s1": ortiz, "s2": reyes}),
@@ -156,6 +159,11 @@ def test_export_then_import_gives_the_same_layer(
                         session.layer(doc_id, back).speakers.values()} == {
                     sp.name: sp.attributes for sp in
                     session.layer(doc_id, layer).speakers.values()}
+    if "codes" in CARRIES[fmt]:  # the quotes' coded topic and tone
+        with Session.open(project, "ana") as session:
+            for doc_id in ("a", "b"):
+                assert {q.span: q.codes for q in session.layer(doc_id, back).quotes.values()} == {
+                    q.span: q.codes for q in session.layer(doc_id, layer).quotes.values()}
 
 
 def test_a_document_the_project_does_not_hold_is_refused_and_the_rest_load(
