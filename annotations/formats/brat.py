@@ -13,7 +13,7 @@ What the ``.ann`` holds (brat's own line kinds, https://brat.nlplab.org/standoff
   ``Kind`` on speakers, each coded speaker attribute by its name (``gender``, ``role``) on
   every mention of the speaker, and each quote variable by its name (``topic``) on the quote,
   declared in ``annotation.conf`` with the project's values (gender's own when the export is
-  not told them) and the values the export holds. Attribute values cannot hold spaces in
+  not told them) and the other values the export holds. Attribute values cannot hold spaces in
   brat; spaces become ``_`` (the note keeps the exact value). What brat shows wins over the
   note: a value changed on one mention, set in brat, or removed from every mention.
 - ``N`` normalizations: ``Reference <Speaker> saywho:<speaker id>`` with the canonical name,
@@ -45,7 +45,8 @@ from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import unquote
 
-from annotations.codebook import offered_values
+from annotations.codebook import DEFAULT as DEFAULT_ATTRIBUTES
+from annotations.codebook import CodedVariable, offered_values
 from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
@@ -297,12 +298,16 @@ def write_brat(
     *,
     annotator: str | None = None,
     stance_target: str | None = None,
+    speaker_attributes: Sequence[CodedVariable] = DEFAULT_ATTRIBUTES,
+    quote_variables: Sequence[CodedVariable] = (),
 ) -> ExportReport:
     """Write a brat folder at ``out`` (created if needed): one ``.txt``/``.ann`` pair per document.
 
     ``annotator`` is accepted for a uniform writer signature; brat has no annotator field, so
     it goes nowhere (each quote's origin rides in its note: the detector for a suggestion).
-    ``stance_target`` goes into every quote's note and ``annotation.conf``.
+    ``stance_target`` goes into every quote's note and ``annotation.conf``;
+    ``speaker_attributes`` and ``quote_variables`` (the project's) give the values
+    ``annotation.conf`` offers first for each one the export codes (``offered_values``).
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -330,8 +335,9 @@ def write_brat(
         for stem, doc_id in ids:
             fh.write(f"{stem}\t{json.dumps(doc_id, ensure_ascii=False)}\n")
     with atomic_output(folder / CONF_FILE) as fh:
-        fh.write(annotation_conf(stances, stance_target, offered_values(coded),
-                                 offered_values(quote_coded, ())))
+        fh.write(annotation_conf(stances, stance_target,
+                                 offered_values(coded, speaker_attributes),
+                                 offered_values(quote_coded, quote_variables)))
     return ExportReport(docs, quotes, str(folder))
 
 

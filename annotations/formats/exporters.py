@@ -4,7 +4,9 @@ Every writer writes through temp files in the target folder (``atomic_output``);
 a killed export left there are removed by the next export to that folder.
 
 ``export`` hands the project's stance target to every writer that has a place for it (a
-``stance_target`` keyword: today every one of them).
+``stance_target`` keyword: today every one of them), and the project's speaker attributes and
+quote variables to those whose controls offer their values (``speaker_attributes`` and
+``quote_variables`` keywords: brat's ``annotation.conf``, Label Studio's configuration).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from annotations.codebook import CodedVariable
 from annotations.errors import InputError
 from annotations.formats.brat import write_brat
 from annotations.formats.conll import write_conll
@@ -63,6 +66,8 @@ def export(
     attributes: Sequence[str] = (),
     codes: Callable[[str], CorpusCodes] | None = None,
     variables: Sequence[str] = (),
+    speaker_attributes: Sequence[CodedVariable] | None = None,
+    quote_variables: Sequence[CodedVariable] | None = None,
 ) -> ExportReport:
     """Write ``items`` in format ``fmt`` to ``out``, keeping only quotes with ``statuses``
     (``utf16``: doccano offsets in UTF-16 units; ``spreadsheet``: CSV cells that would run as
@@ -73,7 +78,9 @@ def export(
     ``meta_keys`` (the metadata keys of the exported documents) to those that need them up
     front (the CSV's header); ``attributes`` (the speaker attributes' names) and ``codes`` (a
     layer's codes across the corpus, by layer name) to those with a column per attribute, and
-    ``variables`` (the quote variables' names) to those with a column per variable.
+    ``variables`` (the quote variables' names) to those with a column per variable;
+    ``speaker_attributes`` and ``quote_variables`` (the project's, with their values) to
+    those whose controls offer the values (default: the writer's own, gender's values).
     Raises ``InputError`` for an unknown format, or when ``out`` is an existing file for a
     folder format (or an existing folder for a file format).
     """
@@ -97,6 +104,10 @@ def export(
         options["codes"] = codes
     if variables and "variables" in takes:
         options["variables"] = tuple(variables)
+    for key, scheme in (("speaker_attributes", speaker_attributes),
+                        ("quote_variables", quote_variables)):
+        if scheme is not None and key in takes:
+            options[key] = tuple(scheme)
     if utf16:
         if fmt != "doccano":
             raise InputError("UTF-16 offsets are for the doccano export only")

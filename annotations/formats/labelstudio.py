@@ -42,12 +42,14 @@ A quote's first region has the quote's id. ``speaker_name`` gives the canonical 
 speaker: on a Quote region the quote's speaker, on a Speaker region the person that mention
 refers to (so "she" reads back as Zoë Ortiz). ``attribute_<name>`` on a Speaker region is the
 coded value of that speaker attribute (``attribute_gender``: ``female``), a Choices control per
-attribute the export codes (gender's own values, else the values the export holds); a value
+attribute the export codes (the project's values, gender's own when the export is not told
+them, then the other values the export holds); a value
 chosen there wins over the one the ``saywho`` field records, and clearing it leaves that one.
 An attribute whose name cannot be a control name rides in ``saywho`` only. ``code_<name>`` on
 a quote's first region is the quote's value of that quote variable (``code_topic``:
 ``crime``), read the same way (a Choices control per variable the export codes, with the
-values the export holds; a value chosen there wins over the ``saywho`` field's). ``note`` is the
+project's values and the others the export holds; a value chosen there wins over the
+``saywho`` field's). ``note`` is the
 researcher's note. The stance
 target is a task data field (``$stance_target``, shown above the text by the configuration).
 Offsets are character (code point) offsets, the same as Python's: Label Studio stores code
@@ -89,7 +91,8 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
-from annotations.codebook import offered_values
+from annotations.codebook import DEFAULT as DEFAULT_ATTRIBUTES
+from annotations.codebook import CodedVariable, offered_values
 from annotations.display import visible_line
 from annotations.errors import InputError
 from annotations.formats import schema
@@ -390,12 +393,16 @@ def write_labelstudio(
     *,
     annotator: str | None = None,
     stance_target: str | None = None,
+    speaker_attributes: Sequence[CodedVariable] = DEFAULT_ATTRIBUTES,
+    quote_variables: Sequence[CodedVariable] = (),
 ) -> ExportReport:
     """Write all documents as one JSON list of tasks at ``out`` (streamed element by element)
     and the matching labeling configuration at ``<out stem>.config.xml``.
 
     ``annotator`` names the person behind the reviewed quotes (default: each layer's name);
-    ``stance_target`` goes into every task's data.
+    ``stance_target`` goes into every task's data; ``speaker_attributes`` and
+    ``quote_variables`` (the project's) give the values the configuration offers first for
+    each one the export codes (``offered_values``).
     """
     out = Path(out)
     docs = quotes = 0
@@ -422,8 +429,8 @@ def write_labelstudio(
     labels = list(DEFAULT_STANCE_LABELS) + sorted(stances - set(DEFAULT_STANCE_LABELS))
     config = out.with_name(out.stem + ".config.xml")
     with atomic_output(config, "w") as fh:
-        fh.write(labelstudio_config(labels, offered_values(coded),
-                                    offered_values(quote_coded, ())))
+        fh.write(labelstudio_config(labels, offered_values(coded, speaker_attributes),
+                                    offered_values(quote_coded, quote_variables)))
     return ExportReport(docs, quotes, str(out))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from annotations.codebook import CodedVariable
 from annotations.errors import InputError
 from annotations.formats.brat import read_brat, write_brat
 from annotations.formats.conll import read_conll, write_conll
@@ -25,6 +26,8 @@ from annotations.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotations.formats.webanno import escape_value, write_webanno
 from annotations.formats.webanno_read import read_webanno
 from annotations.model import Document, Layer, Mention, Quote, Speaker, layer_from_records
+from annotations.session import Session
+from tui.cli import main
 
 TEXT = "“We will not back down,” said Ann Lee. “It is a waste,” Tom Poe said."
 CODES = (("tone", "angry"), ("topic", "public safety"))
@@ -350,3 +353,60 @@ def test_conll_refuses_a_hostile_code_in_the_quote_comment(
                            path.read_text("utf-8")), "utf-8")
     message = _refused(lambda: read_conll(path, layer="ann", text_of={"d0": TEXT}.get), says)
     assert re.search(r"a\.conll:\d+: quote\.1\.codes", message), message
+
+
+# --- the project's values in brat's annotation.conf and Label Studio's configuration -------
+
+TOPIC = CodedVariable("topic", ("economy", "public safety", "health"))
+ROLE = CodedVariable("role", ("citizen", "expert", "official"))
+
+
+def _ls_offered(config: str, control: str) -> list[str]:
+    found = re.search(rf'<Choices name="{control}"[^>]*>(.*?)</Choices>', config, re.S)
+    assert found is not None, control
+    return re.findall(r'value="([^"]+)"', found.group(1))
+
+
+def test_the_writers_offer_the_project_s_values_first(tmp_path: Path) -> None:
+    """A coder in brat or Label Studio can choose a value of the project no quote or speaker
+    of the export has yet; a value the project does not define (tone) is offered as used."""
+    doc, layer = coded_layer()
+    ann = layer.speakers["s-ann"]
+    layer = Layer(layer.name, layer.quotes, {**layer.speakers, "s-ann": Speaker(
+        ann.id, ann.name, ann.kind, ann.aliases, ann.mentions, (("role", "expert"),))})
+    write_brat([(doc, layer)], tmp_path / "brat", speaker_attributes=(ROLE,),
+               quote_variables=(TOPIC,))
+    conf = (tmp_path / "brat" / "annotation.conf").read_text("utf-8")
+    assert "topic\tArg:Quote, Value:economy|public_safety|health\n" in conf
+    assert "tone\tArg:Quote, Value:angry\n" in conf
+    assert "role\tArg:Speaker, Value:citizen|expert|official\n" in conf
+    write_labelstudio([(doc, layer)], tmp_path / "t.json", speaker_attributes=(ROLE,),
+                      quote_variables=(TOPIC,))
+    config = (tmp_path / "t.config.xml").read_text("utf-8")
+    assert _ls_offered(config, "code_topic") == ["economy", "public safety", "health"]
+    assert _ls_offered(config, "code_tone") == ["angry"]
+    assert _ls_offered(config, "attribute_role") == ["citizen", "expert", "official"]
+
+
+def test_export_offers_the_project_s_values(tmp_path: Path) -> None:
+    """``saywho export`` hands the project's variables and attributes to brat and Label
+    Studio: the values it defines come first, also those no quote or speaker has yet."""
+    folder = tmp_path / "p"
+    doc, layer = coded_layer((("topic", "health"),))
+    ann = layer.speakers["s-ann"]
+    layer = Layer(layer.name, layer.quotes, {**layer.speakers, "s-ann": Speaker(
+        ann.id, ann.name, ann.kind, ann.aliases, ann.mentions, (("role", "expert"),))})
+    with Session.open(folder, "ann") as session:
+        session.import_documents([doc])
+        session.put_layer("d0", layer, replace=True)
+        session.define_attribute("topic", TOPIC.values, quote=True)
+        session.define_attribute("role", ROLE.values)
+    for fmt, out in (("brat", tmp_path / "brat"), ("labelstudio", tmp_path / "t.json")):
+        assert main(["--project", str(folder), "--annotator", "ann", "export", "--format",
+                     fmt, "--layer", "ann", "--out", str(out)]) == 0
+    conf = (tmp_path / "brat" / "annotation.conf").read_text("utf-8")
+    assert "topic\tArg:Quote, Value:economy|public_safety|health\n" in conf
+    assert "role\tArg:Speaker, Value:citizen|expert|official\n" in conf
+    config = (tmp_path / "t.config.xml").read_text("utf-8")
+    assert _ls_offered(config, "code_topic") == ["economy", "public safety", "health"]
+    assert _ls_offered(config, "attribute_role") == ["citizen", "expert", "official"]

@@ -240,17 +240,20 @@ def _meta_keys(session: Session) -> list[str]:
 
 
 def _attribute_options(session: Session, fmt: str, *, own: bool) -> dict[str, Any]:
-    """The csv's speaker attribute columns and how to read a layer's codes across the corpus.
-    ``own``: the export of your own layer, whose documents you have not opened come from the
-    suggestions; your codes fill those too."""
+    """The project's speaker attributes and quote variables (whose values brat's and Label
+    Studio's controls offer), and for the csv its attribute columns and how to read a layer's
+    codes across the corpus. ``own``: the export of your own layer, whose documents you have
+    not opened come from the suggestions; your codes fill those too."""
+    schemes = {"speaker_attributes": session.speaker_attributes,
+               "quote_variables": session.quote_variables}
     if fmt != "csv":
-        return {}
+        return schemes
 
     def codes(layer: str) -> CorpusCodes:
         return corpus_codes(session, None if own else layer)
 
-    return {"attributes": [a.name for a in session.speaker_attributes], "codes": codes,
-            "variables": [v.name for v in session.quote_variables]}
+    return {**schemes, "attributes": [a.name for a in session.speaker_attributes],
+            "codes": codes, "variables": [v.name for v in session.quote_variables]}
 
 
 def _refuse_nothing_of_yours(session: Session) -> None:
