@@ -98,10 +98,11 @@ class LayerSummary:
     edited: str | None = ""
     """``last_edit`` of the layer (``""``: no quote its annotator touched); ``None``: an
     entry written before it was kept (read the layer instead)."""
-    codes: tuple[tuple[str, str, int], ...] = ()
-    """The quotes not rejected per value of each quote variable (``Quote.codes``): (variable,
-    value, quotes), sorted; an entry written before codes were kept has none, as its layer
-    had none."""
+    codes: tuple[tuple[str, str, int, int], ...] = ()
+    """Per value of each quote variable (``Quote.codes``): (variable, value, quotes not
+    rejected, every quote), sorted: the statistics count the first, what a change of the
+    codebook touches the second. An entry written before codes were kept has none, as its
+    layer had none."""
 
     @property
     def quotes(self) -> int:
@@ -166,15 +167,15 @@ class LayerSummary:
             voices = tuple(_voice(v) for v in more[0]) if more and more[0] is not None \
                 else None
             edited = more[1] if len(more) > 1 else None
-            codes = tuple((k, v, n) for k, v, n in more[2]) if len(more) > 2 else ()
+            codes = tuple((k, v, n, m) for k, v, n, m in more[2]) if len(more) > 2 else ()
         except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
             raise ValueError(f"not a layer summary ({exc})") from None
         if not all(type(n) is str for n in names):
             raise ValueError("not a layer summary (a speaker name is not text)")
         if edited is not None and type(edited) is not str:
             raise ValueError("not a layer summary (the last edit is not text)")
-        if not all(type(k) is str and type(v) is str and type(n) is int and n > 0
-                   for k, v, n in codes):
+        if not all(type(k) is str and type(v) is str and type(n) is int and type(m) is int
+                   and 0 <= n <= m and m > 0 for k, v, n, m in codes):
             raise ValueError("not a layer summary (a quote code's counts are not counts)")
         return cls(out, names, voices, edited, codes)
 
@@ -253,11 +254,14 @@ def summarize(layer: Layer, name: str | None = None) -> LayerSummary:
     ``name``: the layer's name where it is stored, when not ``layer.name`` (an annotator's
     layer that started as a copy of the suggestions), for ``last_edit``."""
     found: dict[tuple[str, str, str], list[Any]] = {}
-    codes: dict[tuple[str, str], int] = {}
+    codes: dict[tuple[str, str], list[int]] = {}  # (variable, value) -> [live, every]
     for quote in layer.quotes.values():
-        if quote.codes and quote.status != "rejected":
-            for pair in quote.codes:
-                codes[pair] = codes.get(pair, 0) + 1
+        for pair in quote.codes:
+            counts = codes.get(pair)
+            if counts is None:
+                counts = codes[pair] = [0, 0]
+            counts[0] += quote.status != "rejected"
+            counts[1] += 1
         key = (quote.status, quote.type, quote.stance or "")
         group = found.get(key)
         if group is None:
@@ -274,7 +278,7 @@ def summarize(layer: Layer, name: str | None = None) -> LayerSummary:
     )
     return LayerSummary(groups, tuple(sorted({s.name for s in layer.speakers.values()})),
                         voices(layer), last_edit(layer, name) or "",
-                        tuple((k, v, n) for (k, v), n in sorted(codes.items())))
+                        tuple((k, v, n, m) for (k, v), (n, m) in sorted(codes.items())))
 
 
 def stamp_time(stamp: str | None) -> datetime | None:

@@ -139,7 +139,7 @@ def corpus_stats(
                     coded_quotes[own] += voice.quotes
                     if group is not None:
                         group["coded"][own] += voice.quotes
-        for variable, value, n in summary.codes:
+        for variable, value, n, _every in summary.codes:
             quote_codes[variable, value] += n
             if group is not None:
                 group["codes"][variable, value] += n

@@ -514,9 +514,14 @@ class LayerStore:
 
     def _name_in(self, doc_id: str, file: str) -> str | None:
         """The layer a file holds (None: damaged, or not a layer file of this store)."""
-        for doc, name in self._dbs:
-            if doc == doc_id and layer_file(name) == file:
-                return name
+        if len(_LAYER_FILES) < 1024:  # every held layer's name is there: a look-up per name
+            for name, known in _LAYER_FILES.items():
+                if known == file and (doc_id, name) in self._dbs:
+                    return name
+        else:  # more layer names than the cache holds: every handle, one by one
+            for doc, name in self._dbs:
+                if doc == doc_id and layer_file(name) == file:
+                    return name
         path = self.folder_of(doc_id) / file
         db = self._open(doc_id, path, file[: -len(".json")])
         if db is None:

@@ -81,7 +81,7 @@ def test_the_index_summary_keeps_codes_and_reads_an_entry_without_them() -> None
     q1 = layer.quotes["q1"]
     coded = Layer("ann", {**layer.quotes, "q1": Quote(
         q1.id, q1.start, q1.end, q1.text, codes=(("topic", "crime"),))}, layer.speakers)
-    assert LayerSummary.decode(summarize(coded).encode()).codes == (("topic", "crime", 1),)
+    assert LayerSummary.decode(summarize(coded).encode()).codes == (("topic", "crime", 1, 1),)
     assert LayerSummary.decode(summarize(layer).encode()).codes == ()
     assert summarize(layer).encode() == LayerSummary.decode(summarize(layer).encode()).encode()
 
@@ -126,3 +126,16 @@ def test_choices_list_each_value_the_coded_one_marked_and_a_clear_row() -> None:
     assert [(c.label, c.current, c.quote) for c in choices] == [
         ("topic: economy", False, True), ("topic: crime", True, True),
         ("topic: clear", False, True)]
+
+
+def test_a_value_only_a_rejected_quote_carries_is_still_in_use(tmp_path: Path) -> None:
+    """What a change of the codebook touches counts every quote, rejected ones too (the
+    statistics leave those out): read from the corpus index, not from every layer file."""
+    session = _session(tmp_path / "p")
+    session.apply(SetQuoteCode("d0", "q1", "topic", "crime"))
+    session.apply(RejectQuote("d0", "q1"))
+    assert session.attribute_usage("topic", quote=True) == {"crime": 1}
+    assert corpus_stats(session)["quote_variables"]["topic"]["quotes"]["crime"] == 0
+    with pytest.raises(InputError, match="'crime' codes 1 quote"):
+        session.define_attribute("topic", ["economy"], quote=True)
+    session.close()
