@@ -11,7 +11,7 @@ layer at once: its time and memory at 100,000 documents are the index's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from annotations.codebook import (
@@ -89,7 +89,7 @@ def corpus_stats(
     attributes = attribute_scheme(getattr(project, "settings", {}))  # a source of one
     # document (a reader's check) has no settings: the default attributes
     codes = CorpusCodes()
-    coded_quotes: Counter[tuple[str, str, str | None]] = Counter()  # (key, attribute, own)
+    coded_quotes: Counter[tuple[str, str, str]] = Counter()  # (key, attribute, own value)
     variables = quote_variables(getattr(project, "settings", {}))
     quote_codes: Counter[tuple[str, str]] = Counter()  # (variable, value) -> quotes
     damaged = []
@@ -129,16 +129,15 @@ def corpus_stats(
             if group is not None:
                 group["types"][g.type] += g.count
                 group["stance"][g.stance or NO_STANCE] += g.count
-        for voice in voices:
+        for voice in voices:  # most speakers are coded nowhere: only the coded ones count here
             if voice.known and voice.attributes:  # a coding counts, quoted here or not
-                codes.add(speaker_key(voice.name), voice.attributes)
-            if voice.known and voice.quotes:
                 key = speaker_key(voice.name)
-                for attribute in attributes:
-                    own = (key, attribute.name, voice.attribute(attribute.name))
-                    coded_quotes[own] += voice.quotes
-                    if group is not None:
-                        group["coded"][own] += voice.quotes
+                codes.add(key, voice.attributes)
+                if voice.quotes:
+                    for pair in voice.attributes:
+                        coded_quotes[key, *pair] += voice.quotes
+                        if group is not None:
+                            group["coded"][key, *pair] += voice.quotes
         for variable, value, n, _every in summary.codes:
             quote_codes[variable, value] += n
             if group is not None:
@@ -184,7 +183,8 @@ def corpus_stats(
     kinds = Counter(s.kind for s in speakers)
     out: dict[str, Any] = {
         "layer": name,
-        "speaker_attributes": _attribute_counts(attributes, codes, coded_quotes, registry),
+        "speaker_attributes": _attribute_counts(
+            attributes, codes, coded_quotes, {k: e.quotes for k, e in registry.items()}, registry),
         "quote_variables": _code_counts(variables, quote_codes,
                                         sum(d["quotes"] for d in per_doc)),
         "documents": len(per_doc),
@@ -216,7 +216,7 @@ def corpus_stats(
             g["value"] == NO_VALUE, "" if _in_time(grouping) else -g["quotes"], g["value"]))
         for g in ordered:  # each speaker by the name the corpus gives them
             g["attributes"] = {a: counts["quotes"] for a, counts in _attribute_counts(
-                attributes, codes, g.pop("coded"), registry).items()}
+                attributes, codes, g.pop("coded"), g["speakers"], registry).items()}
             g["codes"] = {v: counts["quotes"] for v, counts in _code_counts(
                 variables, g["codes"], g["quotes"]).items()}
             g["speakers"] = [{"name": registry[k].name if k in registry else k, "quotes": n}
@@ -260,20 +260,29 @@ def _code_counts(variables: Iterable[CodedVariable], coded: Counter[tuple[str, s
 
 def _attribute_counts(
     attributes: Iterable[CodedVariable], codes: CorpusCodes,
-    coded_quotes: Counter[tuple[str, str, str | None]], registry: dict[str, CorpusSpeaker],
+    coded_quotes: Counter[tuple[str, str, str]], quoted: Mapping[str, int],
+    registry: dict[str, CorpusSpeaker],
 ) -> dict[str, dict[str, Any]]:
-    """Per attribute: quotes and speakers per value (each speaker's own coding in a document,
-    else the corpus's), and the speakers coded two ways, by the names the corpus gives them."""
+    """Per attribute: quotes and speakers per value, and the speakers coded two ways, by the
+    names the corpus gives them. ``quoted``: each speaker's quotes (by key); ``coded_quotes``
+    those of them whose document codes the speaker itself (key, attribute, value); the
+    others take the corpus's value (``codes``), else count as not coded."""
     out: dict[str, dict[str, Any]] = {}
     for attribute in attributes:
         quotes: Counter[str] = Counter()
         speakers: dict[str, set[str]] = {}
-        for (key, name, own), n in coded_quotes.items():
-            if name != attribute.name:
-                continue
-            value = codes.value(key, name, own) or NOT_CODED
-            quotes[value] += n
-            speakers.setdefault(value, set()).add(key)
+        own: Counter[str] = Counter()  # per key, the quotes its documents code themselves
+        for (key, name, value), n in coded_quotes.items():
+            if name == attribute.name:
+                quotes[value] += n
+                speakers.setdefault(value, set()).add(key)
+                own[key] += n
+        for key, n in quoted.items():
+            rest = n - own[key]
+            if rest > 0:
+                value = codes.value(key, attribute.name) or NOT_CODED
+                quotes[value] += rest
+                speakers.setdefault(value, set()).add(key)
         order = [*attribute.values, *sorted(set(quotes) - {*attribute.values, NOT_CODED}),
                  NOT_CODED]
         out[attribute.name] = {
