@@ -133,6 +133,10 @@ class CorpusCodes:
                 counts = self._values[key, name] = Counter()
             counts[value] += 1
 
+    def __bool__(self) -> bool:
+        """Whether any speaker is coded."""
+        return bool(self._values)
+
     def remove(self, key: str, attributes: Iterable[tuple[str, str]]) -> None:
         """Take back what ``add`` added for one document (its speaker recoded or gone)."""
         for name, value in attributes:

@@ -317,7 +317,7 @@ def corpus_codes(project: Project | Session, layer: str | None = None) -> Corpus
             if view is not None:
                 if view.damaged(doc_id) or (layer is not None and not view.has(doc_id)):
                     continue
-                voices = view.layer_summary(doc_id).voices
+                voices = view.layer_voices(doc_id)  # the voices alone: half the decoding
             else:
                 voices = None
             if voices is None:

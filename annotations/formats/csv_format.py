@@ -157,8 +157,8 @@ def _coded(layer: Layer, speaker_id: str | None, name: str | None, attributes: S
     if not attributes:
         return ()
     speaker = layer.speakers.get(speaker_id or "")
-    if speaker is None or not name:
-        return ("",) * len(attributes)
+    if speaker is None or not name or (not speaker.attributes and not codes):
+        return ("",) * len(attributes)  # nothing coded anywhere: no key to work out
     key = speaker_key(name)
     return tuple((codes.value(key, a, speaker.attribute(a)) if codes is not None
                   else speaker.attribute(a)) or "" for a in attributes)
