@@ -205,7 +205,11 @@ def _group(raw: Any) -> QuoteGroup:
 
 
 def _voice(raw: Any) -> Voice:
-    name, kind, aliases, stances, first, known, *coded = raw
+    if len(raw) == 6:  # no attributes: the usual voice (no list made for them)
+        name, kind, aliases, stances, first, known = raw
+        coded = None
+    else:
+        name, kind, aliases, stances, first, known, coded = raw
     if type(name) is not str or type(kind) is not str or type(first) is not int \
             or type(known) is not bool or (aliases and not all(type(a) is str for a in aliases)):
         raise ValueError("a voice's names are not text")
@@ -216,8 +220,7 @@ def _voice(raw: Any) -> Voice:
         pairs.append((s, n))
     attributes: tuple[tuple[str, str], ...] = ()
     if coded:
-        (codes,) = coded
-        attributes = tuple((k, v) for k, v in codes)
+        attributes = tuple((k, v) for k, v in coded)
         if not all(type(k) is str and type(v) is str for k, v in attributes):
             raise ValueError("a voice's attributes are not text")
     return Voice(name, kind, tuple(aliases), tuple(pairs), first, known, attributes)

@@ -209,15 +209,15 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
 
     def set_document(self, doc_id: str, voices: Iterable[Voice]) -> None:
         """Make ``doc_id``'s part of the registry its ``voices`` (its summary's)."""
-        voices = tuple(voices)
-        for key, attributes in self._coded.pop(doc_id, ()):
-            self.codes.remove(key, attributes)
-        coded = tuple((speaker_key(v.name), v.attributes) for v in voices
-                      if v.known and v.attributes)
-        for key, attributes in coded:
-            self.codes.add(key, attributes)
+        voices = voices if isinstance(voices, tuple) else tuple(voices)
+        if self._coded:  # nothing coded anywhere yet (most corpora): nothing to take out
+            for key, attributes in self._coded.pop(doc_id, ()):
+                self.codes.remove(key, attributes)
+        coded = [(speaker_key(v.name), v.attributes) for v in voices if v.attributes and v.known]
         if coded:
-            self._coded[doc_id] = coded
+            for key, attributes in coded:
+                self.codes.add(key, attributes)
+            self._coded[doc_id] = tuple(coded)
         dropped = self._drop(doc_id)
         added = _add_voices(self._entries, doc_id, voices)
         if added:
