@@ -34,12 +34,19 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "speaker_<name> columns).",
         epilog="example: saywho attributes --set role=politician,official,expert,citizen",
     )
+    return codebook_options(parser, quote=False)
+
+
+def codebook_options(parser: argparse.ArgumentParser, *, quote: bool) -> argparse.ArgumentParser:
+    """The options ``saywho attributes`` and ``saywho variables`` share (``quote``: the
+    latter's), and ``run`` as what they do."""
+    what, whose = ("a variable", "a quote") if quote else ("an attribute", "a speaker")
     parser.add_argument("--set", metavar="NAME=V1,V2,...", action="append", default=[],
-                        help="add an attribute, or change its values (up to 9)")
+                        help=f"add {what}, or change its values (up to 9)")
     parser.add_argument("--remove", metavar="NAME", action="append", default=[],
-                        help="stop coding an attribute (refused while a speaker carries it)")
+                        help=f"stop coding {what} (refused while {whose} carries it)")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=run, quote=False)
+    parser.set_defaults(func=run, quote=quote)
     return parser
 
 

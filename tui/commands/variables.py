@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from tui.commands.attributes import run
+from tui.commands.attributes import codebook_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -22,10 +22,4 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "share a name.",
         epilog="example: saywho variables --set topic=economy,crime,health,immigration",
     )
-    parser.add_argument("--set", metavar="NAME=V1,V2,...", action="append", default=[],
-                        help="add a variable, or change its values (up to 9)")
-    parser.add_argument("--remove", metavar="NAME", action="append", default=[],
-                        help="stop coding a variable (refused while a quote carries it)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=run, quote=True)
-    return parser
+    return codebook_options(parser, quote=True)

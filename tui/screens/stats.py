@@ -81,43 +81,36 @@ def charts(stats: dict[str, Any], scheme_names: tuple[str, ...], width: int) -> 
 
 
 def attribute_charts(attributes: dict[str, dict[str, Any]], width: int) -> Text:
-    """Per speaker attribute, its quotes per value, each coded value with its share of the
-    quotes whose speaker is coded (``female 40%``), the uncoded apart; the speakers coded
-    two ways named under it."""
-    text = Text(no_wrap=True, overflow="ellipsis")
+    """Per speaker attribute, its quotes per value (``coded_charts``); the speakers coded
+    two ways named under each."""
     if not attributes:
-        text.append("The project codes no speaker attributes (saywho attributes --set …).",
+        return Text("The project codes no speaker attributes (saywho attributes --set …).",
                     "dim")
-    for i, (name, counts) in enumerate(attributes.items()):
-        quotes = counts["quotes"]
-        coded = sum(n for v, n in quotes.items() if v != NOT_CODED)
-        rows = [(v if v == NOT_CODED or not coded else f"{v} {100 * n / coded:.0f}%", n)
-                for v, n in quotes.items()]
-        if i:
-            text.append("\n")
-        text.append(f"{visible(name)}: {coded} quotes coded, {quotes.get(NOT_CODED, 0)} not "
-                    f"(i in the reader codes a speaker)\n", "bold")
-        text.append_text(bar_chart(rows, width=width))
-        if counts["conflicts"]:
-            text.append(f"\ncoded two ways: {visible(', '.join(counts['conflicts'][:5]))}",
-                        "italic")
-    return text
+    return coded_charts(attributes, width, "(i in the reader codes a speaker)")
 
 
 def variable_charts(variables: dict[str, dict[str, Any]], width: int) -> Text:
-    """Per quote variable, its quotes per value, each coded value with its share of the
-    coded quotes, the uncoded apart."""
+    """Per quote variable, its quotes per value (``coded_charts``)."""
+    return coded_charts(variables, width)
+
+
+def coded_charts(counts_of: dict[str, dict[str, Any]], width: int, hint: str = "") -> Text:
+    """Per coded variable, its quotes per value, each coded value with its share of the
+    coded quotes (``female 40%``), the uncoded apart; ``conflicts`` named when there are."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    for i, (name, counts) in enumerate(variables.items()):
+    for i, (name, counts) in enumerate(counts_of.items()):
         quotes = counts["quotes"]
         coded = sum(n for v, n in quotes.items() if v != NOT_CODED)
         rows = [(v if v == NOT_CODED or not coded else f"{v} {100 * n / coded:.0f}%", n)
                 for v, n in quotes.items()]
         if i:
             text.append("\n")
-        text.append(f"{visible(name)}: {coded} quotes coded, {quotes.get(NOT_CODED, 0)} not\n",
-                    "bold")
+        text.append(f"{visible(name)}: {coded} quotes coded, {quotes.get(NOT_CODED, 0)} not"
+                    + (f" {hint}" if hint else "") + "\n", "bold")
         text.append_text(bar_chart(rows, width=width))
+        if counts.get("conflicts"):
+            text.append(f"\ncoded two ways: {visible(', '.join(counts['conflicts'][:5]))}",
+                        "italic")
     return text
 
 
