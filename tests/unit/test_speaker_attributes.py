@@ -483,3 +483,24 @@ def test_only_the_word_right_before_a_mention_and_a_title_only_capitalised(
 def test_a_noun_right_before_a_mention_suggests_in_any_case() -> None:
     text = "His wife, Ann Lee, said no."
     assert suggest(_speaker(text, "Ann Lee"), text, GENDER).value == "female"
+
+
+def test_stats_tables_show_names_and_values_from_files_literally() -> None:
+    """A speaker coded two ways named "Ann [/]" crashed ``saywho stats`` (rich read the
+    caption as markup), and a value "[x]" (``define`` allows it) vanished from the column
+    header of the per-group table."""
+    from rich.console import Console
+
+    from tui.commands.stats import _attribute_table, _groups_attribute_table
+
+    console = Console(width=120, record=True)
+    console.print(_attribute_table("gender", {"quotes": {"female": 1},
+                                              "speakers": {"female": 1},
+                                              "conflicts": ["Ann [/]"]}))
+    console.print(_groups_attribute_table(
+        {"key": "outlet", "groups": [{"value": "a",
+                                      "attributes": {"gender": {"[x]": 2, NOT_CODED: 1}}}]},
+        "gender"))
+    shown = console.export_text()
+    assert "coded two ways: Ann [/]" in shown
+    assert "[x]" in shown

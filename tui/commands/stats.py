@@ -173,7 +173,7 @@ def _attribute_table(name: str, counts: dict[str, Any]) -> Table:
     coded = _coded(quotes)
     highest = max(quotes.values(), default=0)
     table = Table(title=visible_line(f"quotes by speaker {name}"))
-    table.add_column(visible_line(name))
+    table.add_column(Text(visible_line(name)))
     table.add_column("quotes (of coded)", justify="right")
     table.add_column("speakers", justify="right")
     table.add_column("")
@@ -181,10 +181,10 @@ def _attribute_table(name: str, counts: dict[str, Any]) -> Table:
         table.add_row(Text(visible_line(value)), str(n) if value == NOT_CODED else _share(n, coded),
                       str(speakers.get(value, 0)), bar(n, highest))
     if counts["conflicts"]:
-        table.caption = visible_line(
+        table.caption = Text(visible_line(
             f"coded two ways: {', '.join(counts['conflicts'][:5])}"
             + (f" and {len(counts['conflicts']) - 5} more" if len(counts["conflicts"]) > 5
-               else ""))
+               else "")))  # speakers' names: never read as markup
     return table
 
 
@@ -193,7 +193,7 @@ def _variable_table(name: str, quotes: dict[str, int]) -> Table:
     coded = _coded(quotes)
     highest = max(quotes.values(), default=0)
     table = Table(title=visible_line(f"quotes by {name}"))
-    table.add_column(visible_line(name))
+    table.add_column(Text(visible_line(name)))
     table.add_column("quotes (of coded)", justify="right")
     table.add_column("")
     for value, n in quotes.items():
@@ -210,9 +210,9 @@ def _groups_attribute_table(by: dict[str, Any], name: str, field: str = "attribu
     values = list(dict.fromkeys(v for g in groups for v in g[field][name]))
     whose = "speaker " if field == "attributes" else ""
     table = Table(title=visible_line(f"quotes by {by['key']} and {whose}{name}"))
-    table.add_column(visible_line(by["key"]))
+    table.add_column(Text(visible_line(by["key"])))
     for value in values:
-        table.add_column(visible_line(value), justify="right")
+        table.add_column(Text(visible_line(value)), justify="right")  # a value: no markup
     for g in groups:
         quotes = g[field][name]
         coded = _coded(quotes)
@@ -228,9 +228,9 @@ def _groups_table(by: dict[str, Any]) -> Table:
     groups = by["groups"]
     labels = sorted({label for g in groups for label in g["stance"]})
     table = Table(title=visible_line(f"quotes by {by['key']}"))
-    table.add_column(visible_line(by["key"]))
+    table.add_column(Text(visible_line(by["key"])))
     for column in ("docs", "quotes", "reviewed", *labels):
-        table.add_column(visible_line(column), justify="right")
+        table.add_column(Text(visible_line(column)), justify="right")
     table.add_column(f"most quoted (top {TOP_SPEAKERS})")
     for g in groups:
         top = ", ".join(f"{s['name']} {s['quotes']}" for s in g["speakers"][:TOP_SPEAKERS])
