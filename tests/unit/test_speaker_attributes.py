@@ -504,3 +504,32 @@ def test_stats_tables_show_names_and_values_from_files_literally() -> None:
     shown = console.export_text()
     assert "coded two ways: Ann [/]" in shown
     assert "[x]" in shown
+
+
+def test_csv_export_of_your_layer_reads_the_corpus_codes_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Your own layer's export has documents you never opened (the suggestions' layer): the
+    codes across the corpus are yours for both, read once, not one corpus pass per layer
+    name met."""
+    import tui.commands.export as export_command
+    from annotations import stats
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    session = _two_document_session(folder)
+    session.apply(SetSpeakerAttribute("d0", "s1", "gender", "female"))
+    session.close()
+    calls: list[str | None] = []
+
+    def counted(project: object, layer: str | None = None) -> CorpusCodes:
+        calls.append(layer)
+        return stats.corpus_codes(project, layer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_command, "corpus_codes", counted)
+    out = tmp_path / "x.csv"
+    assert main(["--project", str(folder), "--annotator", "ann", "export", "--format", "csv",
+                 "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert {r["layer"] for r in rows} == {"ann", "suggestions"}  # both layer names met
+    assert [r["speaker_gender"] for r in rows if r["speaker"] == "Jane Roe"] == ["female"] * 2
+    assert calls == [None]

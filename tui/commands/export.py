@@ -249,8 +249,13 @@ def _attribute_options(session: Session, fmt: str, *, own: bool) -> dict[str, An
     if fmt != "csv":
         return schemes
 
+    read: dict[str | None, CorpusCodes] = {}  # a corpus pass per layer read, not per name
+
     def codes(layer: str) -> CorpusCodes:
-        return corpus_codes(session, None if own else layer)
+        key = None if own else layer  # own: "suggestions" and yours are both your codes
+        if key not in read:
+            read[key] = corpus_codes(session, key)
+        return read[key]
 
     return {**schemes, "attributes": [a.name for a in session.speaker_attributes],
             "codes": codes, "variables": [v.name for v in session.quote_variables]}
