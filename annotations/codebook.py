@@ -30,7 +30,7 @@ from annotations.detect.gender import gender_signs
 from annotations.errors import InputError
 from annotations.metadata import KEY_RE
 from annotations.model import Layer, Quote, Speaker
-from annotations.registry import CorpusCodes, speaker_key
+from annotations.registry import CorpusCodes, most_coded, speaker_key
 
 SETTING = "speaker_attributes"
 QUOTE_SETTING = "quote_variables"
@@ -291,14 +291,18 @@ class AttributeChoice:
 
 
 def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[CodedVariable],
-                      elsewhere: CorpusCodes | None = None) -> list[AttributeChoice]:
+                      elsewhere: CorpusCodes | None = None,
+                      here: Iterable[tuple[str, tuple[tuple[str, str], ...]]] = ()
+                      ) -> list[AttributeChoice]:
     """What a coder can set for ``speaker``: first the suggestions for attributes not coded
     yet (so Enter takes one), then every value of each attribute, then a row to clear each
     coded one.
 
     A value the layer codes the same person with in other documents (``elsewhere``, by
     ``speaker_key``: what the statistics count them as already) comes first: a coder's
-    decision outweighs the article's pronouns, which follow when they say otherwise."""
+    decision outweighs the article's pronouns, which follow when they say otherwise. ``here``:
+    what this document itself adds to ``elsewhere`` (``SpeakerRegistry.coded_in``), left out
+    so the count is of the other documents only."""
     suggested: list[AttributeChoice] = []
     values: list[AttributeChoice] = []
     clear: list[AttributeChoice] = []
@@ -307,9 +311,13 @@ def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[CodedVariabl
         own = speaker.attribute(attribute.name)
         hints: dict[str, str] = {}  # value -> why
         if own is None:
-            counts = elsewhere.counts(key, attribute.name) if elsewhere is not None else None
-            if counts:
-                value = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            counts = elsewhere.counts(key, attribute.name) if elsewhere is not None else Counter()
+            for here_key, pairs in here:
+                if here_key == key:
+                    counts.subtract(v for k, v in pairs if k == attribute.name)
+            counts = +counts  # what this document added, out
+            value = most_coded(counts)
+            if value is not None:
                 others = sum(counts.values()) - counts[value]
                 hints[value] = (f"coded so in {counts[value]} other document(s)"
                                 + (f", otherwise in {others}" if others else ""))

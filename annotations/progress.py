@@ -232,8 +232,9 @@ def _agreement_so_far(
     if len(people) < 2:
         return None, {}
     # a speaker's value where a coder leaves them uncoded: that coder's across the corpus
-    report = agreement(docs, people, attributes=session.speaker_attributes,
-                       codes={n: corpus_codes(session, n) for n in people},
+    attributes = session.speaker_attributes
+    report = agreement(docs, people, attributes=attributes,
+                       codes={n: corpus_codes(session, n) for n in people} if attributes else {},
                        variables=session.quote_variables)
     per_person: dict[str, tuple[float | None, int]] = {}
     for name in people:

@@ -118,6 +118,14 @@ def _add_voices(
     return added
 
 
+def most_coded(counts: Mapping[str, int] | None) -> str | None:
+    """The value coded most often in ``counts`` (ties: the first in alphabetical order);
+    None for none: the one rule for a speaker coded in several documents."""
+    if not counts:
+        return None
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 class CorpusCodes:
     """The values coded per corpus speaker (``speaker_key``) across one layer's documents,
     so a speaker coded in one article counts as coded where the layer names them uncoded."""
@@ -166,10 +174,7 @@ class CorpusCodes:
         alphabetical order), else None."""
         if own is not None:
             return own
-        counts = self._values.get((key, name))
-        if not counts:
-            return None
-        return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return most_coded(self._values.get((key, name)))
 
     def conflicts(self, name: str) -> list[str]:
         """The speakers (keys) coded with two values or more for ``name``."""
@@ -230,6 +235,11 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
             entry = self._entries.get(key)
             if entry is not None and entry.name in names and entry.name not in kept:
                 self._rename(key, names)
+
+    def coded_in(self, doc_id: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        """What ``doc_id`` adds to ``codes``: (speaker key, attributes) of its coded speakers
+        (taken out where the picker tells what the other documents say)."""
+        return self._coded.get(doc_id, ())
 
     def _drop(self, doc_id: str) -> dict[str, set[str]]:
         """Take ``doc_id``'s part out; the names it gave, by key, of the entries left."""

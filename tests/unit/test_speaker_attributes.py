@@ -533,3 +533,18 @@ def test_csv_export_of_your_layer_reads_the_corpus_codes_once(
     assert {r["layer"] for r in rows} == {"ann", "suggestions"}  # both layer names met
     assert [r["speaker_gender"] for r in rows if r["speaker"] == "Jane Roe"] == ["female"] * 2
     assert calls == [None]
+
+
+def test_the_document_on_screen_is_no_other_document() -> None:
+    """The registry's codes hold the document on screen too: just after its speaker was
+    cleared (the registry not yet told), or with a second record of the same person, the
+    picker said "coded so in 1 other document(s)" of this very one."""
+    text = "Bo Diaz said no."
+    speaker = _speaker(text, "Bo Diaz")
+    elsewhere = CorpusCodes()
+    elsewhere.add("bo diaz", [("gender", "male")])
+    here = (("bo diaz", (("gender", "male"),)),)
+    assert not any(c.reason for c in attribute_choices(speaker, text, (GENDER,), elsewhere, here))
+    elsewhere.add("bo diaz", [("gender", "male")])  # and one other document
+    [first, *_] = attribute_choices(speaker, text, (GENDER,), elsewhere, here)
+    assert (first.value, first.reason) == ("male", "coded so in 1 other document(s)")

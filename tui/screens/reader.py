@@ -1139,8 +1139,9 @@ class ReaderScreen(SaywhoScreen):
         speaker = self.anno.speakers.get(sid or "")
         choices = quote_choices(quote, variables) if quote is not None else []
         if speaker is not None and attributes:
-            codes = self.bridge.speaker_registry().codes  # the layer's, across the corpus
-            choices += attribute_choices(speaker, self.doc.text, attributes, codes)
+            registry = self.bridge.speaker_registry()  # the layer's codes, across the corpus
+            choices += attribute_choices(speaker, self.doc.text, attributes, registry.codes,
+                                         registry.coded_in(self.doc_id))
         if not choices:
             say(self, "Nothing to code here: " + (
                 "the project codes no quote variables or speaker attributes (saywho "
