@@ -653,7 +653,9 @@ def _coded_value(speaker: CodedSpeaker | None, name: str) -> str | None:
 def _alpha_entry(counts: Units, alpha: float | None) -> dict[str, Any]:
     """An alpha with how many units it is computed over and how many it leaves out."""
     paired = sum(n for key, n in counts.items() if len(key) - key.count(None) >= 2)
-    return {"units": paired, "single_coded": sum(counts.values()) - paired,
+    # a unit no layer codes (a quote every layer has, none with a stance) is neither
+    single = sum(n for key, n in counts.items() if len(key) - key.count(None) == 1)
+    return {"units": paired, "single_coded": single,
             "alpha": None if alpha is None else round(alpha, 4)}
 
 

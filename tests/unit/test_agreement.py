@@ -420,3 +420,14 @@ def test_a_quote_coded_two_ways_is_a_disagreement_and_one_left_uncoded_is_not() 
     found.clear()
     AgreementPass(["one", "two"]).add(TEXT, {"one": one, "two": two}, found)
     assert found == []  # variables the project does not code are not compared
+
+
+def test_quotes_both_layers_have_without_a_stance_are_not_called_single_coded() -> None:
+    # two coders match on every quote and neither codes a stance: the stance alpha has no
+    # unit, and no quote is "in one layer only" (the summary said 10 were)
+    stances: list[str | None] = [None] * 10
+    docs = {"d": (TEXT, {"one": layer("one", stances), "two": layer("two", stances)})}
+    stance = agreement(docs, ["one", "two"]).to_dict()["overall"]["alpha"]["stance"]
+    assert (stance["units"], stance["single_coded"]) == (0, 0)
+    lines = summary_lines(agreement(docs, ["one", "two"]))
+    assert not any("in one layer only" in line for line in lines if "stance" in line)

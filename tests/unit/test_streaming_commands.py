@@ -437,7 +437,8 @@ def agreement_of_layers(docs: dict[str, tuple[Document, dict[str, Layer]]],
     out["type_kappa"] = {"n": len(types), "kappa": kappa(types)}
     def entry(cols: list[list[Any]]) -> dict[str, Any]:
         paired = sum(len(col) - col.count(None) >= 2 for col in cols)  # what alpha is over
-        return {"units": paired, "single_coded": len(cols) - paired, "alpha": alpha(cols)}
+        single = sum(len(col) - col.count(None) == 1 for col in cols)  # a unit no layer
+        return {"units": paired, "single_coded": single, "alpha": alpha(cols)}  # codes: neither
 
     alphas = {what: entry(cols) for what, cols in columns.items()}
     assert alphas["code_topic"]["units"] > 0 and alphas["code_topic"]["single_coded"] > 0
