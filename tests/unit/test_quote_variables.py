@@ -139,3 +139,28 @@ def test_a_value_only_a_rejected_quote_carries_is_still_in_use(tmp_path: Path) -
     with pytest.raises(InputError, match="'crime' codes 1 quote"):
         session.define_attribute("topic", ["economy"], quote=True)
     session.close()
+
+
+def test_stats_and_agree_say_when_a_hand_edited_variable_is_left_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a researcher gives topic a tenth value by hand in saywho.json: the variable no longer
+    # reads, and its codes vanished from stats and agree without a word (only `saywho
+    # variables` said so)
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    session = _session(folder)
+    session.apply(SetQuoteCode("d0", "q1", "topic", "crime"))
+    session.close()
+    path = folder / "saywho.json"
+    data = orjson.loads(path.read_bytes())
+    for entry in data["project"].values():
+        variables = entry.get("settings", {}).get("quote_variables")
+        if variables:
+            variables[0]["values"] = [f"v{i}" for i in range(10)]
+    path.write_bytes(orjson.dumps(data))
+    capsys.readouterr()
+    for argv in (["stats"], ["agree", "--layers", "ann", "ben"]):
+        main([*argv, "--project", str(folder), "--annotator", "ann"])
+        err = capsys.readouterr().err
+        assert "1 entry of the project's quote_variables setting" in err, argv

@@ -8,6 +8,7 @@ import sys
 import weakref
 from pathlib import Path
 
+from annotations.codebook import QUOTE_SETTING, SETTING, unreadable
 from annotations.display import visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import SUGGESTIONS_LAYER
@@ -166,3 +167,18 @@ def refuse_inside(project: Path, out: Path, option: str = "--out") -> None:
     if where == home or home in where.parents:
         raise InputError(f"{option} {visible_line(str(out))} is inside the project folder "
                          f"{visible_line(str(project))}; write the export outside it")
+
+
+def warn_unreadable_codebook(session: Session, settings: tuple[str, ...] = (SETTING, QUOTE_SETTING),
+                             changing: bool = False) -> None:
+    """Say on stderr how many entries of the project's speaker attributes and quote variables
+    (a hand-edited saywho.json) do not read: what they code is left out of every figure."""
+    for setting in settings:
+        broken = unreadable(session.settings, setting)
+        if broken:
+            print(f"saywho: {broken} entr{'y' if broken == 1 else 'ies'} of the project's "
+                  f"{setting} setting (saywho.json) {'does' if broken == 1 else 'do'} not "
+                  "read and are left out: "
+                  "a name is a letter, then letters, digits or _; 1 to 9 distinct printable "
+                  f"values{'; --set writes the setting without them' if changing else ''}",
+                  file=sys.stderr)

@@ -53,7 +53,7 @@ from annotations.streaming import (
     held_objects_frozen,
     read_document,
 )
-from tui.commands._common import open_session, refuse_inside
+from tui.commands._common import open_session, refuse_inside, warn_unreadable_codebook
 from tui.commands._progress import document_progress
 from tui.commands.detect import positive_jobs
 
@@ -103,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         session = open_session(args, read_only=True, create=False)
         stack.callback(session.close)
+        warn_unreadable_codebook(session)  # no alpha for what they code
         stack.enter_context(held_objects_frozen())  # the document list, to the end
         spool = stack.enter_context(tempfile.TemporaryFile()) if args.json else None
         doc_ids = session.document_ids()

@@ -10,17 +10,16 @@ reader (``i`` on a quote: its speaker's attributes).
 from __future__ import annotations
 
 import argparse
-import sys
 
 import orjson
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from annotations.codebook import QUOTE_SETTING, SETTING, unreadable
+from annotations.codebook import QUOTE_SETTING, SETTING
 from annotations.display import safe_json, visible_line
 from annotations.errors import InputError
-from tui.commands._common import close_session, open_session
+from tui.commands._common import close_session, open_session, warn_unreadable_codebook
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -58,14 +57,8 @@ def run(args: argparse.Namespace) -> int:
     setting = QUOTE_SETTING if quote else SETTING
     session = open_session(args, read_only=not changing, create=False)
     try:
-        broken = unreadable(session.settings, setting)
-        if broken:  # said before a --set writes the setting again without them
-            print(f"saywho: {broken} entr{'y' if broken == 1 else 'ies'} of the project's "
-                  f"{setting} setting (saywho.json) {'does' if broken == 1 else 'do'} not "
-                  "read and are left out: "
-                  "a name is a letter, then letters, digits or _; 1 to 9 distinct printable "
-                  f"values{'; --set writes the setting without them' if changing else ''}",
-                  file=sys.stderr)
+        # said before a --set writes the setting again without them
+        warn_unreadable_codebook(session, (setting,), changing)
         for spec in args.set:
             name, sep, values = spec.partition("=")
             if not sep:

@@ -19,7 +19,12 @@ from annotations.codebook import NOT_CODED
 from annotations.display import safe_json, visible_line
 from annotations.metadata import NO_VALUE, parse_grouping
 from annotations.stats import corpus_stats
-from tui.commands._common import check_layer, missing_layer_clause, open_session
+from tui.commands._common import (
+    check_layer,
+    missing_layer_clause,
+    open_session,
+    warn_unreadable_codebook,
+)
 from tui.commands._progress import document_progress
 
 BAR_WIDTH = 30
@@ -66,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(args, read_only=True, create=False)
     said = set(session.damaged)  # said as warnings when the project opened
     try:
+        warn_unreadable_codebook(session)  # their codes are not counted
         layer = check_layer(session, args.layer)
         with document_progress("counting", len(session.document_ids())) as advance:
             # your own layer (no --layer) counts every document, as the suggestions it
