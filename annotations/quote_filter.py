@@ -63,13 +63,14 @@ def facet_value(quote: Quote, layer: Layer, facet: str) -> str:
 
 def value_label(facet: str, value: str, layer: Layer) -> str:
     """How a value reads: a speaker's name (its id when the layer no longer holds it),
-    ``none`` for ``NONE``, else the value itself."""
+    ``none`` for ``NONE``, else the value itself (in quotes when it is the word ``none``
+    itself, a frame coded "none" or a speaker named so: never read as the uncoded)."""
     if value == NONE:
         return "none"
     if facet == "speaker":
         speaker = layer.speakers.get(value)
-        return speaker.name if speaker is not None else value
-    return value
+        value = speaker.name if speaker is not None else value
+    return f'"{value}"' if value == "none" else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,3 +146,20 @@ def test_a_quote_variable_is_a_facet_of_its_own(layer: Layer) -> None:
     assert [(c.text, c.active) for c in offered] == [
         ("topic: crime (3)", True), ("topic: economy (1)", False), ("topic: none (2)", False)]
     assert not [c for c in filter_choices(quotes, coded) if c.facet == "code_topic"]
+
+
+def test_a_value_named_none_is_told_from_the_uncoded(layer: Layer) -> None:
+    # a project codes frame=none,human: the picker offered two rows "frame: none", one for
+    # the quotes coded none and one for the uncoded, told apart by their counts alone
+    from dataclasses import replace
+
+    from annotations.codebook import define
+
+    frame = define("frame", ["none", "human"])
+    coded = replace(layer, quotes={qid: replace(q, codes=(("frame", "none"),))
+                                   if qid == "q1" else q for qid, q in layer.quotes.items()})
+    quotes = coded.sorted_quotes()
+    texts = [c.text for c in filter_choices(quotes, coded, variables=(frame,))
+             if c.facet == "code_frame"]
+    assert texts == ['frame: "none" (1)', "frame: none (5)"]
+    assert QuoteFilter().toggled("code_frame", "none").describe(coded) == 'frame: "none"'
