@@ -578,6 +578,12 @@ class Session:
         if any(a.name == attribute.name for a in other):
             kind = "speaker attribute" if quote else "quote variable"
             raise InputError(f"{attribute.name!r} is a {kind} already")
+        if not quote:  # its csv column would be a second column of one name
+            from annotations.codebook import column
+            from annotations.formats.csv_format import CSV_COLUMNS
+            if column(attribute.name) in CSV_COLUMNS:
+                raise InputError(f"{attribute.name!r}: the csv has a column "
+                                 f"{column(attribute.name)} already; name it otherwise")
         old = next((a for a in current if a.name == attribute.name), None)
         if old is not None:
             gone = set(old.values) - set(attribute.values)

@@ -164,3 +164,15 @@ def test_stats_and_agree_say_when_a_hand_edited_variable_is_left_out(
         main([*argv, "--project", str(folder), "--annotator", "ann"])
         err = capsys.readouterr().err
         assert "1 entry of the project's quote_variables setting" in err, argv
+
+
+def test_a_speaker_attribute_never_names_a_csv_column_twice(tmp_path: Path) -> None:
+    # `saywho attributes --set kind=...` made a second speaker_kind column (and key a second
+    # speaker_key): R's read.csv renamed one, csv.DictReader kept the attribute's, empty,
+    # in place of the speaker's key
+    session = _session(tmp_path / "p")
+    for name in ("key", "kind", "mention"):
+        with pytest.raises(InputError, match=f"speaker_{name} already"):
+            session.define_attribute(name, ["a", "b"])
+    session.define_attribute("keyrole", ["a", "b"])  # another name is fine
+    session.close()
