@@ -88,9 +88,11 @@ class History:
         writable: bool = True,
         everyone: Callable[[], list[Journal]] | None = None,
         labels: Callable[[], Collection[str]] | None = None,
+        codes: Callable[[], Collection[tuple[str, str]]] | None = None,
     ) -> None:
         self._journal = journal
         self._labels = labels  # the stance labels an undo or redo may bring back
+        self._codes = codes  # the (quote variable, value) pairs it may bring back
         self._everyone = everyone or (lambda: [journal])
         self._documents = documents
         self._layers = layers
@@ -443,6 +445,9 @@ class History:
             gone = self._gone_label(change)
             if gone is not None:
                 raise _Conflict("a stance label", label=gone)
+            code = self._gone_code(change)
+            if code is not None:
+                raise _Conflict("a quote's code", code=code)
         except _Conflict as conflict:
             # Another edit (another annotator, an import, a label rename) changed the same
             # fields since: never overwrite it. Drop this step so the next one can run.
@@ -460,6 +465,8 @@ class History:
             applied = self._layers.applied(doc_id, layer_name) or {}
             why = (f"its stance label {conflict.label!r} is no longer in the scheme "
                    "(renamed or removed since)" if conflict.label is not None else
+                   f"{conflict.code} is no longer a quote variable's value of the project "
+                   "(`saywho variables --set` brings it back)" if conflict.code is not None else
                    f"{conflict} was changed since by another edit in layer {layer_name!r}; "
                    "that change is kept")
             raise StepConflict(
@@ -488,6 +495,24 @@ class History:
             if (after is not None and before is not None and after.stance
                     and after.stance != before.stance and after.stance not in names):
                 return after.stance
+        return None
+
+    def _gone_code(self, change: LayerChange) -> str | None:
+        """A quote variable's value ``change`` would set on a quote that stays that the
+        project no longer defines (``topic=crime``: the variable or the value removed since
+        the step was made); None when every code it sets is defined."""
+        if self._codes is None:
+            return None
+        allowed = None
+        for qid, after in change.quotes_after.items():
+            before = change.quotes_before.get(qid)
+            if after is None or before is None:
+                continue
+            for pair in set(after.codes) - set(before.codes):
+                if allowed is None:
+                    allowed = set(self._codes())
+                if pair not in allowed:
+                    return f"{pair[0]}={pair[1]}"
         return None
 
     # ----------------------------------------------------------------- writing
@@ -590,9 +615,11 @@ class _Conflict(Exception):
     """An undo or redo would overwrite a later change to the same field of a record (``str``:
     which record), or bring back a stance ``label`` the scheme no longer has."""
 
-    def __init__(self, record: str, *, label: str | None = None) -> None:
+    def __init__(self, record: str, *, label: str | None = None,
+                 code: str | None = None) -> None:
         super().__init__(record)
         self.label = label
+        self.code = code
 
 
 def _merge_record(expected: Any, target: Any, current: Any, label: str) -> Any:

@@ -115,6 +115,7 @@ class Project:
             writable=not folder.read_only,
             everyone=folder.all_journals,
             labels=lambda: self.scheme.names,
+            codes=self._quote_codes,
         )
         if self._history.lost is not None:
             folder.note_damage(self._history.lost)
@@ -214,6 +215,11 @@ class Project:
     def settings(self) -> dict[str, Any]:
         """Free-form project settings."""
         return self._settings.settings
+
+    def _quote_codes(self) -> set[tuple[str, str]]:
+        """Every (quote variable, value) pair the project defines now."""
+        from annotations.codebook import quote_variables
+        return {(v.name, value) for v in quote_variables(self.settings) for value in v.values}
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store one setting in the project file (shared: allowed while another process of this

@@ -176,3 +176,31 @@ def test_a_speaker_attribute_never_names_a_csv_column_twice(tmp_path: Path) -> N
             session.define_attribute(name, ["a", "b"])
     session.define_attribute("keyrole", ["a", "b"])  # another name is fine
     session.close()
+
+
+def test_a_redo_never_brings_back_a_code_the_project_no_longer_defines(
+        tmp_path: Path) -> None:
+    # code frame=conflict, undo it, remove the variable (nobody carries it), redo: the quote
+    # carried frame=conflict again, a variable the project no longer has, and `saywho
+    # variables --set frame=human` then listed "conflict 1 (not a value)"
+    from annotations.errors import StepConflict
+
+    session = _session(tmp_path / "p")
+    session.define_attribute("frame", ["conflict", "human"], quote=True)
+    session.apply(SetQuoteCode("d0", "q1", "frame", "conflict"))
+    session.undo("d0")
+    session.remove_attribute("frame", quote=True)
+    with pytest.raises(StepConflict, match="frame=conflict is no longer"):
+        session.redo("d0")
+    assert session.layer("d0").quotes["q1"].codes == ()
+    # a value removed since is refused the same way; one still defined comes back
+    session.apply(SetQuoteCode("d0", "q1", "topic", "crime"))
+    session.undo("d0")
+    session.define_attribute("topic", ["economy"], quote=True)
+    with pytest.raises(StepConflict, match="topic=crime"):
+        session.redo("d0")
+    session.apply(SetQuoteCode("d0", "q1", "topic", "economy"))
+    session.undo("d0")
+    session.redo("d0")
+    assert session.layer("d0").quotes["q1"].codes == (("topic", "economy"),)
+    session.close()
