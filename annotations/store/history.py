@@ -92,7 +92,7 @@ class History:
     ) -> None:
         self._journal = journal
         self._labels = labels  # the stance labels an undo or redo may bring back
-        self._codes = codes  # the (quote variable, value) pairs it may bring back
+        self._codes = codes  # the (variable or attribute, value) pairs it may bring back
         self._everyone = everyone or (lambda: [journal])
         self._documents = documents
         self._layers = layers
@@ -447,7 +447,7 @@ class History:
                 raise _Conflict("a stance label", label=gone)
             code = self._gone_code(change)
             if code is not None:
-                raise _Conflict("a quote's code", code=code)
+                raise _Conflict("a coded value", code=code)
         except _Conflict as conflict:
             # Another edit (another annotator, an import, a label rename) changed the same
             # fields since: never overwrite it. Drop this step so the next one can run.
@@ -465,8 +465,9 @@ class History:
             applied = self._layers.applied(doc_id, layer_name) or {}
             why = (f"its stance label {conflict.label!r} is no longer in the scheme "
                    "(renamed or removed since)" if conflict.label is not None else
-                   f"{conflict.code} is no longer a quote variable's value of the project "
-                   "(`saywho variables --set` brings it back)" if conflict.code is not None else
+                   f"{conflict.code} is no longer a value the project codes (`saywho "
+                   "variables --set` or `saywho attributes --set` brings it back)"
+                   if conflict.code is not None else
                    f"{conflict} was changed since by another edit in layer {layer_name!r}; "
                    "that change is kept")
             raise StepConflict(
@@ -498,17 +499,20 @@ class History:
         return None
 
     def _gone_code(self, change: LayerChange) -> str | None:
-        """A quote variable's value ``change`` would set on a quote that stays that the
-        project no longer defines (``topic=crime``: the variable or the value removed since
-        the step was made); None when every code it sets is defined."""
+        """A quote variable's or speaker attribute's value ``change`` would set on a quote or
+        speaker that stays, that the project no longer defines (``topic=crime``: the variable
+        or the value removed since the step was made); None when every one it sets is
+        defined."""
         if self._codes is None:
             return None
         allowed = None
-        for qid, after in change.quotes_after.items():
-            before = change.quotes_before.get(qid)
-            if after is None or before is None:
-                continue
-            for pair in set(after.codes) - set(before.codes):
+        changed = [(after.codes, before.codes) for qid, after in change.quotes_after.items()
+                   if after is not None and (before := change.quotes_before.get(qid))]
+        changed += [(after.attributes, before.attributes)  # a speaker's, as a quote's
+                    for sid, after in change.speakers_after.items()
+                    if after is not None and (before := change.speakers_before.get(sid))]
+        for after_codes, before_codes in changed:
+            for pair in set(after_codes) - set(before_codes):
                 if allowed is None:
                     allowed = set(self._codes())
                 if pair not in allowed:

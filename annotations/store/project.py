@@ -217,9 +217,12 @@ class Project:
         return self._settings.settings
 
     def _quote_codes(self) -> set[tuple[str, str]]:
-        """Every (quote variable, value) pair the project defines now."""
-        from annotations.codebook import quote_variables
-        return {(v.name, value) for v in quote_variables(self.settings) for value in v.values}
+        """Every (quote variable or speaker attribute, value) pair the project defines now
+        (the names never clash: ``Session.define_attribute``)."""
+        from annotations.codebook import attribute_scheme, quote_variables
+        return {(v.name, value) for v in (*quote_variables(self.settings),
+                                          *attribute_scheme(self.settings))
+                for value in v.values}
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store one setting in the project file (shared: allowed while another process of this

@@ -309,8 +309,12 @@ def test_jsonl_refuses_an_attribute_the_project_could_not_define(
 
 def test_attributes_lists_a_value_speakers_carry_that_the_list_no_longer_has(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Coded, cleared, the value taken out of the list, then the clearing undone: the speaker
-    carries a value the listing must not hide (it counts in saywho stats)."""
+    """A layer imported from elsewhere codes a value the list does not have: the speaker
+    carries a value the listing must not hide (it counts in saywho stats). The clearing
+    undone after the value left the list is refused (it brought the value back the same way)."""
+    import orjson
+
+    from annotations.errors import StepConflict
     from tui.cli import main
 
     folder = tmp_path / "p"
@@ -319,8 +323,14 @@ def test_attributes_lists_a_value_speakers_carry_that_the_list_no_longer_has(
     session.apply(SetSpeakerAttribute("d0", "s1", "role", "expert"))
     session.apply(SetSpeakerAttribute("d0", "s1", "role", None))
     session.define_attribute("role", ["citizen"])
-    session.undo("d0")
+    with pytest.raises(StepConflict, match="role=expert is no longer a value"):
+        session.undo("d0")
     session.close()
+    line = {"id": "d0", "text": ARTICLE, "quotes": [], "speakers": [
+        {"id": "s1", "name": "Jane Roe", "attributes": {"role": "expert"}}]}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    assert main(["--project", str(folder), "--annotator", "ann", "import",
+                 str(tmp_path / "x.jsonl"), "--layer", "ben"]) == 0
     capsys.readouterr()
     assert main(["--project", str(folder), "attributes"]) == 0
     assert "expert 1 (not a value)" in capsys.readouterr().out
