@@ -59,25 +59,25 @@ GENDER = CodedVariable("gender", ("female", "male", "other", "unclear"))
 DEFAULT: tuple[CodedVariable, ...] = (GENDER,)
 
 
-def define(name: str, values: Iterable[str]) -> CodedVariable:
-    """An attribute from what a user typed, checked: a name that can be a column name, 1 to
-    ``MAX_VALUES`` distinct values, each as ``coded_problem`` allows. Raises ``InputError``
-    with the reason."""
+def define(name: str, values: Iterable[str], what: str = "attribute") -> CodedVariable:
+    """A variable from what a user typed (``what``: how messages name it), checked: a name
+    that can be a column name, 1 to ``MAX_VALUES`` distinct values, each as ``coded_problem``
+    allows. Raises ``InputError`` with the reason."""
     name = name.strip().lower()
     problem = _name_problem(name)
     if problem is not None:
-        raise InputError(f"attribute name {name!r}: {problem}")
+        raise InputError(f"{what} name {name!r}: {problem}")
     clean = [v.strip() for v in values if v.strip()]
     if not clean:
-        raise InputError(f"attribute {name!r} needs at least one value")
+        raise InputError(f"{what} {name!r} needs at least one value")
     if len(clean) > MAX_VALUES:
-        raise InputError(f"attribute {name!r}: {len(clean)} values; at most {MAX_VALUES}")
+        raise InputError(f"{what} {name!r}: {len(clean)} values; at most {MAX_VALUES}")
     for value in clean:
         problem = _value_problem(value)
         if problem is not None:
-            raise InputError(f"attribute {name!r}: value {value[:MAX_VALUE]!r}: {problem}")
+            raise InputError(f"{what} {name!r}: value {value[:MAX_VALUE]!r}: {problem}")
     if len(set(clean)) < len(clean):
-        raise InputError(f"attribute {name!r} lists a value twice")
+        raise InputError(f"{what} {name!r} lists a value twice")
     return CodedVariable(name, tuple(clean))
 
 
@@ -102,7 +102,7 @@ def _value_problem(value: str) -> str | None:
     if len(value) > MAX_VALUE or not value.isprintable() or value != value.strip() or not value:
         return f"a value is printable text of at most {MAX_VALUE} characters"
     if value == NOT_CODED:
-        return f"{NOT_CODED} is what the statistics call a speaker without a value"
+        return f"{NOT_CODED} is what the statistics call a speaker or quote without a value"
     return None
 
 

@@ -572,7 +572,7 @@ class Session:
         """Add a speaker attribute (``quote``: a quote variable), or change the values of one.
         A value in use cannot go (``attribute_usage`` says which are), and a speaker attribute
         and a quote variable never share a name (a csv column, a picker row each)."""
-        attribute = define(name, values)
+        attribute = define(name, values, "quote variable" if quote else "speaker attribute")
         current = self.quote_variables if quote else self.speaker_attributes
         other = self.speaker_attributes if quote else self.quote_variables
         if any(a.name == attribute.name for a in other):

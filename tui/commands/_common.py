@@ -178,7 +178,7 @@ def warn_unreadable_codebook(session: Session, settings: tuple[str, ...] = (SETT
         if broken:
             print(f"saywho: {broken} entr{'y' if broken == 1 else 'ies'} of the project's "
                   f"{setting} setting (saywho.json) {'does' if broken == 1 else 'do'} not "
-                  "read and are left out: "
+                  f"read and {'is' if broken == 1 else 'are'} left out: "
                   "a name is a letter, then letters, digits or _; 1 to 9 distinct printable "
                   f"values{'; --set writes the setting without them' if changing else ''}",
                   file=sys.stderr)
