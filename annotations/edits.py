@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from annotations.change import EditContext, LayerChange
-from annotations.codebook import filled, filled_codes, with_code, with_value
 from annotations.display import excerpt
 from annotations.errors import InputError, SpanError
 from annotations.model import (
@@ -506,6 +505,8 @@ class SetQuoteCode(Edit):
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
         quote = self._quote(layer, self.quote_id)
+        from annotations.codebook import with_code  # loaded on first use
+
         after = with_code(quote, self.variable, self.value)
         if after.codes == quote.codes:
             raise InputError(f"{self.variable} is already {self.value or 'not coded'}")
@@ -528,6 +529,8 @@ class SetSpeakerAttribute(Edit):
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
         speaker = self._speaker(layer, self.speaker_id)
+        from annotations.codebook import with_value
+
         after = with_value(speaker, self.attribute, self.value)
         if after == speaker:
             raise InputError(f"{self.attribute} is already {self.value or 'not coded'}")
@@ -546,6 +549,8 @@ class MergeSpeakers(Edit):
     name: ClassVar[str] = "merge speakers"
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        from annotations.codebook import filled  # loaded on first use
+
         if self.keep_id == self.merge_id:
             raise InputError("cannot merge a speaker into itself")
         keep = self._speaker(layer, self.keep_id)
@@ -602,6 +607,8 @@ class AdoptQuote(Edit):
     name: ClassVar[str] = "adopt"
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
+        from annotations.codebook import filled, filled_codes  # loaded on first use
+
         if self.unit is not None:
             start, end = self.unit
             there = {q.id for q in layer.quotes.values() if q.start < end and start < q.end}

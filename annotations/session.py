@@ -24,16 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations import scheme as scheme_rules
-from annotations.codebook import (
-    QUOTE_SETTING,
-    CodedVariable,
-    as_setting,
-    attribute_scheme,
-    define,
-    quote_variables,
-    with_attribute,
-)
-from annotations.codebook import SETTING as ATTRIBUTES_SETTING
 from annotations.copies import Copies
 from annotations.detect.deadline import (
     DEFAULT_DETECT_BUDGET_S,
@@ -70,6 +60,7 @@ from annotations.store.positions import ReaderPosition, read_position, write_pos
 from annotations.store.statuses import StoredStatus, read_statuses_or_none
 
 if TYPE_CHECKING:
+    from annotations.codebook import CodedVariable
     from annotations.corpus_index import CorpusView, DocSummary
     from annotations.detect.suggestions import Suggestions
     from annotations.edits import Edit
@@ -560,19 +551,26 @@ class Session:
     @property
     def speaker_attributes(self) -> tuple[CodedVariable, ...]:
         """What the project codes about its speakers (gender by default)."""
-        return attribute_scheme(self.settings)
+        from annotations import codebook  # loaded on first use: not on the way to a first frame
+
+        return codebook.attribute_scheme(self.settings)
 
     @property
     def quote_variables(self) -> tuple[CodedVariable, ...]:
         """What the project codes about each quote besides its stance (topic, frame…)."""
-        return quote_variables(self.settings)
+        from annotations import codebook
+
+        return codebook.quote_variables(self.settings)
 
     def define_attribute(self, name: str, values: Iterable[str], *,
                          quote: bool = False) -> CodedVariable:
         """Add a speaker attribute (``quote``: a quote variable), or change the values of one.
         A value in use cannot go (``attribute_usage`` says which are), and a speaker attribute
         and a quote variable never share a name (a csv column, a picker row each)."""
-        attribute = define(name, values, "quote variable" if quote else "speaker attribute")
+        from annotations import codebook
+
+        attribute = codebook.define(name, values,
+                                    "quote variable" if quote else "speaker attribute")
         current = self.quote_variables if quote else self.speaker_attributes
         other = self.speaker_attributes if quote else self.quote_variables
         if any(a.name == attribute.name for a in other):
@@ -594,8 +592,8 @@ class Session:
                 said = ", ".join(f"{v!r} codes {n} {what}" for v, n in used.items())
                 raise InputError(f"{attribute.name}: {said}; code them otherwise first, "
                                  "or keep the value")
-        self.set_setting(QUOTE_SETTING if quote else ATTRIBUTES_SETTING,
-                         as_setting(with_attribute(current, attribute)))
+        self.set_setting(codebook.QUOTE_SETTING if quote else codebook.SETTING,
+                         codebook.as_setting(codebook.with_attribute(current, attribute)))
         return attribute
 
     def remove_attribute(self, name: str, *, quote: bool = False) -> None:
@@ -610,8 +608,10 @@ class Session:
         if used:
             coded = "quote(s)" if quote else "speaker(s)"
             raise InputError(f"{name}: {used} {coded} are coded with it; clear them first")
-        self.set_setting(QUOTE_SETTING if quote else ATTRIBUTES_SETTING,
-                         as_setting(a for a in current if a.name != name))
+        from annotations import codebook
+
+        self.set_setting(codebook.QUOTE_SETTING if quote else codebook.SETTING,
+                         codebook.as_setting(a for a in current if a.name != name))
 
     def attribute_usage(self, name: str, *, quote: bool = False) -> dict[str, int]:
         """How many speakers (``quote``: quotes, rejected ones too) carry each value of
