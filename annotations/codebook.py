@@ -106,17 +106,21 @@ def _value_problem(value: str) -> str | None:
     return None
 
 
-def attributes_outside(scheme: Sequence[CodedVariable],
-                       layers: Iterable[Layer]) -> Counter[str]:
-    """How many speakers of ``layers`` carry each ``name=value`` the project's ``scheme`` does
-    not define (another coder's layer, another tool's export): kept as they are, counted in
-    the statistics under their own value, but no picker offers them until the scheme has
-    them."""
-    known = {(a.name, v) for a in scheme for v in a.values}
+def attributes_outside(scheme: Sequence[CodedVariable], layers: Iterable[Layer],
+                       variables: Sequence[CodedVariable] = ()) -> Counter[str]:
+    """How many speakers of ``layers`` carry each ``name=value`` the project's speaker
+    attributes (``scheme``) do not define, and quotes each the quote ``variables`` do not
+    (another coder's layer, another tool's export; a quote coded ``gender``, a speaker
+    attribute's name, is one): kept as they are, counted in the statistics under their own
+    value, but no picker offers them until the codebook has them."""
+    speakers = {(a.name, v) for a in scheme for v in a.values}
+    quotes = {(a.name, v) for a in variables for v in a.values}
     counts: Counter[str] = Counter()
     for layer in layers:
         counts.update(f"{k}={v}" for s in layer.speakers.values() for k, v in s.attributes
-                      if (k, v) not in known)
+                      if (k, v) not in speakers)
+        counts.update(f"quote {k}={v}" for q in layer.quotes.values() for k, v in q.codes
+                      if (k, v) not in quotes)
     return counts
 
 
@@ -161,6 +165,22 @@ def unreadable(settings: Mapping[str, Any], setting: str = SETTING) -> int:
         except (InputError, KeyError, TypeError):
             continue
     return len(raw) - min(len(read), MAX_ATTRIBUTES)
+
+
+def unreadable_messages(settings: Mapping[str, Any],
+                        which: Iterable[str] = (SETTING, QUOTE_SETTING)) -> list[str]:
+    """One line per codebook setting of ``which`` with entries that do not read (a
+    hand-edited saywho.json): the commands say them on stderr, the TUI at its start."""
+    out = []
+    for setting in which:
+        broken = unreadable(settings, setting)
+        if broken:
+            one = broken == 1
+            out.append(f"{broken} entr{'y' if one else 'ies'} of the project's {setting} "
+                       f"setting (saywho.json) {'does' if one else 'do'} not read and "
+                       f"{'is' if one else 'are'} left out: a name is a letter, then letters, "
+                       "digits or _; 1 to 9 distinct printable values")
+    return out
 
 
 def with_attribute(scheme: Sequence[CodedVariable],

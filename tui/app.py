@@ -112,6 +112,10 @@ class SaywhoApp(App[None]):
             self.bridge.start_live(self.live_interval)
         if self.notice:
             say(self, self.notice, title="New project", timeout=12)
+        from annotations.codebook import unreadable_messages  # loaded when the app is up
+
+        for message in unreadable_messages(self.session.settings):
+            say(self, message, title="Codebook", severity="warning", timeout=12)
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen, at the bottom of the stack: the reader where the annotator

@@ -117,3 +117,18 @@ async def test_i_codes_a_quote_variable_and_the_speaker_from_one_picker(folder, 
     layer = saved_layer(folder)
     assert layer.quotes["q1"].codes == (("topic", "crime"),)
     assert layer.speakers["s3"].attribute("gender") == "other"
+
+
+async def test_a_codebook_entry_that_does_not_read_is_said_at_start(folder, run_app):
+    """A quote variable given a tenth value by hand in saywho.json is left out of the picker,
+    the statistics and the exports: the reader says so when it opens, as the commands do."""
+    from pilot_helpers import notices
+    from seedproject import open_project
+
+    with open_project(folder) as session:
+        session.set_setting("quote_variables", [
+            {"name": "topic", "values": [f"t{i}" for i in range(10)]}])
+    async with run_app(folder) as pilot:
+        await pilot.pause()
+        said = notices(pilot.app)
+    assert any("1 entry of the project's quote_variables setting" in n for n in said), said

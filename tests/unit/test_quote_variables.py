@@ -204,3 +204,22 @@ def test_a_redo_never_brings_back_a_code_the_project_no_longer_defines(
     session.redo("d0")
     assert session.layer("d0").quotes["q1"].codes == (("topic", "economy"),)
     session.close()
+
+
+def test_import_says_a_quote_code_the_project_does_not_define(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A quote coded gender (a speaker attribute's name) or topic=war is kept and said: it
+    read like the speaker's gender in the detail line, without a word at the import."""
+    from tui.cli import main
+
+    folder = tmp_path / "p"
+    _session(folder).close()
+    line = {"id": "d0", "text": ARTICLE, "quotes": [
+        {"id": "q1", "start": 0, "end": 4, "codes": {"gender": "female", "topic": "war"}},
+        {"id": "q2", "start": 5, "end": 9, "codes": {"topic": "crime"}}], "speakers": []}
+    (tmp_path / "x.jsonl").write_bytes(orjson.dumps(line) + b"\n")
+    assert main(["--project", str(folder), "--annotator", "ann", "import",
+                 str(tmp_path / "x.jsonl"), "--layer", "ben"]) == 0
+    err = capsys.readouterr().err
+    assert "2 coded value(s) are ones the project does not define" in err
+    assert "quote gender=female" in err and "quote topic=war" in err and "crime" not in err

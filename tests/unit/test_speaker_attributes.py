@@ -409,7 +409,7 @@ def test_import_of_a_layer_with_values_the_project_lacks_keeps_them_and_says_so(
     assert main(["--project", str(folder), "--annotator", "ann", "import",
                  str(tmp_path / "x.jsonl"), "--layer", "ben"]) == 0
     err = capsys.readouterr().err
-    assert "2 coded speaker value(s) are ones the project does not define" in err
+    assert "2 coded value(s) are ones the project does not define" in err
     assert "gender=robot" in err and "party=green" in err and "gender=male" not in err
     session = Session.open(folder, "ann")
     assert session.layer("d0", "ben").speakers["s1"].attribute("gender") == "robot"

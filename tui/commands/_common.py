@@ -8,7 +8,7 @@ import sys
 import weakref
 from pathlib import Path
 
-from annotations.codebook import QUOTE_SETTING, SETTING, unreadable
+from annotations.codebook import QUOTE_SETTING, SETTING, unreadable_messages
 from annotations.display import visible_line
 from annotations.errors import DamagedFileError, InputError
 from annotations.model import SUGGESTIONS_LAYER
@@ -173,12 +173,7 @@ def warn_unreadable_codebook(session: Session, settings: tuple[str, ...] = (SETT
                              changing: bool = False) -> None:
     """Say on stderr how many entries of the project's speaker attributes and quote variables
     (a hand-edited saywho.json) do not read: what they code is left out of every figure."""
-    for setting in settings:
-        broken = unreadable(session.settings, setting)
-        if broken:
-            print(f"saywho: {broken} entr{'y' if broken == 1 else 'ies'} of the project's "
-                  f"{setting} setting (saywho.json) {'does' if broken == 1 else 'do'} not "
-                  f"read and {'is' if broken == 1 else 'are'} left out: "
-                  "a name is a letter, then letters, digits or _; 1 to 9 distinct printable "
-                  f"values{'; --set writes the setting without them' if changing else ''}",
-                  file=sys.stderr)
+    for message in unreadable_messages(session.settings, settings):
+        print(f"saywho: {message}"
+              f"{'; --set writes the setting without them' if changing else ''}",
+              file=sys.stderr)

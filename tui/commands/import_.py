@@ -217,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
                     stored = [r.record["_layer"] for r in kept if r.record is not None
                               and r.document is not None and r.document.id not in failed]
                     outside = labels_outside(session.scheme, stored)
-                    coded = attributes_outside(session.speaker_attributes, stored)
+                    coded = attributes_outside(session.speaker_attributes, stored,
+                                               session.quote_variables)
             finally:
                 close_session(session)
     except KeyboardInterrupt:
@@ -321,7 +322,8 @@ def _run_foreign(
                 except SaywhoError as exc:
                     problems.append(f"{item.source}: {exc.message}")
         outside = labels_outside(session.scheme, (item.layer for item in loaded))
-        coded = attributes_outside(session.speaker_attributes, (item.layer for item in loaded))
+        coded = attributes_outside(session.speaker_attributes, (item.layer for item in loaded),
+                                   session.quote_variables)
     finally:
         close_session(session)
     for message in problems:
@@ -354,9 +356,10 @@ def _note_attributes_outside(outside: Counter[str], err: Console) -> None:
     if not outside:
         return
     shown = first_few([pair for pair, _ in outside.most_common()])
-    err.print(f"note: {sum(outside.values())} coded speaker value(s) are ones the project does "
-              f"not define ({shown}): kept and counted as they are; add them with saywho "
-              "attributes --set NAME=VALUE,... to code them in the reader",
+    err.print(f"note: {sum(outside.values())} coded value(s) are ones the project does not "
+              f"define ({shown}): kept and counted as they are; add them with saywho "
+              "attributes (a speaker's) or saywho variables (a quote's) --set NAME=VALUE,... "
+              "to code them in the reader",
               markup=False, soft_wrap=True)
 
 
