@@ -132,3 +132,10 @@ async def test_a_codebook_entry_that_does_not_read_is_said_at_start(folder, run_
         await pilot.pause()
         said = notices(pilot.app)
     assert any("1 entry of the project's quote_variables setting" in n for n in said), said
+
+
+def test_one_coded_quote_is_said_in_the_singular() -> None:
+    from tui.screens.stats import variable_charts
+
+    chart = variable_charts({"topic": {"quotes": {"crime": 1, "(not coded)": 11}}}, 40).plain
+    assert "topic: 1 quote coded, 11 not" in chart

@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from annotations.codebook import NOT_CODED
-from annotations.display import visible
+from annotations.display import count, visible
 from annotations.metadata import NO_VALUE
 from annotations.stats import corpus_stats
 from tui.actions import STATS, bindings
@@ -105,7 +105,8 @@ def coded_charts(counts_of: dict[str, dict[str, Any]], width: int, hint: str = "
                 for v, n in quotes.items()]
         if i:
             text.append("\n")
-        text.append(f"{visible(name)}: {coded} quotes coded, {quotes.get(NOT_CODED, 0)} not"
+        text.append(f"{visible(name)}: {count(coded, 'quote')} coded, "
+                    f"{quotes.get(NOT_CODED, 0)} not"
                     + (f" {hint}" if hint else "") + "\n", "bold")
         text.append_text(bar_chart(rows, width=width))
         if counts.get("conflicts"):
