@@ -20,9 +20,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from annotations.codebook import disagreement_kind, filled_codes, quote_disagreement_kind
+from annotations.codebook import disagreement_kind, quote_disagreement_kind
 from annotations.edits import AdoptQuote
-from annotations.model import FINAL_LAYER, Layer, Quote, Speaker
+from annotations.model import FINAL_LAYER, Layer, Quote, Speaker, filled_pairs
 
 _WORD = re.compile(r"\w+")
 
@@ -94,7 +94,7 @@ class Unit:
         differ (an agreed unit's codes: none differ there)."""
         out: tuple[tuple[str, str], ...] = ()
         for version in self.versions.values():
-            out = filled_codes(out, version.quote.codes)
+            out = filled_pairs(out, version.quote.codes)
         return out
 
     def differences(self) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from annotations.detect.gender import gender_signs
@@ -221,37 +221,6 @@ def column(name: str) -> str:
 def quote_column(name: str) -> str:
     """The csv column of quote variable ``name``: ``code_topic``."""
     return QUOTE_COLUMN_PREFIX + name
-
-
-def with_code(quote: Quote, name: str, value: str | None) -> Quote:
-    """``quote`` with variable ``name`` coded ``value`` (None: not coded)."""
-    kept = [(k, v) for k, v in quote.codes if k != name]
-    if value is not None:
-        kept.append((name, value))
-    return replace(quote, codes=tuple(sorted(kept)))
-
-
-def with_value(speaker: Speaker, name: str, value: str | None) -> Speaker:
-    """``speaker`` with attribute ``name`` set to ``value`` (None: not coded)."""
-    kept = [(k, v) for k, v in speaker.attributes if k != name]
-    if value is not None:
-        kept.append((name, value))
-    return replace(speaker, attributes=tuple(sorted(kept)))
-
-
-def filled(kept: Speaker, other: Speaker) -> tuple[tuple[str, str], ...]:
-    """The attributes of ``kept`` with those of ``other`` where ``kept`` codes none: the rule
-    where two codings of one person meet (a merge of two speakers; an adopted quote's speaker
-    in a final layer that already has them: the adjudicator's values stay)."""
-    return filled_codes(kept.attributes, other.attributes)
-
-
-def filled_codes(kept: Iterable[tuple[str, str]],
-                 other: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """The (name, value) pairs of ``kept`` with those of ``other`` for the names ``kept``
-    codes none of, sorted (``filled``'s rule; also a quote's codes where an adopted version
-    meets the quote ``final`` had there, or the versions of an agreed unit meet)."""
-    return tuple(sorted((dict(other) | dict(kept)).items()))
 
 
 def disagreement_kind(name: str) -> str:

@@ -25,6 +25,8 @@ from annotations.model import (
     Mention,
     Quote,
     Speaker,
+    filled_pairs,
+    recoded,
 )
 from annotations.registry import speaker_key
 from annotations.text import sentences
@@ -505,9 +507,7 @@ class SetQuoteCode(Edit):
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
         quote = self._quote(layer, self.quote_id)
-        from annotations.codebook import with_code  # loaded on first use
-
-        after = with_code(quote, self.variable, self.value)
+        after = replace(quote, codes=recoded(quote.codes, self.variable, self.value))
         if after.codes == quote.codes:
             raise InputError(f"{self.variable} is already {self.value or 'not coded'}")
         return _quote_change(quote, _touch(after, ctx))
@@ -529,9 +529,8 @@ class SetSpeakerAttribute(Edit):
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
         speaker = self._speaker(layer, self.speaker_id)
-        from annotations.codebook import with_value
-
-        after = with_value(speaker, self.attribute, self.value)
+        after = replace(speaker, attributes=recoded(speaker.attributes, self.attribute,
+                                                    self.value))
         if after == speaker:
             raise InputError(f"{self.attribute} is already {self.value or 'not coded'}")
         return LayerChange({}, {}, {speaker.id: speaker}, {speaker.id: after})
@@ -549,8 +548,6 @@ class MergeSpeakers(Edit):
     name: ClassVar[str] = "merge speakers"
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
-        from annotations.codebook import filled  # loaded on first use
-
         if self.keep_id == self.merge_id:
             raise InputError("cannot merge a speaker into itself")
         keep = self._speaker(layer, self.keep_id)
@@ -559,8 +556,8 @@ class MergeSpeakers(Edit):
             n for n in dict.fromkeys((*keep.aliases, gone.name, *gone.aliases)) if n != keep.name
         )
         mentions = tuple(sorted({*keep.mentions, *gone.mentions}, key=lambda m: (m.start, m.end)))
-        merged = replace(keep, aliases=names, mentions=mentions,
-                         attributes=filled(keep, gone))  # the kept one's coding wins
+        merged = replace(keep, aliases=names, mentions=mentions,  # the kept one's coding wins
+                         attributes=filled_pairs(keep.attributes, gone.attributes))
         before_q = {q.id: q for q in layer.quotes.values() if q.speaker_id == gone.id}
         after_q = {qid: _touch(q, ctx, speaker_id=keep.id) for qid, q in before_q.items()}
         return LayerChange(
@@ -594,7 +591,7 @@ class AdoptQuote(Edit):
     beside their decision. The speaker is matched by canonical name to one already in the
     layer, else added with what its layer codes about them; one already there keeps its
     attribute values (the adjudicator's coding, or the version adopted first) and takes the
-    adopted speaker's for the attributes it does not code (``codebook.filled``). The quote comes
+    adopted speaker's for the attributes it does not code (``model.filled_pairs``). The quote comes
     with its codes (topic…); for a variable it leaves uncoded, a quote it replaces keeps its
     code (the adjudicator's, set in the reader on this layer, or a version adopted before): an
     uncoded variable is a missing value, never a decision to clear one.
@@ -607,8 +604,6 @@ class AdoptQuote(Edit):
     name: ClassVar[str] = "adopt"
 
     def compute(self, layer: Layer, text: str, ctx: EditContext) -> LayerChange:
-        from annotations.codebook import filled, filled_codes  # loaded on first use
-
         if self.unit is not None:
             start, end = self.unit
             there = {q.id for q in layer.quotes.values() if q.start < end and start < q.end}
@@ -625,13 +620,13 @@ class AdoptQuote(Edit):
             if qid in layer.quotes:
                 quotes_before[qid] = layer.quotes[qid]
                 quotes_after[qid] = None
-                codes = filled_codes(codes, layer.quotes[qid].codes)
+                codes = filled_pairs(codes, layer.quotes[qid].codes)
         speaker_id = None
         if self.speaker is not None:
             same = [s for s in layer.speakers.values() if s.name == self.speaker.name]
             if same:
                 speaker_id = same[0].id
-                attributes = filled(same[0], self.speaker)
+                attributes = filled_pairs(same[0].attributes, self.speaker.attributes)
                 if attributes != same[0].attributes:
                     speakers_before[speaker_id] = same[0]
                     speakers_after[speaker_id] = replace(same[0], attributes=attributes)

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from annotations.model import Layer, confidence_of
+from annotations.model import Layer, coded_value, confidence_of
 
 SUGGESTED = "suggested"
 
@@ -73,7 +73,7 @@ class Voice:
 
     def attribute(self, name: str) -> str | None:
         """The value the layer codes for attribute ``name`` (None: not coded)."""
-        return next((v for k, v in self.attributes if k == name), None)
+        return coded_value(self.attributes, name)
 
     def encode(self) -> list[Any]:
         """The voice as JSON-ready data."""

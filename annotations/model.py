@@ -137,10 +137,7 @@ class Speaker:
 
     def attribute(self, name: str) -> str | None:
         """The value coded for attribute ``name`` (None: not coded)."""
-        for key, value in self.attributes:
-            if key == name:
-                return value
-        return None
+        return coded_value(self.attributes, name)
 
     def check(self, text: str) -> Speaker:
         """Check the field types, the kind and every mention against ``text``."""
@@ -208,6 +205,30 @@ class Speaker:
         )
 
 
+Coded = tuple[tuple[str, str], ...]
+"""A record's coded values (``Speaker.attributes``, ``Quote.codes``): (name, value), sorted."""
+
+
+def coded_value(pairs: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The value ``pairs`` code for ``name`` (None: not coded)."""
+    return next((v for k, v in pairs if k == name), None)
+
+
+def recoded(pairs: Coded, name: str, value: str | None) -> Coded:
+    """``pairs`` with ``name`` coded ``value`` (None: not coded)."""
+    kept = [(k, v) for k, v in pairs if k != name]
+    if value is not None:
+        kept.append((name, value))
+    return tuple(sorted(kept))
+
+
+def filled_pairs(kept: Iterable[tuple[str, str]], other: Iterable[tuple[str, str]]) -> Coded:
+    """``kept`` with ``other``'s values for the names ``kept`` codes none of: the rule where
+    two codings meet (a merge of two speakers, an adopted version in a final layer that
+    codes already: the adjudicator's values stay)."""
+    return tuple(sorted((dict(other) | dict(kept)).items()))
+
+
 def coded_pairs(raw: Any) -> tuple[tuple[str, str], ...]:
     """A stored object of coded values (a speaker's ``attributes``, a quote's ``codes``) as
     sorted (name, value) pairs; a value that is not text, or empty, is dropped (None in
@@ -248,10 +269,7 @@ class Quote:
 
     def code(self, name: str) -> str | None:
         """The value coded for variable ``name`` (None: not coded)."""
-        for key, value in self.codes:
-            if key == name:
-                return value
-        return None
+        return coded_value(self.codes, name)
 
     @property
     def span(self) -> Span:
