@@ -177,13 +177,18 @@ def document_to_ann(
     """
     w = _AnnWriter(text)
 
-    def speaker_attributes(tid: str, speaker: Speaker) -> None:
-        w.attribute("Kind", tid, speaker.kind)
-        for name, value in speaker.attributes:
+    def shown(tid: str, pairs: Iterable[tuple[str, str]],
+              into: dict[str, set[str]] | None) -> None:
+        """Coded values as brat attributes of ``tid`` (those brat can name), noted ``into``."""
+        for name, value in pairs:
             if brat_attribute(name):
                 w.attribute(name, tid, value)
-                if coded is not None:
-                    coded.setdefault(name, set()).add(attr_value(value))
+                if into is not None:
+                    into.setdefault(name, set()).add(attr_value(value))
+
+    def speaker_attributes(tid: str, speaker: Speaker) -> None:
+        w.attribute("Kind", tid, speaker.kind)
+        shown(tid, speaker.attributes, coded)
 
     stances: set[str] = set()
     mention_tid: dict[tuple[str | None, int, int], str] = {}
@@ -204,11 +209,7 @@ def document_to_ann(
         if q.stance:
             stances.add(attr_value(q.stance))
             w.attribute("Stance", qtid, q.stance)
-        for name, value in q.codes:
-            if brat_attribute(name):
-                w.attribute(name, qtid, value)
-                if quote_coded is not None:
-                    quote_coded.setdefault(name, set()).add(attr_value(value))
+        shown(qtid, q.codes, quote_coded)
         speaker = layer.speakers.get(q.speaker_id or "")
         m = q.speaker_mention
         if m is not None:
