@@ -112,7 +112,12 @@ class SaywhoApp(App[None]):
             self.bridge.start_live(self.live_interval)
         if self.notice:
             say(self, self.notice, title="New project", timeout=12)
-        from annotations.codebook import unreadable_messages  # loaded when the app is up
+        self.call_after_refresh(self._say_unreadable_codebook)  # after the first frame
+
+    def _say_unreadable_codebook(self) -> None:
+        """Say each codebook entry a hand-edited saywho.json holds that does not read (the
+        commands say it on stderr)."""
+        from annotations.codebook import unreadable_messages  # not on the way to a first frame
 
         for message in unreadable_messages(self.session.settings):
             say(self, message, title="Codebook", severity="warning", timeout=12)
