@@ -41,6 +41,15 @@ def from_layers(session: Session, name: str) -> tuple[int, str | None]:
                 when = datetime.fromisoformat(q.updated)
                 when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
                 newest = when if newest is None or when > newest else newest
+    # progress's last edit is also the newest of the annotator's status marks and journal
+    # entries: a mark or an entry stamped a second after the last quote is the last edit
+    stamps = [s.at for s in team.statuses(session).explicit.get(name, {}).values()]
+    stamps += [e.get("ts") for e in session.journal() if e.get("annotator") == name]
+    for stamp in stamps:
+        if isinstance(stamp, str) and stamp:
+            when = datetime.fromisoformat(stamp)
+            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+            newest = when if newest is None or when > newest else newest
     return reviewed, newest.isoformat(timespec="seconds") if newest else None
 
 
