@@ -162,14 +162,20 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
     ``attributes``: a Choices control per speaker attribute, with its values; ``variables``:
     one per quote variable."""
 
-    def choices(name: str, values: Iterable[str]) -> str:
-        inner = "".join(f"    <Choice value={quoteattr(xml_value(v))}/>\n" for v in values)
-        return (f'  <Choices name="{name}" toName="text" perRegion="true" choice="single">\n'
-                f"{inner}  </Choices>\n")
+    def shown(region: str) -> str:
+        # a control of one kind of region shows only while such a region is selected: a coder
+        # on a speaker sees its kind and attributes, not a quote's stance and codes
+        return (f' visibleWhen="region-selected" whenTagName="label" whenLabelValue="{region}"'
+                if region else "")
 
-    def textarea(name: str, placeholder: str) -> str:
+    def choices(name: str, values: Iterable[str], region: str) -> str:
+        inner = "".join(f"    <Choice value={quoteattr(xml_value(v))}/>\n" for v in values)
+        return (f'  <Choices name="{name}" toName="text" perRegion="true" choice="single"'
+                f"{shown(region)}>\n{inner}  </Choices>\n")
+
+    def textarea(name: str, placeholder: str, region: str) -> str:
         return (f'  <TextArea name="{name}" toName="text" perRegion="true" editable="true" '
-                f'maxSubmissions="1" placeholder={quoteattr(placeholder)}/>\n')
+                f'maxSubmissions="1" placeholder={quoteattr(placeholder)}{shown(region)}/>\n')
 
     return (
         "<View>\n"
@@ -180,16 +186,18 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
         '  <Relations>\n    <Relation value="said"/>\n    <Relation value="cue"/>\n'
         '    <Relation value="continues"/>\n  </Relations>\n'
         '  <Text name="text" value="$text"/>\n'
-        + choices("quote_type", QUOTE_TYPES)
-        + choices("stance", stance_labels)
-        + choices("status", QUOTE_STATUSES)
-        + choices("speaker_kind", SPEAKER_KINDS)
-        + "".join(choices(control, values) for name, values in (attributes or {}).items()
+        + choices("quote_type", QUOTE_TYPES, "Quote")
+        + choices("stance", stance_labels, "Quote")
+        + choices("status", QUOTE_STATUSES, "Quote")
+        + choices("speaker_kind", SPEAKER_KINDS, "Speaker")
+        + "".join(choices(control, values, "Speaker")
+                  for name, values in (attributes or {}).items()
                   if (control := attribute_control(name)) is not None)
-        + "".join(choices(control, values) for name, values in (variables or {}).items()
+        + "".join(choices(control, values, "Quote") for name, values in (variables or {}).items()
                   if (control := attribute_control(name, CODE_PREFIX)) is not None)
-        + textarea("speaker_name", "canonical name of the speaker")
-        + textarea("note", "note")
+        # a quote's region names its speaker as a speaker's region does: shown on both
+        + textarea("speaker_name", "canonical name of the speaker", "")
+        + textarea("note", "note", "Quote")
         + "</View>\n"
     )
 

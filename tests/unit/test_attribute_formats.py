@@ -307,6 +307,32 @@ def test_labelstudio_offers_a_choices_control_per_attribute(tmp_path: Path) -> N
     assert ("Tom Poe", "attribute_gender") not in shown
 
 
+def test_labelstudio_shows_a_region_s_controls_only_on_that_kind_of_region(
+        tmp_path: Path) -> None:
+    """A coder who selects a speaker's mention sees its kind and attributes, not a quote's
+    stance and codes (Label Studio's nested labeling: ``whenLabelValue``)."""
+    from dataclasses import replace
+    from xml.etree import ElementTree
+
+    from annotations.codebook import CodedVariable
+
+    doc, layer = coded_layer()
+    coded = replace(layer, quotes={k: replace(q, codes=(("topic", "crime"),))
+                                   for k, q in layer.quotes.items()})
+    write_labelstudio([(doc, coded)], tmp_path / "t.json",
+                      quote_variables=(CodedVariable("topic", ("crime",)),))
+    view = ElementTree.parse(tmp_path / "t.config.xml").getroot()
+    shown = {c.get("name"): (c.get("visibleWhen"), c.get("whenTagName"), c.get("whenLabelValue"))
+             for c in view if c.tag in ("Choices", "TextArea")}
+    speaker, quote = (("region-selected", "label", "Speaker"),
+                      ("region-selected", "label", "Quote"))
+    assert view.find("Labels").get("name") == "label"
+    assert shown == {"quote_type": quote, "stance": quote, "status": quote, "note": quote,
+                     "code_topic": quote, "speaker_kind": speaker,
+                     "attribute_gender": speaker, "attribute_role": speaker,
+                     "speaker_name": (None, None, None)}  # a quote's region names its speaker too
+
+
 def test_labelstudio_config_without_coded_speakers_is_as_before(tmp_path: Path) -> None:
     doc, layer = coded_layer()
     plain = Layer(layer.name, layer.quotes, {
