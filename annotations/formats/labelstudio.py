@@ -7,17 +7,19 @@ what a model proposed (Label Studio docs, "Label Studio JSON format of annotated
 detector's guesses as somebody's annotation, would make every agreement figure and every
 converter downstream count the wrong thing. So one task per document holds::
 
-    {"data": {"text", "doc_id", "title", "stance_target"},
-     "annotations": [{"completed_by": {"email": <annotator>}, "result": [...],
-                      "was_cancelled": false, "ground_truth": false}],
+    {"data": {"text", "doc_id", "title", "stance_target", "saywho": {..., "annotator"}},
+     "annotations": [{"result": [...], "was_cancelled": false, "ground_truth": false}],
      "predictions": [{"model_version": <detector origin>, "score": <lowest confidence>,
                       "result": [...]}, ...]}
 
 - ``annotations`` (at most one, written when a person reviewed at least one quote of the
   document) holds the quotes with status ``accepted`` (a person accepted or added them).
-  ``completed_by`` names the person: Label Studio names people by e-mail and its converters
-  (JSON-MIN, CSV) print this field as the annotator; it has no user id, so Label Studio gives
-  an imported annotation to the user who imports it.
+  It has no ``completed_by``: Label Studio names people by the e-mail of a member of its
+  organization and refuses a whole import whose ``completed_by`` names anyone else
+  ("Unknown annotator's email ana", Label Studio 1.23); without one it gives the annotation to
+  the user who imports it. The person behind the reviewed quotes rides in the ``saywho`` data
+  field (``annotator``), and the reader takes it when the annotation names nobody but a Label
+  Studio user number.
 - ``predictions``, one per origin (``detector@version``), hold the other quotes: the
   suggestions nobody has reviewed and the ones a person rejected (with a ``status`` choice
   saying so: in Label Studio terms the model proposed them and the annotation left them out).
@@ -340,6 +342,18 @@ def _meta(layer: Layer) -> dict[str, Any]:
     }
 
 
+def _annotator(person: str, meta: Any, ctx: schema.Context) -> str:
+    """Who made a task's annotation: the person Label Studio names (``completed_by``, JSON-MIN's
+    ``annotator``) when it gives a name or an e-mail, else the ``annotator`` the ``saywho`` field
+    records (the exports name nobody to Label Studio; its own export then holds only the number
+    of the user who imported them), else that number."""
+    if person and not person.isdigit():
+        return person
+    recorded = (schema.Id().check(meta.get("annotator"), f"data.{META_KEY}.annotator", ctx)
+                if isinstance(meta, Mapping) else None)
+    return recorded or person
+
+
 def document_to_task(
     doc_id: str,
     title: str,
@@ -370,8 +384,8 @@ def document_to_task(
     }
     reviewed = [q for q in quotes if is_reviewed(q)]
     if reviewed:
+        task["data"][META_KEY]["annotator"] = quote_annotator(reviewed[0], layer, annotator)
         task["annotations"] = [{
-            "completed_by": {"email": quote_annotator(reviewed[0], layer, annotator)},
             "result": _result(text, layer, accepted, orphans, scored=False),
             "was_cancelled": False,
             "ground_truth": False,
@@ -503,6 +517,17 @@ _ANNOTATIONS = schema.ListOf(schema.Record({
 }))
 _PREDICTIONS = schema.ListOf(schema.Record({"result": schema.ListOf(_ITEM),
                                             "model_version": schema.Text()}))
+
+
+def _prediction_objects(predictions: Any) -> Any:
+    """A task's predictions without the bare numbers Label Studio's own JSON export lists them
+    by (``"predictions": [2]``: their regions are not in the file, so nothing is there to read;
+    the annotations are)."""
+    if not isinstance(predictions, list):
+        return predictions
+    return [p for p in predictions if not (isinstance(p, int) and not isinstance(p, bool))]
+
+
 _DATA = schema.Record({"text": schema.Text(None, default=None), "doc_id": schema.Id(),
                        "title": schema.Text()})
 """The parts of a Label Studio task the reader uses (``data`` first: offsets need its text)."""
@@ -727,14 +752,16 @@ def task_to_layer(task: Any, *, name: str, doc: str = "task") -> tuple[str, str,
     ctx = schema.Context(doc, text)
     schema.check_depth(task, ctx)
     annotations = _ANNOTATIONS.check(task.get("annotations"), "annotations", ctx)
-    predictions = _PREDICTIONS.check(task.get("predictions"), "predictions", ctx)
+    predictions = _PREDICTIONS.check(_prediction_objects(task.get("predictions")),
+                                     "predictions", ctx)
     into = _Read([], [], {})
     meta = raw.get(META_KEY) if isinstance(raw, Mapping) else None
     into.known, into.quote_meta = _read_meta(meta, ctx)
     for n, annotation in enumerate(annotations):
         if not annotation["was_cancelled"]:
+            who = _annotator(annotation["completed_by"], meta, ctx)
             _read_result(annotation["result"], f"annotations[{n}]", text, ctx, into,
-                         status="accepted", origin=annotation["completed_by"])
+                         status="accepted", origin=who)
             break
     for n, prediction in enumerate(predictions):
         _read_result(prediction["result"], f"predictions[{n}]", text, ctx, into,
@@ -810,7 +837,7 @@ def _min_record_to_layer(record: Mapping[str, Any], *, name: str, doc: str
             elif label == "Quote":
                 path = f"{key}[{i}]"
                 rec = {"start": s, "end": e, "status": "accepted",
-                       "origin": fields["annotator"]}
+                       "origin": _annotator(fields["annotator"], record.get(META_KEY), ctx)}
                 into.quotes.append(schema.QUOTE.check(rec, path, ctx))
                 into.paths.append(path)
     return doc, text, _build(into, text, ctx, name=name, doc=doc)
