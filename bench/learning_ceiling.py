@@ -19,6 +19,10 @@ polnear-dev), with the test half ``detect-eval`` uses:
 - ``end_choice``: of the broad cues with two content ends or more and a matching one, how
   many the model's chosen end matches, against the clause end ("full") every time, after 20
   corrected articles and trained on 200 polnear-train articles;
+- ``span_f1_train``: span F1 on the test half of the models trained on the first 20, 100, 200
+  and 400 polnear-train articles (applied as a project applies its model,
+  ``ProjectDetector``): how far today's candidates, features and models go with far more
+  corrections than a project has (the issue asks for the rules' F1 + 7 after 20);
 - ``sizes``: ``detect-eval``'s span F1 at more corrected articles than the issue asks for (up
   to the whole first half), and ``swapped``: the same with the halves swapped (trained on the
   second half, scored on the first).
@@ -42,6 +46,7 @@ from annotations.detect import DEFAULT_DETECTOR  # noqa: E402
 from annotations.detect.candidates import find_candidates  # noqa: E402
 from annotations.detect.suggestions import Suggestions  # noqa: E402
 from annotations.evaluate import SpanIndex, evaluate, overlap  # noqa: E402
+from annotations.learn.apply import ProjectDetector  # noqa: E402
 from annotations.learn.fit import fit_project_model  # noqa: E402
 from annotations.learn.simulate import corrected, detect_eval, prediction_line  # noqa: E402
 from annotations.learn.training import build_training_set  # noqa: E402
@@ -188,6 +193,15 @@ def human_cue_f1(model: ProjectModel, test: list[dict[str, Any]]) -> dict[str, f
     return out
 
 
+def model_f1(model: ProjectModel, test: list[dict[str, Any]]) -> float:
+    """Span F1 on ``test`` of the suggestions a project with ``model`` gets (the rules' own
+    when its gate is closed)."""
+    detector = ProjectDetector(model)
+    preds = {d["id"]: prediction_line(d["id"], d["text"], detector.detect(d["text"]))
+             for d in test}
+    return evaluate(test, preds)["span_overlap50"]["F1"]
+
+
 def main() -> int:
     gold = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA / "polnear-dev.jsonl"
     if not gold.is_file():
@@ -213,8 +227,9 @@ def main() -> int:
                    for n in CUE_AUC_AT}
         result["cue_auc_train"] = {str(n): cue_auc(m, test) for n, m in trained.items()}
         result["end_choice"]["train_200"] = end_choice(trained[END_CHOICE_TRAIN], test)
-    print(json.dumps({"cue_auc": auc, "cue_auc_train": result.get("cue_auc_train")}),
-          flush=True)
+        result["span_f1_train"] = {str(n): model_f1(m, test) for n, m in trained.items()}
+    print(json.dumps({"cue_auc": auc, "cue_auc_train": result.get("cue_auc_train"),
+                      "span_f1_train": result.get("span_f1_train")}), flush=True)
     sizes = sorted({20, (20 + half) // 2, half})
     run = detect_eval(lines, sizes)
     result["base"] = run["base"]["span_f1"]
