@@ -14,6 +14,8 @@ article of the layer that names the same corpus speaker (``registry.speaker_key`
 code them otherwise there (``CorpusCodes``). The statistics and the csv read the value that
 way, and say where one speaker was coded two ways.
 
+A quote variable's value is suggested by a model learned from the layer's coded quotes (the
+stance's learner and gate: ``annotations.learned_codes``), never stored until a coder takes it.
 ``suggest`` proposes a value from the article itself, never stored until a coder takes it: a
 speaker's gender from the pronouns that refer to them ("she said") and gendered titles
 ("Mrs.", "Congresswoman"), and nothing when they disagree (``detect.gender``).
@@ -321,12 +323,22 @@ def attribute_choices(speaker: Speaker, text: str, scheme: Sequence[CodedVariabl
     return suggested + values + clear
 
 
-def quote_choices(quote: Quote, variables: Sequence[CodedVariable]) -> list[AttributeChoice]:
-    """What a coder can set for ``quote``'s variables (topic, frame…): every value of each,
-    the one coded now marked, then a row to clear each coded one. They come before the
+def quote_choices(quote: Quote, variables: Sequence[CodedVariable],
+                  learned: Mapping[str, tuple[str, str]] | None = None) -> list[AttributeChoice]:
+    """What a coder can set for ``quote``'s variables (topic, frame…): first the value each
+    variable the quote does not code yet has learned to suggest (``learned``: variable ->
+    (value, why), ``learned_codes.learned_code``), so Enter takes it; then every value of
+    each, the one coded now marked; then a row to clear each coded one. They come before the
     speaker's rows in the picker (the quote is what the coder is reading)."""
+    learned = learned or {}
+    hints = {v.name: learned[v.name] for v in variables
+             if v.name in learned and quote.code(v.name) is None
+             and learned[v.name][0] in v.values}
+    suggested = [AttributeChoice(name, value, reason=why, quote=True)
+                 for name, (value, why) in hints.items()]
     values = [AttributeChoice(v.name, value, value == quote.code(v.name), quote=True)
-              for v in variables for value in v.values]
+              for v in variables for value in v.values
+              if (v.name, value) not in {(n, h[0]) for n, h in hints.items()}]
     clear = [AttributeChoice(v.name, None, quote=True) for v in variables
              if quote.code(v.name) is not None]
-    return values + clear
+    return suggested + values + clear

@@ -61,6 +61,7 @@ from tui.stance_feed import StanceFeed
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from annotations.codebook import CodedVariable
     from annotations.edits import Edit
     from annotations.registry import SpeakerRegistry
 
@@ -97,6 +98,7 @@ class SessionBridge:
         self.scheme_changed: Signal[StanceScheme] = Signal(owner, "scheme-changed")
         self.session_events: Signal[Event | LiveEvent] = Signal(owner, "session-events")
         self.stance = StanceFeed(session, owner, lambda: self.active_layer)
+        self._code_feeds: dict[CodedVariable, StanceFeed] = {}
         self.quotes = QuoteFeed(session, owner, self.document_in_view, self.learned)
         self.speakers = SpeakerFeed(session, owner, lambda: self.active_layer)
         self._unsubscribe = session.subscribe(self._heard)
@@ -161,6 +163,26 @@ class SessionBridge:
         return entry.speaker_id
 
     # ------------------------------------------------------------------ changes
+    def code_feed(self, variable: CodedVariable) -> StanceFeed:
+        """The suggestions of quote variable ``variable`` (topic…), learned from the layer's
+        coded quotes by the stance's learner (built on first use; a variable whose values
+        change is another feed)."""
+        feed = self._code_feeds.get(variable)
+        if feed is None:
+            from annotations.stance.target import Target
+
+            feed = StanceFeed(self.session, self._owner, lambda: self.active_layer,
+                              Target.code(variable))
+            self._code_feeds = {v: f for v, f in self._code_feeds.items()
+                                if v.name != variable.name}  # the variable's old values: gone
+            self._code_feeds[variable] = feed
+        return feed
+
+    async def wait_learned(self, timeout: float = 30.0) -> None:
+        """Wait until no stance or quote variable refit runs or is queued (for tests)."""
+        for feed in (self.stance, *self._code_feeds.values()):
+            await feed.wait_idle(timeout)
+
     def submit(self, edit: Edit, what: str | None = None) -> None:
         """Queue an edit; ``what`` says it in the researcher's words while it saves (default:
         the kind of edit, "adopt"). Once saved, the message is worded from what it changed."""
@@ -287,6 +309,8 @@ class SessionBridge:
             say(self._owner, message, title=error.title, severity="error")
         if outcome.receipt is not None:
             self.stance.edit_saved(outcome.receipt)
+            for feed in self._code_feeds.values():
+                feed.edit_saved(outcome.receipt)
         if outcome.layer is not None and outcome.doc_id is not None:
             self.update_registry(outcome.doc_id, outcome.layer)
         self.quotes.outcome(outcome)
@@ -425,6 +449,8 @@ class SessionBridge:
         self.active_layer = None if name == self.session.annotator else name
         self.speakers.forget()
         self.stance.layer_switched()
+        for feed in self._code_feeds.values():
+            feed.layer_switched()
         self.layer_switched.publish(self.active_layer)
 
     # ------------------------------------------------------------------ reader position

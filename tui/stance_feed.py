@@ -21,6 +21,10 @@ fit waits until the first screen has been painted, then ``FIRST_FIT_DELAY_S`` mo
 loads the numeric libraries and, in a thread beside the UI, would slow the first frame.
 
 Suggestions are shown, never applied: ``g`` in the reader takes one.
+
+The same feed serves a quote variable's suggestions (topic, frame…: ``target`` a
+``annotations.stance.target.Target.code``): one learner, one gate, one refit rule; the reader's
+``i`` shows its suggestion first in the picker, and Enter there stores it.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from tui.plain import say
 
 if TYPE_CHECKING:
     from annotations.stance.suggester import Key, StanceSuggester, SuggestionSet
+    from annotations.stance.target import Target
     from annotations.stance.types import StanceSuggestion
 
 FIRST_FIT_DELAY_S = 0.3
@@ -48,12 +53,18 @@ INDEX_SLICE = 2000  # index summaries read per hold of the session's lock (the U
 
 
 class StanceFeed:
-    """Latest stance suggestions for the layer on screen, refitted when labels change."""
+    """Latest stance suggestions for the layer on screen, refitted when labels change (or a
+    quote variable's, with ``target``: ``Target.code(variable)``; ``None``: the stance of the
+    session's scheme)."""
 
-    def __init__(self, session: Session, owner: App[object], layer: Callable[[], str | None]):
+    def __init__(self, session: Session, owner: App[object], layer: Callable[[], str | None],
+                 target: Target | None = None):
         self._session = session
         self._owner = owner
         self._layer = layer
+        self._code = target
+        self.name = target.name if target is not None else "stance"
+        self._group = "stance" if target is None else f"code-{target.name}"
         self._model: StanceSuggester | None = None
         self._first_fit_due = False
         # per layer: the documents whose index summary may hold labels (read once)
@@ -62,7 +73,13 @@ class StanceFeed:
         self._watched: set[str] = set()  # documents whose suggestions were asked for
         self._base: SuggestionSet | None = None  # the latest fit
         self._fit_wanted = True  # labels may have changed since: fit again, not only extend
-        self.updated: Signal[int] = Signal(owner, "stance-updated")
+        self.updated: Signal[int] = Signal(owner, f"{self._group}-updated")
+
+    def target(self) -> Target:
+        """What this feed suggests: its quote variable, else the stance of the scheme now."""
+        from annotations.stance.target import Target
+
+        return self._code if self._code is not None else Target.stance(self._session.scheme)
 
     @property
     def model(self) -> StanceSuggester:
@@ -80,7 +97,7 @@ class StanceFeed:
         self.watch([doc_id])
         if self._model is None:  # nothing fitted yet
             return None
-        return self._model.suggestion(doc_id, quote)
+        return self._model.suggestion(doc_id, quote, self._code)
 
     def uncertainty_order(self, queue: Sequence[Key], watch: Iterable[str] = ()) -> list[Key]:
         """The items of ``queue`` the latest refit has an uncertainty for, most uncertain
@@ -145,7 +162,7 @@ class StanceFeed:
         self._model.changed(receipt.doc_id)
         change = receipt.change
         if any(
-            label_changed(change.quotes_before.get(qid), after)
+            label_changed(change.quotes_before.get(qid), after, self._code)
             for qid, after in change.quotes_after.items()
         ):
             self._touched.add(receipt.doc_id)
@@ -179,8 +196,8 @@ class StanceFeed:
         if not self.model.refits.request():
             return
         layer = self._layer()
-        self._owner.run_worker(partial(self._refit, layer), thread=True, group="stance",
-                               name="stance-refit", exit_on_error=False)
+        self._owner.run_worker(partial(self._refit, layer), thread=True, group=self._group,
+                               name=f"{self._group}-refit", exit_on_error=False)
 
     def _labelled_documents(self, layer: str | None) -> frozenset[str]:
         """The documents whose summary of ``layer`` may hold labels (``may_hold_labels``),
@@ -194,10 +211,12 @@ class StanceFeed:
         view = session.corpus_view(layer)
         ids = list(view.doc_ids)
         found: set[str] = set()
+        code = self._code
         for start in range(0, len(ids), INDEX_SLICE):
             part = ids[start:start + INDEX_SLICE]
             found.update(session.read(
-                lambda _s, part=part: [d for d in part if may_hold_labels(view.layer_summary(d))]
+                lambda _s, part=part: [d for d in part
+                                       if may_hold_labels(view.layer_summary(d), code)]
             ))
         self._labelled[layer] = frozenset(found)
         return self._labelled[layer]
@@ -215,12 +234,13 @@ class StanceFeed:
             return session.layer(doc_id, layer)
 
         base = self._base
+        target = self.target()
         if base is None or base.layer != layer or self._fit_wanted:
             self._fit_wanted = False  # before reading: a label saved meanwhile asks again
-            snap = model.snapshot([d for d in ids if d in learn], read, session.scheme, layer)
+            snap = model.snapshot([d for d in ids if d in learn], read, target, layer)
             base = self._base = model.compute(snap, layer)
         more = model.snapshot([d for d in ids if d in watched and d not in learn], read,
-                              session.scheme, layer)
+                              target, layer)
         return model.extend(base, more, model.fits + 1)
 
     def _refit(self, layer: str | None) -> None:
@@ -229,7 +249,7 @@ class StanceFeed:
             message = ""
         except Exception as exc:  # noqa: BLE001 - a failed refit must not take the app down
             result = None
-            message = f"stance suggestions: {type(exc).__name__}: {exc}"
+            message = f"{self.name} suggestions: {type(exc).__name__}: {exc}"
             self._fit_wanted = True
         self._owner.post_message(
             events.Callback(callback=partial(self._refitted, result, message))

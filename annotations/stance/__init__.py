@@ -36,6 +36,11 @@ API (all names importable from ``annotations.stance``):
 - ``StanceSuggester``, ``snapshot(doc_ids, read_layer, scheme)``, ``SuggestionSet``,
   ``RefitState``, ``stance_uncertainty_order(suggestions, queue)`` (``suggester``): a
   project's suggestions, refitted from its labels (the app runs it in a worker).
+- ``Target`` (``target``): what a learner suggests, the stance (``Target.stance(scheme)``)
+  or a quote variable of the codebook (``Target.code(variable)``: topic, frame…); the
+  suggester's functions take one where they take a scheme, so one learner and one gate serve
+  both. ``code_eval_items(path, variable)`` (``simulate``): a variable's coded quotes of an
+  interchange JSONL file as the simulation's gold.
 - ``evaluate(gold, counts, seed)`` / ``load_gold(path)`` (``simulate``): the stance-eval
   simulation; ``polar_labels``, ``f1avg``, ``macro_f1`` (``metrics``).
 
@@ -68,6 +73,8 @@ _LAZY = {
     "RefitState": "annotations.stance.suggester",
     "snapshot": "annotations.stance.suggester",
     "stance_uncertainty_order": "annotations.stance.suggester",
+    "Target": "annotations.stance.target",
+    "code_eval_items": "annotations.stance.simulate",
     "evaluate": "annotations.stance.simulate",
     "load_gold": "annotations.stance.simulate",
     "polar_labels": "annotations.stance.metrics",

@@ -22,7 +22,7 @@ the researcher does in the app (a key press, i.e. ``SetStance``), so each answer
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from annotations.model import Layer, Quote
 from annotations.registry import speaker_key as registry_speaker_key
@@ -87,6 +87,11 @@ def example_from_quote(
     )
 
 
+def stance_label(quote: Quote) -> str | None:
+    """The quote's stance when it is a label (``is_label``), else ``None``."""
+    return quote.stance if is_label(quote) else None
+
+
 def classify(
     doc_id: str,
     layer: Layer,
@@ -94,16 +99,21 @@ def classify(
     labels: Collection[str] | None = None,
     *,
     representative: bool = False,
+    label_of: Callable[[Quote], str | None] = stance_label,
 ) -> StanceExample | StanceItem | None:
     """What one quote is to the engine: an example (a label, of ``labels`` when given), an
     item to suggest for (no label), or ``None`` (rejected, or labelled outside the scheme:
-    the researcher's stance stands, the model neither learns it nor second-guesses it)."""
+    the researcher's stance stands, the model neither learns it nor second-guesses it).
+    ``label_of``: the researcher's label of a quote (the stance's by default; a quote
+    variable's code with ``target.Target.label``)."""
     if quote.status == "rejected":
         return None
-    if is_label(quote):
-        if labels is not None and quote.stance not in labels:
+    label = label_of(quote)
+    if label is not None:
+        if labels is not None and label not in labels:
             return None
-        return example_from_quote(doc_id, layer, quote, representative=representative)
+        return as_example(item_from_quote(doc_id, layer, quote), label,
+                          representative=representative)
     return item_from_quote(doc_id, layer, quote)
 
 

@@ -20,6 +20,7 @@ from annotations.stance.types import FitReport, StanceExample, StanceItem, Stanc
 
 _Key = tuple[str, str | None, str | None, str | None]
 
+MIN_LABELS = 20  # labels before the honesty gate can open
 SELF_TRAIN_FROM = 20
 SELF_TRAIN_UNTIL = 300
 SELF_TRAIN_RATIO = 2.0
@@ -78,7 +79,7 @@ class StanceModel:
         *,
         lam: float = 3.0,
         temperature: float = 5.0,
-        min_labels: int = 20,
+        min_labels: int = MIN_LABELS,
         margin: float = 0.05,
         min_confidence: float = 0.0,
         self_training: bool = True,

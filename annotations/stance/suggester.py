@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotations.model import Layer, Quote, StanceScheme
-from annotations.stance.adapt import classify, is_label
+from annotations.stance.adapt import classify, stance_label
+from annotations.stance.target import Target, as_target
 from annotations.stance.types import FitReport, StanceExample, StanceItem, StanceSuggestion
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 Key = tuple[str, str]  # (doc_id, quote_id)
 ReadLayer = Callable[[str], Layer]
 SEED = 0
+_STANCE = Target(())  # the stance's rules for what a label is (labels not needed there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,12 @@ class Snapshot:
     seeds: tuple[StanceExample, ...] = ()
 
 
-def doc_part(layer: Layer, doc_id: str, labels: Collection[str]) -> DocPart:
+def doc_part(layer: Layer, doc_id: str, labels: Collection[str],
+             target: Target | None = None) -> DocPart:
     """Labelled quotes (examples) and live unlabelled quotes (items) of one document's layer,
-    by ``annotations.stance.adapt.classify``; ``labels``: the scheme's label names."""
+    by ``annotations.stance.adapt.classify``; ``labels``: the scheme's label names;
+    ``target``: whose labels (``None``: the stance)."""
+    label_of = target.label if target is not None else stance_label
     examples: list[StanceExample] = []
     items: list[tuple[Key, StanceItem]] = []
     texts: list[str] = []
@@ -62,7 +67,7 @@ def doc_part(layer: Layer, doc_id: str, labels: Collection[str]) -> DocPart:
         if quote.status == "rejected":
             continue
         texts.append(quote.text)
-        found = classify(doc_id, layer, quote, labels)
+        found = classify(doc_id, layer, quote, labels, label_of=label_of)
         if isinstance(found, StanceExample):
             examples.append(found)
         elif found is not None:
@@ -70,24 +75,27 @@ def doc_part(layer: Layer, doc_id: str, labels: Collection[str]) -> DocPart:
     return DocPart(tuple(examples), tuple(items), tuple(texts))
 
 
-def assemble(scheme: StanceScheme, parts: Iterable[DocPart]) -> Snapshot:
-    """One snapshot from the documents' parts (in corpus order) and the scheme."""
-    from annotations.stance.model import examples_from_scheme
-
+def assemble(scheme: StanceScheme | Target, parts: Iterable[DocPart]) -> Snapshot:
+    """One snapshot from the documents' parts (in corpus order) and the scheme (or the
+    ``Target``: a quote variable's values)."""
+    target = as_target(scheme)
     parts = list(parts)
     return Snapshot(
-        tuple(scheme.names),
+        target.labels,
         tuple(ex for pt in parts for ex in pt.examples),
         tuple(it for pt in parts for it in pt.items),
         tuple(t for pt in parts for t in pt.texts),
-        tuple(examples_from_scheme(scheme)),
+        target.seeds,
     )
 
 
-def snapshot(doc_ids: Sequence[str], read_layer: ReadLayer, scheme: StanceScheme) -> Snapshot:
-    """Examples and items of every document (``read_layer(doc_id)`` gives its layer)."""
-    names = frozenset(scheme.names)
-    return assemble(scheme, (doc_part(read_layer(d), d, names) for d in doc_ids))
+def snapshot(doc_ids: Sequence[str], read_layer: ReadLayer,
+             scheme: StanceScheme | Target) -> Snapshot:
+    """Examples and items of every document (``read_layer(doc_id)`` gives its layer), for
+    the stance of ``scheme`` or a ``Target``."""
+    target = as_target(scheme)
+    names = frozenset(target.labels)
+    return assemble(target, (doc_part(read_layer(d), d, names, target) for d in doc_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,23 +164,25 @@ class StanceSuggester:
         self,
         doc_ids: Sequence[str],
         read_layer: ReadLayer,
-        scheme: StanceScheme,
+        scheme: StanceScheme | Target,
         layer: str | None = None,
     ) -> Snapshot:
         """``snapshot`` calling ``read_layer`` only for the documents changed since it last
-        read them; ``layer`` names the layer ``read_layer`` reads (the cache is per layer)."""
-        names = frozenset(scheme.names)
+        read them; ``layer`` names the layer ``read_layer`` reads (the cache is per layer; a
+        suggester serves one target, the stance or one quote variable)."""
+        target = as_target(scheme)
+        names = frozenset(target.labels)
 
         def part(doc_id: str) -> DocPart:
             stamp, key = self._stamps.get(doc_id, 0), (doc_id, layer)
             hit = self._parts.get(key)
             if hit is not None and hit[0] == stamp and hit[1] == names:
                 return hit[2]
-            found = doc_part(read_layer(doc_id), doc_id, names)
+            found = doc_part(read_layer(doc_id), doc_id, names, target)
             self._parts[key] = (stamp, names, found)
             return found
 
-        return assemble(scheme, (part(d) for d in doc_ids))
+        return assemble(target, (part(d) for d in doc_ids))
 
     def compute(self, snap: Snapshot, layer: str | None = None) -> SuggestionSet:
         """Fit on the snapshot and suggest for its items (safe off the UI thread: it touches
@@ -222,29 +232,27 @@ class StanceSuggester:
             {k: float(u) for k, u in zip(keys, uncertainty, strict=True)},
         )
 
-    def suggestion(self, doc_id: str, quote: Quote) -> StanceSuggestion | None:
-        """The latest suggestion for a quote without a label (``None``: nothing to say)."""
-        if is_label(quote):
+    def suggestion(self, doc_id: str, quote: Quote,
+                   target: Target | None = None) -> StanceSuggestion | None:
+        """The latest suggestion for a quote without a label (of the stance, or of
+        ``target``; ``None``: nothing to say)."""
+        if (target or _STANCE).label(quote) is not None:
             return None
         return self.current.by_quote.get((doc_id, quote.id))
 
 
-def may_hold_labels(summary: LayerSummary) -> bool:
-    """True when a layer's corpus index summary has a quote, not rejected, with a stance: only
-    such a layer can hold a label (``is_label`` needs the layer itself to tell a label from a
-    suggested stance). What a refit learns from is found this way without reading a layer."""
-    return any(g.stance and g.status != "rejected" for g in summary.groups)
+def may_hold_labels(summary: LayerSummary, target: Target | None = None) -> bool:
+    """True when a layer's corpus index summary may hold a label (of the stance, or of
+    ``target``): ``Target.may_hold_labels``. What a refit learns from is found this way
+    without reading a layer."""
+    return (target or _STANCE).may_hold_labels(summary)
 
 
-def label_changed(before: Quote | None, after: Quote | None) -> bool:
+def label_changed(before: Quote | None, after: Quote | None,
+                  target: Target | None = None) -> bool:
     """True when an edit from ``before`` to ``after`` (``None``: absent) changes what a refit
-    learns from that quote: added or removed, rejected or restored, its stance or whether that
-    stance is a label (``is_label``)."""
-    if before is None or after is None:
-        return before is not after
-    return (before.stance, is_label(before), before.status == "rejected") != (
-        after.stance, is_label(after), after.status == "rejected"
-    )
+    learns from that quote (of the stance, or of ``target``): ``Target.label_changed``."""
+    return (target or _STANCE).label_changed(before, after)
 
 
 def stance_uncertainty_order(suggestions: SuggestionSet, queue: Sequence[Key]) -> list[Key]:

@@ -1,6 +1,10 @@
 """AttributePicker: code a quote's variables (topic, frame…) and its speaker's attributes
 (gender, role…) from one list.
 
+A value learned from the coded quotes (or the article's, for a speaker) comes first and is
+highlighted, with its reason; nothing is stored until Enter. Under the list, a line says why
+a variable suggests nothing yet (its learner's honesty gate).
+
 The choices, their order and the suggestions are the domain's
 (``annotations.codebook.quote_choices`` and ``attribute_choices``); this screen
 lists them (type to narrow) and returns the one chosen.
@@ -20,14 +24,17 @@ class AttributePicker(TypeaheadPicker[AttributeChoice | None]):
     """Type to narrow; ↑/↓ to move; Enter codes the highlighted value (the article's
     suggestion comes first); ● marks the value coded now."""
 
-    def __init__(self, title: str, choices: list[AttributeChoice]) -> None:
+    def __init__(self, title: str, choices: list[AttributeChoice], note: str = "") -> None:
         super().__init__(title)
         self.choices = choices
+        self.note = note
         self.shown: list[AttributeChoice] = []
 
     def hint(self) -> str:
-        """Keys."""
-        return "Enter: code it · ↑↓: move · Esc: cancel"
+        """Keys, after ``note`` (why a quote variable suggests nothing yet) when there is
+        one."""
+        keys = "Enter: code it · ↑↓: move · Esc: cancel"
+        return f"{visible_line(self.note)}\n{keys}" if self.note else keys
 
     def rows(self) -> list[Text]:
         """The choices whose label holds every typed word."""

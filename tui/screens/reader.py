@@ -59,7 +59,10 @@ from tui.widgets.status import Banner, StatusBar
 from tui.widgets.textpanel import TextPanel
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from annotations import edits, history_view, search
+    from annotations.codebook import CodedVariable
     from annotations.registry import SpeakerCandidate
     from annotations.search import TextHits
     from tui.screens.speaker_picker import Pick
@@ -1137,7 +1140,8 @@ class ReaderScreen(SaywhoScreen):
         quote = None if on_panel else self.current
         sid = panel.highlighted_id if on_panel else (quote.speaker_id if quote else None)
         speaker = self.anno.speakers.get(sid or "")
-        choices = quote_choices(quote, variables) if quote is not None else []
+        learned, note = self._learned_codes(quote, variables) if quote is not None else ({}, "")
+        choices = quote_choices(quote, variables, learned) if quote is not None else []
         if speaker is not None and attributes:
             registry = self.bridge.speaker_registry()  # the layer's codes, across the corpus
             choices += attribute_choices(speaker, self.doc.text, attributes, registry.codes,
@@ -1163,7 +1167,30 @@ class ReaderScreen(SaywhoScreen):
         title = " and ".join(filter(None, (
             self._named(quote) if quote is not None and variables else "",
             speaker.name if speaker is not None and attributes else "")))
-        self.app.push_screen(AttributePicker(f"Code {title}", choices), done)
+        self.app.push_screen(AttributePicker(f"Code {title}", choices, note), done)
+
+    def _learned_codes(self, quote: Quote, variables: Sequence[CodedVariable]
+                       ) -> tuple[dict[str, tuple[str, str]], str]:
+        """Each quote variable's learned suggestion for ``quote`` (variable -> (value, why))
+        and one line on those that have none yet (why not: ``learned_codes``). Asking starts
+        the variable's learner (``SessionBridge.code_feed``), refitted off the UI thread."""
+        from annotations.learned_codes import learned_code
+
+        found: dict[str, tuple[str, str]] = {}
+        notes: list[str] = []
+        for variable in variables:
+            if len(variable.values) < 2:
+                continue  # one value: nothing to learn
+            feed = self.bridge.code_feed(variable)
+            feed.start()
+            suggestion = feed.suggestion(self.doc_id, quote)
+            fitted = feed.current if feed.model.fits else None
+            word = learned_code(variable, fitted, suggestion, quote.code(variable.name) is not None)
+            if word.value is not None:
+                found[variable.name] = (word.value, word.reason)
+            elif word.reason:
+                notes.append(word.reason)
+        return found, " · ".join(notes)
 
     def action_merge_speaker(self) -> None:
         """Merge the current (or highlighted) speaker into another one of this document."""
