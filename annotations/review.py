@@ -22,9 +22,11 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, overload
 
+from annotations.codebook import CodedVariable
 from annotations.errors import SaywhoError
 from annotations.layer_summary import LayerSummary, queue_key, summarize
 from annotations.model import Layer, Quote, confidence_of
+from annotations.quote_filter import NONE, QuoteFilter, variable_of
 
 QueueItem = tuple[str, str]
 """One queue entry: ``(doc_id, quote_id)``."""
@@ -35,6 +37,17 @@ UNKNOWN_CONFIDENCE = 0.5
 FILTER_KEYS: tuple[str, ...] = ("type", "speaker", "stance", "status")
 
 
+def _code_value(variable: CodedVariable, typed: str) -> str:
+    """What a typed value of ``variable`` wants: its codebook value of that case-folded
+    spelling, ``NONE`` for ``none`` (not coded), a value in double quotes as written (a value
+    named "none"), else the typed value itself (a code another layer holds)."""
+    if len(typed) >= 2 and typed[0] == typed[-1] == '"':
+        typed = typed[1:-1]
+    elif typed.casefold() == "none":
+        return NONE
+    return next((v for v in variable.values if v.casefold() == typed.casefold()), typed)
+
+
 def is_reviewed(quote: Quote | None) -> bool:
     """True once a person decided on the quote (or it no longer exists)."""
     return quote is None or quote.status != "suggested"
@@ -42,31 +55,57 @@ def is_reviewed(quote: Quote | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
-    """Which quotes the review queue holds."""
+    """Which quotes the review queue holds.
+
+    ``codes``: the wanted code of each quote variable filtered by (``topic:crime``), as
+    sorted (variable, value) pairs, matched by the reader's own filter
+    (``quote_filter.QuoteFilter``, ``NONE`` for a quote the variable does not code): one rule
+    for what a quote's code is in the reader's ``f`` and in the queue's ``/``.
+    """
 
     type: str | None = None
     speaker: str | None = None
     stance: str | None = None
     status: str | None = "suggested"
     words: tuple[str, ...] = field(default_factory=tuple)
+    codes: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def parse(cls, text: str) -> QueueFilter:
-        """Read ``key:value`` terms (type, speaker, stance, status) and free words.
+    def parse(cls, text: str, variables: Sequence[CodedVariable] = ()) -> QueueFilter:
+        """Read ``key:value`` terms (type, speaker, stance, status, and each quote variable of
+        ``variables``, the project's: ``topic:crime``, or by its csv column, ``code_topic:``)
+        and free words; ``key: value`` (as the reader's filter line says it) reads the same.
 
         ``any``, ``all`` or an empty value lifts a term; without a ``status:`` term every
-        status passes.
+        status passes. A variable's value is its codebook value whatever its case; ``none``
+        wants the quotes the variable does not code (``"none"``: a value named so).
         """
         values: dict[str, str | None] = {"status": None}
+        codes: dict[str, str | None] = {}
+        known = {v.name: v for v in variables}
         words = []
-        for term in text.split():
+        terms = text.split()
+        i = 0
+        while i < len(terms):
+            term = terms[i]
+            i += 1
             key, sep, value = term.partition(":")
-            if sep and key in FILTER_KEYS:
-                values[key] = None if value in ("", "any", "all") else value.casefold()
-            else:
+            key = key.casefold()
+            key = key if key in known else variable_of(key) or key  # code_topic: the csv's
+            if not sep or (key not in FILTER_KEYS and key not in known):
                 words.append(term.casefold())
+                continue
+            if not value and i < len(terms) and ":" not in terms[i]:
+                value = terms[i]  # "topic: crime"
+                i += 1
+            lifted = value.casefold() in ("", "any", "all")
+            if key in FILTER_KEYS:
+                values[key] = None if lifted else value.casefold()
+            else:
+                codes[key] = None if lifted else _code_value(known[key], value)
         return cls(values.get("type"), values.get("speaker"), values.get("stance"),
-                   values.get("status"), tuple(words))
+                   values.get("status"), tuple(words),
+                   tuple(sorted((k, v) for k, v in codes.items() if v is not None)))
 
     def group_matches(self, status: str, kind: str, stance: str) -> bool:
         """True when a quote of this status, type and stance (``""``: none) passes the status,
@@ -90,15 +129,23 @@ class QueueFilter:
             return True
         return any(self.speaker in name.casefold() for name in speakers)
 
+    def codes_could_match(self, summary: LayerSummary) -> bool:
+        """False when no quote of a layer with this summary can have every wanted code (the
+        index counts each variable's values; ``NONE``, not coded, it cannot tell)."""
+        held = {(k, v) for k, v, _, every in summary.codes if every}
+        return all(value == NONE or (name, value) in held for name, value in self.codes)
+
     @property
     def only_suggested(self) -> bool:
         """True for the plain "status:suggested" filter (read from the index's numbers)."""
         return self.status == "suggested" and not (
-            self.type or self.speaker or self.stance or self.words)
+            self.type or self.speaker or self.stance or self.words or self.codes)
 
     def matches(self, quote: Quote, layer: Layer) -> bool:
         """True when ``quote`` (of ``layer``) passes every term."""
         if not self.group_matches(quote.status, quote.type, quote.stance or ""):
+            return False
+        if self.codes and not QuoteFilter(codes=self.codes).matches(quote, layer):
             return False
         if self.speaker:
             name = (layer.speaker_name(quote) or "none").casefold()
@@ -114,7 +161,8 @@ class PlannedDoc:
 
     doc_id: str
     items: int
-    """Its quotes that pass the filter (exact without speaker and word terms, else at most)."""
+    """Its quotes that pass the filter (exact without speaker, word and code terms, else at
+    most)."""
     reviewed: int = 0
     """Of those, already reviewed."""
 
@@ -154,7 +202,7 @@ def document_rank(summary: LayerSummary, flt: QueueFilter) -> tuple[float, int, 
     """(rank, items, reviewed) of a document from its layer's summary: the least confidence
     among its quotes of the filter's status, type and stance (none: ``UNKNOWN_CONFIDENCE``),
     how many pass, how many of those are reviewed; ``None`` when none can pass."""
-    if not flt.speakers_could_match(summary.speakers):
+    if not flt.speakers_could_match(summary.speakers) or not flt.codes_could_match(summary):
         return None
     rank: float | None = None
     items = reviewed = 0
@@ -358,9 +406,10 @@ class ReviewQueue(Sequence[QueueItem]):
     @property
     def estimated(self) -> bool:
         """Whether ``total`` is an upper estimate: documents not loaded yet are counted by the
-        corpus index, which cannot tell a speaker or words term (their quotes of every
-        speaker count until the document is read)."""
-        return bool(self._rest) and bool(self.filter.speaker or self.filter.words)
+        corpus index, which cannot tell a speaker, words or code term (their quotes of every
+        speaker or code count until the document is read)."""
+        return bool(self._rest) and bool(self.filter.speaker or self.filter.words
+                                         or self.filter.codes)
 
     def position_of(self, item: QueueItem, near: int, reach: int = 500) -> int | None:
         """Where ``item`` is in the loaded queue, looked for around ``near`` (an undo takes

@@ -113,3 +113,21 @@ async def test_twenty_coded_quotes_suggest_the_next_ones_topic(coded_folder, run
     codes = stored(coded_folder)
     assert codes["q20"] == topic(20)
     assert all(codes[f"q{i}"] is None for i in range(21, N))  # never stored by itself
+
+
+async def test_the_review_queues_filter_takes_a_topic_as_the_readers_does(coded_folder, run_app):
+    from annotations.edits import SetQuoteCode
+
+    with Session.open(coded_folder, "tester") as session:
+        for i in (1, 3, 6):
+            session.apply(SetQuoteCode(DOC, f"q{i}", "topic", topic(i)))
+    async with run_app(coded_folder) as pilot:
+        await pilot.press("v", "slash")
+        await pilot.press(*"topic:", "space", *"crime", "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert screen.filter_text == "topic: crime"
+        assert [qid for _, qid in screen.queue] == ["q1", "q3"]
+        await pilot.press("slash", *(["backspace"] * 20), *"topic:none", "enter")
+        await settle(pilot)
+        assert len(list(pilot.app.screen.queue)) == N - 3

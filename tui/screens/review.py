@@ -2,7 +2,8 @@
 
 The queue is a snapshot taken when the screen opens (or the filter changes), so progress
 counts what was reviewed out of it. ``Enter`` accepts and moves on; every reader correction
-works here too. Filters: ``type:direct speaker:kenney stance:none status:suggested`` plus
+works here too. Filters: ``type:direct speaker:kenney stance:none status:suggested``, a
+quote variable's code (``topic:crime``, ``topic:none``: the reader's ``f`` rule for codes) plus
 free words matched in the quote's text. The queue's order, filter and progress rules are the
 domain's (``annotations.review``); ``O`` orders it by the stance model's uncertainty. Either
 way the annotator's assigned documents (``annotations.team``) come first, then the others.
@@ -147,7 +148,7 @@ class ReviewScreen(ReaderScreen):
         """The queue for the filter and order: planned from the corpus index (the stance
         order reads the layers of the documents it ranks)."""
         name = self.layer_name
-        flt = QueueFilter.parse(self.filter_text)
+        flt = QueueFilter.parse(self.filter_text, self.bridge.read(lambda s: s.quote_variables))
 
         def order(s: Session) -> tuple[list[str], set[str]]:
             try:
@@ -312,7 +313,10 @@ class ReviewScreen(ReaderScreen):
 
         self.app.push_screen(
             TextPrompt("Filter the queue", self.filter_text,
-                       "type: speaker: stance: status: (any) + words · Enter: apply"),
+                       "type: speaker: stance: status: "
+                       + "".join(f"{v.name}: " for v in self.bridge.read(
+                           lambda s: s.quote_variables))
+                       + "(any) + words · Enter: apply"),
             done,
         )
 

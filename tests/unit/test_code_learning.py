@@ -1,0 +1,90 @@
+"""Quote variables learn with the stance's learner (``annotations.stance.target``): a code is a
+label, the gate holds suggestions back until the model beats the majority value on its own
+held-out check, and the picker's wording says which."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from annotations.codebook import CodedVariable, quote_choices
+from annotations.layer_summary import summarize
+from annotations.learned_codes import learned_code
+from annotations.model import Layer, Quote
+from annotations.stance.suggester import StanceSuggester, label_changed, may_hold_labels
+from annotations.stance.target import Target
+
+TOPIC = CodedVariable("topic", ("economy", "crime"))
+ECONOMY = ("taxes", "wages", "jobs", "budget", "inflation", "prices", "growth", "employers",
+           "rents", "pensions", "tariffs", "salaries")
+CRIME = ("police", "arrests", "robbery", "officers", "violence", "courts", "prison",
+         "shootings", "burglaries", "detectives", "gangs", "theft")
+
+
+def layer(n: int, coded: int, *, noise: bool = False) -> Layer:
+    """``n`` quotes, economy and crime in turn, the first ``coded`` coded (``noise``: each
+    coded with the other topic every second pair: nothing to learn)."""
+    quotes = {}
+    for i in range(n):
+        words = ECONOMY if i % 2 == 0 else CRIME
+        text = f"{words[(i // 2) % 12]} and {words[(i // 2 + 5) % 12]} matter most"
+        q = Quote(f"q{i}", 0, len(text), text, "direct")
+        if i < coded:
+            value = ("economy", "crime")[(i % 2) ^ ((i // 2) % 2 if noise else 0)]
+            q = dataclasses.replace(q, codes=(("topic", value),))
+        quotes[q.id] = q
+    return Layer("ann", quotes, {})
+
+
+def fit(lay: Layer):  # noqa: ANN201
+    model = StanceSuggester()
+    target = Target.code(TOPIC)
+    return model, model.compute(model.snapshot(["d"], lambda _d: lay, target), None)
+
+
+def test_a_code_is_a_label_and_a_rejected_or_uncoded_quote_is_not() -> None:
+    target = Target.code(TOPIC)
+    q = Quote("q", 0, 3, "abc", "direct", codes=(("topic", "crime"),))
+    assert target.label(q) == "crime"
+    assert target.label(dataclasses.replace(q, status="rejected")) is None
+    assert target.label(dataclasses.replace(q, codes=())) is None
+    assert label_changed(dataclasses.replace(q, codes=()), q, target)
+    assert not label_changed(q, dataclasses.replace(q, stance="oppose"), target)
+    assert label_changed(q, dataclasses.replace(q, stance="oppose"))  # the stance's rule
+    assert not may_hold_labels(summarize(layer(4, 0)), target)
+    assert may_hold_labels(summarize(layer(4, 1)), target)
+
+
+def test_twenty_codes_open_the_gate_and_every_uncoded_quote_gets_its_topic() -> None:
+    _, result = fit(layer(30, 20))
+    assert result.report is not None and result.report.trusted, result.report
+    assert result.labelled == 20
+    for i in range(20, 30):
+        s = result.by_quote[("d", f"q{i}")]
+        assert (s.label, s.tentative) == (("economy", "crime")[i % 2], False)
+    assert ("d", "q0") not in result.by_quote  # coded: nothing to suggest
+
+
+def test_the_gate_stays_shut_below_twenty_and_on_codes_it_cannot_learn() -> None:
+    for lay, why in ((layer(30, 12), "suggestions start once 20 are coded"),
+                     (layer(40, 32, noise=True), "on its own held-out check")):
+        _, result = fit(lay)
+        assert result.report is not None and not result.report.trusted
+        assert all(s.tentative for s in result.by_quote.values())
+        q = lay.quotes["q35" if "q35" in lay.quotes else "q25"]
+        word = learned_code(TOPIC, result, result.by_quote.get(("d", q.id)))
+        assert word.value is None and why in word.reason, word.reason
+        assert "no suggestion yet" in word.reason
+
+
+def test_the_picker_lists_the_learned_value_first_with_its_reason() -> None:
+    lay = layer(30, 20)
+    _, result = fit(lay)
+    q = lay.quotes["q21"]
+    word = learned_code(TOPIC, result, result.by_quote[("d", "q21")])
+    assert (word.value, word.reason) == ("crime", "learned from 20 coded quotes")
+    choices = quote_choices(q, (TOPIC,), {"topic": (word.value, word.reason)})
+    assert [(c.value, c.reason) for c in choices] == [
+        ("crime", "learned from 20 coded quotes"), ("economy", "")]
+    coded = dataclasses.replace(q, codes=(("topic", "economy"),))
+    assert not any(c.reason for c in quote_choices(coded, (TOPIC,), {"topic": ("crime", "x")}))
+    assert learned_code(TOPIC, result, None, coded=True).reason == ""
