@@ -6,7 +6,11 @@ F1avg at 10/20/50/100 labels, majority class beside it) and uk-manifesto-immigra
 at 20 and 50 labels; also with the manifesto's party, from the item id, as the speaker). Then
 times refit + re-suggest for a project with 1,000 labelled and 1,000 unlabelled quotes
 synthesized from the same data (target <= 300 ms; also at 200 labels, where the self-training
-round runs). Prints progress lines, then ONE JSON
+round runs). The quote variable case (the same learner, ``annotations.stance.target``): the
+tweets' TweetEval target as a five-value ``topic`` coded on each (val files, one pool),
+macro-F1 at 10/20/50/100 codes beside the majority value; and the time of a project refit of
+a variable (``StanceSuggester`` snapshot + fit + suggest, one document's codes changed) with
+1,000 coded and 1,000 uncoded quotes in 250 documents. Prints progress lines, then ONE JSON
 object on the last line. Skips with a message when the data folder is absent.
 """
 
@@ -131,6 +135,64 @@ def refit_timing(n_labelled: int = 1000, n_unlabelled: int = 1000) -> dict[str, 
     return out
 
 
+def topic_quality(seed: int = 0) -> dict[str, object]:
+    """A quote variable learned as the app learns it: each tweet's target as its topic."""
+    gold = []
+    for target in TARGETS:
+        for g in load_gold(STANCE / f"tweeteval-{target}-val.jsonl"):
+            gold.append(GoldItem(g.item, target))
+    result = evaluate(gold, COUNTS, seed=seed)
+    out = {
+        "topic_items": len(gold),
+        "topic_macro_f1": {str(c.n): round(c.macro_f1, 4) for c in result.counts},
+        "topic_trusted": {str(c.n): c.trusted for c in result.counts},
+        "topic_majority_macro_f1": round(result.majority_macro_f1, 4),
+    }
+    print(f"# topic (tweeteval target as a quote variable): {out}", flush=True)
+    return out
+
+
+def code_refit_timing(n_coded: int = 1000, n_uncoded: int = 1000, n_docs: int = 250
+                      ) -> dict[str, object]:
+    """Median time of a variable's project refit (snapshot of the changed document, fit,
+    suggest for every uncoded quote) after one more code, as the app's worker runs it."""
+    from annotations.codebook import CodedVariable
+    from annotations.model import Layer, Quote
+    from annotations.stance.suggester import StanceSuggester
+    from annotations.stance.target import Target
+
+    rows = []
+    for target in TARGETS:
+        for split in ("train", "val"):
+            rows += [(g.item.text, target)
+                     for g in load_gold(STANCE / f"tweeteval-{target}-{split}.jsonl")]
+    rows = rows[::max(1, len(rows) // (n_coded + n_uncoded))][: n_coded + n_uncoded]
+    variable = CodedVariable("topic", TARGETS)
+    by_doc: dict[str, dict[str, Quote]] = {}
+    for i, (text, target) in enumerate(rows):
+        doc = f"doc-{i % n_docs:03d}"
+        codes = (("topic", target),) if i < n_coded else ()
+        by_doc.setdefault(doc, {})[f"q{i}"] = Quote(f"q{i}", 0, len(text), text, "direct",
+                                                    codes=codes)
+    layers: dict[str, Layer] = {d: Layer("ann", qs, {}) for d, qs in by_doc.items()}
+    ids = sorted(layers)
+    model = StanceSuggester()
+    target = Target.code(variable)
+    model.compute(model.snapshot(ids, layers.__getitem__, target), None)
+    times = []
+    for k in range(5):
+        doc = ids[k]
+        model.changed(doc)
+        t0 = time.perf_counter()
+        result = model.compute(model.snapshot(ids, layers.__getitem__, target), None)
+        times.append((time.perf_counter() - t0) * 1000)
+    out = {"code_refit_1000_ms": round(statistics.median(times), 1),
+           "code_refit_suggested": len(result.by_quote),
+           "code_refit_trusted": bool(result.report and result.report.trusted)}
+    print(f"# code refit: {out}", flush=True)
+    return out
+
+
 def main() -> int:
     """Run everything and print the JSON summary last."""
     if not STANCE.is_dir():
@@ -142,6 +204,8 @@ def main() -> int:
     result.update(tweeteval())
     result.update(uk())
     result.update(refit_timing())
+    result.update(topic_quality())
+    result.update(code_refit_timing())
     result["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(result))
     return 0
