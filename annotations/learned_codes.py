@@ -53,8 +53,8 @@ def learned_code(variable: CodedVariable, result: SuggestionSet | None,
                            "two values are coded")
     if not report.trusted:
         if report.n < MIN_LABELS:
-            why = (f"its suggestions start once {MIN_LABELS} are coded and it beats always "
-                   "answering the most common value on its own held-out check")
+            why = (f"it suggests from {MIN_LABELS} on, once it beats always answering the "
+                   "most common value on its own held-out check")
         elif report.reason.startswith("no better"):  # the gate's permutation test
             why = "on its own held-out check it does no better than with the codes shuffled"
         else:

@@ -65,7 +65,7 @@ def test_twenty_codes_open_the_gate_and_every_uncoded_quote_gets_its_topic() -> 
 
 
 def test_the_gate_stays_shut_below_twenty_and_on_codes_it_cannot_learn() -> None:
-    for lay, why in ((layer(30, 12), "suggestions start once 20 are coded"),
+    for lay, why in ((layer(30, 12), "it suggests from 20 on"),
                      (layer(40, 32, noise=True), "on its own held-out check")):
         _, result = fit(lay)
         assert result.report is not None and not result.report.trusted
