@@ -398,6 +398,12 @@ class SessionBridge:
             self.speakers.stale()
         elif isinstance(event, SettingChanged):
             self.quotes.setting_changed(event.key, event.value)
+            if self._code_feeds:  # loaded by then: the picker made them
+                from annotations.codebook import QUOTE_SETTING
+
+                if event.key == QUOTE_SETTING:  # a variable gone or changed: its learner
+                    kept = set(self.session.quote_variables)  # stops refitting
+                    self._code_feeds = {v: f for v, f in self._code_feeds.items() if v in kept}
         self.session_events.publish(event)
 
     # ------------------------------------------------------------------ live project

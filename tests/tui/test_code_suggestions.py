@@ -131,3 +131,19 @@ async def test_the_review_queues_filter_takes_a_topic_as_the_readers_does(coded_
         await pilot.press("slash", *(["backspace"] * 20), *"topic:none", "enter")
         await settle(pilot)
         assert len(list(pilot.app.screen.queue)) == N - 3
+
+
+async def test_a_variable_whose_values_change_learns_anew(coded_folder, run_app):
+    async with run_app(coded_folder) as pilot:
+        await open_reader(pilot)
+        await pilot.press("i", "escape")
+        await learned(pilot)
+        bridge = pilot.app.bridge
+        assert [v.name for v in bridge._code_feeds] == ["topic"]
+        bridge.change("codebook", lambda s: s.define_attribute(
+            "topic", ["economy", "crime", "health"], quote=True))
+        await settle(pilot)
+        assert bridge._code_feeds == {}  # the two-value topic's learner is gone
+        await pilot.press("i")
+        await pilot.pause()
+        assert [v.values for v in bridge._code_feeds] == [("economy", "crime", "health")]
