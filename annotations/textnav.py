@@ -92,6 +92,15 @@ def prev_word_end(text: str, pos: int) -> int:
     return _before(_words(text)[1], pos, 0)
 
 
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence(s) holding the span ``start``..``end``: from the start of the sentence it
+    begins in to the end of the one it ends in (a quote's sentence, "said Lee" and all)."""
+    starts, ends = _sentences(text)
+    i = bisect_right(starts, start) - 1
+    j = bisect_left(ends, end)
+    return (starts[i] if i >= 0 else 0), (ends[j] if j < len(ends) else len(text))
+
+
 def next_sentence_start(text: str, pos: int) -> int:
     """The start of the first sentence beginning after ``pos``."""
     return _after(_sentences(text)[0], pos, len(text))

@@ -233,14 +233,17 @@ class StanceFeed:
         def read(doc_id: str):  # noqa: ANN202 - a Layer
             return session.layer(doc_id, layer)
 
+        def text(doc_id: str) -> str:  # a quote variable learns from the quote's sentence
+            return session.document(doc_id).text
+
         base = self._base
         target = self.target()
         if base is None or base.layer != layer or self._fit_wanted:
             self._fit_wanted = False  # before reading: a label saved meanwhile asks again
-            snap = model.snapshot([d for d in ids if d in learn], read, target, layer)
+            snap = model.snapshot([d for d in ids if d in learn], read, target, layer, text)
             base = self._base = model.compute(snap, layer)
         more = model.snapshot([d for d in ids if d in watched and d not in learn], read,
-                              target, layer)
+                              target, layer, text)
         return model.extend(base, more, model.fits + 1)
 
     def _refit(self, layer: str | None) -> None:

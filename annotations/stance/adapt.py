@@ -62,10 +62,26 @@ def item_id(doc_id: str, quote: Quote) -> str:
     return f"{doc_id}/{quote.id}"
 
 
-def item_from_quote(doc_id: str, layer: Layer, quote: Quote) -> StanceItem:
-    """A ``StanceItem`` for one quote of ``layer`` (the layer resolves the speaker's name)."""
+def quote_in_sentence(quote: Quote, doc_text: str) -> str:
+    """The quote's text, then on a line of its own the sentence(s) it stands in
+    (``textnav.sentence_around``): what a quote variable learns from, since a short quote
+    often leaves its topic to the sentence ("a disaster," he said of the tax plan)."""
+    from annotations.textnav import sentence_around
+
+    if not (0 <= quote.start <= quote.end <= len(doc_text)):
+        return quote.text
+    start, end = sentence_around(doc_text, quote.start, quote.end)
+    return f"{quote.text}\n{doc_text[start:end]}"
+
+
+def item_from_quote(doc_id: str, layer: Layer, quote: Quote,
+                    doc_text: str | None = None) -> StanceItem:
+    """A ``StanceItem`` for one quote of ``layer`` (the layer resolves the speaker's name);
+    with the document's text, the item's text is the quote's in its sentence
+    (``quote_in_sentence``)."""
+    text = quote.text if doc_text is None else quote_in_sentence(quote, doc_text)
     return StanceItem(
-        item_id(doc_id, quote), quote.text, speaker_key(layer, quote), cue_key(quote), doc_id
+        item_id(doc_id, quote), text, speaker_key(layer, quote), cue_key(quote), doc_id
     )
 
 
@@ -100,21 +116,23 @@ def classify(
     *,
     representative: bool = False,
     label_of: Callable[[Quote], str | None] = stance_label,
+    doc_text: str | None = None,
 ) -> StanceExample | StanceItem | None:
     """What one quote is to the engine: an example (a label, of ``labels`` when given), an
     item to suggest for (no label), or ``None`` (rejected, or labelled outside the scheme:
     the researcher's stance stands, the model neither learns it nor second-guesses it).
     ``label_of``: the researcher's label of a quote (the stance's by default; a quote
-    variable's code with ``target.Target.label``)."""
+    variable's code with ``target.Target.label``); ``doc_text``: the document's text, for an
+    item of the quote in its sentence (``item_from_quote``)."""
     if quote.status == "rejected":
         return None
     label = label_of(quote)
+    item = item_from_quote(doc_id, layer, quote, doc_text)
     if label is not None:
         if labels is not None and label not in labels:
             return None
-        return as_example(item_from_quote(doc_id, layer, quote), label,
-                          representative=representative)
-    return item_from_quote(doc_id, layer, quote)
+        return as_example(item, label, representative=representative)
+    return item
 
 
 def split_layer(

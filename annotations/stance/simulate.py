@@ -133,8 +133,8 @@ def load_gold(path: Path) -> list[GoldItem]:
 def code_eval_items(path: Path, variable: str) -> list[GoldItem]:
     """The quotes of an interchange JSONL file (``saywho export --format jsonl``) coded for
     quote variable ``variable`` (their ``codes``), as the simulation's gold: each quote's item
-    is the one a project's suggester makes of it (``adapt.item_from_quote``: its text, its
-    speaker's corpus identity, its cue, its document) and its label the coder's code
+    is the one a project's suggester makes of it (``adapt.item_from_quote``: its text in its
+    sentence, its speaker's corpus identity, its cue, its document) and its label the coder's code
     (``target.Target.label``). ``InputError`` when the file does not read or holds fewer than
     two values of the variable."""
     from annotations.formats.jsonl import read_jsonl
@@ -148,7 +148,7 @@ def code_eval_items(path: Path, variable: str) -> list[GoldItem]:
             for quote in layer.sorted_quotes():
                 label = target.label(quote)
                 if label is not None:
-                    out.append(GoldItem(item_from_quote(doc.id, layer, quote), label))
+                    out.append(GoldItem(item_from_quote(doc.id, layer, quote, doc.text), label))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len({g.label for g in out}) < 2:

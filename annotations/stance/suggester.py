@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 Key = tuple[str, str]  # (doc_id, quote_id)
 ReadLayer = Callable[[str], Layer]
+ReadText = Callable[[str], str]
 SEED = 0
 _STANCE = Target(())  # the stance's rules for what a label is (labels not needed there)
 
@@ -55,10 +56,11 @@ class Snapshot:
 
 
 def doc_part(layer: Layer, doc_id: str, labels: Collection[str],
-             target: Target | None = None) -> DocPart:
+             target: Target | None = None, doc_text: str | None = None) -> DocPart:
     """Labelled quotes (examples) and live unlabelled quotes (items) of one document's layer,
     by ``annotations.stance.adapt.classify``; ``labels``: the scheme's label names;
-    ``target``: whose labels (``None``: the stance)."""
+    ``target``: whose labels (``None``: the stance); ``doc_text``: the document's text, for
+    a target that learns from the quote in its sentence."""
     label_of = target.label if target is not None else stance_label
     examples: list[StanceExample] = []
     items: list[tuple[Key, StanceItem]] = []
@@ -67,7 +69,7 @@ def doc_part(layer: Layer, doc_id: str, labels: Collection[str],
         if quote.status == "rejected":
             continue
         texts.append(quote.text)
-        found = classify(doc_id, layer, quote, labels, label_of=label_of)
+        found = classify(doc_id, layer, quote, labels, label_of=label_of, doc_text=doc_text)
         if isinstance(found, StanceExample):
             examples.append(found)
         elif found is not None:
@@ -90,12 +92,19 @@ def assemble(scheme: StanceScheme | Target, parts: Iterable[DocPart]) -> Snapsho
 
 
 def snapshot(doc_ids: Sequence[str], read_layer: ReadLayer,
-             scheme: StanceScheme | Target) -> Snapshot:
+             scheme: StanceScheme | Target, read_text: ReadText | None = None) -> Snapshot:
     """Examples and items of every document (``read_layer(doc_id)`` gives its layer), for
-    the stance of ``scheme`` or a ``Target``."""
+    the stance of ``scheme`` or a ``Target``; ``read_text(doc_id)`` gives a document's text
+    for a target that learns from the quote in its sentence (``Target.in_sentence``)."""
     target = as_target(scheme)
     names = frozenset(target.labels)
-    return assemble(target, (doc_part(read_layer(d), d, names, target) for d in doc_ids))
+    return assemble(target, (doc_part(read_layer(d), d, names, target,
+                                      _text(target, read_text, d)) for d in doc_ids))
+
+
+def _text(target: Target, read_text: ReadText | None, doc_id: str) -> str | None:
+    """The document's text when ``target`` learns from sentences and it can be read."""
+    return read_text(doc_id) if target.in_sentence and read_text is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +175,7 @@ class StanceSuggester:
         read_layer: ReadLayer,
         scheme: StanceScheme | Target,
         layer: str | None = None,
+        read_text: ReadText | None = None,
     ) -> Snapshot:
         """``snapshot`` calling ``read_layer`` only for the documents changed since it last
         read them; ``layer`` names the layer ``read_layer`` reads (the cache is per layer; a
@@ -178,7 +188,8 @@ class StanceSuggester:
             hit = self._parts.get(key)
             if hit is not None and hit[0] == stamp and hit[1] == names:
                 return hit[2]
-            found = doc_part(read_layer(doc_id), doc_id, names, target)
+            found = doc_part(read_layer(doc_id), doc_id, names, target,
+                             _text(target, read_text, doc_id))
             self._parts[key] = (stamp, names, found)
             return found
 

@@ -10,7 +10,8 @@ one learner):
   is a stance the researcher set (``adapt.is_label``);
 - a quote variable (``codebook.CodedVariable``: topic…): its values, no seeds, and a label is
   any code the quote carries (codes are only ever set by a coder, ``edits.SetQuoteCode``, or
-  imported from a coder's file: the tool never stores a guessed one).
+  imported from a coder's file: the tool never stores a guessed one); it learns from the
+  quote in its sentence, where a short quote's topic often is.
 
 A rejected quote is never a label of either.
 """
@@ -40,6 +41,10 @@ class Target:
     labels: tuple[str, ...]
     variable: str | None = None
     seeds: tuple[StanceExample, ...] = ()
+    in_sentence: bool = False
+    """Learn from the quote in its sentence (``adapt.quote_in_sentence``), not its text alone:
+    a quote variable's way (the stance's learner keeps the quote alone, as its benchmarks
+    measure it)."""
 
     @classmethod
     def stance(cls, scheme: StanceScheme) -> Target:
@@ -51,7 +56,7 @@ class Target:
     @classmethod
     def code(cls, variable: CodedVariable) -> Target:
         """Quote variable ``variable`` (topic…)."""
-        return cls(tuple(variable.values), variable.name)
+        return cls(tuple(variable.values), variable.name, in_sentence=True)
 
     @property
     def name(self) -> str:

@@ -9,8 +9,13 @@ import dataclasses
 from annotations.codebook import CodedVariable, quote_choices
 from annotations.layer_summary import summarize
 from annotations.learned_codes import learned_code
-from annotations.model import Layer, Quote
-from annotations.stance.suggester import StanceSuggester, label_changed, may_hold_labels
+from annotations.model import Layer, Quote, StanceScheme
+from annotations.stance.suggester import (
+    StanceSuggester,
+    label_changed,
+    may_hold_labels,
+    snapshot,
+)
 from annotations.stance.target import Target
 
 TOPIC = CodedVariable("topic", ("economy", "crime"))
@@ -88,3 +93,15 @@ def test_the_picker_lists_the_learned_value_first_with_its_reason() -> None:
     coded = dataclasses.replace(q, codes=(("topic", "economy"),))
     assert not any(c.reason for c in quote_choices(coded, (TOPIC,), {"topic": ("crime", "x")}))
     assert learned_code(TOPIC, result, None, coded=True).reason == ""
+
+
+def test_a_variable_learns_from_the_quote_in_its_sentence_the_stance_from_the_quote() -> None:
+    text = 'Lee spoke on Monday. "A disaster," he said of the tax plan. Rain fell.'
+    start = text.index("A disaster")
+    q = Quote("q", start, start + len("A disaster"), "A disaster", "direct",
+              codes=(("topic", "economy"),), stance="oppose")
+    lay = Layer("ann", {"q": q}, {})
+    code = snapshot(["d"], lambda _d: lay, Target.code(TOPIC), lambda _d: text)
+    assert code.examples[0].text == 'A disaster\n"A disaster," he said of the tax plan.'
+    stance = snapshot(["d"], lambda _d: lay, StanceScheme(), lambda _d: text)
+    assert stance.examples[0].text == "A disaster"
