@@ -68,8 +68,8 @@ def doc_part(layer: Layer, doc_id: str, labels: Collection[str],
     for quote in layer.sorted_quotes():
         if quote.status == "rejected":
             continue
-        texts.append(quote.text)
         found = classify(doc_id, layer, quote, labels, label_of=label_of, doc_text=doc_text)
+        texts.append(found.text if found is not None else quote.text)  # the vocabulary's
         if isinstance(found, StanceExample):
             examples.append(found)
         elif found is not None:

@@ -103,5 +103,29 @@ def test_a_variable_learns_from_the_quote_in_its_sentence_the_stance_from_the_qu
     lay = Layer("ann", {"q": q}, {})
     code = snapshot(["d"], lambda _d: lay, Target.code(TOPIC), lambda _d: text)
     assert code.examples[0].text == 'A disaster\n"A disaster," he said of the tax plan.'
+    assert code.texts == (code.examples[0].text,)  # the vocabulary has the sentence's words
     stance = snapshot(["d"], lambda _d: lay, StanceScheme(), lambda _d: text)
     assert stance.examples[0].text == "A disaster"
+
+
+def test_a_topic_named_only_in_the_sentences_is_learned_from_them() -> None:
+    vague = ("that is a disaster", "we will fight this", "it is long overdue", "shame on them")
+    text, quotes = "", {}
+    for i in range(30):
+        words = ECONOMY if i % 2 == 0 else CRIME
+        said = vague[(i // 2) % 4]  # each phrase for both topics
+        start = len(text) + 1
+        pair = f"{words[(i // 2) % 3]} and {words[3 + (i // 2) % 3]}"
+        text += f'"{said}," she said of the {pair} plan. '
+        codes = (("topic", ("economy", "crime")[i % 2]),) if i < 24 else ()
+        quotes[f"q{i}"] = Quote(f"q{i}", start, start + len(said), said, "direct", codes=codes)
+    lay = Layer("ann", quotes, {})
+    target = Target.code(TOPIC)
+    with_text, alone = StanceSuggester(), StanceSuggester()
+    found = with_text.compute(with_text.snapshot(["d"], lambda _d: lay, target, None,
+                                                 lambda _d: text), None)
+    assert found.report is not None and found.report.trusted
+    assert {k[1]: s.label for k, s in found.by_quote.items()} == {
+        f"q{i}": ("economy", "crime")[i % 2] for i in range(24, 30)}
+    blind = alone.compute(alone.snapshot(["d"], lambda _d: lay, target), None)
+    assert blind.report is not None and not blind.report.trusted  # the quotes alone: no topic
