@@ -400,37 +400,53 @@ def speaker_candidates(
 
 
 MIN_SCORE = 45.0
-"""Below this (rapidfuzz WRatio plus bonuses, 0-``TOP_SCORE``) a candidate does not match a
-query."""
+"""Below this (rapidfuzz WRatio plus bonuses, 0-``TOP_SCORE``) a fuzzy candidate does not
+match a query."""
 TOP_SCORE = 135.0
 CONFIDENT = 75.0
-"""From this score a candidate is the name typed (a word of it starts with the query, or close
-spelling; for a full name, ``names_it``); below it a picker offers the typed name as a new
-speaker first."""
+"""From this score a candidate is the name typed (``match_tier``: the name itself, a name it
+names, or a name being typed); below it a picker offers the typed name as a new speaker
+first."""
+
+EXACT, NAMES, TYPING, FUZZY = range(4)
+"""``match_tier``'s tiers, best first: the picker ranks by tier, then by spelling."""
+_BASE = {EXACT: 400.0, NAMES: 300.0, TYPING: 200.0}  # a tier's scores start here
+_AMBIGUOUS = CONFIDENT - 1  # NAMES matching two people or more: offered, not taken by Enter
 
 
 def rank_speakers(
     candidates: Sequence[SpeakerCandidate], query: str, limit: int = 50
 ) -> list[SpeakerCandidate]:
-    """Candidates best matching ``query``, fuzzily over names and aliases (``scored_speakers``
-    without the scores)."""
+    """Candidates best matching ``query`` (``scored_speakers`` without the scores)."""
     return [c for c, _ in scored_speakers(candidates, query, limit)]
 
 
 def scored_speakers(
     candidates: Sequence[SpeakerCandidate], query: str, limit: int = 50
 ) -> list[tuple[SpeakerCandidate, float]]:
-    """Candidates best matching ``query``, fuzzily over names and aliases, with their scores.
+    """Candidates best matching ``query``, with their scores: the one ranking rule of the
+    speaker picker and of any lookup of a typed name.
 
     An empty query lists the document's speakers first, most quoted first, then by name (score
-    0). A typed query scores each name or alias (rapidfuzz ``WRatio``), +5 for a speaker of
-    this document, +30 when a word of the name starts with the query, keeps each candidate's
-    best score and drops those under ``MIN_SCORE``. A score of ``CONFIDENT`` or more is a
-    name the query means; below it the typed name is more likely a new speaker ("Bruce
-    Hayne" scores 60 against "He" by the letters they share). A name or alias that a query of
-    two words or more does not name (``names_it``) is scored under ``CONFIDENT`` however many
-    letters they share (in the same order among such): WRatio gives "Helen Brandt" 90 against
-    "a University spokeswoman, Helen Brandt", an alias of the speaker "University".
+    0). A typed query ranks each candidate by the best tier (``match_tier``) of its name and
+    aliases, then, within a tier, this document's speakers first and the closer spelling
+    (rapidfuzz ``WRatio``) first:
+
+    1. ``EXACT``: the name, case, accents, titles and punctuation aside ("elizabeth warren"
+       is "Sen. Elizabeth Warren");
+    2. ``NAMES``: the same surname, with compatible given names or none (``same_person``:
+       "Elizabeth Warren" names "Warren" and "E. Warren"; "Mike Johnson" never names "Mike
+       Johnston"). When two people or more match so, none is confident: "Johnson" with
+       Boris and Mike Johnson in the corpus offers both under the typed name;
+    3. ``TYPING``: a name being typed (a word of it starts with the query's last word, the
+       words before it the name's);
+    4. ``FUZZY``: close spelling (WRatio + 5 for a speaker of this document, at least
+       ``MIN_SCORE``): typos and look-alikes, offered but never confident, since a slip of
+       one letter cannot be told from another person's name (Johnson and Johnston, Kenny
+       and Kenney).
+
+    Tiers 1-3 (a unique ``NAMES``) score ``CONFIDENT`` or more: Enter takes the first row.
+    Below it the picker offers the typed name as a new speaker first.
     """
     query = query.strip()
     if not query:
@@ -438,51 +454,82 @@ def scored_speakers(
             candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]]
     from rapidfuzz import fuzz, process  # imported on first typed query: keeps startup lean
 
+    folded = loose(query)
     keys: list[str] = []
     owners: list[int] = []
     for i, cand in enumerate(candidates):
         for name in (cand.name, *cand.aliases):
-            keys.append(name)
+            keys.append(loose(name))  # accents folded, combining too: "Menard" is "Ménard"
             owners.append(i)
-    best: dict[int, float] = {}
-    folded = loose(query)
-    full_name = len(folded.split()) > 1  # one word is looked for in the names' words
-    keys = [loose(k) for k in keys]  # accents folded, combining ones too: "Menard" is "Ménard"
-    for key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio, limit=limit * 3):
+    tiers: dict[int, int] = {}
+    probe = _probe(folded)
+    for key, i in zip(keys, owners, strict=True):
+        if probe and probe not in key:
+            continue  # the tiers need the query's last word in the name: most names lack it
+        tier = match_tier(folded, key, candidates[i].kind)
+        if tier < tiers.get(i, FUZZY):
+            tiers[i] = tier
+    spelling: dict[int, float] = {}
+    for _key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio,
+                                          limit=max(limit * 3, len(tiers) * 2)):
         i = owners[j]
+        spelling[i] = max(spelling.get(i, 0.0), score)
+    for i in tiers:
+        if i not in spelling:
+            spelling[i] = max(fuzz.WRatio(folded, k) for k, o in zip(keys, owners, strict=True)
+                              if o == i)
+    ambiguous = len({candidates[i].key for i, t in tiers.items() if t == NAMES}) > 1
+    best: dict[int, float] = {}
+    for i, score in spelling.items():
         bonus = 5 if candidates[i].in_document else 0
-        if any(word.startswith(folded) for word in key.casefold().split()):
-            bonus += 30
-        score += bonus
-        if full_name and not names_it(folded, key):
-            score = _squeezed(score)
-        best[i] = max(best.get(i, 0.0), score)
+        tier = tiers.get(i, FUZZY)
+        if tier == FUZZY:
+            if score + bonus >= MIN_SCORE:
+                best[i] = _squeezed(min(score + bonus, TOP_SCORE))
+        elif tier == NAMES and ambiguous:
+            best[i] = _AMBIGUOUS + (score / 10 + bonus) / 16
+        else:
+            best[i] = _BASE[tier] + score / 10 + bonus
     ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
-    return [(candidates[i], best[i]) for i in ordered if best[i] >= MIN_SCORE][:limit]
+    return [(candidates[i], best[i]) for i in ordered][:limit]
+
+
+def _probe(folded: str) -> str:
+    """What every name in the tiers above ``FUZZY`` holds: the query's last word (or what is
+    typed of it), hyphens aside."""
+    words = _raw_words(folded)
+    return words[-1].split("-")[0] if words else ""
+
+
+PERSON_KINDS = frozenset({"person", "unknown"})
+"""The kinds a surname alone or a fuller name may be the same speaker as: an organisation
+"Warren" is not Senator Warren."""
+NOT_A_NAME = frozenset("a an and at by for from in of on or the to with".split())
+MAX_NAME_WORDS = 4  # a longer "name" is a description ("a University spokeswoman, Helen Brandt")
+
+
+def match_tier(query: str, name: str, kind: str = "person") -> int:
+    """How ``name`` (a speaker of ``kind``) matches ``query`` (both ``loose``): ``EXACT``,
+    ``NAMES`` (``same_person``, for people only unless both are the one word), ``TYPING``
+    (``still_typing``) or ``FUZZY`` (anything else: the spelling decides)."""
+    typed, words = _exact_words(query), _exact_words(name)
+    if typed and typed == words:
+        return EXACT
+    if same_person(query, name) and (kind in PERSON_KINDS or len(typed) == len(words)):
+        return NAMES
+    if still_typing(query, name):
+        return TYPING
+    return FUZZY
+
+
+def _exact_words(name: str) -> list[str]:
+    """``registry_key``'s words, hyphens as spaces, without a leading "the"."""
+    words = _raw_words(name)
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
 
 
 NAME_SUFFIXES = frozenset("jr sr ii iii iv vi vii viii ix".split())  # regnal numbers too
 STILL_TYPING = 3  # a last word this short may be a name's start ("bruce sm"); longer, a name
-TYPO = 85  # rapidfuzz ratio of a surname typed with one slip ("smth", "smith")
-
-
-def _typo_of(typed: str, word: str) -> bool:
-    """``typed`` is ``word`` with a slip inside it: the same first two and last letters, at
-    most one letter more or fewer, and close ("smth" of "smith"). Another ending is another
-    name ("khan" and "khani", "paul" and "paula")."""
-    from rapidfuzz import fuzz
-
-    return (typed == word or (typed[:2] == word[:2] and typed[-1:] == word[-1:]
-                              and abs(len(typed) - len(word)) <= 1
-                              and fuzz.ratio(typed, word) >= TYPO))
-
-
-def _name_words(name: str) -> list[str]:
-    """``name``'s words as ``names_it`` compares them: ``registry_key``'s, hyphens as
-    spaces, without a lone initial ("F."), suffixes ("Jr.") and "the". Adjacent initials
-    stay, as one word: "J.D." is the first name of J.D. Vance, as "JD" is of JD Vance."""
-    return [w for w in _raw_words(name)
-            if len(w) > 1 and w not in NAME_SUFFIXES and w != "the"]
 
 
 def _raw_words(name: str) -> list[str]:
@@ -497,27 +544,67 @@ def _marks(name: str) -> tuple[frozenset[str], frozenset[str]]:
             frozenset(w for w in _raw_words(name) if w in NAME_SUFFIXES))
 
 
-def names_it(query: str, name: str) -> bool:
-    """Whether ``query``, a name of two words or more, names ``name`` (both ``loose``; titles,
-    "'s", initials, suffixes and "the" aside: ``_name_words``): its first word is the name's
-    and its last the name's or a slip of it (``_typo_of``: "bruce smth"), with the name's
-    middle names or none between ("john kennedy" names John F. Kennedy, "hillary clinton"
-    Hillary Rodham Clinton); or the name's words from one of them on, the last still being
-    typed, at most ``STILL_TYPING`` letters of it ("bruce sm"). Everything else is someone
-    else, however close: the picker offers them, but Enter makes the typed name, a speaker
-    to merge, rather than a wrong person. So another first name ("jane smith" is not John
-    Smith, "paula jones" not Paul Jones), another ending ("ali khan" is not Ali Khani, "john
-    wood" not John Woodward), other initials when both give some, other suffixes (Donald
-    Trump is not Donald Trump Jr.), a full name within a longer one ("helen brandt" in
-    "university of helen brandt"), and a title with a surname alone ("president biden")."""
+@lru_cache(maxsize=1 << 16)
+def _person_words(name: str) -> tuple[tuple[str, bool], ...]:
+    """``name`` as a person's name: its ``_key_words`` (word, is initials) without suffixes,
+    given names split at hyphens ("Jean-Pierre"), the surname kept whole ("Smith-Jones");
+    nothing when it reads as a description rather than a name (a word such as "of" or "a",
+    more than ``MAX_NAME_WORDS`` words) or its surname is initials."""
+    words = [(w, i) for w, i in _key_words(name) if w not in NAME_SUFFIXES]
+    if len(words) > 1 and words[0][0] == "the":
+        words = words[1:]
+    if not words or words[-1][1] or any(w in NOT_A_NAME for w, _ in words):
+        return ()
+    given = [(part, i) for w, i in words[:-1] for part in w.split("-") if part]
+    out = (*given, words[-1])
+    return out if len(out) <= MAX_NAME_WORDS else ()
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether names ``a`` and ``b`` can be one person by their words (the ``NAMES`` tier and
+    the corpus's surname link, ``surname_links``): the same surname, whole ("Johnson" is not
+    "Johnston"), the same suffixes, and given names compatible: one name gives none ("Warren"
+    and "Elizabeth Warren"), or the first given names agree, a lone initial with any name it
+    starts ("E. Warren", "Elizabeth Warren"), and the shorter one's other given names are
+    among the longer one's, in order ("John Kennedy" and "John F. Kennedy", not "George W.
+    Bush" and "George H. W. Bush"). Whether a surname alone is the person is the caller's
+    call: the picker takes it as a match, the corpus only when it is nobody else's surname."""
+    one, two = _person_words(a), _person_words(b)
+    if not one or not two or one[-1][0] != two[-1][0] or _marks(a)[1] != _marks(b)[1]:
+        return False
+    short, long = sorted((one[:-1], two[:-1]), key=len)
+    if not short:
+        return True
+    if not _compatible(short[0], long[0]):
+        return False
+    rest = iter(long[1:])
+    return all(any(_compatible(word, other) for other in rest) for word in short[1:])
+
+
+def _compatible(one: tuple[str, bool], two: tuple[str, bool]) -> bool:
+    """Two given names that may be one: equal, or a lone initial and a name it starts."""
+    (a, a_initial), (b, b_initial) = one, two
+    if a == b:
+        return True
+    if a_initial and b_initial:
+        return False  # "jd" and "j": other initials
+    if a_initial:
+        return len(a) == 1 and b.startswith(a)
+    return b_initial and len(b) == 1 and a.startswith(b)
+
+
+def still_typing(query: str, name: str) -> bool:
+    """Whether ``query`` (``loose``) is ``name`` being typed: one word, a word of the name
+    starts with it (not the surname whole: that is ``NAMES``); or its words before the last
+    are the name's, from one of them on, and its last, at most ``STILL_TYPING`` letters,
+    starts the next ("bruce sm"). Titles, initials, suffixes and "the" aside for more
+    words; one word is looked for among all the name's words ("mayor" of "Mayor Kenney")."""
+    typed = query.split()
+    if len(typed) == 1:
+        return any(word.startswith(typed[0]) for word in re.findall(r"[\w-]+", name))
     typed, words = _name_words(query), _name_words(name)
     if not typed or not words:
         return False
-    (q_initials, q_suffixes), (n_initials, n_suffixes) = _marks(query), _marks(name)
-    if (q_initials and n_initials and q_initials != n_initials) or q_suffixes != n_suffixes:
-        return False
-    if len(typed) > 1 and _in_order(typed, words):
-        return True
     *done, last = typed
     return len(last) <= STILL_TYPING and any(
         words[at : at + len(done)] == done and words[at + len(done)].startswith(last)
@@ -526,19 +613,11 @@ def names_it(query: str, name: str) -> bool:
     )
 
 
-def _in_order(typed: list[str], words: list[str]) -> bool:
-    """``typed`` is ``words`` from the first word to the last (a slip of it), middle words of
-    ``words`` left out or not."""
-    if typed[0] != words[0] or not _typo_of(typed[-1], words[-1]):
-        return False
-    at = 1
-    for word in typed[1:-1]:
-        while at < len(words) - 1 and word != words[at]:
-            at += 1
-        if at >= len(words) - 1:
-            return False
-        at += 1
-    return True
+def _name_words(name: str) -> list[str]:
+    """``name``'s words as ``still_typing`` compares them: ``registry_key``'s, hyphens as
+    spaces, without a lone initial ("F."), suffixes ("Jr.") and "the"."""
+    return [w for w in _raw_words(name)
+            if len(w) > 1 and w not in NAME_SUFFIXES and w != "the"]
 
 
 def _squeezed(score: float) -> float:

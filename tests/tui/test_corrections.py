@@ -422,3 +422,18 @@ async def test_a_full_name_inside_another_speaker_s_alias_is_a_new_speaker(tmp_p
               "s9": Speaker("s9", "Hélène Marchetti")}
     assert await _picked(tmp_path, run_app, others, "Helen Brandt", "helene marchetti") == (
         "Helen Brandt", "Hélène Marchetti")
+
+
+async def test_a_fuller_name_picks_the_surname_and_a_near_miss_surname_is_a_new_speaker(
+    tmp_path, run_app
+):
+    """Another article stores "Warren" and "Mike Johnston": typing "Elizabeth Warren" did
+    not find Warren (the longer query lost on spelling) and "Mike Johnson" took Mike
+    Johnston (a slip of the surname was a match). A name the query names (same surname,
+    compatible given names) is taken; a look-alike is offered under the typed name, which
+    Enter makes."""
+    from annotations.model import Speaker
+
+    others = {"s8": Speaker("s8", "Warren"), "s9": Speaker("s9", "Mike Johnston")}
+    assert await _picked(tmp_path, run_app, others, "Elizabeth Warren", "Mike Johnson") == (
+        "Warren", "Mike Johnson")
