@@ -331,7 +331,7 @@ def coded_speakers(
     speakers of ``layer`` with a quote in it (rejected ones left out when asked), with their
     values: the layer's own in this document (two of its speakers who are one corpus speaker
     and coded two ways: ``CorpusCodes.value``'s choice), else ``corpus``'s (the layer's codes
-    across the corpus)."""
+    across the corpus; its key too: "Warren" is the layer's one Elizabeth Warren)."""
     first: dict[str, Quote] = {}
     names: dict[str, str] = {}
     here = CorpusCodes()
@@ -341,7 +341,8 @@ def coded_speakers(
         speaker = layer.speakers.get(quote.speaker_id or "")
         if speaker is None or speaker.id in names:
             continue
-        names[speaker.id] = key = registry.speaker_key(speaker.name)
+        key = registry.speaker_key(speaker.name)
+        names[speaker.id] = key = corpus.key(key) if corpus is not None else key
         first.setdefault(key, quote)
         here.add(key, speaker.attributes)
     out = {}

@@ -10,7 +10,8 @@ default), and a coder sets a value per speaker or quote of a document
 layer).
 
 The same person is coded once: a speaker coded in one article counts as coded in every other
-article of the layer that names the same corpus speaker (``registry.speaker_key``) and does not
+article of the layer that names the same corpus speaker (``registry.speaker_key``; a surname
+alone the layer's one full name of it: ``registry.surname_links``) and does not
 code them otherwise there (``CorpusCodes``). The statistics and the csv read the value that
 way, and say where one speaker was coded two ways.
 

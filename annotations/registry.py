@@ -126,12 +126,92 @@ def most_coded(counts: Mapping[str, int] | None) -> str | None:
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
+def surname_links(kinds: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The corpus's cautious surname rule, from its speakers' (``speaker_key``, kind): a
+    speaker known by a surname alone ("warren") is the one person of the corpus with a full
+    name of that surname ("elizabeth warren"), when there is exactly one (``same_person``).
+    Two full names with it ("boris johnson", "mike johnson": even "e warren" and "elizabeth
+    warren") and it stays apart, and so does anything not a person (``PERSON_KINDS``: an
+    organisation "Warren" is not the senator, nor the senator an organisation's). Returns
+    {surname key: full-name key}. Cheap at 100,000 documents: only full names whose last word
+    is someone's whole key are looked at closer."""
+    kinds = list(kinds)
+    alone = {key for key, kind in kinds
+             if kind in PERSON_KINDS and key and " " not in key and key not in PRONOUNS}
+    full: dict[str, list[str]] = {}
+    for key, kind in kinds:
+        at = key.rfind(" ")
+        if at > 0 and key[at + 1:] in alone and kind in PERSON_KINDS:
+            full.setdefault(key[at + 1:], []).append(key)
+    links = {}
+    for surname, keys in full.items():
+        people = [k for k in keys if len(_person_words(k)) > 1 and same_person(surname, k)]
+        if len(people) == 1 and _person_words(surname):
+            links[surname] = people[0]
+    return links
+
+
+def note_kind(kinds: dict[str, str], key: str, kind: str) -> None:
+    """Keep in ``kinds`` the kind ``surname_links`` judges ``key`` by, for one more speaker
+    of that key: a person only while no document names it otherwise (an organisation
+    "Warren" anywhere keeps every "Warren" apart), else the first other kind."""
+    held = kinds.get(key)
+    if held is None or held == "unknown" or (held in PERSON_KINDS and kind not in PERSON_KINDS):
+        kinds[key] = kind
+
+
+class SurnameLinks:
+    """The corpus's speakers linked by ``surname_links``: the key every count, code and
+    export column of a speaker uses (``key``), and the keys one person is stored under
+    (``group``). Empty, every key is its own."""
+
+    def __init__(self, kinds: Iterable[tuple[str, str]] = ()) -> None:
+        self._to = surname_links(kinds)
+        self._from: dict[str, tuple[str, ...]] = {}
+        for alone, full in self._to.items():
+            self._from[full] = (*self._from.get(full, ()), alone)
+
+    def key(self, key: str) -> str:
+        """The key the person known as ``key`` is counted under across the corpus."""
+        return self._to.get(key, key)
+
+    def group(self, key: str) -> tuple[str, ...]:
+        """Every key the person known as ``key`` is stored under, theirs first."""
+        own = self._to.get(key, key)
+        return (own, *self._from.get(own, ()))
+
+    def __len__(self) -> int:
+        return len(self._to)
+
+    def items(self) -> Iterable[tuple[str, str]]:
+        """(surname key, full-name key) pairs."""
+        return self._to.items()
+
+
+NO_LINKS = SurnameLinks()
+
+
 class CorpusCodes:
     """The values coded per corpus speaker (``speaker_key``) across one layer's documents,
     so a speaker coded in one article counts as coded where the layer names them uncoded."""
 
     def __init__(self) -> None:
         self._values: dict[tuple[str, str], Counter[str]] = {}
+        self.links_of: Callable[[], SurnameLinks] = lambda: NO_LINKS
+        """The corpus's surname links: a speaker stored as "Warren" reads the codes of the
+        one "Elizabeth Warren" (``surname_links``); set by who knows the corpus's speakers."""
+
+    def key(self, key: str) -> str:
+        """The key the corpus counts speaker ``key`` under (``SurnameLinks.key``)."""
+        return self.links_of().key(key)
+
+    def _counts(self, key: str, name: str) -> Counter[str] | None:
+        """What every key of ``key``'s person holds for ``name`` (None: nothing)."""
+        group = self.links_of().group(key)
+        if len(group) == 1:
+            return self._values.get((key, name))
+        found = [c for k in group if (c := self._values.get((k, name)))]
+        return sum(found, Counter()) if len(found) > 1 else (found[0] if found else None)
 
     def add(self, key: str, attributes: Iterable[tuple[str, str]]) -> None:
         """One document's coded values for the corpus speaker ``key``."""
@@ -159,7 +239,7 @@ class CorpusCodes:
 
     def counts(self, key: str, name: str) -> Counter[str]:
         """How many documents code speaker ``key`` with each value of ``name``."""
-        return Counter(self._values.get((key, name)) or {})
+        return Counter(self._counts(key, name) or {})
 
     def add_layer(self, layer: Layer) -> None:
         """One document's layer: every speaker it codes (``stats.corpus_codes``' rule, which
@@ -174,11 +254,12 @@ class CorpusCodes:
         alphabetical order), else None."""
         if own is not None:
             return own
-        return most_coded(self._values.get((key, name)))
+        return most_coded(self._counts(key, name))
 
     def conflicts(self, name: str) -> list[str]:
-        """The speakers (keys) coded with two values or more for ``name``."""
-        return sorted(k for (k, n), counts in self._values.items() if n == name and len(counts) > 1)
+        """The speakers (keys, ``key``'s) coded with two values or more for ``name``."""
+        keys = {self.key(k) for k, n in self._values if n == name}
+        return sorted(k for k in keys if len(self._counts(k, name) or ()) > 1)
 
 
 class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
@@ -202,6 +283,27 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
         self._coded: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {}
         self.codes = CorpusCodes()
         """What the layer codes about its speakers across the corpus, kept current with it."""
+        self._links: SurnameLinks | None = None  # worked out when first asked after a change
+        self._other_kinds: dict[str, tuple[tuple[str, str], ...]] = {}  # per document, its
+        # speakers not people (key, kind): a key any document gives another kind is not linked
+        self.codes.links_of = lambda: self.links
+
+    @property
+    def links(self) -> SurnameLinks:
+        """The corpus's surname links (``surname_links``) over the speakers held now: worked
+        out again when first asked after a document added or took away a speaker."""
+        if self._links is None:
+            kinds = {k: e.kind for k, e in self._entries.items()}
+            for others in self._other_kinds.values():
+                for key, kind in others:
+                    note_kind(kinds, key, kind)
+            self._links = SurnameLinks(kinds.items())
+        return self._links
+
+    def key(self, name: str) -> str:
+        """The key the corpus counts the speaker named ``name`` under: its ``speaker_key``,
+        or the one full name its surname links to (``surname_links``)."""
+        return self.links.key(speaker_key(name))
 
     def __getitem__(self, key: str) -> CorpusSpeaker:
         return self._entries[key]
@@ -223,8 +325,19 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
             for key, attributes in coded:
                 self.codes.add(key, attributes)
             self._coded[doc_id] = tuple(coded)
+        others = tuple((speaker_key(v.name), v.kind) for v in voices
+                       if v.known and v.kind not in PERSON_KINDS)
+        if others or self._other_kinds.pop(doc_id, None):
+            self._links = None
+            if others:
+                self._other_kinds[doc_id] = others
+        held = len(self._entries)
         dropped = self._drop(doc_id)
+        if len(self._entries) != held:
+            self._links = None
         added = _add_voices(self._entries, doc_id, voices)
+        if len(self._entries) != held:
+            self._links = None  # a speaker came or went: the links may change
         if added:
             names, quotes = zip(*added, strict=True)
             self._names[doc_id], self._quotes[doc_id] = names, quotes

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations.codebook import (
     NOT_CODED,
@@ -24,7 +24,14 @@ from annotations.errors import DamagedFileError
 from annotations.layer_summary import NO_STANCE, DocStats, summarize
 from annotations.metadata import NO_VALUE, group_of, parse_grouping
 from annotations.model import Layer, Speaker
-from annotations.registry import CorpusCodes, CorpusSpeaker, register_speaker, speaker_key
+from annotations.registry import (
+    CorpusCodes,
+    CorpusSpeaker,
+    SurnameLinks,
+    note_kind,
+    register_speaker,
+    speaker_key,
+)
 from annotations.store import DocumentInfo, Project
 
 if TYPE_CHECKING:
@@ -61,6 +68,11 @@ def corpus_stats(
     speaker coded in one article counting as coded in the others (``CorpusCodes``), and the
     speakers coded two ways; each group of ``by`` has its quotes per value too.
 
+    A speaker the layer knows by a surname alone ("Warren") counts as the one person of the
+    layer with a full name of that surname ("Elizabeth Warren": quotes, documents, stance,
+    codes), the surname among their aliases; never when two full names share it or across
+    kinds (``registry.surname_links``).
+
     The annotator's own layer starts as the suggestions, so with ``layer`` None every document
     counts; a layer named (``--layer gold``) counts only the documents that have it, and the
     others are listed under ``missing`` (as ``export --layer`` leaves them out): a document
@@ -92,6 +104,8 @@ def corpus_stats(
     coded_quotes: Counter[tuple[str, str, str]] = Counter()  # (key, attribute, own value)
     variables = quote_variables(getattr(project, "settings", {}))
     quote_codes: Counter[tuple[str, str]] = Counter()  # (variable, value) -> quotes
+    people: dict[str, str] = {}  # key -> kind (``note_kind``) of every speaker named
+    shown: dict[str, str] = {}  # ... and the first name read
     damaged = []
     for doc_id in project.document_ids():
         try:
@@ -129,7 +143,10 @@ def corpus_stats(
             if group is not None:
                 group["types"][g.type] += g.count
                 group["stance"][g.stance or NO_STANCE] += g.count
-        for voice in voices:  # most speakers are coded nowhere: only the coded ones count here
+        for voice in voices:
+            if voice.known:  # what the surname links read: kinds, and names to show
+                note_kind(people, speaker_key(voice.name), voice.kind)
+                shown.setdefault(speaker_key(voice.name), voice.name)
             if voice.known and voice.attributes:  # a coding counts, quoted here or not
                 key = speaker_key(voice.name)
                 codes.add(key, voice.attributes)
@@ -175,6 +192,15 @@ def corpus_stats(
                 counts = by_key[key] = Counter()
             for label, n in voice.stances:
                 counts[label] += n
+    links = SurnameLinks(people.items())
+    if links:  # "Warren" is the corpus's one Elizabeth Warren: counted as her
+        codes.links_of = lambda: links
+        _link(registry, links, people, shown)
+        by_key = _rekeyed(by_key, links.key)
+        coded_quotes = Counter(_rekeyed(coded_quotes, lambda k: (links.key(k[0]), *k[1:])))
+        for g in groups.values():
+            g["speakers"] = Counter(_rekeyed(g["speakers"], links.key))
+            g["coded"] = Counter(_rekeyed(g["coded"], lambda k: (links.key(k[0]), *k[1:])))
     stance_by_speaker: dict[str, Counter[str]] = {}
     for key, counts in by_key.items():
         shown = registry[key].name if key in registry else key
@@ -224,6 +250,36 @@ def corpus_stats(
                                                 key=lambda kv: (-kv[1], kv[0]))]
         out["by"] = {"key": by, "groups": [
             {k: dict(v) if isinstance(v, Counter) else v for k, v in g.items()} for g in ordered]}
+    return out
+
+
+def _link(registry: dict[str, CorpusSpeaker], links: SurnameLinks,
+          kinds: dict[str, str], names: dict[str, str]) -> None:
+    """Count each speaker known by a surname alone as the full name ``links`` links it to
+    (``registry.surname_links``): their quotes and documents added, the surname an alias."""
+    for alone, full in links.items():
+        entry = registry.pop(alone, None)
+        if entry is None:
+            continue
+        target = registry.get(full)
+        if target is None:
+            target = registry[full] = CorpusSpeaker(full, names[full], kinds[full])
+        target.quotes += entry.quotes
+        target.documents |= entry.documents
+        target.aliases |= (entry.aliases | {entry.name}) - {target.name}
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _rekeyed(counts: Mapping[K, V], key: Callable[[K], K]) -> dict[K, V]:
+    """``counts`` under the keys ``key`` gives, values of one new key added, in the order
+    the new keys are first met."""
+    out: dict[K, V] = {}
+    for k, v in counts.items():
+        new = key(k)
+        out[new] = out[new] + v if new in out else v  # type: ignore[operator]
     return out
 
 
@@ -307,9 +363,12 @@ def _view(project: Project | Session, layer: str | None) -> CorpusView | None:
 def corpus_codes(project: Project | Session, layer: str | None = None) -> CorpusCodes:
     """The speaker attributes ``layer`` (default: the annotator's) codes across the corpus, by
     speaker key: what fills a speaker's value in a document that does not code it
-    (``CorpusCodes``), read from the corpus index as ``corpus_stats`` reads it. A damaged
-    document, or one without the layer, adds nothing."""
+    (``CorpusCodes``), read from the corpus index as ``corpus_stats`` reads it, with the
+    layer's surname links (``registry.surname_links``: "Warren" reads the one Elizabeth
+    Warren's codes, and ``CorpusCodes.key`` is hers). A damaged document, or one without the
+    layer, adds nothing."""
     codes = CorpusCodes()
+    people: dict[str, str] = {}  # key -> kind of every speaker named
     view = _view(project, layer)
     name = layer or project.annotator
     for doc_id in project.document_ids():
@@ -327,6 +386,10 @@ def corpus_codes(project: Project | Session, layer: str | None = None) -> Corpus
         except DamagedFileError:
             continue
         for voice in voices:
+            if voice.known:
+                note_kind(people, speaker_key(voice.name), voice.kind)
             if voice.known and voice.attributes:
                 codes.add(speaker_key(voice.name), voice.attributes)
+    links = SurnameLinks(people.items())  # "Warren" reads the one Elizabeth Warren's codes
+    codes.links_of = lambda: links
     return codes

@@ -13,10 +13,11 @@ one long table (one row per quote and layer: what R's ``irr`` or a pandas pivot 
 document your own layer does not hold yet, exported from the suggestions, says
 ``suggestions`` there (its quotes are the detector's, as ``annotator`` says too).
 ``speaker_key`` is the speaker's key across the corpus (``registry.speaker_key``: lower case,
-titles dropped, so "Mayor Jim Kenney" and "Jim Kenney" share ``jim kenney``): what ``saywho
-stats`` counts as one speaker, for grouping quotes by speaker across documents; ``title`` is
-the document's (a headline, to read a row by). The last five columns were added after the
-others, so scripts that index columns by position keep working.
+titles dropped, so "Mayor Jim Kenney" and "Jim Kenney" share ``jim kenney``; a surname alone
+the layer's one full name of it, "warren" written ``elizabeth warren``: ``surname_links``):
+what ``saywho stats`` counts as one speaker, for grouping quotes by speaker across documents;
+``title`` is the document's (a headline, to read a row by). The last five columns were added
+after the others, so scripts that index columns by position keep working.
 After them come the articles' metadata, a ``meta_<key>`` column per key (``meta_keys``: the
 export command passes every key of the project's documents, so exports of one project share
 their columns), ``meta_date``, ``meta_outlet``...: the covariates of a comparison of outlets or
@@ -108,7 +109,7 @@ def write_csv(
             given = dict(doc.meta)
             extra = tuple(given.get(k, "") for k in meta_keys)
             layer_codes = None
-            if attributes and codes is not None:
+            if codes is not None:  # its codes and its surname links (``speaker_key``)
                 layer_codes = corpus.get(layer.name)
                 if layer_codes is None:
                     layer_codes = corpus[layer.name] = codes(layer.name)
@@ -136,7 +137,7 @@ def write_csv(
                         q.note,
                         doc.target or target,
                         layer.name,
-                        speaker_key(name) if name else "",
+                        _key(name, layer_codes),
                         doc.title,
                         *coded,
                         *(q.code(v) or "" for v in variables),
@@ -151,15 +152,24 @@ def write_csv(
     return ExportReport(docs, quotes, str(out))
 
 
+def _key(name: str | None, codes: CorpusCodes | None) -> str:
+    """The ``speaker_key`` cell: the key the corpus counts the speaker under (a surname
+    alone linked to the one full name: ``CorpusCodes.key``), as ``saywho stats`` does."""
+    if not name:
+        return ""
+    key = speaker_key(name)
+    return codes.key(key) if codes is not None else key
+
+
 def _coded(layer: Layer, speaker_id: str | None, name: str | None, attributes: Sequence[str],
            codes: CorpusCodes | None) -> tuple[str, ...]:
     """The ``speaker_<attribute>`` cells of a quote whose speaker is ``speaker_id``."""
     if not attributes:
         return ()
     speaker = layer.speakers.get(speaker_id or "")
-    if speaker is None or not name or (not speaker.attributes and not codes):
-        return ("",) * len(attributes)  # nothing coded anywhere: no key to work out
-    key = speaker_key(name)
+    if speaker is None or not name:
+        return ("",) * len(attributes)
+    key = _key(name, codes)
     return tuple((codes.value(key, a, speaker.attribute(a)) if codes is not None
                   else speaker.attribute(a)) or "" for a in attributes)
 

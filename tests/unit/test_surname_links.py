@@ -1,0 +1,170 @@
+"""The corpus's surname rule: a speaker stored as "Warren" is the corpus's one Elizabeth Warren.
+
+Inside an article coreference resolves "Warren said" to the senator; across articles a
+speaker stored by the surname alone was a speaker of its own in the statistics, the csv's
+``speaker_key`` and the coded-once rule. ``registry.surname_links`` links it to the one person
+of the layer with a full name of that surname, and refuses everything else: two people with
+the surname, an organisation, a near-miss surname.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Quote, Speaker
+from annotations.registry import (
+    SpeakerRegistry,
+    SurnameLinks,
+    registry_from_summaries,
+    surname_links,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("kinds", "links"), [
+    ({"warren": "person", "elizabeth warren": "person"}, {"warren": "elizabeth warren"}),
+    ({"warren": "unknown", "elizabeth warren": "person"}, {"warren": "elizabeth warren"}),
+    # two people with the surname: it stays apart, whoever is meant
+    ({"johnson": "person", "mike johnson": "person", "boris johnson": "person"}, {}),
+    ({"warren": "person", "e warren": "person", "elizabeth warren": "person"}, {}),
+    # never across kinds
+    ({"warren": "organization", "elizabeth warren": "person"}, {}),
+    ({"warren": "person", "elizabeth warren": "organization"}, {}),
+    # a near-miss surname is someone else
+    ({"johnson": "person", "mike johnston": "person"}, {}),
+    # a description is no full name; a full name alone links nothing
+    ({"brandt": "person", "a university spokeswoman helen brandt": "person"}, {}),
+    ({"elizabeth warren": "person"}, {}),
+    ({"he": "person", "john he": "person"}, {}),  # a pronoun is nobody
+])
+def test_a_surname_links_to_the_one_full_name_of_it_only(
+        kinds: dict[str, str], links: dict[str, str]) -> None:
+    assert surname_links(kinds.items()) == links
+
+
+def test_links_give_the_key_and_the_group_of_keys() -> None:
+    links = SurnameLinks([("warren", "person"), ("elizabeth warren", "person"),
+                          ("jim kenney", "person")])
+    assert links.key("warren") == links.key("elizabeth warren") == "elizabeth warren"
+    assert links.group("warren") == ("elizabeth warren", "warren")
+    assert links.key("jim kenney") == "jim kenney" and links.group("kenney") == ("kenney",)
+
+
+TEXT = "Sen. Elizabeth Warren said one. Warren said two. Johnson said three. Kim said four."
+
+
+def _layer(*who: tuple[str, str, str, str], name: str = "ana") -> Layer:
+    """Quotes over words of ``TEXT``: (word, speaker id, speaker name, kind); a speaker named
+    "Elizabeth Warren" is coded female."""
+    quotes, speakers = {}, {}
+    for i, (word, sid, speaker, kind) in enumerate(who):
+        start = TEXT.index(word)
+        quotes[f"q{i}"] = Quote(f"q{i}", start, start + len(word), word, speaker_id=sid,
+                                status="accepted")
+        coded = (("gender", "female"),) if speaker == "Elizabeth Warren" else ()
+        speakers[sid] = Speaker(sid, speaker, kind, attributes=coded)
+    return Layer(name, quotes, speakers)
+
+
+def _corpus(tmp_path: Path, *, organisation: bool = False) -> Path:
+    """Articles of one layer: the senator in full (coded female), a "Warren" alone
+    (uncoded), two Johnsons with a "Johnson" alone; ``organisation``: and an organisation
+    "Warren" in one more."""
+    from annotations.session import Session
+
+    folder = tmp_path / "p"
+    layers = {
+        "a": _layer(("one", "s1", "Elizabeth Warren", "person")),
+        "b": _layer(("two", "s1", "Warren", "person")),
+        "d": _layer(("one", "s1", "Mike Johnson", "person"),
+                    ("two", "s2", "Boris Johnson", "person"),
+                    ("three", "s3", "Johnson", "person")),
+    }
+    if organisation:
+        layers["c"] = _layer(("four", "s1", "Warren", "organization"))
+    with Session.open(folder, "ana", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as s:
+        s.import_documents([Document(d, d.upper(), TEXT) for d in layers])
+        for doc_id, layer in layers.items():
+            s.put_layer(doc_id, layer)
+    return folder
+
+
+def _stats(folder: Path) -> dict:
+    from annotations.session import Session
+    from annotations.stats import corpus_stats
+
+    with Session.open(folder, "ana", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as s:
+        return corpus_stats(s)
+
+
+def test_stats_count_a_surname_alone_as_the_one_full_name_and_nothing_else(
+        tmp_path: Path) -> None:
+    stats = _stats(_corpus(tmp_path))
+    speakers = {x["name"]: (x["quotes"], x["documents"], x["aliases"])
+                for x in stats["speakers"]}
+    assert speakers["Elizabeth Warren"] == (2, 2, ["Warren"])
+    assert "Warren" not in speakers
+    assert speakers["Johnson"] == (1, 1, [])  # two Johnsons: never merged
+    assert speakers["Mike Johnson"][0] == speakers["Boris Johnson"][0] == 1
+    assert stats["stance_by_speaker"]["Elizabeth Warren"] == {"none": 2}
+    assert "Warren" not in stats["stance_by_speaker"]
+    # coded once: b's uncoded Warren counts as the senator, coded female in a
+    gender = stats["speaker_attributes"]["gender"]
+    assert gender["quotes"]["female"] == 2 and gender["speakers"]["female"] == 1
+
+
+def test_an_organisation_named_by_the_surname_keeps_every_one_of_it_apart(
+        tmp_path: Path) -> None:
+    """The registry keeps one entry per key whatever its kind: an organisation "Warren" in
+    one article would carry every person "Warren" into the senator with it. Any document
+    that names the key otherwise keeps it apart."""
+    stats = _stats(_corpus(tmp_path, organisation=True))
+    speakers = {x["name"]: (x["quotes"], x["documents"]) for x in stats["speakers"]}
+    assert speakers["Elizabeth Warren"] == (1, 1) and speakers["Warren"] == (2, 2)
+    assert stats["speaker_attributes"]["gender"]["quotes"]["female"] == 1
+    from annotations.layer_summary import voices
+
+    registry = SpeakerRegistry()
+    registry.set_document("a", voices(_layer(("one", "s1", "Elizabeth Warren", "person"))))
+    registry.set_document("b", voices(_layer(("two", "s1", "Warren", "person"))))
+    assert registry.key("Warren") == "elizabeth warren"
+    registry.set_document("c", voices(_layer(("four", "s1", "Warren", "organization"))))
+    assert registry.key("Warren") == "warren"
+    assert registry.codes.counts("warren", "gender") == {}
+    registry.set_document("c", ())
+    assert registry.key("Warren") == "elizabeth warren"
+
+
+def test_the_registry_links_as_documents_come_and_go() -> None:
+    from annotations.layer_summary import voices
+
+    layers = {"a": _layer(("one", "s1", "Elizabeth Warren", "person")),
+              "b": _layer(("two", "s1", "Warren", "person"))}
+    registry = registry_from_summaries(layers, lambda d: None, layers.__getitem__)
+    assert registry.key("Warren") == "elizabeth warren"
+    assert registry.codes.counts("warren", "gender") == {"female": 1}  # coded once
+    registry.set_document("e", voices(_layer(("two", "s1", "Eric Warren", "person"))))
+    assert registry.key("Warren") == "warren"  # two Warrens now: apart
+    registry.set_document("e", ())
+    assert registry.key("Warren") == "elizabeth warren"
+
+
+def test_the_csv_writes_the_key_stats_count_by(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    out = tmp_path / "q.csv"
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--project", str(folder),
+                           "--layer", "ana", "--format", "csv", "--out", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = {(r["document"], r["speaker"]): r for r in csv.DictReader(fh)}
+    assert rows["b", "Warren"]["speaker_key"] == "elizabeth warren"
+    assert rows["b", "Warren"]["speaker_gender"] == "female"
+    assert rows["d", "Johnson"]["speaker_key"] == "johnson"
+    assert rows["d", "Mike Johnson"]["speaker_key"] == "mike johnson"
