@@ -138,16 +138,19 @@ def surname_links(kinds: Iterable[tuple[str, str]]) -> dict[str, str]:
     kinds = list(kinds)
     alone = {key for key, kind in kinds
              if kind in PERSON_KINDS and key and " " not in key and key not in PRONOUNS}
-    full: dict[str, list[str]] = {}
+    full: dict[str, dict[str, None]] = {}  # surname -> its full names, each once
     for key, kind in kinds:
         at = key.rfind(" ")
         if at > 0 and key[at + 1:] in alone and kind in PERSON_KINDS:
-            full.setdefault(key[at + 1:], []).append(key)
+            full.setdefault(key[at + 1:], {})[key] = None
     links = {}
     for surname, keys in full.items():
-        people = [k for k in keys if len(_person_words(k)) > 1 and same_person(surname, k)]
-        if len(people) == 1 and _person_words(surname):
-            links[surname] = people[0]
+        if len(keys) > 1 or not _person_words(surname):
+            continue  # two full names (or more) end so: whoever is meant, it stays apart
+        [key] = keys
+        words = _person_words(key)  # same_person's rule, for a surname alone and a key
+        if len(words) > 1 and words[-1][0] == surname:
+            links[surname] = key
     return links
 
 
@@ -674,9 +677,9 @@ def _person_words(name: str) -> tuple[tuple[str, bool], ...]:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Whether names ``a`` and ``b`` can be one person by their words (the ``NAMES`` tier and
-    the corpus's surname link, ``surname_links``): the same surname, whole ("Johnson" is not
-    "Johnston"), the same suffixes, and given names compatible: one name gives none ("Warren"
+    """Whether names ``a`` and ``b`` can be one person by their words (the ``NAMES`` tier;
+    ``surname_links`` applies it to a surname alone): the same surname, whole ("Johnson" is
+    not "Johnston"), the same suffixes, and given names compatible: one name gives none ("Warren"
     and "Elizabeth Warren"), or the first given names agree, a lone initial with any name it
     starts ("E. Warren", "Elizabeth Warren"), and the shorter one's other given names are
     among the longer one's, in order ("John Kennedy" and "John F. Kennedy", not "George W.

@@ -33,6 +33,8 @@ size, in a fresh interpreter (``--runs`` times):
                        next document has finished, as it does between two key presses)
   speaker_registry_s   the corpus's speakers for the first speaker picker (``s``), from the
                        corpus index's summaries (it read every layer: 15 s at 21,000)
+  speaker_links_ms     those speakers' surname links (``registry.surname_links``: "Warren"
+                       is the corpus's one Elizabeth Warren), worked out when first asked
   speaker_update_ms    a speaker edit's update of those speakers (one document's part; they
                        were read again before the next picker: ``speaker_registry_s`` each time)
   stance_order_s       ``O``: the queue ordered by the stance model's uncertainty (the quotes
@@ -304,6 +306,9 @@ async def measure(folder: Path, keys: int) -> dict[str, Any]:
             t3 = time.perf_counter()  # what the first speaker picker (s) waits for
             app.bridge.speaker_registry()
             out["speaker_registry_s"] = round(time.perf_counter() - t3, 3)
+            t3 = time.perf_counter()  # its surname links, worked out when first asked (i)
+            _ = app.bridge.speaker_registry().links
+            out["speaker_links_ms"] = round((time.perf_counter() - t3) * 1000, 2)
             t4 = time.perf_counter()  # what a speaker edit adds before the next picker
             app.bridge.update_registry(review.doc_id)
             out["speaker_update_ms"] = round((time.perf_counter() - t4) * 1000, 2)
@@ -320,7 +325,8 @@ async def measure(folder: Path, keys: int) -> dict[str, Any]:
 MEDIANS: tuple[tuple[str, int], ...] = (  # a run's figure ("a.b": r["a"]["b"]), its digits
     ("library_first_frame_s", 3), ("project_open_s", 3), ("launch_to_library_s", 3),
     ("review_open_s", 3), ("index_check_s", 3), ("review_next_ms.median", 2),
-    ("review_next_ms.p95", 2), ("speaker_registry_s", 3), ("speaker_update_ms", 2),
+    ("review_next_ms.p95", 2), ("speaker_registry_s", 3), ("speaker_links_ms", 2),
+    ("speaker_update_ms", 2),
     ("stance_order_s", 3),
 )
 
