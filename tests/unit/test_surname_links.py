@@ -168,3 +168,23 @@ def test_the_csv_writes_the_key_stats_count_by(tmp_path: Path) -> None:
     assert rows["b", "Warren"]["speaker_gender"] == "female"
     assert rows["d", "Johnson"]["speaker_key"] == "johnson"
     assert rows["d", "Mike Johnson"]["speaker_key"] == "mike johnson"
+
+
+def test_attribute_agreement_takes_a_surname_alone_as_the_one_full_name() -> None:
+    """One coder names the senator "Warren" here, the layer names her in full elsewhere and
+    codes her there: the unit is hers, coded female (``CorpusCodes.key``, ``value``)."""
+    from annotations.agreement import coded_speakers
+    from annotations.codebook import attribute_scheme
+    from annotations.layer_summary import voices
+
+    layers = {"a": _layer(("one", "s1", "Elizabeth Warren", "person")),
+              "b": _layer(("two", "s1", "Warren", "person"))}
+    registry = SpeakerRegistry()
+    for doc_id, layer in layers.items():
+        registry.set_document(doc_id, voices(layer))
+    gender = [a for a in attribute_scheme({}) if a.name == "gender"]
+    coded = coded_speakers(layers["b"], gender, registry.codes)
+    assert {k: (c.name, dict(c.values)) for k, c in coded.items()} == {
+        "elizabeth warren": ("Warren", {"gender": "female"})}
+    alone = coded_speakers(layers["b"], gender)  # without the corpus: its own key
+    assert list(alone) == ["warren"]
