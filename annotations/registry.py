@@ -487,7 +487,9 @@ def speaker_candidates(
     A corpus speaker named by a pronoun alone is left out, and so is one when a speaker of
     this document (or ``exclude``, the speaker being
     merged away) has the same ``registry_key``: "Mayor Jim Kenney" elsewhere is the
-    "Jim Kenney" already here. ``exclude`` (a speaker id of ``layer``) is never offered.
+    "Jim Kenney" already here; and so is, in a ``SpeakerRegistry``, one its surname links make
+    the same person (``surname_links``: "Warren" elsewhere is the Elizabeth Warren here).
+    ``exclude`` (a speaker id of ``layer``) is never offered.
     """
     counts: dict[str, int] = {}
     for quote in layer.quotes.values():
@@ -501,13 +503,14 @@ def speaker_candidates(
     if not corpus_too:
         return found
     registry = as_registry(corpus)
-    seen = {c.key for c in found}
+    links = registry.links if isinstance(registry, SpeakerRegistry) else NO_LINKS
+    seen = {links.key(c.key) for c in found}
     if exclude and exclude in layer.speakers:
-        seen.add(speaker_key(layer.speakers[exclude].name))
+        seen.add(links.key(speaker_key(layer.speakers[exclude].name)))
     for key, entry in registry.items():
-        if key in seen or entry.name.casefold() in PRONOUNS:
+        if links.key(key) in seen or entry.name.casefold() in PRONOUNS:
             continue  # a "he" of another article is nobody here
-        seen.add(key)
+        seen.add(links.key(key))  # "Warren" elsewhere is this article's Elizabeth Warren
         found.append(SpeakerCandidate(
             entry.speaker_id, entry.name, tuple(sorted(entry.aliases - {entry.name})),
             entry.kind, False, entry.quotes,
@@ -552,8 +555,9 @@ def scored_speakers(
        is "Sen. Elizabeth Warren");
     2. ``NAMES``: the same surname, with compatible given names or none (``same_person``:
        "Elizabeth Warren" names "Warren" and "E. Warren"; "Mike Johnson" never names "Mike
-       Johnston"). When two people or more match so, none is confident: "Johnson" with
-       Boris and Mike Johnson in the corpus offers both under the typed name;
+       Johnston"). Only one person matching so is confident, this document's speakers
+       first: "Johnson" with Boris and Mike Johnson in the corpus offers both under the
+       typed name, but takes the one Johnson of this article;
     3. ``TYPING``: a name being typed (a word of it starts with the query's last word, the
        words before it the name's);
     4. ``FUZZY``: close spelling (WRatio + 5 for a speaker of this document, at least
@@ -594,7 +598,10 @@ def scored_speakers(
         if i not in spelling:
             spelling[i] = max(fuzz.WRatio(folded, k) for k, o in zip(keys, owners, strict=True)
                               if o == i)
-    ambiguous = len({candidates[i].key for i, t in tiers.items() if t == NAMES}) > 1
+    named = [i for i, t in tiers.items() if t == NAMES]
+    here = [i for i in named if candidates[i].in_document]
+    taken = here if here else named  # this document's own first: its one Johnson is meant
+    sure = {i for i in taken if len({candidates[j].key for j in taken}) == 1}
     best: dict[int, float] = {}
     for i, score in spelling.items():
         bonus = 5 if candidates[i].in_document else 0
@@ -602,7 +609,7 @@ def scored_speakers(
         if tier == FUZZY:
             if score + bonus >= MIN_SCORE:
                 best[i] = _squeezed(min(score + bonus, TOP_SCORE))
-        elif tier == NAMES and ambiguous:
+        elif tier == NAMES and i not in sure:
             best[i] = _AMBIGUOUS + (score / 10 + bonus) / 16
         else:
             best[i] = _BASE[tier] + score / 10 + bonus

@@ -463,6 +463,9 @@ def test_a_surname_two_people_share_is_offered_but_not_taken() -> None:
     assert all(score < CONFIDENT for _, score in ranked)
     assert scored_speakers(cands, "mike johnson")[0][0].speaker_id == "s2"
     assert scored_speakers(cands, "mike johnson")[0][1] >= CONFIDENT
+    here = [dataclasses.replace(cands[1], in_document=True), cands[0]]
+    [(first, score), *rest] = scored_speakers(here, "Johnson")  # the article's one Johnson
+    assert first.speaker_id == "s2" and score >= CONFIDENT > rest[0][1]
 
 
 def test_stats_list_no_speaker_whose_every_quote_was_rejected(tmp_path: Path) -> None:

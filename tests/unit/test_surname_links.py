@@ -188,3 +188,18 @@ def test_attribute_agreement_takes_a_surname_alone_as_the_one_full_name() -> Non
         "elizabeth warren": ("Warren", {"gender": "female"})}
     alone = coded_speakers(layers["b"], gender)  # without the corpus: its own key
     assert list(alone) == ["warren"]
+
+
+def test_the_picker_offers_a_linked_surname_once_as_the_person_here() -> None:
+    """The article names Elizabeth Warren; another stores "Warren", her by the corpus's
+    rule: the picker does not offer "Warren · other articles" beside her."""
+    from annotations.layer_summary import voices
+    from annotations.registry import speaker_candidates
+
+    registry = SpeakerRegistry()
+    registry.set_document("a", voices(_layer(("one", "s1", "Elizabeth Warren", "person"))))
+    registry.set_document("b", voices(_layer(("two", "s1", "Warren", "person"),
+                                              ("three", "s2", "Johnson", "person"))))
+    here = _layer(("one", "s1", "Elizabeth Warren", "person"))
+    assert [c.name for c in speaker_candidates(here, registry)] == [
+        "Elizabeth Warren", "Johnson"]
