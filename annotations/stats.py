@@ -105,7 +105,7 @@ def corpus_stats(
     variables = quote_variables(getattr(project, "settings", {}))
     quote_codes: Counter[tuple[str, str]] = Counter()  # (variable, value) -> quotes
     people: dict[str, str] = {}  # key -> kind (``note_kind``) of every speaker named
-    shown: dict[str, str] = {}  # ... and the first name read
+    first_names: dict[str, str] = {}  # ... and the first name read
     damaged = []
     for doc_id in project.document_ids():
         try:
@@ -146,7 +146,7 @@ def corpus_stats(
         for voice in voices:
             if voice.known:  # what the surname links read: kinds, and names to show
                 note_kind(people, speaker_key(voice.name), voice.kind)
-                shown.setdefault(speaker_key(voice.name), voice.name)
+                first_names.setdefault(speaker_key(voice.name), voice.name)
             if voice.known and voice.attributes:  # a coding counts, quoted here or not
                 key = speaker_key(voice.name)
                 codes.add(key, voice.attributes)
@@ -195,7 +195,7 @@ def corpus_stats(
     links = SurnameLinks(people.items())
     if links:  # "Warren" is the corpus's one Elizabeth Warren: counted as her
         codes.links_of = lambda: links
-        _link(registry, links, people, shown)
+        _link(registry, links, people, first_names)
         by_key = _rekeyed(by_key, links.key)
         coded_quotes = Counter(_rekeyed(coded_quotes, lambda k: (links.key(k[0]), *k[1:])))
         for g in groups.values():
