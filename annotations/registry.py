@@ -724,7 +724,7 @@ def still_typing(query: str, name: str) -> bool:
     words; one word is looked for among all the name's words ("mayor" of "Mayor Kenney")."""
     typed = query.split()
     if len(typed) == 1:
-        return any(word.startswith(typed[0]) for word in re.findall(r"[\w-]+", name))
+        return any(word.startswith(typed[0]) for word in name.split())
     typed, words = _name_words(query), _name_words(name)
     if not typed or not words:
         return False

@@ -491,3 +491,10 @@ def test_stats_list_no_speaker_whose_every_quote_was_rejected(tmp_path: Path) ->
     assert [(x["name"], x["quotes"]) for x in stats["speakers"]] == [
         ("Ann Lee", 1), ("Bob Ray Jones", 1)]
     assert sum(stats["speaker_kinds"].values()) == 2
+
+
+def test_a_name_with_an_apostrophe_is_still_typed_whole() -> None:
+    from annotations.registry import CONFIDENT, scored_speakers
+
+    cands = [SpeakerCandidate("s1", "Conan O'Brien", in_document=False)]
+    assert scored_speakers(cands, "o'bri")[0][1] >= CONFIDENT
