@@ -139,3 +139,40 @@ def test_one_coded_quote_is_said_in_the_singular() -> None:
 
     chart = variable_charts({"topic": {"quotes": {"crime": 1, "(not coded)": 11}}}, 40).plain
     assert "topic: 1 quote coded, 11 not" in chart
+
+
+async def test_a_surname_coded_in_one_article_is_the_full_name_s_code_in_another(
+        folder, run_app):
+    """The seed article names "Kenney" alone; a second names "Mayor Jim Kenney", the
+    corpus's one Kenney with a full name: coded male as "Kenney", i offers male first for
+    Jim Kenney (the corpus's surname rule, as the statistics count it), Enter codes it."""
+    from pilot_helpers import within
+    from seedproject import open_project
+
+    from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Mention, Quote, Speaker
+
+    text = 'Mayor Jim Kenney said "we will not comply" on Monday.'
+    start = text.index("we will")
+    with open_project(folder) as session:
+        session.import_documents([Document("second", "Second article", text)])
+        session.put_layer("second", Layer(SUGGESTIONS_LAYER, {"q1": Quote(
+            "q1", start, start + 19, text[start:start + 19], speaker_id="k",
+            speaker_mention=Mention(0, 16, "Mayor Jim Kenney"))}, {"k": Speaker(
+                "k", "Mayor Jim Kenney", "person", (), (Mention(0, 16, "Mayor Jim Kenney"),))}),
+            replace=True)
+    async with run_app(folder) as pilot:
+        await pilot.press("enter")  # two documents: the app opens on the library
+        await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "ice")
+        await pilot.press("n", "i", *"male", "enter")  # "Kenney" in the seed article
+        await settle(pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "second")
+        await pilot.press("i")
+        await pilot.pause()
+        rows = [c.label + " " + c.reason for c in pilot.app.screen.shown]
+        assert rows[0] == "gender: male coded so in 1 other document(s)"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert saved_layer(folder, "second").speakers["k"].attribute("gender") == "male"
