@@ -582,22 +582,26 @@ def scored_speakers(
             keys.append(loose(name))  # accents folded, combining too: "Menard" is "Ménard"
             owners.append(i)
     tiers: dict[int, int] = {}
+    spelling: dict[int, float] = {}
     probe = _probe(folded)
+    one_word = " " not in folded
     for key, i in zip(keys, owners, strict=True):
         if probe and probe not in key:
             continue  # the tiers need the query's last word in the name: most names lack it
-        tier = match_tier(folded, key, candidates[i].kind)
+        if one_word and folded not in key.split():  # cheap: most names a letter is in
+            if not any(word.startswith(folded) for word in key.split()):
+                continue
+            tier = TYPING
+        else:
+            tier = match_tier(folded, key, candidates[i].kind)
         if tier < tiers.get(i, FUZZY):
             tiers[i] = tier
-    spelling: dict[int, float] = {}
-    for _key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio,
-                                          limit=max(limit * 3, len(tiers) * 2)):
+        if tier < FUZZY:
+            spelling[i] = max(spelling.get(i, 0.0), fuzz.WRatio(folded, key))
+    for _key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio, limit=limit * 3):
         i = owners[j]
-        spelling[i] = max(spelling.get(i, 0.0), score)
-    for i in tiers:
-        if i not in spelling:
-            spelling[i] = max(fuzz.WRatio(folded, k) for k, o in zip(keys, owners, strict=True)
-                              if o == i)
+        if i not in tiers or tiers[i] == FUZZY:
+            spelling[i] = max(spelling.get(i, 0.0), score)
     named = [i for i, t in tiers.items() if t == NAMES]
     here = [i for i in named if candidates[i].in_document]
     taken = here if here else named  # this document's own first: its one Johnson is meant
