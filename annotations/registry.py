@@ -596,18 +596,19 @@ def scored_speakers(
             tier = match_tier(folded, key, candidates[i].kind)
         if tier < tiers.get(i, FUZZY):
             tiers[i] = tier
-        if tier < FUZZY:
+        if tier < TYPING:  # few: a name being typed may be thousands ("a")
             spelling[i] = max(spelling.get(i, 0.0), fuzz.WRatio(folded, key))
     for _key, score, j in process.extract(folded, keys, scorer=fuzz.WRatio, limit=limit * 3):
         i = owners[j]
-        if i not in tiers or tiers[i] == FUZZY:
+        if tiers.get(i, FUZZY) >= TYPING:
             spelling[i] = max(spelling.get(i, 0.0), score)
     named = [i for i, t in tiers.items() if t == NAMES]
     here = [i for i in named if candidates[i].in_document]
     taken = here if here else named  # this document's own first: its one Johnson is meant
     sure = {i for i in taken if len({candidates[j].key for j in taken}) == 1}
     best: dict[int, float] = {}
-    for i, score in spelling.items():
+    for i in spelling.keys() | tiers.keys():
+        score = spelling.get(i, 0.0)  # a name being typed beyond the closest: by name
         bonus = 5 if candidates[i].in_document else 0
         tier = tiers.get(i, FUZZY)
         if tier == FUZZY:
