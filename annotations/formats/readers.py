@@ -1,4 +1,5 @@
-"""Input readers: .txt, .md, .html files, folders, and JSONL lines into ``Document``s.
+"""Input readers: .txt, .md, .html, .docx, .rtf files, folders, and JSONL lines into
+``Document``s.
 
 Every problem with one input becomes a ``ReadResult`` carrying a plain message, and reading
 goes on with the next input: one bad file never stops an import. Binary files, invalid UTF-8,
@@ -6,12 +7,15 @@ empty files and files over the size limit are refused with a message that says w
 Plain text is normalised on the way in (a UTF-8 BOM dropped, CRLF and CR turned into LF);
 JSONL texts are kept exactly, since their quote offsets index them as given. A JSONL file is
 read a line at a time, and all that is kept to refuse a repeated id is a digest per id
-(``_SeenLines``): a corpus file of any size reads in flat memory.
+(``_SeenLines``): a corpus file of any size reads in flat memory. A news database's export
+(Nexis Uni, LexisNexis, Factiva: ``news_exports``) is known by what it says, whatever its name
+ends with, and each of its articles is a document of its own (``_export_results``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -22,6 +26,14 @@ from typing import Any
 import orjson
 
 from annotations.errors import InputError
+from annotations.formats.news_exports import (
+    Article,
+    articles,
+    export_kind,
+    export_lines,
+    may_be_export,
+)
+from annotations.formats.office import OFFICE_SUFFIXES, factiva_html_text, office_text
 from annotations.formats.page_meta import front_matter, html_meta
 from annotations.formats.schema import MAX_ID
 from annotations.metadata import MAX_VALUE, Meta, merged_meta, read_meta, record_meta
@@ -34,7 +46,9 @@ TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+                      | OFFICE_SUFFIXES)
+SUPPORTED_NAMES = ".txt/.md/.html/.jsonl/.docx/.rtf"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -43,7 +57,8 @@ class ReadResult:
     """One input item: a document (with interchange data, for JSONL), or why it was not read.
 
     ``skipped`` marks harmless leftovers found while walking a folder (an image, a README
-    without a supported suffix): reported, but not a failure.
+    without a supported suffix): reported, but not a failure. ``note`` is said beside a
+    document that was read (an article of an export cut short, read as far as it goes).
     """
 
     source: str
@@ -51,6 +66,7 @@ class ReadResult:
     error: str | None = None
     record: dict[str, Any] | None = field(default=None, compare=False)
     skipped: bool = False
+    note: str | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -98,7 +114,7 @@ def read_documents(
             for file in files:
                 if file.suffix.lower() not in SUPPORTED_SUFFIXES:
                     yield ReadResult(path_text(file), skipped=True, error=(
-                        f"{path_text(file)}: skipped, not .txt/.md/.html/.jsonl"))
+                        f"{path_text(file)}: skipped, not {SUPPORTED_NAMES}"))
                     continue
                 if once(file):
                     yield from _unique(_in_folder(_read_path(file, max_bytes), file, path),
@@ -261,7 +277,7 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         yield ReadResult(
             shown,
             error=f"{shown}: unsupported file type {suffix or '(none)'}; "
-            "use .txt, .md, .html or .jsonl",
+            "use .txt, .md, .html, .jsonl, .docx or .rtf",
         )
         return
     try:
@@ -280,11 +296,25 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
     except OSError as exc:
         yield ReadResult(shown, error=f"{shown}: cannot read ({exc.strerror or exc})")
         return
-    text, error = decode_text(data, shown)
+    note = ""  # what a word-processor file that was read left out
+    if suffix in OFFICE_SUFFIXES:
+        text, error, note = office_text(data, suffix, shown, max_bytes)
+    else:
+        text, error = decode_text(data, shown)
     if error:
         yield ReadResult(shown, error=error)
         return
     assert text is not None
+    export = factiva_html_text(text) if suffix in HTML_SUFFIXES else text
+    if export is not None and (suffix in OFFICE_SUFFIXES or (
+            suffix not in MARKDOWN_SUFFIXES and may_be_export(export))):
+        lines = export_lines(export)
+        kind = export_kind(lines)
+        if kind:
+            yield from _export_results(articles(lines, kind), path, shown, max_bytes, note)
+            return
+        if suffix in OFFICE_SUFFIXES:  # a word-processor file of one plain article
+            text = "\n\n".join(lines)
     meta: Meta = ()
     if suffix in HTML_SUFFIXES:
         meta = html_meta(text)
@@ -301,7 +331,44 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         return
     stem = path_text(path.stem)
     yield ReadResult(shown, Document(stem, title or stem, text, source=shown,
-                                     imported=now_iso(), meta=meta))
+                                     imported=now_iso(), meta=meta), note=note or None)
+
+
+def _export_results(found: Iterator[Article], path: Path, shown: str, max_bytes: int,
+                    file_note: str = "") -> Iterator[ReadResult]:
+    """The articles of a news database's export, one document each, read one at a time: its
+    id is the database's own (Factiva's AN) or the file's stem, with the article's place in
+    the file (``stem-3``) when the file holds more than one (an article that cannot be read
+    keeps its number, so the others' ids never move). ``file_note`` (junk left out of the
+    file) is said once, beside its first article read."""
+    stem = path_text(path.stem)
+    head = [a for a in (next(found, None), next(found, None)) if a is not None]
+    if not head:
+        yield ReadResult(shown, error=f"{shown}: a news export with no article in it")
+        return
+    single = len(head) == 1
+    for number, article in enumerate(itertools.chain(head, found), start=1):
+        where = shown if single else f"{shown} article {number}"
+        if article.title:
+            where += f" ({article.title[:60]!r})"
+        if article.error:
+            yield ReadResult(where, error=f"{where}: {article.error}")
+            continue
+        if len(article.text.encode("utf-8", "surrogatepass")) > max_bytes:
+            yield ReadResult(where, error=f"{where}: text over the size limit; not read")
+            continue
+        doc_id = article.doc_id or (stem if single else f"{stem}-{number}")
+        title = article.title or first_line_title(article.text) or doc_id
+        doc = Document(doc_id[:MAX_ID], title[:MAX_TITLE], article.text, source=shown,
+                       imported=now_iso(), meta=article.meta)
+        notes = [file_note] if file_note else []
+        file_note = ""
+        if article.note:
+            notes.append(f"{where}: {article.note}")
+        yield ReadResult(shown, doc, note="; ".join(notes) or None)
+
+
+MAX_TITLE = 500  # characters of a headline kept as the title
 
 
 def normalise_newlines(text: str) -> str:

@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``import`` command."""
     parser = subparsers.add_parser(
         "import",
-        help="add .txt/.md/.html files, folders or JSONL to the project",
+        help="add .txt/.md/.html/.docx/.rtf files (news database exports too), folders "
+        "or JSONL to the project",
         description="Add articles to the project and store the detector's suggestions. "
         "Interchange JSONL that carries quotes is loaded as layer NAME with --layer. "
         "Metadata (outlet, date, url, author...) comes from a JSONL line's \"meta\" object or "
@@ -163,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
             layered += _brat_results(args, brat_folders)
         results = layered
     problems: list[ReadResult] = []
+    read_notes: list[str] = []  # said beside a document that was read (an export cut short)
     ignored = 0
     bare = 0  # with --layer: plain articles, which carry nothing for the layer
 
@@ -174,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
             if not result.ok:
                 problems.append(result)
                 continue
+            if result.note:
+                read_notes.append(result.note)
             if result.record is not None and not args.layer:
                 ignored += 1
             if args.layer and result.record is None:
@@ -230,6 +234,8 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"{label}: {visible_line(result.error or '')}", markup=False, soft_wrap=True)
     for _doc_id, message in report.skipped:
         err.print(f"skipped: {visible_line(message)}", markup=False, soft_wrap=True)
+    for message in read_notes:
+        err.print(f"note: {visible_line(message)}", markup=False, soft_wrap=True)
     for _doc_id, message in report.notes:
         err.print(f"note: {visible_line(message)}", markup=False, soft_wrap=True)
     for _doc_id, message in report.failed + report.meta_refused + layer_failures:

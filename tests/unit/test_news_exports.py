@@ -1,0 +1,276 @@
+"""News-database exports (Nexis Uni / LexisNexis, Factiva) read as one document per article.
+
+Every fixture is synthetic, written here in the layout the databases use (as LexisNexisTools
+and tm.plugin.factiva document it): no real article is committed. The .docx files are made
+with python-docx, the RTF files by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from annotations.formats.readers import read_documents
+from annotations.store import Project
+from tests.conftest import REPO
+from tui.cli import main
+
+BODY_1 = ['The mayor said "we will keep going" on Monday.', "Critics disagreed."]
+BODY_2 = ['"It is a disgrace," said Jane Roe, a council member.']
+
+
+def nexis_article(headline: str, outlet: str, date: str, body: list[str], *,
+                  end: bool = True, byline: str = "By John Smith") -> list[str]:
+    """One Nexis Uni article as its paragraphs."""
+    lines = [headline, outlet, date, "Copyright 2024 Example Media Ltd All Rights Reserved",
+             "Section: POLITICS; Pg. 4", "Length: 812 words", f"Byline: {byline}",
+             "Dateline: PHILADELPHIA", "Body", *body, "Classification", "Language: ENGLISH",
+             "Publication-Type: Newspaper", "Subject: CITY GOVERNMENT (90%)",
+             "Load-Date: March 6, 2024"]
+    return lines + (["End of Document"] if end else [])
+
+
+COVER = ["User Name: = researcher", "Date and Time: Tuesday, March 12, 2024 10:00:00 AM EST",
+         "Job Number: 123", "Documents (2)", "1. City keeps going", "Client/Matter: -None-",
+         "Search Terms: sanctuary city", "Search Type: Terms and Connectors"]
+
+
+def write_docx(path: Path, paragraphs: list[str]) -> Path:
+    word = docx.Document()
+    for paragraph in paragraphs:
+        word.add_paragraph(paragraph)
+    word.save(str(path))
+    return path
+
+
+def nexis_download(folder: Path) -> Path:
+    """A Nexis Uni .docx of two articles behind its cover page."""
+    return write_docx(folder / "nexis.docx", COVER
+                      + nexis_article("City keeps going", "The Daily Example",
+                                      "March 5, 2024 Tuesday 10:00 PM GMT", BODY_1)
+                      + nexis_article("Council split", "Example Herald (Pennsylvania)",
+                                      "April 1, 2024 Monday", BODY_2, byline="Ann Lee"))
+
+
+def read(*paths: Path) -> list:
+    return list(read_documents(paths))
+
+
+def test_a_nexis_docx_gives_one_document_per_article_with_its_metadata(tmp_path: Path) -> None:
+    results = read(nexis_download(tmp_path))
+    assert all(r.ok for r in results), [r.error for r in results]
+    first, second = (r.document for r in results)
+    assert (first.id, second.id) == ("nexis-1", "nexis-2")
+    assert first.title == "City keeps going"
+    assert first.text == "\n\n".join(BODY_1)
+    meta = dict(first.meta)
+    assert meta["outlet"] == "The Daily Example"
+    assert meta["date"] == "2024-03-05"
+    assert meta["author"] == "John Smith"
+    assert meta["section"] == "POLITICS; Pg. 4"
+    assert meta["words"] == "812"
+    assert meta["language"] == "English"
+    assert meta["load_date"] == "2024-03-06"
+    assert meta["publication_type"] == "Newspaper"
+    assert meta["database"] == "Nexis"
+    assert dict(second.meta)["author"] == "Ann Lee"
+    assert dict(second.meta)["date"] == "2024-04-01"
+    for doc in (first, second):  # boilerplate never enters the text
+        for junk in ("Copyright", "Load-Date", "Classification", "End of Document", "Body",
+                     "Search Terms", "Language"):
+            assert junk not in doc.text
+
+
+def test_a_single_article_docx_is_named_by_its_file(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "one.docx", nexis_article(
+        "City keeps going", "The Daily Example", "March 5, 2024", BODY_1))
+    [result] = read(path)
+    assert result.document.id == "one" and result.document.text == "\n\n".join(BODY_1)
+
+
+def test_a_plain_docx_is_one_article(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "memo.docx", ["A headline", *BODY_1])
+    [result] = read(path)
+    assert result.document.title == "A headline"
+    assert result.document.text == "\n\n".join(["A headline", *BODY_1])
+
+
+def test_a_nexis_txt_is_read_as_an_export_and_a_plain_txt_stays_plain(tmp_path: Path) -> None:
+    export = tmp_path / "download.TXT"
+    export.write_text("\r\n".join(
+        nexis_article("City keeps going", "The Daily Example", "March 5, 2024", BODY_1)
+        + nexis_article("Council split", "Example Herald", "April 1, 2024", BODY_2)))
+    plain = tmp_path / "plain.txt"
+    plain.write_text("End of story\n\n" + BODY_1[0] + "\n")
+    got = {r.document.id: r.document for r in read(export, plain)}
+    assert set(got) == {"download-1", "download-2", "plain"}
+    assert got["download-2"].text == BODY_2[0]
+    assert dict(got["download-2"].meta)["outlet"] == "Example Herald"
+    assert got["plain"].text == "End of story\n\n" + BODY_1[0] + "\n"
+
+
+def test_the_older_lexisnexis_text_export(tmp_path: Path) -> None:
+    old = tmp_path / "ln.txt"
+    old.write_text(
+        "                 1 of 2 DOCUMENTS\n\n         The Daily Example\n\n"
+        "      March 5, 2024 Tuesday\n\nCity keeps going\n\nBYLINE: John Smith\n\n"
+        "SECTION: NEWS; Pg. A1\n\nLENGTH: 812 words\n\n" + "\n\n".join(BODY_1)
+        + "\n\nLOAD-DATE: March 6, 2024\n\nLANGUAGE: ENGLISH\n\n"
+        "Copyright 2024 Example Media Ltd\n"
+        "                 2 of 2 DOCUMENTS\n\n         Example Herald\n\n"
+        "      April 1, 2024\n\nHEADLINE: Council split\n\nLENGTH: 40 words\n\n"
+        + BODY_2[0] + "\n\nLOAD-DATE: April 2, 2024\n")
+    first, second = (r.document for r in read(old))
+    assert (first.id, first.title, second.title) == ("ln-1", "City keeps going", "Council split")
+    assert first.text == "\n\n".join(BODY_1) and second.text == BODY_2[0]
+    assert dict(first.meta)["outlet"] == "The Daily Example"
+    assert dict(first.meta)["date"] == "2024-03-05"
+    assert dict(first.meta)["author"] == "John Smith"
+    assert dict(second.meta)["words"] == "40"
+
+
+def factiva_rtf(articles: list[dict[str, str]]) -> bytes:
+    """A Factiva "Full Article/Report plus Indexing" RTF of ``articles``."""
+    out = [r"{\rtf1\ansi\deff0{\fonttbl{\f0 Arial;}}"]
+    for article in articles:
+        for code, value in article.items():
+            for i, paragraph in enumerate(value.split("\n")):
+                head = r"{\b " + code + r"}\tab " if i == 0 else r"\tab "
+                out.append(head + paragraph.replace("\u00e9", r"\'e9") + r"\par")
+        out.append(r"\par")
+    out.append(r"Search Summary\par Text\tab sanctuary\par}")
+    return "\n".join(out).encode("ascii")
+
+
+FACTIVA = [
+    {"HD": "Mayor stands firm", "BY": "By Jane Doe", "WC": "1,204 words",
+     "PD": "5 March 2024", "SN": "The Example Times", "SC": "EXTM", "LA": "English",
+     "CY": "(c) 2024 Example Times Ltd. All rights reserved.",
+     "LP": BODY_1[0], "TD": BODY_1[1] + "\nCaf\u00e9 owners agreed.",
+     "NS": "gpol : Domestic Politics", "AN": "Document EXTM000020240305ek3500001"},
+    {"HD": "Council split", "PD": "1 April 2024", "SN": "Example Herald", "LA": "English",
+     "LP": BODY_2[0], "AN": "Document EXHR000020240401ek4100002"},
+]
+
+
+def test_a_factiva_rtf_gives_its_articles_by_their_factiva_ids(tmp_path: Path) -> None:
+    path = tmp_path / "factiva.rtf"
+    path.write_bytes(factiva_rtf(FACTIVA))
+    results = read(path)
+    assert all(r.ok for r in results), [r.error for r in results]
+    first, second = (r.document for r in results)
+    assert (first.id, second.id) == ("EXTM000020240305ek3500001", "EXHR000020240401ek4100002")
+    assert first.title == "Mayor stands firm"
+    assert first.text == "\n\n".join([*BODY_1, "Caf\u00e9 owners agreed."])
+    assert dict(first.meta) == {
+        "author": "Jane Doe", "copyright": "(c) 2024 Example Times Ltd. All rights reserved.",
+        "database": "Factiva", "date": "2024-03-05", "document_id": "EXTM000020240305ek3500001",
+        "language": "English", "outlet": "The Example Times", "source_code": "EXTM",
+        "words": "1204"}
+    assert second.text == BODY_2[0]
+    for doc in (first, second):
+        assert "Document" not in doc.text and "gpol" not in doc.text
+        assert "Search Summary" not in doc.text
+
+
+def test_a_factiva_html_export(tmp_path: Path) -> None:
+    rows = []
+    for article in FACTIVA:
+        rows.append('<div class="article"><table>')
+        for code, value in article.items():
+            cell = "".join(f"<p>{p}</p>" for p in value.split("\n")) if code in (
+                "LP", "TD") else value
+            rows.append(f"<tr><td><b>{code}</b></td><td>{cell}</td></tr>")
+        rows.append("</table></div>")
+    page = tmp_path / "factiva.html"
+    page.write_text("<html><body>" + "".join(rows) + "</body></html>")
+    first, second = (r.document for r in read(page))
+    assert first.id == "EXTM000020240305ek3500001"
+    assert first.text == "\n\n".join([*BODY_1, "Caf\u00e9 owners agreed."])
+    assert dict(second.meta)["outlet"] == "Example Herald"
+
+
+def test_damaged_inputs_each_get_one_line_and_the_rest_is_imported(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    whole = nexis_download(src).read_bytes()
+    (src / "cut.docx").write_bytes(whole[: len(whole) // 2])
+    (src / "notzip.docx").write_bytes(b"PK\x03\x04 not really")
+    (src / "junk.rtf").write_bytes(b"{\\rtf1\\ansi " + bytes(range(256)) * 4 + b"\\par}")
+    (src / "fake.rtf").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (src / "lost_end.txt").write_text("\n".join(
+        nexis_article("First", "The Daily Example", "March 5, 2024", ["Lost one."], end=False)
+        + nexis_article("Second", "Example Herald", "April 1, 2024", ["Lost two."], end=False)))
+    evil = "\x1b]0;pwned\x07Mayor\x1b[31m \u202eevil\u202c"
+    (src / "evil.txt").write_text("\n".join(
+        nexis_article(evil, "The Daily Example", "March 5, 2024", ["Evil body."])
+        + nexis_article("Empty one", "Example Herald", "April 1, 2024", [])))
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(src),
+                             "--project", str(tmp_path / "p")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    err = result.stderr
+    assert result.returncode == 1, err
+    assert "Traceback" not in err
+    assert "\x1b" not in result.stdout + err and "\u202e" not in result.stdout + err
+    lines = err.splitlines()
+    for needle in ("cut.docx: not a readable .docx", "notzip.docx: not a readable .docx",
+                   "fake.rtf: not an RTF file",
+                   "junk.rtf: 632 byte(s) of binary junk left out",
+                   "lost_end.txt article 1 ('First'): has no 'End of Document' line; read up "
+                   "to its Load-Date",
+                   "lost_end.txt article 2 ('Second'): has no 'End of Document' line (a cut",
+                   "evil.txt article 2 ('Empty one'): no article text"):
+        assert sum(needle in line for line in lines) == 1, (needle, err)
+    with Project.open(tmp_path / "p", "ann", read_only=True) as project:
+        ids = set(project.document_ids())
+        assert {"nexis-1", "nexis-2", "lost_end-1", "lost_end-2", "evil-1"} <= ids
+        assert "evil-2" not in ids and not any(i.startswith("cut") for i in ids)
+        assert project.document("lost_end-1").text == "Lost one."
+        assert project.document("lost_end-2").text == "Lost two."
+        title = project.document("evil-1").title
+        assert "\x1b" not in title and "\x07" not in title  # controls are no part of it
+        assert title == "]0;pwnedMayor[31m \u202eevil\u202c"  # bidi kept, shown as ¿
+    listing = subprocess.run([sys.executable, "-m", "tui.cli", "--project",
+                              str(tmp_path / "p"), "status", "--list"],
+                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "\u202e" not in listing.stdout + listing.stderr
+
+
+def test_a_missing_optional_library_is_one_line_naming_the_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = nexis_download(tmp_path)
+    rtf = tmp_path / "f.rtf"
+    rtf.write_bytes(factiva_rtf(FACTIVA))
+    monkeypatch.setitem(sys.modules, "docx", None)
+    monkeypatch.setitem(sys.modules, "striprtf.striprtf", None)
+    errors = [r.error for r in read(path, rtf)]
+    assert errors == [
+        f"{path}: reading .docx needs python-docx: pip install 'saywho[news]'",
+        f"{rtf}: reading .rtf needs striprtf: pip install 'saywho[news]'"]
+
+
+def test_a_docx_that_unpacks_far_past_the_limit_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<a/>")
+        archive.writestr("word/media/big.bin", b"\0" * (30 * 1024 * 1024))
+    [result] = list(read_documents([bomb], max_bytes=1_000_000))
+    assert "unpacks to 31 MB" in result.error
+
+
+def test_import_and_export_carry_the_metadata(tmp_path: Path) -> None:
+    path = nexis_download(tmp_path)
+    project = str(tmp_path / "p")
+    assert main(["import", str(path), "--project", project]) == 0
+    out = tmp_path / "out.csv"
+    assert main(["export", "--format", "csv", "--project", project, "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    by_doc = {row["document"]: row for row in rows}
+    assert by_doc["nexis-1"]["meta_outlet"] == "The Daily Example"
+    assert by_doc["nexis-2"]["meta_date"] == "2024-04-01"
