@@ -199,19 +199,24 @@ def _new_article(part: list[str]) -> Article:
     body_at = part.index("Body")
     header, rest = part[:body_at], part[body_at + 1:]
     pairs: list[tuple[str, str]] = []
-    plain: list[str] = []
+    plain: list[str] = []  # the header's lines that are no label, up to its copyright line
+    copyrighted = False
     for line in header:
         label = _label(line)
         if label is not None:
             pairs.append(label)
         elif _COPYRIGHT.match(line):
             pairs.append(("copyright", line))
-        else:
+            copyrighted = True
+        elif not copyrighted:
             plain.append(line)
+    # headline, outlet, date (and copyright): anchored on the date line, or on the copyright
+    # line when the date is written in a way iso_date does not read; what comes before is
+    # the download's cover page
     dates = [i for i, line in enumerate(plain) if len(line) <= 80 and iso_date(line)]
+    at = dates[-1] if dates else len(plain) - 1 if copyrighted and len(plain) >= 3 else -1
     title = outlet = date = ""
-    if dates:  # headline, outlet, date: what comes before is the download's cover page
-        at = dates[-1]
+    if at >= 0:
         date = plain[at]
         outlet = plain[at - 1] if at >= 1 else ""
         title = plain[at - 2] if at >= 2 else ""

@@ -29,7 +29,7 @@ def nexis_article(headline: str, outlet: str, date: str, body: list[str], *,
                   end: bool = True, byline: str = "By John Smith") -> list[str]:
     """One Nexis Uni article as its paragraphs."""
     lines = [headline, outlet, date, "Copyright 2024 Example Media Ltd All Rights Reserved",
-             "Section: POLITICS; Pg. 4", "Length: 812 words", f"Byline: {byline}",
+             "Section:\u00a0POLITICS; Pg. 4", "Length:\u00a0812 words", f"Byline: {byline}",
              "Dateline: PHILADELPHIA", "Body", *body, "Classification", "Language: ENGLISH",
              "Publication-Type: Newspaper", "Subject: CITY GOVERNMENT (90%)",
              "Load-Date: March 6, 2024"]
@@ -92,6 +92,16 @@ def test_a_single_article_docx_is_named_by_its_file(tmp_path: Path) -> None:
         "City keeps going", "The Daily Example", "March 5, 2024", BODY_1))
     [result] = read(path)
     assert result.document.id == "one" and result.document.text == "\n\n".join(BODY_1)
+
+
+def test_a_date_it_cannot_read_is_kept_as_written_and_the_headline_found(
+        tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "de.docx", COVER + nexis_article(
+        "Stadt macht weiter", "Beispielzeitung", "5. M\u00e4rz 2024 Dienstag", BODY_1))
+    [result] = read(path)
+    assert result.document.title == "Stadt macht weiter"
+    assert dict(result.document.meta)["outlet"] == "Beispielzeitung"
+    assert dict(result.document.meta)["date"] == "5. M\u00e4rz 2024 Dienstag"
 
 
 def test_a_plain_docx_is_one_article(tmp_path: Path) -> None:
