@@ -169,8 +169,9 @@ def _split_run_together(part: list[str], *, closed: bool) -> Iterator[Article]:
     """The article(s) of the lines between two ``End of Document`` lines."""
     bodies = [i for i, line in enumerate(part) if line == "Body"]
     start = 0
-    for body in bodies[1:]:
-        ends = [i for i in range(start, body) if (_label(part[i]) or ("", ""))[0] == "load-date"]
+    for before, body in zip(bodies, bodies[1:], strict=False):
+        ends = [i for i in range(max(start, before + 1), body)
+                if (_label(part[i]) or ("", ""))[0] == "load-date"]
         if not ends:
             yield Article(error=("two articles run together (no 'End of Document' or "
                                  "'Load-Date' between them); not imported"))
@@ -234,7 +235,7 @@ def _new_article(part: list[str]) -> Article:
                 elif _COPYRIGHT.match(tail) and len(tail) < 300:
                     pairs.append(("copyright", tail))
             break
-        if not (_COPYRIGHT.match(line) and len(line) < 300):
+        if not (_COPYRIGHT.match(line) and len(line) < 300) and line != "Body":
             body.append(line)
     return _nexis_result(title, outlet, date, pairs, body)
 
@@ -248,6 +249,8 @@ def _old_article(part: list[str]) -> Article:
     seen_header = in_tail = False
     headline = ""
     for line in part:
+        if _END.fullmatch(line) or line.lower() in ("body", "classification"):
+            continue  # the newer export's markers in an old one: never text
         label = _label(line)
         if label is not None and (label[0] in TAIL_LABELS) and (body or seen_header):
             in_tail = True

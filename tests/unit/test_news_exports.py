@@ -15,7 +15,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from annotations.formats.news_exports import articles, export_kind, export_lines
 from annotations.formats.readers import read_documents
 from annotations.store import Project
 from tests.conftest import REPO
@@ -284,3 +287,27 @@ def test_import_and_export_carry_the_metadata(tmp_path: Path) -> None:
     by_doc = {row["document"]: row for row in rows}
     assert by_doc["nexis-1"]["meta_outlet"] == "The Daily Example"
     assert by_doc["nexis-2"]["meta_date"] == "2024-04-01"
+
+
+PIECES = ["End of Document", "Body", "Classification", "Load-Date: March 6, 2024",
+          "Length: 9 words", "Byline: X", "Copyright 2024 X", "March 5, 2024", "HD", "TD",
+          "LP  a", "AN  Document ABCDEFGHIJKL1234", "PD  5 March 2024", "SN  The Times",
+          "1 of 2 DOCUMENTS", "LOAD-DATE: May 1, 2024", "Graphic", "\x1b[2J", "\u202e", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=30)), max_size=60))
+def test_any_mix_of_export_lines_reads_without_error_and_keeps_boilerplate_out(
+        lines: list[str]) -> None:
+    text = "\n".join(lines)
+    found = export_lines(text)
+    kind = export_kind(found)
+    if not kind:
+        return
+    for article in articles(found, kind):
+        assert article.error or article.text.strip()
+        body = article.text.split("\n\n") if article.text else []
+        boilerplate = ({"End of Document", "Classification", "Body", "Copyright 2024 X"}
+                       if kind == "Nexis" else {"Document ABCDEFGHIJKL1234", "PD  5 March 2024"})
+        assert not boilerplate & set(body), (kind, body)
+        assert not any(ch in article.text + article.title for ch in "\x1b\x07\x00")
