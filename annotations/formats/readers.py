@@ -112,6 +112,10 @@ def read_documents(
             if not files and not projects:
                 yield ReadResult(path_text(path), error=f"{path_text(path)}: folder has no files")
             for file in files:
+                if file.name.startswith("~$"):  # Word's lock file beside an open .docx
+                    yield ReadResult(path_text(file), skipped=True, error=(
+                        f"{path_text(file)}: skipped, the lock file of a document open in Word"))
+                    continue
                 if file.suffix.lower() not in SUPPORTED_SUFFIXES:
                     yield ReadResult(path_text(file), skipped=True, error=(
                         f"{path_text(file)}: skipped, not {SUPPORTED_NAMES}"))

@@ -217,6 +217,7 @@ def test_damaged_inputs_each_get_one_line_and_the_rest_is_imported(tmp_path: Pat
     (src / "notzip.docx").write_bytes(b"PK\x03\x04 not really")
     (src / "junk.rtf").write_bytes(b"{\\rtf1\\ansi " + bytes(range(256)) * 4 + b"\\par}")
     (src / "fake.rtf").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (src / "~$nexis.docx").write_bytes(b"\x0bresearcher" + b"\x00" * 40)  # Word's lock file
     (src / "lost_end.txt").write_text("\n".join(
         nexis_article("First", "The Daily Example", "March 5, 2024", ["Lost one."], end=False)
         + nexis_article("Second", "Example Herald", "April 1, 2024", ["Lost two."], end=False)))
@@ -234,6 +235,7 @@ def test_damaged_inputs_each_get_one_line_and_the_rest_is_imported(tmp_path: Pat
     lines = err.splitlines()
     for needle in ("cut.docx: not a readable .docx", "notzip.docx: not a readable .docx",
                    "fake.rtf: not an RTF file",
+                   "~$nexis.docx: skipped, the lock file of a document open in Word",
                    "junk.rtf: 632 byte(s) of binary junk left out",
                    "lost_end.txt article 1 ('First'): has no 'End of Document' line; read up "
                    "to its Load-Date",

@@ -1,8 +1,9 @@
 """``saywho detect PATH... [--out FILE]``: suggestions as interchange JSONL, no project needed.
 
-Reads .txt/.md/.html files, folders, or JSONL lines with ``id`` and ``text``; writes one
-interchange line per document (same ids) to stdout or ``--out``. ``speaker`` is the surface
-mention nearest each quote, ``speaker_name`` the resolved canonical name.
+Reads .txt/.md/.html/.docx/.rtf files (a news-database export as one document per article),
+folders, or JSONL lines with ``id`` and ``text``; writes one interchange line per document
+(same ids) to stdout or ``--out``. ``speaker`` is the surface mention nearest each quote,
+``speaker_name`` the resolved canonical name.
 
 The detector runs in ``--jobs`` worker processes (default: every core), or on a Dask cluster
 with ``--dask ADDRESS`` (``annotations.detect.parallel``); either way the input streams
@@ -40,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Detect quotes and speakers in files, folders or JSONL (id, text) and "
         "write interchange JSONL with the same ids. No project needed.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html/.jsonl or folder")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help=".txt/.md/.html/.docx/.rtf/.jsonl or folder")
     parser.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     parser.add_argument(
         "--jobs",
