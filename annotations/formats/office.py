@@ -55,7 +55,8 @@ def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, st
         body = word.element.body
         lines = [Paragraph(p, word).text for p in body.iter(_W_P)]  # tables' too, in order
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
-        return None, f"{source}: not a readable .docx ({type(exc).__name__}: {exc})"[:300]
+        why = " ".join(str(exc).split())[:200]  # one line, however the library words it
+        return None, f"{source}: not a readable .docx ({type(exc).__name__}: {why})"
     return "\n".join(lines), None
 
 

@@ -313,3 +313,26 @@ def test_any_mix_of_export_lines_reads_without_error_and_keeps_boilerplate_out(
                        if kind == "Nexis" else {"Document ABCDEFGHIJKL1234", "PD  5 March 2024"})
         assert not boilerplate & set(body), (kind, body)
         assert not any(ch in article.text + article.title for ch in "\x1b\x07\x00")
+
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %s "%s">' % (bytes([c]), b"&%s;" % bytes([c - 1]) * 10)
+                     for c in b"bcdefgh")
+          + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+          b'main"><w:body><w:p><w:r><w:t>&h;&h;</w:t></w:r></w:p></w:body></w:document>')
+
+
+@pytest.mark.parametrize(("name", "broken"), [
+    ("cut_xml", lambda xml: xml[: len(xml) // 2]),  # zip fine, its XML cut short
+    ("laughs", lambda xml: LAUGHS),  # an entity that would grow to gigabytes
+])
+def test_a_docx_with_broken_xml_is_one_line(tmp_path: Path, name: str, broken) -> None:
+    whole = zipfile.ZipFile(nexis_download(tmp_path))
+    path = tmp_path / f"{name}.docx"
+    with zipfile.ZipFile(path, "w") as out:
+        for member in whole.namelist():
+            data = whole.read(member)
+            out.writestr(member, broken(data) if member == "word/document.xml" else data)
+    [result] = read(path)
+    assert result.error.startswith(f"{path}: not a readable .docx (XMLSyntaxError")
+    assert "\n" not in result.error
