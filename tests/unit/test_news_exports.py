@@ -251,10 +251,10 @@ def test_damaged_inputs_each_get_one_line_and_the_rest_is_imported(tmp_path: Pat
         title = project.document("evil-1").title
         assert "\x1b" not in title and "\x07" not in title  # controls are no part of it
         assert title == "]0;pwnedMayor[31m \u202eevil\u202c"  # bidi kept, shown as ¿
-    listing = subprocess.run([sys.executable, "-m", "tui.cli", "--project",
-                              str(tmp_path / "p"), "status", "--list"],
-                             cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert "\u202e" not in listing.stdout + listing.stderr
+    detected = subprocess.run([sys.executable, "-m", "tui.cli", "detect", str(src / "evil.txt")],
+                              cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert '"title": "]0;pwnedMayor[31m \\u202eevil\\u202c"' in detected.stdout
+    assert "\u202e" not in detected.stdout + detected.stderr
 
 
 def test_a_missing_optional_library_is_one_line_naming_the_install(
