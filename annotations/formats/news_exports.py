@@ -170,21 +170,31 @@ def _split_run_together(part: list[str], *, closed: bool) -> Iterator[Article]:
     bodies = [i for i, line in enumerate(part) if line == "Body"]
     start = 0
     for before, body in zip(bodies, bodies[1:], strict=False):
-        ends = [i for i in range(max(start, before + 1), body)
-                if (_label(part[i]) or ("", ""))[0] == "load-date"]
-        if not ends:
-            yield Article(error=("two articles run together (no 'End of Document' or "
-                                 "'Load-Date' between them); not imported"))
-            start = body  # the next one's header is lost in this one: read from its Body on
+        between = range(max(start, before + 1), body)
+        ends = [i for i in between if (_label(part[i]) or ("", ""))[0] == "load-date"]
+        # without a Load-Date, the next article's header: its headline and outlet before its
+        # date line, the last date line before its Body
+        dates = [i for i in between if _label(part[i]) is None and _date_line(part[i])]
+        cut = ends[-1] + 1 if ends else dates[-1] - 2 if dates and dates[-1] - 2 > before else 0
+        if not cut:
+            yield Article(error=("runs into the next article (no 'End of Document' or "
+                                 "'Load-Date' between them): not imported; the next is read "
+                                 "from its 'Body' line, without its headline"))
+            start = body
             continue
-        article = _new_article(part[start:ends[-1] + 1])
-        yield _noted(article, "has no 'End of Document' line; read up to its Load-Date")
-        start = ends[-1] + 1
+        article = _new_article(part[start:cut])
+        yield _noted(article, "has no 'End of Document' line; read up to the next article")
+        start = cut
     article = _new_article(part[start:])
     if not closed:
         article = _noted(article, "has no 'End of Document' line (a cut download?); read as "
                                   "far as it goes")
     yield article
+
+
+def _date_line(line: str) -> bool:
+    """Whether ``line`` is a Nexis header's date line (``March 5, 2024 Tuesday 10:00 PM``)."""
+    return len(line) <= 80 and bool(iso_date(line))
 
 
 def _noted(article: Article, note: str) -> Article:
@@ -214,7 +224,7 @@ def _new_article(part: list[str]) -> Article:
     # headline, outlet, date (and copyright): anchored on the date line, or on the copyright
     # line when the date is written in a way iso_date does not read; what comes before is
     # the download's cover page
-    dates = [i for i, line in enumerate(plain) if len(line) <= 80 and iso_date(line)]
+    dates = [i for i, line in enumerate(plain) if _date_line(line)]
     at = dates[-1] if dates else len(plain) - 1 if copyrighted and len(plain) >= 3 else -1
     title = outlet = date = ""
     if at >= 0:

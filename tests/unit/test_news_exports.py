@@ -238,7 +238,7 @@ def test_damaged_inputs_each_get_one_line_and_the_rest_is_imported(tmp_path: Pat
                    "~$nexis.docx: skipped, the lock file of a document open in Word",
                    "junk.rtf: 632 byte(s) of binary junk left out",
                    "lost_end.txt article 1 ('First'): has no 'End of Document' line; read up "
-                   "to its Load-Date",
+                   "to the next article",
                    "lost_end.txt article 2 ('Second'): has no 'End of Document' line (a cut",
                    "evil.txt article 2 ('Empty one'): no article text"):
         assert sum(needle in line for line in lines) == 1, (needle, err)
@@ -336,3 +336,18 @@ def test_a_docx_with_broken_xml_is_one_line(tmp_path: Path, name: str, broken) -
     [result] = read(path)
     assert result.error.startswith(f"{path}: not a readable .docx (XMLSyntaxError")
     assert "\n" not in result.error
+
+
+def test_articles_run_together_are_parted_at_the_next_headline(tmp_path: Path) -> None:
+    first = [line for line in nexis_article("First", "The Daily Example", "March 5, 2024",
+                                            ["Lost one."])
+             if not line.startswith(("Load-Date", "End of Document"))]
+    path = tmp_path / "run.txt"
+    path.write_text("\n".join(first + nexis_article("Second", "Example Herald",
+                                                    "April 1, 2024", ["Lost two."])))
+    one, two = read(path)
+    assert (one.document.title, one.document.text) == ("First", "Lost one.")
+    assert one.note == (f"{path} article 1 ('First'): has no 'End of Document' line; read up "
+                        "to the next article")
+    assert (two.document.title, two.document.text, two.note) == ("Second", "Lost two.", None)
+    assert dict(two.document.meta)["outlet"] == "Example Herald"
