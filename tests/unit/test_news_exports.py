@@ -255,6 +255,11 @@ def test_damaged_inputs_each_get_one_line_and_the_rest_is_imported(tmp_path: Pat
                               cwd=REPO, capture_output=True, text=True, timeout=120)
     assert '"title": "]0;pwnedMayor[31m \\u202eevil\\u202c"' in detected.stdout
     assert "\u202e" not in detected.stdout + detected.stderr
+    detected = subprocess.run([sys.executable, "-m", "tui.cli", "detect",
+                               str(src / "lost_end.txt")],
+                              cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert detected.returncode == 0 and detected.stdout.count("\n") == 2
+    assert "lost_end.txt article 2 ('Second'): has no 'End of Document'" in detected.stderr
 
 
 def test_a_missing_optional_library_is_one_line_naming_the_install(

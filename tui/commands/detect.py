@@ -95,9 +95,11 @@ def _document(result: ReadResult) -> Document | None:
     return result.document
 
 
-def _write_all(args: argparse.Namespace, out: TextIO) -> tuple[int, list[str]]:
+def _write_all(args: argparse.Namespace, out: TextIO,
+               notes: list[str] | None = None) -> tuple[int, list[str]]:
     """Detect every readable input and write its line, in input order; collect the problems
-    (unreadable inputs, skipped or failed articles) in that order too."""
+    (unreadable inputs, skipped or failed articles) in that order too, and in ``notes`` what
+    was said beside an input that was read (an export's article cut short)."""
     done, errors = 0, []
     jobs = getattr(args, "jobs", 1)
     budget = getattr(args, "budget", DEFAULT_DETECT_BUDGET_S)
@@ -108,6 +110,8 @@ def _write_all(args: argparse.Namespace, out: TextIO) -> tuple[int, list[str]]:
     )
     with counting_progress("detecting", shown=not stderr_is_terminal(out)) as advance:
         for read, found in results:
+            if read.note and notes is not None:
+                notes.append(read.note)
             if found is None:
                 if read.error and not read.skipped:
                     errors.append(read.error)
@@ -127,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
     """Detect and write; exit 1 (one line per bad input) when an input could not be read."""
     if getattr(args, "dask", None) is not None:
         require_dask()
+    notes: list[str] = []
     if args.out:
         target = Path(args.out)
         if target.is_dir():
@@ -136,16 +141,18 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--out {target}: folder {folder} does not exist")
         try:  # written whole or not at all, as every export (one rule: ``atomic_output``)
             with atomic_output(target) as fh:
-                done, errors = _write_all(args, fh)
+                done, errors = _write_all(args, fh, notes)
         except OSError as exc:
             raise InputError(f"--out {target}: cannot write there "
                              f"({exc.strerror or exc})") from exc
     else:
-        done, errors = _write_all(args, sys.stdout)
+        done, errors = _write_all(args, sys.stdout, notes)
         sys.stdout.flush()
     if errors and not done:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InputError(errors[0] + more)
+    for note in notes:
+        print(f"saywho: note: {visible_line(note)}", file=sys.stderr)
     for err in errors:
         print(f"saywho: {visible_line(err)}", file=sys.stderr)
     return 1 if errors else 0
