@@ -71,6 +71,16 @@ def _touch(quote: Quote, ctx: EditContext, **changes: Any) -> Quote:
     return replace(quote, updated=ctx.now, **changes)
 
 
+def _corrected(quote: Quote, ctx: EditContext, **changes: Any) -> Quote:
+    """``quote`` with a field the annotator changed by hand on it alone (its span, speaker,
+    stance, type or a code): a suggested quote is then reviewed, accepted, as accepting it
+    would (the review queue counts it done); a rejected one stays rejected. Changes that
+    sweep many quotes at once (a speaker merged or renamed, a label renamed) judge none of
+    them and use ``_touch``."""
+    status = "accepted" if quote.status == "suggested" else quote.status
+    return _touch(quote, ctx, status=status, **changes)
+
+
 def _confirmed(quote: Quote, *fields: str) -> dict[str, float]:
     confidence = dict(quote.confidence)
     for name in fields:
@@ -138,7 +148,8 @@ class SetStance(Edit):
         quote = self._quote(layer, self.quote_id)
         return _quote_change(
             quote,
-            _touch(quote, ctx, stance=self.stance, confidence=_confirmed(quote, "stance")),
+            _corrected(quote, ctx, stance=self.stance,
+                       confidence=_confirmed(quote, "stance")),
         )
 
     def describe(self) -> str:
@@ -158,7 +169,7 @@ class SetQuoteType(Edit):
             raise InputError(f"quote type must be one of {', '.join(QUOTE_TYPES)}")
         quote = self._quote(layer, self.quote_id)
         return _quote_change(
-            quote, _touch(quote, ctx, type=self.type, confidence=_confirmed(quote, "type"))
+            quote, _corrected(quote, ctx, type=self.type, confidence=_confirmed(quote, "type"))
         )
 
     def describe(self) -> str:
@@ -191,7 +202,7 @@ class SetSpan(Edit):
                     f"the span would run into another quote (“{excerpt(other.text)}”); "
                     "reject or shorten that one first"
                 )
-        moved = _touch(quote.with_span(text, self.start, self.end), ctx)
+        moved = _corrected(quote.with_span(text, self.start, self.end), ctx)
         moved = replace(moved, confidence=_confirmed(moved, "span"))
         return _quote_change(quote, moved)
 
@@ -394,7 +405,7 @@ class SetSpeaker(Edit):
                 mention = None
         return _quote_change(
             quote,
-            _touch(
+            _corrected(
                 quote,
                 ctx,
                 speaker_id=self.speaker_id,
@@ -430,7 +441,7 @@ class CreateSpeaker(Edit):
             if self.assign_to is None:
                 raise InputError(f"{clean!r} is already a speaker of this document")
             quote = self._quote(layer, self.assign_to)
-            after = _touch(quote, ctx, speaker_id=named.id,
+            after = _corrected(quote, ctx, speaker_id=named.id,
                            speaker_mention=_mention_of(quote, named.name, *named.aliases),
                            confidence=_confirmed(quote, "speaker"))
             return _quote_change(quote, after)
@@ -458,7 +469,7 @@ class CreateSpeaker(Edit):
         change = LayerChange({}, {}, speakers_before, speakers_after)
         if self.assign_to is not None:
             quote = self._quote(layer, self.assign_to)
-            after = _touch(
+            after = _corrected(
                 quote,
                 ctx,
                 speaker_id=speaker_id,
@@ -510,7 +521,7 @@ class SetQuoteCode(Edit):
         after = replace(quote, codes=recoded(quote.codes, self.variable, self.value))
         if after.codes == quote.codes:
             raise InputError(f"{self.variable} is already {self.value or 'not coded'}")
-        return _quote_change(quote, _touch(after, ctx))
+        return _quote_change(quote, _corrected(after, ctx))
 
     def describe(self) -> str:
         return f"{self.variable} of {self.quote_id}: {self.value or '—'}"

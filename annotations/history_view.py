@@ -199,16 +199,23 @@ def _quote_phrase(
     fields = _touched(before, after)
     if not fields:
         return None
+    tail = ""
+    if len(fields) > 1 and fields[0] == "status" and \
+            {before.status, after.status} == {"suggested", "accepted"}:
+        # a hand correction that accepted a suggested quote (``edits._corrected``): said
+        # after the field it corrected
+        fields = fields[1:]
+        tail = " (unreviewed again)" if after.status == "suggested" else " (accepted)"
     if len(fields) == 1:
         field = fields[0]
-        return _one_field(field, q, _value(field, after, names, added), after, undone)
+        return _one_field(field, q, _value(field, after, names, added), after, undone) + tail
     arrow = "back to" if undone else "→"
     parts = [
         "span moved" if field == "span" and not undone
         else f"{field.removeprefix(CODE)} {arrow} {_value(field, after, names, added)}"
         for field in fields
     ]
-    return f"{q}: {', '.join(parts)}"
+    return f"{q}: {', '.join(parts)}{tail}"
 
 
 def _speaker_phrases(

@@ -18,6 +18,7 @@ from annotations.edits import (
     RenameSpeaker,
     ResetQuote,
     SetNote,
+    SetQuoteCode,
     SetQuoteType,
     SetSpan,
     SetSpeaker,
@@ -25,6 +26,7 @@ from annotations.edits import (
 )
 from annotations.errors import InputError, SpanError
 from annotations.model import Layer
+from annotations.review import is_reviewed
 from annotations.store import Project
 from tests.conftest import ARTICLE
 
@@ -226,3 +228,37 @@ def test_join_a_missed_continuation_then_split_it_again() -> None:
                         layer.speakers)
     with pytest.raises(SpanError):
         JoinQuotes("d0", "q1", "q3").compute(overlapping, text, ctx)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        SetSpeaker("d0", quote_id="q1", speaker_id="s2"),
+        CreateSpeaker("d0", speaker_name="City Council", assign_to="q1"),
+        SetSpan("d0", quote_id="q1", start=10, end=20),
+        SetQuoteCode("d0", quote_id="q1", variable="topic", value="crime"),
+        SetStance("d0", quote_id="q1", stance="oppose"),
+        SetQuoteType("d0", quote_id="q1", type="mixed"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_a_hand_correction_of_a_suggested_quote_reviews_it(project: Project, edit: Edit) -> None:
+    """Fixing one quote's speaker, span, code, stance or type by hand is judging that quote:
+    it is accepted (the review queue no longer counts it unreviewed), as its span always
+    confirmed it; undo makes it a suggestion again. A rejected quote stays rejected."""
+    assert not is_reviewed(project.layer("d0").quotes["q1"])
+    project.apply(edit)
+    assert project.layer("d0").quotes["q1"].status == "accepted"
+    assert project.layer("d0").quotes["q2"].status == "suggested"  # only the quote fixed
+    project.undo()
+    assert project.layer("d0").quotes["q1"].status == "suggested"
+    project.apply(RejectQuote("d0", quote_id="q1"))
+    project.apply(edit)
+    assert project.layer("d0").quotes["q1"].status == "rejected"
+
+
+def test_a_sweep_over_many_quotes_reviews_none(project: Project) -> None:
+    """Merging or renaming a speaker moves quotes nobody looked at: they stay suggestions."""
+    project.apply(MergeSpeakers("d0", keep_id="s1", merge_id="s2"))
+    project.apply(RenameSpeaker("d0", speaker_id="s1", new_name="Jane A. Roe"))
+    assert {q.status for q in project.layer("d0").quotes.values()} == {"suggested"}

@@ -207,10 +207,10 @@ def test_history_rows_name_document_layer_and_quote(session: Session) -> None:
     undo, final, edit = (describe(e, lookup) for e in history_pager(session).page(10))
     assert undo is not None and final is not None and edit is not None
     assert (undo.what, undo.title, undo.own_layer, undo.quote_id) == (
-        "undo: stance of quote 2 back to none", "Roe and Poe", True, "q2")
+        "undo: stance of quote 2 back to none (unreviewed again)", "Roe and Poe", True, "q2")
     assert (final.what, final.layer, final.own_layer) == (
-        "speaker of quote 1 → Tom Poe", "ben", False)
-    assert edit.what == "stance of quote 2 → oppose" and edit.doc_id == DOC
+        "speaker of quote 1 → Tom Poe (accepted)", "ben", False)
+    assert edit.what == "stance of quote 2 → oppose (accepted)" and edit.doc_id == DOC
 
 
 def test_an_unreadable_layer_names_no_number_and_no_id() -> None:

@@ -103,7 +103,7 @@ def test_a_hand_label_counts_a_detector_stance_on_an_accepted_quote_does_not() -
         {"s1": "Ann Lee"},
     )
     q1, q2 = layer.quotes["q1"], layer.quotes["q2"]
-    assert q1.confidence["stance"] == 1.0 and q1.status == "suggested" and is_label(q1)
+    assert q1.confidence["stance"] == 1.0 and q1.status == "accepted" and is_label(q1)
     guess = Quote(q2.id, q2.start, q2.end, q2.text, speaker_id="s1", stance="oppose",
                   confidence={"stance": 0.7, "span": 0.9}, status="accepted",
                   origin="detector@1")

@@ -269,7 +269,8 @@ def test_undo_refuses_to_overwrite_a_later_change_to_the_same_field(tmp_path: Pa
         layer = ann.layer("d0", "team")
         number = quote_number(layer, layer.quotes["q1"])
         assert conflict_message(refused.value, layer) == (
-            f"undo skipped (stance of quote {number} back to none): quote {number} was changed "
+            f"undo skipped (stance of quote {number} back to none (unreviewed again)): quote "
+                f"{number} was changed "
             "since by another edit (bob also edits this layer); that change is kept")
         assert refused.value.title == "Not undone"
         ann.undo()  # the conflicting step is skipped; the one before it still undoes
