@@ -26,6 +26,7 @@ from annotations.change import LayerChange
 from annotations.display import excerpt, excerpt_ends
 from annotations.errors import SaywhoError, StepConflict
 from annotations.model import Layer, Quote, Speaker
+from annotations.store.doc_steps import DocStep, doc_step
 from annotations.store.journal import DOC_STATUS_OP, DOC_TARGET_OP, Journal, journal_path
 from annotations.store.journal_index import is_edit
 
@@ -342,6 +343,8 @@ def conflict_message(conflict: StepConflict, layer: Layer | None) -> str:
     the other annotators who write the layer; none: an import or a label rename)."""
     change = conflict.change
     assert isinstance(change, LayerChange)
+    if conflict.record in DOCUMENT_RECORDS:  # a document's target or status: said already
+        return conflict.message
     step = describe_change(change, layer, undone=conflict.op == "undo")
     if conflict.label is not None:
         return (f"{conflict.op} skipped ({step}): the stance label {conflict.label!r} is no "
@@ -361,9 +364,30 @@ def conflict_message(conflict: StepConflict, layer: Layer | None) -> str:
             f"({who}); that change is kept")
 
 
-def step_message(op: str, change: LayerChange, layer: Layer | None) -> str:
-    """The status-bar message for an ``edit``, ``undo`` or ``redo`` that made ``change``."""
+def step_message(op: str, change: LayerChange, layer: Layer | None,
+                 document: DocStep | None = None) -> str:
+    """The status-bar message for an ``edit``, ``undo`` or ``redo`` that made ``change`` (or,
+    ``document``, set a document's target or status)."""
+    if document is not None:
+        return MESSAGE_PREFIX.get(op, "") + document_words(document, undone=op == "undo")
     return MESSAGE_PREFIX.get(op, "") + describe_change(change, layer, undone=op == "undo")
+
+
+DOCUMENT_RECORDS = ("stance target", "status")
+"""The records a skipped undo of a document's target or status names (``History``)."""
+
+
+def document_words(move: DocStep, *, undone: bool) -> str:
+    """An undo or redo of a document's target or status, from the value it found to the one it
+    set: "stance target back to “X”", "no longer marked done", "marked done again"."""
+    if move.op == DOC_TARGET_OP:
+        shown = f"“{move.after}”" if move.after else "the project's"
+        return f"stance target {'back to' if undone else '→'} {shown}"
+    after = (move.after or "").replace("-", " ")
+    before = (move.before or "").replace("-", " ")
+    if not after:
+        return f"no longer marked {before}"
+    return f"marked {after} again" if undone else f"marked {after}"
 
 
 # ------------------------------------------------------------------------------ times
@@ -458,6 +482,16 @@ def describe(entry: Mapping[str, Any], lookup: Lookup) -> HistoryItem | None:
     op = entry.get("op")
     if op in DOCUMENT_OPS:
         return _document_item(entry, lookup)
+    if op in ("undo", "redo") and entry.get("kind") in DOCUMENT_OPS:
+        move = doc_step(dict(entry))
+        if move is None:
+            return None
+        return HistoryItem(entry_id=str(entry.get("id", "")), ts=str(entry.get("ts", "")),
+                           op=str(op), doc_id=move.doc_id,
+                           title=lookup.title(move.doc_id) or move.doc_id,
+                           what=HISTORY_PREFIX[str(op)] + document_words(move,
+                                                                       undone=op == "undo"),
+                           layer=lookup.annotator)
     if op not in STEP_OPS or not is_edit(dict(entry)):
         return None
     doc_id, layer_name = entry["doc"], entry["layer"]

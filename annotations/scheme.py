@@ -204,8 +204,8 @@ def document_target(project: Project, doc_id: str) -> str:
 
 def set_document_target(project: Project, doc_id: str, target: str) -> None:
     """Give ``doc_id`` its own stance target (blank: the project's again). A change is
-    journaled for the history (``op: "doc-target"``, before and after) by the process that
-    keeps the annotator's journal; undo does not reach it (undo steps are layer changes)."""
+    journaled (``op: "doc-target"``, before and after) by the process that keeps the
+    annotator's journal, for the history and for undo (``store.doc_steps``)."""
     before = project.info(doc_id).target
     after = project.set_document_target(doc_id, " ".join(target.split())).target
     if after != before and not project.read_only:

@@ -528,7 +528,8 @@ class Session:
     def record(self, op: str, what: str, data: dict[str, Any]) -> bool:
         """Journal a change made outside the layers and the scheme (an annotator's status of a
         document) for the history, when this process keeps the annotator's journal (not read
-        only); returns whether it did. Undo does not reach it: undo steps are layer changes."""
+        only); returns whether it did. A document's target or status set is an undo step too
+        (``store.doc_steps``), in order with the layer edits."""
         with self._lock:
             if self.read_only:
                 return False

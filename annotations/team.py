@@ -377,9 +377,11 @@ def set_status(session: Session, doc_id: str, status: str | None) -> StatusChang
     before = document_status(session, doc_id)
     stored, warning = write_status(session.folder, session.annotator, doc_id, status, now_iso())
     now = document_status(session, doc_id, explicit=stored)
-    if now.status != before.status:  # for the history (``DOC_STATUS_OP``), never for undo
+    if now.status != before.status:  # for the history and undo (``DOC_STATUS_OP``)
         session.record(DOC_STATUS_OP, f"{now.status} {doc_id}",
-                       {"doc": doc_id, "before": before.status, "after": now.status})
+                       {"doc": doc_id, "before": before.status, "after": now.status,
+                        "stored_before": before.status if before.explicit else None,
+                        "stored_after": status})
     return StatusChange(now, warning)
 
 

@@ -336,7 +336,7 @@ class SessionBridge:
         assert receipt is not None
         from annotations.history_view import step_message  # off the startup path
 
-        what = step_message(outcome.op, receipt.change, outcome.layer)
+        what = step_message(outcome.op, receipt.change, outcome.layer, receipt.document)
         if receipt.skipped:
             count = len(receipt.skipped)
             what += f" ({count} older edit{'s' if count != 1 else ''} could not be undone)"

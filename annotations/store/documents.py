@@ -395,6 +395,22 @@ class DocumentList:
         self._rows[doc_id] = updated
         return updated
 
+    def swap_target(self, doc_id: str, expected: str, target: str) -> str | None:
+        """Set ``doc_id``'s own target to ``target`` only while the shared file, read again
+        under its lock, still holds ``expected`` (an undo never overwrites a teammate's
+        target); ``None`` when set, else the target found (nothing written)."""
+        info = self.info(doc_id)
+        with self._shared.change():
+            table = self._shared.table("documents")
+            found = next((str(rec.get("target") or "") for rec in table.all()
+                          if rec.get("id") == doc_id), "")
+            if found != expected:
+                self._rows[doc_id] = replace(info, target=found)
+                return found
+            table.update({"target": target}, lambda rec: rec.get("id") == doc_id)  # type: ignore[arg-type]
+        self._rows[doc_id] = replace(info, target=target)
+        return None
+
     def adopt_orphans(self, text_names: Iterable[str]) -> list[DocumentInfo]:
         """List every text in ``text_names`` (the names in ``texts/``) that no row points to
         and whose annotations file records its id and sha256; returns the rows added.

@@ -42,8 +42,9 @@ from annotations.errors import (
 )
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
+from annotations.store.doc_steps import DOC_STEP_OPS, DocStep, DocumentSteps, doc_step
 from annotations.store.documents import DocumentList
-from annotations.store.journal import Journal, journal_time, merged
+from annotations.store.journal import DOC_TARGET_OP, Journal, journal_time, merged
 from annotations.store.journal_index import Checkpoint, Ref, Stacks, find, is_edit, scope_of
 from annotations.store.layers import Intent, LayerStore
 
@@ -70,6 +71,9 @@ class EditReceipt:
     change: LayerChange
     saved: bool = True
     skipped: tuple[str, ...] = ()
+    document: DocStep | None = None
+    """An undo or redo of a document's target or status (``change`` is then empty): the
+    value it found and the value it set."""
 
 
 class History:
@@ -89,8 +93,10 @@ class History:
         everyone: Callable[[], list[Journal]] | None = None,
         labels: Callable[[], Collection[str]] | None = None,
         codes: Callable[[], Collection[tuple[str, str]]] | None = None,
+        steps: DocumentSteps | None = None,
     ) -> None:
         self._journal = journal
+        self._steps = steps  # sets a document's target or status back (None: not undone)
         self._labels = labels  # the stance labels an undo or redo may bring back
         self._codes = codes  # the (variable or attribute, value) pairs it may bring back
         self._everyone = everyone or (lambda: [journal])
@@ -205,9 +211,16 @@ class History:
             self._maybe_checkpoint()
 
     def record(self, op: str, what: str, data: dict[str, Any]) -> None:
-        """Journal a change that is not a layer edit (a scheme change, a replaced layer)."""
+        """Journal a change that is not a layer edit (a scheme change, a replaced layer); a
+        document's target or status set (``DOC_STEP_OPS``) goes on the undo stack, in the
+        scope of the document and the annotator's own layer, in order with the edits."""
         try:
-            self._write(self._entry(op, what, data=data))
+            entry = self._entry(op, what, data=data)
+            offset = self._write(entry)
+            step = doc_step(entry) if op in DOC_STEP_OPS else None
+            if step is not None:
+                self._mine.push_edit(Ref(entry["id"], offset,
+                                         scope_of(step.doc_id, self._annotator)))
         finally:
             self._maybe_checkpoint()
 
@@ -397,6 +410,17 @@ class History:
                                             why="damaged journal line", **{"from": op}))
                     skipped.append(message)
                 continue
+            if original is not None and original.get("op") in DOC_STEP_OPS:
+                step = doc_step(original) if self._steps is not None else None
+                if step is not None:
+                    return self._doc_step_on(op, original, step, source, at, target, skipped)
+                message = (f"skipped {original.get('what') or 'a document change'!r}: written "
+                           "by an older saywho, it cannot be undone")
+                self._write(self._entry("skip", message, ref=top.id, why="no stored status",
+                                        **{"from": op}))
+                source.pop(at)
+                skipped.append(message)
+                continue
             change, problem = self._loadable(original, op)
             if change is None:
                 what = (original or {}).get("what") or f"entry {top.id}"
@@ -481,6 +505,49 @@ class History:
         )
         target.append(source.pop(at))
         return _receipt(entry, change, tuple(skipped))
+
+    def _doc_step_on(
+        self,
+        op: str,
+        original: dict[str, Any],
+        step: DocStep,
+        source: list[Ref],
+        at: int,
+        target: list[Ref],
+        skipped: list[str],
+    ) -> EditReceipt:
+        """Set a document's target or status back (undo) or again (redo): journaled first,
+        then set only while it still holds what the step left; a value someone else set
+        since is kept and this step is skipped (``StepConflict``, one line)."""
+        assert self._steps is not None
+        expected, value = (step.after, step.before) if op == "undo" else (step.before,
+                                                                          step.after)
+        what = original.get("what") or "a document change"
+        entry = self._entry(op, f"{op} {what}", ref=original["id"], kind=step.op,
+                            data=self._steps.data(step, expected, value))
+        self._write(entry)
+        try:
+            found = self._steps.swap(step, expected, value)
+        except BaseException:
+            self._void(entry)
+            raise
+        if found is not None:
+            self._void(entry)
+            self._write(self._entry("skip", f"cannot {op} {what}", ref=original["id"],
+                                    **{"from": op}))
+            source.pop(at)
+            kind = "stance target" if step.op == DOC_TARGET_OP else "status"
+            now = (f"“{found}”" if found else "the project's") if step.op == DOC_TARGET_OP \
+                else (found.replace("-", " ") or "not set")
+            raise StepConflict(
+                f"{op} skipped: the {kind} of this document was changed since by someone "
+                f"else (now {now}); that change is kept",
+                op=op, doc_id=step.doc_id, layer=self._annotator, change=LayerChange(),
+                record=kind)
+        target.append(source.pop(at))
+        return EditReceipt(entry["id"], step.doc_id, self._annotator, entry["what"],
+                           LayerChange(), skipped=tuple(skipped),
+                           document=DocStep(step.op, step.doc_id, expected, value))
 
     def _gone_label(self, change: LayerChange) -> str | None:
         """A stance label ``change`` would set that the scheme no longer has (renamed or

@@ -36,10 +36,11 @@ OLD_JOURNAL_NAME = "journal.jsonl"
 """The one journal of a project before issue 10 (migrated into ``journal/``)."""
 _CHUNK = 65536
 DOC_TARGET_OP = "doc-target"
-"""A document's own stance target set (``data``: doc, before, after): for the history only."""
+"""A document's own stance target set (``data``: doc, before, after): for the history and undo
+(``doc_steps``)."""
 DOC_STATUS_OP = "doc-status"
-"""An annotator's status of a document set, done or not (``data``: doc, before, after): for
-the history only."""
+"""An annotator's status of a document set, done or not (``data``: doc, the derived status
+before and after, the stored one before and after): for the history and undo (``doc_steps``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from annotations.store.atomic import atomic_write_bytes, dumps
+from annotations.store.doc_steps import DOC_STEP_OPS, doc_step
 
 INDEX_SUFFIX = ".index"
 OLD_INDEX_NAME = "journal.index"
@@ -78,7 +79,8 @@ class Stacks:
     def fold(self, entry: dict[str, Any], offset: int) -> bool:
         """Apply one journal entry of this annotator (not a voided one) to the stacks.
 
-        An edit goes on the undo stack and clears its scope's redo; an undo or redo moves its
+        An edit (or a document's target or status set: ``doc_steps``) goes on the undo stack
+        and clears its scope's redo; an undo or redo moves its
         edit across, wherever it lies; a skip drops it. False when the entry needs a part of a
         stack that is not held (below ``MAX_DEPTH``): the caller rebuilds from the whole journal.
         """
@@ -86,6 +88,12 @@ class Stacks:
         if op == "edit":
             if is_edit(entry):
                 self.push_edit(Ref(entry["id"], offset, scope_of(entry["doc"], entry["layer"])))
+            return True
+        if op in DOC_STEP_OPS:  # a document's target or status: undone in its own layer's scope
+            step = doc_step(entry)
+            if step is not None and isinstance(entry.get("annotator"), str):
+                self.push_edit(Ref(entry["id"], offset,
+                                   scope_of(step.doc_id, entry["annotator"])))
             return True
         if op == "undo":
             return _move(self.undo, self.redo, self.undo_more, entry.get("ref"))

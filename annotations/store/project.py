@@ -55,6 +55,7 @@ from annotations.model import (
 )
 from annotations.store import imports
 from annotations.store.collector import collector_paused
+from annotations.store.doc_steps import DocumentSteps
 from annotations.store.documents import Classification, DocumentInfo, DocumentList
 from annotations.store.folder import ProjectFolder, cannot_open
 from annotations.store.history import EditReceipt, History
@@ -116,6 +117,7 @@ class Project:
             everyone=folder.all_journals,
             labels=lambda: self.scheme.names,
             codes=self._quote_codes,
+            steps=DocumentSteps(folder, self._documents, annotator),
         )
         if self._history.lost is not None:
             folder.note_damage(self._history.lost)

@@ -65,3 +65,43 @@ async def test_a_document_target_and_a_comment(folder: Path, run_app: Callable,
         assert session.stance_target(DOC_ID) == session.scheme.target
         assert team.document_comment(session, DOC_ID) == ""
         assert session.annotator == ANNOTATOR
+
+
+async def test_u_takes_back_the_done_mark_and_the_target_in_order(folder: Path,
+                                                                   run_app: Callable) -> None:
+    """``I``, ``a``, ``d`` then ``u`` three times: the done mark, the accept, the target go back
+    in the reverse order they were made (the store says so, and the screen shows it); ``U``
+    brings the target back."""
+    with open_project(folder, read_only=True) as session:
+        project_target = session.stance_target(DOC_ID)
+        quote_id = min(session.layer(DOC_ID).quotes.values(), key=lambda q: q.start).id
+    async with run_app(folder) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        await type_and_submit(pilot, "the raids")
+        await settle(pilot)
+        pilot.app.screen.select_quote(quote_id)
+        await pilot.press("a", "d")
+        await settle(pilot)
+        with open_project(folder, read_only=True) as session:
+            assert team.document_status(session, DOC_ID).status == team.DONE
+        await pilot.press("u")
+        await settle(pilot)
+        with open_project(folder, read_only=True) as session:
+            assert team.document_status(session, DOC_ID).status == team.IN_PROGRESS
+            assert session.layer(DOC_ID, ANNOTATOR).quotes[quote_id].status == "accepted"
+        assert pilot.app.screen.doc_status == team.IN_PROGRESS  # the status bar drops "done ✓"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(StancePanel)
+        assert str(panel.border_subtitle) == project_target
+        with open_project(folder, read_only=True) as session:
+            assert session.stance_target(DOC_ID) == project_target
+            assert session.layer(DOC_ID, ANNOTATOR).quotes[quote_id].status == "suggested"
+        await pilot.press("U")
+        await settle(pilot)
+        assert str(panel.border_subtitle) == "the raids"
+    with open_project(folder, read_only=True) as session:
+        assert session.stance_target(DOC_ID) == "the raids"

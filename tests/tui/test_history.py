@@ -71,9 +71,9 @@ async def test_history_lists_edits_in_words_and_opens_them(tmp_path: Path, run_a
         assert await within(pilot, lambda: len(screen.items) == 3 and screen.done)
         items = screen.items
         assert [(i.doc_id, i.what) for i in items] == [
-            (EXTRA, "stance of quote 1 → support"),
+            (EXTRA, "stance of quote 1 → support (accepted)"),
             (DOC_ID, "stance of quote 2 → oppose"),
-            (DOC_ID, "stance of quote 2 → support"),
+            (DOC_ID, "stance of quote 2 → support (accepted)"),
         ]
         rows = row_texts(screen)
         assert "just now" in rows[0] and EXTRA_TITLE in rows[0]
@@ -213,6 +213,7 @@ async def test_a_document_s_target_and_done_mark_are_in_the_history(folder, run_
         entries = [(e["op"], e["data"]) for e in session.journal()
                    if e["op"] in ("doc-status", "doc-target")]
     assert entries == [
-        ("doc-status", {"doc": DOC_ID, "before": "not-started", "after": "done"}),
+        ("doc-status", {"doc": DOC_ID, "before": "not-started", "after": "done",
+                        "stored_before": None, "stored_after": "done"}),
         ("doc-target", {"doc": DOC_ID, "before": "", "after": "the raids"}),
     ]

@@ -565,6 +565,9 @@ class ReaderScreen(SaywhoScreen):
                 return
             self.set_layer(layer, self.current_id)
             return
+        if outcome.receipt is not None and outcome.receipt.document is not None:
+            self._document_stepped()  # its target or status set back: the layer is as it was
+            return
         if outcome.op in ("undo", "redo") and outcome.layer is not None:
             touched = outcome.receipt.change.quote_ids if outcome.receipt else ()
             follow = next((q for q in touched if q in outcome.layer.quotes), self.current_id)
@@ -885,6 +888,18 @@ class ReaderScreen(SaywhoScreen):
         elif not outcome.ok:
             self.doc_status = self._read_status(self.doc_id)
             self._refresh_position()
+
+    def _document_stepped(self) -> None:
+        """An undo or redo set this document's stance target or the annotator's status of it
+        back: show both as they are on disk."""
+        doc_id = self.doc_id
+        self.doc_status = self._read_status(doc_id)
+        try:
+            self.doc_target = self.bridge.read(lambda s: s.stance_target(doc_id))
+        except SaywhoError as exc:
+            say(self, exc.message, title=exc.title, severity="error")
+        self._refresh_position()
+        self._refresh_details()
 
     # ------------------------------------------------------------------ status and stance
     def _named(self, quote: Quote) -> str:

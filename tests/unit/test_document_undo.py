@@ -1,0 +1,104 @@
+"""Undo and redo reach a document's own stance target and the annotator's done mark, in the
+order the researcher made them among the layer edits, also after a restart; a teammate's target
+set since is never overwritten (the undo is refused in one line and skipped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotations import team
+from annotations.edits import AcceptQuote
+from annotations.errors import StepConflict
+from annotations.history_view import SessionLookup, describe, history_pager
+from annotations.model import Document
+from annotations.session import Session
+from tests.conftest import ARTICLE, fixed_detect
+
+DOC = "d1"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = tmp_path / "p"
+    with Session.open(path, "ana", detect=fixed_detect) as s:
+        s.import_documents([Document(DOC, "Roe and Poe", ARTICLE)])
+    return path
+
+
+@pytest.fixture
+def session(folder: Path) -> Iterator[Session]:
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        yield s
+
+
+def _status(session: Session) -> str:
+    return team.document_status(session, DOC).status
+
+
+def test_undo_takes_back_target_edit_and_done_mark_in_the_order_made(session: Session) -> None:
+    project_target = session.stance_target(DOC)
+    session.set_document_target(DOC, "the bridge toll")
+    session.apply(AcceptQuote(DOC, quote_id="q1"))
+    team.set_status(session, DOC, team.DONE)
+    assert _status(session) == team.DONE
+
+    receipt = session.undo(DOC)
+    assert receipt is not None and receipt.document is not None
+    assert _status(session) == team.IN_PROGRESS  # the done mark first: the last thing done
+    assert session.layer(DOC).quotes["q1"].status == "accepted"
+    assert session.stance_target(DOC) == "the bridge toll"
+    session.undo(DOC)
+    assert session.layer(DOC).quotes["q1"].status == "suggested"
+    assert session.stance_target(DOC) == "the bridge toll"
+    session.undo(DOC)
+    assert session.stance_target(DOC) == project_target
+    assert session.undo(DOC) is None
+
+    session.redo(DOC)
+    assert session.stance_target(DOC) == "the bridge toll"
+    session.redo(DOC)
+    session.redo(DOC)
+    assert _status(session) == team.DONE and session.layer(DOC).quotes["q1"].status == "accepted"
+
+
+def test_undo_of_the_done_mark_survives_a_restart(folder: Path) -> None:
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        s.apply(AcceptQuote(DOC, quote_id="q1"))
+        team.set_status(s, DOC, team.DONE)
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        s.undo(DOC)
+        assert _status(s) == team.IN_PROGRESS
+        assert s.layer(DOC).quotes["q1"].status == "accepted"
+    with Session.open(folder, "ana", detect=fixed_detect) as s:  # the undo is journaled too
+        assert _status(s) == team.IN_PROGRESS
+        s.redo(DOC)
+        assert _status(s) == team.DONE
+
+
+def test_an_undo_never_overwrites_a_teammates_target(folder: Path) -> None:
+    with Session.open(folder, "ana", detect=fixed_detect) as ana:
+        ana.set_document_target(DOC, "the bridge toll")
+        ana.apply(AcceptQuote(DOC, quote_id="q1"))
+        with Session.open(folder, "ben", detect=fixed_detect) as ben:
+            ben.set_document_target(DOC, "the ferry")
+        ana.undo(DOC)  # the accept
+        with pytest.raises(StepConflict) as refused:
+            ana.undo(DOC)
+        message = refused.value.message
+        assert "\n" not in message and "changed since" in message and "the ferry" in message
+        assert ana.stance_target(DOC) == "the ferry"
+        assert ana.undo(DOC) is None  # skipped for good: nothing older to undo
+    with Session.open(folder, "ben", detect=fixed_detect) as ben:
+        assert ben.stance_target(DOC) == "the ferry"
+
+
+def test_the_history_says_the_undo_of_a_done_mark(session: Session) -> None:
+    team.set_status(session, DOC, team.DONE)
+    session.undo(DOC)
+    lookup = SessionLookup(session)
+    rows = [describe(e, lookup) for e in history_pager(session).page(10)]
+    assert [r.what for r in rows if r is not None] == ["undo: no longer marked done",
+                                                       "marked done"]
