@@ -206,8 +206,8 @@ def set_document_target(project: Project, doc_id: str, target: str) -> None:
     """Give ``doc_id`` its own stance target (blank: the project's again). A change is
     journaled (``op: "doc-target"``, before and after) by the process that keeps the
     annotator's journal, for the history and for undo (``store.doc_steps``)."""
-    before = project.info(doc_id).target
-    after = project.set_document_target(doc_id, " ".join(target.split())).target
+    before, row = project.set_document_target(doc_id, " ".join(target.split()))
+    after = row.target
     if after != before and not project.read_only:
         project.record(DOC_TARGET_OP, f"stance target of {doc_id}",
                        {"doc": doc_id, "before": before, "after": after})

@@ -384,16 +384,24 @@ class DocumentList:
                 self._rows[doc_id] = replace(self._rows[doc_id], meta=meta)
         return list(changed), problems
 
-    def set_target(self, doc_id: str, target: str) -> DocumentInfo:
+    def set_target(self, doc_id: str, target: str) -> tuple[str, DocumentInfo]:
         """Give ``doc_id`` its own stance target (``""``: the project's again), in the shared
-        project file, under its lock (another process's rows are kept)."""
+        project file, under its lock (another process's rows are kept); returns the target
+        it replaced, as read under the lock (a teammate's, when one set it since), and the
+        row."""
         info = self.info(doc_id)
         with self._shared.change():
             table = self._shared.table("documents")
+            before = self._stored_target(doc_id)
             table.update({"target": target}, lambda rec: rec.get("id") == doc_id)
         updated = replace(info, target=target)
         self._rows[doc_id] = updated
-        return updated
+        return before, updated
+
+    def _stored_target(self, doc_id: str) -> str:
+        """``doc_id``'s own target as the shared file holds it (call under its lock)."""
+        return next((str(rec.get("target") or "") for rec in self._shared.table("documents")
+                     if rec.get("id") == doc_id), "")
 
     def swap_target(self, doc_id: str, expected: str, target: str) -> str | None:
         """Set ``doc_id``'s own target to ``target`` only while the shared file, read again
@@ -402,8 +410,7 @@ class DocumentList:
         info = self.info(doc_id)
         with self._shared.change():
             table = self._shared.table("documents")
-            found = next((str(rec.get("target") or "") for rec in table.all()
-                          if rec.get("id") == doc_id), "")
+            found = self._stored_target(doc_id)
             if found != expected:
                 self._rows[doc_id] = replace(info, target=found)
                 return found

@@ -245,9 +245,9 @@ class Project:
         """One document's row; ``InputError`` for an unknown id."""
         return self._documents.info(doc_id)
 
-    def set_document_target(self, doc_id: str, target: str) -> DocumentInfo:
+    def set_document_target(self, doc_id: str, target: str) -> tuple[str, DocumentInfo]:
         """Give one document its own stance target (``""``: the project's), in the shared
-        project file."""
+        project file; returns the target it replaced and the row."""
         self._folder.require_shared_writable()
         return self._documents.set_target(doc_id, target)
 

@@ -102,3 +102,15 @@ def test_the_history_says_the_undo_of_a_done_mark(session: Session) -> None:
     rows = [describe(e, lookup) for e in history_pager(session).page(10)]
     assert [r.what for r in rows if r is not None] == ["undo: no longer marked done",
                                                        "marked done"]
+
+
+def test_an_undo_gives_back_the_teammates_target_it_replaced(folder: Path) -> None:
+    """The target a set replaced is read under the shared file's lock: undoing it brings back
+    a teammate's target set after this session read the document list, not an older one."""
+    with Session.open(folder, "ana", detect=fixed_detect) as ana:
+        ana.stance_target(DOC)  # the rows read now
+        with Session.open(folder, "ben", detect=fixed_detect) as ben:
+            ben.set_document_target(DOC, "the ferry")
+        ana.set_document_target(DOC, "the bridge toll")
+        ana.undo(DOC)
+        assert ana.stance_target(DOC) == "the ferry"
