@@ -26,8 +26,14 @@ from annotations.change import LayerChange
 from annotations.display import excerpt, excerpt_ends
 from annotations.errors import SaywhoError, StepConflict
 from annotations.model import Layer, Quote, Speaker
-from annotations.store.doc_steps import DocStep, doc_step
-from annotations.store.journal import DOC_STATUS_OP, DOC_TARGET_OP, Journal, journal_path
+from annotations.store.journal import (
+    DOC_STATUS_OP,
+    DOC_TARGET_OP,
+    DocStep,
+    Journal,
+    doc_step,
+    journal_path,
+)
 from annotations.store.journal_index import is_edit
 
 if TYPE_CHECKING:

@@ -42,9 +42,17 @@ from annotations.errors import (
 )
 from annotations.model import Layer, Quote, Speaker, now_iso
 from annotations.store import journal_index
-from annotations.store.doc_steps import DOC_STEP_OPS, DocStep, DocumentSteps, doc_step
+from annotations.store.doc_steps import DocumentSteps
 from annotations.store.documents import DocumentList
-from annotations.store.journal import DOC_TARGET_OP, Journal, journal_time, merged
+from annotations.store.journal import (
+    DOC_STEP_OPS,
+    DOC_TARGET_OP,
+    DocStep,
+    Journal,
+    doc_step,
+    journal_time,
+    merged,
+)
 from annotations.store.journal_index import Checkpoint, Ref, Stacks, find, is_edit, scope_of
 from annotations.store.layers import Intent, LayerStore
 

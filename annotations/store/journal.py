@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 
 from annotations.store.paths import damaged_path, safe_filename
+from annotations.store.statuses import STORED_STATUSES
 
 JOURNALS_DIR = "journal"
 JOURNAL_SUFFIX = ".jsonl"
@@ -41,6 +42,40 @@ DOC_TARGET_OP = "doc-target"
 DOC_STATUS_OP = "doc-status"
 """An annotator's status of a document set, done or not (``data``: doc, the derived status
 before and after, the stored one before and after): for the history and undo (``doc_steps``)."""
+
+DOC_STEP_OPS: tuple[str, ...] = (DOC_TARGET_OP, DOC_STATUS_OP)
+
+
+@dataclass(frozen=True, slots=True)
+class DocStep:
+    """One document change outside the layers, as stored: the target (``""``: the
+    project's) or the stored status (``None``: none, derived) before and after."""
+
+    op: str
+    doc_id: str
+    before: str | None
+    after: str | None
+
+
+def doc_step(entry: dict[str, Any]) -> DocStep | None:
+    """The step a journal entry recorded (a ``doc-target`` or ``doc-status`` line, or an
+    undo or redo of one: ``kind`` names it); ``None`` when it holds no step undo can use."""
+    op = entry.get("kind") if entry.get("op") in ("undo", "redo") else entry.get("op")
+    data = entry.get("data")
+    if op not in DOC_STEP_OPS or not isinstance(data, dict) or not isinstance(
+            data.get("doc"), str) or not isinstance(entry.get("id"), str):
+        return None
+    if op == DOC_TARGET_OP:
+        before, after = data.get("before"), data.get("after")
+        if isinstance(before, str) and isinstance(after, str):
+            return DocStep(op, data["doc"], before, after)
+        return None
+    if "stored_before" not in data or "stored_after" not in data:
+        return None  # written by a saywho from before statuses were undone
+    before, after = data["stored_before"], data["stored_after"]
+    if all(v is None or v in STORED_STATUSES for v in (before, after)):
+        return DocStep(op, data["doc"], before, after)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

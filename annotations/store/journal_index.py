@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from annotations.store.atomic import atomic_write_bytes, dumps
-from annotations.store.doc_steps import DOC_STEP_OPS, doc_step
+from annotations.store.journal import DOC_STEP_OPS, doc_step
 
 INDEX_SUFFIX = ".index"
 OLD_INDEX_NAME = "journal.index"
