@@ -145,17 +145,12 @@ class LayerSummary:
         return out
 
     def encode(self) -> bytes:
-        """The summary as one line of JSON (no raw newline or tab in it)."""
+        """The summary as one line of JSON (no raw newline or tab in it), ending with
+        ``SUMMARY_VERSION`` (which every saywho's ``decode`` reads past)."""
         groups = [[g.status, g.type, g.stance, g.count, g.least, g.unrated] for g in self.groups]
-        if self.voices is None and self.edited is None:
-            return orjson.dumps([groups, list(self.speakers)])
         voices = None if self.voices is None else [v.encode() for v in self.voices]
-        if self.edited is None:
-            return orjson.dumps([groups, list(self.speakers), voices])
-        if self.codes:  # only when some are coded: an entry without encodes as before
-            return orjson.dumps([groups, list(self.speakers), voices, self.edited,
-                                 [list(c) for c in self.codes]])
-        return orjson.dumps([groups, list(self.speakers), voices, self.edited])
+        return orjson.dumps([groups, list(self.speakers), voices, self.edited,
+                             [list(c) for c in self.codes], SUMMARY_VERSION])
 
     @classmethod
     def decode(cls, raw: bytes) -> LayerSummary:
@@ -167,7 +162,8 @@ class LayerSummary:
             voices = tuple(_voice(v) for v in more[0]) if more and more[0] is not None \
                 else None
             edited = more[1] if len(more) > 1 else None
-            codes = tuple((k, v, n, m) for k, v, n, m in more[2]) if len(more) > 2 else ()
+            codes = tuple((k, v, n, m) for k, v, n, m in more[2]) \
+                if len(more) > 2 and more[2] else ()
         except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
             raise ValueError(f"not a layer summary ({exc})") from None
         if not all(type(n) is str for n in names):
@@ -181,6 +177,25 @@ class LayerSummary:
 
 
 EMPTY = LayerSummary()
+
+SUMMARY_VERSION = 2
+"""What a summary holds, written at its end (``encode``). 2: the speakers' attributes and the
+quotes' codes. A summary without it was written by a saywho that may not have summarized
+them (a speaker coded role=expert, a quote topic=crime read as uncoded): the corpus index
+summarizes its layer file again (``is_current``), once, where and when it is read or checked;
+its numbers (quotes, reviewed, confidences) were always right and serve meanwhile."""
+_CURRENT_END = b",%d]" % SUMMARY_VERSION
+
+
+def is_current(raw: bytes) -> bool:
+    """True when ``raw`` (``LayerSummary.encode``'s bytes) says ``SUMMARY_VERSION``: no other
+    summary ends in a number."""
+    return raw.endswith(_CURRENT_END)
+
+
+CURRENT_END = _CURRENT_END
+"""The bytes a current summary ends with (``is_current``), for a check of a summary's tail
+without copying it (``SummaryTable.detail_ends_with``)."""
 
 
 def decode_voices(raw: bytes) -> tuple[Voice, ...] | None:

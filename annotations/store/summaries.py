@@ -10,7 +10,9 @@ The library, the review queue and the CLI's counts read these summaries instead 
   in the order they reached the disk.
 - **Checked against the files.** ``verify`` compares each entry with a ``stat`` of its layer file
   and rebuilds what differs from the file itself (a layer changed behind the index's back: a
-  ``saywho merge``, a ``git pull``, another tool, a writer killed between the two writes); an
+  ``saywho merge``, a ``git pull``, another tool, a writer killed between the two writes) and
+  what a saywho from before ``layer_summary.SUMMARY_VERSION`` summarized (it may have left the
+  speakers' attributes and the quotes' codes out: rebuilt once); an
   entry for a file that is gone is dropped. ``ensure`` rebuilds what is missing (a new or
   deleted index). Entries are otherwise trusted: the screens draw from them at once and verify
   in the background.
@@ -32,7 +34,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotations.errors import InputError
-from annotations.layer_summary import EMPTY, LayerSummary, Voice, decode_voices, summarize
+from annotations.layer_summary import (
+    CURRENT_END,
+    EMPTY,
+    LayerSummary,
+    Voice,
+    decode_voices,
+    is_current,
+    summarize,
+)
 from annotations.model import FINAL_LAYER, SUGGESTIONS_LAYER, Layer
 from annotations.store.summary_file import (
     COMPACT_MIN,
@@ -204,9 +214,12 @@ class SummaryIndex:
         if row is None:
             return EMPTY.voices
         try:
-            return decode_voices(self.table.detail(row))
+            raw = self.table.detail(row)
+            if is_current(raw):
+                return decode_voices(raw)
         except ValueError:
-            return self.view_summary(doc_id, layer).voices
+            pass
+        return self.view_summary(doc_id, layer).voices
 
     def view_summary(self, doc_id: str, layer: str) -> LayerSummary:
         """The whole summary of ``layer`` of the document (rebuilt when it does not read)."""
@@ -215,13 +228,17 @@ class SummaryIndex:
         if row is None:
             return EMPTY
         try:
-            return LayerSummary.decode(table.detail(row))
+            raw = table.detail(row)
+            if is_current(raw):
+                return LayerSummary.decode(raw)
         except ValueError as exc:
             if isinstance(exc, DamagedEntry):
                 self._files.note_damage(exc)
-            self._rebuild(doc_id, table.names[table.layer_of[row]])
-            row = _view_row(self.table, doc_id, layer)
-            return EMPTY if row is None else LayerSummary.decode(self.table.detail(row))
+        # damaged, or written by a saywho that may have left attributes and codes out
+        # (``is_current``): summarized again from the layer file (kept when it does not read)
+        self._rebuild(doc_id, table.names[table.layer_of[row]])
+        row = _view_row(self.table, doc_id, layer)
+        return EMPTY if row is None else LayerSummary.decode(self.table.detail(row))
 
     def layer_names(self) -> list[str]:
         """Every layer name the index holds a document of."""
@@ -263,7 +280,10 @@ class SummaryIndex:
             folder = f"{annotations}/{info.file}/"
             stale = False
             for name, file in files:
-                if _held(table, doc_id, name) != _stat(folder + file):
+                row = table.row(doc_id, name)
+                held = None if row is None else table.identity(row)
+                if held != _stat(folder + file) or (
+                        row is not None and not table.detail_ends_with(row, CURRENT_END)):
                     stale = self._rebuild(doc_id, name) or stale
             if stale:
                 changed.append(doc_id)
@@ -342,7 +362,3 @@ def _stat(path: str) -> Identity | None:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-
-def _held(table: SummaryTable, doc_id: str, name: str) -> Identity | None:
-    row = table.row(doc_id, name)
-    return None if row is None else table.identity(row)

@@ -208,6 +208,15 @@ class SummaryTable:
             return piece
         return self._added[row]
 
+    def detail_ends_with(self, row: int, end: bytes) -> bool:
+        """True when a row's summary bytes end with ``end`` (a look at its tail: no copy of
+        the summary, no checksum; a damaged one is found when it is read)."""
+        if row < len(self._ends):
+            stop = self._ends[row]
+            start = max(self._ends[row - 1] if row else 0, stop - len(end))
+            return bytes(self._blob[start:stop]) == end
+        return self._added[row].endswith(end)
+
     def identity(self, row: int) -> Identity:
         """The identity of the file a row was made from."""
         return (self.ino[row], self.size[row], self.mtime[row])

@@ -531,3 +531,44 @@ def test_a_row_found_at_its_place_is_the_row_the_map_gives() -> None:
     ann = {f"d{i}": table.row(f"d{i}", "ann") for i in range(0, 40, 4)}
     assert table.row("d8", "ann", at=8) == ann["d8"]  # place 8 of the project, not of ann
     assert table.row("d9", "ann", at=9) is None
+
+
+def test_an_entry_an_older_saywho_wrote_without_codes_is_summarized_again(folder: Path) -> None:
+    """An older saywho's entry left a speaker's attributes and a quote's codes out of the
+    summary, yet its file identity matches: the newer saywho does not trust that part of it (a
+    read summarizes the layer file again, the index check rebuilds it), and reads it whole."""
+    from annotations.store.summary_file import SummaryFiles
+
+    with open_session(folder) as session:
+        layer = session.layer("d0")
+        quote = next(iter(layer.quotes.values()))
+        speaker = next(iter(layer.speakers.values()))
+        topic = replace(quote, codes=(("topic", "crime"),))
+        role = replace(speaker, attributes=(("role", "expert"),))
+        coded = replace(layer, quotes={**layer.quotes, quote.id: topic},
+                        speakers={**layer.speakers, speaker.id: role})
+        session.put_layer("d0", replace(coded, name=ANN), replace=True)
+        index = index_of(session)
+        row = index.table.row("d0", ANN)
+        assert row is not None
+        entry = index.table.entry(row)
+    groups, speakers, voices, edited, *_ = orjson.loads(entry.detail)
+    old = orjson.dumps([groups, speakers, [v[:6] for v in voices], edited])  # as saywho wrote it
+    files = SummaryFiles(folder / INDEX_DIR, writable=True)
+    files.append([replace(entry, detail=old)])
+    files.close()
+    with open_session(folder) as session:
+        index = index_of(session)
+        assert index.table.entry(index.table.row("d0", ANN)).detail == old  # trusted by file
+        summary = index.view_summary("d0", ANN)
+        assert ("topic", "crime") in [(k, v) for k, v, _, _ in summary.codes]
+        assert any(v.attributes == (("role", "expert"),) for v in summary.voices or ())
+    files = SummaryFiles(folder / INDEX_DIR, writable=True)
+    files.append([replace(entry, detail=old)])  # once more, then the background check
+    files.close()
+    with open_session(folder) as session:
+        index = index_of(session)
+        assert index.verify(session.document_ids(), [ANN]) == ["d0"]
+        voices = index.view_voices("d0", ANN)
+        assert any(v.attributes == (("role", "expert"),) for v in voices or ())
+        assert index.verify(session.document_ids(), [ANN]) == []  # once
