@@ -31,12 +31,9 @@ PENDING_RENAME = "pending_label_rename"
 
 def label_usage(project: Project) -> Counter[str]:
     """How many quotes carry each stance label, over every layer of every document: what a
-    rename or a removal touches (``layer_label_usage`` counts one layer, the one in view)."""
-    counts: Counter[str] = Counter()
-    for doc_id in project.document_ids():
-        for name in project.layer_names(doc_id):
-            counts.update(q.stance for q in project.layer(doc_id, name).quotes.values() if q.stance)
-    return counts
+    rename or a removal touches (``layer_label_usage`` counts one layer, the one in view).
+    Counted from the corpus index (``Project.layer_summaries``), as ``layer_label_usage``."""
+    return layer_label_usage(summary for _, _, summary in project.layer_summaries())
 
 
 def labels_outside(scheme: StanceScheme, layers: Iterable[Layer]) -> Counter[str]:
@@ -63,21 +60,23 @@ def layer_label_usage(summaries: Iterable[LayerSummary]) -> Counter[str]:
 
 
 def _relabel(project: Project, old: str, new: str | None) -> int:
+    """Give every quote labelled ``old`` the label ``new``, in every layer the corpus index
+    says carries ``old`` (checked against the files: ``Project.layer_summaries``); only those
+    layers are read, each again under the document's lock."""
     moved = 0
-    for doc_id in project.document_ids():
-        for name in project.layer_names(doc_id):
-            if not any(q.stance == old for q in project.layer(doc_id, name).quotes.values()):
-                continue  # nothing to move: no lock taken
-            with project.exclusive(doc_id):  # read again: a teammate's edit lands before or after
-                layer = project.layer(doc_id, name)
-                hits = {k: q for k, q in layer.quotes.items() if q.stance == old}
-                if not hits:
-                    continue
-                quotes = dict(layer.quotes)
-                for k, q in hits.items():
-                    quotes[k] = replace(q, stance=new)
-                project.put_layer(doc_id, replace(layer, quotes=quotes))
-            moved += len(hits)
+    carrying = [(doc_id, name) for doc_id, name, summary in project.layer_summaries()
+                if any(g.stance == old for g in summary.groups)]
+    for doc_id, name in carrying:
+        with project.exclusive(doc_id):  # read again: a teammate's edit lands before or after
+            layer = project.layer(doc_id, name)
+            hits = {k: q for k, q in layer.quotes.items() if q.stance == old}
+            if not hits:
+                continue
+            quotes = dict(layer.quotes)
+            for k, q in hits.items():
+                quotes[k] = replace(q, stance=new)
+            project.put_layer(doc_id, replace(layer, quotes=quotes))
+        moved += len(hits)
     return moved
 
 

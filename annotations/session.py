@@ -623,25 +623,16 @@ class Session:
         every layer took minutes at 100,000 documents."""
         counts: Counter[str] = Counter()
         with self._lock:
-            ids = self.project.document_ids()
-            index = self.project.summary_index
-            # the layers the index knows (listing every document's folder opens each file:
-            # a minute at 100,000 documents), checked against their files
-            names = sorted({*index.layer_names(), self.annotator})
-            index.verify(ids, names)
-            for doc_id, stored in index.stored(names).items():
-                for layer_name in stored:
-                    summary = index.view_summary(doc_id, layer_name)
-                    if quote:
-                        counts.update({v: every for k, v, _, every in summary.codes
-                                       if k == name})
-                    elif summary.voices is not None:
-                        counts.update(v for voice in summary.voices
-                                      if (v := voice.attribute(name)) is not None)
-                    else:  # an entry an older saywho wrote, without voices: the layer
-                        layer = self.project.layer(doc_id, layer_name)
-                        counts.update(v for s in layer.speakers.values()
-                                      if (v := s.attribute(name)) is not None)
+            for doc_id, layer_name, summary in self.project.layer_summaries([self.annotator]):
+                if quote:
+                    counts.update({v: every for k, v, _, every in summary.codes if k == name})
+                elif summary.voices is not None:
+                    counts.update(v for voice in summary.voices
+                                  if (v := voice.attribute(name)) is not None)
+                else:  # an entry an older saywho wrote, without voices: the layer
+                    layer = self.project.layer(doc_id, layer_name)
+                    counts.update(v for s in layer.speakers.values()
+                                  if (v := s.attribute(name)) is not None)
         return dict(counts)
 
     def set_setting(self, key: str, value: Any) -> None:

@@ -73,6 +73,7 @@ from annotations.store.summaries import SummaryIndex
 
 if TYPE_CHECKING:
     from annotations.edits import Edit
+    from annotations.layer_summary import LayerSummary
 
 __all__ = ["DocumentInfo", "EditReceipt", "ImportReport", "Project", "default_annotator"]
 
@@ -369,6 +370,25 @@ class Project:
             return None
         return (f"layer {name!r} differs from layer {twin!r} only in capitals: on macOS and "
                 f"Windows they would be one file; use {twin!r}")
+
+    def layer_summaries(self, also: Iterable[str] = ()) -> Iterator[tuple[str, str, LayerSummary]]:
+        """(document id, layer name, summary) of every stored layer of every document, from
+        the corpus index: for a count or a sweep over every layer of the corpus (a stance
+        label's or a coded value's use) without opening every document's layer files (which
+        ``layer_names`` does: minutes at 100,000 documents).
+
+        The layers looked for are those the index holds, every annotator's with a journal,
+        saywho's own and ``also``; each is checked against its file first (a ``stat`` per
+        document and name; what is stale is summarized again). A layer stored under any other
+        name that the index never saw (a file copied in by hand, the index deleted) is not
+        seen."""
+        index = self._summaries
+        stems = [p.name[: -len(JOURNAL_SUFFIX)] for p in journal_paths(self._folder.path)]
+        names = sorted({*index.layer_names(), *stems, *RESERVED_LAYERS, *also})
+        index.verify(self.document_ids(), names)
+        for doc_id, stored in index.stored(names).items():
+            for name in stored:
+                yield doc_id, name, index.view_summary(doc_id, name)
 
     def capitals_twin(self, name: str) -> str | None:
         """The name of a layer (the corpus index's, saywho's own) or an annotator (a journal,

@@ -27,6 +27,54 @@ def test_rename_carries_annotations_in_every_layer(project: Project) -> None:
     assert label_usage(project) == {"against": 2}
 
 
+def test_label_usage_and_a_rename_read_only_the_layers_carrying_the_label(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting a label and renaming it go by the corpus index: no document's folder is
+    listed and its layer files opened to learn their names (minutes at 100,000 documents),
+    and only the layers that carry the label are read."""
+    project.apply(SetStance("d0", quote_id="q1", stance="oppose"))
+    project.apply(SetStance("d0", quote_id="q2", stance="support", layer="ben"))
+
+    def listed(self: Project, doc_id: str) -> list[str]:
+        raise AssertionError(f"the layers of {doc_id} were listed")
+
+    read: list[tuple[str, str | None]] = []
+    layer = Project.layer
+
+    def reading(self: Project, doc_id: str, name: str | None = None):  # noqa: ANN202
+        read.append((doc_id, name))
+        return layer(self, doc_id, name)
+
+    monkeypatch.setattr(Project, "layer_names", listed)
+    monkeypatch.setattr(Project, "layer", reading)
+    assert label_usage(project) == {"oppose": 1, "support": 1}
+    assert rename_label(project, "oppose", "against") == 1
+    assert read == [("d0", "ann")]
+    monkeypatch.undo()
+    assert project.layer("d0").quotes["q1"].stance == "against"
+    assert project.layer("d0", "ben").quotes["q2"].stance == "support"
+
+
+def test_a_rename_reaches_a_teammate_s_layer_the_index_never_saw(project: Project) -> None:
+    """The corpus index is a cache nobody shares: with it deleted (a fresh clone of the
+    project's repository), a teammate's layer is still found by their journal and relabelled."""
+    import shutil
+
+    from annotations.store.summary_file import INDEX_DIR
+
+    with Project.open(project.folder, "ben") as ben:
+        ben.apply(SetStance("d0", quote_id="q2", stance="oppose"))
+    folder = project.folder
+    project.close()
+    shutil.rmtree(folder / INDEX_DIR)
+    with Project.open(folder, "ann") as again:
+        again.summary_index.ensure(again.document_ids(), ["ann"])  # as the library does
+        assert label_usage(again) == {"oppose": 1}
+        assert rename_label(again, "oppose", "against") == 1
+        assert again.layer("d0", "ben").quotes["q2"].stance == "against"
+
+
 def test_a_rename_racing_a_teammate_s_edit_keeps_both(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
