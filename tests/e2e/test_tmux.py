@@ -109,7 +109,10 @@ def test_a_fast_typist_s_keys_keep_their_order_in_prompts_pickers_and_help(
     layer = saved(folder)
     quote = layer.quotes["q1"]
     assert quote.note == "<PASTED>abcdX"
-    assert quote.status == "suggested"  # the `a` typed as help opened accepted nothing
+    # the `a` typed as help opened accepted nothing (the speaker picked by hand accepted it)
+    with Project.open(folder, "x", read_only=True) as project:
+        assert not [e for e in project.journal() if e.get("what") == "accepted q1"]
+    assert quote.status == "accepted"
     # "e" names nobody: "+ new speaker", then Kenney and Jorge Field by spelling; two Downs
     # pick Jorge Field, as typed slowly (on the list before narrowing, Homan: nothing saved)
     assert layer.speaker_name(quote) == "Jorge Field"

@@ -31,10 +31,10 @@ def test_two_annotators_edit_the_same_project_at_once(tmp_path: Path) -> None:
             assert "READ-ONLY" not in tmux.screen()
         ana.send("a")
         ana.wait_for("saved: accepted quote 1")
-        ben.send("j", "t")  # ben: the second quote, re-typed
-        ben.wait_for("saved: type")
-        ben.send("a")
+        ben.send("j", "a")  # ben: the second quote, accepted, then re-typed
         ben.wait_for("saved: accepted quote 2")
+        ben.send("t")
+        ben.wait_for("saved: type")
         ana.send("j", "t")
         ana.wait_for("saved: type")
         for tmux in (ana, ben):

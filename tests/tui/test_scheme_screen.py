@@ -56,7 +56,7 @@ async def test_rename_keeps_annotations_and_key(folder, run_app):
         assert got["q2"] == got["q3"] == "support"
     assert stances(folder, ANNOTATOR)["q5"] == "against"
     with open_project(folder, read_only=True) as project:
-        assert "oppose" not in label_usage(project)
+        assert "oppose" not in label_usage(project.project)
 
 
 async def test_remove_in_use_asks_first(folder, run_app):

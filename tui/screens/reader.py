@@ -932,7 +932,9 @@ class ReaderScreen(SaywhoScreen):
     def action_accept_next(self) -> None:
         """Accept the current quote and move to the next."""
         q = self._need_quote()
-        if q is not None and self.submit(edits.AcceptQuote(self.doc_id, q.id)):
+        # a quote a fix by hand accepted already is passed, not accepted again ("already so")
+        if q is not None and (q.status == "accepted"
+                              or self.submit(edits.AcceptQuote(self.doc_id, q.id))):
             self._step(1)
 
     def action_stance(self, label: str) -> None:

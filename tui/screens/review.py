@@ -294,7 +294,9 @@ class ReviewScreen(ReaderScreen):
     def action_accept_next(self) -> None:
         """Accept the current item and go to the next unreviewed one."""
         q = self._need_quote()
-        if q is not None and self.submit(edits.AcceptQuote(self.doc_id, q.id)):
+        # a quote a fix by hand accepted already is passed, not accepted again ("already so")
+        if q is not None and (q.status == "accepted"
+                              or self.submit(edits.AcceptQuote(self.doc_id, q.id))):
             self._next_unreviewed()
 
     def action_reject_next(self) -> None:
