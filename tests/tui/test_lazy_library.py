@@ -123,3 +123,15 @@ async def test_the_head_line_counts_every_documents_quotes_once_the_rows_are_sho
         head = str(library.query_one("#library-head", Static).render())
         assert f"{N_DOCS} documents · 2/{2 * N_DOCS} quotes reviewed" in head
         assert library.totals == (2 * N_DOCS, 2)
+
+
+async def test_the_live_watcher_asking_a_closing_library_for_its_document_gets_none(
+        corpus: Path) -> None:
+    """The watcher's tick asks every screen which document it shows; a library whose list is
+    gone (closing) or not there yet says none, not NoMatches (it stopped the app)."""
+    async with _library(corpus) as (app, pilot, library):
+        assert library.document_in_view() == "doc-000"
+        await library.query_one("#docs").remove()
+        assert library.shown_ids
+        assert library.document_in_view() is None
+        assert app.bridge.document_in_view() is None

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -277,7 +278,10 @@ class LibraryScreen(SaywhoScreen):
         """The id of the highlighted document, if any."""
         if not self.shown_ids:
             return None
-        index = self.query_one("#docs", RowList).index
+        try:
+            index = self.query_one("#docs", RowList).index
+        except NoMatches:  # asked (by the live watcher's tick) while mounting or closing
+            return None
         return self.shown_ids[min(index, len(self.shown_ids) - 1)]
 
     def _refill(self) -> None:
