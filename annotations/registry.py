@@ -28,13 +28,16 @@ TITLES = frozenset(
 )
 
 
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVE = re.compile(r"'s$")
+_WORD = re.compile(r"[\w-]+(?:'[\w-]+)*")  # "O'Brien" is one word, not an initial and "Brien"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})  # typographic ones as typed
 
 
 @lru_cache(maxsize=1 << 16)  # a corpus names the same few thousand people again and again
 def registry_key(name: str) -> str:
     """The normalised form two names must share to be one corpus speaker: lower case, without
-    possessive "'s" and leading titles, adjacent initials as one word ("J.D. Vance", "J. D.
+    possessive "'s" and leading titles, an apostrophe inside a name kept ("O'Brien" and
+    "O’Brien" are "o'brien"), adjacent initials as one word ("J.D. Vance", "J. D.
     Vance" and "JD Vance" are "jd vance"; ``_key_words``). A title that owns what follows is
     no title of the speaker: "Governor's spokesman" keeps "governor" (every "X's spokesman"
     would otherwise be one speaker, "spokesman")."""
@@ -45,7 +48,7 @@ def registry_key(name: str) -> str:
 def _key_words(name: str) -> tuple[tuple[str, bool], ...]:
     """``registry_key``'s words, each with whether it is initials: a lone letter ("F." of John
     F. Kennedy) or two or more adjacent ones joined ("H. W." of George H. W. Bush is "hw")."""
-    words = re.findall(r"[\w-]+(?:['\u2019]s\b)?", name.casefold())
+    words = _WORD.findall(name.casefold().translate(_APOSTROPHES))
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
     joined: list[tuple[str, bool]] = []
@@ -574,12 +577,12 @@ def scored_speakers(
             candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]]
     from rapidfuzz import fuzz, process  # imported on first typed query: keeps startup lean
 
-    folded = loose(query)
+    folded = loose(query).translate(_APOSTROPHES)
     keys: list[str] = []
     owners: list[int] = []
     for i, cand in enumerate(candidates):
-        for name in (cand.name, *cand.aliases):
-            keys.append(loose(name))  # accents folded, combining too: "Menard" is "Ménard"
+        for name in (cand.name, *cand.aliases):  # accents folded, combining too: "Menard"
+            keys.append(loose(name).translate(_APOSTROPHES))  # is "Ménard", "O’Brien" "O'Brien"
             owners.append(i)
     tiers: dict[int, int] = {}
     spelling: dict[int, float] = {}

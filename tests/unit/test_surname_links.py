@@ -203,3 +203,28 @@ def test_the_picker_offers_a_linked_surname_once_as_the_person_here() -> None:
     here = _layer(("one", "s1", "Elizabeth Warren", "person"))
     assert [c.name for c in speaker_candidates(here, registry)] == [
         "Elizabeth Warren", "Johnson"]
+
+
+def test_a_name_with_an_apostrophe_is_one_surname_not_an_initial_and_a_name() -> None:
+    """"O'Brien" was keyed "o brien": an initial "O" and a surname "Brien", so it never linked
+    to Conan O'Brien, and "Owen O'Brien" was the picker's confident "Owen Brien"."""
+    from annotations.registry import (
+        CONFIDENT,
+        SpeakerCandidate,
+        registry_key,
+        same_person,
+        scored_speakers,
+    )
+
+    assert registry_key("O’Brien") == registry_key("O'Brien") == "o'brien"
+    assert registry_key("O'Brien's") == "o'brien"  # the possessive still goes
+    assert registry_key("Governor's spokesman") == "governor spokesman"
+    assert surname_links([(registry_key("O'Brien"), "person"),
+                          (registry_key("Conan O'Brien"), "person")]) == {
+        "o'brien": "conan o'brien"}
+    assert not same_person("owen o'brien", "owen brien")
+    brien = [SpeakerCandidate("s1", "Owen Brien", in_document=False)]
+    assert scored_speakers(brien, "Owen O'Brien")[0][1] < CONFIDENT
+    conan = [SpeakerCandidate("s1", "Conan O'Brien", in_document=False)]
+    for typed in ("O'Brien", "O’Brien", "o’bri"):
+        assert scored_speakers(conan, typed)[0][1] >= CONFIDENT
