@@ -35,7 +35,9 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})  # typographic ones
 
 @lru_cache(maxsize=1 << 16)  # a corpus names the same few thousand people again and again
 def registry_key(name: str) -> str:
-    """The normalised form two names must share to be one corpus speaker: lower case, without
+    """The normalised form two names must share to be one corpus speaker: lower case, accents
+    folded as the picker's exact tier reads them (``loose``: "José Núñez" is "jose nunez", as a
+    keyboard without those letters types it), without
     possessive "'s" and leading titles, an apostrophe inside a name kept ("O'Brien" and
     "O’Brien" are "o'brien"), adjacent initials as one word ("J.D. Vance", "J. D.
     Vance" and "JD Vance" are "jd vance"; ``_key_words``). A title that owns what follows is
@@ -48,7 +50,7 @@ def registry_key(name: str) -> str:
 def _key_words(name: str) -> tuple[tuple[str, bool], ...]:
     """``registry_key``'s words, each with whether it is initials: a lone letter ("F." of John
     F. Kennedy) or two or more adjacent ones joined ("H. W." of George H. W. Bush is "hw")."""
-    words = _WORD.findall(name.casefold().translate(_APOSTROPHES))
+    words = _WORD.findall(loose(name).casefold().translate(_APOSTROPHES))
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]
     joined: list[tuple[str, bool]] = []

@@ -228,3 +228,23 @@ def test_a_name_with_an_apostrophe_is_one_surname_not_an_initial_and_a_name() ->
     conan = [SpeakerCandidate("s1", "Conan O'Brien", in_document=False)]
     for typed in ("O'Brien", "O’Brien", "o’bri"):
         assert scored_speakers(conan, typed)[0][1] >= CONFIDENT
+
+
+def test_a_name_typed_without_its_accents_is_the_same_corpus_speaker(tmp_path: Path) -> None:
+    """The picker took "Jose Nunez" as the name "José Núñez" itself, but the registry kept
+    them two speakers, each with their own count in stats, and "Nunez" linked to nobody."""
+    from annotations.registry import registry_key
+
+    assert registry_key("José Núñez") == registry_key("Jose Nunez") == "jose nunez"
+    assert surname_links([(registry_key("Nunez"), "person"),
+                          (registry_key("José Núñez"), "person")]) == {"nunez": "jose nunez"}
+    from annotations.session import Session
+
+    folder = tmp_path / "p"
+    with Session.open(folder, "ana", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as s:
+        s.import_documents([Document(d, d.upper(), TEXT) for d in "abc"])
+        s.put_layer("a", _layer(("one", "s1", "José Núñez", "person")))
+        s.put_layer("b", _layer(("two", "s1", "Jose Nunez", "person")))
+        s.put_layer("c", _layer(("three", "s1", "Nunez", "person")))
+    speakers = {x["name"]: x["quotes"] for x in _stats(folder)["speakers"]}
+    assert speakers == {"José Núñez": 3}
