@@ -136,23 +136,26 @@ def surname_links(kinds: Iterable[tuple[str, str]]) -> dict[str, str]:
     speaker known by a surname alone ("warren") is the one person of the corpus with a full
     name of that surname ("elizabeth warren"), when there is exactly one (``same_person``).
     Two full names with it ("boris johnson", "mike johnson": even "e warren" and "elizabeth
-    warren") and it stays apart, and so does anything not a person (``PERSON_KINDS``: an
+    warren"; one of them of another kind too, as a detector may take a person for an
+    organisation) and it stays apart, and so does anything not a person (``PERSON_KINDS``: an
     organisation "Warren" is not the senator, nor the senator an organisation's). Returns
     {surname key: full-name key}. Cheap at 100,000 documents: only full names whose last word
     is someone's whole key are looked at closer."""
     kinds = list(kinds)
     alone = {key for key, kind in kinds
              if kind in PERSON_KINDS and key and " " not in key and key not in PRONOUNS}
-    full: dict[str, dict[str, None]] = {}  # surname -> its full names, each once
+    full: dict[str, dict[str, str]] = {}  # surname -> its full names, each once: kind
     for key, kind in kinds:
         at = key.rfind(" ")
-        if at > 0 and key[at + 1:] in alone and kind in PERSON_KINDS:
-            full.setdefault(key[at + 1:], {})[key] = None
+        if at > 0 and key[at + 1:] in alone:  # any kind: a "Mike Johnson" the detector took
+            full.setdefault(key[at + 1:], {})[key] = kind  # for an organisation is a rival
     links = {}
     for surname, keys in full.items():
         if len(keys) > 1 or not _person_words(surname):
             continue  # two full names (or more) end so: whoever is meant, it stays apart
-        [key] = keys
+        [(key, kind)] = keys.items()
+        if kind not in PERSON_KINDS:
+            continue
         words = _person_words(key)  # same_person's rule, for a surname alone and a key
         if len(words) > 1 and words[-1][0] == surname:
             links[surname] = key
@@ -561,7 +564,8 @@ def scored_speakers(
     2. ``NAMES``: the same surname, with compatible given names or none (``same_person``:
        "Elizabeth Warren" names "Warren" and "E. Warren"; "Mike Johnson" never names "Mike
        Johnston"). Only one person matching so is confident, this document's speakers
-       first: "Johnson" with Boris and Mike Johnson in the corpus offers both under the
+       first (a full name of another kind the query names counts as one more, never
+       taken): "Johnson" with Boris and Mike Johnson in the corpus offers both under the
        typed name, but takes the one Johnson of this article;
     3. ``TYPING``: a name being typed (a word of it starts with the query's last word, the
        words before it the name's);
@@ -587,7 +591,8 @@ def scored_speakers(
             keys.append(loose(name).translate(_APOSTROPHES))  # is "Ménard", "O’Brien" "O'Brien"
             owners.append(i)
     tiers: dict[int, int] = {}
-    spelling: dict[int, float] = {}
+    rivals: set[int] = set()  # full names the query names but of another kind: not taken,
+    spelling: dict[int, float] = {}  # yet they make a surname two people's
     probe = _probe(folded)
     one_word = " " not in folded
     for key, i in zip(keys, owners, strict=True):
@@ -599,6 +604,9 @@ def scored_speakers(
             tier = TYPING
         else:
             tier = match_tier(folded, key, candidates[i].kind)
+            if tier > NAMES and candidates[i].kind not in PERSON_KINDS and " " in key \
+                    and same_person(folded, key):
+                rivals.add(i)  # a person the detector took for an organisation, say
         if tier < tiers.get(i, FUZZY):
             tiers[i] = tier
         if tier < TYPING:  # few: a name being typed may be thousands ("a")
@@ -608,9 +616,9 @@ def scored_speakers(
         if tiers.get(i, FUZZY) >= TYPING:
             spelling[i] = max(spelling.get(i, 0.0), score)
     named = [i for i, t in tiers.items() if t == NAMES]
-    here = [i for i in named if candidates[i].in_document]
-    taken = here if here else named  # this document's own first: its one Johnson is meant
-    sure = {i for i in taken if len({candidates[j].key for j in taken}) == 1}
+    here = [i for i in (*named, *rivals) if candidates[i].in_document]
+    taken = here if here else [*named, *rivals]  # this document's own first: its one Johnson
+    sure = {i for i in taken if len({candidates[j].key for j in taken}) == 1} - rivals
     best: dict[int, float] = {}
     for i in spelling.keys() | tiers.keys():
         score = spelling.get(i, 0.0)  # a name being typed beyond the closest: by name
@@ -619,7 +627,7 @@ def scored_speakers(
         if tier == FUZZY:
             if score + bonus >= MIN_SCORE:
                 best[i] = _squeezed(min(score + bonus, TOP_SCORE))
-        elif tier == NAMES and i not in sure:
+        elif tier == NAMES and i not in sure or i in rivals:
             best[i] = _AMBIGUOUS + (score / 10 + bonus) / 16
         else:
             best[i] = _BASE[tier] + score / 10 + bonus

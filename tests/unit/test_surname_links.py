@@ -248,3 +248,22 @@ def test_a_name_typed_without_its_accents_is_the_same_corpus_speaker(tmp_path: P
         s.put_layer("c", _layer(("three", "s1", "Nunez", "person")))
     speakers = {x["name"]: x["quotes"] for x in _stats(folder)["speakers"]}
     assert speakers == {"José Núñez": 3}
+
+
+def test_a_full_name_of_another_kind_keeps_a_surname_two_peoples() -> None:
+    """The detector took "House Speaker Mike Johnson" for an organisation: "Johnson" alone was
+    then linked to the corpus's one person Johnson, Boris, in the stats, and the picker took
+    Boris Johnson first and confidently for "Johnson" typed in Mike Johnson's article."""
+    from annotations.registry import CONFIDENT, SpeakerCandidate, scored_speakers
+
+    assert surname_links([("johnson", "person"), ("boris johnson", "person"),
+                          ("mike johnson", "organization")]) == {}
+    assert surname_links([("warren", "person"), ("elizabeth warren", "person"),
+                          ("warren partners llp", "organization")]) == {
+        "warren": "elizabeth warren"}  # an organisation not ending so changes nothing
+    cands = [SpeakerCandidate("s1", "Mike Johnson", kind="organization"),
+             SpeakerCandidate("s9", "Boris Johnson", in_document=False)]
+    scored = scored_speakers(cands, "Johnson")
+    assert scored[0][1] < CONFIDENT  # "+ new speaker" comes first: Enter takes neither
+    assert {c.name for c, _ in scored} == {"Mike Johnson", "Boris Johnson"}
+    assert scored_speakers(cands, "Boris Johnson")[0][0].name == "Boris Johnson"
