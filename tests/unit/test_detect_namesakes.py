@@ -1,0 +1,30 @@
+"""Two people of one surname in one article, and a person whose title names an organisation.
+
+The detector clusters a person's mentions by surname ("Jim Kenney" ... "Kenney said"): an
+article quoting House Speaker Mike Johnson and former Prime Minister Boris Johnson made them
+one speaker, "Mike Johnson", and the organisation in the title ("House") made him one too.
+"""
+
+from __future__ import annotations
+
+from annotations.detect import DEFAULT_DETECTOR
+
+TEXT = (
+    '"We will act on the budget this week," said House Speaker Mike Johnson.\n\n'
+    '"This is not the way to govern a country," said former Prime Minister Boris Johnson.\n\n'
+    '"I have seen this film before and it ends badly," Johnson said.\n\n'
+    '"We will hold the vote on Friday," Mike Johnson said.\n'
+)
+
+
+def _said() -> list[tuple[str, str, str]]:
+    """(first words of the quote, its speaker's name, kind) in reading order."""
+    sugg = DEFAULT_DETECTOR.detect(TEXT)
+    speakers = {s.id: s for s in sugg.speakers}
+    return [(" ".join(q.text.split()[:2]), speakers[q.speaker_id].name,
+             speakers[q.speaker_id].kind) for q in sugg.quotes]
+
+
+def test_a_person_whose_title_names_an_organisation_is_a_person() -> None:
+    assert _said()[0] == ("We will", "Mike Johnson", "person")
+
