@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import NOT_NAMES, NP, classify
+from annotations.registry import same_person
 
 ORG_HEADS = frozenset({"agency", "company", "department", "ministry", "government", "firm",
                        "office", "organization", "organisation", "party", "union", "bank",
@@ -115,6 +116,7 @@ class Resolver:
         self.by_key: dict[str, Entity] = {}
         self.surname_pos: dict[str, list[int]] = {}
         self._longest: dict[str, str | None] = {}
+        self._namesakes: dict[str, list[Entity]] = {}  # surname -> two people or more of it
         self._by_text: dict[str, list[tuple[int, int]]] = {}  # name occurrences by text
         self._by_last: dict[str, list[tuple[int, int]]] = {}  # ... and by last word
         self._acronyms: dict[str, str] | None = None
@@ -257,7 +259,18 @@ class Resolver:
         surname = core[-1].lower().rstrip(".")
         key = "p:" + surname
         ent = self.by_key.get(key)
-        full = self._longest_name(surname, np.start) or " ".join(core)
+        name = " ".join(core)
+        full = self._longest_name(surname, np.start) or name
+        if len(core) > 1 and not same_person(full, name):
+            full = name  # the longest of the surname is a namesake's: "Boris" for "Mike"
+        if ent is not None and (surname in self._namesakes or len(core) > 1
+                                and not same_person(ent.name, name)):
+            ent = self._namesake(surname, key, name, np.start)  # two people, one surname
+            if ent is None:
+                ent = self.new_entity(f"{key} {len(self._namesakes[surname])}", name, kind,
+                                      np.start)
+                self._namesakes[surname].append(ent)
+            full = ent.name if len(core) == 1 or not same_person(full, ent.name) else full
         if len(full.split()) == 1 and len(np.text.split()) == 1 and kind == "person":
             kind = "unknown"  # a bare capitalised word: a person, or a place like "Denver"
         if ent is None:
@@ -268,6 +281,16 @@ class Resolver:
             ent.kind = "person"
         self._add(ent, np)
         return ent
+
+    def _namesake(self, surname: str, key: str, name: str, at: int) -> Entity | None:
+        """Of the people of one surname in the text (the first met keyed by it alone), the
+        one ``name`` names (``registry.same_person``): a surname alone is the one mentioned
+        last before ``at``; None for a full name none of them can be."""
+        people = self._namesakes.setdefault(surname, [self.by_key[key]])
+        if len(name.split()) == 1:
+            return max(people, key=lambda e: max(
+                (s for s, _ in e.mentions if s < at), default=-1))
+        return next((e for e in people if same_person(e.name, name)), None)
 
     def _longest_name(self, surname: str, near: int) -> str | None:
         """The longest person name in the text ending in ``surname`` (cached per surname)."""
@@ -411,8 +434,8 @@ class Resolver:
         out = set(ent.mentions)
         for form in {ent.name, *ent.surfaces}:
             out.update(self._by_text.get(form, ()))
-        if ent.key.startswith("p:"):
-            out.update(self._by_last.get(ent.key[2:], ()))
+        if ent.key.startswith("p:") and ent.key[2:] not in self._namesakes:
+            out.update(self._by_last.get(ent.key[2:], ()))  # two of a surname: neither
         elif ent.key.startswith("o:"):
             out.update(self._by_text.get(ent.key[2:].upper(), ()))
         spans = sorted(out, key=lambda m: (m[0], -m[1]))

@@ -28,3 +28,11 @@ def _said() -> list[tuple[str, str, str]]:
 def test_a_person_whose_title_names_an_organisation_is_a_person() -> None:
     assert _said()[0] == ("We will", "Mike Johnson", "person")
 
+
+def test_two_people_of_one_surname_stay_two_and_the_surname_alone_is_the_last_named() -> None:
+    assert [(words, name) for words, name, _ in _said()] == [
+        ("We will", "Mike Johnson"),
+        ("This is", "Boris Johnson"),
+        ("I have", "Boris Johnson"),  # "Johnson said" after Boris: Boris
+        ("We will", "Mike Johnson"),
+    ]
