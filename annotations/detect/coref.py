@@ -167,8 +167,10 @@ class Resolver:
                 and low[-1] not in ORG_HEADS:
             core = []  # "Whitfield's spokesman" speaks, not Whitfield: no name of a person
         kind = np.kind
-        if (kind == "organization" and core and len(core) < len(words)
-                and words[-len(core):] == core and classify(core, self.lex) == "person"):
+        if (kind == "organization" and 1 < len(core) < len(words)
+                and words[-len(core):] == core and classify(core, self.lex) == "person"
+                and not any(w[:1].islower() and w.lower() in self.lex.org_words
+                            for w in words[:-len(core)])):
             kind = "person"  # the organisation is the title's: "House Speaker Mike Johnson"
         for i, w in enumerate(low[:-1]):
             if (w in self.lex.titles or w in self.lex.noun_kind) and low[i + 1] in {

@@ -27,6 +27,9 @@ def _said() -> list[tuple[str, str, str]]:
 
 def test_a_person_whose_title_names_an_organisation_is_a_person() -> None:
     assert _said()[0] == ("We will", "Mike Johnson", "person")
+    company = '"The merger is closed and final," the company Warren said on Monday.'
+    sugg = DEFAULT_DETECTOR.detect(company)  # an organisation's name after its noun stays one
+    assert [(s.name, s.kind) for s in sugg.speakers] == [("Warren", "organization")]
 
 
 def test_two_people_of_one_surname_stay_two_and_the_surname_alone_is_the_last_named() -> None:
