@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from annotations.detect.lexicon import Lexicon
 from annotations.detect.mentions import NOT_NAMES, NP, classify
+from annotations.folding import loose
 from annotations.registry import same_person
 
 ORG_HEADS = frozenset({"agency", "company", "department", "ministry", "government", "firm",
@@ -130,7 +131,7 @@ class Resolver:
         self._scanned = 0  # entities looked at by pronoun passes so far
         for span in names:
             name = text[span[0] : span[1]]
-            last = name.rsplit(None, 1)[-1].lower()
+            last = loose(name.rsplit(None, 1)[-1])  # "Nunez" is the "José Núñez" named before
             self.surname_pos.setdefault(last, []).append(span[0])
             self._by_text.setdefault(name, []).append(span)
             self._by_last.setdefault(last.rstrip("."), []).append(span)
@@ -258,7 +259,7 @@ class Resolver:
             ent.gender = ent.gender or "f"
 
     def _person(self, core: list[str], np: NP, kind: str) -> Entity:
-        surname = core[-1].lower().rstrip(".")
+        surname = loose(core[-1]).rstrip(".")
         key = "p:" + surname
         ent = self.by_key.get(key)
         name = " ".join(core)
@@ -309,7 +310,7 @@ class Resolver:
             if not ns <= s < ne:
                 continue
             words = name_core(self.text[ns:ne].split(), self.lex)
-            if not words or words[-1].lower().rstrip(".") != surname or len(words) > 4:
+            if not words or loose(words[-1]).rstrip(".") != surname or len(words) > 4:
                 continue
             if any(w.lower() in self.lex.org_words for w in words):
                 continue

@@ -39,3 +39,14 @@ def test_two_people_of_one_surname_stay_two_and_the_surname_alone_is_the_last_na
         ("I have", "Boris Johnson"),  # "Johnson said" after Boris: Boris
         ("We will", "Mike Johnson"),
     ]
+
+
+def _speakers(text: str) -> list[tuple[str, list[str]]]:
+    return [(s.name, sorted(s.aliases)) for s in DEFAULT_DETECTOR.detect(text).speakers]
+
+
+def test_a_name_written_without_its_accents_is_the_same_speaker_in_an_article() -> None:
+    text = ('"It is time to act on the new jail," said José Núñez.\n\n'
+            '"We need a real plan for the city," Jose Nunez said.\n\n'
+            '"We will not wait any longer," Nunez added.\n')
+    assert _speakers(text) == [("José Núñez", ["Jose Nunez", "Nunez"])]
