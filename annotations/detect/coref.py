@@ -263,6 +263,11 @@ class Resolver:
         key = "p:" + surname
         ent = self.by_key.get(key)
         name = " ".join(core)
+        if ent is None and len(core) == 1:
+            ent = self._named_first(surname)
+            if ent is not None:  # "Moon" of "Moon Jae-in", "Xi" of "Xi Jinping"
+                self._add(ent, np)
+                return ent
         full = self._longest_name(surname, np.start) or name
         if len(core) > 1 and not same_person(full, name):
             full = name  # the longest of the surname is a namesake's: "Boris" for "Mike"
@@ -284,6 +289,16 @@ class Resolver:
             ent.kind = "person"
         self._add(ent, np)
         return ent
+
+    def _named_first(self, word: str) -> Entity | None:
+        """The one person met so far whose full name opens with ``word`` (``loose``) and no
+        person's ends so: a surname written first ("Moon" of "Moon Jae-in", "Xi" of "Xi
+        Jinping"), or a first name standing for the one person of it here. None for two."""
+        found = [e for e in self.entities if e.key.startswith("p:") and len(e.name.split()) > 1
+                 and loose(e.name.split()[0]) == word]
+        if len(found) != 1 or " " in (self._longest_name(word, 0) or ""):
+            return None  # "Warren" with a "Warren Buffett" and an "Elizabeth Warren"
+        return found[0]
 
     def _namesake(self, surname: str, key: str, name: str, at: int) -> Entity | None:
         """Of the people of one surname in the text (the first met keyed by it alone), the

@@ -50,3 +50,16 @@ def test_a_name_written_without_its_accents_is_the_same_speaker_in_an_article() 
             '"We need a real plan for the city," Jose Nunez said.\n\n'
             '"We will not wait any longer," Nunez added.\n')
     assert _speakers(text) == [("José Núñez", ["Jose Nunez", "Nunez"])]
+
+
+def test_a_surname_written_first_is_the_person_named_in_full_before() -> None:
+    text = ('"We will talk again in the spring," said Moon Jae-in.\n\n'
+            '"The talks are not over yet," Moon said.\n\n'
+            '"Trade comes first for us," said Xi Jinping.\n\n'
+            '"We stand ready to talk," Xi said.\n')
+    assert _speakers(text) == [("Moon Jae-in", ["Moon"]), ("Xi Jinping", ["Xi"])]
+    # a lone word that ends a full name as well is no name written first
+    both = ('"Taxes must rise on the rich," said Elizabeth Warren.\n\n'
+            '"Buy good companies and hold them," said Warren Buffett.\n\n'
+            '"We will fight this in the Senate," Warren said.\n')
+    assert [name for name, _ in _speakers(both)] == ["Elizabeth Warren", "Warren Buffett"]
