@@ -749,9 +749,9 @@ def still_typing(query: str, name: str) -> bool:
     *done, last = typed
     return len(last) <= STILL_TYPING and any(
         words[at : at + len(done)] == done and words[at + len(done)].startswith(last)
-        and words[at + len(done)] != last
+        and (words[at + len(done)] != last or at + len(done) + 1 < len(words))
         for at in range(len(words) - len(done))
-    )
+    )  # a word typed whole is being typed while the name goes on ("moon jae" of Jae-in)
 
 
 def _name_words(name: str) -> list[str]:

@@ -413,6 +413,9 @@ def test_adjacent_initials_are_one_name_however_spelled() -> None:
     ("john smith jr", "John Smith Sr.", FUZZY),  # other suffixes
     ("bruce sm", "Bruce Smith", TYPING),  # still typing
     ("bru", "Bruce Smith", TYPING),
+    ("moon jae", "Moon Jae-in", TYPING),  # a hyphenated given name typed to its hyphen
+    ("anna mar", "Anna Maria Lopez", TYPING),
+    ("jim kim", "Jim Kim Jr.", FUZZY),  # typed whole, the name ends there: maybe another
 ])
 def test_a_typed_name_matches_a_speaker_by_one_tiered_rule(
         typed: str, name: str, tier: int) -> None:
