@@ -588,7 +588,9 @@ def scored_speakers(
     owners: list[int] = []
     for i, cand in enumerate(candidates):
         for name in (cand.name, *cand.aliases):  # accents folded, combining too: "Menard"
-            keys.append(loose(name).translate(_APOSTROPHES))  # is "Ménard", "O’Brien" "O'Brien"
+            key = loose(name)  # is "Ménard"; "O’Brien" is "O'Brien" (rare: checked first)
+            keys.append(key.translate(_APOSTROPHES) if "\u2019" in key or "\u02bc" in key
+                        else key)
             owners.append(i)
     tiers: dict[int, int] = {}
     rivals: set[int] = set()  # full names the query names but of another kind: not taken,
