@@ -112,7 +112,13 @@ def articles(lines: Sequence[str], kind: str) -> Iterator[Article]:
 _END = re.compile(r"end of document", re.IGNORECASE)
 _NUMBERED = re.compile(r"\d+\s+of\s+\d+\s+documents?", re.IGNORECASE)
 _LABEL = re.compile(r"([A-Za-z][A-Za-z-]{1,24}):\s*(.*)")
-_COPYRIGHT = re.compile(r"(copyright\b|©|\(c\)\s*\d{4}|all rights reserved)", re.IGNORECASE)
+# a copyright line: "Copyright 2024 ...", "Copyright © ...", "Copyright The Financial Times
+# Limited 2024", "© 2024 ...", "(c) 2024 ...", with a year or "all rights reserved" in it; a
+# paragraph that only starts with the word ("Copyright law, she said, ...") is text
+_COPYRIGHT = re.compile(r"(?i:copyright)\s*(?:©|\((?i:c)\))?\s*(?:\d{4}|[A-Z©(])"
+                        r"|©|\((?i:c)\)\s*\d{4}")
+_COPYRIGHT_MARK = re.compile(r"\b(?:1[89]|20)\d\d\b|all rights reserved", re.IGNORECASE)
+MAX_COPYRIGHT = 300  # characters: a longer line is a paragraph
 _WORDS = re.compile(r"(\d[\d,.]*)\s*words?\b", re.IGNORECASE)
 HEADER_LABELS = frozenset({"byline", "section", "length", "dateline", "highlight", "headline",
                            "edition", "pg", "series", "column"})
@@ -192,6 +198,12 @@ def _split_run_together(part: list[str], *, closed: bool) -> Iterator[Article]:
     yield article
 
 
+def _copyright(line: str) -> bool:
+    """Whether ``line`` is an export's copyright line (boilerplate, never text)."""
+    return (len(line) < MAX_COPYRIGHT and _COPYRIGHT.match(line) is not None
+            and _COPYRIGHT_MARK.search(line) is not None)
+
+
 def _date_line(line: str) -> bool:
     """Whether ``line`` is a Nexis header's date line (``March 5, 2024 Tuesday 10:00 PM``)."""
     return len(line) <= 80 and bool(iso_date(line))
@@ -216,7 +228,7 @@ def _new_article(part: list[str]) -> Article:
         label = _label(line)
         if label is not None:
             pairs.append(label)
-        elif _COPYRIGHT.match(line):
+        elif _copyright(line):
             pairs.append(("copyright", line))
             copyrighted = True
         elif not copyrighted:
@@ -242,10 +254,10 @@ def _new_article(part: list[str]) -> Article:
                 label = _label(tail)
                 if label is not None:
                     pairs.append(label)
-                elif _COPYRIGHT.match(tail) and len(tail) < 300:
+                elif _copyright(tail):
                     pairs.append(("copyright", tail))
             break
-        if not (_COPYRIGHT.match(line) and len(line) < 300) and line != "Body":
+        if not _copyright(line) and line != "Body":
             body.append(line)
     return _nexis_result(title, outlet, date, pairs, body)
 
@@ -264,10 +276,10 @@ def _old_article(part: list[str]) -> Article:
         label = _label(line)
         if label is not None and (label[0] in TAIL_LABELS) and (body or seen_header):
             in_tail = True
-        if in_tail or (_COPYRIGHT.match(line) and len(line) < 300):
+        if in_tail or _copyright(line):
             if label is not None:
                 pairs.append(label)
-            elif _COPYRIGHT.match(line):
+            elif _copyright(line):
                 pairs.append(("copyright", line))
             continue
         if label is not None and label[0] in HEADER_LABELS and not body:

@@ -356,3 +356,25 @@ def test_articles_run_together_are_parted_at_the_next_headline(tmp_path: Path) -
                         "to the next article")
     assert (two.document.title, two.document.text, two.note) == ("Second", "Lost two.", None)
     assert dict(two.document.meta)["outlet"] == "Example Herald"
+
+
+def test_a_paragraph_or_headline_that_starts_with_copyright_is_text(tmp_path: Path) -> None:
+    body = ["Copyright law, she said, needs an overhaul.", *BODY_1]
+    path = write_docx(tmp_path / "ip.docx", nexis_article(
+        "Copyright fight heads to court", "The Daily Example", "March 5, 2024", body))
+    [result] = read(path)
+    assert result.document.title == "Copyright fight heads to court"
+    assert result.document.text == "\n\n".join(body)
+    assert dict(result.document.meta)["outlet"] == "The Daily Example"
+    assert dict(result.document.meta)["copyright"] == (
+        "Copyright 2024 Example Media Ltd All Rights Reserved")
+
+
+def test_copyright_lines_as_the_databases_write_them_stay_out_of_the_text() -> None:
+    lines = ["Copyright The Financial Times Limited 2024", "\u00a9 2024 Example News",
+             "(c) 2024 Example Times Ltd. All rights reserved.", "Copyright \u00a9 2024 X"]
+    for line in lines:
+        article = nexis_article("City keeps going", "The Daily Example", "March 5, 2024",
+                                [*BODY_1, line])
+        [found] = articles(article, export_kind(article))
+        assert found.text == "\n\n".join(BODY_1), line
