@@ -246,20 +246,33 @@ def _new_article(part: list[str]) -> Article:
     elif plain:
         title = plain[0]
         outlet = plain[1] if len(plain) > 1 else ""
-    body: list[str] = []
-    for i, line in enumerate(rest):
-        label = _label(line)
-        if line.lower() in TAIL_LINES or (label is not None and label[0] in TAIL_LABELS):
-            for tail in rest[i:]:
-                label = _label(tail)
-                if label is not None:
-                    pairs.append(label)
-                elif _copyright(tail):
-                    pairs.append(("copyright", tail))
-            break
-        if not _copyright(line) and line != "Body":
-            body.append(line)
+    tail_at = _tail_at(rest)
+    for tail in rest[tail_at:]:
+        label = _label(tail)
+        if label is not None:
+            pairs.append(label)
+        elif _copyright(tail):
+            pairs.append(("copyright", tail))
+    body = [line for line in rest[:tail_at] if not _copyright(line) and line != "Body"]
     return _nexis_result(title, outlet, date, pairs, body)
+
+
+def _tail_at(lines: Sequence[str]) -> int:
+    """Where an article's closing part starts in the lines after its header: at a line that
+    opens it alone (``Classification``, ``Graphic``, ``Notes``), or at the first of the tail
+    labels (``Language: ENGLISH``, ``LOAD-DATE: ...``) and copyright lines that run from there
+    to such a line or to the end. A paragraph that only starts like a label ("Subject: the
+    budget, she said, ...") is text, and so is the rest of the body after it."""
+    run = -1  # the first line of the latest run of tail labels and copyright lines
+    for i, line in enumerate(lines):
+        if line.lower() in TAIL_LINES:
+            return i if run < 0 else run
+        label = _label(line)
+        if (label is not None and label[0] in TAIL_LABELS) or _copyright(line):
+            run = i if run < 0 else run
+        else:
+            run = -1
+    return len(lines) if run < 0 else run
 
 
 def _old_article(part: list[str]) -> Article:
@@ -270,11 +283,13 @@ def _old_article(part: list[str]) -> Article:
     body: list[str] = []
     seen_header = in_tail = False
     headline = ""
-    for line in part:
-        if _END.fullmatch(line) or line.lower() in ("body", "classification"):
-            continue  # the newer export's markers in an old one: never text
+    # the newer export's markers in an old one: never text
+    part = [line for line in part
+            if not (_END.fullmatch(line) or line.lower() in ("body", "classification"))]
+    tail_at = _tail_at(part)
+    for i, line in enumerate(part):
         label = _label(line)
-        if label is not None and (label[0] in TAIL_LABELS) and (body or seen_header):
+        if i >= tail_at and (body or seen_header):
             in_tail = True
         if in_tail or _copyright(line):
             if label is not None:

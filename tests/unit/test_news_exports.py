@@ -378,3 +378,29 @@ def test_copyright_lines_as_the_databases_write_them_stay_out_of_the_text() -> N
                                 [*BODY_1, line])
         [found] = articles(article, export_kind(article))
         assert found.text == "\n\n".join(BODY_1), line
+
+
+def test_a_paragraph_that_starts_like_a_classification_label_keeps_the_rest_of_the_body(
+        tmp_path: Path) -> None:
+    body = [BODY_1[0], "Subject: the budget, she said, was all that was on the table.",
+            "Notes: none were taken, the clerk said.", BODY_1[1]]
+    path = write_docx(tmp_path / "q.docx", nexis_article(
+        "City keeps going", "The Daily Example", "March 5, 2024", body))
+    [result] = read(path)
+    assert result.document.text == "\n\n".join(body)
+    meta = dict(result.document.meta)
+    assert (meta["language"], meta["load_date"]) == ("English", "2024-03-06")
+
+
+def test_the_older_export_keeps_a_body_paragraph_that_starts_like_a_label(
+        tmp_path: Path) -> None:
+    body = [BODY_1[0], "Language: the mayor's was blunt, critics said.", BODY_1[1]]
+    old = tmp_path / "ln.txt"
+    old.write_text(
+        "1 of 1 DOCUMENTS\n\nThe Daily Example\n\nMarch 5, 2024 Tuesday\n\n"
+        "City keeps going\n\nBYLINE: John Smith\n\nLENGTH: 812 words\n\n" + "\n\n".join(body)
+        + "\n\nLOAD-DATE: March 6, 2024\n\nLANGUAGE: ENGLISH\n\nCopyright 2024 Example Media\n")
+    [result] = read(old)
+    assert result.document.text == "\n\n".join(body)
+    assert dict(result.document.meta)["load_date"] == "2024-03-06"
+    assert dict(result.document.meta)["language"] == "English"
