@@ -265,7 +265,7 @@ def _unique(
             seen[doc.id] = n
             if n > 1:
                 doc = replace(doc, id=f"{doc.id}-{n}")
-                result = ReadResult(result.source, doc, record=result.record)
+                result = replace(result, document=doc)  # its note and all kept
         yield result
 
 

@@ -404,3 +404,14 @@ def test_the_older_export_keeps_a_body_paragraph_that_starts_like_a_label(
     assert result.document.text == "\n\n".join(body)
     assert dict(result.document.meta)["load_date"] == "2024-03-06"
     assert dict(result.document.meta)["language"] == "English"
+
+
+def test_a_cut_export_whose_id_is_taken_keeps_its_note(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_docx(tmp_path / folder / "cut.docx", nexis_article(
+            "City keeps going", "The Daily Example", "March 5, 2024", BODY_1, end=False))
+    first, second = read(tmp_path)
+    assert (first.document.id, second.document.id) == ("cut", "cut-2")
+    assert first.note and "has no 'End of Document' line" in first.note
+    assert second.note == first.note.replace(f"{tmp_path}/a/", f"{tmp_path}/b/")
