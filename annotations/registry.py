@@ -620,7 +620,7 @@ def scored_speakers(
     named = [i for i, t in tiers.items() if t == NAMES]
     here = [i for i in (*named, *rivals) if candidates[i].in_document]
     taken = here if here else [*named, *rivals]  # this document's own first: its one Johnson
-    sure = {i for i in taken if len({candidates[j].key for j in taken}) == 1} - rivals
+    sure = (set(taken) - rivals) if len({candidates[j].key for j in taken}) == 1 else set()
     best: dict[int, float] = {}
     for i in spelling.keys() | tiers.keys():
         score = spelling.get(i, 0.0)  # a name being typed beyond the closest: by name

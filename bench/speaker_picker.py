@@ -2,8 +2,10 @@
 
 Ranks ``--people`` synthetic corpus speakers ("Ann Qwerty"…) for a few queries: one letter
 (most names hold it: the tiers must stay cheap), a name's start, a surname, full names, and
-nothing. Prints one JSON object: milliseconds per query (median of ``--runs``). What a
-keystroke in the picker costs at that many speakers (``rapidfuzz`` does the spelling).
+nothing; and ``smith`` again where one speaker in ten is a Smith (``shared_surname``: every one
+of them is in the ``NAMES`` tier). Prints one JSON object: milliseconds per query (median of
+``--runs``). What a keystroke in the picker costs at that many speakers (``rapidfuzz`` does the
+spelling).
 
 Usage: python bench/speaker_picker.py [--people N] [--runs N]
 """
@@ -26,16 +28,29 @@ GIVEN = "ann bob carl dana eve finn gus hal ivy jo john mary".split()
 QUERIES = ("a", "jo", "smith", "john smith", "mike johnson", "zzzq")
 
 
-def candidates(people: int, seed: int = 2) -> list[SpeakerCandidate]:
-    """Synthetic corpus speakers: a given name and a random surname each."""
+def candidates(people: int, seed: int = 2, smiths: int = 0) -> list[SpeakerCandidate]:
+    """Synthetic corpus speakers: a given name and a random surname each (Smith for one in
+    ``smiths``, when given)."""
     rng = random.Random(seed)
 
     def word() -> str:
         return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz")
                        for _ in range(rng.randint(4, 9)))
 
-    return [SpeakerCandidate(str(i), f"{rng.choice(GIVEN).title()} {word().title()}",
-                             in_document=False) for i in range(people)]
+    return [SpeakerCandidate(
+        str(i), f"{rng.choice(GIVEN).title()} {word().title()}"
+        + (" Smith" if smiths and i % smiths == 0 else ""), in_document=False)
+        for i in range(people)]
+
+
+def median_ms(cands: list[SpeakerCandidate], query: str, runs: int) -> float:
+    """Milliseconds to rank ``cands`` for ``query``, the median of ``runs``."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        scored_speakers(cands, query)
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1)
 
 
 def main() -> None:
@@ -46,12 +61,8 @@ def main() -> None:
     cands = candidates(args.people)
     out: dict[str, float] = {}
     for query in QUERIES:
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            scored_speakers(cands, query)
-            times.append(time.perf_counter() - start)
-        out[query] = round(statistics.median(times) * 1000, 1)
+        out[query] = median_ms(cands, query, args.runs)
+    out["shared_surname"] = median_ms(candidates(args.people, smiths=10), "smith", args.runs)
     print(json.dumps({"people": args.people, "ms": out}))
 
 
