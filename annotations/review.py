@@ -48,6 +48,27 @@ def _code_value(variable: CodedVariable, typed: str) -> str:
     return next((v for v in variable.values if v.casefold() == typed.casefold()), typed)
 
 
+def _value_words(variable: CodedVariable, value: str, terms: Sequence[str],
+                 at: int) -> tuple[str, int]:
+    """``value`` typed for ``variable`` with the words after it (``terms`` from ``at`` on)
+    that make it one of the variable's values of several words ("foreign policy", any case),
+    the longest such, or that close a value begun in double quotes; and where the filter's
+    terms go on after it. Otherwise ``value`` alone."""
+    if value.startswith('"') and not (len(value) >= 2 and value.endswith('"')):
+        for end in range(at, len(terms)):
+            if terms[end].endswith('"'):
+                return " ".join([value, *terms[at:end + 1]]), end + 1
+        return value, at
+    wanted = {v.casefold() for v in variable.values if " " in v}
+    longest = max((len(v.split()) for v in wanted), default=1)
+    found = (value, at)
+    for end in range(at, min(len(terms), at + longest - 1)):
+        joined = " ".join([value, *terms[at:end + 1]])
+        if joined.casefold() in wanted:
+            found = (joined, end + 1)
+    return found
+
+
 def is_reviewed(quote: Quote | None) -> bool:
     """True once a person decided on the quote (or it no longer exists)."""
     return quote is None or quote.status != "suggested"
@@ -98,6 +119,8 @@ class QueueFilter:
             if not value and i < len(terms) and ":" not in terms[i]:
                 value = terms[i]  # "topic: crime"
                 i += 1
+            if key in known:  # a value of words: "topic: foreign policy"
+                value, i = _value_words(known[key], value, terms, i)
             lifted = value.casefold() in ("", "any", "all")
             if key in FILTER_KEYS:
                 values[key] = None if lifted else value.casefold()

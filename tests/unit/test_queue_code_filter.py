@@ -63,3 +63,16 @@ def test_the_index_leaves_out_a_document_that_codes_no_quote_so() -> None:
     assert document_rank(summarize(found["A"]), crime) is not None
     uncoded = QueueFilter.parse("topic:none", (TOPIC,))
     assert document_rank(summarize(found["B"]), uncoded) is not None
+
+
+def test_a_value_of_several_words_is_read_whole() -> None:
+    policy = CodedVariable("topic", ("foreign policy", "crime"))
+    for text in ("topic:foreign policy", "topic: Foreign Policy", 'topic:"foreign policy"'):
+        flt = QueueFilter.parse(text + " tax", (policy,))
+        assert (flt.codes, flt.words) == ((("topic", "foreign policy"),), ("tax",)), text
+    flt = QueueFilter.parse("topic:crime policy", (policy,))
+    assert (flt.codes, flt.words) == ((("topic", "crime"),), ("policy",))
+    coded = Quote("q1", 11, 14, "one", codes=(("topic", "foreign policy"),))
+    found = {"A": layer_from_records("ann", [coded], [])}
+    assert build_queue(found, QueueFilter.parse("topic: foreign policy", (policy,))) == [
+        ("A", "q1")]
