@@ -601,7 +601,7 @@ def scored_speakers(
         if probe and probe not in key:
             continue  # the tiers need the query's last word in the name: most names lack it
         if one_word and folded not in key.split():  # cheap: most names a letter is in
-            if not any(word.startswith(folded) for word in key.split()):
+            if not any(word.startswith(folded) for word in _typed_words(key)):
                 continue
             tier = TYPING
         else:
@@ -737,14 +737,15 @@ def _compatible(one: tuple[str, bool], two: tuple[str, bool]) -> bool:
 
 
 def still_typing(query: str, name: str) -> bool:
-    """Whether ``query`` (``loose``) is ``name`` being typed: one word, a word of the name
-    starts with it (not the surname whole: that is ``NAMES``); or its words before the last
+    """Whether ``query`` (``loose``) is ``name`` being typed: one word, a word of the name (or
+    a part of a hyphenated one: ``_typed_words``) starts with it (not the surname whole: that
+    is ``NAMES``); or its words before the last
     are the name's, from one of them on, and its last, at most ``STILL_TYPING`` letters,
     starts the next ("bruce sm"). Titles, initials, suffixes and "the" aside for more
     words; one word is looked for among all the name's words ("mayor" of "Mayor Kenney")."""
     typed = query.split()
     if len(typed) == 1:
-        return any(word.startswith(typed[0]) for word in name.split())
+        return any(word.startswith(typed[0]) for word in _typed_words(name))
     typed, words = _name_words(query), _name_words(name)
     if not typed or not words:
         return False
@@ -754,6 +755,13 @@ def still_typing(query: str, name: str) -> bool:
         and (words[at + len(done)] != last or at + len(done) + 1 < len(words))
         for at in range(len(words) - len(done))
     )  # a word typed whole is being typed while the name goes on ("moon jae" of Jae-in)
+
+
+def _typed_words(name: str) -> list[str]:
+    """The words of ``name`` (``loose``) a one-word query may be the start of: each word, and
+    each part of a hyphenated one ("cortez" of "Ocasio-Cortez", "pierre" of "Jean-Pierre")."""
+    words = name.split()
+    return words + [part for word in words if "-" in word for part in word.split("-") if part]
 
 
 def _name_words(name: str) -> list[str]:

@@ -524,3 +524,18 @@ def test_a_surname_many_share_reads_each_speakers_key_a_bounded_number_of_times(
     scored = registry.scored_speakers(cands, "smith")
     assert scored[0][1] < registry.CONFIDENT  # 300 people: offered, none taken by Enter
     assert reads <= 3 * len(cands)
+
+
+def test_a_part_of_a_hyphenated_name_typed_alone_is_that_name_being_typed() -> None:
+    """"Cortez" finds Alexandria Ocasio-Cortez as "Ocasio" does, and Enter takes her: it was
+    scored as a look-alike, so Enter made a new speaker "Cortez"."""
+    from annotations.registry import CONFIDENT, SpeakerCandidate, scored_speakers
+
+    cands = [SpeakerCandidate("1", "Alexandria Ocasio-Cortez", in_document=False),
+             SpeakerCandidate("2", "Jean-Pierre Raffarin", in_document=False),
+             SpeakerCandidate("3", "Conan O'Brien", in_document=False)]
+    aoc = "Alexandria Ocasio-Cortez"
+    for query, name in (("cortez", aoc), ("Cort", aoc), ("ocasio-c", aoc),
+                        ("pierre", "Jean-Pierre Raffarin")):
+        [(first, score), *_] = scored_speakers(cands, query)
+        assert (first.name, score >= CONFIDENT) == (name, True), query
