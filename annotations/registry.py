@@ -338,17 +338,17 @@ class SpeakerRegistry(Mapping[str, CorpusSpeaker]):
             self._coded[doc_id] = tuple(coded)
         others = tuple((speaker_key(v.name), v.kind) for v in voices
                        if v.known and v.kind not in PERSON_KINDS)
-        if others or self._other_kinds.pop(doc_id, None):
-            self._links = None
-            if others:
-                self._other_kinds[doc_id] = others
-        held = len(self._entries)
+        if self._links is not None and (
+                others != self._other_kinds.get(doc_id, ())
+                or {speaker_key(v.name) for v in voices if v.known}
+                != {speaker_key(n) for n in self._names.get(doc_id, ())}):
+            self._links = None  # its speakers or their kinds changed: the links may too
+        if others:
+            self._other_kinds[doc_id] = others
+        else:
+            self._other_kinds.pop(doc_id, None)
         dropped = self._drop(doc_id)
-        if len(self._entries) != held:
-            self._links = None
         added = _add_voices(self._entries, doc_id, voices)
-        if len(self._entries) != held:
-            self._links = None  # a speaker came or went: the links may change
         if added:
             names, quotes = zip(*added, strict=True)
             self._names[doc_id], self._quotes[doc_id] = names, quotes
