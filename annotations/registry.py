@@ -583,7 +583,7 @@ def scored_speakers(
             candidates, key=lambda c: (not c.in_document, -c.quotes, c.name))[:limit]]
     from rapidfuzz import fuzz, process  # imported on first typed query: keeps startup lean
 
-    folded = loose(query).translate(_APOSTROPHES)
+    folded = (loose(query).strip(QUERY_PUNCTUATION) or loose(query)).translate(_APOSTROPHES)
     keys: list[str] = []
     owners: list[int] = []
     for i, cand in enumerate(candidates):
@@ -635,6 +635,10 @@ def scored_speakers(
             best[i] = _BASE[tier] + score / 10 + bonus
     ordered = sorted(best, key=lambda i: (-best[i], candidates[i].name))
     return [(candidates[i], best[i]) for i in ordered][:limit]
+
+
+QUERY_PUNCTUATION = ",;:!?\"'“”‘’()[] "
+"""Around a typed query, no part of a name: "Warren," copied from the text is Warren."""
 
 
 def _probe(folded: str) -> str:

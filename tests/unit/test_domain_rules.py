@@ -539,3 +539,18 @@ def test_a_part_of_a_hyphenated_name_typed_alone_is_that_name_being_typed() -> N
                         ("pierre", "Jean-Pierre Raffarin")):
         [(first, score), *_] = scored_speakers(cands, query)
         assert (first.name, score >= CONFIDENT) == (name, True), query
+
+
+def test_punctuation_around_a_typed_name_is_no_part_of_it() -> None:
+    """"Warren," copied from the article finds the Warren it names, as it did before the
+    tiers: it was a look-alike, so Enter made a new speaker "Warren,"."""
+    from annotations.registry import CONFIDENT, SpeakerCandidate, scored_speakers
+
+    cands = [SpeakerCandidate("1", "Sen. Elizabeth Warren", in_document=True),
+             SpeakerCandidate("2", "Conan O'Brien", in_document=False)]
+    for query, name in (("Warren,", "Sen. Elizabeth Warren"), ('"Warren', "Sen. Elizabeth Warren"),
+                        ("Elizabeth Warren;", "Sen. Elizabeth Warren"),
+                        ("(O'Brien)", "Conan O'Brien")):
+        [(first, score), *_] = scored_speakers(cands, query)
+        assert (first.name, score >= CONFIDENT) == (name, True), query
+    assert scored_speakers(cands, ",") == []
