@@ -93,7 +93,8 @@ class Target:
         if self.variable is None:
             return (before.stance, is_label(before), before.status == "rejected") != (
                 after.stance, is_label(after), after.status == "rejected")
-        return (self.label(before), before.status) != (self.label(after), after.status)
+        return (self.label(before), before.status == "rejected") != (
+            self.label(after), after.status == "rejected")
 
 
 def as_target(what: StanceScheme | Target) -> Target:

@@ -129,3 +129,14 @@ def test_a_topic_named_only_in_the_sentences_is_learned_from_them() -> None:
         f"q{i}": ("economy", "crime")[i % 2] for i in range(24, 30)}
     blind = alone.compute(alone.snapshot(["d"], lambda _d: lay, target), None)
     assert blind.report is not None and not blind.report.trusted  # the quotes alone: no topic
+
+
+def test_accepting_a_quote_changes_nothing_a_variable_learns_from() -> None:
+    """Enter in the review queue (suggested to accepted) leaves a quote's code as it was: no
+    refit of each variable's learner for it; rejecting or restoring one does."""
+    target = Target.code(TOPIC)
+    for codes in ((("topic", "crime"),), ()):
+        q = Quote("q", 0, 3, "abc", "direct", codes=codes)
+        assert not label_changed(q, dataclasses.replace(q, status="accepted"), target)
+        assert label_changed(q, dataclasses.replace(q, status="rejected"), target)
+        assert label_changed(dataclasses.replace(q, status="rejected"), q, target)
