@@ -415,3 +415,18 @@ def test_a_cut_export_whose_id_is_taken_keeps_its_note(tmp_path: Path) -> None:
     assert (first.document.id, second.document.id) == ("cut", "cut-2")
     assert first.note and "has no 'End of Document' line" in first.note
     assert second.note == first.note.replace(f"{tmp_path}/a/", f"{tmp_path}/b/")
+
+
+def test_all_rights_reserved_on_a_line_of_its_own_stays_out_of_the_text(tmp_path: Path) -> None:
+    old = tmp_path / "ln.txt"
+    old.write_text(
+        "1 of 1 DOCUMENTS\n\nThe Daily Example\n\nMarch 5, 2024 Tuesday\n\n"
+        "City keeps going\n\nBYLINE: John Smith\n\n" + "\n\n".join(BODY_1)
+        + "\n\nLOAD-DATE: March 6, 2024\n\nCopyright 2024 Example Media\n\nAll Rights Reserved\n")
+    [result] = read(old)
+    assert result.document.text == "\n\n".join(BODY_1)
+    assert dict(result.document.meta)["load_date"] == "2024-03-06"
+    article = nexis_article("City keeps going", "The Daily Example", "March 5, 2024",
+                            [*BODY_1, "All Rights Reserved"])
+    [found] = articles(article, export_kind(article))
+    assert found.text == "\n\n".join(BODY_1)
