@@ -113,12 +113,12 @@ _END = re.compile(r"end of document", re.IGNORECASE)
 _NUMBERED = re.compile(r"\d+\s+of\s+\d+\s+documents?", re.IGNORECASE)
 _LABEL = re.compile(r"([A-Za-z][A-Za-z-]{1,24}):\s*(.*)")
 # a copyright line: "Copyright 2024 ...", "Copyright © ...", "Copyright The Financial Times
-# Limited 2024", "© 2024 ...", "(c) 2024 ...", with a year or "all rights reserved" in it, or
+# Limited 2024", "© Reuters", "(c) 2024 ...", with a year, © or "all rights reserved" in it, or
 # "All Rights Reserved" on a line of its own; a paragraph that only starts with the word
 # ("Copyright law, she said, ...") is text
-_COPYRIGHT = re.compile(r"(?i:copyright)\s*(?:©|\((?i:c)\))?\s*(?:\d{4}|[A-Z©(])"
+_COPYRIGHT = re.compile(r"(?i:copyright)\s*:?\s*(?:©|\((?i:c)\))?\s*(?:\d{4}|[A-Z©(])"
                         r"|©|\((?i:c)\)\s*\d{4}|(?i:all rights reserved)")
-_COPYRIGHT_MARK = re.compile(r"\b(?:1[89]|20)\d\d\b|all rights reserved", re.IGNORECASE)
+_COPYRIGHT_MARK = re.compile(r"\b(?:1[89]|20)\d\d\b|all rights reserved|©", re.IGNORECASE)
 MAX_COPYRIGHT = 300  # characters: a longer line is a paragraph
 _WORDS = re.compile(r"(\d[\d,.]*)\s*words?\b", re.IGNORECASE)
 HEADER_LABELS = frozenset({"byline", "section", "length", "dateline", "highlight", "headline",

@@ -372,7 +372,8 @@ def test_a_paragraph_or_headline_that_starts_with_copyright_is_text(tmp_path: Pa
 
 def test_copyright_lines_as_the_databases_write_them_stay_out_of_the_text() -> None:
     lines = ["Copyright The Financial Times Limited 2024", "\u00a9 2024 Example News",
-             "(c) 2024 Example Times Ltd. All rights reserved.", "Copyright \u00a9 2024 X"]
+             "(c) 2024 Example Times Ltd. All rights reserved.", "Copyright \u00a9 2024 X",
+             "\u00a9 Reuters", "Copyright: Example News 2024"]
     for line in lines:
         article = nexis_article("City keeps going", "The Daily Example", "March 5, 2024",
                                 [*BODY_1, line])
