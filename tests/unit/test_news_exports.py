@@ -393,15 +393,19 @@ def test_a_paragraph_that_starts_like_a_classification_label_keeps_the_rest_of_t
     assert (meta["language"], meta["load_date"]) == ("English", "2024-03-06")
 
 
+def old_export(path: Path, body: list[str], tail: list[str]) -> Path:
+    """One article of the older LexisNexis text export: its header, ``body``, ``tail``."""
+    path.write_text("\n\n".join(["1 of 1 DOCUMENTS", "The Daily Example",
+                                  "March 5, 2024 Tuesday", "City keeps going",
+                                  "BYLINE: John Smith", *body, *tail]) + "\n")
+    return path
+
+
 def test_the_older_export_keeps_a_body_paragraph_that_starts_like_a_label(
         tmp_path: Path) -> None:
     body = [BODY_1[0], "Language: the mayor's was blunt, critics said.", BODY_1[1]]
-    old = tmp_path / "ln.txt"
-    old.write_text(
-        "1 of 1 DOCUMENTS\n\nThe Daily Example\n\nMarch 5, 2024 Tuesday\n\n"
-        "City keeps going\n\nBYLINE: John Smith\n\nLENGTH: 812 words\n\n" + "\n\n".join(body)
-        + "\n\nLOAD-DATE: March 6, 2024\n\nLANGUAGE: ENGLISH\n\nCopyright 2024 Example Media\n")
-    [result] = read(old)
+    [result] = read(old_export(tmp_path / "ln.txt", body, [
+        "LOAD-DATE: March 6, 2024", "LANGUAGE: ENGLISH", "Copyright 2024 Example Media"]))
     assert result.document.text == "\n\n".join(body)
     assert dict(result.document.meta)["load_date"] == "2024-03-06"
     assert dict(result.document.meta)["language"] == "English"
@@ -419,12 +423,8 @@ def test_a_cut_export_whose_id_is_taken_keeps_its_note(tmp_path: Path) -> None:
 
 
 def test_all_rights_reserved_on_a_line_of_its_own_stays_out_of_the_text(tmp_path: Path) -> None:
-    old = tmp_path / "ln.txt"
-    old.write_text(
-        "1 of 1 DOCUMENTS\n\nThe Daily Example\n\nMarch 5, 2024 Tuesday\n\n"
-        "City keeps going\n\nBYLINE: John Smith\n\n" + "\n\n".join(BODY_1)
-        + "\n\nLOAD-DATE: March 6, 2024\n\nCopyright 2024 Example Media\n\nAll Rights Reserved\n")
-    [result] = read(old)
+    [result] = read(old_export(tmp_path / "ln.txt", BODY_1, [
+        "LOAD-DATE: March 6, 2024", "Copyright 2024 Example Media", "All Rights Reserved"]))
     assert result.document.text == "\n\n".join(BODY_1)
     assert dict(result.document.meta)["load_date"] == "2024-03-06"
     article = nexis_article("City keeps going", "The Daily Example", "March 5, 2024",
