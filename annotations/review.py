@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, overload
 
-from annotations.codebook import CodedVariable
+from annotations.codebook import CodedVariable, quote_column
 from annotations.errors import SaywhoError
 from annotations.layer_summary import LayerSummary, queue_key, summarize
 from annotations.model import Layer, Quote, confidence_of
@@ -35,6 +35,12 @@ UNKNOWN_CONFIDENCE = 0.5
 """Where a quote without any confidence sorts: between sure and unsure suggestions."""
 
 FILTER_KEYS: tuple[str, ...] = ("type", "speaker", "stance", "status")
+
+
+def filter_term(variable: CodedVariable) -> str:
+    """The term that filters the queue by ``variable`` (``topic``): its name, or its csv
+    column (``code_type``) when the name is a built-in term's (``FILTER_KEYS``)."""
+    return quote_column(variable.name) if variable.name in FILTER_KEYS else variable.name
 
 
 def _code_value(variable: CodedVariable, typed: str) -> str:
@@ -112,20 +118,23 @@ class QueueFilter:
             i += 1
             key, sep, value = term.partition(":")
             key = key.casefold()
-            key = key if key in known else variable_of(key) or key  # code_topic: the csv's
-            if not sep or (key not in FILTER_KEYS and key not in known):
+            # a quote variable by its name, or by its csv column (code_topic, code_type: a
+            # variable named as a built-in term is reached so)
+            variable = (key if key in known and key not in FILTER_KEYS
+                        else name if (name := variable_of(key)) in known else None)
+            if not sep or (variable is None and key not in FILTER_KEYS):
                 words.append(term.casefold())
                 continue
             if not value and i < len(terms) and ":" not in terms[i]:
                 value = terms[i]  # "topic: crime"
                 i += 1
-            if key in known:  # a value of words: "topic: foreign policy"
-                value, i = _value_words(known[key], value, terms, i)
+            if variable is not None:  # a value of words: "topic: foreign policy"
+                value, i = _value_words(known[variable], value, terms, i)
             lifted = value.casefold() in ("", "any", "all")
-            if key in FILTER_KEYS:
+            if variable is None:
                 values[key] = None if lifted else value.casefold()
             else:
-                codes[key] = None if lifted else _code_value(known[key], value)
+                codes[variable] = None if lifted else _code_value(known[variable], value)
         return cls(values.get("type"), values.get("speaker"), values.get("stance"),
                    values.get("status"), tuple(words),
                    tuple(sorted((k, v) for k, v in codes.items() if v is not None)))

@@ -76,3 +76,16 @@ def test_a_value_of_several_words_is_read_whole() -> None:
     found = {"A": layer_from_records("ann", [coded], [])}
     assert build_queue(found, QueueFilter.parse("topic: foreign policy", (policy,))) == [
         ("A", "q1")]
+
+
+def test_a_variable_named_as_a_built_in_term_is_reached_by_its_csv_column() -> None:
+    """A quote variable may be named "type" (news, opinion): ``type:`` stays the quote's type,
+    ``code_type:`` is the variable (it was taken for the quote's type too, so its queue was
+    always empty); the prompt names it so."""
+    from annotations.review import filter_term
+
+    kind = CodedVariable("type", ("opinion", "news"))
+    flt = QueueFilter.parse("code_type:opinion type:direct", (kind, TOPIC))
+    assert (flt.type, flt.codes) == ("direct", (("type", "opinion"),))
+    assert QueueFilter.parse("code_status:x", (kind,)).words == ("code_status:x",)
+    assert [filter_term(v) for v in (kind, TOPIC)] == ["code_type", "topic"]

@@ -37,6 +37,7 @@ from annotations.review import (
     ReviewQueue,
     build_queue,
     documents_first,
+    filter_term,
     plan_queue,
 )
 from annotations.session import Session
@@ -316,7 +317,7 @@ class ReviewScreen(ReaderScreen):
         self.app.push_screen(
             TextPrompt("Filter the queue", self.filter_text,
                        "type: speaker: stance: status: "
-                       + "".join(f"{v.name}: " for v in self.bridge.read(
+                       + "".join(f"{filter_term(v)}: " for v in self.bridge.read(
                            lambda s: s.quote_variables))
                        + "(any) + words · Enter: apply"),
             done,
