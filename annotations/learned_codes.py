@@ -38,6 +38,7 @@ def learned_code(variable: CodedVariable, result: SuggestionSet | None,
     """The picker's word on ``variable`` for a quote: ``result`` the latest refit (None or
     version 0: not fitted yet), ``suggestion`` its suggestion for the quote, ``coded`` the
     quote has a value already (then nothing is suggested or said)."""
+    from annotations.stance.gate import SHUFFLED
     from annotations.stance.model import MIN_LABELS
 
     name = variable.name
@@ -55,7 +56,7 @@ def learned_code(variable: CodedVariable, result: SuggestionSet | None,
         if report.n < MIN_LABELS:
             why = (f"it suggests from {MIN_LABELS} on, once it beats always answering the "
                    "most common value on its own held-out check")
-        elif report.reason.startswith("no better"):  # the gate's permutation test
+        elif report.reason == SHUFFLED:
             why = "on its own held-out check it does no better than with the codes shuffled"
         else:
             why = (f"on its own held-out check it does not beat always answering the most "

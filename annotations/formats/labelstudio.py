@@ -166,9 +166,10 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
 
     def shown(region: str) -> str:
         # a control of one kind of region shows only while such a region is selected: a coder
-        # on a speaker sees its kind and attributes, not a quote's stance and codes
-        return (f' visibleWhen="region-selected" whenTagName="label" whenLabelValue="{region}"'
-                if region else "")
+        # on a speaker sees its kind and attributes, not a quote's stance and codes (regions:
+        # Label Studio's comma-separated label values)
+        return f' visibleWhen="region-selected" whenTagName="label" whenLabelValue="{region}"'
+
 
     def choices(name: str, values: Iterable[str], region: str) -> str:
         inner = "".join(f"    <Choice value={quoteattr(xml_value(v))}/>\n" for v in values)
@@ -198,7 +199,7 @@ def labelstudio_config(stance_labels: Sequence[str] = DEFAULT_STANCE_LABELS,
         + "".join(choices(control, values, "Quote") for name, values in (variables or {}).items()
                   if (control := attribute_control(name, CODE_PREFIX)) is not None)
         # a quote's region names its speaker as a speaker's region does: shown on both
-        + textarea("speaker_name", "canonical name of the speaker", "")
+        + textarea("speaker_name", "canonical name of the speaker", "Quote,Speaker")
         + textarea("note", "note", "Quote")
         + "</View>\n"
     )

@@ -23,6 +23,8 @@ from annotations.stance.types import FitReport
 
 MAX_GATE = 200
 N_PERMUTATIONS = 19
+SHUFFLED = "no better than the same labels shuffled"
+"""The reason of a gate kept shut by its permutation test (what the code picker says apart)."""
 NULL_MARGIN = 0.02
 
 
@@ -93,5 +95,5 @@ def run_gate(
         pp = fit_dual(gram, yp, k, weights, lam, loo=True).loo_pred[scored]
         null = max(null, macro_f1(yp[scored], pp, present))
         if null + NULL_MARGIN >= cv:
-            return report(False, "no better than the same labels shuffled", null)
+            return report(False, SHUFFLED, null)
     return report(True, "beats the majority label and shuffled labels", null)

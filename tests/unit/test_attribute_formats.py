@@ -330,7 +330,8 @@ def test_labelstudio_shows_a_region_s_controls_only_on_that_kind_of_region(
     assert shown == {"quote_type": quote, "stance": quote, "status": quote, "note": quote,
                      "code_topic": quote, "speaker_kind": speaker,
                      "attribute_gender": speaker, "attribute_role": speaker,
-                     "speaker_name": (None, None, None)}  # a quote's region names its speaker too
+                     # a quote's region names its speaker too; a cue's has no speaker
+                     "speaker_name": ("region-selected", "label", "Quote,Speaker")}
 
 
 def test_labelstudio_config_without_coded_speakers_is_as_before(tmp_path: Path) -> None:
