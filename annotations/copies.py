@@ -25,21 +25,26 @@ if TYPE_CHECKING:
 
 class Copies:
     """The copy rule of one import into ``project``, for the documents ``applies`` says yes
-    to (``saywho import``: files, whose ids are their names); what it decides goes to
-    ``report`` (``skipped``, ``notes``)."""
+    to (``saywho import``: files, whose ids are their names), and the id rule for those
+    ``numbered`` says yes to (``placed``); what it decides goes to ``report`` (``skipped``,
+    ``notes``)."""
 
     def __init__(self, project: Project, report: ImportReport,
-                 applies: Callable[[Document], bool] | None) -> None:
+                 applies: Callable[[Document], bool] | None,
+                 numbered: Callable[[Document], bool] | None = None) -> None:
         self.project = project
         self.report = report
         self.applies = applies
+        self.numbered = numbered
+        self._placed: dict[str, str] = {}  # an id ``placed`` gave -> the id it was read with
         self._kept: dict[str, tuple[str, list[str]]] = {}  # a copy kept -> (first, keys)
 
     def standing(self, doc: Document) -> Classification:
         """``doc``'s classification for the import: a text another document holds is "new"
         unless the rule applies and it is a plain copy ("duplicate": left out)."""
         kind = self.project.classify(doc)
-        if kind != "duplicate" or self.applies is None or not self.applies(doc):
+        read = replace(doc, id=self._placed.get(doc.id, doc.id))  # as ``applies`` knows it
+        if kind != "duplicate" or self.applies is None or not self.applies(read):
             return "new" if kind == "duplicate" else kind
         if self.copy_of(doc) is not None:
             return kind
@@ -48,6 +53,26 @@ class Copies:
         theirs = set(own_meta(info.meta)) if info is not None else set()
         self._kept[doc.id] = (first, sorted({k for k, _ in set(doc.meta) ^ theirs}))
         return "new"
+
+    def placed(self, doc: Document) -> Document:
+        """``doc`` under the id it is stored by. An id saywho made up (``numbered``: a news
+        export's article by the file's name and its place, ``Files (100)-3``) that holds
+        another text takes the first of ``Files (100)-3-2``, ``-3``... that holds none or
+        this one (a second download of that name, its articles added; imported again,
+        unchanged), said in a note; any other id is kept (the store refuses a changed text)."""
+        if self.numbered is None or not self.numbered(doc):
+            return doc
+        if self.project.classify(doc) == "conflict" and (held := self.copy_of(doc)) is not None:
+            return replace(doc, id=held)  # read before, in a download of another name: unchanged
+        base, n, placed = doc.id, 1, doc
+        while placed.id in self._placed or self.project.classify(placed) == "conflict":
+            n += 1
+            placed = replace(doc, id=f"{base}-{n}")
+        self._placed[placed.id] = doc.id
+        if placed is not doc and self.project.classify(placed) == "new":
+            self.report.notes.append((placed.id, f"{placed.id}: stored under this id, "
+                                                 f"{base!r} holds another article"))
+        return placed
 
     def copy_of(self, doc: Document) -> str | None:
         """The document ``doc`` is a plain copy of: the first holding its text whose metadata

@@ -651,6 +651,7 @@ class Session:
         report: ImportReport | None = None,
         skip_same_text: Callable[[Document], bool] | None = None,
         change_meta: bool = False,
+        numbered: Callable[[Document], bool] | None = None,
     ) -> ImportReport:
         """Add documents: each new one is detected here, then stored with its suggestions.
 
@@ -664,7 +665,10 @@ class Session:
         their names) leaves out a document it says yes to whose text the project holds under
         another id, ``report.skipped`` naming that id, unless its metadata differs from that
         document's (a wire story two outlets ran: each outlet's copy counts); then it is
-        stored, marked ``same_text_as``, and ``report.notes`` says so.
+        stored, marked ``same_text_as``, and ``report.notes`` says so. A document ``numbered``
+        says yes to has an id saywho made up (a news export's article by its file's name and
+        place: every Nexis download of 100 is ``Files (100).docx``): when that id holds
+        another text it takes the next free one (``Copies.placed``), said in a note.
         ``jobs`` > 1 detects the new documents in that many worker processes, in a bounded
         window (``annotations.detect.parallel``), with the same results; the store writes stay
         in this process, in input order. A session opened with its own detector detects here.
@@ -678,7 +682,8 @@ class Session:
         in_workers = (jobs > 1 and getattr(self._detect, "__code__", None) is rules
                       and self.learning.detector() is None)  # workers know no project model
 
-        copies = Copies(self.project, report, skip_same_text)
+        copies = Copies(self.project, report, skip_same_text, numbered)
+        documents = map(copies.placed, documents)
 
         def detected_in_workers() -> Iterator[tuple[Document, Layer]]:
             from annotations.detect.parallel import detect_each

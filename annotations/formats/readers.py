@@ -59,6 +59,10 @@ class ReadResult:
     ``skipped`` marks harmless leftovers found while walking a folder (an image, a README
     without a supported suffix): reported, but not a failure. ``note`` is said beside a
     document that was read (an article of an export cut short, read as far as it goes).
+    ``numbered`` marks a document whose id saywho made from the file's name and the
+    article's place in it (a news export without the database's own id: ``Files (100)-3``):
+    another download of that name holds other articles under the same ids, so an import gives
+    such a document the next free id rather than refusing it.
     """
 
     source: str
@@ -67,6 +71,7 @@ class ReadResult:
     record: dict[str, Any] | None = field(default=None, compare=False)
     skipped: bool = False
     note: str | None = field(default=None, compare=False)
+    numbered: bool = field(default=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -369,7 +374,7 @@ def _export_results(found: Iterator[Article], path: Path, shown: str, max_bytes:
         file_note = ""
         if article.note:
             notes.append(f"{where}: {article.note}")
-        yield ReadResult(shown, doc, note="; ".join(notes) or None)
+        yield ReadResult(shown, doc, note="; ".join(notes) or None, numbered=not article.doc_id)
 
 
 MAX_TITLE = 500  # characters of a headline kept as the title

@@ -431,3 +431,31 @@ def test_all_rights_reserved_on_a_line_of_its_own_stays_out_of_the_text(tmp_path
                             [*BODY_1, "All Rights Reserved"])
     [found] = articles(article, export_kind(article))
     assert found.text == "\n\n".join(BODY_1)
+
+
+def test_a_second_download_of_the_same_name_adds_its_articles(tmp_path: Path) -> None:
+    """Nexis Uni names every download of 100 articles ``Files (100).docx``: a second batch,
+    imported another day, holds other articles under the same made-up ids. They are added
+    under the next free id (with a note), and importing either batch again changes nothing;
+    a database's own id (Factiva's AN) and a plain file's name are still never renumbered."""
+    (tmp_path / "b1").mkdir()
+    (tmp_path / "b2").mkdir()
+    first = write_docx(tmp_path / "b1" / "Files (2).docx", COVER
+                       + nexis_article("One", "The Daily Example", "March 5, 2024", BODY_1)
+                       + nexis_article("Two", "The Daily Example", "March 6, 2024", BODY_2))
+    second = write_docx(tmp_path / "b2" / "Files (2).docx", COVER
+                        + nexis_article("Three", "Example Herald", "May 5, 2024", ["Third."])
+                        + nexis_article("Two", "The Daily Example", "March 6, 2024", BODY_2))
+    project = str(tmp_path / "p")
+    assert main(["import", str(first), "--project", project]) == 0
+    assert main(["import", str(second), "--project", project]) == 0
+    docs = {doc.id: doc for doc in Project.open(project).documents()}
+    assert {i: d.title for i, d in docs.items()} == {
+        "Files (2)-1": "One", "Files (2)-2": "Two", "Files (2)-1-2": "Three"}
+    assert dict(docs["Files (2)-1-2"].meta)["outlet"] == "Example Herald"
+    assert main(["import", str(second), str(first), "--project", project]) == 0
+    assert len(list(Project.open(project).documents())) == 3
+    plain = tmp_path / "Files (2)-1.txt"
+    plain.write_text("A plain article under a taken name.", encoding="utf-8")
+    assert main(["import", str(plain), "--project", project]) == 1
+    assert len(list(Project.open(project).documents())) == 3

@@ -388,6 +388,7 @@ def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, 
     imported as given (a gold file's layer refers to it). ``given`` (``--meta``) is every
     document's metadata, over its file's."""
     files: set[str] = set()
+    numbered: set[str] = set()  # ids saywho made up (a news export's article by its place)
 
     def documents() -> Iterator[Document]:
         for result in good:
@@ -395,6 +396,8 @@ def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, 
             if doc is not None:
                 if result.source == doc.source:  # a file, not a JSONL line
                     files.add(doc.id)
+                if result.numbered:
+                    numbered.add(doc.id)
                 if given:
                     meta, problem = merged_meta(doc.meta, given)
                     if problem:
@@ -406,7 +409,8 @@ def _import(session: Session, good: Iterable[ReadResult], report: ImportReport, 
     with counting_progress("importing") as advance:
         session.import_documents(documents(), progress=lambda _doc: advance(), jobs=jobs,
                                  report=report, skip_same_text=lambda doc: doc.id in files,
-                                 change_meta=change_meta)
+                                 change_meta=change_meta,
+                                 numbered=lambda doc: doc.id in numbered)
 
 
 def _interrupted(report: ImportReport, err: Console, layer: str | None = None,
