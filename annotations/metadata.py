@@ -247,6 +247,7 @@ def iso_date(value: str) -> str:
     if date is None:
         return ""
     text = _ABBREVIATION.sub(lambda m: m.group(1)[:3], _ORDINAL.sub(r"\1", date.group()))
+    text = _in_english(text)
     from datetime import datetime
 
     for written in (" ".join(text.split()), head):  # the year first: "2024/03/05"
@@ -260,6 +261,45 @@ def iso_date(value: str) -> str:
 
 
 YEARS = (1800, 2199)  # a "year" outside is a time ("March 5, 1430 GMT") or a slip
+
+# month names of the languages news databases write dates in besides English (Nexis and
+# Factiva in German, French, Spanish, Italian, Dutch: "5. März 2016", "1er mars 2016",
+# "5 de marzo de 2016"), each read as the English month; and their weekday names, left out
+_MONTHS = {name: english for english, names in {
+    "January": "januar jänner janvier enero gennaio januari janeiro",
+    "February": "februar feber février fevrier febrero febbraio februari fevereiro",
+    "March": "märz maerz mars marzo maart março",
+    "April": "avril abril aprile",
+    "May": "mai mayo maggio mei maio",
+    "June": "juni juin junio giugno junho",
+    "July": "juli juillet julio luglio julho",
+    "August": "août aout agosto augustus",
+    "September": "septembre septiembre setiembre settembre setembro",
+    "October": "oktober octobre octubre ottobre outubro",
+    "November": "novembre noviembre novembro",
+    "December": "dezember décembre decembre diciembre dicembre dezembro",
+}.items() for name in names.split()}
+_WEEKDAYS = frozenset(
+    "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag lundi mardi "
+    "mercredi jeudi vendredi samedi dimanche lunes martes miércoles miercoles jueves viernes "
+    "sábado sabado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica maandag "
+    "dinsdag woensdag donderdag vrijdag zaterdag zondag".split())
+_WORD = re.compile(r"[^\W\d_]+")
+_DAY_MARK = re.compile(r"(\d{1,2})(?:\.|er\b|º|°)?(?:\s+de)?(?=\s+[^\W\d_])")
+_OF_YEAR = re.compile(r"(?<=[^\W\d_])\s+de\s+(?=\d{4})")
+
+
+def _in_english(text: str) -> str:
+    """A date written in another language as ``DATE_FORMATS`` read it: its month named in
+    English, its weekday left out, the marks around the day ("5.", "1er", "5 de") and
+    "de" before the year dropped; an English date is returned as it is."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not any(w in _MONTHS or w in _WEEKDAYS for w in words):
+        return text
+    text = _WORD.sub(lambda m: "" if m.group().lower() in _WEEKDAYS
+                     else _MONTHS.get(m.group().lower(), m.group()), text)
+    text = _OF_YEAR.sub(" ", _DAY_MARK.sub(r"\1", text))
+    return " ".join(text.replace(",", " ").split())
 
 
 def _real_date(head: str) -> bool:

@@ -400,3 +400,20 @@ def test_a_dash_line_above_an_article_s_own_lines_is_no_front_matter() -> None:
     assert len(DEFAULT_DETECTOR.detect(text).quotes) == 2  # none lost to a mask
     assert front_matter_end("---\nBy Jane Doe\n---\nThe mayor said so.") == 0
     assert front_matter_end("---\r\ntitle: x\r\n---\r\nbody") == 20
+
+
+def test_dates_written_in_other_languages_read_as_iso() -> None:
+    """Nexis and Factiva write dates in the language of the interface or the outlet: a
+    German or French corpus grouped by year needs them read, not kept as written."""
+    from annotations.metadata import iso_date
+
+    for written, iso in (("5. März 2016 Samstag", "2016-03-05"),
+                         ("Samstag, 5. März 2016", "2016-03-05"),
+                         ("Montag 12. Dezember 2016 10:00 AM GMT+1", "2016-12-12"),
+                         ("1er mars 2016", "2016-03-01"), ("samedi 5 mars 2016", "2016-03-05"),
+                         ("martes, 5 de marzo de 2016", "2016-03-05"),
+                         ("5 maart 2016", "2016-03-05"), ("5 marzo 2016", "2016-03-05"),
+                         ("March 3, 2016 Thursday 5:00 PM EST", "2016-03-03")):
+        assert iso_date(written) == iso, written
+    for not_a_date in ("Mars 2016 mission", "Samstag", "5. März"):
+        assert iso_date(not_a_date) == ""

@@ -99,12 +99,12 @@ def test_a_single_article_docx_is_named_by_its_file(tmp_path: Path) -> None:
 
 def test_a_date_it_cannot_read_is_kept_as_written_and_the_headline_found(
         tmp_path: Path) -> None:
-    path = write_docx(tmp_path / "de.docx", COVER + nexis_article(
-        "Stadt macht weiter", "Beispielzeitung", "5. M\u00e4rz 2024 Dienstag", BODY_1))
+    path = write_docx(tmp_path / "ja.docx", COVER + nexis_article(
+        "City keeps going", "Example Shimbun", "2024\u5e743\u67085\u65e5", BODY_1))
     [result] = read(path)
-    assert result.document.title == "Stadt macht weiter"
-    assert dict(result.document.meta)["outlet"] == "Beispielzeitung"
-    assert dict(result.document.meta)["date"] == "5. M\u00e4rz 2024 Dienstag"
+    assert result.document.title == "City keeps going"
+    assert dict(result.document.meta)["outlet"] == "Example Shimbun"
+    assert dict(result.document.meta)["date"] == "2024\u5e743\u67085\u65e5"
 
 
 def test_a_plain_docx_is_one_article(tmp_path: Path) -> None:
@@ -459,3 +459,12 @@ def test_a_second_download_of_the_same_name_adds_its_articles(tmp_path: Path) ->
     plain.write_text("A plain article under a taken name.", encoding="utf-8")
     assert main(["import", str(plain), "--project", project]) == 1
     assert len(list(Project.open(project).documents())) == 3
+
+
+def test_a_german_date_line_is_read_as_the_article_s_date(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "de.docx", nexis_article(
+        "Stadt macht weiter", "Süddeutsche Zeitung", "5. März 2016 Samstag", BODY_1))
+    (one,) = read(path)
+    assert one.document.title == "Stadt macht weiter"
+    meta = dict(one.document.meta)
+    assert (meta["outlet"], meta["date"]) == ("Süddeutsche Zeitung", "2016-03-05")
