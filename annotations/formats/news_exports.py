@@ -67,14 +67,15 @@ def export_lines(text: str) -> list[str]:
     return out
 
 
-_HINT = re.compile(r"^[ \t]*(?:(?i:end of document|\d+\s+of\s+\d+\s+documents?)[ \t]*$"
+_HINT = re.compile(r"^[ \t]*(?:(?i:end of document|\d+\s+of\s+\d+\s+documents?"
+                   r"|dokument\s+\d+\s+von\s+\d+|document\s+\d+\s+de\s+\d+)[ \t]*$"
                    r"|(?i:load-date):|HD\b)", re.MULTILINE)
 
 
 def may_be_export(text: str) -> bool:
     """False for a text that cannot be an export (no ``End of Document``, ``N of M
-    DOCUMENTS``, ``Load-Date:`` or ``HD`` line): a plain article is not split into lines for
-    nothing."""
+    DOCUMENTS`` (``Dokument N von M``, ``Document N de M``), ``Load-Date:`` or ``HD`` line):
+    a plain article is not split into lines for nothing."""
     return _HINT.search(text) is not None
 
 
@@ -90,7 +91,7 @@ def export_kind(lines: Sequence[str]) -> str:
             bodies += 1
         elif _NUMBERED.fullmatch(line):
             numbered += 1
-        elif (label := _label(line)) is not None and label[0] in ("length", "load-date"):
+        elif (label := _label(line)) is not None and label[0] in LENGTH_LABELS | {"load-date"}:
             labels += 1
         code = _code(line)
         if code is not None:
@@ -110,8 +111,10 @@ def articles(lines: Sequence[str], kind: str) -> Iterator[Article]:
 # ---- Nexis Uni / LexisNexis -------------------------------------------------------------------
 
 _END = re.compile(r"end of document", re.IGNORECASE)
-_NUMBERED = re.compile(r"\d+\s+of\s+\d+\s+documents?", re.IGNORECASE)
-_LABEL = re.compile(r"([A-Za-z][A-Za-z-]{1,24}):\s*(.*)")
+# the older export's first line of an article, in English, German and French
+_NUMBERED = re.compile(r"\d+\s+of\s+\d+\s+documents?|dokument\s+\d+\s+von\s+\d+"
+                       r"|document\s+\d+\s+de\s+\d+", re.IGNORECASE)
+_LABEL = re.compile(r"([^\W\d_](?:[^\W\d_]|-){1,24}):\s*(.*)")
 # a copyright line: "Copyright 2024 ...", "Copyright © ...", "Copyright The Financial Times
 # Limited 2024", "© Reuters", "(c) 2024 ...", with a year, © or "all rights reserved" in it, or
 # "All Rights Reserved" on a line of its own; a paragraph that only starts with the word
@@ -120,19 +123,25 @@ _COPYRIGHT = re.compile(r"(?i:copyright)\s*:?\s*(?:©|\((?i:c)\))?\s*(?:\d{4}|[A
                         r"|©|\((?i:c)\)\s*\d{4}|(?i:all rights reserved)")
 _COPYRIGHT_MARK = re.compile(r"\b(?:1[89]|20)\d\d\b|all rights reserved|©", re.IGNORECASE)
 MAX_COPYRIGHT = 300  # characters: a longer line is a paragraph
-_WORDS = re.compile(r"(\d[\d,.]*)\s*words?\b", re.IGNORECASE)
-HEADER_LABELS = frozenset({"byline", "section", "length", "dateline", "highlight", "headline",
-                           "edition", "pg", "series", "column"})
+_WORDS = re.compile(r"(\d[\d,.]*)\s*(?:words?|wörter|worte|mots)\b", re.IGNORECASE)
+# the German and French interfaces' labels (LÄNGE, RUBRIK, AUTOR, SPRACHE, GRAFIK; LONGUEUR,
+# LANGUE), as LexisNexisTools reads them
+LENGTH_LABELS = frozenset({"length", "länge", "longueur"})
+HEADER_LABELS = frozenset({"byline", "section", "dateline", "highlight", "headline",
+                           "edition", "pg", "series", "column", "rubrik", "autor"}) | LENGTH_LABELS
 TAIL_LABELS = frozenset({
     "load-date", "language", "publication-type", "journal-code", "subject", "geographic",
     "organization", "person", "company", "industry", "ticker", "document-type", "url",
-    "correction-date", "graphic", "notes", "type", "city", "state", "country", "terms"})
+    "correction-date", "graphic", "notes", "type", "city", "state", "country", "terms",
+    "sprache", "langue", "grafik"})
 TAIL_LINES = frozenset({"classification", "graphic", "notes", "load-date"})
 # label -> metadata key (the others, subjects and the like, are indexing, not metadata)
 NEXIS_KEYS = {"byline": "author", "section": "section", "length": "words",
               "dateline": "dateline", "load-date": "load_date", "language": "language",
               "publication-type": "publication_type", "document-type": "document_type",
-              "url": "url", "edition": "edition", "series": "series", "column": "column"}
+              "url": "url", "edition": "edition", "series": "series", "column": "column",
+              "autor": "author", "rubrik": "section", "länge": "words", "longueur": "words",
+              "sprache": "language", "langue": "language"}
 
 
 def _label(line: str) -> tuple[str, str] | None:

@@ -468,3 +468,33 @@ def test_a_german_date_line_is_read_as_the_article_s_date(tmp_path: Path) -> Non
     assert one.document.title == "Stadt macht weiter"
     meta = dict(one.document.meta)
     assert (meta["outlet"], meta["date"]) == ("Süddeutsche Zeitung", "2016-03-05")
+
+
+def test_the_older_lexisnexis_text_export_in_german_and_french(tmp_path: Path) -> None:
+    """LexisNexis' German and French interfaces number the articles ``Dokument 1 von 2`` and
+    ``Document 1 de 2`` and label them ``AUTOR:``, ``RUBRIK:``, ``LÄNGE:``, ``SPRACHE:``
+    (``LONGUEUR:``, ``LANGUE:``), as LexisNexisTools reads them."""
+    german = tmp_path / "de.txt"
+    german.write_text(
+        "                 Dokument 1 von 2\n\n         Süddeutsche Zeitung\n\n"
+        "      5. März 2016 Samstag\n\nStadt macht weiter\n\nAUTOR: Hans Meier\n\n"
+        "RUBRIK: POLITIK; S. 5\n\nLÄNGE: 523 Wörter\n\n" + "\n\n".join(BODY_1)
+        + "\n\nGRAFIK: Foto\n\nSPRACHE: GERMAN\n\nCopyright 2016 Süddeutsche Zeitung GmbH\n"
+        "                 Dokument 2 von 2\n\n         Die Welt\n\n"
+        "      6. März 2016\n\nRat gespalten\n\nLÄNGE: 40 Wörter\n\n" + BODY_2[0]
+        + "\n\nSPRACHE: GERMAN\n", encoding="utf-8")
+    first, second = (r.document for r in read(german))
+    assert (first.id, first.title, second.title) == ("de-1", "Stadt macht weiter",
+                                                     "Rat gespalten")
+    assert first.text == "\n\n".join(BODY_1) and second.text == BODY_2[0]
+    assert {k: v for k, v in first.meta if k != "copyright"} == {
+        "database": "Nexis", "outlet": "Süddeutsche Zeitung", "date": "2016-03-05",
+        "author": "Hans Meier", "section": "POLITIK; S. 5", "words": "523",
+        "language": "German"}
+    french = tmp_path / "fr.txt"
+    french.write_text(
+        "Document 1 de 1\n\nLe Monde\n\n1er mars 2016 mardi\n\nLa ville continue\n\n"
+        "LONGUEUR: 300 mots\n\n" + BODY_2[0] + "\n\nLANGUE: FRENCH\n", encoding="utf-8")
+    (only,) = (r.document for r in read(french))
+    assert (only.title, only.text) == ("La ville continue", BODY_2[0])
+    assert dict(only.meta)["words"] == "300" and dict(only.meta)["date"] == "2016-03-01"
