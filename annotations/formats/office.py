@@ -27,10 +27,59 @@ UNPACKED_FACTOR = 20  # a .docx unpacks to at most this many times the size limi
 def office_text(data: bytes, suffix: str, source: str,
                 max_bytes: int) -> tuple[str | None, str | None, str]:
     """The text of a .docx or .rtf file, one paragraph a line, or the line that says why it
-    cannot be read; and a note on what was left out of a file read all the same."""
+    cannot be read; and a note on what was left out of a file read all the same. A file is
+    read as what its first bytes say (an RTF named .docx as RTF, with a note); one that is
+    neither (a web page, an old .doc, a PDF, plain text) is named as what it is."""
+    kind = _content_kind(data)
+    if suffix in DOCX_SUFFIXES and kind == "rtf":  # Word saves RTF under any name it is given
+        text, error, note = _rtf_text(data, source)
+        return text, error, "; ".join(filter(None, [f"{source}: an RTF file named .docx, read "
+                                                    "as RTF", note]))
+    if suffix in RTF_SUFFIXES and kind == "zip":
+        text, error = _docx_text(data, source, max_bytes)
+        return text, error, f"{source}: a Word .docx named .rtf, read as .docx"
+    if kind in _KINDS:
+        named = "a Word .docx" if suffix in DOCX_SUFFIXES else "an RTF file"
+        return None, f"{source}: not {named} but {_KINDS[kind]}", ""
     if suffix in DOCX_SUFFIXES:
         return *_docx_text(data, source, max_bytes), ""
     return _rtf_text(data, source)
+
+
+# what a file named .docx may really be, said in its one line: a browser saves a login or
+# error page under the download's name, an old Word file or an encrypted one is OLE2
+_KINDS = {
+    "ole": ("a Word 97-2003 .doc or a password-protected .docx: open it in Word and save it "
+            "as .docx"),
+    "html": ("a web page (a login or error page saved in place of the download?): download "
+             "it again"),
+    "pdf": "a PDF: download the articles as .docx or .rtf",
+    "text": "plain text: rename it .txt",
+}
+
+
+def _content_kind(data: bytes) -> str:
+    """What ``data`` is by its first bytes: ``zip`` (a .docx), ``rtf``, ``ole``, ``pdf``,
+    ``html``, ``text``, or ``""`` (none of these: a damaged file)."""
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if data.startswith(b"PK"):
+        return "zip"
+    if _RTF_START.match(data[:64]):
+        return "rtf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if re.match(rb"(?i)<(?:!doctype\s+html|html|head|body|\?xml[^>]*>\s*<html)", head):
+        return "html"
+    if head and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as bad:  # a character cut at 1024 bytes is still text
+            if bad.start < len(head) - 3:
+                return ""
+        return "text"
+    return ""
 
 
 def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, str | None]:

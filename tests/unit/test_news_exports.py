@@ -498,3 +498,30 @@ def test_the_older_lexisnexis_text_export_in_german_and_french(tmp_path: Path) -
     (only,) = (r.document for r in read(french))
     assert (only.title, only.text) == ("La ville continue", BODY_2[0])
     assert dict(only.meta)["words"] == "300" and dict(only.meta)["date"] == "2016-03-01"
+
+
+def test_a_file_named_docx_or_rtf_is_read_or_named_as_what_it_is(tmp_path: Path) -> None:
+    """A browser saves a login page under the download's name, Word saves RTF under any
+    name, an old .doc is renamed .docx: each is read as what it is, or named so in one line
+    (never 'its zip is damaged' for a file that holds no zip)."""
+    rtf = tmp_path / "factiva.docx"
+    rtf.write_bytes(factiva_rtf(FACTIVA))
+    word = tmp_path / "nexis.rtf"
+    word.write_bytes(nexis_download(tmp_path).read_bytes())
+    page = tmp_path / "Files (100).docx"
+    page.write_text("<!DOCTYPE html>\n<html><body>Please sign in</body></html>", "utf-8")
+    old = tmp_path / "old.docx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    text = tmp_path / "notes.rtf"
+    text.write_text("Just my notes on the articles.", encoding="utf-8")
+    results: dict = {}
+    for result in read(rtf, word, page, old, text):  # each file's first article
+        results.setdefault(Path(result.source.split(" article")[0]).name, result)
+    assert results["factiva.docx"].document.id == "EXTM000020240305ek3500001"
+    assert results["factiva.docx"].note == f"{rtf}: an RTF file named .docx, read as RTF"
+    assert results["nexis.rtf"].document.title == "City keeps going"
+    assert results["Files (100).docx"].error == (
+        f"{page}: not a Word .docx but a web page (a login or error page saved in place of "
+        "the download?): download it again")
+    assert results["old.docx"].error.startswith(f"{old}: not a Word .docx but a Word 97-2003")
+    assert results["notes.rtf"].error == f"{text}: not an RTF file but plain text: rename it .txt"
