@@ -102,7 +102,10 @@ def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, st
     try:
         word = WordDocument(io.BytesIO(data))
         body = word.element.body
-        lines = [Paragraph(p, word).text for p in body.iter(_W_P)]  # tables' too, in order
+        # tables' and text boxes' paragraphs too, in order; a text box's copy for old Word
+        # versions (mc:Fallback) is left out: its paragraphs are the drawing's own again
+        lines = [Paragraph(p, word).text for p in body.iter(_W_P)
+                 if not any(a.tag == _MC_FALLBACK for a in p.iterancestors())]
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
         why = " ".join(str(exc).split())[:200]  # one line, however the library words it
         return None, f"{source}: not a readable .docx ({type(exc).__name__}: {why})"
@@ -110,6 +113,7 @@ def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, st
 
 
 _W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _RTF_START = re.compile(rb"\s*\{\\rtf")
 
 

@@ -525,3 +525,34 @@ def test_a_file_named_docx_or_rtf_is_read_or_named_as_what_it_is(tmp_path: Path)
         "the download?): download it again")
     assert results["old.docx"].error.startswith(f"{old}: not a Word .docx but a Word 97-2003")
     assert results["notes.rtf"].error == f"{text}: not an RTF file but plain text: rename it .txt"
+
+
+WORD_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"')
+
+
+def test_a_text_box_is_read_once(tmp_path: Path) -> None:
+    """Word writes a text box (a pull quote, a caption) twice: as a drawing and, for old
+    versions, as its VML fallback. Read twice, a pull quote was two quotes."""
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    paragraph = word.add_paragraph("The mayor spoke. ")
+    box = ('<w:txbxContent><w:p><w:r><w:t>"We will win," she said.</w:t></w:r></w:p>'
+           '</w:txbxContent>')
+    paragraph._p.append(parse_xml(
+        f'<w:r {WORD_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'<wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp>'
+        '</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>'
+        f'<w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>'))
+    paragraph.add_run("Then she left.")
+    path = tmp_path / "box.docx"
+    word.save(str(path))
+    (one,) = read(path)
+    assert one.document.text == 'The mayor spoke. Then she left.\n\n"We will win," she said.'
