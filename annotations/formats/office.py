@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from annotations.formats.news_exports import FACTIVA_CODES
 
@@ -96,7 +97,6 @@ def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, st
                       f"{UNPACKED_FACTOR} times the size limit; not read")
     try:
         from docx import Document as WordDocument
-        from docx.text.paragraph import Paragraph
     except ImportError:
         return None, f"{source}: reading .docx needs python-docx: {INSTALL_NEWS}"
     try:
@@ -104,7 +104,7 @@ def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, st
         body = word.element.body
         # tables' and text boxes' paragraphs too, in order; a text box's copy for old Word
         # versions (mc:Fallback) is left out: its paragraphs are the drawing's own again
-        lines = [Paragraph(p, word).text for p in body.iter(_W_P)
+        lines = [_paragraph_text(p) for p in body.iter(_W_P)
                  if not any(a.tag == _MC_FALLBACK for a in p.iterancestors())]
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
         why = " ".join(str(exc).split())[:200]  # one line, however the library words it
@@ -112,7 +112,36 @@ def _docx_text(data: bytes, source: str, max_bytes: int) -> tuple[str | None, st
     return "\n".join(lines), None
 
 
-_W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P = _W + "p"
+# what a paragraph's text is made of, wherever its runs sit: in a hyperlink, a tracked
+# insertion (w:ins, w:moveTo), a content control (w:sdt), a simple field, a smart tag
+_RUN_TEXT = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n",
+             _W + "noBreakHyphen": "-"}
+_REMOVED = {_W + "del", _W + "moveFrom"}  # a tracked deletion is no longer the text
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """The text of a Word paragraph (an lxml ``w:p``): every run's, in order, but those of
+    a paragraph nested in it (a text box: read as a paragraph of its own) and of a tracked
+    deletion. python-docx's ``Paragraph.text`` reads only runs that are the paragraph's
+    children or a hyperlink's, so a tracked insertion or a content control's words were lost."""
+    parts: list[str] = []
+    for element in paragraph.iter(*_RUN_TEXT):
+        owner = None
+        for above in element.iterancestors():
+            if above.tag in _REMOVED:
+                break
+            if above.tag == _W_P:
+                owner = above
+                break
+        if owner is not paragraph:
+            continue
+        fixed = _RUN_TEXT[element.tag]
+        if element.tag == _W + "br" and element.get(_W + "type") in ("page", "column"):
+            fixed = ""  # a page break inside a paragraph parts no words
+        parts.append(element.text or "" if fixed is None else fixed)
+    return "".join(parts)
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _RTF_START = re.compile(rb"\s*\{\\rtf")
 

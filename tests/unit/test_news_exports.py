@@ -556,3 +556,28 @@ def test_a_text_box_is_read_once(tmp_path: Path) -> None:
     word.save(str(path))
     (one,) = read(path)
     assert one.document.text == 'The mayor spoke. Then she left.\n\n"We will win," she said.'
+
+
+def test_every_run_of_a_docx_paragraph_is_read(tmp_path: Path) -> None:
+    """Words in a tracked insertion (a download tidied in Word with Track Changes on), a
+    content control or a field are the paragraph's text; a tracked deletion is not."""
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    said = word.add_paragraph('"We will win," said ')
+    said._p.append(parse_xml(f'<w:ins {WORD_NS} w:id="1" w:author="me" '
+                             'w:date="2024-01-01T00:00:00Z"><w:r><w:t>Jane Roe</w:t></w:r>'
+                             '</w:ins>'))
+    said._p.append(parse_xml(f'<w:del {WORD_NS} w:id="2" w:author="me" '
+                             'w:date="2024-01-01T00:00:00Z"><w:r><w:delText>the mayor'
+                             '</w:delText></w:r></w:del>'))
+    said.add_run(".")
+    page = word.add_paragraph("Page ")
+    page._p.append(parse_xml(f'<w:fldSimple {WORD_NS} w:instr="PAGE"><w:r><w:t>4</w:t>'
+                             '</w:r></w:fldSimple>'))
+    page._p.append(parse_xml(f'<w:sdt {WORD_NS}><w:sdtContent><w:r><w:t>, city desk</w:t>'
+                             '</w:r></w:sdtContent></w:sdt>'))
+    path = tmp_path / "tracked.docx"
+    word.save(str(path))
+    (one,) = read(path)
+    assert one.document.text == '"We will win," said Jane Roe.\n\nPage 4, city desk'
