@@ -3,7 +3,10 @@ left out, a wire story two outlets ran is kept for each.
 
 A text the project already holds under another id (``Project.same_text``, final white space
 aside) is a plain copy when one of the documents holding it carries all the metadata it
-brings (or it brings none): storing it would count the article twice in every statistic. One
+brings (or it brings none): storing it would count the article twice in every statistic. What
+a news database records beside an article (``RECORD_KEYS``: its load date, its wording of the
+copyright and byline, its own id) is left out of that comparison, so the same article
+downloaded from Nexis and from Factiva, or listed twice by Nexis, is a plain copy. One
 whose metadata differs (another outlet, another folder) is that outlet's copy: it is stored,
 marked ``same_text_as`` naming the first document of its text, so it counts in the outlet's
 figures and an analysis can tell it from the outlet's own reporting.
@@ -15,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from annotations.metadata import SAME_TEXT_AS, merged_meta, own_meta
+from annotations.metadata import SAME_TEXT_AS, Meta, merged_meta, own_meta
 from annotations.model import Document
 
 if TYPE_CHECKING:
@@ -50,8 +53,8 @@ class Copies:
             return kind
         first = self.project.same_text(doc)[0]
         info = self.project.document_info(first)
-        theirs = set(own_meta(info.meta)) if info is not None else set()
-        self._kept[doc.id] = (first, sorted({k for k, _ in set(doc.meta) ^ theirs}))
+        theirs = _publication(own_meta(info.meta)) if info is not None else set()
+        self._kept[doc.id] = (first, sorted({k for k, _ in _publication(doc.meta) ^ theirs}))
         return "new"
 
     def placed(self, doc: Document) -> Document:
@@ -78,9 +81,10 @@ class Copies:
         """The document ``doc`` is a plain copy of: the first holding its text whose metadata
         holds all of ``doc``'s (any one, when ``doc`` brings none: a key the stored one gained
         since, from a merge or ``--meta``, does not make it another)."""
+        brought = _publication(doc.meta)
         for other in self.project.same_text(doc):
             info = self.project.document_info(other)
-            if info is not None and set(doc.meta) <= set(own_meta(info.meta)):
+            if info is not None and brought <= _publication(own_meta(info.meta)):
                 return other
         return None
 
@@ -100,3 +104,19 @@ class Copies:
         self.report.notes.append((doc.id, f"{doc.id}: same text as {first!r}, stored (its "
                                           f"metadata differs: {', '.join(differ)}){mark}"))
         return doc if full else replace(doc, meta=meta)
+
+
+# what a news database or an edition states beside an article, which another download of the
+# same article states otherwise (Nexis and Factiva word the copyright, count the words, name
+# the section and write the byline each their own way; Nexis lists an article again with
+# another Load-Date): never what makes it another publication, as its outlet, date or folder do
+RECORD_KEYS = frozenset({
+    "database", "document_id", "source_code", "load_date", "copyright", "words", "section",
+    "edition", "page", "time", "publication_type", "document_type", "language", "publisher",
+    "credit", "dateline", "author"})
+
+
+def _publication(meta: Meta) -> set[tuple[str, str]]:
+    """The metadata that tells one publication of a text from another: ``meta`` without
+    ``RECORD_KEYS``, its values compared without case or spacing."""
+    return {(k, " ".join(v.casefold().split())) for k, v in meta if k not in RECORD_KEYS}

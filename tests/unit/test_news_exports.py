@@ -581,3 +581,30 @@ def test_every_run_of_a_docx_paragraph_is_read(tmp_path: Path) -> None:
     word.save(str(path))
     (one,) = read(path)
     assert one.document.text == '"We will win," said Jane Roe.\n\nPage 4, city desk'
+
+
+def test_the_same_article_from_two_databases_counts_once(tmp_path: Path) -> None:
+    """The same story downloaded from Nexis and from Factiva (its byline, copyright, section
+    and word count worded each database's way, its Load-Date or AN its own), or listed twice
+    by Nexis, is one article in the outlet's figures; the same text in another outlet is
+    that outlet's copy, kept and marked."""
+    nexis = write_docx(tmp_path / "nexis.docx", COVER + nexis_article(
+        "Mayor stands firm", "The Example Times", "March 5, 2024 Tuesday", BODY_1,
+        byline="JANE DOE") + [
+        line.replace("March 6", "March 9") for line in nexis_article(
+            "Mayor stands firm", "The Example Times", "March 5, 2024", BODY_1,
+            byline="JANE DOE")])
+    other = dict(FACTIVA[0], SN="Example Herald", AN="Document EXHR000020240305ek3500009")
+    factiva = tmp_path / "factiva.rtf"
+    factiva.write_bytes(factiva_rtf([dict(FACTIVA[0], TD=BODY_1[1]), dict(other, TD=BODY_1[1])]))
+    project = tmp_path / "p"
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(nexis), str(factiva),
+                           "--project", str(project)], capture_output=True, text=True,
+                          cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "skipped: nexis-2: same text as 'nexis-1'; skipped" in done.stderr
+    assert ("skipped: EXTM000020240305ek3500001: same text as 'nexis-1'; skipped"
+            in done.stderr)
+    with Project.open(project, "reader", read_only=True) as p:
+        assert sorted(p.document_ids()) == ["EXHR000020240305ek3500009", "nexis-1"]
+        assert dict(p.document("EXHR000020240305ek3500009").meta)["same_text_as"] == "nexis-1"
