@@ -50,6 +50,14 @@ SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_
                       | OFFICE_SUFFIXES)
 SUPPORTED_NAMES = ".txt/.md/.html/.jsonl/.docx/.rtf"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# a file may hold this many times the limit per article: a news database's download of a
+# hundred articles, a .docx with its photos; each article's text is held to the limit
+FILE_FACTOR = 20
+
+
+def _megabytes(size: int) -> str:
+    """A size limit in MB as a message says it: ``10``, or ``0.2`` below one."""
+    return f"{size / 1e6:.0f}" if size >= 1e6 else f"{size / 1e6:.1f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,12 +299,11 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         return
     try:
         size = path.stat().st_size
-        if size > max_bytes and suffix not in JSONL_SUFFIXES:
-            yield ReadResult(
-                shown,
-                error=f"{shown}: too large ({size / 1e6:.1f} MB; the limit is "
-                f"{max_bytes / 1e6:.0f} MB per article; split it or raise --max-mb)",
-            )
+        if size > FILE_FACTOR * max_bytes and suffix not in JSONL_SUFFIXES:
+            yield ReadResult(shown, error=(
+                f"{shown}: too large ({size / 1e6:.1f} MB; the limit is "
+                f"{_megabytes(FILE_FACTOR * max_bytes)} MB for a file of articles, "
+                f"{_megabytes(max_bytes)} MB per article; split it or raise --max-mb)"))
             return
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl_file(path, max_bytes)
@@ -337,6 +344,11 @@ def _read_path(path: Path, max_bytes: int, *, jsonl: bool = False) -> Iterator[R
         title = front or first_line_title(text[skip:], markdown=suffix in MARKDOWN_SUFFIXES)
     if not text.strip():
         yield ReadResult(shown, error=f"{shown}: no article text (empty file)")
+        return
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        yield ReadResult(shown, error=(
+            f"{shown}: too large (its text is over {_megabytes(max_bytes)} MB, the limit per "
+            "article; split it or raise --max-mb)"))
         return
     stem = path_text(path.stem)
     yield ReadResult(shown, Document(stem, title or stem, text, source=shown,

@@ -608,3 +608,20 @@ def test_the_same_article_from_two_databases_counts_once(tmp_path: Path) -> None
     with Project.open(project, "reader", read_only=True) as p:
         assert sorted(p.document_ids()) == ["EXHR000020240305ek3500009", "nexis-1"]
         assert dict(p.document("EXHR000020240305ek3500009").meta)["same_text_as"] == "nexis-1"
+
+
+def test_a_download_larger_than_the_article_limit_is_read_article_by_article(
+        tmp_path: Path) -> None:
+    """The size limit is per article: a download of many articles, or one with its photos,
+    may be larger as a file; each article's text, and a plain article, is held to it."""
+    import os
+
+    path = nexis_download(tmp_path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/media/photo.jpeg", os.urandom(300_000))  # a photo
+    plain = tmp_path / "long.txt"
+    plain.write_text("The mayor said so. " * 20_000, encoding="utf-8")  # 380 kB of text
+    results = list(read_documents([path, plain], max_bytes=200_000))
+    assert [r.document.title for r in results[:2]] == ["City keeps going", "Council split"]
+    assert results[2].error == (f"{plain}: too large (its text is over 0.2 MB, the limit per "
+                                "article; split it or raise --max-mb)")
