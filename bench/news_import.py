@@ -1,10 +1,11 @@
 """Benchmark: read news-database exports of N synthetic articles into documents.
 
-Builds (not timed) a Nexis Uni .docx, the same as .txt, and a Factiva .rtf of ``--articles``
-articles of about 600 words each, then times ``read_documents`` over each file once (reading
-and splitting only: no detection, no store). Prints JSON: one line per file with ``seconds``,
-``articles`` and ``mb``; the last line one object with every ``<kind>_s``. Needs the
-``saywho[news]`` extra. Usage: python bench/news_import.py [--articles N]
+Builds (not timed) a Nexis Uni .docx, the same as .txt, a Factiva .rtf of ``--articles``
+articles of about 600 words each, and that .rtf with a 15 MB photo in it (a ``pict`` group:
+its hex digits are left out before the RTF is read), then times ``read_documents`` over each
+file once (reading and splitting only: no detection, no store). Prints JSON: one line per
+file with ``seconds``, ``articles`` and ``mb``; the last line one object with every
+``<kind>_s``. Needs the ``saywho[news]`` extra. Usage: python bench/news_import.py [--articles N]
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def nexis_lines(n: int) -> list[str]:
     return lines
 
 
+def with_photo(rtf: bytes, megabytes: int = 15) -> bytes:
+    """``rtf`` with a picture of ``megabytes`` MB of hex digits, 64 bytes a line, as Word
+    writes one."""
+    digits = b"\n".join(bytes(range(64)).hex().encode("ascii")
+                        for _ in range(megabytes * 1_000_000 // 64))
+    return rtf[:-1] + rb"{\pict\pngblip " + digits + b"}}"
+
+
 def factiva_rtf(n: int) -> bytes:
     out = [r"{\rtf1\ansi\deff0{\fonttbl{\f0 Arial;}}"]
     for i in range(n):
@@ -64,7 +73,8 @@ def main() -> None:
         word.save(str(folder / "nexis.docx"))
         (folder / "nexis.txt").write_text("\n".join(lines), encoding="utf-8")
         (folder / "factiva.rtf").write_bytes(factiva_rtf(args.articles))
-        for name in ("nexis.docx", "nexis.txt", "factiva.rtf"):
+        (folder / "factiva_photo.rtf").write_bytes(with_photo(factiva_rtf(args.articles)))
+        for name in ("nexis.docx", "nexis.txt", "factiva.rtf", "factiva_photo.rtf"):
             path = folder / name
             start = time.perf_counter()
             read = [r for r in read_documents([path], max_bytes=200_000_000)]

@@ -147,6 +147,8 @@ _RTF_START = re.compile(rb"\s*\{\\rtf")
 
 
 _JUNK = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]")
+# an embedded picture (``{\pict ...}``) is written as hex digits, often megabytes of them
+_PICTURE_DATA = re.compile(rb"[0-9a-fA-F][0-9a-fA-F\r\n]{4095,}")
 
 
 def _rtf_text(data: bytes, source: str) -> tuple[str | None, str | None, str]:
@@ -158,6 +160,7 @@ def _rtf_text(data: bytes, source: str) -> tuple[str | None, str | None, str]:
         return None, f"{source}: reading .rtf needs striprtf: {INSTALL_NEWS}", ""
     # RTF is 7-bit text: a control or 8-bit byte is junk (a damaged file), left out
     clean, junk = _JUNK.subn(b"", data)
+    clean = _PICTURE_DATA.sub(b"", clean)  # a picture's hex digits: no text, slow to strip
     note = f"{source}: {junk} byte(s) of binary junk left out (a damaged RTF?)" if junk else ""
     try:
         text = rtf_to_text(clean.decode("ascii"), errors="replace")
