@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from annotations.formats.schema import suffixed_id
 from annotations.metadata import SAME_TEXT_AS, Meta, merged_meta, own_meta
 from annotations.model import Document
 
@@ -70,7 +71,7 @@ class Copies:
         base, n, placed = doc.id, 1, doc
         while placed.id in self._placed or self.project.classify(placed) == "conflict":
             n += 1
-            placed = replace(doc, id=f"{base}-{n}")
+            placed = replace(doc, id=suffixed_id(base, f"-{n}"))
         self._placed[placed.id] = doc.id
         if placed is not doc and self.project.classify(placed) == "new":
             self.report.notes.append((placed.id, f"{placed.id}: stored under this id, "

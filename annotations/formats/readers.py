@@ -35,7 +35,7 @@ from annotations.formats.news_exports import (
 )
 from annotations.formats.office import OFFICE_SUFFIXES, factiva_html_text, office_text
 from annotations.formats.page_meta import front_matter, html_meta
-from annotations.formats.schema import MAX_ID
+from annotations.formats.schema import MAX_ID, suffixed_id
 from annotations.metadata import MAX_VALUE, Meta, merged_meta, read_meta, record_meta
 from annotations.model import Document, now_iso
 from annotations.store.paths import PROJECT_FILE
@@ -277,7 +277,7 @@ def _unique(
             n = seen.get(doc.id, 0) + 1
             seen[doc.id] = n
             if n > 1:
-                doc = replace(doc, id=f"{doc.id}-{n}")
+                doc = replace(doc, id=suffixed_id(doc.id, f"-{n}"))
                 result = replace(result, document=doc)  # its note and all kept
         yield result
 
@@ -378,7 +378,7 @@ def _export_results(found: Iterator[Article], path: Path, shown: str, max_bytes:
         if len(article.text.encode("utf-8", "surrogatepass")) > max_bytes:
             yield ReadResult(where, error=f"{where}: text over the size limit; not read")
             continue
-        doc_id = article.doc_id or (stem if single else f"{stem}-{number}")
+        doc_id = article.doc_id or suffixed_id(stem, "" if single else f"-{number}")
         title = article.title or first_line_title(article.text) or doc_id
         doc = Document(doc_id[:MAX_ID], title[:MAX_TITLE], article.text, source=shown,
                        imported=now_iso(), meta=article.meta)

@@ -38,6 +38,12 @@ MAX_NOTE = 10_000
 MAX_ITEMS = 1_000_000
 MAX_CONFIDENCES = 32
 
+
+def suffixed_id(base: str, suffix: str) -> str:
+    """``base`` + ``suffix`` (``-3``: an article's place in its file, a second file's
+    number) within ``MAX_ID``: ``base`` is cut, never the suffix, so ids stay apart."""
+    return base[:MAX_ID - len(suffix)] + suffix
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -625,3 +625,29 @@ def test_a_download_larger_than_the_article_limit_is_read_article_by_article(
     assert [r.document.title for r in results[:2]] == ["City keeps going", "Council split"]
     assert results[2].error == (f"{plain}: too large (its text is over 0.2 MB, the limit per "
                                 "article; split it or raise --max-mb)")
+
+
+def test_an_id_made_free_stays_within_the_id_limit(tmp_path: Path) -> None:
+    """An article's id is its file's name and its place (``-3``); a name too long for the id
+    limit is cut before the place, never the place, so every id stays apart and reads back
+    (an export of it imports again)."""
+    import json
+    import os
+
+    from annotations.formats.schema import MAX_ID
+
+    # a Latin-1 name from an old archive: each byte is written \xe9, four characters
+    name = os.fsdecode(b"\xe9" * 100 + b".docx")
+    project = str(tmp_path / "p")
+    for batch, title in (("b1", "One"), ("b2", "Two")):
+        (tmp_path / batch).mkdir()
+        write_docx(tmp_path / batch / name, COVER + nexis_article(
+            title, "The Daily Example", "March 5, 2024", [f"{title} said so."])
+            + nexis_article(title + "!", "The Daily Example", "March 5, 2024",
+                            [f"{title} again."]))
+        assert main(["import", str(tmp_path / batch / name), "--project", project]) == 0
+    out = tmp_path / "all.jsonl"
+    assert main(["export", "--format", "jsonl", "--project", project, "--out", str(out)]) == 0
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(ids) == 4 and max(map(len, ids)) <= MAX_ID
+    assert main(["import", str(out), "--layer", "copy", "--project", project]) == 0
