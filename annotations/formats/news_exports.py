@@ -135,6 +135,8 @@ TAIL_LABELS = frozenset({
     "correction-date", "graphic", "notes", "type", "city", "state", "country", "terms",
     "sprache", "langue", "grafik"})
 TAIL_LINES = frozenset({"classification", "graphic", "notes", "load-date"})
+# the labels only the close of an article holds: what follows them is no longer its text
+CLOSERS = frozenset({"load-date", "language", "sprache", "langue", "publication-type"})
 # label -> metadata key (the others, subjects and the like, are indexing, not metadata)
 NEXIS_KEYS = {"byline": "author", "section": "section", "length": "words",
               "dateline": "dateline", "load-date": "load_date", "language": "language",
@@ -208,12 +210,6 @@ def _split_run_together(part: list[str], *, closed: bool) -> Iterator[Article]:
     yield article
 
 
-def _copyright(line: str) -> bool:
-    """Whether ``line`` is an export's copyright line (boilerplate, never text)."""
-    return (len(line) < MAX_COPYRIGHT and _COPYRIGHT.match(line) is not None
-            and _COPYRIGHT_MARK.search(line) is not None)
-
-
 def _date_line(line: str) -> bool:
     """Whether ``line`` is a Nexis header's date line (``March 5, 2024 Tuesday 10:00 PM``)."""
     return len(line) <= 80 and bool(iso_date(line))
@@ -256,33 +252,49 @@ def _new_article(part: list[str]) -> Article:
     elif plain:
         title = plain[0]
         outlet = plain[1] if len(plain) > 1 else ""
-    tail_at = _tail_at(rest)
+    tail_at = _tail_start(rest)
     for tail in rest[tail_at:]:
         label = _label(tail)
         if label is not None:
             pairs.append(label)
         elif _copyright(tail):
             pairs.append(("copyright", tail))
-    body = [line for line in rest[:tail_at] if not _copyright(line) and line != "Body"]
+    body = [line for line in rest[:tail_at]
+            if not _copyright(line) and line != "Body"]
     return _nexis_result(title, outlet, date, pairs, body)
 
 
-def _tail_at(lines: Sequence[str]) -> int:
-    """Where an article's closing part starts in the lines after its header: at a line that
-    opens it alone (``Classification``, ``Graphic``, ``Notes``), or at the first of the tail
-    labels (``Language: ENGLISH``, ``LOAD-DATE: ...``) and copyright lines that run from there
-    to such a line or to the end. A paragraph that only starts like a label ("Subject: the
-    budget, she said, ...") is text, and so is the rest of the body after it."""
-    run = -1  # the first line of the latest run of tail labels and copyright lines
+def _copyright(line: str) -> bool:
+    """Whether ``line`` is an export's copyright line (boilerplate, never text)."""
+    return (len(line) < MAX_COPYRIGHT and _COPYRIGHT.match(line) is not None
+            and _COPYRIGHT_MARK.search(line) is not None)
+
+
+def _tail_start(lines: Sequence[str]) -> int:
+    """Where an article's closing lines begin: at its first ``Classification``, ``Graphic``
+    or ``Notes`` line, else at the run of closing labels and copyright lines that holds its
+    last ``Load-Date`` or ``Language`` (whatever follows that is closing too), else at the
+    last such run. A paragraph of the article that reads like a label (``Type: public
+    hearing``, ``State: Pennsylvania``) with more of the article after it stays in the text:
+    it ended the article there, the rest lost."""
     for i, line in enumerate(lines):
         if line.lower() in TAIL_LINES:
-            return i if run < 0 else run
-        label = _label(line)
-        if (label is not None and label[0] in TAIL_LABELS) or _copyright(line):
-            run = i if run < 0 else run
-        else:
-            run = -1
-    return len(lines) if run < 0 else run
+            return i
+    at = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if (_label(lines[i]) or ("", ""))[0] in CLOSERS:
+            at = i
+            break
+    while at > 0 and _closing(lines[at - 1]):
+        at -= 1
+    return at
+
+
+def _closing(line: str) -> bool:
+    """Whether ``line`` can close an article: a closing label or a copyright line."""
+    label = _label(line)
+    return ((label is not None and label[0] in TAIL_LABELS)
+            or _copyright(line))
 
 
 def _old_article(part: list[str]) -> Article:
@@ -291,16 +303,16 @@ def _old_article(part: list[str]) -> Article:
     pairs: list[tuple[str, str]] = []
     plain: list[str] = []  # the lines before the first label
     body: list[str] = []
-    seen_header = in_tail = False
+    seen_header = False
     headline = ""
-    # the newer export's markers in an old one: never text
-    part = [line for line in part
-            if not (_END.fullmatch(line) or line.lower() in ("body", "classification"))]
-    tail_at = _tail_at(part)
-    for i, line in enumerate(part):
+    # the newer export's markers in an old one are never text
+    lines = [line for line in part
+             if not (_END.fullmatch(line) or line.lower() in ("body", "classification"))]
+    tail_at = _tail_start(lines)
+    for i, line in enumerate(lines):
         label = _label(line)
-        if i >= tail_at and (body or seen_header):
-            in_tail = True
+        in_tail = i >= tail_at or (label is not None and label[0] in TAIL_LABELS
+                                   and seen_header and not body)  # GRAPHIC: in the header
         if in_tail or _copyright(line):
             if label is not None:
                 pairs.append(label)

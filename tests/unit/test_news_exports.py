@@ -651,3 +651,24 @@ def test_an_id_made_free_stays_within_the_id_limit(tmp_path: Path) -> None:
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(ids) == 4 and max(map(len, ids)) <= MAX_ID
     assert main(["import", str(out), "--layer", "copy", "--project", project]) == 0
+
+
+def test_a_paragraph_that_reads_like_a_closing_label_stays_in_the_article(
+        tmp_path: Path) -> None:
+    """A fact box or a memo in an article ('Type: public hearing', 'Subject: ...', 'State:
+    Pennsylvania') ended it there: the rest, its quotes with it, was lost without a word."""
+    body = ["The council met on Monday.", "Type: public hearing",
+            "Subject: the sanctuary-city budget", '"We will not back down," said Jane Roe.',
+            "State: Pennsylvania", "The vote is next week."]
+    new = write_docx(tmp_path / "nexis.docx", COVER + nexis_article(
+        "Council", "The Daily Example", "March 5, 2024", body) + nexis_article(
+        "Two", "Example Herald", "March 6, 2024", ["Other."]))
+    old = tmp_path / "old.txt"
+    old.write_text("1 of 1 DOCUMENTS\n\nThe Daily Example\n\nMarch 5, 2024\n\nCouncil\n\n"
+                   "LENGTH: 40 words\n\n" + "\n\n".join(body) + "\n\nLOAD-DATE: March 6, 2024"
+                   "\n\nLANGUAGE: ENGLISH\n\nCopyright 2024 Example Media\n", encoding="utf-8")
+    first, _, only = (r.document for r in read(new, old))
+    for doc in (first, only):
+        assert doc.text == "\n\n".join(body)
+        assert dict(doc.meta)["load_date"] == "2024-03-06"
+        assert dict(doc.meta)["language"] == "English"
