@@ -171,6 +171,24 @@ class LayerStore:
         first, then the others by name."""
         return [name for name, _ in self._listing(doc_id)]
 
+    def names_beyond(self, doc_id: str, files: Collection[str]) -> list[str]:
+        """The layers stored for the document whose file is not among ``files`` (the files of
+        the layer names a caller knows already): one listing of its folder, and only those
+        files opened to learn the name they hold. For a sweep over every layer of a corpus
+        (``Project.layer_summaries``) that must not miss a layer no index or journal names (a
+        ``gold`` layer imported in another clone) nor open every file."""
+        try:
+            listed = os.listdir(self.folder_of(doc_id))
+        except (InputError, OSError):
+            return []
+        found = []
+        for file in listed:
+            if file.endswith(".json") and file[0] != "." and file not in files:
+                name = self._name_in(doc_id, file)
+                if name is not None:
+                    found.append(name)
+        return found
+
     def has(self, doc_id: str, name: str) -> bool:
         """True when layer ``name`` is stored for the document."""
         return name in self.names(doc_id)

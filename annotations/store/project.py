@@ -380,12 +380,20 @@ class Project:
         The layers looked for are those the index holds, every annotator's with a journal,
         saywho's own and ``also``; each is checked against its file first (a ``stat`` per
         document and name; what is stale is summarized again). A layer stored under any other
-        name that the index never saw (a file copied in by hand, the index deleted) is not
-        seen."""
+        name (one the index never saw: a ``gold`` layer imported in another clone, whose index
+        is never shared) is found by one listing of each document's folder: only its files
+        are opened, and it is summarized with the others."""
         index = self._summaries
         stems = [p.name[: -len(JOURNAL_SUFFIX)] for p in journal_paths(self._folder.path)]
-        names = sorted({*index.layer_names(), *stems, *RESERVED_LAYERS, *also})
-        index.verify(self.document_ids(), names)
+        known = {*index.layer_names(), *stems, *RESERVED_LAYERS, *also}
+        doc_ids = self.document_ids()
+        files = {layer_file(n) for n in known}
+        for doc_id in doc_ids:
+            for name in self._layers.names_beyond(doc_id, files):
+                known.add(name)
+                files.add(layer_file(name))
+        names = sorted(known)
+        index.verify(doc_ids, names)
         for doc_id, stored in index.stored(names).items():
             for name in stored:
                 yield doc_id, name, index.view_summary(doc_id, name)

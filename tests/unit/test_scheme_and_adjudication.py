@@ -75,6 +75,28 @@ def test_a_rename_reaches_a_teammate_s_layer_the_index_never_saw(project: Projec
         assert again.layer("d0", "ben").quotes["q2"].stance == "against"
 
 
+def test_a_rename_reaches_a_layer_no_index_or_journal_names(project: Project) -> None:
+    """A ``gold`` layer imported in another clone comes with no index entry (the index is
+    never shared) and no journal of its name: counting and renaming a label still reach it,
+    so no quote keeps a label the scheme no longer has."""
+    import shutil
+    from dataclasses import replace
+
+    from annotations.store.summary_file import INDEX_DIR
+
+    layer = project.layer("d0")
+    gold = replace(layer, name="gold", quotes={
+        **layer.quotes, "q1": replace(layer.quotes["q1"], stance="oppose")})
+    project.put_layer("d0", gold)
+    folder = project.folder
+    project.close()
+    shutil.rmtree(folder / INDEX_DIR)
+    with Project.open(folder, "ann") as again:
+        assert label_usage(again) == {"oppose": 1}
+        assert rename_label(again, "oppose", "against") == 1
+        assert again.layer("d0", "gold").quotes["q1"].stance == "against"
+
+
 def test_a_rename_racing_a_teammate_s_edit_keeps_both(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
