@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from annotations.errors import SaywhoError
 from annotations.model import now_iso
 from annotations.store.journal import DOC_TARGET_OP, DocStep
 from annotations.store.statuses import read_statuses, write_status
@@ -38,6 +39,18 @@ class DocumentSteps:
         if step.op == DOC_TARGET_OP:
             return {"doc": step.doc_id, "before": before or "", "after": after or ""}
         return {"doc": step.doc_id, "stored_before": before, "stored_after": after}
+
+    def holds(self, step: DocStep, value: str | None) -> bool | None:
+        """Whether the step's document holds ``value`` now (its own target, ``""``: the
+        project's; or the annotator's stored status, ``None``: none); ``None`` when it cannot
+        be told (the document gone, a damaged status file)."""
+        try:
+            if step.op == DOC_TARGET_OP:
+                return self._documents.info(step.doc_id).target == (value or "")
+            stored = read_statuses(self._folder.path, self._annotator).get(step.doc_id)
+        except SaywhoError:
+            return None
+        return (None if stored is None else stored.status) == value
 
     def swap(self, step: DocStep, expected: str | None, value: str | None) -> str | None:
         """Set the step's document to ``value`` when it still holds ``expected``; ``None``

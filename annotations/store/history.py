@@ -304,6 +304,14 @@ class History:
         if last is None or last[0] < start or last[1] is None:
             return
         entry = last[1]
+        step = doc_step(entry) if entry.get("op") in ("undo", "redo") else None
+        if step is not None and self._steps is not None:
+            # an undo or redo of a document's target or status, journaled before it is set
+            # (``_doc_step_on``): void when the document still holds what it found
+            if self._steps.holds(step, step.after) is False and \
+                    self._steps.holds(step, step.before) is True:
+                self._void(entry, write=self._writable)
+            return
         if entry.get("op") not in _INTENT_OPS or not is_edit(entry):
             return
         # a writer's line and its layer write are one, under this lock: never seen halfway

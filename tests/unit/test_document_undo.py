@@ -114,3 +114,46 @@ def test_an_undo_gives_back_the_teammates_target_it_replaced(folder: Path) -> No
         ana.set_document_target(DOC, "the bridge toll")
         ana.undo(DOC)
         assert ana.stance_target(DOC) == "the ferry"
+
+
+_KILLED_MID_UNDO = """
+import os, sys
+from annotations.session import Session
+from annotations.store.doc_steps import DocumentSteps
+from tests.conftest import fixed_detect
+
+DocumentSteps.swap = lambda *a, **k: os._exit(9)  # killed between the journal line and the write
+with Session.open(sys.argv[1], "ana", detect=fixed_detect) as s:
+    s.undo(sys.argv[2])
+"""
+
+
+@pytest.mark.parametrize("kind", ["status", "target"])
+def test_a_kill_between_an_undo_s_journal_line_and_its_write_undoes_nothing(
+        folder: Path, kind: str) -> None:
+    """A session killed after journaling the undo of a done mark or a target and before
+    setting it back: the reopened session holds the undo as not made (voided, as a layer
+    edit's), so the history does not say it, the value is as it was, and ``u`` undoes it."""
+    import subprocess
+    import sys
+
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        if kind == "status":
+            team.set_status(s, DOC, team.DONE)
+        else:
+            s.set_document_target(DOC, "the bridge toll")
+        project_target = s.scheme.target
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_UNDO, str(folder), DOC],
+                            cwd=Path(__file__).parents[2], check=False)
+    assert killed.returncode == 9
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        rows = [describe(e, SessionLookup(s)) for e in history_pager(s).page(10)]
+        assert not [r for r in rows if r is not None and r.op == "undo"]
+        if kind == "status":
+            assert _status(s) == team.DONE
+            s.undo(DOC)
+            assert _status(s) == team.NOT_STARTED  # nothing edited: as before the mark
+        else:
+            assert s.stance_target(DOC) == "the bridge toll"
+            s.undo(DOC)
+            assert s.stance_target(DOC) == project_target
