@@ -60,7 +60,8 @@ if TYPE_CHECKING:
     from annotations.edits import Edit
 
 CHECKPOINT_EVERY = 100
-_STACK_OPS = ("edit", "undo", "redo", "skip")
+_STACK_OPS = ("edit", "undo", "redo", "skip", *DOC_STEP_OPS)
+"""The entries that move the undo stacks: a document's target or status set is a step too."""
 _INTENT_OPS = ("edit", "undo", "redo")
 
 

@@ -157,3 +157,35 @@ def test_a_kill_between_an_undo_s_journal_line_and_its_write_undoes_nothing(
             assert s.stance_target(DOC) == "the bridge toll"
             s.undo(DOC)
             assert s.stance_target(DOC) == project_target
+
+
+_KILLED_AFTER_SETTING = """
+import os, sys
+from annotations import team
+from annotations.session import Session
+from tests.conftest import fixed_detect
+
+s = Session.open(sys.argv[1], "ana", detect=fixed_detect)
+s.set_document_target(sys.argv[2], "the bridge toll")
+team.set_status(s, sys.argv[2], team.DONE)
+os._exit(9)  # killed: no checkpoint of the undo stacks at closing
+"""
+
+
+def test_a_target_and_a_done_mark_are_undone_after_a_kill(folder: Path) -> None:
+    """The undo stacks are folded from the journal when no checkpoint holds them (a session
+    killed, a journal merged in, a rebuild): a target and a done mark are steps there too."""
+    import subprocess
+    import sys
+
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        project_target = s.stance_target(DOC)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_AFTER_SETTING, str(folder), DOC],
+                            cwd=Path(__file__).parents[2], check=False)
+    assert killed.returncode == 9
+    with Session.open(folder, "ana", detect=fixed_detect) as s:
+        assert _status(s) == team.DONE and s.stance_target(DOC) == "the bridge toll"
+        assert s.undo(DOC) is not None
+        assert _status(s) == team.NOT_STARTED
+        assert s.undo(DOC) is not None
+        assert s.stance_target(DOC) == project_target

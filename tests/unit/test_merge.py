@@ -93,18 +93,22 @@ def test_two_annotators_work_comes_together_with_undo(copies: tuple[Path, Path])
         journal = [e for e in check.journal() if e.get("op") == "edit"]
         assert [e["annotator"] for e in journal].count("ben") == 3
     assert read_statuses(one, "ben")["d0"].status == "done"
-    # ben's undo history came with his layers: his last edit is undone in copy one
-    with open_as(one, "ben") as ben:
-        receipt = ben.undo()
-        assert receipt is not None and (receipt.doc_id, receipt.layer) == ("d1", "ben")
-        assert ben.layer("d1", "ben").quotes["q2"].stance is None
-        assert ben.undo() is not None
-        assert ben.layer("d0", "ben").quotes["q1"].note == ""
     # merging again brings nothing new
     again = merge_into(one, two)
     assert again.ok
     assert all(m.action == "kept-ours" for m in again.merged if m.kind == "layer")
     assert not [m for m in again.merged if m.kind in ("journal", "document", "status")]
+    # ben's undo history came with his layers: his last step (the done mark), then his last
+    # edit, are undone in copy one
+    with open_as(one, "ben") as ben:
+        receipt = ben.undo()
+        assert receipt is not None and receipt.document is not None
+        assert team.document_status(ben, "d0").status != "done"
+        receipt = ben.undo()
+        assert receipt is not None and (receipt.doc_id, receipt.layer) == ("d1", "ben")
+        assert ben.layer("d1", "ben").quotes["q2"].stance is None
+        assert ben.undo() is not None
+        assert ben.layer("d0", "ben").quotes["q1"].note == ""
 
 
 def test_a_layer_changed_on_both_sides_is_refused_and_kept(copies: tuple[Path, Path]) -> None:
