@@ -377,11 +377,13 @@ def set_status(session: Session, doc_id: str, status: str | None) -> StatusChang
     before = document_status(session, doc_id)
     stored, warning = write_status(session.folder, session.annotator, doc_id, status, now_iso())
     now = document_status(session, doc_id, explicit=stored)
-    if now.status != before.status:  # for the history and undo (``DOC_STATUS_OP``)
+    stored_before = before.status if before.explicit else None
+    # for the history and undo (``DOC_STATUS_OP``): a stored status changed to or from the one
+    # derived is a step too, or an undo of the step before it would find it changed
+    if now.status != before.status or stored_before != status:
         session.record(DOC_STATUS_OP, f"{now.status} {doc_id}",
                        {"doc": doc_id, "before": before.status, "after": now.status,
-                        "stored_before": before.status if before.explicit else None,
-                        "stored_after": status})
+                        "stored_before": stored_before, "stored_after": status})
     return StatusChange(now, warning)
 
 

@@ -189,3 +189,17 @@ def test_a_target_and_a_done_mark_are_undone_after_a_kill(folder: Path) -> None:
         assert _status(s) == team.NOT_STARTED
         assert s.undo(DOC) is not None
         assert s.stance_target(DOC) == project_target
+
+
+def test_a_status_set_to_what_was_derived_is_a_step_too(session: Session) -> None:
+    """``saywho status DOC auto`` after an explicit "in progress" on an edited document changes
+    the stored status, not the status seen: it is journaled all the same, so an undo of the
+    mark before it finds what it left and is not refused as someone else's change."""
+    session.apply(AcceptQuote(DOC, quote_id="q1"))  # derived: in progress
+    team.set_status(session, DOC, team.DONE)
+    team.set_status(session, DOC, team.IN_PROGRESS)  # explicit
+    team.set_status(session, DOC, None)  # auto: derived in progress, as it was
+    session.undo(DOC)
+    assert team.document_status(session, DOC).explicit
+    session.undo(DOC)
+    assert _status(session) == team.DONE
