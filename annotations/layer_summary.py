@@ -17,6 +17,7 @@ A module of its own below the store and the session: the store writes summaries
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -184,18 +185,20 @@ quotes' codes. A summary without it was written by a saywho that may not have su
 them (a speaker coded role=expert, a quote topic=crime read as uncoded): the corpus index
 summarizes its layer file again (``is_current``), once, where and when it is read or checked;
 its numbers (quotes, reviewed, confidences) were always right and serve meanwhile."""
-_CURRENT_END = b",%d]" % SUMMARY_VERSION
+VERSION_TAIL = 12
+"""How many bytes at a summary's end hold its version (``is_current``): a look at a summary's
+tail without copying it (``SummaryTable.detail_tail``)."""
+_VERSION_END = re.compile(rb",(\d{1,9})\]\Z")
 
 
 def is_current(raw: bytes) -> bool:
-    """True when ``raw`` (``LayerSummary.encode``'s bytes) says ``SUMMARY_VERSION``: no other
-    summary ends in a number."""
-    return raw.endswith(_CURRENT_END)
-
-
-CURRENT_END = _CURRENT_END
-"""The bytes a current summary ends with (``is_current``), for a check of a summary's tail
-without copying it (``SummaryTable.detail_ends_with``)."""
+    """True when ``raw`` (``LayerSummary.encode``'s bytes, or their last ``VERSION_TAIL``)
+    says ``SUMMARY_VERSION`` or a later one (a newer saywho's, which holds at least as much;
+    no summary of an older saywho ends in a number): a newer saywho's entry is read as it
+    is, not summarized again here and then again there, at every read, in a team whose
+    members upgrade one at a time."""
+    found = _VERSION_END.search(raw[-VERSION_TAIL:])
+    return found is not None and int(found.group(1)) >= SUMMARY_VERSION
 
 
 def decode_voices(raw: bytes) -> tuple[Voice, ...] | None:

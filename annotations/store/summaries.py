@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 
 from annotations.errors import InputError
 from annotations.layer_summary import (
-    CURRENT_END,
     EMPTY,
+    VERSION_TAIL,
     LayerSummary,
     Voice,
     decode_voices,
@@ -283,7 +283,7 @@ class SummaryIndex:
                 row = table.row(doc_id, name)
                 held = None if row is None else table.identity(row)
                 if held != _stat(folder + file) or (
-                        row is not None and not table.detail_ends_with(row, CURRENT_END)):
+                        row is not None and not is_current(table.detail_tail(row, VERSION_TAIL))):
                     stale = self._rebuild(doc_id, name) or stale
             if stale:
                 changed.append(doc_id)

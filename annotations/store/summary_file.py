@@ -208,14 +208,14 @@ class SummaryTable:
             return piece
         return self._added[row]
 
-    def detail_ends_with(self, row: int, end: bytes) -> bool:
-        """True when a row's summary bytes end with ``end`` (a look at its tail: no copy of
-        the summary, no checksum; a damaged one is found when it is read)."""
+    def detail_tail(self, row: int, size: int) -> bytes:
+        """The last ``size`` bytes of a row's summary (a look at its tail: no copy of the
+        summary, no checksum; a damaged one is found when it is read)."""
         if row < len(self._ends):
             stop = self._ends[row]
-            start = max(self._ends[row - 1] if row else 0, stop - len(end))
-            return bytes(self._blob[start:stop]) == end
-        return self._added[row].endswith(end)
+            start = max(self._ends[row - 1] if row else 0, stop - size)
+            return bytes(self._blob[start:stop])
+        return self._added[row][-size:]
 
     def identity(self, row: int) -> Identity:
         """The identity of the file a row was made from."""

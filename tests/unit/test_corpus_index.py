@@ -572,3 +572,27 @@ def test_an_entry_an_older_saywho_wrote_without_codes_is_summarized_again(folder
         voices = index.view_voices("d0", ANN)
         assert any(v.attributes == (("role", "expert"),) for v in voices or ())
         assert index.verify(session.document_ids(), [ANN]) == []  # once
+
+
+def test_an_entry_a_newer_saywho_wrote_is_trusted(folder: Path) -> None:
+    """An entry whose summary a newer saywho wrote (a higher ``SUMMARY_VERSION``, more fields
+    before it) is read as it is: summarizing it again at every read and check would undo the
+    newer saywho's entry and have it summarized again there, back and forth, in a team whose
+    members upgrade one at a time."""
+    from annotations.layer_summary import SUMMARY_VERSION
+    from annotations.store.summary_file import SummaryFiles
+
+    with open_session(folder) as session:
+        session.apply(AcceptQuote("d0", quote_id="q1"))
+        index = index_of(session)
+        entry = index.table.entry(index.table.row("d0", ANN))
+    *known, _version = orjson.loads(entry.detail)
+    newer = orjson.dumps([*known, {"later": 1}, SUMMARY_VERSION + 1])
+    files = SummaryFiles(folder / INDEX_DIR, writable=True)
+    files.append([replace(entry, detail=newer)])
+    files.close()
+    with open_session(folder) as session:
+        index = index_of(session)
+        assert index.verify(session.document_ids(), [ANN]) == []
+        assert index.view_summary("d0", ANN).reviewed == 1
+        assert index.table.entry(index.table.row("d0", ANN)).detail == newer
