@@ -3,6 +3,7 @@ undo takes it back, and the statistics count it."""
 
 from __future__ import annotations
 
+import pytest
 from pilot_helpers import settle
 from seedproject import saved_layer
 
@@ -61,23 +62,25 @@ async def test_a_stance_label_keyed_i_before_i_was_bound_keeps_its_key(folder, r
     assert saved_layer(folder).quotes["q1"].stance == "mixed"
 
 
+@pytest.mark.parametrize("name", ["Kenney", "Mayor Jim Kenney"])
 async def test_a_speaker_coded_in_another_document_is_suggested_so_enter_takes_it(
-        folder, run_app):
+        folder, run_app, name):
     """Kenney coded male in the first article: in a second one naming him uncoded, i offers
-    male first (the statistics already count him so), and Enter codes it there too."""
+    male first (the statistics already count him so), and Enter codes it there too; so too
+    for "Mayor Jim Kenney", the corpus's one Kenney with a full name (the surname rule)."""
     from pilot_helpers import within
     from seedproject import open_project
 
     from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Mention, Quote, Speaker
 
-    text = 'Kenney said "we will not comply" on Monday.'
-    start = text.index("we will")
+    text = f'{name} said "we will not comply" on Monday.'
+    start, said = text.index("we will"), Mention(0, len(name), name)
     with open_project(folder) as session:
         session.import_documents([Document("second", "Second article", text)])
         session.put_layer("second", Layer(SUGGESTIONS_LAYER, {"q1": Quote(
             "q1", start, start + 19, text[start:start + 19], speaker_id="k",
-            speaker_mention=Mention(0, 6, "Kenney"))}, {"k": Speaker(
-                "k", "Kenney", "person", (), (Mention(0, 6, "Kenney"),))}), replace=True)
+            speaker_mention=said)}, {"k": Speaker("k", name, "person", (), (said,))}),
+            replace=True)
     async with run_app(folder) as pilot:
         await pilot.press("enter")  # two documents: the app opens on the library
         await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "ice")
@@ -140,39 +143,3 @@ def test_one_coded_quote_is_said_in_the_singular() -> None:
     chart = variable_charts({"topic": {"quotes": {"crime": 1, "(not coded)": 11}}}, 40).plain
     assert "topic: 1 quote coded, 11 not" in chart
 
-
-async def test_a_surname_coded_in_one_article_is_the_full_name_s_code_in_another(
-        folder, run_app):
-    """The seed article names "Kenney" alone; a second names "Mayor Jim Kenney", the
-    corpus's one Kenney with a full name: coded male as "Kenney", i offers male first for
-    Jim Kenney (the corpus's surname rule, as the statistics count it), Enter codes it."""
-    from pilot_helpers import within
-    from seedproject import open_project
-
-    from annotations.model import SUGGESTIONS_LAYER, Document, Layer, Mention, Quote, Speaker
-
-    text = 'Mayor Jim Kenney said "we will not comply" on Monday.'
-    start = text.index("we will")
-    with open_project(folder) as session:
-        session.import_documents([Document("second", "Second article", text)])
-        session.put_layer("second", Layer(SUGGESTIONS_LAYER, {"q1": Quote(
-            "q1", start, start + 19, text[start:start + 19], speaker_id="k",
-            speaker_mention=Mention(0, 16, "Mayor Jim Kenney"))}, {"k": Speaker(
-                "k", "Mayor Jim Kenney", "person", (), (Mention(0, 16, "Mayor Jim Kenney"),))}),
-            replace=True)
-    async with run_app(folder) as pilot:
-        await pilot.press("enter")  # two documents: the app opens on the library
-        await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "ice")
-        await pilot.press("n", "i", *"male", "enter")  # "Kenney" in the seed article
-        await settle(pilot)
-        await pilot.press("L")
-        await pilot.pause()
-        await pilot.press("down", "enter")
-        await within(pilot, lambda: getattr(pilot.app.screen, "doc_id", "") == "second")
-        await pilot.press("i")
-        await pilot.pause()
-        rows = [c.label + " " + c.reason for c in pilot.app.screen.shown]
-        assert rows[0] == "gender: male coded so in 1 other document(s)"
-        await pilot.press("enter")
-        await settle(pilot)
-    assert saved_layer(folder, "second").speakers["k"].attribute("gender") == "male"
