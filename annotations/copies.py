@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from annotations.formats.schema import suffixed_id
 from annotations.metadata import SAME_TEXT_AS, Meta, merged_meta, own_meta
 from annotations.model import Document
 
@@ -68,6 +67,8 @@ class Copies:
             return doc
         if self.project.classify(doc) == "conflict" and (held := self.copy_of(doc)) is not None:
             return replace(doc, id=held)  # read before, in a download of another name: unchanged
+        from annotations.formats.schema import suffixed_id  # the import's path, not startup's
+
         base, n, placed = doc.id, 1, doc
         while placed.id in self._placed or self.project.classify(placed) == "conflict":
             n += 1
