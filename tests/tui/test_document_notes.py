@@ -105,3 +105,25 @@ async def test_u_takes_back_the_done_mark_and_the_target_in_order(folder: Path,
         assert str(panel.border_subtitle) == "the raids"
     with open_project(folder, read_only=True) as session:
         assert session.stance_target(DOC_ID) == "the raids"
+
+
+async def test_a_refused_target_undo_shows_the_teammate_s_target(folder: Path,
+                                                                   run_app: Callable) -> None:
+    """``I`` sets a target, a teammate sets another, ``u`` is refused (theirs stays): the stance
+    panel shows theirs, not the target this session set."""
+    from annotations.model import SUGGESTIONS_LAYER, Layer
+    from annotations.session import Session
+
+    async with run_app(folder) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        await type_and_submit(pilot, "the raids")
+        await settle(pilot)
+        with Session.open(folder, "ben", detect=lambda t: Layer(SUGGESTIONS_LAYER)) as ben:
+            ben.set_document_target(DOC_ID, "the ferry")
+        await pilot.press("u")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(StancePanel)
+        assert str(panel.border_subtitle) == "the ferry"
+    with open_project(folder, read_only=True) as session:
+        assert session.stance_target(DOC_ID) == "the ferry"

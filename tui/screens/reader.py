@@ -551,6 +551,8 @@ class ReaderScreen(SaywhoScreen):
 
     def edit_finished(self, outcome: Outcome) -> None:
         """Take the saved layer once the queue is empty; undo/redo move to what they touched."""
+        if outcome.op in ("undo", "redo") and not outcome.ok and self.doc_id and self.is_mounted:
+            self._document_stepped()  # refused (a teammate's target since): show what is on disk
         if outcome.op == "change" and self.doc_id and self.is_mounted:
             self._status_saved(outcome)
         if outcome.doc_id is None or outcome.doc_id != self.doc_id or not self.is_mounted:
