@@ -82,7 +82,8 @@ class MergeItem:
     """One thing a merge did (or would do, or refused).
 
     ``kind``: document, layer, journal, status, assignment or project. ``action``: what
-    happened (added, arrived, fast-forward, kept-ours, appended, taken, conflict, refused).
+    happened (added, arrived, fast-forward, kept-ours, appended, taken, metadata, target,
+    conflict, refused).
     """
 
     kind: str
@@ -277,6 +278,7 @@ class _Merge:
         self.added_docs: dict[str, tuple[Document, Layer]] = {}
         # id -> (the pairs OTHER adds, their keys): merged with our row as it is when written
         self.meta_added: dict[str, tuple[Meta, list[str]]] = {}
+        self.targets_added: dict[str, str] = {}  # id -> OTHER's own stance target
         self.layers: dict[Scope, _LayerPlan] = {}
         self.refused_scopes: set[Scope] = set()
         self.refused_annotators: dict[str, str] = {}
@@ -306,6 +308,7 @@ class _Merge:
                     )
                 else:
                     self.plan_meta(mine, info)
+                    self.plan_target(mine, info)
                 continue
             try:
                 doc = theirs.document(info.id)
@@ -341,6 +344,19 @@ class _Merge:
                           f"{problem}", doc=mine.id)
             return
         self.meta_added[mine.id] = (tuple(added), [k for k, _ in added])
+
+    def plan_target(self, mine: DocumentInfo, theirs: DocumentInfo) -> None:
+        """OTHER's own stance target of a document both hold comes in where ours has none
+        (its journal's step comes too: the history and undo then tell of a target that is
+        there); two different ones keep ours, said, as metadata does."""
+        if not theirs.target or theirs.target == mine.target:
+            return
+        if mine.target:
+            self.done("document", "kept-ours", f"document {mine.id!r}: stance target is "
+                      f"{theirs.target!r} in OTHER, {mine.target!r} here; ours kept",
+                      doc=mine.id)
+            return
+        self.targets_added[mine.id] = theirs.target
 
     # ----------------------------------------------------------------- layers
     def plan_layers(
@@ -760,6 +776,17 @@ def _run(
             continue
         job.done("document", "metadata", f"document {doc_id!r}: metadata from OTHER "
                  f"({', '.join(keys)}) {'comes in' if job.dry_run else 'added'}", doc=doc_id)
+
+    # the stance targets OTHER gives documents that have none here
+    for doc_id, target in job.targets_added.items():
+        found = None if job.dry_run else job.session.read(
+            lambda s, d=doc_id, t=target: s.project.swap_document_target(d, "", t))
+        if found is not None:  # set here since the plan: ours kept, said
+            job.done("document", "kept-ours", f"document {doc_id!r}: stance target "
+                     f"{target!r} from OTHER not set: {found!r} was set here since", doc=doc_id)
+            continue
+        job.done("document", "target", f"document {doc_id!r}: stance target {target!r} from "
+                 f"OTHER {'comes in' if job.dry_run else 'set'}", doc=doc_id)
 
     # layers
     for scope, plan in job.layers.items():

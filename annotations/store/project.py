@@ -252,6 +252,13 @@ class Project:
         self._folder.require_shared_writable()
         return self._documents.set_target(doc_id, target)
 
+    def swap_document_target(self, doc_id: str, expected: str, target: str) -> str | None:
+        """Set ``doc_id``'s own stance target to ``target`` only while the shared file, read
+        again under its lock, still holds ``expected``; ``None`` when set, else the target
+        found there (nothing written)."""
+        self._folder.require_shared_writable()
+        return self._documents.swap_target(doc_id, expected, target)
+
     def add_document_meta(self, additions: Mapping[str, Meta], *, change: bool = False
                           ) -> tuple[list[str], dict[str, str]]:
         """Add metadata to documents (``DocumentList.add_meta``), in the shared project

@@ -452,3 +452,29 @@ def test_metadata_added_on_the_other_copy_comes_in_and_a_differing_value_keeps_o
     with open_as(one, "ana", read_only=True) as ours:
         assert dict(ours.project.document("d0").meta) == {"date": "2024-03-01", "outlet": "NYT"}
         assert dict(ours.project.document("d1").meta) == {"outlet": "Ours"}
+
+
+def test_a_stance_target_set_on_the_other_copy_comes_in_and_a_differing_one_keeps_ours(
+        copies: tuple[Path, Path]) -> None:
+    """Its journal line came across without it: the history told of a target the project did
+    not have. Now the target comes where ours has none; two targets keep ours, said."""
+    one, two = copies
+    with open_as(one, "ana") as ours:
+        ours.set_document_target("d1", "the ferry")
+    with open_as(two, "ben") as theirs:
+        theirs.set_document_target("d0", "the raids")
+        theirs.set_document_target("d1", "the bridge")
+    assert merge_into(one, two, dry_run=True).merged  # a dry run sets nothing
+    with open_as(one, "ana", read_only=True) as ours:
+        assert ours.stance_target("d0") != "the raids"
+    report = merge_into(one, two)
+    assert any(m.action == "target" and m.doc == "d0" for m in report.merged)
+    assert any("stance target is 'the bridge' in OTHER, 'the ferry' here; ours kept"
+               in m.message for m in report.merged)
+    assert not report.conflicts
+    with open_as(one, "ana", read_only=True) as ours:
+        assert ours.stance_target("d0") == "the raids"
+        assert ours.stance_target("d1") == "the ferry"
+        told = [e for e in ours.journal() if e.get("what") == "stance target of d0"]
+        assert [e.get("annotator") for e in told] == ["ben"]  # its line and the project agree
+    assert not [m for m in merge_into(one, two).merged if m.action == "target"]  # once
