@@ -140,6 +140,11 @@ class StanceFeed:
         """The latest refit's results."""
         return self.model.current
 
+    @property
+    def fitted(self) -> SuggestionSet | None:
+        """The latest refit's results, or ``None`` before the first fit."""
+        return self.model.current if self.model.fits else None
+
     # ------------------------------------------------------------------ what changes it
     def start(self) -> None:
         """Fit once when suggestions are first wanted, once the screen is up."""

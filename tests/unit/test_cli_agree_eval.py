@@ -285,13 +285,7 @@ def test_agree_gives_an_alpha_per_speaker_attribute_of_the_project(
     assert (f"Krippendorff's alpha speaker_gender: {float(gender):.3f} (4 speakers of a "
             "document two layers code, on their gender)") in out
 
-    import csv
-
-    table = tmp_path / "dis.csv"
-    assert main(["agree", "--layers", "ana", "ben", "--disagreements", str(table),
-                 "--project", proj]) == 0
-    with table.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = disagreement_rows(tmp_path, proj)
     # one row a person coded two ways, at their first quote; Bob Ray (ana's d2 value: male)
     # agrees, and nobody's missing value is a disagreement
     assert [(r["document"], r["disagreement"], r["text"]) for r in rows] == [
@@ -305,6 +299,17 @@ def test_agree_gives_an_alpha_per_speaker_attribute_of_the_project(
     assert TEXT[int(gender["start"]):int(gender["end"])] == "nobody knows yet."
     assert list(rows[0])[6:12] == ["ana_quote", "ana_speaker", "ana_stance", "ana_type",
                                    "ana_speaker_gender", "ana_speaker_role"]
+
+
+def disagreement_rows(tmp_path: Path, proj: str) -> list[dict[str, str]]:
+    """``agree --layers ana ben --disagreements``'s csv, read back by the csv module."""
+    import csv
+
+    table = tmp_path / "dis.csv"
+    assert main(["agree", "--layers", "ana", "ben", "--disagreements", str(table),
+                 "--project", proj]) == 0
+    with table.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 def test_agree_gives_an_alpha_per_quote_variable_of_the_project(
@@ -336,13 +341,7 @@ def test_agree_gives_an_alpha_per_quote_variable_of_the_project(
     assert (f"Krippendorff's alpha code_topic: {float(topic):.3f} (3 matched quotes, on their "
             "topic; 1 in one layer only, left out)") in out
 
-    import csv
-
-    table = tmp_path / "dis.csv"
-    assert main(["agree", "--layers", "ana", "ben", "--disagreements", str(table),
-                 "--project", proj]) == 0
-    with table.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = disagreement_rows(tmp_path, proj)
     # the second quote is coded two ways; the fourth, which ana leaves uncoded, is no
     # disagreement (a missing value, as alpha counts it)
     assert [(r["disagreement"], r["text"]) for r in rows] == [("topic", "it fails badly.")]

@@ -1203,8 +1203,8 @@ class ReaderScreen(SaywhoScreen):
             feed = self.bridge.code_feed(variable)
             feed.start()
             suggestion = feed.suggestion(self.doc_id, quote)
-            fitted = feed.current if feed.model.fits else None
-            word = learned_code(variable, fitted, suggestion, quote.code(variable.name) is not None)
+            word = learned_code(variable, feed.fitted, suggestion,
+                                quote.code(variable.name) is not None)
             if word.value is not None:
                 found[variable.name] = (word.value, word.reason)
             elif word.reason:
